@@ -1,0 +1,67 @@
+"""The command line: parse, call, print. Each subcommand lives in
+``annotator/commands/<name>.py`` and provides ``register(subparsers)``, which
+adds its parser and sets ``func`` (a callable taking the parsed args and
+returning an exit status).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from .errors import InputError
+
+#: Subcommand modules, in the order ``--help`` lists them.
+COMMANDS = [
+    "annotate",
+    "validate",
+    "suggest",
+    "import_",
+    "export",
+    "audit",
+    "agree",
+]
+
+KNOWN = {"annotate", "validate", "suggest", "import", "export", "audit", "agree", "-h", "--help", "--version"}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="annotator",
+        description="Annotate news articles from the keyboard. With no command: annotate.",
+    )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f".commands.{name}", __package__)
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.endswith(f"commands.{name}"):
+                continue  # not built yet
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `annotator [PATH ...]` is `annotator annotate [PATH ...]`.
+    if not argv or argv[0] not in KNOWN:
+        argv = ["annotate", *argv]
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status = args.func(args)
+    except InputError as err:
+        print(f"annotator: {err.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return int(status or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""`annotator annotate PATH...`: open articles in the app."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "annotate",
+        help="open articles to annotate (the default command)",
+        description="Open .txt articles (or folders of them) to annotate from the keyboard.",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help=".txt files or folders (default: the bundled seed article)")
+    p.add_argument("--annotations", metavar="DIR", default="annotations", help="where YAML goes (default ./annotations)")
+    p.add_argument("--schema", metavar="FILE", help="label schema (default: the built-in news schema)")
+    p.add_argument("--annotator", metavar="NAME", help="recorded as `by` (default: $USER)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    # Load everything that can fail before the terminal is taken over, so a bad
+    # input gives one line on stderr and exit 2.
+    from .. import store
+    from ..articles import bundled_seed, find_articles
+    from ..schema import default_schema, load_schema
+
+    schema = load_schema(args.schema) if args.schema else default_schema()
+    articles = find_articles(args.paths) if args.paths else [bundled_seed()]
+    annotations_dir = Path(args.annotations)
+    if annotations_dir.exists() and not annotations_dir.is_dir():
+        from ..errors import InputError
+
+        raise InputError(str(annotations_dir), "is not a folder (--annotations)")
+    first = store.load_for_article(articles[0], annotations_dir, schema)
+
+    from ..tui.app import AnnotatorApp, default_user
+
+    app = AnnotatorApp(
+        articles,
+        annotations_dir=annotations_dir,
+        schema=schema,
+        user=args.annotator or default_user(),
+        first=first,
+    )
+    result = app.run()
+    return int(result or 0)

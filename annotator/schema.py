@@ -1,0 +1,236 @@
+"""Labels, keys, event types and roles; the built-in news schema.
+
+A schema file is YAML of the same shape as ``DEFAULT_SCHEMA_YAML`` below. Colours
+are not here: they come from the stylesheet (``styles/annotator.tcss``), one
+component class per label slot, so themes can restyle them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+ENTITY_KEYS = "123456789"
+
+
+@dataclass(frozen=True)
+class EntityLabel:
+    name: str
+    key: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    roles: tuple[str, ...]
+    triggers: tuple[str, ...] = ()  # trigger words a rules suggester may use
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Schema:
+    entities: tuple[EntityLabel, ...]
+    events: tuple[EventType, ...] = ()
+    attribution_types: tuple[str, ...] = ("direct", "indirect", "mixed")
+    attribution_cues: tuple[str, ...] = ()
+    relation_types: tuple[str, ...] = ()
+    #: foreign label -> our label (spaCy PERSON -> PER, ...)
+    label_map: dict[str, str] = field(default_factory=dict)
+    name: str = "custom"
+
+    # -- lookups --------------------------------------------------------------
+    @property
+    def entity_names(self) -> tuple[str, ...]:
+        return tuple(e.name for e in self.entities)
+
+    @property
+    def event_names(self) -> tuple[str, ...]:
+        return tuple(e.name for e in self.events)
+
+    def label_for_key(self, key: str) -> str | None:
+        for lab in self.entities:
+            if lab.key == key:
+                return lab.name
+        return None
+
+    def key_for_label(self, label: str) -> str | None:
+        for lab in self.entities:
+            if lab.name == label:
+                return lab.key
+        return None
+
+    def slot(self, label: str) -> int:
+        """The colour slot (1..9, 0 for unknown) of a label: its place in the list."""
+        for i, lab in enumerate(self.entities):
+            if lab.name == label:
+                return i % 9 + 1
+        return 0
+
+    def event_type(self, name: str) -> EventType | None:
+        for ev in self.events:
+            if ev.name == name:
+                return ev
+        return None
+
+    def roles(self, event_type: str) -> tuple[str, ...]:
+        ev = self.event_type(event_type)
+        return ev.roles if ev else ()
+
+    def has_entity(self, label: str) -> bool:
+        return label in self.entity_names
+
+    def has_event(self, name: str) -> bool:
+        return self.event_type(name) is not None
+
+
+DEFAULT_SCHEMA_YAML = """\
+name: news
+entities:
+- {name: PER, key: '1', description: person}
+- {name: ORG, key: '2', description: organisation}
+- {name: GPE, key: '3', description: country, city, state}
+- {name: LOC, key: '4', description: non-political location}
+- {name: FAC, key: '5', description: building, airport, road, border crossing}
+- {name: NORP, key: '6', description: nationality, religious or political group}
+- {name: DATE, key: '7', description: date or period}
+- {name: MISC, key: '8', description: anything else named}
+events:
+- name: Conflict.Attack
+  roles: [Attacker, Target, Instrument, Place, Time]
+  triggers: [attack, attacked, attacks, assault, bombed, bombing, shelled, shelling, struck, strike, strikes, fired, clashed, clashes, fighting, raid]
+- name: Conflict.Capture
+  roles: [Agent, Place, Opponent, Time]
+  triggers: [captured, capture, seized, seize, took, taken, retook, overran, fell]
+- name: Conflict.Withdraw
+  roles: [Agent, Origin, Time]
+  triggers: [withdrew, withdraw, retreated, pulled out, collapse, fled]
+- name: Movement.Transport
+  roles: [Agent, Artifact, Origin, Destination, Time]
+  triggers: [moved, sent, deployed, transported, arrived, swept, evacuated]
+- name: Life.Die
+  roles: [Victim, Agent, Instrument, Place, Time]
+  triggers: [killed, died, dead, death, deaths]
+- name: Life.Injure
+  roles: [Victim, Agent, Instrument, Place, Time]
+  triggers: [injured, wounded, hurt]
+- name: Contact.Meet
+  roles: [Participant, Place, Time]
+  triggers: [met, meeting, talks, summit, conference]
+attribution:
+  types: [direct, indirect, mixed]
+  cues: [said, says, told, tells, according to, added, stated, announced, reported, claimed, confirmed, denied, warned]
+relations: []
+label_map:
+  PERSON: PER
+  ORG: ORG
+  GPE: GPE
+  LOC: LOC
+  FAC: FAC
+  NORP: NORP
+  DATE: DATE
+  TIME: DATE
+  EVENT: MISC
+  PRODUCT: MISC
+  WORK_OF_ART: MISC
+  LAW: MISC
+  LANGUAGE: MISC
+"""
+
+
+def _as_list(value: Any, where: str, source: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InputError(source, f"'{where}' must be a list")
+    return value
+
+
+def schema_from_data(data: Any, source: str = "<schema>") -> Schema:
+    """Build a Schema from parsed YAML, with one clear error for the first problem."""
+    if not isinstance(data, dict):
+        raise InputError(source, "a schema must be a mapping with 'entities'")
+    entities: list[EntityLabel] = []
+    seen: set[str] = set()
+    for i, item in enumerate(_as_list(data.get("entities"), "entities", source)):
+        if isinstance(item, str):
+            item = {"name": item}
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"]:
+            raise InputError(source, f"entities[{i}] needs a 'name'")
+        name = item["name"]
+        if name in seen:
+            raise InputError(source, f"entity label '{name}' is declared twice")
+        seen.add(name)
+        key = item.get("key")
+        if key is not None:
+            key = str(key)
+            if key not in ENTITY_KEYS or len(key) != 1:
+                raise InputError(source, f"entity label '{name}': key must be one digit 1-9, not {key!r}")
+        elif len(entities) < 9:
+            key = ENTITY_KEYS[len(entities)]
+        entities.append(EntityLabel(name, key, str(item.get("description", ""))))
+    keys = [e.key for e in entities if e.key]
+    if len(keys) != len(set(keys)):
+        raise InputError(source, "two entity labels share one key")
+    events: list[EventType] = []
+    for i, item in enumerate(_as_list(data.get("events"), "events", source)):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise InputError(source, f"events[{i}] needs a 'name'")
+        roles = _as_list(item.get("roles"), f"events[{i}].roles", source)
+        triggers = _as_list(item.get("triggers"), f"events[{i}].triggers", source)
+        events.append(
+            EventType(
+                item["name"],
+                tuple(str(r) for r in roles),
+                tuple(str(t) for t in triggers),
+                str(item.get("description", "")),
+            )
+        )
+    attribution = data.get("attribution") or {}
+    if not isinstance(attribution, dict):
+        raise InputError(source, "'attribution' must be a mapping")
+    label_map = data.get("label_map") or {}
+    if not isinstance(label_map, dict):
+        raise InputError(source, "'label_map' must be a mapping")
+    return Schema(
+        entities=tuple(entities),
+        events=tuple(events),
+        attribution_types=tuple(str(t) for t in attribution.get("types") or ("direct", "indirect", "mixed")),
+        attribution_cues=tuple(str(c) for c in attribution.get("cues") or ()),
+        relation_types=tuple(str(r) for r in _as_list(data.get("relations"), "relations", source)),
+        label_map={str(k): str(v) for k, v in label_map.items()},
+        name=str(data.get("name", "custom")),
+    )
+
+
+_DEFAULT: Schema | None = None
+
+
+def default_schema() -> Schema:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = schema_from_data(yaml.safe_load(DEFAULT_SCHEMA_YAML), "<built-in news schema>")
+    return _DEFAULT
+
+
+def load_schema(path: str | Path) -> Schema:
+    """Read a schema file; one InputError naming the file for any problem."""
+    p = Path(path)
+    try:
+        raw = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(str(p), "no such schema file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(p), f"cannot read schema: {exc}") from None
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise InputError(f"{p}{line}", f"broken YAML: {getattr(exc, 'problem', exc)}") from None
+    return schema_from_data(data, str(p))

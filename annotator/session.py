@@ -1,0 +1,332 @@
+"""One open article: its annotations, undo/redo, and what needs saving.
+
+This is the one door every change goes through. An edit is a list of
+``(before, after)`` pairs of annotations (``None`` for "absent"); applying it
+swaps objects in the AnnotationSet and in the MarkIndex, and undo applies the
+pairs reversed. Because annotations are immutable, an undo step costs only the
+objects it touches, whatever the size of the article.
+
+No Textual here: the app listens through ``on_change`` and repaints the character
+ranges it is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from .marks import Mark, MarkIndex
+from .model import (
+    ACCEPTED,
+    REJECTED,
+    SUGGESTED,
+    Annotation,
+    AnnotationSet,
+    Argument,
+    Attribution,
+    Entity,
+    Event,
+    Ref,
+    Relation,
+    Span,
+    with_status,
+)
+from .schema import Schema
+
+Pair = tuple[Annotation | None, Annotation | None]
+
+
+@dataclass
+class Step:
+    """One undoable step: what it was called and the objects it swapped."""
+
+    label: str
+    pairs: list[Pair]
+    #: a message for the status line (e.g. which links a delete removed)
+    note: str = ""
+
+    def inverse(self) -> "Step":
+        return Step(self.label, [(after, before) for before, after in reversed(self.pairs)], self.note)
+
+
+@dataclass
+class ChangeReport:
+    """What the app needs to repaint and say after a step."""
+
+    step: Step
+    ranges: list[tuple[int, int]] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    undo: bool = False
+    redo: bool = False
+
+
+class Session:
+    def __init__(
+        self,
+        aset: AnnotationSet,
+        schema: Schema,
+        *,
+        yaml_path: Path | None = None,
+        article_path: Path | None = None,
+        user: str = "annotator",
+    ):
+        self.aset = aset
+        self.schema = schema
+        self.yaml_path = yaml_path
+        self.article_path = article_path
+        self.user = user
+        self.marks = MarkIndex.build(aset)
+        self._undo: list[Step] = []
+        self._redo: list[Step] = []
+        #: bumped on every change; the saver compares it with ``saved_version``
+        self.version = 0
+        self.saved_version = 0
+        #: the newest version on disk (guarded by the app's write lock)
+        self.written_version = -1
+        self.listeners: list[Callable[[ChangeReport], None]] = []
+
+    # -- state ----------------------------------------------------------------
+    @property
+    def text(self) -> str:
+        return self.aset.document.text
+
+    @property
+    def dirty(self) -> bool:
+        return self.version != self.saved_version
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def get(self, ann_id: str) -> Annotation | None:
+        return self.aset.get(ann_id)
+
+    # -- the one door -----------------------------------------------------------
+    def _swap(self, pairs: Sequence[Pair]) -> ChangeReport:
+        report = ChangeReport(Step("", list(pairs)))
+        for before, after in pairs:
+            ann = after if after is not None else before
+            assert ann is not None
+            table = self.aset.table(type(ann))
+            if after is None:
+                table.pop(before.id, None)  # type: ignore[union-attr]
+            else:
+                table[after.id] = after
+            for m in self.marks.replace(before, after):
+                report.ranges.append((m.start, m.end))
+            report.ids.add(ann.id)
+            # An event argument's or source entity's highlight may depend on links.
+        self.version += 1
+        return report
+
+    def apply(self, label: str, pairs: Iterable[Pair], note: str = "") -> ChangeReport | None:
+        """Apply one step and record it for undo. Empty steps are not recorded."""
+        pairs = [(b, a) for b, a in pairs if b != a]
+        if not pairs:
+            return None
+        report = self._swap(pairs)
+        step = Step(label, pairs, note)
+        report.step = step
+        self._undo.append(step)
+        self._redo.clear()
+        self._notify(report)
+        return report
+
+    def undo(self) -> ChangeReport | None:
+        if not self._undo:
+            return None
+        step = self._undo.pop()
+        report = self._swap(step.inverse().pairs)
+        report.step = step
+        report.undo = True
+        self._redo.append(step)
+        self._notify(report)
+        return report
+
+    def redo(self) -> ChangeReport | None:
+        if not self._redo:
+            return None
+        step = self._redo.pop()
+        report = self._swap(step.pairs)
+        report.step = step
+        report.redo = True
+        self._undo.append(step)
+        self._notify(report)
+        return report
+
+    def _notify(self, report: ChangeReport) -> None:
+        for listener in list(self.listeners):
+            listener(report)
+
+    # -- queries ----------------------------------------------------------------
+    def marks_at(self, offset: int) -> list[Mark]:
+        return self.marks.at(offset)
+
+    def annotation_at(self, offset: int, kinds: tuple[type, ...] | None = None) -> Annotation | None:
+        """The innermost annotation covering ``offset`` (rejected ones last)."""
+        best = None
+        for mark in self.marks.at(offset):
+            ann = self.aset.get(mark.ann_id)
+            if ann is None or (kinds and not isinstance(ann, kinds)):
+                continue
+            if ann.status != REJECTED:
+                return ann
+            best = best or ann
+        return best
+
+    def entity_with_span(self, start: int, end: int, label: str | None = None) -> Entity | None:
+        for mark in self.marks.overlapping(start, end):
+            if mark.start == start and mark.end == end and mark.kind == "entity":
+                ent = self.aset.entities.get(mark.ann_id)
+                if ent is not None and len(ent.fragments) == 1 and (label is None or ent.label == label):
+                    return ent
+        return None
+
+    def counts(self) -> dict[str, int]:
+        """Accepted entities per label, in schema order, then others."""
+        out: dict[str, int] = {name: 0 for name in self.schema.entity_names}
+        for ent in self.aset.entities.values():
+            if ent.status == ACCEPTED:
+                out[ent.label] = out.get(ent.label, 0) + 1
+        return out
+
+    def status_counts(self) -> dict[str, int]:
+        out = {ACCEPTED: 0, SUGGESTED: 0, REJECTED: 0}
+        for ann in self.aset.all():
+            out[ann.status] = out.get(ann.status, 0) + 1
+        return out
+
+    # -- entity operations ----------------------------------------------------------
+    def span(self, start: int, end: int) -> Span:
+        return Span.of(self.text, start, end)
+
+    def add_entity(self, label: str, start: int, end: int) -> Entity | None:
+        """Tag [start, end) with label. Tagging a span already tagged the same is a no-op."""
+        if not (0 <= start < end <= len(self.text)):
+            raise ValueError("empty or out-of-range span")
+        same = self.entity_with_span(start, end, label)
+        if same is not None:
+            if same.status != ACCEPTED:
+                self.set_status(same.id, ACCEPTED)
+                return self.aset.entities[same.id]
+            return same
+        ent = Entity(self.aset.next_id(Entity), label, self.span(start, end), by=self.user)
+        self.apply(f"tag {label}", [(None, ent)])
+        return ent
+
+    def relabel(self, ann_id: str, label: str) -> None:
+        ent = self.aset.entities[ann_id]
+        new = replace(ent, label=label)
+        if ent.status == SUGGESTED:
+            new = with_status(new, ACCEPTED, self.user)
+        elif ent.label != label:
+            new = replace(new, by=self.user)
+        self.apply(f"relabel {ann_id} as {label}", [(ent, new)])
+
+    def set_status(self, ann_id: str, status: str) -> ChangeReport | None:
+        """Accept or reject a suggestion (its suggested parts follow it)."""
+        ann = self.aset.get(ann_id)
+        if ann is None:
+            return None
+        pairs: list[Pair] = [(ann, with_status(ann, status, self.user))]
+        if status == ACCEPTED:
+            for ref in self._part_refs(ann):
+                part = self.aset.get(ref)
+                if part is not None and part.status == SUGGESTED:
+                    pairs.append((part, with_status(part, ACCEPTED, self.user)))
+        verb = "accept" if status == ACCEPTED else "reject" if status == REJECTED else status
+        return self.apply(f"{verb} {ann_id}", pairs)
+
+    def _part_refs(self, ann: Annotation) -> list[str]:
+        if isinstance(ann, Event):
+            return [a.ref for a in ann.arguments]
+        if isinstance(ann, Attribution) and isinstance(ann.source, Ref):
+            return [ann.source.ref]
+        if isinstance(ann, Relation):
+            return [ann.arg1, ann.arg2]
+        return []
+
+    def delete(self, ann_id: str) -> ChangeReport | None:
+        """Delete one annotation. Links to it are removed; what holds them stays.
+
+        A suggestion is rejected instead (kept for audits)."""
+        ann = self.aset.get(ann_id)
+        if ann is None:
+            return None
+        if ann.status == SUGGESTED:
+            return self.set_status(ann_id, REJECTED)
+        pairs: list[Pair] = [(ann, None)]
+        notes: list[str] = []
+        for other in self.aset.referrers(ann_id):
+            if isinstance(other, Event):
+                args = tuple(a for a in other.arguments if a.ref != ann_id)
+                pairs.append((other, replace(other, arguments=args)))
+                notes.append(f"argument of {other.id}")
+            elif isinstance(other, Attribution):
+                pairs.append((other, replace(other, source=None)))
+                notes.append(f"source of {other.id}")
+            elif isinstance(other, Relation):
+                pairs.append((other, None))
+                notes.append(f"relation {other.id}")
+        note = f"deleted {ann_id}" + (f"; removed its link as {', '.join(notes)}" if notes else "")
+        return self.apply(f"delete {ann_id}", pairs, note)
+
+    # -- events, attributions, relations -----------------------------------------
+    def add_event(self, event_type: str, start: int, end: int) -> Event:
+        ev = Event(self.aset.next_id(Event), event_type, self.span(start, end), by=self.user)
+        self.apply(f"event {event_type}", [(None, ev)])
+        return ev
+
+    def set_event_type(self, ev_id: str, event_type: str) -> None:
+        ev = self.aset.events[ev_id]
+        self.apply(f"retype {ev_id}", [(ev, replace(ev, type=event_type))])
+
+    def set_argument(self, ev_id: str, role: str, ref: str) -> None:
+        """Make ``ref`` play ``role`` in the event (replacing its earlier role)."""
+        ev = self.aset.events[ev_id]
+        args = tuple(a for a in ev.arguments if a.ref != ref) + (Argument(role, ref),)
+        self.apply(f"{role} of {ev_id}", [(ev, replace(ev, arguments=args))])
+
+    def remove_argument(self, ev_id: str, ref: str) -> None:
+        ev = self.aset.events[ev_id]
+        args = tuple(a for a in ev.arguments if a.ref != ref)
+        self.apply(f"unlink {ref} from {ev_id}", [(ev, replace(ev, arguments=args))])
+
+    def add_attribution(
+        self,
+        source: Ref | Span | None,
+        cue: Span | None,
+        content: Span | None,
+        type_: str | None = None,
+    ) -> Attribution:
+        at = Attribution(self.aset.next_id(Attribution), source, cue, content, type_, by=self.user)
+        self.apply("attribution", [(None, at)])
+        return at
+
+    def update_attribution(self, at_id: str, **parts) -> None:
+        at = self.aset.attributions[at_id]
+        self.apply(f"edit {at_id}", [(at, replace(at, **parts))])
+
+    def add_relation(self, rel_type: str, arg1: str, arg2: str) -> Relation:
+        rel = Relation(self.aset.next_id(Relation), rel_type, arg1, arg2, by=self.user)
+        self.apply(f"relation {rel_type}", [(None, rel)])
+        return rel
+
+    def add_many(self, label: str, anns: Iterable[Annotation]) -> ChangeReport | None:
+        """Add several annotations as one undo step (suggestions from a worker)."""
+        return self.apply(label, [(None, a) for a in anns])
+
+    # -- saving -----------------------------------------------------------------
+    def snapshot(self) -> tuple[int, AnnotationSet]:
+        """A cheap copy to serialise off the UI thread (annotations are immutable)."""
+        return self.version, self.aset.copy()
+
+    def mark_saved(self, version: int) -> None:
+        """Record that the snapshot of ``version`` reached the disk."""
+        if version > self.saved_version:
+            self.saved_version = version

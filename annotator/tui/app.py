@@ -1,0 +1,531 @@
+"""The annotator app: article view, side panel, status line, footer.
+
+Every change goes through ``Session``; this module turns keys into session calls
+and repaints what a change reports. Saving runs in a thread worker off a cheap
+snapshot, at most a second after a change.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Iterable
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from .. import store
+from ..errors import InputError
+from ..marks import ENTITY
+from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Entity
+from ..schema import Schema
+from ..session import ChangeReport, Session
+from .article_view import ArticleView
+from .commands import ActionsProvider
+from .screens import HelpScreen
+from .widgets import AnnotationList, DetailPanel, FindBar, StatusLine
+
+AUTOSAVE_DELAY = 0.5  # seconds after the last change; well within the promised second
+
+
+def styles_path() -> list[Path]:
+    """The stylesheets: from the checkout's styles/ or the installed package."""
+    from importlib import resources
+
+    names = ("annotator.tcss", "article.tcss")
+    base = Path(str(resources.files("annotator.styles")))
+    return [base / n for n in names if (base / n).is_file()]
+
+
+class AnnotatorApp(App[int]):
+    TITLE = "annotator"
+    CSS_PATH = styles_path()
+    COMMANDS = App.COMMANDS | {ActionsProvider}
+
+    BINDINGS = [
+        Binding("slash", "find", "Find", id="find"),
+        Binding("n", "find_next", "Next match", show=False, id="find_next"),
+        Binding("N", "find_prev", "Prev match", show=False, id="find_prev"),
+        Binding("right_square_bracket", "next_annotation", "Next ann", id="next_annotation"),
+        Binding("left_square_bracket", "prev_annotation", "Prev ann", show=False, id="prev_annotation"),
+        *[
+            Binding(str(d), f"label({d})", "Label 1-9" if d == 1 else "", show=d == 1, key_display="1-9", id=f"label_{d}")
+            for d in range(1, 10)
+        ],
+        Binding("x,delete", "delete", "Delete", id="delete"),
+        Binding("escape", "cancel", "Cancel", show=False, id="cancel"),
+        Binding("u,ctrl+z", "undo", "Undo", id="undo"),
+        Binding("ctrl+r,ctrl+y", "redo", "Redo", id="redo"),
+        Binding("tab", "next_suggestion", "Next sugg.", show=False, priority=True, id="next_suggestion"),
+        Binding("shift+tab", "prev_suggestion", "Prev sugg.", show=False, priority=True, id="prev_suggestion"),
+        Binding("y", "accept", "Accept", show=False, id="accept"),
+        Binding("greater_than_sign", "next_article", "Next article", id="next_article"),
+        Binding("less_than_sign", "prev_article", "Prev article", id="prev_article"),
+        Binding("ctrl+s", "save", "Save", id="save"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("q", "quit_app", "Quit", id="quit"),
+    ]
+
+    def __init__(
+        self,
+        articles: list[Path],
+        *,
+        annotations_dir: Path,
+        schema: Schema,
+        user: str,
+        first: AnnotationSet | None = None,
+    ) -> None:
+        super().__init__()
+        self.articles = articles
+        self.annotations_dir = annotations_dir
+        self.schema = schema
+        self.user = user
+        self.index = 0
+        self.session = self._open(0, first)
+        self._save_timer: Timer | None = None
+        self._saving = False
+        self._saves: dict[Worker, Session] = {}
+        self._write_lock = threading.Lock()
+        self.save_error: str | None = None
+        self.last_query: str = ""
+        self.message = ""
+        self.started = time.perf_counter()
+
+    # -- articles -----------------------------------------------------------------
+    def _open(self, index: int, aset: AnnotationSet | None = None) -> Session:
+        article = self.articles[index]
+        yaml_path = store.annotation_path(article, self.annotations_dir)
+        if aset is None:
+            aset = store.load_for_article(article, self.annotations_dir, self.schema)
+        session = Session(aset, self.schema, yaml_path=yaml_path, article_path=article, user=self.user)
+        session.listeners.append(self._on_session_change)
+        return session
+
+    # -- layout ----------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield self._make_view()
+            with Vertical(id="side"):
+                yield DetailPanel(id="details", markup=False)
+                yield AnnotationList(self.session.aset, self.schema, id="annotation-list")
+        yield FindBar(placeholder="find (enter: select the match, esc: cancel)", id="find")
+        yield StatusLine(id="status", markup=False)
+        yield Footer()
+
+    def _make_view(self) -> ArticleView:
+        return ArticleView(self.session.text, self.session.marks, slot_of=self.schema.slot, id="article")
+
+    @property
+    def view(self) -> ArticleView:
+        return self.query_one("#article", ArticleView)
+
+    @property
+    def annotation_list(self) -> AnnotationList:
+        return self.query_one("#annotation-list", AnnotationList)
+
+    def on_mount(self) -> None:
+        self.query_one("#find", FindBar).display = False
+        self.view.focus()
+        self.refresh_side()
+        self.refresh_status()
+
+    # -- change plumbing --------------------------------------------------------------
+    def _on_session_change(self, report: ChangeReport) -> None:
+        try:
+            view = self.view
+        except Exception:
+            return
+        view.invalidate(report.ranges)
+        self.annotation_list.update_ids(report.ids)
+        if report.undo:
+            self.message = f"undid: {report.step.label}"
+        elif report.redo:
+            self.message = f"redid: {report.step.label}"
+        else:
+            self.message = report.step.note or report.step.label
+        self.refresh_side()
+        self.refresh_status()
+        self.schedule_save()
+
+    def refresh_side(self) -> None:
+        ann = self.current_annotation()
+        self.query_one("#details", DetailPanel).show(self.session, ann)
+        self.annotation_list.show(ann.id if ann else None)
+        self.view.set_related(self.session.marks.of(ann.id) if ann else [])
+
+    def refresh_status(self) -> None:
+        s = self.session
+        counts = " ".join(f"{k}:{v}" for k, v in s.counts().items() if v)
+        st = s.status_counts()
+        review = f"  pending {st[SUGGESTED]} accepted {st[ACCEPTED]} rejected {st[REJECTED]}" if st[SUGGESTED] or st[REJECTED] else ""
+        if self.save_error:
+            saved = f"NOT SAVED ({self.save_error})"
+        else:
+            saved = "unsaved" if s.dirty else "saved"
+        where = f"{self.index + 1}/{len(self.articles)} " if len(self.articles) > 1 else ""
+        name = self.articles[self.index].name
+        line = f" {where}{name}  {counts or 'no entities'}{review}  [{saved}]"
+        if self.message:
+            line += f"  {self.message}"
+        self.query_one("#status", StatusLine).update(line)
+
+    def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
+        self.refresh_side()
+
+    @on(AnnotationList.Picked)
+    def _picked(self, message: AnnotationList.Picked) -> None:
+        ann = self.session.get(message.ann_id)
+        if ann is not None and not isinstance(ann, type(None)) and hasattr(ann, "start"):
+            self.view.move_to(ann.start)
+            self.view.focus()
+
+    # -- what the cursor is on ------------------------------------------------------------
+    def current_annotation(self):
+        view = self.view
+        s, e = view.cursor_token
+        return self.session.annotation_at(view.cursor) or (self.session.annotation_at(s) if s != view.cursor else None)
+
+    def current_entity(self) -> Entity | None:
+        ann = self.session.annotation_at(self.view.cursor, (Entity,))
+        return ann if isinstance(ann, Entity) else None
+
+    # -- actions: labels ------------------------------------------------------------------
+    def action_label(self, digit: int) -> None:
+        label = self.schema.label_for_key(str(digit))
+        if label is None:
+            self.say(f"no label on key {digit}")
+            return
+        view = self.view
+        if view.selection is None:
+            ent = self.current_entity()
+            if ent is not None:
+                if ent.label != label or ent.status == SUGGESTED:
+                    self.session.relabel(ent.id, label)
+                else:
+                    self.say(f"{ent.id} is already {label}")
+                self._advance_if_reviewing(ent)
+                return
+        start, end = view.target
+        if start >= end:
+            self.say("nothing to label here")
+            return
+        self.session.add_entity(label, start, end)
+        view.clear_selection()
+        self.refresh_side()
+
+    def action_delete(self) -> None:
+        ann = self.current_annotation()
+        if ann is None:
+            self.say("no annotation under the cursor")
+            return
+        was_suggestion = ann.status == SUGGESTED
+        self.session.delete(ann.id)
+        if was_suggestion:
+            self.action_next_suggestion()
+
+    # -- actions: review (suggestions) ------------------------------------------------------
+    def _is_pending(self, mark) -> bool:
+        return mark.status == SUGGESTED
+
+    def action_next_suggestion(self) -> None:
+        mark = self.session.marks.next_start(self.view.cursor, pred=self._is_pending)
+        if mark is None:
+            mark = self.session.marks.next_start(-1, pred=self._is_pending)
+        if mark is None:
+            self.say("no pending suggestions")
+            return
+        self.view.move_to(mark.start)
+
+    def action_prev_suggestion(self) -> None:
+        mark = self.session.marks.prev_start(self.view.cursor, pred=self._is_pending)
+        if mark is None:
+            mark = self.session.marks.prev_start(len(self.session.text) + 1, pred=self._is_pending)
+        if mark is None:
+            self.say("no pending suggestions")
+            return
+        self.view.move_to(mark.start)
+
+    def action_accept(self) -> None:
+        ann = self.current_annotation()
+        if ann is None or ann.status != SUGGESTED:
+            self.say("no suggestion under the cursor")
+            return
+        self.session.set_status(ann.id, ACCEPTED)
+        self.action_next_suggestion()
+
+    def _advance_if_reviewing(self, ent: Entity) -> None:
+        if ent.status == SUGGESTED:
+            self.action_next_suggestion()
+
+    # -- actions: navigation --------------------------------------------------------------------
+    def action_next_annotation(self) -> None:
+        mark = self.session.marks.next_start(self.view.cursor)
+        if mark is None:
+            self.say("no annotation after the cursor")
+            return
+        self.view.move_to(mark.start)
+
+    def action_prev_annotation(self) -> None:
+        mark = self.session.marks.prev_start(self.view.cursor)
+        if mark is None:
+            self.say("no annotation before the cursor")
+            return
+        self.view.move_to(mark.start)
+
+    def action_find(self) -> None:
+        bar = self.query_one("#find", FindBar)
+        bar.display = True
+        bar.value = ""
+        bar.focus()
+
+    @on(FindBar.Submitted)
+    def _find_submitted(self, message: FindBar.Submitted) -> None:
+        self._close_find()
+        if message.value:
+            self.last_query = message.value
+            self._find(forward=True, from_offset=self.view.cursor)
+
+    @on(FindBar.Cancelled)
+    def _find_cancelled(self) -> None:
+        self._close_find()
+
+    def _close_find(self) -> None:
+        bar = self.query_one("#find", FindBar)
+        bar.display = False
+        self.view.focus()
+
+    def _find(self, *, forward: bool, from_offset: int) -> None:
+        query = self.last_query
+        if not query:
+            self.say("nothing to find: press / first")
+            return
+        text = self.session.text
+        # Smart case: a query with capitals is matched exactly.
+        hay, needle = (text, query) if any(c.isupper() for c in query) else (text.lower(), query.lower())
+        if len(hay) != len(text):  # lower() changed lengths (rare scripts): fall back to exact
+            hay, needle = text, query
+        if forward:
+            i = hay.find(needle, from_offset)
+            if i < 0:
+                i = hay.find(needle)
+                wrapped = i >= 0
+            else:
+                wrapped = False
+        else:
+            i = hay.rfind(needle, 0, max(0, from_offset))
+            if i < 0:
+                i = hay.rfind(needle)
+                wrapped = i >= 0
+            else:
+                wrapped = False
+        if i < 0:
+            self.say(f"not found: {query}")
+            return
+        view = self.view
+        anchor = view.anchor if view.selection is not None else None
+        if anchor is not None:
+            # A find while selecting extends the selection to the match's end.
+            view.move_to(i + len(needle) - 1, extend=True)
+        else:
+            view.select(i, i + len(needle))
+        self.say(f"found {query!r}" + (" (wrapped)" if wrapped else ""))
+
+    def action_find_next(self) -> None:
+        view = self.view
+        sel = view.selection
+        start = (sel[0] + 1) if sel else view.cursor + 1
+        self._find(forward=True, from_offset=start)
+
+    def action_find_prev(self) -> None:
+        view = self.view
+        sel = view.selection
+        start = sel[0] if sel else view.cursor
+        self._find(forward=False, from_offset=start)
+
+    def action_cancel(self) -> None:
+        view = self.view
+        if view.selection is not None:
+            view.clear_selection()
+            self.say("selection cancelled")
+
+    # -- undo ------------------------------------------------------------------------------
+    def action_undo(self) -> None:
+        report = self.session.undo()
+        if report is None:
+            self.say("nothing to undo")
+        elif report.ranges:
+            self.view.move_to(min(s for s, _ in report.ranges))
+            self.refresh_side()
+
+    def action_redo(self) -> None:
+        report = self.session.redo()
+        if report is None:
+            self.say("nothing to redo")
+        elif report.ranges:
+            self.view.move_to(min(s for s, _ in report.ranges))
+            self.refresh_side()
+
+    # -- articles ------------------------------------------------------------------------------
+    async def _switch(self, index: int) -> None:
+        if not 0 <= index < len(self.articles):
+            self.say("no more articles that way")
+            return
+        self.save_now()
+        try:
+            session = self._open(index)
+        except InputError as err:
+            self.say(err.message)
+            self.notify(err.message, severity="error", markup=False)
+            return
+        self.index = index
+        self.session = session
+        old = self.view
+        new = self._make_view()
+        await self.query_one("#main", Horizontal).mount(new, before=old)
+        await old.remove()
+        new.focus()
+        lst = self.annotation_list
+        lst.aset = session.aset
+        lst.current = None
+        lst.reload()
+        self.message = ""
+        self.refresh_side()
+        self.refresh_status()
+
+    async def action_next_article(self) -> None:
+        await self._switch(self.index + 1)
+
+    async def action_prev_article(self) -> None:
+        await self._switch(self.index - 1)
+
+    # -- saving -------------------------------------------------------------------------------
+    def schedule_save(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(AUTOSAVE_DELAY, self._autosave)
+
+    def _autosave(self) -> None:
+        self._save_timer = None
+        if self.session.dirty and not self._saving:
+            self._saving = True
+            version, snapshot = self.session.snapshot()
+            worker = self._save_worker(self.session, version, snapshot)
+            self._saves[worker] = self.session
+        elif self.session.dirty:
+            self.schedule_save()  # a save is running: try again after it
+
+    @work(thread=True, group="save", exit_on_error=False)
+    def _save_worker(self, session: Session, version: int, snapshot: AnnotationSet) -> int:
+        self._write(session, version, snapshot)
+        return version
+
+    def _write(self, session: Session, version: int, snapshot: AnnotationSet) -> None:
+        """Write one snapshot; an older snapshot never overwrites a newer one."""
+        assert session.yaml_path is not None
+        with self._write_lock:
+            if version <= session.written_version:
+                return
+            store.save(snapshot, session.yaml_path)
+            session.written_version = version
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "save":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self._saving = False
+            self.save_error = None
+            # The worker saved the session it was given (the article may have changed since).
+            session = self._saves.pop(worker, None)
+            if session is not None:
+                session.mark_saved(worker.result)
+            self.refresh_status()
+        elif event.state == WorkerState.ERROR:
+            self._saves.pop(worker, None)
+            self._saving = False
+            self.save_error = _short_error(worker.error)
+            self.notify(f"Could not save: {self.save_error}. Your work is kept; retrying.", severity="error", markup=False)
+            self.refresh_status()
+            self.set_timer(5, self._autosave)
+
+    def save_now(self) -> bool:
+        """Save on the UI thread (ctrl+s waits for it; quitting and switching too)."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        session = self.session
+        if not session.dirty and session.yaml_path.exists():
+            return True
+        if not session.dirty and not session.aset:
+            return True  # nothing made yet: don't litter empty files
+        version, snapshot = session.snapshot()
+        try:
+            self._write(session, version, snapshot)
+        except OSError as exc:
+            self.save_error = _short_error(exc)
+            self.notify(f"Could not save: {self.save_error}. Your work is kept.", severity="error", markup=False)
+            self.refresh_status()
+            return False
+        session.mark_saved(version)
+        self.save_error = None
+        self.refresh_status()
+        return True
+
+    def action_save(self) -> None:
+        if self.save_now():
+            self.say(f"saved {self.session.yaml_path}")
+
+    def action_quit_app(self) -> None:
+        if self.save_now():
+            self.exit(0)
+        else:
+            self.say("not saved: fix the problem, or press ctrl+q to quit without saving")
+
+    # -- help and palette --------------------------------------------------------------------------
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.key_table()))
+
+    def key_table(self) -> list[tuple[str, str]]:
+        """Every key and what it does, from the live bindings (so remaps show)."""
+        from .article_view import ArticleView as _AV
+
+        rows: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for binding in [*_AV.BINDINGS, *self.BINDINGS]:
+            if isinstance(binding, tuple):
+                binding = Binding(*binding)
+            desc = binding.description or binding.action
+            key = binding.key_display or binding.key
+            if (key, desc) in seen or binding.action.startswith("label(") and binding.key != "1":
+                continue
+            seen.add((key, desc))
+            rows.append((key, desc))
+        for lab in self.schema.entities:
+            rows.append((lab.key or "", f"label: {lab.name} ({lab.description})"))
+        return rows
+
+    def get_system_commands(self, screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+
+    def say(self, message: str) -> None:
+        self.message = message
+        self.refresh_status()
+
+
+def _short_error(exc: BaseException | None) -> str:
+    if exc is None:
+        return "unknown error"
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc.__class__.__name__}: {exc.filename or ''}".strip(": ")
+    return str(exc) or exc.__class__.__name__
+
+
+def default_user() -> str:
+    return os.environ.get("USER") or os.environ.get("USERNAME") or "annotator"

@@ -1,0 +1,56 @@
+"""The command palette: every action of the app, and one command per label."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class ActionsProvider(Provider):
+    """Lists every key binding's action (with its key) and a tag command per label."""
+
+    def _commands(self):
+        app = self.app
+        table = getattr(app, "key_table", None)
+        if table is None:
+            return
+        from .article_view import ArticleView
+
+        seen = set()
+        for binding in [*ArticleView.BINDINGS, *app.BINDINGS]:
+            if isinstance(binding, tuple):
+                continue
+            if binding.action.startswith("label("):
+                continue
+            name = binding.description or binding.action.replace("_", " ")
+            if name in seen:
+                continue
+            seen.add(name)
+            target = app if binding in app.BINDINGS else None
+            yield name, f"key: {binding.key_display or binding.key}", partial(self._run, binding.action, target)
+        for lab in app.schema.entities:
+            yield (
+                f"Label as {lab.name}",
+                f"key: {lab.key}  {lab.description}",
+                partial(self._run, f"label({lab.key})", app),
+            )
+
+    async def _run(self, action: str, target) -> None:
+        app = self.app
+        if target is None:
+            view = app.query_one("#article")
+            await view.run_action(action)
+        else:
+            await app.run_action(action)
+
+    async def discover(self) -> Hits:
+        for name, help_text, cb in self._commands() or ():
+            yield DiscoveryHit(name, cb, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, cb in self._commands() or ():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), cb, help=help_text)

@@ -1,0 +1,98 @@
+"""Modal screens: help, and pickers that filter as you type."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+HELP_INTRO = """\
+Move with the arrows or h j k l; v starts a selection (moves then extend it),
+shift+arrows extend by a token. A digit tags the selection (or the token under the
+cursor) with that label; on an entity with no selection it relabels it.
+Everything is saved automatically within a second; q saves and quits.
+ctrl+p opens the command palette: every action is there.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, built from the live bindings."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        width = max((len(k) for k, _ in self.rows), default=4) + 2
+        table = "\n".join(f"{k:<{width}}{d}" for k, d in self.rows)
+        with VerticalScroll(id="help-box"):
+            yield Static(Content("Keys of annotator   (esc closes)"), id="help-title")
+            yield Static(Content(HELP_INTRO))
+            yield Static(Content(table), id="help-keys")
+
+    def action_dismiss(self) -> None:
+        self.dismiss(None)
+
+
+class Picker(ModalScreen[str | None]):
+    """Pick one of many strings: type to filter, enter picks, esc cancels."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+    ]
+
+    def __init__(self, title: str, choices: list[str], hints: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+        self.hints = hints or {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-box"):
+            yield Static(Content(self.title_text), id="picker-title")
+            yield Input(placeholder="type to filter, enter picks, esc cancels", id="picker-input")
+            yield OptionList(*self._options(""), id="picker-list", markup=False)
+
+    def _options(self, query: str) -> list[Option]:
+        q = query.lower()
+        out = []
+        for c in self.choices:
+            hint = self.hints.get(c, "")
+            if q in c.lower() or (hint and q in hint.lower()):
+                out.append(Option(Content(f"{c}  {hint}".rstrip()), id=c))
+        return out
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        lst = self.query_one(OptionList)
+        lst.clear_options()
+        lst.add_options(self._options(event.value))
+        if lst.option_count:
+            lst.highlighted = 0
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        lst = self.query_one(OptionList)
+        if lst.highlighted is not None and lst.option_count:
+            self.dismiss(lst.get_option_at_index(lst.highlighted).id)
+        else:
+            self.app.bell()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_move(self, delta: int) -> None:
+        lst = self.query_one(OptionList)
+        if not lst.option_count:
+            return
+        cur = lst.highlighted if lst.highlighted is not None else -1
+        lst.highlighted = max(0, min(lst.option_count - 1, cur + delta))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,260 @@
+"""The small widgets around the article: annotation list, details, status, find bar."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from typing import ClassVar, Iterable
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Input, Static
+from textual.content import Content
+
+from ..model import (
+    REJECTED,
+    SUGGESTED,
+    Annotation,
+    AnnotationSet,
+    Attribution,
+    Entity,
+    Event,
+    Ref,
+    Relation,
+    Span,
+)
+from ..schema import Schema
+
+
+def short(text: str, width: int) -> str:
+    """One line of at most ``width`` characters, newlines shown as spaces."""
+    text = text.replace("\r", "").replace("\n", " ").replace("\t", " ")
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def describe(ann: Annotation) -> tuple[str, str]:
+    """(label, text) of an annotation for one list row."""
+    if isinstance(ann, Entity):
+        return ann.label, ann.text
+    if isinstance(ann, Event):
+        return ann.type, ann.trigger.text
+    if isinstance(ann, Attribution):
+        cue = ann.cue.text if ann.cue else "…"
+        return "ATTR", cue + (" — " + ann.content.text if ann.content else "")
+    if isinstance(ann, Relation):
+        return ann.type, f"{ann.arg1} → {ann.arg2}"
+    return "?", ""
+
+
+def position(ann: Annotation) -> int:
+    if isinstance(ann, Relation):
+        return 1 << 60
+    return ann.start
+
+
+class AnnotationList(ScrollView, can_focus=False):
+    """Every annotation of the article, by position, one row each (Line API).
+
+    Rows are rendered on demand, so 50,000 annotations cost nothing until seen.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "annotation-list--current",
+        "annotation-list--suggested",
+        "annotation-list--rejected",
+        "annotation-list--id",
+        *(f"annotation-list--slot-{i}" for i in range(10)),
+    }
+
+    class Picked(Message):
+        """A row was clicked."""
+
+        def __init__(self, ann_id: str) -> None:
+            self.ann_id = ann_id
+            super().__init__()
+
+    def __init__(self, aset: AnnotationSet, schema: Schema, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.aset = aset
+        self.schema = schema
+        self._keys: list[tuple[int, int, str]] = []
+        self._key_of: dict[str, tuple[int, int, str]] = {}
+        self.current: str | None = None
+        self._cache: LRUCache[tuple, Strip] = LRUCache(256)
+        self.reload()
+
+    def _key(self, ann: Annotation) -> tuple[int, int, str]:
+        return (position(ann), getattr(ann, "end", 0) if not isinstance(ann, Relation) else 0, ann.id)
+
+    def reload(self) -> None:
+        keys = [self._key(a) for a in self.aset.all()]
+        keys.sort()
+        self._keys = keys
+        self._key_of = {k[2]: k for k in keys}
+        self._cache.clear()
+        self.virtual_size = Size(self.size.width, len(keys))
+        self.refresh()
+
+    def update_ids(self, ids: Iterable[str]) -> None:
+        for ann_id in ids:
+            old = self._key_of.pop(ann_id, None)
+            if old is not None:
+                i = bisect_left(self._keys, old)
+                if i < len(self._keys) and self._keys[i] == old:
+                    del self._keys[i]
+            ann = self.aset.get(ann_id)
+            if ann is not None:
+                key = self._key(ann)
+                insort(self._keys, key)
+                self._key_of[ann_id] = key
+        self._cache.clear()
+        self.virtual_size = Size(self.size.width, len(self._keys))
+        self.refresh()
+
+    def row_of(self, ann_id: str) -> int | None:
+        key = self._key_of.get(ann_id)
+        if key is None:
+            return None
+        return bisect_left(self._keys, key)
+
+    def show(self, ann_id: str | None) -> None:
+        """Mark the current annotation and scroll it into view."""
+        if ann_id == self.current:
+            return
+        old = self.row_of(self.current) if self.current else None
+        self.current = ann_id
+        self._cache.clear()
+        if old is not None:
+            self.refresh_line(old)
+        row = self.row_of(ann_id) if ann_id else None
+        if row is not None:
+            self.refresh_line(row)
+            top = self.scroll_offset.y
+            height = self.scrollable_content_region.height
+            if row < top or row >= top + height:
+                self.scroll_to(y=max(0, row - height // 2), animate=False, immediate=True)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def render_line(self, y: int) -> Strip:
+        row = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if row >= len(self._keys) or width <= 0:
+            return Strip.blank(width, base)
+        key = self._keys[row]
+        cache_key = (key, width, key[2] == self.current)
+        strip = self._cache.get(cache_key)
+        if strip is not None:
+            return strip
+        ann = self.aset.get(key[2])
+        if ann is None:
+            return Strip.blank(width, base)
+        label, text = describe(ann)
+        slot = self.schema.slot(label) if isinstance(ann, Entity) else 0
+        id_style = self.get_component_rich_style("annotation-list--id")
+        label_style = self.get_component_rich_style(f"annotation-list--slot-{slot}")
+        text_style = base
+        if ann.status == SUGGESTED:
+            text_style = self.get_component_rich_style("annotation-list--suggested")
+        elif ann.status == REJECTED:
+            text_style = self.get_component_rich_style("annotation-list--rejected")
+        mark = {SUGGESTED: "?", REJECTED: "✗"}.get(ann.status, " ")
+        head = f"{ann.id:>6}{mark}"
+        lab = f"{short(label, 17):<9} "
+        rest = max(0, width - len(head) - len(lab))
+        segments = [
+            Segment(head, id_style),
+            Segment(lab, label_style),
+            Segment(short(text, rest), text_style),
+        ]
+        strip = Strip(segments).crop_extend(0, width, base)
+        if key[2] == self.current:
+            strip = strip.apply_style(self.get_component_rich_style("annotation-list--current", partial=True))
+        self._cache[cache_key] = strip
+        return strip
+
+    def on_click(self, event) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        row = self.scroll_offset.y + offset.y
+        if 0 <= row < len(self._keys):
+            self.post_message(self.Picked(self._keys[row][2]))
+
+
+class DetailPanel(Static):
+    """Details of the annotation under the cursor (plain text: no markup)."""
+
+    def show(self, session, ann: Annotation | None, active_event: str | None = None) -> None:
+        self.update(Content(details(session.aset, ann, active_event)))
+
+
+def _span_text(part) -> str:
+    if isinstance(part, Span):
+        return f"{part.text!r} [{part.start}:{part.end}]"
+    return "—"
+
+
+def details(aset: AnnotationSet, ann: Annotation | None, active_event: str | None = None) -> str:
+    lines: list[str] = []
+    if ann is None:
+        lines.append("(no annotation under the cursor)")
+    elif isinstance(ann, Entity):
+        frags = "; ".join(f"{s}:{e}" for s, e in ann.fragments)
+        lines += [f"{ann.id}  {ann.label}", f"text   {ann.text!r}", f"offsets {frags}"]
+    elif isinstance(ann, Event):
+        lines += [f"{ann.id}  event {ann.type}", f"trigger {_span_text(ann.trigger)}"]
+        for arg in ann.arguments:
+            ref = aset.get(arg.ref)
+            txt = describe(ref)[1] if ref else "(missing)"
+            lines.append(f"  {arg.role}: {arg.ref} {txt!r}")
+    elif isinstance(ann, Attribution):
+        if isinstance(ann.source, Ref):
+            ref = aset.get(ann.source.ref)
+            src = f"{ann.source.ref} {describe(ref)[1]!r}" if ref else ann.source.ref
+        else:
+            src = _span_text(ann.source)
+        lines += [
+            f"{ann.id}  attribution{' (' + ann.type + ')' if ann.type else ''}",
+            f"source  {src}",
+            f"cue     {_span_text(ann.cue)}",
+            f"content {_span_text(ann.content)}",
+        ]
+    elif isinstance(ann, Relation):
+        lines += [f"{ann.id}  relation {ann.type}", f"{ann.arg1} → {ann.arg2}"]
+    if ann is not None:
+        status = ann.status + (f" by {ann.by}" if ann.by else "")
+        if ann.suggested_by and ann.suggested_by != ann.by:
+            status += f" (suggested by {ann.suggested_by})"
+        if ann.score is not None:
+            status += f" score {ann.score:g}"
+        lines.append(status)
+        refs = [r.id for r in aset.referrers(ann.id)]
+        if refs:
+            lines.append("linked from " + ", ".join(refs))
+    if active_event:
+        lines.append(f"active event: {active_event}")
+    return "\n".join(lines)
+
+
+class StatusLine(Static):
+    """Article, counts per label, review counts, and whether the work is saved."""
+
+
+class FindBar(Input):
+    """The `/` prompt. Enter finds; escape cancels."""
+
+    BINDINGS = [("escape", "cancel", "Cancel")]
+
+    class Cancelled(Message):
+        pass
+
+    def action_cancel(self) -> None:
+        self.post_message(self.Cancelled())

@@ -1,0 +1,1 @@
+"""The bundled seed article (see pyproject package-dir)."""

@@ -1,0 +1,176 @@
+"""The session: the one door for changes, with undo and redo."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator.model import (
+    ACCEPTED,
+    REJECTED,
+    SUGGESTED,
+    AnnotationSet,
+    Document,
+    Entity,
+    Ref,
+    Span,
+)
+from annotator.schema import default_schema
+from annotator.session import Session
+
+TEXT = "By Orhan Qereman\nHASAKEH, Syria (Reuters) - the SDF captured Deir el-Zor, Abdi said."
+
+
+def make(text=TEXT) -> Session:
+    return Session(AnnotationSet(Document(text)), default_schema(), user="alice")
+
+
+def test_add_entity_records_who_and_offsets():
+    s = make()
+    ent = s.add_entity("PER", 3, 16)
+    assert ent.text == "Orhan Qereman"
+    assert ent.by == "alice"
+    assert s.aset.entities[ent.id] == ent
+    assert [m.ann_id for m in s.marks.at(5)] == [ent.id]
+    assert s.dirty
+
+
+def test_same_span_same_label_is_not_duplicated():
+    s = make()
+    a = s.add_entity("PER", 3, 16)
+    b = s.add_entity("PER", 3, 16)
+    assert a.id == b.id
+    assert len(s.aset.entities) == 1
+
+
+def test_undo_redo_any_number_of_steps():
+    s = make()
+    e1 = s.add_entity("PER", 3, 16)
+    e2 = s.add_entity("GPE", 17, 24)
+    s.relabel(e2.id, "LOC")
+    states = []
+    for _ in range(3):
+        states.append(dict(s.aset.entities))
+        s.undo()
+    assert s.aset.entities == {}
+    assert s.marks.at(5) == []
+    for expected in reversed(states):
+        s.redo()
+        assert s.aset.entities == expected
+    assert s.aset.entities[e2.id].label == "LOC"
+    assert s.aset.entities[e1.id].label == "PER"
+    assert s.redo() is None
+
+
+def test_new_change_clears_redo():
+    s = make()
+    s.add_entity("PER", 3, 16)
+    s.undo()
+    s.add_entity("GPE", 17, 24)
+    assert not s.can_redo
+
+
+def test_ids_stay_stable_and_take_next_free_number():
+    s = make()
+    a = s.add_entity("PER", 3, 16)
+    b = s.add_entity("GPE", 17, 24)
+    s.delete(a.id)
+    c = s.add_entity("GPE", 26, 31)
+    assert (a.id, b.id, c.id) == ("T1", "T2", "T3")
+
+
+def test_delete_entity_removes_links_but_keeps_event_and_attribution():
+    s = make()
+    sdf = s.add_entity("ORG", TEXT.index("SDF"), TEXT.index("SDF") + 3)
+    abdi = s.add_entity("PER", TEXT.index("Abdi"), TEXT.index("Abdi") + 4)
+    trig = TEXT.index("captured")
+    ev = s.add_event("Conflict.Capture", trig, trig + len("captured"))
+    s.set_argument(ev.id, "Agent", sdf.id)
+    cue = TEXT.index("said")
+    at = s.add_attribution(Ref(abdi.id), Span.of(TEXT, cue, cue + 4), Span.of(TEXT, 45, 80))
+    s.delete(sdf.id)
+    assert s.aset.events[ev.id].arguments == ()
+    s.delete(abdi.id)
+    assert s.aset.attributions[at.id].source is None
+    assert "source of" in s._undo[-1].note
+    s.undo()
+    s.undo()
+    assert s.aset.events[ev.id].arguments[0].ref == sdf.id
+    assert s.aset.attributions[at.id].source == Ref(abdi.id)
+    assert sdf.id in s.aset.entities and abdi.id in s.aset.entities
+
+
+def test_delete_on_suggestion_rejects_and_keeps_it():
+    s = make()
+    sug = Entity("T1", "GPE", Span.of(TEXT, 17, 24), status=SUGGESTED, by="rules", score=0.8)
+    s.add_many("suggest", [sug])
+    s.delete("T1")
+    ent = s.aset.entities["T1"]
+    assert ent.status == REJECTED
+    assert ent.suggested_by == "rules"
+
+
+def test_accept_records_acceptor_and_suggester():
+    s = make()
+    sug = Entity("T1", "GPE", Span.of(TEXT, 17, 24), status=SUGGESTED, by="rules", score=0.8)
+    s.add_many("suggest", [sug])
+    s.set_status("T1", ACCEPTED)
+    ent = s.aset.entities["T1"]
+    assert (ent.status, ent.by, ent.suggested_by) == (ACCEPTED, "alice", "rules")
+    s.undo()
+    assert s.aset.entities["T1"].status == SUGGESTED
+
+
+def test_listeners_get_the_changed_ranges():
+    s = make()
+    seen = []
+    s.listeners.append(lambda r: seen.append(r.ranges))
+    s.add_entity("PER", 3, 16)
+    s.undo()
+    assert seen == [[(3, 16)], [(3, 16)]]
+
+
+def test_saved_version_tracks_dirty():
+    s = make()
+    s.add_entity("PER", 3, 16)
+    version, snap = s.snapshot()
+    s.add_entity("GPE", 17, 24)
+    s.mark_saved(version)
+    assert s.dirty
+    assert "T2" not in snap.entities
+    s.mark_saved(s.version)
+    assert not s.dirty
+
+
+ops = st.lists(
+    st.tuples(st.sampled_from(["add", "del", "relabel", "undo", "redo"]), st.integers(0, 60), st.integers(1, 8)),
+    max_size=40,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ops)
+def test_random_edits_keep_index_consistent_and_undo_returns_to_start(seq):
+    s = make()
+    labels = default_schema().entity_names
+    for op, pos, n in seq:
+        if op == "add":
+            start = pos % (len(TEXT) - 1)
+            end = min(len(TEXT), start + n)
+            s.add_entity(labels[n % len(labels)], start, end)
+        elif op == "del" and s.aset.entities:
+            ids = sorted(s.aset.entities)
+            s.delete(ids[pos % len(ids)])
+        elif op == "relabel" and s.aset.entities:
+            ids = sorted(s.aset.entities)
+            s.relabel(ids[pos % len(ids)], labels[n % len(labels)])
+        elif op == "undo":
+            s.undo()
+        elif op == "redo":
+            s.redo()
+        # The index always mirrors the set, and every span matches the text.
+        marked = {m.ann_id for m in s.marks.overlapping(0, len(TEXT))}
+        assert marked == set(s.aset.entities)
+        for e in s.aset.entities.values():
+            assert TEXT[e.start : e.end] == e.text
+    while s.undo():
+        pass
+    assert s.aset.entities == {}
