@@ -7,20 +7,17 @@ article is opened.
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 from .errors import InputError
+from .resources import data_dir
 
 SEED_NAME = "sdf-captures-deir-el-zor.txt"
 
 
 def bundled_seed() -> Path:
     """The seed article: the repository's copy when run from a checkout, else the packaged one."""
-    here = Path(__file__).resolve().parent.parent / "seeds" / SEED_NAME
-    if here.is_file():
-        return here
-    return Path(str(resources.files("annotator.seeds") / SEED_NAME))
+    return data_dir("seeds") / SEED_NAME
 
 
 def find_articles(paths: list[str]) -> list[Path]:

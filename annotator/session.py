@@ -292,6 +292,18 @@ class Session:
         args = tuple(a for a in ev.arguments if a.ref != ref) + (Argument(role, ref),)
         self.apply(f"{role} of {ev_id}", [(ev, replace(ev, arguments=args))])
 
+    def add_argument_entity(self, ev_id: str, role: str, label: str, start: int, end: int) -> Entity:
+        """Tag a new entity and make it an argument of the event, as one undo step."""
+        ev = self.aset.events[ev_id]
+        existing = self.entity_with_span(start, end, label)
+        if existing is not None and existing.status == ACCEPTED:
+            self.set_argument(ev_id, role, existing.id)
+            return existing
+        ent = Entity(self.aset.next_id(Entity), label, self.span(start, end), by=self.user)
+        args = ev.arguments + (Argument(role, ent.id),)
+        self.apply(f"{label} as {role} of {ev_id}", [(None, ent), (ev, replace(ev, arguments=args))])
+        return ent
+
     def remove_argument(self, ev_id: str, ref: str) -> None:
         ev = self.aset.events[ev_id]
         args = tuple(a for a in ev.arguments if a.ref != ref)

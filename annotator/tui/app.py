@@ -23,12 +23,13 @@ from textual.worker import Worker, WorkerState
 
 from .. import store
 from ..errors import InputError
-from ..marks import ENTITY
+from ..resources import data_dir
 from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Entity
 from ..schema import Schema
 from ..session import ChangeReport, Session
 from .article_view import ArticleView
 from .commands import ActionsProvider
+from .flows import FlowsMixin
 from .screens import HelpScreen
 from .widgets import AnnotationList, DetailPanel, FindBar, StatusLine
 
@@ -37,14 +38,11 @@ AUTOSAVE_DELAY = 0.5  # seconds after the last change; well within the promised 
 
 def styles_path() -> list[Path]:
     """The stylesheets: from the checkout's styles/ or the installed package."""
-    from importlib import resources
-
-    names = ("annotator.tcss", "article.tcss")
-    base = Path(str(resources.files("annotator.styles")))
-    return [base / n for n in names if (base / n).is_file()]
+    base = data_dir("styles")
+    return [base / name for name in ("annotator.tcss", "article.tcss")]
 
 
-class AnnotatorApp(App[int]):
+class AnnotatorApp(FlowsMixin, App[int]):
     TITLE = "annotator"
     CSS_PATH = styles_path()
     COMMANDS = App.COMMANDS | {ActionsProvider}
@@ -66,6 +64,7 @@ class AnnotatorApp(App[int]):
         Binding("tab", "next_suggestion", "Next sugg.", show=False, priority=True, id="next_suggestion"),
         Binding("shift+tab", "prev_suggestion", "Prev sugg.", show=False, priority=True, id="prev_suggestion"),
         Binding("y", "accept", "Accept", show=False, id="accept"),
+        *FlowsMixin.FLOW_BINDINGS,
         Binding("greater_than_sign", "next_article", "Next article", id="next_article"),
         Binding("less_than_sign", "prev_article", "Prev article", id="prev_article"),
         Binding("ctrl+s", "save", "Save", id="save"),
@@ -95,6 +94,8 @@ class AnnotatorApp(App[int]):
         self._write_lock = threading.Lock()
         self.save_error: str | None = None
         self.last_query: str = ""
+        #: the selection the last find made (n/N replace it; a v-selection is extended)
+        self._found: tuple[int, int] | None = None
         self.message = ""
         self.started = time.perf_counter()
 
@@ -144,6 +145,8 @@ class AnnotatorApp(App[int]):
             return
         view.invalidate(report.ranges)
         self.annotation_list.update_ids(report.ids)
+        if self.active_event is not None and self.active_event not in self.session.aset.events:
+            self.active_event = None
         if report.undo:
             self.message = f"undid: {report.step.label}"
         elif report.redo:
@@ -156,9 +159,9 @@ class AnnotatorApp(App[int]):
 
     def refresh_side(self) -> None:
         ann = self.current_annotation()
-        self.query_one("#details", DetailPanel).show(self.session, ann)
+        self.query_one("#details", DetailPanel).show(self.session, ann, self.active_event)
         self.annotation_list.show(ann.id if ann else None)
-        self.view.set_related(self.session.marks.of(ann.id) if ann else [])
+        self.view.set_related(self.related_marks(ann) if ann else [])
 
     def refresh_status(self) -> None:
         s = self.session
@@ -329,12 +332,12 @@ class AnnotatorApp(App[int]):
             self.say(f"not found: {query}")
             return
         view = self.view
-        anchor = view.anchor if view.selection is not None else None
-        if anchor is not None:
-            # A find while selecting extends the selection to the match's end.
+        if view.selection is not None and view.selection != self._found:
+            # A find while selecting (v) extends the selection to the match's end.
             view.move_to(i + len(needle) - 1, extend=True)
         else:
             view.select(i, i + len(needle))
+            self._found = view.selection
         self.say(f"found {query!r}" + (" (wrapped)" if wrapped else ""))
 
     def action_find_next(self) -> None:
@@ -350,6 +353,8 @@ class AnnotatorApp(App[int]):
         self._find(forward=False, from_offset=start)
 
     def action_cancel(self) -> None:
+        if self.cancel_flow():
+            return
         view = self.view
         if view.selection is not None:
             view.clear_selection()
@@ -386,6 +391,8 @@ class AnnotatorApp(App[int]):
             return
         self.index = index
         self.session = session
+        self.active_event = None
+        self.draft = None
         old = self.view
         new = self._make_view()
         await self.query_one("#main", Horizontal).mount(new, before=old)

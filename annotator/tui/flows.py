@@ -1,0 +1,330 @@
+"""Events and attributions made from the keyboard: multi-step flows.
+
+Kept apart from app.py because each flow is a small state machine: an event is a
+trigger, a type picked in a filtering picker, then arguments added with ``r``; an
+attribution is a source, then a cue (select + enter), then a content (select +
+enter). ``esc`` cancels the step in progress and creates nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+from ..model import ACCEPTED, Attribution, Entity, Event, Ref, Span
+from .screens import Picker
+
+REMOVE_ARGUMENT = "(remove this argument)"
+
+
+@dataclass
+class AttributionDraft:
+    """An attribution being made (or one part of one being edited)."""
+
+    step: str  # "cue" | "content" | "edit:source" | "edit:cue" | "edit:content"
+    source: Ref | Span | None = None
+    cue: Span | None = None
+    editing: str | None = None  # the attribution ID when editing a part
+
+
+def guess_attribution_type(content: Span | None) -> str | None:
+    """Quoted content is direct speech; content with a quote inside, mixed."""
+    if content is None:
+        return None
+    text = content.text.strip()
+    quotes = "\"“”«»„"
+    if text[:1] in quotes and text[-1:] in quotes + ".,":
+        return "direct"
+    if any(q in text for q in quotes):
+        return "mixed"
+    return "indirect"
+
+
+class FlowsMixin:
+    """Actions for events (`e`, `r`), attributions (`a`, `t`) and part jumps (`.`, `,`)."""
+
+    FLOW_BINDINGS = [
+        Binding("e", "event", "Event", id="event"),
+        Binding("r", "role", "Role", id="role"),
+        Binding("a", "attribution", "Attribution", id="attribution"),
+        Binding("t", "attribution_type", "Attr. type", show=False, id="attribution_type"),
+        Binding("enter", "confirm", "Confirm step", show=False, id="confirm"),
+        Binding("full_stop", "next_part", "Next part", show=False, id="next_part"),
+        Binding("comma", "prev_part", "Prev part", show=False, id="prev_part"),
+    ]
+
+    active_event: str | None = None
+    draft: AttributionDraft | None = None
+    _part_index: int = 0
+
+    # -- events ------------------------------------------------------------------------
+    def action_event(self) -> None:
+        view = self.view
+        session = self.session
+        if view.selection is None:
+            ann = session.annotation_at(view.cursor, (Event,))
+            if isinstance(ann, Event):
+                if ann.id != self.active_event:
+                    self.set_active_event(ann.id)
+                    self.say(f"{ann.id} ({ann.type}) is active: r adds arguments; e again changes its type")
+                else:
+                    self._pick_event_type(lambda t: self._retype(ann.id, t), f"New type for {ann.id}")
+                return
+        start, end = view.target
+        if start >= end:
+            self.say("select a trigger first")
+            return
+
+        def make(event_type: str) -> None:
+            ev = session.add_event(event_type, start, end)
+            view.clear_selection()
+            self.set_active_event(ev.id)
+            self.say(f"{ev.id} {event_type} is active: on an entity, r picks its role")
+
+        self._pick_event_type(make, f"Event type for {session.text[start:end]!r}")
+
+    def _pick_event_type(self, done, title: str) -> None:
+        schema = self.schema
+        hints = {e.name: ", ".join(e.roles) for e in schema.events}
+
+        def picked(choice: str | None) -> None:
+            if choice is None:
+                self.say("event cancelled")
+                return
+            done(choice)
+
+        self.push_screen(Picker(title, list(schema.event_names), hints), picked)
+
+    def _retype(self, ev_id: str, event_type: str) -> None:
+        self.session.set_event_type(ev_id, event_type)
+        ev = self.session.aset.events[ev_id]
+        roles = set(self.schema.roles(event_type))
+        stray = [a.role for a in ev.arguments if a.role not in roles]
+        if stray:
+            self.say(f"{ev_id} is now {event_type}; roles not in that type: {', '.join(stray)} (r changes them)")
+
+    def set_active_event(self, ev_id: str | None) -> None:
+        self.active_event = ev_id
+        self._part_index = 0
+        self.refresh_side()
+        self.refresh_status()
+
+    def action_role(self) -> None:
+        session = self.session
+        ev_id = self.active_event
+        if ev_id is None or ev_id not in session.aset.events:
+            self.active_event = None
+            self.say("no active event: select a trigger and press e (or e on a trigger)")
+            return
+        ev = session.aset.events[ev_id]
+        roles = list(self.schema.roles(ev.type)) or ["Arg"]
+        view = self.view
+        ent = None if view.selection is not None else self.current_entity()
+        if ent is not None:
+            current = next((a.role for a in ev.arguments if a.ref == ent.id), None)
+            choices = roles + ([REMOVE_ARGUMENT] if current else [])
+
+            def picked(role: str | None) -> None:
+                if role is None:
+                    self.say("role cancelled")
+                elif role == REMOVE_ARGUMENT:
+                    session.remove_argument(ev_id, ent.id)
+                    self.say(f"{ent.id} is no longer an argument of {ev_id}")
+                else:
+                    if ent.status != ACCEPTED:
+                        session.set_status(ent.id, ACCEPTED)
+                    session.set_argument(ev_id, role, ent.id)
+                    self.say(f"{ent.text!r} is {role} of {ev_id}")
+                self.refresh_side()
+
+            title = f"Role of {ent.text!r} in {ev_id} {ev.type}" + (f" (now {current})" if current else "")
+            self.push_screen(Picker(title, choices), picked)
+            return
+        start, end = view.target
+        if start >= end:
+            self.say("put the cursor on an entity, or select the argument")
+            return
+        labels = list(self.schema.entity_names)
+        hints = {lab.name: f"key {lab.key}  {lab.description}" for lab in self.schema.entities}
+        span_text = session.text[start:end]
+
+        def got_label(label: str | None) -> None:
+            if label is None:
+                self.say("role cancelled")
+                return
+
+            def got_role(role: str | None) -> None:
+                if role is None:
+                    self.say("role cancelled")
+                    return
+                session.add_argument_entity(ev_id, role, label, start, end)
+                view.clear_selection()
+                self.say(f"{span_text!r} ({label}) is {role} of {ev_id}")
+                self.refresh_side()
+
+            self.push_screen(Picker(f"Role of {span_text!r} in {ev_id} {ev.type}", roles), got_role)
+
+        self.push_screen(Picker(f"Label for {span_text!r}", labels, hints), got_label)
+
+    # -- attributions ------------------------------------------------------------------
+    def action_attribution(self) -> None:
+        session = self.session
+        view = self.view
+        if self.draft is not None:
+            self.say("finish the attribution step with enter, or esc to cancel")
+            return
+        if view.selection is None:
+            at = session.annotation_at(view.cursor, (Attribution,))
+            if isinstance(at, Attribution):
+                self._edit_attribution(at)
+                return
+        source: Ref | Span | None
+        ent = None if view.selection is not None else self.current_entity()
+        if ent is not None:
+            source = Ref(ent.id)
+            what = f"{ent.id} {ent.text!r}"
+        else:
+            start, end = view.target
+            source = session.span(start, end) if start < end else None
+            what = repr(source.text) if source else "no source"
+        view.clear_selection()
+        self.draft = AttributionDraft("cue", source=source)
+        self.say(f"attribution from {what}: select the cue (v, shift+arrows), enter; esc cancels")
+
+    def _edit_attribution(self, at: Attribution) -> None:
+        def picked(part: str | None) -> None:
+            if part is None:
+                self.say("edit cancelled")
+            elif part == "type":
+                self.action_attribution_type()
+            else:
+                self.draft = AttributionDraft(f"edit:{part}", editing=at.id)
+                self.say(f"select the new {part} of {at.id}, enter; esc cancels")
+
+        self.push_screen(Picker(f"Edit which part of {at.id}?", ["source", "cue", "content", "type"]), picked)
+
+    def action_confirm(self) -> None:
+        draft = self.draft
+        if draft is None:
+            return
+        session = self.session
+        view = self.view
+        start, end = view.target
+        if start >= end:
+            self.say("select something first (esc cancels)")
+            return
+        if draft.step == "cue":
+            draft.cue = session.span(start, end)
+            draft.step = "content"
+            view.clear_selection()
+            self.say(f"cue {draft.cue.text!r}: now select the content ( ) by sentence, {{ }} by clause, / extends), enter")
+            return
+        if draft.step == "content":
+            content = session.span(start, end)
+            at = session.add_attribution(draft.source, draft.cue, content, guess_attribution_type(content))
+            self.draft = None
+            view.clear_selection()
+            view.move_to(at.cue.start if at.cue else content.start)
+            self.say(f"{at.id} made ({at.type}); t changes its type, a on it edits a part")
+            self.refresh_side()
+            return
+        part = draft.step.split(":", 1)[1]
+        at_id = draft.editing
+        self.draft = None
+        if at_id is None or at_id not in session.aset.attributions:
+            return
+        if part == "source":
+            ent = session.entity_with_span(start, end)
+            value: Ref | Span = Ref(ent.id) if ent is not None else session.span(start, end)
+        else:
+            value = session.span(start, end)
+        session.update_attribution(at_id, **{part: value})
+        view.clear_selection()
+        self.say(f"{at_id}: {part} changed")
+        self.refresh_side()
+
+    def cancel_flow(self) -> bool:
+        """Esc: drop the attribution in progress. True if there was one."""
+        if self.draft is not None:
+            self.draft = None
+            self.view.clear_selection()
+            self.say("attribution cancelled: nothing was made")
+            return True
+        return False
+
+    def action_attribution_type(self) -> None:
+        at = self.session.annotation_at(self.view.cursor, (Attribution,))
+        if not isinstance(at, Attribution):
+            self.say("no attribution under the cursor")
+            return
+
+        def picked(t: str | None) -> None:
+            if t is not None:
+                self.session.update_attribution(at.id, type=t)
+                self.say(f"{at.id} is {t}")
+                self.refresh_side()
+
+        self.push_screen(Picker(f"Type of {at.id}", list(self.schema.attribution_types)), picked)
+
+    # -- structure ----------------------------------------------------------------------
+    def related_marks(self, ann) -> list:
+        """Every mark of an annotation's parts, linked entities included."""
+        session = self.session
+        marks = list(session.marks.of(ann.id))
+        if isinstance(ann, Event):
+            for arg in ann.arguments:
+                marks.extend(session.marks.of(arg.ref))
+        elif isinstance(ann, Attribution) and isinstance(ann.source, Ref):
+            marks.extend(session.marks.of(ann.source.ref))
+        return marks
+
+    def parts(self, ann) -> list[int]:
+        """Offsets to jump through: the annotation, then each linked part."""
+        session = self.session
+        out: list[int] = []
+        if isinstance(ann, Event):
+            out.append(ann.trigger.start)
+            for arg in ann.arguments:
+                ref = session.get(arg.ref)
+                if isinstance(ref, (Entity, Event)):
+                    out.append(ref.start)
+        elif isinstance(ann, Attribution):
+            if isinstance(ann.source, Ref):
+                ref = session.get(ann.source.ref)
+                if ref is not None:
+                    out.append(ref.start)
+            out.extend(p.start for p in ann.spans())
+        return out
+
+    def _focus_structure(self):
+        """The event or attribution the part keys walk: the active event, else the one here."""
+        session = self.session
+        if self.active_event and self.active_event in session.aset.events:
+            return session.aset.events[self.active_event]
+        here = session.annotation_at(self.view.cursor, (Event, Attribution))
+        if here is not None:
+            return here
+        ent = self.current_entity()
+        if ent is not None:
+            for other in session.aset.referrers(ent.id):
+                if isinstance(other, (Event, Attribution)):
+                    return other
+        return None
+
+    def _jump_part(self, delta: int) -> None:
+        ann = self._focus_structure()
+        if ann is None:
+            self.say("no event or attribution here")
+            return
+        offsets = self.parts(ann)
+        if not offsets:
+            return
+        self._part_index = (self._part_index + delta) % len(offsets)
+        self.view.move_to(offsets[self._part_index])
+
+    def action_next_part(self) -> None:
+        self._jump_part(1)
+
+    def action_prev_part(self) -> None:
+        self._jump_part(-1)

@@ -1,0 +1,90 @@
+"""End to end: the installed `annotator` command in a real pseudo-terminal."""
+
+import os
+import select
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+ptyprocess = pytest.importorskip("ptyprocess")
+pyte = pytest.importorskip("pyte")
+
+
+def annotator_command() -> str:
+    exe = Path(sys.executable).parent / "annotator"
+    found = str(exe) if exe.exists() else shutil.which("annotator")
+    if not found:
+        pytest.fail("the `annotator` command is not installed (pip install -e .)")
+    return found
+
+
+class Terminal:
+    def __init__(self, argv, cwd, cols=120, rows=36):
+        env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(cols), LINES=str(rows))
+        env.pop("TEXTUAL", None)
+        self.proc = ptyprocess.PtyProcess.spawn(argv, cwd=str(cwd), dimensions=(rows, cols), env=env)
+        self.screen = pyte.Screen(cols, rows)
+        self.stream = pyte.ByteStream(self.screen)
+
+    def pump(self, seconds=0.2):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            r, _, _ = select.select([self.proc.fd], [], [], 0.05)
+            if r:
+                try:
+                    data = os.read(self.proc.fd, 65536)
+                except OSError:
+                    return
+                if not data:
+                    return
+                # Answer cursor-position queries like a real terminal.
+                if b"\x1b[6n" in data:
+                    os.write(self.proc.fd, b"\x1b[1;1R")
+                self.stream.feed(data)
+
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def wait_for(self, needle, timeout=20.0):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            self.pump(0.1)
+            if needle in self.text():
+                return
+        raise AssertionError(f"{needle!r} never appeared on screen:\n{self.text()}")
+
+    def type(self, keys: str, pause=0.15):
+        for ch in keys:
+            os.write(self.proc.fd, ch.encode())
+            self.pump(0.03)
+        self.pump(pause)
+
+    def wait_exit(self, timeout=15.0):
+        end = time.monotonic() + timeout
+        while self.proc.isalive() and time.monotonic() < end:
+            self.pump(0.1)
+        assert not self.proc.isalive(), "the app did not quit"
+        return self.proc.exitstatus
+
+
+def test_find_label_quit_in_a_real_terminal(seed_copy, tmp_path):
+    term = Terminal([annotator_command(), str(seed_copy), "--annotations", "ann", "--annotator", "e2e"], cwd=tmp_path)
+    try:
+        term.wait_for("HASAKEH")
+        term.type("/")
+        term.type("Orhan Qereman")
+        term.type("\r")
+        term.type("1", pause=0.3)
+        term.type("q")
+        assert term.wait_exit() == 0
+    finally:
+        if term.proc.isalive():
+            term.proc.terminate(force=True)
+    data = yaml.safe_load((tmp_path / "ann" / "sdf-captures-deir-el-zor.yaml").read_text(encoding="utf-8"))
+    ent = data["entities"][0]
+    assert (ent["label"], ent["start"], ent["end"], ent["text"], ent["by"]) == ("PER", 3, 16, "Orhan Qereman", "e2e")
+    assert data["document"]["path"] == "../seeds/sdf-captures-deir-el-zor.txt"
