@@ -173,7 +173,7 @@ EVENTS = [
     ("Conflict.Withdraw", "collapse", None, [("Agent", "gov_forces3")]),
     ("Conflict.Attack", "assault", None, [("Attacker", "rebel")]),
     ("Movement.Transport", "deployed", None, [("Artifact", "air_defences"), ("Destination", "ne_syria")]),
-    ("Life.Die", "killed", None, [("Victim", "six_fighters"), ("Instrument", "drone"), ("Time", "february")]),
+    ("Life.Die", "killed", None, [("Victim", "six_fighters"), ("Instrument", "drone")]),
     ("Conflict.Attack", "attack", "drone attack",
      [("Instrument", "drone"), ("Target", "six_fighters"), ("Attacker", "pro_iran")]),
 ]
@@ -214,7 +214,7 @@ def locate(text: str, target: str, context: str | None) -> tuple[int, int]:
     return start, start + len(target)
 
 
-def build(user: str = "gold") -> Session:
+def build(user: str = "gold-seed") -> Session:
     schema = default_schema()
     doc = store.read_article(ARTICLE)
     aset = store.new_set(doc, OUT)

@@ -288,7 +288,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
         bar.value = ""
         bar.focus()
 
-    @on(FindBar.Submitted)
+    @on(FindBar.Submitted, "#find")
     def _find_submitted(self, message: FindBar.Submitted) -> None:
         self._close_find()
         if message.value:
@@ -353,12 +353,13 @@ class AnnotatorApp(FlowsMixin, App[int]):
         self._find(forward=False, from_offset=start)
 
     def action_cancel(self) -> None:
-        if self.cancel_flow():
-            return
+        """Esc: drop the selection first; with none, cancel the step in progress."""
         view = self.view
         if view.selection is not None:
             view.clear_selection()
-            self.say("selection cancelled")
+            self.say("selection cancelled" + ("; esc again cancels the attribution" if self.draft else ""))
+            return
+        self.cancel_flow()
 
     # -- undo ------------------------------------------------------------------------------
     def action_undo(self) -> None:

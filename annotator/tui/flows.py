@@ -16,6 +16,7 @@ from ..model import ACCEPTED, Attribution, Entity, Event, Ref, Span
 from .screens import Picker
 
 REMOVE_ARGUMENT = "(remove this argument)"
+CLAUSE_MARKS = frozenset({",", ";", ":", "—", "–", "(", ")", "“", "”", '"'})
 
 
 @dataclass
@@ -52,6 +53,10 @@ class FlowsMixin:
         Binding("enter", "confirm", "Confirm step", show=False, id="confirm"),
         Binding("full_stop", "next_part", "Next part", show=False, id="next_part"),
         Binding("comma", "prev_part", "Prev part", show=False, id="prev_part"),
+        Binding("right_parenthesis", "sentence_end", "Sentence end", show=False, id="sentence_end"),
+        Binding("left_parenthesis", "sentence_start", "Sentence start", show=False, id="sentence_start"),
+        Binding("right_curly_bracket", "clause_end", "Clause end", show=False, id="clause_end"),
+        Binding("left_curly_bracket", "clause_start", "Clause start", show=False, id="clause_start"),
     ]
 
     active_event: str | None = None
@@ -266,6 +271,68 @@ class FlowsMixin:
                 self.refresh_side()
 
         self.push_screen(Picker(f"Type of {at.id}", list(self.schema.attribution_types)), picked)
+
+    # -- sentence and clause motions (quick selection of long content) ----------------
+    def _motion(self, offset: int) -> None:
+        view = self.view
+        view.move_to(offset, extend=view.selection is not None)
+
+    def action_sentence_end(self) -> None:
+        """To the last token of this sentence; from there, of the next one."""
+        view = self.view
+        sentences = view.text_index.sentences
+        s, e = view.cursor_token
+        ss, se = sentences.sentence_at(s)
+        if e >= se:
+            ss, se = sentences.sentence_at(se + 1) if se + 1 < len(self.session.text) else (ss, se)
+        self._motion(max(ss, se - 1))
+
+    def action_sentence_start(self) -> None:
+        """To the first token of this sentence; from there, of the previous one."""
+        view = self.view
+        sentences = view.text_index.sentences
+        s = view.cursor
+        ss, _ = sentences.sentence_at(s)
+        if s <= ss and ss > 0:
+            prev = ss - 1
+            while prev > 0 and self.session.text[prev].isspace():
+                prev -= 1
+            ss, _ = sentences.sentence_at(prev)
+        self._motion(ss)
+
+    def action_clause_end(self) -> None:
+        """To the token before the next clause mark (, ; : — quotes), or the sentence end."""
+        view = self.view
+        tokens = view.tokens
+        text = self.session.text
+        i = tokens.index_nearest(view.cursor)
+        if i is None:
+            return
+        _, sentence_end = view.text_index.sentences.sentence_at(view.cursor)
+        for j in range(i + 1, len(tokens)):
+            ts, te = tokens[j]
+            if text[ts:te] in CLAUSE_MARKS and j - 1 > i:
+                self._motion(tokens[j - 1][0])
+                return
+            if te >= sentence_end:
+                self._motion(ts)
+                return
+
+    def action_clause_start(self) -> None:
+        """To the token after the previous clause mark (or the sentence start)."""
+        view = self.view
+        tokens = view.tokens
+        i = tokens.index_nearest(view.cursor)
+        if i is None:
+            return
+        ss, _ = view.text_index.sentences.sentence_at(view.cursor)
+        j = i - 1
+        while j > 0:
+            ts, te = tokens[j - 1]
+            if self.session.text[ts:te] in CLAUSE_MARKS or tokens[j][0] <= ss:
+                break
+            j -= 1
+        self._motion(tokens[max(0, j)][0])
 
     # -- structure ----------------------------------------------------------------------
     def related_marks(self, ann) -> list:

@@ -71,6 +71,7 @@ class Picker(ModalScreen[str | None]):
         return out
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
         lst = self.query_one(OptionList)
         lst.clear_options()
         lst.add_options(self._options(event.value))
@@ -78,6 +79,7 @@ class Picker(ModalScreen[str | None]):
             lst.highlighted = 0
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
         lst = self.query_one(OptionList)
         if lst.highlighted is not None and lst.option_count:
             self.dismiss(lst.get_option_at_index(lst.highlighted).id)
