@@ -1,0 +1,105 @@
+"""Store speed on a 1 MB article with 50,000 entities (SPEC: load < 1 s, save < 0.5 s).
+
+    python bench/bench_store.py [--runs 5] [--events] [--size N] [--entities N] [--no-pyyaml]
+
+Prints the median (and min) of several runs of: dumps, write_atomic, save
+(dumps + write), loads on the fast path (with the article and the news schema,
+i.e. every check), load_for_article (read article + YAML + loads), and, for
+reference, PyYAML's safe_load of the same text with its C loader.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import yaml  # noqa: E402
+
+from annotator import store  # noqa: E402
+from annotator.schema import default_schema  # noqa: E402
+from gen import make_annotations, make_article  # noqa: E402
+
+
+def timed(fn, runs: int) -> tuple[float, float]:
+    times = []
+    for _ in range(runs):
+        gc.collect()
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), min(times)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--size", type=int, default=1_000_000)
+    ap.add_argument("--entities", type=int, default=50_000)
+    ap.add_argument("--events", action="store_true", help="add 5,000 events and 5,000 attributions")
+    ap.add_argument("--no-pyyaml", action="store_true", help="skip the (slow) PyYAML reference")
+    args = ap.parse_args()
+
+    text = make_article(args.size, 0)
+    n = 5000 if args.events else 0
+    aset = make_annotations(text, args.entities, 0, n_events=n, n_attributions=n)
+    schema = default_schema()
+    with tempfile.TemporaryDirectory() as tmp:
+        article = Path(tmp) / "bench-article.txt"
+        article.write_bytes(text.encode("utf-8"))
+        yaml_path = store.annotation_path(article, Path(tmp) / "annotations")
+        aset.document = store.new_set(store.read_article(article), yaml_path).document
+        data = store.dumps(aset)
+        store.save(aset, yaml_path)
+        store._QUOTE_CACHE.clear()
+
+        print(f"article: {len(text):,} characters; {len(aset.entities):,} entities, {len(aset.events):,} events, "
+              f"{len(aset.attributions):,} attributions; YAML {len(data.encode()):,} bytes, {data.count(chr(10)):,} lines")
+        print(f"runs: {args.runs}, figures: median (min) seconds")
+
+        def dumps_cold():
+            store._QUOTE_CACHE.clear()
+            store.dumps(aset)
+
+        rows = [
+            ("dumps (quote cache cold)", dumps_cold),
+            ("dumps (quote cache warm)", lambda: store.dumps(aset)),
+            ("write_atomic (fsync)", lambda: store.write_atomic(yaml_path, data)),
+            ("save = dumps + write", lambda: store.save(aset, yaml_path)),
+            ("loads (fast path, all checks)", lambda: store.loads(data, "x", article=text, schema=schema)),
+            ("fast reader alone (parse)", lambda: store._fast_parse(data)),
+            ("load_for_article (read + loads)", lambda: store.load_for_article(article, yaml_path.parent, schema)),
+        ]
+        for name, fn in rows:
+            med, best = timed(fn, args.runs)
+            print(f"  {name:34s} {med:7.3f}  ({best:.3f})")
+
+        # The result must equal what PyYAML reads (checked here once, not timed).
+        loaded = store.loads(data, "x", article=text, schema=schema)
+        assert loaded.same_annotations(aset), "round trip differs"
+
+        if not args.no_pyyaml:
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            runs = max(1, min(args.runs, 3))
+            t0 = time.perf_counter()
+            ref = yaml.load(data, Loader=loader)
+            first = time.perf_counter() - t0
+            assert store._fast_parse(data).data == ref, "fast reader differs from PyYAML"
+            med, best = timed(lambda: yaml.load(data, Loader=loader), runs - 1) if runs > 1 else (first, first)
+            print(f"  {'PyYAML ' + loader.__name__ + ' safe_load':34s} {med:7.3f}  ({best:.3f})  [reference]")
+            t0 = time.perf_counter()
+            store._slow_parse(data, "x")
+            print(f"  {'fallback reader (PyYAML events)':34s} {time.perf_counter() - t0:7.3f}  [one run]")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
