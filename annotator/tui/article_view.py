@@ -1,0 +1,894 @@
+"""The article view: a Line API widget that paints only the rows a key changed.
+
+Built like Textualize/toolong's ``log_lines.py``: a ``ScrollView`` whose
+``render_line(y)`` draws one screen row from the wrapped text (``text.Layout``)
+and the marks touching it (``MarkIndex.overlapping``), and keeps the drawn rows in
+an ``LRUCache`` keyed by ``(row, width, version)``. A row's version is bumped when
+something on it changes (cursor, selection, a mark); moving the cursor bumps and
+refreshes the old and new rows only.
+
+The cursor is a token (``text.tokenize``); the selection runs from the anchor
+token to the cursor token. All offsets are ``str`` indices into the article.
+A cursor that leaves the screen is brought back to its middle (as in Emacs), so
+stepping down a long article repaints the whole screen once per half page, not
+once per key.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import Callable, ClassVar, Iterable, Union
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.color import Color
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..marks import CONTENT, CUE, ENTITY, SOURCE, TRIGGER, Mark, MarkIndex
+from ..model import REJECTED, SUGGESTED
+from ..text import Layout, TextIndex, Tokens
+
+Range = tuple[int, int]
+RangeLike = Union[Range, Mark]
+
+#: Zero-width and control characters never sent to the terminal (bidi controls
+#: included: a terminal that honours them would move text off its cells).
+_INVISIBLE = frozenset(
+    [chr(c) for c in range(0x20) if c != 0x09]
+    + [chr(c) for c in range(0x7F, 0xA0)]
+    + list("\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064")
+    + list("\u2066\u2067\u2068\u2069\u061c\u2028\u2029\ufeff")
+)
+
+#: More rows than this changed at once: drop the whole strip cache instead.
+_MANY_ROWS = 300
+
+SLOTS = 9
+
+
+def _span(r: RangeLike) -> Range:
+    if isinstance(r, Mark):
+        return r.start, r.end
+    return int(r[0]), int(r[1])
+
+
+class _Ranges:
+    """Sorted character ranges that may overlap, queried by range."""
+
+    __slots__ = ("spans", "starts", "longest")
+
+    def __init__(self, ranges: Iterable[RangeLike] = ()):
+        self.spans = sorted(_span(r) for r in ranges)
+        self.starts = [s for s, _e in self.spans]
+        self.longest = max((e - s for s, e in self.spans), default=0)
+
+    def __bool__(self) -> bool:
+        return bool(self.spans)
+
+    def overlapping(self, start: int, end: int) -> list[Range]:
+        lo = bisect_left(self.starts, start - self.longest)
+        hi = bisect_left(self.starts, end)
+        return [sp for sp in self.spans[lo:hi] if sp[1] > start]
+
+
+class ArticleView(ScrollView, inherit_bindings=False):
+    """The article, its marks, a token cursor and a selection."""
+
+    ALLOW_SELECT = False  # our own drag-to-select, not Textual's text selection
+
+    DEFAULT_CSS = """
+    ArticleView {
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-gutter: stable;
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        *(f"article--slot-{n}" for n in range(1, SLOTS + 1)),
+        "article--entity",  # an entity whose label has no colour slot
+        "article--suggested",
+        "article--trigger",
+        "article--source",
+        "article--cue",
+        "article--content",
+        "article--related",
+        "article--cursor",
+        "article--selection",
+        "article--match",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right,l", "cursor_next", "Next token", show=False, id="article.next_token"),
+        Binding("left,h", "cursor_prev", "Previous token", show=False, id="article.prev_token"),
+        Binding("down,j", "cursor_down", "Line down", show=False, id="article.line_down"),
+        Binding("up,k", "cursor_up", "Line up", show=False, id="article.line_up"),
+        Binding("pagedown", "cursor_page_down", "Page down", show=False, id="article.page_down"),
+        Binding("pageup", "cursor_page_up", "Page up", show=False, id="article.page_up"),
+        Binding("g", "cursor_first", "Start", show=False, id="article.start"),
+        Binding("G", "cursor_last", "End", show=False, id="article.end"),
+        Binding("home", "cursor_row_start", "Line start", show=False, id="article.row_start"),
+        Binding("end", "cursor_row_end", "Line end", show=False, id="article.row_end"),
+        Binding("v", "start_selection", "Select", id="article.select"),
+        Binding("shift+right", "extend_next", "Extend right", show=False, id="article.extend_next"),
+        Binding("shift+left", "extend_prev", "Extend left", show=False, id="article.extend_prev"),
+    ]
+
+    class CursorMoved(Message):
+        """The cursor moved to another token (``offset`` is its start)."""
+
+        def __init__(self, view: "ArticleView", offset: int) -> None:
+            super().__init__()
+            self.view = view
+            self.offset = offset
+
+        @property
+        def control(self) -> "ArticleView":
+            return self.view
+
+    class SelectionChanged(Message):
+        """The selection changed (``selection`` is a char range or None)."""
+
+        def __init__(self, view: "ArticleView", selection: Range | None) -> None:
+            super().__init__()
+            self.view = view
+            self.selection = selection
+
+        @property
+        def control(self) -> "ArticleView":
+            return self.view
+
+    def __init__(
+        self,
+        text: str,
+        marks: MarkIndex,
+        *,
+        slot_of: Callable[[str], int],
+        id: str | None = None,
+        classes: str | None = None,
+        tab_size: int = 4,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self._text = text
+        self._index = TextIndex(text)
+        self._tokens: Tokens = self._index.tokens
+        self._marks = marks
+        self._slot_of = slot_of
+        self._slots: dict[str, int] = {}
+        self._tab_size = tab_size
+        self._layout: Layout | None = None
+        self._width = 0  # cells a row is drawn in (the content width)
+        self._height = 0
+        self._cursor_i: int | None = 0 if len(self._tokens) else None
+        self._anchor_i: int | None = None
+        self._exact: Range | None = None  # a selection set by select(), until the next move
+        self._goal_col: int | None = None  # column kept across up/down moves
+        self._matches = _Ranges()
+        self._related = _Ranges()
+        self._drag_i: int | None = None
+        # rendering caches
+        self._strips: LRUCache[tuple, Strip] = LRUCache(2048)
+        self._row_version: dict[int, int] = {}
+        self._generation = 0
+        self._sig_styles: dict[tuple, Style] = {}
+        self._component_cache: dict[str, Style] = {}
+        self._ink_cache: dict[int, Style] = {}
+        self._col_maps: LRUCache[tuple, dict[int, int]] = LRUCache(256)
+        self.renders = 0  # rows drawn (cache misses): lets tests check "only changed rows"
+
+    # ------------------------------------------------------------------
+    # Public state
+    # ------------------------------------------------------------------
+    @property
+    def text(self) -> str:
+        return self._text
+
+    @property
+    def tokens(self) -> Tokens:
+        return self._tokens
+
+    @property
+    def text_index(self) -> TextIndex:
+        return self._index
+
+    @property
+    def layout(self) -> Layout:
+        return self._ensure_layout()
+
+    @property
+    def marks(self) -> MarkIndex:
+        return self._marks
+
+    @marks.setter
+    def marks(self, marks: MarkIndex) -> None:
+        self._marks = marks
+        self.invalidate_all()
+
+    @property
+    def cursor(self) -> int:
+        """Start offset of the cursor token (0 in an article with no tokens)."""
+        if self._cursor_i is None:
+            return 0
+        return self._tokens.starts[self._cursor_i]
+
+    @cursor.setter
+    def cursor(self, offset: int) -> None:
+        self.move_to(offset)
+
+    @property
+    def cursor_token(self) -> Range:
+        if self._cursor_i is None:
+            return (0, 0)
+        return self._tokens[self._cursor_i]
+
+    @property
+    def anchor(self) -> int | None:
+        """Start of the token the selection is anchored at, or None."""
+        if self._anchor_i is None:
+            return None
+        return self._tokens.starts[self._anchor_i]
+
+    @property
+    def selection(self) -> Range | None:
+        """The selected characters: anchor token to cursor token, inclusive."""
+        if self._exact is not None:
+            return self._exact
+        if self._anchor_i is None or self._cursor_i is None:
+            return None
+        a, c = self._anchor_i, self._cursor_i
+        lo, hi = (a, c) if a <= c else (c, a)
+        return self._tokens.starts[lo], self._tokens.ends[hi]
+
+    @property
+    def target(self) -> Range:
+        """What a command acts on: the selection, else the cursor token."""
+        return self.selection or self.cursor_token
+
+    # ------------------------------------------------------------------
+    # Commands (the app calls these)
+    # ------------------------------------------------------------------
+    def move_to(self, offset: int, extend: bool = False) -> None:
+        """Put the cursor on the token at ``offset`` (or the nearest one).
+
+        ``extend`` keeps (or starts) the selection; otherwise it is cleared.
+        """
+        i = self._tokens.index_nearest(max(0, min(offset, len(self._text))))
+        if i is not None:
+            self._set_cursor(i, extend=extend)
+
+    def start_selection(self) -> None:
+        """Anchor a selection at the cursor token (moves then extend it)."""
+        if self._cursor_i is None:
+            return
+        old = self.selection
+        self._anchor_i = self._cursor_i
+        self._exact = None
+        self._selection_changed(old)
+
+    def clear_selection(self) -> None:
+        old = self.selection
+        self._anchor_i = None
+        self._exact = None
+        self._selection_changed(old)
+
+    def select(self, start: int, end: int) -> None:
+        """Make ``[start, end)`` the selection, the cursor on its first token."""
+        n = len(self._text)
+        start, end = max(0, min(start, n)), max(0, min(end, n))
+        if end <= start or not len(self._tokens):
+            return
+        first = self._tokens.index_nearest(start)
+        last = self._tokens.index_at(end - 1)
+        if last is None:
+            last = max(first, bisect_left(self._tokens.starts, end) - 1)
+        old_sel = self.selection
+        old_cur = self.cursor_token
+        self._anchor_i = last
+        self._exact = (start, end)
+        self._cursor_i = first
+        self._goal_col = None
+        self._after_move(old_cur, old_sel)
+
+    def scroll_to_offset(self, offset: int, *, center: bool = False) -> None:
+        """Scroll (no animation) so the row holding ``offset`` is on screen.
+
+        A row already on screen stays put (unless ``center``); one off screen is
+        brought to the middle, as Emacs does: stepping down past the last row
+        scrolls half a page, so the next dozen steps repaint two rows each
+        instead of the whole screen.
+        """
+        layout = self._ensure_layout()
+        row = layout.row_of(offset)
+        height = max(1, self.scrollable_content_region.height)
+        top = round(self.scroll_y)
+        if not center and top <= row < top + height:
+            return
+        self.scroll_to(y=max(0, row - height // 2), animate=False)
+
+    def invalidate(self, ranges: Iterable[RangeLike]) -> None:
+        """Repaint the rows showing these characters (after the marks changed)."""
+        self._touch([_span(r) for r in ranges])
+
+    def invalidate_all(self) -> None:
+        """Repaint every row (new marks index, new label colours)."""
+        self._slots.clear()
+        self._generation += 1
+        self._row_version.clear()
+        self._strips.clear()
+        self.refresh()
+
+    def set_matches(self, ranges: Iterable[RangeLike]) -> None:
+        """Find matches to paint (``article--match``); replaces the previous ones."""
+        old = self._matches
+        self._matches = _Ranges(ranges)
+        self._touch(old.spans + self._matches.spans)
+
+    def set_related(self, marks: Iterable[RangeLike]) -> None:
+        """The parts of the focused annotation (``article--related``)."""
+        old = self._related
+        self._related = _Ranges(marks)
+        self._touch(old.spans + self._related.spans)
+
+    # ------------------------------------------------------------------
+    # Cursor machinery
+    # ------------------------------------------------------------------
+    def _set_cursor(self, i: int, *, extend: bool, goal: int | None = None) -> None:
+        old_sel = self.selection
+        old_cur = self.cursor_token
+        if extend:
+            if self._anchor_i is None:
+                self._anchor_i = self._cursor_i if self._cursor_i is not None else i
+        else:
+            self._anchor_i = None
+        self._exact = None
+        self._cursor_i = i
+        self._goal_col = goal
+        self._after_move(old_cur, old_sel)
+
+    def _after_move(self, old_cur: Range, old_sel: Range | None) -> None:
+        new_cur = self.cursor_token
+        if self.is_mounted:
+            self.scroll_to_offset(new_cur[0])
+        changed: list[Range] = []
+        if new_cur != old_cur:
+            changed += [old_cur, new_cur]
+        new_sel = self.selection
+        if new_sel != old_sel:
+            changed += _difference(old_sel, new_sel)
+        self._touch(changed)
+        if new_cur != old_cur:
+            self.post_message(self.CursorMoved(self, new_cur[0]))
+        if new_sel != old_sel:
+            self.post_message(self.SelectionChanged(self, new_sel))
+
+    def _selection_changed(self, old: Range | None) -> None:
+        new = self.selection
+        if new != old:
+            self._touch(_difference(old, new))
+            self.post_message(self.SelectionChanged(self, new))
+
+    def _touch(self, ranges: list[Range]) -> None:
+        """Bump the version of the rows these ranges cover and refresh them."""
+        if not ranges or self._layout is None:
+            return
+        layout = self._layout
+        rows: set[int] = set()
+        for s, e in ranges:
+            r0 = layout.row_of(s)
+            r1 = layout.row_of(max(s, e - 1))
+            if r1 - r0 > _MANY_ROWS or len(rows) > _MANY_ROWS:
+                self.invalidate_all()
+                return
+            rows.update(range(r0, r1 + 1))
+        versions = self._row_version
+        top = round(self.scroll_y)
+        bottom = top + self.scrollable_content_region.height
+        for r in rows:
+            versions[r] = versions.get(r, 0) + 1
+            if top <= r < bottom:
+                self.refresh_line(r)
+
+    # ------------------------------------------------------------------
+    # Layout
+    # ------------------------------------------------------------------
+    def _wrap_width(self) -> int:
+        width = self.scrollable_content_region.width
+        return width if width > 0 else 80
+
+    def _ensure_layout(self) -> Layout:
+        if self._layout is None:
+            self._width = self._wrap_width()
+            self._layout = Layout(self._text, self._width, self._tab_size)
+            self.virtual_size = Size(self._layout.width, len(self._layout))
+        return self._layout
+
+    def on_resize(self, event: events.Resize) -> None:
+        width = self._width = self._wrap_width()
+        height, self._height = self._height, self.scrollable_content_region.height
+        if self._layout is not None and self._layout.width == width:
+            if height != self._height:  # shorter or taller: keep the cursor on screen
+                self.call_after_refresh(lambda: self.scroll_to_offset(self.cursor))
+            return
+        first_visible = None
+        if self._layout is not None:
+            first_visible = self._layout.row(min(round(self.scroll_y), len(self._layout) - 1))[0]
+            self._layout.rewrap(width)
+        layout = self._ensure_layout()
+        self._generation += 1
+        self._row_version.clear()
+        self._strips.clear()
+        self._col_maps.clear()
+        self.virtual_size = Size(layout.width, len(layout))
+
+        def keep_place() -> None:
+            if first_visible is not None:  # the same text stays at the top
+                self.scroll_to(y=layout.row_of(first_visible), animate=False)
+            self.scroll_to_offset(self.cursor)
+
+        self.call_after_refresh(keep_place)
+
+    def _columns(self, row: int) -> dict[int, int] | None:
+        """Cell column of each char of a row drawn with wide/zero-width chars (else None)."""
+        layout = self._ensure_layout()
+        if layout.is_simple(row):
+            return None
+        key = (row, layout.width, self._generation)
+        cols = self._col_maps.get(key)
+        if cols is None:
+            cols = {}
+            col = 0
+            for a, b, w in layout.clusters(row):
+                for k in range(a, b):
+                    cols[k] = col
+                col += w
+            cols[layout.row(row)[1]] = col
+            self._col_maps[key] = cols
+        return cols
+
+    def _col(self, row: int, offset: int) -> int:
+        cols = self._columns(row)
+        if cols is None:
+            return offset - self._ensure_layout().row(row)[0]
+        return cols[offset]
+
+    def _token_on_row(self, row: int, column: int, exclude: int | None = None) -> int | None:
+        """The token drawn nearest to ``column`` on ``row`` (None if the row has none)."""
+        layout = self._ensure_layout()
+        rs, re_ = layout.row(row)
+        best = None
+        best_d = None
+        tk = self._tokens
+        for i in tk.overlapping(rs, re_):
+            if i == exclude:
+                continue
+            s, e = tk[i]
+            c0 = self._col(row, max(s, rs))
+            c1 = self._col(row, min(e, re_))
+            if c0 <= column < c1:
+                return i
+            d = c0 - column if column < c0 else column - c1 + 1
+            if best_d is None or d < best_d:
+                best, best_d = i, d
+        return best
+
+    def _token_at_cell(self, row: int, column: int) -> int | None:
+        """The token under a cell, or the nearest one on that row (for the mouse)."""
+        if not len(self._tokens):
+            return None
+        layout = self._ensure_layout()
+        row = max(0, min(row, len(layout) - 1))
+        found = self._token_on_row(row, max(0, column))
+        if found is not None:
+            return found
+        return self._tokens.index_nearest(layout.row(row)[0])
+
+    # ------------------------------------------------------------------
+    # Actions (key bindings)
+    # ------------------------------------------------------------------
+    @property
+    def _extending(self) -> bool:
+        return self._anchor_i is not None
+
+    def action_cursor_next(self) -> None:
+        self._step(+1, self._extending)
+
+    def action_cursor_prev(self) -> None:
+        self._step(-1, self._extending)
+
+    def action_extend_next(self) -> None:
+        self._step(+1, True)
+
+    def action_extend_prev(self) -> None:
+        self._step(-1, True)
+
+    def _step(self, delta: int, extend: bool) -> None:
+        if self._cursor_i is None:
+            return
+        i = max(0, min(self._cursor_i + delta, len(self._tokens) - 1))
+        if i != self._cursor_i or extend != self._extending or self._exact is not None:
+            self._set_cursor(i, extend=extend)
+
+    def action_cursor_down(self) -> None:
+        self._vertical(+1)
+
+    def action_cursor_up(self) -> None:
+        self._vertical(-1)
+
+    def _goal(self) -> int:
+        if self._goal_col is None:
+            s = self.cursor
+            layout = self._ensure_layout()
+            self._goal_col = self._col(layout.row_of(s), s)
+        return self._goal_col
+
+    def _vertical(self, direction: int) -> None:
+        if self._cursor_i is None:
+            return
+        layout = self._ensure_layout()
+        goal = self._goal()
+        s, e = self.cursor_token
+        row = layout.row_of(s if direction < 0 else max(s, e - 1)) + direction
+        while 0 <= row < len(layout):
+            i = self._token_on_row(row, goal, exclude=self._cursor_i)
+            if i is not None:
+                self._set_cursor(i, extend=self._extending, goal=goal)
+                return
+            row += direction
+
+    def _page(self, direction: int) -> None:
+        if self._cursor_i is None:
+            return
+        layout = self._ensure_layout()
+        height = max(1, self.scrollable_content_region.height)
+        goal = self._goal()
+        cur_row = layout.row_of(self.cursor)
+        target = max(0, min(cur_row + direction * height, len(layout) - 1))
+        self.scroll_to(y=round(self.scroll_y) + direction * height, animate=False)
+        row = target
+        while 0 <= row < len(layout):
+            i = self._token_on_row(row, goal)
+            if i is not None:
+                break
+            row += direction
+        else:
+            i = 0 if direction < 0 else len(self._tokens) - 1
+        self._set_cursor(i, extend=self._extending, goal=goal)
+
+    def action_cursor_page_down(self) -> None:
+        self._page(+1)
+
+    def action_cursor_page_up(self) -> None:
+        self._page(-1)
+
+    def action_cursor_first(self) -> None:
+        if self._cursor_i is not None:
+            self._set_cursor(0, extend=self._extending)
+
+    def action_cursor_last(self) -> None:
+        if self._cursor_i is not None:
+            self._set_cursor(len(self._tokens) - 1, extend=self._extending)
+
+    def _row_tokens(self) -> range:
+        layout = self._ensure_layout()
+        rs, re_ = layout.row(layout.row_of(self.cursor))
+        return self._tokens.overlapping(rs, re_)
+
+    def action_cursor_row_start(self) -> None:
+        if self._cursor_i is not None:
+            self._set_cursor(self._row_tokens()[0], extend=self._extending)
+
+    def action_cursor_row_end(self) -> None:
+        if self._cursor_i is not None:
+            self._set_cursor(self._row_tokens()[-1], extend=self._extending)
+
+    def action_start_selection(self) -> None:
+        self.start_selection()
+
+    # ------------------------------------------------------------------
+    # Mouse
+    # ------------------------------------------------------------------
+    def _event_token(self, event: events.MouseEvent, capture: bool) -> int | None:
+        offset = event.get_content_offset_capture(self) if capture else event.get_content_offset(self)
+        if offset is None:
+            return None
+        scroll = self.scroll_offset
+        return self._token_at_cell(offset.y + scroll.y, offset.x + scroll.x)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.button != 1:
+            return
+        i = self._event_token(event, capture=False)
+        if i is None:
+            return
+        event.stop()
+        self.focus()
+        self._drag_i = i
+        self.capture_mouse()
+        if i != self._cursor_i or self.selection is not None:
+            self._set_cursor(i, extend=False)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._drag_i is None:
+            return
+        i = self._event_token(event, capture=True)
+        if i is None or i == self._cursor_i:
+            return
+        if self._anchor_i is None:
+            self._anchor_i = self._drag_i
+        self._set_cursor(i, extend=True)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._drag_i is not None:
+            self._drag_i = None
+            self.release_mouse()
+
+    # ------------------------------------------------------------------
+    # Painting
+    # ------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if hasattr(self, "_strips"):
+            self._component_cache.clear()
+            self._sig_styles.clear()
+            self._ink_cache.clear()
+            self._generation += 1
+            self._row_version.clear()
+            self._strips.clear()
+
+    def render_line(self, y: int) -> Strip:
+        layout = self._ensure_layout()
+        width = self._width
+        row = self.scroll_offset.y + y
+        if row >= len(layout) or row < 0:
+            return Strip.blank(width, self.rich_style)
+        key = (row, width, self._generation, self._row_version.get(row, 0))
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_row(row, width)
+            self._strips[key] = strip
+        return strip
+
+    def _component(self, name: str) -> Style:
+        """A component class's own style: only what its CSS rule sets."""
+        style = self._component_cache.get(name)
+        if style is None:
+            full = self.get_component_rich_style(name)
+            part = self.get_component_rich_style(name, partial=True)
+            bgcolor = full.bgcolor if part.bgcolor is not None else None
+            color = full.color if (part.color is not None or part.bgcolor is not None) else None
+            style = part.without_color + Style(color=color, bgcolor=bgcolor)
+            self._component_cache[name] = style
+        return style
+
+    def _ink(self, slot: int) -> Style:
+        """Text colour for a suggestion: its slot's hue, moved toward the text colour
+        until it stands out from the background (a pale hue on a light theme)."""
+        style = self._ink_cache.get(slot)
+        if style is None:
+            name = f"article--slot-{slot}" if 1 <= slot <= SLOTS else "article--entity"
+            colour = self.get_component_styles(name).background
+            base = self.rich_style
+            if colour.a == 0 or base.color is None or base.bgcolor is None:
+                style = Style()
+            else:
+                text = Color.from_rich_color(base.color)
+                back = Color.from_rich_color(base.bgcolor)
+                hue = colour.with_alpha(1.0)
+                ink = hue
+                factor = 0.0
+                while abs(ink.brightness - back.brightness) < 0.4 and factor < 0.9:
+                    factor += 0.15
+                    ink = hue.blend(text, factor)
+                style = Style(color=ink.rich_color)
+            self._ink_cache[slot] = style
+        return style
+
+    def _slot(self, label: str) -> int:
+        slot = self._slots.get(label)
+        if slot is None:
+            slot = self._slots[label] = self._slot_of(label)
+        return slot
+
+    def _style_of(self, sig: tuple) -> Style:
+        style = self._sig_styles.get(sig)
+        if style is not None:
+            return style
+        bg_slot, outer, sugg_slot, trigger, source, cue, content, sugg_other, related, match, sel, cur = sig
+        c = self._component
+        style = self.rich_style
+        if content:
+            style += c("article--content")
+        if bg_slot >= 0:
+            style += c(f"article--slot-{bg_slot}" if 1 <= bg_slot <= SLOTS else "article--entity")
+        if outer:
+            style += Style(underline=True)
+        if sugg_slot >= 0:
+            style += self._ink(sugg_slot) + c("article--suggested")
+        if source:
+            style += c("article--source")
+        if cue:
+            style += c("article--cue")
+        if trigger:
+            style += c("article--trigger")
+        if sugg_other:
+            style += c("article--suggested")
+        if related:
+            style += c("article--related")
+        if match:
+            style += c("article--match")
+        if sel:
+            style += c("article--selection")
+        if cur:
+            style += c("article--cursor")
+        self._sig_styles[sig] = style
+        return style
+
+    def _render_row(self, row: int, width: int) -> Strip:
+        """Draw one screen row (a cache miss)."""
+        self.renders += 1
+        layout = self._ensure_layout()
+        text = self._text
+        s, e = layout.row(row)
+        ve = e
+        if ve > s and text[ve - 1] == "\n":
+            ve -= 1
+        if ve > s and text[ve - 1] == "\r":
+            ve -= 1
+        base = self.rich_style
+        if ve <= s:
+            return Strip.blank(width, base)
+
+        # every layer that changes how a character looks, clipped to the row
+        marks = [m for m in self._marks.overlapping(s, ve) if m.status != REJECTED]
+        matches = self._matches.overlapping(s, ve) if self._matches else []
+        related = self._related.overlapping(s, ve) if self._related else []
+        sel = self.selection
+        if sel is not None and not (sel[0] < ve and sel[1] > s):
+            sel = None
+        cur = self.cursor_token
+        if not (cur[0] < ve and cur[1] > s):
+            cur = None
+        points = {s, ve}
+        for m in marks:
+            points.add(m.start)
+            points.add(m.end)
+        for a, b in matches:
+            points.add(a)
+            points.add(b)
+        for a, b in related:
+            points.add(a)
+            points.add(b)
+        if sel is not None:
+            points.update(sel)
+        if cur is not None:
+            points.update(cur)
+        bounds = sorted(p for p in points if s <= p <= ve)
+
+        # the style of each run between two boundaries
+        runs: list[tuple[int, int, Style]] = []
+        slot = self._slot
+        for a, b in zip(bounds, bounds[1:]):
+            bg_slot = sugg_slot = -1
+            bg_len = sugg_len = 1 << 30
+            accepted = 0
+            trigger = source = cue = content = sugg_other = False
+            for m in marks:
+                if m.start <= a and m.end >= b:
+                    kind = m.kind
+                    if kind == ENTITY:
+                        length = m.end - m.start
+                        if m.status == SUGGESTED:
+                            if length < sugg_len:
+                                sugg_slot, sugg_len = slot(m.label), length
+                        else:
+                            accepted += 1
+                            if length < bg_len:
+                                bg_slot, bg_len = slot(m.label), length
+                    else:
+                        if kind == TRIGGER:
+                            trigger = True
+                        elif kind == CUE:
+                            cue = True
+                        elif kind == SOURCE:
+                            source = True
+                        elif kind == CONTENT:
+                            content = True
+                        if m.status == SUGGESTED:
+                            sugg_other = True
+            sig = (
+                bg_slot,
+                accepted > 1,
+                sugg_slot,
+                trigger,
+                source,
+                cue,
+                content,
+                sugg_other,
+                any(x <= a and y >= b for x, y in related),
+                any(x <= a and y >= b for x, y in matches),
+                sel is not None and sel[0] <= a and sel[1] >= b,
+                cur is not None and cur[0] <= a and cur[1] >= b,
+            )
+            style = self._style_of(sig)
+            if runs and runs[-1][2] is style:
+                runs[-1] = (runs[-1][0], b, style)
+            else:
+                runs.append((a, b, style))
+
+        if layout.is_simple(row):
+            segments = [Segment(text[a:b], style) for a, b, style in runs]
+            cells = ve - s
+        else:
+            segments, cells = self._complex_segments(row, ve, runs)
+        if cells < width:
+            segments.append(Segment(" " * (width - cells), base))
+            return Strip(segments, width)
+        strip = Strip(segments, cells)
+        return strip.crop(0, width) if cells > width else strip
+
+    def _complex_segments(
+        self, row: int, ve: int, runs: list[tuple[int, int, Style]]
+    ) -> tuple[list[Segment], int]:
+        """Segments of a row with tabs, wide or zero-width characters, per cluster."""
+        text = self._text
+        layout = self._ensure_layout()
+        segments: list[Segment] = []
+        parts: list[str] = []
+        cells = 0
+        run_i = 0
+        run_style = runs[0][2]
+        cur_style = run_style
+        for a, b, w in layout.clusters(row):
+            if a >= ve:
+                break
+            while run_i + 1 < len(runs) and a >= runs[run_i][1]:
+                run_i += 1
+            style = runs[run_i][2]
+            if style is not cur_style:
+                if parts:
+                    segments.append(Segment("".join(parts), cur_style))
+                    parts = []
+                cur_style = style
+            if w == 0:
+                continue  # nothing to draw (a stray mark, a control or bidi character)
+            ch = text[a]
+            if ch == "\t":
+                shown = " " * w
+            else:
+                shown = "".join(c for c in text[a:b] if c not in _INVISIBLE)
+                measured = cell_len(shown)
+                if measured != w:  # the terminal would disagree with our layout
+                    shown = shown + " " * (w - measured) if measured < w else "\ufffd" + " " * (w - 1)
+            parts.append(shown)
+            cells += w
+        if parts:
+            segments.append(Segment("".join(parts), cur_style))
+        return segments, cells
+
+
+def _difference(old: Range | None, new: Range | None) -> list[Range]:
+    """The characters whose selected-ness changed between two selections."""
+    if old is None and new is None:
+        return []
+    if old is None:
+        return [new]  # type: ignore[list-item]
+    if new is None:
+        return [old]
+    if old[1] <= new[0] or new[1] <= old[0]:
+        return [old, new]
+    out = []
+    if old[0] != new[0]:
+        out.append((min(old[0], new[0]), max(old[0], new[0])))
+    if old[1] != new[1]:
+        out.append((min(old[1], new[1]), max(old[1], new[1])))
+    return out
+
+
+__all__ = ["ArticleView"]
