@@ -12,6 +12,7 @@ ranges it is given.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -85,6 +86,11 @@ class Session:
         #: the newest version on disk (guarded by the app's write lock)
         self.written_version = -1
         self.listeners: list[Callable[[ChangeReport], None]] = []
+        # Counts kept up to date by _swap, so the status line costs O(1) per key.
+        self._labels: Counter[str] = Counter()
+        self._statuses: Counter[str] = Counter()
+        for ann in aset.all():
+            self._count(ann, 1)
 
     # -- state ----------------------------------------------------------------
     @property
@@ -107,6 +113,11 @@ class Session:
         return self.aset.get(ann_id)
 
     # -- the one door -----------------------------------------------------------
+    def _count(self, ann: Annotation, sign: int) -> None:
+        self._statuses[ann.status] += sign
+        if isinstance(ann, Entity) and ann.status == ACCEPTED:
+            self._labels[ann.label] += sign
+
     def _swap(self, pairs: Sequence[Pair]) -> ChangeReport:
         report = ChangeReport(Step("", list(pairs)))
         for before, after in pairs:
@@ -120,7 +131,10 @@ class Session:
             for m in self.marks.replace(before, after):
                 report.ranges.append((m.start, m.end))
             report.ids.add(ann.id)
-            # An event argument's or source entity's highlight may depend on links.
+            if before is not None:
+                self._count(before, -1)
+            if after is not None:
+                self._count(after, 1)
         self.version += 1
         return report
 
@@ -189,17 +203,14 @@ class Session:
 
     def counts(self) -> dict[str, int]:
         """Accepted entities per label, in schema order, then others."""
-        out: dict[str, int] = {name: 0 for name in self.schema.entity_names}
-        for ent in self.aset.entities.values():
-            if ent.status == ACCEPTED:
-                out[ent.label] = out.get(ent.label, 0) + 1
+        out: dict[str, int] = {name: self._labels[name] for name in self.schema.entity_names}
+        for label, n in sorted(self._labels.items()):
+            if label not in out and n:
+                out[label] = n
         return out
 
     def status_counts(self) -> dict[str, int]:
-        out = {ACCEPTED: 0, SUGGESTED: 0, REJECTED: 0}
-        for ann in self.aset.all():
-            out[ann.status] = out.get(ann.status, 0) + 1
-        return out
+        return {status: self._statuses[status] for status in (ACCEPTED, SUGGESTED, REJECTED)}
 
     # -- entity operations ----------------------------------------------------------
     def span(self, start: int, end: int) -> Span:

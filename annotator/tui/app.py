@@ -28,7 +28,6 @@ from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Entity
 from ..schema import Schema
 from ..session import ChangeReport, Session
 from .article_view import ArticleView
-from .commands import ActionsProvider
 from .flows import FlowsMixin
 from .screens import HelpScreen
 from .widgets import AnnotationList, DetailPanel, FindBar, StatusLine
@@ -42,10 +41,17 @@ def styles_path() -> list[Path]:
     return [base / name for name in ("annotator.tcss", "article.tcss")]
 
 
+def _actions_provider():
+    """The palette's provider, imported when the palette first opens (startup cost)."""
+    from .commands import ActionsProvider
+
+    return ActionsProvider
+
+
 class AnnotatorApp(FlowsMixin, App[int]):
     TITLE = "annotator"
     CSS_PATH = styles_path()
-    COMMANDS = App.COMMANDS | {ActionsProvider}
+    COMMANDS = App.COMMANDS | {_actions_provider}
 
     BINDINGS = [
         Binding("slash", "find", "Find", id="find"),
@@ -98,6 +104,8 @@ class AnnotatorApp(FlowsMixin, App[int]):
         self._found: tuple[int, int] | None = None
         self.message = ""
         self.started = time.perf_counter()
+        self._side_key: tuple | None = None
+        self._status_text = ""
 
     # -- articles -----------------------------------------------------------------
     def _open(self, index: int, aset: AnnotationSet | None = None) -> Session:
@@ -116,9 +124,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
             with Vertical(id="side"):
                 yield DetailPanel(id="details", markup=False)
                 yield AnnotationList(self.session.aset, self.schema, id="annotation-list")
-        yield FindBar(placeholder="find (enter: select the match, esc: cancel)", id="find")
         yield StatusLine(id="status", markup=False)
-        yield Footer()
 
     def _make_view(self) -> ArticleView:
         return ArticleView(self.session.text, self.session.marks, slot_of=self.schema.slot, id="article")
@@ -132,10 +138,25 @@ class AnnotatorApp(FlowsMixin, App[int]):
         return self.query_one("#annotation-list", AnnotationList)
 
     def on_mount(self) -> None:
-        self.query_one("#find", FindBar).display = False
         self.view.focus()
         self.refresh_side()
         self.refresh_status()
+        # The article paints first; the footer and the find prompt (many widgets,
+        # most of the startup's styling work) are mounted right after that frame.
+        self.call_after_refresh(self._mount_chrome)
+
+    async def _mount_chrome(self) -> None:
+        if not self.screen.is_attached or self._exit_renderables or self.return_code is not None:
+            return  # quitting already
+        if self.query("#find"):
+            return  # already there (a key came before the first frame was done)
+        bar = FindBar(placeholder="find (enter: select the match, esc: cancel)", id="find")
+        bar.display = False
+        await self.mount(bar, Footer())
+
+    @property
+    def find_bar(self) -> FindBar:
+        return self.query_one("#find", FindBar)
 
     # -- change plumbing --------------------------------------------------------------
     def _on_session_change(self, report: ChangeReport) -> None:
@@ -158,7 +179,15 @@ class AnnotatorApp(FlowsMixin, App[int]):
         self.schedule_save()
 
     def refresh_side(self) -> None:
+        """Details, list row and linked highlights of the annotation under the cursor.
+
+        Each part repaints only when what it shows changed: a cursor move inside
+        plain text costs one lookup."""
         ann = self.current_annotation()
+        key = (ann, self.active_event, self.session.version if ann else None)
+        if key == self._side_key:
+            return
+        self._side_key = key
         self.query_one("#details", DetailPanel).show(self.session, ann, self.active_event)
         self.annotation_list.show(ann.id if ann else None)
         self.view.set_related(self.related_marks(ann) if ann else [])
@@ -177,7 +206,9 @@ class AnnotatorApp(FlowsMixin, App[int]):
         line = f" {where}{name}  {counts or 'no entities'}{review}  [{saved}]"
         if self.message:
             line += f"  {self.message}"
-        self.query_one("#status", StatusLine).update(line)
+        if line != self._status_text:
+            self._status_text = line
+            self.query_one("#status", StatusLine).update(line, layout=False)
 
     def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
         self.refresh_side()
@@ -282,8 +313,9 @@ class AnnotatorApp(FlowsMixin, App[int]):
             return
         self.view.move_to(mark.start)
 
-    def action_find(self) -> None:
-        bar = self.query_one("#find", FindBar)
+    async def action_find(self) -> None:
+        await self._mount_chrome()
+        bar = self.find_bar
         bar.display = True
         bar.value = ""
         bar.focus()
@@ -300,7 +332,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
         self._close_find()
 
     def _close_find(self) -> None:
-        bar = self.query_one("#find", FindBar)
+        bar = self.find_bar
         bar.display = False
         self.view.focus()
 
@@ -394,10 +426,9 @@ class AnnotatorApp(FlowsMixin, App[int]):
         self.session = session
         self.active_event = None
         self.draft = None
-        old = self.view
+        await self.view.remove()
         new = self._make_view()
-        await self.query_one("#main", Horizontal).mount(new, before=old)
-        await old.remove()
+        await self.query_one("#main", Horizontal).mount(new, before="#side")
         new.focus()
         lst = self.annotation_list
         lst.aset = session.aset

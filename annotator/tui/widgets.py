@@ -126,8 +126,7 @@ class AnnotationList(ScrollView, can_focus=False):
         if ann_id == self.current:
             return
         old = self.row_of(self.current) if self.current else None
-        self.current = ann_id
-        self._cache.clear()
+        self.current = ann_id  # cached rows are keyed by "is current": no cache to clear
         if old is not None:
             self.refresh_line(old)
         row = self.row_of(ann_id) if ann_id else None
@@ -192,8 +191,13 @@ class AnnotationList(ScrollView, can_focus=False):
 class DetailPanel(Static):
     """Details of the annotation under the cursor (plain text: no markup)."""
 
+    _shown: str | None = None
+
     def show(self, session, ann: Annotation | None, active_event: str | None = None) -> None:
-        self.update(Content(details(session.aset, ann, active_event)))
+        text = details(session.aset, ann, active_event)
+        if text != self._shown:
+            self._shown = text
+            self.update(Content(text), layout=False)
 
 
 def _span_text(part) -> str:

@@ -1,0 +1,110 @@
+"""Bad input: one clear line naming the file, exit status 2, files untouched."""
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator.cli import main
+
+GOOD = "format: annotator/1\ndocument: {path: ../seeds/a.txt, sha256: %s, length: %d}\nentities:\n%s\nevents: []\nattributions: []\nrelations: []\n"
+TEXT = "Abdi said the SDF took Raqqa.\n"
+
+
+def setup(tmp_path, entities="- {id: T1, label: PER, start: 0, end: 4, text: Abdi}", text=TEXT):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir(exist_ok=True)
+    art = seeds / "a.txt"
+    art.write_text(text, encoding="utf-8", newline="")
+    ann = tmp_path / "annotations"
+    ann.mkdir(exist_ok=True)
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    y = ann / "a.yaml"
+    y.write_text(GOOD % (sha, len(text), entities), encoding="utf-8")
+    return art, y
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    err = capsys.readouterr().err
+    return code, err
+
+
+def one_line(err: str) -> str:
+    lines = [l for l in err.splitlines() if l.strip()]
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "entities, words",
+    [
+        ("- {id: T1, label: PER, start: 0, end: 4, text: Abdx}", "text"),
+        ("- {id: T1, label: WHO, start: 0, end: 4, text: Abdi}", "WHO"),
+        ("- {id: T1, label: PER, start: 0, end: 4, text: Abdi}\n- {id: T1, label: ORG, start: 14, end: 17, text: SDF}", "T1"),
+        ("- {id: T1, label: PER, start: 0, end: 400, text: Abdi}", "end"),
+    ],
+)
+def test_corrupt_annotation_file_is_reported_and_untouched(tmp_path, capsys, entities, words):
+    art, y = setup(tmp_path, entities)
+    before = y.read_bytes()
+    code, err = run(capsys, "annotate", str(art), "--annotations", str(tmp_path / "annotations"))
+    assert code == 2
+    line = one_line(err)
+    assert "a.yaml" in line and words in line
+    assert y.read_bytes() == before
+
+
+def test_dangling_ref_is_reported(tmp_path, capsys):
+    art, y = setup(tmp_path)
+    text = y.read_text().replace(
+        "events: []",
+        "events:\n- id: E1\n  type: Conflict.Capture\n  trigger: {start: 18, end: 22, text: took}\n  arguments:\n  - {role: Agent, ref: T9}",
+    )
+    y.write_text(text)
+    code, err = run(capsys, "annotate", str(art), "--annotations", str(tmp_path / "annotations"))
+    assert code == 2 and "T9" in one_line(err)
+
+
+def test_broken_yaml_and_other_format(tmp_path, capsys):
+    art, y = setup(tmp_path)
+    y.write_text("format: annotator/1\nentities: [\n")
+    code, err = run(capsys, "annotate", str(art), "--annotations", str(tmp_path / "annotations"))
+    assert code == 2 and "a.yaml" in one_line(err)
+    y.write_text('{"label": "PER"}\n')
+    code, err = run(capsys, "annotate", str(art), "--annotations", str(tmp_path / "annotations"))
+    assert code == 2 and "a.yaml" in one_line(err)
+    assert y.read_text() == '{"label": "PER"}\n'
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [(b"", "empty"), (b"\x00\x01\x02binary", "binary"), (b"caf\xe9 latin-1", "UTF-8")],
+)
+def test_bad_articles(tmp_path, capsys, content, words):
+    art = tmp_path / "x.txt"
+    art.write_bytes(content)
+    code, err = run(capsys, "annotate", str(art), "--annotations", str(tmp_path / "ann"))
+    assert code == 2
+    line = one_line(err)
+    assert "x.txt" in line and words.lower() in line.lower()
+    assert not (tmp_path / "ann").exists()
+
+
+def test_missing_path_and_unknown_schema(tmp_path, capsys):
+    code, err = run(capsys, "annotate", str(tmp_path / "nope.txt"))
+    assert code == 2 and "nope.txt" in one_line(err)
+    art, _ = setup(tmp_path)
+    bad_schema = tmp_path / "schema.yaml"
+    bad_schema.write_text("entities: 3\n")
+    code, err = run(capsys, "annotate", str(art), "--schema", str(bad_schema))
+    assert code == 2 and "schema.yaml" in one_line(err)
+
+
+def test_help_of_every_subcommand_works():
+    for argv in (["--help"], ["annotate", "--help"], ["validate", "--help"]):
+        out = subprocess.run([sys.executable, "-m", "annotator", *argv], capture_output=True, text=True)
+        assert out.returncode == 0 and "usage" in out.stdout.lower()
