@@ -1,0 +1,136 @@
+"""`annotator export --to FORMAT PATH... -o OUT`: our YAML -> a format that
+training and scoring tools read. Articles stream one at a time; whatever the
+format cannot carry is counted in one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Iterator
+
+from ..errors import InputError
+
+
+def register(sub) -> None:
+    from ..formats import FORMATS
+
+    p = sub.add_parser(
+        "export",
+        help="write annotations as brat, spaCy, Prodigy JSONL, CoNLL, doccano or Label Studio",
+        description="Write annotation YAML files in a format that training and scoring tools read.",
+    )
+    p.add_argument("--to", dest="fmt", required=True, metavar="FORMAT", help=f"one of: {', '.join(FORMATS)}")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="annotation .yaml files or folders of them")
+    p.add_argument(
+        "-o", "--output", dest="out", required=True, metavar="OUT",
+        help="output file (brat: a folder; spacy: a file, or a folder for shards of 1,000 articles)",
+    )
+    p.add_argument(
+        "--status",
+        choices=("accepted", "all"),
+        default="accepted",
+        help="accepted: gold only (default); all: suggestions too, and rejections where the format can say so",
+    )
+    p.add_argument("--schema", metavar="FILE", help="label schema, for brat's annotation.conf (default: built-in)")
+    p.set_defaults(func=run)
+
+
+def _is_annotation_file(path: Path) -> bool:
+    """Our files start with ``format: annotator/1``; skip other YAML (schemas)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return True  # let loading report it
+    return b"annotator/1" in head
+
+
+def walk(root: Path, suffixes: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(path, path relative to root, '/'-separated) of matching files, sorted,
+    hidden files and folders skipped."""
+    found: list[tuple[str, str]] = []
+    base = str(root)
+    for folder, dirs, files in os.walk(base):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel_folder = os.path.relpath(folder, base)
+        for name in files:
+            if name.startswith(".") or not name.endswith(suffixes):
+                continue
+            rel = name if rel_folder == "." else f"{rel_folder}/{name}".replace(os.sep, "/")
+            found.append((os.path.join(folder, name), rel))
+    found.sort(key=lambda pair: pair[1])
+    return found
+
+
+def find_files(raw: list[str]) -> tuple[list[tuple[Path, str]], int]:
+    """(annotation file, its path under the folder given, without suffix) from
+    PATHs (folders searched recursively), and how many other .yaml files were
+    passed over."""
+    out: list[tuple[str, str]] = []  # plain strings: 10,000 Path objects weigh ~10 MiB
+    skipped = 0
+    for item in raw:
+        p = Path(item)
+        if p.is_dir():
+            for q, rel in walk(p, (".yaml", ".yml")):
+                if _is_annotation_file(Path(q)):
+                    out.append((q, rel.rsplit(".", 1)[0]))
+                else:
+                    skipped += 1
+        elif p.is_file():
+            out.append((str(p), p.stem))
+        else:
+            raise InputError(str(p), "no such file or folder")
+    if not out:
+        raise InputError(" ".join(raw), "no annotation files (.yaml) found")
+    return out, skipped
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import formats, store
+    from ..formats.common import Names, Report, safe_name
+    from ..formats.progress import Clock, bar
+    from ..schema import default_schema, load_schema
+
+    key = formats.canonical(args.fmt, "--to")
+    fmt = formats.get(key, "--to")
+    schema = load_schema(args.schema) if args.schema else default_schema()
+    files, skipped = find_files(args.paths)
+    out = Path(args.out)
+    if args.out.endswith(("/", os.sep)) and getattr(fmt, "OUT_MAY_BE_DIR", False):
+        out.mkdir(parents=True, exist_ok=True)
+    if fmt.OUT_IS_DIR:
+        if out.exists() and not out.is_dir():
+            raise InputError(str(out), f"{key} output must be a folder")
+    else:
+        if out.is_dir() and not getattr(fmt, "OUT_MAY_BE_DIR", False):
+            raise InputError(str(out), f"is a folder; {key} output is one file")
+        if not out.is_dir() and not out.parent.exists():
+            raise InputError(str(out.parent), "no such folder for the output")
+    report = Report(key)
+    names = Names()
+    clock = Clock()
+
+    with bar(f"exporting {key}", len(files)) as progress:
+
+        def items() -> Iterator[tuple[str, object]]:
+            for path, rel in files:
+                aset = store.load_file(Path(path), None)
+                if fmt.OUT_IS_DIR:  # brat: keep the folders, so names stay as they were
+                    parts = [safe_name(x, "article") for x in rel.split("/")]
+                    name = names.take("/".join(parts))
+                else:
+                    name = names.take(safe_name(Path(path).stem, "article"))
+                yield name, aset
+                progress.advance()
+
+        fmt.write(items(), out, report, args.status, schema=schema, fmt_name=key)
+    line = report.line()
+    if line:
+        print(f"annotator: {line}", file=sys.stderr)
+    if skipped:
+        print(f"annotator: passed over {skipped} .yaml files that are not annotation files", file=sys.stderr)
+    print(f"exported {report.documents} articles to {out} ({clock.rate(report.documents)})")
+    return 0

@@ -1,0 +1,354 @@
+"""What every format module shares: the imported-document record, the "left out"
+report, status selection, tokens for token-based formats, and UTF-16 offsets.
+
+Formats stream: ``read`` yields one :class:`Imported` at a time and ``write``
+consumes an iterable of ``(name, AnnotationSet)`` pairs, so 10,000 articles
+never sit in memory together.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable
+
+from ..model import (
+    ACCEPTED,
+    REJECTED,
+    SUGGESTED,
+    AnnotationSet,
+    Document,
+    Entity,
+    Ref,
+    Span,
+)
+from ..schema import Schema
+
+Named = tuple[str, AnnotationSet]
+
+
+@dataclass
+class Imported:
+    """One document read from a foreign file.
+
+    ``text_path`` is where the article already lives on disk (brat's .txt); when
+    it is None the importer writes the text out itself.
+    """
+
+    name: str
+    aset: AnnotationSet
+    text_path: Path | None = None
+    schema: Schema | None = None
+    source: str = ""
+
+
+_PLURALS = {
+    "entities": "entity",
+    "annotations": "annotation",
+    "events": "event",
+    "attributions": "attribution",
+    "relations": "relation",
+    "arguments": "argument",
+    "sources": "source",
+    "tasks": "task",
+    "results": "result",
+    "documents": "document",
+    "labels": "label",
+    "equivalences": "equivalence",
+    "notes": "note",
+}
+
+
+@dataclass
+class Report:
+    """What a format could not carry, counted, for the one-line message."""
+
+    fmt: str
+    left: Counter = field(default_factory=Counter)
+    documents: int = 0
+
+    def leave(self, what: str, n: int = 1) -> None:
+        """Count ``n`` things left out; ``what`` is a plural noun phrase."""
+        if n:
+            self.left[what] += n
+
+    def line(self) -> str | None:
+        if not self.left:
+            return None
+        parts = [f"{n} {_number(what, n)}" for what, n in self.left.items()]
+        return f"{self.fmt}: left out " + ", ".join(parts)
+
+
+def _number(what: str, n: int) -> str:
+    """The phrase in the singular when n == 1 (its first plural noun)."""
+    if n != 1:
+        return what
+    words = what.split(" ")
+    for i, w in enumerate(words):
+        if w in _PLURALS:
+            words[i] = _PLURALS[w]
+            break
+    return " ".join(words)
+
+
+# -- status selection ---------------------------------------------------------------
+
+def select(aset: AnnotationSet, status: str, report: Report, *, keep_rejected: bool) -> AnnotationSet:
+    """The annotations an export carries for ``--status``.
+
+    ``accepted``: accepted only. ``all``: suggested too, and rejected where the
+    format can say so (``keep_rejected``). What is dropped is counted, and so are
+    links that would be left dangling (which are then dropped too).
+    """
+    allowed = {ACCEPTED} if status == "accepted" else {ACCEPTED, SUGGESTED} | ({REJECTED} if keep_rejected else set())
+    out = AnnotationSet(aset.document)
+    dropped = Counter()
+    for table_name in ("entities", "events", "attributions", "relations"):
+        src = getattr(aset, table_name)
+        dst = getattr(out, table_name)
+        for ann_id, ann in src.items():
+            if ann.status in allowed:
+                dst[ann_id] = ann
+            else:
+                dropped[ann.status] += 1
+    for st in (SUGGESTED, REJECTED):
+        if dropped[st]:
+            hint = " (--status all includes them)" if status == "accepted" and st == SUGGESTED else ""
+            report.leave(f"{st} annotations{hint}", dropped[st])
+    if not dropped:
+        return out
+    # Dangling links: drop the link, count it.
+    for ev_id, ev in list(out.events.items()):
+        args = tuple(a for a in ev.arguments if a.ref in out)
+        if len(args) != len(ev.arguments):
+            report.leave("event arguments pointing at left-out annotations", len(ev.arguments) - len(args))
+            out.events[ev_id] = replace(ev, arguments=args)
+    for at_id, at in list(out.attributions.items()):
+        if isinstance(at.source, Ref) and at.source.ref not in out:
+            report.leave("attribution sources pointing at left-out annotations")
+            out.attributions[at_id] = replace(at, source=None)
+    changed = True
+    while changed:  # relations may point at relations
+        changed = False
+        for rel_id, rel in list(out.relations.items()):
+            if rel.arg1 not in out or rel.arg2 not in out:
+                report.leave("relations pointing at left-out annotations")
+                del out.relations[rel_id]
+                changed = True
+    return out
+
+
+def leave_unsupported(aset: AnnotationSet, report: Report, *, events=True, attributions=True, relations=True) -> None:
+    """Count whole kinds a format has no place for."""
+    if events:
+        report.leave("events", len(aset.events))
+    if attributions:
+        report.leave("attributions", len(aset.attributions))
+    if relations:
+        report.leave("relations", len(aset.relations))
+
+
+def contiguous_entities(aset: AnnotationSet, report: Report) -> list[Entity]:
+    """Entities with one non-empty fragment, by position; the rest are counted."""
+    out = []
+    for ent in aset.entities.values():
+        if ent.span.discontinuous:
+            report.leave("discontinuous entities")
+        elif ent.start >= ent.end:
+            report.leave("empty entities")
+        else:
+            out.append(ent)
+    out.sort(key=lambda e: (e.start, e.end, e.label, e.id))
+    return out
+
+
+def non_overlapping(entities: list[Entity]) -> tuple[list[Entity], list[Entity]]:
+    """spaCy's ``filter_spans`` rule: longest first, then earliest. Returns (kept, left)."""
+    order = sorted(entities, key=lambda e: (-(e.end - e.start), e.start, e.label, e.id))
+    taken: list[tuple[int, int]] = []  # sorted, disjoint
+    kept, left = [], []
+    for ent in order:
+        i = bisect.bisect_left(taken, (ent.start, ent.end))
+        clash = (i > 0 and taken[i - 1][1] > ent.start) or (i < len(taken) and taken[i][0] < ent.end)
+        if clash:
+            left.append(ent)
+        else:
+            taken.insert(i, (ent.start, ent.end))
+            kept.append(ent)
+    kept.sort(key=lambda e: (e.start, e.end))
+    return kept, left
+
+
+# -- tokens ---------------------------------------------------------------------
+
+_PIECE = re.compile(r"\w+|[^\w\s]|\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    ws: bool  # followed by one space that belongs to it (spaCy's whitespace_)
+
+
+def tokenize(text: str, starts: Iterable[int] = (), ends: Iterable[int] = ()) -> list[Token]:
+    """spaCy-shaped tokens: words, punctuation marks, whitespace runs.
+
+    Every span start and end given is a token boundary, so each span is a whole
+    number of tokens. A single space after a word belongs to that word (``ws``),
+    as in spaCy, unless a span starts on it or ends just after it.
+    ``"".join(text[t.start:t.end] + " " * t.ws for t in tokens) == text``.
+    """
+    starts = set(starts)
+    ends = set(ends)
+    cuts = sorted(starts | ends)
+    raw: list[tuple[int, int]] = []
+    for m in _PIECE.finditer(text):
+        s, e = m.span()
+        i = bisect.bisect_right(cuts, s)
+        while i < len(cuts) and cuts[i] < e:
+            raw.append((s, cuts[i]))
+            s = cuts[i]
+            i += 1
+        raw.append((s, e))
+    tokens: list[Token] = []
+    for s, e in raw:
+        if text[s].isspace() and tokens and not tokens[-1].ws and text[s] == " ":
+            prev = tokens[-1]
+            if prev.end == s and not text[prev.start].isspace() and s not in starts and (s + 1) not in ends:
+                tokens[-1] = Token(prev.start, prev.end, True)
+                s += 1
+                if s == e:
+                    continue
+        tokens.append(Token(s, e, False))
+    return tokens
+
+
+def span_bounds(entities: Iterable[Entity]) -> tuple[set[int], set[int]]:
+    starts, ends = set(), set()
+    for ent in entities:
+        for s, e in ent.fragments:
+            starts.add(s)
+            ends.add(e)
+    return starts, ends
+
+
+class TokenIndex:
+    """Character offset -> token index, for spans that sit on token boundaries."""
+
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+        self._starts = {t.start: i for i, t in enumerate(tokens)}
+        self._ends = {t.end: i for i, t in enumerate(tokens)}
+
+    def span(self, start: int, end: int) -> tuple[int, int] | None:
+        """Inclusive (token_start, token_end) of a span, or None if it is not aligned."""
+        a = self._starts.get(start)
+        b = self._ends.get(end)
+        if a is None or b is None or b < a:
+            return None
+        return a, b
+
+
+# -- UTF-16 offsets (Label Studio counts like JavaScript) ---------------------------
+
+class Utf16:
+    """Converts between code-point offsets and UTF-16 code-unit offsets of one text."""
+
+    def __init__(self, text: str):
+        # Code-point positions of astral characters (two UTF-16 units each).
+        self.astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
+        self._units = [a + k + 1 for k, a in enumerate(self.astral)]  # unit offset just after each one's first unit
+
+    def to_units(self, cp: int) -> int:
+        return cp + bisect.bisect_left(self.astral, cp)
+
+    def to_code_points(self, units: int) -> int:
+        # Each astral char before the position adds one extra unit.
+        k = bisect.bisect_left(self._units, units)
+        # An offset in the middle of a surrogate pair snaps forward.
+        if k < len(self._units) and self._units[k] == units:
+            return self.astral[k] + 1
+        return units - k
+
+
+# -- naming ---------------------------------------------------------------------
+
+_UNSAFE = re.compile(r"[^\w.\-]+")
+
+
+def safe_name(name: str, fallback: str) -> str:
+    """A file stem from a foreign document name."""
+    name = _UNSAFE.sub("-", str(name)).strip("-.")
+    return name[:120] or fallback
+
+
+class Names:
+    """Unique stems within one import run."""
+
+    def __init__(self):
+        self.used: set[str] = set()
+
+    def take(self, name: str) -> str:
+        base = name
+        n = 1
+        while name.casefold() in self.used:
+            n += 1
+            name = f"{base}-{n}"
+        self.used.add(name.casefold())
+        return name
+
+
+def new_set(text: str) -> AnnotationSet:
+    return AnnotationSet(Document(text))
+
+
+class Ids:
+    """Next free IDs per prefix, without rescanning the tables (O(1) each)."""
+
+    def __init__(self):
+        self.highest: Counter = Counter()
+
+    def see(self, ann_id: str) -> None:
+        digits = ann_id[1:]
+        if digits.isdigit():
+            n = int(digits)
+            if n > self.highest[ann_id[0]]:
+                self.highest[ann_id[0]] = n
+
+    def next(self, prefix: str) -> str:
+        self.highest[prefix] += 1
+        return f"{prefix}{self.highest[prefix]}"
+
+
+def add_entity(aset: AnnotationSet, ids: Ids, label: str, start: int, end: int, status: str = ACCEPTED, **kw) -> Entity:
+    """Add a contiguous entity with the next free T ID."""
+    ent_id = kw.pop("ann_id", None) or ids.next("T")
+    ids.see(ent_id)
+    ent = Entity(ent_id, label, Span(((start, end),), aset.document.text[start:end]), status=status, **kw)
+    aset.entities[ent_id] = ent
+    return ent
+
+
+__all__ = [
+    "Imported",
+    "Report",
+    "Named",
+    "select",
+    "leave_unsupported",
+    "contiguous_entities",
+    "non_overlapping",
+    "Token",
+    "tokenize",
+    "span_bounds",
+    "TokenIndex",
+    "Utf16",
+    "safe_name",
+    "Names",
+    "new_set",
+    "Ids",
+    "add_entity",
+]

@@ -1,0 +1,181 @@
+"""CoNLL-2003 style IOB2: ``token TAG`` per line, a blank line between
+sentences, ``-DOCSTART- -X- O O`` (the line spaCy's converter looks for) before
+each document. Entities only, and not overlapping: what IOB2 cannot hold is
+counted in the one-line report.
+
+Reading accepts any number of columns (the token first, the tag last) and IOB1,
+IOB2, BIOES/BILOU tags. The text is rebuilt as tokens joined by one space,
+sentences by a line break.
+"""
+
+from __future__ import annotations
+
+import bisect
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..errors import InputError
+from ..model import ACCEPTED, AnnotationSet, Document, Entity, Span
+from ..text import split_sentences
+from .common import (
+    Ids,
+    Imported,
+    Named,
+    Report,
+    contiguous_entities,
+    leave_unsupported,
+    non_overlapping,
+    select,
+    span_bounds,
+    tokenize,
+)
+
+SOURCE_SUFFIXES = (".conll", ".iob", ".iob2", ".bio", ".tsv", ".txt")
+OUT_IS_DIR = False
+DOCSTART = "-DOCSTART- -X- O O"
+
+
+def sentences(name: str, aset: AnnotationSet, report: Report, status: str) -> list[list[tuple[str, str]]]:
+    """One document as sentences of (token, tag)."""
+    sel = select(aset, status, report, keep_rejected=False)
+    leave_unsupported(sel, report)
+    ents = contiguous_entities(sel, report)
+    kept, left = non_overlapping(ents)
+    report.leave("overlapping entities", len(left))
+    text = sel.document.text
+    bad = [e for e in kept if any(c.isspace() for c in e.label) or not e.label]
+    if bad:
+        report.leave("entities whose label has spaces", len(bad))
+        kept = [e for e in kept if e not in bad]
+    starts, ends = span_bounds(kept)
+    tokens = [t for t in tokenize(text, starts, ends) if not text[t.start].isspace()]
+    tags = ["O"] * len(tokens)
+    tok_starts = [t.start for t in tokens]
+    for ent in kept:
+        i = bisect.bisect_left(tok_starts, ent.start)
+        j = bisect.bisect_left(tok_starts, ent.end)
+        if i >= j:
+            report.leave("entities with no token (only spaces)")
+            continue
+        tags[i] = f"B-{ent.label}"
+        for k in range(i + 1, j):
+            tags[k] = f"I-{ent.label}"
+    sent_starts = list(split_sentences(text).starts)
+    out: list[list[tuple[str, str]]] = []
+    cur: list[tuple[str, str]] = []
+    for k, tok in enumerate(tokens):
+        if cur and not tags[k].startswith("I-"):
+            prev_end = tokens[k - 1].end
+            # a sentence starts in (prev_end, tok.start]
+            s = bisect.bisect_right(sent_starts, prev_end)
+            if s < len(sent_starts) and sent_starts[s] <= tok.start:
+                out.append(cur)
+                cur = []
+        cur.append((text[tok.start : tok.end], tags[k]))
+    if cur:
+        out.append(cur)
+    return out
+
+
+def write(items: Iterable[Named], out: Path, report: Report, status: str = "accepted", **_kw) -> None:
+    with open(Path(out), "w", encoding="utf-8", newline="\n") as fh:
+        for name, aset in items:
+            fh.write(DOCSTART + "\n\n")
+            for sent in sentences(name, aset, report, status):
+                fh.write("".join(f"{tok} {tag}\n" for tok, tag in sent))
+                fh.write("\n")
+            report.documents += 1
+
+
+# -- reading ------------------------------------------------------------------
+
+
+def _split_tag(tag: str) -> tuple[str, str]:
+    if tag == "O" or len(tag) < 2 or tag[1] not in "-_":
+        return "O", ""
+    return tag[0].upper(), tag[2:]
+
+
+def _build(name: str, sents: list[list[tuple[str, str]]], where: str) -> AnnotationSet:
+    parts: list[str] = []
+    spans: list[tuple[int, int, str]] = []
+    pos = 0
+    for si, sent in enumerate(sents):
+        if si:
+            parts.append("\n")
+            pos += 1
+        open_: tuple[int, str] | None = None
+        last_end = pos
+        for ti, (tok, tag) in enumerate(sent):
+            if ti:
+                parts.append(" ")
+                pos += 1
+            start = pos
+            parts.append(tok)
+            pos += len(tok)
+            prefix, label = _split_tag(tag)
+            begins = prefix in ("B", "S", "U") or (prefix in ("I", "E", "L") and (open_ is None or open_[1] != label))
+            if open_ is not None and (prefix == "O" or begins):
+                spans.append((open_[0], last_end, open_[1]))
+                open_ = None
+            if prefix != "O" and open_ is None:
+                open_ = (start, label)
+            last_end = pos
+            if prefix in ("E", "L", "S", "U") and open_ is not None:
+                spans.append((open_[0], pos, open_[1]))
+                open_ = None
+        if open_ is not None:
+            spans.append((open_[0], last_end, open_[1]))
+    text = "".join(parts)
+    aset = AnnotationSet(Document(text))
+    ids = Ids()
+    for s, e, label in spans:
+        ent_id = ids.next("T")
+        aset.entities[ent_id] = Entity(ent_id, label, Span(((s, e),), text[s:e]), status=ACCEPTED)
+    return aset
+
+
+def read(path: Path, report: Report, **_kw) -> Iterator[Imported]:
+    path = Path(path)
+    try:
+        fh = open(path, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    n = 0
+    sents: list[list[tuple[str, str]]] = []
+    cur: list[tuple[str, str]] = []
+    started = False
+
+    def flush():
+        nonlocal n
+        n += 1
+        return Imported(f"{path.stem}-{n}", _build(f"{path.stem}-{n}", sents, str(path)), source=str(path))
+
+    with fh:
+        try:
+            for no, line in enumerate(fh, 1):
+                line = line.rstrip("\r\n")
+                cols = line.split()
+                if not cols:
+                    if cur:
+                        sents.append(cur)
+                        cur = []
+                    continue
+                if cols[0] == "-DOCSTART-":
+                    if cur:
+                        sents.append(cur)
+                        cur = []
+                    if started or sents:
+                        yield flush()
+                    sents = []
+                    started = True
+                    continue
+                if len(cols) < 2:
+                    raise InputError(f"{path}:{no}", f"expected a token and a tag, not {line[:40]!r}")
+                cur.append((cols[0], cols[-1]))
+        except UnicodeDecodeError as exc:
+            raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from None
+    if cur:
+        sents.append(cur)
+    if started or sents:
+        yield flush()

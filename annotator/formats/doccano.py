@@ -1,0 +1,119 @@
+"""doccano JSONL, both shapes it exports and imports:
+
+- the sequence-labelling form: ``{"text": ..., "label": [[start, end, "LABEL"], ...]}``;
+- the relation form: ``{"text": ..., "entities": [{"id", "label", "start_offset",
+  "end_offset"}], "relations": [{"id", "from_id", "to_id", "type"}]}``.
+
+``--to doccano`` writes the relation form (it holds everything doccano can);
+``--to doccano-label`` the label form. Reading takes either, line by line.
+Offsets are code points, as doccano counts them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..errors import InputError
+from ..model import ACCEPTED, AnnotationSet, Document, Entity, Relation, Span, id_number
+from .common import Ids, Imported, Named, Report, contiguous_entities, leave_unsupported, select
+from .jsonl import iter_json_lines
+
+SOURCE_SUFFIXES = (".jsonl", ".json")
+OUT_IS_DIR = False
+
+
+def record(n: int, name: str, aset: AnnotationSet, report: Report, status: str, form: str = "entities") -> dict:
+    sel = select(aset, status, report, keep_rejected=False)
+    leave_unsupported(sel, report, relations=form == "label")
+    ents = contiguous_entities(sel, report)
+    if form == "label":
+        return {"id": n, "text": sel.document.text, "label": [[e.start, e.end, e.label] for e in ents], "name": name}
+    num: dict[str, int] = {}
+    used: set[int] = set()
+    for e in ents:  # keep T7 as 7 when it is free
+        k = id_number(e.id)
+        if k > 0 and k not in used:
+            num[e.id] = k
+            used.add(k)
+    nxt = max(used, default=0)
+    for e in ents:
+        if e.id not in num:
+            nxt += 1
+            num[e.id] = nxt
+    entities = [{"id": num[e.id], "label": e.label, "start_offset": e.start, "end_offset": e.end} for e in ents]
+    relations = []
+    for i, rel in enumerate(sel.relations.values(), 1):
+        a, b = num.get(rel.arg1), num.get(rel.arg2)
+        if a is None or b is None:
+            report.leave("relations not between two exported entities")
+            continue
+        k = id_number(rel.id)
+        relations.append({"id": k if k > 0 else i, "from_id": a, "to_id": b, "type": rel.type})
+    return {"id": n, "text": sel.document.text, "entities": entities, "relations": relations, "name": name}
+
+
+def write(items: Iterable[Named], out: Path, report: Report, status: str = "accepted", *, fmt_name: str = "doccano", **_kw) -> None:
+    form = "label" if fmt_name == "doccano-label" else "entities"
+    with open(Path(out), "w", encoding="utf-8", newline="\n") as fh:
+        for n, (name, aset) in enumerate(items, 1):
+            fh.write(json.dumps(record(n, name, aset, report, status, form), ensure_ascii=False))
+            fh.write("\n")
+            report.documents += 1
+
+
+def _offsets(s, e, text: str, where: str) -> tuple[int, int]:
+    if type(s) is not int or type(e) is not int or not 0 <= s <= e <= len(text):
+        raise InputError(where, f"bad span {s!r}-{e!r} for a text of {len(text)} characters")
+    return s, e
+
+
+def read(path: Path, report: Report, **_kw) -> Iterator[Imported]:
+    path = Path(path)
+    for n, (no, rec) in enumerate(iter_json_lines(path), 1):
+        where = f"{path}:{no}"
+        text = rec.get("text", rec.get("data"))
+        if not isinstance(text, str):
+            raise InputError(where, "a doccano line needs a 'text' string")
+        aset = AnnotationSet(Document(text))
+        ids = Ids()
+        if isinstance(rec.get("entities"), list):
+            by_num: dict[object, str] = {}
+            nums = [e.get("id") for e in rec["entities"] if isinstance(e, dict)]
+            keep_nums = len(set(map(str, nums))) == len(nums) and all(type(k) is int and k > 0 for k in nums)
+            for ent in rec["entities"]:
+                if not isinstance(ent, dict) or not isinstance(ent.get("label"), str):
+                    raise InputError(where, "each entity needs a 'label'")
+                s, e = _offsets(ent.get("start_offset"), ent.get("end_offset"), text, where)
+                ent_id = f"T{ent['id']}" if keep_nums else ids.next("T")
+                ids.see(ent_id)
+                aset.entities[ent_id] = Entity(ent_id, ent["label"], Span(((s, e),), text[s:e]), status=ACCEPTED)
+                by_num[ent.get("id")] = ent_id
+            for rel in rec.get("relations") or []:
+                if not isinstance(rel, dict):
+                    raise InputError(where, "each relation must be an object")
+                a, b = by_num.get(rel.get("from_id")), by_num.get(rel.get("to_id"))
+                if a is None or b is None:
+                    raise InputError(where, f"relation {rel.get('id')!r} names an entity that is not in this line")
+                k = rel.get("id")
+                rel_id = f"R{k}" if type(k) is int and k > 0 and f"R{k}" not in aset.relations else ids.next("R")
+                ids.see(rel_id)
+                aset.relations[rel_id] = Relation(rel_id, str(rel.get("type", "")), a, b)
+        else:
+            labels = rec.get("label", rec.get("labels")) or []
+            if not isinstance(labels, list):
+                raise InputError(where, "'label' must be a list of [start, end, label]")
+            for item in labels:
+                if isinstance(item, str):  # a text-classification label
+                    report.leave("document labels")
+                    continue
+                if not isinstance(item, list) or len(item) != 3 or not isinstance(item[2], str):
+                    raise InputError(where, f"expected [start, end, label], not {item!r}")
+                s, e = _offsets(item[0], item[1], text, where)
+                ent_id = ids.next("T")
+                aset.entities[ent_id] = Entity(ent_id, item[2], Span(((s, e),), text[s:e]), status=ACCEPTED)
+        name = rec.get("name")
+        if name is None and isinstance(rec.get("meta"), dict):
+            name = rec["meta"].get("name")
+        yield Imported(str(name) if name is not None else f"{path.stem}-{n}", aset, source=str(path))

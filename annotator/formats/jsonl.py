@@ -1,0 +1,219 @@
+"""spaCy / Prodigy JSONL: one task per line with ``text``, ``tokens``, ``spans``
+(``start``, ``end``, ``label``, ``token_start``, ``token_end`` inclusive) and
+``answer``; relations in Prodigy's ``relations`` shape.
+
+Status travels as Prodigy does it: the document's accepted entities in one task
+with ``answer: accept``; suggestions in a task with no answer (a pre-highlighted
+task, as Prodigy shows a model's suggestions); each rejected entity in its own
+task with ``answer: reject`` (Prodigy's binary tasks). Tokens are split at every
+span boundary, so every span is a whole number of tokens.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..errors import InputError
+from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Document, Entity, Relation, Span
+from .common import (
+    Ids,
+    Imported,
+    Named,
+    Report,
+    TokenIndex,
+    contiguous_entities,
+    leave_unsupported,
+    select,
+    span_bounds,
+    tokenize,
+)
+
+SOURCE_SUFFIXES = (".jsonl", ".json")
+OUT_IS_DIR = False
+
+ANSWER_OF = {ACCEPTED: "accept", REJECTED: "reject"}
+
+
+def _span(ent: Entity, idx: TokenIndex) -> dict:
+    ts, te = idx.span(ent.start, ent.end)
+    return {"start": ent.start, "end": ent.end, "label": ent.label, "token_start": ts, "token_end": te}
+
+
+def records(name: str, aset: AnnotationSet, report: Report, status: str) -> list[dict]:
+    """The Prodigy tasks of one document."""
+    sel = select(aset, status, report, keep_rejected=True)
+    leave_unsupported(sel, report, relations=False)
+    ents = contiguous_entities(sel, report)
+    text = sel.document.text
+    starts, ends = span_bounds(ents)
+    tokens = tokenize(text, starts, ends)
+    idx = TokenIndex(tokens)
+    tok_dicts = [
+        {"text": text[t.start : t.end], "start": t.start, "end": t.end, "id": i, "ws": t.ws} for i, t in enumerate(tokens)
+    ]
+    by_status: dict[str, list[Entity]] = {ACCEPTED: [], SUGGESTED: [], REJECTED: []}
+    for ent in ents:
+        by_status[ent.status].append(ent)
+    meta = {"name": name}
+
+    def relations_for(group: list[Entity], st: str) -> list[dict]:
+        spans = {e.id: e for e in group}
+        out = []
+        for rel in sel.relations.values():
+            if rel.status != st:
+                continue
+            h, c = spans.get(rel.arg1), spans.get(rel.arg2)
+            if h is None or c is None:
+                continue
+            hs, cs = _span(h, idx), _span(c, idx)
+            out.append({"head": hs["token_end"], "child": cs["token_end"], "head_span": hs, "child_span": cs, "label": rel.type})
+        return out
+
+    out = []
+    main = {"text": text, "tokens": tok_dicts, "spans": [_span(e, idx) for e in by_status[ACCEPTED]]}
+    rels = relations_for(by_status[ACCEPTED], ACCEPTED)
+    if rels:
+        main["relations"] = rels
+    main["answer"] = "accept"
+    main["meta"] = meta
+    out.append(main)
+    carried = len(rels)
+    if by_status[SUGGESTED]:
+        task = {"text": text, "tokens": tok_dicts, "spans": [_span(e, idx) for e in by_status[SUGGESTED]]}
+        rels = relations_for(by_status[SUGGESTED], SUGGESTED)
+        if rels:
+            task["relations"] = rels
+        carried += len(rels)
+        task["meta"] = meta
+        out.append(task)
+    for ent in by_status[REJECTED]:
+        out.append({"text": text, "tokens": tok_dicts, "spans": [_span(ent, idx)], "answer": "reject", "meta": meta})
+    report.leave("relations not between two entities of one task", len(sel.relations) - carried)
+    return out
+
+
+def write(items: Iterable[Named], out: Path, report: Report, status: str = "accepted", **_kw) -> None:
+    out = Path(out)
+    with open(out, "w", encoding="utf-8", newline="\n") as fh:
+        for name, aset in items:
+            for rec in records(name, aset, report, status):
+                fh.write(json.dumps(rec, ensure_ascii=False))
+                fh.write("\n")
+            report.documents += 1
+
+
+# -- reading ------------------------------------------------------------------
+
+
+def iter_json_lines(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line number, object) per non-blank line; one InputError for a bad line."""
+    try:
+        fh = open(path, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    with fh:
+        try:
+            for no, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except ValueError as exc:
+                    raise InputError(f"{path}:{no}", f"not JSON: {exc.msg}") from None
+                if not isinstance(obj, dict):
+                    raise InputError(f"{path}:{no}", "each line must be a JSON object")
+                yield no, obj
+        except UnicodeDecodeError as exc:
+            raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from None
+
+
+def _int(v, where: str, what: str) -> int:
+    if type(v) is not int:
+        raise InputError(where, f"{what} must be a whole number, not {v!r}")
+    return v
+
+
+class _Builder:
+    """Collects the tasks of one document (consecutive lines with the same text)."""
+
+    def __init__(self, name: str, text: str):
+        self.name = name
+        self.aset = AnnotationSet(Document(text))
+        self.ids = Ids()
+        self.index: dict[tuple, str] = {}
+
+    def entity(self, start: int, end: int, label: str, status: str, where: str) -> str:
+        text = self.aset.document.text
+        if not 0 <= start <= end <= len(text):
+            raise InputError(where, f"span {start}-{end} is outside the text ({len(text)} characters)")
+        key = (start, end, label, status)
+        got = self.index.get(key)
+        if got is not None:
+            return got
+        ent_id = self.ids.next("T")
+        self.aset.entities[ent_id] = Entity(ent_id, label, Span(((start, end),), text[start:end]), status=status)
+        self.index[key] = ent_id
+        return ent_id
+
+
+def _span_offsets(sp: dict, tokens, where: str) -> tuple[int, int]:
+    if "start" in sp and "end" in sp:
+        return _int(sp["start"], where, "start"), _int(sp["end"], where, "end")
+    if "token_start" in sp and "token_end" in sp and isinstance(tokens, list):
+        try:
+            return int(tokens[sp["token_start"]]["start"]), int(tokens[sp["token_end"]]["end"])
+        except (IndexError, KeyError, TypeError):
+            pass
+    raise InputError(where, "a span needs start and end")
+
+
+def read(path: Path, report: Report, **_kw) -> Iterator[Imported]:
+    path = Path(path)
+    cur: _Builder | None = None
+    key = None
+    n = 0
+    for no, rec in iter_json_lines(path):
+        where = f"{path}:{no}"
+        text = rec.get("text")
+        if not isinstance(text, str):
+            raise InputError(where, "a task needs a 'text' string")
+        meta = rec.get("meta") if isinstance(rec.get("meta"), dict) else {}
+        name = meta.get("name")
+        rkey = (name, text)
+        if cur is None or rkey != key:
+            if cur is not None:
+                yield Imported(cur.name, cur.aset, source=str(path))
+            n += 1
+            cur = _Builder(str(name) if name is not None else f"{path.stem}-{n}", text)
+            key = rkey
+        answer = rec.get("answer")
+        if answer == "ignore":
+            report.leave("ignored tasks")
+            continue
+        status = {"accept": ACCEPTED, "reject": REJECTED, None: SUGGESTED}.get(answer)
+        if status is None:
+            raise InputError(where, f"answer must be accept, reject or ignore, not {answer!r}")
+        spans = rec.get("spans") or []
+        if not isinstance(spans, list):
+            raise InputError(where, "'spans' must be a list")
+        tokens = rec.get("tokens")
+        for sp in spans:
+            if not isinstance(sp, dict) or not isinstance(sp.get("label"), str):
+                raise InputError(where, "each span needs a 'label'")
+            s, e = _span_offsets(sp, tokens, where)
+            cur.entity(s, e, sp["label"], status, where)
+        for rel in rec.get("relations") or []:
+            if not isinstance(rel, dict):
+                raise InputError(where, "each relation must be an object")
+            hs, cs = rel.get("head_span"), rel.get("child_span")
+            if not isinstance(hs, dict) or not isinstance(cs, dict):
+                report.leave("relations without head_span and child_span")
+                continue
+            a = cur.entity(*_span_offsets(hs, tokens, where), str(hs.get("label", "")), status, where)
+            b = cur.entity(*_span_offsets(cs, tokens, where), str(cs.get("label", "")), status, where)
+            rel_id = cur.ids.next("R")
+            cur.aset.relations[rel_id] = Relation(rel_id, str(rel.get("label", "")), a, b, status=status)
+    if cur is not None:
+        yield Imported(cur.name, cur.aset, source=str(path))

@@ -1,0 +1,507 @@
+"""spaCy DocBin, Prodigy/spaCy JSONL, CoNLL, doccano, Label Studio: read by the
+real tools, round trips of what each format carries, one-line "left out"
+reports, and the command line."""
+
+from __future__ import annotations
+
+import builtins
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from annotator import store
+from annotator.cli import main
+from annotator.formats import conll, doccano, get, jsonl, labelstudio, spacy_docbin
+from annotator.formats.common import Report, Utf16, non_overlapping, tokenize
+from annotator.model import (
+    ACCEPTED,
+    REJECTED,
+    SUGGESTED,
+    AnnotationSet,
+    Argument,
+    Attribution,
+    Document,
+    Entity,
+    Event,
+    Relation,
+    Span,
+)
+
+LABELS = ["PER", "ORG", "GPE", "DATE"]
+TEXT_CHARS = st.one_of(
+    st.characters(blacklist_categories=("Cs", "Cc")),
+    st.sampled_from(list(" \n\t\u00a0\u00e9\u4e2d\U0001f600\U0001f44d\U0001f3fd\U00010348")),
+)
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def entity_sets(draw, statuses=(ACCEPTED,), relations=False, scores=False) -> AnnotationSet:
+    text = draw(st.text(TEXT_CHARS, min_size=1, max_size=50).filter(lambda t: t.strip()))
+    aset = AnnotationSet(Document(text))
+    n = len(text)
+    for i in range(1, draw(st.integers(0, 6)) + 1):
+        a = draw(st.integers(0, n - 1))
+        b = draw(st.integers(a + 1, n))
+        status = draw(st.sampled_from(statuses))
+        by = draw(st.sampled_from([None, "rules", "spacy:en"])) if status == SUGGESTED else None
+        score = draw(st.one_of(st.none(), st.floats(0, 1))) if status == SUGGESTED and scores else None
+        label = draw(st.sampled_from(LABELS))
+        if any((e.label, e.start, e.end) == (label, a, b) for e in aset.entities.values()):
+            continue  # one entity per label and span
+        aset.entities[f"T{i}"] = Entity(f"T{i}", label, Span.of(text, a, b), status=status, by=by, score=score)
+    ents = list(aset.entities)
+    if relations and len(ents) >= 2:
+        for i in range(1, draw(st.integers(0, 3)) + 1):
+            a, b = draw(st.sampled_from(ents)), draw(st.sampled_from(ents))
+            st_a = aset.entities[a].status
+            if aset.entities[b].status == st_a:
+                aset.relations[f"R{i}"] = Relation(f"R{i}", draw(st.sampled_from(["Located", "Works.For"])), a, b, status=st_a)
+    return aset
+
+
+def ents_of(aset: AnnotationSet, with_status=False) -> set:
+    return {(e.label, e.start, e.end) + ((e.status,) if with_status else ()) for e in aset.entities.values()}
+
+
+def rels_of(aset: AnnotationSet) -> set:
+    def key(i):
+        e = aset.entities[i]
+        return (e.label, e.start, e.end)
+
+    return {(r.type, key(r.arg1), key(r.arg2), r.status) for r in aset.relations.values()}
+
+
+def rels_of_one(aset: AnnotationSet, rel_id: str) -> tuple:
+    r = aset.relations[rel_id]
+    key = lambda i: (aset.entities[i].label, aset.entities[i].start, aset.entities[i].end)  # noqa: E731
+    return (r.type, key(r.arg1), key(r.arg2), r.status)
+
+
+def export_import(mod, aset, tmp_path, status="all", name="doc.out", **kw):
+    out = tmp_path / name
+    report = Report(mod.__name__.rsplit(".", 1)[-1])
+    mod.write([("doc", aset)], out, report, status, **kw)
+    back = list(mod.read(out, Report("read")))
+    return back, report, out
+
+
+# -- tokens and offsets ----------------------------------------------------------------
+
+
+@SETTINGS
+@given(entity_sets())
+def test_tokens_cover_the_text_and_every_span_boundary(aset):
+    text = aset.document.text
+    starts = {e.start for e in aset.entities.values()}
+    ends = {e.end for e in aset.entities.values()}
+    toks = tokenize(text, starts, ends)
+    assert "".join(text[t.start : t.end] + (" " if t.ws else "") for t in toks) == text
+    tok_starts = {t.start for t in toks}
+    tok_ends = {t.end for t in toks}
+    assert starts <= tok_starts and ends <= tok_ends
+
+
+@given(st.text(TEXT_CHARS, max_size=40), st.data())
+def test_utf16_offsets_agree_with_javascript_counting(text, data):
+    u = Utf16(text)
+    cp = data.draw(st.integers(0, len(text)))
+    units = len(text[:cp].encode("utf-16-le")) // 2
+    assert u.to_units(cp) == units
+    assert u.to_code_points(units) == cp
+
+
+# -- spaCy reads our DocBin and JSONL --------------------------------------------------------
+
+
+def _overlapping_set() -> AnnotationSet:
+    text = "Dr. Jane Doe\U0001f600 of New  York City met\nthe U.N. team on 5 May."
+    aset = AnnotationSet(Document(text))
+    spans = [("PER", "Jane Doe"), ("GPE", "New  York City"), ("GPE", "New  York"), ("ORG", "U.N."), ("DATE", "5 May")]
+    for i, (label, s) in enumerate(spans, 1):
+        a = text.index(s)
+        aset.entities[f"T{i}"] = Entity(f"T{i}", label, Span.of(text, a, a + len(s)))
+    aset.entities["T9"] = Entity("T9", "PER", Span.of(text, 0, 3), status=SUGGESTED, by="rules")
+    return aset
+
+
+def test_spacy_reads_our_docbin_and_its_spans_equal_ours(tmp_path):
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    aset = _overlapping_set()
+    out = tmp_path / "train.spacy"
+    spacy_docbin.write([("doc", aset)], out, Report("spacy"), "all")
+    nlp = spacy.blank("en")
+    docs = list(DocBin().from_disk(out).get_docs(nlp.vocab))
+    assert len(docs) == 1
+    doc = docs[0]
+    assert doc.text == aset.document.text
+    accepted = {(e.label, e.start, e.end) for e in aset.entities.values() if e.status == ACCEPTED}
+    assert {(s.label_, s.start_char, s.end_char) for s in doc.spans["sc"]} == accepted
+    assert {(s.label_, s.start_char, s.end_char) for s in doc.spans["suggested"]} == {("PER", 0, 3)}
+    ents = {(s.label_, s.start_char, s.end_char) for s in doc.ents}
+    nyc = aset.document.text.index("New  York City")
+    assert ents < accepted and ("GPE", nyc, nyc + 14) in ents  # the longer of the two overlapping GPEs
+    assert doc.user_data["annotator"]["name"] == "doc"
+
+
+def test_spacy_reads_our_jsonl_and_its_spans_equal_ours(tmp_path):
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import Doc
+
+    aset = _overlapping_set()
+    aset.relations["R1"] = Relation("R1", "Located", "T4", "T2")
+    out = tmp_path / "data.jsonl"
+    jsonl.write([("doc", aset)], out, Report("jsonl"), "accepted")
+    nlp = spacy.blank("en")
+    tasks = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(tasks) == 1 and tasks[0]["answer"] == "accept"
+    task = tasks[0]
+    doc = Doc(nlp.vocab, words=[t["text"] for t in task["tokens"]], spaces=[t["ws"] for t in task["tokens"]])
+    assert doc.text == task["text"] == aset.document.text
+    spans = []
+    for sp in task["spans"]:
+        by_chars = doc.char_span(sp["start"], sp["end"], label=sp["label"])
+        assert by_chars is not None
+        assert (by_chars.start, by_chars.end - 1) == (sp["token_start"], sp["token_end"])
+        spans.append((by_chars.label_, by_chars.start_char, by_chars.end_char))
+    assert set(spans) == {(e.label, e.start, e.end) for e in aset.entities.values() if e.status == ACCEPTED}
+    (rel,) = task["relations"]
+    assert rel["label"] == "Located" and rel["head_span"]["label"] == "ORG" and rel["child_span"]["label"] == "GPE"
+
+
+@SETTINGS
+@given(entity_sets(statuses=(ACCEPTED, SUGGESTED, REJECTED)))
+def test_docbin_round_trip(aset):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        back, report, _ = export_import(spacy_docbin, aset, Path(d), name="x.spacy")
+    (imp,) = back
+    assert imp.aset.document.text == aset.document.text
+    assert ents_of(imp.aset, True) == ents_of(aset, True)
+    assert report.line() is None
+
+
+def test_without_spacy_one_line_says_how_to_get_it(tmp_path, monkeypatch, capsys):
+    real_import = builtins.__import__
+
+    def no_spacy(name, *a, **kw):
+        if name == "spacy" or name.startswith("spacy."):
+            raise ImportError("No module named 'spacy'")
+        return real_import(name, *a, **kw)
+
+    monkeypatch.setattr(builtins, "__import__", no_spacy)
+    for mod in [m for m in sys.modules if m == "spacy" or m.startswith("spacy.")]:
+        monkeypatch.delitem(sys.modules, mod)
+    y = _write_yaml(tmp_path, _overlapping_set())
+    assert main(["export", "--to", "spacy", str(y), "-o", str(tmp_path / "x.spacy")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pip install 'annotator[spacy]'" in err
+
+
+# -- Prodigy JSONL ------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(entity_sets(statuses=(ACCEPTED, SUGGESTED, REJECTED), relations=True))
+def test_jsonl_round_trip_keeps_status_as_prodigy_answers(aset):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        back, report, out = export_import(jsonl, aset, Path(d), name="x.jsonl")
+        answers = [json.loads(line).get("answer") for line in out.read_text(encoding="utf-8").splitlines()]
+    (imp,) = back
+    assert imp.name == "doc"
+    assert ents_of(imp.aset, True) == ents_of(aset, True)
+    carried = {r for r in rels_of(aset) if r[-1] != REJECTED}  # a rejected task holds one span
+    assert rels_of(imp.aset) == carried
+    if carried != rels_of(aset):
+        assert "not between two entities of one task" in report.line()
+    assert answers.count("reject") == sum(e.status == REJECTED for e in aset.entities.values())
+
+
+# -- CoNLL + seqeval -----------------------------------------------------------------------
+
+
+def test_seqeval_scores_our_conll_against_itself_at_one(tmp_path):
+    from seqeval.metrics import classification_report, f1_score
+    from seqeval.metrics.sequence_labeling import get_entities
+
+    text = "Kurdish forces captured Raqqa on Monday. The SDF said U.S. jets helped.\nAleppo was calm."
+    aset = AnnotationSet(Document(text))
+    for i, (label, s) in enumerate([("NORP", "Kurdish"), ("GPE", "Raqqa"), ("DATE", "Monday"), ("ORG", "SDF"), ("GPE", "U.S."), ("GPE", "Aleppo")], 1):
+        a = text.index(s)
+        aset.entities[f"T{i}"] = Entity(f"T{i}", label, Span.of(text, a, a + len(s)))
+    out = tmp_path / "gold.conll"
+    conll.write([("a", aset), ("b", aset)], out, Report("conll"), "accepted")
+    sents, cur = [], []
+    for line in out.read_text(encoding="utf-8").splitlines():
+        if line.startswith("-DOCSTART-"):
+            continue
+        if not line.strip():
+            if cur:
+                sents.append(cur)
+                cur = []
+            continue
+        cur.append(line.split()[-1])
+    y = [[tag for tag in s] for s in sents]
+    assert len(y) == 6  # three sentences per document
+    assert f1_score(y, y) == 1.0
+    assert "GPE" in classification_report(y, y)
+    found = [t for s in y for t, _, _ in get_entities(s)]
+    assert sorted(found) == sorted([e.label for e in aset.entities.values()] * 2)
+
+
+def _conll_view(aset: AnnotationSet) -> list[tuple[str, str]]:
+    """What CoNLL carries: non-overlapping entities as labelled token sequences."""
+    text = aset.document.text
+    kept, _ = non_overlapping([e for e in aset.entities.values()])
+    starts = {e.start for e in kept}
+    ends = {e.end for e in kept}
+    toks = [t for t in tokenize(text, starts, ends) if not text[t.start].isspace()]
+    out = []
+    for e in kept:
+        words = [text[t.start : t.end] for t in toks if e.start <= t.start and t.end <= e.end]
+        if words:
+            out.append((e.label, " ".join(words)))
+    return out
+
+
+@SETTINGS
+@given(entity_sets())
+def test_conll_round_trip(aset):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        back, report, _ = export_import(conll, aset, Path(d), name="x.conll", status="accepted")
+    (imp,) = back
+    got = [(e.label, e.text) for e in sorted(imp.aset.entities.values(), key=lambda e: e.start)]
+    assert got == _conll_view(aset)
+
+
+def test_conll_reads_iob1_and_bioes(tmp_path):
+    p = tmp_path / "x.conll"
+    p.write_text("EU I-ORG\nrejects O\nGerman I-MISC\ncall O\n\nNew B-LOC\nYork E-LOC\nis O\nbig S-ADJ\n", encoding="utf-8")
+    (imp,) = conll.read(p, Report("conll"))
+    assert [(e.label, e.text) for e in imp.aset.entities.values()] == [("ORG", "EU"), ("MISC", "German"), ("LOC", "New York"), ("ADJ", "big")]
+
+
+# -- doccano --------------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(entity_sets(relations=True))
+def test_doccano_round_trip_both_forms(aset):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        (imp,), report, _ = export_import(doccano, aset, Path(d), name="x.jsonl", status="accepted")
+        assert ents_of(imp.aset) == ents_of(aset)
+        assert rels_of(imp.aset) == rels_of(aset)
+        assert set(imp.aset.entities) == set(aset.entities)  # T7 travels as id 7
+        (imp,), report, out = export_import(doccano, aset, Path(d), name="y.jsonl", status="accepted", fmt_name="doccano-label")
+        assert "label" in json.loads(out.read_text(encoding="utf-8"))
+        assert ents_of(imp.aset) == ents_of(aset)
+        if aset.relations:
+            assert report.line() == f"doccano: left out {len(aset.relations)} relation" + ("s" if len(aset.relations) > 1 else "")
+
+
+def test_doccano_reads_files_doccano_writes(tmp_path):
+    p = tmp_path / "d.jsonl"
+    p.write_text(
+        json.dumps({"id": 1, "text": "EU rejects German call", "label": [[0, 2, "ORG"], [11, 17, "MISC"]], "Comments": []})
+        + "\n"
+        + json.dumps(
+            {
+                "id": 2,
+                "text": "Google was founded by Larry Page.",
+                "entities": [{"id": 10, "label": "ORG", "start_offset": 0, "end_offset": 6}, {"id": 11, "label": "PER", "start_offset": 22, "end_offset": 32}],
+                "relations": [{"id": 3, "from_id": 11, "to_id": 10, "type": "founded"}],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    a, b = doccano.read(p, Report("doccano"))
+    assert [(e.label, e.text) for e in a.aset.entities.values()] == [("ORG", "EU"), ("MISC", "German")]
+    (rel,) = b.aset.relations.values()
+    assert (rel.type, b.aset.entities[rel.arg1].text, b.aset.entities[rel.arg2].text) == ("founded", "Larry Page", "Google")
+
+
+# -- Label Studio ------------------------------------------------------------------------------
+
+
+def test_label_studio_offsets_are_utf16_on_astral_text(tmp_path):
+    text = "\U0001f600\U0001f600 Ana \U0001f1eb\U0001f1f7 met \U00010348Bo in Paris."
+    aset = AnnotationSet(Document(text))
+    for i, s in enumerate(["Ana", "\U00010348Bo", "Paris"], 1):
+        a = text.index(s)
+        aset.entities[f"T{i}"] = Entity(f"T{i}", "PER" if i < 3 else "GPE", Span.of(text, a, a + len(s)))
+    out = tmp_path / "tasks.json"
+    labelstudio.write([("doc", aset)], out, Report("labelstudio"), "accepted")
+    (task,) = json.loads(out.read_text(encoding="utf-8"))
+    js = text.encode("utf-16-le")
+    for item in task["annotations"][0]["result"]:
+        v = item["value"]
+        # what JavaScript's text.slice(start, end) gives:
+        assert js[2 * v["start"] : 2 * v["end"]].decode("utf-16-le") == v["text"]
+    starts = sorted(item["value"]["start"] for item in task["annotations"][0]["result"])
+    assert starts == [5, 18, 26]  # each emoji, flag half and U+10348 counts two units (code points: 3, 12, 18)
+    (imp,) = labelstudio.read(out, Report("ls"))
+    assert ents_of(imp.aset) == ents_of(aset)
+
+
+@SETTINGS
+@given(entity_sets(statuses=(ACCEPTED, SUGGESTED), relations=True, scores=True))
+def test_label_studio_round_trip_with_predictions(aset):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        (imp,), report, out = export_import(labelstudio, aset, Path(d), name="x.json")
+        task = json.loads(out.read_text(encoding="utf-8"))[0]
+    assert ents_of(imp.aset, True) == ents_of(aset, True)
+    sugg = lambda s: {(e.label, e.start, e.end, e.by, e.score) for e in s.entities.values() if e.status == SUGGESTED}  # noqa: E731
+    assert sugg(imp.aset) == sugg(aset)
+    ent = aset.entities
+    one_task = {r.id for r in aset.relations.values() if r.status == ACCEPTED or ent[r.arg1].by == ent[r.arg2].by}
+    assert rels_of(imp.aset) == {k for k in rels_of(aset) if any(rels_of_one(aset, i) == k for i in one_task)}
+    if len(one_task) < len(aset.relations):
+        assert "not between two entities of one annotation" in report.line()
+    if any(e.status == SUGGESTED for e in aset.entities.values()):
+        assert task["predictions"]
+
+
+def test_label_studio_reads_a_large_array_streamed(tmp_path):
+    tasks = [{"data": {"text": f"Doc {i} Ana"}, "annotations": [{"result": [{"id": "x", "type": "labels", "from_name": "label", "to_name": "text", "value": {"start": 5 + len(str(i)), "end": 8 + len(str(i)), "labels": ["PER"]}}]}]} for i in range(300)]
+    p = tmp_path / "big.json"
+    p.write_text(json.dumps(tasks, indent=2), encoding="utf-8")
+    got = list(labelstudio.iter_tasks(p, chunk=97))
+    assert len(got) == 300 and got[299][1]["data"]["text"] == "Doc 299 Ana"
+    imps = list(labelstudio.read(p, Report("ls")))
+    assert all(next(iter(i.aset.entities.values())).text == "Ana" for i in imps)
+
+
+# -- what a format cannot carry: one line -------------------------------------------------------
+
+
+def _rich_set() -> AnnotationSet:
+    text = "Rebels attacked Raqqa, the SDF said. New York and York."
+    aset = AnnotationSet(Document(text))
+    aset.entities["T1"] = Entity("T1", "ORG", Span.of(text, 0, 6))
+    aset.entities["T2"] = Entity("T2", "GPE", Span.of(text, 16, 21))
+    aset.entities["T3"] = Entity("T3", "ORG", Span.of(text, 27, 30))
+    aset.entities["T4"] = Entity("T4", "GPE", Span.of(text, 37, 45))
+    aset.entities["T5"] = Entity("T5", "GPE", Span.of(text, 41, 45))  # inside T4
+    aset.entities["T6"] = Entity("T6", "GPE", Span.from_fragments(text, [(37, 40), (50, 54)]))
+    aset.entities["T7"] = Entity("T7", "PER", Span.of(text, 50, 54), status=SUGGESTED, by="rules")
+    aset.events["E1"] = Event("E1", "Conflict.Attack", Span.of(text, 7, 15), (Argument("Attacker", "T1"), Argument("Place", "T2")))
+    aset.attributions["A1"] = Attribution("A1", None, Span.of(text, 31, 35), Span.of(text, 0, 21))
+    aset.relations["R1"] = Relation("R1", "Located", "T3", "T2")
+    return aset
+
+
+def test_each_format_says_in_one_line_what_it_left_out(tmp_path):
+    aset = _rich_set()
+    r = Report("conll")
+    conll.write([("d", aset)], tmp_path / "x.conll", r, "accepted")
+    assert r.line() == (
+        "conll: left out 1 suggested annotation (--status all includes them), 1 event, 1 attribution, "
+        "1 relation, 1 discontinuous entity, 1 overlapping entity"
+    )
+    r = Report("labelstudio")
+    labelstudio.write([("d", aset)], tmp_path / "x.json", r, "all")
+    assert r.line() == "labelstudio: left out 1 event, 1 attribution, 1 discontinuous entity"
+    r = Report("jsonl")
+    jsonl.write([("d", aset)], tmp_path / "x.jsonl", r, "accepted")
+    assert r.line() == "jsonl: left out 1 suggested annotation (--status all includes them), 1 event, 1 attribution, 1 discontinuous entity"
+
+
+def _write_yaml(tmp_path: Path, aset: AnnotationSet, name: str = "doc") -> Path:
+    art = tmp_path / "seeds" / f"{name}.txt"
+    art.parent.mkdir(exist_ok=True)
+    art.write_text(aset.document.text, encoding="utf-8", newline="")
+    y = tmp_path / "annotations" / f"{name}.yaml"
+    doc = store.read_article(art)
+    s = store.new_set(doc, y)
+    s.entities, s.events, s.attributions, s.relations = aset.entities, aset.events, aset.attributions, aset.relations
+    store.save(s, y)
+    return y
+
+
+def test_export_command_prints_the_left_out_line_once(tmp_path, capsys):
+    y = _write_yaml(tmp_path, _rich_set())
+    assert main(["export", "--to", "conll", str(y.parent), "-o", str(tmp_path / "out.conll")]) == 0
+    cap = capsys.readouterr()
+    lines = cap.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("annotator: conll: left out ") and "1 event" in lines[0]
+    assert "exported 1 articles" in cap.out and "articles/s" in cap.out
+
+
+@pytest.mark.parametrize("fmt,suffix", [("jsonl", "jsonl"), ("conll", "conll"), ("doccano", "jsonl"), ("labelstudio", "json"), ("spacy", "spacy")])
+def test_command_line_round_trip_writes_texts_and_yaml(fmt, suffix, tmp_path, capsys):
+    if fmt == "spacy":
+        pytest.importorskip("spacy")
+    aset = _overlapping_set()
+    y = _write_yaml(tmp_path, aset, "first")
+    _write_yaml(tmp_path, _rich_set(), "second")
+    out = tmp_path / f"out.{suffix}"
+    assert main(["export", "--to", fmt, str(y.parent), "-o", str(out)]) == 0
+    ann, texts = tmp_path / "ann2", tmp_path / "texts2"
+    assert main(["import", "--from", fmt, str(out), "--annotations", str(ann), "--texts", str(texts)]) == 0
+    names = sorted(p.stem for p in ann.glob("*.yaml"))
+    assert len(names) == 2
+    for p in ann.glob("*.yaml"):
+        back = store.load_file(p)  # valid files whose article is in --texts
+        assert (texts / f"{p.stem}.txt").is_file()
+        assert back.entities
+    if fmt != "conll":
+        assert names == ["first", "second"]
+        first = store.load_file(ann / "first.yaml")
+        assert first.document.text == aset.document.text
+    assert main(["import", "--from", fmt, str(out), "--annotations", str(ann), "--texts", str(texts)]) == 2
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_unknown_format_and_unreadable_input_are_one_line_exit_2(tmp_path, capsys):
+    assert main(["export", "--to", "word", str(tmp_path), "-o", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown format 'word'" in err and "brat" in err
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "ok"}\n{not json\n', encoding="utf-8")
+    assert main(["import", "--from", "jsonl", str(bad), "--annotations", str(tmp_path / "a")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "bad.jsonl:2" in err
+    assert main(["import", "--from", "conll", str(tmp_path / "missing.conll")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    (tmp_path / "x.spacy").write_bytes(b"not a docbin")
+    if spacy_docbin is not None:
+        pytest.importorskip("spacy")
+        assert main(["import", "--from", "spacy", str(tmp_path / "x.spacy"), "--annotations", str(tmp_path / "a")]) == 2
+        assert "not a spaCy DocBin" in capsys.readouterr().err
+
+
+def test_registry_names_and_aliases():
+    assert get("Prodigy") is jsonl and get("label-studio") is labelstudio and get("conll") is conll
+
+
+def test_spacy_export_to_a_folder_writes_shards_spacy_reads(tmp_path):
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    sets = [(f"d{i}", _overlapping_set()) for i in range(5)]
+    out = tmp_path / "corpus"
+    out.mkdir()
+    spacy_docbin.write(sets, out, Report("spacy"), "accepted", shard=2)
+    parts = sorted(p.name for p in out.glob("*.spacy"))
+    assert parts == ["part-0001.spacy", "part-0002.spacy", "part-0003.spacy"]
+    nlp = spacy.blank("en")
+    docs = [d for p in sorted(out.glob("*.spacy")) for d in DocBin().from_disk(p).get_docs(nlp.vocab)]
+    assert [d.user_data["annotator"]["name"] for d in docs] == [n for n, _ in sets]
+    back = [imp for p in sorted(out.glob("*.spacy")) for imp in spacy_docbin.read(p, Report("spacy"))]
+    assert all(ents_of(imp.aset) == ents_of(sets[0][1]) - {("PER", 0, 3)} for imp in back)
