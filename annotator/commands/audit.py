@@ -1,0 +1,254 @@
+"""`annotator audit GOLD [PRED]`: score an extractor's output against gold.
+
+GOLD and PRED are annotation files or folders of them, paired by file name (stem).
+Given one path only, its accepted annotations are compared with the suggestions of
+one suggester (``--by``, or the only one there is). What counts on each side is set
+out in ``annotator.audit``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from ..errors import InputError
+
+SUFFIXES = (".yaml", ".yml")
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "audit",
+        help="score an extractor's output against gold annotations",
+        description=(
+            "Score predicted annotations against gold: entities (strict, exact, partial and type, "
+            "as nervaluate counts them), events (ACE trigger and argument measures), attributions "
+            "(source, cue, content), and review decisions per suggester. Gold is the accepted "
+            "annotations of GOLD; predicted is the accepted or suggested annotations of PRED "
+            "(with --by: everything that suggester suggested, rejected included). With GOLD only: "
+            "its accepted annotations against one suggester's suggestions."
+        ),
+    )
+    p.add_argument("gold", metavar="GOLD", help="gold annotation file (.yaml) or folder of them")
+    p.add_argument("pred", metavar="PRED", nargs="?", help="predicted annotation file or folder, paired with GOLD by file name")
+    p.add_argument("--by", metavar="SUGGESTER", help="score only this suggester's suggestions (e.g. rules, spacy:en_core_web_sm)")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print JSON (stable keys) instead of tables")
+    fmt.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    p.add_argument("--fail-under", metavar="F1", type=float, help="exit 1 when the strict micro entity F1 is below F1 (0..1)")
+    p.add_argument("--schema", metavar="FILE", help="label schema used to read the files (default: the built-in news schema)")
+    p.set_defaults(func=run)
+
+
+# ---------------------------------------------------------------------------
+# Finding and loading files
+# ---------------------------------------------------------------------------
+def annotation_files(path: Path) -> dict[str, Path]:
+    """The annotation files a path names, by article name (file stem)."""
+    if path.is_dir():
+        try:
+            files = sorted(
+                p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file() and not p.name.startswith(".")
+            )
+        except OSError as exc:
+            raise InputError(str(path), f"cannot list folder: {exc.strerror or exc}") from None
+        if not files:
+            raise InputError(str(path), "no .yaml annotation files in this folder")
+        return {p.stem: p for p in files}
+    if path.is_file():
+        return {path.stem: path}
+    raise InputError(str(path), "no such file or folder")
+
+
+def _names(names: Sequence[str], limit: int = 5) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def pair_paths(gold: Path, pred: Path, gold_arg: str = "GOLD", pred_arg: str = "PRED"):
+    """[(article name, gold file, pred file)] and notes on what could not be paired."""
+    g_files = annotation_files(gold)
+    p_files = annotation_files(pred)
+    if gold.is_file() and pred.is_file():
+        return [(gold.stem, gold, pred)], []
+    common = sorted(set(g_files) & set(p_files))
+    if not common:
+        raise InputError(str(pred), f"no annotation file with the same name as in {gold_arg} ({gold})")
+    notes = []
+    if gold.is_dir() and pred.is_dir():  # a single file picks its partner: the rest is no surprise
+        only = sorted(set(g_files) - set(p_files))
+        if only:
+            notes.append(f"{len(only)} article(s) only in {gold_arg} ({gold}), not scored: {_names(only)}")
+        only = sorted(set(p_files) - set(g_files))
+        if only:
+            notes.append(f"{len(only)} article(s) only in {pred_arg} ({pred}), not scored: {_names(only)}")
+    return [(n, g_files[n], p_files[n]) for n in common], notes
+
+
+def load_schema_arg(schema_path: str | None):
+    if not schema_path:
+        return None
+    from ..schema import load_schema
+
+    return load_schema(schema_path)
+
+
+def load(path: Path, schema=None):
+    from .. import store
+
+    return store.load_file(path, schema=schema)
+
+
+def check_same_article(name: str, a, b, b_path: Path) -> None:
+    if a.document.text != b.document.text:
+        raise InputError(str(b_path), f"not annotating the same text as the other side's {name}")
+
+
+# ---------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------
+def num(x: float | None) -> str:
+    return "-" if x is None else f"{x:.4f}"
+
+
+def report_tables(report) -> list[tuple[str, list[str], list[list[str]]]]:
+    """The report as (title, header, rows) tables, shared by the Rich and Markdown output."""
+    from ..audit import ATTRIBUTION_PARTS, MATCH_MODES, SCHEMES
+
+    ents = report.entities
+    n = len(report.articles)
+    tables = []
+    rows = []
+    for s in SCHEMES:
+        c = ents.overall[s]
+        rows.append([f"{s} micro", str(c.correct), str(c.incorrect), str(c.partial), str(c.missed),
+                     str(c.spurious), num(c.precision), num(c.recall), num(c.f1)])
+    for s in SCHEMES:
+        m = ents.macro(s)
+        rows.append([f"{s} macro", "", "", "", "", "", num(m.precision), num(m.recall), num(m.f1)])
+    by = f", suggester {report.by}" if report.by else ""
+    tables.append((f"Entities ({n} article{'s' if n != 1 else ''}{by})",
+                   ["scheme", "COR", "INC", "PAR", "MIS", "SPU", "P", "R", "F1"], rows))
+    if ents.labels:
+        rows = []
+        for lab, by_scheme in ents.labels.items():
+            st = by_scheme["strict"]
+            rows.append([lab, str(st.possible), str(st.actual), num(st.precision), num(st.recall), num(st.f1),
+                         num(by_scheme["exact"].f1), num(by_scheme["partial"].f1), num(by_scheme["type"].f1)])
+        tables.append(("Entities per label", ["label", "gold", "pred", "strict P", "strict R", "strict F1",
+                                              "exact F1", "partial F1", "type F1"], rows))
+    if not report.events.empty:
+        rows = [[m.replace("_", " "), str(t.correct), str(t.predicted), str(t.gold), num(t.precision),
+                 num(t.recall), num(t.f1)] for m, t in report.events.measures().items()]
+        tables.append(("Events (ACE)", ["measure", "correct", "pred", "gold", "P", "R", "F1"], rows))
+    if not report.attributions.empty:
+        rows = []
+        for part in ATTRIBUTION_PARTS:
+            for mode in MATCH_MODES:
+                t = report.attributions.parts[part][mode]
+                rows.append([part, mode, str(t.correct), str(t.predicted), str(t.gold), num(t.precision),
+                             num(t.recall), num(t.f1)])
+        tables.append(("Attributions", ["part", "match", "correct", "pred", "gold", "P", "R", "F1"], rows))
+    if report.review:
+        rows = [[name, str(t.accepted), str(t.rejected), str(t.pending), num(t.precision)]
+                for name, t in report.review.items()]
+        tables.append(("Review decisions (gold files)", ["suggester", "accepted", "rejected", "pending", "precision"], rows))
+    return tables
+
+
+def print_rich(tables, notes: Sequence[str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=None if sys.stdout.isatty() else 120)
+    for title, header, rows in tables:
+        table = Table(title=title, title_justify="left", title_style="bold")
+        for k, h in enumerate(header):
+            table.add_column(h, justify="left" if k == 0 or h in ("part", "match") else "right")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    for note in notes:
+        console.print(f"note: {note}", markup=False, highlight=False)
+
+
+def markdown(tables, notes: Sequence[str]) -> str:
+    out = []
+    for title, header, rows in tables:
+        out.append(f"### {title}\n")
+        out.append("| " + " | ".join(header) + " |")
+        out.append("|" + "|".join("---" if k == 0 or h in ("part", "match") else "---:" for k, h in enumerate(header)) + "|")
+        for row in rows:
+            out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+        out.append("")
+    for note in notes:
+        out.append(f"> note: {note}")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def emit(args: argparse.Namespace, data: dict, tables, notes: Sequence[str]) -> None:
+    if args.json:
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    elif args.markdown:
+        sys.stdout.write(markdown(tables, notes))
+    else:
+        print_rich(tables, notes)
+
+
+# ---------------------------------------------------------------------------
+# The command
+# ---------------------------------------------------------------------------
+def run(args: argparse.Namespace) -> int:
+    from ..audit import audit, is_gold, suggesters
+
+    if args.fail_under is not None and not 0.0 <= args.fail_under <= 1.0:
+        raise InputError("--fail-under", f"takes an F1 between 0 and 1, not {args.fail_under:g}")
+    schema = load_schema_arg(args.schema)
+    gold = Path(args.gold)
+    notes: list[str] = []
+    by = args.by
+    if args.pred is None:
+        files = annotation_files(gold)
+        names = list(files)
+        sets = [load(files[n], schema) for n in names]
+        found = suggesters(sets)
+        if by is None:
+            if not found:
+                raise InputError(str(gold), "no suggestions to audit here: give PRED too, or suggest first")
+            if len(found) > 1:
+                raise InputError(str(gold), f"suggestions from {len(found)} suggesters ({', '.join(found)}): choose one with --by")
+            by = found[0]
+        elif by not in found:
+            notes.append(f"nothing here was suggested by {by!r}" + (f" (suggesters: {', '.join(found)})" if found else ""))
+        pairs = [(s, s) for s in sets]
+        pred_label = None
+    else:
+        pred = Path(args.pred)
+        paired, notes = pair_paths(gold, pred)
+        names = [n for n, _, _ in paired]
+        pairs = []
+        for name, g_path, p_path in paired:
+            g_set, p_set = load(g_path, schema), load(p_path, schema)
+            check_same_article(name, g_set, p_set, p_path)
+            pairs.append((g_set, p_set))
+        if by is not None:
+            found = suggesters(p for _, p in pairs)
+            if by not in found:
+                notes.append(f"nothing in PRED was suggested by {by!r}" + (f" (suggesters: {', '.join(found)})" if found else ""))
+        pred_label = str(pred)
+
+    report = audit(pairs, by=by, names=names, notes=notes)
+    if not any(is_gold(ann) for g, _ in pairs for ann in g.all()):
+        report.notes.append("GOLD has no accepted annotations: every prediction counts as spurious")
+    data = {"gold": str(gold), "pred": pred_label, **report.to_dict()}
+    emit(args, data, report_tables(report), report.notes)
+
+    if args.fail_under is not None:
+        f1 = report.entities.overall["strict"].f1
+        if f1 < args.fail_under:
+            print(f"annotator: strict micro F1 {f1:.4f} is below --fail-under {args.fail_under:g}", file=sys.stderr)
+            return 1
+    return 0
