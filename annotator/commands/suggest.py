@@ -1,0 +1,89 @@
+"""`annotator suggest PATH... --with SUGGESTER`: write suggestions into annotation files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+MAX_PROBLEMS = 20  # per file; the rest are counted
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "suggest",
+        help="pre-tag articles with suggestions (rules, a spaCy pipeline, or another tool's output)",
+        description=(
+            "Add suggestions (status: suggested) to the articles' annotation files. Accepted and rejected "
+            "annotations are never changed, and running it again adds nothing new."
+        ),
+        epilog=(
+            "SUGGESTER: 'rules' (built in: names already tagged in the annotations folder, the schema's "
+            "trigger words and attribution cues, capitalised names); 'spacy:NAME_OR_PATH' (an installed "
+            "spaCy pipeline, needs pip install 'annotator[spacy]'); 'file:PATH' (annotation YAML, brat .ann, "
+            "or spaCy/Prodigy JSONL; or a folder of <article stem>.* files)."
+        ),
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help=".txt articles or folders of them")
+    p.add_argument("--with", dest="suggester", required=True, metavar="SUGGESTER", help="rules | spacy:NAME_OR_PATH | file:PATH")
+    p.add_argument("--annotations", metavar="DIR", default="annotations", help="where YAML goes (default ./annotations)")
+    p.add_argument("--schema", metavar="FILE", help="label schema (default: the built-in news schema)")
+    p.set_defaults(func=run)
+
+
+def _count(new) -> str:
+    from ..model import Attribution, Entity, Event, Relation
+
+    parts = []
+    for kind, word in ((Entity, "entit"), (Event, "event"), (Attribution, "attribution"), (Relation, "relation")):
+        n = sum(1 for a in new if type(a) is kind)
+        if n:
+            noun = (word + ("y" if n == 1 else "ies")) if word == "entit" else word + ("" if n == 1 else "s")
+            parts.append(f"{n} {noun}")
+    return ", ".join(parts)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import store
+    from ..articles import find_articles
+    from ..errors import InputError, ValidationError
+    from ..schema import default_schema, load_schema
+    from ..suggest import apply_suggestions, get_suggester, merge
+
+    schema = load_schema(args.schema) if args.schema else default_schema()
+    annotations_dir = Path(args.annotations)
+    if annotations_dir.exists() and not annotations_dir.is_dir():
+        raise InputError(str(annotations_dir), "is not a folder (--annotations)")
+    articles = find_articles(args.paths)
+    suggester = get_suggester(args.suggester, schema, annotations_dir)
+
+    failed = False
+    seen_notes: set[str] = set()
+    for article in articles:
+        yaml_path = store.annotation_path(article, annotations_dir)
+        try:
+            aset = store.load_for_article(article, annotations_dir, schema)
+            proposals = suggester.propose(aset)
+        except ValidationError as err:
+            failed = True
+            for problem in err.problems[:MAX_PROBLEMS]:
+                print(f"annotator: {problem}", file=sys.stderr)
+            if len(err.problems) > MAX_PROBLEMS:
+                print(f"annotator: ... and {len(err.problems) - MAX_PROBLEMS} more problems", file=sys.stderr)
+            print(f"annotator: {article}: nothing written", file=sys.stderr)
+            continue
+        except InputError as err:
+            failed = True
+            print(f"annotator: {err.message}", file=sys.stderr)
+            continue
+        for note in proposals.notes:
+            if note not in seen_notes:
+                seen_notes.add(note)
+                print(f"annotator: note: {note}", file=sys.stderr)
+        new = merge(aset, proposals, suggester.name)
+        if not new:
+            print(f"{article}: nothing new from {suggester.name}")
+            continue
+        store.save(apply_suggestions(aset, new), yaml_path)
+        print(f"{article}: {len(new)} new suggestions ({_count(new)}) from {suggester.name} -> {yaml_path}")
+    return 2 if failed else 0

@@ -1,0 +1,289 @@
+"""What a suggester is, and how its proposals join an annotation set.
+
+A suggester turns an article (with what is already annotated on it) into
+*proposals*: annotations with local IDs (``~T1``, ``~E1``, ...) whose references
+point at other proposals or at annotations already in the set. ``merge``
+decides which proposals are new and gives those fresh IDs that continue the
+set's numbering; it never changes an existing annotation.
+
+Which proposals are new (idempotence; doccano #1951):
+
+- An entity is not proposed when the set already has an entity with the same
+  fragments and the same label (any status, any suggester); nor when an accepted
+  or rejected entity covers exactly the same fragments with *another* label (a
+  person has decided that span: accepting it, relabelling it, or rejecting a
+  guess; offering a rival label would undo that decision); nor when the same
+  suggester already has a pending suggestion on those fragments (one guess per
+  span per suggester, so a re-run after the gazetteer changed does not stack a
+  second label).
+- An event is not proposed when an event with the same trigger fragments exists
+  with the same type, or with any type if it is accepted/rejected, or from the
+  same suggester.
+- An attribution is not proposed when one with the same cue fragments exists
+  (the content's when there is no cue).
+- A relation is not proposed when one with the same type and arguments exists.
+
+References of a skipped proposal are resolved to what blocked it when that is
+an entity a person kept (accepted) or a pending suggestion, so a new suggested
+event can use an accepted entity as its argument; a rejected entity is never
+used as an argument.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Protocol, runtime_checkable
+
+from ..model import (
+    ACCEPTED,
+    REJECTED,
+    SUGGESTED,
+    Annotation,
+    AnnotationSet,
+    Argument,
+    Attribution,
+    Entity,
+    Event,
+    Fragments,
+    Ref,
+    Relation,
+    Span,
+    id_number,
+)
+
+#: ``progress(fraction)`` with 0 <= fraction <= 1; a worker may raise from it to cancel.
+Progress = Callable[[float], None]
+
+LOCAL = "~"  # prefix of proposal IDs, never used by a saved annotation
+
+
+@dataclass
+class Proposals:
+    """What a suggester proposes for one article, before merging."""
+
+    annotations: list[Annotation] = field(default_factory=list)
+    #: notes for the user (skipped labels, ...), one line each
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, ann: Annotation) -> Annotation:
+        self.annotations.append(ann)
+        return ann
+
+    def of_kind(self, kind: type) -> list:
+        return [a for a in self.annotations if type(a) is kind]
+
+
+@runtime_checkable
+class Suggester(Protocol):
+    """Turns an article into proposals. ``name`` is written as ``by`` of each suggestion."""
+
+    name: str
+
+    def propose(self, aset: AnnotationSet, *, progress: Progress | None = None) -> Proposals:
+        """Proposals for ``aset.document`` (``aset`` itself is only read)."""
+        ...
+
+
+class LocalIds:
+    """Hands out proposal IDs: ``~T1``, ``~E1``, ..."""
+
+    def __init__(self) -> None:
+        self._n: dict[str, int] = {}
+
+    def __call__(self, prefix: str) -> str:
+        n = self._n.get(prefix, 0) + 1
+        self._n[prefix] = n
+        return f"{LOCAL}{prefix}{n}"
+
+
+# -- merging ----------------------------------------------------------------------
+
+
+class _Numbers:
+    def __init__(self, aset: AnnotationSet):
+        self.next = {
+            "T": max((id_number(i) for i in aset.entities), default=0) + 1,
+            "E": max((id_number(i) for i in aset.events), default=0) + 1,
+            "A": max((id_number(i) for i in aset.attributions), default=0) + 1,
+            "R": max((id_number(i) for i in aset.relations), default=0) + 1,
+        }
+
+    def take(self, prefix: str) -> str:
+        n = self.next[prefix]
+        self.next[prefix] = n + 1
+        return f"{prefix}{n}"
+
+
+def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: str) -> list[Annotation]:
+    """The new suggestions among ``proposals``: fresh IDs, status suggested, ``by``.
+
+    ``aset`` is not changed. See the module docstring for what counts as new.
+    """
+    anns = proposals.annotations if isinstance(proposals, Proposals) else list(proposals)
+    numbers = _Numbers(aset)
+    new: list[Annotation] = []
+    resolved: dict[str, str | None] = {}  # local id -> final id (None: dropped)
+    local_spans: dict[str, Span] = {}  # local entity id -> its span (for sources)
+
+    # Entities ------------------------------------------------------------------
+    same_label: dict[tuple[Fragments, str], Entity] = {}
+    decided: dict[Fragments, Entity] = {}  # accepted first, else rejected
+    mine: dict[Fragments, Entity] = {}  # pending suggestions of this suggester
+    for e in aset.entities.values():
+        key = (e.fragments, e.label)
+        old = same_label.get(key)
+        if old is None or _rank(e) < _rank(old):
+            same_label[key] = e
+        if e.status != SUGGESTED:
+            old = decided.get(e.fragments)
+            if old is None or (old.status == REJECTED and e.status == ACCEPTED):
+                decided[e.fragments] = e
+        elif e.by == by:
+            mine.setdefault(e.fragments, e)
+
+    for p in anns:
+        if not isinstance(p, Entity):
+            continue
+        local_spans[p.id] = p.span
+        frags = p.fragments
+        blockers = [b for b in (same_label.get((frags, p.label)), decided.get(frags), mine.get(frags)) if b]
+        if blockers:
+            usable = [b for b in blockers if b.status != REJECTED]
+            resolved[p.id] = usable[0].id if usable else None
+            continue
+        ent = Entity(numbers.take("T"), p.label, p.span, SUGGESTED, by, p.score, None, p.attrs)
+        resolved[p.id] = ent.id
+        same_label[(frags, ent.label)] = ent
+        mine[frags] = ent
+        new.append(ent)
+
+    def ref(r: str) -> str | None:
+        if r in resolved:
+            return resolved[r]
+        if r.startswith(LOCAL):
+            return None
+        existing = aset.get(r)
+        if existing is None or existing.status == REJECTED:
+            return None
+        return r
+
+    # Events --------------------------------------------------------------------
+    ev_same: set[tuple[Fragments, str]] = set()
+    ev_decided: set[Fragments] = set()
+    ev_mine: set[Fragments] = set()
+    for ev in aset.events.values():
+        ev_same.add((ev.trigger.fragments, ev.type))
+        if ev.status != SUGGESTED:
+            ev_decided.add(ev.trigger.fragments)
+        elif ev.by == by:
+            ev_mine.add(ev.trigger.fragments)
+    for p in anns:
+        if not isinstance(p, Event):
+            continue
+        frags = p.trigger.fragments
+        if (frags, p.type) in ev_same or frags in ev_decided or frags in ev_mine:
+            resolved[p.id] = None
+            continue
+        args: list[Argument] = []
+        seen: set[tuple[str, str]] = set()
+        for a in p.arguments:
+            r = ref(a.ref)
+            if r is not None and (a.role, r) not in seen:
+                seen.add((a.role, r))
+                args.append(Argument(a.role, r))
+        ev = Event(numbers.take("E"), p.type, p.trigger, tuple(args), SUGGESTED, by, p.score, None, p.attrs)
+        resolved[p.id] = ev.id
+        ev_same.add((frags, ev.type))
+        ev_mine.add(frags)
+        new.append(ev)
+
+    # Attributions ----------------------------------------------------------------
+    at_keys: set[tuple[str, Fragments]] = set()
+    for at in aset.attributions.values():
+        k = _attribution_key(at)
+        if k is not None:
+            at_keys.add(k)
+    for p in anns:
+        if not isinstance(p, Attribution):
+            continue
+        k = _attribution_key(p)
+        if k is None or k in at_keys:
+            resolved[p.id] = None
+            continue
+        source = p.source
+        if isinstance(source, Ref):
+            r = ref(source.ref)
+            if r is not None:
+                source = Ref(r)
+            else:
+                # The entity was rejected (or never proposed): keep the words, not the link.
+                source = local_spans.get(source.ref)
+        at = Attribution(numbers.take("A"), source, p.cue, p.content, p.type, SUGGESTED, by, p.score, None, p.attrs)
+        resolved[p.id] = at.id
+        at_keys.add(k)
+        new.append(at)
+
+    # Relations -------------------------------------------------------------------
+    rel_keys = {(r.type, r.arg1, r.arg2) for r in aset.relations.values()}
+    for p in anns:
+        if not isinstance(p, Relation):
+            continue
+        a1, a2 = ref(p.arg1), ref(p.arg2)
+        if a1 is None or a2 is None or (p.type, a1, a2) in rel_keys:
+            resolved[p.id] = None
+            continue
+        rel = Relation(numbers.take("R"), p.type, a1, a2, SUGGESTED, by, p.score, None, p.attrs)
+        rel_keys.add((rel.type, a1, a2))
+        new.append(rel)
+    return new
+
+
+def _rank(e: Entity) -> int:
+    return {ACCEPTED: 0, SUGGESTED: 1, REJECTED: 2}.get(e.status, 3)
+
+
+def _attribution_key(at: Attribution) -> tuple[str, Fragments] | None:
+    if at.cue is not None:
+        return ("cue", at.cue.fragments)
+    if at.content is not None:
+        return ("content", at.content.fragments)
+    return None
+
+
+# -- the two calls the app and the CLI make ------------------------------------------
+
+
+def suggest_into(aset: AnnotationSet, suggester: Suggester, *, progress: Progress | None = None) -> list[Annotation]:
+    """The NEW suggestions of ``suggester`` for ``aset``; ``aset`` is not changed.
+
+    Safe to run in a worker thread on a snapshot (``aset.copy()``). If the set
+    changed meanwhile, merge again on the UI thread: ``merge(current, proposals, name)``
+    is fast; ``suggester.propose`` is the slow part.
+    """
+    proposals = suggester.propose(aset, progress=progress)
+    new = merge(aset, proposals, suggester.name)
+    if progress is not None:
+        progress(1.0)
+    return new
+
+
+def apply_suggestions(aset: AnnotationSet, new: Iterable[Annotation]) -> AnnotationSet:
+    """A copy of ``aset`` with ``new`` added (what the CLI saves)."""
+    out = aset.copy()
+    for ann in new:
+        table = out.table(type(ann))
+        if ann.id in table:
+            raise ValueError(f"{ann.id} is already in the set")
+        table[ann.id] = ann
+    return out
+
+
+__all__ = [
+    "Progress",
+    "Proposals",
+    "Suggester",
+    "LocalIds",
+    "merge",
+    "suggest_into",
+    "apply_suggestions",
+]

@@ -1,0 +1,403 @@
+"""Suggesters: quality of `rules` on the seed against its gold, and speed on 1 MB.
+
+    python bench/bench_suggest.py                 # both parts
+    python bench/bench_suggest.py --quality       # precision / recall only
+    python bench/bench_suggest.py --speed         # timing only
+    python bench/bench_suggest.py --quality --show   # also list every miss and false alarm
+
+Quality: `rules` runs on the seed with an empty annotation set; its gazetteer
+learns from every file in the annotations folder except the gold of the seed
+itself (any file with the seed's sha256 is left out). Scores are strict:
+entities by span + label; events by trigger span + type (arguments by
+trigger + type + role + argument span); attributions by cue span, and their
+source / content by exact span among matched cues. Also shown: the same with
+the schema's words alone (no annotations folder at all).
+
+Speed: suggest on a generated 1 MB article (bench/gen.py), in process and as the
+`annotator suggest` command (start, learn, suggest, save), then again (nothing new).
+Figures only: nothing here asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from annotator import store  # noqa: E402
+from annotator.model import (  # noqa: E402
+    ACCEPTED,
+    AnnotationSet,
+    Attribution,
+    Document,
+    Entity,
+    Event,
+    Ref,
+    Span,
+)
+from annotator.schema import default_schema  # noqa: E402
+from annotator.suggest import merge, suggest_into  # noqa: E402
+from annotator.suggest.rules import RulesSuggester  # noqa: E402
+
+SEED = ROOT / "seeds" / "sdf-captures-deir-el-zor.txt"
+
+
+# -- quality --------------------------------------------------------------------------------
+
+
+def prf(tp: int, n_pred: int, n_gold: int) -> str:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return f"P {p:6.1%}  R {r:6.1%}  F1 {f:6.1%}   ({tp} right of {n_pred} suggested, {n_gold} in gold)"
+
+
+def _span_of(aset: AnnotationSet, part) -> tuple | None:
+    if isinstance(part, Ref):
+        e = aset.entities.get(part.ref)
+        return e.fragments if e is not None else None
+    if isinstance(part, Span):
+        return part.fragments
+    return None
+
+
+def keys(aset: AnnotationSet, *, accepted_only: bool) -> dict[str, set]:
+    ok = (lambda a: a.status == ACCEPTED) if accepted_only else (lambda a: True)
+    ents = {(e.fragments, e.label) for e in aset.entities.values() if ok(e)}
+    spans = {e.fragments for e in aset.entities.values() if ok(e)}
+    events = {(ev.trigger.fragments, ev.type) for ev in aset.events.values() if ok(ev)}
+    args = set()
+    for ev in aset.events.values():
+        if ok(ev):
+            for a in ev.arguments:
+                target = aset.entities.get(a.ref)
+                if target is not None:
+                    args.add((ev.trigger.fragments, ev.type, a.role, target.fragments))
+    cues = {at.cue.fragments for at in aset.attributions.values() if ok(at) and at.cue is not None}
+    sources = {
+        (at.cue.fragments, _span_of(aset, at.source))
+        for at in aset.attributions.values()
+        if ok(at) and at.cue is not None and at.source is not None
+    }
+    contents = {
+        (at.cue.fragments, at.content.fragments)
+        for at in aset.attributions.values()
+        if ok(at) and at.cue is not None and at.content is not None
+    }
+    return {
+        "entities (span + label)": ents,
+        "entities (span only)": spans,
+        "events (trigger + type)": events,
+        "event arguments": args,
+        "attributions (cue)": cues,
+        "attribution sources": sources,
+        "attribution contents": contents,
+    }
+
+
+def quality(annotations_dir: Path, show: bool) -> None:
+    schema = default_schema()
+    gold_path = store.annotation_path(SEED, annotations_dir)
+    doc = store.read_article(SEED)
+    if not gold_path.exists():
+        print(f"quality: no gold yet ({gold_path}); showing what `rules` suggests on the seed instead")
+        gold = None
+    else:
+        gold = store.load_for_article(SEED, annotations_dir, schema)
+    runs = [("gazetteer from the annotations folder (seed's own gold left out)", annotations_dir)]
+    runs.append(("schema words and name rules alone (no annotations folder)", None))
+    for title, folder in runs:
+        empty = AnnotationSet(store.new_set(doc, gold_path).document)
+        sugg = RulesSuggester(schema, folder)
+        t0 = time.perf_counter()
+        new = merge(empty, sugg.propose(empty), sugg.name)
+        dt = time.perf_counter() - t0
+        pred = AnnotationSet(empty.document)
+        for a in new:
+            pred.table(type(a))[a.id] = a
+        counts = Counter(type(a).__name__ for a in new)
+        learned = sugg.learned_files(doc.sha256)
+        print(f"\n== rules on the seed: {title}")
+        print(f"   learned from {learned} other file(s); {dict(counts)} in {dt * 1000:.0f} ms")
+        if gold is None:
+            for a in new:
+                print("   ", _describe(pred, a))
+            continue
+        g = keys(gold, accepted_only=True)
+        p = keys(pred, accepted_only=False)
+        for name in g:
+            if name in ("attribution sources", "attribution contents"):
+                matched_cues = g["attributions (cue)"] & p["attributions (cue)"]
+                gp = {k for k in g[name] if k[0] in matched_cues}
+                pp = {k for k in p[name] if k[0] in matched_cues}
+                print(f"   {name:28s} {prf(len(gp & pp), len(pp), len(gp))}  [among matched cues]")
+            else:
+                print(f"   {name:28s} {prf(len(g[name] & p[name]), len(p[name]), len(g[name]))}")
+        # Per label, entities.
+        labels = sorted({lab for _, lab in g["entities (span + label)"] | p["entities (span + label)"]})
+        for lab in labels:
+            gl = {k for k in g["entities (span + label)"] if k[1] == lab}
+            pl = {k for k in p["entities (span + label)"] if k[1] == lab}
+            print(f"     {lab:6s} {prf(len(gl & pl), len(pl), len(gl))}")
+        if show:
+            text = doc.text
+            name = "entities (span + label)"
+            for tag, items in (("missed", g[name] - p[name]), ("false alarm", p[name] - g[name])):
+                for frags, lab in sorted(items):
+                    print(f"   {tag:11s} {lab:5s} {' '.join(text[s:e] for s, e in frags)!r} at {frags[0][0]}")
+            name = "events (trigger + type)"
+            for tag, items in (("missed", g[name] - p[name]), ("false alarm", p[name] - g[name])):
+                for frags, typ in sorted(items):
+                    print(f"   {tag:11s} {typ} {' '.join(text[s:e] for s, e in frags)!r} at {frags[0][0]}")
+            name = "attributions (cue)"
+            for tag, items in (("missed", g[name] - p[name]), ("false alarm", p[name] - g[name])):
+                for frags in sorted(items):
+                    print(f"   {tag:11s} cue {' '.join(text[s:e] for s, e in frags)!r} at {frags[0][0]}")
+
+
+def _cut(aset: AnnotationSet, lo: int, hi: int, doc: Document) -> AnnotationSet:
+    """The annotations lying wholly in text[lo:hi], shifted to start at 0, over ``doc``."""
+    from dataclasses import replace
+
+    def inside(span: Span | None) -> bool:
+        return span is None or (lo <= span.start and span.end <= hi)
+
+    def shift(span):
+        if not isinstance(span, Span):
+            return span
+        return Span(tuple((s - lo, e - lo) for s, e in span.fragments), span.text)
+
+    out = AnnotationSet(doc)
+    for e in aset.entities.values():
+        if inside(e.span):
+            out.entities[e.id] = replace(e, span=shift(e.span))
+    for ev in aset.events.values():
+        if inside(ev.trigger):
+            args = tuple(a for a in ev.arguments if a.ref in out.entities)
+            out.events[ev.id] = replace(ev, trigger=shift(ev.trigger), arguments=args)
+    for at in aset.attributions.values():
+        if all(inside(p) for p in at.spans()):
+            source = at.source if not isinstance(at.source, Ref) or at.source.ref in out.entities else None
+            out.attributions[at.id] = replace(
+                at, source=shift(source), cue=shift(at.cue), content=shift(at.content)
+            )
+    return out
+
+
+def halves(annotations_dir: Path, show: bool) -> None:
+    """An entity tagged once is suggested elsewhere: learn from the gold of the seed's
+    first half (as another article), suggest on its second half, score there."""
+    import hashlib
+
+    gold_path = store.annotation_path(SEED, annotations_dir)
+    if not gold_path.exists():
+        return
+    schema = default_schema()
+    gold = store.load_for_article(SEED, annotations_dir, schema)
+    text = gold.document.text
+    cut = text.index("\n", len(text) // 2) + 1
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        first, second = tmp / "first-half.txt", tmp / "second-half.txt"
+        first.write_text(text[:cut], encoding="utf-8", newline="")
+        second.write_text(text[cut:], encoding="utf-8", newline="")
+        ann = tmp / "annotations"
+        doc1 = store.new_set(store.read_article(first), store.annotation_path(first, ann)).document
+        store.save(_cut(gold, 0, cut, doc1), store.annotation_path(first, ann))
+        doc2 = store.read_article(second)
+        empty = AnnotationSet(Document(doc2.text, doc2.path, hashlib.sha256(doc2.text.encode()).hexdigest()))
+        g2 = _cut(gold, cut, len(text), empty.document)
+        for title, folder in (("learning from the first half's gold", ann), ("without it", None)):
+            sugg = RulesSuggester(schema, folder)
+            new = merge(empty, sugg.propose(empty), sugg.name)
+            pred = AnnotationSet(empty.document)
+            for a in new:
+                pred.table(type(a))[a.id] = a
+            g, p = keys(g2, accepted_only=True), keys(pred, accepted_only=False)
+            print(f"\n== rules on the seed's second half ({len(text) - cut} characters), {title}")
+            for name in ("entities (span + label)", "events (trigger + type)", "attributions (cue)"):
+                print(f"   {name:28s} {prf(len(g[name] & p[name]), len(p[name]), len(g[name]))}")
+
+
+def _describe(aset: AnnotationSet, a) -> str:
+    if isinstance(a, Entity):
+        return f"{a.id:5s} {a.label:5s} {a.text!r} score {a.score}"
+    if isinstance(a, Event):
+        args = ", ".join(f"{x.role}={aset.entities[x.ref].text}" for x in a.arguments if x.ref in aset.entities)
+        return f"{a.id:5s} {a.type} {a.trigger.text!r} [{args}] score {a.score}"
+    if isinstance(a, Attribution):
+        src = a.source
+        src_text = aset.entities[src.ref].text if isinstance(src, Ref) and src.ref in aset.entities else (
+            src.text if isinstance(src, Span) else None
+        )
+        content = a.content.text if a.content else ""
+        return f"{a.id:5s} {a.type} source={src_text!r} cue={a.cue.text!r} content={content[:60]!r}... score {a.score}"
+    return repr(a)
+
+
+# -- speed ------------------------------------------------------------------------------------
+
+
+def _gold_like(text: str, doc) -> AnnotationSet:
+    """Accepted annotations a person would make on a bench/gen.py article: every
+    name of gen's lists with its label, triggers, and "said" attributions."""
+    import re
+
+    import gen
+
+    aset = AnnotationSet(doc)
+    spans: list[tuple[int, int, str]] = []
+    for names, label in ((gen._PEOPLE, "PER"), (gen._PLACES, "GPE"), (gen._ORGS, "ORG")):
+        for name in names:
+            for m in re.finditer(re.escape(name), text):
+                spans.append((m.start(), m.end(), label))
+    taken: set[int] = set()
+    n = 0
+    for s, e, label in sorted(spans, key=lambda x: (x[0], -x[1])):
+        if any(i in taken for i in range(s, e)):
+            continue
+        taken.update(range(s, e))
+        n += 1
+        aset.entities[f"T{n}"] = Entity(f"T{n}", label, Span.of(text, s, e), by="alice")
+    k = 0
+    for word, type_ in (("captured", "Conflict.Capture"), ("attacked", "Conflict.Attack"), ("killed", "Life.Die")):
+        for m in re.finditer(rf"\b{word}\b", text):
+            k += 1
+            aset.events[f"E{k}"] = Event(f"E{k}", type_, Span.of(text, m.start(), m.end()), by="alice")
+    k = 0
+    for m in re.finditer(r"\bsaid\b", text):
+        k += 1
+        end = min(len(text), m.end() + 40)
+        aset.attributions[f"A{k}"] = Attribution(
+            f"A{k}", None, Span.of(text, m.start(), m.end()), Span.of(text, m.end() + 1, end), by="alice"
+        )
+    return aset
+
+
+def speed() -> None:
+    from gen import make_article
+
+    schema = default_schema()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        ann_dir = tmp / "annotations"
+        articles = tmp / "articles"
+        articles.mkdir()
+        # The gazetteer: a gold-like file for another 300 KB article.
+        other_text = make_article(300_000, seed=7)
+        other = articles / "other.txt"
+        other.write_text(other_text, encoding="utf-8", newline="")
+        other_doc = store.new_set(store.read_article(other), store.annotation_path(other, ann_dir)).document
+        other_set = _gold_like(other_doc.text, other_doc)
+        store.save(other_set, store.annotation_path(other, ann_dir))
+        print(
+            f"\n== speed (gazetteer learned from {len(other_set.entities):,} accepted entities, "
+            f"{len(other_set.events):,} events, {len(other_set.attributions):,} attributions of another article)"
+        )
+        cases = [
+            ("bench/gen.py 1 MB article", make_article(1_000_000, seed=1)),
+            ("the seed repeated to 1 MB", _repeat(SEED.read_text(encoding="utf-8"), 1_000_000)),
+        ]
+        for title, text in cases:
+            big = articles / "big.txt"
+            big.write_text(text, encoding="utf-8", newline="")
+            doc = store.read_article(big)
+            aset = store.new_set(doc, store.annotation_path(big, ann_dir))
+            best = None
+            for _ in range(3):
+                sugg = RulesSuggester(schema, ann_dir)
+                c0, t0 = time.process_time(), time.perf_counter()
+                props = sugg.propose(aset)
+                t1 = time.perf_counter()
+                new = merge(aset, props, sugg.name)
+                c2, t2 = time.process_time(), time.perf_counter()
+                if best is None or t2 - t0 < best[0] + best[1]:
+                    best = (t1 - t0, t2 - t1, c2 - c0)
+            counts = Counter(type(a).__name__ for a in new)
+            print(f"-- {title}: {len(text):,} characters")
+            print(
+                f"   suggest in process (best of 3): {best[0] + best[1]:.2f} s wall ({best[2]:.2f} s CPU) = propose "
+                f"{best[0]:.2f} s (learning the folder included) + merge {best[1]:.2f} s; {dict(counts)}"
+            )
+            env = dict(os.environ, PYTHONPATH=str(ROOT))
+            cmd = [sys.executable, "-m", "annotator", "suggest", str(big), "--with", "rules", "--annotations", str(ann_dir)]
+            for attempt in ("first run (writes)", "second run (nothing new)"):
+                r0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+                res = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+                dt = time.perf_counter() - t0
+                r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
+                line = (res.stdout.strip() or res.stderr.strip()).splitlines()[-1]
+                line = line.replace(str(big), "big.txt").replace(str(ann_dir), "annotations")[:100]
+                print(f"   `annotator suggest` {attempt}: {dt:.2f} s wall ({cpu:.2f} s CPU), exit {res.returncode}: {line}")
+            store.annotation_path(big, ann_dir).unlink(missing_ok=True)
+        # The app's case: a worker suggests on a 1 MB article a person has fully annotated.
+        text = make_article(1_000_000, seed=1)
+        held = _gold_like(text, Document(text, "big.txt", "0" * 64))
+        sugg = RulesSuggester(schema, ann_dir)
+        c0, t0 = time.process_time(), time.perf_counter()
+        new = suggest_into(held, sugg)
+        dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+        print(
+            f"-- suggest_into on the 1 MB gen article already holding {len(held):,} accepted annotations "
+            f"(the app's worker): {dt:.2f} s wall ({cpu:.2f} s CPU), {len(new):,} new"
+        )
+        try:
+            _speed_spacy(tmp)
+        except ImportError:
+            print("-- spacy not installed: spacy timing skipped")
+
+
+def _speed_spacy(tmp: Path) -> None:
+    import spacy  # noqa: F401
+
+    from gen import make_article
+
+    from annotator.suggest.spacy_pipeline import SpacySuggester
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "GPE", "pattern": p} for p in ("Raqqa", "Aleppo", "Manbij", "Kobani")])
+    folder = tmp / "ruler"
+    nlp.to_disk(folder)
+    text = make_article(1_000_000, seed=1)
+    aset = AnnotationSet(Document(text, "big.txt", "x"))
+    sugg = SpacySuggester(str(folder), default_schema())
+    t0 = time.perf_counter()
+    new = merge(aset, sugg.propose(aset), sugg.name)
+    print(f"-- spacy:<blank en + entity_ruler> on the 1 MB article: {time.perf_counter() - t0:.2f} s, {len(new)} entities")
+
+
+def _repeat(text: str, size: int) -> str:
+    out = (text.rstrip("\n") + "\n\n") * (size // (len(text) + 2) + 1)
+    return out[:size]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quality", action="store_true")
+    ap.add_argument("--speed", action="store_true")
+    ap.add_argument("--show", action="store_true", help="list misses and false alarms")
+    ap.add_argument("--annotations", default=str(ROOT / "annotations"), help="annotations folder (holds the gold)")
+    args = ap.parse_args()
+    both = not args.quality and not args.speed
+    if args.quality or both:
+        quality(Path(args.annotations), args.show)
+        halves(Path(args.annotations), args.show)
+    if args.speed or both:
+        speed()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
