@@ -16,6 +16,11 @@ def register(sub) -> None:
     p.add_argument("--annotations", metavar="DIR", default="annotations", help="where YAML goes (default ./annotations)")
     p.add_argument("--schema", metavar="FILE", help="label schema (default: the built-in news schema)")
     p.add_argument("--annotator", metavar="NAME", help="recorded as `by` (default: $USER)")
+    p.add_argument(
+        "--suggest",
+        metavar="SUGGESTER",
+        help="pre-tag on opening, in the background: rules, spacy:NAME_OR_PATH or file:PATH",
+    )
     p.set_defaults(func=run)
 
 
@@ -34,6 +39,11 @@ def run(args: argparse.Namespace) -> int:
 
         raise InputError(str(annotations_dir), "is not a folder (--annotations)")
     first = store.load_for_article(articles[0], annotations_dir, schema)
+    suggester = None
+    if args.suggest:
+        from ..suggest import get_suggester
+
+        suggester = get_suggester(args.suggest, schema, annotations_dir)
 
     from ..tui.app import AnnotatorApp, default_user
 
@@ -43,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         schema=schema,
         user=args.annotator or default_user(),
         first=first,
+        suggester=suggester,
     )
     result = app.run()
     return int(result or 0)

@@ -86,8 +86,11 @@ class AnnotatorApp(FlowsMixin, App[int]):
         schema: Schema,
         user: str,
         first: AnnotationSet | None = None,
+        suggester=None,
     ) -> None:
         super().__init__()
+        #: pre-tags each article when it opens (issue: suggestions), in a worker
+        self.suggester = suggester
         self.articles = articles
         self.annotations_dir = annotations_dir
         self.schema = schema
@@ -105,6 +108,8 @@ class AnnotatorApp(FlowsMixin, App[int]):
         self.message = ""
         self.started = time.perf_counter()
         self._side_key: tuple | None = None
+        #: the suggestion tab last went to (see _review_target)
+        self._review = None
         self._status_text = ""
 
     # -- articles -----------------------------------------------------------------
@@ -144,6 +149,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
         # The article paints first; the footer and the find prompt (many widgets,
         # most of the startup's styling work) are mounted right after that frame.
         self.call_after_refresh(self._mount_chrome)
+        self.start_suggesting()
 
     async def _mount_chrome(self) -> None:
         if not self.screen.is_attached or self._exit_renderables or self.return_code is not None:
@@ -222,11 +228,17 @@ class AnnotatorApp(FlowsMixin, App[int]):
 
     # -- what the cursor is on ------------------------------------------------------------
     def current_annotation(self):
+        reviewing = self._review_target()
+        if reviewing is not None:
+            return reviewing
         view = self.view
         s, e = view.cursor_token
         return self.session.annotation_at(view.cursor) or (self.session.annotation_at(s) if s != view.cursor else None)
 
     def current_entity(self) -> Entity | None:
+        reviewing = self._review_target()
+        if isinstance(reviewing, Entity):
+            return reviewing
         ann = self.session.annotation_at(self.view.cursor, (Entity,))
         return ann if isinstance(ann, Entity) else None
 
@@ -244,7 +256,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
                     self.session.relabel(ent.id, label)
                 else:
                     self.say(f"{ent.id} is already {label}")
-                self._advance_if_reviewing(ent)
+                self._advance_if_reviewing(ent, self._position_of(ent))
                 return
         start, end = view.target
         if start >= end:
@@ -260,43 +272,81 @@ class AnnotatorApp(FlowsMixin, App[int]):
             self.say("no annotation under the cursor")
             return
         was_suggestion = ann.status == SUGGESTED
+        where = self._position_of(ann)
         self.session.delete(ann.id)
         if was_suggestion:
-            self.action_next_suggestion()
+            self._goto_suggestion(True, after=where)
 
     # -- actions: review (suggestions) ------------------------------------------------------
-    def _is_pending(self, mark) -> bool:
-        return mark.status == SUGGESTED
+    def _review_target(self):
+        """The suggestion tab went to, while the cursor is still on it.
+
+        Several annotations may cover one token (a suggested trigger inside an
+        accepted entity); the one tab landed on is the one y, x and digits decide."""
+        mark = self._review
+        if mark is None:
+            return None
+        ann = self.session.get(mark.ann_id)
+        s, e = self.view.cursor_token
+        if ann is None or ann.status != SUGGESTED or not (mark.start < max(e, s + 1) and s < mark.end):
+            return None
+        return ann
+
+    def _position_of(self, ann) -> tuple[int, int, str] | None:
+        marks = self.session.marks.of(ann.id)
+        if not marks:
+            return None
+        first = min(marks)
+        return (first.start, first.end, first.ann_id)
+
+    def _goto_suggestion(self, forward: bool, after=None) -> None:
+        """Go to the next (or previous) pending suggestion in reading order.
+
+        ``after`` is the (start, end, id) to continue from: the suggestion just
+        decided, or the one under review; else the cursor."""
+        marks = self.session.marks
+        if after is None:
+            current = self._review_target()
+            after = self._position_of(current) if current is not None else None
+        skip = after[2] if after else None
+        key = after or ((self.view.cursor, -1, "") if forward else (self.view.cursor, 1 << 62, ""))
+
+        def pending(m) -> bool:
+            return m.status == SUGGESTED and m.ann_id != skip
+
+        if forward:
+            mark = marks.next_start(key[0] - 1, pred=lambda m: pending(m) and (m.start, m.end, m.ann_id) > key)
+            mark = mark or marks.next_start(-1, pred=pending)
+        else:
+            mark = marks.prev_start(key[0] + 1, pred=lambda m: pending(m) and (m.start, m.end, m.ann_id) < key)
+            mark = mark or marks.prev_start(len(self.session.text) + 1, pred=pending)
+        if mark is None:
+            self._review = None
+            self.say("no pending suggestions: review done")
+            return
+        self._review = mark
+        self.view.move_to(mark.start)
+        self._side_key = None
+        self.refresh_side()
 
     def action_next_suggestion(self) -> None:
-        mark = self.session.marks.next_start(self.view.cursor, pred=self._is_pending)
-        if mark is None:
-            mark = self.session.marks.next_start(-1, pred=self._is_pending)
-        if mark is None:
-            self.say("no pending suggestions")
-            return
-        self.view.move_to(mark.start)
+        self._goto_suggestion(True)
 
     def action_prev_suggestion(self) -> None:
-        mark = self.session.marks.prev_start(self.view.cursor, pred=self._is_pending)
-        if mark is None:
-            mark = self.session.marks.prev_start(len(self.session.text) + 1, pred=self._is_pending)
-        if mark is None:
-            self.say("no pending suggestions")
-            return
-        self.view.move_to(mark.start)
+        self._goto_suggestion(False)
 
     def action_accept(self) -> None:
         ann = self.current_annotation()
         if ann is None or ann.status != SUGGESTED:
             self.say("no suggestion under the cursor")
             return
+        where = self._position_of(ann)
         self.session.set_status(ann.id, ACCEPTED)
-        self.action_next_suggestion()
+        self._goto_suggestion(True, after=where)
 
-    def _advance_if_reviewing(self, ent: Entity) -> None:
+    def _advance_if_reviewing(self, ent: Entity, where=None) -> None:
         if ent.status == SUGGESTED:
-            self.action_next_suggestion()
+            self._goto_suggestion(True, after=where)
 
     # -- actions: navigation --------------------------------------------------------------------
     def action_next_annotation(self) -> None:
@@ -435,14 +485,67 @@ class AnnotatorApp(FlowsMixin, App[int]):
         lst.current = None
         lst.reload()
         self.message = ""
+        self._side_key = None
         self.refresh_side()
         self.refresh_status()
+        self.start_suggesting()
 
     async def action_next_article(self) -> None:
         await self._switch(self.index + 1)
 
     async def action_prev_article(self) -> None:
         await self._switch(self.index - 1)
+
+    # -- suggestions from a suggester, in the background ------------------------------------
+    def start_suggesting(self) -> None:
+        if self.suggester is None:
+            return
+        session = self.session
+        self.say(f"suggesting with {self.suggester.name}…")
+        self._suggest_worker(session, session.aset.copy())
+
+    @work(thread=True, group="suggest", exclusive=True, exit_on_error=False)
+    def _suggest_worker(self, session: Session, snapshot: AnnotationSet):
+        from ..suggest import suggest_into
+
+        last = [0.0]
+
+        def progress(fraction: float) -> None:
+            if fraction - last[0] >= 0.05 or fraction >= 1.0:
+                last[0] = fraction
+                self.call_from_thread(self.say, f"suggesting with {self.suggester.name}: {fraction:.0%}")
+
+        proposals = self.suggester.propose(snapshot, progress=progress)
+        return session, proposals
+
+    def _suggestions_ready(self, session: Session, proposals) -> None:
+        from ..suggest import merge
+
+        if session is not self.session:
+            return  # the user moved to another article meanwhile
+        # Merge against the set as it is now: the user may have tagged meanwhile.
+        new = merge(session.aset, proposals, self.suggester.name)
+        notes = "; ".join(getattr(proposals, "notes", []) or [])
+        if new:
+            session.add_many(f"{len(new)} suggestions from {self.suggester.name}", new)
+        pending = session.status_counts()[SUGGESTED]
+        self.say(
+            f"{len(new)} new suggestions from {self.suggester.name}; {pending} pending: tab goes to the next"
+            + (f" ({notes})" if notes else "")
+        )
+
+    def accept_all(self, label: str, min_score: float) -> int:
+        """Accept every pending entity suggestion of a label at or above a score: one undo step."""
+        from ..model import with_status
+
+        pairs = []
+        for ent in self.session.aset.entities.values():
+            if ent.status == SUGGESTED and ent.label == label and (ent.score is None or ent.score >= min_score):
+                pairs.append((ent, with_status(ent, ACCEPTED, self.user)))
+        if pairs:
+            self.session.apply(f"accept {len(pairs)} {label} suggestions scored {min_score:g} or more", pairs)
+        self.say(f"accepted {len(pairs)} {label} suggestions scored {min_score:g} or more" if pairs else f"no pending {label} suggestions scored {min_score:g} or more")
+        return len(pairs)
 
     # -- saving -------------------------------------------------------------------------------
     def schedule_save(self) -> None:
@@ -476,6 +579,14 @@ class AnnotatorApp(FlowsMixin, App[int]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
+        if worker.group == "suggest":
+            if event.state == WorkerState.SUCCESS:
+                self._suggestions_ready(*worker.result)
+            elif event.state == WorkerState.ERROR:
+                msg = getattr(worker.error, "message", None) or _short_error(worker.error)
+                self.say(f"suggesting failed: {msg}")
+                self.notify(f"Suggesting failed: {msg}", severity="error", markup=False)
+            return
         if worker.group != "save":
             return
         if event.state == WorkerState.SUCCESS:

@@ -35,6 +35,23 @@ class ActionsProvider(Provider):
                 f"key: {lab.key}  {lab.description}",
                 partial(self._run, f"label({lab.key})", app),
             )
+        for lab in app.schema.entities:
+            yield (
+                f"Accept all pending {lab.name} suggestions…",
+                "at or above a score you give; one undo step",
+                partial(self._accept_all, lab.name),
+            )
+
+    async def _accept_all(self, label: str) -> None:
+        from .screens import AskNumber
+
+        app = self.app
+
+        def done(score: float | None) -> None:
+            if score is not None:
+                app.accept_all(label, score)
+
+        app.push_screen(AskNumber(f"Accept pending {label} suggestions with a score of at least:", 0.5), done)
 
     async def _run(self, action: str, target) -> None:
         app = self.app

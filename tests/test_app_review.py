@@ -1,0 +1,85 @@
+"""Reviewing suggestions in the app: background suggesting, one key per decision."""
+
+import yaml
+
+from annotator.cli import main
+from annotator.model import ACCEPTED, REJECTED, SUGGESTED
+from annotator.schema import default_schema
+from annotator.suggest import get_suggester
+
+SIZE = (120, 36)
+
+
+async def wait_suggestions(app, pilot):
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_suggest_on_open_then_tab_y_tab_x_q(make_app, tmp_path):
+    app = make_app(suggester=get_suggester("rules", default_schema(), tmp_path / "annotations"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_suggestions(app, pilot)
+        pending = app.session.status_counts()[SUGGESTED]
+        assert pending > 10
+        assert "pending" in app._status_text
+        await pilot.press("g", "tab")
+        first = app.current_annotation()
+        assert first.status == SUGGESTED
+        await pilot.press("y")
+        second = app.current_annotation()
+        assert second.status == SUGGESTED and second.id != first.id
+        await pilot.press("x")
+        third = app.current_annotation()
+        assert third.id not in (first.id, second.id)
+        counts = app.session.status_counts()
+        assert counts[SUGGESTED] == pending - 2
+        await pilot.press("q")
+    data = yaml.safe_load(app.session.yaml_path.read_text(encoding="utf-8"))
+    rows = {r["id"]: r for key in ("entities", "events", "attributions") for r in data.get(key) or []}
+    a, r = rows[first.id], rows[second.id]
+    assert a.get("status", ACCEPTED) == ACCEPTED and a["by"] == "tester" and a["suggested_by"] == "rules"
+    assert r["status"] == REJECTED
+    # Suggesting again proposes neither decision again, and adds nothing at all.
+    before = app.session.yaml_path.read_bytes()
+    article = app.session.article_path
+    assert main(["suggest", str(article), "--with", "rules", "--annotations", str(tmp_path / "annotations")]) == 0
+    assert app.session.yaml_path.read_bytes() == before
+
+
+async def test_digit_relabels_and_accepts_and_u_undoes_the_decision(make_app, tmp_path):
+    app = make_app(suggester=get_suggester("rules", default_schema(), tmp_path / "annotations"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_suggestions(app, pilot)
+        await pilot.press("g", "tab")
+        ent = app.current_entity()
+        assert ent is not None and ent.status == SUGGESTED
+        new_label = "MISC" if ent.label != "MISC" else "PER"
+        key = default_schema().key_for_label(new_label)
+        await pilot.press(key)
+        done = app.session.aset.entities[ent.id]
+        assert (done.label, done.status, done.suggested_by) == (new_label, ACCEPTED, "rules")
+        assert app.view.cursor != ent.start  # went on to the next suggestion
+        await pilot.press("u")
+        back = app.session.aset.entities[ent.id]
+        assert (back.label, back.status) == (ent.label, SUGGESTED)
+
+
+async def test_accept_all_of_a_label_from_the_palette_is_one_undo_step(make_app, tmp_path):
+    app = make_app(suggester=get_suggester("rules", default_schema(), tmp_path / "annotations"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_suggestions(app, pilot)
+        gpe = [e for e in app.session.aset.entities.values() if e.label == "GPE" and e.status == SUGGESTED]
+        assert gpe
+        await pilot.press("ctrl+p", *"accept all pending GPE")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        from annotator.tui.screens import AskNumber
+
+        assert isinstance(app.screen, AskNumber)
+        await pilot.press("0", "enter")  # the default is selected: typing replaces it
+        await pilot.pause()
+        after = [app.session.aset.entities[e.id] for e in gpe]
+        assert all(e.status == ACCEPTED for e in after)
+        await pilot.press("u")
+        assert all(app.session.aset.entities[e.id].status == SUGGESTED for e in gpe)
