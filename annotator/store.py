@@ -373,7 +373,9 @@ class _NotOurs(Exception):
 
 #: Raw characters that send a file to the fallback (YAML non-printables, NEL,
 #: LS/PS line breaks, BOM, lone CR).
-_FAST_BAD = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ufeff\\ufffe\\uffff\\r]")
+_FAST_BAD = re.compile(
+    "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ufeff\\ufffe\\uffff\\r]"
+)
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,900}):(?: +|$)")
 _DQ = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _SQ = re.compile(r"'((?:[^']|'')*)'")
@@ -760,7 +762,11 @@ class _FastReader:
 
 
 def _fast_parse(text: str) -> _Tree:
-    return _FastReader(text).parse()
+    """Read our subset of YAML exactly as PyYAML's safe loader would; ``_NotOurs`` otherwise."""
+    try:
+        return _FastReader(text).parse()
+    except (ValueError, RecursionError):  # ValueError: an int of over 4300 digits
+        raise _NotOurs from None
 
 
 # ---------------------------------------------------------------------------
@@ -816,6 +822,8 @@ def _slow_parse_with(text: str, loader_cls: type) -> _Tree:
                     raise _Refused(ln, "merge keys (<<) are not used in annotator files")
                 fn = SafeConstructor.yaml_constructors.get(tag)
                 if fn is None:
+                    if ev.tag in (None, "!"):  # '=' or '<<' written plain
+                        raise _Refused(ln, f"{ev.value!r} must be quoted")
                     raise _Refused(ln, f"unknown YAML tag {tag}")
                 node = ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, style=ev.style)
                 value = fn(_CONSTRUCTOR, node)
@@ -874,7 +882,8 @@ def _yaml_error_problem(exc: Exception, text: str, source: str) -> Problem:
         line = text.count("\n", 0, exc.position) + 1
         ch = exc.character
         code = ord(ch) if isinstance(ch, str) else ch
-        return Problem(source, line, f"character U+{code:04X} is not allowed raw in YAML (write it as an escape inside double quotes)")
+        what = f"character U+{code:04X} is not allowed raw in YAML (write it as an escape inside double quotes)"
+        return Problem(source, line, what)
     what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
     cmark = getattr(exc, "context_mark", None)
@@ -884,10 +893,17 @@ def _yaml_error_problem(exc: Exception, text: str, source: str) -> Problem:
     return Problem(source, line, f"broken YAML: {what}")
 
 
-def _slow_parse(text: str, source: str) -> tuple[_Tree | None, Problem | None]:
-    """PyYAML's reading (C parser first; the pure one is the reference on errors)."""
+def _slow_parse(text: str, source: str, strict: bool = False) -> tuple[_Tree | None, Problem | None]:
+    """PyYAML's reading of a file the fast reader declined.
+
+    The C parser (libyaml) first, for speed; on an error the pure-Python one,
+    which is the reference (it reads ``\\ud800`` escapes that libyaml refuses).
+    libyaml also accepts a few things the pure-Python parser refuses (a ``?``
+    inside a plain scalar in a flow mapping, some tabs): ``strict`` (used by
+    ``annotator validate``) reads with the pure-Python parser alone, ~7x slower.
+    """
     last_error: Problem | None = None
-    for loader_cls in _LOADERS:
+    for loader_cls in _LOADERS[-1:] if strict else _LOADERS:
         try:
             return _slow_parse_with(text, loader_cls), None
         except _Refused as ref:
@@ -901,11 +917,11 @@ def _slow_parse(text: str, source: str) -> tuple[_Tree | None, Problem | None]:
     return None, last_error
 
 
-def _parse(text: str, source: str) -> tuple[_Tree | None, Problem | None]:
+def _parse(text: str, source: str, strict: bool = False) -> tuple[_Tree | None, Problem | None]:
     try:
         return _fast_parse(text), None
-    except (_NotOurs, RecursionError):
-        return _slow_parse(text, source)
+    except _NotOurs:
+        return _slow_parse(text, source, strict)
 
 
 # ---------------------------------------------------------------------------
@@ -1004,7 +1020,8 @@ class _Checker:
         if status is None:
             status = ACCEPTED
         if status not in STATUSES or type(status) is not str:
-            self.add(self.tree.key_line(d, "status", line), f"{who}: status {_show(status)} must be accepted, suggested or rejected")
+            what = f"{who}: status {_show(status)} must be accepted, suggested or rejected"
+            self.add(self.tree.key_line(d, "status", line), what)
             ok = False
         kw["status"] = status
         for key in ("by", "suggested_by"):
@@ -1016,7 +1033,8 @@ class _Checker:
         score = d.get("score")
         if score is not None:
             if type(score) not in (int, float) or not math.isfinite(score):
-                self.add(self.tree.key_line(d, "score", line), f"{who}: score must be a finite number, not {_show(score)}")
+                what = f"{who}: score must be a finite number, not {_show(score)}"
+                self.add(self.tree.key_line(d, "score", line), what)
                 ok = False
             else:
                 score = float(score)
@@ -1116,7 +1134,8 @@ class _Checker:
                 self.add(fline, f"{who}: end {e} must be after start {s}")
                 return None
             if article is not None and e > len(article):
-                self.add(fline, f"{who}: end {e} is past the end of the article ({len(article)} characters){self.changed_note}")
+                what = f"{who}: end {e} is past the end of the article ({len(article)} characters)"
+                self.add(fline, what + self.changed_note)
                 return None
         text = d.get("text")
         if type(text) is not str:
@@ -1132,7 +1151,8 @@ class _Checker:
                 where = f"{fr[0][0]}-{fr[0][1]}" if len(fr) == 1 else " ".join(f"{s}-{e}" for s, e in fr)
                 self.add(
                     kline(d, "text", line),
-                    f"{who}: text {_show(text, 50)} does not match the article at {where}, which reads {_show(actual, 50)}{self.changed_note}",
+                    f"{who}: text {_show(text, 50)} does not match the article at {where}, "
+                    f"which reads {_show(actual, 50)}{self.changed_note}",
                 )
         return Span(fr, text)
 
@@ -1150,7 +1170,8 @@ class _Checker:
         data = self.tree.data
         tree = self.tree
         if not isinstance(data, dict):
-            self.add(tree.line(data, 1) if data is not None else 1, f"not an annotator file: expected a mapping starting with 'format: {FORMAT}'")
+            what = f"not an annotator file: expected a mapping starting with 'format: {FORMAT}'"
+            self.add(tree.line(data, 1) if data is not None else 1, what)
             return None
         fmt = data.get("format")
         if fmt != FORMAT:
@@ -1207,7 +1228,8 @@ class _Checker:
         lines = tree.lines
         article = self.article
         alen = len(article) if article is not None else None
-        for item in items:
+        for k, item in enumerate(items):
+            items[k] = None  # let the parsed mapping go as soon as it is read: lower peak memory
             line = lines.get(id(item), sline)
             # Fast path: a well-formed contiguous entity without fragments or attrs.
             if type(item) is dict:
@@ -1258,7 +1280,8 @@ class _Checker:
                 self.unknown_keys(item, _ENTITY_KEYS, who, line)
             label = self.req_str(item, "label", who, line)
             if label is not None and schema_labels is not None and label not in schema_labels:
-                self.add(tree.key_line(item, "label", line), f"{who}: label {label!r} is not in the schema ({', '.join(self.schema.entity_names)})")
+                known = ", ".join(self.schema.entity_names)
+                self.add(tree.key_line(item, "label", line), f"{who}: label {label!r} is not in the schema ({known})")
             span = self.span(item, who, line)
             kw = self.common(item, who, line)
             if eid is None or label is None or span is None or kw is None:
@@ -1278,7 +1301,8 @@ class _Checker:
             self.unknown_keys(item, _EVENT_KEYS, who, line)
             etype = self.req_str(item, "type", who, line)
             if etype is not None and self.schema is not None and not self.schema.has_event(etype):
-                self.add(tree.key_line(item, "type", line), f"{who}: event type {etype!r} is not in the schema ({', '.join(self.schema.event_names)})")
+                known = ", ".join(self.schema.event_names)
+                self.add(tree.key_line(item, "type", line), f"{who}: event type {etype!r} is not in the schema ({known})")
             trigger = None
             if item.get("trigger") is None:
                 self.add(line, f"{who}: 'trigger' is missing")
@@ -1293,7 +1317,9 @@ class _Checker:
                 self.add(aline, f"{who}: arguments must be a list of {{role, ref}}, not {_show(raw_args)}")
                 args = None
                 raw_args = []
-            roles = self.schema.roles(etype) if self.schema is not None and etype is not None and self.schema.has_event(etype) else None
+            roles = None
+            if self.schema is not None and etype is not None and self.schema.has_event(etype):
+                roles = self.schema.roles(etype)
             for arg in raw_args:
                 argline = tree.line(arg, aline)
                 if not isinstance(arg, dict):
@@ -1309,7 +1335,8 @@ class _Checker:
                     args = None
                 elif args is not None:
                     args.append(Argument(role, ref))
-                    self._pending_refs.append((ref, argline, f"{who}: argument {role} refers to {ref}, which is not in the file"))
+                    what = f"{who}: argument {role} refers to {ref}, which is not in the file"
+                    self._pending_refs.append((ref, argline, what))
             kw = self.common(item, who, line)
             if eid is None or etype is None or trigger is None or args is None or kw is None:
                 continue
@@ -1341,7 +1368,8 @@ class _Checker:
                         ok = False
                     else:
                         source = Ref(src["ref"])
-                        self._pending_refs.append((src["ref"], sl, f"{who}: source refers to {src['ref']}, which is not in the file"))
+                        what = f"{who}: source refers to {src['ref']}, which is not in the file"
+                        self._pending_refs.append((src["ref"], sl, what))
                 else:
                     source = self.span_part(item, "source", who, line)
                     ok = ok and source is not None
@@ -1358,7 +1386,8 @@ class _Checker:
                     self.add(tree.key_line(item, "type", line), f"{who}: type must be a string, not {_show(atype)}")
                     ok = False
                 elif types is not None and atype not in types:
-                    self.add(tree.key_line(item, "type", line), f"{who}: attribution type {atype!r} must be one of {', '.join(types)}")
+                    what = f"{who}: attribution type {atype!r} must be one of {', '.join(types)}"
+                    self.add(tree.key_line(item, "type", line), what)
                     ok = False
             kw = self.common(item, who, line)
             if aid is None or not ok or kw is None:
@@ -1379,12 +1408,14 @@ class _Checker:
             self.unknown_keys(item, _RELATION_KEYS, who, line)
             rtype = self.req_str(item, "type", who, line)
             if rtype is not None and rtypes and rtype not in rtypes:
-                self.add(tree.key_line(item, "type", line), f"{who}: relation type {rtype!r} is not in the schema ({', '.join(rtypes)})")
+                what = f"{who}: relation type {rtype!r} is not in the schema ({', '.join(rtypes)})"
+                self.add(tree.key_line(item, "type", line), what)
             arg1 = self.req_str(item, "arg1", who, line)
             arg2 = self.req_str(item, "arg2", who, line)
             for key, ref in (("arg1", arg1), ("arg2", arg2)):
                 if ref is not None:
-                    self._pending_refs.append((ref, tree.key_line(item, key, line), f"{who}: {key} refers to {ref}, which is not in the file"))
+                    what = f"{who}: {key} refers to {ref}, which is not in the file"
+                    self._pending_refs.append((ref, tree.key_line(item, key, line), what))
             kw = self.common(item, who, line)
             if rid is None or rtype is None or arg1 is None or arg2 is None or kw is None:
                 continue
@@ -1413,7 +1444,9 @@ def _no_gc():
             gc.enable()
 
 
-def _check(tree: _Tree, source: str, article: str | Document | None, schema: Schema | None) -> tuple[AnnotationSet | None, list[Problem]]:
+def _check(
+    tree: _Tree, source: str, article: str | Document | None, schema: Schema | None
+) -> tuple[AnnotationSet | None, list[Problem]]:
     if isinstance(article, Document):
         text, sha = article.text, article.sha256
     elif article is not None:
@@ -1560,8 +1593,14 @@ def load_for_article(
     return aset
 
 
-def check_file(yaml_path: str | os.PathLike, schema: Schema | None = None) -> tuple[AnnotationSet | None, list[Problem]]:
-    """Every problem of one annotation file, its article found through ``document.path``."""
+def check_file(
+    yaml_path: str | os.PathLike, schema: Schema | None = None, *, strict: bool = False
+) -> tuple[AnnotationSet | None, list[Problem]]:
+    """Every problem of one annotation file, its article found through ``document.path``.
+
+    ``strict``: a file the fast reader declines must also satisfy PyYAML's
+    pure-Python safe loader, the reference (see ``_slow_parse``).
+    """
     p = Path(yaml_path)
     where = str(p)
     try:
@@ -1569,7 +1608,7 @@ def check_file(yaml_path: str | os.PathLike, schema: Schema | None = None) -> tu
     except InputError as err:
         return None, [Problem(where, None, err.problem)]
     with _no_gc():
-        tree, problem = _parse(text, where)
+        tree, problem = _parse(text, where, strict)
     if tree is None:
         return None, [problem] if problem is not None else []
     article: Document | None = None
@@ -1674,5 +1713,5 @@ def validate_paths(paths: Iterable[str | os.PathLike], schema: Schema | None = N
     """Every problem in the given files (folders: their .yaml files); changes nothing."""
     found: list[Problem] = []
     for p in _expand(paths):
-        found.extend(check_file(p, schema)[1])
+        found.extend(check_file(p, schema, strict=True)[1])
     return found

@@ -345,8 +345,18 @@ def test_big_generated_set_round_trips():
 
 
 def check_fast_agrees(text: str) -> bool:
-    """The fast reader reads ``text`` as PyYAML does, or declines. True if it read it."""
+    """The fast reader reads ``text`` as PyYAML does, or declines. True if it read it.
+
+    The fallback too (strict: the reference parser alone), unless it refuses
+    (anchors, tags, ...).
+    """
     ref = reference(text)
+    slow, problem = store._slow_parse(text, "t", strict=True)
+    if slow is not None:
+        assert not isinstance(ref, Exception), f"fallback accepted what PyYAML rejects: {ref}"
+        assert strict_equal(slow.data, ref)
+    elif not isinstance(ref, Exception):
+        assert re.search(r"anchors|aliases|tag|merge|must be quoted|nests too deeply", problem.message), problem
     try:
         fast = store._fast_parse(text).data
     except store._NotOurs:
@@ -514,6 +524,9 @@ def test_mutated_files_read_as_pyyaml_reads_them(aset, mutations):
         "a: b\n  c: d\n",
         "a:\n  b: 1\n c: 2\n",
         "a:b\n",
+        "a: " + "9" * 5000 + "\n",
+        "entities:\n- {id: T1, label: X, start: " + "9" * 5000 + ", end: 2, text: a}\n",
+        "a: <<\nb: =\n",
         "x:\n  a:b\n",
         "x: y\nz:w\n",
         "entities:\n- {id: T1, label:  X, start: 1, end: 2, text: a}\n",

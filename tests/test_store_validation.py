@@ -243,3 +243,17 @@ def test_surrogate_escapes_read_like_pyyaml():
     # the C parser refuses it; the fallback then asks the pure-Python one
     tree, problem = store._slow_parse(text, "x")
     assert problem is None and tree.data["entities"][0]["label"] == "\ud800"
+
+
+def test_validate_holds_files_to_the_pure_python_reference(tmp_path):
+    art = tmp_path / "a.txt"
+    art.write_text("is a?b ok")
+    text = "format: annotator/1\ndocument: {path: a.txt}\nentities:\n- {id: T1, label: X, start: 3, end: 6, text: a?b}\n"
+    yaml_path = tmp_path / "a.yaml"
+    yaml_path.write_text(text)
+    # libyaml (the app's fallback, for speed) reads it ...
+    aset = store.load_file(yaml_path)
+    assert aset.entities["T1"].text == "a?b"
+    # ... PyYAML's pure-Python safe loader, the reference, does not: validate says so
+    (problem,) = store.validate_paths([yaml_path])
+    assert problem.line == 4 and problem.message.startswith("broken YAML: expected ',' or '}', but got '?'")

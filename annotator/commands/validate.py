@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     n_problems = 0
     n_annotations = 0
     for path in paths:
-        aset, found = check_file(path, schema)
+        aset, found = check_file(path, schema, strict=True)
         for problem in found:
             print(problem, file=sys.stderr)
         n_problems += len(found)
