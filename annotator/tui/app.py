@@ -132,7 +132,13 @@ class AnnotatorApp(FlowsMixin, App[int]):
         yield StatusLine(id="status", markup=False)
 
     def _make_view(self) -> ArticleView:
-        return ArticleView(self.session.text, self.session.marks, slot_of=self.schema.slot, id="article")
+        view = ArticleView(self.session.text, self.session.marks, slot_of=self.schema.slot, id="article")
+        view.on_cursor = self._cursor_moved
+        return view
+
+    def _cursor_moved(self, offset: int) -> None:
+        if self.is_running and self.screen.is_attached:
+            self.refresh_side()
 
     @property
     def view(self) -> ArticleView:
@@ -215,9 +221,6 @@ class AnnotatorApp(FlowsMixin, App[int]):
         if line != self._status_text:
             self._status_text = line
             self.query_one("#status", StatusLine).update(line, layout=False)
-
-    def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
-        self.refresh_side()
 
     @on(AnnotationList.Picked)
     def _picked(self, message: AnnotationList.Picked) -> None:

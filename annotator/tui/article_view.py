@@ -17,7 +17,7 @@ once per key.
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import Callable, ClassVar, Iterable, Union
+from typing import Callable, ClassVar, Iterable, Mapping, Union
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -103,6 +103,13 @@ class ArticleView(ScrollView, inherit_bindings=False):
         "article--cursor",
         "article--selection",
         "article--match",
+        # Layers set with set_layers (the audit's adjudication view).
+        "article--agree",
+        "article--missed",
+        "article--spurious",
+        "article--wrong",
+        "article--partial",
+        "article--resolved",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -172,7 +179,13 @@ class ArticleView(ScrollView, inherit_bindings=False):
         self._goal_col: int | None = None  # column kept across up/down moves
         self._matches = _Ranges()
         self._related = _Ranges()
+        #: named overlays, painted in this order with the component class of their name
+        self._layers: list[tuple[str, _Ranges]] = []
         self._drag_i: int | None = None
+        #: called synchronously when the cursor moves, before this frame is painted,
+        #: so what the owner repaints in response lands in the same frame (a
+        #: CursorMoved message would arrive after the frame: two repaints per key)
+        self.on_cursor: Callable[[int], None] | None = None
         # rendering caches
         self._strips: LRUCache[tuple, Strip] = LRUCache(2048)
         self._row_version: dict[int, int] = {}
@@ -336,6 +349,21 @@ class ArticleView(ScrollView, inherit_bindings=False):
         self._related = _Ranges(marks)
         self._touch(old.spans + self._related.spans)
 
+    def set_layers(self, layers: Mapping[str, Iterable[RangeLike]]) -> None:
+        """Overlays painted over the marks, each with the component class it is named
+        after (``article--missed``...), in the mapping's order; replaces the previous
+        ones. Only the rows whose overlays changed are repainted."""
+        for name in layers:
+            if name not in self.COMPONENT_CLASSES:
+                raise KeyError(f"No {name!r} key in COMPONENT_CLASSES")
+        new = [(name, rs) for name, ranges in layers.items() for rs in (_Ranges(ranges),) if rs]
+        old_keys = {(name, sp) for name, rs in self._layers for sp in rs.spans}
+        new_keys = {(name, sp) for name, rs in new for sp in rs.spans}
+        same_order = [n for n, _ in self._layers if n in layers] == [n for n, _ in new if n in dict(self._layers)]
+        self._layers = new
+        changed = old_keys ^ new_keys if same_order else old_keys | new_keys
+        self._touch([sp for _, sp in changed])
+
     # ------------------------------------------------------------------
     # Cursor machinery
     # ------------------------------------------------------------------
@@ -364,6 +392,8 @@ class ArticleView(ScrollView, inherit_bindings=False):
             changed += _difference(old_sel, new_sel)
         self._touch(changed)
         if new_cur != old_cur:
+            if self.on_cursor is not None:
+                self.on_cursor(new_cur[0])
             self.post_message(self.CursorMoved(self, new_cur[0]))
         if new_sel != old_sel:
             self.post_message(self.SelectionChanged(self, new_sel))
@@ -700,7 +730,7 @@ class ArticleView(ScrollView, inherit_bindings=False):
         style = self._sig_styles.get(sig)
         if style is not None:
             return style
-        bg_slot, outer, sugg_slot, trigger, source, cue, content, sugg_other, related, match, sel, cur = sig
+        bg_slot, outer, sugg_slot, trigger, source, cue, content, sugg_other, layers, related, match, sel, cur = sig
         c = self._component
         style = self.rich_style
         if content:
@@ -719,6 +749,8 @@ class ArticleView(ScrollView, inherit_bindings=False):
             style += c("article--trigger")
         if sugg_other:
             style += c("article--suggested")
+        for name in layers:
+            style += c(name)
         if related:
             style += c("article--related")
         if match:
@@ -749,6 +781,7 @@ class ArticleView(ScrollView, inherit_bindings=False):
         marks = [m for m in self._marks.overlapping(s, ve) if m.status != REJECTED]
         matches = self._matches.overlapping(s, ve) if self._matches else []
         related = self._related.overlapping(s, ve) if self._related else []
+        layers = [(name, rs.overlapping(s, ve)) for name, rs in self._layers] if self._layers else []
         sel = self.selection
         if sel is not None and not (sel[0] < ve and sel[1] > s):
             sel = None
@@ -765,6 +798,10 @@ class ArticleView(ScrollView, inherit_bindings=False):
         for a, b in related:
             points.add(a)
             points.add(b)
+        for _name, spans in layers:
+            for a, b in spans:
+                points.add(a)
+                points.add(b)
         if sel is not None:
             points.update(sel)
         if cur is not None:
@@ -811,6 +848,7 @@ class ArticleView(ScrollView, inherit_bindings=False):
                 cue,
                 content,
                 sugg_other,
+                tuple(name for name, spans in layers if any(x <= a and y >= b for x, y in spans)) if layers else (),
                 any(x <= a and y >= b for x, y in related),
                 any(x <= a and y >= b for x, y in matches),
                 sel is not None and sel[0] <= a and sel[1] >= b,
