@@ -479,6 +479,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
         self.session = session
         self.active_event = None
         self.draft = None
+        self.relation_from = None
         await self.view.remove()
         new = self._make_view()
         await self.query_one("#main", Horizontal).mount(new, before="#side")

@@ -53,6 +53,8 @@ class FlowsMixin:
         Binding("enter", "confirm", "Confirm step", show=False, id="confirm"),
         Binding("full_stop", "next_part", "Next part", show=False, id="next_part"),
         Binding("comma", "prev_part", "Prev part", show=False, id="prev_part"),
+        Binding("R", "relation", "Relation", show=False, id="relation"),
+        Binding("D", "delete_relation", "Delete relation", show=False, id="delete_relation"),
         Binding("right_parenthesis", "sentence_end", "Sentence end", show=False, id="sentence_end"),
         Binding("left_parenthesis", "sentence_start", "Sentence start", show=False, id="sentence_start"),
         Binding("right_curly_bracket", "clause_end", "Clause end", show=False, id="clause_end"),
@@ -60,6 +62,7 @@ class FlowsMixin:
     ]
 
     active_event: str | None = None
+    relation_from: str | None = None
     draft: AttributionDraft | None = None
     _part_index: int = 0
 
@@ -250,7 +253,11 @@ class FlowsMixin:
         self.refresh_side()
 
     def cancel_flow(self) -> bool:
-        """Esc: drop the attribution in progress. True if there was one."""
+        """Esc: drop the attribution or relation in progress. True if there was one."""
+        if self.relation_from is not None:
+            self.relation_from = None
+            self.say("relation cancelled")
+            return True
         if self.draft is not None:
             self.draft = None
             self.view.clear_selection()
@@ -271,6 +278,55 @@ class FlowsMixin:
                 self.refresh_side()
 
         self.push_screen(Picker(f"Type of {at.id}", list(self.schema.attribution_types)), picked)
+
+    # -- relations ---------------------------------------------------------------------
+    def action_relation(self) -> None:
+        """R on an entity starts a relation; R on another picks its type and makes it."""
+        ent = self.current_entity()
+        if ent is None:
+            self.say("put the cursor on an entity (R there starts a relation)")
+            return
+        if self.relation_from is None or self.relation_from not in self.session.aset.entities:
+            self.relation_from = ent.id
+            self.say(f"relation from {ent.id} {ent.text!r}: R on the other entity (esc cancels)")
+            return
+        first = self.relation_from
+        if first == ent.id:
+            self.say("pick another entity for the relation's second argument")
+            return
+        used = {r.type for r in self.session.aset.relations.values()}
+        choices = sorted(set(self.schema.relation_types) | used) or ["related"]
+
+        def picked(rel_type: str | None) -> None:
+            self.relation_from = None
+            if rel_type is None:
+                self.say("relation cancelled")
+                return
+            rel = self.session.add_relation(rel_type, first, ent.id)
+            self.say(f"{rel.id}: {first} {rel_type} {ent.id}")
+            self.refresh_side()
+
+        self.push_screen(Picker(f"Relation type, {first} → {ent.id} (type a new one and enter)", choices, allow_new=True), picked)
+
+    def action_delete_relation(self) -> None:
+        """D on an entity: pick one of its relations to delete."""
+        ent = self.current_entity()
+        rels = [r for r in self.session.aset.referrers(ent.id)] if ent else []
+        from ..model import Relation
+
+        rels = [r for r in rels if isinstance(r, Relation)]
+        if not rels:
+            self.say("no relation on the entity under the cursor")
+            return
+        labels = {f"{r.id} {r.type} {r.arg1} → {r.arg2}": r.id for r in rels}
+
+        def picked(choice: str | None) -> None:
+            if choice is not None:
+                self.session.delete(labels[choice])
+                self.say(f"deleted {labels[choice]}")
+                self.refresh_side()
+
+        self.push_screen(Picker("Delete which relation?", list(labels)), picked)
 
     # -- sentence and clause motions (quick selection of long content) ----------------
     def _motion(self, offset: int) -> None:

@@ -49,11 +49,15 @@ class Picker(ModalScreen[str | None]):
         Binding("up", "move(-1)", show=False),
     ]
 
-    def __init__(self, title: str, choices: list[str], hints: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, title: str, choices: list[str], hints: dict[str, str] | None = None, *, allow_new: bool = False
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.choices = choices
         self.hints = hints or {}
+        #: enter on a filter that matches nothing picks the typed text itself
+        self.allow_new = allow_new
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
@@ -83,6 +87,8 @@ class Picker(ModalScreen[str | None]):
         lst = self.query_one(OptionList)
         if lst.highlighted is not None and lst.option_count:
             self.dismiss(lst.get_option_at_index(lst.highlighted).id)
+        elif self.allow_new and event.value.strip():
+            self.dismiss(event.value.strip())
         else:
             self.app.bell()
 

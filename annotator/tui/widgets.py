@@ -240,9 +240,14 @@ def details(aset: AnnotationSet, ann: Annotation | None, active_event: str | Non
         if ann.score is not None:
             status += f" score {ann.score:g}"
         lines.append(status)
-        refs = [r.id for r in aset.referrers(ann.id)]
-        if refs:
-            lines.append("linked from " + ", ".join(refs))
+        for other in aset.referrers(ann.id):
+            if isinstance(other, Relation):
+                lines.append(f"relation {other.id}: {other.arg1} {other.type} {other.arg2}")
+            elif isinstance(other, Event):
+                roles = ", ".join(a.role for a in other.arguments if a.ref == ann.id)
+                lines.append(f"{roles} of {other.id} {other.type}")
+            else:
+                lines.append(f"source of {other.id}")
     if active_event:
         lines.append(f"active event: {active_event}")
     return "\n".join(lines)
