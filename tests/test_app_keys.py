@@ -138,8 +138,12 @@ async def test_help_lists_every_key(make_app):
 
         assert isinstance(app.screen, HelpScreen)
         keys = " ".join(k for k, _ in app.screen.rows)
-        for key in ("slash", "ctrl+s", "q", "u", "x", "right_square_bracket", "v"):
+        for key in ("slash", "ctrl+s", "q", "u", "x", "right_square_bracket", "v", "e", "r", "a", "tab", "y"):
             assert key in keys
+        from annotator.tui.screens import HELP_INTRO
+
+        for flow in ("Events:", "press r to pick the", "Attributions:", "told Reuters", "Suggestions:"):
+            assert flow in HELP_INTRO
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

@@ -11,11 +11,34 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 HELP_INTRO = """\
-Move with the arrows or h j k l; v starts a selection (moves then extend it),
-shift+arrows extend by a token. A digit tags the selection (or the token under the
-cursor) with that label; on an entity with no selection it relabels it.
-Everything is saved automatically within a second; q saves and quits.
-ctrl+p opens the command palette: every action is there.
+Move with the arrows or h j k l; v starts a selection (moves, finds and the
+sentence/clause keys ( ) { } then extend it), shift+arrows extend by a token.
+A digit tags the selection (or the token under the cursor) with that label; on an
+entity with no selection it relabels it. x deletes; u undoes, ctrl+r redoes.
+
+Events: select the trigger ("captured"), press e, type to filter the event types,
+enter. The event is now active. Put the cursor on an entity and press r to pick the
+role it plays (r on a selection that is not an entity asks its label first, then
+the role). r on an argument changes its role or removes it. e on a trigger makes
+that event active; e again changes its type; x on the trigger deletes the event.
+. and , walk the trigger and its arguments.
+
+Attributions: select the source (or stand on an entity such as Mazlum Abdi) and
+press a. Select the cue ("said", "told Reuters") and press enter, then select the
+content and press enter: v then ) selects to the end of the sentence, } to the end
+of a clause, and /text enter extends the selection to a match. The type (direct,
+indirect, mixed) is guessed from quotes; t changes it. a on an attribution edits
+its source, cue or content. esc drops the selection, then cancels the step.
+
+Relations: R on one entity, R on another, pick or type the relation type.
+D on an entity deletes one of its relations.
+
+Suggestions: tab / shift+tab go to the next / previous pending suggestion; y
+accepts it and goes on, x rejects it, a digit relabels and accepts; u undoes the
+decision. The palette accepts every pending suggestion of a label above a score.
+
+Everything is saved automatically within a second; ctrl+s saves now; q saves and
+quits. ctrl+p opens the command palette: every action is there.
 """
 
 
