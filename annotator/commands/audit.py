@@ -3,7 +3,8 @@
 GOLD and PRED are annotation files or folders of them, paired by file name (stem).
 Given one path only, its accepted annotations are compared with the suggestions of
 one suggester (``--by``, or the only one there is). What counts on each side is set
-out in ``annotator.audit``.
+out in ``annotator.audit``. ``--view`` opens the articles that have disagreements in
+the adjudication view (``annotator.tui.adjudicate``) instead of printing scores.
 """
 
 from __future__ import annotations
@@ -40,6 +41,13 @@ def register(sub) -> None:
     fmt.add_argument("--markdown", action="store_true", help="print Markdown tables")
     p.add_argument("--fail-under", metavar="F1", type=float, help="exit 1 when the strict micro entity F1 is below F1 (0..1)")
     p.add_argument("--schema", metavar="FILE", help="label schema used to read the files (default: the built-in news schema)")
+    p.add_argument(
+        "--view",
+        action="store_true",
+        help="open the articles with disagreements in the app and adjudicate them: each disagreement in turn, "
+        "keep gold or take the other side into the GOLD file (undoable; PRED is never written)",
+    )
+    p.add_argument("--annotator", metavar="NAME", help="with --view: recorded as `by` on what you take into gold (default: $USER)")
     p.set_defaults(func=run)
 
 
@@ -201,9 +209,94 @@ def emit(args: argparse.Namespace, data: dict, tables, notes: Sequence[str]) -> 
 # ---------------------------------------------------------------------------
 # The command
 # ---------------------------------------------------------------------------
+def pick_suggester(gold: Path, sets, by: str | None, notes: list[str]) -> str:
+    """With GOLD only: the suggester to compare with (``--by``, or the only one there is)."""
+    from ..audit import suggesters
+
+    found = suggesters(sets)
+    if by is None:
+        if not found:
+            raise InputError(str(gold), "no suggestions to audit here: give PRED too, or suggest first")
+        if len(found) > 1:
+            raise InputError(str(gold), f"suggestions from {len(found)} suggesters ({', '.join(found)}): choose one with --by")
+        return found[0]
+    if by not in found:
+        notes.append(f"nothing here was suggested by {by!r}" + (f" (suggesters: {', '.join(found)})" if found else ""))
+    return by
+
+
+def view_app(args: argparse.Namespace):
+    """The adjudication app for ``--view`` (not run), or None when nothing disagrees.
+
+    Everything that can fail is loaded here, before the terminal is taken over."""
+    from ..adjudication import Adjudication
+    from ..audit import suggesters
+    from ..schema import default_schema
+    from ..session import Session
+
+    if args.json or args.markdown or args.fail_under is not None:
+        raise InputError("--view", "opens the app: leave out --json, --markdown and --fail-under")
+    schema = load_schema_arg(args.schema)
+    gold = Path(args.gold)
+    notes: list[str] = []
+    by = args.by
+    user = args.annotator or _default_user()
+    sides = []  # (name, gold file, gold set, pred set (None: the gold set itself), pred file)
+    if args.pred is None:
+        files = annotation_files(gold)
+        sets = {n: load(path, schema) for n, path in files.items()}
+        by = pick_suggester(gold, sets.values(), by, notes)
+        # An article that suggester never ran on has nothing to compare with.
+        ran = {n for n, aset in sets.items() if by in suggesters([aset])}
+        if len(ran) < len(sets):
+            not_run = sorted(set(sets) - ran)
+            notes.append(f"{len(not_run)} article(s) with nothing suggested by {by!r}, not opened: {_names(not_run)}")
+        sides = [(n, files[n], sets[n], None, None) for n in files if n in ran]
+    else:
+        pred = Path(args.pred)
+        paired, notes = pair_paths(gold, pred)
+        for name, g_path, p_path in paired:
+            if g_path.resolve() == p_path.resolve():
+                raise InputError(str(p_path), "is the GOLD file itself: give GOLD only, with --by, to adjudicate its suggestions")
+            g_set, p_set = load(g_path, schema), load(p_path, schema)
+            check_same_article(name, g_set, p_set, p_path)
+            sides.append((name, g_path, g_set, p_set, p_path))
+    schema = schema or default_schema()
+    articles = []
+    for name, g_path, g_set, p_set, p_path in sides:
+        session = Session(g_set, schema, yaml_path=g_path, user=user)
+        adj = Adjudication(name, session, g_set if p_set is None else p_set, by=by, pred_path=p_path)
+        if adj.open:
+            articles.append(adj)
+    if not articles:
+        n = len(sides)
+        print(f"annotator: nothing to adjudicate: no open disagreement in {n} article{'s' if n != 1 else ''}")
+        for note in notes:
+            print(f"note: {note}")
+        return None
+    from ..tui.adjudicate import AdjudicateApp
+
+    return AdjudicateApp(articles, schema, notes=notes)
+
+
+def _default_user() -> str:
+    import os
+
+    return os.environ.get("USER") or os.environ.get("USERNAME") or "annotator"
+
+
+def run_view(args: argparse.Namespace) -> int:
+    app = view_app(args)
+    if app is None:
+        return 0
+    return int(app.run() or 0)
+
+
 def run(args: argparse.Namespace) -> int:
     from ..audit import audit, is_gold, suggesters
 
+    if getattr(args, "view", False):
+        return run_view(args)
     if args.fail_under is not None and not 0.0 <= args.fail_under <= 1.0:
         raise InputError("--fail-under", f"takes an F1 between 0 and 1, not {args.fail_under:g}")
     schema = load_schema_arg(args.schema)
@@ -214,15 +307,7 @@ def run(args: argparse.Namespace) -> int:
         files = annotation_files(gold)
         names = list(files)
         sets = [load(files[n], schema) for n in names]
-        found = suggesters(sets)
-        if by is None:
-            if not found:
-                raise InputError(str(gold), "no suggestions to audit here: give PRED too, or suggest first")
-            if len(found) > 1:
-                raise InputError(str(gold), f"suggestions from {len(found)} suggesters ({', '.join(found)}): choose one with --by")
-            by = found[0]
-        elif by not in found:
-            notes.append(f"nothing here was suggested by {by!r}" + (f" (suggesters: {', '.join(found)})" if found else ""))
+        by = pick_suggester(gold, sets, by, notes)
         pairs = [(s, s) for s in sets]
         pred_label = None
     else:

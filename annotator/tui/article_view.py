@@ -110,6 +110,7 @@ class ArticleView(ScrollView, inherit_bindings=False):
         "article--wrong",
         "article--partial",
         "article--resolved",
+        "article--current",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -180,7 +181,7 @@ class ArticleView(ScrollView, inherit_bindings=False):
         self._matches = _Ranges()
         self._related = _Ranges()
         #: named overlays, painted in this order with the component class of their name
-        self._layers: list[tuple[str, _Ranges]] = []
+        self._layers: dict[str, _Ranges] = {}
         self._drag_i: int | None = None
         #: called synchronously when the cursor moves, before this frame is painted,
         #: so what the owner repaints in response lands in the same frame (a
@@ -356,13 +357,47 @@ class ArticleView(ScrollView, inherit_bindings=False):
         for name in layers:
             if name not in self.COMPONENT_CLASSES:
                 raise KeyError(f"No {name!r} key in COMPONENT_CLASSES")
-        new = [(name, rs) for name, ranges in layers.items() for rs in (_Ranges(ranges),) if rs]
-        old_keys = {(name, sp) for name, rs in self._layers for sp in rs.spans}
-        new_keys = {(name, sp) for name, rs in new for sp in rs.spans}
-        same_order = [n for n, _ in self._layers if n in layers] == [n for n, _ in new if n in dict(self._layers)]
+        old = self._layers
+        new = {name: _Ranges(ranges) for name, ranges in layers.items()}
         self._layers = new
-        changed = old_keys ^ new_keys if same_order else old_keys | new_keys
-        self._touch([sp for _, sp in changed])
+        if [n for n in old if n in new] != [n for n in new if n in old]:  # the paint order changed
+            self._touch([sp for rs in (*old.values(), *new.values()) for sp in rs.spans])
+            return
+        changed: list[Range] = []
+        for name in old.keys() | new.keys():
+            a, b = old.get(name), new.get(name)
+            changed.extend(set(a.spans if a else ()) ^ set(b.spans if b else ()))
+        self._touch(changed)
+
+    def update_layer(self, name: str, remove: Iterable[RangeLike] = (), add: Iterable[RangeLike] = ()) -> None:
+        """Take some ranges out of one overlay and put others in (a new overlay is
+        painted last): costs the ranges given, not the overlay's size."""
+        if name not in self.COMPONENT_CLASSES:
+            raise KeyError(f"No {name!r} key in COMPONENT_CLASSES")
+        rs = self._layers.get(name)
+        if rs is None:
+            rs = self._layers[name] = _Ranges()
+        gone = [_span(r) for r in remove]
+        new = [_span(r) for r in add]
+        for sp in gone:
+            i = bisect_left(rs.spans, sp)
+            if i < len(rs.spans) and rs.spans[i] == sp:
+                del rs.spans[i]
+                del rs.starts[i]
+        for sp in new:
+            i = bisect_left(rs.spans, sp)
+            rs.spans.insert(i, sp)
+            rs.starts.insert(i, sp[0])
+            rs.longest = max(rs.longest, sp[1] - sp[0])
+        self._touch(gone + new)
+
+    def set_layer(self, name: str, ranges: Iterable[RangeLike]) -> None:
+        """Replace one overlay (a new one is painted last); the others stay."""
+        if name not in self.COMPONENT_CLASSES:
+            raise KeyError(f"No {name!r} key in COMPONENT_CLASSES")
+        old = self._layers.get(name)
+        new = self._layers[name] = _Ranges(ranges)
+        self._touch(list(set(old.spans if old else ()) ^ set(new.spans)))
 
     # ------------------------------------------------------------------
     # Cursor machinery
@@ -781,7 +816,7 @@ class ArticleView(ScrollView, inherit_bindings=False):
         marks = [m for m in self._marks.overlapping(s, ve) if m.status != REJECTED]
         matches = self._matches.overlapping(s, ve) if self._matches else []
         related = self._related.overlapping(s, ve) if self._related else []
-        layers = [(name, rs.overlapping(s, ve)) for name, rs in self._layers] if self._layers else []
+        layers = [(name, rs.overlapping(s, ve)) for name, rs in self._layers.items() if rs] if self._layers else []
         sel = self.selection
         if sel is not None and not (sel[0] < ve and sel[1] > s):
             sel = None

@@ -1,0 +1,482 @@
+"""Adjudication: settle an audit's disagreements one at a time, in the gold set.
+
+An ``Adjudication`` holds one article: a ``Session`` on the gold set (every change
+goes through it, so it is undoable and saved like any other edit) and the other
+side (a predicted set, never written). ``annotator.audit.disagreements`` pairs
+the two sides; each disagreement that is not a match is *open* until decided:
+
+* **keep gold** (``take_gold``): gold stays as it is and the disagreement is
+  marked settled. When the other side is a pending suggestion in the gold file
+  itself (one file and ``by``), it is rejected instead: that is the decision, and
+  it is kept in the file.
+* **take the other side** (``take_other``): gold is made to agree with the other
+  side: a spurious entity is added (``by`` the adjudicator, ``suggested_by`` the
+  other side's ``by``), a wrong label is relabelled, a partial span takes the
+  other span (and label), and a missed entity is deleted (its links removed, as
+  ``Session.delete`` does). With one file, the suggestion itself is accepted, and
+  the gold entity it replaces is removed, its links moved to the accepted one.
+
+With one file, a disagreement whose suggestion is already rejected there is not
+open: someone decided it. Decisions have their own undo stack: a decision is
+undone whole, whether it made session steps or only marked a disagreement
+settled. No Textual here.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .audit import (
+    MATCH,
+    MISSED,
+    PARTIAL,
+    SPURIOUS,
+    WRONG_LABEL,
+    Disagreement,
+    disagreements,
+    predicted_filter,
+    suggester_of,
+)
+from .marks import MarkIndex
+from .model import (
+    ACCEPTED,
+    REJECTED,
+    SUGGESTED,
+    AnnotationSet,
+    Attribution,
+    Entity,
+    Event,
+    Ref,
+    Relation,
+    id_number,
+)
+from .session import Pair, Session
+
+#: Kinds to decide, in the order the status line counts them.
+OPEN_KINDS = (WRONG_LABEL, PARTIAL, MISSED, SPURIOUS)
+KIND_NAMES = {MATCH: "match", WRONG_LABEL: "wrong label", PARTIAL: "partial", MISSED: "missed", SPURIOUS: "spurious"}
+_KIND_ORDER = {MATCH: 0, WRONG_LABEL: 1, PARTIAL: 2, MISSED: 3, SPURIOUS: 4}
+
+Key = tuple[str, "str | None", "str | None"]
+
+
+def key_of(d: Disagreement) -> Key:
+    """What identifies a disagreement across recomputations (IDs are stable)."""
+    return (d.kind, d.gold_id, d.pred_id)
+
+
+def order_of(d: Disagreement) -> tuple:
+    """Reading order: the order ``disagreements`` returns them in."""
+    return (d.start, d.end, _KIND_ORDER[d.kind], d.gold_id or "", d.pred_id or "")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One decision, as undo needs it."""
+
+    key: Key
+    order: tuple
+    side: str  # "gold" or "other"
+    label: str
+    steps: int = 0  # session steps it made
+    settled: bool = False  # marked settled without a change
+
+
+@dataclass
+class Delta:
+    """What one decision (or undo) changed in the disagreements: the view repaints these."""
+
+    removed: list[Disagreement] = field(default_factory=list)
+    added: list[Disagreement] = field(default_factory=list)
+
+
+class Adjudication:
+    """One article's disagreements and the decisions taken on them.
+
+    The disagreements are computed once for the article; after a change only the
+    entities around the changed characters are paired again (``_update``): a
+    group of entities that overlap nothing outside itself pairs the same way
+    alone as among all the others, so a decision costs the size of its
+    neighbourhood, not of the article. (One difference: two entities of one side
+    with the very same span are taken in ID order there, in file order by a
+    whole-article pairing; either way the pairing is a valid one.)
+    """
+
+    def __init__(
+        self,
+        name: str,
+        session: Session,
+        pred: AnnotationSet,
+        *,
+        by: str | None = None,
+        pred_path: Path | None = None,
+    ) -> None:
+        self.name = name
+        self.session = session
+        self.pred = pred
+        self.by = by
+        self.pred_path = pred_path
+        #: one file: the other side is the gold file's own suggestions (needs ``by``)
+        self.same = pred is session.aset
+        if self.same and by is None:
+            raise ValueError("comparing a set with itself needs a suggester (by)")
+        self._keep_pred = predicted_filter(by)
+        #: the other side's entities by position (it never changes, unless it is the gold set)
+        self._pred_marks = session.marks if self.same else MarkIndex.build(pred)
+        self.settled: set[Key] = set()
+        self._done: list[Decision] = []
+        self._undone: list[Decision] = []
+        #: the delta of the last decision, undo or redo
+        self.delta = Delta()
+        #: bumped by every change to the disagreements: lets a view know its picture is stale
+        self.revision = 0
+        self.refresh()
+
+    # -- state ------------------------------------------------------------------
+    @property
+    def user(self) -> str:
+        return self.session.user
+
+    def refresh(self) -> list[Disagreement]:
+        """Compute every disagreement of the article again."""
+        self.all = disagreements(self.session.aset, self.pred, self.by)
+        self._all_keys = [order_of(d) for d in self.all]
+        self.open = [d for d in self.all if self.is_open(d)]
+        self._open_keys = [order_of(d) for d in self.open]
+        self._by_gold = {d.gold_id: d for d in self.all if d.gold_id is not None}
+        self._by_pred = {d.pred_id: d for d in self.all if d.pred_id is not None}
+        self._kinds = Counter(d.kind for d in self.all)
+        self._open_kinds = Counter(d.kind for d in self.open)
+        self._longest = max((d.end - d.start for d in self.open), default=0)
+        self.delta = Delta(removed=[], added=list(self.all))
+        self.revision += 1
+        return self.open
+
+    def is_open(self, d: Disagreement) -> bool:
+        if d.kind == MATCH or key_of(d) in self.settled:
+            return False
+        if self.same and d.pred_id is not None:
+            # The suggestion was rejected in this file: someone already decided.
+            p = self.pred.entities.get(d.pred_id)
+            return p is None or p.status != REJECTED
+        return True
+
+    def counts(self) -> dict[str, int]:
+        """Open disagreements per kind (in ``OPEN_KINDS`` order)."""
+        return {k: self._open_kinds[k] for k in OPEN_KINDS}
+
+    def matches(self) -> int:
+        return self._kinds[MATCH]
+
+    def settled_count(self) -> int:
+        """Disagreements decided (not matches, not open)."""
+        return len(self.all) - self._kinds[MATCH] - len(self.open)
+
+    def position(self, d: Disagreement) -> int | None:
+        """Index of an open disagreement in ``open`` (None if it is not open)."""
+        key = order_of(d)
+        i = bisect_left(self._open_keys, key)
+        return i if i < len(self.open) and self._open_keys[i] == key else None
+
+    def find(self, key: Key) -> Disagreement | None:
+        kind, gold_id, pred_id = key
+        d = self._by_gold.get(gold_id) if gold_id is not None else self._by_pred.get(pred_id)  # type: ignore[arg-type]
+        return d if d is not None and key_of(d) == key else None
+
+    def gold_entity(self, d: Disagreement) -> Entity | None:
+        return self.session.aset.entities.get(d.gold_id) if d.gold_id else None
+
+    def pred_entity(self, d: Disagreement) -> Entity | None:
+        return self.pred.entities.get(d.pred_id) if d.pred_id else None
+
+    def source_of(self, p: Entity) -> str | None:
+        """Who the other side's entity came from: recorded as ``suggested_by``."""
+        return self.by or p.by or suggester_of(p)
+
+    def describe_take_other(self, d: Disagreement) -> str:
+        """What taking the other side would do, for the side panel."""
+        if d.kind == SPURIOUS:
+            return f"add {d.pred_label} to gold" if not self.same else f"accept the {d.pred_label} suggestion"
+        if d.kind == WRONG_LABEL:
+            return f"relabel {d.gold_id} as {d.pred_label}"
+        if d.kind == PARTIAL:
+            return f"{d.gold_id} takes the other span" + (f" and {d.pred_label}" if d.pred_label != d.gold_label else "")
+        if d.kind == MISSED:
+            return f"delete {d.gold_id} from gold"
+        return "nothing (they agree)"
+
+    # -- decisions ---------------------------------------------------------------
+    def take_gold(self, d: Disagreement) -> Decision | None:
+        """Keep gold as it is; the disagreement is settled."""
+        if not self.is_open(d):
+            return None
+        self._begin()
+        p = self.pred_entity(d)
+        if self.same and p is not None and p.status == SUGGESTED:
+            report = self.session.set_status(p.id, REJECTED)
+            decision = Decision(key_of(d), order_of(d), "gold", f"kept gold: rejected {p.id}", int(report is not None))
+            return self._record(decision, [report])
+        self.settled.add(key_of(d))
+        self._resettle(d)
+        return self._record(Decision(key_of(d), order_of(d), "gold", f"kept gold ({KIND_NAMES[d.kind]})", settled=True), [])
+
+    def take_other(self, d: Disagreement) -> Decision | None:
+        """Make gold agree with the other side here."""
+        if not self.is_open(d):
+            return None
+        self._begin()
+        s = self.session
+        g = self.gold_entity(d)
+        p = self.pred_entity(d)
+        label = f"took the other side ({KIND_NAMES[d.kind]})"
+        if d.kind == MISSED:
+            assert g is not None
+            report = s.delete(g.id)
+            label = report.step.note if report is not None and report.step.note else f"deleted {g.id}"
+        elif self.same:
+            assert p is not None
+            accepted = replace(p, status=ACCEPTED, by=self.user, suggested_by=self.source_of(p))
+            pairs: list[Pair] = [(p, accepted)]
+            if g is not None:  # the suggestion replaces this gold entity, links and all
+                pairs.append((g, None))
+                pairs.extend(_redirect(s.aset, g.id, p.id))
+            label = f"took {p.id} ({p.label})" + (f" over {g.id}" if g is not None else "")
+            report = s.apply(label, pairs)
+        elif d.kind == SPURIOUS:
+            assert p is not None
+            new = Entity(
+                s.aset.next_id(Entity),
+                p.label,
+                p.span,
+                by=self.user,
+                score=p.score,
+                suggested_by=self.source_of(p),
+                attrs=dict(p.attrs),
+            )
+            label = f"added {new.id} {p.label} from the other side"
+            report = s.apply(label, [(None, new)])
+        else:  # wrong label, partial: the gold entity takes the other's span and label
+            assert g is not None and p is not None
+            new = replace(g, span=p.span, label=p.label, by=self.user, suggested_by=self.source_of(p))
+            label = f"relabelled {g.id} as {p.label}" if d.kind == WRONG_LABEL else f"{g.id} took the other span"
+            report = s.apply(label, [(g, new)])
+        return self._record(Decision(key_of(d), order_of(d), "other", label, int(report is not None)), [report])
+
+    def _record(self, decision: Decision, reports: list) -> Decision:
+        self._done.append(decision)
+        self._undone.clear()
+        self._after(reports)
+        return decision
+
+    # -- undo ----------------------------------------------------------------------
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._done)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._undone)
+
+    def undo(self) -> Decision | None:
+        if not self._done:
+            return None
+        decision = self._done.pop()
+        self._begin()
+        reports = [self.session.undo() for _ in range(decision.steps)]
+        if decision.settled:
+            self.settled.discard(decision.key)
+            self._resettle_key(decision.key)
+        self._undone.append(decision)
+        self._after(reports)
+        return decision
+
+    def redo(self) -> Decision | None:
+        if not self._undone:
+            return None
+        decision = self._undone.pop()
+        self._begin()
+        reports = [self.session.redo() for _ in range(decision.steps)]
+        if decision.settled:
+            self.settled.add(decision.key)
+            self._resettle_key(decision.key)
+        self._done.append(decision)
+        self._after(reports)
+        return decision
+
+    # -- keeping the disagreements up to date ----------------------------------------
+    def _begin(self) -> None:
+        self.delta = Delta()
+
+    def _resettle(self, d: Disagreement) -> None:
+        """``d`` was settled or unsettled (no data changed): file it again."""
+        self._remove([d])
+        self._insert([d])
+
+    def _resettle_key(self, key: Key) -> None:
+        d = self.find(key)
+        if d is not None:
+            self._resettle(d)
+
+    def _after(self, reports: list) -> None:
+        """Pair again the entities around what the session steps changed."""
+        ranges: list[tuple[int, int]] = []
+        ids: set[str] = set()
+        for r in reports:
+            if r is not None:
+                ranges.extend(r.ranges)
+                ids.update(r.ids)
+        if ranges or ids:
+            self._update(ranges, ids)
+        self.revision += 1
+
+    def _relevant(self, mark, gold_side: bool) -> Entity | None:
+        if mark.kind != "entity":
+            return None
+        if gold_side:
+            e = self.session.aset.entities.get(mark.ann_id)
+            return e if e is not None and e.status == ACCEPTED else None
+        e = self.pred.entities.get(mark.ann_id)
+        return e if e is not None and self._keep_pred(e) else None
+
+    def _neighbourhood(self, lo: int, hi: int) -> tuple[int, int, dict[str, Entity], dict[str, Entity]]:
+        """Grow [lo, hi) until no entity of either side crosses its edges."""
+        while True:
+            golds: dict[str, Entity] = {}
+            preds: dict[str, Entity] = {}
+            for mark in self.session.marks.overlapping(lo, hi):
+                e = self._relevant(mark, True)
+                if e is not None:
+                    golds[e.id] = e
+            for mark in self._pred_marks.overlapping(lo, hi):
+                e = self._relevant(mark, False)
+                if e is not None:
+                    preds[e.id] = e
+            nlo = min([lo, *(e.start for e in golds.values()), *(e.start for e in preds.values())])
+            nhi = max([hi, *(e.end for e in golds.values()), *(e.end for e in preds.values())])
+            if (nlo, nhi) == (lo, hi):
+                return lo, hi, golds, preds
+            lo, hi = nlo, nhi
+
+    def _update(self, ranges: list[tuple[int, int]], ids: set[str]) -> None:
+        # Merge the changed ranges into neighbourhoods, each closed under overlap.
+        windows: list[list] = []
+        for s, e in sorted(ranges):
+            if windows and s <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], e)
+            else:
+                windows.append([s, e])
+        golds: dict[str, Entity] = {}
+        preds: dict[str, Entity] = {}
+        grown: list[tuple[int, int]] = []
+        for s, e in windows:
+            if grown and s < grown[-1][1]:
+                s = grown[-1][0]  # already inside the previous neighbourhood
+            lo, hi, g, p = self._neighbourhood(s, e)
+            golds.update(g)
+            preds.update(p)
+            grown.append((lo, hi))
+        # Old disagreements of these entities (and of entities the steps removed) go ...
+        stale: dict[Key, Disagreement] = {}
+        for gid in (*golds, *ids):
+            d = self._by_gold.get(gid)
+            if d is not None:
+                stale[key_of(d)] = d
+        for pid in (*preds, *(ids if self.same else ())):
+            d = self._by_pred.get(pid)
+            if d is not None:
+                stale[key_of(d)] = d
+        self._remove(list(stale.values()))
+        # ... and the neighbourhoods are paired again, alone.
+        doc = self.session.aset.document
+        order = lambda e: (e.start, e.end, id_number(e.id), e.id)  # noqa: E731
+        sub_gold = AnnotationSet(doc, {e.id: e for e in sorted(golds.values(), key=order)})
+        if self.same:
+            both = {**golds, **preds}
+            sub_gold = AnnotationSet(doc, {e.id: e for e in sorted(both.values(), key=order)})
+            sub_pred = sub_gold
+        else:
+            sub_pred = AnnotationSet(doc, {e.id: e for e in sorted(preds.values(), key=order)})
+        self._insert(disagreements(sub_gold, sub_pred, self.by))
+
+    def _remove(self, gone: list[Disagreement]) -> None:
+        for d in gone:
+            key = order_of(d)
+            i = bisect_left(self._all_keys, key)
+            if i < len(self.all) and self._all_keys[i] == key:
+                del self.all[i]
+                del self._all_keys[i]
+                self._kinds[d.kind] -= 1
+            i = bisect_left(self._open_keys, key)
+            if i < len(self.open) and self._open_keys[i] == key:
+                del self.open[i]
+                del self._open_keys[i]
+                self._open_kinds[d.kind] -= 1
+            if d.gold_id is not None and self._by_gold.get(d.gold_id) == d:
+                del self._by_gold[d.gold_id]
+            if d.pred_id is not None and self._by_pred.get(d.pred_id) == d:
+                del self._by_pred[d.pred_id]
+            self.delta.removed.append(d)
+
+    def _insert(self, new: list[Disagreement]) -> None:
+        for d in new:
+            key = order_of(d)
+            i = bisect_left(self._all_keys, key)
+            self.all.insert(i, d)
+            self._all_keys.insert(i, key)
+            self._kinds[d.kind] += 1
+            if self.is_open(d):
+                i = bisect_left(self._open_keys, key)
+                self.open.insert(i, d)
+                self._open_keys.insert(i, key)
+                self._open_kinds[d.kind] += 1
+                self._longest = max(self._longest, d.end - d.start)
+            if d.gold_id is not None:
+                self._by_gold[d.gold_id] = d
+            if d.pred_id is not None:
+                self._by_pred[d.pred_id] = d
+            self.delta.added.append(d)
+
+    # -- navigation --------------------------------------------------------------------
+    def next_open(self, after: tuple | None, forward: bool = True) -> Disagreement | None:
+        """The open disagreement after (or before) a reading-order position, wrapping."""
+        if not self.open:
+            return None
+        if after is None:
+            return self.open[0] if forward else self.open[-1]
+        if forward:
+            i = bisect_right(self._open_keys, after)
+            return self.open[i] if i < len(self.open) else self.open[0]
+        i = bisect_left(self._open_keys, after) - 1
+        return self.open[i] if i >= 0 else self.open[-1]
+
+    def open_at(self, offset: int) -> Disagreement | None:
+        """The first open disagreement covering a character."""
+        lo = bisect_left(self._open_keys, (offset - self._longest,))
+        hi = bisect_right(self._open_keys, (offset, 1 << 62))
+        for d in self.open[lo:hi]:
+            if any(sp is not None and sp.covers(offset) for sp in (d.gold_span, d.pred_span)):
+                return d
+        return None
+
+
+def _redirect(aset: AnnotationSet, old: str, new: str) -> list[Pair]:
+    """Pairs moving every link to ``old`` onto ``new``."""
+    pairs: list[Pair] = []
+    for other in aset.referrers(old):
+        if isinstance(other, Event):
+            args = tuple(replace(a, ref=new) if a.ref == old else a for a in other.arguments)
+            pairs.append((other, replace(other, arguments=args)))
+        elif isinstance(other, Attribution):
+            pairs.append((other, replace(other, source=Ref(new))))
+        elif isinstance(other, Relation):
+            pairs.append((
+                other,
+                replace(other, arg1=new if other.arg1 == old else other.arg1, arg2=new if other.arg2 == old else other.arg2),
+            ))
+    return pairs
+
+
+__all__ = ["Adjudication", "Decision", "Delta", "OPEN_KINDS", "KIND_NAMES", "key_of", "order_of"]

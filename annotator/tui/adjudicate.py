@@ -1,0 +1,576 @@
+"""The adjudication view: gold and the other side in one article, decided key by key.
+
+``annotator audit GOLD PRED --view`` opens it (and, in the annotator, the palette's
+"Audit against another file…"). The article shows the gold set's marks as the
+annotator does; over them, each disagreement with the other side is drawn with
+its own component class (``article--missed``, ``--spurious``, ``--wrong``,
+``--partial``; settled ones ``--resolved``). ``n``/``N`` (or ``]``/``[``) go from
+one open disagreement to the next, ``1``/``a`` keeps gold, ``2``/``b`` takes the
+other side. Decisions go through ``annotator.adjudication`` and so through the
+gold ``Session``: undoable, saved to the gold file only.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from .. import store
+from ..adjudication import KIND_NAMES, OPEN_KINDS, Adjudication, Decision, order_of
+from ..audit import MATCH, MISSED, PARTIAL, SPURIOUS, WRONG_LABEL, Disagreement
+from ..model import SUGGESTED, AnnotationSet, Span
+from ..resources import data_dir
+from ..schema import Schema
+from ..session import ChangeReport, Session
+from .article_view import ArticleView
+from .screens import HelpScreen
+from .widgets import StatusLine, short
+
+AUTOSAVE_DELAY = 0.5  # seconds after the last decision
+
+#: Component class of each kind of comparison (the stylesheet gives the looks).
+LAYER_OF = {
+    MATCH: "article--agree",
+    WRONG_LABEL: "article--wrong",
+    PARTIAL: "article--partial",
+    MISSED: "article--missed",
+    SPURIOUS: "article--spurious",
+}
+RESOLVED = "article--resolved"
+CURRENT = "article--current"
+
+HELP_INTRO = """\
+Gold and the other side in one article. Gold entities keep their label colour;
+where the other side disagrees: missed (gold only) red underlined, spurious (other
+side only) yellow italic, wrong label (same span) magenta, partial (overlapping
+spans) double underlined; settled ones are dimmed.
+n / ] goes to the next open disagreement, N / [ to the previous one. At each:
+1 or a keeps gold, 2 or b takes the other side into gold. u undoes a decision.
+Only the gold file is written (automatically, and on ctrl+s and q).
+"""
+
+LEGEND = """\
+missed    gold only: red, underlined
+spurious  other side only: yellow, italic
+wrong     other label: magenta
+partial   overlapping: double underline
+settled   dimmed"""
+
+
+def styles_path() -> list:
+    base = data_dir("styles")
+    return [base / name for name in ("annotator.tcss", "article.tcss")]
+
+
+def _side_lines(side: str, span: Span | None, label: str | None, ident: str | None) -> list[str]:
+    """Two lines of the side panel: label, offsets and ID; then the text."""
+    if span is None:
+        return [f"{side:<7}—"]
+    frags = ",".join(f"{s}:{e}" for s, e in span.fragments)
+    return [f"{side:<7}{label}  {frags}  {ident or ''}".rstrip(), " " * 7 + repr(short(span.text, 32))]
+
+
+class AdjudicationHelp(HelpScreen):
+    """Every key of the adjudication view."""
+
+    def compose(self) -> ComposeResult:
+        width = max((len(k) for k, _ in self.rows), default=4) + 2
+        table = "\n".join(f"{k:<{width}}{d}" for k, d in self.rows)
+        with VerticalScroll(id="help-box"):
+            yield Static(Content("Keys of the adjudication view   (esc closes)"), id="help-title")
+            yield Static(Content(HELP_INTRO))
+            yield Static(Content(table), id="help-keys")
+
+
+class AdjudicateScreen(Screen[int]):
+    """One article at a time from ``articles``; ``>``/``<`` move between them."""
+
+    DEFAULT_CSS = """
+    AdjudicateScreen #adj-details { height: 13; padding: 0 1; border-bottom: solid $panel-lighten-2; }
+    AdjudicateScreen #adj-legend { height: auto; padding: 0 1; color: $text-muted; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n,right_square_bracket", "next_disagreement", "Next", key_display="n/]", id="adjudicate.next"),
+        Binding("N,left_square_bracket", "prev_disagreement", "Prev", key_display="N/[", id="adjudicate.prev"),
+        Binding("1,a", "take_gold", "Keep gold", key_display="1/a", id="adjudicate.gold"),
+        Binding("2,b", "take_other", "Take other", key_display="2/b", id="adjudicate.other"),
+        Binding("u,ctrl+z", "undo", "Undo", id="adjudicate.undo"),
+        Binding("ctrl+r,ctrl+y", "redo", "Redo", id="adjudicate.redo"),
+        Binding("greater_than_sign", "next_article", "Next article", id="adjudicate.next_article"),
+        Binding("less_than_sign", "prev_article", "Prev article", id="adjudicate.prev_article"),
+        Binding("ctrl+s", "save", "Save", id="adjudicate.save"),
+        Binding("question_mark", "help", "Help", id="adjudicate.help"),
+        Binding("q", "quit", "Quit", id="adjudicate.quit"),
+    ]
+
+    def __init__(self, articles: list[Adjudication], schema: Schema, *, notes: list[str] | None = None) -> None:
+        super().__init__()
+        if not articles:
+            raise ValueError("nothing to adjudicate")
+        self.articles = articles
+        self.schema = schema
+        self.index = 0
+        self.current: Disagreement | None = None
+        self.message = "; ".join(notes or [])
+        self._status_text = ""
+        self._details_text = ""
+        self._painted: tuple[int, int] | None = None  # (article, revision) the overlays show
+        self._entries_painted: dict[Disagreement, list] = {}
+        # saving (the gold file only)
+        self._save_timer: Timer | None = None
+        self._saving = False
+        self._saves: dict[Worker, Session] = {}
+        self._write_lock = threading.Lock()
+        self.save_error: str | None = None
+        for adj in articles:
+            adj.session.listeners.append(self._on_session_change)
+
+    # -- layout ---------------------------------------------------------------------
+    @property
+    def adj(self) -> Adjudication:
+        return self.articles[self.index]
+
+    @property
+    def session(self) -> Session:
+        return self.adj.session
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield self._make_view()
+            with Vertical(id="side"):
+                yield Static(id="adj-details", markup=False)
+                yield Static(Content(LEGEND), id="adj-legend")
+        yield StatusLine(id="status", markup=False)
+        yield Footer()
+
+    def _make_view(self) -> ArticleView:
+        view = ArticleView(self.session.text, self.session.marks, slot_of=self.schema.slot, id="article")
+        view.on_cursor = self._cursor_moved
+        return view
+
+    @property
+    def view(self) -> ArticleView:
+        return self.query_one("#article", ArticleView)
+
+    def on_mount(self) -> None:
+        self.view.focus()
+        self._show_article()
+
+    def _show_article(self) -> None:
+        first = self.adj.next_open(None)
+        if first is not None:
+            self.goto(first)
+        else:
+            self.set_current(None)
+        self.refresh_status()
+
+    # -- painting ---------------------------------------------------------------------
+    def _entries(self, d: Disagreement) -> list[tuple[str, tuple[int, int]]]:
+        """The (component class, characters) a disagreement is drawn with."""
+        if d.kind == SPURIOUS:
+            spans = [d.pred_span]
+        elif d.kind == PARTIAL:
+            spans = [d.gold_span, d.pred_span]
+        else:
+            spans = [d.gold_span]
+        frags = [f for sp in spans if sp is not None for f in sp.fragments if f[1] > f[0]]
+        out = [(LAYER_OF[d.kind], f) for f in frags]
+        if d.kind != MATCH and not self.adj.is_open(d):
+            out += [(RESOLVED, f) for f in frags]
+        return out
+
+    def audit_layers(self) -> dict[str, list[tuple[int, int]]]:
+        """Every comparison as character ranges, by component class (the current one last)."""
+        out: dict[str, list[tuple[int, int]]] = {name: [] for name in LAYER_OF.values()}
+        out[RESOLVED] = []
+        for d in self.adj.all:
+            for name, f in self._entries(d):
+                out[name].append(f)
+        out[CURRENT] = self._current_ranges()
+        return out
+
+    def _current_ranges(self) -> list[tuple[int, int]]:
+        d = self.current
+        return [] if d is None else sorted({f for sp in (d.gold_span, d.pred_span) if sp is not None for f in sp.fragments})
+
+    def sync(self) -> None:
+        """Bring the overlays up to date with the adjudication: only what the last
+        decision (or undo) changed is repainted."""
+        adj = self.adj
+        state = (self.index, adj.revision)
+        if self._painted == state:
+            return
+        if self._painted is None or self._painted != (self.index, adj.revision - 1):
+            self.view.set_layers(self.audit_layers())
+        else:
+            by_layer: dict[str, tuple[list, list]] = {}
+            for d in adj.delta.removed:
+                for name, f in self._entries_painted.pop(d, ()):
+                    by_layer.setdefault(name, ([], []))[0].append(f)
+            for d in adj.delta.added:
+                entries = self._entries_painted[d] = self._entries(d)
+                for name, f in entries:
+                    by_layer.setdefault(name, ([], []))[1].append(f)
+            for name, (gone, new) in by_layer.items():
+                self.view.update_layer(name, gone, new)
+            self._painted = state
+            return
+        self._entries_painted = {d: self._entries(d) for d in adj.all}
+        self._painted = state
+
+    # -- side panel and status ----------------------------------------------------------
+    def refresh_side(self) -> None:
+        adj = self.adj
+        d = self.current
+        if d is None:
+            text = (
+                f"{adj.name}: nothing left to decide here.\n"
+                + ("> next article, < previous; " if len(self.articles) > 1 else "")
+                + "u undoes; q saves and quits."
+            )
+        else:
+            is_open = adj.is_open(d)
+            n = adj.position(d)
+            where = f"{n + 1} of {len(adj.open)} open" if n is not None else ("settled" if not is_open else "")
+            p = adj.pred_entity(d)
+            lines = [
+                f"{KIND_NAMES[d.kind].upper()}   {where}",
+                "",
+                *_side_lines("gold", d.gold_span, d.gold_label, d.gold_id),
+                *_side_lines("other", d.pred_span, d.pred_label, d.pred_id),
+            ]
+            if p is not None:
+                src = adj.source_of(p)
+                lines.append(" " * 7 + ", ".join(x for x in (f"by {src}" if src else "", p.status) if x))
+            lines.append("")
+            if is_open:
+                rejects = adj.same and p is not None and p.status == SUGGESTED
+                lines += [
+                    "1/a  keep gold" + (f" (reject {p.id})" if rejects else ""),  # type: ignore[union-attr]
+                    "2/b  take the other side:",
+                    "     " + adj.describe_take_other(d),
+                ]
+            else:
+                lines.append("decided; u undoes")
+            text = "\n".join(lines)
+        if text != self._details_text:
+            self._details_text = text
+            self.query_one("#adj-details", Static).update(Content(text), layout=False)
+
+    def refresh_status(self) -> None:
+        adj = self.adj
+        counts = adj.counts()
+        left = " · ".join(f"{KIND_NAMES[k]} {counts[k]}" for k in OPEN_KINDS)
+        settled = adj.settled_count()
+        if self.save_error:
+            saved = f"NOT SAVED ({self.save_error})"
+        else:
+            saved = "unsaved" if self.session.dirty else "saved"
+        where = f"{self.index + 1}/{len(self.articles)} " if len(self.articles) > 1 else ""
+        line = f" {where}{adj.name}  left: {left}  ({adj.matches()} match, {settled} settled)  [{saved}]"
+        if self.message:
+            line += f"  {self.message}"
+        if line != self._status_text:
+            self._status_text = line
+            self.query_one("#status", StatusLine).update(line, layout=False)
+
+    def say(self, message: str) -> None:
+        self.message = message
+        self.refresh_status()
+
+    # -- moving ----------------------------------------------------------------------
+    def goto(self, d: Disagreement) -> None:
+        """Make ``d`` the current disagreement and put the cursor on it."""
+        self.set_current(d)
+        self.view.move_to(d.start)
+
+    def set_current(self, d: Disagreement | None) -> None:
+        self.current = d
+        self.sync()
+        self.view.set_layer(CURRENT, self._current_ranges())
+        self.refresh_side()
+
+    def _on_current(self) -> bool:
+        """Is the cursor token on the current disagreement?"""
+        d = self.current
+        s, e = self.view.cursor_token
+        return d is not None and d.start < max(e, s + 1) and s < d.end
+
+    def _cursor_moved(self, offset: int) -> None:
+        """A move off the current disagreement makes the one under the cursor current."""
+        d = self.current
+        if self._on_current():
+            return
+        s, e = self.view.cursor_token
+        found = None
+        for x in range(s, max(e, s + 1)):
+            found = self.adj.open_at(x)
+            if found is not None:
+                break
+        if found is not None and found is not d and self.is_attached:
+            self.set_current(found)
+
+    def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
+        message.stop()  # handled through on_cursor; not for an app underneath
+
+    def on_article_view_selection_changed(self, message: ArticleView.SelectionChanged) -> None:
+        message.stop()
+
+    def _from(self) -> tuple:
+        """Where n/N count from: the current disagreement, or the cursor if it left it
+        (``(offset, -1)`` sorts before every disagreement starting at the offset)."""
+        if self.current is not None and self._on_current():
+            return order_of(self.current)
+        return (self.view.cursor, -1)
+
+    def _move(self, forward: bool) -> None:
+        adj = self.adj
+        if not adj.open:
+            self.say("no open disagreement here" + ("; > goes to the next article" if len(self.articles) > 1 else ""))
+            return
+        d = adj.next_open(self._from(), forward)
+        assert d is not None
+        self.goto(d)
+        self.say("")
+
+    def action_next_disagreement(self) -> None:
+        self._move(True)
+
+    def action_prev_disagreement(self) -> None:
+        self._move(False)
+
+    # -- deciding ------------------------------------------------------------------------
+    def _decide(self, take_other: bool) -> None:
+        adj = self.adj
+        d = self.current
+        if d is None or not adj.is_open(d):
+            self.say("no open disagreement selected: n goes to the next")
+            return
+        decision = adj.take_other(d) if take_other else adj.take_gold(d)
+        if decision is None:
+            return
+        nxt = adj.next_open(decision.order)
+        if nxt is None:
+            self.set_current(None)
+            self.say(decision.label + ": all settled in this article" + (" (> next article)" if len(self.articles) > 1 else ""))
+        else:
+            self.goto(nxt)
+            self.say(decision.label)
+
+    def action_take_gold(self) -> None:
+        self._decide(False)
+
+    def action_take_other(self) -> None:
+        self._decide(True)
+
+    def _after_undo(self, decision: Decision, verb: str) -> None:
+        adj = self.adj
+        d = adj.find(decision.key)
+        if d is None or not adj.is_open(d):
+            d = adj.next_open(decision.order)
+        if d is not None:
+            self.goto(d)
+        else:
+            self.set_current(None)
+        self.say(f"{verb}: {decision.label}")
+
+    def action_undo(self) -> None:
+        decision = self.adj.undo()
+        if decision is None:
+            self.say("nothing to undo")
+            return
+        self._after_undo(decision, "undid")
+
+    def action_redo(self) -> None:
+        decision = self.adj.redo()
+        if decision is None:
+            self.say("nothing to redo")
+            return
+        nxt = self.adj.next_open(decision.order)
+        if nxt is not None:
+            self.goto(nxt)
+        else:
+            self.set_current(None)
+        self.say(f"redid: {decision.label}")
+
+    # -- articles -----------------------------------------------------------------------------
+    async def _switch(self, index: int) -> None:
+        if not 0 <= index < len(self.articles):
+            self.say("no more articles that way")
+            return
+        self.save_now()
+        self.index = index
+        self.current = None
+        self._painted = None  # a new view: nothing painted yet
+        await self.view.remove()
+        new = self._make_view()
+        await self.query_one("#main", Horizontal).mount(new, before="#side")
+        new.focus()
+        self.message = ""
+        self._show_article()
+
+    async def action_next_article(self) -> None:
+        await self._switch(self.index + 1)
+
+    async def action_prev_article(self) -> None:
+        await self._switch(self.index - 1)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("next_article", "prev_article") and len(self.articles) < 2:
+            return False  # hidden from the footer with one article
+        return True
+
+    # -- change plumbing and saving ---------------------------------------------------------------
+    def _on_session_change(self, report: ChangeReport) -> None:
+        if not self.is_attached:
+            return
+        self.view.invalidate(report.ranges)
+        self.schedule_save()
+
+    def schedule_save(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(AUTOSAVE_DELAY, self._autosave)
+
+    def _autosave(self) -> None:
+        self._save_timer = None
+        session = self.session
+        if session.dirty and not self._saving:
+            self._saving = True
+            version, snapshot = session.snapshot()
+            worker = self._save_worker(session, version, snapshot)
+            self._saves[worker] = session
+        elif session.dirty:
+            self.schedule_save()
+
+    def _save_worker(self, session: Session, version: int, snapshot: AnnotationSet) -> Worker:
+        def write() -> int:
+            self._write(session, version, snapshot)
+            return version
+
+        return self.run_worker(write, thread=True, group="adjudicate-save", exit_on_error=False)
+
+    def _write(self, session: Session, version: int, snapshot: AnnotationSet) -> None:
+        """Write one snapshot of the gold set; an older one never overwrites a newer one."""
+        assert session.yaml_path is not None
+        with self._write_lock:
+            if version <= session.written_version:
+                return
+            store.save(snapshot, session.yaml_path)
+            session.written_version = version
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "adjudicate-save":
+            return
+        event.stop()
+        if event.state == WorkerState.SUCCESS:
+            self._saving = False
+            self.save_error = None
+            session = self._saves.pop(worker, None)
+            if session is not None:
+                session.mark_saved(worker.result)
+            self.refresh_status()
+        elif event.state == WorkerState.ERROR:
+            self._saves.pop(worker, None)
+            self._saving = False
+            self.save_error = _short_error(worker.error)
+            self.app.notify(f"Could not save: {self.save_error}. Your work is kept.", severity="error", markup=False)
+            self.refresh_status()
+
+    def save_now(self) -> bool:
+        """Save the current article's gold file on the UI thread (ctrl+s, q, switching)."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        session = self.session
+        if not session.dirty:
+            return True
+        version, snapshot = session.snapshot()
+        try:
+            self._write(session, version, snapshot)
+        except OSError as exc:
+            self.save_error = _short_error(exc)
+            self.app.notify(f"Could not save: {self.save_error}. Your work is kept.", severity="error", markup=False)
+            self.refresh_status()
+            return False
+        session.mark_saved(version)
+        self.save_error = None
+        self.refresh_status()
+        return True
+
+    def action_save(self) -> None:
+        if self.save_now():
+            self.say(f"saved {self.session.yaml_path}")
+
+    def action_quit(self) -> None:
+        if not self.save_now():
+            self.say("not saved: fix the problem, or press ctrl+q to quit without saving")
+            return
+        for adj in self.articles:
+            if adj.session.listeners and self._on_session_change in adj.session.listeners:
+                adj.session.listeners.remove(self._on_session_change)
+        if len(self.app.screen_stack) > 1 and self.app.screen is self:
+            self.dismiss(0)
+        else:
+            self.app.exit(0)
+
+    # -- help -------------------------------------------------------------------------------------
+    def key_table(self) -> list[tuple[str, str]]:
+        rows: list[tuple[str, str]] = []
+        seen: set[tuple[str, str]] = set()
+        for binding in [*ArticleView.BINDINGS, *self.BINDINGS]:
+            if isinstance(binding, tuple):
+                binding = Binding(*binding)
+            desc = binding.description or binding.action
+            key = binding.key_display or binding.key
+            if (key, desc) not in seen:
+                seen.add((key, desc))
+                rows.append((key, desc))
+        return rows
+
+    def action_help(self) -> None:
+        self.app.push_screen(AdjudicationHelp(self.key_table()))
+
+
+def _short_error(exc: BaseException | None) -> str:
+    if exc is None:
+        return "unknown error"
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc.__class__.__name__}: {exc.filename or ''}".strip(": ")
+    return str(exc) or exc.__class__.__name__
+
+
+class AdjudicateApp(App[int]):
+    """``annotator audit GOLD PRED --view``: the adjudication screen on its own."""
+
+    TITLE = "annotator audit"
+    CSS_PATH = styles_path()
+
+    def __init__(self, articles: list[Adjudication], schema: Schema, *, notes: list[str] | None = None) -> None:
+        super().__init__()
+        self.articles = articles
+        self.schema = schema
+        self.notes = list(notes or [])
+
+    def get_default_screen(self) -> Screen:
+        return AdjudicateScreen(self.articles, self.schema, notes=self.notes)
+
+    @property
+    def adjudication(self) -> AdjudicateScreen:
+        screen = self.screen_stack[0] if self.screen_stack else self.screen
+        assert isinstance(screen, AdjudicateScreen)
+        return screen
+
+
+__all__ = ["AdjudicateApp", "AdjudicateScreen", "LAYER_OF", "RESOLVED", "CURRENT"]
