@@ -497,3 +497,41 @@ def test_one_folder_opens_only_the_articles_the_suggester_ran_on(folders, capsys
     assert main(["audit", str(folders / "gold"), "--view", "--by", "rules"]) == 0
     out = capsys.readouterr().out
     assert "nothing to adjudicate" in out and "3 article(s) with nothing suggested by 'rules'" in out
+
+
+async def test_palette_command_adjudicates_the_open_article_and_reloads_it(make_app, tmp_path):
+    """From the main app: audit this article against another file, take the other
+    side once, quit the screen: the main session shows the adjudicated gold."""
+    from annotator import store
+    from annotator.model import Entity, Span
+    from annotator.tui.adjudicate import AdjudicateScreen
+
+    app = make_app()
+    text = app.session.text
+    s = text.index("HASAKEH")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("slash", *"Orhan Qereman", "enter", "1")
+        # The other side: the same person, plus a GPE the gold lacks.
+        other = store.new_set(store.read_article(app.session.article_path), tmp_path / "other.yaml")
+        other.entities["T1"] = Entity("T1", "PER", Span.of(text, 3, 16), by="bob")
+        other.entities["T2"] = Entity("T2", "GPE", Span.of(text, s, s + 7), by="bob")
+        store.save(other, tmp_path / "other.yaml")
+        await pilot.press("ctrl+p", *"audit this article")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*str(tmp_path / "other.yaml"), "enter")
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, AdjudicateScreen)
+        await pilot.press("x")  # the main app's delete must not act behind the screen
+        assert "T1" in app.session.aset.entities
+        await pilot.press("2")  # take the other side: HASAKEH GPE into the gold
+        await pilot.press("q")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, AdjudicateScreen)
+        texts = sorted((e.label, e.text) for e in app.session.aset.entities.values())
+        assert texts == [("GPE", "HASAKEH"), ("PER", "Orhan Qereman")]

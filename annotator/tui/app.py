@@ -464,11 +464,12 @@ class AnnotatorApp(FlowsMixin, App[int]):
             self.refresh_side()
 
     # -- articles ------------------------------------------------------------------------------
-    async def _switch(self, index: int) -> None:
+    async def _switch(self, index: int, *, save: bool = True) -> None:
         if not 0 <= index < len(self.articles):
             self.say("no more articles that way")
             return
-        self.save_now()
+        if save:
+            self.save_now()
         try:
             session = self._open(index)
         except InputError as err:
@@ -499,6 +500,43 @@ class AnnotatorApp(FlowsMixin, App[int]):
 
     async def action_prev_article(self) -> None:
         await self._switch(self.index - 1)
+
+    # -- adjudication (audit against another file) from the palette -------------------------
+    async def adjudicate(self, pred: str | None) -> None:
+        """Open the adjudication screen on this article; reload it from disk after."""
+        import argparse
+
+        from ..commands.audit import view_app
+        from .adjudicate import AdjudicateScreen
+
+        if not self.save_now():
+            return
+        args = argparse.Namespace(
+            gold=str(self.session.yaml_path), pred=pred, by=None, annotator=self.user,
+            json=False, markdown=False, fail_under=None, schema=None,
+        )
+        try:
+            built = view_app(args)
+        except InputError as err:
+            self.say(err.message)
+            self.notify(err.message, severity="error", markup=False)
+            return
+        if built is None:
+            self.say("nothing to adjudicate: no open disagreement")
+            return
+
+        async def reload(_result) -> None:
+            # The gold file was changed by the adjudication: read it back, saving nothing.
+            await self._switch(self.index, save=False)
+
+        await self.push_screen(AdjudicateScreen(built.articles, built.schema, notes=built.notes), reload)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """While another screen is on top (adjudication, a picker), the article's
+        keys are off: they would act on a session that is not on screen."""
+        if len(self.screen_stack) > 1 and action in _OWN_ACTIONS:
+            return False
+        return True
 
     # -- suggestions from a suggester, in the background ------------------------------------
     def start_suggesting(self) -> None:
@@ -671,6 +709,12 @@ class AnnotatorApp(FlowsMixin, App[int]):
     def say(self, message: str) -> None:
         self.message = message
         self.refresh_status()
+
+
+#: actions of the app itself (bindings), turned off while another screen is on top
+_OWN_ACTIONS = {
+    (b.action.split("(")[0]) for b in AnnotatorApp.BINDINGS if isinstance(b, Binding)
+}
 
 
 def _short_error(exc: BaseException | None) -> str:

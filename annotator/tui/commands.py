@@ -35,12 +35,31 @@ class ActionsProvider(Provider):
                 f"key: {lab.key}  {lab.description}",
                 partial(self._run, f"label({lab.key})", app),
             )
+        yield (
+            "Audit this article against another file…",
+            "adjudicate: each disagreement in turn, keep this side or take the other (empty: its suggestions)",
+            self._audit,
+        )
         for lab in app.schema.entities:
             yield (
                 f"Accept all pending {lab.name} suggestions…",
                 "at or above a score you give; one undo step",
                 partial(self._accept_all, lab.name),
             )
+
+    async def _audit(self) -> None:
+        from .screens import AskText
+
+        app = self.app
+
+        def done(path: str | None) -> None:
+            if path is not None:
+                app.run_worker(app.adjudicate(path or None), exclusive=True, group="adjudicate")
+
+        app.push_screen(
+            AskText("Other annotation file (YAML) to compare this article with; empty: its own suggestions", "path"),
+            done,
+        )
 
     async def _accept_all(self, label: str) -> None:
         from .screens import AskNumber

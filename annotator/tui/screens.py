@@ -155,3 +155,26 @@ class AskNumber(ModalScreen[float | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class AskText(ModalScreen[str | None]):
+    """Ask for one line of text (a path): enter confirms (empty allowed), esc cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, placeholder: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-box"):
+            yield Static(Content(self.title_text), id="picker-title")
+            yield Input(placeholder=self.placeholder, id="text-input")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
