@@ -88,3 +88,38 @@ def test_find_label_quit_in_a_real_terminal(seed_copy, tmp_path):
     ent = data["entities"][0]
     assert (ent["label"], ent["start"], ent["end"], ent["text"], ent["by"]) == ("PER", 3, 16, "Orhan Qereman", "e2e")
     assert data["document"]["path"] == "../seeds/sdf-captures-deir-el-zor.txt"
+
+
+def test_event_and_attribution_by_keys_in_a_real_terminal(seed_copy, tmp_path):
+    """One event with two arguments and one attribution, typed into the real app."""
+    term = Terminal([annotator_command(), str(seed_copy), "--annotations", "ann", "--annotator", "e2e"], cwd=tmp_path)
+    try:
+        term.wait_for("HASAKEH")
+        # Two entities, then the event on "captured" with both as arguments.
+        term.type("/"); term.type("Iraq"); term.type("\r"); term.type("3")
+        term.type("/"); term.type("Friday"); term.type("\r"); term.type("7")
+        term.type("g"); term.type("/"); term.type("captured"); term.type("\r")
+        term.type("e", pause=0.4); term.type("capture"); term.type("\r", pause=0.4)
+        term.type("g"); term.type("/"); term.type("Iraq"); term.type("\r"); term.type("\x1b", pause=0.3)
+        term.type("r", pause=0.4); term.type("place"); term.type("\r", pause=0.4)
+        term.type("g"); term.type("/"); term.type("Friday"); term.type("\r"); term.type("\x1b", pause=0.3)
+        term.type("r", pause=0.4); term.type("time"); term.type("\r", pause=0.4)
+        # Attribution: Mazlum Abdi (tagged PER) told reporters ... to the end of the sentence.
+        term.type("/"); term.type("Mazlum Abdi"); term.type("\r"); term.type("1")
+        term.type("a")
+        term.type("/"); term.type("told reporters"); term.type("\r"); term.type("\r")
+        term.type("/"); term.type("his forces"); term.type("\r"); term.type("v"); term.type(")"); term.type("\r")
+        term.type("q")
+        assert term.wait_exit() == 0
+    finally:
+        if term.proc.isalive():
+            term.proc.terminate(force=True)
+    data = yaml.safe_load((tmp_path / "ann" / "sdf-captures-deir-el-zor.yaml").read_text(encoding="utf-8"))
+    ents = {e["id"]: e for e in data["entities"]}
+    (ev,) = data["events"]
+    assert ev["type"] == "Conflict.Capture" and ev["trigger"]["text"] == "captured"
+    assert sorted((a["role"], ents[a["ref"]]["text"]) for a in ev["arguments"]) == [("Place", "Iraq"), ("Time", "Friday")]
+    (at,) = data["attributions"]
+    assert ents[at["source"]["ref"]]["text"] == "Mazlum Abdi"
+    assert at["cue"]["text"] == "told reporters"
+    assert at["content"]["text"].startswith("his forces had") and at["content"]["text"].endswith("Aleppo city.")
