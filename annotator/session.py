@@ -38,6 +38,10 @@ from .schema import Schema
 Pair = tuple[Annotation | None, Annotation | None]
 
 
+class ReadOnlyError(Exception):
+    """A change was asked of a session opened read-only (another process holds the article)."""
+
+
 @dataclass
 class Step:
     """One undoable step: what it was called and the objects it swapped."""
@@ -86,6 +90,8 @@ class Session:
         #: the newest version on disk (guarded by the app's write lock)
         self.written_version = -1
         self.listeners: list[Callable[[ChangeReport], None]] = []
+        #: another process holds the article's lock: every change raises ReadOnlyError
+        self.read_only = False
         # Counts kept up to date by _swap, so the status line costs O(1) per key.
         self._labels: Counter[str] = Counter()
         self._statuses: Counter[str] = Counter()
@@ -143,6 +149,8 @@ class Session:
         pairs = [(b, a) for b, a in pairs if b != a]
         if not pairs:
             return None
+        if self.read_only:
+            raise ReadOnlyError(f"read-only: not applied: {label}")
         report = self._swap(pairs)
         step = Step(label, pairs, note)
         report.step = step
@@ -154,6 +162,8 @@ class Session:
     def undo(self) -> ChangeReport | None:
         if not self._undo:
             return None
+        if self.read_only:
+            raise ReadOnlyError("read-only: nothing is undone")
         step = self._undo.pop()
         report = self._swap(step.inverse().pairs)
         report.step = step
@@ -165,6 +175,8 @@ class Session:
     def redo(self) -> ChangeReport | None:
         if not self._redo:
             return None
+        if self.read_only:
+            raise ReadOnlyError("read-only: nothing is redone")
         step = self._redo.pop()
         report = self._swap(step.pairs)
         report.step = step
@@ -348,6 +360,11 @@ class Session:
     def snapshot(self) -> tuple[int, AnnotationSet]:
         """A cheap copy to serialise off the UI thread (annotations are immutable)."""
         return self.version, self.aset.copy()
+
+    def mark_unsaved(self) -> None:
+        """The set differs from the file without a step (journal replayed, spans
+        re-anchored): bump the version so that the next save writes it."""
+        self.version += 1
 
     def mark_saved(self, version: int) -> None:
         """Record that the snapshot of ``version`` reached the disk."""

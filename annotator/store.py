@@ -66,6 +66,9 @@ __all__ = [
     "annotation_path",
     "new_set",
     "load_for_article",
+    "open_article",
+    "Opened",
+    "check_file_report",
     "load_file",
     "check_file",
     "save",
@@ -948,6 +951,17 @@ def _is_int(v: Any) -> bool:
     return type(v) is int
 
 
+def _marked_lost(item: dict, part: str) -> bool:
+    """Is this part of a parsed annotation marked lost (``attrs: {lost: true | [parts]}``)?"""
+    attrs = item.get("attrs")
+    if not isinstance(attrs, dict):
+        return False
+    flag = attrs.get("lost")
+    if flag is True:
+        return True
+    return isinstance(flag, list) and part in flag
+
+
 class _Checker:
     def __init__(self, tree: _Tree, source: str, article: str | None, article_sha: str | None, schema: Schema | None):
         self.tree = tree
@@ -957,6 +971,9 @@ class _Checker:
         self.schema = schema
         self.problems: list[Problem] = []
         self.changed_note = ""
+        #: spans marked lost (``attrs: {lost: ...}``, see ``reanchor``): their text is
+        #: not checked against the article; ``check_file`` lists them
+        self.lost: list[Problem] = []
         self.ids: dict[str, int | None] = {}
         self._pending_refs: list[tuple[str, int | None, str]] = []
 
@@ -1076,12 +1093,17 @@ class _Checker:
             return None
         return f"{_show(value)} cannot be kept (quote dates and binary data)"
 
-    def span(self, d: dict, who: str, line: int | None) -> Span | None:
-        """A span from start/end (or fragments) and text; checked against the article."""
+    def span(self, d: dict, who: str, line: int | None, lost: bool = False) -> Span | None:
+        """A span from start/end (or fragments) and text; checked against the article.
+
+        ``lost``: the span is marked lost (not found when the article changed):
+        its offsets are checked, its text is not (it keeps the old text).
+        """
         article = self.article
         start, end, text = d.get("start"), d.get("end"), d.get("text")
         if (
-            type(start) is int
+            not lost
+            and type(start) is int
             and type(end) is int
             and type(text) is str
             and 0 <= start < end
@@ -1145,7 +1167,17 @@ class _Checker:
                 self.add(kline(d, "text", line), f"{who}: text must be a string, not {_show(text)}")
             return None
         fr = tuple(frags)
-        if article is not None:
+        if lost:
+            where = f"{fr[0][0]}-{fr[0][1]}" if len(fr) == 1 else " ".join(f"{s}-{e}" for s, e in fr)
+            self.lost.append(
+                Problem(
+                    self.source,
+                    kline(d, "text", line),
+                    f"span {who} {_show(text, 50)} not found in the changed article "
+                    f"(kept at {where}, marked lost: tag it again or delete it)",
+                )
+            )
+        elif article is not None:
             actual = article[fr[0][0] : fr[0][1]] if len(fr) == 1 else fragments_text(article, fr)
             if actual != text:
                 where = f"{fr[0][0]}-{fr[0][1]}" if len(fr) == 1 else " ".join(f"{s}-{e}" for s, e in fr)
@@ -1156,14 +1188,14 @@ class _Checker:
                 )
         return Span(fr, text)
 
-    def span_part(self, d: dict, key: str, who: str, line: int | None) -> Span | None:
+    def span_part(self, d: dict, key: str, who: str, line: int | None, lost: bool = False) -> Span | None:
         v = d[key]
         pline = self.tree.key_line(d, key, line)
         if not isinstance(v, dict):
             self.add(pline, f"{who}: {key} must be a mapping {{start, end, text}}, not {_show(v)}")
             return None
         self.unknown_keys(v, _SPAN_KEYS, f"{who} {key}", pline)
-        return self.span(v, f"{who} {key}", self.tree.line(v, pline))
+        return self.span(v, f"{who} {key}", self.tree.line(v, pline), lost)
 
     # -- the whole file ---------------------------------------------------------
     def run(self) -> AnnotationSet | None:
@@ -1282,7 +1314,7 @@ class _Checker:
             if label is not None and schema_labels is not None and label not in schema_labels:
                 known = ", ".join(self.schema.entity_names)
                 self.add(tree.key_line(item, "label", line), f"{who}: label {label!r} is not in the schema ({known})")
-            span = self.span(item, who, line)
+            span = self.span(item, who, line, _marked_lost(item, "span"))
             kw = self.common(item, who, line)
             if eid is None or label is None or span is None or kw is None:
                 continue
@@ -1307,7 +1339,7 @@ class _Checker:
             if item.get("trigger") is None:
                 self.add(line, f"{who}: 'trigger' is missing")
             else:
-                trigger = self.span_part(item, "trigger", who, line)
+                trigger = self.span_part(item, "trigger", who, line, _marked_lost(item, "trigger"))
             args: list[Argument] | None = []
             raw_args = item.get("arguments")
             aline = tree.key_line(item, "arguments", line)
@@ -1371,14 +1403,14 @@ class _Checker:
                         what = f"{who}: source refers to {src['ref']}, which is not in the file"
                         self._pending_refs.append((src["ref"], sl, what))
                 else:
-                    source = self.span_part(item, "source", who, line)
+                    source = self.span_part(item, "source", who, line, _marked_lost(item, "source"))
                     ok = ok and source is not None
             parts: dict[str, Span | None] = {}
             for key in ("cue", "content"):
                 if item.get(key) is None:
                     parts[key] = None
                 else:
-                    parts[key] = self.span_part(item, key, who, line)
+                    parts[key] = self.span_part(item, key, who, line, _marked_lost(item, key))
                     ok = ok and parts[key] is not None
             atype = item.get("type")
             if atype is not None:
@@ -1447,6 +1479,13 @@ def _no_gc():
 def _check(
     tree: _Tree, source: str, article: str | Document | None, schema: Schema | None
 ) -> tuple[AnnotationSet | None, list[Problem]]:
+    checker, aset = _check_full(tree, source, article, schema)
+    return aset, checker.problems
+
+
+def _check_full(
+    tree: _Tree, source: str, article: str | Document | None, schema: Schema | None
+) -> tuple["_Checker", AnnotationSet | None]:
     if isinstance(article, Document):
         text, sha = article.text, article.sha256
     elif article is not None:
@@ -1455,7 +1494,36 @@ def _check(
         text, sha = None, None
     checker = _Checker(tree, source, text, sha, schema)
     aset = checker.run()
-    return aset, checker.problems
+    return checker, aset
+
+
+def _recorded_length(tree: _Tree) -> int | None:
+    """``document.length`` as the file has it (before the checker consumes the tree)."""
+    data = tree.data
+    doc = data.get("document") if isinstance(data, dict) else None
+    length = doc.get("length") if isinstance(doc, dict) else None
+    return length if _is_int(length) and length >= 0 else None
+
+
+def _reanchored(
+    text: str, source: str, doc: Document, schema: Schema | None, strict: bool = False
+) -> tuple["_Checker | None", AnnotationSet | None, Any]:
+    """Read the file without the article and re-find its spans in ``doc``.
+
+    (checker, set, report); the set is None when the file has problems of its
+    own (then the checker lists them)."""
+    from .reanchor import reanchor
+
+    with _no_gc():
+        tree, _problem = _parse(text, source, strict)
+        if tree is None:
+            return None, None, None
+        old_length = _recorded_length(tree)
+        checker, aset = _check_full(tree, source, None, schema)
+    if aset is None or checker.problems:
+        return checker, None, None
+    fixed, report = reanchor(aset, doc, old_length=old_length)
+    return checker, fixed, report
 
 
 def problems(
@@ -1574,23 +1642,71 @@ def _read_yaml_text(yaml_path: Path) -> str:
         raise InputError(where, f"is not UTF-8 text (bad byte at byte {exc.start})") from None
 
 
+class Opened:
+    """An article's annotations as opened for editing (see ``open_article``)."""
+
+    __slots__ = ("aset", "reanchored", "yaml_path", "yaml_sha")
+
+    def __init__(self, aset: AnnotationSet, reanchored: Any, yaml_path: Path, yaml_sha: str):
+        self.aset = aset
+        #: a ``reanchor.Report`` when the article changed and spans were re-found
+        #: (the set then differs from the file: save it); None otherwise
+        self.reanchored = reanchored
+        self.yaml_path = yaml_path
+        #: sha256 of the YAML file's bytes as read ("" when there is no file): the
+        #: journal's base
+        self.yaml_sha = yaml_sha
+
+
+def open_article(
+    article_path: str | os.PathLike, annotations_dir: str | os.PathLike, schema: Schema | None = None
+) -> Opened:
+    """The article's annotations (an empty set when it has no file yet), re-anchored if need be.
+
+    When every span still matches the article, the file is read as it is. When
+    the article's sha256 differs from the file's and spans no longer match,
+    they are re-found (``reanchor``): the set holds them at their new offsets
+    (lost ones kept and marked) and ``reanchored`` reports it. Any other
+    problem raises ``ValidationError`` (the app never overwrites such a file).
+    The set's ``document`` is the article as read now (its path relative to
+    the YAML file, its current sha256).
+    """
+    doc = read_article(article_path)
+    yaml_path = annotation_path(article_path, annotations_dir)
+    if not yaml_path.exists():
+        return Opened(new_set(doc, yaml_path), None, yaml_path, "")
+    text = _read_yaml_text(yaml_path)
+    yaml_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    source = str(yaml_path)
+    with _no_gc():
+        tree, problem = _parse(text, source)
+        if tree is None:
+            raise ValidationError([problem] if problem is not None else [Problem(source, None, "cannot read the file")])
+        checker, aset = _check_full(tree, source, doc, schema)
+    report = None
+    if checker.problems:
+        if not checker.changed_note:  # the article is the one annotated: the file is wrong
+            raise ValidationError(checker.problems)
+        _, fixed, report = _reanchored(text, source, doc, schema)
+        if fixed is None:
+            raise ValidationError(checker.problems)
+        aset = fixed
+    assert aset is not None
+    aset.document.path = _relative_path(article_path, yaml_path)
+    return Opened(aset, report, yaml_path, yaml_sha)
+
+
 def load_for_article(
     article_path: str | os.PathLike, annotations_dir: str | os.PathLike, schema: Schema | None = None
 ) -> AnnotationSet:
     """The article's annotations, or an empty set when it has no file yet.
 
     A file with problems raises ``ValidationError`` (the app never overwrites it).
-    The set's ``document`` is the article as read now (its path relative to the
-    YAML file, its current sha256).
+    Spans of a changed article are re-found (see ``open_article``, which also
+    says what moved). The set's ``document`` is the article as read now (its
+    path relative to the YAML file, its current sha256).
     """
-    doc = read_article(article_path)
-    yaml_path = annotation_path(article_path, annotations_dir)
-    if not yaml_path.exists():
-        return new_set(doc, yaml_path)
-    text = _read_yaml_text(yaml_path)
-    aset = loads(text, str(yaml_path), article=doc, schema=schema)
-    aset.document.path = _relative_path(article_path, yaml_path)
-    return aset
+    return open_article(article_path, annotations_dir, schema).aset
 
 
 def check_file(
@@ -1600,17 +1716,30 @@ def check_file(
 
     ``strict``: a file the fast reader declines must also satisfy PyYAML's
     pure-Python safe loader, the reference (see ``_slow_parse``).
+
+    When the article changed (sha256 differs) and spans no longer match, they
+    are re-found (see ``reanchor``): the set returned holds them at their new
+    offsets, and only the spans that cannot be found are problems, as are
+    spans marked lost in the file.
     """
+    aset, probs, _report = check_file_report(yaml_path, schema, strict=strict)
+    return aset, probs
+
+
+def check_file_report(
+    yaml_path: str | os.PathLike, schema: Schema | None = None, *, strict: bool = False
+) -> tuple[AnnotationSet | None, list[Problem], Any]:
+    """``check_file`` plus the re-anchoring report (None when the spans matched as they were)."""
     p = Path(yaml_path)
     where = str(p)
     try:
         text = _read_yaml_text(p)
     except InputError as err:
-        return None, [Problem(where, None, err.problem)]
+        return None, [Problem(where, None, err.problem)], None
     with _no_gc():
         tree, problem = _parse(text, where, strict)
     if tree is None:
-        return None, [problem] if problem is not None else []
+        return None, ([problem] if problem is not None else []), None
     article: Document | None = None
     extra: list[Problem] = []
     data = tree.data
@@ -1627,8 +1756,26 @@ def check_file(
             except InputError as err:
                 extra.append(Problem(where, pline, f"article {rel} (relative to this file): {err.problem}"))
     with _no_gc():
-        aset, probs = _check(tree, where, article, schema)
-    return aset, extra + probs
+        checker, aset = _check_full(tree, where, article, schema)
+    probs = checker.problems
+    if probs and checker.changed_note and article is not None:
+        fixed_checker, fixed, report = _reanchored(text, where, article, schema, strict)
+        if fixed is not None and fixed_checker is not None:
+            lines = fixed_checker.ids
+            lost = []
+            for x in report.lost:
+                where_ = ",".join(f"{s}-{e}" for s, e in x.fragments)
+                what = x.id if x.part == "span" else f"{x.id} {x.part}"
+                lost.append(
+                    Problem(
+                        where,
+                        lines.get(x.id),
+                        f"span {what} {_show(x.text, 50)} not found in the changed article "
+                        f"(kept at {where_}, marked lost when opened: tag it again or delete it)",
+                    )
+                )
+            return fixed, extra + lost, report
+    return aset, extra + probs + checker.lost, None
 
 
 def load_file(yaml_path: str | os.PathLike, schema: Schema | None = None) -> AnnotationSet:

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         from ..errors import InputError
 
         raise InputError(str(annotations_dir), "is not a folder (--annotations)")
-    first = store.load_for_article(articles[0], annotations_dir, schema)
+    first = store.open_article(articles[0], annotations_dir, schema)
     suggester = None
     if args.suggest:
         from ..suggest import get_suggester

@@ -23,6 +23,9 @@ from textual.worker import Worker, WorkerState
 
 from .. import store
 from ..errors import InputError
+from ..journal import Journal
+from ..lock import acquire as acquire_lock
+from ..lock import holder as lock_holder
 from ..resources import data_dir
 from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Entity
 from ..schema import Schema
@@ -85,18 +88,20 @@ class AnnotatorApp(FlowsMixin, App[int]):
         annotations_dir: Path,
         schema: Schema,
         user: str,
-        first: AnnotationSet | None = None,
+        first: AnnotationSet | store.Opened | None = None,
         suggester=None,
+        lock_files: bool = True,
     ) -> None:
         super().__init__()
         #: pre-tags each article when it opens (issue: suggestions), in a worker
         self.suggester = suggester
+        #: one writer per article (a lock file beside the YAML); off for tests that open twice
+        self.lock_files = lock_files
         self.articles = articles
         self.annotations_dir = annotations_dir
         self.schema = schema
         self.user = user
         self.index = 0
-        self.session = self._open(0, first)
         self._save_timer: Timer | None = None
         self._saving = False
         self._saves: dict[Worker, Session] = {}
@@ -111,16 +116,67 @@ class AnnotatorApp(FlowsMixin, App[int]):
         #: the suggestion tab last went to (see _review_target)
         self._review = None
         self._status_text = ""
+        self.session = self._open(0, first)
 
     # -- articles -----------------------------------------------------------------
     def _open(self, index: int, aset: AnnotationSet | None = None) -> Session:
         article = self.articles[index]
         yaml_path = store.annotation_path(article, self.annotations_dir)
+        reanchored = None
         if aset is None:
-            aset = store.load_for_article(article, self.annotations_dir, self.schema)
+            opened = store.open_article(article, self.annotations_dir, self.schema)
+        elif isinstance(aset, store.Opened):
+            opened = aset
+        else:
+            opened = None
+        if opened is not None:
+            aset, reanchored = opened.aset, opened.reanchored
+        # One writer per article: a second annotator opens it read-only.
+        held = acquire_lock(yaml_path) if self.lock_files else None
+        journal = None
+        recovered = 0
+        if held is not None or not self.lock_files:
+            journal = Journal.for_yaml(yaml_path, on_error=self._journal_failed)
+            try:
+                recovered = journal.open(aset)  # replays what a crash left, in place
+            except OSError as exc:
+                self._journal_failed(exc)
         session = Session(aset, self.schema, yaml_path=yaml_path, article_path=article, user=self.user)
+        session.lock = held
+        session.journal = journal
+        if self.lock_files and held is None:
+            session.read_only = True
+            self.message = f"READ-ONLY: {lock_holder(yaml_path)} has this article open"
+        if journal is not None:
+            journal.attach(session)  # every change is on disk before the next key
+            if recovered:
+                session.mark_unsaved()
+                self.message = f"recovered {recovered} unsaved change(s) from the journal"
+        if reanchored is not None:
+            # The article changed since the file was saved: spans were re-found
+            # (moved) or kept in place and marked lost; the summary says which.
+            if not session.read_only:
+                session.mark_unsaved()
+            self.message = reanchored.summary()
         session.listeners.append(self._on_session_change)
         return session
+
+    def _close_session(self, session: Session) -> None:
+        """Stop journaling (the file goes once folded) and let go of the lock."""
+        journal = getattr(session, "journal", None)
+        if journal is not None:
+            journal.close()
+        held = getattr(session, "lock", None)
+        if held is not None:
+            held.release()
+
+    def _journal_failed(self, exc: OSError) -> None:
+        self.save_error = f"journal: {_short_error(exc)}"
+        try:
+            self.notify(f"Could not write the journal: {_short_error(exc)}. Saving the YAML instead.", severity="error", markup=False)
+            self.schedule_save()
+        except Exception:
+            pass
 
     # -- layout ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -209,7 +265,9 @@ class AnnotatorApp(FlowsMixin, App[int]):
         counts = " ".join(f"{k}:{v}" for k, v in s.counts().items() if v)
         st = s.status_counts()
         review = f"  pending {st[SUGGESTED]} accepted {st[ACCEPTED]} rejected {st[REJECTED]}" if st[SUGGESTED] or st[REJECTED] else ""
-        if self.save_error:
+        if s.read_only:
+            saved = "READ-ONLY"
+        elif self.save_error:
             saved = f"NOT SAVED ({self.save_error})"
         else:
             saved = "unsaved" if s.dirty else "saved"
@@ -470,6 +528,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
             return
         if save:
             self.save_now()
+        old_session = self.session
         try:
             session = self._open(index)
         except InputError as err:
@@ -477,6 +536,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
             self.notify(err.message, severity="error", markup=False)
             return
         self.index = index
+        self._close_session(old_session)
         self.session = session
         self.active_event = None
         self.draft = None
@@ -533,8 +593,11 @@ class AnnotatorApp(FlowsMixin, App[int]):
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """While another screen is on top (adjudication, a picker), the article's
-        keys are off: they would act on a session that is not on screen."""
+        keys are off: they would act on a session that is not on screen. A
+        read-only article (another process has it) takes no changes."""
         if len(self.screen_stack) > 1 and action in _OWN_ACTIONS:
+            return False
+        if action in _CHANGES and getattr(self, "session", None) is not None and self.session.read_only:
             return False
         return True
 
@@ -616,7 +679,11 @@ class AnnotatorApp(FlowsMixin, App[int]):
         with self._write_lock:
             if version <= session.written_version:
                 return
-            store.save(snapshot, session.yaml_path)
+            journal = getattr(session, "journal", None)
+            if journal is not None:
+                journal.save(snapshot, version, session.yaml_path)  # marker, atomic write, fold
+            else:
+                store.save(snapshot, session.yaml_path)
             session.written_version = version
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -653,6 +720,8 @@ class AnnotatorApp(FlowsMixin, App[int]):
             self._save_timer.stop()
             self._save_timer = None
         session = self.session
+        if session.read_only:
+            return True  # another process holds the article: it saves, not us
         if not session.dirty and session.yaml_path.exists():
             return True
         if not session.dirty and not session.aset:
@@ -674,8 +743,12 @@ class AnnotatorApp(FlowsMixin, App[int]):
         if self.save_now():
             self.say(f"saved {self.session.yaml_path}")
 
+    def on_unmount(self) -> None:
+        self._close_session(self.session)
+
     def action_quit_app(self) -> None:
         if self.save_now():
+            self._close_session(self.session)
             self.exit(0)
         else:
             self.say("not saved: fix the problem, or press ctrl+q to quit without saving")
@@ -714,6 +787,13 @@ class AnnotatorApp(FlowsMixin, App[int]):
 #: actions of the app itself (bindings), turned off while another screen is on top
 _OWN_ACTIONS = {
     (b.action.split("(")[0]) for b in AnnotatorApp.BINDINGS if isinstance(b, Binding)
+}
+
+
+#: actions that change annotations (off on a read-only article)
+_CHANGES = {
+    "label", "delete", "undo", "redo", "accept", "event", "role", "attribution", "attribution_type",
+    "confirm", "relation", "delete_relation", "save",
 }
 
 

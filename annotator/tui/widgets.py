@@ -233,6 +233,8 @@ def details(aset: AnnotationSet, ann: Annotation | None, active_event: str | Non
         ]
     elif isinstance(ann, Relation):
         lines += [f"{ann.id}  relation {ann.type}", f"{ann.arg1} → {ann.arg2}"]
+    if ann is not None and ann.attrs.get("lost"):
+        lines.append("LOST: not found in the changed article; kept at its old place")
     if ann is not None:
         status = ann.status + (f" by {ann.by}" if ann.by else "")
         if ann.suggested_by and ann.suggested_by != ann.by:

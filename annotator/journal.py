@@ -1,0 +1,654 @@
+"""Crash safety: every change is on disk before the next key is handled.
+
+The journal is ``<annotations_dir>/.<stem>.journal``, JSON lines, append-only:
+
+* line 1, the header: ``{"journal": "annotator/1", "base": SHA, "article": SHA, "length": N}``;
+  ``base`` is the sha256 of the YAML file's bytes the records apply on top of
+  (``""``: no YAML file yet); ``article`` / ``length`` describe the article the
+  records' offsets point into;
+* one record per session step, the pairs actually applied (for an undo, the
+  inverse of the step): ``{"v": VERSION, "k": "apply"|"undo"|"redo", "l": LABEL,
+  "p": [[BEFORE, AFTER], ...]}`` where BEFORE / AFTER are annotations encoded by
+  ``encode`` (or null for "absent") and VERSION is ``Session.version`` after the
+  step;
+* a save marker, appended just before the YAML is replaced:
+  ``{"saving": SHA_OF_THE_NEW_YAML, "v": SNAPSHOT_VERSION}``.
+
+Each line is written with one ``os.write`` and made durable with ``fsync``
+(``fdatasync`` where there is one) before ``append`` returns.
+
+Replaying (``Journal.open``), given the YAML's current sha:
+
+* ``base`` matches: every record is applied (after replaces before by ID;
+  after = None deletes);
+* a save marker matches (the process died after the YAML was replaced and
+  before the journal was reset): only the records newer than that snapshot;
+* nothing matches (the YAML was saved after the journal, so it is folded in
+  already, or it was edited by hand): the journal is discarded (moved aside
+  to ``.<stem>.journal.discarded`` if it held records).
+
+A torn last line (killed mid-write) is ignored, and so is everything after a
+line that cannot be read. After the replay the journal is rewritten
+(atomically) as a header for the current YAML plus one record holding the
+recovered annotations, and records are appended from there.
+
+How it hears of changes: ``attach(session)`` puts a listener first in
+``Session.listeners``, which every step (apply, undo, redo) notifies
+synchronously inside the call that made it, so the record is on disk before
+the app's own listener repaints and before the next key is read. An undo
+report carries the step undone: the pairs written are its inverse, the ones
+actually applied. A failed write does not stop the change: ``on_error`` is
+called (the app says so; the autosave still runs).
+
+Saving goes through ``Journal.save``: the save marker, the atomic YAML write,
+then ``folded`` rewrites the journal with the new base, keeping the records
+newer than the snapshot (changes made while a background save ran). A crash at
+any point leaves the old or the new YAML, and a journal that turns either one
+into the latest state.
+
+``open_editing`` puts it all together for the app: the lock (read-only when
+another process holds it), the file re-anchored to a changed article, the
+journal replayed, the session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from .model import (
+    ACCEPTED,
+    Annotation,
+    AnnotationSet,
+    Argument,
+    Attribution,
+    Entity,
+    Event,
+    Ref,
+    Relation,
+    Span,
+)
+
+__all__ = [
+    "Journal",
+    "Editing",
+    "open_editing",
+    "journal_path",
+    "encode",
+    "decode",
+    "encode_pairs",
+    "decode_pairs",
+    "apply_pairs",
+    "file_sha",
+    "JOURNAL_FORMAT",
+]
+
+JOURNAL_FORMAT = "annotator/1"
+
+Pair = tuple[Annotation | None, Annotation | None]
+
+
+def journal_path(yaml_path: str | os.PathLike) -> Path:
+    """``<folder>/.<stem>.journal`` for ``<folder>/<stem>.yaml``."""
+    p = Path(yaml_path)
+    return p.parent / f".{p.stem}.journal"
+
+
+def file_sha(path: str | os.PathLike) -> str:
+    """sha256 of a file's bytes; ``""`` when there is no such file."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return ""
+
+
+# ---------------------------------------------------------------------------
+# Model objects <-> JSON-ready data
+# ---------------------------------------------------------------------------
+
+
+def _span(span: Span) -> dict:
+    return {"f": [[s, e] for s, e in span.fragments], "t": span.text}
+
+
+def _unspan(d: dict) -> Span:
+    return Span(tuple((int(s), int(e)) for s, e in d["f"]), d["t"])
+
+
+def _tail(ann: Any, out: dict) -> dict:
+    if ann.status != ACCEPTED:
+        out["status"] = ann.status
+    if ann.by is not None:
+        out["by"] = ann.by
+    if ann.score is not None:
+        out["score"] = ann.score
+    if ann.suggested_by is not None:
+        out["suggested_by"] = ann.suggested_by
+    if ann.attrs:
+        out["attrs"] = dict(ann.attrs)
+    return out
+
+
+def _untail(d: dict) -> dict:
+    return {
+        "status": d.get("status", ACCEPTED),
+        "by": d.get("by"),
+        "score": d.get("score"),
+        "suggested_by": d.get("suggested_by"),
+        "attrs": d.get("attrs") or {},
+    }
+
+
+def encode(ann: Annotation) -> dict:
+    """An annotation as JSON-ready data (all four kinds, every field)."""
+    if isinstance(ann, Entity):
+        return _tail(ann, {"k": "T", "id": ann.id, "label": ann.label, "span": _span(ann.span)})
+    if isinstance(ann, Event):
+        return _tail(
+            ann,
+            {
+                "k": "E",
+                "id": ann.id,
+                "type": ann.type,
+                "trigger": _span(ann.trigger),
+                "args": [[a.role, a.ref] for a in ann.arguments],
+            },
+        )
+    if isinstance(ann, Attribution):
+        out: dict[str, Any] = {"k": "A", "id": ann.id}
+        if isinstance(ann.source, Ref):
+            out["source"] = {"ref": ann.source.ref}
+        elif isinstance(ann.source, Span):
+            out["source"] = _span(ann.source)
+        if ann.cue is not None:
+            out["cue"] = _span(ann.cue)
+        if ann.content is not None:
+            out["content"] = _span(ann.content)
+        if ann.type is not None:
+            out["type"] = ann.type
+        return _tail(ann, out)
+    if isinstance(ann, Relation):
+        return _tail(ann, {"k": "R", "id": ann.id, "type": ann.type, "arg1": ann.arg1, "arg2": ann.arg2})
+    raise TypeError(f"not an annotation: {ann!r}")
+
+
+def decode(d: dict) -> Annotation:
+    """The inverse of ``encode``."""
+    kind = d["k"]
+    if kind == "T":
+        return Entity(d["id"], d["label"], _unspan(d["span"]), **_untail(d))
+    if kind == "E":
+        args = tuple(Argument(role, ref) for role, ref in d.get("args", ()))
+        return Event(d["id"], d["type"], _unspan(d["trigger"]), args, **_untail(d))
+    if kind == "A":
+        src = d.get("source")
+        source: Ref | Span | None
+        if src is None:
+            source = None
+        elif "ref" in src:
+            source = Ref(src["ref"])
+        else:
+            source = _unspan(src)
+        cue = _unspan(d["cue"]) if d.get("cue") is not None else None
+        content = _unspan(d["content"]) if d.get("content") is not None else None
+        return Attribution(d["id"], source, cue, content, d.get("type"), **_untail(d))
+    if kind == "R":
+        return Relation(d["id"], d["type"], d["arg1"], d["arg2"], **_untail(d))
+    raise ValueError(f"unknown annotation kind {kind!r}")
+
+
+def encode_pairs(pairs: Iterable[Pair]) -> list:
+    return [[None if b is None else encode(b), None if a is None else encode(a)] for b, a in pairs]
+
+
+def decode_pairs(data: Iterable) -> list[Pair]:
+    return [(None if b is None else decode(b), None if a is None else decode(a)) for b, a in data]
+
+
+def apply_pairs(aset: AnnotationSet, pairs: Sequence[Pair]) -> int:
+    """Apply pairs to a set in place: after replaces before by ID; after None deletes.
+
+    Returns how many pairs found a ``before`` other than the one recorded (the
+    set was not in the state the step was made in); they are applied anyway.
+    """
+    conflicts = 0
+    for before, after in pairs:
+        ann = after if after is not None else before
+        if ann is None:
+            continue
+        table = aset.table(type(ann))
+        if table.get(ann.id) != before:
+            conflicts += 1
+        if after is None:
+            table.pop(ann.id, None)
+        else:
+            table[after.id] = after
+    return conflicts
+
+
+def _line(obj: dict) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _read_lines(raw: bytes) -> tuple[list[dict], bool]:
+    """Complete, readable lines; True when something at the end was dropped."""
+    parts = raw.split(b"\n")
+    torn = parts[-1] != b""  # the last write did not finish its line
+    out: list[dict] = []
+    for part in parts[:-1]:
+        try:
+            obj = json.loads(part.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return out, True
+        if not isinstance(obj, dict):
+            return out, True
+        out.append(obj)
+    return out, torn
+
+
+# ---------------------------------------------------------------------------
+# The journal
+# ---------------------------------------------------------------------------
+
+
+class Journal:
+    """The append-only log of one article's changes since its YAML was saved.
+
+    Thread-safe: ``append`` runs on the UI thread, ``save`` / ``folded`` may run
+    in a save worker.
+    """
+
+    def __init__(self, path: str | os.PathLike, *, on_error: Callable[[OSError], None] | None = None):
+        self.path = Path(path)
+        self.on_error = on_error
+        self._fd: int | None = None
+        self._lock = threading.Lock()
+        #: (version, line) of every record since the base, in order
+        self._records: list[tuple[int, bytes]] = []
+        self._header: dict = {}
+        self.base = ""
+        #: what ``open`` found: steps replayed, and why a journal was discarded
+        self.recovered = 0
+        self.discarded: str | None = None
+        self.torn = False
+        self.conflicts = 0
+        #: the re-anchoring of recovered spans when the article changed since the crash
+        self.reanchored = None
+        #: the last write error (the app shows it); None while all is well
+        self.error: OSError | None = None
+        self._session = None
+
+    @classmethod
+    def for_yaml(cls, yaml_path: str | os.PathLike, **kw) -> "Journal":
+        return cls(journal_path(yaml_path), **kw)
+
+    # -- opening -------------------------------------------------------------
+    def open(self, aset: AnnotationSet, *, base: str | None = None, yaml_path: str | os.PathLike | None = None) -> int:
+        """Replay a journal left by a crash onto ``aset`` (in place), then start a fresh one.
+
+        ``base`` is the sha256 of the YAML bytes ``aset`` was loaded from (``""``
+        when there is no YAML file); without it the sha of ``yaml_path`` (by
+        default the ``<stem>.yaml`` beside the journal) is computed. Returns the
+        number of steps recovered. Call it before building the ``Session`` on
+        ``aset`` (the session indexes the set when it is made).
+        """
+        base = self._base(base, yaml_path)
+        recovered = self._load(aset, base, keep=False)
+        self._header = {
+            "journal": JOURNAL_FORMAT,
+            "base": base,
+            "article": aset.document.sha256,
+            "length": len(aset.document.text),
+        }
+        self.base = base
+        with self._lock:
+            self._records = recovered
+            self._rewrite()
+        return self.recovered
+
+    def replay(self, aset: AnnotationSet, *, base: str | None = None, yaml_path: str | os.PathLike | None = None) -> int:
+        """Only replay (the file is not touched): for a read-only view of an
+        article another process is editing, to show its unsaved changes too."""
+        self._load(aset, self._base(base, yaml_path), keep=True)
+        return self.recovered
+
+    def _base(self, base: str | None, yaml_path: str | os.PathLike | None) -> str:
+        if base is not None:
+            return base
+        if yaml_path is None:
+            yaml_path = self.path.parent / (self.path.name[1:].rsplit(".", 1)[0] + ".yaml")
+        return file_sha(yaml_path)
+
+    def _load(self, aset: AnnotationSet, base: str, keep: bool) -> list[tuple[int, bytes]]:
+        self.recovered = 0
+        self.discarded = None
+        self.torn = False
+        self.conflicts = 0
+        self.reanchored = None
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return []
+        return self._replay(raw, aset, base, keep)
+
+    def _replay(self, raw: bytes, aset: AnnotationSet, base: str, keep: bool) -> list[tuple[int, bytes]]:
+        lines, self.torn = _read_lines(raw)
+        if not lines or lines[0].get("journal") != JOURNAL_FORMAT:
+            self.discarded = "not a journal (unreadable first line)"
+            return []
+        header, body = lines[0], lines[1:]
+        after_version: int | None = None
+        if header.get("base") == base:
+            after_version = -1
+        else:
+            for rec in body:
+                if rec.get("saving") == base and isinstance(rec.get("v"), int):
+                    after_version = rec["v"]
+        if after_version is None:
+            self.discarded = "the annotation file was saved after it (already folded in)"
+            if not keep and any("p" in rec for rec in body):
+                # Changed by something else (a hand edit?): keep the records aside.
+                aside = self.path.with_name(self.path.name + ".discarded")
+                try:
+                    os.replace(self.path, aside)
+                    self.discarded += f"; kept as {aside.name}"
+                except OSError:
+                    pass
+            return []
+        before = {}
+        steps = 0
+        for rec in body:
+            if "p" not in rec or not isinstance(rec.get("v"), int) or rec["v"] <= after_version:
+                continue
+            try:
+                pairs = decode_pairs(rec["p"])
+            except (KeyError, TypeError, ValueError, IndexError):
+                self.torn = True
+                break
+            for b, a in pairs:
+                ann = a if a is not None else b
+                if ann is not None and ann.id not in before:
+                    before[ann.id] = aset.get(ann.id)
+            self.conflicts += apply_pairs(aset, pairs)
+            steps += 1
+        self.recovered = steps
+        if not steps:
+            return []
+        article = header.get("article")
+        if article is not None and aset.document.sha256 is not None and article != aset.document.sha256:
+            # The article changed after the crash: the recovered spans point into
+            # the old one. Re-find them (spans that still match are not touched).
+            from .reanchor import reanchor
+
+            fixed, report = reanchor(aset, aset.document.text, old_length=header.get("length"))
+            aset.entities, aset.events = fixed.entities, fixed.events
+            aset.attributions, aset.relations = fixed.attributions, fixed.relations
+            self.reanchored = report
+        # One record holding what the replay changed, so that a second crash
+        # before the next save recovers the same state.
+        pairs: list[Pair] = []
+        for ann_id, old in before.items():
+            now = aset.get(ann_id)
+            if now != old:
+                pairs.append((old, now))
+        if not pairs:
+            return []
+        rec = {"v": 0, "k": "recovered", "l": f"{steps} steps recovered", "p": encode_pairs(pairs)}
+        return [(0, _line(rec))]
+
+    # -- writing -------------------------------------------------------------
+    def _rewrite(self) -> None:
+        """Atomically replace the file with the header and the kept records; reopen for appending."""
+        from .store import write_atomic
+
+        data = _line(self._header) + b"".join(line for _, line in self._records)
+        try:
+            write_atomic(self.path, data)
+        finally:
+            # On failure the old file is intact: keep appending to it.
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+            if self.path.exists():
+                self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_BINARY", 0))
+
+    def _write(self, line: bytes) -> None:
+        fd = self._fd
+        if fd is None:
+            raise OSError("the journal is not open")
+        size = os.fstat(fd).st_size
+        try:
+            view = memoryview(line)
+            while view:
+                n = os.write(fd, view)
+                view = view[n:]
+            _sync(fd)
+        except OSError:
+            # Leave no torn line behind for the next append to follow.
+            try:
+                os.ftruncate(fd, size)
+            except OSError:
+                pass
+            raise
+
+    def append(self, pairs: Sequence[Pair], kind: str = "apply", *, version: int, label: str = "") -> None:
+        """Write one step durably (the pairs as applied, in order). Errors go to ``on_error``."""
+        rec = {"v": version, "k": kind, "l": label, "p": encode_pairs(pairs)}
+        line = _line(rec)
+        with self._lock:
+            try:
+                self._write(line)
+            except OSError as exc:
+                self._failed(exc)
+                return
+            self._records.append((version, line))
+            self.error = None
+
+    def saving(self, new_base: str, version: int) -> None:
+        """Mark that the snapshot of ``version`` is about to be written as ``new_base``."""
+        with self._lock:
+            self._write(_line({"saving": new_base, "v": version}))
+
+    def folded(self, new_base: str, keep_after: int) -> None:
+        """The YAML now holds the snapshot of version ``keep_after`` (sha ``new_base``).
+
+        The journal restarts on that base, keeping the records made after the
+        snapshot was taken.
+        """
+        with self._lock:
+            self._records = [(v, line) for v, line in self._records if v > keep_after]
+            self._header = dict(self._header, base=new_base)
+            self.base = new_base
+            self._rewrite()
+
+    def save(self, snapshot: AnnotationSet, version: int, yaml_path: str | os.PathLike) -> str:
+        """Write the snapshot of ``version`` to the YAML file and fold the journal into it.
+
+        Returns the sha256 of the bytes written. Exceptions (OSError) propagate:
+        the YAML is then the old or the new one, and the journal still replays
+        onto either.
+        """
+        from .store import dumps, write_atomic
+
+        data = dumps(snapshot).encode("utf-8")
+        sha = hashlib.sha256(data).hexdigest()
+        self.saving(sha, version)
+        write_atomic(yaml_path, data)
+        self.folded(sha, keep_after=version)
+        return sha
+
+    def _failed(self, exc: OSError) -> None:
+        self.error = exc
+        if self.on_error is not None:
+            self.on_error(exc)
+
+    @property
+    def pending(self) -> int:
+        """Records not yet folded into the YAML."""
+        return len(self._records)
+
+    # -- the session ---------------------------------------------------------
+    def attach(self, session) -> None:
+        """Append every change of ``session`` (its listeners run before the next key)."""
+        self._session = session
+        session.listeners.insert(0, self._on_change)
+
+    def detach(self) -> None:
+        if self._session is not None:
+            try:
+                self._session.listeners.remove(self._on_change)
+            except ValueError:
+                pass
+            self._session = None
+
+    def _on_change(self, report) -> None:
+        step = report.step
+        if report.undo:
+            pairs, kind = step.inverse().pairs, "undo"
+        else:
+            pairs, kind = step.pairs, "redo" if report.redo else "apply"
+        self.append(pairs, kind, version=self._session.version, label=step.label)
+
+    def close(self) -> None:
+        """Stop journaling; the file is removed when everything is folded into the YAML."""
+        self.detach()
+        with self._lock:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+            if not self._records:
+                try:
+                    os.unlink(self.path)
+                except OSError:
+                    pass
+
+    def __enter__(self) -> "Journal":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _sync(fd: int) -> None:
+    sync = getattr(os, "fdatasync", None) or os.fsync
+    sync(fd)
+
+
+# ---------------------------------------------------------------------------
+# Opening an article for editing: lock, re-anchoring, journal, session
+# ---------------------------------------------------------------------------
+
+
+class Editing:
+    """An article open for editing: its session, and what keeps it safe.
+
+    ``notes`` are the lines to show when it opens (read-only and who holds it,
+    steps recovered, spans re-anchored or lost). ``save`` writes a snapshot
+    (through the journal when there is one); ``close`` stops journaling and
+    releases the lock (after the last save).
+    """
+
+    def __init__(self, session, journal: "Journal | None", lock, opened, notes: list[str]):
+        self.session = session
+        self.journal = journal
+        self.lock = lock
+        self.opened = opened
+        self.notes = notes
+
+    @property
+    def read_only(self) -> bool:
+        return self.lock is None
+
+    def save(self, snapshot: AnnotationSet, version: int) -> None:
+        """Write the snapshot of ``version`` (any thread). OSError propagates."""
+        if self.read_only:
+            raise PermissionError(f"{self.session.yaml_path}: open read-only, not saved")
+        if self.journal is not None:
+            self.journal.save(snapshot, version, self.session.yaml_path)
+        else:
+            from .store import save
+
+            save(snapshot, self.session.yaml_path)
+
+    def close(self) -> None:
+        if self.journal is not None:
+            self.journal.close()
+        if self.lock is not None:
+            self.lock.release()
+
+
+def open_editing(
+    article_path: str | os.PathLike,
+    annotations_dir: str | os.PathLike,
+    schema,
+    *,
+    user: str = "annotator",
+    on_error: Callable[[OSError], None] | None = None,
+) -> Editing:
+    """Open an article as the app should: lock, load (re-anchored), replay, session.
+
+    ``ValidationError`` / ``InputError`` as ``store.open_article``. When
+    another process holds the lock, the session is read-only (its changes
+    raise ``ReadOnlyError``) and shows that process's unsaved changes too.
+    When the journal cannot be written (read-only folder), editing goes on
+    without it and a note says so.
+    """
+    from . import lock as locking
+    from .reanchor import lost_in
+    from .session import Session
+    from .store import annotation_path, open_article
+
+    yaml_path = annotation_path(article_path, annotations_dir)
+    notes: list[str] = []
+    held = None
+    try:
+        held = locking.acquire(yaml_path)
+        lock_error = None
+    except OSError as exc:  # cannot even create the folder or the lock file
+        lock_error = exc
+    try:
+        opened = open_article(article_path, annotations_dir, schema)
+    except BaseException:
+        if held is not None:
+            held.release()
+        raise
+    aset = opened.aset
+    journal = Journal.for_yaml(yaml_path, on_error=on_error)
+    if held is None:
+        who = locking.holder(yaml_path) if lock_error is None else f"nobody (cannot lock: {lock_error})"
+        journal.replay(aset, base=opened.yaml_sha)
+        notes.append(f"{yaml_path.name} is open in another annotator ({who}): read-only")
+        journal = None
+    else:
+        if held.took_over is not None:
+            notes.append(f"took over the lock of a process that is gone (pid {held.took_over.get('pid', '?')})")
+        try:
+            journal.open(aset, base=opened.yaml_sha)
+        except OSError as exc:
+            notes.append(f"cannot keep a journal ({exc.strerror or exc}): changes are only autosaved")
+            journal = None
+    if journal is not None and journal.recovered:
+        notes.append(f"recovered {journal.recovered} unsaved changes from the last session")
+    if journal is not None and journal.discarded and "kept as" in journal.discarded:
+        notes.append(f"an old journal did not match the file: {journal.discarded}")
+    if opened.reanchored is not None:
+        notes.append(opened.reanchored.summary())
+    session = Session(aset, schema, yaml_path=yaml_path, article_path=Path(article_path), user=user)
+    if held is None:
+        session.read_only = True
+    else:
+        if journal is not None:
+            journal.attach(session)
+        recovered = journal is not None and journal.recovered
+        if recovered or opened.reanchored is not None:
+            session.mark_unsaved()  # the file does not hold this yet: the autosave writes it
+    lost = lost_in(aset)
+    if lost and opened.reanchored is None:  # lost in an earlier session (the summary names new ones)
+        ids = sorted({x.id for x in lost}, key=lambda i: (i[:1], int(i[1:]) if i[1:].isdigit() else 0))
+        shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+        notes.append(f"{len(lost)} spans marked lost (not found when the article changed: {shown}): tag them again")
+    return Editing(session, journal, held, opened, notes)
