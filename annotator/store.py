@@ -1573,6 +1573,11 @@ def loads(
 # ---------------------------------------------------------------------------
 
 
+#: Larger files are refused at once (a book is a few MiB): the app keeps tokens,
+#: rows and marks for the whole article in memory.
+MAX_ARTICLE_BYTES = 32 * 2**20
+
+
 def read_article(path: str | os.PathLike) -> Document:
     """Read an article: raw bytes hashed, UTF-8 decoded strictly, ``\\r`` kept.
 
@@ -1588,6 +1593,12 @@ def read_article(path: str | os.PathLike) -> Document:
         raise InputError(where, "no such article file")
     if p.is_dir():
         raise InputError(where, "is a folder, not an article (.txt file)")
+    size = p.stat().st_size
+    if size > MAX_ARTICLE_BYTES:
+        raise InputError(
+            where,
+            f"is {size / 2**20:.0f} MiB; articles up to {MAX_ARTICLE_BYTES // 2**20} MiB can be opened (split it)",
+        )
     try:
         raw = p.read_bytes()
     except OSError as exc:

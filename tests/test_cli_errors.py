@@ -108,3 +108,14 @@ def test_help_of_every_subcommand_works():
     for argv in (["--help"], ["annotate", "--help"], ["validate", "--help"]):
         out = subprocess.run([sys.executable, "-m", "annotator", *argv], capture_output=True, text=True)
         assert out.returncode == 0 and "usage" in out.stdout.lower()
+
+
+def test_a_100_mb_article_is_refused_at_once(tmp_path, capsys):
+    art = tmp_path / "huge.txt"
+    with open(art, "wb") as f:  # sparse: no 100 MB written to disk
+        f.truncate(100 * 2**20)
+    code, err = run(capsys, "annotate", str(art), "--annotations", str(tmp_path / "ann"))
+    assert code == 2
+    line = one_line(err)
+    assert "huge.txt" in line and "MiB" in line
+    assert not (tmp_path / "ann").exists()
