@@ -47,3 +47,12 @@ class ValidationError(InputError):
         first = problems[0]
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         super().__init__(first.path, first.message + more, first.line)
+
+
+def short_error(exc: BaseException | None) -> str:
+    """A failure in a few words for the status line ("Permission denied: a.yaml")."""
+    if exc is None:
+        return "unknown error"
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc.__class__.__name__}: {exc.filename or ''}".strip(": ")
+    return str(exc) or exc.__class__.__name__

@@ -25,6 +25,7 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from .. import store
+from ..errors import short_error
 from ..adjudication import KIND_NAMES, OPEN_KINDS, Adjudication, Decision, order_of
 from ..audit import MATCH, MISSED, PARTIAL, SPURIOUS, WRONG_LABEL, Disagreement
 from ..model import SUGGESTED, AnnotationSet, Span
@@ -484,7 +485,7 @@ class AdjudicateScreen(Screen[int]):
         elif event.state == WorkerState.ERROR:
             self._saves.pop(worker, None)
             self._saving = False
-            self.save_error = _short_error(worker.error)
+            self.save_error = short_error(worker.error)
             self.app.notify(f"Could not save: {self.save_error}. Your work is kept.", severity="error", markup=False)
             self.refresh_status()
 
@@ -500,7 +501,7 @@ class AdjudicateScreen(Screen[int]):
         try:
             self._write(session, version, snapshot)
         except OSError as exc:
-            self.save_error = _short_error(exc)
+            self.save_error = short_error(exc)
             self.app.notify(f"Could not save: {self.save_error}. Your work is kept.", severity="error", markup=False)
             self.refresh_status()
             return False
@@ -541,14 +542,6 @@ class AdjudicateScreen(Screen[int]):
 
     def action_help(self) -> None:
         self.app.push_screen(AdjudicationHelp(self.key_table()))
-
-
-def _short_error(exc: BaseException | None) -> str:
-    if exc is None:
-        return "unknown error"
-    if isinstance(exc, OSError):
-        return f"{exc.strerror or exc.__class__.__name__}: {exc.filename or ''}".strip(": ")
-    return str(exc) or exc.__class__.__name__
 
 
 class AdjudicateApp(App[int]):

@@ -22,7 +22,7 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from .. import store
-from ..errors import InputError
+from ..errors import InputError, short_error
 from ..journal import Journal
 from ..lock import acquire as acquire_lock
 from ..lock import holder as lock_holder
@@ -171,9 +171,9 @@ class AnnotatorApp(FlowsMixin, App[int]):
             held.release()
 
     def _journal_failed(self, exc: OSError) -> None:
-        self.save_error = f"journal: {_short_error(exc)}"
+        self.save_error = f"journal: {short_error(exc)}"
         try:
-            self.notify(f"Could not write the journal: {_short_error(exc)}. Saving the YAML instead.", severity="error", markup=False)
+            self.notify(f"Could not write the journal: {short_error(exc)}. Saving the YAML instead.", severity="error", markup=False)
             self.schedule_save()
         except Exception:
             pass
@@ -692,7 +692,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
             if event.state == WorkerState.SUCCESS:
                 self._suggestions_ready(*worker.result)
             elif event.state == WorkerState.ERROR:
-                msg = getattr(worker.error, "message", None) or _short_error(worker.error)
+                msg = getattr(worker.error, "message", None) or short_error(worker.error)
                 self.say(f"suggesting failed: {msg}")
                 self.notify(f"Suggesting failed: {msg}", severity="error", markup=False)
             return
@@ -709,7 +709,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
         elif event.state == WorkerState.ERROR:
             self._saves.pop(worker, None)
             self._saving = False
-            self.save_error = _short_error(worker.error)
+            self.save_error = short_error(worker.error)
             self.notify(f"Could not save: {self.save_error}. Your work is kept; retrying.", severity="error", markup=False)
             self.refresh_status()
             self.set_timer(5, self._autosave)
@@ -730,7 +730,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
         try:
             self._write(session, version, snapshot)
         except OSError as exc:
-            self.save_error = _short_error(exc)
+            self.save_error = short_error(exc)
             self.notify(f"Could not save: {self.save_error}. Your work is kept.", severity="error", markup=False)
             self.refresh_status()
             return False
@@ -795,14 +795,6 @@ _CHANGES = {
     "label", "delete", "undo", "redo", "accept", "event", "role", "attribution", "attribution_type",
     "confirm", "relation", "delete_relation", "save",
 }
-
-
-def _short_error(exc: BaseException | None) -> str:
-    if exc is None:
-        return "unknown error"
-    if isinstance(exc, OSError):
-        return f"{exc.strerror or exc.__class__.__name__}: {exc.filename or ''}".strip(": ")
-    return str(exc) or exc.__class__.__name__
 
 
 def default_user() -> str:
