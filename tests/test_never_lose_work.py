@@ -165,3 +165,22 @@ async def test_changed_article_spans_are_refound_or_listed_as_lost(tmp_path):
     _, problems = store.check_file(app.session.yaml_path)  # what validate prints
     assert problems and all("not found" in p.message for p in problems)
     assert any("Albu Kamal" in p.message for p in problems)
+
+
+async def test_suggest_command_leaves_an_article_open_in_the_app_alone(make_app):
+    import subprocess
+    import sys
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"Syria", "enter", "3", "ctrl+s")
+        before = app.session.yaml_path.read_bytes()
+        out = subprocess.run(
+            [sys.executable, "-m", "annotator", "suggest", str(app.session.article_path), "--with", "rules",
+             "--annotations", str(app.session.yaml_path.parent)],
+            capture_output=True, text=True,
+        )
+        assert out.returncode == 2
+        assert "open in the app" in out.stderr
+        assert app.session.yaml_path.read_bytes() == before
+        await pilot.press("q")

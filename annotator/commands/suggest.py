@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from .. import store
     from ..articles import find_articles
     from ..errors import InputError, ValidationError
+    from ..lock import acquire, holder
     from ..schema import default_schema, load_schema
     from ..suggest import apply_suggestions, get_suggester, merge
 
@@ -59,31 +60,55 @@ def run(args: argparse.Namespace) -> int:
 
     failed = False
     seen_notes: set[str] = set()
+    made_folder = not annotations_dir.exists()  # the lock creates it; remove it if nothing is written
+
     for article in articles:
         yaml_path = store.annotation_path(article, annotations_dir)
+        # The app may have this article open: its autosave would overwrite what we
+        # write (and we its unsaved work). One writer: skip it, saying why.
+        held = acquire(yaml_path)
+        if held is None:
+            failed = True
+            print(f"annotator: {yaml_path}: open in the app by {holder(yaml_path)}: nothing written; "
+                  "use `annotate --suggest` there, or quit it first", file=sys.stderr)
+            continue
         try:
-            aset = store.load_for_article(article, annotations_dir, schema)
-            proposals = suggester.propose(aset)
-        except ValidationError as err:
+            _suggest_one(article, yaml_path, annotations_dir, schema, suggester, seen_notes)
+        except (ValidationError, InputError):
             failed = True
-            for problem in err.problems[:MAX_PROBLEMS]:
-                print(f"annotator: {problem}", file=sys.stderr)
-            if len(err.problems) > MAX_PROBLEMS:
-                print(f"annotator: ... and {len(err.problems) - MAX_PROBLEMS} more problems", file=sys.stderr)
-            print(f"annotator: {article}: nothing written", file=sys.stderr)
-            continue
-        except InputError as err:
-            failed = True
-            print(f"annotator: {err.message}", file=sys.stderr)
-            continue
-        for note in proposals.notes:
-            if note not in seen_notes:
-                seen_notes.add(note)
-                print(f"annotator: note: {note}", file=sys.stderr)
-        new = merge(aset, proposals, suggester.name)
-        if not new:
-            print(f"{article}: nothing new from {suggester.name}")
-            continue
-        store.save(apply_suggestions(aset, new), yaml_path)
-        print(f"{article}: {len(new)} new suggestions ({_count(new)}) from {suggester.name} -> {yaml_path}")
+        finally:
+            held.release()
+    if made_folder and annotations_dir.is_dir() and not any(annotations_dir.iterdir()):
+        annotations_dir.rmdir()
     return 2 if failed else 0
+
+
+def _suggest_one(article, yaml_path, annotations_dir, schema, suggester, seen_notes) -> None:
+    """Suggest on one article and save; user errors are printed, then re-raised."""
+    from .. import store
+    from ..errors import InputError, ValidationError
+    from ..suggest import apply_suggestions, merge
+
+    try:
+        aset = store.load_for_article(article, annotations_dir, schema)
+        proposals = suggester.propose(aset)
+    except ValidationError as err:
+        for problem in err.problems[:MAX_PROBLEMS]:
+            print(f"annotator: {problem}", file=sys.stderr)
+        if len(err.problems) > MAX_PROBLEMS:
+            print(f"annotator: ... and {len(err.problems) - MAX_PROBLEMS} more problems", file=sys.stderr)
+        print(f"annotator: {article}: nothing written", file=sys.stderr)
+        raise
+    except InputError as err:
+        print(f"annotator: {err.message}", file=sys.stderr)
+        raise
+    for note in proposals.notes:
+        if note not in seen_notes:
+            seen_notes.add(note)
+            print(f"annotator: note: {note}", file=sys.stderr)
+    new = merge(aset, proposals, suggester.name)
+    if not new:
+        print(f"{article}: nothing new from {suggester.name}")
+        return
+    store.save(apply_suggestions(aset, new), yaml_path)
+    print(f"{article}: {len(new)} new suggestions ({_count(new)}) from {suggester.name} -> {yaml_path}")
