@@ -535,3 +535,28 @@ async def test_palette_command_adjudicates_the_open_article_and_reloads_it(make_
         assert not isinstance(app.screen, AdjudicateScreen)
         texts = sorted((e.label, e.text) for e in app.session.aset.entities.values())
         assert texts == [("GPE", "HASAKEH"), ("PER", "Orhan Qereman")]
+
+
+async def test_view_refuses_a_gold_file_open_in_the_app(make_app, tmp_path):
+    import argparse
+
+    import pytest
+
+    from annotator import store
+    from annotator.commands.audit import run_view
+    from annotator.errors import InputError
+    from annotator.model import Entity, Span
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("slash", *"Orhan Qereman", "enter", "1", "ctrl+s")
+        other = store.new_set(store.read_article(app.session.article_path), tmp_path / "other.yaml")
+        other.entities["T1"] = Entity("T1", "GPE", Span.of(app.session.text, 17, 24), by="bob")
+        store.save(other, tmp_path / "other.yaml")
+        args = argparse.Namespace(
+            gold=str(app.session.yaml_path), pred=str(tmp_path / "other.yaml"), by=None, annotator="x",
+            json=False, markdown=False, fail_under=None, schema=None, view=True,
+        )
+        with pytest.raises(InputError, match="open in the app"):
+            run_view(args)
+        await pilot.press("q")

@@ -289,7 +289,20 @@ def run_view(args: argparse.Namespace) -> int:
     app = view_app(args)
     if app is None:
         return 0
-    return int(app.run() or 0)
+    # One writer per gold file: the annotating app may have one of them open.
+    from ..lock import acquire, holder
+
+    held = []
+    try:
+        for adj in app.articles:
+            lock = acquire(adj.session.yaml_path)
+            if lock is None:
+                raise InputError(str(adj.session.yaml_path), f"is open in the app by {holder(adj.session.yaml_path)}: quit it first")
+            held.append(lock)
+        return int(app.run() or 0)
+    finally:
+        for lock in held:
+            lock.release()
 
 
 def run(args: argparse.Namespace) -> int:
