@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import InputError, ValidationError
     from ..lock import acquire, holder
     from ..schema import default_schema, load_schema
-    from ..suggest import apply_suggestions, get_suggester, merge
+    from ..suggest import get_suggester
 
     schema = load_schema(args.schema) if args.schema else default_schema()
     annotations_dir = Path(args.annotations)

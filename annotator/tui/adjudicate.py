@@ -12,7 +12,6 @@ gold ``Session``: undoable, saved to the gold file only.
 
 from __future__ import annotations
 
-import threading
 from typing import ClassVar
 
 from textual.app import App, ComposeResult
@@ -24,7 +23,6 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
-from .. import store
 from ..errors import short_error
 from ..adjudication import KIND_NAMES, OPEN_KINDS, Adjudication, Decision, order_of
 from ..audit import MATCH, MISSED, PARTIAL, SPURIOUS, WRONG_LABEL, Disagreement
@@ -131,7 +129,6 @@ class AdjudicateScreen(Screen[int]):
         self._save_timer: Timer | None = None
         self._saving = False
         self._saves: dict[Worker, Session] = {}
-        self._write_lock = threading.Lock()
         self.save_error: str | None = None
         for adj in articles:
             adj.session.listeners.append(self._on_session_change)
@@ -456,19 +453,10 @@ class AdjudicateScreen(Screen[int]):
 
     def _save_worker(self, session: Session, version: int, snapshot: AnnotationSet) -> Worker:
         def write() -> int:
-            self._write(session, version, snapshot)
+            session.write(version, snapshot)
             return version
 
         return self.run_worker(write, thread=True, group="adjudicate-save", exit_on_error=False)
-
-    def _write(self, session: Session, version: int, snapshot: AnnotationSet) -> None:
-        """Write one snapshot of the gold set; an older one never overwrites a newer one."""
-        assert session.yaml_path is not None
-        with self._write_lock:
-            if version <= session.written_version:
-                return
-            store.save(snapshot, session.yaml_path)
-            session.written_version = version
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -499,7 +487,7 @@ class AdjudicateScreen(Screen[int]):
             return True
         version, snapshot = session.snapshot()
         try:
-            self._write(session, version, snapshot)
+            session.write(version, snapshot)
         except OSError as exc:
             self.save_error = short_error(exc)
             self.app.notify(f"Could not save: {self.save_error}. Your work is kept.", severity="error", markup=False)

@@ -8,7 +8,6 @@ snapshot, at most a second after a change.
 from __future__ import annotations
 
 import os
-import threading
 import time
 from pathlib import Path
 from typing import Iterable
@@ -105,7 +104,6 @@ class AnnotatorApp(FlowsMixin, App[int]):
         self._save_timer: Timer | None = None
         self._saving = False
         self._saves: dict[Worker, Session] = {}
-        self._write_lock = threading.Lock()
         self.save_error: str | None = None
         self.last_query: str = ""
         #: the selection the last find made (n/N replace it; a v-selection is extended)
@@ -163,10 +161,10 @@ class AnnotatorApp(FlowsMixin, App[int]):
 
     def _close_session(self, session: Session) -> None:
         """Stop journaling (the file goes once folded) and let go of the lock."""
-        journal = getattr(session, "journal", None)
+        journal = session.journal
         if journal is not None:
             journal.close()
-        held = getattr(session, "lock", None)
+        held = session.lock
         if held is not None:
             held.release()
 
@@ -611,8 +609,6 @@ class AnnotatorApp(FlowsMixin, App[int]):
 
     @work(thread=True, group="suggest", exclusive=True, exit_on_error=False)
     def _suggest_worker(self, session: Session, snapshot: AnnotationSet):
-        from ..suggest import suggest_into
-
         last = [0.0]
 
         def progress(fraction: float) -> None:
@@ -670,21 +666,8 @@ class AnnotatorApp(FlowsMixin, App[int]):
 
     @work(thread=True, group="save", exit_on_error=False)
     def _save_worker(self, session: Session, version: int, snapshot: AnnotationSet) -> int:
-        self._write(session, version, snapshot)
+        session.write(version, snapshot)
         return version
-
-    def _write(self, session: Session, version: int, snapshot: AnnotationSet) -> None:
-        """Write one snapshot; an older snapshot never overwrites a newer one."""
-        assert session.yaml_path is not None
-        with self._write_lock:
-            if version <= session.written_version:
-                return
-            journal = getattr(session, "journal", None)
-            if journal is not None:
-                journal.save(snapshot, version, session.yaml_path)  # marker, atomic write, fold
-            else:
-                store.save(snapshot, session.yaml_path)
-            session.written_version = version
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -728,7 +711,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
             return True  # nothing made yet: don't litter empty files
         version, snapshot = session.snapshot()
         try:
-            self._write(session, version, snapshot)
+            session.write(version, snapshot)
         except OSError as exc:
             self.save_error = short_error(exc)
             self.notify(f"Could not save: {self.save_error}. Your work is kept.", severity="error", markup=False)

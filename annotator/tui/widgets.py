@@ -6,7 +6,6 @@ from bisect import bisect_left, insort
 from typing import ClassVar, Iterable
 
 from rich.segment import Segment
-from rich.style import Style
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
