@@ -307,8 +307,8 @@ def _needs_full_tokens(text: str) -> bool:
     return False
 
 
-class Tokens:
-    """Token spans, kept as two int arrays (starts and ends, sorted, disjoint)."""
+class _Spans:
+    """Spans kept as two int arrays (starts and ends, sorted, disjoint)."""
 
     __slots__ = ("starts", "ends")
 
@@ -324,6 +324,12 @@ class Tokens:
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
         return zip(self.starts, self.ends)
+
+
+class Tokens(_Spans):
+    """Token spans."""
+
+    __slots__ = ()
 
     # -- lookups (all O(log n)) ----------------------------------------------
     def index_at(self, offset: int) -> int | None:
@@ -394,23 +400,10 @@ _SENT_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*(?=\s)")
 _OPENERS = frozenset("\"'\u201c\u2018\u00ab([")
 
 
-class Sentences:
+class Sentences(_Spans):
     """Sentence spans (trimmed of surrounding whitespace), sorted and disjoint."""
 
-    __slots__ = ("starts", "ends")
-
-    def __init__(self, starts: array, ends: array):
-        self.starts = starts
-        self.ends = ends
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def __getitem__(self, i: int) -> tuple[int, int]:
-        return self.starts[i], self.ends[i]
-
-    def __iter__(self) -> Iterator[tuple[int, int]]:
-        return zip(self.starts, self.ends)
+    __slots__ = ()
 
     def sentence_at(self, offset: int) -> tuple[int, int]:
         """The sentence holding ``offset``; in the space after one, that one."""
