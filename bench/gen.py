@@ -186,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     import hashlib
 
     from annotator import store
+    from annotator.articles import read_article
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out", help="output folder")
@@ -203,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     n = 5000 if args.events else 0
     aset = make_annotations(text, args.entities, args.seed, n_events=n, n_attributions=n)
     yaml_path = store.annotation_path(article, out / "annotations")
-    aset.document = store.new_set(store.read_article(article), yaml_path).document
+    aset.document = store.new_set(read_article(article), yaml_path).document
     assert aset.document.sha256 == hashlib.sha256(article.read_bytes()).hexdigest()
     store.save(aset, yaml_path)
     print(f"{article} ({len(text)} characters)\n{yaml_path} ({len(aset)} annotations)")

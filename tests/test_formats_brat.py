@@ -112,7 +112,7 @@ def test_every_brat_document_round_trips(where, ann, tmp_path):
         imp.aset.relations,
     )
     store.save(aset, yaml_path)
-    back = store.load_file(yaml_path)
+    back = store.read(yaml_path).checked()
     out = tmp_path / "out"
     brat.write([(ann.stem, back)], out, Report("brat"), "all")
     original = canon_ann(ann.read_text(encoding="utf-8"))
@@ -330,7 +330,7 @@ def annotation_sets(draw) -> AnnotationSet:
 @given(annotation_sets())
 def test_our_files_survive_yaml_to_brat_to_yaml(aset):
     yaml_text = store.dumps(aset)
-    loaded = store.loads(yaml_text, article=aset.document)  # a valid file to begin with
+    loaded = store.read(text=yaml_text, article=aset.document).checked()  # a valid file to begin with
     names = brat._Names()
     ann = brat.dumps_ann(loaded, names)
     conf = brat.Conf(None)
@@ -381,7 +381,7 @@ def test_import_writes_yaml_and_schema_and_refuses_to_overwrite(tmp_path, capsys
     ann = tmp_path / "ann"
     assert main(["import", "--from", "brat", str(src), "--annotations", str(ann)]) == 0
     y = ann / "000-introduction.yaml"
-    aset = store.load_file(y)
+    aset = store.read(y).checked()
     assert aset.document.text == (src / "000-introduction.txt").read_text(encoding="utf-8")
     assert (ann / "schemas" / "news.yaml").is_file()
     before = y.read_bytes()
@@ -415,7 +415,7 @@ def test_the_projects_own_annotation_files_survive_the_command_line_trip(tmp_pat
     src = tmp_path / "src"
     src.mkdir()
     for y in _project_annotation_files():
-        aset = store.load_file(y)
+        aset = store.read(y).checked()
         dst = src / y.name
         moved = store.new_set(Document(aset.document.text, str((y.parent / aset.document.path).resolve()), aset.document.sha256), dst)
         moved.entities, moved.events, moved.attributions, moved.relations = aset.entities, aset.events, aset.attributions, aset.relations

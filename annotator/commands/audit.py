@@ -107,7 +107,7 @@ def load_schema_arg(schema_path: str | None):
 def load(path: Path, schema=None):
     from .. import store
 
-    return store.load_file(path, schema=schema)
+    return store.read(path, schema=schema).checked()
 
 
 def check_same_article(name: str, a, b, b_path: Path) -> None:

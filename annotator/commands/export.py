@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
 
         def items() -> Iterator[tuple[str, object]]:
             for path, rel in files:
-                aset = store.load_file(Path(path), None)
+                aset = store.read(Path(path)).checked()
                 if fmt.OUT_IS_DIR:  # brat: keep the folders, so names stay as they were
                     parts = [safe_name(x, "article") for x in rel.split("/")]
                     name = names.take("/".join(parts))

@@ -253,7 +253,7 @@ def read(path: Path, report: Report, *, root: Path | None = None, conf_cache: di
     path = Path(path)
     ann_path = path.with_suffix(".ann") if path.suffix != ".ann" else path
     txt_path = ann_path.with_suffix(".txt")
-    from ..store import read_article
+    from ..articles import read_article
 
     doc = read_article(txt_path)
     conf_path = find_conf(ann_path, root)

@@ -21,6 +21,7 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from .. import store
+from ..articles import read_article
 from ..errors import InputError, short_error
 from ..journal import Journal
 from ..lock import acquire as acquire_lock
@@ -87,7 +88,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
         annotations_dir: Path,
         schema: Schema,
         user: str,
-        first: AnnotationSet | store.Opened | None = None,
+        first: AnnotationSet | store.Read | None = None,
         suggester=None,
         lock_files: bool = True,
     ) -> None:
@@ -122,13 +123,13 @@ class AnnotatorApp(FlowsMixin, App[int]):
         yaml_path = store.annotation_path(article, self.annotations_dir)
         reanchored = None
         if aset is None:
-            opened = store.open_article(article, self.annotations_dir, self.schema)
-        elif isinstance(aset, store.Opened):
+            opened = store.read(yaml_path, article=read_article(article), schema=self.schema, editing=True)
+        elif isinstance(aset, store.Read):
             opened = aset
         else:
             opened = None
         if opened is not None:
-            aset, reanchored = opened.aset, opened.reanchored
+            aset, reanchored = opened.checked(), opened.report
         # One writer per article: a second annotator opens it read-only.
         held = acquire_lock(yaml_path) if self.lock_files else None
         journal = None
