@@ -126,7 +126,10 @@ def run(args: argparse.Namespace) -> int:
                 yield name, aset
                 progress.advance()
 
-        fmt.write(items(), out, report, args.status, schema=schema, fmt_name=key)
+        try:
+            fmt.write(items(), out, report, args.status, schema=schema, fmt_name=key)
+        except OSError as exc:  # a format writing a folder of files (brat, spaCy shards)
+            raise InputError(str(exc.filename or out), f"cannot write: {exc.strerror or exc}") from None
     line = report.line()
     if line:
         print(f"annotator: {line}", file=sys.stderr)

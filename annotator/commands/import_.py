@@ -58,17 +58,9 @@ def _sources(raw: list[str], suffixes: tuple[str, ...]) -> list[tuple[str, Path 
 def write_replace(path: Path, data: bytes) -> None:
     """All-or-nothing (a temporary file renamed over the target) but without
     an fsync per file: a bulk import syncs once at the end."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise
+    from ..store.files import write_text_atomic
+
+    write_text_atomic(path, data, make_folder=True, fsync=False)  # an OS error is one line
 
 
 def _write_text(path: Path, text: str, force: bool) -> bytes:
@@ -159,7 +151,7 @@ def _write_schema(data: dict, ann_dir: Path, done: dict[str, Path]) -> None:
     import yaml
 
     from ..formats.common import safe_name
-    from ..store import write_atomic
+    from ..store.files import write_text_atomic
 
     import json
 
@@ -172,5 +164,5 @@ def _write_schema(data: dict, ann_dir: Path, done: dict[str, Path]) -> None:
     while path in done.values():
         n += 1
         path = ann_dir / "schemas" / f"{title}-{n}.yaml"
-    write_atomic(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    write_text_atomic(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True), make_folder=True)
     done[key] = path

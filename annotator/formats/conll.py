@@ -17,6 +17,7 @@ from typing import Iterable, Iterator
 from ..errors import InputError
 from ..model import ACCEPTED, AnnotationSet, Document, Entity, Span
 from ..text import split_sentences
+from ..store.files import atomic_output
 from .common import (
     Ids,
     Imported,
@@ -78,7 +79,7 @@ def sentences(name: str, aset: AnnotationSet, report: Report, status: str) -> li
 
 
 def write(items: Iterable[Named], out: Path, report: Report, status: str = "accepted", **_kw) -> None:
-    with open(Path(out), "w", encoding="utf-8", newline="\n") as fh:
+    with atomic_output(out) as fh:  # all or nothing; an OS error is one line
         for name, aset in items:
             fh.write(DOCSTART + "\n\n")
             for sent in sentences(name, aset, report, status):

@@ -19,6 +19,7 @@ from ..errors import InputError
 from ..model import ACCEPTED, AnnotationSet, Document, Entity, Relation, Span, id_number
 from .common import Ids, Imported, Named, Report, contiguous_entities, leave_unsupported, select
 from .jsonl import iter_json_lines
+from ..store.files import atomic_output
 
 SOURCE_SUFFIXES = (".jsonl", ".json")
 OUT_IS_DIR = False
@@ -56,7 +57,7 @@ def record(n: int, name: str, aset: AnnotationSet, report: Report, status: str, 
 
 def write(items: Iterable[Named], out: Path, report: Report, status: str = "accepted", *, fmt_name: str = "doccano", **_kw) -> None:
     form = "label" if fmt_name == "doccano-label" else "entities"
-    with open(Path(out), "w", encoding="utf-8", newline="\n") as fh:
+    with atomic_output(out) as fh:  # all or nothing; an OS error is one line
         for n, (name, aset) in enumerate(items, 1):
             fh.write(json.dumps(record(n, name, aset, report, status, form), ensure_ascii=False))
             fh.write("\n")

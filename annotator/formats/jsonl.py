@@ -17,6 +17,7 @@ from typing import Iterable, Iterator
 
 from ..errors import InputError
 from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Document, Entity, Relation, Span
+from ..store.files import atomic_output
 from .common import (
     Ids,
     Imported,
@@ -96,7 +97,7 @@ def records(name: str, aset: AnnotationSet, report: Report, status: str) -> list
 
 def write(items: Iterable[Named], out: Path, report: Report, status: str = "accepted", **_kw) -> None:
     out = Path(out)
-    with open(out, "w", encoding="utf-8", newline="\n") as fh:
+    with atomic_output(out) as fh:  # all or nothing; an OS error is one line
         for name, aset in items:
             for rec in records(name, aset, report, status):
                 fh.write(json.dumps(rec, ensure_ascii=False))

@@ -16,6 +16,7 @@ from typing import Iterable, Iterator
 from ..errors import InputError
 from ..model import ACCEPTED, SUGGESTED, AnnotationSet, Document, Entity, Relation, Span
 from .common import Ids, Imported, Named, Report, Utf16, contiguous_entities, leave_unsupported, select
+from ..store.files import atomic_output
 
 SOURCE_SUFFIXES = (".json", ".jsonl")
 OUT_IS_DIR = False
@@ -68,7 +69,7 @@ def task(n: int, name: str, aset: AnnotationSet, report: Report, status: str) ->
 
 
 def write(items: Iterable[Named], out: Path, report: Report, status: str = "accepted", **_kw) -> None:
-    with open(Path(out), "w", encoding="utf-8", newline="\n") as fh:
+    with atomic_output(out) as fh:  # all or nothing; an OS error is one line
         fh.write("[")
         for n, (name, aset) in enumerate(items, 1):
             fh.write("\n" if n == 1 else ",\n")
