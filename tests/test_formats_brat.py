@@ -393,14 +393,20 @@ def test_import_writes_yaml_and_schema_and_refuses_to_overwrite(tmp_path, capsys
 
 def test_a_broken_ann_file_is_one_line_naming_file_and_line(tmp_path, capsys):
     (tmp_path / "d.txt").write_text("Hello world", encoding="utf-8")
+    # An event pointing at a T that is not there is left out, with one line
+    # naming file:line; the rest of the article is imported.
     (tmp_path / "d.ann").write_text("T1\tPER 0 5\tHello\nE1\tMeet:T9 Agent:T1\n", encoding="utf-8")
-    assert main(["import", "--from", "brat", str(tmp_path / "d.ann"), "--annotations", str(tmp_path / "a")]) == 2
+    assert main(["import", "--from", "brat", str(tmp_path / "d.ann"), "--annotations", str(tmp_path / "a")]) == 0
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "d.ann:2" in err and "T9" in err
+    assert err.count("\n") == 1 and "d.ann:2" in err and "T9" in err and "left out E1" in err
+    got = store.load_file(tmp_path / "a" / "d.yaml")
+    assert list(got.entities) == ["T1"] and not got.events
+    # Text that does not match the article refuses the article: nothing written.
     (tmp_path / "d.ann").write_text("T1\tPER 0 5\tHELLO\n", encoding="utf-8")
-    assert main(["import", "--from", "brat", str(tmp_path / "d.ann"), "--annotations", str(tmp_path / "a")]) == 2
-    assert "does not match" in capsys.readouterr().err
-    assert not (tmp_path / "a" / "d.yaml").exists()
+    assert main(["import", "--from", "brat", str(tmp_path / "d.ann"), "--annotations", str(tmp_path / "b")]) == 2
+    err = capsys.readouterr().err
+    assert "does not match" in err and "d.ann:1" in err and err.count("\n") == 1
+    assert not (tmp_path / "b" / "d.yaml").exists()
 
 
 def _project_annotation_files() -> list[Path]:
