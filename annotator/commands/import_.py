@@ -130,7 +130,7 @@ class _Run:
 
     def refuse(self, message: str) -> None:
         self.refused += 1
-        print(f"annotator: {message}", file=sys.stderr)
+        print(f"annotator: {message} (not imported)", file=sys.stderr)
 
     @property
     def total(self) -> int:

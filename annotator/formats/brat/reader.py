@@ -191,6 +191,7 @@ class BratReader:
         self.aset = AnnotationSet(doc)
         self.extras: dict[str, dict] = defaultdict(dict)  # our id -> attrs
         self.prov: dict[str, dict] = {}  # our id -> provenance note
+        self.warnings: list[tuple[int, str]] = []  # (line, what was left out)
 
     def read(self) -> AnnotationSet:
         self.read_lines()
@@ -210,6 +211,8 @@ class BratReader:
         self.read_notes()
         self.attach_extras()
         self.apply_provenance()
+        for no, message in sorted(self.warnings):
+            self.report.warn(f"{self.where}:{no}", message)
         return self.aset
 
     # -- helpers -------------------------------------------------------------------
@@ -229,14 +232,15 @@ class BratReader:
         if target is None:
             return f"{ref}, which is not defined"
         if ref in self.left:
-            return f"{ref}, which is left out"
+            return f"{ref}, which was left out"
         if target.kind not in kinds:
             return f"{ref}, which is not {' or '.join(_KIND_NAMES[k] for k in kinds)}"
         return None
 
     def leave(self, rec: _Line, why: str) -> None:
         self.left.add(rec.id)
-        self.report.warn(self.loc(rec), f"left out {rec.id if rec.id != '*' else 'this equivalence'}: it refers to {why}")
+        what = rec.id if rec.id != "*" else "this equivalence"
+        self.warnings.append((rec.no, f"left out {what}: it refers to {why}"))
 
     def target(self, rec: _Line, ref: str) -> str | None:
         """Our ID for what an attribute, note or equivalence line points at; None
