@@ -150,8 +150,10 @@ class _Builder:
         self.index: dict[tuple, str] = {}
         self.refused: Refused | None = None
 
-    def done(self, path: Path) -> Imported | Refused:
-        return self.refused if self.refused is not None else Imported(self.name, self.aset, source=str(path))
+    def done(self, path: Path) -> Iterator[Imported]:
+        """The document, unless it was refused (which was said when it happened)."""
+        if self.refused is None:
+            yield Imported(self.name, self.aset, source=str(path))
 
     def entity(self, start: int, end: int, label: str, status: str, where: str) -> str:
         text = self.aset.document.text
@@ -199,7 +201,7 @@ def read(path: Path, report: Report, **_kw) -> Iterator[Imported | Refused]:
         rkey = (name, text)
         if cur is None or rkey != key:
             if cur is not None:
-                yield cur.done(path)
+                yield from cur.done(path)
             n += 1
             cur = _Builder(str(name) if name is not None else f"{path.stem}-{n}", text)
             key = rkey
@@ -209,8 +211,9 @@ def read(path: Path, report: Report, **_kw) -> Iterator[Imported | Refused]:
             _task(cur, rec, where, report)
         except InputError as err:
             cur.refused = Refused.of(err)
+            yield cur.refused
     if cur is not None:
-        yield cur.done(path)
+        yield from cur.done(path)
 
 
 def _task(cur: _Builder, rec: dict, where: str, report: Report) -> None:
