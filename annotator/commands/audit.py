@@ -15,9 +15,10 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from ..audit.selection import SUFFIXES, annotation_files, check_same_article, pair_paths  # noqa: F401 (used by agree)
+from ..audit.selection import names_list as _names
 from ..errors import InputError
 
-SUFFIXES = (".yaml", ".yml")
 
 
 def register(sub) -> None:
@@ -54,48 +55,6 @@ def register(sub) -> None:
 # ---------------------------------------------------------------------------
 # Finding and loading files
 # ---------------------------------------------------------------------------
-def annotation_files(path: Path) -> dict[str, Path]:
-    """The annotation files a path names, by article name (file stem)."""
-    if path.is_dir():
-        try:
-            files = sorted(
-                p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file() and not p.name.startswith(".")
-            )
-        except OSError as exc:
-            raise InputError(str(path), f"cannot list folder: {exc.strerror or exc}") from None
-        if not files:
-            raise InputError(str(path), "no .yaml annotation files in this folder")
-        return {p.stem: p for p in files}
-    if path.is_file():
-        return {path.stem: path}
-    raise InputError(str(path), "no such file or folder")
-
-
-def _names(names: Sequence[str], limit: int = 5) -> str:
-    shown = ", ".join(names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
-
-
-def pair_paths(gold: Path, pred: Path, gold_arg: str = "GOLD", pred_arg: str = "PRED"):
-    """[(article name, gold file, pred file)] and notes on what could not be paired."""
-    g_files = annotation_files(gold)
-    p_files = annotation_files(pred)
-    if gold.is_file() and pred.is_file():
-        return [(gold.stem, gold, pred)], []
-    common = sorted(set(g_files) & set(p_files))
-    if not common:
-        raise InputError(str(pred), f"no annotation file with the same name as in {gold_arg} ({gold})")
-    notes = []
-    if gold.is_dir() and pred.is_dir():  # a single file picks its partner: the rest is no surprise
-        only = sorted(set(g_files) - set(p_files))
-        if only:
-            notes.append(f"{len(only)} article(s) only in {gold_arg} ({gold}), not scored: {_names(only)}")
-        only = sorted(set(p_files) - set(g_files))
-        if only:
-            notes.append(f"{len(only)} article(s) only in {pred_arg} ({pred}), not scored: {_names(only)}")
-    return [(n, g_files[n], p_files[n]) for n in common], notes
-
-
 def load_schema_arg(schema_path: str | None):
     if not schema_path:
         return None
@@ -108,11 +67,6 @@ def load(path: Path, schema=None):
     from .. import store
 
     return store.load_file(path, schema=schema)
-
-
-def check_same_article(name: str, a, b, b_path: Path) -> None:
-    if a.document.text != b.document.text:
-        raise InputError(str(b_path), f"not annotating the same text as the other side's {name}")
 
 
 # ---------------------------------------------------------------------------
