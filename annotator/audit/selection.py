@@ -95,3 +95,21 @@ def pair_paths(gold: Path, pred: Path, gold_arg: str = "GOLD", pred_arg: str = "
 def check_same_article(name: str, a, b, b_path: Path) -> None:
     if a.document.text != b.document.text:
         raise InputError(str(b_path), f"not annotating the same text as the other side's {name}")
+
+
+def group_by_article(paths: Sequence[str]) -> tuple[dict[str, dict[str, Path]], list[str]]:
+    """Each annotator's files (one folder or file per annotator) by article name, and
+    notes on the articles some annotators lack. Given one file each, they are one
+    article whatever their names."""
+    if len(set(paths)) != len(paths):
+        raise InputError(paths[0], "the same folder is given twice")
+    files = {p: annotation_files(Path(p)) for p in paths}
+    if all(Path(p).is_file() for p in paths):
+        files = {p: {"article": next(iter(f.values()))} for p, f in files.items()}
+    anywhere = set().union(*(set(f) for f in files.values()))
+    notes = []
+    for p, f in files.items():
+        missing = sorted(anywhere - set(f))
+        if missing:
+            notes.append(f"{p} lacks {len(missing)} article(s) others annotated: {names_list(missing)}")
+    return files, notes

@@ -122,19 +122,37 @@ def report_tables(report) -> list[tuple[str, list[str], list[list[str]]]]:
 
 
 def print_rich(tables, notes: Sequence[str]) -> None:
+    """Tables for a person. Titles are lines of their own, never wrapped; on a pipe the
+    width is what the widest table needs (at least ``$COLUMNS`` or 80), so nothing wraps."""
+    import os
+
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    console = Console(width=None if sys.stdout.isatty() else 120)
+    built = []
     for title, header, rows in tables:
-        table = Table(title=title, title_justify="left", title_style="bold")
+        table = Table()
         for k, h in enumerate(header):
-            table.add_column(h, justify="left" if k == 0 or h in ("part", "match") else "right")
+            table.add_column(h, justify="left" if k == 0 or h in ("part", "match", "annotator", "article") else "right")
         for row in rows:
             table.add_row(*row)
+        built.append((title, table))
+    if sys.stdout.isatty():
+        console = Console()
+    else:
+        try:
+            width = int(os.environ.get("COLUMNS", "80"))
+        except ValueError:
+            width = 80
+        probe = Console(width=10_000)
+        needed = max((probe.measure(t).maximum for _, t in built), default=0)
+        console = Console(width=max(width, needed))
+    for title, table in built:
+        console.print(Text(title, style="bold"), soft_wrap=True)
         console.print(table)
     for note in notes:
-        console.print(f"note: {note}", markup=False, highlight=False)
+        console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
 
 
 def markdown(tables, notes: Sequence[str]) -> str:
