@@ -68,13 +68,13 @@ from .entities import (
 from .events import EVENT_MEASURES, EventScores, score_events
 from .measures import PRF, Tally, f1_of, np_mean, np_sum
 from .report import AuditReport, audit
-from .review import ReviewTally, review_counts
+from .review import Calibration, ReviewTally, ScoreBin, calibration, review_counts
 from .selection import is_gold, predicted_filter, suggester_of, suggesters
 
 __all__ = [
     "ATTRIBUTION_PARTS", "CATEGORIES", "EVENT_MEASURES", "MATCH", "MATCH_MODES", "MIN_OVERLAP_PERCENT", "MISSED",
     "NERVALUATE_NAME", "NO_LABEL", "PARTIAL", "PRF", "SCHEMES", "SPURIOUS", "WRONG_LABEL",
-    "Agreement", "AttributionScores", "AuditReport", "Counts", "Disagreement", "EntityScorer", "EntityScores",
+    "Agreement", "AttributionScores", "Calibration", "ScoreBin", "calibration", "AuditReport", "Counts", "Disagreement", "EntityScorer", "EntityScores",
     "EventScores", "Item", "KappaTable", "ReviewTally", "Tally",
     "agreement", "agreements", "audit", "cohen_kappa", "disagreements", "entity_items", "f1_of", "is_gold",
     "np_mean", "np_sum", "predicted_filter", "review_counts", "score_attributions", "score_entities",

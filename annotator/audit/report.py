@@ -9,7 +9,7 @@ from ..model import AnnotationSet
 from .attributions import AttributionScores, score_attributions
 from .entities import EntityScores, score_entities
 from .events import EventScores, score_events
-from .review import ReviewTally, review_counts
+from .review import Calibration, ReviewTally, calibration, review_counts
 from .selection import predicted_filter
 
 
@@ -21,6 +21,7 @@ class AuditReport:
     attributions: AttributionScores
     review: dict[str, ReviewTally]
     by: str | None = None
+    calibration: dict[str, Calibration] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -31,6 +32,7 @@ class AuditReport:
             "events": self.events.to_dict(),
             "attributions": self.attributions.to_dict(),
             "review": {name: t.to_dict() for name, t in self.review.items()},
+            "calibration": {name: c.to_dict() for name, c in self.calibration.items()},
             "notes": list(self.notes),
         }
 
@@ -51,5 +53,6 @@ def audit(
         attributions=score_attributions(pairs, pred_keep=keep),
         review=review_counts((g for g, _ in pairs), by),
         by=by,
+        calibration=calibration((g for g, _ in pairs), by),
         notes=list(notes),
     )

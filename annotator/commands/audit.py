@@ -118,6 +118,15 @@ def report_tables(report) -> list[tuple[str, list[str], list[list[str]]]]:
         rows = [[name, str(t.accepted), str(t.rejected), str(t.pending), num(t.precision)]
                 for name, t in report.review.items()]
         tables.append(("Review decisions (gold files)", ["suggester", "accepted", "rejected", "pending", "precision"], rows))
+    if report.calibration:
+        rows = []
+        for name, cal in report.calibration.items():
+            for b in cal.bins:
+                if b.decided:
+                    rows.append([name, f"{b.low:.1f}-{b.high:.1f}", str(b.decided), str(b.accepted), num(b.share), num(b.mean_score)])
+            rows.append([name, "all", str(cal.decided), str(cal.accepted), num(cal.accepted / cal.decided), f"ECE {num(cal.ece)}"])
+        tables.append(("Calibration: decided suggestions with a score, by score",
+                       ["suggester", "score", "decided", "accepted", "share accepted", "mean score"], rows))
     return tables
 
 
