@@ -21,9 +21,11 @@ COMMANDS = [
     "export",
     "audit",
     "agree",
+    "merge",
+    "merge_file",
 ]
 
-KNOWN = {"annotate", "validate", "suggest", "import", "export", "audit", "agree", "-h", "--help", "--version"}
+KNOWN = {"annotate", "validate", "suggest", "import", "export", "audit", "agree", "merge", "merge-file", "-h", "--help", "--version"}
 
 
 def build_parser() -> argparse.ArgumentParser:
