@@ -75,7 +75,8 @@ class Proposals:
 
 @runtime_checkable
 class Suggester(Protocol):
-    """Turns an article into proposals. ``name`` is written as ``by`` of each suggestion."""
+    """Turns an article into proposals. ``name`` is written as ``by`` of each suggestion,
+    followed by ``:RULE`` when a proposal's own ``by`` names the rule that made it."""
 
     name: str
 
