@@ -21,9 +21,10 @@ COMMANDS = [
     "export",
     "audit",
     "agree",
+    "train",
 ]
 
-KNOWN = {"annotate", "validate", "suggest", "import", "export", "audit", "agree", "-h", "--help", "--version"}
+KNOWN = {"annotate", "validate", "suggest", "import", "export", "audit", "agree", "train", "-h", "--help", "--version"}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -34,7 +34,8 @@ from .base import LocalIds, Progress, Proposals
 from .context import Ent, EntityIndex
 from .entities import groups, name_candidates
 from .events import events, trigger_matcher
-from .learned import FolderFacts, Knowledge, learn_from
+from .learned import FolderFacts, Knowledge
+from .learned import learn_from as learn_from_folders
 from .phrases import PhraseMatcher, Taken, find_many
 
 # Scores: how much each rule is trusted (shown to the user, usable for bulk accept).
@@ -57,8 +58,8 @@ class RulesSuggester:
         self.annotations_dir = Path(annotations_dir) if annotations_dir is not None else None
         self._folder: FolderFacts | None = None
         self.learn_from = [Path(p) for p in learn_from]
-        self._extra: Knowledge | None = None
-        self._extra_notes: list[str] = []
+        # Read now: a bad --learn-from folder is one error at the start, not one per article.
+        self._extra, self._extra_notes = learn_from_folders(self.learn_from)
 
     # -- learning ----------------------------------------------------------------
     def knowledge_for(self, aset: AnnotationSet) -> Knowledge:
@@ -66,8 +67,6 @@ class RulesSuggester:
         ``learn_from`` folders, plus the set's own."""
         if self._folder is None:
             self._folder = FolderFacts(self.annotations_dir)
-        if self._extra is None:
-            self._extra, self._extra_notes = learn_from(self.learn_from)
         k = Knowledge()
         k.update(self._extra)
         # The article's own file is left out: the set in hand is newer.
