@@ -30,6 +30,7 @@ _ADVERBIALS_AFTER_CUE = re.compile(r"\s*(?:on \w+\s+|in a statement\s+|earlier\s
 _A_WORD = re.compile(r"(\w+)")
 _THAT = re.compile(r"\bthat\s+")
 _QUOTE_AHEAD = re.compile(r"\s*[\"“]")
+_NAME_ADDRESSEE = re.compile(r"[A-Z][\w.\-]*(?= that\b| on\b| in\b|[,.])")
 
 
 def cue_matcher(schema: Schema, know: Knowledge) -> PhraseMatcher:
@@ -172,6 +173,9 @@ def _addressee_end(text: str, index: "EntityIndex", ce: int) -> int | None:
     m = _A_WORD.match(text, p)
     if m and m.group(1).lower() in lx.OBJECT_PRONOUNS:
         return m.end()
+    m = _NAME_ADDRESSEE.match(text, p)
+    if m and m.group() not in lx.STOP:
+        return m.end()  # "told Reuters" where no entity was found (a model missed it)
     return None
 
 
@@ -190,6 +194,10 @@ def _content_after(text: str, index: EntityIndex, ce: int, se: int, cue: str) ->
             m = _A_WORD.match(text, p)
             if m and m.group(1).lower() in lx.OBJECT_PRONOUNS:
                 p = m.end()
+            else:
+                m = _NAME_ADDRESSEE.match(text, p)
+                if m and m.group() not in lx.STOP:
+                    p = m.end()
     # "that" right after the cue, or after an adverbial phrase ("told reporters
     # earlier on Friday at a press conference ... that"): the content follows it.
     m = _THAT.search(text, p, min(se, p + 120))
