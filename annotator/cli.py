@@ -23,9 +23,10 @@ COMMANDS = [
     "agree",
     "merge",
     "merge_file",
+    "train",
 ]
 
-KNOWN = {"annotate", "validate", "suggest", "import", "export", "audit", "agree", "merge", "merge-file", "-h", "--help", "--version"}
+KNOWN = {"annotate", "validate", "suggest", "import", "export", "audit", "agree", "merge", "merge-file", "train", "-h", "--help", "--version"}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,6 +16,7 @@ CORE = [
     "annotator.marks", "annotator.audit", "annotator.adjudication", "annotator.articles",
     "annotator.formats.brat", "annotator.formats.conll", "annotator.formats.jsonl", "annotator.formats.doccano",
     "annotator.formats.labelstudio", "annotator.suggest.rules", "annotator.suggest.base",
+    "annotator.suggest.precision", "annotator.suggest.learned",
 ]
 
 
