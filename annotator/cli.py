@@ -21,9 +21,11 @@ COMMANDS = [
     "export",
     "audit",
     "agree",
+    "status",
+    "serve",
 ]
 
-KNOWN = {"annotate", "validate", "suggest", "import", "export", "audit", "agree", "-h", "--help", "--version"}
+KNOWN = {"annotate", "validate", "suggest", "import", "export", "audit", "agree", "status", "serve", "-h", "--help", "--version"}
 
 
 def build_parser() -> argparse.ArgumentParser:
