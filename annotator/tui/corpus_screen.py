@@ -220,25 +220,30 @@ class CorpusScreen(Screen[int | None]):
             rows = corpus.sort_rows(rows, self.sort_key, self.sort_reverse)
         self.shown = list(rows)
         table.clear(columns=True)
+        labels = {}
         for key, _title in corpus.COLUMNS:
             label = corpus.SHORT_TITLES.get(key, _title)
             if key == self.sort_key:
                 label += " ▼" if self.sort_reverse else " ▲"
             if key in self.filters:
                 label += f" [{self.filters[key]}]"
+            labels[key] = label
+        texts = {key: [row.text(key) for row in self.shown] for key, _ in corpus.COLUMNS}
+        texts["name"] = [("▶ " if row.index == self.current else "") + t for row, t in zip(self.shown, texts["name"])]
+        name_width = self._name_width(labels, texts)
+        for key, _title in corpus.COLUMNS:
             numeric = key in corpus.NUMERIC
-            table.add_column(Text(label, justify="right" if numeric else "left"), key=key)
-        for row in self.shown:
+            table.add_column(Text(labels[key], justify="right" if numeric else "left"), key=key)
+        for i, row in enumerate(self.shown):
             cells = []
             for key, _ in corpus.COLUMNS:
-                value = row.value(key)
-                text = row.text(key)
-                if key == "name" and row.index == self.current:
-                    text = "▶ " + text
+                text = texts[key][i]
+                if key == "name" and len(text) > name_width:
+                    text = text[: name_width - 1] + "…"
                 style = ""
                 if key == "state":
-                    style = {"done": "green", "error": "red bold", "review": "yellow"}.get(str(value), "")
-                if key == "saved" and value == "unsaved":
+                    style = {"done": "green", "error": "red bold", "review": "yellow"}.get(text, "")
+                if key == "saved" and text == "unsaved":
                     style = "yellow"
                 cells.append(Text(text, style=style, justify="right" if key in corpus.NUMERIC else "left"))
             table.add_row(*cells, key=str(row.index))
@@ -248,6 +253,18 @@ class CorpusScreen(Screen[int | None]):
                     table.move_cursor(row=i, column=keep_col, animate=False)
                     break
         self._say_state()
+
+    def _name_width(self, labels: dict[str, str], texts: dict[str, list[str]]) -> int:
+        """Article names are cut (with …) so that every column fits the table's width."""
+        table = self.query_one(DataTable)
+        pad = 2 * table.cell_padding
+        others = sum(max([len(labels[k]), *map(len, texts[k])]) + pad for k, _ in corpus.COLUMNS if k != "name")
+        available = table.scrollable_content_region.width or table.size.width or 80
+        longest = max([len(labels["name"]), *map(len, texts["name"])])
+        return max(12, min(longest, available - others - pad - 1))
+
+    def on_resize(self) -> None:
+        self.refill()
 
     def _say_state(self, extra: str = "") -> None:
         stats = self.stats
