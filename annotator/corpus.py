@@ -17,6 +17,7 @@ done. The folder's progress is the share of its articles that are done.
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -269,6 +270,168 @@ def fill_from_set(row: ArticleStats, aset: AnnotationSet, label_order: Sequence[
     return row
 
 
+# ---------------------------------------------------------------------------
+# Counting a file the store wrote, line by line
+# ---------------------------------------------------------------------------
+# The store writes one shape (``store.dumps``): one entity or relation per line,
+# events and attributions as short blocks. Counting needs only each annotation's
+# kind, label or type, status, ``by`` and whether ``attrs`` marks it lost, so a
+# file in that shape is counted from its lines with a few regular expressions,
+# several times faster than building every annotation. Anything else (a hand
+# edit, a quoted label, a comment, nested attrs) returns None and the file goes
+# through the store's reader and checker instead: the counts are the same either
+# way (tests/test_corpus.py compares them).
+
+_PLAIN = r'[^,"\[\]{}\s][^,\[\]{}]*'  # a plain token in a flow map: no flow indicators
+_QUOTED = r'"(?:[^"\\]|\\.)*"'
+_NAME = r'[^,"\[\]{}\s][^,\[\]{}]*?'  # label, type, by: plain only (quoted: the slow path)
+_TAIL = (
+    rf"(?:, status: (?P<status>suggested|rejected|accepted))?(?:, by: (?P<by>{_NAME}))?"
+    rf"(?:, score: [^,\[\]{{}}]+)?(?:, suggested_by: {_NAME})?(?:, attrs: (?P<attrs>\{{.*\}}))?"
+)
+_SPAN_POS = r"(?:start: \d+, end: \d+|fragments: \[\[\d+, \d+\](?:, \[\d+, \d+\])*\])"
+_ENTITY_LINE = re.compile(
+    rf"- \{{id: {_NAME}, label: (?P<label>{_NAME}), {_SPAN_POS}, text: (?:{_QUOTED}|{_PLAIN}|){_TAIL}\}}"
+)
+_RELATION_LINE = re.compile(rf"- \{{id: {_NAME}, type: {_NAME}, arg1: {_NAME}, arg2: {_NAME}{_TAIL}\}}")
+_BLOCK_SKIP = (
+    "  trigger: {", "  arguments:", "  - {role: ", "  source: {", "  cue: {", "  content: {",
+    "  score: ", "  suggested_by: ",
+)
+_BLOCK_NAME = re.compile(_NAME)
+_LOST = re.compile(r"(?:\{|, )lost: (?!(?:false|null|~|0|\"\"|\[\]|\{\})[,}])")
+_QUOTED_RE = re.compile(_QUOTED)
+
+
+def _attrs_lost(attrs: str) -> bool | None:
+    """Does a flat ``attrs`` flow map mark the annotation lost? None: not flat (nested maps)."""
+    if '"' in attrs:
+        attrs = _QUOTED_RE.sub('""', attrs)
+        if '"' in attrs.replace('""', ""):
+            return None
+    if attrs.count("{") != 1 or attrs.count("}") != 1 or not attrs.endswith("}"):
+        return None
+    return _LOST.search(attrs) is not None
+
+
+_SECTIONS = {"entities:": "entities", "events:": "events", "attributions:": "attributions", "relations:": "relations"}
+
+
+def count_lines(text: str) -> dict | None:
+    """Counts of a file in the store's own shape, or None (then read it the slow way).
+
+    ``{kind: accepted count, "pending", "rejected", "lost", "by", "labels", "event_types"}``."""
+    lines = text.split("\n")
+    if len(lines) < 6 or lines[0] != "format: annotator/1" or lines[1] != "document:":
+        return None
+    counts = {"entities": 0, "events": 0, "attributions": 0, "relations": 0}
+    pending = rejected = lost = 0
+    by: Counter[str] = Counter()
+    labels: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    section = None
+    item: dict | None = None  # the event or attribution being read: status, by, type, lost
+
+    def close(kind: str, it: dict) -> None:
+        nonlocal pending, rejected, lost
+        if it["lost"]:
+            lost += 1
+        status = it["status"]
+        if status == "suggested":
+            pending += 1
+        elif status == "rejected":
+            rejected += 1
+        else:
+            counts[kind] += 1
+            if it["by"] is not None:
+                by[it["by"]] += 1
+            if kind == "events" and it["type"] is not None:
+                types[it["type"]] += 1
+
+    i = 2
+    while i < len(lines) and lines[i].startswith("  "):
+        i += 1  # the document block: path, sha256, length
+    for line in lines[i:]:
+        if not line:
+            continue
+        if line[0] != " " and line[0] != "-":  # a top-level key
+            if item is not None:
+                close(section, item)
+                item = None
+            key = line[:-4] + ":" if line.endswith(": []") else line
+            section = _SECTIONS.get(key)
+            if section is None:
+                return None
+            if line.endswith(": []"):
+                section = None
+            continue
+        if section in ("entities", "relations"):
+            m = (_ENTITY_LINE if section == "entities" else _RELATION_LINE).fullmatch(line)
+            if m is None:
+                return None
+            attrs = m.group("attrs")
+            if attrs is not None:
+                flag = _attrs_lost(attrs)
+                if flag is None:
+                    return None
+                lost += flag
+            status = m.group("status")
+            if status == "suggested":
+                pending += 1
+            elif status == "rejected":
+                rejected += 1
+            else:
+                counts[section] += 1
+                who = m.group("by")
+                if who is not None:
+                    by[who] += 1
+                if section == "entities":
+                    labels[m.group("label")] += 1
+            continue
+        if section not in ("events", "attributions"):
+            return None
+        if line.startswith("- id: "):
+            if item is not None:
+                close(section, item)
+            item = {"status": None, "by": None, "type": None, "lost": False}
+            continue
+        if item is None:
+            return None
+        if line.startswith("  status: "):
+            item["status"] = line[10:]
+        elif line.startswith("  by: "):
+            if _BLOCK_NAME.fullmatch(line[6:]) is None:
+                return None
+            item["by"] = line[6:]
+        elif line.startswith("  type: "):
+            if section == "events" and _BLOCK_NAME.fullmatch(line[8:]) is None:
+                return None
+            item["type"] = line[8:]
+        elif line.startswith("  attrs: {"):
+            flag = _attrs_lost(line[9:])
+            if flag is None:
+                return None
+            item["lost"] = flag
+        elif not line.startswith(_BLOCK_SKIP):
+            return None
+    if item is not None:
+        close(section, item)
+    return {
+        **counts, "pending": pending, "rejected": rejected, "lost": lost,
+        "by": by, "labels": labels, "event_types": types,
+    }
+
+
+def fill_from_counts(row: ArticleStats, counts: dict, label_order: Sequence[str] = ()) -> ArticleStats:
+    row.entities, row.events = counts["entities"], counts["events"]
+    row.attributions, row.relations = counts["attributions"], counts["relations"]
+    row.pending, row.rejected, row.lost = counts["pending"], counts["rejected"], counts["lost"]
+    row.by = _ordered(counts["by"])
+    row.labels = _ordered(counts["labels"], label_order)
+    row.event_types = _ordered(counts["event_types"])
+    return row
+
+
 def read_file_stats(row: ArticleStats, yaml_path: Path, label_order: Sequence[str] = ()) -> ArticleStats:
     """Fill ``row`` from one annotation file; a bad file sets ``row.error`` (one line)."""
     from . import store
@@ -285,6 +448,9 @@ def read_file_stats(row: ArticleStats, yaml_path: Path, label_order: Sequence[st
     except UnicodeDecodeError as exc:
         row.error = f"{yaml_path}: is not UTF-8 text (bad byte at byte {exc.start})"
         return row
+    counts = count_lines(text)
+    if counts is not None:
+        return fill_from_counts(row, counts, label_order)
     try:
         aset, probs = store.problems(text, str(yaml_path))
     except InputError as err:  # pragma: no cover - problems() reports, but be safe

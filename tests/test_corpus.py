@@ -168,3 +168,70 @@ def test_status_bad_usage(tmp_path, capsys):
     empty.mkdir()
     assert main(["status", str(empty)]) == 2
     assert "no .txt articles and no .yaml" in capsys.readouterr().err
+
+
+# -- the line counter agrees with the store's reader ------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from annotator.model import Argument, Attribution, Ref, Relation  # noqa: E402
+
+TEXT = 'He said: "no, never" — {x} [y] #z 日本 🎉 lost: true, by: rules\n' * 3
+# Mostly what real files hold (the line counter's case), some of what it hands to the store.
+NAMES = ["PER", "ORG", "Conflict.Attack", "a b", "x:y", "日本"] * 6 + ["a, b", '"q"', "null", "-", "#x"]
+WHO = [None, "alice", "rules", "spacy:en_core_web_sm", "a b"] * 6 + ["x,y", '"q"', "true"]
+ATTRS = [
+    {}, {"lost": True}, {"lost": False}, {"lost": ["trigger"]}, {"lost": 0}, {"lost": ""}, {"note": "lost: true"},
+    {"note": 'x, "lost: y"', "Realis": "actual"}, {"lost": None}, {"wikidata": "Q1, Q2"},
+] * 3 + [{"a": {"lost": True}}]
+
+
+@st.composite
+def annotation_sets(draw):
+    aset = AnnotationSet(Document(TEXT))
+    spans = st.tuples(st.integers(0, len(TEXT) - 2), st.integers(1, 12)).map(
+        lambda p: Span.of(TEXT, p[0], min(len(TEXT), p[0] + p[1]))
+    )
+    common = st.fixed_dictionaries({
+        "status": st.sampled_from([ACCEPTED, SUGGESTED, REJECTED]),
+        "by": st.sampled_from(WHO),
+        "score": st.one_of(st.none(), st.floats(0, 1)),
+        "attrs": st.sampled_from(ATTRS),
+    })
+    for n in range(draw(st.integers(0, 6))):
+        aset.entities[f"T{n + 1}"] = Entity(f"T{n + 1}", draw(st.sampled_from(NAMES)), draw(spans), **draw(common))
+    refs = list(aset.entities)
+    for n in range(draw(st.integers(0, 3))):
+        args = tuple(Argument("Agent", r) for r in refs[:2])
+        aset.events[f"E{n + 1}"] = Event(f"E{n + 1}", draw(st.sampled_from(NAMES)), draw(spans), args, **draw(common))
+    for n in range(draw(st.integers(0, 3))):
+        source = Ref(refs[0]) if refs and draw(st.booleans()) else draw(st.one_of(st.none(), spans))
+        aset.attributions[f"A{n + 1}"] = Attribution(
+            f"A{n + 1}", source, draw(spans), draw(spans), draw(st.sampled_from([None, "direct"])), **draw(common)
+        )
+    if len(refs) >= 2:
+        for n in range(draw(st.integers(0, 2))):
+            aset.relations[f"R{n + 1}"] = Relation(f"R{n + 1}", draw(st.sampled_from(NAMES)), refs[0], refs[1], **draw(common))
+    return aset
+
+
+FIELDS = ("entities", "events", "attributions", "relations", "pending", "rejected", "lost", "by", "labels", "event_types")
+
+
+@settings(max_examples=300, deadline=None)
+@given(annotation_sets())
+def test_the_line_counter_counts_what_the_store_reads(aset):
+    text = store.dumps(aset)
+    fast = corpus.count_lines(text)
+    slow = corpus.fill_from_set(corpus.ArticleStats("x", 0), store.loads(text))
+    if fast is not None:
+        row = corpus.fill_from_counts(corpus.ArticleStats("x", 0), fast)
+        assert {f: getattr(row, f) for f in FIELDS} == {f: getattr(slow, f) for f in FIELDS}
+
+
+def test_the_line_counter_takes_the_store_own_files():
+    gold = (ROOT / "annotations" / "sdf-captures-deir-el-zor.yaml").read_text(encoding="utf-8")
+    assert corpus.count_lines(gold) is not None
+    assert corpus.count_lines(gold.replace("events:\n", "# a comment\nevents:\n", 1)) is None  # a hand edit: slow path
+    assert corpus.count_lines("format: annotator/1\nentities: [oops\n") is None
