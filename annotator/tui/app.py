@@ -76,6 +76,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
         *FlowsMixin.FLOW_BINDINGS,
         Binding("greater_than_sign", "next_article", "Next article", id="next_article"),
         Binding("less_than_sign", "prev_article", "Prev article", id="prev_article"),
+        Binding("C", "corpus", "Corpus view", show=False, id="corpus"),
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("q", "quit_app", "Quit", id="quit"),
@@ -559,6 +560,19 @@ class AnnotatorApp(FlowsMixin, App[int]):
 
     async def action_prev_article(self) -> None:
         await self._switch(self.index - 1)
+
+    def action_corpus(self) -> None:
+        """The corpus view: every article of the folder; enter there opens one."""
+        from .corpus_screen import CorpusScreen
+
+        async def opened(index: int | None) -> None:
+            if index is not None and index != self.index:
+                await self._switch(index)
+
+        screen = CorpusScreen(
+            self.articles, self.annotations_dir, self.schema, current=self.index, session=self.session
+        )
+        self.push_screen(screen, opened)
 
     # -- adjudication (audit against another file) from the palette -------------------------
     async def adjudicate(self, pred: str | None) -> None:
