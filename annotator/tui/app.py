@@ -291,15 +291,35 @@ class AnnotatorApp(FlowsMixin, App[int]):
         if reviewing is not None:
             return reviewing
         view = self.view
+        sel = view.selection
+        if sel is not None:
+            exact = self.session.entity_with_span(*sel)
+            if exact is not None:
+                return exact
         s, e = view.cursor_token
         return self.session.annotation_at(view.cursor) or (self.session.annotation_at(s) if s != view.cursor else None)
 
     def current_entity(self) -> Entity | None:
+        """The entity a key acts on: the one a selection covers exactly (a find of
+        a tagged name selects it), else the one under the cursor."""
         reviewing = self._review_target()
         if isinstance(reviewing, Entity):
             return reviewing
+        sel = self.view.selection
+        if sel is not None:
+            exact = self.session.entity_with_span(*sel)
+            if exact is not None:
+                return exact
         ann = self.session.annotation_at(self.view.cursor, (Entity,))
         return ann if isinstance(ann, Entity) else None
+
+    def entity_in_focus(self) -> Entity | None:
+        """The entity a key acts on, or None when a selection marks new text:
+        a selection that covers exactly one entity is that entity."""
+        sel = self.view.selection
+        if sel is not None and self.session.entity_with_span(*sel) is None:
+            return None
+        return self.current_entity()
 
     # -- actions: labels ------------------------------------------------------------------
     def action_label(self, digit: int) -> None:
@@ -308,15 +328,15 @@ class AnnotatorApp(FlowsMixin, App[int]):
             self.say(f"no label on key {digit}")
             return
         view = self.view
-        if view.selection is None:
-            ent = self.current_entity()
-            if ent is not None:
-                if ent.label != label or ent.status == SUGGESTED:
-                    self.session.relabel(ent.id, label)
-                else:
-                    self.say(f"{ent.id} is already {label}")
-                self._advance_if_reviewing(ent, self._position_of(ent))
-                return
+        ent = self.entity_in_focus()
+        if ent is not None:
+            if ent.label != label or ent.status == SUGGESTED:
+                self.session.relabel(ent.id, label)
+            else:
+                self.say(f"{ent.id} is already {label}")
+            view.clear_selection()
+            self._advance_if_reviewing(ent, self._position_of(ent))
+            return
         start, end = view.target
         if start >= end:
             self.say("nothing to label here")
