@@ -31,6 +31,7 @@ from ..schema import Schema
 from ..session import ChangeReport, Session
 from .article_view import ArticleView
 from .flows import FlowsMixin
+from .keygate import KeyGateMixin
 from .screens import HelpScreen
 from .widgets import AnnotationList, DetailPanel, FindBar, StatusLine
 
@@ -50,7 +51,7 @@ def _actions_provider():
     return ActionsProvider
 
 
-class AnnotatorApp(FlowsMixin, App[int]):
+class AnnotatorApp(KeyGateMixin, FlowsMixin, App[int]):
     TITLE = "annotator"
     CSS_PATH = styles_path()
     COMMANDS = App.COMMANDS | {_actions_provider}
@@ -184,6 +185,11 @@ class AnnotatorApp(FlowsMixin, App[int]):
                 yield DetailPanel(id="details", markup=False)
                 yield AnnotationList(self.session.aset, self.schema, id="annotation-list")
         yield StatusLine(id="status", markup=False)
+        # The find prompt exists from the start (hidden), so `/` shows and focuses
+        # it at once and keys typed after it land in it (see keygate).
+        bar = FindBar(placeholder="find (enter: select the match, esc: cancel)", id="find")
+        bar.display = False
+        yield bar
 
     def _make_view(self) -> ArticleView:
         view = ArticleView(self.session.text, self.session.marks, slot_of=self.schema.slot, id="article")
@@ -206,19 +212,17 @@ class AnnotatorApp(FlowsMixin, App[int]):
         self.view.focus()
         self.refresh_side()
         self.refresh_status()
-        # The article paints first; the footer and the find prompt (many widgets,
-        # most of the startup's styling work) are mounted right after that frame.
+        # The article paints first; the footer (many widgets, most of the
+        # startup's styling work) is mounted right after that frame.
         self.call_after_refresh(self._mount_chrome)
         self.start_suggesting()
 
     async def _mount_chrome(self) -> None:
         if not self.screen.is_attached or self._exit_renderables or self.return_code is not None:
             return  # quitting already
-        if self.query("#find"):
-            return  # already there (a key came before the first frame was done)
-        bar = FindBar(placeholder="find (enter: select the match, esc: cancel)", id="find")
-        bar.display = False
-        await self.mount(bar, Footer())
+        if self.query(Footer):
+            return  # already there
+        await self.mount(Footer())
 
     @property
     def find_bar(self) -> FindBar:
@@ -442,12 +446,11 @@ class AnnotatorApp(FlowsMixin, App[int]):
             return
         self.view.move_to(mark.start)
 
-    async def action_find(self) -> None:
-        await self._mount_chrome()
+    def action_find(self) -> None:
         bar = self.find_bar
         bar.display = True
         bar.value = ""
-        bar.focus()
+        self.screen.set_focus(bar)  # now, not after a callback: the next key goes to it
 
     @on(FindBar.Submitted, "#find")
     def _find_submitted(self, message: FindBar.Submitted) -> None:
@@ -463,7 +466,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
     def _close_find(self) -> None:
         bar = self.find_bar
         bar.display = False
-        self.view.focus()
+        self.screen.set_focus(self.view)
 
     def _find(self, *, forward: bool, from_offset: int) -> None:
         query = self.last_query
