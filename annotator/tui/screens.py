@@ -87,6 +87,7 @@ class Picker(ModalScreen[str | None]):
             yield Static(Content(self.title_text), id="picker-title")
             yield Input(placeholder="type to filter, enter picks, esc cancels", id="picker-input")
             yield OptionList(*self._options(""), id="picker-list", markup=False)
+            yield Static(Content(""), id="picker-note")
 
     def _options(self, query: str) -> list[Option]:
         q = query.lower()
@@ -104,6 +105,12 @@ class Picker(ModalScreen[str | None]):
         lst.add_options(self._options(event.value))
         if lst.option_count:
             lst.highlighted = 0
+        self._note("" if lst.option_count or self.allow_new else f"no choice matches {event.value!r}")
+
+    def _note(self, text: str) -> None:
+        note = self.query_one("#picker-note", Static)
+        note.display = bool(text)
+        note.update(Content(text))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -113,6 +120,7 @@ class Picker(ModalScreen[str | None]):
         elif self.allow_new and event.value.strip():
             self.dismiss(event.value.strip())
         else:
+            self._note(f"no choice matches {event.value!r}: backspace and type again, esc cancels")
             self.app.bell()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
