@@ -17,7 +17,6 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from .. import store
@@ -31,6 +30,7 @@ from ..schema import Schema
 from ..session import ChangeReport, Session
 from .article_view import ArticleView
 from .flows import FlowsMixin
+from .footer import KeyFooter
 from .screens import HelpScreen
 from .widgets import AnnotationList, DetailPanel, FindBar, StatusLine
 
@@ -218,7 +218,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
             return  # already there (a key came before the first frame was done)
         bar = FindBar(placeholder="find (enter: select the match, esc: cancel)", id="find")
         bar.display = False
-        await self.mount(bar, Footer())
+        await self.mount(bar, KeyFooter())
 
     @property
     def find_bar(self) -> FindBar:
