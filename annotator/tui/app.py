@@ -17,7 +17,6 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from .. import store
@@ -32,6 +31,7 @@ from ..schema import Schema
 from ..session import ChangeReport, Session
 from .article_view import ArticleView
 from .flows import FlowsMixin
+from .footer import KeyFooter
 from .keygate import KeyGateMixin
 from .screens import HelpScreen
 from .widgets import AnnotationList, DetailPanel, FindBar, StatusLine
@@ -222,9 +222,9 @@ class AnnotatorApp(KeyGateMixin, FlowsMixin, App[int]):
     async def _mount_chrome(self) -> None:
         if not self.screen.is_attached or self._exit_renderables or self.return_code is not None:
             return  # quitting already
-        if self.query(Footer):
+        if self.query(KeyFooter):
             return  # already there
-        await self.mount(Footer())
+        await self.mount(KeyFooter())
 
     @property
     def find_bar(self) -> FindBar:
