@@ -162,19 +162,23 @@ class Picker(QuickModal):
         return out
 
     def _filter(self, value: str) -> None:
+        if not self.is_mounted:
+            return
         options = self._options(value)
+        self._note("" if options or self.allow_new else f"no choice matches {value!r}")
         ids = [o.id for o in options]
-        if ids == self._shown or not self.is_mounted:
+        if ids == self._shown:
             return
         self._shown = ids
         lst = self.query_one(OptionList)
         lst.set_options(options)
         if lst.option_count:
             lst.highlighted = 0
-        self._note("" if lst.option_count or self.allow_new else f"no choice matches {value!r}")
 
     def _note(self, text: str) -> None:
         note = self.query_one("#picker-note", Static)
+        if note.display == bool(text) and str(note.content) == text:
+            return  # unchanged: no repaint for this keystroke
         note.display = bool(text)
         note.update(Content(text))
 
