@@ -41,7 +41,7 @@ offsets clamped into the new article (so the file stays valid), and
 attribution, the list of its lost parts, e.g. ``[cue]``). It is never moved
 onto other text. It stays lost until it is tagged again or deleted, or until
 the article changes so that its text is back at its offsets. ``store`` skips
-the text check of lost parts, and ``check_file`` (``annotator validate``)
+the text check of lost parts, and ``store.read`` of a file (``annotator validate``)
 lists each as a problem.
 
 With the old article at hand a diff would be exact; it is not stored (only

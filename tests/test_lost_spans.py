@@ -95,7 +95,7 @@ async def test_the_status_line_counts_lost_spans_on_every_open(changed):
         app = _app(article, ann)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            assert "LOST 6" in _status(app), (attempt, _status(app))
+            assert "LOST:6" in _status(app), (attempt, _status(app))
             await pilot.press("q")
         read = store.read(store.annotation_path(article, ann), article=read_article(article), editing=True)
         assert read.report is None and len(read.lost) == 6
@@ -116,13 +116,13 @@ async def test_reattach_a_lost_span_by_selecting_its_text_and_L(changed):
         t39 = app.session.get("T39")
         assert t39.span.fragments == ((at, at + 5),) and "lost" not in t39.attrs
         assert "T39" in [m.ann_id for m in app.session.marks.at(at)]  # painted now
-        assert app.lost_ids() == LOST_IDS - {"T39"} and "LOST 5" in _status(app)
+        assert app.lost_ids() == LOST_IDS - {"T39"} and "LOST:5" in _status(app)
         assert "re-attach T39" in journal.read_text(encoding="utf-8")
         await pilot.press("u")
-        assert app.session.get("T39").attrs.get("lost") is True and "LOST 6" in _status(app)
+        assert app.session.get("T39").attrs.get("lost") is True and "LOST:6" in _status(app)
         assert app.session.marks.of("T39") == []
         await pilot.press("ctrl+r")
-        assert "LOST 5" in _status(app)
+        assert "LOST:5" in _status(app)
         # With a pick: L (no selection) cycles through the lost spans, then a
         # selection and L re-attaches the picked one to it.
         await pilot.press("L")
@@ -136,7 +136,7 @@ async def test_reattach_a_lost_span_by_selecting_its_text_and_L(changed):
         await pilot.press("L")
         e9 = app.session.get("E9")
         assert e9.trigger.fragments == (sel,) and "lost" not in e9.attrs
-        assert "LOST 4" in _status(app)
+        assert "LOST:4" in _status(app)
         await pilot.press("q")
     saved = store.read(store.annotation_path(article, ann)).problems
     assert sorted(p.message.split()[1] for p in saved) == ["E8", "T36", "T37", "T38"]
@@ -166,10 +166,10 @@ async def test_delete_a_lost_span_with_L_then_x(changed):
         assert app._lost_pick == ("T36", "span")
         assert "T36" in app.query_one("#details").render().plain
         await pilot.press("x")
-        assert app.session.get("T36") is None and "LOST 5" in _status(app)
+        assert app.session.get("T36") is None and "LOST:5" in _status(app)
         assert "T36" in app.session.journal.path.read_text(encoding="utf-8")
         await pilot.press("u")
-        assert app.session.get("T36") is not None and "LOST 6" in _status(app)
+        assert app.session.get("T36") is not None and "LOST:6" in _status(app)
         # Once the cursor moves, x is about the text under the cursor again.
         await pilot.press("L")
         await pilot.press("right")
@@ -192,3 +192,22 @@ def test_export_refuses_lost_spans_in_one_line(changed, tmp_path, capsys):
         yaml_path = ann / GOLD.name
         opened = store.read(yaml_path, article=read_article(article), editing=True)
         store.save(opened.checked(), yaml_path)
+
+
+async def test_reattach_onto_the_same_entity_merges_and_moves_the_links(changed):
+    """T36 GPE 'Deir el-Zor' re-attached where T19 GPE 'Deir el-Zor' is: one
+    entity, not two; the lost one's links (Place of E8) now point at T19."""
+    article, ann = changed
+    app = _app(article, ann)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        t19 = app.session.get("T19")
+        assert any(a.ref == "T36" for a in app.session.get("E8").arguments)
+        app.view.select(t19.start, t19.end)
+        await pilot.press("L")
+        assert app.session.get("T36") is None and app.session.get("T19") == t19
+        assert [a.ref for a in app.session.get("E8").arguments if a.role == "Place"] == ["T19"]
+        assert "T36 is T19" in app.message and "LOST:5" in _status(app)
+        await pilot.press("u")
+        assert app.session.get("T36") is not None
+        assert any(a.ref == "T36" for a in app.session.get("E8").arguments)

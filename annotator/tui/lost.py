@@ -17,7 +17,8 @@ Both go through ``Session.apply``: one undo step each, journaled.
 
 from __future__ import annotations
 
-from ..model import Annotation
+from ..adjudication import _redirect
+from ..model import Annotation, Entity
 from ..reanchor import Lost, lost_of, lost_parts, reattach
 from .screens import Picker
 
@@ -70,7 +71,7 @@ class LostMixin:
     def lost_status(self) -> str:
         """The status line's part: how many spans are lost (empty when none)."""
         n = len(self.lost_ids())
-        return f"  LOST {n} (L: re-attach, x: delete)" if n else ""
+        return f"  LOST:{n}" if n else ""
 
     def lost_spans(self) -> list[Lost]:
         """Every lost span of the article, by annotation id."""
@@ -159,10 +160,18 @@ class LostMixin:
             self.say(f"{_name(x)} is no longer lost")
             return
         start, end = sel
-        new = reattach(ann, x.part, session.span(start, end))
-        session.apply(f"re-attach {_name(x)} to {session.text[start:end]!r}", [(ann, new)])
+        words = session.text[start:end]
+        same = session.entity_with_span(start, end, ann.label) if isinstance(ann, Entity) else None
+        if same is not None and same.id != ann.id:
+            # That text is tagged so already: the lost one is that entity; its links move there.
+            pairs = [(ann, None), *_redirect(session.aset, ann.id, same.id)]
+            session.apply(f"re-attach {ann.id} to {words!r}: it is {same.id}", pairs)
+            done = f"{ann.id} is {same.id} ({same.label} {words!r}): merged into it"
+        else:
+            session.apply(f"re-attach {_name(x)} to {words!r}", [(ann, reattach(ann, x.part, session.span(start, end)))])
+            done = f"re-attached {_name(x)} to {words!r}"
         self._lost_pick = None
         self.view.clear_selection()
         self.view.move_to(start)
         left = len(self.lost_spans())
-        self.say(f"re-attached {_name(x)} to {session.text[start:end]!r}" + (f"; {left} lost left" if left else "; none lost"))
+        self.say(done + (f"; {left} lost left" if left else "; none lost"))
