@@ -84,7 +84,7 @@ def test_two_folders_paired_by_name(project, capsys):
     code, data = run_json(capsys, str(project / "gold"), str(project / "pred"))
     assert code == 0
     assert data["articles"] == ["baghdad", "deir"]
-    assert list(data) == ["gold", "pred", "articles", "by", "entities", "events", "attributions", "review", "notes"]
+    assert list(data) == ["gold", "pred", "articles", "by", "entities", "events", "attributions", "review", "calibration", "notes"]
     strict = data["entities"]["micro"]["strict"]
     # gold 6; predicted 6: Baghdad, Orhan Qereman, Deir el-Zor correct; cameraman wrong label,
     # Palestine partial (incorrect in strict), Monday spurious; SDF missed.

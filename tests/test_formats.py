@@ -475,7 +475,7 @@ def test_unknown_format_and_unreadable_input_are_one_line_exit_2(tmp_path, capsy
     assert err.count("\n") == 1 and "unknown format 'word'" in err and "brat" in err
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "ok"}\n{not json\n', encoding="utf-8")
-    assert main(["import", "--from", "jsonl", str(bad), "--annotations", str(tmp_path / "a")]) == 2
+    assert main(["import", "--from", "jsonl", str(bad), "--annotations", str(tmp_path / "a"), "--texts", str(tmp_path / "t")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "bad.jsonl:2" in err
     assert main(["import", "--from", "conll", str(tmp_path / "missing.conll")]) == 2

@@ -31,7 +31,7 @@ from annotator.model import (
 )
 from annotator.schema import default_schema, schema_from_data
 from annotator.suggest import apply_suggestions, get_suggester, merge, suggest_into
-from annotator.suggest.base import Proposals
+from annotator.suggest.base import Proposals, split_by
 from annotator.suggest.rules import RulesSuggester
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -374,7 +374,8 @@ def test_suggest_command_writes_once_and_keeps_decisions(tmp_path, capsys, monke
     after = store.read(store.annotation_path(article, "annotations"), article=read_article(article), editing=True).checked()
     assert after.entities["T1"] == aset.entities["T1"] and after.entities["T2"] == aset.entities["T2"]
     sugg = [e for e in after.entities.values() if e.status == SUGGESTED]
-    assert sugg and all(e.by == "rules" and e.score is not None for e in sugg)
+    # every suggestion names the suggester and the rule that made it
+    assert sugg and all(split_by(e.by)[0] == "rules" and split_by(e.by)[1] and e.score is not None for e in sugg)
     assert not any(e.start == text.index("Reuters") and e.end == text.index("Reuters") + 7 for e in sugg)
 
     assert main(["suggest", str(article), "--with", "rules"]) == 0

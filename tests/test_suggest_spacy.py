@@ -48,10 +48,10 @@ def test_pipeline_by_path_maps_labels(pipeline):
     assert any("CARDINAL (1)" in n and "label_map" in n for n in props.notes)
     new = suggest_into(aset, sugg)
     assert [(e.label, e.text, e.status, e.by) for e in new] == [
-        ("PER", "Mazlum Abdi", SUGGESTED, "spacy:news_ruler"),
-        ("ORG", "SDF", SUGGESTED, "spacy:news_ruler"),
-        ("GPE", "Raqqa", SUGGESTED, "spacy:news_ruler"),
-        ("DATE", "Friday", SUGGESTED, "spacy:news_ruler"),
+        ("PER", "Mazlum Abdi", SUGGESTED, "spacy:news_ruler:ner"),
+        ("ORG", "SDF", SUGGESTED, "spacy:news_ruler:ner"),
+        ("GPE", "Raqqa", SUGGESTED, "spacy:news_ruler:ner"),
+        ("DATE", "Friday", SUGGESTED, "spacy:news_ruler:ner"),
     ]
     assert [e.id for e in new] == ["T1", "T2", "T3", "T4"]
 
