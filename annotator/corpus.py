@@ -454,7 +454,7 @@ def read_file_stats(row: ArticleStats, yaml_path: Path, label_order: Sequence[st
     try:
         got = store.read(yaml_path, text=text)
         aset, probs = got.aset, got.problems
-    except InputError as err:  # pragma: no cover - read() reports, but be safe
+    except InputError as err:  # pragma: no cover - problems() reports, but be safe
         row.error = err.message
         return row
     if probs:

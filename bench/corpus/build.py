@@ -109,7 +109,7 @@ def brat_docs() -> list[tuple[str, AnnotationSet]]:
 
 def seed_docs() -> list[tuple[str, AnnotationSet]]:
     seed = ROOT / "seeds" / "sdf-captures-deir-el-zor.txt"
-    gold = store.read(store.annotation_path(seed, ROOT / "annotations"), article=read_article(seed), editing=True, schema=default_schema()).checked()
+    gold = store.read(store.annotation_path(seed, ROOT / "annotations"), article=read_article(seed), schema=default_schema(), editing=True).checked()
     text = gold.document.text
     out = []
     pos = 0
