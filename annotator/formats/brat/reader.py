@@ -134,6 +134,8 @@ def _frags_written(spec: str, where: str, text_len: int) -> list[tuple[int, int]
         s, e = int(bits[0]), int(bits[1])
         if not 0 <= s <= e <= text_len:
             raise InputError(where, f"offsets {s}-{e} are outside the article ({text_len} characters)")
+        if s == e:
+            raise InputError(where, f"offsets {s}-{e} cover no text")
         frags.append((s, e))
     return frags
 
