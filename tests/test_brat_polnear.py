@@ -108,6 +108,14 @@ def test_lines_pointing_at_missing_ids_are_left_out_one_line_each():
     assert not aset.relations and not aset.events
 
 
+def test_an_ann_file_written_with_a_bom_and_crlf_is_read(tmp_path):
+    (tmp_path / "d.txt").write_text("Mook said so.", encoding="utf-8")
+    (tmp_path / "d.ann").write_bytes("\ufeffT1\tSource 0 4\tMook\r\nT2\tCue 5 9\tsaid\r\nT3\tContent 10 12\tso\r\n"
+                                     "T4\tAttribution 5 9\tsaid\r\nE1\tAttribution:T4 Source:T1 Cue:T2 Content:T3\r\n".encode("utf-8"))
+    aset = next(brat.read(tmp_path / "d.ann", Report("brat"), root=tmp_path)).aset
+    assert aset.attributions["A1"].content.text == "so"
+
+
 def test_an_event_pointing_at_a_left_out_event_is_left_out_too():
     text = "Rebels attacked and took the town."
     raw = (

@@ -79,7 +79,7 @@ def read(path: Path, report: Report, *, root: Path | None = None, conf_cache: di
             if conf_cache is not None:
                 conf_cache[conf_path] = conf
     try:
-        raw = ann_path.read_text(encoding="utf-8") if ann_path.exists() else ""
+        raw = ann_path.read_text(encoding="utf-8-sig") if ann_path.exists() else ""  # a BOM is no annotation
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(str(ann_path), f"cannot read: {exc}") from None
     aset = parse_ann(raw, doc, str(ann_path), conf, report)
