@@ -33,6 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from annotator import store  # noqa: E402
+from annotator.articles import read_article  # noqa: E402
 from annotator.cli import main  # noqa: E402
 from annotator.model import (  # noqa: E402
     AnnotationSet,
@@ -139,7 +140,7 @@ def generate(root: Path, articles: int, annotators: int, annotations: int, seed:
         article = root / "texts" / f"a{i:04d}.txt"
         article.parent.mkdir(parents=True, exist_ok=True)
         article.write_text(text, encoding="utf-8")
-        doc = store.read_article(article)
+        doc = read_article(article)
         ref = reference(rng, doc.text, names, cues, annotations)
         for d in dirs:
             path = d / f"a{i:04d}.yaml"
@@ -179,7 +180,7 @@ def main_bench() -> None:
               f"in {time.perf_counter() - t0:.1f} s")
 
         def load_all():
-            return {d.name: {p.stem: store.load_file(p) for p in sorted(d.glob("*.yaml"))} for d in dirs}
+            return {d.name: {p.stem: store.read(p).checked() for p in sorted(d.glob("*.yaml"))} for d in dirs}
 
         t_load, sets = timed(load_all, args.repeat)
         n_ann = sum(len(s) for by in sets.values() for s in by.values())

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from annotator import store
+from annotator.articles import read_article
 from annotator.cli import main
 from annotator.model import Attribution, Span
 
@@ -53,7 +54,7 @@ def write_attributions(root: Path) -> list[str]:
     article = root / "seeds" / "talks.txt"
     article.parent.mkdir(parents=True, exist_ok=True)
     article.write_text(TEXT, encoding="utf-8")
-    doc = store.read_article(article)
+    doc = read_article(article)
     dirs = []
     for name, rows in ATTRIBUTIONS.items():
         path = root / name / "talks.yaml"
@@ -157,7 +158,7 @@ def brat_annotators(tmp_path: Path) -> list[Path]:
     for name, every, relabel in (("bob", 3, "Person"), ("carol", None, None)):
         folder = tmp_path / name
         for y in sorted(alice.glob("*.yaml")):
-            aset = store.load_file(y)
+            aset = store.read(y).checked()
             store.save(_perturbed(aset, every, relabel) if every else aset, folder / y.name)
         dirs.append(folder)
     return dirs

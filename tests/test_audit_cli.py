@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from annotator import store
+from annotator.articles import read_article
 from annotator.cli import main
 from annotator.model import REJECTED, SUGGESTED, Argument, Entity, Event, Span
 
@@ -25,7 +26,7 @@ def write_article(root: Path, name: str, text: str) -> Path:
 def write_annotations(root: Path, folder: str, name: str, entities, events=(), file_name: str | None = None) -> Path:
     """entities: (id, label, word, status, by[, suggested_by]); events: (id, type, trigger word, [(role, ref)])."""
     article = root / "seeds" / f"{name}.txt"
-    doc = store.read_article(article)
+    doc = read_article(article)
     yaml_path = root / folder / f"{file_name or name}.yaml"
     aset = store.new_set(doc, yaml_path)
     text = doc.text

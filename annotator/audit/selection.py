@@ -26,7 +26,9 @@ def predicted_filter(by: str | None = None) -> Callable[[Annotation], bool]:
     """What counts as predicted: accepted or suggested; with ``by``, all of that suggester's output."""
     if by is None:
         return _not_rejected
-    return lambda ann: suggester_of(ann) == by
+    from ..suggest.base import is_from  # `--by rules` is every rule of it: rules:gazetteer, ...
+
+    return lambda ann: is_from(suggester_of(ann), by)
 
 
 def _not_rejected(ann: Annotation) -> bool:

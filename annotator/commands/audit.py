@@ -66,7 +66,7 @@ def load_schema_arg(schema_path: str | None):
 def load(path: Path, schema=None):
     from .. import store
 
-    return store.load_file(path, schema=schema)
+    return store.read(path, schema=schema).checked()
 
 
 # ---------------------------------------------------------------------------

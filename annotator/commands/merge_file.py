@@ -56,7 +56,7 @@ def read_version(path: Path):
         raise InputError(str(path), f"is not UTF-8 text (bad byte at byte {exc.start})") from None
     if not text.strip():  # git's empty base when both sides added the file
         return None
-    aset = store.loads(text, str(path))
+    aset = store.read(path, text=text).checked()
     m = _LENGTH.search(text)
     aset.document.text = "\0" * (int(m.group(1)) if m else 0)
     return aset
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         base = AnnotationSet(ours.document)
     result = merge3(base, ours, theirs)
     text = store.dumps(result.aset)
-    store.loads(text, str(ours_p))  # the result validates (or the user's file stays as it was)
+    store.read(ours_p, text=text).checked()  # the result validates (or the user's file stays as it was)
     store.write_atomic(ours_p, text)
     if result.conflicts:
         print(
