@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import os
 import random
 import statistics
 import sys
@@ -151,12 +152,19 @@ def generate(root: Path, articles: int, annotators: int, annotations: int, seed:
     return dirs
 
 
-def timed(fn, repeat: int) -> tuple[float, object]:
-    times, result = [], None
+CPU: dict[str, float] = {}
+
+
+def timed(fn, repeat: int, name: str = "") -> tuple[float, object]:
+    """Median wall time of ``repeat`` runs (and, in ``CPU[name]``, the median CPU time:
+    on a shared machine that is the figure that does not depend on the neighbours)."""
+    times, cpu, result = [], [], None
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = fn()
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    CPU[name] = statistics.median(cpu)
     return statistics.median(times), result
 
 
@@ -174,6 +182,7 @@ def main_bench() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-agree-") as tmp:
         root = Path(tmp)
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         t0 = time.perf_counter()
         dirs = generate(root, args.articles, args.annotators, args.annotations, args.seed)
         print(f"generated {args.articles} articles x {args.annotators} annotators x ~{args.annotations} annotations "
@@ -182,12 +191,12 @@ def main_bench() -> None:
         def load_all():
             return {d.name: {p.stem: store.read(p).checked() for p in sorted(d.glob("*.yaml"))} for d in dirs}
 
-        t_load, sets = timed(load_all, args.repeat)
+        t_load, sets = timed(load_all, args.repeat, "load")
         n_ann = sum(len(s) for by in sets.values() for s in by.values())
-        print(f"{'load the files (anchor)':40s} {t_load:7.3f} s   ({n_ann} annotations)")
+        print(f"{'load the files (anchor)':40s} {t_load:7.3f} s (cpu {CPU['load']:6.3f} s)   ({n_ann} annotations)")
 
-        t_agree, panel = timed(lambda: agreement_panel(sets), args.repeat)
-        print(f"{'agreement, every layer, in memory':40s} {t_agree:7.3f} s   {t_agree / t_load:5.2f}x load")
+        t_agree, panel = timed(lambda: agreement_panel(sets), args.repeat, "agree")
+        print(f"{'agreement, every layer, in memory':40s} {t_agree:7.3f} s (cpu {CPU['agree']:6.3f} s)   {t_agree / t_load:5.2f}x load")
         ents = panel.layers["entities"].labels["all"]
         print(f"{'':40s} entities: alpha {ents.alpha.value:.4f} [{ents.alpha.low:.4f}, {ents.alpha.high:.4f}], "
               f"Fleiss {ents.fleiss.value:.4f}, mean strict F1 {ents.f1_strict.mean():.4f}")
@@ -196,8 +205,8 @@ def main_bench() -> None:
             with contextlib.redirect_stdout(io.StringIO()):
                 assert main(["agree", *map(str, dirs), "--json"]) == 0
 
-        t_cmd, _ = timed(agree_cmd, args.repeat)
-        print(f"{'annotator agree --json (load included)':40s} {t_cmd:7.3f} s   {t_cmd / t_load:5.2f}x load")
+        t_cmd, _ = timed(agree_cmd, args.repeat, "agree_cmd")
+        print(f"{'annotator agree --json (load included)':40s} {t_cmd:7.3f} s (cpu {CPU['agree_cmd']:6.3f} s)   {t_cmd / t_load:5.2f}x load")
 
         names = sorted(sets[dirs[0].name])
 
@@ -209,16 +218,16 @@ def main_bench() -> None:
                 cand += m.candidates
             return acc, cand
 
-        t_merge, (acc, cand) = timed(merge_all, args.repeat)
-        print(f"{'merge, in memory':40s} {t_merge:7.3f} s   {t_merge / t_load:5.2f}x load   ({acc} accepted, {cand} left)")
+        t_merge, (acc, cand) = timed(merge_all, args.repeat, "merge")
+        print(f"{'merge, in memory':40s} {t_merge:7.3f} s (cpu {CPU['merge']:6.3f} s)   {t_merge / t_load:5.2f}x load   ({acc} accepted, {cand} left)")
 
         def merge_cmd(k=[0]):
             k[0] += 1
             with contextlib.redirect_stdout(io.StringIO()):
                 assert main(["merge", *map(str, dirs), "-o", str(root / f"gold{k[0]}")]) == 0
 
-        t_mcmd, _ = timed(merge_cmd, args.repeat)
-        print(f"{'annotator merge (load and write incl.)':40s} {t_mcmd:7.3f} s   {t_mcmd / t_load:5.2f}x load")
+        t_mcmd, _ = timed(merge_cmd, args.repeat, "merge_cmd")
+        print(f"{'annotator merge (load and write incl.)':40s} {t_mcmd:7.3f} s (cpu {CPU['merge_cmd']:6.3f} s)   {t_mcmd / t_load:5.2f}x load")
 
 
 if __name__ == "__main__":
