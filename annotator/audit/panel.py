@@ -178,7 +178,6 @@ def _layer_result(layer, names, docs, boot, f1, f1_labels, token_labels, u: Unit
     R = len(names)
     pairs = list(combinations(range(R), 2))
     D = len(docs)
-    V = len(token_labels) + 1
     # Everything that is summed over articles, side by side: one product per resample set.
     parts = {
         "f1": f1, "units": u.units[:, None], "n": u.n, "q": u.q, "lab": u.lab,
@@ -267,9 +266,8 @@ def _layer_result(layer, names, docs, boot, f1, f1_labels, token_labels, u: Unit
             entry.alpha = _estimate(*both(alpha_label(k)))
         labels[lab] = entry
     # Per article: its own coefficients and mean pairwise F1.
-    per = {k: v for k, v in parts.items()}
-    fl = fleiss_all(per)
-    al = alpha_all(per)
+    fl = fleiss_all(parts)
+    al = alpha_all(parts)
     with np.errstate(all="ignore"):
         strict = co.f1(f1[:, :, 0, 0], f1[:, :, 0, 2], f1[:, :, 0, 3])
         overlap = co.f1(f1[:, :, 0, 1], f1[:, :, 0, 2], f1[:, :, 0, 3])
@@ -287,7 +285,6 @@ def _layer_result(layer, names, docs, boot, f1, f1_labels, token_labels, u: Unit
         per_annotator[a] = per_annotator[a] or int(whole["f1"][p, 0, 2])
         per_annotator[b] = per_annotator[b] or int(whole["f1"][p, 0, 3])
     unit = "linked pair" if layer == "relations" else "token"
-    del V
     return LayerAgreement(layer, unit, int(whole["units"][0]), per_annotator, labels, documents)
 
 
