@@ -10,6 +10,7 @@ import pytest
 
 from annotator.cli import main
 from annotator import store
+from annotator.articles import read_article
 from annotator.errors import InputError
 from annotator.model import SUGGESTED, AnnotationSet, Document, Entity
 from annotator.schema import default_schema
@@ -76,7 +77,7 @@ def test_command_with_spacy_is_idempotent(pipeline, tmp_path, capsys, monkeypatc
     first = (tmp_path / "annotations" / "a.yaml").read_bytes()
     assert main(["suggest", str(article), "--with", f"spacy:{pipeline}"]) == 0
     assert (tmp_path / "annotations" / "a.yaml").read_bytes() == first
-    got = store.load_for_article(article, "annotations")
+    got = store.read(store.annotation_path(article, "annotations"), article=read_article(article), editing=True).checked()
     assert all(isinstance(e, Entity) and e.score is None for e in got.entities.values())
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from annotator import store
+from annotator.articles import read_article
 from annotator.cli import main
 from annotator.model import ACCEPTED, AnnotationSet, Attribution, Document, Entity, Ref, Span
 from annotator.schema import default_schema
@@ -37,7 +38,7 @@ def _gold_folder(tmp_path: Path) -> Path:
         article = texts / f"a{k}.txt"
         text = "\n".join(SENTENCES[k:] + SENTENCES[:k]) + "\n"
         article.write_text(text, encoding="utf-8")
-        aset = store.new_set(store.read_article(article), store.annotation_path(article, gold))
+        aset = store.new_set(read_article(article), store.annotation_path(article, gold))
         n = 0
         for name, label in NAMES.items():
             start = text.find(name)
@@ -99,7 +100,7 @@ def test_rules_learn_cues_sources_and_names_from_gold_folders(tmp_path):
     # The same from a saved lexicon (a MODEL_DIR) instead of the folder.
     k = Knowledge()
     for path in sorted(gold.glob("*.yaml")):
-        k.learn_set(store.load_file(path, default_schema()))
+        k.learn_set(store.read(path, schema=default_schema()).checked())
     saved = tmp_path / "lex"
     saved.mkdir()
     k.save(saved)
@@ -119,7 +120,7 @@ def test_learn_from_a_missing_folder_is_one_line(tmp_path, capsys, monkeypatch):
 
 
 def test_learned_shapes_of_the_seed_gold():
-    gold = store.load_file(Path(__file__).resolve().parent.parent / "annotations" / "sdf-captures-deir-el-zor.yaml", default_schema())
+    gold = store.read(Path(__file__).resolve().parent.parent / "annotations" / "sdf-captures-deir-el-zor.yaml", schema=default_schema()).checked()
     k = Knowledge()
     k.learn_set(gold)
     assert "Two security sources based in eastern Syria" in k.sources

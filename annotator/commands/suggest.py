@@ -92,11 +92,12 @@ def run(args: argparse.Namespace) -> int:
 def _suggest_one(article, yaml_path, annotations_dir, schema, suggester, seen_notes) -> None:
     """Suggest on one article and save; user errors are printed, then re-raised."""
     from .. import store
+    from ..articles import read_article
     from ..errors import InputError, ValidationError
     from ..suggest import apply_suggestions, merge
 
     try:
-        aset = store.load_for_article(article, annotations_dir, schema)
+        aset = store.read(yaml_path, article=read_article(article), schema=schema, editing=True).checked()
         proposals = suggester.propose(aset)
     except ValidationError as err:
         for problem in err.problems[:MAX_PROBLEMS]:

@@ -211,7 +211,8 @@ class _Reader:
             raw = self.path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(self.where, f"cannot read: {exc}") from None
-        theirs, probs = store.problems(raw, self.where)
+        got = store.read(self.where, text=raw)
+        theirs, probs = got.aset, got.problems
         if theirs is None:
             raise ValidationError(probs)
         if theirs.document.sha256 != self.doc.sha256 and self.doc.path and theirs.document.path:
@@ -220,7 +221,7 @@ class _Reader:
                     self.where,
                     f"annotates {theirs.document.path}, not {Path(self.doc.path).name} (its sha256 differs too)",
                 )
-        _, probs = store.problems(raw, self.where, article=self.doc)
+        probs = store.read(self.where, text=raw, article=self.doc).problems
         if probs:
             self.problems.extend(probs)
             return

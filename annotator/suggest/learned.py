@@ -150,7 +150,8 @@ def read_facts(path: Path) -> _FileFacts:
     needed, so its article is not read (it may have moved or changed)."""
     from .. import store
 
-    aset, probs = store.problems(Path(path).read_text(encoding="utf-8"), str(path))
+    got = store.read(path, text=Path(path).read_text(encoding="utf-8"))
+    aset, probs = got.aset, got.problems
     if aset is None:
         raise ValueError(probs[0].message if probs else "not an annotation file")
     k = Knowledge()

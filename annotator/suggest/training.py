@@ -71,7 +71,7 @@ def gold_sets(folders: Iterable[str | Path], schema) -> tuple[list[AnnotationSet
             raise InputError(str(folder), "is not a folder of annotation files")
         for path in sorted(folder.glob("*.yaml")):
             try:
-                sets.append(store.load_file(path, schema))
+                sets.append(store.read(path, schema=schema).checked())
             except Exception as exc:  # noqa: BLE001 - one bad file is reported and skipped
                 msg = str(getattr(exc, "message", "") or exc).strip().splitlines()
                 notes.append(f"{path}: skipped: {msg[0] if msg else type(exc).__name__}")

@@ -17,10 +17,10 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from .. import store
+from ..articles import read_article
 from ..errors import InputError, short_error
 from ..journal import Journal
 from ..lock import acquire as acquire_lock
@@ -31,6 +31,8 @@ from ..schema import Schema
 from ..session import ChangeReport, Session
 from .article_view import ArticleView
 from .flows import FlowsMixin
+from .footer import KeyFooter
+from .keygate import KeyGateMixin
 from .screens import HelpScreen
 from .widgets import AnnotationList, DetailPanel, FindBar, StatusLine
 
@@ -50,7 +52,7 @@ def _actions_provider():
     return ActionsProvider
 
 
-class AnnotatorApp(FlowsMixin, App[int]):
+class AnnotatorApp(KeyGateMixin, FlowsMixin, App[int]):
     TITLE = "annotator"
     CSS_PATH = styles_path()
     COMMANDS = App.COMMANDS | {_actions_provider}
@@ -75,6 +77,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
         *FlowsMixin.FLOW_BINDINGS,
         Binding("greater_than_sign", "next_article", "Next article", id="next_article"),
         Binding("less_than_sign", "prev_article", "Prev article", id="prev_article"),
+        Binding("C", "corpus", "Corpus view", show=False, id="corpus"),
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("q", "quit_app", "Quit", id="quit"),
@@ -87,7 +90,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
         annotations_dir: Path,
         schema: Schema,
         user: str,
-        first: AnnotationSet | store.Opened | None = None,
+        first: AnnotationSet | store.Read | None = None,
         suggester=None,
         lock_files: bool = True,
     ) -> None:
@@ -122,13 +125,13 @@ class AnnotatorApp(FlowsMixin, App[int]):
         yaml_path = store.annotation_path(article, self.annotations_dir)
         reanchored = None
         if aset is None:
-            opened = store.open_article(article, self.annotations_dir, self.schema)
-        elif isinstance(aset, store.Opened):
+            opened = store.read(yaml_path, article=read_article(article), schema=self.schema, editing=True)
+        elif isinstance(aset, store.Read):
             opened = aset
         else:
             opened = None
         if opened is not None:
-            aset, reanchored = opened.aset, opened.reanchored
+            aset, reanchored = opened.checked(), opened.report
         # One writer per article: a second annotator opens it read-only.
         held = acquire_lock(yaml_path) if self.lock_files else None
         journal = None
@@ -184,6 +187,11 @@ class AnnotatorApp(FlowsMixin, App[int]):
                 yield DetailPanel(id="details", markup=False)
                 yield AnnotationList(self.session.aset, self.schema, id="annotation-list")
         yield StatusLine(id="status", markup=False)
+        # The find prompt exists from the start (hidden), so `/` shows and focuses
+        # it at once and keys typed after it land in it (see keygate).
+        bar = FindBar(placeholder="find (enter: select the match, esc: cancel)", id="find")
+        bar.display = False
+        yield bar
 
     def _make_view(self) -> ArticleView:
         view = ArticleView(self.session.text, self.session.marks, slot_of=self.schema.slot, id="article")
@@ -206,19 +214,17 @@ class AnnotatorApp(FlowsMixin, App[int]):
         self.view.focus()
         self.refresh_side()
         self.refresh_status()
-        # The article paints first; the footer and the find prompt (many widgets,
-        # most of the startup's styling work) are mounted right after that frame.
+        # The article paints first; the footer (many widgets, most of the
+        # startup's styling work) is mounted right after that frame.
         self.call_after_refresh(self._mount_chrome)
         self.start_suggesting()
 
     async def _mount_chrome(self) -> None:
         if not self.screen.is_attached or self._exit_renderables or self.return_code is not None:
             return  # quitting already
-        if self.query("#find"):
-            return  # already there (a key came before the first frame was done)
-        bar = FindBar(placeholder="find (enter: select the match, esc: cancel)", id="find")
-        bar.display = False
-        await self.mount(bar, Footer())
+        if self.query(KeyFooter):
+            return  # already there
+        await self.mount(KeyFooter())
 
     @property
     def find_bar(self) -> FindBar:
@@ -291,15 +297,35 @@ class AnnotatorApp(FlowsMixin, App[int]):
         if reviewing is not None:
             return reviewing
         view = self.view
+        sel = view.selection
+        if sel is not None:
+            exact = self.session.entity_with_span(*sel)
+            if exact is not None:
+                return exact
         s, e = view.cursor_token
         return self.session.annotation_at(view.cursor) or (self.session.annotation_at(s) if s != view.cursor else None)
 
     def current_entity(self) -> Entity | None:
+        """The entity a key acts on: the one a selection covers exactly (a find of
+        a tagged name selects it), else the one under the cursor."""
         reviewing = self._review_target()
         if isinstance(reviewing, Entity):
             return reviewing
+        sel = self.view.selection
+        if sel is not None:
+            exact = self.session.entity_with_span(*sel)
+            if exact is not None:
+                return exact
         ann = self.session.annotation_at(self.view.cursor, (Entity,))
         return ann if isinstance(ann, Entity) else None
+
+    def entity_in_focus(self) -> Entity | None:
+        """The entity a key acts on, or None when a selection marks new text:
+        a selection that covers exactly one entity is that entity."""
+        sel = self.view.selection
+        if sel is not None and self.session.entity_with_span(*sel) is None:
+            return None
+        return self.current_entity()
 
     # -- actions: labels ------------------------------------------------------------------
     def action_label(self, digit: int) -> None:
@@ -308,15 +334,15 @@ class AnnotatorApp(FlowsMixin, App[int]):
             self.say(f"no label on key {digit}")
             return
         view = self.view
-        if view.selection is None:
-            ent = self.current_entity()
-            if ent is not None:
-                if ent.label != label or ent.status == SUGGESTED:
-                    self.session.relabel(ent.id, label)
-                else:
-                    self.say(f"{ent.id} is already {label}")
-                self._advance_if_reviewing(ent, self._position_of(ent))
-                return
+        ent = self.entity_in_focus()
+        if ent is not None:
+            if ent.label != label or ent.status == SUGGESTED:
+                self.session.relabel(ent.id, label)
+            else:
+                self.say(f"{ent.id} is already {label}")
+            view.clear_selection()
+            self._advance_if_reviewing(ent, self._position_of(ent))
+            return
         start, end = view.target
         if start >= end:
             self.say("nothing to label here")
@@ -422,12 +448,11 @@ class AnnotatorApp(FlowsMixin, App[int]):
             return
         self.view.move_to(mark.start)
 
-    async def action_find(self) -> None:
-        await self._mount_chrome()
+    def action_find(self) -> None:
         bar = self.find_bar
         bar.display = True
         bar.value = ""
-        bar.focus()
+        self.screen.set_focus(bar)  # now, not after a callback: the next key goes to it
 
     @on(FindBar.Submitted, "#find")
     def _find_submitted(self, message: FindBar.Submitted) -> None:
@@ -443,7 +468,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
     def _close_find(self) -> None:
         bar = self.find_bar
         bar.display = False
-        self.view.focus()
+        self.screen.set_focus(self.view)
 
     def _find(self, *, forward: bool, from_offset: int) -> None:
         query = self.last_query
@@ -558,6 +583,19 @@ class AnnotatorApp(FlowsMixin, App[int]):
 
     async def action_prev_article(self) -> None:
         await self._switch(self.index - 1)
+
+    def action_corpus(self) -> None:
+        """The corpus view: every article of the folder; enter there opens one."""
+        from .corpus_screen import CorpusScreen
+
+        async def opened(index: int | None) -> None:
+            if index is not None and index != self.index:
+                await self._switch(index)
+
+        screen = CorpusScreen(
+            self.articles, self.annotations_dir, self.schema, current=self.index, session=self.session
+        )
+        self.push_screen(screen, opened)
 
     # -- adjudication (audit against another file) from the palette -------------------------
     async def adjudicate(self, pred: str | None) -> None:
