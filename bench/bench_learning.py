@@ -40,9 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from annotator import store  # noqa: E402
+from annotator import store
 from annotator.articles import read_article  # noqa: E402
-from annotator.model import ACCEPTED, AnnotationSet, Attribution, Entity, Ref, Span  # noqa: E402
+from annotator.model import ACCEPTED, AnnotationSet, Ref, Span  # noqa: E402
 from annotator.schema import default_schema  # noqa: E402
 from annotator.suggest import merge  # noqa: E402
 from annotator.suggest.rules import RulesSuggester  # noqa: E402

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 scipy_stats = pytest.importorskip("scipy.stats")
 
-from annotator import store  # noqa: E402
+from annotator import store
 from annotator.articles import read_article  # noqa: E402
 from annotator.model import (  # noqa: E402
     ACCEPTED,

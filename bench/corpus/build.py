@@ -27,9 +27,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotator import store  # noqa: E402
+from annotator import store
 from annotator.articles import read_article  # noqa: E402
-from annotator.model import AnnotationSet, Argument, Attribution, Document, Entity, Event, Ref, Span  # noqa: E402
+from annotator.model import AnnotationSet, Argument, Attribution, Document, Entity, Ref, Span  # noqa: E402
 from annotator.schema import default_schema  # noqa: E402
 
 LABELS = {"Person": "PER", "Organization": "ORG", "GPE": "GPE"}
