@@ -21,9 +21,10 @@ COMMANDS = [
     "export",
     "audit",
     "agree",
+    "keys",
 ]
 
-KNOWN = {"annotate", "validate", "suggest", "import", "export", "audit", "agree", "-h", "--help", "--version"}
+KNOWN = {"annotate", "validate", "suggest", "import", "export", "audit", "agree", "keys", "-h", "--help", "--version"}
 
 
 def build_parser() -> argparse.ArgumentParser:
