@@ -146,14 +146,13 @@ def test_save_theme_is_atomic_and_keeps_the_rest(env):
 
 
 async def test_remap_shows_in_footer_help_and_palette_and_works(make_app):
-    from textual.widgets._footer import FooterKey
-
+    from annotator.tui.footer import KeyFooter
     from annotator.tui.screens import HelpScreen
 
     app = make_app(keymap={"find": "f", "label_1": "p", "undo": "z"})
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        footer = {fk.description: fk.key_display for fk in app.query(FooterKey)}
+        footer = {desc: shown for _key, shown, desc, _on in app.query_one(KeyFooter).items}
         assert footer["Find"] == "f" and footer["Undo"] == "z"
         assert footer["Label 1-9"] == "p"
         await pilot.press("slash")  # the old key does nothing now

@@ -18,10 +18,10 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from .. import store
+from ..articles import read_article
 from ..errors import InputError, short_error
 from ..journal import Journal
 from ..lock import acquire as acquire_lock
@@ -32,6 +32,7 @@ from ..schema import Schema
 from ..session import ChangeReport, Session
 from .article_view import ArticleView
 from .flows import FlowsMixin
+from .footer import KeyFooter
 from .keygate import KeyGateMixin
 from .screens import HelpScreen
 from .widgets import AnnotationList, DetailPanel, FindBar, StatusLine
@@ -77,6 +78,7 @@ class AnnotatorApp(KeyGateMixin, FlowsMixin, App[int]):
         *FlowsMixin.FLOW_BINDINGS,
         Binding("greater_than_sign", "next_article", "Next article", id="next_article"),
         Binding("less_than_sign", "prev_article", "Prev article", id="prev_article"),
+        Binding("C", "corpus", "Corpus view", show=False, id="corpus"),
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("q", "quit_app", "Quit", id="quit"),
@@ -89,7 +91,7 @@ class AnnotatorApp(KeyGateMixin, FlowsMixin, App[int]):
         annotations_dir: Path,
         schema: Schema,
         user: str,
-        first: AnnotationSet | store.Opened | None = None,
+        first: AnnotationSet | store.Read | None = None,
         suggester=None,
         lock_files: bool = True,
         keymap: dict[str, str] | None = None,
@@ -134,13 +136,13 @@ class AnnotatorApp(KeyGateMixin, FlowsMixin, App[int]):
         yaml_path = store.annotation_path(article, self.annotations_dir)
         reanchored = None
         if aset is None:
-            opened = store.open_article(article, self.annotations_dir, self.schema)
-        elif isinstance(aset, store.Opened):
+            opened = store.read(yaml_path, article=read_article(article), schema=self.schema, editing=True)
+        elif isinstance(aset, store.Read):
             opened = aset
         else:
             opened = None
         if opened is not None:
-            aset, reanchored = opened.aset, opened.reanchored
+            aset, reanchored = opened.checked(), opened.report
         # One writer per article: a second annotator opens it read-only.
         held = acquire_lock(yaml_path) if self.lock_files else None
         journal = None
@@ -232,9 +234,9 @@ class AnnotatorApp(KeyGateMixin, FlowsMixin, App[int]):
     async def _mount_chrome(self) -> None:
         if not self.screen.is_attached or self._exit_renderables or self.return_code is not None:
             return  # quitting already
-        if self.query(Footer):
+        if self.query(KeyFooter):
             return  # already there
-        await self.mount(Footer())
+        await self.mount(KeyFooter())
 
     @property
     def find_bar(self) -> FindBar:
@@ -593,6 +595,19 @@ class AnnotatorApp(KeyGateMixin, FlowsMixin, App[int]):
 
     async def action_prev_article(self) -> None:
         await self._switch(self.index - 1)
+
+    def action_corpus(self) -> None:
+        """The corpus view: every article of the folder; enter there opens one."""
+        from .corpus_screen import CorpusScreen
+
+        async def opened(index: int | None) -> None:
+            if index is not None and index != self.index:
+                await self._switch(index)
+
+        screen = CorpusScreen(
+            self.articles, self.annotations_dir, self.schema, current=self.index, session=self.session
+        )
+        self.push_screen(screen, opened)
 
     # -- adjudication (audit against another file) from the palette -------------------------
     async def adjudicate(self, pred: str | None) -> None:

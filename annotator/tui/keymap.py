@@ -34,6 +34,7 @@ def contexts() -> dict[str, list[type]]:
     from .adjudicate import AdjudicateScreen
     from .app import AnnotatorApp
     from .article_view import ArticleView
+    from .corpus_screen import CorpusScreen
     from .screens import AskNumber, AskText, HelpScreen, Picker
     from .widgets import FindBar
 
@@ -44,6 +45,7 @@ def contexts() -> dict[str, list[type]]:
         "help": [HelpScreen],
         "ask": [AskNumber, AskText],
         "adjudicate": [ArticleView, AdjudicateScreen],
+        "corpus": [CorpusScreen],
     }
     return found
 
