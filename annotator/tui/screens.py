@@ -165,6 +165,8 @@ class Picker(QuickModal):
         options = self._options(value)
         ids = [o.id for o in options]
         if ids == self._shown or not self.is_mounted:
+            if self.is_mounted and not ids and not self.allow_new:
+                self._note(f"no choice matches {value!r}")
             return
         self._shown = ids
         lst = self.query_one(OptionList)
