@@ -92,7 +92,7 @@ class QuickModal(ModalScreen):
 class HelpScreen(QuickModal):
     """Every key, built from the live bindings."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -126,9 +126,9 @@ class Picker(QuickModal):
     """Pick one of many strings: type to filter, enter picks, esc cancels."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "move(1)", show=False),
-        Binding("up", "move(-1)", show=False),
+        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
+        Binding("down", "move(1)", "Next choice", show=False, id="picker.down"),
+        Binding("up", "move(-1)", "Previous choice", show=False, id="picker.up"),
     ]
 
     def __init__(
@@ -213,7 +213,7 @@ class Picker(QuickModal):
 class AskNumber(QuickModal):
     """Ask for one number (a minimum score): enter confirms, esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
 
     def __init__(self, title: str, default: float) -> None:
         super().__init__()
@@ -241,7 +241,7 @@ class AskNumber(QuickModal):
 class AskText(QuickModal):
     """Ask for one line of text (a path): enter confirms (empty allowed), esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
 
     def __init__(self, title: str, placeholder: str = "") -> None:
         super().__init__()

@@ -6,6 +6,7 @@ from bisect import bisect_left, insort
 from typing import ClassVar, Iterable
 
 from rich.segment import Segment
+from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -298,7 +299,7 @@ class LineInput(Input):
 class FindBar(LineInput):
     """The `/` prompt. Enter finds; escape cancels."""
 
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="find.cancel")]
 
     class Cancelled(Message):
         pass
