@@ -10,8 +10,7 @@ incrementally when one annotation changes.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from .model import (
     SUGGESTED,
@@ -36,8 +35,11 @@ CUE = "cue"
 CONTENT = "content"
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Mark:
+class Mark(NamedTuple):
+    """One painted range. A tuple: built, sorted and compared in C (a dataclass
+    with ``order=True`` compares in Python: building the index of 50,000
+    entities took twice as long)."""
+
     start: int
     end: int
     ann_id: str
@@ -106,8 +108,16 @@ class MarkIndex:
     @classmethod
     def build(cls, aset: AnnotationSet) -> "MarkIndex":
         marks: list[Mark] = []
-        for ann in aset.all():
-            marks.extend(marks_of(ann))
+        add = marks.append
+        for ent in aset.entities.values():
+            # entities are most of the marks: their loop is inlined
+            eid, label, status = ent.id, ent.label, ent.status
+            for s, e in ent.span.fragments:
+                if e > s:
+                    add(Mark(s, e, eid, ENTITY, label, status))
+        for group in (aset.events, aset.attributions):
+            for ann in group.values():
+                marks.extend(marks_of(ann))
         return cls(marks)
 
     def __len__(self) -> int:

@@ -6,6 +6,8 @@ from rich.segment import Segment
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.content import Content
 from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen
@@ -122,6 +124,16 @@ class _FilterInput(LineInput):
             self.on_value(value)
 
 
+class _FixedList(OptionList):
+    """An OptionList of a fixed height whose filtering lays out nothing else.
+
+    Its height is set once, for every choice (the picker box never moves while
+    you type); a change of the options changes only its virtual size, which
+    Textual would otherwise answer with a layout of the whole screen."""
+
+    virtual_size = Reactive(Size(0, 0), layout=False)
+
+
 class Picker(QuickModal):
     """Pick one of many strings: type to filter, enter picks, esc cancels."""
 
@@ -149,7 +161,9 @@ class Picker(QuickModal):
             yield field
             options = self._options("")
             self._shown = [o.id for o in options]
-            yield OptionList(*options, id="picker-list", markup=False)
+            lst = _FixedList(*options, id="picker-list", markup=False)
+            lst.styles.height = max(1, min(len(options), 20))
+            yield lst
             yield Static(Content(""), id="picker-note")
 
     def _options(self, query: str) -> list[Option]:
