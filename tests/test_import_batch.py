@@ -141,3 +141,20 @@ def test_everything_good_is_exit_0_and_n_of_n(tmp_path, capsys):
     src = _jsonl(tmp_path / "ok.jsonl", [{"text": "Rebels took Raqqa.", "spans": [], "answer": "accept", "meta": {"name": "one"}}])
     code, err, out = _run("jsonl", [src], tmp_path, capsys)
     assert code == 0 and err == [] and "imported 1 of 1 articles" in out
+
+
+def test_a_file_that_cannot_be_written_is_refused_the_others_imported(tmp_path, capsys):
+    src = tmp_path / "corpus"
+    for sub in ("a", "b"):
+        (src / sub).mkdir(parents=True)
+        (src / sub / "d.txt").write_text("Mook said so.", encoding="utf-8")
+        (src / sub / "d.ann").write_text("T1\tPER 0 4\tMook\n", encoding="utf-8")
+    ann = tmp_path / "ann"
+    ann.mkdir()
+    (ann / "b").write_text("a file where the folder b would go", encoding="utf-8")
+    assert main(["import", "--from", "brat", str(src), "--annotations", str(ann)]) == 2
+    cap = capsys.readouterr()
+    (line,) = cap.err.splitlines()
+    assert line.startswith(f"annotator: {ann / 'b' / 'd.yaml'}: cannot write") and line.endswith("(not imported)")
+    assert "imported 1 of 2 articles" in cap.out
+    store.read(ann / "a" / "d.yaml").checked()
