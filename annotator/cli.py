@@ -26,6 +26,7 @@ COMMANDS = [
     "train",
     "status",
     "serve",
+    "keys",
 ]
 
 #: What the command line's first word may be (anything else is a PATH to annotate).

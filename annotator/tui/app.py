@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
@@ -33,6 +34,7 @@ from .article_view import ArticleView
 from .flows import FlowsMixin
 from .footer import KeyFooter
 from .keygate import KeyGateMixin
+from .lost import LostMixin
 from .screens import HelpScreen
 from .widgets import AnnotationList, DetailPanel, FindBar, StatusLine
 
@@ -52,7 +54,7 @@ def _actions_provider():
     return ActionsProvider
 
 
-class AnnotatorApp(KeyGateMixin, FlowsMixin, App[int]):
+class AnnotatorApp(KeyGateMixin, LostMixin, FlowsMixin, App[int]):
     TITLE = "annotator"
     CSS_PATH = styles_path()
     COMMANDS = App.COMMANDS | {_actions_provider}
@@ -74,6 +76,7 @@ class AnnotatorApp(KeyGateMixin, FlowsMixin, App[int]):
         Binding("tab", "next_suggestion", "Next sugg.", show=False, priority=True, id="next_suggestion"),
         Binding("shift+tab", "prev_suggestion", "Prev sugg.", show=False, priority=True, id="prev_suggestion"),
         Binding("y", "accept", "Accept", show=False, id="accept"),
+        Binding("L", "lost", "Lost span: next / re-attach to selection", show=False, id="reattach_lost"),
         *FlowsMixin.FLOW_BINDINGS,
         Binding("greater_than_sign", "next_article", "Next article", id="next_article"),
         Binding("less_than_sign", "prev_article", "Prev article", id="prev_article"),
@@ -93,8 +96,18 @@ class AnnotatorApp(KeyGateMixin, FlowsMixin, App[int]):
         first: AnnotationSet | store.Read | None = None,
         suggester=None,
         lock_files: bool = True,
+        keymap: dict[str, str] | None = None,
+        theme: str | None = None,
+        remember_theme: bool = False,
     ) -> None:
         super().__init__()
+        # The user's settings (annotator.settings): keys, theme (see tui.keymap).
+        if keymap:
+            self.set_keymap(keymap)
+        if theme:
+            self.theme = theme
+        #: a theme picked in the palette is written back to the user's settings file
+        self.remember_theme = remember_theme
         #: pre-tags each article when it opens (issue: suggestions), in a worker
         self.suggester = suggester
         #: one writer per article (a lock file beside the YAML); off for tests that open twice
@@ -211,6 +224,7 @@ class AnnotatorApp(KeyGateMixin, FlowsMixin, App[int]):
         return self.query_one("#annotation-list", AnnotationList)
 
     def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.view.focus()
         self.refresh_side()
         self.refresh_status()
@@ -238,6 +252,7 @@ class AnnotatorApp(KeyGateMixin, FlowsMixin, App[int]):
             return
         view.invalidate(report.ranges)
         self.annotation_list.update_ids(report.ids)
+        self.lost_changed(report.ids)
         if self.active_event is not None and self.active_event not in self.session.aset.events:
             self.active_event = None
         if report.undo:
@@ -277,7 +292,7 @@ class AnnotatorApp(KeyGateMixin, FlowsMixin, App[int]):
             saved = "unsaved" if s.dirty else "saved"
         where = f"{self.index + 1}/{len(self.articles)} " if len(self.articles) > 1 else ""
         name = self.articles[self.index].name
-        line = f" {where}{name}  {counts or 'no entities'}{review}  [{saved}]"
+        line = f" {where}{name}  {counts or 'no entities'}{review}{self.lost_status()}  [{saved}]"
         if self.message:
             line += f"  {self.message}"
         if line != self._status_text:
@@ -287,12 +302,18 @@ class AnnotatorApp(KeyGateMixin, FlowsMixin, App[int]):
     @on(AnnotationList.Picked)
     def _picked(self, message: AnnotationList.Picked) -> None:
         ann = self.session.get(message.ann_id)
+        if ann is not None and message.ann_id in self.lost_ids():
+            self.pick_lost(ann.id)  # not on the article: its details, and L / x act on it
+            return
         if ann is not None and not isinstance(ann, type(None)) and hasattr(ann, "start"):
             self.view.move_to(ann.start)
             self.view.focus()
 
     # -- what the cursor is on ------------------------------------------------------------
     def current_annotation(self):
+        lost = self.picked_lost()
+        if lost is not None:
+            return lost
         reviewing = self._review_target()
         if reviewing is not None:
             return reviewing
@@ -778,24 +799,50 @@ class AnnotatorApp(KeyGateMixin, FlowsMixin, App[int]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.key_table()))
 
+    def live_bindings(self) -> list[tuple[Binding, list[str]]]:
+        """The article's bindings as they are now (after the keymap), each with
+        the keys that reach it, in the order they were declared."""
+        screen = self.screen_stack[0] if self.screen_stack else self.screen
+        keys: dict[str, list[str]] = {}
+        first: dict[str, Binding] = {}
+        for key, active in screen.active_bindings.items():
+            b = active.binding
+            name = b.id or f"action:{b.action}"
+            first.setdefault(name, b)
+            keys.setdefault(name, []).append(self.get_key_display(replace(b, key_display=None)))
+        return [(first[name], ks) for name, ks in keys.items()]
+
     def key_table(self) -> list[tuple[str, str]]:
         """Every key and what it does, from the live bindings (so remaps show)."""
-        from .article_view import ArticleView as _AV
-
         rows: list[tuple[str, str]] = []
-        seen: set[str] = set()
-        for binding in [*_AV.BINDINGS, *self.BINDINGS]:
-            if isinstance(binding, tuple):
-                binding = Binding(*binding)
-            desc = binding.description or binding.action
-            key = binding.key_display or binding.key
-            if (key, desc) in seen or binding.action.startswith("label(") and binding.key != "1":
-                continue
-            seen.add((key, desc))
-            rows.append((key, desc))
-        for lab in self.schema.entities:
-            rows.append((lab.key or "", f"label: {lab.name} ({lab.description})"))
+        for binding, keys in self.live_bindings():
+            if binding.action.startswith("label("):
+                digit = binding.action[6:-1]
+                lab = next((lab for lab in self.schema.entities if lab.key == digit), None)
+                desc = f"label: {lab.name} ({lab.description})" if lab else f"label {digit} (no label on it)"
+            else:
+                desc = binding.description or binding.action.replace("_", " ")
+            rows.append((" ".join(keys), desc))
         return rows
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A remapped binding shows its new key, not the display text it was declared with."""
+        if binding.key_display and binding.id and binding.id in self._keymap:
+            binding = replace(binding, key_display=None)
+        return super().get_key_display(binding)
+
+    def _theme_changed(self, theme) -> None:
+        """Remember a theme picked in the palette (the user's settings file)."""
+        if not self.remember_theme:
+            return
+        from ..settings import save_theme
+
+        try:
+            path = save_theme(theme.name)
+        except (OSError, InputError) as exc:
+            self.notify(f"Theme not remembered: {getattr(exc, 'message', None) or short_error(exc)}", severity="warning", markup=False)
+            return
+        self.say(f"theme {theme.name} (remembered in {path})")
 
     def get_system_commands(self, screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -6,6 +6,8 @@ from rich.segment import Segment
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.content import Content
 from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen
@@ -92,7 +94,7 @@ class QuickModal(ModalScreen):
 class HelpScreen(QuickModal):
     """Every key, built from the live bindings."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -122,13 +124,23 @@ class _FilterInput(LineInput):
             self.on_value(value)
 
 
+class _FixedList(OptionList):
+    """An OptionList of a fixed height whose filtering lays out nothing else.
+
+    Its height is set once, for every choice (the picker box never moves while
+    you type); a change of the options changes only its virtual size, which
+    Textual would otherwise answer with a layout of the whole screen."""
+
+    virtual_size = Reactive(Size(0, 0), layout=False)
+
+
 class Picker(QuickModal):
     """Pick one of many strings: type to filter, enter picks, esc cancels."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "move(1)", show=False),
-        Binding("up", "move(-1)", show=False),
+        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
+        Binding("down", "move(1)", "Next choice", show=False, id="picker.down"),
+        Binding("up", "move(-1)", "Previous choice", show=False, id="picker.up"),
     ]
 
     def __init__(
@@ -149,7 +161,9 @@ class Picker(QuickModal):
             yield field
             options = self._options("")
             self._shown = [o.id for o in options]
-            yield OptionList(*options, id="picker-list", markup=False)
+            lst = _FixedList(*options, id="picker-list", markup=False)
+            lst.styles.height = max(1, min(len(options), 20))
+            yield lst
             yield Static(Content(""), id="picker-note")
 
     def _options(self, query: str) -> list[Option]:
@@ -162,19 +176,23 @@ class Picker(QuickModal):
         return out
 
     def _filter(self, value: str) -> None:
+        if not self.is_mounted:
+            return
         options = self._options(value)
+        self._note("" if options or self.allow_new else f"no choice matches {value!r}")
         ids = [o.id for o in options]
-        if ids == self._shown or not self.is_mounted:
+        if ids == self._shown:
             return
         self._shown = ids
         lst = self.query_one(OptionList)
         lst.set_options(options)
         if lst.option_count:
             lst.highlighted = 0
-        self._note("" if lst.option_count or self.allow_new else f"no choice matches {value!r}")
 
     def _note(self, text: str) -> None:
         note = self.query_one("#picker-note", Static)
+        if note.display == bool(text) and str(note.content) == text:
+            return  # unchanged: no repaint for this keystroke
         note.display = bool(text)
         note.update(Content(text))
 
@@ -209,7 +227,7 @@ class Picker(QuickModal):
 class AskNumber(QuickModal):
     """Ask for one number (a minimum score): enter confirms, esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
 
     def __init__(self, title: str, default: float) -> None:
         super().__init__()
@@ -237,7 +255,7 @@ class AskNumber(QuickModal):
 class AskText(QuickModal):
     """Ask for one line of text (a path): enter confirms (empty allowed), esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
 
     def __init__(self, title: str, placeholder: str = "") -> None:
         super().__init__()
