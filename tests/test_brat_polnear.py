@@ -364,6 +364,6 @@ def test_the_reader_refuses_or_gives_a_file_that_validates(files):
     except InputError as err:
         assert str(err).startswith("x.ann:")
         return
-    back = store.loads(store.dumps(aset), article=doc)  # raises if the file would not validate
+    back = store.read(text=store.dumps(aset), article=doc).checked()  # raises if the file would not validate
     assert store.dumps(back) == store.dumps(aset)
     brat.dumps_ann(back)  # and it exports
