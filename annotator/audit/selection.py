@@ -1,4 +1,11 @@
-"""Which annotations count (gold, predicted, a suggester's output) and which files pair up."""
+"""Which annotations count (gold, predicted, a suggester's output) and which files pair up.
+
+Files: ``annotation_files(path)`` (a folder's or a file's annotation files by
+article name), ``pair_paths(gold, pred)`` (two sides, paired by name, with notes
+on the rest), ``group_by_article(paths)`` (N annotators' folders, with notes on
+the articles some lack), ``check_same_article`` (both sides annotate one text).
+Errors are ``InputError`` (one line naming the file).
+"""
 
 from __future__ import annotations
 
