@@ -31,6 +31,7 @@ from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Entity
 from ..schema import Schema
 from ..session import ChangeReport, Session
 from .article_view import ArticleView
+from .attributes import AttributesMixin
 from .flows import FlowsMixin
 from .footer import KeyFooter
 from .keygate import KeyGateMixin
@@ -53,7 +54,7 @@ def _actions_provider():
     return ActionsProvider
 
 
-class AnnotatorApp(KeyGateMixin, FlowsMixin, App[int]):
+class AnnotatorApp(KeyGateMixin, AttributesMixin, FlowsMixin, App[int]):
     TITLE = "annotator"
     CSS_PATH = styles_path()
     COMMANDS = App.COMMANDS | {_actions_provider}
@@ -76,6 +77,7 @@ class AnnotatorApp(KeyGateMixin, FlowsMixin, App[int]):
         Binding("shift+tab", "prev_suggestion", "Prev sugg.", show=False, priority=True, id="prev_suggestion"),
         Binding("y", "accept", "Accept", show=False, id="accept"),
         *FlowsMixin.FLOW_BINDINGS,
+        *AttributesMixin.ATTRIBUTE_BINDINGS,
         Binding("greater_than_sign", "next_article", "Next article", id="next_article"),
         Binding("less_than_sign", "prev_article", "Prev article", id="prev_article"),
         Binding("C", "corpus", "Corpus view", show=False, id="corpus"),
@@ -852,7 +854,7 @@ _OWN_ACTIONS = {
 #: actions that change annotations (off on a read-only article)
 _CHANGES = {
     "label", "delete", "undo", "redo", "accept", "event", "role", "attribution", "attribution_type",
-    "confirm", "relation", "delete_relation", "save",
+    "confirm", "relation", "delete_relation", "save", "attributes",
 }
 
 
