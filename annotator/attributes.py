@@ -47,18 +47,27 @@ def specs_for(schema: Schema, ann: Annotation) -> list[AttributeSpec]:
     return [spec for spec in schema.attributes if spec.applies(kind, label)]
 
 
-def _links(attrs: Mapping[str, object]) -> list:
-    value = attrs.get(LINKS)
+def _links(attrs: Mapping[str, object], key: str = LINKS) -> list:
+    value = attrs.get(key)
     return list(value) if isinstance(value, list) else []
 
 
+def _is_link(entry, prefix: str) -> bool:
+    return isinstance(entry, list) and bool(entry) and isinstance(entry[0], str) and entry[0].startswith(prefix)
+
+
 def value_of(ann: Annotation, spec: AttributeSpec):
-    """The attribute's value on the annotation (None when it has none)."""
+    """The attribute's value on the annotation (None when it has none).
+
+    A link is found in any normalization type (brat files say ``Reference``,
+    some name the base: ``N1  Wikidata T1 Wikidata:Q858``)."""
     if spec.kind == "link":
         prefix = f"{spec.name}:"
-        for entry in _links(ann.attrs):
-            if isinstance(entry, list) and entry and isinstance(entry[0], str) and entry[0].startswith(prefix):
-                return entry[0][len(prefix):]
+        keys = [LINKS] + [k for k in ann.attrs if isinstance(k, str) and k.startswith("N:") and k != LINKS]
+        for key in keys:
+            for entry in _links(ann.attrs, key):
+                if _is_link(entry, prefix):
+                    return entry[0][len(prefix):]
         return None
     value = ann.attrs.get(spec.name)
     if spec.kind == "flag":
@@ -87,7 +96,14 @@ def with_value(ann: Annotation, spec: AttributeSpec, value) -> dict:
         value = None
     if spec.kind == "link":
         prefix = f"{spec.name}:"
-        links = [e for e in _links(attrs) if not (isinstance(e, list) and e and str(e[0]).startswith(prefix))]
+        for key in [k for k in attrs if isinstance(k, str) and k.startswith("N:") and k != LINKS]:
+            kept = [e for e in _links(attrs, key) if not _is_link(e, prefix)]
+            if len(kept) != len(_links(attrs, key)):
+                if kept:
+                    attrs[key] = kept
+                else:
+                    del attrs[key]
+        links = [e for e in _links(attrs) if not _is_link(e, prefix)]
         if value is not None:
             text = " ".join(_text(ann).split())
             links.append([f"{prefix}{value}", text])

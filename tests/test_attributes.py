@@ -151,3 +151,13 @@ async def test_flags_toggle_and_choices_clear(make_app, tmp_path):
         assert app.session.get(ent.id).attrs == {}
         await pilot.press("escape", "i", "escape")
         assert "nothing changed" in app.message
+
+
+def test_a_link_under_another_normalization_type_is_found_and_replaced():
+    schema = default_schema()
+    wikidata = next(s for s in schema.attributes if s.name == "Wikidata")
+    text = "Syria said."
+    ent = Entity("T1", "GPE", Span.of(text, 0, 5), attrs={"N:Wikidata": [["Wikidata:Q858", "Syria"]]})
+    assert value_of(ent, wikidata) == "Q858"
+    attrs = with_value(ent, wikidata, "Q859")
+    assert attrs == {"N:Reference": [["Wikidata:Q859", "Syria"]]}
