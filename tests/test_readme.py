@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_readme_points_inside_the_repository():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "../" not in text and "/work/" not in text
+    assert "../shared" not in text and "/work/" not in text and "HELPERS" not in text
     # Every Markdown link or image to a local file exists.
     for target in re.findall(r"\]\(([^)#]+)\)", text):
         if "://" not in target:
