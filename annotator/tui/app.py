@@ -803,7 +803,12 @@ class AnnotatorApp(KeyGateMixin, AttributesMixin, FlowsMixin, App[int]):
             name = b.id or f"action:{b.action}"
             first.setdefault(name, b)
             keys.setdefault(name, []).append(self.get_key_display(replace(b, key_display=None)))
-        return [(first[name], ks) for name, ks in keys.items()]
+        # A remapped binding keeps its place in the list (Textual moves it last).
+        declared: dict[str, int] = {}
+        for _key, b in [*ArticleView._merge_bindings(), *type(self)._merge_bindings()]:
+            declared.setdefault(b.id or f"action:{b.action}", len(declared))
+        order = sorted(keys, key=lambda name: declared.get(name, len(declared)))
+        return [(first[name], keys[name]) for name in order]
 
     def key_table(self) -> list[tuple[str, str]]:
         """Every key and what it does, from the live bindings (so remaps show)."""
