@@ -40,8 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from annotator import store  # noqa: E402
-from annotator.model import ACCEPTED, AnnotationSet, Attribution, Entity, Ref, Span  # noqa: E402
+from annotator import store
+from annotator.articles import read_article  # noqa: E402
+from annotator.model import ACCEPTED, AnnotationSet, Ref, Span  # noqa: E402
 from annotator.schema import default_schema  # noqa: E402
 from annotator.suggest import merge  # noqa: E402
 from annotator.suggest.rules import RulesSuggester  # noqa: E402
@@ -113,7 +114,7 @@ def corpus() -> list[tuple[Path, AnnotationSet]]:
     schema = default_schema()
     out = []
     for path in sorted((CORPUS / "gold").glob("*.yaml")):
-        out.append((path, store.load_file(path, schema)))
+        out.append((path, store.read(path, schema=schema).checked()))
     if not out:
         raise SystemExit("no corpus: run python bench/corpus/build.py")
     return out
@@ -229,7 +230,7 @@ def train_speed(n_articles: int, steps: int) -> None:
             article = texts / f"a{k:03d}.txt"
             article.write_text(make_article(3000, seed=100 + k), encoding="utf-8", newline="")
             yaml_path = store.annotation_path(article, gold)
-            doc = store.new_set(store.read_article(article), yaml_path).document
+            doc = store.new_set(read_article(article), yaml_path).document
             aset = _gold_like(doc.text, doc)
             n_ents += len(aset.entities)
             store.save(aset, yaml_path)

@@ -283,3 +283,41 @@ def test_relation_units_against_the_references():
     assert close(overall.fleiss.value, ref_fleiss(units))
     assert close(overall.alpha.value, ref_alpha(units))
     assert close(overall.cohen.value[0][2], ref_cohen([u[0] for u in units], [u[2] for u in units]))
+
+
+def brute_overlap_matches(a_items, b_items):
+    """The overlap matching the long way: strict pairs first, then each leftover of B (in
+    position order) takes the first leftover of A (in position order) of its label that overlaps."""
+    from collections import Counter
+
+    ca, cb = Counter(a_items), Counter(b_items)
+    strict = sum((ca & cb).values())
+    left_a = sorted((ca - cb).elements(), key=lambda e: (e[0], e[1], e[2]))
+    left_b = sorted((cb - ca).elements(), key=lambda e: (e[0], e[1], e[2]))
+    used = [False] * len(left_a)
+    extra = 0
+    for s, e, lab in left_b:
+        for j, (s2, e2, lab2) in enumerate(left_a):
+            if not used[j] and lab2 == lab and s2 < e and s < e2:
+                used[j] = True
+                extra += 1
+                break
+    return strict, strict + extra
+
+
+@settings(max_examples=150, deadline=None)
+@given(panels())
+def test_strict_and_overlap_f1_equal_a_brute_force_matching(panel):
+    raters, docs = panel
+    report = agreement_panel(sets_of(raters, docs), resamples=0)
+    overall = report.layers["entities"].labels[ALL]
+    for a in range(raters):
+        for b in range(a + 1, raters):
+            m_s = m_o = n = 0
+            for n_tok, per in docs:
+                _text, offsets = words_text(n_tok)
+                span = lambda e: (offsets[e[0]][0], offsets[e[1] - 1][1], e[2])  # noqa: E731
+                s, o = brute_overlap_matches([span(e) for e in per[a]], [span(e) for e in per[b]])
+                m_s, m_o, n = m_s + s, m_o + o, n + len(per[a]) + len(per[b])
+            assert close(overall.f1_strict.value[a][b], 2 * m_s / n if n else None)
+            assert close(overall.f1_overlap.value[a][b], 2 * m_o / n if n else None)

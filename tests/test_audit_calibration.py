@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator import store
+from annotator.articles import read_article
 from annotator.audit import calibration
 from annotator.cli import main
 from annotator.model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Document, Entity, Span, with_status
@@ -63,7 +64,7 @@ def test_the_audit_command_reports_calibration(tmp_path: Path, capsys):
     article = tmp_path / "seeds" / "a.txt"
     article.parent.mkdir()
     article.write_text(TEXT, encoding="utf-8")
-    doc = store.read_article(article)
+    doc = read_article(article)
     path = tmp_path / "ann" / "a.yaml"
     x = store.new_set(doc, path)
     decided(x, 1, ACCEPTED, 0.85)

@@ -4,6 +4,7 @@ article in a folder of good ones; and A, N, # lines that come back exactly."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -105,6 +106,14 @@ def test_lines_pointing_at_missing_ids_are_left_out_one_line_each():
     assert list(aset.attributions) == ["A1"] and aset.attributions["A1"].type is None
     assert list(aset.entities) == ["T5"] and aset.entities["T5"].attrs == {"#AnnotatorNotes": "civil engineers"}
     assert not aset.relations and not aset.events
+
+
+def test_an_ann_file_written_with_a_bom_and_crlf_is_read(tmp_path):
+    (tmp_path / "d.txt").write_text("Mook said so.", encoding="utf-8")
+    (tmp_path / "d.ann").write_bytes("\ufeffT1\tSource 0 4\tMook\r\nT2\tCue 5 9\tsaid\r\nT3\tContent 10 12\tso\r\n"
+                                     "T4\tAttribution 5 9\tsaid\r\nE1\tAttribution:T4 Source:T1 Cue:T2 Content:T3\r\n".encode("utf-8"))
+    aset = next(brat.read(tmp_path / "d.ann", Report("brat"), root=tmp_path)).aset
+    assert aset.attributions["A1"].content.text == "so"
 
 
 def test_an_event_pointing_at_a_left_out_event_is_left_out_too():
@@ -296,3 +305,65 @@ def test_brat_to_yaml_to_brat_keeps_every_line(files):
     assert report.warnings == [] and report.line() is None
     back = store.read(text=store.dumps(aset), article=doc).checked()  # a valid file, read by the store
     assert canon_ann(brat.dumps_ann(back)) == canon_ann(raw)
+
+
+# -- whatever the reader takes is a valid annotation file ----------------------------------
+
+_IDS = ["T1", "T2", "T3", "T4", "E1", "E2", "R1", "A1", "N1", "#1", "T9", "E9"]
+
+
+@st.composite
+def messy_ann(draw) -> tuple[str, str]:
+    """Lines as a careless tool might write them: IDs that clash, point at
+    nothing, at themselves, at the wrong kind; any order of fragments."""
+    text = "Rebels took Raqqa and Tabqa on Monday, the monitor said.\n"
+    words = [(m.start(), m.end()) for m in re.finditer(r"\w+", text)]
+    lines = []
+    used: dict[str, int] = {}
+    for _ in range(draw(st.integers(1, 12))):
+        kind = draw(st.sampled_from("TTTTEEERAN#*"))
+        if kind == "*":
+            i = "*"
+        elif draw(st.integers(0, 9)) == 0:  # now and then an ID used twice
+            i = draw(st.sampled_from([x for x in _IDS if x[0] == kind] or [kind + "1"]))
+        else:
+            used[kind] = used.get(kind, 0) + 1
+            i = f"{kind}{used[kind]}"
+        if kind == "T":
+            frags = [words[k] for k in sorted(draw(st.lists(st.integers(0, len(words) - 1), min_size=1, max_size=2, unique=True)))]
+            frags = draw(st.permutations(frags))
+            typ = draw(st.sampled_from(["PER", "Source", "Cue", "Content", "Attribution", "Attack"]))
+            body = f"{typ} " + ";".join(f"{s} {e}" for s, e in frags)
+            lines.append(f"{i}\t{body}\t" + " ".join(text[s:e] for s, e in frags))
+        elif kind == "E":
+            typ = draw(st.sampled_from(["Attribution", "Attribution-no-source", "Attack"]))
+            roles = draw(st.lists(st.sampled_from(["Source", "Cue", "Content", "Content2", "Cue2", "Source2", "Agent", "Agent2"]), max_size=4))
+            lines.append(f"{i}\t{typ}:{draw(st.sampled_from(_IDS))}" + "".join(f" {r}:{draw(st.sampled_from(_IDS))}" for r in roles))
+        elif kind == "R":
+            lines.append(f"{i}\tRel Arg1:{draw(st.sampled_from(_IDS))} Arg2:{draw(st.sampled_from(_IDS))}\t")
+        elif kind == "A":
+            lines.append(f"{i}\t{draw(st.sampled_from(['Type', 'Negation']))} {draw(st.sampled_from(_IDS))}" + draw(st.sampled_from(["", " direct", " x"])))
+        elif kind == "N":
+            lines.append(f"{i}\tWikidata {draw(st.sampled_from(_IDS))} Wikidata:Q1\tx")
+        elif kind == "#":
+            lines.append(f"{i}\tAnnotatorNotes {draw(st.sampled_from(_IDS))}\tnote")
+        else:
+            lines.append("*\tEquiv " + " ".join(draw(st.lists(st.sampled_from(_IDS), min_size=2, max_size=3))))
+    return text, "\n".join(lines) + "\n"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(messy_ann())
+def test_the_reader_refuses_or_gives_a_file_that_validates(files):
+    from annotator.errors import InputError
+
+    text, raw = files
+    doc = Document(text, "doc.txt", "0" * 64)
+    try:
+        aset = brat.parse_ann(raw, doc, "x.ann", None, Report("brat"))
+    except InputError as err:
+        assert str(err).startswith("x.ann:")
+        return
+    back = store.loads(store.dumps(aset), article=doc)  # raises if the file would not validate
+    assert store.dumps(back) == store.dumps(aset)
+    brat.dumps_ann(back)  # and it exports

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "annotations" / "sdf-captures-deir-el-zor.yaml"
 CORE = [
     "annotator.model", "annotator.session", "annotator.schema", "annotator.store", "annotator.text",
-    "annotator.marks", "annotator.audit", "annotator.adjudication", "annotator.articles", "annotator.corpus",
+    "annotator.marks", "annotator.audit", "annotator.audit.panel", "annotator.consensus", "annotator.three_way", "annotator.adjudication", "annotator.articles", "annotator.corpus",
     "annotator.formats.brat", "annotator.formats.conll", "annotator.formats.jsonl", "annotator.formats.doccano",
     "annotator.formats.labelstudio", "annotator.suggest.rules", "annotator.suggest.base",
     "annotator.suggest.precision", "annotator.suggest.learned",

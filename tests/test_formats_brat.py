@@ -263,8 +263,8 @@ TEXT_CHARS = st.one_of(
     st.sampled_from(list(" \n\t\r\u2028\u00e9\U0001f600\U0001f1eb\U0001f1f7")),
 )
 ATTRS = st.dictionaries(
-    st.sampled_from(["Negation", "Mention", "#AnnotatorNotes", "N:Reference", "weird key", "ratio", "#Lemma"]),
-    st.one_of(st.just(True), st.sampled_from(["Name", "two words", "x\ny", " lead"]), st.just([["Wikipedia:1", "X Y"]]), st.just(0.5)),
+    st.sampled_from(["Negation", "Mention", "#AnnotatorNotes", "N:Reference", "weird key", "ratio", "#Lemma", "Type"]),
+    st.one_of(st.just(True), st.sampled_from(["Name", "two words", "x\ny", " lead", "a\tb", "direct"]), st.just([["Wikipedia:1", "X Y"]]), st.just(0.5)),
     max_size=2,
 )
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from annotator import store
+from annotator.articles import read_article
 from annotator.cli import main
 from annotator.consensus import accepted_share, merge_sets
 from annotator.model import (
@@ -92,14 +93,14 @@ def test_majority_accepted_the_rest_kept_as_candidates():
     assert len(acc_at) == 1 and gold.get(acc_at[0].source.ref).text == "Orhan Qereman"
     assert [a.by for a in atts if a.status == SUGGESTED] == ["ann4"]
     # the result is a valid file
-    store.loads(store.dumps(gold), "merged.yaml", article=TEXT, schema=default_schema())
+    store.read("merged.yaml", text=store.dumps(gold), article=TEXT, schema=default_schema()).checked()
 
 
 def write_folders(root: Path, sets: dict) -> list[str]:
     article = root / "seeds" / "capture.txt"
     article.parent.mkdir(parents=True, exist_ok=True)
     article.write_text(TEXT, encoding="utf-8")
-    doc = store.read_article(article)
+    doc = read_article(article)
     dirs = []
     for name, aset in sets.items():
         path = root / name / "capture.yaml"
@@ -118,7 +119,7 @@ def test_merge_command_writes_a_gold_the_adjudication_view_opens_on(tmp_path, ca
     assert main(["merge", *dirs, "-o", str(gold_dir)]) == 0
     out = capsys.readouterr().out
     assert "merged 1 of 1 article into" in out and "left to adjudicate" in out
-    gold = store.load_file(gold_dir / "capture.yaml")
+    gold = store.read(gold_dir / "capture.yaml").checked()
     assert gold.document.text == TEXT
     cand = [e for e in gold.entities.values() if e.status == SUGGESTED]
     assert [(e.label, e.text, e.by) for e in cand] == [("LOC", "Hasakeh", "ann3")]
@@ -136,7 +137,7 @@ def test_merge_command_writes_a_gold_the_adjudication_view_opens_on(tmp_path, ca
     assert main(["merge", *dirs, "-o", str(gold_dir)]) == 2
     assert "exists" in capsys.readouterr().err
     assert main(["merge", *dirs, "-o", str(gold_dir), "--force", "--min-share", "0.3"]) == 0
-    gold = store.load_file(gold_dir / "capture.yaml")
+    gold = store.read(gold_dir / "capture.yaml").checked()
     assert all(e.status != SUGGESTED for e in gold.entities.values())  # 1 of 3 is enough now
 
 

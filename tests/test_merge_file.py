@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from annotator import store
+from annotator.articles import read_article
 from annotator.cli import main
 from annotator.model import SUGGESTED, AnnotationSet, Argument, Document, Entity, Event, Relation, Span
 from annotator.three_way import merge3
@@ -42,7 +43,7 @@ def add(x: AnnotationSet, word: str, label: str, by: str) -> str:
 
 
 def valid(x: AnnotationSet) -> AnnotationSet:
-    return store.loads(store.dumps(x), "merged.yaml", article=TEXT)
+    return store.read("merged.yaml", text=store.dumps(x), article=TEXT).checked()
 
 
 def test_changes_to_different_annotations_merge_cleanly():
@@ -128,7 +129,7 @@ def path_of(repo: Path) -> Path:
 
 
 def save(repo: Path, x: AnnotationSet) -> None:
-    doc = store.read_article(repo / "seeds" / "capture.txt")
+    doc = read_article(repo / "seeds" / "capture.txt")
     out = store.new_set(doc, path_of(repo))
     out.entities, out.events, out.attributions, out.relations = x.entities, x.events, x.attributions, x.relations
     store.save(out, path_of(repo))
@@ -136,7 +137,7 @@ def save(repo: Path, x: AnnotationSet) -> None:
 
 def branch(repo: Path, name: str, change) -> None:
     git(repo, "checkout", "-q", "-b", name, "main")
-    x = store.load_file(path_of(repo))
+    x = store.read(path_of(repo)).checked()
     change(x)
     save(repo, x)
     git(repo, "commit", "-q", "-am", name)
@@ -148,7 +149,7 @@ def test_git_merge_clean(repo):
     git(repo, "checkout", "-q", "bob")
     res = git(repo, "merge", "-q", "--no-edit", "carol", check=False)
     assert res.returncode == 0, res.stdout + res.stderr
-    got = store.load_file(path_of(repo))  # validates, against the article
+    got = store.read(path_of(repo)).checked()  # validates, against the article
     assert {e.text: (i, e.label) for i, e in got.entities.items()} == {
         "Orhan Qereman": ("T1", "PER"), "SDF": ("T2", "NORP"), "Hasakeh": ("T3", "LOC"),
         "Monday": ("T4", "DATE"), "town": ("T5", "LOC"),
@@ -165,7 +166,7 @@ def test_git_merge_with_a_conflicting_change_keeps_both_sides(repo):
     assert res.returncode != 0  # git stops: annotations to adjudicate
     text = path_of(repo).read_text(encoding="utf-8")
     assert "<<<<<<<" not in text and "=======" not in text
-    got = store.load_file(path_of(repo))  # the result validates
+    got = store.read(path_of(repo)).checked()  # the result validates
     sdf = sorted((e.label, e.by, e.attrs["merge"]["side"]) for e in got.entities.values() if e.text == "SDF")
     assert sdf == [("GPE", "carol", "theirs"), ("NORP", "bob", "ours")]
     assert got.entities["T3"].label == "LOC" and got.entities["T4"].text == "Monday"

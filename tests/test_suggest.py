@@ -460,3 +460,32 @@ def test_attribution_patterns_of_wire_copy():
     assert roles == {("Agent", "Russian forces"), ("Place", "Novomykhailivka"), ("Time", "Tuesday")}
     ents = {(e.text, e.label) for e in new if isinstance(e, Entity)}
     assert {("KYIV", "GPE"), ("Russian Defence Ministry", "ORG"), ("Nazar Voloshyn", "PER"), ("European", "NORP")} <= ents
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 12)), max_size=40))
+def test_longest_first_by_clusters_is_the_global_rule(spans):
+    """Resolving each cluster of overlapping matches alone gives what resolving all at once does."""
+    from annotator.suggest.phrases import Taken, longest_first
+
+    matches = [(s, s + n, i) for i, (s, n) in enumerate(spans)]
+    expected = []
+    taken = Taken(100)
+    for m in sorted(matches, key=lambda m: (m[0] - m[1], m[0])):
+        if taken.free(m[0], m[1]):
+            taken.add(m[0], m[1])
+            expected.append(m)
+    expected.sort(key=lambda m: (m[0], m[1]))
+    assert longest_first(matches) == expected
+
+
+def test_learned_facts_are_reread_when_a_file_changes(tmp_path):
+    """Facts of the folder's files are kept between suggesters, until a file changes."""
+    gold_file(tmp_path, "other.txt", OTHER, [("Hasakeh", "GPE")])
+    ann_dir = tmp_path / "annotations"
+    aset = AnnotationSet(doc_of("Mazlum Abdi went to Hasakeh.\n", "new.txt"))
+    first = RulesSuggester(default_schema(), ann_dir).knowledge_for(aset)
+    assert set(first.entities) == {"Hasakeh"}
+    gold_file(tmp_path, "other.txt", OTHER, [("Hasakeh", "GPE"), ("Mazlum Abdi", "PER")])
+    again = RulesSuggester(default_schema(), ann_dir).knowledge_for(aset)
+    assert set(again.entities) == {"Hasakeh", "Mazlum Abdi"}

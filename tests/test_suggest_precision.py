@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 scipy_stats = pytest.importorskip("scipy.stats")
 
-from annotator import store  # noqa: E402
+from annotator import store
+from annotator.articles import read_article  # noqa: E402
 from annotator.model import (  # noqa: E402
     ACCEPTED,
     REJECTED,
@@ -124,7 +125,7 @@ def test_rule_names_round_trip_through_the_yaml_and_decisions(tmp_path):
     """A suggestion's `by: rules:<rule>` is written, read back, and kept in
     `suggested_by` when accepted or rejected; old files (`by: rules`) still read."""
     schema = default_schema()
-    doc = store.read_article(SEED)
+    doc = read_article(SEED)
     yaml_path = tmp_path / "seed.yaml"
     empty = store.new_set(doc, yaml_path)
     new = merge(empty, RulesSuggester(schema).propose(empty), "rules")
@@ -141,7 +142,7 @@ def test_rule_names_round_trip_through_the_yaml_and_decisions(tmp_path):
     store.save(aset, yaml_path)
     text = yaml_path.read_text(encoding="utf-8")
     assert f"by: {ents[25].by}" in text and "suggested_by: rules:" in text
-    back = store.load_file(yaml_path, schema)
+    back = store.read(yaml_path, schema=schema).checked()
     assert back.same_annotations(aset)
     est = estimate([back])
     assert sum(e.n for e in est.values()) == 20
@@ -149,14 +150,14 @@ def test_rule_names_round_trip_through_the_yaml_and_decisions(tmp_path):
     old = text.replace(f"by: {ents[25].by}", "by: rules")
     old_path = tmp_path / "old.yaml"
     old_path.write_text(old, encoding="utf-8")
-    assert store.load_file(old_path, schema).entities[ents[25].id].by == "rules"
+    assert store.read(old_path, schema=schema).checked().entities[ents[25].id].by == "rules"
 
 
 def test_precision_of_the_rules_on_the_seed_from_its_gold():
     """Decide the rules' suggestions on the seed as its gold does: the rules that
     the gold agrees with most get the highest estimates."""
     schema = default_schema()
-    gold = store.load_file(GOLD, schema)
+    gold = store.read(GOLD, schema=schema).checked()
     empty = AnnotationSet(gold.document)
     new = merge(empty, RulesSuggester(schema).propose(empty), "rules")
     truth = {(e.fragments, e.label) for e in gold.entities.values()}

@@ -150,3 +150,10 @@ def test_without_spacy_train_says_what_to_install_and_rules_still_work(monkeypat
     monkeypatch.chdir(tmp_path)
     assert main(["suggest", str(article), "--with", "rules", "--learn-from", str(gold), "--annotations", "out"]) == 0
     assert "new suggestions" in capsys.readouterr().out
+
+
+def test_learn_from_is_for_the_rules(tmp_path):
+    from annotator.errors import InputError
+
+    with pytest.raises(InputError, match="--learn-from: is for --with rules"):
+        get_suggester("file:x.yaml", default_schema(), None, learn_from=[tmp_path])

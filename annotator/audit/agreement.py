@@ -123,6 +123,7 @@ def agreement(
     a: str = "A",
     b: str = "B",
     names: Sequence[str] | None = None,
+    bounds: dict | None = None,
 ) -> Agreement:
     """Pairwise agreement on the same articles: entity F1 (strict, partial; A as
     reference) and Cohen's kappa over tokens. Only accepted annotations count."""
@@ -133,7 +134,13 @@ def agreement(
     tables: dict[str, KappaTable] = {}
     total = 0
     for (x, _), (items_a, items_b) in zip(pairs, docs):
-        starts, ends = token_bounds(x.document.text)
+        text = x.document.text
+        if bounds is None:
+            starts, ends = token_bounds(text)
+        else:  # every pair of annotators tokenizes the same articles: once is enough
+            if text not in bounds:
+                bounds[text] = token_bounds(text)
+            starts, ends = bounds[text]
         first_a, per_a = token_labels(starts, ends, items_a)
         first_b, per_b = token_labels(starts, ends, items_b)
         overall.update(zip(first_a, first_b))
@@ -163,7 +170,8 @@ def agreements(
 ) -> list[Agreement]:
     """Every pair of annotators: ``sets`` maps annotator -> article name -> set."""
     out = []
+    bounds: dict = {}
     for a, b in combinations(list(sets), 2):
         common = sorted(set(sets[a]) & set(sets[b]))
-        out.append(agreement([(sets[a][n], sets[b][n]) for n in common], a, b, common))
+        out.append(agreement([(sets[a][n], sets[b][n]) for n in common], a, b, common, bounds))
     return out

@@ -101,29 +101,39 @@ class Bootstrap:
         return (self.weights @ flat).reshape((self.resamples,) + per_document.shape[1:])
 
     def interval(self, values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
-        """Percentile interval of resampled values ``(B, ...)``: (low, high), NaN where undefined."""
+        """Percentile interval of resampled values ``(B, ...)``: (low, high); resamples where a
+        value is undefined are left out of its interval, NaN when it is never defined."""
         values = np.asarray(values, dtype=float)
         shape = values.shape[1:]
-        if values.shape[0] == 0:
-            return np.full(shape, np.nan), np.full(shape, np.nan)
-        tail = (1.0 - confidence) / 2 * 100
-        defined = ~np.isnan(values)
         low = np.full(shape, np.nan)
         high = np.full(shape, np.nan)
-        some = defined.any(axis=0)
-        if some.any():
-            with np.errstate(all="ignore"):
-                import warnings
-
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)
-                    lo, hi = np.nanpercentile(values, [tail, 100 - tail], axis=0)
-            low = np.where(some, lo, np.nan)
-            high = np.where(some, hi, np.nan)
-        return low, high
+        if values.shape[0] == 0:
+            return low, high
+        tail = (1.0 - confidence) / 2 * 100
+        flat = values.reshape(values.shape[0], -1)
+        lo, hi = low.reshape(-1), high.reshape(-1)
+        missing = np.isnan(flat)
+        clean = ~missing.any(axis=0)
+        if clean.any():
+            lo[clean], hi[clean] = np.percentile(flat[:, clean], [tail, 100 - tail], axis=0)
+        for k in np.flatnonzero(~clean):
+            column = flat[~missing[:, k], k]
+            if column.size:
+                lo[k], hi[k] = np.percentile(column, [tail, 100 - tail])
+        return lo.reshape(shape), hi.reshape(shape)
 
 
 def number(x) -> float | None:
     """A float for JSON: NaN becomes None."""
     x = float(x)
     return None if x != x else x
+
+
+def cohen_from_margins(total, agree, margins_a, margins_b) -> np.ndarray:
+    """Cohen's kappa from the units (``total``), those both gave the same category
+    (``agree``) and each one's category counts (``(..., V)``): the confusion table's
+    off-diagonal and its expectation, without the table."""
+    total = np.asarray(total, dtype=float)
+    observed = total - np.asarray(agree, dtype=float)
+    expected = _div(total * total - (np.asarray(margins_a, dtype=float) * np.asarray(margins_b, dtype=float)).sum(axis=-1), total)
+    return 1.0 - _div(observed, expected)

@@ -3,7 +3,7 @@
 Only accepted annotations count. Each layer gives, for one annotator's set:
 
 * **items**, matched one to one between two annotators for F1. An item is
-  ``(label, anchor, parts)``: two items match *strictly* when all three are equal,
+  ``(label, anchor, parts, position)``: two items match *strictly* when all three are equal,
   and *by overlap* when label and anchor are equal and each part shares a
   character with the other's (an absent part matches an absent part only).
 * **marks**, ``(fragments, label)`` in position order, for the token-level
@@ -71,34 +71,51 @@ def _accepted(table: dict) -> Iterable:
     return (a for a in table.values() if a.status == ACCEPTED)
 
 
+def _pos(parts: tuple) -> tuple[int, int]:
+    present = [p for p in parts if p is not None]
+    return (min(p[0][0] for p in present), max(p[-1][1] for p in present)) if present else (-1, -1)
+
+
 def items(aset: AnnotationSet, layer: str) -> list[Item]:
-    """The layer's items in this set (accepted annotations only)."""
+    """The layer's items in this set (accepted annotations only), in position order.
+
+    Each is ``(label, anchor, parts, position)``; ``position`` (first start, last
+    end) is the parts' extent, kept for ordering."""
     out: list[Item] = []
     if layer == "entities":
-        out = [(e.label, None, (e.span.fragments,)) for e in _accepted(aset.entities)]
+        for e in _accepted(aset.entities):
+            f = e.span.fragments
+            out.append((e.label, None, (f,), (f[0][0], f[-1][1])))
     elif layer == "triggers":
-        out = [(ev.type, None, (ev.trigger.fragments,)) for ev in _accepted(aset.events)]
+        for ev in _accepted(aset.events):
+            f = ev.trigger.fragments
+            out.append((ev.type, None, (f,), (f[0][0], f[-1][1])))
     elif layer == "arguments":
         for ev in _accepted(aset.events):
             for arg in ev.arguments:
-                where = _ref_span(aset, arg.ref)
-                if where is not None:
-                    out.append((arg.role, ev.trigger.fragments, (where,)))
+                f = _ref_span(aset, arg.ref)
+                if f is not None:
+                    out.append((arg.role, ev.trigger.fragments, (f,), (f[0][0], f[-1][1])))
     elif layer == "attributions":
         for at in _accepted(aset.attributions):
             parts = (_source(aset, at), at.cue.fragments if at.cue else None, at.content.fragments if at.content else None)
-            for label, part in zip(ATTRIBUTION_LABELS, parts):
-                if part is not None:
-                    out.append((label, None, (part,)))
-            out.append((WHOLE_ATTRIBUTION, None, parts))
+            for label, f in zip(ATTRIBUTION_LABELS, parts):
+                if f is not None:
+                    out.append((label, None, (f,), (f[0][0], f[-1][1])))
+            out.append((WHOLE_ATTRIBUTION, None, parts, _pos(parts)))
     elif layer == "relations":
         for rel in _accepted(aset.relations):
             a1, a2 = _ref_span(aset, rel.arg1), _ref_span(aset, rel.arg2)
             if a1 is not None and a2 is not None:
-                out.append((rel.type, None, (a1, a2)))
+                out.append((rel.type, None, (a1, a2), _pos((a1, a2))))
     else:
         raise ValueError(f"unknown layer {layer!r}")
+    out.sort(key=_order)
     return out
+
+
+def _order(it: Item) -> tuple:
+    return (it[3], it[0])
 
 
 def anchors(aset: AnnotationSet, layer: str) -> frozenset | None:
@@ -112,16 +129,14 @@ def marks(layer: str, layer_items: list[Item]) -> list[Mark]:
     """The spans that label tokens (from ``items``), in position order; relations have none (see ``links``)."""
     if layer == "relations":
         return []
-    out = [(parts[0], label) for label, _anchor, parts in layer_items if label != WHOLE_ATTRIBUTION]
-    out.sort(key=lambda m: (m[0][0][0], m[0][-1][1], m[1]))
-    return out
+    return [(it[2][0], it[0]) for it in layer_items if it[0] != WHOLE_ATTRIBUTION]
 
 
 def links(layer_items: list[Item]) -> dict[tuple, str]:
     """Relations: each linked pair of spans and the type given to it (the first by name)."""
     out: dict[tuple, str] = {}
-    for label, _anchor, parts in sorted(layer_items, key=lambda it: it[0]):
-        out.setdefault(parts, label)
+    for it in sorted(layer_items, key=lambda it: it[0]):
+        out.setdefault(it[2], it[0])
     return out
 
 

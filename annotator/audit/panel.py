@@ -18,7 +18,6 @@ thousand resamples one matrix product each.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Mapping, Sequence
@@ -28,80 +27,11 @@ import numpy as np
 from ..model import AnnotationSet
 from . import coefficients as co
 from .layers import LAYERS, NO_ANNOTATION, OVERALL_LABEL, WHOLE_ATTRIBUTION, anchors, items, links, marks
+from .matching import pair_counts
+from .units import TokenGrid, UnitSums, link_units, unit_sums
 
 ALL = "all"
 MEASURES = ("f1_strict", "f1_overlap", "cohen", "fleiss", "alpha")
-
-
-# ---------------------------------------------------------------------------
-# Matching items one to one
-# ---------------------------------------------------------------------------
-def _extent(parts: tuple) -> tuple[int, int]:
-    present = [p for p in parts if p is not None]
-    return (min(p[0][0] for p in present), max(p[-1][1] for p in present)) if present else (-1, -1)
-
-
-def _frags_overlap(a, b) -> bool:
-    return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
-
-
-def _parts_overlap(a: tuple, b: tuple) -> bool:
-    for x, y in zip(a, b):
-        if (x is None) != (y is None):
-            return False
-        if x is not None and not _frags_overlap(x, y):
-            return False
-    return True
-
-
-def _overlap_matches(a: Counter, b: Counter) -> int:
-    """Greedy one-to-one matching by overlap, in position order (what strict matching left)."""
-    left_a = sorted(a.elements(), key=_extent)
-    left_b = sorted(b.elements(), key=_extent)
-    used = [False] * len(left_a)
-    n = 0
-    for pb in left_b:
-        for j, pa in enumerate(left_a):
-            if not used[j] and _parts_overlap(pa, pb):
-                used[j] = True
-                n += 1
-                break
-    return n
-
-
-def group_items(its: Sequence[tuple]) -> dict[tuple, Counter]:
-    """Items by (label, anchor): the parts, as a multiset."""
-    out: dict[tuple, Counter] = {}
-    for label, anchor, parts in its:
-        c = out.get((label, anchor))
-        if c is None:
-            c = out[(label, anchor)] = Counter()
-        c[parts] += 1
-    return out
-
-
-def match_pair(ga: dict, gb: dict, keep_anchors: frozenset | None) -> dict[str, list[int]]:
-    """Per label: [strict matches, overlap matches, |A|, |B|] between two annotators' grouped items."""
-    out: dict[str, list[int]] = {}
-    for key in ga.keys() | gb.keys():
-        label, anchor = key
-        if keep_anchors is not None and anchor not in keep_anchors:
-            continue
-        ca, cb = ga.get(key), gb.get(key)
-        row = out.get(label)
-        if row is None:
-            row = out[label] = [0, 0, 0, 0]
-        na = sum(ca.values()) if ca else 0
-        nb = sum(cb.values()) if cb else 0
-        row[2] += na
-        row[3] += nb
-        if ca and cb:
-            strict = sum((ca & cb).values())
-            row[0] += strict
-            row[1] += strict
-            if strict < na and strict < nb:
-                row[1] += _overlap_matches(ca - cb, cb - ca)
-    return out
 
 
 # ---------------------------------------------------------------------------
@@ -191,16 +121,10 @@ class PanelAgreement:
         }
 
 
-def _tokens(text: str) -> tuple[np.ndarray, np.ndarray]:
-    from ..text import tokenize
-
-    toks = tokenize(text)
-    return np.asarray(toks.starts, dtype=np.int64), np.asarray(toks.ends, dtype=np.int64)
-
-
 def _matrix(n: int, pairs: list[tuple[int, int]], value, low, high) -> Matrix:
     out = []
     for arr in (value, low, high):
+        arr = np.asarray(arr, dtype=float).reshape(-1)
         m: list[list[float | None]] = [[None] * n for _ in range(n)]
         for k, (a, b) in enumerate(pairs):
             m[a][b] = m[b][a] = co.number(arr[k])
@@ -210,84 +134,6 @@ def _matrix(n: int, pairs: list[tuple[int, int]], value, low, high) -> Matrix:
 
 def _estimate(value, low, high) -> Estimate:
     return Estimate(co.number(value), co.number(low), co.number(high))
-
-
-class _LayerCounts:
-    """Per-article sums of one layer, filled article by article."""
-
-    def __init__(self, layer: str, docs: int, raters: int, f1_labels: list[str], token_labels: list[str]):
-        self.layer = layer
-        self.raters = raters
-        self.pairs = list(combinations(range(raters), 2))
-        self.f1_labels = f1_labels
-        self.f1_index = {lab: k + 1 for k, lab in enumerate(f1_labels)}
-        self.token_labels = token_labels
-        self.category = {lab: k + 1 for k, lab in enumerate(token_labels)}
-        V, L, P = len(token_labels) + 1, len(token_labels), len(self.pairs)
-        self.f1 = np.zeros((docs, P, len(f1_labels) + 1, 4))
-        self.units = np.zeros(docs)
-        self.n = np.zeros((docs, V))
-        self.q = np.zeros((docs, V))
-        self.lab = np.zeros((docs, L, 3))  # n_L, q_L, q_notL
-        self.conf = np.zeros((docs, P, V, V))
-        self.bin = np.zeros((docs, P, L, 3))  # both, a_only, b_only
-
-    def add_f1(self, d: int, grouped: list[dict], keep: list[frozenset | None]) -> None:
-        overall_label = OVERALL_LABEL.get(self.layer)
-        for p, (a, b) in enumerate(self.pairs):
-            common = None if keep[a] is None else keep[a] & keep[b]
-            for label, row in match_pair(grouped[a], grouped[b], common).items():
-                self.f1[d, p, self.f1_index[label]] += row
-                if overall_label is None or label == overall_label:
-                    self.f1[d, p, 0] += row
-
-    def add_units(self, d: int, codes: np.ndarray, cover: np.ndarray) -> None:
-        """``codes``: (raters, T) categories; ``cover``: (raters, T, L) labels carried."""
-        R, T = codes.shape
-        V = len(self.token_labels) + 1
-        self.units[d] = T
-        if T == 0:
-            return
-        counts = np.zeros((T, V))
-        rows = np.arange(T)
-        for a in range(R):
-            counts[rows, codes[a]] += 1
-        self.n[d] = counts.sum(axis=0)
-        self.q[d] = (counts * counts).sum(axis=0)
-        c = cover.sum(axis=0, dtype=np.int64)  # (T, L)
-        self.lab[d, :, 0] = c.sum(axis=0)
-        self.lab[d, :, 1] = (c * c).sum(axis=0)
-        self.lab[d, :, 2] = ((R - c) ** 2).sum(axis=0)
-        for p, (a, b) in enumerate(self.pairs):
-            self.conf[d, p] = np.bincount(codes[a] * V + codes[b], minlength=V * V).reshape(V, V)
-            both = (cover[a] & cover[b]).sum(axis=0)
-            self.bin[d, p, :, 0] = both
-            self.bin[d, p, :, 1] = cover[a].sum(axis=0) - both
-            self.bin[d, p, :, 2] = cover[b].sum(axis=0) - both
-
-
-def _paint(starts: np.ndarray, ends: np.ndarray, layer_marks, category: dict, label_index: dict):
-    """One annotator's marks over tokens: category codes (first mark wins) and labels carried."""
-    T = len(starts)
-    code = np.zeros(T, dtype=np.int64)
-    cover = np.zeros((T, len(label_index)), dtype=bool)
-    spans = []
-    for frags, label in layer_marks:
-        for fs, fe in frags:
-            spans.append((fs, fe, label))
-    if not spans:
-        return code, cover
-    fs = np.fromiter((s[0] for s in spans), dtype=np.int64, count=len(spans))
-    fe = np.fromiter((s[1] for s in spans), dtype=np.int64, count=len(spans))
-    t0 = np.searchsorted(ends, fs, side="right")
-    t1 = np.searchsorted(starts, fe, side="left")
-    for k in range(len(spans) - 1, -1, -1):  # backwards: the first mark is painted last
-        lo, hi = t0[k], t1[k]
-        if lo < hi:
-            label = spans[k][2]
-            code[lo:hi] = category[label]
-            cover[lo:hi, label_index[label]] = True
-    return code, cover
 
 
 def agreement_panel(
@@ -302,146 +148,149 @@ def agreement_panel(
     if R < 2:
         raise ValueError("agreement needs two or more annotators")
     docs = sorted(set.intersection(*(set(s) for s in sets.values())))
-    D = len(docs)
-    boot = co.Bootstrap(D, resamples, seed)
-    bounds = [_tokens(sets[names[0]][doc].document.text) for doc in docs]
+    boot = co.Bootstrap(len(docs), resamples, seed)
+    grid: TokenGrid | None = None
     out: dict[str, LayerAgreement] = {}
     for layer in layers:
-        # Each annotator's items, grouped; and the labels seen.
         per_doc = [[items(sets[n][doc], layer) for n in names] for doc in docs]
         f1_labels = sorted({it[0] for doc_items in per_doc for its in doc_items for it in its})
-        token_labels = sorted(lab for lab in f1_labels if lab != WHOLE_ATTRIBUTION)
-        counts = _LayerCounts(layer, D, R, f1_labels, token_labels)
+        token_labels = [lab for lab in f1_labels if lab != WHOLE_ATTRIBUTION]
+        f1_index = {lab: k + 1 for k, lab in enumerate(f1_labels)}
+        category = {lab: k + 1 for k, lab in enumerate(token_labels)}
         label_index = {lab: k for k, lab in enumerate(token_labels)}
-        for d, doc in enumerate(docs):
-            doc_items = per_doc[d]
-            grouped = [group_items(its) for its in doc_items]
-            keep = [anchors(sets[n][doc], layer) for n in names]
-            counts.add_f1(d, grouped, keep)
-            if layer == "relations":
-                linked = [links(its) for its in doc_items]
-                units = sorted(set().union(*linked), key=lambda u: (_extent(u), u))
-                T = len(units)
-                codes = np.zeros((R, T), dtype=np.int64)
-                cover = np.zeros((R, T, len(token_labels)), dtype=bool)
-                for a, its in enumerate(doc_items):
-                    types = {(parts, label) for label, _anchor, parts in its}
-                    for t, u in enumerate(units):
-                        if u in linked[a]:
-                            codes[a, t] = counts.category[linked[a][u]]
-                    for parts, label in types:
-                        cover[a, units.index(parts), label_index[label]] = True
-            else:
-                starts, ends = bounds[d]
-                painted = [_paint(starts, ends, marks(layer, its), counts.category, label_index) for its in doc_items]
-                codes = np.stack([p[0] for p in painted]) if painted else np.zeros((R, 0), dtype=np.int64)
-                cover = np.stack([p[1] for p in painted])
-            counts.add_units(d, codes, cover)
-        out[layer] = _layer_result(counts, docs, boot, names)
+        keep = [[anchors(sets[n][doc], layer) for n in names] for doc in docs]
+        f1 = pair_counts(per_doc, keep, f1_index, OVERALL_LABEL.get(layer))
+        if layer == "relations":
+            codes, cover, offsets = link_units([[links(its) for its in d] for d in per_doc], per_doc, category, label_index)
+        else:
+            if grid is None:
+                grid = TokenGrid([sets[names[0]][doc].document.text for doc in docs])
+            painted = [grid.paint([marks(layer, per_doc[d][a]) for d in range(len(docs))], label_index) for a in range(R)]
+            codes = np.stack([p[0] for p in painted])
+            cover = np.stack([p[1] for p in painted])
+            offsets = grid.offsets
+        sums = unit_sums(codes, cover, offsets, len(token_labels) + 1)
+        out[layer] = _layer_result(layer, names, docs, boot, f1, f1_labels, token_labels, sums)
     return PanelAgreement(names, docs, out, boot.resamples, seed)
 
 
-def _layer_result(c: _LayerCounts, docs: list[str], boot: co.Bootstrap, names: list[str]) -> LayerAgreement:
-    R = c.raters
-    pairs = c.pairs
+def _layer_result(layer, names, docs, boot, f1, f1_labels, token_labels, u: UnitSums) -> LayerAgreement:
+    R = len(names)
+    pairs = list(combinations(range(R), 2))
+    D = len(docs)
+    # Everything that is summed over articles, side by side: one product per resample set.
+    parts = {
+        "f1": f1, "units": u.units[:, None], "n": u.n, "q": u.q, "lab": u.lab,
+        "margins": u.margins, "agree": u.agree, "binary": u.binary,
+    }
+    whole = {k: v.sum(axis=0) for k, v in parts.items()}
+    if boot.resamples and D:
+        flat = np.concatenate([v.reshape(D, -1) for v in parts.values()], axis=1)
+        summed = boot.sums(flat)
+        resampled, k = {}, 0
+        for name, v in parts.items():
+            width = int(np.prod(v.shape[1:]))
+            resampled[name] = summed[:, k : k + width].reshape((boot.resamples,) + v.shape[1:])
+            k += width
+    else:
+        resampled = None
+
+    def both(fn):
+        """fn(sums) on the whole and on each resample: value, low, high."""
+        value = fn(whole)
+        if resampled is None:
+            nan = np.full(np.shape(value), np.nan)
+            return value, nan, nan
+        low, high = boot.interval(fn(resampled))
+        return value, low, high
+
+    pa = [a for a, _ in pairs]
+    pb = [b for _, b in pairs]
+
+    def f1_of(k: int, col: int):
+        return lambda s: co.f1(s["f1"][..., k, col], s["f1"][..., k, 2], s["f1"][..., k, 3])
+
+    def cohen_all(s):
+        m = s["margins"]
+        return co.cohen_from_margins(s["units"][..., :1], s["agree"], m[..., pa, :], m[..., pb, :])
+
+    def fleiss_all(s):
+        return co.fleiss(s["units"][..., 0], R, s["n"], s["q"])
+
+    def alpha_all(s):
+        return co.alpha_nominal(R, s["n"], s["q"])
+
+    def binary(s, k):
+        units = s["units"][..., 0]
+        n_l, q_l, q_not = s["lab"][..., k, 0], s["lab"][..., k, 1], s["lab"][..., k, 2]
+        n = np.stack([units * R - n_l, n_l], axis=-1)
+        q = np.stack([q_not, q_l], axis=-1)
+        return units, n, q
+
+    def cohen_label(k):
+        return lambda s: co.cohen_binary(s["binary"][..., k, 0], s["binary"][..., k, 1], s["binary"][..., k, 2], s["units"][..., :1])
+
+    def fleiss_label(k):
+        def fn(s):
+            units, n, q = binary(s, k)
+            return co.fleiss(units, R, n, q)
+        return fn
+
+    def alpha_label(k):
+        def fn(s):
+            _units, n, q = binary(s, k)
+            return co.alpha_nominal(R, n, q)
+        return fn
+
+    has_units = whole["units"][0] > 0
     N = len(names)
-
-    def both(per_doc: np.ndarray, fn):
-        """Point value (on the sums) and interval (over resampled sums) of fn(sums)."""
-        point = fn(per_doc.sum(axis=0))
-        low, high = boot.interval(fn(boot.sums(per_doc))) if boot.resamples else (np.full(np.shape(point), np.nan),) * 2
-        return point, low, high
-
-    def f1_matrices(k: int) -> tuple[Matrix, Matrix]:
-        rows = c.f1[:, :, k, :]  # (D, P, 4)
-        strict = both(rows, lambda s: co.f1(s[..., 0], s[..., 2], s[..., 3]))
-        overlap = both(rows, lambda s: co.f1(s[..., 1], s[..., 2], s[..., 3]))
-        return _matrix(N, pairs, *strict), _matrix(N, pairs, *overlap)
-
-    labels: dict[str, LabelAgreement] = {}
-    # all labels
-    s, o = f1_matrices(0)
-    cohen = both(c.conf, co.cohen_from_confusion)
-    units = c.units
-    fl = both(np.concatenate([units[:, None], c.n, c.q], axis=1), lambda s: _fleiss_of(s, R, c.n.shape[1]))
-    al = both(np.concatenate([c.n, c.q], axis=1), lambda s: _alpha_of(s, R, c.n.shape[1]))
-    has_units = len(c.token_labels) > 0 or c.units.sum() > 0
-    labels[ALL] = LabelAgreement(
-        s,
-        o,
-        _matrix(N, pairs, *cohen) if has_units else None,
-        _estimate(*fl) if has_units else None,
-        _estimate(*al) if has_units else None,
-    )
-    for lab in sorted(set(c.f1_labels) | set(c.token_labels)):
+    labels: dict[str, LabelAgreement] = {
+        ALL: LabelAgreement(
+            _matrix(N, pairs, *both(f1_of(0, 0))),
+            _matrix(N, pairs, *both(f1_of(0, 1))),
+            _matrix(N, pairs, *both(cohen_all)) if has_units else None,
+            _estimate(*both(fleiss_all)) if has_units else None,
+            _estimate(*both(alpha_all)) if has_units else None,
+        )
+    }
+    f1_index = {lab: k + 1 for k, lab in enumerate(f1_labels)}
+    for lab in sorted(set(f1_labels) | set(token_labels)):
         entry = LabelAgreement()
-        if lab in c.f1_index:
-            entry.f1_strict, entry.f1_overlap = f1_matrices(c.f1_index[lab])
-        if lab in c.category:
-            k = c.category[lab] - 1
-            binary = c.bin[:, :, k, :]  # (D, P, 3)
-            with_units = np.concatenate([binary, np.broadcast_to(units[:, None, None], binary.shape[:2] + (1,))], axis=2)
-            entry.cohen = _matrix(N, pairs, *both(with_units, lambda s: co.cohen_binary(s[..., 0], s[..., 1], s[..., 2], s[..., 3])))
-            lab_rows = np.concatenate([units[:, None], c.lab[:, k, :]], axis=1)  # T, n_L, q_L, q_not
-            entry.fleiss = _estimate(*both(lab_rows, lambda s: _binary_fleiss(s, R)))
-            entry.alpha = _estimate(*both(lab_rows, lambda s: _binary_alpha(s, R)))
+        if lab in f1_index:
+            entry.f1_strict = _matrix(N, pairs, *both(f1_of(f1_index[lab], 0)))
+            entry.f1_overlap = _matrix(N, pairs, *both(f1_of(f1_index[lab], 1)))
+        if lab in token_labels and has_units:
+            k = token_labels.index(lab)
+            entry.cohen = _matrix(N, pairs, *both(cohen_label(k)))
+            entry.fleiss = _estimate(*both(fleiss_label(k)))
+            entry.alpha = _estimate(*both(alpha_label(k)))
         labels[lab] = entry
-    documents: dict[str, dict[str, float | None]] = {}
-    V = c.n.shape[1]
-    for d, doc in enumerate(docs):
-        row = c.f1[d, :, 0, :]
-        strict = [co.number(x) for x in co.f1(row[:, 0], row[:, 2], row[:, 3])]
-        overlap = [co.number(x) for x in co.f1(row[:, 1], row[:, 2], row[:, 3])]
-        documents[doc] = {
-            "fleiss": co.number(_fleiss_of(np.concatenate([[units[d]], c.n[d], c.q[d]]), R, V)) if has_units else None,
-            "alpha": co.number(_alpha_of(np.concatenate([c.n[d], c.q[d]]), R, V)) if has_units else None,
-            "f1_strict": _mean(strict),
-            "f1_overlap": _mean(overlap),
+    # Per article: its own coefficients and mean pairwise F1.
+    fl = fleiss_all(parts)
+    al = alpha_all(parts)
+    with np.errstate(all="ignore"):
+        strict = co.f1(f1[:, :, 0, 0], f1[:, :, 0, 2], f1[:, :, 0, 3])
+        overlap = co.f1(f1[:, :, 0, 1], f1[:, :, 0, 2], f1[:, :, 0, 3])
+    documents = {
+        doc: {
+            "fleiss": co.number(fl[d]) if u.units[d] else None,
+            "alpha": co.number(al[d]) if u.units[d] else None,
+            "f1_strict": _nanmean(strict[d]),
+            "f1_overlap": _nanmean(overlap[d]),
         }
-    per_annotator = _items_per_annotator(c, N)
-    unit = "linked pair" if c.layer == "relations" else "token"
-    return LayerAgreement(c.layer, unit, int(units.sum()), per_annotator, labels, documents)
+        for d, doc in enumerate(docs)
+    }
+    per_annotator = [0] * N
+    for p, (a, b) in enumerate(pairs):
+        per_annotator[a] = per_annotator[a] or int(whole["f1"][p, 0, 2])
+        per_annotator[b] = per_annotator[b] or int(whole["f1"][p, 0, 3])
+    unit = "linked pair" if layer == "relations" else "token"
+    return LayerAgreement(layer, unit, int(whole["units"][0]), per_annotator, labels, documents)
 
 
-def _items_per_annotator(c: _LayerCounts, n: int) -> list[int]:
-    out = [0] * n
-    seen = [False] * n
-    for p, (a, b) in enumerate(c.pairs):
-        for who, col in ((a, 2), (b, 3)):
-            if not seen[who]:
-                out[who] = int(c.f1[:, p, 0, col].sum())
-                seen[who] = True
-    return out
-
-
-def _mean(values: list[float | None]) -> float | None:
-    vals = [v for v in values if v is not None]
-    return sum(vals) / len(vals) if vals else None
-
-
-def _fleiss_of(s: np.ndarray, raters: int, V: int):
-    return co.fleiss(s[..., 0], raters, s[..., 1 : 1 + V], s[..., 1 + V : 1 + 2 * V])
-
-
-def _alpha_of(s: np.ndarray, raters: int, V: int):
-    return co.alpha_nominal(raters, s[..., :V], s[..., V : 2 * V])
-
-
-def _binary(s: np.ndarray, raters: int):
-    units, n_l, q_l, q_not = s[..., 0], s[..., 1], s[..., 2], s[..., 3]
-    n = np.stack([units * raters - n_l, n_l], axis=-1)
-    q = np.stack([q_not, q_l], axis=-1)
-    return units, n, q
-
-
-def _binary_fleiss(s: np.ndarray, raters: int):
-    units, n, q = _binary(s, raters)
-    return co.fleiss(units, raters, n, q)
-
-
-def _binary_alpha(s: np.ndarray, raters: int):
-    _units, n, q = _binary(s, raters)
-    return co.alpha_nominal(raters, n, q)
+def _nanmean(row: np.ndarray) -> float | None:
+    vals = row[~np.isnan(row)]
+    return float(vals.mean()) if vals.size else None
 
 
 __all__ = ["ALL", "MEASURES", "NO_ANNOTATION", "PanelAgreement", "LayerAgreement", "LabelAgreement", "agreement_panel"]

@@ -12,7 +12,6 @@ articles both annotated (the first as reference). Only accepted annotations coun
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from ..errors import InputError
 from .audit import check_same_article, emit, load, load_schema_arg

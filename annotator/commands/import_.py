@@ -40,7 +40,7 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def _sources(raw: list[str], suffixes: tuple[str, ...], state: "_Run") -> list[tuple[str, Path | None]]:
+def _sources(raw: list[str], suffixes: tuple[str, ...], state: "_Import") -> list[tuple[str, Path | None]]:
     """(file, root folder it was found under) for each SRC (strings: cheap in bulk).
     A SRC that is not there is refused with one line; the others go on."""
     from .export import walk
@@ -111,113 +111,129 @@ def _documents(fmt, src: Path, report, root: Path | None, conf_cache: dict) -> I
         yield item
 
 
-class _Run:
-    """What one import has done so far: counts and the lines it printed."""
+class _Import:
+    """One run of the command: where things go, what was done, the lines said."""
 
-    def __init__(self):
+    def __init__(self, args: argparse.Namespace, key: str):
+        from ..formats.common import Names
+
+        self.key = key
+        self.force = args.force
+        self.ann_dir = Path(args.annotations)
+        self.texts_dir = Path(args.texts)
+        self.names = Names()
+        self.schemas: dict[str, Path] = {}
         self.imported = 0
         self.refused = 0
         self.empty = 0
         self.existing: list[Path] = []
 
-    def refuse(self, message: str) -> None:
-        self.refused += 1
-        print(f"annotator: {message} (not imported)", file=sys.stderr)
-
     @property
     def total(self) -> int:
         return self.imported + self.refused + len(self.existing)
 
+    def refuse(self, message: str) -> None:
+        self.refused += 1
+        print(f"annotator: {message} (not imported)", file=sys.stderr)
+
+    def warn(self, lines: list[str]) -> None:
+        for line in lines:
+            print(f"annotator: {line}", file=sys.stderr)
+
+    def document(self, imp, src: Path, root: Path | None) -> bool:
+        """One document to its annotation file (and its text, when the source
+        holds it); True when written. An InputError refuses it before anything
+        of it is written."""
+        from .. import store
+        from ..formats.common import safe_name
+        from ..model import Document
+
+        if imp.text_path is not None:
+            # brat: the article stays where it is; mirror subfolders.
+            sub = src.parent.relative_to(root) if root is not None else Path()
+            yaml_path = self.ann_dir / sub / f"{imp.name}.yaml"
+            doc = imp.aset.document
+            if doc.path is None:
+                doc.path = str(imp.text_path)
+            if yaml_path.exists() and not self.force:
+                self.existing.append(yaml_path)
+                return False
+            if imp.schema is not None:
+                _write_schema(imp.schema, self.ann_dir, self.schemas)
+        else:
+            if not imp.aset.document.text.strip():
+                self.empty += 1
+                return False
+            name = self.names.take(safe_name(imp.name, f"{src.stem}-{self.total + self.empty + 1}"))
+            yaml_path = self.ann_dir / f"{name}.yaml"
+            text_path = self.texts_dir / f"{name}.txt"
+            if yaml_path.exists() and not self.force:
+                self.existing.append(yaml_path)
+                return False
+            data = _write_text(text_path, imp.aset.document.text, self.force)
+            doc = Document(imp.aset.document.text, str(text_path), hashlib.sha256(data).hexdigest())
+        aset = store.new_set(doc, yaml_path)
+        aset.entities = imp.aset.entities
+        aset.events = imp.aset.events
+        aset.attributions = imp.aset.attributions
+        aset.relations = imp.aset.relations
+        try:
+            write_annotation_file(yaml_path, aset)
+        except OSError as exc:
+            raise InputError(str(yaml_path), f"cannot write: {exc.strerror or exc}") from None
+        self.imported += 1
+        return True
+
+    def summary(self, report, clock) -> int:
+        if self.imported and hasattr(os, "sync"):
+            os.sync()  # one flush for the whole import instead of one per file
+        if self.empty:
+            report.leave("empty documents", self.empty)
+        line = report.line()
+        if line:
+            print(f"annotator: {line}", file=sys.stderr)
+        if self.existing:
+            first, more = self.existing[0], len(self.existing) - 1
+            also = f", and so do {more} more" if more else ""
+            print(f"annotator: {first}: already exists{also} (use --force to replace {'them' if more else 'it'})", file=sys.stderr)
+        for path in self.schemas.values():
+            print(f"schema from annotation.conf written to {path} (open the articles with --schema {path})")
+        print(f"imported {self.imported} of {self.total} articles from {self.key} into {self.ann_dir}{os.sep} ({clock.rate(self.imported)})")
+        return 2 if self.refused or self.existing else 0
+
 
 def run(args: argparse.Namespace) -> int:
-    from .. import formats, store
-    from ..formats.common import Names, Refused, Report
+    from .. import formats
+    from ..formats.common import Refused, Report
     from ..formats.progress import Clock, bar
 
     key = formats.canonical(args.fmt, "--from")
     fmt = formats.get(key, "--from")
-    ann_dir = Path(args.annotations)
-    texts_dir = Path(args.texts)
-    for d, opt in ((ann_dir, "--annotations"), (texts_dir, "--texts")):
+    for d, opt in ((Path(args.annotations), "--annotations"), (Path(args.texts), "--texts")):
         if d.exists() and not d.is_dir():
             raise InputError(str(d), f"is not a folder ({opt})")
-    state = _Run()
-    sources = _sources(args.sources, fmt.SOURCE_SUFFIXES, state)
+    run_ = _Import(args, key)
+    sources = _sources(args.sources, fmt.SOURCE_SUFFIXES, run_)
     report = Report(key)
-    names = Names()
     clock = Clock()
     conf_cache: dict = {}
-    schemas: dict[str, Path] = {}
     with bar(f"importing {key}", None) as progress:
         for src_name, root in sources:
             src = Path(src_name)
             for item in _documents(fmt, src, report, root, conf_cache):
                 warnings = report.take_warnings()
                 if isinstance(item, Refused):
-                    state.refuse(item.message)  # nothing of it is written
+                    run_.refuse(item.message)  # nothing of it is written
                     continue
-                for line in warnings:
-                    print(f"annotator: {line}", file=sys.stderr)
                 try:
-                    _import_one(item, src, root, args, ann_dir, texts_dir, names, schemas, state, store)
+                    written = run_.document(item, src, root)
                 except InputError as err:
-                    state.refuse(err.message)
+                    run_.refuse(err.message)
                     continue
+                if written:
+                    run_.warn(warnings)  # what was left out of what was written
                 progress.advance()
-    if state.imported and hasattr(os, "sync"):
-        os.sync()  # one flush for the whole import instead of one per file
-    if state.empty:
-        report.leave("empty documents", state.empty)
-    line = report.line()
-    if line:
-        print(f"annotator: {line}", file=sys.stderr)
-    if state.existing:
-        first, more = state.existing[0], len(state.existing) - 1
-        also = f", and so do {more} more" if more else ""
-        print(f"annotator: {first}: already exists{also} (use --force to replace {'them' if more else 'it'})", file=sys.stderr)
-    for path in schemas.values():
-        print(f"schema from annotation.conf written to {path} (open the articles with --schema {path})")
-    print(f"imported {state.imported} of {state.total} articles from {key} into {ann_dir}{os.sep} ({clock.rate(state.imported)})")
-    return 2 if state.refused or state.existing else 0
-
-
-def _import_one(imp, src: Path, root: Path | None, args, ann_dir: Path, texts_dir: Path, names, schemas: dict, state: _Run, store) -> None:
-    """One document to its annotation file (and its text, when the source
-    holds it). An InputError refuses it before anything of it is written."""
-    from ..formats.common import safe_name
-    from ..model import Document
-
-    if imp.text_path is not None:
-        # brat: the article stays where it is; mirror subfolders.
-        sub = src.parent.relative_to(root) if root is not None else Path()
-        yaml_path = ann_dir / sub / f"{imp.name}.yaml"
-        doc = imp.aset.document
-        if doc.path is None:
-            doc.path = str(imp.text_path)
-        if yaml_path.exists() and not args.force:
-            state.existing.append(yaml_path)
-            return
-        if imp.schema is not None:
-            _write_schema(imp.schema, ann_dir, schemas)
-    else:
-        if not imp.aset.document.text.strip():
-            state.empty += 1
-            return
-        name = names.take(safe_name(imp.name, f"{src.stem}-{state.total + state.empty + 1}"))
-        yaml_path = ann_dir / f"{name}.yaml"
-        text_path = texts_dir / f"{name}.txt"
-        if yaml_path.exists() and not args.force:
-            state.existing.append(yaml_path)
-            return
-        data = _write_text(text_path, imp.aset.document.text, args.force)
-        doc = Document(imp.aset.document.text, str(text_path), hashlib.sha256(data).hexdigest())
-    aset = store.new_set(doc, yaml_path)
-    aset.entities = imp.aset.entities
-    aset.events = imp.aset.events
-    aset.attributions = imp.aset.attributions
-    aset.relations = imp.aset.relations
-    write_annotation_file(yaml_path, aset)
-    state.imported += 1
+    return run_.summary(report, clock)
 
 
 def _write_schema(data: dict, ann_dir: Path, done: dict[str, Path]) -> None:

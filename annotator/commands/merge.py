@@ -62,6 +62,9 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(str(out_dir), "is one of the annotators' folders: give a new folder")
     schema = load_schema_arg(args.schema)
     files, notes = group_by_article(args.paths)
+    if all(Path(p).is_file() for p in args.paths):  # one file each: the first one's name
+        stem = Path(args.paths[0]).stem
+        files = {p: {stem: f["article"]} for p, f in files.items()}
     names = dict(zip(args.paths, names_of(args.paths)))
     articles = sorted(set().union(*(set(f) for f in files.values())))
     refused = merged_n = accepted = candidates = 0

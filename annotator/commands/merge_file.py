@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     result = merge3(base, ours, theirs)
     text = store.dumps(result.aset)
     store.read(ours_p, text=text).checked()  # the result validates (or the user's file stays as it was)
-    store.write_atomic(ours_p, text)
+    store.write_text_atomic(ours_p, text)  # all or nothing; an OS error is one line
     if result.conflicts:
         print(
             f"annotator: {ours_p}: {result.conflicts} annotation(s) changed on both sides: both versions kept "

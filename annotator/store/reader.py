@@ -284,17 +284,16 @@ def read(
 def _editing_notes(result: Read) -> None:
     if result.report is not None:
         result.notes.append(result.report.summary())
+        return  # its summary names every lost span
     lost = result.lost
     if lost:
-        earlier = [x for x in lost if result.report is None or x.earlier]
-        if earlier or result.report is None:
-            ids = sorted({x.id for x in lost}, key=lambda i: (i[:1], int(i[1:]) if i[1:].isdigit() else 0, i))
-            shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
-            n = len(lost)
-            result.notes.append(
-                f"{n} span{'s' if n != 1 else ''} lost when the article changed ({shown}): "
-                "re-attach them to the right text or delete them"
-            )
+        ids = sorted({x.id for x in lost}, key=lambda i: (i[:1], int(i[1:]) if i[1:].isdigit() else 0, i))
+        shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+        n = len(lost)
+        result.notes.append(
+            f"{n} span{'s' if n != 1 else ''} lost when the article changed ({shown}): "
+            "re-attach them to the right text or delete them"
+        )
 
 
 def validate_paths(paths: Iterable[str | os.PathLike], schema: Schema | None = None) -> list[Problem]:

@@ -81,7 +81,7 @@ class Checker:
         self.problems: list[Problem] = []
         self.changed_note = ""
         #: spans marked lost (``attrs: {lost: ...}``, see ``reanchor``): their text is
-        #: not checked against the article; ``check_file`` lists them
+        #: not checked against the article; ``reader.read`` of a file lists them
         self.lost: list[LostSpan] = []
         self.ids: dict[str, int | None] = {}
         self._pending_refs: list[tuple[str, int | None, str]] = []
@@ -343,7 +343,7 @@ class Checker:
         tree = self.tree
         d = data.get("document")
         dline = tree.key_line(data, "document", tree.line(data, 1))
-        if d is None:  # only ``load_file`` needs it (for the path): it says so
+        if d is None:  # only reading a file needs it (for the path): it says so
             d = {}
         if not isinstance(d, dict):
             self.add(dline, f"document must be a mapping {{path, sha256, length}}, not {show(d)}")

@@ -96,6 +96,10 @@ class LocalIds:
         self._n[prefix] = n
         return f"{LOCAL}{prefix}{n}"
 
+    def skip(self, prefix: str, n: int) -> None:
+        """Mark ``~PREFIX1``..``~PREFIXn`` as handed out (a caller numbered them itself)."""
+        self._n[prefix] = self._n.get(prefix, 0) + n
+
 
 # -- who made a suggestion: the suggester and its rule -------------------------------
 #
@@ -179,20 +183,24 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
         elif is_from(e.by, by):
             mine.setdefault(e.fragments, e)
 
+    busy = {e.fragments for e in aset.entities.values()}  # every span any blocker can be on
     for p in anns:
-        if not isinstance(p, Entity):
+        if type(p) is not Entity:
             continue
-        local_spans[p.id] = p.span
-        frags = p.fragments
-        blockers = [b for b in (same_label.get((frags, p.label)), decided.get(frags), mine.get(frags)) if b]
-        if blockers:
-            usable = [b for b in blockers if b.status != REJECTED]
-            resolved[p.id] = usable[0].id if usable else None
-            continue
-        ent = Entity(numbers.take("T"), p.label, p.span, SUGGESTED, by_rule(by, p.by), p.score, None, p.attrs)
+        span = p.span
+        local_spans[p.id] = span
+        frags = span.fragments
+        if frags in busy:
+            blockers = [b for b in (same_label.get((frags, p.label)), decided.get(frags), mine.get(frags)) if b]
+            if blockers:
+                usable = [b for b in blockers if b.status != REJECTED]
+                resolved[p.id] = usable[0].id if usable else None
+                continue
+        ent = Entity(numbers.take("T"), p.label, span, SUGGESTED, by_rule(by, p.by), p.score, None, p.attrs)
         resolved[p.id] = ent.id
         same_label[(frags, ent.label)] = ent
         mine[frags] = ent
+        busy.add(frags)
         new.append(ent)
 
     def ref(r: str) -> str | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from operator import attrgetter
+from typing import Iterator
 
 from . import lexicon as lx
 
@@ -22,6 +24,14 @@ class Ent:
 
 
 
+_start = attrgetter("start")
+_end_start = attrgetter("end", "start")
+
+
+def _by_end_first(x: "Ent") -> int:
+    return -x.end
+
+
 class EntityIndex:
     """Entities by position: what ends just before an offset, what starts in a range."""
 
@@ -30,9 +40,12 @@ class EntityIndex:
         seen: dict[tuple[int, int], Ent] = {}
         for x in ents:
             seen.setdefault((x.start, x.end), x)
-        self.by_start = sorted(seen.values(), key=lambda x: (x.start, -x.end))
-        self.starts = [x.start for x in self.by_start]
-        self.by_end = sorted(seen.values(), key=lambda x: (x.end, x.start))
+        values = list(seen.values())
+        values.sort(key=_by_end_first)  # the same order as sorting by (start, -end) alone would give
+        values.sort(key=_start)
+        self.by_start = values
+        self.starts = [x.start for x in values]
+        self.by_end = sorted(values, key=_end_start)
         self.ends = [x.end for x in self.by_end]
 
     def ending_at(self, end: int) -> Ent | None:
@@ -53,6 +66,16 @@ class EntityIndex:
     def starting_in(self, a: int, b: int) -> list[Ent]:
         i, j = bisect_left(self.starts, a), bisect_left(self.starts, b)
         return [x for x in self.by_start[i:j] if x.end <= b]
+
+    def iter_starting_in(self, a: int, b: int) -> Iterator[Ent]:
+        """``starting_in`` one at a time (a caller that stops early pays for what it read)."""
+        by_start = self.by_start
+        for i in range(bisect_left(self.starts, a), len(by_start)):
+            x = by_start[i]
+            if x.start >= b:
+                return
+            if x.end <= b:
+                yield x
 
     def overlapping(self, a: int, b: int) -> bool:
         i = bisect_left(self.starts, b)

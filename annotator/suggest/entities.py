@@ -41,6 +41,7 @@ _NUMBER_AFTER = re.compile(r" \d{1,3}(?![\d.,:%/\w])")
 _YEAR = re.compile(r"(?<![\w.,])(?:1[89]\d\d|20\d\d)(?![\w])")
 _DATELINE = re.compile(r"(?m)^([A-Z][A-Z'\u2019\- ]{1,40}[A-Z]),")
 _NAME_PREFIX = re.compile(r"^(?:al|el|ad|ash|as|ar|at|az)-")
+_OPENERS = " \t\"(“‘'["
 _DEMONYM_SHAPE = re.compile(r"[A-Z][a-z]+(?:ian|ians|ese)")
 
 
@@ -48,17 +49,13 @@ def name_candidates(text: str, sents: Sentences) -> Iterable[Candidate]:
     """Capitalised runs with a guessed label and a score."""
     starts = set(sents.starts)
     runs: list[tuple[int, int, str, bool]] = []
-    midwords: set[str] = set()
     for m in _NAME_RUN.finditer(text):
         s = m.start()
-        run = m.group()
-        first = _at_sentence_start(text, s, starts)
-        runs.append((s, m.end(), run, first))
-        if " " in run:
-            words = run.split()
-            midwords.update(words[1:] if first else words)
-        elif not first:
-            midwords.add(run)
+        # At a sentence start (past opening quotes and brackets)?
+        j = s
+        while j > 0 and text[j - 1] in _OPENERS:
+            j -= 1
+        runs.append((s, m.end(), m.group(), j in starts or j == 0 or text[j - 1] == "\n"))
     for m in _DATELINE.finditer(text):
         yield m.start(1), m.end(1), "GPE", 0.5, "dateline"
     for m in _YEAR.finditer(text):
@@ -70,17 +67,17 @@ def name_candidates(text: str, sents: Sentences) -> Iterable[Candidate]:
         if " " not in run:  # most runs: one word
             if run in lx.STOP:
                 continue
-            got = _one_name(text, s, e, run, first, midwords, False)
+            got = _one_name(text, s, e, run, first, False)
             if got is not None:
                 cands.append(got)
             continue
         for seg_s, seg_e in _segments(text, s, e):
-            got = _split_run(text, seg_s, seg_e, first and seg_s == s, midwords)
+            got = _split_run(text, seg_s, seg_e, first and seg_s == s)
             if got is not None:
                 cands.append(got)
     yield from _consistent(text, cands)
 
-def _split_run(text, s, e, sentence_start, midwords):
+def _split_run(text, s, e, sentence_start):
     words = []
     p = s
     for w in text[s:e].split(" "):
@@ -102,9 +99,9 @@ def _split_run(text, s, e, sentence_start, midwords):
     if not words:
         return None
     s, e = words[0][0], words[-1][1]
-    return _one_name(text, s, e, text[s:e], sentence_start, midwords, titled)
+    return _one_name(text, s, e, text[s:e], sentence_start, titled)
 
-def _one_name(text, s, e, name, sentence_start, midwords, titled):
+def _one_name(text, s, e, name, sentence_start, titled):
     if " " not in name:
         # Months, weekdays: dates ("Friday afternoon" with its part of the day).
         if name in lx.MONTHS or name in lx.WEEKDAYS:
@@ -120,8 +117,6 @@ def _one_name(text, s, e, name, sentence_start, midwords, titled):
     m = _NUMBER_AFTER.match(text, e)
     if m and not _known(name):
         return s, m.end(), "ORG", 0.35, "name-number"  # "Deir Ezzor 24", "France 24"
-        if sentence_start and name not in midwords and not _known(name):
-            return None  # "Shortly", "Reporting": capitalised only because a sentence starts there
     label, score, rule = _guess(text, s, e, name, titled)
     return s, e, label, score, rule
 
@@ -246,13 +241,6 @@ def _name_kind(name: str) -> tuple[str, float] | None:
         if parts[-1] in lx.LOC_WORDS:
             return "LOC", 0.45
     return None
-
-
-def _at_sentence_start(text: str, s: int, starts: set[int]) -> bool:
-    j = s
-    while j > 0 and text[j - 1] in " \t\"(“‘'[":
-        j -= 1
-    return j in starts or j == 0 or text[j - 1] == "\n"
 
 
 @lru_cache(maxsize=65536)

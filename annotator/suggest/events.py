@@ -92,7 +92,7 @@ def _arguments(schema, text, sents, index, s, e, type_, limit) -> list[tuple[str
         cl_end = m.start()
     words_seen = 0
     outer_end = e
-    for ent in index.starting_in(e, cl_end):
+    for ent in index.iter_starting_in(e, cl_end):
         if ent.start < outer_end:
             continue  # nested in the previous one: the outer entity is the argument
         outer_end = ent.end

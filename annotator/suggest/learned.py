@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,6 +159,31 @@ def read_facts(path: Path) -> _FileFacts:
     return _FileFacts(Path(path), aset.document.sha256, k)
 
 
+_CACHE: "OrderedDict[Path, tuple[tuple[int, int], _FileFacts]]" = OrderedDict()
+_CACHE_SIZE = 4096
+_CACHE_LOCK = threading.Lock()
+
+
+def cached_facts(path: Path) -> _FileFacts:
+    """``read_facts``, kept while the file's size and mtime stay the same: the app
+    suggests on every article it opens, and the folder's other files rarely change
+    in between (a worker thread may ask: the cache is locked)."""
+    path = Path(path)
+    st = path.stat()
+    stamp = (st.st_size, st.st_mtime_ns)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(path)
+        if hit is not None and hit[0] == stamp:
+            _CACHE.move_to_end(path)
+            return hit[1]
+    facts = read_facts(path)
+    with _CACHE_LOCK:
+        _CACHE[path] = (stamp, facts)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return facts
+
+
 _SHA_LINE = re.compile(r"^\s*sha256:\s*['\"]?([0-9a-fA-F]{64})", re.M)
 
 
@@ -190,7 +216,7 @@ class FolderFacts:
                 continue
             if p not in self._facts:
                 try:
-                    self._facts[p] = read_facts(p)
+                    self._facts[p] = cached_facts(p)
                 except Exception as exc:  # noqa: BLE001 - a broken file must not stop suggesting
                     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                     self.notes.append(f"{p}: not learned from: {first}")

@@ -100,17 +100,37 @@ def find_many(text: str, matchers: list[PhraseMatcher], *, resolve: bool = True)
 
 
 def longest_first(matches: list[tuple[int, int, T]]) -> list[tuple[int, int, T]]:
-    """Keep the longest of overlapping matches (then the leftmost); sorted by start."""
+    """Keep the longest of overlapping matches (then the leftmost); sorted by start.
+
+    Matches that overlap nothing are kept as they are; only each cluster of
+    overlapping ones is resolved (longest first), which is the same as resolving
+    all at once since a choice never reaches outside its cluster."""
     if not matches:
         return []
+    ordered = sorted(matches, key=lambda m: (m[0], m[1]))
     chosen: list[tuple[int, int, T]] = []
-    taken = Taken(max(m[1] for m in matches))
-    for m in sorted(matches, key=lambda m: (m[0] - m[1], m[0])):
-        if taken.free(m[0], m[1]):
-            taken.add(m[0], m[1])
-            chosen.append(m)
-    chosen.sort(key=lambda m: (m[0], m[1]))
+    cluster: list[tuple[int, int, T]] = []
+    end = -1
+    for m in ordered:
+        if m[0] >= end and cluster:
+            chosen.extend(_resolve(cluster))
+            cluster = []
+        cluster.append(m)
+        if m[1] > end:
+            end = m[1]
+    chosen.extend(_resolve(cluster))
     return chosen
+
+
+def _resolve(cluster: list[tuple[int, int, T]]) -> list[tuple[int, int, T]]:
+    if len(cluster) == 1:
+        return cluster
+    kept: list[tuple[int, int, T]] = []
+    for m in sorted(cluster, key=lambda m: (m[0] - m[1], m[0])):
+        if all(m[1] <= k[0] or k[1] <= m[0] for k in kept):
+            kept.append(m)
+    kept.sort(key=lambda m: (m[0], m[1]))
+    return kept
 
 
 class Taken:

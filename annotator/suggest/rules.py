@@ -25,7 +25,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from ..model import ACCEPTED, REJECTED, AnnotationSet, Entity, Span
+from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Entity, Span
 from ..schema import Schema
 from ..text import Sentences, split_sentences
 from . import lexicon as lx
@@ -144,14 +144,20 @@ class RulesSuggester:
         ents = existing_entities(aset)
         existing = {(x.start, x.end, x.label) for x in ents}
         existing.update((e.start, e.end, e.label) for e in aset.entities.values() if e.status == REJECTED)
-        for s, e, label, score, rule in sorted(found):
-            if (s, e, label) in existing:
+        found.sort()
+        any_accepted = any(e.status == ACCEPTED for e in aset.entities.values())
+        add, keep = out.annotations.append, ents.append
+        n = 0
+        for s, e, label, score, rule in found:
+            if existing and (s, e, label) in existing:
                 continue  # already there (the merge would skip it too)
-            if not accepted.free(s, e):
+            if any_accepted and not accepted.free(s, e):
                 continue  # crosses or nests in an accepted entity
-            ent = Entity(ids("T"), label, Span.of(text, s, e), by=rule, score=score)
-            out.add(ent)
-            ents.append(Ent(s, e, label, ent.id))
+            n += 1
+            local = f"~T{n}"
+            add(Entity(local, label, Span(((s, e),), text[s:e]), SUGGESTED, rule, score))
+            keep(Ent(s, e, label, local))
+        ids.skip("T", n)
         index = EntityIndex(ents)
 
         # (c) events

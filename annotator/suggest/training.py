@@ -56,6 +56,8 @@ class TrainReport:
     seconds: float = 0.0
     scores: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: the scores are on the training docs themselves (too few to hold a tenth out)
+    dev_is_train: bool = False
 
 
 def gold_sets(folders: Iterable[str | Path], schema) -> tuple[list[AnnotationSet], list[str]]:
@@ -257,7 +259,7 @@ def train(
         scores = {k: v for k, v in (meta.get("performance") or {}).items() if isinstance(v, (int, float))}
     except (OSError, ValueError):
         pass
-    return TrainReport(model_dir, len(sets), len(docs), used, labels, steps[0], seconds, scores, notes)
+    return TrainReport(model_dir, len(sets), len(docs), used, labels, steps[0], seconds, scores, notes, n_dev == 0)
 
 
 class _Null:

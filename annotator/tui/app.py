@@ -35,6 +35,7 @@ from .attributes import AttributesMixin
 from .flows import FlowsMixin
 from .footer import KeyFooter
 from .keygate import KeyGateMixin
+from .lost import LostMixin
 from .screens import HelpScreen
 from .widgets import AnnotationList, DetailPanel, FindBar, StatusLine
 
@@ -54,7 +55,7 @@ def _actions_provider():
     return ActionsProvider
 
 
-class AnnotatorApp(KeyGateMixin, AttributesMixin, FlowsMixin, App[int]):
+class AnnotatorApp(KeyGateMixin, AttributesMixin, LostMixin, FlowsMixin, App[int]):
     TITLE = "annotator"
     CSS_PATH = styles_path()
     COMMANDS = App.COMMANDS | {_actions_provider}
@@ -76,6 +77,7 @@ class AnnotatorApp(KeyGateMixin, AttributesMixin, FlowsMixin, App[int]):
         Binding("tab", "next_suggestion", "Next sugg.", show=False, priority=True, id="next_suggestion"),
         Binding("shift+tab", "prev_suggestion", "Prev sugg.", show=False, priority=True, id="prev_suggestion"),
         Binding("y", "accept", "Accept", show=False, id="accept"),
+        Binding("L", "lost", "Lost span: next / re-attach to selection", show=False, id="reattach_lost"),
         *FlowsMixin.FLOW_BINDINGS,
         *AttributesMixin.ATTRIBUTE_BINDINGS,
         Binding("greater_than_sign", "next_article", "Next article", id="next_article"),
@@ -252,6 +254,7 @@ class AnnotatorApp(KeyGateMixin, AttributesMixin, FlowsMixin, App[int]):
             return
         view.invalidate(report.ranges)
         self.annotation_list.update_ids(report.ids)
+        self.lost_changed(report.ids)
         if self.active_event is not None and self.active_event not in self.session.aset.events:
             self.active_event = None
         if report.undo:
@@ -291,7 +294,7 @@ class AnnotatorApp(KeyGateMixin, AttributesMixin, FlowsMixin, App[int]):
             saved = "unsaved" if s.dirty else "saved"
         where = f"{self.index + 1}/{len(self.articles)} " if len(self.articles) > 1 else ""
         name = self.articles[self.index].name
-        line = f" {where}{name}  {counts or 'no entities'}{review}  [{saved}]"
+        line = f" {where}{name}  {counts or 'no entities'}{review}{self.lost_status()}  [{saved}]"
         if self.message:
             line += f"  {self.message}"
         if line != self._status_text:
@@ -301,12 +304,18 @@ class AnnotatorApp(KeyGateMixin, AttributesMixin, FlowsMixin, App[int]):
     @on(AnnotationList.Picked)
     def _picked(self, message: AnnotationList.Picked) -> None:
         ann = self.session.get(message.ann_id)
+        if ann is not None and message.ann_id in self.lost_ids():
+            self.pick_lost(ann.id)  # not on the article: its details, and L / x act on it
+            return
         if ann is not None and not isinstance(ann, type(None)) and hasattr(ann, "start"):
             self.view.move_to(ann.start)
             self.view.focus()
 
     # -- what the cursor is on ------------------------------------------------------------
     def current_annotation(self):
+        lost = self.picked_lost()
+        if lost is not None:
+            return lost
         reviewing = self._review_target()
         if reviewing is not None:
             return reviewing

@@ -6,6 +6,8 @@ from rich.segment import Segment
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.content import Content
 from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen
@@ -125,6 +127,16 @@ class _FilterInput(LineInput):
             self.on_value(value)
 
 
+class _FixedList(OptionList):
+    """An OptionList of a fixed height whose filtering lays out nothing else.
+
+    Its height is set once, for every choice (the picker box never moves while
+    you type); a change of the options changes only its virtual size, which
+    Textual would otherwise answer with a layout of the whole screen."""
+
+    virtual_size = Reactive(Size(0, 0), layout=False)
+
+
 class Picker(QuickModal):
     """Pick one of many strings: type to filter, enter picks, esc cancels."""
 
@@ -152,7 +164,9 @@ class Picker(QuickModal):
             yield field
             options = self._options("")
             self._shown = [o.id for o in options]
-            yield OptionList(*options, id="picker-list", markup=False)
+            lst = _FixedList(*options, id="picker-list", markup=False)
+            lst.styles.height = max(1, min(len(options), 20))
+            yield lst
             yield Static(Content(""), id="picker-note")
 
     def _options(self, query: str) -> list[Option]:
@@ -165,21 +179,23 @@ class Picker(QuickModal):
         return out
 
     def _filter(self, value: str) -> None:
+        if not self.is_mounted:
+            return
         options = self._options(value)
+        self._note("" if options or self.allow_new else f"no choice matches {value!r}")
         ids = [o.id for o in options]
-        if ids == self._shown or not self.is_mounted:
-            if self.is_mounted and not ids and not self.allow_new:
-                self._note(f"no choice matches {value!r}")
+        if ids == self._shown:
             return
         self._shown = ids
         lst = self.query_one(OptionList)
         lst.set_options(options)
         if lst.option_count:
             lst.highlighted = 0
-        self._note("" if lst.option_count or self.allow_new else f"no choice matches {value!r}")
 
     def _note(self, text: str) -> None:
         note = self.query_one("#picker-note", Static)
+        if note.display == bool(text) and str(note.content) == text:
+            return  # unchanged: no repaint for this keystroke
         note.display = bool(text)
         note.update(Content(text))
 

@@ -28,6 +28,7 @@ from ..model import (
     Relation,
     Span,
 )
+from ..reanchor import lost_of, lost_parts
 from ..schema import Schema
 
 
@@ -68,6 +69,7 @@ class AnnotationList(ScrollView, can_focus=False):
         "annotation-list--suggested",
         "annotation-list--rejected",
         "annotation-list--id",
+        "annotation-list--lost",
         *(f"annotation-list--slot-{i}" for i in range(10)),
     }
 
@@ -91,6 +93,8 @@ class AnnotationList(ScrollView, can_focus=False):
         self.reload()
 
     def _key(self, ann: Annotation) -> tuple[int, int, str]:
+        if ann.attrs and lost_parts(ann):  # not on the article: listed first
+            return (-1, 0, ann.id)
         return (position(ann), getattr(ann, "end", 0) if not isinstance(ann, Relation) else 0, ann.id)
 
     def reload(self) -> None:
@@ -178,6 +182,10 @@ class AnnotationList(ScrollView, can_focus=False):
         elif ann.status == REJECTED:
             text_style = self.get_component_rich_style("annotation-list--rejected")
         mark = {SUGGESTED: "?", REJECTED: "✗"}.get(ann.status, " ")
+        if key[0] < 0:  # lost: its old text, never its old place
+            mark = "!"
+            text = "LOST " + " / ".join(repr(x.text) for x in lost_of(ann))
+            text_style = self.get_component_rich_style("annotation-list--lost")
         head = f"{ann.id:>6}{mark}"
         lab = f"{short(label, 17):<9} "
         rest = max(0, width - len(head) - len(lab))
@@ -249,7 +257,10 @@ def details(aset: AnnotationSet, ann: Annotation | None, active_event: str | Non
     elif isinstance(ann, Relation):
         lines += [f"{ann.id}  relation {ann.type}", f"{ann.arg1} → {ann.arg2}"]
     if ann is not None and ann.attrs.get("lost"):
-        lines.append("LOST: not found in the changed article; kept at its old place")
+        for x in lost_of(ann):
+            part = "" if x.part == "span" else f" {x.part}"
+            lines.append(f"LOST{part} {x.text!r}: not found in the changed article, not shown on it")
+        lines.append("select its text and press L to re-attach it; x deletes it")
     if ann is not None:
         status = ann.status + (f" by {ann.by}" if ann.by else "")
         if ann.suggested_by and ann.suggested_by != ann.by:

@@ -27,8 +27,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotator import store  # noqa: E402
-from annotator.model import AnnotationSet, Argument, Attribution, Document, Entity, Event, Ref, Span  # noqa: E402
+from annotator import store
+from annotator.articles import read_article  # noqa: E402
+from annotator.model import AnnotationSet, Argument, Attribution, Document, Entity, Ref, Span  # noqa: E402
 from annotator.schema import default_schema  # noqa: E402
 
 LABELS = {"Person": "PER", "Organization": "ORG", "GPE": "GPE"}
@@ -108,7 +109,7 @@ def brat_docs() -> list[tuple[str, AnnotationSet]]:
 
 def seed_docs() -> list[tuple[str, AnnotationSet]]:
     seed = ROOT / "seeds" / "sdf-captures-deir-el-zor.txt"
-    gold = store.load_for_article(seed, ROOT / "annotations", default_schema())
+    gold = store.read(store.annotation_path(seed, ROOT / "annotations"), article=read_article(seed), schema=default_schema(), editing=True).checked()
     text = gold.document.text
     out = []
     pos = 0
@@ -157,10 +158,10 @@ def main() -> int:
         article = texts / f"{name}.txt"
         article.write_text(aset.document.text, encoding="utf-8", newline="")
         yaml_path = store.annotation_path(article, gold)
-        doc = store.new_set(store.read_article(article), yaml_path).document
+        doc = store.new_set(read_article(article), yaml_path).document
         aset.document = doc
         store.save(aset, yaml_path)
-        store.load_file(yaml_path, default_schema())  # valid, or this raises
+        store.read(yaml_path, schema=default_schema()).checked()  # valid, or this raises
     n_ents = sum(len(a.entities) for _, a in docs)
     n_ats = sum(len(a.attributions) for _, a in docs)
     print(f"{len(docs)} documents, {n_ents} entities, {n_ats} attributions -> {texts.relative_to(ROOT)}, {gold.relative_to(ROOT)}")

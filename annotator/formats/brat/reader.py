@@ -79,7 +79,7 @@ def read(path: Path, report: Report, *, root: Path | None = None, conf_cache: di
             if conf_cache is not None:
                 conf_cache[conf_path] = conf
     try:
-        raw = ann_path.read_text(encoding="utf-8") if ann_path.exists() else ""
+        raw = ann_path.read_text(encoding="utf-8-sig") if ann_path.exists() else ""  # a BOM is no annotation
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(str(ann_path), f"cannot read: {exc}") from None
     aset = parse_ann(raw, doc, str(ann_path), conf, report)
@@ -134,6 +134,8 @@ def _frags_written(spec: str, where: str, text_len: int) -> list[tuple[int, int]
         s, e = int(bits[0]), int(bits[1])
         if not 0 <= s <= e <= text_len:
             raise InputError(where, f"offsets {s}-{e} are outside the article ({text_len} characters)")
+        if s == e:
+            raise InputError(where, f"offsets {s}-{e} cover no text")
         frags.append((s, e))
     return frags
 

@@ -14,6 +14,7 @@ from typing import Iterable
 
 from ...errors import InputError
 from ...model import ACCEPTED, ATTRIBUTION_TYPES, AnnotationSet, Attribution, Fragments, Ref, Span, fragments_text, normalise_fragments
+from ...store.files import write_text_atomic
 from ..common import Named, Report, select
 from .conf import ConfCollector, Names, dumps_conf
 from .spec import (
@@ -54,12 +55,10 @@ def write(items: Iterable[Named], out: Path, report: Report, status: str = "acce
         ann = dumps_ann(sel, names, col, report)
         base = out / name  # name may hold subfolders ("news/000-introduction")
         base.parent.mkdir(parents=True, exist_ok=True)
-        base.with_name(base.name + ".txt").write_bytes(sel.document.text.encode("utf-8"))
-        tmp = base.with_name(f".{base.name}.ann.tmp")
-        tmp.write_text(ann, encoding="utf-8", newline="\n")
-        tmp.replace(base.with_name(base.name + ".ann"))
+        write_text_atomic(base.with_name(base.name + ".txt"), sel.document.text.encode("utf-8"), fsync=False)
+        write_text_atomic(base.with_name(base.name + ".ann"), ann, fsync=False)
         report.documents += 1
-    (out / "annotation.conf").write_text(dumps_conf(col, names, schema), encoding="utf-8", newline="\n")
+    write_text_atomic(out / "annotation.conf", dumps_conf(col, names, schema))
 
 
 def dumps_ann(aset: AnnotationSet, names: Names | None = None, col: ConfCollector | None = None, report: Report | None = None) -> str:
