@@ -357,6 +357,13 @@ class Session:
         self.apply(f"relation {rel_type}", [(None, rel)])
         return rel
 
+    def set_attrs(self, ann_id: str, attrs: dict, label: str) -> ChangeReport | None:
+        """Replace an annotation's attrs (attributes, links, note): one undo step."""
+        ann = self.aset.get(ann_id)
+        if ann is None:
+            return None
+        return self.apply(label, [(ann, replace(ann, attrs=attrs))])
+
     def add_many(self, label: str, anns: Iterable[Annotation]) -> ChangeReport | None:
         """Add several annotations as one undo step (suggestions from a worker)."""
         return self.apply(label, [(None, a) for a in anns])

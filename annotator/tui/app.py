@@ -31,6 +31,7 @@ from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Entity
 from ..schema import Schema
 from ..session import ChangeReport, Session
 from .article_view import ArticleView
+from .attributes import AttributesMixin
 from .flows import FlowsMixin
 from .footer import KeyFooter
 from .keygate import KeyGateMixin
@@ -54,7 +55,7 @@ def _actions_provider():
     return ActionsProvider
 
 
-class AnnotatorApp(KeyGateMixin, LostMixin, FlowsMixin, App[int]):
+class AnnotatorApp(KeyGateMixin, AttributesMixin, LostMixin, FlowsMixin, App[int]):
     TITLE = "annotator"
     CSS_PATH = styles_path()
     COMMANDS = App.COMMANDS | {_actions_provider}
@@ -78,6 +79,7 @@ class AnnotatorApp(KeyGateMixin, LostMixin, FlowsMixin, App[int]):
         Binding("y", "accept", "Accept", show=False, id="accept"),
         Binding("L", "lost", "Lost span: next / re-attach to selection", show=False, id="reattach_lost"),
         *FlowsMixin.FLOW_BINDINGS,
+        *AttributesMixin.ATTRIBUTE_BINDINGS,
         Binding("greater_than_sign", "next_article", "Next article", id="next_article"),
         Binding("less_than_sign", "prev_article", "Prev article", id="prev_article"),
         Binding("C", "corpus", "Corpus view", show=False, id="corpus"),
@@ -810,7 +812,12 @@ class AnnotatorApp(KeyGateMixin, LostMixin, FlowsMixin, App[int]):
             name = b.id or f"action:{b.action}"
             first.setdefault(name, b)
             keys.setdefault(name, []).append(self.get_key_display(replace(b, key_display=None)))
-        return [(first[name], ks) for name, ks in keys.items()]
+        # A remapped binding keeps its place in the list (Textual moves it last).
+        declared: dict[str, int] = {}
+        for _key, b in [*ArticleView._merge_bindings(), *type(self)._merge_bindings()]:
+            declared.setdefault(b.id or f"action:{b.action}", len(declared))
+        order = sorted(keys, key=lambda name: declared.get(name, len(declared)))
+        return [(first[name], keys[name]) for name in order]
 
     def key_table(self) -> list[tuple[str, str]]:
         """Every key and what it does, from the live bindings (so remaps show)."""
@@ -861,7 +868,7 @@ _OWN_ACTIONS = {
 #: actions that change annotations (off on a read-only article)
 _CHANGES = {
     "label", "delete", "undo", "redo", "accept", "event", "role", "attribution", "attribution_type",
-    "confirm", "relation", "delete_relation", "save",
+    "confirm", "relation", "delete_relation", "save", "attributes",
 }
 
 
