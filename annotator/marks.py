@@ -22,6 +22,7 @@ from .model import (
     Relation,
     Span,
 )
+from .reanchor import LOST, lost_parts
 
 #: Marks longer than this are kept apart so the back-scan for short ones stays short.
 LONG = 256
@@ -58,20 +59,33 @@ def _span_marks(span: Span, ann_id: str, kind: str, label: str, status: str) -> 
 
 
 def marks_of(ann: Annotation) -> list[Mark]:
-    """The marks one annotation paints."""
+    """The marks one annotation paints.
+
+    A span marked lost (not found when the article changed, see ``reanchor``)
+    paints nothing: its offsets are an old article's, over other text now.
+    """
+    if ann.attrs and ann.attrs.get(LOST):
+        lost = lost_parts(ann)
+        if isinstance(ann, Attribution) and len(lost) < 3:
+            return [m for m in _attribution_marks(ann) if m.kind not in lost]
+        return []
     if isinstance(ann, Entity):
         return list(_span_marks(ann.span, ann.id, ENTITY, ann.label, ann.status))
     if isinstance(ann, Event):
         return list(_span_marks(ann.trigger, ann.id, TRIGGER, ann.type, ann.status))
     if isinstance(ann, Attribution):
-        out: list[Mark] = []
-        for kind, part in ((SOURCE, ann.source), (CUE, ann.cue), (CONTENT, ann.content)):
-            if isinstance(part, Span):
-                out.extend(_span_marks(part, ann.id, kind, kind, ann.status))
-        return out
+        return _attribution_marks(ann)
     if isinstance(ann, Relation):
         return []
     raise TypeError(ann)
+
+
+def _attribution_marks(ann: Attribution) -> list[Mark]:
+    out: list[Mark] = []
+    for kind, part in ((SOURCE, ann.source), (CUE, ann.cue), (CONTENT, ann.content)):
+        if isinstance(part, Span):
+            out.extend(_span_marks(part, ann.id, kind, kind, ann.status))
+    return out
 
 
 class MarkIndex:

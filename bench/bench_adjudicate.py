@@ -36,6 +36,7 @@ from gen import make_annotations, make_article  # noqa: E402
 from pty_driver import probe as pty_probe  # noqa: E402
 
 from annotator import store  # noqa: E402
+from annotator.articles import read_article  # noqa: E402
 from annotator.adjudication import Adjudication  # noqa: E402
 from annotator.audit import disagreements  # noqa: E402
 from annotator.model import ACCEPTED, SUGGESTED, Entity, Span  # noqa: E402
@@ -52,7 +53,7 @@ def write_files(folder: Path, size: int, n: int, seed: int) -> tuple[Path, Path]
     article = folder / "article.txt"
     folder.mkdir(parents=True, exist_ok=True)
     article.write_text(text, encoding="utf-8")
-    doc = store.read_article(article)
+    doc = read_article(article)
     made = make_annotations(doc.text, n, seed)
     gold = store.new_set(doc, folder / "gold" / "article.yaml")
     for e in made.entities.values():
@@ -86,7 +87,7 @@ def ms(times: list[float]) -> str:
 
 
 def core(gold_path: Path, pred_path: Path) -> None:
-    gold, pred = store.load_file(gold_path), store.load_file(pred_path)
+    gold, pred = store.read(gold_path).checked(), store.read(pred_path).checked()
     t = time.perf_counter()
     ds = disagreements(gold, pred)
     print(f"pair the whole article            {1000 * (time.perf_counter() - t):8.1f} ms   "

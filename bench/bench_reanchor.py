@@ -54,7 +54,7 @@ def figures(runs: int = 3, verbose: bool = False) -> list[tuple]:
     text = make_article(1_000_000, 0)
     aset = make_annotations(text, 50_000, 0, n_events=5000, n_attributions=5000)
     _, ann = ensure(1_000_000, 50_000, 5_000, 5_000)
-    load = timed(lambda: store.load_file(ann / "bench-article.yaml"), runs)
+    load = timed(lambda: store.read(ann / "bench-article.yaml").checked(), runs)
     results = {}
     for name, new in edits(text).items():
         out = {}

@@ -199,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     import hashlib
 
     from annotator import store
+    from annotator.articles import read_article
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out", help="output folder")
@@ -218,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     n_att = args.events if args.attributions is None else args.attributions
     aset = make_annotations(text, args.entities, args.seed, n_events=args.events, n_attributions=n_att)
     yaml_path = store.annotation_path(article, out / "annotations")
-    aset.document = store.new_set(store.read_article(article), yaml_path).document
+    aset.document = store.new_set(read_article(article), yaml_path).document
     assert aset.document.sha256 == hashlib.sha256(article.read_bytes()).hexdigest()
     store.save(aset, yaml_path)
     print(f"{article} ({len(text)} characters)\n{yaml_path} ({len(aset)} annotations)")

@@ -94,7 +94,7 @@ class QuickModal(ModalScreen):
 class HelpScreen(QuickModal):
     """Every key, built from the live bindings."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -138,9 +138,9 @@ class Picker(QuickModal):
     """Pick one of many strings: type to filter, enter picks, esc cancels."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "move(1)", show=False),
-        Binding("up", "move(-1)", show=False),
+        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
+        Binding("down", "move(1)", "Next choice", show=False, id="picker.down"),
+        Binding("up", "move(-1)", "Previous choice", show=False, id="picker.up"),
     ]
 
     def __init__(
@@ -164,6 +164,7 @@ class Picker(QuickModal):
             lst = _FixedList(*options, id="picker-list", markup=False)
             lst.styles.height = max(1, min(len(options), 20))
             yield lst
+            yield Static(Content(""), id="picker-note")
 
     def _options(self, query: str) -> list[Option]:
         q = query.lower()
@@ -175,15 +176,25 @@ class Picker(QuickModal):
         return out
 
     def _filter(self, value: str) -> None:
+        if not self.is_mounted:
+            return
         options = self._options(value)
+        self._note("" if options or self.allow_new else f"no choice matches {value!r}")
         ids = [o.id for o in options]
-        if ids == self._shown or not self.is_mounted:
+        if ids == self._shown:
             return
         self._shown = ids
         lst = self.query_one(OptionList)
         lst.set_options(options)
         if lst.option_count:
             lst.highlighted = 0
+
+    def _note(self, text: str) -> None:
+        note = self.query_one("#picker-note", Static)
+        if note.display == bool(text) and str(note.content) == text:
+            return  # unchanged: no repaint for this keystroke
+        note.display = bool(text)
+        note.update(Content(text))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()  # filtered already, as the value changed (_filter)
@@ -196,6 +207,7 @@ class Picker(QuickModal):
         elif self.allow_new and event.value.strip():
             self.dismiss(event.value.strip())
         else:
+            self._note(f"no choice matches {event.value!r}: backspace and type again, esc cancels")
             self.app.bell()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -215,7 +227,7 @@ class Picker(QuickModal):
 class AskNumber(QuickModal):
     """Ask for one number (a minimum score): enter confirms, esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
 
     def __init__(self, title: str, default: float) -> None:
         super().__init__()
@@ -243,7 +255,7 @@ class AskNumber(QuickModal):
 class AskText(QuickModal):
     """Ask for one line of text (a path): enter confirms (empty allowed), esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
 
     def __init__(self, title: str, placeholder: str = "") -> None:
         super().__init__()

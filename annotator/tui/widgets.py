@@ -6,6 +6,7 @@ from bisect import bisect_left, insort
 from typing import ClassVar, Iterable
 
 from rich.segment import Segment
+from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -27,6 +28,7 @@ from ..model import (
     Relation,
     Span,
 )
+from ..reanchor import lost_of, lost_parts
 from ..schema import Schema
 
 
@@ -67,6 +69,7 @@ class AnnotationList(ScrollView, can_focus=False):
         "annotation-list--suggested",
         "annotation-list--rejected",
         "annotation-list--id",
+        "annotation-list--lost",
         *(f"annotation-list--slot-{i}" for i in range(10)),
     }
 
@@ -90,6 +93,8 @@ class AnnotationList(ScrollView, can_focus=False):
         self.reload()
 
     def _key(self, ann: Annotation) -> tuple[int, int, str]:
+        if ann.attrs and lost_parts(ann):  # not on the article: listed first
+            return (-1, 0, ann.id)
         return (position(ann), getattr(ann, "end", 0) if not isinstance(ann, Relation) else 0, ann.id)
 
     def reload(self) -> None:
@@ -177,6 +182,10 @@ class AnnotationList(ScrollView, can_focus=False):
         elif ann.status == REJECTED:
             text_style = self.get_component_rich_style("annotation-list--rejected")
         mark = {SUGGESTED: "?", REJECTED: "✗"}.get(ann.status, " ")
+        if key[0] < 0:  # lost: its old text, never its old place
+            mark = "!"
+            text = "LOST " + " / ".join(repr(x.text) for x in lost_of(ann))
+            text_style = self.get_component_rich_style("annotation-list--lost")
         head = f"{ann.id:>6}{mark}"
         lab = f"{short(label, 17):<9} "
         rest = max(0, width - len(head) - len(lab))
@@ -246,7 +255,10 @@ def details(aset: AnnotationSet, ann: Annotation | None, active_event: str | Non
     elif isinstance(ann, Relation):
         lines += [f"{ann.id}  relation {ann.type}", f"{ann.arg1} → {ann.arg2}"]
     if ann is not None and ann.attrs.get("lost"):
-        lines.append("LOST: not found in the changed article; kept at its old place")
+        for x in lost_of(ann):
+            part = "" if x.part == "span" else f" {x.part}"
+            lines.append(f"LOST{part} {x.text!r}: not found in the changed article, not shown on it")
+        lines.append("select its text and press L to re-attach it; x deletes it")
     if ann is not None:
         status = ann.status + (f" by {ann.by}" if ann.by else "")
         if ann.suggested_by and ann.suggested_by != ann.by:
@@ -287,7 +299,7 @@ class LineInput(Input):
 class FindBar(LineInput):
     """The `/` prompt. Enter finds; escape cancels."""
 
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="find.cancel")]
 
     class Cancelled(Message):
         pass
