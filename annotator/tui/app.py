@@ -801,6 +801,15 @@ class AnnotatorApp(KeyGateMixin, AttributesMixin, LostMixin, FlowsMixin, App[int
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.key_table()))
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, drawn and typed into as cheaply as our own modals."""
+        from textual.command import CommandPalette
+
+        from .palette import QuickPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(QuickPalette(id="--command-palette"))
+
     def live_bindings(self) -> list[tuple[Binding, list[str]]]:
         """The article's bindings as they are now (after the keymap), each with
         the keys that reach it, in the order they were declared."""
