@@ -452,7 +452,8 @@ def read_file_stats(row: ArticleStats, yaml_path: Path, label_order: Sequence[st
     if counts is not None:
         return fill_from_counts(row, counts, label_order)
     try:
-        aset, probs = store.problems(text, str(yaml_path))
+        got = store.read(yaml_path, text=text)
+        aset, probs = got.aset, got.problems
     except InputError as err:  # pragma: no cover - problems() reports, but be safe
         row.error = err.message
         return row

@@ -591,7 +591,7 @@ def open_editing(
 ) -> Editing:
     """Open an article as the app should: lock, load (re-anchored), replay, session.
 
-    ``ValidationError`` / ``InputError`` as ``store.open_article``. When
+    ``ValidationError`` / ``InputError`` as ``store.read(..., editing=True).checked()``. When
     another process holds the lock, the session is read-only (its changes
     raise ``ReadOnlyError``) and shows that process's unsaved changes too.
     When the journal cannot be written (read-only folder), editing goes on
@@ -600,7 +600,8 @@ def open_editing(
     from . import lock as locking
     from .reanchor import lost_in
     from .session import Session
-    from .store import annotation_path, open_article
+    from .articles import read_article
+    from .store import annotation_path, read
 
     yaml_path = annotation_path(article_path, annotations_dir)
     notes: list[str] = []
@@ -611,7 +612,8 @@ def open_editing(
     except OSError as exc:  # cannot even create the folder or the lock file
         lock_error = exc
     try:
-        opened = open_article(article_path, annotations_dir, schema)
+        opened = read(yaml_path, article=read_article(article_path), schema=schema, editing=True)
+        opened.checked()
     except BaseException:
         if held is not None:
             held.release()
@@ -620,14 +622,14 @@ def open_editing(
     journal = Journal.for_yaml(yaml_path, on_error=on_error)
     if held is None:
         who = locking.holder(yaml_path) if lock_error is None else f"nobody (cannot lock: {lock_error})"
-        journal.replay(aset, base=opened.yaml_sha)
+        journal.replay(aset, base=opened.sha256)
         notes.append(f"{yaml_path.name} is open in another annotator ({who}): read-only")
         journal = None
     else:
         if held.took_over is not None:
             notes.append(f"took over the lock of a process that is gone (pid {held.took_over.get('pid', '?')})")
         try:
-            journal.open(aset, base=opened.yaml_sha)
+            journal.open(aset, base=opened.sha256)
         except OSError as exc:
             notes.append(f"cannot keep a journal ({exc.strerror or exc}): changes are only autosaved")
             journal = None
@@ -635,8 +637,8 @@ def open_editing(
         notes.append(f"recovered {journal.recovered} unsaved changes from the last session")
     if journal is not None and journal.discarded and "kept as" in journal.discarded:
         notes.append(f"an old journal did not match the file: {journal.discarded}")
-    if opened.reanchored is not None:
-        notes.append(opened.reanchored.summary())
+    if opened.report is not None:
+        notes.append(opened.report.summary())
     session = Session(aset, schema, yaml_path=yaml_path, article_path=Path(article_path), user=user)
     if held is None:
         session.read_only = True
@@ -644,10 +646,10 @@ def open_editing(
         if journal is not None:
             journal.attach(session)
         recovered = journal is not None and journal.recovered
-        if recovered or opened.reanchored is not None:
+        if recovered or opened.report is not None:
             session.mark_unsaved()  # the file does not hold this yet: the autosave writes it
     lost = lost_in(aset)
-    if lost and opened.reanchored is None:  # lost in an earlier session (the summary names new ones)
+    if lost and opened.report is None:  # lost in an earlier session (the summary names new ones)
         ids = sorted({x.id for x in lost}, key=lambda i: (i[:1], int(i[1:]) if i[1:].isdigit() else 0))
         shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
         notes.append(f"{len(lost)} spans marked lost (not found when the article changed: {shown}): tag them again")

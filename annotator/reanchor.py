@@ -41,7 +41,7 @@ offsets clamped into the new article (so the file stays valid), and
 attribution, the list of its lost parts, e.g. ``[cue]``). It is never moved
 onto other text. It stays lost until it is tagged again or deleted, or until
 the article changes so that its text is back at its offsets. ``store`` skips
-the text check of lost parts, and ``check_file`` (``annotator validate``)
+the text check of lost parts, and ``store.read`` of a file (``annotator validate``)
 lists each as a problem.
 
 With the old article at hand a diff would be exact; it is not stored (only
@@ -68,7 +68,7 @@ from .model import (
     Span,
 )
 
-__all__ = ["reanchor", "Report", "Moved", "Lost", "lost_parts", "lost_in", "is_lost", "LOST"]
+__all__ = ["reanchor", "reattach", "Report", "Moved", "Lost", "lost_parts", "lost_of", "lost_in", "is_lost", "LOST"]
 
 #: the attrs key that marks lost spans
 LOST = "lost"
@@ -181,15 +181,32 @@ def is_lost(ann: Annotation) -> bool:
     return bool(lost_parts(ann))
 
 
+def lost_of(ann: Annotation) -> list[Lost]:
+    """The lost spans of one annotation (as marked in its attrs)."""
+    out = []
+    for part in lost_parts(ann):
+        span = _part(ann, part)
+        if span is not None:
+            out.append(Lost(ann.id, part, span.fragments, span.text, earlier=True))
+    return out
+
+
 def lost_in(aset: AnnotationSet) -> list[Lost]:
     """Every lost span of a set (as marked in attrs), for the app's list."""
-    out = []
-    for ann in aset.all():
-        for part in lost_parts(ann):
-            span = _part(ann, part)
-            if span is not None:
-                out.append(Lost(ann.id, part, span.fragments, span.text, earlier=True))
-    return out
+    return [x for ann in aset.all() if ann.attrs for x in lost_of(ann)]
+
+
+def reattach(ann: Annotation, part: str, span: Span) -> Annotation:
+    """``ann`` with its lost ``part`` put on ``span`` (found again by the user), no longer lost.
+
+    The other lost parts of an attribution stay lost. ``ValueError`` when that
+    part is not lost (only lost spans are re-attached: a found one is edited).
+    """
+    lost = list(lost_parts(ann))
+    if part not in lost:
+        raise ValueError(f"{ann.id} {part} is not lost")
+    lost.remove(part)
+    return _rebuild(ann, {part: span}, lost)
 
 
 def _part(ann: Annotation, part: str) -> Span | None:

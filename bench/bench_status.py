@@ -9,7 +9,7 @@ suggestions), then prints the median of several runs of:
 * ``corpus.scan`` (what the screen and the command compute: the store's files are
   counted from their lines, see ``corpus.count_lines``);
 * two anchors measured in the same run: reading the same files' bytes (no parsing),
-  and the store's reader and checker on every file (``store.problems``, once);
+  and the store's reader and checker on every file (``store.read``, once);
 * ``annotator status DIR --json`` end to end (a new Python process).
 """
 
@@ -95,13 +95,13 @@ def main() -> None:
 
     cli = timed(command, args.runs)
     texts = [(ann / f"{p.stem}.yaml").read_text(encoding="utf-8") for p in articles]
-    full = timed(lambda: [store.problems(t) for t in texts], 1)
+    full = timed(lambda: [store.read(text=t) for t in texts], 1)
     n = args.articles
     print(f"{n} articles, {stats.sums()['entities'] + stats.sums()['pending']} entities, "
           f"{size / 2**20:.1f} MiB of YAML; medians of {args.runs} runs")
     print(f"  corpus.scan                 {scan:7.3f} s  ({scan / n * 1e3:.3f} ms per article)")
     print(f"  anchor: read the bytes only {anchor:7.3f} s  (scan is {scan / anchor:.1f}x the anchor)")
-    print(f"  anchor: store.problems      {full:7.3f} s  (scan is {full / scan:.1f}x faster; once, bytes already read)")
+    print(f"  anchor: store.read          {full:7.3f} s  (scan is {full / scan:.1f}x faster; once, bytes already read)")
     print(f"  annotator status --json     {cli:7.3f} s  (a new process, end to end)")
 
 

@@ -31,3 +31,9 @@ def make_app(seed_copy, tmp_path):
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _own_settings(tmp_path_factory, monkeypatch):
+    """No test reads or writes the user's real settings (~/.config/annotator)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg")))

@@ -13,9 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "annotations" / "sdf-captures-deir-el-zor.yaml"
 CORE = [
     "annotator.model", "annotator.session", "annotator.schema", "annotator.store", "annotator.text",
-    "annotator.marks", "annotator.audit", "annotator.adjudication", "annotator.articles", "annotator.corpus",
+    "annotator.marks", "annotator.audit", "annotator.audit.panel", "annotator.consensus", "annotator.three_way", "annotator.adjudication", "annotator.articles", "annotator.corpus",
     "annotator.formats.brat", "annotator.formats.conll", "annotator.formats.jsonl", "annotator.formats.doccano",
     "annotator.formats.labelstudio", "annotator.suggest.rules", "annotator.suggest.base",
+    "annotator.suggest.precision", "annotator.suggest.learned",
 ]
 
 
@@ -27,7 +28,7 @@ def test_core_modules_do_not_import_textual():
 
 
 def test_the_gold_annotation_of_the_seed_loads_and_validates(capsys):
-    gold = store.load_file(GOLD, default_schema())
+    gold = store.read(GOLD, schema=default_schema()).checked()
     assert len(gold.entities) >= 100 and len(gold.events) >= 20 and len(gold.attributions) >= 7
     # Every argument and source resolves, and the reported speech the issue names is there.
     cues = sorted(at.cue.text for at in gold.attributions.values())

@@ -70,7 +70,7 @@ def test_scan_counts_each_article_and_the_folder(tmp_path):
     assert bad.text("entities") == "-"
 
     # The gold, counted independently of corpus.py: every accepted entity by label.
-    gold = store.load_file(ann / "sdf-captures-deir-el-zor.yaml")
+    gold = store.read(ann / "sdf-captures-deir-el-zor.yaml").checked()
     seed = rows["sdf-captures-deir-el-zor"]
     assert seed.entities == len(gold.entities) and seed.events == len(gold.events)
     assert seed.attributions == len(gold.attributions)
@@ -237,7 +237,7 @@ FIELDS = ("entities", "events", "attributions", "relations", "pending", "rejecte
 def test_the_line_counter_counts_what_the_store_reads(aset):
     text = store.dumps(aset)
     fast = corpus.count_lines(text)
-    slow = corpus.fill_from_set(corpus.ArticleStats("x", 0), store.loads(text))
+    slow = corpus.fill_from_set(corpus.ArticleStats("x", 0), store.read(text=text).checked())
     if fast is not None:
         row = corpus.fill_from_counts(corpus.ArticleStats("x", 0), fast)
         assert {f: getattr(row, f) for f in FIELDS} == {f: getattr(slow, f) for f in FIELDS}

@@ -42,7 +42,7 @@ def seed_app(tmp_path, extra: list[Entity] = ()) -> AnnotatorApp:
     ann.mkdir()
     shutil.copyfile(GOLD, ann / GOLD.name)
     if extra:
-        aset = store.load_file(ann / GOLD.name)
+        aset = store.read(ann / GOLD.name).checked()
         for ent in extra:
             aset.entities[ent.id] = ent
         store.save(aset, ann / GOLD.name)

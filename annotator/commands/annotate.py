@@ -13,9 +13,10 @@ def register(sub) -> None:
         description="Open .txt articles (or folders of them) to annotate from the keyboard.",
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help=".txt files or folders (default: the bundled seed article)")
-    p.add_argument("--annotations", metavar="DIR", default="annotations", help="where YAML goes (default ./annotations)")
-    p.add_argument("--schema", metavar="FILE", help="label schema (default: the built-in news schema)")
-    p.add_argument("--annotator", metavar="NAME", help="recorded as `by` (default: $USER)")
+    p.add_argument("--annotations", metavar="DIR", help="where YAML goes (default: settings, else ./annotations)")
+    p.add_argument("--schema", metavar="FILE", help="label schema (default: settings, else the built-in news schema)")
+    p.add_argument("--annotator", metavar="NAME", help="recorded as `by` (default: settings, else $USER)")
+    p.add_argument("--theme", metavar="NAME", help="a Textual theme (default: settings, else textual-dark)")
     p.add_argument(
         "--suggest",
         metavar="SUGGESTER",
@@ -28,17 +29,22 @@ def run(args: argparse.Namespace) -> int:
     # Load everything that can fail before the terminal is taken over, so a bad
     # input gives one line on stderr and exit 2.
     from .. import store
-    from ..articles import bundled_seed, find_articles
+    from ..articles import bundled_seed, find_articles, read_article
     from ..schema import default_schema, load_schema
+    from .keys import load_checked
 
-    schema = load_schema(args.schema) if args.schema else default_schema()
+    settings, keymap, theme = load_checked(theme=getattr(args, "theme", None))
+    schema_file = args.schema or settings.schema
+    schema = load_schema(schema_file) if schema_file else default_schema()
     articles = find_articles(args.paths) if args.paths else [bundled_seed()]
-    annotations_dir = Path(args.annotations)
+    annotations_dir = Path(args.annotations or settings.annotations or "annotations")
     if annotations_dir.exists() and not annotations_dir.is_dir():
         from ..errors import InputError
 
         raise InputError(str(annotations_dir), "is not a folder (--annotations)")
-    first = store.open_article(articles[0], annotations_dir, schema)
+    yaml_path = store.annotation_path(articles[0], annotations_dir)
+    first = store.read(yaml_path, article=read_article(articles[0]), schema=schema, editing=True)
+    first.checked()  # a bad file: one line on stderr, before the terminal is taken over
     suggester = None
     if args.suggest:
         from ..suggest import get_suggester
@@ -51,9 +57,12 @@ def run(args: argparse.Namespace) -> int:
         articles,
         annotations_dir=annotations_dir,
         schema=schema,
-        user=args.annotator or default_user(),
+        user=args.annotator or settings.annotator or default_user(),
         first=first,
         suggester=suggester,
+        keymap=keymap,
+        theme=theme,
+        remember_theme=True,
     )
     result = app.run()
     return int(result or 0)

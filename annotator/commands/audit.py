@@ -15,9 +15,10 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from ..audit.selection import SUFFIXES, annotation_files, check_same_article, pair_paths  # noqa: F401 (used by agree)
+from ..audit.selection import names_list as _names
 from ..errors import InputError
 
-SUFFIXES = (".yaml", ".yml")
 
 
 def register(sub) -> None:
@@ -54,48 +55,6 @@ def register(sub) -> None:
 # ---------------------------------------------------------------------------
 # Finding and loading files
 # ---------------------------------------------------------------------------
-def annotation_files(path: Path) -> dict[str, Path]:
-    """The annotation files a path names, by article name (file stem)."""
-    if path.is_dir():
-        try:
-            files = sorted(
-                p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file() and not p.name.startswith(".")
-            )
-        except OSError as exc:
-            raise InputError(str(path), f"cannot list folder: {exc.strerror or exc}") from None
-        if not files:
-            raise InputError(str(path), "no .yaml annotation files in this folder")
-        return {p.stem: p for p in files}
-    if path.is_file():
-        return {path.stem: path}
-    raise InputError(str(path), "no such file or folder")
-
-
-def _names(names: Sequence[str], limit: int = 5) -> str:
-    shown = ", ".join(names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
-
-
-def pair_paths(gold: Path, pred: Path, gold_arg: str = "GOLD", pred_arg: str = "PRED"):
-    """[(article name, gold file, pred file)] and notes on what could not be paired."""
-    g_files = annotation_files(gold)
-    p_files = annotation_files(pred)
-    if gold.is_file() and pred.is_file():
-        return [(gold.stem, gold, pred)], []
-    common = sorted(set(g_files) & set(p_files))
-    if not common:
-        raise InputError(str(pred), f"no annotation file with the same name as in {gold_arg} ({gold})")
-    notes = []
-    if gold.is_dir() and pred.is_dir():  # a single file picks its partner: the rest is no surprise
-        only = sorted(set(g_files) - set(p_files))
-        if only:
-            notes.append(f"{len(only)} article(s) only in {gold_arg} ({gold}), not scored: {_names(only)}")
-        only = sorted(set(p_files) - set(g_files))
-        if only:
-            notes.append(f"{len(only)} article(s) only in {pred_arg} ({pred}), not scored: {_names(only)}")
-    return [(n, g_files[n], p_files[n]) for n in common], notes
-
-
 def load_schema_arg(schema_path: str | None):
     if not schema_path:
         return None
@@ -107,12 +66,7 @@ def load_schema_arg(schema_path: str | None):
 def load(path: Path, schema=None):
     from .. import store
 
-    return store.load_file(path, schema=schema)
-
-
-def check_same_article(name: str, a, b, b_path: Path) -> None:
-    if a.document.text != b.document.text:
-        raise InputError(str(b_path), f"not annotating the same text as the other side's {name}")
+    return store.read(path, schema=schema).checked()
 
 
 # ---------------------------------------------------------------------------
@@ -164,23 +118,50 @@ def report_tables(report) -> list[tuple[str, list[str], list[list[str]]]]:
         rows = [[name, str(t.accepted), str(t.rejected), str(t.pending), num(t.precision)]
                 for name, t in report.review.items()]
         tables.append(("Review decisions (gold files)", ["suggester", "accepted", "rejected", "pending", "precision"], rows))
+    if report.calibration:
+        rows = []
+        for name, cal in report.calibration.items():
+            for b in cal.bins:
+                if b.decided:
+                    rows.append([name, f"{b.low:.1f}-{b.high:.1f}", str(b.decided), str(b.accepted), num(b.share), num(b.mean_score)])
+            rows.append([name, "all", str(cal.decided), str(cal.accepted), num(cal.accepted / cal.decided), f"ECE {num(cal.ece)}"])
+        tables.append(("Calibration: decided suggestions with a score, by score",
+                       ["suggester", "score", "decided", "accepted", "share accepted", "mean score"], rows))
     return tables
 
 
 def print_rich(tables, notes: Sequence[str]) -> None:
+    """Tables for a person. Titles are lines of their own, never wrapped; on a pipe the
+    width is what the widest table needs (at least ``$COLUMNS`` or 80), so nothing wraps."""
+    import os
+
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    console = Console(width=None if sys.stdout.isatty() else 120)
+    built = []
     for title, header, rows in tables:
-        table = Table(title=title, title_justify="left", title_style="bold")
+        table = Table()
         for k, h in enumerate(header):
-            table.add_column(h, justify="left" if k == 0 or h in ("part", "match") else "right")
+            table.add_column(h, justify="left" if k == 0 or h in ("part", "match", "annotator", "article") else "right")
         for row in rows:
             table.add_row(*row)
+        built.append((title, table))
+    if sys.stdout.isatty():
+        console = Console()
+    else:
+        try:
+            width = int(os.environ.get("COLUMNS", "80"))
+        except ValueError:
+            width = 80
+        probe = Console(width=10_000)
+        needed = max((probe.measure(t).maximum for _, t in built), default=0)
+        console = Console(width=max(width, needed))
+    for title, table in built:
+        console.print(Text(title, style="bold"), soft_wrap=True)
         console.print(table)
     for note in notes:
-        console.print(f"note: {note}", markup=False, highlight=False)
+        console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
 
 
 def markdown(tables, notes: Sequence[str]) -> str:

@@ -5,6 +5,11 @@ the text (jsonl, doccano, labelstudio, conll, spacy) it is written to
 ``--texts DIR/<name>.txt``; brat's ``.txt`` files are referenced where they are
 (a folder's subfolders are mirrored under DIR so equal names do not collide).
 Documents stream one at a time.
+
+One bad document never stops the others: each refused one gets one line
+(``file:line: why``) and nothing of it is written; the rest is imported, the
+summary says "imported N of M", and the exit status is 2 when any was refused
+(or was already there without ``--force``).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import hashlib
 import os
 import sys
 from pathlib import Path
+from typing import Iterator
 
 from ..errors import InputError
 
@@ -34,8 +40,9 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def _sources(raw: list[str], suffixes: tuple[str, ...]) -> list[tuple[str, Path | None]]:
-    """(file, root folder it was found under) for each SRC (strings: cheap in bulk)."""
+def _sources(raw: list[str], suffixes: tuple[str, ...], state: "_Import") -> list[tuple[str, Path | None]]:
+    """(file, root folder it was found under) for each SRC (strings: cheap in bulk).
+    A SRC that is not there is refused with one line; the others go on."""
     from .export import walk
 
     out: list[tuple[str, Path | None]] = []
@@ -44,31 +51,23 @@ def _sources(raw: list[str], suffixes: tuple[str, ...]) -> list[tuple[str, Path 
         if p.is_dir():
             found = walk(p, suffixes)
             if not found:
-                raise InputError(str(p), f"no {' / '.join(suffixes)} files in this folder")
+                state.refuse(f"{p}: no {' / '.join(suffixes)} files in this folder")
             out.extend((q, p) for q, _ in found)
         elif p.is_file():
             out.append((str(p), None))
         elif p.with_suffix(".ann").is_file() and ".ann" in suffixes:
             out.append((str(p.with_suffix(".ann")), None))
         else:
-            raise InputError(str(p), "no such file or folder")
+            state.refuse(f"{p}: no such file or folder")
     return out
 
 
 def write_replace(path: Path, data: bytes) -> None:
     """All-or-nothing (a temporary file renamed over the target) but without
     an fsync per file: a bulk import syncs once at the end."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise
+    from ..store.files import write_text_atomic
+
+    write_text_atomic(path, data, make_folder=True, fsync=False)  # an OS error is one line
 
 
 def _write_text(path: Path, text: str, force: bool) -> bytes:
@@ -86,72 +85,155 @@ def _write_text(path: Path, text: str, force: bool) -> bytes:
     return data
 
 
+def write_annotation_file(yaml_path: Path, aset) -> None:
+    """The one place import writes a new annotation file: everything that
+    creates a user's YAML should go through one writer (lock, atomic write)."""
+    from .. import store
+
+    write_replace(yaml_path, store.dumps(aset).encode("utf-8"))
+
+
+def _documents(fmt, src: Path, report, root: Path | None, conf_cache: dict) -> Iterator:
+    """Each document of one source: Imported, or Refused for a bad one. A source
+    that fails as a whole (unreadable, not the format) is one Refused, after
+    whatever documents it gave before."""
+    from ..formats.common import Refused
+
+    it = fmt.read(src, report, root=root, conf_cache=conf_cache)
+    while True:
+        try:
+            item = next(it)
+        except StopIteration:
+            return
+        except InputError as err:
+            yield Refused.of(err)
+            return
+        yield item
+
+
+class _Import:
+    """One run of the command: where things go, what was done, the lines said."""
+
+    def __init__(self, args: argparse.Namespace, key: str):
+        from ..formats.common import Names
+
+        self.key = key
+        self.force = args.force
+        self.ann_dir = Path(args.annotations)
+        self.texts_dir = Path(args.texts)
+        self.names = Names()
+        self.schemas: dict[str, Path] = {}
+        self.imported = 0
+        self.refused = 0
+        self.empty = 0
+        self.existing: list[Path] = []
+
+    @property
+    def total(self) -> int:
+        return self.imported + self.refused + len(self.existing)
+
+    def refuse(self, message: str) -> None:
+        self.refused += 1
+        print(f"annotator: {message} (not imported)", file=sys.stderr)
+
+    def warn(self, lines: list[str]) -> None:
+        for line in lines:
+            print(f"annotator: {line}", file=sys.stderr)
+
+    def document(self, imp, src: Path, root: Path | None) -> bool:
+        """One document to its annotation file (and its text, when the source
+        holds it); True when written. An InputError refuses it before anything
+        of it is written."""
+        from .. import store
+        from ..formats.common import safe_name
+        from ..model import Document
+
+        if imp.text_path is not None:
+            # brat: the article stays where it is; mirror subfolders.
+            sub = src.parent.relative_to(root) if root is not None else Path()
+            yaml_path = self.ann_dir / sub / f"{imp.name}.yaml"
+            doc = imp.aset.document
+            if doc.path is None:
+                doc.path = str(imp.text_path)
+            if yaml_path.exists() and not self.force:
+                self.existing.append(yaml_path)
+                return False
+            if imp.schema is not None:
+                _write_schema(imp.schema, self.ann_dir, self.schemas)
+        else:
+            if not imp.aset.document.text.strip():
+                self.empty += 1
+                return False
+            name = self.names.take(safe_name(imp.name, f"{src.stem}-{self.total + self.empty + 1}"))
+            yaml_path = self.ann_dir / f"{name}.yaml"
+            text_path = self.texts_dir / f"{name}.txt"
+            if yaml_path.exists() and not self.force:
+                self.existing.append(yaml_path)
+                return False
+            data = _write_text(text_path, imp.aset.document.text, self.force)
+            doc = Document(imp.aset.document.text, str(text_path), hashlib.sha256(data).hexdigest())
+        aset = store.new_set(doc, yaml_path)
+        aset.entities = imp.aset.entities
+        aset.events = imp.aset.events
+        aset.attributions = imp.aset.attributions
+        aset.relations = imp.aset.relations
+        try:
+            write_annotation_file(yaml_path, aset)
+        except OSError as exc:
+            raise InputError(str(yaml_path), f"cannot write: {exc.strerror or exc}") from None
+        self.imported += 1
+        return True
+
+    def summary(self, report, clock) -> int:
+        if self.imported and hasattr(os, "sync"):
+            os.sync()  # one flush for the whole import instead of one per file
+        if self.empty:
+            report.leave("empty documents", self.empty)
+        line = report.line()
+        if line:
+            print(f"annotator: {line}", file=sys.stderr)
+        if self.existing:
+            first, more = self.existing[0], len(self.existing) - 1
+            also = f", and so do {more} more" if more else ""
+            print(f"annotator: {first}: already exists{also} (use --force to replace {'them' if more else 'it'})", file=sys.stderr)
+        for path in self.schemas.values():
+            print(f"schema from annotation.conf written to {path} (open the articles with --schema {path})")
+        print(f"imported {self.imported} of {self.total} articles from {self.key} into {self.ann_dir}{os.sep} ({clock.rate(self.imported)})")
+        return 2 if self.refused or self.existing else 0
+
+
 def run(args: argparse.Namespace) -> int:
-    from .. import formats, store
-    from ..formats.common import Names, Report, safe_name
+    from .. import formats
+    from ..formats.common import Refused, Report
     from ..formats.progress import Clock, bar
-    from ..model import Document
 
     key = formats.canonical(args.fmt, "--from")
     fmt = formats.get(key, "--from")
-    ann_dir = Path(args.annotations)
-    texts_dir = Path(args.texts)
-    for d, opt in ((ann_dir, "--annotations"), (texts_dir, "--texts")):
+    for d, opt in ((Path(args.annotations), "--annotations"), (Path(args.texts), "--texts")):
         if d.exists() and not d.is_dir():
             raise InputError(str(d), f"is not a folder ({opt})")
-    sources = _sources(args.sources, fmt.SOURCE_SUFFIXES)
+    run_ = _Import(args, key)
+    sources = _sources(args.sources, fmt.SOURCE_SUFFIXES, run_)
     report = Report(key)
-    names = Names()
     clock = Clock()
     conf_cache: dict = {}
-    schemas: dict[str, Path] = {}
-    count = 0
-    empty = 0
     with bar(f"importing {key}", None) as progress:
         for src_name, root in sources:
             src = Path(src_name)
-            for imp in fmt.read(src, report, root=root, conf_cache=conf_cache):
-                if imp.text_path is not None:
-                    # brat: the article stays where it is; mirror subfolders.
-                    sub = src.parent.relative_to(root) if root is not None else Path()
-                    yaml_path = ann_dir / sub / f"{imp.name}.yaml"
-                    doc = imp.aset.document
-                    if doc.path is None:
-                        doc.path = str(imp.text_path)
-                    if imp.schema is not None:
-                        _write_schema(imp.schema, ann_dir, schemas)
-                else:
-                    if not imp.aset.document.text.strip():
-                        empty += 1
-                        continue
-                    name = names.take(safe_name(imp.name, f"{src.stem}-{count + 1}"))
-                    yaml_path = ann_dir / f"{name}.yaml"
-                    text_path = texts_dir / f"{name}.txt"
-                    if yaml_path.exists() and not args.force:
-                        raise InputError(str(yaml_path), "already exists (use --force to replace it)")
-                    data = _write_text(text_path, imp.aset.document.text, args.force)
-                    doc = Document(imp.aset.document.text, str(text_path), hashlib.sha256(data).hexdigest())
-                if yaml_path.exists() and not args.force:
-                    raise InputError(str(yaml_path), "already exists (use --force to replace it)")
-                aset = store.new_set(doc, yaml_path)
-                aset.entities = imp.aset.entities
-                aset.events = imp.aset.events
-                aset.attributions = imp.aset.attributions
-                aset.relations = imp.aset.relations
-                write_replace(yaml_path, store.dumps(aset).encode("utf-8"))
-                count += 1
+            for item in _documents(fmt, src, report, root, conf_cache):
+                warnings = report.take_warnings()
+                if isinstance(item, Refused):
+                    run_.refuse(item.message)  # nothing of it is written
+                    continue
+                try:
+                    written = run_.document(item, src, root)
+                except InputError as err:
+                    run_.refuse(err.message)
+                    continue
+                if written:
+                    run_.warn(warnings)  # what was left out of what was written
                 progress.advance()
-    if count and hasattr(os, "sync"):
-        os.sync()  # one flush for the whole import instead of one per file
-    if empty:
-        report.leave("empty documents", empty)
-    line = report.line()
-    if line:
-        print(f"annotator: {line}", file=sys.stderr)
-    for path in schemas.values():
-        print(f"schema from annotation.conf written to {path} (open the articles with --schema {path})")
-    print(f"imported {count} articles from {key} into {ann_dir}{os.sep} ({clock.rate(count)})")
-    return 0
+    return run_.summary(report, clock)
 
 
 def _write_schema(data: dict, ann_dir: Path, done: dict[str, Path]) -> None:
@@ -159,7 +241,7 @@ def _write_schema(data: dict, ann_dir: Path, done: dict[str, Path]) -> None:
     import yaml
 
     from ..formats.common import safe_name
-    from ..store import write_atomic
+    from ..store.files import write_text_atomic
 
     import json
 
@@ -172,5 +254,5 @@ def _write_schema(data: dict, ann_dir: Path, done: dict[str, Path]) -> None:
     while path in done.values():
         n += 1
         path = ann_dir / "schemas" / f"{title}-{n}.yaml"
-    write_atomic(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    write_text_atomic(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True), make_folder=True)
     done[key] = path

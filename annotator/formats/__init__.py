@@ -4,8 +4,12 @@ modules, imported lazily so that spaCy is loaded only when asked for.
 
 A format module provides:
 
-- ``read(path, report) -> Iterator[Imported]``: documents of one source file
-  (brat: one ``.ann``/``.txt`` pair);
+- ``read(path, report) -> Iterator[Imported | Refused]``: documents of one
+  source file (brat: one ``.ann``/``.txt`` pair). A file of many documents
+  yields a ``Refused`` (``file:line`` and why) for a bad one and goes on; an
+  ``InputError`` raised while reading ends that file (the command reports it
+  and goes on with the next); lines left out of a document it still reads
+  go to ``report.warn``;
 - ``write(items, out, report, status) -> None``: ``items`` is an iterable of
   ``(name, AnnotationSet)``; ``out`` a file or (brat) a folder;
 - ``SOURCE_SUFFIXES``: which files in a folder it reads;

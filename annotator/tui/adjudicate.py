@@ -31,6 +31,7 @@ from ..resources import data_dir
 from ..schema import Schema
 from ..session import ChangeReport, Session
 from .article_view import ArticleView
+from .keygate import KeyGateMixin
 from .screens import HelpScreen
 from .widgets import StatusLine, short
 
@@ -532,7 +533,7 @@ class AdjudicateScreen(Screen[int]):
         self.app.push_screen(AdjudicationHelp(self.key_table()))
 
 
-class AdjudicateApp(App[int]):
+class AdjudicateApp(KeyGateMixin, App[int]):
     """``annotator audit GOLD PRED --view``: the adjudication screen on its own."""
 
     TITLE = "annotator audit"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
@@ -17,10 +18,10 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from .. import store
+from ..articles import read_article
 from ..errors import InputError, short_error
 from ..journal import Journal
 from ..lock import acquire as acquire_lock
@@ -31,6 +32,9 @@ from ..schema import Schema
 from ..session import ChangeReport, Session
 from .article_view import ArticleView
 from .flows import FlowsMixin
+from .footer import KeyFooter
+from .keygate import KeyGateMixin
+from .lost import LostMixin
 from .screens import HelpScreen
 from .widgets import AnnotationList, DetailPanel, FindBar, StatusLine
 
@@ -50,7 +54,7 @@ def _actions_provider():
     return ActionsProvider
 
 
-class AnnotatorApp(FlowsMixin, App[int]):
+class AnnotatorApp(KeyGateMixin, LostMixin, FlowsMixin, App[int]):
     TITLE = "annotator"
     CSS_PATH = styles_path()
     COMMANDS = App.COMMANDS | {_actions_provider}
@@ -72,6 +76,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
         Binding("tab", "next_suggestion", "Next sugg.", show=False, priority=True, id="next_suggestion"),
         Binding("shift+tab", "prev_suggestion", "Prev sugg.", show=False, priority=True, id="prev_suggestion"),
         Binding("y", "accept", "Accept", show=False, id="accept"),
+        Binding("L", "lost", "Lost span: next / re-attach to selection", show=False, id="reattach_lost"),
         *FlowsMixin.FLOW_BINDINGS,
         Binding("greater_than_sign", "next_article", "Next article", id="next_article"),
         Binding("less_than_sign", "prev_article", "Prev article", id="prev_article"),
@@ -88,11 +93,21 @@ class AnnotatorApp(FlowsMixin, App[int]):
         annotations_dir: Path,
         schema: Schema,
         user: str,
-        first: AnnotationSet | store.Opened | None = None,
+        first: AnnotationSet | store.Read | None = None,
         suggester=None,
         lock_files: bool = True,
+        keymap: dict[str, str] | None = None,
+        theme: str | None = None,
+        remember_theme: bool = False,
     ) -> None:
         super().__init__()
+        # The user's settings (annotator.settings): keys, theme (see tui.keymap).
+        if keymap:
+            self.set_keymap(keymap)
+        if theme:
+            self.theme = theme
+        #: a theme picked in the palette is written back to the user's settings file
+        self.remember_theme = remember_theme
         #: pre-tags each article when it opens (issue: suggestions), in a worker
         self.suggester = suggester
         #: one writer per article (a lock file beside the YAML); off for tests that open twice
@@ -123,13 +138,13 @@ class AnnotatorApp(FlowsMixin, App[int]):
         yaml_path = store.annotation_path(article, self.annotations_dir)
         reanchored = None
         if aset is None:
-            opened = store.open_article(article, self.annotations_dir, self.schema)
-        elif isinstance(aset, store.Opened):
+            opened = store.read(yaml_path, article=read_article(article), schema=self.schema, editing=True)
+        elif isinstance(aset, store.Read):
             opened = aset
         else:
             opened = None
         if opened is not None:
-            aset, reanchored = opened.aset, opened.reanchored
+            aset, reanchored = opened.checked(), opened.report
         # One writer per article: a second annotator opens it read-only.
         held = acquire_lock(yaml_path) if self.lock_files else None
         journal = None
@@ -185,6 +200,11 @@ class AnnotatorApp(FlowsMixin, App[int]):
                 yield DetailPanel(id="details", markup=False)
                 yield AnnotationList(self.session.aset, self.schema, id="annotation-list")
         yield StatusLine(id="status", markup=False)
+        # The find prompt exists from the start (hidden), so `/` shows and focuses
+        # it at once and keys typed after it land in it (see keygate).
+        bar = FindBar(placeholder="find (enter: select the match, esc: cancel)", id="find")
+        bar.display = False
+        yield bar
 
     def _make_view(self) -> ArticleView:
         view = ArticleView(self.session.text, self.session.marks, slot_of=self.schema.slot, id="article")
@@ -204,22 +224,21 @@ class AnnotatorApp(FlowsMixin, App[int]):
         return self.query_one("#annotation-list", AnnotationList)
 
     def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.view.focus()
         self.refresh_side()
         self.refresh_status()
-        # The article paints first; the footer and the find prompt (many widgets,
-        # most of the startup's styling work) are mounted right after that frame.
+        # The article paints first; the footer (many widgets, most of the
+        # startup's styling work) is mounted right after that frame.
         self.call_after_refresh(self._mount_chrome)
         self.start_suggesting()
 
     async def _mount_chrome(self) -> None:
         if not self.screen.is_attached or self._exit_renderables or self.return_code is not None:
             return  # quitting already
-        if self.query("#find"):
-            return  # already there (a key came before the first frame was done)
-        bar = FindBar(placeholder="find (enter: select the match, esc: cancel)", id="find")
-        bar.display = False
-        await self.mount(bar, Footer())
+        if self.query(KeyFooter):
+            return  # already there
+        await self.mount(KeyFooter())
 
     @property
     def find_bar(self) -> FindBar:
@@ -233,6 +252,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
             return
         view.invalidate(report.ranges)
         self.annotation_list.update_ids(report.ids)
+        self.lost_changed(report.ids)
         if self.active_event is not None and self.active_event not in self.session.aset.events:
             self.active_event = None
         if report.undo:
@@ -272,7 +292,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
             saved = "unsaved" if s.dirty else "saved"
         where = f"{self.index + 1}/{len(self.articles)} " if len(self.articles) > 1 else ""
         name = self.articles[self.index].name
-        line = f" {where}{name}  {counts or 'no entities'}{review}  [{saved}]"
+        line = f" {where}{name}  {counts or 'no entities'}{review}{self.lost_status()}  [{saved}]"
         if self.message:
             line += f"  {self.message}"
         if line != self._status_text:
@@ -282,25 +302,51 @@ class AnnotatorApp(FlowsMixin, App[int]):
     @on(AnnotationList.Picked)
     def _picked(self, message: AnnotationList.Picked) -> None:
         ann = self.session.get(message.ann_id)
+        if ann is not None and message.ann_id in self.lost_ids():
+            self.pick_lost(ann.id)  # not on the article: its details, and L / x act on it
+            return
         if ann is not None and not isinstance(ann, type(None)) and hasattr(ann, "start"):
             self.view.move_to(ann.start)
             self.view.focus()
 
     # -- what the cursor is on ------------------------------------------------------------
     def current_annotation(self):
+        lost = self.picked_lost()
+        if lost is not None:
+            return lost
         reviewing = self._review_target()
         if reviewing is not None:
             return reviewing
         view = self.view
+        sel = view.selection
+        if sel is not None:
+            exact = self.session.entity_with_span(*sel)
+            if exact is not None:
+                return exact
         s, e = view.cursor_token
         return self.session.annotation_at(view.cursor) or (self.session.annotation_at(s) if s != view.cursor else None)
 
     def current_entity(self) -> Entity | None:
+        """The entity a key acts on: the one a selection covers exactly (a find of
+        a tagged name selects it), else the one under the cursor."""
         reviewing = self._review_target()
         if isinstance(reviewing, Entity):
             return reviewing
+        sel = self.view.selection
+        if sel is not None:
+            exact = self.session.entity_with_span(*sel)
+            if exact is not None:
+                return exact
         ann = self.session.annotation_at(self.view.cursor, (Entity,))
         return ann if isinstance(ann, Entity) else None
+
+    def entity_in_focus(self) -> Entity | None:
+        """The entity a key acts on, or None when a selection marks new text:
+        a selection that covers exactly one entity is that entity."""
+        sel = self.view.selection
+        if sel is not None and self.session.entity_with_span(*sel) is None:
+            return None
+        return self.current_entity()
 
     # -- actions: labels ------------------------------------------------------------------
     def action_label(self, digit: int) -> None:
@@ -309,15 +355,15 @@ class AnnotatorApp(FlowsMixin, App[int]):
             self.say(f"no label on key {digit}")
             return
         view = self.view
-        if view.selection is None:
-            ent = self.current_entity()
-            if ent is not None:
-                if ent.label != label or ent.status == SUGGESTED:
-                    self.session.relabel(ent.id, label)
-                else:
-                    self.say(f"{ent.id} is already {label}")
-                self._advance_if_reviewing(ent, self._position_of(ent))
-                return
+        ent = self.entity_in_focus()
+        if ent is not None:
+            if ent.label != label or ent.status == SUGGESTED:
+                self.session.relabel(ent.id, label)
+            else:
+                self.say(f"{ent.id} is already {label}")
+            view.clear_selection()
+            self._advance_if_reviewing(ent, self._position_of(ent))
+            return
         start, end = view.target
         if start >= end:
             self.say("nothing to label here")
@@ -423,12 +469,11 @@ class AnnotatorApp(FlowsMixin, App[int]):
             return
         self.view.move_to(mark.start)
 
-    async def action_find(self) -> None:
-        await self._mount_chrome()
+    def action_find(self) -> None:
         bar = self.find_bar
         bar.display = True
         bar.value = ""
-        bar.focus()
+        self.screen.set_focus(bar)  # now, not after a callback: the next key goes to it
 
     @on(FindBar.Submitted, "#find")
     def _find_submitted(self, message: FindBar.Submitted) -> None:
@@ -444,7 +489,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
     def _close_find(self) -> None:
         bar = self.find_bar
         bar.display = False
-        self.view.focus()
+        self.screen.set_focus(self.view)
 
     def _find(self, *, forward: bool, from_offset: int) -> None:
         query = self.last_query
@@ -754,24 +799,50 @@ class AnnotatorApp(FlowsMixin, App[int]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.key_table()))
 
+    def live_bindings(self) -> list[tuple[Binding, list[str]]]:
+        """The article's bindings as they are now (after the keymap), each with
+        the keys that reach it, in the order they were declared."""
+        screen = self.screen_stack[0] if self.screen_stack else self.screen
+        keys: dict[str, list[str]] = {}
+        first: dict[str, Binding] = {}
+        for key, active in screen.active_bindings.items():
+            b = active.binding
+            name = b.id or f"action:{b.action}"
+            first.setdefault(name, b)
+            keys.setdefault(name, []).append(self.get_key_display(replace(b, key_display=None)))
+        return [(first[name], ks) for name, ks in keys.items()]
+
     def key_table(self) -> list[tuple[str, str]]:
         """Every key and what it does, from the live bindings (so remaps show)."""
-        from .article_view import ArticleView as _AV
-
         rows: list[tuple[str, str]] = []
-        seen: set[str] = set()
-        for binding in [*_AV.BINDINGS, *self.BINDINGS]:
-            if isinstance(binding, tuple):
-                binding = Binding(*binding)
-            desc = binding.description or binding.action
-            key = binding.key_display or binding.key
-            if (key, desc) in seen or binding.action.startswith("label(") and binding.key != "1":
-                continue
-            seen.add((key, desc))
-            rows.append((key, desc))
-        for lab in self.schema.entities:
-            rows.append((lab.key or "", f"label: {lab.name} ({lab.description})"))
+        for binding, keys in self.live_bindings():
+            if binding.action.startswith("label("):
+                digit = binding.action[6:-1]
+                lab = next((lab for lab in self.schema.entities if lab.key == digit), None)
+                desc = f"label: {lab.name} ({lab.description})" if lab else f"label {digit} (no label on it)"
+            else:
+                desc = binding.description or binding.action.replace("_", " ")
+            rows.append((" ".join(keys), desc))
         return rows
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A remapped binding shows its new key, not the display text it was declared with."""
+        if binding.key_display and binding.id and binding.id in self._keymap:
+            binding = replace(binding, key_display=None)
+        return super().get_key_display(binding)
+
+    def _theme_changed(self, theme) -> None:
+        """Remember a theme picked in the palette (the user's settings file)."""
+        if not self.remember_theme:
+            return
+        from ..settings import save_theme
+
+        try:
+            path = save_theme(theme.name)
+        except (OSError, InputError) as exc:
+            self.notify(f"Theme not remembered: {getattr(exc, 'message', None) or short_error(exc)}", severity="warning", markup=False)
+            return
+        self.say(f"theme {theme.name} (remembered in {path})")
 
     def get_system_commands(self, screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

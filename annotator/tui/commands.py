@@ -17,6 +17,8 @@ class ActionsProvider(Provider):
             return
         from .article_view import ArticleView
 
+        # The keys as they are now (the user's keymap applied), by binding id.
+        live = {b.id or f"action:{b.action}": keys for b, keys in app.live_bindings()} if hasattr(app, "live_bindings") else {}
         seen = set()
         for binding in [*ArticleView.BINDINGS, *app.BINDINGS]:
             if isinstance(binding, tuple):
@@ -28,11 +30,13 @@ class ActionsProvider(Provider):
                 continue
             seen.add(name)
             target = app if binding in app.BINDINGS else None
-            yield name, f"key: {binding.key_display or binding.key}", partial(self._run, binding.action, target)
+            keys = live.get(binding.id or f"action:{binding.action}")
+            shown = " ".join(keys) if keys else (binding.key_display or binding.key)
+            yield name, f"key: {shown}", partial(self._run, binding.action, target)
         for lab in app.schema.entities:
             yield (
                 f"Label as {lab.name}",
-                f"key: {lab.key}  {lab.description}",
+                f"key: {' '.join(live.get(f'label_{lab.key}') or [lab.key or ''])}  {lab.description}",
                 partial(self._run, f"label({lab.key})", app),
             )
         yield (

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.content import Content
+from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen
+from textual.strip import Strip
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
+
+from .widgets import LineInput
 
 HELP_INTRO = """\
 Move with the arrows or h j k l; v starts a selection (moves, finds and the
@@ -42,10 +49,52 @@ quits. ctrl+p opens the command palette: every action is there.
 """
 
 
-class HelpScreen(ModalScreen[None]):
+class QuickModal(ModalScreen):
+    """A modal screen whose dimmed copy of the screen below is drawn once.
+
+    Textual draws a translucent modal's background by rendering the whole screen
+    below through Rich and tinting it, on every frame the modal paints (each
+    keystroke in its input): 15-20 ms a frame. The screen below does not change
+    while the modal is up, so its tinted lines are kept, per size, until the modal
+    closes (or the theme changes)."""
+
+    _background: list[Strip] | None = None
+
+    def _background_lines(self) -> list[Strip]:
+        width, height = self.size
+        lines = self._background
+        if lines is not None and len(lines) == height and (not lines or lines[0].cell_length == width):
+            return lines
+        stack = self.app.screen_stack
+        below = stack[stack.index(self) - 1] if self in stack and stack.index(self) > 0 else None
+        color = self.styles.background
+        if below is None or color.a >= 1:
+            lines = [Strip.blank(width, self.rich_style)] * height
+        else:
+            console = self.app.console
+            options = console.options.update(width=width, height=height)
+            segments = console.render(BackgroundScreen(below, color), options)
+            lines = [Strip(line, width) for line in Segment.split_and_crop_lines(segments, width, pad=True)]
+            lines = (lines + [Strip.blank(width, self.rich_style)] * height)[:height]
+        self._background = lines
+        return lines
+
+    def render_line(self, y: int) -> Strip:
+        lines = self._background_lines()
+        return lines[y] if 0 <= y < len(lines) else Strip.blank(self.size.width, self.rich_style)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._background = None
+
+    def on_screen_suspend(self) -> None:
+        self._background = None
+
+
+class HelpScreen(QuickModal):
     """Every key, built from the live bindings."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -63,13 +112,35 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class Picker(ModalScreen[str | None]):
+class _FilterInput(LineInput):
+    """Calls ``on_value`` as the value changes, in the same frame as the keystroke
+    (an ``Input.Changed`` message is handled after that frame: two repaints a key)."""
+
+    on_value = None
+
+    def _watch_value(self, value: str) -> None:
+        super()._watch_value(value)
+        if self.on_value is not None:
+            self.on_value(value)
+
+
+class _FixedList(OptionList):
+    """An OptionList of a fixed height whose filtering lays out nothing else.
+
+    Its height is set once, for every choice (the picker box never moves while
+    you type); a change of the options changes only its virtual size, which
+    Textual would otherwise answer with a layout of the whole screen."""
+
+    virtual_size = Reactive(Size(0, 0), layout=False)
+
+
+class Picker(QuickModal):
     """Pick one of many strings: type to filter, enter picks, esc cancels."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "move(1)", show=False),
-        Binding("up", "move(-1)", show=False),
+        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
+        Binding("down", "move(1)", "Next choice", show=False, id="picker.down"),
+        Binding("up", "move(-1)", "Previous choice", show=False, id="picker.up"),
     ]
 
     def __init__(
@@ -85,8 +156,15 @@ class Picker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
             yield Static(Content(self.title_text), id="picker-title")
-            yield Input(placeholder="type to filter, enter picks, esc cancels", id="picker-input")
-            yield OptionList(*self._options(""), id="picker-list", markup=False)
+            field = _FilterInput(placeholder="type to filter, enter picks, esc cancels", id="picker-input")
+            field.on_value = self._filter
+            yield field
+            options = self._options("")
+            self._shown = [o.id for o in options]
+            lst = _FixedList(*options, id="picker-list", markup=False)
+            lst.styles.height = max(1, min(len(options), 20))
+            yield lst
+            yield Static(Content(""), id="picker-note")
 
     def _options(self, query: str) -> list[Option]:
         q = query.lower()
@@ -97,13 +175,29 @@ class Picker(ModalScreen[str | None]):
                 out.append(Option(Content(f"{c}  {hint}".rstrip()), id=c))
         return out
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
+    def _filter(self, value: str) -> None:
+        if not self.is_mounted:
+            return
+        options = self._options(value)
+        self._note("" if options or self.allow_new else f"no choice matches {value!r}")
+        ids = [o.id for o in options]
+        if ids == self._shown:
+            return
+        self._shown = ids
         lst = self.query_one(OptionList)
-        lst.clear_options()
-        lst.add_options(self._options(event.value))
+        lst.set_options(options)
         if lst.option_count:
             lst.highlighted = 0
+
+    def _note(self, text: str) -> None:
+        note = self.query_one("#picker-note", Static)
+        if note.display == bool(text) and str(note.content) == text:
+            return  # unchanged: no repaint for this keystroke
+        note.display = bool(text)
+        note.update(Content(text))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()  # filtered already, as the value changed (_filter)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -113,6 +207,7 @@ class Picker(ModalScreen[str | None]):
         elif self.allow_new and event.value.strip():
             self.dismiss(event.value.strip())
         else:
+            self._note(f"no choice matches {event.value!r}: backspace and type again, esc cancels")
             self.app.bell()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -129,10 +224,10 @@ class Picker(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class AskNumber(ModalScreen[float | None]):
+class AskNumber(QuickModal):
     """Ask for one number (a minimum score): enter confirms, esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
 
     def __init__(self, title: str, default: float) -> None:
         super().__init__()
@@ -142,7 +237,7 @@ class AskNumber(ModalScreen[float | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
             yield Static(Content(self.title_text), id="picker-title")
-            yield Input(value=f"{self.default:g}", type="number", id="number-input")
+            yield LineInput(value=f"{self.default:g}", type="number", id="number-input")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -157,10 +252,10 @@ class AskNumber(ModalScreen[float | None]):
         self.dismiss(None)
 
 
-class AskText(ModalScreen[str | None]):
+class AskText(QuickModal):
     """Ask for one line of text (a path): enter confirms (empty allowed), esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
 
     def __init__(self, title: str, placeholder: str = "") -> None:
         super().__init__()
@@ -170,7 +265,7 @@ class AskText(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
             yield Static(Content(self.title_text), id="picker-title")
-            yield Input(placeholder=self.placeholder, id="text-input")
+            yield LineInput(placeholder=self.placeholder, id="text-input")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -6,9 +6,11 @@ from bisect import bisect_left, insort
 from typing import ClassVar, Iterable
 
 from rich.segment import Segment
+from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input, Static
@@ -26,6 +28,7 @@ from ..model import (
     Relation,
     Span,
 )
+from ..reanchor import lost_of, lost_parts
 from ..schema import Schema
 
 
@@ -66,6 +69,7 @@ class AnnotationList(ScrollView, can_focus=False):
         "annotation-list--suggested",
         "annotation-list--rejected",
         "annotation-list--id",
+        "annotation-list--lost",
         *(f"annotation-list--slot-{i}" for i in range(10)),
     }
 
@@ -84,9 +88,13 @@ class AnnotationList(ScrollView, can_focus=False):
         self._key_of: dict[str, tuple[int, int, str]] = {}
         self.current: str | None = None
         self._cache: LRUCache[tuple, Strip] = LRUCache(256)
+        self._style_check = True
+        self._painted_with: tuple | None = None
         self.reload()
 
     def _key(self, ann: Annotation) -> tuple[int, int, str]:
+        if ann.attrs and lost_parts(ann):  # not on the article: listed first
+            return (-1, 0, ann.id)
         return (position(ann), getattr(ann, "end", 0) if not isinstance(ann, Relation) else 0, ann.id)
 
     def reload(self) -> None:
@@ -138,9 +146,19 @@ class AnnotationList(ScrollView, can_focus=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._cache.clear()
+        # called on every focus change: the next paint keeps the rows unless a style changed
+        self._style_check = True
+
+    def _check_styles(self) -> None:
+        self._style_check = False
+        sig = (self.rich_style, *(self.get_component_rich_style(n) for n in sorted(self.COMPONENT_CLASSES)))
+        if sig != self._painted_with:
+            self._painted_with = sig
+            self._cache.clear()
 
     def render_line(self, y: int) -> Strip:
+        if self._style_check:
+            self._check_styles()
         row = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
         base = self.rich_style
@@ -164,6 +182,10 @@ class AnnotationList(ScrollView, can_focus=False):
         elif ann.status == REJECTED:
             text_style = self.get_component_rich_style("annotation-list--rejected")
         mark = {SUGGESTED: "?", REJECTED: "✗"}.get(ann.status, " ")
+        if key[0] < 0:  # lost: its old text, never its old place
+            mark = "!"
+            text = "LOST " + " / ".join(repr(x.text) for x in lost_of(ann))
+            text_style = self.get_component_rich_style("annotation-list--lost")
         head = f"{ann.id:>6}{mark}"
         lab = f"{short(label, 17):<9} "
         rest = max(0, width - len(head) - len(lab))
@@ -233,7 +255,10 @@ def details(aset: AnnotationSet, ann: Annotation | None, active_event: str | Non
     elif isinstance(ann, Relation):
         lines += [f"{ann.id}  relation {ann.type}", f"{ann.arg1} → {ann.arg2}"]
     if ann is not None and ann.attrs.get("lost"):
-        lines.append("LOST: not found in the changed article; kept at its old place")
+        for x in lost_of(ann):
+            part = "" if x.part == "span" else f" {x.part}"
+            lines.append(f"LOST{part} {x.text!r}: not found in the changed article, not shown on it")
+        lines.append("select its text and press L to re-attach it; x deletes it")
     if ann is not None:
         status = ann.status + (f" by {ann.by}" if ann.by else "")
         if ann.suggested_by and ann.suggested_by != ann.by:
@@ -258,10 +283,23 @@ class StatusLine(Static):
     """Article, counts per label, review counts, and whether the work is saved."""
 
 
-class FindBar(Input):
+class LineInput(Input):
+    """An Input whose typing repaints only itself.
+
+    Textual's Input sets its ``virtual_size`` (a layout reactive) on every change
+    of its value, so each keystroke lays out the whole screen again and repaints
+    every widget under the input (the article, the side panel): 27 ms a key
+    instead of 3. Its size never depends on its value (it is never ``width:
+    auto`` here), so the layout is not needed: the virtual size still follows the
+    value (horizontal scrolling of long text keeps working), without a layout."""
+
+    virtual_size = Reactive(Size(0, 0), layout=False)
+
+
+class FindBar(LineInput):
     """The `/` prompt. Enter finds; escape cancels."""
 
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="find.cancel")]
 
     class Cancelled(Message):
         pass

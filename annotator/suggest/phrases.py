@@ -1,4 +1,6 @@
-"""Small text helpers for the suggesters: sentences and a phrase matcher.
+"""A phrase matcher for the suggesters (gazetteer, triggers, cues), and ``Taken``.
+
+Sentences come from ``annotator.text.split_sentences`` (one splitter for the project).
 
 Offsets are ``str`` indices. Everything here is linear in the text (plus a
 log factor) so a 1 MB article stays well under a second.
@@ -7,61 +9,9 @@ log factor) so a 1 MB article stays well under a second.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from typing import Generic, Iterable, Iterator, TypeVar
+from typing import Generic, Iterable, TypeVar
 
 WORD = re.compile(r"\w+")
-
-# A sentence ends at ., ! or ? (maybe followed by closing quotes/brackets) before
-# whitespace and a capital, digit or opening quote; or at a line break.
-_END = re.compile(r"""[.!?]['"’”)\]]*(?=\s+['"“‘(\[]?[A-Z0-9])|(?:\r?\n)+""")
-_ABBREV = {
-    "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "maj", "gov", "sen", "rep",
-    "st", "jr", "sr", "inc", "corp", "ltd", "co", "no", "vs", "jan", "feb", "mar", "apr", "aug",
-    "sep", "sept", "oct", "nov", "dec", "u.s", "u.n", "u.k", "e.g", "i.e",
-}
-
-
-class Sentences:
-    """Sentence boundaries of a text, found once; lookup by offset."""
-
-    def __init__(self, text: str):
-        self.text = text
-        starts = [0]
-        ends: list[int] = []
-        for m in _END.finditer(text):
-            if m.group()[0] in "\r\n":
-                end, nxt = m.start(), m.end()
-            else:
-                # "U.S. and", "Mr. Smith": not an end.
-                before = text[max(0, m.start() - 6) : m.start() + 1]
-                tail = re.search(r"(?:^|[\s(])((?:\w\.)*\w+)\.$", before)
-                if tail and (tail.group(1).lower() in _ABBREV or len(tail.group(1)) == 1 or "." in tail.group(1)):
-                    continue
-                end = m.end()
-                nxt = end
-                while nxt < len(text) and text[nxt] in " \t":
-                    nxt += 1
-            ends.append(end)
-            starts.append(nxt)
-        ends.append(len(text))
-        self.starts = starts
-        self.ends = ends
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def __iter__(self) -> Iterator[tuple[int, int]]:
-        return iter(zip(self.starts, self.ends))
-
-    def index(self, offset: int) -> int:
-        return max(0, bisect_right(self.starts, offset) - 1)
-
-    def around(self, offset: int) -> tuple[int, int]:
-        """(start, end) of the sentence holding ``offset``; end excludes the final break."""
-        i = self.index(offset)
-        return self.starts[i], self.ends[i]
-
 
 T = TypeVar("T")
 
@@ -150,17 +100,37 @@ def find_many(text: str, matchers: list[PhraseMatcher], *, resolve: bool = True)
 
 
 def longest_first(matches: list[tuple[int, int, T]]) -> list[tuple[int, int, T]]:
-    """Keep the longest of overlapping matches (then the leftmost); sorted by start."""
+    """Keep the longest of overlapping matches (then the leftmost); sorted by start.
+
+    Matches that overlap nothing are kept as they are; only each cluster of
+    overlapping ones is resolved (longest first), which is the same as resolving
+    all at once since a choice never reaches outside its cluster."""
     if not matches:
         return []
+    ordered = sorted(matches, key=lambda m: (m[0], m[1]))
     chosen: list[tuple[int, int, T]] = []
-    taken = Taken(max(m[1] for m in matches))
-    for m in sorted(matches, key=lambda m: (m[0] - m[1], m[0])):
-        if taken.free(m[0], m[1]):
-            taken.add(m[0], m[1])
-            chosen.append(m)
-    chosen.sort(key=lambda m: (m[0], m[1]))
+    cluster: list[tuple[int, int, T]] = []
+    end = -1
+    for m in ordered:
+        if m[0] >= end and cluster:
+            chosen.extend(_resolve(cluster))
+            cluster = []
+        cluster.append(m)
+        if m[1] > end:
+            end = m[1]
+    chosen.extend(_resolve(cluster))
     return chosen
+
+
+def _resolve(cluster: list[tuple[int, int, T]]) -> list[tuple[int, int, T]]:
+    if len(cluster) == 1:
+        return cluster
+    kept: list[tuple[int, int, T]] = []
+    for m in sorted(cluster, key=lambda m: (m[0] - m[1], m[0])):
+        if all(m[1] <= k[0] or k[1] <= m[0] for k in kept):
+            kept.append(m)
+    kept.sort(key=lambda m: (m[0], m[1]))
+    return kept
 
 
 class Taken:

@@ -1,0 +1,171 @@
+"""The units the coefficients count (tokens, or linked pairs) and their per-article sums.
+
+All articles' units are laid end to end (``offsets[d]`` is article d's first);
+each annotator gives every unit a category (0: no annotation) and carries a set of
+labels (a yes/no per label). The sums per article are what ``coefficients`` needs:
+
+* ``units`` (D,), ``n`` and ``q`` (D, V): ratings of each category, and the sum
+  over units of the squared count of annotators giving it (Fleiss, Krippendorff);
+* ``lab`` (D, L, 3): per label the same, yes/no: n_L, q_L, q_notL;
+* ``margins`` (D, R, V): each annotator's category counts; ``agree`` (D, P):
+  units a pair gives the same category (Cohen, from the margins);
+* ``binary`` (D, P, L, 3): per pair and label, units both / only the first / only
+  the second annotator gave the label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Sequence
+
+import numpy as np
+
+from .layers import _pos as _extent
+
+
+@dataclass(slots=True)
+class UnitSums:
+    units: np.ndarray
+    n: np.ndarray
+    q: np.ndarray
+    lab: np.ndarray
+    margins: np.ndarray
+    agree: np.ndarray
+    binary: np.ndarray
+
+
+def _per_doc(doc_of: np.ndarray, D: int, values: np.ndarray) -> np.ndarray:
+    """Sum of ``values`` (U, K) by article: (D, K), one bincount."""
+    U, K = values.shape
+    if U == 0 or K == 0:
+        return np.zeros((D, K))
+    idx = (doc_of[:, None] * K + np.arange(K)).reshape(-1)
+    return np.bincount(idx, weights=values.reshape(-1).astype(float), minlength=D * K).reshape(D, K)
+
+
+def unit_sums(codes: np.ndarray, cover: np.ndarray, offsets: np.ndarray, n_categories: int) -> UnitSums:
+    """``codes`` (R, U) categories, ``cover`` (R, U, L) labels carried."""
+    R, U = codes.shape
+    V = n_categories
+    L = cover.shape[2]
+    D = len(offsets) - 1
+    pairs = list(combinations(range(R), 2))
+    units = np.diff(offsets)
+    doc_of = np.repeat(np.arange(D), units)
+    margins = np.stack(
+        [np.bincount(doc_of * V + codes[a], minlength=D * V).reshape(D, V) for a in range(R)], axis=1
+    ).astype(float) if R else np.zeros((D, 0, V))
+    n = margins.sum(axis=1)
+    # Only units someone gave a category (or a label) differ from "all say O": the rest
+    # add R^2 to the O column of q.
+    active = np.flatnonzero((codes != 0).any(axis=0) | cover.any(axis=(0, 2)))
+    doc_act = doc_of[active]
+    counts = np.zeros((len(active), V), dtype=np.int64)
+    rows = np.arange(len(active))
+    for a in range(R):
+        counts[rows, codes[a, active]] += 1
+    q = _per_doc(doc_act, D, counts * counts)
+    idle = units - np.bincount(doc_act, minlength=D)
+    q[:, 0] += idle * R * R
+    cov = cover[:, active, :]  # (R, A, L)
+    c = cov.sum(axis=0, dtype=np.int64)
+    lab = np.stack([_per_doc(doc_act, D, c), _per_doc(doc_act, D, c * c), _per_doc(doc_act, D, (R - c) ** 2)], axis=-1)
+    lab[:, :, 2] += (idle * R * R)[:, None]
+    carried = [_per_doc(doc_act, D, cov[a]) for a in range(R)]
+    agree = np.zeros((D, len(pairs)))
+    binary = np.zeros((D, len(pairs), L, 3))
+    for p, (a, b) in enumerate(pairs):
+        differ = codes[a, active] != codes[b, active]
+        agree[:, p] = units - np.bincount(doc_act, weights=differ.astype(float), minlength=D)
+        both = _per_doc(doc_act, D, cov[a] & cov[b])
+        binary[:, p, :, 0] = both
+        binary[:, p, :, 1] = carried[a] - both
+        binary[:, p, :, 2] = carried[b] - both
+    return UnitSums(units.astype(float), n, q, lab, margins, agree, binary)
+
+
+class TokenGrid:
+    """Every article's tokens end to end (``annotator.text.tokenize``), with a gap between articles."""
+
+    def __init__(self, texts: Sequence[str]):
+        from ..text import tokenize
+
+        starts, ends, char_off, tok_off = [], [], [], [0]
+        pos = 0
+        for text in texts:
+            toks = tokenize(text)
+            s = np.asarray(toks.starts, dtype=np.int64) + pos
+            e = np.asarray(toks.ends, dtype=np.int64) + pos
+            starts.append(s)
+            ends.append(e)
+            char_off.append(pos)
+            tok_off.append(tok_off[-1] + len(s))
+            pos += len(text) + 1
+        self.starts = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
+        self.ends = np.concatenate(ends) if ends else np.zeros(0, dtype=np.int64)
+        self.char_offsets = char_off
+        self.offsets = np.asarray(tok_off, dtype=np.int64)
+
+    @property
+    def size(self) -> int:
+        return len(self.starts)
+
+    def paint(self, marks_per_doc: Sequence[Sequence[tuple]], label_index: dict):
+        """One annotator's marks over all tokens: categories (the first mark in each article
+        wins) and labels carried. ``marks_per_doc[d]``: (fragments, label) in position order."""
+        fs_l: list[int] = []
+        fe_l: list[int] = []
+        lab_l: list[int] = []
+        for d, doc_marks in enumerate(marks_per_doc):
+            off = self.char_offsets[d]
+            for frags, label in doc_marks:
+                k = label_index[label]
+                for fs, fe in frags:
+                    fs_l.append(fs + off)
+                    fe_l.append(fe + off)
+                    lab_l.append(k)
+        U = self.size
+        code = np.zeros(U, dtype=np.int64)
+        cover = np.zeros((U, len(label_index)), dtype=bool)
+        if not fs_l:
+            return code, cover
+        t0 = np.searchsorted(self.ends, np.asarray(fs_l, dtype=np.int64), side="right")
+        t1 = np.searchsorted(self.starts, np.asarray(fe_l, dtype=np.int64), side="left")
+        lengths = np.clip(t1 - t0, 0, None)
+        total = int(lengths.sum())
+        if not total:
+            return code, cover
+        rep = np.repeat(np.arange(len(lengths)), lengths)
+        within = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        tok = t0[rep] + within
+        labs = np.asarray(lab_l, dtype=np.int64)
+        cats = labs + 1  # category k + 1 is label k (0: no annotation)
+        uniq, first = np.unique(tok, return_index=True)  # the first occurrence: the first mark
+        code[uniq] = cats[rep[first]]
+        cover[tok, labs[rep]] = True
+        return code, cover
+
+
+def link_units(per_doc_links: Sequence[Sequence[dict]], per_doc_items, category: dict, label_index: dict):
+    """Relations: every linked pair any annotator made is a unit; (codes, cover, offsets)."""
+    R = len(per_doc_links[0]) if per_doc_links else 0
+    code_rows: list[list[int]] = [[] for _ in range(R)]
+    cover_rows: list[list[tuple[int, int]]] = [[] for _ in range(R)]
+    offsets = [0]
+    for d, linked in enumerate(per_doc_links):
+        units = sorted(set().union(*linked), key=lambda u: (_extent(u), repr(u)))
+        where = {u: offsets[-1] + t for t, u in enumerate(units)}
+        for a in range(R):
+            code_rows[a].extend(category[linked[a][u]] if u in linked[a] else 0 for u in units)
+            for label, _anchor, parts, _pos in per_doc_items[d][a]:
+                cover_rows[a].append((where[parts], label_index[label]))
+        offsets.append(offsets[-1] + len(units))
+    U = offsets[-1]
+    codes = np.zeros((R, U), dtype=np.int64)
+    cover = np.zeros((R, U, len(label_index)), dtype=bool)
+    for a in range(R):
+        codes[a] = np.asarray(code_rows[a], dtype=np.int64)
+        for u, k in cover_rows[a]:
+            cover[a, u, k] = True
+    return codes, cover, np.asarray(offsets, dtype=np.int64)

@@ -1,0 +1,142 @@
+"""The user's keymap on the app's bindings: listing, checking, applying.
+
+Every binding of the app has an ``id``; ``[keymap]`` in the settings maps ids
+to keys and Textual's ``App.set_keymap`` applies it. This module knows which
+bindings act together (a *context*: the article and the app, the find prompt,
+a picker, ...), so it can list them for ``annotator keys`` and refuse a keymap
+that gives one key two meanings in one context.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from textual.app import App
+from textual.binding import Binding, BindingsMap
+from textual.keys import key_to_character
+
+from ..errors import InputError
+from ..settings import Settings
+
+
+@dataclass
+class Row:
+    context: str
+    id: str
+    keys: list[str] = field(default_factory=list)
+    description: str = ""
+    action: str = ""
+
+
+def contexts() -> dict[str, list[type]]:
+    """Bindings that are live together, innermost (focused) first."""
+    from .adjudicate import AdjudicateScreen
+    from .app import AnnotatorApp
+    from .article_view import ArticleView
+    from .corpus_screen import CorpusScreen
+    from .screens import AskNumber, AskText, HelpScreen, Picker
+    from .widgets import FindBar
+
+    found = {
+        "article": [ArticleView, AnnotatorApp],
+        "find": [FindBar],
+        "picker": [Picker],
+        "help": [HelpScreen],
+        "ask": [AskNumber, AskText],
+        "adjudicate": [ArticleView, AdjudicateScreen],
+        "corpus": [CorpusScreen],
+    }
+    return found
+
+
+def normalise(keymap: dict[str, str]) -> dict[str, str]:
+    return App._normalize_keymap({k: ",".join(p.strip() for p in v.split(",") if p.strip()) for k, v in keymap.items()})
+
+
+def _maps(classes: list[type], keymap: dict[str, str]) -> list[BindingsMap]:
+    maps = []
+    for cls in classes:
+        bindings = cls._merge_bindings().copy()
+        if keymap:
+            bindings.apply_keymap(keymap)
+        maps.append(bindings)
+    return maps
+
+
+def display(key: str) -> str:
+    """A key as a keymap may spell it: the character itself, else Textual's name."""
+    char = "/" if key == "slash" else key_to_character(key)
+    return char if char is not None and char.isprintable() and not char.isspace() else key
+
+
+def rows(keymap: dict[str, str] | None = None) -> list[Row]:
+    """Every binding id with its keys (after the keymap) and what it does."""
+    keymap = normalise(keymap or {})
+    out: dict[tuple[str, str], Row] = {}
+    for context, classes in contexts().items():
+        for bindings in _maps(classes, keymap):
+            for key, binding in bindings:
+                if binding.id is None:
+                    continue
+                row = out.get((context, binding.id))
+                if row is None:
+                    desc = binding.description or binding.action.replace("_", " ")
+                    if binding.id.startswith("label_"):
+                        desc = f"label {binding.id[6:]}"
+                    row = out[(context, binding.id)] = Row(context, binding.id, [], desc, binding.action)
+                if key not in row.keys:
+                    row.keys.append(key)
+    # An id shared by two contexts (the article view's moves in the
+    # adjudication screen) is listed once, in the first.
+    seen: set[str] = set()
+    result = []
+    for row in out.values():
+        if row.id in seen:
+            continue
+        seen.add(row.id)
+        result.append(row)
+    return result
+
+
+def known_ids() -> set[str]:
+    return {row.id for row in rows()}
+
+
+def check(settings: Settings) -> dict[str, str]:
+    """The settings' keymap, normalised; InputError for an unknown id or a clash."""
+    keymap = settings.keymap
+    if not keymap:
+        return {}
+    known = known_ids()
+    for binding_id in keymap:
+        if binding_id not in known:
+            close = difflib.get_close_matches(binding_id, sorted(known), n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else " (`annotator keys` lists them)"
+            raise InputError(settings.line_of(f"keymap.{binding_id}"), f"keymap: unknown binding id {binding_id!r}{hint}")
+    normal = normalise(keymap)
+    for context, classes in contexts().items():
+        by_key: dict[str, list[Binding]] = {}
+        for bindings in _maps(classes, normal):
+            for key, binding in bindings:
+                if binding.id is not None:
+                    by_key.setdefault(key, []).append(binding)
+        # A binding the keymap leaves alone keeps its keys: Textual drops it
+        # silently when a remapped binding of the same node takes one of them.
+        for cls in classes:
+            for key, binding in cls._merge_bindings():
+                if binding.id is not None and binding.id not in normal:
+                    bound = by_key.setdefault(key, [])
+                    if all(b.id != binding.id for b in bound):
+                        bound.append(binding)
+        for key, bound in by_key.items():
+            ids = list(dict.fromkeys(b.id for b in bound))
+            remapped = [i for i in ids if i in normal]
+            if len(ids) > 1 and remapped:
+                mine = remapped[0]
+                other = next(i for i in ids if i != mine)
+                raise InputError(
+                    settings.line_of(f"keymap.{mine}"),
+                    f"keymap: {display(key)!r} is bound to both {mine} and {other}; give one of them another key",
+                )
+    return normal

@@ -1,0 +1,234 @@
+"""Agreement and merge speed: N annotators on the same articles.
+
+    python bench/bench_agree.py [--articles 1000] [--annotators 6] [--annotations 50] [--repeat 3] [--seed 5]
+
+Generates ARTICLES articles and, for each, a reference of about ANNOTATIONS
+annotations (70% entities, the rest events with two arguments, attributions with
+an entity source, and relations), and ANNOTATORS noisy copies of it (each drops,
+relabels or reshapes some of them), written as YAML files in a temporary folder.
+Then times, printing medians of REPEAT runs:
+
+* loading the files (the anchor: every figure is also given as a ratio to it);
+* the agreement on every layer, in memory (``annotator.audit.panel``, 1000
+  bootstrap resamples), and the whole ``annotator agree --json`` command;
+* the merge, in memory (``annotator.consensus``), and the whole
+  ``annotator merge`` command (writing the gold files).
+
+Figures only: nothing here asserts on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from annotator import store  # noqa: E402
+from annotator.articles import read_article  # noqa: E402
+from annotator.cli import main  # noqa: E402
+from annotator.model import (  # noqa: E402
+    AnnotationSet,
+    Argument,
+    Attribution,
+    Entity,
+    Event,
+    Ref,
+    Relation,
+    Span,
+)
+
+LABELS = ("PER", "ORG", "GPE", "LOC", "FAC", "NORP", "DATE", "MISC")
+WORDS = ("the", "army", "on", "Monday", "that", "forces", "had", "taken", "town", "near", "river", ",", ".")
+CUES = ("said", "told", "claimed")
+
+
+def make_article(rng: random.Random, n: int) -> tuple[str, list[tuple[int, int]], list[tuple[int, int]]]:
+    """Text with ``n`` name slots and ``n`` cue/trigger slots."""
+    parts, names, cues, pos = [], [], [], 0
+    for _ in range(n):
+        for _w in range(rng.randint(2, 5)):
+            w = rng.choice(WORDS)
+            parts.append(w)
+            pos += len(w) + 1
+        w = "Name%d Name%d" % (rng.randint(0, 999), rng.randint(0, 999))
+        names.append((pos, pos + len(w)))
+        parts.append(w)
+        pos += len(w) + 1
+        w = rng.choice(CUES)
+        cues.append((pos, pos + len(w)))
+        parts.append(w)
+        pos += len(w) + 1
+    return " ".join(parts) + "\n", names, cues
+
+
+def reference(rng, text, names, cues, total: int) -> AnnotationSet:
+    from annotator.model import Document
+
+    x = AnnotationSet(Document(text))
+    n_ent = max(4, int(total * 0.7))
+    rest = total - n_ent
+    for k in range(n_ent):
+        s, e = names[k]
+        x.entities[f"T{k + 1}"] = Entity(f"T{k + 1}", rng.choice(LABELS), Span.of(text, s, e))
+    for k in range(rest // 3):
+        s, e = cues[k]
+        a, b = rng.sample(range(n_ent), 2)
+        x.events[f"E{k + 1}"] = Event(f"E{k + 1}", "Conflict.Attack", Span.of(text, s, e),
+                                      (Argument("Attacker", f"T{a + 1}"), Argument("Target", f"T{b + 1}")))
+    for k in range(rest // 3):
+        s, e = cues[len(cues) // 2 + k]
+        src = rng.randrange(n_ent)
+        content_end = min(len(text) - 1, e + 40)
+        x.attributions[f"A{k + 1}"] = Attribution(f"A{k + 1}", Ref(f"T{src + 1}"), Span.of(text, s, e), Span.of(text, e + 1, content_end))
+    for k in range(rest - 2 * (rest // 3)):
+        a, b = rng.sample(range(n_ent), 2)
+        x.relations[f"R{k + 1}"] = Relation(f"R{k + 1}", "near", f"T{a + 1}", f"T{b + 1}")
+    return x
+
+
+def noisy(rng, ref: AnnotationSet, name: str) -> AnnotationSet:
+    x = ref.copy()
+    used = {r for ann in ref.all() for r in _refs(ann)}
+    for eid, e in list(x.entities.items()):
+        roll = rng.random()
+        if roll < 0.06 and eid not in used:
+            del x.entities[eid]
+        elif roll < 0.12:
+            x.entities[eid] = replace(e, label=rng.choice(LABELS))
+        elif roll < 0.16 and e.end - e.start > 6:
+            x.entities[eid] = replace(e, span=Span.of(x.document.text, e.start, e.start + 7))
+    for eid, ev in list(x.events.items()):
+        if rng.random() < 0.1:
+            x.events[eid] = replace(ev, arguments=ev.arguments[:1])
+    for aid, at in list(x.attributions.items()):
+        if rng.random() < 0.15 and at.content is not None:
+            c = at.content
+            x.attributions[aid] = replace(at, content=Span.of(x.document.text, c.start, c.end - 5))
+    for rid in list(x.relations):
+        if rng.random() < 0.1:
+            del x.relations[rid]
+    for table in (x.entities, x.events, x.attributions, x.relations):
+        for k, ann in list(table.items()):
+            table[k] = replace(ann, by=name)
+    return x
+
+
+def _refs(ann):
+    if isinstance(ann, Event):
+        return [a.ref for a in ann.arguments]
+    if isinstance(ann, Attribution) and isinstance(ann.source, Ref):
+        return [ann.source.ref]
+    if isinstance(ann, Relation):
+        return [ann.arg1, ann.arg2]
+    return []
+
+
+def generate(root: Path, articles: int, annotators: int, annotations: int, seed: int) -> list[Path]:
+    rng = random.Random(seed)
+    dirs = [root / f"annotator{k + 1}" for k in range(annotators)]
+    for i in range(articles):
+        text, names, cues = make_article(rng, annotations)
+        article = root / "texts" / f"a{i:04d}.txt"
+        article.parent.mkdir(parents=True, exist_ok=True)
+        article.write_text(text, encoding="utf-8")
+        doc = read_article(article)
+        ref = reference(rng, doc.text, names, cues, annotations)
+        for d in dirs:
+            path = d / f"a{i:04d}.yaml"
+            x = noisy(rng, ref, d.name)
+            out = store.new_set(doc, path)
+            out.entities, out.events, out.attributions, out.relations = x.entities, x.events, x.attributions, x.relations
+            store.save(out, path)
+    return dirs
+
+
+CPU: dict[str, float] = {}
+
+
+def timed(fn, repeat: int, name: str = "") -> tuple[float, object]:
+    """Median wall time of ``repeat`` runs (and, in ``CPU[name]``, the median CPU time:
+    on a shared machine that is the figure that does not depend on the neighbours)."""
+    times, cpu, result = [], [], None
+    for _ in range(repeat):
+        t0, c0 = time.perf_counter(), time.process_time()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    CPU[name] = statistics.median(cpu)
+    return statistics.median(times), result
+
+
+def main_bench() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=1000)
+    ap.add_argument("--annotators", type=int, default=6)
+    ap.add_argument("--annotations", type=int, default=50)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=5)
+    args = ap.parse_args()
+
+    from annotator.audit.panel import agreement_panel
+    from annotator.consensus import merge_sets
+
+    with tempfile.TemporaryDirectory(prefix="bench-agree-") as tmp:
+        root = Path(tmp)
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        t0 = time.perf_counter()
+        dirs = generate(root, args.articles, args.annotators, args.annotations, args.seed)
+        print(f"generated {args.articles} articles x {args.annotators} annotators x ~{args.annotations} annotations "
+              f"in {time.perf_counter() - t0:.1f} s")
+
+        def load_all():
+            return {d.name: {p.stem: store.read(p).checked() for p in sorted(d.glob("*.yaml"))} for d in dirs}
+
+        t_load, sets = timed(load_all, args.repeat, "load")
+        n_ann = sum(len(s) for by in sets.values() for s in by.values())
+        print(f"{'load the files (anchor)':40s} {t_load:7.3f} s (cpu {CPU['load']:6.3f} s)   ({n_ann} annotations)")
+
+        t_agree, panel = timed(lambda: agreement_panel(sets), args.repeat, "agree")
+        print(f"{'agreement, every layer, in memory':40s} {t_agree:7.3f} s (cpu {CPU['agree']:6.3f} s)   {t_agree / t_load:5.2f}x load")
+        ents = panel.layers["entities"].labels["all"]
+        print(f"{'':40s} entities: alpha {ents.alpha.value:.4f} [{ents.alpha.low:.4f}, {ents.alpha.high:.4f}], "
+              f"Fleiss {ents.fleiss.value:.4f}, mean strict F1 {ents.f1_strict.mean():.4f}")
+
+        def agree_cmd():
+            with contextlib.redirect_stdout(io.StringIO()):
+                assert main(["agree", *map(str, dirs), "--json"]) == 0
+
+        t_cmd, _ = timed(agree_cmd, args.repeat, "agree_cmd")
+        print(f"{'annotator agree --json (load included)':40s} {t_cmd:7.3f} s (cpu {CPU['agree_cmd']:6.3f} s)   {t_cmd / t_load:5.2f}x load")
+
+        names = sorted(sets[dirs[0].name])
+
+        def merge_all():
+            acc = cand = 0
+            for n in names:
+                m = merge_sets({d: sets[d][n] for d in sets}, sets[dirs[0].name][n].document)
+                acc += m.accepted
+                cand += m.candidates
+            return acc, cand
+
+        t_merge, (acc, cand) = timed(merge_all, args.repeat, "merge")
+        print(f"{'merge, in memory':40s} {t_merge:7.3f} s (cpu {CPU['merge']:6.3f} s)   {t_merge / t_load:5.2f}x load   ({acc} accepted, {cand} left)")
+
+        def merge_cmd(k=[0]):
+            k[0] += 1
+            with contextlib.redirect_stdout(io.StringIO()):
+                assert main(["merge", *map(str, dirs), "-o", str(root / f"gold{k[0]}")]) == 0
+
+        t_mcmd, _ = timed(merge_cmd, args.repeat, "merge_cmd")
+        print(f"{'annotator merge (load and write incl.)':40s} {t_mcmd:7.3f} s (cpu {CPU['merge_cmd']:6.3f} s)   {t_mcmd / t_load:5.2f}x load")
+
+
+if __name__ == "__main__":
+    main_bench()

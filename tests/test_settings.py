@@ -1,0 +1,220 @@
+"""Settings: annotator.toml here, then the user's config.toml; keymap, theme, name, folders (issue 14.1)."""
+
+import json
+import os
+
+import pytest
+
+from annotator import cli, settings
+from annotator.errors import InputError
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    """A working folder and a user config folder of our own."""
+    work = tmp_path / "work"
+    work.mkdir()
+    cfg = tmp_path / "cfg"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(cfg))
+    monkeypatch.chdir(work)
+    return work, cfg / "annotator" / "config.toml"
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_user_file_then_local_file_key_by_key(env):
+    work, user = env
+    write(user, 'theme = "nord"\nannotator = "maria"\n[keymap]\nfind = "f"\nundo = "z"\n')
+    write(work / "annotator.toml", 'annotator = "team"\nschema = "s/schema.yaml"\n[keymap]\nfind = "ctrl+f"\n')
+    s = settings.load()
+    assert (s.theme, s.annotator) == ("nord", "team")
+    assert s.keymap == {"find": "ctrl+f", "undo": "z"}
+    assert s.schema.resolve() == work / "s" / "schema.yaml"  # relative to the file it is in
+    assert [f.resolve() for f in s.files] == [user, work / "annotator.toml"]
+    assert s.line_of("keymap.find") == "annotator.toml:4"
+    assert s.line_of("keymap.undo") == f"{user}:5"
+
+
+def test_no_files_no_settings(env):
+    s = settings.load()
+    assert (s.keymap, s.theme, s.annotator, s.schema, s.annotations, s.files) == ({}, None, None, None, None, [])
+
+
+def test_xdg_default_is_dot_config(tmp_path):
+    assert settings.user_config_path({"HOME": str(tmp_path)}) == tmp_path / ".config" / "annotator" / "config.toml"
+    assert settings.user_config_path({"XDG_CONFIG_HOME": "/x", "HOME": "/h"}).as_posix() == "/x/annotator/config.toml"
+
+
+@pytest.mark.parametrize(
+    "text, line, words",
+    [
+        ('theme = "nord"\n[keymap\nfind = "f"\n', 2, "TOML syntax"),
+        ('theme = 3\n', 1, "theme must be a string, not a number"),
+        ('\n\ncolour = "red"\n', 3, "unknown setting 'colour'"),
+        ('[keymap]\nfind = ["f"]\n', 2, "keymap.find must be a string"),
+        ('keymap = "f"\n', 1, "keymap must be a table"),
+        ('annotator = ""\n', 1, "annotator is empty"),
+    ],
+)
+def test_bad_file_is_one_line_with_its_line(env, text, line, words):
+    work, _ = env
+    write(work / "annotator.toml", text)
+    with pytest.raises(InputError) as err:
+        settings.load()
+    assert err.value.message.startswith(f"annotator.toml:{line}: ")
+    assert words in err.value.message
+
+
+def run_cli(argv, capsys):
+    status = cli.main(argv)
+    out, errs = capsys.readouterr()
+    return status, out, errs
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ('[keymap]\nfindd = "f"\n', "unknown binding id 'findd' (did you mean find?)"),
+        ('[keymap]\nfind = "l"\n', "'l' is bound to both find and article.next_token"),
+        ('[keymap]\nundo = "r"\n', "'r' is bound to both undo and role"),
+        ('theme = "no-such-theme"\n', "unknown theme 'no-such-theme'"),
+        ("theme = 'nord\n", "TOML syntax"),
+    ],
+)
+def test_bad_settings_exit_2_with_one_line(env, capsys, text, words):
+    work, _ = env
+    write(work / "annotator.toml", text)
+    for argv in (["keys"], ["annotate", "nothing-here.txt"]):
+        status, out, errs = run_cli(argv, capsys)
+        assert status == 2
+        lines = errs.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("annotator: annotator.toml:")
+        assert words in lines[0]
+
+
+def test_swapping_two_keys_is_no_clash(env, capsys):
+    work, _ = env
+    write(work / "annotator.toml", '[keymap]\nfind_next = "N"\nfind_prev = "n"\n')
+    status, out, _ = run_cli(["keys", "--json"], capsys)
+    assert status == 0
+    rows = {r["id"]: r for r in json.loads(out)}
+    assert rows["find_next"]["keys"] == ["N"] and rows["find_prev"]["keys"] == ["n"]
+
+
+def test_keys_lists_every_binding_with_its_id(env, capsys):
+    work, _ = env
+    write(work / "annotator.toml", '[keymap]\nfind = "f,ctrl+f"\n')
+    status, out, _ = run_cli(["keys"], capsys)
+    assert status == 0
+    from annotator.tui.app import AnnotatorApp
+    from annotator.tui.article_view import ArticleView
+
+    for b in [*AnnotatorApp.BINDINGS, *ArticleView.BINDINGS]:
+        assert f"  {b.id} " in out
+    line = next(l for l in out.splitlines() if l.strip().startswith("find "))
+    assert "f, ctrl+f" in line and "*" in line and "Find" in line
+    assert "label_1" in out and "tag as PER" in out
+
+
+def test_every_binding_of_the_app_has_an_id():
+    from textual.binding import Binding
+
+    from annotator.tui import keymap
+
+    for context, classes in keymap.contexts().items():
+        for cls in classes:
+            for b in cls.__dict__.get("BINDINGS", []):
+                assert isinstance(b, Binding) and b.id, f"{cls.__name__}: {b}"
+
+
+def test_save_theme_is_atomic_and_keeps_the_rest(env):
+    _, user = env
+    write(user, '# my settings\nannotator = "maria"\ntheme = "nord"\n\n[keymap]\nfind = "f"\n')
+    path = settings.save_theme("gruvbox")
+    assert path == user
+    text = user.read_text(encoding="utf-8")
+    assert text == '# my settings\nannotator = "maria"\ntheme = "gruvbox"\n\n[keymap]\nfind = "f"\n'
+    assert [p.name for p in user.parent.iterdir()] == ["config.toml"]  # no temporary left
+    user.unlink()
+    settings.save_theme("nord")
+    assert user.read_text(encoding="utf-8") == 'theme = "nord"\n'
+
+
+async def test_remap_shows_in_footer_help_and_palette_and_works(make_app):
+    from annotator.tui.footer import KeyFooter
+    from annotator.tui.screens import HelpScreen
+
+    app = make_app(keymap={"find": "f", "label_1": "p", "undo": "z"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        footer = {desc: shown for _key, shown, desc, _on in app.query_one(KeyFooter).items}
+        assert footer["Find"] == "f" and footer["Undo"] == "z"
+        assert footer["Label 1-9"] == "p"
+        await pilot.press("slash")  # the old key does nothing now
+        assert not app.find_bar.display
+        await pilot.press("f", *"Iraq", "enter", "p")
+        assert [(e.label, e.text) for e in app.session.aset.entities.values()] == [("PER", "Iraq")]
+        await pilot.press("u")  # no longer undo
+        assert len(app.session.aset.entities) == 1
+        await pilot.press("z")
+        assert len(app.session.aset.entities) == 0
+        table = dict((d, k) for k, d in app.key_table())
+        assert table["Find"] == "f" and table["label: PER (person)"] == "p" and table["Undo"] == "z"
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        help_text = str(app.screen.query_one("#help-keys").content)
+        assert any(l.startswith("f ") and l.rstrip().endswith("Find") for l in help_text.splitlines())
+        await pilot.press("escape")
+        from annotator.tui.commands import ActionsProvider
+
+        provider = ActionsProvider(app.screen)
+        helps = {name: help_text for name, help_text, _ in provider._commands()}
+        assert helps["Find"] == "key: f" and helps["Label as PER"].startswith("key: p")
+
+
+async def test_theme_from_settings_and_remembered_when_changed(make_app, env):
+    _, user = env
+    app = make_app(theme="nord", remember_theme=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "nord"
+        assert not user.exists()  # starting with a theme writes nothing
+        app.theme = "gruvbox"  # what the palette's "Theme" command does
+        await pilot.pause()
+    assert settings.load().theme == "gruvbox"
+
+
+async def test_theme_switched_from_the_palette_is_remembered(make_app, env):
+    _, user = env
+    app = make_app(remember_theme=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"theme", "enter")
+        await pilot.pause()
+        await pilot.press(*"solarized-l", "enter")
+        await pilot.pause()
+        assert app.theme == "solarized-light"
+    assert settings.load().theme == "solarized-light"
+
+
+def test_command_line_wins_over_the_file(env, capsys, monkeypatch, seed_copy):
+    from annotator.tui.app import AnnotatorApp
+
+    work, user = env
+    write(user, 'annotator = "maria"\ntheme = "nord"\nannotations = "from-user"\n')
+    write(work / "annotator.toml", 'annotations = "from-file"\n[keymap]\nfind = "f"\n')
+    seen = {}
+
+    def fake_run(self):
+        seen.update(user=self.user, theme=self.theme, annotations=self.annotations_dir, keymap=dict(self._keymap))
+        return 0
+
+    monkeypatch.setattr(AnnotatorApp, "run", fake_run)
+    assert cli.main([str(seed_copy)]) == 0
+    assert seen == {"user": "maria", "theme": "nord", "annotations": settings.Path("from-file"), "keymap": {"find": "f"}}
+    assert cli.main([str(seed_copy), "--annotator", "cli", "--theme", "dracula", "--annotations", "cli-dir"]) == 0
+    assert (seen["user"], seen["theme"], seen["annotations"]) == ("cli", "dracula", settings.Path("cli-dir"))
