@@ -35,6 +35,7 @@ def contexts() -> dict[str, list[type]]:
     from .app import AnnotatorApp
     from .article_view import ArticleView
     from .corpus_screen import CorpusScreen
+    from .corpus_table import CorpusTable
     from .screens import AskNumber, AskText, HelpScreen, Picker
     from .widgets import FindBar
 
@@ -45,7 +46,7 @@ def contexts() -> dict[str, list[type]]:
         "help": [HelpScreen],
         "ask": [AskNumber, AskText],
         "adjudicate": [ArticleView, AdjudicateScreen],
-        "corpus": [CorpusScreen],
+        "corpus": [CorpusTable, CorpusScreen],
     }
     return found
 
