@@ -90,3 +90,16 @@ async def test_esc_in_the_filter_prompt_closes_only_the_prompt(tmp_path):
         assert isinstance(app.screen, CorpusScreen)
         await pilot.press("escape")
         assert not isinstance(app.screen, CorpusScreen)
+
+
+async def test_corpus_keys_can_be_remapped(tmp_path):
+    app = make(tmp_path)
+    async with app.run_test(size=(130, 36)) as pilot:
+        app.update_keymap({"corpus.sort": "o", "corpus.down": "n"})
+        screen = await open_corpus(pilot, app)
+        await pilot.press("s")  # the old key does nothing now
+        assert screen.sort_key is None
+        await pilot.press("o")
+        assert screen.sort_key == "name"
+        await pilot.press("n")
+        assert screen.query_one(CorpusTable).cursor_row == 1
