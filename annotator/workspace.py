@@ -370,7 +370,7 @@ def write_new(aset: AnnotationSet, yaml_path: str | os.PathLike, *, replace: boo
     syncs once at the end); the write is still all-or-nothing."""
     path = Path(yaml_path)
     try:
-        held = locking.acquire(path)
+        held = locking.acquire(path, durable=durable)
     except OSError as exc:
         raise InputError(str(path), f"cannot write here: {short_error(exc)}") from None
     if held is None:

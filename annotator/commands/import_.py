@@ -87,7 +87,7 @@ def _write_text(path: Path, text: str, force: bool) -> bytes:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import formats, store
+    from .. import formats, store, workspace
     from ..formats.common import Names, Report, safe_name
     from ..formats.progress import Clock, bar
     from ..model import Document
@@ -138,7 +138,8 @@ def run(args: argparse.Namespace) -> int:
                 aset.events = imp.aset.events
                 aset.attributions = imp.aset.attributions
                 aset.relations = imp.aset.relations
-                write_replace(yaml_path, store.dumps(aset).encode("utf-8"))
+                # The one door for a new annotation file: locked, all-or-nothing.
+                workspace.write_new(aset, yaml_path, replace=args.force, durable=False)
                 count += 1
                 progress.advance()
     if count and hasattr(os, "sync"):
