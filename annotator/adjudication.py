@@ -493,7 +493,7 @@ def for_session(session: Session, pred: str | Path | None, *, by: str | None = N
     its own suggestions. (None, notes) when nothing disagrees."""
     from . import store
     from .errors import InputError
-    from .pairing import check_same_article, pick_suggester
+    from .audit.selection import check_same_article, pick_suggester
 
     assert session.yaml_path is not None
     name = session.yaml_path.stem
@@ -511,7 +511,7 @@ def for_session(session: Session, pred: str | Path | None, *, by: str | None = N
             same_file = False
         if same_file:
             raise InputError(str(p_path), "is this article's own file: leave it empty to adjudicate its suggestions")
-        p_set = store.load_file(p_path, session.schema)
+        p_set = store.read(p_path, schema=session.schema).checked()
         check_same_article(name, session.aset, p_set, p_path)
         adj = Adjudication(name, session, p_set, by=by, pred_path=p_path)
     return (adj if adj.open else None), notes
@@ -523,13 +523,13 @@ def plan_files(gold: Path, pred: Path | None, *, by: str | None, schema) -> tupl
     from . import store
     from .audit import suggesters
     from .errors import InputError
-    from .pairing import annotation_files, check_same_article, names, pair_paths, pick_suggester
+    from .audit.selection import annotation_files, check_same_article, names_list as names, pair_paths, pick_suggester
 
     notes: list[str] = []
     sides = []
     if pred is None:
         files = annotation_files(gold)
-        sets = {n: store.load_file(path, schema) for n, path in files.items()}
+        sets = {n: store.read(path, schema=schema).checked() for n, path in files.items()}
         by = pick_suggester(gold, sets.values(), by, notes)
         # An article that suggester never ran on has nothing to compare with.
         ran = {n for n, aset in sets.items() if by in suggesters([aset])}
@@ -542,7 +542,7 @@ def plan_files(gold: Path, pred: Path | None, *, by: str | None, schema) -> tupl
         for name, g_path, p_path in paired:
             if g_path.resolve() == p_path.resolve():
                 raise InputError(str(p_path), "is the GOLD file itself: give GOLD only, with --by, to adjudicate its suggestions")
-            g_set, p_set = store.load_file(g_path, schema), store.load_file(p_path, schema)
+            g_set, p_set = store.read(g_path, schema=schema).checked(), store.read(p_path, schema=schema).checked()
             check_same_article(name, g_set, p_set, p_path)
             sides.append((name, g_path, p_path))
     return sides, notes, by
@@ -565,7 +565,7 @@ def open_files(gold: Path, pred: Path | None, *, by: str | None, schema, user: s
     try:
         for name, g_path, p_path in sides:
             ws = open_file(g_path, schema, user=user, exclusive=True)
-            p_set = ws.session.aset if p_path is None else store.load_file(p_path, schema)
+            p_set = ws.session.aset if p_path is None else store.read(p_path, schema=schema).checked()
             adj = Adjudication(name, ws.session, p_set, by=by, pred_path=p_path)
             if adj.open:
                 articles.append(adj)

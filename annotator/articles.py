@@ -1,15 +1,18 @@
-"""Finding the articles to annotate: files or folders of .txt, listed lazily.
+"""The articles to annotate: finding them (files or folders of .txt, listed
+lazily) and reading one.
 
 A folder of 10,000 articles costs one ``os.scandir``; nothing is read until an
-article is opened.
+article is opened (``read_article``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 from .errors import InputError
+from .model import Document
 from .resources import data_dir
 
 SEED_NAME = "sdf-captures-deir-el-zor.txt"
@@ -40,3 +43,46 @@ def find_articles(paths: list[str]) -> list[Path]:
         else:
             raise InputError(str(p), "no such file or folder")
     return out
+
+
+#: Larger files are refused at once (a book is a few MiB): the app keeps tokens,
+#: rows and marks for the whole article in memory.
+MAX_ARTICLE_BYTES = 32 * 2**20
+
+
+def read_article(path: str | os.PathLike) -> Document:
+    """Read an article: raw bytes hashed, UTF-8 decoded strictly, ``\\r`` kept.
+
+    A leading UTF-8 byte-order mark is not part of the text: offsets count from
+    the character after it (as spaCy, brat and Python's ``utf-8-sig`` see the
+    text); ``sha256`` is still that of the raw bytes, BOM included.
+    ``InputError`` naming the file for a missing path, a folder, a binary or
+    non-UTF-8 file, or an empty one.
+    """
+    p = Path(path)
+    where = str(p)
+    if not p.exists():
+        raise InputError(where, "no such article file")
+    if p.is_dir():
+        raise InputError(where, "is a folder, not an article (.txt file)")
+    size = p.stat().st_size
+    if size > MAX_ARTICLE_BYTES:
+        raise InputError(
+            where,
+            f"is {size / 2**20:.0f} MiB; articles up to {MAX_ARTICLE_BYTES // 2**20} MiB can be opened (split it)",
+        )
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(where, f"cannot read the article: {exc.strerror or exc}") from None
+    if b"\x00" in raw:
+        raise InputError(where, "is a binary file (it contains NUL bytes), not a text article")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(where, f"is not UTF-8 text (bad byte 0x{raw[exc.start]:02x} at byte {exc.start})") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise InputError(where, "the article is empty")
+    return Document(text, str(path), hashlib.sha256(raw).hexdigest())

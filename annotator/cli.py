@@ -21,9 +21,15 @@ COMMANDS = [
     "export",
     "audit",
     "agree",
+    "merge",
+    "merge_file",
+    "train",
+    "status",
+    "serve",
 ]
 
-KNOWN = {"annotate", "validate", "suggest", "import", "export", "audit", "agree", "-h", "--help", "--version"}
+#: What the command line's first word may be (anything else is a PATH to annotate).
+KNOWN = {name.rstrip("_").replace("_", "-") for name in COMMANDS} | {"-h", "--help", "--version"}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -429,7 +429,12 @@ def _ends_abbreviation(text: str, line_start: int, dot: int, nxt: str) -> bool:
 def split_sentences(text: str) -> Sentences:
     """Rule-based sentences: ``. ! ?`` then space and a capital, digit or quote.
 
-    A line break always ends a sentence; abbreviations (Mr., U.S.) do not.
+    The project's one splitter (the app's sentence keys and the suggesters').
+    A line break always ends a sentence (news copy is one paragraph per line, and
+    a headline or dateline without a full stop must not run into the next
+    paragraph); blank lines give no sentence; every sentence is trimmed of the
+    whitespace around it (``\r`` of CRLF included). Abbreviations (Mr., U.S.) do
+    not end one.
     """
     starts = array("i")
     ends = array("i")

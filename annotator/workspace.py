@@ -34,6 +34,7 @@ from typing import Callable
 
 from . import lock as locking
 from . import store
+from .articles import read_article
 from .errors import InputError, short_error
 from .journal import Journal
 from .model import AnnotationSet
@@ -184,20 +185,9 @@ def _holder(yaml_path: Path) -> str:
     return who
 
 
-def _lost_note(aset: AnnotationSet) -> str | None:
-    from .reanchor import lost_in
-
-    lost = lost_in(aset)
-    if not lost:
-        return None
-    ids = sorted({x.id for x in lost}, key=lambda i: (i[:1], int(i[1:]) if i[1:].isdigit() else 0))
-    shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
-    return f"{len(lost)} lost spans (not found when the article changed: {shown}): tag them again"
-
-
 def _open(
     yaml_path: Path,
-    load: Callable[[], tuple[AnnotationSet, object, str]],
+    load: Callable[[], store.Read],
     schema: Schema,
     *,
     user: str,
@@ -207,8 +197,8 @@ def _open(
 ) -> Workspace:
     """The one order: lock, load, replay, session, notes.
 
-    ``load()`` returns (set, re-anchoring report or None, sha256 of the YAML
-    bytes read). ``exclusive``: raise InputError instead of opening read-only."""
+    ``load()`` reads the file (``store.read``); its problems raise here.
+    ``exclusive``: raise InputError instead of opening read-only."""
     notes: list[str] = []
     held: locking.Lock | None = None
     lock_error: OSError | None = None
@@ -222,11 +212,13 @@ def _open(
             if exclusive:
                 raise InputError(str(yaml_path), f"is open in the app by {who}: quit it first")
     try:
-        aset, reanchored, yaml_sha = load()
+        got = load()
+        aset = got.checked()
     except BaseException:
         if held is not None:
             held.release()
         raise
+    reanchored, yaml_sha = got.report, got.sha256
     writer = held is not None or not locked
     journal: Journal | None = Journal.for_yaml(yaml_path)
     assert journal is not None
@@ -252,12 +244,7 @@ def _open(
             )
         if journal.reanchored is not None:
             notes.append("recovered changes: " + journal.reanchored.summary())
-    if reanchored is not None:
-        notes.append(reanchored.summary())  # type: ignore[attr-defined]
-    else:
-        lost = _lost_note(aset)
-        if lost:
-            notes.append(lost)
+    notes.extend(got.notes)  # spans moved, spans lost (each time it opens)
     if held is not None and held.took_over is not None:  # the least news: last
         notes.append(f"took over the lock of a process that is gone (pid {held.took_over.get('pid', '?')})")
     session = Session(aset, schema, yaml_path=yaml_path, article_path=article_path, user=user)
@@ -278,24 +265,24 @@ def open_article(
     schema: Schema,
     *,
     user: str = "annotator",
-    opened: store.Opened | None = None,
+    opened: store.Read | None = None,
     exclusive: bool = False,
     locked: bool = True,
 ) -> Workspace:
     """Open an article for editing (read-only when another annotator has it).
 
-    ``opened``: the article as ``store.open_article`` already read it (before
-    the terminal was taken over); it is read again if the file changed since.
-    ``ValidationError`` / ``InputError`` as ``store.open_article`` (the lock is
-    then not kept). ``locked=False``: no lock (tests that open twice)."""
+    ``opened``: the article's file as ``store.read(..., editing=True)``
+    already read it (before the terminal was taken over); it is read again if
+    the file changed since. ``ValidationError`` / ``InputError`` for a bad
+    file (the lock is then not kept). ``locked=False``: no lock (tests that
+    open twice)."""
     article = Path(article_path)
     yaml_path = store.annotation_path(article, annotations_dir)
 
-    def load():
-        got = opened
-        if got is None or got.yaml_sha != _sha(yaml_path):
-            got = store.open_article(article, annotations_dir, schema)
-        return got.aset, got.reanchored, got.yaml_sha
+    def load() -> store.Read:
+        if opened is not None and opened.aset is not None and opened.sha256 == _sha(yaml_path):
+            return opened
+        return store.read(yaml_path, article=read_article(article), schema=schema, editing=True)
 
     return _open(yaml_path, load, schema, user=user, article_path=article, exclusive=exclusive, locked=locked)
 
@@ -310,9 +297,8 @@ def open_file(
 
     path = Path(yaml_path)
 
-    def load():
-        sha = _sha(path)
-        return store.load_file(path, schema), None, sha
+    def load() -> store.Read:
+        return store.read(path, schema=schema)
 
     return _open(path, load, schema or default_schema(), user=user, article_path=None, exclusive=exclusive)
 

@@ -9,7 +9,7 @@ boundaries, 1% dropped, 1% invented), writes them as GOLD and PRED files, then:
 * in process: the time to pair the whole article (``disagreements``), and per
   decision (``take_other``, ``take_gold``) and per ``undo``: a session step and
   the pairing redone around it (median over 200);
-* in a pseudo-terminal (../shared/tools/tui_probe.py, as bench_app.py does):
+* in a pseudo-terminal (bench/pty_driver.py, as bench_app.py does):
   ``annotator audit GOLD PRED --view`` startup, and per key for moving between
   disagreements (n N ] [ and the cursor keys) and for deciding (2 b 1 a u
   ctrl+r: each also schedules the gold file's save, which runs in a thread).
@@ -20,11 +20,8 @@ Figures only: nothing is asserted.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,15 +33,16 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from gen import make_annotations, make_article  # noqa: E402
+from pty_driver import probe as pty_probe  # noqa: E402
 
 from annotator import store  # noqa: E402
+from annotator.articles import read_article  # noqa: E402
 from annotator.adjudication import Adjudication  # noqa: E402
 from annotator.audit import disagreements  # noqa: E402
 from annotator.model import ACCEPTED, SUGGESTED, Entity, Span  # noqa: E402
 from annotator.schema import default_schema  # noqa: E402
 from annotator.session import Session  # noqa: E402
 
-PROBE = ROOT.parent / "shared" / "tools" / "tui_probe.py"
 LABELS = ("PER", "ORG", "GPE", "LOC", "FAC", "NORP", "DATE", "MISC")
 MOVE_KEYS = "n,n,n,N,],[,l,l,j,n,N"
 DECIDE_KEYS = "2,b,1,a,u,u,ctrl+r,2,u"
@@ -55,7 +53,7 @@ def write_files(folder: Path, size: int, n: int, seed: int) -> tuple[Path, Path]
     article = folder / "article.txt"
     folder.mkdir(parents=True, exist_ok=True)
     article.write_text(text, encoding="utf-8")
-    doc = store.read_article(article)
+    doc = read_article(article)
     made = make_annotations(doc.text, n, seed)
     gold = store.new_set(doc, folder / "gold" / "article.yaml")
     for e in made.entities.values():
@@ -89,7 +87,7 @@ def ms(times: list[float]) -> str:
 
 
 def core(gold_path: Path, pred_path: Path) -> None:
-    gold, pred = store.load_file(gold_path), store.load_file(pred_path)
+    gold, pred = store.read(gold_path).checked(), store.read(pred_path).checked()
     t = time.perf_counter()
     ds = disagreements(gold, pred)
     print(f"pair the whole article            {1000 * (time.perf_counter() - t):8.1f} ms   "
@@ -113,12 +111,7 @@ def core(gold_path: Path, pred_path: Path) -> None:
 
 
 def probe(cmd: list[str], ready: str, keys: str, repeat: int) -> dict:
-    argv = [sys.executable, str(PROBE), "--ready", ready, "--cols", "120", "--rows", "40", "--keys", keys,
-            "--repeat", str(repeat), "--"]
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    out = subprocess.run([*argv, *cmd], capture_output=True, text=True, timeout=600, env=env)
-    line = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else "{}"
-    return json.loads(line)
+    return pty_probe(cmd, ready, keys.split(",") * repeat, limit=600)
 
 
 def terminal(name: str, gold: Path, pred: Path, runs: int) -> None:
@@ -148,7 +141,7 @@ def main() -> None:
         big = write_files(Path(tmp) / "big", args.size, args.entities, args.seed)
         print(f"-- in process, {args.size:,} characters, {args.entities:,} entities")
         core(*big)
-        if not args.no_terminal and PROBE.exists():
+        if not args.no_terminal:
             # the files are rewritten by the decisions: fresh copies per run are not needed for timing
             terminal("3 kB, 150", *small, args.runs)
             terminal(f"{args.size // 1000} kB, {args.entities // 1000}k", *big, args.runs)

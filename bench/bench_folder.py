@@ -4,22 +4,21 @@
 
 Articles are listed lazily (one scandir) and only the first is read, so this
 should stay close to the single-article startup. Measured in a real terminal
-with ../shared/tools/tui_probe.py; prints medians.
+with bench/pty_driver.py; prints medians.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PROBE = ROOT.parent / "shared" / "tools" / "tui_probe.py"
+sys.path.insert(0, str(ROOT / "bench"))
+
+from pty_driver import probe  # noqa: E402
 
 
 def main() -> None:
@@ -34,15 +33,10 @@ def main() -> None:
             f"Article {i}. Reporters said the SDF captured Deir el-Zor on Friday.\n", encoding="utf-8"
         )
     exe = str(Path(sys.executable).parent / "annotator")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     times = []
     for _ in range(args.runs + 1):  # the first run warms the bytecode cache
-        out = subprocess.run(
-            [sys.executable, str(PROBE), "--ready", "Article 0.", "--", exe, str(folder), "--annotations",
-             str(folder.parent / "ann")],
-            capture_output=True, text=True, env=env, timeout=120,
-        )
-        times.append(json.loads(out.stdout.strip().splitlines()[-1])["startup_s"])
+        res = probe([exe, str(folder), "--annotations", str(folder.parent / "ann")], "Article 0.")
+        times.append(res["startup_s"])
     print(f"{args.articles} articles: startup to the first painted article, median of {args.runs}: "
           f"{statistics.median(times[1:]):.3f} s (target: under 2 s)")
 

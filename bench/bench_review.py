@@ -30,7 +30,7 @@ GOLD = ROOT / "annotations" / "sdf-captures-deir-el-zor.yaml"
 
 
 def gold_keys():
-    gold = store.load_file(GOLD)
+    gold = store.read(GOLD).checked()
     ents = {(e.fragments, e.label) for e in gold.entities.values()}
     spans = {e.fragments: e.label for e in gold.entities.values()}
     events = {(ev.trigger.fragments, ev.type) for ev in gold.events.values()}

@@ -25,6 +25,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import yaml  # noqa: E402
 
 from annotator import store  # noqa: E402
+from annotator.store import fast_reader, pyyaml_reader, scalars  # noqa: E402
+from annotator.articles import read_article  # noqa: E402
 from annotator.schema import default_schema  # noqa: E402
 from gen import make_annotations, make_article  # noqa: E402
 
@@ -56,17 +58,17 @@ def main() -> int:
         article = Path(tmp) / "bench-article.txt"
         article.write_bytes(text.encode("utf-8"))
         yaml_path = store.annotation_path(article, Path(tmp) / "annotations")
-        aset.document = store.new_set(store.read_article(article), yaml_path).document
+        aset.document = store.new_set(read_article(article), yaml_path).document
         data = store.dumps(aset)
         store.save(aset, yaml_path)
-        store._QUOTE_CACHE.clear()
+        scalars.QUOTE_CACHE.clear()
 
         print(f"article: {len(text):,} characters; {len(aset.entities):,} entities, {len(aset.events):,} events, "
               f"{len(aset.attributions):,} attributions; YAML {len(data.encode()):,} bytes, {data.count(chr(10)):,} lines")
         print(f"runs: {args.runs}, figures: median (min) seconds")
 
         def dumps_cold():
-            store._QUOTE_CACHE.clear()
+            scalars.QUOTE_CACHE.clear()
             store.dumps(aset)
 
         rows = [
@@ -74,16 +76,16 @@ def main() -> int:
             ("dumps (quote cache warm)", lambda: store.dumps(aset)),
             ("write_atomic (fsync)", lambda: store.write_atomic(yaml_path, data)),
             ("save = dumps + write", lambda: store.save(aset, yaml_path)),
-            ("loads (fast path, all checks)", lambda: store.loads(data, "x", article=text, schema=schema)),
-            ("fast reader alone (parse)", lambda: store._fast_parse(data)),
-            ("load_for_article (read + loads)", lambda: store.load_for_article(article, yaml_path.parent, schema)),
+            ("loads (fast path, all checks)", lambda: store.read("x", text=data, article=text, schema=schema).checked()),
+            ("fast reader alone (parse)", lambda: fast_reader.fast_parse(data)),
+            ("load_for_article (read + loads)", lambda: store.read(store.annotation_path(article, yaml_path.parent), article=read_article(article), schema=schema, editing=True).checked()),
         ]
         for name, fn in rows:
             med, best = timed(fn, args.runs)
             print(f"  {name:34s} {med:7.3f}  ({best:.3f})")
 
         # The result must equal what PyYAML reads (checked here once, not timed).
-        loaded = store.loads(data, "x", article=text, schema=schema)
+        loaded = store.read("x", text=data, article=text, schema=schema).checked()
         assert loaded.same_annotations(aset), "round trip differs"
 
         if not args.no_pyyaml:
@@ -92,11 +94,11 @@ def main() -> int:
             t0 = time.perf_counter()
             ref = yaml.load(data, Loader=loader)
             first = time.perf_counter() - t0
-            assert store._fast_parse(data).data == ref, "fast reader differs from PyYAML"
+            assert fast_reader.fast_parse(data).data == ref, "fast reader differs from PyYAML"
             med, best = timed(lambda: yaml.load(data, Loader=loader), runs - 1) if runs > 1 else (first, first)
             print(f"  {'PyYAML ' + loader.__name__ + ' safe_load':34s} {med:7.3f}  ({best:.3f})  [reference]")
             t0 = time.perf_counter()
-            store._slow_parse(data, "x")
+            pyyaml_reader.slow_parse(data, "x")
             print(f"  {'fallback reader (PyYAML events)':34s} {time.perf_counter() - t0:7.3f}  [one run]")
     return 0
 

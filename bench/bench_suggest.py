@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from annotator import store  # noqa: E402
+from annotator.articles import read_article  # noqa: E402
 from annotator.model import (  # noqa: E402
     ACCEPTED,
     AnnotationSet,
@@ -108,12 +109,12 @@ def keys(aset: AnnotationSet, *, accepted_only: bool) -> dict[str, set]:
 def quality(annotations_dir: Path, show: bool) -> None:
     schema = default_schema()
     gold_path = store.annotation_path(SEED, annotations_dir)
-    doc = store.read_article(SEED)
+    doc = read_article(SEED)
     if not gold_path.exists():
         print(f"quality: no gold yet ({gold_path}); showing what `rules` suggests on the seed instead")
         gold = None
     else:
-        gold = store.load_for_article(SEED, annotations_dir, schema)
+        gold = store.read(store.annotation_path(SEED, annotations_dir), article=read_article(SEED), schema=schema, editing=True).checked()
     runs = [("gazetteer from the annotations folder (seed's own gold left out)", annotations_dir)]
     runs.append(("schema words and name rules alone (no annotations folder)", None))
     for title, folder in runs:
@@ -203,7 +204,7 @@ def halves(annotations_dir: Path, show: bool) -> None:
     if not gold_path.exists():
         return
     schema = default_schema()
-    gold = store.load_for_article(SEED, annotations_dir, schema)
+    gold = store.read(store.annotation_path(SEED, annotations_dir), article=read_article(SEED), schema=schema, editing=True).checked()
     text = gold.document.text
     cut = text.index("\n", len(text) // 2) + 1
     with tempfile.TemporaryDirectory() as tmp:
@@ -212,9 +213,9 @@ def halves(annotations_dir: Path, show: bool) -> None:
         first.write_text(text[:cut], encoding="utf-8", newline="")
         second.write_text(text[cut:], encoding="utf-8", newline="")
         ann = tmp / "annotations"
-        doc1 = store.new_set(store.read_article(first), store.annotation_path(first, ann)).document
+        doc1 = store.new_set(read_article(first), store.annotation_path(first, ann)).document
         store.save(_cut(gold, 0, cut, doc1), store.annotation_path(first, ann))
-        doc2 = store.read_article(second)
+        doc2 = read_article(second)
         empty = AnnotationSet(Document(doc2.text, doc2.path, hashlib.sha256(doc2.text.encode()).hexdigest()))
         g2 = _cut(gold, cut, len(text), empty.document)
         for title, folder in (("learning from the first half's gold", ann), ("without it", None)):
@@ -297,7 +298,7 @@ def speed() -> None:
         other_text = make_article(300_000, seed=7)
         other = articles / "other.txt"
         other.write_text(other_text, encoding="utf-8", newline="")
-        other_doc = store.new_set(store.read_article(other), store.annotation_path(other, ann_dir)).document
+        other_doc = store.new_set(read_article(other), store.annotation_path(other, ann_dir)).document
         other_set = _gold_like(other_doc.text, other_doc)
         store.save(other_set, store.annotation_path(other, ann_dir))
         print(
@@ -311,7 +312,7 @@ def speed() -> None:
         for title, text in cases:
             big = articles / "big.txt"
             big.write_text(text, encoding="utf-8", newline="")
-            doc = store.read_article(big)
+            doc = read_article(big)
             aset = store.new_set(doc, store.annotation_path(big, ann_dir))
             best = None
             for _ in range(3):

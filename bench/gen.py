@@ -8,6 +8,7 @@ As a script it writes ``OUT/<name>.txt`` and ``OUT/annotations/<name>.yaml``::
     python bench/gen.py /tmp/big                     # 1 MB, 50,000 entities
     python bench/gen.py /tmp/big --events            # + 5,000 events and 5,000 attributions
     python bench/gen.py /tmp/big --size 200000 --entities 10000 --seed 3
+    python bench/gen.py /tmp/huge --size 10000000 --entities 500000 --events 50000 --attributions 50000
 
 Deterministic: the same arguments give the same text and the same YAML.
 """
@@ -182,16 +183,31 @@ def make_annotations(
     return aset
 
 
+def ensure(size: int, entities: int, events: int = 0, attributions: int = 0, seed: int = 0) -> tuple[Path, Path]:
+    """The article and its annotation folder for these arguments, generated once into
+    bench/out/ (git-ignored) and reused by later runs: (article.txt, annotations dir)."""
+    folder = ROOT / "bench" / "out" / f"gen-{size}-{entities}-{events}-{attributions}-{seed}"
+    article = folder / "bench-article.txt"
+    ann = folder / "annotations"
+    if not (ann / "bench-article.yaml").exists():
+        main([str(folder), "--size", str(size), "--entities", str(entities), "--events", str(events),
+              "--attributions", str(attributions), "--seed", str(seed)])
+    return article, ann
+
+
 def main(argv: list[str] | None = None) -> int:
     import hashlib
 
     from annotator import store
+    from annotator.articles import read_article
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out", help="output folder")
     ap.add_argument("--size", type=int, default=1_000_000, help="article size in characters")
     ap.add_argument("--entities", type=int, default=50_000)
-    ap.add_argument("--events", action="store_true", help="add 5,000 events and 5,000 attributions")
+    ap.add_argument("--events", type=int, nargs="?", const=5000, default=0,
+                    help="add events (5,000 without a number) and as many attributions unless --attributions")
+    ap.add_argument("--attributions", type=int, default=None)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--name", default="bench-article")
     args = ap.parse_args(argv)
@@ -200,10 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     text = make_article(args.size, args.seed)
     article = out / f"{args.name}.txt"
     article.write_bytes(text.encode("utf-8"))
-    n = 5000 if args.events else 0
-    aset = make_annotations(text, args.entities, args.seed, n_events=n, n_attributions=n)
+    n_att = args.events if args.attributions is None else args.attributions
+    aset = make_annotations(text, args.entities, args.seed, n_events=args.events, n_attributions=n_att)
     yaml_path = store.annotation_path(article, out / "annotations")
-    aset.document = store.new_set(store.read_article(article), yaml_path).document
+    aset.document = store.new_set(read_article(article), yaml_path).document
     assert aset.document.sha256 == hashlib.sha256(article.read_bytes()).hexdigest()
     store.save(aset, yaml_path)
     print(f"{article} ({len(text)} characters)\n{yaml_path} ({len(aset)} annotations)")

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from annotator import store  # noqa: E402
+from annotator.articles import read_article  # noqa: E402
 from annotator.model import Ref  # noqa: E402
 from annotator.schema import default_schema  # noqa: E402
 from annotator.session import Session  # noqa: E402
@@ -216,7 +217,7 @@ def locate(text: str, target: str, context: str | None) -> tuple[int, int]:
 
 def build(user: str = "gold-seed") -> Session:
     schema = default_schema()
-    doc = store.read_article(ARTICLE)
+    doc = read_article(ARTICLE)
     aset = store.new_set(doc, OUT)
     session = Session(aset, schema, yaml_path=OUT, article_path=ARTICLE, user=user)
     text = doc.text

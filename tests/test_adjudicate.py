@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from annotator import store
+from annotator.articles import read_article
 from annotator.adjudication import Adjudication
 from annotator.audit import MISSED, PARTIAL, SPURIOUS, WRONG_LABEL, disagreements
 from annotator.cli import build_parser, main
@@ -33,7 +34,7 @@ def write_article(root: Path, name: str, text: str) -> Path:
 
 def write_set(root: Path, folder: str, name: str, entities, events=()) -> Path:
     """entities: (id, label, words, status, by[, suggested_by]); events: (id, type, trigger, [(role, ref)])."""
-    doc = store.read_article(root / "seeds" / f"{name}.txt")
+    doc = read_article(root / "seeds" / f"{name}.txt")
     path = root / folder / f"{name}.yaml"
     aset = store.new_set(doc, path)
     for ent_id, label, words, status, by, *rest in entities:
@@ -81,7 +82,7 @@ def make_app(gold: Path, pred: Path, user: str = "carol") -> AdjudicateApp:
 
     schema = default_schema()
     ws = open_file(gold, schema, user=user)  # the gold file, locked and journaled
-    p = store.load_file(pred)
+    p = store.read(pred).checked()
     return AdjudicateApp([Adjudication("baghdad", ws.session, p, pred_path=pred)], schema, workspaces=[ws])
 
 
@@ -99,7 +100,7 @@ def here(screen: AdjudicateScreen) -> tuple[str, str]:
 
 
 def entities(path: Path) -> dict[str, tuple]:
-    aset = store.load_file(path)
+    aset = store.read(path).checked()
     return {e.id: (e.label, e.text, e.status, e.by, e.suggested_by) for e in aset.entities.values()}
 
 
@@ -108,7 +109,7 @@ def entities(path: Path) -> dict[str, tuple]:
 # ---------------------------------------------------------------------------
 def test_open_disagreements_in_reading_order(files):
     gold, pred = files
-    adj = Adjudication("baghdad", Session(store.load_file(gold), default_schema(), user="carol"), store.load_file(pred))
+    adj = Adjudication("baghdad", Session(store.read(gold).checked(), default_schema(), user="carol"), store.read(pred).checked())
     assert [(d.kind, TEXT[d.start : d.end]) for d in adj.open] == [
         (WRONG_LABEL, "cameraman"),
         (SPURIOUS, "American"),
@@ -184,7 +185,7 @@ async def test_taking_the_other_side_for_each_kind(files):
         "T3": ("FAC", "Palestine", ACCEPTED, "carol", "rules"),
         "T5": ("NORP", "American", ACCEPTED, "carol", "rules"),
     }
-    assert store.load_file(gold).events["E1"].arguments == (Argument("Target", "T3"),)
+    assert store.read(gold).checked().events["E1"].arguments == (Argument("Target", "T3"),)
     assert pred.read_bytes() == pred_bytes
 
 
@@ -325,7 +326,7 @@ async def test_one_file_with_by(one_file):
     assert ents["T3"] == ("ORG", "cameraman", ACCEPTED, "carol", "rules")
     assert ents["T4"] == ("NORP", "American", REJECTED, "carol", "rules")
     assert ents["T5"][2] == REJECTED and ents["T6"][2] == ACCEPTED and ents["T7"][2] == ACCEPTED
-    assert store.load_file(one_file).events["E1"].arguments == (Argument("Attacker", "T3"),)
+    assert store.read(one_file).checked().events["E1"].arguments == (Argument("Attacker", "T3"),)
 
 
 # ---------------------------------------------------------------------------
@@ -465,7 +466,7 @@ async def test_a_key_repaints_only_the_rows_it_changed(tmp_path):
     lines = [f"Line {k}: forces left Baghdad for Raqqa.\n" for k in range(80)]
     text = "".join(lines)
     write_article(tmp_path, "long", text)
-    doc = store.read_article(tmp_path / "seeds" / "long.txt")
+    doc = read_article(tmp_path / "seeds" / "long.txt")
     gold = store.new_set(doc, tmp_path / "gold" / "long.yaml")
     pred = store.new_set(doc, tmp_path / "pred" / "long.yaml")
     pos = 0
@@ -514,7 +515,7 @@ async def test_palette_command_adjudicates_the_open_article_and_reloads_it(make_
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("slash", *"Orhan Qereman", "enter", "1")
         # The other side: the same person, plus a GPE the gold lacks.
-        other = store.new_set(store.read_article(app.session.article_path), tmp_path / "other.yaml")
+        other = store.new_set(read_article(app.session.article_path), tmp_path / "other.yaml")
         other.entities["T1"] = Entity("T1", "PER", Span.of(text, 3, 16), by="bob")
         other.entities["T2"] = Entity("T2", "GPE", Span.of(text, s, s + 7), by="bob")
         store.save(other, tmp_path / "other.yaml")
@@ -552,7 +553,7 @@ async def test_view_refuses_a_gold_file_open_in_the_app(make_app, tmp_path):
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("slash", *"Orhan Qereman", "enter", "1", "ctrl+s")
-        other = store.new_set(store.read_article(app.session.article_path), tmp_path / "other.yaml")
+        other = store.new_set(read_article(app.session.article_path), tmp_path / "other.yaml")
         other.entities["T1"] = Entity("T1", "GPE", Span.of(app.session.text, 17, 24), by="bob")
         store.save(other, tmp_path / "other.yaml")
         args = argparse.Namespace(

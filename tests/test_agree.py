@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
 
 from annotator import store
+from annotator.articles import read_article
 from annotator.audit import NO_LABEL, agreement, agreements, cohen_kappa, score_entities
 from annotator.cli import main
 from annotator.model import SUGGESTED, AnnotationSet, Document, Entity, Span
@@ -161,7 +162,7 @@ def write(root: Path, folder: str, name: str, ents, text=TEXT) -> None:
     article.parent.mkdir(parents=True, exist_ok=True)
     if not article.exists():
         article.write_text(text, encoding="utf-8")
-    doc = store.read_article(article)
+    doc = read_article(article)
     path = root / folder / f"{name}.yaml"
     aset = store.new_set(doc, path)
     for k, (label, word) in enumerate(ents):
@@ -184,7 +185,7 @@ def test_agree_json(annotators, capsys):
     dirs = [str(annotators / n) for n in ("alice", "bob", "carol")]
     assert main(["agree", *dirs, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert list(data) == ["annotators", "articles", "pairs", "notes"]
+    assert list(data) == ["annotators", "articles", "pairs", "notes", "documents", "bootstrap", "layers"]
     assert [(p["a"], p["b"]) for p in data["pairs"]] == [(dirs[0], dirs[1]), (dirs[0], dirs[2]), (dirs[1], dirs[2])]
     ab = data["pairs"][0]
     assert ab["articles"] == ["one"]

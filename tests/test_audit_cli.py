@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from annotator import store
+from annotator.articles import read_article
 from annotator.cli import main
 from annotator.model import REJECTED, SUGGESTED, Argument, Entity, Event, Span
 
@@ -25,7 +26,7 @@ def write_article(root: Path, name: str, text: str) -> Path:
 def write_annotations(root: Path, folder: str, name: str, entities, events=(), file_name: str | None = None) -> Path:
     """entities: (id, label, word, status, by[, suggested_by]); events: (id, type, trigger word, [(role, ref)])."""
     article = root / "seeds" / f"{name}.txt"
-    doc = store.read_article(article)
+    doc = read_article(article)
     yaml_path = root / folder / f"{file_name or name}.yaml"
     aset = store.new_set(doc, yaml_path)
     text = doc.text
@@ -83,7 +84,7 @@ def test_two_folders_paired_by_name(project, capsys):
     code, data = run_json(capsys, str(project / "gold"), str(project / "pred"))
     assert code == 0
     assert data["articles"] == ["baghdad", "deir"]
-    assert list(data) == ["gold", "pred", "articles", "by", "entities", "events", "attributions", "review", "notes"]
+    assert list(data) == ["gold", "pred", "articles", "by", "entities", "events", "attributions", "review", "calibration", "notes"]
     strict = data["entities"]["micro"]["strict"]
     # gold 6; predicted 6: Baghdad, Orhan Qereman, Deir el-Zor correct; cameraman wrong label,
     # Palestine partial (incorrect in strict), Monday spurious; SDF missed.

@@ -37,7 +37,7 @@ def test_core_modules_do_not_import_textual():
 
 
 def test_the_gold_annotation_of_the_seed_loads_and_validates(capsys):
-    gold = store.load_file(GOLD, default_schema())
+    gold = store.read(GOLD, schema=default_schema()).checked()
     assert len(gold.entities) >= 100 and len(gold.events) >= 20 and len(gold.attributions) >= 7
     # Every argument and source resolves, and the reported speech the issue names is there.
     cues = sorted(at.cue.text for at in gold.attributions.values())

@@ -37,7 +37,7 @@ def seed_with_gold(tmp_path) -> tuple[Path, Path]:
 
 def other_side(tmp_path: Path, yaml_path: Path, art: Path) -> Path:
     """The gold without its last three entities: three 'missed' to decide."""
-    other = store.load_file(yaml_path)
+    other = store.read(yaml_path).checked()
     other.entities = dict(list(other.entities.items())[:-3])
     other.events, other.attributions, other.relations = {}, {}, {}
     other.document.path = os.path.relpath(art, tmp_path)
@@ -103,7 +103,7 @@ def test_the_app(tmp_path):
 def test_palette_adjudication(seed_with_gold, tmp_path):
     art, yaml_path = seed_with_gold
     other = other_side(tmp_path, yaml_path, art)
-    before = len(store.load_file(yaml_path).entities)
+    before = len(store.read(yaml_path).checked().entities)
     term = app([str(art), "--annotations", "ann"], tmp_path)
     try:
         term.type("\x10", pause=0.3)  # ctrl+p
@@ -133,7 +133,7 @@ def test_palette_adjudication(seed_with_gold, tmp_path):
 def test_audit_view(seed_with_gold, tmp_path):
     art, yaml_path = seed_with_gold
     other = other_side(tmp_path, yaml_path, art)
-    before = len(store.load_file(yaml_path).entities)
+    before = len(store.read(yaml_path).checked().entities)
     term = Terminal([annotator_command(), "audit", str(yaml_path), str(other), "--view"], cwd=tmp_path)
     try:
         term.wait_for("keep gold")
@@ -177,7 +177,7 @@ def test_suggest_while_the_app_has_the_article_open(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert not locking.lock_path(ann / "sdf-captures-deir-el-zor.yaml").exists()
-    assert "Reporting" in {e.text for e in store.load_file(ann / "sdf-captures-deir-el-zor.yaml").entities.values()}
+    assert "Reporting" in {e.text for e in store.read(ann / "sdf-captures-deir-el-zor.yaml").checked().entities.values()}
 
 
 def test_switching_articles_in_a_folder(tmp_path):
@@ -200,7 +200,7 @@ def test_switching_articles_in_a_folder(tmp_path):
     finally:
         if term.proc.isalive():
             term.proc.terminate(force=True)
-    assert [e.text for e in store.load_file(ann / "art0.yaml").entities.values()] == ["Abdi"]  # saved on leaving
+    assert [e.text for e in store.read(ann / "art0.yaml").checked().entities.values()] == ["Abdi"]  # saved on leaving
     ws = reopen_article(folder / "art1.txt", ann)
     assert [e.text for e in ws.session.aset.entities.values()] == ["Hasakeh"]
     ws.close()

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator import store
+from annotator.articles import read_article
 from annotator.cli import main
 from annotator.formats import conll, doccano, get, jsonl, labelstudio, spacy_docbin
 from annotator.formats.common import Report, Utf16, non_overlapping, tokenize
@@ -427,7 +428,7 @@ def _write_yaml(tmp_path: Path, aset: AnnotationSet, name: str = "doc") -> Path:
     art.parent.mkdir(exist_ok=True)
     art.write_text(aset.document.text, encoding="utf-8", newline="")
     y = tmp_path / "annotations" / f"{name}.yaml"
-    doc = store.read_article(art)
+    doc = read_article(art)
     s = store.new_set(doc, y)
     s.entities, s.events, s.attributions, s.relations = aset.entities, aset.events, aset.attributions, aset.relations
     store.save(s, y)
@@ -457,12 +458,12 @@ def test_command_line_round_trip_writes_texts_and_yaml(fmt, suffix, tmp_path, ca
     names = sorted(p.stem for p in ann.glob("*.yaml"))
     assert len(names) == 2
     for p in ann.glob("*.yaml"):
-        back = store.load_file(p)  # valid files whose article is in --texts
+        back = store.read(p).checked()  # valid files whose article is in --texts
         assert (texts / f"{p.stem}.txt").is_file()
         assert back.entities
     if fmt != "conll":
         assert names == ["first", "second"]
-        first = store.load_file(ann / "first.yaml")
+        first = store.read(ann / "first.yaml").checked()
         assert first.document.text == aset.document.text
     assert main(["import", "--from", fmt, str(out), "--annotations", str(ann), "--texts", str(texts)]) == 2
     assert "already exists" in capsys.readouterr().err
@@ -474,7 +475,7 @@ def test_unknown_format_and_unreadable_input_are_one_line_exit_2(tmp_path, capsy
     assert err.count("\n") == 1 and "unknown format 'word'" in err and "brat" in err
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "ok"}\n{not json\n', encoding="utf-8")
-    assert main(["import", "--from", "jsonl", str(bad), "--annotations", str(tmp_path / "a")]) == 2
+    assert main(["import", "--from", "jsonl", str(bad), "--annotations", str(tmp_path / "a"), "--texts", str(tmp_path / "t")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "bad.jsonl:2" in err
     assert main(["import", "--from", "conll", str(tmp_path / "missing.conll")]) == 2

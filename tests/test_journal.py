@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator import store
+from annotator.articles import read_article
 from annotator.journal import Journal, apply_pairs, decode, encode, file_sha, journal_path
 from annotator.model import (
     REJECTED,
@@ -249,7 +250,7 @@ def test_fold_keeps_the_records_made_after_the_snapshot(tmp_path):
     assert sha == file_sha(yaml_path) and j.base == sha
     assert j.pending == 1
     # Crash now: the YAML holds the snapshot; the journal the later change.
-    loaded = store.loads(yaml_path.read_text(), article=TEXT)
+    loaded = store.read(text=yaml_path.read_text(), article=TEXT).checked()
     assert Journal.for_yaml(yaml_path).open(loaded) == 1
     assert loaded.same_annotations(s.aset)
 
@@ -273,7 +274,7 @@ def test_a_crash_between_the_yaml_write_and_the_fold(tmp_path):
     # killed before folded(): the journal still has base "" and every record
     s.relabel("T3", "GPE")  # and after the write, before the fold
     left = j.path.read_bytes()
-    loaded = store.loads(yaml_path.read_text(), article=TEXT)
+    loaded = store.read(text=yaml_path.read_text(), article=TEXT).checked()
     j2 = Journal.for_yaml(yaml_path)
     assert j2.open(loaded) == 2  # only the two made after the snapshot
     assert j2.conflicts == 0
@@ -299,7 +300,7 @@ def test_close_removes_a_folded_journal_and_keeps_a_pending_one(tmp_path):
     assert not j.path.exists()
     s.add_entity("PER", 80, 87)  # detached: not journaled
     j = Journal.for_yaml(yaml_path)
-    loaded = store.loads(yaml_path.read_text(), article=TEXT)
+    loaded = store.read(text=yaml_path.read_text(), article=TEXT).checked()
     j.open(loaded)
     s2 = _session(loaded)
     j.attach(s2)
@@ -422,14 +423,15 @@ _SAVER = r"""
 import sys
 from pathlib import Path
 from annotator import store
+from annotator.articles import read_article
 from annotator.journal import Journal
 from annotator.schema import default_schema
 from annotator.session import Session
 article, ann_dir = Path(sys.argv[1]), Path(sys.argv[2])
-opened = store.open_article(article, ann_dir)
+opened = store.read(store.annotation_path(article, ann_dir), article=read_article(article), editing=True)
 s = Session(opened.aset, default_schema(), user="k")
-j = Journal.for_yaml(opened.yaml_path)
-j.open(s.aset, base=opened.yaml_sha)
+j = Journal.for_yaml(opened.path)
+j.open(s.aset, base=opened.sha256)
 j.attach(s)
 i = len(s.aset.entities)
 while True:
@@ -438,7 +440,7 @@ while True:
     print(i, flush=True)
     if i % 3 == 0:
         v, snap = s.snapshot()
-        j.save(snap, v, opened.yaml_path)
+        j.save(snap, v, opened.path)
 """
 
 
@@ -457,9 +459,9 @@ def test_killed_during_saves_the_file_is_whole_and_nothing_acknowledged_is_lost(
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         yaml_path = ann / "a.yaml"
-        opened = store.open_article(art, ann)  # never a broken file: it loads
+        opened = store.read(store.annotation_path(art, ann), article=read_article(art), editing=True)  # never a broken file: it loads
         j = Journal.for_yaml(yaml_path)
-        j.open(opened.aset, base=opened.yaml_sha)
+        j.open(opened.aset, base=opened.sha256)
         j.close()
         assert len(opened.aset.entities) >= acked
         assert sorted(opened.aset.entities, key=lambda x: int(x[1:])) == [

@@ -134,7 +134,7 @@ async def test_failed_save_keeps_work_and_old_file(make_app, monkeypatch, failur
             app.session.yaml_path.rmdir()
         await pilot.press("ctrl+s")
         assert not app.save_error
-        saved = store.load_file(app.session.yaml_path)
+        saved = store.read(app.session.yaml_path).checked()
         assert "Iraq" in {e.text for e in saved.entities.values()}
         await pilot.press("q")
 
@@ -166,7 +166,7 @@ async def test_changed_article_spans_are_refound_or_listed_as_lost(tmp_path):
         kept = [e for e in app.session.aset.entities.values() if not e.attrs.get("lost")]
         assert all(new[e.start : e.end] == e.text for e in kept)  # moved onto their own words
         await pilot.press("q")
-    _, problems = store.check_file(app.session.yaml_path)  # what validate prints
+    problems = store.read(app.session.yaml_path).problems  # what validate prints
     assert problems and all("not found" in p.message for p in problems)
     assert any("Albu Kamal" in p.message for p in problems)
 

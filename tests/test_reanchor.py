@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from annotator import store
+from annotator.articles import read_article
 from annotator.cli import main
 from annotator.model import AnnotationSet, Attribution, Document, Entity, Event, Ref, Span
 from annotator.reanchor import LOST, is_lost, lost_in, lost_parts, reanchor
@@ -20,7 +21,7 @@ from annotator.reanchor import LOST, is_lost, lost_in, lost_parts, reanchor
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "sdf-captures-deir-el-zor.txt"
 ART = SEED.read_text(encoding="utf-8")
-GOLD = store.loads((ROOT / "annotations" / "sdf-captures-deir-el-zor.yaml").read_text(encoding="utf-8"), article=ART)
+GOLD = store.read(text=(ROOT / "annotations" / "sdf-captures-deir-el-zor.yaml").read_text(encoding="utf-8"), article=ART).checked()
 
 
 def parts(ann):
@@ -406,7 +407,7 @@ def changed(tmp_path):
     article.write_text(ART, encoding="utf-8")
     ann = tmp_path / "annotations"
     yaml_path = ann / (SEED.stem + ".yaml")
-    aset = store.new_set(store.read_article(article), yaml_path)
+    aset = store.new_set(read_article(article), yaml_path)
     for a in GOLD.all():
         aset.table(type(a))[a.id] = a
     store.save(aset, yaml_path)
@@ -420,23 +421,24 @@ def changed(tmp_path):
 def test_opening_a_changed_article_reanchors_and_reports(changed):
     article, ann, yaml_path = changed
     before = yaml_path.read_bytes()
-    opened = store.open_article(article, ann)
-    report = opened.reanchored
+    opened = store.read(store.annotation_path(article, ann), article=read_article(article), editing=True)
+    report = opened.report
     assert report is not None and report.lost_ids == ["E8", "E9", "T36", "T37", "T38", "T39"]
     assert any(m.id == "T22" and m.new_text == "Omar Abou Layla" for m in report.moved)
     assert "6 not found" in report.summary()
-    assert opened.yaml_sha == hashlib.sha256(before).hexdigest()
+    assert opened.sha256 == hashlib.sha256(before).hexdigest()
     text = article.read_text(encoding="utf-8")
     assert opened.aset.document.sha256 == hashlib.sha256(text.encode()).hexdigest()
     assert opened.aset.document.path == f"../seeds/{SEED.name}"
     assert_sound(opened.aset, text)
-    assert store.load_for_article(article, ann).same_annotations(opened.aset)
+    assert store.read(store.annotation_path(article, ann), article=read_article(article), editing=True).checked().same_annotations(opened.aset)
     assert yaml_path.read_bytes() == before  # opening changes nothing on disk
 
 
 def test_validate_lists_lost_spans_and_not_moved_ones(changed, capsys):
     article, ann, yaml_path = changed
-    aset, probs, report = store.check_file_report(yaml_path)
+    got = store.read(yaml_path)
+    aset, probs, report = got.aset, got.problems, got.report
     assert report is not None and len(report.moved) > 100
     assert [p.message.split(" not found")[0] for p in probs] == [
         "span T36 'Deir el-Zor'",
@@ -456,19 +458,19 @@ def test_validate_lists_lost_spans_and_not_moved_ones(changed, capsys):
 
 def test_saved_after_reanchoring_the_lost_spans_load_and_are_listed(changed):
     article, ann, yaml_path = changed
-    opened = store.open_article(article, ann)
+    opened = store.read(store.annotation_path(article, ann), article=read_article(article), editing=True)
     store.save(opened.aset, yaml_path)
-    again = store.open_article(article, ann)
-    assert again.reanchored is None  # the sha matches now
+    again = store.read(store.annotation_path(article, ann), article=read_article(article), editing=True)
+    assert again.report is None  # the sha matches now
     assert again.aset.same_annotations(opened.aset)
     assert {x.id for x in lost_in(again.aset)} == {"E8", "E9", "T36", "T37", "T38", "T39"}
-    _, probs = store.check_file(yaml_path)
+    probs = store.read(yaml_path).problems
     assert len(probs) == 6 and all("marked lost" in p.message for p in probs)
     assert all(p.line is not None for p in probs)
     # The article is put back: the lost spans are found again where they were.
     article.write_text(ART, encoding="utf-8")
-    back = store.open_article(article, ann)
-    assert back.reanchored is not None and not back.reanchored.lost
+    back = store.read(store.annotation_path(article, ann), article=read_article(article), editing=True)
+    assert back.report is not None and not back.report.lost
     assert {a.id: a for a in back.aset.all()} == {a.id: a for a in GOLD.all()}
 
 
@@ -477,11 +479,11 @@ def test_a_file_with_wrong_spans_for_the_same_article_still_raises(changed):
     article.write_text(ART, encoding="utf-8")
     yaml_path.write_text(yaml_path.read_text().replace("text: Orhan Qereman", "text: Orhan Q"))
     with pytest.raises(store.ValidationError):
-        store.open_article(article, ann)
+        store.read(store.annotation_path(article, ann), article=read_article(article), editing=True).checked()
 
 
 def test_a_changed_article_and_a_broken_file_still_raises(changed):
     article, ann, yaml_path = changed
     yaml_path.write_text(yaml_path.read_text().replace("label: PER", "label: 42"))
     with pytest.raises(store.ValidationError):
-        store.open_article(article, ann)
+        store.read(store.annotation_path(article, ann), article=read_article(article), editing=True).checked()

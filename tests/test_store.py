@@ -14,6 +14,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from annotator import store
+from annotator.store import fast_reader, pyyaml_reader, scalars
+from annotator.articles import read_article
 from annotator.model import (
     REJECTED,
     STATUSES,
@@ -167,7 +169,7 @@ def reference(text: str):
 @SETTINGS
 @given(st.one_of(st.sampled_from(TRICKY), st.text(ANY_CHAR), st.text(SPECIAL_CHARS)))
 def test_scalar_reads_back_as_the_same_string(s):
-    q = store._scalar(s)
+    q = scalars.scalar(s)
     assert "\n" not in q and "\r" not in q
     docs = {
         f"k: {q}\n": lambda d: d["k"],
@@ -181,26 +183,26 @@ def test_scalar_reads_back_as_the_same_string(s):
         if not has_surrogates(q) and not has_surrogates(s):
             c = yaml.load(doc, Loader=yaml.CSafeLoader)
             assert c == data
-    assert strict_equal(store._fast_parse(f"k: {q}\n").data, {"k": s})
+    assert strict_equal(fast_reader.fast_parse(f"k: {q}\n").data, {"k": s})
 
 
 def test_plain_only_when_safe():
-    assert store._scalar("Orhan Qereman") == "Orhan Qereman"
-    assert store._scalar("spacy:en_core_web_sm") == "spacy:en_core_web_sm"
-    assert store._scalar("Conflict.Capture") == "Conflict.Capture"
+    assert scalars.scalar("Orhan Qereman") == "Orhan Qereman"
+    assert scalars.scalar("spacy:en_core_web_sm") == "spacy:en_core_web_sm"
+    assert scalars.scalar("Conflict.Capture") == "Conflict.Capture"
     for s, q in [
         ("yes", '"yes"'), ("", '""'), ("1.5", '"1.5"'), ("a: b", '"a: b"'), ("x #y", '"x #y"'),
         ("a\nb", '"a\\nb"'), ("tab\t", '"tab\\t"'), ("\x85", '"\\x85"'), ("\u2028", '"\\u2028"'),
         ("\ufeff", '"\\ufeff"'), ("\ud800", '"\\ud800"'), ('"hi"', '"\\"hi\\""'), ("- x", '"- x"'),
         ("1e5", '"1e5"'),  # a string to YAML 1.1, a float to YAML 1.2: quoted for both
     ]:
-        assert store._scalar(s) == q, s
+        assert scalars.scalar(s) == q, s
 
 
 @SETTINGS
 @given(st.floats(allow_nan=False))
 def test_floats_read_back(x):
-    assert yaml.safe_load(f"k: {store._float(x)}")["k"] == x
+    assert yaml.safe_load(f"k: {scalars.number(x)}")["k"] == x
 
 
 # -- round trips -----------------------------------------------------------------
@@ -210,7 +212,7 @@ def test_floats_read_back(x):
 @given(annotation_sets())
 def test_round_trip(aset):
     text = store.dumps(aset)
-    loaded = store.loads(text, "t.yaml", article=aset.document)
+    loaded = store.read("t.yaml", text=text, article=aset.document).checked()
     assert loaded.same_annotations(aset)
     assert loaded.document.path == aset.document.path
     assert loaded.document.sha256 == aset.document.sha256
@@ -227,7 +229,7 @@ def test_output_does_not_depend_on_insertion_order(aset, rnd):
         items = list(getattr(aset, name).items())
         rnd.shuffle(items)
         setattr(shuffled, name, dict(items))
-    store._QUOTE_CACHE.clear()
+    scalars.QUOTE_CACHE.clear()
     assert store.dumps(shuffled) == store.dumps(aset)
 
 
@@ -235,9 +237,9 @@ def test_output_does_not_depend_on_insertion_order(aset, rnd):
 @given(annotation_sets())
 def test_fast_reader_equals_pyyaml_on_our_output(aset):
     text = store.dumps(aset)
-    fast = store._fast_parse(text).data  # our own files never need the fallback
+    fast = fast_reader.fast_parse(text).data  # our own files never need the fallback
     assert strict_equal(fast, yaml.safe_load(text))
-    slow, problem = store._slow_parse(text, "t")
+    slow, problem = pyyaml_reader.slow_parse(text, "t")
     assert problem is None and strict_equal(slow.data, fast)
     if not has_surrogates(text):
         assert strict_equal(yaml.load(text, Loader=yaml.CSafeLoader), fast)
@@ -248,7 +250,7 @@ def test_round_trip_through_files(tmp_path):
     article.parent.mkdir()
     article.write_bytes("Orhan Qereman said:\r\n\"HASAKEH\" fell, 2020.".encode())
     ann_dir = tmp_path / "annotations"
-    aset = store.load_for_article(article, ann_dir)
+    aset = store.read(store.annotation_path(article, ann_dir), article=read_article(article), editing=True).checked()
     assert len(aset) == 0 and aset.document.path == "../seeds/a.txt"
     text = aset.document.text
     aset.entities["T1"] = Entity("T1", "PER", Span.of(text, 0, 13), by="alice")
@@ -259,9 +261,9 @@ def test_round_trip_through_files(tmp_path):
     yaml_path = store.annotation_path(article, ann_dir)
     assert yaml_path == ann_dir / "a.yaml"
     store.save(aset, yaml_path)
-    again = store.load_for_article(article, ann_dir)
+    again = store.read(store.annotation_path(article, ann_dir), article=read_article(article), editing=True).checked()
     assert again.same_annotations(aset)
-    assert store.load_file(yaml_path).same_annotations(aset)
+    assert store.read(yaml_path).checked().same_annotations(aset)
     written = yaml_path.read_text(encoding="utf-8")
     assert written.startswith("format: annotator/1\ndocument:\n  path: ../seeds/a.txt\n  sha256: ")
     assert '- {id: T2, label: GPE, start: 21, end: 30, text: "\\"HASAKEH\\"", status: suggested, by: rules, score: 0.8}\n' in written
@@ -324,7 +326,7 @@ def test_long_attribute_keys_stay_readable():
     aset.entities["T1"] = Entity("T1", "X", Span.of(text, 0, 1), attrs={"k" * 2000: 1, "b": 2})
     out = store.dumps(aset)
     assert yaml.safe_load(out)["entities"][0]["attrs"] == {"k" * 2000: 1, "b": 2}
-    assert store.loads(out, article=text).same_annotations(aset)
+    assert store.read(text=out, article=text).checked().same_annotations(aset)
 
 
 def test_big_generated_set_round_trips():
@@ -337,8 +339,8 @@ def test_big_generated_set_round_trips():
     text = make_article(60_000, 7)
     aset = make_annotations(text, 3000, 7, n_events=300, n_attributions=300, n_relations=50)
     out = store.dumps(aset)
-    assert strict_equal(store._fast_parse(out).data, yaml.load(out, Loader=yaml.CSafeLoader))
-    assert store.loads(out, article=text).same_annotations(aset)
+    assert strict_equal(fast_reader.fast_parse(out).data, yaml.load(out, Loader=yaml.CSafeLoader))
+    assert store.read(text=out, article=text).checked().same_annotations(aset)
 
 
 # -- hand-edited files: the fast reader is exact or steps aside ---------------------
@@ -351,15 +353,15 @@ def check_fast_agrees(text: str) -> bool:
     (anchors, tags, ...).
     """
     ref = reference(text)
-    slow, problem = store._slow_parse(text, "t", strict=True)
+    slow, problem = pyyaml_reader.slow_parse(text, "t", strict=True)
     if slow is not None:
         assert not isinstance(ref, Exception), f"fallback accepted what PyYAML rejects: {ref}"
         assert strict_equal(slow.data, ref)
     elif not isinstance(ref, Exception):
         assert re.search(r"anchors|aliases|tag|merge|must be quoted|nests too deeply", problem.message), problem
     try:
-        fast = store._fast_parse(text).data
-    except store._NotOurs:
+        fast = fast_reader.fast_parse(text).data
+    except fast_reader.NotOurs:
         return False
     assert not isinstance(ref, Exception), f"fast reader accepted what PyYAML rejects: {ref}"
     assert strict_equal(fast, ref)
@@ -376,12 +378,12 @@ def reorder_line(line: str, rnd: random.Random, style: str) -> str:
                 return "'" + v.replace("'", "''") + "'"
             if style == "json" and not re.search("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]", v):
                 return json.dumps(v, ensure_ascii=False)  # (with \\u escapes a pair reads as two surrogates)
-            return store._scalar(v)
+            return scalars.scalar(v)
         if isinstance(v, dict):
             return "{" + ", ".join(f"{emit(k)}: {emit(x)}" for k, x in v.items()) + "}"
         if isinstance(v, list):
             return "[" + ", ".join(emit(x) for x in v) + "]"
-        return store._flow(v)
+        return scalars.flow(v)
 
     items = list(d.items())
     rnd.shuffle(items)
@@ -435,7 +437,8 @@ def test_hand_edited_files_read_as_pyyaml_reads_them(aset, edits, rnd):
     ref = reference(edited)
     assume(not isinstance(ref, Exception))
     # and the annotations are the same whichever reader is used
-    got, probs = store.problems(edited, "e.yaml", article=aset.document)
+    r = store.read("e.yaml", text=edited, article=aset.document)
+    got, probs = r.aset, r.problems
     assert not probs, probs
     assert got.same_annotations(aset)
 
@@ -470,7 +473,8 @@ def test_mutated_files_read_as_pyyaml_reads_them(aset, mutations):
         text = text[:pos] + ins + text[pos + (0 if ins else 1):]
     check_fast_agrees(text)
     # and checking never crashes
-    got, probs = store.problems(text, "m.yaml", article=aset.document)
+    r = store.read("m.yaml", text=text, article=aset.document)
+    got, probs = r.aset, r.problems
     assert got is not None or probs
 
 

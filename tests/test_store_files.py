@@ -9,6 +9,7 @@ import stat
 import pytest
 
 from annotator import store
+from annotator.articles import read_article
 from annotator.errors import InputError, ValidationError
 from annotator.model import AnnotationSet, Document, Entity, Span
 
@@ -27,7 +28,7 @@ def article(tmp_path):
 
 
 def test_read_article_keeps_cr_and_hashes_raw_bytes(article):
-    doc = store.read_article(article)
+    doc = read_article(article)
     assert doc.text == ART and "\r" in doc.text
     assert doc.sha256 == hashlib.sha256(article.read_bytes()).hexdigest()
     assert doc.path == str(article)
@@ -37,7 +38,7 @@ def test_bom_is_not_part_of_the_text_but_of_the_hash(tmp_path):
     p = tmp_path / "bom.txt"
     raw = b"\xef\xbb\xbfHello"
     p.write_bytes(raw)
-    doc = store.read_article(p)
+    doc = read_article(p)
     assert doc.text == "Hello"
     assert doc.sha256 == hashlib.sha256(raw).hexdigest()
 
@@ -61,7 +62,7 @@ def test_bad_articles_give_one_line_naming_the_file(tmp_path, name, content, mes
     elif content is not None:
         p.write_bytes(content)
     with pytest.raises(InputError) as info:
-        store.read_article(p)
+        read_article(p)
     text = info.value.message
     assert text.startswith(str(p) + ": ") and message in text and "\n" not in text
 
@@ -72,13 +73,13 @@ def test_bad_articles_give_one_line_naming_the_file(tmp_path, name, content, mes
 def test_annotation_path_and_relative_document_path(article, tmp_path):
     yaml_path = store.annotation_path(article, tmp_path / "annotations")
     assert yaml_path == tmp_path / "annotations" / "story one.yaml"
-    aset = store.new_set(store.read_article(article), yaml_path)
+    aset = store.new_set(read_article(article), yaml_path)
     assert aset.document.path == "../seeds/story one.txt"
     assert len(aset) == 0 and aset.document.text == ART
 
 
 def test_load_for_article_without_a_file_is_empty_and_writes_nothing(article, tmp_path):
-    aset = store.load_for_article(article, tmp_path / "annotations")
+    aset = store.read(store.annotation_path(article, tmp_path / "annotations"), article=read_article(article), editing=True).checked()
     assert len(aset) == 0 and aset.document.sha256 == hashlib.sha256(ART.encode()).hexdigest()
     assert not (tmp_path / "annotations").exists()
 
@@ -90,17 +91,17 @@ def test_corrupt_file_raises_and_is_left_alone(article, tmp_path):
     broken = "format: annotator/1\nentities:\n- {id: T1, label: PER, start: 0, end: 5, text: Nope}\n"
     yaml_path.write_text(broken)
     with pytest.raises(ValidationError) as info:
-        store.load_for_article(article, ann)
+        store.read(store.annotation_path(article, ann), article=read_article(article), editing=True).checked()
     assert info.value.message.startswith(f"{yaml_path}:3: T1: text 'Nope' does not match")
     assert yaml_path.read_text() == broken
 
 
 def test_save_and_load_file_find_the_article_through_the_relative_path(article, tmp_path):
     yaml_path = tmp_path / "annotations" / "story one.yaml"
-    aset = store.new_set(store.read_article(article), yaml_path)
+    aset = store.new_set(read_article(article), yaml_path)
     aset.entities["T1"] = Entity("T1", "PER", Span.of(ART, 0, 13), by="alice")
     store.save(aset, yaml_path)  # creates the folder
-    loaded = store.load_file(yaml_path)
+    loaded = store.read(yaml_path).checked()
     assert loaded.same_annotations(aset) and loaded.document.text == ART
     assert store.validate_paths([yaml_path]) == []
 
@@ -109,7 +110,7 @@ def test_load_file_reports_a_missing_article(tmp_path):
     yaml_path = tmp_path / "a.yaml"
     yaml_path.write_text("format: annotator/1\ndocument:\n  path: ../gone.txt\nentities: []\n")
     with pytest.raises(ValidationError) as info:
-        store.load_file(yaml_path)
+        store.read(yaml_path).checked()
     assert str(info.value.problems[0]) == f"{yaml_path}:3: article ../gone.txt (relative to this file): no such article file"
     yaml_path.write_text("format: annotator/1\ndocument:\n  length: 3\nentities: []\n")
     (problem,) = store.validate_paths([yaml_path])
@@ -119,7 +120,7 @@ def test_load_file_reports_a_missing_article(tmp_path):
 def test_validate_paths_lists_every_file_and_problem(article, tmp_path):
     ann = tmp_path / "annotations"
     good = ann / "story one.yaml"
-    aset = store.new_set(store.read_article(article), good)
+    aset = store.new_set(read_article(article), good)
     aset.entities["T1"] = Entity("T1", "PER", Span.of(ART, 0, 5))
     store.save(aset, good)
     bad = ann / "bad.yaml"
@@ -165,7 +166,7 @@ def test_failed_write_leaves_the_old_file(tmp_path, monkeypatch, failing):
     def boom(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store.os, failing, boom)
+    monkeypatch.setattr(store.files.os, failing, boom)
     with pytest.raises(OSError, match="No space left"):
         store.write_atomic(target, "new content\n" * 1000)
     monkeypatch.undo()
@@ -193,7 +194,7 @@ def test_unwritable_folder_leaves_the_old_file(tmp_path, monkeypatch):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(store.os, "open", refuse)
+    monkeypatch.setattr(store.files.os, "open", refuse)
     with pytest.raises(PermissionError):
         store.write_atomic(target, "new\n")
     monkeypatch.undo()

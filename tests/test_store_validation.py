@@ -8,6 +8,7 @@ import time
 import pytest
 
 from annotator import store
+from annotator.store import fast_reader, pyyaml_reader
 from annotator.errors import ValidationError
 from annotator.model import Document, Ref
 from annotator.schema import default_schema
@@ -45,7 +46,8 @@ GOOD = HEAD + OK_ENTITIES + OK_EVENTS + OK_REST
 
 
 def found(text: str, *, article=DOC, schema=None, source="f.yaml") -> list[str]:
-    aset, probs = store.problems(text, source, article=article, schema=schema)
+    r = store.read(source, text=text, article=article, schema=schema)
+    aset, probs = r.aset, r.problems
     for p in probs:
         assert p.path == source
     return [f"{p.line}: {p.message}" for p in probs]
@@ -53,7 +55,7 @@ def found(text: str, *, article=DOC, schema=None, source="f.yaml") -> list[str]:
 
 def test_good_file_has_no_problems():
     assert found(GOOD, schema=default_schema()) == []
-    aset = store.loads(GOOD, article=DOC, schema=default_schema())
+    aset = store.read(text=GOOD, article=DOC, schema=default_schema()).checked()
     assert len(aset) == 5
     assert aset.attributions["A1"].source == Ref("T1")
     assert aset.entities["T2"].score == 0.8 and aset.entities["T2"].status == "suggested"
@@ -151,7 +153,7 @@ def test_every_problem_is_listed():
     got = found(text, schema=default_schema())
     assert [g.split(":")[0] for g in got] == ["7", "8", "21", "14"], got
     with pytest.raises(ValidationError) as info:
-        store.loads(text, "f.yaml", article=DOC, schema=default_schema())
+        store.read("f.yaml", text=text, article=DOC, schema=default_schema()).checked()
     assert len(info.value.problems) == 4
     assert info.value.message.startswith("f.yaml:7: T1: text 'Orhan' does not match") and "(and 3 more problems)" in info.value.message
 
@@ -163,14 +165,16 @@ def test_without_schema_labels_are_free_but_structure_is_checked():
 
 def test_sha_mismatch_is_fine_while_the_spans_match():
     changed = Document(ART, "a.txt", "0" * 64)
-    aset, probs = store.problems(GOOD, "f.yaml", article=changed)
+    r = store.read("f.yaml", text=GOOD, article=changed)
+    aset, probs = r.aset, r.problems
     assert probs == [] and aset.document.sha256 == "0" * 64  # the article as it is now
 
 
 def test_sha_mismatch_reports_each_moved_span():
     new_art = "Mr " + ART
     doc = Document(new_art, "a.txt", hashlib.sha256(new_art.encode()).hexdigest())
-    aset, probs = store.problems(GOOD, "f.yaml", article=doc)
+    r = store.read("f.yaml", text=GOOD, article=doc)
+    aset, probs = r.aset, r.problems
     assert [p.line for p in probs] == [7, 8, 12, 19, 20]  # T1, T2, trigger, cue, content
     assert all("the article has changed since this file was saved" in p.message for p in probs)
     # the set is still returned, spans as the file has them, for re-anchoring
@@ -178,7 +182,7 @@ def test_sha_mismatch_reports_each_moved_span():
 
 
 def test_without_an_article_offsets_are_not_checked_against_it():
-    aset = store.loads(GOOD)
+    aset = store.read(text=GOOD).checked()
     assert aset.document.text == "" and aset.document.sha256 == SHA and len(aset) == 5
 
 
@@ -190,8 +194,8 @@ def test_crlf_and_fallback_keep_line_numbers():
         "- {id: T2, label: GPE, start: 20, end: 27, text: HASAKEH, status: suggested, by: rules, score: 0.8}\n",
         "- id: T2\n  label: CITY\n  start: 20\n  end: 27\n  text: HASAKEH\n",
     )
-    with pytest.raises(store._NotOurs):
-        store._fast_parse(block.replace("- id: T2\n  label", "- id: T2\n  label: &a x\n  lab"))
+    with pytest.raises(fast_reader.NotOurs):
+        fast_reader.fast_parse(block.replace("- id: T2\n  label", "- id: T2\n  label: &a x\n  lab"))
     got = found(block, schema=default_schema())
     assert got and got[0].startswith("9: T2: label 'CITY'"), got
     anchored = block.replace("  text: HASAKEH\n", "  text: !!str HASAKEH\n")
@@ -225,7 +229,8 @@ def test_alias_bomb_is_refused_quickly():
     ],
 )
 def test_deep_nesting_is_a_problem_not_a_crash(doc):
-    aset, probs = store.problems(doc, "deep.yaml")
+    r = store.read("deep.yaml", text=doc)
+    aset, probs = r.aset, r.problems
     assert aset is None and len(probs) == 1
     assert "nests too deeply" in probs[0].message or "broken YAML" in probs[0].message
 
@@ -238,10 +243,10 @@ def test_nonprintable_character_is_reported_with_its_line():
 
 def test_surrogate_escapes_read_like_pyyaml():
     text = HEAD + 'entities:\n- {id: T1, label: "\\ud800", start: 0, end: 13, text: Orhan Qereman}\n'
-    aset = store.loads(text, article=DOC)
+    aset = store.read(text=text, article=DOC).checked()
     assert aset.entities["T1"].label == "\ud800"
     # the C parser refuses it; the fallback then asks the pure-Python one
-    tree, problem = store._slow_parse(text, "x")
+    tree, problem = pyyaml_reader.slow_parse(text, "x")
     assert problem is None and tree.data["entities"][0]["label"] == "\ud800"
 
 
@@ -252,7 +257,7 @@ def test_validate_holds_files_to_the_pure_python_reference(tmp_path):
     yaml_path = tmp_path / "a.yaml"
     yaml_path.write_text(text)
     # libyaml (the app's fallback, for speed) reads it ...
-    aset = store.load_file(yaml_path)
+    aset = store.read(yaml_path).checked()
     assert aset.entities["T1"].text == "a?b"
     # ... PyYAML's pure-Python safe loader, the reference, does not: validate says so
     (problem,) = store.validate_paths([yaml_path])

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator import store
+from annotator.articles import read_article
 from annotator.cli import main
 from annotator.errors import InputError
 from annotator.model import (
@@ -30,7 +31,7 @@ from annotator.model import (
 )
 from annotator.schema import default_schema, schema_from_data
 from annotator.suggest import apply_suggestions, get_suggester, merge, suggest_into
-from annotator.suggest.base import Proposals
+from annotator.suggest.base import Proposals, split_by
 from annotator.suggest.rules import RulesSuggester
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +57,7 @@ def gold_file(tmp_path: Path, name: str, text: str, spans: list[tuple[str, str]]
     """An article plus its accepted annotations in tmp/annotations; spans: (text, label) first occurrences."""
     article = write_article(tmp_path / "articles", name, text)
     ann_dir = tmp_path / "annotations"
-    aset = store.new_set(store.read_article(article), store.annotation_path(article, ann_dir))
+    aset = store.new_set(read_article(article), store.annotation_path(article, ann_dir))
     aset.document.text = text
     for n, (surface, label) in enumerate(spans, 1):
         s = text.index(surface)
@@ -228,7 +229,7 @@ def test_gazetteer_learns_from_other_articles(tmp_path):
 def test_gazetteer_skips_the_articles_own_file_but_uses_the_set_in_hand(tmp_path):
     article = gold_file(tmp_path, "own.txt", OTHER, [("Hasakeh", "LOC")])
     ann_dir = tmp_path / "annotations"
-    aset = store.load_for_article(article, ann_dir)
+    aset = store.read(store.annotation_path(article, ann_dir), article=read_article(article), editing=True).checked()
     # In hand, the user relabelled it (not yet saved): the file's stale label must not come back.
     (t1,) = aset.entities.values()
     aset.entities["T1"] = replace(t1, label="GPE")
@@ -281,7 +282,7 @@ def test_attribution_guesses_source_cue_and_content():
 
 
 def test_schema_words_alone_give_useful_suggestions_on_the_seed():
-    doc = store.read_article(SEED)
+    doc = read_article(SEED)
     aset = AnnotationSet(doc)
     new = suggest_into(aset, RulesSuggester(default_schema()))
     by_id = {a.id: a for a in new}
@@ -309,7 +310,7 @@ def test_rules_never_cut_across_an_accepted_entity():
 def test_rejected_guess_is_not_offered_again_by_name_rules(tmp_path):
     gold_file(tmp_path, "other.txt", OTHER, [])
     ann_dir = tmp_path / "annotations"
-    other = store.load_for_article(tmp_path / "articles" / "other.txt", ann_dir)
+    other = store.read(store.annotation_path(tmp_path / "articles" / "other.txt", ann_dir), article=read_article(tmp_path / "articles" / "other.txt"), editing=True).checked()
     s = OTHER.index("Mazlum Abdi")
     other.entities["T1"] = ent("T1", "PER", OTHER, s, s + 11, status=REJECTED, by="alice")
     store.save(other, store.annotation_path(tmp_path / "articles" / "other.txt", ann_dir))
@@ -354,7 +355,7 @@ def test_suggest_command_writes_once_and_keeps_decisions(tmp_path, capsys, monke
     article = tmp_path / "seeds" / SEED.name
     shutil.copyfile(SEED, article)
     # A person already decided two spans.
-    aset = store.load_for_article(article, "annotations")
+    aset = store.read(store.annotation_path(article, "annotations"), article=read_article(article), editing=True).checked()
     text = aset.document.text
     s = text.index("Omar Abu Layla")
     aset.entities["T1"] = ent("T1", "PER", text, s, s + 14, by="alice")
@@ -370,10 +371,11 @@ def test_suggest_command_writes_once_and_keeps_decisions(tmp_path, capsys, monke
     first = yaml_path.read_bytes()
     for line in decided_lines:
         assert line in first.decode()
-    after = store.load_for_article(article, "annotations")
+    after = store.read(store.annotation_path(article, "annotations"), article=read_article(article), editing=True).checked()
     assert after.entities["T1"] == aset.entities["T1"] and after.entities["T2"] == aset.entities["T2"]
     sugg = [e for e in after.entities.values() if e.status == SUGGESTED]
-    assert sugg and all(e.by == "rules" and e.score is not None for e in sugg)
+    # every suggestion names the suggester and the rule that made it
+    assert sugg and all(split_by(e.by)[0] == "rules" and split_by(e.by)[1] and e.score is not None for e in sugg)
     assert not any(e.start == text.index("Reuters") and e.end == text.index("Reuters") + 7 for e in sugg)
 
     assert main(["suggest", str(article), "--with", "rules"]) == 0
@@ -395,7 +397,7 @@ def test_suggest_command_learns_from_gold_of_another_article(tmp_path, capsys, m
     gold_file(tmp_path, "other.txt", OTHER, [("Mazlum Abdi", "PER"), ("Hasakeh", "GPE")])
     article = write_article(tmp_path / "articles", "b.txt", "Mazlum Abdi visited Hasakeh.\n")
     assert main(["suggest", str(article), "--with", "rules"]) == 0
-    got = store.load_for_article(article, "annotations")
+    got = store.read(store.annotation_path(article, "annotations"), article=read_article(article), editing=True).checked()
     assert {(e.text, e.label, e.score) for e in got.entities.values()} >= {
         ("Mazlum Abdi", "PER", 0.9),
         ("Hasakeh", "GPE", 0.9),
@@ -419,7 +421,7 @@ def test_the_articles_own_file_is_not_even_read(tmp_path):
     article = gold_file(tmp_path, "own.txt", OTHER, [("Hasakeh", "GPE")])
     gold_file(tmp_path, "other.txt", OTHER + "More.\n", [("Mazlum Abdi", "PER")])
     ann_dir = tmp_path / "annotations"
-    aset = store.load_for_article(article, ann_dir)
+    aset = store.read(store.annotation_path(article, ann_dir), article=read_article(article), editing=True).checked()
     own = store.annotation_path(article, ann_dir)
     own.write_text(own.read_text().replace("entities:", "entities: [broken"), encoding="utf-8")
     sugg = RulesSuggester(default_schema(), ann_dir)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from annotator import store
+from annotator.articles import read_article
 from annotator.cli import main
 from annotator.errors import InputError, ValidationError
 from annotator.model import (
@@ -35,7 +36,7 @@ def article(tmp_path) -> Path:
 
 
 def set_for(article: Path, tmp_path: Path) -> AnnotationSet:
-    return store.load_for_article(article, tmp_path / "annotations")
+    return store.read(store.annotation_path(article, tmp_path / "annotations"), article=read_article(article), editing=True).checked()
 
 
 def suggest(spec: str, aset: AnnotationSet):
@@ -47,7 +48,7 @@ def suggest(spec: str, aset: AnnotationSet):
 
 def test_yaml_from_another_tool(tmp_path, article):
     other = tmp_path / "out" / "a.yaml"
-    theirs = store.new_set(store.read_article(article), other)
+    theirs = store.new_set(read_article(article), other)
     t = TEXT
     theirs.entities["T1"] = Entity("T1", "PER", Span.of(t, 0, 11), by="extractor", score=0.8)
     theirs.entities["T2"] = Entity("T2", "ORG", Span.of(t, 21, 24), by="extractor")
@@ -74,7 +75,7 @@ def test_yaml_from_another_tool(tmp_path, article):
 
 def test_yaml_with_offsets_that_do_not_match_is_reported(tmp_path, article):
     other = tmp_path / "b.yaml"
-    theirs = store.new_set(store.read_article(article), other)
+    theirs = store.new_set(read_article(article), other)
     theirs.entities["T1"] = Entity("T1", "PER", Span.of(TEXT, 0, 11))
     theirs.entities["T2"] = Entity("T2", "ORG", Span.of(TEXT, 21, 24))
     store.save(theirs, other)

@@ -10,6 +10,7 @@ import pytest
 
 from annotator.cli import main
 from annotator import store
+from annotator.articles import read_article
 from annotator.errors import InputError
 from annotator.model import SUGGESTED, AnnotationSet, Document, Entity
 from annotator.schema import default_schema
@@ -47,10 +48,10 @@ def test_pipeline_by_path_maps_labels(pipeline):
     assert any("CARDINAL (1)" in n and "label_map" in n for n in props.notes)
     new = suggest_into(aset, sugg)
     assert [(e.label, e.text, e.status, e.by) for e in new] == [
-        ("PER", "Mazlum Abdi", SUGGESTED, "spacy:news_ruler"),
-        ("ORG", "SDF", SUGGESTED, "spacy:news_ruler"),
-        ("GPE", "Raqqa", SUGGESTED, "spacy:news_ruler"),
-        ("DATE", "Friday", SUGGESTED, "spacy:news_ruler"),
+        ("PER", "Mazlum Abdi", SUGGESTED, "spacy:news_ruler:ner"),
+        ("ORG", "SDF", SUGGESTED, "spacy:news_ruler:ner"),
+        ("GPE", "Raqqa", SUGGESTED, "spacy:news_ruler:ner"),
+        ("DATE", "Friday", SUGGESTED, "spacy:news_ruler:ner"),
     ]
     assert [e.id for e in new] == ["T1", "T2", "T3", "T4"]
 
@@ -76,7 +77,7 @@ def test_command_with_spacy_is_idempotent(pipeline, tmp_path, capsys, monkeypatc
     first = (tmp_path / "annotations" / "a.yaml").read_bytes()
     assert main(["suggest", str(article), "--with", f"spacy:{pipeline}"]) == 0
     assert (tmp_path / "annotations" / "a.yaml").read_bytes() == first
-    got = store.load_for_article(article, "annotations")
+    got = store.read(store.annotation_path(article, "annotations"), article=read_article(article), editing=True).checked()
     assert all(isinstance(e, Entity) and e.score is None for e in got.entities.values())
 
 

@@ -160,6 +160,45 @@ def test_sentence_at():
     assert TextIndex(text).sentence_at(23) == (22, 27)
 
 
+def test_sentences_at_newlines():
+    """The project's one splitter (the app's ``)``/``(`` and the suggesters'
+    sentences): a line break ends a sentence, a paragraph of lines gives no empty
+    or blank sentence, and every sentence is trimmed of the spaces around it."""
+    # A headline without a full stop, a dateline paragraph, a final line without one.
+    text = "SDF captures city\nHASAKEH, Syria (Reuters) - A U.S.-backed alliance said. It won.\nNo stop here"
+    assert sents(text) == [
+        "SDF captures city",
+        "HASAKEH, Syria (Reuters) - A U.S.-backed alliance said.",
+        "It won.",
+        "No stop here",
+    ]
+    # A full stop right before the break: one sentence, no empty one after it.
+    assert sents("He said.\nThe end.") == ["He said.", "The end."]
+    # CRLF, blank lines, lines of spaces, indented lines, a lower-case line start.
+    text = "One.\r\n\r\n   \n\tTwo two.\r\n  three starts low\n\n"
+    assert sents(text) == ["One.", "Two two.", "three starts low"]
+    ss = split_sentences(text)
+    assert all(not text[s:e].isspace() and "\r" not in text[s:e] for s, e in ss)
+    # Between two lines, the offset belongs to the sentence before.
+    two = split_sentences("Alpha.\n\nBeta.")
+    assert two.sentence_at(6) == (0, 6) and two.sentence_at(7) == (0, 6) and two.sentence_at(8) == (8, 13)
+
+
+def test_rules_use_the_one_splitter():
+    """A cue's sentence ends at the line break (a headline is not part of the next
+    paragraph's attribution)."""
+    from annotator.model import AnnotationSet, Attribution, Document
+    from annotator.schema import default_schema
+    from annotator.suggest.rules import RulesSuggester
+
+    text = "Talks fail\nThe ministry said the talks had failed.\n"
+    aset = AnnotationSet(Document(text))
+    props = RulesSuggester(default_schema()).propose(aset)
+    ats = [a for a in props.annotations if isinstance(a, Attribution)]
+    assert [a.content.text for a in ats] == ["the talks had failed"]
+    assert all(a.start >= text.index("The") for a in ats)
+
+
 @settings(max_examples=200, deadline=None)
 @given(texts)
 def test_sentences_are_trimmed_disjoint_and_within_lines(text):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from annotator import store
+from annotator.articles import read_article
 from annotator.cli import main
 from annotator.model import Argument, Entity, Event, Span
 
@@ -14,7 +15,7 @@ def make_files(tmp_path):
     article.parent.mkdir()
     article.write_text(ART, encoding="utf-8")
     yaml_path = tmp_path / "annotations" / "a.yaml"
-    aset = store.new_set(store.read_article(article), yaml_path)
+    aset = store.new_set(read_article(article), yaml_path)
     aset.entities["T1"] = Entity("T1", "PER", Span.of(ART, 0, 13), by="alice")
     aset.entities["T2"] = Entity("T2", "GPE", Span.of(ART, 19, 26), by="alice")
     aset.events["E1"] = Event("E1", "Conflict.Capture", Span.of(ART, 27, 31), (Argument("Place", "T2"),))

@@ -11,6 +11,7 @@ import pytest
 
 from annotator import lock as locking
 from annotator import store, workspace
+from annotator.articles import read_article
 from annotator.journal import journal_path
 from annotator.model import Entity, Span
 from annotator.schema import default_schema
@@ -48,7 +49,7 @@ def test_open_change_save_close(tmp_path):
     assert not ws.yaml_path.exists()
     ws.session.add_entity("PER", 3, 16)
     assert ws.dirty and ws.save() and not ws.dirty
-    assert [e.text for e in store.load_file(ws.yaml_path).entities.values()] == ["Orhan Qereman"]
+    assert [e.text for e in store.read(ws.yaml_path).checked().entities.values()] == ["Orhan Qereman"]
     ws.close()
     assert not locking.lock_path(ws.yaml_path).exists() and not journal_path(ws.yaml_path).exists()
     ws.close()  # twice is fine
@@ -117,7 +118,7 @@ def test_lost_spans_are_counted_every_time_the_article_opens(tmp_path):
     first.close()
     for _ in range(2):
         again = workspace.open_article(art, ann, default_schema())
-        assert any(n.startswith("1 lost spans") and "T2" in n for n in again.notes), again.notes
+        assert any(n.startswith("1 span lost") and "T2" in n for n in again.notes), again.notes
         again.close()
 
 
@@ -136,7 +137,7 @@ def test_switch_to_another_article_keeps_the_old_one_when_the_new_cannot_open(tm
     new = workspace.switch(ws, b, ann, default_schema())
     assert ws.closed and not locking.lock_path(ws.yaml_path).exists()
     assert held_by_us(new.yaml_path) and journal_path(new.yaml_path).exists() and not new.read_only
-    assert "T1" in store.load_file(ann / "a.yaml").entities
+    assert "T1" in store.read(ann / "a.yaml").checked().entities
     new.close()
 
 
@@ -156,10 +157,10 @@ def test_switch_to_an_article_with_the_same_file_lets_go_first(tmp_path):
 def test_write_new_locks_writes_and_releases(tmp_path):
     art = article(tmp_path)
     ann = tmp_path / "annotations"
-    aset = store.new_set(store.read_article(art), ann / "a.yaml")
+    aset = store.new_set(read_article(art), ann / "a.yaml")
     aset.entities["T1"] = Entity("T1", "PER", Span.of(TEXT, 3, 16))
     workspace.write_new(aset, ann / "a.yaml")
-    assert "T1" in store.load_file(ann / "a.yaml").entities
+    assert "T1" in store.read(ann / "a.yaml").checked().entities
     assert not locking.lock_path(ann / "a.yaml").exists()
     with pytest.raises(InputErrorType, match="already exists"):
         workspace.write_new(aset, ann / "a.yaml")
@@ -239,7 +240,7 @@ def test_saver_debounces_saves_in_the_background_and_retries_after_a_failure(tmp
     clock.fire()  # the retry
     clock.finish()
     assert heard[-1] == "saved" and saver.error is None and not ws.session.dirty
-    assert "T2" in store.load_file(ws.yaml_path).entities
+    assert "T2" in store.read(ws.yaml_path).checked().entities
     saver.stop()
     ws.close()
 
@@ -267,7 +268,7 @@ async def test_adjudicating_from_the_palette_keeps_the_article_writable(seed_wit
     art, ann = seed_with_gold
     app = AnnotatorApp([art], annotations_dir=ann, schema=default_schema(), user="tester")
     yaml_path = ann / GOLD.name
-    other = store.load_file(yaml_path)
+    other = store.read(yaml_path).checked()
     other.entities = {k: v for k, v in list(other.entities.items())[:-3]}  # three fewer: missed in the other
     other.events, other.attributions, other.relations = {}, {}, {}
     other.document.path = os.path.relpath(art, tmp_path)
@@ -303,7 +304,7 @@ async def test_adjudicating_from_the_palette_keeps_the_article_writable(seed_wit
         assert second.read_only
         second.close()
         await pilot.press("q")
-    assert any(e.text == "Reporting" for e in store.load_file(yaml_path).entities.values())
+    assert any(e.text == "Reporting" for e in store.read(yaml_path).checked().entities.values())
     assert not locking.lock_path(yaml_path).exists() and not journal_path(yaml_path).exists()
 
 

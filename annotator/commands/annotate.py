@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     # Load everything that can fail before the terminal is taken over, so a bad
     # input gives one line on stderr and exit 2.
     from .. import store
-    from ..articles import bundled_seed, find_articles
+    from ..articles import bundled_seed, find_articles, read_article
     from ..schema import default_schema, load_schema
 
     schema = load_schema(args.schema) if args.schema else default_schema()
@@ -38,7 +38,9 @@ def run(args: argparse.Namespace) -> int:
         from ..errors import InputError
 
         raise InputError(str(annotations_dir), "is not a folder (--annotations)")
-    first = store.open_article(articles[0], annotations_dir, schema)
+    yaml_path = store.annotation_path(articles[0], annotations_dir)
+    first = store.read(yaml_path, article=read_article(articles[0]), schema=schema, editing=True)
+    first.checked()  # a bad file: one line on stderr, before the terminal is taken over
     suggester = None
     if args.suggest:
         from ..suggest import get_suggester

@@ -15,9 +15,11 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from ..audit.selection import SUFFIXES, annotation_files, check_same_article, pair_paths  # noqa: F401 (used by agree)
+from ..audit.selection import pick_suggester  # noqa: F401
+from ..audit.selection import names_list as _names
 from ..errors import InputError
-from ..pairing import SUFFIXES, annotation_files, check_same_article, pair_paths, pick_suggester  # noqa: F401
-from ..pairing import names as _names  # noqa: F401
+
 
 
 def register(sub) -> None:
@@ -65,7 +67,7 @@ def load_schema_arg(schema_path: str | None):
 def load(path: Path, schema=None):
     from .. import store
 
-    return store.load_file(path, schema=schema)
+    return store.read(path, schema=schema).checked()
 
 
 # ---------------------------------------------------------------------------
@@ -117,23 +119,50 @@ def report_tables(report) -> list[tuple[str, list[str], list[list[str]]]]:
         rows = [[name, str(t.accepted), str(t.rejected), str(t.pending), num(t.precision)]
                 for name, t in report.review.items()]
         tables.append(("Review decisions (gold files)", ["suggester", "accepted", "rejected", "pending", "precision"], rows))
+    if report.calibration:
+        rows = []
+        for name, cal in report.calibration.items():
+            for b in cal.bins:
+                if b.decided:
+                    rows.append([name, f"{b.low:.1f}-{b.high:.1f}", str(b.decided), str(b.accepted), num(b.share), num(b.mean_score)])
+            rows.append([name, "all", str(cal.decided), str(cal.accepted), num(cal.accepted / cal.decided), f"ECE {num(cal.ece)}"])
+        tables.append(("Calibration: decided suggestions with a score, by score",
+                       ["suggester", "score", "decided", "accepted", "share accepted", "mean score"], rows))
     return tables
 
 
 def print_rich(tables, notes: Sequence[str]) -> None:
+    """Tables for a person. Titles are lines of their own, never wrapped; on a pipe the
+    width is what the widest table needs (at least ``$COLUMNS`` or 80), so nothing wraps."""
+    import os
+
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    console = Console(width=None if sys.stdout.isatty() else 120)
+    built = []
     for title, header, rows in tables:
-        table = Table(title=title, title_justify="left", title_style="bold")
+        table = Table()
         for k, h in enumerate(header):
-            table.add_column(h, justify="left" if k == 0 or h in ("part", "match") else "right")
+            table.add_column(h, justify="left" if k == 0 or h in ("part", "match", "annotator", "article") else "right")
         for row in rows:
             table.add_row(*row)
+        built.append((title, table))
+    if sys.stdout.isatty():
+        console = Console()
+    else:
+        try:
+            width = int(os.environ.get("COLUMNS", "80"))
+        except ValueError:
+            width = 80
+        probe = Console(width=10_000)
+        needed = max((probe.measure(t).maximum for _, t in built), default=0)
+        console = Console(width=max(width, needed))
+    for title, table in built:
+        console.print(Text(title, style="bold"), soft_wrap=True)
         console.print(table)
     for note in notes:
-        console.print(f"note: {note}", markup=False, highlight=False)
+        console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
 
 
 def markdown(tables, notes: Sequence[str]) -> str:

@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
 
         def items() -> Iterator[tuple[str, object]]:
             for path, rel in files:
-                aset = store.load_file(Path(path), None)
+                aset = store.read(Path(path)).checked()
                 if fmt.OUT_IS_DIR:  # brat: keep the folders, so names stay as they were
                     parts = [safe_name(x, "article") for x in rel.split("/")]
                     name = names.take("/".join(parts))
@@ -126,7 +126,10 @@ def run(args: argparse.Namespace) -> int:
                 yield name, aset
                 progress.advance()
 
-        fmt.write(items(), out, report, args.status, schema=schema, fmt_name=key)
+        try:
+            fmt.write(items(), out, report, args.status, schema=schema, fmt_name=key)
+        except OSError as exc:  # a format writing a folder of files (brat, spaCy shards)
+            raise InputError(str(exc.filename or out), f"cannot write: {exc.strerror or exc}") from None
     line = report.line()
     if line:
         print(f"annotator: {line}", file=sys.stderr)

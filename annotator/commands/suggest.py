@@ -21,13 +21,19 @@ def register(sub) -> None:
             "SUGGESTER: 'rules' (built in: names already tagged in the annotations folder, the schema's "
             "trigger words and attribution cues, capitalised names); 'spacy:NAME_OR_PATH' (an installed "
             "spaCy pipeline, needs pip install 'annotator[spacy]'); 'file:PATH' (annotation YAML, brat .ann, "
-            "or spaCy/Prodigy JSONL; or a folder of <article stem>.* files)."
+            "or spaCy/Prodigy JSONL; or a folder of <article stem>.* files). A MODEL_DIR from `annotator train` "
+            "works as spacy:MODEL_DIR (its entities, and events and attributions with its learned lexicon)."
         ),
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help=".txt articles or folders of them")
     p.add_argument("--with", dest="suggester", required=True, metavar="SUGGESTER", help="rules | spacy:NAME_OR_PATH | file:PATH")
     p.add_argument("--annotations", metavar="DIR", default="annotations", help="where YAML goes (default ./annotations)")
     p.add_argument("--schema", metavar="FILE", help="label schema (default: the built-in news schema)")
+    p.add_argument(
+        "--learn-from", action="append", default=[], metavar="DIR",
+        help="with --with rules: also learn names, triggers, cues and sources from the gold in DIR "
+        "(annotation files, or a MODEL_DIR from `annotator train`); repeatable",
+    )
     p.set_defaults(func=run)
 
 
@@ -54,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     if annotations_dir.exists() and not annotations_dir.is_dir():
         raise InputError(str(annotations_dir), "is not a folder (--annotations)")
     articles = find_articles(args.paths)
-    suggester = get_suggester(args.suggester, schema, annotations_dir)
+    suggester = get_suggester(args.suggester, schema, annotations_dir, args.learn_from)
 
     failed = False
     seen_notes: set[str] = set()

@@ -22,14 +22,15 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..schema import default_schema, load_schema
-    from ..store import _expand, check_file
+    from .. import store
 
     schema = load_schema(args.schema) if args.schema else default_schema()
-    paths = _expand(args.files)
+    paths = store.yaml_files(args.files)
     n_problems = 0
     n_annotations = 0
     for path in paths:
-        aset, found = check_file(path, schema, strict=True)
+        got = store.read(path, schema=schema, strict=True)
+        aset, found = got.aset, got.problems
         for problem in found:
             print(problem, file=sys.stderr)
         n_problems += len(found)

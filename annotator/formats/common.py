@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
+from ..errors import InputError
 from ..model import (
     ACCEPTED,
     REJECTED,
@@ -45,6 +46,25 @@ class Imported:
     source: str = ""
 
 
+@dataclass
+class Refused:
+    """A document a reader could not take: where (``file:line``) and why.
+    Readers of files that hold many documents yield one for each bad document
+    and go on with the next; nothing of it is imported."""
+
+    where: str
+    problem: str
+
+    @classmethod
+    def of(cls, err: InputError) -> "Refused":
+        where = f"{err.where}:{err.line}" if err.line is not None else err.where
+        return cls(where, err.problem)
+
+    @property
+    def message(self) -> str:
+        return f"{self.where}: {self.problem}"
+
+
 _PLURALS = {
     "entities": "entity",
     "annotations": "annotation",
@@ -69,11 +89,21 @@ class Report:
     fmt: str
     left: Counter = field(default_factory=Counter)
     documents: int = 0
+    #: "file:line: what was left out and why", one per line of the source
+    warnings: list[str] = field(default_factory=list)
 
     def leave(self, what: str, n: int = 1) -> None:
         """Count ``n`` things left out; ``what`` is a plural noun phrase."""
         if n:
             self.left[what] += n
+
+    def warn(self, where: str, message: str) -> None:
+        """One line of the source left out, said where (``file:line``)."""
+        self.warnings.append(f"{where}: {message}")
+
+    def take_warnings(self) -> list[str]:
+        out, self.warnings = self.warnings, []
+        return out
 
     def line(self) -> str | None:
         if not self.left:
@@ -335,6 +365,7 @@ def add_entity(aset: AnnotationSet, ids: Ids, label: str, start: int, end: int, 
 
 __all__ = [
     "Imported",
+    "Refused",
     "Report",
     "Named",
     "select",

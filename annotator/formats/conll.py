@@ -17,10 +17,12 @@ from typing import Iterable, Iterator
 from ..errors import InputError
 from ..model import ACCEPTED, AnnotationSet, Document, Entity, Span
 from ..text import split_sentences
+from ..store.files import atomic_output
 from .common import (
     Ids,
     Imported,
     Named,
+    Refused,
     Report,
     contiguous_entities,
     leave_unsupported,
@@ -78,7 +80,7 @@ def sentences(name: str, aset: AnnotationSet, report: Report, status: str) -> li
 
 
 def write(items: Iterable[Named], out: Path, report: Report, status: str = "accepted", **_kw) -> None:
-    with open(Path(out), "w", encoding="utf-8", newline="\n") as fh:
+    with atomic_output(out) as fh:  # all or nothing; an OS error is one line
         for name, aset in items:
             fh.write(DOCSTART + "\n\n")
             for sent in sentences(name, aset, report, status):
@@ -135,7 +137,10 @@ def _build(name: str, sents: list[list[tuple[str, str]]], where: str) -> Annotat
     return aset
 
 
-def read(path: Path, report: Report, **_kw) -> Iterator[Imported]:
+def read(path: Path, report: Report, **_kw) -> Iterator[Imported | Refused]:
+    """Documents between ``-DOCSTART-`` lines (the whole file when there are
+    none). A bad line refuses its document (one :class:`Refused`); reading goes
+    on at the next ``-DOCSTART-``."""
     path = Path(path)
     try:
         fh = open(path, encoding="utf-8-sig", newline="")
@@ -145,10 +150,13 @@ def read(path: Path, report: Report, **_kw) -> Iterator[Imported]:
     sents: list[list[tuple[str, str]]] = []
     cur: list[tuple[str, str]] = []
     started = False
+    bad: Refused | None = None
 
     def flush():
         nonlocal n
         n += 1
+        if bad is not None:
+            return bad
         return Imported(f"{path.stem}-{n}", _build(f"{path.stem}-{n}", sents, str(path)), source=str(path))
 
     with fh:
@@ -156,26 +164,31 @@ def read(path: Path, report: Report, **_kw) -> Iterator[Imported]:
             for no, line in enumerate(fh, 1):
                 line = line.rstrip("\r\n")
                 cols = line.split()
+                if cols and cols[0] == "-DOCSTART-":
+                    if cur:
+                        sents.append(cur)
+                        cur = []
+                    if started or sents or bad:
+                        yield flush()
+                    sents = []
+                    bad = None
+                    started = True
+                    continue
+                if bad is not None:
+                    continue  # the rest of a refused document
                 if not cols:
                     if cur:
                         sents.append(cur)
                         cur = []
                     continue
-                if cols[0] == "-DOCSTART-":
-                    if cur:
-                        sents.append(cur)
-                        cur = []
-                    if started or sents:
-                        yield flush()
-                    sents = []
-                    started = True
-                    continue
                 if len(cols) < 2:
-                    raise InputError(f"{path}:{no}", f"expected a token and a tag, not {line[:40]!r}")
+                    bad = Refused(f"{path}:{no}", f"expected a token and a tag, not {line[:40]!r}")
+                    cur = []
+                    continue
                 cur.append((cols[0], cols[-1]))
         except UnicodeDecodeError as exc:
             raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from None
     if cur:
         sents.append(cur)
-    if started or sents:
+    if started or sents or bad:
         yield flush()

@@ -17,8 +17,9 @@ from typing import Iterable, Iterator
 
 from ..errors import InputError
 from ..model import ACCEPTED, AnnotationSet, Document, Entity, Relation, Span, id_number
-from .common import Ids, Imported, Named, Report, contiguous_entities, leave_unsupported, select
+from .common import Ids, Imported, Named, Refused, Report, contiguous_entities, leave_unsupported, select
 from .jsonl import iter_json_lines
+from ..store.files import atomic_output
 
 SOURCE_SUFFIXES = (".jsonl", ".json")
 OUT_IS_DIR = False
@@ -56,7 +57,7 @@ def record(n: int, name: str, aset: AnnotationSet, report: Report, status: str, 
 
 def write(items: Iterable[Named], out: Path, report: Report, status: str = "accepted", *, fmt_name: str = "doccano", **_kw) -> None:
     form = "label" if fmt_name == "doccano-label" else "entities"
-    with open(Path(out), "w", encoding="utf-8", newline="\n") as fh:
+    with atomic_output(out) as fh:  # all or nothing; an OS error is one line
         for n, (name, aset) in enumerate(items, 1):
             fh.write(json.dumps(record(n, name, aset, report, status, form), ensure_ascii=False))
             fh.write("\n")
@@ -69,51 +70,62 @@ def _offsets(s, e, text: str, where: str) -> tuple[int, int]:
     return s, e
 
 
-def read(path: Path, report: Report, **_kw) -> Iterator[Imported]:
+def read(path: Path, report: Report, **_kw) -> Iterator[Imported | Refused]:
+    """One document per line; a bad line is one :class:`Refused` and the next goes on."""
     path = Path(path)
     for n, (no, rec) in enumerate(iter_json_lines(path), 1):
-        where = f"{path}:{no}"
-        text = rec.get("text", rec.get("data"))
-        if not isinstance(text, str):
-            raise InputError(where, "a doccano line needs a 'text' string")
-        aset = AnnotationSet(Document(text))
-        ids = Ids()
-        if isinstance(rec.get("entities"), list):
-            by_num: dict[object, str] = {}
-            nums = [e.get("id") for e in rec["entities"] if isinstance(e, dict)]
-            keep_nums = len(set(map(str, nums))) == len(nums) and all(type(k) is int and k > 0 for k in nums)
-            for ent in rec["entities"]:
-                if not isinstance(ent, dict) or not isinstance(ent.get("label"), str):
-                    raise InputError(where, "each entity needs a 'label'")
-                s, e = _offsets(ent.get("start_offset"), ent.get("end_offset"), text, where)
-                ent_id = f"T{ent['id']}" if keep_nums else ids.next("T")
-                ids.see(ent_id)
-                aset.entities[ent_id] = Entity(ent_id, ent["label"], Span(((s, e),), text[s:e]), status=ACCEPTED)
-                by_num[ent.get("id")] = ent_id
-            for rel in rec.get("relations") or []:
-                if not isinstance(rel, dict):
-                    raise InputError(where, "each relation must be an object")
-                a, b = by_num.get(rel.get("from_id")), by_num.get(rel.get("to_id"))
-                if a is None or b is None:
-                    raise InputError(where, f"relation {rel.get('id')!r} names an entity that is not in this line")
-                k = rel.get("id")
-                rel_id = f"R{k}" if type(k) is int and k > 0 and f"R{k}" not in aset.relations else ids.next("R")
-                ids.see(rel_id)
-                aset.relations[rel_id] = Relation(rel_id, str(rel.get("type", "")), a, b)
-        else:
-            labels = rec.get("label", rec.get("labels")) or []
-            if not isinstance(labels, list):
-                raise InputError(where, "'label' must be a list of [start, end, label]")
-            for item in labels:
-                if isinstance(item, str):  # a text-classification label
-                    report.leave("document labels")
-                    continue
-                if not isinstance(item, list) or len(item) != 3 or not isinstance(item[2], str):
-                    raise InputError(where, f"expected [start, end, label], not {item!r}")
-                s, e = _offsets(item[0], item[1], text, where)
-                ent_id = ids.next("T")
-                aset.entities[ent_id] = Entity(ent_id, item[2], Span(((s, e),), text[s:e]), status=ACCEPTED)
-        name = rec.get("name")
-        if name is None and isinstance(rec.get("meta"), dict):
-            name = rec["meta"].get("name")
-        yield Imported(str(name) if name is not None else f"{path.stem}-{n}", aset, source=str(path))
+        if isinstance(rec, Refused):
+            yield rec
+            continue
+        try:
+            yield _document(path, n, no, rec, report)
+        except InputError as err:
+            yield Refused.of(err)
+
+
+def _document(path: Path, n: int, no: int, rec: dict, report: Report) -> Imported:
+    where = f"{path}:{no}"
+    text = rec.get("text", rec.get("data"))
+    if not isinstance(text, str):
+        raise InputError(where, "a doccano line needs a 'text' string")
+    aset = AnnotationSet(Document(text))
+    ids = Ids()
+    if isinstance(rec.get("entities"), list):
+        by_num: dict[object, str] = {}
+        nums = [e.get("id") for e in rec["entities"] if isinstance(e, dict)]
+        keep_nums = len(set(map(str, nums))) == len(nums) and all(type(k) is int and k > 0 for k in nums)
+        for ent in rec["entities"]:
+            if not isinstance(ent, dict) or not isinstance(ent.get("label"), str):
+                raise InputError(where, "each entity needs a 'label'")
+            s, e = _offsets(ent.get("start_offset"), ent.get("end_offset"), text, where)
+            ent_id = f"T{ent['id']}" if keep_nums else ids.next("T")
+            ids.see(ent_id)
+            aset.entities[ent_id] = Entity(ent_id, ent["label"], Span(((s, e),), text[s:e]), status=ACCEPTED)
+            by_num[ent.get("id")] = ent_id
+        for rel in rec.get("relations") or []:
+            if not isinstance(rel, dict):
+                raise InputError(where, "each relation must be an object")
+            a, b = by_num.get(rel.get("from_id")), by_num.get(rel.get("to_id"))
+            if a is None or b is None:
+                raise InputError(where, f"relation {rel.get('id')!r} names an entity that is not in this line")
+            k = rel.get("id")
+            rel_id = f"R{k}" if type(k) is int and k > 0 and f"R{k}" not in aset.relations else ids.next("R")
+            ids.see(rel_id)
+            aset.relations[rel_id] = Relation(rel_id, str(rel.get("type", "")), a, b)
+    else:
+        labels = rec.get("label", rec.get("labels")) or []
+        if not isinstance(labels, list):
+            raise InputError(where, "'label' must be a list of [start, end, label]")
+        for item in labels:
+            if isinstance(item, str):  # a text-classification label
+                report.leave("document labels")
+                continue
+            if not isinstance(item, list) or len(item) != 3 or not isinstance(item[2], str):
+                raise InputError(where, f"expected [start, end, label], not {item!r}")
+            s, e = _offsets(item[0], item[1], text, where)
+            ent_id = ids.next("T")
+            aset.entities[ent_id] = Entity(ent_id, item[2], Span(((s, e),), text[s:e]), status=ACCEPTED)
+    name = rec.get("name")
+    if name is None and isinstance(rec.get("meta"), dict):
+        name = rec["meta"].get("name")
+    return Imported(str(name) if name is not None else f"{path.stem}-{n}", aset, source=str(path))

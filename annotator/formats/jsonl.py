@@ -17,10 +17,12 @@ from typing import Iterable, Iterator
 
 from ..errors import InputError
 from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Document, Entity, Relation, Span
+from ..store.files import atomic_output
 from .common import (
     Ids,
     Imported,
     Named,
+    Refused,
     Report,
     TokenIndex,
     contiguous_entities,
@@ -96,7 +98,7 @@ def records(name: str, aset: AnnotationSet, report: Report, status: str) -> list
 
 def write(items: Iterable[Named], out: Path, report: Report, status: str = "accepted", **_kw) -> None:
     out = Path(out)
-    with open(out, "w", encoding="utf-8", newline="\n") as fh:
+    with atomic_output(out) as fh:  # all or nothing; an OS error is one line
         for name, aset in items:
             for rec in records(name, aset, report, status):
                 fh.write(json.dumps(rec, ensure_ascii=False))
@@ -107,8 +109,10 @@ def write(items: Iterable[Named], out: Path, report: Report, status: str = "acce
 # -- reading ------------------------------------------------------------------
 
 
-def iter_json_lines(path: Path) -> Iterator[tuple[int, dict]]:
-    """(line number, object) per non-blank line; one InputError for a bad line."""
+def iter_json_lines(path: Path) -> Iterator[tuple[int, dict | Refused]]:
+    """(line number, object) per non-blank line; a line that is not a JSON
+    object is a :class:`Refused` and the reading goes on. A file that cannot be
+    read at all is one InputError."""
     try:
         fh = open(path, encoding="utf-8-sig", newline="")
     except OSError as exc:
@@ -121,9 +125,11 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, dict]]:
                 try:
                     obj = json.loads(line)
                 except ValueError as exc:
-                    raise InputError(f"{path}:{no}", f"not JSON: {exc.msg}") from None
+                    yield no, Refused(f"{path}:{no}", f"not JSON: {exc.msg}")
+                    continue
                 if not isinstance(obj, dict):
-                    raise InputError(f"{path}:{no}", "each line must be a JSON object")
+                    yield no, Refused(f"{path}:{no}", "each line must be a JSON object")
+                    continue
                 yield no, obj
         except UnicodeDecodeError as exc:
             raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from None
@@ -143,6 +149,12 @@ class _Builder:
         self.aset = AnnotationSet(Document(text))
         self.ids = Ids()
         self.index: dict[tuple, str] = {}
+        self.refused: Refused | None = None
+
+    def done(self, path: Path) -> Iterator[Imported]:
+        """The document, unless it was refused (which was said when it happened)."""
+        if self.refused is None:
+            yield Imported(self.name, self.aset, source=str(path))
 
     def entity(self, start: int, end: int, label: str, status: str, where: str) -> str:
         text = self.aset.document.text
@@ -169,51 +181,68 @@ def _span_offsets(sp: dict, tokens, where: str) -> tuple[int, int]:
     raise InputError(where, "a span needs start and end")
 
 
-def read(path: Path, report: Report, **_kw) -> Iterator[Imported]:
+def read(path: Path, report: Report, **_kw) -> Iterator[Imported | Refused]:
+    """Documents of consecutive tasks with the same text (and name). A bad task
+    refuses its document (one :class:`Refused`); the next document goes on."""
     path = Path(path)
     cur: _Builder | None = None
     key = None
     n = 0
     for no, rec in iter_json_lines(path):
+        if isinstance(rec, Refused):
+            yield rec
+            continue
         where = f"{path}:{no}"
         text = rec.get("text")
         if not isinstance(text, str):
-            raise InputError(where, "a task needs a 'text' string")
+            yield Refused(where, "a task needs a 'text' string")
+            continue
         meta = rec.get("meta") if isinstance(rec.get("meta"), dict) else {}
         name = meta.get("name")
         rkey = (name, text)
         if cur is None or rkey != key:
             if cur is not None:
-                yield Imported(cur.name, cur.aset, source=str(path))
+                yield from cur.done(path)
             n += 1
             cur = _Builder(str(name) if name is not None else f"{path.stem}-{n}", text)
             key = rkey
-        answer = rec.get("answer")
-        if answer == "ignore":
-            report.leave("ignored tasks")
-            continue
-        status = {"accept": ACCEPTED, "reject": REJECTED, None: SUGGESTED}.get(answer)
-        if status is None:
-            raise InputError(where, f"answer must be accept, reject or ignore, not {answer!r}")
-        spans = rec.get("spans") or []
-        if not isinstance(spans, list):
-            raise InputError(where, "'spans' must be a list")
-        tokens = rec.get("tokens")
-        for sp in spans:
-            if not isinstance(sp, dict) or not isinstance(sp.get("label"), str):
-                raise InputError(where, "each span needs a 'label'")
-            s, e = _span_offsets(sp, tokens, where)
-            cur.entity(s, e, sp["label"], status, where)
-        for rel in rec.get("relations") or []:
-            if not isinstance(rel, dict):
-                raise InputError(where, "each relation must be an object")
-            hs, cs = rel.get("head_span"), rel.get("child_span")
-            if not isinstance(hs, dict) or not isinstance(cs, dict):
-                report.leave("relations without head_span and child_span")
-                continue
-            a = cur.entity(*_span_offsets(hs, tokens, where), str(hs.get("label", "")), status, where)
-            b = cur.entity(*_span_offsets(cs, tokens, where), str(cs.get("label", "")), status, where)
-            rel_id = cur.ids.next("R")
-            cur.aset.relations[rel_id] = Relation(rel_id, str(rel.get("label", "")), a, b, status=status)
+        if cur.refused is not None:
+            continue  # the rest of a refused document
+        try:
+            _task(cur, rec, where, report)
+        except InputError as err:
+            cur.refused = Refused.of(err)
+            yield cur.refused
     if cur is not None:
-        yield Imported(cur.name, cur.aset, source=str(path))
+        yield from cur.done(path)
+
+
+def _task(cur: _Builder, rec: dict, where: str, report: Report) -> None:
+    """One task's spans and relations into its document."""
+    answer = rec.get("answer")
+    if answer == "ignore":
+        report.leave("ignored tasks")
+        return
+    status = {"accept": ACCEPTED, "reject": REJECTED, None: SUGGESTED}.get(answer)
+    if status is None:
+        raise InputError(where, f"answer must be accept, reject or ignore, not {answer!r}")
+    spans = rec.get("spans") or []
+    if not isinstance(spans, list):
+        raise InputError(where, "'spans' must be a list")
+    tokens = rec.get("tokens")
+    for sp in spans:
+        if not isinstance(sp, dict) or not isinstance(sp.get("label"), str):
+            raise InputError(where, "each span needs a 'label'")
+        s, e = _span_offsets(sp, tokens, where)
+        cur.entity(s, e, sp["label"], status, where)
+    for rel in rec.get("relations") or []:
+        if not isinstance(rel, dict):
+            raise InputError(where, "each relation must be an object")
+        hs, cs = rel.get("head_span"), rel.get("child_span")
+        if not isinstance(hs, dict) or not isinstance(cs, dict):
+            report.leave("relations without head_span and child_span")
+            continue
+        a = cur.entity(*_span_offsets(hs, tokens, where), str(hs.get("label", "")), status, where)
+        b = cur.entity(*_span_offsets(cs, tokens, where), str(cs.get("label", "")), status, where)
+        rel_id = cur.ids.next("R")
+        cur.aset.relations[rel_id] = Relation(rel_id, str(rel.get("label", "")), a, b, status=status)

@@ -15,7 +15,8 @@ from typing import Iterable, Iterator
 
 from ..errors import InputError
 from ..model import ACCEPTED, SUGGESTED, AnnotationSet, Document, Entity, Relation, Span
-from .common import Ids, Imported, Named, Report, Utf16, contiguous_entities, leave_unsupported, select
+from .common import Ids, Imported, Named, Refused, Report, Utf16, contiguous_entities, leave_unsupported, select
+from ..store.files import atomic_output
 
 SOURCE_SUFFIXES = (".json", ".jsonl")
 OUT_IS_DIR = False
@@ -68,7 +69,7 @@ def task(n: int, name: str, aset: AnnotationSet, report: Report, status: str) ->
 
 
 def write(items: Iterable[Named], out: Path, report: Report, status: str = "accepted", **_kw) -> None:
-    with open(Path(out), "w", encoding="utf-8", newline="\n") as fh:
+    with atomic_output(out) as fh:  # all or nothing; an OS error is one line
         fh.write("[")
         for n, (name, aset) in enumerate(items, 1):
             fh.write("\n" if n == 1 else ",\n")
@@ -80,8 +81,9 @@ def write(items: Iterable[Named], out: Path, report: Report, status: str = "acce
 # -- reading ------------------------------------------------------------------
 
 
-def iter_tasks(path: Path, chunk: int = 1 << 16) -> Iterator[tuple[int, dict]]:
-    """(line, task) from a JSON array, JSON lines or a single object, streamed."""
+def iter_tasks(path: Path, chunk: int = 1 << 16) -> Iterator[tuple[int, dict | Refused]]:
+    """(line, task) from a JSON array, JSON lines or a single object, streamed;
+    a value that is not an object is a :class:`Refused`, and reading goes on."""
     dec = json.JSONDecoder()
     try:
         fh = open(path, encoding="utf-8-sig", newline="")
@@ -139,104 +141,113 @@ def iter_tasks(path: Path, chunk: int = 1 << 16) -> Iterator[tuple[int, dict]]:
                 except ValueError as exc:
                     if not more():
                         raise InputError(f"{path}:{line + buf.count(chr(10), 0, exc.pos)}", f"not JSON: {exc.msg}") from None
-            if not isinstance(obj, dict):
-                raise InputError(f"{path}:{line}", "each task must be a JSON object")
-            yield line, obj
+            yield line, obj if isinstance(obj, dict) else Refused(f"{path}:{line}", "each task must be a JSON object")
             line += buf.count("\n", 0, end)
             buf = buf[end:]
 
 
-def read(path: Path, report: Report, **_kw) -> Iterator[Imported]:
+def read(path: Path, report: Report, **_kw) -> Iterator[Imported | Refused]:
+    """One document per task; a bad task is one :class:`Refused` and the next goes on."""
     path = Path(path)
     for n, (no, t) in enumerate(iter_tasks(path), 1):
-        where = f"{path}:{no}"
-        data = t.get("data")
-        if not isinstance(data, dict):
-            raise InputError(where, "a task needs 'data'")
-        text = data.get("text")
-        if not isinstance(text, str):
-            strs = [v for v in data.values() if isinstance(v, str)]
-            if len(strs) != 1:
-                raise InputError(where, "a task needs its text in data.text")
-            text = strs[0]
-        u16 = Utf16(text)
-        aset = AnnotationSet(Document(text))
-        ids = Ids()
-        taken: set[str] = set()
-        for result in t.get("annotations") or []:
-            for item in result.get("result") or []:
-                if isinstance(item, dict) and isinstance(item.get("id"), str):
-                    taken.add(item["id"])
-        seen: dict[tuple, str] = {}
+        if isinstance(t, Refused):
+            yield t
+            continue
+        try:
+            yield _document(path, n, no, t, report)
+        except InputError as err:
+            yield Refused.of(err)
 
-        def results(res_list, status: str, by: str | None, default_score) -> None:
-            local: dict[str, str] = {}
-            pending = []
-            for item in res_list or []:
-                if not isinstance(item, dict):
-                    raise InputError(where, "each result must be an object")
-                if item.get("type") == "relation":
-                    pending.append(item)
-                    continue
-                value = item.get("value") or {}
-                if "start" not in value or "end" not in value or not value.get("labels"):
-                    report.leave(f"{item.get('type', 'unknown')} results")
-                    continue
-                s, e = value["start"], value["end"]
-                if type(s) is not int or type(e) is not int or not 0 <= s <= e:
-                    raise InputError(where, f"bad offsets {s!r}-{e!r}")
-                s, e = u16.to_code_points(s), u16.to_code_points(e)
-                if e > len(text):
-                    raise InputError(where, f"offsets beyond the text ({len(text)} characters)")
-                score = item.get("score", default_score)
-                for label in value["labels"]:
-                    key = (s, e, str(label), status, by)
-                    if key in seen:
-                        local[str(item.get("id"))] = seen[key]
-                        continue
-                    rid = item.get("id")
-                    ours = isinstance(rid, str) and rid[:1] == "T" and rid[1:].isdigit()
-                    if ours and rid not in aset.entities and (status == ACCEPTED or rid not in taken):
-                        ent_id = rid  # our own export: keep the ID
-                    else:
-                        ent_id = ids.next("T")
-                        while ent_id in aset.entities or ent_id in taken:
-                            ent_id = ids.next("T")
-                    ids.see(ent_id)
-                    aset.entities[ent_id] = Entity(
-                        ent_id,
-                        str(label),
-                        Span(((s, e),), text[s:e]),
-                        status=status,
-                        by=by,
-                        score=float(score) if isinstance(score, (int, float)) and status == SUGGESTED else None,
-                    )
-                    seen[key] = ent_id
-                    local.setdefault(str(item.get("id")), ent_id)
-            for item in pending:
-                a, b = local.get(str(item.get("from_id"))), local.get(str(item.get("to_id")))
-                if a is None or b is None:
-                    report.leave("relations to results that are not entities")
-                    continue
-                if item.get("direction") == "left":
-                    a, b = b, a
-                labels = item.get("labels") or ["relation"]
-                for label in labels:
-                    rel_id = ids.next("R")
-                    aset.relations[rel_id] = Relation(rel_id, str(label), a, b, status=status, by=by if status == SUGGESTED else None)
 
-        for ann in t.get("annotations") or t.get("completions") or []:
-            if not isinstance(ann, dict):
-                raise InputError(where, "each annotation must be an object")
-            if ann.get("was_cancelled"):
-                report.leave("cancelled annotations")
+def _document(path: Path, n: int, no: int, t: dict, report: Report) -> Imported:
+    where = f"{path}:{no}"
+    data = t.get("data")
+    if not isinstance(data, dict):
+        raise InputError(where, "a task needs 'data'")
+    text = data.get("text")
+    if not isinstance(text, str):
+        strs = [v for v in data.values() if isinstance(v, str)]
+        if len(strs) != 1:
+            raise InputError(where, "a task needs its text in data.text")
+        text = strs[0]
+    u16 = Utf16(text)
+    aset = AnnotationSet(Document(text))
+    ids = Ids()
+    taken: set[str] = set()
+    for result in t.get("annotations") or []:
+        for item in result.get("result") or []:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                taken.add(item["id"])
+    seen: dict[tuple, str] = {}
+
+    def results(res_list, status: str, by: str | None, default_score) -> None:
+        local: dict[str, str] = {}
+        pending = []
+        for item in res_list or []:
+            if not isinstance(item, dict):
+                raise InputError(where, "each result must be an object")
+            if item.get("type") == "relation":
+                pending.append(item)
                 continue
-            results(ann.get("result"), ACCEPTED, None, None)
-        for pred in t.get("predictions") or []:
-            if not isinstance(pred, dict):
-                raise InputError(where, "each prediction must be an object")
-            mv = pred.get("model_version")
-            results(pred.get("result"), SUGGESTED, str(mv) if mv not in (None, "", "suggestions") else None, pred.get("score"))
-        meta = t.get("meta") if isinstance(t.get("meta"), dict) else {}
-        name = meta.get("name") or t.get("id")
-        yield Imported(str(name) if name is not None else f"{path.stem}-{n}", aset, source=str(path))
+            value = item.get("value") or {}
+            if "start" not in value or "end" not in value or not value.get("labels"):
+                report.leave(f"{item.get('type', 'unknown')} results")
+                continue
+            s, e = value["start"], value["end"]
+            if type(s) is not int or type(e) is not int or not 0 <= s <= e:
+                raise InputError(where, f"bad offsets {s!r}-{e!r}")
+            s, e = u16.to_code_points(s), u16.to_code_points(e)
+            if e > len(text):
+                raise InputError(where, f"offsets beyond the text ({len(text)} characters)")
+            score = item.get("score", default_score)
+            for label in value["labels"]:
+                key = (s, e, str(label), status, by)
+                if key in seen:
+                    local[str(item.get("id"))] = seen[key]
+                    continue
+                rid = item.get("id")
+                ours = isinstance(rid, str) and rid[:1] == "T" and rid[1:].isdigit()
+                if ours and rid not in aset.entities and (status == ACCEPTED or rid not in taken):
+                    ent_id = rid  # our own export: keep the ID
+                else:
+                    ent_id = ids.next("T")
+                    while ent_id in aset.entities or ent_id in taken:
+                        ent_id = ids.next("T")
+                ids.see(ent_id)
+                aset.entities[ent_id] = Entity(
+                    ent_id,
+                    str(label),
+                    Span(((s, e),), text[s:e]),
+                    status=status,
+                    by=by,
+                    score=float(score) if isinstance(score, (int, float)) and status == SUGGESTED else None,
+                )
+                seen[key] = ent_id
+                local.setdefault(str(item.get("id")), ent_id)
+        for item in pending:
+            a, b = local.get(str(item.get("from_id"))), local.get(str(item.get("to_id")))
+            if a is None or b is None:
+                report.leave("relations to results that are not entities")
+                continue
+            if item.get("direction") == "left":
+                a, b = b, a
+            labels = item.get("labels") or ["relation"]
+            for label in labels:
+                rel_id = ids.next("R")
+                aset.relations[rel_id] = Relation(rel_id, str(label), a, b, status=status, by=by if status == SUGGESTED else None)
+
+    for ann in t.get("annotations") or t.get("completions") or []:
+        if not isinstance(ann, dict):
+            raise InputError(where, "each annotation must be an object")
+        if ann.get("was_cancelled"):
+            report.leave("cancelled annotations")
+            continue
+        results(ann.get("result"), ACCEPTED, None, None)
+    for pred in t.get("predictions") or []:
+        if not isinstance(pred, dict):
+            raise InputError(where, "each prediction must be an object")
+        mv = pred.get("model_version")
+        results(pred.get("result"), SUGGESTED, str(mv) if mv not in (None, "", "suggestions") else None, pred.get("score"))
+    meta = t.get("meta") if isinstance(t.get("meta"), dict) else {}
+    name = meta.get("name") or t.get("id")
+    return Imported(str(name) if name is not None else f"{path.stem}-{n}", aset, source=str(path))

@@ -17,6 +17,7 @@ from typing import Iterable, Iterator
 
 from ..errors import InputError
 from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Document, Entity, Span
+from ..store.files import write_text_atomic
 from .common import (
     Ids,
     Imported,
@@ -98,7 +99,7 @@ def write(items: Iterable[Named], out: Path, report: Report, status: str = "acce
             db = DocBin(store_user_data=True)
             vocab = Vocab()  # the string store would grow too
     if not folder:
-        db.to_disk(out)
+        write_text_atomic(out, db.to_bytes())  # all or nothing; an OS error is one line
     elif len(db) or not part:
         db.to_disk(out / f"part-{part + 1:04d}.spacy")
 

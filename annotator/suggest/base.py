@@ -75,7 +75,8 @@ class Proposals:
 
 @runtime_checkable
 class Suggester(Protocol):
-    """Turns an article into proposals. ``name`` is written as ``by`` of each suggestion."""
+    """Turns an article into proposals. ``name`` is written as ``by`` of each suggestion,
+    followed by ``:RULE`` when a proposal's own ``by`` names the rule that made it."""
 
     name: str
 
@@ -94,6 +95,42 @@ class LocalIds:
         n = self._n.get(prefix, 0) + 1
         self._n[prefix] = n
         return f"{LOCAL}{prefix}{n}"
+
+
+# -- who made a suggestion: the suggester and its rule -------------------------------
+#
+# ``by`` of a suggestion is the suggester's name (``rules``, ``spacy:NAME``,
+# ``file:NAME``), followed by ``:RULE`` when the suggester says which of its rules
+# or components made it: ``rules:gazetteer``, ``spacy:news:ner``. A plain string,
+# so files written before rules were named (``by: rules``) read as they always did,
+# and older readers read the new ones. Accepting or rejecting keeps it in
+# ``suggested_by``.
+
+#: suggesters whose own name has one ``:ARG`` part (``spacy:NAME``, ``file:NAME``)
+_ONE_ARG = ("spacy", "file")
+
+
+def by_rule(suggester: str, rule: str | None) -> str:
+    """The ``by`` of a suggestion: ``suggester`` or ``suggester:rule``."""
+    return f"{suggester}:{rule}" if rule else suggester
+
+
+def split_by(by: str | None) -> tuple[str | None, str | None]:
+    """(suggester, rule) of a ``by`` value: ``rules:gazetteer`` -> (``rules``, ``gazetteer``),
+    ``spacy:news:ner`` -> (``spacy:news``, ``ner``), ``spacy:news`` -> (``spacy:news``, None),
+    ``alice`` -> (``alice``, None)."""
+    if not by:
+        return by, None
+    parts = by.split(":")
+    keep = 2 if parts[0] in _ONE_ARG else 1
+    if len(parts) <= keep:
+        return by, None
+    return ":".join(parts[:keep]), ":".join(parts[keep:])
+
+
+def is_from(by: str | None, suggester: str) -> bool:
+    """Was a suggestion with this ``by`` made by ``suggester`` (any of its rules)?"""
+    return by == suggester or (by is not None and by.startswith(suggester + ":") and split_by(by)[0] == suggester)
 
 
 # -- merging ----------------------------------------------------------------------
@@ -115,7 +152,8 @@ class _Numbers:
 
 
 def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: str) -> list[Annotation]:
-    """The new suggestions among ``proposals``: fresh IDs, status suggested, ``by``.
+    """The new suggestions among ``proposals``: fresh IDs, status suggested, ``by``
+    (``by:RULE`` when a proposal names its rule in its own ``by``).
 
     ``aset`` is not changed. See the module docstring for what counts as new.
     """
@@ -138,7 +176,7 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
             old = decided.get(e.fragments)
             if old is None or (old.status == REJECTED and e.status == ACCEPTED):
                 decided[e.fragments] = e
-        elif e.by == by:
+        elif is_from(e.by, by):
             mine.setdefault(e.fragments, e)
 
     for p in anns:
@@ -151,7 +189,7 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
             usable = [b for b in blockers if b.status != REJECTED]
             resolved[p.id] = usable[0].id if usable else None
             continue
-        ent = Entity(numbers.take("T"), p.label, p.span, SUGGESTED, by, p.score, None, p.attrs)
+        ent = Entity(numbers.take("T"), p.label, p.span, SUGGESTED, by_rule(by, p.by), p.score, None, p.attrs)
         resolved[p.id] = ent.id
         same_label[(frags, ent.label)] = ent
         mine[frags] = ent
@@ -175,7 +213,7 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
         ev_same.add((ev.trigger.fragments, ev.type))
         if ev.status != SUGGESTED:
             ev_decided.add(ev.trigger.fragments)
-        elif ev.by == by:
+        elif is_from(ev.by, by):
             ev_mine.add(ev.trigger.fragments)
     for p in anns:
         if not isinstance(p, Event):
@@ -191,7 +229,7 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
             if r is not None and (a.role, r) not in seen:
                 seen.add((a.role, r))
                 args.append(Argument(a.role, r))
-        ev = Event(numbers.take("E"), p.type, p.trigger, tuple(args), SUGGESTED, by, p.score, None, p.attrs)
+        ev = Event(numbers.take("E"), p.type, p.trigger, tuple(args), SUGGESTED, by_rule(by, p.by), p.score, None, p.attrs)
         resolved[p.id] = ev.id
         ev_same.add((frags, ev.type))
         ev_mine.add(frags)
@@ -218,7 +256,9 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
             else:
                 # The entity was rejected (or never proposed): keep the words, not the link.
                 source = local_spans.get(source.ref)
-        at = Attribution(numbers.take("A"), source, p.cue, p.content, p.type, SUGGESTED, by, p.score, None, p.attrs)
+        at = Attribution(
+            numbers.take("A"), source, p.cue, p.content, p.type, SUGGESTED, by_rule(by, p.by), p.score, None, p.attrs
+        )
         resolved[p.id] = at.id
         at_keys.add(k)
         new.append(at)
@@ -232,7 +272,7 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
         if a1 is None or a2 is None or (p.type, a1, a2) in rel_keys:
             resolved[p.id] = None
             continue
-        rel = Relation(numbers.take("R"), p.type, a1, a2, SUGGESTED, by, p.score, None, p.attrs)
+        rel = Relation(numbers.take("R"), p.type, a1, a2, SUGGESTED, by_rule(by, p.by), p.score, None, p.attrs)
         rel_keys.add((rel.type, a1, a2))
         new.append(rel)
     return new
@@ -284,6 +324,9 @@ __all__ = [
     "Suggester",
     "LocalIds",
     "merge",
+    "by_rule",
+    "split_by",
+    "is_from",
     "suggest_into",
     "apply_suggestions",
 ]

@@ -211,7 +211,8 @@ class _Reader:
             raw = self.path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(self.where, f"cannot read: {exc}") from None
-        theirs, probs = store.problems(raw, self.where)
+        got = store.read(self.where, text=raw)
+        theirs, probs = got.aset, got.problems
         if theirs is None:
             raise ValidationError(probs)
         if theirs.document.sha256 != self.doc.sha256 and self.doc.path and theirs.document.path:
@@ -220,7 +221,7 @@ class _Reader:
                     self.where,
                     f"annotates {theirs.document.path}, not {Path(self.doc.path).name} (its sha256 differs too)",
                 )
-        _, probs = store.problems(raw, self.where, article=self.doc)
+        probs = store.read(self.where, text=raw, article=self.doc).problems
         if probs:
             self.problems.extend(probs)
             return
@@ -230,7 +231,7 @@ class _Reader:
                 continue
             label = self.label(e.label)
             if label is not None:
-                self.out.add(replace(e, id=local[e.id], label=label))
+                self.out.add(replace(e, id=local[e.id], label=label, by=None))
         for ev in theirs.events.values():
             if ev.status == REJECTED:
                 continue
@@ -242,16 +243,16 @@ class _Reader:
                 role = self.role(type_, a.role)
                 if role is not None:
                     args.append(Argument(role, local.get(a.ref, a.ref)))
-            self.out.add(replace(ev, id=local[ev.id], type=type_, arguments=tuple(args)))
+            self.out.add(replace(ev, id=local[ev.id], type=type_, arguments=tuple(args), by=None))
         for at in theirs.attributions.values():
             if at.status == REJECTED:
                 continue
             source = Ref(local.get(at.source.ref, at.source.ref)) if isinstance(at.source, Ref) else at.source
-            self.out.add(replace(at, id=local[at.id], source=source))
+            self.out.add(replace(at, id=local[at.id], source=source, by=None))
         for rel in theirs.relations.values():
             if rel.status == REJECTED:
                 continue
-            self.out.add(replace(rel, id=local[rel.id], arg1=local.get(rel.arg1, rel.arg1), arg2=local.get(rel.arg2, rel.arg2)))
+            self.out.add(replace(rel, id=local[rel.id], arg1=local.get(rel.arg1, rel.arg1), arg2=local.get(rel.arg2, rel.arg2), by=None))
 
     # -- brat standoff --------------------------------------------------------------
     def brat(self) -> None:

@@ -135,3 +135,22 @@ GROUP_HEADS = frozenset("army forces fighters factions rebels militia militias t
 GROUP_MODIFIERS = frozenset("government rebel opposition security islamist jihadist kurdish".split())
 #: words after a weekday that belong to the date
 DAYPARTS = frozenset("morning afternoon evening night".split())
+
+#: auxiliaries and adverbs skipped between a subject and its verb
+AUX = frozenset(
+    """had has have was were is are been be being already also reportedly then later first just would
+    will could may might not never previously now again itself themselves""".split()
+)
+TRANSITIVE_MOVES = frozenset("sent transported evacuated deployed shipped delivered".split())
+REPEATABLE_ROLES = frozenset(["Place", "Time", "Destination", "Target", "Participant"])
+PASSIVE = frozenset("was were is are been be being".split())
+SUBJECT_HEADS = frozenset("group forces force army militia militias alliance coalition government fighters troops".split())
+SUBJECT_LABELS = frozenset(["PER", "ORG", "NORP", "GPE"])
+PLACE_LABELS = frozenset(["GPE", "LOC", "FAC"])
+OBJECT_PRONOUNS = frozenset("reporters journalists him her them us me parliament lawmakers".split())
+ADVERBIAL = frozenset(
+    "on in at earlier later by during after before from over yesterday today last this late early".split()
+)
+WEAK_CUES = frozenset(["added", "stated", "announced", "reported", "claimed", "confirmed", "denied", "warned"])
+QUOTES_OPEN = "\"\u201c\u2018"
+QUOTES_CLOSE = "\"\u201d\u2019"

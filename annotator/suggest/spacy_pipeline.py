@@ -7,6 +7,14 @@ schema's own is skipped, and a note says how many were.
 
 Long articles are run paragraph by paragraph (``nlp.pipe``), so a 1 MB article
 never meets spaCy's ``max_length`` and the parser's memory stays small.
+
+Each suggestion names the component that made it: ``spacy:NAME:ner`` for
+``doc.ents``, ``spacy:NAME:spancat`` for the span group ``sc`` (a span
+categorizer, as ``annotator train`` makes; its spans may overlap, and carry the
+model's score). A pipeline folder written by ``annotator train`` also holds the
+lexicon learned from the same gold (``annotator-lexicon.json``): with it, events
+and attributions are suggested over the model's entities by the rules' event
+and attribution steps, with the learned triggers, cues, sources and shapes.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from ..errors import InputError
 from ..model import AnnotationSet, Entity, Span
 from ..schema import Schema
 from .base import LocalIds, Progress, Proposals
+from .learned import LEXICON_FILE, Knowledge
 
 INSTALL_HINT = "spaCy is not installed; install it with: pip install 'annotator[spacy]'"
 CHUNK = 50_000  # characters per piece handed to spaCy
@@ -62,6 +71,12 @@ class SpacySuggester:
         self.nlp = nlp
         if not nlp.pipe_names:
             raise InputError(where, "this spaCy pipeline has no components, so it finds no entities")
+        self.spans_key = None
+        if "spancat" in nlp.pipe_names:
+            self.spans_key = getattr(nlp.get_pipe("spancat"), "key", "sc")
+        self.knowledge: Knowledge | None = None
+        if is_path and (path / LEXICON_FILE).is_file():
+            self.knowledge = Knowledge.load(path)
 
     def _map(self, label: str) -> str | None:
         mapped = self.schema.label_map.get(label)
@@ -78,20 +93,36 @@ class SpacySuggester:
         skipped: Counter = Counter()
         pieces = list(_pieces(text, CHUNK))
         done = 0
+        proposed: list[Entity] = []
         for (offset, piece), doc in zip(pieces, self.nlp.pipe(p for _, p in pieces)):
-            for ent in doc.ents:
+            found: list[tuple[object, str, float | None]] = [(ent, "ner", None) for ent in doc.ents]
+            if self.spans_key is not None and self.spans_key in doc.spans:
+                group = doc.spans[self.spans_key]
+                scores = group.attrs.get("scores")
+                for i, sp in enumerate(group):
+                    score = None if scores is None else round(float(scores[i]), 3)
+                    found.append((sp, "spancat", score))
+            seen: set[tuple[int, int, str]] = set()
+            for ent, rule, score in found:
                 label = self._map(ent.label_)
                 if label is None:
                     skipped[ent.label_] += 1
                     continue
                 s, e = offset + ent.start_char, offset + ent.end_char
+                if (s, e, label) in seen:
+                    continue  # ner and spancat agree: one suggestion (ner's)
+                seen.add((s, e, label))
                 # spaCy's offsets are str offsets into the piece: they must match ours.
                 if text[s:e] != ent.text:
                     raise InputError(self.name, f"spaCy returned an entity whose offsets do not match the text at {s}-{e}")
-                out.add(Entity(ids("T"), label, Span.of(text, s, e)))
+                proposed.append(out.add(Entity(ids("T"), label, Span.of(text, s, e), by=rule, score=score)))
             done += len(piece)
             if progress:
-                progress(0.05 + 0.9 * done / max(1, len(text)))
+                progress(0.05 + 0.85 * done / max(1, len(text)))
+        if self.knowledge is not None:
+            from .rules import structures
+
+            structures(self.schema, aset, proposed, self.knowledge, out, ids)
         if skipped:
             labels = ", ".join(f"{lab} ({n})" for lab, n in sorted(skipped.items()))
             out.notes.append(

@@ -29,6 +29,7 @@ from ..schema import Schema
 from ..session import ChangeReport, Session
 from ..workspace import Saver, Workspace
 from .article_view import ArticleView
+from .keygate import KeyGateMixin
 from .saving import textual_saver
 from .screens import HelpScreen
 from .widgets import StatusLine, short
@@ -518,7 +519,7 @@ class AdjudicateScreen(Screen[int]):
         self.app.push_screen(AdjudicationHelp(self.key_table()))
 
 
-class AdjudicateApp(App[int]):
+class AdjudicateApp(KeyGateMixin, App[int]):
     """``annotator audit GOLD PRED --view``: the adjudication screen on its own."""
 
     TITLE = "annotator audit"

@@ -29,6 +29,8 @@ from ..session import ChangeReport, Session
 from ..workspace import AUTOSAVE_DELAY, Saver, Workspace
 from .article_view import ArticleView
 from .flows import FlowsMixin
+from .footer import KeyFooter
+from .keygate import KeyGateMixin
 from .screens import HelpScreen
 from .saving import textual_saver
 from .widgets import AnnotationList, DetailPanel, FindBar, StatusLine
@@ -49,7 +51,7 @@ def _actions_provider():
     return ActionsProvider
 
 
-class AnnotatorApp(FlowsMixin, App[int]):
+class AnnotatorApp(KeyGateMixin, FlowsMixin, App[int]):
     TITLE = "annotator"
     CSS_PATH = styles_path()
     COMMANDS = App.COMMANDS | {_actions_provider}
@@ -74,6 +76,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
         *FlowsMixin.FLOW_BINDINGS,
         Binding("greater_than_sign", "next_article", "Next article", id="next_article"),
         Binding("less_than_sign", "prev_article", "Prev article", id="prev_article"),
+        Binding("C", "corpus", "Corpus view", show=False, id="corpus"),
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("q", "quit_app", "Quit", id="quit"),
@@ -86,7 +89,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
         annotations_dir: Path,
         schema: Schema,
         user: str,
-        first: AnnotationSet | store.Opened | None = None,
+        first: store.Read | None = None,
         suggester=None,
         lock_files: bool = True,
     ) -> None:
@@ -118,14 +121,9 @@ class AnnotatorApp(FlowsMixin, App[int]):
         self.message = "; ".join(self.workspace.notes)
 
     # -- articles -----------------------------------------------------------------
-    def _open(self, index: int, first: AnnotationSet | store.Opened | None = None) -> Workspace:
+    def _open(self, index: int, first: store.Read | None = None) -> Workspace:
         """Open an article through the workspace (lock, load, re-anchor, journal)."""
         article = self.articles[index]
-        if isinstance(first, AnnotationSet):
-            from ..journal import file_sha
-
-            yaml_path = store.annotation_path(article, self.annotations_dir)
-            first = store.Opened(first, None, yaml_path, file_sha(yaml_path))
         ws = workspaces.open_article(
             article, self.annotations_dir, self.schema, user=self.user, opened=first, locked=self.lock_files
         )
@@ -175,6 +173,11 @@ class AnnotatorApp(FlowsMixin, App[int]):
                 yield DetailPanel(id="details", markup=False)
                 yield AnnotationList(self.session.aset, self.schema, id="annotation-list")
         yield StatusLine(id="status", markup=False)
+        # The find prompt exists from the start (hidden), so `/` shows and focuses
+        # it at once and keys typed after it land in it (see keygate).
+        bar = FindBar(placeholder="find (enter: select the match, esc: cancel)", id="find")
+        bar.display = False
+        yield bar
 
     def _make_view(self) -> ArticleView:
         view = ArticleView(self.session.text, self.session.marks, slot_of=self.schema.slot, id="article")
@@ -197,19 +200,17 @@ class AnnotatorApp(FlowsMixin, App[int]):
         self.view.focus()
         self.refresh_side()
         self._show_notes(self.workspace)
-        # The article paints first; the footer and the find prompt (many widgets,
-        # most of the startup's styling work) are mounted right after that frame.
+        # The article paints first; the footer (many widgets, most of the
+        # startup's styling work) is mounted right after that frame.
         self.call_after_refresh(self._mount_chrome)
         self.start_suggesting()
 
     async def _mount_chrome(self) -> None:
         if not self.screen.is_attached or self._exit_renderables or self.return_code is not None:
             return  # quitting already
-        if self.query("#find"):
-            return  # already there (a key came before the first frame was done)
-        bar = FindBar(placeholder="find (enter: select the match, esc: cancel)", id="find")
-        bar.display = False
-        await self.mount(bar, Footer())
+        if self.query(KeyFooter):
+            return  # already there
+        await self.mount(KeyFooter())
 
     @property
     def find_bar(self) -> FindBar:
@@ -285,15 +286,35 @@ class AnnotatorApp(FlowsMixin, App[int]):
         if reviewing is not None:
             return reviewing
         view = self.view
+        sel = view.selection
+        if sel is not None:
+            exact = self.session.entity_with_span(*sel)
+            if exact is not None:
+                return exact
         s, e = view.cursor_token
         return self.session.annotation_at(view.cursor) or (self.session.annotation_at(s) if s != view.cursor else None)
 
     def current_entity(self) -> Entity | None:
+        """The entity a key acts on: the one a selection covers exactly (a find of
+        a tagged name selects it), else the one under the cursor."""
         reviewing = self._review_target()
         if isinstance(reviewing, Entity):
             return reviewing
+        sel = self.view.selection
+        if sel is not None:
+            exact = self.session.entity_with_span(*sel)
+            if exact is not None:
+                return exact
         ann = self.session.annotation_at(self.view.cursor, (Entity,))
         return ann if isinstance(ann, Entity) else None
+
+    def entity_in_focus(self) -> Entity | None:
+        """The entity a key acts on, or None when a selection marks new text:
+        a selection that covers exactly one entity is that entity."""
+        sel = self.view.selection
+        if sel is not None and self.session.entity_with_span(*sel) is None:
+            return None
+        return self.current_entity()
 
     # -- actions: labels ------------------------------------------------------------------
     def action_label(self, digit: int) -> None:
@@ -302,15 +323,15 @@ class AnnotatorApp(FlowsMixin, App[int]):
             self.say(f"no label on key {digit}")
             return
         view = self.view
-        if view.selection is None:
-            ent = self.current_entity()
-            if ent is not None:
-                if ent.label != label or ent.status == SUGGESTED:
-                    self.session.relabel(ent.id, label)
-                else:
-                    self.say(f"{ent.id} is already {label}")
-                self._advance_if_reviewing(ent, self._position_of(ent))
-                return
+        ent = self.entity_in_focus()
+        if ent is not None:
+            if ent.label != label or ent.status == SUGGESTED:
+                self.session.relabel(ent.id, label)
+            else:
+                self.say(f"{ent.id} is already {label}")
+            view.clear_selection()
+            self._advance_if_reviewing(ent, self._position_of(ent))
+            return
         start, end = view.target
         if start >= end:
             self.say("nothing to label here")
@@ -416,12 +437,11 @@ class AnnotatorApp(FlowsMixin, App[int]):
             return
         self.view.move_to(mark.start)
 
-    async def action_find(self) -> None:
-        await self._mount_chrome()
+    def action_find(self) -> None:
         bar = self.find_bar
         bar.display = True
         bar.value = ""
-        bar.focus()
+        self.screen.set_focus(bar)  # now, not after a callback: the next key goes to it
 
     @on(FindBar.Submitted, "#find")
     def _find_submitted(self, message: FindBar.Submitted) -> None:
@@ -437,7 +457,7 @@ class AnnotatorApp(FlowsMixin, App[int]):
     def _close_find(self) -> None:
         bar = self.find_bar
         bar.display = False
-        self.view.focus()
+        self.screen.set_focus(self.view)
 
     def _find(self, *, forward: bool, from_offset: int) -> None:
         query = self.last_query
@@ -579,6 +599,19 @@ class AnnotatorApp(FlowsMixin, App[int]):
 
     async def action_prev_article(self) -> None:
         await self._switch(self.index - 1)
+
+    def action_corpus(self) -> None:
+        """The corpus view: every article of the folder; enter there opens one."""
+        from .corpus_screen import CorpusScreen
+
+        async def opened(index: int | None) -> None:
+            if index is not None and index != self.index:
+                await self._switch(index)
+
+        screen = CorpusScreen(
+            self.articles, self.annotations_dir, self.schema, current=self.index, session=self.session
+        )
+        self.push_screen(screen, opened)
 
     # -- adjudication (audit against another file) from the palette -------------------------
     async def adjudicate(self, pred: str | None) -> None:

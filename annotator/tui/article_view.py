@@ -196,6 +196,8 @@ class ArticleView(ScrollView, inherit_bindings=False):
         self._ink_cache: dict[int, Style] = {}
         self._col_maps: LRUCache[tuple, dict[int, int]] = LRUCache(256)
         self.renders = 0  # rows drawn (cache misses): lets tests check "only changed rows"
+        self._style_check = True
+        self._painted_with: tuple | None = None
 
     # ------------------------------------------------------------------
     # Public state
@@ -699,15 +701,28 @@ class ArticleView(ScrollView, inherit_bindings=False):
     # ------------------------------------------------------------------
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        if hasattr(self, "_strips"):
-            self._component_cache.clear()
-            self._sig_styles.clear()
-            self._ink_cache.clear()
-            self._generation += 1
-            self._row_version.clear()
-            self._strips.clear()
+        # Textual calls this on every focus change (CSS is re-applied to the
+        # ancestors of the old and new focus), before the component styles are
+        # ready: check at the next paint whether a style the rows use changed (a
+        # theme change does; opening the find bar does not) and keep them if not.
+        self._style_check = True
+
+    def _check_styles(self) -> None:
+        self._style_check = False
+        sig = (self.rich_style, *(self.get_component_rich_style(n) for n in sorted(self.COMPONENT_CLASSES)))
+        if sig == self._painted_with:
+            return
+        self._painted_with = sig
+        self._component_cache.clear()
+        self._sig_styles.clear()
+        self._ink_cache.clear()
+        self._generation += 1
+        self._row_version.clear()
+        self._strips.clear()
 
     def render_line(self, y: int) -> Strip:
+        if self._style_check:
+            self._check_styles()
         layout = self._ensure_layout()
         width = self._width
         row = self.scroll_offset.y + y

@@ -70,9 +70,14 @@ class FlowsMixin:
     def action_event(self) -> None:
         view = self.view
         session = self.session
-        if view.selection is None:
+        sel = view.selection
+        if sel is None:
             ann = session.annotation_at(view.cursor, (Event,))
+        else:  # a selection that is exactly a trigger is that event
+            ann = next((ev for ev in session.aset.events.values() if ev.trigger.fragments == (sel,)), None)
+        if ann is not None:
             if isinstance(ann, Event):
+                view.clear_selection()
                 if ann.id != self.active_event:
                     self.set_active_event(ann.id)
                     self.say(f"{ann.id} ({ann.type}) is active: r adds arguments; e again changes its type")
@@ -128,7 +133,7 @@ class FlowsMixin:
         ev = session.aset.events[ev_id]
         roles = list(self.schema.roles(ev.type)) or ["Arg"]
         view = self.view
-        ent = None if view.selection is not None else self.current_entity()
+        ent = self.entity_in_focus()
         if ent is not None:
             current = next((a.role for a in ev.arguments if a.ref == ent.id), None)
             choices = roles + ([REMOVE_ARGUMENT] if current else [])
@@ -144,6 +149,7 @@ class FlowsMixin:
                         session.set_status(ent.id, ACCEPTED)
                     session.set_argument(ev_id, role, ent.id)
                     self.say(f"{ent.text!r} is {role} of {ev_id}")
+                view.clear_selection()
                 self.refresh_side()
 
             title = f"Role of {ent.text!r} in {ev_id} {ev.type}" + (f" (now {current})" if current else "")
@@ -188,7 +194,7 @@ class FlowsMixin:
                 self._edit_attribution(at)
                 return
         source: Ref | Span | None
-        ent = None if view.selection is not None else self.current_entity()
+        ent = self.entity_in_focus()
         if ent is not None:
             source = Ref(ent.id)
             what = f"{ent.id} {ent.text!r}"
@@ -282,7 +288,7 @@ class FlowsMixin:
     # -- relations ---------------------------------------------------------------------
     def action_relation(self) -> None:
         """R on an entity starts a relation; R on another picks its type and makes it."""
-        ent = self.current_entity()
+        ent = self.entity_in_focus()
         if ent is None:
             self.say("put the cursor on an entity (R there starts a relation)")
             return
@@ -310,7 +316,7 @@ class FlowsMixin:
 
     def action_delete_relation(self) -> None:
         """D on an entity: pick one of its relations to delete."""
-        ent = self.current_entity()
+        ent = self.entity_in_focus()
         rels = [r for r in self.session.aset.referrers(ent.id)] if ent else []
         from ..model import Relation
 

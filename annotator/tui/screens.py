@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen
+from textual.strip import Strip
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
+
+from .widgets import LineInput
 
 HELP_INTRO = """\
 Move with the arrows or h j k l; v starts a selection (moves, finds and the
@@ -42,7 +47,49 @@ quits. ctrl+p opens the command palette: every action is there.
 """
 
 
-class HelpScreen(ModalScreen[None]):
+class QuickModal(ModalScreen):
+    """A modal screen whose dimmed copy of the screen below is drawn once.
+
+    Textual draws a translucent modal's background by rendering the whole screen
+    below through Rich and tinting it, on every frame the modal paints (each
+    keystroke in its input): 15-20 ms a frame. The screen below does not change
+    while the modal is up, so its tinted lines are kept, per size, until the modal
+    closes (or the theme changes)."""
+
+    _background: list[Strip] | None = None
+
+    def _background_lines(self) -> list[Strip]:
+        width, height = self.size
+        lines = self._background
+        if lines is not None and len(lines) == height and (not lines or lines[0].cell_length == width):
+            return lines
+        stack = self.app.screen_stack
+        below = stack[stack.index(self) - 1] if self in stack and stack.index(self) > 0 else None
+        color = self.styles.background
+        if below is None or color.a >= 1:
+            lines = [Strip.blank(width, self.rich_style)] * height
+        else:
+            console = self.app.console
+            options = console.options.update(width=width, height=height)
+            segments = console.render(BackgroundScreen(below, color), options)
+            lines = [Strip(line, width) for line in Segment.split_and_crop_lines(segments, width, pad=True)]
+            lines = (lines + [Strip.blank(width, self.rich_style)] * height)[:height]
+        self._background = lines
+        return lines
+
+    def render_line(self, y: int) -> Strip:
+        lines = self._background_lines()
+        return lines[y] if 0 <= y < len(lines) else Strip.blank(self.size.width, self.rich_style)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._background = None
+
+    def on_screen_suspend(self) -> None:
+        self._background = None
+
+
+class HelpScreen(QuickModal):
     """Every key, built from the live bindings."""
 
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
@@ -63,7 +110,19 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class Picker(ModalScreen[str | None]):
+class _FilterInput(LineInput):
+    """Calls ``on_value`` as the value changes, in the same frame as the keystroke
+    (an ``Input.Changed`` message is handled after that frame: two repaints a key)."""
+
+    on_value = None
+
+    def _watch_value(self, value: str) -> None:
+        super()._watch_value(value)
+        if self.on_value is not None:
+            self.on_value(value)
+
+
+class Picker(QuickModal):
     """Pick one of many strings: type to filter, enter picks, esc cancels."""
 
     BINDINGS = [
@@ -85,8 +144,13 @@ class Picker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
             yield Static(Content(self.title_text), id="picker-title")
-            yield Input(placeholder="type to filter, enter picks, esc cancels", id="picker-input")
-            yield OptionList(*self._options(""), id="picker-list", markup=False)
+            field = _FilterInput(placeholder="type to filter, enter picks, esc cancels", id="picker-input")
+            field.on_value = self._filter
+            yield field
+            options = self._options("")
+            self._shown = [o.id for o in options]
+            yield OptionList(*options, id="picker-list", markup=False)
+            yield Static(Content(""), id="picker-note")
 
     def _options(self, query: str) -> list[Option]:
         q = query.lower()
@@ -97,13 +161,25 @@ class Picker(ModalScreen[str | None]):
                 out.append(Option(Content(f"{c}  {hint}".rstrip()), id=c))
         return out
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
+    def _filter(self, value: str) -> None:
+        options = self._options(value)
+        ids = [o.id for o in options]
+        if ids == self._shown or not self.is_mounted:
+            return
+        self._shown = ids
         lst = self.query_one(OptionList)
-        lst.clear_options()
-        lst.add_options(self._options(event.value))
+        lst.set_options(options)
         if lst.option_count:
             lst.highlighted = 0
+        self._note("" if lst.option_count or self.allow_new else f"no choice matches {value!r}")
+
+    def _note(self, text: str) -> None:
+        note = self.query_one("#picker-note", Static)
+        note.display = bool(text)
+        note.update(Content(text))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()  # filtered already, as the value changed (_filter)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -113,6 +189,7 @@ class Picker(ModalScreen[str | None]):
         elif self.allow_new and event.value.strip():
             self.dismiss(event.value.strip())
         else:
+            self._note(f"no choice matches {event.value!r}: backspace and type again, esc cancels")
             self.app.bell()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -129,7 +206,7 @@ class Picker(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class AskNumber(ModalScreen[float | None]):
+class AskNumber(QuickModal):
     """Ask for one number (a minimum score): enter confirms, esc cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -142,7 +219,7 @@ class AskNumber(ModalScreen[float | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
             yield Static(Content(self.title_text), id="picker-title")
-            yield Input(value=f"{self.default:g}", type="number", id="number-input")
+            yield LineInput(value=f"{self.default:g}", type="number", id="number-input")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -157,7 +234,7 @@ class AskNumber(ModalScreen[float | None]):
         self.dismiss(None)
 
 
-class AskText(ModalScreen[str | None]):
+class AskText(QuickModal):
     """Ask for one line of text (a path): enter confirms (empty allowed), esc cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -170,7 +247,7 @@ class AskText(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
             yield Static(Content(self.title_text), id="picker-title")
-            yield Input(placeholder=self.placeholder, id="text-input")
+            yield LineInput(placeholder=self.placeholder, id="text-input")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

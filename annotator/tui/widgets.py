@@ -9,6 +9,7 @@ from rich.segment import Segment
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input, Static
@@ -84,6 +85,8 @@ class AnnotationList(ScrollView, can_focus=False):
         self._key_of: dict[str, tuple[int, int, str]] = {}
         self.current: str | None = None
         self._cache: LRUCache[tuple, Strip] = LRUCache(256)
+        self._style_check = True
+        self._painted_with: tuple | None = None
         self.reload()
 
     def _key(self, ann: Annotation) -> tuple[int, int, str]:
@@ -138,9 +141,19 @@ class AnnotationList(ScrollView, can_focus=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._cache.clear()
+        # called on every focus change: the next paint keeps the rows unless a style changed
+        self._style_check = True
+
+    def _check_styles(self) -> None:
+        self._style_check = False
+        sig = (self.rich_style, *(self.get_component_rich_style(n) for n in sorted(self.COMPONENT_CLASSES)))
+        if sig != self._painted_with:
+            self._painted_with = sig
+            self._cache.clear()
 
     def render_line(self, y: int) -> Strip:
+        if self._style_check:
+            self._check_styles()
         row = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
         base = self.rich_style
@@ -258,7 +271,20 @@ class StatusLine(Static):
     """Article, counts per label, review counts, and whether the work is saved."""
 
 
-class FindBar(Input):
+class LineInput(Input):
+    """An Input whose typing repaints only itself.
+
+    Textual's Input sets its ``virtual_size`` (a layout reactive) on every change
+    of its value, so each keystroke lays out the whole screen again and repaints
+    every widget under the input (the article, the side panel): 27 ms a key
+    instead of 3. Its size never depends on its value (it is never ``width:
+    auto`` here), so the layout is not needed: the virtual size still follows the
+    value (horizontal scrolling of long text keeps working), without a layout."""
+
+    virtual_size = Reactive(Size(0, 0), layout=False)
+
+
+class FindBar(LineInput):
     """The `/` prompt. Enter finds; escape cancels."""
 
     BINDINGS = [("escape", "cancel", "Cancel")]

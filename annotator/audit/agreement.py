@@ -1,0 +1,169 @@
+"""Pairwise agreement between two annotators: entity F1 and Cohen's kappa over tokens."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Mapping, Sequence
+
+from ..model import AnnotationSet
+from .entities import EntityScores, Item, entity_items, score_items
+from .measures import np_sum
+from .selection import is_gold
+
+#: The token label of a token no entity covers, in the all-labels kappa.
+NO_LABEL = "O"
+
+
+def token_bounds(text: str) -> tuple[Sequence[int], Sequence[int]]:
+    """Token starts and ends: the tokens the app's cursor moves over (``annotator.text``)."""
+    from ..text import tokenize
+
+    toks = tokenize(text)
+    return toks.starts, toks.ends
+
+
+def cohen_kappa(confusion: Mapping[tuple[object, object], int]) -> float | None:
+    """Cohen's kappa of a confusion table {(label_a, label_b): count}, computed as
+    scikit-learn does (same operations, same order); None where it is undefined."""
+    cells = {k: v for k, v in confusion.items() if v}
+    # Only the labels that occur, as scikit-learn's confusion_matrix sees them.
+    classes = sorted({a for a, _ in cells} | {b for _, b in cells})
+    index = {c: k for k, c in enumerate(classes)}
+    n = len(classes)
+    conf = [[0] * n for _ in range(n)]
+    for (a, b), count in cells.items():
+        conf[index[a]][index[b]] += count
+    sum0 = [float(sum(conf[i][j] for i in range(n))) for j in range(n)]  # column sums
+    sum1 = [float(sum(row)) for row in conf]  # row sums
+    total = sum(sum0)
+    if total == 0:
+        return None
+    observed = float(sum(conf[i][j] for i in range(n) for j in range(n) if i != j))
+    expected = [((sum0[i] * sum1[j]) / total) if i != j else 0.0 for i in range(n) for j in range(n)]
+    denominator = np_sum(expected)
+    if denominator == 0:
+        return None
+    return 1 - observed / denominator
+
+
+@dataclass(slots=True)
+class KappaTable:
+    """Token counts for one label: how many tokens each annotator gave it, and both."""
+
+    tokens: int = 0
+    a_only: int = 0
+    b_only: int = 0
+    both: int = 0
+
+    @property
+    def kappa(self) -> float | None:
+        neither = self.tokens - self.a_only - self.b_only - self.both
+        return cohen_kappa(
+            {(False, False): neither, (False, True): self.b_only, (True, False): self.a_only, (True, True): self.both}
+        )
+
+    def to_dict(self) -> dict:
+        return {"tokens": self.tokens, "a_only": self.a_only, "b_only": self.b_only, "both": self.both, "kappa": self.kappa}
+
+
+def token_labels(starts: Sequence[int], ends: Sequence[int], items: Sequence[Item]):
+    """For each token: the first label (by entity position) covering it, or ``O``;
+    and for each label, the indices of the tokens it covers."""
+    first: list[str] = [NO_LABEL] * len(starts)
+    per_label: dict[str, set[int]] = {}
+    for _start, _end, label, frags in items:
+        marks = per_label.setdefault(label, set())
+        for fs, fe in frags:
+            for t in range(bisect_right(ends, fs), bisect_left(starts, fe)):
+                marks.add(t)
+                if first[t] is NO_LABEL:
+                    first[t] = label
+    return first, per_label
+
+
+@dataclass(slots=True)
+class Agreement:
+    """Agreement of annotator A and annotator B over the articles both annotated."""
+
+    a: str
+    b: str
+    articles: list[str]
+    entities: EntityScores  # A as reference
+    kappa_labels: dict[str, KappaTable]
+    kappa_overall: float | None
+    tokens: int
+
+    def to_dict(self) -> dict:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "articles": list(self.articles),
+            "tokens": self.tokens,
+            "f1": {
+                "strict": self.entities.overall["strict"].f1,
+                "partial": self.entities.overall["partial"].f1,
+            },
+            "kappa": self.kappa_overall,
+            "labels": {
+                lab: {
+                    "strict_f1": self.entities.labels[lab]["strict"].f1 if lab in self.entities.labels else 0.0,
+                    "partial_f1": self.entities.labels[lab]["partial"].f1 if lab in self.entities.labels else 0.0,
+                    "kappa": self.kappa_labels[lab].kappa if lab in self.kappa_labels else None,
+                }
+                for lab in sorted(set(self.entities.labels) | set(self.kappa_labels))
+            },
+        }
+
+
+def agreement(
+    pairs: Sequence[tuple[AnnotationSet, AnnotationSet]],
+    a: str = "A",
+    b: str = "B",
+    names: Sequence[str] | None = None,
+) -> Agreement:
+    """Pairwise agreement on the same articles: entity F1 (strict, partial; A as
+    reference) and Cohen's kappa over tokens. Only accepted annotations count."""
+    pairs = list(pairs)
+    docs = [(entity_items(x, is_gold), entity_items(y, is_gold)) for x, y in pairs]
+    entities = score_items(docs)
+    overall: Counter = Counter()
+    tables: dict[str, KappaTable] = {}
+    total = 0
+    for (x, _), (items_a, items_b) in zip(pairs, docs):
+        starts, ends = token_bounds(x.document.text)
+        first_a, per_a = token_labels(starts, ends, items_a)
+        first_b, per_b = token_labels(starts, ends, items_b)
+        overall.update(zip(first_a, first_b))
+        total += len(starts)
+        for lab in set(per_a) | set(per_b):
+            ta, tb = per_a.get(lab, set()), per_b.get(lab, set())
+            t = tables.setdefault(lab, KappaTable())
+            both = len(ta & tb)
+            t.both += both
+            t.a_only += len(ta) - both
+            t.b_only += len(tb) - both
+    for t in tables.values():
+        t.tokens = total
+    return Agreement(
+        a,
+        b,
+        list(names) if names is not None else [str(i + 1) for i in range(len(pairs))],
+        entities,
+        dict(sorted(tables.items())),
+        cohen_kappa(overall) if total else None,
+        total,
+    )
+
+
+def agreements(
+    sets: Mapping[str, Mapping[str, AnnotationSet]],
+) -> list[Agreement]:
+    """Every pair of annotators: ``sets`` maps annotator -> article name -> set."""
+    out = []
+    for a, b in combinations(list(sets), 2):
+        common = sorted(set(sets[a]) & set(sets[b]))
+        out.append(agreement([(sets[a][n], sets[b][n]) for n in common], a, b, common))
+    return out

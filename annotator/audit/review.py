@@ -1,0 +1,135 @@
+"""Review decisions per suggester."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet
+from .selection import suggester_of
+
+
+@dataclass(slots=True)
+class ReviewTally:
+    accepted: int = 0
+    rejected: int = 0
+    pending: int = 0
+
+    @property
+    def decided(self) -> int:
+        return self.accepted + self.rejected
+
+    @property
+    def precision(self) -> float | None:
+        """accepted / (accepted + rejected); None before any decision."""
+        return self.accepted / self.decided if self.decided else None
+
+    def to_dict(self) -> dict:
+        return {
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "pending": self.pending,
+            "precision": self.precision,
+        }
+
+
+def review_counts(asets: Iterable[AnnotationSet], by: str | None = None) -> dict[str, ReviewTally]:
+    """Per suggester, its suggestions accepted, rejected and still pending (every kind of annotation)."""
+    out: dict[str, ReviewTally] = {}
+    for aset in asets:
+        for ann in aset.all():
+            name = suggester_of(ann)
+            if not name or (by is not None and name != by):
+                continue
+            t = out.get(name)
+            if t is None:
+                t = out[name] = ReviewTally()
+            if ann.status == ACCEPTED:
+                t.accepted += 1
+            elif ann.status == REJECTED:
+                t.rejected += 1
+            elif ann.status == SUGGESTED:
+                t.pending += 1
+    return dict(sorted(out.items()))
+
+
+# ---------------------------------------------------------------------------
+# Calibration: are higher scores accepted more often?
+# ---------------------------------------------------------------------------
+#: Equal-width score bins over [0, 1]; a score outside goes to the nearest end bin.
+CALIBRATION_BINS = 10
+
+
+@dataclass(slots=True)
+class ScoreBin:
+    low: float
+    high: float
+    decided: int = 0
+    accepted: int = 0
+    score_sum: float = 0.0
+
+    @property
+    def share(self) -> float | None:
+        """Share of the decided suggestions accepted; None when none was decided."""
+        return self.accepted / self.decided if self.decided else None
+
+    @property
+    def mean_score(self) -> float | None:
+        return self.score_sum / self.decided if self.decided else None
+
+    def to_dict(self) -> dict:
+        return {
+            "low": self.low,
+            "high": self.high,
+            "decided": self.decided,
+            "accepted": self.accepted,
+            "share": self.share,
+            "mean_score": self.mean_score,
+        }
+
+
+@dataclass(slots=True)
+class Calibration:
+    """One suggester's decided, scored suggestions by score bin."""
+
+    bins: list[ScoreBin]
+
+    @property
+    def decided(self) -> int:
+        return sum(b.decided for b in self.bins)
+
+    @property
+    def accepted(self) -> int:
+        return sum(b.accepted for b in self.bins)
+
+    @property
+    def ece(self) -> float | None:
+        """Expected calibration error: the decided-weighted mean of |share accepted - mean score|."""
+        n = self.decided
+        if not n:
+            return None
+        return sum(b.decided / n * abs(b.share - b.mean_score) for b in self.bins if b.decided)
+
+    def to_dict(self) -> dict:
+        return {"decided": self.decided, "accepted": self.accepted, "ece": self.ece, "bins": [b.to_dict() for b in self.bins]}
+
+
+def calibration(asets: Iterable[AnnotationSet], by: str | None = None, bins: int = CALIBRATION_BINS) -> dict[str, Calibration]:
+    """Per suggester: its accepted and rejected suggestions that carry a ``score``, by score bin."""
+    out: dict[str, Calibration] = {}
+    for aset in asets:
+        for ann in aset.all():
+            if ann.score is None or ann.status not in (ACCEPTED, REJECTED):
+                continue
+            name = suggester_of(ann)
+            if not name or (by is not None and name != by):
+                continue
+            cal = out.get(name)
+            if cal is None:
+                cal = out[name] = Calibration([ScoreBin(k / bins, (k + 1) / bins) for k in range(bins)])
+            b = cal.bins[min(bins - 1, max(0, int(ann.score * bins)))]
+            b.decided += 1
+            b.score_sum += ann.score
+            if ann.status == ACCEPTED:
+                b.accepted += 1
+    return dict(sorted(out.items()))

@@ -1,0 +1,132 @@
+"""Which annotations count (gold, predicted, a suggester's output) and which files pair up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from ..errors import InputError
+from ..model import ACCEPTED, REJECTED, Annotation, AnnotationSet
+
+
+def suggester_of(ann: Annotation) -> str | None:
+    """The suggester an annotation came from, or None when a person made it."""
+    if ann.suggested_by:
+        return ann.suggested_by
+    if ann.status != ACCEPTED:
+        return ann.by
+    return None
+
+
+def is_gold(ann: Annotation) -> bool:
+    return ann.status == ACCEPTED
+
+
+def predicted_filter(by: str | None = None) -> Callable[[Annotation], bool]:
+    """What counts as predicted: accepted or suggested; with ``by``, all of that suggester's output."""
+    if by is None:
+        return _not_rejected
+    from ..suggest.base import is_from  # `--by rules` is every rule of it: rules:gazetteer, ...
+
+    return lambda ann: is_from(suggester_of(ann), by)
+
+
+def _not_rejected(ann: Annotation) -> bool:
+    return ann.status != REJECTED
+
+
+def suggesters(asets: Iterable[AnnotationSet]) -> list[str]:
+    """Every suggester named in these sets, sorted."""
+    found: set[str] = set()
+    for aset in asets:
+        for ann in aset.all():
+            name = suggester_of(ann)
+            if name:
+                found.add(name)
+    return sorted(found)
+
+
+# ---------------------------------------------------------------------------
+# Which files pair up
+# ---------------------------------------------------------------------------
+SUFFIXES = (".yaml", ".yml")
+
+
+def annotation_files(path: Path) -> dict[str, Path]:
+    """The annotation files a path names, by article name (file stem)."""
+    if path.is_dir():
+        try:
+            files = sorted(
+                p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file() and not p.name.startswith(".")
+            )
+        except OSError as exc:
+            raise InputError(str(path), f"cannot list folder: {exc.strerror or exc}") from None
+        if not files:
+            raise InputError(str(path), "no .yaml annotation files in this folder")
+        return {p.stem: p for p in files}
+    if path.is_file():
+        return {path.stem: path}
+    raise InputError(str(path), "no such file or folder")
+
+
+def names_list(names: Sequence[str], limit: int = 5) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def pair_paths(gold: Path, pred: Path, gold_arg: str = "GOLD", pred_arg: str = "PRED"):
+    """[(article name, gold file, pred file)] and notes on what could not be paired."""
+    g_files = annotation_files(gold)
+    p_files = annotation_files(pred)
+    if gold.is_file() and pred.is_file():
+        return [(gold.stem, gold, pred)], []
+    common = sorted(set(g_files) & set(p_files))
+    if not common:
+        raise InputError(str(pred), f"no annotation file with the same name as in {gold_arg} ({gold})")
+    notes = []
+    if gold.is_dir() and pred.is_dir():  # a single file picks its partner: the rest is no surprise
+        only = sorted(set(g_files) - set(p_files))
+        if only:
+            notes.append(f"{len(only)} article(s) only in {gold_arg} ({gold}), not scored: {names_list(only)}")
+        only = sorted(set(p_files) - set(g_files))
+        if only:
+            notes.append(f"{len(only)} article(s) only in {pred_arg} ({pred}), not scored: {names_list(only)}")
+    return [(n, g_files[n], p_files[n]) for n in common], notes
+
+
+def check_same_article(name: str, a, b, b_path: Path) -> None:
+    if a.document.text != b.document.text:
+        raise InputError(str(b_path), f"not annotating the same text as the other side's {name}")
+
+
+def pick_suggester(gold: Path, sets: Iterable[AnnotationSet], by: str | None, notes: list[str]) -> str:
+    """With GOLD only: the suggester to compare with (``by``, or the only one
+    there is); a note when ``by`` suggested nothing here."""
+    found = suggesters(sets)
+    if by is None:
+        if not found:
+            raise InputError(str(gold), "no suggestions to audit here: give PRED too, or suggest first")
+        if len(found) > 1:
+            raise InputError(str(gold), f"suggestions from {len(found)} suggesters ({', '.join(found)}): choose one with --by")
+        return found[0]
+    if by not in found:
+        notes.append(f"nothing here was suggested by {by!r}" + (f" (suggesters: {', '.join(found)})" if found else ""))
+    return by
+
+
+def group_by_article(paths: Sequence[str]) -> tuple[dict[str, dict[str, Path]], list[str]]:
+    """Each annotator's files (one folder or file per annotator) by article name, and
+    notes on the articles some annotators lack. Given one file each, they are one
+    article whatever their names."""
+    if len(set(paths)) != len(paths):
+        raise InputError(paths[0], "the same folder is given twice")
+    files = {p: annotation_files(Path(p)) for p in paths}
+    if all(Path(p).is_file() for p in paths):
+        files = {p: {"article": next(iter(f.values()))} for p, f in files.items()}
+    anywhere = set().union(*(set(f) for f in files.values()))
+    notes = []
+    for p, f in files.items():
+        missing = sorted(anywhere - set(f))
+        if missing:
+            notes.append(f"{p} lacks {len(missing)} article(s) others annotated: {names_list(missing)}")
+    return files, notes

@@ -1,0 +1,115 @@
+"""`annotator merge DIR... -o GOLD_DIR`: N annotators' folders -> one gold folder.
+
+Articles are paired by file name (``audit.selection``); each is merged by
+``annotator.consensus``: what enough annotators agree on is accepted, the rest is
+kept as suggestions for adjudication (``annotator audit --view GOLD_DIR --by NAME``
+walks one annotator's candidates). A bad input file refuses its article (one
+line) and the others go on; the exit status is then 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import InputError
+from .audit import load, load_schema_arg
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "merge",
+        help="merge N annotators' folders into a new gold (majority), the rest left to adjudicate",
+        description=(
+            "Merge the annotation folders of several annotators into a new gold folder, article by article "
+            "(paired by file name). An annotation at least --min-share of the article's annotators made "
+            "(default: more than half) is accepted; every other one is kept as a suggestion (status: suggested, "
+            "by: its annotator, attrs: {merge: {agree, of, annotators}}) for the adjudication view. Events, "
+            "attributions and relations bring the entities they refer to. Only accepted annotations count."
+        ),
+    )
+    p.add_argument("paths", nargs="+", metavar="DIR", help="one annotation folder per annotator; two or more")
+    p.add_argument("-o", "--output", required=True, metavar="GOLD_DIR", help="folder for the merged gold files (created)")
+    p.add_argument("--min-share", type=float, metavar="S",
+                   help="accept what at least this share of the annotators agree on, 0 < S <= 1 (default: more than half)")
+    p.add_argument("--force", action="store_true", help="replace gold files that already exist")
+    p.add_argument("--schema", metavar="FILE", help="label schema used to read the files (default: the built-in news schema)")
+    p.set_defaults(func=run)
+
+
+def _article_path(yaml_path: Path, aset) -> str | None:
+    if aset.document.path is None:
+        return None
+    return str((yaml_path.parent / aset.document.path).resolve())
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import store
+    from ..audit.selection import group_by_article
+    from ..consensus import merge_sets, names_of
+    from ..model import Document
+
+    if len(args.paths) < 2:
+        raise InputError(args.paths[0], "merge needs two or more annotators' folders")
+    if args.min_share is not None and not 0.0 < args.min_share <= 1.0:
+        raise InputError("--min-share", f"takes a share above 0 and at most 1, not {args.min_share:g}")
+    out_dir = Path(args.output)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(str(out_dir), "is a file, not a folder")
+    resolved = {Path(p).resolve() for p in args.paths}
+    if out_dir.resolve() in resolved:
+        raise InputError(str(out_dir), "is one of the annotators' folders: give a new folder")
+    schema = load_schema_arg(args.schema)
+    files, notes = group_by_article(args.paths)
+    names = dict(zip(args.paths, names_of(args.paths)))
+    articles = sorted(set().union(*(set(f) for f in files.values())))
+    refused = merged_n = accepted = candidates = 0
+    for article in articles:
+        target = out_dir / f"{article}.yaml"
+        if target.exists() and not args.force:
+            print(f"annotator: {target}: exists (use --force to replace it); {article} not merged", file=sys.stderr)
+            refused += 1
+            continue
+        sets = {}
+        first_path = None
+        try:
+            for p, f in files.items():
+                if article not in f:
+                    continue
+                aset = load(f[article], schema)
+                if sets and aset.document.text != next(iter(sets.values())).document.text:
+                    raise InputError(str(f[article]), f"not annotating the same text as {first_path}")
+                if first_path is None:
+                    first_path = f[article]
+                sets[names[p]] = aset
+        except InputError as err:
+            print(f"annotator: {err.message}; {article} not merged", file=sys.stderr)
+            refused += 1
+            continue
+        base = next(iter(sets.values()))
+        article_file = _article_path(first_path, base)
+        doc = Document(base.document.text, article_file, base.document.sha256)
+        result = merge_sets(sets, doc, args.min_share)
+        gold = store.new_set(doc, target)
+        gold.entities, gold.events = result.aset.entities, result.aset.events
+        gold.attributions, gold.relations = result.aset.attributions, result.aset.relations
+        _write(gold, target)
+        merged_n += 1
+        accepted += result.accepted
+        candidates += result.candidates
+    for note in notes:
+        print(f"note: {note}")
+    print(
+        f"merged {merged_n} of {len(articles)} article{'s' if len(articles) != 1 else ''} into {out_dir}: "
+        f"{accepted} accepted, {candidates} left to adjudicate"
+    )
+    return 2 if refused else 0
+
+
+def _write(aset, target: Path) -> None:
+    """Through the workspace's door for new files: locked (a file open in the
+    app is refused in one line), atomic."""
+    from .. import workspace
+
+    workspace.write_new(aset, target, replace=True)

@@ -1,0 +1,91 @@
+"""`annotator merge-file BASE OURS THEIRS`: a git merge driver for annotation files.
+
+Git runs it as ``annotator merge-file %O %A %B`` (see the README): the three
+versions of one annotation file, the result written into OURS. Annotations merge
+one by one (``annotator.three_way``): exit 0 on a clean merge; exit 1 when some
+annotation was changed differently on both sides (both versions are then in OURS,
+marked for adjudication, and git reports the file as conflicted until it is
+added); exit 2, OURS untouched, when a file cannot be read or the article itself
+differs between the sides. Never conflict markers.
+
+The files git hands over are temporary copies away from the article, so they are
+read without it: their spans are checked against each other, not the text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from ..errors import InputError
+
+_LENGTH = re.compile(r"^  length: (\d+)\s*$", re.M)
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "merge-file",
+        help="git merge driver: merge one annotation file annotation by annotation into OURS",
+        description=(
+            "Three-way merge of an annotation file, for git (merge.annotator.driver = "
+            "\"annotator merge-file %%O %%A %%B\"). Changes to different annotations merge cleanly; two changes "
+            "to the same annotation keep both versions, marked for adjudication (status: suggested, "
+            "attrs: {merge: ...}); the result always validates. Exit 0: clean; 1: annotations left to "
+            "adjudicate; 2: bad input (OURS untouched)."
+        ),
+    )
+    p.add_argument("base", metavar="BASE", help="the common ancestor's version (%%O)")
+    p.add_argument("ours", metavar="OURS", help="our version (%%A): the result is written here")
+    p.add_argument("theirs", metavar="THEIRS", help="their version (%%B)")
+    p.set_defaults(func=run)
+
+
+def read_version(path: Path):
+    """A version of the file, read without its article (the text is a placeholder of the recorded length)."""
+    from .. import store
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), f"is not UTF-8 text (bad byte at byte {exc.start})") from None
+    if not text.strip():  # git's empty base when both sides added the file
+        return None
+    aset = store.read(path, text=text).checked()
+    m = _LENGTH.search(text)
+    aset.document.text = "\0" * (int(m.group(1)) if m else 0)
+    return aset
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import store
+    from ..model import AnnotationSet
+    from ..three_way import merge3
+
+    base_p, ours_p, theirs_p = Path(args.base), Path(args.ours), Path(args.theirs)
+    ours = read_version(ours_p)
+    theirs = read_version(theirs_p)
+    if ours is None or theirs is None:
+        raise InputError(str(ours_p if ours is None else theirs_p), "is empty: not an annotation file")
+    base = read_version(base_p) if base_p.exists() else None
+    if (theirs.document.sha256, theirs.document.length) != (ours.document.sha256, ours.document.length):
+        raise InputError(str(theirs_p), "annotates another version of the article than OURS: merge it by hand")
+    if base is None:
+        base = AnnotationSet(ours.document)
+    result = merge3(base, ours, theirs)
+    text = store.dumps(result.aset)
+    store.read(ours_p, text=text).checked()  # the result validates (or the user's file stays as it was)
+    store.write_atomic(ours_p, text)
+    if result.conflicts:
+        print(
+            f"annotator: {ours_p}: {result.conflicts} annotation(s) changed on both sides: both versions kept "
+            f"as suggestions (attrs merge.side) for adjudication",
+            file=sys.stderr,
+        )
+        return 1
+    return 0

@@ -1,0 +1,232 @@
+"""N annotators' sets of one article -> one gold set: what enough of them agree on.
+
+Only accepted annotations count. Two annotators agree on an annotation when it is
+the same annotation: an entity's label and fragments; an event's type, trigger and
+arguments (role and the filler, itself compared the same way); an attribution's
+source (an entity, compared as above, or a span), cue, content and type; a
+relation's type and its two ends. IDs do not matter.
+
+What at least ``min_share`` of the annotators who annotated the article agree on
+(default: more than half of them) is accepted, ``by: merge``. Everything else is
+kept as a *candidate* for adjudication: ``status: suggested``, ``by`` the first
+annotator who made it, and on every merged annotation, accepted or not,
+``attrs: {merge: {agree: K, of: N, annotators: [...]}}`` (``annotators`` only on
+candidates). An annotation that an event, attribution or relation refers to comes
+along with it (as a candidate when not accepted itself).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Mapping, Sequence
+
+from .model import (
+    ACCEPTED,
+    SUGGESTED,
+    Annotation,
+    AnnotationSet,
+    Argument,
+    Attribution,
+    Document,
+    Entity,
+    Event,
+    Ref,
+    Relation,
+    Span,
+)
+
+MERGE_BY = "merge"
+MERGE_ATTR = "merge"
+_KIND_ORDER = {Entity: 0, Event: 1, Attribution: 2, Relation: 3}
+
+
+class _Keys:
+    """Content keys of one set's annotations (what "the same annotation" means)."""
+
+    def __init__(self, aset: AnnotationSet):
+        self.aset = aset
+        self.memo: dict[str, tuple] = {}
+        self.busy: set[str] = set()
+
+    def of_id(self, ann_id: str) -> tuple:
+        key = self.memo.get(ann_id)
+        if key is not None:
+            return key
+        ann = self.aset.get(ann_id)
+        if ann is None or ann_id in self.busy:
+            return ("?", ann_id)
+        self.busy.add(ann_id)
+        try:
+            key = self.of(ann)
+        finally:
+            self.busy.discard(ann_id)
+        self.memo[ann_id] = key
+        return key
+
+    def of(self, ann: Annotation) -> tuple:
+        if isinstance(ann, Entity):
+            return ("T", ann.label, ann.span.fragments)
+        if isinstance(ann, Event):
+            args = tuple(sorted((a.role, self.of_id(a.ref)) for a in ann.arguments))
+            return ("E", ann.type, ann.trigger.fragments, args)
+        if isinstance(ann, Attribution):
+            src = ann.source
+            skey = ("ref", self.of_id(src.ref)) if isinstance(src, Ref) else ("span", src.fragments) if isinstance(src, Span) else None
+            return (
+                "A",
+                skey,
+                ann.cue.fragments if ann.cue else None,
+                ann.content.fragments if ann.content else None,
+                ann.type,
+            )
+        if isinstance(ann, Relation):
+            return ("R", ann.type, self.of_id(ann.arg1), self.of_id(ann.arg2))
+        raise TypeError(type(ann))
+
+
+@dataclass(slots=True)
+class _Group:
+    key: tuple
+    first: Annotation  # as the first annotator who has it made it
+    keys: _Keys  # that annotator's keys (to translate its references)
+    owner: str
+    agree: list[str] = field(default_factory=list)  # annotators who accepted it
+
+
+@dataclass(slots=True)
+class Merged:
+    """One article merged: the new set and how much was accepted or left to decide."""
+
+    aset: AnnotationSet
+    accepted: int
+    candidates: int
+    of: int
+
+
+def accepted_share(agree: int, of: int, min_share: float | None) -> bool:
+    """Is ``agree`` of ``of`` enough? Default (None): more than half."""
+    if min_share is None:
+        return 2 * agree > of
+    return agree >= min_share * of - 1e-9
+
+
+def _position(ann: Annotation) -> tuple:
+    return (ann.start, ann.end) if not isinstance(ann, Relation) else (0, 0)
+
+
+def merge_sets(
+    sets: Mapping[str, AnnotationSet],
+    document: Document,
+    min_share: float | None = None,
+) -> Merged:
+    """Merge one article's sets (annotator name -> set) into a new set on ``document``."""
+    names = list(sets)
+    of = len(names)
+    groups: dict[tuple, _Group] = {}
+
+    def note(name: str, keys: _Keys, ann: Annotation, counts: bool) -> tuple:
+        key = keys.of(ann)
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = _Group(key, ann, keys, name)
+        if counts and name not in g.agree:
+            g.agree.append(name)
+        return key
+
+    for name in names:
+        aset = sets[name]
+        keys = _Keys(aset)
+        for ann in aset.all():
+            if ann.status == ACCEPTED:
+                note(name, keys, ann, True)
+                for ref in _refs(ann):  # what it refers to comes along
+                    target = aset.get(ref)
+                    if target is not None:
+                        _bring(name, keys, target, note)
+
+    # IDs: by kind, in position order, accepted before candidates at the same place.
+    def order(g: _Group):
+        return (_KIND_ORDER[type(g.first)], _position(g.first), not accepted_share(len(g.agree), of, min_share), g.key.__repr__())
+
+    ordered = sorted(groups.values(), key=order)
+    new_id: dict[tuple, str] = {}
+    counters = {Entity: 0, Event: 0, Attribution: 0, Relation: 0}
+    prefix = {Entity: "T", Event: "E", Attribution: "A", Relation: "R"}
+    for g in ordered:
+        kind = type(g.first)
+        counters[kind] += 1
+        new_id[g.key] = f"{prefix[kind]}{counters[kind]}"
+
+    out = AnnotationSet(document)
+    accepted = candidates = 0
+    for g in ordered:
+        ok = accepted_share(len(g.agree), of, min_share)
+        info: dict = {"agree": len(g.agree), "of": of}
+        if not ok:
+            info["annotators"] = list(g.agree) or [g.owner]
+        attrs = {**dict(g.first.attrs), MERGE_ATTR: info}
+        moved = _translate(g.first, g.keys, new_id)
+        ann = replace(
+            moved,
+            id=new_id[g.key],
+            status=ACCEPTED if ok else SUGGESTED,
+            by=MERGE_BY if ok else (g.agree[0] if g.agree else g.owner),
+            score=None,
+            suggested_by=None,
+            attrs=attrs,
+        )
+        out.table(type(ann))[ann.id] = ann
+        if ok:
+            accepted += 1
+        else:
+            candidates += 1
+    return Merged(out, accepted, candidates, of)
+
+
+def _bring(name, keys, target, note) -> None:
+    """Note a referenced annotation (and what it refers to) without counting it as agreed."""
+    stack = [target]
+    seen: set[str] = set()
+    while stack:
+        ann = stack.pop()
+        if ann.id in seen:
+            continue
+        seen.add(ann.id)
+        note(name, keys, ann, False)
+        for ref in _refs(ann):
+            t = keys.aset.get(ref)
+            if t is not None:
+                stack.append(t)
+
+
+def _refs(ann: Annotation) -> list[str]:
+    if isinstance(ann, Event):
+        return [a.ref for a in ann.arguments]
+    if isinstance(ann, Attribution):
+        return [ann.source.ref] if isinstance(ann.source, Ref) else []
+    if isinstance(ann, Relation):
+        return [ann.arg1, ann.arg2]
+    return []
+
+
+def _translate(ann: Annotation, keys: _Keys, new_id: Mapping[tuple, str]) -> Annotation:
+    """A copy whose references name the merged set's IDs."""
+
+    def ref(old: str) -> str:
+        return new_id[keys.of_id(old)]
+
+    if isinstance(ann, Event):
+        return replace(ann, arguments=tuple(Argument(a.role, ref(a.ref)) for a in ann.arguments))
+    if isinstance(ann, Attribution) and isinstance(ann.source, Ref):
+        return replace(ann, source=Ref(ref(ann.source.ref)))
+    if isinstance(ann, Relation):
+        return replace(ann, arg1=ref(ann.arg1), arg2=ref(ann.arg2))
+    return ann
+
+
+def names_of(paths: Sequence[str]) -> list[str]:
+    """Annotator names for folders: their last part, or the whole path when two share it."""
+    from pathlib import Path
+
+    short = [Path(p).name or p for p in paths]
+    return [s if short.count(s) == 1 else p for s, p in zip(short, paths)]

@@ -1,0 +1,569 @@
+"""A folder's progress: what each article holds and how far it is.
+
+Used by the corpus screen of the app and by ``annotator status``; no Textual.
+
+Each annotation file is read with the store's fast reader and checked without
+its article (the span checks need the article and cost a read and a hash of
+every text; ``annotator validate`` does those): a folder of 10,000 articles
+takes about a second. A file that cannot be read is reported on its own row
+(``error``) and the rest goes on.
+
+**Done** means: at least one accepted annotation, no pending suggestion and no
+lost span (a span whose text was not found again after the article changed).
+An article with nothing accepted yet, or with something left to decide, is not
+done. The folder's progress is the share of its articles that are done.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet
+
+#: the rule, in one line, for help texts and the command's --help
+DONE_RULE = "done: at least one accepted annotation, no pending suggestion, no lost span"
+
+#: the columns of a row, in order: (key, title); the screen and the table share them
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("name", "article"),
+    ("entities", "entities"),
+    ("events", "events"),
+    ("attributions", "attrib."),
+    ("relations", "rel."),
+    ("pending", "pending"),
+    ("lost", "lost"),
+    ("by", "by"),
+    ("saved", "saved"),
+    ("state", "state"),
+)
+
+#: shorter titles, where the width is short
+SHORT_TITLES: dict[str, str] = {"entities": "ent.", "events": "ev.", "attributions": "attr.", "pending": "pend."}
+
+NUMERIC = frozenset({"entities", "events", "attributions", "relations", "pending", "lost"})
+
+
+@dataclass
+class ArticleStats:
+    """One article of the folder: counts of its accepted annotations and what is left."""
+
+    name: str
+    #: position in the list the stats were made from (the app's article index)
+    index: int
+    article: str | None = None
+    yaml: str | None = None
+    entities: int = 0
+    events: int = 0
+    attributions: int = 0
+    relations: int = 0
+    #: suggestions not decided yet (every kind)
+    pending: int = 0
+    rejected: int = 0
+    #: annotations with a span marked lost (``attrs: {lost: ...}``)
+    lost: int = 0
+    #: accepted annotations per ``by`` (who made or accepted them), most first
+    by: dict[str, int] = field(default_factory=dict)
+    #: accepted entities per label, accepted events per type
+    labels: dict[str, int] = field(default_factory=dict)
+    event_types: dict[str, int] = field(default_factory=dict)
+    #: changes that are not in the YAML file yet (an open session's, or a journal's)
+    unsaved: bool = False
+    #: another process has the article open (its lock file is there)
+    locked: bool = False
+    #: why the file could not be read (the counts are then zero)
+    error: str | None = None
+
+    @property
+    def accepted(self) -> int:
+        return self.entities + self.events + self.attributions + self.relations
+
+    @property
+    def done(self) -> bool:
+        return self.error is None and self.accepted > 0 and not self.pending and not self.lost
+
+    @property
+    def state(self) -> str:
+        """``error``, ``done``, ``review`` (suggestions or lost spans left), ``started`` or ``new``."""
+        if self.error is not None:
+            return "error"
+        if self.done:
+            return "done"
+        if self.pending or self.lost:
+            return "review"
+        if self.yaml is not None and (self.accepted or self.rejected):
+            return "started"
+        return "new"
+
+    @property
+    def saved(self) -> str:
+        if self.unsaved:
+            return "unsaved"
+        if self.yaml is None or self.error is not None:
+            return "-"
+        return "open" if self.locked else "saved"
+
+    @property
+    def by_text(self) -> str:
+        return ",".join(self.by)
+
+    def value(self, key: str):
+        """The value of a column (``COLUMNS``), for sorting and filtering."""
+        if key == "by":
+            return self.by_text
+        return getattr(self, key)
+
+    def text(self, key: str) -> str:
+        """A column's value as shown in a table ("-" for nothing, or for counts of a bad file)."""
+        if self.error is not None and key in NUMERIC:
+            return "-"
+        value = self.value(key)
+        return str(value) if value not in (None, "") else "-"
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "article": self.article,
+            "annotations": self.yaml,
+            "state": self.state,
+            "done": self.done,
+            "entities": self.entities,
+            "events": self.events,
+            "attributions": self.attributions,
+            "relations": self.relations,
+            "pending": self.pending,
+            "rejected": self.rejected,
+            "lost": self.lost,
+            "by": dict(self.by),
+            "labels": dict(self.labels),
+            "event_types": dict(self.event_types),
+            "unsaved": self.unsaved,
+            "locked": self.locked,
+            "error": self.error,
+        }
+
+
+@dataclass
+class CorpusStats:
+    """Every article of a folder, and the folder's totals."""
+
+    articles: list[ArticleStats]
+    #: label order for the totals (the schema's), then any other label by count
+    label_order: Sequence[str] = ()
+
+    @property
+    def total(self) -> int:
+        return len(self.articles)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for a in self.articles if a.done)
+
+    @property
+    def progress(self) -> float:
+        return self.done / self.total if self.articles else 0.0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for a in self.articles if a.error is not None)
+
+    def _totals(self, attr: str) -> dict[str, int]:
+        c: Counter[str] = Counter()
+        for a in self.articles:
+            c.update(getattr(a, attr))
+        return _ordered(c, self.label_order if attr == "labels" else ())
+
+    @property
+    def labels(self) -> dict[str, int]:
+        """Accepted entities per label over the folder (the schema's order first)."""
+        return self._totals("labels")
+
+    @property
+    def event_types(self) -> dict[str, int]:
+        return self._totals("event_types")
+
+    @property
+    def by(self) -> dict[str, int]:
+        return self._totals("by")
+
+    def sums(self) -> dict[str, int]:
+        keys = ("entities", "events", "attributions", "relations", "pending", "rejected", "lost")
+        return {k: sum(getattr(a, k) for a in self.articles) for k in keys}
+
+    def states(self) -> dict[str, int]:
+        c = Counter(a.state for a in self.articles)
+        return {s: c.get(s, 0) for s in ("done", "review", "started", "new", "error")}
+
+    def replace(self, row: ArticleStats) -> None:
+        """Put a fresh row in place of the one with the same index."""
+        for i, a in enumerate(self.articles):
+            if a.index == row.index:
+                self.articles[i] = row
+                return
+        self.articles.append(row)
+
+    def to_dict(self) -> dict:
+        return {
+            "articles": self.total,
+            "done": self.done,
+            "progress": round(self.progress, 4),
+            "done_rule": DONE_RULE,
+            "states": self.states(),
+            "totals": self.sums(),
+            "labels": self.labels,
+            "event_types": self.event_types,
+            "by": self.by,
+            "errors": self.errors,
+            "rows": [a.to_dict() for a in self.articles],
+        }
+
+
+def _ordered(counts: Counter, first: Sequence[str] = ()) -> dict[str, int]:
+    out = {k: counts[k] for k in first if counts.get(k)}
+    for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        if k not in out and v:
+            out[k] = v
+    return out
+
+
+def _is_lost(ann) -> bool:
+    flag = ann.attrs.get("lost") if ann.attrs else None
+    return bool(flag)
+
+
+def fill_from_set(row: ArticleStats, aset: AnnotationSet, label_order: Sequence[str] = ()) -> ArticleStats:
+    """Count an article's annotations into ``row`` (also used for the open session's set)."""
+    kinds = {"entities": 0, "events": 0, "attributions": 0, "relations": 0}
+    by: Counter[str] = Counter()
+    labels: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    pending = rejected = lost = 0
+    for kind in kinds:
+        n = 0
+        for ann in getattr(aset, kind).values():
+            status = ann.status
+            if ann.attrs and _is_lost(ann):
+                lost += 1
+            if status == ACCEPTED:
+                n += 1
+                if ann.by:
+                    by[ann.by] += 1
+                if kind == "entities":
+                    labels[ann.label] += 1
+                elif kind == "events":
+                    types[ann.type] += 1
+            elif status == SUGGESTED:
+                pending += 1
+            elif status == REJECTED:
+                rejected += 1
+        kinds[kind] = n
+    row.entities, row.events = kinds["entities"], kinds["events"]
+    row.attributions, row.relations = kinds["attributions"], kinds["relations"]
+    row.pending, row.rejected, row.lost = pending, rejected, lost
+    row.by = _ordered(by)
+    row.labels = _ordered(labels, label_order)
+    row.event_types = _ordered(types)
+    return row
+
+
+# ---------------------------------------------------------------------------
+# Counting a file the store wrote, line by line
+# ---------------------------------------------------------------------------
+# The store writes one shape (``store.dumps``): one entity or relation per line,
+# events and attributions as short blocks. Counting needs only each annotation's
+# kind, label or type, status, ``by`` and whether ``attrs`` marks it lost, so a
+# file in that shape is counted from its lines with a few regular expressions,
+# several times faster than building every annotation. Anything else (a hand
+# edit, a quoted label, a comment, nested attrs) returns None and the file goes
+# through the store's reader and checker instead: the counts are the same either
+# way (tests/test_corpus.py compares them).
+
+_PLAIN = r'[^,"\[\]{}\s][^,\[\]{}]*'  # a plain token in a flow map: no flow indicators
+_QUOTED = r'"(?:[^"\\]|\\.)*"'
+_NAME = r'[^,"\[\]{}\s][^,\[\]{}]*?'  # label, type, by: plain only (quoted: the slow path)
+_TAIL = (
+    rf"(?:, status: (?P<status>suggested|rejected|accepted))?(?:, by: (?P<by>{_NAME}))?"
+    rf"(?:, score: [^,\[\]{{}}]+)?(?:, suggested_by: {_NAME})?(?:, attrs: (?P<attrs>\{{.*\}}))?"
+)
+_SPAN_POS = r"(?:start: \d+, end: \d+|fragments: \[\[\d+, \d+\](?:, \[\d+, \d+\])*\])"
+_ENTITY_LINE = re.compile(
+    rf"- \{{id: {_NAME}, label: (?P<label>{_NAME}), {_SPAN_POS}, text: (?:{_QUOTED}|{_PLAIN}|){_TAIL}\}}"
+)
+_RELATION_LINE = re.compile(rf"- \{{id: {_NAME}, type: {_NAME}, arg1: {_NAME}, arg2: {_NAME}{_TAIL}\}}")
+_BLOCK_SKIP = (
+    "  trigger: {", "  arguments:", "  - {role: ", "  source: {", "  cue: {", "  content: {",
+    "  score: ", "  suggested_by: ",
+)
+_BLOCK_NAME = re.compile(_NAME)
+_LOST = re.compile(r"(?:\{|, )lost: (?!(?:false|null|~|0|\"\"|\[\]|\{\})[,}])")
+_QUOTED_RE = re.compile(_QUOTED)
+
+
+def _attrs_lost(attrs: str) -> bool | None:
+    """Does a flat ``attrs`` flow map mark the annotation lost? None: not flat (nested maps)."""
+    if '"' in attrs:
+        attrs = _QUOTED_RE.sub('""', attrs)
+        if '"' in attrs.replace('""', ""):
+            return None
+    if attrs.count("{") != 1 or attrs.count("}") != 1 or not attrs.endswith("}"):
+        return None
+    return _LOST.search(attrs) is not None
+
+
+_SECTIONS = {"entities:": "entities", "events:": "events", "attributions:": "attributions", "relations:": "relations"}
+
+
+def count_lines(text: str) -> dict | None:
+    """Counts of a file in the store's own shape, or None (then read it the slow way).
+
+    ``{kind: accepted count, "pending", "rejected", "lost", "by", "labels", "event_types"}``."""
+    lines = text.split("\n")
+    if len(lines) < 6 or lines[0] != "format: annotator/1" or lines[1] != "document:":
+        return None
+    counts = {"entities": 0, "events": 0, "attributions": 0, "relations": 0}
+    pending = rejected = lost = 0
+    by: Counter[str] = Counter()
+    labels: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    section = None
+    item: dict | None = None  # the event or attribution being read: status, by, type, lost
+
+    def close(kind: str, it: dict) -> None:
+        nonlocal pending, rejected, lost
+        if it["lost"]:
+            lost += 1
+        status = it["status"]
+        if status == "suggested":
+            pending += 1
+        elif status == "rejected":
+            rejected += 1
+        else:
+            counts[kind] += 1
+            if it["by"] is not None:
+                by[it["by"]] += 1
+            if kind == "events" and it["type"] is not None:
+                types[it["type"]] += 1
+
+    i = 2
+    while i < len(lines) and lines[i].startswith("  "):
+        i += 1  # the document block: path, sha256, length
+    for line in lines[i:]:
+        if not line:
+            continue
+        if line[0] != " " and line[0] != "-":  # a top-level key
+            if item is not None:
+                close(section, item)
+                item = None
+            key = line[:-4] + ":" if line.endswith(": []") else line
+            section = _SECTIONS.get(key)
+            if section is None:
+                return None
+            if line.endswith(": []"):
+                section = None
+            continue
+        if section in ("entities", "relations"):
+            m = (_ENTITY_LINE if section == "entities" else _RELATION_LINE).fullmatch(line)
+            if m is None:
+                return None
+            attrs = m.group("attrs")
+            if attrs is not None:
+                flag = _attrs_lost(attrs)
+                if flag is None:
+                    return None
+                lost += flag
+            status = m.group("status")
+            if status == "suggested":
+                pending += 1
+            elif status == "rejected":
+                rejected += 1
+            else:
+                counts[section] += 1
+                who = m.group("by")
+                if who is not None:
+                    by[who] += 1
+                if section == "entities":
+                    labels[m.group("label")] += 1
+            continue
+        if section not in ("events", "attributions"):
+            return None
+        if line.startswith("- id: "):
+            if item is not None:
+                close(section, item)
+            item = {"status": None, "by": None, "type": None, "lost": False}
+            continue
+        if item is None:
+            return None
+        if line.startswith("  status: "):
+            item["status"] = line[10:]
+        elif line.startswith("  by: "):
+            if _BLOCK_NAME.fullmatch(line[6:]) is None:
+                return None
+            item["by"] = line[6:]
+        elif line.startswith("  type: "):
+            if section == "events" and _BLOCK_NAME.fullmatch(line[8:]) is None:
+                return None
+            item["type"] = line[8:]
+        elif line.startswith("  attrs: {"):
+            flag = _attrs_lost(line[9:])
+            if flag is None:
+                return None
+            item["lost"] = flag
+        elif not line.startswith(_BLOCK_SKIP):
+            return None
+    if item is not None:
+        close(section, item)
+    return {
+        **counts, "pending": pending, "rejected": rejected, "lost": lost,
+        "by": by, "labels": labels, "event_types": types,
+    }
+
+
+def fill_from_counts(row: ArticleStats, counts: dict, label_order: Sequence[str] = ()) -> ArticleStats:
+    row.entities, row.events = counts["entities"], counts["events"]
+    row.attributions, row.relations = counts["attributions"], counts["relations"]
+    row.pending, row.rejected, row.lost = counts["pending"], counts["rejected"], counts["lost"]
+    row.by = _ordered(counts["by"])
+    row.labels = _ordered(counts["labels"], label_order)
+    row.event_types = _ordered(counts["event_types"])
+    return row
+
+
+def read_file_stats(row: ArticleStats, yaml_path: Path, label_order: Sequence[str] = ()) -> ArticleStats:
+    """Fill ``row`` from one annotation file; a bad file sets ``row.error`` (one line)."""
+    from . import store
+    from .errors import InputError
+
+    row.yaml = str(yaml_path)
+    try:
+        raw = yaml_path.read_bytes()
+    except OSError as exc:
+        row.error = f"{yaml_path}: cannot read: {exc.strerror or exc}"
+        return row
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        row.error = f"{yaml_path}: is not UTF-8 text (bad byte at byte {exc.start})"
+        return row
+    counts = count_lines(text)
+    if counts is not None:
+        return fill_from_counts(row, counts, label_order)
+    try:
+        aset, probs = store.problems(text, str(yaml_path))
+    except InputError as err:  # pragma: no cover - problems() reports, but be safe
+        row.error = err.message
+        return row
+    if probs:
+        more = f" (and {len(probs) - 1} more problems)" if len(probs) > 1 else ""
+        row.error = f"{probs[0]}{more}"
+        return row
+    assert aset is not None
+    return fill_from_set(row, aset, label_order)
+
+
+def _journal_has_records(path: Path) -> bool:
+    """A journal holding records past its header: changes not in the YAML yet."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1 << 16)
+    except OSError:
+        return False
+    first = head.find(b"\n")
+    return first >= 0 and bool(head[first + 1 :].strip())
+
+
+def _names_in(folder: Path) -> set[str]:
+    try:
+        with os.scandir(folder) as it:
+            return {e.name for e in it}
+    except OSError:
+        return set()
+
+
+def scan(
+    articles: Sequence[Path], annotations_dir: Path, label_order: Sequence[str] = ()
+) -> CorpusStats:
+    """Stats of articles whose YAML files live in ``annotations_dir`` (as the app keeps them).
+
+    One listing of the folder tells which articles have a file, a journal with
+    unsaved records, or a lock; only the annotation files are read."""
+    names = _names_in(Path(annotations_dir))
+    rows = []
+    for i, article in enumerate(articles):
+        stem = Path(article).stem
+        row = ArticleStats(name=stem, index=i, article=str(article))
+        yaml_name = f"{stem}.yaml"
+        if yaml_name in names:
+            read_file_stats(row, Path(annotations_dir) / yaml_name, label_order)
+        if f".{stem}.journal" in names:
+            row.unsaved = _journal_has_records(Path(annotations_dir) / f".{stem}.journal")
+        row.locked = f".{stem}.lock" in names
+        rows.append(row)
+    return CorpusStats(rows, tuple(label_order))
+
+
+def scan_files(yaml_files: Iterable[Path], label_order: Sequence[str] = ()) -> CorpusStats:
+    """Stats of annotation files given directly (a folder of YAML, no articles listed)."""
+    rows = []
+    listed: dict[Path, set[str]] = {}
+    for i, path in enumerate(yaml_files):
+        path = Path(path)
+        row = ArticleStats(name=path.stem, index=i)
+        read_file_stats(row, path, label_order)
+        names = listed.get(path.parent)
+        if names is None:
+            names = listed[path.parent] = _names_in(path.parent)
+        if f".{path.stem}.journal" in names:
+            row.unsaved = _journal_has_records(path.parent / f".{path.stem}.journal")
+        row.locked = f".{path.stem}.lock" in names
+        rows.append(row)
+    return CorpusStats(rows, tuple(label_order))
+
+
+def filter_rows(rows: Iterable[ArticleStats], filters: dict[str, str]) -> list[ArticleStats]:
+    """Rows matching every ``column: condition`` (see ``matches``)."""
+    tests = [(key, parse_condition(key, cond)) for key, cond in filters.items() if cond.strip()]
+    return [r for r in rows if all(test(r.value(key)) for key, test in tests)]
+
+
+def parse_condition(key: str, cond: str):
+    """A predicate from what a user typed for a column.
+
+    Numeric columns: ``3``, ``>0``, ``>=2``, ``<5``, ``<=1``, ``!=0``, ``=0``.
+    Text columns: a case-insensitive substring; ``!text`` for "does not contain";
+    ``=text`` for an exact value. ``ValueError`` when a numeric condition is not a number.
+    """
+    cond = cond.strip()
+    if key in NUMERIC:
+        for op in (">=", "<=", "!=", ">", "<", "="):
+            if cond.startswith(op):
+                n = int(cond[len(op) :].strip())
+                break
+        else:
+            op, n = "=", int(cond)
+        return {
+            ">=": lambda v: v >= n,
+            "<=": lambda v: v <= n,
+            "!=": lambda v: v != n,
+            ">": lambda v: v > n,
+            "<": lambda v: v < n,
+            "=": lambda v: v == n,
+        }[op]
+    if cond.startswith("!"):
+        needle = cond[1:].lower()
+        return lambda v: needle not in str(v).lower()
+    if cond.startswith("="):
+        exact = cond[1:].lower()
+        return lambda v: str(v).lower() == exact
+    needle = cond.lower()
+    return lambda v: needle in str(v).lower()
+
+
+def sort_rows(rows: Iterable[ArticleStats], key: str, reverse: bool = False) -> list[ArticleStats]:
+    """Rows sorted by a column; ties keep the folder's order."""
+    if key in NUMERIC:
+        return sorted(rows, key=lambda r: (r.value(key), -r.index if reverse else r.index), reverse=reverse)
+    return sorted(rows, key=lambda r: (str(r.value(key)).lower(), -r.index if reverse else r.index), reverse=reverse)

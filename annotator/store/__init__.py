@@ -1,0 +1,49 @@
+"""Annotation files (format ``annotator/1``) <-> the model.
+
+One module per job:
+
+* ``writer``: ``dumps``, the canonical YAML of a set (hand-made, fast);
+* ``fast_reader``: a line-based reader for the subset the writer emits (plus
+  common hand edits), sure to read it as ``yaml.safe_load`` does;
+* ``pyyaml_reader``: the fallback, PyYAML's event stream with line numbers,
+  no aliases, bounded nesting;
+* ``validate``: parsed data -> an ``AnnotationSet`` and every ``Problem``
+  (``file:line: what``);
+* ``files``: where files live, atomic writes of ours and of the files the
+  user names (``write_text_atomic``: any OS error is one line);
+* ``reader``: ``read``, the one way in for the app, the CLI and the workspace.
+
+Reading: ``store.read(path)`` (a file, its article found through
+``document.path``), ``store.read(path, article=doc, editing=True)`` (open an
+article's annotations), ``store.read(text=..., article=...)`` (in memory);
+then ``.checked()`` for the set or ``.problems`` for every problem.
+"""
+
+from ..errors import ValidationError
+from .files import (
+    annotation_path,
+    atomic_output,
+    new_set,
+    save,
+    write_atomic,
+    write_text_atomic,
+    yaml_files,
+)
+from .reader import Read, read, validate_paths
+from .writer import FORMAT, dumps
+
+__all__ = [
+    "FORMAT",
+    "Read",
+    "ValidationError",
+    "annotation_path",
+    "atomic_output",
+    "dumps",
+    "new_set",
+    "read",
+    "save",
+    "validate_paths",
+    "write_atomic",
+    "write_text_atomic",
+    "yaml_files",
+]

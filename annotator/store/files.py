@@ -1,0 +1,202 @@
+"""File I/O: where annotation files live, reading them, and writing any file atomically.
+
+``write_atomic`` is for our own files (annotation YAML, journals); the
+``atomic_output`` / ``write_text_atomic`` pair is for every other file the user
+names (``export -o``, import's texts and schemas, merge output, settings):
+the same all-or-nothing write, and any OS error becomes one ``InputError``
+line naming the file (the CLI prints it and exits 2).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+from ..errors import InputError
+from ..model import AnnotationSet, Document
+from .writer import dumps
+
+
+def annotation_path(article_path: str | os.PathLike, annotations_dir: str | os.PathLike) -> Path:
+    """``<annotations_dir>/<article stem>.yaml``."""
+    return Path(annotations_dir) / f"{Path(article_path).stem}.yaml"
+
+
+def relative_path(article_path: str | os.PathLike, yaml_path: str | os.PathLike) -> str:
+    folder = os.path.dirname(os.path.abspath(yaml_path))
+    target = os.path.abspath(article_path)
+    try:
+        rel = os.path.relpath(target, folder)
+    except ValueError:  # another drive (Windows)
+        rel = target
+    return Path(rel).as_posix()
+
+
+def new_set(document: Document, yaml_path: str | os.PathLike) -> AnnotationSet:
+    """An empty set whose ``document.path`` is the article relative to the YAML's folder."""
+    path = relative_path(document.path, yaml_path) if document.path is not None else None
+    return AnnotationSet(Document(document.text, path, document.sha256))
+
+
+def read_yaml_text(yaml_path: Path) -> str:
+    where = str(yaml_path)
+    if yaml_path.is_dir():
+        raise InputError(where, "is a folder, not an annotation file")
+    try:
+        raw = yaml_path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(where, "no such file") from None
+    except OSError as exc:
+        raise InputError(where, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(where, f"is not UTF-8 text (bad byte at byte {exc.start})") from None
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
+    """Write a file so that it is either all old or all new, never half-written.
+
+    A temporary file in the same folder is written, flushed and fsynced, then
+    renamed over the target, then the folder is fsynced. On any failure the old
+    file is untouched, the temporary file removed, and the exception propagates.
+    The folder is created if missing; an existing file keeps its permissions.
+    """
+    p = Path(path)
+    folder = p.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    try:
+        mode = os.stat(p).st_mode & 0o7777
+    except OSError:
+        mode = None
+    tmp = folder / f".{p.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(tmp, flags, 0o666 if mode is None else mode)
+    try:
+        try:
+            if mode is not None and hasattr(os, "fchmod"):
+                os.fchmod(fd, mode)
+            view = memoryview(payload)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, p)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    _fsync_dir(folder)
+
+
+def save(aset: AnnotationSet, yaml_path: str | os.PathLike) -> None:
+    """Write the set's canonical YAML atomically (folder created if missing)."""
+    write_atomic(yaml_path, dumps(aset))
+
+
+def _cannot_write(path: Path, exc: OSError) -> InputError:
+    """One line for a failed write of a file the user named."""
+    why = exc.strerror or exc.__class__.__name__
+    folder = path.parent
+    if isinstance(exc, NotADirectoryError) or (exc.errno == errno.ENOENT and folder.is_file()):
+        return InputError(str(path), f"cannot write: {folder} is a file, not a folder")
+    if exc.errno == errno.ENOENT and not folder.exists():
+        return InputError(str(path), f"cannot write: no such folder {folder}")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return InputError(str(path), f"cannot write: {why} (is the folder {folder} writable?)")
+    if exc.errno == errno.ENOENT:  # the folder exists but takes no new files (/proc, /sys)
+        return InputError(str(path), f"cannot write: the folder {folder} takes no new files ({why})")
+    return InputError(str(path), f"cannot write: {why}")
+
+
+@contextlib.contextmanager
+def atomic_output(
+    path: str | os.PathLike, *, binary: bool = False, make_folder: bool = False, fsync: bool = True
+) -> Iterator[IO]:
+    """A file the user named, written all or nothing; any OS error is an ``InputError``.
+
+    Yields an open file (text: UTF-8, ``\n`` line ends; or ``binary``) on a
+    temporary file beside the target, renamed over it when the block ends
+    without an error. On an error the target is untouched and the temporary
+    file removed. ``make_folder`` creates missing folders (else a missing
+    folder is an error: a typo in ``-o``); ``fsync=False`` skips the flush to
+    disk, for a batch that syncs once at the end. An existing file keeps its
+    permissions.
+    """
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(str(p), "is a folder, not a file")
+    folder = p.parent
+    tmp = folder / f".{p.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    fh: IO | None = None
+    try:
+        if make_folder:
+            folder.mkdir(parents=True, exist_ok=True)
+        try:
+            mode = os.stat(p).st_mode & 0o7777
+        except OSError:
+            mode = None
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666 if mode is None else mode)
+        if mode is not None and hasattr(os, "fchmod"):
+            os.fchmod(fd, mode)
+        fh = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise _cannot_write(p, exc) from None
+    try:
+        with fh:
+            yield fh
+            fh.flush()
+            if fsync:
+                os.fsync(fh.fileno())
+        os.replace(tmp, p)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise _cannot_write(p, exc) from None
+        raise
+    if fsync:
+        _fsync_dir(folder)
+
+
+def write_text_atomic(path: str | os.PathLike, data: str | bytes, *, make_folder: bool = False, fsync: bool = True) -> None:
+    """Write a whole file the user named (see ``atomic_output``): str as UTF-8, or bytes."""
+    binary = not isinstance(data, str)
+    with atomic_output(path, binary=binary, make_folder=make_folder, fsync=fsync) as fh:
+        fh.write(data)
+
+
+def yaml_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """The files given, folders replaced by their .yaml / .yml files (sorted)."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted(q for q in p.iterdir() if q.suffix in (".yaml", ".yml") and q.is_file()))
+        else:
+            out.append(p)
+    return out

@@ -1,0 +1,305 @@
+"""``read``: the one way into an annotation file, for the app, the CLI and the workspace.
+
+The text goes to the fast reader, or to PyYAML when the fast reader is not
+sure; the checker turns the data into a set and every problem; when the
+article changed since the file was saved, the spans are re-found
+(``reanchor``). What comes back is a ``Read``: the set, the problems, the
+re-anchoring report and the notes for the user.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from ..errors import InputError, Problem, ValidationError
+from ..model import AnnotationSet, Document
+from ..schema import Schema
+from .fast_reader import fast_parse
+from .files import new_set, read_yaml_text, relative_path, yaml_files
+from .pyyaml_reader import slow_parse
+from .tree import NotOurs, Tree
+from .validate import Checker, LostSpan, check, show
+from .writer import FORMAT
+
+if TYPE_CHECKING:
+    from ..reanchor import Lost, Report
+
+
+def parse(text: str, source: str, strict: bool = False) -> tuple[Tree | None, Problem | None]:
+    """The fast reader, or PyYAML's reading when the fast reader declines the text."""
+    try:
+        return fast_parse(text), None
+    except NotOurs:
+        return slow_parse(text, source, strict)
+
+
+@contextlib.contextmanager
+def no_gc():
+    """Pause the cyclic garbage collector while building many small objects.
+
+    Reading 50,000 entities allocates hundreds of thousands of objects and no
+    cycles; the collector would otherwise walk the growing heap again and again.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _recorded_length(tree: Tree) -> int | None:
+    """``document.length`` as the file has it (before the checker consumes the tree)."""
+    data = tree.data
+    doc = data.get("document") if isinstance(data, dict) else None
+    length = doc.get("length") if isinstance(doc, dict) else None
+    return length if type(length) is int and length >= 0 else None
+
+
+def _reanchored(
+    text: str, source: str, doc: Document, schema: Schema | None, strict: bool = False
+) -> tuple[Checker | None, AnnotationSet | None, Any]:
+    """Read the file without the article and re-find its spans in ``doc``.
+
+    (checker, set, report); the set is None when the file has problems of its
+    own (then the checker lists them)."""
+    from ..reanchor import reanchor
+
+    with no_gc():
+        tree, _problem = parse(text, source, strict)
+        if tree is None:
+            return None, None, None
+        old_length = _recorded_length(tree)
+        checker, aset = check(tree, source, None, schema)
+    if aset is None or checker.problems:
+        return checker, None, None
+    fixed, report = reanchor(aset, doc, old_length=old_length)
+    return checker, fixed, report
+
+
+class Read:
+    """What ``read`` found in one annotation file."""
+
+    __slots__ = ("aset", "problems", "lost_problems", "report", "notes", "path", "_text", "_sha256")
+
+    def __init__(
+        self,
+        aset: AnnotationSet | None,
+        problems: list[Problem],
+        *,
+        path: Path | None = None,
+        text: str | None = None,
+        report: Report | None = None,
+        lost_problems: list[LostSpan] | None = None,
+    ):
+        #: the set (each annotation that could be built); None when the file is
+        #: not YAML, not format 1, or cannot be read
+        self.aset = aset
+        #: every problem, ``file:line: what`` (the lost spans' among them)
+        self.problems = problems
+        #: the problems that are spans marked lost (see ``checked``)
+        self.lost_problems = lost_problems or []
+        #: a ``reanchor.Report`` when the article changed and spans were re-found
+        #: (the set then differs from the file: save it); None otherwise
+        self.report = report
+        #: lines the user must see (re-anchoring, lost spans)
+        self.notes: list[str] = []
+        #: the file read (None for text given in memory)
+        self.path = path
+        self._text = text
+        self._sha256: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        """sha256 of the file's bytes as read ("" when there is no file): a journal's base."""
+        if self._sha256 is None:
+            self._sha256 = "" if self._text is None else hashlib.sha256(self._text.encode("utf-8", "surrogatepass")).hexdigest()
+        return self._sha256
+
+    @property
+    def ok(self) -> bool:
+        return self.aset is not None and not self.problems
+
+    @property
+    def lost(self) -> list[Lost]:
+        """The spans of the set marked lost (not found when the article changed)."""
+        from ..reanchor import lost_in
+
+        return lost_in(self.aset) if self.aset is not None else []
+
+    def checked(self) -> AnnotationSet:
+        """The set; ``ValidationError`` when the file has problems.
+
+        When its only problems are spans marked lost, one line says how many
+        and where (``file: 3 spans marked lost (T4, T7, E2 trigger) ...``).
+        """
+        if self.problems:
+            if self.lost_problems and len(self.lost_problems) == len(self.problems):
+                raise InputError(str(self.path or self.problems[0].path), _lost_line(self.lost_problems))
+            raise ValidationError(self.problems)
+        if self.aset is None:
+            raise ValidationError([Problem(str(self.path or "<string>"), None, "cannot read the file")])
+        return self.aset
+
+    def __repr__(self) -> str:
+        return f"Read({self.path or '<string>'}, problems={len(self.problems)}, lost={len(self.lost_problems)})"
+
+
+def _lost_line(lost: list[LostSpan]) -> str:
+    names = [p.what for p in lost]
+    shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+    n = len(lost)
+    return (
+        f"{n} span{'s' if n != 1 else ''} marked lost ({shown}): not found when the article changed; "
+        "open the article in the app to re-attach or delete them"
+    )
+
+
+def _as_document(article: Document | str) -> Document:
+    if isinstance(article, Document):
+        return article
+    return Document(article, None, hashlib.sha256(article.encode("utf-8", "surrogatepass")).hexdigest())
+
+
+def _find_article(tree: Tree, p: Path, where: str) -> tuple[Document | None, list[Problem]]:
+    """The article named by ``document.path`` (relative to the file), or the problem."""
+    from ..articles import read_article
+
+    data = tree.data
+    doc = data.get("document") if isinstance(data, dict) and data.get("format") == FORMAT else None
+    if not isinstance(doc, dict):
+        return None, []
+    rel = doc.get("path")
+    pline = tree.key_line(doc, "path", tree.line(doc, None))
+    if rel is None:
+        return None, [Problem(where, pline, "document.path is missing: cannot check the spans against the article")]
+    if type(rel) is not str:
+        return None, []
+    try:
+        return read_article(p.parent / rel), []
+    except InputError as err:
+        return None, [Problem(where, pline, f"article {rel} (relative to this file): {err.problem}")]
+
+
+def read(
+    path: str | os.PathLike | None = None,
+    *,
+    text: str | None = None,
+    article: Document | str | None = None,
+    schema: Schema | None = None,
+    strict: bool = False,
+    editing: bool = False,
+) -> Read:
+    """Read one annotation file (format ``annotator/1``) and list every problem in it.
+
+    ``path``: the file. It is read from disk unless ``text`` is given; then
+    nothing is read from disk and ``path`` only names the file in messages.
+
+    ``article`` (a ``Document`` from ``articles.read_article``, or the text)
+    turns on the span checks. Without it, a file read from disk finds its
+    article through ``document.path`` (relative to the file); text in memory
+    is checked without one. ``schema`` turns on the label / type / role checks.
+    ``strict``: a file the fast reader declines must also satisfy PyYAML's
+    pure-Python safe loader, the reference (``annotator validate``).
+
+    When the article changed (its sha256 differs from the file's) and spans no
+    longer match, a file read from disk (or opened for ``editing``) has its
+    spans re-found (``reanchor``): the set holds them at their new offsets,
+    ``report`` says what moved, and the spans that cannot be found are kept,
+    marked lost. Spans marked lost are problems of a file read from disk
+    (validate, export and audit refuse them; ``checked`` says how many in one
+    line); text in memory is not re-anchored (a mismatch is a problem).
+
+    ``editing``: open the article's annotations in the app (``article`` is
+    needed): a missing file is an empty set for the article; lost spans are
+    not problems (the app lists them to re-attach or delete) but a note; the
+    set's ``document`` is the article as read now (its path relative to the
+    file, its current sha256).
+
+    Never raises for a bad file: every problem is in ``problems``, and
+    ``checked()`` raises ``ValidationError``.
+    """
+    if path is None and text is None:
+        raise TypeError("read() needs a path or text")
+    if editing and article is None:
+        raise TypeError("read(editing=True) needs the article")
+    where = str(path) if path is not None else "<string>"
+    p = Path(path) if path is not None else None
+    doc = _as_document(article) if article is not None else None
+    from_disk = text is None
+    if from_disk:
+        assert p is not None
+        if editing and not p.exists():
+            assert doc is not None
+            return Read(new_set(doc, p), [], path=p)
+        try:
+            text = read_yaml_text(p)
+        except InputError as err:
+            return Read(None, [Problem(where, None, err.problem)], path=p)
+    assert text is not None
+    with no_gc():
+        tree, problem = parse(text, where, strict)
+    if tree is None:
+        found = [problem] if problem is not None else [Problem(where, None, "cannot read the file")]
+        return Read(None, found, path=p, text=text)
+    extra: list[Problem] = []
+    if doc is None and from_disk:
+        assert p is not None
+        doc, extra = _find_article(tree, p, where)
+    with no_gc():
+        checker, aset = check(tree, where, doc, schema)
+    probs = checker.problems
+    result: Read | None = None
+    if probs and checker.changed_note and doc is not None and (from_disk or editing):
+        fixed_checker, fixed, report = _reanchored(text, where, doc, schema, strict)
+        if fixed is not None and fixed_checker is not None and report is not None:
+            lost: list[LostSpan] = []
+            if not editing:
+                lines = fixed_checker.ids
+                for x in report.lost:
+                    at = ",".join(f"{s}-{e}" for s, e in x.fragments)
+                    what = x.id if x.part == "span" else f"{x.id} {x.part}"
+                    message = (
+                        f"span {what} {show(x.text, 50)} not found in the changed article "
+                        f"(kept at {at}, marked lost when opened: tag it again or delete it)"
+                    )
+                    lost.append(LostSpan(where, lines.get(x.id), message, what))
+            result = Read(fixed, extra + lost, path=p, text=text, report=report, lost_problems=lost)
+    if result is None:
+        lost = [] if editing or not from_disk else checker.lost
+        result = Read(aset, extra + probs + lost, path=p, text=text, lost_problems=lost)
+    if editing and result.aset is not None:
+        if doc is not None and doc.path is not None and p is not None:
+            result.aset.document.path = relative_path(doc.path, p)
+        _editing_notes(result)
+    return result
+
+
+def _editing_notes(result: Read) -> None:
+    if result.report is not None:
+        result.notes.append(result.report.summary())
+    lost = result.lost
+    if lost:
+        earlier = [x for x in lost if result.report is None or x.earlier]
+        if earlier or result.report is None:
+            ids = sorted({x.id for x in lost}, key=lambda i: (i[:1], int(i[1:]) if i[1:].isdigit() else 0, i))
+            shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+            n = len(lost)
+            result.notes.append(
+                f"{n} span{'s' if n != 1 else ''} lost when the article changed ({shown}): "
+                "re-attach them to the right text or delete them"
+            )
+
+
+def validate_paths(paths: Iterable[str | os.PathLike], schema: Schema | None = None) -> list[Problem]:
+    """Every problem in the given files (folders: their .yaml files); changes nothing."""
+    found: list[Problem] = []
+    for p in yaml_files(paths):
+        found.extend(read(p, schema=schema, strict=True).problems)
+    return found

@@ -1,0 +1,138 @@
+"""Plain YAML scalars: what the writer may write unquoted and the fast reader accepts.
+
+Shared by the writer (what may be plain) and the fast reader (what it accepts
+as plain). The reader's set contains the writer's, so our own files always
+take the fast path. The rules follow PyYAML's scanner and resolver (the
+version pinned in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from yaml.constructor import SafeConstructor
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+#: Characters never written raw in a plain scalar: C0/C1 controls (tab, breaks,
+#: NEL included), DEL, line/paragraph separators, surrogates, BOM, non-characters.
+_EXC = "\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ufeff\\ufffe\\uffff"
+# A "middle" character: anything but space, EXC, ':', '?' and flow indicators.
+_MID_CH = f"[^ {_EXC}:?,\\[\\]{{}}]"
+# A character that may follow spaces inside a plain scalar ('#' would start a comment).
+_AFTER_SP = f"[^ {_EXC}:?,\\[\\]{{}}#]"
+_MID = f"(?:{_MID_CH}|:(?={_MID_CH})| +(?={_AFTER_SP}))"
+_FIRST = f"[^ {_EXC}\\-?:,\\[\\]{{}}#&*!|>'\"%@`]"
+#: What the writer may write plain (before the resolver check).
+_PLAIN_W = re.compile(f"{_FIRST}{_MID}*")
+#: What the reader accepts as a plain token (also '-3', '-x': '-' then non-blank).
+PLAIN_R = re.compile(f"(?:{_FIRST}|-(?={_AFTER_SP})){_MID}*")
+
+#: Strings a YAML 1.2 core-schema reader (or a YAML 1.1 one using y/n) would not
+#: read as strings: quote them too, so the files travel well.
+_NOT_STR_ANYWHERE = re.compile(
+    r"""(?:null|Null|NULL|~|y|Y|n|N
+    |true|True|TRUE|false|False|FALSE
+    |[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+
+    |[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
+    |[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)""",
+    re.X,
+)
+
+STR_TAG = "tag:yaml.org,2002:str"
+INT_TAG = "tag:yaml.org,2002:int"
+RESOLVER = Resolver()
+CONSTRUCTOR = SafeConstructor()
+DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)")
+
+#: Characters to escape inside double quotes (besides backslash and quote).
+_DQ_ESCAPE = re.compile(f'[\\\\"{_EXC}]')
+_DQ_NAMED = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _escape_char(m: re.Match) -> str:
+    ch = m.group()
+    named = _DQ_NAMED.get(ch)
+    if named is not None:
+        return named
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _resolves_to_str(s: str) -> bool:
+    return RESOLVER.resolve(ScalarNode, s, (True, False)) == STR_TAG
+
+
+def _plain_ok(s: str) -> bool:
+    return (
+        _PLAIN_W.fullmatch(s) is not None
+        and not s[0].isspace()
+        and not s[-1].isspace()
+        and _NOT_STR_ANYWHERE.fullmatch(s) is None
+        and _resolves_to_str(s)
+    )
+
+
+QUOTE_CACHE: dict[str, str] = {}
+
+
+def scalar(s: str) -> str:
+    """A string as a YAML scalar: plain when it reads back as itself, else quoted."""
+    out = QUOTE_CACHE.get(s)
+    if out is None:
+        if type(s) is not str:
+            raise TypeError(f"expected a string, got {type(s).__name__}: {s!r}")
+        out = s if s and _plain_ok(s) else '"' + _DQ_ESCAPE.sub(_escape_char, s) + '"'
+        if len(QUOTE_CACHE) > 400_000:
+            QUOTE_CACHE.clear()
+        QUOTE_CACHE[s] = out
+    return out
+
+
+def number(x: float) -> str:
+    x = float(x)
+    if x != x:
+        return ".nan"
+    if x in (math.inf, -math.inf):
+        return ".inf" if x > 0 else "-.inf"
+    r = repr(x).lower()
+    if "." not in r and "e" in r:  # 1e-05 is a string to YAML 1.1: write 1.0e-05
+        r = r.replace("e", ".0e", 1)
+    return r
+
+
+def flow(value: Any, depth: int = 0) -> str:
+    """A value of ``attrs`` in flow style (keys sorted, so output is deterministic)."""
+    if depth > 50:
+        raise ValueError("attrs nest too deeply")
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return scalar(value)
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, float):
+        return number(value)
+    if isinstance(value, dict) or hasattr(value, "items"):
+        items = []
+        for k in sorted(value, key=_sort_key_of_attr):
+            if not isinstance(k, str):
+                raise TypeError(f"attrs keys must be strings, not {k!r}")
+            key = scalar(k)
+            if len(key) > 1000:  # YAML readers give up on implicit keys over 1024 characters
+                key = "? " + key
+            items.append(f"{key}: {flow(value[k], depth + 1)}")
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(flow(v, depth + 1) for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} in attrs: {value!r}")
+
+
+def _sort_key_of_attr(k: Any) -> tuple:
+    return (type(k).__name__, k) if not isinstance(k, str) else ("", k)

@@ -1,0 +1,34 @@
+"""What both readers produce: plain data plus the line each part came from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class Tree:
+    """Plain data as ``yaml.safe_load`` gives it, plus where each part came from.
+
+    ``lines`` maps ``id(container)`` to its 1-based line; ``keylines`` maps
+    ``id(mapping)`` to ``{key: line}`` (only block mappings span several lines).
+    """
+
+    __slots__ = ("data", "lines", "keylines", "dups")
+
+    def __init__(self) -> None:
+        self.data: Any = None
+        self.lines: dict[int, int] = {}
+        self.keylines: dict[int, dict] = {}
+        self.dups: list[tuple[int, Any]] = []
+
+    def line(self, obj: Any, default: int | None) -> int | None:
+        return self.lines.get(id(obj), default)
+
+    def key_line(self, mapping: Any, key: Any, default: int | None) -> int | None:
+        kl = self.keylines.get(id(mapping))
+        if kl is not None and key in kl:
+            return kl[key]
+        return self.lines.get(id(mapping), default)
+
+
+class NotOurs(Exception):
+    """The fast reader is not sure: let PyYAML read the file."""

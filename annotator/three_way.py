@@ -1,0 +1,206 @@
+"""Three-way merge of one article's annotations (git's base, ours, theirs), annotation by annotation.
+
+Annotations are matched by ID (same kind), and annotations new on both sides by
+their span and label (``loose_key``). For each annotation:
+
+* changed on one side only (or the same way on both): that change is taken,
+  a deletion included;
+* changed differently on both sides (or changed on one and deleted on the
+  other): both versions are kept for adjudication, as ``annotator merge`` keeps
+  candidates: ``status: suggested``, ``by`` whoever made that version (or the side's
+  name), ``attrs: {merge: {agree: 1, of: 2, side: ours|theirs}}``. Ours keeps the
+  ID; theirs takes the next free one;
+* new on one side: added; new on both with the same span and label: once (both
+  kept, as above, when they differ otherwise). A new ID of theirs that ours
+  already uses is renumbered, and theirs' references follow it.
+
+An annotation left referring to one the other side deleted brings it back, marked
+the same way. The result always has unique IDs and resolvable references.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .model import (
+    PREFIX,
+    SUGGESTED,
+    Annotation,
+    AnnotationSet,
+    Argument,
+    Attribution,
+    Entity,
+    Event,
+    Ref,
+    Relation,
+    id_number,
+)
+
+MERGE_ATTR = "merge"
+KINDS = (Entity, Event, Attribution, Relation)
+
+
+def loose_key(ann: Annotation) -> tuple:
+    """What makes two annotations the same one when their IDs do not say: span and label."""
+    if isinstance(ann, Entity):
+        return ("T", ann.label, ann.span.fragments)
+    if isinstance(ann, Event):
+        return ("E", ann.type, ann.trigger.fragments)
+    if isinstance(ann, Attribution):
+        return ("A", ann.cue.fragments if ann.cue else None, ann.content.fragments if ann.content else None)
+    return ("R", ann.type, ann.arg1, ann.arg2)
+
+
+def _refs(ann: Annotation) -> list[str]:
+    if isinstance(ann, Event):
+        return [a.ref for a in ann.arguments]
+    if isinstance(ann, Attribution):
+        return [ann.source.ref] if isinstance(ann.source, Ref) else []
+    if isinstance(ann, Relation):
+        return [ann.arg1, ann.arg2]
+    return []
+
+
+def _remap(ann: Annotation, mapping: dict[str, str]) -> Annotation:
+    if not mapping:
+        return ann
+    m = lambda r: mapping.get(r, r)  # noqa: E731
+    if isinstance(ann, Event):
+        args = tuple(Argument(a.role, m(a.ref)) for a in ann.arguments)
+        return replace(ann, arguments=args) if args != ann.arguments else ann
+    if isinstance(ann, Attribution) and isinstance(ann.source, Ref) and ann.source.ref in mapping:
+        return replace(ann, source=Ref(m(ann.source.ref)))
+    if isinstance(ann, Relation) and (ann.arg1 in mapping or ann.arg2 in mapping):
+        return replace(ann, arg1=m(ann.arg1), arg2=m(ann.arg2))
+    return ann
+
+
+def _mark(ann: Annotation, side: str) -> Annotation:
+    info: dict = {"agree": 1, "of": 2, "side": side}
+    if ann.status != SUGGESTED and ann.status != "accepted":
+        info["status"] = ann.status  # e.g. this side had rejected it
+    return replace(ann, status=SUGGESTED, by=ann.by or side, attrs={**dict(ann.attrs), MERGE_ATTR: info})
+
+
+@dataclass(slots=True)
+class ThreeWay:
+    aset: AnnotationSet
+    #: annotations kept from both sides for adjudication (pairs, or one side against a deletion)
+    conflicts: int
+    renumbered: int
+
+
+def merge3(base: AnnotationSet, ours: AnnotationSet, theirs: AnnotationSet) -> ThreeWay:
+    """Merge theirs into ours against base; ours' document is the result's."""
+    out = AnnotationSet(ours.document)
+    used: dict[type, set[str]] = {k: set(base.table(k)) | set(ours.table(k)) | set(theirs.table(k)) for k in KINDS}
+    t_map: dict[str, str] = {}  # theirs' ID -> the result's
+    from_theirs: set[str] = set()  # result IDs whose annotation came from theirs (its refs need t_map)
+    conflicts = renumbered = 0
+
+    def fresh(kind: type) -> str:
+        n = max((id_number(i) for i in used[kind]), default=0) + 1
+        new = f"{PREFIX[kind]}{n}"
+        used[kind].add(new)
+        return new
+
+    def put(ann: Annotation, theirs_side: bool) -> None:
+        out.table(type(ann))[ann.id] = ann
+        if theirs_side:
+            from_theirs.add(ann.id)
+        else:
+            from_theirs.discard(ann.id)
+
+    for kind in KINDS:
+        b_tab, o_tab, t_tab = base.table(kind), ours.table(kind), theirs.table(kind)
+        for ann_id, b in b_tab.items():
+            o, t = o_tab.get(ann_id), t_tab.get(ann_id)
+            if o == t:
+                if o is not None:
+                    put(o, False)
+            elif o == b:
+                if t is not None:
+                    put(t, True)
+            elif t == b:
+                if o is not None:
+                    put(o, False)
+            else:  # changed differently on both sides
+                conflicts += 1
+                if o is not None:
+                    put(_mark(o, "ours"), False)
+                if t is not None:
+                    new_id = ann_id if o is None else fresh(kind)
+                    t_map[ann_id] = new_id
+                    put(replace(_mark(t, "theirs"), id=new_id), True)
+        # New on either side.
+        new_ours = {loose_key(a): a for i, a in o_tab.items() if i not in b_tab}
+        for ann_id, o in o_tab.items():
+            if ann_id not in b_tab:
+                put(o, False)
+        for ann_id, t in t_tab.items():
+            if ann_id in b_tab:
+                continue
+            twin = new_ours.get(loose_key(t))
+            if twin is not None:
+                t_map[ann_id] = twin.id
+                if _same(twin, replace(t, id=twin.id)):
+                    continue
+                conflicts += 1
+                put(_mark(twin, "ours"), False)
+                new_id = fresh(kind)
+                t_map[ann_id] = new_id
+                put(replace(_mark(t, "theirs"), id=new_id), True)
+                continue
+            if ann_id in o_tab or ann_id in out.table(kind):
+                new_id = fresh(kind)
+                renumbered += 1
+            else:
+                new_id = ann_id
+            t_map[ann_id] = new_id
+            put(replace(t, id=new_id), True)
+
+    # Theirs' references follow theirs' renumbering.
+    for kind in KINDS:
+        tab = out.table(kind)
+        for ann_id in list(tab):
+            if ann_id in from_theirs:
+                tab[ann_id] = _remap(tab[ann_id], {k: v for k, v in t_map.items() if k != v})
+
+    # What is still referred to comes back (the other side deleted it).
+    changed = True
+    while changed:
+        changed = False
+        for ann in list(out.all()):
+            for ref in _refs(ann):
+                if out.get(ref) is not None:
+                    continue
+                source = (theirs if ann.id in from_theirs else ours, ours, theirs, base)
+                back = next((s.get(ref) for s in source if s.get(ref) is not None), None)
+                if back is None:
+                    continue
+                side = "theirs" if ann.id in from_theirs else "ours"
+                conflicts += 1
+                put(replace(_mark(back, side), id=ref), side == "theirs" and back is theirs.get(ref))
+                changed = True
+    # Anything still dangling (nowhere to bring it from) loses the link rather than the file.
+    for ann in list(out.all()):
+        missing = [r for r in _refs(ann) if out.get(r) is None]
+        if missing and isinstance(ann, Relation):
+            del out.relations[ann.id]
+        elif missing:
+            out.table(type(ann))[ann.id] = _drop_refs(ann, set(missing))
+    return ThreeWay(out, conflicts, renumbered)
+
+
+def _same(a: Annotation, b: Annotation) -> bool:
+    """The same annotation, whoever is named as having made it."""
+    return replace(a, by=None) == replace(b, by=None)
+
+
+def _drop_refs(ann: Annotation, missing: set[str]) -> Annotation:
+    if isinstance(ann, Event):
+        return replace(ann, arguments=tuple(a for a in ann.arguments if a.ref not in missing))
+    return replace(ann, source=None)  # an attribution
+
+
+__all__ = ["ThreeWay", "loose_key", "merge3"]

@@ -1,0 +1,370 @@
+"""The corpus view: every article of the open folder, how far it is, and the label counts.
+
+The numbers come from ``annotator.corpus`` (the same as ``annotator status``);
+the article open in the app is counted from its session, so unsaved changes
+show. Files are read in a thread worker and kept in a cache keyed by their
+modification time and size, so opening the view again reads only what changed.
+``enter`` dismisses the screen with the index of the article to open.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Sequence
+
+from rich.bar import Bar
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
+from textual.worker import Worker, WorkerState
+
+from .. import corpus
+from ..resources import data_dir
+
+#: (yaml path) -> ((mtime_ns, size), row): files unchanged since the last look are not read again
+_CACHE: dict[str, tuple[tuple[int, int], corpus.ArticleStats]] = {}
+
+
+def scan_cached(articles: Sequence[Path], annotations_dir: Path, label_order: Sequence[str]) -> corpus.CorpusStats:
+    """``corpus.scan`` through the cache (one listing of the folder, then only changed files)."""
+    import copy
+
+    folder = Path(annotations_dir)
+    seen: dict[str, tuple[int, int]] = {}
+    try:
+        with os.scandir(folder) as it:
+            for e in it:
+                try:
+                    st = e.stat()
+                except OSError:
+                    continue
+                seen[e.name] = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        pass
+    rows = []
+    for i, article in enumerate(articles):
+        stem = Path(article).stem
+        key = f"{stem}.yaml"
+        row = None
+        if key in seen:
+            hit = _CACHE.get(str(folder / key))
+            if hit is not None and hit[0] == seen[key]:
+                row = copy.copy(hit[1])
+                row.index, row.article = i, str(article)
+            else:
+                row = corpus.ArticleStats(name=stem, index=i, article=str(article))
+                corpus.read_file_stats(row, folder / key, label_order)
+                _CACHE[str(folder / key)] = (seen[key], copy.copy(row))
+        else:
+            row = corpus.ArticleStats(name=stem, index=i, article=str(article))
+        journal = f".{stem}.journal"
+        row.unsaved = journal in seen and seen[journal][1] > 0 and corpus._journal_has_records(folder / journal)
+        row.locked = f".{stem}.lock" in seen
+        rows.append(row)
+    return corpus.CorpusStats(rows, tuple(label_order))
+
+
+class CorpusScreen(Screen[int | None]):
+    """Every article: counts, what is left, who, saved or not. Enter opens one."""
+
+    CSS_PATH = data_dir("styles") / "corpus.tcss"
+
+    BINDINGS = [
+        Binding("escape,C", "close", "Back", id="corpus.close"),
+        Binding("s", "sort", "Sort by column", id="corpus.sort"),
+        Binding("f", "filter", "Filter column", id="corpus.filter"),
+        Binding("slash", "filter_name", "Find article", id="corpus.find"),
+        Binding("F", "clear_filters", "Clear filters", id="corpus.clear_filters"),
+        Binding("ctrl+l", "reload", "Reload", show=False, id="corpus.reload"),
+    ]
+
+    def __init__(self, articles: Sequence[Path], annotations_dir: Path, schema, *, current: int = 0, session=None) -> None:
+        super().__init__()
+        self.articles = list(articles)
+        self.annotations_dir = Path(annotations_dir)
+        self.label_order = [lab.name for lab in schema.entities]
+        self.current = current
+        self.session = session
+        self.stats: corpus.CorpusStats | None = None
+        self.sort_key: str | None = None
+        self.sort_reverse = False
+        self.filters: dict[str, str] = {}
+        #: the column the filter prompt is for
+        self._filtering: str | None = None
+        self.shown: list[corpus.ArticleStats] = []
+
+    # -- layout --------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="corpus-head"):
+            yield Static(Content("Corpus"), id="corpus-title")
+            yield ProgressBar(total=1, show_eta=False, id="corpus-progress")
+            yield Static(Content("reading…"), id="corpus-done")
+        with Horizontal(id="corpus-main"):
+            table: DataTable = DataTable(id="corpus-table", cursor_type="cell", zebra_stripes=False)
+            yield table
+            with VerticalScroll(id="corpus-side"):
+                yield Static(id="corpus-bars")
+                yield Static(Content(corpus.DONE_RULE), id="corpus-rule")
+        yield Static(Content(""), id="corpus-state", markup=False)
+        bar = Input(id="corpus-filter")
+        bar.display = False
+        yield bar
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self.reload()
+
+    # -- data ------------------------------------------------------------------
+    def reload(self) -> None:
+        self.query_one("#corpus-done", Static).update(Content(f"reading {len(self.articles)} article(s)…"))
+        self._scan()
+
+    @work(thread=True, exclusive=True, group="corpus", exit_on_error=False)
+    def _scan(self) -> corpus.CorpusStats:
+        return scan_cached(self.articles, self.annotations_dir, self.label_order)
+
+    @on(Worker.StateChanged)
+    def _scanned(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "corpus":
+            return
+        if event.state == WorkerState.SUCCESS:
+            stats = event.worker.result
+            self._live_row(stats)
+            self.stats = stats
+            self.refresh_all()
+        elif event.state == WorkerState.ERROR:
+            self.query_one("#corpus-done", Static).update(Content(f"could not read the folder: {event.worker.error}"))
+
+    def _live_row(self, stats: corpus.CorpusStats) -> None:
+        """The open article counted from its session: what is on screen, saved or not."""
+        session = self.session
+        if session is None or not 0 <= self.current < len(self.articles):
+            return
+        article = self.articles[self.current]
+        row = corpus.ArticleStats(name=Path(article).stem, index=self.current, article=str(article))
+        if session.yaml_path is not None and session.yaml_path.exists():
+            row.yaml = str(session.yaml_path)
+        corpus.fill_from_set(row, session.aset, self.label_order)
+        row.unsaved = session.dirty
+        row.locked = bool(getattr(session, "read_only", False))
+        stats.replace(row)
+
+    # -- drawing -----------------------------------------------------------------
+    def refresh_all(self) -> None:
+        stats = self.stats
+        if stats is None:
+            return
+        bar = self.query_one("#corpus-progress", ProgressBar)
+        bar.update(total=max(stats.total, 1), progress=stats.done)
+        errors = f", {stats.errors} unreadable" if stats.errors else ""
+        self.query_one("#corpus-done", Static).update(
+            Content(f"{stats.done}/{stats.total} done{errors}")
+        )
+        self.query_one("#corpus-bars", Static).update(self._bars(stats))
+        self.refill()
+
+    def _bars(self, stats: corpus.CorpusStats):
+        grid = Table.grid(padding=(0, 1), expand=False)
+        grid.add_column(no_wrap=True, max_width=14, overflow="ellipsis")
+        grid.add_column(no_wrap=True, width=10)
+        grid.add_column(no_wrap=True, justify="right", min_width=4)
+
+        def section(title: str, counts: dict[str, int]) -> None:
+            grid.add_row(Text(title, style="bold"), "", "")
+            if not counts:
+                grid.add_row(Text("none yet", style="dim"), "", "")
+            top = max(counts.values(), default=1)
+            for name, n in counts.items():
+                grid.add_row(Text(name), Bar(size=top, begin=0, end=n, width=10), Text(str(n)))
+            grid.add_row("", "", "")
+
+        section("labels", stats.labels)
+        section("event types", stats.event_types)
+        section("annotators", stats.by)
+        sums = stats.sums()
+        grid.add_row(Text("left to do", style="bold"), "", "")
+        for k in ("pending", "lost"):
+            grid.add_row(Text(k), "", Text(str(sums[k])))
+        grid.add_row("", "", "")
+        grid.add_row(Text("articles", style="bold"), "", "")
+        for k, v in stats.states().items():
+            grid.add_row(Text(k), "", Text(str(v)))
+        return grid
+
+    def refill(self) -> None:
+        """Rebuild the table from the rows, sorted and filtered; the cursor stays on its article."""
+        stats = self.stats
+        if stats is None:
+            return
+        table = self.query_one(DataTable)
+        keep_row = None
+        if table.row_count and self.shown:
+            r = table.cursor_row
+            if 0 <= r < len(self.shown):
+                keep_row = self.shown[r].index
+        else:
+            keep_row = self.current
+        keep_col = table.cursor_column
+        rows = stats.articles
+        if self.filters:
+            rows = corpus.filter_rows(rows, self.filters)
+        if self.sort_key is not None:
+            rows = corpus.sort_rows(rows, self.sort_key, self.sort_reverse)
+        self.shown = list(rows)
+        table.clear(columns=True)
+        labels = {}
+        for key, _title in corpus.COLUMNS:
+            label = corpus.SHORT_TITLES.get(key, _title)
+            if key == self.sort_key:
+                label += " ▼" if self.sort_reverse else " ▲"
+            if key in self.filters:
+                label += f" [{self.filters[key]}]"
+            labels[key] = label
+        texts = {key: [row.text(key) for row in self.shown] for key, _ in corpus.COLUMNS}
+        texts["name"] = [("▶ " if row.index == self.current else "") + t for row, t in zip(self.shown, texts["name"])]
+        name_width = self._name_width(labels, texts)
+        for key, _title in corpus.COLUMNS:
+            numeric = key in corpus.NUMERIC
+            table.add_column(Text(labels[key], justify="right" if numeric else "left"), key=key)
+        for i, row in enumerate(self.shown):
+            cells = []
+            for key, _ in corpus.COLUMNS:
+                text = texts[key][i]
+                if key == "name" and len(text) > name_width:
+                    text = text[: name_width - 1] + "…"
+                style = ""
+                if key == "state":
+                    style = {"done": "green", "error": "red bold", "review": "yellow"}.get(text, "")
+                if key == "saved" and text == "unsaved":
+                    style = "yellow"
+                cells.append(Text(text, style=style, justify="right" if key in corpus.NUMERIC else "left"))
+            table.add_row(*cells, key=str(row.index))
+        if keep_row is not None:
+            for i, row in enumerate(self.shown):
+                if row.index == keep_row:
+                    table.move_cursor(row=i, column=keep_col, animate=False)
+                    break
+        self._say_state()
+
+    def _name_width(self, labels: dict[str, str], texts: dict[str, list[str]]) -> int:
+        """Article names are cut (with …) so that every column fits the table's width."""
+        table = self.query_one(DataTable)
+        pad = 2 * table.cell_padding
+        others = sum(max([len(labels[k]), *map(len, texts[k])]) + pad for k, _ in corpus.COLUMNS if k != "name")
+        available = table.scrollable_content_region.width or table.size.width or 80
+        longest = max([len(labels["name"]), *map(len, texts["name"])])
+        return max(12, min(longest, available - others - pad - 1))
+
+    def on_resize(self) -> None:
+        self.refill()
+
+    def _say_state(self, extra: str = "") -> None:
+        stats = self.stats
+        parts = []
+        if stats is not None:
+            parts.append(f"{len(self.shown)} of {stats.total} shown")
+        if self.sort_key:
+            title = dict(corpus.COLUMNS)[self.sort_key]
+            parts.append(f"sorted by {title} {'descending' if self.sort_reverse else 'ascending'}")
+        if self.filters:
+            parts.append("filter: " + ", ".join(f"{dict(corpus.COLUMNS)[k]} {v}" for k, v in self.filters.items()))
+        row = self._row_under_cursor()
+        if row is not None and row.error:
+            parts.append(row.error)
+        if extra:
+            parts.append(extra)
+        self.query_one("#corpus-state", Static).update(Content("  ·  ".join(parts)))
+
+    def _row_under_cursor(self) -> corpus.ArticleStats | None:
+        table = self.query_one(DataTable)
+        r = table.cursor_row
+        return self.shown[r] if 0 <= r < len(self.shown) else None
+
+    def _column_under_cursor(self) -> str:
+        table = self.query_one(DataTable)
+        c = table.cursor_column
+        return corpus.COLUMNS[c][0] if 0 <= c < len(corpus.COLUMNS) else "name"
+
+    @on(DataTable.CellHighlighted)
+    def _moved(self, _event) -> None:
+        self._say_state()
+
+    # -- actions -------------------------------------------------------------------
+    @on(DataTable.CellSelected)
+    def _open(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        row = self._row_under_cursor()
+        if row is not None:
+            self.dismiss(row.index)
+
+    def action_close(self) -> None:
+        """esc: close the filter prompt first; else go back to the article."""
+        if self._filtering is not None:
+            self._close_filter()
+            return
+        self.dismiss(None)
+
+    def action_sort(self) -> None:
+        """Sort by the column under the cursor; again: the other way; a third time: folder order."""
+        key = self._column_under_cursor()
+        if self.sort_key != key:
+            # numbers: most first is what one looks for (pending, lost); names: A to Z
+            self.sort_key, self.sort_reverse = key, key in corpus.NUMERIC
+        elif self.sort_reverse == (key in corpus.NUMERIC):
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_key, self.sort_reverse = None, False
+        self.refill()
+
+    def action_filter(self, key: str | None = None) -> None:
+        key = key or self._column_under_cursor()
+        self._filtering = key
+        title = dict(corpus.COLUMNS)[key]
+        bar = self.query_one("#corpus-filter", Input)
+        hint = ">0, =3, <=2, !=0" if key in corpus.NUMERIC else "text, !text (without), =text (exactly)"
+        bar.placeholder = f"filter {title}: {hint}; empty clears; esc cancels"
+        bar.value = self.filters.get(key, "")
+        bar.display = True
+        self.set_focus(bar)  # now, not after a refresh: keys typed ahead go into the prompt
+
+    def action_filter_name(self) -> None:
+        self.action_filter("name")
+
+    def action_clear_filters(self) -> None:
+        self.filters.clear()
+        self.refill()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    @on(Input.Submitted, "#corpus-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        key = self._filtering or "name"
+        value = event.value.strip()
+        if value:
+            try:
+                corpus.parse_condition(key, value)
+            except ValueError:
+                self.app.bell()
+                self._say_state(f"not a number condition: {value!r} (try >0, =3, <=2)")
+                return
+            self.filters[key] = value
+        else:
+            self.filters.pop(key, None)
+        self._close_filter()
+        self.refill()
+
+    def _close_filter(self) -> None:
+        bar = self.query_one("#corpus-filter", Input)
+        bar.display = False
+        self._filtering = None
+        self.set_focus(self.query_one(DataTable))

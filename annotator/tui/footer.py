@@ -1,0 +1,110 @@
+"""A one-widget footer of the keys that work here.
+
+Textual's ``Footer`` recomposes itself (removes and mounts one widget per key,
+each styled by CSS) whenever the focus moves: opening the find bar or a picker
+and closing it cost a hundred milliseconds or more of it. This footer is one
+line drawn from the screen's active bindings, repainted only when what it shows
+changed. A click on a key presses it, as in Textual's footer.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.strip import Strip
+from textual.widget import Widget
+
+
+class KeyFooter(Widget, can_focus=False):
+    """The shown bindings of the focused widget's chain, as `key description` pairs."""
+
+    DEFAULT_CSS = """
+    KeyFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+    }
+    KeyFooter > .key-footer--key {
+        color: $footer-key-foreground;
+        background: $footer-key-background;
+        text-style: bold;
+    }
+    KeyFooter > .key-footer--description {
+        color: $footer-description-foreground;
+        background: $footer-description-background;
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-footer--key", "key-footer--description"}
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        #: (key, key display, description, enabled) per shown action
+        self.items: list[tuple[str, str, str, bool]] = []
+        self._cells: list[tuple[int, int, str]] = []  # x0, x1, key: for clicks
+        self._strip: Strip | None = None
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._bindings_changed(self.screen)
+
+    def _bindings_changed(self, screen) -> None:
+        if not self.is_attached or screen is not self.screen:
+            return
+        app = self.app
+        items: list[tuple[str, str, str, bool]] = []
+        seen: set[str] = set()
+        palette = None
+        for _node, binding, enabled, _tooltip in screen.active_bindings.values():
+            if binding.key == app.COMMAND_PALETTE_BINDING and app.ENABLE_COMMAND_PALETTE:
+                palette = (binding.key, app.get_key_display(binding), binding.description, enabled)
+                continue
+            if not binding.show or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            items.append((binding.key, app.get_key_display(binding), binding.description, enabled))
+        if palette is not None:
+            items.append(palette)
+        if items != self.items:
+            self.items = items
+            self._strip = None
+            self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strip = None
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if y != 0:
+            return Strip.blank(width, base)
+        if self._strip is not None and self._strip.cell_length == width:
+            return self._strip
+        key_style = self.get_component_rich_style("key-footer--key")
+        desc_style = self.get_component_rich_style("key-footer--description")
+        dim = Style(dim=True)
+        segments: list[Segment] = []
+        cells: list[tuple[int, int, str]] = []
+        x = 0
+        for key, display, description, enabled in self.items:
+            k = Segment(f" {display} ", key_style + dim if not enabled else key_style)
+            d = Segment(f"{description} ", desc_style + dim if not enabled else desc_style)
+            n = k.cell_length + d.cell_length
+            cells.append((x, x + n, key))
+            segments += [k, d]
+            x += n
+        self._cells = cells
+        self._strip = Strip(segments).crop_extend(0, width, base)
+        return self._strip
+
+    def on_click(self, event: events.Click) -> None:
+        for x0, x1, key in self._cells:
+            if x0 <= event.x < x1:
+                event.stop()
+                self.app.simulate_key(key)
+                return

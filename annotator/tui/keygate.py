@@ -1,0 +1,85 @@
+"""Keys typed ahead reach the widget they were typed for, in order.
+
+Textual hands a key to the focused widget by posting it to that widget's
+queue; the key's binding runs later, when the key bubbles back up to the app.
+Keys that arrive together (a paste of keystrokes, key repeat, a busy app, an
+SSH link delivering them in clumps) are all handed out before the first one's
+action has run, so the key after ``/`` went to the article instead of the find
+bar it opened, and the key after ``enter`` in the find bar went to the bar
+instead of the article it returned to.
+
+The gate makes the app take one key at a time: a key is dispatched only when
+everything the previous key set off (its binding, the screen or input it
+opened, the focus change, the messages those posted) has been handled. A key
+typed alone, with nothing in flight, is dispatched at once: no added latency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+
+from textual import events
+
+#: give up waiting for the app to settle after this many loop turns (about a
+#: second of a busy loop) and dispatch anyway, rather than hold keys forever
+MAX_TURNS = 2000
+
+
+def _busy(pump) -> bool:
+    queue = pump._message_queue
+    unfinished = getattr(queue, "_unfinished_tasks", None)
+    if unfinished is None:  # not CPython's asyncio.Queue: fall back to the length
+        unfinished = queue.qsize()
+    return bool(unfinished or pump._next_callbacks)
+
+
+class KeyGateMixin:
+    """Mixed into an App before ``App``: serialises raw key events."""
+
+    _gate_keys: deque | None = None
+    _gate_task: asyncio.Task | None = None
+    _gate_passed: set[int] | None = None
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            passed = self._gate_passed
+            if passed is not None and id(event) in passed:
+                passed.discard(id(event))  # a key the gate let through
+            elif self._gate_task is not None:
+                self._gate_keys.append(event)  # something is in flight: wait its turn
+                return
+            else:
+                if self._gate_keys is None:
+                    self._gate_keys = deque()
+                    self._gate_passed = set()
+                self._gate_task = asyncio.create_task(self._gate_drain())
+        await super().on_event(event)  # type: ignore[misc]
+
+    def _settled(self) -> bool:
+        if _busy(self):
+            return False
+        for screen in self.screen_stack:  # type: ignore[attr-defined]
+            if _busy(screen):
+                return False
+            for node in screen.walk_children():
+                if _busy(node):
+                    return False
+        return True
+
+    async def _gate_drain(self) -> None:
+        """Wait for the key in flight to be handled, then let the next one in."""
+        try:
+            while True:
+                for _ in range(MAX_TURNS):
+                    await asyncio.sleep(0)
+                    if self._settled():
+                        break
+                keys = self._gate_keys
+                if not keys or self._closing or self._closed:  # type: ignore[attr-defined]
+                    return
+                key = keys.popleft()
+                self._gate_passed.add(id(key))
+                self.post_message(key)  # type: ignore[attr-defined]
+        finally:
+            self._gate_task = None

@@ -1,0 +1,275 @@
+"""Learning curve: F1 on held-out gold after 5, 10, 20, 40... training articles.
+
+    python bench/bench_learning.py                 # the curve (rules, rules that learned, trained model)
+    python bench/bench_learning.py --no-model      # without spaCy training (seconds)
+    python bench/bench_learning.py --splits 3      # average over 3 random train/test splits
+    python bench/bench_learning.py --train-speed   # `train` on 100 news-sized articles, timed
+
+The corpus is bench/corpus (see its README: brat's news tutorial, MIT, and the
+seed article's paragraphs with its gold; 25 documents). Each split puts a third
+of the documents in a test folder and the rest in a training pool; after n
+training documents (5, 10, 20, 40... up to the pool) three suggesters run on
+every test article with nothing annotated:
+
+- ``rules``: the built-in rules alone (schema words and name heuristics);
+- ``rules + learned``: the same with ``--learn-from`` the n training gold files
+  (names, triggers, attribution cues, sources, shapes);
+- ``trained model``: ``annotator train`` on the n files, then
+  ``--with spacy:MODEL_DIR`` (ner + spancat, events and attributions by the
+  rules' steps with the model's lexicon).
+
+Scores are strict micro F1 over the test documents: entities by span and label;
+attributions by cue span ("cue"), and by cue, source and content spans all
+exact ("full"). Printed as a table and drawn in the terminal (plotext, from the
+``bench`` extra). Figures only: nothing here asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from annotator import store  # noqa: E402
+from annotator.model import ACCEPTED, AnnotationSet, Attribution, Entity, Ref, Span  # noqa: E402
+from annotator.schema import default_schema  # noqa: E402
+from annotator.suggest import merge  # noqa: E402
+from annotator.suggest.rules import RulesSuggester  # noqa: E402
+
+CORPUS = ROOT / "bench" / "corpus"
+SIZES = (5, 10, 20, 40, 80, 160)
+SUGGESTERS = ("rules", "rules + learned", "trained model")
+
+
+# -- scoring ----------------------------------------------------------------------------
+
+
+def _part(aset: AnnotationSet, part):
+    if isinstance(part, Ref):
+        e = aset.entities.get(part.ref)
+        return e.fragments if e is not None else None
+    if isinstance(part, Span):
+        return part.fragments
+    return None
+
+
+def keys(aset: AnnotationSet, gold: bool) -> dict[str, set]:
+    ok = (lambda a: a.status == ACCEPTED) if gold else (lambda a: True)
+    ents = {(e.fragments, e.label) for e in aset.entities.values() if ok(e)}
+    ats = [a for a in aset.attributions.values() if ok(a) and a.cue is not None]
+    cues = {a.cue.fragments for a in ats}
+    full = {(a.cue.fragments, _part(aset, a.source), _part(aset, a.content)) for a in ats}
+    return {"entities": ents, "attributions (cue)": cues, "attributions (full)": full}
+
+
+class Score:
+    def __init__(self) -> None:
+        self.tp = self.pred = self.gold = 0
+
+    def add(self, g: set, p: set) -> None:
+        self.tp += len(g & p)
+        self.pred += len(p)
+        self.gold += len(g)
+
+    def f1(self) -> float:
+        p = self.tp / self.pred if self.pred else 0.0
+        r = self.tp / self.gold if self.gold else 0.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def prf(self) -> tuple[float, float, float]:
+        p = self.tp / self.pred if self.pred else 0.0
+        r = self.tp / self.gold if self.gold else 0.0
+        return p, r, self.f1()
+
+
+def evaluate(suggester, tests: list[AnnotationSet]) -> dict[str, Score]:
+    scores = {k: Score() for k in ("entities", "attributions (cue)", "attributions (full)")}
+    for gold in tests:
+        empty = AnnotationSet(gold.document)
+        new = merge(empty, suggester.propose(empty), suggester.name)
+        pred = AnnotationSet(gold.document)
+        for a in new:
+            pred.table(type(a))[a.id] = a
+        g, p = keys(gold, True), keys(pred, False)
+        for k in scores:
+            scores[k].add(g[k], p[k])
+    return scores
+
+
+# -- the curve ----------------------------------------------------------------------------
+
+
+def corpus() -> list[tuple[Path, AnnotationSet]]:
+    schema = default_schema()
+    out = []
+    for path in sorted((CORPUS / "gold").glob("*.yaml")):
+        out.append((path, store.load_file(path, schema)))
+    if not out:
+        raise SystemExit("no corpus: run python bench/corpus/build.py")
+    return out
+
+
+def curve(splits: int, with_model: bool, steps: int) -> dict:
+    schema = default_schema()
+    docs = corpus()
+    results: dict[tuple[int, str], dict[str, Score]] = {}
+    train_seconds: dict[int, list[float]] = {}
+    n_test = len(docs) // 3
+    for split in range(splits):
+        order = list(range(len(docs)))
+        random.Random(split).shuffle(order)
+        test = [docs[i][1] for i in order[:n_test]]
+        pool = [docs[i][0] for i in order[n_test:]]
+        sizes = [n for n in SIZES if n < len(pool)] + [len(pool)]
+        for n in sizes:
+            with tempfile.TemporaryDirectory() as tmp:
+                train_dir = Path(tmp) / "train"
+                train_dir.mkdir()
+                for path in pool[:n]:
+                    # The article goes along (document.path is relative to the YAML).
+                    shutil.copy(path, train_dir / path.name)
+                    (Path(tmp) / "texts").mkdir(exist_ok=True)
+                    shutil.copy(CORPUS / "texts" / (path.stem + ".txt"), Path(tmp) / "texts")
+                runs = [("rules", RulesSuggester(schema)), ("rules + learned", RulesSuggester(schema, None, [train_dir]))]
+                if with_model:
+                    from annotator.suggest.spacy_pipeline import SpacySuggester
+                    from annotator.suggest.training import train
+
+                    model = Path(tmp) / "model"
+                    t0 = time.perf_counter()
+                    train([train_dir], model, schema, max_steps=steps, seed=split)
+                    train_seconds.setdefault(n, []).append(time.perf_counter() - t0)
+                    runs.append(("trained model", SpacySuggester(str(model), schema)))
+                for name, sugg in runs:
+                    got = evaluate(sugg, test)
+                    acc = results.setdefault((n, name), {k: Score() for k in got})
+                    for k, s in got.items():
+                        acc[k].tp += s.tp
+                        acc[k].pred += s.pred
+                        acc[k].gold += s.gold
+            print(f"  split {split + 1}/{splits}: {n} training documents done", file=sys.stderr)
+    return {"results": results, "train_seconds": train_seconds, "n_docs": len(docs), "n_test": n_test}
+
+
+def report(out: dict, with_model: bool, plot: bool) -> None:
+    results = out["results"]
+    sizes = sorted({n for n, _ in results})
+    names = [s for s in SUGGESTERS if with_model or s != "trained model"]
+    print(
+        f"\n== learning curve on bench/corpus: {out['n_docs']} documents, {out['n_test']} held out for testing "
+        f"(strict micro F1 over the test documents, pooled over splits)"
+    )
+    for measure in ("entities", "attributions (cue)", "attributions (full)"):
+        print(f"\n-- {measure}: F1 (P / R)")
+        print(f"   {'train docs':>10}  " + "  ".join(f"{n:>22}" for n in names))
+        for n in sizes:
+            cells = []
+            for name in names:
+                s = results.get((n, name), {}).get(measure)
+                if s is None:
+                    cells.append(f"{'-':>22}")
+                    continue
+                p, r, f = s.prf()
+                cells.append(f"{f:>6.2f} ({p:.2f} / {r:.2f})".rjust(22))
+            print(f"   {n:>10}  " + "  ".join(cells))
+    if out["train_seconds"]:
+        print("\n-- `train` time per training set (median of splits): " + ", ".join(
+            f"{n} docs {sorted(v)[len(v) // 2]:.0f} s" for n, v in sorted(out["train_seconds"].items())
+        ))
+    if not plot:
+        return
+    try:
+        import plotext as plt
+    except ImportError:
+        print("\n(plot skipped: pip install 'annotator[bench]' for plotext)")
+        return
+    for measure in ("entities", "attributions (full)"):
+        plt.clear_figure()
+        for name in names:
+            ys = [results[(n, name)][measure].f1() for n in sizes if (n, name) in results]
+            plt.plot(sizes[: len(ys)], ys, label=name, marker="dot")
+        plt.title(f"{measure}: F1 on held-out gold vs training documents")
+        plt.xlabel("training documents")
+        plt.ylim(0, 1)
+        plt.plotsize(80, 18)
+        plt.theme("clear")
+        if not sys.stdout.isatty():
+            plt.clc()  # no colour codes in a file
+        plt.show()
+
+
+# -- train speed ----------------------------------------------------------------------------
+
+
+def train_speed(n_articles: int, steps: int) -> None:
+    """`train` on n generated news-sized articles (3,000 characters, names of bench/gen.py
+    tagged as a person would), timed in the same process, with CPU time."""
+    from bench_suggest import _gold_like
+    from gen import make_article
+
+    from annotator.suggest.training import train
+
+    schema = default_schema()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        texts, gold = tmp / "texts", tmp / "gold"
+        texts.mkdir()
+        n_ents = 0
+        for k in range(n_articles):
+            article = texts / f"a{k:03d}.txt"
+            article.write_text(make_article(3000, seed=100 + k), encoding="utf-8", newline="")
+            yaml_path = store.annotation_path(article, gold)
+            doc = store.new_set(store.read_article(article), yaml_path).document
+            aset = _gold_like(doc.text, doc)
+            n_ents += len(aset.entities)
+            store.save(aset, yaml_path)
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        r0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+        rep = train([gold], tmp / "model", schema, max_steps=steps)
+        dt = time.perf_counter() - t0
+        r1 = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
+        print(
+            f"\n== `train` on {n_articles} articles of 3,000 characters ({n_ents:,} entities, {rep.docs} paragraphs), "
+            f"{steps} steps, {cores} core(s): {dt:.0f} s wall ({cpu:.0f} s CPU); target: under 300 s on 2 cores"
+        )
+        if rep.scores:
+            print(f"   dev F1: ner {rep.scores.get('ents_f', 0):.2f}, spancat {rep.scores.get('spans_sc_f', 0):.2f}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--splits", type=int, default=1, help="random train/test splits to pool (default 1)")
+    ap.add_argument("--no-model", action="store_true", help="skip the trained spaCy model")
+    ap.add_argument("--steps", type=int, default=300, help="training steps per model (default 300)")
+    ap.add_argument("--no-plot", action="store_true")
+    ap.add_argument("--train-speed", action="store_true", help="only time `train` on 100 generated articles")
+    ap.add_argument("--articles", type=int, default=100, help="articles for --train-speed (default 100)")
+    args = ap.parse_args()
+    if args.train_speed:
+        train_speed(args.articles, 600 if args.steps == 300 else args.steps)
+        return 0
+    with_model = not args.no_model
+    if with_model:
+        try:
+            import spacy  # noqa: F401
+        except ImportError:
+            print("spaCy is not installed: the trained model is skipped (pip install 'annotator[spacy]')")
+            with_model = False
+    out = curve(args.splits, with_model, args.steps)
+    report(out, with_model, not args.no_plot)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Re-anchoring a changed article: the 1 MB article of bench/gen.py with 50,000
+entities, 5,000 events and 5,000 attributions (60,000 annotations, 66,000 spans).
+
+    python bench/bench_reanchor.py [--runs 3]
+
+Four edits (text inserted at the start, 1,000 characters deleted mid-way, a sentence
+inserted every 100 kB, CRLF -> LF); for each, the median time of
+``annotator.reanchor.reanchor`` over the runs, in process. The anchor, in the same
+run, is reading the annotation file back (``store.load_file``): the other cost a
+changed article pays on opening. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from gen import ensure, make_annotations, make_article  # noqa: E402
+
+from annotator import store  # noqa: E402
+from annotator.reanchor import reanchor  # noqa: E402
+
+
+def edits(text: str) -> dict[str, str]:
+    return {
+        "insertion at the start": "BREAKING NEWS. " + text,
+        "1000 characters deleted mid-way": text[:500_000] + text[501_000:],
+        "a sentence inserted every 100 kB": "".join(
+            text[i : i + 100_000] + "Inserted sentence here. " for i in range(0, len(text), 100_000)
+        ),
+        "CRLF -> LF": text.replace("\r\n", "\n"),
+    }
+
+
+def timed(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        gc.collect()
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def figures(runs: int = 3, verbose: bool = False) -> list[tuple]:
+    text = make_article(1_000_000, 0)
+    aset = make_annotations(text, 50_000, 0, n_events=5000, n_attributions=5000)
+    _, ann = ensure(1_000_000, 50_000, 5_000, 5_000)
+    load = timed(lambda: store.load_file(ann / "bench-article.yaml"), runs)
+    results = {}
+    for name, new in edits(text).items():
+        out = {}
+
+        def run():
+            out["report"] = reanchor(aset, new, old_length=len(text))[1]
+
+        results[name] = timed(run, runs)
+        if verbose:
+            r = out["report"]
+            print(f"  {name:<34} {results[name]:6.3f} s   moved {len(r.moved):,}, lost {len(r.lost)}, "
+                  f"unchanged {r.unchanged:,}")
+    worst = max(results, key=results.get)
+    return [
+        (f"re-anchor 1 MB / {len(aset):,} annotations, worst edit (s)", results[worst], load,
+         "load of that file", "< 0.3 s"),
+    ]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    from run_all import print_table
+
+    print_table(figures(args.runs, verbose=True))
+
+
+if __name__ == "__main__":
+    main()

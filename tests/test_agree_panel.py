@@ -1,0 +1,285 @@
+"""Agreement of N annotators on every layer equals the reference implementations.
+
+Fleiss' kappa: statsmodels; Krippendorff's alpha (nominal): the ``krippendorff``
+package; Cohen's kappa: scikit-learn; strict F1: the audit's (nervaluate's) entity
+scores. The annotations are generated (hypothesis); the references are given the
+token tags built here independently, one row per token.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import krippendorff
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.metrics import cohen_kappa_score
+from statsmodels.stats.inter_rater import fleiss_kappa
+
+from annotator.audit import score_entities
+from annotator.audit.coefficients import Bootstrap
+from annotator.audit.panel import ALL, agreement_panel
+from annotator.model import (
+    AnnotationSet,
+    Argument,
+    Attribution,
+    Document,
+    Entity,
+    Event,
+    Ref,
+    Relation,
+    Span,
+)
+
+LABELS = ("PER", "ORG", "GPE", "LOC")
+
+
+def words_text(n: int):
+    words = [f"w{i}" for i in range(n)]
+    offsets, pos = [], 0
+    for w in words:
+        offsets.append((pos, pos + len(w)))
+        pos += len(w) + 1
+    return " ".join(words), offsets
+
+
+def ref_fleiss(rows):
+    """rows: one list of N category names per unit."""
+    cats = sorted({c for r in rows for c in r})
+    table = np.array([[r.count(c) for c in cats] for r in rows], dtype=float)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        k = fleiss_kappa(table, method="fleiss")
+    return None if k != k else float(k)
+
+
+def ref_alpha(rows):
+    cats = sorted({c for r in rows for c in r})
+    code = {c: i for i, c in enumerate(cats)}
+    data = np.array([[code[c] for c in r] for r in rows], dtype=float).T  # raters x units
+    try:
+        a = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    except ValueError:  # one value only in the whole domain
+        return None
+    return None if a != a else float(a)
+
+
+def ref_cohen(y1, y2):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        k = cohen_kappa_score(y1, y2)
+    return None if k != k else float(k)
+
+
+def close(ours, ref):
+    if ref is None:
+        return ours is None
+    return ours is not None and ours == pytest.approx(ref, abs=1e-12)
+
+
+@st.composite
+def token_entities(draw, n_tokens: int):
+    """Entities on whole tokens; a few overlap (the first in position order labels the token)."""
+    out, t = [], 0
+    while t < n_tokens:
+        t += draw(st.integers(0, 3))
+        if t >= n_tokens:
+            break
+        end = min(n_tokens, t + draw(st.integers(1, 3)))
+        out.append((t, end, draw(st.sampled_from(LABELS))))
+        if draw(st.integers(0, 9)) == 0 and end - t > 1:  # a nested one
+            out.append((t, t + 1, draw(st.sampled_from(LABELS))))
+        t = end
+    return out
+
+
+@st.composite
+def panels(draw):
+    raters = draw(st.integers(2, 5))
+    docs = []
+    for _ in range(draw(st.integers(1, 4))):
+        n = draw(st.integers(1, 20))
+        base = draw(token_entities(n))
+        per_rater = []
+        for _r in range(raters):
+            mine = [e for e in base if draw(st.integers(0, 3)) > 0]
+            if draw(st.booleans()):
+                mine += draw(token_entities(n))
+            per_rater.append(sorted(set(mine)))
+        docs.append((n, per_rater))
+    return raters, docs
+
+
+def as_set(n, ents) -> AnnotationSet:
+    text, offsets = words_text(n)
+    aset = AnnotationSet(Document(text))
+    for k, (a, b, label) in enumerate(ents):
+        aset.entities[f"T{k + 1}"] = Entity(f"T{k + 1}", label, Span.of(text, offsets[a][0], offsets[b - 1][1]))
+    return aset
+
+
+def first_tags(n, ents):
+    tags = ["O"] * n
+    for a, b, label in sorted(ents, key=lambda e: (e[0], e[1], e[2])):
+        for t in range(a, b):
+            if tags[t] == "O":
+                tags[t] = label
+    return tags
+
+
+def carries(n, ents, label):
+    out = [False] * n
+    for a, b, lab in ents:
+        if lab == label:
+            for t in range(a, b):
+                out[t] = True
+    return out
+
+
+def not_nested(ents) -> bool:
+    ents = sorted(ents)
+    return all(x[1] <= y[0] for x, y in zip(ents, ents[1:]))
+
+
+def sets_of(raters, docs):
+    return {f"r{r}": {f"d{k}": as_set(n, per[r]) for k, (n, per) in enumerate(docs)} for r in range(raters)}
+
+
+@settings(max_examples=150, deadline=None)
+@given(panels())
+def test_entity_coefficients_equal_the_references(panel):
+    raters, docs = panel
+    report = agreement_panel(sets_of(raters, docs), resamples=0)
+    layer = report.layers["entities"]
+    rows = [[first_tags(n, per[r])[t] for r in range(raters)] for n, per in docs for t in range(n)]
+    overall = layer.labels[ALL]
+    assert layer.units == len(rows)
+    assert close(overall.fleiss.value, ref_fleiss(rows))
+    assert close(overall.alpha.value, ref_alpha(rows))
+    for a in range(raters):
+        for b in range(a + 1, raters):
+            ya = [r[a] for r in rows]
+            yb = [r[b] for r in rows]
+            assert close(overall.cohen.value[a][b], ref_cohen(ya, yb)), (a, b)
+            assert overall.cohen.value[a][b] == overall.cohen.value[b][a]
+            # strict F1 is the audit's (nervaluate's) with either side as gold, where no entity of
+            # one side overlaps another of the same side (nervaluate's greedy matching then lets
+            # an overlapping miss use up a gold entity)
+            pairs = [(as_set(n, per[a]), as_set(n, per[b])) for n, per in docs]
+            ref = score_entities(pairs).overall["strict"]
+            flat = all(not_nested(per[x]) for _n, per in docs for x in (a, b))
+            if flat and ref.possible + ref.actual:
+                assert close(overall.f1_strict.value[a][b], ref.f1)
+    labels = {lab for _n, per in docs for ents in per for _a, _b, lab in ents}
+    for lab in labels:
+        rows_l = [[carries(n, per[r], lab)[t] for r in range(raters)] for n, per in docs for t in range(n)]
+        got = layer.labels[lab]
+        assert close(got.fleiss.value, ref_fleiss(rows_l)), lab
+        assert close(got.alpha.value, ref_alpha(rows_l)), lab
+        assert close(got.cohen.value[0][1], ref_cohen([r[0] for r in rows_l], [r[1] for r in rows_l])), lab
+    # per document: the coefficients of that document alone
+    for k, (n, per) in enumerate(docs):
+        doc_rows = [[first_tags(n, per[r])[t] for r in range(raters)] for t in range(n)]
+        assert close(layer.documents[f"d{k}"]["fleiss"], ref_fleiss(doc_rows))
+        assert close(layer.documents[f"d{k}"]["alpha"], ref_alpha(doc_rows))
+
+
+@settings(max_examples=25, deadline=None)
+@given(panels(), st.integers(0, 2**16))
+def test_bootstrap_intervals_are_percentiles_of_resampled_corpora(panel, seed):
+    """Each resample is a corpus of documents drawn with replacement; its Fleiss' kappa is statsmodels'."""
+    raters, docs = panel
+    resamples = 30
+    report = agreement_panel(sets_of(raters, docs), resamples=resamples, seed=seed)
+    again = agreement_panel(sets_of(raters, docs), resamples=resamples, seed=seed)
+    assert report.to_dict() == again.to_dict()  # seeded: deterministic
+    weights = Bootstrap(len(docs), resamples, seed).weights
+    values = []
+    for w in weights:
+        rows = []
+        for k, (n, per) in enumerate(docs):
+            doc_rows = [[first_tags(n, per[r])[t] for r in range(raters)] for t in range(n)]
+            rows += doc_rows * int(w[k])
+        values.append(ref_fleiss(rows))
+    defined = [v for v in values if v is not None]
+    got = report.layers["entities"].labels[ALL].fleiss
+    if not defined:
+        assert got.low is None and got.high is None
+    else:
+        assert got.low == pytest.approx(float(np.percentile(defined, 2.5)), abs=1e-12)
+        assert got.high == pytest.approx(float(np.percentile(defined, 97.5)), abs=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# The other layers, by hand
+# ---------------------------------------------------------------------------
+TEXT = "Orhan Qereman said SDF fighters captured the town near Hasakeh on Monday ."
+
+
+def span(word: str) -> Span:
+    s = TEXT.index(word)
+    return Span.of(TEXT, s, s + len(word))
+
+
+def annotator(capture_type="Conflict.Capture", agent="T2", cue="said", content="SDF fighters captured the town", rel="located"):
+    x = AnnotationSet(Document(TEXT))
+    for k, (lab, w) in enumerate([("PER", "Orhan Qereman"), ("ORG", "SDF"), ("GPE", "Hasakeh"), ("LOC", "town")]):
+        x.entities[f"T{k + 1}"] = Entity(f"T{k + 1}", lab, span(w))
+    x.events["E1"] = Event("E1", capture_type, span("captured"), (Argument("Agent", agent), Argument("Place", "T4")))
+    x.attributions["A1"] = Attribution("A1", Ref("T1"), span(cue), span(content))
+    x.relations["R1"] = Relation("R1", rel, "T4", "T3")
+    return x
+
+
+def test_every_layer_is_reported():
+    sets = {
+        "a": {"doc": annotator()},
+        "b": {"doc": annotator(agent="T1", content="SDF fighters captured the town near Hasakeh")},
+        "c": {"doc": annotator(capture_type="Conflict.Attack", rel="near")},
+    }
+    rep = agreement_panel(sets, resamples=50).to_dict()
+    layers = rep["layers"]
+    assert list(layers) == ["entities", "triggers", "arguments", "attributions", "relations"]
+    assert layers["entities"]["labels"]["all"]["f1_strict"]["mean"] == 1.0
+    # triggers: same span, c typed it otherwise
+    trig = layers["triggers"]["labels"]["all"]["f1_strict"]["value"]
+    assert trig[0][1] == 1.0 and trig[0][2] == 0.0 and trig[1][2] == 0.0
+    # arguments, on the trigger all three marked: b's Agent is another entity
+    args = layers["arguments"]["labels"]
+    assert args["Agent"]["f1_strict"]["value"][0][1] == 0.0
+    assert args["Place"]["f1_strict"]["value"][0][1] == 1.0
+    assert args["all"]["f1_strict"]["value"][0][1] == 0.5
+    # attributions: b's content is longer: strict no, overlapping yes; the whole likewise
+    att = layers["attributions"]["labels"]
+    assert att["content"]["f1_strict"]["value"][0][1] == 0.0
+    assert att["content"]["f1_overlap"]["value"][0][1] == 1.0
+    assert att["attribution"]["f1_strict"]["value"][0][1] == 0.0
+    assert att["attribution"]["f1_overlap"]["value"][0][1] == 1.0
+    assert att["all"]["f1_strict"]["value"][0][2] == 1.0  # the whole attribution is the layer's F1
+    assert att["source"]["fleiss"]["value"] == 1.0
+    # relations: one linked pair, c gave it another type
+    rel = layers["relations"]
+    assert rel["unit"] == "linked pair" and rel["units"] == 1
+    assert rel["labels"]["all"]["f1_strict"]["value"][0][1] == 1.0
+    assert rel["labels"]["all"]["f1_strict"]["value"][0][2] == 0.0
+    assert rep["bootstrap"] == {"resamples": 50, "seed": 0, "confidence": 0.95}
+
+
+def test_relation_units_against_the_references():
+    sets = {}
+    types = [["located", "near", None], ["located", "near", "part"], ["near", "near", None]]
+    for r, row in enumerate(types):
+        x = annotator()
+        x.relations.clear()
+        for k, (t, (a1, a2)) in enumerate(zip(row, [("T4", "T3"), ("T1", "T2"), ("T2", "T3")])):
+            if t:
+                x.relations[f"R{k + 1}"] = Relation(f"R{k + 1}", t, a1, a2)
+        sets[f"r{r}"] = {"doc": x}
+    rep = agreement_panel(sets, resamples=0)
+    units = [[(types[r][u] or "O") for r in range(3)] for u in range(3)]
+    overall = rep.layers["relations"].labels[ALL]
+    assert close(overall.fleiss.value, ref_fleiss(units))
+    assert close(overall.alpha.value, ref_alpha(units))
+    assert close(overall.cohen.value[0][2], ref_cohen([u[0] for u in units], [u[2] for u in units]))

@@ -1,0 +1,237 @@
+"""The folder's progress (annotator/corpus.py) and `annotator status`."""
+
+import json
+import re
+import shutil
+
+import pytest
+
+from annotator import corpus, store
+from annotator.cli import main
+from annotator.model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Document, Entity, Event, Span
+from annotator.schema import default_schema
+
+from .conftest import ROOT, SEED
+
+ORDER = [lab.name for lab in default_schema().entities]
+
+
+def make_folder(tmp_path):
+    """Articles: the seed with its gold, one with suggestions (one accepted, one
+    pending, one rejected), one with a lost span, one new, one with a broken file."""
+    arts = tmp_path / "articles"
+    ann = tmp_path / "annotations"
+    arts.mkdir()
+    ann.mkdir()
+    shutil.copyfile(SEED, arts / SEED.name)
+    gold = (ROOT / "annotations" / "sdf-captures-deir-el-zor.yaml").read_text(encoding="utf-8")
+    (ann / "sdf-captures-deir-el-zor.yaml").write_text(gold.replace("../seeds/", "../articles/"), encoding="utf-8")
+
+    text = "Mazloum Abdi told Reuters that fighters withdrew from Manbij.\n"
+    (arts / "b-review.txt").write_text(text, encoding="utf-8")
+    aset = AnnotationSet(Document(text, "../articles/b-review.txt"))
+    aset.entities["T1"] = Entity("T1", "PER", Span.of(text, 0, 12), by="alice")
+    aset.entities["T2"] = Entity("T2", "ORG", Span.of(text, 18, 25), status=SUGGESTED, by="rules", score=0.5)
+    aset.entities["T3"] = Entity("T3", "GPE", Span.of(text, 54, 60), status=REJECTED, by="rules")
+    aset.events["E1"] = Event("E1", "Conflict.Withdraw", Span.of(text, 40, 47), by="bob")
+    store.save(aset, ann / "b-review.yaml")
+
+    (arts / "c-lost.txt").write_text(text, encoding="utf-8")
+    lost = AnnotationSet(Document(text, "../articles/c-lost.txt"))
+    lost.entities["T1"] = Entity("T1", "PER", Span.of(text, 0, 12), by="alice", attrs={"lost": True})
+    store.save(lost, ann / "c-lost.yaml")
+
+    (arts / "d-new.txt").write_text("Nothing annotated here yet.\n", encoding="utf-8")
+    (arts / "e-bad.txt").write_text("Bad.\n", encoding="utf-8")
+    (ann / "e-bad.yaml").write_text("format: annotator/1\nentities: [oops\n", encoding="utf-8")
+    return arts, ann
+
+
+def test_scan_counts_each_article_and_the_folder(tmp_path):
+    arts, ann = make_folder(tmp_path)
+    articles = sorted(arts.iterdir())
+    stats = corpus.scan(articles, ann, ORDER)
+    rows = {r.name: r for r in stats.articles}
+    assert [r.name for r in stats.articles] == ["b-review", "c-lost", "d-new", "e-bad", "sdf-captures-deir-el-zor"]
+
+    b = rows["b-review"]
+    assert (b.entities, b.events, b.pending, b.rejected, b.lost) == (1, 1, 1, 1, 0)
+    assert b.by == {"alice": 1, "bob": 1}
+    assert b.labels == {"PER": 1} and b.event_types == {"Conflict.Withdraw": 1}
+    assert b.state == "review" and not b.done
+
+    assert rows["c-lost"].lost == 1 and rows["c-lost"].state == "review"
+    assert rows["d-new"].yaml is None and rows["d-new"].state == "new" and rows["d-new"].saved == "-"
+    bad = rows["e-bad"]
+    assert bad.state == "error" and bad.error.startswith(str(ann / "e-bad.yaml") + ":")
+    assert bad.text("entities") == "-"
+
+    # The gold, counted independently of corpus.py: every accepted entity by label.
+    gold = store.load_file(ann / "sdf-captures-deir-el-zor.yaml")
+    seed = rows["sdf-captures-deir-el-zor"]
+    assert seed.entities == len(gold.entities) and seed.events == len(gold.events)
+    assert seed.attributions == len(gold.attributions)
+    assert seed.done and seed.saved == "saved"
+    by_label = {}
+    for e in gold.entities.values():
+        by_label[e.label] = by_label.get(e.label, 0) + 1
+    assert seed.labels == {k: by_label[k] for k in ORDER if k in by_label}  # the schema's order
+
+    assert (stats.total, stats.done, stats.errors) == (5, 1, 1)
+    assert stats.progress == pytest.approx(0.2)
+    assert stats.labels["PER"] == by_label["PER"] + 2  # + the accepted PER of b-review and of c-lost
+    assert stats.states() == {"done": 1, "review": 2, "started": 0, "new": 1, "error": 1}
+
+
+def test_open_session_and_journal_show_as_unsaved(tmp_path):
+    arts, ann = make_folder(tmp_path)
+    (ann / ".b-review.journal").write_text('{"journal": "annotator/1"}\n{"v": 1}\n', encoding="utf-8")
+    (ann / ".c-lost.journal").write_text('{"journal": "annotator/1"}\n', encoding="utf-8")  # header only: folded
+    (ann / ".c-lost.lock").write_text("{}", encoding="utf-8")
+    rows = {r.name: r for r in corpus.scan(sorted(arts.iterdir()), ann).articles}
+    assert rows["b-review"].saved == "unsaved"
+    assert rows["c-lost"].saved == "open" and not rows["c-lost"].unsaved
+
+
+def test_filters_and_sorting():
+    rows = [
+        corpus.ArticleStats("a", 0, entities=3, pending=0, by={"alice": 3}),
+        corpus.ArticleStats("b", 1, entities=0, pending=2, by={"rules": 1}),
+        corpus.ArticleStats("c", 2, entities=5, pending=2, by={"bob": 1, "alice": 4}),
+    ]
+    names = lambda rs: [r.name for r in rs]  # noqa: E731
+    assert names(corpus.filter_rows(rows, {"pending": ">0"})) == ["b", "c"]
+    assert names(corpus.filter_rows(rows, {"pending": "0"})) == ["a"]
+    assert names(corpus.filter_rows(rows, {"entities": ">=3", "by": "alice"})) == ["a", "c"]
+    assert names(corpus.filter_rows(rows, {"by": "!alice"})) == ["b"]
+    assert names(corpus.filter_rows(rows, {"name": "=B"})) == ["b"]
+    assert names(corpus.sort_rows(rows, "entities", reverse=True)) == ["c", "a", "b"]
+    assert names(corpus.sort_rows(rows, "pending", reverse=True)) == ["b", "c", "a"]  # ties: folder order
+    assert names(corpus.sort_rows(rows, "pending")) == ["a", "b", "c"]
+    with pytest.raises(ValueError):
+        corpus.parse_condition("pending", ">x")
+
+
+def test_status_json_has_stable_keys_and_reports_the_bad_file(tmp_path, capsys):
+    arts, ann = make_folder(tmp_path)
+    code = main(["status", str(arts), "--annotations", str(ann), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 2  # one file could not be read; the rest is counted
+    data = json.loads(out)
+    assert list(data) == [
+        "paths", "annotations", "articles", "done", "progress", "done_rule", "states", "totals",
+        "labels", "event_types", "by", "errors", "rows",
+    ]
+    assert data["articles"] == 5 and data["done"] == 1 and data["errors"] == 1
+    row = data["rows"][0]
+    assert list(row) == [
+        "name", "article", "annotations", "state", "done", "entities", "events", "attributions",
+        "relations", "pending", "rejected", "lost", "by", "labels", "event_types", "unsaved", "locked", "error",
+    ]
+    assert [r["state"] for r in data["rows"]] == ["review", "review", "new", "error", "done"]
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and re.match(rf"annotator: {re.escape(str(ann / 'e-bad.yaml'))}:\d+: ", lines[0])
+
+
+def test_status_of_a_folder_of_annotation_files(tmp_path, capsys):
+    arts, ann = make_folder(tmp_path)
+    (ann / "e-bad.yaml").unlink()
+    code = main(["status", str(ann), "--json", "--fail-under", "0.5"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["articles"] == 3 and data["done"] == 1
+    assert code == 1  # 1 of 3 done is under a half
+    assert main(["status", str(ann), "--json", "--fail-under", "0.3"]) == 0
+
+
+@pytest.mark.parametrize("width", [50, 80, 132])
+def test_status_table_fits_the_width_and_titles_stay_whole(tmp_path, width, monkeypatch, capsys):
+    arts, ann = make_folder(tmp_path)
+    monkeypatch.setenv("COLUMNS", str(width))
+    main(["status", str(arts), "--annotations", str(ann)])
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= width
+    header = next(line for line in lines if line.startswith("article"))
+    titles = header.split()
+    assert titles[0] == "article" and "state" in titles
+    allowed = {t for k, t in corpus.COLUMNS} | set(corpus.SHORT_TITLES.values())
+    assert set(titles) <= allowed  # no title cut or wrapped onto another line
+    assert "1/5 done (20%)" in out
+    if width >= 80:
+        assert "b-review" in out and "sdf-captures" in out
+
+
+def test_status_bad_usage(tmp_path, capsys):
+    assert main(["status", str(tmp_path / "missing")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["status", str(empty)]) == 2
+    assert "no .txt articles and no .yaml" in capsys.readouterr().err
+
+
+# -- the line counter agrees with the store's reader ------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from annotator.model import Argument, Attribution, Ref, Relation  # noqa: E402
+
+TEXT = 'He said: "no, never" — {x} [y] #z 日本 🎉 lost: true, by: rules\n' * 3
+# Mostly what real files hold (the line counter's case), some of what it hands to the store.
+NAMES = ["PER", "ORG", "Conflict.Attack", "a b", "x:y", "日本"] * 6 + ["a, b", '"q"', "null", "-", "#x"]
+WHO = [None, "alice", "rules", "spacy:en_core_web_sm", "a b"] * 6 + ["x,y", '"q"', "true"]
+ATTRS = [
+    {}, {"lost": True}, {"lost": False}, {"lost": ["trigger"]}, {"lost": 0}, {"lost": ""}, {"note": "lost: true"},
+    {"note": 'x, "lost: y"', "Realis": "actual"}, {"lost": None}, {"wikidata": "Q1, Q2"},
+] * 3 + [{"a": {"lost": True}}]
+
+
+@st.composite
+def annotation_sets(draw):
+    aset = AnnotationSet(Document(TEXT))
+    spans = st.tuples(st.integers(0, len(TEXT) - 2), st.integers(1, 12)).map(
+        lambda p: Span.of(TEXT, p[0], min(len(TEXT), p[0] + p[1]))
+    )
+    common = st.fixed_dictionaries({
+        "status": st.sampled_from([ACCEPTED, SUGGESTED, REJECTED]),
+        "by": st.sampled_from(WHO),
+        "score": st.one_of(st.none(), st.floats(0, 1)),
+        "attrs": st.sampled_from(ATTRS),
+    })
+    for n in range(draw(st.integers(0, 6))):
+        aset.entities[f"T{n + 1}"] = Entity(f"T{n + 1}", draw(st.sampled_from(NAMES)), draw(spans), **draw(common))
+    refs = list(aset.entities)
+    for n in range(draw(st.integers(0, 3))):
+        args = tuple(Argument("Agent", r) for r in refs[:2])
+        aset.events[f"E{n + 1}"] = Event(f"E{n + 1}", draw(st.sampled_from(NAMES)), draw(spans), args, **draw(common))
+    for n in range(draw(st.integers(0, 3))):
+        source = Ref(refs[0]) if refs and draw(st.booleans()) else draw(st.one_of(st.none(), spans))
+        aset.attributions[f"A{n + 1}"] = Attribution(
+            f"A{n + 1}", source, draw(spans), draw(spans), draw(st.sampled_from([None, "direct"])), **draw(common)
+        )
+    if len(refs) >= 2:
+        for n in range(draw(st.integers(0, 2))):
+            aset.relations[f"R{n + 1}"] = Relation(f"R{n + 1}", draw(st.sampled_from(NAMES)), refs[0], refs[1], **draw(common))
+    return aset
+
+
+FIELDS = ("entities", "events", "attributions", "relations", "pending", "rejected", "lost", "by", "labels", "event_types")
+
+
+@settings(max_examples=300, deadline=None)
+@given(annotation_sets())
+def test_the_line_counter_counts_what_the_store_reads(aset):
+    text = store.dumps(aset)
+    fast = corpus.count_lines(text)
+    slow = corpus.fill_from_set(corpus.ArticleStats("x", 0), store.loads(text))
+    if fast is not None:
+        row = corpus.fill_from_counts(corpus.ArticleStats("x", 0), fast)
+        assert {f: getattr(row, f) for f in FIELDS} == {f: getattr(slow, f) for f in FIELDS}
+
+
+def test_the_line_counter_takes_the_store_own_files():
+    gold = (ROOT / "annotations" / "sdf-captures-deir-el-zor.yaml").read_text(encoding="utf-8")
+    assert corpus.count_lines(gold) is not None
+    assert corpus.count_lines(gold.replace("events:\n", "# a comment\nevents:\n", 1)) is None  # a hand edit: slow path
+    assert corpus.count_lines("format: annotator/1\nentities: [oops\n") is None

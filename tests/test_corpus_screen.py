@@ -1,0 +1,92 @@
+"""The corpus view in the app: C opens it, sort and filter by column, enter opens an article."""
+
+from textual.widgets import DataTable
+
+from annotator.articles import find_articles
+from annotator.corpus import COLUMNS
+from annotator.schema import default_schema
+from annotator.tui.app import AnnotatorApp
+from annotator.tui.corpus_screen import CorpusScreen
+
+from .test_corpus import make_folder
+
+
+PENDING = [k for k, _ in COLUMNS].index("pending")
+
+
+def names(screen: CorpusScreen) -> list[str]:
+    return [r.name for r in screen.shown]
+
+
+async def open_corpus(pilot, app) -> CorpusScreen:
+    await pilot.press("C")
+    screen = app.screen
+    assert isinstance(screen, CorpusScreen)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return screen
+
+
+def make(tmp_path):
+    arts, ann = make_folder(tmp_path)
+    (arts / "e-bad.txt").unlink()  # the app would refuse to open it; status still shows such files
+    return AnnotatorApp(find_articles([str(arts)]), annotations_dir=ann, schema=default_schema(), user="carol",
+                        lock_files=False)
+
+
+async def test_corpus_view_lists_sorts_filters_and_opens(tmp_path):
+    app = make(tmp_path)
+    async with app.run_test(size=(130, 36)) as pilot:
+        screen = await open_corpus(pilot, app)
+        assert names(screen) == ["b-review", "c-lost", "d-new", "sdf-captures-deir-el-zor"]
+        table = screen.query_one(DataTable)
+        assert table.row_count == 4
+        assert "1/4 done" in str(screen.query_one("#corpus-done").render())
+        # Sort by pending (the column under the cursor): most first.
+        await pilot.press(*["right"] * PENDING, "s")
+        assert names(screen)[0] == "b-review" and screen.sort_reverse
+        # Filter that column: only the articles with something pending.
+        await pilot.press("f", *">0", "enter")
+        assert names(screen) == ["b-review"]
+        await pilot.press("F")
+        assert len(names(screen)) == 4
+        # / filters by name; enter opens the article under the cursor.
+        await pilot.press("slash", *"sdf", "enter")
+        assert names(screen) == ["sdf-captures-deir-el-zor"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, CorpusScreen)
+        assert app.articles[app.index].stem == "sdf-captures-deir-el-zor"
+        assert len(app.session.aset.entities) > 100
+
+
+async def test_open_article_counts_from_the_session_unsaved_included(tmp_path):
+    app = make(tmp_path)
+    async with app.run_test(size=(130, 36)) as pilot:
+        assert app.articles[app.index].stem == "b-review"
+        await pilot.press("slash", *"fighters", "enter", "6")  # a new NORP, not saved yet
+        screen = await open_corpus(pilot, app)
+        row = next(r for r in screen.stats.articles if r.name == "b-review")
+        assert row.entities == 2 and row.labels == {"PER": 1, "NORP": 1}
+        assert row.saved == "unsaved" and row.by == {"alice": 1, "bob": 1, "carol": 1}
+        # esc goes back to the article, nothing changed
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CorpusScreen)
+        assert app.articles[app.index].stem == "b-review"
+
+
+async def test_esc_in_the_filter_prompt_closes_only_the_prompt(tmp_path):
+    app = make(tmp_path)
+    async with app.run_test(size=(130, 36)) as pilot:
+        screen = await open_corpus(pilot, app)
+        await pilot.press("f", *"abc", "escape")
+        assert isinstance(app.screen, CorpusScreen) and screen.filters == {}
+        assert isinstance(app.focused, DataTable)
+        # A numeric column takes a number condition: anything else keeps the prompt open.
+        await pilot.press(*["right"] * PENDING, "f", *">x", "enter")
+        assert screen.filters == {} and screen.query_one("#corpus-filter").display
+        assert "not a number condition" in str(screen.query_one("#corpus-state").render())
+        await pilot.press("escape")
+        assert isinstance(app.screen, CorpusScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CorpusScreen)

@@ -1,0 +1,143 @@
+"""`annotator import` in every format: one bad article never stops the others.
+Each refused article is one line (file:line and why) and nothing of it is
+written; the rest is imported; the summary says "imported N of M"; exit 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotator import store
+from annotator.cli import main
+
+
+def _run(fmt: str, srcs: list[Path], tmp_path: Path, capsys) -> tuple[int, list[str], str]:
+    ann, texts = tmp_path / "ann", tmp_path / "texts"
+    code = main(["import", "--from", fmt, *map(str, srcs), "--annotations", str(ann), "--texts", str(texts)])
+    cap = capsys.readouterr()
+    return code, cap.err.splitlines(), cap.out
+
+
+def _written(tmp_path: Path) -> tuple[list[str], list[str]]:
+    ann, texts = tmp_path / "ann", tmp_path / "texts"
+    for y in ann.glob("*.yaml"):
+        store.read(y).checked()  # every file written is a valid annotation file
+    return sorted(p.stem for p in ann.glob("*.yaml")), sorted(p.stem for p in texts.glob("*.txt"))
+
+
+def _jsonl(path: Path, lines: list) -> Path:
+    path.write_text("".join((x if isinstance(x, str) else json.dumps(x)) + "\n" for x in lines), encoding="utf-8")
+    return path
+
+
+def test_jsonl_a_bad_task_and_a_bad_line_are_refused_the_rest_imported(tmp_path, capsys):
+    src = _jsonl(
+        tmp_path / "tasks.jsonl",
+        [
+            {"text": "Rebels took Raqqa.", "spans": [{"start": 12, "end": 17, "label": "GPE"}], "answer": "accept", "meta": {"name": "one"}},
+            {"text": "Mook said so.", "spans": [{"start": 0, "end": 40, "label": "PER"}], "answer": "accept", "meta": {"name": "two"}},
+            {"text": "Mook said so.", "spans": [{"start": 0, "end": 4, "label": "PER"}], "answer": "accept", "meta": {"name": "two"}},
+            "{not json",
+            {"text": "The town fell.", "spans": [{"start": 4, "end": 8, "label": "LOC"}], "answer": "accept", "meta": {"name": "three"}},
+        ],
+    )
+    code, err, out = _run("jsonl", [src], tmp_path, capsys)
+    assert code == 2
+    assert err == [
+        f"annotator: {src}:2: span 0-40 is outside the text (13 characters) (not imported)",
+        f"annotator: {src}:4: not JSON: Expecting property name enclosed in double quotes (not imported)",
+    ]
+    assert "imported 2 of 4 articles from jsonl" in out
+    assert _written(tmp_path) == (["one", "three"], ["one", "three"])  # nothing of "two"
+
+
+def test_doccano_a_bad_line_is_refused_the_rest_imported(tmp_path, capsys):
+    src = _jsonl(
+        tmp_path / "d.jsonl",
+        [
+            {"text": "Rebels took Raqqa.", "label": [[12, 17, "GPE"]], "name": "one"},
+            {"text": "Mook said so.", "label": [[0, 4]], "name": "two"},
+            {"text": "The town fell.", "entities": [{"id": 1, "label": "LOC", "start_offset": 4, "end_offset": 8}], "relations": [{"id": 1, "from_id": 1, "to_id": 9, "type": "x"}], "name": "three"},
+            {"text": "It rained.", "label": [], "name": "four"},
+        ],
+    )
+    code, err, out = _run("doccano", [src], tmp_path, capsys)
+    assert code == 2 and len(err) == 2
+    assert err[0].startswith(f"annotator: {src}:2: expected [start, end, label]") and err[0].endswith("(not imported)")
+    assert err[1].startswith(f"annotator: {src}:3: relation 1 names an entity")
+    assert "imported 2 of 4 articles from doccano" in out
+    assert _written(tmp_path) == (["four", "one"], ["four", "one"])
+
+
+def test_label_studio_a_bad_task_is_refused_the_rest_imported(tmp_path, capsys):
+    tasks = [
+        {"id": 1, "data": {"text": "Rebels took Raqqa."}, "annotations": [{"result": [{"id": "a", "type": "labels", "value": {"start": 12, "end": 17, "labels": ["GPE"]}}]}], "meta": {"name": "one"}},
+        {"id": 2, "annotations": [], "meta": {"name": "two"}},
+        [1, 2],
+        {"id": 4, "data": {"text": "The town fell."}, "annotations": [{"result": [{"id": "b", "type": "labels", "value": {"start": 4, "end": 99, "labels": ["LOC"]}}]}], "meta": {"name": "four"}},
+        {"id": 5, "data": {"text": "Mook said so."}, "annotations": [{"result": [{"id": "c", "type": "labels", "value": {"start": 0, "end": 4, "labels": ["PER"]}}]}], "meta": {"name": "five"}},
+    ]
+    src = tmp_path / "ls.json"
+    src.write_text("[\n" + ",\n".join(json.dumps(t) for t in tasks) + "\n]\n", encoding="utf-8")
+    code, err, out = _run("labelstudio", [src], tmp_path, capsys)
+    assert code == 2
+    assert [line.split(": ", 2)[1] for line in err] == [f"{src}:3", f"{src}:4", f"{src}:5"]
+    assert "a task needs 'data'" in err[0] and "each task must be a JSON object" in err[1] and "beyond the text" in err[2]
+    assert "imported 2 of 5 articles from labelstudio" in out
+    assert _written(tmp_path) == (["five", "one"], ["five", "one"])
+
+
+def test_label_studio_a_broken_array_keeps_what_came_before(tmp_path, capsys):
+    src = tmp_path / "ls.json"
+    good = {"id": 1, "data": {"text": "Rebels took Raqqa."}, "annotations": [], "meta": {"name": "one"}}
+    src.write_text("[\n" + json.dumps(good) + ",\n{\"id\": 2, \"data\": \n", encoding="utf-8")
+    code, err, out = _run("labelstudio", [src], tmp_path, capsys)
+    assert code == 2 and len(err) == 1 and "not JSON" in err[0]
+    assert "imported 1 of 2 articles" in out
+    assert _written(tmp_path)[0] == ["one"]
+
+
+def test_conll_a_bad_document_is_refused_the_next_goes_on(tmp_path, capsys):
+    src = tmp_path / "x.conll"
+    src.write_text(
+        "-DOCSTART- -X- O O\n\nRebels B-ORG\ntook O\n\n"
+        "-DOCSTART- -X- O O\n\nMook B-PER\nsaid\nso O\n\n"
+        "-DOCSTART- -X- O O\n\nRaqqa B-GPE\nfell O\n",
+        encoding="utf-8",
+    )
+    code, err, out = _run("conll", [src], tmp_path, capsys)
+    assert code == 2
+    assert err == [f"annotator: {src}:9: expected a token and a tag, not 'said' (not imported)"]
+    assert "imported 2 of 3 articles from conll" in out
+    ann, _ = _written(tmp_path)
+    texts = sorted((tmp_path / "texts" / f"{n}.txt").read_text(encoding="utf-8") for n in ann)
+    assert texts == ["Raqqa fell", "Rebels took"]
+
+
+def test_spacy_a_file_that_is_not_a_docbin_is_refused_the_others_imported(tmp_path, capsys):
+    pytest.importorskip("spacy")
+    from annotator.formats import spacy_docbin
+    from annotator.formats.common import Report
+    from annotator.model import AnnotationSet, Document, Entity, Span
+
+    text = "Rebels took Raqqa."
+    aset = AnnotationSet(Document(text))
+    aset.entities["T1"] = Entity("T1", "GPE", Span.of(text, 12, 17))
+    good = tmp_path / "good.spacy"
+    spacy_docbin.write([("one", aset)], good, Report("spacy"))
+    bad = tmp_path / "bad.spacy"
+    bad.write_bytes(b"not a docbin")
+    code, err, out = _run("spacy", [bad, good, tmp_path / "missing.spacy"], tmp_path, capsys)
+    assert code == 2 and len(err) == 2
+    assert err[0].startswith(f"annotator: {tmp_path / 'missing.spacy'}: no such file")
+    assert err[1].startswith(f"annotator: {bad}: not a spaCy DocBin")
+    assert "imported 1 of 3 articles from spacy" in out
+    assert _written(tmp_path)[0] == ["one"]
+
+
+def test_everything_good_is_exit_0_and_n_of_n(tmp_path, capsys):
+    src = _jsonl(tmp_path / "ok.jsonl", [{"text": "Rebels took Raqqa.", "spans": [], "answer": "accept", "meta": {"name": "one"}}])
+    code, err, out = _run("jsonl", [src], tmp_path, capsys)
+    assert code == 0 and err == [] and "imported 1 of 1 articles" in out

@@ -1,0 +1,188 @@
+"""`annotator merge-file`: a git merge driver that merges annotation by annotation."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from annotator import store
+from annotator.cli import main
+from annotator.model import SUGGESTED, AnnotationSet, Argument, Document, Entity, Event, Relation, Span
+from annotator.three_way import merge3
+
+TEXT = "Orhan Qereman said SDF fighters captured the town near Hasakeh on Monday .\n"
+
+
+def span(word: str) -> Span:
+    s = TEXT.index(word)
+    return Span.of(TEXT, s, s + len(word))
+
+
+def base_set() -> AnnotationSet:
+    x = AnnotationSet(Document(TEXT))
+    for k, (word, lab) in enumerate([("Orhan Qereman", "PER"), ("SDF", "ORG"), ("Hasakeh", "GPE")]):
+        x.entities[f"T{k + 1}"] = Entity(f"T{k + 1}", lab, span(word), by="alice")
+    x.events["E1"] = Event("E1", "Conflict.Capture", span("captured"), (Argument("Agent", "T2"),), by="alice")
+    return x
+
+
+def relabel(x: AnnotationSet, ann_id: str, label: str, by: str) -> None:
+    x.entities[ann_id] = replace(x.entities[ann_id], label=label, by=by)
+
+
+def add(x: AnnotationSet, word: str, label: str, by: str) -> str:
+    new = x.next_id(Entity)
+    x.entities[new] = Entity(new, label, span(word), by=by)
+    return new
+
+
+def valid(x: AnnotationSet) -> AnnotationSet:
+    return store.loads(store.dumps(x), "merged.yaml", article=TEXT)
+
+
+def test_changes_to_different_annotations_merge_cleanly():
+    base = base_set()
+    ours, theirs = base.copy(), base.copy()
+    relabel(ours, "T2", "NORP", "bob")
+    relabel(theirs, "T3", "LOC", "carol")
+    del theirs.entities["T1"]
+    res = merge3(base, ours, theirs)
+    assert res.conflicts == 0
+    got = valid(res.aset)
+    assert {i: e.label for i, e in got.entities.items()} == {"T2": "NORP", "T3": "LOC"}
+
+
+def test_new_ids_that_clash_are_renumbered_with_their_references():
+    base = base_set()
+    ours, theirs = base.copy(), base.copy()
+    assert add(ours, "Monday", "DATE", "bob") == "T4"
+    assert add(theirs, "town", "LOC", "carol") == "T4"
+    theirs.relations["R1"] = Relation("R1", "near", "T4", "T3", by="carol")
+    same = add(ours, "fighters", "MISC", "bob"), add(theirs, "fighters", "MISC", "carol")  # both added it
+    res = merge3(base, ours, theirs)
+    got = valid(res.aset)
+    assert res.conflicts == 0 and res.renumbered == 1
+    texts = {e.text: i for i, e in got.entities.items()}
+    assert texts["Monday"] == "T4" and texts["town"] == "T6" and texts["fighters"] == same[0]
+    assert len([e for e in got.entities.values() if e.text == "fighters"]) == 1
+    assert got.relations["R1"].arg1 == "T6"
+
+
+def test_two_changes_to_one_annotation_keep_both_sides():
+    base = base_set()
+    ours, theirs = base.copy(), base.copy()
+    relabel(ours, "T2", "NORP", "bob")
+    relabel(theirs, "T2", "GPE", "carol")
+    res = merge3(base, ours, theirs)
+    got = valid(res.aset)
+    assert res.conflicts == 1
+    sides = sorted((e.label, e.by, e.status, e.attrs["merge"]["side"]) for e in got.entities.values() if "merge" in e.attrs)
+    assert sides == [("GPE", "carol", SUGGESTED, "theirs"), ("NORP", "bob", SUGGESTED, "ours")]
+    assert got.entities["T2"].label == "NORP" and got.events["E1"].arguments[0].ref == "T2"
+
+
+def test_a_deleted_annotation_still_used_comes_back_marked():
+    base = base_set()
+    ours, theirs = base.copy(), base.copy()
+    del ours.entities["T1"]
+    theirs.events["E2"] = Event("E2", "Contact.Meet", span("said"), (Argument("Participant", "T1"),), by="carol")
+    res = merge3(base, ours, theirs)
+    got = valid(res.aset)
+    assert got.entities["T1"].status == SUGGESTED and got.entities["T1"].attrs["merge"]["side"] == "theirs"
+    assert got.events["E2"].arguments[0].ref == "T1"
+
+
+# ---------------------------------------------------------------------------
+# Through git
+# ---------------------------------------------------------------------------
+def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=check)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "team"
+    (repo / "seeds").mkdir(parents=True)
+    (repo / "seeds" / "capture.txt").write_text(TEXT, encoding="utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.email", "t@example.org")
+    git(repo, "config", "user.name", "Tester")
+    (repo / ".gitattributes").write_text("annotations/*.yaml merge=annotator\n", encoding="utf-8")
+    driver = f"{sys.executable} -m annotator merge-file %O %A %B"
+    git(repo, "config", "merge.annotator.driver", driver)
+    save(repo, base_set())
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    return repo
+
+
+def path_of(repo: Path) -> Path:
+    return repo / "annotations" / "capture.yaml"
+
+
+def save(repo: Path, x: AnnotationSet) -> None:
+    doc = store.read_article(repo / "seeds" / "capture.txt")
+    out = store.new_set(doc, path_of(repo))
+    out.entities, out.events, out.attributions, out.relations = x.entities, x.events, x.attributions, x.relations
+    store.save(out, path_of(repo))
+
+
+def branch(repo: Path, name: str, change) -> None:
+    git(repo, "checkout", "-q", "-b", name, "main")
+    x = store.load_file(path_of(repo))
+    change(x)
+    save(repo, x)
+    git(repo, "commit", "-q", "-am", name)
+
+
+def test_git_merge_clean(repo):
+    branch(repo, "bob", lambda x: (relabel(x, "T2", "NORP", "bob"), add(x, "Monday", "DATE", "bob")))
+    branch(repo, "carol", lambda x: (relabel(x, "T3", "LOC", "carol"), add(x, "town", "LOC", "carol")))
+    git(repo, "checkout", "-q", "bob")
+    res = git(repo, "merge", "-q", "--no-edit", "carol", check=False)
+    assert res.returncode == 0, res.stdout + res.stderr
+    got = store.load_file(path_of(repo))  # validates, against the article
+    assert {e.text: (i, e.label) for i, e in got.entities.items()} == {
+        "Orhan Qereman": ("T1", "PER"), "SDF": ("T2", "NORP"), "Hasakeh": ("T3", "LOC"),
+        "Monday": ("T4", "DATE"), "town": ("T5", "LOC"),
+    }
+    assert "<<<<<<<" not in path_of(repo).read_text(encoding="utf-8")
+    assert git(repo, "status", "--porcelain").stdout == ""  # committed
+
+
+def test_git_merge_with_a_conflicting_change_keeps_both_sides(repo):
+    branch(repo, "bob", lambda x: (relabel(x, "T2", "NORP", "bob"), add(x, "Monday", "DATE", "bob")))
+    branch(repo, "carol", lambda x: (relabel(x, "T2", "GPE", "carol"), relabel(x, "T3", "LOC", "carol")))
+    git(repo, "checkout", "-q", "bob")
+    res = git(repo, "merge", "--no-edit", "carol", check=False)
+    assert res.returncode != 0  # git stops: annotations to adjudicate
+    text = path_of(repo).read_text(encoding="utf-8")
+    assert "<<<<<<<" not in text and "=======" not in text
+    got = store.load_file(path_of(repo))  # the result validates
+    sdf = sorted((e.label, e.by, e.attrs["merge"]["side"]) for e in got.entities.values() if e.text == "SDF")
+    assert sdf == [("GPE", "carol", "theirs"), ("NORP", "bob", "ours")]
+    assert got.entities["T3"].label == "LOC" and got.entities["T4"].text == "Monday"
+    assert main(["validate", str(path_of(repo))]) == 0
+    git(repo, "add", "annotations/capture.yaml")
+    git(repo, "commit", "-q", "--no-edit")
+
+
+def test_bad_input_leaves_ours_alone(tmp_path, capsys):
+    good = tmp_path / "ours.yaml"
+    x = base_set()
+    x.document = Document(TEXT, "capture.txt", "0" * 64)
+    good.write_text(store.dumps(x), encoding="utf-8")
+    before = good.read_bytes()
+    bad = tmp_path / "theirs.yaml"
+    bad.write_text("format: annotator/1\nentities: [\n", encoding="utf-8")
+    assert main(["merge-file", str(good), str(good), str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "theirs.yaml" in err
+    assert good.read_bytes() == before

@@ -1,0 +1,152 @@
+"""`annotator train`: a spaCy pipeline and a lexicon learned from the gold, used by
+`suggest --with spacy:MODEL_DIR` and `--with rules --learn-from DIR`."""
+
+from __future__ import annotations
+
+import builtins
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator import store
+from annotator.articles import read_article
+from annotator.cli import main
+from annotator.model import ACCEPTED, AnnotationSet, Attribution, Document, Entity, Ref, Span
+from annotator.schema import default_schema
+from annotator.suggest import get_suggester, merge
+from annotator.suggest.base import split_by
+from annotator.suggest.learned import LEXICON_FILE, Knowledge
+from annotator.suggest.training import INSTALL_HINT
+
+SENTENCES = [
+    "Zorblat Quenx visited Plimtown on Monday.",
+    "In Plimtown, Zorblat Quenx met the Varnok Guild.",
+    "The Varnok Guild welcomed Zorblat Quenx to Plimtown.",
+    "Zorblat Quenx left Plimtown for the coast.",
+    "The village elder insisted that the well was dry.",
+]
+NAMES = {"Zorblat Quenx": "PER", "Plimtown": "GPE", "Varnok Guild": "ORG"}
+
+
+def _gold_folder(tmp_path: Path) -> Path:
+    """Two articles of made-up names (so nothing was known before), annotated."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    gold = tmp_path / "gold"
+    for k in range(2):
+        article = texts / f"a{k}.txt"
+        text = "\n".join(SENTENCES[k:] + SENTENCES[:k]) + "\n"
+        article.write_text(text, encoding="utf-8")
+        aset = store.new_set(read_article(article), store.annotation_path(article, gold))
+        n = 0
+        for name, label in NAMES.items():
+            start = text.find(name)
+            while start >= 0:
+                n += 1
+                aset.entities[f"T{n}"] = Entity(f"T{n}", label, Span.of(text, start, start + len(name)), by="alice")
+                start = text.find(name, start + 1)
+        cue = text.index("insisted")
+        src = text.index("The village elder")
+        content = text.index("the well was dry")
+        aset.attributions["A1"] = Attribution(
+            "A1", Span.of(text, src, src + 17), Span.of(text, cue, cue + 8), Span.of(text, content, content + 16),
+            type="indirect", by="alice",
+        )
+        store.save(aset, store.annotation_path(article, gold))
+    return gold
+
+
+def _suggest(spec: str, text: str, **kw) -> list:
+    aset = AnnotationSet(Document(text, None, "f" * 64))
+    sugg = get_suggester(spec, default_schema(), None, **kw)
+    return merge(aset, sugg.propose(aset), sugg.name)
+
+
+def test_trained_model_suggests_what_it_was_taught(tmp_path, capsys):
+    pytest.importorskip("spacy")
+    gold = _gold_folder(tmp_path)
+    model = tmp_path / "model"
+    assert main(["train", str(gold), "-o", str(model), "--steps", "40"]) == 0
+    out = capsys.readouterr().out
+    assert "trained on 2 article(s)" in out and "GPE, ORG, PER" in out
+    assert (model / "config.cfg").is_file() and (model / LEXICON_FILE).is_file()
+
+    text = "Yesterday Zorblat Quenx arrived in Plimtown again.\nThe village elder insisted that the road was closed.\n"
+    new = _suggest(f"spacy:{model}", text)
+    ents = {(e.text, e.label) for e in new if isinstance(e, Entity)}
+    assert ("Zorblat Quenx", "PER") in ents or ("Plimtown", "GPE") in ents
+    assert all(split_by(e.by)[0] == "spacy:model" and split_by(e.by)[1] in ("ner", "spancat") for e in new if isinstance(e, Entity))
+    # The lexicon of the same gold: the unknown cue "insisted" and its source.
+    ats = [a for a in new if isinstance(a, Attribution)]
+    assert [(a.cue.text, a.content.text) for a in ats] == [("insisted", "the road was closed")]
+    assert isinstance(ats[0].source, Span) and ats[0].source.text == "The village elder"
+
+
+def test_rules_learn_cues_sources_and_names_from_gold_folders(tmp_path):
+    gold = _gold_folder(tmp_path)
+    text = "Zorblat Quenx spoke.\nYesterday in the square the village elder insisted that the road was closed.\n"
+    plain = _suggest("rules", text)
+    assert not [a for a in plain if isinstance(a, Attribution)]  # "insisted" is no schema cue
+    learned = _suggest("rules", text, learn_from=[gold])
+    ats = [a for a in learned if isinstance(a, Attribution)]
+    assert [(a.cue.text, a.content.text, a.source.text) for a in ats] == [
+        ("insisted", "the road was closed", "the village elder")
+    ]
+    # The sentence's first words are not the source: the source phrase of the gold is.
+    assert split_by(ats[0].by) == ("rules", "content-after+source")
+    ents = {(e.text, e.label, e.by) for e in learned if isinstance(e, Entity)}
+    assert ("Zorblat Quenx", "PER", "rules:gazetteer") in ents
+    # The same from a saved lexicon (a MODEL_DIR) instead of the folder.
+    k = Knowledge()
+    for path in sorted(gold.glob("*.yaml")):
+        k.learn_set(store.read(path, schema=default_schema()).checked())
+    saved = tmp_path / "lex"
+    saved.mkdir()
+    k.save(saved)
+    assert Knowledge.load(saved) == k
+    again = _suggest("rules", text, learn_from=[saved])
+    assert [(a.cue.text, a.source.text) for a in again if isinstance(a, Attribution)] == [("insisted", "the village elder")]
+
+
+def test_learn_from_a_missing_folder_is_one_line(tmp_path, capsys, monkeypatch):
+    article = tmp_path / "a.txt"
+    article.write_text("Hello there.\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["suggest", str(article), "--with", "rules", "--learn-from", "nowhere"]) == 2
+    err = capsys.readouterr().err
+    assert err == "annotator: nowhere: is not a folder (--learn-from)\n"
+    assert not (tmp_path / "annotations").exists()
+
+
+def test_learned_shapes_of_the_seed_gold():
+    gold = store.read(Path(__file__).resolve().parent.parent / "annotations" / "sdf-captures-deir-el-zor.yaml", schema=default_schema()).checked()
+    k = Knowledge()
+    k.learn_set(gold)
+    assert "Two security sources based in eastern Syria" in k.sources
+    assert sum(k.cue_shapes["said"].values()) >= 2 and "told" in k.cue_shapes
+    assert all(at.status == ACCEPTED for at in gold.attributions.values())
+    assert any(isinstance(at.source, Ref) for at in gold.attributions.values())
+
+
+def test_without_spacy_train_says_what_to_install_and_rules_still_work(monkeypatch, tmp_path, capsys):
+    real_import = builtins.__import__
+
+    def no_spacy(name, *args, **kwargs):
+        if name == "spacy" or name.startswith("spacy."):
+            raise ImportError("No module named 'spacy'")
+        return real_import(name, *args, **kwargs)
+
+    for mod in [m for m in sys.modules if m == "spacy" or m.startswith("spacy.")]:
+        monkeypatch.delitem(sys.modules, mod)
+    monkeypatch.setattr(builtins, "__import__", no_spacy)
+    gold = _gold_folder(tmp_path)
+    assert main(["train", str(gold), "-o", str(tmp_path / "m")]) == 2
+    err = capsys.readouterr().err
+    assert err == f"annotator: annotator train: {INSTALL_HINT}\n"
+    assert not (tmp_path / "m").exists()
+    # Everything else works: the rules, learning from the gold folder.
+    article = tmp_path / "texts" / "a0.txt"
+    monkeypatch.chdir(tmp_path)
+    assert main(["suggest", str(article), "--with", "rules", "--learn-from", str(gold), "--annotations", "out"]) == 0
+    assert "new suggestions" in capsys.readouterr().out

@@ -1,0 +1,72 @@
+"""Keys typed ahead reach the widget they were typed for, in order (issue 14, bug 2).
+
+The keys are posted to the app all at once, as a terminal delivers a clump of
+keystrokes, and the result is compared with the same keys pressed one by one."""
+
+import unicodedata
+
+from textual import events
+
+from annotator.store import save
+
+SIZE = (120, 36)
+
+NAMES = {"/": "slash", "\r": "enter", "\x1b": "escape", " ": "space", ".": "full_stop"}
+
+
+def key_events(keys: str):
+    for ch in keys:
+        name = NAMES.get(ch, ch)
+        char = None if ch in "\r\x1b" else ch
+        yield events.Key(name, char)
+
+
+def summary(aset):
+    ents = sorted((e.label, e.text, e.start) for e in aset.entities.values())
+    evs = sorted((ev.type, ev.trigger.text, tuple(sorted(a.role for a in ev.arguments))) for ev in aset.events.values())
+    return ents, evs
+
+
+async def run_keys(make_app, keys: str, *, at_once: bool):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        if at_once:
+            for ev in key_events(keys):
+                app.post_message(ev)
+            await pilot.pause()
+            await pilot.pause(0.2)
+            await pilot.pause()
+        else:
+            await pilot.press(*[e.key for e in key_events(keys)])
+        result = summary(app.session.aset)
+        find_open = app.find_bar.display if app.query("#find") else False
+        screen = type(app.screen).__name__
+    return result, find_open, screen
+
+
+async def test_find_then_label_typed_at_once(make_app):
+    keys = "/activist\r8"
+    one_by_one = await run_keys(make_app, keys, at_once=False)
+    at_once = await run_keys(make_app, keys, at_once=True)
+    assert one_by_one[0][0] == [("MISC", "activist", one_by_one[0][0][0][2])]
+    assert at_once == one_by_one
+    assert at_once[1] is False  # the find bar closed
+
+
+async def test_two_finds_then_label_typed_at_once(make_app):
+    keys = "/activist\r/protests\r8"
+    one_by_one = await run_keys(make_app, keys, at_once=False)
+    at_once = await run_keys(make_app, keys, at_once=True)
+    assert [e[:2] for e in one_by_one[0][0]] == [("MISC", "protests")]
+    assert one_by_one[0][1] == []  # no event made out of the letters
+    assert at_once == one_by_one
+
+
+async def test_event_and_role_through_pickers_typed_at_once(make_app):
+    keys = "/Iraq\r3g/captured\recaptu\r/Iraq\rrplace\r"
+    one_by_one = await run_keys(make_app, keys, at_once=False)
+    at_once = await run_keys(make_app, keys, at_once=True)
+    assert one_by_one[0][1] == [("Conflict.Capture", "captured", ("Place",))]
+    assert at_once == one_by_one
+    assert at_once[2] == "Screen"  # no picker left open
