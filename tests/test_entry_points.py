@@ -78,7 +78,7 @@ def tag(term: Terminal, word: str, key: str = "1") -> None:
 
 def app(argv: list[str], cwd: Path) -> Terminal:
     term = Terminal([annotator_command(), *argv], cwd=cwd)
-    term.wait_for("palette")  # the footer and the find bar are mounted
+    term.wait_for("/ Find")  # the footer and the find bar are mounted
     return term
 
 

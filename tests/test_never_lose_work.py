@@ -27,7 +27,7 @@ def test_twenty_annotations_survive_sigkill(seed_copy, tmp_path):
     term = Terminal(argv, cwd=tmp_path)
     try:
         term.wait_for("HASAKEH")
-        term.wait_for("palette")  # the footer and the find bar are mounted: keys go where they should
+        term.wait_for("/ Find")  # the footer and the find bar are mounted: keys go where they should
         for word in WORDS:
             term.type("g", pause=0.02)
             term.type("/", pause=0.02)
