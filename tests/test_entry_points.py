@@ -116,7 +116,7 @@ def test_palette_adjudication(seed_with_gold, tmp_path):
         term.type("2", pause=0.1)  # take the other side: a gold entity goes
         term.wait_for("of 2 open")
         term.type("q", pause=0.1)
-        term.wait_for("adjudicated")
+        term.wait_for("back from adjudication")
         assert "READ-ONLY" not in term.text()
         tag(term, "Reporting")
         one_writer(yaml_path, term.proc.pid)

@@ -638,7 +638,8 @@ class AnnotatorApp(KeyGateMixin, FlowsMixin, App[int]):
 
         async def back(_result) -> None:
             await self._show_session()
-            self.say(f"adjudicated: {adj.settled_count()} settled")
+            left = len(adj.open)
+            self.say("back from adjudication: " + (f"{left} disagreements left open" if left else "all settled"))
 
         self._away = True
         await self.push_screen(AdjudicateScreen([adj], self.schema, notes=notes, savers=[self.saver]), back)
