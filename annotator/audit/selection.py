@@ -106,6 +106,21 @@ def check_same_article(name: str, a, b, b_path: Path) -> None:
         raise InputError(str(b_path), f"not annotating the same text as the other side's {name}")
 
 
+def pick_suggester(gold: Path, sets: Iterable[AnnotationSet], by: str | None, notes: list[str]) -> str:
+    """With GOLD only: the suggester to compare with (``by``, or the only one
+    there is); a note when ``by`` suggested nothing here."""
+    found = suggesters(sets)
+    if by is None:
+        if not found:
+            raise InputError(str(gold), "no suggestions to audit here: give PRED too, or suggest first")
+        if len(found) > 1:
+            raise InputError(str(gold), f"suggestions from {len(found)} suggesters ({', '.join(found)}): choose one with --by")
+        return found[0]
+    if by not in found:
+        notes.append(f"nothing here was suggested by {by!r}" + (f" (suggesters: {', '.join(found)})" if found else ""))
+    return by
+
+
 def group_by_article(paths: Sequence[str]) -> tuple[dict[str, dict[str, Path]], list[str]]:
     """Each annotator's files (one folder or file per annotator) by article name, and
     notes on the articles some annotators lack. Given one file each, they are one
