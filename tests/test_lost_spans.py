@@ -109,7 +109,7 @@ async def test_reattach_a_lost_span_by_selecting_its_text_and_L(changed):
     at = text.index("Assad")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        journal = app.session.journal.path
+        journal = app.workspace.journal.path
         await pilot.press("slash", *"Assad", "enter")  # the find selects the match
         assert app.view.selection == (at, at + 5)
         await pilot.press("L")  # T39 'Assad' is the one lost span with that text
@@ -167,7 +167,7 @@ async def test_delete_a_lost_span_with_L_then_x(changed):
         assert "T36" in app.query_one("#details").render().plain
         await pilot.press("x")
         assert app.session.get("T36") is None and "LOST:5" in _status(app)
-        assert "T36" in app.session.journal.path.read_text(encoding="utf-8")
+        assert "T36" in app.workspace.journal.path.read_text(encoding="utf-8")
         await pilot.press("u")
         assert app.session.get("T36") is not None and "LOST:6" in _status(app)
         # Once the cursor moves, x is about the text under the cursor again.

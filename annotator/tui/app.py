@@ -94,7 +94,7 @@ class AnnotatorApp(KeyGateMixin, AttributesMixin, LostMixin, FlowsMixin, App[int
         annotations_dir: Path,
         schema: Schema,
         user: str,
-        first: store.Read | None = None,
+        first: store.Read | AnnotationSet | None = None,
         suggester=None,
         lock_files: bool = True,
         keymap: dict[str, str] | None = None,
@@ -136,9 +136,11 @@ class AnnotatorApp(KeyGateMixin, AttributesMixin, LostMixin, FlowsMixin, App[int
         self.message = "; ".join(self.workspace.notes)
 
     # -- articles -----------------------------------------------------------------
-    def _open(self, index: int, first: store.Read | None = None) -> Workspace:
+    def _open(self, index: int, first: store.Read | AnnotationSet | None = None) -> Workspace:
         """Open an article through the workspace (lock, load, re-anchor, journal)."""
         article = self.articles[index]
+        if isinstance(first, AnnotationSet):  # a set made in memory, for a new file
+            first = store.Read(first, [], path=store.annotation_path(article, self.annotations_dir))
         ws = workspaces.open_article(
             article, self.annotations_dir, self.schema, user=self.user, opened=first, locked=self.lock_files
         )
