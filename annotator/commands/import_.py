@@ -81,13 +81,13 @@ def _write_text(path: Path, text: str, force: bool) -> bytes:
 
 
 def write_annotation_file(yaml_path: Path, aset) -> None:
-    """The one place import writes a new annotation file: everything that
-    creates a user's YAML should go through one writer (lock, atomic write).
-    All or nothing, without an fsync per file (the import syncs once at the
-    end); an OS error is one InputError line."""
-    from .. import store
+    """The one place import writes a new annotation file, through the
+    workspace's door for new files (lock, all-or-nothing write, release): an
+    article open in the app is refused (InputError), never overwritten. No
+    fsync per file: the import syncs once at the end."""
+    from .. import workspace
 
-    store.write_text_atomic(yaml_path, store.dumps(aset), make_folder=True, fsync=False)
+    workspace.write_new(aset, yaml_path, replace=True, durable=False)
 
 
 def _documents(fmt, src: Path, report, root: Path | None, conf_cache: dict) -> Iterator:
