@@ -200,3 +200,31 @@ def test_brat_files_that_are_not_utf8_are_refused_one_line_each(tmp_path, capsys
     assert err[1] == f"annotator: {src / 'b.ann'}: is not UTF-8 text (bad byte 0xff at byte 12) (not imported)"
     assert "imported 1 of 3 articles" in out
     assert _written(tmp_path)[0] == ["c"]
+
+
+def test_an_article_open_in_the_app_is_refused_never_overwritten(tmp_path, capsys):
+    from annotator import lock
+
+    src = tmp_path / "corpus"
+    src.mkdir()
+    for name in ("a", "b"):
+        (src / f"{name}.txt").write_text("Mook said so.", encoding="utf-8")
+        (src / f"{name}.ann").write_text("T1\tPER 0 4\tMook\n", encoding="utf-8")
+    ann = tmp_path / "ann"
+    assert main(["import", "--from", "brat", str(src), "--annotations", str(ann)]) == 0
+    capsys.readouterr()
+    before = (ann / "a.yaml").read_bytes()
+    (src / "a.ann").write_text("T1\tORG 0 4\tMook\n", encoding="utf-8")
+    (src / "b.ann").write_text("T1\tORG 0 4\tMook\n", encoding="utf-8")
+    held = lock.acquire(ann / "a.yaml")  # as the app holds it while the article is open
+    assert held is not None
+    try:
+        assert main(["import", "--from", "brat", str(src), "--annotations", str(ann), "--force"]) == 2
+    finally:
+        held.release()
+    cap = capsys.readouterr()
+    (line,) = cap.err.splitlines()
+    assert line.startswith(f"annotator: {ann / 'a.yaml'}: is open in the app") and line.endswith("(not imported)")
+    assert "imported 1 of 2 articles" in cap.out
+    assert (ann / "a.yaml").read_bytes() == before
+    assert store.read(ann / "b.yaml").checked().entities["T1"].label == "ORG"
