@@ -267,9 +267,16 @@ def _default_user() -> str:
 
 
 def run_view(args: argparse.Namespace) -> int:
+    from .keys import load_checked
+
+    _settings, keymap, theme = load_checked()  # the user's keys and theme, checked first
     app = view_app(args)
     if app is None:
         return 0
+    if keymap:
+        app.set_keymap(keymap)
+    if theme:
+        app.theme = theme
     # One writer per gold file: the annotating app may have one of them open.
     from ..lock import acquire, holder
 
