@@ -12,7 +12,6 @@ ranges it is given.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -88,12 +87,6 @@ class Session:
         #: bumped on every change; the saver compares it with ``saved_version``
         self.version = 0
         self.saved_version = 0
-        #: the newest version on disk (guarded by _write_lock: saves run in threads)
-        self.written_version = -1
-        self._write_lock = threading.Lock()
-        #: the crash journal and the article's lock, when the app opened it for editing
-        self.journal = None
-        self.lock = None
         self.listeners: list[Callable[[ChangeReport], None]] = []
         #: another process holds the article's lock: every change raises ReadOnlyError
         self.read_only = False
@@ -370,27 +363,9 @@ class Session:
 
     # -- saving -----------------------------------------------------------------
     def snapshot(self) -> tuple[int, AnnotationSet]:
-        """A cheap copy to serialise off the UI thread (annotations are immutable)."""
+        """A cheap copy to serialise off the UI thread (annotations are immutable);
+        ``workspace.Workspace.write`` writes it."""
         return self.version, self.aset.copy()
-
-    def write(self, version: int, snapshot: AnnotationSet) -> None:
-        """Write the snapshot of ``version`` to the YAML file (any thread).
-
-        An older snapshot never overwrites a newer one; with a journal, the save
-        is marked in it and folded (see ``journal.Journal.save``). OSError
-        propagates: the old file is then intact."""
-        assert self.yaml_path is not None
-        with self._write_lock:
-            if version <= self.written_version:
-                return
-            journal = self.journal
-            if journal is not None:
-                journal.save(snapshot, version, self.yaml_path)
-            else:
-                from .store import save
-
-                save(snapshot, self.yaml_path)
-            self.written_version = version
 
     def mark_unsaved(self) -> None:
         """The set differs from the file without a step (journal replayed, spans

@@ -46,6 +46,7 @@ def contexts() -> dict[str, list[type]]:
     from .attributes import AskValue
     from .article_view import ArticleView
     from .corpus_screen import CorpusScreen
+    from .corpus_table import CorpusTable
     from .screens import AskNumber, AskText, HelpScreen, Picker
     from .widgets import FindBar
 
@@ -56,7 +57,7 @@ def contexts() -> dict[str, list[type]]:
         "help": [HelpScreen],
         "ask": [AskNumber, AskText, AskValue],
         "adjudicate": [ArticleView, AdjudicateScreen],
-        "corpus": [CorpusScreen],
+        "corpus": [CorpusTable, CorpusScreen],
     }
     return found
 

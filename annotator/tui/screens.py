@@ -52,8 +52,8 @@ quits. ctrl+p opens the command palette: every action is there.
 """
 
 
-class QuickModal(ModalScreen):
-    """A modal screen whose dimmed copy of the screen below is drawn once.
+class _FrozenBackground:
+    """For a modal screen: the dimmed copy of the screen below is drawn once.
 
     Textual draws a translucent modal's background by rendering the whole screen
     below through Rich and tinting it, on every frame the modal paints (each
@@ -92,6 +92,10 @@ class QuickModal(ModalScreen):
 
     def on_screen_suspend(self) -> None:
         self._background = None
+
+
+class QuickModal(_FrozenBackground, ModalScreen):
+    """A modal screen whose dimmed copy of the screen below is drawn once."""
 
 
 class HelpScreen(QuickModal):
