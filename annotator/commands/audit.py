@@ -223,9 +223,16 @@ def _default_user() -> str:
 
 
 def run_view(args: argparse.Namespace) -> int:
+    from .keys import load_checked
+
+    _settings, keymap, theme = load_checked()  # the user's keys and theme, checked first
     app = view_app(args)  # one writer per gold file: a file open in the app is refused
     if app is None:
         return 0
+    if keymap:
+        app.set_keymap(keymap)
+    if theme:
+        app.theme = theme
     try:
         return int(app.run() or 0)
     finally:

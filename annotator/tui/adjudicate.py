@@ -12,6 +12,7 @@ gold ``Session``: undoable, saved to the gold file only.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from textual.app import App, ComposeResult
@@ -30,6 +31,7 @@ from ..session import ChangeReport, Session
 from ..workspace import Saver, Workspace
 from .article_view import ArticleView
 from .keygate import KeyGateMixin
+from .keymap import RemapDisplayMixin
 from .saving import textual_saver
 from .screens import HelpScreen
 from .widgets import StatusLine, short
@@ -503,23 +505,21 @@ class AdjudicateScreen(Screen[int]):
 
     # -- help -------------------------------------------------------------------------------------
     def key_table(self) -> list[tuple[str, str]]:
-        rows: list[tuple[str, str]] = []
-        seen: set[tuple[str, str]] = set()
-        for binding in [*ArticleView.BINDINGS, *self.BINDINGS]:
-            if isinstance(binding, tuple):
-                binding = Binding(*binding)
-            desc = binding.description or binding.action
-            key = binding.key_display or binding.key
-            if (key, desc) not in seen:
-                seen.add((key, desc))
-                rows.append((key, desc))
-        return rows
+        """Every key and what it does, from the live bindings (so remaps show)."""
+        keys: dict[str, list[str]] = {}
+        first: dict[str, Binding] = {}
+        for key, active in self.active_bindings.items():
+            b = active.binding
+            name = b.id or f"action:{b.action}"
+            first.setdefault(name, b)
+            keys.setdefault(name, []).append(self.app.get_key_display(replace(b, key_display=None)))
+        return [(" ".join(ks), first[name].description or first[name].action) for name, ks in keys.items()]
 
     def action_help(self) -> None:
         self.app.push_screen(AdjudicationHelp(self.key_table()))
 
 
-class AdjudicateApp(KeyGateMixin, App[int]):
+class AdjudicateApp(KeyGateMixin, RemapDisplayMixin, App[int]):
     """``annotator audit GOLD PRED --view``: the adjudication screen on its own."""
 
     TITLE = "annotator audit"
