@@ -476,6 +476,14 @@ def _journal_has_records(path: Path) -> bool:
     return first >= 0 and bool(head[first + 1 :].strip())
 
 
+def lock_held(path: Path) -> bool:
+    """Does a live process hold this lock file? (A crashed one's lock is stale: not held.)"""
+    from .lock import is_stale, read_record
+
+    rec = read_record(path)
+    return rec is not None and not is_stale(rec)
+
+
 def _names_in(folder: Path) -> set[str]:
     try:
         with os.scandir(folder) as it:
@@ -501,7 +509,7 @@ def scan(
             read_file_stats(row, Path(annotations_dir) / yaml_name, label_order)
         if f".{stem}.journal" in names:
             row.unsaved = _journal_has_records(Path(annotations_dir) / f".{stem}.journal")
-        row.locked = f".{stem}.lock" in names
+        row.locked = f".{stem}.lock" in names and lock_held(Path(annotations_dir) / f".{stem}.lock")
         rows.append(row)
     return CorpusStats(rows, tuple(label_order))
 
@@ -519,7 +527,7 @@ def scan_files(yaml_files: Iterable[Path], label_order: Sequence[str] = ()) -> C
             names = listed[path.parent] = _names_in(path.parent)
         if f".{path.stem}.journal" in names:
             row.unsaved = _journal_has_records(path.parent / f".{path.stem}.journal")
-        row.locked = f".{path.stem}.lock" in names
+        row.locked = f".{path.stem}.lock" in names and lock_held(path.parent / f".{path.stem}.lock")
         rows.append(row)
     return CorpusStats(rows, tuple(label_order))
 

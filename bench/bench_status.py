@@ -10,13 +10,16 @@ suggestions), then prints the median of several runs of:
   counted from their lines, see ``corpus.count_lines``);
 * two anchors measured in the same run: reading the same files' bytes (no parsing),
   and the store's reader and checker on every file (``store.read``, once);
-* ``annotator status DIR --json`` end to end (a new Python process).
+* ``annotator status DIR --json`` end to end (a new Python process);
+* the corpus view in the app (headless): opened the first time (it reads every
+  file), opened again (only changed files are read), and one sort of 10,000 rows.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import shutil
 import statistics
 import subprocess
 import sys
@@ -69,6 +72,38 @@ def build(folder: Path, n: int, n_entities: int) -> tuple[list[Path], Path]:
     return articles, ann
 
 
+def screen_times(articles: list[Path], ann: Path) -> tuple[float, float, float]:
+    """(first open, second open, one sort) of the corpus view, in seconds."""
+    import asyncio
+
+    from annotator.tui.app import AnnotatorApp
+    from annotator.tui.corpus_screen import _CACHE
+
+    _CACHE.clear()
+
+    async def run() -> tuple[float, float, float]:
+        app = AnnotatorApp(articles, annotations_dir=ann, schema=default_schema(), user="bench", lock_files=False)
+        async with app.run_test(size=(130, 40)) as pilot:
+            async def open_view() -> float:
+                t0 = time.perf_counter()
+                await pilot.press("C")
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                return time.perf_counter() - t0
+
+            first = await open_view()
+            await pilot.press("escape")
+            second = await open_view()
+            await pilot.press("right", "right")
+            t0 = time.perf_counter()
+            await pilot.press("s")
+            await pilot.pause()
+            sort = time.perf_counter() - t0
+        return first, second, sort
+
+    return asyncio.run(run())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=10_000)
@@ -96,6 +131,7 @@ def main() -> None:
     cli = timed(command, args.runs)
     texts = [(ann / f"{p.stem}.yaml").read_text(encoding="utf-8") for p in articles]
     full = timed(lambda: [store.read(text=t) for t in texts], 1)
+    first, again, sort = screen_times(articles, ann)
     n = args.articles
     print(f"{n} articles, {stats.sums()['entities'] + stats.sums()['pending']} entities, "
           f"{size / 2**20:.1f} MiB of YAML; medians of {args.runs} runs")
@@ -103,6 +139,10 @@ def main() -> None:
     print(f"  anchor: read the bytes only {anchor:7.3f} s  (scan is {scan / anchor:.1f}x the anchor)")
     print(f"  anchor: store.read          {full:7.3f} s  (scan is {full / scan:.1f}x faster; once, bytes already read)")
     print(f"  annotator status --json     {cli:7.3f} s  (a new process, end to end)")
+    print(f"  corpus view: first open     {first:7.3f} s  (reads every file, in a thread)")
+    print(f"  corpus view: open again     {again:7.3f} s  (unchanged files are not read)")
+    print(f"  corpus view: sort a column  {sort:7.3f} s")
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

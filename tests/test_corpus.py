@@ -2,12 +2,15 @@
 
 import json
 import re
+import subprocess
+import sys
 import shutil
 
 import pytest
 
 from annotator import corpus, store
 from annotator.cli import main
+from annotator.lock import acquire
 from annotator.model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Document, Entity, Event, Span
 from annotator.schema import default_schema
 
@@ -87,10 +90,20 @@ def test_open_session_and_journal_show_as_unsaved(tmp_path):
     arts, ann = make_folder(tmp_path)
     (ann / ".b-review.journal").write_text('{"journal": "annotator/1"}\n{"v": 1}\n', encoding="utf-8")
     (ann / ".c-lost.journal").write_text('{"journal": "annotator/1"}\n', encoding="utf-8")  # header only: folded
-    (ann / ".c-lost.lock").write_text("{}", encoding="utf-8")
-    rows = {r.name: r for r in corpus.scan(sorted(arts.iterdir()), ann).articles}
+    held = acquire(ann / "c-lost.yaml")  # this process holds it, as the app would
+    # A lock left by a process of this machine that is gone (a crash): stale, not held.
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    record = json.loads((ann / ".c-lost.lock").read_text(encoding="utf-8"))
+    (ann / ".d-new.lock").write_text(json.dumps({**record, "pid": gone.pid}), encoding="utf-8")
+    try:
+        rows = {r.name: r for r in corpus.scan(sorted(arts.iterdir()), ann).articles}
+    finally:
+        held.release()
     assert rows["b-review"].saved == "unsaved"
     assert rows["c-lost"].saved == "open" and not rows["c-lost"].unsaved
+    assert not rows["d-new"].locked
+    assert corpus.scan(sorted(arts.iterdir()), ann).articles[1].saved == "saved"  # released
 
 
 def test_filters_and_sorting():

@@ -1,6 +1,6 @@
 """The corpus view in the app: C opens it, sort and filter by column, enter opens an article."""
 
-from textual.widgets import DataTable
+from annotator.tui.corpus_table import CorpusTable
 
 from annotator.articles import find_articles
 from annotator.corpus import COLUMNS
@@ -39,8 +39,8 @@ async def test_corpus_view_lists_sorts_filters_and_opens(tmp_path):
     async with app.run_test(size=(130, 36)) as pilot:
         screen = await open_corpus(pilot, app)
         assert names(screen) == ["b-review", "c-lost", "d-new", "sdf-captures-deir-el-zor"]
-        table = screen.query_one(DataTable)
-        assert table.row_count == 4
+        table = screen.query_one(CorpusTable)
+        assert [r.name for r in table.rows] == names(screen)
         assert "1/4 done" in str(screen.query_one("#corpus-done").render())
         # Sort by pending (the column under the cursor): most first.
         await pilot.press(*["right"] * PENDING, "s")
@@ -81,7 +81,7 @@ async def test_esc_in_the_filter_prompt_closes_only_the_prompt(tmp_path):
         screen = await open_corpus(pilot, app)
         await pilot.press("f", *"abc", "escape")
         assert isinstance(app.screen, CorpusScreen) and screen.filters == {}
-        assert isinstance(app.focused, DataTable)
+        assert isinstance(app.focused, CorpusTable)
         # A numeric column takes a number condition: anything else keeps the prompt open.
         await pilot.press(*["right"] * PENDING, "f", *">x", "enter")
         assert screen.filters == {} and screen.query_one("#corpus-filter").display
@@ -90,3 +90,16 @@ async def test_esc_in_the_filter_prompt_closes_only_the_prompt(tmp_path):
         assert isinstance(app.screen, CorpusScreen)
         await pilot.press("escape")
         assert not isinstance(app.screen, CorpusScreen)
+
+
+async def test_corpus_keys_can_be_remapped(tmp_path):
+    app = make(tmp_path)
+    async with app.run_test(size=(130, 36)) as pilot:
+        app.update_keymap({"corpus.sort": "o", "corpus.down": "n"})
+        screen = await open_corpus(pilot, app)
+        await pilot.press("s")  # the old key does nothing now
+        assert screen.sort_key is None
+        await pilot.press("o")
+        assert screen.sort_key == "name"
+        await pilot.press("n")
+        assert screen.query_one(CorpusTable).cursor_row == 1

@@ -128,3 +128,19 @@ async def test_a_changed_look_fails_with_a_readable_diff(tmp_path, monkeypatch):
     changed = [line for line in message.splitlines() if line.startswith(("-", "+")) and "|" in line]
     assert any("Conflict.Capture" in line for line in changed if line.startswith("-"))
     assert any("Conflict.Attack" in line for line in changed if line.startswith("+"))
+
+
+def test_the_readme_screenshot_is_made_by_the_script_and_up_to_date(tmp_path):
+    import subprocess
+    import sys
+
+    from .snapshots import describe
+
+    out = tmp_path / "screenshot.svg"
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "screenshot.py"), str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    now = describe(out.read_text(encoding="utf-8"))
+    assert any("Orhan Qereman" in row for row in now)
+    stored = describe((ROOT / "docs" / "screenshot.svg").read_text(encoding="utf-8"))
+    assert now == stored, "docs/screenshot.svg is out of date: run python scripts/screenshot.py"

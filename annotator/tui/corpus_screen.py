@@ -22,18 +22,23 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
+from textual.widgets import Footer, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from .. import corpus
 from ..resources import data_dir
+from .corpus_table import CorpusTable
 
 #: (yaml path) -> ((mtime_ns, size), row): files unchanged since the last look are not read again
 _CACHE: dict[str, tuple[tuple[int, int], corpus.ArticleStats]] = {}
 
 
-def scan_cached(articles: Sequence[Path], annotations_dir: Path, label_order: Sequence[str]) -> corpus.CorpusStats:
-    """``corpus.scan`` through the cache (one listing of the folder, then only changed files)."""
+def scan_cached(
+    articles: Sequence[Path], annotations_dir: Path, label_order: Sequence[str], progress=None
+) -> corpus.CorpusStats:
+    """``corpus.scan`` through the cache (one listing of the folder, then only changed files).
+
+    ``progress(n)`` is called every few hundred articles read."""
     import copy
 
     folder = Path(annotations_dir)
@@ -50,6 +55,8 @@ def scan_cached(articles: Sequence[Path], annotations_dir: Path, label_order: Se
         pass
     rows = []
     for i, article in enumerate(articles):
+        if progress is not None and i and i % 500 == 0:
+            progress(i)
         stem = Path(article).stem
         key = f"{stem}.yaml"
         row = None
@@ -66,7 +73,7 @@ def scan_cached(articles: Sequence[Path], annotations_dir: Path, label_order: Se
             row = corpus.ArticleStats(name=stem, index=i, article=str(article))
         journal = f".{stem}.journal"
         row.unsaved = journal in seen and seen[journal][1] > 0 and corpus._journal_has_records(folder / journal)
-        row.locked = f".{stem}.lock" in seen
+        row.locked = f".{stem}.lock" in seen and corpus.lock_held(folder / f".{stem}.lock")
         rows.append(row)
     return corpus.CorpusStats(rows, tuple(label_order))
 
@@ -107,8 +114,7 @@ class CorpusScreen(Screen[int | None]):
             yield ProgressBar(total=1, show_eta=False, id="corpus-progress")
             yield Static(Content("reading…"), id="corpus-done")
         with Horizontal(id="corpus-main"):
-            table: DataTable = DataTable(id="corpus-table", cursor_type="cell", zebra_stripes=False)
-            yield table
+            yield CorpusTable(id="corpus-table")
             with VerticalScroll(id="corpus-side"):
                 yield Static(id="corpus-bars")
                 yield Static(Content(corpus.DONE_RULE), id="corpus-rule")
@@ -119,7 +125,7 @@ class CorpusScreen(Screen[int | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).focus()
+        self.set_focus(self.query_one(CorpusTable))
         self.reload()
 
     # -- data ------------------------------------------------------------------
@@ -129,7 +135,13 @@ class CorpusScreen(Screen[int | None]):
 
     @work(thread=True, exclusive=True, group="corpus", exit_on_error=False)
     def _scan(self) -> corpus.CorpusStats:
-        return scan_cached(self.articles, self.annotations_dir, self.label_order)
+        def progress(n: int) -> None:
+            self.app.call_from_thread(self._reading, n)
+
+        return scan_cached(self.articles, self.annotations_dir, self.label_order, progress)
+
+    def _reading(self, n: int) -> None:
+        self.query_one("#corpus-done", Static).update(Content(f"reading {n}/{len(self.articles)}…"))
 
     @on(Worker.StateChanged)
     def _scanned(self, event: Worker.StateChanged) -> None:
@@ -200,71 +212,26 @@ class CorpusScreen(Screen[int | None]):
         return grid
 
     def refill(self) -> None:
-        """Rebuild the table from the rows, sorted and filtered; the cursor stays on its article."""
+        """Show the rows, filtered and sorted; the cursor stays on its article."""
         stats = self.stats
         if stats is None:
             return
-        table = self.query_one(DataTable)
-        keep_row = None
-        if table.row_count and self.shown:
-            r = table.cursor_row
-            if 0 <= r < len(self.shown):
-                keep_row = self.shown[r].index
-        else:
-            keep_row = self.current
-        keep_col = table.cursor_column
         rows = stats.articles
         if self.filters:
             rows = corpus.filter_rows(rows, self.filters)
         if self.sort_key is not None:
             rows = corpus.sort_rows(rows, self.sort_key, self.sort_reverse)
         self.shown = list(rows)
-        table.clear(columns=True)
-        labels = {}
-        for key, _title in corpus.COLUMNS:
-            label = corpus.SHORT_TITLES.get(key, _title)
+        titles = {}
+        for key, title in corpus.COLUMNS:
+            label = corpus.SHORT_TITLES.get(key, title)
             if key == self.sort_key:
                 label += " ▼" if self.sort_reverse else " ▲"
             if key in self.filters:
                 label += f" [{self.filters[key]}]"
-            labels[key] = label
-        texts = {key: [row.text(key) for row in self.shown] for key, _ in corpus.COLUMNS}
-        texts["name"] = [("▶ " if row.index == self.current else "") + t for row, t in zip(self.shown, texts["name"])]
-        name_width = self._name_width(labels, texts)
-        for key, _title in corpus.COLUMNS:
-            numeric = key in corpus.NUMERIC
-            table.add_column(Text(labels[key], justify="right" if numeric else "left"), key=key)
-        for i, row in enumerate(self.shown):
-            cells = []
-            for key, _ in corpus.COLUMNS:
-                text = texts[key][i]
-                if key == "name" and len(text) > name_width:
-                    text = text[: name_width - 1] + "…"
-                style = ""
-                if key == "state":
-                    style = {"done": "green", "error": "red bold", "review": "yellow"}.get(text, "")
-                if key == "saved" and text == "unsaved":
-                    style = "yellow"
-                cells.append(Text(text, style=style, justify="right" if key in corpus.NUMERIC else "left"))
-            table.add_row(*cells, key=str(row.index))
-        if keep_row is not None:
-            for i, row in enumerate(self.shown):
-                if row.index == keep_row:
-                    table.move_cursor(row=i, column=keep_col, animate=False)
-                    break
+            titles[key] = label
+        self.query_one(CorpusTable).set_rows(self.shown, titles, current=self.current)
         self._say_state()
-
-    def _name_width(self, labels: dict[str, str], texts: dict[str, list[str]]) -> int:
-        """Article names are cut (with …) so that every column fits the table's width."""
-        table = self.query_one(DataTable)
-        pad = 2 * table.cell_padding
-        others = sum(max([len(labels[k]), *map(len, texts[k])]) + pad for k, _ in corpus.COLUMNS if k != "name")
-        available = table.scrollable_content_region.width or table.size.width or 80
-        longest = max([len(labels["name"]), *map(len, texts["name"])])
-        return max(12, min(longest, available - others - pad - 1))
-
-    def on_resize(self) -> None:
-        self.refill()
 
     def _say_state(self, extra: str = "") -> None:
         stats = self.stats
@@ -284,26 +251,20 @@ class CorpusScreen(Screen[int | None]):
         self.query_one("#corpus-state", Static).update(Content("  ·  ".join(parts)))
 
     def _row_under_cursor(self) -> corpus.ArticleStats | None:
-        table = self.query_one(DataTable)
-        r = table.cursor_row
-        return self.shown[r] if 0 <= r < len(self.shown) else None
+        return self.query_one(CorpusTable).row
 
     def _column_under_cursor(self) -> str:
-        table = self.query_one(DataTable)
-        c = table.cursor_column
-        return corpus.COLUMNS[c][0] if 0 <= c < len(corpus.COLUMNS) else "name"
+        return self.query_one(CorpusTable).column
 
-    @on(DataTable.CellHighlighted)
+    @on(CorpusTable.Moved)
     def _moved(self, _event) -> None:
         self._say_state()
 
     # -- actions -------------------------------------------------------------------
-    @on(DataTable.CellSelected)
-    def _open(self, event: DataTable.CellSelected) -> None:
+    @on(CorpusTable.Selected)
+    def _open(self, event: CorpusTable.Selected) -> None:
         event.stop()
-        row = self._row_under_cursor()
-        if row is not None:
-            self.dismiss(row.index)
+        self.dismiss(event.row.index)
 
     def action_close(self) -> None:
         """esc: close the filter prompt first; else go back to the article."""
@@ -367,4 +328,4 @@ class CorpusScreen(Screen[int | None]):
         bar = self.query_one("#corpus-filter", Input)
         bar.display = False
         self._filtering = None
-        self.set_focus(self.query_one(DataTable))
+        self.set_focus(self.query_one(CorpusTable))

@@ -33,8 +33,10 @@ def contexts() -> dict[str, list[type]]:
     """Bindings that are live together, innermost (focused) first."""
     from .adjudicate import AdjudicateScreen
     from .app import AnnotatorApp
+    from .attributes import AskValue
     from .article_view import ArticleView
     from .corpus_screen import CorpusScreen
+    from .corpus_table import CorpusTable
     from .screens import AskNumber, AskText, HelpScreen, Picker
     from .widgets import FindBar
 
@@ -43,9 +45,9 @@ def contexts() -> dict[str, list[type]]:
         "find": [FindBar],
         "picker": [Picker],
         "help": [HelpScreen],
-        "ask": [AskNumber, AskText],
+        "ask": [AskNumber, AskText, AskValue],
         "adjudicate": [ArticleView, AdjudicateScreen],
-        "corpus": [CorpusScreen],
+        "corpus": [CorpusTable, CorpusScreen],
     }
     return found
 

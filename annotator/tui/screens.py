@@ -40,6 +40,9 @@ its source, cue or content. esc drops the selection, then cancels the step.
 Relations: R on one entity, R on another, pick or type the relation type.
 D on an entity deletes one of its relations.
 
+Attributes: i on an annotation lists its attributes (Realis, Polarity, a
+Wikidata link, ...) and its note: pick one, then its value; empty clears.
+
 Suggestions: tab / shift+tab go to the next / previous pending suggestion; y
 accepts it and goes on, x rejects it, a digit relabels and accepts; u undoes the
 decision. The palette accepts every pending suggestion of a label above a score.

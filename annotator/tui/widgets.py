@@ -217,7 +217,7 @@ class DetailPanel(Static):
 
     def show(self, session, ann: Annotation | None, active_event: str | None = None) -> None:
         index = for_session(session) if ann is not None else None
-        text = details(session.aset, ann, active_event, index.of if index is not None else None)
+        text = details(session.aset, ann, active_event, getattr(session, "schema", None), index.of if index is not None else None)
         if text != self._shown:
             self._shown = text
             self.update(Content(text), layout=False)
@@ -229,8 +229,16 @@ def _span_text(part) -> str:
     return "—"
 
 
-def details(aset: AnnotationSet, ann: Annotation | None, active_event: str | None = None, referrers=None) -> str:
+def details(
+    aset: AnnotationSet,
+    ann: Annotation | None,
+    active_event: str | None = None,
+    schema: Schema | None = None,
+    referrers=None,
+) -> str:
     """The side panel's text. ``referrers``: a faster ``aset.referrers`` (a ReferrerIndex's ``of``)."""
+    from ..attributes import lines as attribute_lines
+
     lines: list[str] = []
     if ann is None:
         lines.append("(no annotation under the cursor)")
@@ -269,9 +277,11 @@ def details(aset: AnnotationSet, ann: Annotation | None, active_event: str | Non
         if ann.score is not None:
             status += f" score {ann.score:g}"
         lines.append(status)
+        lines += attribute_lines(ann, schema)  # attributes, links, note (i edits them)
         for other in (referrers or aset.referrers)(ann.id):
             if isinstance(other, Relation):
                 lines.append(f"relation {other.id}: {other.arg1} {other.type} {other.arg2}")
+                lines += [f"  {line}" for line in attribute_lines(other, schema)]
             elif isinstance(other, Event):
                 roles = ", ".join(a.role for a in other.arguments if a.ref == ann.id)
                 lines.append(f"{roles} of {other.id} {other.type}")
