@@ -480,3 +480,103 @@ def _redirect(aset: AnnotationSet, old: str, new: str) -> list[Pair]:
 
 
 __all__ = ["Adjudication", "Decision", "Delta", "OPEN_KINDS", "KIND_NAMES", "key_of", "order_of"]
+
+
+# ---------------------------------------------------------------------------
+# What to adjudicate: the article open in the app, or files named on the command line
+# ---------------------------------------------------------------------------
+
+
+def for_session(session: Session, pred: str | Path | None, *, by: str | None = None) -> tuple["Adjudication | None", list[str]]:
+    """The adjudication of an open article (its own session: decisions are its
+    changes) against another annotation file, or, with ``pred`` None, against
+    its own suggestions. (None, notes) when nothing disagrees."""
+    from . import store
+    from .errors import InputError
+    from .audit.selection import check_same_article, pick_suggester
+
+    assert session.yaml_path is not None
+    name = session.yaml_path.stem
+    notes: list[str] = []
+    if pred is None:
+        by = pick_suggester(session.yaml_path, [session.aset], by, notes)
+        adj = Adjudication(name, session, session.aset, by=by)
+    else:
+        p_path = Path(pred)
+        if not p_path.is_file():
+            raise InputError(str(p_path), "no such annotation file")
+        try:
+            same_file = p_path.resolve() == session.yaml_path.resolve()
+        except OSError:
+            same_file = False
+        if same_file:
+            raise InputError(str(p_path), "is this article's own file: leave it empty to adjudicate its suggestions")
+        p_set = store.read(p_path, schema=session.schema).checked()
+        check_same_article(name, session.aset, p_set, p_path)
+        adj = Adjudication(name, session, p_set, by=by, pred_path=p_path)
+    return (adj if adj.open else None), notes
+
+
+def plan_files(gold: Path, pred: Path | None, *, by: str | None, schema) -> tuple[list[tuple], list[str], str | None]:
+    """The (name, gold file, pred file or None) to adjudicate, notes, and the
+    suggester: ``audit GOLD [PRED] --view``. Loads every file (errors first)."""
+    from . import store
+    from .audit import suggesters
+    from .errors import InputError
+    from .audit.selection import annotation_files, check_same_article, names_list as names, pair_paths, pick_suggester
+
+    notes: list[str] = []
+    sides = []
+    if pred is None:
+        files = annotation_files(gold)
+        sets = {n: store.read(path, schema=schema).checked() for n, path in files.items()}
+        by = pick_suggester(gold, sets.values(), by, notes)
+        # An article that suggester never ran on has nothing to compare with.
+        ran = {n for n, aset in sets.items() if by in suggesters([aset])}
+        if len(ran) < len(sets):
+            not_run = sorted(set(sets) - ran)
+            notes.append(f"{len(not_run)} article(s) with nothing suggested by {by!r}, not opened: {names(not_run)}")
+        sides = [(n, files[n], None) for n in files if n in ran]
+    else:
+        paired, notes = pair_paths(gold, pred)
+        for name, g_path, p_path in paired:
+            if g_path.resolve() == p_path.resolve():
+                raise InputError(str(p_path), "is the GOLD file itself: give GOLD only, with --by, to adjudicate its suggestions")
+            g_set, p_set = store.read(g_path, schema=schema).checked(), store.read(p_path, schema=schema).checked()
+            check_same_article(name, g_set, p_set, p_path)
+            sides.append((name, g_path, p_path))
+    return sides, notes, by
+
+
+def open_files(gold: Path, pred: Path | None, *, by: str | None, schema, user: str):
+    """``audit GOLD [PRED] --view``: each gold file with open disagreements, open
+    for writing in a workspace (InputError when an annotator has one open).
+
+    Returns (adjudications, their workspaces, notes); the caller closes the
+    workspaces. Nothing to adjudicate: ([], [], notes) with a note saying so."""
+    from . import store
+    from .schema import default_schema
+    from .workspace import open_file
+
+    sides, notes, by = plan_files(gold, pred, by=by, schema=schema)
+    schema = schema or default_schema()
+    articles: list[Adjudication] = []
+    opened = []
+    try:
+        for name, g_path, p_path in sides:
+            ws = open_file(g_path, schema, user=user, exclusive=True)
+            p_set = ws.session.aset if p_path is None else store.read(p_path, schema=schema).checked()
+            adj = Adjudication(name, ws.session, p_set, by=by, pred_path=p_path)
+            if adj.open:
+                articles.append(adj)
+                opened.append(ws)
+            else:
+                ws.close(save=False)
+    except BaseException:
+        for ws in opened:
+            ws.close(save=False)
+        raise
+    if not articles:
+        n = len(sides)
+        notes.insert(0, f"nothing to adjudicate: no open disagreement in {n} article{'s' if n != 1 else ''}")
+    return articles, opened, notes

@@ -46,9 +46,9 @@ newer than the snapshot (changes made while a background save ran). A crash at
 any point leaves the old or the new YAML, and a journal that turns either one
 into the latest state.
 
-``open_editing`` puts it all together for the app: the lock (read-only when
-another process holds it), the file re-anchored to a changed article, the
-journal replayed, the session.
+``annotator.workspace`` puts it all together for every entry point: the lock
+(read-only when another process holds it), the file re-anchored to a changed
+article, the journal replayed, the session, the saves.
 """
 
 from __future__ import annotations
@@ -75,8 +75,6 @@ from .model import (
 
 __all__ = [
     "Journal",
-    "Editing",
-    "open_editing",
     "journal_path",
     "encode",
     "decode",
@@ -274,6 +272,8 @@ class Journal:
         #: what ``open`` found: steps replayed, and why a journal was discarded
         self.recovered = 0
         self.discarded: str | None = None
+        #: where a discarded journal's records were set aside (None: nothing kept)
+        self.discarded_path: Path | None = None
         self.torn = False
         self.conflicts = 0
         #: the re-anchoring of recovered spans when the article changed since the crash
@@ -326,6 +326,7 @@ class Journal:
     def _load(self, aset: AnnotationSet, base: str, keep: bool) -> list[tuple[int, bytes]]:
         self.recovered = 0
         self.discarded = None
+        self.discarded_path = None
         self.torn = False
         self.conflicts = 0
         self.reanchored = None
@@ -356,6 +357,7 @@ class Journal:
                 try:
                     os.replace(self.path, aside)
                     self.discarded += f"; kept as {aside.name}"
+                    self.discarded_path = aside
                 except OSError:
                     pass
             return []
@@ -536,121 +538,3 @@ class Journal:
 def _sync(fd: int) -> None:
     sync = getattr(os, "fdatasync", None) or os.fsync
     sync(fd)
-
-
-# ---------------------------------------------------------------------------
-# Opening an article for editing: lock, re-anchoring, journal, session
-# ---------------------------------------------------------------------------
-
-
-class Editing:
-    """An article open for editing: its session, and what keeps it safe.
-
-    ``notes`` are the lines to show when it opens (read-only and who holds it,
-    steps recovered, spans re-anchored or lost). ``save`` writes a snapshot
-    (through the journal when there is one); ``close`` stops journaling and
-    releases the lock (after the last save).
-    """
-
-    def __init__(self, session, journal: "Journal | None", lock, opened, notes: list[str]):
-        self.session = session
-        self.journal = journal
-        self.lock = lock
-        self.opened = opened
-        self.notes = notes
-
-    @property
-    def read_only(self) -> bool:
-        return self.lock is None
-
-    def save(self, snapshot: AnnotationSet, version: int) -> None:
-        """Write the snapshot of ``version`` (any thread). OSError propagates."""
-        if self.read_only:
-            raise PermissionError(f"{self.session.yaml_path}: open read-only, not saved")
-        if self.journal is not None:
-            self.journal.save(snapshot, version, self.session.yaml_path)
-        else:
-            from .store import save
-
-            save(snapshot, self.session.yaml_path)
-
-    def close(self) -> None:
-        if self.journal is not None:
-            self.journal.close()
-        if self.lock is not None:
-            self.lock.release()
-
-
-def open_editing(
-    article_path: str | os.PathLike,
-    annotations_dir: str | os.PathLike,
-    schema,
-    *,
-    user: str = "annotator",
-    on_error: Callable[[OSError], None] | None = None,
-) -> Editing:
-    """Open an article as the app should: lock, load (re-anchored), replay, session.
-
-    ``ValidationError`` / ``InputError`` as ``store.read(..., editing=True).checked()``. When
-    another process holds the lock, the session is read-only (its changes
-    raise ``ReadOnlyError``) and shows that process's unsaved changes too.
-    When the journal cannot be written (read-only folder), editing goes on
-    without it and a note says so.
-    """
-    from . import lock as locking
-    from .reanchor import lost_in
-    from .session import Session
-    from .articles import read_article
-    from .store import annotation_path, read
-
-    yaml_path = annotation_path(article_path, annotations_dir)
-    notes: list[str] = []
-    held = None
-    try:
-        held = locking.acquire(yaml_path)
-        lock_error = None
-    except OSError as exc:  # cannot even create the folder or the lock file
-        lock_error = exc
-    try:
-        opened = read(yaml_path, article=read_article(article_path), schema=schema, editing=True)
-        opened.checked()
-    except BaseException:
-        if held is not None:
-            held.release()
-        raise
-    aset = opened.aset
-    journal = Journal.for_yaml(yaml_path, on_error=on_error)
-    if held is None:
-        who = locking.holder(yaml_path) if lock_error is None else f"nobody (cannot lock: {lock_error})"
-        journal.replay(aset, base=opened.sha256)
-        notes.append(f"{yaml_path.name} is open in another annotator ({who}): read-only")
-        journal = None
-    else:
-        if held.took_over is not None:
-            notes.append(f"took over the lock of a process that is gone (pid {held.took_over.get('pid', '?')})")
-        try:
-            journal.open(aset, base=opened.sha256)
-        except OSError as exc:
-            notes.append(f"cannot keep a journal ({exc.strerror or exc}): changes are only autosaved")
-            journal = None
-    if journal is not None and journal.recovered:
-        notes.append(f"recovered {journal.recovered} unsaved changes from the last session")
-    if journal is not None and journal.discarded and "kept as" in journal.discarded:
-        notes.append(f"an old journal did not match the file: {journal.discarded}")
-    if opened.report is not None:
-        notes.append(opened.report.summary())
-    session = Session(aset, schema, yaml_path=yaml_path, article_path=Path(article_path), user=user)
-    if held is None:
-        session.read_only = True
-    else:
-        if journal is not None:
-            journal.attach(session)
-        recovered = journal is not None and journal.recovered
-        if recovered or opened.report is not None:
-            session.mark_unsaved()  # the file does not hold this yet: the autosave writes it
-    lost = lost_in(aset)
-    if lost and opened.report is None:  # lost in an earlier session (the summary names new ones)
-        ids = sorted({x.id for x in lost}, key=lambda i: (i[:1], int(i[1:]) if i[1:].isdigit() else 0))
-        shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
-        notes.append(f"{len(lost)} spans marked lost (not found when the article changed: {shown}): tag them again")
-    return Editing(session, journal, held, opened, notes)

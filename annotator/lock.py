@@ -67,18 +67,26 @@ def _proc_start(pid: int) -> str | None:
     return rest[19] if len(rest) > 19 else None
 
 
+_SELF: dict = {}
+
+
 def _record() -> dict:
     pid = os.getpid()
+    if _SELF.get("pid") != pid:  # who we are does not change (but a fork is another process)
+        _SELF.clear()
+        _SELF.update(pid=pid, host=_hostname(), user=_user())
+        pst = _proc_start(pid)
+        if pst is not None:
+            _SELF["proc_start"] = pst
     rec = {
         "pid": pid,
-        "host": _hostname(),
-        "user": _user(),
+        "host": _SELF["host"],
+        "user": _SELF["user"],
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "token": secrets.token_hex(8),
     }
-    pst = _proc_start(pid)
-    if pst is not None:
-        rec["proc_start"] = pst
+    if "proc_start" in _SELF:
+        rec["proc_start"] = _SELF["proc_start"]
     return rec
 
 
@@ -165,7 +173,7 @@ class Lock:
         return f"Lock({str(self.path)!r}, pid={self.record['pid']})"
 
 
-def _create(path: Path, record: dict) -> bool:
+def _create(path: Path, record: dict, durable: bool = True) -> bool:
     """Create the lock file with ``O_EXCL``; False if it exists."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -173,7 +181,8 @@ def _create(path: Path, record: dict) -> bool:
         return False
     try:
         os.write(fd, (json.dumps(record, sort_keys=True) + "\n").encode("utf-8"))
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
     except BaseException:
         os.close(fd)
         try:
@@ -217,17 +226,19 @@ def _take_over(path: Path, stale_raw: bytes | None) -> bool:
     return False
 
 
-def acquire(yaml_path: str | os.PathLike) -> Lock | None:
+def acquire(yaml_path: str | os.PathLike, *, durable: bool = True) -> Lock | None:
     """Take the article's lock; None when a live process holds it.
 
     The annotations folder is created if missing (the lock lives there).
+    ``durable=False``: the record is not fsynced (a lock held for one quick
+    write, as by a bulk import: after a crash it is stale anyway).
     """
     path = lock_path(yaml_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     record = _record()
     took_over = None
     for _ in range(_ATTEMPTS):
-        if _create(path, record):
+        if _create(path, record, durable):
             return Lock(path, record, took_over=took_over)
         try:
             raw = path.read_bytes()

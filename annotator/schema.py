@@ -33,6 +33,36 @@ class EventType:
     description: str = ""
 
 
+#: what an attribute's ``on`` may name besides labels and types
+KINDS = {"entity": "entity", "entities": "entity", "event": "event", "events": "event",
+         "attribution": "attribution", "attributions": "attribution", "relation": "relation", "relations": "relation"}
+ATTRIBUTE_KINDS = ("choice", "flag", "text", "link")
+
+
+@dataclass(frozen=True)
+class AttributeSpec:
+    """An attribute the schema lets annotations carry (see ``annotator.attributes``).
+
+    ``kind`` is ``choice`` (one of ``values``), ``flag`` (on or off), ``text``
+    (free text, matching ``pattern`` when given) or ``link`` (an id in a
+    knowledge base named ``name``, e.g. Wikidata ``Q42``: a brat normalization).
+    ``on`` (``for:`` in the schema file) names annotation kinds (entity, event, attribution, relation) or
+    entity labels, event types and relation types; empty means every annotation.
+    """
+
+    name: str
+    kind: str = "text"
+    values: tuple[str, ...] = ()
+    on: tuple[str, ...] = ()
+    pattern: str | None = None
+    description: str = ""
+
+    def applies(self, kind: str, label: str | None) -> bool:
+        if not self.on:
+            return True
+        return any(KINDS.get(o) == kind or o == label for o in self.on)
+
+
 @dataclass(frozen=True)
 class Schema:
     entities: tuple[EntityLabel, ...]
@@ -43,6 +73,8 @@ class Schema:
     #: foreign label -> our label (spaCy PERSON -> PER, ...)
     label_map: dict[str, str] = field(default_factory=dict)
     name: str = "custom"
+    #: attributes annotations may carry (Realis, Polarity, a Wikidata link, ...)
+    attributes: tuple[AttributeSpec, ...] = ()
 
     # -- lookups --------------------------------------------------------------
     @property
@@ -126,6 +158,20 @@ attribution:
   types: [direct, indirect, mixed]
   cues: [said, says, told, tells, according to, added, stated, announced, reported, claimed, confirmed, denied, warned]
 relations: []
+attributes:
+- name: Realis
+  for: [event]
+  values: [actual, generic, other]
+  description: did it happen (actual), is it a kind of event (generic), or neither (other)
+- name: Polarity
+  for: [event]
+  values: [positive, negative]
+  description: negative when the text says it did not happen
+- name: Wikidata
+  for: [PER, ORG, GPE, LOC, FAC, NORP]
+  link: true
+  pattern: 'Q[1-9][0-9]*'
+  description: the Wikidata item (Q42), a link to the knowledge base
 label_map:
   PERSON: PER
   ORG: ORG
@@ -197,7 +243,9 @@ def schema_from_data(data: Any, source: str = "<schema>") -> Schema:
     label_map = data.get("label_map") or {}
     if not isinstance(label_map, dict):
         raise InputError(source, "'label_map' must be a mapping")
+    attributes = _attributes(data.get("attributes"), source)
     return Schema(
+        attributes=attributes,
         entities=tuple(entities),
         events=tuple(events),
         attribution_types=tuple(str(t) for t in attribution.get("types") or ("direct", "indirect", "mixed")),
@@ -206,6 +254,45 @@ def schema_from_data(data: Any, source: str = "<schema>") -> Schema:
         label_map={str(k): str(v) for k, v in label_map.items()},
         name=str(data.get("name", "custom")),
     )
+
+
+def _attributes(value: Any, source: str) -> tuple[AttributeSpec, ...]:
+    """``attributes:``: a list of {name, on, values | flag | link, pattern, description}."""
+    import re
+
+    out: list[AttributeSpec] = []
+    seen: set[str] = set()
+    for i, item in enumerate(_as_list(value, "attributes", source)):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+            raise InputError(source, f"attributes[{i}] needs a 'name'")
+        name = item["name"].strip()
+        if name in seen:
+            raise InputError(source, f"attribute '{name}' is declared twice")
+        if name.startswith(("#", "N:", "brat:")) or name in ("lost",):
+            raise InputError(source, f"attribute '{name}': that name is reserved")
+        seen.add(name)
+        unknown = sorted(str(k) for k in set(item) - {"name", "for", "values", "flag", "link", "pattern", "description"})
+        if unknown:
+            hint = " (write 'for:', YAML reads a bare 'on' as true)" if unknown[0] == "True" else ""
+            raise InputError(source, f"attribute '{name}': unknown key {unknown[0]!r}{hint} (name, for, values, flag, link, pattern, description)")
+        on = item.get("for")
+        on_list = [on] if isinstance(on, str) else _as_list(on, f"attributes[{i}].for", source)
+        values = tuple(str(v) for v in _as_list(item.get("values"), f"attributes[{i}].values", source))
+        flag, link = bool(item.get("flag")), bool(item.get("link"))
+        if sum((bool(values), flag, link)) > 1:
+            raise InputError(source, f"attribute '{name}': give one of values, flag or link")
+        kind = "choice" if values else "flag" if flag else "link" if link else "text"
+        pattern = item.get("pattern")
+        if pattern is not None:
+            if kind in ("choice", "flag"):
+                raise InputError(source, f"attribute '{name}': a pattern is for text or link attributes")
+            pattern = str(pattern)
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise InputError(source, f"attribute '{name}': bad pattern {pattern!r}: {exc}") from None
+        out.append(AttributeSpec(name, kind, values, tuple(str(o) for o in on_list), pattern, str(item.get("description", ""))))
+    return tuple(out)
 
 
 _DEFAULT: Schema | None = None

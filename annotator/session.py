@@ -12,7 +12,6 @@ ranges it is given.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -88,12 +87,6 @@ class Session:
         #: bumped on every change; the saver compares it with ``saved_version``
         self.version = 0
         self.saved_version = 0
-        #: the newest version on disk (guarded by _write_lock: saves run in threads)
-        self.written_version = -1
-        self._write_lock = threading.Lock()
-        #: the crash journal and the article's lock, when the app opened it for editing
-        self.journal = None
-        self.lock = None
         self.listeners: list[Callable[[ChangeReport], None]] = []
         #: another process holds the article's lock: every change raises ReadOnlyError
         self.read_only = False
@@ -357,33 +350,22 @@ class Session:
         self.apply(f"relation {rel_type}", [(None, rel)])
         return rel
 
+    def set_attrs(self, ann_id: str, attrs: dict, label: str) -> ChangeReport | None:
+        """Replace an annotation's attrs (attributes, links, note): one undo step."""
+        ann = self.aset.get(ann_id)
+        if ann is None:
+            return None
+        return self.apply(label, [(ann, replace(ann, attrs=attrs))])
+
     def add_many(self, label: str, anns: Iterable[Annotation]) -> ChangeReport | None:
         """Add several annotations as one undo step (suggestions from a worker)."""
         return self.apply(label, [(None, a) for a in anns])
 
     # -- saving -----------------------------------------------------------------
     def snapshot(self) -> tuple[int, AnnotationSet]:
-        """A cheap copy to serialise off the UI thread (annotations are immutable)."""
+        """A cheap copy to serialise off the UI thread (annotations are immutable);
+        ``workspace.Workspace.write`` writes it."""
         return self.version, self.aset.copy()
-
-    def write(self, version: int, snapshot: AnnotationSet) -> None:
-        """Write the snapshot of ``version`` to the YAML file (any thread).
-
-        An older snapshot never overwrites a newer one; with a journal, the save
-        is marked in it and folded (see ``journal.Journal.save``). OSError
-        propagates: the old file is then intact."""
-        assert self.yaml_path is not None
-        with self._write_lock:
-            if version <= self.written_version:
-                return
-            journal = self.journal
-            if journal is not None:
-                journal.save(snapshot, version, self.yaml_path)
-            else:
-                from .store import save
-
-                save(snapshot, self.yaml_path)
-            self.written_version = version
 
     def mark_unsaved(self) -> None:
         """The set differs from the file without a step (journal replayed, spans

@@ -86,6 +86,10 @@ def figures(runs: int = 5, huge: bool = False) -> list[tuple]:
     rows = [
         ("first paint, seed (s)", s, b, "bare Textual app", "<= 1.2x"),
         ("first paint, 1 MB / 50k entities (s)", med(mb1, "startup_s"), b, "bare Textual app", "< 0.6 s"),
+        ("CPU to first paint, seed (s)", med(seed, "startup_cpu_s"), med(anchor, "startup_cpu_s"),
+         "bare Textual app", ""),
+        ("CPU to first paint, 1 MB (s)", med(mb1, "startup_cpu_s"), med(anchor, "startup_cpu_s"),
+         "bare Textual app", ""),
         ("cursor key median, seed (ms)", ks, None, "", ""),
         ("cursor key median, 1 MB (ms)", med(mb1, "median_ms"), ks, "seed", "< 8 ms, <= 1.2x"),
         ("cursor key p95, 1 MB (ms)", med(mb1, "p95_ms"), med(seed, "p95_ms"), "seed", "< 16 ms"),

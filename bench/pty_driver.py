@@ -11,7 +11,9 @@ It measures:
 * per key: from writing the key's bytes to the program's last byte of the repaint
   that the key caused (output is read until it has been quiet for ``quiet`` seconds;
   the quiet time itself is not counted);
-* peak resident memory (``VmHWM`` of ``/proc/PID/status``, Linux).
+* peak resident memory (``VmHWM`` of ``/proc/PID/status``, Linux);
+* the CPU time the program used until its first frame (``startup_cpu_s``), a
+  steadier figure than wall time on a busy machine.
 
 The screen is rebuilt with pyte outside the timed path, to check that a key really
 changed what is shown (``unchanged`` counts the keys that did not). The driver answers
@@ -164,6 +166,17 @@ class Term:
                 unchanged += 1
         return {**summary(lats), "unchanged": unchanged}
 
+    def cpu_s(self) -> float | None:
+        """CPU time (user + system) the program has used so far, in seconds (Linux).
+
+        Less sensitive than wall time to other programs sharing the machine."""
+        try:
+            with open(f"/proc/{self.proc.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
     def peak_rss_mb(self) -> float | None:
         """Peak resident memory of the program so far (Linux), in MiB."""
         try:
@@ -196,6 +209,7 @@ def probe(
     res: dict = {"cmd": " ".join(map(str, cmd))}
     with Term(list(map(str, cmd)), cols, rows, cwd=cwd) as term:
         res["startup_s"] = term.wait_for(ready, limit)
+        res["startup_cpu_s"] = term.cpu_s()
         if res["startup_s"] is None:
             res["error"] = "the ready text never appeared"
             res["screen"] = term.text()

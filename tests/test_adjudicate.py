@@ -78,10 +78,12 @@ def files(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def make_app(gold: Path, pred: Path, user: str = "carol") -> AdjudicateApp:
-    g, p = store.read(gold).checked(), store.read(pred).checked()
+    from annotator.workspace import open_file
+
     schema = default_schema()
-    session = Session(g, schema, yaml_path=gold, user=user)
-    return AdjudicateApp([Adjudication("baghdad", session, p, pred_path=pred)], schema)
+    ws = open_file(gold, schema, user=user)  # the gold file, locked and journaled
+    p = store.read(pred).checked()
+    return AdjudicateApp([Adjudication("baghdad", ws.session, p, pred_path=pred)], schema, workspaces=[ws])
 
 
 def screen_of(app: AdjudicateApp) -> AdjudicateScreen:

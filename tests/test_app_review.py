@@ -6,6 +6,7 @@ from annotator.cli import main
 from annotator.model import ACCEPTED, REJECTED, SUGGESTED
 from annotator.schema import default_schema
 from annotator.suggest import get_suggester
+from annotator.suggest.base import split_by
 
 SIZE = (120, 36)
 
@@ -37,8 +38,10 @@ async def test_suggest_on_open_then_tab_y_tab_x_q(make_app, tmp_path):
     data = yaml.safe_load(app.session.yaml_path.read_text(encoding="utf-8"))
     rows = {r["id"]: r for key in ("entities", "events", "attributions") for r in data.get(key) or []}
     a, r = rows[first.id], rows[second.id]
-    assert a.get("status", ACCEPTED) == ACCEPTED and a["by"] == "tester" and a["suggested_by"] == "rules"
-    assert r["status"] == REJECTED
+    # Both decisions keep the rule that made the suggestion (rules:<rule>).
+    assert a.get("status", ACCEPTED) == ACCEPTED and a["by"] == "tester" and a["suggested_by"] == first.by
+    assert split_by(first.by)[0] == "rules" and split_by(first.by)[1]
+    assert r["status"] == REJECTED and r["suggested_by"] == second.by
     # Suggesting again proposes neither decision again, and adds nothing at all.
     before = app.session.yaml_path.read_bytes()
     article = app.session.article_path
@@ -57,7 +60,7 @@ async def test_digit_relabels_and_accepts_and_u_undoes_the_decision(make_app, tm
         key = default_schema().key_for_label(new_label)
         await pilot.press(key)
         done = app.session.aset.entities[ent.id]
-        assert (done.label, done.status, done.suggested_by) == (new_label, ACCEPTED, "rules")
+        assert (done.label, done.status, done.suggested_by) == (new_label, ACCEPTED, ent.by)
         assert app.view.cursor != ent.start  # went on to the next suggestion
         await pilot.press("u")
         back = app.session.aset.entities[ent.id]

@@ -364,6 +364,59 @@ def test_the_reader_refuses_or_gives_a_file_that_validates(files):
     except InputError as err:
         assert str(err).startswith("x.ann:")
         return
-    back = store.loads(store.dumps(aset), article=doc)  # raises if the file would not validate
+    back = store.read(text=store.dumps(aset), article=doc).checked()  # raises if the file would not validate
     assert store.dumps(back) == store.dumps(aset)
     brat.dumps_ann(back)  # and it exports
+
+
+# -- annotation.conf [attributes] <-> the schema's attributes -------------------------------
+
+
+def test_the_conf_attributes_become_schema_attributes():
+    conf = brat.read_conf(POLNEAR / "annotation.conf")
+    got = {a["name"]: a for a in conf.schema_data()["attributes"]}
+    assert "Type" not in got  # an attribution's type is its type, not an attribute
+    assert got["Realis"] == {"name": "Realis", "for": ["event", "attribution"], "values": ["actual", "generic", "other"]}
+    assert got["Negation"] == {"name": "Negation", "for": ["event", "attribution"], "flag": True}
+    assert got["Certain"] == {"name": "Certain", "for": ["relation"], "flag": True}
+    assert got["Mention"] == {"name": "Mention", "for": ["entity"], "values": ["Name", "Nominal"]}
+    ncbi = brat.read_conf(HERE / "fixtures/brat/example-data/corpora/NCBI-disease/annotation.conf").schema_data()
+    assert ncbi["attributes"] == [
+        {"name": "Category", "for": ["Disease"], "values": ["SpecificDisease", "Modifier", "DiseaseClass", "CompositeMention"]}
+    ]
+    from annotator.schema import schema_from_data
+
+    schema_from_data(conf.schema_data())  # a schema file the app reads
+
+
+def test_the_schemas_attributes_are_declared_in_the_exported_conf(tmp_path):
+    from types import SimpleNamespace
+
+    from annotator.schema import default_schema
+
+    class WithAttributes:
+        def __init__(self, schema, attributes):
+            self._schema, self.attributes = schema, attributes
+
+        def __getattr__(self, name):
+            return getattr(self._schema, name)
+
+    schema = WithAttributes(
+        default_schema(),
+        (
+            SimpleNamespace(name="Realis", kind="choice", values=("actual", "generic", "other"), on=("event",)),
+            SimpleNamespace(name="Negated", kind="flag", values=(), on=("event", "attribution")),
+            SimpleNamespace(name="Wikidata", kind="link", values=(), on=("PER",)),
+            SimpleNamespace(name="Kind", kind="choice", values=("a", "b"), on=("PER", "Conflict.Attack")),
+        ),
+    )
+    aset = _read("05-attributes-and-notes")
+    brat.write([("doc", aset)], tmp_path, Report("brat"), "all", schema=schema)
+    conf = (tmp_path / "annotation.conf").read_text(encoding="utf-8")
+    assert "\nRealis\tArg:<EVENT>, Value:actual|generic|other\n" in conf
+    assert "\nNegated\tArg:<EVENT>\n" in conf
+    assert "\nKind\tArg:Conflict_Attack|PER, Value:a|b\n" in conf
+    assert "Wikidata\tArg" not in conf  # a link is a normalization, not an attribute
+    back = {a["name"]: a for a in brat.read_conf(tmp_path / "annotation.conf").schema_data()["attributes"]}
+    assert back["Realis"]["values"] == ["actual", "generic", "other"] and back["Negated"]["flag"] is True
+    assert back["Kind"]["for"] == ["Conflict.Attack", "PER"]

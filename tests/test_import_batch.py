@@ -141,3 +141,37 @@ def test_everything_good_is_exit_0_and_n_of_n(tmp_path, capsys):
     src = _jsonl(tmp_path / "ok.jsonl", [{"text": "Rebels took Raqqa.", "spans": [], "answer": "accept", "meta": {"name": "one"}}])
     code, err, out = _run("jsonl", [src], tmp_path, capsys)
     assert code == 0 and err == [] and "imported 1 of 1 articles" in out
+
+
+def test_a_file_that_cannot_be_written_is_refused_the_others_imported(tmp_path, capsys):
+    src = tmp_path / "corpus"
+    for sub in ("a", "b"):
+        (src / sub).mkdir(parents=True)
+        (src / sub / "d.txt").write_text("Mook said so.", encoding="utf-8")
+        (src / sub / "d.ann").write_text("T1\tPER 0 4\tMook\n", encoding="utf-8")
+    ann = tmp_path / "ann"
+    ann.mkdir()
+    (ann / "b").write_text("a file where the folder b would go", encoding="utf-8")
+    assert main(["import", "--from", "brat", str(src), "--annotations", str(ann)]) == 2
+    cap = capsys.readouterr()
+    (line,) = cap.err.splitlines()
+    assert line.startswith(f"annotator: {ann / 'b' / 'd.yaml'}: cannot write") and line.endswith("(not imported)")
+    assert "imported 1 of 2 articles" in cap.out
+    store.read(ann / "a" / "d.yaml").checked()
+
+
+def test_brat_files_that_are_not_utf8_are_refused_one_line_each(tmp_path, capsys):
+    src = tmp_path / "corpus"
+    src.mkdir()
+    (src / "a.txt").write_bytes(b"caf\xe9 au lait")
+    (src / "a.ann").write_text("T1\tX 0 3\tcaf\n", encoding="utf-8")
+    (src / "b.txt").write_text("ok text", encoding="utf-8")
+    (src / "b.ann").write_bytes(b"T1\tX 0 2\tok\n\xff\n")
+    (src / "c.txt").write_text("ok text", encoding="utf-8")
+    (src / "c.ann").write_text("T1\tX 0 2\tok\n", encoding="utf-8")
+    code, err, out = _run("brat", [src], tmp_path, capsys)
+    assert code == 2
+    assert err[0].startswith(f"annotator: {src / 'a.txt'}: is not UTF-8 text")
+    assert err[1] == f"annotator: {src / 'b.ann'}: is not UTF-8 text (bad byte 0xff at byte 12) (not imported)"
+    assert "imported 1 of 3 articles" in out
+    assert _written(tmp_path)[0] == ["c"]

@@ -476,7 +476,7 @@ def test_killed_during_saves_the_file_is_whole_and_nothing_acknowledged_is_lost(
 
 
 # ---------------------------------------------------------------------------
-# open_editing: lock, load, replay, session, as the app uses them
+# workspace.open_article: lock, load, replay, session, as every entry point uses them
 # ---------------------------------------------------------------------------
 
 
@@ -488,7 +488,7 @@ def _seed_article(tmp_path) -> Path:
 
 
 def test_open_editing_a_new_article(tmp_path):
-    from annotator.journal import open_editing
+    from annotator.workspace import open_article as open_editing
 
     art = _seed_article(tmp_path)
     ed = open_editing(art, tmp_path / "annotations", default_schema(), user="alice")
@@ -496,7 +496,7 @@ def test_open_editing_a_new_article(tmp_path):
     assert ed.journal.path.exists() and ed.lock.path.exists()
     ed.session.add_entity("PER", 3, 16)
     v, snap = ed.session.snapshot()
-    ed.save(snap, v)
+    ed.write(v, snap)
     ed.session.mark_saved(v)
     ed.close()
     assert not ed.journal.path.exists() and not ed.lock.path.exists()
@@ -506,7 +506,7 @@ def test_open_editing_a_new_article(tmp_path):
 
 
 def test_a_second_editor_is_read_only_and_sees_the_first_ones_unsaved_changes(tmp_path):
-    from annotator.journal import open_editing
+    from annotator.workspace import open_article as open_editing
     from annotator.session import ReadOnlyError
 
     art = _seed_article(tmp_path)
@@ -519,7 +519,7 @@ def test_a_second_editor_is_read_only_and_sees_the_first_ones_unsaved_changes(tm
     with pytest.raises(ReadOnlyError):
         second.session.add_entity("GPE", 17, 24)
     with pytest.raises(PermissionError):
-        second.save(second.session.aset, 1)
+        second.write(1, second.session.aset)
     second.close()
     assert first.lock.still_held() and first.journal.path.exists()
     first.close()
@@ -527,7 +527,7 @@ def test_a_second_editor_is_read_only_and_sees_the_first_ones_unsaved_changes(tm
 
 def test_after_a_crash_the_lock_is_taken_over_and_the_work_recovered(tmp_path):
     from annotator import lock as locking
-    from annotator.journal import open_editing
+    from annotator.workspace import open_article as open_editing
 
     art = _seed_article(tmp_path)
     ann = tmp_path / "annotations"
@@ -550,7 +550,7 @@ def test_after_a_crash_the_lock_is_taken_over_and_the_work_recovered(tmp_path):
 
 
 def test_open_editing_a_changed_article_says_what_moved(tmp_path):
-    from annotator.journal import open_editing
+    from annotator.workspace import open_article as open_editing
 
     art = _seed_article(tmp_path)
     ann = tmp_path / "annotations"
@@ -558,7 +558,7 @@ def test_open_editing_a_changed_article_says_what_moved(tmp_path):
     ed.session.add_entity("PER", 3, 16)
     ed.session.add_entity("GPE", 17, 24)
     v, snap = ed.session.snapshot()
-    ed.save(snap, v)
+    ed.write(v, snap)
     ed.close()
     art.write_text("UPDATED\n" + TEXT.replace("HASAKEH", "Qamishli"), encoding="utf-8")
     ed = open_editing(art, ann, default_schema())

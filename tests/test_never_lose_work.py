@@ -20,19 +20,23 @@ WORDS = ["Syria", "Reuters", "Iraq", "Friday", "Deir", "SDF", "Assad", "Omar", "
 
 
 def test_twenty_annotations_survive_sigkill(seed_copy, tmp_path):
-    """Type 20 annotations in the real app, kill it with SIGKILL before any
-    autosave could run, reopen: all 20 are there (replayed from the journal)."""
+    """Type 20 annotations in the real app, kill it with SIGKILL right after the
+    last key, reopen: all 20 are there (what no autosave wrote yet is replayed
+    from the journal)."""
     argv = [annotator_command(), str(seed_copy), "--annotations", "ann", "--annotator", "e2e"]
     term = Terminal(argv, cwd=tmp_path)
     try:
         term.wait_for("HASAKEH")
+        term.wait_for("/ Find")  # the footer and the find bar are mounted: keys go where they should
         for word in WORDS:
             term.type("g", pause=0.02)
             term.type("/", pause=0.02)
+            term.wait_for("find (enter")  # the find bar has the focus (a loaded machine lags)
             term.type(word, pause=0.02)
             term.type("\r", pause=0.05)
+            term.wait_for(f"found {word!r}")
             term.type("8", pause=0.02)
-        term.pump(0.1)
+        term.wait_for("MISC:20", timeout=60)  # every key handled (a loaded machine lags)
         os.kill(term.proc.pid, signal.SIGKILL)
         term.proc.wait()
     finally:
@@ -64,12 +68,12 @@ async def test_second_instance_is_read_only(make_app):
         assert "READ-ONLY" in second.message
         with pytest.raises(ReadOnlyError):
             second.session.add_entity("PER", 3, 16)
-        second._close_session(second.session)
+        second.workspace.close()
         await pilot.press("q")
     # The lock is gone with the first app: a third opens read-write.
     third = make_app()
     assert not third.session.read_only
-    third._close_session(third.session)
+    third.workspace.close()
 
 
 def test_stale_lock_of_a_dead_process_is_taken_over(make_app, tmp_path):
@@ -80,7 +84,7 @@ def test_stale_lock_of_a_dead_process_is_taken_over(make_app, tmp_path):
 
     app = make_app()
     yaml_path = app.session.yaml_path
-    app._close_session(app.session)
+    app.workspace.close()
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     pid = int(dead.stdout)
     lp = lock_path(yaml_path)
@@ -88,7 +92,7 @@ def test_stale_lock_of_a_dead_process_is_taken_over(make_app, tmp_path):
     lp.write_text('{"pid": %d, "host": "%s", "token": "x"}' % (pid, os.uname().nodename))
     again = make_app()
     assert not again.session.read_only
-    again._close_session(again.session)
+    again.workspace.close()
 
 
 @pytest.mark.parametrize("failure", ["disk full", "read-only folder", "file replaced by a directory"])

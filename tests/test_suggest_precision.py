@@ -30,7 +30,9 @@ from annotator.suggest.precision import (  # noqa: E402
     beta_cdf,
     beta_ppf,
     confident,
+    decisions,
     estimate,
+    from_counts,
     most_certain_first,
     most_uncertain_first,
     probability,
@@ -89,6 +91,8 @@ def test_posterior_per_rule_is_beta_one_one_updated(acc, rej, other):
         assert g.low == pytest.approx(low, abs=1e-9) and g.high == pytest.approx(high, abs=1e-9)
     if other:
         assert est["rules:name-shape"].accepted == 0 and est["rules:name-shape"].rejected == other
+    # Counted per article and summed: the same estimates.
+    assert from_counts([decisions([_set_with(decided[:half])]), decisions([_set_with(decided[half:])])]) == est
 
 
 def test_pending_and_hand_made_annotations_are_not_decisions():

@@ -1,4 +1,11 @@
-"""Which annotations count (gold, predicted, a suggester's output) and which files pair up."""
+"""Which annotations count (gold, predicted, a suggester's output) and which files pair up.
+
+Files: ``annotation_files(path)`` (a folder's or a file's annotation files by
+article name), ``pair_paths(gold, pred)`` (two sides, paired by name, with notes
+on the rest), ``group_by_article(paths)`` (N annotators' folders, with notes on
+the articles some lack), ``check_same_article`` (both sides annotate one text).
+Errors are ``InputError`` (one line naming the file).
+"""
 
 from __future__ import annotations
 
@@ -97,6 +104,21 @@ def pair_paths(gold: Path, pred: Path, gold_arg: str = "GOLD", pred_arg: str = "
 def check_same_article(name: str, a, b, b_path: Path) -> None:
     if a.document.text != b.document.text:
         raise InputError(str(b_path), f"not annotating the same text as the other side's {name}")
+
+
+def pick_suggester(gold: Path, sets: Iterable[AnnotationSet], by: str | None, notes: list[str]) -> str:
+    """With GOLD only: the suggester to compare with (``by``, or the only one
+    there is); a note when ``by`` suggested nothing here."""
+    found = suggesters(sets)
+    if by is None:
+        if not found:
+            raise InputError(str(gold), "no suggestions to audit here: give PRED too, or suggest first")
+        if len(found) > 1:
+            raise InputError(str(gold), f"suggestions from {len(found)} suggesters ({', '.join(found)}): choose one with --by")
+        return found[0]
+    if by not in found:
+        notes.append(f"nothing here was suggested by {by!r}" + (f" (suggesters: {', '.join(found)})" if found else ""))
+    return by
 
 
 def group_by_article(paths: Sequence[str]) -> tuple[dict[str, dict[str, Path]], list[str]]:

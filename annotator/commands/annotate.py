@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 from pathlib import Path
 
 
@@ -42,27 +43,37 @@ def run(args: argparse.Namespace) -> int:
         from ..errors import InputError
 
         raise InputError(str(annotations_dir), "is not a folder (--annotations)")
-    yaml_path = store.annotation_path(articles[0], annotations_dir)
-    first = store.read(yaml_path, article=read_article(articles[0]), schema=schema, editing=True)
-    first.checked()  # a bad file: one line on stderr, before the terminal is taken over
-    suggester = None
-    if args.suggest:
-        from ..suggest import get_suggester
+    # Loading a big article makes hundreds of thousands of objects and no cycles:
+    # the cyclic collector would walk them again and again (a third of the load),
+    # and later, every full collection would walk them all (a pause of a tenth of
+    # a second on a key). So: no collection while loading, then what was loaded is
+    # frozen out of the collector's sight (reference counting still frees it).
+    gc.disable()
+    try:
+        yaml_path = store.annotation_path(articles[0], annotations_dir)
+        first = store.read(yaml_path, article=read_article(articles[0]), schema=schema, editing=True)
+        first.checked()  # a bad file: one line on stderr, before the terminal is taken over
+        suggester = None
+        if args.suggest:
+            from ..suggest import get_suggester
 
-        suggester = get_suggester(args.suggest, schema, annotations_dir)
+            suggester = get_suggester(args.suggest, schema, annotations_dir)
 
-    from ..tui.app import AnnotatorApp, default_user
+        from ..tui.app import AnnotatorApp, default_user
 
-    app = AnnotatorApp(
-        articles,
-        annotations_dir=annotations_dir,
-        schema=schema,
-        user=args.annotator or settings.annotator or default_user(),
-        first=first,
-        suggester=suggester,
-        keymap=keymap,
-        theme=theme,
-        remember_theme=True,
-    )
+        app = AnnotatorApp(
+            articles,
+            annotations_dir=annotations_dir,
+            schema=schema,
+            user=args.annotator or settings.annotator or default_user(),
+            first=first,
+            suggester=suggester,
+            keymap=keymap,
+            theme=theme,
+            remember_theme=True,
+        )
+        gc.freeze()
+    finally:
+        gc.enable()
     result = app.run()
     return int(result or 0)

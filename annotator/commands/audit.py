@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..audit.selection import SUFFIXES, annotation_files, check_same_article, pair_paths  # noqa: F401 (used by agree)
+from ..audit.selection import pick_suggester  # noqa: F401
 from ..audit.selection import names_list as _names
 from ..errors import InputError
 
@@ -190,74 +191,29 @@ def emit(args: argparse.Namespace, data: dict, tables, notes: Sequence[str]) -> 
 # ---------------------------------------------------------------------------
 # The command
 # ---------------------------------------------------------------------------
-def pick_suggester(gold: Path, sets, by: str | None, notes: list[str]) -> str:
-    """With GOLD only: the suggester to compare with (``--by``, or the only one there is)."""
-    from ..audit import suggesters
-
-    found = suggesters(sets)
-    if by is None:
-        if not found:
-            raise InputError(str(gold), "no suggestions to audit here: give PRED too, or suggest first")
-        if len(found) > 1:
-            raise InputError(str(gold), f"suggestions from {len(found)} suggesters ({', '.join(found)}): choose one with --by")
-        return found[0]
-    if by not in found:
-        notes.append(f"nothing here was suggested by {by!r}" + (f" (suggesters: {', '.join(found)})" if found else ""))
-    return by
-
-
 def view_app(args: argparse.Namespace):
     """The adjudication app for ``--view`` (not run), or None when nothing disagrees.
 
-    Everything that can fail is loaded here, before the terminal is taken over."""
-    from ..adjudication import Adjudication
-    from ..audit import suggesters
-    from ..schema import default_schema
-    from ..session import Session
+    Everything that can fail is loaded here, before the terminal is taken over;
+    the gold files are open (locked) in workspaces that the app closes."""
+    from ..adjudication import open_files
 
     if args.json or args.markdown or args.fail_under is not None:
         raise InputError("--view", "opens the app: leave out --json, --markdown and --fail-under")
     schema = load_schema_arg(args.schema)
-    gold = Path(args.gold)
-    notes: list[str] = []
-    by = args.by
-    user = args.annotator or _default_user()
-    sides = []  # (name, gold file, gold set, pred set (None: the gold set itself), pred file)
-    if args.pred is None:
-        files = annotation_files(gold)
-        sets = {n: load(path, schema) for n, path in files.items()}
-        by = pick_suggester(gold, sets.values(), by, notes)
-        # An article that suggester never ran on has nothing to compare with.
-        ran = {n for n, aset in sets.items() if by in suggesters([aset])}
-        if len(ran) < len(sets):
-            not_run = sorted(set(sets) - ran)
-            notes.append(f"{len(not_run)} article(s) with nothing suggested by {by!r}, not opened: {_names(not_run)}")
-        sides = [(n, files[n], sets[n], None, None) for n in files if n in ran]
-    else:
-        pred = Path(args.pred)
-        paired, notes = pair_paths(gold, pred)
-        for name, g_path, p_path in paired:
-            if g_path.resolve() == p_path.resolve():
-                raise InputError(str(p_path), "is the GOLD file itself: give GOLD only, with --by, to adjudicate its suggestions")
-            g_set, p_set = load(g_path, schema), load(p_path, schema)
-            check_same_article(name, g_set, p_set, p_path)
-            sides.append((name, g_path, g_set, p_set, p_path))
-    schema = schema or default_schema()
-    articles = []
-    for name, g_path, g_set, p_set, p_path in sides:
-        session = Session(g_set, schema, yaml_path=g_path, user=user)
-        adj = Adjudication(name, session, g_set if p_set is None else p_set, by=by, pred_path=p_path)
-        if adj.open:
-            articles.append(adj)
+    articles, workspaces, notes = open_files(
+        Path(args.gold), Path(args.pred) if args.pred is not None else None,
+        by=args.by, schema=schema, user=args.annotator or _default_user(),
+    )
     if not articles:
-        n = len(sides)
-        print(f"annotator: nothing to adjudicate: no open disagreement in {n} article{'s' if n != 1 else ''}")
-        for note in notes:
+        print(f"annotator: {notes[0]}")
+        for note in notes[1:]:
             print(f"note: {note}")
         return None
+    from ..schema import default_schema
     from ..tui.adjudicate import AdjudicateApp
 
-    return AdjudicateApp(articles, schema, notes=notes)
+    return AdjudicateApp(articles, schema or default_schema(), workspaces=workspaces, notes=notes)
 
 
 def _default_user() -> str:
@@ -267,23 +223,13 @@ def _default_user() -> str:
 
 
 def run_view(args: argparse.Namespace) -> int:
-    app = view_app(args)
+    app = view_app(args)  # one writer per gold file: a file open in the app is refused
     if app is None:
         return 0
-    # One writer per gold file: the annotating app may have one of them open.
-    from ..lock import acquire, holder
-
-    held = []
     try:
-        for adj in app.articles:
-            lock = acquire(adj.session.yaml_path)
-            if lock is None:
-                raise InputError(str(adj.session.yaml_path), f"is open in the app by {holder(adj.session.yaml_path)}: quit it first")
-            held.append(lock)
         return int(app.run() or 0)
     finally:
-        for lock in held:
-            lock.release()
+        app.close_workspaces(save=False)  # saved on q; ctrl+q leaves the journals
 
 
 def run(args: argparse.Namespace) -> int:

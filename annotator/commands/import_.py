@@ -62,14 +62,6 @@ def _sources(raw: list[str], suffixes: tuple[str, ...], state: "_Import") -> lis
     return out
 
 
-def write_replace(path: Path, data: bytes) -> None:
-    """All-or-nothing (a temporary file renamed over the target) but without
-    an fsync per file: a bulk import syncs once at the end."""
-    from ..store.files import write_text_atomic
-
-    write_text_atomic(path, data, make_folder=True, fsync=False)  # an OS error is one line
-
-
 def _write_text(path: Path, text: str, force: bool) -> bytes:
     data = text.encode("utf-8")
     if path.exists():
@@ -81,16 +73,21 @@ def _write_text(path: Path, text: str, force: bool) -> bytes:
             return data
         if not force:
             raise InputError(str(path), "a different article of this name is already there (use --force to replace it)")
-    write_replace(path, data)
+    from ..store import write_text_atomic
+
+    # All or nothing, without an fsync per file: a bulk import syncs once at the end.
+    write_text_atomic(path, data, make_folder=True, fsync=False)
     return data
 
 
 def write_annotation_file(yaml_path: Path, aset) -> None:
-    """The one place import writes a new annotation file: everything that
-    creates a user's YAML should go through one writer (lock, atomic write)."""
-    from .. import store
+    """The one place import writes a new annotation file, through the
+    workspace's door for new files (lock, all-or-nothing write, release): an
+    article open in the app is refused (InputError), never overwritten. No
+    fsync per file: the import syncs once at the end."""
+    from .. import workspace
 
-    write_replace(yaml_path, store.dumps(aset).encode("utf-8"))
+    workspace.write_new(aset, yaml_path, replace=True, durable=False)
 
 
 def _documents(fmt, src: Path, report, root: Path | None, conf_cache: dict) -> Iterator:
@@ -177,10 +174,7 @@ class _Import:
         aset.events = imp.aset.events
         aset.attributions = imp.aset.attributions
         aset.relations = imp.aset.relations
-        try:
-            write_annotation_file(yaml_path, aset)
-        except OSError as exc:
-            raise InputError(str(yaml_path), f"cannot write: {exc.strerror or exc}") from None
+        write_annotation_file(yaml_path, aset)
         self.imported += 1
         return True
 

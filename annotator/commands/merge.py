@@ -111,7 +111,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write(aset, target: Path) -> None:
-    """Atomically (the store's writer)."""
-    from .. import store
+    """Through the workspace's door for new files: locked (a file open in the
+    app is refused in one line), atomic."""
+    from .. import workspace
 
-    store.save(aset, target)
+    workspace.write_new(aset, target, replace=True)

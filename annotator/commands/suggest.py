@@ -50,10 +50,8 @@ def _count(new) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import store
     from ..articles import find_articles
     from ..errors import InputError, ValidationError
-    from ..lock import acquire, holder
     from ..schema import default_schema, load_schema
     from ..suggest import get_suggester
 
@@ -69,53 +67,70 @@ def run(args: argparse.Namespace) -> int:
     made_folder = not annotations_dir.exists()  # the lock creates it; remove it if nothing is written
 
     for article in articles:
-        yaml_path = store.annotation_path(article, annotations_dir)
-        # The app may have this article open: its autosave would overwrite what we
-        # write (and we its unsaved work). One writer: skip it, saying why.
-        held = acquire(yaml_path)
-        if held is None:
-            failed = True
-            print(f"annotator: {yaml_path}: open in the app by {holder(yaml_path)}: nothing written; "
-                  "use `annotate --suggest` there, or quit it first", file=sys.stderr)
-            continue
         try:
-            _suggest_one(article, yaml_path, annotations_dir, schema, suggester, seen_notes)
-        except (ValidationError, InputError):
+            _suggest_one(article, annotations_dir, schema, suggester, seen_notes)
+        except (ValidationError, InputError, OSError):
             failed = True
-        finally:
-            held.release()
     if made_folder and annotations_dir.is_dir() and not any(annotations_dir.iterdir()):
         annotations_dir.rmdir()
     return 2 if failed else 0
 
 
-def _suggest_one(article, yaml_path, annotations_dir, schema, suggester, seen_notes) -> None:
-    """Suggest on one article and save; user errors are printed, then re-raised."""
-    from .. import store
-    from ..articles import read_article
+def _suggest_one(article, annotations_dir, schema, suggester, seen_notes) -> None:
+    """Suggest on one article, through its workspace (lock, journal, atomic save);
+    user errors are printed, then re-raised. An article open in the app is
+    left alone: its autosave would overwrite what we write (and we its unsaved
+    work)."""
+    from .. import workspace
     from ..errors import InputError, ValidationError
-    from ..suggest import apply_suggestions, merge
+    from ..suggest import merge
 
     try:
-        aset = store.read(yaml_path, article=read_article(article), schema=schema, editing=True).checked()
-        proposals = suggester.propose(aset)
+        ws = workspace.open_article(article, annotations_dir, schema, user=suggester.name)
     except ValidationError as err:
-        for problem in err.problems[:MAX_PROBLEMS]:
-            print(f"annotator: {problem}", file=sys.stderr)
-        if len(err.problems) > MAX_PROBLEMS:
-            print(f"annotator: ... and {len(err.problems) - MAX_PROBLEMS} more problems", file=sys.stderr)
-        print(f"annotator: {article}: nothing written", file=sys.stderr)
+        _problems(err, article)
         raise
     except InputError as err:
         print(f"annotator: {err.message}", file=sys.stderr)
         raise
-    for note in proposals.notes:
-        if note not in seen_notes:
-            seen_notes.add(note)
-            print(f"annotator: note: {note}", file=sys.stderr)
-    new = merge(aset, proposals, suggester.name)
-    if not new:
-        print(f"{article}: nothing new from {suggester.name}")
-        return
-    store.save(apply_suggestions(aset, new), yaml_path)
-    print(f"{article}: {len(new)} new suggestions ({_count(new)}) from {suggester.name} -> {yaml_path}")
+    try:
+        if ws.read_only:
+            print(f"annotator: {ws.yaml_path}: open in the app by {ws.holder}: nothing written; "
+                  "use `annotate --suggest` there, or quit it first", file=sys.stderr)
+            raise InputError(str(ws.yaml_path), "open in the app")
+        for note in ws.notes:
+            print(f"annotator: note: {ws.yaml_path}: {note}", file=sys.stderr)
+        try:
+            proposals = suggester.propose(ws.session.aset.copy())
+        except ValidationError as err:
+            _problems(err, article)
+            raise
+        except InputError as err:
+            print(f"annotator: {err.message}", file=sys.stderr)
+            raise
+        for note in proposals.notes:
+            if note not in seen_notes:
+                seen_notes.add(note)
+                print(f"annotator: note: {note}", file=sys.stderr)
+        new = merge(ws.session.aset, proposals, suggester.name)
+        if new:
+            ws.session.add_many(f"{len(new)} suggestions from {suggester.name}", new)
+        try:
+            ws.save()
+        except OSError as exc:
+            print(f"annotator: {ws.yaml_path}: not saved: {exc.strerror or exc}", file=sys.stderr)
+            raise
+        if not new:
+            print(f"{article}: nothing new from {suggester.name}")
+        else:
+            print(f"{article}: {len(new)} new suggestions ({_count(new)}) from {suggester.name} -> {ws.yaml_path}")
+    finally:
+        ws.close(save=False)  # saved above; on a failure the journal keeps the work
+
+
+def _problems(err, article) -> None:
+    for problem in err.problems[:MAX_PROBLEMS]:
+        print(f"annotator: {problem}", file=sys.stderr)
+    if len(err.problems) > MAX_PROBLEMS:
+        print(f"annotator: ... and {len(err.problems) - MAX_PROBLEMS} more problems", file=sys.stderr)
+    print(f"annotator: {article}: nothing written", file=sys.stderr)

@@ -243,17 +243,17 @@ def read(
         except InputError as err:
             return Read(None, [Problem(where, None, err.problem)], path=p)
     assert text is not None
-    with no_gc():
+    with no_gc():  # one pause for reading and checking (see no_gc)
         tree, problem = parse(text, where, strict)
-    if tree is None:
-        found = [problem] if problem is not None else [Problem(where, None, "cannot read the file")]
-        return Read(None, found, path=p, text=text)
-    extra: list[Problem] = []
-    if doc is None and from_disk:
-        assert p is not None
-        doc, extra = _find_article(tree, p, where)
-    with no_gc():
+        if tree is None:
+            found = [problem] if problem is not None else [Problem(where, None, "cannot read the file")]
+            return Read(None, found, path=p, text=text)
+        extra: list[Problem] = []
+        if doc is None and from_disk:
+            assert p is not None
+            doc, extra = _find_article(tree, p, where)
         checker, aset = check(tree, where, doc, schema)
+        del tree  # the parsed data goes while the collector is still paused
     probs = checker.problems
     result: Read | None = None
     if probs and checker.changed_note and doc is not None and (from_disk or editing):

@@ -31,6 +31,8 @@ used as an argument.
 
 from __future__ import annotations
 
+import functools
+import gc
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Protocol, runtime_checkable
 
@@ -83,6 +85,27 @@ class Suggester(Protocol):
     def propose(self, aset: AnnotationSet, *, progress: Progress | None = None) -> Proposals:
         """Proposals for ``aset.document`` (``aset`` itself is only read)."""
         ...
+
+
+def gc_paused(fn):
+    """Run ``fn`` with the cyclic garbage collector paused.
+
+    A 1 MB article makes some 200,000 small objects (spans, proposals, index
+    entries) and no reference cycles; the collector would walk the growing heap
+    again and again for nothing (a quarter of the time of ``rules`` on 1 MB).
+    Reference counting still frees everything; the collector resumes after."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        was = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if was:
+                gc.enable()
+
+    return wrapper
 
 
 class LocalIds:
@@ -155,6 +178,7 @@ class _Numbers:
         return f"{prefix}{n}"
 
 
+@gc_paused
 def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: str) -> list[Annotation]:
     """The new suggestions among ``proposals``: fresh IDs, status suggested, ``by``
     (``by:RULE`` when a proposal names its rule in its own ``by``).

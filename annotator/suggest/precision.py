@@ -17,6 +17,8 @@ decision is cheap enough for a worker.
 Public API (for the review queue):
 
 - ``estimate(asets, *, key=rule_of, prior=(1, 1), level=0.95) -> dict[str, Estimate]``
+- ``decisions(asets) -> {key: [accepted, rejected]}`` and ``from_counts(per_article)``:
+  the same in two steps, so that a decision recounts one article only
 - ``Estimate``: ``key, accepted, rejected, n, mean, low, high, alpha, beta``
 - ``rule_of(ann) -> str | None``: the key of an annotation (its suggester and rule)
 - ``probability(ann, estimates, default=0.5) -> float``: how likely a pending
@@ -104,6 +106,20 @@ def estimate(
 ) -> dict[str, Estimate]:
     """Each rule's precision from the accepted and rejected suggestions of ``asets``."""
     return {k: posterior(k, acc, rej, prior=prior, level=level) for k, (acc, rej) in decisions(asets, key).items()}
+
+
+def from_counts(
+    counts: Iterable[dict[str, list[int]]], *, prior: tuple[float, float] = PRIOR, level: float = LEVEL
+) -> dict[str, Estimate]:
+    """Estimates from per-article ``decisions(...)`` kept by the caller: after a decision
+    only that article's counts are recounted, then summed here (cheap for a worker)."""
+    total: dict[str, list[int]] = {}
+    for c in counts:
+        for k, (acc, rej) in c.items():
+            t = total.setdefault(k, [0, 0])
+            t[0] += acc
+            t[1] += rej
+    return {k: posterior(k, acc, rej, prior=prior, level=level) for k, (acc, rej) in total.items()}
 
 
 def posterior(key: str, accepted: int, rejected: int, *, prior=PRIOR, level: float = LEVEL) -> Estimate:
@@ -227,6 +243,7 @@ __all__ = [
     "decisions",
     "estimate",
     "posterior",
+    "from_counts",
     "probability",
     "most_uncertain_first",
     "most_certain_first",

@@ -30,7 +30,7 @@ from ..schema import Schema
 from ..text import Sentences, split_sentences
 from . import lexicon as lx
 from .attributions import attributions, cue_matcher
-from .base import LocalIds, Progress, Proposals
+from .base import LocalIds, Progress, Proposals, gc_paused
 from .context import Ent, EntityIndex
 from .entities import groups, name_candidates
 from .events import events, trigger_matcher
@@ -86,6 +86,7 @@ class RulesSuggester:
         return len(self._folder.others(sha256))
 
     # -- proposing ---------------------------------------------------------------
+    @gc_paused
     def propose(self, aset: AnnotationSet, *, progress: Progress | None = None) -> Proposals:
         text = aset.document.text
         know = self.knowledge_for(aset)

@@ -19,23 +19,20 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Static
-from textual.worker import Worker, WorkerState
 
-from ..errors import short_error
 from ..adjudication import KIND_NAMES, OPEN_KINDS, Adjudication, Decision, order_of
 from ..audit import MATCH, MISSED, PARTIAL, SPURIOUS, WRONG_LABEL, Disagreement
-from ..model import SUGGESTED, AnnotationSet, Span
+from ..model import SUGGESTED, Span
 from ..resources import data_dir
 from ..schema import Schema
 from ..session import ChangeReport, Session
+from ..workspace import Saver, Workspace
 from .article_view import ArticleView
 from .keygate import KeyGateMixin
+from .saving import textual_saver
 from .screens import HelpScreen
 from .widgets import StatusLine, short
-
-AUTOSAVE_DELAY = 0.5  # seconds after the last decision
 
 #: Component class of each kind of comparison (the stylesheet gives the looks).
 LAYER_OF = {
@@ -113,10 +110,25 @@ class AdjudicateScreen(Screen[int]):
         Binding("q", "quit", "Quit", id="adjudicate.quit"),
     ]
 
-    def __init__(self, articles: list[Adjudication], schema: Schema, *, notes: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        articles: list[Adjudication],
+        schema: Schema,
+        *,
+        notes: list[str] | None = None,
+        workspaces: list[Workspace] | None = None,
+        savers: list[Saver] | None = None,
+    ) -> None:
+        """Each article's gold is saved by a ``Saver`` of its workspace: the
+        caller's (``savers``: the app's own, when adjudicating the article it has
+        open) or one made here for each of ``workspaces``."""
         super().__init__()
         if not articles:
             raise ValueError("nothing to adjudicate")
+        if savers is None and (workspaces is None or len(workspaces) != len(articles)):
+            raise ValueError("one workspace (or saver) per article")
+        if savers is not None and len(savers) != len(articles):
+            raise ValueError("one saver per article")
         self.articles = articles
         self.schema = schema
         self.index = 0
@@ -126,11 +138,14 @@ class AdjudicateScreen(Screen[int]):
         self._details_text = ""
         self._painted: tuple[int, int] | None = None  # (article, revision) the overlays show
         self._entries_painted: dict[Disagreement, list] = {}
-        # saving (the gold file only)
-        self._save_timer: Timer | None = None
-        self._saving = False
-        self._saves: dict[Worker, Session] = {}
-        self.save_error: str | None = None
+        # saving (the gold file only), through each article's workspace
+        #: savers made here stop with the screen; the caller's go on
+        self._own_savers = savers is None
+        self.savers: list[Saver] = list(savers) if savers is not None else [
+            textual_saver(self, ws) for ws in workspaces or ()
+        ]
+        for saver in self.savers:
+            saver.listeners.append(self._save_state)
         for adj in articles:
             adj.session.listeners.append(self._on_session_change)
 
@@ -142,6 +157,14 @@ class AdjudicateScreen(Screen[int]):
     @property
     def session(self) -> Session:
         return self.adj.session
+
+    @property
+    def saver(self) -> Saver:
+        return self.savers[self.index]
+
+    @property
+    def save_error(self) -> str | None:
+        return self.saver.error
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -437,67 +460,17 @@ class AdjudicateScreen(Screen[int]):
         self.schedule_save()
 
     def schedule_save(self) -> None:
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        self._save_timer = self.set_timer(AUTOSAVE_DELAY, self._autosave)
+        self.saver.changed()
 
-    def _autosave(self) -> None:
-        self._save_timer = None
-        session = self.session
-        if session.dirty and not self._saving:
-            self._saving = True
-            version, snapshot = session.snapshot()
-            worker = self._save_worker(session, version, snapshot)
-            self._saves[worker] = session
-        elif session.dirty:
-            self.schedule_save()
-
-    def _save_worker(self, session: Session, version: int, snapshot: AnnotationSet) -> Worker:
-        def write() -> int:
-            session.write(version, snapshot)
-            return version
-
-        return self.run_worker(write, thread=True, group="adjudicate-save", exit_on_error=False)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != "adjudicate-save":
-            return
-        event.stop()
-        if event.state == WorkerState.SUCCESS:
-            self._saving = False
-            self.save_error = None
-            session = self._saves.pop(worker, None)
-            if session is not None:
-                session.mark_saved(worker.result)
-            self.refresh_status()
-        elif event.state == WorkerState.ERROR:
-            self._saves.pop(worker, None)
-            self._saving = False
-            self.save_error = short_error(worker.error)
-            self.app.notify(f"Could not save: {self.save_error}. Your work is kept.", severity="error", markup=False)
+    def _save_state(self, _what: str) -> None:
+        if self.is_attached:
             self.refresh_status()
 
     def save_now(self) -> bool:
         """Save the current article's gold file on the UI thread (ctrl+s, q, switching)."""
-        if self._save_timer is not None:
-            self._save_timer.stop()
-            self._save_timer = None
-        session = self.session
-        if not session.dirty:
-            return True
-        version, snapshot = session.snapshot()
-        try:
-            session.write(version, snapshot)
-        except OSError as exc:
-            self.save_error = short_error(exc)
-            self.app.notify(f"Could not save: {self.save_error}. Your work is kept.", severity="error", markup=False)
-            self.refresh_status()
-            return False
-        session.mark_saved(version)
-        self.save_error = None
+        ok = self.saver.save_now()
         self.refresh_status()
-        return True
+        return ok
 
     def action_save(self) -> None:
         if self.save_now():
@@ -507,13 +480,26 @@ class AdjudicateScreen(Screen[int]):
         if not self.save_now():
             self.say("not saved: fix the problem, or press ctrl+q to quit without saving")
             return
-        for adj in self.articles:
-            if adj.session.listeners and self._on_session_change in adj.session.listeners:
-                adj.session.listeners.remove(self._on_session_change)
+        for saver in self.savers:
+            if not saver.save_now():
+                self.say(f"not saved: {saver.error}; fix the problem, or press ctrl+q to quit without saving")
+                return
+        self._let_go()
         if len(self.app.screen_stack) > 1 and self.app.screen is self:
             self.dismiss(0)
         else:
             self.app.exit(0)
+
+    def _let_go(self) -> None:
+        """Stop listening to the sessions and saving (they may stay open: the app's)."""
+        for adj in self.articles:
+            if self._on_session_change in adj.session.listeners:
+                adj.session.listeners.remove(self._on_session_change)
+        for saver in self.savers:
+            if self._save_state in saver.listeners:
+                saver.listeners.remove(self._save_state)
+            if self._own_savers:
+                saver.stop()
 
     # -- help -------------------------------------------------------------------------------------
     def key_table(self) -> list[tuple[str, str]]:
@@ -539,14 +525,27 @@ class AdjudicateApp(KeyGateMixin, App[int]):
     TITLE = "annotator audit"
     CSS_PATH = styles_path()
 
-    def __init__(self, articles: list[Adjudication], schema: Schema, *, notes: list[str] | None = None) -> None:
+    def __init__(
+        self, articles: list[Adjudication], schema: Schema, *, workspaces: list[Workspace], notes: list[str] | None = None
+    ) -> None:
+        """``workspaces``: the gold files, open (locked) for writing, one per
+        article; closed when the app ends (saved on q; ctrl+q leaves the unsaved
+        decisions in their journals)."""
         super().__init__()
         self.articles = articles
         self.schema = schema
+        self.workspaces = workspaces
         self.notes = list(notes or [])
 
     def get_default_screen(self) -> Screen:
-        return AdjudicateScreen(self.articles, self.schema, notes=self.notes)
+        return AdjudicateScreen(self.articles, self.schema, notes=self.notes, workspaces=self.workspaces)
+
+    def on_unmount(self) -> None:
+        self.close_workspaces(save=False)
+
+    def close_workspaces(self, *, save: bool) -> None:
+        for ws in self.workspaces:
+            ws.close(save=save)
 
     @property
     def adjudication(self) -> AdjudicateScreen:

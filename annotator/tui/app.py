@@ -17,28 +17,28 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.timer import Timer
+from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from .. import store
-from ..articles import read_article
+from .. import workspace as workspaces
 from ..errors import InputError, short_error
-from ..journal import Journal
-from ..lock import acquire as acquire_lock
-from ..lock import holder as lock_holder
 from ..resources import data_dir
 from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Entity
 from ..schema import Schema
 from ..session import ChangeReport, Session
+from ..workspace import AUTOSAVE_DELAY, Saver, Workspace
 from .article_view import ArticleView
+from .attributes import AttributesMixin
 from .flows import FlowsMixin
 from .footer import KeyFooter
 from .keygate import KeyGateMixin
 from .lost import LostMixin
 from .screens import HelpScreen
+from .saving import textual_saver
 from .widgets import AnnotationList, DetailPanel, FindBar, StatusLine
 
-AUTOSAVE_DELAY = 0.5  # seconds after the last change; well within the promised second
+__all__ = ["AnnotatorApp", "AUTOSAVE_DELAY", "default_user"]
 
 
 def styles_path() -> list[Path]:
@@ -54,7 +54,7 @@ def _actions_provider():
     return ActionsProvider
 
 
-class AnnotatorApp(KeyGateMixin, LostMixin, FlowsMixin, App[int]):
+class AnnotatorApp(KeyGateMixin, AttributesMixin, LostMixin, FlowsMixin, App[int]):
     TITLE = "annotator"
     CSS_PATH = styles_path()
     COMMANDS = App.COMMANDS | {_actions_provider}
@@ -78,6 +78,7 @@ class AnnotatorApp(KeyGateMixin, LostMixin, FlowsMixin, App[int]):
         Binding("y", "accept", "Accept", show=False, id="accept"),
         Binding("L", "lost", "Lost span: next / re-attach to selection", show=False, id="reattach_lost"),
         *FlowsMixin.FLOW_BINDINGS,
+        *AttributesMixin.ATTRIBUTE_BINDINGS,
         Binding("greater_than_sign", "next_article", "Next article", id="next_article"),
         Binding("less_than_sign", "prev_article", "Prev article", id="prev_article"),
         Binding("C", "corpus", "Corpus view", show=False, id="corpus"),
@@ -93,7 +94,7 @@ class AnnotatorApp(KeyGateMixin, LostMixin, FlowsMixin, App[int]):
         annotations_dir: Path,
         schema: Schema,
         user: str,
-        first: AnnotationSet | store.Read | None = None,
+        first: store.Read | None = None,
         suggester=None,
         lock_files: bool = True,
         keymap: dict[str, str] | None = None,
@@ -117,10 +118,6 @@ class AnnotatorApp(KeyGateMixin, LostMixin, FlowsMixin, App[int]):
         self.schema = schema
         self.user = user
         self.index = 0
-        self._save_timer: Timer | None = None
-        self._saving = False
-        self._saves: dict[Worker, Session] = {}
-        self.save_error: str | None = None
         self.last_query: str = ""
         #: the selection the last find made (n/N replace it; a v-selection is extended)
         self._found: tuple[int, int] | None = None
@@ -130,65 +127,56 @@ class AnnotatorApp(KeyGateMixin, LostMixin, FlowsMixin, App[int]):
         #: the suggestion tab last went to (see _review_target)
         self._review = None
         self._status_text = ""
-        self.session = self._open(0, first)
+        #: the open article (lock, journal, saves): see annotator.workspace
+        self.workspace: Workspace = self._open(0, first)
+        self.session: Session = self.workspace.session
+        self.saver: Saver = self._saver_for(self.workspace)
+        #: the adjudication screen is on top, changing this session: repaint on return
+        self._away = False
+        self.message = "; ".join(self.workspace.notes)
 
     # -- articles -----------------------------------------------------------------
-    def _open(self, index: int, aset: AnnotationSet | None = None) -> Session:
+    def _open(self, index: int, first: store.Read | None = None) -> Workspace:
+        """Open an article through the workspace (lock, load, re-anchor, journal)."""
         article = self.articles[index]
-        yaml_path = store.annotation_path(article, self.annotations_dir)
-        reanchored = None
-        if aset is None:
-            opened = store.read(yaml_path, article=read_article(article), schema=self.schema, editing=True)
-        elif isinstance(aset, store.Read):
-            opened = aset
-        else:
-            opened = None
-        if opened is not None:
-            aset, reanchored = opened.checked(), opened.report
-        # One writer per article: a second annotator opens it read-only.
-        held = acquire_lock(yaml_path) if self.lock_files else None
-        journal = None
-        recovered = 0
-        if held is not None or not self.lock_files:
-            journal = Journal.for_yaml(yaml_path, on_error=self._journal_failed)
-            try:
-                recovered = journal.open(aset)  # replays what a crash left, in place
-            except OSError as exc:
-                self._journal_failed(exc)
-        session = Session(aset, self.schema, yaml_path=yaml_path, article_path=article, user=self.user)
-        session.lock = held
-        session.journal = journal
-        if self.lock_files and held is None:
-            session.read_only = True
-            self.message = f"READ-ONLY: {lock_holder(yaml_path)} has this article open"
-        if journal is not None:
-            journal.attach(session)  # every change is on disk before the next key
-            if recovered:
-                session.mark_unsaved()
-                self.message = f"recovered {recovered} unsaved change(s) from the journal"
-        if reanchored is not None:
-            # The article changed since the file was saved: spans were re-found
-            # (moved) or kept in place and marked lost; the summary says which.
-            if not session.read_only:
-                session.mark_unsaved()
-            self.message = reanchored.summary()
-        session.listeners.append(self._on_session_change)
-        return session
+        ws = workspaces.open_article(
+            article, self.annotations_dir, self.schema, user=self.user, opened=first, locked=self.lock_files
+        )
+        self._attach(ws)
+        return ws
 
-    def _close_session(self, session: Session) -> None:
-        """Stop journaling (the file goes once folded) and let go of the lock."""
-        journal = session.journal
-        if journal is not None:
-            journal.close()
-        held = session.lock
-        if held is not None:
-            held.release()
+    def _attach(self, ws: Workspace) -> None:
+        ws.on_journal_error = self._journal_failed
+        ws.session.listeners.append(self._on_session_change)
+
+    def _saver_for(self, ws: Workspace) -> Saver:
+        return textual_saver(self, ws, on_state=self._save_state)
+
+    def _save_state(self, what: str) -> None:
+        if self.is_running:
+            self.refresh_status()
+
+    def _show_notes(self, ws: Workspace) -> None:
+        """What the user must know about the article just opened: on the status
+        line, and each as a notification (read-only, recovered, set aside, lost)."""
+        self.message = "; ".join(ws.notes)
+        self.refresh_status()
+        for note in ws.notes:
+            self.notify(note, severity="warning", markup=False, timeout=8)
+
+    @property
+    def save_error(self) -> str | None:
+        return self.saver.error
 
     def _journal_failed(self, exc: OSError) -> None:
-        self.save_error = f"journal: {short_error(exc)}"
+        msg = short_error(exc)
+
+        def tell() -> None:
+            self.notify(f"Could not write the journal: {msg}. Saving the YAML instead.", severity="error", markup=False)
+            self.saver.failed_elsewhere(f"journal: {msg}")
+
         try:
-            self.notify(f"Could not write the journal: {short_error(exc)}. Saving the YAML instead.", severity="error", markup=False)
-            self.schedule_save()
+            tell()
         except Exception:
             pass
 
@@ -227,7 +215,7 @@ class AnnotatorApp(KeyGateMixin, LostMixin, FlowsMixin, App[int]):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.view.focus()
         self.refresh_side()
-        self.refresh_status()
+        self._show_notes(self.workspace)
         # The article paints first; the footer (many widgets, most of the
         # startup's styling work) is mounted right after that frame.
         self.call_after_refresh(self._mount_chrome)
@@ -246,6 +234,10 @@ class AnnotatorApp(KeyGateMixin, LostMixin, FlowsMixin, App[int]):
 
     # -- change plumbing --------------------------------------------------------------
     def _on_session_change(self, report: ChangeReport) -> None:
+        self.schedule_save()
+        if self._away:
+            # The adjudication screen is on top: this view is repainted when it closes.
+            return
         try:
             view = self.view
         except Exception:
@@ -263,7 +255,6 @@ class AnnotatorApp(KeyGateMixin, LostMixin, FlowsMixin, App[int]):
             self.message = report.step.note or report.step.label
         self.refresh_side()
         self.refresh_status()
-        self.schedule_save()
 
     def refresh_side(self) -> None:
         """Details, list row and linked highlights of the annotation under the cursor.
@@ -566,22 +557,49 @@ class AnnotatorApp(KeyGateMixin, LostMixin, FlowsMixin, App[int]):
             self.refresh_side()
 
     # -- articles ------------------------------------------------------------------------------
-    async def _switch(self, index: int, *, save: bool = True) -> None:
+    async def _switch(self, index: int) -> None:
+        """Save this article, open another: its lock first, then this one lets go
+        (``workspace.switch`` keeps the order that loses no lock or journal)."""
         if not 0 <= index < len(self.articles):
             self.say("no more articles that way")
             return
-        if save:
-            self.save_now()
-        old_session = self.session
+        if index == self.index:
+            return
+        if not self.save_now():
+            self.say("not saved: fix the problem before moving to another article")
+            return
+        old, old_saver = self.workspace, self.saver
         try:
-            session = self._open(index)
+            ws = workspaces.switch(
+                old, self.articles[index], self.annotations_dir, self.schema, user=self.user, locked=self.lock_files
+            )
         except InputError as err:
+            if old.closed:  # the same file: reopen it
+                self.workspace = self._open(self.index)
+                self.session = self.workspace.session
+                self.saver = self._saver_for(self.workspace)
             self.say(err.message)
             self.notify(err.message, severity="error", markup=False)
             return
+        except OSError as exc:
+            self.say(f"not saved: {short_error(exc)}")
+            return
+        old_saver.stop()
+        if self._on_session_change in old.session.listeners:
+            old.session.listeners.remove(self._on_session_change)
+        self._attach(ws)
         self.index = index
-        self._close_session(old_session)
-        self.session = session
+        self.workspace = ws
+        self.session = ws.session
+        self.saver = self._saver_for(ws)
+        await self._show_session()
+        self._show_notes(ws)
+        self.refresh_status()
+        self.start_suggesting()
+
+    async def _show_session(self) -> None:
+        """Put the open session on screen: a new article view, the list reloaded."""
+        session = self.session
         self.active_event = None
         self.draft = None
         self.relation_from = None
@@ -595,9 +613,9 @@ class AnnotatorApp(KeyGateMixin, LostMixin, FlowsMixin, App[int]):
         lst.reload()
         self.message = ""
         self._side_key = None
+        self._away = False
         self.refresh_side()
         self.refresh_status()
-        self.start_suggesting()
 
     async def action_next_article(self) -> None:
         await self._switch(self.index + 1)
@@ -620,33 +638,34 @@ class AnnotatorApp(KeyGateMixin, LostMixin, FlowsMixin, App[int]):
 
     # -- adjudication (audit against another file) from the palette -------------------------
     async def adjudicate(self, pred: str | None) -> None:
-        """Open the adjudication screen on this article; reload it from disk after."""
-        import argparse
-
-        from ..commands.audit import view_app
+        """Open the adjudication screen on this article, in this very workspace:
+        decisions are changes of the open session (journaled, autosaved, undoable
+        here too); the lock and the journal stay where they are."""
+        from ..adjudication import for_session
         from .adjudicate import AdjudicateScreen
 
+        if self.workspace.read_only:
+            self.say(f"read-only: {self.workspace.holder} has this article open; adjudicate there")
+            return
         if not self.save_now():
             return
-        args = argparse.Namespace(
-            gold=str(self.session.yaml_path), pred=pred, by=None, annotator=self.user,
-            json=False, markdown=False, fail_under=None, schema=None,
-        )
         try:
-            built = view_app(args)
+            adj, notes = for_session(self.session, pred)
         except InputError as err:
             self.say(err.message)
             self.notify(err.message, severity="error", markup=False)
             return
-        if built is None:
-            self.say("nothing to adjudicate: no open disagreement")
+        if adj is None:
+            self.say("nothing to adjudicate: no open disagreement" + (f" ({'; '.join(notes)})" if notes else ""))
             return
 
-        async def reload(_result) -> None:
-            # The gold file was changed by the adjudication: read it back, saving nothing.
-            await self._switch(self.index, save=False)
+        async def back(_result) -> None:
+            await self._show_session()
+            left = len(adj.open)
+            self.say("back from adjudication: " + (f"{left} disagreements left open" if left else "all settled"))
 
-        await self.push_screen(AdjudicateScreen(built.articles, built.schema, notes=built.notes), reload)
+        self._away = True
+        await self.push_screen(AdjudicateScreen([adj], self.schema, notes=notes, savers=[self.saver]), back)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """While another screen is on top (adjudication, a picker), the article's
@@ -707,26 +726,9 @@ class AnnotatorApp(KeyGateMixin, LostMixin, FlowsMixin, App[int]):
         self.say(f"accepted {len(pairs)} {label} suggestions scored {min_score:g} or more" if pairs else f"no pending {label} suggestions scored {min_score:g} or more")
         return len(pairs)
 
-    # -- saving -------------------------------------------------------------------------------
+    # -- saving (annotator.workspace.Saver; this only keeps the status line) ----------------
     def schedule_save(self) -> None:
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        self._save_timer = self.set_timer(AUTOSAVE_DELAY, self._autosave)
-
-    def _autosave(self) -> None:
-        self._save_timer = None
-        if self.session.dirty and not self._saving:
-            self._saving = True
-            version, snapshot = self.session.snapshot()
-            worker = self._save_worker(self.session, version, snapshot)
-            self._saves[worker] = self.session
-        elif self.session.dirty:
-            self.schedule_save()  # a save is running: try again after it
-
-    @work(thread=True, group="save", exit_on_error=False)
-    def _save_worker(self, session: Session, version: int, snapshot: AnnotationSet) -> int:
-        session.write(version, snapshot)
-        return version
+        self.saver.changed()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -737,60 +739,26 @@ class AnnotatorApp(KeyGateMixin, LostMixin, FlowsMixin, App[int]):
                 msg = getattr(worker.error, "message", None) or short_error(worker.error)
                 self.say(f"suggesting failed: {msg}")
                 self.notify(f"Suggesting failed: {msg}", severity="error", markup=False)
-            return
-        if worker.group != "save":
-            return
-        if event.state == WorkerState.SUCCESS:
-            self._saving = False
-            self.save_error = None
-            # The worker saved the session it was given (the article may have changed since).
-            session = self._saves.pop(worker, None)
-            if session is not None:
-                session.mark_saved(worker.result)
-            self.refresh_status()
-        elif event.state == WorkerState.ERROR:
-            self._saves.pop(worker, None)
-            self._saving = False
-            self.save_error = short_error(worker.error)
-            self.notify(f"Could not save: {self.save_error}. Your work is kept; retrying.", severity="error", markup=False)
-            self.refresh_status()
-            self.set_timer(5, self._autosave)
 
     def save_now(self) -> bool:
         """Save on the UI thread (ctrl+s waits for it; quitting and switching too)."""
-        if self._save_timer is not None:
-            self._save_timer.stop()
-            self._save_timer = None
-        session = self.session
-        if session.read_only:
-            return True  # another process holds the article: it saves, not us
-        if not session.dirty and session.yaml_path.exists():
-            return True
-        if not session.dirty and not session.aset:
-            return True  # nothing made yet: don't litter empty files
-        version, snapshot = session.snapshot()
-        try:
-            session.write(version, snapshot)
-        except OSError as exc:
-            self.save_error = short_error(exc)
-            self.notify(f"Could not save: {self.save_error}. Your work is kept.", severity="error", markup=False)
-            self.refresh_status()
-            return False
-        session.mark_saved(version)
-        self.save_error = None
+        ok = self.saver.save_now()
         self.refresh_status()
-        return True
+        return ok
 
     def action_save(self) -> None:
         if self.save_now():
             self.say(f"saved {self.session.yaml_path}")
 
     def on_unmount(self) -> None:
-        self._close_session(self.session)
+        """Closing without a save (ctrl+q): the journal keeps the unsaved work."""
+        self.saver.stop()
+        self.workspace.close(save=False)
 
     def action_quit_app(self) -> None:
         if self.save_now():
-            self._close_session(self.session)
+            self.saver.stop()
+            self.workspace.close()
             self.exit(0)
         else:
             self.say("not saved: fix the problem, or press ctrl+q to quit without saving")
@@ -798,6 +766,15 @@ class AnnotatorApp(KeyGateMixin, LostMixin, FlowsMixin, App[int]):
     # -- help and palette --------------------------------------------------------------------------
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.key_table()))
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, drawn and typed into as cheaply as our own modals."""
+        from textual.command import CommandPalette
+
+        from .palette import QuickPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(QuickPalette(id="--command-palette"))
 
     def live_bindings(self) -> list[tuple[Binding, list[str]]]:
         """The article's bindings as they are now (after the keymap), each with
@@ -810,7 +787,12 @@ class AnnotatorApp(KeyGateMixin, LostMixin, FlowsMixin, App[int]):
             name = b.id or f"action:{b.action}"
             first.setdefault(name, b)
             keys.setdefault(name, []).append(self.get_key_display(replace(b, key_display=None)))
-        return [(first[name], ks) for name, ks in keys.items()]
+        # A remapped binding keeps its place in the list (Textual moves it last).
+        declared: dict[str, int] = {}
+        for _key, b in [*ArticleView._merge_bindings(), *type(self)._merge_bindings()]:
+            declared.setdefault(b.id or f"action:{b.action}", len(declared))
+        order = sorted(keys, key=lambda name: declared.get(name, len(declared)))
+        return [(first[name], keys[name]) for name in order]
 
     def key_table(self) -> list[tuple[str, str]]:
         """Every key and what it does, from the live bindings (so remaps show)."""
@@ -861,7 +843,7 @@ _OWN_ACTIONS = {
 #: actions that change annotations (off on a read-only article)
 _CHANGES = {
     "label", "delete", "undo", "redo", "accept", "event", "role", "attribution", "attribution_type",
-    "confirm", "relation", "delete_relation", "save",
+    "confirm", "relation", "delete_relation", "save", "attributes",
 }
 
 

@@ -90,14 +90,36 @@ class KeyFooter(Widget, can_focus=False):
         dim = Style(dim=True)
         segments: list[Segment] = []
         cells: list[tuple[int, int, str]] = []
+        items = self.items
+        palette = items[-1] if items and items[-1][0] == self.app.COMMAND_PALETTE_BINDING else None
+        if palette is not None:
+            items = items[:-1]
+
+        def pair(display: str, description: str, enabled: bool) -> tuple[Segment, Segment]:
+            return (
+                Segment(f" {display} ", key_style + dim if not enabled else key_style),
+                Segment(f"{description} ", desc_style + dim if not enabled else desc_style),
+            )
+
+        right: list[Segment] = []
+        room = width
+        if palette is not None:
+            right = list(pair(palette[1], palette[2], palette[3]))
+            n = sum(seg.cell_length for seg in right)
+            room = max(0, width - n)
+            cells.append((room, width, palette[0]))
         x = 0
-        for key, display, description, enabled in self.items:
-            k = Segment(f" {display} ", key_style + dim if not enabled else key_style)
-            d = Segment(f"{description} ", desc_style + dim if not enabled else desc_style)
+        for key, display, description, enabled in items:
+            k, d = pair(display, description, enabled)
             n = k.cell_length + d.cell_length
-            cells.append((x, x + n, key))
+            if x + n > room:
+                break  # what does not fit is left out (the help screen lists every key)
+            cells.insert(len(cells) - (1 if palette is not None else 0), (x, x + n, key))
             segments += [k, d]
             x += n
+        if right:
+            segments.append(Segment(" " * (room - x), base))
+            segments += right
         self._cells = cells
         self._strip = Strip(segments).crop_extend(0, width, base)
         return self._strip

@@ -33,6 +33,7 @@ def contexts() -> dict[str, list[type]]:
     """Bindings that are live together, innermost (focused) first."""
     from .adjudicate import AdjudicateScreen
     from .app import AnnotatorApp
+    from .attributes import AskValue
     from .article_view import ArticleView
     from .corpus_screen import CorpusScreen
     from .corpus_table import CorpusTable
@@ -44,7 +45,7 @@ def contexts() -> dict[str, list[type]]:
         "find": [FindBar],
         "picker": [Picker],
         "help": [HelpScreen],
-        "ask": [AskNumber, AskText],
+        "ask": [AskNumber, AskText, AskValue],
         "adjudicate": [ArticleView, AdjudicateScreen],
         "corpus": [CorpusTable, CorpusScreen],
     }

@@ -40,6 +40,9 @@ its source, cue or content. esc drops the selection, then cancels the step.
 Relations: R on one entity, R on another, pick or type the relation type.
 D on an entity deletes one of its relations.
 
+Attributes: i on an annotation lists its attributes (Realis, Polarity, a
+Wikidata link, ...) and its note: pick one, then its value; empty clears.
+
 Suggestions: tab / shift+tab go to the next / previous pending suggestion; y
 accepts it and goes on, x rejects it, a digit relabels and accepts; u undoes the
 decision. The palette accepts every pending suggestion of a label above a score.
@@ -49,8 +52,8 @@ quits. ctrl+p opens the command palette: every action is there.
 """
 
 
-class QuickModal(ModalScreen):
-    """A modal screen whose dimmed copy of the screen below is drawn once.
+class _FrozenBackground:
+    """For a modal screen: the dimmed copy of the screen below is drawn once.
 
     Textual draws a translucent modal's background by rendering the whole screen
     below through Rich and tinting it, on every frame the modal paints (each
@@ -89,6 +92,10 @@ class QuickModal(ModalScreen):
 
     def on_screen_suspend(self) -> None:
         self._background = None
+
+
+class QuickModal(_FrozenBackground, ModalScreen):
+    """A modal screen whose dimmed copy of the screen below is drawn once."""
 
 
 class HelpScreen(QuickModal):

@@ -29,6 +29,7 @@ from ..model import (
     Span,
 )
 from ..reanchor import lost_of, lost_parts
+from ..referrers import for_session
 from ..schema import Schema
 
 
@@ -215,7 +216,8 @@ class DetailPanel(Static):
     _shown: str | None = None
 
     def show(self, session, ann: Annotation | None, active_event: str | None = None) -> None:
-        text = details(session.aset, ann, active_event)
+        index = for_session(session) if ann is not None else None
+        text = details(session.aset, ann, active_event, getattr(session, "schema", None), index.of if index is not None else None)
         if text != self._shown:
             self._shown = text
             self.update(Content(text), layout=False)
@@ -227,7 +229,16 @@ def _span_text(part) -> str:
     return "—"
 
 
-def details(aset: AnnotationSet, ann: Annotation | None, active_event: str | None = None) -> str:
+def details(
+    aset: AnnotationSet,
+    ann: Annotation | None,
+    active_event: str | None = None,
+    schema: Schema | None = None,
+    referrers=None,
+) -> str:
+    """The side panel's text. ``referrers``: a faster ``aset.referrers`` (a ReferrerIndex's ``of``)."""
+    from ..attributes import lines as attribute_lines
+
     lines: list[str] = []
     if ann is None:
         lines.append("(no annotation under the cursor)")
@@ -266,9 +277,11 @@ def details(aset: AnnotationSet, ann: Annotation | None, active_event: str | Non
         if ann.score is not None:
             status += f" score {ann.score:g}"
         lines.append(status)
-        for other in aset.referrers(ann.id):
+        lines += attribute_lines(ann, schema)  # attributes, links, note (i edits them)
+        for other in (referrers or aset.referrers)(ann.id):
             if isinstance(other, Relation):
                 lines.append(f"relation {other.id}: {other.arg1} {other.type} {other.arg2}")
+                lines += [f"  {line}" for line in attribute_lines(other, schema)]
             elif isinstance(other, Event):
                 roles = ", ".join(a.role for a in other.arguments if a.ref == ann.id)
                 lines.append(f"{roles} of {other.id} {other.type}")

@@ -35,6 +35,8 @@ class Conf:
         self.events: dict[str, list[str]] = {}
         self.relations: list[str] = []
         self.attributes: list[str] = []
+        #: name -> (what it is for, its values; none for a flag), from [attributes]
+        self.attribute_specs: dict[str, tuple[list[str], list[str]]] = {}
         self.equiv_types: set[str] = set()
 
     def name(self, stored: str) -> str:
@@ -50,12 +52,50 @@ class Conf:
             if n not in ATTRIBUTION_TYPES_BRAT
         ]
         title = self.path.parent.name if self.path else "brat"
-        return {
+        data = {
             "name": title,
             "entities": entities,
             "events": events,
             "relations": [self.name(r) for r in self.relations],
         }
+        attributes = self.schema_attributes()
+        if attributes:
+            data["attributes"] = attributes
+        return data
+
+    def schema_attributes(self) -> list[dict]:
+        """The [attributes] section in the schema's ``attributes:`` shape
+        (``name``, ``for``, ``values`` or ``flag``); an attribution's ``Type``
+        is its type, not an attribute."""
+        out = []
+        # In brat an attribution is an event: what is for <EVENT> is for both.
+        polnear = any(n in ATTRIBUTION_TYPES_BRAT for n in self.events)
+        for name, (args, values) in self.attribute_specs.items():
+            kinds = []
+            for a in args:
+                kinds += ["event", "attribution"] if a == "<EVENT>" and polnear else [_ARG_KINDS.get(a) or self.name(a)]
+            on = list(dict.fromkeys(kinds))
+            if name == TYPE_ATTRIBUTE and on and set(on) <= {"attribution"}:
+                continue
+            item: dict = {"name": self.name(name)}
+            if on:
+                item["for"] = on
+            if values:
+                item["values"] = values
+            else:
+                item["flag"] = True
+            out.append(item)
+        return out
+
+
+#: what an attribute's ``Arg:`` names in brat -> the kind our schema names
+_ARG_KINDS = {
+    "<ENTITY>": "entity",
+    "<EVENT>": "event",
+    "<RELATION>": "relation",
+    ATTRIBUTION: "attribution",
+    ATTRIBUTION_NO_SOURCE: "attribution",
+}
 
 
 def read_conf(path: Path) -> Conf:
@@ -125,6 +165,15 @@ def read_conf(path: Path) -> Conf:
         elif section == "attributes":
             if not unused:
                 conf.attributes.append(name)
+                targets: list[str] = []
+                values: list[str] = []
+                for a in args:
+                    key, _, val = a.partition(":")
+                    if key == "Arg":
+                        targets += [t.strip() for t in val.split("|") if t.strip()]
+                    elif key == "Value":
+                        values += [v.strip() for v in val.split("|") if v.strip()]
+                conf.attribute_specs[name] = (targets, values)
     return conf
 
 
@@ -226,10 +275,51 @@ def dumps_conf(col: ConfCollector, names: Names, schema=None) -> str:
     if attributions:
         types = schema.attribution_types if schema is not None else ATTRIBUTION_TYPES
         out.append(f"{TYPE_ATTRIBUTE}\tArg:{ATTRIBUTION}|{ATTRIBUTION_NO_SOURCE}, Value:{'|'.join(types)}")
+    declared = _declared_attributes(schema, names)
     for name, info in col.attributes.items():
+        if name in declared:
+            declared[name]["values"].update(info["values"])
+            declared[name]["on"].update(_brat_args(info["on"]))
+    for name, info in declared.items():
+        spec = f"Arg:{'|'.join(sorted(info['on']))}"
+        if info["values"]:
+            spec += f", Value:{'|'.join(info['values'])}"
+        out.append(f"{name}\t{spec}")
+    for name, info in col.attributes.items():
+        if name in declared:
+            continue
         on = sorted({"Entity": "<ENTITY>", "Event": "<EVENT>", "Attribution": "<EVENT>", "Relation": "<RELATION>"}[k] for k in info["on"])
         spec = f"Arg:{'|'.join(dict.fromkeys(on))}"
         if info["values"]:
             spec += f", Value:{'|'.join(info['values'])}"
         out.append(f"{name}\t{spec}")
     return "\n".join(out) + "\n"
+
+
+#: what a schema attribute's ``for`` names besides labels -> brat's ``Arg:``
+_KIND_ARGS = {
+    "entity": "<ENTITY>", "entities": "<ENTITY>",
+    "event": "<EVENT>", "events": "<EVENT>",
+    "attribution": "<EVENT>", "attributions": "<EVENT>",
+    "relation": "<RELATION>", "relations": "<RELATION>",
+}
+_CLASS_ARGS = {"Entity": "<ENTITY>", "Event": "<EVENT>", "Attribution": "<EVENT>", "Relation": "<RELATION>"}
+
+
+def _brat_args(classes) -> set[str]:
+    return {_CLASS_ARGS[k] for k in classes}
+
+
+def _declared_attributes(schema, names: Names) -> dict[str, dict]:
+    """The schema's choice and flag attributes (``schema.attributes``, where the
+    schema has them) as [attributes] lines: name -> {"values", "on"}. Links are
+    brat normalizations and free text is a note: neither is declared here."""
+    out: dict[str, dict] = {}
+    for spec in getattr(schema, "attributes", ()) or ():
+        if spec.kind not in ("choice", "flag") or not SAFE.fullmatch(spec.name) or spec.name == TYPE_ATTRIBUTE:
+            continue
+        on = set()
+        for target in spec.on or ("entity", "event", "relation"):
+            on.add(_KIND_ARGS.get(target) or names(target))
+        out[spec.name] = {"values": dict.fromkeys(spec.values), "on": on}
+    return out

@@ -80,8 +80,10 @@ def read(path: Path, report: Report, *, root: Path | None = None, conf_cache: di
                 conf_cache[conf_path] = conf
     try:
         raw = ann_path.read_text(encoding="utf-8-sig") if ann_path.exists() else ""  # a BOM is no annotation
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(ann_path), f"cannot read: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(str(ann_path), f"is not UTF-8 text (bad byte 0x{exc.object[exc.start]:02x} at byte {exc.start})") from None
+    except OSError as exc:
+        raise InputError(str(ann_path), f"cannot read: {exc.strerror or exc}") from None
     aset = parse_ann(raw, doc, str(ann_path), conf, report)
     yield Imported(ann_path.stem, aset, txt_path, conf.schema_data() if conf else None, str(ann_path))
 

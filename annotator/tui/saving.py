@@ -1,0 +1,47 @@
+"""The autosave of the app and of the adjudication screen: ``workspace.Saver``
+driven by a Textual timer, each save written in a worker thread.
+
+The saving logic (debounce, one save at a time, retry after a failure) is the
+core's; this only gives it Textual's clock and threads, and tells the user when
+a save fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Callable
+
+from textual.dom import DOMNode
+
+from ..workspace import Saver, Workspace
+
+
+def textual_saver(node: DOMNode, workspace: Workspace, on_state: Callable[[str], None] | None = None) -> Saver:
+    """A Saver whose timers and workers belong to ``node`` (the app or a screen)."""
+
+    def run_off_thread(fn, done, failed) -> None:
+        async def job() -> None:
+            try:
+                result = await asyncio.to_thread(fn)
+            except Exception as exc:  # noqa: BLE001 - any failure is reported, the work is kept
+                failed(exc)
+                return
+            done(result)
+
+        node.run_worker(job, group="save", exit_on_error=False)
+
+    saver = Saver(workspace, set_timer=lambda delay, cb: node.set_timer(delay, cb), run_off_thread=run_off_thread)
+
+    def tell(what: str) -> None:
+        if what == "failed" and saver.error:
+            try:
+                node.app.notify(
+                    f"Could not save: {saver.error}. Your work is kept; retrying.", severity="error", markup=False
+                )
+            except Exception:  # noqa: BLE001 - no app running any more (closing)
+                pass
+        if on_state is not None:
+            on_state(what)
+
+    saver.listeners.append(tell)
+    return saver

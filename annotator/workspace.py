@@ -1,0 +1,492 @@
+"""One door for an open article: its lock, its journal, its session, its saves.
+
+Every entry point that edits an article (the app, the adjudication screen,
+``audit --view``, ``suggest``) opens it here, and nothing else writes an
+annotation file, a journal or a lock. The life of an open article, in order:
+
+1. **open** (``open_article`` / ``open_file``): take the lock, or open read-only
+   and say who holds it; load (re-anchored when the article changed); replay
+   the journal a crash left; collect in ``notes`` every line the user must see
+   (read-only and why, changes recovered, a journal set aside and where, spans
+   moved or lost);
+2. **change**: through ``Session.apply`` only; the journal (attached to the
+   session) appends each step before the next key is read;
+3. **save** (``Workspace.write`` / ``save``, or a ``Saver`` for the debounced
+   autosave with retry): the journal's save marker, the atomic write, the
+   journal folded into the new file; an article with nothing in it and no file
+   gets no file;
+4. **close** (``close``) or **switch** (``switch``): the last save, the journal
+   stopped (removed once folded), the lock released, in an order that never
+   lets go of the lock or journal of what stays open.
+
+``write_new`` writes a new annotation file for an article that is not open
+(import, merge): lock, atomic write, release.
+
+No Textual here: the app gives a ``Saver`` its timer and its worker thread.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Callable
+
+from . import lock as locking
+from . import store
+from .articles import read_article
+from .errors import InputError, short_error
+from .journal import Journal
+from .model import AnnotationSet
+from .schema import Schema
+from .session import Session
+
+__all__ = ["Workspace", "Saver", "open_article", "open_file", "switch", "write_new", "AUTOSAVE_DELAY", "RETRY_DELAY"]
+
+#: seconds after the last change before the autosave writes (well within the promised second)
+AUTOSAVE_DELAY = 0.5
+#: seconds before a failed save is tried again
+RETRY_DELAY = 5.0
+
+
+class Workspace:
+    """An open article: its session, and the lock and journal that keep it safe.
+
+    ``read_only``: another process (or another window of this one) holds the
+    lock; every change raises ``ReadOnlyError`` and nothing is ever written.
+    ``notes``: what the user must be told now that it is open.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        lock: locking.Lock | None,
+        journal: Journal | None,
+        notes: list[str],
+        holder: str | None = None,
+    ):
+        self.session = session
+        self.lock = lock
+        self.journal = journal
+        self.notes = notes
+        #: who holds the lock when this one is read-only
+        self.holder = holder
+        self.closed = False
+        #: called (any thread) when the journal cannot be written; the app says so
+        self.on_journal_error: Callable[[OSError], None] | None = None
+        self._write_lock = threading.Lock()
+        #: the newest version on disk (saves may run in threads)
+        self.written_version = -1
+        if journal is not None:
+            journal.on_error = self._journal_failed
+
+    # -- state ----------------------------------------------------------------
+    @property
+    def yaml_path(self) -> Path:
+        assert self.session.yaml_path is not None
+        return self.session.yaml_path
+
+    @property
+    def article_path(self) -> Path | None:
+        return self.session.article_path
+
+    @property
+    def read_only(self) -> bool:
+        return self.session.read_only
+
+    @property
+    def dirty(self) -> bool:
+        return not self.read_only and self.session.dirty
+
+    def _journal_failed(self, exc: OSError) -> None:
+        if self.on_journal_error is not None:
+            self.on_journal_error(exc)
+
+    # -- saving -----------------------------------------------------------------
+    def write(self, version: int, snapshot: AnnotationSet) -> int:
+        """Write the snapshot of ``version`` (any thread); returns ``version``.
+
+        An older snapshot never overwrites a newer one. With a journal, the save
+        is marked in it and folded (``Journal.save``). A set with nothing in it
+        creates no file (an existing one is written: the user deleted the
+        last annotation). OSError propagates: the old file is then intact."""
+        if self.read_only:
+            raise PermissionError(f"{self.yaml_path}: open read-only (held by {self.holder}), not saved")
+        with self._write_lock:
+            if version <= self.written_version:
+                return version
+            journal = self.journal
+            if not snapshot and not self.yaml_path.exists():
+                if journal is not None and journal.base == "":
+                    journal.folded("", keep_after=version)  # nothing to keep: the journal may go
+            elif journal is not None:
+                journal.save(snapshot, version, self.yaml_path)
+            else:
+                store.save(snapshot, self.yaml_path)
+            self.written_version = version
+        return version
+
+    def needs_save(self) -> bool:
+        """Is there something the file does not hold yet?"""
+        if self.read_only or self.closed:
+            return False
+        if self.session.dirty:
+            return True
+        # Opened with annotations but no file (a new article pre-tagged): write it.
+        return bool(self.session.aset) and not self.yaml_path.exists()
+
+    def save(self) -> bool:
+        """Save now on the calling thread if needed. True when something was written.
+        OSError propagates (nothing is lost: the session and the journal hold it)."""
+        if not self.needs_save():
+            return False
+        version, snapshot = self.session.snapshot()
+        self.write(version, snapshot)
+        self.session.mark_saved(version)
+        return True
+
+    # -- closing ------------------------------------------------------------------
+    def close(self, *, save: bool = True) -> None:
+        """Save (unless ``save=False``: then the journal keeps the unsaved work for
+        the next open), stop journaling (the file goes once folded) and let go of
+        the lock. Idempotent. A failed save raises OSError and leaves it open."""
+        if self.closed:
+            return
+        if save:
+            self.save()
+        self.closed = True
+        if self.journal is not None:
+            self.journal.close()
+        if self.lock is not None:
+            self.lock.release()
+
+    def __enter__(self) -> "Workspace":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close(save=exc[0] is None)
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else "read-only" if self.read_only else "open"
+        return f"Workspace({str(self.yaml_path)!r}, {state})"
+
+
+# ---------------------------------------------------------------------------
+# Opening
+# ---------------------------------------------------------------------------
+
+
+def _holder(yaml_path: Path) -> str:
+    who = locking.holder(yaml_path)
+    rec = locking.read_record(locking.lock_path(yaml_path))
+    if rec is not None and rec.get("pid") == os.getpid() and rec.get("host") == locking._hostname():
+        who += ", this very annotator"
+    return who
+
+
+def _open(
+    yaml_path: Path,
+    load: Callable[[], store.Read],
+    schema: Schema,
+    *,
+    user: str,
+    article_path: Path | None,
+    exclusive: bool,
+    locked: bool = True,
+) -> Workspace:
+    """The one order: lock, load, replay, session, notes.
+
+    ``load()`` reads the file (``store.read``); its problems raise here.
+    ``exclusive``: raise InputError instead of opening read-only."""
+    notes: list[str] = []
+    held: locking.Lock | None = None
+    lock_error: OSError | None = None
+    if locked:
+        try:
+            held = locking.acquire(yaml_path)
+        except OSError as exc:  # cannot even create the folder or the lock file
+            lock_error = exc
+        if held is None:
+            who = _holder(yaml_path) if lock_error is None else f"nobody (cannot lock: {short_error(lock_error)})"
+            if exclusive:
+                raise InputError(str(yaml_path), f"is open in the app by {who}: quit it first")
+    try:
+        got = load()
+        aset = got.checked()
+    except BaseException:
+        if held is not None:
+            held.release()
+        raise
+    reanchored, yaml_sha = got.report, got.sha256
+    writer = held is not None or not locked
+    journal: Journal | None = Journal.for_yaml(yaml_path)
+    assert journal is not None
+    if not writer:
+        journal.replay(aset, base=yaml_sha)  # the holder's unsaved changes, shown too
+        if journal.recovered:
+            notes.append(f"showing {journal.recovered} unsaved changes of the other annotator")
+        journal = None
+        notes.insert(0, f"READ-ONLY: {yaml_path.name} is open in another annotator ({who}); read-only here")
+    else:
+        try:
+            journal.open(aset, base=yaml_sha)
+        except OSError as exc:
+            notes.append(f"cannot keep a journal ({short_error(exc)}): changes are only autosaved")
+            journal = None
+    if journal is not None:
+        if journal.recovered:
+            notes.append(f"recovered {journal.recovered} unsaved changes from the journal")
+        if journal.discarded_path is not None:
+            notes.append(
+                f"an old journal did not match {yaml_path.name} ({journal.discarded}): "
+                f"its changes were set aside in {journal.discarded_path}"
+            )
+        if journal.reanchored is not None:
+            notes.append("recovered changes: " + journal.reanchored.summary())
+    notes.extend(got.notes)  # spans moved, spans lost (each time it opens)
+    if held is not None and held.took_over is not None:  # the least news: last
+        notes.append(f"took over the lock of a process that is gone (pid {held.took_over.get('pid', '?')})")
+    session = Session(aset, schema, yaml_path=yaml_path, article_path=article_path, user=user)
+    ws = Workspace(session, lock=held, journal=journal, notes=notes, holder=None if writer else who)
+    if not writer:
+        session.read_only = True
+    else:
+        if journal is not None:
+            journal.attach(session)  # every change is on disk before the next key
+        if (journal is not None and journal.recovered) or reanchored is not None:
+            session.mark_unsaved()  # the file does not hold this yet: the next save writes it
+    return ws
+
+
+def open_article(
+    article_path: str | os.PathLike,
+    annotations_dir: str | os.PathLike,
+    schema: Schema,
+    *,
+    user: str = "annotator",
+    opened: store.Read | None = None,
+    exclusive: bool = False,
+    locked: bool = True,
+) -> Workspace:
+    """Open an article for editing (read-only when another annotator has it).
+
+    ``opened``: the article's file as ``store.read(..., editing=True)``
+    already read it (before the terminal was taken over); it is read again if
+    the file changed since. ``ValidationError`` / ``InputError`` for a bad
+    file (the lock is then not kept). ``locked=False``: no lock (tests that
+    open twice)."""
+    article = Path(article_path)
+    yaml_path = store.annotation_path(article, annotations_dir)
+
+    def load() -> store.Read:
+        if opened is not None and opened.aset is not None and opened.sha256 == _sha(yaml_path):
+            return opened
+        return store.read(yaml_path, article=read_article(article), schema=schema, editing=True)
+
+    return _open(yaml_path, load, schema, user=user, article_path=article, exclusive=exclusive, locked=locked)
+
+
+def open_file(
+    yaml_path: str | os.PathLike, schema: Schema | None, *, user: str = "annotator", exclusive: bool = True
+) -> Workspace:
+    """Open an annotation file named directly (a gold file to adjudicate); its
+    article is found through ``document.path``. ``exclusive`` (the default):
+    InputError when another annotator has it open."""
+    from .schema import default_schema
+
+    path = Path(yaml_path)
+
+    def load() -> store.Read:
+        return store.read(path, schema=schema)
+
+    return _open(path, load, schema or default_schema(), user=user, article_path=None, exclusive=exclusive)
+
+
+def _sha(path: Path) -> str:
+    from .journal import file_sha
+
+    try:
+        return file_sha(path)
+    except OSError:
+        return "?"
+
+
+def switch(
+    old: Workspace,
+    article_path: str | os.PathLike,
+    annotations_dir: str | os.PathLike,
+    schema: Schema,
+    **kw,
+) -> Workspace:
+    """Save and close ``old``, open another article; returns the new workspace.
+
+    Another file: the new one is opened first, so that when it cannot be
+    opened (InputError) ``old`` stays open, its lock and journal untouched.
+    The same file (two articles of one name, or a reload): ``old`` lets go
+    first, or the new one would find its own lock and open read-only.
+    OSError from the save propagates with ``old`` still open."""
+    yaml_path = store.annotation_path(article_path, annotations_dir)
+    old.save()
+    if _same(yaml_path, old.yaml_path):
+        old.close()
+        return open_article(article_path, annotations_dir, schema, **kw)
+    new = open_article(article_path, annotations_dir, schema, **kw)
+    old.close()
+    return new
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+# ---------------------------------------------------------------------------
+# A new file for an article that is not open (import, merge)
+# ---------------------------------------------------------------------------
+
+
+def write_new(aset: AnnotationSet, yaml_path: str | os.PathLike, *, replace: bool = False, durable: bool = True) -> None:
+    """Write ``aset`` as a new annotation file: take the lock, write atomically, release.
+
+    InputError when the file exists (unless ``replace``) or when an annotator
+    has it open. ``durable=False`` skips the fsync of each file (a bulk import
+    syncs once at the end); the write is still all-or-nothing."""
+    path = Path(yaml_path)
+    try:
+        held = locking.acquire(path, durable=durable)
+    except OSError as exc:
+        raise InputError(str(path), f"cannot write here: {short_error(exc)}") from None
+    if held is None:
+        raise InputError(str(path), f"is open in the app by {_holder(path)}: nothing written")
+    try:
+        if path.exists() and not replace:
+            raise InputError(str(path), "already exists (use --force to replace it)")
+        data = store.dumps(aset).encode("utf-8")
+        if durable:
+            store.write_atomic(path, data)
+        else:
+            _write_replace(path, data)
+    finally:
+        held.release()
+
+
+def _write_replace(path: Path, data: bytes) -> None:
+    """All-or-nothing (a temporary file renamed over the target), no fsync."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+
+
+# ---------------------------------------------------------------------------
+# The autosave
+# ---------------------------------------------------------------------------
+
+
+class Saver:
+    """Debounced autosave of one workspace, retried after a failure.
+
+    The caller provides the clock and the thread (the app: Textual's timer and
+    a worker): ``set_timer(delay, callback)`` returns something with
+    ``stop()``; ``run_off_thread(fn, done, failed)`` runs ``fn()`` off the UI
+    thread, then ``done(result)`` or ``failed(exc)`` back on it. ``listeners``
+    hear ``"saved"`` or ``"failed"`` after each save (the status line).
+    """
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        set_timer: Callable[[float, Callable[[], None]], object],
+        run_off_thread: Callable[[Callable[[], int], Callable[[int], None], Callable[[BaseException], None]], None],
+        delay: float = AUTOSAVE_DELAY,
+        retry: float = RETRY_DELAY,
+    ):
+        self.workspace = workspace
+        self._set_timer = set_timer
+        self._run = run_off_thread
+        self.delay = delay
+        self.retry = retry
+        self._timer = None
+        self.saving = False
+        #: the last failure, for the status line; None once a save succeeds
+        self.error: str | None = None
+        self.listeners: list[Callable[[str], None]] = []
+        self.stopped = False
+
+    def _schedule(self, delay: float) -> None:
+        self._cancel()
+        if not self.stopped:
+            self._timer = self._set_timer(delay, self._fire)
+
+    def _cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()  # type: ignore[attr-defined]
+            self._timer = None
+
+    def changed(self) -> None:
+        """A change was made: save a moment after the last one."""
+        self._schedule(self.delay)
+
+    def failed_elsewhere(self, message: str) -> None:
+        """Something outside the save failed (the journal): show it, save soon."""
+        self.error = message
+        self._tell("failed")
+        self._schedule(self.delay)
+
+    def _fire(self) -> None:
+        self._timer = None
+        ws = self.workspace
+        if self.stopped or ws.closed or not ws.needs_save():
+            return
+        if self.saving:
+            self._schedule(self.delay)  # one save at a time: try again after it
+            return
+        self.saving = True
+        version, snapshot = ws.session.snapshot()
+        self._run(lambda: ws.write(version, snapshot), self._done, self._failed)
+
+    def _done(self, version: int) -> None:
+        self.saving = False
+        self.error = None
+        self.workspace.session.mark_saved(version)
+        self._tell("saved")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.saving = False
+        self.error = short_error(exc) if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
+        self._tell("failed")
+        self._schedule(self.retry)
+
+    def _tell(self, what: str) -> None:
+        for listener in list(self.listeners):
+            listener(what)
+
+    def save_now(self) -> bool:
+        """Save on the calling thread (ctrl+s, quitting, switching). False when it
+        failed (``error`` says why; a retry is scheduled)."""
+        self._cancel()
+        try:
+            wrote = self.workspace.save()
+        except OSError as exc:
+            self._failed(exc)
+            return False
+        self.error = None
+        if wrote:
+            self._tell("saved")
+        return True
+
+    def stop(self) -> None:
+        """No more autosaves (the workspace is closing)."""
+        self._cancel()
+        self.stopped = True

@@ -1,0 +1,62 @@
+"""ReferrerIndex answers as AnnotationSet.referrers does (the same annotations),
+through random steps, deletes and undos."""
+
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator.model import Argument, AnnotationSet, Attribution, Document, Entity, Event, Ref, Relation, Span
+from annotator.referrers import ReferrerIndex
+from annotator.session import Session
+from annotator.schema import default_schema
+
+TEXT = "Orhan Qereman said the SDF captured Deir el-Zor on Friday, Reuters reported. " * 4
+
+
+def base() -> AnnotationSet:
+    aset = AnnotationSet(Document(TEXT))
+    for i in range(8):
+        s = 6 * i
+        aset.entities[f"T{i + 1}"] = Entity(f"T{i + 1}", "PER", Span.of(TEXT, s, s + 5))
+    return aset
+
+
+ops = st.lists(
+    st.tuples(st.sampled_from(["event", "attr", "rel", "delete", "retarget"]), st.integers(1, 8), st.integers(1, 8)),
+    max_size=25,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ops)
+def test_index_matches_a_scan(steps):
+    session = Session(base(), default_schema())
+    index = ReferrerIndex(session.aset)
+    session.listeners.append(lambda r: index.changed(r.ids))
+    n = 0
+    for kind, a, b in steps:
+        n += 1
+        aset = session.aset
+        if kind == "event":
+            ev = Event(f"E{n}", "Conflict.Attack", Span.of(TEXT, 100, 105), (Argument("Attacker", f"T{a}"), Argument("Target", f"T{b}")))
+            session.apply("event", [(None, ev)])
+        elif kind == "attr":
+            at = Attribution(f"A{n}", Ref(f"T{a}"), Span.of(TEXT, 14, 18), Span.of(TEXT, 19, 40))
+            session.apply("attr", [(None, at)])
+        elif kind == "rel":
+            session.apply("rel", [(None, Relation(f"R{n}", "member_of", f"T{a}", f"T{b}"))])
+        elif kind == "delete" and f"T{a}" in aset.entities:
+            session.delete(f"T{a}")
+        elif kind == "retarget" and aset.events:
+            ev = next(iter(aset.events.values()))
+            session.apply("retarget", [(ev, replace(ev, arguments=(Argument("Attacker", f"T{b}"),)))])
+        if n % 4 == 0:
+            session.undo()
+        for i in range(1, 9):
+            want = session.aset.referrers(f"T{i}")
+            got = index.of(f"T{i}")
+            assert {x.id for x in got} == {x.id for x in want}
+            assert len(got) == len(want)
+            kinds = [type(x).__name__ for x in got]  # events, then attributions, then relations
+            assert kinds == sorted(kinds, key=["Event", "Attribution", "Relation"].index)
