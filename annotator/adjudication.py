@@ -171,7 +171,7 @@ class Adjudication:
             raise ValueError("comparing a set with itself needs a suggester (by)")
         self._keep_pred = predicted_filter(None if merged else by)
         #: the other side's entities by position (it never changes, unless it is the gold set)
-        self._pred_marks = session.marks if self.same else MarkIndex.build(pred)
+        self._pred_marks = session.marks if self.pred is session.aset else MarkIndex.build(self.pred)
         self.settled: set[Key] = set()
         self._done: list[Decision] = []
         self._undone: list[Decision] = []

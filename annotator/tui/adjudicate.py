@@ -6,7 +6,10 @@ annotator does; over them, each disagreement with the other side is drawn with
 its own component class (``article--missed``, ``--spurious``, ``--wrong``,
 ``--partial``; settled ones ``--resolved``). ``n``/``N`` (or ``]``/``[``) go from
 one open disagreement to the next, ``1``/``a`` keeps gold, ``2``/``b`` takes the
-other side. Decisions go through ``annotator.adjudication`` and so through the
+other side. Events (trigger, type, each argument role) and attributions (the
+whole, source, cue, content, type) are walked with entities, in reading order.
+On a merged gold (``annotator merge``, ``merge-file``) the candidates are walked:
+``y`` accepts one, ``x`` rejects it (``2``/``b`` and ``1``/``a`` too). Decisions go through ``annotator.adjudication`` and so through the
 gold ``Session``: undoable, saved to the gold file only.
 """
 
@@ -21,8 +24,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ..adjudication import KIND_NAMES, OPEN_KINDS, Adjudication, Decision, order_of
+from ..adjudication import KIND_NAMES, LAYERS, OPEN_KINDS, Adjudication, Decision, name_of, order_of
 from ..audit import MATCH, MISSED, PARTIAL, SPURIOUS, WRONG_LABEL, Disagreement
+from ..audit.disagreements import ARGUMENT, CANDIDATE, ENTITY, PART
 from ..model import SUGGESTED, Span
 from ..resources import data_dir
 from ..schema import Schema
@@ -41,6 +45,9 @@ LAYER_OF = {
     PARTIAL: "article--partial",
     MISSED: "article--missed",
     SPURIOUS: "article--spurious",
+    ARGUMENT: "article--wrong",
+    PART: "article--wrong",
+    CANDIDATE: "article--spurious",
 }
 RESOLVED = "article--resolved"
 CURRENT = "article--current"
@@ -52,6 +59,10 @@ side only) yellow italic, wrong label (same span) magenta, partial (overlapping
 spans) double underlined; settled ones are dimmed.
 n / ] goes to the next open disagreement, N / [ to the previous one. At each:
 1 or a keeps gold, 2 or b takes the other side into gold. u undoes a decision.
+Events (trigger, type, each argument) and attributions (source, cue, content,
+type) come in reading order with the entities; taking the other side of one
+brings the entities it refers to.
+On a merged gold, each candidate in turn: y accepts it, x rejects it.
 Only the gold file is written (automatically, and on ctrl+s and q).
 """
 
@@ -101,6 +112,8 @@ class AdjudicateScreen(Screen[int]):
         Binding("N,left_square_bracket", "prev_disagreement", "Prev", key_display="N/[", id="adjudicate.prev"),
         Binding("1,a", "take_gold", "Keep gold", key_display="1/a", id="adjudicate.gold"),
         Binding("2,b", "take_other", "Take other", key_display="2/b", id="adjudicate.other"),
+        Binding("y", "take_other", "Accept", show=False, id="adjudicate.accept"),
+        Binding("x", "take_gold", "Reject", show=False, id="adjudicate.reject"),
         Binding("u,ctrl+z", "undo", "Undo", id="adjudicate.undo"),
         Binding("ctrl+r,ctrl+y", "redo", "Redo", id="adjudicate.redo"),
         Binding("greater_than_sign", "next_article", "Next article", id="adjudicate.next_article"),
@@ -199,9 +212,9 @@ class AdjudicateScreen(Screen[int]):
     # -- painting ---------------------------------------------------------------------
     def _entries(self, d: Disagreement) -> list[tuple[str, tuple[int, int]]]:
         """The (component class, characters) a disagreement is drawn with."""
-        if d.kind == SPURIOUS:
+        if d.kind in (SPURIOUS, CANDIDATE):
             spans = [d.pred_span]
-        elif d.kind == PARTIAL:
+        elif d.kind in (PARTIAL, ARGUMENT, PART):
             spans = [d.gold_span, d.pred_span]
         else:
             spans = [d.gold_span]
@@ -265,17 +278,26 @@ class AdjudicateScreen(Screen[int]):
             n = adj.position(d)
             where = f"{n + 1} of {len(adj.open)} open" if n is not None else ("settled" if not is_open else "")
             p = adj.pred_entity(d)
-            lines = [
-                f"{KIND_NAMES[d.kind].upper()}   {where}",
-                "",
-                *_side_lines("gold", d.gold_span, d.gold_label, d.gold_id),
-                *_side_lines("other", d.pred_span, d.pred_label, d.pred_id),
-            ]
+            lines = [f"{name_of(d).upper()}   {where}", ""]
+            if d.kind == CANDIDATE:
+                lines += _side_lines(d.layer, d.pred_span, d.pred_label, d.pred_id)
+                lines.append(" " * 7 + short(adj.who(d), 40))
+            else:
+                gl, pl = d.gold_label, d.pred_label
+                if d.kind == ARGUMENT:
+                    ev = adj.gold_annotation(d)
+                    lines.append(f"event  {ev.type if ev else ''} {d.gold_id} {short(ev.trigger.text, 20) if ev else ''!r}")
+                lines += [
+                    *_side_lines("gold", d.gold_span, gl, d.gold_id),
+                    *_side_lines("other", d.pred_span, pl, d.pred_id),
+                ]
             if p is not None:
                 src = adj.source_of(p)
                 lines.append(" " * 7 + ", ".join(x for x in (f"by {src}" if src else "", p.status) if x))
             lines.append("")
-            if is_open:
+            if is_open and d.kind == CANDIDATE:
+                lines += ["y/2  " + adj.describe_take_other(d), "x/1  reject " + str(d.pred_id)]
+            elif is_open:
                 rejects = adj.same and p is not None and p.status == SUGGESTED
                 lines += [
                     "1/a  keep gold" + (f" (reject {p.id})" if rejects else ""),  # type: ignore[union-attr]
@@ -292,7 +314,13 @@ class AdjudicateScreen(Screen[int]):
     def refresh_status(self) -> None:
         adj = self.adj
         counts = adj.counts()
-        left = " · ".join(f"{KIND_NAMES[k]} {counts[k]}" for k in OPEN_KINDS)
+        layers = adj.layer_counts()
+        if adj.merged:
+            left = " · ".join(f"{layer}s {layers[layer]}" for layer in LAYERS if layers[layer]) or "none"
+            left = f"candidates {len(adj.open)} ({left})"
+        else:
+            left = " · ".join(f"{KIND_NAMES[k]} {counts[k]}" for k in OPEN_KINDS)
+            left += "".join(f" · {layer}s {layers[layer]}" for layer in LAYERS if layer != ENTITY and layers[layer])
         settled = adj.settled_count()
         if self.save_error:
             saved = f"NOT SAVED ({self.save_error})"
