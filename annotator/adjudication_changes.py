@@ -182,23 +182,41 @@ def _overlap(aset: AnnotationSet, a, b) -> bool:
     return any(sb.overlaps(s, e) for s, e in sa.fragments)
 
 
+def _place(ann):
+    """Where a candidate stands: two candidates at one place are alternatives."""
+    if isinstance(ann, Entity):
+        return ("T", ann.span.fragments)
+    if isinstance(ann, Event):
+        return ("E", ann.trigger.fragments)
+    if isinstance(ann, Attribution):
+        main = ann.content or ann.cue
+        return ("A", main.fragments) if main is not None else None
+    return None
+
+
 def rivals(aset: AnnotationSet, ann) -> list:
-    """The open candidates the other side of a merge-file conflict kept for the
-    same annotation: same kind, the other ``side``, overlapping."""
+    """The open candidates that are alternatives to ``ann``: of a merge-file
+    conflict, the other ``side``'s version (same kind, overlapping); of
+    ``annotator merge``, the other annotators' versions at the same place
+    (an entity's span, an event's trigger, an attribution's content)."""
     info = merge_info(ann) or {}
     side = info.get("side")
-    if side not in ("ours", "theirs"):
+    table = aset.table(type(ann)).values()
+    if side in ("ours", "theirs"):
+        other = "theirs" if side == "ours" else "ours"
+        return [
+            x for x in table
+            if x.id != ann.id and x.status == SUGGESTED and (merge_info(x) or {}).get("side") == other and _overlap(aset, ann, x)
+        ]
+    place = _place(ann)
+    if place is None:
         return []
-    other = "theirs" if side == "ours" else "ours"
-    return [
-        x for x in aset.table(type(ann)).values()
-        if x.id != ann.id and x.status == SUGGESTED and (merge_info(x) or {}).get("side") == other and _overlap(aset, ann, x)
-    ]
+    return [x for x in table if x.id != ann.id and x.status == SUGGESTED and is_candidate(x) and _place(x) == place]
 
 
 def accept_candidate(aset: AnnotationSet, ann_id: str, user: str) -> tuple[str, list[Pair]]:
     """Accept a candidate, the suggested annotations it refers to, and reject
-    its rival of a merge-file conflict (one step)."""
+    its rivals (``rivals``), in one step."""
     ann = aset.get(ann_id)
     assert ann is not None and is_candidate(ann)
     pairs: list[Pair] = [(ann, with_status(ann, ACCEPTED, user))]

@@ -50,6 +50,7 @@ LAYER_OF = {
     CANDIDATE: "article--spurious",
 }
 RESOLVED = "article--resolved"
+PLURAL = {"entity": "entities", "event": "events", "attribution": "attributions", "relation": "relations"}
 CURRENT = "article--current"
 
 HELP_INTRO = """\
@@ -73,6 +74,12 @@ wrong     other label: magenta
 partial   overlapping: double underline
 settled   dimmed"""
 
+MERGED_LEGEND = """\
+candidate  left by the merge: yellow, italic
+decided    dimmed
+y accepts (its entities too, its
+  alternatives are rejected); x rejects"""
+
 
 def styles_path() -> list:
     base = data_dir("styles")
@@ -85,6 +92,35 @@ def _side_lines(side: str, span: Span | None, label: str | None, ident: str | No
         return [f"{side:<7}—"]
     frags = ",".join(f"{s}:{e}" for s, e in span.fragments)
     return [f"{side:<7}{label}  {frags}  {ident or ''}".rstrip(), " " * 7 + repr(short(span.text, 32))]
+
+
+def _candidate_lines(aset, ann_id: str | None) -> list[str]:
+    """A candidate in a few lines: what it is, and its parts (an event's
+    arguments, an attribution's source, cue, content)."""
+    from ..audit.disagreements import source_span
+    from ..model import Attribution, Entity, Event, Relation
+
+    ann = aset.get(ann_id) if ann_id else None
+    if isinstance(ann, Entity):
+        frags = ",".join(f"{s}:{e}" for s, e in ann.span.fragments)
+        return [f"entity {ann.label}  {frags}  {ann.id}", " " * 7 + repr(short(ann.text, 32))]
+    if isinstance(ann, Event):
+        lines = [f"event  {ann.type}  {ann.id}  {short(ann.trigger.text, 16)!r}"]
+        for a in ann.arguments[:3]:
+            e = aset.entities.get(a.ref)
+            lines.append(f"  {short(a.role, 10):<11}{short(e.text, 24) if e else a.ref!r}")
+        if len(ann.arguments) > 3:
+            lines.append(f"  and {len(ann.arguments) - 3} more")
+        return lines
+    if isinstance(ann, Attribution):
+        lines = [f"attribution {ann.id}" + (f"  {ann.type}" if ann.type else "")]
+        src = source_span(aset, ann)
+        for name, sp in (("source", src), ("cue", ann.cue), ("content", ann.content)):
+            lines.append(f"  {name:<8}" + (repr(short(sp.text, 30)) if sp is not None else "—"))
+        return lines
+    if isinstance(ann, Relation):
+        return [f"relation {ann.type}  {ann.id}  {ann.arg1} → {ann.arg2}"]
+    return [str(ann_id)]
 
 
 class AdjudicationHelp(HelpScreen):
@@ -112,8 +148,8 @@ class AdjudicateScreen(Screen[int]):
         Binding("N,left_square_bracket", "prev_disagreement", "Prev", key_display="N/[", id="adjudicate.prev"),
         Binding("1,a", "take_gold", "Keep gold", key_display="1/a", id="adjudicate.gold"),
         Binding("2,b", "take_other", "Take other", key_display="2/b", id="adjudicate.other"),
-        Binding("y", "take_other", "Accept", show=False, id="adjudicate.accept"),
-        Binding("x", "take_gold", "Reject", show=False, id="adjudicate.reject"),
+        Binding("y", "accept", "Accept", id="adjudicate.accept"),
+        Binding("x", "reject", "Reject", id="adjudicate.reject"),
         Binding("u,ctrl+z", "undo", "Undo", id="adjudicate.undo"),
         Binding("ctrl+r,ctrl+y", "redo", "Redo", id="adjudicate.redo"),
         Binding("greater_than_sign", "next_article", "Next article", id="adjudicate.next_article"),
@@ -184,7 +220,7 @@ class AdjudicateScreen(Screen[int]):
             yield self._make_view()
             with Vertical(id="side"):
                 yield Static(id="adj-details", markup=False)
-                yield Static(Content(LEGEND), id="adj-legend")
+                yield Static(Content(MERGED_LEGEND if self.adj.merged else LEGEND), id="adj-legend")
         yield StatusLine(id="status", markup=False)
         yield Footer()
 
@@ -202,6 +238,8 @@ class AdjudicateScreen(Screen[int]):
         self._show_article()
 
     def _show_article(self) -> None:
+        self.query_one("#adj-legend", Static).update(Content(MERGED_LEGEND if self.adj.merged else LEGEND))
+        self.refresh_bindings()
         first = self.adj.next_open(None)
         if first is not None:
             self.goto(first)
@@ -280,8 +318,8 @@ class AdjudicateScreen(Screen[int]):
             p = adj.pred_entity(d)
             lines = [f"{name_of(d).upper()}   {where}", ""]
             if d.kind == CANDIDATE:
-                lines += _side_lines(d.layer, d.pred_span, d.pred_label, d.pred_id)
-                lines.append(" " * 7 + short(adj.who(d), 40))
+                lines += _candidate_lines(adj.session.aset, d.pred_id)
+                lines.append(short(adj.who(d), 42))
             else:
                 gl, pl = d.gold_label, d.pred_label
                 if d.kind == ARGUMENT:
@@ -291,7 +329,7 @@ class AdjudicateScreen(Screen[int]):
                     *_side_lines("gold", d.gold_span, gl, d.gold_id),
                     *_side_lines("other", d.pred_span, pl, d.pred_id),
                 ]
-            if p is not None:
+            if p is not None and d.kind != CANDIDATE:
                 src = adj.source_of(p)
                 lines.append(" " * 7 + ", ".join(x for x in (f"by {src}" if src else "", p.status) if x))
             lines.append("")
@@ -316,18 +354,20 @@ class AdjudicateScreen(Screen[int]):
         counts = adj.counts()
         layers = adj.layer_counts()
         if adj.merged:
-            left = " · ".join(f"{layer}s {layers[layer]}" for layer in LAYERS if layers[layer]) or "none"
+            left = " · ".join(f"{PLURAL[layer]} {layers[layer]}" for layer in LAYERS if layers[layer]) or "none"
             left = f"candidates {len(adj.open)} ({left})"
         else:
-            left = " · ".join(f"{KIND_NAMES[k]} {counts[k]}" for k in OPEN_KINDS)
-            left += "".join(f" · {layer}s {layers[layer]}" for layer in LAYERS if layer != ENTITY and layers[layer])
+            others = [f"{PLURAL[layer]} {layers[layer]}" for layer in LAYERS if layer != ENTITY and layers[layer]]
+            kinds = [k for k in OPEN_KINDS if counts[k] or not others]  # with other layers: no zeros
+            left = " · ".join([*(f"{KIND_NAMES[k]} {counts[k]}" for k in kinds), *others])
         settled = adj.settled_count()
         if self.save_error:
             saved = f"NOT SAVED ({self.save_error})"
         else:
             saved = "unsaved" if self.session.dirty else "saved"
         where = f"{self.index + 1}/{len(self.articles)} " if len(self.articles) > 1 else ""
-        line = f" {where}{adj.name}  left: {left}  ({adj.matches()} match, {settled} settled)  [{saved}]"
+        done = f"{settled} decided" if adj.merged else f"{adj.matches()} match, {settled} settled"
+        line = f" {where}{adj.name}  left: {left}  ({done})  [{saved}]"
         if self.message:
             line += f"  {self.message}"
         if line != self._status_text:
@@ -423,6 +463,14 @@ class AdjudicateScreen(Screen[int]):
     def action_take_other(self) -> None:
         self._decide(True)
 
+    def action_accept(self) -> None:
+        """y: accept a candidate (elsewhere: take the other side)."""
+        self._decide(True)
+
+    def action_reject(self) -> None:
+        """x: reject a candidate (elsewhere: keep gold)."""
+        self._decide(False)
+
     def _after_undo(self, decision: Decision, verb: str) -> None:
         adj = self.adj
         d = adj.find(decision.key)
@@ -478,6 +526,8 @@ class AdjudicateScreen(Screen[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("next_article", "prev_article") and len(self.articles) < 2:
             return False  # hidden from the footer with one article
+        if action in ("accept", "reject") and not self.adj.merged:
+            return False  # a merged gold's keys
         return True
 
     # -- change plumbing and saving ---------------------------------------------------------------
