@@ -106,11 +106,11 @@ def _candidate_lines(aset, ann_id: str | None) -> list[str]:
         return [f"entity {ann.label}  {frags}  {ann.id}", " " * 7 + repr(short(ann.text, 32))]
     if isinstance(ann, Event):
         lines = [f"event  {ann.type}  {ann.id}  {short(ann.trigger.text, 16)!r}"]
-        for a in ann.arguments[:3]:
+        for a in ann.arguments[:2]:
             e = aset.entities.get(a.ref)
             lines.append(f"  {short(a.role, 10):<11}{short(e.text, 24) if e else a.ref!r}")
-        if len(ann.arguments) > 3:
-            lines.append(f"  and {len(ann.arguments) - 3} more")
+        if len(ann.arguments) > 2:
+            lines.append(f"  and {len(ann.arguments) - 2} more")
         return lines
     if isinstance(ann, Attribution):
         lines = [f"attribution {ann.id}" + (f"  {ann.type}" if ann.type else "")]
@@ -319,7 +319,7 @@ class AdjudicateScreen(Screen[int]):
             lines = [f"{name_of(d).upper()}   {where}", ""]
             if d.kind == CANDIDATE:
                 lines += _candidate_lines(adj.session.aset, d.pred_id)
-                lines.append(short(adj.who(d), 42))
+                lines += [short(x, 42) for x in adj.who(d).split("; ") if x]
             else:
                 gl, pl = d.gold_label, d.pred_label
                 if d.kind == ARGUMENT:
