@@ -195,3 +195,25 @@ async def test_a_merge_file_conflict_is_settled_by_one_key(two, tmp_path):
     gold = store.read(ours).checked()
     reuters = sorted((e.label, e.status) for e in gold.entities.values() if e.start == 33)
     assert sorted(reuters) == sorted([(chosen, ACCEPTED), ({"MISC": "PER", "PER": "MISC"}[chosen], REJECTED)])
+
+
+async def test_palette_adjudicates_the_candidates_of_the_open_merged_gold(merged, tmp_path):
+    """In the annotator, on an article whose gold is merged: "Audit this article
+    against another file..." with nothing typed opens on the candidates."""
+    from annotator.schema import default_schema
+    from annotator.tui.app import AnnotatorApp
+
+    app = AnnotatorApp([tmp_path / "seeds" / SEED.name], annotations_dir=merged, schema=default_schema(), user="carol")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.adjudicate(None)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AdjudicateScreen) and screen.adj.merged and len(screen.adj.open) == 7
+        await pilot.press("y")
+        assert len(screen.adj.open) == 5
+        await pilot.press("q")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, AdjudicateScreen)
+        assert sum(1 for e in app.session.aset.entities.values() if e.start == 33 and e.status == ACCEPTED) == 1
