@@ -306,3 +306,28 @@ def test_audit_view_opens_a_merged_gold_by_itself(tmp_path):
     # A gold without candidates: --merged has nothing to open.
     arts, wss, notes = open_files(folders[1], None, by=None, schema=None, user="carol", merged=True)
     assert arts == [] and notes[0].startswith("nothing to adjudicate")
+
+
+@pytest.mark.parametrize("take_other", [True, False])
+def test_after_every_decision_the_disagreements_equal_a_fresh_pairing(take_other):
+    """Deciding everything one by one (and undoing it all) keeps the list what
+    pairing the sets again from scratch gives."""
+    from annotator.adjudication import order_of
+
+    adj = adjudication()
+    pred = adj.pred
+    n = 0
+    while adj.open and n < 50:
+        d = adj.open[0]
+        adj.take_other(d) if take_other else adj.take_gold(d)
+        n += 1
+        fresh = Adjudication("seed", Session(adj.session.aset.copy(), default_schema(), user="carol"), pred)
+        assert sorted(adj.all, key=order_of) == sorted(fresh.all, key=order_of)
+    assert adj.open == [] and n >= 7
+    if take_other:  # gold now agrees with the other side on every layer
+        assert adj.all == [d for d in adj.all if d.kind == MATCH]
+    while adj.can_undo:
+        adj.undo()
+    again = adjudication()
+    assert sorted(adj.all, key=order_of) == sorted(again.all, key=order_of)
+    assert len(adj.open) == len(again.open)
