@@ -331,3 +331,13 @@ def test_after_every_decision_the_disagreements_equal_a_fresh_pairing(take_other
     again = adjudication()
     assert sorted(adj.all, key=order_of) == sorted(again.all, key=order_of)
     assert len(adj.open) == len(again.open)
+
+
+def test_merged_option_errors(tmp_path, capsys):
+    from annotator.cli import main
+
+    folders = annotator_folders(tmp_path)
+    assert main(["audit", str(folders[0]), "--merged"]) == 2
+    assert "--merged: goes with --view" in capsys.readouterr().err
+    assert main(["audit", str(folders[0]), str(folders[1]), "--view", "--merged"]) == 2
+    assert "leave out PRED" in capsys.readouterr().err
