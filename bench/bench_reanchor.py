@@ -6,7 +6,7 @@ entities, 5,000 events and 5,000 attributions (60,000 annotations, 66,000 spans)
 Four edits (text inserted at the start, 1,000 characters deleted mid-way, a sentence
 inserted every 100 kB, CRLF -> LF); for each, the median time of
 ``annotator.reanchor.reanchor`` over the runs, in process. The anchor, in the same
-run, is reading the annotation file back (``store.load_file``): the other cost a
+run, is reading the annotation file back (``store.read(...).checked()``): the other cost a
 changed article pays on opening. Prints figures; asserts nothing.
 """
 

@@ -33,6 +33,7 @@ from .attributes import AttributesMixin
 from .flows import FlowsMixin
 from .footer import KeyFooter
 from .keygate import KeyGateMixin
+from .keymap import RemapDisplayMixin
 from .lost import LostMixin
 from .screens import HelpScreen
 from .saving import textual_saver
@@ -54,7 +55,7 @@ def _actions_provider():
     return ActionsProvider
 
 
-class AnnotatorApp(KeyGateMixin, AttributesMixin, LostMixin, FlowsMixin, App[int]):
+class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, FlowsMixin, App[int]):
     TITLE = "annotator"
     CSS_PATH = styles_path()
     COMMANDS = App.COMMANDS | {_actions_provider}
@@ -808,12 +809,6 @@ class AnnotatorApp(KeyGateMixin, AttributesMixin, LostMixin, FlowsMixin, App[int
                 desc = binding.description or binding.action.replace("_", " ")
             rows.append((" ".join(keys), desc))
         return rows
-
-    def get_key_display(self, binding: Binding) -> str:
-        """A remapped binding shows its new key, not the display text it was declared with."""
-        if binding.key_display and binding.id and binding.id in self._keymap:
-            binding = replace(binding, key_display=None)
-        return super().get_key_display(binding)
 
     def _theme_changed(self, theme) -> None:
         """Remember a theme picked in the palette (the user's settings file)."""
