@@ -123,6 +123,8 @@ class MarkIndex:
         add = marks.append
         for ent in aset.entities.values():
             # entities are most of the marks: their loop is inlined
+            if ent.attrs and ent.attrs.get(LOST):
+                continue  # a lost span paints nothing (see marks_of)
             eid, label, status = ent.id, ent.label, ent.status
             for s, e in ent.span.fragments:
                 if e > s:
