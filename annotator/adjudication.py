@@ -17,7 +17,14 @@ the two sides; each disagreement that is not a match is *open* until decided:
   the gold entity it replaces is removed, its links moved to the accepted one.
 
 With one file, a disagreement whose suggestion is already rejected there is not
-open: someone decided it. Decisions have their own undo stack: a decision is
+open: someone decided it.
+
+Events and attributions (two files): their disagreements (trigger, type, each
+argument role; the whole attribution, its source, cue, content, type) are
+decided the same way; taking the other side brings the entities they refer to
+(``annotator.adjudication_changes``). A merged gold (``merged``: ``annotator
+merge`` or ``merge-file``) is one file whose candidates are decided: taking
+"the other side" accepts a candidate, keeping gold rejects it. Decisions have their own undo stack: a decision is
 undone whole, whether it made session steps or only marked a disagreement
 settled. No Textual here.
 """
@@ -40,6 +47,24 @@ from .audit import (
     predicted_filter,
     suggester_of,
 )
+from .audit.disagreements import (
+    _KIND_ORDER,
+    ARGUMENT,
+    ATTRIBUTION,
+    CANDIDATE,
+    ENTITY,
+    EVENT,
+    LAYER_ORDER,
+    PART,
+    RELATION,
+    attribution_disagreements,
+    candidates,
+    event_disagreements,
+    has_candidates,
+    merge_info,
+    proposers,
+)
+from . import adjudication_changes as changes
 from .marks import MarkIndex
 from .model import (
     ACCEPTED,
@@ -57,20 +82,38 @@ from .session import Pair, Session
 
 #: Kinds to decide, in the order the status line counts them.
 OPEN_KINDS = (WRONG_LABEL, PARTIAL, MISSED, SPURIOUS)
-KIND_NAMES = {MATCH: "match", WRONG_LABEL: "wrong label", PARTIAL: "partial", MISSED: "missed", SPURIOUS: "spurious"}
-_KIND_ORDER = {MATCH: 0, WRONG_LABEL: 1, PARTIAL: 2, MISSED: 3, SPURIOUS: 4}
+KIND_NAMES = {
+    MATCH: "match", WRONG_LABEL: "wrong label", PARTIAL: "partial", MISSED: "missed", SPURIOUS: "spurious",
+    ARGUMENT: "argument", PART: "part", CANDIDATE: "candidate",
+}
+LAYERS = (ENTITY, EVENT, ATTRIBUTION, RELATION)
 
-Key = tuple[str, "str | None", "str | None"]
+Key = tuple
 
 
 def key_of(d: Disagreement) -> Key:
     """What identifies a disagreement across recomputations (IDs are stable)."""
-    return (d.kind, d.gold_id, d.pred_id)
+    return (d.layer, d.kind, d.gold_id, d.pred_id, d.part)
 
 
 def order_of(d: Disagreement) -> tuple:
-    """Reading order: the order ``disagreements`` returns them in."""
-    return (d.start, d.end, _KIND_ORDER[d.kind], d.gold_id or "", d.pred_id or "")
+    """Reading order: by position, entities before events before attributions."""
+    return (d.start, d.end, LAYER_ORDER[d.layer], _KIND_ORDER[d.kind], d.part or "", d.gold_id or "", d.pred_id or "")
+
+
+def name_of(d: Disagreement) -> str:
+    """What a disagreement is, in words: "missed", "event wrong type", "attribution cue"."""
+    if d.layer == ENTITY and d.kind != CANDIDATE:
+        return KIND_NAMES[d.kind]
+    if d.kind == CANDIDATE:
+        return f"{d.layer} candidate"
+    if d.kind == ARGUMENT:
+        return f"event argument {d.part}"
+    if d.kind == PART:
+        return f"attribution {d.part}"
+    if d.layer == EVENT:
+        return "event " + {WRONG_LABEL: "wrong type", PARTIAL: "trigger overlaps"}.get(d.kind, KIND_NAMES[d.kind])
+    return f"{d.layer} {KIND_NAMES[d.kind]}"
 
 
 @dataclass(frozen=True)
@@ -113,19 +156,22 @@ class Adjudication:
         *,
         by: str | None = None,
         pred_path: Path | None = None,
+        merged: bool = False,
     ) -> None:
         self.name = name
         self.session = session
-        self.pred = pred
+        self.pred = session.aset if merged else pred
         self.by = by
         self.pred_path = pred_path
+        #: a merged gold: its candidates are decided (``by``: only that annotator's)
+        self.merged = merged
         #: one file: the other side is the gold file's own suggestions (needs ``by``)
-        self.same = pred is session.aset
+        self.same = self.pred is session.aset and not merged
         if self.same and by is None:
             raise ValueError("comparing a set with itself needs a suggester (by)")
-        self._keep_pred = predicted_filter(by)
+        self._keep_pred = predicted_filter(None if merged else by)
         #: the other side's entities by position (it never changes, unless it is the gold set)
-        self._pred_marks = session.marks if self.same else MarkIndex.build(pred)
+        self._pred_marks = session.marks if self.pred is session.aset else MarkIndex.build(self.pred)
         self.settled: set[Key] = set()
         self._done: list[Decision] = []
         self._undone: list[Decision] = []
@@ -142,20 +188,41 @@ class Adjudication:
 
     def refresh(self) -> list[Disagreement]:
         """Compute every disagreement of the article again."""
-        self.all = disagreements(self.session.aset, self.pred, self.by)
+        if self.merged:
+            found = candidates(self.session.aset, self.by)
+        else:
+            found = disagreements(self.session.aset, self.pred, self.by) + self._other_layers()
+        self.all = sorted(found, key=order_of)
         self._all_keys = [order_of(d) for d in self.all]
         self.open = [d for d in self.all if self.is_open(d)]
         self._open_keys = [order_of(d) for d in self.open]
-        self._by_gold = {d.gold_id: d for d in self.all if d.gold_id is not None}
-        self._by_pred = {d.pred_id: d for d in self.all if d.pred_id is not None}
+        entities = [d for d in self.all if d.layer == ENTITY and d.kind != CANDIDATE]
+        self._by_gold = {d.gold_id: d for d in entities if d.gold_id is not None}
+        self._by_pred = {d.pred_id: d for d in entities if d.pred_id is not None}
+        self._by_key = {key_of(d): d for d in self.all}
         self._kinds = Counter(d.kind for d in self.all)
-        self._open_kinds = Counter(d.kind for d in self.open)
+        self._open_kinds = Counter((d.layer, d.kind) for d in self.open)
         self._longest = max((d.end - d.start for d in self.open), default=0)
         self.delta = Delta(removed=[], added=list(self.all))
         self.revision += 1
         return self.open
 
+    def _other_layers(self) -> list[Disagreement]:
+        """Event and attribution disagreements (two files; one file: entities only).
+        A layer the other side has nothing of (e.g. an entity tagger's output) is
+        not compared: its gold would be all "missed"."""
+        if self.same:
+            return []
+        out: list[Disagreement] = []
+        if self.pred.events:
+            out += event_disagreements(self.session.aset, self.pred, self.by)
+        if self.pred.attributions:
+            out += attribution_disagreements(self.session.aset, self.pred, self.by)
+        return out
+
     def is_open(self, d: Disagreement) -> bool:
+        if d.kind == CANDIDATE:
+            return changes.candidate_is_open(self.session.aset, d)
         if d.kind == MATCH or key_of(d) in self.settled:
             return False
         if self.same and d.pred_id is not None:
@@ -165,8 +232,15 @@ class Adjudication:
         return True
 
     def counts(self) -> dict[str, int]:
-        """Open disagreements per kind (in ``OPEN_KINDS`` order)."""
-        return {k: self._open_kinds[k] for k in OPEN_KINDS}
+        """Open entity disagreements per kind (in ``OPEN_KINDS`` order)."""
+        return {k: self._open_kinds[(ENTITY, k)] for k in OPEN_KINDS}
+
+    def layer_counts(self) -> dict[str, int]:
+        """Open disagreements (or candidates) per layer."""
+        out = dict.fromkeys(LAYERS, 0)
+        for (layer, _kind), n in self._open_kinds.items():
+            out[layer] += n
+        return out
 
     def matches(self) -> int:
         return self._kinds[MATCH]
@@ -182,15 +256,33 @@ class Adjudication:
         return i if i < len(self.open) and self._open_keys[i] == key else None
 
     def find(self, key: Key) -> Disagreement | None:
-        kind, gold_id, pred_id = key
-        d = self._by_gold.get(gold_id) if gold_id is not None else self._by_pred.get(pred_id)  # type: ignore[arg-type]
-        return d if d is not None and key_of(d) == key else None
+        return self._by_key.get(key)
 
     def gold_entity(self, d: Disagreement) -> Entity | None:
-        return self.session.aset.entities.get(d.gold_id) if d.gold_id else None
+        return self.session.aset.entities.get(d.gold_id) if d.gold_id and d.layer == ENTITY else None
 
     def pred_entity(self, d: Disagreement) -> Entity | None:
-        return self.pred.entities.get(d.pred_id) if d.pred_id else None
+        return self.pred.entities.get(d.pred_id) if d.pred_id and d.layer == ENTITY else None
+
+    def gold_annotation(self, d: Disagreement):
+        return self.session.aset.get(d.gold_id) if d.gold_id else None
+
+    def pred_annotation(self, d: Disagreement):
+        return self.pred.get(d.pred_id) if d.pred_id else None
+
+    def who(self, d: Disagreement) -> str:
+        """A candidate's proposers and agreement, e.g. "proposed by ann, 1 of 3 agree"."""
+        ann = self.pred_annotation(d)
+        if ann is None:
+            return ""
+        info = merge_info(ann) or {}
+        names = proposers(ann)
+        out = f"proposed by {', '.join(names)}" if names else ""
+        if "agree" in info and "of" in info:
+            out += f"; {info['agree']} of {info['of']} agree"
+        if "side" in info:
+            out += f"; {info['side']} side of a conflict"
+        return out.lstrip("; ")
 
     def source_of(self, p: Entity) -> str | None:
         """Who the other side's entity came from: recorded as ``suggested_by``."""
@@ -198,6 +290,12 @@ class Adjudication:
 
     def describe_take_other(self, d: Disagreement) -> str:
         """What taking the other side would do, for the side panel."""
+        if d.kind == CANDIDATE:
+            ann = self.pred_annotation(d)
+            beaten = changes.rivals(self.session.aset, ann) if ann is not None else []
+            return f"accept {d.pred_id}" + (f", reject {', '.join(x.id for x in beaten)}" if beaten else "")
+        if d.layer != ENTITY:
+            return self._describe_layer(d)
         if d.kind == SPURIOUS:
             return f"add {d.pred_label} to gold" if not self.same else f"accept the {d.pred_label} suggestion"
         if d.kind == WRONG_LABEL:
@@ -208,12 +306,30 @@ class Adjudication:
             return f"delete {d.gold_id} from gold"
         return "nothing (they agree)"
 
+    def _describe_layer(self, d: Disagreement) -> str:
+        what = "event" if d.layer == EVENT else "attribution"
+        if d.kind == SPURIOUS:
+            return f"add the {what} (and its entities) to gold"
+        if d.kind == MISSED:
+            return f"delete {what} {d.gold_id} from gold"
+        if d.kind == WRONG_LABEL:
+            return f"type {d.gold_id} as {d.pred_label}"
+        if d.kind == PARTIAL:
+            return f"{d.gold_id} takes the other trigger" + (f" and {d.pred_label}" if d.pred_label != d.gold_label else "")
+        if d.kind in (ARGUMENT, PART):
+            return f"{d.gold_id} takes the other {d.part}"
+        return "nothing (they agree)"
+
     # -- decisions ---------------------------------------------------------------
     def take_gold(self, d: Disagreement) -> Decision | None:
-        """Keep gold as it is; the disagreement is settled."""
+        """Keep gold as it is; the disagreement is settled (a candidate: rejected)."""
         if not self.is_open(d):
             return None
         self._begin()
+        if d.kind == CANDIDATE:
+            label, pairs = changes.reject_candidate(self.session.aset, d.pred_id, self.user)  # type: ignore[arg-type]
+            report = self.session.apply(label, pairs)
+            return self._record(Decision(key_of(d), order_of(d), "gold", label, int(report is not None)), [report])
         p = self.pred_entity(d)
         if self.same and p is not None and p.status == SUGGESTED:
             report = self.session.set_status(p.id, REJECTED)
@@ -232,7 +348,16 @@ class Adjudication:
         g = self.gold_entity(d)
         p = self.pred_entity(d)
         label = f"took the other side ({KIND_NAMES[d.kind]})"
-        if d.kind == MISSED:
+        if d.kind == CANDIDATE or d.layer != ENTITY:
+            if d.kind == CANDIDATE:
+                label, pairs = changes.accept_candidate(s.aset, d.pred_id, self.user)  # type: ignore[arg-type]
+            else:
+                p_ann = self.pred_annotation(d)
+                source = self.by or (p_ann.by or suggester_of(p_ann) if p_ann is not None else None)
+                take = changes.take_other_event if d.layer == EVENT else changes.take_other_attribution
+                label, pairs = take(s.aset, self.pred, d, self.user, source)
+            report = s.apply(label, pairs)
+        elif d.kind == MISSED:
             assert g is not None
             report = s.delete(g.id)
             label = report.step.note if report is not None and report.step.note else f"deleted {g.id}"
@@ -328,9 +453,27 @@ class Adjudication:
             if r is not None:
                 ranges.extend(r.ranges)
                 ids.update(r.ids)
-        if ranges or ids:
+        if (ranges or ids) and not self.merged:
             self._update(ranges, ids)
+        self._relayer(ids)
         self.revision += 1
+
+    def _relayer(self, ids: set[str]) -> None:
+        """Compute the event and attribution disagreements (a merged gold: the
+        candidates) again, and file what changed (few: a decision is local)."""
+        if self.same:
+            return
+        if self.merged:
+            new = candidates(self.session.aset, self.by)
+            old = [d for d in self.all]
+        else:
+            new = self._other_layers()
+            old = [d for d in self.all if d.layer != ENTITY]
+        fresh = set(new)
+        # A candidate decided is the same disagreement, no longer open: filed again.
+        gone = [d for d in old if d not in fresh or (self.merged and d.pred_id in ids)]
+        self._remove(gone)
+        self._insert([d for d in new if key_of(d) not in self._by_key])
 
     def _relevant(self, mark, gold_side: bool) -> Entity | None:
         if mark.kind != "entity":
@@ -413,11 +556,13 @@ class Adjudication:
             if i < len(self.open) and self._open_keys[i] == key:
                 del self.open[i]
                 del self._open_keys[i]
-                self._open_kinds[d.kind] -= 1
+                self._open_kinds[(d.layer, d.kind)] -= 1
             if d.gold_id is not None and self._by_gold.get(d.gold_id) == d:
                 del self._by_gold[d.gold_id]
             if d.pred_id is not None and self._by_pred.get(d.pred_id) == d:
                 del self._by_pred[d.pred_id]
+            if self._by_key.get(key_of(d)) == d:
+                del self._by_key[key_of(d)]
             self.delta.removed.append(d)
 
     def _insert(self, new: list[Disagreement]) -> None:
@@ -431,12 +576,14 @@ class Adjudication:
                 i = bisect_left(self._open_keys, key)
                 self.open.insert(i, d)
                 self._open_keys.insert(i, key)
-                self._open_kinds[d.kind] += 1
+                self._open_kinds[(d.layer, d.kind)] += 1
                 self._longest = max(self._longest, d.end - d.start)
-            if d.gold_id is not None:
-                self._by_gold[d.gold_id] = d
-            if d.pred_id is not None:
-                self._by_pred[d.pred_id] = d
+            if d.layer == ENTITY and d.kind != CANDIDATE:
+                if d.gold_id is not None:
+                    self._by_gold[d.gold_id] = d
+                if d.pred_id is not None:
+                    self._by_pred[d.pred_id] = d
+            self._by_key[key_of(d)] = d
             self.delta.added.append(d)
 
     # -- navigation --------------------------------------------------------------------
@@ -479,7 +626,7 @@ def _redirect(aset: AnnotationSet, old: str, new: str) -> list[Pair]:
     return pairs
 
 
-__all__ = ["Adjudication", "Decision", "Delta", "OPEN_KINDS", "KIND_NAMES", "key_of", "order_of"]
+__all__ = ["Adjudication", "Decision", "Delta", "LAYERS", "OPEN_KINDS", "KIND_NAMES", "key_of", "name_of", "order_of"]
 
 
 # ---------------------------------------------------------------------------
@@ -490,7 +637,8 @@ __all__ = ["Adjudication", "Decision", "Delta", "OPEN_KINDS", "KIND_NAMES", "key
 def for_session(session: Session, pred: str | Path | None, *, by: str | None = None) -> tuple["Adjudication | None", list[str]]:
     """The adjudication of an open article (its own session: decisions are its
     changes) against another annotation file, or, with ``pred`` None, against
-    its own suggestions. (None, notes) when nothing disagrees."""
+    its own suggestions (a merged gold: its merge candidates). (None, notes)
+    when nothing disagrees."""
     from . import store
     from .errors import InputError
     from .audit.selection import check_same_article, pick_suggester
@@ -498,7 +646,9 @@ def for_session(session: Session, pred: str | Path | None, *, by: str | None = N
     assert session.yaml_path is not None
     name = session.yaml_path.stem
     notes: list[str] = []
-    if pred is None:
+    if pred is None and has_candidates(session.aset):
+        adj = Adjudication(name, session, session.aset, by=by, merged=True)
+    elif pred is None:
         by = pick_suggester(session.yaml_path, [session.aset], by, notes)
         adj = Adjudication(name, session, session.aset, by=by)
     else:
@@ -517,9 +667,15 @@ def for_session(session: Session, pred: str | Path | None, *, by: str | None = N
     return (adj if adj.open else None), notes
 
 
-def plan_files(gold: Path, pred: Path | None, *, by: str | None, schema) -> tuple[list[tuple], list[str], str | None]:
-    """The (name, gold file, pred file or None) to adjudicate, notes, and the
-    suggester: ``audit GOLD [PRED] --view``. Loads every file (errors first)."""
+def plan_files(
+    gold: Path, pred: Path | None, *, by: str | None, schema, merged: bool | None = None
+) -> tuple[list[tuple], list[str], str | None]:
+    """The (name, gold file, pred file or None, merged) to adjudicate, notes, and
+    the suggester: ``audit GOLD [PRED] --view``. Loads every file (errors first).
+
+    With GOLD only, a merged gold (one with merge candidates, or ``merged``
+    True) opens on its candidates (``by``: only that annotator's); otherwise on
+    one suggester's suggestions."""
     from . import store
     from .audit import suggesters
     from .errors import InputError
@@ -527,16 +683,24 @@ def plan_files(gold: Path, pred: Path | None, *, by: str | None, schema) -> tupl
 
     notes: list[str] = []
     sides = []
+    if pred is not None and merged:
+        raise InputError("--merged", "adjudicates the candidates of GOLD itself: leave out PRED")
     if pred is None:
         files = annotation_files(gold)
         sets = {n: store.read(path, schema=schema).checked() for n, path in files.items()}
+        with_candidates = {n for n, aset in sets.items() if has_candidates(aset)}
+        if merged or (merged is None and with_candidates):
+            left = sorted(set(sets) - with_candidates)
+            if left:
+                notes.append(f"{len(left)} article(s) with no merge candidate, not opened: {names(left)}")
+            return [(n, files[n], None, True) for n in files if n in with_candidates], notes, by
         by = pick_suggester(gold, sets.values(), by, notes)
         # An article that suggester never ran on has nothing to compare with.
         ran = {n for n, aset in sets.items() if by in suggesters([aset])}
         if len(ran) < len(sets):
             not_run = sorted(set(sets) - ran)
             notes.append(f"{len(not_run)} article(s) with nothing suggested by {by!r}, not opened: {names(not_run)}")
-        sides = [(n, files[n], None) for n in files if n in ran]
+        sides = [(n, files[n], None, False) for n in files if n in ran]
     else:
         paired, notes = pair_paths(gold, pred)
         for name, g_path, p_path in paired:
@@ -544,11 +708,11 @@ def plan_files(gold: Path, pred: Path | None, *, by: str | None, schema) -> tupl
                 raise InputError(str(p_path), "is the GOLD file itself: give GOLD only, with --by, to adjudicate its suggestions")
             g_set, p_set = store.read(g_path, schema=schema).checked(), store.read(p_path, schema=schema).checked()
             check_same_article(name, g_set, p_set, p_path)
-            sides.append((name, g_path, p_path))
+            sides.append((name, g_path, p_path, False))
     return sides, notes, by
 
 
-def open_files(gold: Path, pred: Path | None, *, by: str | None, schema, user: str):
+def open_files(gold: Path, pred: Path | None, *, by: str | None, schema, user: str, merged: bool | None = None):
     """``audit GOLD [PRED] --view``: each gold file with open disagreements, open
     for writing in a workspace (InputError when an annotator has one open).
 
@@ -558,15 +722,15 @@ def open_files(gold: Path, pred: Path | None, *, by: str | None, schema, user: s
     from .schema import default_schema
     from .workspace import open_file
 
-    sides, notes, by = plan_files(gold, pred, by=by, schema=schema)
+    sides, notes, by = plan_files(gold, pred, by=by, schema=schema, merged=merged)
     schema = schema or default_schema()
     articles: list[Adjudication] = []
     opened = []
     try:
-        for name, g_path, p_path in sides:
+        for name, g_path, p_path, is_merged in sides:
             ws = open_file(g_path, schema, user=user, exclusive=True)
             p_set = ws.session.aset if p_path is None else store.read(p_path, schema=schema).checked()
-            adj = Adjudication(name, ws.session, p_set, by=by, pred_path=p_path)
+            adj = Adjudication(name, ws.session, p_set, by=by, pred_path=p_path, merged=is_merged)
             if adj.open:
                 articles.append(adj)
                 opened.append(ws)

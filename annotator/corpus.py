@@ -465,7 +465,7 @@ def read_file_stats(row: ArticleStats, yaml_path: Path, label_order: Sequence[st
     return fill_from_set(row, aset, label_order)
 
 
-def _journal_has_records(path: Path) -> bool:
+def journal_has_records(path: Path) -> bool:
     """A journal holding records past its header: changes not in the YAML yet."""
     try:
         with open(path, "rb") as f:
@@ -508,7 +508,7 @@ def scan(
         if yaml_name in names:
             read_file_stats(row, Path(annotations_dir) / yaml_name, label_order)
         if f".{stem}.journal" in names:
-            row.unsaved = _journal_has_records(Path(annotations_dir) / f".{stem}.journal")
+            row.unsaved = journal_has_records(Path(annotations_dir) / f".{stem}.journal")
         row.locked = f".{stem}.lock" in names and lock_held(Path(annotations_dir) / f".{stem}.lock")
         rows.append(row)
     return CorpusStats(rows, tuple(label_order))
@@ -526,7 +526,7 @@ def scan_files(yaml_files: Iterable[Path], label_order: Sequence[str] = ()) -> C
         if names is None:
             names = listed[path.parent] = _names_in(path.parent)
         if f".{path.stem}.journal" in names:
-            row.unsaved = _journal_has_records(path.parent / f".{path.stem}.journal")
+            row.unsaved = journal_has_records(path.parent / f".{path.stem}.journal")
         row.locked = f".{path.stem}.lock" in names and lock_held(path.parent / f".{path.stem}.lock")
         rows.append(row)
     return CorpusStats(rows, tuple(label_order))

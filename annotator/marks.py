@@ -124,7 +124,7 @@ class MarkIndex:
         for ent in aset.entities.values():
             # entities are most of the marks: their loop is inlined
             if ent.attrs and ent.attrs.get(LOST):
-                continue  # a lost span paints nothing (see marks_of)
+                continue  # lost: never painted (see marks_of)
             eid, label, status = ent.id, ent.label, ent.status
             for s, e in ent.span.fragments:
                 if e > s:

@@ -13,6 +13,7 @@ the targets; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -34,7 +35,9 @@ KEYS = "l,l,l,l,j,j,h,k,shift+right,shift+right,l,],],[,pgdn,pgup,l,j".split(","
 
 
 def annotator_exe() -> str:
-    return str(Path(sys.executable).parent / "annotator")
+    """The installed ``annotator`` beside this Python (``ANNOTATOR_EXE`` names another
+    one, e.g. an older checkout's, to measure before and after in the same way)."""
+    return os.environ.get("ANNOTATOR_EXE") or str(Path(sys.executable).parent / "annotator")
 
 
 def fresh_copy(yaml_path: Path) -> Path:

@@ -388,8 +388,9 @@ async def test_help_lists_the_keys(files):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         text = str(app.screen.query_one("#help-keys").content)
-        for key in ("n/]", "N/[", "1/a", "2/b", "ctrl+s"):
-            assert key in text
+        lines = [line.split() for line in text.splitlines()]
+        for keys in (["n", "]"], ["N", "["], ["1", "a"], ["2", "b"], ["^s"]):  # as the footer shows them
+            assert any(line[: len(keys)] == keys for line in lines), keys
         await pilot.press("escape")
         assert isinstance(app.screen, AdjudicateScreen)
 

@@ -115,7 +115,7 @@ async def test_attributes_and_note_set_in_the_app_survive_yaml_and_brat(make_app
         await pilot.press("ctrl+r")
         assert app.session.get(sdf.id).attrs["#AnnotatorNotes"] == "also called QSD"
         # Journaled before any save.
-        journal = app.session.journal.path
+        journal = app.workspace.journal.path
         assert "also called QSD" in journal.read_text(encoding="utf-8")
         await pilot.press("ctrl+s")
         yaml_path = app.session.yaml_path

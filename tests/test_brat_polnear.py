@@ -380,34 +380,31 @@ def test_the_conf_attributes_become_schema_attributes():
     assert got["Negation"] == {"name": "Negation", "for": ["event", "attribution"], "flag": True}
     assert got["Certain"] == {"name": "Certain", "for": ["relation"], "flag": True}
     assert got["Mention"] == {"name": "Mention", "for": ["entity"], "values": ["Name", "Nominal"]}
+    assert got["Wikidata"] == {"name": "Wikidata", "link": True}  # a knowledge base of tools.conf
     ncbi = brat.read_conf(HERE / "fixtures/brat/example-data/corpora/NCBI-disease/annotation.conf").schema_data()
     assert ncbi["attributes"] == [
         {"name": "Category", "for": ["Disease"], "values": ["SpecificDisease", "Modifier", "DiseaseClass", "CompositeMention"]}
     ]
     from annotator.schema import schema_from_data
 
-    schema_from_data(conf.schema_data())  # a schema file the app reads
+    schema = schema_from_data(conf.schema_data())  # a schema file the app reads
+    if hasattr(schema, "attributes"):
+        specs = {a.name: a for a in schema.attributes}
+        assert specs["Realis"].kind == "choice" and specs["Negation"].kind == "flag" and specs["Wikidata"].kind == "link"
 
 
 def test_the_schemas_attributes_are_declared_in_the_exported_conf(tmp_path):
-    from types import SimpleNamespace
+    from dataclasses import replace
 
-    from annotator.schema import default_schema
+    from annotator.schema import AttributeSpec, default_schema
 
-    class WithAttributes:
-        def __init__(self, schema, attributes):
-            self._schema, self.attributes = schema, attributes
-
-        def __getattr__(self, name):
-            return getattr(self._schema, name)
-
-    schema = WithAttributes(
+    schema = replace(
         default_schema(),
-        (
-            SimpleNamespace(name="Realis", kind="choice", values=("actual", "generic", "other"), on=("event",)),
-            SimpleNamespace(name="Negated", kind="flag", values=(), on=("event", "attribution")),
-            SimpleNamespace(name="Wikidata", kind="link", values=(), on=("PER",)),
-            SimpleNamespace(name="Kind", kind="choice", values=("a", "b"), on=("PER", "Conflict.Attack")),
+        attributes=(
+            AttributeSpec("Realis", "choice", ("actual", "generic", "other"), ("event",)),
+            AttributeSpec("Negated", "flag", (), ("event", "attribution")),
+            AttributeSpec("Wikidata", "link", (), ("PER",)),
+            AttributeSpec("Kind", "choice", ("a", "b"), ("PER", "Conflict.Attack")),
         ),
     )
     aset = _read("05-attributes-and-notes")

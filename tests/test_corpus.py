@@ -248,3 +248,19 @@ def test_the_line_counter_takes_the_store_own_files():
     assert corpus.count_lines(gold) is not None
     assert corpus.count_lines(gold.replace("events:\n", "# a comment\nevents:\n", 1)) is None  # a hand edit: slow path
     assert corpus.count_lines("format: annotator/1\nentities: [oops\n") is None
+
+
+def test_status_takes_the_annotations_folder_from_the_settings(tmp_path, monkeypatch, capsys):
+    arts, ann = make_folder(tmp_path)
+    (ann / "e-bad.yaml").unlink()
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "annotator.toml").write_text(f'annotations = "{ann.as_posix()}"\n', encoding="utf-8")
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    assert main(["status", str(arts), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["annotations"] == str(ann) and data["done"] == 1
+    # an option wins over the file
+    assert main(["status", str(arts), "--annotations", str(tmp_path / "none"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["done"] == 0

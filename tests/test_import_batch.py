@@ -66,9 +66,12 @@ def test_doccano_a_bad_line_is_refused_the_rest_imported(tmp_path, capsys):
     code, err, out = _run("doccano", [src], tmp_path, capsys)
     assert code == 2 and len(err) == 2
     assert err[0].startswith(f"annotator: {src}:2: expected [start, end, label]") and err[0].endswith("(not imported)")
-    assert err[1].startswith(f"annotator: {src}:3: relation 1 names an entity")
-    assert "imported 2 of 4 articles from doccano" in out
-    assert _written(tmp_path) == (["four", "one"], ["four", "one"])
+    # A relation naming an entity that is not there is left out, one line; its article goes in.
+    assert err[1] == f"annotator: {src}:3: left out relation 1: it refers to entity 9, which is not in this line"
+    assert "imported 3 of 4 articles from doccano" in out
+    assert _written(tmp_path) == (["four", "one", "three"], ["four", "one", "three"])
+    three = store.read(tmp_path / "ann" / "three.yaml").checked()
+    assert list(three.entities) == ["T1"] and not three.relations
 
 
 def test_label_studio_a_bad_task_is_refused_the_rest_imported(tmp_path, capsys):
@@ -87,6 +90,28 @@ def test_label_studio_a_bad_task_is_refused_the_rest_imported(tmp_path, capsys):
     assert "a task needs 'data'" in err[0] and "each task must be a JSON object" in err[1] and "beyond the text" in err[2]
     assert "imported 2 of 5 articles from labelstudio" in out
     assert _written(tmp_path) == (["five", "one"], ["five", "one"])
+
+
+def test_label_studio_a_relation_to_a_missing_result_is_left_out_with_a_line(tmp_path, capsys):
+    task = {
+        "id": 1,
+        "data": {"text": "Mook said so."},
+        "annotations": [{"result": [
+            {"id": "a", "type": "labels", "value": {"start": 0, "end": 4, "labels": ["PER"]}},
+            {"id": "b", "type": "choices", "value": {"choices": ["x"]}},
+            {"from_id": "a", "to_id": "zz", "type": "relation", "labels": ["r"]},
+            {"from_id": "a", "to_id": "b", "type": "relation", "labels": ["r"]},
+        ]}],
+        "meta": {"name": "one"},
+    }
+    src = tmp_path / "ls.json"
+    src.write_text(json.dumps([task]), encoding="utf-8")
+    code, err, out = _run("labelstudio", [src], tmp_path, capsys)
+    assert code == 0 and "imported 1 of 1" in out
+    assert err[0] == f"annotator: {src}:1: left out a relation: it refers to result 'zz', which is not in this task"
+    assert "left out" in err[1] and "relation to results that are not entities" in err[1]  # counted, as before
+    one = store.read(tmp_path / "ann" / "one.yaml").checked()
+    assert list(one.entities) == ["T1"] and not one.relations
 
 
 def test_label_studio_a_broken_array_keeps_what_came_before(tmp_path, capsys):
@@ -175,3 +200,31 @@ def test_brat_files_that_are_not_utf8_are_refused_one_line_each(tmp_path, capsys
     assert err[1] == f"annotator: {src / 'b.ann'}: is not UTF-8 text (bad byte 0xff at byte 12) (not imported)"
     assert "imported 1 of 3 articles" in out
     assert _written(tmp_path)[0] == ["c"]
+
+
+def test_an_article_open_in_the_app_is_refused_never_overwritten(tmp_path, capsys):
+    from annotator import lock
+
+    src = tmp_path / "corpus"
+    src.mkdir()
+    for name in ("a", "b"):
+        (src / f"{name}.txt").write_text("Mook said so.", encoding="utf-8")
+        (src / f"{name}.ann").write_text("T1\tPER 0 4\tMook\n", encoding="utf-8")
+    ann = tmp_path / "ann"
+    assert main(["import", "--from", "brat", str(src), "--annotations", str(ann)]) == 0
+    capsys.readouterr()
+    before = (ann / "a.yaml").read_bytes()
+    (src / "a.ann").write_text("T1\tORG 0 4\tMook\n", encoding="utf-8")
+    (src / "b.ann").write_text("T1\tORG 0 4\tMook\n", encoding="utf-8")
+    held = lock.acquire(ann / "a.yaml")  # as the app holds it while the article is open
+    assert held is not None
+    try:
+        assert main(["import", "--from", "brat", str(src), "--annotations", str(ann), "--force"]) == 2
+    finally:
+        held.release()
+    cap = capsys.readouterr()
+    (line,) = cap.err.splitlines()
+    assert line.startswith(f"annotator: {ann / 'a.yaml'}: is open in the app") and line.endswith("(not imported)")
+    assert "imported 1 of 2 articles" in cap.out
+    assert (ann / "a.yaml").read_bytes() == before
+    assert store.read(ann / "b.yaml").checked().entities["T1"].label == "ORG"

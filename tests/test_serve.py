@@ -176,3 +176,13 @@ def test_serve_checks_its_input_before_serving(tmp_path, capsys):
         assert main(["serve", str(SEED), "--annotations", str(tmp_path / "a"), "--host", "127.0.0.1", "--port", str(port)]) == 2
     err = capsys.readouterr().err
     assert f"annotator: 127.0.0.1:{port}: cannot listen there" in err
+
+
+def test_serve_reports_a_bad_settings_file_before_serving(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("textual_serve", reason="pip install '.[test]' (textual-serve)")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    (tmp_path / "annotator.toml").write_text('theme = "no-such-theme"\n', encoding="utf-8")
+    assert main(["serve", str(SEED)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "annotator.toml:1" in err[0] and "no-such-theme" in err[0]

@@ -218,3 +218,22 @@ def test_command_line_wins_over_the_file(env, capsys, monkeypatch, seed_copy):
     assert seen == {"user": "maria", "theme": "nord", "annotations": settings.Path("from-file"), "keymap": {"find": "f"}}
     assert cli.main([str(seed_copy), "--annotator", "cli", "--theme", "dracula", "--annotations", "cli-dir"]) == 0
     assert (seen["user"], seen["theme"], seen["annotations"]) == ("cli", "dracula", settings.Path("cli-dir"))
+
+
+from .test_adjudicate import files  # noqa: E402,F401  (the fixture)
+
+
+async def test_remap_in_the_adjudication_screen(files):
+    from .test_adjudicate import SIZE as ASIZE, here, make_app as make_adjudication, screen_of
+
+    app = make_adjudication(*files)
+    app.set_keymap({"adjudicate.next": "w"})
+    async with app.run_test(size=ASIZE) as pilot:
+        screen = screen_of(app)
+        first = here(screen)
+        await pilot.press("n")  # no longer next
+        assert here(screen) == first
+        await pilot.press("w")
+        assert here(screen) != first
+        table = dict((d, k) for k, d in screen.key_table())
+        assert table["Next"] == "w"

@@ -144,3 +144,30 @@ def test_the_readme_screenshot_is_made_by_the_script_and_up_to_date(tmp_path):
     assert any("Orhan Qereman" in row for row in now)
     stored = describe((ROOT / "docs" / "screenshot.svg").read_text(encoding="utf-8"))
     assert now == stored, "docs/screenshot.svg is out of date: run python scripts/screenshot.py"
+
+
+def adjudication_app(tmp_path):
+    """The seed's gold against a second annotator's copy (see test_adjudicate_layers_tui)."""
+    from annotator.commands.audit import view_app
+
+    from .test_adjudicate_layers_tui import parse, second_annotator
+
+    (tmp_path / "seeds").mkdir()
+    shutil.copyfile(SEED, tmp_path / "seeds" / SEED.name)
+    for name, text in (("gold", GOLD.read_text(encoding="utf-8")), ("other", second_annotator(GOLD.read_text(encoding="utf-8")))):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / GOLD.name).write_text(text, encoding="utf-8")
+    return view_app(parse(str(tmp_path / "gold"), str(tmp_path / "other"), "--view", "--annotator", "you"))
+
+
+async def test_adjudication_of_an_entity_looks(tmp_path):
+    app = adjudication_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await assert_looks(app, pilot, "adjudicate-entity")  # Reuters: ORG / MISC
+
+
+async def test_adjudication_of_an_event_argument_looks(tmp_path):
+    app = adjudication_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n")  # the Capture's Time: Friday / nothing
+        await assert_looks(app, pilot, "adjudicate-event")

@@ -70,3 +70,17 @@ async def test_event_and_role_through_pickers_typed_at_once(make_app):
     assert one_by_one[0][1] == [("Conflict.Capture", "captured", ("Place",))]
     assert at_once == one_by_one
     assert at_once[2] == "Screen"  # no picker left open
+
+
+async def test_a_paste_after_keys_waits_its_turn(make_app):
+    """`/` then a paste of the query then enter, all at once: the paste goes into the find bar."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.post_message(events.Key("slash", "/"))
+        app.post_message(events.Paste("activist"))
+        app.post_message(events.Key("enter", None))
+        app.post_message(events.Key("8", "8"))
+        await pilot.pause()
+        await pilot.pause(0.2)
+        assert [(e.label, e.text) for e in app.session.aset.entities.values()] == [("MISC", "activist")]

@@ -51,7 +51,7 @@ number of annotators: ``agree``).
 
 from .agreement import NO_LABEL, Agreement, KappaTable, agreement, agreements, cohen_kappa, token_bounds, token_labels
 from .attributions import ATTRIBUTION_PARTS, MATCH_MODES, AttributionScores, score_attributions
-from .disagreements import MATCH, MISSED, PARTIAL, SPURIOUS, WRONG_LABEL, Disagreement, disagreements
+from .disagreements import MATCH, MISSED, PARTIAL, SPURIOUS, WRONG_LABEL, Disagreement, disagreements  # noqa: F401
 from .entities import (
     CATEGORIES,
     MIN_OVERLAP_PERCENT,

@@ -50,6 +50,12 @@ def register(sub) -> None:
         "keep gold or take the other side into the GOLD file (undoable; PRED is never written)",
     )
     p.add_argument("--annotator", metavar="NAME", help="with --view: recorded as `by` on what you take into gold (default: $USER)")
+    p.add_argument(
+        "--merged",
+        action="store_true",
+        help="with --view and GOLD only: adjudicate the candidates `annotator merge` or `merge-file` left in GOLD "
+        "(the default when GOLD has any); with --by NAME, only NAME's",
+    )
     p.set_defaults(func=run)
 
 
@@ -200,10 +206,11 @@ def view_app(args: argparse.Namespace):
 
     if args.json or args.markdown or args.fail_under is not None:
         raise InputError("--view", "opens the app: leave out --json, --markdown and --fail-under")
+    merged = True if getattr(args, "merged", False) else None
     schema = load_schema_arg(args.schema)
     articles, workspaces, notes = open_files(
         Path(args.gold), Path(args.pred) if args.pred is not None else None,
-        by=args.by, schema=schema, user=args.annotator or _default_user(),
+        by=args.by, schema=schema, user=args.annotator or _default_user(), merged=merged,
     )
     if not articles:
         print(f"annotator: {notes[0]}")
@@ -223,9 +230,16 @@ def _default_user() -> str:
 
 
 def run_view(args: argparse.Namespace) -> int:
+    from .keys import load_checked
+
+    _settings, keymap, theme = load_checked()  # the user's keys and theme, checked first
     app = view_app(args)  # one writer per gold file: a file open in the app is refused
     if app is None:
         return 0
+    if keymap:
+        app.set_keymap(keymap)
+    if theme:
+        app.theme = theme
     try:
         return int(app.run() or 0)
     finally:
@@ -237,6 +251,8 @@ def run(args: argparse.Namespace) -> int:
 
     if getattr(args, "view", False):
         return run_view(args)
+    if getattr(args, "merged", False):
+        raise InputError("--merged", "goes with --view")
     if args.fail_under is not None and not 0.0 <= args.fail_under <= 1.0:
         raise InputError("--fail-under", f"takes an F1 between 0 and 1, not {args.fail_under:g}")
     schema = load_schema_arg(args.schema)

@@ -87,7 +87,10 @@ def write_annotation_file(yaml_path: Path, aset) -> None:
     fsync per file: the import syncs once at the end."""
     from .. import workspace
 
-    workspace.write_new(aset, yaml_path, replace=True, durable=False)
+    try:
+        workspace.write_new(aset, yaml_path, replace=True, durable=False)
+    except OSError as exc:
+        raise InputError(str(yaml_path), f"cannot write: {exc.strerror or exc}") from None
 
 
 def _documents(fmt, src: Path, report, root: Path | None, conf_cache: dict) -> Iterator:

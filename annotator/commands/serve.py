@@ -38,9 +38,10 @@ def register(sub) -> None:
         "--host", default="localhost",
         help="interface to listen on (default localhost: this machine only); another one lets others reach the app",
     )
-    p.add_argument("--annotations", metavar="DIR", default="annotations", help="where YAML goes (default ./annotations)")
-    p.add_argument("--schema", metavar="FILE", help="label schema (default: the built-in news schema)")
-    p.add_argument("--annotator", metavar="NAME", help="recorded as `by` (default: $USER)")
+    p.add_argument("--annotations", metavar="DIR", help="where YAML goes (default: settings, else ./annotations)")
+    p.add_argument("--schema", metavar="FILE", help="label schema (default: settings, else the built-in news schema)")
+    p.add_argument("--annotator", metavar="NAME", help="recorded as `by` (default: settings, else $USER)")
+    p.add_argument("--theme", metavar="NAME", help="a Textual theme (default: settings, else textual-dark)")
     p.add_argument("--suggest", metavar="SUGGESTER", help="pre-tag on opening: rules, spacy:NAME_OR_PATH or file:PATH")
     p.set_defaults(func=run)
 
@@ -52,22 +53,26 @@ def app_command(args: argparse.Namespace) -> str:
     a bad input is one line on the command line, not a dead page in the browser."""
     from ..articles import find_articles
     from ..schema import load_schema
+    from .keys import load_checked
 
+    settings, _keymap, _theme = load_checked(theme=args.theme)  # a bad settings file: one line, now
     if args.paths:
         find_articles(args.paths)  # folders stay folders in the command: listed by the app itself
     if args.schema:
         load_schema(args.schema)
-    ann = Path(args.annotations)
+    ann = Path(args.annotations or settings.annotations or "annotations")
     if ann.exists() and not ann.is_dir():
         raise InputError(str(ann), "is not a folder (--annotations)")
+    # Options given here are passed on; the rest the app takes from the settings, as annotate does.
     argv = [sys.executable, "-m", "annotator", "annotate", *(str(Path(a).resolve()) for a in args.paths)]
-    argv += ["--annotations", str(ann.resolve())]
+    if args.annotations:
+        argv += ["--annotations", str(Path(args.annotations).resolve())]
     if args.schema:
         argv += ["--schema", str(Path(args.schema).resolve())]
-    if args.annotator:
-        argv += ["--annotator", args.annotator]
-    if args.suggest:
-        argv += ["--suggest", args.suggest]
+    for option in ("annotator", "theme", "suggest"):
+        value = getattr(args, option)
+        if value:
+            argv += [f"--{option}", value]
     return shlex.join(argv)
 
 

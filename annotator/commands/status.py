@@ -35,10 +35,13 @@ def register(sub) -> None:
         help="articles (.txt) or folders of them, or annotation files (.yaml) or folders of them",
     )
     p.add_argument(
-        "--annotations", metavar="DIR", default="annotations",
-        help="where the articles' YAML files are (default ./annotations)",
+        "--annotations", metavar="DIR",
+        help="where the articles' YAML files are (default: settings, else ./annotations)",
     )
-    p.add_argument("--schema", metavar="FILE", help="label schema: the order of the labels (default: the built-in news schema)")
+    p.add_argument(
+        "--schema", metavar="FILE",
+        help="label schema: the order of the labels (default: settings, else the built-in news schema)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON (stable keys) instead of tables")
     p.add_argument(
         "--fail-under", metavar="P", type=float,
@@ -90,9 +93,13 @@ def run(args: argparse.Namespace) -> int:
 
     if args.fail_under is not None and not 0 <= args.fail_under <= 1:
         raise InputError("--fail-under", f"must be between 0 and 1, not {args.fail_under:g}")
-    schema = load_schema(args.schema) if args.schema else default_schema()
+    from ..settings import load as load_settings
+
+    settings = load_settings()
+    schema_file = args.schema or settings.schema
+    schema = load_schema(schema_file) if schema_file else default_schema()
     order = [lab.name for lab in schema.entities]
-    stats, ann_dir = collect(args.paths, args.annotations, order)
+    stats, ann_dir = collect(args.paths, str(args.annotations or settings.annotations or "annotations"), order)
     if args.json:
         data = {"paths": list(args.paths), "annotations": str(ann_dir) if ann_dir else None, **stats.to_dict()}
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

@@ -107,7 +107,9 @@ def _document(path: Path, n: int, no: int, rec: dict, report: Report) -> Importe
                 raise InputError(where, "each relation must be an object")
             a, b = by_num.get(rel.get("from_id")), by_num.get(rel.get("to_id"))
             if a is None or b is None:
-                raise InputError(where, f"relation {rel.get('id')!r} names an entity that is not in this line")
+                missing = rel.get("from_id") if a is None else rel.get("to_id")
+                report.warn(where, f"left out relation {rel.get('id')!r}: it refers to entity {missing!r}, which is not in this line")
+                continue
             k = rel.get("id")
             rel_id = f"R{k}" if type(k) is int and k > 0 and f"R{k}" not in aset.relations else ids.next("R")
             ids.see(rel_id)

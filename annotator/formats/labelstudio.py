@@ -224,10 +224,15 @@ def _document(path: Path, n: int, no: int, t: dict, report: Report) -> Imported:
                 )
                 seen[key] = ent_id
                 local.setdefault(str(item.get("id")), ent_id)
+        every_id = {str(item.get("id")) for item in res_list or [] if isinstance(item, dict)}
         for item in pending:
             a, b = local.get(str(item.get("from_id"))), local.get(str(item.get("to_id")))
             if a is None or b is None:
-                report.leave("relations to results that are not entities")
+                missing = [str(item.get(k)) for k in ("from_id", "to_id") if str(item.get(k)) not in every_id]
+                if missing:
+                    report.warn(where, f"left out a relation: it refers to result {missing[0]!r}, which is not in this task")
+                else:
+                    report.leave("relations to results that are not entities")
                 continue
             if item.get("direction") == "left":
                 a, b = b, a

@@ -6,12 +6,16 @@ annotator does; over them, each disagreement with the other side is drawn with
 its own component class (``article--missed``, ``--spurious``, ``--wrong``,
 ``--partial``; settled ones ``--resolved``). ``n``/``N`` (or ``]``/``[``) go from
 one open disagreement to the next, ``1``/``a`` keeps gold, ``2``/``b`` takes the
-other side. Decisions go through ``annotator.adjudication`` and so through the
+other side. Events (trigger, type, each argument role) and attributions (the
+whole, source, cue, content, type) are walked with entities, in reading order.
+On a merged gold (``annotator merge``, ``merge-file``) the candidates are walked:
+``y`` accepts one, ``x`` rejects it (``2``/``b`` and ``1``/``a`` too). Decisions go through ``annotator.adjudication`` and so through the
 gold ``Session``: undoable, saved to the gold file only.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from textual.app import App, ComposeResult
@@ -21,8 +25,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ..adjudication import KIND_NAMES, OPEN_KINDS, Adjudication, Decision, order_of
+from ..adjudication import KIND_NAMES, LAYERS, OPEN_KINDS, Adjudication, Decision, name_of, order_of
 from ..audit import MATCH, MISSED, PARTIAL, SPURIOUS, WRONG_LABEL, Disagreement
+from ..audit.disagreements import ARGUMENT, CANDIDATE, ENTITY, PART
 from ..model import SUGGESTED, Span
 from ..resources import data_dir
 from ..schema import Schema
@@ -30,6 +35,7 @@ from ..session import ChangeReport, Session
 from ..workspace import Saver, Workspace
 from .article_view import ArticleView
 from .keygate import KeyGateMixin
+from .keymap import RemapDisplayMixin
 from .saving import textual_saver
 from .screens import HelpScreen
 from .widgets import StatusLine, short
@@ -41,8 +47,12 @@ LAYER_OF = {
     PARTIAL: "article--partial",
     MISSED: "article--missed",
     SPURIOUS: "article--spurious",
+    ARGUMENT: "article--wrong",
+    PART: "article--wrong",
+    CANDIDATE: "article--spurious",
 }
 RESOLVED = "article--resolved"
+PLURAL = {"entity": "entities", "event": "events", "attribution": "attributions", "relation": "relations"}
 CURRENT = "article--current"
 
 HELP_INTRO = """\
@@ -52,6 +62,10 @@ side only) yellow italic, wrong label (same span) magenta, partial (overlapping
 spans) double underlined; settled ones are dimmed.
 n / ] goes to the next open disagreement, N / [ to the previous one. At each:
 1 or a keeps gold, 2 or b takes the other side into gold. u undoes a decision.
+Events (trigger, type, each argument) and attributions (source, cue, content,
+type) come in reading order with the entities; taking the other side of one
+brings the entities it refers to.
+On a merged gold, each candidate in turn: y accepts it, x rejects it.
 Only the gold file is written (automatically, and on ctrl+s and q).
 """
 
@@ -61,6 +75,12 @@ spurious  other side only: yellow, italic
 wrong     other label: magenta
 partial   overlapping: double underline
 settled   dimmed"""
+
+MERGED_LEGEND = """\
+candidate  left by the merge: yellow, italic
+decided    dimmed
+y accepts (its entities too, its
+  alternatives are rejected); x rejects"""
 
 
 def styles_path() -> list:
@@ -74,6 +94,35 @@ def _side_lines(side: str, span: Span | None, label: str | None, ident: str | No
         return [f"{side:<7}—"]
     frags = ",".join(f"{s}:{e}" for s, e in span.fragments)
     return [f"{side:<7}{label}  {frags}  {ident or ''}".rstrip(), " " * 7 + repr(short(span.text, 32))]
+
+
+def _candidate_lines(aset, ann_id: str | None) -> list[str]:
+    """A candidate in a few lines: what it is, and its parts (an event's
+    arguments, an attribution's source, cue, content)."""
+    from ..audit.disagreements import source_span
+    from ..model import Attribution, Entity, Event, Relation
+
+    ann = aset.get(ann_id) if ann_id else None
+    if isinstance(ann, Entity):
+        frags = ",".join(f"{s}:{e}" for s, e in ann.span.fragments)
+        return [f"entity {ann.label}  {frags}  {ann.id}", " " * 7 + repr(short(ann.text, 32))]
+    if isinstance(ann, Event):
+        lines = [f"event  {ann.type}  {ann.id}  {short(ann.trigger.text, 16)!r}"]
+        for a in ann.arguments[:2]:
+            e = aset.entities.get(a.ref)
+            lines.append(f"  {short(a.role, 10):<11}{short(e.text, 24) if e else a.ref!r}")
+        if len(ann.arguments) > 2:
+            lines.append(f"  and {len(ann.arguments) - 2} more")
+        return lines
+    if isinstance(ann, Attribution):
+        lines = [f"attribution {ann.id}" + (f"  {ann.type}" if ann.type else "")]
+        src = source_span(aset, ann)
+        for name, sp in (("source", src), ("cue", ann.cue), ("content", ann.content)):
+            lines.append(f"  {name:<8}" + (repr(short(sp.text, 30)) if sp is not None else "—"))
+        return lines
+    if isinstance(ann, Relation):
+        return [f"relation {ann.type}  {ann.id}  {ann.arg1} → {ann.arg2}"]
+    return [str(ann_id)]
 
 
 class AdjudicationHelp(HelpScreen):
@@ -101,6 +150,8 @@ class AdjudicateScreen(Screen[int]):
         Binding("N,left_square_bracket", "prev_disagreement", "Prev", key_display="N/[", id="adjudicate.prev"),
         Binding("1,a", "take_gold", "Keep gold", key_display="1/a", id="adjudicate.gold"),
         Binding("2,b", "take_other", "Take other", key_display="2/b", id="adjudicate.other"),
+        Binding("y", "accept", "Accept", id="adjudicate.accept"),
+        Binding("x", "reject", "Reject", id="adjudicate.reject"),
         Binding("u,ctrl+z", "undo", "Undo", id="adjudicate.undo"),
         Binding("ctrl+r,ctrl+y", "redo", "Redo", id="adjudicate.redo"),
         Binding("greater_than_sign", "next_article", "Next article", id="adjudicate.next_article"),
@@ -171,7 +222,7 @@ class AdjudicateScreen(Screen[int]):
             yield self._make_view()
             with Vertical(id="side"):
                 yield Static(id="adj-details", markup=False)
-                yield Static(Content(LEGEND), id="adj-legend")
+                yield Static(Content(MERGED_LEGEND if self.adj.merged else LEGEND), id="adj-legend")
         yield StatusLine(id="status", markup=False)
         yield Footer()
 
@@ -189,6 +240,8 @@ class AdjudicateScreen(Screen[int]):
         self._show_article()
 
     def _show_article(self) -> None:
+        self.query_one("#adj-legend", Static).update(Content(MERGED_LEGEND if self.adj.merged else LEGEND))
+        self.refresh_bindings()
         first = self.adj.next_open(None)
         if first is not None:
             self.goto(first)
@@ -199,9 +252,9 @@ class AdjudicateScreen(Screen[int]):
     # -- painting ---------------------------------------------------------------------
     def _entries(self, d: Disagreement) -> list[tuple[str, tuple[int, int]]]:
         """The (component class, characters) a disagreement is drawn with."""
-        if d.kind == SPURIOUS:
+        if d.kind in (SPURIOUS, CANDIDATE):
             spans = [d.pred_span]
-        elif d.kind == PARTIAL:
+        elif d.kind in (PARTIAL, ARGUMENT, PART):
             spans = [d.gold_span, d.pred_span]
         else:
             spans = [d.gold_span]
@@ -265,17 +318,26 @@ class AdjudicateScreen(Screen[int]):
             n = adj.position(d)
             where = f"{n + 1} of {len(adj.open)} open" if n is not None else ("settled" if not is_open else "")
             p = adj.pred_entity(d)
-            lines = [
-                f"{KIND_NAMES[d.kind].upper()}   {where}",
-                "",
-                *_side_lines("gold", d.gold_span, d.gold_label, d.gold_id),
-                *_side_lines("other", d.pred_span, d.pred_label, d.pred_id),
-            ]
-            if p is not None:
+            lines = [f"{name_of(d).upper()}   {where}", ""]
+            if d.kind == CANDIDATE:
+                lines += _candidate_lines(adj.session.aset, d.pred_id)
+                lines += [short(x, 42) for x in adj.who(d).split("; ") if x]
+            else:
+                gl, pl = d.gold_label, d.pred_label
+                if d.kind == ARGUMENT:
+                    ev = adj.gold_annotation(d)
+                    lines.append(f"event  {ev.type if ev else ''} {d.gold_id} {short(ev.trigger.text, 20) if ev else ''!r}")
+                lines += [
+                    *_side_lines("gold", d.gold_span, gl, d.gold_id),
+                    *_side_lines("other", d.pred_span, pl, d.pred_id),
+                ]
+            if p is not None and d.kind != CANDIDATE:
                 src = adj.source_of(p)
                 lines.append(" " * 7 + ", ".join(x for x in (f"by {src}" if src else "", p.status) if x))
             lines.append("")
-            if is_open:
+            if is_open and d.kind == CANDIDATE:
+                lines += ["y/2  " + adj.describe_take_other(d), "x/1  reject " + str(d.pred_id)]
+            elif is_open:
                 rejects = adj.same and p is not None and p.status == SUGGESTED
                 lines += [
                     "1/a  keep gold" + (f" (reject {p.id})" if rejects else ""),  # type: ignore[union-attr]
@@ -292,14 +354,22 @@ class AdjudicateScreen(Screen[int]):
     def refresh_status(self) -> None:
         adj = self.adj
         counts = adj.counts()
-        left = " · ".join(f"{KIND_NAMES[k]} {counts[k]}" for k in OPEN_KINDS)
+        layers = adj.layer_counts()
+        if adj.merged:
+            left = " · ".join(f"{PLURAL[layer]} {layers[layer]}" for layer in LAYERS if layers[layer]) or "none"
+            left = f"candidates {len(adj.open)} ({left})"
+        else:
+            others = [f"{PLURAL[layer]} {layers[layer]}" for layer in LAYERS if layer != ENTITY and layers[layer]]
+            kinds = [k for k in OPEN_KINDS if counts[k] or not others]  # with other layers: no zeros
+            left = " · ".join([*(f"{KIND_NAMES[k]} {counts[k]}" for k in kinds), *others])
         settled = adj.settled_count()
         if self.save_error:
             saved = f"NOT SAVED ({self.save_error})"
         else:
             saved = "unsaved" if self.session.dirty else "saved"
         where = f"{self.index + 1}/{len(self.articles)} " if len(self.articles) > 1 else ""
-        line = f" {where}{adj.name}  left: {left}  ({adj.matches()} match, {settled} settled)  [{saved}]"
+        done = f"{settled} decided" if adj.merged else f"{adj.matches()} match, {settled} settled"
+        line = f" {where}{adj.name}  left: {left}  ({done})  [{saved}]"
         if self.message:
             line += f"  {self.message}"
         if line != self._status_text:
@@ -395,6 +465,14 @@ class AdjudicateScreen(Screen[int]):
     def action_take_other(self) -> None:
         self._decide(True)
 
+    def action_accept(self) -> None:
+        """y: accept a candidate (elsewhere: take the other side)."""
+        self._decide(True)
+
+    def action_reject(self) -> None:
+        """x: reject a candidate (elsewhere: keep gold)."""
+        self._decide(False)
+
     def _after_undo(self, decision: Decision, verb: str) -> None:
         adj = self.adj
         d = adj.find(decision.key)
@@ -450,6 +528,8 @@ class AdjudicateScreen(Screen[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("next_article", "prev_article") and len(self.articles) < 2:
             return False  # hidden from the footer with one article
+        if action in ("accept", "reject") and not self.adj.merged:
+            return False  # a merged gold's keys
         return True
 
     # -- change plumbing and saving ---------------------------------------------------------------
@@ -503,23 +583,21 @@ class AdjudicateScreen(Screen[int]):
 
     # -- help -------------------------------------------------------------------------------------
     def key_table(self) -> list[tuple[str, str]]:
-        rows: list[tuple[str, str]] = []
-        seen: set[tuple[str, str]] = set()
-        for binding in [*ArticleView.BINDINGS, *self.BINDINGS]:
-            if isinstance(binding, tuple):
-                binding = Binding(*binding)
-            desc = binding.description or binding.action
-            key = binding.key_display or binding.key
-            if (key, desc) not in seen:
-                seen.add((key, desc))
-                rows.append((key, desc))
-        return rows
+        """Every key and what it does, from the live bindings (so remaps show)."""
+        keys: dict[str, list[str]] = {}
+        first: dict[str, Binding] = {}
+        for key, active in self.active_bindings.items():
+            b = active.binding
+            name = b.id or f"action:{b.action}"
+            first.setdefault(name, b)
+            keys.setdefault(name, []).append(self.app.get_key_display(replace(b, key_display=None)))
+        return [(" ".join(ks), first[name].description or first[name].action) for name, ks in keys.items()]
 
     def action_help(self) -> None:
         self.app.push_screen(AdjudicationHelp(self.key_table()))
 
 
-class AdjudicateApp(KeyGateMixin, App[int]):
+class AdjudicateApp(KeyGateMixin, RemapDisplayMixin, App[int]):
     """``annotator audit GOLD PRED --view``: the adjudication screen on its own."""
 
     TITLE = "annotator audit"

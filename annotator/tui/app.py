@@ -33,6 +33,7 @@ from .attributes import AttributesMixin
 from .flows import FlowsMixin
 from .footer import KeyFooter
 from .keygate import KeyGateMixin
+from .keymap import RemapDisplayMixin
 from .lost import LostMixin
 from .screens import HelpScreen
 from .saving import textual_saver
@@ -54,7 +55,7 @@ def _actions_provider():
     return ActionsProvider
 
 
-class AnnotatorApp(KeyGateMixin, AttributesMixin, LostMixin, FlowsMixin, App[int]):
+class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, FlowsMixin, App[int]):
     TITLE = "annotator"
     CSS_PATH = styles_path()
     COMMANDS = App.COMMANDS | {_actions_provider}
@@ -94,7 +95,7 @@ class AnnotatorApp(KeyGateMixin, AttributesMixin, LostMixin, FlowsMixin, App[int
         annotations_dir: Path,
         schema: Schema,
         user: str,
-        first: store.Read | None = None,
+        first: store.Read | AnnotationSet | None = None,
         suggester=None,
         lock_files: bool = True,
         keymap: dict[str, str] | None = None,
@@ -136,9 +137,11 @@ class AnnotatorApp(KeyGateMixin, AttributesMixin, LostMixin, FlowsMixin, App[int
         self.message = "; ".join(self.workspace.notes)
 
     # -- articles -----------------------------------------------------------------
-    def _open(self, index: int, first: store.Read | None = None) -> Workspace:
+    def _open(self, index: int, first: store.Read | AnnotationSet | None = None) -> Workspace:
         """Open an article through the workspace (lock, load, re-anchor, journal)."""
         article = self.articles[index]
+        if isinstance(first, AnnotationSet):  # a set made in memory, for a new file
+            first = store.Read(first, [], path=store.annotation_path(article, self.annotations_dir))
         ws = workspaces.open_article(
             article, self.annotations_dir, self.schema, user=self.user, opened=first, locked=self.lock_files
         )
@@ -806,12 +809,6 @@ class AnnotatorApp(KeyGateMixin, AttributesMixin, LostMixin, FlowsMixin, App[int
                 desc = binding.description or binding.action.replace("_", " ")
             rows.append((" ".join(keys), desc))
         return rows
-
-    def get_key_display(self, binding: Binding) -> str:
-        """A remapped binding shows its new key, not the display text it was declared with."""
-        if binding.key_display and binding.id and binding.id in self._keymap:
-            binding = replace(binding, key_display=None)
-        return super().get_key_display(binding)
 
     def _theme_changed(self, theme) -> None:
         """Remember a theme picked in the palette (the user's settings file)."""

@@ -99,7 +99,7 @@ class AttributesMixin:
                     choices.append(label)
                     hints[label] = "its attributes and note"
         what = getattr(ann, "text", None) or getattr(getattr(ann, "trigger", None), "text", None) or ""
-        title = f"Attributes of {ann.id} {what!r}".rstrip(" ''") + ("" if specs else "  (the schema declares none for it)")
+        title = f"Attributes of {ann.id}" + (f" {what!r}" if what else "") + ("" if specs else "  (the schema declares none for it)")
 
         def picked(choice: str | None) -> None:
             if choice is None:

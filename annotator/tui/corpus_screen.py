@@ -72,7 +72,7 @@ def scan_cached(
         else:
             row = corpus.ArticleStats(name=stem, index=i, article=str(article))
         journal = f".{stem}.journal"
-        row.unsaved = journal in seen and seen[journal][1] > 0 and corpus._journal_has_records(folder / journal)
+        row.unsaved = journal in seen and seen[journal][1] > 0 and corpus.journal_has_records(folder / journal)
         row.locked = f".{stem}.lock" in seen and corpus.lock_held(folder / f".{stem}.lock")
         rows.append(row)
     return corpus.CorpusStats(rows, tuple(label_order))

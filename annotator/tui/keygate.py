@@ -35,14 +35,14 @@ def _busy(pump) -> bool:
 
 
 class KeyGateMixin:
-    """Mixed into an App before ``App``: serialises raw key events."""
+    """Mixed into an App before ``App``: serialises raw key (and paste) events."""
 
     _gate_keys: deque | None = None
     _gate_task: asyncio.Task | None = None
     _gate_passed: set[int] | None = None
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
             passed = self._gate_passed
             if passed is not None and id(event) in passed:
                 passed.discard(id(event))  # a key the gate let through

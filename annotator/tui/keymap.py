@@ -10,7 +10,7 @@ that gives one key two meanings in one context.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from textual.app import App
 from textual.binding import Binding, BindingsMap
@@ -27,6 +27,16 @@ class Row:
     keys: list[str] = field(default_factory=list)
     description: str = ""
     action: str = ""
+
+
+class RemapDisplayMixin:
+    """Mixed into an App: a remapped binding shows its new key (footer, help,
+    palette), not the display text it was declared with (``1-9``, ``n/]``)."""
+
+    def get_key_display(self, binding: Binding) -> str:
+        if binding.key_display and binding.id and binding.id in self._keymap:
+            binding = replace(binding, key_display=None)
+        return super().get_key_display(binding)
 
 
 def contexts() -> dict[str, list[type]]:

@@ -37,6 +37,8 @@ class Conf:
         self.attributes: list[str] = []
         #: name -> (what it is for, its values; none for a flag), from [attributes]
         self.attribute_specs: dict[str, tuple[list[str], list[str]]] = {}
+        #: knowledge bases from tools.conf [normalization] (Wikipedia, Wikidata, ...)
+        self.normalizations: list[str] = []
         self.equiv_types: set[str] = set()
 
     def name(self, stored: str) -> str:
@@ -65,8 +67,9 @@ class Conf:
 
     def schema_attributes(self) -> list[dict]:
         """The [attributes] section in the schema's ``attributes:`` shape
-        (``name``, ``for``, ``values`` or ``flag``); an attribution's ``Type``
-        is its type, not an attribute."""
+        (``name``, ``for``, ``values`` or ``flag``), and tools.conf's knowledge
+        bases as ``link`` attributes; an attribution's ``Type`` is its type,
+        not an attribute."""
         out = []
         # In brat an attribution is an event: what is for <EVENT> is for both.
         polnear = any(n in ATTRIBUTION_TYPES_BRAT for n in self.events)
@@ -85,6 +88,9 @@ class Conf:
             else:
                 item["flag"] = True
             out.append(item)
+        # A knowledge base is a link attribute (the app keeps it as a brat N line).
+        names = {a["name"] for a in out}
+        out += [{"name": db, "link": True} for db in self.normalizations if db not in names]
         return out
 
 
@@ -174,7 +180,31 @@ def read_conf(path: Path) -> Conf:
                     elif key == "Value":
                         values += [v.strip() for v in val.split("|") if v.strip()]
                 conf.attribute_specs[name] = (targets, values)
+    _read_tools_conf(path.with_name("tools.conf"), conf)
     return conf
+
+
+def _read_tools_conf(path: Path, conf: Conf) -> None:
+    """The knowledge bases of brat's ``tools.conf`` ([normalization]: one per
+    line, its name first), beside annotation.conf; optional, so a missing or
+    unreadable one is no error."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    section = None
+    for line in raw.split("\n"):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = re.match(r"^\[(.*)\]$", line)
+        if m:
+            section = m.group(1).strip().lower()
+            continue
+        if section == "normalization":
+            name = line.split(None, 1)[0]
+            if name not in conf.normalizations:
+                conf.normalizations.append(name)
 
 
 def find_conf(ann_path: Path, root: Path | None) -> Path | None:
