@@ -13,6 +13,14 @@ annotator who made it, and on every merged annotation, accepted or not,
 ``attrs: {merge: {agree: K, of: N, annotators: [...]}}`` (``annotators`` only on
 candidates). An annotation that an event, attribution or relation refers to comes
 along with it (as a candidate when not accepted itself).
+
+With a ``schema``, every merged event fits its type: an argument whose role the
+event's type does not have (an annotator retyped the event and kept it) is taken
+off that event and kept on a candidate of the same trigger whose type has the
+role (the type another annotator gave that trigger, else one the schema lists the
+trigger word for, else the first with the role), ``attrs.merge.split_from``
+naming the event it came from; an alternative to it in the adjudication view.
+Not kept again when an event of such a type at that trigger already has it.
 """
 
 from __future__ import annotations
@@ -91,6 +99,7 @@ class _Group:
     keys: _Keys  # that annotator's keys (to translate its references)
     owner: str
     agree: list[str] = field(default_factory=list)  # annotators who accepted it
+    split_from: tuple | None = None  # arguments taken off that group's event (never accepted)
 
 
 @dataclass(slots=True)
@@ -118,8 +127,10 @@ def merge_sets(
     sets: Mapping[str, AnnotationSet],
     document: Document,
     min_share: float | None = None,
+    schema=None,
 ) -> Merged:
-    """Merge one article's sets (annotator name -> set) into a new set on ``document``."""
+    """Merge one article's sets (annotator name -> set) into a new set on ``document``;
+    with ``schema``, every event's arguments fit its type (see the module)."""
     names = list(sets)
     of = len(names)
     groups: dict[tuple, _Group] = {}
@@ -144,9 +155,15 @@ def merge_sets(
                     if target is not None:
                         _bring(name, keys, target, note)
 
+    if schema is not None:
+        _fit_roles(groups, schema)
+
+    def accepts(g: _Group) -> bool:
+        return g.split_from is None and accepted_share(len(g.agree), of, min_share)
+
     # IDs: by kind, in position order, accepted before candidates at the same place.
     def order(g: _Group):
-        return (_KIND_ORDER[type(g.first)], _position(g.first), not accepted_share(len(g.agree), of, min_share), g.key.__repr__())
+        return (_KIND_ORDER[type(g.first)], _position(g.first), not accepts(g), g.key.__repr__())
 
     ordered = sorted(groups.values(), key=order)
     new_id: dict[tuple, str] = {}
@@ -160,10 +177,12 @@ def merge_sets(
     out = AnnotationSet(document)
     accepted = candidates = 0
     for g in ordered:
-        ok = accepted_share(len(g.agree), of, min_share)
+        ok = accepts(g)
         info: dict = {"agree": len(g.agree), "of": of}
         if not ok:
             info["annotators"] = list(g.agree) or [g.owner]
+        if g.split_from is not None:
+            info["split_from"] = new_id[g.split_from]
         attrs = {**dict(g.first.attrs), MERGE_ATTR: info}
         moved = _translate(g.first, g.keys, new_id)
         ann = replace(
@@ -181,6 +200,58 @@ def merge_sets(
         else:
             candidates += 1
     return Merged(out, accepted, candidates, of)
+
+
+def _fit_roles(groups: dict[tuple, _Group], schema) -> None:
+    """Take the arguments whose role is not one of their event's type off it, and
+    keep each on a candidate event (same trigger) of a type that has the role."""
+    events = [g for g in groups.values() if isinstance(g.first, Event)]
+    for g in events:
+        ev = g.first
+        if not schema.has_event(ev.type):
+            continue  # not a type of this schema: nothing to fit it to (the guard names it)
+        roles = set(schema.roles(ev.type))
+        stray = [a for a in ev.arguments if a.role not in roles]
+        if not stray:
+            continue
+        g.first = replace(ev, arguments=tuple(a for a in ev.arguments if a.role in roles))
+        here = sorted(
+            (o for o in events if o is not g and o.split_from is None and o.first.trigger.fragments == ev.trigger.fragments),
+            key=lambda o: -len(o.agree),
+        )
+        homes: dict[str, list[Argument]] = {}
+        for a in stray:
+            filler = g.keys.of_id(a.ref)
+            if any((a.role, filler) in o.key[3] and a.role in _roles(schema, o.first.type) for o in here):
+                continue  # already on an event of a type that has the role, at this trigger
+            home = _home_type(schema, a.role, ev, here)
+            if home is not None:
+                homes.setdefault(home, []).append(a)
+        for home, args in homes.items():
+            key = ("E", home, ev.trigger.fragments, tuple(sorted((a.role, g.keys.of_id(a.ref)) for a in args)))
+            other = groups.get(key)
+            if other is None:
+                groups[key] = _Group(key, replace(ev, type=home, arguments=tuple(args)), g.keys, g.owner,
+                                     list(g.agree), split_from=g.key)
+            elif other.split_from is not None:  # another annotator's retype left the same
+                other.agree += [n for n in g.agree if n not in other.agree]
+
+
+def _roles(schema, event_type: str) -> tuple[str, ...]:
+    return schema.roles(event_type) if schema.has_event(event_type) else ()
+
+
+def _home_type(schema, role: str, ev: Event, here: list[_Group]) -> str | None:
+    """The type an argument of ``role`` at ``ev``'s trigger belongs to."""
+    for o in here:
+        if role in _roles(schema, o.first.type):
+            return o.first.type
+    word = ev.trigger.text.lower()
+    with_role = [t for t in schema.event_names if role in schema.roles(t)]
+    for t in with_role:
+        if word in (w.lower() for w in schema.event_type(t).triggers):
+            return t
+    return with_role[0] if with_role else None
 
 
 def _bring(name, keys, target, note) -> None:

@@ -4,7 +4,9 @@ Articles are paired by file name (``audit.selection``); each is merged by
 ``annotator.consensus``: what enough annotators agree on is accepted, the rest is
 kept as suggestions for adjudication (``annotator audit --view GOLD_DIR --by NAME``
 walks one annotator's candidates). A bad input file refuses its article (one
-line) and the others go on; the exit status is then 2.
+line) and the others go on; the exit status is then 2. Each merged article is
+checked as the store will read it back (with the schema, the built-in one by
+default) before it is written: one that would not validate is refused the same way.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from ..audit.selection import group_by_article
     from ..consensus import merge_sets, names_of
     from ..model import Document
+    from ..schema import default_schema
 
     if len(args.paths) < 2:
         raise InputError(args.paths[0], "merge needs two or more annotators' folders")
@@ -61,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
     if out_dir.resolve() in resolved:
         raise InputError(str(out_dir), "is one of the annotators' folders: give a new folder")
     schema = load_schema_arg(args.schema)
+    check_schema = schema or default_schema()  # what the app and the adjudication view read the gold with
     files, notes = group_by_article(args.paths)
     if all(Path(p).is_file() for p in args.paths):  # one file each: the first one's name
         stem = Path(args.paths[0]).stem
@@ -93,10 +97,15 @@ def run(args: argparse.Namespace) -> int:
         base = next(iter(sets.values()))
         article_file = _article_path(first_path, base)
         doc = Document(base.document.text, article_file, base.document.sha256)
-        result = merge_sets(sets, doc, args.min_share)
+        result = merge_sets(sets, doc, args.min_share, check_schema)
         gold = store.new_set(doc, target)
         gold.entities, gold.events = result.aset.entities, result.aset.events
         gold.attributions, gold.relations = result.aset.attributions, result.aset.relations
+        problem = _problem(gold, target, check_schema)
+        if problem is not None:
+            print(f"annotator: {problem}; {article} not merged", file=sys.stderr)
+            refused += 1
+            continue
         _write(gold, target)
         merged_n += 1
         accepted += result.accepted
@@ -108,6 +117,14 @@ def run(args: argparse.Namespace) -> int:
         f"{accepted} accepted, {candidates} left to adjudicate"
     )
     return 2 if refused else 0
+
+
+def _problem(gold, target: Path, schema):
+    """The first problem the store finds in ``gold`` read back as it will be, or None."""
+    from .. import store
+
+    got = store.read(target, text=store.dumps(gold), article=gold.document, schema=schema)
+    return got.problems[0] if got.problems else None
 
 
 def _write(aset, target: Path) -> None:
