@@ -303,9 +303,16 @@ class Session:
         self.apply(f"event {event_type}", [(None, ev)])
         return ev
 
-    def set_event_type(self, ev_id: str, event_type: str) -> None:
+    def set_event_type(self, ev_id: str, event_type: str) -> list[Argument]:
+        """Retype the event, as one undo step. Arguments in roles the new type does
+        not have are taken off (a file holding them would not load again); they are
+        returned, and undo brings them back with the old type."""
         ev = self.aset.events[ev_id]
-        self.apply(f"retype {ev_id}", [(ev, replace(ev, type=event_type))])
+        roles = set(self.schema.roles(event_type)) if self.schema.has_event(event_type) else None
+        kept = tuple(a for a in ev.arguments if roles is None or a.role in roles)
+        dropped = [a for a in ev.arguments if a not in kept]
+        self.apply(f"retype {ev_id}", [(ev, replace(ev, type=event_type, arguments=kept))])
+        return dropped
 
     def set_argument(self, ev_id: str, role: str, ref: str) -> None:
         """Make ``ref`` play ``role`` in the event (replacing its earlier role)."""

@@ -174,3 +174,26 @@ def test_random_edits_keep_index_consistent_and_undo_returns_to_start(seq):
     while s.undo():
         pass
     assert s.aset.entities == {}
+
+
+def test_retype_takes_off_roles_the_new_type_lacks_and_the_file_loads_again():
+    """A retyped event keeps only roles of its new type (a file holding others
+    would be refused on the next open); undo brings the old type and roles back."""
+    from annotator import store
+
+    s = make()
+    sdf = s.add_entity("ORG", TEXT.index("SDF"), TEXT.index("SDF") + 3)
+    place = s.add_entity("GPE", TEXT.index("Deir"), TEXT.index("Deir") + len("Deir el-Zor"))
+    start = TEXT.index("captured")
+    ev = s.add_event("Conflict.Capture", start, start + len("captured"))
+    s.set_argument(ev.id, "Agent", sdf.id)
+    s.set_argument(ev.id, "Place", place.id)
+    dropped = s.set_event_type(ev.id, "Conflict.Attack")  # Attack has Place, not Agent
+    assert [(a.role, a.ref) for a in dropped] == [("Agent", sdf.id)]
+    assert [(a.role, a.ref) for a in s.aset.events[ev.id].arguments] == [("Place", place.id)]
+    back = store.read(text=store.dumps(s.aset), article=s.aset.document, schema=default_schema())
+    assert back.problems == []
+    s.undo()
+    restored = s.aset.events[ev.id]
+    assert restored.type == "Conflict.Capture"
+    assert {(a.role, a.ref) for a in restored.arguments} == {("Agent", sdf.id), ("Place", place.id)}

@@ -110,12 +110,10 @@ class FlowsMixin:
         self.push_screen(Picker(title, list(schema.event_names), hints), picked)
 
     def _retype(self, ev_id: str, event_type: str) -> None:
-        self.session.set_event_type(ev_id, event_type)
-        ev = self.session.aset.events[ev_id]
-        roles = set(self.schema.roles(event_type))
-        stray = [a.role for a in ev.arguments if a.role not in roles]
-        if stray:
-            self.say(f"{ev_id} is now {event_type}; roles not in that type: {', '.join(stray)} (r changes them)")
+        dropped = self.session.set_event_type(ev_id, event_type)
+        if dropped:
+            gone = ", ".join(f"{a.role} {a.ref}" for a in dropped)
+            self.say(f"{ev_id} is now {event_type}; not roles of that type, taken off: {gone} (u brings them back)")
 
     def set_active_event(self, ev_id: str | None) -> None:
         self.active_event = ev_id
