@@ -117,3 +117,20 @@ def test_every_marks_cells_read_back_its_text(line, data):
     # the painted cells are the mark's characters (spaces at its edges show no ink, but are painted)
     assert shown == mark.replace("\u200b", "")
     assert len(painted) == cell_len(mark)
+
+
+def test_the_stored_snapshot_draws_each_text_on_its_own_cells():
+    """In a browser, the text after the family emoji (``met``) stays before the highlight."""
+    import html
+    import re
+
+    from .snapshots import HERE
+
+    svg = (HERE / "cjk-arabic-emoji.svg").read_text(encoding="utf-8")
+    char_w = float(re.search(r"font-size: ([\d.]+)px", svg).group(1)) * 0.61
+    found = re.findall(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)" textLength="([\d.]+)"[^>]*>([^<]*)</text>', svg)
+    assert any(FAMILY in html.unescape(t) for *_r, t in found)
+    for x, _y, length, raw in found:
+        text = html.unescape(raw)
+        if cell_len(text):
+            assert round(float(length) / char_w) == cell_len(text), text
