@@ -111,6 +111,29 @@ def _wide(ch: str) -> bool:
     return cell_len(ch) == 2
 
 
+_TEXT_LENGTH = re.compile(r'(<text class="[^"]*" x="[\d.]+" y="[\d.]+" textLength=")([\d.]+)("[^>]*>)([^<]*)(</text>)')
+
+
+def cell_text_lengths(svg: str) -> str:
+    """Give each ``<text>`` of an export the width of its cells, not of its code points.
+
+    Rich's ``export_svg`` sets ``textLength`` to ``len(text)`` cells (Textualize/rich
+    issue #2742), so a browser squeezes CJK and stretches a ZWJ emoji sequence
+    (5 code points, 2 cells) until the words after it run under the next
+    highlight. The cells themselves (``x``, the background rects) are right.
+    """
+    from rich.cells import cell_len
+
+    def fix(m: re.Match) -> str:
+        text = html.unescape(m.group(4))
+        if not text or cell_len(text) in (0, len(text)):
+            return m.group(0)
+        length = float(m.group(2)) / len(text) * cell_len(text)
+        return f"{m.group(1)}{length:g}{m.group(3)}{m.group(4)}{m.group(5)}"
+
+    return _TEXT_LENGTH.sub(fix, svg)
+
+
 def freeze(app) -> None:
     """Stop what blinks or moves with time: text cursors (Input, TextArea) stay on, and a
     pending autosave is done now (the status line says [saved], not a race with the timer)."""
@@ -130,7 +153,7 @@ async def assert_looks(app, pilot, name: str) -> None:
     """The app's screen looks like ``tests/snapshots/NAME.svg`` (or, when updating, becomes it)."""
     freeze(app)
     await pilot.pause()
-    svg = app.export_screenshot(title="annotator")
+    svg = cell_text_lengths(app.export_screenshot(title="annotator"))
     stored = HERE / f"{name}.svg"
     if os.environ.get(UPDATE_ENV):
         stored.write_text(svg, encoding="utf-8")
