@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -132,7 +133,8 @@ class ReviewQueueScreen(Screen[tuple[Path, int] | None]):
         table.clear()
         for r in self.shown:
             score = "" if r.score is None else f"{r.score:.2f}"
-            table.add_row(str(r.count), r.label, r.text, r.rule, score, r.precision_text(), r.first.context)
+            cells = (str(r.count), r.label, r.text, r.rule, score, r.precision_text(), r.first.context)
+            table.add_row(*(Text(c) for c in cells))  # plain text: [brackets] are not markup
         if self.shown:
             table.move_cursor(row=min(max(at, 0), len(self.shown) - 1))
         self._status()
@@ -173,9 +175,12 @@ class ReviewQueueScreen(Screen[tuple[Path, int] | None]):
         self.message = "; ".join(lines)
         if self.loading:  # the first reading was cut short by this one: read them all
             others = [Path(a) for a in self.host.articles if Path(a) != self.current]
+        for article, pairs in step.changes:  # shown at once; the worker reads the files again
+            aset = self.sets.get(article)
+            if article != self.current and aset is not None and not lines[0].startswith("undone"):
+                for _before, after in pairs:
+                    aset.table(type(after))[after.id] = after
         if others:
-            for a in others:  # gone from the list until read again
-                self.sets.pop(a, None)
             self.read_others(others)
         self.refill()
 
