@@ -171,3 +171,19 @@ async def test_adjudication_of_an_event_argument_looks(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n", "n")  # the Capture's Time: Friday / nothing
         await assert_looks(app, pilot, "adjudicate-event")
+
+
+async def test_review_queue_looks(tmp_path):
+    from .test_review_queue_tui import folder
+
+    (tmp_path / "q").mkdir()
+    articles, ann = folder(tmp_path / "q")
+    app = app_for(articles, ann)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("S")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("y")  # a group decided: its count and the rule's precision show
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await assert_looks(app, pilot, "review-queue")

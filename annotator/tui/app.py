@@ -83,6 +83,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         Binding("greater_than_sign", "next_article", "Next article", id="next_article"),
         Binding("less_than_sign", "prev_article", "Prev article", id="prev_article"),
         Binding("C", "corpus", "Corpus view", show=False, id="corpus"),
+        Binding("S", "review_queue", "Review queue", show=False, id="review_queue"),
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("q", "quit_app", "Quit", id="quit"),
@@ -638,6 +639,23 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
             self.articles, self.annotations_dir, self.schema, current=self.index, session=self.session
         )
         self.push_screen(screen, opened)
+
+    def action_review_queue(self) -> None:
+        """The review queue: one row per decision (same label and text), in this
+        article or the folder; enter there jumps to the suggestion."""
+        from .review_queue import ReviewQueueScreen
+
+        async def chosen(where) -> None:
+            self.refresh_side()
+            if where is None:
+                return
+            article, offset = where
+            index = [Path(a) for a in self.articles].index(Path(article))
+            if index != self.index:
+                await self._switch(index)
+            self.view.move_to(offset)
+
+        self.push_screen(ReviewQueueScreen(self), chosen)
 
     # -- adjudication (audit against another file) from the palette -------------------------
     async def adjudicate(self, pred: str | None) -> None:

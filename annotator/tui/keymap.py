@@ -47,6 +47,7 @@ def contexts() -> dict[str, list[type]]:
     from .article_view import ArticleView
     from .corpus_screen import CorpusScreen
     from .corpus_table import CorpusTable
+    from .review_queue import ReviewQueueScreen
     from .screens import AskNumber, AskText, HelpScreen, Picker
     from .widgets import FindBar
 
@@ -58,6 +59,7 @@ def contexts() -> dict[str, list[type]]:
         "ask": [AskNumber, AskText, AskValue],
         "adjudicate": [ArticleView, AdjudicateScreen],
         "corpus": [CorpusTable, CorpusScreen],
+        "queue": [ReviewQueueScreen],
     }
     return found
 

@@ -1,0 +1,87 @@
+"""The review queue screen driven with keys: filter, sort, a group of 3 with one key, undo."""
+
+from annotator import store
+from annotator.cli import main
+from annotator.model import ACCEPTED, SUGGESTED
+from annotator.schema import default_schema
+from annotator.tui.app import AnnotatorApp
+from annotator.tui.review_queue import ReviewQueueScreen
+
+TEXT = (
+    "Fighters of the SDF said on Monday that they captured Deir el-Zor. "
+    "Reuters reported that Damascus denied it. In Damascus, officials said {} villages remained.\n"
+)
+
+
+def folder(tmp_path, n=3):
+    arts = tmp_path / "arts"
+    arts.mkdir()
+    for i in range(n):
+        (arts / f"a{i}.txt").write_text(TEXT.format(i + 1), encoding="utf-8")
+    ann = tmp_path / "ann"
+    assert main(["suggest", str(arts), "--with", "rules", "--annotations", str(ann)]) == 0
+    return sorted(arts.glob("*.txt")), ann
+
+
+def statuses(path, text):
+    got = store.read(path, schema=default_schema()).checked()
+    return [e.status for e in got.entities.values() if e.text == text]
+
+
+async def test_queue_filter_sort_accept_group_across_folder_and_undo(tmp_path):
+    articles, ann = folder(tmp_path)
+    before = [store.annotation_path(a, ann).read_bytes() for a in articles]
+    app = AnnotatorApp(articles, annotations_dir=ann, schema=default_schema(), user="tester")
+    async with app.run_test(size=(140, 36)) as pilot:
+        await pilot.press("S")
+        screen = app.screen
+        assert isinstance(screen, ReviewQueueScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.folder  # a folder of three: the whole folder by default
+        rows = {(r.label, r.text): r.count for r in screen.shown}
+        assert rows[("ORG", "Reuters")] == 3 and rows[("GPE", "Damascus")] == 6
+        # filter by label until GPE
+        while screen.label != "GPE":
+            await pilot.press("l")
+        assert {r.label for r in screen.shown} == {"GPE"}
+        await pilot.press("F")
+        assert screen.label is None
+        # sort: by score puts the highest first
+        await pilot.press("s")
+        assert screen.how == "score"
+        scores = [r.score for r in screen.shown]
+        assert scores == sorted(scores, reverse=True)
+        await pilot.press("s", "s", "s")
+        assert screen.how == "position"
+        # Reuters: one row of 3 (one per article); y accepts all three
+        target = next(i for i, r in enumerate(screen.shown) if r.text == "Reuters")
+        screen.query_one("DataTable").move_cursor(row=target)
+        await pilot.press("y")
+        assert not [r for r in screen.shown if r.text == "Reuters"]
+        assert "accepted 3" in str(screen.query_one("#queue-status").render())
+        assert [e.status for e in app.session.aset.entities.values() if e.text == "Reuters"] == [ACCEPTED]
+        for a in articles[1:]:
+            assert statuses(store.annotation_path(a, ann), "Reuters") == [ACCEPTED]
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        # the precision estimate learned from the three decisions
+        assert screen.estimates["rules:word-list"].accepted == 3
+        # one u takes back the whole group, in every article
+        await pilot.press("u")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any(r.text == "Reuters" and r.count == 3 for r in screen.shown)
+        assert [e.status for e in app.session.aset.entities.values() if e.text == "Reuters"] == [SUGGESTED]
+        assert [store.annotation_path(a, ann).read_bytes() for a in articles[1:]] == before[1:]
+        # enter jumps to the row's suggestion in the article
+        target = next(i for i, r in enumerate(screen.shown) if r.text == "Damascus")
+        screen.query_one("DataTable").move_cursor(row=target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReviewQueueScreen)
+        assert app.session.text[app.view.cursor :].startswith("Damascus")
+        # tab / y still work in the article
+        await pilot.press("tab")
+        assert app.current_annotation().status == SUGGESTED
+        await pilot.press("q")
