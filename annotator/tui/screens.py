@@ -77,7 +77,12 @@ class _FrozenBackground:
             console = self.app.console
             options = console.options.update(width=width, height=height)
             segments = console.render(BackgroundScreen(below, color), options)
-            lines = [Strip(line, width) for line in Segment.split_and_crop_lines(segments, width, pad=True)]
+            # include_new_lines=False: a line ending in "\n" makes the terminal scroll
+            # by one row on every full repaint (a ghost of the modal above it)
+            lines = [
+                Strip(line, width)
+                for line in Segment.split_and_crop_lines(segments, width, pad=True, include_new_lines=False)
+            ]
             lines = (lines + [Strip.blank(width, self.rich_style)] * height)[:height]
         self._background = lines
         return lines
