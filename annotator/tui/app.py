@@ -228,9 +228,10 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
     async def _mount_chrome(self) -> None:
         if not self.screen.is_attached or self._exit_renderables or self.return_code is not None:
             return  # quitting already
-        if self.query(KeyFooter):
+        main = self.screen_stack[0]  # not a modal a fast key opened before this frame
+        if main.query(KeyFooter):
             return  # already there
-        await self.mount(KeyFooter())
+        await main.mount(KeyFooter())
 
     @property
     def find_bar(self) -> FindBar:
