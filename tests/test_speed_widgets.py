@@ -93,3 +93,16 @@ async def test_focus_changes_keep_the_drawn_rows_a_theme_change_does_not(make_ap
         app.theme = "textual-light"
         await pilot.pause()
         assert view.renders > drawn  # new colours: every row on screen drawn again
+
+
+async def test_a_picker_of_two_choices_shows_both_inside_its_border(make_app):
+    """The list's height counts its border: two choices (the attribute editor of a
+    PER: Wikidata and the note) are both on screen, not an empty box."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(Picker("two", ["alpha", "beta"]))
+        await pilot.pause()
+        lst = app.screen.query_one("#picker-list")
+        assert lst.content_region.height >= 2
+        rows = [app.screen._compositor.render_strips()[y].text for y in range(SIZE[1])]
+        assert any("alpha" in r for r in rows) and any("beta" in r for r in rows)

@@ -174,7 +174,8 @@ class Picker(QuickModal):
             options = self._options("")
             self._shown = [o.id for o in options]
             lst = _FixedList(*options, id="picker-list", markup=False)
-            lst.styles.height = max(1, min(len(options), 20))
+            # a row a choice (up to 18), plus the two rows of the list's tall border
+            lst.styles.height = max(1, min(len(options), 18)) + 2
             yield lst
             yield Static(Content(""), id="picker-note")
 
