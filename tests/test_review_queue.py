@@ -134,3 +134,18 @@ def test_a_locked_article_is_skipped_with_one_line(folder):
         assert store.annotation_path(articles[2], ann).read_bytes() == locked_before
     finally:
         other.close(save=False)
+
+
+def test_the_side_panel_shows_the_rule_precision_beside_a_pending_suggestion():
+    from annotator.model import AnnotationSet, Document, Entity, Span
+    from annotator.suggest.precision import posterior
+    from annotator.tui.widgets import details
+
+    text = "Reuters said so."
+    sug = Entity("T1", "ORG", Span.of(text, 0, 7), status=SUGGESTED, by="rules:gazetteer", score=0.9)
+    aset = AnnotationSet(Document(text))
+    aset.entities[sug.id] = sug
+    est = {"rules:gazetteer": posterior("rules:gazetteer", 8, 2)}
+    shown = details(aset, sug, estimates=est)
+    assert f"rule precision {est['rules:gazetteer'].describe()}" in shown
+    assert "rule precision" not in details(aset, sug)  # nothing estimated yet: nothing shown

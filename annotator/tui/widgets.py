@@ -217,7 +217,10 @@ class DetailPanel(Static):
 
     def show(self, session, ann: Annotation | None, active_event: str | None = None) -> None:
         index = for_session(session) if ann is not None else None
-        text = details(session.aset, ann, active_event, getattr(session, "schema", None), index.of if index is not None else None)
+        text = details(
+            session.aset, ann, active_event, getattr(session, "schema", None), index.of if index is not None else None,
+            estimates=getattr(self.app, "rule_estimates", None),
+        )
         if text != self._shown:
             self._shown = text
             self.update(Content(text), layout=False)
@@ -235,8 +238,10 @@ def details(
     active_event: str | None = None,
     schema: Schema | None = None,
     referrers=None,
+    estimates=None,
 ) -> str:
-    """The side panel's text. ``referrers``: a faster ``aset.referrers`` (a ReferrerIndex's ``of``)."""
+    """The side panel's text. ``referrers``: a faster ``aset.referrers`` (a ReferrerIndex's ``of``);
+    ``estimates``: each rule's precision (``suggest.precision``), shown beside a suggestion."""
     from ..attributes import lines as attribute_lines
 
     lines: list[str] = []
@@ -277,6 +282,12 @@ def details(
         if ann.score is not None:
             status += f" score {ann.score:g}"
         lines.append(status)
+        if estimates and ann.status == SUGGESTED:
+            from ..suggest.precision import rule_of
+
+            est = estimates.get(rule_of(ann) or "")
+            if est is not None:
+                lines.append(f"rule precision {est.describe()}")
         lines += attribute_lines(ann, schema)  # attributes, links, note (i edits them)
         for other in (referrers or aset.referrers)(ann.id):
             if isinstance(other, Relation):
