@@ -23,7 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..adjudication import KIND_NAMES, LAYERS, OPEN_KINDS, Adjudication, Decision, name_of, order_of
 from ..audit import MATCH, MISSED, PARTIAL, SPURIOUS, WRONG_LABEL, Disagreement
@@ -33,6 +33,7 @@ from ..resources import data_dir
 from ..schema import Schema
 from ..session import ChangeReport, Session
 from ..workspace import Saver, Workspace
+from .footer import KeyFooter
 from .article_view import ArticleView
 from .keygate import KeyGateMixin
 from .keymap import RemapDisplayMixin
@@ -224,7 +225,7 @@ class AdjudicateScreen(Screen[int]):
                 yield Static(id="adj-details", markup=False)
                 yield Static(Content(MERGED_LEGEND if self.adj.merged else LEGEND), id="adj-legend")
         yield StatusLine(id="status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def _make_view(self) -> ArticleView:
         view = ArticleView(self.session.text, self.session.marks, slot_of=self.schema.slot, id="article")

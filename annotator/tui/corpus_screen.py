@@ -22,11 +22,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from .. import corpus
 from ..resources import data_dir
+from .footer import KeyFooter
 from .corpus_table import CorpusTable
 
 #: (yaml path) -> ((mtime_ns, size), row): files unchanged since the last look are not read again
@@ -122,7 +123,7 @@ class CorpusScreen(Screen[int | None]):
         bar = Input(id="corpus-filter")
         bar.display = False
         yield bar
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(CorpusTable))

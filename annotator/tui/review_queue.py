@@ -16,9 +16,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from .. import review_queue as rq
+from .footer import KeyFooter
 from ..model import ACCEPTED, REJECTED
 from ..session import ReadOnlyError
 from ..suggest import precision
@@ -72,7 +73,7 @@ class ReviewQueueScreen(Screen[tuple[Path, int] | None]):
         table = DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("n", "label", "text", "by", "score", "precision", "context")
         yield table
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.current = Path(self.host.articles[self.host.index])
