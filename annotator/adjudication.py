@@ -367,7 +367,7 @@ class Adjudication:
             pairs: list[Pair] = [(p, accepted)]
             if g is not None:  # the suggestion replaces this gold entity, links and all
                 pairs.append((g, None))
-                pairs.extend(_redirect(s.aset, g.id, p.id))
+                pairs.extend(redirect_links(s.aset, g.id, p.id))
             label = f"took {p.id} ({p.label})" + (f" over {g.id}" if g is not None else "")
             report = s.apply(label, pairs)
         elif d.kind == SPURIOUS:
@@ -609,7 +609,7 @@ class Adjudication:
         return None
 
 
-def _redirect(aset: AnnotationSet, old: str, new: str) -> list[Pair]:
+def redirect_links(aset: AnnotationSet, old: str, new: str) -> list[Pair]:
     """Pairs moving every link to ``old`` onto ``new``."""
     pairs: list[Pair] = []
     for other in aset.referrers(old):
@@ -626,7 +626,7 @@ def _redirect(aset: AnnotationSet, old: str, new: str) -> list[Pair]:
     return pairs
 
 
-__all__ = ["Adjudication", "Decision", "Delta", "LAYERS", "OPEN_KINDS", "KIND_NAMES", "key_of", "name_of", "order_of"]
+__all__ = ["Adjudication", "Decision", "Delta", "LAYERS", "redirect_links", "OPEN_KINDS", "KIND_NAMES", "key_of", "name_of", "order_of"]
 
 
 # ---------------------------------------------------------------------------
