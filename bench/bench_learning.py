@@ -2,14 +2,21 @@
 
     python bench/bench_learning.py                 # the curve (rules, rules that learned, trained model)
     python bench/bench_learning.py --no-model      # without spaCy training (seconds)
-    python bench/bench_learning.py --splits 3      # average over 3 random train/test splits
+    python bench/bench_learning.py --splits 3      # pool 3 random train/test splits
+    python bench/bench_learning.py --corpus tutorial   # the small corpus (brat's tutorial, the seed)
     python bench/bench_learning.py --train-speed   # `train` on 100 news-sized articles, timed
 
-The corpus is bench/corpus (see its README: brat's news tutorial, MIT, and the
-seed article's paragraphs with its gold; 25 documents). Each split puts a third
-of the documents in a test folder and the rest in a training pool; after n
-training documents (5, 10, 20, 40... up to the pool) three suggesters run on
-every test article with nothing annotated:
+Two corpora in bench/corpus (see its README). ``gum`` (the default): GUM's 24
+Wikinews articles (CC BY 2.5 texts, CC BY 4.0 annotations) cut into 67 parts
+at paragraph breaks, with GUM's named entity mentions and times, and its eRST
+attribution relations (cue: the relation's lexical signal, source: its
+attribution-source signal, content: the attributed unit). ``tutorial``: brat's
+news tutorial (MIT) and the seed's paragraphs, 25 documents.
+
+Each split holds out a third of the source articles (all the parts of an
+article go to the same side) as the test folder, and the rest is the training
+pool; after n training parts (5, 10, 20, 40... up to the pool) three
+suggesters run on every test article with nothing annotated:
 
 - ``rules``: the built-in rules alone (schema words and name heuristics);
 - ``rules + learned``: the same with ``--learn-from`` the n training gold files
@@ -18,9 +25,13 @@ every test article with nothing annotated:
   ``--with spacy:MODEL_DIR`` (ner + spancat, events and attributions by the
   rules' steps with the model's lexicon).
 
-Scores are strict micro F1 over the test documents: entities by span and label;
-attributions by cue span ("cue"), and by cue, source and content spans all
-exact ("full"). Printed as a table and drawn in the terminal (plotext, from the
+Scores are micro F1 over the test documents: entities by span and label
+("strict"), and by overlapping span and the same label, one to one
+("overlap"); attributions by cue span ("cue"), by overlapping cue, one to one
+("cue overlap"), and by cue, source and content spans all exact ("full").
+Only the labels a corpus annotates are scored (GUM has one place type: a LOC or
+FAC suggestion counts as GPE there, and NORP, which GUM does not mark, is left
+out). Printed as a table and drawn in the terminal (plotext, from the
 ``bench`` extra). Figures only: nothing here asserts.
 """
 
@@ -34,6 +45,7 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +60,30 @@ from annotator.suggest import merge  # noqa: E402
 from annotator.suggest.rules import RulesSuggester  # noqa: E402
 
 CORPUS = ROOT / "bench" / "corpus"
+
+
+@dataclass(frozen=True)
+class Corpus:
+    name: str
+    folder: Path  # holds texts/ and gold/
+    build: str  # how to rebuild it
+    #: a suggested label -> the corpus's; None: every label as it is
+    labels: dict[str, str] | None = None
+
+    def group(self, path: Path) -> str:
+        """The source article a document was cut from (its parts stay on one side of a split)."""
+        return path.stem.rsplit("-p", 1)[0] if self.name == "gum" else path.stem
+
+
+CORPORA = {
+    "gum": Corpus(
+        "gum",
+        CORPUS / "gum",
+        "python bench/corpus/build_gum.py GUM_CHECKOUT (see bench/corpus/README.md)",
+        {"PER": "PER", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE", "FAC": "GPE", "DATE": "DATE", "MISC": "MISC"},
+    ),
+    "tutorial": Corpus("tutorial", CORPUS, "python bench/corpus/build.py"),
+}
 SIZES = (5, 10, 20, 40, 80, 160)
 SUGGESTERS = ("rules", "rules + learned", "trained model")
 
@@ -64,21 +100,62 @@ def _part(aset: AnnotationSet, part):
     return None
 
 
-def keys(aset: AnnotationSet, gold: bool) -> dict[str, set]:
+MEASURES = ("entities", "entities (overlap)", "attributions (cue)", "attributions (cue overlap)", "attributions (full)")
+
+
+def keys(aset: AnnotationSet, gold: bool, labels: dict[str, str] | None = None) -> dict[str, set]:
+    """What is scored, per measure. ``labels`` maps a suggested label to the corpus's
+    (None: every label as it is); a label it leaves out is not scored."""
     ok = (lambda a: a.status == ACCEPTED) if gold else (lambda a: True)
-    ents = {(e.fragments, e.label) for e in aset.entities.values() if ok(e)}
+    ents = set()
+    for e in aset.entities.values():
+        label = e.label if labels is None or gold else labels.get(e.label)
+        if ok(e) and label is not None:
+            ents.add((e.fragments, label))
     ats = [a for a in aset.attributions.values() if ok(a) and a.cue is not None]
     cues = {a.cue.fragments for a in ats}
     full = {(a.cue.fragments, _part(aset, a.source), _part(aset, a.content)) for a in ats}
-    return {"entities": ents, "attributions (cue)": cues, "attributions (full)": full}
+    return {
+        "entities": ents,
+        "entities (overlap)": ents,
+        "attributions (cue)": cues,
+        "attributions (cue overlap)": cues,
+        "attributions (full)": full,
+    }
+
+
+def _overlaps(a, b) -> bool:
+    return any(s < e2 and s2 < e for s, e in a for s2, e2 in b)
+
+
+def overlap_matches(gold: set, pred: set, labelled: bool) -> int:
+    """Pairs of a gold and a suggested span that overlap (and share the label when
+    ``labelled``), each used once: greedy in text order, exact matches first."""
+    if labelled:
+        gold_l, pred_l = sorted(gold), sorted(pred)
+    else:
+        gold_l, pred_l = sorted((g, None) for g in gold), sorted((p, None) for p in pred)
+    used: set[int] = set()
+    tp = 0
+    for exact in (True, False):
+        for p in list(pred_l):
+            for i, g in enumerate(gold_l):
+                if i in used or g[1] != p[1]:
+                    continue
+                if (g[0] == p[0]) if exact else _overlaps(g[0], p[0]):
+                    used.add(i)
+                    pred_l.remove(p)
+                    tp += 1
+                    break
+    return tp
 
 
 class Score:
     def __init__(self) -> None:
         self.tp = self.pred = self.gold = 0
 
-    def add(self, g: set, p: set) -> None:
-        self.tp += len(g & p)
+    def add(self, g: set, p: set, overlap: bool = False, labelled: bool = False) -> None:
+        self.tp += overlap_matches(g, p, labelled) if overlap else len(g & p)
         self.pred += len(p)
         self.gold += len(g)
 
@@ -93,44 +170,58 @@ class Score:
         return p, r, self.f1()
 
 
-def evaluate(suggester, tests: list[AnnotationSet]) -> dict[str, Score]:
-    scores = {k: Score() for k in ("entities", "attributions (cue)", "attributions (full)")}
+def evaluate(suggester, tests: list[AnnotationSet], labels: dict[str, str] | None = None) -> dict[str, Score]:
+    scores = {k: Score() for k in MEASURES}
     for gold in tests:
         empty = AnnotationSet(gold.document)
         new = merge(empty, suggester.propose(empty), suggester.name)
         pred = AnnotationSet(gold.document)
         for a in new:
             pred.table(type(a))[a.id] = a
-        g, p = keys(gold, True), keys(pred, False)
+        g, p = keys(gold, True, labels), keys(pred, False, labels)
         for k in scores:
-            scores[k].add(g[k], p[k])
+            scores[k].add(g[k], p[k], overlap="overlap" in k, labelled=k.startswith("entities"))
     return scores
 
 
 # -- the curve ----------------------------------------------------------------------------
 
 
-def corpus() -> list[tuple[Path, AnnotationSet]]:
+def corpus(c: Corpus) -> list[tuple[Path, AnnotationSet]]:
     schema = default_schema()
     out = []
-    for path in sorted((CORPUS / "gold").glob("*.yaml")):
+    for path in sorted((c.folder / "gold").glob("*.yaml")):
         out.append((path, store.read(path, schema=schema).checked()))
     if not out:
-        raise SystemExit("no corpus: run python bench/corpus/build.py")
+        raise SystemExit(f"no corpus in {c.folder}: run {c.build}")
     return out
 
 
-def curve(splits: int, with_model: bool, steps: int) -> dict:
+def split_corpus(c: Corpus, docs: list[tuple[Path, AnnotationSet]], split: int) -> tuple[list[AnnotationSet], list[Path], int]:
+    """(test sets, training pool in training order, test articles): a third of the
+    source articles held out, every part of one article on the same side."""
+    groups: dict[str, list[int]] = {}
+    for i, (path, _) in enumerate(docs):
+        groups.setdefault(c.group(path), []).append(i)
+    order = list(groups)
+    random.Random(split).shuffle(order)
+    n_test = len(order) // 3
+    test = [docs[i][1] for g in order[:n_test] for i in groups[g]]
+    pool = [docs[i][0] for g in order[n_test:] for i in groups[g]]
+    if len(pool) > len(order) - n_test:  # parts: the first n spread over the articles
+        random.Random(1000 + split).shuffle(pool)
+    return test, pool, n_test
+
+
+def curve(c: Corpus, splits: int, with_model: bool, steps: int) -> dict:
     schema = default_schema()
-    docs = corpus()
+    docs = corpus(c)
     results: dict[tuple[int, str], dict[str, Score]] = {}
     train_seconds: dict[int, list[float]] = {}
-    n_test = len(docs) // 3
+    n_test_docs: list[int] = []
     for split in range(splits):
-        order = list(range(len(docs)))
-        random.Random(split).shuffle(order)
-        test = [docs[i][1] for i in order[:n_test]]
-        pool = [docs[i][0] for i in order[n_test:]]
+        test, pool, n_test = split_corpus(c, docs, split)
+        n_test_docs.append(len(test))
         sizes = [n for n in SIZES if n < len(pool)] + [len(pool)]
         for n in sizes:
             with tempfile.TemporaryDirectory() as tmp:
@@ -140,7 +231,7 @@ def curve(splits: int, with_model: bool, steps: int) -> dict:
                     # The article goes along (document.path is relative to the YAML).
                     shutil.copy(path, train_dir / path.name)
                     (Path(tmp) / "texts").mkdir(exist_ok=True)
-                    shutil.copy(CORPUS / "texts" / (path.stem + ".txt"), Path(tmp) / "texts")
+                    shutil.copy(c.folder / "texts" / (path.stem + ".txt"), Path(tmp) / "texts")
                 runs = [("rules", RulesSuggester(schema)), ("rules + learned", RulesSuggester(schema, None, [train_dir]))]
                 if with_model:
                     from annotator.suggest.spacy_pipeline import SpacySuggester
@@ -152,20 +243,29 @@ def curve(splits: int, with_model: bool, steps: int) -> dict:
                     train_seconds.setdefault(n, []).append(time.perf_counter() - t0)
                     runs.append(("trained model", SpacySuggester(str(model), schema)))
                 for name, sugg in runs:
-                    got = evaluate(sugg, test)
+                    got = evaluate(sugg, test, c.labels)
                     acc = results.setdefault((n, name), {k: Score() for k in got})
                     for k, s in got.items():
                         acc[k].tp += s.tp
                         acc[k].pred += s.pred
                         acc[k].gold += s.gold
             print(f"  split {split + 1}/{splits}: {n} training documents done", file=sys.stderr)
-    return {"results": results, "train_seconds": train_seconds, "n_docs": len(docs), "n_test": n_test}
+    groups = len({c.group(p) for p, _ in docs})
+    return {
+        "corpus": c,
+        "results": results,
+        "train_seconds": train_seconds,
+        "n_docs": len(docs),
+        "n_groups": groups,
+        "n_test": n_test_docs,
+        "n_test_groups": groups // 3,
+    }
 
 
 def by_source() -> None:
     """The rules alone on each source: the seed was tuned on, brat's tutorial never was."""
     schema = default_schema()
-    docs = corpus()
+    docs = corpus(CORPORA["tutorial"])
     print("\n-- the rules alone (nothing learned) on all documents of each source: F1 (P / R)")
     for title, prefix in (("brat's news tutorial (never tuned on)", "brat"), ("the seed's paragraphs (tuned on)", "seed")):
         got = evaluate(RulesSuggester(schema), [a for p, a in docs if p.name.startswith(prefix)])
@@ -177,13 +277,18 @@ def report(out: dict, with_model: bool, plot: bool) -> None:
     results = out["results"]
     sizes = sorted({n for n, _ in results})
     names = [s for s in SUGGESTERS if with_model or s != "trained model"]
+    c = out["corpus"]
+    held = sorted(set(out["n_test"]))
     print(
-        f"\n== learning curve on bench/corpus: {out['n_docs']} documents, {out['n_test']} held out for testing "
-        f"(strict micro F1 over the test documents, pooled over splits)"
+        f"\n== learning curve on {c.folder.relative_to(ROOT)} ({c.name}): {out['n_docs']} documents from {out['n_groups']} articles, "
+        f"{out['n_test_groups']} articles ({'/'.join(map(str, held))} documents) held out for testing "
+        f"(micro F1 over the test documents, pooled over splits)"
     )
-    for measure in ("entities", "attributions (cue)", "attributions (full)"):
+    for measure in MEASURES:
         print(f"\n-- {measure}: F1 (P / R)")
         print(f"   {'train docs':>10}  " + "  ".join(f"{n:>22}" for n in names))
+        gold = next((results[k][measure].gold for k in results), 0)
+        print(f"   ({gold} in the test gold{', per split, summed' if len(out['n_test']) > 1 else ''})")
         for n in sizes:
             cells = []
             for name in names:
@@ -194,7 +299,8 @@ def report(out: dict, with_model: bool, plot: bool) -> None:
                 p, r, f = s.prf()
                 cells.append(f"{f:>6.2f} ({p:.2f} / {r:.2f})".rjust(22))
             print(f"   {n:>10}  " + "  ".join(cells))
-    by_source()
+    if c.name == "tutorial":
+        by_source()
     if out["train_seconds"]:
         print("\n-- `train` time per training set (median of splits): " + ", ".join(
             f"{n} docs {sorted(v)[len(v) // 2]:.0f} s" for n, v in sorted(out["train_seconds"].items())
@@ -206,19 +312,20 @@ def report(out: dict, with_model: bool, plot: bool) -> None:
     except ImportError:
         print("\n(plot skipped: pip install 'annotator[bench]' for plotext)")
         return
-    for measure in ("entities", "attributions (full)"):
+    markers = {"rules": "o", "rules + learned": "+", "trained model": "x"}  # told apart without colour
+    for measure in ("entities", "attributions (cue)", "attributions (full)"):
         plt.clear_figure()
         for name in names:
-            ys = [results[(n, name)][measure].f1() for n in sizes if (n, name) in results]
-            plt.plot(sizes[: len(ys)], ys, label=name, marker="dot")
+            xs = [n for n in sizes if (n, name) in results]
+            plt.plot(xs, [results[(n, name)][measure].f1() for n in xs], label=name, marker=markers[name])
         plt.title(f"{measure}: F1 on held-out gold vs training documents")
         plt.xlabel("training documents")
+        plt.xticks(sizes)
         plt.ylim(0, 1)
         plt.plotsize(80, 18)
         plt.theme("clear")
-        if not sys.stdout.isatty():
-            plt.clc()  # no colour codes in a file
-        plt.show()
+        chart = plt.build()
+        print(chart if sys.stdout.isatty() else plt.uncolorize(chart))  # no colour codes in a file
 
 
 # -- train speed ----------------------------------------------------------------------------
@@ -263,6 +370,7 @@ def train_speed(n_articles: int, steps: int) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--splits", type=int, default=1, help="random train/test splits to pool (default 1)")
+    ap.add_argument("--corpus", choices=sorted(CORPORA), default="gum", help="bench/corpus/gum (default) or the small tutorial one")
     ap.add_argument("--no-model", action="store_true", help="skip the trained spaCy model")
     ap.add_argument("--steps", type=int, default=300, help="training steps per model (default 300)")
     ap.add_argument("--no-plot", action="store_true")
@@ -279,7 +387,7 @@ def main() -> int:
         except ImportError:
             print("spaCy is not installed: the trained model is skipped (pip install 'annotator[spacy]')")
             with_model = False
-    out = curve(args.splits, with_model, args.steps)
+    out = curve(CORPORA[args.corpus], args.splits, with_model, args.steps)
     report(out, with_model, not args.no_plot)
     return 0
 
