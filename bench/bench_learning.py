@@ -21,9 +21,10 @@ suggesters run on every test article with nothing annotated:
 - ``rules``: the built-in rules alone (schema words and name heuristics);
 - ``rules + learned``: the same with ``--learn-from`` the n training gold files
   (names, triggers, attribution cues, sources, shapes);
-- ``trained model``: ``annotator train`` on the n files, then
-  ``--with spacy:MODEL_DIR`` (ner + spancat, events and attributions by the
-  rules' steps with the model's lexicon).
+- ``trained model``: ``annotator train`` on the n files (at most ``--steps``
+  steps of 8 paragraphs and ``--epochs`` passes: 300 and 20 by default, so
+  small sets stop early), then ``--with spacy:MODEL_DIR`` (ner + spancat,
+  events and attributions by the rules' steps with the model's lexicon).
 
 Scores are micro F1 over the test documents: entities by span and label
 ("strict"), and by overlapping span and the same label, one to one
@@ -85,6 +86,8 @@ CORPORA = {
     "tutorial": Corpus("tutorial", CORPUS, "python bench/corpus/build.py"),
 }
 SIZES = (5, 10, 20, 40, 80, 160)
+#: the row of the whole training pool (its size differs between splits when articles have parts)
+ALL = 10**9
 SUGGESTERS = ("rules", "rules + learned", "trained model")
 
 
@@ -213,17 +216,18 @@ def split_corpus(c: Corpus, docs: list[tuple[Path, AnnotationSet]], split: int) 
     return test, pool, n_test
 
 
-def curve(c: Corpus, splits: int, with_model: bool, steps: int) -> dict:
+def curve(c: Corpus, splits: int, with_model: bool, steps: int, epochs: int = 0) -> dict:
     schema = default_schema()
     docs = corpus(c)
     results: dict[tuple[int, str], dict[str, Score]] = {}
     train_seconds: dict[int, list[float]] = {}
     n_test_docs: list[int] = []
+    pools: list[int] = []
     for split in range(splits):
         test, pool, n_test = split_corpus(c, docs, split)
         n_test_docs.append(len(test))
-        sizes = [n for n in SIZES if n < len(pool)] + [len(pool)]
-        for n in sizes:
+        pools.append(len(pool))
+        for n in [n for n in SIZES if n < len(pool)] + [ALL]:
             with tempfile.TemporaryDirectory() as tmp:
                 train_dir = Path(tmp) / "train"
                 train_dir.mkdir()
@@ -239,7 +243,7 @@ def curve(c: Corpus, splits: int, with_model: bool, steps: int) -> dict:
 
                     model = Path(tmp) / "model"
                     t0 = time.perf_counter()
-                    train([train_dir], model, schema, max_steps=steps, seed=split)
+                    train([train_dir], model, schema, max_steps=steps, max_epochs=epochs, seed=split)
                     train_seconds.setdefault(n, []).append(time.perf_counter() - t0)
                     runs.append(("trained model", SpacySuggester(str(model), schema)))
                 for name, sugg in runs:
@@ -249,7 +253,7 @@ def curve(c: Corpus, splits: int, with_model: bool, steps: int) -> dict:
                         acc[k].tp += s.tp
                         acc[k].pred += s.pred
                         acc[k].gold += s.gold
-            print(f"  split {split + 1}/{splits}: {n} training documents done", file=sys.stderr)
+            print(f"  split {split + 1}/{splits}: {min(n, len(pool))} training documents done", file=sys.stderr)
     groups = len({c.group(p) for p, _ in docs})
     return {
         "corpus": c,
@@ -259,7 +263,19 @@ def curve(c: Corpus, splits: int, with_model: bool, steps: int) -> dict:
         "n_groups": groups,
         "n_test": n_test_docs,
         "n_test_groups": groups // 3,
+        "pools": pools,
     }
+
+
+def size_label(n: int, pools: list[int]) -> str:
+    if n != ALL:
+        return str(n)
+    lo, hi = min(pools), max(pools)
+    return f"all {lo}" if lo == hi else f"all {lo}-{hi}"
+
+
+def size_x(n: int, pools: list[int]) -> float:
+    return sum(pools) / len(pools) if n == ALL else n
 
 
 def by_source() -> None:
@@ -298,12 +314,12 @@ def report(out: dict, with_model: bool, plot: bool) -> None:
                     continue
                 p, r, f = s.prf()
                 cells.append(f"{f:>6.2f} ({p:.2f} / {r:.2f})".rjust(22))
-            print(f"   {n:>10}  " + "  ".join(cells))
+            print(f"   {size_label(n, out['pools']):>10}  " + "  ".join(cells))
     if c.name == "tutorial":
         by_source()
     if out["train_seconds"]:
         print("\n-- `train` time per training set (median of splits): " + ", ".join(
-            f"{n} docs {sorted(v)[len(v) // 2]:.0f} s" for n, v in sorted(out["train_seconds"].items())
+            f"{size_label(n, out['pools'])} docs {sorted(v)[len(v) // 2]:.0f} s" for n, v in sorted(out["train_seconds"].items())
         ))
     if not plot:
         return
@@ -316,11 +332,12 @@ def report(out: dict, with_model: bool, plot: bool) -> None:
     for measure in ("entities", "attributions (cue)", "attributions (full)"):
         plt.clear_figure()
         for name in names:
-            xs = [n for n in sizes if (n, name) in results]
-            plt.plot(xs, [results[(n, name)][measure].f1() for n in xs], label=name, marker=markers[name])
+            ns = [n for n in sizes if (n, name) in results]
+            xs = [size_x(n, out["pools"]) for n in ns]
+            plt.plot(xs, [results[(n, name)][measure].f1() for n in ns], label=name, marker=markers[name])
         plt.title(f"{measure}: F1 on held-out gold vs training documents")
         plt.xlabel("training documents")
-        plt.xticks(sizes)
+        plt.xticks([size_x(n, out["pools"]) for n in sizes], [str(n) if n != ALL else "all" for n in sizes])
         plt.ylim(0, 1)
         plt.plotsize(80, 18)
         plt.theme("clear")
@@ -372,13 +389,14 @@ def main() -> int:
     ap.add_argument("--splits", type=int, default=1, help="random train/test splits to pool (default 1)")
     ap.add_argument("--corpus", choices=sorted(CORPORA), default="gum", help="bench/corpus/gum (default) or the small tutorial one")
     ap.add_argument("--no-model", action="store_true", help="skip the trained spaCy model")
-    ap.add_argument("--steps", type=int, default=300, help="training steps per model (default 300)")
+    ap.add_argument("--steps", type=int, default=300, help="training steps per model, at most (default 300)")
+    ap.add_argument("--epochs", type=int, default=20, help="passes over the training set, at most (default 20: small sets stop early)")
     ap.add_argument("--no-plot", action="store_true")
     ap.add_argument("--train-speed", action="store_true", help="only time `train` on 100 generated articles")
     ap.add_argument("--articles", type=int, default=100, help="articles for --train-speed (default 100)")
     args = ap.parse_args()
     if args.train_speed:
-        train_speed(args.articles, 600 if args.steps == 300 else args.steps)
+        train_speed(args.articles, args.steps)
         return 0
     with_model = not args.no_model
     if with_model:
@@ -387,7 +405,7 @@ def main() -> int:
         except ImportError:
             print("spaCy is not installed: the trained model is skipped (pip install 'annotator[spacy]')")
             with_model = False
-    out = curve(CORPORA[args.corpus], args.splits, with_model, args.steps)
+    out = curve(CORPORA[args.corpus], args.splits, with_model, args.steps, args.epochs)
     report(out, with_model, not args.no_plot)
     return 0
 
