@@ -22,7 +22,7 @@ suggesters run on every test article with nothing annotated:
 - ``rules + learned``: the same with ``--learn-from`` the n training gold files
   (names, triggers, attribution cues, sources, shapes);
 - ``trained model``: ``annotator train`` on the n files (at most ``--steps``
-  steps of 8 paragraphs and ``--epochs`` passes: 300 and 20 by default, so
+  steps of 8 paragraphs and ``--epochs`` passes: 300 and 50 by default, so
   small sets stop early), then ``--with spacy:MODEL_DIR`` (ner + spancat,
   events and attributions by the rules' steps with the model's lexicon).
 
@@ -390,7 +390,7 @@ def main() -> int:
     ap.add_argument("--corpus", choices=sorted(CORPORA), default="gum", help="bench/corpus/gum (default) or the small tutorial one")
     ap.add_argument("--no-model", action="store_true", help="skip the trained spaCy model")
     ap.add_argument("--steps", type=int, default=300, help="training steps per model, at most (default 300)")
-    ap.add_argument("--epochs", type=int, default=20, help="passes over the training set, at most (default 20: small sets stop early)")
+    ap.add_argument("--epochs", type=int, default=50, help="passes over the training set, at most (default 50: small sets stop early)")
     ap.add_argument("--no-plot", action="store_true")
     ap.add_argument("--train-speed", action="store_true", help="only time `train` on 100 generated articles")
     ap.add_argument("--articles", type=int, default=100, help="articles for --train-speed (default 100)")
