@@ -217,3 +217,16 @@ def test_article_cache_reads_an_article_once(tmp_path, monkeypatch):
     assert len(calls) == 1
     assert [g.entities["T1"].by for g in got] == ["x", "y"]
     assert got[0].document.text == text
+
+
+def test_a_quoted_scalar_across_lines_is_left_to_the_general_way():
+    """YAML folds a line break inside quotes into a space: never read it as a newline."""
+    text = "ab\ncd and more\n"
+    out = (
+        "format: annotator/1\ndocument:\n  length: 15\nentities:\n"
+        '- {id: T1, label: PER, start: 0, end: 5, text: "ab\ncd"}\n'
+        "events: []\nattributions: []\nrelations: []\n"
+    )
+    assert direct(out, text, None) is None
+    _ref, problems = general(out, text, None)
+    assert problems and "does not match" in problems[0].message
