@@ -175,6 +175,8 @@ def main_bench() -> None:
     ap.add_argument("--annotations", type=int, default=50)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--load-only", action="store_true",
+                    help="only the loading: file by file, store.read_sets here, store.read_sets with its pool")
     args = ap.parse_args()
 
     from annotator.audit.panel import agreement_panel
@@ -194,6 +196,9 @@ def main_bench() -> None:
         t_load, sets = timed(load_all, args.repeat, "load")
         n_ann = sum(len(s) for by in sets.values() for s in by.values())
         print(f"{'load the files (anchor)':40s} {t_load:7.3f} s (cpu {CPU['load']:6.3f} s)   ({n_ann} annotations)")
+        if args.load_only:
+            load_figures(dirs, args.repeat, t_load)
+            return
 
         t_agree, panel = timed(lambda: agreement_panel(sets), args.repeat, "agree")
         print(f"{'agreement, every layer, in memory':40s} {t_agree:7.3f} s (cpu {CPU['agree']:6.3f} s)   {t_agree / t_load:5.2f}x load")
@@ -228,6 +233,24 @@ def main_bench() -> None:
 
         t_mcmd, _ = timed(merge_cmd, args.repeat, "merge_cmd")
         print(f"{'annotator merge (load and write incl.)':40s} {t_mcmd:7.3f} s (cpu {CPU['merge_cmd']:6.3f} s)   {t_mcmd / t_load:5.2f}x load")
+
+
+def load_figures(dirs: list[Path], repeat: int, t_load: float) -> None:
+    """``store.read_sets`` on all the files, here and with its process pool (CPU: this
+    process, and the workers')."""
+    import resource
+
+    files = [p for d in dirs for p in sorted(d.glob("*.yaml"))]
+
+    def children() -> float:
+        r = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return r.ru_utime + r.ru_stime
+
+    for name, workers in (("store.read_sets, here", 1), ("store.read_sets, pool of 2", 2)):
+        k0 = children()
+        t, _ = timed(lambda: store.read_sets(files, workers=workers), repeat, name)
+        kids = (children() - k0) / repeat
+        print(f"{name:40s} {t:7.3f} s (cpu {CPU[name]:6.3f} s, workers {kids:6.3f} s)   {t / t_load:5.2f}x load")
 
 
 if __name__ == "__main__":
