@@ -77,6 +77,16 @@ _SPECIAL_FIRST = _NUMERIC_FIRST | {'"'}
 _DIGITS = re.compile("[0-9]+")
 
 
+def _copy(value: Any) -> Any:
+    """A copy of parsed data: new dicts and lists, the same scalars (immutable)."""
+    t = type(value)
+    if t is dict:
+        return {k: _copy(v) for k, v in value.items()}
+    if t is list:
+        return [_copy(v) for v in value]
+    return value
+
+
 class _Reader:
     def __init__(self, text: str, source: str):
         self.text = text
@@ -85,6 +95,7 @@ class _Reader:
         self.ids: set[str] = set()
         self.refs: list[str] = []
         self.entities_table: dict = {}
+        self.attrs_of: dict[str, dict] = {}
 
     # -- tokens ---------------------------------------------------------------
     def conv(self, t: str) -> Any:
@@ -169,12 +180,18 @@ class _Reader:
         return status, by, score, sby, attrs
 
     def attrs(self, s: str) -> dict:
+        """``attrs: {...}`` read by the fast reader's flow parser; the same text
+        (they repeat: merge's, a suggester's) is parsed once and copied."""
+        known = self.attrs_of.get(s)
+        if known is not None:
+            return _copy(known)
         fast = self.fast
         value, end = fast.value(s, 0, 1, 0)
         if end != len(s) or type(value) is not dict or fast.tree.dups or "lost" in value:
             raise Decline
         if bad_attr(value, 0) is not None:
             raise Decline
+        self.attrs_of[s] = _copy(value)
         return value
 
     # -- the whole file -------------------------------------------------------

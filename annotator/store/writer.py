@@ -38,8 +38,24 @@ def _tail(ann: Any) -> list[str]:
     if ann.suggested_by is not None:
         parts.append("suggested_by: " + scalar(ann.suggested_by))
     if ann.attrs:
-        parts.append("attrs: " + flow(dict(ann.attrs)))
+        parts.append("attrs: " + _attrs_flow(ann.attrs))
     return parts
+
+
+#: attrs written, by their repr (the same repr, the same YAML): merge's and a
+#: suggester's attrs repeat over thousands of annotations
+_ATTRS_CACHE: dict[str, str] = {}
+
+
+def _attrs_flow(attrs: Any) -> str:
+    key = repr(attrs)
+    out = _ATTRS_CACHE.get(key)
+    if out is None:
+        out = flow(dict(attrs))
+        if len(_ATTRS_CACHE) > 20_000:
+            _ATTRS_CACHE.clear()
+        _ATTRS_CACHE[key] = out
+    return out
 
 
 def _entity_lines(entities: list[Entity]) -> list[str]:
