@@ -116,7 +116,7 @@ async def test_keys_act_while_the_folder_is_counted(tmp_path, monkeypatch):
     async with app.run_test(size=(140, 36)) as pilot:
         await pilot.pause()
         assert started.wait(10)
-        assert "estimating rule precision: 0/3" in app._status_text
+        assert "estimating precision 0/3" in app._status_text
         # only this article's own decisions so far (none: it is all pending)
         assert app.rule_estimates == {}
         start = app.view.cursor
@@ -136,4 +136,25 @@ async def test_keys_act_while_the_folder_is_counted(tmp_path, monkeypatch):
         got = {k: [e.accepted, e.rejected] for k, e in app.rule_estimates.items()}
         expected.setdefault(rule, [0, 0])[1] += 1
         assert got == expected
+        await pilot.press("q")
+
+
+async def test_a_large_folder_is_counted_in_another_process(tmp_path, monkeypatch):
+    from annotator.tui import estimates
+
+    articles, ann = folder(tmp_path, n=4)
+    expected = counted(articles, ann)
+    monkeypatch.setattr(estimates, "IN_THREAD", 0)  # what a folder of thousands does
+    monkeypatch.setattr(estimates, "CHUNK", 2)  # two chunks: progress between them
+
+    def not_here(paths):
+        raise AssertionError("counted in the app's process")
+
+    monkeypatch.setattr(precision, "decisions_in_files", not_here)  # the other process is not patched
+    app = AnnotatorApp(articles, annotations_dir=ann, schema=default_schema(), user="tester")
+    async with app.run_test(size=(140, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert {k: [e.accepted, e.rejected] for k, e in app.rule_estimates.items()} == expected
+        assert "estimating" not in app._status_text
         await pilot.press("q")

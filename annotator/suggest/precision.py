@@ -24,7 +24,8 @@ Public API (for the review queue):
   ``change(article, pairs)`` (a session step's (before, after) pairs) O(the step);
   ``estimates()`` recomputes the posteriors of the rules that changed only
 - ``decisions_in_file(yaml_path)``: one article's counts from its YAML, without
-  reading the article (for a worker reading a folder)
+  reading the article (for a worker reading a folder); ``decisions_in_files(paths)``
+  the same for a chunk of files; ``serve_counts()`` answers chunks in another process
 - ``Estimate``: ``key, accepted, rejected, n, mean, low, high, alpha, beta``
 - ``rule_of(ann) -> str | None``: the key of an annotation (its suggester and rule)
 - ``probability(ann, estimates, default=0.5) -> float``: how likely a pending
@@ -267,6 +268,25 @@ def decisions_in_file(yaml_path: str | Path) -> dict[str, list[int]] | None:
     return counts
 
 
+def decisions_in_files(yaml_paths: Sequence[str]) -> list[dict[str, list[int]] | None]:
+    """``decisions_in_file`` of each path (one chunk of a folder)."""
+    return [decisions_in_file(p) for p in yaml_paths]
+
+
+def serve_counts(stdin=None, stdout=None) -> None:
+    """Count in another process: each line read is a JSON list of annotation
+    files, each line written the JSON list of their ``decisions_in_file``.
+    Run as ``python -c "from annotator.suggest.precision import serve_counts; serve_counts()"``."""
+    import json
+    import sys
+
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    for line in stdin:
+        stdout.write(json.dumps(decisions_in_files(json.loads(line))) + "\n")
+        stdout.flush()
+
+
 # -- ordering for the review queue ----------------------------------------------------------
 
 
@@ -386,6 +406,8 @@ __all__ = [
     "contribution",
     "Tally",
     "decisions_in_file",
+    "decisions_in_files",
+    "serve_counts",
     "probability",
     "most_uncertain_first",
     "most_certain_first",

@@ -291,7 +291,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
             saved = "unsaved" if s.dirty else "saved"
         where = f"{self.index + 1}/{len(self.articles)} " if len(self.articles) > 1 else ""
         name = self.articles[self.index].name
-        line = f" {where}{name}  {counts or 'no entities'}{review}{self.lost_status()}  [{saved}]{self.estimates_status()}"
+        line = f" {where}{name}{self.estimates_status()}  {counts or 'no entities'}{review}{self.lost_status()}  [{saved}]"
         if self.message:
             line += f"  {self.message}"
         if line != self._status_text:

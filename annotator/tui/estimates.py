@@ -3,7 +3,9 @@
 When the app opens, the open article is counted from its session and a thread
 worker counts the decisions in every other annotation file of the folder
 (``precision.decisions_in_file``: the YAML alone, not the article), with its
-progress on the status line; keys keep working meanwhile. Each step of the open
+progress on the status line. A large folder is counted in another process (the
+thread only waits for its chunks), so the parsing never holds the interpreter
+lock a key needs: keys keep their speed meanwhile. Each step of the open
 session then moves the counts of that article only (``Tally.change``: the
 step's own pairs), so a decision costs what the decision changed, never a pass
 over the folder. The side panel and the review queue read ``app.rule_estimates``.
@@ -11,6 +13,10 @@ over the folder. The side panel and the review queue read ``app.rule_estimates``
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -23,6 +29,28 @@ from ..suggest import precision
 
 #: how often the worker reports its progress (seconds)
 PROGRESS_EVERY = 0.2
+#: folders of more articles than this are counted in another process
+IN_THREAD = 200
+#: articles per chunk sent to that process
+CHUNK = 250
+
+#: the counting process runs at a lower priority than the app (keys first)
+_SERVE = (
+    "import os\nif hasattr(os, 'nice'): os.nice(10)\n"
+    "from annotator.suggest.precision import serve_counts; serve_counts()"
+)
+
+
+def _counter() -> subprocess.Popen:
+    """A Python process answering chunks (``precision.serve_counts``), importing this very
+    package; its errors go nowhere (the terminal is the app's)."""
+    here = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([here, *filter(None, [env.get("PYTHONPATH")])])
+    return subprocess.Popen(
+        [sys.executable, "-c", _SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL, text=True, encoding="utf-8", env=env,
+    )
 
 
 class EstimatesMixin:
@@ -33,7 +61,7 @@ class EstimatesMixin:
     rule_estimates: dict | None = None
     #: the folder's counts: one entry per article
     tally: precision.Tally | None = None
-    #: "estimating rule precision: 120/900" while the worker reads the folder
+    #: "estimating precision 120/900" while the worker reads the folder
     _estimating: str = ""
     #: articles counted from a session since the worker started (its file may be older)
     _live: set
@@ -48,7 +76,7 @@ class EstimatesMixin:
         self.estimates_opened()
         others = [Path(a) for a in self.articles if Path(a) != self._article_key()]
         if others:
-            self._estimating = f"estimating rule precision: 0/{len(others)}"
+            self._estimating = f"estimating precision 0/{len(others)}"
             self.refresh_status()
             self._count_folder(others, Path(self.annotations_dir))
 
@@ -108,14 +136,39 @@ class EstimatesMixin:
         worker = get_current_worker()
         counts: dict[Path, dict | None] = {}
         last = time.monotonic()
-        for n, article in enumerate(articles, 1):
-            if worker.is_cancelled:
-                return
-            counts[article] = precision.decisions_in_file(store.annotation_path(article, annotations_dir))
-            now = time.monotonic()
-            if now - last >= PROGRESS_EVERY:
-                last = now
-                self._from_worker(self._count_progress, n, len(articles))
+        total = len(articles)
+        if total <= IN_THREAD:
+            for n, article in enumerate(articles, 1):
+                if worker.is_cancelled:
+                    return
+                counts[article] = precision.decisions_in_file(store.annotation_path(article, annotations_dir))
+                time.sleep(0)  # let the app's thread take the interpreter lock between files
+                now = time.monotonic()
+                if now - last >= PROGRESS_EVERY:
+                    last = now
+                    self._from_worker(self._count_progress, n, total)
+        else:
+            proc = _counter()
+            try:
+                for i in range(0, total, CHUNK):
+                    if worker.is_cancelled:
+                        return
+                    chunk = articles[i : i + CHUNK]
+                    paths = [str(store.annotation_path(a, annotations_dir)) for a in chunk]
+                    got = None
+                    try:
+                        proc.stdin.write(json.dumps(paths) + "\n")
+                        proc.stdin.flush()
+                        got = json.loads(proc.stdout.readline() or "null")
+                    except (OSError, ValueError):
+                        pass
+                    if not isinstance(got, list) or len(got) != len(chunk):  # it died: count here
+                        got = precision.decisions_in_files(paths)
+                    counts.update(zip(chunk, got))
+                    self._from_worker(self._count_progress, len(counts), total)
+            finally:
+                proc.kill()
+                proc.wait()
         self._from_worker(self._counted, counts)
 
     def _from_worker(self, callback, *args) -> None:
@@ -125,7 +178,7 @@ class EstimatesMixin:
             pass
 
     def _count_progress(self, done: int, total: int) -> None:
-        self._estimating = f"estimating rule precision: {done}/{total}"
+        self._estimating = f"estimating precision {done}/{total}"
         self.refresh_status()
 
     def _counted(self, counts: dict[Path, dict | None]) -> None:
