@@ -79,7 +79,10 @@ class EntityIndex:
 
     def overlapping(self, a: int, b: int) -> bool:
         i = bisect_left(self.starts, b)
-        return any(x.end > a for x in self.by_start[max(0, i - 8) : i])
+        for x in self.by_start[max(0, i - 8) : i]:
+            if x.end > a:
+                return True
+        return False
 
 
 

@@ -133,12 +133,13 @@ def _one_name(text, s, e, name, sentence_start, titled):
             if name in lx.WEEKDAYS and after in lx.DAYPARTS:
                 return s, text.index(after, e) + len(after), "DATE", 0.5, "date-word"
             return s, e, "DATE", 0.5, "date-word"
-    m = _FAC_AFTER.match(text, e)
-    if m:
-        return s, m.end(), "FAC", 0.45, "facility-word"  # "Albu Kamal border crossing"
-    m = _NUMBER_AFTER.match(text, e)
-    if m and not _known(name):
-        return s, m.end(), "ORG", 0.35, "name-number"  # "Deir Ezzor 24", "France 24"
+    if text[e : e + 1] == " ":  # both patterns start with a space
+        m = _FAC_AFTER.match(text, e)
+        if m:
+            return s, m.end(), "FAC", 0.45, "facility-word"  # "Albu Kamal border crossing"
+        m = _NUMBER_AFTER.match(text, e)
+        if m and not _known(name):
+            return s, m.end(), "ORG", 0.35, "name-number"  # "Deir Ezzor 24", "France 24"
     label, score, rule = _guess(text, s, e, name, titled)
     return s, e, label, score, rule
 
