@@ -173,6 +173,13 @@ def agreements(
     The same numbers as ``agreement`` on each pair, but each set's entities are
     listed and painted on the tokens once (not once per pair), and the token
     tables of a pair are counted with numpy over all its articles at once."""
+    from ..store.reader import no_gc
+
+    with no_gc():  # many small objects, no cycles
+        return _agreements(sets)
+
+
+def _agreements(sets: Mapping[str, Mapping[str, AnnotationSet]]) -> list[Agreement]:
     import numpy as np
 
     from .units import TokenGrid

@@ -143,6 +143,13 @@ def agreement_panel(
     layers: Sequence[str] = LAYERS,
 ) -> PanelAgreement:
     """Every layer's agreement over the articles all annotators have (``sets``: annotator -> article -> set)."""
+    from ..store.reader import no_gc
+
+    with no_gc():  # many small objects, no cycles: the collector would walk every loaded set again and again
+        return _panel(sets, resamples, seed, layers)
+
+
+def _panel(sets, resamples, seed, layers) -> PanelAgreement:
     names = list(sets)
     R = len(names)
     if R < 2:

@@ -114,24 +114,21 @@ class TokenGrid:
     def paint(self, marks_per_doc: Sequence[Sequence[tuple]], label_index: dict):
         """One annotator's marks over all tokens: categories (the first mark in each article
         wins) and labels carried. ``marks_per_doc[d]``: (fragments, label) in position order."""
-        fs_l: list[int] = []
-        fe_l: list[int] = []
-        lab_l: list[int] = []
-        for d, doc_marks in enumerate(marks_per_doc):
-            off = self.char_offsets[d]
-            for frags, label in doc_marks:
-                k = label_index[label]
-                for fs, fe in frags:
-                    fs_l.append(fs + off)
-                    fe_l.append(fe + off)
-                    lab_l.append(k)
+        offs = self.char_offsets
+        rows = [
+            (fs + off, fe + off, label_index[label])
+            for d, doc_marks in enumerate(marks_per_doc) for off in (offs[d],)
+            for frags, label in doc_marks for fs, fe in frags
+        ]
         U = self.size
         code = np.zeros(U, dtype=np.int64)
         cover = np.zeros((U, len(label_index)), dtype=bool)
-        if not fs_l:
+        if not rows:
             return code, cover
-        t0 = np.searchsorted(self.ends, np.asarray(fs_l, dtype=np.int64), side="right")
-        t1 = np.searchsorted(self.starts, np.asarray(fe_l, dtype=np.int64), side="left")
+        flat = np.asarray(rows, dtype=np.int64)
+        fs_l, fe_l, lab_l = flat[:, 0], flat[:, 1], flat[:, 2]
+        t0 = np.searchsorted(self.ends, fs_l, side="right")
+        t1 = np.searchsorted(self.starts, fe_l, side="left")
         lengths = np.clip(t1 - t0, 0, None)
         total = int(lengths.sum())
         if not total:
@@ -139,7 +136,7 @@ class TokenGrid:
         rep = np.repeat(np.arange(len(lengths)), lengths)
         within = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         tok = t0[rep] + within
-        labs = np.asarray(lab_l, dtype=np.int64)
+        labs = lab_l
         cats = labs + 1  # category k + 1 is label k (0: no annotation)
         uniq, first = np.unique(tok, return_index=True)  # the first occurrence: the first mark
         code[uniq] = cats[rep[first]]
