@@ -168,7 +168,14 @@ def panel_of_three(draw):
             for _ in range(draw(st.integers(0, 6))):
                 t = draw(st.integers(0, n - 1))
                 ents.append((t, min(n, t + draw(st.integers(1, 3))), draw(st.sampled_from(LABELS[:3]))))
-            by[f"doc{d}"] = as_set(n, ents)
+            aset = as_set(n, ents)
+            if n >= 3 and draw(st.booleans()):  # a discontinuous entity: two words apart
+                text, offsets = words_text(n)
+                t = draw(st.integers(0, n - 3))
+                frags = [offsets[t], offsets[t + 2]]
+                k = f"T{len(aset.entities) + 1}"
+                aset.entities[k] = Entity(k, draw(st.sampled_from(LABELS[:3])), Span.from_fragments(text, frags))
+            by[f"doc{d}"] = aset
         out[name] = by
     return out
 

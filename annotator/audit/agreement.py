@@ -167,21 +167,24 @@ def agreement(
 
 def agreements(
     sets: Mapping[str, Mapping[str, AnnotationSet]],
+    tokens: dict | None = None,
 ) -> list[Agreement]:
     """Every pair of annotators: ``sets`` maps annotator -> article name -> set.
 
     The same numbers as ``agreement`` on each pair, but each set's entities are
     listed and painted on the tokens once (not once per pair), and the token
-    tables of a pair are counted with numpy over all its articles at once."""
+    tables of a pair are counted with numpy over all its articles at once.
+    ``tokens``: a cache of the articles' tokens (``units.TokenGrid``) to share."""
     from ..store.reader import no_gc
 
     with no_gc():  # many small objects, no cycles
-        return _agreements(sets)
+        return _agreements(sets, tokens)
 
 
-def _agreements(sets: Mapping[str, Mapping[str, AnnotationSet]]) -> list[Agreement]:
+def _agreements(sets: Mapping[str, Mapping[str, AnnotationSet]], tokens: dict | None) -> list[Agreement]:
     import numpy as np
 
+    from .entity_pairs import Laid, score_pair
     from .units import TokenGrid
 
     names = list(sets)
@@ -194,7 +197,7 @@ def _agreements(sets: Mapping[str, Mapping[str, AnnotationSet]]) -> list[Agreeme
     items = {a: {n: entity_items(aset, is_gold) for n, aset in sets[a].items()} for a in names}
     labels = sorted({it[2] for by in items.values() for its in by.values() for it in its})
     label_index = {lab: k for k, lab in enumerate(labels)}
-    grid = TokenGrid([texts[n] for n in articles])
+    grid = TokenGrid([texts[n] for n in articles], tokens)
     doc_of = np.repeat(np.arange(len(articles)), np.diff(grid.offsets))
     painted = {}
     for a in names:
@@ -202,15 +205,16 @@ def _agreements(sets: Mapping[str, Mapping[str, AnnotationSet]]) -> list[Agreeme
         for n, its in items[a].items():
             marks[index[n]] = [(it[3], it[2]) for it in its]
         painted[a] = grid.paint(marks, label_index)
+    laid = {a: Laid([items[a].get(n) for n in articles], grid.char_offsets, label_index) for a in names}
     V = len(labels) + 1
     category = [NO_LABEL, *labels]
     out = []
     for a, b in combinations(names, 2):
         common = sorted(set(sets[a]) & set(sets[b]))
         docs = [(items[a][n], items[b][n]) for n in common]
-        entities = score_items(docs)
         in_common = np.zeros(len(articles), dtype=bool)
         in_common[[index[n] for n in common]] = True
+        entities = score_pair(laid[a], laid[b], in_common, labels)
         tokens = in_common[doc_of]
         total = int(tokens.sum())
         (code_a, cover_a), (code_b, cover_b) = painted[a], painted[b]

@@ -88,15 +88,21 @@ def unit_sums(codes: np.ndarray, cover: np.ndarray, offsets: np.ndarray, n_categ
 class TokenGrid:
     """Every article's tokens end to end (``annotator.text.tokenize``), with a gap between articles."""
 
-    def __init__(self, texts: Sequence[str]):
+    def __init__(self, texts: Sequence[str], cache: dict | None = None):
+        """``cache``: text -> (starts, ends), shared by grids over the same articles."""
         from ..text import tokenize
 
         starts, ends, char_off, tok_off = [], [], [], [0]
         pos = 0
         for text in texts:
-            toks = tokenize(text)
-            s = np.asarray(toks.starts, dtype=np.int64) + pos
-            e = np.asarray(toks.ends, dtype=np.int64) + pos
+            bounds = cache.get(text) if cache is not None else None
+            if bounds is None:
+                toks = tokenize(text)
+                bounds = (np.asarray(toks.starts, dtype=np.int64), np.asarray(toks.ends, dtype=np.int64))
+                if cache is not None:
+                    cache[text] = bounds
+            s = bounds[0] + pos
+            e = bounds[1] + pos
             starts.append(s)
             ends.append(e)
             char_off.append(pos)
