@@ -73,8 +73,16 @@ def _accepted(table: dict) -> Iterable:
 
 
 def _pos(parts: tuple) -> tuple[int, int]:
-    present = [p for p in parts if p is not None]
-    return (min(p[0][0] for p in present), max(p[-1][1] for p in present)) if present else (-1, -1)
+    """First start and last end of the parts present; (-1, -1) when none is."""
+    lo = hi = -1
+    for p in parts:
+        if p is not None:
+            s, e = p[0][0], p[-1][1]
+            if lo < 0 or s < lo:
+                lo = s
+            if hi < 0 or e > hi:
+                hi = e
+    return (lo, hi)
 
 
 def items(aset: AnnotationSet, layer: str) -> list[Item]:

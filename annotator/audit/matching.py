@@ -86,7 +86,8 @@ def pair_counts(
     distinct: list = []  # u -> item
     doc_firsts = [0]  # article d's items are distinct[doc_firsts[d]:doc_firsts[d + 1]]
     flat_u: list[int] = []
-    flat_a: list[int] = []
+    chunk_a: list[int] = []  # flat_u is made of chunks: one per (article, annotator)
+    chunk_n: list[int] = []
     masks_l: list[int] = []
     anchor_masks: list = []
     for d in range(D):
@@ -94,9 +95,9 @@ def pair_counts(
         base = len(distinct)
         setdefault = ids.setdefault
         for a, its in enumerate(per_doc[d]):
-            us = [setdefault(it, base + len(ids)) for it in its]
-            flat_u.extend(us)
-            flat_a.extend([a] * len(us))
+            flat_u.extend([setdefault(it, base + len(ids)) for it in its])
+            chunk_a.append(a)
+            chunk_n.append(len(its))
         distinct.extend(ids)
         doc_firsts.append(len(distinct))
         if keep[d] and keep[d][0] is not None:
@@ -114,7 +115,7 @@ def pair_counts(
     U = len(distinct)
     out = np.zeros((D, P, L1, 4))
     counts = np.bincount(
-        np.asarray(flat_u, dtype=np.int64) * R + np.asarray(flat_a, dtype=np.int64), minlength=U * R
+        np.asarray(flat_u, dtype=np.int64) * R + np.repeat(np.asarray(chunk_a, dtype=np.int64), chunk_n), minlength=U * R
     ).reshape(U, R) if R else np.zeros((U, 0), dtype=np.int64)
     if U:
         firsts = np.asarray(doc_firsts, dtype=np.int64)

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..model import AnnotationSet
 from . import coefficients as co
-from .layers import LAYERS, NO_ANNOTATION, OVERALL_LABEL, WHOLE_ATTRIBUTION, anchors, items, links, marks
+from .layers import LAYERS, NO_ANNOTATION, OVERALL_LABEL, WHOLE_ATTRIBUTION, anchors, items, links
 from .matching import pair_counts
 from .units import TokenGrid, UnitSums, link_units, unit_sums
 
@@ -174,7 +174,7 @@ def _panel(sets, resamples, seed, layers, tokens) -> PanelAgreement:
         else:
             if grid is None:
                 grid = TokenGrid([sets[names[0]][doc].document.text for doc in docs], tokens)
-            painted = [grid.paint([marks(layer, per_doc[d][a]) for d in range(len(docs))], label_index) for a in range(R)]
+            painted = [grid.paint_items([per_doc[d][a] for d in range(len(docs))], label_index, WHOLE_ATTRIBUTION) for a in range(R)]
             codes = np.stack([p[0] for p in painted])
             cover = np.stack([p[1] for p in painted])
             offsets = grid.offsets

@@ -121,17 +121,33 @@ class TokenGrid:
         """One annotator's marks over all tokens: categories (the first mark in each article
         wins) and labels carried. ``marks_per_doc[d]``: (fragments, label) in position order."""
         offs = self.char_offsets
-        rows = [
-            (fs + off, fe + off, label_index[label])
+        rows = (
+            x
             for d, doc_marks in enumerate(marks_per_doc) for off in (offs[d],)
-            for frags, label in doc_marks for fs, fe in frags
-        ]
+            for frags, label in doc_marks for k in (label_index[label],) for fs, fe in frags
+            for x in (fs + off, fe + off, k)
+        )
+        return self._paint(np.fromiter(rows, dtype=np.int64), label_index)
+
+    def paint_items(self, items_per_doc: Sequence[Sequence[tuple]], label_index: dict, skip: str | None = None):
+        """``paint`` of a layer's items (``layers.items``): each item's first part is its
+        mark, labelled with the item's label; items labelled ``skip`` mark nothing."""
+        offs = self.char_offsets
+        rows = (
+            x
+            for d, doc_items in enumerate(items_per_doc) for off in (offs[d],)
+            for it in doc_items if it[0] != skip for k in (label_index[it[0]],) for fs, fe in it[2][0]
+            for x in (fs + off, fe + off, k)
+        )
+        return self._paint(np.fromiter(rows, dtype=np.int64), label_index)
+
+    def _paint(self, flat: np.ndarray, label_index: dict):
         U = self.size
         code = np.zeros(U, dtype=np.int64)
         cover = np.zeros((U, len(label_index)), dtype=bool)
-        if not rows:
+        if not flat.size:
             return code, cover
-        flat = np.asarray(rows, dtype=np.int64)
+        flat = flat.reshape(-1, 3)
         fs_l, fe_l, lab_l = flat[:, 0], flat[:, 1], flat[:, 2]
         t0 = np.searchsorted(self.ends, fs_l, side="right")
         t1 = np.searchsorted(self.starts, fe_l, side="left")
