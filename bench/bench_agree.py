@@ -12,7 +12,12 @@ Then times, printing medians of REPEAT runs:
 * the agreement on every layer, in memory (``annotator.audit.panel``, 1000
   bootstrap resamples), and the whole ``annotator agree --json`` command;
 * the merge, in memory (``annotator.consensus``), and the whole
-  ``annotator merge`` command (writing the gold files).
+  ``annotator merge`` command (writing the gold files);
+* for each whole command, where its time goes: the parts it calls are timed
+  (agree: the scores, ``agreements`` and ``agreement_panel``; the output,
+  ``emit``; merge: ``merge_sets``, the check before writing, the writing) and
+  loading is the rest (reading the files, pairing them). CPU includes child
+  processes (a process pool reading the folder).
 
 Figures only: nothing here asserts on time.
 """
@@ -155,6 +160,74 @@ def generate(root: Path, articles: int, annotators: int, annotations: int, seed:
 CPU: dict[str, float] = {}
 
 
+def cpu_now() -> float:
+    """CPU time of this process and of its children that have finished (a pool's workers)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+class Phases:
+    """Time spent inside some functions of the command (patched while it runs), per phase."""
+
+    def __init__(self, parts: dict[str, list[tuple[object, str]]]):
+        self.parts = parts
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def timing(self):
+        saved = []
+        for phase, targets in self.parts.items():
+            self.wall.setdefault(phase, 0.0)
+            self.cpu.setdefault(phase, 0.0)
+            for owner, name in targets:
+                fn = getattr(owner, name)
+                saved.append((owner, name, fn))
+                setattr(owner, name, self._timed(phase, fn))
+        try:
+            yield self
+        finally:
+            for owner, name, fn in reversed(saved):
+                setattr(owner, name, fn)
+
+    def _timed(self, phase, fn):
+        def run(*a, **kw):
+            t0, c0 = time.perf_counter(), cpu_now()
+            try:
+                return fn(*a, **kw)
+            finally:
+                self.wall[phase] += time.perf_counter() - t0
+                self.cpu[phase] += cpu_now() - c0
+        return run
+
+
+def whole_command(argv: list[str], parts: dict, repeat: int) -> tuple[dict, dict]:
+    """Median wall and CPU of each phase of ``main(argv)`` over ``repeat`` runs; "load" is the rest."""
+    walls: dict[str, list[float]] = {}
+    cpus: dict[str, list[float]] = {}
+    for k in range(repeat):
+        args = [a.replace("{k}", str(k)) for a in argv]
+        ph = Phases(parts)
+        with ph.timing(), contextlib.redirect_stdout(io.StringIO()):
+            t0, c0 = time.perf_counter(), cpu_now()
+            assert main(args) in (0,)
+            wall, cpu = time.perf_counter() - t0, cpu_now() - c0
+        walls.setdefault("load", []).append(wall - sum(ph.wall.values()))
+        cpus.setdefault("load", []).append(cpu - sum(ph.cpu.values()))
+        for phase in parts:
+            walls.setdefault(phase, []).append(ph.wall[phase])
+            cpus.setdefault(phase, []).append(ph.cpu[phase])
+        walls.setdefault("total", []).append(wall)
+        cpus.setdefault("total", []).append(cpu)
+    return ({k: statistics.median(v) for k, v in walls.items()}, {k: statistics.median(v) for k, v in cpus.items()})
+
+
+def print_phases(title: str, wall: dict, cpu: dict) -> None:
+    order = ["load", *[k for k in wall if k not in ("load", "total")]]
+    parts = ", ".join(f"{k} {wall[k]:.2f} s (cpu {cpu[k]:.2f})" for k in order)
+    print(f"{title:40s} {wall['total']:7.3f} s (cpu {cpu['total']:6.3f} s) = {parts}")
+
+
 def timed(fn, repeat: int, name: str = "") -> tuple[float, object]:
     """Median wall time of ``repeat`` runs (and, in ``CPU[name]``, the median CPU time:
     on a shared machine that is the figure that does not depend on the neighbours)."""
@@ -213,6 +286,19 @@ def main_bench() -> None:
         t_cmd, _ = timed(agree_cmd, args.repeat, "agree_cmd")
         print(f"{'annotator agree --json (load included)':40s} {t_cmd:7.3f} s (cpu {CPU['agree_cmd']:6.3f} s)   {t_cmd / t_load:5.2f}x load")
 
+        import annotator.audit as audit_pkg
+        import annotator.audit.panel as panel_mod
+        import annotator.commands.agree as agree_mod
+        import annotator.commands.merge as merge_mod
+        import annotator.consensus as consensus_mod
+
+        wall, cpu = whole_command(
+            ["agree", *map(str, dirs), "--json"],
+            {"compute": [(audit_pkg, "agreements"), (panel_mod, "agreement_panel")], "output": [(agree_mod, "emit")]},
+            args.repeat,
+        )
+        print_phases("  agree --json, by phase", wall, cpu)
+
         names = sorted(sets[dirs[0].name])
 
         def merge_all():
@@ -233,6 +319,12 @@ def main_bench() -> None:
 
         t_mcmd, _ = timed(merge_cmd, args.repeat, "merge_cmd")
         print(f"{'annotator merge (load and write incl.)':40s} {t_mcmd:7.3f} s (cpu {CPU['merge_cmd']:6.3f} s)   {t_mcmd / t_load:5.2f}x load")
+        wall, cpu = whole_command(
+            ["merge", *map(str, dirs), "-o", str(root / "phases{k}")],
+            {"merge": [(consensus_mod, "merge_sets")], "check": [(merge_mod, "_problem")], "write": [(merge_mod, "_write")]},
+            args.repeat,
+        )
+        print_phases("  merge, by phase", wall, cpu)
 
 
 def load_figures(dirs: list[Path], repeat: int, t_load: float) -> None:

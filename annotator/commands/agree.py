@@ -80,13 +80,15 @@ def run(args: argparse.Namespace) -> int:
             else:
                 reference[n] = aset
 
-    results = agreements(sets)
+    tokens: dict = {}  # each article tokenized once for both
+    results = agreements(sets, tokens)
     for r in results:
         if not r.articles:
             notes.append(f"{r.a} and {r.b} share no article")
     if not everywhere:
         notes.append("no article is annotated by all of them: the layers are not scored")
-    panel = agreement_panel({p: {n: s[n] for n in everywhere} for p, s in sets.items()}, args.resamples, args.seed)
+    panel = agreement_panel({p: {n: s[n] for n in everywhere} for p, s in sets.items()}, args.resamples, args.seed,
+                            tokens=tokens)
     data = {
         "annotators": list(args.paths),
         "articles": len(everywhere),

@@ -124,11 +124,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _problem(gold, target: Path, schema):
-    """The first problem the store finds in ``gold`` read back as it will be, or None."""
-    from .. import store
+    """The first problem the store would find in ``gold`` read back as it will be
+    written, or None (the checker on the data the file reads back as: ``store.plain``)."""
+    from ..store.plain import problems
 
-    got = store.read(target, text=store.dumps(gold), article=gold.document, schema=schema)
-    return got.problems[0] if got.problems else None
+    found = problems(gold, str(target), gold.document, schema)
+    return found[0] if found else None
 
 
 def _write(aset, target: Path) -> None:
