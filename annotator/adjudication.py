@@ -17,9 +17,12 @@ the two sides; each disagreement that is not a match is *open* until decided:
   the gold entity it replaces is removed, its links moved to the accepted one.
 
 With one file, a disagreement whose suggestion is already rejected there is not
-open: someone decided it.
+open: someone decided it. Events and attributions are walked there too (a layer
+the suggester suggested nothing in is not): keeping gold rejects the suggestion,
+taking it accepts it (with the suggested entities it refers to) in place of the
+gold one it was paired with.
 
-Events and attributions (two files): their disagreements (trigger, type, each
+Events and attributions: their disagreements (trigger, type, each
 argument role; the whole attribution, its source, cue, content, type) are
 decided the same way; taking the other side brings the entities they refer to
 (``annotator.adjudication_changes``). A merged gold (``merged``: ``annotator
@@ -208,17 +211,20 @@ class Adjudication:
         return self.open
 
     def _other_layers(self) -> list[Disagreement]:
-        """Event and attribution disagreements (two files; one file: entities only).
-        A layer the other side has nothing of (e.g. an entity tagger's output) is
-        not compared: its gold would be all "missed"."""
-        if self.same:
-            return []
+        """Event and attribution disagreements. A layer the other side has nothing
+        of (e.g. an entity tagger's output; one file: a layer the suggester
+        suggested nothing in) is not compared: its gold would be all "missed"."""
         out: list[Disagreement] = []
-        if self.pred.events:
+        if self._compared(self.pred.events):
             out += event_disagreements(self.session.aset, self.pred, self.by)
-        if self.pred.attributions:
+        if self._compared(self.pred.attributions):
             out += attribution_disagreements(self.session.aset, self.pred, self.by)
         return out
+
+    def _compared(self, table: dict) -> bool:
+        if not self.same:
+            return bool(table)
+        return any(self._keep_pred(x) for x in table.values())
 
     def is_open(self, d: Disagreement) -> bool:
         if d.kind == CANDIDATE:
@@ -227,7 +233,7 @@ class Adjudication:
             return False
         if self.same and d.pred_id is not None:
             # The suggestion was rejected in this file: someone already decided.
-            p = self.pred.entities.get(d.pred_id)
+            p = self.pred.get(d.pred_id)
             return p is None or p.status != REJECTED
         return True
 
@@ -308,6 +314,8 @@ class Adjudication:
 
     def _describe_layer(self, d: Disagreement) -> str:
         what = "event" if d.layer == EVENT else "attribution"
+        if self.same and d.kind != MISSED:
+            return f"accept the {what} suggestion {d.pred_id}" + (f" over {d.gold_id}" if d.gold_id and d.gold_id != d.pred_id else "")
         if d.kind == SPURIOUS:
             return f"add the {what} (and its entities) to gold"
         if d.kind == MISSED:
@@ -330,8 +338,8 @@ class Adjudication:
             label, pairs = changes.reject_candidate(self.session.aset, d.pred_id, self.user)  # type: ignore[arg-type]
             report = self.session.apply(label, pairs)
             return self._record(Decision(key_of(d), order_of(d), "gold", label, int(report is not None)), [report])
-        p = self.pred_entity(d)
-        if self.same and p is not None and p.status == SUGGESTED:
+        p = self.pred_annotation(d) if self.same else None
+        if p is not None and p.status == SUGGESTED:  # one file: keeping gold rejects the suggestion
             report = self.session.set_status(p.id, REJECTED)
             decision = Decision(key_of(d), order_of(d), "gold", f"kept gold: rejected {p.id}", int(report is not None))
             return self._record(decision, [report])
@@ -351,6 +359,15 @@ class Adjudication:
         if d.kind == CANDIDATE or d.layer != ENTITY:
             if d.kind == CANDIDATE:
                 label, pairs = changes.accept_candidate(s.aset, d.pred_id, self.user)  # type: ignore[arg-type]
+            elif self.same and d.kind != MISSED:
+                p_ann = self.pred_annotation(d)
+                assert p_ann is not None
+                g_ann = self.gold_annotation(d)
+                label, pairs = changes.accept_suggestion(s.aset, p_ann, self.user, self.by)
+                if g_ann is not None and g_ann.id != p_ann.id:  # the suggestion replaces this gold one, links and all
+                    label += f" over {g_ann.id}"
+                    pairs.append((g_ann, None))
+                    pairs.extend(redirect_links(s.aset, g_ann.id, p_ann.id))
             else:
                 p_ann = self.pred_annotation(d)
                 source = self.by or (p_ann.by or suggester_of(p_ann) if p_ann is not None else None)
@@ -461,8 +478,6 @@ class Adjudication:
     def _relayer(self, ids: set[str]) -> None:
         """Compute the event and attribution disagreements (a merged gold: the
         candidates) again, and file what changed (few: a decision is local)."""
-        if self.same:
-            return
         if self.merged:
             new = candidates(self.session.aset, self.by)
             old = [d for d in self.all]
@@ -470,8 +485,8 @@ class Adjudication:
             new = self._other_layers()
             old = [d for d in self.all if d.layer != ENTITY]
         fresh = set(new)
-        # A candidate decided is the same disagreement, no longer open: filed again.
-        gone = [d for d in old if d not in fresh or (self.merged and d.pred_id in ids)]
+        # A candidate (one file: a suggestion) decided is the same disagreement, no longer open: filed again.
+        gone = [d for d in old if d not in fresh or ((self.merged or self.same) and d.pred_id in ids)]
         self._remove(gone)
         self._insert([d for d in new if key_of(d) not in self._by_key])
 

@@ -149,6 +149,20 @@ def take_other_attribution(gold: AnnotationSet, pred: AnnotationSet, d: Disagree
     raise ValueError(f"not an attribution disagreement: {d.kind}")
 
 
+def accept_suggestion(gold: AnnotationSet, p, user: str, source: str | None) -> tuple[str, list[Pair]]:
+    """One file: accept the suggested event or attribution ``p`` and the suggested
+    entities it refers to (the caller removes the gold one it replaces)."""
+    pairs: list[Pair] = [(p, replace(p, status=ACCEPTED, by=user, suggested_by=source or p.suggested_by or p.by))]
+    brought = []
+    for ref in _refs(p):
+        e = gold.entities.get(ref)
+        if e is not None and e.status == SUGGESTED:
+            pairs.append((e, replace(e, status=ACCEPTED, by=user, suggested_by=source or e.suggested_by or e.by)))
+            brought.append(e.id)
+    what = "event" if isinstance(p, Event) else "attribution"
+    return f"accepted {what} {p.id}" + (f" (with {', '.join(brought)})" if brought else ""), pairs
+
+
 # ---------------------------------------------------------------------------
 # Candidates of a merged gold
 # ---------------------------------------------------------------------------
@@ -248,5 +262,5 @@ def candidate_is_open(aset: AnnotationSet, d: Disagreement) -> bool:
 
 
 __all__ = [
-    "accept_candidate", "candidate_is_open", "reject_candidate", "rivals", "take_other_attribution", "take_other_event",
+    "accept_candidate", "accept_suggestion", "candidate_is_open", "reject_candidate", "rivals", "take_other_attribution", "take_other_event",
 ]

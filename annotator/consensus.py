@@ -131,6 +131,13 @@ def merge_sets(
 ) -> Merged:
     """Merge one article's sets (annotator name -> set) into a new set on ``document``;
     with ``schema``, every event's arguments fit its type (see the module)."""
+    from .store.reader import no_gc
+
+    with no_gc():  # many small objects, no cycles
+        return _merge(sets, document, min_share, schema)
+
+
+def _merge(sets, document, min_share, schema) -> Merged:
     names = list(sets)
     of = len(names)
     groups: dict[tuple, _Group] = {}
@@ -147,10 +154,20 @@ def merge_sets(
     for name in names:
         aset = sets[name]
         keys = _Keys(aset)
-        for ann in aset.all():
+        entities = aset.entities
+        for ann in entities.values():
             if ann.status == ACCEPTED:
                 note(name, keys, ann, True)
+        for table in (aset.events, aset.attributions, aset.relations):
+            for ann in table.values():
+                if ann.status != ACCEPTED:
+                    continue
+                note(name, keys, ann, True)
                 for ref in _refs(ann):  # what it refers to comes along
+                    target = entities.get(ref)
+                    if target is not None:  # an entity refers to nothing: noted alone
+                        note(name, keys, target, False)
+                        continue
                     target = aset.get(ref)
                     if target is not None:
                         _bring(name, keys, target, note)
@@ -158,14 +175,16 @@ def merge_sets(
     if schema is not None:
         _fit_roles(groups, schema)
 
-    def accepts(g: _Group) -> bool:
-        return g.split_from is None and accepted_share(len(g.agree), of, min_share)
+    ok_of = {id(g): g.split_from is None and accepted_share(len(g.agree), of, min_share) for g in groups.values()}
 
-    # IDs: by kind, in position order, accepted before candidates at the same place.
+    # IDs: by kind, in position order, accepted before candidates at the same place
+    # (then by the key's repr: computed only where the rest ties).
+    ranks = {id(g): (_KIND_ORDER[type(g.first)], _position(g.first), not ok_of[id(g)]) for g in groups.values()}
+
     def order(g: _Group):
-        return (_KIND_ORDER[type(g.first)], _position(g.first), not accepts(g), g.key.__repr__())
+        return ranks[id(g)]
 
-    ordered = sorted(groups.values(), key=order)
+    ordered = _sorted_with_ties(sorted(groups.values(), key=order), order)
     new_id: dict[tuple, str] = {}
     counters = {Entity: 0, Event: 0, Attribution: 0, Relation: 0}
     prefix = {Entity: "T", Event: "E", Attribution: "A", Relation: "R"}
@@ -176,25 +195,22 @@ def merge_sets(
 
     out = AnnotationSet(document)
     accepted = candidates = 0
+    tables = {Entity: out.entities, Event: out.events, Attribution: out.attributions, Relation: out.relations}
     for g in ordered:
-        ok = accepts(g)
+        ok = ok_of[id(g)]
         info: dict = {"agree": len(g.agree), "of": of}
         if not ok:
             info["annotators"] = list(g.agree) or [g.owner]
         if g.split_from is not None:
             info["split_from"] = new_id[g.split_from]
-        attrs = {**dict(g.first.attrs), MERGE_ATTR: info}
-        moved = _translate(g.first, g.keys, new_id)
-        ann = replace(
-            moved,
-            id=new_id[g.key],
-            status=ACCEPTED if ok else SUGGESTED,
-            by=MERGE_BY if ok else (g.agree[0] if g.agree else g.owner),
-            score=None,
-            suggested_by=None,
-            attrs=attrs,
+        attrs = {**g.first.attrs, MERGE_ATTR: info} if g.first.attrs else {MERGE_ATTR: info}
+        ann = _merged(
+            g.first, g.keys, new_id, new_id[g.key],
+            ACCEPTED if ok else SUGGESTED,
+            MERGE_BY if ok else (g.agree[0] if g.agree else g.owner),
+            attrs,
         )
-        out.table(type(ann))[ann.id] = ann
+        tables[type(ann)][ann.id] = ann
         if ok:
             accepted += 1
         else:
@@ -280,19 +296,43 @@ def _refs(ann: Annotation) -> list[str]:
     return []
 
 
-def _translate(ann: Annotation, keys: _Keys, new_id: Mapping[tuple, str]) -> Annotation:
-    """A copy whose references name the merged set's IDs."""
+def _sorted_with_ties(ordered: list, order) -> list:
+    """``ordered`` (sorted by ``order``) with each run of equal ``order`` sorted by the
+    group key's repr: the same as sorting by (order, repr) with a repr for the ties only."""
+    out: list = []
+    i, n = 0, len(ordered)
+    while i < n:
+        k = order(ordered[i])
+        j = i + 1
+        while j < n and order(ordered[j]) == k:
+            j += 1
+        if j - i == 1:
+            out.append(ordered[i])
+        else:
+            out.extend(sorted(ordered[i:j], key=lambda g: g.key.__repr__()))
+        i = j
+    return out
+
+
+def _merged(ann: Annotation, keys: _Keys, new_id: Mapping[tuple, str], ann_id: str, status: str, by: str,
+            attrs: dict) -> Annotation:
+    """The merged copy of ``ann``: its new ID, status, ``by`` and attrs, no score or
+    suggester, its references naming the merged set's IDs."""
 
     def ref(old: str) -> str:
         return new_id[keys.of_id(old)]
 
+    if isinstance(ann, Entity):
+        return Entity(ann_id, ann.label, ann.span, status, by, None, None, attrs)
     if isinstance(ann, Event):
-        return replace(ann, arguments=tuple(Argument(a.role, ref(a.ref)) for a in ann.arguments))
-    if isinstance(ann, Attribution) and isinstance(ann.source, Ref):
-        return replace(ann, source=Ref(ref(ann.source.ref)))
+        args = tuple(Argument(a.role, ref(a.ref)) for a in ann.arguments)
+        return Event(ann_id, ann.type, ann.trigger, args, status, by, None, None, attrs)
+    if isinstance(ann, Attribution):
+        source = Ref(ref(ann.source.ref)) if isinstance(ann.source, Ref) else ann.source
+        return Attribution(ann_id, source, ann.cue, ann.content, ann.type, status, by, None, None, attrs)
     if isinstance(ann, Relation):
-        return replace(ann, arg1=ref(ann.arg1), arg2=ref(ann.arg2))
-    return ann
+        return Relation(ann_id, ann.type, ref(ann.arg1), ref(ann.arg2), status, by, None, None, attrs)
+    raise TypeError(type(ann))
 
 
 def names_of(paths: Sequence[str]) -> list[str]:

@@ -12,7 +12,12 @@ Then times, printing medians of REPEAT runs:
 * the agreement on every layer, in memory (``annotator.audit.panel``, 1000
   bootstrap resamples), and the whole ``annotator agree --json`` command;
 * the merge, in memory (``annotator.consensus``), and the whole
-  ``annotator merge`` command (writing the gold files).
+  ``annotator merge`` command (writing the gold files);
+* for each whole command, where its time goes: the parts it calls are timed
+  (agree: the scores, ``agreements`` and ``agreement_panel``; the output,
+  ``emit``; merge: ``merge_sets``, the check before writing, the writing) and
+  loading is the rest (reading the files, pairing them). CPU includes child
+  processes (a process pool reading the folder).
 
 Figures only: nothing here asserts on time.
 """
@@ -155,6 +160,74 @@ def generate(root: Path, articles: int, annotators: int, annotations: int, seed:
 CPU: dict[str, float] = {}
 
 
+def cpu_now() -> float:
+    """CPU time of this process and of its children that have finished (a pool's workers)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+class Phases:
+    """Time spent inside some functions of the command (patched while it runs), per phase."""
+
+    def __init__(self, parts: dict[str, list[tuple[object, str]]]):
+        self.parts = parts
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def timing(self):
+        saved = []
+        for phase, targets in self.parts.items():
+            self.wall.setdefault(phase, 0.0)
+            self.cpu.setdefault(phase, 0.0)
+            for owner, name in targets:
+                fn = getattr(owner, name)
+                saved.append((owner, name, fn))
+                setattr(owner, name, self._timed(phase, fn))
+        try:
+            yield self
+        finally:
+            for owner, name, fn in reversed(saved):
+                setattr(owner, name, fn)
+
+    def _timed(self, phase, fn):
+        def run(*a, **kw):
+            t0, c0 = time.perf_counter(), cpu_now()
+            try:
+                return fn(*a, **kw)
+            finally:
+                self.wall[phase] += time.perf_counter() - t0
+                self.cpu[phase] += cpu_now() - c0
+        return run
+
+
+def whole_command(argv: list[str], parts: dict, repeat: int) -> tuple[dict, dict]:
+    """Median wall and CPU of each phase of ``main(argv)`` over ``repeat`` runs; "load" is the rest."""
+    walls: dict[str, list[float]] = {}
+    cpus: dict[str, list[float]] = {}
+    for k in range(repeat):
+        args = [a.replace("{k}", str(k)) for a in argv]
+        ph = Phases(parts)
+        with ph.timing(), contextlib.redirect_stdout(io.StringIO()):
+            t0, c0 = time.perf_counter(), cpu_now()
+            assert main(args) in (0,)
+            wall, cpu = time.perf_counter() - t0, cpu_now() - c0
+        walls.setdefault("load", []).append(wall - sum(ph.wall.values()))
+        cpus.setdefault("load", []).append(cpu - sum(ph.cpu.values()))
+        for phase in parts:
+            walls.setdefault(phase, []).append(ph.wall[phase])
+            cpus.setdefault(phase, []).append(ph.cpu[phase])
+        walls.setdefault("total", []).append(wall)
+        cpus.setdefault("total", []).append(cpu)
+    return ({k: statistics.median(v) for k, v in walls.items()}, {k: statistics.median(v) for k, v in cpus.items()})
+
+
+def print_phases(title: str, wall: dict, cpu: dict) -> None:
+    order = ["load", *[k for k in wall if k not in ("load", "total")]]
+    parts = ", ".join(f"{k} {wall[k]:.2f} s (cpu {cpu[k]:.2f})" for k in order)
+    print(f"{title:40s} {wall['total']:7.3f} s (cpu {cpu['total']:6.3f} s) = {parts}")
+
+
 def timed(fn, repeat: int, name: str = "") -> tuple[float, object]:
     """Median wall time of ``repeat`` runs (and, in ``CPU[name]``, the median CPU time:
     on a shared machine that is the figure that does not depend on the neighbours)."""
@@ -175,6 +248,8 @@ def main_bench() -> None:
     ap.add_argument("--annotations", type=int, default=50)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--load-only", action="store_true",
+                    help="only the loading: file by file, store.read_sets here, store.read_sets with its pool")
     args = ap.parse_args()
 
     from annotator.audit.panel import agreement_panel
@@ -194,6 +269,9 @@ def main_bench() -> None:
         t_load, sets = timed(load_all, args.repeat, "load")
         n_ann = sum(len(s) for by in sets.values() for s in by.values())
         print(f"{'load the files (anchor)':40s} {t_load:7.3f} s (cpu {CPU['load']:6.3f} s)   ({n_ann} annotations)")
+        if args.load_only:
+            load_figures(dirs, args.repeat, t_load)
+            return
 
         t_agree, panel = timed(lambda: agreement_panel(sets), args.repeat, "agree")
         print(f"{'agreement, every layer, in memory':40s} {t_agree:7.3f} s (cpu {CPU['agree']:6.3f} s)   {t_agree / t_load:5.2f}x load")
@@ -207,6 +285,19 @@ def main_bench() -> None:
 
         t_cmd, _ = timed(agree_cmd, args.repeat, "agree_cmd")
         print(f"{'annotator agree --json (load included)':40s} {t_cmd:7.3f} s (cpu {CPU['agree_cmd']:6.3f} s)   {t_cmd / t_load:5.2f}x load")
+
+        import annotator.audit as audit_pkg
+        import annotator.audit.panel as panel_mod
+        import annotator.commands.agree as agree_mod
+        import annotator.commands.merge as merge_mod
+        import annotator.consensus as consensus_mod
+
+        wall, cpu = whole_command(
+            ["agree", *map(str, dirs), "--json"],
+            {"compute": [(audit_pkg, "agreements"), (panel_mod, "agreement_panel")], "output": [(agree_mod, "emit")]},
+            args.repeat,
+        )
+        print_phases("  agree --json, by phase", wall, cpu)
 
         names = sorted(sets[dirs[0].name])
 
@@ -228,6 +319,30 @@ def main_bench() -> None:
 
         t_mcmd, _ = timed(merge_cmd, args.repeat, "merge_cmd")
         print(f"{'annotator merge (load and write incl.)':40s} {t_mcmd:7.3f} s (cpu {CPU['merge_cmd']:6.3f} s)   {t_mcmd / t_load:5.2f}x load")
+        wall, cpu = whole_command(
+            ["merge", *map(str, dirs), "-o", str(root / "phases{k}")],
+            {"merge": [(consensus_mod, "merge_sets")], "check": [(merge_mod, "_problem")], "write": [(merge_mod, "_write")]},
+            args.repeat,
+        )
+        print_phases("  merge, by phase", wall, cpu)
+
+
+def load_figures(dirs: list[Path], repeat: int, t_load: float) -> None:
+    """``store.read_sets`` on all the files, here and with its process pool (CPU: this
+    process, and the workers')."""
+    import resource
+
+    files = [p for d in dirs for p in sorted(d.glob("*.yaml"))]
+
+    def children() -> float:
+        r = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return r.ru_utime + r.ru_stime
+
+    for name, workers in (("store.read_sets, here", 1), ("store.read_sets, pool of 2", 2)):
+        k0 = children()
+        t, _ = timed(lambda: store.read_sets(files, workers=workers), repeat, name)
+        kids = (children() - k0) / repeat
+        print(f"{name:40s} {t:7.3f} s (cpu {CPU[name]:6.3f} s, workers {kids:6.3f} s)   {t / t_load:5.2f}x load")
 
 
 if __name__ == "__main__":

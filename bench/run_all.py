@@ -3,7 +3,7 @@
     python bench/run_all.py [--runs 3] [--huge]
 
 Runs bench_app.py (first paint, cursor keys, memory), bench_inputs.py (typing in
-inputs, opening modals) and bench_reanchor.py, each with its anchor measured in the
+inputs, opening modals), bench_reanchor.py and bench_store.py (load and save), each with its anchor measured in the
 same run, and prints one table: the figure, ours, the anchor, the ratio, the target.
 ``--huge`` adds the 10 MB / 500,000-entity article (generated once into bench/out/,
 which takes a few minutes). See docs/benchmarks.md for how each figure is taken.
@@ -49,10 +49,12 @@ def main() -> None:
     import bench_app
     import bench_inputs
     import bench_reanchor
+    import bench_store
 
     rows = bench_app.figures(args.runs, args.huge)
     rows += bench_inputs.figures(args.runs)
     rows += bench_reanchor.figures(args.runs)
+    rows += bench_store.figures(args.runs, args.huge)
     print_table(rows)
 
 

@@ -217,3 +217,75 @@ async def test_palette_adjudicates_the_candidates_of_the_open_merged_gold(merged
         await pilot.pause()
         assert not isinstance(app.screen, AdjudicateScreen)
         assert sum(1 for e in app.session.aset.entities.values() if e.start == 33 and e.status == ACCEPTED) == 1
+
+
+# -- one file: its own event and attribution suggestions (audit GOLD --by SUGGESTER --view) ----
+@pytest.fixture
+def suggested(tmp_path: Path) -> Path:
+    """The seed's gold with a suggester's output in it: an event (Capture at
+    "dealing", Agent the gold's T59, Time a suggested entity "years") and an
+    attribution that has A2's source and content but the cue "told" only."""
+    from annotator.model import Argument, Attribution, Entity, Event, Ref, Span
+
+    (tmp_path / "seeds").mkdir()
+    shutil.copyfile(SEED, tmp_path / "seeds" / SEED.name)
+    (tmp_path / "ann").mkdir()
+    path = tmp_path / "ann" / GOLD.name
+    path.write_text(GOLD.read_text(encoding="utf-8"), encoding="utf-8")
+    gold = store.read(path).checked()
+    text = gold.document.text
+    at = text.index("dealing")
+    years = text.index("years", at)
+    gold.entities["T90"] = Entity("T90", "DATE", Span.of(text, years, years + 5), status=SUGGESTED, by="rules")
+    gold.events["E20"] = Event("E20", "Conflict.Capture", Span.of(text, at, at + 7),
+                               (Argument("Agent", "T59"), Argument("Time", "T90")), status=SUGGESTED, by="rules")
+    a2 = gold.attributions["A2"]
+    gold.attributions["A20"] = Attribution("A20", Ref("T22"), Span.of(text, 617, 621), a2.content, a2.type,
+                                           status=SUGGESTED, by="rules")
+    store.save(gold, path)
+    return path
+
+
+async def go_to(pilot, screen, target: tuple) -> None:
+    """Press n until the current disagreement is ``target`` (layer, kind, part)."""
+    for _ in range(len(screen.adj.open) + 1):
+        if what(screen) == target:
+            return
+        await pilot.press("n")
+    raise AssertionError(f"{target} is not open")
+
+
+async def test_one_file_walks_its_event_and_attribution_suggestions(suggested):
+    app = view_app(parse(str(suggested), "--by", "rules", "--view", "--annotator", "carol"))
+    assert app is not None
+    async with app.run_test(size=SIZE) as pilot:
+        screen = screen_of(app)
+        # What the suggester disagrees on, besides what it did not find (missed), on every layer:
+        found = {(d.layer, d.kind, d.part, d.gold_id, d.pred_id) for d in screen.adj.open if d.kind != "missed"}
+        assert found == {
+            (ATTRIBUTION, PART, "cue", "A2", "A20"),  # A2 "told Reuters" / A20 "told"
+            (EVENT, "spurious", None, None, "E20"),  # E20 at "dealing"
+            (ENTITY, "spurious", None, None, "T90"),  # T90 "years"
+        }
+        status = str(screen.query_one("#status").content)
+        assert "events" in status and "attributions" in status
+        await go_to(pilot, screen, (ATTRIBUTION, PART, "cue"))
+        side = str(screen.query_one("#adj-details").content)
+        assert "accept the attribution suggestion A20 over A2" in side
+        await pilot.press("1")  # keep gold: the suggestion is rejected
+        await go_to(pilot, screen, (EVENT, "spurious", None))
+        await pilot.press("2")  # take it: E20 accepted, with the entity it brings
+        still = {(d.layer, d.kind, d.pred_id) for d in screen.adj.open if d.kind != "missed"}
+        assert still == set()  # T90 came along with E20; A20 decided
+        await pilot.press("u")  # undo: E20 and T90 are suggestions again
+        assert {(d.layer, d.pred_id) for d in screen.adj.open if d.kind == "spurious"} == {(EVENT, "E20"), (ENTITY, "T90")}
+        await go_to(pilot, screen, (EVENT, "spurious", None))
+        await pilot.press("2")
+        await pilot.press("q")
+    got = store.read(suggested).checked()
+    assert got.attributions["A20"].status == REJECTED
+    assert got.attributions["A2"].cue.text == "told Reuters" and got.attributions["A2"].status == ACCEPTED
+    e20, t90 = got.events["E20"], got.entities["T90"]
+    assert (e20.status, e20.by, e20.suggested_by) == (ACCEPTED, "carol", "rules")
+    assert (t90.status, t90.by) == (ACCEPTED, "carol")
+    assert [a.ref for a in e20.arguments] == ["T59", "T90"]

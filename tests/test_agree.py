@@ -151,6 +151,51 @@ def test_agreements_pairs_every_annotator():
     assert all(r.entities.overall["strict"].f1 == 1.0 and r.kappa_overall == 1.0 for r in res)
 
 
+
+@st.composite
+def panel_of_three(draw):
+    """Three annotators, 1-4 articles, entities that may overlap and share spans;
+    an annotator may lack an article."""
+    n_docs = draw(st.integers(1, 4))
+    sizes = [draw(st.integers(1, 12)) for _ in range(n_docs)]
+    out = {}
+    for name in ("a", "b", "c"):
+        by = {}
+        for d, n in enumerate(sizes):
+            if draw(st.integers(0, 5)) == 0:
+                continue  # this annotator did not annotate it
+            ents = []
+            for _ in range(draw(st.integers(0, 6))):
+                t = draw(st.integers(0, n - 1))
+                ents.append((t, min(n, t + draw(st.integers(1, 3))), draw(st.sampled_from(LABELS[:3]))))
+            aset = as_set(n, ents)
+            if n >= 3 and draw(st.booleans()):  # a discontinuous entity: two words apart
+                text, offsets = words_text(n)
+                t = draw(st.integers(0, n - 3))
+                frags = [offsets[t], offsets[t + 2]]
+                k = f"T{len(aset.entities) + 1}"
+                aset.entities[k] = Entity(k, draw(st.sampled_from(LABELS[:3])), Span.from_fragments(text, frags))
+            by[f"doc{d}"] = aset
+        out[name] = by
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(panel_of_three())
+def test_agreements_equal_each_pair_alone(sets):
+    """``agreements`` (every set painted once, counted with numpy) gives what
+    ``agreement`` gives for each pair on its own."""
+    fast = agreements(sets)
+    names = list(sets)
+    expected = [(a, b) for i, a in enumerate(names) for b in names[i + 1:]]
+    assert [(r.a, r.b) for r in fast] == expected
+    for r in fast:
+        common = sorted(set(sets[r.a]) & set(sets[r.b]))
+        ref = agreement([(sets[r.a][n], sets[r.b][n]) for n in common], r.a, r.b, common)
+        assert r.to_dict() == ref.to_dict()
+        assert r.kappa_labels == ref.kappa_labels
+
+
 # ---------------------------------------------------------------------------
 # The command
 # ---------------------------------------------------------------------------

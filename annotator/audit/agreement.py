@@ -167,11 +167,69 @@ def agreement(
 
 def agreements(
     sets: Mapping[str, Mapping[str, AnnotationSet]],
+    tokens: dict | None = None,
 ) -> list[Agreement]:
-    """Every pair of annotators: ``sets`` maps annotator -> article name -> set."""
+    """Every pair of annotators: ``sets`` maps annotator -> article name -> set.
+
+    The same numbers as ``agreement`` on each pair, but each set's entities are
+    listed and painted on the tokens once (not once per pair), and the token
+    tables of a pair are counted with numpy over all its articles at once.
+    ``tokens``: a cache of the articles' tokens (``units.TokenGrid``) to share."""
+    from ..store.reader import no_gc
+
+    with no_gc():  # many small objects, no cycles
+        return _agreements(sets, tokens)
+
+
+def _agreements(sets: Mapping[str, Mapping[str, AnnotationSet]], tokens: dict | None) -> list[Agreement]:
+    import numpy as np
+
+    from .entity_pairs import Laid, score_pair
+    from .units import TokenGrid
+
+    names = list(sets)
+    articles = sorted(set().union(*(set(by) for by in sets.values()))) if names else []
+    index = {n: d for d, n in enumerate(articles)}
+    texts: dict[str, str] = {}
+    for by in sets.values():
+        for n, aset in by.items():
+            texts.setdefault(n, aset.document.text)
+    items = {a: {n: entity_items(aset, is_gold) for n, aset in sets[a].items()} for a in names}
+    labels = sorted({it[2] for by in items.values() for its in by.values() for it in its})
+    label_index = {lab: k for k, lab in enumerate(labels)}
+    grid = TokenGrid([texts[n] for n in articles], tokens)
+    doc_of = np.repeat(np.arange(len(articles)), np.diff(grid.offsets))
+    painted = {}
+    for a in names:
+        marks = [[] for _ in articles]
+        for n, its in items[a].items():
+            marks[index[n]] = [(it[3], it[2]) for it in its]
+        painted[a] = grid.paint(marks, label_index)
+    laid = {a: Laid([items[a].get(n) for n in articles], grid.char_offsets, label_index) for a in names}
+    V = len(labels) + 1
+    category = [NO_LABEL, *labels]
     out = []
-    bounds: dict = {}
-    for a, b in combinations(list(sets), 2):
+    for a, b in combinations(names, 2):
         common = sorted(set(sets[a]) & set(sets[b]))
-        out.append(agreement([(sets[a][n], sets[b][n]) for n in common], a, b, common, bounds))
+        docs = [(items[a][n], items[b][n]) for n in common]
+        in_common = np.zeros(len(articles), dtype=bool)
+        in_common[[index[n] for n in common]] = True
+        entities = score_pair(laid[a], laid[b], in_common, labels)
+        tokens = in_common[doc_of]
+        total = int(tokens.sum())
+        (code_a, cover_a), (code_b, cover_b) = painted[a], painted[b]
+        pairs_of = np.bincount(code_a[tokens] * V + code_b[tokens], minlength=V * V)
+        overall: dict = {}
+        for cell in np.flatnonzero(pairs_of):
+            key = (category[cell // V], category[cell % V])
+            overall[key] = overall.get(key, 0) + int(pairs_of[cell])
+        ca, cb = cover_a[tokens], cover_b[tokens]
+        both = (ca & cb).sum(axis=0)
+        n_a, n_b = ca.sum(axis=0), cb.sum(axis=0)
+        present = {it[2] for ga, gb in docs for its in (ga, gb) for it in its}
+        tables = {}
+        for lab in sorted(present):
+            k = label_index[lab]
+            tables[lab] = KappaTable(total, int(n_a[k] - both[k]), int(n_b[k] - both[k]), int(both[k]))
+        out.append(Agreement(a, b, common, entities, tables, cohen_kappa(overall) if total else None, total))
     return out

@@ -8,7 +8,6 @@ character with the other's (an absent part matching an absent part only).
 
 from __future__ import annotations
 
-from collections import Counter
 from itertools import combinations
 from operator import itemgetter
 from typing import Sequence
@@ -82,43 +81,81 @@ def pair_counts(
     P = len(pairs)
     L1 = len(label_index) + 1
     everyone = (1 << R) - 1
-    rows: Counter = Counter()  # (d, label index, counts per annotator, anchor mask) -> distinct items
-    extra_idx: list[int] = []  # overlap matches beyond the strict ones: flat (d, p, label) index
+    # Every distinct item of each article gets a number (u); how many times each
+    # annotator has it is then one bincount, and the pairs are counted with numpy.
+    distinct: list = []  # u -> item
+    doc_firsts = [0]  # article d's items are distinct[doc_firsts[d]:doc_firsts[d + 1]]
+    flat_u: list[int] = []
+    chunk_a: list[int] = []  # flat_u is made of chunks: one per (article, annotator)
+    chunk_n: list[int] = []
+    masks_l: list[int] = []
+    anchor_masks: list = []
     for d in range(D):
-        seen: dict = {}
+        ids: dict = {}
+        base = len(distinct)
+        setdefault = ids.setdefault
         for a, its in enumerate(per_doc[d]):
-            for it in its:
-                cv = seen.get(it)
-                if cv is None:
-                    cv = seen[it] = [0] * R
-                cv[a] += 1
+            flat_u.extend([setdefault(it, base + len(ids)) for it in its])
+            chunk_a.append(a)
+            chunk_n.append(len(its))
+        distinct.extend(ids)
+        doc_firsts.append(len(distinct))
         if keep[d] and keep[d][0] is not None:
             anchor_mask: dict = {}
             for a, anchors in enumerate(keep[d]):
+                bit = 1 << a
                 for anc in anchors:
-                    anchor_mask[anc] = anchor_mask.get(anc, 0) | (1 << a)
+                    anchor_mask[anc] = anchor_mask.get(anc, 0) | bit
+            get = anchor_mask.get
+            masks_l.extend([get(it[1], 0) for it in ids])
+            anchor_masks.append(anchor_mask)
         else:
-            anchor_mask = None
-        disputed = []
-        for it, cv in seen.items():
-            mask = everyone if anchor_mask is None else anchor_mask.get(it[1], 0)
-            rows[(d, label_index[it[0]], tuple(cv), mask)] += 1
-            if min(cv) != max(cv):
-                disputed.append(it)
-        if len(disputed) < 2:
+            masks_l.extend([everyone] * len(ids))
+            anchor_masks.append(None)
+    U = len(distinct)
+    out = np.zeros((D, P, L1, 4))
+    counts = np.bincount(
+        np.asarray(flat_u, dtype=np.int64) * R + np.repeat(np.asarray(chunk_a, dtype=np.int64), chunk_n), minlength=U * R
+    ).reshape(U, R) if R else np.zeros((U, 0), dtype=np.int64)
+    if U:
+        firsts = np.asarray(doc_firsts, dtype=np.int64)
+        doc = np.repeat(np.arange(D, dtype=np.int64), np.diff(firsts))
+        lab = np.fromiter((label_index[it[0]] for it in distinct), dtype=np.int64, count=U)
+        masks = np.asarray(masks_l, dtype=np.int64)
+        cvs = counts.astype(float)
+        where = doc * L1 + lab
+        for p, (a, b) in enumerate(pairs):
+            inc = (((masks >> a) & 1) & ((masks >> b) & 1)).astype(float)
+            for col, weight in ((0, np.minimum(cvs[:, a], cvs[:, b])), (2, cvs[:, a]), (3, cvs[:, b])):
+                out[:, p, :, col] = np.bincount(where, weights=inc * weight, minlength=D * L1).reshape(D, L1)
+        disputed_u = np.flatnonzero(counts.min(axis=1) != counts.max(axis=1)) if R else np.zeros(0, dtype=np.int64)
+    else:
+        disputed_u = np.zeros(0, dtype=np.int64)
+    out[..., 1] = out[..., 0]
+    # By overlap: only items not every annotator has alike, and of those only
+    # the ones that overlap another of the same label and anchor.
+    extra_idx: list[int] = []  # overlap matches beyond the strict ones: flat (d, p, label) index
+    cuts = np.searchsorted(disputed_u, doc_firsts)
+    for d in range(D):
+        lo, hi = int(cuts[d]), int(cuts[d + 1])
+        if hi - lo < 2:
             continue
+        us = disputed_u[lo:hi].tolist()
+        disputed = [distinct[u] for u in us]
         edges = _edges(disputed)
         if not edges:
             continue
+        of_item = dict(zip(disputed, us))
+        anchor_mask = anchor_masks[d]
         nodes = sorted(edges, key=itemgetter(3))
+        node_counts = [counts[of_item[it]].tolist() for it in nodes]
         for p, (a, b) in enumerate(pairs):
             bits = (1 << a) | (1 << b)
             left_a: dict = {}
             left_b = []
-            for it in nodes:
+            for it, cv in zip(nodes, node_counts):
                 if anchor_mask is not None and anchor_mask.get(it[1], 0) & bits != bits:
                     continue
-                cv = seen[it]
                 if cv[a] > cv[b]:
                     left_a[it] = cv[a] - cv[b]
                 elif cv[b] > cv[a]:
@@ -132,20 +169,6 @@ def pair_counts(
                         left_a[other] -= 1
                         extra_idx.append(base + label_index[it[0]])
                         break
-    out = np.zeros((D, P, L1, 4))
-    if rows:
-        keys = list(rows)
-        doc = np.fromiter((k[0] for k in keys), dtype=np.int64, count=len(keys))
-        lab = np.fromiter((k[1] for k in keys), dtype=np.int64, count=len(keys))
-        cvs = np.asarray([k[2] for k in keys], dtype=float).reshape(len(keys), R)
-        masks = np.fromiter((k[3] for k in keys), dtype=np.int64, count=len(keys))
-        cnt = np.fromiter(rows.values(), dtype=float, count=len(keys))
-        where = doc * L1 + lab
-        for p, (a, b) in enumerate(pairs):
-            inc = cnt * (((masks >> a) & 1) & ((masks >> b) & 1))
-            for col, weight in ((0, np.minimum(cvs[:, a], cvs[:, b])), (2, cvs[:, a]), (3, cvs[:, b])):
-                out[:, p, :, col] = np.bincount(where, weights=inc * weight, minlength=D * L1).reshape(D, L1)
-    out[..., 1] = out[..., 0]
     if extra_idx:
         extra = np.bincount(np.asarray(extra_idx, dtype=np.int64), minlength=D * P * L1).reshape(D, P, L1)
         out[..., 1] += extra

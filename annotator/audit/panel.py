@@ -26,7 +26,7 @@ import numpy as np
 
 from ..model import AnnotationSet
 from . import coefficients as co
-from .layers import LAYERS, NO_ANNOTATION, OVERALL_LABEL, WHOLE_ATTRIBUTION, anchors, items, links, marks
+from .layers import LAYERS, NO_ANNOTATION, OVERALL_LABEL, WHOLE_ATTRIBUTION, anchors, items, links
 from .matching import pair_counts
 from .units import TokenGrid, UnitSums, link_units, unit_sums
 
@@ -141,8 +141,17 @@ def agreement_panel(
     resamples: int = co.RESAMPLES,
     seed: int = co.SEED,
     layers: Sequence[str] = LAYERS,
+    tokens: dict | None = None,
 ) -> PanelAgreement:
-    """Every layer's agreement over the articles all annotators have (``sets``: annotator -> article -> set)."""
+    """Every layer's agreement over the articles all annotators have (``sets``: annotator -> article -> set).
+    ``tokens``: a cache of the articles' tokens (``units.TokenGrid``) to share."""
+    from ..store.reader import no_gc
+
+    with no_gc():  # many small objects, no cycles: the collector would walk every loaded set again and again
+        return _panel(sets, resamples, seed, layers, tokens)
+
+
+def _panel(sets, resamples, seed, layers, tokens) -> PanelAgreement:
     names = list(sets)
     R = len(names)
     if R < 2:
@@ -164,8 +173,8 @@ def agreement_panel(
             codes, cover, offsets = link_units([[links(its) for its in d] for d in per_doc], per_doc, category, label_index)
         else:
             if grid is None:
-                grid = TokenGrid([sets[names[0]][doc].document.text for doc in docs])
-            painted = [grid.paint([marks(layer, per_doc[d][a]) for d in range(len(docs))], label_index) for a in range(R)]
+                grid = TokenGrid([sets[names[0]][doc].document.text for doc in docs], tokens)
+            painted = [grid.paint_items([per_doc[d][a] for d in range(len(docs))], label_index, WHOLE_ATTRIBUTION) for a in range(R)]
             codes = np.stack([p[0] for p in painted])
             cover = np.stack([p[1] for p in painted])
             offsets = grid.offsets

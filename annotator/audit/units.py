@@ -88,15 +88,21 @@ def unit_sums(codes: np.ndarray, cover: np.ndarray, offsets: np.ndarray, n_categ
 class TokenGrid:
     """Every article's tokens end to end (``annotator.text.tokenize``), with a gap between articles."""
 
-    def __init__(self, texts: Sequence[str]):
+    def __init__(self, texts: Sequence[str], cache: dict | None = None):
+        """``cache``: text -> (starts, ends), shared by grids over the same articles."""
         from ..text import tokenize
 
         starts, ends, char_off, tok_off = [], [], [], [0]
         pos = 0
         for text in texts:
-            toks = tokenize(text)
-            s = np.asarray(toks.starts, dtype=np.int64) + pos
-            e = np.asarray(toks.ends, dtype=np.int64) + pos
+            bounds = cache.get(text) if cache is not None else None
+            if bounds is None:
+                toks = tokenize(text)
+                bounds = (np.asarray(toks.starts, dtype=np.int64), np.asarray(toks.ends, dtype=np.int64))
+                if cache is not None:
+                    cache[text] = bounds
+            s = bounds[0] + pos
+            e = bounds[1] + pos
             starts.append(s)
             ends.append(e)
             char_off.append(pos)
@@ -114,24 +120,37 @@ class TokenGrid:
     def paint(self, marks_per_doc: Sequence[Sequence[tuple]], label_index: dict):
         """One annotator's marks over all tokens: categories (the first mark in each article
         wins) and labels carried. ``marks_per_doc[d]``: (fragments, label) in position order."""
-        fs_l: list[int] = []
-        fe_l: list[int] = []
-        lab_l: list[int] = []
-        for d, doc_marks in enumerate(marks_per_doc):
-            off = self.char_offsets[d]
-            for frags, label in doc_marks:
-                k = label_index[label]
-                for fs, fe in frags:
-                    fs_l.append(fs + off)
-                    fe_l.append(fe + off)
-                    lab_l.append(k)
+        offs = self.char_offsets
+        rows = (
+            x
+            for d, doc_marks in enumerate(marks_per_doc) for off in (offs[d],)
+            for frags, label in doc_marks for k in (label_index[label],) for fs, fe in frags
+            for x in (fs + off, fe + off, k)
+        )
+        return self._paint(np.fromiter(rows, dtype=np.int64), label_index)
+
+    def paint_items(self, items_per_doc: Sequence[Sequence[tuple]], label_index: dict, skip: str | None = None):
+        """``paint`` of a layer's items (``layers.items``): each item's first part is its
+        mark, labelled with the item's label; items labelled ``skip`` mark nothing."""
+        offs = self.char_offsets
+        rows = (
+            x
+            for d, doc_items in enumerate(items_per_doc) for off in (offs[d],)
+            for it in doc_items if it[0] != skip for k in (label_index[it[0]],) for fs, fe in it[2][0]
+            for x in (fs + off, fe + off, k)
+        )
+        return self._paint(np.fromiter(rows, dtype=np.int64), label_index)
+
+    def _paint(self, flat: np.ndarray, label_index: dict):
         U = self.size
         code = np.zeros(U, dtype=np.int64)
         cover = np.zeros((U, len(label_index)), dtype=bool)
-        if not fs_l:
+        if not flat.size:
             return code, cover
-        t0 = np.searchsorted(self.ends, np.asarray(fs_l, dtype=np.int64), side="right")
-        t1 = np.searchsorted(self.starts, np.asarray(fe_l, dtype=np.int64), side="left")
+        flat = flat.reshape(-1, 3)
+        fs_l, fe_l, lab_l = flat[:, 0], flat[:, 1], flat[:, 2]
+        t0 = np.searchsorted(self.ends, fs_l, side="right")
+        t1 = np.searchsorted(self.starts, fe_l, side="left")
         lengths = np.clip(t1 - t0, 0, None)
         total = int(lengths.sum())
         if not total:
@@ -139,7 +158,7 @@ class TokenGrid:
         rep = np.repeat(np.arange(len(lengths)), lengths)
         within = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         tok = t0[rep] + within
-        labs = np.asarray(lab_l, dtype=np.int64)
+        labs = lab_l
         cats = labs + 1  # category k + 1 is label k (0: no annotation)
         uniq, first = np.unique(tok, return_index=True)  # the first occurrence: the first mark
         code[uniq] = cats[rep[first]]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 
 from ..errors import InputError
-from .audit import check_same_article, emit, load, load_schema_arg
+from .audit import check_same_article, emit, got, load_many, load_schema_arg
 
 #: Rows of the per-article table shown in the terminal (``--json``/``--markdown``: all).
 ARTICLE_ROWS = 10
@@ -67,7 +67,11 @@ def run(args: argparse.Namespace) -> int:
     needed = {n for n in anywhere if sum(n in f for f in files.values()) >= 2}
     if not needed:
         raise InputError(args.paths[1], f"no annotation file with the same name as in {args.paths[0]}")
-    sets = {p: {n: load(path, schema) for n, path in f.items() if n in needed} for p, f in files.items()}
+    wanted = [(p, n, path) for p, f in files.items() for n, path in f.items() if n in needed]
+    loaded = iter(load_many([path for _, _, path in wanted], schema))
+    sets: dict = {p: {} for p in files}
+    for p, n, _path in wanted:
+        sets[p][n] = got(next(loaded))
     reference: dict = {}
     for p, by_name in sets.items():
         for n, aset in by_name.items():
@@ -76,13 +80,15 @@ def run(args: argparse.Namespace) -> int:
             else:
                 reference[n] = aset
 
-    results = agreements(sets)
+    tokens: dict = {}  # each article tokenized once for both
+    results = agreements(sets, tokens)
     for r in results:
         if not r.articles:
             notes.append(f"{r.a} and {r.b} share no article")
     if not everywhere:
         notes.append("no article is annotated by all of them: the layers are not scored")
-    panel = agreement_panel({p: {n: s[n] for n in everywhere} for p, s in sets.items()}, args.resamples, args.seed)
+    panel = agreement_panel({p: {n: s[n] for n in everywhere} for p, s in sets.items()}, args.resamples, args.seed,
+                            tokens=tokens)
     data = {
         "annotators": list(args.paths),
         "articles": len(everywhere),

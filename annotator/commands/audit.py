@@ -76,6 +76,20 @@ def load(path: Path, schema=None):
     return store.read(path, schema=schema).checked()
 
 
+def load_many(paths, schema=None) -> list:
+    """``store.read_sets``: each file's set, or its ``InputError`` (``got`` raises it)."""
+    from .. import store
+
+    return store.read_sets(paths, schema)
+
+
+def got(loaded):
+    """A set from ``load_many``; its error raised, as ``load`` would have."""
+    if isinstance(loaded, InputError):
+        raise loaded
+    return loaded
+
+
 # ---------------------------------------------------------------------------
 # Output
 # ---------------------------------------------------------------------------
@@ -262,7 +276,7 @@ def run(args: argparse.Namespace) -> int:
     if args.pred is None:
         files = annotation_files(gold)
         names = list(files)
-        sets = [load(files[n], schema) for n in names]
+        sets = [got(x) for x in load_many([files[n] for n in names], schema)]
         by = pick_suggester(gold, sets, by, notes)
         pairs = [(s, s) for s in sets]
         pred_label = None
@@ -271,8 +285,9 @@ def run(args: argparse.Namespace) -> int:
         paired, notes = pair_paths(gold, pred)
         names = [n for n, _, _ in paired]
         pairs = []
+        loaded = iter(load_many([x for _, g_path, p_path in paired for x in (g_path, p_path)], schema))
         for name, g_path, p_path in paired:
-            g_set, p_set = load(g_path, schema), load(p_path, schema)
+            g_set, p_set = got(next(loaded)), got(next(loaded))
             check_same_article(name, g_set, p_set, p_path)
             pairs.append((g_set, p_set))
         if by is not None:

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
-from .audit import load, load_schema_arg
+from .audit import load_many, load_schema_arg
 
 
 def register(sub) -> None:
@@ -71,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
         files = {p: {stem: f["article"]} for p, f in files.items()}
     names = dict(zip(args.paths, names_of(args.paths)))
     articles = sorted(set().union(*(set(f) for f in files.values())))
+    wanted = [(p, a) for a in articles for p, f in files.items() if a in f]
+    loaded = dict(zip(wanted, load_many([files[p][a] for p, a in wanted], schema)))
     refused = merged_n = accepted = candidates = 0
     for article in articles:
         target = out_dir / f"{article}.yaml"
@@ -84,7 +86,9 @@ def run(args: argparse.Namespace) -> int:
             for p, f in files.items():
                 if article not in f:
                     continue
-                aset = load(f[article], schema)
+                aset = loaded[(p, article)]
+                if isinstance(aset, InputError):
+                    raise aset
                 if sets and aset.document.text != next(iter(sets.values())).document.text:
                     raise InputError(str(f[article]), f"not annotating the same text as {first_path}")
                 if first_path is None:
@@ -120,11 +124,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _problem(gold, target: Path, schema):
-    """The first problem the store finds in ``gold`` read back as it will be, or None."""
-    from .. import store
+    """The first problem the store would find in ``gold`` read back as it will be
+    written, or None (the checker on the data the file reads back as: ``store.plain``)."""
+    from ..store.plain import problems
 
-    got = store.read(target, text=store.dumps(gold), article=gold.document, schema=schema)
-    return got.problems[0] if got.problems else None
+    found = problems(gold, str(target), gold.document, schema)
+    return found[0] if found else None
 
 
 def _write(aset, target: Path) -> None:

@@ -11,7 +11,11 @@ One module per job:
   (``file:line: what``);
 * ``files``: where files live, atomic writes of ours and of the files the
   user names (``write_text_atomic``: any OS error is one line);
-* ``reader``: ``read``, the one way in for the app, the CLI and the workspace.
+* ``reader``: ``read``, the one way in for the app, the CLI and the workspace;
+* ``direct_reader``: files in the writer's own layout straight to the model
+  (``read`` tries it first; anything else goes the general way);
+* ``many``: ``read_sets``, many files at once (in a process pool when there
+  are many), for agree, merge and audit of folders.
 
 Reading: ``store.read(path)`` (a file, its article found through
 ``document.path``), ``store.read(path, article=doc, editing=True)`` (open an
@@ -29,6 +33,7 @@ from .files import (
     write_text_atomic,
     yaml_files,
 )
+from .many import read_sets
 from .reader import Read, read, validate_paths
 from .writer import FORMAT, dumps
 
@@ -41,6 +46,7 @@ __all__ = [
     "dumps",
     "new_set",
     "read",
+    "read_sets",
     "save",
     "validate_paths",
     "write_atomic",

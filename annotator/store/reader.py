@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from ..errors import InputError, Problem, ValidationError
 from ..model import AnnotationSet, Document
 from ..schema import Schema
+from .direct_reader import Decline, DirectFile
 from .fast_reader import fast_parse
 from .files import new_set, read_yaml_text, relative_path, yaml_files
 from .pyyaml_reader import slow_parse
@@ -86,7 +87,7 @@ def _reanchored(
 class Read:
     """What ``read`` found in one annotation file."""
 
-    __slots__ = ("aset", "problems", "lost_problems", "report", "notes", "path", "_text", "_sha256")
+    __slots__ = ("aset", "problems", "lost_problems", "report", "notes", "path", "_text", "_sha256", "_lost")
 
     def __init__(
         self,
@@ -114,6 +115,7 @@ class Read:
         self.path = path
         self._text = text
         self._sha256: str | None = None
+        self._lost: list[Lost] | None = None
 
     @property
     def sha256(self) -> str:
@@ -129,9 +131,11 @@ class Read:
     @property
     def lost(self) -> list[Lost]:
         """The spans of the set marked lost (not found when the article changed)."""
-        from ..reanchor import lost_in
+        if self._lost is None:
+            from ..reanchor import lost_in
 
-        return lost_in(self.aset) if self.aset is not None else []
+            return lost_in(self.aset) if self.aset is not None else []
+        return self._lost
 
     def checked(self) -> AnnotationSet:
         """The set; ``ValidationError`` when the file has problems.
@@ -167,10 +171,43 @@ def _as_document(article: Document | str) -> Document:
     return Document(article, None, hashlib.sha256(article.encode("utf-8", "surrogatepass")).hexdigest())
 
 
-def _find_article(tree: Tree, p: Path, where: str) -> tuple[Document | None, list[Problem]]:
-    """The article named by ``document.path`` (relative to the file), or the problem."""
+def _article_at(p: Path, rel: str, cache: dict | None) -> Document:
+    """The article at ``rel`` from the file ``p``'s folder (``InputError`` if it cannot be read)."""
     from ..articles import read_article
 
+    if cache is None:
+        return read_article(p.parent / rel)
+    key = os.path.abspath(os.path.join(os.path.dirname(p), rel))
+    doc = cache.get(key)
+    if doc is None:
+        doc = cache[key] = read_article(p.parent / rel)
+    return doc
+
+
+def _direct(
+    text: str, where: str, p: Path | None, doc: Document | None, from_disk: bool, schema: Schema | None, cache: dict | None
+) -> AnnotationSet | None:
+    """The set by the direct reader, when the file is in the writer's layout and has no
+    problem at all; None: read it the general way (which lists the problems)."""
+    try:
+        found = DirectFile(text, where)
+        if doc is None and from_disk:
+            if found.path is None:
+                return None
+            assert p is not None
+            try:
+                doc = _article_at(p, found.path, cache)
+            except InputError:
+                return None
+        if doc is None:
+            return found.build(None, None, schema)
+        return found.build(doc.text, doc.sha256, schema)
+    except Decline:
+        return None
+
+
+def _find_article(tree: Tree, p: Path, where: str, cache: dict | None = None) -> tuple[Document | None, list[Problem]]:
+    """The article named by ``document.path`` (relative to the file), or the problem."""
     data = tree.data
     doc = data.get("document") if isinstance(data, dict) and data.get("format") == FORMAT else None
     if not isinstance(doc, dict):
@@ -182,7 +219,7 @@ def _find_article(tree: Tree, p: Path, where: str) -> tuple[Document | None, lis
     if type(rel) is not str:
         return None, []
     try:
-        return read_article(p.parent / rel), []
+        return _article_at(p, rel, cache), []
     except InputError as err:
         return None, [Problem(where, pline, f"article {rel} (relative to this file): {err.problem}")]
 
@@ -195,6 +232,7 @@ def read(
     schema: Schema | None = None,
     strict: bool = False,
     editing: bool = False,
+    article_cache: dict | None = None,
 ) -> Read:
     """Read one annotation file (format ``annotator/1``) and list every problem in it.
 
@@ -222,8 +260,15 @@ def read(
     set's ``document`` is the article as read now (its path relative to the
     file, its current sha256).
 
+    ``article_cache``: a dict kept by the caller across calls, so that files
+    of one article (several annotators' folders) read it once.
+
     Never raises for a bad file: every problem is in ``problems``, and
     ``checked()`` raises ``ValidationError``.
+
+    A file in the writer's own layout without any problem is read by
+    ``direct_reader`` (the model built line by line); any other goes through
+    the fast reader (or PyYAML) and the checker. Both give the same set.
     """
     if path is None and text is None:
         raise TypeError("read() needs a path or text")
@@ -243,6 +288,16 @@ def read(
         except InputError as err:
             return Read(None, [Problem(where, None, err.problem)], path=p)
     assert text is not None
+    with no_gc():
+        direct = _direct(text, where, p, doc, from_disk, schema, article_cache)
+    if direct is not None:
+        result = Read(direct, [], path=p, text=text)
+        result._lost = []  # the direct reader declines anything marked lost
+        if editing:
+            if doc is not None and doc.path is not None and p is not None:
+                direct.document.path = relative_path(doc.path, p)
+            _editing_notes(result)
+        return result
     with no_gc():  # one pause for reading and checking (see no_gc)
         tree, problem = parse(text, where, strict)
         if tree is None:
@@ -251,7 +306,7 @@ def read(
         extra: list[Problem] = []
         if doc is None and from_disk:
             assert p is not None
-            doc, extra = _find_article(tree, p, where)
+            doc, extra = _find_article(tree, p, where, article_cache)
         checker, aset = check(tree, where, doc, schema)
         del tree  # the parsed data goes while the collector is still paused
     probs = checker.problems

@@ -105,6 +105,27 @@ def number(x: float) -> str:
 
 def flow(value: Any, depth: int = 0) -> str:
     """A value of ``attrs`` in flow style (keys sorted, so output is deterministic)."""
+    # the common cases first (exactly as the general code below writes them)
+    t = type(value)
+    if depth <= 50:
+        if t is str:
+            return QUOTE_CACHE.get(value) or scalar(value)
+        if t is int:
+            return str(value)
+        if t is dict and all(type(k) is str for k in value):
+            items = []
+            for k in sorted(value):
+                key = QUOTE_CACHE.get(k) or scalar(k)
+                if len(key) > 1000:
+                    key = "? " + key
+                items.append(f"{key}: {flow(value[k], depth + 1)}")
+            return "{" + ", ".join(items) + "}"
+        if t is list:
+            return "[" + ", ".join([flow(v, depth + 1) for v in value]) + "]"
+    return _flow(value, depth)
+
+
+def _flow(value: Any, depth: int) -> str:
     if depth > 50:
         raise ValueError("attrs nest too deeply")
     if value is None:

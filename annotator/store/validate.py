@@ -71,6 +71,31 @@ def _marked_lost(item: dict, part: str) -> bool:
     return isinstance(flag, list) and part in flag
 
 
+def bad_attr(value: Any, depth: int) -> str | None:
+    """Why a value of ``attrs`` cannot be kept (None: it can)."""
+    if depth > 50:
+        return "nests too deeply"
+    if value is None or type(value) in (str, int, bool):
+        return None
+    if type(value) is float:
+        return None if math.isfinite(value) else f"{value!r} is not a finite number"
+    if isinstance(value, list):
+        for v in value:
+            bad = bad_attr(v, depth + 1)
+            if bad:
+                return bad
+        return None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if type(k) is not str:
+                return f"key {show(k)} must be a string"
+            bad = bad_attr(v, depth + 1)
+            if bad:
+                return bad
+        return None
+    return f"{show(value)} cannot be kept (quote dates and binary data)"
+
+
 class Checker:
     def __init__(self, tree: Tree, source: str, article: str | None, article_sha: str | None, schema: Schema | None):
         self.tree = tree
@@ -180,27 +205,7 @@ class Checker:
         return kw if ok else None
 
     def bad_attr(self, value: Any, depth: int) -> str | None:
-        if depth > 50:
-            return "nests too deeply"
-        if value is None or type(value) in (str, int, bool):
-            return None
-        if type(value) is float:
-            return None if math.isfinite(value) else f"{value!r} is not a finite number"
-        if isinstance(value, list):
-            for v in value:
-                bad = self.bad_attr(v, depth + 1)
-                if bad:
-                    return bad
-            return None
-        if isinstance(value, dict):
-            for k, v in value.items():
-                if type(k) is not str:
-                    return f"key {show(k)} must be a string"
-                bad = self.bad_attr(v, depth + 1)
-                if bad:
-                    return bad
-            return None
-        return f"{show(value)} cannot be kept (quote dates and binary data)"
+        return bad_attr(value, depth)
 
     def span(self, d: dict, who: str, line: int | None, lost: bool = False) -> Span | None:
         """A span from start/end (or fragments) and text; checked against the article.

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import ACCEPTED, AnnotationSet, Attribution, Entity, Event, Ref, Span, id_number
-from .scalars import flow, number, scalar
+from .scalars import QUOTE_CACHE, flow, number, scalar
 
 FORMAT = "annotator/1"
 
@@ -38,29 +38,60 @@ def _tail(ann: Any) -> list[str]:
     if ann.suggested_by is not None:
         parts.append("suggested_by: " + scalar(ann.suggested_by))
     if ann.attrs:
-        parts.append("attrs: " + flow(dict(ann.attrs)))
+        parts.append("attrs: " + _attrs_flow(ann.attrs))
     return parts
 
 
-def _entity_line(e: Entity) -> str:
+#: attrs written, by their repr (the same repr, the same YAML): merge's and a
+#: suggester's attrs repeat over thousands of annotations
+_ATTRS_CACHE: dict[str, str] = {}
+
+
+def _attrs_flow(attrs: Any) -> str:
+    key = repr(attrs)
+    out = _ATTRS_CACHE.get(key)
+    if out is None:
+        out = flow(dict(attrs))
+        if len(_ATTRS_CACHE) > 20_000:
+            _ATTRS_CACHE.clear()
+        _ATTRS_CACHE[key] = out
+    return out
+
+
+def _entity_lines(entities: list[Entity]) -> list[str]:
+    """The entities' lines (one per entity), the common ones built inline (the hot loop of a save)."""
+    cached = QUOTE_CACHE.get
     q = scalar
-    fr = e.span.fragments
-    if len(fr) == 1:
-        s, t = fr[0]
-        head = f"- {{id: {q(e.id)}, label: {q(e.label)}, start: {s}, end: {t}, text: {q(e.span.text)}"
-    else:
-        frs = ", ".join(f"[{s}, {t}]" for s, t in fr)
-        head = f"- {{id: {q(e.id)}, label: {q(e.label)}, fragments: [{frs}], text: {q(e.span.text)}"
-    if e.status == ACCEPTED and e.score is None and e.suggested_by is None and not e.attrs:
-        if e.by is None:
-            return head + "}\n"
-        return f"{head}, by: {q(e.by)}}}\n"
-    return head + ", " + ", ".join(_tail(e)) + "}\n"
+    out = []
+    append = out.append
+    for e in entities:
+        span = e.span
+        fr = span.fragments
+        i, lab, t = e.id, e.label, span.text
+        i = cached(i) or q(i)
+        lab = cached(lab) or q(lab)
+        t = cached(t) or q(t)
+        if len(fr) == 1:
+            s, u = fr[0]
+            head = f"- {{id: {i}, label: {lab}, start: {s}, end: {u}, text: {t}"
+        else:
+            frs = ", ".join(f"[{s}, {u}]" for s, u in fr)
+            head = f"- {{id: {i}, label: {lab}, fragments: [{frs}], text: {t}"
+        if e.status == ACCEPTED and e.score is None and e.suggested_by is None and not e.attrs:
+            by = e.by
+            if by is None:
+                append(head + "}\n")
+            else:
+                append(f"{head}, by: {cached(by) or q(by)}}}\n")
+        else:
+            append(head + ", " + ", ".join(_tail(e)) + "}\n")
+    return out
 
 
 def _entity_key(e: Entity) -> tuple:
     fr = e.span.fragments
-    return (fr[0][0], fr[-1][1], id_number(e.id), e.id)
+    digits = e.id[1:]  # id_number, inline: called once per entity of a save
+    return (fr[0][0], fr[-1][1], int(digits) if digits.isdigit() else 0, e.id)
 
 
 def _event_key(ev: Event) -> tuple:
@@ -95,7 +126,7 @@ def dumps(aset: AnnotationSet) -> str:
     entities = sorted(aset.entities.values(), key=_entity_key)
     if entities:
         out.append("entities:\n")
-        out.extend(map(_entity_line, entities))
+        out.extend(_entity_lines(entities))
     else:
         out.append("entities: []\n")
 

@@ -1,0 +1,232 @@
+"""The direct reader (files in the writer's layout straight to the model) against the general way.
+
+The general way (fast reader or PyYAML, then the checker) is itself checked
+against PyYAML in ``test_store``; here the direct reader must give the very same
+set whenever it reads a file, decline whatever it cannot read exactly (hand
+edits, damage, problems), and read the writer's own output of a valid set.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from annotator import store
+from annotator.model import AnnotationSet, Document, Entity, Span
+from annotator.schema import default_schema
+from annotator.store import reader
+from annotator.store.direct_reader import Decline, direct_read
+from annotator.store.validate import check
+
+from .test_store import EDITS, MUTATION_CHARS, SETTINGS, annotation_sets, hand_edit, strict_equal
+
+
+def general(text: str, article: str | None, sha: str | None, schema=None):
+    """(set, problems) the general way: the fast reader (or PyYAML) and the checker."""
+    tree, problem = reader.parse(text, "t")
+    if tree is None:
+        return None, [problem]
+    doc = Document(article, None, sha) if article is not None else None
+    checker, aset = check(tree, "t", doc, schema)
+    return aset, checker.problems + checker.lost
+
+
+def direct(text: str, article: str | None, sha: str | None, schema=None):
+    try:
+        return direct_read(text, "t", article, sha, schema)
+    except Decline:
+        return None
+
+
+def same(a: AnnotationSet, b: AnnotationSet) -> bool:
+    """Equal sets, attrs compared with their types (1 == 1.0 == True in Python) and order."""
+    if not (a.same_annotations(b) and a.document == b.document):
+        return False
+    for ta, tb in ((a.entities, b.entities), (a.events, b.events), (a.attributions, b.attributions), (a.relations, b.relations)):
+        if list(ta) != list(tb):
+            return False
+        for k, x in ta.items():
+            y = tb[k]
+            if not strict_equal(dict(x.attrs), dict(y.attrs)) or type(x.score) is not type(y.score):
+                return False
+    return True
+
+
+def agrees(text: str, article: str | None, sha: str | None, schema=None) -> bool:
+    """The direct reader gives the general set, or declines; True if it read the file."""
+    got = direct(text, article, sha, schema)
+    if got is None:
+        return False
+    ref, problems = general(text, article, sha, schema)
+    assert not problems, f"the direct reader took a file with problems: {problems[0]}"
+    assert ref is not None and same(got, ref)
+    return True
+
+
+def _lost_marked(aset: AnnotationSet) -> bool:
+    return any("lost" in ann.attrs for ann in aset.all())
+
+
+@SETTINGS
+@given(annotation_sets())
+def test_writer_output_is_read_directly_as_the_general_way_reads_it(aset):
+    text = store.dumps(aset)
+    doc = aset.document
+    read_it = agrees(text, doc.text, doc.sha256)
+    _ref, problems = general(text, doc.text, doc.sha256)
+    if not problems and not _lost_marked(aset):
+        assert read_it, "the writer's output of a valid set must take the direct path"
+    agrees(text, None, None)  # without the article
+
+
+@SETTINGS
+@given(annotation_sets(), st.lists(st.sampled_from(EDITS), min_size=1, max_size=4), st.randoms(use_true_random=False))
+def test_hand_edited_files_are_declined_or_read_the_same(aset, edits, rnd):
+    edited = hand_edit(store.dumps(aset), rnd, edits)
+    agrees(edited, aset.document.text, aset.document.sha256)
+
+
+@SETTINGS
+@given(annotation_sets(), st.lists(st.tuples(st.integers(0, 10**6), st.sampled_from(MUTATION_CHARS + [""])),
+                                   min_size=1, max_size=3))
+def test_damaged_files_are_declined_or_read_the_same(aset, mutations):
+    text = store.dumps(aset)
+    for pos, ins in mutations:
+        marks = [m.end() for m in re.finditer(r": |, |- |\{", text)] + [m.start() for m in re.finditer(r"\}", text)]
+        pos = marks[pos // 2 % len(marks)] if pos % 2 and marks else pos % len(text)
+        text = text[:pos] + ins + text[pos + (0 if ins else 1):]
+    agrees(text, aset.document.text, aset.document.sha256)
+
+
+@SETTINGS
+@given(annotation_sets(), st.data())
+def test_changed_article_is_left_to_the_general_way(aset, data):
+    """A span that does not match the article (it changed) is a problem: declined."""
+    assume(aset.entities)
+    text = store.dumps(aset)
+    art = aset.document.text
+    cut = data.draw(st.integers(0, len(art) - 1))
+    changed = art[:cut] + "\u2603" + art[cut:]
+    agrees(text, changed, None)
+
+
+def _bench_set(n_entities=2000, events=200, attributions=200, relations=30, seed=3):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from gen import make_annotations, make_article
+
+    text = make_article(60_000, seed)
+    return make_annotations(text, n_entities, seed, n_events=events, n_attributions=attributions, n_relations=relations)
+
+
+def test_generated_corpus_with_every_layer_and_the_schema():
+    aset = _bench_set()
+    out = store.dumps(aset)
+    schema = default_schema()
+    assert agrees(out, aset.document.text, "ab" * 32, schema)
+    got = direct(out, aset.document.text, "ab" * 32, schema)
+    assert got.same_annotations(aset)
+    assert len(got.events) == 200 and len(got.attributions) == 200 and len(got.relations) == 30
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda t: t.replace("label: PER", "label: NOPE", 1),  # not in the schema
+        lambda t: t.replace("id: T2,", "id: T1,", 1),  # duplicate id
+        lambda t: t.replace("ref: T", "ref: X", 1),  # refers to nothing
+        lambda t: t.replace("by: alice", "by: 12", 1),  # not a string
+        lambda t: t.replace("status: suggested", "status: maybe", 1),
+        lambda t: t.replace("score: 0.", "score: .nan #", 1),
+        lambda t: t.replace("  type: direct\n", "  type: sarcastic\n", 1),
+        lambda t: re.sub(r"(relations:\n- \{id: R\d+, type: )\w+", r"\1nope", t, count=1),
+        lambda t: t.replace("attrs: {note: check}", "attrs: {note: check, note: again}", 1),
+        lambda t: t.replace("attrs: {note: check}", "attrs: {lost: true}", 1),
+        lambda t: t.replace("attrs: {note: check}", "attrs: {note: 2001-01-01}", 1),
+        lambda t: t.replace("\n- id: E1\n", "\n- id: E1 # first\n", 1),
+        lambda t: t.replace("  arguments: []\n", "  arguments:\n", 1),
+        lambda t: t.rstrip("\n"),
+        lambda t: t + "extra: 1\n",
+    ],
+)
+def test_problems_and_odd_shapes_go_the_general_way(edit):
+    aset = _bench_set(300, 40, 40, 10)
+    schema = dataclasses.replace(default_schema(), relation_types=("located_in", "member_of"))
+    out = store.dumps(aset)
+    edited = edit(out)
+    assert edited != out
+    assert direct(edited, aset.document.text, None, schema) is None
+    agrees(edited, aset.document.text, None, schema)
+
+
+def test_store_read_gives_the_same_read_with_and_without_the_direct_reader(tmp_path, monkeypatch):
+    """Through ``store.read`` (the article found through document.path, editing, a changed article)."""
+    aset = _bench_set(400, 40, 40, 10)
+    art = tmp_path / "texts" / "a.txt"
+    art.parent.mkdir()
+    art.write_text(aset.document.text, encoding="utf-8")
+    from annotator.articles import read_article
+
+    doc = read_article(art)
+    y = tmp_path / "ann" / "a.yaml"
+    s = store.new_set(doc, y)
+    s.entities, s.events, s.attributions, s.relations = aset.entities, aset.events, aset.attributions, aset.relations
+    store.save(s, y)
+
+    def reads():
+        out = [store.read(y), store.read(y, schema=default_schema()), store.read(y, article=doc, editing=True)]
+        changed = doc.text[:100] + "NEW " + doc.text[100:]
+        out.append(store.read(y, article=changed, editing=True))
+        out.append(store.read(y, article=Document(changed, str(art), "0" * 64)))
+        return out
+
+    fast = reads()
+    assert fast[0].ok and fast[0].aset.same_annotations(aset)
+    monkeypatch.setattr(reader, "_direct", lambda *a: None)
+    slow = reads()
+    for f, s_ in zip(fast, slow):
+        assert [str(p) for p in f.problems] == [str(p) for p in s_.problems]
+        assert f.notes == s_.notes
+        assert (f.aset is None) == (s_.aset is None)
+        if f.aset is not None:
+            assert same(f.aset, s_.aset)
+        assert (f.report is None) == (s_.report is None)
+
+
+def test_article_cache_reads_an_article_once(tmp_path, monkeypatch):
+    text = "Orhan Qereman said."
+    art = tmp_path / "a.txt"
+    art.write_text(text, encoding="utf-8")
+    from annotator import articles
+
+    doc = articles.read_article(art)
+    for who in ("x", "y"):
+        s = store.new_set(doc, tmp_path / who / "a.yaml")
+        s.entities["T1"] = Entity("T1", "PER", Span.of(text, 0, 13), by=who)
+        store.save(s, tmp_path / who / "a.yaml")
+    calls = []
+    real = articles.read_article
+    monkeypatch.setattr(articles, "read_article", lambda p: calls.append(p) or real(p))
+    cache: dict = {}
+    got = [store.read(tmp_path / who / "a.yaml", article_cache=cache).checked() for who in ("x", "y")]
+    assert len(calls) == 1
+    assert [g.entities["T1"].by for g in got] == ["x", "y"]
+    assert got[0].document.text == text
+
+
+def test_a_quoted_scalar_across_lines_is_left_to_the_general_way():
+    """YAML folds a line break inside quotes into a space: never read it as a newline."""
+    text = "ab\ncd and more\n"
+    out = (
+        "format: annotator/1\ndocument:\n  length: 15\nentities:\n"
+        '- {id: T1, label: PER, start: 0, end: 5, text: "ab\ncd"}\n'
+        "events: []\nattributions: []\nrelations: []\n"
+    )
+    assert direct(out, text, None) is None
+    _ref, problems = general(out, text, None)
+    assert problems and "does not match" in problems[0].message
