@@ -52,7 +52,9 @@ re-anchoring takes about 1.5 s (bench/bench_journal.py --reanchor).
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
+from types import MemberDescriptorType
+from typing import Callable
 
 from .model import (
     Annotation,
@@ -72,7 +74,7 @@ __all__ = ["reanchor", "reattach", "Report", "Moved", "Lost", "lost_parts", "los
 LOST = "lost"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Moved:
     """A span found again at other offsets (or with other text)."""
 
@@ -113,11 +115,22 @@ class Lost:
 class Report:
     """What re-anchoring did: spans moved, spans lost, spans untouched."""
 
-    moved: list[Moved] = field(default_factory=list)
     lost: list[Lost] = field(default_factory=list)
     unchanged: int = 0
     #: "crlf->lf" / "lf->crlf" when a line-ending change was recognised
     newlines: str | None = None
+    #: the moved spans as rows of ``Moved``'s fields, made into ``Moved`` objects
+    #: when ``moved`` is first asked for (opening an article only counts them)
+    rows: list[tuple] = field(default_factory=list, repr=False)
+    _moved: list[Moved] = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def moved(self) -> list[Moved]:
+        """Every span moved, in the order of the annotation set."""
+        made = self._moved
+        if len(made) < len(self.rows):
+            made.extend([_moved(*row) for row in self.rows[len(made) :]])
+        return made
 
     @property
     def lost_ids(self) -> list[str]:
@@ -129,7 +142,7 @@ class Report:
 
     def summary(self) -> str:
         """One line for a status bar."""
-        parts = [f"the article changed: {len(self.moved)} spans moved"]
+        parts = [f"the article changed: {len(self.rows)} spans moved"]
         if self.lost:
             ids = self.lost_ids
             shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
@@ -290,83 +303,166 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
     if not text:
         raise ValueError("cannot re-anchor spans in an empty article")
 
-    # Pieces, one per distinct (start, end, text) fragment.
+    # Pieces, one per distinct (start, end, text) fragment; rows sort them in
+    # old order (start, longest first, text, then as met).
     table: dict[tuple[int, int, str, bool], _Piece] = {}
-    plan: list[tuple[Annotation, list[tuple[str, Span, list[_Piece] | None]]]] = []
-    for ann in aset.all():
-        earlier = set(lost_parts(ann))
-        parts = []
-        for part, span in _spans_of(ann):
-            split = _split(span)
-            if split is None:
-                parts.append((part, span, None))
-                continue
-            mine = []
-            for s, e, t in split:
-                key = (s, e, t, part in earlier)
-                piece = table.get(key)
-                if piece is None:
-                    piece = table[key] = _Piece(s, e, t, part in earlier)
-                mine.append(piece)
-            parts.append((part, span, mine))
-        plan.append((ann, parts))
-    pieces = sorted((p for p in table.values() if p.text), key=lambda p: (p.s, -p.e, p.text))
+    rows: list[tuple] = []
+    get = table.get
 
-    placed = place(pieces, text, old_length)
-    change = newline_change([p for p in pieces if not p.earlier], text) if placed[1] < len(pieces) else None
+    def pieces_of(span: Span, earlier: bool) -> list[_Piece] | None:
+        split = _split(span)
+        if split is None:
+            return None
+        mine = []
+        for s, e, t in split:
+            key = (s, e, t, earlier)
+            piece = get(key)
+            if piece is None:
+                piece = table[key] = _Piece(s, e, t, earlier)
+                rows.append((s, -e, t, len(rows), piece))
+            mine.append(piece)
+        return mine
+
+    # Entities and events (one span each) in a loop of their own; the rest as parts.
+    simple: list[tuple[dict, str, list]] = []
+    for kind, part in ((aset.entities, "span"), (aset.events, "trigger")):
+        plan: list[tuple] = []
+        for ann in kind.values():
+            span = ann.span if part == "span" else ann.trigger  # type: ignore[union-attr]
+            attrs = ann.attrs
+            earlier = bool(attrs) and bool(attrs.get(LOST))
+            frs = span.fragments
+            if len(frs) == 1:
+                s, e = frs[0]
+                t = span.text
+                key = (s, e, t, earlier)
+                piece = get(key)
+                if piece is None:
+                    piece = table[key] = _Piece(s, e, t, earlier)
+                    rows.append((s, -e, t, len(rows), piece))
+                plan.append((ann, span, piece, None))
+            else:
+                plan.append((ann, span, None, pieces_of(span, earlier)))
+        simple.append((kind, part, plan))
+    others: list[tuple[Annotation, list[tuple[str, Span, list[_Piece] | None]]]] = []
+    for ann in aset.attributions.values():
+        earlier_parts = lost_parts(ann) if ann.attrs else ()
+        parts = []
+        for part, span in (("source", ann.source), ("cue", ann.cue), ("content", ann.content)):
+            if not isinstance(span, Span):
+                continue
+            earlier = part in earlier_parts
+            frs = span.fragments
+            if len(frs) == 1:
+                s, e = frs[0]
+                t = span.text
+                key = (s, e, t, earlier)
+                piece = get(key)
+                if piece is None:
+                    piece = table[key] = _Piece(s, e, t, earlier)
+                    rows.append((s, -e, t, len(rows), piece))
+                parts.append((part, span, [piece]))
+            else:
+                parts.append((part, span, pieces_of(span, earlier)))
+        others.append((ann, parts))
+    for ann in aset.relations.values():
+        others.append((ann, []))
+    rows.sort()
+    pieces = [row[4] for row in rows if row[2]]
+
+    _place_all(pieces, text, old_length, report)
+
+    moved = report.rows
+    for (kind, part, plan), table_out in zip(simple, (out.entities, out.events)):
+        with_span = _with(Entity, "span") if part == "span" else _with(Event, "trigger")
+        for ann, span, p, mine in plan:
+            if p is not None and p.ns >= 0 and not ann.attrs:
+                ns, ne = p.ns, p.ne
+                if p.how != "similar":
+                    new_text = span.text  # the very text, found again
+                    how = "exact"
+                else:
+                    new_text = text[ns:ne]
+                    how = "similar"
+                s, e = span.fragments[0]
+                if ns == s and ne == e and new_text == span.text:
+                    report.unchanged += 1
+                    table_out[ann.id] = ann
+                    continue
+                frs = ((ns, ne),)
+                table_out[ann.id] = with_span(ann, _span(frs, new_text))
+                moved.append((ann.id, part, span.fragments, frs, span.text, new_text, how))
+                continue
+            table_out[ann.id] = _settle(ann, [(part, span, [p] if p is not None else mine)], text, report)
+    for ann, parts in others:
+        out.table(type(ann))[ann.id] = _settle(ann, parts, text, report)
+    return out, report
+
+
+def _place_all(pieces: list[_Piece], text: str, old_length: int | None, report: Report) -> None:
+    """Place the pieces in the new text, through a line-ending change when that places more."""
+    change = newline_change([p for p in pieces if not p.earlier], text)
+    trial: list[_Piece] = []
     if change is not None:
         # A line-ending change explains more pieces in place than the text as it
         # is: try the offsets mapped through it, and keep whichever places more
-        # (then: more at the very offsets expected).
+        # (then: more at the very offsets expected). When it places every piece
+        # at the very offsets expected, the text as it is cannot do better.
         name, fn = change
         trial = [p.mapped(fn) for p in pieces]
-        if place(trial, text, None if old_length is None else fn(old_length)) > placed:
+        got = place(trial, text, None if old_length is None else fn(old_length))
+        if got == (len(pieces), len(pieces)) or got > place(pieces, text, old_length):
             report.newlines = name
             for p, t in zip(pieces, trial):
                 p.ns, p.ne, p.how = t.ns, t.ne, t.how
+        return
+    # (Without a line-ending change recognised, it is not tried; ``newline_change``
+    # tells so when every piece is where it was, too.)
+    place(pieces, text, old_length)
 
+
+def _settle(ann: Annotation, parts: list[tuple[str, Span, list[_Piece] | None]], text: str, report: Report) -> Annotation:
+    """The annotation with its placed parts at their new offsets and its unplaced ones lost."""
     n_text = len(text)
-    for ann, parts in plan:
-        new_parts: dict[str, Span] = {}
-        lost_now: list[str] = []
-        for part, span, mine in parts:
-            ok = mine is not None
-            if ok:
-                for p in mine:  # type: ignore[union-attr]
-                    if p.ns < 0:
-                        ok = False
-                        break
-            if ok and len(mine) == 1:  # type: ignore[arg-type]
-                p = mine[0]  # type: ignore[index]
-                frs = ((p.ns, p.ne),)
-                new_text = text[p.ns : p.ne]
-                if frs == span.fragments and new_text == span.text:
-                    report.unchanged += 1
-                    continue
-                new_parts[part] = Span(frs, new_text)
-                how = "similar" if p.how == "similar" else "exact"
-                report.moved.append(Moved(ann.id, part, span.fragments, frs, span.text, new_text, how))
-                continue
-            if ok:
-                frs = tuple((p.ns, p.ne) for p in mine)  # type: ignore[union-attr]
-                if any(b[0] < a[1] for a, b in zip(frs, frs[1:])):
+    new_parts: dict[str, Span] = {}
+    lost_now: list[str] = []
+    for part, span, mine in parts:
+        ok = mine is not None
+        if ok:
+            for p in mine:  # type: ignore[union-attr]
+                if p.ns < 0:
                     ok = False
-            if not ok:
-                lost_now.append(part)
-                frs = _clamp(span.fragments, n_text)
-                if frs != span.fragments:
-                    new_parts[part] = Span(frs, span.text)
-                report.lost.append(Lost(ann.id, part, frs, span.text, earlier=part in lost_parts(ann)))
-                continue
-            new_text = " ".join(text[s:e] for s, e in frs)
+                    break
+        if ok and len(mine) == 1:  # type: ignore[arg-type]
+            p = mine[0]  # type: ignore[index]
+            frs = ((p.ns, p.ne),)
+            new_text = text[p.ns : p.ne]
             if frs == span.fragments and new_text == span.text:
                 report.unchanged += 1
                 continue
             new_parts[part] = Span(frs, new_text)
-            how = "similar" if any(p.how == "similar" for p in mine) else "exact"  # type: ignore[union-attr]
-            report.moved.append(Moved(ann.id, part, span.fragments, frs, span.text, new_text, how))
-        out.table(type(ann))[ann.id] = _rebuild(ann, new_parts, lost_now) if new_parts or lost_now or ann.attrs else ann
-    return out, report
+            how = "similar" if p.how == "similar" else "exact"
+            report.rows.append((ann.id, part, span.fragments, frs, span.text, new_text, how))
+            continue
+        if ok:
+            frs = tuple((p.ns, p.ne) for p in mine)  # type: ignore[union-attr]
+            if any(b[0] < a[1] for a, b in zip(frs, frs[1:])):
+                ok = False
+        if not ok:
+            lost_now.append(part)
+            frs = _clamp(span.fragments, n_text)
+            if frs != span.fragments:
+                new_parts[part] = Span(frs, span.text)
+            report.lost.append(Lost(ann.id, part, frs, span.text, earlier=part in lost_parts(ann)))
+            continue
+        new_text = " ".join(text[s:e] for s, e in frs)
+        if frs == span.fragments and new_text == span.text:
+            report.unchanged += 1
+            continue
+        new_parts[part] = Span(frs, new_text)
+        how = "similar" if any(p.how == "similar" for p in mine) else "exact"  # type: ignore[union-attr]
+        report.rows.append((ann.id, part, span.fragments, frs, span.text, new_text, how))
+    return _rebuild(ann, new_parts, lost_now) if new_parts or lost_now or ann.attrs else ann
 
 
 def _rebuild(ann: Annotation, parts: dict[str, Span], lost: list[str]) -> Annotation:
@@ -390,8 +486,74 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 def _replace(ann: Annotation, changes: dict) -> Annotation:
     """``dataclasses.replace`` without its per-field checks (called for every moved span)."""
     cls = type(ann)
+    if len(changes) == 1:
+        ((name, value),) = changes.items()
+        return _with(cls, name)(ann, value)
+    copy = _copier(cls)
+    if copy is not None:
+        new = copy(ann)  # a fresh object: its slots are set as __init__ would
+        for name, value in changes.items():
+            cls.__dict__[name].__set__(new, value)
+        return new
     names = _FIELDS.get(cls)
     if names is None:
         names = _FIELDS[cls] = tuple(f.name for f in fields(cls) if f.init)
     get = changes.get
     return cls(*[get(n, getattr(ann, n)) if n in changes else getattr(ann, n) for n in names])
+
+
+def _fast(cls: type) -> bool:
+    """Can ``_maker`` build objects of ``cls`` (slots, every field in ``__init__``, no ``__post_init__``)?"""
+    return not hasattr(cls, "__post_init__") and all(
+        f.init and isinstance(cls.__dict__.get(f.name), MemberDescriptorType) for f in fields(cls)
+    )
+
+
+def _maker(cls: type, *, keep: str | None = None) -> Callable:
+    """A fast constructor for a frozen dataclass with slots: its fields set straight
+    into their slots, without ``__init__``'s per-field ``object.__setattr__``.
+
+    With ``keep``: ``f(ann, value)``, a copy of ``ann`` with that field set to
+    ``value`` (the re-anchored span of each moved entity). Only for classes
+    without ``__post_init__`` (there is nothing their ``__init__`` checks)."""
+    names = tuple(f.name for f in fields(cls))
+    if not _fast(cls):
+        if keep is None:
+            return cls
+        return lambda ann, value: replace(ann, **{keep: value})
+    env = {"_new_": object.__new__, "_cls_": cls, **{f"_set_{n}": cls.__dict__[n].__set__ for n in names}}
+    if keep is None:
+        head = f"def make({', '.join(names)}):"
+        body = [f"    _set_{n}(_o_, {n})" for n in names]
+    else:
+        head = "def make(_ann_, _value_):"
+        body = [f"    _set_{n}(_o_, {'_value_' if n == keep else '_ann_.' + n})" for n in names]
+    exec("\n".join([head, "    _o_ = _new_(_cls_)", *body, "    return _o_"]), env)
+    return env["make"]
+
+
+_WITH: dict[tuple[type, str], Callable] = {}
+_COPY: dict[type, Callable | None] = {}
+
+
+def _copier(cls: type) -> Callable | None:
+    """A copy of an object of ``cls`` slot by slot (None when ``_maker`` would not be fast)."""
+    if cls not in _COPY:
+        names = tuple(f.name for f in fields(cls))
+        _COPY[cls] = _with(cls, names[0]) if _fast(cls) else None
+    copy = _COPY[cls]
+    if copy is None:
+        return None
+    first = fields(cls)[0].name
+    return lambda ann: copy(ann, getattr(ann, first))
+
+
+def _with(cls: type, name: str) -> Callable:
+    got = _WITH.get((cls, name))
+    if got is None:
+        got = _WITH[(cls, name)] = _maker(cls, keep=name)
+    return got
+
+
+_span = _maker(Span)
+_moved = _maker(Moved)
