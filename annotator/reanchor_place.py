@@ -292,8 +292,8 @@ class _Placer:
         windows = self._windows(runs)
         for a, b, d in runs:
             for p in pieces[a:b]:
-                p.ns = p.s + d
-                p.ne = p.ns + len(p.text)
+                p.ns = q = p.s + d
+                p.ne = q + len(p.text)
                 p.how = "exact"
         size = len(self.new)
         for lo, hi, d0, d1, before, after in windows:
@@ -462,26 +462,30 @@ class _Placer:
 
     def _between_once(self, similar: bool, starts: list[int]) -> bool:
         pieces = self.pieces
-        # Placed pieces as the round starts (the right neighbours), in order.
-        placed = [i for i, p in enumerate(pieces) if p.ns >= 0]
-        if len(placed) == len(pieces):
+        unplaced = [i for i, p in enumerate(pieces) if p.ns < 0]
+        if not unplaced:
             return False
-        n_placed = len(placed)
+        n = len(pieces)
+        # As the round starts: the unplaced pieces, and for each, the end of
+        # the block of unplaced pieces it is in (the next placed piece).
+        gap: dict[int, int] = {}
+        for i in reversed(unplaced):
+            gap[i] = gap.get(i + 1, i + 1)
         last_new = -1  # the last piece placed in this round
+        before = -1  # the last piece placed before the current block, as the round started
         placed_any = False
-        k = 0  # placed[k] is the first placed piece after i
-        for i, p in enumerate(pieces):
-            if p.ns >= 0:
-                continue
+        for i in unplaced:
+            if i - 1 not in gap:
+                before = i - 1
+            p = pieces[i]
             # The left neighbour: the last placed piece before it (this round's included).
-            while k < n_placed and placed[k] < i:
-                k += 1
-            j = placed[k - 1] if k else -1
-            prev = pieces[max(j, last_new)] if max(j, last_new) >= 0 else None
+            j = max(before, last_new)
+            prev = pieces[j] if j >= 0 else None
             # The right neighbour starts where this piece ends or later (not a
             # piece inside it: a quote is bounded by what follows it).
-            r = bisect_left(placed, bisect_left(starts, p.e, i + 1), k)
-            nxt = pieces[placed[r]] if r < n_placed else None
+            k = bisect_left(starts, p.e, i + 1)
+            k = gap.get(k, k)
+            nxt = pieces[k] if k < n else None
             if self._place_between(p, prev, nxt, similar):
                 last_new = i
                 placed_any = True
@@ -537,7 +541,9 @@ class _Placer:
 
 def newline_change(pieces: list[_Piece], new: str) -> tuple[str, Callable[[int], int]] | None:
     """Recognise a line-ending change; (name, old offset -> new offset) or None."""
-    in_place = sum(1 for p in pieces if new.startswith(p.text, p.s))
+    texts = [p.text for p in pieces]
+    starts = [p.s for p in pieces]
+    in_place = sum(map(new.startswith, texts, starts))
     best = None
     if "\n" in new and "\r" not in new:
         old = new.replace("\n", "\r\n")
@@ -559,7 +565,7 @@ def newline_change(pieces: list[_Piece], new: str) -> tuple[str, Callable[[int],
     if best is None:
         return None
     name, old, fn = best
-    matches = sum(1 for p in pieces if old.startswith(p.text, p.s))
+    matches = sum(map(old.startswith, texts, starts))
     if matches >= in_place + max(1, len(pieces) // 10):
         return name, fn
     return None
