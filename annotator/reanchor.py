@@ -305,9 +305,20 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
 
     # Pieces, one per distinct (start, end, text) fragment; rows sort them in
     # old order (start, longest first, text, then as met).
+    # ``by_offsets`` is keyed by the offsets alone (an int: cheap to hash), ``table``
+    # holds the pieces at the same offsets with another text or lost mark.
+    by_offsets: dict[int, _Piece] = {}
     table: dict[tuple[int, int, str, bool], _Piece] = {}
     rows: list[tuple] = []
-    get = table.get
+    first = by_offsets.get
+
+    def piece_of(s: int, e: int, t: str, earlier: bool) -> _Piece:
+        key = (s, e, t, earlier)
+        piece = table.get(key)
+        if piece is None:
+            piece = table[key] = _Piece(s, e, t, earlier)
+            rows.append((s, -e, t, len(rows), piece))
+        return piece
 
     def pieces_of(span: Span, earlier: bool) -> list[_Piece] | None:
         split = _split(span)
@@ -315,11 +326,12 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
             return None
         mine = []
         for s, e, t in split:
-            key = (s, e, t, earlier)
-            piece = get(key)
+            piece = first((s << 32) | e)
             if piece is None:
-                piece = table[key] = _Piece(s, e, t, earlier)
+                piece = by_offsets[(s << 32) | e] = _Piece(s, e, t, earlier)
                 rows.append((s, -e, t, len(rows), piece))
+            elif piece.text != t or piece.earlier != earlier:
+                piece = piece_of(s, e, t, earlier)
             mine.append(piece)
         return mine
 
@@ -335,11 +347,12 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
             if len(frs) == 1:
                 s, e = frs[0]
                 t = span.text
-                key = (s, e, t, earlier)
-                piece = get(key)
+                piece = first((s << 32) | e)
                 if piece is None:
-                    piece = table[key] = _Piece(s, e, t, earlier)
+                    piece = by_offsets[(s << 32) | e] = _Piece(s, e, t, earlier)
                     rows.append((s, -e, t, len(rows), piece))
+                elif piece.text != t or piece.earlier != earlier:
+                    piece = piece_of(s, e, t, earlier)
                 plan.append((ann, span, piece, None))
             else:
                 plan.append((ann, span, None, pieces_of(span, earlier)))
@@ -356,11 +369,12 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
             if len(frs) == 1:
                 s, e = frs[0]
                 t = span.text
-                key = (s, e, t, earlier)
-                piece = get(key)
+                piece = first((s << 32) | e)
                 if piece is None:
-                    piece = table[key] = _Piece(s, e, t, earlier)
+                    piece = by_offsets[(s << 32) | e] = _Piece(s, e, t, earlier)
                     rows.append((s, -e, t, len(rows), piece))
+                elif piece.text != t or piece.earlier != earlier:
+                    piece = piece_of(s, e, t, earlier)
                 parts.append((part, span, [piece]))
             else:
                 parts.append((part, span, pieces_of(span, earlier)))
@@ -401,7 +415,8 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
 
 def _place_all(pieces: list[_Piece], text: str, old_length: int | None, report: Report) -> None:
     """Place the pieces in the new text, through a line-ending change when that places more."""
-    change = newline_change([p for p in pieces if not p.earlier], text)
+    plain = [p for p in pieces if not p.earlier] if any(p.earlier for p in pieces) else pieces
+    change = newline_change(plain, text)
     trial: list[_Piece] = []
     if change is not None:
         # A line-ending change explains more pieces in place than the text as it
@@ -418,7 +433,7 @@ def _place_all(pieces: list[_Piece], text: str, old_length: int | None, report: 
         return
     # (Without a line-ending change recognised, it is not tried; ``newline_change``
     # tells so when every piece is where it was, too.)
-    place(pieces, text, old_length)
+    place(pieces, text, old_length, count=False)
 
 
 def _settle(ann: Annotation, parts: list[tuple[str, Span, list[_Piece] | None]], text: str, report: Report) -> Annotation:
@@ -436,11 +451,12 @@ def _settle(ann: Annotation, parts: list[tuple[str, Span, list[_Piece] | None]],
         if ok and len(mine) == 1:  # type: ignore[arg-type]
             p = mine[0]  # type: ignore[index]
             frs = ((p.ns, p.ne),)
-            new_text = text[p.ns : p.ne]
+            # (an exact piece is on its very text)
+            new_text = text[p.ns : p.ne] if p.how == "similar" else span.text
             if frs == span.fragments and new_text == span.text:
                 report.unchanged += 1
                 continue
-            new_parts[part] = Span(frs, new_text)
+            new_parts[part] = _span(frs, new_text)
             how = "similar" if p.how == "similar" else "exact"
             report.rows.append((ann.id, part, span.fragments, frs, span.text, new_text, how))
             continue
@@ -466,16 +482,14 @@ def _settle(ann: Annotation, parts: list[tuple[str, Span, list[_Piece] | None]],
 
 
 def _rebuild(ann: Annotation, parts: dict[str, Span], lost: list[str]) -> Annotation:
-    changes: dict = {}
-    for part, span in parts.items():
-        changes["span" if part == "span" else part] = span
-    attrs = dict(ann.attrs) if ann.attrs else {}
-    had = LOST in attrs
-    if lost:
-        attrs[LOST] = sorted(lost, key=("source", "cue", "content").index) if isinstance(ann, Attribution) else True
-    else:
-        attrs.pop(LOST, None)
+    changes: dict = dict(parts)  # (the parts are named as their fields)
+    had = bool(ann.attrs) and LOST in ann.attrs
     if lost or had:
+        attrs = dict(ann.attrs) if ann.attrs else {}
+        if lost:
+            attrs[LOST] = sorted(lost, key=("source", "cue", "content").index) if isinstance(ann, Attribution) else True
+        else:
+            attrs.pop(LOST, None)
         changes["attrs"] = attrs
     return _replace(ann, changes) if changes else ann
 
@@ -491,7 +505,7 @@ def _replace(ann: Annotation, changes: dict) -> Annotation:
         return _with(cls, name)(ann, value)
     copy = _copier(cls)
     if copy is not None:
-        new = copy(ann)  # a fresh object: its slots are set as __init__ would
+        new = copy(ann, getattr(ann, "id"))  # a fresh object: its slots are set as __init__ would
         for name, value in changes.items():
             cls.__dict__[name].__set__(new, value)
         return new
@@ -537,15 +551,10 @@ _COPY: dict[type, Callable | None] = {}
 
 
 def _copier(cls: type) -> Callable | None:
-    """A copy of an object of ``cls`` slot by slot (None when ``_maker`` would not be fast)."""
+    """``f(ann, ann.id)``: a copy of ``ann`` slot by slot (None when ``_maker`` would not be fast)."""
     if cls not in _COPY:
-        names = tuple(f.name for f in fields(cls))
-        _COPY[cls] = _with(cls, names[0]) if _fast(cls) else None
-    copy = _COPY[cls]
-    if copy is None:
-        return None
-    first = fields(cls)[0].name
-    return lambda ann: copy(ann, getattr(ann, first))
+        _COPY[cls] = _with(cls, "id") if _fast(cls) and "id" in {f.name for f in fields(cls)} else None
+    return _COPY[cls]
 
 
 def _with(cls: type, name: str) -> Callable:

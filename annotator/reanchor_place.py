@@ -44,8 +44,10 @@ _RUN = 8
 _MARGIN = 4
 #: pieces tried at a time to find the shift of the next run after a change
 _LOOK = 8
-#: occurrences, nearest to where a piece would be, tried as the shift of the next run
+#: occurrences, nearest to where a piece would be, tried as the shift of the next run,
+#: within this many characters (farther moves are found by the chain in a window)
 _NEAR = 16
+_REACH = 4096
 
 
 class _Piece:
@@ -147,11 +149,14 @@ def _tokens(new: str, lo: int = 0, hi: int | None = None) -> dict[str, list[int]
     return tokens
 
 
-def place(pieces: list[_Piece], new: str, old_length: int | None) -> tuple[int, int]:
-    """Place the pieces (in place); how many were placed, and how many of them where they were."""
+def place(pieces: list[_Piece], new: str, old_length: int | None, *, count: bool = True) -> tuple[int, int]:
+    """Place the pieces (in place); how many were placed, and how many of them where they
+    were (``(0, 0)`` when not ``count``)."""
     placer = _Placer(pieces, new, old_length)
     placer.chain_windows()
     placer.between_neighbours()
+    if not count:
+        return 0, 0
     return sum(1 for p in pieces if p.ns >= 0), sum(1 for p in pieces if p.ns == p.s)
 
 
@@ -159,8 +164,8 @@ class _Placer:
     def __init__(self, pieces: list[_Piece], new: str, old_length: int | None):
         # Pieces of spans lost earlier have offsets into an older article: they
         # take no part in the order, and are found again only where they were.
-        self.pieces = [p for p in pieces if not p.earlier]
         self.earlier = [p for p in pieces if p.earlier]
+        self.pieces = [p for p in pieces if not p.earlier] if self.earlier else pieces
         self.new = new
         self.end_shift = None if old_length is None else len(new) - old_length
         self.old_length = old_length
@@ -196,18 +201,19 @@ class _Placer:
             q = p.s + d
             if q < 0 or not startswith(text, q):
                 break
-            # _clean, inlined (this is the loop every piece goes through)
+            # _clean, inlined (this is the loop every piece goes through; the
+            # new text's character first: mostly a space, which settles it)
             if q > 0:
-                c = text[0]
-                if c.isalnum() or c == "_":
-                    c = new[q - 1]
+                c = new[q - 1]
+                if c != " " and (c.isalnum() or c == "_"):
+                    c = text[0]
                     if c.isalnum() or c == "_":
                         break
             end = q + len(text)
             if end < size:
-                c = text[-1]
-                if c.isalnum() or c == "_":
-                    c = new[end]
+                c = new[end]
+                if c != " " and (c.isalnum() or c == "_"):
+                    c = text[-1]
                     if c.isalnum() or c == "_":
                         break
             i += 1
@@ -216,7 +222,8 @@ class _Placer:
     def _shifts(self, p: _Piece, d: int) -> list[int]:
         """Shifts to try for the run starting at p, after the run at shift d stopped."""
         new, text = self.new, p.text
-        found = set(_nearest(new, text, p.s + d, 0, len(new), _NEAR))
+        pred = p.s + d
+        found = set(_nearest(new, text, pred, max(0, pred - _REACH), min(len(new), pred + _REACH), _NEAR))
         found.add(p.s + d)
         found.add(p.s)
         if self.end_shift:
@@ -450,19 +457,22 @@ class _Placer:
     def between_neighbours(self, rounds: int = 4) -> None:
         """Place what pass 1 left, between placed neighbours; again while that places more."""
         pieces = self.pieces
-        starts = [q.s for q in pieces]
-        for similar in (False, True):
-            for _ in range(rounds):
-                if not self._between_once(similar, starts):
-                    break
+        unplaced = [i for i, p in enumerate(pieces) if p.ns < 0]
+        if unplaced:
+            starts = [q.s for q in pieces]
+            for similar in (False, True):
+                for _ in range(rounds):
+                    if not self._between_once(similar, starts, unplaced):
+                        break
+                    unplaced = [i for i in unplaced if pieces[i].ns < 0]
         new = self.new
         for p in self.earlier:
             if new.startswith(p.text, p.s) and _clean(new, p.s, p.text):
                 p.ns, p.ne, p.how = p.s, p.s + len(p.text), "exact"
 
-    def _between_once(self, similar: bool, starts: list[int]) -> bool:
+    def _between_once(self, similar: bool, starts: list[int], unplaced: list[int]) -> bool:
+        """One round over the ``unplaced`` pieces (indices, in order); did it place any?"""
         pieces = self.pieces
-        unplaced = [i for i, p in enumerate(pieces) if p.ns < 0]
         if not unplaced:
             return False
         n = len(pieces)
