@@ -387,27 +387,33 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
     _place_all(pieces, text, old_length, report)
 
     moved = report.rows
+    add, make_span = moved.append, _span
+    unchanged = 0
     for (kind, part, plan), table_out in zip(simple, (out.entities, out.events)):
         with_span = _with(Entity, "span") if part == "span" else _with(Event, "trigger")
         for ann, span, p, mine in plan:
             if p is not None and p.ns >= 0 and not ann.attrs:
                 ns, ne = p.ns, p.ne
+                old_text = span.text
                 if p.how != "similar":
-                    new_text = span.text  # the very text, found again
+                    new_text = old_text  # the very text, found again
                     how = "exact"
                 else:
                     new_text = text[ns:ne]
                     how = "similar"
-                s, e = span.fragments[0]
-                if ns == s and ne == e and new_text == span.text:
-                    report.unchanged += 1
+                old_frs = span.fragments
+                s, e = old_frs[0]
+                if ns == s and ne == e and new_text == old_text:
+                    unchanged += 1
                     table_out[ann.id] = ann
                     continue
                 frs = ((ns, ne),)
-                table_out[ann.id] = with_span(ann, _span(frs, new_text))
-                moved.append((ann.id, part, span.fragments, frs, span.text, new_text, how))
+                ann_id = ann.id
+                table_out[ann_id] = with_span(ann, make_span(frs, new_text))
+                add((ann_id, part, old_frs, frs, old_text, new_text, how))
                 continue
             table_out[ann.id] = _settle(ann, [(part, span, [p] if p is not None else mine)], text, report)
+    report.unchanged += unchanged
     for ann, parts in others:
         out.table(type(ann))[ann.id] = _settle(ann, parts, text, report)
     return out, report
