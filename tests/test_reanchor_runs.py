@@ -95,10 +95,11 @@ def _word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-def edits_away_from_spans(rng: random.Random, text: str, aset: AnnotationSet, words: list[str]) -> list:
+def edits_away_from_spans(rng: random.Random, text: str, aset: AnnotationSet, words: list[str], apart: int = 0) -> list:
     """Insertions, deletions and replacements, each inside a stretch no span touches,
     that glue no word to a span's (a replacement is wrapped in spaces; a deletion
-    never joins two word characters)."""
+    never joins two word characters); with ``apart``, at least that many spans
+    between two edits."""
     spans = sorted((s, e) for a in aset.all() for _, sp in parts(a) for s, e in sp.fragments)
     gaps, end = [], 0
     for s, e in spans:
@@ -106,8 +107,12 @@ def edits_away_from_spans(rng: random.Random, text: str, aset: AnnotationSet, wo
             gaps.append((end, s))
         end = max(end, e)
     gaps.append((end, len(text)))
-    out = []
-    for g0, g1 in rng.sample(gaps, min(len(gaps), rng.randint(1, 6))):
+    out, taken = [], []
+    for k in rng.sample(range(len(gaps)), min(len(gaps), rng.randint(1, 6))):
+        if any(abs(k - j) <= apart for j in taken):
+            continue
+        taken.append(k)
+        g0, g1 = gaps[k]
         pos = rng.randint(g0, g1)
         n = rng.randint(0, g1 - pos)
         if rng.random() < 0.6:
@@ -128,16 +133,22 @@ def edits_away_from_spans(rng: random.Random, text: str, aset: AnnotationSet, wo
 @given(st.integers(0, 2**32), st.sampled_from([(8, 4), (3, 2), (2, 1)]))
 @settings(max_examples=120, deadline=None)
 def test_edits_away_from_spans_move_every_span_to_its_true_offsets(seed, run):
-    """Words that never repeat: every span lands where the edits moved it, as the reference does."""
+    """Words that never repeat: every span found lands where the edits moved it, as the
+    reference does; with a few spans between edits, none is lost. (Two edits of more
+    than a few words around one or two spans lose those: neither neighbour's shift
+    nor the stretch between them tells where they went; the reference does the same.)"""
     rng = random.Random(seed)
     text = news(rng, rng.randint(2, 60), unique=True)
     aset = annotate(rng, text)
-    edits = edits_away_from_spans(rng, text, aset, [f"n{i}q" for i in range(50)])
+    apart = rng.choice([0, 3])
+    edits = edits_away_from_spans(rng, text, aset, [f"n{i}q" for i in range(50)], apart)
     new, where = edit(text, edits)
     with short_runs(*run):
         got = reanchor(aset, new, old_length=len(text))
-    assert expect_moved(aset, got[0], where) == ([], [])
-    assert not got[1].lost
+    misplaced, lost = expect_moved(aset, got[0], where)
+    assert misplaced == []
+    if apart:
+        assert lost == [] and not got[1].lost
     assert_sound(got[0], new)
     same(got, old_reanchor(aset, new, old_length=len(text)))
 
