@@ -4,8 +4,18 @@ The annotation file keeps, for every span, its offsets and its text, but not
 the article as it was: the old article is known only where it was annotated.
 So re-anchoring works from the span texts, their old offsets and their order.
 Every fragment of every span (entity fragments, event triggers, attribution
-source / cue / content) is a *piece*, taken in old order.
+source / cue / content) is a *piece*, taken in old order. (The placing is in
+``reanchor_place``.)
 
+0. **Anchors** (``_Placer.scan``). The pieces are first walked in old order at
+   one shift while each one's exact text is at its old offset moved by that
+   shift; where that stops, the shifts of the occurrences near where the next
+   pieces would be are tried, the one going furthest wins. A run of at least 8
+   pieces at one shift moved as one block and is taken as it is: steps 1 and 2
+   run only in the *windows* between anchors (with 4 pieces of each, and the
+   anchors' shifts as the fixed ends), so their cost follows the edits, not
+   the article. A window whose chain does not keep its anchors' ends is given
+   up for one chain over the whole article.
 1. **Runs that moved together** (``_Placer.chain``). Each piece's exact text
    is looked up in the new text, on word boundaries (``said`` is never found
    inside ``unsaid``): every occurrence of a rare text, and for a common one
@@ -46,7 +56,10 @@ lists each as a problem.
 
 With the old article at hand a diff would be exact; it is not stored (only
 its sha256), hence the above. On a 1 MB article with 66,000 spans a
-re-anchoring takes about 1.5 s (bench/bench_journal.py --reanchor).
+re-anchoring takes about 0.3-0.4 s of CPU (bench/bench_reanchor.py; one chain
+over the whole article, as before the anchors, took 1.2-1.6 s). The moved
+spans are kept in the report as rows, made into ``Moved`` objects when
+``Report.moved`` is asked for.
 """
 
 from __future__ import annotations
@@ -221,16 +234,6 @@ def _part(ann: Annotation, part: str) -> Span | None:
         return ann.trigger  # type: ignore[union-attr]
     value = getattr(ann, part, None)
     return value if isinstance(value, Span) else None
-
-
-def _spans_of(ann: Annotation) -> list[tuple[str, Span]]:
-    if isinstance(ann, Entity):
-        return [("span", ann.span)]
-    if isinstance(ann, Event):
-        return [("trigger", ann.trigger)]
-    if isinstance(ann, Attribution):
-        return [(p, s) for p in ("source", "cue", "content") if isinstance(s := getattr(ann, p), Span)]
-    return []
 
 
 # ---------------------------------------------------------------------------
@@ -439,7 +442,7 @@ def _place_all(pieces: list[_Piece], text: str, old_length: int | None, report: 
         return
     # (Without a line-ending change recognised, it is not tried; ``newline_change``
     # tells so when every piece is where it was, too.)
-    place(pieces, text, old_length, count=False)
+    place(pieces, text, old_length, count=False, plain=plain)
 
 
 def _settle(ann: Annotation, parts: list[tuple[str, Span, list[_Piece] | None]], text: str, report: Report) -> Annotation:

@@ -58,7 +58,7 @@ class _Piece:
         self.earlier = earlier  # part of a span already lost
         self.ns = -1
         self.ne = -1
-        self.how = ""
+        self.how = "exact"  # (read only once placed: "similar" when placed as edited)
 
     @property
     def placed(self) -> bool:
@@ -149,10 +149,12 @@ def _tokens(new: str, lo: int = 0, hi: int | None = None) -> dict[str, list[int]
     return tokens
 
 
-def place(pieces: list[_Piece], new: str, old_length: int | None, *, count: bool = True) -> tuple[int, int]:
+def place(
+    pieces: list[_Piece], new: str, old_length: int | None, *, count: bool = True, plain: list[_Piece] | None = None
+) -> tuple[int, int]:
     """Place the pieces (in place); how many were placed, and how many of them where they
-    were (``(0, 0)`` when not ``count``)."""
-    placer = _Placer(pieces, new, old_length)
+    were (``(0, 0)`` when not ``count``). ``plain``: the pieces not lost earlier, when known."""
+    placer = _Placer(pieces, new, old_length, plain)
     placer.chain_windows()
     placer.between_neighbours()
     if not count:
@@ -161,11 +163,13 @@ def place(pieces: list[_Piece], new: str, old_length: int | None, *, count: bool
 
 
 class _Placer:
-    def __init__(self, pieces: list[_Piece], new: str, old_length: int | None):
+    def __init__(self, pieces: list[_Piece], new: str, old_length: int | None, plain: list[_Piece] | None = None):
         # Pieces of spans lost earlier have offsets into an older article: they
         # take no part in the order, and are found again only where they were.
-        self.earlier = [p for p in pieces if p.earlier]
-        self.pieces = [p for p in pieces if not p.earlier] if self.earlier else pieces
+        if plain is None:
+            plain = [p for p in pieces if not p.earlier]
+        self.pieces = plain
+        self.earlier = [p for p in pieces if p.earlier] if len(plain) < len(pieces) else []
         self.new = new
         self.end_shift = None if old_length is None else len(new) - old_length
         self.old_length = old_length
@@ -301,12 +305,10 @@ class _Placer:
             for p in pieces[a:b]:
                 p.ns = q = p.s + d
                 p.ne = q + len(p.text)
-                p.how = "exact"
         size = len(self.new)
         for lo, hi, d0, d1, before, after in windows:
             for p in pieces[lo:hi]:
                 p.ns = p.ne = -1
-                p.how = ""
             # The stretch of the new text between the anchors.
             shifts = [d0] if d1 is None else [d0, d1]
             a = 0 if not before else max(0, pieces[lo].s + min(shifts))
@@ -318,7 +320,6 @@ class _Placer:
             return
         for p in pieces:  # an anchor moved: chain the whole article
             p.ns = p.ne = -1
-            p.how = ""
         self.chain(0, len(pieces), 0, self.end_shift, 0, size, set())
 
     # -- pass 1 ------------------------------------------------------------------
