@@ -4,8 +4,18 @@ The annotation file keeps, for every span, its offsets and its text, but not
 the article as it was: the old article is known only where it was annotated.
 So re-anchoring works from the span texts, their old offsets and their order.
 Every fragment of every span (entity fragments, event triggers, attribution
-source / cue / content) is a *piece*, taken in old order.
+source / cue / content) is a *piece*, taken in old order. (The placing is in
+``reanchor_place``.)
 
+0. **Anchors** (``_Placer.scan``). The pieces are first walked in old order at
+   one shift while each one's exact text is at its old offset moved by that
+   shift; where that stops, the shifts of the occurrences near where the next
+   pieces would be are tried, the one going furthest wins. A run of at least 8
+   pieces at one shift moved as one block and is taken as it is: steps 1 and 2
+   run only in the *windows* between anchors (with 4 pieces of each, and the
+   anchors' shifts as the fixed ends), so their cost follows the edits, not
+   the article. A window whose chain does not keep its anchors' ends is given
+   up for one chain over the whole article.
 1. **Runs that moved together** (``_Placer.chain``). Each piece's exact text
    is looked up in the new text, on word boundaries (``said`` is never found
    inside ``unsaid``): every occurrence of a rare text, and for a common one
@@ -46,17 +56,18 @@ lists each as a problem.
 
 With the old article at hand a diff would be exact; it is not stored (only
 its sha256), hence the above. On a 1 MB article with 66,000 spans a
-re-anchoring takes about 1.5 s (bench/bench_journal.py --reanchor).
+re-anchoring takes about 0.3-0.4 s of CPU (bench/bench_reanchor.py; one chain
+over the whole article, as before the anchors, took 1.2-1.6 s). The moved
+spans are kept in the report as rows, made into ``Moved`` objects when
+``Report.moved`` is asked for.
 """
 
 from __future__ import annotations
 
-import difflib
 import gc
-import re
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field, fields
-from typing import Callable, Iterable
+from dataclasses import dataclass, field, fields, replace
+from types import MemberDescriptorType
+from typing import Callable
 
 from .model import (
     Annotation,
@@ -68,20 +79,15 @@ from .model import (
     Fragments,
     Span,
 )
+from .reanchor_place import _Piece, newline_change, place
 
 __all__ = ["reanchor", "reattach", "Report", "Moved", "Lost", "lost_parts", "lost_of", "lost_in", "is_lost", "LOST"]
 
 #: the attrs key that marks lost spans
 LOST = "lost"
 
-#: a text with at most this many occurrences has them all as candidates
-_FEW = 16
-_WORD = re.compile(r"\w+")
-#: similarity needed for an edited span, between its pinned ends
-_SIMILAR = 0.6
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Moved:
     """A span found again at other offsets (or with other text)."""
 
@@ -122,11 +128,22 @@ class Lost:
 class Report:
     """What re-anchoring did: spans moved, spans lost, spans untouched."""
 
-    moved: list[Moved] = field(default_factory=list)
     lost: list[Lost] = field(default_factory=list)
     unchanged: int = 0
     #: "crlf->lf" / "lf->crlf" when a line-ending change was recognised
     newlines: str | None = None
+    #: the moved spans as rows of ``Moved``'s fields, made into ``Moved`` objects
+    #: when ``moved`` is first asked for (opening an article only counts them)
+    rows: list[tuple] = field(default_factory=list, repr=False)
+    _moved: list[Moved] = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def moved(self) -> list[Moved]:
+        """Every span moved, in the order of the annotation set."""
+        made = self._moved
+        if len(made) < len(self.rows):
+            made.extend([_moved(*row) for row in self.rows[len(made) :]])
+        return made
 
     @property
     def lost_ids(self) -> list[str]:
@@ -138,7 +155,7 @@ class Report:
 
     def summary(self) -> str:
         """One line for a status bar."""
-        parts = [f"the article changed: {len(self.moved)} spans moved"]
+        parts = [f"the article changed: {len(self.rows)} spans moved"]
         if self.lost:
             ids = self.lost_ids
             shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
@@ -219,16 +236,6 @@ def _part(ann: Annotation, part: str) -> Span | None:
     return value if isinstance(value, Span) else None
 
 
-def _spans_of(ann: Annotation) -> list[tuple[str, Span]]:
-    if isinstance(ann, Entity):
-        return [("span", ann.span)]
-    if isinstance(ann, Event):
-        return [("trigger", ann.trigger)]
-    if isinstance(ann, Attribution):
-        return [(p, s) for p in ("source", "cue", "content") if isinstance(s := getattr(ann, p), Span)]
-    return []
-
-
 # ---------------------------------------------------------------------------
 # Pieces and their placement
 # ---------------------------------------------------------------------------
@@ -247,377 +254,6 @@ def _split(span: Span) -> list[tuple[int, int, str]] | None:
         out.append((s, e, span.text[i : i + n]))
         i += n + 1
     return out
-
-
-class _Piece:
-    __slots__ = ("s", "e", "text", "earlier", "ns", "ne", "how")
-
-    def __init__(self, s: int, e: int, text: str, earlier: bool):
-        self.s, self.e, self.text = s, e, text  # old offsets
-        self.earlier = earlier  # part of a span already lost
-        self.ns = -1
-        self.ne = -1
-        self.how = ""
-
-    @property
-    def placed(self) -> bool:
-        return self.ns >= 0
-
-    def mapped(self, fn: Callable[[int], int]) -> "_Piece":
-        """A fresh copy with old offsets mapped through ``fn`` (earlier-lost ones as they are)."""
-        if self.earlier:
-            return _Piece(self.s, self.e, self.text, True)
-        return _Piece(fn(self.s), fn(self.e), self.text, False)
-
-    @property
-    def shift(self) -> int:
-        return self.ns - self.s
-
-
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
-
-
-def _clean(new: str, q: int, text: str) -> bool:
-    """The occurrence at q sits on word boundaries (where the text itself starts/ends a word)."""
-    # (_is_word inlined: this runs once per candidate, 60,000 times on a big article)
-    if q > 0:
-        c = text[0]
-        if c.isalnum() or c == "_":
-            c = new[q - 1]
-            if c.isalnum() or c == "_":
-                return False
-    end = q + len(text)
-    if end < len(new):
-        c = text[-1]
-        if c.isalnum() or c == "_":
-            c = new[end]
-            if c.isalnum() or c == "_":
-                return False
-    return True
-
-
-def _nearest(new: str, text: str, pred: int, lo: int, hi: int, limit: int) -> list[int]:
-    """Up to ``limit`` occurrences of text in new[lo:hi], nearest to ``pred`` first."""
-    n = len(text)
-    if not n or hi - lo < n:
-        return []
-    pred = min(max(pred, lo), hi - n)
-    w = 64
-    while True:
-        a = max(lo, pred - w)
-        b = min(hi, pred + w + n)
-        found = []
-        i = new.find(text, a, b)
-        while i >= 0:
-            found.append(i)
-            i = new.find(text, i + 1, b)
-        covers = a == lo and b == hi
-        near = [q for q in found if abs(q - pred) <= w] if not covers else found
-        if len(near) >= limit or covers:
-            near.sort(key=lambda q: (abs(q - pred), q))
-            return near[:limit]
-        w *= 8
-
-
-def _similarity(a: str, b: str) -> float:
-    if a == b:
-        return 1.0
-    r = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-    if r < 1.0:
-        fa, fb = a.casefold(), b.casefold()
-        if fa == fb:
-            return 1.0
-        r = max(r, difflib.SequenceMatcher(None, fa, fb, autojunk=False).ratio())
-    return r
-
-
-def _tokens(new: str) -> dict[str, list[int]]:
-    """Where each word starts in the new text (sorted)."""
-    tokens: dict[str, list[int]] = {}
-    for m in _WORD.finditer(new):
-        tokens.setdefault(m.group(), []).append(m.start())
-    return tokens
-
-
-def _place(
-    pieces: list[_Piece], new: str, old_length: int | None, tokens: dict[str, list[int]]
-) -> tuple[int, int]:
-    """Place the pieces (in place); how many were placed, and how many of them where they were."""
-    placer = _Placer(pieces, new, old_length, tokens)
-    placer.chain()
-    placer.between_neighbours()
-    return sum(1 for p in pieces if p.placed), sum(1 for p in pieces if p.ns == p.s)
-
-
-class _Placer:
-    def __init__(self, pieces: list[_Piece], new: str, old_length: int | None, tokens: dict[str, list[int]]):
-        # Pieces of spans lost earlier have offsets into an older article: they
-        # take no part in the order, and are found again only where they were.
-        self.pieces = [p for p in pieces if not p.earlier]
-        self.earlier = [p for p in pieces if p.earlier]
-        self.new = new
-        self.end_shift = None if old_length is None else len(new) - old_length
-        self.old_length = old_length
-        self.tokens = tokens
-
-    # -- helpers ---------------------------------------------------------------
-    @staticmethod
-    def _overlap(a: _Piece, b: _Piece) -> bool:
-        """a comes first in old order; do they overlap in the old text?"""
-        return b.s < a.e
-
-    def _lo(self, prev: _Piece | None, p: _Piece) -> int:
-        if prev is None:
-            return 0
-        return prev.ns if self._overlap(prev, p) else prev.ne
-
-    def _hi(self, p: _Piece, nxt: _Piece | None) -> int:
-        return len(self.new) if nxt is None else nxt.ns
-
-    @staticmethod
-    def _tol(gap: int) -> int:
-        return 2 + max(gap, 0) // 10
-
-    # -- pass 1 ------------------------------------------------------------------
-    def _candidates(self, p: _Piece, carried: Iterable[int]) -> list[int]:
-        """Where the piece's exact text sits on word boundaries in the new text.
-
-        Every occurrence when there are few (``_FEW``: these find the shift
-        after an edit). For a common text: the occurrences at the shifts the
-        two pieces before it were found at, at its old offset, at that offset
-        moved by the change in length and moved by the change scaled to where
-        it is; failing all those, the few nearest to the last three."""
-        new, text = self.new, p.text
-        n = len(text)
-        limit = len(new) - n
-        word = _is_word(text[0])
-        starts = self.tokens.get(_WORD.match(text).group(), ()) if word else None  # type: ignore[union-attr]
-        if starts is not None and len(starts) <= _FEW:
-            pool: Iterable[int] = starts
-        else:
-            guesses = [p.s]
-            if self.end_shift:
-                guesses.append(p.s + self.end_shift)
-                if self.old_length:
-                    guesses.append(p.s + self.end_shift * p.s // self.old_length)
-            near = {p.s + d for d in carried}
-            near.update(guesses)
-            out = [q for q in near if 0 <= q <= limit and new.startswith(text, q) and _clean(new, q, text)]
-            if out:
-                return sorted(out)
-            for g in guesses:
-                if starts is not None:
-                    k = bisect_left(starts, g)
-                    near.update(starts[max(0, k - 2) : k + 2])
-                else:
-                    near.update(_nearest(new, text, g, 0, len(new), 4))
-            pool = sorted(near)
-        return [q for q in pool if 0 <= q <= limit and new.startswith(text, q) and _clean(new, q, text)]
-
-    def chain(self) -> None:
-        """Place the pieces that move together: the best chain of occurrences in order.
-
-        Each piece's exact occurrences (see ``_candidates``) are nodes. A chain
-        takes at most one node per piece, in old order and in new order (a
-        piece ends, in the new text, before the next one starts). It scores 1
-        per piece (a quarter for a piece inside the one before it in the
-        chain: a name inside a found quote confirms little) and pays 1.5 each
-        time the shift changes, counting the start of the article (shift 0)
-        and its end (the change in length) as fixed ends. Real edits are few and the text
-        between them moves as one, so the best chain keeps the runs of pieces
-        that moved together and leaves out a deleted piece whose word happens
-        to occur elsewhere. Dynamic programming with a Fenwick tree over new
-        offsets for the "any earlier node that ends before here" query.
-        """
-        pieces = self.pieces
-        if not pieces:
-            return
-        # Candidates first (each piece's depend on the shifts found just before it).
-        cands: list[list[int]] = []
-        carried: set[int] = set()
-        before: set[int] = set()
-        for p in pieces:
-            qs = self._candidates(p, carried | before)
-            cands.append(qs)
-            before, carried = carried, {q - p.s for q in qs}
-        keys = sorted({q + len(p.text) for p, qs in zip(pieces, cands) for q in qs})
-        if not keys:
-            return
-        size = len(keys)
-        tval: list[int | None] = [None] * (size + 1)
-        tnode: list[tuple | None] = [None] * (size + 1)
-
-        def update(pos: int, val: int, node: tuple) -> None:
-            while pos <= size:
-                old = tval[pos]
-                if old is None or val > old:
-                    tval[pos], tnode[pos] = val, node
-                pos += pos & -pos
-
-        def query(pos: int) -> tuple[int, tuple | None]:
-            best, who = 0, None
-            while pos > 0:
-                v = tval[pos]
-                if v is not None and (who is None or v > best):
-                    best, who = v, tnode[pos]
-                pos -= pos & -pos
-            return best, who
-
-        # Scores are integers: the weights above times ``big``, plus tie-breaks
-        # below ``big`` that never outweigh them: a chain keeping earlier pieces
-        # wins (an edit is placed as late as the text allows, as diff does),
-        # then one starting where the article starts.
-        n_pieces = len(pieces)
-        big = 2 * n_pieces * n_pieces + 2 * n_pieces + 8
-        one, quarter, jump = 4 * big, big, 6 * big  # a jump costs 1.5 pieces
-        by_shift: dict[int, tuple[int, tuple]] = {}
-        top = None  # the best value of any node so far
-        final_val, final_node = None, None
-        end_shift = self.end_shift
-        for i, (p, qs) in enumerate(zip(pieces, cands)):
-            tie = 2 * (n_pieces - i)
-            made = []
-            for q in qs:
-                d = q - p.s
-                best, prev = (one + 1 if d == 0 else one - jump), None
-                same = by_shift.get(d)
-                if same is not None:
-                    inside = same[1][0].e > p.s  # within the piece before it: weak evidence
-                    val = same[0] + (quarter if inside else one)
-                    if val > best:
-                        best, prev = val, same[1]
-                if top is not None and top + one - jump > best:  # else no jump can do better
-                    jv, jn = query(bisect_right(keys, q))
-                    if jn is not None and jv + one - jump > best:
-                        best, prev = jv + one - jump, jn
-                node = (p, q, d, prev)
-                val = best + tie
-                made.append((val, node))
-                last = val - (0 if end_shift is None or d == end_shift else jump)
-                if final_val is None or last > final_val:
-                    final_val, final_node = last, node
-            for val, node in made:
-                d = node[2]
-                if d not in by_shift or val > by_shift[d][0]:
-                    by_shift[d] = (val, node)
-                update(bisect_right(keys, node[1] + len(node[0].text)), val, node)
-                if top is None or val > top:
-                    top = val
-        node = final_node
-        while node is not None:
-            p, q, _d, node = node
-            p.ns, p.ne, p.how = q, q + len(p.text), "exact"
-
-    # -- pass 2 ------------------------------------------------------------------
-    def between_neighbours(self, rounds: int = 4) -> None:
-        """Place what pass 1 left, between placed neighbours; again while that places more."""
-        for similar in (False, True):
-            for _ in range(rounds):
-                if not self._between_once(similar):
-                    break
-        new = self.new
-        for p in self.earlier:
-            if new.startswith(p.text, p.s) and _clean(new, p.s, p.text):
-                p.ns, p.ne, p.how = p.s, p.s + len(p.text), "exact"
-
-    def _between_once(self, similar: bool) -> bool:
-        pieces = self.pieces
-        # next_placed[k]: the first placed piece at index k or after
-        next_placed: list[_Piece | None] = [None] * (len(pieces) + 1)
-        for i in range(len(pieces) - 1, -1, -1):
-            next_placed[i] = pieces[i] if pieces[i].placed else next_placed[i + 1]
-        starts = [q.s for q in pieces]
-        prev: _Piece | None = None
-        placed_any = False
-        for i, p in enumerate(pieces):
-            if p.placed:
-                prev = p
-                continue
-            # The right neighbour starts where this piece ends or later (not a
-            # piece inside it: a quote is bounded by what follows it).
-            nxt = next_placed[bisect_left(starts, p.e, i + 1)]
-            if self._place_between(p, prev, nxt, similar):
-                prev = p
-                placed_any = True
-        return placed_any
-
-    def _place_between(self, p: _Piece, prev: _Piece | None, nxt: _Piece | None, similar: bool) -> bool:
-        new = self.new
-        lo, hi = self._lo(prev, p), self._hi(p, nxt)
-        d_prev = 0 if prev is None else prev.shift
-        d_next = self.end_shift if nxt is None else nxt.shift
-        gap_prev = p.s if prev is None else p.s - prev.e
-        gap_next = None if nxt is None else nxt.s - p.e
-        tol_prev = self._tol(gap_prev)
-        tol_next = self._tol(gap_next if gap_next is not None else 0)
-        # Exact text at (about) a neighbour's shift.
-        found = _nearest(new, p.text, p.s + d_prev, lo, hi, 16)
-        if d_next is not None and d_next != d_prev:
-            found += [q for q in _nearest(new, p.text, p.s + d_next, lo, hi, 16) if q not in found]
-        for q in found:
-            shift = q - p.s
-            exact = shift == d_prev or shift == d_next
-            if not exact and not _clean(new, q, p.text):
-                continue
-            if abs(shift - d_prev) <= tol_prev or (d_next is not None and abs(shift - d_next) <= tol_next):
-                p.ns, p.ne, p.how = q, q + len(p.text), "exact"
-                return True
-        # The one clean occurrence between the neighbours, when the text between
-        # them did not grow much (a long insertion could hold the same word).
-        left = 0 if prev is None else (prev.s if prev.e > p.s else prev.e)
-        right = nxt.s if nxt is not None else self.old_length
-        if right is not None:
-            clean = [q for q in found if _clean(new, q, p.text)]
-            if len(clean) == 1 and len(found) < 16 and hi - lo <= 2 * (right - left) + 100:
-                q = clean[0]
-                p.ns, p.ne, p.how = q, q + len(p.text), "exact"
-                return True
-        if not similar:
-            return False
-        # An edited span: its left context pins its start (the old distance from
-        # the piece before, at that piece's shift), its right context pins its
-        # end; the text between becomes the span if it is similar.
-        if d_next is None:
-            return False
-        n = len(p.text)
-        a, b = p.s + d_prev, p.e + d_next
-        if not (lo <= a < b <= hi) or not (n / 2 <= b - a <= 2 * n):
-            return False
-        if _similarity(p.text, new[a:b]) < _SIMILAR:
-            return False
-        p.ns, p.ne, p.how = a, b, "similar"
-        return True
-
-
-def _newline_change(pieces: list[_Piece], new: str) -> tuple[str, Callable[[int], int]] | None:
-    """Recognise a line-ending change; (name, old offset -> new offset) or None."""
-    in_place = sum(1 for p in pieces if new.startswith(p.text, p.s))
-    best = None
-    if "\n" in new and "\r" not in new:
-        old = new.replace("\n", "\r\n")
-        crs = [m.start() for m in re.finditer("\r", old)]  # removed by the change
-
-        def crlf_to_lf(o: int, crs=crs) -> int:
-            return o - bisect_left(crs, o)
-
-        best = ("crlf->lf", old, crlf_to_lf)
-    elif "\r\n" in new:
-        old = new.replace("\r\n", "\n")
-        # old offsets of the LFs that gained a CR
-        lfs = [m.start() - k for k, m in enumerate(re.finditer("\r\n", new))]
-
-        def lf_to_crlf(o: int, lfs=lfs) -> int:
-            return o + bisect_left(lfs, o)
-
-        best = ("lf->crlf", old, lf_to_crlf)
-    if best is None:
-        return None
-    name, old, fn = best
-    matches = sum(1 for p in pieces if old.startswith(p.text, p.s))
-    if matches >= in_place + max(1, len(pieces) // 10):
-        return name, fn
-    return None
 
 
 def _clamp(frs: Fragments, n: int) -> Fragments:
@@ -670,97 +306,199 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
     if not text:
         raise ValueError("cannot re-anchor spans in an empty article")
 
-    # Pieces, one per distinct (start, end, text) fragment.
+    # Pieces, one per distinct (start, end, text) fragment; rows sort them in
+    # old order (start, longest first, text, then as met).
+    # ``by_offsets`` is keyed by the offsets alone (an int: cheap to hash), ``table``
+    # holds the pieces at the same offsets with another text or lost mark.
+    by_offsets: dict[int, _Piece] = {}
     table: dict[tuple[int, int, str, bool], _Piece] = {}
-    plan: list[tuple[Annotation, list[tuple[str, Span, list[_Piece] | None]]]] = []
-    for ann in aset.all():
-        earlier = set(lost_parts(ann))
-        parts = []
-        for part, span in _spans_of(ann):
-            split = _split(span)
-            if split is None:
-                parts.append((part, span, None))
-                continue
-            mine = []
-            for s, e, t in split:
-                key = (s, e, t, part in earlier)
-                piece = table.get(key)
+    rows: list[tuple] = []
+    first = by_offsets.get
+
+    def piece_of(s: int, e: int, t: str, earlier: bool) -> _Piece:
+        key = (s, e, t, earlier)
+        piece = table.get(key)
+        if piece is None:
+            piece = table[key] = _Piece(s, e, t, earlier)
+            rows.append((s, -e, t, len(rows), piece))
+        return piece
+
+    def pieces_of(span: Span, earlier: bool) -> list[_Piece] | None:
+        split = _split(span)
+        if split is None:
+            return None
+        mine = []
+        for s, e, t in split:
+            piece = first((s << 32) | e)
+            if piece is None:
+                piece = by_offsets[(s << 32) | e] = _Piece(s, e, t, earlier)
+                rows.append((s, -e, t, len(rows), piece))
+            elif piece.text != t or piece.earlier != earlier:
+                piece = piece_of(s, e, t, earlier)
+            mine.append(piece)
+        return mine
+
+    # Entities and events (one span each) in a loop of their own; the rest as parts.
+    simple: list[tuple[dict, str, list]] = []
+    for kind, part in ((aset.entities, "span"), (aset.events, "trigger")):
+        plan: list[tuple] = []
+        for ann in kind.values():
+            span = ann.span if part == "span" else ann.trigger  # type: ignore[union-attr]
+            attrs = ann.attrs
+            earlier = bool(attrs) and bool(attrs.get(LOST))
+            frs = span.fragments
+            if len(frs) == 1:
+                s, e = frs[0]
+                t = span.text
+                piece = first((s << 32) | e)
                 if piece is None:
-                    piece = table[key] = _Piece(s, e, t, part in earlier)
-                mine.append(piece)
-            parts.append((part, span, mine))
-        plan.append((ann, parts))
-    pieces = sorted((p for p in table.values() if p.text), key=lambda p: (p.s, -p.e, p.text))
+                    piece = by_offsets[(s << 32) | e] = _Piece(s, e, t, earlier)
+                    rows.append((s, -e, t, len(rows), piece))
+                elif piece.text != t or piece.earlier != earlier:
+                    piece = piece_of(s, e, t, earlier)
+                plan.append((ann, span, piece, None))
+            else:
+                plan.append((ann, span, None, pieces_of(span, earlier)))
+        simple.append((kind, part, plan))
+    others: list[tuple[Annotation, list[tuple[str, Span, list[_Piece] | None]]]] = []
+    for ann in aset.attributions.values():
+        earlier_parts = lost_parts(ann) if ann.attrs else ()
+        parts = []
+        for part, span in (("source", ann.source), ("cue", ann.cue), ("content", ann.content)):
+            if not isinstance(span, Span):
+                continue
+            earlier = part in earlier_parts
+            frs = span.fragments
+            if len(frs) == 1:
+                s, e = frs[0]
+                t = span.text
+                piece = first((s << 32) | e)
+                if piece is None:
+                    piece = by_offsets[(s << 32) | e] = _Piece(s, e, t, earlier)
+                    rows.append((s, -e, t, len(rows), piece))
+                elif piece.text != t or piece.earlier != earlier:
+                    piece = piece_of(s, e, t, earlier)
+                parts.append((part, span, [piece]))
+            else:
+                parts.append((part, span, pieces_of(span, earlier)))
+        others.append((ann, parts))
+    for ann in aset.relations.values():
+        others.append((ann, []))
+    rows.sort()
+    pieces = [row[4] for row in rows if row[2]]
 
-    tokens = _tokens(text)
-    placed = _place(pieces, text, old_length, tokens)
-    change = _newline_change([p for p in pieces if not p.earlier], text) if placed[1] < len(pieces) else None
-    if change is not None:
-        # A line-ending change explains more pieces in place than the text as it
-        # is: try the offsets mapped through it, and keep whichever places more
-        # (then: more at the very offsets expected).
-        name, fn = change
-        trial = [p.mapped(fn) for p in pieces]
-        if _place(trial, text, None if old_length is None else fn(old_length), tokens) > placed:
-            report.newlines = name
-            for p, t in zip(pieces, trial):
-                p.ns, p.ne, p.how = t.ns, t.ne, t.how
+    _place_all(pieces, text, old_length, report)
 
-    n_text = len(text)
-    for ann, parts in plan:
-        new_parts: dict[str, Span] = {}
-        lost_now: list[str] = []
-        for part, span, mine in parts:
-            ok = mine is not None
-            if ok:
-                for p in mine:  # type: ignore[union-attr]
-                    if p.ns < 0:
-                        ok = False
-                        break
-            if ok and len(mine) == 1:  # type: ignore[arg-type]
-                p = mine[0]  # type: ignore[index]
-                frs = ((p.ns, p.ne),)
-                new_text = text[p.ns : p.ne]
-                if frs == span.fragments and new_text == span.text:
-                    report.unchanged += 1
+    moved = report.rows
+    add, make_span = moved.append, _span
+    unchanged = 0
+    for (kind, part, plan), table_out in zip(simple, (out.entities, out.events)):
+        with_span = _with(Entity, "span") if part == "span" else _with(Event, "trigger")
+        for ann, span, p, mine in plan:
+            if p is not None and p.ns >= 0 and not ann.attrs:
+                ns, ne = p.ns, p.ne
+                old_text = span.text
+                if p.how != "similar":
+                    new_text = old_text  # the very text, found again
+                    how = "exact"
+                else:
+                    new_text = text[ns:ne]
+                    how = "similar"
+                old_frs = span.fragments
+                s, e = old_frs[0]
+                if ns == s and ne == e and new_text == old_text:
+                    unchanged += 1
+                    table_out[ann.id] = ann
                     continue
-                new_parts[part] = Span(frs, new_text)
-                how = "similar" if p.how == "similar" else "exact"
-                report.moved.append(Moved(ann.id, part, span.fragments, frs, span.text, new_text, how))
+                frs = ((ns, ne),)
+                ann_id = ann.id
+                table_out[ann_id] = with_span(ann, make_span(frs, new_text))
+                add((ann_id, part, old_frs, frs, old_text, new_text, how))
                 continue
-            if ok:
-                frs = tuple((p.ns, p.ne) for p in mine)  # type: ignore[union-attr]
-                if any(b[0] < a[1] for a, b in zip(frs, frs[1:])):
-                    ok = False
-            if not ok:
-                lost_now.append(part)
-                frs = _clamp(span.fragments, n_text)
-                if frs != span.fragments:
-                    new_parts[part] = Span(frs, span.text)
-                report.lost.append(Lost(ann.id, part, frs, span.text, earlier=part in lost_parts(ann)))
-                continue
-            new_text = " ".join(text[s:e] for s, e in frs)
-            if frs == span.fragments and new_text == span.text:
-                report.unchanged += 1
-                continue
-            new_parts[part] = Span(frs, new_text)
-            how = "similar" if any(p.how == "similar" for p in mine) else "exact"  # type: ignore[union-attr]
-            report.moved.append(Moved(ann.id, part, span.fragments, frs, span.text, new_text, how))
-        out.table(type(ann))[ann.id] = _rebuild(ann, new_parts, lost_now) if new_parts or lost_now or ann.attrs else ann
+            table_out[ann.id] = _settle(ann, [(part, span, [p] if p is not None else mine)], text, report)
+    report.unchanged += unchanged
+    for ann, parts in others:
+        out.table(type(ann))[ann.id] = _settle(ann, parts, text, report)
     return out, report
 
 
+def _place_all(pieces: list[_Piece], text: str, old_length: int | None, report: Report) -> None:
+    """Place the pieces in the new text, through a line-ending change when that places more."""
+    plain = [p for p in pieces if not p.earlier] if any(p.earlier for p in pieces) else pieces
+    change = newline_change(plain, text)
+    trial: list[_Piece] = []
+    if change is not None:
+        # A line-ending change explains more pieces in place than the text as it
+        # is: try the offsets mapped through it, and keep whichever places more
+        # (then: more at the very offsets expected). When it places every piece
+        # at the very offsets expected, the text as it is cannot do better.
+        name, fn = change
+        trial = [p.mapped(fn) for p in pieces]
+        got = place(trial, text, None if old_length is None else fn(old_length))
+        if got == (len(pieces), len(pieces)) or got > place(pieces, text, old_length):
+            report.newlines = name
+            for p, t in zip(pieces, trial):
+                p.ns, p.ne, p.how = t.ns, t.ne, t.how
+        return
+    # (Without a line-ending change recognised, it is not tried; ``newline_change``
+    # tells so when every piece is where it was, too.)
+    place(pieces, text, old_length, count=False, plain=plain)
+
+
+def _settle(ann: Annotation, parts: list[tuple[str, Span, list[_Piece] | None]], text: str, report: Report) -> Annotation:
+    """The annotation with its placed parts at their new offsets and its unplaced ones lost."""
+    n_text = len(text)
+    new_parts: dict[str, Span] = {}
+    lost_now: list[str] = []
+    for part, span, mine in parts:
+        ok = mine is not None
+        if ok:
+            for p in mine:  # type: ignore[union-attr]
+                if p.ns < 0:
+                    ok = False
+                    break
+        if ok and len(mine) == 1:  # type: ignore[arg-type]
+            p = mine[0]  # type: ignore[index]
+            frs = ((p.ns, p.ne),)
+            # (an exact piece is on its very text)
+            new_text = text[p.ns : p.ne] if p.how == "similar" else span.text
+            if frs == span.fragments and new_text == span.text:
+                report.unchanged += 1
+                continue
+            new_parts[part] = _span(frs, new_text)
+            how = "similar" if p.how == "similar" else "exact"
+            report.rows.append((ann.id, part, span.fragments, frs, span.text, new_text, how))
+            continue
+        if ok:
+            frs = tuple((p.ns, p.ne) for p in mine)  # type: ignore[union-attr]
+            if any(b[0] < a[1] for a, b in zip(frs, frs[1:])):
+                ok = False
+        if not ok:
+            lost_now.append(part)
+            frs = _clamp(span.fragments, n_text)
+            if frs != span.fragments:
+                new_parts[part] = Span(frs, span.text)
+            report.lost.append(Lost(ann.id, part, frs, span.text, earlier=part in lost_parts(ann)))
+            continue
+        new_text = " ".join(text[s:e] for s, e in frs)
+        if frs == span.fragments and new_text == span.text:
+            report.unchanged += 1
+            continue
+        new_parts[part] = Span(frs, new_text)
+        how = "similar" if any(p.how == "similar" for p in mine) else "exact"  # type: ignore[union-attr]
+        report.rows.append((ann.id, part, span.fragments, frs, span.text, new_text, how))
+    return _rebuild(ann, new_parts, lost_now) if new_parts or lost_now or ann.attrs else ann
+
+
 def _rebuild(ann: Annotation, parts: dict[str, Span], lost: list[str]) -> Annotation:
-    changes: dict = {}
-    for part, span in parts.items():
-        changes["span" if part == "span" else part] = span
-    attrs = dict(ann.attrs) if ann.attrs else {}
-    had = LOST in attrs
-    if lost:
-        attrs[LOST] = sorted(lost, key=("source", "cue", "content").index) if isinstance(ann, Attribution) else True
-    else:
-        attrs.pop(LOST, None)
+    changes: dict = dict(parts)  # (the parts are named as their fields)
+    had = bool(ann.attrs) and LOST in ann.attrs
     if lost or had:
+        attrs = dict(ann.attrs) if ann.attrs else {}
+        if lost:
+            attrs[LOST] = sorted(lost, key=("source", "cue", "content").index) if isinstance(ann, Attribution) else True
+        else:
+            attrs.pop(LOST, None)
         changes["attrs"] = attrs
     return _replace(ann, changes) if changes else ann
 
@@ -771,8 +509,69 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 def _replace(ann: Annotation, changes: dict) -> Annotation:
     """``dataclasses.replace`` without its per-field checks (called for every moved span)."""
     cls = type(ann)
+    if len(changes) == 1:
+        ((name, value),) = changes.items()
+        return _with(cls, name)(ann, value)
+    copy = _copier(cls)
+    if copy is not None:
+        new = copy(ann, getattr(ann, "id"))  # a fresh object: its slots are set as __init__ would
+        for name, value in changes.items():
+            cls.__dict__[name].__set__(new, value)
+        return new
     names = _FIELDS.get(cls)
     if names is None:
         names = _FIELDS[cls] = tuple(f.name for f in fields(cls) if f.init)
     get = changes.get
     return cls(*[get(n, getattr(ann, n)) if n in changes else getattr(ann, n) for n in names])
+
+
+def _fast(cls: type) -> bool:
+    """Can ``_maker`` build objects of ``cls`` (slots, every field in ``__init__``, no ``__post_init__``)?"""
+    return not hasattr(cls, "__post_init__") and all(
+        f.init and isinstance(cls.__dict__.get(f.name), MemberDescriptorType) for f in fields(cls)
+    )
+
+
+def _maker(cls: type, *, keep: str | None = None) -> Callable:
+    """A fast constructor for a frozen dataclass with slots: its fields set straight
+    into their slots, without ``__init__``'s per-field ``object.__setattr__``.
+
+    With ``keep``: ``f(ann, value)``, a copy of ``ann`` with that field set to
+    ``value`` (the re-anchored span of each moved entity). Only for classes
+    without ``__post_init__`` (there is nothing their ``__init__`` checks)."""
+    names = tuple(f.name for f in fields(cls))
+    if not _fast(cls):
+        if keep is None:
+            return cls
+        return lambda ann, value: replace(ann, **{keep: value})
+    env = {"_new_": object.__new__, "_cls_": cls, **{f"_set_{n}": cls.__dict__[n].__set__ for n in names}}
+    if keep is None:
+        head = f"def make({', '.join(names)}):"
+        body = [f"    _set_{n}(_o_, {n})" for n in names]
+    else:
+        head = "def make(_ann_, _value_):"
+        body = [f"    _set_{n}(_o_, {'_value_' if n == keep else '_ann_.' + n})" for n in names]
+    exec("\n".join([head, "    _o_ = _new_(_cls_)", *body, "    return _o_"]), env)
+    return env["make"]
+
+
+_WITH: dict[tuple[type, str], Callable] = {}
+_COPY: dict[type, Callable | None] = {}
+
+
+def _copier(cls: type) -> Callable | None:
+    """``f(ann, ann.id)``: a copy of ``ann`` slot by slot (None when ``_maker`` would not be fast)."""
+    if cls not in _COPY:
+        _COPY[cls] = _with(cls, "id") if _fast(cls) and "id" in {f.name for f in fields(cls)} else None
+    return _COPY[cls]
+
+
+def _with(cls: type, name: str) -> Callable:
+    got = _WITH.get((cls, name))
+    if got is None:
+        got = _WITH[(cls, name)] = _maker(cls, keep=name)
+    return got
+
+
+_span = _maker(Span)
+_moved = _maker(Moved)

@@ -1,0 +1,347 @@
+"""Re-anchoring by runs and windows, against the implementation it replaced.
+
+``annotator.reanchor_place`` walks the pieces in runs at one shift and chains
+(the best-chain dynamic programming) only in windows around the changes. The
+reference is the implementation before that (``tests/reanchor_old.py``, the
+module as it was: the chain over the whole article, every time): the results
+must be the same. The properties: edits away from spans move every span to
+its own text at its true new offsets; edits anywhere never put a span on other
+text (it is on its own text, or on a similar one reported as such, or lost).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from contextlib import contextmanager
+from unittest.mock import patch
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import annotator.reanchor_place as placing
+from annotator.model import AnnotationSet, Attribution, Document, Entity, Event, Ref, Span
+from annotator.reanchor import is_lost, lost_parts, reanchor
+
+from .reanchor_old import reanchor as old_reanchor
+from .test_reanchor import ART, GOLD, assert_sound, edit, expect_moved, parts
+
+_WORDS = (
+    "the a of and to in on at for with from by after before during near said says told reported "
+    "officials fighters forces village town city road bridge border captured attacked withdrew moved "
+    "killed injured met talks convoy checkpoint offensive operation civilians residents aid water"
+).split()
+_NAMES = ["Orhan Qereman", "Mazloum Abdi", "Deir el-Zor", "Raqqa", "SDF", "Reuters", "Manbij", "naïve", "北京"]
+
+
+def news(rng: random.Random, n_sentences: int, unique: bool = False, crlf: float = 0.0) -> str:
+    """News-like text (names and common words repeat), or words that never repeat."""
+    out, k = [], 0
+    for _ in range(n_sentences):
+        words = []
+        for _ in range(rng.randint(4, 14)):
+            if unique:
+                words.append(f"w{k}x")
+                k += 1
+            else:
+                words.append(rng.choice(_NAMES) if rng.random() < 0.15 else rng.choice(_WORDS))
+        eol = "\r\n" if rng.random() < crlf else "\n"
+        out.append(" ".join(words) + rng.choice(".?,") + rng.choice([" ", " ", eol, eol + eol]))
+    return "".join(out)
+
+
+def annotate(rng: random.Random, text: str, share: float = 0.4, others: bool = True) -> AnnotationSet:
+    """Entities on tokens and names (some discontinuous), events and attributions."""
+    toks = [(m.start(), m.end()) for m in re.finditer(r"\w+(?:[- ]\w+)?", text)]
+    aset = AnnotationSet(Document(text))
+    for k, (s, e) in enumerate(toks, 1):
+        if rng.random() >= share:
+            continue
+        if others and rng.random() < 0.03 and k + 1 < len(toks) and "\n" not in text[s : toks[k + 1][1]]:
+            span = Span.from_fragments(text, [(s, e), toks[k + 1]])
+        else:
+            span = Span.of(text, s, e)
+        aset.entities[f"T{k}"] = Entity(f"T{k}", "X", span)
+    if others and len(toks) > 12:
+        for n in range(1, len(toks) // 20 + 1):
+            aset.events[f"E{n}"] = Event(f"E{n}", "Attack", Span.of(text, *toks[rng.randrange(len(toks))]))
+        ents = list(aset.entities)
+        for n in range(1, len(toks) // 20 + 1):
+            i = rng.randrange(len(toks) - 8)
+            cue = Span.of(text, *toks[i])
+            content = Span.of(text, toks[i + 1][0], toks[i + rng.randint(2, 7)][1])
+            source = Ref(rng.choice(ents)) if ents and rng.random() < 0.5 else Span.of(text, *toks[max(0, i - 1)])
+            aset.attributions[f"A{n}"] = Attribution(f"A{n}", source, cue, content)
+    return aset
+
+
+def same(a, b) -> None:
+    """Two re-anchorings gave the same set and the same report."""
+    (out_a, rep_a), (out_b, rep_b) = a, b
+    assert {x.id: x for x in out_a.all()} == {x.id: x for x in out_b.all()}
+    assert rep_a.lines() == rep_b.lines()
+    assert (rep_a.unchanged, rep_a.newlines) == (rep_b.unchanged, rep_b.newlines)
+
+
+@contextmanager
+def short_runs(run: int, margin: int):
+    """Anchors of a few pieces: windows and anchors on small articles too."""
+    with patch.object(placing, "_RUN", run), patch.object(placing, "_MARGIN", margin):
+        yield
+
+
+def _word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def edits_away_from_spans(rng: random.Random, text: str, aset: AnnotationSet, words: list[str], apart: int = 0) -> list:
+    """Insertions, deletions and replacements, each inside a stretch no span touches,
+    that glue no word to a span's (a replacement is wrapped in spaces; a deletion
+    never joins two word characters); with ``apart``, at least that many spans
+    between two edits."""
+    spans = sorted((s, e) for a in aset.all() for _, sp in parts(a) for s, e in sp.fragments)
+    gaps, end = [], 0
+    for s, e in spans:
+        if s > end:
+            gaps.append((end, s))
+        end = max(end, e)
+    gaps.append((end, len(text)))
+    out, taken = [], []
+    for k in rng.sample(range(len(gaps)), min(len(gaps), rng.randint(1, 6))):
+        if any(abs(k - j) <= apart for j in taken):
+            continue
+        taken.append(k)
+        g0, g1 = gaps[k]
+        pos = rng.randint(g0, g1)
+        n = rng.randint(0, g1 - pos)
+        if rng.random() < 0.6:
+            ins = " " + " ".join(rng.choice(words) for _ in range(rng.randint(1, 12))) + " "
+        else:
+            ins = ""
+            if not n or (pos > 0 and pos + n < len(text) and _word(text[pos - 1]) and _word(text[pos + n])):
+                continue
+        out.append((pos, n, ins))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# The properties
+# ---------------------------------------------------------------------------
+
+
+@given(st.integers(0, 2**32), st.sampled_from([(8, 4), (3, 2), (2, 1)]))
+@settings(max_examples=120, deadline=None)
+def test_edits_away_from_spans_move_every_span_to_its_true_offsets(seed, run):
+    """Words that never repeat: every span found lands where the edits moved it, as the
+    reference does; with a few spans between edits, none is lost. (Two edits of more
+    than a few words around one or two spans lose those: neither neighbour's shift
+    nor the stretch between them tells where they went; the reference does the same.)"""
+    rng = random.Random(seed)
+    text = news(rng, rng.randint(2, 60), unique=True)
+    aset = annotate(rng, text)
+    apart = rng.choice([0, 3])
+    edits = edits_away_from_spans(rng, text, aset, [f"n{i}q" for i in range(50)], apart)
+    new, where = edit(text, edits)
+    with short_runs(*run):
+        got = reanchor(aset, new, old_length=len(text))
+    misplaced, lost = expect_moved(aset, got[0], where)
+    assert misplaced == []
+    if apart:
+        assert lost == [] and not got[1].lost
+    assert_sound(got[0], new)
+    same(got, old_reanchor(aset, new, old_length=len(text)))
+
+
+@given(st.integers(0, 2**32), st.sampled_from([(8, 4), (3, 2), (2, 1)]))
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_edits_away_from_spans_in_news_keep_every_span_on_its_text(seed, run):
+    """Repeated names and words, and insertions made of them: every span is found on
+    its own text (or lost, never on other text), in order; the reference agrees."""
+    rng = random.Random(seed)
+    text = news(rng, rng.randint(2, 60))
+    aset = annotate(rng, text)
+    new, _ = edit(text, edits_away_from_spans(rng, text, aset, _WORDS + _NAMES))
+    with short_runs(*run):
+        got = reanchor(aset, new, old_length=len(text))
+    out, report = got
+    assert_sound(out, new)
+    for ann in aset.all():
+        for (part, span), (_, now) in zip(parts(ann), parts(out.get(ann.id))):
+            if part not in lost_parts(out.get(ann.id)):
+                assert now.text == span.text  # nothing edited them: never "similar"
+    placed = sorted((e.start, out.entities[e.id].start) for e in aset.entities.values() if not is_lost(out.entities[e.id]))
+    assert [n for _, n in placed] == sorted(n for _, n in placed)
+    same(got, old_reanchor(aset, new, old_length=len(text)))
+
+
+@given(st.integers(0, 2**32), st.sampled_from([(8, 4), (3, 2)]))
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_edits_anywhere_never_put_a_span_on_other_text(seed, run):
+    """Random edits (through spans too): what is found is on its own text or reported
+    similar; the rest is lost and kept with its text."""
+    rng = random.Random(seed)
+    text = news(rng, rng.randint(2, 40))
+    aset = annotate(rng, text, others=False)
+    edits, used = [], []
+    for _ in range(rng.randint(1, 5)):
+        pos = rng.randint(0, len(text))
+        n = rng.randint(0, min(60, len(text) - pos))
+        if any(pos <= e and s <= pos + n for s, e in used):
+            continue
+        used.append((pos, pos + n))
+        edits.append((pos, n, " ".join(rng.choice(_WORDS + _NAMES) for _ in range(rng.randint(0, 5)))))
+    new, _ = edit(text, edits)
+    if not new.strip():
+        return
+    with short_runs(*run):
+        out, report = reanchor(aset, new, old_length=len(text))
+    similar = {m.id for m in report.moved if m.how == "similar"}
+    for ent in aset.entities.values():
+        got = out.entities[ent.id]
+        if is_lost(got):
+            assert got.text == ent.text
+        else:
+            assert " ".join(new[s:e] for s, e in got.fragments) == got.text
+            assert got.text == ent.text or ent.id in similar
+    assert_sound(out, new)
+
+
+# ---------------------------------------------------------------------------
+# Against the reference on bigger articles (the cases of bench_reanchor.py, smaller)
+# ---------------------------------------------------------------------------
+
+
+def _bench_edits(text: str, rng: random.Random) -> list[str]:
+    mid = len(text) // 2
+    return [
+        "BREAKING NEWS. " + text,
+        text[:mid] + text[mid + rng.randint(1, 1500) :],
+        "".join(text[i : i + 4000] + "Inserted sentence here. " for i in range(0, len(text), 4000)),
+        text.replace("\r\n", "\n"),
+        text.replace("\n", "\r\n"),
+    ]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_big_article_edits_give_the_reference_results(seed):
+    rng = random.Random(seed)
+    text = news(rng, 900, crlf=0.05)
+    aset = annotate(rng, text)
+    for new in _bench_edits(text, rng):
+        same(reanchor(aset, new, old_length=len(text)), old_reanchor(aset, new, old_length=len(text)))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_moved_block_places_at_least_what_the_reference_placed_right(seed):
+    """Two blocks swapped: the reference (one chain over the article) gets some spans
+    of the moved block wrong or lost; every span it put right is right here too."""
+    rng = random.Random(seed)
+    text = news(rng, 900)
+    aset = annotate(rng, text, others=False)
+    mid = len(text) // 2
+    a0, a1, b1 = mid - 3000, mid + 500, mid + 3000
+    new = text[:a0] + text[a1:b1] + text[a0:a1] + text[b1:]
+
+    def true(s: int, e: int) -> tuple[int, int] | None:
+        for lo, hi, shift in ((0, a0, 0), (a0, a1, b1 - a1), (a1, b1, a0 - a1), (b1, len(text), 0)):
+            if lo <= s and e <= hi:
+                return s + shift, e + shift
+        return None
+
+    def right(out: AnnotationSet) -> set[str]:
+        return {
+            e.id
+            for e in aset.entities.values()
+            if not is_lost(out.entities[e.id]) and out.entities[e.id].fragments == tuple(true(s, t) for s, t in e.fragments)
+        }
+
+    out, _ = reanchor(aset, new, old_length=len(text))
+    assert_sound(out, new)
+    ours, theirs = right(out), right(old_reanchor(aset, new, old_length=len(text))[0])
+    assert theirs <= ours
+    inside = {e.id for e in aset.entities.values() if all(true(s, t) is not None for s, t in e.fragments)}
+    assert len(ours) >= 0.9 * len(inside)
+
+
+def right_ones(aset: AnnotationSet, out: AnnotationSet, where) -> set[str]:
+    """The entities no edit touched that were put at their true new offsets."""
+    got = set()
+    for ent in aset.entities.values():
+        want = tuple(where(s, e) for s, e in ent.fragments)
+        if None not in want and not is_lost(out.entities[ent.id]) and out.entities[ent.id].fragments == want:
+            got.add(ent.id)
+    return got
+
+
+@given(st.integers(0, 2**32))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_random_edits_of_a_big_article_place_right_all_the_reference_placed_right(seed):
+    """Insertions and deletions of up to 2,000 characters, a few at a time: every span the
+    reference put at its true offsets is there too (the reference, one chain over the
+    whole article, sometimes loses or misplaces a span that windows between anchors keep:
+    that is the only difference)."""
+    rng = random.Random(seed)
+    text = news(rng, 300, crlf=0.05)
+    aset = annotate(rng, text)
+    edits, used = [], []
+    for _ in range(rng.randint(1, 8)):
+        pos = rng.randint(0, len(text))
+        n = rng.choice([0, 0, rng.randint(1, 30), rng.randint(1, 2000)])
+        n = min(n, len(text) - pos)
+        if any(pos <= e and s <= pos + n for s, e in used):
+            continue
+        used.append((pos, pos + n))
+        ins = rng.choice(["", " ".join(rng.choice(_WORDS + _NAMES) for _ in range(rng.randint(1, 40))) + ". "])
+        edits.append((pos, n, ins))
+    new, where = edit(text, edits)
+    for old_length in (len(text), None):
+        out, _ = reanchor(aset, new, old_length=old_length)
+        assert_sound(out, new)
+        ref, _ = old_reanchor(aset, new, old_length=old_length)
+        ours, theirs = right_ones(aset, out, where), right_ones(aset, ref, where)
+        assert theirs <= ours
+        assert all(out.get(i) == ref.get(i) for i in theirs)
+
+
+@pytest.mark.parametrize("k", range(8))
+def test_seed_edits_give_the_reference_results(k):
+    rng = random.Random(k)
+    edits, used = [], []
+    for _ in range(rng.randint(1, 4)):
+        pos = rng.randint(0, len(ART))
+        n = min(rng.choice([0, 5, 40, 400]), len(ART) - pos)
+        if any(pos <= e and s <= pos + n for s, e in used):
+            continue
+        used.append((pos, pos + n))
+        edits.append((pos, n, rng.choice(["", "Abdi said the SDF moved. ", "Raqqa "])))
+    new, _ = edit(ART, edits)
+    for run in [(8, 4), (3, 2)]:
+        with short_runs(*run):
+            same(reanchor(GOLD, new, old_length=len(ART)), old_reanchor(GOLD, new, old_length=len(ART)))
+
+
+# ---------------------------------------------------------------------------
+# The chain runs near the changes only
+# ---------------------------------------------------------------------------
+
+
+def test_the_chain_is_run_only_around_the_edits():
+    rng = random.Random(7)
+    text = news(rng, 900)
+    aset = annotate(rng, text, others=False)
+    new = text[:20_000] + "An inserted sentence, Reuters said. " + text[20_000:30_000] + text[31_000:]
+    chained = []
+    real = placing._Placer.chain
+
+    def spy(self, lo, hi, *rest):
+        chained.append(hi - lo)
+        return real(self, lo, hi, *rest)
+
+    with patch.object(placing._Placer, "chain", spy):
+        out, report = reanchor(aset, new, old_length=len(text))
+    assert len(chained) == 2 and sum(chained) < len(aset.entities) // 20
+    after = {e.id for e in aset.entities.values() if e.start >= 20_000}
+    assert report.moved_ids and set(report.moved_ids) == after - set(report.lost_ids)
+    assert f"{len(report.moved)} spans moved" in report.summary()
+    same((out, report), old_reanchor(aset, new, old_length=len(text)))
