@@ -12,7 +12,7 @@ list with every hit, which then measures and lays out all of them: 30 ms of CPU
 a key. Here the commands are gathered once, when the palette opens; each
 keystroke matches them in the same frame (only the previous query's hits when
 the query grows, since a fuzzy match of a longer query is a match of its
-prefix), keeps the best ``MAX_HITS`` and re-renders only their rows. A provider
+prefix), lists the best hits that fit and re-renders only the rows that changed. A provider
 the palette does not know (one without ``candidates()``) gets Textual's own
 search.
 """
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, NamedTuple
 
+from rich.segment import Segment
 from textual.app import ComposeResult
 from textual.command import (
     Command,
@@ -34,7 +35,7 @@ from textual.command import (
 )
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.fuzzy import Matcher
+from textual.fuzzy import FuzzySearch, Matcher
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.cache import LRUCache
@@ -104,7 +105,15 @@ class _QuickCommandList(CommandList):
     which then throws its rendered rows away and paints them all again in a
     second frame."""
 
-    virtual_size = Reactive(Size(0, 0), layout=False)
+    DEFAULT_CSS = """
+    _QuickCommandList {
+        overflow-y: hidden;
+    }
+    """
+
+    # nor a full repaint when the number of rows changes: refill paints the rows
+    # that changed
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
     _rows: int | None = None
 
     def show_rows(self, rows: int) -> None:
@@ -133,8 +142,7 @@ class _QuickCommandList(CommandList):
             part_key = (key, style, padding, width)
             lines = self._parts.get(part_key)
             if lines is None:
-                visual = Padding(content, padding) if padding else content
-                lines = [s.extend_cell_length(width, rich_style) for s in Visual.to_strips(self, visual, width, None, style)]
+                lines = self._render_part(content, style, padding, width)
                 self._parts[part_key] = lines
             strips.extend(lines)
         meta = {"option": self._option_to_index[option]}
@@ -142,64 +150,90 @@ class _QuickCommandList(CommandList):
         self._option_render_cache[cache_key] = strips
         return strips
 
+    def _render_part(self, content: Content, style: Style, padding, width: int) -> list[Strip]:
+        rich_style = style.rich_style
+        if "\n" not in content.plain and content.cell_length + padding.width <= width:
+            # one row that fits: what Visual.to_strips draws, without its wrapping
+            # machinery (less the text-selection offsets: the palette has none)
+            segments = [Segment(" " * padding.left, rich_style)] if padding.left else []
+            segments += content.render_segments(style)
+            strip = Strip(segments).extend_cell_length(width - padding.right, rich_style)
+            if padding.right:
+                strip = Strip([*strip, Segment(" " * padding.right, rich_style)], width)
+            return [strip]
+        visual = Padding(content, padding) if padding else content
+        return [s.extend_cell_length(width, rich_style) for s in Visual.to_strips(self, visual, width, None, style)]
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._parts.clear()
 
-    @staticmethod
-    def _shows(option: Option) -> tuple:
-        """What a row shows (equal: the row need not be painted again)."""
-        parts = getattr(option, "parts", None)
-        if parts is not None:
-            return tuple(key for key, _ in parts)
-        return (str(option.prompt), option.disabled)
+    _width: int | None = None
+
+    def _on_resize(self, event) -> None:
+        # OptionList throws every rendered row away on any resize, and paints them
+        # all again in a frame of its own; the rows depend only on the width (the
+        # list's height changes as the hits do, the new size is painted anyway)
+        event.prevent_default()
+        width = self.scrollable_content_region.width
+        if width != self._width:
+            self._width = width
+            self._clear_caches()
+
+    def _line_keys(self) -> list:
+        """What each row of the list shows (equal keys: the row is painted the same)."""
+        keys = []
+        highlighted = self.highlighted
+        for index, offset in self._line_cache.lines:
+            option = self._options[index]
+            parts = getattr(option, "parts", None)
+            if parts is not None and len(parts) == self._line_cache.heights[index]:
+                key = parts[offset][0]  # a row a part: nothing wraps
+            elif parts is not None:
+                key = (tuple(k for k, _ in parts), offset)
+            else:
+                key = (str(option.prompt), option.disabled, offset)
+            keys.append((key, index == highlighted, option.disabled))
+        return keys
 
     def refill(self, options: list[Option]) -> None:
-        """Show ``options`` instead, painting again only the rows that changed
-        (``set_options`` paints every row): while a query grows, most visible
-        rows keep their place and only their highlight changes."""
-        old = self._options
-        cache = self._line_cache
-        if not self.is_mounted or len(old) != len(options) or not cache.lines or any(o._divider for o in options):
+        """``set_options``, painting again only the rows that show something else
+        (``set_options`` paints every row, twice when the scrollbar comes and goes
+        on the way): while a query grows, most rows keep their text and only their
+        highlight changes; a command's help row stays as it is."""
+        if not self.is_mounted or not self._line_cache.lines or any(o._divider for o in options):
             self.set_options(options)
             return
-        padding = self.get_component_styles("option-list--option").padding
-        width = self.scrollable_content_region.width - self._get_left_gutter_width() - padding.width
-        changed = []
-        for i, (was, new) in enumerate(zip(old, options)):
-            if self._shows(was) == self._shows(new):
-                if isinstance(was, Command) and isinstance(new, Command):
-                    was.hit = new.hit
-                continue
-            if self._get_visual(new).get_height(self.styles, width) != cache.heights.get(i):
-                self.set_options(options)  # the rows move: paint them all
-                return
-            changed.append((i, was, new))
-        for i, was, new in changed:
-            self._option_to_index.pop(was, None)
-            if was._id is not None:
-                self._id_to_option.pop(was._id, None)
-            old[i] = new
-            self._option_to_index[new] = i
-            if new._id is not None:
-                self._id_to_option[new._id] = new
-            first, height = cache.index_to_line[i], cache.heights[i]
-            was_parts, new_parts = getattr(was, "parts", None), getattr(new, "parts", None)
-            if was_parts and new_parts and len(was_parts) == len(new_parts) == height:
-                # a row a part (nothing wraps): paint the rows whose part changed
-                # (the name's highlight; a command's help row stays as it is)
-                for j, (a, b) in enumerate(zip(was_parts, new_parts)):
-                    if a[0] != b[0]:
-                        self.refresh_lines(first + j)
-            else:
-                self.refresh_lines(first, height)
+        before = self._line_keys()
+        highlighted = self.highlighted
+        if self.scroll_y:
+            self.scroll_to(y=0, animate=False, immediate=True)
+            self.refresh()
+        self._options.clear()
+        self._line_cache.clear()
+        self._option_render_cache.clear()
+        self._id_to_option.clear()
+        self._option_to_index.clear()
+        for option in options:
+            self._option_to_index[option] = len(self._options)
+            if option._id is not None:
+                self._id_to_option[option._id] = option
+            self._options.append(option)
+        if highlighted is not None and highlighted >= len(options):
+            self.highlighted = None
+        self._update_lines()
+        after = self._line_keys()
+        for y in range(max(len(before), len(after))):
+            if y >= len(before) or y >= len(after) or before[y] != after[y]:
+                self.refresh_lines(y)
 
 
 class QuickPalette(_FrozenBackground, CommandPalette):
-    #: the best hits listed for a query (None: as many rows as the list can show,
-    #: about 14 hits of two rows fit on a 40-row terminal); the last row then says
-    #: how many more there are
-    MAX_HITS: int | None = None
+    #: rows of hits (None: as many as the list can show, 26 on a 40-row terminal,
+    #: a hit takes two): the best hits that fit are listed, and the last row says
+    #: how many more there are (type to narrow). The list never scrolls, so it has
+    #: no scrollbar to repaint (or to lay the screen out for) as the hits change.
+    MAX_ROWS: int | None = None
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -210,6 +244,10 @@ class QuickPalette(_FrozenBackground, CommandPalette):
         self._hits: list[tuple[float, int, Candidate]] = []
         self._names: dict[str, Content] = {}
         self._helps: dict[str, Content] = {}
+        #: rows built so far, by (candidate, highlighted offsets)
+        self._built: LRUCache[tuple, _QuickCommand] = LRUCache(1024)
+        #: one fuzzy search for the palette's life: its cache serves every query again
+        self._fuzzy = FuzzySearch()
 
     def compose(self) -> ComposeResult:
         # CommandPalette.compose, with the quiet input
@@ -277,6 +315,7 @@ class QuickPalette(_FrozenBackground, CommandPalette):
             hits = [(0.0, i, c) for i, c in enumerate(self._discovery())]
         else:
             matcher = Matcher(query, match_style=self._match_style())
+            matcher.fuzzy_search = self._fuzzy
             grows = bool(previous) and query.lower().startswith(previous.lower())
             pool = [(i, c) for _, i, c in self._hits] if grows else enumerate(self._all)
             hits = []
@@ -291,60 +330,80 @@ class QuickPalette(_FrozenBackground, CommandPalette):
     def _discovery(self) -> list[Candidate]:
         return [c for c in self._all if c.discover]
 
+    _style: Style | None = None
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        # a new theme: the highlight and help styles are read again
+        self._style = None
+        if "_built" in self.__dict__:  # (also called while the screen is made)
+            self._helps.clear()
+            self._built.clear()
+
     def _match_style(self) -> Style:
-        return self.get_visual_style("command-palette--highlight", partial=True)
+        if self._style is None:
+            self._style = self.get_visual_style("command-palette--highlight", partial=True)
+        return self._style
 
     def _show(self, hits: list[tuple[float, int, Candidate]], matcher: Matcher | None) -> None:
         command_list = self.query_one(_QuickCommandList)
+        room = self._room()
         options: list[Option] = []
-        limit = self._max_hits()
-        for n, (score, _, c) in enumerate(hits[:limit]):
-            if matcher is None:
-                hit: Hit | DiscoveryHit = DiscoveryHit(c.name, c.callback, help=c.help)
-                name, offsets = self._name_content(c.name), ()
-            else:
-                name, offsets = self._highlight(matcher, c.name)
-                hit = Hit(score, name, c.callback, text=c.name, help=c.help)
-            parts: tuple = (((c.name, offsets), name),)
-            if c.help:
-                help_content = self._help_content(c.help)
-                parts += ((("help", c.help), help_content),)
-                prompt = Content("\n").join([name, help_content])
-            else:
-                prompt = name
-            options.append(_QuickCommand(prompt, hit, parts, id=str(n)))
-        more = len(hits) - limit
-        if more > 0:
-            options.append(Option(Content(f"… {more} more: type to narrow"), disabled=True, id="--more"))
-        rows = sum(len(o.parts) if isinstance(o, _QuickCommand) else 1 for o in options)
-        # at most 70% of the screen, with the list's two border rows (its CSS max-height)
-        command_list.show_rows(min(rows, int(self.size.height * 0.7) - 2))
-        # not clear_options + add_options: an empty list in between hides the
-        # scrollbar and shows it again, a layout each time
+        used = 0
+        for n, (score, order, c) in enumerate(hits):
+            rows = 2 if c.help else 1
+            # the best hits that fit, and a row to say how many more there are
+            if used + rows > room - (1 if n < len(hits) - 1 else 0):
+                break
+            used += rows
+            offsets = () if matcher is None else self._offsets(matcher, c.name)
+            option = self._built.get((order, offsets))
+            if option is None:
+                name = self._name_content(c.name)
+                for offset in offsets:
+                    name = name.stylize(self._match_style(), offset, offset + 1)
+                parts: tuple = (((c.name, offsets), name),)
+                if c.help:
+                    help_content = self._help_content(c.help)
+                    parts += ((("help", c.help), help_content),)
+                    prompt = Content("\n").join([name, help_content])
+                else:
+                    prompt = name
+                if matcher is None:
+                    hit: Hit | DiscoveryHit = DiscoveryHit(c.name, c.callback, help=c.help)
+                else:
+                    hit = Hit(score, name, c.callback, text=c.name, help=c.help)
+                # the same row for the same highlight: its measured height and its
+                # rendering are kept (a backspace shows rows seen before)
+                option = self._built[(order, offsets)] = _QuickCommand(prompt, hit, parts, id=f"c{order}")
+            options.append(option)
+        shown = len(options)
+        if shown < len(hits):
+            options.append(Option(Content(f"… {len(hits) - shown} more: type to narrow"), disabled=True, id="--more"))
+            used += 1
+        if command_list._rows is None:
+            # As high as the hits when the palette opens, and that height while you
+            # type: a change of height lays out the screen and paints the list twice.
+            command_list.show_rows(max(1, used))
         command_list.refill(options)
         if options:
             command_list.highlighted = 0
         self._list_visible = bool(options)
-        self._hit_count = min(len(hits), limit)
+        self._hit_count = shown
         self._show_busy = False
         if not hits:
             self._hit_count = 0
             self._start_no_matches_countdown(self._query or "")
         self.add_class("-ready")
 
-    def _max_hits(self) -> int:
-        # the list is at most 70% of the screen high, a hit at least one row
-        return max(10, int(self.size.height * 0.7)) if self.MAX_HITS is None else self.MAX_HITS
+    def _room(self) -> int:
+        """Rows for hits: the list is at most 70% of the screen high (its CSS
+        max-height), less its two border rows."""
+        if self.MAX_ROWS is not None:
+            return self.MAX_ROWS
+        return max(3, int(self.size.height * 0.7) - 2)
 
-    def _highlight(self, matcher: Matcher, name: str) -> tuple[Content, tuple[int, ...]]:
-        """Matcher.highlight (without parsing the name's markup again for every
-        key), and the offsets it highlights."""
-        content = self._name_content(name)
-        score, offsets = matcher.fuzzy_search.match(matcher.query, name)
-        if not score:
-            return content, ()
-        style = matcher.match_style
-        shown = tuple(o for o in offsets if not name[o].isspace())
-        for offset in shown:
-            content = content.stylize(style, offset, offset + 1)
-        return content, shown
+    def _offsets(self, matcher: Matcher, name: str) -> tuple[int, ...]:
+        """The characters of ``name`` that Matcher.highlight would highlight."""
+        score, offsets = self._fuzzy.match(matcher.query, name)
+        return tuple(o for o in offsets if not name[o].isspace()) if score else ()
