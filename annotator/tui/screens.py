@@ -98,6 +98,33 @@ class _FrozenBackground:
     def on_screen_suspend(self) -> None:
         self._background = None
 
+    _resumed = False
+    _hold_paint = False
+
+    def _on_screen_resume(self, event) -> None:
+        # (runs before Screen's own handler)
+        if not self._resumed:
+            self._resumed = True
+            # just made: its styles were applied as its widgets were mounted
+            event.refresh_styles = False
+
+    def _refresh_layout(self, size=None, scroll: bool = False) -> None:
+        if self._repaint_required:
+            # A full repaint is due (Screen._on_timer_update paints after the
+            # layout; on resume, Screen asks for it after the layout): lay out
+            # without painting the screen twice.
+            self._hold_paint = True
+            try:
+                super()._refresh_layout(size, scroll)
+            finally:
+                self._hold_paint = False
+            return
+        super()._refresh_layout(size, scroll)
+
+    def _compositor_refresh(self) -> None:
+        if not self._hold_paint:
+            super()._compositor_refresh()
+
 
 class QuickModal(_FrozenBackground, ModalScreen):
     """A modal screen whose dimmed copy of the screen below is drawn once."""
