@@ -9,7 +9,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.content import Content
-from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widgets import Input, OptionList, Static
@@ -52,6 +51,33 @@ quits. ctrl+p opens the command palette: every action is there.
 """
 
 
+def _tinter(color):
+    """A function: style -> the style BackgroundScreen.process_segments makes of it
+    under ``color`` (meta and links cleared, colours blended), memoised."""
+    from rich.style import Style as RichStyle
+    from textual.color import Color
+
+    null = RichStyle()
+    from_rich = Color.from_rich_color
+    memo: dict = {}
+
+    def tint(style):
+        done = memo.get(style)
+        if done is None:
+            base = null if style is None else style.clear_meta_and_links()
+            if color.a == 0:
+                done = base
+            else:
+                done = base + RichStyle.from_color(
+                    (from_rich(base.color) + color).rich_color if base.color is not None else None,
+                    (from_rich(base.bgcolor) + color).rich_color if base.bgcolor is not None else None,
+                )
+            memo[style] = done
+        return done
+
+    return tint
+
+
 class _FrozenBackground:
     """For a modal screen: the dimmed copy of the screen below is drawn once.
 
@@ -74,14 +100,17 @@ class _FrozenBackground:
         if below is None or color.a >= 1:
             lines = [Strip.blank(width, self.rich_style)] * height
         else:
-            console = self.app.console
-            options = console.options.update(width=width, height=height)
-            segments = console.render(BackgroundScreen(below, color), options)
-            # include_new_lines=False: a line ending in "\n" makes the terminal scroll
-            # by one row on every full repaint (a ghost of the modal above it)
+            # What BackgroundScreen draws (Textual's translucent-screen background),
+            # from the compositor's strips without a pass through Rich, each
+            # distinct style tinted once
+            strips = below._compositor.render_strips(Size(width, height))
+            tint = _tinter(color)
             lines = [
-                Strip(line, width)
-                for line in Segment.split_and_crop_lines(segments, width, pad=True, include_new_lines=False)
+                Strip(
+                    [seg if seg.control else Segment(seg.text, tint(seg.style)) for seg in strip.crop_extend(0, width, None)],
+                    width,
+                )
+                for strip in strips
             ]
             lines = (lines + [Strip.blank(width, self.rich_style)] * height)[:height]
         self._background = lines
