@@ -138,3 +138,18 @@ async def test_a_provider_without_candidates_keeps_textuals_search(make_app):
         await pilot.pause(0.5)
         assert app.screen._all is None
         assert listed(app) == ["Beta command"]
+
+
+async def test_the_theme_command_lists_themes_in_the_same_palette(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"theme", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuickPalette)
+        assert app.screen._all is not None  # listed once, matched as you type
+        await pilot.press(*"nord")
+        assert listed(app)[0] == "nord"
+        assert listed(app) == reference(app, "nord")[: len(listed(app))]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "nord"

@@ -42,6 +42,7 @@ from textual.cache import LRUCache
 from textual.strip import Strip
 from textual.style import Style
 from textual.system_commands import SystemCommandsProvider
+from textual.theme import ThemeProvider
 from textual.visual import Padding, Visual
 from textual.widgets import Button, LoadingIndicator
 from textual.widgets.option_list import Option
@@ -68,6 +69,8 @@ def candidates_of(provider) -> list[Candidate] | None:
         found = [Candidate(name, help_text, cb, discover) for name, help_text, cb, discover in
                  provider.app.get_system_commands(provider.screen)]
         return sorted(found, key=lambda c: c.name)  # as its discovery lists them
+    if isinstance(provider, ThemeProvider):
+        return [Candidate(name, None, cb) for name, cb in provider.commands]
     if isinstance(provider, SimpleProvider):
         return [Candidate(c.name, c.help_text, c.callback) for c in provider._commands]
     return None
