@@ -202,6 +202,18 @@ class _FixedList(OptionList):
     virtual_size = Reactive(Size(0, 0), layout=False)
 
 
+#: the width a choice's text wraps at in the picker (its box is 60 cells wide, less
+#: the box's border and padding, the list's border, an option's padding and room
+#: for a scrollbar); a little narrower than it is, so no choice takes more rows
+#: than counted
+_CHOICE_WIDTH = 48
+
+
+def _rows(options: list[Option]) -> int:
+    """How many rows ``options`` take in the picker's list."""
+    return sum(len(Content(str(o.prompt)).wrap(_CHOICE_WIDTH)) for o in options)
+
+
 class Picker(QuickModal):
     """Pick one of many strings: type to filter, enter picks, esc cancels."""
 
@@ -230,8 +242,10 @@ class Picker(QuickModal):
             options = self._options("")
             self._shown = [o.id for o in options]
             lst = _FixedList(*options, id="picker-list", markup=False)
-            # a row a choice (up to 18), plus the two rows of the list's tall border
-            lst.styles.height = max(1, min(len(options), 18)) + 2
+            # the rows the choices take (up to 18), plus the two rows of the list's
+            # tall border: a list too short for its wrapped choices shows a
+            # scrollbar, which costs two more frames when the picker opens
+            lst.styles.height = max(1, min(_rows(options), 18)) + 2
             yield lst
             yield Static(Content(""), id="picker-note")
 
