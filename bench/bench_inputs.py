@@ -19,6 +19,7 @@ and a list). Prints medians; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -37,21 +38,44 @@ PALETTE_TYPED = list("label")
 ROUNDS = 3
 
 
+def cpu_ms(term: Term) -> float | None:
+    """CPU time (user + system) of every thread of the program so far, in ms, to the
+    nanosecond (``/proc/PID/task/*/schedstat``, Linux): Textual writes to the terminal
+    from a thread of its own, so that time counts too."""
+    total = 0
+    try:
+        for task in os.listdir(f"/proc/{term.proc.pid}/task"):
+            with open(f"/proc/{term.proc.pid}/task/{task}/schedstat") as f:
+                total += int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return total / 1e6
+
+
 class Timings:
+    """Wall time of each key (ms, to its last painted byte) and the CPU it cost."""
+
     def __init__(self) -> None:
         self.typing: list[float] = []
         self.opening: list[float] = []
+        self.typing_cpu: list[float] = []
+        self.opening_cpu: list[float] = []
+
+    def _press(self, term: Term, key: str, wall: list[float], cpu: list[float]) -> None:
+        c0 = cpu_ms(term)
+        ms, _ = term.press(key)
+        c1 = cpu_ms(term)
+        if ms is not None:
+            wall.append(ms)
+            if c0 is not None and c1 is not None:
+                cpu.append(c1 - c0)
 
     def typed(self, term: Term, keys: list[str]) -> None:
         for k in keys:
-            ms, _ = term.press(k)
-            if ms is not None:
-                self.typing.append(ms)
+            self._press(term, k, self.typing, self.typing_cpu)
 
     def opened(self, term: Term, key: str) -> None:
-        ms, _ = term.press(key)
-        if ms is not None:
-            self.opening.append(ms)
+        self._press(term, key, self.opening, self.opening_cpu)
 
 
 def untimed(term: Term, key: str) -> None:
@@ -114,28 +138,40 @@ def figures(runs: int = 3) -> list[tuple]:
             per.setdefault(name, []).append(statistics.median(vals))
 
     for _ in range(runs):
-        add("bare typing", bare_session(False).typing)
+        t = bare_session(False)
+        add("bare typing", t.typing)
+        add("bare typing cpu", t.typing_cpu)
         m = bare_session(True)
         add("bare modal typing", m.typing)
         add("bare modal open", m.opening)
+        add("bare modal open cpu", m.opening_cpu)
         for case, (art, yml, ready) in cases.items():
             got = app_session(art, yml, ready)
             for what, t in got.items():
                 add(f"{case} {what} typing", t.typing)
                 add(f"{case} {what} open", t.opening)
+                add(f"{case} {what} typing cpu", t.typing_cpu)
+                add(f"{case} {what} open cpu", t.opening_cpu)
     m = {k: med(v) for k, v in per.items()}
-    bt, bo = m.get("bare typing"), m.get("bare modal open")
     rows = []
-    for case in cases:
-        rows += [
-            (f"keystroke in the find bar, {case} (ms)", m.get(f"{case} find typing"), bt, "bare Input", "<= 2x"),
-            (f"keystroke in the event picker, {case} (ms)", m.get(f"{case} picker typing"), bt, "bare Input",
-             "<= 2x"),
-            (f"keystroke in the palette, {case} (ms)", m.get(f"{case} palette typing"), bt, "bare Input", "<= 2x"),
-            (f"open the event picker, {case} (ms)", m.get(f"{case} picker open"), bo, "bare modal", "< 50 ms"),
-            (f"open the palette, {case} (ms)", m.get(f"{case} palette open"), bo, "bare modal", "< 50 ms"),
-            (f"open the find bar, {case} (ms)", m.get(f"{case} find open"), bo, "bare modal", "< 50 ms"),
-        ]
+    for cpu in ("", " cpu"):
+        bt, bo = m.get(f"bare typing{cpu}"), m.get(f"bare modal open{cpu}")
+        unit = "CPU ms" if cpu else "ms"
+        for case in cases:
+            rows += [
+                (f"keystroke in the find bar, {case} ({unit})", m.get(f"{case} find typing{cpu}"), bt, "bare Input",
+                 "<= 2x"),
+                (f"keystroke in the event picker, {case} ({unit})", m.get(f"{case} picker typing{cpu}"), bt,
+                 "bare Input", "<= 2x"),
+                (f"keystroke in the palette, {case} ({unit})", m.get(f"{case} palette typing{cpu}"), bt, "bare Input",
+                 "<= 2x"),
+                (f"open the event picker, {case} ({unit})", m.get(f"{case} picker open{cpu}"), bo, "bare modal",
+                 "< 50 ms" if not cpu else "-"),
+                (f"open the palette, {case} ({unit})", m.get(f"{case} palette open{cpu}"), bo, "bare modal",
+                 "< 50 ms" if not cpu else "-"),
+                (f"open the find bar, {case} ({unit})", m.get(f"{case} find open{cpu}"), bo, "bare modal",
+                 "< 50 ms" if not cpu else "-"),
+            ]
     return rows
 
 

@@ -106,3 +106,17 @@ async def test_a_picker_of_two_choices_shows_both_inside_its_border(make_app):
         assert lst.content_region.height >= 2
         rows = [app.screen._compositor.render_strips()[y].text for y in range(SIZE[1])]
         assert any("alpha" in r for r in rows) and any("beta" in r for r in rows)
+
+
+async def test_a_picker_is_as_high_as_its_wrapped_choices(make_app):
+    """Choices with long hints wrap: the list counts their rows, so every row is on
+    screen without a scrollbar (the event types of the default schema wrap)."""
+    app = make_app()
+    hints = {"one": "a hint " * 12, "two": "short", "three": "another long hint " * 4}
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(Picker("wrapped", list(hints), hints))
+        await pilot.pause()
+        lst = app.screen.query_one("#picker-list")
+        assert lst.virtual_size.height > lst.option_count  # they do wrap
+        assert lst.virtual_size.height <= lst.scrollable_content_region.height
+        assert not lst.show_vertical_scrollbar

@@ -802,6 +802,14 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(QuickPalette(id="--command-palette"))
 
+    def search_themes(self) -> None:
+        """The palette's "Theme" command: Textual's theme list, in our palette."""
+        from textual.theme import ThemeProvider
+
+        from .palette import QuickPalette
+
+        self.push_screen(QuickPalette(providers=[ThemeProvider], placeholder="Search for themes…"))
+
     def live_bindings(self) -> list[tuple[Binding, list[str]]]:
         """The article's bindings as they are now (after the keymap), each with
         the keys that reach it, in the order they were declared."""

@@ -84,6 +84,10 @@ class ActionsProvider(Provider):
         else:
             await app.run_action(action)
 
+    def candidates(self) -> list[tuple[str, str, object]]:
+        """Every command, for QuickPalette (which matches them itself, once per open)."""
+        return list(self._commands() or ())
+
     async def discover(self) -> Hits:
         for name, help_text, cb in self._commands() or ():
             yield DiscoveryHit(name, cb, help=help_text)

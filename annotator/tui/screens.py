@@ -9,7 +9,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.content import Content
-from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widgets import Input, OptionList, Static
@@ -52,6 +51,33 @@ quits. ctrl+p opens the command palette: every action is there.
 """
 
 
+def _tinter(color):
+    """A function: style -> the style BackgroundScreen.process_segments makes of it
+    under ``color`` (meta and links cleared, colours blended), memoised."""
+    from rich.style import Style as RichStyle
+    from textual.color import Color
+
+    null = RichStyle()
+    from_rich = Color.from_rich_color
+    memo: dict = {}
+
+    def tint(style):
+        done = memo.get(style)
+        if done is None:
+            base = null if style is None else style.clear_meta_and_links()
+            if color.a == 0:
+                done = base
+            else:
+                done = base + RichStyle.from_color(
+                    (from_rich(base.color) + color).rich_color if base.color is not None else None,
+                    (from_rich(base.bgcolor) + color).rich_color if base.bgcolor is not None else None,
+                )
+            memo[style] = done
+        return done
+
+    return tint
+
+
 class _FrozenBackground:
     """For a modal screen: the dimmed copy of the screen below is drawn once.
 
@@ -74,14 +100,17 @@ class _FrozenBackground:
         if below is None or color.a >= 1:
             lines = [Strip.blank(width, self.rich_style)] * height
         else:
-            console = self.app.console
-            options = console.options.update(width=width, height=height)
-            segments = console.render(BackgroundScreen(below, color), options)
-            # include_new_lines=False: a line ending in "\n" makes the terminal scroll
-            # by one row on every full repaint (a ghost of the modal above it)
+            # What BackgroundScreen draws (Textual's translucent-screen background),
+            # from the compositor's strips without a pass through Rich, each
+            # distinct style tinted once
+            strips = below._compositor.render_strips(Size(width, height))
+            tint = _tinter(color)
             lines = [
-                Strip(line, width)
-                for line in Segment.split_and_crop_lines(segments, width, pad=True, include_new_lines=False)
+                Strip(
+                    [seg if seg.control else Segment(seg.text, tint(seg.style)) for seg in strip.crop_extend(0, width, None)],
+                    width,
+                )
+                for strip in strips
             ]
             lines = (lines + [Strip.blank(width, self.rich_style)] * height)[:height]
         self._background = lines
@@ -97,6 +126,33 @@ class _FrozenBackground:
 
     def on_screen_suspend(self) -> None:
         self._background = None
+
+    _resumed = False
+    _hold_paint = False
+
+    def _on_screen_resume(self, event) -> None:
+        # (runs before Screen's own handler)
+        if not self._resumed:
+            self._resumed = True
+            # just made: its styles were applied as its widgets were mounted
+            event.refresh_styles = False
+
+    def _refresh_layout(self, size=None, scroll: bool = False) -> None:
+        if self._repaint_required:
+            # A full repaint is due (Screen._on_timer_update paints after the
+            # layout; on resume, Screen asks for it after the layout): lay out
+            # without painting the screen twice.
+            self._hold_paint = True
+            try:
+                super()._refresh_layout(size, scroll)
+            finally:
+                self._hold_paint = False
+            return
+        super()._refresh_layout(size, scroll)
+
+    def _compositor_refresh(self) -> None:
+        if not self._hold_paint:
+            super()._compositor_refresh()
 
 
 class QuickModal(_FrozenBackground, ModalScreen):
@@ -146,6 +202,18 @@ class _FixedList(OptionList):
     virtual_size = Reactive(Size(0, 0), layout=False)
 
 
+#: the width a choice's text wraps at in the picker (its box is 60 cells wide, less
+#: the box's border and padding, the list's border, an option's padding and room
+#: for a scrollbar); a little narrower than it is, so no choice takes more rows
+#: than counted
+_CHOICE_WIDTH = 48
+
+
+def _rows(options: list[Option]) -> int:
+    """How many rows ``options`` take in the picker's list."""
+    return sum(len(Content(str(o.prompt)).wrap(_CHOICE_WIDTH)) for o in options)
+
+
 class Picker(QuickModal):
     """Pick one of many strings: type to filter, enter picks, esc cancels."""
 
@@ -174,8 +242,10 @@ class Picker(QuickModal):
             options = self._options("")
             self._shown = [o.id for o in options]
             lst = _FixedList(*options, id="picker-list", markup=False)
-            # a row a choice (up to 18), plus the two rows of the list's tall border
-            lst.styles.height = max(1, min(len(options), 18)) + 2
+            # the rows the choices take (up to 18), plus the two rows of the list's
+            # tall border: a list too short for its wrapped choices shows a
+            # scrollbar, which costs two more frames when the picker opens
+            lst.styles.height = max(1, min(_rows(options), 18)) + 2
             yield lst
             yield Static(Content(""), id="picker-note")
 

@@ -1,0 +1,155 @@
+"""The command palette (QuickPalette): the commands are gathered once per open and
+matched as you type; what it lists is what Textual's own fuzzy matcher ranks
+first, the best hits that fit, and a last row saying how many more there are."""
+
+from textual.command import Command, Hit, Hits, Provider
+from textual.fuzzy import Matcher
+
+from annotator.tui.commands import ActionsProvider
+from annotator.tui.palette import QuickPalette, _QuickCommandList
+
+SIZE = (120, 40)
+
+
+def listed(app) -> list[str]:
+    """The names of the commands the palette lists now, top to bottom."""
+    lst = app.screen.query_one(_QuickCommandList)
+    return [o.hit.text for o in lst.options if isinstance(o, Command)]
+
+
+def more_row(app) -> str | None:
+    lst = app.screen.query_one(_QuickCommandList)
+    rows = [str(o.prompt) for o in lst.options if not isinstance(o, Command)]
+    return rows[-1] if rows else None
+
+
+def reference(app, query: str) -> list[str]:
+    """Every command's name ranked by Textual's Matcher, as its palette ranks hits
+    (best score first; ties in the order the commands are listed)."""
+    palette = app.screen
+    names = [c.name for c in palette._all]
+    matcher = Matcher(query)
+    scored = [(matcher.match(n), i, n) for i, n in enumerate(names)]
+    return [n for s, i, n in sorted((x for x in scored if x[0] > 0), key=lambda x: (-x[0], x[1]))]
+
+
+async def test_typing_lists_what_textuals_matcher_ranks_first(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, QuickPalette)
+        for typed in ["l", "la", "lab", "labe", "label", "label ", "label o", "labe", "l", "x", "xq", ""]:
+            inp = app.screen.query_one("CommandInput")
+            while inp.value != typed:
+                if typed.startswith(inp.value):
+                    await pilot.press(typed[len(inp.value)] if typed[len(inp.value)] != " " else "space")
+                else:
+                    await pilot.press("backspace")
+            if not typed.strip():
+                continue
+            want = reference(app, typed.strip())
+            got = listed(app)
+            assert got == want[: len(got)], typed
+            assert got or not want, typed
+            if len(got) < len(want):
+                assert more_row(app) == f"… {len(want) - len(got)} more: type to narrow", typed
+            else:
+                assert more_row(app) is None, typed
+
+
+async def test_commands_are_gathered_once_per_open(make_app, monkeypatch):
+    calls = []
+    original = ActionsProvider._commands
+
+    def counted(self):
+        calls.append(1)
+        return original(self)
+
+    monkeypatch.setattr(ActionsProvider, "_commands", counted)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"label as", "backspace", "backspace", "g")
+        await pilot.pause()
+        assert listed(app)[0] == "Label as GPE"
+        assert len(calls) == 1
+        await pilot.press("escape", "ctrl+p")
+        await pilot.pause()
+        assert len(calls) == 2  # a new palette asks again (a remap shows)
+
+
+async def test_empty_query_lists_what_fits_and_says_how_many_more(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        palette = app.screen
+        discover = [c.name for c in palette._all if c.discover]
+        got = listed(app)
+        assert got == discover[: len(got)]
+        assert got[0] == "Next token"
+        lst = palette.query_one(_QuickCommandList)
+        rows = sum(2 if o.hit.help else 1 for o in lst.options if isinstance(o, Command)) + 1
+        assert rows <= lst.scrollable_content_region.height  # nothing listed is out of sight
+        assert more_row(app) == f"… {len(discover) - len(got)} more: type to narrow"
+
+
+async def test_down_and_enter_run_the_second_hit(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"Reuters", "enter")
+        await pilot.press("ctrl+p", *"label as", "down")
+        assert listed(app)[1] == "Label as ORG"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, QuickPalette)
+        assert [(e.label, e.text) for e in app.session.aset.entities.values()] == [("ORG", "Reuters")]
+
+
+async def test_no_match_then_a_match_again(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"zzqq")
+        await pilot.pause(0.7)  # Textual says "No matches found" after half a second
+        lst = app.screen.query_one(_QuickCommandList)
+        assert not listed(app) and [o.id for o in lst.options] == [app.screen._NO_MATCHES]
+        await pilot.press(*["backspace"] * 4, *"undo")
+        await pilot.pause()
+        assert listed(app)[0] == "Undo"
+
+
+class _OnlySearch(Provider):
+    """A provider the palette cannot list: Textual's own search runs for it."""
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name in ("Alpha command", "Beta command"):
+            if matcher.match(name) > 0:
+                yield Hit(matcher.match(name), matcher.highlight(name), lambda: None, text=name)
+
+
+async def test_a_provider_without_candidates_keeps_textuals_search(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(QuickPalette(providers=[_OnlySearch]))
+        await pilot.pause()
+        await pilot.press(*"beta")
+        await pilot.pause(0.5)
+        assert app.screen._all is None
+        assert listed(app) == ["Beta command"]
+
+
+async def test_the_theme_command_lists_themes_in_the_same_palette(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"theme", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuickPalette)
+        assert app.screen._all is not None  # listed once, matched as you type
+        await pilot.press(*"nord")
+        assert listed(app)[0] == "nord"
+        assert listed(app) == reference(app, "nord")[: len(listed(app))]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "nord"
