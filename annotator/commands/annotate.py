@@ -72,6 +72,9 @@ def run(args: argparse.Namespace) -> int:
             theme=theme,
             remember_theme=True,
         )
+        # The app holds the set; the file's text and what the read made to check
+        # it (a few MB for a big article) must not stay alive while it runs.
+        del first
         gc.freeze()
     finally:
         gc.enable()
