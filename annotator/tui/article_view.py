@@ -17,7 +17,7 @@ once per key.
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import Callable, ClassVar, Iterable, Mapping, Union
+from typing import Callable, ClassVar, Iterable, Mapping
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -31,12 +31,11 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..marks import CONTENT, CUE, ENTITY, SOURCE, TRIGGER, Mark, MarkIndex
+from ..marks import CONTENT, CUE, ENTITY, SOURCE, TRIGGER, MarkIndex
 from ..model import REJECTED, SUGGESTED
 from ..text import Layout, TextIndex, Tokens
-
-Range = tuple[int, int]
-RangeLike = Union[Range, Mark]
+from .article_layout import ArticleLayout
+from .article_ranges import Range, RangeLike, Ranges as _Ranges, difference as _difference, span as _span
 
 #: Zero-width and control characters never sent to the terminal (bidi controls
 #: included: a terminal that honours them would move text off its cells).
@@ -51,31 +50,6 @@ _INVISIBLE = frozenset(
 _MANY_ROWS = 300
 
 SLOTS = 9
-
-
-def _span(r: RangeLike) -> Range:
-    if isinstance(r, Mark):
-        return r.start, r.end
-    return int(r[0]), int(r[1])
-
-
-class _Ranges:
-    """Sorted character ranges that may overlap, queried by range."""
-
-    __slots__ = ("spans", "starts", "longest")
-
-    def __init__(self, ranges: Iterable[RangeLike] = ()):
-        self.spans = sorted(_span(r) for r in ranges)
-        self.starts = [s for s, _e in self.spans]
-        self.longest = max((e - s for s, e in self.spans), default=0)
-
-    def __bool__(self) -> bool:
-        return bool(self.spans)
-
-    def overlapping(self, start: int, end: int) -> list[Range]:
-        lo = bisect_left(self.starts, start - self.longest)
-        hi = bisect_left(self.starts, end)
-        return [sp for sp in self.spans[lo:hi] if sp[1] > start]
 
 
 class ArticleView(ScrollView, inherit_bindings=False):
@@ -165,13 +139,11 @@ class ArticleView(ScrollView, inherit_bindings=False):
     ) -> None:
         super().__init__(id=id, classes=classes)
         self._text = text
-        self._index = TextIndex(text)
-        self._tokens: Tokens = self._index.tokens
+        #: tokens, rows and columns (the wrap map); rows are made once the width is known
+        self._geo = ArticleLayout(text, tab_size)
         self._marks = marks
         self._slot_of = slot_of
         self._slots: dict[str, int] = {}
-        self._tab_size = tab_size
-        self._layout: Layout | None = None
         self._width = 0  # cells a row is drawn in (the content width)
         self._height = 0
         self._cursor_i: int | None = 0 if len(self._tokens) else None
@@ -194,7 +166,6 @@ class ArticleView(ScrollView, inherit_bindings=False):
         self._sig_styles: dict[tuple, Style] = {}
         self._component_cache: dict[str, Style] = {}
         self._ink_cache: dict[int, Style] = {}
-        self._col_maps: LRUCache[tuple, dict[int, int]] = LRUCache(256)
         self.renders = 0  # rows drawn (cache misses): lets tests check "only changed rows"
         self._style_check = True
         self._painted_with: tuple | None = None
@@ -208,11 +179,19 @@ class ArticleView(ScrollView, inherit_bindings=False):
 
     @property
     def tokens(self) -> Tokens:
-        return self._tokens
+        return self._geo.tokens
 
     @property
     def text_index(self) -> TextIndex:
-        return self._index
+        return self._geo.index
+
+    @property
+    def _tokens(self) -> Tokens:
+        return self._geo.tokens
+
+    @property
+    def _layout(self) -> Layout | None:
+        return self._geo.layout
 
     @property
     def layout(self) -> Layout:
@@ -470,28 +449,29 @@ class ArticleView(ScrollView, inherit_bindings=False):
         return width if width > 0 else 80
 
     def _ensure_layout(self) -> Layout:
-        if self._layout is None:
+        geo = self._geo
+        if geo.layout is None:
             self._width = self._wrap_width()
-            self._layout = Layout(self._text, self._width, self._tab_size)
-            self.virtual_size = Size(self._layout.width, len(self._layout))
-        return self._layout
+            geo.wrap(self._width)
+            self.virtual_size = Size(geo.layout.width, len(geo.layout))  # type: ignore[union-attr]
+        return geo.layout  # type: ignore[return-value]
 
     def on_resize(self, event: events.Resize) -> None:
         width = self._width = self._wrap_width()
         height, self._height = self._height, self.scrollable_content_region.height
-        if self._layout is not None and self._layout.width == width:
+        geo = self._geo
+        if geo.layout is not None and geo.layout.width == width:
             if height != self._height:  # shorter or taller: keep the cursor on screen
                 self.call_after_refresh(lambda: self.scroll_to_offset(self.cursor))
             return
         first_visible = None
-        if self._layout is not None:
-            first_visible = self._layout.row(min(round(self.scroll_y), len(self._layout) - 1))[0]
-            self._layout.rewrap(width)
+        if geo.layout is not None:
+            first_visible = geo.layout.row(min(round(self.scroll_y), len(geo.layout) - 1))[0]
+            geo.wrap(width)
         layout = self._ensure_layout()
         self._generation += 1
         self._row_version.clear()
         self._strips.clear()
-        self._col_maps.clear()
         self.virtual_size = Size(layout.width, len(layout))
 
         def keep_place() -> None:
@@ -501,60 +481,19 @@ class ArticleView(ScrollView, inherit_bindings=False):
 
         self.call_after_refresh(keep_place)
 
-    def _columns(self, row: int) -> dict[int, int] | None:
-        """Cell column of each char of a row drawn with wide/zero-width chars (else None)."""
-        layout = self._ensure_layout()
-        if layout.is_simple(row):
-            return None
-        key = (row, layout.width, self._generation)
-        cols = self._col_maps.get(key)
-        if cols is None:
-            cols = {}
-            col = 0
-            for a, b, w in layout.clusters(row):
-                for k in range(a, b):
-                    cols[k] = col
-                col += w
-            cols[layout.row(row)[1]] = col
-            self._col_maps[key] = cols
-        return cols
-
     def _col(self, row: int, offset: int) -> int:
-        cols = self._columns(row)
-        if cols is None:
-            return offset - self._ensure_layout().row(row)[0]
-        return cols[offset]
+        self._ensure_layout()
+        return self._geo.col(row, offset)
 
     def _token_on_row(self, row: int, column: int, exclude: int | None = None) -> int | None:
         """The token drawn nearest to ``column`` on ``row`` (None if the row has none)."""
-        layout = self._ensure_layout()
-        rs, re_ = layout.row(row)
-        best = None
-        best_d = None
-        tk = self._tokens
-        for i in tk.overlapping(rs, re_):
-            if i == exclude:
-                continue
-            s, e = tk[i]
-            c0 = self._col(row, max(s, rs))
-            c1 = self._col(row, min(e, re_))
-            if c0 <= column < c1:
-                return i
-            d = c0 - column if column < c0 else column - c1 + 1
-            if best_d is None or d < best_d:
-                best, best_d = i, d
-        return best
+        self._ensure_layout()
+        return self._geo.token_on_row(row, column, exclude)
 
     def _token_at_cell(self, row: int, column: int) -> int | None:
         """The token under a cell, or the nearest one on that row (for the mouse)."""
-        if not len(self._tokens):
-            return None
-        layout = self._ensure_layout()
-        row = max(0, min(row, len(layout) - 1))
-        found = self._token_on_row(row, max(0, column))
-        if found is not None:
-            return found
-        return self._tokens.index_nearest(layout.row(row)[0])
+        self._ensure_layout()
+        return self._geo.token_at_cell(row, column)
 
     # ------------------------------------------------------------------
     # Actions (key bindings)
@@ -643,9 +582,8 @@ class ArticleView(ScrollView, inherit_bindings=False):
             self._set_cursor(len(self._tokens) - 1, extend=self._extending)
 
     def _row_tokens(self) -> range:
-        layout = self._ensure_layout()
-        rs, re_ = layout.row(layout.row_of(self.cursor))
-        return self._tokens.overlapping(rs, re_)
+        self._ensure_layout()
+        return self._geo.row_tokens(self.cursor)
 
     def action_cursor_row_start(self) -> None:
         if self._cursor_i is not None:
@@ -959,24 +897,6 @@ class ArticleView(ScrollView, inherit_bindings=False):
         if parts:
             segments.append(Segment("".join(parts), cur_style))
         return segments, cells
-
-
-def _difference(old: Range | None, new: Range | None) -> list[Range]:
-    """The characters whose selected-ness changed between two selections."""
-    if old is None and new is None:
-        return []
-    if old is None:
-        return [new]  # type: ignore[list-item]
-    if new is None:
-        return [old]
-    if old[1] <= new[0] or new[1] <= old[0]:
-        return [old, new]
-    out = []
-    if old[0] != new[0]:
-        out.append((min(old[0], new[0]), max(old[0], new[0])))
-    if old[1] != new[1]:
-        out.append((min(old[1], new[1]), max(old[1], new[1])))
-    return out
 
 
 __all__ = ["ArticleView"]
