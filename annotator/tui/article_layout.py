@@ -1,13 +1,22 @@
 """Where the article view draws each character: its tokens, its rows wrapped to
 the view's width (``text.Layout``) and the cell column of each character on a
 row with wide, zero-width or tab characters. No painting here (see
-``article_view``)."""
+``article_view``).
+
+A long article is laid out in two steps: its first ``PART`` characters (to a
+line end) at once, for the first screen, and the whole text later (``rest``,
+pure, run in a thread; ``take`` puts it in place). Until then ``cut`` is where
+the laid-out part ends: there are no tokens or rows after it.
+"""
 
 from __future__ import annotations
 
 from textual.cache import LRUCache
 
-from ..text import Layout, TextIndex, Tokens
+from ..text import Layout, TextIndex, Tokens, tokenize_in_parts
+
+#: an article longer than twice this is laid out in two steps (see above)
+PART = 200_000
 
 
 class ArticleLayout:
@@ -20,15 +29,43 @@ class ArticleLayout:
         #: wrapped rows; None until the width is known (``wrap``)
         self.layout: Layout | None = None
         self._col_maps: LRUCache[tuple, dict[int, int]] = LRUCache(256)
+        #: the end of the part laid out so far (the text's length once complete)
+        self.cut = len(text)
+        self._part_tokens: Tokens | None = None
+        if len(text) > 2 * PART:
+            nl = text.find("\n", PART)
+            if 0 <= nl < len(text) - 1:
+                self.cut = nl + 1
+
+    @property
+    def complete(self) -> bool:
+        return self.cut == len(self.text)
 
     @property
     def tokens(self) -> Tokens:
+        if not self.complete:
+            if self._part_tokens is None:
+                self._part_tokens = tokenize_in_parts(self.text, self.cut)
+            return self._part_tokens
         return self.index.tokens
+
+    def rest(self, width: int) -> tuple[Tokens, Layout]:
+        """The whole text's tokens and rows (pure: may run in a thread)."""
+        return tokenize_in_parts(self.text), Layout(self.text, width, self.tab_size)
+
+    def take(self, tokens: Tokens, layout: Layout) -> None:
+        """Put the whole text's tokens and rows (from ``rest``) in place."""
+        self.index._tokens = tokens
+        self.layout = layout
+        self.cut = len(self.text)
+        self._part_tokens = None
+        self._col_maps.clear()
 
     def wrap(self, width: int) -> bool:
         """Wrap the rows to ``width`` cells; False when they stay as they were."""
         if self.layout is None:
-            self.layout = Layout(self.text, width, self.tab_size)
+            text = self.text if self.complete else self.text[: self.cut]
+            self.layout = Layout(text, width, self.tab_size)
             return True
         if not self.layout.rewrap(width):
             return False

@@ -16,6 +16,8 @@ once per key.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from bisect import bisect_left
 from typing import Callable, ClassVar, Iterable, Mapping
 
@@ -254,6 +256,7 @@ class ArticleView(ScrollView, inherit_bindings=False):
 
         ``extend`` keeps (or starts) the selection; otherwise it is cleared.
         """
+        self._need(offset)
         i = self._tokens.index_nearest(max(0, min(offset, len(self._text))))
         if i is not None:
             self._set_cursor(i, extend=extend)
@@ -277,6 +280,7 @@ class ArticleView(ScrollView, inherit_bindings=False):
         """Make ``[start, end)`` the selection, the cursor on its first token."""
         n = len(self._text)
         start, end = max(0, min(start, n)), max(0, min(end, n))
+        self._need(end)
         if end <= start or not len(self._tokens):
             return
         first = self._tokens.index_nearest(start)
@@ -299,6 +303,7 @@ class ArticleView(ScrollView, inherit_bindings=False):
         scrolls half a page, so the next dozen steps repaint two rows each
         instead of the whole screen.
         """
+        self._need(offset)
         layout = self._ensure_layout()
         row = layout.row_of(offset)
         height = max(1, self.scrollable_content_region.height)
@@ -456,6 +461,62 @@ class ArticleView(ScrollView, inherit_bindings=False):
             self.virtual_size = Size(geo.layout.width, len(geo.layout))  # type: ignore[union-attr]
         return geo.layout  # type: ignore[return-value]
 
+    # -- a long article: the rest of its layout ------------------------------
+    def on_mount(self) -> None:
+        if not self._geo.complete:
+            self.call_after_refresh(self._lay_out_rest)
+
+    def _lay_out_rest(self) -> None:
+        """Lay the whole text out in a thread (the first screen is painted)."""
+        geo = self._geo
+        if geo.complete:
+            return
+        width = self._ensure_layout().width
+        loop = asyncio.get_running_loop()
+
+        def run() -> None:
+            tokens, layout = geo.rest(width)
+            try:
+                loop.call_soon_threadsafe(self._take_rest, tokens, layout)
+            except RuntimeError:
+                pass  # closed meanwhile
+
+        threading.Thread(target=run, name="annotator-layout", daemon=True).start()
+
+    def _take_rest(self, tokens: Tokens, layout: Layout) -> None:
+        if self._geo.complete or not self.is_attached:
+            return  # a key needed it first (laid out on this thread)
+        if layout.width != self._width:
+            layout.rewrap(self._width)
+        self._complete(tokens, layout)
+
+    def _need(self, offset: int) -> None:
+        """The text up to ``offset`` must be laid out: if it is not yet, now."""
+        geo = self._geo
+        if not geo.complete and offset >= geo.cut - 1:
+            self._complete(*geo.rest(self._ensure_layout().width))
+
+    def _need_rows(self, rows: int) -> None:
+        """``rows`` rows down from the cursor must be laid out."""
+        geo = self._geo
+        if rows > 0 and not geo.complete:
+            layout = self._ensure_layout()
+            if layout.row_of(self.cursor) + rows >= len(layout) - 1:
+                self._need(len(self._text))
+
+    def _complete(self, tokens: Tokens, layout: Layout) -> None:
+        """Put the whole text's tokens and rows in place, the cursor and the
+        selection on the same characters."""
+        cursor, anchor = self.cursor, self.anchor
+        self._geo.take(tokens, layout)
+        self._cursor_i = tokens.index_nearest(cursor) if len(tokens) else None
+        self._anchor_i = tokens.index_nearest(anchor) if anchor is not None and len(tokens) else None
+        self._generation += 1
+        self._row_version.clear()
+        self._strips.clear()
+        self.virtual_size = Size(layout.width, len(layout))
+        self.refresh()
+
     def on_resize(self, event: events.Resize) -> None:
         width = self._width = self._wrap_width()
         height, self._height = self._height, self.scrollable_content_region.height
@@ -517,6 +578,8 @@ class ArticleView(ScrollView, inherit_bindings=False):
     def _step(self, delta: int, extend: bool) -> None:
         if self._cursor_i is None:
             return
+        if delta > 0 and self._cursor_i + delta >= len(self._tokens) - 1:
+            self._need(len(self._text))
         i = max(0, min(self._cursor_i + delta, len(self._tokens) - 1))
         if i != self._cursor_i or extend != self._extending or self._exact is not None:
             self._set_cursor(i, extend=extend)
@@ -537,6 +600,7 @@ class ArticleView(ScrollView, inherit_bindings=False):
     def _vertical(self, direction: int) -> None:
         if self._cursor_i is None:
             return
+        self._need_rows(direction)
         layout = self._ensure_layout()
         goal = self._goal()
         s, e = self.cursor_token
@@ -551,8 +615,9 @@ class ArticleView(ScrollView, inherit_bindings=False):
     def _page(self, direction: int) -> None:
         if self._cursor_i is None:
             return
-        layout = self._ensure_layout()
         height = max(1, self.scrollable_content_region.height)
+        self._need_rows(direction * (height + 1))
+        layout = self._ensure_layout()
         goal = self._goal()
         cur_row = layout.row_of(self.cursor)
         target = max(0, min(cur_row + direction * height, len(layout) - 1))
@@ -579,6 +644,7 @@ class ArticleView(ScrollView, inherit_bindings=False):
 
     def action_cursor_last(self) -> None:
         if self._cursor_i is not None:
+            self._need(len(self._text))
             self._set_cursor(len(self._tokens) - 1, extend=self._extending)
 
     def _row_tokens(self) -> range:
