@@ -237,3 +237,49 @@ async def test_remap_in_the_adjudication_screen(files):
         assert here(screen) != first
         table = dict((d, k) for k, d in screen.key_table())
         assert table["Next"] == "w"
+
+
+def test_every_command_takes_schema_and_annotations_from_the_settings(env, capsys, seed_copy):
+    """`schema` and `annotations` of annotator.toml mean the same to suggest, import, validate, export, status."""
+    from annotator.schema import DEFAULT_SCHEMA_YAML
+
+    work, _ = env
+    # the news schema plus one label of the team's own
+    write(work / "team.yaml", DEFAULT_SCHEMA_YAML.replace(
+        "- {name: MISC, key: '8', description: anything else named}\n",
+        "- {name: MISC, key: '8', description: anything else named}\n- {name: WEAPON, key: '9'}\n",
+    ))
+    write(work / "annotator.toml", 'schema = "team.yaml"\nannotations = "ours"\n')
+
+    status, out, errs = run_cli(["suggest", str(seed_copy), "--with", "rules"], capsys)
+    assert status == 0, errs
+    made = work / "ours" / f"{seed_copy.stem}.yaml"
+    assert made.is_file() and not (work / "annotations").exists()
+
+    # a WEAPON entity is valid under the settings' schema, and only there
+    text = made.read_text(encoding="utf-8")
+    start = seed_copy.read_text(encoding="utf-8").index("Reuters")
+    line = f"- {{id: T900, label: WEAPON, start: {start}, end: {start + 7}, text: Reuters, by: me}}\n"
+    if "\nentities:\n" in text:
+        text = text.replace("\nentities:\n", "\nentities:\n" + line, 1)
+    else:
+        text += "entities:\n" + line
+    made.write_text(text, encoding="utf-8")
+    status, out, errs = run_cli(["validate", str(made)], capsys)
+    assert status == 0, errs
+    status, out, errs = run_cli(["status", str(seed_copy), "--json"], capsys)
+    assert status == 0 and json.loads(out)["annotations"] == "ours"
+    status, out, errs = run_cli(["export", "--to", "jsonl", str(made), "-o", str(work / "out.jsonl")], capsys)
+    assert status == 0, errs
+    assert "WEAPON" in (work / "out.jsonl").read_text(encoding="utf-8")
+
+    (work / "annotator.toml").write_text('annotations = "ours"\n', encoding="utf-8")
+    status, out, errs = run_cli(["validate", str(made)], capsys)
+    assert status == 2 and "WEAPON" in errs
+
+    # import writes where the settings say
+    brat = os.path.join(os.path.dirname(__file__), "fixtures", "brat", "example-data", "tutorials", "news")
+    status, out, errs = run_cli(["import", "--from", "brat", brat, "--texts", str(work / "texts")], capsys)
+    assert status == 0, errs
+    assert "into ours/" in out
+    assert {p.name for p in (work / "ours").glob("0*.yaml")} == {"000-introduction.yaml", "060-relation_annotation.yaml", "090-event_structures.yaml"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-from pathlib import Path
 
 
 def register(sub) -> None:
@@ -31,14 +30,14 @@ def run(args: argparse.Namespace) -> int:
     # input gives one line on stderr and exit 2.
     from .. import store
     from ..articles import bundled_seed, find_articles, read_article
-    from ..schema import default_schema, load_schema
+    from . import defaults
     from .keys import load_checked
 
     settings, keymap, theme = load_checked(theme=getattr(args, "theme", None))
-    schema_file = args.schema or settings.schema
-    schema = load_schema(schema_file) if schema_file else default_schema()
+    args._settings = settings
+    schema = defaults.schema(args)
     articles = find_articles(args.paths) if args.paths else [bundled_seed()]
-    annotations_dir = Path(args.annotations or settings.annotations or "annotations")
+    annotations_dir = defaults.annotations_dir(args)
     if annotations_dir.exists() and not annotations_dir.is_dir():
         from ..errors import InputError
 

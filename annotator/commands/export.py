@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import InputError
+from .defaults import SCHEMA_HELP
 
 
 def register(sub) -> None:
@@ -34,7 +35,7 @@ def register(sub) -> None:
         default="accepted",
         help="accepted: gold only (default); all: suggestions too, and rejections where the format can say so",
     )
-    p.add_argument("--schema", metavar="FILE", help="label schema, for brat's annotation.conf (default: built-in)")
+    p.add_argument("--schema", metavar="FILE", help=SCHEMA_HELP)
     p.set_defaults(func=run)
 
 
@@ -92,11 +93,11 @@ def run(args: argparse.Namespace) -> int:
     from .. import formats, store
     from ..formats.common import Names, Report, safe_name
     from ..formats.progress import Clock, bar
-    from ..schema import default_schema, load_schema
+    from . import defaults
 
     key = formats.canonical(args.fmt, "--to")
     fmt = formats.get(key, "--to")
-    schema = load_schema(args.schema) if args.schema else default_schema()
+    schema = defaults.schema(args)
     files, skipped = find_files(args.paths)
     out = Path(args.out)
     if args.out.endswith(("/", os.sep)) and getattr(fmt, "OUT_MAY_BE_DIR", False):

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import InputError
+from . import defaults
+from .defaults import ANNOTATIONS_HELP
 
 
 def register(sub) -> None:
@@ -34,7 +36,7 @@ def register(sub) -> None:
     )
     p.add_argument("--from", dest="fmt", required=True, metavar="FORMAT", help=f"one of: {', '.join(FORMATS)}")
     p.add_argument("sources", nargs="+", metavar="SRC", help="files or folders to read")
-    p.add_argument("--annotations", metavar="DIR", default="annotations", help="where YAML goes (default ./annotations)")
+    p.add_argument("--annotations", metavar="DIR", help=ANNOTATIONS_HELP)
     p.add_argument("--texts", metavar="DIR", default="seeds", help="where article texts go when the source holds them (default ./seeds)")
     p.add_argument("--force", action="store_true", help="replace annotation files (and texts) that already exist")
     p.set_defaults(func=run)
@@ -119,7 +121,7 @@ class _Import:
 
         self.key = key
         self.force = args.force
-        self.ann_dir = Path(args.annotations)
+        self.ann_dir = defaults.annotations_dir(args)
         self.texts_dir = Path(args.texts)
         self.names = Names()
         self.schemas: dict[str, Path] = {}
@@ -206,7 +208,7 @@ def run(args: argparse.Namespace) -> int:
 
     key = formats.canonical(args.fmt, "--from")
     fmt = formats.get(key, "--from")
-    for d, opt in ((Path(args.annotations), "--annotations"), (Path(args.texts), "--texts")):
+    for d, opt in ((defaults.annotations_dir(args), "--annotations"), (Path(args.texts), "--texts")):
         if d.exists() and not d.is_dir():
             raise InputError(str(d), f"is not a folder ({opt})")
     run_ = _Import(args, key)

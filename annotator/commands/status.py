@@ -89,17 +89,13 @@ def collect(paths: list[str], annotations: str, label_order) -> "tuple":
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..schema import default_schema, load_schema
+    from . import defaults
 
     if args.fail_under is not None and not 0 <= args.fail_under <= 1:
         raise InputError("--fail-under", f"must be between 0 and 1, not {args.fail_under:g}")
-    from ..settings import load as load_settings
-
-    settings = load_settings()
-    schema_file = args.schema or settings.schema
-    schema = load_schema(schema_file) if schema_file else default_schema()
+    schema = defaults.schema(args)
     order = [lab.name for lab in schema.entities]
-    stats, ann_dir = collect(args.paths, str(args.annotations or settings.annotations or "annotations"), order)
+    stats, ann_dir = collect(args.paths, str(defaults.annotations_dir(args)), order)
     if args.json:
         data = {"paths": list(args.paths), "annotations": str(ann_dir) if ann_dir else None, **stats.to_dict()}
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+from .defaults import ANNOTATIONS_HELP, SCHEMA_HELP
 
 MAX_PROBLEMS = 20  # per file; the rest are counted
 
@@ -27,8 +27,8 @@ def register(sub) -> None:
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help=".txt articles or folders of them")
     p.add_argument("--with", dest="suggester", required=True, metavar="SUGGESTER", help="rules | spacy:NAME_OR_PATH | file:PATH")
-    p.add_argument("--annotations", metavar="DIR", default="annotations", help="where YAML goes (default ./annotations)")
-    p.add_argument("--schema", metavar="FILE", help="label schema (default: the built-in news schema)")
+    p.add_argument("--annotations", metavar="DIR", help=ANNOTATIONS_HELP)
+    p.add_argument("--schema", metavar="FILE", help=SCHEMA_HELP)
     p.add_argument(
         "--learn-from", action="append", default=[], metavar="DIR",
         help="with --with rules: also learn names, triggers, cues and sources from the gold in DIR "
@@ -52,11 +52,11 @@ def _count(new) -> str:
 def run(args: argparse.Namespace) -> int:
     from ..articles import find_articles
     from ..errors import InputError, ValidationError
-    from ..schema import default_schema, load_schema
+    from . import defaults
     from ..suggest import get_suggester
 
-    schema = load_schema(args.schema) if args.schema else default_schema()
-    annotations_dir = Path(args.annotations)
+    schema = defaults.schema(args)
+    annotations_dir = defaults.annotations_dir(args)
     if annotations_dir.exists() and not annotations_dir.is_dir():
         raise InputError(str(annotations_dir), "is not a folder (--annotations)")
     articles = find_articles(args.paths)

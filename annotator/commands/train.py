@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from .defaults import SCHEMA_HELP
 
 
 def register(sub) -> None:
@@ -20,7 +21,7 @@ def register(sub) -> None:
     )
     p.add_argument("folders", nargs="+", metavar="DIR", help="folders of annotation files (YAML) with their articles")
     p.add_argument("-o", "--output", required=True, metavar="MODEL_DIR", help="where the trained pipeline goes")
-    p.add_argument("--schema", metavar="FILE", help="label schema (default: the built-in news schema)")
+    p.add_argument("--schema", metavar="FILE", help=SCHEMA_HELP)
     p.add_argument("--steps", type=int, default=600, metavar="N", help="training steps (default 600)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.set_defaults(func=run)
@@ -31,13 +32,13 @@ def run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..errors import InputError
-    from ..schema import default_schema, load_schema
+    from . import defaults
     from ..suggest.training import gold_sets, require_spacy, train
 
     if args.steps < 1:
         raise InputError("--steps", "must be at least 1")
     require_spacy()
-    schema = load_schema(args.schema) if args.schema else default_schema()
+    schema = defaults.schema(args)
     sets, notes = gold_sets(args.folders, schema)
     for note in notes:
         print(f"annotator: note: {note}", file=sys.stderr)

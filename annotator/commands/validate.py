@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from .defaults import SCHEMA_HELP
 
 
 def register(sub) -> None:
@@ -16,15 +17,15 @@ def register(sub) -> None:
         ),
     )
     p.add_argument("files", nargs="+", metavar="FILE.yaml", help="annotation files (or folders of them)")
-    p.add_argument("--schema", metavar="FILE", help="label schema (default: the built-in news schema)")
+    p.add_argument("--schema", metavar="FILE", help=SCHEMA_HELP)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..schema import default_schema, load_schema
+    from . import defaults
     from .. import store
 
-    schema = load_schema(args.schema) if args.schema else default_schema()
+    schema = defaults.schema(args)
     paths = store.yaml_files(args.files)
     n_problems = 0
     n_annotations = 0

@@ -1,0 +1,50 @@
+"""What an option means when it is not given: the settings' value, else the built-in one.
+
+Every command that takes ``--schema`` or ``--annotations`` asks here, so a
+``schema`` or ``annotations`` set in ``annotator.toml`` (or the user's
+``config.toml``) means the same thing to all of them. A bad settings file is one
+line naming file:line (``settings.load`` raises ``InputError``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..settings import Settings, load
+
+SCHEMA_HELP = "label schema (default: settings, else the built-in news schema)"
+ANNOTATIONS_HELP = "where YAML goes (default: settings, else ./annotations)"
+
+
+def settings_of(args: argparse.Namespace) -> Settings:
+    """The settings, read once per command run (kept on ``args``)."""
+    got = getattr(args, "_settings", None)
+    if got is None:
+        got = load()
+        args._settings = got
+    return got
+
+
+def schema_file(args: argparse.Namespace) -> Path | None:
+    """``--schema``, else the settings' ``schema``, else None (the built-in schema)."""
+    given = getattr(args, "schema", None)
+    if given:
+        return Path(given)
+    return settings_of(args).schema
+
+
+def schema(args: argparse.Namespace):
+    """The schema the command works with (loaded and checked)."""
+    from ..schema import default_schema, load_schema
+
+    path = schema_file(args)
+    return load_schema(path) if path else default_schema()
+
+
+def annotations_dir(args: argparse.Namespace) -> Path:
+    """``--annotations``, else the settings' ``annotations``, else ``./annotations``."""
+    given = getattr(args, "annotations", None)
+    if given:
+        return Path(given)
+    return Path(settings_of(args).annotations or "annotations")
