@@ -568,6 +568,15 @@ class Saver:
         for listener in list(self.listeners):
             listener(what)
 
+    def save_soon(self) -> bool:
+        """Save now, off the calling thread (ctrl+s on a big article: the keys go
+        on while it writes). False when there is nothing to save."""
+        if self.stopped or self.workspace.closed or not self.workspace.needs_save():
+            return False
+        self._cancel()
+        self._fire()
+        return True
+
     def save_now(self) -> bool:
         """Save on the calling thread (ctrl+s, quitting, switching). False when it
         failed (``error`` says why; a retry is scheduled)."""

@@ -157,3 +157,30 @@ def test_the_cli_reads_a_big_file_in_the_app(tmp_path, monkeypatch):
     monkeypatch.setattr(annotate, "READ_BEFORE", 1 << 30)
     assert main([str(art), "--annotations", str(tmp_path / "ann")]) == 0
     assert seen["document"] is None and "T1" in seen["first"].aset.entities
+
+
+async def test_ctrl_s_on_a_big_article_saves_off_the_ui_thread(make_app, seed_copy, tmp_path, monkeypatch):
+    from annotator.tui import app as app_module
+
+    monkeypatch.setattr(app_module, "SAVE_IN_BACKGROUND", 0)
+    path, _text = gold(seed_copy, tmp_path / "annotations")
+    app = make_app()
+    ui = threading.current_thread()
+    writers = []
+    real_write = workspaces.Workspace.write
+
+    def write(self, version, snapshot):
+        writers.append(threading.current_thread())
+        return real_write(self, version, snapshot)
+
+    monkeypatch.setattr(workspaces.Workspace, "write", write)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l", "l", "2", "ctrl+s")
+        assert "saving" in app.message or "saved" in app.message
+        for _ in range(400):
+            if not app.session.dirty:
+                break
+            await pilot.pause(0.01)
+        assert not app.session.dirty and "saved" in app.message and "[saved]" in app._status_text
+        assert writers and all(t is not ui for t in writers)
+        assert len(store.read(path).checked().entities) == 2

@@ -172,6 +172,8 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         return textual_saver(self, ws, on_state=self._save_state)
 
     def _save_state(self, what: str) -> None:
+        if self.message.startswith("saving ") and self.message.endswith("…"):
+            self.message = ("saved " if what == "saved" else "not saved: ") + self.message[7:-1]
         if self.is_running:
             self.refresh_status()
 
@@ -873,6 +875,14 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         return ok
 
     def action_save(self) -> None:
+        if len(self.session.marks) > SAVE_IN_BACKGROUND and not self.saver.error:
+            # A big article: written by the autosave's worker, keys go on meanwhile;
+            # the status line says "saved" when it is on disk.
+            if self.saver.save_soon():
+                self.say(f"saving {self.session.yaml_path}…")
+            else:
+                self.say(f"saved {self.session.yaml_path}")
+            return
         if self.save_now():
             self.say(f"saved {self.session.yaml_path}")
 
@@ -969,6 +979,10 @@ _CHANGES = {
     "label", "delete", "undo", "redo", "accept", "event", "role", "attribution", "attribution_type",
     "confirm", "relation", "delete_relation", "save", "attributes",
 }
+
+
+#: ctrl+s saves an article with more marks than this off the UI thread
+SAVE_IN_BACKGROUND = 20_000
 
 
 def _prepare(ws: Workspace):
