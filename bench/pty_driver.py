@@ -203,9 +203,12 @@ class Term:
 
 def probe(
     cmd: list[str], ready: str, keys: list[str] = (), *, cols: int = 120, rows: int = 40, limit: float = 60.0,
-    quiet: float = 0.15, cwd=None,
+    quiet: float = 0.15, cwd=None, loaded: str | None = None,
 ) -> dict:
-    """Start ``cmd``, wait for ``ready`` on screen, press ``keys``: startup_s, key figures, peak_rss_mb."""
+    """Start ``cmd``, wait for ``ready`` on screen, press ``keys``: startup_s, key figures, peak_rss_mb.
+
+    ``loaded``: then wait for this text too (``loaded_s``, ``loaded_cpu_s``: e.g. the
+    status line once the annotations are loaded) before pressing the keys."""
     res: dict = {"cmd": " ".join(map(str, cmd))}
     with Term(list(map(str, cmd)), cols, rows, cwd=cwd) as term:
         res["startup_s"] = term.wait_for(ready, limit)
@@ -214,6 +217,9 @@ def probe(
             res["error"] = "the ready text never appeared"
             res["screen"] = term.text()
             return res
+        if loaded is not None:
+            res["loaded_s"] = term.wait_for(loaded, limit)
+            res["loaded_cpu_s"] = term.cpu_s()
         if keys:
             res.update(term.press_all(list(keys), quiet))
         res["peak_rss_mb"] = term.peak_rss_mb()
