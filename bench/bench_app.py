@@ -32,9 +32,9 @@ SEED_GOLD = ROOT / "annotations" / "sdf-captures-deir-el-zor.yaml"
 # (esc is left out: a terminal cannot tell a lone esc from the start of a sequence,
 # so every terminal program waits a few tens of ms after it.)
 KEYS = "l,l,l,l,j,j,h,k,shift+right,shift+right,l,],],[,pgdn,pgup,l,j".split(",")
-#: on the status line once the annotations are loaded (a big file loads after the first
-#: paint); the keys are pressed after it, so that they measure the loaded article
-LOADED = "[saved]"
+#: on the status line until the annotations are loaded (a big file loads after the
+#: first paint); the keys are pressed once it is gone: they measure the loaded article
+LOADED = "loading annotations"
 
 
 def annotator_exe() -> str:
