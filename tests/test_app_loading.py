@@ -184,3 +184,16 @@ async def test_ctrl_s_on_a_big_article_saves_off_the_ui_thread(make_app, seed_co
         assert not app.session.dirty and "saved" in app.message and "[saved]" in app._status_text
         assert writers and all(t is not ui for t in writers)
         assert len(store.read(path).checked().entities) == 2
+
+
+async def test_lost_spans_of_a_file_read_in_the_thread(tmp_path):
+    """Re-anchoring in the thread: the lost spans are counted and listed as when
+    the file is read before the app starts."""
+    from .test_lost_spans import LOST_IDS, _app, changed  # noqa: F401 (fixture body reused below)
+
+    article, ann = changed.__wrapped__(tmp_path)
+    app = _app(article, ann, document=read_article(article))
+    async with app.run_test(size=SIZE) as pilot:
+        await until_loaded(pilot, app)
+        assert app.lost_ids() == LOST_IDS and "LOST:6" in app._status_text
+        assert app.annotation_list._keys[0][0] == -1  # listed first

@@ -299,9 +299,11 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         placeholder.close(save=False)
         view = self.view
         view.marks = ws.session.marks
+        rows, lost = opening.prepared  # type: ignore[misc]
+        self._lost_session, self._lost_ids, self._lost_pick = ws.session, lost, None  # see LostMixin.lost_ids
         lst = self.annotation_list
         lst.aset = ws.session.aset
-        lst.reload(opening.prepared)  # type: ignore[arg-type]
+        lst.reload(rows)
         self._side_key = None
         self.refresh_side()
         self._show_notes(ws)
@@ -986,8 +988,12 @@ SAVE_IN_BACKGROUND = 20_000
 
 
 def _prepare(ws: Workspace):
-    """What the app can make from a newly opened set off the UI thread: the list's rows."""
-    return AnnotationList.rows_of(ws.session.aset)
+    """What the app can make from a newly opened set off the UI thread: the list's
+    rows and the ids of the annotations with a lost span."""
+    from ..reanchor import lost_parts
+
+    aset = ws.session.aset
+    return AnnotationList.rows_of(aset), {a.id for a in aset.all() if a.attrs and lost_parts(a)}
 
 
 def default_user() -> str:
