@@ -208,6 +208,8 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
             mine.setdefault(e.fragments, e)
 
     busy = {e.fragments for e in aset.entities.values()}  # every span any blocker can be on
+    n = numbers.next["T"]
+    rule_by: dict[str | None, str] = {}  # a proposal's rule -> the suggestion's by
     for p in anns:
         if type(p) is not Entity:
             continue
@@ -220,12 +222,17 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
                 usable = [b for b in blockers if b.status != REJECTED]
                 resolved[p.id] = usable[0].id if usable else None
                 continue
-        ent = Entity(numbers.take("T"), p.label, span, SUGGESTED, by_rule(by, p.by), p.score, None, p.attrs)
+        who = rule_by.get(p.by)
+        if who is None:
+            who = rule_by[p.by] = by_rule(by, p.by)
+        ent = Entity(f"T{n}", p.label, span, SUGGESTED, who, p.score, None, p.attrs)
+        n += 1
         resolved[p.id] = ent.id
         same_label[(frags, ent.label)] = ent
         mine[frags] = ent
         busy.add(frags)
         new.append(ent)
+    numbers.next["T"] = n
 
     def ref(r: str) -> str | None:
         if r in resolved:

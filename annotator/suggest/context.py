@@ -79,34 +79,33 @@ class EntityIndex:
 
     def overlapping(self, a: int, b: int) -> bool:
         i = bisect_left(self.starts, b)
-        return any(x.end > a for x in self.by_start[max(0, i - 8) : i])
+        for x in self.by_start[max(0, i - 8) : i]:
+            if x.end > a:
+                return True
+        return False
 
 
 
 WORD_CHARS = frozenset(".-'\u2019_")
+# A character is a word character here when it is alphanumeric (``str.isalnum``)
+# or one of WORD_CHARS; ``\w`` of a str pattern is exactly ``isalnum()`` or "_".
+_WORD_BACK = re.compile(r"[\w.'\u2019-]*")  # matched on the reversed text before a position
+_WORD_AFTER = re.compile(r"[ \t]*([\w'\u2019-]{0,40})")
 
 
 def word_before(text: str, s: int) -> str:
-    """The word (letters, digits, . - ' ’) that ends right before ``s``, past spaces and tabs."""
+    """The word (letters, digits, . - ' ’) that ends right before ``s``, past spaces and tabs
+    (at most 40 characters of it)."""
     i = s
     while i > 0 and text[i - 1] in " \t":
         i -= 1
-    j = i
-    while j > 0 and (text[j - 1].isalnum() or text[j - 1] in WORD_CHARS) and i - j < 40:
-        j -= 1
-    return text[j:i]
+    n = _WORD_BACK.match(text[max(0, i - 40) : i][::-1]).end()
+    return text[i - n : i]
 
 
 def word_after(text: str, e: int) -> str:
-    """The word that starts right after ``e``, past spaces and tabs."""
-    n = len(text)
-    i = e
-    while i < n and text[i] in " \t":
-        i += 1
-    j = i
-    while j < n and (text[j].isalnum() or text[j] in "-'\u2019_") and j - i < 40:
-        j += 1
-    return text[i:j]
+    """The word that starts right after ``e``, past spaces and tabs (at most 40 characters)."""
+    return _WORD_AFTER.match(text, e).group(1)
 
 
 def first_role(roles: tuple[str, ...], wanted: tuple[str, ...]) -> str | None:
@@ -144,10 +143,8 @@ def prev_word(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     i = hi
     while i > lo and text[i - 1] in " \t":
         i -= 1
-    j = i
-    while j > lo and (text[j - 1].isalnum() or text[j - 1] in WORD_CHARS) and i - j < 40:
-        j -= 1
-    return (j, i) if j < i else None
+    n = _WORD_BACK.match(text[max(lo, i - 40) : i][::-1]).end()
+    return (i - n, i) if n else None
 
 
 def has_quote(s: str) -> bool:

@@ -46,50 +46,72 @@ _DEMONYM_SHAPE = re.compile(r"[A-Z][a-z]+(?:ian|ians|ese)")
 
 
 def name_candidates(text: str, sents: Sentences) -> Iterable[Candidate]:
-    """Capitalised runs with a guessed label and a score."""
+    """Capitalised runs with a guessed label and a score.
+
+    A run's splitting and trimming depend on its words alone, so they are
+    worked out once per distinct run (``_run_parts``); the label still looks
+    at each place's context."""
     starts = set(sents.starts)
-    runs: list[tuple[int, int, str, bool]] = []
+    cands: list[Candidate] = []
+    add = cands.append
+    stop = lx.STOP
+    openers = _OPENERS
     for m in _NAME_RUN.finditer(text):
-        s = m.start()
+        run = m.group()
+        single = " " not in run
+        if single and run in stop:
+            continue
+        s, e = m.span()
         # At a sentence start (past opening quotes and brackets)?
         j = s
-        while j > 0 and text[j - 1] in _OPENERS:
+        while j > 0 and text[j - 1] in openers:
             j -= 1
-        runs.append((s, m.end(), m.group(), j in starts or j == 0 or text[j - 1] == "\n"))
+        first = j in starts or j == 0 or text[j - 1] == "\n"
+        if single:  # most runs: one word
+            got = _one_name(text, s, e, run, first, False)
+            if got is not None:
+                add(got)
+            continue
+        for a, b, at_start, titled in _run_parts(run):
+            got = _one_name(text, s + a, s + b, run[a:b], first and at_start, titled)
+            if got is not None:
+                add(got)
     for m in _DATELINE.finditer(text):
         yield m.start(1), m.end(1), "GPE", 0.5, "dateline"
     for m in _YEAR.finditer(text):
         yield m.start(), m.end(), "DATE", 0.45, "year"
     for m in _RELATIVE_DATE.finditer(text):
         yield m.start(), m.end(), "DATE", 0.4, "relative-date"
-    cands: list[Candidate] = []
-    for s, e, run, first in runs:
-        if " " not in run:  # most runs: one word
-            if run in lx.STOP:
-                continue
-            got = _one_name(text, s, e, run, first, False)
-            if got is not None:
-                cands.append(got)
-            continue
-        for seg_s, seg_e in _segments(text, s, e):
-            got = _split_run(text, seg_s, seg_e, first and seg_s == s)
-            if got is not None:
-                cands.append(got)
     yield from _consistent(text, cands)
 
-def _split_run(text, s, e, sentence_start):
+
+@lru_cache(maxsize=65536)
+def _run_parts(run: str) -> tuple[tuple[int, int, bool, bool], ...]:
+    """The names of a run of several words, as offsets into it: (start, end,
+    still at the run's start, titled) for each segment that keeps a word."""
+    out = []
+    for seg_s, seg_e in _segments(run, 0, len(run)):
+        got = _trim(run, seg_s, seg_e)
+        if got is not None:
+            a, b, stopped, titled = got
+            out.append((a, b, seg_s == 0 and not stopped, titled))
+    return tuple(out)
+
+
+def _trim(text, s, e):
+    """A segment without its leading stop words and title: (start, end, a stop word
+    was dropped, a title was), or None when no word is left."""
     words = []
     p = s
     for w in text[s:e].split(" "):
         words.append((p, p + len(w)))
         p += len(w) + 1
-    # Leading stop words (sentence-initial "The", "In") and titles are not the name.
-    titled = False
+    titled = stopped = False
     while words:
         w = text[words[0][0] : words[0][1]]
         if w in lx.STOP:
             words.pop(0)
-            sentence_start = False
+            stopped = True
             continue
         if w in lx.TITLES and len(words) > 1 and not any(text[a:b] in lx.ORG_WORDS for a, b in words):
             titled = True
@@ -98,8 +120,8 @@ def _split_run(text, s, e, sentence_start):
         break
     if not words:
         return None
-    s, e = words[0][0], words[-1][1]
-    return _one_name(text, s, e, text[s:e], sentence_start, titled)
+    return words[0][0], words[-1][1], stopped, titled
+
 
 def _one_name(text, s, e, name, sentence_start, titled):
     if " " not in name:
@@ -111,12 +133,13 @@ def _one_name(text, s, e, name, sentence_start, titled):
             if name in lx.WEEKDAYS and after in lx.DAYPARTS:
                 return s, text.index(after, e) + len(after), "DATE", 0.5, "date-word"
             return s, e, "DATE", 0.5, "date-word"
-    m = _FAC_AFTER.match(text, e)
-    if m:
-        return s, m.end(), "FAC", 0.45, "facility-word"  # "Albu Kamal border crossing"
-    m = _NUMBER_AFTER.match(text, e)
-    if m and not _known(name):
-        return s, m.end(), "ORG", 0.35, "name-number"  # "Deir Ezzor 24", "France 24"
+    if text[e : e + 1] == " ":  # both patterns start with a space
+        m = _FAC_AFTER.match(text, e)
+        if m:
+            return s, m.end(), "FAC", 0.45, "facility-word"  # "Albu Kamal border crossing"
+        m = _NUMBER_AFTER.match(text, e)
+        if m and not _known(name):
+            return s, m.end(), "ORG", 0.35, "name-number"  # "Deir Ezzor 24", "France 24"
     label, score, rule = _guess(text, s, e, name, titled)
     return s, e, label, score, rule
 

@@ -19,6 +19,13 @@ Public API (for the review queue):
 - ``estimate(asets, *, key=rule_of, prior=(1, 1), level=0.95) -> dict[str, Estimate]``
 - ``decisions(asets) -> {key: [accepted, rejected]}`` and ``from_counts(per_article)``:
   the same in two steps, so that a decision recounts one article only
+- ``Tally``: per-article counts and their sum, kept up to date as decisions are
+  made: ``set(article, counts)`` / ``recount(article, aset)`` cost O(that article),
+  ``change(article, pairs)`` (a session step's (before, after) pairs) O(the step);
+  ``estimates()`` recomputes the posteriors of the rules that changed only
+- ``decisions_in_file(yaml_path)``: one article's counts from its YAML, without
+  reading the article (for a worker reading a folder); ``decisions_in_files(paths)``
+  the same for a chunk of files; ``serve_counts()`` answers chunks in another process
 - ``Estimate``: ``key, accepted, rejected, n, mean, low, high, alpha, beta``
 - ``rule_of(ann) -> str | None``: the key of an annotation (its suggester and rule)
 - ``probability(ann, estimates, default=0.5) -> float``: how likely a pending
@@ -32,7 +39,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence, TypeVar
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Hashable, Iterable, Sequence, TypeVar
 
 from ..model import ACCEPTED, REJECTED, SUGGESTED, Annotation, AnnotationSet
 
@@ -122,10 +131,160 @@ def from_counts(
     return {k: posterior(k, acc, rej, prior=prior, level=level) for k, (acc, rej) in total.items()}
 
 
+@lru_cache(maxsize=4096)
 def posterior(key: str, accepted: int, rejected: int, *, prior=PRIOR, level: float = LEVEL) -> Estimate:
     a, b = prior[0] + accepted, prior[1] + rejected
     tail = (1.0 - level) / 2
     return Estimate(key, accepted, rejected, a, b, a / (a + b), beta_ppf(tail, a, b), beta_ppf(1.0 - tail, a, b))
+
+
+# -- counts kept as decisions are made ----------------------------------------------------
+
+
+def contribution(ann: Annotation | None) -> tuple[str, int] | None:
+    """What one annotation adds to ``decisions``: ``(rule, 0)`` for an accepted
+    suggestion, ``(rule, 1)`` for a rejected one, None for anything else."""
+    if ann is None or ann.status == SUGGESTED or not ann.suggested_by:
+        return None
+    if ann.status == ACCEPTED:
+        return ann.suggested_by, 0
+    if ann.status == REJECTED:
+        return ann.suggested_by, 1
+    return None
+
+
+class Tally:
+    """Each article's decision counts, their sum per rule, and the estimates.
+
+    The app keeps one for the open folder: a worker fills it from the files
+    (``set``), the open article is counted from its session (``recount``), and
+    each step of the session updates it (``change``), so a decision never
+    costs a pass over the folder. ``estimates()`` returns a new dict when
+    something changed (readers may keep the old one), recomputing only the
+    rules whose counts moved."""
+
+    def __init__(self, *, prior: tuple[float, float] = PRIOR, level: float = LEVEL) -> None:
+        self.prior = prior
+        self.level = level
+        self.articles: dict[Hashable, dict[str, list[int]]] = {}
+        self.total: dict[str, list[int]] = {}
+        #: bumped whenever a count changes
+        self.version = 0
+        self._estimates: dict[str, Estimate] = {}
+        self._changed: set[str] = set()
+
+    def _add(self, key: str, accepted: int, rejected: int) -> None:
+        t = self.total.setdefault(key, [0, 0])
+        t[0] += accepted
+        t[1] += rejected
+        if t[0] == 0 and t[1] == 0:
+            del self.total[key]
+        self._changed.add(key)
+        self.version += 1
+
+    def set(self, article: Hashable, counts: dict[str, list[int]] | None) -> None:
+        """Replace one article's counts (``decisions([aset])``); None forgets the article."""
+        for k, (acc, rej) in self.articles.pop(article, {}).items():
+            self._add(k, -acc, -rej)
+        if counts is None:
+            return
+        mine = {k: [acc, rej] for k, (acc, rej) in counts.items() if acc or rej}
+        self.articles[article] = mine
+        for k, (acc, rej) in mine.items():
+            self._add(k, acc, rej)
+
+    def recount(self, article: Hashable, aset: AnnotationSet) -> None:
+        """Count one article again from its set: O(that article)."""
+        self.set(article, decisions([aset]))
+
+    def change(self, article: Hashable, pairs: Iterable[tuple[Annotation | None, Annotation | None]]) -> bool:
+        """One step of the article's session: each (before, after) pair takes
+        ``before``'s decision off and puts ``after``'s on. True if a count moved."""
+        mine = self.articles.setdefault(article, {})
+        moved = False
+        for before, after in pairs:
+            for ann, sign in ((before, -1), (after, 1)):
+                c = contribution(ann)
+                if c is None:
+                    continue
+                key, which = c
+                counts = mine.setdefault(key, [0, 0])
+                counts[which] += sign
+                if counts[0] == 0 and counts[1] == 0:
+                    del mine[key]
+                self._add(key, sign if which == 0 else 0, sign if which == 1 else 0)
+                moved = True
+        return moved
+
+    def estimates(self) -> dict[str, Estimate]:
+        """Every rule's posterior (a new dict after a change; the same one otherwise)."""
+        if self._changed:
+            out = dict(self._estimates)
+            for k in self._changed:
+                t = self.total.get(k)
+                if t is None:
+                    out.pop(k, None)
+                else:
+                    out[k] = posterior(k, t[0], t[1], prior=self.prior, level=self.level)
+            self._changed.clear()
+            self._estimates = out
+        return self._estimates
+
+
+_SECTIONS = ("entities", "events", "attributions", "relations")
+
+
+def decisions_in_file(yaml_path: str | Path) -> dict[str, list[int]] | None:
+    """One article's ``decisions`` from its annotation file, without reading the
+    article or checking the file against it (a folder of thousands is counted
+    in a worker this way); None when the file cannot be read or parsed."""
+    from ..store.files import read_yaml_text
+    from ..store.reader import parse
+    from ..errors import InputError
+
+    path = Path(yaml_path)
+    try:
+        tree, problem = parse(read_yaml_text(path), str(path))
+    except (InputError, OSError, UnicodeDecodeError):
+        return None
+    if tree is None or problem is not None or not isinstance(tree.data, dict):
+        return None
+    counts: dict[str, list[int]] = {}
+    for section in _SECTIONS:
+        items = tree.data.get(section)
+        if not isinstance(items, list):
+            continue
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            rule = item.get("suggested_by")
+            if not rule or not isinstance(rule, str):
+                continue
+            status = item.get("status")
+            if status is None or status == ACCEPTED:
+                counts.setdefault(rule, [0, 0])[0] += 1
+            elif status == REJECTED:
+                counts.setdefault(rule, [0, 0])[1] += 1
+    return counts
+
+
+def decisions_in_files(yaml_paths: Sequence[str]) -> list[dict[str, list[int]] | None]:
+    """``decisions_in_file`` of each path (one chunk of a folder)."""
+    return [decisions_in_file(p) for p in yaml_paths]
+
+
+def serve_counts(stdin=None, stdout=None) -> None:
+    """Count in another process: each line read is a JSON list of annotation
+    files, each line written the JSON list of their ``decisions_in_file``.
+    Run as ``python -c "from annotator.suggest.precision import serve_counts; serve_counts()"``."""
+    import json
+    import sys
+
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    for line in stdin:
+        stdout.write(json.dumps(decisions_in_files(json.loads(line))) + "\n")
+        stdout.flush()
 
 
 # -- ordering for the review queue ----------------------------------------------------------
@@ -244,6 +403,11 @@ __all__ = [
     "estimate",
     "posterior",
     "from_counts",
+    "contribution",
+    "Tally",
+    "decisions_in_file",
+    "decisions_in_files",
+    "serve_counts",
     "probability",
     "most_uncertain_first",
     "most_certain_first",

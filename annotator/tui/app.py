@@ -32,6 +32,7 @@ from ..session import ChangeReport, Session
 from ..workspace import AUTOSAVE_DELAY, Saver, Workspace
 from .article_view import ArticleView
 from .attributes import AttributesMixin
+from .estimates import EstimatesMixin
 from .flows import FlowsMixin
 from .footer import KeyFooter
 from .keygate import KeyGateMixin
@@ -57,7 +58,7 @@ def _actions_provider():
     return ActionsProvider
 
 
-class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, FlowsMixin, App[int]):
+class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, FlowsMixin, EstimatesMixin, App[int]):
     TITLE = "annotator"
     CSS_PATH = styles_path()
     COMMANDS = App.COMMANDS | {_actions_provider}
@@ -310,6 +311,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         self.refresh_status()
         self.gate_release()
         self.start_suggesting()
+        self.start_estimating()
 
     def gate_holds(self, event) -> bool:
         """While the annotations load, a key waits unless it only moves the
@@ -346,6 +348,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
     # -- change plumbing --------------------------------------------------------------
     def _on_session_change(self, report: ChangeReport) -> None:
         self.schedule_save()
+        self.decisions_changed(report)
         if self._away:
             # The adjudication screen is on top: this view is repainted when it closes.
             return
@@ -396,7 +399,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
             saved = "unsaved" if s.dirty else "saved"
         where = f"{self.index + 1}/{len(self.articles)} " if len(self.articles) > 1 else ""
         name = self.articles[self.index].name
-        line = f" {where}{name}  {counts or 'no entities'}{review}{self.lost_status()}  [{saved}]"
+        line = f" {where}{name}{self.estimates_status()}  {counts or 'no entities'}{review}{self.lost_status()}  [{saved}]"
         if self.message:
             line += f"  {self.message}"
         if line != self._status_text:
@@ -709,6 +712,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         self._show_notes(ws)
         self.refresh_status()
         self.start_suggesting()
+        self.estimates_opened()
 
     async def _show_session(self) -> None:
         """Put the open session on screen: a new article view, the list reloaded."""

@@ -3,7 +3,9 @@
 Rows come from ``annotator.review_queue`` (grouping, filters, orders, group
 decisions and their undo); this screen only shows them and calls it. The other
 articles of the folder are read once in a thread worker (progress on the status
-line); after a decision only the changed articles are read again. ``enter``
+line); after a decision only the changed articles are read again. The precision
+estimates are the app's (``tui.estimates``): fresh after every decision, here
+and in the article. ``enter``
 dismisses the screen with (article, offset) for the app to jump to.
 """
 
@@ -58,8 +60,6 @@ class ReviewQueueScreen(Screen[tuple[Path, int] | None]):
         self.low: float | None = None
         #: article -> its annotation set as saved (the open one: its live session)
         self.sets: dict[Path, object] = {}
-        #: article -> decisions(...) counts, for re-estimating after a decision
-        self.counts: dict[Path, dict] = {}
         self.estimates: dict[str, precision.Estimate] = {}
         self.shown: list[rq.Row] = []
         self.steps: list[rq.FolderStep] = []
@@ -78,7 +78,6 @@ class ReviewQueueScreen(Screen[tuple[Path, int] | None]):
     def on_mount(self) -> None:
         self.current = Path(self.host.articles[self.host.index])
         self.sets[self.current] = self.host.session.aset
-        self.counts[self.current] = precision.decisions([self.host.session.aset])
         self._estimate()
         self.refill()
         self.query_one(DataTable).focus()
@@ -92,7 +91,8 @@ class ReviewQueueScreen(Screen[tuple[Path, int] | None]):
             self.app.call_from_thread(self._progress, done, total)
 
         got = rq.read_folder(articles, self.host.annotations_dir, self.host.schema, progress=progress)
-        counts = {a: precision.decisions([s]) for a, s in got.items()}
+        counts: dict = {a: precision.decisions([s]) for a, s in got.items()}
+        counts.update({a: None for a in articles if a not in got})  # gone or unreadable now
         self.app.call_from_thread(self._read, articles, got, counts)
 
     def _progress(self, done: int, total: int) -> None:
@@ -103,16 +103,20 @@ class ReviewQueueScreen(Screen[tuple[Path, int] | None]):
     def _read(self, articles, got, counts) -> None:
         for a in articles:
             self.sets.pop(a, None)
-            self.counts.pop(a, None)
         self.sets.update(got)
-        self.counts.update(counts)
         self.loading = False
+        self.host.count_files(counts, replace_live=True)  # the app's estimates, then ours
         self._estimate()
         self.refill()
 
     def _estimate(self) -> None:
-        self.estimates = precision.from_counts(self.counts.values())
-        self.host.rule_estimates = self.estimates  # the side panel shows them too
+        self.estimates = self.host.rule_estimates or {}
+
+    def estimates_changed(self) -> None:
+        """The app's estimates moved (its folder worker, a decision): show them."""
+        if self.is_attached and self.estimates is not self.host.rule_estimates:
+            self._estimate()
+            self.refill()
 
     # -- rows ------------------------------------------------------------------------------
     def _items(self) -> list[rq.Item]:
@@ -170,9 +174,7 @@ class ReviewQueueScreen(Screen[tuple[Path, int] | None]):
         return rq.folder_opener(self.current, h.session, h.annotations_dir, h.schema, user=h.user, locked=h.lock_files)
 
     def _after(self, step: rq.FolderStep, lines: list[str]) -> None:
-        self.counts[self.current] = precision.decisions([self.host.session.aset])
         others = [a for a in step.articles if a != self.current]
-        self._estimate()
         self.message = "; ".join(lines)
         if self.loading:  # the first reading was cut short by this one: read them all
             others = [Path(a) for a in self.host.articles if Path(a) != self.current]
@@ -181,6 +183,11 @@ class ReviewQueueScreen(Screen[tuple[Path, int] | None]):
             if article != self.current and aset is not None and not lines[0].startswith("undone"):
                 for _before, after in pairs:
                     aset.table(type(after))[after.id] = after
+                if self.host.tally is not None:  # counted now; the worker reads the file again
+                    self.host.tally.change(article, pairs)
+        if self.host.tally is not None:
+            self.host.publish_estimates(repaint=False)
+        self._estimate()
         if others:
             self.read_others(others)
         self.refill()

@@ -1,0 +1,187 @@
+"""Each rule's precision for the open folder, counted in the background and kept fresh.
+
+When the app opens, the open article is counted from its session and a thread
+worker counts the decisions in every other annotation file of the folder
+(``precision.decisions_in_file``: the YAML alone, not the article), with its
+progress on the status line. A large folder is counted in another process (the
+thread only waits for its chunks), so the parsing never holds the interpreter
+lock a key needs: keys keep their speed meanwhile. Each step of the open
+session then moves the counts of that article only (``Tally.change``: the
+step's own pairs), so a decision costs what the decision changed, never a pass
+over the folder. The side panel and the review queue read ``app.rule_estimates``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from textual import work
+from textual.worker import get_current_worker
+
+from .. import store
+from ..session import ChangeReport
+from ..suggest import precision
+
+#: how often the worker reports its progress (seconds)
+PROGRESS_EVERY = 0.2
+#: folders of more articles than this are counted in another process
+IN_THREAD = 200
+#: articles per chunk sent to that process
+CHUNK = 250
+
+#: the counting process runs at a lower priority than the app (keys first)
+_SERVE = (
+    "import os\nif hasattr(os, 'nice'): os.nice(10)\n"
+    "from annotator.suggest.precision import serve_counts; serve_counts()"
+)
+
+
+def _counter() -> subprocess.Popen:
+    """A Python process answering chunks (``precision.serve_counts``), importing this very
+    package; its errors go nowhere (the terminal is the app's)."""
+    here = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([here, *filter(None, [env.get("PYTHONPATH")])])
+    return subprocess.Popen(
+        [sys.executable, "-c", _SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL, text=True, encoding="utf-8", env=env,
+    )
+
+
+class EstimatesMixin:
+    """For ``AnnotatorApp``: ``start_estimating()`` on mount, ``estimates_opened()``
+    after moving to another article, ``decisions_changed(report)`` on every step."""
+
+    #: each rule's Estimate (``suggest.precision``), or None before the first count
+    rule_estimates: dict | None = None
+    #: the folder's counts: one entry per article
+    tally: precision.Tally | None = None
+    #: "estimating precision 120/900" while the worker reads the folder
+    _estimating: str = ""
+    #: articles counted from a session since the worker started (its file may be older)
+    _live: set
+
+    def _article_key(self) -> Path:
+        return Path(self.articles[self.index])
+
+    def start_estimating(self) -> None:
+        """Count the open article now and the rest of the folder in a worker."""
+        self.tally = precision.Tally()
+        self._live = set()
+        self.estimates_opened()
+        others = [Path(a) for a in self.articles if Path(a) != self._article_key()]
+        if others:
+            self._estimating = f"estimating precision 0/{len(others)}"
+            self.refresh_status()
+            self._count_folder(others, Path(self.annotations_dir))
+
+    def estimates_opened(self) -> None:
+        """The open article (just opened, or moved to) is counted from its session."""
+        if self.tally is None:
+            return
+        key = self._article_key()
+        self._live.add(key)
+        self.tally.recount(key, self.session.aset)
+        self.publish_estimates()
+
+    def decisions_changed(self, report: ChangeReport) -> None:
+        """A step of the open session: move that article's counts by the step's pairs."""
+        if self.tally is None:
+            return
+        pairs = report.step.inverse().pairs if report.undo else report.step.pairs
+        if self.tally.change(self._article_key(), pairs):
+            self.publish_estimates(repaint=False)  # the app repaints the side panel after a change
+
+    def count_files(self, counts: dict[Path, dict | None], *, replace_live: bool = False) -> None:
+        """Counts read from files (the worker, or the review queue after a decision
+        in other articles); the open article always keeps its session's counts."""
+        if self.tally is None:
+            return
+        here = self._article_key()
+        for article, c in counts.items():
+            if article == here or (article in self._live and not replace_live):
+                continue
+            self.tally.set(article, c)
+        self.publish_estimates()
+
+    def estimates_status(self) -> str:
+        """The status line's part for the worker (empty when it is done)."""
+        return f"  {self._estimating}" if self._estimating else ""
+
+    def publish_estimates(self, repaint: bool = True) -> None:
+        assert self.tally is not None
+        fresh = self.tally.estimates()
+        if fresh is self.rule_estimates:
+            return
+        self.rule_estimates = fresh
+        self._side_key = None  # the side panel shows the new figures
+        if not repaint or not self.is_running:
+            return
+        try:
+            self.refresh_side()
+        except Exception:  # not mounted yet (or quitting): painted with the next refresh
+            pass
+        for screen in self.screen_stack:
+            changed = getattr(screen, "estimates_changed", None)
+            if changed is not None:
+                changed()
+
+    @work(thread=True, group="estimates", exclusive=True, exit_on_error=False)
+    def _count_folder(self, articles: list[Path], annotations_dir: Path) -> None:
+        worker = get_current_worker()
+        counts: dict[Path, dict | None] = {}
+        last = time.monotonic()
+        total = len(articles)
+        if total <= IN_THREAD:
+            for n, article in enumerate(articles, 1):
+                if worker.is_cancelled:
+                    return
+                counts[article] = precision.decisions_in_file(store.annotation_path(article, annotations_dir))
+                time.sleep(0)  # let the app's thread take the interpreter lock between files
+                now = time.monotonic()
+                if now - last >= PROGRESS_EVERY:
+                    last = now
+                    self._from_worker(self._count_progress, n, total)
+        else:
+            proc = _counter()
+            try:
+                for i in range(0, total, CHUNK):
+                    if worker.is_cancelled:
+                        return
+                    chunk = articles[i : i + CHUNK]
+                    paths = [str(store.annotation_path(a, annotations_dir)) for a in chunk]
+                    got = None
+                    try:
+                        proc.stdin.write(json.dumps(paths) + "\n")
+                        proc.stdin.flush()
+                        got = json.loads(proc.stdout.readline() or "null")
+                    except (OSError, ValueError):
+                        pass
+                    if not isinstance(got, list) or len(got) != len(chunk):  # it died: count here
+                        got = precision.decisions_in_files(paths)
+                    counts.update(zip(chunk, got))
+                    self._from_worker(self._count_progress, len(counts), total)
+            finally:
+                proc.kill()
+                proc.wait()
+        self._from_worker(self._counted, counts)
+
+    def _from_worker(self, callback, *args) -> None:
+        try:
+            self.call_from_thread(callback, *args)
+        except RuntimeError:  # the app has quit meanwhile
+            pass
+
+    def _count_progress(self, done: int, total: int) -> None:
+        self._estimating = f"estimating precision {done}/{total}"
+        self.refresh_status()
+
+    def _counted(self, counts: dict[Path, dict | None]) -> None:
+        self._estimating = ""
+        self.count_files(counts)
+        self.refresh_status()

@@ -1,0 +1,193 @@
+"""The suggesters' faster code against the straightforward code it replaced.
+
+Each reference below is the implementation as it was before it was made faster;
+hypothesis draws texts with the characters that matter to it (capitals, spaces,
+tabs, quotes, apostrophes, dots, hyphens, digits, newlines, non-ASCII letters,
+underscores) and checks that both give the same answer everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator.suggest import entities as en
+from annotator.suggest import lexicon as lx
+from annotator.suggest.context import WORD_CHARS, prev_word, word_after, word_before
+from annotator.text import split_sentences
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = (ROOT / "seeds" / "sdf-captures-deir-el-zor.txt").read_text(encoding="utf-8")
+
+# -- references ------------------------------------------------------------------------------
+
+
+def ref_word_before(text: str, s: int) -> str:
+    i = s
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    j = i
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] in WORD_CHARS) and i - j < 40:
+        j -= 1
+    return text[j:i]
+
+
+def ref_word_after(text: str, e: int) -> str:
+    n = len(text)
+    i = e
+    while i < n and text[i] in " \t":
+        i += 1
+    j = i
+    while j < n and (text[j].isalnum() or text[j] in "-'\u2019_") and j - i < 40:
+        j += 1
+    return text[i:j]
+
+
+def ref_prev_word(text: str, lo: int, hi: int):
+    i = hi
+    while i > lo and text[i - 1] in " \t":
+        i -= 1
+    j = i
+    while j > lo and (text[j - 1].isalnum() or text[j - 1] in WORD_CHARS) and i - j < 40:
+        j -= 1
+    return (j, i) if j < i else None
+
+
+def ref_one_name(text, s, e, name, sentence_start, titled):
+    if " " not in name:
+        if name in lx.MONTHS or name in lx.WEEKDAYS:
+            if name == "May" and sentence_start:
+                return None
+            after = ref_word_after(text, e)
+            if name in lx.WEEKDAYS and after in lx.DAYPARTS:
+                return s, text.index(after, e) + len(after), "DATE", 0.5, "date-word"
+            return s, e, "DATE", 0.5, "date-word"
+    m = en._FAC_AFTER.match(text, e)
+    if m:
+        return s, m.end(), "FAC", 0.45, "facility-word"
+    m = en._NUMBER_AFTER.match(text, e)
+    if m and not en._known(name):
+        return s, m.end(), "ORG", 0.35, "name-number"
+    label, score, rule = en._guess(text, s, e, name, titled)
+    return s, e, label, score, rule
+
+
+def ref_split_run(text, s, e, sentence_start):
+    words = []
+    p = s
+    for w in text[s:e].split(" "):
+        words.append((p, p + len(w)))
+        p += len(w) + 1
+    titled = False
+    while words:
+        w = text[words[0][0] : words[0][1]]
+        if w in lx.STOP:
+            words.pop(0)
+            sentence_start = False
+            continue
+        if w in lx.TITLES and len(words) > 1 and not any(text[a:b] in lx.ORG_WORDS for a, b in words):
+            titled = True
+            words.pop(0)
+            continue
+        break
+    if not words:
+        return None
+    s, e = words[0][0], words[-1][1]
+    return ref_one_name(text, s, e, text[s:e], sentence_start, titled)
+
+
+def ref_name_candidates(text, sents):
+    starts = set(sents.starts)
+    runs = []
+    for m in en._NAME_RUN.finditer(text):
+        s = m.start()
+        j = s
+        while j > 0 and text[j - 1] in en._OPENERS:
+            j -= 1
+        runs.append((s, m.end(), m.group(), j in starts or j == 0 or text[j - 1] == "\n"))
+    for m in en._DATELINE.finditer(text):
+        yield m.start(1), m.end(1), "GPE", 0.5, "dateline"
+    for m in en._YEAR.finditer(text):
+        yield m.start(), m.end(), "DATE", 0.45, "year"
+    for m in en._RELATIVE_DATE.finditer(text):
+        yield m.start(), m.end(), "DATE", 0.4, "relative-date"
+    cands = []
+    for s, e, run, first in runs:
+        if " " not in run:
+            if run in lx.STOP:
+                continue
+            got = ref_one_name(text, s, e, run, first, False)
+            if got is not None:
+                cands.append(got)
+            continue
+        for seg_s, seg_e in en._segments(text, s, e):
+            got = ref_split_run(text, seg_s, seg_e, first and seg_s == s)
+            if got is not None:
+                cands.append(got)
+    yield from en._consistent(text, cands)
+
+
+# -- texts ---------------------------------------------------------------------------------
+
+CHARS = st.sampled_from(list("aAbBzZ \t\n.-'\u2019_\"(“0129éÉßİſ,;:") + ["Syria", "The", "Mr", "of", "al-", "SDF"])
+TEXTS = st.lists(CHARS, max_size=120).map("".join)
+
+WORDS = st.sampled_from(
+    [
+        "The", "In", "Mr", "President", "of", "the", "for", "Syria", "Syrian", "Democratic", "Forces", "SDF",
+        "Deir", "el-Zor", "Mazlum", "Abdi", "Friday", "afternoon", "May", "said", "Reuters", "Ministry",
+        "Defence", "U.S.", "Iraqi", "Tehran", "border", "crossing", "24", "(SDF)", "who", "a", "spokesman",
+        "2019", "last", "week", "HASAKEH", "Kurdish", "Observatory", "Human", "Rights", "Albu", "Kamal",
+        "\n", ",", ".", "\"", "“", "al-Assad", "airport", "7", "Kamal,", "Friday,", "Bashar", "France", "de", "la", "Saudi", "Arabia", "in",
+    ]
+)
+NEWS = st.lists(WORDS, max_size=60).map(lambda ws: " ".join(ws).replace(" \n ", "\n"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS, st.data())
+def test_words_around_a_position_as_before(text, data):
+    p = data.draw(st.integers(0, len(text)))
+    assert word_before(text, p) == ref_word_before(text, p)
+    assert word_after(text, p) == ref_word_after(text, p)
+    lo = data.draw(st.integers(0, p))
+    assert prev_word(text, lo, p) == ref_prev_word(text, lo, p)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=60), st.data())
+def test_words_around_a_position_as_before_any_character(text, data):
+    p = data.draw(st.integers(0, len(text)))
+    assert word_before(text, p) == ref_word_before(text, p)
+    assert word_after(text, p) == ref_word_after(text, p)
+    lo = data.draw(st.integers(0, p))
+    assert prev_word(text, lo, p) == ref_prev_word(text, lo, p)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(NEWS, TEXTS))
+def test_name_candidates_as_before(text):
+    sents = split_sentences(text)
+    assert list(en.name_candidates(text, sents)) == list(ref_name_candidates(text, sents))
+
+
+def test_name_candidates_as_before_on_the_seed_and_a_long_word():
+    cases = (
+        SEED, SEED * 3, "A" + "b" * 60 + " said", "x" * 50 + " Syria",
+        "The May report. In May the SDF said.", "“The May Syria talks”, Mr Abdi said.",
+    )
+    for text in cases:
+        sents = split_sentences(text)
+        assert list(en.name_candidates(text, sents)) == list(ref_name_candidates(text, sents))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 6)), max_size=30), st.integers(0, 70), st.integers(0, 8))
+def test_entity_index_overlapping_as_before(spans, a, width):
+    from annotator.suggest.context import Ent, EntityIndex
+
+    index = EntityIndex([Ent(s, s + n, "PER", f"T{i}") for i, (s, n) in enumerate(spans)])
+    b = a + width
+    i = __import__("bisect").bisect_left(index.starts, b)
+    assert index.overlapping(a, b) == any(x.end > a for x in index.by_start[max(0, i - 8) : i])
