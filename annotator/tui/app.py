@@ -248,6 +248,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         self.call_after_refresh(self._mount_chrome)
         if self.opening is None:
             self.start_suggesting()
+            self.start_estimating()
 
     # -- the first article, opened in a thread ----------------------------------------
     @property
