@@ -33,7 +33,10 @@ COMMANDS = [
 KNOWN = {name.rstrip("_").replace("_", "-") for name in COMMANDS} | {"-h", "--help", "--version"}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every subcommand, or of ``only`` that one (``main`` builds
+    just the one it runs: importing every command module, the audit's among them,
+    was a tenth of the app's startup)."""
     parser = argparse.ArgumentParser(
         prog="annotator",
         description="Annotate news articles from the keyboard. With no command: annotate.",
@@ -43,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
+        if only is not None and name.rstrip("_").replace("_", "-") != only:
+            continue
         try:
             module = importlib.import_module(f".commands.{name}", __package__)
         except ModuleNotFoundError as exc:
@@ -58,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     # `annotator [PATH ...]` is `annotator annotate [PATH ...]`.
     if not argv or argv[0] not in KNOWN:
         argv = ["annotate", *argv]
-    parser = build_parser()
+    parser = build_parser(only=argv[0] if argv[0] not in ("-h", "--help", "--version") else None)
     args = parser.parse_args(argv)
     try:
         status = args.func(args)

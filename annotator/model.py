@@ -11,6 +11,7 @@ swapping objects back.
 
 from __future__ import annotations
 
+from collections import abc
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator, Mapping, Union
 
@@ -22,6 +23,38 @@ STATUSES = (ACCEPTED, SUGGESTED, REJECTED)
 ATTRIBUTION_TYPES = ("direct", "indirect", "mixed")
 
 Fragments = tuple[tuple[int, int], ...]
+
+
+class _NoAttrs(abc.Mapping):
+    """The empty, immutable ``attrs`` every annotation without extra facts shares
+    (an empty dict each cost 64 bytes: 3 MB for 50,000 entities). Code that
+    changes attrs copies them first (``dict(ann.attrs)``), as it must anyway."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key):
+        raise KeyError(key)
+
+    def __iter__(self):
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, abc.Mapping) and not other
+
+    def __repr__(self) -> str:
+        return "{}"
+
+    def __reduce__(self):
+        return "NO_ATTRS"
+
+
+NO_ATTRS: Mapping[str, object] = _NoAttrs()
 
 
 def fragments_text(text: str, fragments: Fragments) -> str:
@@ -89,7 +122,7 @@ class Entity:
     score: float | None = None
     suggested_by: str | None = None
     # Extra facts carried from other formats (brat attributes, notes, normalizations).
-    attrs: Mapping[str, object] = field(default_factory=dict)
+    attrs: Mapping[str, object] = NO_ATTRS
 
     @property
     def start(self) -> int:
@@ -127,7 +160,7 @@ class Event:
     by: str | None = None
     score: float | None = None
     suggested_by: str | None = None
-    attrs: Mapping[str, object] = field(default_factory=dict)
+    attrs: Mapping[str, object] = NO_ATTRS
 
     @property
     def start(self) -> int:
@@ -154,7 +187,7 @@ class Attribution:
     by: str | None = None
     score: float | None = None
     suggested_by: str | None = None
-    attrs: Mapping[str, object] = field(default_factory=dict)
+    attrs: Mapping[str, object] = NO_ATTRS
 
     def spans(self) -> Iterator[Span]:
         """The attribution's own spans (a Ref source is the entity's, not ours)."""
@@ -188,7 +221,7 @@ class Relation:
     by: str | None = None
     score: float | None = None
     suggested_by: str | None = None
-    attrs: Mapping[str, object] = field(default_factory=dict)
+    attrs: Mapping[str, object] = NO_ATTRS
 
     def __hash__(self) -> int:
         return hash((self.id, self.type, self.arg1, self.arg2, self.status))

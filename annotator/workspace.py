@@ -37,11 +37,11 @@ from . import store
 from .articles import read_article
 from .errors import InputError, short_error
 from .journal import Journal
-from .model import AnnotationSet
+from .model import AnnotationSet, Document
 from .schema import Schema
 from .session import Session
 
-__all__ = ["Workspace", "Saver", "open_article", "open_file", "switch", "write_new", "AUTOSAVE_DELAY", "RETRY_DELAY"]
+__all__ = ["Workspace", "Saver", "Opening", "open_article", "open_file", "switch", "write_new", "AUTOSAVE_DELAY", "RETRY_DELAY"]
 
 #: seconds after the last change before the autosave writes (well within the promised second)
 AUTOSAVE_DELAY = 0.5
@@ -268,21 +268,24 @@ def open_article(
     opened: store.Read | None = None,
     exclusive: bool = False,
     locked: bool = True,
+    document: Document | None = None,
 ) -> Workspace:
     """Open an article for editing (read-only when another annotator has it).
 
     ``opened``: the article's file as ``store.read(..., editing=True)``
     already read it (before the terminal was taken over); it is read again if
-    the file changed since. ``ValidationError`` / ``InputError`` for a bad
-    file (the lock is then not kept). ``locked=False``: no lock (tests that
-    open twice)."""
+    the file changed since. ``document``: the article as ``read_article``
+    read it already (not read again). ``ValidationError`` / ``InputError``
+    for a bad file (the lock is then not kept). ``locked=False``: no lock
+    (tests that open twice)."""
     article = Path(article_path)
     yaml_path = store.annotation_path(article, annotations_dir)
 
     def load() -> store.Read:
         if opened is not None and opened.aset is not None and opened.sha256 == _sha(yaml_path):
             return opened
-        return store.read(yaml_path, article=read_article(article), schema=schema, editing=True)
+        doc = document if document is not None else read_article(article)
+        return store.read(yaml_path, article=doc, schema=schema, editing=True)
 
     return _open(yaml_path, load, schema, user=user, article_path=article, exclusive=exclusive, locked=locked)
 
@@ -301,6 +304,99 @@ def open_file(
         return store.read(path, schema=schema)
 
     return _open(path, load, schema or default_schema(), user=user, article_path=None, exclusive=exclusive)
+
+
+class Opening:
+    """An article opened in a thread: ``open_article`` (lock, load, replay,
+    session) off the UI thread, so that the app paints the article's text
+    first and indexes its annotations meanwhile (a big annotation file).
+
+    Until it is done the app shows ``placeholder()``: the text, no
+    annotations, read-only, with no lock or journal (nothing can be changed or
+    written through it). ``done`` is called from the thread when the opening
+    ended, either way; then ``workspace`` (or ``error``) is set. ``then(ws)``,
+    if given, runs in the thread after the opening (what the app can prepare
+    from the set off its thread); its result is ``prepared``. Whoever starts
+    an Opening owns what it opens: ``wait()`` for it and close it, even when
+    quitting before it is done.
+    """
+
+    def __init__(
+        self,
+        article_path: str | os.PathLike,
+        annotations_dir: str | os.PathLike,
+        schema: Schema,
+        document: Document,
+        *,
+        user: str = "annotator",
+        locked: bool = True,
+        then: Callable[[Workspace], object] | None = None,
+    ):
+        self.article_path = Path(article_path)
+        self.annotations_dir = annotations_dir
+        self.schema = schema
+        self.document = document
+        self.user = user
+        self.locked = locked
+        self.then = then
+        self.workspace: Workspace | None = None
+        self.error: BaseException | None = None
+        self.prepared: object = None
+        #: the thread has opened the article (or failed): ``workspace`` or ``error`` is set
+        self.finished = False
+        self._thread: threading.Thread | None = None
+        self._done: Callable[[], None] | None = None
+
+    def placeholder(self) -> Workspace:
+        """The article's text with no annotations, read-only, holding nothing."""
+        yaml_path = store.annotation_path(self.article_path, self.annotations_dir)
+        session = Session(
+            AnnotationSet(self.document), self.schema, yaml_path=yaml_path, article_path=self.article_path, user=self.user
+        )
+        session.read_only = True
+        return Workspace(session, lock=None, journal=None, notes=[], holder="nobody (still opening)")
+
+    def start(self, done: Callable[[], None]) -> None:
+        self._done = done
+        self._thread = threading.Thread(target=self._run, name="annotator-open", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import gc
+
+        # Hundreds of thousands of objects, no cycles: no collection while they
+        # are made, then out of the collector's sight (see commands.annotate).
+        gc.disable()
+        try:
+            ws = open_article(
+                self.article_path,
+                self.annotations_dir,
+                self.schema,
+                user=self.user,
+                locked=self.locked,
+                document=self.document,
+            )
+            self.workspace = ws
+            if self.then is not None:
+                self.prepared = self.then(ws)
+        except BaseException as exc:  # the app reports it (a bad file: exit 2, one line)
+            self.error = exc
+        finally:
+            gc.freeze()
+            gc.enable()
+            self.finished = True
+            if self._done is not None:
+                self._done()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def wait(self) -> Workspace | None:
+        """Wait for the thread; the workspace it opened (None after an error)."""
+        if self._thread is not None:
+            self._thread.join()
+        return self.workspace
 
 
 def _sha(path: Path) -> str:
@@ -471,6 +567,15 @@ class Saver:
     def _tell(self, what: str) -> None:
         for listener in list(self.listeners):
             listener(what)
+
+    def save_soon(self) -> bool:
+        """Save now, off the calling thread (ctrl+s on a big article: the keys go
+        on while it writes). False when there is nothing to save."""
+        if self.stopped or self.workspace.closed or not self.workspace.needs_save():
+            return False
+        self._cancel()
+        self._fire()
+        return True
 
     def save_now(self) -> bool:
         """Save on the calling thread (ctrl+s, quitting, switching). False when it

@@ -143,6 +143,19 @@ class Term:
                 return ((end or last) or time.perf_counter()) - self.t0
         return None
 
+    def wait_gone(self, needle: str, limit: float = 60.0) -> float | None:
+        """Seconds from spawn to the last byte of the first frame no longer showing
+        ``needle`` (None: still there after ``limit``)."""
+        deadline = time.perf_counter() + limit
+        last = None
+        while time.perf_counter() < deadline:
+            if needle not in self.text():
+                end = self.read_until_quiet(quiet=0.1, limit=2.0)
+                self.text()
+                return ((end or last) or time.perf_counter()) - self.t0
+            last = self.read_until_quiet(quiet=0.02, limit=0.5, wait_first=True) or last
+        return None
+
     def send(self, key: str) -> None:
         os.write(self.proc.fd, keybytes(key))
 
@@ -203,9 +216,13 @@ class Term:
 
 def probe(
     cmd: list[str], ready: str, keys: list[str] = (), *, cols: int = 120, rows: int = 40, limit: float = 60.0,
-    quiet: float = 0.15, cwd=None,
+    quiet: float = 0.15, cwd=None, loaded: str | None = None,
 ) -> dict:
-    """Start ``cmd``, wait for ``ready`` on screen, press ``keys``: startup_s, key figures, peak_rss_mb."""
+    """Start ``cmd``, wait for ``ready`` on screen, press ``keys``: startup_s, key figures, peak_rss_mb.
+
+    ``loaded``: then wait until this text is gone from the screen (``loaded_s``,
+    ``loaded_cpu_s``: e.g. the status line's "loading annotations") before pressing
+    the keys."""
     res: dict = {"cmd": " ".join(map(str, cmd))}
     with Term(list(map(str, cmd)), cols, rows, cwd=cwd) as term:
         res["startup_s"] = term.wait_for(ready, limit)
@@ -214,6 +231,9 @@ def probe(
             res["error"] = "the ready text never appeared"
             res["screen"] = term.text()
             return res
+        if loaded is not None:
+            res["loaded_s"] = term.wait_gone(loaded, limit)
+            res["loaded_cpu_s"] = term.cpu_s()
         if keys:
             res.update(term.press_all(list(keys), quiet))
         res["peak_rss_mb"] = term.peak_rss_mb()

@@ -50,8 +50,14 @@ def run(args: argparse.Namespace) -> int:
     gc.disable()
     try:
         yaml_path = store.annotation_path(articles[0], annotations_dir)
-        first = store.read(yaml_path, article=read_article(articles[0]), schema=schema, editing=True)
-        first.checked()  # a bad file: one line on stderr, before the terminal is taken over
+        document = read_article(articles[0])
+        first = None
+        if _size(yaml_path) <= READ_BEFORE:
+            first = store.read(yaml_path, article=document, schema=schema, editing=True)
+            first.checked()  # a bad file: one line on stderr, before the terminal is taken over
+            document = None
+        # else: the app paints the text at once and reads the file in a thread
+        # (a bad file is then reported the same way, after the app has closed)
         suggester = None
         if args.suggest:
             from ..suggest import get_suggester
@@ -66,13 +72,31 @@ def run(args: argparse.Namespace) -> int:
             schema=schema,
             user=args.annotator or settings.annotator or default_user(),
             first=first,
+            document=document,
             suggester=suggester,
             keymap=keymap,
             theme=theme,
             remember_theme=True,
         )
+        # The app holds the set; the file's text and what the read made to check
+        # it (a few MB for a big article) must not stay alive while it runs.
+        del first
         gc.freeze()
     finally:
         gc.enable()
     result = app.run()
+    if app.load_error is not None:
+        raise app.load_error  # InputError: one line on stderr, exit 2 (cli.main)
     return int(result or 0)
+
+
+#: annotation files up to this size are read (and checked) before the terminal is
+#: taken over; a bigger one is read in a thread while the article's text is shown
+READ_BEFORE = 256 * 1024
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -7,13 +7,15 @@ snapshot, at most a second after a change.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -24,7 +26,7 @@ from .. import store
 from .. import workspace as workspaces
 from ..errors import InputError, short_error
 from ..resources import data_dir
-from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Entity
+from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Document, Entity
 from ..schema import Schema
 from ..session import ChangeReport, Session
 from ..workspace import AUTOSAVE_DELAY, Saver, Workspace
@@ -98,6 +100,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         schema: Schema,
         user: str,
         first: store.Read | AnnotationSet | None = None,
+        document: Document | None = None,
         suggester=None,
         lock_files: bool = True,
         keymap: dict[str, str] | None = None,
@@ -130,8 +133,20 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         #: the suggestion tab last went to (see _review_target)
         self._review = None
         self._status_text = ""
+        #: the first article opening in a thread (``document`` given: its text is
+        #: painted first, its annotations load meanwhile); None once it is open
+        self.opening: workspaces.Opening | None = None
+        self._switch_interval = sys.getswitchinterval()
+        #: why the first article could not be opened (the app then exits with 2)
+        self.load_error: BaseException | None = None
         #: the open article (lock, journal, saves): see annotator.workspace
-        self.workspace: Workspace = self._open(0, first)
+        if document is not None and first is None:
+            self.opening = workspaces.Opening(
+                articles[0], annotations_dir, schema, document, user=user, locked=lock_files, then=_prepare
+            )
+            self.workspace = self.opening.placeholder()
+        else:
+            self.workspace = self._open(0, first)
         self.session: Session = self.workspace.session
         self.saver: Saver = self._saver_for(self.workspace)
         #: the adjudication screen is on top, changing this session: repaint on return
@@ -158,6 +173,8 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         return textual_saver(self, ws, on_state=self._save_state)
 
     def _save_state(self, what: str) -> None:
+        if self.message.startswith("saving ") and self.message.endswith("…"):
+            self.message = ("saved " if what == "saved" else "not saved: ") + self.message[7:-1]
         if self.is_running:
             self.refresh_status()
 
@@ -220,12 +237,102 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.view.focus()
         self.refresh_side()
-        self._show_notes(self.workspace)
+        if self.opening is not None:
+            self.refresh_status()
+            # The text is painted first; the annotations load after that frame.
+            self.call_after_refresh(self._start_opening)
+        else:
+            self._show_notes(self.workspace)
         # The article paints first; the footer (many widgets, most of the
         # startup's styling work) is mounted right after that frame.
         self.call_after_refresh(self._mount_chrome)
+        if self.opening is None:
+            self.start_suggesting()
+            self.start_estimating()
+
+    # -- the first article, opened in a thread ----------------------------------------
+    @property
+    def loading(self) -> bool:
+        """Are the first article's annotations still loading (keys that need them wait)?"""
+        return self.opening is not None
+
+    def _start_opening(self) -> None:
+        opening = self.opening
+        if opening is None or opening.running or opening.finished:
+            return
+        loop = asyncio.get_running_loop()
+
+        def done() -> None:  # in the thread
+            try:
+                loop.call_soon_threadsafe(self._opened)
+            except RuntimeError:
+                pass  # the app is gone: on_unmount waits for the thread and closes what it opened
+
+        # The thread and this one share the interpreter: hand it back to keys
+        # after 1 ms instead of 5 while the thread works.
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._switch_interval, 0.001))
+        opening.start(done)
+
+    def _opened(self) -> None:
+        """The thread is done (on the UI thread): show the annotations, or exit on a bad file."""
+        opening = self.opening
+        if opening is None or not opening.finished:
+            return
+        sys.setswitchinterval(self._switch_interval)
+        if self._exit_renderables or self.return_code is not None or not self.is_running:
+            return  # quitting: on_unmount closes what it opened
+        ws = opening.workspace
+        if opening.error is not None:
+            if ws is not None:
+                ws.close(save=False)
+            self.opening = None
+            self.load_error = opening.error
+            self.exit(2, return_code=2)
+            return
+        assert ws is not None
+        self.opening = None
+        placeholder = self.workspace
+        self._attach(ws)
+        self.workspace = ws
+        self.session = ws.session
+        old_saver, self.saver = self.saver, self._saver_for(ws)
+        old_saver.stop()
+        placeholder.close(save=False)
+        view = self.view
+        view.marks = ws.session.marks
+        rows, lost = opening.prepared  # type: ignore[misc]
+        self._lost_session, self._lost_ids, self._lost_pick = ws.session, lost, None  # see LostMixin.lost_ids
+        lst = self.annotation_list
+        lst.aset = ws.session.aset
+        lst.reload(rows)
+        self._side_key = None
+        self.refresh_side()
+        self._show_notes(ws)
+        self.refresh_status()
+        self.gate_release()
         self.start_suggesting()
         self.start_estimating()
+
+    def gate_holds(self, event) -> bool:
+        """While the annotations load, a key waits unless it only moves the
+        article's cursor or selection (the article view's own keys)."""
+        if self.opening is None:
+            return False
+        if isinstance(event, events.Key) and any(
+            b.action == "quit" for _node, bm in self.screen._binding_chain for b in bm.key_to_bindings.get(event.key, ())
+        ):
+            return False  # ctrl+q quits at once (on_unmount lets go of what the thread opened)
+        if not isinstance(event, events.Key) or len(self.screen_stack) > 1:
+            return True
+        screen = self.screen
+        if not isinstance(screen.focused, ArticleView):
+            return True
+        chain = screen._binding_chain
+        if not chain or chain[0][0] is not screen.focused or event.key not in chain[0][1].key_to_bindings:
+            return True
+        # a priority binding further up takes the key first
+        return any(b.priority for _node, bm in chain[1:] for b in bm.key_to_bindings.get(event.key, ()))
 
     async def _mount_chrome(self) -> None:
         if not self.screen.is_attached or self._exit_renderables or self.return_code is not None:
@@ -283,7 +390,9 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         counts = " ".join(f"{k}:{v}" for k, v in s.counts().items() if v)
         st = s.status_counts()
         review = f"  pending {st[SUGGESTED]} accepted {st[ACCEPTED]} rejected {st[REJECTED]}" if st[SUGGESTED] or st[REJECTED] else ""
-        if s.read_only:
+        if self.opening is not None:
+            saved = "loading annotations…"
+        elif s.read_only:
             saved = "READ-ONLY"
         elif self.save_error:
             saved = f"NOT SAVED ({self.save_error})"
@@ -773,6 +882,14 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         return ok
 
     def action_save(self) -> None:
+        if len(self.session.marks) > SAVE_IN_BACKGROUND and not self.saver.error:
+            # A big article: written by the autosave's worker, keys go on meanwhile;
+            # the status line says "saved" when it is on disk.
+            if self.saver.save_soon():
+                self.say(f"saving {self.session.yaml_path}…")
+            else:
+                self.say(f"saved {self.session.yaml_path}")
+            return
         if self.save_now():
             self.say(f"saved {self.session.yaml_path}")
 
@@ -780,6 +897,10 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         """Closing without a save (ctrl+q): the journal keeps the unsaved work."""
         self.saver.stop()
         self.workspace.close(save=False)
+        if self.opening is not None:  # quit while loading: let go of what the thread opened
+            ws = self.opening.wait()
+            if ws is not None:
+                ws.close(save=False)
 
     def action_quit_app(self) -> None:
         if self.save_now():
@@ -873,6 +994,19 @@ _CHANGES = {
     "label", "delete", "undo", "redo", "accept", "event", "role", "attribution", "attribution_type",
     "confirm", "relation", "delete_relation", "save", "attributes",
 }
+
+
+#: ctrl+s saves an article with more marks than this off the UI thread
+SAVE_IN_BACKGROUND = 20_000
+
+
+def _prepare(ws: Workspace):
+    """What the app can make from a newly opened set off the UI thread: the list's
+    rows and the ids of the annotations with a lost span."""
+    from ..reanchor import lost_parts
+
+    aset = ws.session.aset
+    return AnnotationList.rows_of(aset), {a.id for a in aset.all() if a.attrs and lost_parts(a)}
 
 
 def default_user() -> str:

@@ -16,8 +16,10 @@ once per key.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from bisect import bisect_left
-from typing import Callable, ClassVar, Iterable, Mapping, Union
+from typing import Callable, ClassVar, Iterable, Mapping
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -31,12 +33,11 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..marks import CONTENT, CUE, ENTITY, SOURCE, TRIGGER, Mark, MarkIndex
+from ..marks import CONTENT, CUE, ENTITY, SOURCE, TRIGGER, MarkIndex
 from ..model import REJECTED, SUGGESTED
 from ..text import Layout, TextIndex, Tokens
-
-Range = tuple[int, int]
-RangeLike = Union[Range, Mark]
+from .article_layout import ArticleLayout
+from .article_ranges import Range, RangeLike, Ranges as _Ranges, difference as _difference, span as _span
 
 #: Zero-width and control characters never sent to the terminal (bidi controls
 #: included: a terminal that honours them would move text off its cells).
@@ -51,31 +52,6 @@ _INVISIBLE = frozenset(
 _MANY_ROWS = 300
 
 SLOTS = 9
-
-
-def _span(r: RangeLike) -> Range:
-    if isinstance(r, Mark):
-        return r.start, r.end
-    return int(r[0]), int(r[1])
-
-
-class _Ranges:
-    """Sorted character ranges that may overlap, queried by range."""
-
-    __slots__ = ("spans", "starts", "longest")
-
-    def __init__(self, ranges: Iterable[RangeLike] = ()):
-        self.spans = sorted(_span(r) for r in ranges)
-        self.starts = [s for s, _e in self.spans]
-        self.longest = max((e - s for s, e in self.spans), default=0)
-
-    def __bool__(self) -> bool:
-        return bool(self.spans)
-
-    def overlapping(self, start: int, end: int) -> list[Range]:
-        lo = bisect_left(self.starts, start - self.longest)
-        hi = bisect_left(self.starts, end)
-        return [sp for sp in self.spans[lo:hi] if sp[1] > start]
 
 
 class ArticleView(ScrollView, inherit_bindings=False):
@@ -165,13 +141,11 @@ class ArticleView(ScrollView, inherit_bindings=False):
     ) -> None:
         super().__init__(id=id, classes=classes)
         self._text = text
-        self._index = TextIndex(text)
-        self._tokens: Tokens = self._index.tokens
+        #: tokens, rows and columns (the wrap map); rows are made once the width is known
+        self._geo = ArticleLayout(text, tab_size)
         self._marks = marks
         self._slot_of = slot_of
         self._slots: dict[str, int] = {}
-        self._tab_size = tab_size
-        self._layout: Layout | None = None
         self._width = 0  # cells a row is drawn in (the content width)
         self._height = 0
         self._cursor_i: int | None = 0 if len(self._tokens) else None
@@ -194,7 +168,6 @@ class ArticleView(ScrollView, inherit_bindings=False):
         self._sig_styles: dict[tuple, Style] = {}
         self._component_cache: dict[str, Style] = {}
         self._ink_cache: dict[int, Style] = {}
-        self._col_maps: LRUCache[tuple, dict[int, int]] = LRUCache(256)
         self.renders = 0  # rows drawn (cache misses): lets tests check "only changed rows"
         self._style_check = True
         self._painted_with: tuple | None = None
@@ -208,11 +181,19 @@ class ArticleView(ScrollView, inherit_bindings=False):
 
     @property
     def tokens(self) -> Tokens:
-        return self._tokens
+        return self._geo.tokens
 
     @property
     def text_index(self) -> TextIndex:
-        return self._index
+        return self._geo.index
+
+    @property
+    def _tokens(self) -> Tokens:
+        return self._geo.tokens
+
+    @property
+    def _layout(self) -> Layout | None:
+        return self._geo.layout
 
     @property
     def layout(self) -> Layout:
@@ -275,6 +256,7 @@ class ArticleView(ScrollView, inherit_bindings=False):
 
         ``extend`` keeps (or starts) the selection; otherwise it is cleared.
         """
+        self._need(offset)
         i = self._tokens.index_nearest(max(0, min(offset, len(self._text))))
         if i is not None:
             self._set_cursor(i, extend=extend)
@@ -298,6 +280,7 @@ class ArticleView(ScrollView, inherit_bindings=False):
         """Make ``[start, end)`` the selection, the cursor on its first token."""
         n = len(self._text)
         start, end = max(0, min(start, n)), max(0, min(end, n))
+        self._need(end)
         if end <= start or not len(self._tokens):
             return
         first = self._tokens.index_nearest(start)
@@ -320,6 +303,7 @@ class ArticleView(ScrollView, inherit_bindings=False):
         scrolls half a page, so the next dozen steps repaint two rows each
         instead of the whole screen.
         """
+        self._need(offset)
         layout = self._ensure_layout()
         row = layout.row_of(offset)
         height = max(1, self.scrollable_content_region.height)
@@ -470,28 +454,85 @@ class ArticleView(ScrollView, inherit_bindings=False):
         return width if width > 0 else 80
 
     def _ensure_layout(self) -> Layout:
-        if self._layout is None:
+        geo = self._geo
+        if geo.layout is None:
             self._width = self._wrap_width()
-            self._layout = Layout(self._text, self._width, self._tab_size)
-            self.virtual_size = Size(self._layout.width, len(self._layout))
-        return self._layout
+            geo.wrap(self._width)
+            self.virtual_size = Size(geo.layout.width, len(geo.layout))  # type: ignore[union-attr]
+        return geo.layout  # type: ignore[return-value]
+
+    # -- a long article: the rest of its layout ------------------------------
+    def on_mount(self) -> None:
+        if not self._geo.complete:
+            self.call_after_refresh(self._lay_out_rest)
+
+    def _lay_out_rest(self) -> None:
+        """Lay the whole text out in a thread (the first screen is painted)."""
+        geo = self._geo
+        if geo.complete:
+            return
+        width = self._ensure_layout().width
+        loop = asyncio.get_running_loop()
+
+        def run() -> None:
+            tokens, layout = geo.rest(width)
+            try:
+                loop.call_soon_threadsafe(self._take_rest, tokens, layout)
+            except RuntimeError:
+                pass  # closed meanwhile
+
+        threading.Thread(target=run, name="annotator-layout", daemon=True).start()
+
+    def _take_rest(self, tokens: Tokens, layout: Layout) -> None:
+        if self._geo.complete or not self.is_attached:
+            return  # a key needed it first (laid out on this thread)
+        if layout.width != self._width:
+            layout.rewrap(self._width)
+        self._complete(tokens, layout)
+
+    def _need(self, offset: int) -> None:
+        """The text up to ``offset`` must be laid out: if it is not yet, now."""
+        geo = self._geo
+        if not geo.complete and offset >= geo.cut - 1:
+            self._complete(*geo.rest(self._ensure_layout().width))
+
+    def _need_rows(self, rows: int) -> None:
+        """``rows`` rows down from the cursor must be laid out."""
+        geo = self._geo
+        if rows > 0 and not geo.complete:
+            layout = self._ensure_layout()
+            if layout.row_of(self.cursor) + rows >= len(layout) - 1:
+                self._need(len(self._text))
+
+    def _complete(self, tokens: Tokens, layout: Layout) -> None:
+        """Put the whole text's tokens and rows in place, the cursor and the
+        selection on the same characters."""
+        cursor, anchor = self.cursor, self.anchor
+        self._geo.take(tokens, layout)
+        self._cursor_i = tokens.index_nearest(cursor) if len(tokens) else None
+        self._anchor_i = tokens.index_nearest(anchor) if anchor is not None and len(tokens) else None
+        self._generation += 1
+        self._row_version.clear()
+        self._strips.clear()
+        self.virtual_size = Size(layout.width, len(layout))
+        self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
         width = self._width = self._wrap_width()
         height, self._height = self._height, self.scrollable_content_region.height
-        if self._layout is not None and self._layout.width == width:
+        geo = self._geo
+        if geo.layout is not None and geo.layout.width == width:
             if height != self._height:  # shorter or taller: keep the cursor on screen
                 self.call_after_refresh(lambda: self.scroll_to_offset(self.cursor))
             return
         first_visible = None
-        if self._layout is not None:
-            first_visible = self._layout.row(min(round(self.scroll_y), len(self._layout) - 1))[0]
-            self._layout.rewrap(width)
+        if geo.layout is not None:
+            first_visible = geo.layout.row(min(round(self.scroll_y), len(geo.layout) - 1))[0]
+            geo.wrap(width)
         layout = self._ensure_layout()
         self._generation += 1
         self._row_version.clear()
         self._strips.clear()
-        self._col_maps.clear()
         self.virtual_size = Size(layout.width, len(layout))
 
         def keep_place() -> None:
@@ -501,60 +542,19 @@ class ArticleView(ScrollView, inherit_bindings=False):
 
         self.call_after_refresh(keep_place)
 
-    def _columns(self, row: int) -> dict[int, int] | None:
-        """Cell column of each char of a row drawn with wide/zero-width chars (else None)."""
-        layout = self._ensure_layout()
-        if layout.is_simple(row):
-            return None
-        key = (row, layout.width, self._generation)
-        cols = self._col_maps.get(key)
-        if cols is None:
-            cols = {}
-            col = 0
-            for a, b, w in layout.clusters(row):
-                for k in range(a, b):
-                    cols[k] = col
-                col += w
-            cols[layout.row(row)[1]] = col
-            self._col_maps[key] = cols
-        return cols
-
     def _col(self, row: int, offset: int) -> int:
-        cols = self._columns(row)
-        if cols is None:
-            return offset - self._ensure_layout().row(row)[0]
-        return cols[offset]
+        self._ensure_layout()
+        return self._geo.col(row, offset)
 
     def _token_on_row(self, row: int, column: int, exclude: int | None = None) -> int | None:
         """The token drawn nearest to ``column`` on ``row`` (None if the row has none)."""
-        layout = self._ensure_layout()
-        rs, re_ = layout.row(row)
-        best = None
-        best_d = None
-        tk = self._tokens
-        for i in tk.overlapping(rs, re_):
-            if i == exclude:
-                continue
-            s, e = tk[i]
-            c0 = self._col(row, max(s, rs))
-            c1 = self._col(row, min(e, re_))
-            if c0 <= column < c1:
-                return i
-            d = c0 - column if column < c0 else column - c1 + 1
-            if best_d is None or d < best_d:
-                best, best_d = i, d
-        return best
+        self._ensure_layout()
+        return self._geo.token_on_row(row, column, exclude)
 
     def _token_at_cell(self, row: int, column: int) -> int | None:
         """The token under a cell, or the nearest one on that row (for the mouse)."""
-        if not len(self._tokens):
-            return None
-        layout = self._ensure_layout()
-        row = max(0, min(row, len(layout) - 1))
-        found = self._token_on_row(row, max(0, column))
-        if found is not None:
-            return found
-        return self._tokens.index_nearest(layout.row(row)[0])
+        self._ensure_layout()
+        return self._geo.token_at_cell(row, column)
 
     # ------------------------------------------------------------------
     # Actions (key bindings)
@@ -578,6 +578,8 @@ class ArticleView(ScrollView, inherit_bindings=False):
     def _step(self, delta: int, extend: bool) -> None:
         if self._cursor_i is None:
             return
+        if delta > 0 and self._cursor_i + delta >= len(self._tokens) - 1:
+            self._need(len(self._text))
         i = max(0, min(self._cursor_i + delta, len(self._tokens) - 1))
         if i != self._cursor_i or extend != self._extending or self._exact is not None:
             self._set_cursor(i, extend=extend)
@@ -598,6 +600,7 @@ class ArticleView(ScrollView, inherit_bindings=False):
     def _vertical(self, direction: int) -> None:
         if self._cursor_i is None:
             return
+        self._need_rows(direction)
         layout = self._ensure_layout()
         goal = self._goal()
         s, e = self.cursor_token
@@ -612,8 +615,9 @@ class ArticleView(ScrollView, inherit_bindings=False):
     def _page(self, direction: int) -> None:
         if self._cursor_i is None:
             return
-        layout = self._ensure_layout()
         height = max(1, self.scrollable_content_region.height)
+        self._need_rows(direction * (height + 1))
+        layout = self._ensure_layout()
         goal = self._goal()
         cur_row = layout.row_of(self.cursor)
         target = max(0, min(cur_row + direction * height, len(layout) - 1))
@@ -640,12 +644,12 @@ class ArticleView(ScrollView, inherit_bindings=False):
 
     def action_cursor_last(self) -> None:
         if self._cursor_i is not None:
+            self._need(len(self._text))
             self._set_cursor(len(self._tokens) - 1, extend=self._extending)
 
     def _row_tokens(self) -> range:
-        layout = self._ensure_layout()
-        rs, re_ = layout.row(layout.row_of(self.cursor))
-        return self._tokens.overlapping(rs, re_)
+        self._ensure_layout()
+        return self._geo.row_tokens(self.cursor)
 
     def action_cursor_row_start(self) -> None:
         if self._cursor_i is not None:
@@ -959,24 +963,6 @@ class ArticleView(ScrollView, inherit_bindings=False):
         if parts:
             segments.append(Segment("".join(parts), cur_style))
         return segments, cells
-
-
-def _difference(old: Range | None, new: Range | None) -> list[Range]:
-    """The characters whose selected-ness changed between two selections."""
-    if old is None and new is None:
-        return []
-    if old is None:
-        return [new]  # type: ignore[list-item]
-    if new is None:
-        return [old]
-    if old[1] <= new[0] or new[1] <= old[0]:
-        return [old, new]
-    out = []
-    if old[0] != new[0]:
-        out.append((min(old[0], new[0]), max(old[0], new[0])))
-    if old[1] != new[1]:
-        out.append((min(old[1], new[1]), max(old[1], new[1])))
-    return out
 
 
 __all__ = ["ArticleView"]

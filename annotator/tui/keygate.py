@@ -12,6 +12,10 @@ The gate makes the app take one key at a time: a key is dispatched only when
 everything the previous key set off (its binding, the screen or input it
 opened, the focus change, the messages those posted) has been handled. A key
 typed alone, with nothing in flight, is dispatched at once: no added latency.
+
+The gate can also hold keys: while ``gate_holds(key)`` says so (the app: the
+annotations are still loading and the key needs them), that key and every key
+after it wait, in order, until ``gate_release()``; keys before it go at once.
 """
 
 from __future__ import annotations
@@ -46,15 +50,27 @@ class KeyGateMixin:
             passed = self._gate_passed
             if passed is not None and id(event) in passed:
                 passed.discard(id(event))  # a key the gate let through
-            elif self._gate_task is not None:
-                self._gate_keys.append(event)  # something is in flight: wait its turn
+            elif self._gate_task is not None or self._gate_keys:
+                self._gate_keys.append(event)  # something is in flight or held: wait its turn
                 return
             else:
                 if self._gate_keys is None:
                     self._gate_keys = deque()
                     self._gate_passed = set()
+                if self.gate_holds(event):
+                    self._gate_keys.append(event)  # held until gate_release()
+                    return
                 self._gate_task = asyncio.create_task(self._gate_drain())
         await super().on_event(event)  # type: ignore[misc]
+
+    def gate_holds(self, event: events.Event) -> bool:
+        """Must this key wait for ``gate_release()``? (Override; no by default.)"""
+        return False
+
+    def gate_release(self) -> None:
+        """Let the held keys in, in the order they were typed."""
+        if self._gate_keys and self._gate_task is None:
+            self._gate_task = asyncio.create_task(self._gate_drain())
 
     def _settled(self) -> bool:
         if _busy(self):
@@ -78,6 +94,8 @@ class KeyGateMixin:
                 keys = self._gate_keys
                 if not keys or self._closing or self._closed:  # type: ignore[attr-defined]
                     return
+                if self.gate_holds(keys[0]):
+                    return  # gate_release() starts again
                 key = keys.popleft()
                 self._gate_passed.add(id(key))
                 self.post_message(key)  # type: ignore[attr-defined]

@@ -17,7 +17,6 @@ Both go through ``Session.apply``: one undo step each, journaled.
 
 from __future__ import annotations
 
-from ..adjudication import redirect_links
 from ..model import Annotation, Entity
 from ..reanchor import Lost, lost_of, lost_parts, reattach
 from .screens import Picker
@@ -164,6 +163,8 @@ class LostMixin:
         same = session.entity_with_span(start, end, ann.label) if isinstance(ann, Entity) else None
         if same is not None and same.id != ann.id:
             # That text is tagged so already: the lost one is that entity; its links move there.
+            from ..adjudication import redirect_links  # the audit's modules: not at startup
+
             pairs = [(ann, None), *redirect_links(session.aset, ann.id, same.id)]
             session.apply(f"re-attach {ann.id} to {words!r}: it is {same.id}", pairs)
             done = f"{ann.id} is {same.id} ({same.label} {words!r}): merged into it"

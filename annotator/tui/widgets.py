@@ -93,18 +93,24 @@ class AnnotationList(ScrollView, can_focus=False):
         self._painted_with: tuple | None = None
         self.reload()
 
-    def _key(self, ann: Annotation) -> tuple[int, int, str]:
+    @staticmethod
+    def _key(ann: Annotation) -> tuple[int, int, str]:
         if ann.attrs and lost_parts(ann):  # not on the article: listed first
             return (-1, 0, ann.id)
         return (position(ann), getattr(ann, "end", 0) if not isinstance(ann, Relation) else 0, ann.id)
 
-    def reload(self) -> None:
-        keys = [self._key(a) for a in self.aset.all()]
+    @classmethod
+    def rows_of(cls, aset: AnnotationSet) -> tuple[list, dict]:
+        """The list's rows for a set (pure: may run in a thread, see ``reload``)."""
+        keys = [cls._key(a) for a in aset.all()]
         keys.sort()
-        self._keys = keys
-        self._key_of = {k[2]: k for k in keys}
+        return keys, {k[2]: k for k in keys}
+
+    def reload(self, rows: tuple[list, dict] | None = None) -> None:
+        """Rebuild the rows from ``aset`` (or take ``rows_of(aset)`` made already)."""
+        self._keys, self._key_of = rows if rows is not None else self.rows_of(self.aset)
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(keys))
+        self.virtual_size = Size(self.size.width, len(self._keys))
         self.refresh()
 
     def update_ids(self, ids: Iterable[str]) -> None:

@@ -1,0 +1,199 @@
+"""The first article opened in a thread: its text is on screen at once, its
+annotations load meanwhile; cursor keys work while they load, keys that need
+them wait (in order) and then act on the real, journaled session."""
+
+import shutil
+import threading
+
+import pytest
+
+from annotator import lock as locking
+from annotator import store
+from annotator import workspace as workspaces
+from annotator.articles import read_article
+from annotator.errors import InputError
+from annotator.model import AnnotationSet, Entity, Span
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def gate(monkeypatch):
+    """Hold the opening thread until ``gate.set()`` (so the test sees the loading state)."""
+    event = threading.Event()
+    real = workspaces.open_article
+
+    def held(*args, **kw):
+        assert event.wait(30), "the test never let the opening go on"
+        return real(*args, **kw)
+
+    monkeypatch.setattr(workspaces, "open_article", held)
+    return event
+
+
+def gold(art, ann_dir):
+    """A file with one entity on the article's first word."""
+    text = read_article(art).text
+    word_end = text.index(" ")
+    aset = AnnotationSet(read_article(art))
+    aset.entities["T1"] = Entity("T1", "PER", Span.of(text, 0, word_end), by="gold")
+    path = store.annotation_path(art, ann_dir)
+    workspaces.write_new(aset, path)
+    return path, text
+
+
+async def until_loaded(pilot, app):
+    for _ in range(400):
+        if not app.loading:
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
+    assert not app.loading
+
+
+async def test_text_first_cursor_moves_at_once_other_keys_wait_in_order(make_app, seed_copy, tmp_path, gate):
+    path, text = gold(seed_copy, tmp_path / "annotations")
+    before = path.read_bytes()
+    app = make_app(document=read_article(seed_copy))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.loading
+        assert "loading annotations" in app._status_text
+        assert app.view.text == text and len(app.session.aset.entities) == 0
+        assert not locking.lock_path(path).exists()  # nothing held yet: the thread waits
+        await pilot.press("l")  # a cursor key: at once
+        second = app.view.cursor
+        assert second > 0
+        await pilot.press("l", "2", "l")  # `2` needs the annotations: it and what follows wait
+        third = app.view.cursor
+        assert third > second  # the first l went at once
+        assert app.session.aset.entities == {}
+        gate.set()
+        await until_loaded(pilot, app)
+        await pilot.pause()
+        ents = app.session.aset.entities
+        assert ents["T1"].by == "gold"  # the file's annotations are there
+        added = [e for e in ents.values() if e.id != "T1"]
+        assert len(added) == 1 and added[0].start == third and added[0].label == "ORG"
+        assert app.view.cursor > third  # the l typed after `2` went after it
+        assert app.session.read_only is False and app.workspace.journal is not None
+        assert locking.lock_path(path).exists()
+        await pilot.press("q")
+    saved = store.read(path).checked()
+    assert {e.label for e in saved.entities.values()} == {"PER", "ORG"}
+    assert path.read_bytes() != before
+    assert not locking.lock_path(path).exists()
+
+
+async def test_quit_while_loading_lets_go_of_everything(make_app, seed_copy, tmp_path, gate):
+    path, _text = gold(seed_copy, tmp_path / "annotations")
+    before = path.read_bytes()
+    app = make_app(document=read_article(seed_copy))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.loading
+        await pilot.press("1")  # held
+        threading.Timer(0.2, gate.set).start()  # the thread opens (and locks) while quitting
+        await pilot.press("ctrl+q")  # goes at once
+    assert path.read_bytes() == before
+    assert not locking.lock_path(path).exists()
+    assert not any(p.name.endswith(".journal") for p in path.parent.iterdir())
+
+
+async def test_a_bad_file_found_in_the_thread_exits_2_and_leaves_it_untouched(make_app, seed_copy, tmp_path):
+    path, _text = gold(seed_copy, tmp_path / "annotations")
+    bad = path.read_text(encoding="utf-8").replace("label: PER", "label: WHO")
+    path.write_text(bad, encoding="utf-8")
+    app = make_app(document=read_article(seed_copy))
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(400):
+            if app.load_error is not None:
+                break
+            await pilot.pause(0.01)
+    assert app.return_code == 2
+    assert isinstance(app.load_error, InputError) and "WHO" in str(app.load_error.message)
+    assert path.read_text(encoding="utf-8") == bad
+    assert not locking.lock_path(path).exists()
+
+
+async def test_open_read_only_when_another_annotator_holds_it(make_app, seed_copy, tmp_path):
+    path, _text = gold(seed_copy, tmp_path / "annotations")
+    other = workspaces.open_article(seed_copy, tmp_path / "annotations", make_app().schema, user="other")
+    try:
+        app = make_app(document=read_article(seed_copy))
+        async with app.run_test(size=SIZE) as pilot:
+            await until_loaded(pilot, app)
+            assert app.session.read_only and "READ-ONLY" in app._status_text
+            assert "T1" in app.session.aset.entities
+            await pilot.press("2")
+            assert len(app.session.aset.entities) == 1
+    finally:
+        other.close()
+
+
+def test_the_cli_reads_a_big_file_in_the_app(tmp_path, monkeypatch):
+    """Above READ_BEFORE the file is not read before the terminal is taken over."""
+    from annotator.commands import annotate
+
+    art = tmp_path / "a.txt"
+    shutil.copyfile(workspaces.Path(__file__).parent.parent / "seeds" / "sdf-captures-deir-el-zor.txt", art)
+    path, _text = gold(art, tmp_path / "ann")
+    seen = {}
+
+    class Fake:
+        def __init__(self, articles, **kw):
+            seen.update(kw)
+            self.load_error = None
+
+        def run(self):
+            return 0
+
+    monkeypatch.setattr("annotator.tui.app.AnnotatorApp", Fake)
+    monkeypatch.setattr(annotate, "READ_BEFORE", 0)
+    from annotator.cli import main
+
+    assert main([str(art), "--annotations", str(tmp_path / "ann")]) == 0
+    assert seen["first"] is None and seen["document"].text == read_article(art).text
+    monkeypatch.setattr(annotate, "READ_BEFORE", 1 << 30)
+    assert main([str(art), "--annotations", str(tmp_path / "ann")]) == 0
+    assert seen["document"] is None and "T1" in seen["first"].aset.entities
+
+
+async def test_ctrl_s_on_a_big_article_saves_off_the_ui_thread(make_app, seed_copy, tmp_path, monkeypatch):
+    from annotator.tui import app as app_module
+
+    monkeypatch.setattr(app_module, "SAVE_IN_BACKGROUND", 0)
+    path, _text = gold(seed_copy, tmp_path / "annotations")
+    app = make_app()
+    ui = threading.current_thread()
+    writers = []
+    real_write = workspaces.Workspace.write
+
+    def write(self, version, snapshot):
+        writers.append(threading.current_thread())
+        return real_write(self, version, snapshot)
+
+    monkeypatch.setattr(workspaces.Workspace, "write", write)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l", "l", "2", "ctrl+s")
+        assert "saving" in app.message or "saved" in app.message
+        for _ in range(400):
+            if not app.session.dirty:
+                break
+            await pilot.pause(0.01)
+        assert not app.session.dirty and "saved" in app.message and "[saved]" in app._status_text
+        assert writers and all(t is not ui for t in writers)
+        assert len(store.read(path).checked().entities) == 2
+
+
+async def test_lost_spans_of_a_file_read_in_the_thread(tmp_path):
+    """Re-anchoring in the thread: the lost spans are counted and listed as when
+    the file is read before the app starts."""
+    from .test_lost_spans import LOST_IDS, _app, changed  # noqa: F401 (fixture body reused below)
+
+    article, ann = changed.__wrapped__(tmp_path)
+    app = _app(article, ann, document=read_article(article))
+    async with app.run_test(size=SIZE) as pilot:
+        await until_loaded(pilot, app)
+        assert app.lost_ids() == LOST_IDS and "LOST:6" in app._status_text
+        assert app.annotation_list._keys[0][0] == -1  # listed first
