@@ -283,3 +283,43 @@ def test_every_command_takes_schema_and_annotations_from_the_settings(env, capsy
     assert status == 0, errs
     assert "into ours/" in out
     assert {p.name for p in (work / "ours").glob("0*.yaml")} == {"000-introduction.yaml", "060-relation_annotation.yaml", "090-event_structures.yaml"}
+
+
+def test_agree_merge_audit_read_with_the_settings_schema(env, capsys, seed_copy):
+    """A label the settings' schema lacks is refused by agree, merge and audit; without the setting it is read."""
+    from annotator.schema import DEFAULT_SCHEMA_YAML
+
+    work, _ = env
+    text = seed_copy.read_text(encoding="utf-8")
+    start = text.index("Reuters")
+    for who in ("a", "b"):
+        folder = work / who
+        folder.mkdir()
+        (folder / f"{seed_copy.stem}.yaml").write_text(
+            "format: annotator/1\n"
+            f"document: {{path: {seed_copy}, length: {len(text)}}}\n"
+            f"entities:\n- {{id: T1, label: WEAPON, start: {start}, end: {start + 7}, text: Reuters, by: {who}}}\n",
+            encoding="utf-8",
+        )
+    def run(argv):
+        return run_cli(argv, capsys)[::2]  # status, errors
+
+    # no settings: agree and audit read any label; merge checks the gold with the news schema
+    assert run(["agree", "a", "b", "--json"])[0] == 0
+    assert run(["audit", "a", "b"])[0] == 0
+    status, errs = run(["merge", "a", "b", "-o", "gold1"])
+    assert status == 2 and "WEAPON" in errs
+    # the settings' schema has WEAPON: the gold is merged with it
+    write(work / "team.yaml", DEFAULT_SCHEMA_YAML.replace(
+        "- {name: MISC, key: '8', description: anything else named}\n",
+        "- {name: MISC, key: '8', description: anything else named}\n- {name: WEAPON, key: '9'}\n",
+    ))
+    write(work / "annotator.toml", 'schema = "team.yaml"\n')
+    status, errs = run(["merge", "a", "b", "-o", "gold2"])
+    assert status == 0, errs
+    assert "WEAPON" in (work / "gold2" / f"{seed_copy.stem}.yaml").read_text(encoding="utf-8")
+    # the settings' schema lacks WEAPON: agree and audit refuse the files
+    write(work / "team.yaml", DEFAULT_SCHEMA_YAML)
+    for argv in (["agree", "a", "b", "--json"], ["audit", "a", "b"]):
+        status, errs = run(argv)
+        assert status == 2 and "WEAPON" in errs, (argv, errs)

@@ -15,6 +15,7 @@ import argparse
 
 from ..errors import InputError
 from .audit import check_same_article, emit, got, load_many, load_schema_arg
+from . import defaults
 
 #: Rows of the per-article table shown in the terminal (``--json``/``--markdown``: all).
 ARTICLE_ROWS = 10
@@ -46,7 +47,7 @@ def register(sub) -> None:
     fmt.add_argument("--markdown", action="store_true", help="print Markdown tables")
     p.add_argument("--resamples", type=int, default=1000, metavar="N", help="bootstrap resamples of the articles (default 1000; 0: no intervals)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the bootstrap (default 0): the same seed gives the same intervals")
-    p.add_argument("--schema", metavar="FILE", help="label schema used to read the files (default: the built-in news schema)")
+    p.add_argument("--schema", metavar="FILE", help="label schema used to read the files (default: settings, else none: any label is read)")
     p.set_defaults(func=run)
 
 
@@ -59,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(args.paths[0], "agree needs two or more annotators' folders")
     if args.resamples < 0:
         raise InputError("--resamples", f"takes 0 or more, not {args.resamples}")
-    schema = load_schema_arg(args.schema)
+    schema = load_schema_arg(defaults.schema_file(args))
     files, notes = group_by_article(args.paths)
     everywhere = set.intersection(*(set(f) for f in files.values()))
     anywhere = set.union(*(set(f) for f in files.values()))

@@ -19,6 +19,7 @@ from ..audit.selection import SUFFIXES, annotation_files, check_same_article, pa
 from ..audit.selection import pick_suggester  # noqa: F401
 from ..audit.selection import names_list as _names
 from ..errors import InputError
+from . import defaults
 
 
 
@@ -42,7 +43,7 @@ def register(sub) -> None:
     fmt.add_argument("--json", action="store_true", help="print JSON (stable keys) instead of tables")
     fmt.add_argument("--markdown", action="store_true", help="print Markdown tables")
     p.add_argument("--fail-under", metavar="F1", type=float, help="exit 1 when the strict micro entity F1 is below F1 (0..1)")
-    p.add_argument("--schema", metavar="FILE", help="label schema used to read the files (default: the built-in news schema)")
+    p.add_argument("--schema", metavar="FILE", help="label schema used to read the files (default: settings, else none: any label is read)")
     p.add_argument(
         "--view",
         action="store_true",
@@ -221,7 +222,7 @@ def view_app(args: argparse.Namespace):
     if args.json or args.markdown or args.fail_under is not None:
         raise InputError("--view", "opens the app: leave out --json, --markdown and --fail-under")
     merged = True if getattr(args, "merged", False) else None
-    schema = load_schema_arg(args.schema)
+    schema = load_schema_arg(defaults.schema_file(args))
     articles, workspaces, notes = open_files(
         Path(args.gold), Path(args.pred) if args.pred is not None else None,
         by=args.by, schema=schema, user=args.annotator or _default_user(), merged=merged,
@@ -269,7 +270,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--merged", "goes with --view")
     if args.fail_under is not None and not 0.0 <= args.fail_under <= 1.0:
         raise InputError("--fail-under", f"takes an F1 between 0 and 1, not {args.fail_under:g}")
-    schema = load_schema_arg(args.schema)
+    schema = load_schema_arg(defaults.schema_file(args))
     gold = Path(args.gold)
     notes: list[str] = []
     by = args.by

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .audit import load_many, load_schema_arg
+from . import defaults
 
 
 def register(sub) -> None:
@@ -36,7 +37,7 @@ def register(sub) -> None:
     p.add_argument("--min-share", type=float, metavar="S",
                    help="accept what at least this share of the annotators agree on, 0 < S <= 1 (default: more than half)")
     p.add_argument("--force", action="store_true", help="replace gold files that already exist")
-    p.add_argument("--schema", metavar="FILE", help="label schema used to read the files (default: the built-in news schema)")
+    p.add_argument("--schema", metavar="FILE", help="label schema used to read the files (default: settings, else none: any label is read)")
     p.set_defaults(func=run)
 
 
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     resolved = {Path(p).resolve() for p in args.paths}
     if out_dir.resolve() in resolved:
         raise InputError(str(out_dir), "is one of the annotators' folders: give a new folder")
-    schema = load_schema_arg(args.schema)
+    schema = load_schema_arg(defaults.schema_file(args))
     check_schema = schema or default_schema()  # what the app and the adjudication view read the gold with
     files, notes = group_by_article(args.paths)
     if all(Path(p).is_file() for p in args.paths):  # one file each: the first one's name
