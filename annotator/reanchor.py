@@ -323,19 +323,23 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
             rows.append((s, -e, t, len(rows), piece))
         return piece
 
+    def one_piece(s: int, e: int, t: str, earlier: bool) -> _Piece:
+        """The piece at s:e (one per offsets; another only when its text or mark differs)."""
+        piece = first((s << 32) | e)
+        if piece is None:
+            piece = by_offsets[(s << 32) | e] = _Piece(s, e, t, earlier)
+            rows.append((s, -e, t, len(rows), piece))
+        elif piece.text != t or piece.earlier != earlier:
+            piece = piece_of(s, e, t, earlier)
+        return piece
+
     def pieces_of(span: Span, earlier: bool) -> list[_Piece] | None:
         split = _split(span)
         if split is None:
             return None
         mine = []
         for s, e, t in split:
-            piece = first((s << 32) | e)
-            if piece is None:
-                piece = by_offsets[(s << 32) | e] = _Piece(s, e, t, earlier)
-                rows.append((s, -e, t, len(rows), piece))
-            elif piece.text != t or piece.earlier != earlier:
-                piece = piece_of(s, e, t, earlier)
-            mine.append(piece)
+            mine.append(one_piece(s, e, t, earlier))
         return mine
 
     # Entities and events (one span each) in a loop of their own; the rest as parts.
@@ -349,13 +353,7 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
             frs = span.fragments
             if len(frs) == 1:
                 s, e = frs[0]
-                t = span.text
-                piece = first((s << 32) | e)
-                if piece is None:
-                    piece = by_offsets[(s << 32) | e] = _Piece(s, e, t, earlier)
-                    rows.append((s, -e, t, len(rows), piece))
-                elif piece.text != t or piece.earlier != earlier:
-                    piece = piece_of(s, e, t, earlier)
+                piece = one_piece(s, e, span.text, earlier)
                 plan.append((ann, span, piece, None))
             else:
                 plan.append((ann, span, None, pieces_of(span, earlier)))
@@ -371,13 +369,7 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
             frs = span.fragments
             if len(frs) == 1:
                 s, e = frs[0]
-                t = span.text
-                piece = first((s << 32) | e)
-                if piece is None:
-                    piece = by_offsets[(s << 32) | e] = _Piece(s, e, t, earlier)
-                    rows.append((s, -e, t, len(rows), piece))
-                elif piece.text != t or piece.earlier != earlier:
-                    piece = piece_of(s, e, t, earlier)
+                piece = one_piece(s, e, span.text, earlier)
                 parts.append((part, span, [piece]))
             else:
                 parts.append((part, span, pieces_of(span, earlier)))
