@@ -14,7 +14,7 @@ from . import lexicon as lx
 from .base import LocalIds, Proposals
 from .context import Ent, EntityIndex, clause_end, first_role, preposition_before, prev_word, trim
 from .learned import Knowledge
-from .phrases import PhraseMatcher, longest_first
+from .phrases import PhraseMatcher, RegexAtWords, find_many, longest_first
 
 SCORE_TRIGGER_LEARNED = 0.8
 SCORE_TRIGGER_SCHEMA = 0.6
@@ -35,17 +35,30 @@ def trigger_matcher(schema: Schema, know: Knowledge) -> PhraseMatcher:
     return PhraseMatcher(phrases.items(), fold=True)
 
 
-def events(schema: Schema, text: str, sents: Sentences, hits, index: EntityIndex, out: Proposals, ids: LocalIds) -> None:
-    """Event suggestions at trigger ``hits`` (from ``trigger_matcher``), with arguments."""
-    phrase_hits = []
+def phrase_matchers(schema: Schema, text: str) -> list[RegexAtWords]:
+    """The schema's trigger phrases (``lexicon.TRIGGER_PHRASES``), one matcher per
+    event type, for ``find_many`` over ``text``: matched in the lower-cased text
+    (any case), or case-insensitively where lower-casing changes the length."""
     low = text.lower()
-    if len(low) != len(text):  # a rare character whose lower case is longer: fold in the regex
-        low = None
-    for type_, patterns in lx.TRIGGER_PHRASES.items():
-        if schema.has_event(type_):
-            rx = _phrase_regex(tuple(patterns), low is None)
-            for m in rx.finditer(text if low is None else low):
-                phrase_hits.append((m.start(), m.end(), (type_, SCORE_TRIGGER_SCHEMA, "trigger-phrase")))
+    fold = len(low) != len(text)  # a rare character whose lower case is longer: fold in the regex
+    return [
+        RegexAtWords(_phrase_regex(tuple(patterns), fold), (type_, SCORE_TRIGGER_SCHEMA, "trigger-phrase"), None if fold else low)
+        for type_, patterns in lx.TRIGGER_PHRASES.items()
+        if schema.has_event(type_)
+    ]
+
+
+def events(
+    schema: Schema, text: str, sents: Sentences, hits, index: EntityIndex, out: Proposals, ids: LocalIds,
+    phrase_hits: list[list] | None = None,
+) -> None:
+    """Event suggestions at trigger ``hits`` (from ``trigger_matcher``), with arguments.
+
+    ``phrase_hits``: what ``phrase_matchers`` found, when the caller's ``find_many``
+    looked for them (found here otherwise)."""
+    if phrase_hits is None:
+        phrase_hits = find_many(text, phrase_matchers(schema, text))
+    phrase_hits = [h for per_type in phrase_hits for h in per_type]
     if phrase_hits:
         hits = longest_first(list(hits) + phrase_hits)
     found = [m for m in hits if not index.overlapping(m[0], m[1])]  # not inside a name

@@ -32,8 +32,8 @@ from . import lexicon as lx
 from .attributions import attributions, cue_matcher
 from .base import LocalIds, Progress, Proposals, gc_paused
 from .context import Ent, EntityIndex
-from .entities import groups, name_candidates
-from .events import events, trigger_matcher
+from .entities import GROUP_HEADS, RELATIVE_DATES, groups, name_candidates
+from .events import events, phrase_matchers, trigger_matcher
 from .learned import FolderFacts, Knowledge
 from .learned import learn_from as learn_from_folders
 from .phrases import PhraseMatcher, Taken, find_many
@@ -114,8 +114,13 @@ class RulesSuggester:
                 continue
             score = SCORE_GAZETTEER if n == sum(votes.values()) else SCORE_GAZETTEER_MIXED
             gaz_entries.append((surface, (label, score)))
-        gaz_hits, trigger_hits, cue_hits = find_many(
-            text, [PhraseMatcher(gaz_entries), trigger_matcher(schema, know), cue_matcher(schema, know)]
+        phrases = phrase_matchers(schema, text)
+        gaz_hits, trigger_hits, cue_hits, relative_dates, group_heads, *phrase_hits = find_many(
+            text,
+            [
+                PhraseMatcher(gaz_entries), trigger_matcher(schema, know), cue_matcher(schema, know),
+                RELATIVE_DATES, GROUP_HEADS, *phrases,
+            ],
         )
         found: list[tuple[int, int, str, float, str]] = []
         for s, e, (label, score) in gaz_hits:
@@ -126,7 +131,7 @@ class RulesSuggester:
 
         # (d) capitalised names
         learned_texts = know.entities
-        for s, e, label, score, rule in name_candidates(text, sents):
+        for s, e, label, score, rule in name_candidates(text, sents, relative_dates):
             if not taken.free(s, e):
                 continue
             if (text[s:e], label) in know.rejected and text[s:e] not in learned_texts:
@@ -140,7 +145,7 @@ class RulesSuggester:
 
         # Nominal groups ("Syrian government forces"): names may nest inside them.
         if "ORG" in known_labels:
-            found.extend(groups(text, found))
+            found.extend(groups(text, found, group_heads))
 
         ents = existing_entities(aset)
         existing = {(x.start, x.end, x.label) for x in ents}
@@ -162,7 +167,7 @@ class RulesSuggester:
         index = EntityIndex(ents)
 
         # (c) events
-        events(schema, text, sents, trigger_hits, index, out, ids)
+        events(schema, text, sents, trigger_hits, index, out, ids, phrase_hits)
         if progress:
             progress(0.75)
         # (b) attributions
@@ -190,8 +195,11 @@ def structures(
     sents = sents or split_sentences(text)
     ents = existing_entities(aset) + [Ent(e.start, e.end, e.label, e.id) for e in proposed if not e.span.discontinuous]
     index = EntityIndex(ents)
-    trigger_hits, cue_hits = find_many(text, [trigger_matcher(schema, know), cue_matcher(schema, know)])
-    events(schema, text, sents, trigger_hits, index, out, ids)
+    phrases = phrase_matchers(schema, text)
+    trigger_hits, cue_hits, *phrase_hits = find_many(
+        text, [trigger_matcher(schema, know), cue_matcher(schema, know), *phrases]
+    )
+    events(schema, text, sents, trigger_hits, index, out, ids, phrase_hits)
     attributions(schema, text, sents, cue_hits, index, out, ids, know)
 
 
