@@ -265,3 +265,43 @@ def test_first_words_read_from_the_pattern_or_none():
 def test_regex_at_words_any_pattern_as_finditer(text, pattern):
     rx = re.compile(pattern)
     assert [(s, e) for s, e, _ in RegexAtWords(rx, None).find(text)] == [m.span() for m in rx.finditer(text)]
+
+
+# -- merge against the merge it replaced ---------------------------------------------------------
+
+
+def test_merge_as_before_on_the_seed_in_every_state():
+    from annotator import store
+    from annotator.articles import read_article
+    from annotator.model import ACCEPTED, REJECTED, AnnotationSet, with_status
+    from annotator.suggest.base import merge
+    from annotator.suggest.rules import RulesSuggester
+
+    from ._ref_merge import ref_merge
+
+    seed_path = ROOT / "seeds" / "sdf-captures-deir-el-zor.txt"
+    schema = default_schema()
+    gold = store.read(store.annotation_path(seed_path, ROOT / "annotations"), article=read_article(seed_path), schema=schema, editing=True).checked()
+    sugg = RulesSuggester(schema, None)
+    empty = AnnotationSet(gold.document)
+    props = sugg.propose(empty)
+    first = merge(empty, props, "rules")
+    assert first == ref_merge(empty, props, "rules")
+    held = empty.copy()
+    for i, a in enumerate(first):
+        held.table(type(a))[a.id] = with_status(a, (ACCEPTED, REJECTED)[i % 2], "alice") if i % 3 else a
+    for aset in (gold, held):
+        p = sugg.propose(aset)
+        assert merge(aset, p, "rules") == ref_merge(aset, p, "rules")
+        assert merge(aset, p, "other") == ref_merge(aset, p, "other")
+
+
+def test_fast_constructors_make_the_same_objects():
+    from annotator.model import NO_ATTRS, Argument, Entity, Event, Span
+    from annotator.suggest.base import new_entity, new_event, new_span
+
+    sp = new_span(((1, 3),), "ab")
+    assert sp == Span(((1, 3),), "ab")
+    assert new_entity("T1", "PER", sp, "suggested", "rules:x", 0.5, None, NO_ATTRS) == Entity("T1", "PER", sp, "suggested", "rules:x", 0.5)
+    args = (Argument("Agent", "T1"),)
+    assert new_event("E1", "Conflict.Attack", sp, args, "accepted", "r", 0.6, None, NO_ATTRS) == Event("E1", "Conflict.Attack", sp, args, by="r", score=0.6)

@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..model import Argument, Event, Span
+from ..model import ACCEPTED, NO_ATTRS, Argument
 from ..schema import Schema
 from ..text import Sentences
 from . import lexicon as lx
-from .base import LocalIds, Proposals
+from .base import LocalIds, Proposals, new_event, new_span
 from .context import Ent, EntityIndex, clause_end, first_role, preposition_before, prev_word, trim
 from .learned import Knowledge
 from .phrases import PhraseMatcher, RegexAtWords, find_many, longest_first
@@ -62,14 +62,12 @@ def events(
     if phrase_hits:
         hits = longest_first(list(hits) + phrase_hits)
     found = [m for m in hits if not index.overlapping(m[0], m[1])]  # not inside a name
+    add, make, span = out.annotations.append, new_event, new_span
     for i, (s, e, (type_, score, rule)) in enumerate(found):
         limit = found[i + 1][0] if i + 1 < len(found) else len(text)
         args = _arguments(schema, text, sents, index, s, e, type_, limit)
-        out.add(
-            Event(
-                ids("E"), type_, Span.of(text, s, e), tuple(Argument(r, ref) for r, ref in args), by=rule, score=score
-            )
-        )
+        trigger = span(((s, e),), text[s:e])
+        add(make(ids("E"), type_, trigger, tuple(Argument(r, ref) for r, ref in args), ACCEPTED, rule, score, None, NO_ATTRS))
 
 
 def _arguments(schema, text, sents, index, s, e, type_, limit) -> list[tuple[str, str]]:

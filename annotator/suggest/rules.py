@@ -25,12 +25,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Entity, Span
+from ..model import ACCEPTED, NO_ATTRS, REJECTED, SUGGESTED, AnnotationSet, Entity, Span
 from ..schema import Schema
 from ..text import Sentences, split_sentences
 from . import lexicon as lx
 from .attributions import attributions, cue_matcher
-from .base import LocalIds, Progress, Proposals, gc_paused
+from .base import LocalIds, Progress, Proposals, gc_paused, new_entity, new_span
 from .context import Ent, EntityIndex
 from .entities import GROUP_HEADS, RELATIVE_DATES, groups, name_candidates
 from .events import events, phrase_matchers, trigger_matcher
@@ -153,6 +153,7 @@ class RulesSuggester:
         found.sort()
         any_accepted = any(e.status == ACCEPTED for e in aset.entities.values())
         add, keep = out.annotations.append, ents.append
+        make, span = new_entity, new_span
         n = 0
         for s, e, label, score, rule in found:
             if existing and (s, e, label) in existing:
@@ -161,7 +162,7 @@ class RulesSuggester:
                 continue  # crosses or nests in an accepted entity
             n += 1
             local = f"~T{n}"
-            add(Entity(local, label, Span(((s, e),), text[s:e]), SUGGESTED, rule, score))
+            add(make(local, label, span(((s, e),), text[s:e]), SUGGESTED, rule, score, None, NO_ATTRS))
             keep(Ent(s, e, label, local))
         ids.skip("T", n)
         index = EntityIndex(ents)
