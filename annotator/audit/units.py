@@ -141,6 +141,29 @@ class TokenGrid:
         )
         return self._paint(np.fromiter(rows, dtype=np.int64), label_index)
 
+    def paint_laid(self, laid, n_labels: int):
+        """``paint`` of one annotator's entities laid end to end (``entity_pairs.Laid``, in the
+        order ``entity_items`` gives): a one-fragment entity is its start and end; the others
+        are listed fragment by fragment, in their place."""
+        single = laid.single
+        if single.all():
+            flat = np.stack([laid.start, laid.end, laid.label], axis=1)
+        else:
+            offs = np.asarray(self.char_offsets, dtype=np.int64)
+            rest = np.flatnonzero(~single).tolist()
+            more = np.fromiter(
+                (x for i in rest for fs, fe in laid.items[i][3] for x in (i, fs, fe)), dtype=np.int64
+            ).reshape(-1, 3)
+            ones = np.flatnonzero(single)
+            who = np.concatenate([ones, more[:, 0]])
+            shift = offs[laid.doc[more[:, 0]]]
+            flat = np.stack([
+                np.concatenate([laid.start[ones], more[:, 1] + shift]),
+                np.concatenate([laid.end[ones], more[:, 2] + shift]),
+                laid.label[who],
+            ], axis=1)[np.argsort(who, kind="stable")]
+        return self._paint(flat.reshape(-1), range(n_labels))
+
     def paint_distinct(self, dist, label_index: dict, skip: str | None = None):
         """``paint_items`` of every annotator at once, from a layer's distinct items
         (``matching.Distinct``): codes (R, U) and cover (R, U, L).
