@@ -230,3 +230,44 @@ def test_a_quoted_scalar_across_lines_is_left_to_the_general_way():
     assert direct(out, text, None) is None
     _ref, problems = general(out, text, None)
     assert problems and "does not match" in problems[0].message
+
+
+def test_objects_made_a_column_at_a_time_equal_those_of_the_constructor():
+    """``_maker`` sets the slots itself: the objects must be the class's own, equal to
+    ``cls(...)``; a class it was not written for is made by calling it."""
+    from annotator.model import NO_ATTRS, Argument, Attribution, Event, Ref, Relation
+    from annotator.store import direct_reader as dr
+
+    sp = [Span(((1, 3),), "ab"), Span(((0, 1), (4, 6)), "a cd")]
+    want = [Entity("T1", "PER", sp[0]), Entity("T2", "ORG", sp[1], "suggested", "bob", 0.5, "rules", {"k": 1})]
+    got = dr._make_entity(2, ["T1", "T2"], ["PER", "ORG"], sp, ["accepted", "suggested"], [None, "bob"], [None, 0.5],
+                          [None, "rules"], [NO_ATTRS, {"k": 1}])
+    assert got == want and all(type(g) is Entity for g in got) and hash(got[0]) == hash(want[0])
+    assert dr._make_span(2, [s.fragments for s in sp], [s.text for s in sp]) == sp
+    assert dr._make_ref(1, ["T1"]) == [Ref("T1")]
+    args = dr._make_argument(1, ["Agent"], ["T1"])
+    assert args == [Argument("Agent", "T1")]
+    assert dr._make_event(1, ["E1"], ["Life.Die"], [sp[0]], [tuple(args)], ["accepted"], ["a"], [None], [None],
+                          [NO_ATTRS]) == [Event("E1", "Life.Die", sp[0], tuple(args), by="a")]
+    assert dr._make_attribution(1, ["A1"], [Ref("T1")], [sp[0]], [None], ["direct"], ["accepted"], [None], [None], [None],
+                                [NO_ATTRS]) == [Attribution("A1", Ref("T1"), sp[0], None, "direct")]
+    assert dr._make_relation(1, ["R1"], ["r"], ["T1"], ["T2"], ["accepted"], [None], [None], [None],
+                             [NO_ATTRS]) == [Relation("R1", "r", "T1", "T2")]
+    with pytest.raises(AttributeError):
+        got[0].label = "X"  # still frozen
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Checked:
+        a: int
+        b: int = 0
+
+        def __post_init__(self):
+            if self.a < 0:
+                raise ValueError(self.a)
+
+    make = dr._maker(Checked, "a b")  # __post_init__: made by calling the class
+    assert make(2, [1, 2], [3, 4]) == [Checked(1, 3), Checked(2, 4)]
+    with pytest.raises(ValueError):
+        make(1, [-1], [0])
+    other = dr._maker(Span, "text fragments")  # not the fields' order: by name
+    assert other(1, ["ab"], [((1, 3),)]) == [sp[0]]

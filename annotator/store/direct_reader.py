@@ -15,11 +15,28 @@ lists the problems. So the result, when there is one, is the general reader's.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
-from typing import Any
+from collections import deque
+from itertools import islice, repeat
+from operator import itemgetter, lt
+from typing import Any, Callable, Iterable, Sequence
 
-from ..model import ACCEPTED, STATUSES, AnnotationSet, Argument, Attribution, Document, Entity, Event, Ref, Relation, Span
+from ..model import (
+    ACCEPTED,
+    NO_ATTRS,
+    STATUSES,
+    AnnotationSet,
+    Argument,
+    Attribution,
+    Document,
+    Entity,
+    Event,
+    Ref,
+    Relation,
+    Span,
+)
 from ..schema import Schema
 from .fast_reader import _FAST_BAD, _NUMERIC_FIRST, _SPECIAL_WORDS, _FastReader, _unescape
 from .tree import NotOurs
@@ -75,6 +92,62 @@ _HEADER = re.compile(f"format: {re.escape(FORMAT)}\ndocument:\n(?:  path: {_LV}\
 #: First characters of a token that may not read as itself.
 _SPECIAL_FIRST = _NUMERIC_FIRST | {'"'}
 _DIGITS = re.compile("[0-9]+")
+#: The entity and relation patterns for ``findall`` over a section: each match
+#: starts at a line's start and takes the whole line (no pattern crosses one).
+_ENTITY_LINE = re.compile("^" + _ENTITY.pattern, re.MULTILINE)
+_RELATION_LINE = re.compile("^" + _RELATION.pattern, re.MULTILINE)
+_FIRST_CHAR = itemgetter(0)
+_SPECIAL_FIRST_RE = re.compile("[" + re.escape("".join(sorted(_SPECIAL_FIRST))) + "]")
+
+
+def _maker(cls: type, names: str) -> Callable[..., list]:
+    """``make(n, *columns)``: n objects of the frozen dataclass ``cls``, the i-th
+    with the i-th value of each column (one column per field, in ``names``' order).
+
+    This is what ``cls(*values)`` gives, made a column at a time: ``object.__new__``
+    and each slot set for all objects by ``map`` (twice as fast as the generated
+    ``__init__``, which sets each field through ``object.__setattr__``). Only when
+    the class is what it was written for: a slotted dataclass with exactly these
+    fields and the generated ``__init__`` (no ``__post_init__``); otherwise the
+    objects are made by calling the class with the fields by name.
+    """
+    want = tuple(names.split())
+    init = getattr(cls.__init__, "__code__", None)
+    fast = (
+        dataclasses.is_dataclass(cls)
+        and tuple(f.name for f in dataclasses.fields(cls)) == want
+        and tuple(getattr(cls, "__slots__", ())) == want
+        and not hasattr(cls, "__post_init__")
+        and init is not None
+        and init.co_filename == "<string>"  # made by dataclasses
+    )
+    if not fast:
+
+        def by_name(n: int, *cols: Iterable[Any]) -> list:
+            return [cls(**dict(zip(want, values))) for values in islice(zip(*cols), n)]
+
+        return by_name
+    new = object.__new__
+    setters = [cls.__dict__[name].__set__ for name in want]
+
+    def make(n: int, *cols: Iterable[Any]) -> list:
+        if len(cols) != len(setters):
+            raise TypeError(f"{cls.__name__}: {len(cols)} columns for {len(setters)} fields")
+        objs = list(map(new, repeat(cls, n)))
+        for setter, col in zip(setters, cols):
+            deque(map(setter, objs, col), 0)
+        return objs
+
+    return make
+
+
+_make_span = _maker(Span, "fragments text")
+_make_ref = _maker(Ref, "ref")
+_make_argument = _maker(Argument, "role ref")
+_make_entity = _maker(Entity, "id label span status by score suggested_by attrs")
+_make_event = _maker(Event, "id type trigger arguments status by score suggested_by attrs")
+_make_attribution = _maker(Attribution, "id source cue content type status by score suggested_by attrs")
+_make_relation = _maker(Relation, "id type arg1 arg2 status by score suggested_by attrs")
 
 
 def _copy(value: Any) -> Any:
@@ -114,21 +187,15 @@ class _Reader:
             raise Decline
         return v
 
-    def new_id(self, v: str) -> str:
-        v = self.string(v)
-        ids = self.ids
-        if v in ids or v in self.entities_table:
+    def text_value(self, t: str) -> str:
+        """A token that must read as a string (a span's text: may be empty)."""
+        v = self.conv(t)
+        if type(v) is not str:
             raise Decline
-        ids.add(v)
         return v
 
-    # -- parts ----------------------------------------------------------------
-    def fragments(self, start: str | None, end: str | None, frs: str | None) -> tuple:
-        if frs is None:
-            s, e = int(start), int(end)  # type: ignore[arg-type]
-            if not s < e:
-                raise Decline
-            return ((s, e),)
+    def fragments(self, frs: str) -> tuple:
+        """The fragments of ``fragments: [...]``: in order, not overlapping, none empty."""
         nums = [int(x) for x in _DIGITS.findall(frs)]
         out = tuple(zip(nums[::2], nums[1::2]))
         prev = 0
@@ -138,46 +205,119 @@ class _Reader:
             prev = e
         return out
 
-    def span(self, start, end, frs, text, article: str | None) -> Span:
-        """A span from its groups (``_SPAN``), checked against the article."""
-        if text[0] in _SPECIAL_FIRST or text in _SPECIAL_WORDS:
-            text = self.conv(text)
-            if type(text) is not str:
-                raise Decline
-        if frs is None:
-            s, e = int(start), int(end)
-            if not s < e or (article is not None and (e > len(article) or article[s:e] != text)):
-                raise Decline
-            return Span(((s, e),), text)
-        fr = self.fragments(None, None, frs)
-        if article is not None and (fr[-1][1] > len(article) or " ".join(article[s:e] for s, e in fr) != text):
-            raise Decline
-        return Span(fr, text)
+    # -- columns --------------------------------------------------------------
+    # The file is read a column at a time (all the ids, all the labels, ...):
+    # a token that reads as itself (nearly all of them) is taken as it is, a
+    # token that repeats (labels, by, status) is read once, and the checks and
+    # the objects are made over whole columns, not in a Python loop per line.
 
-    def tail(self, status, by, score, sby, attrs) -> tuple:
-        """status, by, score, suggested_by and attrs, checked as ``Checker.common`` does."""
-        if status is not None:
-            status = self.conv(status)
-            if type(status) is not str or status not in STATUSES:
-                raise Decline
+    def tokens(self, col: Sequence[str], value: Callable[[str], str]) -> Sequence[str]:
+        """The tokens of a column, those that may not read as themselves read by ``value``."""
+        firsts = "".join(map(_FIRST_CHAR, col))  # found by a regex, not a loop per token
+        at = [m.start() for m in _SPECIAL_FIRST_RE.finditer(firsts)]
+        if not _SPECIAL_WORDS.isdisjoint(col):
+            at = sorted(set(at).union(i for i, t in enumerate(col) if t in _SPECIAL_WORDS))
+        if not at:
+            return col
+        out = list(col)
+        for i in at:
+            out[i] = value(out[i])
+        return out
+
+    @staticmethod
+    def values(col: Sequence[Any], value: Callable[[Any], Any]) -> list[Any]:
+        """``value`` of each token of a column, called once per distinct token."""
+        of = {t: value(t) for t in set(col)}
+        return list(map(of.__getitem__, col))
+
+    @staticmethod
+    def each(col: Sequence[Any], value: Callable[[Any], Any]) -> Iterable[Any]:
+        """As ``values``, but a ``repeat`` when the column has one token (for ``_make`` only)."""
+        of = {t: value(t) for t in set(col)}
+        if len(of) == 1:
+            return repeat(next(iter(of.values())))
+        return list(map(of.__getitem__, col))
+
+    def new_ids(self, col: Sequence[str]) -> Sequence[str]:
+        """The ids of events, attributions or relations: strings, new, none an entity's."""
+        col = self.tokens(col, self.string)
+        ids = self.ids
+        before = len(ids)
+        ids.update(col)
+        if len(ids) != before + len(col) or not self.entities_table.keys().isdisjoint(col):
+            raise Decline
+        return col
+
+    def status(self, t: str | None) -> str:
+        if not t:
+            return ACCEPTED
+        v = self.conv(t)
+        if type(v) is not str or v not in STATUSES:
+            raise Decline
+        return v
+
+    def who(self, t: str | None) -> str | None:
+        """by or suggested_by."""
+        if not t:
+            return None
+        return self.text_value(t)
+
+    def score(self, t: str | None) -> float | None:
+        if not t:
+            return None
+        v = self.fast.plain(t)
+        if type(v) not in (int, float) or not math.isfinite(v):
+            raise Decline
+        return float(v)
+
+    def tails(self, statuses, bys, scores, sbys, attrss) -> list[Iterable[Any]]:
+        """status, by, score, suggested_by and attrs columns, checked as ``Checker.common`` does."""
+        each = self.each
+        if any(attrss):
+            attrs: Iterable[Any] = [self.attrs(a) if a else NO_ATTRS for a in attrss]
         else:
-            status = ACCEPTED
-        if by is not None:
-            by = self.conv(by)
-            if type(by) is not str:
+            attrs = repeat(NO_ATTRS)
+        return [each(statuses, self.status), each(bys, self.who), each(scores, self.score), each(sbys, self.who), attrs]
+
+    def spans(self, starts, stops, frs, texts, article: str | None) -> list[Span]:
+        """The spans of the columns of ``_SPAN``'s groups, checked against the article."""
+        n = len(texts)
+        texts = list(self.tokens(texts, self.text_value))
+        multi: list[int] = [i for i, f in enumerate(frs) if f] if any(frs) else []
+        frags: dict[int, tuple] = {}
+        if multi:
+            starts, stops = list(starts), list(stops)
+            for i in multi:
+                fr = frags[i] = self.fragments(frs[i])
+                starts[i], stops[i] = fr[0][0], fr[-1][1]
+        s_col = list(map(int, starts))
+        e_col = list(map(int, stops))
+        if not all(map(lt, s_col, e_col)):
+            raise Decline
+        if article is not None and n:
+            if max(e_col) > len(article):
                 raise Decline
-        if sby is not None:
-            sby = self.conv(sby)
-            if type(sby) is not str:
+            got = list(map(article.__getitem__, map(slice, s_col, e_col)))
+            for i in multi:
+                got[i] = " ".join(article[s:e] for s, e in frags[i])
+            if got != texts:
                 raise Decline
-        if score is not None:
-            score = self.fast.plain(score)
-            if type(score) not in (int, float) or not math.isfinite(score):
-                raise Decline
-            score = float(score)
-        if attrs is not None:
-            attrs = self.attrs(attrs)
-        return status, by, score, sby, attrs
+        fr_col = list(zip(zip(s_col, e_col)))  # ((s, e),) each
+        for i in multi:
+            fr_col[i] = frags[i]
+        return _make_span(n, fr_col, texts)
+
+    def some_spans(self, n: int, starts, stops, frs, texts, article: str | None) -> list[Span | None]:
+        """As ``spans`` for a part that may be absent (None where it is)."""
+        at = [i for i, t in enumerate(texts) if t is not None]
+        if len(at) == n:
+            return self.spans(starts, stops, frs, texts, article)
+        out: list[Span | None] = [None] * n
+        if at:
+            got = self.spans([starts[i] for i in at], [stops[i] for i in at], [frs[i] for i in at], [texts[i] for i in at], article)
+            for i, s in zip(at, got):
+                out[i] = s
+        return out
 
     def attrs(self, s: str) -> dict:
         """``attrs: {...}`` read by the fast reader's flow parser; the same text
@@ -205,11 +345,9 @@ class _Reader:
         pos = self.relations(pos, aset, schema)
         if pos != len(self.text):
             raise Decline
-        ids = self.ids
-        entities = aset.entities
-        for ref in self.refs:
-            if ref not in ids and ref not in entities:
-                raise Decline
+        missing = set(self.refs) - self.ids
+        if missing and not aset.entities.keys() >= missing:
+            raise Decline
         return aset
 
     def section(self, pos: int, key: str, next_key: str | None) -> tuple[int, int]:
@@ -222,163 +360,165 @@ class _Reader:
         start = pos + len(key) + 2
         if next_key is None:
             return start, len(text)
-        end = text.find("\n" + next_key + ":", start - 1)
+        # from the end: the sections after this one are the smaller (the line is
+        # there once in a file of ours; if it is there twice, a line between reads
+        # as no item of either section and the file is declined)
+        end = text.rfind("\n" + next_key + ":", start - 1)
         if end < 0:
             raise Decline
         return start, end + 1
 
-    def entities(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
-        pos, end = self.section(pos, "entities", "events")
-        labels = frozenset(schema.entity_names) if schema is not None else None
-        table = aset.entities
-        conv = self.conv
-        special_first = _SPECIAL_FIRST
-        special_words = _SPECIAL_WORDS
-        alen = len(article) if article is not None else 0
-        # label and by repeat: each distinct token is read and checked once
-        label_of: dict[str, str] = {}
-        by_of: dict[str | None, str | None] = {None: None}
-        for m in _ENTITY.finditer(self.text, pos, end):
+    def lines(self, pattern: re.Pattern, start: int, end: int) -> list[tuple]:
+        """The groups of each line of ``start:end`` ('' for a group not there); every
+        line must be one (``pattern`` starts at a line's start and takes one line)."""
+        text = self.text
+        rows = pattern.findall(text, start, end)
+        if len(rows) != text.count("\n", start, end) or (start < end and text[end - 1] != "\n"):
+            raise Decline
+        return rows
+
+    def blocks(self, pattern: re.Pattern, pos: int, end: int) -> list[tuple]:
+        """The groups of each block of ``pos:end`` (None for a group not there), the blocks end to end."""
+        rows = []
+        append = rows.append
+        for m in pattern.finditer(self.text, pos, end):
             if m.start() != pos:
                 raise Decline
             pos = m.end()
-            eid, label, start, stop, frs, text, status, by, score, sby, attrs = m.groups()
-            if eid[0] in special_first or eid in special_words:
-                eid = conv(eid)
-                if type(eid) is not str or not eid:
-                    raise Decline
-            if text[0] in special_first or text in special_words:
-                text = conv(text)
-                if type(text) is not str:
-                    raise Decline
-            lab = label_of.get(label)
-            if lab is None:
-                lab = label_of[label] = self.string(label)
-                if labels is not None and lab not in labels:
-                    raise Decline
-            if eid in table:
-                raise Decline
-            if frs is None:
-                s = int(start)
-                e = int(stop)
-                if not s < e or (article is not None and (e > alen or article[s:e] != text)):
-                    raise Decline
-                span = Span(((s, e),), text)
-            else:
-                fr = self.fragments(None, None, frs)
-                if article is not None and (fr[-1][1] > alen or " ".join(article[s:e] for s, e in fr) != text):
-                    raise Decline
-                span = Span(fr, text)
-            if status is None and score is None and sby is None and attrs is None:
-                who = by_of.get(by, by_of)
-                if who is by_of:
-                    who = by_of[by] = conv(by)
-                    if type(who) is not str:
-                        raise Decline
-                table[eid] = Entity(eid, lab, span, ACCEPTED, who)
-            else:
-                status, by, score, sby, attrs = self.tail(status, by, score, sby, attrs)
-                if attrs is None:
-                    table[eid] = Entity(eid, lab, span, status, by, score, sby)
-                else:
-                    table[eid] = Entity(eid, lab, span, status, by, score, sby, attrs)
+            append(m.groups())
         if pos != end:
             raise Decline
-        return pos
+        return rows
+
+    def entities(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
+        start, end = self.section(pos, "entities", "events")
+        rows = self.lines(_ENTITY_LINE, start, end)
+        if not rows:
+            return end
+        ids, labels, starts, stops, frs, texts, statuses, bys, scores, sbys, attrss = zip(*rows)
+        del rows
+        n = len(ids)
+        ids = self.tokens(ids, self.string)
+        names = frozenset(schema.entity_names) if schema is not None else None
+
+        def label(t: str) -> str:
+            v = self.string(t)
+            if names is not None and v not in names:
+                raise Decline
+            return v
+
+        made = _make_entity(
+            n, ids, self.each(labels, label), self.spans(starts, stops, frs, texts, article),
+            *self.tails(statuses, bys, scores, sbys, attrss),
+        )
+        table = aset.entities
+        table.update(zip(ids, made))
+        if len(table) != n:  # an id twice
+            raise Decline
+        return end
 
     def events(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
-        pos, end = self.section(pos, "events", "attributions")
-        table = aset.events
-        string = self.string
-        refs = self.refs
-        for m in _EVENT.finditer(self.text, pos, end):
-            if m.start() != pos:
+        start, end = self.section(pos, "events", "attributions")
+        rows = self.blocks(_EVENT, start, end)
+        if not rows:
+            return end
+        g = list(zip(*rows))
+        del rows
+        n = len(g[0])
+        ids = self.new_ids(g[0])
+
+        def event_type(t: str) -> str:
+            v = self.string(t)
+            if schema is not None and not schema.has_event(v):
                 raise Decline
-            pos = m.end()
-            g = m.groups()
-            eid = self.new_id(g[0])
-            etype = string(g[1])
-            roles = None
-            if schema is not None:
-                if not schema.has_event(etype):
-                    raise Decline
-                roles = schema.roles(etype)
-            trigger = self.span(g[2], g[3], g[4], g[5], article)
-            args = []
-            if g[6] is not None:
-                for role, ref in _ARGS.findall(g[6]):
-                    role, ref = string(role), string(ref)
-                    if roles is not None and role not in roles:
-                        raise Decline
-                    args.append(Argument(role, ref))
-                    refs.append(ref)
-            status, by, score, sby, attrs = self.tail(*g[7:12])
-            if attrs is None:
-                table[eid] = Event(eid, etype, trigger, tuple(args), status, by, score, sby)
+            return v
+
+        types = self.values(g[1], event_type)
+        triggers = self.spans(g[2], g[3], g[4], g[5], article)
+        counts: list[int] = []
+        pairs: list[tuple[str, str]] = []
+        for a in g[6]:
+            if a is None:
+                counts.append(0)
             else:
-                table[eid] = Event(eid, etype, trigger, tuple(args), status, by, score, sby, attrs)
-        if pos != end:
-            raise Decline
-        return pos
+                found = _ARGS.findall(a)
+                counts.append(len(found))
+                pairs.extend(found)
+        if pairs:
+            role_toks, ref_toks = zip(*pairs)
+            roles = self.values(role_toks, self.string)
+            refs = self.tokens(ref_toks, self.string)
+            self.refs.extend(refs)
+            if schema is not None:
+                arg_types = [t for t, c in zip(types, counts) for _ in range(c)]
+                for etype, role in set(zip(arg_types, roles)):
+                    if role not in schema.roles(etype):
+                        raise Decline
+            it = iter(_make_argument(len(roles), roles, refs))
+            arguments: Iterable[tuple] = [tuple(islice(it, c)) if c else () for c in counts]
+        else:
+            arguments = repeat(())
+        made = _make_event(n, ids, types, triggers, arguments, *self.tails(*g[7:12]))
+        aset.events.update(zip(ids, made))
+        return end
 
     def attributions(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
-        pos, end = self.section(pos, "attributions", "relations")
-        table = aset.attributions
+        start, end = self.section(pos, "attributions", "relations")
+        rows = self.blocks(_ATTRIBUTION, start, end)
+        if not rows:
+            return end
+        g = list(zip(*rows))
+        del rows
+        n = len(g[0])
+        ids = self.new_ids(g[0])
         types = schema.attribution_types if schema is not None else None
-        span = self.span
-        for m in _ATTRIBUTION.finditer(self.text, pos, end):
-            if m.start() != pos:
+        sources = self.some_spans(n, g[2], g[3], g[4], g[5], article)
+        if any(r is not None for r in g[1]):
+            at = [i for i, r in enumerate(g[1]) if r is not None]
+            refs = self.tokens([g[1][i] for i in at], self.string)
+            self.refs.extend(refs)
+            for i, ref in zip(at, _make_ref(len(refs), refs)):
+                sources[i] = ref
+
+        def atype(t: str | None) -> str | None:
+            if t is None:
+                return None
+            v = self.string(t)
+            if types is not None and v not in types:
                 raise Decline
-            pos = m.end()
-            g = m.groups()
-            aid = self.new_id(g[0])
-            source: Ref | Span | None = None
-            if g[1] is not None:
-                ref = self.string(g[1])
-                source = Ref(ref)
-                self.refs.append(ref)
-            elif g[5] is not None:
-                source = span(g[2], g[3], g[4], g[5], article)
-            cue = span(g[6], g[7], g[8], g[9], article) if g[9] is not None else None
-            content = span(g[10], g[11], g[12], g[13], article) if g[13] is not None else None
-            atype = None
-            if g[14] is not None:
-                atype = self.string(g[14])
-                if types is not None and atype not in types:
-                    raise Decline
-            status, by, score, sby, attrs = self.tail(*g[15:20])
-            if attrs is None:
-                table[aid] = Attribution(aid, source, cue, content, atype, status, by, score, sby)
-            else:
-                table[aid] = Attribution(aid, source, cue, content, atype, status, by, score, sby, attrs)
-        if pos != end:
-            raise Decline
-        return pos
+            return v
+
+        made = _make_attribution(
+            n, ids, sources, self.some_spans(n, g[6], g[7], g[8], g[9], article),
+            self.some_spans(n, g[10], g[11], g[12], g[13], article), self.each(g[14], atype), *self.tails(*g[15:20]),
+        )
+        aset.attributions.update(zip(ids, made))
+        return end
 
     def relations(self, pos: int, aset: AnnotationSet, schema: Schema | None) -> int:
-        pos, end = self.section(pos, "relations", None)
-        table = aset.relations
-        rtypes = schema.relation_types if schema is not None else ()
-        string = self.string
-        for m in _RELATION.finditer(self.text, pos, end):
-            if m.start() != pos:
+        start, end = self.section(pos, "relations", None)
+        rows = self.lines(_RELATION_LINE, start, end)
+        if not rows:
+            return end
+        ids, rtypes, arg1s, arg2s, statuses, bys, scores, sbys, attrss = zip(*rows)
+        n = len(ids)
+        ids = self.new_ids(ids)
+        allowed = schema.relation_types if schema is not None else ()
+
+        def rtype(t: str) -> str:
+            v = self.string(t)
+            if allowed and v not in allowed:
                 raise Decline
-            pos = m.end()
-            rid, rtype, arg1, arg2, status, by, score, sby, attrs = m.groups()
-            rid = self.new_id(rid)
-            rtype, arg1, arg2 = string(rtype), string(arg1), string(arg2)
-            if rtypes and rtype not in rtypes:
-                raise Decline
-            self.refs.append(arg1)
-            self.refs.append(arg2)
-            status, by, score, sby, attrs = self.tail(status, by, score, sby, attrs)
-            if attrs is None:
-                table[rid] = Relation(rid, rtype, arg1, arg2, status, by, score, sby)
-            else:
-                table[rid] = Relation(rid, rtype, arg1, arg2, status, by, score, sby, attrs)
-        if pos != end:
-            raise Decline
-        return pos
+            return v
+
+        arg1s = self.tokens(arg1s, self.string)
+        arg2s = self.tokens(arg2s, self.string)
+        for a1, a2 in zip(arg1s, arg2s):
+            self.refs.append(a1)
+            self.refs.append(a2)
+        made = _make_relation(n, ids, self.each(rtypes, rtype), arg1s, arg2s, *self.tails(statuses, bys, scores, sbys, attrss))
+        aset.relations.update(zip(ids, made))
+        return end
 
 
 class DirectFile:
