@@ -10,9 +10,17 @@ incrementally when one annotation changes.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from itertools import chain, compress, repeat
+from operator import attrgetter, is_not, itemgetter, not_
 from typing import Iterable, Iterator, NamedTuple
 
+import numpy as np
+
 from .model import (
+    ACCEPTED,
+    NO_ATTRS,
+    REJECTED,
     SUGGESTED,
     Annotation,
     AnnotationSet,
@@ -88,10 +96,64 @@ def _attribution_marks(ann: Attribution) -> list[Mark]:
     return out
 
 
+_KINDS = (ENTITY, TRIGGER, SOURCE, CUE, CONTENT)
+_CODE = {k: i for i, k in enumerate(_KINDS)}
+_STATUS = (ACCEPTED, SUGGESTED, REJECTED)
+_SCODE = {s: i for i, s in enumerate(_STATUS)}
+_OTHER = 255  # a status outside STATUSES (kept exact through the annotation itself)
+_SCODES: defaultdict[str, int] = defaultdict(lambda: _OTHER, _SCODE)
+_FRAGMENTS = attrgetter("fragments")
+_SPAN = attrgetter("span")
+_TRIGGER = attrgetter("trigger")
+_SOURCE = attrgetter("source")
+_CUE = attrgetter("cue")
+_CONTENT = attrgetter("content")
+_ATTRS = attrgetter("attrs")
+_STATUS_OF = attrgetter("status")
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
+#: annotations taken from a table per C-level call while building: between two,
+#: the UI thread can take the interpreter (a key waits for one chunk at most)
+_CHUNK = 20_000
+
+
+def _label(ann, code: int) -> str:
+    if code == 0:
+        return ann.label
+    if code == 1:
+        return ann.type
+    return _KINDS[code]
+
+
+def _chunks(seq: list, size: int = _CHUNK):
+    for i in range(0, len(seq), size):
+        yield seq[i : i + size]
+
+
 class MarkIndex:
-    """Marks sorted by start, with long marks in a separate short list."""
+    """Every mark, sorted by start.
+
+    Built from a set (``build``), the marks are four numpy arrays (start, end,
+    kind and status codes) and one of annotations, 18 bytes a mark instead of a
+    tuple each (about 200 bytes with its links): a ``Mark`` is made only for the
+    few a query returns. The arrays are sorted with numpy, which lets go of the
+    interpreter while it sorts: keys are read meanwhile. Changes do not touch the
+    arrays: a replaced annotation's marks are crossed out there (``_dead``) and
+    its new ones go to a short sorted list (``_short``), as do the marks of an
+    index made from loose marks. Marks longer than ``LONG`` are kept apart
+    (``_long``) so the back-scan for short ones stays short.
+    """
 
     def __init__(self, marks: Iterable[Mark] = ()):
+        self._aset: AnnotationSet | None = None
+        # the arrays (empty until ``build``)
+        self._s = np.zeros(0, np.int64)
+        self._e = self._s
+        self._k = np.zeros(0, np.uint8)
+        self._st = self._k
+        self._a = np.zeros(0, object)
+        #: array positions crossed out (their annotation was replaced or removed)
+        self._dead: set[int] = set()
         short: list[Mark] = []
         self._long: list[Mark] = []
         for m in marks:
@@ -99,8 +161,7 @@ class MarkIndex:
         short.sort()
         self._short = short
         self._starts = [m.start for m in short]
-        #: an annotation's marks: one Mark, or a list of them (most annotations
-        #: have one: no list each, 3.6 MB less for 50,000 entities)
+        #: the marks of ``_short`` and ``_long`` of an annotation: one Mark, or a list
         self._by_id: dict[str, Mark | list[Mark]] = {}
         for m in short:
             self._link(m)
@@ -119,38 +180,119 @@ class MarkIndex:
 
     @classmethod
     def build(cls, aset: AnnotationSet) -> "MarkIndex":
-        marks: list[Mark] = []
-        add = marks.append
-        for ent in aset.entities.values():
-            # entities are most of the marks: their loop is inlined
-            if ent.attrs and ent.attrs.get(LOST):
-                continue  # lost: never painted (see marks_of)
-            eid, label, status = ent.id, ent.label, ent.status
-            for s, e in ent.span.fragments:
-                if e > s:
-                    add(Mark(s, e, eid, ENTITY, label, status))
-        for group in (aset.events, aset.attributions):
-            for ann in group.values():
-                marks.extend(marks_of(ann))
-        return cls(marks)
+        index = cls()
+        index._aset = aset
+        ss: list[np.ndarray] = []
+        es: list[np.ndarray] = []
+        ks: list[np.ndarray] = []
+        sts: list[np.ndarray] = []
+        anns: list[np.ndarray] = []
+
+        def put(starts, ends, kinds, owners, n: int) -> None:
+            ss.append(np.fromiter(starts, np.int64, n))
+            es.append(np.fromiter(ends, np.int64, n))
+            ks.append(np.fromiter(kinds, np.uint8, n))
+            sts.append(np.fromiter(map(_SCODES.__getitem__, map(_STATUS_OF, owners)), np.uint8, n))
+            a = np.empty(n, object)
+            a[:] = owners
+            anns.append(a)
+
+        def spans(owners: list, parts: list, code: int) -> None:
+            # a chunk's marks in a few C-level passes (no bytecode per mark)
+            frags = list(map(_FRAGMENTS, parts))
+            pairs = list(chain.from_iterable(frags))
+            n = len(pairs)
+            if n != len(owners):
+                owners = list(chain.from_iterable(map(repeat, owners, map(len, frags))))
+            put(map(_FIRST, pairs), map(_SECOND, pairs), repeat(code, n), owners, n)
+
+        slow: list[Annotation] = []  # lost spans: see marks_of
+        for group, code in ((aset.entities, 0), (aset.events, 1), (aset.attributions, -1)):
+            for chunk in _chunks(list(group.values())):
+                # (compared in C: a Python-level test per annotation costs as much as the rest)
+                extra = compress(chunk, map(is_not, map(_ATTRS, chunk), repeat(NO_ATTRS)))
+                lost = [a for a in extra if a.attrs and a.attrs.get(LOST)]
+                if lost:
+                    gone = set(map(id, lost))
+                    chunk = list(compress(chunk, map(not_, map(gone.__contains__, map(id, chunk)))))
+                    slow.extend(lost)
+                if code == 0:
+                    spans(chunk, list(map(_SPAN, chunk)), 0)
+                elif code == 1:
+                    spans(chunk, list(map(_TRIGGER, chunk)), 1)
+                else:
+                    for part, pcode in ((_SOURCE, 2), (_CUE, 3), (_CONTENT, 4)):
+                        has = [a for a in chunk if type(part(a)) is Span]
+                        spans(has, list(map(part, has)), pcode)
+        starts: list[int] = []
+        ends: list[int] = []
+        kinds: list[int] = []
+        owners: list = []
+        for ann in slow:
+            for m in marks_of(ann):
+                starts.append(m.start)
+                ends.append(m.end)
+                kinds.append(_CODE[m.kind])
+                owners.append(ann)
+        put(starts, ends, kinds, owners, len(starts))
+        del starts, ends, kinds, owners, slow
+        s, e, k, st, a = (np.concatenate(x) for x in (ss, es, ks, sts, anns))
+        del ss, es, ks, sts, anns
+        keep = e > s
+        long = keep & (e - s > LONG)
+        if long.any():
+            for i in np.flatnonzero(long).tolist():
+                m = index._mark(int(s[i]), int(e[i]), int(k[i]), a[i])
+                index._long.append(m)
+                index._link(m)
+            keep &= ~long
+        if not keep.all():
+            s, e, k, st, a = s[keep], e[keep], k[keep], st[keep], a[keep]
+        order = np.argsort(s, kind="stable")  # numpy lets go of the interpreter while it sorts
+        index._s = s[order]
+        index._e = e[order]
+        index._k = k[order]
+        index._st = st[order]
+        index._a = a[order]
+        return index
+
+    @staticmethod
+    def _mark(s: int, e: int, code: int, ann) -> Mark:
+        return Mark(s, e, ann.id, _KINDS[code], _label(ann, code), ann.status)
+
+    def _marks_at(self, idx) -> list[Mark]:
+        """The Marks of array positions ``idx`` (numpy indices), crossed-out ones left out."""
+        if self._dead:
+            idx = [i for i in idx.tolist() if i not in self._dead]
+        if not len(idx):
+            return []
+        a = self._a
+        return [
+            Mark(s, e, ann.id, _KINDS[c], _label(ann, c), ann.status)
+            for s, e, c, ann in zip(self._s[idx].tolist(), self._e[idx].tolist(), self._k[idx].tolist(), a[idx])
+        ]
 
     def __len__(self) -> int:
-        return len(self._short) + len(self._long)
+        return len(self._s) - len(self._dead) + len(self._short) + len(self._long)
 
     # -- queries --------------------------------------------------------------
     def overlapping(self, start: int, end: int) -> list[Mark]:
         """Marks touching [start, end), sorted by (start, end)."""
         out: list[Mark] = []
-        lo = bisect_left(self._starts, start - LONG)
-        hi = bisect_left(self._starts, end)
-        for m in self._short[lo:hi]:
-            if m.end > start:
-                out.append(m)
+        if len(self._s):
+            lo, hi = np.searchsorted(self._s, (start - LONG, end)).tolist()
+            if hi > lo:
+                out = self._marks_at(np.flatnonzero(self._e[lo:hi] > start) + lo)
+        if self._short:
+            lo = bisect_left(self._starts, start - LONG)
+            hi = bisect_left(self._starts, end)
+            for m in self._short[lo:hi]:
+                if m.end > start:
+                    out.append(m)
         for m in self._long:
             if m.start < end and m.end > start:
                 out.append(m)
-        if self._long:
-            out.sort()
+        out.sort()
         return out
 
     def at(self, offset: int) -> list[Mark]:
@@ -161,43 +303,104 @@ class MarkIndex:
 
     def of(self, ann_id: str) -> list[Mark]:
         had = self._by_id.get(ann_id)
-        if had is None:
-            return []
-        return list(had) if isinstance(had, list) else [had]
+        out = [] if had is None else list(had) if isinstance(had, list) else [had]
+        if self._aset is not None and len(self._s):
+            ann = self._aset.get(ann_id)
+            if ann is not None:
+                out.extend(self._marks_at(np.array(self._positions(ann), np.intp)))
+        return out
 
-    def next_start(self, offset: int, *, pred=None) -> Mark | None:
-        """The first mark starting after ``offset`` (long marks included)."""
+    def _positions(self, ann: Annotation) -> list[int]:
+        """The array positions (not crossed out) holding the marks of ``ann``."""
+        found: list[int] = []
+        s_arr, a_arr, dead = self._s, self._a, self._dead
+        for m in marks_of(ann):
+            if m.end - m.start > LONG:
+                continue
+            lo, hi = np.searchsorted(s_arr, (m.start, m.start + 1)).tolist()
+            for i in range(lo, hi):
+                other = a_arr[i]
+                if i not in dead and i not in found and other.id == ann.id and self._e[i] == m.end \
+                        and _KINDS[self._k[i]] == m.kind:
+                    found.append(i)
+                    break
+        return found
+
+    def _first(self, lo: int, hi: int, step: int, status: str | None, pred) -> Mark | None:
+        """The first array mark from position ``lo`` towards ``hi`` (by ``step``)
+        that has ``status`` and that ``pred`` takes, in (start, end, ...) order."""
+        s_arr = self._s
+        n = len(s_arr)
+        code = None if status is None else _SCODE.get(status, _OTHER)
+        i = lo
+        span = 64
+        while (step > 0 and i < hi) or (step < 0 and i > hi):
+            j = min(hi, i + span) if step > 0 else max(hi, i - span)
+            a, b = (i, j) if step > 0 else (j + 1, i + 1)
+            # extend to whole groups of equal starts
+            if step > 0 and b < n:
+                b = int(np.searchsorted(s_arr, s_arr[b - 1], "right"))
+            if step < 0 and a > 0:
+                a = int(np.searchsorted(s_arr, s_arr[a], "left"))
+            idx = np.arange(a, b)
+            if code is not None:
+                idx = idx[self._st[a:b] == code]
+            marks = self._marks_at(idx)
+            if status is not None:
+                marks = [m for m in marks if m.status == status]
+            marks.sort(reverse=step < 0)
+            for m in marks:
+                if pred is None or pred(m):
+                    return m
+            i = b if step > 0 else a - 1
+            span = min(span * 4, 1 << 16)
+        return None
+
+    def next_start(self, offset: int, *, pred=None, status: str | None = None) -> Mark | None:
+        """The first mark starting after ``offset`` (long marks included).
+        ``status``: only marks with that status (found faster than by ``pred``)."""
+        take = (lambda m: (status is None or m.status == status) and (pred is None or pred(m)))
         best = None
+        if len(self._s):
+            i = int(np.searchsorted(self._s, offset, "right"))
+            best = self._first(i, len(self._s), 1, status, pred)
         i = bisect_right(self._starts, offset)
         while i < len(self._short):
             m = self._short[i]
-            if pred is None or pred(m):
-                best = m
+            if take(m):
+                if best is None or m < best:
+                    best = m
                 break
             i += 1
         for m in self._long:
-            if m.start > offset and (pred is None or pred(m)) and (best is None or m < best):
+            if m.start > offset and take(m) and (best is None or m < best):
                 best = m
         return best
 
-    def prev_start(self, offset: int, *, pred=None) -> Mark | None:
+    def prev_start(self, offset: int, *, pred=None, status: str | None = None) -> Mark | None:
         """The last mark starting before ``offset``."""
+        take = (lambda m: (status is None or m.status == status) and (pred is None or pred(m)))
         best = None
+        if len(self._s):
+            i = int(np.searchsorted(self._s, offset, "left")) - 1
+            best = self._first(i, -1, -1, status, pred)
         i = bisect_left(self._starts, offset) - 1
         while i >= 0:
             m = self._short[i]
-            if pred is None or pred(m):
-                best = m
+            if take(m):
+                if best is None or m > best:
+                    best = m
                 break
             i -= 1
         for m in self._long:
-            if m.start < offset and (pred is None or pred(m)) and (best is None or m > best):
+            if m.start < offset and take(m) and (best is None or m > best):
                 best = m
         return best
 
     # -- updates --------------------------------------------------------------
-    def remove(self, ann_id: str) -> list[Mark]:
-        """Drop an annotation's marks; returns them (their ranges need repainting)."""
+    def remove(self, ann_id: str, ann: Annotation | None = None) -> list[Mark]:
+        """Drop an annotation's marks; returns them (their ranges need repainting).
+        ``ann``: the annotation whose marks are in the index (by default the set's)."""
         had = self._by_id.pop(ann_id, None)
         gone = [] if had is None else had if isinstance(had, list) else [had]
         for m in gone:
@@ -208,6 +411,13 @@ class MarkIndex:
                 if i < len(self._short) and self._short[i] == m:
                     del self._short[i]
                     del self._starts[i]
+        if len(self._s):
+            if ann is None and self._aset is not None:
+                ann = self._aset.get(ann_id)
+            if ann is not None:
+                pos = self._positions(ann)
+                gone = gone + self._marks_at(np.array(pos, np.intp))
+                self._dead.update(pos)
         return gone
 
     def add(self, ann: Annotation) -> list[Mark]:
@@ -226,7 +436,7 @@ class MarkIndex:
         """Swap one annotation's marks; returns every mark whose range changed."""
         changed: list[Mark] = []
         if old is not None:
-            changed.extend(self.remove(old.id))
+            changed.extend(self.remove(old.id, old))
         if new is not None:
             changed.extend(self.add(new))
         return changed

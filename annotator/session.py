@@ -13,6 +13,7 @@ ranges it is given.
 from __future__ import annotations
 
 from collections import Counter
+from operator import attrgetter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -36,6 +37,8 @@ from .model import (
 from .schema import Schema
 
 Pair = tuple[Annotation | None, Annotation | None]
+_STATUS = attrgetter("status")
+_LABEL = attrgetter("label")
 
 
 class ReadOnlyError(Exception):
@@ -91,10 +94,11 @@ class Session:
         #: another process holds the article's lock: every change raises ReadOnlyError
         self.read_only = False
         # Counts kept up to date by _swap, so the status line costs O(1) per key.
-        self._labels: Counter[str] = Counter()
-        self._statuses: Counter[str] = Counter()
-        for ann in aset.all():
-            self._count(ann, 1)
+        # (counted in C: a loop of _count over 600,000 annotations took 0.5 s)
+        self._statuses: Counter[str] = Counter(map(_STATUS, aset.all()))
+        self._labels: Counter[str] = Counter(
+            map(_LABEL, filter(lambda e: e.status == ACCEPTED, aset.entities.values()))
+        )
 
     # -- state ----------------------------------------------------------------
     @property

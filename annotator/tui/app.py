@@ -528,12 +528,15 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         def pending(m) -> bool:
             return m.status == SUGGESTED and m.ann_id != skip
 
+        # status=: the index looks at suggestions only (a pred alone would see every mark)
         if forward:
-            mark = marks.next_start(key[0] - 1, pred=lambda m: pending(m) and (m.start, m.end, m.ann_id) > key)
-            mark = mark or marks.next_start(-1, pred=pending)
+            mark = marks.next_start(key[0] - 1, pred=lambda m: pending(m) and (m.start, m.end, m.ann_id) > key,
+                                    status=SUGGESTED)
+            mark = mark or marks.next_start(-1, pred=pending, status=SUGGESTED)
         else:
-            mark = marks.prev_start(key[0] + 1, pred=lambda m: pending(m) and (m.start, m.end, m.ann_id) < key)
-            mark = mark or marks.prev_start(len(self.session.text) + 1, pred=pending)
+            mark = marks.prev_start(key[0] + 1, pred=lambda m: pending(m) and (m.start, m.end, m.ann_id) < key,
+                                    status=SUGGESTED)
+            mark = mark or marks.prev_start(len(self.session.text) + 1, pred=pending, status=SUGGESTED)
         if mark is None:
             self._review = None
             self.say("no pending suggestions: review done")
