@@ -65,6 +65,7 @@ spans are kept in the report as rows, made into ``Moved`` objects when
 from __future__ import annotations
 
 import gc
+from operator import attrgetter
 from dataclasses import dataclass, field, fields, replace
 from types import MemberDescriptorType
 from typing import Callable
@@ -76,6 +77,7 @@ from .model import (
     Document,
     Entity,
     Event,
+    NO_ATTRS,
     Fragments,
     Span,
 )
@@ -296,6 +298,11 @@ def reanchor(
             gc.enable()
 
 
+#: a piece's sort key is ``(start << 32) | (_LOW - end)``: ints, cheap to hash and to
+#: sort, in old order (start, longest first); offsets below 2**32
+_LOW = (1 << 32) - 1
+
+
 def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) -> tuple[AnnotationSet, Report]:
     if isinstance(new, Document):
         text, sha = new.text, new.sha256
@@ -306,29 +313,28 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
     if not text:
         raise ValueError("cannot re-anchor spans in an empty article")
 
-    # Pieces, one per distinct (start, end, text) fragment; rows sort them in
-    # old order (start, longest first, text, then as met).
-    # ``by_offsets`` is keyed by the offsets alone (an int: cheap to hash), ``table``
-    # holds the pieces at the same offsets with another text or lost mark.
-    by_offsets: dict[int, _Piece] = {}
+    # Pieces, one per distinct (start, end, text) fragment, taken in old order
+    # (start, longest first, text, then as met). ``by_key`` holds the first piece
+    # at each offsets, keyed by its sort key; ``table`` the (rare) pieces at the
+    # same offsets as one there with another text or lost mark.
+    by_key: dict[int, _Piece] = {}
     table: dict[tuple[int, int, str, bool], _Piece] = {}
-    rows: list[tuple] = []
-    first = by_offsets.get
+    first = by_key.get
+    no_attrs = NO_ATTRS
 
     def piece_of(s: int, e: int, t: str, earlier: bool) -> _Piece:
         key = (s, e, t, earlier)
         piece = table.get(key)
         if piece is None:
             piece = table[key] = _Piece(s, e, t, earlier)
-            rows.append((s, -e, t, len(rows), piece))
         return piece
 
     def one_piece(s: int, e: int, t: str, earlier: bool) -> _Piece:
         """The piece at s:e (one per offsets; another only when its text or mark differs)."""
-        piece = first((s << 32) | e)
+        key = (s << 32) | (_LOW - e)
+        piece = first(key)
         if piece is None:
-            piece = by_offsets[(s << 32) | e] = _Piece(s, e, t, earlier)
-            rows.append((s, -e, t, len(rows), piece))
+            piece = by_key[key] = _Piece(s, e, t, earlier)
         elif piece.text != t or piece.earlier != earlier:
             piece = piece_of(s, e, t, earlier)
         return piece
@@ -337,30 +343,37 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
         split = _split(span)
         if split is None:
             return None
-        mine = []
-        for s, e, t in split:
-            mine.append(one_piece(s, e, t, earlier))
-        return mine
+        return [one_piece(s, e, t, earlier) for s, e, t in split]
 
-    # Entities and events (one span each) in a loop of their own; the rest as parts.
-    simple: list[tuple[dict, str, list]] = []
+    # Entities and events (one span each): for each annotation, in the order of
+    # its table, its piece, or for a span of several fragments the list of its
+    # pieces (None when its text does not fit them). (one_piece inlined: this
+    # runs once per entity.)
+    plans: list[list] = []
     for kind, part in ((aset.entities, "span"), (aset.events, "trigger")):
-        plan: list[tuple] = []
+        plan: list = []
+        add_piece = plan.append
         for ann in kind.values():
             span = ann.span if part == "span" else ann.trigger  # type: ignore[union-attr]
             attrs = ann.attrs
-            earlier = bool(attrs) and bool(attrs.get(LOST))
+            earlier = attrs is not no_attrs and bool(attrs) and bool(attrs.get(LOST))
             frs = span.fragments
             if len(frs) == 1:
                 s, e = frs[0]
-                piece = one_piece(s, e, span.text, earlier)
-                plan.append((ann, span, piece, None))
+                t = span.text
+                key = (s << 32) | (_LOW - e)
+                piece = first(key)
+                if piece is None:
+                    piece = by_key[key] = _Piece(s, e, t, earlier)
+                elif piece.text != t or piece.earlier != earlier:
+                    piece = piece_of(s, e, t, earlier)
+                add_piece(piece)
             else:
-                plan.append((ann, span, None, pieces_of(span, earlier)))
-        simple.append((kind, part, plan))
-    others: list[tuple[Annotation, list[tuple[str, Span, list[_Piece] | None]]]] = []
+                add_piece(pieces_of(span, earlier))
+        plans.append(plan)
+    others: list[tuple[Attribution, list[tuple[str, Span, list[_Piece] | None]]]] = []
     for ann in aset.attributions.values():
-        earlier_parts = lost_parts(ann) if ann.attrs else ()
+        earlier_parts = lost_parts(ann) if ann.attrs is not no_attrs and ann.attrs else ()
         parts = []
         for part, span in (("source", ann.source), ("cue", ann.cue), ("content", ann.content)):
             if not isinstance(span, Span):
@@ -369,54 +382,68 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
             frs = span.fragments
             if len(frs) == 1:
                 s, e = frs[0]
-                piece = one_piece(s, e, span.text, earlier)
-                parts.append((part, span, [piece]))
+                parts.append((part, span, [one_piece(s, e, span.text, earlier)]))
             else:
                 parts.append((part, span, pieces_of(span, earlier)))
         others.append((ann, parts))
-    for ann in aset.relations.values():
-        others.append((ann, []))
-    rows.sort()
-    pieces = [row[4] for row in rows if row[2]]
+    if table:
+        # Pieces at the same offsets: text, then as met, decide (the first one met
+        # at some offsets is in ``by_key``, the others in ``table`` in the order met).
+        rows = [(k, p.text, 0, 0, p) for k, p in by_key.items()]
+        rows += [((p.s << 32) | (_LOW - p.e), p.text, 1, i, p) for i, p in enumerate(table.values())]
+        rows.sort()
+        pieces = [row[4] for row in rows if row[1]]
+    else:
+        pieces = [p for p in map(by_key.__getitem__, sorted(by_key)) if p.text]
 
     _place_all(pieces, text, old_length, report)
 
     moved = report.rows
-    add, make_span = moved.append, _span
+    add, make = moved.append, _span
     unchanged = 0
-    for (kind, part, plan), table_out in zip(simple, (out.entities, out.events)):
+    for kind, part, plan, table_out in (
+        (aset.entities, "span", plans[0], out.entities),
+        (aset.events, "trigger", plans[1], out.events),
+    ):
         with_span = _with(Entity, "span") if part == "span" else _with(Event, "trigger")
-        for ann, span, p, mine in plan:
-            if p is not None and p.ns >= 0 and not ann.attrs:
+        for ann, p in zip(kind.values(), plan):
+            span = ann.span if part == "span" else ann.trigger  # type: ignore[union-attr]
+            if type(p) is _Piece and p.ns >= 0 and (ann.attrs is no_attrs or not ann.attrs):
                 ns, ne = p.ns, p.ne
                 old_text = span.text
                 if p.how != "similar":
+                    if ns == p.s and ne == p.e:  # (the piece's offsets are the span's)
+                        unchanged += 1
+                        table_out[ann.id] = ann
+                        continue
                     new_text = old_text  # the very text, found again
                     how = "exact"
                 else:
                     new_text = text[ns:ne]
+                    if ns == p.s and ne == p.e and new_text == old_text:
+                        unchanged += 1
+                        table_out[ann.id] = ann
+                        continue
                     how = "similar"
-                old_frs = span.fragments
-                s, e = old_frs[0]
-                if ns == s and ne == e and new_text == old_text:
-                    unchanged += 1
-                    table_out[ann.id] = ann
-                    continue
                 frs = ((ns, ne),)
                 ann_id = ann.id
-                table_out[ann_id] = with_span(ann, make_span(frs, new_text))
-                add((ann_id, part, old_frs, frs, old_text, new_text, how))
+                table_out[ann_id] = with_span(ann, make(frs, new_text))
+                add((ann_id, part, span.fragments, frs, old_text, new_text, how))
                 continue
-            table_out[ann.id] = _settle(ann, [(part, span, [p] if p is not None else mine)], text, report)
+            table_out[ann.id] = _settle(ann, [(part, span, [p] if type(p) is _Piece else p)], text, report)
     report.unchanged += unchanged
+    table_out = out.attributions
     for ann, parts in others:
-        out.table(type(ann))[ann.id] = _settle(ann, parts, text, report)
+        table_out[ann.id] = _settle(ann, parts, text, report)
+    table_out = out.relations
+    for ann in aset.relations.values():
+        table_out[ann.id] = _settle(ann, [], text, report)
     return out, report
 
 
 def _place_all(pieces: list[_Piece], text: str, old_length: int | None, report: Report) -> None:
     """Place the pieces in the new text, through a line-ending change when that places more."""
-    plain = [p for p in pieces if not p.earlier] if any(p.earlier for p in pieces) else pieces
+    plain = [p for p in pieces if not p.earlier] if any(map(_earlier, pieces)) else pieces
     change = newline_change(plain, text)
     trial: list[_Piece] = []
     if change is not None:
@@ -566,4 +593,5 @@ def _with(cls: type, name: str) -> Callable:
 
 
 _span = _maker(Span)
+_earlier = attrgetter("earlier")
 _moved = _maker(Moved)

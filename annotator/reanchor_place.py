@@ -551,32 +551,35 @@ class _Placer:
 
 
 def newline_change(pieces: list[_Piece], new: str) -> tuple[str, Callable[[int], int]] | None:
-    """Recognise a line-ending change; (name, old offset -> new offset) or None."""
+    """Recognise a line-ending change; (name, old offset -> new offset) or None.
+
+    It is recognised when the old text it implies (every line ending of the new
+    text changed back) has many more pieces at their very offsets than the new
+    text: ``max(1, n // 10)`` more of the n pieces."""
+    if "\n" in new and "\r" not in new:
+        name, old = "crlf->lf", new.replace("\n", "\r\n")
+    elif "\r\n" in new:
+        name, old = "lf->crlf", new.replace("\r\n", "\n")
+    else:
+        return None
     texts = [p.text for p in pieces]
     starts = [p.s for p in pieces]
-    in_place = sum(map(new.startswith, texts, starts))
-    best = None
-    if "\n" in new and "\r" not in new:
-        old = new.replace("\n", "\r\n")
+    need = max(1, len(pieces) // 10)
+    matches = sum(map(old.startswith, texts, starts))
+    # (the pieces in place in the new text are counted only when it can matter)
+    if matches < need or matches < sum(map(new.startswith, texts, starts)) + need:
+        return None
+    if name == "crlf->lf":
         crs = [m.start() for m in re.finditer("\r", old)]  # removed by the change
 
         def crlf_to_lf(o: int, crs=crs) -> int:
             return o - bisect_left(crs, o)
 
-        best = ("crlf->lf", old, crlf_to_lf)
-    elif "\r\n" in new:
-        old = new.replace("\r\n", "\n")
-        # old offsets of the LFs that gained a CR
-        lfs = [m.start() - k for k, m in enumerate(re.finditer("\r\n", new))]
+        return name, crlf_to_lf
+    # old offsets of the LFs that gained a CR
+    lfs = [m.start() - k for k, m in enumerate(re.finditer("\r\n", new))]
 
-        def lf_to_crlf(o: int, lfs=lfs) -> int:
-            return o + bisect_left(lfs, o)
+    def lf_to_crlf(o: int, lfs=lfs) -> int:
+        return o + bisect_left(lfs, o)
 
-        best = ("lf->crlf", old, lf_to_crlf)
-    if best is None:
-        return None
-    name, old, fn = best
-    matches = sum(map(old.startswith, texts, starts))
-    if matches >= in_place + max(1, len(pieces) // 10):
-        return name, fn
-    return None
+    return name, lf_to_crlf

@@ -153,3 +153,38 @@ async def test_the_theme_command_lists_themes_in_the_same_palette(make_app):
         await pilot.press("enter")
         await pilot.pause()
         assert app.theme == "nord"
+
+
+async def test_rows_are_what_optionlist_measures_and_draws(make_app):
+    """The list's row map (heights known without measuring) and the rows it keeps
+    across keystrokes are what Textual's OptionList measures and draws afresh."""
+    from textual.widgets import OptionList
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        for key in ["l", "a", "b", "backspace", "backspace", "q", "backspace", "backspace", "r", "e"]:
+            await pilot.press(key)
+            await pilot.pause()
+            lst = app.screen.query_one(_QuickCommandList)
+            ours = [lst.render_line(y).text for y in range(lst.scrollable_content_region.height)]
+            ours_lines = list(lst._line_cache.lines)
+            heights = dict(lst._line_cache.heights)
+            # Textual's own: every option measured, every row drawn anew
+            lst._line_cache.clear()
+            lst._option_render_cache.clear()
+            lst._placed.clear()
+            lst._parts.clear()
+            lst._filled = None
+            OptionList._update_lines(lst)
+            assert list(lst._line_cache.lines) == ours_lines, key
+            assert dict(lst._line_cache.heights) == heights, key
+            fresh = [
+                OptionList._get_option_render(lst, o, lst.get_visual_style("option-list--option"))
+                for o in lst.options
+            ]
+            assert [len(f) for f in fresh] == [heights[i] for i in range(len(lst.options))], key
+            textual_rows = [fresh[i][k].text for i, k in ours_lines][: len(ours)]
+            assert ours[: len(textual_rows)] == textual_rows, key
+            assert [lst.render_line(y).text for y in range(lst.scrollable_content_region.height)] == ours, key

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import annotator.reanchor as reanchoring
 import annotator.reanchor_place as placing
 from annotator.model import AnnotationSet, Attribution, Document, Entity, Event, Ref, Span
 from annotator.reanchor import is_lost, lost_parts, reanchor
@@ -351,3 +352,91 @@ def test_the_chain_is_run_only_around_the_edits():
     assert report.moved_ids and set(report.moved_ids) == after - set(report.lost_ids)
     assert f"{len(report.moved)} spans moved" in report.summary()
     same((out, report), old_reanchor(aset, new, old_length=len(text)))
+
+
+# ---------------------------------------------------------------------------
+# Pieces that share offsets, attrs, line-ending changes: as the reference does
+# ---------------------------------------------------------------------------
+
+
+def _sharing(rng: random.Random, aset: AnnotationSet) -> AnnotationSet:
+    """The set with spans that share offsets with others (the same text or another,
+    lost or not), entities with empty and with other attrs, and lost parts."""
+    ents = list(aset.entities.values())
+    for ent in rng.sample(ents, min(len(ents), 6)):
+        r = rng.random()
+        if r < 0.25:  # same offsets, another text (a wrong one: lost, or found only where it is)
+            aset.entities["X" + ent.id] = Entity("X" + ent.id, "Y", Span(ent.span.fragments, ent.span.text.upper()))
+        elif r < 0.45:  # same offsets and text, one of them lost earlier
+            aset.entities["L" + ent.id] = Entity("L" + ent.id, "Y", ent.span, attrs={"lost": True})
+        elif r < 0.6:
+            aset.entities[ent.id] = Entity(ent.id, ent.label, ent.span, attrs={})
+        elif r < 0.75:
+            aset.entities[ent.id] = Entity(ent.id, ent.label, ent.span, attrs={"note": "x"})
+        else:  # an event trigger on an entity's span
+            aset.events["EX" + ent.id] = Event("EX" + ent.id, "Attack", ent.span)
+    for att in list(aset.attributions.values())[:2]:
+        aset.attributions[att.id] = Attribution(att.id, att.source, att.cue, att.content, attrs={"lost": ["cue"]})
+    return aset
+
+
+@given(st.integers(0, 2**32))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_spans_sharing_offsets_and_attrs_give_the_reference_results(seed):
+    """Pieces are keyed by their offsets and sorted by those keys, with the pieces at
+    the same offsets as another (another text or lost mark) ordered as the reference
+    does; entities whose attrs are an empty dict go the way of those without attrs."""
+    rng = random.Random(seed)
+    text = news(rng, rng.randint(3, 60), crlf=rng.choice([0, 0.3]))
+    aset = _sharing(rng, annotate(rng, text))
+    edits = []
+    for _ in range(rng.randint(0, 3)):
+        pos = rng.randint(0, len(text))
+        edits.append((pos, 0, " ".join(rng.choice(_WORDS) for _ in range(rng.randint(1, 6))) + " "))
+    new, _ = edit(text, sorted(edits))
+    taken = []
+    real = reanchoring._place_all
+
+    def spy(pieces, *rest):
+        taken.append([(p.s, -p.e, p.text) for p in pieces])
+        return real(pieces, *rest)
+
+    for old_length in (len(text), None):
+        with patch.object(reanchoring, "_place_all", spy):
+            got = reanchor(aset, new, old_length=old_length)
+        same(got, old_reanchor(aset, new, old_length=old_length))
+    # every fragment is a piece, once per (offsets, text, lost mark), in old order
+    want = {(s, -e, t) for ann in aset.all() for _, sp in parts(ann) for s, e, t in reanchoring._split(sp) or ()}
+    assert all(order == sorted(order) and set(order) == want for order in taken)
+
+
+@given(st.integers(0, 2**32), st.sampled_from([0.0, 0.2, 1.0]))
+@settings(max_examples=80, deadline=None)
+def test_a_line_ending_change_is_recognised_as_by_counting_both_texts(seed, crlf):
+    """``newline_change`` counts the pieces in place in the new text only when the
+    implied old text has enough: the same answer as counting both every time."""
+    rng = random.Random(seed)
+    text = news(rng, rng.randint(2, 40), crlf=crlf)
+    aset = annotate(rng, text, others=False)
+    pieces = sorted(
+        (placing._Piece(s, e, text[s:e], False) for ent in aset.entities.values() for s, e in ent.fragments),
+        key=lambda p: (p.s, -p.e),
+    )
+    for new in (text, text.replace("\r\n", "\n"), text.replace("\n", "\r\n"), "Now. " + text.replace("\r\n", "\n")):
+        if "\n" in new and "\r" not in new:
+            old, name = new.replace("\n", "\r\n"), "crlf->lf"
+        elif "\r\n" in new:
+            old, name = new.replace("\r\n", "\n"), "lf->crlf"
+        else:
+            assert placing.newline_change(pieces, new) is None
+            continue
+        in_old = sum(old.startswith(p.text, p.s) for p in pieces)
+        in_new = sum(new.startswith(p.text, p.s) for p in pieces)
+        got = placing.newline_change(pieces, new)
+        if in_old >= in_new + max(1, len(pieces) // 10):
+            assert got is not None and got[0] == name
+            # the offsets map through the change: each old offset's character is the same
+            fn = got[1]
+            assert all(new[fn(p.s) : fn(p.s) + 1] == old[p.s : p.s + 1] for p in pieces if old[p.s : p.s + 1] != "\r")
+        else:
+            assert got is None

@@ -191,3 +191,117 @@ def test_entity_index_overlapping_as_before(spans, a, width):
     b = a + width
     i = __import__("bisect").bisect_left(index.starts, b)
     assert index.overlapping(a, b) == any(x.end > a for x in index.by_start[max(0, i - 8) : i])
+
+
+# -- regexes tried at the words find_many visits, against their own finditer ----------------
+
+from annotator.suggest import events as ev  # noqa: E402
+from annotator.suggest.phrases import RegexAtWords, find_many, first_words  # noqa: E402
+from annotator.schema import default_schema  # noqa: E402
+import re  # noqa: E402
+
+PHRASE_WORDS = st.sampled_from(
+    [
+        "took", "Took", "TAKE", "take", "control", "full", "effective", "changed", "hands", "recaptured",
+        "overran", "press", "news", "conference", "peace", "talks", "last", "week", "this", "month", "earlier",
+        "later", "in", "a", "year", "next", "weekend", "army", "forces", "Forces", "fighters", "militias",
+        "retake", "hands-on", "_take", "take_", "İ", "ß", "K", "\u212a", "'", "-", ".", ",", "\n", "“",
+    ]
+)
+PHRASE_TEXTS = st.lists(PHRASE_WORDS, max_size=40).map(" ".join)
+SEPARATED = st.lists(st.tuples(PHRASE_WORDS, st.sampled_from([" ", "", "-", "\n", ". ", "  "])), max_size=40).map(
+    lambda ps: "".join(w + sep for w, sep in ps)
+)
+
+
+def ref_phrase_hits(schema, text):
+    """events() before: each type's regex over the lower-cased text (folded when lower-casing changes the length)."""
+    out = []
+    low = text.lower()
+    if len(low) != len(text):
+        low = None
+    for type_, patterns in lx.TRIGGER_PHRASES.items():
+        if schema.has_event(type_):
+            rx = ev._phrase_regex(tuple(patterns), low is None)
+            for m in rx.finditer(text if low is None else low):
+                out.append((m.start(), m.end(), (type_, ev.SCORE_TRIGGER_SCHEMA, "trigger-phrase")))
+    return out
+
+
+def _at_words_cases(text):
+    schema = default_schema()
+    phrases = ev.phrase_matchers(schema, text)
+    got = find_many(text, [*phrases, en.RELATIVE_DATES, en.GROUP_HEADS])
+    assert [h for per in got[: len(phrases)] for h in per] == ref_phrase_hits(schema, text)
+    assert [(s, e) for s, e, _ in got[-2]] == [m.span() for m in en._RELATIVE_DATE.finditer(text)]
+    assert [(s, e) for s, e, _ in got[-1]] == [m.span() for m in en._GROUP_HEAD.finditer(text)]
+    assert [(s, e) for s, e, _ in en.RELATIVE_DATES.find(text)] == [m.span() for m in en._RELATIVE_DATE.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(PHRASE_TEXTS, SEPARATED, NEWS, TEXTS))
+def test_regexes_at_words_find_what_finditer_finds(text):
+    _at_words_cases(text)
+
+
+def test_regexes_at_words_on_the_seed():
+    for text in (SEED, SEED.lower(), SEED.upper(), SEED.replace("Syria", "İSyria"), "took control took control"):
+        _at_words_cases(text)
+
+
+def test_first_words_read_from_the_pattern_or_none():
+    assert first_words(re.compile(r"\b(?:take|took) (?:full )?control\b")) == {"take", "took"}
+    assert first_words(re.compile(r"\b(?:take|x)s?\b")) == {"take", "takes", "x", "xs"}
+    assert first_words(re.compile(r"(?<=\bin )a (?:week|year)\b")) == {"a"}
+    assert first_words(en._RELATIVE_DATE) == {"earlier", "later", "last", "this", "next", "past", "a"}
+    # a word that may go on, a match that may start inside a word, a class, any case: not read
+    for p in (r"\btake", r"take\b", r"\b[Tt]ake\b", r"\b(?i:take)\b", r"\bta+ke\b", r"(?<![\w.])\d{4}\b", r"\b\w+\b"):
+        assert first_words(re.compile(p)) is None, p
+    assert first_words(re.compile(r"\btake\b", re.I)) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(PHRASE_TEXTS, st.sampled_from([r"\btake\b", r"take", r"\b(?:took|take)s?\b", r"\b[Tt]ook\b", r"(?<=in )a\b"]))
+def test_regex_at_words_any_pattern_as_finditer(text, pattern):
+    rx = re.compile(pattern)
+    assert [(s, e) for s, e, _ in RegexAtWords(rx, None).find(text)] == [m.span() for m in rx.finditer(text)]
+
+
+# -- merge against the merge it replaced ---------------------------------------------------------
+
+
+def test_merge_as_before_on_the_seed_in_every_state():
+    from annotator import store
+    from annotator.articles import read_article
+    from annotator.model import ACCEPTED, REJECTED, AnnotationSet, with_status
+    from annotator.suggest.base import merge
+    from annotator.suggest.rules import RulesSuggester
+
+    from ._ref_merge import ref_merge
+
+    seed_path = ROOT / "seeds" / "sdf-captures-deir-el-zor.txt"
+    schema = default_schema()
+    gold = store.read(store.annotation_path(seed_path, ROOT / "annotations"), article=read_article(seed_path), schema=schema, editing=True).checked()
+    sugg = RulesSuggester(schema, None)
+    empty = AnnotationSet(gold.document)
+    props = sugg.propose(empty)
+    first = merge(empty, props, "rules")
+    assert first == ref_merge(empty, props, "rules")
+    held = empty.copy()
+    for i, a in enumerate(first):
+        held.table(type(a))[a.id] = with_status(a, (ACCEPTED, REJECTED)[i % 2], "alice") if i % 3 else a
+    for aset in (gold, held):
+        p = sugg.propose(aset)
+        assert merge(aset, p, "rules") == ref_merge(aset, p, "rules")
+        assert merge(aset, p, "other") == ref_merge(aset, p, "other")
+
+
+def test_fast_constructors_make_the_same_objects():
+    from annotator.model import NO_ATTRS, Argument, Entity, Event, Span
+    from annotator.suggest.base import new_entity, new_event, new_span
+
+    sp = new_span(((1, 3),), "ab")
+    assert sp == Span(((1, 3),), "ab")
+    assert new_entity("T1", "PER", sp, "suggested", "rules:x", 0.5, None, NO_ATTRS) == Entity("T1", "PER", sp, "suggested", "rules:x", 0.5)
+    args = (Argument("Agent", "T1"),)
+    assert new_event("E1", "Conflict.Attack", sp, args, "accepted", "r", 0.6, None, NO_ATTRS) == Event("E1", "Conflict.Attack", sp, args, by="r", score=0.6)

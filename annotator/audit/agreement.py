@@ -199,37 +199,34 @@ def _agreements(sets: Mapping[str, Mapping[str, AnnotationSet]], tokens: dict | 
     label_index = {lab: k for k, lab in enumerate(labels)}
     grid = TokenGrid([texts[n] for n in articles], tokens)
     doc_of = np.repeat(np.arange(len(articles)), np.diff(grid.offsets))
+    laid = {a: Laid([items[a].get(n) for n in articles], grid.char_offsets, label_index) for a in names}
     painted = {}
     for a in names:
-        marks = [[] for _ in articles]
-        for n, its in items[a].items():
-            marks[index[n]] = [(it[3], it[2]) for it in its]
-        painted[a] = grid.paint(marks, label_index)
-    laid = {a: Laid([items[a].get(n) for n in articles], grid.char_offsets, label_index) for a in names}
+        code, cover = grid.paint_laid(laid[a], len(labels))
+        painted[a] = (code, np.ascontiguousarray(cover.T))  # (labels, tokens): fast sums along tokens
     V = len(labels) + 1
     category = [NO_LABEL, *labels]
     out = []
     for a, b in combinations(names, 2):
         common = sorted(set(sets[a]) & set(sets[b]))
-        docs = [(items[a][n], items[b][n]) for n in common]
         in_common = np.zeros(len(articles), dtype=bool)
         in_common[[index[n] for n in common]] = True
         entities = score_pair(laid[a], laid[b], in_common, labels)
-        tokens = in_common[doc_of]
-        total = int(tokens.sum())
         (code_a, cover_a), (code_b, cover_b) = painted[a], painted[b]
-        pairs_of = np.bincount(code_a[tokens] * V + code_b[tokens], minlength=V * V)
+        if not in_common.all():
+            tokens = in_common[doc_of]
+            code_a, code_b, cover_a, cover_b = code_a[tokens], code_b[tokens], cover_a[:, tokens], cover_b[:, tokens]
+        total = len(code_a)
+        pairs_of = np.bincount(code_a * V + code_b, minlength=V * V)
         overall: dict = {}
         for cell in np.flatnonzero(pairs_of):
             key = (category[cell // V], category[cell % V])
             overall[key] = overall.get(key, 0) + int(pairs_of[cell])
-        ca, cb = cover_a[tokens], cover_b[tokens]
-        both = (ca & cb).sum(axis=0)
-        n_a, n_b = ca.sum(axis=0), cb.sum(axis=0)
-        present = {it[2] for ga, gb in docs for its in (ga, gb) for it in its}
+        both = np.count_nonzero(cover_a & cover_b, axis=1)
+        n_a, n_b = np.count_nonzero(cover_a, axis=1), np.count_nonzero(cover_b, axis=1)
+        present = np.union1d(laid[a].label[in_common[laid[a].doc]], laid[b].label[in_common[laid[b].doc]])
         tables = {}
-        for lab in sorted(present):
-            k = label_index[lab]
-            tables[lab] = KappaTable(total, int(n_a[k] - both[k]), int(n_b[k] - both[k]), int(both[k]))
+        for k in present.tolist():  # the labels either gave on these articles, by name (labels are sorted)
+            tables[labels[k]] = KappaTable(total, int(n_a[k] - both[k]), int(n_b[k] - both[k]), int(both[k]))
         out.append(Agreement(a, b, common, entities, tables, cohen_kappa(overall) if total else None, total))
     return out

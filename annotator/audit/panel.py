@@ -27,7 +27,7 @@ import numpy as np
 from ..model import AnnotationSet
 from . import coefficients as co
 from .layers import LAYERS, NO_ANNOTATION, OVERALL_LABEL, WHOLE_ATTRIBUTION, anchors, items, links
-from .matching import pair_counts
+from .matching import distinct_items, pair_counts
 from .units import TokenGrid, UnitSums, link_units, unit_sums
 
 ALL = "all"
@@ -162,21 +162,20 @@ def _panel(sets, resamples, seed, layers, tokens) -> PanelAgreement:
     out: dict[str, LayerAgreement] = {}
     for layer in layers:
         per_doc = [[items(sets[n][doc], layer) for n in names] for doc in docs]
-        f1_labels = sorted({it[0] for doc_items in per_doc for its in doc_items for it in its})
+        keep = [[anchors(sets[n][doc], layer) for n in names] for doc in docs]
+        dist = distinct_items(per_doc, keep)
+        f1_labels = sorted({it[0] for it in dist.items})
         token_labels = [lab for lab in f1_labels if lab != WHOLE_ATTRIBUTION]
         f1_index = {lab: k + 1 for k, lab in enumerate(f1_labels)}
         category = {lab: k + 1 for k, lab in enumerate(token_labels)}
         label_index = {lab: k for k, lab in enumerate(token_labels)}
-        keep = [[anchors(sets[n][doc], layer) for n in names] for doc in docs]
-        f1 = pair_counts(per_doc, keep, f1_index, OVERALL_LABEL.get(layer))
+        f1 = pair_counts(per_doc, keep, f1_index, OVERALL_LABEL.get(layer), dist)
         if layer == "relations":
             codes, cover, offsets = link_units([[links(its) for its in d] for d in per_doc], per_doc, category, label_index)
         else:
             if grid is None:
                 grid = TokenGrid([sets[names[0]][doc].document.text for doc in docs], tokens)
-            painted = [grid.paint_items([per_doc[d][a] for d in range(len(docs))], label_index, WHOLE_ATTRIBUTION) for a in range(R)]
-            codes = np.stack([p[0] for p in painted])
-            cover = np.stack([p[1] for p in painted])
+            codes, cover = grid.paint_distinct(dist, label_index, WHOLE_ATTRIBUTION)
             offsets = grid.offsets
         sums = unit_sums(codes, cover, offsets, len(token_labels) + 1)
         out[layer] = _layer_result(layer, names, docs, boot, f1, f1_labels, token_labels, sums)

@@ -141,6 +141,82 @@ class TokenGrid:
         )
         return self._paint(np.fromiter(rows, dtype=np.int64), label_index)
 
+    def paint_laid(self, laid, n_labels: int):
+        """``paint`` of one annotator's entities laid end to end (``entity_pairs.Laid``, in the
+        order ``entity_items`` gives): a one-fragment entity is its start and end; the others
+        are listed fragment by fragment, in their place."""
+        single = laid.single
+        if single.all():
+            flat = np.stack([laid.start, laid.end, laid.label], axis=1)
+        else:
+            offs = np.asarray(self.char_offsets, dtype=np.int64)
+            rest = np.flatnonzero(~single).tolist()
+            more = np.fromiter(
+                (x for i in rest for fs, fe in laid.items[i][3] for x in (i, fs, fe)), dtype=np.int64
+            ).reshape(-1, 3)
+            ones = np.flatnonzero(single)
+            who = np.concatenate([ones, more[:, 0]])
+            shift = offs[laid.doc[more[:, 0]]]
+            flat = np.stack([
+                np.concatenate([laid.start[ones], more[:, 1] + shift]),
+                np.concatenate([laid.end[ones], more[:, 2] + shift]),
+                laid.label[who],
+            ], axis=1)[np.argsort(who, kind="stable")]
+        return self._paint(flat.reshape(-1), range(n_labels))
+
+    def paint_distinct(self, dist, label_index: dict, skip: str | None = None):
+        """``paint_items`` of every annotator at once, from a layer's distinct items
+        (``matching.Distinct``): codes (R, U) and cover (R, U, L).
+
+        Each distinct item is laid on the tokens once; an annotator's marks are the
+        items they have. A token's category is the label of the first of them (in
+        position order, then label) covering it, as ``paint_items`` finds it: marks
+        that tie on both have the same label."""
+        counts = dist.counts
+        R = counts.shape[1]
+        U = self.size
+        L = len(label_index)
+        codes = np.zeros((R, U), dtype=np.int64)
+        cover = np.zeros((R, U, L), dtype=bool)
+        items, offs = dist.items, np.asarray(self.char_offsets, dtype=np.int64)
+        lab = dist.label_codes(label_index, -1)  # -1: ``skip``, no mark
+        off = offs[dist.doc] if len(dist.doc) else np.zeros(0, dtype=np.int64)
+        ps, pe = dist.start + off, dist.end + off
+        plain = np.flatnonzero(dist.plain & (lab >= 0))
+        # A part of one fragment is its position; the others are listed fragment by fragment.
+        rest = np.flatnonzero(~dist.plain & (lab >= 0)).tolist()
+        more = np.fromiter(
+            (x for u in rest for fs, fe in items[u][2][0] for x in (u, fs, fe)), dtype=np.int64
+        ).reshape(-1, 3)
+        u_all = np.concatenate([plain, more[:, 0]])
+        flat = np.stack([
+            u_all,
+            np.concatenate([ps[plain], more[:, 1] + off[more[:, 0]]]),
+            np.concatenate([pe[plain], more[:, 2] + off[more[:, 0]]]),
+            lab[u_all], ps[u_all], pe[u_all],
+        ], axis=1)
+        if not flat.size:
+            return codes, cover
+        flat = flat[np.lexsort((flat[:, 3], flat[:, 5], flat[:, 4]))]  # position, then label: the first mark first
+        u_l, fs_l, fe_l, lab_l = flat[:, 0], flat[:, 1], flat[:, 2], flat[:, 3]
+        t0 = np.searchsorted(self.ends, fs_l, side="right")
+        t1 = np.searchsorted(self.starts, fe_l, side="left")
+        lengths = np.clip(t1 - t0, 0, None)
+        total = int(lengths.sum())
+        if not total:
+            return codes, cover
+        rep = np.repeat(np.arange(len(lengths)), lengths)
+        tok = t0[rep] + (np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths))
+        labs = lab_l[rep]
+        has = counts[u_l[rep]] > 0  # (marks on tokens, R)
+        for a in range(R):
+            mine = has[:, a]
+            tok_a, lab_a = tok[mine], labs[mine]
+            uniq, first = np.unique(tok_a, return_index=True)  # the first occurrence: the first mark
+            codes[a, uniq] = lab_a[first] + 1  # category k + 1 is label k (0: no annotation)
+            cover[a, tok_a, lab_a] = True
+        return codes, cover
+
     def _paint(self, flat: np.ndarray, label_index: dict):
         U = self.size
         code = np.zeros(U, dtype=np.int64)

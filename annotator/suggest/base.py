@@ -178,6 +178,36 @@ class _Numbers:
         return f"{prefix}{n}"
 
 
+def fast_new(cls):
+    """A constructor of ``cls`` (a frozen, slotted dataclass of ``model``) taking
+    every field by position and setting its slots directly.
+
+    A frozen dataclass's ``__init__`` goes through ``object.__setattr__`` once
+    per field; a suggester on 1 MB builds some 80,000 annotations and spans, and
+    this takes half the time. The object is the same (equal, same fields). A
+    class that is not a plain frozen slotted dataclass (one with a
+    ``__post_init__``) gets its own constructor back."""
+    import dataclasses
+
+    params = getattr(cls, "__dataclass_params__", None)
+    if params is None or not params.frozen or "__slots__" not in cls.__dict__ or hasattr(cls, "__post_init__"):
+        return cls
+    names = [f.name for f in dataclasses.fields(cls)]
+    ns = {f"_set_{n}": cls.__dict__[n].__set__ for n in names}
+    ns.update(_new=object.__new__, _cls=cls)
+    body = "".join(f"    _set_{n}(o, {n})\n" for n in names)
+    exec(f"def new_{cls.__name__}({', '.join(names)}):\n    o = _new(_cls)\n{body}    return o\n", ns)
+    return ns[f"new_{cls.__name__}"]
+
+
+#: (id, label, span, status, by, score, suggested_by, attrs)
+new_entity = fast_new(Entity)
+#: (id, type, trigger, arguments, status, by, score, suggested_by, attrs)
+new_event = fast_new(Event)
+#: (fragments, text)
+new_span = fast_new(Span)
+
+
 @gc_paused
 def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: str) -> list[Annotation]:
     """The new suggestions among ``proposals``: fresh IDs, status suggested, ``by``
@@ -190,6 +220,29 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
     new: list[Annotation] = []
     resolved: dict[str, str | None] = {}  # local id -> final id (None: dropped)
     local_spans: dict[str, Span] = {}  # local entity id -> its span (for sources)
+    # One pass sorts the proposals by kind (in their order): entities are merged
+    # first, so that events and attributions can refer to them.
+    p_entities: list[Entity] = []
+    p_events: list[Event] = []
+    p_attributions: list[Attribution] = []
+    p_relations: list[Relation] = []
+    for p in anns:
+        t = type(p)
+        if t is Entity:
+            p_entities.append(p)
+        elif t is Event or isinstance(p, Event):
+            p_events.append(p)
+        elif t is Attribution or isinstance(p, Attribution):
+            p_attributions.append(p)
+        elif t is Relation or isinstance(p, Relation):
+            p_relations.append(p)
+    rule_by: dict[str | None, str] = {}  # a proposal's rule -> the suggestion's by
+
+    def who(rule: str | None) -> str:
+        w = rule_by.get(rule)
+        if w is None:
+            w = rule_by[rule] = by_rule(by, rule)
+        return w
 
     # Entities ------------------------------------------------------------------
     same_label: dict[tuple[Fragments, str], Entity] = {}
@@ -209,29 +262,31 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
 
     busy = {e.fragments for e in aset.entities.values()}  # every span any blocker can be on
     n = numbers.next["T"]
-    rule_by: dict[str | None, str] = {}  # a proposal's rule -> the suggestion's by
-    for p in anns:
-        if type(p) is not Entity:
-            continue
+    make = new_entity
+    add_new = new.append
+    for p in p_entities:
         span = p.span
-        local_spans[p.id] = span
+        pid = p.id
+        local_spans[pid] = span
         frags = span.fragments
         if frags in busy:
             blockers = [b for b in (same_label.get((frags, p.label)), decided.get(frags), mine.get(frags)) if b]
             if blockers:
                 usable = [b for b in blockers if b.status != REJECTED]
-                resolved[p.id] = usable[0].id if usable else None
+                resolved[pid] = usable[0].id if usable else None
                 continue
-        who = rule_by.get(p.by)
-        if who is None:
-            who = rule_by[p.by] = by_rule(by, p.by)
-        ent = Entity(f"T{n}", p.label, span, SUGGESTED, who, p.score, None, p.attrs)
+        rule = p.by
+        w = rule_by.get(rule)
+        if w is None:
+            w = rule_by[rule] = by_rule(by, rule)
+        eid = f"T{n}"
+        ent = make(eid, p.label, span, SUGGESTED, w, p.score, None, p.attrs)
         n += 1
-        resolved[p.id] = ent.id
+        resolved[pid] = eid
         same_label[(frags, ent.label)] = ent
         mine[frags] = ent
         busy.add(frags)
-        new.append(ent)
+        add_new(ent)
     numbers.next["T"] = n
 
     def ref(r: str) -> str | None:
@@ -254,25 +309,29 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
             ev_decided.add(ev.trigger.fragments)
         elif is_from(ev.by, by):
             ev_mine.add(ev.trigger.fragments)
-    for p in anns:
-        if not isinstance(p, Event):
-            continue
+    n = numbers.next["E"]
+    make = new_event
+    for p in p_events:
         frags = p.trigger.fragments
         if (frags, p.type) in ev_same or frags in ev_decided or frags in ev_mine:
             resolved[p.id] = None
             continue
         args: list[Argument] = []
-        seen: set[tuple[str, str]] = set()
-        for a in p.arguments:
-            r = ref(a.ref)
-            if r is not None and (a.role, r) not in seen:
-                seen.add((a.role, r))
-                args.append(Argument(a.role, r))
-        ev = Event(numbers.take("E"), p.type, p.trigger, tuple(args), SUGGESTED, by_rule(by, p.by), p.score, None, p.attrs)
-        resolved[p.id] = ev.id
+        if p.arguments:
+            seen: set[tuple[str, str]] = set()
+            for a in p.arguments:
+                r = ref(a.ref)
+                if r is not None and (a.role, r) not in seen:
+                    seen.add((a.role, r))
+                    args.append(a if r == a.ref else Argument(a.role, r))
+        eid = f"E{n}"
+        n += 1
+        ev = make(eid, p.type, p.trigger, tuple(args), SUGGESTED, who(p.by), p.score, None, p.attrs)
+        resolved[p.id] = eid
         ev_same.add((frags, ev.type))
         ev_mine.add(frags)
-        new.append(ev)
+        add_new(ev)
+    numbers.next["E"] = n
 
     # Attributions ----------------------------------------------------------------
     at_keys: set[tuple[str, Fragments]] = set()
@@ -280,9 +339,7 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
         k = _attribution_key(at)
         if k is not None:
             at_keys.add(k)
-    for p in anns:
-        if not isinstance(p, Attribution):
-            continue
+    for p in p_attributions:
         k = _attribution_key(p)
         if k is None or k in at_keys:
             resolved[p.id] = None
@@ -291,29 +348,27 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
         if isinstance(source, Ref):
             r = ref(source.ref)
             if r is not None:
-                source = Ref(r)
+                source = source if r == source.ref else Ref(r)
             else:
                 # The entity was rejected (or never proposed): keep the words, not the link.
                 source = local_spans.get(source.ref)
         at = Attribution(
-            numbers.take("A"), source, p.cue, p.content, p.type, SUGGESTED, by_rule(by, p.by), p.score, None, p.attrs
+            numbers.take("A"), source, p.cue, p.content, p.type, SUGGESTED, who(p.by), p.score, None, p.attrs
         )
         resolved[p.id] = at.id
         at_keys.add(k)
-        new.append(at)
+        add_new(at)
 
     # Relations -------------------------------------------------------------------
     rel_keys = {(r.type, r.arg1, r.arg2) for r in aset.relations.values()}
-    for p in anns:
-        if not isinstance(p, Relation):
-            continue
+    for p in p_relations:
         a1, a2 = ref(p.arg1), ref(p.arg2)
         if a1 is None or a2 is None or (p.type, a1, a2) in rel_keys:
             resolved[p.id] = None
             continue
-        rel = Relation(numbers.take("R"), p.type, a1, a2, SUGGESTED, by_rule(by, p.by), p.score, None, p.attrs)
+        rel = Relation(numbers.take("R"), p.type, a1, a2, SUGGESTED, who(p.by), p.score, None, p.attrs)
         rel_keys.add((rel.type, a1, a2))
-        new.append(rel)
+        add_new(rel)
     return new
 
 
@@ -363,6 +418,10 @@ __all__ = [
     "Suggester",
     "LocalIds",
     "merge",
+    "fast_new",
+    "new_entity",
+    "new_event",
+    "new_span",
     "by_rule",
     "split_by",
     "is_from",

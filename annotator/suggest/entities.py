@@ -16,6 +16,7 @@ from typing import Iterable
 from ..text import Sentences
 from . import lexicon as lx
 from .context import prev_word, word_after, word_before
+from .phrases import RegexAtWords
 
 #: (start, end, label, score, rule)
 Candidate = tuple[int, int, str, float, str]
@@ -36,6 +37,8 @@ _ACRONYM_OR_DOTTED = re.compile(r"[A-Z]{2,5}|(?:[A-Z]\.){2,4}")
 _RELATIVE_DATE = re.compile(
     r"\b(?:(?:earlier|later) )?(?:last|this|next|past) (?:week|weekend|month|year)\b|(?<=\bin )a (?:week|month|year)\b"
 )
+#: ``_RELATIVE_DATE`` at the words ``find_many`` visits (the regex alone tries every character)
+RELATIVE_DATES = RegexAtWords(_RELATIVE_DATE, None)
 _FAC_AFTER = re.compile(r" (?:" + "|".join(re.escape(w) for w in lx.FAC_AFTER) + r")\b")
 _NUMBER_AFTER = re.compile(r" \d{1,3}(?![\d.,:%/\w])")
 _YEAR = re.compile(r"(?<![\w.,])(?:1[89]\d\d|20\d\d)(?![\w])")
@@ -45,12 +48,13 @@ _OPENERS = " \t\"(“‘'["
 _DEMONYM_SHAPE = re.compile(r"[A-Z][a-z]+(?:ian|ians|ese)")
 
 
-def name_candidates(text: str, sents: Sentences) -> Iterable[Candidate]:
+def name_candidates(text: str, sents: Sentences, relative_dates: list | None = None) -> Iterable[Candidate]:
     """Capitalised runs with a guessed label and a score.
 
     A run's splitting and trimming depend on its words alone, so they are
     worked out once per distinct run (``_run_parts``); the label still looks
-    at each place's context."""
+    at each place's context. ``relative_dates``: what ``RELATIVE_DATES.find``
+    returns, when the caller's ``find_many`` looked for them already."""
     starts = set(sents.starts)
     cands: list[Candidate] = []
     add = cands.append
@@ -80,8 +84,10 @@ def name_candidates(text: str, sents: Sentences) -> Iterable[Candidate]:
         yield m.start(1), m.end(1), "GPE", 0.5, "dateline"
     for m in _YEAR.finditer(text):
         yield m.start(), m.end(), "DATE", 0.45, "year"
-    for m in _RELATIVE_DATE.finditer(text):
-        yield m.start(), m.end(), "DATE", 0.4, "relative-date"
+    if relative_dates is None:
+        relative_dates = RELATIVE_DATES.find(text)
+    for s, e, _ in relative_dates:
+        yield s, e, "DATE", 0.4, "relative-date"
     yield from _consistent(text, cands)
 
 
@@ -287,6 +293,8 @@ def _demonym(word: str) -> bool:
 
 
 _GROUP_HEAD = re.compile(r"\b(?:" + "|".join(sorted(lx.GROUP_HEADS)) + r")\b")
+#: ``_GROUP_HEAD`` at the words ``find_many`` visits
+GROUP_HEADS = RegexAtWords(_GROUP_HEAD, None)
 
 
 def _group_modifier(word: str) -> bool:
@@ -300,15 +308,17 @@ def _group_modifier(word: str) -> bool:
     return bool(core) and core[0].isupper() and _known(core)
 
 
-def groups(text: str, found: list[Candidate]) -> list[Candidate]:
+def groups(text: str, found: list[Candidate], heads: list | None = None) -> list[Candidate]:
     """Nominal group mentions: up to three modifiers (a nationality, a country, "X-backed",
     "pro-X", "government", "rebel") and a group noun: "Iran-backed Iraqi fighters" (ORG).
-    Kept only where they do not cut across a name found already (nesting is fine)."""
+    Kept only where they do not cut across a name found already (nesting is fine).
+    ``heads``: what ``GROUP_HEADS.find`` returns, when the caller's ``find_many`` looked already."""
     spans = sorted((s, e) for s, e, *_ in found)
     starts = [s for s, _ in spans]
     out = []
-    for m in _GROUP_HEAD.finditer(text):
-        gs = m.start()
+    if heads is None:
+        heads = GROUP_HEADS.find(text)
+    for gs, head_end, _ in heads:
         n = 0
         while n < 3 and gs > 0 and text[gs - 1] == " ":
             pw = prev_word(text, max(0, gs - 41), gs - 1)
@@ -318,7 +328,7 @@ def groups(text: str, found: list[Candidate]) -> list[Candidate]:
             n += 1
         if n == 0:
             continue
-        ge = m.end()
+        ge = head_end
         i = bisect_left(starts, gs - 80)
         crosses = False
         while i < len(spans):

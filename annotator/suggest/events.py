@@ -7,14 +7,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..model import Argument, Event, Span
+from ..model import ACCEPTED, NO_ATTRS, Argument
 from ..schema import Schema
 from ..text import Sentences
 from . import lexicon as lx
-from .base import LocalIds, Proposals
+from .base import LocalIds, Proposals, new_event, new_span
 from .context import Ent, EntityIndex, clause_end, first_role, preposition_before, prev_word, trim
 from .learned import Knowledge
-from .phrases import PhraseMatcher, longest_first
+from .phrases import PhraseMatcher, RegexAtWords, find_many, longest_first
 
 SCORE_TRIGGER_LEARNED = 0.8
 SCORE_TRIGGER_SCHEMA = 0.6
@@ -35,28 +35,39 @@ def trigger_matcher(schema: Schema, know: Knowledge) -> PhraseMatcher:
     return PhraseMatcher(phrases.items(), fold=True)
 
 
-def events(schema: Schema, text: str, sents: Sentences, hits, index: EntityIndex, out: Proposals, ids: LocalIds) -> None:
-    """Event suggestions at trigger ``hits`` (from ``trigger_matcher``), with arguments."""
-    phrase_hits = []
+def phrase_matchers(schema: Schema, text: str) -> list[RegexAtWords]:
+    """The schema's trigger phrases (``lexicon.TRIGGER_PHRASES``), one matcher per
+    event type, for ``find_many`` over ``text``: matched in the lower-cased text
+    (any case), or case-insensitively where lower-casing changes the length."""
     low = text.lower()
-    if len(low) != len(text):  # a rare character whose lower case is longer: fold in the regex
-        low = None
-    for type_, patterns in lx.TRIGGER_PHRASES.items():
-        if schema.has_event(type_):
-            rx = _phrase_regex(tuple(patterns), low is None)
-            for m in rx.finditer(text if low is None else low):
-                phrase_hits.append((m.start(), m.end(), (type_, SCORE_TRIGGER_SCHEMA, "trigger-phrase")))
+    fold = len(low) != len(text)  # a rare character whose lower case is longer: fold in the regex
+    return [
+        RegexAtWords(_phrase_regex(tuple(patterns), fold), (type_, SCORE_TRIGGER_SCHEMA, "trigger-phrase"), None if fold else low)
+        for type_, patterns in lx.TRIGGER_PHRASES.items()
+        if schema.has_event(type_)
+    ]
+
+
+def events(
+    schema: Schema, text: str, sents: Sentences, hits, index: EntityIndex, out: Proposals, ids: LocalIds,
+    phrase_hits: list[list] | None = None,
+) -> None:
+    """Event suggestions at trigger ``hits`` (from ``trigger_matcher``), with arguments.
+
+    ``phrase_hits``: what ``phrase_matchers`` found, when the caller's ``find_many``
+    looked for them (found here otherwise)."""
+    if phrase_hits is None:
+        phrase_hits = find_many(text, phrase_matchers(schema, text))
+    phrase_hits = [h for per_type in phrase_hits for h in per_type]
     if phrase_hits:
         hits = longest_first(list(hits) + phrase_hits)
     found = [m for m in hits if not index.overlapping(m[0], m[1])]  # not inside a name
+    add, make, span = out.annotations.append, new_event, new_span
     for i, (s, e, (type_, score, rule)) in enumerate(found):
         limit = found[i + 1][0] if i + 1 < len(found) else len(text)
         args = _arguments(schema, text, sents, index, s, e, type_, limit)
-        out.add(
-            Event(
-                ids("E"), type_, Span.of(text, s, e), tuple(Argument(r, ref) for r, ref in args), by=rule, score=score
-            )
-        )
+        trigger = span(((s, e),), text[s:e])
+        add(make(ids("E"), type_, trigger, tuple(Argument(r, ref) for r, ref in args), ACCEPTED, rule, score, None, NO_ATTRS))
 
 
 def _arguments(schema, text, sents, index, s, e, type_, limit) -> list[tuple[str, str]]:

@@ -70,6 +70,10 @@ class PhraseMatcher(Generic[T]):
                 return end, v
         return None
 
+    def resolve(self, text: str, hits: list[tuple[int, int, T]]) -> list[tuple[int, int, T]]:
+        """What ``find`` keeps of the hits ``find_many`` collected."""
+        return longest_first(hits)
+
     def find_all(self, text: str) -> list[tuple[int, int, T]]:
         """The longest match at each word start (these may overlap)."""
         return find_many(text, [self], resolve=False)[0]
@@ -79,9 +83,12 @@ class PhraseMatcher(Generic[T]):
         return longest_first(self.find_all(text))
 
 
-def find_many(text: str, matchers: list[PhraseMatcher], *, resolve: bool = True) -> list[list[tuple[int, int, object]]]:
-    """``[m.find(text) for m in matchers]`` in one pass over the text's words."""
-    merged: dict[str, list[tuple[int, PhraseMatcher, list]]] = {}
+def find_many(text: str, matchers: list, *, resolve: bool = True) -> list[list[tuple[int, int, object]]]:
+    """``[m.find(text) for m in matchers]`` in one pass over the text's words.
+
+    A matcher is a ``PhraseMatcher`` or a ``RegexAtWords``: an ``_index`` of
+    casefolded first words, ``match_at(text, p, buckets)`` and ``resolve(text, hits)``."""
+    merged: dict[str, list[tuple[int, object, object]]] = {}
     for k, m in enumerate(matchers):
         for key, buckets in m._index.items():
             merged.setdefault(key, []).append((k, m, buckets))
@@ -96,7 +103,7 @@ def find_many(text: str, matchers: list[PhraseMatcher], *, resolve: bool = True)
             hit = m.match_at(text, p, buckets)
             if hit is not None:
                 found[k].append((p, hit[0], hit[1]))
-    return [longest_first(f) for f in found] if resolve else found
+    return [m.resolve(text, f) for m, f in zip(matchers, found)] if resolve else found
 
 
 def longest_first(matches: list[tuple[int, int, T]]) -> list[tuple[int, int, T]]:
@@ -131,6 +138,134 @@ def _resolve(cluster: list[tuple[int, int, T]]) -> list[tuple[int, int, T]]:
             kept.append(m)
     kept.sort(key=lambda m: (m[0], m[1]))
     return kept
+
+
+class RegexAtWords(Generic[T]):
+    """A regex whose matches all start at a word, tried only at the words
+    ``find_many`` visits anyway, instead of by a scan of its own.
+
+    ``re`` finds no prefix to search for in a pattern that starts with ``\\b`` or
+    a lookbehind, so ``finditer`` tries the whole pattern at every character
+    (the event trigger phrases took 160 ms on a 1 MB article). Here the words a
+    match can start with are read from the pattern (``first_words``) and the
+    pattern is tried at those words alone; ``resolve`` then keeps what
+    ``finditer`` would return: leftmost matches that do not overlap. Each hit
+    is ``(start, end, payload)``.
+
+    ``subject``: the string matched, when not the text itself (the text
+    lower-cased, of the same length). A pattern whose first words cannot be
+    read is scanned with ``finditer`` as before."""
+
+    def __init__(self, rx: re.Pattern, payload: T, subject: str | None = None):
+        self.rx = rx
+        self.payload = payload
+        self.subject = subject
+        words = first_words(rx)
+        self.scan = words is None
+        self._index = {} if words is None else {w.casefold(): None for w in words}
+
+    def match_at(self, text: str, p: int, _buckets) -> tuple[int, T] | None:
+        m = self.rx.match(text if self.subject is None else self.subject, p)
+        return None if m is None else (m.end(), self.payload)
+
+    def resolve(self, text: str, hits: list[tuple[int, int, T]]) -> list[tuple[int, int, T]]:
+        if self.scan:
+            payload = self.payload
+            return [(m.start(), m.end(), payload) for m in self.rx.finditer(text if self.subject is None else self.subject)]
+        out = []
+        end = -1
+        for h in hits:  # by start: a match that starts inside the one kept is not one of finditer's
+            if h[0] >= end:
+                out.append(h)
+                end = h[1]
+        return out
+
+    def find(self, text: str) -> list[tuple[int, int, T]]:
+        return find_many(text, [self])[0]
+
+
+class _Unknown(Exception):
+    pass
+
+
+def first_words(rx: re.Pattern) -> frozenset[str] | None:
+    """The words a match of ``rx`` can start with, or None when the pattern does
+    not show them plainly.
+
+    Plainly: every match starts at a word (after a ``\\b``, or a lookbehind
+    ending in a non-word character, before its first character), and the
+    first word is spelled out in literals, alternatives and optional groups
+    (``(?:take|took) (?:full )?control\\b``) up to a non-word character or a
+    ``\\b``. The match's first word in the text is then one of these whole
+    (the pattern itself decides the rest). Case-insensitive patterns: None."""
+    if rx.flags & re.IGNORECASE or not isinstance(rx.pattern, str):
+        return None
+    try:
+        try:
+            from re import _parser as sre_parse  # Python 3.11+
+        except ImportError:  # pragma: no cover - Python 3.10
+            import sre_parse  # type: ignore[no-redef]
+        opens, done = _words(sre_parse.parse(rx.pattern, rx.flags).data, {("", False)}, sre_parse)
+    except (_Unknown, re.error, RecursionError, AttributeError, TypeError, ValueError):
+        return None
+    if opens or not done or "" in done:
+        return None  # a word that may go on past the pattern's literals, or no word at all
+    return frozenset(done)
+
+
+def _is_word(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _words(items, opens: set[tuple[str, bool]], c) -> tuple[set[tuple[str, bool]], set[str]]:
+    """Walk a parsed pattern's items: the prefixes still open (with whether they
+    are known to start at a word) and the first words completed."""
+    done: set[str] = set()
+    for op, av in items:
+        if not opens:
+            break
+        if op is c.LITERAL:
+            ch = chr(av)
+            if any(not anchored and not prefix for prefix, anchored in opens):
+                raise _Unknown  # a match that may start inside a word
+            if _is_word(ch):
+                opens = {(prefix + ch, True) for prefix, _ in opens}
+            else:
+                done.update(prefix for prefix, _ in opens)
+                opens = set()
+        elif op is c.AT:
+            if av is c.AT_BOUNDARY:
+                done.update(prefix for prefix, _ in opens if prefix)
+                opens = {(prefix, True) for prefix, _ in opens if not prefix}
+            # other positions (^, $, \\B) only narrow the matches
+        elif op is c.ASSERT or op is c.ASSERT_NOT:
+            direction, sub = av
+            if op is c.ASSERT and direction < 0 and sub.data and sub.data[-1][0] is c.LITERAL and not _is_word(
+                chr(sub.data[-1][1])
+            ):
+                opens = {(prefix, anchored or not prefix) for prefix, anchored in opens}  # (?<=... ): at a word
+            # other lookarounds only narrow the matches
+        elif op is c.BRANCH:
+            new_opens: set[tuple[str, bool]] = set()
+            for alt in av[1]:
+                o, d = _words(alt.data, opens, c)
+                new_opens |= o
+                done |= d
+            opens = new_opens
+        elif op is c.SUBPATTERN:
+            _group, add_flags, _del_flags, sub = av
+            if add_flags & re.IGNORECASE:
+                raise _Unknown
+            opens, d = _words(sub.data, opens, c)
+            done |= d
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[1] == 1:  # (...)? or (...){1}
+            lo, _hi, sub = av
+            o, d = _words(sub.data, opens, c)
+            done |= d
+            opens = o if lo == 1 else o | opens
+        else:
+            raise _Unknown  # a character class, a repeat, a back-reference...
+    return opens, done
 
 
 class Taken:

@@ -25,15 +25,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Entity, Span
+from ..model import ACCEPTED, NO_ATTRS, REJECTED, SUGGESTED, AnnotationSet, Entity, Span
 from ..schema import Schema
 from ..text import Sentences, split_sentences
 from . import lexicon as lx
 from .attributions import attributions, cue_matcher
-from .base import LocalIds, Progress, Proposals, gc_paused
+from .base import LocalIds, Progress, Proposals, gc_paused, new_entity, new_span
 from .context import Ent, EntityIndex
-from .entities import groups, name_candidates
-from .events import events, trigger_matcher
+from .entities import GROUP_HEADS, RELATIVE_DATES, groups, name_candidates
+from .events import events, phrase_matchers, trigger_matcher
 from .learned import FolderFacts, Knowledge
 from .learned import learn_from as learn_from_folders
 from .phrases import PhraseMatcher, Taken, find_many
@@ -114,8 +114,13 @@ class RulesSuggester:
                 continue
             score = SCORE_GAZETTEER if n == sum(votes.values()) else SCORE_GAZETTEER_MIXED
             gaz_entries.append((surface, (label, score)))
-        gaz_hits, trigger_hits, cue_hits = find_many(
-            text, [PhraseMatcher(gaz_entries), trigger_matcher(schema, know), cue_matcher(schema, know)]
+        phrases = phrase_matchers(schema, text)
+        gaz_hits, trigger_hits, cue_hits, relative_dates, group_heads, *phrase_hits = find_many(
+            text,
+            [
+                PhraseMatcher(gaz_entries), trigger_matcher(schema, know), cue_matcher(schema, know),
+                RELATIVE_DATES, GROUP_HEADS, *phrases,
+            ],
         )
         found: list[tuple[int, int, str, float, str]] = []
         for s, e, (label, score) in gaz_hits:
@@ -126,7 +131,7 @@ class RulesSuggester:
 
         # (d) capitalised names
         learned_texts = know.entities
-        for s, e, label, score, rule in name_candidates(text, sents):
+        for s, e, label, score, rule in name_candidates(text, sents, relative_dates):
             if not taken.free(s, e):
                 continue
             if (text[s:e], label) in know.rejected and text[s:e] not in learned_texts:
@@ -140,7 +145,7 @@ class RulesSuggester:
 
         # Nominal groups ("Syrian government forces"): names may nest inside them.
         if "ORG" in known_labels:
-            found.extend(groups(text, found))
+            found.extend(groups(text, found, group_heads))
 
         ents = existing_entities(aset)
         existing = {(x.start, x.end, x.label) for x in ents}
@@ -148,6 +153,7 @@ class RulesSuggester:
         found.sort()
         any_accepted = any(e.status == ACCEPTED for e in aset.entities.values())
         add, keep = out.annotations.append, ents.append
+        make, span = new_entity, new_span
         n = 0
         for s, e, label, score, rule in found:
             if existing and (s, e, label) in existing:
@@ -156,13 +162,13 @@ class RulesSuggester:
                 continue  # crosses or nests in an accepted entity
             n += 1
             local = f"~T{n}"
-            add(Entity(local, label, Span(((s, e),), text[s:e]), SUGGESTED, rule, score))
+            add(make(local, label, span(((s, e),), text[s:e]), SUGGESTED, rule, score, None, NO_ATTRS))
             keep(Ent(s, e, label, local))
         ids.skip("T", n)
         index = EntityIndex(ents)
 
         # (c) events
-        events(schema, text, sents, trigger_hits, index, out, ids)
+        events(schema, text, sents, trigger_hits, index, out, ids, phrase_hits)
         if progress:
             progress(0.75)
         # (b) attributions
@@ -190,8 +196,11 @@ def structures(
     sents = sents or split_sentences(text)
     ents = existing_entities(aset) + [Ent(e.start, e.end, e.label, e.id) for e in proposed if not e.span.discontinuous]
     index = EntityIndex(ents)
-    trigger_hits, cue_hits = find_many(text, [trigger_matcher(schema, know), cue_matcher(schema, know)])
-    events(schema, text, sents, trigger_hits, index, out, ids)
+    phrases = phrase_matchers(schema, text)
+    trigger_hits, cue_hits, *phrase_hits = find_many(
+        text, [trigger_matcher(schema, know), cue_matcher(schema, know), *phrases]
+    )
+    events(schema, text, sents, trigger_hits, index, out, ids, phrase_hits)
     attributions(schema, text, sents, cue_hits, index, out, ids, know)
 
 

@@ -128,17 +128,64 @@ class _QuickCommandList(CommandList):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._parts: LRUCache[tuple, list[Strip]] = LRUCache(1024)
+        #: an option's rows as drawn at a place in the list, kept across refills
+        #: (``_option_render_cache`` is emptied by each one): a row that moves up or
+        #: down as the hits change is drawn once per place
+        self._placed: LRUCache[tuple, list[Strip]] = LRUCache(1024)
+
+    def _update_lines(self) -> None:
+        """OptionList's, with the height of our rows known without measuring them:
+        a hit whose name and help each fit on one row is that many rows high
+        (Textual measures each option's wrapped text again after every refill)."""
+        cache = self._line_cache
+        lines = cache.lines
+        options = self._options
+        filled = (len(options), len(lines), lines[-1] if lines else None)
+        if lines and filled == self._filled:
+            return  # (called for each row painted) every option has its rows already
+        region = self.scrollable_content_region
+        if region:
+            index = lines[-1][0] + 1 if lines else 0
+            if index < len(options):
+                padding = self._option_padding()
+                room = region.width - self._get_left_gutter_width() - padding.width
+                for index in range(index, len(options)):
+                    n = _rows_of(options[index], room)
+                    if n is None:
+                        break  # measured by OptionList (below), from here on
+                    cache.index_to_line[index] = len(lines)
+                    cache.heights[index] = n
+                    lines.extend([(index, k) for k in range(n)])
+        super()._update_lines()
+        self._filled = (len(options), len(lines), lines[-1] if lines else None)
+
+    _filled: tuple | None = None
+
+    _padding = None
+
+    def _option_padding(self):
+        padding = self._padding
+        if padding is None:
+            padding = self._padding = self.get_component_styles("option-list--option").padding
+        return padding
 
     def _get_option_render(self, option: Option, style: Style) -> list[Strip]:
-        parts = getattr(option, "parts", None)
-        padding = self.get_component_styles("option-list--option").padding
-        if parts is None or option._divider or padding.top or padding.bottom:
-            return super()._get_option_render(option, style)
+        # (called for each row painted: what it needs is looked up once per style)
+        padding = self._option_padding()
         cache_key = (option, style, padding)
         strips = self._option_render_cache.get(cache_key)
         if strips is not None:
             return strips
+        parts = getattr(option, "parts", None)
+        if parts is None or option._divider or padding.top or padding.bottom:
+            return super()._get_option_render(option, style)
         width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        index = self._option_to_index[option]
+        placed_key = (option, style, padding, width, index)
+        strips = self._placed.get(placed_key)
+        if strips is not None:
+            self._option_render_cache[cache_key] = strips
+            return strips
         rich_style = style.rich_style
         strips = []
         for key, content in parts:
@@ -148,9 +195,10 @@ class _QuickCommandList(CommandList):
                 lines = self._render_part(content, style, padding, width)
                 self._parts[part_key] = lines
             strips.extend(lines)
-        meta = {"option": self._option_to_index[option]}
+        meta = {"option": index}
         strips = [s.apply_meta(meta) for s in strips]
         self._option_render_cache[cache_key] = strips
+        self._placed[placed_key] = strips
         return strips
 
     def _render_part(self, content: Content, style: Style, padding, width: int) -> list[Strip]:
@@ -169,7 +217,9 @@ class _QuickCommandList(CommandList):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._padding = None
         self._parts.clear()
+        self._placed.clear()
 
     _width: int | None = None
 
@@ -229,6 +279,18 @@ class _QuickCommandList(CommandList):
         for y in range(max(len(before), len(after))):
             if y >= len(before) or y >= len(after) or before[y] != after[y]:
                 self.refresh_lines(y)
+
+
+def _rows_of(option: Option, room: int) -> int | None:
+    """Rows a hit takes in ``room`` cells: one per part when each fits on one row
+    (what OptionList would measure), else None (measure it)."""
+    parts = getattr(option, "parts", None)
+    if parts is None or option._divider:
+        return None
+    for _key, content in parts:
+        if content.cell_length > room or "\n" in content.plain:
+            return None
+    return len(parts)
 
 
 class QuickPalette(_FrozenBackground, CommandPalette):
@@ -382,7 +444,10 @@ class QuickPalette(_FrozenBackground, CommandPalette):
             options.append(option)
         shown = len(options)
         if shown < len(hits):
-            options.append(Option(Content(f"… {len(hits) - shown} more: type to narrow"), disabled=True, id="--more"))
+            more = Content(f"… {len(hits) - shown} more: type to narrow")
+            option = Option(more, disabled=True, id="--more")
+            option.parts = ((("--more", len(hits) - shown), more),)  # drawn as our rows are
+            options.append(option)
             used += 1
         if command_list._rows is None:
             # As high as the hits when the palette opens, and that height while you
