@@ -141,63 +141,76 @@ def _merge(sets, document, min_share, schema) -> Merged:
     names = list(sets)
     of = len(names)
     groups: dict[tuple, _Group] = {}
-
-    def note(name: str, keys: _Keys, ann: Annotation, counts: bool) -> tuple:
-        key = keys.of(ann)
-        g = groups.get(key)
-        if g is None:
-            g = groups[key] = _Group(key, ann, keys, name)
-        if counts and name not in g.agree:
-            g.agree.append(name)
-        return key
+    get_group = groups.get
 
     for name in names:
         aset = sets[name]
         keys = _Keys(aset)
+        memo = keys.memo
+        key_of = keys.of
         entities = aset.entities
-        for ann in entities.values():
+        for eid, ann in entities.items():
+            key = memo[eid] = ("T", ann.label, ann.span.fragments)  # what ``keys.of_id(eid)`` gives
             if ann.status == ACCEPTED:
-                note(name, keys, ann, True)
+                g = get_group(key)
+                if g is None:
+                    g = groups[key] = _Group(key, ann, keys, name)
+                if name not in g.agree:
+                    g.agree.append(name)
         for table in (aset.events, aset.attributions, aset.relations):
             for ann in table.values():
                 if ann.status != ACCEPTED:
                     continue
-                note(name, keys, ann, True)
+                key = key_of(ann)
+                g = get_group(key)
+                if g is None:
+                    g = groups[key] = _Group(key, ann, keys, name)
+                if name not in g.agree:
+                    g.agree.append(name)
                 for ref in _refs(ann):  # what it refers to comes along
                     target = entities.get(ref)
                     if target is not None:  # an entity refers to nothing: noted alone
-                        note(name, keys, target, False)
+                        key = memo[ref]
+                        if key not in groups:
+                            groups[key] = _Group(key, target, keys, name)
                         continue
                     target = aset.get(ref)
                     if target is not None:
-                        _bring(name, keys, target, note)
+                        _bring(name, keys, target, groups)
 
     if schema is not None:
         _fit_roles(groups, schema)
 
-    ok_of = {id(g): g.split_from is None and accepted_share(len(g.agree), of, min_share) for g in groups.values()}
-
     # IDs: by kind, in position order, accepted before candidates at the same place
     # (then by the key's repr: computed only where the rest ties).
-    ranks = {id(g): (_KIND_ORDER[type(g.first)], _position(g.first), not ok_of[id(g)]) for g in groups.values()}
-
-    def order(g: _Group):
-        return ranks[id(g)]
-
-    ordered = _sorted_with_ties(sorted(groups.values(), key=order), order)
+    ranked = []
+    for g in groups.values():
+        ok = g.split_from is None and accepted_share(len(g.agree), of, min_share)
+        first = g.first
+        kind = type(first)
+        if kind is Entity:
+            fr = first.span.fragments
+            pos = (fr[0][0], fr[-1][1])
+        elif kind is Event:
+            fr = first.trigger.fragments
+            pos = (fr[0][0], fr[-1][1])
+        else:
+            pos = _position(first)
+        ranked.append(((_KIND_ORDER[kind], pos, not ok), ok, g))
+    ranked.sort(key=_rank)
+    ordered = _sorted_with_ties(ranked)
     new_id: dict[tuple, str] = {}
     counters = {Entity: 0, Event: 0, Attribution: 0, Relation: 0}
     prefix = {Entity: "T", Event: "E", Attribution: "A", Relation: "R"}
-    for g in ordered:
+    for _, _, g in ordered:
         kind = type(g.first)
-        counters[kind] += 1
-        new_id[g.key] = f"{prefix[kind]}{counters[kind]}"
+        n = counters[kind] = counters[kind] + 1
+        new_id[g.key] = f"{prefix[kind]}{n}"
 
     out = AnnotationSet(document)
     accepted = candidates = 0
     tables = {Entity: out.entities, Event: out.events, Attribution: out.attributions, Relation: out.relations}
-    for g in ordered:
-        ok = ok_of[id(g)]
+    for _, ok, g in ordered:
         info: dict = {"agree": len(g.agree), "of": of}
         if not ok:
             info["annotators"] = list(g.agree) or [g.owner]
@@ -216,6 +229,10 @@ def _merge(sets, document, min_share, schema) -> Merged:
         else:
             candidates += 1
     return Merged(out, accepted, candidates, of)
+
+
+def _rank(item: tuple) -> tuple:
+    return item[0]
 
 
 def _fit_roles(groups: dict[tuple, _Group], schema) -> None:
@@ -270,7 +287,7 @@ def _home_type(schema, role: str, ev: Event, here: list[_Group]) -> str | None:
     return with_role[0] if with_role else None
 
 
-def _bring(name, keys, target, note) -> None:
+def _bring(name, keys, target, groups) -> None:
     """Note a referenced annotation (and what it refers to) without counting it as agreed."""
     stack = [target]
     seen: set[str] = set()
@@ -279,7 +296,9 @@ def _bring(name, keys, target, note) -> None:
         if ann.id in seen:
             continue
         seen.add(ann.id)
-        note(name, keys, ann, False)
+        key = keys.of(ann)
+        if key not in groups:
+            groups[key] = _Group(key, ann, keys, name)
         for ref in _refs(ann):
             t = keys.aset.get(ref)
             if t is not None:
@@ -296,20 +315,21 @@ def _refs(ann: Annotation) -> list[str]:
     return []
 
 
-def _sorted_with_ties(ordered: list, order) -> list:
-    """``ordered`` (sorted by ``order``) with each run of equal ``order`` sorted by the
-    group key's repr: the same as sorting by (order, repr) with a repr for the ties only."""
+def _sorted_with_ties(ranked: list) -> list:
+    """``ranked`` ((rank, ok, group), sorted by rank) with each run of equal rank sorted
+    by the group key's repr: the same as sorting by (rank, repr) with a repr for the
+    ties only."""
     out: list = []
-    i, n = 0, len(ordered)
+    i, n = 0, len(ranked)
     while i < n:
-        k = order(ordered[i])
+        k = ranked[i][0]
         j = i + 1
-        while j < n and order(ordered[j]) == k:
+        while j < n and ranked[j][0] == k:
             j += 1
         if j - i == 1:
-            out.append(ordered[i])
+            out.append(ranked[i])
         else:
-            out.extend(sorted(ordered[i:j], key=lambda g: g.key.__repr__()))
+            out.extend(sorted(ranked[i:j], key=lambda item: item[2].key.__repr__()))
         i = j
     return out
 

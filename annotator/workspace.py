@@ -27,6 +27,7 @@ No Textual here: the app gives a ``Saver`` its timer and its worker thread.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path
@@ -451,6 +452,27 @@ def write_new(aset: AnnotationSet, yaml_path: str | os.PathLike, *, replace: boo
     has it open. ``durable=False`` skips the fsync of each file (a bulk import
     syncs once at the end); the write is still all-or-nothing."""
     path = Path(yaml_path)
+    with _new_file_door(path, replace, durable):
+        data = store.dumps(aset).encode("utf-8")
+        if durable:
+            store.write_atomic(path, data)
+        else:
+            _write_replace(path, data)
+
+
+def place_new(staged, yaml_path: str | os.PathLike, *, replace: bool = False) -> None:
+    """Rename a file staged (and synced) in ``staged`` (``store.files.Staged``) into
+    place as a new annotation file, through ``write_new``'s door: the same
+    InputErrors, the staged file left for ``staged`` to remove. The lock is not
+    fsynced (held for one rename: after a crash it is stale anyway)."""
+    path = Path(yaml_path)
+    with _new_file_door(path, replace, durable=False):
+        staged.place(path)
+
+
+@contextlib.contextmanager
+def _new_file_door(path: Path, replace: bool, durable: bool):
+    """The article's lock held around writing a new file (refused: InputError)."""
     try:
         held = locking.acquire(path, durable=durable)
     except OSError as exc:
@@ -460,11 +482,7 @@ def write_new(aset: AnnotationSet, yaml_path: str | os.PathLike, *, replace: boo
     try:
         if path.exists() and not replace:
             raise InputError(str(path), "already exists (use --force to replace it)")
-        data = store.dumps(aset).encode("utf-8")
-        if durable:
-            store.write_atomic(path, data)
-        else:
-            _write_replace(path, data)
+        yield
     finally:
         held.release()
 

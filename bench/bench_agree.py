@@ -321,7 +321,8 @@ def main_bench() -> None:
         print(f"{'annotator merge (load and write incl.)':40s} {t_mcmd:7.3f} s (cpu {CPU['merge_cmd']:6.3f} s)   {t_mcmd / t_load:5.2f}x load")
         wall, cpu = whole_command(
             ["merge", *map(str, dirs), "-o", str(root / "phases{k}")],
-            {"merge": [(consensus_mod, "merge_sets")], "check": [(merge_mod, "_problem")], "write": [(merge_mod, "_write")]},
+            {"merge": [(consensus_mod, "merge_sets")], "check": [(merge_mod, "_problem")],
+             "write": [(merge_mod, "_write"), (merge_mod, "_place_all")]},
             args.repeat,
         )
         print_phases("  merge, by phase", wall, cpu)

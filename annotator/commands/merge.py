@@ -53,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
     from ..consensus import merge_sets, names_of
     from ..model import Document
     from ..schema import default_schema
+    from ..store.files import Staged
+    from ..store.reader import no_gc
 
     if len(args.paths) < 2:
         raise InputError(args.paths[0], "merge needs two or more annotators' folders")
@@ -75,46 +77,53 @@ def run(args: argparse.Namespace) -> int:
     wanted = [(p, a) for a in articles for p, f in files.items() if a in f]
     loaded = dict(zip(wanted, load_many([files[p][a] for p, a in wanted], schema)))
     refused = merged_n = accepted = candidates = 0
-    for article in articles:
-        target = out_dir / f"{article}.yaml"
-        if target.exists() and not args.force:
-            print(f"annotator: {target}: exists (use --force to replace it); {article} not merged", file=sys.stderr)
-            refused += 1
-            continue
-        sets = {}
-        first_path = None
-        try:
-            for p, f in files.items():
-                if article not in f:
-                    continue
-                aset = loaded[(p, article)]
-                if isinstance(aset, InputError):
-                    raise aset
-                if sets and aset.document.text != next(iter(sets.values())).document.text:
-                    raise InputError(str(f[article]), f"not annotating the same text as {first_path}")
-                if first_path is None:
-                    first_path = f[article]
-                sets[names[p]] = aset
-        except InputError as err:
-            print(f"annotator: {err.message}; {article} not merged", file=sys.stderr)
-            refused += 1
-            continue
-        base = next(iter(sets.values()))
-        article_file = _article_path(first_path, base)
-        doc = Document(base.document.text, article_file, base.document.sha256)
-        result = merge_sets(sets, doc, args.min_share, check_schema)
-        gold = store.new_set(doc, target)
-        gold.entities, gold.events = result.aset.entities, result.aset.events
-        gold.attributions, gold.relations = result.aset.attributions, result.aset.relations
-        problem = _problem(gold, target, check_schema)
-        if problem is not None:
-            print(f"annotator: {problem}; {article} not merged", file=sys.stderr)
-            refused += 1
-            continue
-        _write(gold, target)
-        merged_n += 1
-        accepted += result.accepted
-        candidates += result.candidates
+    staged_results = []  # (target, article, merged): staged, to be placed
+    with Staged() as staged, no_gc():  # many small objects, no cycles
+        for article in articles:
+            target = out_dir / f"{article}.yaml"
+            if target.exists() and not args.force:
+                print(f"annotator: {target}: exists (use --force to replace it); {article} not merged", file=sys.stderr)
+                refused += 1
+                continue
+            sets = {}
+            first_path = None
+            try:
+                for p, f in files.items():
+                    if article not in f:
+                        continue
+                    aset = loaded[(p, article)]
+                    if isinstance(aset, InputError):
+                        raise aset
+                    if sets and aset.document.text != next(iter(sets.values())).document.text:
+                        raise InputError(str(f[article]), f"not annotating the same text as {first_path}")
+                    if first_path is None:
+                        first_path = f[article]
+                    sets[names[p]] = aset
+            except InputError as err:
+                print(f"annotator: {err.message}; {article} not merged", file=sys.stderr)
+                refused += 1
+                continue
+            base = next(iter(sets.values()))
+            article_file = _article_path(first_path, base)
+            doc = Document(base.document.text, article_file, base.document.sha256)
+            result = merge_sets(sets, doc, args.min_share, check_schema)
+            gold = store.new_set(doc, target)
+            gold.entities, gold.events = result.aset.entities, result.aset.events
+            gold.attributions, gold.relations = result.aset.attributions, result.aset.relations
+            problem = _problem(gold, target, check_schema)
+            if problem is not None:
+                print(f"annotator: {problem}; {article} not merged", file=sys.stderr)
+                refused += 1
+                continue
+            _write(staged, gold, target)
+            staged_results.append((target, article, result))
+        for result in _place_all(staged, staged_results):
+            if result is None:
+                refused += 1
+                continue
+            merged_n += 1
+            accepted += result.accepted
+            candidates += result.candidates
     for note in notes:
         print(f"note: {note}")
     print(
@@ -133,9 +142,42 @@ def _problem(gold, target: Path, schema):
     return found[0] if found else None
 
 
-def _write(aset, target: Path) -> None:
-    """Through the workspace's door for new files: locked (a file open in the
-    app is refused in one line), atomic."""
+def _write(staged, aset, target: Path) -> None:
+    """The gold file's text, staged beside ``target`` (not yet flushed, not yet in place)."""
+    if not staged:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(str(target.parent), f"cannot make the folder: {exc.strerror or exc}") from None
+    from ..store import dumps
+
+    staged.add(target, dumps(aset).encode("utf-8"))
+
+
+def _place_all(staged, done: list) -> list:
+    """Every staged gold file flushed to disk at once, then each renamed into place
+    through the workspace's door for new files (locked: a file open in the app is
+    refused in one line, its article not merged, the others go on), then the
+    folder flushed once. Each article's merge result, or None when refused.
+
+    The same never-lose-work guarantee as ``write_new``'s fsync of each file and
+    of its folder, at one flush for them all: a gold file only ever appears
+    complete and on disk (its data is flushed before its rename), whatever stops
+    the process or the machine; a rename not yet flushed when the power goes
+    leaves that file as it was (absent, or the one --force was replacing); the
+    annotators' folders are only read, so a cut-short merge is run again.
+    """
     from .. import workspace
 
-    workspace.write_new(aset, target, replace=True)
+    staged.sync()
+    out = []
+    for target, article, result in done:
+        try:
+            workspace.place_new(staged, target, replace=True)
+        except InputError as err:
+            staged.drop(target)
+            print(f"annotator: {err.message}; {article} not merged", file=sys.stderr)
+            result = None
+        out.append(result)
+    staged.sync_folders()
+    return out

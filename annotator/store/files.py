@@ -13,6 +13,7 @@ import contextlib
 import errno
 import os
 import secrets
+import sys
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
@@ -188,6 +189,111 @@ def write_text_atomic(path: str | os.PathLike, data: str | bytes, *, make_folder
     binary = not isinstance(data, str)
     with atomic_output(path, binary=binary, make_folder=make_folder, fsync=fsync) as fh:
         fh.write(data)
+
+
+class Staged:
+    """Many new files, each all or nothing, made durable together (``annotator merge``).
+
+    ``add`` writes a file's bytes to a temporary file beside it, not flushed;
+    ``sync`` flushes every one to disk at once (``os.sync``: on Linux it waits
+    for the disk, as an fsync of each file would; elsewhere each file is
+    fsynced); ``place`` renames one over its target; ``sync_folders`` fsyncs
+    each folder once. ``write_atomic`` gives each file the same guarantee with
+    an fsync of the file and of its folder per file. A target only ever names
+    complete data that is on disk (flushed before the rename), whatever stops
+    the process or the machine; until ``sync_folders`` returns a rename may be
+    lost in a power cut (the target is then as it was). Leaving the ``with``
+    block removes the temporary files not placed. Any OS error is an
+    ``InputError`` naming the file.
+    """
+
+    def __init__(self) -> None:
+        self._tmp: dict[Path, Path] = {}
+        self._folders: set[Path] = set()
+
+    def __len__(self) -> int:
+        """Files staged and not yet placed or dropped."""
+        return len(self._tmp)
+
+    def __enter__(self) -> "Staged":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.discard()
+
+    def add(self, path: str | os.PathLike, data: bytes) -> None:
+        p = Path(path)
+        if p in self._tmp:
+            raise ValueError(f"{p} is staged twice")
+        try:
+            mode = os.stat(p).st_mode & 0o7777
+        except OSError:
+            mode = None
+        tmp = p.parent / f".{p.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666 if mode is None else mode)
+        except OSError as exc:
+            raise _cannot_write(p, exc) from None
+        self._tmp[p] = tmp
+        try:
+            try:
+                if mode is not None and hasattr(os, "fchmod"):
+                    os.fchmod(fd, mode)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            self.drop(p)
+            raise _cannot_write(p, exc) from None
+
+    def sync(self) -> None:
+        """Every staged file's data on disk."""
+        if not self._tmp:
+            return
+        if sys.platform.startswith("linux"):
+            os.sync()
+            return
+        for p, tmp in self._tmp.items():
+            try:
+                fd = os.open(tmp, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            except OSError as exc:
+                raise _cannot_write(p, exc) from None
+
+    def place(self, path: str | os.PathLike) -> None:
+        """The staged file renamed over ``path`` (after ``sync``)."""
+        p = Path(path)
+        tmp = self._tmp.pop(p)
+        try:
+            os.replace(tmp, p)
+        except OSError as exc:
+            self._tmp[p] = tmp
+            raise _cannot_write(p, exc) from None
+        self._folders.add(p.parent)
+
+    def drop(self, path: str | os.PathLike) -> None:
+        """The staged file removed, its target untouched."""
+        tmp = self._tmp.pop(Path(path), None)
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+    def discard(self) -> None:
+        for p in list(self._tmp):
+            self.drop(p)
+
+    def sync_folders(self) -> None:
+        """The renames on disk: each folder a file was placed in, fsynced once."""
+        for folder in sorted(self._folders):
+            _fsync_dir(folder)
+        self._folders.clear()
 
 
 def yaml_files(paths: Iterable[str | os.PathLike]) -> list[Path]:

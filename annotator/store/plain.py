@@ -6,6 +6,11 @@ look at a set about to be written as it will look at the file: ``problems``
 runs the same checks as ``read(path, text=dumps(aset), ...)``, without the cost
 of the text (``annotator merge`` checks every gold file before writing it).
 The only difference: a problem names no line (the file does not exist yet).
+
+``attrs`` repeat over thousands of annotations (merge's ``{merge: {agree, of}}``):
+their plain value is made once per distinct repr (as the writer writes them,
+``writer._attrs_flow``) and shared, and the checker looks at each shared value
+once (``_Checker.bad_attr``): the checked set is thrown away, nothing changes them.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from ..model import ACCEPTED, AnnotationSet, Document, Ref, Span
 from . import writer
 from .scalars import _sort_key_of_attr
 from .tree import Tree
+from .validate import Checker, bad_attr
 
 
 def _span(span: Span) -> dict:
@@ -48,6 +54,26 @@ def _value(value: Any, depth: int = 0) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} in attrs: {value!r}")
 
 
+#: attrs by repr -> (their plain value, why the checker refuses it or None);
+#: by the id of a plain value held there -> the same verdict
+_ATTRS_CACHE: dict[str, tuple[dict, str | None]] = {}
+_VERDICT: dict[int, str | None] = {}
+
+
+def _attrs(attrs: Any) -> dict:
+    """``_value(dict(attrs))``, shared by every ``attrs`` of the same repr."""
+    key = repr(attrs)
+    got = _ATTRS_CACHE.get(key)
+    if got is None:
+        value = _value(dict(attrs))
+        if len(_ATTRS_CACHE) > 20_000:
+            _ATTRS_CACHE.clear()
+            _VERDICT.clear()
+        got = _ATTRS_CACHE[key] = (value, bad_attr(value, 0))
+        _VERDICT[id(value)] = got[1]
+    return got[0]
+
+
 def _tail(ann: Any, d: dict) -> dict:
     if ann.status != ACCEPTED:
         d["status"] = ann.status
@@ -58,12 +84,35 @@ def _tail(ann: Any, d: dict) -> dict:
     if ann.suggested_by is not None:
         d["suggested_by"] = ann.suggested_by
     if ann.attrs:
-        d["attrs"] = _value(dict(ann.attrs))
+        d["attrs"] = _attrs(ann.attrs)
+    return d
+
+
+def _checked_tail(ann: Any, d: dict) -> dict:
+    """``_tail`` for the checker: ``attrs`` it would find nothing wrong with and
+    that mark nothing lost are left out (the checker looks at nothing else in
+    them), so that it takes its fast way for an entity."""
+    if ann.status != ACCEPTED:
+        d["status"] = ann.status
+    if ann.by is not None:
+        d["by"] = ann.by
+    if ann.score is not None:
+        d["score"] = ann.score
+    if ann.suggested_by is not None:
+        d["suggested_by"] = ann.suggested_by
+    if ann.attrs:
+        value = _attrs(ann.attrs)
+        if _VERDICT.get(id(value), True) is not None or "lost" in value:
+            d["attrs"] = value
     return d
 
 
 def plain(aset: AnnotationSet) -> dict:
     """The data ``dumps(aset)`` reads back as (the same keys, values and order)."""
+    return _plain(aset, _tail)
+
+
+def _plain(aset: AnnotationSet, _tail) -> dict:
     doc = aset.document
     document: dict = {}
     if doc.path is not None:
@@ -111,9 +160,19 @@ def plain(aset: AnnotationSet) -> dict:
 
 def problems(aset: AnnotationSet, where: str, article: Document, schema=None) -> list[Problem]:
     """What reading ``dumps(aset)`` from ``where`` against ``article`` would find wrong."""
-    from .validate import check
-
     tree = Tree()
-    tree.data = plain(aset)
-    checker, _ = check(tree, where, article, schema)
+    tree.data = _plain(aset, _checked_tail)
+    checker = _Checker(tree, where, article.text, article.sha256, schema)
+    checker.run()
     return checker.problems
+
+
+class _Checker(Checker):
+    """``validate.check``'s checker, looking at each shared ``attrs`` value once."""
+
+    def bad_attr(self, value: Any, depth: int) -> str | None:
+        if depth == 0:
+            verdict = _VERDICT.get(id(value), False)
+            if verdict is not False:
+                return verdict
+        return bad_attr(value, depth)
