@@ -12,8 +12,9 @@ swapping objects back.
 from __future__ import annotations
 
 from collections import abc
-from dataclasses import dataclass, field, replace
-from typing import Iterable, Iterator, Mapping, Union
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from types import MemberDescriptorType
+from typing import Callable, Iterable, Iterator, Mapping, Union
 
 ACCEPTED = "accepted"
 SUGGESTED = "suggested"
@@ -343,3 +344,39 @@ def with_status(ann: Annotation, status: str, by: str | None = None) -> Annotati
 
 def kind_of(ann: Annotation) -> type:
     return type(ann)
+
+
+def slots_settable(cls: type) -> bool:
+    """Can ``slot_maker`` build objects of ``cls``: a dataclass with the generated
+    ``__init__`` (no ``__post_init__``), every field in it and in a slot?"""
+    init = getattr(cls.__init__, "__code__", None)
+    return (
+        is_dataclass(cls)
+        and not hasattr(cls, "__post_init__")
+        and init is not None
+        and init.co_filename == "<string>"  # made by dataclasses
+        and all(f.init and isinstance(cls.__dict__.get(f.name), MemberDescriptorType) for f in fields(cls))
+    )
+
+
+def slot_maker(cls: type, *, keep: str | None = None) -> Callable:
+    """A fast constructor for a frozen dataclass with slots: its fields set straight
+    into their slots, without ``__init__``'s per-field ``object.__setattr__``.
+
+    With ``keep``: ``f(ann, value)``, a copy of ``ann`` with that field set to
+    ``value`` (e.g. the re-anchored span of a moved entity). Only for classes
+    without ``__post_init__`` (there is nothing their ``__init__`` checks)."""
+    names = tuple(f.name for f in fields(cls))
+    if not slots_settable(cls):
+        if keep is None:
+            return cls
+        return lambda ann, value: replace(ann, **{keep: value})
+    env = {"_new_": object.__new__, "_cls_": cls, **{f"_set_{n}": cls.__dict__[n].__set__ for n in names}}
+    if keep is None:
+        head = f"def make({', '.join(names)}):"
+        body = [f"    _set_{n}(_o_, {n})" for n in names]
+    else:
+        head = "def make(_ann_, _value_):"
+        body = [f"    _set_{n}(_o_, {'_value_' if n == keep else '_ann_.' + n})" for n in names]
+    exec("\n".join([head, "    _o_ = _new_(_cls_)", *body, "    return _o_"]), env)
+    return env["make"]

@@ -66,10 +66,10 @@ from __future__ import annotations
 
 import gc
 from operator import attrgetter
-from dataclasses import dataclass, field, fields, replace
-from types import MemberDescriptorType
+from dataclasses import dataclass, field, fields
 from typing import Callable
 
+from .model import slot_maker as _maker, slots_settable as _fast
 from .model import (
     Annotation,
     AnnotationSet,
@@ -542,36 +542,6 @@ def _replace(ann: Annotation, changes: dict) -> Annotation:
         names = _FIELDS[cls] = tuple(f.name for f in fields(cls) if f.init)
     get = changes.get
     return cls(*[get(n, getattr(ann, n)) if n in changes else getattr(ann, n) for n in names])
-
-
-def _fast(cls: type) -> bool:
-    """Can ``_maker`` build objects of ``cls`` (slots, every field in ``__init__``, no ``__post_init__``)?"""
-    return not hasattr(cls, "__post_init__") and all(
-        f.init and isinstance(cls.__dict__.get(f.name), MemberDescriptorType) for f in fields(cls)
-    )
-
-
-def _maker(cls: type, *, keep: str | None = None) -> Callable:
-    """A fast constructor for a frozen dataclass with slots: its fields set straight
-    into their slots, without ``__init__``'s per-field ``object.__setattr__``.
-
-    With ``keep``: ``f(ann, value)``, a copy of ``ann`` with that field set to
-    ``value`` (the re-anchored span of each moved entity). Only for classes
-    without ``__post_init__`` (there is nothing their ``__init__`` checks)."""
-    names = tuple(f.name for f in fields(cls))
-    if not _fast(cls):
-        if keep is None:
-            return cls
-        return lambda ann, value: replace(ann, **{keep: value})
-    env = {"_new_": object.__new__, "_cls_": cls, **{f"_set_{n}": cls.__dict__[n].__set__ for n in names}}
-    if keep is None:
-        head = f"def make({', '.join(names)}):"
-        body = [f"    _set_{n}(_o_, {n})" for n in names]
-    else:
-        head = "def make(_ann_, _value_):"
-        body = [f"    _set_{n}(_o_, {'_value_' if n == keep else '_ann_.' + n})" for n in names]
-    exec("\n".join([head, "    _o_ = _new_(_cls_)", *body, "    return _o_"]), env)
-    return env["make"]
 
 
 _WITH: dict[tuple[type, str], Callable] = {}

@@ -36,6 +36,7 @@ from ..model import (
     Ref,
     Relation,
     Span,
+    slots_settable,
 )
 from ..schema import Schema
 from .fast_reader import _FAST_BAD, _NUMERIC_FIRST, _SPECIAL_WORDS, _FastReader, _unescape
@@ -112,15 +113,7 @@ def _maker(cls: type, names: str) -> Callable[..., list]:
     objects are made by calling the class with the fields by name.
     """
     want = tuple(names.split())
-    init = getattr(cls.__init__, "__code__", None)
-    fast = (
-        dataclasses.is_dataclass(cls)
-        and tuple(f.name for f in dataclasses.fields(cls)) == want
-        and tuple(getattr(cls, "__slots__", ())) == want
-        and not hasattr(cls, "__post_init__")
-        and init is not None
-        and init.co_filename == "<string>"  # made by dataclasses
-    )
+    fast = slots_settable(cls) and tuple(f.name for f in dataclasses.fields(cls)) == want
     if not fast:
 
         def by_name(n: int, *cols: Iterable[Any]) -> list:

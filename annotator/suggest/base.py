@@ -50,6 +50,7 @@ from ..model import (
     Ref,
     Relation,
     Span,
+    slot_maker,
     id_number,
 )
 
@@ -178,34 +179,12 @@ class _Numbers:
         return f"{prefix}{n}"
 
 
-def fast_new(cls):
-    """A constructor of ``cls`` (a frozen, slotted dataclass of ``model``) taking
-    every field by position and setting its slots directly.
-
-    A frozen dataclass's ``__init__`` goes through ``object.__setattr__`` once
-    per field; a suggester on 1 MB builds some 80,000 annotations and spans, and
-    this takes half the time. The object is the same (equal, same fields). A
-    class that is not a plain frozen slotted dataclass (one with a
-    ``__post_init__``) gets its own constructor back."""
-    import dataclasses
-
-    params = getattr(cls, "__dataclass_params__", None)
-    if params is None or not params.frozen or "__slots__" not in cls.__dict__ or hasattr(cls, "__post_init__"):
-        return cls
-    names = [f.name for f in dataclasses.fields(cls)]
-    ns = {f"_set_{n}": cls.__dict__[n].__set__ for n in names}
-    ns.update(_new=object.__new__, _cls=cls)
-    body = "".join(f"    _set_{n}(o, {n})\n" for n in names)
-    exec(f"def new_{cls.__name__}({', '.join(names)}):\n    o = _new(_cls)\n{body}    return o\n", ns)
-    return ns[f"new_{cls.__name__}"]
-
-
 #: (id, label, span, status, by, score, suggested_by, attrs)
-new_entity = fast_new(Entity)
+new_entity = slot_maker(Entity)
 #: (id, type, trigger, arguments, status, by, score, suggested_by, attrs)
-new_event = fast_new(Event)
+new_event = slot_maker(Event)
 #: (fragments, text)
-new_span = fast_new(Span)
+new_span = slot_maker(Span)
 
 
 @gc_paused
@@ -418,7 +397,6 @@ __all__ = [
     "Suggester",
     "LocalIds",
     "merge",
-    "fast_new",
     "new_entity",
     "new_event",
     "new_span",
