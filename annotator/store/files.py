@@ -72,6 +72,31 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _temp_beside(p: Path) -> tuple[Path, int]:
+    """A new temporary file beside ``p``, open for writing (its name and its file
+    descriptor), with ``p``'s permissions when ``p`` exists."""
+    try:
+        mode = os.stat(p).st_mode & 0o7777
+    except OSError:
+        mode = None
+    tmp = p.parent / f".{p.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666 if mode is None else mode)
+    if mode is not None and hasattr(os, "fchmod"):
+        try:
+            os.fchmod(fd, mode)
+        except OSError:
+            os.close(fd)
+            os.unlink(tmp)
+            raise
+    return tmp, fd
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
     """Write a file so that it is either all old or all new, never half-written.
 
@@ -84,21 +109,10 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
     folder = p.parent
     folder.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    try:
-        mode = os.stat(p).st_mode & 0o7777
-    except OSError:
-        mode = None
-    tmp = folder / f".{p.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    fd = os.open(tmp, flags, 0o666 if mode is None else mode)
+    tmp, fd = _temp_beside(p)
     try:
         try:
-            if mode is not None and hasattr(os, "fchmod"):
-                os.fchmod(fd, mode)
-            view = memoryview(payload)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            _write_all(fd, payload)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -150,18 +164,11 @@ def atomic_output(
     if p.is_dir():
         raise InputError(str(p), "is a folder, not a file")
     folder = p.parent
-    tmp = folder / f".{p.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     fh: IO | None = None
     try:
         if make_folder:
             folder.mkdir(parents=True, exist_ok=True)
-        try:
-            mode = os.stat(p).st_mode & 0o7777
-        except OSError:
-            mode = None
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666 if mode is None else mode)
-        if mode is not None and hasattr(os, "fchmod"):
-            os.fchmod(fd, mode)
+        tmp, fd = _temp_beside(p)
         fh = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
     except OSError as exc:
         raise _cannot_write(p, exc) from None
@@ -226,22 +233,13 @@ class Staged:
         if p in self._tmp:
             raise ValueError(f"{p} is staged twice")
         try:
-            mode = os.stat(p).st_mode & 0o7777
-        except OSError:
-            mode = None
-        tmp = p.parent / f".{p.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666 if mode is None else mode)
+            tmp, fd = _temp_beside(p)
         except OSError as exc:
             raise _cannot_write(p, exc) from None
         self._tmp[p] = tmp
         try:
             try:
-                if mode is not None and hasattr(os, "fchmod"):
-                    os.fchmod(fd, mode)
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
+                _write_all(fd, data)
             finally:
                 os.close(fd)
         except OSError as exc:
