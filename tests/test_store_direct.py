@@ -271,3 +271,48 @@ def test_objects_made_a_column_at_a_time_equal_those_of_the_constructor():
         make(1, [-1], [0])
     other = dr._maker(Span, "text fragments")  # not the fields' order: by name
     assert other(1, ["ab"], [((1, 3),)]) == [sp[0]]
+
+
+def _both_ways(text: str, article: str | None, sha: str | None, schema=None):
+    """The set (or None: declined) read a row at a time and a column at a time: the same."""
+    from annotator.store import direct_reader as dr
+
+    saved = dr.SMALL
+    try:
+        dr.SMALL = 10**9
+        rows = direct(text, article, sha, schema)
+        dr.SMALL = 0
+        cols = direct(text, article, sha, schema)
+    finally:
+        dr.SMALL = saved
+    assert (rows is None) == (cols is None)
+    if rows is not None:
+        assert same(rows, cols)
+        for a, b in zip(rows.all(), cols.all()):
+            assert type(a) is type(b) and all(type(getattr(a, f)) is type(getattr(b, f)) for f in a.__slots__)
+    return rows
+
+
+@SETTINGS
+@given(annotation_sets(), st.lists(st.sampled_from(EDITS), max_size=3), st.randoms(use_true_random=False),
+       st.lists(st.tuples(st.integers(0, 10**6), st.sampled_from(MUTATION_CHARS + [""])), max_size=2), st.booleans())
+def test_small_sections_read_a_row_at_a_time_as_a_column_at_a_time(aset, edits, rnd, mutations, with_article):
+    """A section of up to ``SMALL`` items is read row by row: the same sets, the same declines."""
+    text = hand_edit(store.dumps(aset), rnd, edits) if edits else store.dumps(aset)
+    for pos, ins in mutations:
+        pos %= len(text)
+        text = text[:pos] + ins + text[pos + (0 if ins else 1):]
+    art = aset.document.text if with_article else None
+    _both_ways(text, art, aset.document.sha256, None)
+    _both_ways(text, art, aset.document.sha256, default_schema())
+
+
+def test_the_bench_corpus_and_its_odd_shapes_read_the_same_by_rows_and_by_columns():
+    aset = _bench_set(300, 40, 40, 10)
+    schema = dataclasses.replace(default_schema(), relation_types=("located_in", "member_of"))
+    out = store.dumps(aset)
+    assert _both_ways(out, aset.document.text, None, schema) is not None
+    assert _both_ways(out, None, None, None) is not None
+    for old, new in (("label: PER", "label: NOPE"), ("id: T2,", "id: T1,"), ("ref: T", "ref: X"),
+                     ("by: alice", "by: 12"), ("status: suggested", "status: maybe"), ("score: 0.", "score: .nan #")):
+        assert _both_ways(out.replace(old, new, 1), aset.document.text, None, schema) is None

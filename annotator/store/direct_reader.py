@@ -36,6 +36,7 @@ from ..model import (
     Ref,
     Relation,
     Span,
+    slot_maker,
     slots_settable,
 )
 from ..schema import Schema
@@ -141,6 +142,18 @@ _make_entity = _maker(Entity, "id label span status by score suggested_by attrs"
 _make_event = _maker(Event, "id type trigger arguments status by score suggested_by attrs")
 _make_attribution = _maker(Attribution, "id source cue content type status by score suggested_by attrs")
 _make_relation = _maker(Relation, "id type arg1 arg2 status by score suggested_by attrs")
+
+#: A section of at most this many items is read row by row (``_Reader.*_rows``):
+#: a column costs a few calls whatever its length, which a file of 50 annotations
+#: (an annotator's article) pays more for than for its rows.
+SMALL = 128
+_new_span = slot_maker(Span)
+_new_ref = slot_maker(Ref)
+_new_argument = slot_maker(Argument)
+_new_entity = slot_maker(Entity)
+_new_event = slot_maker(Event)
+_new_attribution = slot_maker(Attribution)
+_new_relation = slot_maker(Relation)
 
 
 def _copy(value: Any) -> Any:
@@ -327,6 +340,138 @@ class _Reader:
         self.attrs_of[s] = _copy(value)
         return value
 
+    # -- rows ---------------------------------------------------------------
+    # A small section (``SMALL`` items or fewer) is read a row at a time: the
+    # same tokens, checks and objects as the columns give, without a column's
+    # fixed cost (a few calls each, ten columns a section).
+
+    def new_id(self, t: str) -> str:
+        """As ``new_ids``, for one token."""
+        v = self.string(t) if t[0] in _SPECIAL_FIRST or t in _SPECIAL_WORDS else t
+        if v in self.ids or v in self.entities_table:
+            raise Decline
+        self.ids.add(v)
+        return v
+
+    def tail_of(self, memo: dict, status, by, score, sby, attrs) -> tuple:
+        """status, by, score, suggested_by and attrs of a row, as ``tails`` reads them
+        (the same tokens, nearly every row's, read once: ``memo``)."""
+        if attrs:
+            return (self.status(status), self.who(by), self.score(score), self.who(sby), self.attrs(attrs))
+        key = (status, by, score, sby)
+        got = memo.get(key)
+        if got is None:
+            got = memo[key] = (self.status(status), self.who(by), self.score(score), self.who(sby), NO_ATTRS)
+        return got
+
+    def span_of(self, start, stop, frs, text: str, article: str | None) -> Span:
+        """One span of ``_SPAN``'s groups, checked against the article, as ``spans`` does."""
+        if text[0] in _SPECIAL_FIRST or text in _SPECIAL_WORDS:
+            text = self.text_value(text)
+        if frs:
+            fr = self.fragments(frs)
+            if article is not None and (fr[-1][1] > len(article) or " ".join(article[s:e] for s, e in fr) != text):
+                raise Decline
+            return _new_span(fr, text)
+        s, e = int(start), int(stop)
+        if not s < e or (article is not None and (e > len(article) or article[s:e] != text)):
+            raise Decline
+        return _new_span(((s, e),), text)
+
+    def entity_rows(self, rows: list[tuple], table: dict, article: str | None, label: Callable[[str], str]) -> None:
+        labels: dict[str, str] = {}
+        tails: dict = {}
+        string, span_of, tail_of = self.string, self.span_of, self.tail_of
+        special, words = _SPECIAL_FIRST, _SPECIAL_WORDS
+        alen = -1 if article is None else len(article)
+        for eid, lab, start, stop, frs, text, status, by, score, sby, attrs in rows:
+            if eid[0] in special or eid in words:
+                eid = string(eid)
+            v = labels.get(lab)
+            if v is None:
+                v = labels[lab] = label(lab)
+            if frs or text[0] in special or text in words:
+                span = span_of(start, stop, frs, text, article)
+            else:  # span_of's common case, inline
+                s, e = int(start), int(stop)
+                if not s < e or (alen >= 0 and (e > alen or article[s:e] != text)):  # type: ignore[index]
+                    raise Decline
+                span = _new_span(((s, e),), text)
+            if attrs:
+                tail = tail_of(tails, status, by, score, sby, attrs)
+            else:
+                tail = tails.get((status, by, score, sby))
+                if tail is None:
+                    tail = tail_of(tails, status, by, score, sby, attrs)
+            table[eid] = _new_entity(eid, v, span, *tail)
+        if len(table) != len(rows):  # an id twice
+            raise Decline
+
+    def event_rows(self, rows: list[tuple], table: dict, article: str | None, event_type, schema: Schema | None) -> None:
+        types: dict[str, str] = {}
+        roles: dict[str, str] = {}
+        tails: dict = {}
+        string, span_of, tail_of, new_id, refs = self.string, self.span_of, self.tail_of, self.new_id, self.refs
+        for g in rows:
+            eid = new_id(g[0])
+            etype = types.get(g[1])
+            if etype is None:
+                etype = types[g[1]] = event_type(g[1])
+            trigger = span_of(g[2], g[3], g[4], g[5], article)
+            arguments: tuple = ()
+            if g[6] is not None:
+                args = []
+                for role_tok, ref in _ARGS.findall(g[6]):
+                    role = roles.get(role_tok)
+                    if role is None:
+                        role = roles[role_tok] = string(role_tok)
+                    if ref[0] in _SPECIAL_FIRST or ref in _SPECIAL_WORDS:
+                        ref = string(ref)
+                    if schema is not None and role not in schema.roles(etype):
+                        raise Decline
+                    refs.append(ref)
+                    args.append(_new_argument(role, ref))
+                arguments = tuple(args)
+            table[eid] = _new_event(eid, etype, trigger, arguments, *tail_of(tails, *g[7:12]))
+
+    def attribution_rows(self, rows: list[tuple], table: dict, article: str | None, atype) -> None:
+        types: dict = {}
+        tails: dict = {}
+        string, span_of, tail_of, new_id, refs = self.string, self.span_of, self.tail_of, self.new_id, self.refs
+        for g in rows:
+            aid = new_id(g[0])
+            source: Ref | Span | None = None
+            ref = g[1]
+            if ref is not None:
+                if ref[0] in _SPECIAL_FIRST or ref in _SPECIAL_WORDS:
+                    ref = string(ref)
+                refs.append(ref)
+                source = _new_ref(ref)
+            elif g[5] is not None:
+                source = span_of(g[2], g[3], g[4], g[5], article)
+            cue = span_of(g[6], g[7], g[8], g[9], article) if g[9] is not None else None
+            content = span_of(g[10], g[11], g[12], g[13], article) if g[13] is not None else None
+            t = g[14]
+            kind = types[t] if t in types else types.setdefault(t, atype(t))
+            table[aid] = _new_attribution(aid, source, cue, content, kind, *tail_of(tails, *g[15:20]))
+
+    def relation_rows(self, rows: list[tuple], table: dict, rtype: Callable[[str], str]) -> None:
+        types: dict[str, str] = {}
+        tails: dict = {}
+        string, tail_of, new_id, refs = self.string, self.tail_of, self.new_id, self.refs
+        for rid, rt, a1, a2, status, by, score, sby, attrs in rows:
+            rid = new_id(rid)
+            v = types.get(rt)
+            if v is None:
+                v = types[rt] = rtype(rt)
+            if a1[0] in _SPECIAL_FIRST or a1 in _SPECIAL_WORDS:
+                a1 = string(a1)
+            if a2[0] in _SPECIAL_FIRST or a2 in _SPECIAL_WORDS:
+                a2 = string(a2)
+            refs.append(a1)
+            refs.append(a2)
+            table[rid] = _new_relation(rid, v, a1, a2, *tail_of(tails, status, by, score, sby, attrs))
+
     # -- the whole file -------------------------------------------------------
     def build(self, article: str | None, article_sha: str | None, schema: Schema | None) -> AnnotationSet:
         out_sha = article_sha if article is not None and article_sha is not None else self.sha
@@ -388,10 +533,6 @@ class _Reader:
         rows = self.lines(_ENTITY_LINE, start, end)
         if not rows:
             return end
-        ids, labels, starts, stops, frs, texts, statuses, bys, scores, sbys, attrss = zip(*rows)
-        del rows
-        n = len(ids)
-        ids = self.tokens(ids, self.string)
         names = frozenset(schema.entity_names) if schema is not None else None
 
         def label(t: str) -> str:
@@ -400,6 +541,13 @@ class _Reader:
                 raise Decline
             return v
 
+        if len(rows) <= SMALL:
+            self.entity_rows(rows, aset.entities, article, label)
+            return end
+        ids, labels, starts, stops, frs, texts, statuses, bys, scores, sbys, attrss = zip(*rows)
+        del rows
+        n = len(ids)
+        ids = self.tokens(ids, self.string)
         made = _make_entity(
             n, ids, self.each(labels, label), self.spans(starts, stops, frs, texts, article),
             *self.tails(statuses, bys, scores, sbys, attrss),
@@ -415,10 +563,6 @@ class _Reader:
         rows = self.blocks(_EVENT, start, end)
         if not rows:
             return end
-        g = list(zip(*rows))
-        del rows
-        n = len(g[0])
-        ids = self.new_ids(g[0])
 
         def event_type(t: str) -> str:
             v = self.string(t)
@@ -426,6 +570,13 @@ class _Reader:
                 raise Decline
             return v
 
+        if len(rows) <= SMALL:
+            self.event_rows(rows, aset.events, article, event_type, schema)
+            return end
+        g = list(zip(*rows))
+        del rows
+        n = len(g[0])
+        ids = self.new_ids(g[0])
         types = self.values(g[1], event_type)
         triggers = self.spans(g[2], g[3], g[4], g[5], article)
         counts: list[int] = []
@@ -460,18 +611,7 @@ class _Reader:
         rows = self.blocks(_ATTRIBUTION, start, end)
         if not rows:
             return end
-        g = list(zip(*rows))
-        del rows
-        n = len(g[0])
-        ids = self.new_ids(g[0])
         types = schema.attribution_types if schema is not None else None
-        sources = self.some_spans(n, g[2], g[3], g[4], g[5], article)
-        if any(r is not None for r in g[1]):
-            at = [i for i, r in enumerate(g[1]) if r is not None]
-            refs = self.tokens([g[1][i] for i in at], self.string)
-            self.refs.extend(refs)
-            for i, ref in zip(at, _make_ref(len(refs), refs)):
-                sources[i] = ref
 
         def atype(t: str | None) -> str | None:
             if t is None:
@@ -480,6 +620,21 @@ class _Reader:
             if types is not None and v not in types:
                 raise Decline
             return v
+
+        if len(rows) <= SMALL:
+            self.attribution_rows(rows, aset.attributions, article, atype)
+            return end
+        g = list(zip(*rows))
+        del rows
+        n = len(g[0])
+        ids = self.new_ids(g[0])
+        sources = self.some_spans(n, g[2], g[3], g[4], g[5], article)
+        if any(r is not None for r in g[1]):
+            at = [i for i, r in enumerate(g[1]) if r is not None]
+            refs = self.tokens([g[1][i] for i in at], self.string)
+            self.refs.extend(refs)
+            for i, ref in zip(at, _make_ref(len(refs), refs)):
+                sources[i] = ref
 
         made = _make_attribution(
             n, ids, sources, self.some_spans(n, g[6], g[7], g[8], g[9], article),
@@ -493,9 +648,6 @@ class _Reader:
         rows = self.lines(_RELATION_LINE, start, end)
         if not rows:
             return end
-        ids, rtypes, arg1s, arg2s, statuses, bys, scores, sbys, attrss = zip(*rows)
-        n = len(ids)
-        ids = self.new_ids(ids)
         allowed = schema.relation_types if schema is not None else ()
 
         def rtype(t: str) -> str:
@@ -504,6 +656,12 @@ class _Reader:
                 raise Decline
             return v
 
+        if len(rows) <= SMALL:
+            self.relation_rows(rows, aset.relations, rtype)
+            return end
+        ids, rtypes, arg1s, arg2s, statuses, bys, scores, sbys, attrss = zip(*rows)
+        n = len(ids)
+        ids = self.new_ids(ids)
         arg1s = self.tokens(arg1s, self.string)
         arg2s = self.tokens(arg2s, self.string)
         for a1, a2 in zip(arg1s, arg2s):
