@@ -51,10 +51,30 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+#: Fewer articles than this are scored in this process alone (a worker costs a few hundredths of a second).
+FORK_MIN_ARTICLES = 100
+#: The layers a forked worker scores (about half of the work: the pairs and the
+#: other layers are this process's).
+WORKER_LAYERS = ("entities", "triggers", "relations")
+
+
+def tokenize_all(sets, tokens: dict) -> None:
+    """Every article's tokens into ``tokens`` (the cache ``units.TokenGrid`` fills)."""
+    from ..audit.units import TokenGrid
+
+    texts = {}
+    for by_name in sets.values():
+        for aset in by_name.values():
+            texts.setdefault(aset.document.text, None)
+    TokenGrid(list(texts), tokens)
+
+
 def run(args: argparse.Namespace) -> int:
     from ..audit import agreements
+    from ..audit.layers import LAYERS
     from ..audit.panel import agreement_panel
     from ..audit.selection import group_by_article
+    from .audit import Forked, spare_core
 
     if len(args.paths) < 2:
         raise InputError(args.paths[0], "agree needs two or more annotators' folders")
@@ -82,14 +102,27 @@ def run(args: argparse.Namespace) -> int:
                 reference[n] = aset
 
     tokens: dict = {}  # each article tokenized once for both
+    shared = {p: {n: s[n] for n in everywhere} for p, s in sets.items()}
+    worker = None
+    if len(everywhere) >= FORK_MIN_ARTICLES and spare_core():
+        # With a core to spare, a forked worker scores the layers of WORKER_LAYERS (it
+        # sees the sets read here; only the scores come back) while this process
+        # scores the pairs and the other layers. Both use the articles' tokens.
+        tokenize_all(sets, tokens)
+        worker = Forked(lambda: agreement_panel(shared, args.resamples, args.seed, WORKER_LAYERS, tokens).layers)
     results = agreements(sets, tokens)
     for r in results:
         if not r.articles:
             notes.append(f"{r.a} and {r.b} share no article")
     if not everywhere:
         notes.append("no article is annotated by all of them: the layers are not scored")
-    panel = agreement_panel({p: {n: s[n] for n in everywhere} for p, s in sets.items()}, args.resamples, args.seed,
-                            tokens=tokens)
+    if worker is None:
+        panel = agreement_panel(shared, args.resamples, args.seed, tokens=tokens)
+    else:
+        here = [layer for layer in LAYERS if layer not in WORKER_LAYERS]
+        panel = agreement_panel(shared, args.resamples, args.seed, here, tokens)
+        done = {**panel.layers, **worker.result()}
+        panel.layers = {layer: done[layer] for layer in LAYERS}
     data = {
         "annotators": list(args.paths),
         "articles": len(everywhere),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -77,8 +78,9 @@ def load(path: Path, schema=None):
     return store.read(path, schema=schema).checked()
 
 
-def load_many(paths, schema=None) -> list:
+def load_many(paths, schema=None, *, workers: int | None = None) -> list:
     """``store.read_sets``: each file's set, or its ``InputError`` (``got`` raises it).
+    ``workers``: as ``read_sets`` takes it (1: in this process, no pool).
 
     The sets live until the command ends and hold no cycles, so they are moved out
     of the garbage collector's sight (``gc.freeze``): otherwise its next pass walks
@@ -89,9 +91,73 @@ def load_many(paths, schema=None) -> list:
     from ..store.reader import no_gc
 
     with no_gc():  # frozen before the collector is back on, so it never walks them
-        sets = store.read_sets(paths, schema)
+        sets = store.read_sets(paths, schema, workers=workers)
         gc.freeze()
     return sets
+
+
+# ---------------------------------------------------------------------------
+# A second core
+# ---------------------------------------------------------------------------
+#: May agree and merge give part of their work to a forked worker? None: when a
+#: core is idle besides this one (by the load average, as ``store.read_sets``
+#: decides); True or False: always, never (tests, benchmarks).
+FORK: bool | None = None
+
+
+def spare_core() -> bool:
+    """Is a second core free for a ``Forked`` worker (Linux only: fork)?"""
+    if FORK is not None:
+        return FORK and hasattr(os, "fork")
+    if not sys.platform.startswith("linux"):
+        return False
+    from ..store.many import _idle_cores
+
+    return _idle_cores() >= 2
+
+
+class Forked:
+    """``fn()`` run in a forked process, which sees this process's memory as it is
+    now (nothing is sent to it), while this one goes on; ``result()`` is its value,
+    pickled back (keep it small: counts, text, not the model).
+
+    Whatever goes wrong in the worker (an error, the worker killed, a value that
+    cannot be pickled), ``result()`` runs ``fn()`` here instead: the same value or
+    the same error as without a worker."""
+
+    def __init__(self, fn):
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        self._fn = fn
+        self._recv, send = ctx.Pipe(duplex=False)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self._proc = ctx.Process(target=_run_forked, args=(fn, send), daemon=True)
+        self._proc.start()
+        send.close()
+
+    def result(self):
+        try:
+            ok, value = self._recv.recv()
+        except Exception:  # EOFError: the worker died; an unpickling error
+            ok, value = False, None
+        finally:
+            self._recv.close()
+            self._proc.join()
+        return value if ok else self._fn()
+
+
+def _run_forked(fn, send) -> None:
+    try:
+        out = (True, fn())
+    except BaseException:
+        out = (False, None)  # run again in the parent, which reports it
+    try:
+        send.send(out)
+    except Exception:
+        send.send((False, None))
+    send.close()
 
 
 def got(loaded):

@@ -48,13 +48,12 @@ def _article_path(yaml_path: Path, aset) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import store
     from ..audit.selection import group_by_article
-    from ..consensus import merge_sets, names_of
-    from ..model import Document
-    from ..schema import default_schema
+    from ..consensus import names_of
     from ..store.files import Staged
     from ..store.reader import no_gc
+    from ..schema import default_schema
+    from .audit import Forked, spare_core
 
     if len(args.paths) < 2:
         raise InputError(args.paths[0], "merge needs two or more annotators' folders")
@@ -74,56 +73,48 @@ def run(args: argparse.Namespace) -> int:
         files = {p: {stem: f["article"]} for p, f in files.items()}
     names = dict(zip(args.paths, names_of(args.paths)))
     articles = sorted(set().union(*(set(f) for f in files.values())))
-    wanted = [(p, a) for a in articles for p, f in files.items() if a in f]
-    loaded = dict(zip(wanted, load_many([files[p][a] for p, a in wanted], schema)))
+    targets = {article: out_dir / f"{article}.yaml" for article in articles}
+    kept = {article for article in articles if targets[article].exists() and not args.force}
+    work = [article for article in articles if article not in kept]
+
+    def prepare(share: list[str], workers: int | None = None) -> list:
+        return _prepare(share, files, names, targets, schema, args.min_share, check_schema, workers)
+
+    # Each article is read, merged, checked and written out (as text) on its own: with a
+    # core to spare, a forked worker does the second half (its files read there, only
+    # the texts and counts sent back) while this process does the first.
+    if len(work) >= FORK_MIN_ARTICLES and spare_core():
+        half = (len(work) + 1) // 2
+        worker = Forked(lambda: prepare(work[half:], workers=1))
+        prepared = prepare(work[:half], workers=1)
+        prepared += worker.result()
+    else:
+        prepared = prepare(work)
+    outcome = dict(zip(work, prepared))
     refused = merged_n = accepted = candidates = 0
-    staged_results = []  # (target, article, merged): staged, to be placed
+    staged_results = []  # (target, article, (accepted, candidates)): staged, to be placed
     with Staged() as staged, no_gc():  # many small objects, no cycles
         for article in articles:
-            target = out_dir / f"{article}.yaml"
-            if target.exists() and not args.force:
+            target = targets[article]
+            if article in kept:
                 print(f"annotator: {target}: exists (use --force to replace it); {article} not merged", file=sys.stderr)
                 refused += 1
                 continue
-            sets = {}
-            first_path = None
-            try:
-                for p, f in files.items():
-                    if article not in f:
-                        continue
-                    aset = loaded[(p, article)]
-                    if isinstance(aset, InputError):
-                        raise aset
-                    if sets and aset.document.text != next(iter(sets.values())).document.text:
-                        raise InputError(str(f[article]), f"not annotating the same text as {first_path}")
-                    if first_path is None:
-                        first_path = f[article]
-                    sets[names[p]] = aset
-            except InputError as err:
-                print(f"annotator: {err.message}; {article} not merged", file=sys.stderr)
+            got = outcome[article]
+            if isinstance(got, str):  # why it was refused
+                print(f"annotator: {got}; {article} not merged", file=sys.stderr)
                 refused += 1
                 continue
-            base = next(iter(sets.values()))
-            article_file = _article_path(first_path, base)
-            doc = Document(base.document.text, article_file, base.document.sha256)
-            result = merge_sets(sets, doc, args.min_share, check_schema)
-            gold = store.new_set(doc, target)
-            gold.entities, gold.events = result.aset.entities, result.aset.events
-            gold.attributions, gold.relations = result.aset.attributions, result.aset.relations
-            problem = _problem(gold, target, check_schema)
-            if problem is not None:
-                print(f"annotator: {problem}; {article} not merged", file=sys.stderr)
-                refused += 1
-                continue
-            _write(staged, gold, target)
-            staged_results.append((target, article, result))
+            data, n_accepted, n_candidates = got
+            _write(staged, data, target)
+            staged_results.append((target, article, (n_accepted, n_candidates)))
         for result in _place_all(staged, staged_results):
             if result is None:
                 refused += 1
                 continue
             merged_n += 1
-            accepted += result.accepted
-            candidates += result.candidates
+            accepted += result[0]
+            candidates += result[1]
     for note in notes:
         print(f"note: {note}")
     print(
@@ -131,6 +122,55 @@ def run(args: argparse.Namespace) -> int:
         f"{accepted} accepted, {candidates} left to adjudicate"
     )
     return 2 if refused else 0
+
+
+#: Fewer articles than this are merged in this process alone (a worker costs a few hundredths of a second).
+FORK_MIN_ARTICLES = 100
+
+
+def _prepare(share, files, names, targets, schema, min_share, check_schema, workers) -> list:
+    """Each article of ``share`` read, merged and checked: the gold file's bytes with the
+    counts of accepted and of candidates, or (a str) why the article is refused."""
+    from ..store.reader import no_gc
+
+    wanted = [(p, a) for a in share for p, f in files.items() if a in f]
+    loaded = dict(zip(wanted, load_many([files[p][a] for p, a in wanted], schema, workers=workers)))
+    with no_gc():  # many small objects, no cycles
+        return [_prepare_one(article, files, names, loaded, targets[article], min_share, check_schema) for article in share]
+
+
+def _prepare_one(article, files, names, loaded, target: Path, min_share, check_schema):
+    from .. import store
+    from ..consensus import merge_sets
+    from ..model import Document
+
+    sets = {}
+    first_path = None
+    try:
+        for p, f in files.items():
+            if article not in f:
+                continue
+            aset = loaded[(p, article)]
+            if isinstance(aset, InputError):
+                raise aset
+            if sets and aset.document.text != next(iter(sets.values())).document.text:
+                raise InputError(str(f[article]), f"not annotating the same text as {first_path}")
+            if first_path is None:
+                first_path = f[article]
+            sets[names[p]] = aset
+    except InputError as err:
+        return err.message
+    base = next(iter(sets.values()))
+    article_file = _article_path(first_path, base)
+    doc = Document(base.document.text, article_file, base.document.sha256)
+    result = merge_sets(sets, doc, min_share, check_schema)
+    gold = store.new_set(doc, target)
+    gold.entities, gold.events = result.aset.entities, result.aset.events
+    gold.attributions, gold.relations = result.aset.attributions, result.aset.relations
+    problem = _problem(gold, target, check_schema)
+    if problem is not None:
+        return str(problem)
+    return _text(gold), result.accepted, result.candidates
 
 
 def _problem(gold, target: Path, schema):
@@ -142,23 +182,28 @@ def _problem(gold, target: Path, schema):
     return found[0] if found else None
 
 
-def _write(staged, aset, target: Path) -> None:
-    """The gold file's text, staged beside ``target`` (not yet flushed, not yet in place)."""
+def _text(aset) -> bytes:
+    """The gold file's bytes."""
+    from ..store import dumps
+
+    return dumps(aset).encode("utf-8")
+
+
+def _write(staged, data: bytes, target: Path) -> None:
+    """The gold file's bytes, staged beside ``target`` (not yet flushed, not yet in place)."""
     if not staged:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(str(target.parent), f"cannot make the folder: {exc.strerror or exc}") from None
-    from ..store import dumps
-
-    staged.add(target, dumps(aset).encode("utf-8"))
+    staged.add(target, data)
 
 
 def _place_all(staged, done: list) -> list:
     """Every staged gold file flushed to disk at once, then each renamed into place
     through the workspace's door for new files (locked: a file open in the app is
     refused in one line, its article not merged, the others go on), then the
-    folder flushed once. Each article's merge result, or None when refused.
+    folder flushed once. Each article's (accepted, candidates), or None when refused.
 
     The same never-lose-work guarantee as ``write_new``'s fsync of each file and
     of its folder, at one flush for them all: a gold file only ever appears
