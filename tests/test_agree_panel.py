@@ -321,3 +321,17 @@ def test_strict_and_overlap_f1_equal_a_brute_force_matching(panel):
                 m_s, m_o, n = m_s + s, m_o + o, n + len(per[a]) + len(per[b])
             assert close(overall.f1_strict.value[a][b], 2 * m_s / n if n else None)
             assert close(overall.f1_overlap.value[a][b], 2 * m_o / n if n else None)
+
+
+def test_row_means_without_nans_at_once_are_those_row_by_row():
+    """``_nanmeans`` (rows grouped by where their NaNs are) gives ``_nanmean``'s very floats."""
+    import numpy as np
+
+    from annotator.audit.panel import _nanmean, _nanmeans
+
+    rng = np.random.default_rng(1)
+    for n in (0, 1, 3, 8, 15, 21, 40):
+        for _ in range(100):
+            a = rng.random((int(rng.integers(0, 30)), n)) * rng.choice([1, 1e-3, 1e6])
+            a[rng.random(a.shape) < rng.choice([0, 0.1, 0.5, 1])] = np.nan
+            assert _nanmeans(a) == [_nanmean(r) for r in a]

@@ -277,14 +277,14 @@ def _layer_result(layer, names, docs, boot, f1, f1_labels, token_labels, u: Unit
     fl = fleiss_all(parts)
     al = alpha_all(parts)
     with np.errstate(all="ignore"):
-        strict = co.f1(f1[:, :, 0, 0], f1[:, :, 0, 2], f1[:, :, 0, 3])
-        overlap = co.f1(f1[:, :, 0, 1], f1[:, :, 0, 2], f1[:, :, 0, 3])
+        strict = _nanmeans(co.f1(f1[:, :, 0, 0], f1[:, :, 0, 2], f1[:, :, 0, 3]))
+        overlap = _nanmeans(co.f1(f1[:, :, 0, 1], f1[:, :, 0, 2], f1[:, :, 0, 3]))
     documents = {
         doc: {
             "fleiss": co.number(fl[d]) if u.units[d] else None,
             "alpha": co.number(al[d]) if u.units[d] else None,
-            "f1_strict": _nanmean(strict[d]),
-            "f1_overlap": _nanmean(overlap[d]),
+            "f1_strict": strict[d],
+            "f1_overlap": overlap[d],
         }
         for d, doc in enumerate(docs)
     }
@@ -299,6 +299,24 @@ def _layer_result(layer, names, docs, boot, f1, f1_labels, token_labels, u: Unit
 def _nanmean(row: np.ndarray) -> float | None:
     vals = row[~np.isnan(row)]
     return float(vals.mean()) if vals.size else None
+
+
+def _nanmeans(rows: np.ndarray) -> list[float | None]:
+    """``_nanmean`` of each row, the rows with the same NaNs at once: their values
+    (the same, in the same order) averaged along the row, as ``_nanmean`` does."""
+    rows = np.asarray(rows, dtype=float)
+    out: list[float | None] = [None] * len(rows)
+    if not rows.size:
+        return out
+    defined = ~np.isnan(rows)
+    patterns, which = np.unique(defined, axis=0, return_inverse=True)
+    for k, pattern in enumerate(patterns):
+        at = np.flatnonzero(which.reshape(-1) == k)
+        if pattern.any():
+            means = np.ascontiguousarray(rows[np.ix_(at, np.flatnonzero(pattern))]).mean(axis=1)
+            for i, m in zip(at.tolist(), means.tolist()):
+                out[i] = m
+    return out
 
 
 __all__ = ["ALL", "MEASURES", "NO_ANNOTATION", "PanelAgreement", "LayerAgreement", "LabelAgreement", "agreement_panel"]
