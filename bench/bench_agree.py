@@ -13,7 +13,11 @@ Then times, printing medians of REPEAT runs:
   bootstrap resamples), and the whole ``annotator agree --json`` command;
 * the merge, in memory (``annotator.consensus``), and the whole
   ``annotator merge`` command (writing the gold files);
-* for each whole command, where its time goes: the parts it calls are timed
+* each whole command in one process and with its forked worker (with a core
+  to spare, agree scores some layers and merge reads, merges and writes out
+  half of the articles in a worker: ``commands.audit.Forked``), the CPU of this
+  process and of the worker apart;
+* for each whole command in one process, where its time goes: the parts it calls are timed
   (agree: the scores, ``agreements`` and ``agreement_panel``; the output,
   ``emit``; merge: ``merge_sets``, the check before writing, the writing) and
   loading is the rest (reading the files, pairing them). CPU includes child
@@ -201,8 +205,47 @@ class Phases:
         return run
 
 
+def both_ways(title: str, command, repeat: int, t_load: float) -> None:
+    """The whole command in one process and with its forked worker (``audit.FORK``;
+    by default it takes one only when a core is idle): medians of wall, of this
+    process's CPU and of the worker's (a figure that does not depend on the
+    neighbours: on an idle machine the wall is about this process's CPU)."""
+    from annotator.commands import audit
+
+    auto = audit.spare_core()
+    saved = audit.FORK
+    try:
+        for fork, how in ((False, "1 process"), (True, "+ worker")):
+            audit.FORK = fork
+            walls, mine, kids = [], [], []
+            for _ in range(repeat):
+                t0, c0, k0 = time.perf_counter(), time.process_time(), cpu_now() - time.process_time()
+                command()
+                walls.append(time.perf_counter() - t0)
+                mine.append(time.process_time() - c0)
+                kids.append(cpu_now() - time.process_time() - k0)
+            wall = statistics.median(walls)
+            print(f"{title + ', ' + how + ' (whole)':40s} {wall:7.3f} s (cpu {statistics.median(mine):6.3f} s here, "
+                  f"{statistics.median(kids):6.3f} s worker)   {wall / t_load:5.2f}x load")
+    finally:
+        audit.FORK = saved
+    print(f"{'':40s} (now, by the load average, the command would run {'with a worker' if auto else 'in one process'})")
+
+
 def whole_command(argv: list[str], parts: dict, repeat: int) -> tuple[dict, dict]:
-    """Median wall and CPU of each phase of ``main(argv)`` over ``repeat`` runs; "load" is the rest."""
+    """Median wall and CPU of each phase of ``main(argv)`` over ``repeat`` runs; "load" is the rest.
+    In one process (``audit.FORK`` off): a forked worker's phases would not be seen here."""
+    from annotator.commands import audit
+
+    saved = audit.FORK
+    audit.FORK = False
+    try:
+        return _whole_command(argv, parts, repeat)
+    finally:
+        audit.FORK = saved
+
+
+def _whole_command(argv: list[str], parts: dict, repeat: int) -> tuple[dict, dict]:
     walls: dict[str, list[float]] = {}
     cpus: dict[str, list[float]] = {}
     for k in range(repeat):
@@ -283,8 +326,7 @@ def main_bench() -> None:
             with contextlib.redirect_stdout(io.StringIO()):
                 assert main(["agree", *map(str, dirs), "--json"]) == 0
 
-        t_cmd, _ = timed(agree_cmd, args.repeat, "agree_cmd")
-        print(f"{'annotator agree --json (load included)':40s} {t_cmd:7.3f} s (cpu {CPU['agree_cmd']:6.3f} s)   {t_cmd / t_load:5.2f}x load")
+        both_ways("annotator agree --json", agree_cmd, args.repeat, t_load)
 
         import annotator.audit as audit_pkg
         import annotator.audit.panel as panel_mod
@@ -317,12 +359,11 @@ def main_bench() -> None:
             with contextlib.redirect_stdout(io.StringIO()):
                 assert main(["merge", *map(str, dirs), "-o", str(root / f"gold{k[0]}")]) == 0
 
-        t_mcmd, _ = timed(merge_cmd, args.repeat, "merge_cmd")
-        print(f"{'annotator merge (load and write incl.)':40s} {t_mcmd:7.3f} s (cpu {CPU['merge_cmd']:6.3f} s)   {t_mcmd / t_load:5.2f}x load")
+        both_ways("annotator merge", merge_cmd, args.repeat, t_load)
         wall, cpu = whole_command(
             ["merge", *map(str, dirs), "-o", str(root / "phases{k}")],
             {"merge": [(consensus_mod, "merge_sets")], "check": [(merge_mod, "_problem")],
-             "write": [(merge_mod, "_write"), (merge_mod, "_place_all")]},
+             "write": [(merge_mod, "_text"), (merge_mod, "_write"), (merge_mod, "_place_all")]},
             args.repeat,
         )
         print_phases("  merge, by phase", wall, cpu)
