@@ -177,29 +177,23 @@ def test_git_merge_with_a_conflicting_change_keeps_both_sides(repo):
     git(repo, "commit", "-q", "--no-edit")
 
 
-def test_bad_input_leaves_ours_alone(tmp_path, capsys):
-    good = tmp_path / "ours.yaml"
+@pytest.mark.parametrize(
+    "names, path, named",
+    [
+        (("ours.yaml", "theirs.yaml"), [], "theirs.yaml"),
+        # with git's %P, the work tree's path, not git's temporary copy
+        ((".merge_file_a1", ".merge_file_b2"), ["annotations/capture.yaml"], "annotations/capture.yaml (theirs)"),
+    ],
+)
+def test_bad_input_leaves_ours_alone(tmp_path, capsys, names, path, named):
+    good, bad = tmp_path / names[0], tmp_path / names[1]
     x = base_set()
     x.document = Document(TEXT, "capture.txt", "0" * 64)
     good.write_text(store.dumps(x), encoding="utf-8")
     before = good.read_bytes()
-    bad = tmp_path / "theirs.yaml"
     bad.write_text("format: annotator/1\nentities: [\n", encoding="utf-8")
-    assert main(["merge-file", str(good), str(good), str(bad)]) == 2
+    assert main(["merge-file", str(good), str(good), str(bad), *path]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "theirs.yaml" in err
-    assert good.read_bytes() == before
-
-
-def test_bad_input_is_named_by_its_path_in_the_work_tree(tmp_path, capsys):
-    good = tmp_path / ".merge_file_a1"
-    x = base_set()
-    x.document = Document(TEXT, "capture.txt", "0" * 64)
-    good.write_text(store.dumps(x), encoding="utf-8")
-    before = good.read_bytes()
-    bad = tmp_path / ".merge_file_b2"
-    bad.write_text("format: annotator/1\nentities: [\n", encoding="utf-8")
-    assert main(["merge-file", str(good), str(good), str(bad), "annotations/capture.yaml"]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "annotations/capture.yaml (theirs)" in err and ".merge_file_" not in err
+    assert err.count("\n") == 1 and named in err
+    assert not path or ".merge_file_" not in err
     assert good.read_bytes() == before
