@@ -313,6 +313,8 @@ def test_the_bench_corpus_and_its_odd_shapes_read_the_same_by_rows_and_by_column
     out = store.dumps(aset)
     assert _both_ways(out, aset.document.text, None, schema) is not None
     assert _both_ways(out, None, None, None) is not None
-    for old, new in (("label: PER", "label: NOPE"), ("id: T2,", "id: T1,"), ("ref: T", "ref: X"),
+    numbered = re.sub(r"\{role: (\w+),", r"{role: \g<1>2,", out)  # brat's Theme2: a role of Theme
+    assert numbered != out and _both_ways(numbered, aset.document.text, None, schema) is not None
+    for old, new in (("label: PER", "label: NOPE"), ("id: T2,", "id: T1,"), ("ref: T", "ref: X"), ("{role: ", "{role: Nope"),
                      ("by: alice", "by: 12"), ("status: suggested", "status: maybe"), ("score: 0.", "score: .nan #")):
         assert _both_ways(out.replace(old, new, 1), aset.document.text, None, schema) is None

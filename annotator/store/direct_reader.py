@@ -427,7 +427,7 @@ class _Reader:
                         role = roles[role_tok] = string(role_tok)
                     if ref[0] in _SPECIAL_FIRST or ref in _SPECIAL_WORDS:
                         ref = string(ref)
-                    if schema is not None and role not in schema.roles(etype):
+                    if schema is not None and not schema.has_role(etype, role):
                         raise Decline
                     refs.append(ref)
                     args.append(_new_argument(role, ref))
