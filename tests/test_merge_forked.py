@@ -106,3 +106,16 @@ def test_a_failing_worker_is_done_again_here():
     parent = os.getpid()
     assert audit.Forked(dies).result() == "here" and calls == [1]
     assert audit.Forked(lambda: (os.getpid() != parent, [1, 2])).result() == (True, [1, 2])
+
+
+def test_a_worker_only_with_two_cores_and_one_idle(monkeypatch):
+    from annotator.store import many
+
+    monkeypatch.setattr(audit, "FORK", None)
+    monkeypatch.setattr(sys, "platform", "linux")
+    for cores, idle, want in ((2, 1, True), (2, 2, True), (2, 0, False), (1, 1, False), (8, 3, True)):
+        monkeypatch.setattr(many, "_cores", lambda: cores)
+        monkeypatch.setattr(many, "_idle_cores", lambda: idle)
+        assert audit.spare_core() is want
+    monkeypatch.setattr(audit, "FORK", False)
+    assert audit.spare_core() is False

@@ -99,21 +99,25 @@ def load_many(paths, schema=None, *, workers: int | None = None) -> list:
 # ---------------------------------------------------------------------------
 # A second core
 # ---------------------------------------------------------------------------
-#: May agree and merge give part of their work to a forked worker? None: when a
-#: core is idle besides this one (by the load average, as ``store.read_sets``
-#: decides); True or False: always, never (tests, benchmarks).
+#: May agree and merge give part of their work to a forked worker? None: when
+#: there are two cores or more and one is idle (by the load average, as
+#: ``store.read_sets`` counts them); True or False: always, never (tests, benchmarks).
 FORK: bool | None = None
 
 
 def spare_core() -> bool:
-    """Is a second core free for a ``Forked`` worker (Linux only: fork)?"""
+    """Is a second core free for a ``Forked`` worker (Linux only: fork)?
+
+    One idle core is enough: the load average counts this command's own last
+    minute (a run just before this one), and a worker on a busy machine costs
+    little (its share of the work, plus a few hundredths of a second)."""
     if FORK is not None:
         return FORK and hasattr(os, "fork")
     if not sys.platform.startswith("linux"):
         return False
-    from ..store.many import _idle_cores
+    from ..store.many import _cores, _idle_cores
 
-    return _idle_cores() >= 2
+    return _cores() >= 2 and _idle_cores() >= 1
 
 
 class Forked:
