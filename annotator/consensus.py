@@ -41,6 +41,7 @@ from .model import (
     Ref,
     Relation,
     Span,
+    slot_maker,
 )
 
 MERGE_BY = "merge"
@@ -338,16 +339,25 @@ def _merged(ann: Annotation, keys: _Keys, new_id: Mapping[tuple, str], ann_id: s
         return new_id[keys.of_id(old)]
 
     if isinstance(ann, Entity):
-        return Entity(ann_id, ann.label, ann.span, status, by, None, None, attrs)
+        return _new_entity(ann_id, ann.label, ann.span, status, by, None, None, attrs)
     if isinstance(ann, Event):
-        args = tuple(Argument(a.role, ref(a.ref)) for a in ann.arguments)
-        return Event(ann_id, ann.type, ann.trigger, args, status, by, None, None, attrs)
+        args = tuple(_new_argument(a.role, ref(a.ref)) for a in ann.arguments)
+        return _new_event(ann_id, ann.type, ann.trigger, args, status, by, None, None, attrs)
     if isinstance(ann, Attribution):
-        source = Ref(ref(ann.source.ref)) if isinstance(ann.source, Ref) else ann.source
-        return Attribution(ann_id, source, ann.cue, ann.content, ann.type, status, by, None, None, attrs)
+        source = _new_ref(ref(ann.source.ref)) if isinstance(ann.source, Ref) else ann.source
+        return _new_attribution(ann_id, source, ann.cue, ann.content, ann.type, status, by, None, None, attrs)
     if isinstance(ann, Relation):
-        return Relation(ann_id, ann.type, ref(ann.arg1), ref(ann.arg2), status, by, None, None, attrs)
+        return _new_relation(ann_id, ann.type, ref(ann.arg1), ref(ann.arg2), status, by, None, None, attrs)
     raise TypeError(type(ann))
+
+
+#: The model's constructors without ``__init__``'s per-field ``object.__setattr__`` (``model.slot_maker``).
+_new_entity = slot_maker(Entity)
+_new_event = slot_maker(Event)
+_new_argument = slot_maker(Argument)
+_new_ref = slot_maker(Ref)
+_new_attribution = slot_maker(Attribution)
+_new_relation = slot_maker(Relation)
 
 
 def names_of(paths: Sequence[str]) -> list[str]:
