@@ -119,3 +119,21 @@ def test_a_worker_only_with_two_cores_and_one_idle(monkeypatch):
         assert audit.spare_core() is want
     monkeypatch.setattr(audit, "FORK", False)
     assert audit.spare_core() is False
+
+
+def test_files_read_beside_a_worker_are_the_files_read_here(corpus, monkeypatch):
+    from tests.test_store_direct import same
+
+    paths = sorted(Path(d, n) for d in corpus for n in os.listdir(d))
+    here = audit.load_many(paths, workers=1)
+    monkeypatch.setattr(audit, "FORK", True)
+    monkeypatch.setattr(audit, "FORK_MIN_FILES", 1)
+    beside = audit.load_many(paths)
+    assert len(here) == len(beside) == 42
+    for a, b in zip(here, beside):
+        assert type(a) is type(b)
+        if isinstance(a, InputError):
+            assert a.message == b.message
+        else:
+            assert same(a, b)
+    assert sum(isinstance(x, InputError) for x in here) == 2  # the broken file, the one on another text
