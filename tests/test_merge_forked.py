@@ -137,3 +137,9 @@ def test_files_read_beside_a_worker_are_the_files_read_here(corpus, monkeypatch)
         else:
             assert same(a, b)
     assert sum(isinstance(x, InputError) for x in here) == 2  # the broken file, the one on another text
+
+
+def test_a_value_that_cannot_be_pickled_is_made_here():
+    parent = os.getpid()
+    made = audit.Forked(lambda: (lambda: os.getpid() == parent)).result()  # a lambda: not picklable
+    assert made() is True

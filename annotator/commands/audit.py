@@ -185,15 +185,22 @@ class Forked:
 
 
 def _run_forked(fn, send) -> None:
+    """In the worker: ``fn()`` sent back, or (False, None) for the parent to run it
+    again and report what goes wrong; quiet when the parent is gone (ctrl+c)."""
     try:
         out = (True, fn())
     except BaseException:
-        out = (False, None)  # run again in the parent, which reports it
+        out = (False, None)
+    for attempt in (out, (False, None)):  # a value that cannot be pickled: the parent runs it
+        try:
+            send.send(attempt)
+            break
+        except BaseException:
+            continue
     try:
-        send.send(out)
-    except Exception:
-        send.send((False, None))
-    send.close()
+        send.close()
+    except BaseException:
+        pass
 
 
 def got(loaded):
