@@ -108,14 +108,14 @@ def test_a_failing_worker_is_done_again_here():
     assert audit.Forked(lambda: (os.getpid() != parent, [1, 2])).result() == (True, [1, 2])
 
 
-def test_a_worker_only_with_two_cores_and_one_idle(monkeypatch):
+def test_a_worker_only_with_two_cores_not_all_busy(monkeypatch):
     from annotator.store import many
 
     monkeypatch.setattr(audit, "FORK", None)
     monkeypatch.setattr(sys, "platform", "linux")
-    for cores, idle, want in ((2, 1, True), (2, 2, True), (2, 0, False), (1, 1, False), (8, 3, True)):
+    for cores, load, want in ((2, 0.1, True), (2, 1.9, True), (2, 2.0, False), (2, 4.5, False), (1, 0.0, False), (8, 5.0, True)):
         monkeypatch.setattr(many, "_cores", lambda: cores)
-        monkeypatch.setattr(many, "_idle_cores", lambda: idle)
+        monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
         assert audit.spare_core() is want
     monkeypatch.setattr(audit, "FORK", False)
     assert audit.spare_core() is False

@@ -132,24 +132,30 @@ def _load_beside_worker(paths: list, schema) -> list:
 # A second core
 # ---------------------------------------------------------------------------
 #: May agree and merge give part of their work to a forked worker? None: when
-#: there are two cores or more and one is idle (by the load average, as
-#: ``store.read_sets`` counts them); True or False: always, never (tests, benchmarks).
+#: there are two cores or more and they are not all busy (the load average is
+#: below their number); True or False: always, never (tests, benchmarks).
 FORK: bool | None = None
 
 
 def spare_core() -> bool:
-    """Is a second core free for a ``Forked`` worker (Linux only: fork)?
+    """Is a second core free enough for a ``Forked`` worker (Linux only: fork)?
 
-    One idle core is enough: the load average counts this command's own last
-    minute (a run just before this one), and a worker on a busy machine costs
-    little (its share of the work, plus a few hundredths of a second)."""
+    The 1-minute load average counts this command's own last runs (two
+    processes each, for a few seconds), so a machine that does nothing else
+    but run it again and again shows a load of 1 to 2; a worker on a busy
+    machine costs little (its share of the work, plus a tenth of a second)."""
     if FORK is not None:
         return FORK and hasattr(os, "fork")
     if not sys.platform.startswith("linux"):
         return False
-    from ..store.many import _cores, _idle_cores
+    from ..store.many import _cores
 
-    return _cores() >= 2 and _idle_cores() >= 1
+    cores = _cores()
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return cores >= 2
+    return cores >= 2 and load < cores
 
 
 class Forked:
