@@ -182,6 +182,14 @@ class MarkIndex:
     def build(cls, aset: AnnotationSet) -> "MarkIndex":
         index = cls()
         index._aset = aset
+        arrays = index._arrays((aset.entities.values(), aset.events.values(), aset.attributions.values()))
+        index._s, index._e, index._k, index._st, index._a = arrays
+        return index
+
+    def _arrays(self, groups) -> tuple[np.ndarray, ...]:
+        """The marks of ``groups`` (entities, events, attributions) as the five
+        arrays (start, end, kind code, status code, annotation), sorted by start;
+        the long ones go to ``_long`` instead (linked)."""
         ss: list[np.ndarray] = []
         es: list[np.ndarray] = []
         ks: list[np.ndarray] = []
@@ -207,8 +215,8 @@ class MarkIndex:
             put(map(_FIRST, pairs), map(_SECOND, pairs), repeat(code, n), owners, n)
 
         slow: list[Annotation] = []  # lost spans: see marks_of
-        for group, code in ((aset.entities, 0), (aset.events, 1), (aset.attributions, -1)):
-            for chunk in _chunks(list(group.values())):
+        for group, code in zip(groups, (0, 1, -1)):
+            for chunk in _chunks(list(group)):
                 # (compared in C: a Python-level test per annotation costs as much as the rest)
                 extra = compress(chunk, map(is_not, map(_ATTRS, chunk), repeat(NO_ATTRS)))
                 lost = [a for a in extra if a.attrs and a.attrs.get(LOST)]
@@ -242,19 +250,14 @@ class MarkIndex:
         long = keep & (e - s > LONG)
         if long.any():
             for i in np.flatnonzero(long).tolist():
-                m = index._mark(int(s[i]), int(e[i]), int(k[i]), a[i])
-                index._long.append(m)
-                index._link(m)
+                m = self._mark(int(s[i]), int(e[i]), int(k[i]), a[i])
+                self._long.append(m)
+                self._link(m)
             keep &= ~long
         if not keep.all():
             s, e, k, st, a = s[keep], e[keep], k[keep], st[keep], a[keep]
         order = np.argsort(s, kind="stable")  # numpy lets go of the interpreter while it sorts
-        index._s = s[order]
-        index._e = e[order]
-        index._k = k[order]
-        index._st = st[order]
-        index._a = a[order]
-        return index
+        return s[order], e[order], k[order], st[order], a[order]
 
     @staticmethod
     def _mark(s: int, e: int, code: int, ann) -> Mark:
@@ -431,6 +434,50 @@ class MarkIndex:
                 self._starts.insert(i, m.start)
             self._link(m)
         return new
+
+    def add_many(self, anns: Iterable[Annotation]) -> list[tuple[int, int]]:
+        """Add the marks of many new annotations at once (the same index as
+        ``add`` of each, in far less time: a worker's 42,000 suggestions cost
+        0.27 s one at a time). Returns the (start, end) of every mark added (the
+        ranges to repaint, in no particular order).
+
+        Their marks are made as ``build`` makes them, in a few C-level passes,
+        and merged into the sorted arrays once (crossed-out positions dropped
+        on the way). The index must then know the set (``build``) and the set
+        already hold them, as for every change (``Session._swap``); an index of
+        loose marks adds them one at a time."""
+        anns = list(anns)
+        if self._aset is None:
+            return [(m.start, m.end) for ann in anns for m in self.add(ann)]
+        groups: tuple[list, list, list] = ([], [], [])
+        put = {Entity: groups[0].append, Event: groups[1].append, Attribution: groups[2].append}
+        for ann in anns:
+            add = put.get(type(ann))
+            if add is None:
+                if isinstance(ann, Relation):
+                    continue
+                add = groups[0 if isinstance(ann, Entity) else 1 if isinstance(ann, Event) else 2].append
+            add(ann)
+        n_long = len(self._long)
+        s1, e1, k1, st1, a1 = self._arrays(groups)
+        ranges = [(m.start, m.end) for m in self._long[n_long:]]
+        if not len(s1):
+            return ranges
+        ranges.extend(zip(s1.tolist(), e1.tolist()))
+        old = (self._s, self._e, self._k, self._st, self._a)
+        if self._dead:
+            keep = np.ones(len(self._s), bool)
+            keep[np.fromiter(self._dead, np.intp, len(self._dead))] = False
+            old = tuple(x[keep] for x in old)
+        if not len(old[0]):
+            merged = (s1, e1, k1, st1, a1)
+        else:
+            # new marks after the old ones of equal start, as a stable sort of both would put them
+            at = np.searchsorted(old[0], s1, "right")
+            merged = tuple(np.insert(x, at, y) for x, y in zip(old, (s1, e1, k1, st1, a1)))
+        self._s, self._e, self._k, self._st, self._a = merged
+        self._dead = set()
+        return ranges
 
     def replace(self, old: Annotation | None, new: Annotation | None) -> list[Mark]:
         """Swap one annotation's marks; returns every mark whose range changed."""

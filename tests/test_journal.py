@@ -104,6 +104,55 @@ def test_encode_decode_round_trip_through_json(ann):
     assert dict(back.attrs) == dict(ann.attrs)
 
 
+# Every character json can meet: quotes, backslashes, control characters, U+2028,
+# astral planes (lone surrogates cannot be written as UTF-8 at all).
+_any_text = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=8)
+_odd_scores = st.none() | st.floats() | st.integers(-(10**20), 10**20) | st.booleans()
+
+
+class _Str(str):
+    pass
+
+
+@st.composite
+def odd_annotations(draw):
+    """Annotations with any text and any score json can write (NaN, infinities, ints, bools)."""
+    ann = draw(annotations())
+    from dataclasses import replace
+
+    changes = {"score": draw(_odd_scores), "by": draw(st.none() | _any_text)}
+    if isinstance(ann, (Entity, Event)):
+        part = "span" if isinstance(ann, Entity) else "trigger"
+        changes[part] = Span(getattr(ann, part).fragments, draw(_any_text))
+        changes["label" if isinstance(ann, Entity) else "type"] = draw(_any_text | st.builds(_Str, _any_text))
+    if isinstance(ann, Relation):
+        changes["type"] = draw(_any_text)
+    return replace(ann, **changes)
+
+
+_pairs = st.lists(st.tuples(st.none() | odd_annotations(), st.none() | odd_annotations()), max_size=4)
+
+
+@given(_pairs, st.integers(0, 10**6), st.sampled_from(["apply", "undo", "redo"]), _any_text)
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_a_record_is_written_as_json_dumps_writes_it(pairs, version, kind, label):
+    """The fast record writer gives the very bytes of json.dumps over encode_pairs."""
+    from annotator.journal import _line, _record, encode_pairs
+
+    expected = _line({"v": version, "k": kind, "l": label, "p": encode_pairs(pairs)})
+    assert _record(version, kind, label, pairs) == expected
+
+
+def test_a_record_with_a_lone_surrogate_fails_as_before():
+    from annotator.journal import _line, _record, encode_pairs
+
+    ent = Entity("T1", "PER", Span(((0, 1),), "\ud800"))
+    with pytest.raises(UnicodeEncodeError):
+        _line({"v": 1, "k": "apply", "l": "", "p": encode_pairs([(None, ent)])})
+    with pytest.raises(UnicodeEncodeError):
+        _record(1, "apply", "", [(None, ent)])
+
+
 # ---------------------------------------------------------------------------
 # Sessions with a journal
 # ---------------------------------------------------------------------------
