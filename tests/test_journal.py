@@ -614,3 +614,57 @@ def test_open_editing_a_changed_article_says_what_moved(tmp_path):
     assert any("1 spans moved" in n and "1 not found (T2" in n for n in ed.notes)
     assert ed.session.dirty and ed.session.aset.entities["T1"].start == 11
     ed.close()
+
+
+_SUGGESTER = r"""
+import sys
+from annotator.journal import Journal
+from annotator.model import SUGGESTED, AnnotationSet, Attribution, Document, Entity, Event, Span
+from annotator.schema import default_schema
+from annotator.session import Session
+text = open(sys.argv[2], encoding="utf-8").read()
+s = Session(AnnotationSet(Document(text)), default_schema(), user="k")
+j = Journal(sys.argv[1])
+j.open(s.aset, base="")
+j.attach(s)
+s.add_entity("PER", 0, 3)
+n = int(sys.argv[3])
+new = []
+for i in range(n):
+    p = 5 + 3 * (i % 100)
+    if i % 3 == 0:
+        new.append(Entity(f"T{i + 2}", "GPE", Span.of(text, p, p + 2), SUGGESTED, "rules:gazetteer", 0.8))
+    elif i % 3 == 1:
+        new.append(Event(f"E{i + 1}", "Conflict.Attack", Span.of(text, p, p + 1), status=SUGGESTED, by="rules:trigger"))
+    else:
+        new.append(Attribution(f"A{i + 1}", None, Span.of(text, p, p + 1), Span.of(text, p + 2, p + 9),
+                               status=SUGGESTED, by="rules:cue", score=0.5, attrs={"note": "é \"q\"\n"}))
+s.add_many(f"{n} suggestions from rules", new)
+if sys.argv[4] == "undo":
+    s.undo()
+import json
+from annotator.journal import encode
+print(json.dumps(sorted(json.dumps(encode(a)) for a in s.aset.all())), flush=True)  # acknowledged
+sys.stdin.read()
+"""
+
+
+@pytest.mark.parametrize("then", ["keep", "undo"])
+def test_killed_after_a_batch_of_suggestions_replay_finds_them_all(tmp_path, then):
+    """A worker's batch (add_many: marks merged at once, the record written
+    directly) is recovered whole after a kill, and so is its undo."""
+    from annotator import session as session_mod
+
+    art = _article(tmp_path)
+    jpath = tmp_path / ".a.journal"
+    n = 3 * session_mod._MANY
+    proc = _spawn(_SUGGESTER, str(jpath), str(art), str(n), then)
+    held = json.loads(proc.stdout.readline())
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    aset = AnnotationSet(Document(art.read_text()))
+    j = Journal(jpath)
+    assert j.open(aset, base="") == (3 if then == "undo" else 2)
+    assert j.conflicts == 0
+    assert sorted(json.dumps(encode(a)) for a in aset.all()) == held  # what the killed session held
+    assert len(held) == (1 if then == "undo" else 1 + n)
