@@ -30,7 +30,11 @@ from .model import (
     Relation,
     Span,
 )
-from .reanchor import LOST, lost_parts
+
+#: ``reanchor.LOST``, the attrs key of a span lost when the article changed (that
+#: module, with its search machinery, is imported only when a lost span is met:
+#: a fifth of the `annotator suggest` command's imports)
+LOST = "lost"
 
 #: Marks longer than this are kept apart so the back-scan for short ones stays short.
 LONG = 256
@@ -73,6 +77,8 @@ def marks_of(ann: Annotation) -> list[Mark]:
     paints nothing: its offsets are an old article's, over other text now.
     """
     if ann.attrs and ann.attrs.get(LOST):
+        from .reanchor import lost_parts
+
         lost = lost_parts(ann)
         if isinstance(ann, Attribution) and len(lost) < 3:
             return [m for m in _attribution_marks(ann) if m.kind not in lost]

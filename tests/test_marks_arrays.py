@@ -155,3 +155,9 @@ def test_many_added_to_an_index_of_loose_marks():
     assert sorted(new.add_many(batch)) == sorted((m.start, m.end) for a in batch for m in old.add(a))
     assert new.overlapping(0, N) == old.overlapping(0, N)
     assert new.of("T2") == old.of("T2")
+
+
+def test_the_lost_key_is_the_reanchoring_one():
+    from annotator import marks, reanchor
+
+    assert marks.LOST == reanchor.LOST
