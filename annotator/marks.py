@@ -10,7 +10,7 @@ incrementally when one annotation changes.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from itertools import chain, compress, repeat
 from operator import attrgetter, is_not, itemgetter, not_
 from typing import Iterable, Iterator, NamedTuple
@@ -116,6 +116,9 @@ _CUE = attrgetter("cue")
 _CONTENT = attrgetter("content")
 _ATTRS = attrgetter("attrs")
 _STATUS_OF = attrgetter("status")
+_ID_OF = attrgetter("id")
+#: marks of ``_short`` dropped at once: fewer are taken out one by one, more by a rebuild
+_MANY_SHORT = 64
 _FIRST = itemgetter(0)
 _SECOND = itemgetter(1)
 #: annotations taken from a table per C-level call while building: between two,
@@ -483,6 +486,78 @@ class MarkIndex:
             merged = tuple(np.insert(x, at, y) for x, y in zip(old, (s1, e1, k1, st1, a1)))
         self._s, self._e, self._k, self._st, self._a = merged
         self._dead = set()
+        return ranges
+
+    def remove_many(self, anns: Iterable[Annotation]) -> list[tuple[int, int]]:
+        """Drop the marks of many annotations at once, as ``remove(ann.id, ann)``
+        of each would (undoing a worker's batch: 0.6 s one at a time for 42,000).
+        Returns the (start, end) of every mark dropped, in no particular order.
+
+        The array marks of all of them are found in a few numpy passes (the
+        positions of equal start, then end, kind and annotation ID compared),
+        each position taken once, and crossed out."""
+        anns = list(anns)
+        ranges: list[tuple[int, int]] = []
+        short_gone: list[Mark] = []
+        for ann in anns:
+            had = self._by_id.pop(ann.id, None)
+            if had is None:
+                continue
+            for m in had if isinstance(had, list) else (had,):
+                ranges.append((m.start, m.end))
+                if m.end - m.start > LONG:
+                    self._long.remove(m)
+                else:
+                    short_gone.append(m)
+        if len(short_gone) < _MANY_SHORT:
+            for m in short_gone:
+                i = bisect_left(self._short, m)
+                if i < len(self._short) and self._short[i] == m:
+                    del self._short[i]
+                    del self._starts[i]
+        else:
+            drop = Counter(short_gone)
+            keep: list[Mark] = []
+            for m in self._short:
+                if drop.get(m):
+                    drop[m] -= 1
+                else:
+                    keep.append(m)
+            self._short = keep
+            self._starts = [m.start for m in keep]
+        if not len(self._s) or not anns:
+            return ranges
+        groups: tuple[list, list, list] = ([], [], [])
+        for ann in anns:
+            if isinstance(ann, Entity):
+                groups[0].append(ann)
+            elif isinstance(ann, Event):
+                groups[1].append(ann)
+            elif isinstance(ann, Attribution):
+                groups[2].append(ann)
+        # their marks as build makes them (the long ones, never in the arrays, set aside)
+        s1, e1, k1, _, a1 = MarkIndex()._arrays(groups)
+        if not len(s1):
+            return ranges
+        s_arr, e_arr, k_arr, a_arr = self._s, self._e, self._k, self._a
+        lo = np.searchsorted(s_arr, s1, "left")
+        counts = np.searchsorted(s_arr, s1, "right") - lo
+        owner = np.repeat(np.arange(len(s1)), counts)  # candidate -> the mark it may be
+        first = np.cumsum(counts) - counts
+        idx = np.arange(int(counts.sum())) - np.repeat(first, counts) + np.repeat(lo, counts)
+        ok = (e_arr[idx] == e1[owner]) & (k_arr[idx] == k1[owner])
+        idx, owner = idx[ok], owner[ok]
+        ids = list(map(_ID_OF, a1))
+        dead, taken, placed = self._dead, set(), set()
+        for i, o, held in zip(idx.tolist(), owner.tolist(), a_arr[idx]):
+            # by mark, then position: each mark takes the first position left (as _positions does)
+            if o not in placed and i not in dead and i not in taken and held.id == ids[o]:
+                taken.add(i)
+                placed.add(o)
+        if taken:
+            pos = np.fromiter(taken, np.intp, len(taken))
+            ranges.extend(zip(s_arr[pos].tolist(), e_arr[pos].tolist()))
+            dead.update(taken)
         return ranges
 
     def replace(self, old: Annotation | None, new: Annotation | None) -> list[Mark]:

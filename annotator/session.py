@@ -133,8 +133,11 @@ class Session:
 
     def _swap(self, pairs: Sequence[Pair]) -> ChangeReport:
         report = ChangeReport(Step("", list(pairs)))
-        if len(pairs) >= _MANY and all(before is None for before, _ in pairs):
-            return self._add_all(report, [after for _, after in pairs])
+        if len(pairs) >= _MANY:
+            if all(before is None for before, _ in pairs):
+                return self._add_all(report, [after for _, after in pairs])
+            if all(after is None for _, after in pairs):  # add_many undone
+                return self._remove_all(report, [before for before, _ in pairs])
         for before, after in pairs:
             ann = after if after is not None else before
             assert ann is not None
@@ -167,6 +170,23 @@ class Session:
         report.ids.update(map(_ID, anns))
         self._statuses.update(map(_STATUS, anns))
         self._labels.update(e.label for e in anns if isinstance(e, Entity) and e.status == ACCEPTED)
+        self.version += 1
+        return report
+
+    def _remove_all(self, report: ChangeReport, anns: list[Annotation]) -> ChangeReport:
+        """``_swap`` of a step that only removes (``add_many`` undone), the marks
+        dropped at once."""
+        aset = self.aset
+        tables = {Entity: aset.entities, Event: aset.events, Attribution: aset.attributions, Relation: aset.relations}
+        for ann in anns:
+            table = tables.get(type(ann))
+            if table is None:
+                table = aset.table(type(ann))
+            table.pop(ann.id, None)
+        report.ranges = self.marks.remove_many(anns)
+        report.ids.update(map(_ID, anns))
+        self._statuses.subtract(map(_STATUS, anns))
+        self._labels.subtract(e.label for e in anns if isinstance(e, Entity) and e.status == ACCEPTED)
         self.version += 1
         return report
 

@@ -161,3 +161,41 @@ def test_the_lost_key_is_the_reanchoring_one():
     from annotator import marks, reanchor
 
     assert marks.LOST == reanchor.LOST
+
+
+@settings(max_examples=150, deadline=None)
+@given(sets(), st.lists(st.integers(-2, N + 2), min_size=1, max_size=12), st.data())
+def test_many_removed_at_once_as_one_at_a_time(aset, probes, data):
+    """remove_many (a batch undone) leaves the index removing one by one
+    leaves, whether the marks are in the arrays, changed since (kept apart) or
+    added in a batch; with more than _MANY_SHORT kept apart, or fewer."""
+    import annotator.marks as marks_mod
+
+    new, old = MarkIndex.build(aset), OldIndex.build(aset)
+    for step in range(data.draw(st.integers(0, 4))):
+        _change(aset, new, old, data, step)
+    batch = [data.draw(annotation(200 + i)) for i in range(data.draw(st.integers(0, 12)))]
+    for ann in batch:
+        aset.table(type(ann))[ann.id] = ann
+    if data.draw(st.booleans()):
+        new.add_many(batch)
+    else:
+        for ann in batch:
+            new.add(ann)
+    for ann in batch:
+        old.add(ann)
+    anns = list(aset.all())
+    gone = data.draw(st.lists(st.sampled_from(anns), unique_by=lambda a: a.id)) if anns else []
+    for ann in gone:
+        del aset.table(type(ann))[ann.id]
+    expected = [(m.start, m.end) for ann in gone for m in old.remove(ann.id)]
+    saved = marks_mod._MANY_SHORT
+    marks_mod._MANY_SHORT = data.draw(st.sampled_from([0, 64]))
+    try:
+        assert sorted(new.remove_many(gone)) == sorted(expected)
+    finally:
+        marks_mod._MANY_SHORT = saved
+    same(new, old, aset, probes)
+    for step in range(data.draw(st.integers(0, 4))):
+        _change(aset, new, old, data, 300 + step)
+        same(new, old, aset, probes)
