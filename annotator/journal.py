@@ -286,7 +286,32 @@ def _jspan(span) -> str:
     return f'{{"f":{f},"t":{_js(span.text)}}}'
 
 
+#: the tails of annotations without attrs, by (status, by, suggested_by, score's type, score):
+#: a worker's suggestions share a few (cleared when it grows past _TAILS_MAX)
+_TAILS: dict = {}
+_TAILS_MAX = 4096
+
+
 def _jtail(ann) -> str:
+    if ann.attrs:
+        return _jtail_of(ann)
+    score = ann.score
+    # (equal scores json writes alike, but for 0 / -0.0 / False and 1 / 1.0 / True: hence the type, and no zero)
+    key = (ann.status, ann.by, ann.suggested_by, type(score), score)
+    try:
+        got = _TAILS.get(key)
+    except TypeError:  # something unhashable: the ordinary way
+        return _jtail_of(ann)
+    if got is None:
+        got = _jtail_of(ann)
+        if score != 0:
+            if len(_TAILS) >= _TAILS_MAX:
+                _TAILS.clear()
+            _TAILS[key] = got
+    return got
+
+
+def _jtail_of(ann) -> str:
     out = ""
     status = ann.status
     if status != ACCEPTED:

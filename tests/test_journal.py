@@ -668,3 +668,14 @@ def test_killed_after_a_batch_of_suggestions_replay_finds_them_all(tmp_path, the
     assert j.conflicts == 0
     assert sorted(json.dumps(encode(a)) for a in aset.all()) == held  # what the killed session held
     assert len(held) == (1 if then == "undo" else 1 + n)
+
+
+def test_scores_json_writes_apart_are_written_apart():
+    """Equal scores json spells differently (0 / 0.0 / -0.0 / False, 1 / 1.0 / True),
+    NaN and the infinities: each as json.dumps writes it, however often met."""
+    from annotator.journal import _line, _record, encode_pairs
+
+    scores = [0.0, -0.0, 0, False, 1, 1.0, True, None, 0.5, float("nan"), float("inf"), -float("inf"), 10**20, 1e-7]
+    pairs = [(None, Entity(f"T{i}", "PER", Span(((0, 1),), "x"), SUGGESTED, "rules", score)) for i, score in enumerate(scores)]
+    for order in (pairs, pairs[::-1], pairs + pairs):
+        assert _record(3, "apply", "s", order) == _line({"v": 3, "k": "apply", "l": "s", "p": encode_pairs(order)})
