@@ -17,7 +17,8 @@ the schema's words alone (no annotations folder at all).
 Speed: suggest on a generated 1 MB article (bench/gen.py), in process and as the
 `annotator suggest` command (start, learn, suggest, save), then again (nothing new):
 the command's figures are the median wall and CPU of --runs runs, each on a fresh
-copy of the article and the annotations folder.
+copy of the article and the annotations folder, then the CPU of its steps (imports,
+read, propose, merge, add_many, save) from a child that does them one by one.
 Figures only: nothing here asserts.
 """
 
@@ -288,6 +289,42 @@ def _gold_like(text: str, doc) -> AnnotationSet:
     return aset
 
 
+#: the command's steps one by one in a child process, CPU seconds of each (JSON on stdout):
+#: what `annotator suggest` does for one article (commands/suggest.py), the collector paused as there
+_PHASES = r"""
+import gc, json, sys, time
+T = time.process_time
+t0 = T()
+from annotator.commands import defaults, suggest as _cmd
+from annotator.schema import default_schema
+from annotator.suggest import get_suggester, merge
+from annotator import workspace
+out = {"imports": T() - t0}
+article, annotations = sys.argv[1], sys.argv[2]
+gc.disable()
+t = T(); schema = default_schema(); sugg = get_suggester("rules", schema, annotations, []); out["start"] = T() - t
+t = T(); ws = workspace.open_article(article, annotations, schema, user=sugg.name); out["open (read, index)"] = T() - t
+t = T(); props = sugg.propose(ws.session.aset.copy()); out["propose"] = T() - t
+t = T(); new = merge(ws.session.aset, props, sugg.name); out["merge"] = T() - t
+t = T()
+if new:
+    ws.session.add_many(f"{len(new)} suggestions from {sugg.name}", new)
+out["add_many (index, journal)"] = T() - t
+t = T(); ws.save(); ws.close(save=False); out["save"] = T() - t
+out["total"] = T()
+print(json.dumps(out))
+"""
+
+
+def _phases(article: Path, annotations: Path, env: dict) -> dict[str, float]:
+    res = subprocess.run(
+        [sys.executable, "-c", _PHASES, str(article), str(annotations)], env=env, capture_output=True, text=True, check=True
+    )
+    import json
+
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
 def _command(big: Path, ann_dir: Path, tmp: Path, runs: int) -> None:
     """The whole `annotator suggest` command on ``big`` (start, learn, suggest, save), in a
     fresh copy of the article and the annotations folder each run: the first run writes
@@ -299,6 +336,7 @@ def _command(big: Path, ann_dir: Path, tmp: Path, runs: int) -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     figures: dict[str, list[tuple[float, float]]] = {"first run (writes)": [], "second run (nothing new)": []}
     anchor: list[tuple[float, float]] = []  # a bare interpreter's start, in the same runs
+    steps: dict[str, list[dict[str, float]]] = {}
     lines: dict[str, str] = {}
     written: set[bytes] = set()
     for i in range(runs):
@@ -324,6 +362,11 @@ def _command(big: Path, ann_dir: Path, tmp: Path, runs: int) -> None:
             lines[attempt] = f"exit {res.returncode}: {line}"
             if attempt.startswith("first"):
                 written.add(store.annotation_path(article, annotations).read_bytes())
+        # the same two runs step by step, on another fresh copy
+        shutil.rmtree(annotations)
+        shutil.copytree(ann_dir, annotations, ignore=shutil.ignore_patterns(big.stem + ".yaml", f".{big.stem}.*"))
+        for attempt in figures:
+            steps.setdefault(attempt, []).append(_phases(article, annotations, env))
         shutil.rmtree(run)
     for attempt, got in figures.items():
         wall = statistics.median(w for w, _ in got)
@@ -332,6 +375,10 @@ def _command(big: Path, ann_dir: Path, tmp: Path, runs: int) -> None:
             f"   `annotator suggest` {attempt}, median of {runs} (fresh copy each): {wall:.2f} s wall "
             f"({cpu:.2f} s CPU), {lines[attempt]}"
         )
+    for attempt, got in steps.items():
+        parts = ", ".join(f"{k} {statistics.median(g[k] for g in got):.2f}" for k in got[0] if k != "total")
+        print(f"     step by step, CPU s (median): {parts}; total {statistics.median(g['total'] for g in got):.2f}"
+              f"  [{attempt.split(' (')[0]}]")
     wall = statistics.median(w for w, _ in anchor)
     cpu = statistics.median(c for _, c in anchor)
     print(f"   (anchor: a bare `python -c pass` in the same runs: {wall:.3f} s wall ({cpu:.3f} s CPU))")
