@@ -358,7 +358,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         except Exception:
             return
         view.invalidate(report.ranges)
-        self.annotation_list.update_ids(report.ids)
+        self.annotation_list.update_ids(report.ids, report.step.pairs)
         self.lost_changed(report.ids)
         if self.active_event is not None and self.active_event not in self.session.aset.events:
             self.active_event = None
@@ -1006,10 +1006,8 @@ SAVE_IN_BACKGROUND = 20_000
 def _prepare(ws: Workspace):
     """What the app can make from a newly opened set off the UI thread: the list's
     rows and the ids of the annotations with a lost span."""
-    from ..reanchor import lost_parts
-
-    aset = ws.session.aset
-    return AnnotationList.rows_of(aset), {a.id for a in aset.all() if a.attrs and lost_parts(a)}
+    rows = AnnotationList.rows_of(ws.session.aset)
+    return rows, rows.lost_ids()
 
 
 def default_user() -> str:
