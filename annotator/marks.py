@@ -30,6 +30,7 @@ from .model import (
     Relation,
     Span,
 )
+from .pace import pause
 from .reanchor import LOST, lost_parts
 
 #: Marks longer than this are kept apart so the back-scan for short ones stays short.
@@ -224,6 +225,7 @@ class MarkIndex:
                     for part, pcode in ((_SOURCE, 2), (_CUE, 3), (_CONTENT, 4)):
                         has = [a for a in chunk if type(part(a)) is Span]
                         spans(has, list(map(part, has)), pcode)
+                pause()  # a thread building it gives way to the UI (see annotator.pace)
         starts: list[int] = []
         ends: list[int] = []
         kinds: list[int] = []

@@ -40,6 +40,7 @@ from ..model import (
 )
 from ..schema import Schema
 from .fast_reader import _FAST_BAD, _NUMERIC_FIRST, _SPECIAL_WORDS, _FastReader, _unescape
+from ..pace import pause
 from .tree import NotOurs
 from .validate import bad_attr
 from .writer import FORMAT
@@ -525,9 +526,9 @@ class DirectFile:
 
     def __init__(self, text: str, source: str):
         m = _HEADER.match(text)
-        if m is None or _FAST_BAD.search(text):
+        if m is None or _bad_char(text):
             raise Decline
-        r = _Reader(text, source)
+        r = _PiecedReader(text, source)
         path, sha, _length = m.groups()
         try:
             r.path = r.string(path) if path is not None else None
@@ -550,3 +551,89 @@ class DirectFile:
 def direct_read(text: str, source: str, article: str | None, article_sha: str | None, schema: Schema | None) -> AnnotationSet:
     """The set of a file in the writer's layout with no problem at all; ``Decline`` otherwise."""
     return DirectFile(text, source).build(article, article_sha, schema)
+
+
+# -- a big file, read a piece at a time ------------------------------------------
+#: characters of a section read per piece (about 700 entity lines, a few ms):
+#: between two pieces the UI thread can take the interpreter (see ``pace``)
+PIECE = 64 * 1024
+
+
+def _bad_char(text: str) -> bool:
+    """``_FAST_BAD.search(text)`` (one character class), a piece at a time."""
+    for a in range(0, len(text), 8 * PIECE):
+        if _FAST_BAD.search(text, a, a + 8 * PIECE):
+            return True
+        pause()
+    return False
+
+
+class _PiecedReader(_Reader):
+    """The direct reader, a big section read ``PIECE`` characters at a time.
+
+    Every C-level call of the column reader takes a whole section (500,000
+    entity lines: a second for one ``findall``), which no other thread can
+    interrupt. Here a section is cut at line starts (entities, relations) or
+    block starts (events, attributions), each piece read into tables of its own
+    by the same code, then added to the set's in order (an id twice is declined,
+    as in one piece). A file of one piece per section is read as before.
+    """
+
+    _piece: tuple[int, int] | None = None
+
+    def section(self, pos: int, key: str, next_key: str | None) -> tuple[int, int]:
+        if self._piece is not None:
+            return self._piece
+        return super().section(pos, key, next_key)
+
+    def cuts(self, start: int, end: int, sep: str) -> list[tuple[int, int]]:
+        text = self.text
+        out = []
+        a = start
+        while end - a > PIECE:
+            b = text.find(sep, a + PIECE, end)
+            if b < 0:
+                break
+            out.append((a, b + 1))
+            a = b + 1
+        out.append((a, end))
+        return out
+
+    def pieces(self, pos: int, key: str, next_key: str | None, sep: str, aset: AnnotationSet, table: str, run) -> int:
+        start, end = super().section(pos, key, next_key)
+        cuts = self.cuts(start, end, sep)
+        if len(cuts) == 1:
+            return run(aset)
+        whole = getattr(aset, table)
+        for piece in cuts:
+            part = AnnotationSet(aset.document)
+            self._piece = piece
+            try:
+                run(part)
+            finally:
+                self._piece = None
+            got = getattr(part, table)
+            n = len(whole)
+            whole.update(got)
+            if len(whole) != n + len(got):  # an id twice
+                raise Decline
+            pause()
+        return end
+
+    def entities(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
+        read = super().entities
+        return self.pieces(pos, "entities", "events", "\n", aset, "entities", lambda s: read(pos, s, article, schema))
+
+    def events(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
+        read = super().events
+        return self.pieces(pos, "events", "attributions", "\n- id: ", aset, "events", lambda s: read(pos, s, article, schema))
+
+    def attributions(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
+        read = super().attributions
+        return self.pieces(
+            pos, "attributions", "relations", "\n- id: ", aset, "attributions", lambda s: read(pos, s, article, schema)
+        )
+
+    def relations(self, pos: int, aset: AnnotationSet, schema: Schema | None) -> int:
+        read = super().relations
+        return self.pieces(pos, "relations", None, "\n", aset, "relations", lambda s: read(pos, s, schema))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from ..errors import InputError, Problem, ValidationError
 from ..model import AnnotationSet, Document
+from ..pace import pause
 from ..schema import Schema
 from .direct_reader import Decline, DirectFile
 from .fast_reader import fast_parse
@@ -53,6 +54,20 @@ def no_gc():
     finally:
         if was_enabled:
             gc.enable()
+
+
+#: characters encoded per piece for the sha256 of a big file (see ``pace``)
+_SHA_PIECE = 1 << 20
+
+
+def _sha256(text: str) -> str:
+    """sha256 of ``text`` in UTF-8 (surrogates passed), a piece at a time: the
+    UTF-8 of a string is the UTF-8 of its pieces end to end."""
+    h = hashlib.sha256()
+    for a in range(0, len(text), _SHA_PIECE):
+        h.update(text[a : a + _SHA_PIECE].encode("utf-8", "surrogatepass"))
+        pause()
+    return h.hexdigest()
 
 
 def _recorded_length(tree: Tree) -> int | None:
@@ -121,7 +136,7 @@ class Read:
     def sha256(self) -> str:
         """sha256 of the file's bytes as read ("" when there is no file): a journal's base."""
         if self._sha256 is None:
-            self._sha256 = "" if self._text is None else hashlib.sha256(self._text.encode("utf-8", "surrogatepass")).hexdigest()
+            self._sha256 = "" if self._text is None else _sha256(self._text)
         return self._sha256
 
     @property

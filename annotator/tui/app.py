@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from .. import store
+from .. import pace, store
 from .. import workspace as workspaces
 from ..errors import InputError, short_error
 from ..resources import data_dir
@@ -272,6 +272,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         # after 1 ms instead of 5 while the thread works.
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._switch_interval, 0.001))
+        pace.set_hook(self.gate_give_way)  # and it waits while a key is handled
         opening.start(done)
 
     def _opened(self) -> None:
@@ -280,6 +281,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         if opening is None or not opening.finished:
             return
         sys.setswitchinterval(self._switch_interval)
+        pace.set_hook(None)
         if self._exit_renderables or self.return_code is not None or not self.is_running:
             return  # quitting: on_unmount closes what it opened
         ws = opening.workspace
@@ -901,6 +903,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         self.saver.stop()
         self.workspace.close(save=False)
         if self.opening is not None:  # quit while loading: let go of what the thread opened
+            pace.set_hook(None)
             ws = self.opening.wait()
             if ws is not None:
                 ws.close(save=False)

@@ -33,6 +33,7 @@ from ..model import (
     Relation,
     Span,
 )
+from ..pace import pause
 from ..reanchor import lost_of, lost_parts
 from ..referrers import for_session
 from ..schema import Schema
@@ -173,6 +174,7 @@ class Rows:
             for chunk in _chunks(list(table.values())):
                 frags = list(map(get, chunk))
                 put(chunk, map(_FIRST, map(_FIRST, frags)), map(_SECOND, map(_LAST, frags)))
+                pause()
         for chunk in _chunks(list(aset.attributions.values())):
             n = len(chunk)
             # the first start and the last end of its own spans (0, 0 without any)
@@ -191,6 +193,7 @@ class Rows:
             lo[none] = 0
             hi[none] = 0
             put(chunk, lo, hi)
+            pause()
         rels = list(aset.relations.values())
         put(rels, repeat(_RELATION_AT, len(rels)), repeat(0, len(rels)))
         s, e, ids = (np.concatenate(x) for x in (ss, es, idss))
