@@ -63,20 +63,54 @@ def test_an_id_twice_in_two_pieces_is_declined(big, monkeypatch):
         direct_reader.direct_read("\n".join(lines), "f", None, None, None)
 
 
-def test_sha256_and_decoding_in_pieces(monkeypatch):
+def test_sha256_in_pieces(monkeypatch):
     monkeypatch.setattr(reader, "_SHA_PIECE", 5)
-    monkeypatch.setattr(files, "_DECODE_PIECE", 7)
     for text in ["", "abc", "ééé€€𝄞𝄞 x" * 13, "a\ud800b\udfffc" * 9, "𝄞" * 40]:
         raw = text.encode("utf-8", "surrogatepass")
         assert reader._sha256(text) == hashlib.sha256(raw).hexdigest()
-        if "\ud800" not in text:
-            assert files._decode_in_pieces(raw) == text
 
 
-def test_a_bad_byte_is_named_at_its_place_in_the_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(files, "_DECODE_PIECE", 7)
+@pytest.mark.parametrize("piece", [300, 10**9])
+def test_a_big_file_is_read_from_its_bytes_as_from_its_text(big, tmp_path, monkeypatch, piece):
+    from annotator.articles import read_article
+    from annotator.store import read
+
+    article, yaml_text = big
+    (tmp_path / "a.txt").write_text(article, encoding="utf-8")
+    doc = read_article(tmp_path / "a.txt")
+    # one character outside the BMP: the text would be a string of four bytes a character
+    assert "attrs: {note: check}" in yaml_text
+    yaml_text = yaml_text.replace("attrs: {note: check}", 'attrs: {note: "check \U0001f642"}', 1)
     p = tmp_path / "a.yaml"
-    p.write_bytes("format: annotator/1 ééé".encode() + b"\xff" + b"x" * 40)
-    with pytest.raises(Exception) as err:
-        files.read_yaml_text(p)
-    assert "bad byte at byte 26" in str(err.value)
+    p.write_text(yaml_text, encoding="utf-8")
+    want = read(p, article=doc, schema=default_schema(), editing=True)
+    monkeypatch.setattr(reader, "BYTES_FROM", 0)
+    monkeypatch.setattr(direct_reader, "PIECE", piece)
+    seen = []
+    monkeypatch.setattr(reader, "DirectBytes", lambda raw, where: seen.append(1) or direct_reader.DirectBytes(raw, where))
+    got = read(p, article=doc, schema=default_schema(), editing=True)
+    assert seen and got.ok and want.ok
+    assert tables(got.aset) == tables(want.aset)
+    assert got.aset.document == want.aset.document
+    assert got.sha256 == want.sha256 == hashlib.sha256(p.read_bytes()).hexdigest()
+    assert got.notes == want.notes
+    raw = p.read_bytes()
+    direct = direct_reader.DirectBytes(raw, "f").build(doc.text, doc.sha256, default_schema())
+    assert tables(direct) == tables(want.aset)
+    assert any(a.attrs.get("note") == "check \U0001f642" for a in direct.entities.values())
+
+
+def test_a_big_file_with_a_problem_is_read_the_general_way(big, tmp_path, monkeypatch):
+    from annotator.store import read
+
+    article, yaml_text = big
+    p = tmp_path / "a.yaml"
+    p.write_text(yaml_text.replace("label: ", "label: NOPE", 1), encoding="utf-8")
+    want = read(p, article=article, schema=default_schema())
+    monkeypatch.setattr(reader, "BYTES_FROM", 0)
+    monkeypatch.setattr(direct_reader, "PIECE", 300)
+    got = read(p, article=article, schema=default_schema())
+    assert not want.ok and list(map(str, got.problems)) == list(map(str, want.problems))
+    p.write_bytes(p.read_bytes()[:100] + b"\xff" + p.read_bytes()[100:])
+    got = read(p, article=article, schema=default_schema())
+    assert [x.message for x in got.problems] == ["is not UTF-8 text (bad byte at byte 100)"]

@@ -44,45 +44,28 @@ def new_set(document: Document, yaml_path: str | os.PathLike) -> AnnotationSet:
 
 
 def read_yaml_text(yaml_path: Path) -> str:
+    return yaml_text(read_yaml_bytes(yaml_path), str(yaml_path))
+
+
+def read_yaml_bytes(yaml_path: Path) -> bytes:
+    """The file's bytes (InputError: a folder, no such file, cannot read)."""
     where = str(yaml_path)
     if yaml_path.is_dir():
         raise InputError(where, "is a folder, not an annotation file")
     try:
-        raw = yaml_path.read_bytes()
+        return yaml_path.read_bytes()
     except FileNotFoundError:
         raise InputError(where, "no such file") from None
     except OSError as exc:
         raise InputError(where, f"cannot read: {exc.strerror or exc}") from None
+
+
+def yaml_text(raw: bytes, where: str) -> str:
+    """The file's text (InputError: not UTF-8)."""
     try:
-        if len(raw) > _DECODE_PIECE:
-            try:
-                return _decode_in_pieces(raw)
-            except UnicodeDecodeError:
-                pass  # the whole again, for the error's place in the file
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(where, f"is not UTF-8 text (bad byte at byte {exc.start})") from None
-
-
-#: bytes decoded per piece of a big file (see ``pace``)
-_DECODE_PIECE = 1 << 20
-
-
-def _decode_in_pieces(raw: bytes) -> str:
-    """``raw.decode("utf-8")``, a piece at a time (an incremental decoder keeps a
-    character cut between two pieces)."""
-    import codecs
-
-    from ..pace import pause
-
-    dec = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(raw)
-    n = len(raw)
-    parts = []
-    for a in range(0, n, _DECODE_PIECE):
-        parts.append(dec.decode(view[a : a + _DECODE_PIECE], a + _DECODE_PIECE >= n))
-        pause()
-    return "".join(parts)
 
 
 def _fsync_dir(folder: Path) -> None:
