@@ -303,7 +303,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         placeholder.close(save=False)
         view = self.view
         view.marks = ws.session.marks
-        rows, lost = opening.prepared  # type: ignore[misc]
+        rows, lost, decided = opening.prepared  # type: ignore[misc]
         self._lost_session, self._lost_ids, self._lost_pick = ws.session, lost, None  # see LostMixin.lost_ids
         lst = self.annotation_list
         lst.aset = ws.session.aset
@@ -314,7 +314,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         self.refresh_status()
         self.gate_release()
         self.start_suggesting()
-        self.start_estimating()
+        self.start_estimating(decided)
 
     def gate_holds(self, event) -> bool:
         """While the annotations load, a key waits unless it only moves the
@@ -1008,9 +1008,12 @@ SAVE_IN_BACKGROUND = 20_000
 
 def _prepare(ws: Workspace):
     """What the app can make from a newly opened set off the UI thread: the list's
-    rows and the ids of the annotations with a lost span."""
+    rows, the ids of the annotations with a lost span, the decisions on suggestions
+    (``start_estimating``)."""
+    from ..suggest import precision
+
     rows = AnnotationList.rows_of(ws.session.aset)
-    return rows, rows.lost_ids()
+    return rows, rows.lost_ids(), precision.decisions([ws.session.aset])
 
 
 def default_user() -> str:
