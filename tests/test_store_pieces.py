@@ -11,7 +11,7 @@ import pytest
 
 from annotator import pace
 from annotator.schema import default_schema
-from annotator.store import direct_reader, files, reader
+from annotator.store import direct_reader, reader
 from annotator.store.writer import dumps
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))

@@ -24,6 +24,7 @@ from annotator.model import (
 from annotator.reanchor import LOST
 from annotator.schema import default_schema
 from annotator.session import Session
+from annotator.tui import widgets
 from annotator.tui.widgets import AnnotationList, Rows
 from tests.widgets_old import OldRows, rows_of as old_rows_of
 
@@ -73,11 +74,26 @@ def sets(draw):
     return aset
 
 
+class sizes:
+    """Rows made (and changed) as for a big set: numpy, whole columns at once."""
+
+    def __init__(self, small: int, bulk: int) -> None:
+        self.small, self.bulk = small, bulk
+
+    def __enter__(self):
+        self.was = widgets._SMALL, widgets._BULK
+        widgets._SMALL, widgets._BULK = self.small, self.bulk
+
+    def __exit__(self, *exc):
+        widgets._SMALL, widgets._BULK = self.was
+
+
 @settings(max_examples=300, deadline=None)
-@given(sets())
-def test_rows_of_a_set_are_the_old_rows(aset):
+@given(sets(), st.sampled_from([0, 2000]))
+def test_rows_of_a_set_are_the_old_rows(aset, small):
     keys, key_of = old_rows_of(aset)
-    rows = Rows.of(aset)
+    with sizes(small, widgets._BULK):
+        rows = Rows.of(aset)
     assert rows.keys() == keys
     assert [rows.key(i) for i in range(len(rows))] == keys
     assert rows.lost_ids() == {k[2] for k in keys if k[0] == -1}
@@ -118,8 +134,13 @@ def change(data, aset: AnnotationSet, step: int):
 
 
 @settings(max_examples=200, deadline=None)
-@given(sets(), st.data())
-def test_rows_follow_changes_as_the_old_rows_did(aset, data):
+@given(sets(), st.data(), st.sampled_from([(0, 0), (0, 256), (2000, 256), (2000, 0)]))
+def test_rows_follow_changes_as_the_old_rows_did(aset, data, mode):
+    with sizes(*mode):
+        changes_follow(aset, data)
+
+
+def changes_follow(aset, data):
     session = Session(aset, default_schema())
     lst = AnnotationList(session.aset, session.schema)
     plain = AnnotationList(session.aset, session.schema)  # found by id, without the pairs

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from array import array
+from bisect import bisect_left, bisect_right
 from itertools import compress, repeat
 from operator import attrgetter, is_not, itemgetter
-from typing import ClassVar, Iterable
-
-import numpy as np
+from typing import TYPE_CHECKING, ClassVar, Iterable
 
 from rich.segment import Segment
 from textual.binding import Binding
@@ -37,7 +36,9 @@ from ..pace import pause
 from ..reanchor import lost_of, lost_parts
 from ..referrers import for_session
 from ..schema import Schema
-from ..session import Pair
+
+if TYPE_CHECKING:
+    from ..session import Pair
 
 
 def short(text: str, width: int) -> str:
@@ -73,9 +74,22 @@ _ATTRS = attrgetter("attrs")
 _FIRST = itemgetter(0)
 _LAST = itemgetter(-1)
 _SECOND = itemgetter(1)
+_FRAGMENTS = attrgetter("fragments")
 #: annotations taken per C-level pass while the rows are made (in the loading
 #: thread: between two passes the UI thread can take the interpreter)
 _CHUNK = 20_000
+#: a set of at most this many annotations: rows sorted in Python (numpy, whose
+#: import costs a first frame 80 ms, is for big sets); a change of more rows than
+#: ``_BULK`` at once makes the columns again in one pass instead of row by row
+_SMALL = 2_000
+_BULK = 256
+
+
+def row_key(ann: Annotation) -> tuple[int, int, str]:
+    """The list's key of an annotation: ``(start, end, id)``; a lost one first, a relation last."""
+    if ann.attrs and lost_parts(ann):  # not on the article: listed first
+        return (-1, 0, ann.id)
+    return (position(ann), getattr(ann, "end", 0) if not isinstance(ann, Relation) else 0, ann.id)
 
 
 def _chunks(seq: list, size: int = _CHUNK):
@@ -84,74 +98,117 @@ def _chunks(seq: list, size: int = _CHUNK):
 
 
 class Rows:
-    """The annotation list's rows, sorted by key ``(start, end, id)``, in numpy arrays.
+    """The annotation list's rows, sorted by key ``(start, end, id)``, in columns.
 
-    ``s`` and ``e`` (int64) hold each row's start and end, ``ids`` (objects) its
-    annotation's id: 16 bytes and a pointer a row, where a tuple a row and a dict
-    by id took 51 MiB for 600,000 annotations. A row's key tuple is made only when
-    it is asked for (``key``). A lost annotation is listed first (start -1, end 0),
-    a relation last (start 2**60, end 0), as ``AnnotationList._key`` says.
+    ``s`` and ``e`` (``array('q')``) hold each row's start and end, ``ids`` (a
+    list) its annotation's id: 24 bytes a row, where a tuple a row and a dict by
+    id took 51 MiB for 600,000 annotations. A row's key tuple is made only when it
+    is asked for (``key``); a row is found by bisection of the columns. A lost
+    annotation is listed first (start -1, end 0), a relation last (start 2**60,
+    end 0), as ``row_key`` says.
     """
 
     __slots__ = ("s", "e", "ids")
 
-    def __init__(self, s: np.ndarray, e: np.ndarray, ids: np.ndarray) -> None:
+    def __init__(self, s: array, e: array, ids: list[str]) -> None:
         self.s, self.e, self.ids = s, e, ids
+
+    @classmethod
+    def from_keys(cls, keys: list[tuple[int, int, str]]) -> "Rows":
+        """Rows of keys sorted already."""
+        return cls(array("q", map(_FIRST, keys)), array("q", map(_SECOND, keys)), list(map(itemgetter(2), keys)))
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def key(self, row: int) -> tuple[int, int, str]:
-        return (int(self.s[row]), int(self.e[row]), self.ids[row])
+        return (self.s[row], self.e[row], self.ids[row])
 
     def keys(self) -> list[tuple[int, int, str]]:
         """Every key, in order (for tests and small lists)."""
-        return list(zip(self.s.tolist(), self.e.tolist(), self.ids.tolist()))
+        return list(zip(self.s, self.e, self.ids))
 
     def lost_ids(self) -> set[str]:
         """The ids of the annotations with a lost span (listed first)."""
-        return set(self.ids[: int(np.searchsorted(self.s, 0))].tolist())
+        return set(self.ids[: bisect_left(self.s, 0)])
 
     def find(self, key: tuple[int, int, str]) -> int:
         """Where ``key`` is or would go (``bisect_left`` on the keys)."""
         s, e, ann_id = key
-        lo, hi = np.searchsorted(self.s, (s, s + 1)).tolist()
-        if hi - lo > 1:
-            ends = self.e[lo:hi]
-            lo, hi = lo + int(np.searchsorted(ends, e)), lo + int(np.searchsorted(ends, e, "right"))
-        elif hi > lo and int(self.e[lo]) != e:
-            return lo if int(self.e[lo]) > e else hi
+        lo = bisect_left(self.s, s)
+        hi = bisect_right(self.s, s, lo)
         if hi > lo:
-            return bisect_left(self.ids[lo:hi].tolist(), ann_id) + lo
+            lo = bisect_left(self.e, e, lo, hi)  # (sorted by end among equal starts)
+            hi = bisect_right(self.e, e, lo, hi)
+            if hi > lo:
+                return bisect_left(self.ids, ann_id, lo, hi)
         return lo
 
     def index(self, key: tuple[int, int, str]) -> int | None:
         """The row holding ``key``, or None."""
         i = self.find(key)
-        if i < len(self.ids) and self.ids[i] == key[2] and int(self.s[i]) == key[0] and int(self.e[i]) == key[1]:
+        if i < len(self.ids) and self.ids[i] == key[2] and self.s[i] == key[0] and self.e[i] == key[1]:
             return i
         return None
 
     def change(self, gone: list[int], new: list[tuple[int, int, str]]) -> None:
         """Drop the rows at ``gone`` and add the keys ``new``."""
+        new = sorted(new)
+        if len(gone) + len(new) > _BULK:
+            self._change_all(gone, new)
+            return
+        for i in sorted(gone, reverse=True):
+            del self.s[i], self.e[i], self.ids[i]
+        for k in reversed(new):  # from the last: the places found stay right
+            i = self.find(k)
+            self.s.insert(i, k[0])
+            self.e.insert(i, k[1])
+            self.ids.insert(i, k[2])
+
+    def _change_all(self, gone: list[int], new: list[tuple[int, int, str]]) -> None:
+        """As ``change``, the columns made again from slices of the old ones (one
+        pass, whatever the number of rows changed)."""
+        s, e, ids = self.s, self.e, self.ids
         if gone:
-            self.s, self.e, self.ids = (np.delete(a, gone) for a in (self.s, self.e, self.ids))
+            s2, e2, ids2 = array("q"), array("q"), []
+            prev = 0
+            for g in sorted(gone):
+                s2 += s[prev:g]
+                e2 += e[prev:g]
+                ids2 += ids[prev:g]
+                prev = g + 1
+            s2 += s[prev:]
+            e2 += e[prev:]
+            ids2 += ids[prev:]
+            self.s, self.e, self.ids = s, e, ids = s2, e2, ids2
         if new:
-            new = sorted(new)
-            at = [self.find(k) for k in new]
-            ids = np.empty(len(new), object)
-            ids[:] = [k[2] for k in new]
-            self.s = np.insert(self.s, at, [k[0] for k in new])
-            self.e = np.insert(self.e, at, [k[1] for k in new])
-            self.ids = np.insert(self.ids, at, ids)
+            at = [self.find(k) for k in new]  # in order: ``new`` is sorted
+            s2, e2, ids2 = array("q"), array("q"), []
+            prev = 0
+            for i, k in zip(at, new):
+                s2 += s[prev:i]
+                e2 += e[prev:i]
+                ids2 += ids[prev:i]
+                s2.append(k[0])
+                e2.append(k[1])
+                ids2.append(k[2])
+                prev = i
+            s2 += s[prev:]
+            e2 += e[prev:]
+            ids2 += ids[prev:]
+            self.s, self.e, self.ids = s2, e2, ids2
 
     @classmethod
     def of(cls, aset: AnnotationSet) -> "Rows":
-        """The rows of a set, made in C-level passes a chunk at a time and sorted by
-        numpy (which lets go of the interpreter while it sorts)."""
-        ss: list[np.ndarray] = []
-        es: list[np.ndarray] = []
-        idss: list[np.ndarray] = []
+        """The rows of a set; a big one made in C-level passes a chunk at a time and
+        sorted by numpy (which lets go of the interpreter while it sorts)."""
+        if len(aset) <= _SMALL:
+            return cls.from_keys(sorted(map(row_key, aset.all())))
+        import numpy as np
+
+        ss: list = []
+        es: list = []
+        idss: list = []
 
         def put(anns: list, starts, ends) -> None:
             n = len(anns)
@@ -199,25 +256,29 @@ class Rows:
         s, e, ids = (np.concatenate(x) for x in (ss, es, idss))
         del ss, es, idss
         order = np.lexsort((e, s))  # numpy lets go of the interpreter while it sorts
-        s, e, ids = s[order], e[order], ids[order]
+        s, e, ids = s[order], e[order], ids[order].tolist()
         # rows of equal (start, end) go by id: sorted in Python, run by run (few and short)
         same = np.flatnonzero((s[1:] == s[:-1]) & (e[1:] == e[:-1]))
         if len(same):
             starts = same[np.concatenate(([True], same[1:] != same[:-1] + 1))]
             ends = same[np.concatenate((same[1:] != same[:-1] + 1, [True]))] + 2
             for a, b in zip(starts.tolist(), ends.tolist()):
-                ids[a:b] = sorted(ids[a:b].tolist())
-        return cls(s, e, ids)
+                ids[a:b] = sorted(ids[a:b])
+        return cls(_column(s), _column(e), ids)
 
 
-_FRAGMENTS = attrgetter("fragments")
+def _column(values) -> array:
+    """An int64 numpy array as an ``array('q')`` (one copy of its bytes)."""
+    out = array("q")
+    out.frombytes(values.tobytes())
+    return out
 
 
 class AnnotationList(ScrollView, can_focus=False):
     """Every annotation of the article, by position, one row each (Line API).
 
     Rows are rendered on demand, so 50,000 annotations cost nothing until seen;
-    their keys are numpy arrays (``Rows``).
+    their keys are in columns (``Rows``).
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -247,11 +308,7 @@ class AnnotationList(ScrollView, can_focus=False):
         self._painted_with: tuple | None = None
         self.reload()
 
-    @staticmethod
-    def _key(ann: Annotation) -> tuple[int, int, str]:
-        if ann.attrs and lost_parts(ann):  # not on the article: listed first
-            return (-1, 0, ann.id)
-        return (position(ann), getattr(ann, "end", 0) if not isinstance(ann, Relation) else 0, ann.id)
+    _key = staticmethod(row_key)
 
     @classmethod
     def rows_of(cls, aset: AnnotationSet) -> Rows:
@@ -297,8 +354,10 @@ class AnnotationList(ScrollView, can_focus=False):
                     if old is not None:
                         break
             else:
-                found = np.flatnonzero(rows.ids == ann_id)
-                old = int(found[0]) if len(found) else None
+                try:
+                    old = rows.ids.index(ann_id)
+                except ValueError:
+                    old = None
             ann = self.aset.get(ann_id)
             key = self._key(ann) if ann is not None else None
             if old is not None and key is not None and rows.key(old) == key:
