@@ -1009,9 +1009,12 @@ SAVE_IN_BACKGROUND = 20_000
 def _prepare(ws: Workspace):
     """What the app can make from a newly opened set off the UI thread: the list's
     rows, the ids of the annotations with a lost span, the decisions on suggestions
-    (``start_estimating``)."""
+    (``start_estimating``); and the session's index of links (the side panel's,
+    made at its first use: the first key that lands on an entity waited for it)."""
+    from ..referrers import for_session
     from ..suggest import precision
 
+    for_session(ws.session)
     rows = AnnotationList.rows_of(ws.session.aset)
     return rows, rows.lost_ids(), precision.decisions([ws.session.aset])
 
