@@ -22,7 +22,10 @@ def pause() -> None:
     """Between two pieces of long work: give way to the UI if it is busy."""
     hook = _hook
     if hook is not None and threading.current_thread() is not _main:
-        hook()
+        try:
+            hook()
+        except Exception:  # giving way is a courtesy: never the reason a load fails
+            pass
 
 
 def set_hook(hook: Callable[[], None] | None) -> None:

@@ -114,3 +114,20 @@ def test_a_big_file_with_a_problem_is_read_the_general_way(big, tmp_path, monkey
     p.write_bytes(p.read_bytes()[:100] + b"\xff" + p.read_bytes()[100:])
     got = read(p, article=article, schema=default_schema())
     assert [x.message for x in got.problems] == ["is not UTF-8 text (bad byte at byte 100)"]
+
+
+def test_a_failing_hook_does_not_fail_the_work():
+    import threading
+
+    def bad():
+        raise ValueError("boom")
+
+    pace.set_hook(bad)
+    try:
+        done = []
+        t = threading.Thread(target=lambda: (pace.pause(), done.append(1)))
+        t.start()
+        t.join()
+        assert done == [1]
+    finally:
+        pace.set_hook(None)

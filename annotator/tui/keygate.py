@@ -90,6 +90,8 @@ class KeyGateMixin:
                         return
                 except RuntimeError:  # the app changed its widgets meanwhile: busy
                     pass
+                except Exception:  # the app is going away: no more waiting
+                    return
             time.sleep(0.001)
 
     def gate_holds(self, event: events.Event) -> bool:
