@@ -30,6 +30,7 @@ from .model import (
     Relation,
     Span,
 )
+from .pace import pause
 
 #: ``reanchor.LOST``, the attrs key of a span lost when the article changed (that
 #: module, with its search machinery, is imported only when a lost span is met:
@@ -241,6 +242,7 @@ class MarkIndex:
                     for part, pcode in ((_SOURCE, 2), (_CUE, 3), (_CONTENT, 4)):
                         has = [a for a in chunk if type(part(a)) is Span]
                         spans(has, list(map(part, has)), pcode)
+                pause()  # a thread building it gives way to the UI (see annotator.pace)
         starts: list[int] = []
         ends: list[int] = []
         kinds: list[int] = []
