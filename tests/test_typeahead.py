@@ -69,7 +69,7 @@ async def test_event_and_role_through_pickers_typed_at_once(make_app):
     at_once = await run_keys(make_app, keys, at_once=True)
     assert one_by_one[0][1] == [("Conflict.Capture", "captured", ("Place",))]
     assert at_once == one_by_one
-    assert at_once[2] == "Screen"  # no picker left open
+    assert at_once[2] == "QuietFocusScreen"  # the article's own screen: no picker left open
 
 
 async def test_a_paste_after_keys_waits_its_turn(make_app):

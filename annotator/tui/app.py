@@ -203,18 +203,26 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
             pass
 
     # -- layout ----------------------------------------------------------------------
+    def get_default_screen(self):
+        from .screens import QuietFocusScreen
+
+        return QuietFocusScreen(id="_default")
+
     def compose(self) -> ComposeResult:
+        # The find prompt exists from the start (hidden), so `/` shows and focuses
+        # it at once and keys typed after it land in it (see keygate). It comes
+        # first: Textual numbers the widgets it paints from the last one laid out,
+        # so a prompt after the others, shown or hidden, renumbered every one of
+        # them, and that repainted the whole screen.
+        bar = FindBar(placeholder="find (enter: select the match, esc: cancel)", id="find")
+        bar.display = False
+        yield bar
         with Horizontal(id="main"):
             yield self._make_view()
             with Vertical(id="side"):
                 yield DetailPanel(id="details", markup=False)
                 yield AnnotationList(self.session.aset, self.schema, id="annotation-list")
         yield StatusLine(id="status", markup=False)
-        # The find prompt exists from the start (hidden), so `/` shows and focuses
-        # it at once and keys typed after it land in it (see keygate).
-        bar = FindBar(placeholder="find (enter: select the match, esc: cancel)", id="find")
-        bar.display = False
-        yield bar
 
     def _make_view(self) -> ArticleView:
         view = ArticleView(self.session.text, self.session.marks, slot_of=self.schema.slot, id="article")

@@ -37,6 +37,7 @@ from ..marks import CONTENT, CUE, ENTITY, SOURCE, TRIGGER, MarkIndex
 from ..model import REJECTED, SUGGESTED
 from ..text import Layout, TextIndex, Tokens
 from .article_layout import ArticleLayout
+from .steady import SteadyScrollbars
 from .article_ranges import Range, RangeLike, Ranges as _Ranges, difference as _difference, span as _span
 
 #: Zero-width and control characters never sent to the terminal (bidi controls
@@ -54,7 +55,17 @@ _MANY_ROWS = 300
 SLOTS = 9
 
 
-class ArticleView(ScrollView, inherit_bindings=False):
+def _focus_styled(widget) -> bool:
+    """Whether a rule of the app's stylesheet with :focus (or :blur) may apply to
+    ``widget`` or to one of its component classes."""
+    names = widget._selector_names | set(widget.COMPONENT_CLASSES)
+    for rule in widget.app.stylesheet.rules:
+        if not {"focus", "blur", "focus-within"}.isdisjoint(rule.pseudo_classes) and not names.isdisjoint(rule.selector_names):
+            return True
+    return False
+
+
+class ArticleView(SteadyScrollbars, ScrollView, inherit_bindings=False):
     """The article, its marks, a token cursor and a selection."""
 
     ALLOW_SELECT = False  # our own drag-to-select, not Textual's text selection
@@ -703,6 +714,30 @@ class ArticleView(ScrollView, inherit_bindings=False):
     # ------------------------------------------------------------------
     # Painting
     # ------------------------------------------------------------------
+    def _on_focus(self, event: events.Focus) -> None:
+        # Widget's, without its repaint of the whole article: nothing drawn here
+        # depends on the focus (its CSS, if any, repaints what it changes), and
+        # `/` (the find bar takes the focus) repainted all of the article
+        event.prevent_default()
+        self.has_focus = True
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantFocus(self))
+
+    def _on_blur(self, event: events.Blur) -> None:
+        event.prevent_default()
+        self.has_focus = False
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantBlur(self))
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        # Widget's applies the CSS again on every change of focus. No rule of the
+        # stylesheet depends on the article's focus (none is checked here by its
+        # names and component classes), and applying its rules again repaints its
+        # scrollbar (Textual's scrollbar colours repaint it when set, changed or
+        # not): `/` painted it in a frame of its own.
+        if _focus_styled(self):
+            super().watch_has_focus(has_focus)
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         # Textual calls this on every focus change (CSS is re-applied to the

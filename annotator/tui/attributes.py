@@ -14,13 +14,13 @@ from typing import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+
 from textual.content import Content
 from textual.widgets import Input, Static
 
 from ..attributes import note_of, problem, specs_for, value_of, with_note, with_value
 from ..model import Entity, Relation
-from .screens import Picker, QuickModal
+from .screens import Box, Picker, QuickModal
 from .widgets import LineInput
 
 NOTE_CHOICE = "note"
@@ -40,7 +40,7 @@ class AskValue(QuickModal):
         self.placeholder = placeholder
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="picker-box"):
+        with Box(id="picker-box"):
             yield Static(Content(self.title_text), id="picker-title")
             yield LineInput(value=self.value, placeholder=self.placeholder, id="value-input")
             yield Static(Content(""), id="picker-note")

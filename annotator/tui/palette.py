@@ -33,10 +33,9 @@ from textual.command import (
     SearchIcon,
     SimpleProvider,
 )
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.fuzzy import FuzzySearch, Matcher
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import Reactive
 from textual.cache import LRUCache
 from textual.strip import Strip
@@ -47,7 +46,7 @@ from textual.visual import Padding, Visual
 from textual.widgets import Button, LoadingIndicator
 from textual.widgets.option_list import Option
 
-from .screens import _FrozenBackground
+from .screens import Box, Row, _FrozenBackground, _resize_keeping_rows
 
 
 class Candidate(NamedTuple):
@@ -161,6 +160,52 @@ class _QuickCommandList(CommandList):
 
     _filled: tuple | None = None
 
+    #: while a frame is drawn: (first row shown, highlighted index, index under
+    #: the mouse, the option styles met so far)
+    _frame: tuple | None = None
+
+    def render_lines(self, crop):
+        # OptionList.render_line looks up, for every row, the scroll offset, the
+        # highlight and its option style (which checks every ancestor for
+        # :disabled and the like): here once a frame
+        self._update_lines()
+        self._frame = (self.scroll_offset.y, self.highlighted, self._mouse_hovering_over, {})
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
+    def render_line(self, y: int) -> Strip:
+        frame = self._frame
+        if frame is None:
+            return super().render_line(y)
+        top, highlighted, hover, styles = frame
+        lines = self._line_cache.lines
+        row = top + y
+        if not 0 <= row < len(lines):
+            return super().render_line(y)
+        index, offset = lines[row]
+        option = self._options[index]
+        if option.disabled:
+            component = "option-list--option-disabled"
+        elif highlighted == index:
+            component = "option-list--option-highlighted"
+        elif hover == index:
+            component = "option-list--option-hover"
+        else:
+            component = ""
+        style = styles.get(component)
+        if style is None:
+            style = styles[component] = (
+                self.get_visual_style("option-list--option", component)
+                if component
+                else self.get_visual_style("option-list--option")
+            )
+        strips = self._get_option_render(option, style)
+        if offset >= len(strips):
+            return super().render_line(y)
+        return strips[offset]
+
     _padding = None
 
     def _option_padding(self):
@@ -221,17 +266,11 @@ class _QuickCommandList(CommandList):
         self._parts.clear()
         self._placed.clear()
 
-    _width: int | None = None
-
     def _on_resize(self, event) -> None:
         # OptionList throws every rendered row away on any resize, and paints them
         # all again in a frame of its own; the rows depend only on the width (the
         # list's height changes as the hits do, the new size is painted anyway)
-        event.prevent_default()
-        width = self.scrollable_content_region.width
-        if width != self._width:
-            self._width = width
-            self._clear_caches()
+        _resize_keeping_rows(self, event)
 
     def _line_keys(self) -> list:
         """What each row of the list shows (equal keys: the row is painted the same)."""
@@ -276,9 +315,22 @@ class _QuickCommandList(CommandList):
             self.highlighted = None
         self._update_lines()
         after = self._line_keys()
-        for y in range(max(len(before), len(after))):
-            if y >= len(before) or y >= len(after) or before[y] != after[y]:
-                self.refresh_lines(y)
+        # one refresh for every row that changed (a refresh per row cost more
+        # than painting it), a region per run of changed rows
+        changed = [y for y in range(max(len(before), len(after))) if y >= len(before) or y >= len(after) or before[y] != after[y]]
+        if changed:
+            width = max(self.virtual_size.width, self.size.width)
+            top = self.scroll_offset.y
+            regions = []
+            start = prev = changed[0]
+            for y in changed[1:] + [None]:
+                if y is not None and y == prev + 1:
+                    prev = y
+                    continue
+                regions.append(Region(0, start - top, width, prev - start + 1))
+                if y is not None:
+                    start = prev = y
+            self.refresh(*regions)
 
 
 def _rows_of(option: Option, room: int) -> int | None:
@@ -315,16 +367,39 @@ class QuickPalette(_FrozenBackground, CommandPalette):
         self._fuzzy = FuzzySearch()
 
     def compose(self) -> ComposeResult:
-        # CommandPalette.compose, with the quiet input
-        with Vertical(id="--container"):
-            with Horizontal(id="--input"):
+        # CommandPalette.compose, with the quiet input. When every provider can
+        # be listed, the hits are shown in the palette's first frame (on mount,
+        # below): the classes that show them are given now, as the widgets are
+        # made, and not set after they are mounted and styled, which would style
+        # the whole palette again (a fifth of the CPU of opening it).
+        shown = self._listable()
+        if shown:
+            self.add_class("-ready", update=False)
+            self.set_reactive(CommandPalette._list_visible, True)
+        with Box(id="--container"):
+            with Row(id="--input", classes="--list-visible" if shown else None):
                 yield SearchIcon()
                 yield _QuietCommandInput(placeholder=self._placeholder, select_on_focus=False)
                 if not self.run_on_select:
                     yield Button("\u25b6")
-            with Vertical(id="--results"):
-                yield _QuickCommandList()
+            with Box(id="--results"):
+                yield _QuickCommandList(classes="--visible" if shown else None)
                 yield LoadingIndicator()
+
+    def _listable(self) -> bool:
+        """Whether every provider of this palette can list its commands
+        (candidates_of), judged from their classes before they are made."""
+        stack = self.app.screen_stack
+        if self not in stack or stack.index(self) < 1:
+            return False
+        # (set again, to the same screen, as the palette is mounted)
+        self.set_reactive(CommandPalette._calling_screen, stack[stack.index(self) - 1])
+        for source in self._provider_classes:
+            if isinstance(source, SimpleProvider):
+                continue
+            if not (issubclass(source, (SystemCommandsProvider, ThemeProvider)) or callable(getattr(source, "candidates", None))):
+                return False
+        return True
 
     # -- the commands, gathered once -------------------------------------------------------
     def _gather_all(self) -> list[Candidate] | None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from rich.segment import Segment
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.strip import Strip
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -78,6 +78,44 @@ def _tinter(color):
     return tint
 
 
+class QuietFocusScreen(Screen):
+    """A Screen that does not repaint all of itself when the focus moves.
+
+    Screen.focused is a reactive that repaints the whole screen on every change
+    (`/` and esc for the find bar each painted all 120x40 cells again). What the
+    focus changes is painted by the widgets it concerns: the focus styles are
+    applied to the widgets they match (Screen._update_focus_styles), and a widget
+    gaining or losing the focus repaints itself."""
+
+    focused = Reactive(None, repaint=False)
+
+
+def _drop_second_await(widget) -> None:
+    """Widget.mount schedules (call_next) what a compose has just awaited: the
+    children mounted, then a layout and a repaint of ``widget``. Run again after
+    the modal's first frame, it painted ``widget`` a second time (the whole
+    screen, for a screen): called after the compose, this drops that copy."""
+    widget._next_callbacks[:] = [
+        c for c in widget._next_callbacks if getattr(getattr(c.callback, "func", None), "_parent", None) is not widget
+    ]
+
+
+class Box(Vertical):
+    """A Vertical for a modal's widgets (see _drop_second_await)."""
+
+    async def _compose(self) -> None:
+        await super()._compose()
+        _drop_second_await(self)
+
+
+class Row(Horizontal):
+    """A Horizontal for a modal's widgets (see _drop_second_await)."""
+
+    async def _compose(self) -> None:
+        await super()._compose()
+        _drop_second_await(self)
+
+
 class _FrozenBackground:
     """For a modal screen: the dimmed copy of the screen below is drawn once.
 
@@ -124,11 +162,79 @@ class _FrozenBackground:
         super().notify_style_update()
         self._background = None
 
+    def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False):
+        if regions and repaint and not layout and not recompose and self._background is not None:
+            # Only the screens below refresh regions of this one: they pass on
+            # what changed on them (Screen._compositor_refresh; the screen the
+            # modal was pushed on does so a frame after the modal's first, as
+            # push_screen refreshes all of it), and a region of a screen is a
+            # repaint of the whole screen. What this one shows of them is frozen:
+            # nothing to paint again.
+            return self
+        if layout and repaint and not regions and not recompose and self._painted:
+            # A layout paints what it moves or resizes. The rest of the screen is
+            # the frozen background: no need to paint it all again (push_screen's
+            # AwaitMount asks for a layout and a repaint once the screen is
+            # mounted, which may come after the first frame).
+            repaint = False
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
     def on_screen_suspend(self) -> None:
         self._background = None
 
     _resumed = False
     _hold_paint = False
+    #: the first frame has been painted
+    _painted = False
+    #: messages being handled, callbacks being run (see _settled)
+    _busy = 0
+
+    async def _compose(self) -> None:
+        # A screen paints from a timer that ticks every 1/60 s once it has
+        # something to paint, and a new screen's timer started only when its
+        # first frame was due: that frame waited a whole period (17 ms) on an
+        # idle loop. Started now, the timer's first period runs while the widgets
+        # are made; it paints nothing before the screen is settled
+        # (_on_timer_update), and the first frame goes out as soon as it is.
+        self._update_timer.resume()
+        await super()._compose()
+        _drop_second_await(self)
+
+    def _settled(self) -> bool:
+        """Resumed, and nothing left to handle before the first frame."""
+        return self._resumed and not self._busy and not self._next_callbacks and self._message_queue.empty()
+
+    async def _dispatch_message(self, message) -> None:
+        self._busy += 1
+        try:
+            await super()._dispatch_message(message)
+        finally:
+            self._busy -= 1
+
+    async def _flush_next_callbacks(self) -> None:
+        self._busy += 1
+        try:
+            await super()._flush_next_callbacks()
+        finally:
+            self._busy -= 1
+
+    def _on_timer_update(self) -> None:
+        if not self._painted:
+            if not self._settled() or self.app._batch_count:
+                return  # (the timer goes on ticking)
+            self._painted = True
+            if self._repaint_required:
+                # This first frame paints the whole screen, each widget as it is
+                # now: a repaint a widget asked for before it would be sent to the
+                # screen once that widget is idle, and paint it a second time.
+                for widget in self.walk_children():
+                    widget._repaint_required = False
+        super()._on_timer_update()
+
+    async def _on_idle(self, event) -> None:
+        # (runs before Screen's own handler, which resumes the timer)
+        if not self._painted and self._settled() and not self.app._batch_count:
+            self._on_timer_update()  # the first frame, now
 
     def _on_screen_resume(self, event) -> None:
         # (runs before Screen's own handler)
@@ -153,6 +259,23 @@ class _FrozenBackground:
     def _compositor_refresh(self) -> None:
         if not self._hold_paint:
             super()._compositor_refresh()
+
+    async def _on_resize(self, event) -> None:
+        # (runs before Screen's own handler) A screen just mounted gets a Resize,
+        # and Screen's handler then lays out every screen below it again, at the
+        # size they already have: the article screen is reflowed and its scrollbar
+        # drawn anew through Rich, for the dimmed copy of the modal's first frame
+        # (a third of the CPU of opening a picker). Here the screens below are
+        # laid out only if their size really changed; the rest is Screen's handler.
+        app = self.app
+        if app.HORIZONTAL_BREAKPOINTS or app.VERTICAL_BREAKPOINTS or self.HORIZONTAL_BREAKPOINTS or self.VERTICAL_BREAKPOINTS:
+            return  # Screen's handler, breakpoints and all
+        event.stop()
+        event.prevent_default()
+        self._screen_resized(event.size)
+        for screen in app._background_screens:
+            if screen is not self and screen._compositor.size != event.size:
+                screen._screen_resized(event.size)
 
 
 class QuickModal(_FrozenBackground, ModalScreen):
@@ -192,6 +315,21 @@ class _FilterInput(LineInput):
             self.on_value(value)
 
 
+def _resize_keeping_rows(option_list: OptionList, event) -> None:
+    """An OptionList's Resize handler that keeps its rendered rows when its
+    width is the one they were drawn at.
+
+    OptionList throws every row away on any resize and paints them all again,
+    in a frame of its own: its first Resize comes after the modal's first frame,
+    which drew them at the size laid out (nothing is drawn before the first
+    layout), so that frame painted the list twice."""
+    event.prevent_default()
+    width = event.size.width
+    if width != getattr(option_list, "_rows_width", width):
+        option_list._clear_caches()
+    option_list._rows_width = width
+
+
 class _FixedList(OptionList):
     """An OptionList of a fixed height whose filtering lays out nothing else.
 
@@ -199,7 +337,12 @@ class _FixedList(OptionList):
     you type); a change of the options changes only its virtual size, which
     Textual would otherwise answer with a layout of the whole screen."""
 
-    virtual_size = Reactive(Size(0, 0), layout=False)
+    # (nor a repaint: its rows are painted as the options change, and its first
+    # rows, measured as they are first painted, would paint the list again)
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
+
+    def _on_resize(self, event) -> None:
+        _resize_keeping_rows(self, event)
 
 
 #: the width a choice's text wraps at in the picker (its box is 60 cells wide, less
@@ -234,7 +377,7 @@ class Picker(QuickModal):
         self.allow_new = allow_new
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="picker-box"):
+        with Box(id="picker-box"):
             yield Static(Content(self.title_text), id="picker-title")
             field = _FilterInput(placeholder="type to filter, enter picks, esc cancels", id="picker-input")
             field.on_value = self._filter
@@ -318,7 +461,7 @@ class AskNumber(QuickModal):
         self.default = default
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="picker-box"):
+        with Box(id="picker-box"):
             yield Static(Content(self.title_text), id="picker-title")
             yield LineInput(value=f"{self.default:g}", type="number", id="number-input")
 
@@ -346,7 +489,7 @@ class AskText(QuickModal):
         self.placeholder = placeholder
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="picker-box"):
+        with Box(id="picker-box"):
             yield Static(Content(self.title_text), id="picker-title")
             yield LineInput(placeholder=self.placeholder, id="text-input")
 

@@ -17,6 +17,7 @@ from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input, Static
+from .steady import SteadyScrollbars
 from textual.content import Content
 
 from ..model import (
@@ -274,7 +275,7 @@ def _column(values) -> array:
     return out
 
 
-class AnnotationList(ScrollView, can_focus=False):
+class AnnotationList(SteadyScrollbars, ScrollView, can_focus=False):
     """Every annotation of the article, by position, one row each (Line API).
 
     Rows are rendered on demand, so 50,000 annotations cost nothing until seen;
