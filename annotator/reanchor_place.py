@@ -30,6 +30,7 @@ from __future__ import annotations
 import difflib
 import re
 from bisect import bisect_left, bisect_right
+from operator import attrgetter
 from typing import Callable, Iterable
 
 #: a text with at most this many occurrences has them all as candidates
@@ -73,6 +74,9 @@ class _Piece:
     @property
     def shift(self) -> int:
         return self.ns - self.s
+
+
+_start = attrgetter("s")
 
 
 def _is_word(ch: str) -> bool:
@@ -174,6 +178,9 @@ class _Placer:
         self.end_shift = None if old_length is None else len(new) - old_length
         self.old_length = old_length
         self.tokens: dict[str, list[int]] = {}
+        #: (first, end) of the stretches of pieces that may be left unplaced after
+        #: ``chain_windows`` (its windows: the anchors between them are placed)
+        self.open: list[tuple[int, int]] = [(0, len(plain))]
 
     # -- helpers ---------------------------------------------------------------
     @staticmethod
@@ -301,6 +308,7 @@ class _Placer:
             return
         runs = self.scan()
         windows = self._windows(runs)
+        self.open = [(w[0], w[1]) for w in windows]
         for a, b, d in runs:
             for p in pieces[a:b]:
                 p.ns = q = p.s + d
@@ -318,6 +326,7 @@ class _Placer:
                 break
         else:
             return
+        self.open = [(0, len(pieces))]
         for p in pieces:  # an anchor moved: chain the whole article
             p.ns = p.ne = -1
         self.chain(0, len(pieces), 0, self.end_shift, 0, size, set())
@@ -458,12 +467,11 @@ class _Placer:
     def between_neighbours(self, rounds: int = 4) -> None:
         """Place what pass 1 left, between placed neighbours; again while that places more."""
         pieces = self.pieces
-        unplaced = [i for i, p in enumerate(pieces) if p.ns < 0]
+        unplaced = [i for lo, hi in self.open for i in range(lo, hi) if pieces[i].ns < 0]
         if unplaced:
-            starts = [q.s for q in pieces]
             for similar in (False, True):
                 for _ in range(rounds):
-                    if not self._between_once(similar, starts, unplaced):
+                    if not self._between_once(similar, unplaced):
                         break
                     unplaced = [i for i in unplaced if pieces[i].ns < 0]
         new = self.new
@@ -471,7 +479,7 @@ class _Placer:
             if new.startswith(p.text, p.s) and _clean(new, p.s, p.text):
                 p.ns, p.ne, p.how = p.s, p.s + len(p.text), "exact"
 
-    def _between_once(self, similar: bool, starts: list[int], unplaced: list[int]) -> bool:
+    def _between_once(self, similar: bool, unplaced: list[int]) -> bool:
         """One round over the ``unplaced`` pieces (indices, in order); did it place any?"""
         pieces = self.pieces
         if not unplaced:
@@ -494,7 +502,7 @@ class _Placer:
             prev = pieces[j] if j >= 0 else None
             # The right neighbour starts where this piece ends or later (not a
             # piece inside it: a quote is bounded by what follows it).
-            k = bisect_left(starts, p.e, i + 1)
+            k = bisect_left(pieces, p.e, i + 1, key=_start)
             k = gap.get(k, k)
             nxt = pieces[k] if k < n else None
             if self._place_between(p, prev, nxt, similar):
