@@ -320,6 +320,7 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
     by_key: dict[int, _Piece] = {}
     table: dict[tuple[int, int, str, bool], _Piece] = {}
     first = by_key.get
+    keep = by_key.setdefault
     no_attrs = NO_ATTRS
 
     def piece_of(s: int, e: int, t: str, earlier: bool) -> _Piece:
@@ -361,11 +362,9 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
             if len(frs) == 1:
                 s, e = frs[0]
                 t = span.text
-                key = (s << 32) | (_LOW - e)
-                piece = first(key)
-                if piece is None:
-                    piece = by_key[key] = _Piece(s, e, t, earlier)
-                elif piece.text != t or piece.earlier != earlier:
+                fresh = _Piece(s, e, t, earlier)  # (mostly the first at its offsets: one look-up)
+                piece = keep(((s << 32) | (_LOW - e)), fresh)
+                if piece is not fresh and (piece.text != t or piece.earlier != earlier):
                     piece = piece_of(s, e, t, earlier)
                 add_piece(piece)
             else:

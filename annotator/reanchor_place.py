@@ -77,6 +77,7 @@ class _Piece:
 
 
 _start = attrgetter("s")
+_text = attrgetter("text")
 
 
 def _is_word(ch: str) -> bool:
@@ -202,7 +203,9 @@ class _Placer:
 
     # -- pass 0: runs and windows --------------------------------------------------
     def _run(self, i: int, d: int) -> int:
-        """The end of the run of pieces from i whose exact text is at their old offset + d."""
+        """The end of the run of pieces from i whose exact text is at their old offset + d;
+        each is placed there as it is walked (``scan`` puts back the pieces of the runs
+        it takes that a run at another shift, not taken, walked over)."""
         pieces, new = self.pieces, self.new
         n, size = len(pieces), len(new)
         startswith = new.startswith
@@ -227,6 +230,8 @@ class _Placer:
                     c = text[-1]
                     if c.isalnum() or c == "_":
                         break
+            p.ns = q
+            p.ne = end
             i += 1
         return i
 
@@ -255,6 +260,7 @@ class _Placer:
         k0 = j
         while k0 < n:
             best = None
+            tried = []
             for k in range(k0, min(n, k0 + _LOOK)):
                 p = pieces[k]
                 if runs:
@@ -266,6 +272,7 @@ class _Placer:
                     if p.s + d2 < floor:
                         continue  # the run would start before the anchor it follows ends
                     e = self._run(k, d2)
+                    tried.append((k, e, d2))
                     if e - k >= _RUN and (best is None or (e, d2 == d) > (best[1], best[2] == d)):
                         best = (k, e, d2)
                 if best is not None:
@@ -275,6 +282,14 @@ class _Placer:
                 continue
             runs.append(best)
             k0, d = best[1], best[2]
+            # Pieces of the run taken that a run tried at another shift walked over
+            # (and placed): placed at the run's shift again. (The pieces of runs not
+            # taken are in windows, chained afresh; later runs start after this one.)
+            for k, e, d2 in tried:
+                if d2 != d and k < k0 and e > best[0]:
+                    for p in pieces[max(k, best[0]) : min(e, k0)]:
+                        p.ns = q = p.s + d
+                        p.ne = q + len(p.text)
         return runs
 
     def _windows(self, runs: list[tuple[int, int, int]]) -> list[list]:
@@ -309,10 +324,7 @@ class _Placer:
         runs = self.scan()
         windows = self._windows(runs)
         self.open = [(w[0], w[1]) for w in windows]
-        for a, b, d in runs:
-            for p in pieces[a:b]:
-                p.ns = q = p.s + d
-                p.ne = q + len(p.text)
+        # (the pieces of the runs are placed: ``scan`` placed them)
         size = len(self.new)
         for lo, hi, d0, d1, before, after in windows:
             for p in pieces[lo:hi]:
@@ -570,12 +582,10 @@ def newline_change(pieces: list[_Piece], new: str) -> tuple[str, Callable[[int],
         name, old = "lf->crlf", new.replace("\r\n", "\n")
     else:
         return None
-    texts = [p.text for p in pieces]
-    starts = [p.s for p in pieces]
     need = max(1, len(pieces) // 10)
-    matches = sum(map(old.startswith, texts, starts))
+    matches = sum(map(old.startswith, map(_text, pieces), map(_start, pieces)))
     # (the pieces in place in the new text are counted only when it can matter)
-    if matches < need or matches < sum(map(new.startswith, texts, starts)) + need:
+    if matches < need or matches < sum(map(new.startswith, map(_text, pieces), map(_start, pieces))) + need:
         return None
     if name == "crlf->lf":
         crs = [m.start() for m in re.finditer("\r", old)]  # removed by the change
