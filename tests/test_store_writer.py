@@ -79,3 +79,36 @@ def test_offsets_that_do_not_pack_into_one_int_are_sorted_by_the_key():
     shared = {"T9": mk("T9", 1, 2), "T01": mk("T01", 1, 2), "T1": mk("T1", 1, 2), "T0": mk("T0", 0, 9)}
     assert [e.id for e in writer._sorted_entities(shared)] == ["T0", "T01", "T1", "T9"]
     assert AnnotationSet(Document("x")).entities == {} and writer._sorted_entities({}) == []
+
+
+@SETTINGS
+@given(annotation_sets(), st.integers(1, 4))
+def test_dump_chunks_are_the_bytes_of_dumps(aset: AnnotationSet, lines):
+    """A save writes ``dump_chunks``: together, the very bytes of ``dumps``, however
+    many lines a chunk holds."""
+    from unittest.mock import patch
+
+    with patch.object(writer, "CHUNK_LINES", lines):
+        chunks = writer.dump_chunks(aset)
+    assert all(type(c) is bytes and c for c in chunks)
+    assert b"".join(chunks) == writer.dumps(aset).encode("utf-8")
+    assert b"".join(writer.dump_chunks(aset)) == writer.dumps(aset).encode("utf-8")
+
+
+def test_save_and_write_atomic_of_chunks_write_the_bytes_of_dumps(tmp_path):
+    from unittest.mock import patch
+
+    from annotator import store
+
+    text = "Mazloum Abdi said عبد in Raqqa. " * 40
+    aset = AnnotationSet(Document(text, "a.txt"))
+    for k in range(1, 60):
+        s = (k * 31) % (len(text) - 10)
+        aset.entities[f"T{k}"] = Entity(f"T{k}", "PER", Span.of(text, s, s + 5), by="alice", score=k / 7)
+    path = tmp_path / "sub" / "a.yaml"
+    with patch.object(writer, "CHUNK_LINES", 7):
+        store.save(aset, path)
+    assert path.read_bytes() == store.dumps(aset).encode("utf-8")
+    store.write_atomic(path, [b"a", b"", b"bc"])
+    assert path.read_bytes() == b"abc"
+    assert [p.name for p in path.parent.iterdir()] == ["a.yaml"]  # no temporary file left

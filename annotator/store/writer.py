@@ -158,6 +158,24 @@ def _block_tail(ann: Any) -> list[str]:
 
 def dumps(aset: AnnotationSet) -> str:
     """The canonical format-1 YAML of a set: deterministic, sorted by position."""
+    return "".join(_pieces(aset))
+
+
+#: lines per chunk of ``dump_chunks`` (about 100 kB each)
+CHUNK_LINES = 1000
+
+
+def dump_chunks(aset: AnnotationSet) -> list[bytes]:
+    """``dumps(aset).encode("utf-8")`` in chunks of about ``CHUNK_LINES`` lines, for a
+    save: joining and encoding the whole file at once (a 9 MB string, then 4.5 MB of
+    bytes, for 50,000 entities) costs more than the chunks do (13 of 18 ms)."""
+    pieces = _pieces(aset)
+    n = CHUNK_LINES
+    return ["".join(pieces[i : i + n]).encode("utf-8") for i in range(0, len(pieces), n)]
+
+
+def _pieces(aset: AnnotationSet) -> list[str]:
+    """The text of ``dumps`` in order, a line (or a few) per string."""
     q = scalar
     doc = aset.document
     out = [f"format: {FORMAT}\n", "document:\n"]
@@ -216,4 +234,4 @@ def dumps(aset: AnnotationSet) -> str:
             out.append("- {" + ", ".join(parts) + "}\n")
     else:
         out.append("relations: []\n")
-    return "".join(out)
+    return out
