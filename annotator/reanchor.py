@@ -298,9 +298,8 @@ def reanchor(
             gc.enable()
 
 
-#: a piece's sort key is ``(start << 32) | (_LOW - end)``: ints, cheap to hash and to
+#: a piece's sort key is ``(start << 32) - end``: ints, cheap to make, to hash and to
 #: sort, in old order (start, longest first); offsets below 2**32
-_LOW = (1 << 32) - 1
 
 
 def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) -> tuple[AnnotationSet, Report]:
@@ -332,7 +331,7 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
 
     def one_piece(s: int, e: int, t: str, earlier: bool) -> _Piece:
         """The piece at s:e (one per offsets; another only when its text or mark differs)."""
-        key = (s << 32) | (_LOW - e)
+        key = (s << 32) - e
         piece = first(key)
         if piece is None:
             piece = by_key[key] = _Piece(s, e, t, earlier)
@@ -363,7 +362,7 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
                 s, e = frs[0]
                 t = span.text
                 fresh = _Piece(s, e, t, earlier)  # (mostly the first at its offsets: one look-up)
-                piece = keep(((s << 32) | (_LOW - e)), fresh)
+                piece = keep((s << 32) - e, fresh)
                 if piece is not fresh and (piece.text != t or piece.earlier != earlier):
                     piece = piece_of(s, e, t, earlier)
                 add_piece(piece)
@@ -384,7 +383,7 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
             if len(frs) == 1:  # (one_piece, inlined)
                 s, e = frs[0]
                 t = span.text
-                key = (s << 32) | (_LOW - e)
+                key = (s << 32) - e
                 piece = first(key)
                 if piece is None:
                     piece = by_key[key] = _Piece(s, e, t, earlier)
@@ -398,7 +397,7 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
         # Pieces at the same offsets: text, then as met, decide (the first one met
         # at some offsets is in ``by_key``, the others in ``table`` in the order met).
         rows = [(k, p.text, 0, 0, p) for k, p in by_key.items()]
-        rows += [((p.s << 32) | (_LOW - p.e), p.text, 1, i, p) for i, p in enumerate(table.values())]
+        rows += [((p.s << 32) - p.e, p.text, 1, i, p) for i, p in enumerate(table.values())]
         rows.sort()
         pieces = [row[4] for row in rows if row[1]]
     else:
