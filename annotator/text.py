@@ -30,6 +30,8 @@ from itertools import accumulate
 from operator import sub
 from typing import Iterator
 
+from .pace import pause
+
 TAB_SIZE = 4
 
 __all__ = [
@@ -412,6 +414,7 @@ def tokenize_in_parts(text: str, end: int | None = None, *, part: int = 1 << 18)
         starts.extend(map(sub, e, map(len, map(str.lstrip, parts))))
         ends.extend(e)
         pos = stop
+        pause()  # in a thread: give way to a key being handled (see annotator.pace)
     return Tokens(starts, ends)
 
 
@@ -647,6 +650,7 @@ class Layout:
         pos = 0
         find = text.find
         tab = self.tab_size
+        paragraphs = 0
         while True:
             nl = find("\n", pos)
             pe = n if nl < 0 else nl
@@ -660,6 +664,9 @@ class Layout:
             if pos >= n:
                 break
             out.append(pos)
+            paragraphs += 1
+            if not paragraphs & 255:
+                pause()  # in a thread: give way to a key being handled (see annotator.pace)
         out.append(n)
         return out
 

@@ -3,6 +3,7 @@
     python bench/bench_suggest.py                 # both parts
     python bench/bench_suggest.py --quality       # precision / recall only
     python bench/bench_suggest.py --speed         # timing only
+    python bench/bench_suggest.py --speed --command --runs 7   # only the whole `annotator suggest` command
     python bench/bench_suggest.py --quality --show   # also list every miss and false alarm
 
 Quality: `rules` runs on the seed with an empty annotation set; its gazetteer
@@ -14,7 +15,10 @@ source / content by exact span among matched cues. Also shown: the same with
 the schema's words alone (no annotations folder at all).
 
 Speed: suggest on a generated 1 MB article (bench/gen.py), in process and as the
-`annotator suggest` command (start, learn, suggest, save), then again (nothing new).
+`annotator suggest` command (start, learn, suggest, save), then again (nothing new):
+the command's figures are the median wall and CPU of --runs runs, each on a fresh
+copy of the article and the annotations folder, then the CPU of its steps (imports,
+read, propose, merge, add_many, save) from a child that does them one by one.
 Figures only: nothing here asserts.
 """
 
@@ -285,7 +289,104 @@ def _gold_like(text: str, doc) -> AnnotationSet:
     return aset
 
 
-def speed() -> None:
+#: the command's steps one by one in a child process, CPU seconds of each (JSON on stdout):
+#: what `annotator suggest` does for one article (commands/suggest.py), the collector paused as there
+_PHASES = r"""
+import gc, json, sys, time
+T = time.process_time
+t0 = T()
+from annotator.commands import defaults, suggest as _cmd
+from annotator.schema import default_schema
+from annotator.suggest import get_suggester, merge
+from annotator import workspace
+out = {"imports": T() - t0}
+article, annotations = sys.argv[1], sys.argv[2]
+gc.disable()
+t = T(); schema = default_schema(); sugg = get_suggester("rules", schema, annotations, []); out["start"] = T() - t
+t = T(); ws = workspace.open_article(article, annotations, schema, user=sugg.name); out["open (read, index)"] = T() - t
+t = T(); props = sugg.propose(ws.session.aset.copy()); out["propose"] = T() - t
+t = T(); new = merge(ws.session.aset, props, sugg.name); out["merge"] = T() - t
+t = T()
+if new:
+    ws.session.add_many(f"{len(new)} suggestions from {sugg.name}", new)
+out["add_many (index, journal)"] = T() - t
+t = T(); ws.save(); ws.close(save=False); out["save"] = T() - t
+out["total"] = T()
+print(json.dumps(out))
+"""
+
+
+def _phases(article: Path, annotations: Path, env: dict) -> dict[str, float]:
+    res = subprocess.run(
+        [sys.executable, "-c", _PHASES, str(article), str(annotations)], env=env, capture_output=True, text=True, check=True
+    )
+    import json
+
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def _command(big: Path, ann_dir: Path, tmp: Path, runs: int) -> None:
+    """The whole `annotator suggest` command on ``big`` (start, learn, suggest, save), in a
+    fresh copy of the article and the annotations folder each run: the first run writes
+    the suggestions, the second finds nothing new. Median wall and CPU (user + system
+    of the child) of ``runs``; the YAML of every first run must be the same bytes."""
+    import shutil
+    import statistics
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    figures: dict[str, list[tuple[float, float]]] = {"first run (writes)": [], "second run (nothing new)": []}
+    anchor: list[tuple[float, float]] = []  # a bare interpreter's start, in the same runs
+    steps: dict[str, list[dict[str, float]]] = {}
+    lines: dict[str, str] = {}
+    written: set[bytes] = set()
+    for i in range(runs):
+        run = tmp / f"run{i}"
+        (run / "articles").mkdir(parents=True)
+        article = run / "articles" / big.name
+        shutil.copyfile(big, article)
+        annotations = run / "annotations"
+        shutil.copytree(ann_dir, annotations, ignore=shutil.ignore_patterns(big.stem + ".yaml", f".{big.stem}.*"))
+        cmd = [sys.executable, "-m", "annotator", "suggest", str(article), "--with", "rules", "--annotations", str(annotations)]
+        r0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], env=env, check=True)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        anchor.append((time.perf_counter() - t0, (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)))
+        for attempt, got in figures.items():
+            r0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+            res = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+            dt = time.perf_counter() - t0
+            r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            got.append((dt, (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)))
+            line = (res.stdout.strip() or res.stderr.strip()).splitlines()[-1]
+            line = line.replace(str(article), big.name).replace(str(annotations), "annotations")[:100]
+            lines[attempt] = f"exit {res.returncode}: {line}"
+            if attempt.startswith("first"):
+                written.add(store.annotation_path(article, annotations).read_bytes())
+        # the same two runs step by step, on another fresh copy
+        shutil.rmtree(annotations)
+        shutil.copytree(ann_dir, annotations, ignore=shutil.ignore_patterns(big.stem + ".yaml", f".{big.stem}.*"))
+        for attempt in figures:
+            steps.setdefault(attempt, []).append(_phases(article, annotations, env))
+        shutil.rmtree(run)
+    for attempt, got in figures.items():
+        wall = statistics.median(w for w, _ in got)
+        cpu = statistics.median(c for _, c in got)
+        print(
+            f"   `annotator suggest` {attempt}, median of {runs} (fresh copy each): {wall:.2f} s wall "
+            f"({cpu:.2f} s CPU), {lines[attempt]}"
+        )
+    for attempt, got in steps.items():
+        parts = ", ".join(f"{k} {statistics.median(g[k] for g in got):.2f}" for k in got[0] if k != "total")
+        print(f"     step by step, CPU s (median): {parts}; total {statistics.median(g['total'] for g in got):.2f}"
+              f"  [{attempt.split(' (')[0]}]")
+    wall = statistics.median(w for w, _ in anchor)
+    cpu = statistics.median(c for _, c in anchor)
+    print(f"   (anchor: a bare `python -c pass` in the same runs: {wall:.3f} s wall ({cpu:.3f} s CPU))")
+    if len(written) != 1:
+        print(f"   !! the first runs wrote {len(written)} different files")
+
+
+def speed(runs: int = 5, command_only: bool = False) -> None:
     from gen import make_article
 
     schema = default_schema()
@@ -317,6 +418,10 @@ def speed() -> None:
             from annotator.suggest import learned
 
             learned._CACHE.clear()  # the first run reads the folder's files
+            if command_only:
+                print(f"-- {title}: {len(text):,} characters")
+                _command(big, ann_dir, tmp, runs)
+                continue
             best = None
             first = None
             for _ in range(3):
@@ -340,18 +445,10 @@ def speed() -> None:
                 f"   suggest in process (best of 3; the folder's facts kept from the first): {best[0] + best[1]:.2f} s "
                 f"wall ({best[2]:.2f} s CPU) = propose {best[0]:.2f} s + merge {best[1]:.2f} s; {dict(counts)}"
             )
-            env = dict(os.environ, PYTHONPATH=str(ROOT))
-            cmd = [sys.executable, "-m", "annotator", "suggest", str(big), "--with", "rules", "--annotations", str(ann_dir)]
-            for attempt in ("first run (writes)", "second run (nothing new)"):
-                r0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
-                res = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-                dt = time.perf_counter() - t0
-                r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-                cpu = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
-                line = (res.stdout.strip() or res.stderr.strip()).splitlines()[-1]
-                line = line.replace(str(big), "big.txt").replace(str(ann_dir), "annotations")[:100]
-                print(f"   `annotator suggest` {attempt}: {dt:.2f} s wall ({cpu:.2f} s CPU), exit {res.returncode}: {line}")
+            _command(big, ann_dir, tmp, runs)
             store.annotation_path(big, ann_dir).unlink(missing_ok=True)
+        if command_only:
+            return
         # The app's case: a worker suggests on a 1 MB article a person has fully annotated.
         text = make_article(1_000_000, seed=1)
         held = _gold_like(text, Document(text, "big.txt", "0" * 64))
@@ -430,6 +527,8 @@ def main() -> int:
     ap.add_argument("--quality", action="store_true")
     ap.add_argument("--speed", action="store_true")
     ap.add_argument("--show", action="store_true", help="list misses and false alarms")
+    ap.add_argument("--runs", type=int, default=5, help="runs of the whole command (median; default 5)")
+    ap.add_argument("--command", action="store_true", help="with --speed: only the whole command's figures")
     ap.add_argument("--annotations", default=str(ROOT / "annotations"), help="annotations folder (holds the gold)")
     args = ap.parse_args()
     both = not args.quality and not args.speed
@@ -437,7 +536,7 @@ def main() -> int:
         quality(Path(args.annotations), args.show)
         halves(Path(args.annotations), args.show)
     if args.speed or both:
-        speed()
+        speed(args.runs, args.command)
     return 0
 
 

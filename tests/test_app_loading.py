@@ -196,4 +196,4 @@ async def test_lost_spans_of_a_file_read_in_the_thread(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await until_loaded(pilot, app)
         assert app.lost_ids() == LOST_IDS and "LOST:6" in app._status_text
-        assert app.annotation_list._keys[0][0] == -1  # listed first
+        assert app.annotation_list.key_at(0)[0] == -1  # listed first

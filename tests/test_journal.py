@@ -104,6 +104,55 @@ def test_encode_decode_round_trip_through_json(ann):
     assert dict(back.attrs) == dict(ann.attrs)
 
 
+# Every character json can meet: quotes, backslashes, control characters, U+2028,
+# astral planes (lone surrogates cannot be written as UTF-8 at all).
+_any_text = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=8)
+_odd_scores = st.none() | st.floats() | st.integers(-(10**20), 10**20) | st.booleans()
+
+
+class _Str(str):
+    pass
+
+
+@st.composite
+def odd_annotations(draw):
+    """Annotations with any text and any score json can write (NaN, infinities, ints, bools)."""
+    ann = draw(annotations())
+    from dataclasses import replace
+
+    changes = {"score": draw(_odd_scores), "by": draw(st.none() | _any_text)}
+    if isinstance(ann, (Entity, Event)):
+        part = "span" if isinstance(ann, Entity) else "trigger"
+        changes[part] = Span(getattr(ann, part).fragments, draw(_any_text))
+        changes["label" if isinstance(ann, Entity) else "type"] = draw(_any_text | st.builds(_Str, _any_text))
+    if isinstance(ann, Relation):
+        changes["type"] = draw(_any_text)
+    return replace(ann, **changes)
+
+
+_pairs = st.lists(st.tuples(st.none() | odd_annotations(), st.none() | odd_annotations()), max_size=4)
+
+
+@given(_pairs, st.integers(0, 10**6), st.sampled_from(["apply", "undo", "redo"]), _any_text)
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_a_record_is_written_as_json_dumps_writes_it(pairs, version, kind, label):
+    """The fast record writer gives the very bytes of json.dumps over encode_pairs."""
+    from annotator.journal import _line, _record, encode_pairs
+
+    expected = _line({"v": version, "k": kind, "l": label, "p": encode_pairs(pairs)})
+    assert _record(version, kind, label, pairs) == expected
+
+
+def test_a_record_with_a_lone_surrogate_fails_as_before():
+    from annotator.journal import _line, _record, encode_pairs
+
+    ent = Entity("T1", "PER", Span(((0, 1),), "\ud800"))
+    with pytest.raises(UnicodeEncodeError):
+        _line({"v": 1, "k": "apply", "l": "", "p": encode_pairs([(None, ent)])})
+    with pytest.raises(UnicodeEncodeError):
+        _record(1, "apply", "", [(None, ent)])
+
+
 # ---------------------------------------------------------------------------
 # Sessions with a journal
 # ---------------------------------------------------------------------------
@@ -565,3 +614,68 @@ def test_open_editing_a_changed_article_says_what_moved(tmp_path):
     assert any("1 spans moved" in n and "1 not found (T2" in n for n in ed.notes)
     assert ed.session.dirty and ed.session.aset.entities["T1"].start == 11
     ed.close()
+
+
+_SUGGESTER = r"""
+import sys
+from annotator.journal import Journal
+from annotator.model import SUGGESTED, AnnotationSet, Attribution, Document, Entity, Event, Span
+from annotator.schema import default_schema
+from annotator.session import Session
+text = open(sys.argv[2], encoding="utf-8").read()
+s = Session(AnnotationSet(Document(text)), default_schema(), user="k")
+j = Journal(sys.argv[1])
+j.open(s.aset, base="")
+j.attach(s)
+s.add_entity("PER", 0, 3)
+n = int(sys.argv[3])
+new = []
+for i in range(n):
+    p = 5 + 3 * (i % 100)
+    if i % 3 == 0:
+        new.append(Entity(f"T{i + 2}", "GPE", Span.of(text, p, p + 2), SUGGESTED, "rules:gazetteer", 0.8))
+    elif i % 3 == 1:
+        new.append(Event(f"E{i + 1}", "Conflict.Attack", Span.of(text, p, p + 1), status=SUGGESTED, by="rules:trigger"))
+    else:
+        new.append(Attribution(f"A{i + 1}", None, Span.of(text, p, p + 1), Span.of(text, p + 2, p + 9),
+                               status=SUGGESTED, by="rules:cue", score=0.5, attrs={"note": "é \"q\"\n"}))
+s.add_many(f"{n} suggestions from rules", new)
+if sys.argv[4] == "undo":
+    s.undo()
+import json
+from annotator.journal import encode
+print(json.dumps(sorted(json.dumps(encode(a)) for a in s.aset.all())), flush=True)  # acknowledged
+sys.stdin.read()
+"""
+
+
+@pytest.mark.parametrize("then", ["keep", "undo"])
+def test_killed_after_a_batch_of_suggestions_replay_finds_them_all(tmp_path, then):
+    """A worker's batch (add_many: marks merged at once, the record written
+    directly) is recovered whole after a kill, and so is its undo."""
+    from annotator import session as session_mod
+
+    art = _article(tmp_path)
+    jpath = tmp_path / ".a.journal"
+    n = 3 * session_mod._MANY
+    proc = _spawn(_SUGGESTER, str(jpath), str(art), str(n), then)
+    held = json.loads(proc.stdout.readline())
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    aset = AnnotationSet(Document(art.read_text()))
+    j = Journal(jpath)
+    assert j.open(aset, base="") == (3 if then == "undo" else 2)
+    assert j.conflicts == 0
+    assert sorted(json.dumps(encode(a)) for a in aset.all()) == held  # what the killed session held
+    assert len(held) == (1 if then == "undo" else 1 + n)
+
+
+def test_scores_json_writes_apart_are_written_apart():
+    """Equal scores json spells differently (0 / 0.0 / -0.0 / False, 1 / 1.0 / True),
+    NaN and the infinities: each as json.dumps writes it, however often met."""
+    from annotator.journal import _line, _record, encode_pairs
+
+    scores = [0.0, -0.0, 0, False, 1, 1.0, True, None, 0.5, float("nan"), float("inf"), -float("inf"), 10**20, 1e-7]
+    pairs = [(None, Entity(f"T{i}", "PER", Span(((0, 1),), "x"), SUGGESTED, "rules", score)) for i, score in enumerate(scores)]
+    for order in (pairs, pairs[::-1], pairs + pairs):
+        assert _record(3, "apply", "s", order) == _line({"v": 3, "k": "apply", "l": "s", "p": encode_pairs(order)})

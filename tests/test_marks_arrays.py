@@ -102,3 +102,100 @@ def test_built_index_answers_as_the_old_one(aset, probes, data):
             table[after.id] = after
         assert sorted(new.replace(before, after)) == sorted(old.replace(before, after))
         same(new, old, aset, probes)
+
+
+def _change(aset, new, old, data, step):
+    """One change as Session._swap makes it (the table first, then the index), on both indexes."""
+    ids = [a.id for a in aset.all()]
+    what = data.draw(st.sampled_from(["add", "remove", "change", "status"] if ids else ["add"]))
+    before = after = None
+    if what == "add":
+        after = data.draw(annotation(100 + step))
+    else:
+        before = aset.get(data.draw(st.sampled_from(ids)))
+        if what == "change":
+            after = replace(before, trigger=data.draw(spans())) if isinstance(before, Event) else (
+                replace(before, span=data.draw(spans())) if isinstance(before, Entity) else
+                replace(before, cue=data.draw(st.one_of(st.none(), spans()))))
+        elif what == "status":
+            after = replace(before, status=data.draw(statuses), attrs={})
+    ann = after if after is not None else before
+    table = aset.table(type(ann))
+    if after is None:
+        del table[before.id]
+    else:
+        table[after.id] = after
+    assert sorted(new.replace(before, after)) == sorted(old.replace(before, after))
+
+
+@settings(max_examples=150, deadline=None)
+@given(sets(), st.lists(st.integers(-2, N + 2), min_size=1, max_size=12), st.data())
+def test_many_added_at_once_answer_as_one_at_a_time(aset, probes, data):
+    """add_many (a batch of suggestions) gives the index the old one reaches by
+    adding them one by one, whatever changes came before (crossed-out array
+    positions) and after (the batch's own marks removed or replaced)."""
+    new, old = MarkIndex.build(aset), OldIndex.build(aset)
+    for step in range(data.draw(st.integers(0, 4))):
+        _change(aset, new, old, data, step)
+    batch = [data.draw(annotation(200 + i)) for i in range(data.draw(st.integers(0, 30)))]
+    for ann in batch:
+        aset.table(type(ann))[ann.id] = ann
+    expected = [(m.start, m.end) for ann in batch for m in old.add(ann)]
+    assert sorted(new.add_many(batch)) == sorted(expected)
+    same(new, old, aset, probes)
+    for step in range(data.draw(st.integers(0, 6))):
+        _change(aset, new, old, data, 300 + step)
+        same(new, old, aset, probes)
+
+
+def test_many_added_to_an_index_of_loose_marks():
+    aset = AnnotationSet(Document(TEXT))
+    batch = [Entity("T1", "PER", Span(((3, 9),), "")), Entity("T2", "LOC", Span(((1, 2), (5, LONG + 9)), ""))]
+    new, old = MarkIndex(), OldIndex()
+    assert sorted(new.add_many(batch)) == sorted((m.start, m.end) for a in batch for m in old.add(a))
+    assert new.overlapping(0, N) == old.overlapping(0, N)
+    assert new.of("T2") == old.of("T2")
+
+
+def test_the_lost_key_is_the_reanchoring_one():
+    from annotator import marks, reanchor
+
+    assert marks.LOST == reanchor.LOST
+
+
+@settings(max_examples=150, deadline=None)
+@given(sets(), st.lists(st.integers(-2, N + 2), min_size=1, max_size=12), st.data())
+def test_many_removed_at_once_as_one_at_a_time(aset, probes, data):
+    """remove_many (a batch undone) leaves the index removing one by one
+    leaves, whether the marks are in the arrays, changed since (kept apart) or
+    added in a batch; with more than _MANY_SHORT kept apart, or fewer."""
+    import annotator.marks as marks_mod
+
+    new, old = MarkIndex.build(aset), OldIndex.build(aset)
+    for step in range(data.draw(st.integers(0, 4))):
+        _change(aset, new, old, data, step)
+    batch = [data.draw(annotation(200 + i)) for i in range(data.draw(st.integers(0, 12)))]
+    for ann in batch:
+        aset.table(type(ann))[ann.id] = ann
+    if data.draw(st.booleans()):
+        new.add_many(batch)
+    else:
+        for ann in batch:
+            new.add(ann)
+    for ann in batch:
+        old.add(ann)
+    anns = list(aset.all())
+    gone = data.draw(st.lists(st.sampled_from(anns), unique_by=lambda a: a.id)) if anns else []
+    for ann in gone:
+        del aset.table(type(ann))[ann.id]
+    expected = [(m.start, m.end) for ann in gone for m in old.remove(ann.id)]
+    saved = marks_mod._MANY_SHORT
+    marks_mod._MANY_SHORT = data.draw(st.sampled_from([0, 64]))
+    try:
+        assert sorted(new.remove_many(gone)) == sorted(expected)
+    finally:
+        marks_mod._MANY_SHORT = saved
+    same(new, old, aset, probes)
+    for step in range(data.draw(st.integers(0, 4))):
+        _change(aset, new, old, data, 300 + step)
+        same(new, old, aset, probes)

@@ -197,3 +197,60 @@ def test_retype_takes_off_roles_the_new_type_lacks_and_the_file_loads_again():
     restored = s.aset.events[ev.id]
     assert restored.type == "Conflict.Capture"
     assert {(a.role, a.ref) for a in restored.arguments} == {("Agent", sdf.id), ("Place", place.id)}
+
+
+def _many(text: str, n: int):
+    """n annotations of every kind over ``text`` (suggested and accepted; one long, one lost)."""
+    from annotator.model import Attribution, Event, Relation
+    from annotator.reanchor import LOST
+
+    out = []
+    for i in range(n):
+        s = (i * 7) % (len(text) - 12)
+        status = SUGGESTED if i % 3 else ACCEPTED
+        kind = i % 5
+        if kind in (0, 1):
+            out.append(Entity(f"T{i + 1}", "PER" if i % 2 else "GPE", Span.of(text, s, s + 1 + i % 9), status, "rules", 0.5))
+        elif kind == 2:
+            out.append(Event(f"E{i + 1}", "Conflict.Attack", Span.of(text, s, s + 3), status=status, by="rules"))
+        elif kind == 3:
+            out.append(Attribution(f"A{i + 1}", Ref("T1"), Span.of(text, s, s + 2), Span.of(text, s + 3, len(text)),
+                                   status=status, by="rules", attrs={LOST: ["cue"]} if i % 4 == 0 else {}))
+        else:
+            out.append(Relation(f"R{i + 1}", "Located", "T1", "T2", status=status))
+    return out
+
+
+def test_many_added_at_once_as_one_at_a_time(monkeypatch):
+    """A large add_many (its marks merged into the index at once) leaves the
+    session, its index, its counts and its reports as adding one by one does,
+    through undo and redo: one step."""
+    import annotator.session as session_mod
+
+    text = TEXT * 20
+    base = [Entity("T0", "ORG", Span.of(text, 40, 43), by="alice")]
+    anns = _many(text, 3 * session_mod._MANY)
+    runs = []
+    for many in (session_mod._MANY, 10**9):  # the bulk path, then the one-by-one one
+        monkeypatch.setattr(session_mod, "_MANY", many)
+        aset = AnnotationSet(Document(text))
+        aset.entities["T0"] = base[0]
+        s = Session(aset, default_schema(), user="alice")
+        seen = []
+        s.listeners.append(seen.append)
+        s.set_status("T0", REJECTED)  # a crossed-out mark in the arrays
+        s.add_many("suggest", anns)
+        states = []
+        for act in (None, s.undo, s.redo):
+            if act is not None:
+                act()
+            states.append((
+                {a.id: a for a in s.aset.all()}, s.status_counts(), s.counts(), s.version, s.can_undo, s.can_redo,
+                s.marks.overlapping(0, len(text)), len(s.marks),
+                {a.id: sorted(s.marks.of(a.id)) for a in anns},
+                [s.marks.at(p) for p in range(0, len(text), 13)],
+            ))
+        reports = [(sorted(r.ranges), r.ids, r.undo, r.redo, len(r.step.pairs)) for r in seen]
+        runs.append((states, reports))
+    assert runs[0] == runs[1]
+    assert len(runs[0][1]) == 4  # reject, add, undo, redo

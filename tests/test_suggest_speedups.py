@@ -305,3 +305,23 @@ def test_fast_constructors_make_the_same_objects():
     assert new_entity("T1", "PER", sp, "suggested", "rules:x", 0.5, None, NO_ATTRS) == Entity("T1", "PER", sp, "suggested", "rules:x", 0.5)
     args = (Argument("Agent", "T1"),)
     assert new_event("E1", "Conflict.Attack", sp, args, "accepted", "r", 0.6, None, NO_ATTRS) == Event("E1", "Conflict.Attack", sp, args, by="r", score=0.6)
+
+
+_OLD_YEAR = __import__("re").compile(r"(?<![\w.,])(?:1[89]\d\d|20\d\d)(?![\w])")  # the year rule as it was
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("1289020 .,\n\tax_\u0661\u00e9")), max_size=40))
+def test_years_are_found_as_before(text):
+    """The year pattern with its look back moved after the first digits finds what it found."""
+    assert [m.span() for m in en._YEAR.finditer(text)] == [m.span() for m in _OLD_YEAR.finditer(text)]
+
+
+def test_years_in_the_seed_and_a_generated_article_are_found_as_before():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from gen import make_article
+
+    for text in (SEED, make_article(200_000, seed=3)):
+        assert [m.span() for m in en._YEAR.finditer(text)] == [m.span() for m in _OLD_YEAR.finditer(text)]

@@ -44,15 +44,24 @@ def new_set(document: Document, yaml_path: str | os.PathLike) -> AnnotationSet:
 
 
 def read_yaml_text(yaml_path: Path) -> str:
+    return yaml_text(read_yaml_bytes(yaml_path), str(yaml_path))
+
+
+def read_yaml_bytes(yaml_path: Path) -> bytes:
+    """The file's bytes (InputError: a folder, no such file, cannot read)."""
     where = str(yaml_path)
     if yaml_path.is_dir():
         raise InputError(where, "is a folder, not an annotation file")
     try:
-        raw = yaml_path.read_bytes()
+        return yaml_path.read_bytes()
     except FileNotFoundError:
         raise InputError(where, "no such file") from None
     except OSError as exc:
         raise InputError(where, f"cannot read: {exc.strerror or exc}") from None
+
+
+def yaml_text(raw: bytes, where: str) -> str:
+    """The file's text (InputError: not UTF-8)."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

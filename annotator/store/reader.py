@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from ..errors import InputError, Problem, ValidationError
 from ..model import AnnotationSet, Document
+from ..pace import pause
 from ..schema import Schema
-from .direct_reader import Decline, DirectFile
+from .direct_reader import Decline, DirectBytes, DirectFile
 from .fast_reader import fast_parse
-from .files import new_set, read_yaml_text, relative_path, yaml_files
+from .files import new_set, read_yaml_bytes, relative_path, yaml_files, yaml_text
 from .pyyaml_reader import slow_parse
 from .tree import NotOurs, Tree
 from .validate import Checker, LostSpan, check, show
@@ -53,6 +54,20 @@ def no_gc():
     finally:
         if was_enabled:
             gc.enable()
+
+
+#: characters encoded per piece for the sha256 of a big file (see ``pace``)
+_SHA_PIECE = 1 << 20
+
+
+def _sha256(text: str) -> str:
+    """sha256 of ``text`` in UTF-8 (surrogates passed), a piece at a time: the
+    UTF-8 of a string is the UTF-8 of its pieces end to end."""
+    h = hashlib.sha256()
+    for a in range(0, len(text), _SHA_PIECE):
+        h.update(text[a : a + _SHA_PIECE].encode("utf-8", "surrogatepass"))
+        pause()
+    return h.hexdigest()
 
 
 def _recorded_length(tree: Tree) -> int | None:
@@ -121,7 +136,7 @@ class Read:
     def sha256(self) -> str:
         """sha256 of the file's bytes as read ("" when there is no file): a journal's base."""
         if self._sha256 is None:
-            self._sha256 = "" if self._text is None else hashlib.sha256(self._text.encode("utf-8", "surrogatepass")).hexdigest()
+            self._sha256 = "" if self._text is None else _sha256(self._text)
         return self._sha256
 
     @property
@@ -184,13 +199,27 @@ def _article_at(p: Path, rel: str, cache: dict | None) -> Document:
     return doc
 
 
+#: a file of more bytes than this is read by the direct reader from its bytes
+#: (``DirectBytes``: never one string; a piece at a time, see ``annotator.pace``)
+BYTES_FROM = 1 << 20
+
+
+def _direct_result(result: Read, direct: AnnotationSet, p: Path | None, doc: Document | None, editing: bool) -> Read:
+    result._lost = []  # the direct reader declines anything marked lost
+    if editing:
+        if doc is not None and doc.path is not None and p is not None:
+            direct.document.path = relative_path(doc.path, p)
+        _editing_notes(result)
+    return result
+
+
 def _direct(
-    text: str, where: str, p: Path | None, doc: Document | None, from_disk: bool, schema: Schema | None, cache: dict | None
+    text: str | bytes, where: str, p: Path | None, doc: Document | None, from_disk: bool, schema: Schema | None, cache: dict | None
 ) -> AnnotationSet | None:
     """The set by the direct reader, when the file is in the writer's layout and has no
     problem at all; None: read it the general way (which lists the problems)."""
     try:
-        found = DirectFile(text, where)
+        found = DirectBytes(text, where) if isinstance(text, bytes) else DirectFile(text, where)
         if doc is None and from_disk:
             if found.path is None:
                 return None
@@ -278,26 +307,34 @@ def read(
     p = Path(path) if path is not None else None
     doc = _as_document(article) if article is not None else None
     from_disk = text is None
+    declined = False
+    direct = None
     if from_disk:
         assert p is not None
         if editing and not p.exists():
             assert doc is not None
             return Read(new_set(doc, p), [], path=p)
         try:
-            text = read_yaml_text(p)
+            raw = read_yaml_bytes(p)
+            if len(raw) > BYTES_FROM:
+                # a big file is read from its bytes, a piece at a time (see DirectBytes)
+                with no_gc():
+                    direct = _direct(raw, where, p, doc, from_disk, schema, article_cache)
+                if direct is not None:
+                    result = Read(direct, [], path=p)
+                    result._sha256 = hashlib.sha256(raw).hexdigest()  # the bytes decoded: the text's UTF-8
+                    return _direct_result(result, direct, p, doc, editing)
+                declined = True  # (the text would be declined too)
+            text = yaml_text(raw, where)
+            del raw
         except InputError as err:
             return Read(None, [Problem(where, None, err.problem)], path=p)
     assert text is not None
-    with no_gc():
-        direct = _direct(text, where, p, doc, from_disk, schema, article_cache)
+    if not declined:
+        with no_gc():
+            direct = _direct(text, where, p, doc, from_disk, schema, article_cache)
     if direct is not None:
-        result = Read(direct, [], path=p, text=text)
-        result._lost = []  # the direct reader declines anything marked lost
-        if editing:
-            if doc is not None and doc.path is not None and p is not None:
-                direct.document.path = relative_path(doc.path, p)
-            _editing_notes(result)
-        return result
+        return _direct_result(Read(direct, [], path=p, text=text), direct, p, doc, editing)
     with no_gc():  # one pause for reading and checking (see no_gc)
         tree, problem = parse(text, where, strict)
         if tree is None:

@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from .. import store
+from .. import pace, store
 from .. import workspace as workspaces
 from ..errors import InputError, short_error
 from ..resources import data_dir
@@ -272,6 +272,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         # after 1 ms instead of 5 while the thread works.
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._switch_interval, 0.001))
+        pace.set_hook(self.gate_give_way)  # and it waits while a key is handled
         opening.start(done)
 
     def _opened(self) -> None:
@@ -280,6 +281,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         if opening is None or not opening.finished:
             return
         sys.setswitchinterval(self._switch_interval)
+        pace.set_hook(None)
         if self._exit_renderables or self.return_code is not None or not self.is_running:
             return  # quitting: on_unmount closes what it opened
         ws = opening.workspace
@@ -301,7 +303,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         placeholder.close(save=False)
         view = self.view
         view.marks = ws.session.marks
-        rows, lost = opening.prepared  # type: ignore[misc]
+        rows, lost, decided = opening.prepared  # type: ignore[misc]
         self._lost_session, self._lost_ids, self._lost_pick = ws.session, lost, None  # see LostMixin.lost_ids
         lst = self.annotation_list
         lst.aset = ws.session.aset
@@ -312,7 +314,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         self.refresh_status()
         self.gate_release()
         self.start_suggesting()
-        self.start_estimating()
+        self.start_estimating(decided)
 
     def gate_holds(self, event) -> bool:
         """While the annotations load, a key waits unless it only moves the
@@ -358,7 +360,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         except Exception:
             return
         view.invalidate(report.ranges)
-        self.annotation_list.update_ids(report.ids)
+        self.annotation_list.update_ids(report.ids, report.step.pairs)
         self.lost_changed(report.ids)
         if self.active_event is not None and self.active_event not in self.session.aset.events:
             self.active_event = None
@@ -901,6 +903,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         self.saver.stop()
         self.workspace.close(save=False)
         if self.opening is not None:  # quit while loading: let go of what the thread opened
+            pace.set_hook(None)
             ws = self.opening.wait()
             if ws is not None:
                 ws.close(save=False)
@@ -1005,11 +1008,15 @@ SAVE_IN_BACKGROUND = 20_000
 
 def _prepare(ws: Workspace):
     """What the app can make from a newly opened set off the UI thread: the list's
-    rows and the ids of the annotations with a lost span."""
-    from ..reanchor import lost_parts
+    rows, the ids of the annotations with a lost span, the decisions on suggestions
+    (``start_estimating``); and the session's index of links (the side panel's,
+    made at its first use: the first key that lands on an entity waited for it)."""
+    from ..referrers import for_session
+    from ..suggest import precision
 
-    aset = ws.session.aset
-    return AnnotationList.rows_of(aset), {a.id for a in aset.all() if a.attrs and lost_parts(a)}
+    for_session(ws.session)
+    rows = AnnotationList.rows_of(ws.session.aset)
+    return rows, rows.lost_ids(), precision.decisions([ws.session.aset])
 
 
 def default_user() -> str:

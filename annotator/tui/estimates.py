@@ -69,24 +69,30 @@ class EstimatesMixin:
     def _article_key(self) -> Path:
         return Path(self.articles[self.index])
 
-    def start_estimating(self) -> None:
-        """Count the open article now and the rest of the folder in a worker."""
+    def start_estimating(self, counts: dict | None = None) -> None:
+        """Count the open article now and the rest of the folder in a worker.
+        ``counts``: the open article's ``precision.decisions``, made already (off
+        the UI thread, while it loaded)."""
         self.tally = precision.Tally()
         self._live = set()
-        self.estimates_opened()
+        self.estimates_opened(counts)
         others = [Path(a) for a in self.articles if Path(a) != self._article_key()]
         if others:
             self._estimating = f"estimating precision 0/{len(others)}"
             self.refresh_status()
             self._count_folder(others, Path(self.annotations_dir))
 
-    def estimates_opened(self) -> None:
-        """The open article (just opened, or moved to) is counted from its session."""
+    def estimates_opened(self, counts: dict | None = None) -> None:
+        """The open article (just opened, or moved to) is counted from its session
+        (``counts``: its decisions, counted already)."""
         if self.tally is None:
             return
         key = self._article_key()
         self._live.add(key)
-        self.tally.recount(key, self.session.aset)
+        if counts is None:
+            self.tally.recount(key, self.session.aset)
+        else:
+            self.tally.set(key, counts)
         self.publish_estimates()
 
     def decisions_changed(self, report: ChangeReport) -> None:

@@ -21,6 +21,7 @@ after it wait, in order, until ``gate_release()``; keys before it go at once.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
 
 from textual import events
@@ -28,6 +29,11 @@ from textual import events
 #: give up waiting for the app to settle after this many loop turns (about a
 #: second of a busy loop) and dispatch anyway, rather than hold keys forever
 MAX_TURNS = 2000
+
+#: a thread's work gives way (``gate_give_way``) this long after an input event
+#: at least, and until the app has handled it (at most ``GIVE_WAY_MAX`` a pause)
+GIVE_WAY = 0.01
+GIVE_WAY_MAX = 0.1
 
 
 def _busy(pump) -> bool:
@@ -45,7 +51,12 @@ class KeyGateMixin:
     _gate_task: asyncio.Task | None = None
     _gate_passed: set[int] | None = None
 
+    #: when the last key, paste or mouse event reached the app (``time.monotonic``)
+    _input_at: float = 0.0
+
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste, events.MouseEvent)):
+            self._input_at = time.monotonic()
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
             passed = self._gate_passed
             if passed is not None and id(event) in passed:
@@ -62,6 +73,26 @@ class KeyGateMixin:
                     return
                 self._gate_task = asyncio.create_task(self._gate_drain())
         await super().on_event(event)  # type: ignore[misc]
+
+    def gate_give_way(self) -> None:
+        """Called by long work in another thread between two of its pieces (see
+        ``annotator.pace``): while the app is handling a key (or a click, a
+        scroll), wait, so that the key has the interpreter to itself."""
+        start = time.monotonic()
+        while True:
+            now = time.monotonic()
+            since = now - self._input_at
+            if now - start >= GIVE_WAY_MAX or since >= GIVE_WAY_MAX:
+                return
+            if since >= GIVE_WAY:
+                try:
+                    if self._settled():
+                        return
+                except RuntimeError:  # the app changed its widgets meanwhile: busy
+                    pass
+                except Exception:  # the app is going away: no more waiting
+                    return
+            time.sleep(0.001)
 
     def gate_holds(self, event: events.Event) -> bool:
         """Must this key wait for ``gate_release()``? (Override; no by default.)"""

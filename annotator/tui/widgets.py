@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
-from typing import ClassVar, Iterable
+from array import array
+from bisect import bisect_left, bisect_right
+from itertools import compress, repeat
+from operator import attrgetter, is_not, itemgetter
+from typing import TYPE_CHECKING, ClassVar, Iterable
 
 from rich.segment import Segment
 from textual.binding import Binding
@@ -17,6 +20,7 @@ from textual.widgets import Input, Static
 from textual.content import Content
 
 from ..model import (
+    NO_ATTRS,
     REJECTED,
     SUGGESTED,
     Annotation,
@@ -28,9 +32,13 @@ from ..model import (
     Relation,
     Span,
 )
+from ..pace import pause
 from ..reanchor import lost_of, lost_parts
 from ..referrers import for_session
 from ..schema import Schema
+
+if TYPE_CHECKING:
+    from ..session import Pair
 
 
 def short(text: str, width: int) -> str:
@@ -59,10 +67,218 @@ def position(ann: Annotation) -> int:
     return ann.start
 
 
+#: the list's row key of a relation (after every annotation on the article)
+_RELATION_AT = 1 << 60
+_ID = attrgetter("id")
+_ATTRS = attrgetter("attrs")
+_FIRST = itemgetter(0)
+_LAST = itemgetter(-1)
+_SECOND = itemgetter(1)
+_FRAGMENTS = attrgetter("fragments")
+#: annotations taken per C-level pass while the rows are made (in the loading
+#: thread: between two passes the UI thread can take the interpreter)
+_CHUNK = 20_000
+#: a set of at most this many annotations: rows sorted in Python (numpy, whose
+#: import costs a first frame 80 ms, is for big sets); a change of more rows than
+#: ``_BULK`` at once makes the columns again in one pass instead of row by row
+_SMALL = 2_000
+_BULK = 256
+
+
+def row_key(ann: Annotation) -> tuple[int, int, str]:
+    """The list's key of an annotation: ``(start, end, id)``; a lost one first, a relation last."""
+    if ann.attrs and lost_parts(ann):  # not on the article: listed first
+        return (-1, 0, ann.id)
+    return (position(ann), getattr(ann, "end", 0) if not isinstance(ann, Relation) else 0, ann.id)
+
+
+def _chunks(seq: list, size: int = _CHUNK):
+    for i in range(0, len(seq), size):
+        yield seq[i : i + size]
+
+
+class Rows:
+    """The annotation list's rows, sorted by key ``(start, end, id)``, in columns.
+
+    ``s`` and ``e`` (``array('q')``) hold each row's start and end, ``ids`` (a
+    list) its annotation's id: 24 bytes a row, where a tuple a row and a dict by
+    id took 51 MiB for 600,000 annotations. A row's key tuple is made only when it
+    is asked for (``key``); a row is found by bisection of the columns. A lost
+    annotation is listed first (start -1, end 0), a relation last (start 2**60,
+    end 0), as ``row_key`` says.
+    """
+
+    __slots__ = ("s", "e", "ids")
+
+    def __init__(self, s: array, e: array, ids: list[str]) -> None:
+        self.s, self.e, self.ids = s, e, ids
+
+    @classmethod
+    def from_keys(cls, keys: list[tuple[int, int, str]]) -> "Rows":
+        """Rows of keys sorted already."""
+        return cls(array("q", map(_FIRST, keys)), array("q", map(_SECOND, keys)), list(map(itemgetter(2), keys)))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def key(self, row: int) -> tuple[int, int, str]:
+        return (self.s[row], self.e[row], self.ids[row])
+
+    def keys(self) -> list[tuple[int, int, str]]:
+        """Every key, in order (for tests and small lists)."""
+        return list(zip(self.s, self.e, self.ids))
+
+    def lost_ids(self) -> set[str]:
+        """The ids of the annotations with a lost span (listed first)."""
+        return set(self.ids[: bisect_left(self.s, 0)])
+
+    def find(self, key: tuple[int, int, str]) -> int:
+        """Where ``key`` is or would go (``bisect_left`` on the keys)."""
+        s, e, ann_id = key
+        lo = bisect_left(self.s, s)
+        hi = bisect_right(self.s, s, lo)
+        if hi > lo:
+            lo = bisect_left(self.e, e, lo, hi)  # (sorted by end among equal starts)
+            hi = bisect_right(self.e, e, lo, hi)
+            if hi > lo:
+                return bisect_left(self.ids, ann_id, lo, hi)
+        return lo
+
+    def index(self, key: tuple[int, int, str]) -> int | None:
+        """The row holding ``key``, or None."""
+        i = self.find(key)
+        if i < len(self.ids) and self.ids[i] == key[2] and self.s[i] == key[0] and self.e[i] == key[1]:
+            return i
+        return None
+
+    def change(self, gone: list[int], new: list[tuple[int, int, str]]) -> None:
+        """Drop the rows at ``gone`` and add the keys ``new``."""
+        new = sorted(new)
+        if len(gone) + len(new) > _BULK:
+            self._change_all(gone, new)
+            return
+        for i in sorted(gone, reverse=True):
+            del self.s[i], self.e[i], self.ids[i]
+        for k in reversed(new):  # from the last: the places found stay right
+            i = self.find(k)
+            self.s.insert(i, k[0])
+            self.e.insert(i, k[1])
+            self.ids.insert(i, k[2])
+
+    def _change_all(self, gone: list[int], new: list[tuple[int, int, str]]) -> None:
+        """As ``change``, the columns made again from slices of the old ones (one
+        pass, whatever the number of rows changed)."""
+        s, e, ids = self.s, self.e, self.ids
+        if gone:
+            s2, e2, ids2 = array("q"), array("q"), []
+            prev = 0
+            for g in sorted(gone):
+                s2 += s[prev:g]
+                e2 += e[prev:g]
+                ids2 += ids[prev:g]
+                prev = g + 1
+            s2 += s[prev:]
+            e2 += e[prev:]
+            ids2 += ids[prev:]
+            self.s, self.e, self.ids = s, e, ids = s2, e2, ids2
+        if new:
+            at = [self.find(k) for k in new]  # in order: ``new`` is sorted
+            s2, e2, ids2 = array("q"), array("q"), []
+            prev = 0
+            for i, k in zip(at, new):
+                s2 += s[prev:i]
+                e2 += e[prev:i]
+                ids2 += ids[prev:i]
+                s2.append(k[0])
+                e2.append(k[1])
+                ids2.append(k[2])
+                prev = i
+            s2 += s[prev:]
+            e2 += e[prev:]
+            ids2 += ids[prev:]
+            self.s, self.e, self.ids = s2, e2, ids2
+
+    @classmethod
+    def of(cls, aset: AnnotationSet) -> "Rows":
+        """The rows of a set; a big one made in C-level passes a chunk at a time and
+        sorted by numpy (which lets go of the interpreter while it sorts)."""
+        if len(aset) <= _SMALL:
+            return cls.from_keys(sorted(map(row_key, aset.all())))
+        import numpy as np
+
+        ss: list = []
+        es: list = []
+        idss: list = []
+
+        def put(anns: list, starts, ends) -> None:
+            n = len(anns)
+            s = np.fromiter(starts, np.int64, n)
+            e = np.fromiter(ends, np.int64, n)
+            ids = np.empty(n, object)
+            ids[:] = list(map(_ID, anns))
+            # lost spans are listed first (a test in Python for the few with attrs only)
+            extra = np.flatnonzero(np.fromiter(map(is_not, map(_ATTRS, anns), repeat(NO_ATTRS)), bool, n))
+            for i in extra.tolist():
+                ann = anns[i]
+                if ann.attrs and lost_parts(ann):
+                    s[i], e[i] = -1, 0
+            ss.append(s)
+            es.append(e)
+            idss.append(ids)
+
+        for table, part in ((aset.entities, "span"), (aset.events, "trigger")):
+            get = attrgetter(part + ".fragments")
+            for chunk in _chunks(list(table.values())):
+                frags = list(map(get, chunk))
+                put(chunk, map(_FIRST, map(_FIRST, frags)), map(_SECOND, map(_LAST, frags)))
+                pause()
+        for chunk in _chunks(list(aset.attributions.values())):
+            n = len(chunk)
+            # the first start and the last end of its own spans (0, 0 without any)
+            lo = np.full(n, np.iinfo(np.int64).max, np.int64)
+            hi = np.full(n, np.iinfo(np.int64).min, np.int64)
+            for name in ("source", "cue", "content"):
+                parts = list(map(attrgetter(name), chunk))
+                has = np.fromiter(map(isinstance, parts, repeat(Span)), bool, n)
+                if has.any():
+                    frags = list(map(_FRAGMENTS, compress(parts, has.tolist())))
+                    k = len(frags)
+                    at = np.flatnonzero(has)
+                    lo[at] = np.minimum(lo[at], np.fromiter(map(_FIRST, map(_FIRST, frags)), np.int64, k))
+                    hi[at] = np.maximum(hi[at], np.fromiter(map(_SECOND, map(_LAST, frags)), np.int64, k))
+            none = hi < lo
+            lo[none] = 0
+            hi[none] = 0
+            put(chunk, lo, hi)
+            pause()
+        rels = list(aset.relations.values())
+        put(rels, repeat(_RELATION_AT, len(rels)), repeat(0, len(rels)))
+        s, e, ids = (np.concatenate(x) for x in (ss, es, idss))
+        del ss, es, idss
+        order = np.lexsort((e, s))  # numpy lets go of the interpreter while it sorts
+        s, e, ids = s[order], e[order], ids[order].tolist()
+        # rows of equal (start, end) go by id: sorted in Python, run by run (few and short)
+        same = np.flatnonzero((s[1:] == s[:-1]) & (e[1:] == e[:-1]))
+        if len(same):
+            starts = same[np.concatenate(([True], same[1:] != same[:-1] + 1))]
+            ends = same[np.concatenate((same[1:] != same[:-1] + 1, [True]))] + 2
+            for a, b in zip(starts.tolist(), ends.tolist()):
+                ids[a:b] = sorted(ids[a:b])
+        return cls(_column(s), _column(e), ids)
+
+
+def _column(values) -> array:
+    """An int64 numpy array as an ``array('q')`` (one copy of its bytes)."""
+    out = array("q")
+    out.frombytes(values.tobytes())
+    return out
+
+
 class AnnotationList(ScrollView, can_focus=False):
     """Every annotation of the article, by position, one row each (Line API).
 
-    Rows are rendered on demand, so 50,000 annotations cost nothing until seen.
+    Rows are rendered on demand, so 50,000 annotations cost nothing until seen;
+    their keys are in columns (``Rows``).
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -85,55 +301,81 @@ class AnnotationList(ScrollView, can_focus=False):
         super().__init__(**kwargs)
         self.aset = aset
         self.schema = schema
-        self._keys: list[tuple[int, int, str]] = []
-        self._key_of: dict[str, tuple[int, int, str]] = {}
+        self._rows: Rows
         self.current: str | None = None
         self._cache: LRUCache[tuple, Strip] = LRUCache(256)
         self._style_check = True
         self._painted_with: tuple | None = None
         self.reload()
 
-    @staticmethod
-    def _key(ann: Annotation) -> tuple[int, int, str]:
-        if ann.attrs and lost_parts(ann):  # not on the article: listed first
-            return (-1, 0, ann.id)
-        return (position(ann), getattr(ann, "end", 0) if not isinstance(ann, Relation) else 0, ann.id)
+    _key = staticmethod(row_key)
 
     @classmethod
-    def rows_of(cls, aset: AnnotationSet) -> tuple[list, dict]:
+    def rows_of(cls, aset: AnnotationSet) -> Rows:
         """The list's rows for a set (pure: may run in a thread, see ``reload``)."""
-        keys = [cls._key(a) for a in aset.all()]
-        keys.sort()
-        return keys, {k[2]: k for k in keys}
+        return Rows.of(aset)
 
-    def reload(self, rows: tuple[list, dict] | None = None) -> None:
+    def reload(self, rows: Rows | None = None) -> None:
         """Rebuild the rows from ``aset`` (or take ``rows_of(aset)`` made already)."""
-        self._keys, self._key_of = rows if rows is not None else self.rows_of(self.aset)
+        self._rows = rows if rows is not None else self.rows_of(self.aset)
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(self._keys))
+        self.virtual_size = Size(self.size.width, len(self._rows))
         self.refresh()
 
-    def update_ids(self, ids: Iterable[str]) -> None:
+    def key_at(self, row: int) -> tuple[int, int, str]:
+        """The key ``(start, end, id)`` of a row."""
+        return self._rows.key(row)
+
+    def keys(self) -> list[tuple[int, int, str]]:
+        """Every row's key, in order."""
+        return self._rows.keys()
+
+    def update_ids(self, ids: Iterable[str], versions: Iterable[Pair] | None = None) -> None:
+        """The annotations ``ids`` changed (added, changed, removed) in ``aset``.
+
+        ``versions``: the change's (before, after) pairs, which hold every version
+        of them the list may show (its rows are found at their keys); without
+        them a row is looked for by its id among them all."""
+        rows = self._rows
+        seen: dict[str, list[Annotation]] | None = None
+        if versions is not None:
+            seen = {}
+            for pair in versions:
+                for ann in pair:
+                    if ann is not None:
+                        seen.setdefault(ann.id, []).append(ann)
+        gone: list[int] = []
+        new: list[tuple[int, int, str]] = []
         for ann_id in ids:
-            old = self._key_of.pop(ann_id, None)
-            if old is not None:
-                i = bisect_left(self._keys, old)
-                if i < len(self._keys) and self._keys[i] == old:
-                    del self._keys[i]
+            old = None
+            if seen is not None:
+                for version in seen.get(ann_id, ()):
+                    old = rows.index(self._key(version))
+                    if old is not None:
+                        break
+            else:
+                try:
+                    old = rows.ids.index(ann_id)
+                except ValueError:
+                    old = None
             ann = self.aset.get(ann_id)
-            if ann is not None:
-                key = self._key(ann)
-                insort(self._keys, key)
-                self._key_of[ann_id] = key
+            key = self._key(ann) if ann is not None else None
+            if old is not None and key is not None and rows.key(old) == key:
+                continue  # same place (a status or a label changed)
+            if old is not None:
+                gone.append(old)
+            if key is not None:
+                new.append(key)
+        rows.change(gone, new)
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(self._keys))
+        self.virtual_size = Size(self.size.width, len(rows))
         self.refresh()
 
     def row_of(self, ann_id: str) -> int | None:
-        key = self._key_of.get(ann_id)
-        if key is None:
+        ann = self.aset.get(ann_id)
+        if ann is None:
             return None
-        return bisect_left(self._keys, key)
+        return self._rows.index(self._key(ann))
 
     def show(self, ann_id: str | None) -> None:
         """Mark the current annotation and scroll it into view."""
@@ -169,9 +411,9 @@ class AnnotationList(ScrollView, can_focus=False):
         row = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
         base = self.rich_style
-        if row >= len(self._keys) or width <= 0:
+        if row >= len(self._rows) or width <= 0:
             return Strip.blank(width, base)
-        key = self._keys[row]
+        key = self._rows.key(row)
         cache_key = (key, width, key[2] == self.current)
         strip = self._cache.get(cache_key)
         if strip is not None:
@@ -212,8 +454,8 @@ class AnnotationList(ScrollView, can_focus=False):
         if offset is None:
             return
         row = self.scroll_offset.y + offset.y
-        if 0 <= row < len(self._keys):
-            self.post_message(self.Picked(self._keys[row][2]))
+        if 0 <= row < len(self._rows):
+            self.post_message(self.Picked(self._rows.ids[row]))
 
 
 class DetailPanel(Static):
