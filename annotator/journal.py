@@ -620,12 +620,15 @@ class Journal:
         the YAML is then the old or the new one, and the journal still replays
         onto either.
         """
-        from .store import dumps, write_atomic
+        from .store import dump_chunks, write_atomic
 
-        data = dumps(snapshot).encode("utf-8")
-        sha = hashlib.sha256(data).hexdigest()
+        chunks = dump_chunks(snapshot)  # (the file's bytes, never joined: see dump_chunks)
+        digest = hashlib.sha256()
+        for chunk in chunks:
+            digest.update(chunk)
+        sha = digest.hexdigest()
         self.saving(sha, version)
-        write_atomic(yaml_path, data)
+        write_atomic(yaml_path, chunks)
         self.folded(sha, keep_after=version)
         return sha
 

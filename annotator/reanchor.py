@@ -298,9 +298,8 @@ def reanchor(
             gc.enable()
 
 
-#: a piece's sort key is ``(start << 32) | (_LOW - end)``: ints, cheap to hash and to
+#: a piece's sort key is ``(start << 32) - end``: ints, cheap to make, to hash and to
 #: sort, in old order (start, longest first); offsets below 2**32
-_LOW = (1 << 32) - 1
 
 
 def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) -> tuple[AnnotationSet, Report]:
@@ -320,6 +319,7 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
     by_key: dict[int, _Piece] = {}
     table: dict[tuple[int, int, str, bool], _Piece] = {}
     first = by_key.get
+    keep = by_key.setdefault
     no_attrs = NO_ATTRS
 
     def piece_of(s: int, e: int, t: str, earlier: bool) -> _Piece:
@@ -331,7 +331,7 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
 
     def one_piece(s: int, e: int, t: str, earlier: bool) -> _Piece:
         """The piece at s:e (one per offsets; another only when its text or mark differs)."""
-        key = (s << 32) | (_LOW - e)
+        key = (s << 32) - e
         piece = first(key)
         if piece is None:
             piece = by_key[key] = _Piece(s, e, t, earlier)
@@ -361,36 +361,43 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
             if len(frs) == 1:
                 s, e = frs[0]
                 t = span.text
-                key = (s << 32) | (_LOW - e)
-                piece = first(key)
-                if piece is None:
-                    piece = by_key[key] = _Piece(s, e, t, earlier)
-                elif piece.text != t or piece.earlier != earlier:
+                fresh = _Piece(s, e, t, earlier)  # (mostly the first at its offsets: one look-up)
+                piece = keep((s << 32) - e, fresh)
+                if piece is not fresh and (piece.text != t or piece.earlier != earlier):
                     piece = piece_of(s, e, t, earlier)
                 add_piece(piece)
             else:
                 add_piece(pieces_of(span, earlier))
         plans.append(plan)
     others: list[tuple[Attribution, list[tuple[str, Span, list[_Piece] | None]]]] = []
+    add_other = others.append
     for ann in aset.attributions.values():
-        earlier_parts = lost_parts(ann) if ann.attrs is not no_attrs and ann.attrs else ()
+        attrs = ann.attrs
+        earlier_parts = lost_parts(ann) if attrs is not no_attrs and attrs else ()
         parts = []
         for part, span in (("source", ann.source), ("cue", ann.cue), ("content", ann.content)):
             if not isinstance(span, Span):
                 continue
-            earlier = part in earlier_parts
+            earlier = part in earlier_parts if earlier_parts else False
             frs = span.fragments
-            if len(frs) == 1:
+            if len(frs) == 1:  # (one_piece, inlined)
                 s, e = frs[0]
-                parts.append((part, span, [one_piece(s, e, span.text, earlier)]))
+                t = span.text
+                key = (s << 32) - e
+                piece = first(key)
+                if piece is None:
+                    piece = by_key[key] = _Piece(s, e, t, earlier)
+                elif piece.text != t or piece.earlier != earlier:
+                    piece = piece_of(s, e, t, earlier)
+                parts.append((part, span, [piece]))
             else:
                 parts.append((part, span, pieces_of(span, earlier)))
-        others.append((ann, parts))
+        add_other((ann, parts))
     if table:
         # Pieces at the same offsets: text, then as met, decide (the first one met
         # at some offsets is in ``by_key``, the others in ``table`` in the order met).
         rows = [(k, p.text, 0, 0, p) for k, p in by_key.items()]
-        rows += [((p.s << 32) | (_LOW - p.e), p.text, 1, i, p) for i, p in enumerate(table.values())]
+        rows += [((p.s << 32) - p.e, p.text, 1, i, p) for i, p in enumerate(table.values())]
         rows.sort()
         pieces = [row[4] for row in rows if row[1]]
     else:
@@ -408,7 +415,9 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
         with_span = _with(Entity, "span") if part == "span" else _with(Event, "trigger")
         for ann, p in zip(kind.values(), plan):
             span = ann.span if part == "span" else ann.trigger  # type: ignore[union-attr]
-            if type(p) is _Piece and p.ns >= 0 and (ann.attrs is no_attrs or not ann.attrs):
+            # (placed, one fragment, and no lost mark to keep or take off: what
+            # ``_settle`` would do, inline)
+            if type(p) is _Piece and p.ns >= 0 and ((attrs := ann.attrs) is no_attrs or not attrs or LOST not in attrs):
                 ns, ne = p.ns, p.ne
                 old_text = span.text
                 if p.how != "similar":
@@ -431,10 +440,48 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
                 add((ann_id, part, span.fragments, frs, old_text, new_text, how))
                 continue
             table_out[ann.id] = _settle(ann, [(part, span, [p] if type(p) is _Piece else p)], text, report)
-    report.unchanged += unchanged
     table_out = out.attributions
     for ann, parts in others:
+        # Every part one placed piece and no lost mark to keep or take off: what
+        # ``_settle`` would do, inline (this runs once per attribution).
+        attrs = ann.attrs
+        if attrs is no_attrs or not attrs or LOST not in attrs:
+            for _part, _sp, mine in parts:
+                if mine is None or len(mine) != 1 or mine[0].ns < 0:
+                    break
+            else:
+                changes: dict | None = None
+                for part, span, (p,) in parts:
+                    ns, ne = p.ns, p.ne
+                    old_text = span.text
+                    if p.how != "similar":
+                        if ns == p.s and ne == p.e:
+                            unchanged += 1
+                            continue
+                        new_text, how = old_text, "exact"
+                    else:
+                        new_text = text[ns:ne]
+                        if ns == p.s and ne == p.e and new_text == old_text:
+                            unchanged += 1
+                            continue
+                        how = "similar"
+                    frs = ((ns, ne),)
+                    if changes is None:
+                        changes = {}
+                    changes[part] = make(frs, new_text)
+                    add((ann.id, part, span.fragments, frs, old_text, new_text, how))
+                if changes is None:
+                    table_out[ann.id] = ann
+                else:
+                    get = changes.get
+                    table_out[ann.id] = _attribution(
+                        id=ann.id, source=get("source", ann.source), cue=get("cue", ann.cue),
+                        content=get("content", ann.content), type=ann.type, status=ann.status, by=ann.by,
+                        score=ann.score, suggested_by=ann.suggested_by, attrs=attrs,
+                    )
+                continue
         table_out[ann.id] = _settle(ann, parts, text, report)
+    report.unchanged += unchanged
     table_out = out.relations
     for ann in aset.relations.values():
         table_out[ann.id] = _settle(ann, [], text, report)
@@ -563,5 +610,6 @@ def _with(cls: type, name: str) -> Callable:
 
 
 _span = _maker(Span)
+_attribution = _maker(Attribution)
 _earlier = attrgetter("earlier")
 _moved = _maker(Moved)

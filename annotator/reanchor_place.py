@@ -30,6 +30,7 @@ from __future__ import annotations
 import difflib
 import re
 from bisect import bisect_left, bisect_right
+from operator import attrgetter
 from typing import Callable, Iterable
 
 #: a text with at most this many occurrences has them all as candidates
@@ -73,6 +74,10 @@ class _Piece:
     @property
     def shift(self) -> int:
         return self.ns - self.s
+
+
+_start = attrgetter("s")
+_text = attrgetter("text")
 
 
 def _is_word(ch: str) -> bool:
@@ -174,6 +179,9 @@ class _Placer:
         self.end_shift = None if old_length is None else len(new) - old_length
         self.old_length = old_length
         self.tokens: dict[str, list[int]] = {}
+        #: (first, end) of the stretches of pieces that may be left unplaced after
+        #: ``chain_windows`` (its windows: the anchors between them are placed)
+        self.open: list[tuple[int, int]] = [(0, len(plain))]
 
     # -- helpers ---------------------------------------------------------------
     @staticmethod
@@ -195,7 +203,9 @@ class _Placer:
 
     # -- pass 0: runs and windows --------------------------------------------------
     def _run(self, i: int, d: int) -> int:
-        """The end of the run of pieces from i whose exact text is at their old offset + d."""
+        """The end of the run of pieces from i whose exact text is at their old offset + d;
+        each is placed there as it is walked (``scan`` puts back the pieces of the runs
+        it takes that a run at another shift, not taken, walked over)."""
         pieces, new = self.pieces, self.new
         n, size = len(pieces), len(new)
         startswith = new.startswith
@@ -220,6 +230,8 @@ class _Placer:
                     c = text[-1]
                     if c.isalnum() or c == "_":
                         break
+            p.ns = q
+            p.ne = end
             i += 1
         return i
 
@@ -248,6 +260,7 @@ class _Placer:
         k0 = j
         while k0 < n:
             best = None
+            tried = []
             for k in range(k0, min(n, k0 + _LOOK)):
                 p = pieces[k]
                 if runs:
@@ -259,6 +272,7 @@ class _Placer:
                     if p.s + d2 < floor:
                         continue  # the run would start before the anchor it follows ends
                     e = self._run(k, d2)
+                    tried.append((k, e, d2))
                     if e - k >= _RUN and (best is None or (e, d2 == d) > (best[1], best[2] == d)):
                         best = (k, e, d2)
                 if best is not None:
@@ -268,6 +282,14 @@ class _Placer:
                 continue
             runs.append(best)
             k0, d = best[1], best[2]
+            # Pieces of the run taken that a run tried at another shift walked over
+            # (and placed): placed at the run's shift again. (The pieces of runs not
+            # taken are in windows, chained afresh; later runs start after this one.)
+            for k, e, d2 in tried:
+                if d2 != d and k < k0 and e > best[0]:
+                    for p in pieces[max(k, best[0]) : min(e, k0)]:
+                        p.ns = q = p.s + d
+                        p.ne = q + len(p.text)
         return runs
 
     def _windows(self, runs: list[tuple[int, int, int]]) -> list[list]:
@@ -301,10 +323,8 @@ class _Placer:
             return
         runs = self.scan()
         windows = self._windows(runs)
-        for a, b, d in runs:
-            for p in pieces[a:b]:
-                p.ns = q = p.s + d
-                p.ne = q + len(p.text)
+        self.open = [(w[0], w[1]) for w in windows]
+        # (the pieces of the runs are placed: ``scan`` placed them)
         size = len(self.new)
         for lo, hi, d0, d1, before, after in windows:
             for p in pieces[lo:hi]:
@@ -318,6 +338,7 @@ class _Placer:
                 break
         else:
             return
+        self.open = [(0, len(pieces))]
         for p in pieces:  # an anchor moved: chain the whole article
             p.ns = p.ne = -1
         self.chain(0, len(pieces), 0, self.end_shift, 0, size, set())
@@ -458,12 +479,11 @@ class _Placer:
     def between_neighbours(self, rounds: int = 4) -> None:
         """Place what pass 1 left, between placed neighbours; again while that places more."""
         pieces = self.pieces
-        unplaced = [i for i, p in enumerate(pieces) if p.ns < 0]
+        unplaced = [i for lo, hi in self.open for i in range(lo, hi) if pieces[i].ns < 0]
         if unplaced:
-            starts = [q.s for q in pieces]
             for similar in (False, True):
                 for _ in range(rounds):
-                    if not self._between_once(similar, starts, unplaced):
+                    if not self._between_once(similar, unplaced):
                         break
                     unplaced = [i for i in unplaced if pieces[i].ns < 0]
         new = self.new
@@ -471,7 +491,7 @@ class _Placer:
             if new.startswith(p.text, p.s) and _clean(new, p.s, p.text):
                 p.ns, p.ne, p.how = p.s, p.s + len(p.text), "exact"
 
-    def _between_once(self, similar: bool, starts: list[int], unplaced: list[int]) -> bool:
+    def _between_once(self, similar: bool, unplaced: list[int]) -> bool:
         """One round over the ``unplaced`` pieces (indices, in order); did it place any?"""
         pieces = self.pieces
         if not unplaced:
@@ -494,7 +514,7 @@ class _Placer:
             prev = pieces[j] if j >= 0 else None
             # The right neighbour starts where this piece ends or later (not a
             # piece inside it: a quote is bounded by what follows it).
-            k = bisect_left(starts, p.e, i + 1)
+            k = bisect_left(pieces, p.e, i + 1, key=_start)
             k = gap.get(k, k)
             nxt = pieces[k] if k < n else None
             if self._place_between(p, prev, nxt, similar):
@@ -562,12 +582,10 @@ def newline_change(pieces: list[_Piece], new: str) -> tuple[str, Callable[[int],
         name, old = "lf->crlf", new.replace("\r\n", "\n")
     else:
         return None
-    texts = [p.text for p in pieces]
-    starts = [p.s for p in pieces]
     need = max(1, len(pieces) // 10)
-    matches = sum(map(old.startswith, texts, starts))
+    matches = sum(map(old.startswith, map(_text, pieces), map(_start, pieces)))
     # (the pieces in place in the new text are counted only when it can matter)
-    if matches < need or matches < sum(map(new.startswith, texts, starts)) + need:
+    if matches < need or matches < sum(map(new.startswith, map(_text, pieces), map(_start, pieces))) + need:
         return None
     if name == "crlf->lf":
         crs = [m.start() for m in re.finditer("\r", old)]  # removed by the change

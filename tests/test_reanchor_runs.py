@@ -440,3 +440,49 @@ def test_a_line_ending_change_is_recognised_as_by_counting_both_texts(seed, crlf
             assert all(new[fn(p.s) : fn(p.s) + 1] == old[p.s : p.s + 1] for p in pieces if old[p.s : p.s + 1] != "\r")
         else:
             assert got is None
+
+
+def _marked(rng: random.Random, aset: AnnotationSet) -> AnnotationSet:
+    """The set with attrs of every kind on every kind of annotation: none, empty, other
+    facts, a lost mark (true, false, a list of parts), so that the placed ones built
+    inline and the ones ``_settle`` builds are both met."""
+    choices = [None, {}, {"note": "x"}, {"lost": True}, {"lost": False}, {"note": "y", "lost": True}]
+    for table in (aset.entities, aset.events):
+        for ann in rng.sample(list(table.values()), min(len(table), 8)):
+            attrs = rng.choice(choices)
+            if attrs is not None:
+                table[ann.id] = type(ann)(*[getattr(ann, f) for f in ann.__dataclass_fields__ if f != "attrs"], attrs=attrs)
+    for att in list(aset.attributions.values()):
+        attrs = rng.choice(choices + [{"lost": ["cue"]}, {"lost": ["source", "content"]}, {"lost": []}])
+        if attrs is not None:
+            aset.attributions[att.id] = Attribution(att.id, att.source, att.cue, att.content, "direct", attrs=attrs)
+    return aset
+
+
+@given(st.integers(0, 2**32))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_attrs_and_lost_marks_on_every_kind_give_the_reference_results(seed):
+    """Entities, events and attributions with and without attrs and lost marks, through
+    insertions, deletions and edited names: the same sets and reports as the reference."""
+    rng = random.Random(seed)
+    text = news(rng, rng.randint(3, 60), crlf=rng.choice([0, 0.3]))
+    aset = _marked(rng, annotate(rng, text))
+    edits = []
+    for _ in range(rng.randint(0, 4)):
+        pos = rng.randint(0, len(text))
+        cut = rng.choice([0, 0, rng.randint(1, 40)])
+        edits.append((pos, cut, rng.choice(["", "Mazlum ", " ".join(rng.choice(_WORDS) for _ in range(3)) + " "])))
+    edits.sort()
+    kept, last = [], -1
+    for pos, cut, ins in edits:  # edits that do not overlap
+        if pos > last:
+            kept.append((pos, min(cut, len(text) - pos), ins))
+            last = pos + cut
+    new, _ = edit(text, kept)
+    if not new:
+        return
+    for old_length in (len(text), None):
+        with short_runs(3, 1):
+            got = reanchor(aset, new, old_length=old_length)
+        same(got, old_reanchor(aset, new, old_length=old_length))
+        same(reanchor(aset, new, old_length=old_length), old_reanchor(aset, new, old_length=old_length))

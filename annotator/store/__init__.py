@@ -35,7 +35,7 @@ from .files import (
 )
 from .many import read_sets
 from .reader import Read, read, validate_paths
-from .writer import FORMAT, dumps
+from .writer import FORMAT, dump_chunks, dumps
 
 __all__ = [
     "FORMAT",
@@ -43,6 +43,7 @@ __all__ = [
     "ValidationError",
     "annotation_path",
     "atomic_output",
+    "dump_chunks",
     "dumps",
     "new_set",
     "read",

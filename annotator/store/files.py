@@ -19,7 +19,7 @@ from typing import IO, Iterable, Iterator
 
 from ..errors import InputError
 from ..model import AnnotationSet, Document
-from .writer import dumps
+from .writer import dump_chunks
 
 
 def annotation_path(article_path: str | os.PathLike, annotations_dir: str | os.PathLike) -> Path:
@@ -106,8 +106,11 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
+def write_atomic(path: str | os.PathLike, data: str | bytes | list[bytes]) -> None:
     """Write a file so that it is either all old or all new, never half-written.
+
+    ``data``: the text (written as UTF-8), the bytes, or a list of byte chunks
+    written one after the other (``writer.dump_chunks``).
 
     A temporary file in the same folder is written, flushed and fsynced, then
     renamed over the target, then the folder is fsynced. On any failure the old
@@ -117,11 +120,15 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
     p = Path(path)
     folder = p.parent
     folder.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if isinstance(data, list):
+        chunks = [bytes(chunk) for chunk in data]
+    else:
+        chunks = [data.encode("utf-8") if isinstance(data, str) else bytes(data)]
     tmp, fd = _temp_beside(p)
     try:
         try:
-            _write_all(fd, payload)
+            for chunk in chunks:
+                _write_all(fd, chunk)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -137,7 +144,7 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
 
 def save(aset: AnnotationSet, yaml_path: str | os.PathLike) -> None:
     """Write the set's canonical YAML atomically (folder created if missing)."""
-    write_atomic(yaml_path, dumps(aset))
+    write_atomic(yaml_path, dump_chunks(aset))
 
 
 def _cannot_write(path: Path, exc: OSError) -> InputError:

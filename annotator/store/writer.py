@@ -59,12 +59,19 @@ def _attrs_flow(attrs: Any) -> str:
 
 
 def _entity_lines(entities: list[Entity]) -> list[str]:
-    """The entities' lines (one per entity), the common ones built inline (the hot loop of a save):
-    one f-string per line, the tokens from the quote cache (ids and texts of a set
-    saved before are in it), no call per entity but the cache's ``get``."""
+    """The entities' lines (one per entity), built inline (the hot loop of a save): one
+    f-string per line, the tokens from the quote cache (ids and texts of a set saved
+    before are in it), and the tail (status, by, score, suggested_by, attrs, as
+    ``_tail`` writes them) from small caches of its parts."""
     cached = QUOTE_CACHE.get
     q = scalar
     no_attrs = NO_ATTRS
+    # ", by: x" by ``by`` (None: nothing), ", status: x" by status (accepted: nothing),
+    # ", suggested_by: x" by suggested_by: a few distinct values each
+    by_part: dict = {None: ""}
+    status_part: dict = {ACCEPTED: ""}
+    suggested_part: dict = {None: ""}
+    by_get, status_get, suggested_get = by_part.get, status_part.get, suggested_part.get
     out = []
     append = out.append
     for e in entities:
@@ -74,28 +81,55 @@ def _entity_lines(entities: list[Entity]) -> list[str]:
         i = cached(i) or q(i)
         lab = cached(lab) or q(lab)
         t = cached(t) or q(t)
+        by = e.by
+        tail = by_get(by)
+        if tail is None:
+            tail = by_part[by] = ", by: " + q(by)
+        status = e.status
+        if status != ACCEPTED:
+            head = status_get(status)
+            if head is None:
+                head = status_part[status] = ", status: " + q(status)
+            tail = head + tail
+        score = e.score
+        if score is not None:
+            if type(score) is float:
+                r = repr(score)  # number(score), unless it is not finite or has an exponent
+                if "e" in r or "n" in r:
+                    r = number(score)
+            else:
+                r = number(score)
+            tail += ", score: " + r
+        suggested_by = e.suggested_by
+        if suggested_by is not None:
+            part = suggested_get(suggested_by)
+            if part is None:
+                part = suggested_part[suggested_by] = ", suggested_by: " + q(suggested_by)
+            tail += part
         attrs = e.attrs
-        if e.status == ACCEPTED and e.score is None and e.suggested_by is None and (attrs is no_attrs or not attrs):
-            by = e.by
-            if len(fr) == 1:
-                ((s, u),) = fr
-                if by is None:
-                    append(f"- {{id: {i}, label: {lab}, start: {s}, end: {u}, text: {t}}}\n")
-                else:
-                    append(f"- {{id: {i}, label: {lab}, start: {s}, end: {u}, text: {t}, by: {cached(by) or q(by)}}}\n")
-                continue
-            frs = ", ".join([f"[{s}, {u}]" for s, u in fr])
-            head = f"- {{id: {i}, label: {lab}, fragments: [{frs}], text: {t}"
-            append(head + "}\n" if by is None else f"{head}, by: {cached(by) or q(by)}}}\n")
-            continue
+        if attrs is not no_attrs and attrs:
+            tail += ", attrs: " + _attrs_flow(attrs)
         if len(fr) == 1:
             ((s, u),) = fr
-            head = f"- {{id: {i}, label: {lab}, start: {s}, end: {u}, text: {t}"
+            append(f"- {{id: {i}, label: {lab}, start: {s}, end: {u}, text: {t}{tail}}}\n")
         else:
             frs = ", ".join([f"[{s}, {u}]" for s, u in fr])
-            head = f"- {{id: {i}, label: {lab}, fragments: [{frs}], text: {t}"
-        append(head + ", " + ", ".join(_tail(e)) + "}\n")
+            append(f"- {{id: {i}, label: {lab}, fragments: [{frs}], text: {t}{tail}}}\n")
     return out
+
+
+def _sorted_entities(entities: dict[str, Entity]) -> list[Entity]:
+    """The entities in file order (``_entity_key``). Sorted on one int per entity,
+    ``start << 64 | end``, when no two share their offsets (the ids decide only
+    then) and no offset is negative: a quarter of the key function's time."""
+    values = entities.values()
+    try:
+        by_key = dict(zip([((fr := e.span.fragments)[0][0] << 64) | fr[-1][1] for e in values], values))
+    except TypeError:  # (offsets that are not ints: the key function says what is wrong)
+        by_key = {}
+    if len(by_key) == len(entities) and (not by_key or min(by_key) >= 0):
+        return list(map(by_key.__getitem__, sorted(by_key)))
+    return sorted(values, key=_entity_key)
 
 
 def _entity_key(e: Entity) -> tuple:
@@ -124,6 +158,24 @@ def _block_tail(ann: Any) -> list[str]:
 
 def dumps(aset: AnnotationSet) -> str:
     """The canonical format-1 YAML of a set: deterministic, sorted by position."""
+    return "".join(_pieces(aset))
+
+
+#: lines per chunk of ``dump_chunks`` (about 100 kB each)
+CHUNK_LINES = 1000
+
+
+def dump_chunks(aset: AnnotationSet) -> list[bytes]:
+    """``dumps(aset).encode("utf-8")`` in chunks of about ``CHUNK_LINES`` lines, for a
+    save: joining and encoding the whole file at once (a 9 MB string, then 4.5 MB of
+    bytes, for 50,000 entities) costs more than the chunks do (13 of 18 ms)."""
+    pieces = _pieces(aset)
+    n = CHUNK_LINES
+    return ["".join(pieces[i : i + n]).encode("utf-8") for i in range(0, len(pieces), n)]
+
+
+def _pieces(aset: AnnotationSet) -> list[str]:
+    """The text of ``dumps`` in order, a line (or a few) per string."""
     q = scalar
     doc = aset.document
     out = [f"format: {FORMAT}\n", "document:\n"]
@@ -133,7 +185,7 @@ def dumps(aset: AnnotationSet) -> str:
         out.append(f"  sha256: {q(doc.sha256)}\n")
     out.append(f"  length: {len(doc.text)}\n")
 
-    entities = sorted(aset.entities.values(), key=_entity_key)
+    entities = _sorted_entities(aset.entities)
     if entities:
         out.append("entities:\n")
         out.extend(_entity_lines(entities))
@@ -182,4 +234,4 @@ def dumps(aset: AnnotationSet) -> str:
             out.append("- {" + ", ".join(parts) + "}\n")
     else:
         out.append("relations: []\n")
-    return "".join(out)
+    return out
