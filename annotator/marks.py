@@ -15,8 +15,6 @@ from itertools import chain, compress, repeat
 from operator import attrgetter, is_not, itemgetter, not_
 from typing import Iterable, Iterator, NamedTuple
 
-import numpy as np
-
 from .model import (
     ACCEPTED,
     NO_ATTRS,
@@ -31,6 +29,21 @@ from .model import (
     Span,
 )
 from .reanchor import LOST, lost_parts
+
+
+class _Numpy:
+    """numpy, imported when an index first needs it; the module's ``np`` is then
+    numpy itself. An empty index (the article on screen while its annotations
+    load in a thread) needs none, and the import was 80 ms of the first frame."""
+
+    def __getattr__(self, name: str):
+        import numpy
+
+        globals()["np"] = numpy
+        return getattr(numpy, name)
+
+
+np = _Numpy()
 
 #: Marks longer than this are kept apart so the back-scan for short ones stays short.
 LONG = 256
@@ -125,6 +138,10 @@ def _label(ann, code: int) -> str:
     return _KINDS[code]
 
 
+#: the arrays of an index with none (``MarkIndex()``)
+_NO_ARRAY = ()
+
+
 def _chunks(seq: list, size: int = _CHUNK):
     for i in range(0, len(seq), size):
         yield seq[i : i + size]
@@ -146,12 +163,8 @@ class MarkIndex:
 
     def __init__(self, marks: Iterable[Mark] = ()):
         self._aset: AnnotationSet | None = None
-        # the arrays (empty until ``build``)
-        self._s = np.zeros(0, np.int64)
-        self._e = self._s
-        self._k = np.zeros(0, np.uint8)
-        self._st = self._k
-        self._a = np.zeros(0, object)
+        # the arrays (empty until ``build``; every use of them is behind ``len(self._s)``)
+        self._s = self._e = self._k = self._st = self._a = _NO_ARRAY
         #: array positions crossed out (their annotation was replaced or removed)
         self._dead: set[int] = set()
         short: list[Mark] = []
@@ -182,6 +195,8 @@ class MarkIndex:
     def build(cls, aset: AnnotationSet) -> "MarkIndex":
         index = cls()
         index._aset = aset
+        if not (aset.entities or aset.events or aset.attributions):
+            return index  # nothing to paint (and no numpy needed)
         ss: list[np.ndarray] = []
         es: list[np.ndarray] = []
         ks: list[np.ndarray] = []
