@@ -140,6 +140,9 @@ def _label(ann, code: int) -> str:
 
 #: the arrays of an index with none (``MarkIndex()``)
 _NO_ARRAY = ()
+#: a set with at most this many entities, events and attributions is indexed
+#: without arrays (see ``MarkIndex.build``)
+SMALL = 2_000
 
 
 def _chunks(seq: list, size: int = _CHUNK):
@@ -192,11 +195,19 @@ class MarkIndex:
             by_id[m.ann_id] = [had, m]
 
     @classmethod
-    def build(cls, aset: AnnotationSet) -> "MarkIndex":
+    def build(cls, aset: AnnotationSet, small: int | None = None) -> "MarkIndex":
+        """The index of a set's marks: in arrays, or for a set of at most
+        ``small`` annotations with marks (default ``SMALL``) in the sorted list
+        of loose marks, which needs no numpy (its import was 80 ms of the first
+        frame of a small article: more than building the list)."""
+        size = len(aset.entities) + len(aset.events) + len(aset.attributions)
+        if size <= (SMALL if small is None else small):
+            index = cls(chain.from_iterable(map(marks_of, chain(
+                aset.entities.values(), aset.events.values(), aset.attributions.values()))))
+            index._aset = aset
+            return index
         index = cls()
         index._aset = aset
-        if not (aset.entities or aset.events or aset.attributions):
-            return index  # nothing to paint (and no numpy needed)
         ss: list[np.ndarray] = []
         es: list[np.ndarray] = []
         ks: list[np.ndarray] = []
