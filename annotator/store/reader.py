@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from ..errors import InputError, Problem, ValidationError
 from ..model import AnnotationSet, Document
 from ..schema import Schema
-from .direct_reader import Decline, DirectFile
+from .direct_reader import Decline, DirectFile, worth_compiling
 from .fast_reader import fast_parse
 from .files import new_set, read_yaml_text, relative_path, yaml_files
 from .pyyaml_reader import slow_parse
@@ -189,6 +189,8 @@ def _direct(
 ) -> AnnotationSet | None:
     """The set by the direct reader, when the file is in the writer's layout and has no
     problem at all; None: read it the general way (which lists the problems)."""
+    if not worth_compiling(len(text)):
+        return None  # a small file before the patterns are compiled: the general way is cheaper
     try:
         found = DirectFile(text, where)
         if doc is None and from_disk:
