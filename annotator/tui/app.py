@@ -210,6 +210,9 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
                 yield DetailPanel(id="details", markup=False)
                 yield AnnotationList(self.session.aset, self.schema, id="annotation-list")
         yield StatusLine(id="status", markup=False)
+        # One widget drawn from the bindings: in the first frame (mounted after
+        # it, it made the whole screen lay out and paint again).
+        yield KeyFooter()
         # The find prompt exists from the start (hidden), so `/` shows and focuses
         # it at once and keys typed after it land in it (see keygate).
         bar = FindBar(placeholder="find (enter: select the match, esc: cancel)", id="find")
@@ -243,9 +246,6 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
             self.call_after_refresh(self._start_opening)
         else:
             self._show_notes(self.workspace)
-        # The article paints first; the footer (many widgets, most of the
-        # startup's styling work) is mounted right after that frame.
-        self.call_after_refresh(self._mount_chrome)
         if self.opening is None:
             self.start_suggesting()
             self.start_estimating()
@@ -333,14 +333,6 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
             return True
         # a priority binding further up takes the key first
         return any(b.priority for _node, bm in chain[1:] for b in bm.key_to_bindings.get(event.key, ()))
-
-    async def _mount_chrome(self) -> None:
-        if not self.screen.is_attached or self._exit_renderables or self.return_code is not None:
-            return  # quitting already
-        main = self.screen_stack[0]  # not a modal a fast key opened before this frame
-        if main.query(KeyFooter):
-            return  # already there
-        await main.mount(KeyFooter())
 
     @property
     def find_bar(self) -> FindBar:
