@@ -19,7 +19,6 @@ from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from .. import store
