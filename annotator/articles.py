@@ -23,6 +23,74 @@ def bundled_seed() -> Path:
     return data_dir("seeds") / SEED_NAME
 
 
+#: a PATH with one of these endings is an annotation file, not an article
+ANNOTATION_SUFFIXES = (".yaml", ".yml")
+
+
+def articles_of_annotation_files(paths: list[str], annotations: str | os.PathLike | None) -> tuple[list[str], Path | None]:
+    """PATH arguments where annotation files (``annotations/x.yaml``) stand for
+    the article each annotates (its ``document.path``, relative to the file).
+
+    Returns the paths with each annotation file replaced by its article, and the
+    folder those files are in: the annotations folder to use (None when no
+    annotation file was given). ``annotations`` is the folder otherwise in use
+    (``--annotations`` or the settings). One line naming the file when it is not
+    an annotation file, names no article, is not that article's file in its
+    folder (``<folder>/<article stem>.yaml``), or when files of two folders are
+    given.
+    """
+    out: list[str] = []
+    folder: Path | None = None
+    for raw in paths:
+        p = Path(raw)
+        if not (p.suffix.lower() in ANNOTATION_SUFFIXES and p.is_file()):
+            out.append(raw)
+            continue
+        article = _annotated_article(p)
+        expected = p.parent / f"{article.stem}.yaml"
+        if os.path.normcase(os.path.abspath(expected)) != os.path.normcase(os.path.abspath(p)):
+            raise InputError(
+                str(p), f"annotates {article}, whose annotation file in this folder is {expected.name}: "
+                "rename it, or open the article with --annotations FOLDER"
+            )
+        if folder is not None and os.path.abspath(folder) != os.path.abspath(p.parent):
+            raise InputError(str(p), f"is not in {folder}, like the other annotation files given: open one folder at a time")
+        folder = p.parent
+        out.append(str(article))
+    if folder is not None and annotations is not None and os.path.abspath(annotations) != os.path.abspath(folder):
+        raise InputError(
+            str(folder), f"holds the annotation files given, but --annotations is {annotations}: give one or the other"
+        )
+    return out, folder
+
+
+def _annotated_article(p: Path) -> Path:
+    """The article an annotation file names in ``document.path`` (read from its head only)."""
+    import yaml
+
+    try:
+        with open(p, "rb") as f:
+            head = f.read(64 * 1024)
+    except OSError as exc:
+        raise InputError(str(p), f"cannot read: {exc.strerror or exc}") from None
+    lines = []
+    for line in head.decode("utf-8", "replace").splitlines():
+        if lines and line[:1] not in (" ", "") and not line.startswith(("format:", "document:")):
+            break  # the first section after the header
+        lines.append(line)
+    try:
+        data = yaml.safe_load("\n".join(lines))
+    except yaml.YAMLError:
+        data = None
+    doc = data.get("document") if isinstance(data, dict) and str(data.get("format", "")).startswith("annotator/") else None
+    if not isinstance(doc, dict):
+        raise InputError(str(p), "is not an annotation file (format: annotator/1): open .txt articles or folders of them")
+    rel = doc.get("path")
+    if not isinstance(rel, str) or not rel:
+        raise InputError(str(p), "names no article (document.path): open the article itself")
+    return Path(os.path.normpath(p.parent / rel)) if not os.path.isabs(rel) else Path(rel)
+
+
 def find_articles(paths: list[str]) -> list[Path]:
     """Expand PATH arguments into article files, in order; folders sorted by name."""
     out: list[Path] = []

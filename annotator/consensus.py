@@ -243,11 +243,10 @@ def _fit_roles(groups: dict[tuple, _Group], schema) -> None:
         ev = g.first
         if not schema.has_event(ev.type):
             continue  # not a type of this schema: nothing to fit it to (the guard names it)
-        roles = set(schema.roles(ev.type))
-        stray = [a for a in ev.arguments if a.role not in roles]
+        stray = [a for a in ev.arguments if not schema.has_role(ev.type, a.role)]
         if not stray:
             continue
-        g.first = replace(ev, arguments=tuple(a for a in ev.arguments if a.role in roles))
+        g.first = replace(ev, arguments=tuple(a for a in ev.arguments if schema.has_role(ev.type, a.role)))
         here = sorted(
             (o for o in events if o is not g and o.split_from is None and o.first.trigger.fragments == ev.trigger.fragments),
             key=lambda o: -len(o.agree),
@@ -255,7 +254,7 @@ def _fit_roles(groups: dict[tuple, _Group], schema) -> None:
         homes: dict[str, list[Argument]] = {}
         for a in stray:
             filler = g.keys.of_id(a.ref)
-            if any((a.role, filler) in o.key[3] and a.role in _roles(schema, o.first.type) for o in here):
+            if any((a.role, filler) in o.key[3] and schema.has_role(o.first.type, a.role) for o in here):
                 continue  # already on an event of a type that has the role, at this trigger
             home = _home_type(schema, a.role, ev, here)
             if home is not None:
@@ -270,17 +269,13 @@ def _fit_roles(groups: dict[tuple, _Group], schema) -> None:
                 other.agree += [n for n in g.agree if n not in other.agree]
 
 
-def _roles(schema, event_type: str) -> tuple[str, ...]:
-    return schema.roles(event_type) if schema.has_event(event_type) else ()
-
-
 def _home_type(schema, role: str, ev: Event, here: list[_Group]) -> str | None:
     """The type an argument of ``role`` at ``ev``'s trigger belongs to."""
     for o in here:
-        if role in _roles(schema, o.first.type):
+        if schema.has_role(o.first.type, role):
             return o.first.type
     word = ev.trigger.text.lower()
-    with_role = [t for t in schema.event_names if role in schema.roles(t)]
+    with_role = [t for t in schema.event_names if schema.has_role(t, role)]
     for t in with_role:
         if word in (w.lower() for w in schema.event_type(t).triggers):
             return t

@@ -114,6 +114,13 @@ class Schema:
         ev = self.event_type(event_type)
         return ev.roles if ev else ()
 
+    def has_role(self, event_type: str, role: str) -> bool:
+        """Whether ``role`` is a role of the type, counting brat's numbered roles:
+        ``Theme2`` and ``Site2`` (the second Theme, the Site paired with it) are
+        Theme and Site, as brat itself checks them against ``annotation.conf``."""
+        roles = self.roles(event_type)
+        return role in roles or (role[-1:].isdigit() and role.rstrip("0123456789") in roles)
+
     def has_entity(self, label: str) -> bool:
         return label in self.entity_names
 

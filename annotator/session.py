@@ -312,8 +312,8 @@ class Session:
         not have are taken off (a file holding them would not load again); they are
         returned, and undo brings them back with the old type."""
         ev = self.aset.events[ev_id]
-        roles = set(self.schema.roles(event_type)) if self.schema.has_event(event_type) else None
-        kept = tuple(a for a in ev.arguments if roles is None or a.role in roles)
+        known = self.schema.has_event(event_type)
+        kept = tuple(a for a in ev.arguments if not known or self.schema.has_role(event_type, a.role))
         dropped = [a for a in ev.arguments if a not in kept]
         self.apply(f"retype {ev_id}", [(ev, replace(ev, type=event_type, arguments=kept))])
         return dropped

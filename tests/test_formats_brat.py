@@ -428,3 +428,40 @@ def test_the_projects_own_annotation_files_survive_the_command_line_trip(tmp_pat
     for y in src.glob("*.yaml"):
         drop = lambda t: [line for line in t.splitlines() if not line.startswith("  path:")]  # noqa: E731
         assert drop((back / y.name).read_text(encoding="utf-8")) == drop(y.read_text(encoding="utf-8")), y.name
+
+
+def _corpora_with_conf() -> list[Path]:
+    return sorted(c.parent for c in FIXTURES.rglob("annotation.conf") if any(c.parent.glob("*.ann")))
+
+
+@pytest.mark.parametrize("src", _corpora_with_conf(), ids=lambda p: p.name)
+def test_every_imported_corpus_validates_against_the_schema_its_import_wrote(src, tmp_path, capsys):
+    """brat's numbered roles (``Theme2``, and ``Site2`` paired with it, as in the
+    GE and ID corpora's Binding events) are roles of the conf's ``Theme``/``Site``."""
+    ann = tmp_path / "ann"
+    assert main(["import", "--from", "brat", str(src), "--annotations", str(ann)]) == 0
+    (schema,) = (ann / "schemas").glob("*.yaml")
+    capsys.readouterr()
+    assert main(["validate", str(ann), "--schema", str(schema)]) == 0, capsys.readouterr()
+
+
+def test_numbered_roles_are_the_roles_of_the_schema():
+    from annotator.schema import schema_from_data
+
+    s = schema_from_data({"name": "t", "entities": [{"name": "Protein"}],
+                          "events": [{"name": "Binding", "roles": ["Theme", "Site"]}]})
+    assert s.has_role("Binding", "Theme") and s.has_role("Binding", "Theme2") and s.has_role("Binding", "Site12")
+    assert not s.has_role("Binding", "Cause") and not s.has_role("Binding", "Cause2")
+    assert not s.has_role("Binding", "2") and not s.has_role("Other", "Theme")
+
+
+def test_a_corpus_with_numbered_roles_merges_with_them(tmp_path, capsys):
+    src = FIXTURES / "example-data/corpora/BioNLP-ST_2011/BioNLP-ST_2011_GE"
+    a, b, gold = tmp_path / "a", tmp_path / "b", tmp_path / "gold"
+    assert main(["import", "--from", "brat", str(src), "--annotations", str(a)]) == 0
+    assert main(["import", "--from", "brat", str(src), "--annotations", str(b)]) == 0
+    schema = a / "schemas" / "BioNLP-ST_2011_GE.yaml"
+    assert main(["merge", str(a), str(b), "-o", str(gold), "--schema", str(schema)]) == 0
+    roles = {g.role for ev in store.read(gold / "PMID-8934542.yaml").checked().events.values() for g in ev.arguments}
+    assert "Site2" in roles and "Theme" in roles
+    assert "merged 4 of 4 articles" in capsys.readouterr().out

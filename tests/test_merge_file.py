@@ -116,7 +116,7 @@ def repo(tmp_path: Path) -> Path:
     git(repo, "config", "user.email", "t@example.org")
     git(repo, "config", "user.name", "Tester")
     (repo / ".gitattributes").write_text("annotations/*.yaml merge=annotator\n", encoding="utf-8")
-    driver = f"{sys.executable} -m annotator merge-file %O %A %B"
+    driver = f"{sys.executable} -m annotator merge-file %O %A %B %P"
     git(repo, "config", "merge.annotator.driver", driver)
     save(repo, base_set())
     git(repo, "add", "-A")
@@ -164,6 +164,8 @@ def test_git_merge_with_a_conflicting_change_keeps_both_sides(repo):
     git(repo, "checkout", "-q", "bob")
     res = git(repo, "merge", "--no-edit", "carol", check=False)
     assert res.returncode != 0  # git stops: annotations to adjudicate
+    assert "annotations/capture.yaml: 1 annotation(s) changed on both sides" in res.stdout + res.stderr
+    assert ".merge_file_" not in res.stdout + res.stderr  # the work tree's path, not git's copy
     text = path_of(repo).read_text(encoding="utf-8")
     assert "<<<<<<<" not in text and "=======" not in text
     got = store.read(path_of(repo)).checked()  # the result validates
@@ -175,15 +177,23 @@ def test_git_merge_with_a_conflicting_change_keeps_both_sides(repo):
     git(repo, "commit", "-q", "--no-edit")
 
 
-def test_bad_input_leaves_ours_alone(tmp_path, capsys):
-    good = tmp_path / "ours.yaml"
+@pytest.mark.parametrize(
+    "names, path, named",
+    [
+        (("ours.yaml", "theirs.yaml"), [], "theirs.yaml"),
+        # with git's %P, the work tree's path, not git's temporary copy
+        ((".merge_file_a1", ".merge_file_b2"), ["annotations/capture.yaml"], "annotations/capture.yaml (theirs)"),
+    ],
+)
+def test_bad_input_leaves_ours_alone(tmp_path, capsys, names, path, named):
+    good, bad = tmp_path / names[0], tmp_path / names[1]
     x = base_set()
     x.document = Document(TEXT, "capture.txt", "0" * 64)
     good.write_text(store.dumps(x), encoding="utf-8")
     before = good.read_bytes()
-    bad = tmp_path / "theirs.yaml"
     bad.write_text("format: annotator/1\nentities: [\n", encoding="utf-8")
-    assert main(["merge-file", str(good), str(good), str(bad)]) == 2
+    assert main(["merge-file", str(good), str(good), str(bad), *path]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "theirs.yaml" in err
+    assert err.count("\n") == 1 and named in err
+    assert not path or ".merge_file_" not in err
     assert good.read_bytes() == before

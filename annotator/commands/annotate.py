@@ -12,7 +12,8 @@ def register(sub) -> None:
         help="open articles to annotate (the default command)",
         description="Open .txt articles (or folders of them) to annotate from the keyboard.",
     )
-    p.add_argument("paths", nargs="*", metavar="PATH", help=".txt files or folders (default: the bundled seed article)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help=".txt files or folders (default: the bundled seed article); an annotation file "
+                   "(annotations/x.yaml) opens the article it annotates, with its folder as --annotations")
     p.add_argument("--annotations", metavar="DIR", help="where YAML goes (default: settings, else ./annotations)")
     p.add_argument("--schema", metavar="FILE", help="label schema (default: settings, else the built-in news schema)")
     p.add_argument("--annotator", metavar="NAME", help="recorded as `by` (default: settings, else $USER)")
@@ -29,15 +30,16 @@ def run(args: argparse.Namespace) -> int:
     # Load everything that can fail before the terminal is taken over, so a bad
     # input gives one line on stderr and exit 2.
     from .. import store
-    from ..articles import bundled_seed, find_articles, read_article
+    from ..articles import articles_of_annotation_files, bundled_seed, find_articles, read_article
     from . import defaults
     from .keys import load_checked
 
     settings, keymap, theme = load_checked(theme=getattr(args, "theme", None))
     args._settings = settings
     schema = defaults.schema(args)
-    articles = find_articles(args.paths) if args.paths else [bundled_seed()]
-    annotations_dir = defaults.annotations_dir(args)
+    paths, folder = articles_of_annotation_files(args.paths or [], getattr(args, "annotations", None))
+    articles = find_articles(paths) if paths else [bundled_seed()]
+    annotations_dir = folder if folder is not None else defaults.annotations_dir(args)
     if annotations_dir.exists() and not annotations_dir.is_dir():
         from ..errors import InputError
 

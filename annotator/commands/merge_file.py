@@ -1,7 +1,9 @@
 """`annotator merge-file BASE OURS THEIRS`: a git merge driver for annotation files.
 
-Git runs it as ``annotator merge-file %O %A %B`` (see the README): the three
-versions of one annotation file, the result written into OURS. Annotations merge
+Git runs it as ``annotator merge-file %O %A %B %P`` (see the README): the three
+versions of one annotation file, the result written into OURS, and the file's
+path in the work tree, which the messages name (git's copies are temporary files
+called ``.merge_file_XXXXXX``). Annotations merge
 one by one (``annotator.three_way``): exit 0 on a clean merge; exit 1 when some
 annotation was changed differently on both sides (both versions are then in OURS,
 marked for adjudication, and git reports the file as conflicted until it is
@@ -30,7 +32,7 @@ def register(sub) -> None:
         help="git merge driver: merge one annotation file annotation by annotation into OURS",
         description=(
             "Three-way merge of an annotation file, for git (merge.annotator.driver = "
-            "\"annotator merge-file %%O %%A %%B\"). Changes to different annotations merge cleanly; two changes "
+            "\"annotator merge-file %%O %%A %%B %%P\"). Changes to different annotations merge cleanly; two changes "
             "to the same annotation keep both versions, marked for adjudication (status: suggested, "
             "attrs: {merge: ...}); the result always validates. Exit 0: clean; 1: annotations left to "
             "adjudicate; 2: bad input (OURS untouched)."
@@ -39,6 +41,10 @@ def register(sub) -> None:
     p.add_argument("base", metavar="BASE", help="the common ancestor's version (%%O)")
     p.add_argument("ours", metavar="OURS", help="our version (%%A): the result is written here")
     p.add_argument("theirs", metavar="THEIRS", help="their version (%%B)")
+    p.add_argument(
+        "path", metavar="PATH", nargs="?", default=None,
+        help="the file's path in the work tree (%%P), named in messages instead of git's temporary copies",
+    )
     p.set_defaults(func=run)
 
 
@@ -63,6 +69,16 @@ def read_version(path: Path):
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        return _merge(args)
+    except InputError as exc:
+        if args.path is None:
+            raise
+        names = {args.base: f"{args.path} (base)", args.ours: args.path, args.theirs: f"{args.path} (theirs)"}
+        raise InputError(names.get(exc.where, exc.where), exc.problem, exc.line) from None
+
+
+def _merge(args: argparse.Namespace) -> int:
     from .. import store
     from ..model import AnnotationSet
     from ..three_way import merge3
@@ -83,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     store.write_text_atomic(ours_p, text)  # all or nothing; an OS error is one line
     if result.conflicts:
         print(
-            f"annotator: {ours_p}: {result.conflicts} annotation(s) changed on both sides: both versions kept "
+            f"annotator: {args.path or ours_p}: {result.conflicts} annotation(s) changed on both sides: both versions kept "
             f"as suggestions (attrs merge.side) for adjudication",
             file=sys.stderr,
         )

@@ -50,16 +50,17 @@ def _count(new) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..articles import find_articles
+    from ..articles import articles_of_annotation_files, find_articles
     from ..errors import InputError, ValidationError
     from . import defaults
     from ..suggest import get_suggester
 
     schema = defaults.schema(args)
-    annotations_dir = defaults.annotations_dir(args)
+    paths, folder = articles_of_annotation_files(args.paths, getattr(args, "annotations", None))
+    annotations_dir = folder if folder is not None else defaults.annotations_dir(args)
     if annotations_dir.exists() and not annotations_dir.is_dir():
         raise InputError(str(annotations_dir), "is not a folder (--annotations)")
-    articles = find_articles(args.paths)
+    articles = find_articles(paths)
     suggester = get_suggester(args.suggester, schema, annotations_dir, args.learn_from)
 
     failed = False

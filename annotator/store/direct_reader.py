@@ -485,7 +485,7 @@ class _Reader:
             if schema is not None:
                 arg_types = [t for t, c in zip(types, counts) for _ in range(c)]
                 for etype, role in set(zip(arg_types, roles)):
-                    if role not in schema.roles(etype):
+                    if not schema.has_role(etype, role):
                         raise Decline
             it = iter(_make_argument(len(roles), roles, refs))
             arguments: Iterable[tuple] = [tuple(islice(it, c)) if c else () for c in counts]

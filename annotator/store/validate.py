@@ -476,7 +476,7 @@ class Checker:
                 self.unknown_keys(arg, _ARG_KEYS, f"{who} argument", argline)
                 role = self.req_str(arg, "role", f"{who} argument", argline)
                 ref = self.req_str(arg, "ref", f"{who} argument", argline)
-                if role is not None and roles is not None and role not in roles:
+                if role is not None and roles is not None and not self.schema.has_role(etype, role):
                     self.add(argline, f"{who}: role {role!r} is not a role of {etype} ({', '.join(roles)})")
                 if role is None or ref is None:
                     args = None
