@@ -53,7 +53,16 @@ _WHERE = {
 }
 
 
+#: the modules of this package (``store.files`` works as when this file imported it)
+_MODULES = {
+    "direct_reader", "fast_reader", "files", "many", "plain", "pyyaml_reader", "reader", "scalars", "tree",
+    "validate", "writer",
+}
+
+
 def __getattr__(name: str):
+    if name in _MODULES:
+        return importlib.import_module(f".{name}", __name__)  # (the import binds the name here)
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
