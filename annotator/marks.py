@@ -15,8 +15,6 @@ from itertools import chain, compress, repeat
 from operator import attrgetter, is_not, itemgetter, not_
 from typing import Iterable, Iterator, NamedTuple
 
-import numpy as np
-
 from .model import (
     ACCEPTED,
     NO_ATTRS,
@@ -36,6 +34,21 @@ from .pace import pause
 #: module, with its search machinery, is imported only when a lost span is met:
 #: a fifth of the `annotator suggest` command's imports)
 LOST = "lost"
+
+
+class _Numpy:
+    """numpy, imported when an index first needs it; the module's ``np`` is then
+    numpy itself. An empty index (the article on screen while its annotations
+    load in a thread) needs none, and the import was 80 ms of the first frame."""
+
+    def __getattr__(self, name: str):
+        import numpy
+
+        globals()["np"] = numpy
+        return getattr(numpy, name)
+
+
+np = _Numpy()
 
 #: Marks longer than this are kept apart so the back-scan for short ones stays short.
 LONG = 256
@@ -135,6 +148,13 @@ def _label(ann, code: int) -> str:
     return _KINDS[code]
 
 
+#: the arrays of an index with none (``MarkIndex()``)
+_NO_ARRAY = ()
+#: a set with at most this many entities, events and attributions is indexed
+#: without arrays (see ``MarkIndex.build``)
+SMALL = 2_000
+
+
 def _chunks(seq: list, size: int = _CHUNK):
     for i in range(0, len(seq), size):
         yield seq[i : i + size]
@@ -156,12 +176,8 @@ class MarkIndex:
 
     def __init__(self, marks: Iterable[Mark] = ()):
         self._aset: AnnotationSet | None = None
-        # the arrays (empty until ``build``)
-        self._s = np.zeros(0, np.int64)
-        self._e = self._s
-        self._k = np.zeros(0, np.uint8)
-        self._st = self._k
-        self._a = np.zeros(0, object)
+        # the arrays (empty until ``build``; every use of them is behind ``len(self._s)``)
+        self._s = self._e = self._k = self._st = self._a = _NO_ARRAY
         #: array positions crossed out (their annotation was replaced or removed)
         self._dead: set[int] = set()
         short: list[Mark] = []
@@ -189,7 +205,17 @@ class MarkIndex:
             by_id[m.ann_id] = [had, m]
 
     @classmethod
-    def build(cls, aset: AnnotationSet) -> "MarkIndex":
+    def build(cls, aset: AnnotationSet, small: int | None = None) -> "MarkIndex":
+        """The index of a set's marks: in arrays, or for a set of at most
+        ``small`` annotations with marks (default ``SMALL``) in the sorted list
+        of loose marks, which needs no numpy (its import was 80 ms of the first
+        frame of a small article: more than building the list)."""
+        size = len(aset.entities) + len(aset.events) + len(aset.attributions)
+        if size <= (SMALL if small is None else small):
+            index = cls(chain.from_iterable(map(marks_of, chain(
+                aset.entities.values(), aset.events.values(), aset.attributions.values()))))
+            index._aset = aset
+            return index
         index = cls()
         index._aset = aset
         arrays = index._arrays((aset.entities.values(), aset.events.values(), aset.attributions.values()))

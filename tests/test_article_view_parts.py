@@ -128,3 +128,28 @@ def _never_in_thread(real):
         return real(self, width)
 
     return rest
+
+
+async def test_paging_past_the_part_scrolls_as_with_the_whole_text(monkeypatch):
+    """Page by page, the cursor and the scroll are those of the whole text laid out
+    at once, also on the page that crosses the end of the part (laid out then)."""
+    text = article(300)
+
+    async def pages(part: int) -> list[tuple[int, int]]:
+        monkeypatch.setattr(article_layout, "PART", part)
+        app = ViewApp(text)
+        seen = []
+        async with app.run_test(size=(80, 12)) as pilot:
+            view = app.query_one(ArticleView)
+            assert view._geo.complete == (part > len(text))
+            for _ in range(60):
+                await pilot.press("pagedown")
+                seen.append((view.cursor, round(view.scroll_y)))
+            for _ in range(10):
+                await pilot.press("pageup")
+                seen.append((view.cursor, round(view.scroll_y)))
+        return seen
+
+    whole = await pages(10 * len(text))
+    monkeypatch.setattr(article_layout.ArticleLayout, "rest", _never_in_thread(article_layout.ArticleLayout.rest))
+    assert await pages(3000) == whole

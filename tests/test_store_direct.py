@@ -178,6 +178,10 @@ def test_store_read_gives_the_same_read_with_and_without_the_direct_reader(tmp_p
     s.entities, s.events, s.attributions, s.relations = aset.entities, aset.events, aset.attributions, aset.relations
     store.save(s, y)
 
+    from annotator.store import direct_reader as dr
+
+    monkeypatch.setattr(dr, "COMPILE_COST", 0)  # the direct reader for every file, small ones too
+
     def reads():
         out = [store.read(y), store.read(y, schema=default_schema()), store.read(y, article=doc, editing=True)]
         changed = doc.text[:100] + "NEW " + doc.text[100:]
@@ -318,3 +322,26 @@ def test_the_bench_corpus_and_its_odd_shapes_read_the_same_by_rows_and_by_column
     for old, new in (("label: PER", "label: NOPE"), ("id: T2,", "id: T1,"), ("ref: T", "ref: X"), ("{role: ", "{role: Nope"),
                      ("by: alice", "by: 12"), ("status: suggested", "status: maybe"), ("score: 0.", "score: .nan #")):
         assert _both_ways(out.replace(old, new, 1), aset.document.text, None, schema) is None
+
+
+def test_small_files_go_the_general_way_until_compiling_the_patterns_pays(tmp_path, monkeypatch):
+    """Before its patterns are compiled, the direct reader takes a file only when it
+    and the small files read the general way before it reach ``COMPILE_COST``
+    characters; from then on it takes every file. The sets are the same either way."""
+    from annotator.store import direct_reader as dr
+
+    aset = _bench_set(30, 5, 5, 2)
+    y = tmp_path / "a.yaml"
+    s = store.new_set(aset.document, y)
+    s.entities, s.events, s.attributions, s.relations = aset.entities, aset.events, aset.attributions, aset.relations
+    text = store.dumps(s)
+    monkeypatch.setattr(dr, "_HEADER", dr._LazyPattern("_HEADER", dr._HEADER.pattern))  # not compiled yet
+    monkeypatch.setattr(dr, "_spared", 0)
+    monkeypatch.setattr(dr, "COMPILE_COST", 2 * len(text) + 1)
+    used = []
+    real = reader.DirectFile
+    monkeypatch.setattr(reader, "DirectFile", lambda *a: used.append(1) or real(*a))
+    reads = [store.read(y, text=text, article=aset.document) for _ in range(4)]
+    assert used == [1, 1]  # the first two the general way, the third compiles, the fourth too
+    assert type(dr._HEADER) is not dr._LazyPattern
+    assert all(same(r.checked(), reads[0].checked()) for r in reads)

@@ -21,21 +21,74 @@ Reading: ``store.read(path)`` (a file, its article found through
 ``document.path``), ``store.read(path, article=doc, editing=True)`` (open an
 article's annotations), ``store.read(text=..., article=...)`` (in memory);
 then ``.checked()`` for the set or ``.problems`` for every problem.
+
+Each name is imported from its module when first used (PEP 562): the app
+needs only ``annotation_path`` before its first frame, and reads a big file
+later, in a thread; importing every reader at once (their patterns compiled,
+PyYAML's loader built) was a tenth of its start.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
 from ..errors import ValidationError
-from .files import (
-    annotation_path,
-    atomic_output,
-    new_set,
-    save,
-    write_atomic,
-    write_text_atomic,
-    yaml_files,
-)
-from .many import read_sets
-from .reader import Read, read, validate_paths
-from .writer import FORMAT, dump_chunks, dumps
+
+#: each public name and the module of this package that has it
+_WHERE = {
+    "annotation_path": "files",
+    "atomic_output": "files",
+    "new_set": "files",
+    "save": "files",
+    "write_atomic": "files",
+    "write_text_atomic": "files",
+    "yaml_files": "files",
+    "read_sets": "many",
+    "Read": "reader",
+    "read": "reader",
+    "validate_paths": "reader",
+    "FORMAT": "writer",
+    "dumps": "writer",
+    "dump_chunks": "writer",
+}
+
+
+#: the modules of this package (``store.files`` works as when this file imported it)
+_MODULES = {
+    "direct_reader", "fast_reader", "files", "many", "plain", "pyyaml_reader", "reader", "scalars", "tree",
+    "validate", "writer",
+}
+
+
+def __getattr__(name: str):
+    if name in _MODULES:
+        return importlib.import_module(f".{name}", __name__)  # (the import binds the name here)
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
+
+
+if TYPE_CHECKING:
+    from .files import (
+        annotation_path,
+        atomic_output,
+        new_set,
+        save,
+        write_atomic,
+        write_text_atomic,
+        yaml_files,
+    )
+    from .many import read_sets
+    from .reader import Read, read, validate_paths
+    from .writer import FORMAT, dump_chunks, dumps
 
 __all__ = [
     "FORMAT",

@@ -51,6 +51,24 @@ class Decline(Exception):
     """Not the writer's layout, or something to report: read the file the general way."""
 
 
+class _LazyPattern:
+    """A pattern of this module, compiled when it is first used: on the first
+    attribute asked (``.findall``, ``.match``...), the module's name is bound to
+    the compiled pattern itself, so later uses cost nothing more. (Compiled at
+    import, the patterns took 65-70 ms of the app's start, before its first
+    frame, also when the file is read later in a thread.)"""
+
+    __slots__ = ("name", "source", "flags")
+
+    def __init__(self, name: str, source: str, flags: int = 0):
+        self.name, self.source, self.flags = name, source, flags
+
+    def __getattr__(self, attr: str):
+        compiled = re.compile(self.source, self.flags)
+        globals()[self.name] = compiled
+        return getattr(compiled, attr)
+
+
 # A token: a plain scalar or a double-quoted one. The plain pattern is a part of
 # ``scalars.PLAIN_R`` (what the fast reader takes as a plain token, read as
 # itself up to the next ``,`` or ``}``) without look-aheads: after the first
@@ -70,37 +88,59 @@ _POS = f"(?:start: {_INT}, end: {_INT}|fragments: {_FRAGS})"
 _NUM = "([-+.0-9a-z]+)"
 _TAIL = f"(?:, status: {_LV})?(?:, by: {_LV})?(?:, score: {_NUM})?(?:, suggested_by: {_LV})?(?:, attrs: (\\{{.*\\}}))?"
 #: ``- {id, label, start, end | fragments, text, status?, by?, score?, suggested_by?, attrs?}``
-_ENTITY = re.compile(f"- \\{{id: {_LV}, label: {_LV}, {_POS}, text: {_LV}{_TAIL}\\}}\n")
+_ENTITY = f"- \\{{id: {_LV}, label: {_LV}, {_POS}, text: {_LV}{_TAIL}\\}}\n"
 #: ``- {id, type, arg1, arg2, status?, by?, score?, suggested_by?, attrs?}``
-_RELATION = re.compile(f"- \\{{id: {_LV}, type: {_LV}, arg1: {_LV}, arg2: {_LV}{_TAIL}\\}}\n")
+_RELATION = f"- \\{{id: {_LV}, type: {_LV}, arg1: {_LV}, arg2: {_LV}{_TAIL}\\}}\n"
 #: A span written ``{start, end, text}`` or ``{fragments, text}`` (4 groups).
 _SPAN = f"\\{{{_POS}, text: {_LV}\\}}"
 #: The block lines after an event's or attribution's own (5 groups).
 _BLOCK_TAIL = (
     f"(?:  status: {_LV}\n)?(?:  by: {_LV}\n)?(?:  score: {_NUM}\n)?(?:  suggested_by: {_LV}\n)?(?:  attrs: (\\{{.*\\}})\n)?"
 )
-_ARGS = re.compile(f"  - \\{{role: {_LV}, ref: {_LV}\\}}\n")
+_ARGS = _LazyPattern("_ARGS", f"  - \\{{role: {_LV}, ref: {_LV}\\}}\n")
 _LV_NC = "(?:" + _LV[1:]
 _ARG = f"  - \\{{role: {_LV_NC}, ref: {_LV_NC}\\}}\n"
 #: An event's block: id, type, trigger (4), arguments (the lines), tail (5).
-_EVENT = re.compile(
+_EVENT = _LazyPattern(
+    "_EVENT",
     f"- id: {_LV}\n  type: {_LV}\n  trigger: {_SPAN}\n  arguments:(?: \\[\\]\n|\n((?:{_ARG})+)){_BLOCK_TAIL}"
 )
 #: An attribution's block: id, source ref or span (1 + 4), cue (4), content (4), type, tail (5).
-_ATTRIBUTION = re.compile(
+_ATTRIBUTION = _LazyPattern(
+    "_ATTRIBUTION",
     f"- id: {_LV}\n(?:  source: (?:\\{{ref: {_LV}\\}}|{_SPAN})\n)?(?:  cue: {_SPAN}\n)?(?:  content: {_SPAN}\n)?"
     f"(?:  type: {_LV}\n)?{_BLOCK_TAIL}"
 )
-_HEADER = re.compile(f"format: {re.escape(FORMAT)}\ndocument:\n(?:  path: {_LV}\n)?(?:  sha256: {_LV}\n)?  length: {_INT}\n")
+_HEADER = _LazyPattern("_HEADER", f"format: {re.escape(FORMAT)}\ndocument:\n(?:  path: {_LV}\n)?(?:  sha256: {_LV}\n)?  length: {_INT}\n")
 #: First characters of a token that may not read as itself.
 _SPECIAL_FIRST = _NUMERIC_FIRST | {'"'}
-_DIGITS = re.compile("[0-9]+")
+_DIGITS = _LazyPattern("_DIGITS", "[0-9]+")
 #: The entity and relation patterns for ``findall`` over a section: each match
 #: starts at a line's start and takes the whole line (no pattern crosses one).
-_ENTITY_LINE = re.compile("^" + _ENTITY.pattern, re.MULTILINE)
-_RELATION_LINE = re.compile("^" + _RELATION.pattern, re.MULTILINE)
+_ENTITY_LINE = _LazyPattern("_ENTITY_LINE", "^" + _ENTITY, re.MULTILINE)
+_RELATION_LINE = _LazyPattern("_RELATION_LINE", "^" + _RELATION, re.MULTILINE)
 _FIRST_CHAR = itemgetter(0)
-_SPECIAL_FIRST_RE = re.compile("[" + re.escape("".join(sorted(_SPECIAL_FIRST))) + "]")
+_SPECIAL_FIRST_RE = _LazyPattern("_SPECIAL_FIRST_RE", "[" + re.escape("".join(sorted(_SPECIAL_FIRST))) + "]")
+
+#: compiling the patterns (40-60 ms) costs what reading this many characters of
+#: files the general way costs more than reading them here
+COMPILE_COST = 500_000
+#: characters of small files read the general way while the patterns are not compiled
+_spared = 0
+
+
+def worth_compiling(size: int) -> bool:
+    """Should a file of ``size`` characters be read here? Always once the patterns
+    are compiled; before that, only when it and the small files read the general
+    way before it come to ``COMPILE_COST``: so the first small files of a process
+    (the one the app opens before its first frame: 6 ms the general way, 36 ms
+    here with the compile) go the general way, and many small ones or a big one
+    get the patterns compiled, at most twice what was best in hindsight."""
+    global _spared
+    if type(_HEADER) is not _LazyPattern:
+        return True
+    _spared += size
+    return _spared >= COMPILE_COST
 
 
 def _maker(cls: type, names: str) -> Callable[..., list]:

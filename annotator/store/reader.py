@@ -20,7 +20,7 @@ from ..errors import InputError, Problem, ValidationError
 from ..model import AnnotationSet, Document
 from ..pace import pause
 from ..schema import Schema
-from .direct_reader import Decline, DirectBytes, DirectFile
+from .direct_reader import Decline, DirectBytes, DirectFile, worth_compiling
 from .fast_reader import fast_parse
 from .files import new_set, read_yaml_bytes, relative_path, yaml_files, yaml_text
 from .pyyaml_reader import slow_parse
@@ -218,6 +218,8 @@ def _direct(
 ) -> AnnotationSet | None:
     """The set by the direct reader, when the file is in the writer's layout and has no
     problem at all; None: read it the general way (which lists the problems)."""
+    if not worth_compiling(len(text)):
+        return None  # a small file before the patterns are compiled: the general way is cheaper
     try:
         found = DirectBytes(text, where) if isinstance(text, bytes) else DirectFile(text, where)
         if doc is None and from_disk:

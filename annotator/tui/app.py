@@ -19,7 +19,6 @@ from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from .. import pace, store
@@ -223,6 +222,9 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
                 yield DetailPanel(id="details", markup=False)
                 yield AnnotationList(self.session.aset, self.schema, id="annotation-list")
         yield StatusLine(id="status", markup=False)
+        # One widget drawn from the bindings: in the first frame (mounted after
+        # it, it made the whole screen lay out and paint again).
+        yield KeyFooter()
 
     def _make_view(self) -> ArticleView:
         view = ArticleView(self.session.text, self.session.marks, slot_of=self.schema.slot, id="article")
@@ -251,9 +253,6 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
             self.call_after_refresh(self._start_opening)
         else:
             self._show_notes(self.workspace)
-        # The article paints first; the footer (many widgets, most of the
-        # startup's styling work) is mounted right after that frame.
-        self.call_after_refresh(self._mount_chrome)
         if self.opening is None:
             self.start_suggesting()
             self.start_estimating()
@@ -343,14 +342,6 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
             return True
         # a priority binding further up takes the key first
         return any(b.priority for _node, bm in chain[1:] for b in bm.key_to_bindings.get(event.key, ()))
-
-    async def _mount_chrome(self) -> None:
-        if not self.screen.is_attached or self._exit_renderables or self.return_code is not None:
-            return  # quitting already
-        main = self.screen_stack[0]  # not a modal a fast key opened before this frame
-        if main.query(KeyFooter):
-            return  # already there
-        await main.mount(KeyFooter())
 
     @property
     def find_bar(self) -> FindBar:

@@ -16,7 +16,7 @@ from textual.cache import LRUCache
 from ..text import Layout, TextIndex, Tokens, tokenize_in_parts
 
 #: an article longer than twice this is laid out in two steps (see above)
-PART = 200_000
+PART = 20_000
 
 
 class ArticleLayout:

@@ -627,7 +627,9 @@ class ArticleView(SteadyScrollbars, ScrollView, inherit_bindings=False):
         if self._cursor_i is None:
             return
         height = max(1, self.scrollable_content_region.height)
-        self._need_rows(direction * (height + 1))
+        # the page below the cursor's and the one the view scrolls to (the cursor is
+        # on screen): with fewer rows laid out, the scroll would stop at their end
+        self._need_rows(direction * (2 * height + 1))
         layout = self._ensure_layout()
         goal = self._goal()
         cur_row = layout.row_of(self.cursor)
