@@ -244,10 +244,11 @@ def _fit_roles(groups: dict[tuple, _Group], schema) -> None:
         ev = g.first
         if not schema.has_event(ev.type):
             continue  # not a type of this schema: nothing to fit it to (the guard names it)
-        stray = [a for a in ev.arguments if not schema.has_role(ev.type, a.role)]
-        if not stray:
+        fits = [schema.has_role(ev.type, a.role) for a in ev.arguments]
+        if all(fits):
             continue
-        g.first = replace(ev, arguments=tuple(a for a in ev.arguments if schema.has_role(ev.type, a.role)))
+        stray = [a for a, fit in zip(ev.arguments, fits) if not fit]
+        g.first = replace(ev, arguments=tuple(a for a, fit in zip(ev.arguments, fits) if fit))
         here = sorted(
             (o for o in events if o is not g and o.split_from is None and o.first.trigger.fragments == ev.trigger.fragments),
             key=lambda o: -len(o.agree),
