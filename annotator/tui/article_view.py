@@ -473,33 +473,47 @@ class ArticleView(SteadyScrollbars, ScrollView, inherit_bindings=False):
         return geo.layout  # type: ignore[return-value]
 
     # -- a long article: the rest of its layout ------------------------------
-    def on_mount(self) -> None:
-        if not self._geo.complete:
-            self.call_after_refresh(self._lay_out_rest)
+    #: the owner lays the rest out when it says (``lay_out_rest``), not at mount:
+    #: the app while a big annotation file loads (the two threads would share the
+    #: interpreter, and the load would wait for the layout as keys would)
+    defer_rest = False
 
-    def _lay_out_rest(self) -> None:
-        """Lay the whole text out in a thread (the first screen is painted)."""
+    def on_mount(self) -> None:
+        if not self._geo.complete and not self.defer_rest:
+            self.call_after_refresh(self.lay_out_rest)
+
+    def lay_out_rest(self, then: Callable[[], None] | None = None) -> bool:
+        """Lay the whole text out in a thread (the first screen is painted);
+        ``then()`` on this thread once it is in place (at once if it is). False
+        when there was nothing to lay out."""
         geo = self._geo
         if geo.complete:
-            return
+            if then is not None:
+                then()
+            return False
         width = self._ensure_layout().width
         loop = asyncio.get_running_loop()
 
         def run() -> None:
             tokens, layout = geo.rest(width)
             try:
-                loop.call_soon_threadsafe(self._take_rest, tokens, layout)
+                loop.call_soon_threadsafe(self._take_rest, tokens, layout, then)
             except RuntimeError:
                 pass  # closed meanwhile
 
         threading.Thread(target=run, name="annotator-layout", daemon=True).start()
+        return True
 
-    def _take_rest(self, tokens: Tokens, layout: Layout) -> None:
-        if self._geo.complete or not self.is_attached:
-            return  # a key needed it first (laid out on this thread)
-        if layout.width != self._width:
-            layout.rewrap(self._width)
-        self._complete(tokens, layout)
+    def _take_rest(self, tokens: Tokens, layout: Layout, then: Callable[[], None] | None = None) -> None:
+        try:
+            if self._geo.complete or not self.is_attached:
+                return  # a key needed it first (laid out on this thread)
+            if layout.width != self._width:
+                layout.rewrap(self._width)
+            self._complete(tokens, layout)
+        finally:
+            if then is not None:
+                then()
 
     def _need(self, offset: int) -> None:
         """The text up to ``offset`` must be laid out: if it is not yet, now."""
