@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotator import pace
 from annotator.schema import default_schema
@@ -139,3 +141,25 @@ def test_the_piece_reader_names_stay_importable_from_direct_reader():
     assert direct_reader.DirectBytes is direct_bytes.DirectBytes
     assert direct_reader._PiecedReader is direct_bytes._PiecedReader
     assert reader.DirectBytes is direct_bytes.DirectBytes
+
+
+_CHARS = "a\t\n é’—ل\x00\x08\x0b\x0c\r\x1f\x7f\x80\x9f\xa0\u2027\u2028\u2029\u202a\ufeff\ufffd\ufffe\uffff\U0001f600"
+
+
+@given(st.text(alphabet=_CHARS, max_size=40))
+def test_bad_bytes_is_the_fast_readers_search_on_the_text(text):
+    from annotator.store.fast_reader import _FAST_BAD
+
+    assert direct_bytes.bad_bytes(text.encode("utf-8")) == bool(_FAST_BAD.search(text))
+
+
+@given(st.text(max_size=40))
+def test_bad_bytes_on_any_text(text):
+    from annotator.store.fast_reader import _FAST_BAD
+
+    raw = text.encode("utf-8", "surrogatepass")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return  # declined before: see _BytesReader.pieces
+    assert direct_bytes.bad_bytes(raw) == bool(_FAST_BAD.search(text))

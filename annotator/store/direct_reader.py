@@ -424,6 +424,7 @@ class _Reader:
         string, span_of, tail_of = self.string, self.span_of, self.tail_of
         special, words = _SPECIAL_FIRST, _SPECIAL_WORDS
         alen = -1 if article is None else len(article)
+        before = len(table)  # (a big section's pieces go into one table: see direct_bytes)
         for eid, lab, start, stop, frs, text, status, by, score, sby, attrs in rows:
             if eid[0] in special or eid in words:
                 eid = string(eid)
@@ -444,7 +445,7 @@ class _Reader:
                 if tail is None:
                     tail = tail_of(tails, status, by, score, sby, attrs)
             table[eid] = _new_entity(eid, v, span, *tail)
-        if len(table) != len(rows):  # an id twice
+        if len(table) != before + len(rows):  # an id twice
             raise Decline
 
     def event_rows(self, rows: list[tuple], table: dict, article: str | None, event_type, schema: Schema | None) -> None:
@@ -593,8 +594,9 @@ class _Reader:
             *self.tails(statuses, bys, scores, sbys, attrss),
         )
         table = aset.entities
+        before = len(table)  # (a big section's pieces go into one table: see direct_bytes)
         table.update(zip(ids, made))
-        if len(table) != n:  # an id twice
+        if len(table) != before + n:  # an id twice
             raise Decline
         return end
 
