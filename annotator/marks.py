@@ -235,11 +235,10 @@ class MarkIndex:
         def put(starts, ends, kinds, owners, n: int) -> None:
             ss.append(np.fromiter(starts, np.int64, n))
             es.append(np.fromiter(ends, np.int64, n))
-            ks.append(np.fromiter(kinds, np.uint8, n))
+            ks.append(np.full(n, kinds, np.uint8) if isinstance(kinds, int) else np.fromiter(kinds, np.uint8, n))
             sts.append(np.fromiter(map(_SCODES.__getitem__, map(_STATUS_OF, owners)), np.uint8, n))
-            a = np.empty(n, object)
-            a[:] = owners
-            anns.append(a)
+            # (fromiter: a tenth of the time of ``a[:] = owners``, which looks into each for a sequence)
+            anns.append(np.fromiter(owners, object, n))
 
         def spans(owners: list, parts: list, code: int) -> None:
             # a chunk's marks in a few C-level passes (no bytecode per mark)
@@ -248,7 +247,7 @@ class MarkIndex:
             n = len(pairs)
             if n != len(owners):
                 owners = list(chain.from_iterable(map(repeat, owners, map(len, frags))))
-            put(map(_FIRST, pairs), map(_SECOND, pairs), repeat(code, n), owners, n)
+            put(map(_FIRST, pairs), map(_SECOND, pairs), code, owners, n)
 
         slow: list[Annotation] = []  # lost spans: see marks_of
         for group, code in zip(groups, (0, 1, -1)):
