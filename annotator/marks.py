@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from itertools import chain, compress, repeat
-from operator import attrgetter, is_not, itemgetter, not_
+from operator import attrgetter, is_, is_not, itemgetter, not_
 from typing import Iterable, Iterator, NamedTuple
 
 from .model import (
@@ -123,8 +123,8 @@ _SCODE = {s: i for i, s in enumerate(_STATUS)}
 _OTHER = 255  # a status outside STATUSES (kept exact through the annotation itself)
 _SCODES: defaultdict[str, int] = defaultdict(lambda: _OTHER, _SCODE)
 _FRAGMENTS = attrgetter("fragments")
-_SPAN = attrgetter("span")
-_TRIGGER = attrgetter("trigger")
+_SPAN_FRAGMENTS = attrgetter("span.fragments")
+_TRIGGER_FRAGMENTS = attrgetter("trigger.fragments")
 _SOURCE = attrgetter("source")
 _CUE = attrgetter("cue")
 _CONTENT = attrgetter("content")
@@ -240,9 +240,8 @@ class MarkIndex:
             # (fromiter: a tenth of the time of ``a[:] = owners``, which looks into each for a sequence)
             anns.append(np.fromiter(owners, object, n))
 
-        def spans(owners: list, parts: list, code: int) -> None:
+        def spans(owners: list, frags: list, code: int) -> None:
             # a chunk's marks in a few C-level passes (no bytecode per mark)
-            frags = list(map(_FRAGMENTS, parts))
             pairs = list(chain.from_iterable(frags))
             n = len(pairs)
             if n != len(owners):
@@ -260,13 +259,14 @@ class MarkIndex:
                     chunk = list(compress(chunk, map(not_, map(gone.__contains__, map(id, chunk)))))
                     slow.extend(lost)
                 if code == 0:
-                    spans(chunk, list(map(_SPAN, chunk)), 0)
+                    spans(chunk, list(map(_SPAN_FRAGMENTS, chunk)), 0)
                 elif code == 1:
-                    spans(chunk, list(map(_TRIGGER, chunk)), 1)
+                    spans(chunk, list(map(_TRIGGER_FRAGMENTS, chunk)), 1)
                 else:
                     for part, pcode in ((_SOURCE, 2), (_CUE, 3), (_CONTENT, 4)):
-                        has = [a for a in chunk if type(part(a)) is Span]
-                        spans(has, list(map(part, has)), pcode)
+                        parts = list(map(part, chunk))
+                        has = list(map(is_, map(type, parts), repeat(Span)))  # type(part) is Span
+                        spans(list(compress(chunk, has)), list(map(_FRAGMENTS, compress(parts, has))), pcode)
                 pause()  # a thread building it gives way to the UI (see annotator.pace)
         starts: list[int] = []
         ends: list[int] = []
