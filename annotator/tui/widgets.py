@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import attrgetter, is_not, itemgetter
 from typing import TYPE_CHECKING, ClassVar, Iterable
 
@@ -259,14 +259,12 @@ class Rows:
         s, e = s[order], e[order]
         # the ids in that order, a chunk at a time (one C-level pass over 600,000
         # ids, an object array's take and tolist, held the interpreter 35 ms)
-        unsorted: list = []
-        for part in idss:
-            unsorted += part
+        # (from an object array: its take is C, where a list's __getitem__ is a call an id)
+        unsorted = np.fromiter(chain.from_iterable(idss), object, len(order))
         del idss
-        take = unsorted.__getitem__
         ids: list = []
         for a in range(0, len(order), _CHUNK):
-            ids += map(take, order[a : a + _CHUNK].tolist())
+            ids += unsorted[order[a : a + _CHUNK]].tolist()
             pause()
         del unsorted
         # rows of equal (start, end) go by id: sorted in Python, run by run (few and short)
