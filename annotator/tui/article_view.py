@@ -28,7 +28,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.color import Color
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -471,6 +471,23 @@ class ArticleView(SteadyScrollbars, ScrollView, inherit_bindings=False):
             geo.wrap(self._width)
             self.virtual_size = Size(geo.layout.width, len(geo.layout))  # type: ignore[union-attr]
         return geo.layout  # type: ignore[return-value]
+
+    def _get_scrollable_region(self, region: Region) -> Region:
+        """Textual asks this while it places the widget, before it sets its size and
+        scrollbars. The first time, the text is wrapped here, at the width it gets (the
+        gutter keeps the scrollbar's width), so the first layout has the document's size
+        and its scrollbar (SteadyScrollbars), and the first frame is the final one
+        (wrapped while painting, the document's size came after the layout: two more
+        layouts and frames, one for the size, one for the scrollbar)."""
+        geo = self._geo
+        styles = self.styles
+        if geo.layout is None and styles.scrollbar_gutter == "stable" and region.height > 0:
+            width = region.width - styles.scrollbar_size_vertical
+            if width > 0:
+                self._width = width
+                geo.wrap(width)
+                self.set_reactive(ScrollView.virtual_size, Size(geo.layout.width, len(geo.layout)))  # type: ignore[union-attr]
+        return super()._get_scrollable_region(region)
 
     # -- a long article: the rest of its layout ------------------------------
     #: the owner lays the rest out when it says (``lay_out_rest``), not at mount:
