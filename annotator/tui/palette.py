@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any, Callable, NamedTuple
 
 from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual.app import ComposeResult
 from textual.command import (
     Command,
@@ -92,9 +93,19 @@ class _QuickCommand(Command):
     """A hit, with its name line and its help line kept apart: ``parts`` is
     ((key, Content), ...), the key naming what the Content shows."""
 
-    def __init__(self, prompt: Content, hit, parts: tuple, id: str | None = None) -> None:
+    def __init__(self, prompt: Content | None, hit, parts: tuple, id: str | None = None) -> None:
         super().__init__(prompt, hit, id=id)
         self.parts = parts
+
+    @property
+    def prompt(self) -> Content:
+        # its parts, one a line: made when asked for (the list draws the parts; a
+        # Content.join for each new row was a tenth of a keystroke's CPU)
+        prompt = self._prompt
+        if prompt is None:
+            contents = [content for _key, content in self.parts]
+            prompt = self._prompt = contents[0] if len(contents) == 1 else Content("\n").join(contents)
+        return prompt
 
 
 class _QuickCommandList(CommandList):
@@ -131,6 +142,8 @@ class _QuickCommandList(CommandList):
         #: (``_option_render_cache`` is emptied by each one): a row that moves up or
         #: down as the hits change is drawn once per place
         self._placed: LRUCache[tuple, list[Strip]] = LRUCache(1024)
+        #: the meta style of each place in the list ({"option": index}: a click picks it)
+        self._metas: dict[int, RichStyle] = {}
 
     def _update_lines(self) -> None:
         """OptionList's, with the height of our rows known without measuring them:
@@ -240,8 +253,12 @@ class _QuickCommandList(CommandList):
                 lines = self._render_part(content, style, padding, width)
                 self._parts[part_key] = lines
             strips.extend(lines)
-        meta = {"option": index}
-        strips = [s.apply_meta(meta) for s in strips]
+        meta = self._metas.get(index)
+        if meta is None:
+            # one meta style a place (Strip.apply_meta makes a new one each time,
+            # so every Style addition under it missed Rich's cache)
+            meta = self._metas[index] = RichStyle.from_meta({"option": index})
+        strips = [s.apply_style(meta) for s in strips]
         self._option_render_cache[cache_key] = strips
         self._placed[placed_key] = strips
         return strips
@@ -379,7 +396,9 @@ class QuickPalette(_FrozenBackground, CommandPalette):
         with Box(id="--container"):
             with Row(id="--input", classes="--list-visible" if shown else None):
                 yield SearchIcon()
-                yield _QuietCommandInput(placeholder=self._placeholder, select_on_focus=False)
+                # "-valid" from the start: the input has no validators, so its first
+                # keystroke sets that class, and restyles it (a millisecond)
+                yield _QuietCommandInput(placeholder=self._placeholder, select_on_focus=False, classes="-valid")
                 if not self.run_on_select:
                     yield Button("\u25b6")
             with Box(id="--results"):
@@ -504,18 +523,14 @@ class QuickPalette(_FrozenBackground, CommandPalette):
                     name = name.stylize(self._match_style(), offset, offset + 1)
                 parts: tuple = (((c.name, offsets), name),)
                 if c.help:
-                    help_content = self._help_content(c.help)
-                    parts += ((("help", c.help), help_content),)
-                    prompt = Content("\n").join([name, help_content])
-                else:
-                    prompt = name
+                    parts += ((("help", c.help), self._help_content(c.help)),)
                 if matcher is None:
                     hit: Hit | DiscoveryHit = DiscoveryHit(c.name, c.callback, help=c.help)
                 else:
                     hit = Hit(score, name, c.callback, text=c.name, help=c.help)
                 # the same row for the same highlight: its measured height and its
                 # rendering are kept (a backspace shows rows seen before)
-                option = self._built[(order, offsets)] = _QuickCommand(prompt, hit, parts, id=f"c{order}")
+                option = self._built[(order, offsets)] = _QuickCommand(None, hit, parts, id=f"c{order}")
             options.append(option)
         shown = len(options)
         if shown < len(hits):
