@@ -176,6 +176,8 @@ class _QuickCommandList(CommandList):
     #: while a frame is drawn: (first row shown, highlighted index, index under
     #: the mouse, the option styles met so far)
     _frame: tuple | None = None
+    #: while a frame is drawn: the width of a row
+    _frame_width: int | None = None
 
     def render_lines(self, crop):
         # OptionList.render_line looks up, for every row, the scroll offset, the
@@ -183,10 +185,11 @@ class _QuickCommandList(CommandList):
         # :disabled and the like): here once a frame
         self._update_lines()
         self._frame = (self.scroll_offset.y, self.highlighted, self._mouse_hovering_over, {})
+        self._frame_width = self._row_width()
         try:
             return super().render_lines(crop)
         finally:
-            self._frame = None
+            self._frame = self._frame_width = None
 
     def render_line(self, y: int) -> Strip:
         frame = self._frame
@@ -227,6 +230,9 @@ class _QuickCommandList(CommandList):
             padding = self._padding = self.get_component_styles("option-list--option").padding
         return padding
 
+    def _row_width(self) -> int:
+        return self.scrollable_content_region.width - self._get_left_gutter_width()
+
     def _get_option_render(self, option: Option, style: Style) -> list[Strip]:
         # (called for each row painted: what it needs is looked up once per style)
         padding = self._option_padding()
@@ -237,7 +243,7 @@ class _QuickCommandList(CommandList):
         parts = getattr(option, "parts", None)
         if parts is None or option._divider or padding.top or padding.bottom:
             return super()._get_option_render(option, style)
-        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        width = self._frame_width or self._row_width()
         index = self._option_to_index[option]
         placed_key = (option, style, padding, width, index)
         strips = self._placed.get(placed_key)
@@ -268,12 +274,17 @@ class _QuickCommandList(CommandList):
         if "\n" not in content.plain and content.cell_length + padding.width <= width:
             # one row that fits: what Visual.to_strips draws, without its wrapping
             # machinery (less the text-selection offsets: the palette has none)
+            # (one Strip made, of the segments Strip.extend_cell_length and the right
+            # padding would add)
             segments = [Segment(" " * padding.left, rich_style)] if padding.left else []
-            segments += content.render_segments(style)
-            strip = Strip(segments).extend_cell_length(width - padding.right, rich_style)
+            marked = _marked_segments(content, style)
+            segments += content.render_segments(style) if marked is None else marked
+            fill = width - padding.right - padding.left - content.cell_length
+            if fill > 0:
+                segments.append(Segment(" " * fill, rich_style))
             if padding.right:
-                strip = Strip([*strip, Segment(" " * padding.right, rich_style)], width)
-            return [strip]
+                segments.append(Segment(" " * padding.right, rich_style))
+            return [Strip(segments, width)]
         visual = Padding(content, padding) if padding else content
         return [s.extend_cell_length(width, rich_style) for s in Visual.to_strips(self, visual, width, None, style)]
 
@@ -348,6 +359,47 @@ class _QuickCommandList(CommandList):
                 if y is not None:
                     start = prev = y
             self.refresh(*regions)
+
+
+#: (base style, mark style) -> their Rich styles, unmarked and marked
+_MARKED_STYLES: LRUCache[tuple, tuple] = LRUCache(64)
+
+
+def _marked_segments(content: Content, base: Style) -> list[Segment] | None:
+    """``content.render_segments(base)`` for a content whose only spans mark single
+    characters in one style (a hit's name with its matched characters), without
+    Content.render's span stack; None for any other content.
+
+    The same segments: a run of unmarked text in ``base``, each marked character
+    a segment of its own in ``base`` combined with the mark's style."""
+    spans = content.spans
+    if not spans:
+        return None
+    mark = spans[0].style
+    if not isinstance(mark, Style):
+        return None
+    text = content.plain
+    for span in spans:
+        if span.style is not mark or span.end != span.start + 1:
+            return None
+    starts = sorted(span.start for span in spans)  # (Content.stylize puts a new span first)
+    if len(set(starts)) != len(starts) or starts[0] < 0 or starts[-1] >= len(text):
+        return None
+    styles = _MARKED_STYLES.get((base, mark))
+    if styles is None:
+        marked = Style.combine([base, mark])
+        styles = _MARKED_STYLES[base, mark] = (base.rich_style if base else None, marked.rich_style if marked else None)
+    plain_style, marked_style = styles
+    segments = []
+    position = 0
+    for start in starts:
+        if start > position:
+            segments.append(Segment(text[position:start], plain_style))
+        segments.append(Segment(text[start], marked_style))
+        position = start + 1
+    if position < len(text):
+        segments.append(Segment(text[position:], plain_style))
+    return segments
 
 
 def _rows_of(option: Option, room: int) -> int | None:
