@@ -230,3 +230,40 @@ async def test_marked_rows_render_as_content_renders_them(make_app):
         assert _marked_segments(Content("abc").stylize(mark, 0, 1).stylize("bold", 2, 3), bases[1]) is None
         both = Content("abc").stylize(mark, 2, 3).stylize(mark, 0, 1)
         assert _marked_segments(both, bases[1]) == both.render_segments(bases[1])
+
+
+async def test_the_lists_rows_are_what_stylescache_draws(make_app):
+    """The list's _RowsCache hands the rows between its border rows on as they are
+    drawn: every line of the list the same as Textual's StylesCache draws it, as
+    you type and move, and the short way taken for the rows of hits."""
+    from textual._styles_cache import StylesCache
+    from textual.geometry import Region
+
+    from annotator.tui.palette import _RowsCache
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        lst = app.screen.query_one(_QuickCommandList)
+        assert isinstance(lst._styles_cache, _RowsCache)
+        for key in ("", "l", "a", "down", "down", "b", "backspace", "x", "backspace", "backspace"):
+            if key:
+                await pilot.press(key)
+            await pilot.pause()
+            crop = Region(0, 0, *lst.size)
+            ours = _RowsCache()
+            plain = []
+            render_line = ours.render_line
+
+            def spy(styles, y, *args):
+                plain.append(ours._plain is not None)
+                return render_line(styles, y, *args)
+
+            ours.render_line = spy
+            lst._update_lines()
+            mine = ours.render_widget(lst, crop)
+            theirs = StylesCache().render_widget(lst, crop)
+            assert [list(s) for s in mine] == [list(s) for s in theirs], key
+            assert [s.cell_length for s in mine] == [s.cell_length for s in theirs], key
+            assert plain and all(plain), key

@@ -23,6 +23,7 @@ from typing import Any, Callable, NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style as RichStyle
+from textual._styles_cache import StylesCache
 from textual.app import ComposeResult
 from textual.command import (
     Command,
@@ -108,6 +109,52 @@ class _QuickCommand(Command):
         return prompt
 
 
+class _RowsCache(StylesCache):
+    """The list's StylesCache, which hands a row of hits on as its render_line
+    made it when nothing of the list's styles changes a row between its border
+    rows: no left or right border, outline or padding, no tint, hatch or opacity
+    (the palette's list). StylesCache.render_line reads every one of those styles
+    again for each row, to return the row as it was; the top and bottom rows, and
+    any list styled otherwise, go through it."""
+
+    _plain: tuple | None = None
+
+    def render(self, styles, size, base_background, background, render_content_line, filters, border_title,
+               border_subtitle, content_size=None, padding=None, crop=None, opacity=1.0, **kwargs):
+        pad = styles.padding if padding is None else padding
+        content = size if content_size is None else content_size
+        (top, _), (right, _), (bottom, _), (left, _) = styles.border
+        outline = styles.outline
+        plain = (
+            not (left or right or pad.left or pad.right or pad.top or pad.bottom)
+            and not any(edge for edge, _ in outline)
+            and opacity == 1.0
+            and styles.text_opacity == 1.0
+            and not styles.tint.a
+            and not (styles.has_rule("hatch") and styles.hatch != "none")
+            and content.width == size.width
+        )
+        inner = self.get_inner_outer(base_background, background)[0].rich_style if plain else None
+        # (rows 1 .. height - 2 when the list has both border rows)
+        self._plain = (inner, 1 if top else 0, size.height - (1 if bottom else 0), content.height, size.width) if plain else None
+        try:
+            return super().render(styles, size, base_background, background, render_content_line, filters,
+                                  border_title, border_subtitle, content_size=content_size, padding=padding, crop=crop,
+                                  opacity=opacity, **kwargs)
+        finally:
+            self._plain = None
+
+    def render_line(self, styles, y, size, content_size, padding, base_background, background, render_content_line,
+                    *args):
+        plain = self._plain
+        if plain is not None:
+            inner, first, end, content_height, width = plain
+            if first <= y < end and y - first < content_height:
+                return render_content_line(y - first).adjust_cell_length(width, inner)
+        return super().render_line(styles, y, size, content_size, padding, base_background, background,
+                                   render_content_line, *args)
+
+
 class _QuickCommandList(CommandList):
     """The palette's list: each row is rendered once per text, highlight, style and
     width, and kept across keystrokes (Textual's list renders every row again after
@@ -137,6 +184,7 @@ class _QuickCommandList(CommandList):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self._styles_cache = _RowsCache()
         self._parts: LRUCache[tuple, list[Strip]] = LRUCache(1024)
         #: an option's rows as drawn at a place in the list, kept across refills
         #: (``_option_render_cache`` is emptied by each one): a row that moves up or
