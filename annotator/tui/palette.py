@@ -109,6 +109,10 @@ class _QuickCommand(Command):
         return prompt
 
 
+#: the meta style of each place in a list of hits ({"option": index}: a click picks it)
+_METAS: dict[int, RichStyle] = {}
+
+
 class _RowsCache(StylesCache):
     """The list's StylesCache, which hands a row of hits on as its render_line
     made it when nothing of the list's styles changes a row between its border
@@ -190,8 +194,6 @@ class _QuickCommandList(CommandList):
         #: (``_option_render_cache`` is emptied by each one): a row that moves up or
         #: down as the hits change is drawn once per place
         self._placed: LRUCache[tuple, list[Strip]] = LRUCache(1024)
-        #: the meta style of each place in the list ({"option": index}: a click picks it)
-        self._metas: dict[int, RichStyle] = {}
 
     def _update_lines(self) -> None:
         """OptionList's, with the height of our rows known without measuring them:
@@ -307,11 +309,11 @@ class _QuickCommandList(CommandList):
                 lines = self._render_part(content, style, padding, width)
                 self._parts[part_key] = lines
             strips.extend(lines)
-        meta = self._metas.get(index)
+        meta = _METAS.get(index)
         if meta is None:
-            # one meta style a place (Strip.apply_meta makes a new one each time,
-            # so every Style addition under it missed Rich's cache)
-            meta = self._metas[index] = RichStyle.from_meta({"option": index})
+            # one meta style a place, for every palette (Strip.apply_meta makes a new
+            # one each time, so every Style addition under it missed Rich's cache)
+            meta = _METAS[index] = RichStyle.from_meta({"option": index})
         strips = [s.apply_style(meta) for s in strips]
         self._option_render_cache[cache_key] = strips
         self._placed[placed_key] = strips
