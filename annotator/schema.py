@@ -114,12 +114,24 @@ class Schema:
         ev = self.event_type(event_type)
         return ev.roles if ev else ()
 
-    def has_role(self, event_type: str, role: str) -> bool:
-        """Whether ``role`` is a role of the type, counting brat's numbered roles:
+    def role_of(self, event_type: str, role: str) -> str | None:
+        """The type's role that ``role`` is, counting brat's numbered roles:
         ``Theme2`` and ``Site2`` (the second Theme, the Site paired with it) are
-        Theme and Site, as brat itself checks them against ``annotation.conf``."""
+        Theme and Site, as brat itself checks them against ``annotation.conf``;
+        None when it is none of the type's roles."""
         roles = self.roles(event_type)
-        return role in roles or (role[-1:].isdigit() and role.rstrip("0123456789") in roles)
+        if role in roles:
+            return role
+        if role[-1:].isdigit():
+            base = role.rstrip("0123456789")
+            if base in roles:
+                return base
+        return None
+
+    def has_role(self, event_type: str, role: str) -> bool:
+        """Whether ``role`` is a role of the type (see ``role_of``): the name is kept
+        as written, Theme2 stays Theme2."""
+        return self.role_of(event_type, role) is not None
 
     def has_entity(self, label: str) -> bool:
         return label in self.entity_names

@@ -453,6 +453,8 @@ def test_numbered_roles_are_the_roles_of_the_schema():
     assert s.has_role("Binding", "Theme") and s.has_role("Binding", "Theme2") and s.has_role("Binding", "Site12")
     assert not s.has_role("Binding", "Cause") and not s.has_role("Binding", "Cause2")
     assert not s.has_role("Binding", "2") and not s.has_role("Other", "Theme")
+    assert [s.role_of("Binding", r) for r in ("Theme", "Theme2", "Site12", "Cause2", "2")] == [
+        "Theme", "Theme", "Site", None, None]
 
 
 def test_a_corpus_with_numbered_roles_merges_with_them(tmp_path, capsys):

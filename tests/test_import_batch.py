@@ -228,3 +228,27 @@ def test_an_article_open_in_the_app_is_refused_never_overwritten(tmp_path, capsy
     assert "imported 1 of 2 articles" in cap.out
     assert (ann / "a.yaml").read_bytes() == before
     assert store.read(ann / "b.yaml").checked().entities["T1"].label == "ORG"
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "conll", "doccano", "doccano-label", "labelstudio"])
+def test_an_empty_or_blank_source_is_refused_with_one_line_the_others_imported(fmt, tmp_path, capsys):
+    """An empty file, or one of blank lines, is said as such (exit 2), never "imported
+    0 of 0"; a good source beside it is imported."""
+    good = {
+        "jsonl": ('{"text": "Rebels took Raqqa.", "spans": [], "answer": "accept", "meta": {"name": "one"}}\n', "jsonl"),
+        "conll": ("Rebels O\ntook O\nRaqqa B-GPE\n. O\n", "conll"),
+        "doccano": ('{"text": "Rebels took Raqqa.", "label": [], "id": 1}\n', "jsonl"),
+        "doccano-label": ('{"text": "Rebels took Raqqa.", "label": [], "id": 1}\n', "jsonl"),
+        "labelstudio": ('[{"id": 1, "data": {"text": "Rebels took Raqqa."}, "annotations": []}]', "json"),
+    }[fmt]
+    ok = tmp_path / f"ok.{good[1]}"
+    ok.write_text(good[0], encoding="utf-8")
+    empty, blank = tmp_path / f"empty.{good[1]}", tmp_path / f"blank.{good[1]}"
+    empty.write_bytes(b"")
+    blank.write_text("\n\n", encoding="utf-8")
+    code, err, out = _run(fmt, [empty, ok, blank], tmp_path, capsys)
+    assert code == 2
+    assert f"annotator: {empty}: is empty: nothing to import (not imported)" in err
+    assert f"annotator: {blank}: holds no document: nothing to import (not imported)" in err
+    assert "imported 1 of 3 articles" in out
+    assert len(_written(tmp_path)[0]) == 1

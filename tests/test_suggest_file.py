@@ -115,6 +115,26 @@ def test_brat_ann(tmp_path, article):
     assert [(a.role, by_id[a.ref].text) for a in ev.arguments] == [("Place", "Raqqa")]
 
 
+def test_brat_numbered_roles_are_the_schema_role(tmp_path, article):
+    """brat numbers a repeated role (Place2): the suggestion takes the schema's Place,
+    as `Schema.role_of` says; a numbered role the type lacks is skipped and noted."""
+    ann = tmp_path / "a.ann"
+    ann.write_text(
+        "T3\tConflict.Capture 25 33\tcaptured\n"
+        "T4\tGPE 34 39\tRaqqa\n"
+        "T2\tOrganization 21 24\tSDF\n"
+        "E1\tConflict.Capture:T3 Place2:T4 Victim2:T2\n",
+        encoding="utf-8",
+    )
+    sugg = get_suggester(f"file:{ann}", default_schema(), None)
+    props = sugg.propose(set_for(article, tmp_path))
+    assert any("role Victim2" in n for n in props.notes)
+    new = suggest_into(set_for(article, tmp_path), sugg)
+    (ev,) = [a for a in new if isinstance(a, Event)]
+    by_id = {a.id: a for a in new}
+    assert [(a.role, by_id[a.ref].text) for a in ev.arguments] == [("Place", "Raqqa")]
+
+
 def test_brat_mismatch_names_the_line(tmp_path, article):
     ann = tmp_path / "a.ann"
     ann.write_text("T1\tPER 0 11\tMazlum Abdi\nT2\tORG 22 25\tSDF\nT3\tGPE 34 99\tRaqqa\n", encoding="utf-8")

@@ -102,15 +102,23 @@ def _documents(fmt, src: Path, report, root: Path | None, conf_cache: dict) -> I
     from ..formats.common import Refused
 
     it = fmt.read(src, report, root=root, conf_cache=conf_cache)
+    given = False
     while True:
         try:
             item = next(it)
         except StopIteration:
-            return
+            break
         except InputError as err:
             yield Refused.of(err)
             return
+        given = True
         yield item
+    if not given:  # an empty file, or one of blank lines: say so rather than "imported 0 of 0"
+        try:
+            empty = src.stat().st_size == 0
+        except OSError:
+            empty = False
+        yield Refused(str(src), ("is empty" if empty else "holds no document") + ": nothing to import")
 
 
 class _Import:

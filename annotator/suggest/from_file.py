@@ -178,12 +178,9 @@ class _Reader:
         return None
 
     def role(self, type_: str, role: str) -> str | None:
-        roles = self.schema.roles(type_)
-        if role in roles:
-            return role
-        bare = re.sub(r"\d+$", "", role)  # brat numbers repeated roles: Theme2
-        if bare in roles:
-            return bare
+        base = self.schema.role_of(type_, role)  # brat numbers repeated roles: Theme2 is Theme
+        if base is not None:
+            return base
         self.skipped[f"role {role} of {type_}"] += 1
         return None
 
