@@ -197,3 +197,57 @@ async def test_lost_spans_of_a_file_read_in_the_thread(tmp_path):
         await until_loaded(pilot, app)
         assert app.lost_ids() == LOST_IDS and "LOST:6" in app._status_text
         assert app.annotation_list.key_at(0)[0] == -1  # listed first
+
+
+async def test_long_article_laid_out_after_the_load_then_switch_interval_restored(
+    make_app, seed_copy, tmp_path, gate, monkeypatch
+):
+    """The rest of a long article is laid out once its annotations are in (not
+    beside the load, which would share the interpreter with it); the lowered
+    switch interval is what it was once both are done."""
+    import sys
+
+    from annotator import pace
+    from annotator.tui import article_layout
+
+    monkeypatch.setattr(article_layout, "PART", 500)  # the seed is a long article now
+    before = sys.getswitchinterval()
+    gold(seed_copy, tmp_path / "annotations")
+    app = make_app(document=read_article(seed_copy))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        assert app.loading
+        assert sys.getswitchinterval() < before  # keys get the interpreter sooner meanwhile
+        assert pace._hook is not None
+        assert not app.view._geo.complete  # only the first part: the rest waits for the load
+        await pilot.press("l")  # a cursor key is handled during the load
+        assert app.view.cursor > 0
+        gate.set()
+        await until_loaded(pilot, app)
+        for _ in range(400):
+            if app.view._geo.complete and sys.getswitchinterval() == before:
+                break
+            await pilot.pause(0.01)
+        assert app.view._geo.complete
+        assert sys.getswitchinterval() == before
+        assert pace._hook is None
+        assert "loading annotations" not in app._status_text
+        await pilot.press("q")
+    assert sys.getswitchinterval() == before
+
+
+async def test_quit_while_loading_restores_the_switch_interval(make_app, seed_copy, tmp_path, gate):
+    import sys
+
+    from annotator import pace
+
+    before = sys.getswitchinterval()
+    gold(seed_copy, tmp_path / "annotations")
+    app = make_app(document=read_article(seed_copy))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.loading and sys.getswitchinterval() < before
+        threading.Timer(0.2, gate.set).start()
+        await pilot.press("ctrl+q")
+    assert sys.getswitchinterval() == before
+    assert pace._hook is None

@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotator import pace
 from annotator.schema import default_schema
-from annotator.store import direct_reader, reader
+from annotator.store import direct_bytes, direct_reader, reader
 from annotator.store.writer import dumps
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -33,7 +35,7 @@ def big():
 def test_pieces_read_the_same_set(big, monkeypatch, piece):
     article, yaml_text = big
     whole = direct_reader.direct_read(yaml_text, "f", article, None, default_schema())
-    monkeypatch.setattr(direct_reader, "PIECE", piece)
+    monkeypatch.setattr(direct_bytes, "PIECE", piece)
     calls = []
     pace.set_hook(lambda: calls.append(1))
     try:
@@ -58,7 +60,7 @@ def test_an_id_twice_in_two_pieces_is_declined(big, monkeypatch):
     last = max(i for i, line in enumerate(lines) if line.startswith("- {id: T"))
     ident = lines[first].split(",")[0]
     lines[last] = ident + "," + lines[last].split(",", 1)[1]
-    monkeypatch.setattr(direct_reader, "PIECE", 500)
+    monkeypatch.setattr(direct_bytes, "PIECE", 500)
     with pytest.raises(direct_reader.Decline):
         direct_reader.direct_read("\n".join(lines), "f", None, None, None)
 
@@ -85,7 +87,7 @@ def test_a_big_file_is_read_from_its_bytes_as_from_its_text(big, tmp_path, monke
     p.write_text(yaml_text, encoding="utf-8")
     want = read(p, article=doc, schema=default_schema(), editing=True)
     monkeypatch.setattr(reader, "BYTES_FROM", 0)
-    monkeypatch.setattr(direct_reader, "PIECE", piece)
+    monkeypatch.setattr(direct_bytes, "PIECE", piece)
     seen = []
     monkeypatch.setattr(reader, "DirectBytes", lambda raw, where: seen.append(1) or direct_reader.DirectBytes(raw, where))
     got = read(p, article=doc, schema=default_schema(), editing=True)
@@ -108,7 +110,7 @@ def test_a_big_file_with_a_problem_is_read_the_general_way(big, tmp_path, monkey
     p.write_text(yaml_text.replace("label: ", "label: NOPE", 1), encoding="utf-8")
     want = read(p, article=article, schema=default_schema())
     monkeypatch.setattr(reader, "BYTES_FROM", 0)
-    monkeypatch.setattr(direct_reader, "PIECE", 300)
+    monkeypatch.setattr(direct_bytes, "PIECE", 300)
     got = read(p, article=article, schema=default_schema())
     assert not want.ok and list(map(str, got.problems)) == list(map(str, want.problems))
     p.write_bytes(p.read_bytes()[:100] + b"\xff" + p.read_bytes()[100:])
@@ -131,3 +133,33 @@ def test_a_failing_hook_does_not_fail_the_work():
         assert done == [1]
     finally:
         pace.set_hook(None)
+
+
+def test_the_piece_reader_names_stay_importable_from_direct_reader():
+    from annotator.store.direct_reader import PIECE, DirectBytes, _PiecedReader  # noqa: F401
+
+    assert direct_reader.DirectBytes is direct_bytes.DirectBytes
+    assert direct_reader._PiecedReader is direct_bytes._PiecedReader
+    assert reader.DirectBytes is direct_bytes.DirectBytes
+
+
+_CHARS = "a\t\n é’—ل\x00\x08\x0b\x0c\r\x1f\x7f\x80\x9f\xa0\u2027\u2028\u2029\u202a\ufeff\ufffd\ufffe\uffff\U0001f600"
+
+
+@given(st.text(alphabet=_CHARS, max_size=40))
+def test_bad_bytes_is_the_fast_readers_search_on_the_text(text):
+    from annotator.store.fast_reader import _FAST_BAD
+
+    assert direct_bytes.bad_bytes(text.encode("utf-8")) == bool(_FAST_BAD.search(text))
+
+
+@given(st.text(max_size=40))
+def test_bad_bytes_on_any_text(text):
+    from annotator.store.fast_reader import _FAST_BAD
+
+    raw = text.encode("utf-8", "surrogatepass")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return  # declined before: see _BytesReader.pieces
+    assert direct_bytes.bad_bytes(raw) == bool(_FAST_BAD.search(text))

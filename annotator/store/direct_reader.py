@@ -40,8 +40,7 @@ from ..model import (
     slots_settable,
 )
 from ..schema import Schema
-from .fast_reader import _FAST_BAD, _NUMERIC_FIRST, _SPECIAL_WORDS, _FastReader, _unescape
-from ..pace import pause
+from .fast_reader import _NUMERIC_FIRST, _SPECIAL_WORDS, _FastReader, _unescape
 from .tree import NotOurs
 from .validate import bad_attr
 from .writer import FORMAT
@@ -425,6 +424,7 @@ class _Reader:
         string, span_of, tail_of = self.string, self.span_of, self.tail_of
         special, words = _SPECIAL_FIRST, _SPECIAL_WORDS
         alen = -1 if article is None else len(article)
+        before = len(table)  # (a big section's pieces go into one table: see direct_bytes)
         for eid, lab, start, stop, frs, text, status, by, score, sby, attrs in rows:
             if eid[0] in special or eid in words:
                 eid = string(eid)
@@ -445,7 +445,7 @@ class _Reader:
                 if tail is None:
                     tail = tail_of(tails, status, by, score, sby, attrs)
             table[eid] = _new_entity(eid, v, span, *tail)
-        if len(table) != len(rows):  # an id twice
+        if len(table) != before + len(rows):  # an id twice
             raise Decline
 
     def event_rows(self, rows: list[tuple], table: dict, article: str | None, event_type, schema: Schema | None) -> None:
@@ -594,8 +594,9 @@ class _Reader:
             *self.tails(statuses, bys, scores, sbys, attrss),
         )
         table = aset.entities
+        before = len(table)  # (a big section's pieces go into one table: see direct_bytes)
         table.update(zip(ids, made))
-        if len(table) != n:  # an id twice
+        if len(table) != before + n:  # an id twice
             raise Decline
         return end
 
@@ -723,6 +724,8 @@ class DirectFile:
     __slots__ = ("_reader", "path")
 
     def __init__(self, text: str, source: str):
+        from .direct_bytes import _PiecedReader, _bad_char
+
         m = _HEADER.match(text)
         if m is None or _bad_char(text):
             raise Decline
@@ -751,174 +754,14 @@ def direct_read(text: str, source: str, article: str | None, article_sha: str | 
     return DirectFile(text, source).build(article, article_sha, schema)
 
 
-# -- a big file, read a piece at a time ------------------------------------------
-#: characters of a section read per piece (about 700 entity lines, a few ms):
-#: between two pieces the UI thread can take the interpreter (see ``pace``)
-PIECE = 64 * 1024
+#: the bytes / piece-by-piece reader's names, importable from here as before
+#: (``annotator.store.direct_bytes``, which imports this module)
+_IN_BYTES = {"PIECE", "DirectBytes", "_PiecedReader", "_BytesReader", "_bad_char"}
 
 
-def _bad_char(text: str) -> bool:
-    """``_FAST_BAD.search(text)`` (one character class), a piece at a time."""
-    for a in range(0, len(text), 8 * PIECE):
-        if _FAST_BAD.search(text, a, a + 8 * PIECE):
-            return True
-        pause()
-    return False
+def __getattr__(name: str):
+    if name in _IN_BYTES:
+        from . import direct_bytes
 
-
-class _PiecedReader(_Reader):
-    """The direct reader, a big section read ``PIECE`` characters at a time.
-
-    Every C-level call of the column reader takes a whole section (500,000
-    entity lines: a second for one ``findall``), which no other thread can
-    interrupt. Here a section is cut at line starts (entities, relations) or
-    block starts (events, attributions), each piece read into tables of its own
-    by the same code, then added to the set's in order (an id twice is declined,
-    as in one piece). A file of one piece per section is read as before.
-    """
-
-    _piece: tuple[int, int] | None = None
-
-    def section(self, pos: int, key: str, next_key: str | None) -> tuple[int, int]:
-        if self._piece is not None:
-            return self._piece
-        return super().section(pos, key, next_key)
-
-    def cuts(self, start: int, end: int, sep: str) -> list[tuple[int, int]]:
-        text = self.text
-        out = []
-        a = start
-        while end - a > PIECE:
-            b = text.find(sep, a + PIECE, end)
-            if b < 0:
-                break
-            out.append((a, b + 1))
-            a = b + 1
-        out.append((a, end))
-        return out
-
-    def pieces(self, pos: int, key: str, next_key: str | None, sep: str, aset: AnnotationSet, table: str, run) -> int:
-        start, end = super().section(pos, key, next_key)
-        cuts = self.cuts(start, end, sep)
-        if len(cuts) == 1:
-            return run(aset)
-        whole = getattr(aset, table)
-        for piece in cuts:
-            part = AnnotationSet(aset.document)
-            self._piece = piece
-            try:
-                run(part)
-            finally:
-                self._piece = None
-            got = getattr(part, table)
-            n = len(whole)
-            whole.update(got)
-            if len(whole) != n + len(got):  # an id twice
-                raise Decline
-            pause()
-        return end
-
-    def entities(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
-        read = super().entities
-        return self.pieces(pos, "entities", "events", "\n", aset, "entities", lambda s: read(pos, s, article, schema))
-
-    def events(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
-        read = super().events
-        return self.pieces(pos, "events", "attributions", "\n- id: ", aset, "events", lambda s: read(pos, s, article, schema))
-
-    def attributions(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
-        read = super().attributions
-        return self.pieces(
-            pos, "attributions", "relations", "\n- id: ", aset, "attributions", lambda s: read(pos, s, article, schema)
-        )
-
-    def relations(self, pos: int, aset: AnnotationSet, schema: Schema | None) -> int:
-        read = super().relations
-        return self.pieces(pos, "relations", None, "\n", aset, "relations", lambda s: read(pos, s, schema))
-
-
-class _BytesReader(_PiecedReader):
-    """The pieced reader over the file's bytes: each piece decoded when it is read,
-    so that the file is never one string (a 66 MB file with one emoji in it is a
-    string of 251 MB: four bytes a character). Offsets outside a piece are the
-    file's bytes (``self.text`` is the bytes then; a piece's string while it is
-    read); the section keys are ASCII, a piece is cut at a newline."""
-
-    def section(self, pos: int, key: str, next_key: str | None) -> tuple[int, int]:
-        if self._piece is not None:
-            return self._piece
-        raw = self.text
-        k = key.encode()
-        if raw.startswith(k + b": []\n", pos):
-            return pos + len(k) + 5, pos + len(k) + 5
-        if not raw.startswith(k + b":\n", pos):
-            raise Decline
-        start = pos + len(k) + 2
-        if next_key is None:
-            return start, len(raw)
-        end = raw.rfind(b"\n" + next_key.encode() + b":", start - 1)
-        if end < 0:
-            raise Decline
-        return start, end + 1
-
-    def pieces(self, pos: int, key: str, next_key: str | None, sep: str, aset: AnnotationSet, table: str, run) -> int:
-        raw = self.text
-        start, end = self.section(pos, key, next_key)
-        cuts = []
-        a = start
-        while end - a > PIECE:
-            b = raw.find(sep.encode(), a + PIECE, end)
-            if b < 0:
-                break
-            cuts.append((a, b + 1))
-            a = b + 1
-        cuts.append((a, end))
-        whole = getattr(aset, table)
-        for a, b in cuts:
-            try:
-                text = raw[a:b].decode("utf-8")
-            except UnicodeDecodeError:
-                raise Decline from None  # read again as a whole: the error names the byte
-            if _FAST_BAD.search(text):
-                raise Decline
-            part = AnnotationSet(aset.document)
-            self.text, self._piece = text, (0, len(text))
-            try:
-                run(part)
-            finally:
-                self.text, self._piece = raw, None
-            got = getattr(part, table)
-            n = len(whole)
-            whole.update(got)
-            if len(whole) != n + len(got):  # an id twice
-                raise Decline
-            pause()
-        return end
-
-
-class DirectBytes(DirectFile):
-    """As ``DirectFile``, from the file's bytes (UTF-8), a piece at a time."""
-
-    __slots__ = ()
-
-    def __init__(self, raw: bytes, source: str):
-        cut = raw.find(b"\nentities:")
-        if cut < 0:
-            raise Decline
-        try:
-            head = raw[: cut + 1].decode("utf-8")
-        except UnicodeDecodeError:
-            raise Decline from None
-        m = _HEADER.match(head)
-        if m is None or m.end() != len(head) or _FAST_BAD.search(head):
-            raise Decline
-        r = _BytesReader(raw, source)  # type: ignore[arg-type]
-        path, sha, _length = m.groups()
-        try:
-            r.path = r.string(path) if path is not None else None
-            r.sha = r.string(sha) if sha is not None else None
-        except NotOurs:
-            raise Decline from None
-        r.body = cut + 1
-        self._reader = r
-        self.path = r.path
+        return getattr(direct_bytes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

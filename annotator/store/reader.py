@@ -20,7 +20,8 @@ from ..errors import InputError, Problem, ValidationError
 from ..model import AnnotationSet, Document
 from ..pace import pause
 from ..schema import Schema
-from .direct_reader import Decline, DirectBytes, DirectFile, worth_compiling
+from .direct_bytes import DirectBytes
+from .direct_reader import Decline, DirectFile, worth_compiling
 from .fast_reader import fast_parse
 from .files import new_set, read_yaml_bytes, relative_path, yaml_files, yaml_text
 from .pyyaml_reader import slow_parse

@@ -7,21 +7,19 @@ snapshot, at most a second after a change.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.worker import Worker, WorkerState
 
-from .. import pace, store
+from .. import store
 from .. import workspace as workspaces
 from ..errors import InputError, short_error
 from ..resources import data_dir
@@ -37,6 +35,7 @@ from .footer import KeyFooter
 from .keygate import KeyGateMixin
 from .keymap import RemapDisplayMixin
 from .lost import LostMixin
+from .opening import OpeningMixin
 from .screens import HelpScreen
 from .saving import textual_saver
 from .widgets import AnnotationList, DetailPanel, FindBar, StatusLine
@@ -57,7 +56,9 @@ def _actions_provider():
     return ActionsProvider
 
 
-class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, FlowsMixin, EstimatesMixin, App[int]):
+class AnnotatorApp(
+    OpeningMixin, KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, FlowsMixin, EstimatesMixin, App[int]
+):
     TITLE = "annotator"
     CSS_PATH = styles_path()
     COMMANDS = App.COMMANDS | {_actions_provider}
@@ -135,7 +136,6 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         #: the first article opening in a thread (``document`` given: its text is
         #: painted first, its annotations load meanwhile); None once it is open
         self.opening: workspaces.Opening | None = None
-        self._switch_interval = sys.getswitchinterval()
         #: why the first article could not be opened (the app then exits with 2)
         self.load_error: BaseException | None = None
         #: the open article (lock, journal, saves): see annotator.workspace
@@ -229,6 +229,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
     def _make_view(self) -> ArticleView:
         view = ArticleView(self.session.text, self.session.marks, slot_of=self.schema.slot, id="article")
         view.on_cursor = self._cursor_moved
+        view.defer_rest = self.opening is not None  # laid out once the annotations are in (tui.opening)
         return view
 
     def _cursor_moved(self, offset: int) -> None:
@@ -256,92 +257,6 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         if self.opening is None:
             self.start_suggesting()
             self.start_estimating()
-
-    # -- the first article, opened in a thread ----------------------------------------
-    @property
-    def loading(self) -> bool:
-        """Are the first article's annotations still loading (keys that need them wait)?"""
-        return self.opening is not None
-
-    def _start_opening(self) -> None:
-        opening = self.opening
-        if opening is None or opening.running or opening.finished:
-            return
-        loop = asyncio.get_running_loop()
-
-        def done() -> None:  # in the thread
-            try:
-                loop.call_soon_threadsafe(self._opened)
-            except RuntimeError:
-                pass  # the app is gone: on_unmount waits for the thread and closes what it opened
-
-        # The thread and this one share the interpreter: hand it back to keys
-        # after 1 ms instead of 5 while the thread works.
-        self._switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(self._switch_interval, 0.001))
-        pace.set_hook(self.gate_give_way)  # and it waits while a key is handled
-        opening.start(done)
-
-    def _opened(self) -> None:
-        """The thread is done (on the UI thread): show the annotations, or exit on a bad file."""
-        opening = self.opening
-        if opening is None or not opening.finished:
-            return
-        sys.setswitchinterval(self._switch_interval)
-        pace.set_hook(None)
-        if self._exit_renderables or self.return_code is not None or not self.is_running:
-            return  # quitting: on_unmount closes what it opened
-        ws = opening.workspace
-        if opening.error is not None:
-            if ws is not None:
-                ws.close(save=False)
-            self.opening = None
-            self.load_error = opening.error
-            self.exit(2, return_code=2)
-            return
-        assert ws is not None
-        self.opening = None
-        placeholder = self.workspace
-        self._attach(ws)
-        self.workspace = ws
-        self.session = ws.session
-        old_saver, self.saver = self.saver, self._saver_for(ws)
-        old_saver.stop()
-        placeholder.close(save=False)
-        view = self.view
-        view.marks = ws.session.marks
-        rows, lost, decided = opening.prepared  # type: ignore[misc]
-        self._lost_session, self._lost_ids, self._lost_pick = ws.session, lost, None  # see LostMixin.lost_ids
-        lst = self.annotation_list
-        lst.aset = ws.session.aset
-        lst.reload(rows)
-        self._side_key = None
-        self.refresh_side()
-        self._show_notes(ws)
-        self.refresh_status()
-        self.gate_release()
-        self.start_suggesting()
-        self.start_estimating(decided)
-
-    def gate_holds(self, event) -> bool:
-        """While the annotations load, a key waits unless it only moves the
-        article's cursor or selection (the article view's own keys)."""
-        if self.opening is None:
-            return False
-        if isinstance(event, events.Key) and any(
-            b.action == "quit" for _node, bm in self.screen._binding_chain for b in bm.key_to_bindings.get(event.key, ())
-        ):
-            return False  # ctrl+q quits at once (on_unmount lets go of what the thread opened)
-        if not isinstance(event, events.Key) or len(self.screen_stack) > 1:
-            return True
-        screen = self.screen
-        if not isinstance(screen.focused, ArticleView):
-            return True
-        chain = screen._binding_chain
-        if not chain or chain[0][0] is not screen.focused or event.key not in chain[0][1].key_to_bindings:
-            return True
-        # a priority binding further up takes the key first
-        return any(b.priority for _node, bm in chain[1:] for b in bm.key_to_bindings.get(event.key, ()))
 
     @property
     def find_bar(self) -> FindBar:
@@ -901,11 +816,7 @@ class AnnotatorApp(KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, 
         """Closing without a save (ctrl+q): the journal keeps the unsaved work."""
         self.saver.stop()
         self.workspace.close(save=False)
-        if self.opening is not None:  # quit while loading: let go of what the thread opened
-            pace.set_hook(None)
-            ws = self.opening.wait()
-            if ws is not None:
-                ws.close(save=False)
+        self._let_go_of_opening()  # quit while loading: what the thread opened
 
     def action_quit_app(self) -> None:
         if self.save_now():

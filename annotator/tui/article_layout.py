@@ -18,6 +18,11 @@ from ..text import Layout, TextIndex, Tokens, tokenize_in_parts
 #: an article longer than twice this is laid out in two steps (see above)
 PART = 20_000
 
+#: characters tokenized per call into the regex engine when the rest is laid out
+#: in a thread (one call holds the interpreter: 1 << 18 held it 25-60 ms, a key
+#: waited for it; the same cost in all, 0.70 s for 10 MB)
+REST_PART = 1 << 15
+
 
 class ArticleLayout:
     """The article's text as the view lays it out: tokens and wrapped rows."""
@@ -50,8 +55,10 @@ class ArticleLayout:
         return self.index.tokens
 
     def rest(self, width: int) -> tuple[Tokens, Layout]:
-        """The whole text's tokens and rows (pure: may run in a thread)."""
-        return tokenize_in_parts(self.text), Layout(self.text, width, self.tab_size)
+        """The whole text's tokens and rows (pure: may run in a thread, whose
+        regular expression then holds the interpreter ``REST_PART`` characters
+        at a time: a few milliseconds)."""
+        return tokenize_in_parts(self.text, part=REST_PART), Layout(self.text, width, self.tab_size)
 
     def take(self, tokens: Tokens, layout: Layout) -> None:
         """Put the whole text's tokens and rows (from ``rest``) in place."""

@@ -28,7 +28,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.color import Color
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -472,34 +472,65 @@ class ArticleView(SteadyScrollbars, ScrollView, inherit_bindings=False):
             self.virtual_size = Size(geo.layout.width, len(geo.layout))  # type: ignore[union-attr]
         return geo.layout  # type: ignore[return-value]
 
-    # -- a long article: the rest of its layout ------------------------------
-    def on_mount(self) -> None:
-        if not self._geo.complete:
-            self.call_after_refresh(self._lay_out_rest)
+    def _get_scrollable_region(self, region: Region) -> Region:
+        """Textual asks this while it places the widget, before it sets its size and
+        scrollbars. The first time, the text is wrapped here, at the width it gets (the
+        gutter keeps the scrollbar's width), so the first layout has the document's size
+        and its scrollbar (SteadyScrollbars), and the first frame is the final one
+        (wrapped while painting, the document's size came after the layout: two more
+        layouts and frames, one for the size, one for the scrollbar)."""
+        geo = self._geo
+        styles = self.styles
+        if geo.layout is None and styles.scrollbar_gutter == "stable" and region.height > 0:
+            width = region.width - styles.scrollbar_size_vertical
+            if width > 0:
+                self._width = width
+                geo.wrap(width)
+                self.set_reactive(ScrollView.virtual_size, Size(geo.layout.width, len(geo.layout)))  # type: ignore[union-attr]
+        return super()._get_scrollable_region(region)
 
-    def _lay_out_rest(self) -> None:
-        """Lay the whole text out in a thread (the first screen is painted)."""
+    # -- a long article: the rest of its layout ------------------------------
+    #: the owner lays the rest out when it says (``lay_out_rest``), not at mount:
+    #: the app while a big annotation file loads (the two threads would share the
+    #: interpreter, and the load would wait for the layout as keys would)
+    defer_rest = False
+
+    def on_mount(self) -> None:
+        if not self._geo.complete and not self.defer_rest:
+            self.call_after_refresh(self.lay_out_rest)
+
+    def lay_out_rest(self, then: Callable[[], None] | None = None) -> bool:
+        """Lay the whole text out in a thread (the first screen is painted);
+        ``then()`` on this thread once it is in place (at once if it is). False
+        when there was nothing to lay out."""
         geo = self._geo
         if geo.complete:
-            return
+            if then is not None:
+                then()
+            return False
         width = self._ensure_layout().width
         loop = asyncio.get_running_loop()
 
         def run() -> None:
             tokens, layout = geo.rest(width)
             try:
-                loop.call_soon_threadsafe(self._take_rest, tokens, layout)
+                loop.call_soon_threadsafe(self._take_rest, tokens, layout, then)
             except RuntimeError:
                 pass  # closed meanwhile
 
         threading.Thread(target=run, name="annotator-layout", daemon=True).start()
+        return True
 
-    def _take_rest(self, tokens: Tokens, layout: Layout) -> None:
-        if self._geo.complete or not self.is_attached:
-            return  # a key needed it first (laid out on this thread)
-        if layout.width != self._width:
-            layout.rewrap(self._width)
-        self._complete(tokens, layout)
+    def _take_rest(self, tokens: Tokens, layout: Layout, then: Callable[[], None] | None = None) -> None:
+        try:
+            if self._geo.complete or not self.is_attached:
+                return  # a key needed it first (laid out on this thread)
+            if layout.width != self._width:
+                layout.rewrap(self._width)
+            self._complete(tokens, layout)
+        finally:
+            if then is not None:
+                then()
 
     def _need(self, offset: int) -> None:
         """The text up to ``offset`` must be laid out: if it is not yet, now."""
