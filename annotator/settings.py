@@ -35,11 +35,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 from .errors import InputError
 
 LOCAL_NAME = "annotator.toml"
@@ -110,6 +105,10 @@ def find_line(text: str, name: str, table: str | None = None) -> int | None:
 
 def parse(text: str, source: Path) -> dict[str, Any]:
     """TOML text -> checked settings data; one InputError ``file:line: ...``."""
+    if sys.version_info >= (3, 11):  # imported here: most runs have no settings file (startup)
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -12,6 +12,9 @@ token to the cursor token. All offsets are ``str`` indices into the article.
 A cursor that leaves the screen is brought back to its middle (as in Emacs), so
 stepping down a long article repaints the whole screen once per half page, not
 once per key.
+
+How one row is drawn (the style of each run, the segments) is in
+``article_paint.RowPainting``, a mixin of the view.
 """
 
 from __future__ import annotations
@@ -21,38 +24,25 @@ import threading
 from bisect import bisect_left
 from typing import Callable, ClassVar, Iterable, Mapping
 
-from rich.cells import cell_len
-from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.color import Color
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..marks import CONTENT, CUE, ENTITY, SOURCE, TRIGGER, MarkIndex
-from ..model import REJECTED, SUGGESTED
+from ..marks import MarkIndex
 from ..text import Layout, TextIndex, Tokens
 from .article_layout import ArticleLayout
+from .article_paint import SLOTS, RowPainting
 from .steady import SteadyScrollbars
 from .article_ranges import Range, RangeLike, Ranges as _Ranges, difference as _difference, span as _span
-
-#: Zero-width and control characters never sent to the terminal (bidi controls
-#: included: a terminal that honours them would move text off its cells).
-_INVISIBLE = frozenset(
-    [chr(c) for c in range(0x20) if c != 0x09]
-    + [chr(c) for c in range(0x7F, 0xA0)]
-    + list("\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064")
-    + list("\u2066\u2067\u2068\u2069\u061c\u2028\u2029\ufeff")
-)
 
 #: More rows than this changed at once: drop the whole strip cache instead.
 _MANY_ROWS = 300
 
-SLOTS = 9
 
 
 def _focus_styled(widget) -> bool:
@@ -65,7 +55,7 @@ def _focus_styled(widget) -> bool:
     return False
 
 
-class ArticleView(SteadyScrollbars, ScrollView, inherit_bindings=False):
+class ArticleView(RowPainting, SteadyScrollbars, ScrollView, inherit_bindings=False):
     """The article, its marks, a token cursor and a selection."""
 
     ALLOW_SELECT = False  # our own drag-to-select, not Textual's text selection
@@ -472,6 +462,23 @@ class ArticleView(SteadyScrollbars, ScrollView, inherit_bindings=False):
             self.virtual_size = Size(geo.layout.width, len(geo.layout))  # type: ignore[union-attr]
         return geo.layout  # type: ignore[return-value]
 
+    def _get_scrollable_region(self, region: Region) -> Region:
+        """Textual asks this while it places the widget, before it sets its size and
+        scrollbars. The first time, the text is wrapped here, at the width it gets (the
+        gutter keeps the scrollbar's width), so the first layout has the document's size
+        and its scrollbar (SteadyScrollbars), and the first frame is the final one
+        (wrapped while painting, the document's size came after the layout: two more
+        layouts and frames, one for the size, one for the scrollbar)."""
+        geo = self._geo
+        styles = self.styles
+        if geo.layout is None and styles.scrollbar_gutter == "stable" and region.height > 0:
+            width = region.width - styles.scrollbar_size_vertical
+            if width > 0:
+                self._width = width
+                geo.wrap(width)
+                self.set_reactive(ScrollView.virtual_size, Size(geo.layout.width, len(geo.layout)))  # type: ignore[union-attr]
+        return super()._get_scrollable_region(region)
+
     # -- a long article: the rest of its layout ------------------------------
     #: the owner lays the rest out when it says (``lay_out_rest``), not at mount:
     #: the app while a big annotation file loads (the two threads would share the
@@ -789,231 +796,6 @@ class ArticleView(SteadyScrollbars, ScrollView, inherit_bindings=False):
             strip = self._render_row(row, width)
             self._strips[key] = strip
         return strip
-
-    def _component(self, name: str) -> Style:
-        """A component class's own style: only what its CSS rule sets."""
-        style = self._component_cache.get(name)
-        if style is None:
-            full = self.get_component_rich_style(name)
-            part = self.get_component_rich_style(name, partial=True)
-            bgcolor = full.bgcolor if part.bgcolor is not None else None
-            color = full.color if (part.color is not None or part.bgcolor is not None) else None
-            style = part.without_color + Style(color=color, bgcolor=bgcolor)
-            self._component_cache[name] = style
-        return style
-
-    def _ink(self, slot: int) -> Style:
-        """Text colour for a suggestion: its slot's hue, moved toward the text colour
-        until it stands out from the background (a pale hue on a light theme)."""
-        style = self._ink_cache.get(slot)
-        if style is None:
-            name = f"article--slot-{slot}" if 1 <= slot <= SLOTS else "article--entity"
-            colour = self.get_component_styles(name).background
-            base = self.rich_style
-            if colour.a == 0 or base.color is None or base.bgcolor is None:
-                style = Style()
-            else:
-                text = Color.from_rich_color(base.color)
-                back = Color.from_rich_color(base.bgcolor)
-                hue = colour.with_alpha(1.0)
-                ink = hue
-                factor = 0.0
-                while abs(ink.brightness - back.brightness) < 0.4 and factor < 0.9:
-                    factor += 0.15
-                    ink = hue.blend(text, factor)
-                style = Style(color=ink.rich_color)
-            self._ink_cache[slot] = style
-        return style
-
-    def _slot(self, label: str) -> int:
-        slot = self._slots.get(label)
-        if slot is None:
-            slot = self._slots[label] = self._slot_of(label)
-        return slot
-
-    def _style_of(self, sig: tuple) -> Style:
-        style = self._sig_styles.get(sig)
-        if style is not None:
-            return style
-        bg_slot, outer, sugg_slot, trigger, source, cue, content, sugg_other, layers, related, match, sel, cur = sig
-        c = self._component
-        style = self.rich_style
-        if content:
-            style += c("article--content")
-        if bg_slot >= 0:
-            style += c(f"article--slot-{bg_slot}" if 1 <= bg_slot <= SLOTS else "article--entity")
-        if outer:
-            style += Style(underline=True)
-        if sugg_slot >= 0:
-            style += self._ink(sugg_slot) + c("article--suggested")
-        if source:
-            style += c("article--source")
-        if cue:
-            style += c("article--cue")
-        if trigger:
-            style += c("article--trigger")
-        if sugg_other:
-            style += c("article--suggested")
-        for name in layers:
-            style += c(name)
-        if related:
-            style += c("article--related")
-        if match:
-            style += c("article--match")
-        if sel:
-            style += c("article--selection")
-        if cur:
-            style += c("article--cursor")
-        self._sig_styles[sig] = style
-        return style
-
-    def _render_row(self, row: int, width: int) -> Strip:
-        """Draw one screen row (a cache miss)."""
-        self.renders += 1
-        layout = self._ensure_layout()
-        text = self._text
-        s, e = layout.row(row)
-        ve = e
-        if ve > s and text[ve - 1] == "\n":
-            ve -= 1
-        if ve > s and text[ve - 1] == "\r":
-            ve -= 1
-        base = self.rich_style
-        if ve <= s:
-            return Strip.blank(width, base)
-
-        # every layer that changes how a character looks, clipped to the row
-        marks = [m for m in self._marks.overlapping(s, ve) if m.status != REJECTED]
-        matches = self._matches.overlapping(s, ve) if self._matches else []
-        related = self._related.overlapping(s, ve) if self._related else []
-        layers = [(name, rs.overlapping(s, ve)) for name, rs in self._layers.items() if rs] if self._layers else []
-        sel = self.selection
-        if sel is not None and not (sel[0] < ve and sel[1] > s):
-            sel = None
-        cur = self.cursor_token
-        if not (cur[0] < ve and cur[1] > s):
-            cur = None
-        points = {s, ve}
-        for m in marks:
-            points.add(m.start)
-            points.add(m.end)
-        for a, b in matches:
-            points.add(a)
-            points.add(b)
-        for a, b in related:
-            points.add(a)
-            points.add(b)
-        for _name, spans in layers:
-            for a, b in spans:
-                points.add(a)
-                points.add(b)
-        if sel is not None:
-            points.update(sel)
-        if cur is not None:
-            points.update(cur)
-        bounds = sorted(p for p in points if s <= p <= ve)
-
-        # the style of each run between two boundaries
-        runs: list[tuple[int, int, Style]] = []
-        slot = self._slot
-        for a, b in zip(bounds, bounds[1:]):
-            bg_slot = sugg_slot = -1
-            bg_len = sugg_len = 1 << 30
-            accepted = 0
-            trigger = source = cue = content = sugg_other = False
-            for m in marks:
-                if m.start <= a and m.end >= b:
-                    kind = m.kind
-                    if kind == ENTITY:
-                        length = m.end - m.start
-                        if m.status == SUGGESTED:
-                            if length < sugg_len:
-                                sugg_slot, sugg_len = slot(m.label), length
-                        else:
-                            accepted += 1
-                            if length < bg_len:
-                                bg_slot, bg_len = slot(m.label), length
-                    else:
-                        if kind == TRIGGER:
-                            trigger = True
-                        elif kind == CUE:
-                            cue = True
-                        elif kind == SOURCE:
-                            source = True
-                        elif kind == CONTENT:
-                            content = True
-                        if m.status == SUGGESTED:
-                            sugg_other = True
-            sig = (
-                bg_slot,
-                accepted > 1,
-                sugg_slot,
-                trigger,
-                source,
-                cue,
-                content,
-                sugg_other,
-                tuple(name for name, spans in layers if any(x <= a and y >= b for x, y in spans)) if layers else (),
-                any(x <= a and y >= b for x, y in related),
-                any(x <= a and y >= b for x, y in matches),
-                sel is not None and sel[0] <= a and sel[1] >= b,
-                cur is not None and cur[0] <= a and cur[1] >= b,
-            )
-            style = self._style_of(sig)
-            if runs and runs[-1][2] is style:
-                runs[-1] = (runs[-1][0], b, style)
-            else:
-                runs.append((a, b, style))
-
-        if layout.is_simple(row):
-            segments = [Segment(text[a:b], style) for a, b, style in runs]
-            cells = ve - s
-        else:
-            segments, cells = self._complex_segments(row, ve, runs)
-        if cells < width:
-            segments.append(Segment(" " * (width - cells), base))
-            return Strip(segments, width)
-        strip = Strip(segments, cells)
-        return strip.crop(0, width) if cells > width else strip
-
-    def _complex_segments(
-        self, row: int, ve: int, runs: list[tuple[int, int, Style]]
-    ) -> tuple[list[Segment], int]:
-        """Segments of a row with tabs, wide or zero-width characters, per cluster."""
-        text = self._text
-        layout = self._ensure_layout()
-        segments: list[Segment] = []
-        parts: list[str] = []
-        cells = 0
-        run_i = 0
-        run_style = runs[0][2]
-        cur_style = run_style
-        for a, b, w in layout.clusters(row):
-            if a >= ve:
-                break
-            while run_i + 1 < len(runs) and a >= runs[run_i][1]:
-                run_i += 1
-            style = runs[run_i][2]
-            if style is not cur_style:
-                if parts:
-                    segments.append(Segment("".join(parts), cur_style))
-                    parts = []
-                cur_style = style
-            if w == 0:
-                continue  # nothing to draw (a stray mark, a control or bidi character)
-            ch = text[a]
-            if ch == "\t":
-                shown = " " * w
-            else:
-                shown = "".join(c for c in text[a:b] if c not in _INVISIBLE)
-                measured = cell_len(shown)
-                if measured != w:  # the terminal would disagree with our layout
-                    shown = shown + " " * (w - measured) if measured < w else "\ufffd" + " " * (w - 1)
-            parts.append(shown)
-            cells += w
-        if parts:
-            segments.append(Segment("".join(parts), cur_style))
-        return segments, cells
 
 
 __all__ = ["ArticleView"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from textual.geometry import Size
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
 
 
 class SteadyScrollbars:
@@ -23,3 +24,19 @@ class SteadyScrollbars:
             return self._container_size != container_size  # (what ScrollView's returns then)
         self._sized = key
         return super()._size_updated(size, virtual_size, container_size, layout)
+
+    def _get_scrollable_region(self, region: Region) -> Region:
+        # Textual asks this while it places the widget, before ``_size_updated``. The
+        # first time, the vertical scrollbar is decided here from the document's size,
+        # so the first layout places it: decided in ``_size_updated``, it came a layout
+        # and a frame later (the widget, narrower by the scrollbar, painted twice).
+        if self._sized is None and region.height > 0:
+            styles = self.styles
+            if styles.overflow_y == "auto" and styles.scrollbar_size_vertical:
+                show = self.virtual_size.height > region.height
+                if show and styles.overflow_x != "hidden":
+                    show = self.virtual_size.width <= region.width - styles.scrollbar_size_vertical
+                    # (else a horizontal bar too: left to Textual)
+                if show != self.show_vertical_scrollbar:
+                    self.set_reactive(ScrollView.show_vertical_scrollbar, show)
+        return super()._get_scrollable_region(region)
