@@ -1,0 +1,28 @@
+"""CPU of the app's opening work on the 10 MB article after store.read: Session
+(MarkIndex + counts), the list's rows, the referrer index; best of 3, gc off.
+Run an older checkout's with PYTHONPATH=that/checkout from outside this one."""
+import gc, sys, time
+from pathlib import Path
+import annotator
+from annotator import store
+from annotator.articles import read_article
+from annotator.schema import default_schema
+from annotator.marks import MarkIndex
+from annotator.session import Session
+from annotator.tui.widgets import AnnotationList
+from annotator.referrers import for_session
+d = Path(__file__).resolve().parent / "out" / "gen-10000000-500000-50000-50000-0"
+schema = default_schema()
+r = store.read(d / "annotations/bench-article.yaml", article=read_article(d / "bench-article.txt"), schema=schema, editing=True)
+aset = r.aset
+gc.disable()
+out = {}
+for _ in range(3):
+    t0 = time.process_time(); m = MarkIndex.build(aset)
+    t1 = time.process_time(); s = Session(aset, schema)
+    t2 = time.process_time(); rows = AnnotationList.rows_of(aset)
+    t3 = time.process_time(); for_session(s)
+    t4 = time.process_time()
+    for k, v in (("build", t1 - t0), ("Session", t2 - t1), ("rows_of", t3 - t2), ("referrers", t4 - t3), ("Session+rows+refs", t4 - t1)):
+        out[k] = min(out.get(k, 9), v)
+print(Path(annotator.__file__).parent.parent.name, {k: round(v, 3) for k, v in out.items()})
