@@ -24,7 +24,6 @@ from .direct_bytes import DirectBytes
 from .direct_reader import Decline, DirectFile, worth_compiling
 from .fast_reader import fast_parse
 from .files import new_set, read_yaml_bytes, relative_path, yaml_files, yaml_text
-from .pyyaml_reader import slow_parse
 from .tree import NotOurs, Tree
 from .validate import Checker, LostSpan, check, show
 from .writer import FORMAT
@@ -38,6 +37,8 @@ def parse(text: str, source: str, strict: bool = False) -> tuple[Tree | None, Pr
     try:
         return fast_parse(text), None
     except NotOurs:
+        from .pyyaml_reader import slow_parse  # PyYAML, imported only for a file that needs it
+
         return slow_parse(text, source, strict)
 
 

@@ -12,10 +12,6 @@ import math
 import re
 from typing import Any
 
-from yaml.constructor import SafeConstructor
-from yaml.nodes import ScalarNode
-from yaml.resolver import Resolver
-
 #: Characters never written raw in a plain scalar: C0/C1 controls (tab, breaks,
 #: NEL included), DEL, line/paragraph separators, surrogates, BOM, non-characters.
 _EXC = "\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ufeff\\ufffe\\uffff"
@@ -43,8 +39,6 @@ _NOT_STR_ANYWHERE = re.compile(
 
 STR_TAG = "tag:yaml.org,2002:str"
 INT_TAG = "tag:yaml.org,2002:int"
-RESOLVER = Resolver()
-CONSTRUCTOR = SafeConstructor()
 DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)")
 
 #: Characters to escape inside double quotes (besides backslash and quote).
@@ -61,8 +55,38 @@ def _escape_char(m: re.Match) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+_PYYAML: tuple[Any, Any, Any, Any] | None = None
+
+
+def pyyaml() -> tuple[Any, Any, Any, Any]:
+    """PyYAML's resolver and safe constructor (one each), ``ScalarNode`` and ``SafeConstructor``.
+
+    Imported when first needed: reading a file in the writer's layout (the
+    direct reader) and writing most strings need none of it, and importing
+    PyYAML was a twentieth of the app's start.
+    """
+    global _PYYAML
+    if _PYYAML is None:
+        from yaml.constructor import SafeConstructor
+        from yaml.nodes import ScalarNode
+        from yaml.resolver import Resolver
+
+        _PYYAML = (Resolver(), SafeConstructor(), ScalarNode, SafeConstructor)
+    return _PYYAML
+
+
+def __getattr__(name: str) -> Any:
+    # ``RESOLVER`` and ``CONSTRUCTOR`` as module names, built on first use
+    if name == "RESOLVER":
+        return pyyaml()[0]
+    if name == "CONSTRUCTOR":
+        return pyyaml()[1]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _resolves_to_str(s: str) -> bool:
-    return RESOLVER.resolve(ScalarNode, s, (True, False)) == STR_TAG
+    resolver, _, scalar_node, _ = pyyaml()
+    return resolver.resolve(scalar_node, s, (True, False)) == STR_TAG
 
 
 def _plain_ok(s: str) -> bool:
