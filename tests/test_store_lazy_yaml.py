@@ -60,6 +60,7 @@ seen = {}
 async def first_frame(pilot):
     await pilot.pause()
     seen["yaml"] = sorted(m for m in sys.modules if m == "yaml" or m.startswith("yaml."))
+    seen["writer"] = sys.modules["annotator.store.scalars"]._WRITER is None
     seen["screen"] = [type(w).__name__ for w in pilot.app.screen.walk_children()]
     pilot.app.exit()
 
@@ -87,6 +88,7 @@ def test_the_app_starts_on_the_seed_without_pyyaml(tmp_path):
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     assert "ArticleView" in seen["screen"] and "AnnotationList" in seen["screen"]  # the real screen
     assert seen["yaml"] == []
+    assert seen["writer"]  # nothing written before the first frame: the writer's patterns not compiled
 
 
 def test_the_fast_reader_module_does_not_import_pyyaml():
@@ -94,3 +96,10 @@ def test_the_fast_reader_module_does_not_import_pyyaml():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False", out.stderr
     assert fast_reader.__name__  # (imported here too)
+
+
+def test_the_readers_lost_marker_is_reanchors():
+    from annotator import reanchor
+    from annotator.store import reader
+
+    assert reader.LOST == reanchor.LOST
