@@ -9,7 +9,11 @@ gold annotations and on the 1 MB / 50,000-entity article of bench/gen.py:
   (each keystroke timed), esc closes it (not timed: a lone esc waits);
 * event-type picker: ``e`` on the token under the cursor opens it (timed: "modal
   open"), ``at`` typed and erased, esc;
-* command palette: ``ctrl+p`` opens it (timed), ``label`` typed, esc.
+* command palette: ``ctrl+p`` opens it (timed), ``label`` typed, esc;
+* the text field the palette's commands ask with (AskText; the app has no settings
+  screen: its settings are a TOML file): ``ctrl+p``, ``audit``, enter (not timed)
+  opens "Audit this article against another file…", then ``said the`` is typed
+  and two characters erased (timed), esc; three times, after the rounds above.
 
 Anchors in the same run: bench/bare_input.py, one focused Input (the same
 keystrokes), and the same app with ``--modal`` (``e`` opens a modal with an Input
@@ -35,6 +39,7 @@ from pty_driver import Term  # noqa: E402
 FIND_TYPED = list("said the") + ["backspace", "backspace"]
 PICK_TYPED = ["a", "t", "backspace", "backspace"]
 PALETTE_TYPED = list("label")
+ASK_OPEN = list("audit") + ["enter"]
 ROUNDS = 3
 
 
@@ -86,7 +91,7 @@ def untimed(term: Term, key: str) -> None:
 
 def app_session(article: Path, yaml_path: Path, ready: str) -> dict[str, Timings]:
     ann = fresh_copy(yaml_path)
-    out = {"find": Timings(), "picker": Timings(), "palette": Timings()}
+    out = {"find": Timings(), "picker": Timings(), "palette": Timings(), "ask": Timings()}
     try:
         cmd = [annotator_exe(), str(article), "--annotations", str(ann), "--annotator", "bench"]
         with Term(cmd) as term:
@@ -101,6 +106,15 @@ def app_session(article: Path, yaml_path: Path, ready: str) -> dict[str, Timings
                 untimed(term, "esc")
                 out["palette"].opened(term, "ctrl+p")
                 out["palette"].typed(term, PALETTE_TYPED)
+                untimed(term, "esc")
+            # after the rounds above, as they ran before it was measured
+            for _ in range(ROUNDS):
+                untimed(term, "ctrl+p")
+                for k in ASK_OPEN:
+                    untimed(term, k)
+                if "compare this article" not in term.text():
+                    raise SystemExit(f"{article.name}: the audit command asked for no file\n{term.text()}")
+                out["ask"].typed(term, FIND_TYPED)
                 untimed(term, "esc")
     finally:
         shutil.rmtree(ann, ignore_errors=True)
@@ -165,6 +179,8 @@ def figures(runs: int = 3) -> list[tuple]:
                  "bare Input", "<= 2x"),
                 (f"keystroke in the palette, {case} ({unit})", m.get(f"{case} palette typing{cpu}"), bt, "bare Input",
                  "<= 2x"),
+                (f"keystroke in a command's text field, {case} ({unit})", m.get(f"{case} ask typing{cpu}"), bt,
+                 "bare Input", "<= 2x"),
                 (f"open the event picker, {case} ({unit})", m.get(f"{case} picker open{cpu}"), bo, "bare modal",
                  "< 50 ms" if not cpu else "-"),
                 (f"open the palette, {case} ({unit})", m.get(f"{case} palette open{cpu}"), bo, "bare modal",

@@ -186,6 +186,39 @@ async def test_ctrl_s_on_a_big_article_saves_off_the_ui_thread(make_app, seed_co
         assert len(store.read(path).checked().entities) == 2
 
 
+async def test_q_on_a_big_article_saves_off_the_ui_thread_says_so_then_quits(make_app, seed_copy, tmp_path, monkeypatch):
+    """q with unsaved changes on a big article: the status line says it is saving,
+    keys go on meanwhile (a change made then is written too), and the app quits
+    once everything is on disk."""
+    from annotator.tui import app as app_module
+
+    monkeypatch.setattr(app_module, "SAVE_IN_BACKGROUND", 0)
+    path, _text = gold(seed_copy, tmp_path / "annotations")
+    app = make_app()
+    ui = threading.current_thread()
+    writers, gate = [], threading.Event()
+    real_write = workspaces.Workspace.write
+
+    def write(self, version, snapshot):
+        writers.append(threading.current_thread())
+        gate.wait(5)  # a slow disk: the first save is still running when the next key comes
+        return real_write(self, version, snapshot)
+
+    monkeypatch.setattr(workspaces.Workspace, "write", write)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l", "l", "2", "q")
+        assert "before quitting" in app.message and app.is_running
+        await pilot.press("l", "l", "3")  # still usable while it writes
+        gate.set()
+        for _ in range(500):
+            if not app.is_running:
+                break
+            await pilot.pause(0.01)
+        assert not app.is_running and app.return_code == 0
+    assert writers and all(t is not ui for t in writers)
+    assert len(store.read(path).checked().entities) == 3
+
+
 async def test_lost_spans_of_a_file_read_in_the_thread(tmp_path):
     """Re-anchoring in the thread: the lost spans are counted and listed as when
     the file is read before the app starts."""

@@ -188,3 +188,82 @@ async def test_rows_are_what_optionlist_measures_and_draws(make_app):
             textual_rows = [fresh[i][k].text for i, k in ours_lines][: len(ours)]
             assert ours[: len(textual_rows)] == textual_rows, key
             assert [lst.render_line(y).text for y in range(lst.scrollable_content_region.height)] == ours, key
+
+
+async def test_marked_rows_render_as_content_renders_them(make_app):
+    """A hit's name with its matched characters is drawn without Content.render
+    (palette._marked_segments): the same segments as Content.render_segments, for
+    every command the palette lists and the highlight Textual's matcher gives it."""
+    from textual.content import Content
+    from textual.style import Style
+
+    from annotator.tui.palette import _marked_segments
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        palette = app.screen
+        lst = palette.query_one(_QuickCommandList)
+        bases = [Style.null(), lst.get_visual_style("option-list--option"),
+                 lst.get_visual_style("option-list--option", "option-list--option-highlighted")]
+        checked = 0
+        for query in ["l", "la", "label", "lo", "gpe", "sa", "th", "q", "e o", "keys", "xz"]:
+            matcher = Matcher(query, match_style=palette._match_style())
+            for c in palette._all:
+                offsets = palette._offsets(matcher, c.name)
+                name = palette._name_content(c.name)
+                for offset in offsets:
+                    name = name.stylize(palette._match_style(), offset, offset + 1)
+                for base in bases:
+                    got = _marked_segments(name, base)
+                    if offsets and not palette._name_content(c.name).spans:
+                        assert got == name.render_segments(base), (query, c.name)
+                        checked += 1
+                    elif got is not None:
+                        assert got == name.render_segments(base), (query, c.name)
+        assert checked > 100
+        # anything else is left to Content
+        mark = palette._match_style()
+        assert _marked_segments(Content("abc"), bases[1]) is None
+        assert _marked_segments(Content("abc").stylize(mark, 0, 2), bases[1]) is None
+        assert _marked_segments(Content("abc").stylize(mark, 0, 1).stylize("bold", 2, 3), bases[1]) is None
+        both = Content("abc").stylize(mark, 2, 3).stylize(mark, 0, 1)
+        assert _marked_segments(both, bases[1]) == both.render_segments(bases[1])
+
+
+async def test_the_lists_rows_are_what_stylescache_draws(make_app):
+    """The list's _RowsCache hands the rows between its border rows on as they are
+    drawn: every line of the list the same as Textual's StylesCache draws it, as
+    you type and move, and the short way taken for the rows of hits."""
+    from textual._styles_cache import StylesCache
+    from textual.geometry import Region
+
+    from annotator.tui.palette import _RowsCache
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        lst = app.screen.query_one(_QuickCommandList)
+        assert isinstance(lst._styles_cache, _RowsCache)
+        for key in ("", "l", "a", "down", "down", "b", "backspace", "x", "backspace", "backspace"):
+            if key:
+                await pilot.press(key)
+            await pilot.pause()
+            crop = Region(0, 0, *lst.size)
+            ours = _RowsCache()
+            plain = []
+            render_line = ours.render_line
+
+            def spy(styles, y, *args):
+                plain.append(ours._plain is not None)
+                return render_line(styles, y, *args)
+
+            ours.render_line = spy
+            lst._update_lines()
+            mine = ours.render_widget(lst, crop)
+            theirs = StylesCache().render_widget(lst, crop)
+            assert [list(s) for s in mine] == [list(s) for s in theirs], key
+            assert [s.cell_length for s in mine] == [s.cell_length for s in theirs], key
+            assert plain and all(plain), key

@@ -150,6 +150,8 @@ class AnnotatorApp(
         self.saver: Saver = self._saver_for(self.workspace)
         #: the adjudication screen is on top, changing this session: repaint on return
         self._away = False
+        #: q on a big article: quit once its save (off the UI thread) is on disk
+        self._quit_after_save = False
         self.message = "; ".join(self.workspace.notes)
 
     # -- articles -----------------------------------------------------------------
@@ -316,12 +318,14 @@ class AnnotatorApp(
             saved = "unsaved" if s.dirty else "saved"
         where = f"{self.index + 1}/{len(self.articles)} " if len(self.articles) > 1 else ""
         name = self.articles[self.index].name
-        line = f" {where}{name}{self.estimates_status()}  {counts or 'no entities'}{review}{self.lost_status()}  [{saved}]"
-        if self.message:
-            line += f"  {self.message}"
+        head = f" {where}{name}{self.estimates_status()}  "
+        middle = f"{counts or 'no entities'}{review}"
+        state = f"{self.lost_status()}  [{saved}]"
+        message = f"  {self.message}" if self.message else ""
+        line = head + middle + state + message
         if line != self._status_text:
             self._status_text = line
-            self.query_one("#status", StatusLine).update(line, layout=False)
+            self.query_one("#status", StatusLine).show(head, middle, state, message)
 
     @on(AnnotationList.Picked)
     def _picked(self, message: AnnotationList.Picked) -> None:
@@ -819,12 +823,37 @@ class AnnotatorApp(
         self._let_go_of_opening()  # quit while loading: what the thread opened
 
     def action_quit_app(self) -> None:
+        saver = self.saver
+        if len(self.session.marks) > SAVE_IN_BACKGROUND and not saver.error and self.workspace.needs_save():
+            # A big article takes seconds to write: write it off the UI thread, say
+            # so on the status line, and quit once it is on disk (or say why not).
+            if not self._quit_after_save:
+                self._quit_after_save = True
+                saver.listeners.append(self._saved_then_quit)
+            self.say(f"saving {self.session.yaml_path} before quitting…")
+            if not saver.saving:
+                saver.save_soon()
+            return
         if self.save_now():
             self.saver.stop()
             self.workspace.close()
             self.exit(0)
         else:
             self.say("not saved: fix the problem, or press ctrl+q to quit without saving")
+
+    def _saved_then_quit(self, what: str) -> None:
+        """Listener of the saver while quitting a big article (see action_quit_app)."""
+        if what == "failed":
+            self._quit_after_save = False
+            self.saver.listeners.remove(self._saved_then_quit)
+            self.say(f"not saved ({self.saver.error}): fix the problem, or press ctrl+q to quit without saving")
+        elif self.workspace.needs_save():
+            self.saver.save_soon()  # a change made while it was written: write that too
+        else:
+            self.saver.listeners.remove(self._saved_then_quit)
+            self.saver.stop()
+            self.workspace.close()
+            self.exit(0)
 
     # -- help and palette --------------------------------------------------------------------------
     def action_help(self) -> None:

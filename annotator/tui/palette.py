@@ -22,6 +22,8 @@ from __future__ import annotations
 from typing import Any, Callable, NamedTuple
 
 from rich.segment import Segment
+from rich.style import Style as RichStyle
+from textual._styles_cache import StylesCache
 from textual.app import ComposeResult
 from textual.command import (
     Command,
@@ -92,9 +94,69 @@ class _QuickCommand(Command):
     """A hit, with its name line and its help line kept apart: ``parts`` is
     ((key, Content), ...), the key naming what the Content shows."""
 
-    def __init__(self, prompt: Content, hit, parts: tuple, id: str | None = None) -> None:
+    def __init__(self, prompt: Content | None, hit, parts: tuple, id: str | None = None) -> None:
         super().__init__(prompt, hit, id=id)
         self.parts = parts
+
+    @property
+    def prompt(self) -> Content:
+        # its parts, one a line: made when asked for (the list draws the parts; a
+        # Content.join for each new row was a tenth of a keystroke's CPU)
+        prompt = self._prompt
+        if prompt is None:
+            contents = [content for _key, content in self.parts]
+            prompt = self._prompt = contents[0] if len(contents) == 1 else Content("\n").join(contents)
+        return prompt
+
+
+#: the meta style of each place in a list of hits ({"option": index}: a click picks it)
+_METAS: dict[int, RichStyle] = {}
+
+
+class _RowsCache(StylesCache):
+    """The list's StylesCache, which hands a row of hits on as its render_line
+    made it when nothing of the list's styles changes a row between its border
+    rows: no left or right border, outline or padding, no tint, hatch or opacity
+    (the palette's list). StylesCache.render_line reads every one of those styles
+    again for each row, to return the row as it was; the top and bottom rows, and
+    any list styled otherwise, go through it."""
+
+    _plain: tuple | None = None
+
+    def render(self, styles, size, base_background, background, render_content_line, filters, border_title,
+               border_subtitle, content_size=None, padding=None, crop=None, opacity=1.0, **kwargs):
+        pad = styles.padding if padding is None else padding
+        content = size if content_size is None else content_size
+        (top, _), (right, _), (bottom, _), (left, _) = styles.border
+        outline = styles.outline
+        plain = (
+            not (left or right or pad.left or pad.right or pad.top or pad.bottom)
+            and not any(edge for edge, _ in outline)
+            and opacity == 1.0
+            and styles.text_opacity == 1.0
+            and not styles.tint.a
+            and not (styles.has_rule("hatch") and styles.hatch != "none")
+            and content.width == size.width
+        )
+        inner = self.get_inner_outer(base_background, background)[0].rich_style if plain else None
+        # (rows 1 .. height - 2 when the list has both border rows)
+        self._plain = (inner, 1 if top else 0, size.height - (1 if bottom else 0), content.height, size.width) if plain else None
+        try:
+            return super().render(styles, size, base_background, background, render_content_line, filters,
+                                  border_title, border_subtitle, content_size=content_size, padding=padding, crop=crop,
+                                  opacity=opacity, **kwargs)
+        finally:
+            self._plain = None
+
+    def render_line(self, styles, y, size, content_size, padding, base_background, background, render_content_line,
+                    *args):
+        plain = self._plain
+        if plain is not None:
+            inner, first, end, content_height, width = plain
+            if first <= y < end and y - first < content_height:
+                return render_content_line(y - first).adjust_cell_length(width, inner)
+        return super().render_line(styles, y, size, content_size, padding, base_background, background,
+                                   render_content_line, *args)
 
 
 class _QuickCommandList(CommandList):
@@ -126,6 +188,7 @@ class _QuickCommandList(CommandList):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self._styles_cache = _RowsCache()
         self._parts: LRUCache[tuple, list[Strip]] = LRUCache(1024)
         #: an option's rows as drawn at a place in the list, kept across refills
         #: (``_option_render_cache`` is emptied by each one): a row that moves up or
@@ -163,6 +226,8 @@ class _QuickCommandList(CommandList):
     #: while a frame is drawn: (first row shown, highlighted index, index under
     #: the mouse, the option styles met so far)
     _frame: tuple | None = None
+    #: while a frame is drawn: the width of a row
+    _frame_width: int | None = None
 
     def render_lines(self, crop):
         # OptionList.render_line looks up, for every row, the scroll offset, the
@@ -170,10 +235,11 @@ class _QuickCommandList(CommandList):
         # :disabled and the like): here once a frame
         self._update_lines()
         self._frame = (self.scroll_offset.y, self.highlighted, self._mouse_hovering_over, {})
+        self._frame_width = self._row_width()
         try:
             return super().render_lines(crop)
         finally:
-            self._frame = None
+            self._frame = self._frame_width = None
 
     def render_line(self, y: int) -> Strip:
         frame = self._frame
@@ -214,6 +280,9 @@ class _QuickCommandList(CommandList):
             padding = self._padding = self.get_component_styles("option-list--option").padding
         return padding
 
+    def _row_width(self) -> int:
+        return self.scrollable_content_region.width - self._get_left_gutter_width()
+
     def _get_option_render(self, option: Option, style: Style) -> list[Strip]:
         # (called for each row painted: what it needs is looked up once per style)
         padding = self._option_padding()
@@ -224,7 +293,7 @@ class _QuickCommandList(CommandList):
         parts = getattr(option, "parts", None)
         if parts is None or option._divider or padding.top or padding.bottom:
             return super()._get_option_render(option, style)
-        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        width = self._frame_width or self._row_width()
         index = self._option_to_index[option]
         placed_key = (option, style, padding, width, index)
         strips = self._placed.get(placed_key)
@@ -240,8 +309,12 @@ class _QuickCommandList(CommandList):
                 lines = self._render_part(content, style, padding, width)
                 self._parts[part_key] = lines
             strips.extend(lines)
-        meta = {"option": index}
-        strips = [s.apply_meta(meta) for s in strips]
+        meta = _METAS.get(index)
+        if meta is None:
+            # one meta style a place, for every palette (Strip.apply_meta makes a new
+            # one each time, so every Style addition under it missed Rich's cache)
+            meta = _METAS[index] = RichStyle.from_meta({"option": index})
+        strips = [s.apply_style(meta) for s in strips]
         self._option_render_cache[cache_key] = strips
         self._placed[placed_key] = strips
         return strips
@@ -251,12 +324,17 @@ class _QuickCommandList(CommandList):
         if "\n" not in content.plain and content.cell_length + padding.width <= width:
             # one row that fits: what Visual.to_strips draws, without its wrapping
             # machinery (less the text-selection offsets: the palette has none)
+            # (one Strip made, of the segments Strip.extend_cell_length and the right
+            # padding would add)
             segments = [Segment(" " * padding.left, rich_style)] if padding.left else []
-            segments += content.render_segments(style)
-            strip = Strip(segments).extend_cell_length(width - padding.right, rich_style)
+            marked = _marked_segments(content, style)
+            segments += content.render_segments(style) if marked is None else marked
+            fill = width - padding.right - padding.left - content.cell_length
+            if fill > 0:
+                segments.append(Segment(" " * fill, rich_style))
             if padding.right:
-                strip = Strip([*strip, Segment(" " * padding.right, rich_style)], width)
-            return [strip]
+                segments.append(Segment(" " * padding.right, rich_style))
+            return [Strip(segments, width)]
         visual = Padding(content, padding) if padding else content
         return [s.extend_cell_length(width, rich_style) for s in Visual.to_strips(self, visual, width, None, style)]
 
@@ -333,6 +411,47 @@ class _QuickCommandList(CommandList):
             self.refresh(*regions)
 
 
+#: (base style, mark style) -> their Rich styles, unmarked and marked
+_MARKED_STYLES: LRUCache[tuple, tuple] = LRUCache(64)
+
+
+def _marked_segments(content: Content, base: Style) -> list[Segment] | None:
+    """``content.render_segments(base)`` for a content whose only spans mark single
+    characters in one style (a hit's name with its matched characters), without
+    Content.render's span stack; None for any other content.
+
+    The same segments: a run of unmarked text in ``base``, each marked character
+    a segment of its own in ``base`` combined with the mark's style."""
+    spans = content.spans
+    if not spans:
+        return None
+    mark = spans[0].style
+    if not isinstance(mark, Style):
+        return None
+    text = content.plain
+    for span in spans:
+        if span.style is not mark or span.end != span.start + 1:
+            return None
+    starts = sorted(span.start for span in spans)  # (Content.stylize puts a new span first)
+    if len(set(starts)) != len(starts) or starts[0] < 0 or starts[-1] >= len(text):
+        return None
+    styles = _MARKED_STYLES.get((base, mark))
+    if styles is None:
+        marked = Style.combine([base, mark])
+        styles = _MARKED_STYLES[base, mark] = (base.rich_style if base else None, marked.rich_style if marked else None)
+    plain_style, marked_style = styles
+    segments = []
+    position = 0
+    for start in starts:
+        if start > position:
+            segments.append(Segment(text[position:start], plain_style))
+        segments.append(Segment(text[start], marked_style))
+        position = start + 1
+    if position < len(text):
+        segments.append(Segment(text[position:], plain_style))
+    return segments
+
+
 def _rows_of(option: Option, room: int) -> int | None:
     """Rows a hit takes in ``room`` cells: one per part when each fits on one row
     (what OptionList would measure), else None (measure it)."""
@@ -379,7 +498,9 @@ class QuickPalette(_FrozenBackground, CommandPalette):
         with Box(id="--container"):
             with Row(id="--input", classes="--list-visible" if shown else None):
                 yield SearchIcon()
-                yield _QuietCommandInput(placeholder=self._placeholder, select_on_focus=False)
+                # "-valid" from the start: the input has no validators, so its first
+                # keystroke sets that class, and restyles it (a millisecond)
+                yield _QuietCommandInput(placeholder=self._placeholder, select_on_focus=False, classes="-valid")
                 if not self.run_on_select:
                     yield Button("\u25b6")
             with Box(id="--results"):
@@ -504,18 +625,14 @@ class QuickPalette(_FrozenBackground, CommandPalette):
                     name = name.stylize(self._match_style(), offset, offset + 1)
                 parts: tuple = (((c.name, offsets), name),)
                 if c.help:
-                    help_content = self._help_content(c.help)
-                    parts += ((("help", c.help), help_content),)
-                    prompt = Content("\n").join([name, help_content])
-                else:
-                    prompt = name
+                    parts += ((("help", c.help), self._help_content(c.help)),)
                 if matcher is None:
                     hit: Hit | DiscoveryHit = DiscoveryHit(c.name, c.callback, help=c.help)
                 else:
                     hit = Hit(score, name, c.callback, text=c.name, help=c.help)
                 # the same row for the same highlight: its measured height and its
                 # rendering are kept (a backspace shows rows seen before)
-                option = self._built[(order, offsets)] = _QuickCommand(prompt, hit, parts, id=f"c{order}")
+                option = self._built[(order, offsets)] = _QuickCommand(None, hit, parts, id=f"c{order}")
             options.append(option)
         shown = len(options)
         if shown < len(hits):

@@ -567,7 +567,52 @@ def details(
 
 
 class StatusLine(Static):
-    """Article, counts per label, review counts, and whether the work is saved."""
+    """Article, counts per label, review counts, and whether the work is saved.
+
+    ``show(head, counts, state, message)`` fits the line to the widget's width:
+    when it is too wide, the counts are cut first (to no less than
+    ``MIN_COUNTS`` cells), then the message, each with an ellipsis; the head
+    (the article) and the state (lost spans, saved or not) are never cut. A big
+    article's counts alone fill 120 columns, which hid "[unsaved]" and every
+    message."""
+
+    _parts: tuple[str, str, str, str] | None = None
+
+    def show(self, head: str, counts: str, state: str, message: str = "") -> None:
+        self._parts = (head, counts, state, message)
+        self._fit()
+
+    def _fit(self) -> None:
+        width = self.size.width or (self.app.size.width if self.is_attached else 0)
+        self.update(fit_status(*self._parts, width), layout=False)
+
+    def on_resize(self) -> None:
+        if self._parts is not None:
+            self._fit()
+
+
+#: the status line's counts are not cut shorter than this (cells) to make room for a message
+MIN_COUNTS = 24
+
+
+def fit_status(head: str, counts: str, state: str, message: str, width: int) -> str:
+    """The status line in ``width`` cells (see StatusLine); unchanged when it fits
+    or when the width is not known yet (0)."""
+    from rich.cells import cell_len, set_cell_size
+
+    line = head + counts + state + message
+    over = cell_len(line) - width
+    if width <= 0 or over <= 0:
+        return line
+    have = cell_len(counts)
+    keep = max(min(have, MIN_COUNTS), have - over - 1)
+    if keep < have:
+        over -= have - keep - 1
+        counts = set_cell_size(counts, keep) + "…"
+    if over > 0 and message:
+        room = cell_len(message) - over - 1
+        message = set_cell_size(message, room) + "…" if room > 0 else ""
+    return head + counts + state + message
 
 
 class LineInput(Input):
