@@ -60,6 +60,7 @@ seen = {}
 async def first_frame(pilot):
     await pilot.pause()
     seen["yaml"] = sorted(m for m in sys.modules if m == "yaml" or m.startswith("yaml."))
+    seen["reanchor"] = "annotator.reanchor" in sys.modules
     seen["writer"] = sys.modules["annotator.store.scalars"]._WRITER is None
     seen["screen"] = [type(w).__name__ for w in pilot.app.screen.walk_children()]
     pilot.app.exit()
@@ -88,6 +89,7 @@ def test_the_app_starts_on_the_seed_without_pyyaml(tmp_path):
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     assert "ArticleView" in seen["screen"] and "AnnotationList" in seen["screen"]  # the real screen
     assert seen["yaml"] == []
+    assert not seen["reanchor"]  # the seed's gold has nothing marked lost
     assert seen["writer"]  # nothing written before the first frame: the writer's patterns not compiled
 
 
@@ -98,8 +100,23 @@ def test_the_fast_reader_module_does_not_import_pyyaml():
     assert fast_reader.__name__  # (imported here too)
 
 
-def test_the_readers_lost_marker_is_reanchors():
-    from annotator import reanchor
-    from annotator.store import reader
+def test_lost_marks_are_reanchors():
+    from annotator import lost_marks, reanchor
+    from annotator.model import Entity, Span
 
-    assert reader.LOST == reanchor.LOST
+    assert lost_marks.LOST == reanchor.LOST
+    span = Span(((3, 8),), "Raqqa")
+    for attrs in [{}, {"lost": True}, {"lost": False}, {"Realis": "actual"}, {"lost": True, "Realis": "actual"}]:
+        ann = Entity("T1", "GPE", span, attrs=attrs)
+        assert lost_marks.lost_parts(ann) == reanchor.lost_parts(ann)
+        assert lost_marks.lost_of(ann) == reanchor.lost_of(ann)
+
+
+def test_the_app_starts_without_reanchor_when_nothing_is_lost():
+    code = (
+        "import sys\n"
+        "from annotator.tui.app import AnnotatorApp\n"
+        "print('annotator.reanchor' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False", out.stderr

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..errors import InputError, Problem, ValidationError
+from ..lost_marks import LOST
 from ..model import AnnotationSet, Document
 from ..pace import pause
 from ..schema import Schema
@@ -172,10 +173,6 @@ class Read:
 
     def __repr__(self) -> str:
         return f"Read({self.path or '<string>'}, problems={len(self.problems)}, lost={len(self.lost_problems)})"
-
-
-#: the attr that marks a span lost (``reanchor.LOST``, a test checks it)
-LOST = "lost"
 
 
 def _lost_line(lost: list[LostSpan]) -> str:

@@ -35,7 +35,7 @@ from ..model import (
     Span,
 )
 from ..pace import pause
-from ..reanchor import lost_of, lost_parts
+from ..lost_marks import lost_of, lost_parts
 from ..referrers import for_session
 from ..schema import Schema
 
