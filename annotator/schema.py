@@ -7,11 +7,10 @@ component class per label slot, so themes can restyle them.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from .errors import InputError
 
@@ -208,6 +207,42 @@ label_map:
 """
 
 
+#: the built-in schema as data: what ``yaml.safe_load(DEFAULT_SCHEMA_YAML)`` gives (a test
+#: checks it), so that opening an article needs no YAML parser (PyYAML's import
+#: was a twentieth of the app's start). Its flow mappings read "country, city,
+#: state" as three keys: the description is "country" (kept as the YAML has it).
+DEFAULT_SCHEMA_DATA: dict[str, Any] = {
+    "name": "news",
+    "entities": [
+        {"name": "PER", "key": "1", "description": "person"},
+        {"name": "ORG", "key": "2", "description": "organisation"},
+        {"name": "GPE", "key": "3", "description": "country", "city": None, "state": None},
+        {"name": "LOC", "key": "4", "description": "non-political location"},
+        {"name": "FAC", "key": "5", "description": "building", "airport": None, "road": None, "border crossing": None},
+        {"name": "NORP", "key": "6", "description": "nationality", "religious or political group": None},
+        {"name": "DATE", "key": "7", "description": "date or period"},
+        {"name": "MISC", "key": "8", "description": "anything else named"},
+    ],
+    "events": [
+        {"name": "Conflict.Attack", "roles": ["Attacker", "Target", "Instrument", "Place", "Time"], "triggers": ["attack", "attacked", "attacks", "assault", "bombed", "bombing", "shelled", "shelling", "struck", "strike", "strikes", "fired", "clashed", "clashes", "fighting", "raid"]},
+        {"name": "Conflict.Capture", "roles": ["Agent", "Place", "Opponent", "Time"], "triggers": ["captured", "capture", "seized", "seize", "took", "taken", "retook", "overran", "fell"]},
+        {"name": "Conflict.Withdraw", "roles": ["Agent", "Origin", "Time"], "triggers": ["withdrew", "withdraw", "retreated", "pulled out", "collapse", "fled"]},
+        {"name": "Movement.Transport", "roles": ["Agent", "Artifact", "Origin", "Destination", "Time"], "triggers": ["moved", "sent", "deployed", "transported", "arrived", "swept", "evacuated"]},
+        {"name": "Life.Die", "roles": ["Victim", "Agent", "Instrument", "Place", "Time"], "triggers": ["killed", "died", "dead", "death", "deaths"]},
+        {"name": "Life.Injure", "roles": ["Victim", "Agent", "Instrument", "Place", "Time"], "triggers": ["injured", "wounded", "hurt"]},
+        {"name": "Contact.Meet", "roles": ["Participant", "Place", "Time"], "triggers": ["met", "meeting", "talks", "summit", "conference"]},
+    ],
+    "attribution": {"types": ["direct", "indirect", "mixed"], "cues": ["said", "says", "told", "tells", "according to", "added", "stated", "announced", "reported", "claimed", "confirmed", "denied", "warned"]},
+    "relations": [],
+    "attributes": [
+        {"name": "Realis", "for": ["event"], "values": ["actual", "generic", "other"], "description": "did it happen (actual), is it a kind of event (generic), or neither (other)"},
+        {"name": "Polarity", "for": ["event"], "values": ["positive", "negative"], "description": "negative when the text says it did not happen"},
+        {"name": "Wikidata", "for": ["PER", "ORG", "GPE", "LOC", "FAC", "NORP"], "link": True, "pattern": "Q[1-9][0-9]*", "description": "the Wikidata item (Q42), a link to the knowledge base"},
+    ],
+    "label_map": {"PERSON": "PER", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "FAC", "NORP": "NORP", "DATE": "DATE", "TIME": "DATE", "EVENT": "MISC", "PRODUCT": "MISC", "WORK_OF_ART": "MISC", "LAW": "MISC", "LANGUAGE": "MISC"},
+}  # fmt: skip
+
+
 def _as_list(value: Any, where: str, source: str) -> list:
     if value is None:
         return []
@@ -320,8 +355,7 @@ _DEFAULT: Schema | None = None
 def default_schema() -> Schema:
     global _DEFAULT
     if _DEFAULT is None:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser: startup time
-        _DEFAULT = schema_from_data(yaml.load(DEFAULT_SCHEMA_YAML, Loader=loader), "<built-in news schema>")
+        _DEFAULT = schema_from_data(copy.deepcopy(DEFAULT_SCHEMA_DATA), "<built-in news schema>")
     return _DEFAULT
 
 
@@ -334,6 +368,8 @@ def load_schema(path: str | Path) -> Schema:
         raise InputError(str(p), "no such schema file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(str(p), f"cannot read schema: {exc}") from None
+    import yaml  # here only: the built-in schema needs no parser
+
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:

@@ -14,11 +14,7 @@ import re
 from types import GeneratorType
 from typing import Any
 
-import yaml
-from yaml.constructor import SafeConstructor
-from yaml.nodes import ScalarNode
-
-from .scalars import CONSTRUCTOR, DECIMAL, INT_TAG, PLAIN_R, RESOLVER, STR_TAG
+from .scalars import DECIMAL, INT_TAG, PLAIN_R, STR_TAG, pyyaml
 from .tree import NotOurs, Tree
 
 #: Raw characters that send a file to the fallback (YAML non-printables, NEL,
@@ -32,7 +28,13 @@ _SQ = re.compile(r"'((?:[^']|'')*)'")
 _SPACES = re.compile(r" *")
 _COMMENT_REST = re.compile(r"(?: +#.*)?")
 _YAML_ESC = re.compile(r"\\(?:(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})|(.))")
-_ESC_REPL = dict(yaml.scanner.Scanner.ESCAPE_REPLACEMENTS)
+#: PyYAML's ``Scanner.ESCAPE_REPLACEMENTS`` (a test checks it is the same), so that
+#: the readers need not import PyYAML
+_ESC_REPL = {
+    "0": "\x00", "a": "\x07", "b": "\x08", "t": "\t", "\t": "\t", "n": "\n", "v": "\x0b", "f": "\x0c",
+    "r": "\r", "e": "\x1b", " ": " ", '"': '"', "\\": "\\", "/": "/", "N": "\x85", "_": "\xa0",
+    "L": "\u2028", "P": "\u2029",
+}  # fmt: skip
 _MAX_DEPTH = 40
 
 
@@ -61,9 +63,20 @@ _SPECIAL_WORDS = frozenset(
 _NUMERIC_FIRST = frozenset("-+.0123456789~=<!&*")
 
 
+#: After a ".": the words of PyYAML's floats ``.inf`` and ``.nan``.
+_DOT_WORDS = frozenset("inf Inf INF nan NaN NAN".split())
+
+
 def _maybe_not_str(tok: str) -> bool:
     """False when PyYAML surely resolves the plain scalar ``tok`` to a string."""
-    return not tok or tok[0] in _NUMERIC_FIRST or tok in _SPECIAL_WORDS
+    if not tok:
+        return True
+    c0 = tok[0]
+    if c0 == ".":
+        # PyYAML's only resolver for a first "." is the float's: "." then a digit,
+        # or .inf / .nan; so a path such as ../seeds/x.txt is a string without it
+        return len(tok) > 1 and ("0" <= tok[1] <= "9" or tok[1:] in _DOT_WORDS)
+    return c0 in _NUMERIC_FIRST or tok in _SPECIAL_WORDS
 
 
 _INT = "(0|[1-9][0-9]*)"
@@ -107,17 +120,18 @@ class _FastReader:
             elif DECIMAL.fullmatch(tok):
                 v = int(tok)
             else:
-                tag = RESOLVER.resolve(ScalarNode, tok, (True, False))
+                resolver, constructor, scalar_node, safe_constructor = pyyaml()
+                tag = resolver.resolve(scalar_node, tok, (True, False))
                 if tag == STR_TAG:
                     v = tok
                 elif tag == INT_TAG and DECIMAL.fullmatch(tok):
                     v = int(tok)
                 else:
-                    fn = SafeConstructor.yaml_constructors.get(tag)
+                    fn = safe_constructor.yaml_constructors.get(tag)
                     if fn is None:
                         raise NotOurs
                     try:
-                        v = fn(CONSTRUCTOR, ScalarNode(tag, tok))
+                        v = fn(constructor, scalar_node(tag, tok))
                     except Exception:
                         raise NotOurs from None
                     if isinstance(v, (GeneratorType, list, dict)):

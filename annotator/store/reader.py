@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..errors import InputError, Problem, ValidationError
+from ..lost_marks import LOST
 from ..model import AnnotationSet, Document
 from ..pace import pause
 from ..schema import Schema
@@ -24,7 +25,6 @@ from .direct_bytes import DirectBytes
 from .direct_reader import Decline, DirectFile, worth_compiling
 from .fast_reader import fast_parse
 from .files import new_set, read_yaml_bytes, relative_path, yaml_files, yaml_text
-from .pyyaml_reader import slow_parse
 from .tree import NotOurs, Tree
 from .validate import Checker, LostSpan, check, show
 from .writer import FORMAT
@@ -38,6 +38,8 @@ def parse(text: str, source: str, strict: bool = False) -> tuple[Tree | None, Pr
     try:
         return fast_parse(text), None
     except NotOurs:
+        from .pyyaml_reader import slow_parse  # PyYAML, imported only for a file that needs it
+
         return slow_parse(text, source, strict)
 
 
@@ -148,9 +150,11 @@ class Read:
     def lost(self) -> list[Lost]:
         """The spans of the set marked lost (not found when the article changed)."""
         if self._lost is None:
+            if self.aset is None or not any(ann.attrs and ann.attrs.get(LOST) for ann in self.aset.all()):
+                return []  # nothing marked lost: no need of reanchor (its import: 2 ms of a start)
             from ..reanchor import lost_in
 
-            return lost_in(self.aset) if self.aset is not None else []
+            return lost_in(self.aset)
         return self._lost
 
     def checked(self) -> AnnotationSet:

@@ -12,10 +12,6 @@ import math
 import re
 from typing import Any
 
-from yaml.constructor import SafeConstructor
-from yaml.nodes import ScalarNode
-from yaml.resolver import Resolver
-
 #: Characters never written raw in a plain scalar: C0/C1 controls (tab, breaks,
 #: NEL included), DEL, line/paragraph separators, surrogates, BOM, non-characters.
 _EXC = "\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ufeff\\ufffe\\uffff"
@@ -25,30 +21,40 @@ _MID_CH = f"[^ {_EXC}:?,\\[\\]{{}}]"
 _AFTER_SP = f"[^ {_EXC}:?,\\[\\]{{}}#]"
 _MID = f"(?:{_MID_CH}|:(?={_MID_CH})| +(?={_AFTER_SP}))"
 _FIRST = f"[^ {_EXC}\\-?:,\\[\\]{{}}#&*!|>'\"%@`]"
-#: What the writer may write plain (before the resolver check).
-_PLAIN_W = re.compile(f"{_FIRST}{_MID}*")
+#: What the writer may write plain (before the resolver check); compiled on first
+#: write, with the two other patterns only the writer uses (``_writer``): opening an
+#: article writes nothing before its first frame.
+_PLAIN_W_SRC = f"{_FIRST}{_MID}*"
 #: What the reader accepts as a plain token (also '-3', '-x': '-' then non-blank).
 PLAIN_R = re.compile(f"(?:{_FIRST}|-(?={_AFTER_SP})){_MID}*")
 
 #: Strings a YAML 1.2 core-schema reader (or a YAML 1.1 one using y/n) would not
 #: read as strings: quote them too, so the files travel well.
-_NOT_STR_ANYWHERE = re.compile(
+_NOT_STR_ANYWHERE_SRC = (
     r"""(?:null|Null|NULL|~|y|Y|n|N
     |true|True|TRUE|false|False|FALSE
     |[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+
     |[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
-    |[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)""",
-    re.X,
+    |[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)"""
 )
 
 STR_TAG = "tag:yaml.org,2002:str"
 INT_TAG = "tag:yaml.org,2002:int"
-RESOLVER = Resolver()
-CONSTRUCTOR = SafeConstructor()
 DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)")
 
 #: Characters to escape inside double quotes (besides backslash and quote).
-_DQ_ESCAPE = re.compile(f'[\\\\"{_EXC}]')
+_DQ_ESCAPE_SRC = f'[\\\\"{_EXC}]'
+_WRITER: tuple[re.Pattern, re.Pattern, re.Pattern] | None = None
+
+
+def _writer() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """The writer's patterns: what may be plain, what is not a string anywhere, what to escape."""
+    global _WRITER
+    if _WRITER is None:
+        _WRITER = (re.compile(_PLAIN_W_SRC), re.compile(_NOT_STR_ANYWHERE_SRC, re.X), re.compile(_DQ_ESCAPE_SRC))
+    return _WRITER
+
+
 _DQ_NAMED = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
@@ -61,16 +67,47 @@ def _escape_char(m: re.Match) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+_PYYAML: tuple[Any, Any, Any, Any] | None = None
+
+
+def pyyaml() -> tuple[Any, Any, Any, Any]:
+    """PyYAML's resolver and safe constructor (one each), ``ScalarNode`` and ``SafeConstructor``.
+
+    Imported when first needed: reading a file in the writer's layout (the
+    direct reader) and writing most strings need none of it, and importing
+    PyYAML was a twentieth of the app's start.
+    """
+    global _PYYAML
+    if _PYYAML is None:
+        from yaml.constructor import SafeConstructor
+        from yaml.nodes import ScalarNode
+        from yaml.resolver import Resolver
+
+        _PYYAML = (Resolver(), SafeConstructor(), ScalarNode, SafeConstructor)
+    return _PYYAML
+
+
+def __getattr__(name: str) -> Any:
+    # ``RESOLVER`` and ``CONSTRUCTOR`` as module names, built on first use
+    if name == "RESOLVER":
+        return pyyaml()[0]
+    if name == "CONSTRUCTOR":
+        return pyyaml()[1]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _resolves_to_str(s: str) -> bool:
-    return RESOLVER.resolve(ScalarNode, s, (True, False)) == STR_TAG
+    resolver, _, scalar_node, _ = pyyaml()
+    return resolver.resolve(scalar_node, s, (True, False)) == STR_TAG
 
 
 def _plain_ok(s: str) -> bool:
+    plain_w, not_str_anywhere, _ = _writer()
     return (
-        _PLAIN_W.fullmatch(s) is not None
+        plain_w.fullmatch(s) is not None
         and not s[0].isspace()
         and not s[-1].isspace()
-        and _NOT_STR_ANYWHERE.fullmatch(s) is None
+        and not_str_anywhere.fullmatch(s) is None
         and _resolves_to_str(s)
     )
 
@@ -84,7 +121,7 @@ def scalar(s: str) -> str:
     if out is None:
         if type(s) is not str:
             raise TypeError(f"expected a string, got {type(s).__name__}: {s!r}")
-        out = s if s and _plain_ok(s) else '"' + _DQ_ESCAPE.sub(_escape_char, s) + '"'
+        out = s if s and _plain_ok(s) else '"' + _writer()[2].sub(_escape_char, s) + '"'
         if len(QUOTE_CACHE) > 400_000:
             QUOTE_CACHE.clear()
         QUOTE_CACHE[s] = out

@@ -17,9 +17,14 @@ Both go through ``Session.apply``: one undo step each, journaled.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from ..lost_marks import lost_of, lost_parts
 from ..model import Annotation, Entity
-from ..reanchor import Lost, lost_of, lost_parts, reattach
 from .screens import Picker
+
+if TYPE_CHECKING:
+    from ..reanchor import Lost
 
 
 def _id_key(ann_id: str) -> tuple:
@@ -169,6 +174,8 @@ class LostMixin:
             session.apply(f"re-attach {ann.id} to {words!r}: it is {same.id}", pairs)
             done = f"{ann.id} is {same.id} ({same.label} {words!r}): merged into it"
         else:
+            from ..reanchor import reattach  # (imported when a span is re-attached)
+
             session.apply(f"re-attach {_name(x)} to {words!r}", [(ann, reattach(ann, x.part, session.span(start, end)))])
             done = f"re-attached {_name(x)} to {words!r}"
         self._lost_pick = None

@@ -9,6 +9,7 @@ from operator import attrgetter, is_not, itemgetter
 from typing import TYPE_CHECKING, ClassVar, Iterable
 
 from rich.segment import Segment
+from rich.style import Style
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -34,7 +35,7 @@ from ..model import (
     Span,
 )
 from ..pace import pause
-from ..reanchor import lost_of, lost_parts
+from ..lost_marks import lost_of, lost_parts
 from ..referrers import for_session
 from ..schema import Schema
 
@@ -316,6 +317,7 @@ class AnnotationList(SteadyScrollbars, ScrollView, can_focus=False):
         self._cache: LRUCache[tuple, Strip] = LRUCache(256)
         self._style_check = True
         self._painted_with: tuple | None = None
+        self._base_style = Style()
         self.reload()
 
     _key = staticmethod(row_key)
@@ -411,6 +413,7 @@ class AnnotationList(SteadyScrollbars, ScrollView, can_focus=False):
     def _check_styles(self) -> None:
         self._style_check = False
         sig = (self.rich_style, *(self.get_component_rich_style(n) for n in sorted(self.COMPONENT_CLASSES)))
+        self._base_style = sig[0]  # (rich_style walks the ancestors: once per check, not per row)
         if sig != self._painted_with:
             self._painted_with = sig
             self._cache.clear()
@@ -420,7 +423,7 @@ class AnnotationList(SteadyScrollbars, ScrollView, can_focus=False):
             self._check_styles()
         row = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base_style
         if row >= len(self._rows) or width <= 0:
             return Strip.blank(width, base)
         key = self._rows.key(row)

@@ -1,0 +1,122 @@
+"""PyYAML is imported only when a file needs it: opening the seed article with its
+gold annotations (the app's start) reads them without it. The tables copied from
+PyYAML (the built-in schema as data, the escapes, which plain scalars are surely
+strings) are checked against PyYAML itself."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+from annotator.schema import DEFAULT_SCHEMA_DATA, DEFAULT_SCHEMA_YAML, default_schema, schema_from_data
+from annotator.store import fast_reader
+from annotator.store.fast_reader import _ESC_REPL, _maybe_not_str, fast_parse
+from annotator.store.scalars import PLAIN_R, STR_TAG
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_built_in_schema_as_data_is_its_yaml():
+    assert DEFAULT_SCHEMA_DATA == yaml.safe_load(DEFAULT_SCHEMA_YAML)
+    assert default_schema() == schema_from_data(yaml.safe_load(DEFAULT_SCHEMA_YAML), "<built-in news schema>")
+
+
+def test_the_escapes_are_pyyamls():
+    assert _ESC_REPL == yaml.scanner.Scanner.ESCAPE_REPLACEMENTS
+
+
+def _resolved(tok: str) -> str:
+    return Resolver().resolve(ScalarNode, tok, (True, False))
+
+
+@given(st.text(alphabet=".0123456789_eE+-:infaINFNna/xs ", max_size=12).map(lambda s: "." + s))
+def test_a_plain_scalar_after_a_dot_is_a_string_as_pyyaml_says(tok):
+    if PLAIN_R.fullmatch(tok) and not _maybe_not_str(tok):
+        assert _resolved(tok) == STR_TAG
+
+
+def test_dot_words():
+    for tok in ["../seeds/a.txt", "./x", ".", ".x", ".infinity", ".Nan", ".config"]:
+        assert not _maybe_not_str(tok) and _resolved(tok) == STR_TAG, tok
+    for tok in [".5", ".0e+1", ".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN", ".1_000"]:
+        assert _maybe_not_str(tok) and _resolved(tok) != STR_TAG, tok
+    assert fast_parse("a: .inf\nb: ../x.txt\nc: .5\n").data == yaml.safe_load("a: .inf\nb: ../x.txt\nc: .5\n")
+
+
+_STARTUP = """
+import json, sys
+from annotator.tui.app import AnnotatorApp
+
+seen = {}
+
+async def first_frame(pilot):
+    await pilot.pause()
+    seen["yaml"] = sorted(m for m in sys.modules if m == "yaml" or m.startswith("yaml."))
+    seen["reanchor"] = "annotator.reanchor" in sys.modules
+    seen["writer"] = sys.modules["annotator.store.scalars"]._WRITER is None
+    seen["screen"] = [type(w).__name__ for w in pilot.app.screen.walk_children()]
+    pilot.app.exit()
+
+run = AnnotatorApp.run
+AnnotatorApp.run = lambda self, **kw: run(self, headless=True, size=(120, 40), auto_pilot=first_frame)
+sys.argv = ["annotator"]
+from annotator.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(seen))
+"""
+
+
+def test_the_app_starts_on_the_seed_without_pyyaml(tmp_path):
+    (tmp_path / "annotations").mkdir()
+    gold = ROOT / "annotations" / "sdf-captures-deir-el-zor.yaml"
+    shutil.copyfile(gold, tmp_path / "annotations" / gold.name)
+    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "xdg"), HOME=str(tmp_path))
+    out = subprocess.run(
+        [sys.executable, "-c", _STARTUP], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert "ArticleView" in seen["screen"] and "AnnotationList" in seen["screen"]  # the real screen
+    assert seen["yaml"] == []
+    assert not seen["reanchor"]  # the seed's gold has nothing marked lost
+    assert seen["writer"]  # nothing written before the first frame: the writer's patterns not compiled
+
+
+def test_the_fast_reader_module_does_not_import_pyyaml():
+    code = "import sys, annotator.store.reader, annotator.schema, annotator.store.writer; print('yaml' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False", out.stderr
+    assert fast_reader.__name__  # (imported here too)
+
+
+def test_lost_marks_are_reanchors():
+    from annotator import lost_marks, reanchor
+    from annotator.model import Entity, Span
+
+    assert lost_marks.LOST == reanchor.LOST
+    span = Span(((3, 8),), "Raqqa")
+    for attrs in [{}, {"lost": True}, {"lost": False}, {"Realis": "actual"}, {"lost": True, "Realis": "actual"}]:
+        ann = Entity("T1", "GPE", span, attrs=attrs)
+        assert lost_marks.lost_parts(ann) == reanchor.lost_parts(ann)
+        assert lost_marks.lost_of(ann) == reanchor.lost_of(ann)
+
+
+def test_the_app_starts_without_reanchor_when_nothing_is_lost():
+    code = (
+        "import sys\n"
+        "from annotator.tui.app import AnnotatorApp\n"
+        "print('annotator.reanchor' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False", out.stderr
