@@ -120,3 +120,31 @@ def test_the_app_starts_without_reanchor_when_nothing_is_lost():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_the_built_in_labels_keep_their_whole_descriptions():
+    """The built-in schema's descriptions with commas are whole (they were cut at
+    the first comma: YAML read the rest as keys of their own)."""
+    from annotator.schema import default_schema
+
+    desc = {e.name: e.description for e in default_schema().entities}
+    assert desc["GPE"] == "country, city, state"
+    assert desc["FAC"] == "building, airport, road, border crossing"
+    assert desc["NORP"] == "nationality, religious or political group"
+
+
+def test_a_schema_file_with_the_comma_trap_is_one_clear_line(tmp_path):
+    import subprocess
+    import sys
+
+    schema = tmp_path / "s.yaml"
+    schema.write_text("name: s\nentities:\n- {name: GPE, key: '1', description: country, city}\n", encoding="utf-8")
+    art = tmp_path / "a.txt"
+    art.write_text("Raqqa.\n", encoding="utf-8")
+    before = schema.read_bytes()
+    done = subprocess.run([sys.executable, "-m", "annotator", "validate", str(art), "--schema", str(schema)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert str(schema) in line and "'city'" in line and "needs quotes" in line
+    assert schema.read_bytes() == before
