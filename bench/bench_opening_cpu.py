@@ -11,7 +11,10 @@ from annotator.marks import MarkIndex
 from annotator.session import Session
 from annotator.tui.widgets import AnnotationList
 from annotator.referrers import for_session
-d = Path(__file__).resolve().parent / "out" / "gen-10000000-500000-50000-50000-0"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen import ensure  # noqa: E402
+
+d = ensure(10_000_000, 500_000, 50_000, 50_000)[0].parent  # generated once into bench/out/
 schema = default_schema()
 r = store.read(d / "annotations/bench-article.yaml", article=read_article(d / "bench-article.txt"), schema=schema, editing=True)
 aset = r.aset

@@ -21,7 +21,10 @@ from annotator.tui.article_layout import ArticleLayout
 SI = float(os.environ.get("SI", "0.001"))
 LAYOUT = os.environ.get("LAYOUT", "none")  # none (the app) | thread
 GIVE = os.environ.get("GIVE", "1") == "1"
-src = Path(__file__).resolve().parent / "out" / "gen-10000000-500000-50000-50000-0"  # bench/gen.py
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen import ensure  # noqa: E402
+
+src = ensure(10_000_000, 500_000, 50_000, 50_000)[0].parent  # generated once into bench/out/
 tmp = Path(tempfile.mkdtemp())
 shutil.copytree(src / "annotations", tmp / "annotations")
 art = src / "bench-article.txt"
