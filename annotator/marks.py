@@ -30,10 +30,9 @@ from .model import (
 )
 from .pace import pause
 
-#: ``reanchor.LOST``, the attrs key of a span lost when the article changed (that
-#: module, with its search machinery, is imported only when a lost span is met:
-#: a fifth of the `annotator suggest` command's imports)
-LOST = "lost"
+# ``lost_marks``, not ``reanchor`` (with its search machinery: a fifth of the
+# `annotator suggest` command's imports): the lost-mark rule without it
+from .lost_marks import LOST, lost_parts
 
 
 class _Numpy:
@@ -91,8 +90,6 @@ def marks_of(ann: Annotation) -> list[Mark]:
     paints nothing: its offsets are an old article's, over other text now.
     """
     if ann.attrs and ann.attrs.get(LOST):
-        from .reanchor import lost_parts
-
         lost = lost_parts(ann)
         if isinstance(ann, Attribution) and len(lost) < 3:
             return [m for m in _attribution_marks(ann) if m.kind not in lost]

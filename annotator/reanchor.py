@@ -82,11 +82,10 @@ from .model import (
     Span,
 )
 from .reanchor_place import _Piece, newline_change, place
+from .lost_marks import LOST, is_lost, lost_parts  # the one rule of lost marks
 
 __all__ = ["reanchor", "reattach", "Report", "Moved", "Lost", "lost_parts", "lost_of", "lost_in", "is_lost", "LOST"]
 
-#: the attrs key that marks lost spans
-LOST = "lost"
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,27 +177,6 @@ def _id_key(ann_id: str) -> tuple:
 # ---------------------------------------------------------------------------
 # Lost marks
 # ---------------------------------------------------------------------------
-
-
-def lost_parts(ann: Annotation) -> tuple[str, ...]:
-    """The parts of an annotation marked lost in its attrs."""
-    flag = ann.attrs.get(LOST) if ann.attrs else None
-    if not flag:
-        return ()
-    if isinstance(ann, Entity):
-        return ("span",)
-    if isinstance(ann, Event):
-        return ("trigger",)
-    if isinstance(ann, Attribution):
-        if flag is True:
-            return tuple(p for p in ("source", "cue", "content") if isinstance(getattr(ann, p), Span))
-        if isinstance(flag, (list, tuple)):
-            return tuple(p for p in ("source", "cue", "content") if p in flag)
-    return ()
-
-
-def is_lost(ann: Annotation) -> bool:
-    return bool(lost_parts(ann))
 
 
 def lost_of(ann: Annotation) -> list[Lost]:

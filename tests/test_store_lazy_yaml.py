@@ -105,6 +105,7 @@ def test_lost_marks_are_reanchors():
     from annotator.model import Entity, Span
 
     assert lost_marks.LOST == reanchor.LOST
+    assert reanchor.lost_parts is lost_marks.lost_parts and reanchor.is_lost is lost_marks.is_lost  # one rule
     span = Span(((3, 8),), "Raqqa")
     for attrs in [{}, {"lost": True}, {"lost": False}, {"Realis": "actual"}, {"lost": True, "Realis": "actual"}]:
         ann = Entity("T1", "GPE", span, attrs=attrs)
