@@ -15,7 +15,6 @@ from ..pace import pause
 from . import direct_reader as _dr
 from .direct_reader import Decline, DirectFile, _Reader
 from .fast_reader import _FAST_BAD
-from .tree import NotOurs
 
 if TYPE_CHECKING:
     from ..schema import Schema
@@ -187,12 +186,7 @@ class DirectBytes(DirectFile):
         if m is None or m.end() != len(head) or _FAST_BAD.search(head):
             raise Decline
         r = _BytesReader(raw, source)  # type: ignore[arg-type]
-        path, sha, _length = m.groups()
-        try:
-            r.path = r.string(path) if path is not None else None
-            r.sha = r.string(sha) if sha is not None else None
-        except NotOurs:
-            raise Decline from None
+        _dr.take_header(r, m)
         r.body = cut + 1
         self._reader = r
         self.path = r.path

@@ -714,6 +714,17 @@ class _Reader:
         return end
 
 
+def take_header(r: _Reader, m: re.Match) -> None:
+    """The document's path and sha256 from a ``_HEADER`` match onto the reader
+    (text or bytes); Decline when either is not a value this reader takes."""
+    path, sha, _length = m.groups()
+    try:
+        r.path = r.string(path) if path is not None else None
+        r.sha = r.string(sha) if sha is not None else None
+    except NotOurs:
+        raise Decline from None
+
+
 class DirectFile:
     """A file in the writer's layout, its header read (``Decline`` if it is not one).
 
@@ -730,12 +741,7 @@ class DirectFile:
         if m is None or _bad_char(text):
             raise Decline
         r = _PiecedReader(text, source)
-        path, sha, _length = m.groups()
-        try:
-            r.path = r.string(path) if path is not None else None
-            r.sha = r.string(sha) if sha is not None else None
-        except NotOurs:
-            raise Decline from None
+        take_header(r, m)
         r.body = m.end()
         self._reader = r
         self.path = r.path
