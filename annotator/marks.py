@@ -28,7 +28,7 @@ from .model import (
     Relation,
     Span,
 )
-from .pace import chunks, joined, pause, take
+from .pace import chunks, drop, joined, pause, take
 
 # ``lost_marks``, not ``reanchor`` (with its search machinery: a fifth of the
 # `annotator suggest` command's imports): the lost-mark rule without it
@@ -278,6 +278,7 @@ class MarkIndex:
         del starts, ends, kinds, owners, slow
         s, e, k, st = (np.concatenate(x) for x in (ss, es, ks, sts))
         a = joined(anns, len(s))  # objects: in pieces (see pace)
+        drop(anns)
         del ss, es, ks, sts, anns
         keep = e > s
         long = keep & (e - s > LONG)
@@ -290,7 +291,9 @@ class MarkIndex:
         if not keep.all():
             s, e, k, st, a = s[keep], e[keep], k[keep], st[keep], a[keep]
         order = np.argsort(s, kind="stable")  # numpy lets go of the interpreter while it sorts
-        return s[order], e[order], k[order], st[order], take(a, order)
+        out = s[order], e[order], k[order], st[order], take(a, order)
+        drop(a)
+        return out
 
     @staticmethod
     def _mark(s: int, e: int, code: int, ann) -> Mark:

@@ -122,6 +122,8 @@ _RELATION_LINE = _LazyPattern("_RELATION_LINE", "^" + _RELATION, re.MULTILINE)
 _FIRST_CHAR = itemgetter(0)
 _SPECIAL_FIRST_RE = _LazyPattern("_SPECIAL_FIRST_RE", "[" + re.escape("".join(sorted(_SPECIAL_FIRST))) + "]")
 
+#: refs checked per C-level pass (``build``: a thread gives way between two)
+REFS_PIECE = 4096
 #: compiling the patterns (40-60 ms) costs what reading this many characters of
 #: files the general way costs more than reading them here
 COMPILE_COST = 500_000
@@ -525,9 +527,9 @@ class _Reader:
         pos = self.relations(pos, aset, schema)
         if pos != len(self.text):
             raise Decline
-        refs, known = self.refs, aset.entities.keys()
-        for a in range(0, len(refs), 4096):  # (in one pass, 110,000 refs held the interpreter 70 ms: see pace)
-            missing = set(refs[a : a + 4096]) - self.ids
+        refs, known, step = self.refs, aset.entities.keys(), REFS_PIECE
+        for a in range(0, len(refs), step):  # (in one pass, 110,000 refs held the interpreter 70 ms: see pace)
+            missing = set(refs[a : a + step]) - self.ids
             if missing and not known >= missing:
                 raise Decline
             pause()
