@@ -4,11 +4,13 @@ waits in a select() as the UI waits for a key: a short wait (``--tick``) again
 and again, and every 20-40 ms a little Python work as a key's (during which the
 pace hook makes the load wait, as the app's does).
 
-A late wake-up is a wait for the interpreter, or for a core on a busy machine:
-the loading thread's own CPU time (``time.pthread_getcpuclockid``) over the
-wait tells them apart. A *hold* is a wake-up late by over ``--over`` ms while
-the loading thread ran for at least 80 % of that time: it held the interpreter
-in one call (a C call, or freeing a big object) that no switch interval cuts.
+A wake-up is late for the interpreter, or for a core on a busy machine: the
+time this thread waited for a core (``/proc/self/task/*/schedstat``) is taken
+off, and the loading thread's own CPU time over the wait
+(``time.pthread_getcpuclockid``) shows that it ran. A *hold* is a wake-up late
+by over ``--over`` ms so while the loading thread ran for at least 80 % of the
+time: it held the interpreter in one call (a C call, or freeing a big object)
+that no switch interval cuts.
 Prints how late the wake-ups were (all, and holds only), the longest holds
 with where the loading thread was just after each (the line after what held
 the interpreter) and at the wake-up before (the hold is between the two), the holds summed by place, and the load's wall and CPU time.
@@ -101,7 +103,15 @@ def main() -> None:
             x += i
         return x
 
+    stat = open(f"/proc/self/task/{threading.get_native_id()}/schedstat", "rb", buffering=0)
+
+    def queued() -> float:
+        """ms this thread has waited for a core (runnable, not running), in all"""
+        stat.seek(0)
+        return int(stat.read().split()[1]) / 1e6
+
     while not done.is_set():
+        q0 = queued()
         try:
             cpu0 = time.clock_gettime(clock)
         except OSError:
@@ -113,7 +123,8 @@ def main() -> None:
             ran = time.clock_gettime(clock) - cpu0
         except OSError:
             break
-        late = (woke - t - tick) * 1000
+        # late, less the time this thread waited for a core: the wait for the interpreter
+        late = (woke - t - tick) * 1000 - (queued() - q0)
         late_all.append(max(late, 0.0))
         fr = frames().get(loader.ident)
         now = where(fr, 2) if fr is not None else "(gone)"
