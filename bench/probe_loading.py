@@ -15,7 +15,7 @@ Prints how late the wake-ups were (all, and holds only), the longest holds
 with where the loading thread was just after each (the line after what held
 the interpreter) and at the wake-up before (the hold is between the two), the holds summed by place, and the load's wall and CPU time.
 
-    python bench/probe_loading.py [--si 0.001] [--no-give] [--tick 2] [--over 4]
+    python bench/probe_loading.py [--si 0.00025] [--no-give] [--tick 2] [--over 4]
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from annotator import workspace as W
 from annotator.articles import read_article
 from annotator.schema import default_schema
 from annotator.tui.app import _prepare
+from annotator.tui.opening import LOADING_SWITCH_INTERVAL
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen import ensure  # noqa: E402
@@ -56,7 +57,7 @@ def pct(xs: list[float], q: float) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--si", type=float, default=0.001, help="switch interval while loading (the app's: 0.001)")
+    ap.add_argument("--si", type=float, default=LOADING_SWITCH_INTERVAL, help="switch interval while loading (default: the app's)")
     ap.add_argument("--no-give", action="store_true", help="no pace hook (the load never waits for a key)")
     ap.add_argument("--tick", type=float, default=2.0, help="ms of each wait (default 2)")
     ap.add_argument("--over", type=float, default=4.0, help="ms late that counts as a hold (default 4)")
