@@ -205,7 +205,7 @@ class AnnotatorApp(
 
     # -- layout ----------------------------------------------------------------------
     def get_default_screen(self):
-        from .screens import QuietFocusScreen
+        from .article_screen import QuietFocusScreen
 
         return QuietFocusScreen(id="_default")
 

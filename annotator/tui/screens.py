@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -76,18 +76,6 @@ def _tinter(color):
         return done
 
     return tint
-
-
-class QuietFocusScreen(Screen):
-    """A Screen that does not repaint all of itself when the focus moves.
-
-    Screen.focused is a reactive that repaints the whole screen on every change
-    (`/` and esc for the find bar each painted all 120x40 cells again). What the
-    focus changes is painted by the widgets it concerns: the focus styles are
-    applied to the widgets they match (Screen._update_focus_styles), and a widget
-    gaining or losing the focus repaints itself."""
-
-    focused = Reactive(None, repaint=False)
 
 
 def _drop_second_await(widget) -> None:
