@@ -1,7 +1,15 @@
-"""The app's first frame: the screen is laid out and painted once at startup
-(tui.article_screen.QuietFocusScreen): no second full frame for the same screen."""
+"""The app's first frame: painted once, with nothing imported that it does not show.
 
+The modal screens (tui.screens) and the rules' precision counts (suggest.precision)
+are imported after the first frame, when first needed; the screen is laid out
+and painted once at startup (tui.article_screen.QuietFocusScreen): no second
+full frame for the same screen."""
+
+import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from textual.widgets._toast import Toast, ToastRack
@@ -10,6 +18,56 @@ from annotator.tui.article_view import ArticleView
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (120, 40)
+
+_STARTUP = """
+import json, sys
+import textual.app
+from annotator.tui.app import AnnotatorApp
+
+seen = {}
+display = textual.app.App._display
+
+def first_display(self, screen, renderable):
+    if renderable is not None and not seen:
+        seen["modules"] = sorted(m for m in sys.modules if m.startswith("annotator."))
+        seen["screen"] = [type(w).__name__ for w in screen.walk_children()]
+    return display(self, screen, renderable)
+
+textual.app.App._display = first_display
+
+async def after(pilot):
+    await pilot.pause(0.3)
+    seen["later"] = sorted(m for m in sys.modules if m.startswith("annotator."))
+    pilot.app.exit()
+
+run = AnnotatorApp.run
+AnnotatorApp.run = lambda self, **kw: run(self, headless=True, size=(120, 40), auto_pilot=after)
+sys.argv = ["annotator"]
+from annotator.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(seen))
+"""
+
+
+def test_the_first_frame_imports_no_modal_screen_nor_the_precision_counts(tmp_path):
+    (tmp_path / "annotations").mkdir()
+    gold = ROOT / "annotations" / "sdf-captures-deir-el-zor.yaml"
+    shutil.copyfile(gold, tmp_path / "annotations" / gold.name)
+    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "xdg"), HOME=str(tmp_path))
+    out = subprocess.run(
+        [sys.executable, "-c", _STARTUP], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert "ArticleView" in seen["screen"] and "AnnotationList" in seen["screen"]  # the real screen
+    first = set(seen["modules"])
+    assert "annotator.tui.screens" not in first  # help, pickers: imported when one opens
+    assert not {m for m in first if m.startswith("annotator.suggest")}  # counted after the first frame
+    assert "annotator.suggest.precision" in seen["later"]  # ...but counted
+
 
 def _frames(app, monkeypatch) -> list:
     """The frames painted on the app's own screen (the compositor's updates)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.segment import Segment
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -433,6 +435,40 @@ class Picker(QuickModal):
             return
         cur = lst.highlighted if lst.highlighted is not None else -1
         lst.highlighted = max(0, min(lst.option_count - 1, cur + delta))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AskValue(QuickModal):
+    """One line of text, checked before it is taken: enter confirms, esc cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
+
+    def __init__(self, title: str, value: str = "", check: Callable[[str], str | None] | None = None, placeholder: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.check = check
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Box(id="picker-box"):
+            yield Static(Content(self.title_text), id="picker-title")
+            yield LineInput(value=self.value, placeholder=self.placeholder, id="value-input")
+            yield Static(Content(""), id="picker-note")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        wrong = self.check(value) if self.check is not None and value else None
+        if wrong:
+            note = self.query_one("#picker-note", Static)
+            note.display = True
+            note.update(Content(wrong))
+            self.app.bell()
+            return
+        self.dismiss(value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
