@@ -115,6 +115,8 @@ class Ref:
 
 @dataclass(frozen=True, slots=True)
 class Entity:
+    """A labelled span of the article (a name, a date, ...)."""
+
     id: str
     label: str
     span: Span
@@ -147,12 +149,16 @@ class Entity:
 
 @dataclass(frozen=True, slots=True)
 class Argument:
+    """An event's argument: the annotation ``ref`` in the role ``role``."""
+
     role: str
     ref: str
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
+    """Something that happened: a typed trigger span with its arguments."""
+
     id: str
     type: str
     trigger: Span

@@ -10,7 +10,7 @@ from annotator.formats import brat
 from annotator.formats.common import Report
 from annotator.model import Entity, Event, Span
 from annotator.schema import default_schema, schema_from_data
-from annotator.tui.attributes import AskValue
+from annotator.tui.screens import AskValue
 from annotator.tui.screens import Picker
 
 SIZE = (120, 36)

@@ -37,7 +37,6 @@ from .keymap import RemapDisplayMixin
 from .lost import LostMixin
 from .navigation import NavigationMixin
 from .opening import OpeningMixin
-from .screens import HelpScreen
 from .saving import textual_saver
 from .widgets import AnnotationList, DetailPanel, FindBar, StatusLine
 
@@ -207,7 +206,7 @@ class AnnotatorApp(
 
     # -- layout ----------------------------------------------------------------------
     def get_default_screen(self):
-        from .screens import QuietFocusScreen
+        from .article_screen import QuietFocusScreen
 
         return QuietFocusScreen(id="_default")
 
@@ -260,7 +259,8 @@ class AnnotatorApp(
             self._show_notes(self.workspace)
         if self.opening is None:
             self.start_suggesting()
-            self.start_estimating()
+            # the rules' precision is counted after the first frame (it shows no count)
+            self.call_after_refresh(self.start_estimating)
 
     @property
     def find_bar(self) -> FindBar:
@@ -700,6 +700,8 @@ class AnnotatorApp(
 
     # -- help and palette --------------------------------------------------------------------------
     def action_help(self) -> None:
+        from .screens import HelpScreen  # imported when first asked (startup)
+
         self.push_screen(HelpScreen(self.key_table()))
 
     def action_command_palette(self) -> None:

@@ -53,7 +53,7 @@ class RowPainting:
         if style is None:
             name = f"article--slot-{slot}" if 1 <= slot <= SLOTS else "article--entity"
             colour = self.get_component_styles(name).background
-            base = self.rich_style
+            base = self._base_style
             if colour.a == 0 or base.color is None or base.bgcolor is None:
                 style = Style()
             else:
@@ -81,7 +81,7 @@ class RowPainting:
             return style
         bg_slot, outer, sugg_slot, trigger, source, cue, content, sugg_other, layers, related, match, sel, cur = sig
         c = self._component
-        style = self.rich_style
+        style = self._base_style
         if content:
             style += c("article--content")
         if bg_slot >= 0:
@@ -122,7 +122,7 @@ class RowPainting:
             ve -= 1
         if ve > s and text[ve - 1] == "\r":
             ve -= 1
-        base = self.rich_style
+        base = self._base_style
         if ve <= s:
             return Strip.blank(width, base)
 

@@ -172,6 +172,9 @@ class ArticleView(RowPainting, SteadyScrollbars, ScrollView, inherit_bindings=Fa
         self.renders = 0  # rows drawn (cache misses): lets tests check "only changed rows"
         self._style_check = True
         self._painted_with: tuple | None = None
+        #: the view's own style (``rich_style`` walks the ancestors): set by
+        #: _check_styles, which every paint runs first after a style change
+        self._base_style = Style()
 
     # ------------------------------------------------------------------
     # Public state
@@ -772,6 +775,7 @@ class ArticleView(RowPainting, SteadyScrollbars, ScrollView, inherit_bindings=Fa
     def _check_styles(self) -> None:
         self._style_check = False
         sig = (self.rich_style, *(self.get_component_rich_style(n) for n in sorted(self.COMPONENT_CLASSES)))
+        self._base_style = sig[0]
         if sig == self._painted_with:
             return
         self._painted_with = sig

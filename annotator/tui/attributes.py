@@ -10,55 +10,13 @@ through ``Session.set_attrs``: undoable, journaled, saved.
 
 from __future__ import annotations
 
-from typing import Callable
-
-from textual.app import ComposeResult
 from textual.binding import Binding
-
-from textual.content import Content
-from textual.widgets import Input, Static
 
 from ..attributes import note_of, problem, specs_for, value_of, with_note, with_value
 from ..model import Entity, Relation
-from .screens import Box, Picker, QuickModal
-from .widgets import LineInput
 
 NOTE_CHOICE = "note"
 CLEAR = "(clear)"
-
-
-class AskValue(QuickModal):
-    """One line of text, checked before it is taken: enter confirms, esc cancels."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
-
-    def __init__(self, title: str, value: str = "", check: Callable[[str], str | None] | None = None, placeholder: str = "") -> None:
-        super().__init__()
-        self.title_text = title
-        self.value = value
-        self.check = check
-        self.placeholder = placeholder
-
-    def compose(self) -> ComposeResult:
-        with Box(id="picker-box"):
-            yield Static(Content(self.title_text), id="picker-title")
-            yield LineInput(value=self.value, placeholder=self.placeholder, id="value-input")
-            yield Static(Content(""), id="picker-note")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        value = event.value.strip()
-        wrong = self.check(value) if self.check is not None and value else None
-        if wrong:
-            note = self.query_one("#picker-note", Static)
-            note.display = True
-            note.update(Content(wrong))
-            self.app.bell()
-            return
-        self.dismiss(value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class AttributesMixin:
@@ -111,6 +69,8 @@ class AttributesMixin:
             else:
                 self._ask_value(ann_id, specs[choice])
 
+        from .screens import Picker  # imported when first asked (startup)
+
         self.push_screen(Picker(title, choices, hints), picked)
 
     def _set(self, ann_id: str, attrs: dict, label: str, said: str) -> None:
@@ -137,6 +97,8 @@ class AttributesMixin:
 
             now = f" (now {current})" if current else ""
             about = f": {spec.description}" if spec.description else ""
+            from .screens import Picker
+
             self.push_screen(Picker(f"{spec.name} of {ann_id}{now}{about}", choices), chosen)
             return
 
@@ -146,6 +108,8 @@ class AttributesMixin:
                 return
             fresh = self.session.get(ann_id)
             self._set(ann_id, with_value(fresh, spec, value or None), f"{spec.name} of {ann_id}", f"{ann_id}: {spec.name} " + (f"= {value}" if value else "cleared"))
+
+        from .screens import AskValue
 
         hint = f"e.g. {spec.pattern}" if spec.pattern else spec.description
         self.push_screen(
@@ -162,5 +126,7 @@ class AttributesMixin:
                 return
             fresh = self.session.get(ann_id)
             self._set(ann_id, with_note(fresh, text), f"note on {ann_id}", f"{ann_id}: note " + ("saved" if text else "removed"))
+
+        from .screens import AskValue
 
         self.push_screen(AskValue(f"Note on {ann_id} (enter takes it, empty removes it, esc cancels)", note_of(ann), None, "free text"), typed)

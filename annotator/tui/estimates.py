@@ -19,13 +19,16 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.worker import get_current_worker
 
 from .. import store
 from ..session import ChangeReport
-from ..suggest import precision
+
+if TYPE_CHECKING:
+    from ..suggest import precision
 
 #: how often the worker reports its progress (seconds)
 PROGRESS_EVERY = 0.2
@@ -72,7 +75,10 @@ class EstimatesMixin:
     def start_estimating(self, counts: dict | None = None) -> None:
         """Count the open article now and the rest of the folder in a worker.
         ``counts``: the open article's ``precision.decisions``, made already (off
-        the UI thread, while it loaded)."""
+        the UI thread, while it loaded). The app calls it after its first frame,
+        which does not need the counts (nor suggest.precision imported)."""
+        from ..suggest import precision
+
         self.tally = precision.Tally()
         self._live = set()
         self.estimates_opened(counts)
@@ -139,6 +145,8 @@ class EstimatesMixin:
 
     @work(thread=True, group="estimates", exclusive=True, exit_on_error=False)
     def _count_folder(self, articles: list[Path], annotations_dir: Path) -> None:
+        from ..suggest import precision
+
         worker = get_current_worker()
         counts: dict[Path, dict | None] = {}
         last = time.monotonic()

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from textual.binding import Binding
 
 from ..model import ACCEPTED, Attribution, Entity, Event, Ref, Span
-from .screens import Picker
 
 REMOVE_ARGUMENT = "(remove this argument)"
 CLAUSE_MARKS = frozenset({",", ";", ":", "—", "–", "(", ")", "“", "”", '"'})
@@ -107,6 +106,7 @@ class FlowsMixin:
                 return
             done(choice)
 
+        from .screens import Picker  # imported when first asked (startup)
         self.push_screen(Picker(title, list(schema.event_names), hints), picked)
 
     def _retype(self, ev_id: str, event_type: str) -> None:
@@ -151,6 +151,7 @@ class FlowsMixin:
                 self.refresh_side()
 
             title = f"Role of {ent.text!r} in {ev_id} {ev.type}" + (f" (now {current})" if current else "")
+            from .screens import Picker  # imported when first asked (startup)
             self.push_screen(Picker(title, choices), picked)
             return
         start, end = view.target
@@ -175,8 +176,10 @@ class FlowsMixin:
                 self.say(f"{span_text!r} ({label}) is {role} of {ev_id}")
                 self.refresh_side()
 
+            from .screens import Picker  # imported when first asked (startup)
             self.push_screen(Picker(f"Role of {span_text!r} in {ev_id} {ev.type}", roles), got_role)
 
+        from .screens import Picker  # imported when first asked (startup)
         self.push_screen(Picker(f"Label for {span_text!r}", labels, hints), got_label)
 
     # -- attributions ------------------------------------------------------------------
@@ -214,6 +217,7 @@ class FlowsMixin:
                 self.draft = AttributionDraft(f"edit:{part}", editing=at.id)
                 self.say(f"select the new {part} of {at.id}, enter; esc cancels")
 
+        from .screens import Picker  # imported when first asked (startup)
         self.push_screen(Picker(f"Edit which part of {at.id}?", ["source", "cue", "content", "type"]), picked)
 
     def action_confirm(self) -> None:
@@ -281,6 +285,7 @@ class FlowsMixin:
                 self.say(f"{at.id} is {t}")
                 self.refresh_side()
 
+        from .screens import Picker  # imported when first asked (startup)
         self.push_screen(Picker(f"Type of {at.id}", list(self.schema.attribution_types)), picked)
 
     # -- relations ---------------------------------------------------------------------
@@ -310,6 +315,7 @@ class FlowsMixin:
             self.say(f"{rel.id}: {first} {rel_type} {ent.id}")
             self.refresh_side()
 
+        from .screens import Picker  # imported when first asked (startup)
         self.push_screen(Picker(f"Relation type, {first} → {ent.id} (type a new one and enter)", choices, allow_new=True), picked)
 
     def action_delete_relation(self) -> None:
@@ -330,6 +336,7 @@ class FlowsMixin:
                 self.say(f"deleted {labels[choice]}")
                 self.refresh_side()
 
+        from .screens import Picker  # imported when first asked (startup)
         self.push_screen(Picker("Delete which relation?", list(labels)), picked)
 
     # -- sentence and clause motions (quick selection of long content) ----------------

@@ -50,11 +50,25 @@ class KeyFooter(Widget, can_focus=False):
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
-        self._bindings_changed(self.screen)
+        # The items are read when the footer is first painted, with the focus
+        # (whose bindings they show) in place. Read here, they could be those of
+        # no focus yet, and the focus arriving repainted the footer after the
+        # first frame.
+        self._unread = True
+
+    #: the items are to be read at the next paint (see on_mount)
+    _unread = False
 
     def _bindings_changed(self, screen) -> None:
         if not self.is_attached or screen is not self.screen:
             return
+        if self._read_items(screen):
+            self._strip = None
+            self.refresh()
+
+    def _read_items(self, screen) -> bool:
+        """The shown bindings of ``screen`` as ``items``; did they change?"""
+        self._unread = False
         app = self.app
         items: list[tuple[str, str, str, bool]] = []
         seen: set[str] = set()
@@ -69,16 +83,19 @@ class KeyFooter(Widget, can_focus=False):
             items.append((binding.key, app.get_key_display(binding), binding.description, enabled))
         if palette is not None:
             items.append(palette)
-        if items != self.items:
-            self.items = items
-            self._strip = None
-            self.refresh()
+        if items == self.items:
+            return False
+        self.items = items
+        return True
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strip = None
 
     def render_line(self, y: int) -> Strip:
+        if self._unread and self.is_attached:
+            self._read_items(self.screen)
+            self._strip = None
         width = self.size.width
         base = self.rich_style
         if y != 0:

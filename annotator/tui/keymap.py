@@ -43,12 +43,11 @@ def contexts() -> dict[str, list[type]]:
     """Bindings that are live together, innermost (focused) first."""
     from .adjudicate import AdjudicateScreen
     from .app import AnnotatorApp
-    from .attributes import AskValue
     from .article_view import ArticleView
     from .corpus_screen import CorpusScreen
     from .corpus_table import CorpusTable
     from .review_queue import ReviewQueueScreen
-    from .screens import AskNumber, AskText, HelpScreen, Picker
+    from .screens import AskNumber, AskText, AskValue, HelpScreen, Picker
     from .widgets import FindBar
 
     found = {

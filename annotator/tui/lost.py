@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 from ..lost_marks import lost_of, lost_parts
 from ..model import Annotation, Entity
-from .screens import Picker
 
 if TYPE_CHECKING:
     from ..reanchor import Lost
@@ -120,6 +119,7 @@ class LostMixin:
             if choice is not None and choice in labels:
                 self._reattach(labels[choice], sel)
 
+        from .screens import Picker  # imported when first asked (startup)
         self.push_screen(Picker(f"Re-attach which lost span to {self.session.text[sel[0]:sel[1]]!r}?", list(labels)), picked)
 
     def pick_lost(self, ann_id: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.segment import Segment
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -76,18 +78,6 @@ def _tinter(color):
         return done
 
     return tint
-
-
-class QuietFocusScreen(Screen):
-    """A Screen that does not repaint all of itself when the focus moves.
-
-    Screen.focused is a reactive that repaints the whole screen on every change
-    (`/` and esc for the find bar each painted all 120x40 cells again). What the
-    focus changes is painted by the widgets it concerns: the focus styles are
-    applied to the widgets they match (Screen._update_focus_styles), and a widget
-    gaining or losing the focus repaints itself."""
-
-    focused = Reactive(None, repaint=False)
 
 
 def _drop_second_await(widget) -> None:
@@ -445,6 +435,40 @@ class Picker(QuickModal):
             return
         cur = lst.highlighted if lst.highlighted is not None else -1
         lst.highlighted = max(0, min(lst.option_count - 1, cur + delta))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AskValue(QuickModal):
+    """One line of text, checked before it is taken: enter confirms, esc cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
+
+    def __init__(self, title: str, value: str = "", check: Callable[[str], str | None] | None = None, placeholder: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.check = check
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Box(id="picker-box"):
+            yield Static(Content(self.title_text), id="picker-title")
+            yield LineInput(value=self.value, placeholder=self.placeholder, id="value-input")
+            yield Static(Content(""), id="picker-note")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        wrong = self.check(value) if self.check is not None and value else None
+        if wrong:
+            note = self.query_one("#picker-note", Static)
+            note.display = True
+            note.update(Content(wrong))
+            self.app.bell()
+            return
+        self.dismiss(value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -576,6 +576,8 @@ class StatusLine(Static):
     message."""
 
     _parts: tuple[str, str, str, str] | None = None
+    #: the line as last fitted (a resize to the width it was fitted to repaints nothing)
+    _fitted: str | None = None
 
     def show(self, head: str, counts: str, state: str, message: str = "") -> None:
         self._parts = (head, counts, state, message)
@@ -583,7 +585,10 @@ class StatusLine(Static):
 
     def _fit(self) -> None:
         width = self.size.width or (self.app.size.width if self.is_attached else 0)
-        self.update(fit_status(*self._parts, width), layout=False)
+        line = fit_status(*self._parts, width)
+        if line != self._fitted:
+            self._fitted = line
+            self.update(line, layout=False)
 
     def on_resize(self) -> None:
         if self._parts is not None:

@@ -1,0 +1,129 @@
+"""The app's first frame: painted once, with nothing imported that it does not show.
+
+The modal screens (tui.screens) and the rules' precision counts (suggest.precision)
+are imported after the first frame, when first needed; the screen is laid out
+and painted once at startup (tui.article_screen.QuietFocusScreen): no second
+full frame for the same screen."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from textual.widgets._toast import Toast, ToastRack
+
+from annotator.tui.article_view import ArticleView
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZE = (120, 40)
+
+_STARTUP = """
+import json, sys
+import textual.app
+from annotator.tui.app import AnnotatorApp
+
+seen = {}
+display = textual.app.App._display
+
+def first_display(self, screen, renderable):
+    if renderable is not None and not seen:
+        seen["modules"] = sorted(m for m in sys.modules if m.startswith("annotator."))
+        seen["screen"] = [type(w).__name__ for w in screen.walk_children()]
+    return display(self, screen, renderable)
+
+textual.app.App._display = first_display
+
+async def after(pilot):
+    await pilot.pause(0.3)
+    seen["later"] = sorted(m for m in sys.modules if m.startswith("annotator."))
+    pilot.app.exit()
+
+run = AnnotatorApp.run
+AnnotatorApp.run = lambda self, **kw: run(self, headless=True, size=(120, 40), auto_pilot=after)
+sys.argv = ["annotator"]
+from annotator.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(seen))
+"""
+
+
+def test_the_first_frame_imports_no_modal_screen_nor_the_precision_counts(tmp_path):
+    (tmp_path / "annotations").mkdir()
+    gold = ROOT / "annotations" / "sdf-captures-deir-el-zor.yaml"
+    shutil.copyfile(gold, tmp_path / "annotations" / gold.name)
+    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "xdg"), HOME=str(tmp_path))
+    out = subprocess.run(
+        [sys.executable, "-c", _STARTUP], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert "ArticleView" in seen["screen"] and "AnnotationList" in seen["screen"]  # the real screen
+    first = set(seen["modules"])
+    assert "annotator.tui.screens" not in first  # help, pickers: imported when one opens
+    assert not {m for m in first if m.startswith("annotator.suggest")}  # counted after the first frame
+    assert "annotator.suggest.precision" in seen["later"]  # ...but counted
+
+
+def _frames(app, monkeypatch) -> list:
+    """The frames painted on the app's own screen (the compositor's updates)."""
+    from textual import _compositor
+
+    frames = []
+    original = _compositor.Compositor.render_update
+
+    def render_update(compositor, *args, **kwargs):
+        update = original(compositor, *args, **kwargs)
+        if app.screen is compositor.root and app.screen.query(ArticleView):
+            frames.append(type(update).__name__)
+        return update
+
+    monkeypatch.setattr(_compositor.Compositor, "render_update", render_update)
+    return frames
+
+
+async def test_the_first_screen_is_painted_once(make_app, monkeypatch, tmp_path):
+    gold = ROOT / "annotations" / "sdf-captures-deir-el-zor.yaml"
+    (tmp_path / "annotations").mkdir()
+    shutil.copyfile(gold, tmp_path / "annotations" / gold.name)
+    app = make_app()
+    frames = _frames(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        # one full frame: not the same screen repainted after it (the resume's
+        # refresh, the layout the widgets' first sizes asked for, the toast rack)
+        assert frames == ["LayoutUpdate"]
+        assert isinstance(app.focused, ArticleView)  # the article has the focus, from the start
+        await pilot.press("l")
+        await pilot.pause(0.1)
+        assert len(frames) > 1  # a key still paints
+
+
+async def test_notifications_still_show_after_the_quiet_first_frame(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause(0.1)
+        rack = app.screen.get_child_by_type(ToastRack)
+        assert not rack.display
+        app.notify("hello there", timeout=5)
+        await pilot.pause(0.2)
+        assert rack.display
+        assert any("hello there" in str(t.render()) for t in rack.query(Toast))
+
+
+async def test_a_resize_still_lays_the_screen_out(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        view = app.query_one(ArticleView)
+        wide = view.size.width
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause(0.2)
+        assert view.size.width < wide and app.screen.size == (100, 30)
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause(0.2)
+        assert view.size.width == wide
