@@ -127,7 +127,24 @@ def read_article(path: str | os.PathLike) -> Document:
     ``InputError`` naming the file for a missing path, a folder, a binary or
     non-UTF-8 file, or an empty one.
     """
-    p = Path(path)
+    raw, text = _read_text(Path(path))
+    return Document(text, str(path), hashlib.sha256(raw).hexdigest())
+
+
+def article_problem(path: str | os.PathLike) -> str | None:
+    """Why ``read_article`` would refuse this file (its one line), or None when it opens.
+
+    What ``annotator status`` and the corpus screen show for an article that
+    cannot be opened, by the same rule as opening it (without hashing it)."""
+    try:
+        _read_text(Path(path))
+    except InputError as err:
+        return err.message
+    return None
+
+
+def _read_text(p: Path) -> tuple[bytes, str]:
+    """The raw bytes and the text (BOM dropped) of an article; ``InputError`` when it cannot be one."""
     where = str(p)
     if not p.exists():
         raise InputError(where, "no such article file")
@@ -153,4 +170,4 @@ def read_article(path: str | os.PathLike) -> Document:
         text = text[1:]
     if not text.strip():
         raise InputError(where, "the article is empty")
-    return Document(text, str(path), hashlib.sha256(raw).hexdigest())
+    return raw, text

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .articles import article_problem
 from .model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet
 
 #: the rule, in one line, for help texts and the command's --help
@@ -498,15 +499,20 @@ def scan(
     """Stats of articles whose YAML files live in ``annotations_dir`` (as the app keeps them).
 
     One listing of the folder tells which articles have a file, a journal with
-    unsaved records, or a lock; only the annotation files are read."""
+    unsaved records, or a lock. Each article is read once to tell whether it can
+    be opened (``articles.article_problem``: a binary, non-UTF-8 or empty file is
+    the row's ``error``, and its annotation file is not read)."""
     names = _names_in(Path(annotations_dir))
     rows = []
     for i, article in enumerate(articles):
         stem = Path(article).stem
         row = ArticleStats(name=stem, index=i, article=str(article))
         yaml_name = f"{stem}.yaml"
-        if yaml_name in names:
+        row.error = article_problem(article)
+        if yaml_name in names and row.error is None:
             read_file_stats(row, Path(annotations_dir) / yaml_name, label_order)
+        elif yaml_name in names:
+            row.yaml = str(Path(annotations_dir) / yaml_name)
         if f".{stem}.journal" in names:
             row.unsaved = journal_has_records(Path(annotations_dir) / f".{stem}.journal")
         row.locked = f".{stem}.lock" in names and lock_held(Path(annotations_dir) / f".{stem}.lock")

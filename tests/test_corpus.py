@@ -264,3 +264,40 @@ def test_status_takes_the_annotations_folder_from_the_settings(tmp_path, monkeyp
     # an option wins over the file
     assert main(["status", str(arts), "--annotations", str(tmp_path / "none"), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["done"] == 0
+
+
+def test_status_shows_an_article_that_cannot_be_opened_as_an_error(tmp_path, capsys):
+    """A binary, non-UTF-8, empty or blank .txt is an ``error`` row with the line opening it
+    would give (not a "new" article); its annotation file is not read; the rest is counted."""
+    from annotator.articles import read_article
+    from annotator.errors import InputError
+
+    arts, ann = make_folder(tmp_path)
+    (arts / "e-bad.txt").unlink()
+    (ann / "e-bad.yaml").unlink()
+    (arts / "f-binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (arts / "g-latin1.txt").write_bytes("Caf\xe9 in Manbij.\n".encode("latin-1"))
+    (arts / "h-empty.txt").write_bytes(b"")
+    (arts / "i-blank.txt").write_text(" \n\n\t\n", encoding="utf-8")
+    # an article turned binary after it was annotated: the row is an error, its file is not read
+    shutil.copyfile(arts / "b-review.txt", arts / "j-was-text.txt")
+    shutil.copyfile(ann / "b-review.yaml", ann / "j-was-text.yaml")
+    (arts / "j-was-text.txt").write_bytes(b"\x00" * 64)
+    bad = ["f-binary", "g-latin1", "h-empty", "i-blank", "j-was-text"]
+
+    code = main(["status", str(arts), "--annotations", str(ann), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 2
+    data = json.loads(out)
+    rows = {r["name"]: r for r in data["rows"]}
+    assert data["articles"] == 9 and data["errors"] == len(bad) and data["done"] == 1
+    assert [n for n, r in rows.items() if r["state"] == "error"] == bad
+    assert rows["d-new"]["state"] == "new" and rows["b-review"]["state"] == "review"
+    assert rows["j-was-text"]["entities"] == 0 and rows["j-was-text"]["annotations"] == str(ann / "j-was-text.yaml")
+    for name in bad:
+        with pytest.raises(InputError) as opened:
+            read_article(arts / f"{name}.txt")
+        assert rows[name]["error"] == opened.value.message  # the same line as opening it
+    assert err.splitlines() == [f"annotator: {rows[n]['error']}" for n in bad]
+    assert "binary" in rows["f-binary"]["error"] and "UTF-8" in rows["g-latin1"]["error"]
+    assert "empty" in rows["h-empty"]["error"] and "empty" in rows["i-blank"]["error"]

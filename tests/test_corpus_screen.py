@@ -103,3 +103,22 @@ async def test_corpus_keys_can_be_remapped(tmp_path):
         assert screen.sort_key == "name"
         await pilot.press("n")
         assert screen.query_one(CorpusTable).cursor_row == 1
+
+
+async def test_an_article_that_cannot_be_opened_is_an_error_row_until_it_is_fixed(tmp_path):
+    app = make(tmp_path)
+    arts = tmp_path / "articles"
+    (arts / "f-binary.txt").write_bytes(b"\x00\x01\x02 not text")
+    app.articles = find_articles([str(arts)])
+    async with app.run_test(size=(130, 36)) as pilot:
+        screen = await open_corpus(pilot, app)
+        rows = {r.name: r for r in screen.shown}
+        assert rows["f-binary"].state == "error" and "binary" in rows["f-binary"].error
+        assert rows["d-new"].state == "new"
+        # fixed on disk: ctrl+l reads it again (its size changed), and it is a new article
+        (arts / "f-binary.txt").write_text("Now it is text.\n", encoding="utf-8")
+        await pilot.press("ctrl+l")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        rows = {r.name: r for r in screen.shown}
+        assert rows["f-binary"].state == "new" and rows["f-binary"].error is None

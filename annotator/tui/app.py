@@ -35,6 +35,7 @@ from .footer import KeyFooter
 from .keygate import KeyGateMixin
 from .keymap import RemapDisplayMixin
 from .lost import LostMixin
+from .navigation import NavigationMixin
 from .opening import OpeningMixin
 from .screens import HelpScreen
 from .saving import textual_saver
@@ -57,7 +58,8 @@ def _actions_provider():
 
 
 class AnnotatorApp(
-    OpeningMixin, KeyGateMixin, RemapDisplayMixin, AttributesMixin, LostMixin, FlowsMixin, EstimatesMixin, App[int]
+    OpeningMixin, KeyGateMixin, RemapDisplayMixin, NavigationMixin, AttributesMixin, LostMixin, FlowsMixin,
+    EstimatesMixin, App[int],
 ):
     TITLE = "annotator"
     CSS_PATH = styles_path()
@@ -411,173 +413,14 @@ class AnnotatorApp(
         if was_suggestion:
             self._goto_suggestion(True, after=where)
 
-    # -- actions: review (suggestions) ------------------------------------------------------
-    def _review_target(self):
-        """The suggestion tab went to, while the cursor is still on it.
-
-        Several annotations may cover one token (a suggested trigger inside an
-        accepted entity); the one tab landed on is the one y, x and digits decide."""
-        mark = self._review
-        if mark is None:
-            return None
-        ann = self.session.get(mark.ann_id)
-        s, e = self.view.cursor_token
-        if ann is None or ann.status != SUGGESTED or not (mark.start < max(e, s + 1) and s < mark.end):
-            return None
-        return ann
-
-    def _position_of(self, ann) -> tuple[int, int, str] | None:
-        marks = self.session.marks.of(ann.id)
-        if not marks:
-            return None
-        first = min(marks)
-        return (first.start, first.end, first.ann_id)
-
-    def _goto_suggestion(self, forward: bool, after=None) -> None:
-        """Go to the next (or previous) pending suggestion in reading order.
-
-        ``after`` is the (start, end, id) to continue from: the suggestion just
-        decided, or the one under review; else the cursor."""
-        marks = self.session.marks
-        if after is None:
-            current = self._review_target()
-            after = self._position_of(current) if current is not None else None
-        skip = after[2] if after else None
-        key = after or ((self.view.cursor, -1, "") if forward else (self.view.cursor, 1 << 62, ""))
-
-        def pending(m) -> bool:
-            return m.status == SUGGESTED and m.ann_id != skip
-
-        # status=: the index looks at suggestions only (a pred alone would see every mark)
-        if forward:
-            mark = marks.next_start(key[0] - 1, pred=lambda m: pending(m) and (m.start, m.end, m.ann_id) > key,
-                                    status=SUGGESTED)
-            mark = mark or marks.next_start(-1, pred=pending, status=SUGGESTED)
-        else:
-            mark = marks.prev_start(key[0] + 1, pred=lambda m: pending(m) and (m.start, m.end, m.ann_id) < key,
-                                    status=SUGGESTED)
-            mark = mark or marks.prev_start(len(self.session.text) + 1, pred=pending, status=SUGGESTED)
-        if mark is None:
-            self._review = None
-            self.say("no pending suggestions: review done")
-            return
-        self._review = mark
-        self.view.move_to(mark.start)
-        self._side_key = None
-        self.refresh_side()
-
-    def action_next_suggestion(self) -> None:
-        self._goto_suggestion(True)
-
-    def action_prev_suggestion(self) -> None:
-        self._goto_suggestion(False)
-
-    def action_accept(self) -> None:
-        ann = self.current_annotation()
-        if ann is None or ann.status != SUGGESTED:
-            self.say("no suggestion under the cursor")
-            return
-        where = self._position_of(ann)
-        self.session.set_status(ann.id, ACCEPTED)
-        self._goto_suggestion(True, after=where)
-
-    def _advance_if_reviewing(self, ent: Entity, where=None) -> None:
-        if ent.status == SUGGESTED:
-            self._goto_suggestion(True, after=where)
-
-    # -- actions: navigation --------------------------------------------------------------------
-    def action_next_annotation(self) -> None:
-        mark = self.session.marks.next_start(self.view.cursor)
-        if mark is None:
-            self.say("no annotation after the cursor")
-            return
-        self.view.move_to(mark.start)
-
-    def action_prev_annotation(self) -> None:
-        mark = self.session.marks.prev_start(self.view.cursor)
-        if mark is None:
-            self.say("no annotation before the cursor")
-            return
-        self.view.move_to(mark.start)
-
-    def action_find(self) -> None:
-        bar = self.find_bar
-        bar.display = True
-        bar.value = ""
-        self.screen.set_focus(bar)  # now, not after a callback: the next key goes to it
-
+    # -- the find bar's messages (``@on`` needs the App's class: a plain mixin's are not seen) --
     @on(FindBar.Submitted, "#find")
     def _find_submitted(self, message: FindBar.Submitted) -> None:
-        self._close_find()
-        if message.value:
-            self.last_query = message.value
-            self._find(forward=True, from_offset=self.view.cursor)
+        self.find_submitted(message.value)
 
     @on(FindBar.Cancelled)
     def _find_cancelled(self) -> None:
         self._close_find()
-
-    def _close_find(self) -> None:
-        bar = self.find_bar
-        bar.display = False
-        self.screen.set_focus(self.view)
-
-    def _find(self, *, forward: bool, from_offset: int) -> None:
-        query = self.last_query
-        if not query:
-            self.say("nothing to find: press / first")
-            return
-        text = self.session.text
-        # Smart case: a query with capitals is matched exactly.
-        hay, needle = (text, query) if any(c.isupper() for c in query) else (text.lower(), query.lower())
-        if len(hay) != len(text):  # lower() changed lengths (rare scripts): fall back to exact
-            hay, needle = text, query
-        if forward:
-            i = hay.find(needle, from_offset)
-            if i < 0:
-                i = hay.find(needle)
-                wrapped = i >= 0
-            else:
-                wrapped = False
-        else:
-            i = hay.rfind(needle, 0, max(0, from_offset))
-            if i < 0:
-                i = hay.rfind(needle)
-                wrapped = i >= 0
-            else:
-                wrapped = False
-        if i < 0:
-            self.say(f"not found: {query}")
-            return
-        view = self.view
-        if view.selection is not None and view.selection != self._found:
-            # A find while selecting (v) extends the selection to the match's end.
-            view.move_to(i + len(needle) - 1, extend=True)
-        else:
-            view.select(i, i + len(needle))
-            self._found = view.selection
-        self.say(f"found {query!r}" + (" (wrapped)" if wrapped else ""))
-
-    def action_find_next(self) -> None:
-        view = self.view
-        sel = view.selection
-        start = (sel[0] + 1) if sel else view.cursor + 1
-        self._find(forward=True, from_offset=start)
-
-    def action_find_prev(self) -> None:
-        view = self.view
-        sel = view.selection
-        start = sel[0] if sel else view.cursor
-        self._find(forward=False, from_offset=start)
-
-    def action_cancel(self) -> None:
-        """Esc: drop the selection first; with none, cancel the step in progress."""
-        view = self.view
-        if view.selection is not None:
-            view.clear_selection()
-            self.say("selection cancelled" + ("; esc again cancels the attribution" if self.draft else ""))
-            return
-        self.cancel_flow()
 
     # -- undo ------------------------------------------------------------------------------
     def action_undo(self) -> None:

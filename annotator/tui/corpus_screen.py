@@ -19,19 +19,37 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from .. import corpus
+from ..articles import article_problem
 from ..resources import data_dir
 from .footer import KeyFooter
 from .corpus_table import CorpusTable
 
 #: (yaml path) -> ((mtime_ns, size), row): files unchanged since the last look are not read again
 _CACHE: dict[str, tuple[tuple[int, int], corpus.ArticleStats]] = {}
+#: (article path) -> ((mtime_ns, size), why it cannot be opened or None): the same for the articles
+_ARTICLES: dict[str, tuple[tuple[int, int], str | None]] = {}
+
+
+def _article_problem(article: Path) -> str | None:
+    """``corpus.article_problem`` through the cache."""
+    try:
+        st = os.stat(article)
+        key = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return article_problem(article)
+    hit = _ARTICLES.get(str(article))
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    problem = article_problem(article)
+    _ARTICLES[str(article)] = (key, problem)
+    return problem
 
 
 def scan_cached(
@@ -61,7 +79,12 @@ def scan_cached(
         stem = Path(article).stem
         key = f"{stem}.yaml"
         row = None
-        if key in seen:
+        problem = _article_problem(Path(article))
+        if problem is not None:
+            row = corpus.ArticleStats(name=stem, index=i, article=str(article), error=problem)
+            if key in seen:
+                row.yaml = str(folder / key)
+        elif key in seen:
             hit = _CACHE.get(str(folder / key))
             if hit is not None and hit[0] == seen[key]:
                 row = copy.copy(hit[1])
