@@ -28,7 +28,7 @@ from .model import (
     Relation,
     Span,
 )
-from .pace import pause
+from .pace import chunks, drop, joined, pause, take
 
 # ``lost_marks``, not ``reanchor`` (with its search machinery: a fifth of the
 # `annotator suggest` command's imports): the lost-mark rule without it
@@ -152,9 +152,8 @@ _NO_ARRAY = ()
 SMALL = 2_000
 
 
-def _chunks(seq: list, size: int = _CHUNK):
-    for i in range(0, len(seq), size):
-        yield seq[i : i + size]
+def _chunks(items, size: int = _CHUNK):
+    return chunks(items, size)  # (never the whole table as one list first: see pace)
 
 
 class MarkIndex:
@@ -247,7 +246,7 @@ class MarkIndex:
 
         slow: list[Annotation] = []  # lost spans: see marks_of
         for group, code in zip(groups, (0, 1, -1)):
-            for chunk in _chunks(list(group)):
+            for chunk in _chunks(group):
                 # (compared in C: a Python-level test per annotation costs as much as the rest)
                 extra = compress(chunk, map(is_not, map(_ATTRS, chunk), repeat(NO_ATTRS)))
                 lost = [a for a in extra if a.attrs and a.attrs.get(LOST)]
@@ -277,7 +276,9 @@ class MarkIndex:
                 owners.append(ann)
         put(starts, ends, kinds, owners, len(starts))
         del starts, ends, kinds, owners, slow
-        s, e, k, st, a = (np.concatenate(x) for x in (ss, es, ks, sts, anns))
+        s, e, k, st = (np.concatenate(x) for x in (ss, es, ks, sts))
+        a = joined(anns, len(s))  # objects: in pieces (see pace)
+        drop(anns)
         del ss, es, ks, sts, anns
         keep = e > s
         long = keep & (e - s > LONG)
@@ -290,7 +291,9 @@ class MarkIndex:
         if not keep.all():
             s, e, k, st, a = s[keep], e[keep], k[keep], st[keep], a[keep]
         order = np.argsort(s, kind="stable")  # numpy lets go of the interpreter while it sorts
-        return s[order], e[order], k[order], st[order], a[order]
+        out = s[order], e[order], k[order], st[order], take(a, order)
+        drop(a)
+        return out
 
     @staticmethod
     def _mark(s: int, e: int, code: int, ann) -> Mark:

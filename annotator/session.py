@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .marks import Mark, MarkIndex
-from .pace import pause
+from .pace import chunks, pause
 from .model import (
     ACCEPTED,
     REJECTED,
@@ -56,9 +56,7 @@ def _counts(aset: AnnotationSet) -> tuple[Counter[str], Counter[str]]:
     statuses: Counter[str] = Counter()
     labels: Counter[str] = Counter()
     for table in (aset.entities, aset.events, aset.attributions, aset.relations):
-        values = list(table.values())
-        for a in range(0, len(values), _COUNT_CHUNK):
-            chunk = values[a : a + _COUNT_CHUNK]
+        for chunk in chunks(table.values(), _COUNT_CHUNK):  # (not one list of the table first)
             sts = list(map(_STATUS, chunk))
             statuses.update(sts)
             if table is aset.entities:

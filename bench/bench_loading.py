@@ -8,9 +8,13 @@ pseudo-terminal on the generated 10 MB article (500,000 entities, 50,000 events,
 cursor keys (those that move the article's cursor or selection: the others wait
 for the annotations) from the first painted screen on, without waiting for them.
 Only the keys pressed while the status line still says "loading annotations"
-count. Prints medians over the runs (per-key median and p95, the time until the
-annotations are loaded, peak memory) and the cursor keys of the seed in the same
-run as the anchor; asserts nothing.
+count. A run gives some twenty such keys (each waits for its repaint to go quiet,
+0.15 s), too few for a steady 95th percentile of its own: the per-key median and
+p95 are of the keys of all runs together (each still timed from its write to its
+repaint, pressed while loading); the other figures (time until the annotations
+are loaded, process CPU, peak memory) are medians over the runs. Each run's own
+keys, median and p95 go to stderr. The cursor keys of the seed, in the same run,
+are the anchor; asserts nothing.
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ def during_load(article: Path, yaml_path: Path, limit: float = 300.0, quiet: flo
                     lats.append(ms)  # the repaint still says loading: pressed during the load
             res["loaded_s"] = term.wait_gone(LOADED, limit)
             res.update(summary(lats))
+            res["latencies"] = lats
             res["peak_rss_mb"] = term.peak_rss_mb()
             res["cpu_s"] = term.cpu_s()
             return res
@@ -78,12 +83,15 @@ def main() -> None:
             print(f"{art.name}: {res['error']}\n{res.get('screen', '')}", file=sys.stderr)
         runs.append(res)
     n = f"{args.size} MB"
-    keys = [r.get("keys", 0) for r in runs]
-    print(f"keys pressed during the load, per run: {keys}", file=sys.stderr)
+    for i, r in enumerate(runs, 1):
+        print(f"run {i}: {r.get('keys', 0)} keys while loading, median {r.get('median_ms')} p95 {r.get('p95_ms')} "
+              f"max {r.get('max_ms')} ms, loaded {r.get('loaded_s')} s", file=sys.stderr)
+    pooled = summary([ms for r in runs for ms in r.get("latencies", ())])
+    print(f"all runs: {pooled.get('keys', 0)} keys while loading, max {pooled.get('max_ms')} ms", file=sys.stderr)
     print_table([
-        (f"cursor key median while loading, {n} (ms)", med(runs, "median_ms"), med(seed, "median_ms"), "seed",
+        (f"cursor key median while loading, {n} (ms)", pooled.get("median_ms"), med(seed, "median_ms"), "seed",
          "< 8 ms"),
-        (f"cursor key p95 while loading, {n} (ms)", med(runs, "p95_ms"), med(seed, "p95_ms"), "seed", "< 16 ms"),
+        (f"cursor key p95 while loading, {n} (ms)", pooled.get("p95_ms"), med(seed, "p95_ms"), "seed", "< 16 ms"),
         (f"annotations loaded while pressing, {n} (s)", med(runs, "loaded_s"), None, "", "< 3 s"),
         (f"peak memory, {n} (MiB)", med(runs, "peak_rss_mb"), None, "", ""),
         (f"process CPU until loaded, {n} (s)", med(runs, "cpu_s"), None, "", ""),

@@ -1,85 +1,166 @@
-"""Where a key waits while a big article loads: the app's opening thread (and,
-with LAYOUT=thread, a layout thread beside it) runs as in the app; this thread
-wakes every 20-40 ms from a select() (as the UI waits for a key), and records
-how late it woke plus how long a little Python work took. For each wait over
-8 ms it prints where the other threads were (just after what held the
-interpreter). Prints the load's wall and CPU time.
+"""Where a key waits while a big article loads: the app's opening thread runs as
+in the app (``workspace.Opening`` with the app's ``_prepare``), and this thread
+waits in a select() as the UI waits for a key: a short wait (``--tick``) again
+and again, and every 20-40 ms a little Python work as a key's (during which the
+pace hook makes the load wait, as the app's does).
 
-    SI=0.001 LAYOUT=none GIVE=1 python bench/probe_loading.py
+A wake-up is late for the interpreter, or for a core on a busy machine: the
+time this thread waited for a core (``/proc/self/task/*/schedstat``) is taken
+off, and the loading thread's own CPU time over the wait
+(``time.pthread_getcpuclockid``) shows that it ran. A *hold* is a wake-up late
+by over ``--over`` ms so while the loading thread ran for at least 80 % of the
+time: it held the interpreter in one call (a C call, or freeing a big object)
+that no switch interval cuts.
+Prints how late the wake-ups were (all, and holds only), the longest holds
+with where the loading thread was just after each (the line after what held
+the interpreter) and at the wake-up before (the hold is between the two), the holds summed by place, and the load's wall and CPU time.
 
-SI: the switch interval; LAYOUT: none (the app now) or thread (the layout beside
-the load, as before); GIVE: the pace hook (waits while this thread "handles a key")."""
-import sys, time, threading, selectors, socket, random, collections, shutil, tempfile, os, gc
+    python bench/probe_loading.py [--si 0.00025] [--no-give] [--tick 2] [--over 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import random
+import selectors
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+import time
 from pathlib import Path
-from annotator import pace
-from annotator.tui.app import _prepare
-from annotator import workspace as W
-from annotator.schema import default_schema
-from annotator.articles import read_article
-from annotator.tui.article_layout import ArticleLayout
 
-SI = float(os.environ.get("SI", "0.001"))
-LAYOUT = os.environ.get("LAYOUT", "none")  # none (the app) | thread
-GIVE = os.environ.get("GIVE", "1") == "1"
+from annotator import pace
+from annotator import workspace as W
+from annotator.articles import read_article
+from annotator.schema import default_schema
+from annotator.tui.app import _prepare
+from annotator.tui.opening import LOADING_SWITCH_INTERVAL
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen import ensure  # noqa: E402
 
-src = ensure(10_000_000, 500_000, 50_000, 50_000)[0].parent  # generated once into bench/out/
-tmp = Path(tempfile.mkdtemp())
-shutil.copytree(src / "annotations", tmp / "annotations")
-art = src / "bench-article.txt"
-schema = default_schema()
-doc = read_article(art)
-op = W.Opening(art, tmp / "annotations", schema, doc, user="probe", locked=False, then=_prepare)
-state = {"input_at": 0.0, "busy": False}
-def give_way():
-    start = time.monotonic()
-    while state["busy"] and time.monotonic() - start < 0.1:
-        time.sleep(0.001)
-if GIVE:
-    pace.set_hook(give_way)
-old = sys.getswitchinterval(); sys.setswitchinterval(SI)
-done = threading.Event()
-c0 = time.process_time(); t0 = time.perf_counter()
-op.start(done.set)
-if LAYOUT == "thread":
-    geo = ArticleLayout(doc.text)
-    threading.Thread(target=lambda: geo.rest(118), daemon=True).start()
-sel = selectors.DefaultSelector()
-a, b = socket.socketpair()
-sel.register(a, selectors.EVENT_READ)
-lat = []; where = collections.Counter()
-main_id = threading.main_thread().ident
-def work():
-    x = 0
-    for i in range(20000): x += i
-    return x
-while not done.is_set():
-    d = random.uniform(0.02, 0.04)
-    t = time.perf_counter()
-    sel.select(d)
-    woke = time.perf_counter()
-    late = woke - t - d
-    state["busy"] = True
-    w0 = time.perf_counter(); work(); w = time.perf_counter() - w0
-    state["busy"] = False
-    tot = max(late, 0) + w
-    lat.append(tot * 1000)
-    if tot > 0.008:
-        for tid, fr in sys._current_frames().items():
-            if tid == main_id: continue
-            f = fr; names = []
-            while f is not None and len(names) < 3:
-                names.append(f"{Path(f.f_code.co_filename).name}:{f.f_lineno}:{f.f_code.co_name}")
-                f = f.f_back
-            where[(round(tot*1000), " < ".join(names))] += 1
-wall = time.perf_counter() - t0; cpu = time.process_time() - c0
-sys.setswitchinterval(old)
-lat.sort()
-base = 0
-w0 = time.perf_counter(); work(); base = (time.perf_counter() - w0) * 1000
-print(f"SI={SI} LAYOUT={LAYOUT} GIVE={GIVE} loaded {wall:.2f}s cpu {cpu:.2f}s samples {len(lat)} "
-      f"median {lat[len(lat)//2]:.1f} p95 {lat[int(len(lat)*.95)]:.1f} max {lat[-1]:.1f} ms (work alone {base:.1f} ms) err={op.error}")
-for (ms, k), n in sorted(where.items(), key=lambda kv: -kv[0][0])[:25]:
-    print(f"  {ms:4d} ms  {k}")
-shutil.rmtree(tmp)
+
+def where(frame, depth: int = 3) -> str:
+    names = []
+    while frame is not None and len(names) < depth:
+        names.append(f"{Path(frame.f_code.co_filename).name}:{frame.f_lineno}:{frame.f_code.co_name}")
+        frame = frame.f_back
+    return " < ".join(names)
+
+
+def pct(xs: list[float], q: float) -> float:
+    return xs[min(len(xs) - 1, int(len(xs) * q))] if xs else 0.0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--si", type=float, default=LOADING_SWITCH_INTERVAL, help="switch interval while loading (default: the app's)")
+    ap.add_argument("--no-give", action="store_true", help="no pace hook (the load never waits for a key)")
+    ap.add_argument("--tick", type=float, default=2.0, help="ms of each wait (default 2)")
+    ap.add_argument("--over", type=float, default=4.0, help="ms late that counts as a hold (default 4)")
+    ap.add_argument("--top", type=int, default=25)
+    args = ap.parse_args()
+
+    src = ensure(10_000_000, 500_000, 50_000, 50_000)[0].parent  # generated once into bench/out/
+    tmp = Path(tempfile.mkdtemp())
+    shutil.copytree(src / "annotations", tmp / "annotations")
+    art = src / "bench-article.txt"
+    doc = read_article(art)
+    op = W.Opening(art, tmp / "annotations", default_schema(), doc, user="probe", locked=False, then=_prepare)
+    state = {"busy": False}
+
+    def give_way() -> None:
+        start = time.monotonic()
+        while state["busy"] and time.monotonic() - start < 0.1:
+            time.sleep(0.001)
+
+    if not args.no_give:
+        pace.set_hook(give_way)
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(args.si)
+    done = threading.Event()
+    c0, t0 = time.process_time(), time.perf_counter()
+    op.start(done.set)
+    loader = op._thread
+    assert loader is not None and loader.ident is not None
+    clock = time.pthread_getcpuclockid(loader.ident)
+    sel = selectors.DefaultSelector()
+    a, _b = socket.socketpair()
+    sel.register(a, selectors.EVENT_READ)
+    tick = args.tick / 1000
+    late_all: list[float] = []
+    holds: list[tuple[float, str]] = []
+    by_place: collections.defaultdict[str, list[float]] = collections.defaultdict(list)
+    frames = sys._current_frames
+    next_key = time.perf_counter() + random.uniform(0.02, 0.04)
+    before = "(start)"
+
+    def work() -> int:
+        x = 0
+        for i in range(20000):
+            x += i
+        return x
+
+    stat = open(f"/proc/self/task/{threading.get_native_id()}/schedstat", "rb", buffering=0)
+
+    def queued() -> float:
+        """ms this thread has waited for a core (runnable, not running), in all"""
+        stat.seek(0)
+        return int(stat.read().split()[1]) / 1e6
+
+    while not done.is_set():
+        q0 = queued()
+        try:
+            cpu0 = time.clock_gettime(clock)
+        except OSError:
+            break  # the thread is gone
+        t = time.perf_counter()
+        sel.select(tick)
+        woke = time.perf_counter()
+        try:
+            ran = time.clock_gettime(clock) - cpu0
+        except OSError:
+            break
+        # late, less the time this thread waited for a core: the wait for the interpreter
+        late = (woke - t - tick) * 1000 - (queued() - q0)
+        late_all.append(max(late, 0.0))
+        fr = frames().get(loader.ident)
+        now = where(fr, 2) if fr is not None else "(gone)"
+        if late > args.over and ran * 1000 >= 0.8 * (woke - t) * 1000 - args.tick:
+            holds.append((late, f"{now}\n            (before it: {before})"))
+            by_place[now.split(" < ")[0]].append(late)
+        before = now
+        if woke >= next_key:  # a key: the load waits while it is handled (the pace hook)
+            state["busy"] = True
+            work()
+            state["busy"] = False
+            next_key = time.perf_counter() + random.uniform(0.02, 0.04)
+    ws = op.wait()
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    sys.setswitchinterval(old)
+    pace.set_hook(None)
+    late_all.sort()
+    hl = sorted(h for h, _ in holds)
+    print(
+        f"si={args.si} give={not args.no_give} loaded {wall:.2f} s wall, {cpu:.2f} s CPU, error={op.error!r}\n"
+        f"wake-ups {len(late_all)}: late median {pct(late_all, .5):.1f} p95 {pct(late_all, .95):.1f} "
+        f"p99 {pct(late_all, .99):.1f} max {late_all[-1] if late_all else 0:.1f} ms\n"
+        f"holds (late > {args.over:g} ms, the loader running): {len(hl)}, "
+        f"median {pct(hl, .5):.1f} max {hl[-1] if hl else 0:.1f} ms, {sum(hl):.0f} ms in all"
+    )
+    print("longest holds (where the loading thread was just after):")
+    for ms, place in sorted(holds, reverse=True)[: args.top]:
+        print(f"  {ms:5.1f} ms  {place}")
+    print("by place (count, max, sum ms):")
+    for place, xs in sorted(by_place.items(), key=lambda kv: -max(kv[1]))[: args.top]:
+        print(f"  {len(xs):4d} {max(xs):6.1f} {sum(xs):7.1f}  {place}")
+    if ws is not None:
+        ws.close(save=False)
+    shutil.rmtree(tmp)
+
+
+if __name__ == "__main__":
+    main()

@@ -174,3 +174,33 @@ def test_bad_bytes_past_many_harmless_lead_bytes():
             assert direct_bytes.bad_bytes(text.encode("utf-8"))
     assert not direct_bytes.bad_bytes(fine.encode("utf-8"))
     assert not direct_bytes.bad_bytes(("plain ascii\tand\n" * 100).encode("utf-8"))
+
+
+@given(
+    st.binary(max_size=60).map(lambda b: bytes(b"ab\n:"[x % 4] for x in b)),
+    st.sampled_from([b"\na:", b"a", b"\n", b"ab:", b"\nab:"]),
+    st.integers(0, 62),
+    st.integers(4, 9),
+)
+def test_rfind_in_pieces_is_rfind(raw, sub, start, piece):
+    old = direct_bytes.FIND_PIECE
+    direct_bytes.FIND_PIECE = piece
+    try:
+        assert direct_bytes.rfind(raw, sub, start) == raw.rfind(sub, start)
+    finally:
+        direct_bytes.FIND_PIECE = old
+
+
+def test_refs_checked_a_piece_at_a_time(big, monkeypatch):
+    article, yaml_text = big
+    whole = direct_reader.direct_read(yaml_text, "f", article, None, default_schema())
+    monkeypatch.setattr(direct_reader, "REFS_PIECE", 3)
+    monkeypatch.setattr(direct_bytes, "FIND_PIECE", 64)
+    assert tables(direct_reader.DirectBytes(yaml_text.encode(), "f").build(article, None, default_schema())) == tables(whole)
+    # a ref to no annotation, in the last piece of refs: declined
+    lines = yaml_text.split("\n")
+    last = max(i for i, line in enumerate(lines) if line.startswith("- {id: R"))
+    head, arg2 = lines[last].split(", arg2: ", 1)
+    lines[last] = head + ", arg2: NOWHERE, " + arg2.split(", ", 1)[1]
+    with pytest.raises(direct_reader.Decline):
+        direct_reader.direct_read("\n".join(lines), "f", None, None, None)

@@ -2,7 +2,7 @@
 loads a big annotation file meanwhile (``workspace.Opening``).
 
 While it loads, the thread and the UI share the interpreter: the interpreter's
-switch interval is lowered (a key waits 1 ms for it, not 5) and the thread's
+switch interval is lowered (a key waits 0.25 ms for it, not 5) and the thread's
 pieces give way while a key is handled (``pace``, ``KeyGateMixin.gate_give_way``).
 Keys that only move the article's cursor or selection go on; the others wait
 (``gate_holds``) until the annotations are in (``_opened``). The rest of a long
@@ -23,7 +23,7 @@ from .. import pace
 from .article_view import ArticleView
 
 #: the switch interval while the load (and the layout after it) run in threads
-LOADING_SWITCH_INTERVAL = 0.001
+LOADING_SWITCH_INTERVAL = 0.00025
 
 
 class OpeningMixin:
@@ -50,7 +50,7 @@ class OpeningMixin:
                 pass  # the app is gone: on_unmount waits for the thread and closes what it opened
 
         # The thread and this one share the interpreter: hand it back to keys
-        # after 1 ms instead of 5 while the thread works.
+        # after 0.25 ms instead of 5 while the thread works.
         if self._switch_interval is None:
             self._switch_interval = sys.getswitchinterval()
             sys.setswitchinterval(min(self._switch_interval, LOADING_SWITCH_INTERVAL))
