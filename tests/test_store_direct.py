@@ -345,3 +345,25 @@ def test_small_files_go_the_general_way_until_compiling_the_patterns_pays(tmp_pa
     assert used == [1, 1]  # the first two the general way, the third compiles, the fourth too
     assert type(dr._HEADER) is not dr._LazyPattern
     assert all(same(r.checked(), reads[0].checked()) for r in reads)
+
+
+def test_a_span_one_character_off_is_declined_by_rows_and_by_columns():
+    """The column check (the text found at the start, as long as the span) declines
+    what comparing the article's slice declines: an end one too far or one short,
+    a start one off, in an entity, a trigger or an attribution's cue."""
+    aset = _bench_set(300, 40, 40, 10)
+    schema = dataclasses.replace(default_schema(), relation_types=("located_in", "member_of"))
+    out = store.dumps(aset)
+    art = aset.document.text
+    assert _both_ways(out, art, None, schema) is not None
+    spans = list(re.finditer(r"start: (\d+), end: (\d+), text: ", out))
+    entity_at = out.index("\nentities:\n")
+    trigger_at = out.index("\n  trigger: {", out.index("\nevents:\n"))
+    cue_at = out.index("\n  cue: {")
+    for where in (entity_at, trigger_at, cue_at):
+        m = next(m for m in spans if m.start() > where)
+        s, e = int(m[1]), int(m[2])
+        for s2, e2 in ((s, e + 1), (s, e - 1), (s + 1, e), (s - 1, e)):
+            if 0 <= s2 < e2 <= len(art):
+                bad = out[: m.start()] + f"start: {s2}, end: {e2}, text: " + out[m.end():]
+                assert _both_ways(bad, art, None, schema) is None, (where, s2, e2)

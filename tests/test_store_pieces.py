@@ -165,6 +165,17 @@ def test_bad_bytes_on_any_text(text):
     assert direct_bytes.bad_bytes(raw) == bool(_FAST_BAD.search(text))
 
 
+def test_bad_bytes_past_many_harmless_lead_bytes():
+    # ’ — “ ” (lead byte 0xE2), é, non-breaking space (0xC2 0xA0), U+FFFD (0xEF):
+    # a piece full of them, the bad character last, first, or not there
+    fine = "it’s — “so” é\xa0\ufffd " * 300
+    for bad in ("\u2028", "\u2029", "\x85", "\ufeff", "\ufffe", "\uffff", "\x00", "\r", "\x7f"):
+        for text in (fine + bad, bad + fine, fine[:500] + bad + fine[500:]):
+            assert direct_bytes.bad_bytes(text.encode("utf-8"))
+    assert not direct_bytes.bad_bytes(fine.encode("utf-8"))
+    assert not direct_bytes.bad_bytes(("plain ascii\tand\n" * 100).encode("utf-8"))
+
+
 @given(
     st.binary(max_size=60).map(lambda b: bytes(b"ab\n:"[x % 4] for x in b)),
     st.sampled_from([b"\na:", b"a", b"\n", b"ab:", b"\nab:"]),

@@ -218,6 +218,7 @@ class _Reader:
         self.refs: list[str] = []
         self.entities_table: dict = {}
         self.attrs_of: dict[str, dict] = {}
+        self.scores: dict[str, float | None] = {}  # score token -> value (see ``tails``)
 
     # -- tokens ---------------------------------------------------------------
     def conv(self, t: str) -> Any:
@@ -280,9 +281,13 @@ class _Reader:
         return list(map(of.__getitem__, col))
 
     @staticmethod
-    def each(col: Sequence[Any], value: Callable[[Any], Any]) -> Iterable[Any]:
-        """As ``values``, but a ``repeat`` when the column has one token (for ``_make`` only)."""
-        of = {t: value(t) for t in set(col)}
+    def each(col: Sequence[Any], value: Callable[[Any], Any], memo: dict | None = None) -> Iterable[Any]:
+        """As ``values``, but a ``repeat`` when the column has one token (for ``_make`` only).
+        ``memo``: the values of tokens read before (in an earlier piece), kept there."""
+        if memo is None:
+            of = {t: value(t) for t in set(col)}
+        else:
+            of = {t: memo[t] if t in memo else memo.setdefault(t, value(t)) for t in set(col)}
         if len(of) == 1:
             return repeat(next(iter(of.values())))
         return list(map(of.__getitem__, col))
@@ -326,7 +331,11 @@ class _Reader:
             attrs: Iterable[Any] = [self.attrs(a) if a else NO_ATTRS for a in attrss]
         else:
             attrs = repeat(NO_ATTRS)
-        return [each(statuses, self.status), each(bys, self.who), each(scores, self.score), each(sbys, self.who), attrs]
+        # (a big section's pieces share the scores: a hundred distinct ones a piece, a thousand in all)
+        return [
+            each(statuses, self.status), each(bys, self.who), each(scores, self.score, self.scores), each(sbys, self.who),
+            attrs,
+        ]
 
     def spans(self, starts, stops, frs, texts, article: str | None) -> list[Span]:
         """The spans of the columns of ``_SPAN``'s groups, checked against the article."""

@@ -40,12 +40,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Hashable, Iterable, Sequence, TypeVar
 
 from ..model import ACCEPTED, REJECTED, SUGGESTED, Annotation, AnnotationSet
 
 A = TypeVar("A")
+
+_SUGGESTED_BY = attrgetter("suggested_by")
 
 PRIOR = (1.0, 1.0)
 LEVEL = 0.95
@@ -92,8 +96,11 @@ def decisions(asets: Iterable[AnnotationSet], key: Callable[[Annotation], str | 
     """``{key: [accepted, rejected]}`` over every decided suggestion of the sets."""
     counts: dict[str, list[int]] = {}
     for aset in asets:
-        for ann in aset.all():
-            if ann.status == SUGGESTED or not ann.suggested_by:
+        # those with a suggested_by found in C (a Python test of 600,000 annotations
+        # was 0.13 s of a 10 MB article's load), in ``aset.all()``'s order
+        tables = (aset.entities.values(), aset.events.values(), aset.attributions.values(), aset.relations.values())
+        for ann in filter(_SUGGESTED_BY, chain(*tables)):
+            if ann.status == SUGGESTED:
                 continue
             k = key(ann)
             if k is None:
