@@ -699,6 +699,15 @@ class AnnotatorApp(
             self.exit(0)
 
     # -- help and palette --------------------------------------------------------------------------
+    def pick(self, title: str, choices: list[str], hints: dict[str, str] | None = None, *, then,
+             allow_new: bool = False) -> None:
+        """Open a picker of ``choices``; ``then(choice)`` (None: cancelled). The one door
+        for the flows' pickers: the modal screens are imported when one first opens
+        (none is on the first frame)."""
+        from .screens import Picker
+
+        self.push_screen(Picker(title, choices, hints, allow_new=allow_new), then)
+
     def action_help(self) -> None:
         from .screens import HelpScreen  # imported when first asked (startup)
 

@@ -69,9 +69,7 @@ class AttributesMixin:
             else:
                 self._ask_value(ann_id, specs[choice])
 
-        from .screens import Picker  # imported when first asked (startup)
-
-        self.push_screen(Picker(title, choices, hints), picked)
+        self.pick(title, choices, hints, then=picked)
 
     def _set(self, ann_id: str, attrs: dict, label: str, said: str) -> None:
         report = self.session.set_attrs(ann_id, attrs, label)
@@ -97,9 +95,7 @@ class AttributesMixin:
 
             now = f" (now {current})" if current else ""
             about = f": {spec.description}" if spec.description else ""
-            from .screens import Picker
-
-            self.push_screen(Picker(f"{spec.name} of {ann_id}{now}{about}", choices), chosen)
+            self.pick(f"{spec.name} of {ann_id}{now}{about}", choices, then=chosen)
             return
 
         def typed(value: str | None) -> None:

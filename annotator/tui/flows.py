@@ -106,8 +106,7 @@ class FlowsMixin:
                 return
             done(choice)
 
-        from .screens import Picker  # imported when first asked (startup)
-        self.push_screen(Picker(title, list(schema.event_names), hints), picked)
+        self.pick(title, list(schema.event_names), hints, then=picked)
 
     def _retype(self, ev_id: str, event_type: str) -> None:
         dropped = self.session.set_event_type(ev_id, event_type)
@@ -151,8 +150,7 @@ class FlowsMixin:
                 self.refresh_side()
 
             title = f"Role of {ent.text!r} in {ev_id} {ev.type}" + (f" (now {current})" if current else "")
-            from .screens import Picker  # imported when first asked (startup)
-            self.push_screen(Picker(title, choices), picked)
+            self.pick(title, choices, then=picked)
             return
         start, end = view.target
         if start >= end:
@@ -176,11 +174,9 @@ class FlowsMixin:
                 self.say(f"{span_text!r} ({label}) is {role} of {ev_id}")
                 self.refresh_side()
 
-            from .screens import Picker  # imported when first asked (startup)
-            self.push_screen(Picker(f"Role of {span_text!r} in {ev_id} {ev.type}", roles), got_role)
+            self.pick(f"Role of {span_text!r} in {ev_id} {ev.type}", roles, then=got_role)
 
-        from .screens import Picker  # imported when first asked (startup)
-        self.push_screen(Picker(f"Label for {span_text!r}", labels, hints), got_label)
+        self.pick(f"Label for {span_text!r}", labels, hints, then=got_label)
 
     # -- attributions ------------------------------------------------------------------
     def action_attribution(self) -> None:
@@ -217,8 +213,7 @@ class FlowsMixin:
                 self.draft = AttributionDraft(f"edit:{part}", editing=at.id)
                 self.say(f"select the new {part} of {at.id}, enter; esc cancels")
 
-        from .screens import Picker  # imported when first asked (startup)
-        self.push_screen(Picker(f"Edit which part of {at.id}?", ["source", "cue", "content", "type"]), picked)
+        self.pick(f"Edit which part of {at.id}?", ["source", "cue", "content", "type"], then=picked)
 
     def action_confirm(self) -> None:
         draft = self.draft
@@ -285,8 +280,7 @@ class FlowsMixin:
                 self.say(f"{at.id} is {t}")
                 self.refresh_side()
 
-        from .screens import Picker  # imported when first asked (startup)
-        self.push_screen(Picker(f"Type of {at.id}", list(self.schema.attribution_types)), picked)
+        self.pick(f"Type of {at.id}", list(self.schema.attribution_types), then=picked)
 
     # -- relations ---------------------------------------------------------------------
     def action_relation(self) -> None:
@@ -315,8 +309,7 @@ class FlowsMixin:
             self.say(f"{rel.id}: {first} {rel_type} {ent.id}")
             self.refresh_side()
 
-        from .screens import Picker  # imported when first asked (startup)
-        self.push_screen(Picker(f"Relation type, {first} → {ent.id} (type a new one and enter)", choices, allow_new=True), picked)
+        self.pick(f"Relation type, {first} → {ent.id} (type a new one and enter)", choices, allow_new=True, then=picked)
 
     def action_delete_relation(self) -> None:
         """D on an entity: pick one of its relations to delete."""
@@ -336,8 +329,7 @@ class FlowsMixin:
                 self.say(f"deleted {labels[choice]}")
                 self.refresh_side()
 
-        from .screens import Picker  # imported when first asked (startup)
-        self.push_screen(Picker("Delete which relation?", list(labels)), picked)
+        self.pick("Delete which relation?", list(labels), then=picked)
 
     # -- sentence and clause motions (quick selection of long content) ----------------
     def _motion(self, offset: int) -> None:

@@ -119,8 +119,7 @@ class LostMixin:
             if choice is not None and choice in labels:
                 self._reattach(labels[choice], sel)
 
-        from .screens import Picker  # imported when first asked (startup)
-        self.push_screen(Picker(f"Re-attach which lost span to {self.session.text[sel[0]:sel[1]]!r}?", list(labels)), picked)
+        self.pick(f"Re-attach which lost span to {self.session.text[sel[0]:sel[1]]!r}?", list(labels), then=picked)
 
     def pick_lost(self, ann_id: str) -> None:
         """Pick the (first) lost span of an annotation: a click on its row in the list."""
