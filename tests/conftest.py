@@ -1,10 +1,34 @@
+import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "sdf-captures-deir-el-zor.txt"
+SEED_GOLD = ROOT / "annotations" / "sdf-captures-deir-el-zor.yaml"
+
+
+def seed_gold_in(folder: Path) -> None:
+    """``folder/annotations`` holding a copy of the seed's gold annotations."""
+    (folder / "annotations").mkdir()
+    shutil.copyfile(SEED_GOLD, folder / "annotations" / SEED_GOLD.name)
+
+
+def run_seed_startup(tmp_path: Path, script: str) -> dict:
+    """Run ``script`` (it starts the app on the seed with its gold, as ``annotator``
+    with no argument does, and prints one JSON line last) in a fresh Python
+    process, in ``tmp_path`` with its own settings; what it printed."""
+    seed_gold_in(tmp_path)
+    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "xdg"), HOME=str(tmp_path))
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture

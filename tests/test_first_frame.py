@@ -5,18 +5,12 @@ are imported after the first frame, when first needed; the screen is laid out
 and painted once at startup (tui.article_screen.QuietFocusScreen): no second
 full frame for the same screen."""
 
-import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 from textual.widgets._toast import Toast, ToastRack
 
 from annotator.tui.article_view import ArticleView
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import run_seed_startup, seed_gold_in
+
 SIZE = (120, 40)
 
 _STARTUP = """
@@ -53,15 +47,7 @@ print(json.dumps(seen))
 
 
 def test_the_first_frame_imports_no_modal_screen_nor_the_precision_counts(tmp_path):
-    (tmp_path / "annotations").mkdir()
-    gold = ROOT / "annotations" / "sdf-captures-deir-el-zor.yaml"
-    shutil.copyfile(gold, tmp_path / "annotations" / gold.name)
-    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "xdg"), HOME=str(tmp_path))
-    out = subprocess.run(
-        [sys.executable, "-c", _STARTUP], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert out.returncode == 0, out.stderr
-    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    seen = run_seed_startup(tmp_path, _STARTUP)
     assert "ArticleView" in seen["screen"] and "AnnotationList" in seen["screen"]  # the real screen
     first = set(seen["modules"])
     assert "annotator.tui.screens" not in first  # help, pickers: imported when one opens
@@ -87,9 +73,7 @@ def _frames(app, monkeypatch) -> list:
 
 
 async def test_the_first_screen_is_painted_once(make_app, monkeypatch, tmp_path):
-    gold = ROOT / "annotations" / "sdf-captures-deir-el-zor.yaml"
-    (tmp_path / "annotations").mkdir()
-    shutil.copyfile(gold, tmp_path / "annotations" / gold.name)
+    seed_gold_in(tmp_path)
     app = make_app()
     frames = _frames(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:

@@ -3,9 +3,6 @@ gold annotations (the app's start) reads them without it. The tables copied from
 PyYAML (the built-in schema as data, the escapes, which plain scalars are surely
 strings) are checked against PyYAML itself."""
 
-import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +17,8 @@ from annotator.schema import DEFAULT_SCHEMA_DATA, DEFAULT_SCHEMA_YAML, default_s
 from annotator.store import fast_reader
 from annotator.store.fast_reader import _ESC_REPL, _maybe_not_str, fast_parse
 from annotator.store.scalars import PLAIN_R, STR_TAG
+
+from .conftest import run_seed_startup
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,15 +77,7 @@ print(json.dumps(seen))
 
 
 def test_the_app_starts_on_the_seed_without_pyyaml(tmp_path):
-    (tmp_path / "annotations").mkdir()
-    gold = ROOT / "annotations" / "sdf-captures-deir-el-zor.yaml"
-    shutil.copyfile(gold, tmp_path / "annotations" / gold.name)
-    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "xdg"), HOME=str(tmp_path))
-    out = subprocess.run(
-        [sys.executable, "-c", _STARTUP], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert out.returncode == 0, out.stderr
-    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    seen = run_seed_startup(tmp_path, _STARTUP)
     assert "ArticleView" in seen["screen"] and "AnnotationList" in seen["screen"]  # the real screen
     assert seen["yaml"] == []
     assert not seen["reanchor"]  # the seed's gold has nothing marked lost
