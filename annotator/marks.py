@@ -152,10 +152,6 @@ _NO_ARRAY = ()
 SMALL = 2_000
 
 
-def _chunks(items, size: int = _CHUNK):
-    return chunks(items, size)  # (never the whole table as one list first: see pace)
-
-
 class MarkIndex:
     """Every mark, sorted by start.
 
@@ -246,7 +242,7 @@ class MarkIndex:
 
         slow: list[Annotation] = []  # lost spans: see marks_of
         for group, code in zip(groups, (0, 1, -1)):
-            for chunk in _chunks(group):
+            for chunk in chunks(group, _CHUNK):  # (never the whole table as one list first: see pace)
                 # (compared in C: a Python-level test per annotation costs as much as the rest)
                 extra = compress(chunk, map(is_not, map(_ATTRS, chunk), repeat(NO_ATTRS)))
                 lost = [a for a in extra if a.attrs and a.attrs.get(LOST)]
