@@ -78,9 +78,12 @@ def _annotated_article(p: Path) -> Path:
         if lines and line[:1] not in (" ", "") and not line.startswith(("format:", "document:")):
             break  # the first section after the header
         lines.append(line)
+    joined = "\n".join(lines)
     try:
-        data = yaml.safe_load("\n".join(lines))
-    except yaml.YAMLError:
+        data = yaml.safe_load(joined)
+    except yaml.YAMLError as exc:
+        if joined.startswith("format: annotator/"):  # ours, broken: where, as validate says it
+            raise _broken(p, exc, joined) from None
         data = None
     doc = data.get("document") if isinstance(data, dict) and str(data.get("format", "")).startswith("annotator/") else None
     if not isinstance(doc, dict):
@@ -89,6 +92,20 @@ def _annotated_article(p: Path) -> Path:
     if not isinstance(rel, str) or not rel:
         raise InputError(str(p), "names no article (document.path): open the article itself")
     return Path(os.path.normpath(p.parent / rel)) if not os.path.isabs(rel) else Path(rel)
+
+
+def _broken(p: Path, exc: Exception, head: str) -> InputError:
+    """The error for an annotation file whose header is broken YAML: the line and
+    the problem that ``annotator validate`` gives (read from the whole file)."""
+    from .store.pyyaml_reader import _yaml_error_problem, slow_parse
+
+    try:
+        problem = slow_parse(Path(p).read_bytes().decode("utf-8", "replace"), str(p))[1]
+    except OSError:
+        problem = None
+    if problem is None:
+        problem = _yaml_error_problem(exc, head, str(p))
+    return InputError(str(p), problem.message, line=problem.line)
 
 
 def find_articles(paths: list[str]) -> list[Path]:

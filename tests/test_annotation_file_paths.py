@@ -63,6 +63,13 @@ def test_suggest_on_an_annotation_file_writes_that_file(team, capsys):
             ["gold/capture.yaml"],
             "names no article",
         ),
+        (  # ours, with a broken header: the line and the problem, as validate gives them
+            lambda t: (t / "gold" / "capture.yaml").write_text(
+                "format: annotator/1\ndocument:\n  path: ../texts/capture.txt\n  sha256: [abc\nentities: []\n"
+            ),
+            ["gold/capture.yaml"],
+            "gold/capture.yaml:5: broken YAML: expected ',' or ']', but got ':'",
+        ),
     ],
 )
 def test_what_cannot_stand_for_an_article_is_one_line(team, capsys, write, args, says):
@@ -73,6 +80,15 @@ def test_what_cannot_stand_for_an_article_is_one_line(team, capsys, write, args,
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and says in err, err
     assert {p: p.read_bytes() for p in team.rglob("*") if p.is_file()} == before
+
+
+def test_a_broken_header_is_reported_as_validate_reports_it(team, capsys):
+    (team / "gold" / "capture.yaml").write_text("format: annotator/1\ndocument:\n  path: {../texts/capture.txt\n")
+    assert main(["validate", "gold/capture.yaml"]) == 2
+    said = capsys.readouterr()
+    assert main(["annotate", "gold/capture.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == "annotator: " + (said.out + said.err).strip()
 
 
 def test_files_of_two_folders_are_refused(team):
