@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from .articles import article_problem
 from .model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet
@@ -493,29 +493,106 @@ def _names_in(folder: Path) -> set[str]:
         return set()
 
 
+def _stamps_in(folder: Path) -> dict[str, tuple[int, int]]:
+    """name -> (mtime_ns, size) of what the folder holds (one listing)."""
+    out: dict[str, tuple[int, int]] = {}
+    try:
+        with os.scandir(folder) as it:
+            for e in it:
+                try:
+                    st = e.stat()
+                except OSError:
+                    continue
+                out[e.name] = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        pass
+    return out
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+class ScanCache:
+    """What scans read, kept by each file's (mtime_ns, size): a scan given the
+    same cache again reads only the articles and annotation files changed since
+    (the corpus view's ``ctrl+l``)."""
+
+    def __init__(self) -> None:
+        #: article path -> (stamp, why it cannot be opened or None)
+        self.articles: dict[str, tuple[tuple[int, int], str | None]] = {}
+        #: (annotation file path, label order) -> (stamp, the row read from it)
+        self.files: dict[tuple[str, tuple[str, ...]], tuple[tuple[int, int], ArticleStats]] = {}
+
+    def article_problem(self, article: Path) -> str | None:
+        stamp = _stamp(article)
+        if stamp is None:
+            return article_problem(article)
+        hit = self.articles.get(str(article))
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        problem = article_problem(article)
+        self.articles[str(article)] = (stamp, problem)
+        return problem
+
+    def read_file_stats(
+        self, row: ArticleStats, yaml_path: Path, stamp: tuple[int, int], label_order: Sequence[str]
+    ) -> ArticleStats:
+        """``read_file_stats`` into ``row``, or the counts of the last read of an unchanged file."""
+        import copy
+
+        key = (str(yaml_path), tuple(label_order))
+        hit = self.files.get(key)
+        if hit is not None and hit[0] == stamp:
+            got = copy.copy(hit[1])
+            got.name, got.index, got.article = row.name, row.index, row.article
+            return got
+        read_file_stats(row, yaml_path, label_order)
+        self.files[key] = (stamp, copy.copy(row))
+        return row
+
+
 def scan(
-    articles: Sequence[Path], annotations_dir: Path, label_order: Sequence[str] = ()
+    articles: Sequence[Path],
+    annotations_dir: Path,
+    label_order: Sequence[str] = (),
+    *,
+    cache: ScanCache | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> CorpusStats:
     """Stats of articles whose YAML files live in ``annotations_dir`` (as the app keeps them).
 
     One listing of the folder tells which articles have a file, a journal with
     unsaved records, or a lock. Each article is read once to tell whether it can
     be opened (``articles.article_problem``: a binary, non-UTF-8 or empty file is
-    the row's ``error``, and its annotation file is not read)."""
-    names = _names_in(Path(annotations_dir))
+    the row's ``error``, and its annotation file is not read). With ``cache``,
+    files unchanged since its last scan are not read again. ``progress(n)`` is
+    called every 500 articles."""
+    folder = Path(annotations_dir)
+    seen = _stamps_in(folder)
+    check = cache.article_problem if cache is not None else article_problem
     rows = []
     for i, article in enumerate(articles):
+        if progress is not None and i and i % 500 == 0:
+            progress(i)
         stem = Path(article).stem
         row = ArticleStats(name=stem, index=i, article=str(article))
         yaml_name = f"{stem}.yaml"
-        row.error = article_problem(article)
-        if yaml_name in names and row.error is None:
-            read_file_stats(row, Path(annotations_dir) / yaml_name, label_order)
-        elif yaml_name in names:
-            row.yaml = str(Path(annotations_dir) / yaml_name)
-        if f".{stem}.journal" in names:
-            row.unsaved = journal_has_records(Path(annotations_dir) / f".{stem}.journal")
-        row.locked = f".{stem}.lock" in names and lock_held(Path(annotations_dir) / f".{stem}.lock")
+        row.error = check(Path(article))
+        if yaml_name in seen and row.error is None:
+            if cache is not None:
+                row = cache.read_file_stats(row, folder / yaml_name, seen[yaml_name], label_order)
+            else:
+                read_file_stats(row, folder / yaml_name, label_order)
+        elif yaml_name in seen:
+            row.yaml = str(folder / yaml_name)
+        journal = f".{stem}.journal"
+        row.unsaved = journal in seen and seen[journal][1] > 0 and journal_has_records(folder / journal)
+        row.locked = f".{stem}.lock" in seen and lock_held(folder / f".{stem}.lock")
         rows.append(row)
     return CorpusStats(rows, tuple(label_order))
 

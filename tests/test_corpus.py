@@ -301,3 +301,30 @@ def test_status_shows_an_article_that_cannot_be_opened_as_an_error(tmp_path, cap
     assert err.splitlines() == [f"annotator: {rows[n]['error']}" for n in bad]
     assert "binary" in rows["f-binary"]["error"] and "UTF-8" in rows["g-latin1"]["error"]
     assert "empty" in rows["h-empty"]["error"] and "empty" in rows["i-blank"]["error"]
+
+
+def test_a_scan_with_a_cache_reads_only_what_changed_and_counts_the_same(tmp_path, monkeypatch):
+    arts, ann = make_folder(tmp_path)
+    articles = sorted(arts.iterdir())
+    first = corpus.scan(articles, ann, ORDER)
+    plain = first.to_dict()
+    read, checked = [], []
+    real_read, real_check = corpus.read_file_stats, corpus.article_problem
+    monkeypatch.setattr(corpus, "read_file_stats", lambda row, path, order=(): read.append(path.name) or real_read(row, path, order))
+    monkeypatch.setattr(corpus, "article_problem", lambda p: checked.append(p.name) or real_check(p))
+    cache = corpus.ScanCache()
+    assert corpus.scan(articles, ann, ORDER, cache=cache).to_dict() == plain
+    assert sorted(read) == ["b-review.yaml", "c-lost.yaml", "e-bad.yaml", "sdf-captures-deir-el-zor.yaml"]
+    assert len(checked) == len(articles)
+    read.clear(), checked.clear()
+    assert corpus.scan(articles, ann, ORDER, cache=cache).to_dict() == plain
+    assert read == [] and checked == []
+    # a changed annotation file and an article that became unreadable are read again
+    text = (ann / "b-review.yaml").read_text(encoding="utf-8")
+    (ann / "b-review.yaml").write_text(text.replace("status: rejected", "status: accepted"), encoding="utf-8")
+    (arts / "d-new.txt").write_bytes(b"\x00\x01binary")
+    rows = {r.name: r for r in corpus.scan(articles, ann, ORDER, cache=cache).articles}
+    assert read == ["b-review.yaml"] and checked == ["d-new.txt"]
+    assert rows["b-review"].accepted == first.articles[0].accepted + 1
+    assert rows["d-new"].error and "d-new.txt" in rows["d-new"].error
+

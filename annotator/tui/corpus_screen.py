@@ -9,7 +9,6 @@ modification time and size, so opening the view again reads only what changed.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Sequence
 
@@ -26,80 +25,12 @@ from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from .. import corpus
-from ..articles import article_problem
 from ..resources import data_dir
 from .footer import KeyFooter
 from .corpus_table import CorpusTable
 
-#: (yaml path) -> ((mtime_ns, size), row): files unchanged since the last look are not read again
-_CACHE: dict[str, tuple[tuple[int, int], corpus.ArticleStats]] = {}
-#: (article path) -> ((mtime_ns, size), why it cannot be opened or None): the same for the articles
-_ARTICLES: dict[str, tuple[tuple[int, int], str | None]] = {}
-
-
-def _article_problem(article: Path) -> str | None:
-    """``corpus.article_problem`` through the cache."""
-    try:
-        st = os.stat(article)
-        key = (st.st_mtime_ns, st.st_size)
-    except OSError:
-        return article_problem(article)
-    hit = _ARTICLES.get(str(article))
-    if hit is not None and hit[0] == key:
-        return hit[1]
-    problem = article_problem(article)
-    _ARTICLES[str(article)] = (key, problem)
-    return problem
-
-
-def scan_cached(
-    articles: Sequence[Path], annotations_dir: Path, label_order: Sequence[str], progress=None
-) -> corpus.CorpusStats:
-    """``corpus.scan`` through the cache (one listing of the folder, then only changed files).
-
-    ``progress(n)`` is called every few hundred articles read."""
-    import copy
-
-    folder = Path(annotations_dir)
-    seen: dict[str, tuple[int, int]] = {}
-    try:
-        with os.scandir(folder) as it:
-            for e in it:
-                try:
-                    st = e.stat()
-                except OSError:
-                    continue
-                seen[e.name] = (st.st_mtime_ns, st.st_size)
-    except OSError:
-        pass
-    rows = []
-    for i, article in enumerate(articles):
-        if progress is not None and i and i % 500 == 0:
-            progress(i)
-        stem = Path(article).stem
-        key = f"{stem}.yaml"
-        row = None
-        problem = _article_problem(Path(article))
-        if problem is not None:
-            row = corpus.ArticleStats(name=stem, index=i, article=str(article), error=problem)
-            if key in seen:
-                row.yaml = str(folder / key)
-        elif key in seen:
-            hit = _CACHE.get(str(folder / key))
-            if hit is not None and hit[0] == seen[key]:
-                row = copy.copy(hit[1])
-                row.index, row.article = i, str(article)
-            else:
-                row = corpus.ArticleStats(name=stem, index=i, article=str(article))
-                corpus.read_file_stats(row, folder / key, label_order)
-                _CACHE[str(folder / key)] = (seen[key], copy.copy(row))
-        else:
-            row = corpus.ArticleStats(name=stem, index=i, article=str(article))
-        journal = f".{stem}.journal"
-        row.unsaved = journal in seen and seen[journal][1] > 0 and corpus.journal_has_records(folder / journal)
-        row.locked = f".{stem}.lock" in seen and corpus.lock_held(folder / f".{stem}.lock")
-        rows.append(row)
-    return corpus.CorpusStats(rows, tuple(label_order))
+#: what the view's scans read: on ``ctrl+l`` or a second visit only changed files are read again
+_CACHE = corpus.ScanCache()
 
 
 class CorpusScreen(Screen[int | None]):
@@ -162,7 +93,7 @@ class CorpusScreen(Screen[int | None]):
         def progress(n: int) -> None:
             self.app.call_from_thread(self._reading, n)
 
-        return scan_cached(self.articles, self.annotations_dir, self.label_order, progress)
+        return corpus.scan(self.articles, self.annotations_dir, self.label_order, cache=_CACHE, progress=progress)
 
     def _reading(self, n: int) -> None:
         self.query_one("#corpus-done", Static).update(Content(f"reading {n}/{len(self.articles)}…"))
