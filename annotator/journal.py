@@ -71,6 +71,7 @@ from .model import (
     Ref,
     Relation,
     Span,
+    plain_tail,
 )
 
 __all__ = [
@@ -118,17 +119,7 @@ def _unspan(d: dict) -> Span:
 
 
 def _tail(ann: Any, out: dict) -> dict:
-    if ann.status != ACCEPTED:
-        out["status"] = ann.status
-    if ann.by is not None:
-        out["by"] = ann.by
-    if ann.score is not None:
-        out["score"] = ann.score
-    if ann.suggested_by is not None:
-        out["suggested_by"] = ann.suggested_by
-    if ann.attrs:
-        out["attrs"] = dict(ann.attrs)
-    return out
+    return plain_tail(ann, out)
 
 
 def _untail(d: dict) -> dict:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import abc
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from types import MemberDescriptorType
-from typing import Callable, Iterable, Iterator, Mapping, Union
+from typing import Any, Callable, Iterable, Iterator, Mapping, Union
 
 ACCEPTED = "accepted"
 SUGGESTED = "suggested"
@@ -339,6 +339,23 @@ class AnnotationSet:
             and self.attributions == other.attributions
             and self.relations == other.relations
         )
+
+
+def plain_tail(ann: Annotation, out: dict, attrs: Callable[[Any], Any] | None = dict) -> dict:
+    """``out`` with the fields every kind has after its own (status, by, score,
+    suggested_by, attrs), those that are not their default, as a file writes them;
+    ``attrs`` makes their plain value (None: left for the caller)."""
+    if ann.status != ACCEPTED:
+        out["status"] = ann.status
+    if ann.by is not None:
+        out["by"] = ann.by
+    if ann.score is not None:
+        out["score"] = ann.score
+    if ann.suggested_by is not None:
+        out["suggested_by"] = ann.suggested_by
+    if ann.attrs and attrs is not None:
+        out["attrs"] = attrs(ann.attrs)
+    return out
 
 
 def with_status(ann: Annotation, status: str, by: str | None = None) -> Annotation:

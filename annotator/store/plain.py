@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import Problem
-from ..model import ACCEPTED, AnnotationSet, Document, Ref, Span
+from ..model import AnnotationSet, Document, Ref, Span, plain_tail
 from . import writer
 from .scalars import _sort_key_of_attr
 from .tree import Tree
@@ -75,31 +75,14 @@ def _attrs(attrs: Any) -> dict:
 
 
 def _tail(ann: Any, d: dict) -> dict:
-    if ann.status != ACCEPTED:
-        d["status"] = ann.status
-    if ann.by is not None:
-        d["by"] = ann.by
-    if ann.score is not None:
-        d["score"] = ann.score
-    if ann.suggested_by is not None:
-        d["suggested_by"] = ann.suggested_by
-    if ann.attrs:
-        d["attrs"] = _attrs(ann.attrs)
-    return d
+    return plain_tail(ann, d, _attrs)
 
 
 def _checked_tail(ann: Any, d: dict) -> dict:
     """``_tail`` for the checker: ``attrs`` it would find nothing wrong with and
     that mark nothing lost are left out (the checker looks at nothing else in
     them), so that it takes its fast way for an entity."""
-    if ann.status != ACCEPTED:
-        d["status"] = ann.status
-    if ann.by is not None:
-        d["by"] = ann.by
-    if ann.score is not None:
-        d["score"] = ann.score
-    if ann.suggested_by is not None:
-        d["suggested_by"] = ann.suggested_by
+    plain_tail(ann, d, None)
     if ann.attrs:
         value = _attrs(ann.attrs)
         if _VERDICT.get(id(value), True) is not None or "lost" in value:
