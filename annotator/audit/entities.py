@@ -215,47 +215,32 @@ def _label_flat(labels: dict[str, list[int]], label: str) -> list[int]:
     return flat
 
 
+def _add(flat: list[int], base: int, counts: tuple[int, int, int, int], second: int = _INC) -> None:
+    """Add (correct, ``second``, missed, spurious) counts to one schema's cells of ``flat``."""
+    c, i, m, s = counts
+    flat[base + _COR] += c
+    flat[base + second] += i
+    flat[base + _MIS] += m
+    flat[base + _SPU] += s
+
+
 def _score_cluster(golds, preds, overall, labels, min_overlap) -> None:
     """Score a group of mutually overlapping entities the long way (nervaluate's loops)."""
-    c, i, m, s = _match_bounds(golds, preds, True, min_overlap)
-    overall[_S + _COR] += c
-    overall[_S + _INC] += i
-    overall[_S + _MIS] += m
-    overall[_S + _SPU] += s
-    c, i, m, s = _match_bounds(golds, preds, False, min_overlap)
-    overall[_E + _COR] += c
-    overall[_E + _INC] += i
-    overall[_E + _MIS] += m
-    overall[_E + _SPU] += s
-    overall[_P + _COR] += c
-    overall[_P + _PAR] += i
-    overall[_P + _MIS] += m
-    overall[_P + _SPU] += s
-    c, i, m, s = _match_type(golds, preds, min_overlap)
-    overall[_T + _COR] += c
-    overall[_T + _INC] += i
-    overall[_T + _MIS] += m
-    overall[_T + _SPU] += s
+    _add(overall, _S, _match_bounds(golds, preds, True, min_overlap))
+    bounds = _match_bounds(golds, preds, False, min_overlap)
+    _add(overall, _E, bounds)
+    _add(overall, _P, bounds, _PAR)
+    _add(overall, _T, _match_type(golds, preds, min_overlap))
     for label in {x[2] for x in golds} | {x[2] for x in preds}:
         g_l = [x for x in golds if x[2] == label]
         p_l = [x for x in preds if x[2] == label]
         flat = _label_flat(labels, label)
         # One label only: strict and exact are the same matching as partial.
-        c, i, m, s = _match_bounds(g_l, p_l, False, min_overlap)
-        for base in (_S, _E):
-            flat[base + _COR] += c
-            flat[base + _INC] += i
-            flat[base + _MIS] += m
-            flat[base + _SPU] += s
-        flat[_P + _COR] += c
-        flat[_P + _PAR] += i
-        flat[_P + _MIS] += m
-        flat[_P + _SPU] += s
-        c, i, m, s = _match_type(g_l, p_l, min_overlap)
-        flat[_T + _COR] += c
-        flat[_T + _INC] += i
-        flat[_T + _MIS] += m
-        flat[_T + _SPU] += s
+        bounds = _match_bounds(g_l, p_l, False, min_overlap)
+        _add(flat, _S, bounds)
+        _add(flat, _E, bounds)
+        _add(flat, _P, bounds, _PAR)
+        _add(flat, _T, _match_type(g_l, p_l, min_overlap))
 
 
 _END = (math.inf, math.inf, None, None)  # sentinel closing each side of a document
