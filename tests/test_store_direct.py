@@ -367,3 +367,34 @@ def test_a_span_one_character_off_is_declined_by_rows_and_by_columns():
             if 0 <= s2 < e2 <= len(art):
                 bad = out[: m.start()] + f"start: {s2}, end: {e2}, text: " + out[m.end():]
                 assert _both_ways(bad, art, None, schema) is None, (where, s2, e2)
+
+
+def test_quoted_tokens_in_a_column_read_as_the_general_way_reads_them():
+    """A quoted token without an escape is taken as its body (ids, labels, texts,
+    refs); an escape, an empty one (``""``: no id), and a quoted number or word
+    (a string here) read as the general way reads them, by rows and by columns."""
+    art = "".join(f"a, {i:03d} b\\c " for i in range(200))
+    lines = []
+    for i in range(200):
+        s = art.index(f"a, {i:03d}")
+        lines.append((f'"T{i}"' if i % 2 else f"T{i}", s, s + 6, f'"a, {i:03d}"'))
+    head = f"format: annotator/1\ndocument:\n  length: {len(art)}\nentities:\n"
+    tail = "events: []\nattributions: []\nrelations:\n"
+    rels = "".join(f"- {{id: R{i}, type: rel, arg1: \"T{i}\", arg2: T{i + 1}}}\n" for i in range(0, 198, 2))
+
+    def text_of(rows, extra=""):
+        ents = "".join(f"- {{id: {eid}, label: \"PER\", start: {s}, end: {e}, text: {t}}}\n" for eid, s, e, t in rows)
+        return head + ents + extra + tail + rels
+
+    plain = text_of(lines)
+    assert agrees(plain, art, None) and _both_ways(plain, art, None) is not None
+    got = direct(plain, art, None)
+    assert got.entities["T1"].span.text == "a, 001" and got.entities["T1"].label == "PER"
+    s = art.index("001 b\\c")
+    escaped = lines[:5] + [("T999", s, s + 7, '"001 b\\\\c"'), ("\"12\"", s, s + 3, '"001"')] + lines[5:]
+    assert agrees(text_of(escaped), art, None) and _both_ways(text_of(escaped), art, None) is not None
+    assert direct(text_of(escaped), art, None).entities["T999"].span.text == "001 b\\c"
+    assert "12" in direct(text_of(escaped), art, None).entities
+    for bad in ('""', '"T1"', "T1"):  # no id, and an id twice (quoted or not)
+        assert _both_ways(text_of(lines[:5] + [(bad, s, s + 3, '"001"')] + lines[5:]), art, None) is None
+    assert _both_ways(text_of(lines[:5] + [("T998", s, s + 3, '""')] + lines[5:]), art, None) is None  # text not the span's

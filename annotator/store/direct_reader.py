@@ -271,7 +271,13 @@ class _Reader:
             return col
         out = list(col)
         for i in at:
-            out[i] = value(out[i])
+            t = out[i]
+            # a quoted token without an escape is its body, as ``value`` reads it
+            # (a string: ``string``'s too when not empty), without its three calls
+            if t[0] == '"' and len(t) > 2 and "\\" not in t:
+                out[i] = t[1:-1]
+            else:
+                out[i] = value(t)
         return out
 
     @staticmethod
