@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from .. import store
@@ -211,14 +212,15 @@ class AnnotatorApp(
         return QuietFocusScreen(id="_default")
 
     def compose(self) -> ComposeResult:
-        # The find prompt exists from the start (hidden), so `/` shows and focuses
-        # it at once and keys typed after it land in it (see keygate). It comes
-        # first: Textual numbers the widgets it paints from the last one laid out,
-        # so a prompt after the others, shown or hidden, renumbered every one of
-        # them, and that repainted the whole screen.
-        bar = FindBar(placeholder="find (enter: select the match, esc: cancel)", id="find")
-        bar.display = False
-        yield bar
+        # The find prompt is mounted on the first `/` (tui.navigation.action_find)
+        # into this slot, as high as the prompt (nothing while it is hidden): mounted
+        # here, hidden, its Input's stylesheet and styles were ~6 ms of the first
+        # frame. The slot comes first: Textual numbers the widgets it paints from the
+        # last one laid out, so a prompt after the others, shown or hidden,
+        # renumbered every one of them, and that repainted the whole screen; and the
+        # prompt is mounted into the slot, not onto the screen, whose every cell a
+        # mount onto it repaints.
+        yield Widget(id="find-slot")
         with Horizontal(id="main"):
             yield self._make_view()
             with Vertical(id="side"):
@@ -262,9 +264,17 @@ class AnnotatorApp(
             # the rules' precision is counted after the first frame (it shows no count)
             self.call_after_refresh(self.start_estimating)
 
+    #: the find prompt, made when first asked for, mounted on the first `/`
+    _find_bar: FindBar | None = None
+
     @property
     def find_bar(self) -> FindBar:
-        return self.query_one("#find", FindBar)
+        """The find prompt (hidden until `/`; mounted by the first ``action_find``)."""
+        if self._find_bar is None:
+            bar = FindBar(placeholder="find (enter: select the match, esc: cancel)", id="find")
+            bar.display = False
+            self._find_bar = bar
+        return self._find_bar
 
     # -- change plumbing --------------------------------------------------------------
     def _on_session_change(self, report: ChangeReport) -> None:
