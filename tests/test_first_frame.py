@@ -120,6 +120,7 @@ async def test_the_find_bar_is_mounted_by_the_first_slash_and_takes_the_keys_aft
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.1)
         assert not app.screen.query(Input)  # not in the first frame
+        assert app.query_one("#find-slot").region.height == 0  # its place covers no cell
         await pilot.press("slash", *"Qereman")  # typed at once: the keys land in the new bar
         await pilot.pause(0.1)
         bar = app.find_bar
@@ -127,6 +128,7 @@ async def test_the_find_bar_is_mounted_by_the_first_slash_and_takes_the_keys_aft
         await pilot.press("enter")
         await pilot.pause(0.1)
         assert not bar.display and isinstance(app.focused, ArticleView)
+        assert app.query_one("#find-slot").region.height == 0
         start = app.session.text.index("Qereman")
         assert app.view.selection == (start, start + len("Qereman"))
         await pilot.press("slash")  # the same bar again, empty

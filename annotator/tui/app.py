@@ -17,7 +17,6 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from .. import store
@@ -220,7 +219,7 @@ class AnnotatorApp(
         # renumbered every one of them, and that repainted the whole screen; and the
         # prompt is mounted into the slot, not onto the screen, whose every cell a
         # mount onto it repaints.
-        yield Widget(id="find-slot")
+        yield Vertical(id="find-slot")
         with Horizontal(id="main"):
             yield self._make_view()
             with Vertical(id="side"):
