@@ -56,6 +56,14 @@ def _actions_provider():
     return ActionsProvider
 
 
+class _Covered(Horizontal):
+    """The article and the side panel side by side. Its children cover every cell
+    of it: it paints blank lines without styling each one (Widget.BLANK), which
+    saves ~1 ms of the first frame."""
+
+    BLANK = True
+
+
 class AnnotatorApp(
     OpeningMixin, KeyGateMixin, RemapDisplayMixin, NavigationMixin, AttributesMixin, LostMixin, FlowsMixin,
     EstimatesMixin, App[int],
@@ -220,7 +228,7 @@ class AnnotatorApp(
         # prompt is mounted into the slot, not onto the screen, whose every cell a
         # mount onto it repaints.
         yield Vertical(id="find-slot")
-        with Horizontal(id="main"):
+        with _Covered(id="main"):
             yield self._make_view()
             with Vertical(id="side"):
                 yield DetailPanel(id="details", markup=False)
