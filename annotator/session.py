@@ -34,7 +34,9 @@ from .model import (
     Event,
     Ref,
     Relation,
+    PREFIX,
     Span,
+    id_number,
     with_status,
 )
 from .schema import Schema
@@ -67,6 +69,37 @@ _ID = attrgetter("id")
 #: a step adding at least this many annotations (and nothing else) merges their
 #: marks into the index at once (``MarkIndex.add_many``); fewer go one by one
 _MANY = 64
+
+
+class _IdNumbers:
+    """The ID numbers in use in one table (how many IDs hold each) and the highest."""
+
+    __slots__ = ("table", "size", "count", "high")
+
+    def __init__(self, table: dict) -> None:
+        self.table = table
+        self.size = len(table)
+        self.count: Counter[int] = Counter(map(id_number, table))
+        self.high = max(self.count, default=0)
+
+    def add(self, n: int) -> None:
+        self.count[n] += 1
+        if n > self.high:
+            self.high = n
+
+    def remove(self, n: int) -> None:
+        count = self.count
+        left = count[n] - 1
+        if left > 0:
+            count[n] = left
+            return
+        count.pop(n, None)
+        if n == self.high:  # the next below: a step or two when the numbers follow each other
+            for k in range(n - 1, max(0, n - 64), -1):
+                if k in count:
+                    self.high = k
+                    return
+            self.high = max(count, default=0)
 
 
 class ReadOnlyError(Exception):
@@ -123,6 +156,8 @@ class Session:
         self.read_only = False
         # Counts kept up to date by _swap, so the status line costs O(1) per key.
         self._statuses, self._labels = _counts(aset)
+        #: kind -> the ID numbers in use in its table: see next_id
+        self._ids: dict[type, _IdNumbers] = {}
 
     # -- state ----------------------------------------------------------------
     @property
@@ -143,6 +178,32 @@ class Session:
 
     def get(self, ann_id: str) -> Annotation | None:
         return self.aset.get(ann_id)
+
+    def next_id(self, kind: type) -> str:
+        """``aset.next_id(kind)`` (one more than the highest ID number in use)
+        without reading every ID at each new annotation (50,000 entities: 17 ms a
+        key). The numbers in use are counted once, then kept by ``_swap``; they
+        are counted again when the table has another size than the session's
+        changes left it (changed behind its back, or another set)."""
+        table = self.aset.table(kind)
+        got = self._ids.get(kind)
+        if got is None or got.table is not table or got.size != len(table):
+            got = self._ids[kind] = _IdNumbers(table)
+        return f"{PREFIX[kind]}{got.high + 1}"
+
+    def _keep_ids(self, pairs: Iterable[Pair]) -> None:
+        """``next_id``'s numbers after ``pairs`` were swapped in."""
+        ids = self._ids
+        for before, after in pairs:
+            got = ids.get(type(after if after is not None else before))
+            if got is None or (before is not None and after is not None and before.id == after.id):
+                continue
+            if before is not None:
+                got.remove(id_number(before.id))
+            if after is not None:
+                got.add(id_number(after.id))
+        for got in ids.values():
+            got.size = len(got.table)
 
     # -- the one door -----------------------------------------------------------
     def _count(self, ann: Annotation, sign: int) -> None:
@@ -172,6 +233,8 @@ class Session:
                 self._count(before, -1)
             if after is not None:
                 self._count(after, 1)
+        if self._ids:
+            self._keep_ids(pairs)
         self.version += 1
         return report
 
@@ -189,6 +252,8 @@ class Session:
         report.ids.update(map(_ID, anns))
         self._statuses.update(map(_STATUS, anns))
         self._labels.update(e.label for e in anns if isinstance(e, Entity) and e.status == ACCEPTED)
+        if self._ids:
+            self._keep_ids(zip(repeat(None), anns))
         self.version += 1
         return report
 
@@ -206,6 +271,8 @@ class Session:
         report.ids.update(map(_ID, anns))
         self._statuses.subtract(map(_STATUS, anns))
         self._labels.subtract(e.label for e in anns if isinstance(e, Entity) and e.status == ACCEPTED)
+        if self._ids:
+            self._keep_ids(zip(anns, repeat(None)))
         self.version += 1
         return report
 
@@ -304,7 +371,7 @@ class Session:
                 self.set_status(same.id, ACCEPTED)
                 return self.aset.entities[same.id]
             return same
-        ent = Entity(self.aset.next_id(Entity), label, self.span(start, end), by=self.user)
+        ent = Entity(self.next_id(Entity), label, self.span(start, end), by=self.user)
         self.apply(f"tag {label}", [(None, ent)])
         return ent
 
@@ -367,7 +434,7 @@ class Session:
 
     # -- events, attributions, relations -----------------------------------------
     def add_event(self, event_type: str, start: int, end: int) -> Event:
-        ev = Event(self.aset.next_id(Event), event_type, self.span(start, end), by=self.user)
+        ev = Event(self.next_id(Event), event_type, self.span(start, end), by=self.user)
         self.apply(f"event {event_type}", [(None, ev)])
         return ev
 
@@ -395,7 +462,7 @@ class Session:
         if existing is not None and existing.status == ACCEPTED:
             self.set_argument(ev_id, role, existing.id)
             return existing
-        ent = Entity(self.aset.next_id(Entity), label, self.span(start, end), by=self.user)
+        ent = Entity(self.next_id(Entity), label, self.span(start, end), by=self.user)
         args = ev.arguments + (Argument(role, ent.id),)
         self.apply(f"{label} as {role} of {ev_id}", [(None, ent), (ev, replace(ev, arguments=args))])
         return ent
@@ -412,7 +479,7 @@ class Session:
         content: Span | None,
         type_: str | None = None,
     ) -> Attribution:
-        at = Attribution(self.aset.next_id(Attribution), source, cue, content, type_, by=self.user)
+        at = Attribution(self.next_id(Attribution), source, cue, content, type_, by=self.user)
         self.apply("attribution", [(None, at)])
         return at
 
@@ -421,7 +488,7 @@ class Session:
         self.apply(f"edit {at_id}", [(at, replace(at, **parts))])
 
     def add_relation(self, rel_type: str, arg1: str, arg2: str) -> Relation:
-        rel = Relation(self.aset.next_id(Relation), rel_type, arg1, arg2, by=self.user)
+        rel = Relation(self.next_id(Relation), rel_type, arg1, arg2, by=self.user)
         self.apply(f"relation {rel_type}", [(None, rel)])
         return rel
 

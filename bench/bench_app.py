@@ -5,7 +5,8 @@
 
 Drives the installed ``annotator`` (and a bare Textual app, the anchor, in the same
 run) with bench/pty_driver.py in a 120x40 pseudo-terminal, on the seed article with
-its gold annotations and on a generated 1 MB article with 50,000 entities;
+its gold annotations and on a generated 1 MB article with 50,000 entities (cursor keys,
+then editing keys: tag, relabel, delete, undo, redo);
 ``--huge`` adds a 10 MB article with 500,000
 entities, 50,000 events and 50,000 attributions. Prints medians over the runs and
 the targets; asserts nothing. ``--seed-only`` measures only the first paint of the
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from gen import ensure  # noqa: E402
-from pty_driver import probe  # noqa: E402
+from pty_driver import Term, probe, summary  # noqa: E402
 
 SEED = ROOT / "seeds" / "sdf-captures-deir-el-zor.txt"
 SEED_GOLD = ROOT / "annotations" / "sdf-captures-deir-el-zor.yaml"
@@ -35,6 +36,10 @@ SEED_GOLD = ROOT / "annotations" / "sdf-captures-deir-el-zor.yaml"
 # (esc is left out: a terminal cannot tell a lone esc from the start of a sequence,
 # so every terminal program waits a few tens of ms after it.)
 KEYS = "l,l,l,l,j,j,h,k,shift+right,shift+right,l,],],[,pgdn,pgup,l,j".split(",")
+#: Editing keys, each timed (the "l" between them only moves to a new token):
+#: tag, relabel, delete, undo, redo, undo.
+EDITS = "l,l,1,2,x,u,ctrl+r,u".split(",")
+MOVES = {"l"}
 #: on the status line until the annotations are loaded (a big file loads after the
 #: first paint); the keys are pressed once it is gone: they measure the loaded article
 LOADED = "loading annotations"
@@ -74,6 +79,29 @@ def run_article(article: Path, yaml_path: Path, ready: str, runs: int, keys=KEYS
     return out
 
 
+def run_edits(article: Path, yaml_path: Path, ready: str, runs: int, repeat: int = 12) -> list[dict]:
+    """The editing keys (``EDITS`` but the moves) timed as the cursor keys are,
+    from the write of the key to the last byte of its repaint; once loaded."""
+    out = []
+    for _ in range(runs):
+        ann = fresh_copy(yaml_path)
+        lats: list[float] = []
+        try:
+            with Term([annotator_exe(), str(article), "--annotations", str(ann), "--annotator", "bench"]) as term:
+                if term.wait_for(ready, 120.0) is None or term.wait_gone(LOADED, 120.0) is None:
+                    print(f"{article.name}: not ready\n{term.text()}", file=sys.stderr)
+                    continue
+                term.read_until_quiet(0.5)
+                for key in EDITS * repeat:
+                    ms, _changed = term.press(key)
+                    if key not in MOVES and ms is not None:
+                        lats.append(ms)
+        finally:
+            shutil.rmtree(ann, ignore_errors=True)
+        out.append(summary(lats))
+    return out
+
+
 def first_word(article: Path) -> str:
     with open(article, encoding="utf-8") as f:
         return f.read(40).split()[0]
@@ -90,8 +118,11 @@ def figures(runs: int = 5, huge: bool = False) -> list[tuple]:
     seed = run_article(SEED, SEED_GOLD, "Qereman", runs)
     big, big_ann = ensure(1_000_000, 50_000)
     mb1 = run_article(big, big_ann / "bench-article.yaml", first_word(big), runs)
+    seed_edits = run_edits(SEED, SEED_GOLD, "Qereman", runs)
+    mb1_edits = run_edits(big, big_ann / "bench-article.yaml", first_word(big), runs)
     b, s = med(anchor, "startup_s"), med(seed, "startup_s")
     ks = med(seed, "median_ms")
+    es = med(seed_edits, "median_ms")
     rows = [
         ("first paint, seed (s)", s, b, "bare Textual app", "<= 1.2x"),
         ("first paint, 1 MB / 50k entities (s)", med(mb1, "startup_s"), b, "bare Textual app", "< 0.6 s"),
@@ -105,6 +136,9 @@ def figures(runs: int = 5, huge: bool = False) -> list[tuple]:
         ("cursor key p95, 1 MB (ms)", med(mb1, "p95_ms"), med(seed, "p95_ms"), "seed", "< 16 ms"),
         ("peak memory, 1 MB (MiB)", med(mb1, "peak_rss_mb"), med(anchor, "peak_rss_mb"), "bare Textual app",
          "< 100 MiB"),
+        ("editing key median, seed (ms)", es, ks, "seed's cursor keys", ""),
+        ("editing key median, 1 MB (ms)", med(mb1_edits, "median_ms"), es, "seed", "< 16 ms, <= 1.5x"),
+        ("editing key p95, 1 MB (ms)", med(mb1_edits, "p95_ms"), med(seed_edits, "p95_ms"), "seed", ""),
     ]
     if huge:
         art, ann = ensure(10_000_000, 500_000, 50_000, 50_000)

@@ -284,3 +284,36 @@ async def test_quit_while_loading_restores_the_switch_interval(make_app, seed_co
         await pilot.press("ctrl+q")
     assert sys.getswitchinterval() == before
     assert pace._hook is None
+
+
+async def test_a_save_in_its_thread_shares_the_interpreter_with_the_keys(make_app, monkeypatch):
+    """An autosave writes in a worker thread: meanwhile the switch interval is
+    lowered and the writer's pieces give way to keys (as during a load); after
+    it, both are as they were."""
+    import sys
+
+    from annotator import pace
+    from annotator.workspace import Workspace
+
+    before = sys.getswitchinterval()
+    seen = []
+    real = Workspace.write
+
+    def write(ws, version, snapshot):
+        seen.append((threading.current_thread() is not threading.main_thread(), sys.getswitchinterval(), pace._hook))
+        return real(ws, version, snapshot)
+
+    monkeypatch.setattr(Workspace, "write", write)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        assert sys.getswitchinterval() == before and pace._hook is None
+        await pilot.press("l", "1")
+        for _ in range(300):
+            if seen and not app.saver.saving:
+                break
+            await pilot.pause(0.01)
+        (in_thread, interval, hook), *_ = seen
+        assert in_thread and interval < before and hook is not None
+        assert sys.getswitchinterval() == before and pace._hook is None
+        assert app.workspace.yaml_path.exists()

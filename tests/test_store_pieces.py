@@ -204,3 +204,29 @@ def test_refs_checked_a_piece_at_a_time(big, monkeypatch):
     lines[last] = head + ", arg2: NOWHERE, " + arg2.split(", ", 1)[1]
     with pytest.raises(direct_reader.Decline):
         direct_reader.direct_read("\n".join(lines), "f", None, None, None)
+
+
+def test_a_save_in_a_thread_gives_way_between_pieces_and_writes_the_same(big):
+    """``dumps`` in a thread calls ``pace.pause`` between pieces of entity lines;
+    the text is the same as in one piece."""
+    import threading
+
+    from annotator.store import writer
+
+    article, yaml_text = big
+    aset = direct_reader.direct_read(yaml_text, "f", article, None, default_schema())
+    whole = writer.dumps(aset)
+    calls = []
+    pace.set_hook(lambda: calls.append(1))
+    saved = writer._LINES_PIECE
+    writer._LINES_PIECE = 50
+    try:
+        got = []
+        t = threading.Thread(target=lambda: got.append(writer.dumps(aset)))
+        t.start()
+        t.join()
+    finally:
+        pace.set_hook(None)
+        writer._LINES_PIECE = saved
+    assert got == [whole] == [yaml_text]
+    assert len(calls) >= len(aset.entities) // 50 - 1

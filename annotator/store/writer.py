@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import ACCEPTED, NO_ATTRS, AnnotationSet, Attribution, Entity, Event, Ref, Span, id_number
+from ..pace import chunks
 from .scalars import QUOTE_CACHE, flow, number, scalar
 
 FORMAT = "annotator/1"
@@ -161,6 +162,9 @@ def dumps(aset: AnnotationSet) -> str:
     return "".join(_pieces(aset))
 
 
+#: entities written between two ``pace.pause()`` (about 5 ms of a save)
+_LINES_PIECE = 5_000
+
 #: lines per chunk of ``dump_chunks`` (about 100 kB each)
 CHUNK_LINES = 1000
 
@@ -188,7 +192,8 @@ def _pieces(aset: AnnotationSet) -> list[str]:
     entities = _sorted_entities(aset.entities)
     if entities:
         out.append("entities:\n")
-        out.extend(_entity_lines(entities))
+        for part in chunks(entities, _LINES_PIECE):  # (a save in a thread gives way between two: see pace)
+            out.extend(_entity_lines(part))
     else:
         out.append("entities: []\n")
 

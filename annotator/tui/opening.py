@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from contextlib import contextmanager
 
 from textual import events
 
@@ -31,6 +32,37 @@ class OpeningMixin:
 
     #: the switch interval before the load lowered it; None when it is not lowered
     _switch_interval: float | None = None
+    #: threads of ours sharing the interpreter now (the load counts as one until settled)
+    _sharing = 0
+    _load_shares = False
+
+    def _share(self) -> None:
+        """One more thread shares the interpreter with the UI: hand it back to keys
+        after 0.25 ms instead of 5, and let the thread's pieces give way while a key
+        is handled (``pace``)."""
+        if self._sharing == 0:
+            self._switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(self._switch_interval, LOADING_SWITCH_INTERVAL))
+            pace.set_hook(self.gate_give_way)
+        self._sharing += 1
+
+    def _unshare(self) -> None:
+        self._sharing -= 1
+        if self._sharing == 0:
+            pace.set_hook(None)
+            if self._switch_interval is not None:
+                sys.setswitchinterval(self._switch_interval)
+                self._switch_interval = None
+
+    @contextmanager
+    def sharing_interpreter(self):
+        """For work of ours in a thread (a save of a big article): the UI keeps the
+        interpreter for its keys meanwhile, as while the first article loads."""
+        self._share()
+        try:
+            yield
+        finally:
+            self._unshare()
 
     @property
     def loading(self) -> bool:
@@ -49,21 +81,17 @@ class OpeningMixin:
             except RuntimeError:
                 pass  # the app is gone: on_unmount waits for the thread and closes what it opened
 
-        # The thread and this one share the interpreter: hand it back to keys
-        # after 0.25 ms instead of 5 while the thread works.
-        if self._switch_interval is None:
-            self._switch_interval = sys.getswitchinterval()
-            sys.setswitchinterval(min(self._switch_interval, LOADING_SWITCH_INTERVAL))
-        pace.set_hook(self.gate_give_way)  # and it waits while a key is handled
+        if not self._load_shares:  # (until _settle_loading: the layout after the load too)
+            self._load_shares = True
+            self._share()
         opening.start(done)
 
     def _settle_loading(self) -> None:
         """The load and the layout after it are done (or the app is closing):
-        the switch interval as it was, no more giving way."""
-        pace.set_hook(None)
-        if self._switch_interval is not None:
-            sys.setswitchinterval(self._switch_interval)
-            self._switch_interval = None
+        the switch interval as it was, no more giving way (unless a save shares it)."""
+        if self._load_shares:
+            self._load_shares = False
+            self._unshare()
 
     def _opened(self) -> None:
         """The thread is done (on the UI thread): show the annotations, or exit on a bad file."""

@@ -40,3 +40,26 @@ class SteadyScrollbars:
                 if show != self.show_vertical_scrollbar:
                     self.set_reactive(ScrollView.show_vertical_scrollbar, show)
         return super()._get_scrollable_region(region)
+
+    def set_document_size(self, virtual_size: Size) -> None:
+        """Set ``virtual_size`` (the document's size). ``virtual_size`` is a layout
+        reactive: setting it lays the whole screen out again and repaints what it
+        covers, a frame of its own after the change's (a row added to a long list:
+        20 ms more a key). When the scrollbars stay as they are, only the vertical
+        bar's thumb changes, and that is set here without a layout."""
+        old = self.virtual_size
+        if virtual_size == old:
+            return
+        height = self.container_size.height
+        if (
+            self.size.height == 0
+            or virtual_size.width != old.width
+            or (self.show_horizontal_scrollbar and self.styles.scrollbar_size_horizontal)
+            or (virtual_size.height > height) != (old.height > height)
+            or (virtual_size.height > height) != self.show_vertical_scrollbar
+        ):
+            self.virtual_size = virtual_size  # a scrollbar comes or goes: the layout places it
+            return
+        self.set_reactive(ScrollView.virtual_size, virtual_size)
+        self._scroll_update(virtual_size)  # the thumb, and the scroll offset kept in range
+

@@ -332,7 +332,7 @@ class AnnotationList(SteadyScrollbars, ScrollView, can_focus=False):
         """Rebuild the rows from ``aset`` (or take ``rows_of(aset)`` made already)."""
         self._rows = rows if rows is not None else self.rows_of(self.aset)
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(self._rows))
+        self.set_document_size(Size(0, len(self._rows)))  # (no width: the rows are cut to the view)
         self.refresh()
 
     def key_at(self, row: int) -> tuple[int, int, str]:
@@ -381,7 +381,7 @@ class AnnotationList(SteadyScrollbars, ScrollView, can_focus=False):
                 new.append(key)
         rows.change(gone, new)
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(rows))
+        self.set_document_size(Size(0, len(rows)))
         self.refresh()
 
     def row_of(self, ann_id: str) -> int | None:

@@ -1,0 +1,119 @@
+"""The session's new IDs (``Session.next_id``, kept up to date by its swaps
+instead of reading every ID at each new annotation) are always those of
+``AnnotationSet.next_id``, which reads them all: through tags, deletes, undo,
+redo, batches, and changes made to the set behind the session's back."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator.model import SUGGESTED, AnnotationSet, Document, Entity, Event, Span
+from annotator.schema import default_schema
+from annotator.session import Session
+
+TEXT = " ".join(f"w{i:02d}" for i in range(40))  # 40 words of 3 letters, a space between
+WORDS = [(4 * i, 4 * i + 3) for i in range(40)]
+
+ops = st.lists(
+    st.one_of(
+        st.tuples(st.just("tag"), st.integers(0, 39), st.sampled_from(["PER", "ORG"])),
+        st.tuples(st.just("delete"), st.integers(0, 39)),
+        st.tuples(st.just("undo")),
+        st.tuples(st.just("redo")),
+        st.tuples(st.just("event"), st.integers(0, 39)),
+        st.tuples(st.just("many"), st.lists(st.integers(1, 500), min_size=1, max_size=80, unique=True), st.booleans()),
+        st.tuples(st.just("behind"), st.integers(1, 999)),  # an entity put in the table directly
+        st.tuples(st.just("drop_behind"),),  # the highest entity taken out of the table directly
+    ),
+    max_size=40,
+)
+
+
+def check(s: Session) -> None:
+    for kind in (Entity, Event):
+        assert s.next_id(kind) == s.aset.next_id(kind)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ops)
+def test_new_ids_are_one_more_than_the_highest_in_use(steps):
+    s = Session(AnnotationSet(Document(TEXT)), default_schema(), user="zed")
+    for op in steps:
+        kind = op[0]
+        if kind == "tag":
+            start, end = WORDS[op[1]]
+            s.add_entity(op[2], start, end)
+        elif kind == "delete":
+            start, _end = WORDS[op[1]]
+            ann = s.annotation_at(start)
+            if ann is not None:
+                s.delete(ann.id)
+        elif kind == "undo":
+            s.undo()
+        elif kind == "redo":
+            s.redo()
+        elif kind == "event":
+            start, end = WORDS[op[1]]
+            s.add_event(default_schema().event_names[0], start, end)
+        elif kind == "many":
+            spell = "T0{}" if op[2] else "T{}"  # T05 and T5: two IDs of one number
+            free = [n for n in op[1] if spell.format(n) not in s.aset.entities]
+            anns = [
+                Entity(spell.format(n), "ORG", Span.of(TEXT, *WORDS[n % 40]), status=SUGGESTED, by="rules")
+                for n in free
+            ]
+            s.add_many("suggest", anns)
+        elif kind == "behind":
+            n = op[1]
+            s.aset.entities[f"T{n}"] = Entity(f"T{n}", "PER", Span.of(TEXT, *WORDS[n % 40]))
+        elif kind == "drop_behind" and s.aset.entities:
+            top = max(s.aset.entities, key=lambda i: int(i[1:]))
+            del s.aset.entities[top]
+        check(s)
+
+
+def test_a_new_set_in_the_session_is_read_again():
+    s = Session(AnnotationSet(Document(TEXT)), default_schema(), user="zed")
+    s.add_entity("PER", *WORDS[0])
+    assert s.next_id(Entity) == "T2"
+    other = AnnotationSet(Document(TEXT))
+    other.entities["T7"] = Entity("T7", "PER", Span.of(TEXT, *WORDS[1]))
+    s.aset = other
+    assert s.next_id(Entity) == "T8"
+
+
+def test_a_tag_reads_only_its_own_id(monkeypatch):
+    """Once the numbers are counted, a new entity, or an undo, costs a few
+    ``id_number`` calls, not one per entity of the article."""
+    import annotator.session as session_mod
+
+    text = " ".join(["word"] * 3000)
+    aset = AnnotationSet(Document(text))
+    for i in range(2000):
+        aset.entities[f"T{i + 1}"] = Entity(f"T{i + 1}", "PER", Span.of(text, 5 * i, 5 * i + 4))
+    s = Session(aset, default_schema(), user="zed")
+    assert s.next_id(Entity) == "T2001"
+    calls = []
+    real = session_mod.id_number
+    monkeypatch.setattr(session_mod, "id_number", lambda i: calls.append(i) or real(i))
+    for i in range(2000, 2010):
+        s.add_entity("ORG", 5 * i, 5 * i + 4)
+    assert s.next_id(Entity) == "T2011"
+    assert len(calls) <= 3 * 10
+    calls.clear()
+    s.undo()  # the highest goes: the next below is found without reading every ID
+    assert s.next_id(Entity) == "T2010"
+    s.add_entity("ORG", 5 * 2009, 5 * 2009 + 4)
+    assert s.next_id(Entity) == "T2011"
+    assert len(calls) <= 6
+
+
+def test_two_ids_of_one_number_hold_it_until_both_go():
+    s = Session(AnnotationSet(Document(TEXT)), default_schema(), user="zed")
+    s.add_entity("PER", *WORDS[0])
+    assert s.next_id(Entity) == "T2"
+    s.add_many("import", [Entity("T07", "ORG", Span.of(TEXT, *WORDS[3])), Entity("T7", "ORG", Span.of(TEXT, *WORDS[4]))])
+    assert s.next_id(Entity) == "T8"
+    s.delete("T7")
+    assert s.next_id(Entity) == s.aset.next_id(Entity) == "T8"  # T07 still holds 7
+    s.delete("T07")
+    assert s.next_id(Entity) == s.aset.next_id(Entity) == "T2"
