@@ -117,3 +117,15 @@ def test_two_ids_of_one_number_hold_it_until_both_go():
     assert s.next_id(Entity) == s.aset.next_id(Entity) == "T8"  # T07 still holds 7
     s.delete("T07")
     assert s.next_id(Entity) == s.aset.next_id(Entity) == "T2"
+
+
+def test_the_numbers_are_counted_as_id_number_counts_them():
+    import pytest
+
+    from annotator.model import id_number
+    from annotator.session import _numbers
+
+    for ids in (["T1", "T"], ["T1", "T٣"], ["T+5", "T1"], ["T 5"], ["T5_0"], ["TT"], ["T007", "T7"], [], ["T12", "T3"]):
+        assert list(_numbers(ids)) == list(map(id_number, ids)), ids
+    with pytest.raises(ValueError):  # as id_number itself
+        list(_numbers(["T²"]))
