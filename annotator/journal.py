@@ -613,13 +613,18 @@ class Journal:
         """
         from .store import dump_chunks, write_atomic
 
-        chunks = dump_chunks(snapshot)  # (the file's bytes, never joined: see dump_chunks)
         digest = hashlib.sha256()
-        for chunk in chunks:
-            digest.update(chunk)
+
+        def hashed():  # the file's bytes, made as they are written (see dump_chunks)
+            for chunk in dump_chunks(snapshot):
+                digest.update(chunk)
+                yield chunk
+
+        def mark() -> None:  # written and synced, not yet in place: the record first
+            self.saving(digest.hexdigest(), version)
+
+        write_atomic(yaml_path, hashed(), before_replace=mark)
         sha = digest.hexdigest()
-        self.saving(sha, version)
-        write_atomic(yaml_path, chunks)
         self.folded(sha, keep_after=version)
         return sha
 

@@ -1,7 +1,8 @@
 """Three-way merge of one article's annotations (git's base, ours, theirs), annotation by annotation.
 
 Annotations are matched by ID (same kind), and annotations new on both sides by
-their span and label (``loose_key``). For each annotation:
+their span and label (``loose_key``), else by their place alone (``place_key``: two
+labels for one span are a disagreement). For each annotation:
 
 * changed on one side only (or the same way on both): that change is taken,
   a deletion included;
@@ -11,7 +12,8 @@ their span and label (``loose_key``). For each annotation:
   name), ``attrs: {merge: {agree: 1, of: 2, side: ours|theirs}}``. Ours keeps the
   ID; theirs takes the next free one;
 * new on one side: added; new on both with the same span and label: once (both
-  kept, as above, when they differ otherwise). A new ID of theirs that ours
+  kept, as above, when they differ otherwise); new on both at the same span with
+  another label (an event's trigger with another type): both kept, as above. A new ID of theirs that ours
   already uses is renumbered, and theirs' references follow it.
 
 An annotation left referring to one the other side deleted brings it back, marked
@@ -49,6 +51,19 @@ def loose_key(ann: Annotation) -> tuple:
     if isinstance(ann, Attribution):
         return ("A", ann.cue.fragments if ann.cue else None, ann.content.fragments if ann.content else None)
     return ("R", ann.type, ann.arg1, ann.arg2)
+
+
+def place_key(ann: Annotation) -> tuple:
+    """Where an annotation is, whatever it says there: two annotations new on both
+    sides at one place are one annotation the two annotators disagree on (an entity's
+    span, an event's trigger, an attribution's cue and content, a relation's ends)."""
+    if isinstance(ann, Entity):
+        return ("T", ann.span.fragments)
+    if isinstance(ann, Event):
+        return ("E", ann.trigger.fragments)
+    if isinstance(ann, Attribution):
+        return loose_key(ann)
+    return ("R", ann.arg1, ann.arg2)
 
 
 def _refs(ann: Annotation) -> list[str]:
@@ -134,14 +149,20 @@ def merge3(base: AnnotationSet, ours: AnnotationSet, theirs: AnnotationSet) -> T
                     put(replace(_mark(t, "theirs"), id=new_id), True)
         # New on either side.
         new_ours = {loose_key(a): a for i, a in o_tab.items() if i not in b_tab}
+        at_place: dict[tuple, list[Annotation]] = {}
         for ann_id, o in o_tab.items():
             if ann_id not in b_tab:
                 put(o, False)
+                at_place.setdefault(place_key(o), []).append(o)
+        twinned: set[str] = set()  # ours' new annotations matched with one of theirs
         for ann_id, t in t_tab.items():
             if ann_id in b_tab:
                 continue
             twin = new_ours.get(loose_key(t))
+            if twin is None or twin.id in twinned:  # the same place, another label or type
+                twin = next((o for o in at_place.get(place_key(t), ()) if o.id not in twinned), None)
             if twin is not None:
+                twinned.add(twin.id)
                 t_map[ann_id] = twin.id
                 if _same(twin, replace(t, id=twin.id)):
                     continue
@@ -203,4 +224,4 @@ def _drop_refs(ann: Annotation, missing: set[str]) -> Annotation:
     return replace(ann, source=None)  # an attribution
 
 
-__all__ = ["ThreeWay", "loose_key", "merge3"]
+__all__ = ["ThreeWay", "loose_key", "merge3", "place_key"]

@@ -589,3 +589,34 @@ async def test_empty_and_blank_articles():
 
 if __name__ == "__main__":  # pragma: no cover
     pytest.main([__file__])
+
+
+class LayeredApp(ViewApp):
+    def compose(self) -> ComposeResult:
+        from annotator.tui.article_view import LayeredArticleView
+
+        yield LayeredArticleView(self.text, MarkIndex.build(self.aset), slot_of=lambda lab: 0, id="article")
+
+
+async def test_the_audit_layers_are_the_layered_views_own():
+    text = "Alpha beta gamma"
+    app = ViewApp(text)
+    async with app.run_test(size=(40, 6)):
+        view = app.query_one(ArticleView)
+        with pytest.raises(KeyError):  # the annotator's view has no audit layers to style
+            view.set_layers({"article--missed": [(6, 10)]})
+    app = LayeredApp(text)
+    async with app.run_test(size=(40, 6)) as pilot:
+        view = app.query_one(ArticleView)
+        plain = cells(view, 0)
+        view.set_layers({"article--missed": [(6, 10)]})
+        await pilot.pause()
+        drawn = cells(view, 0)
+        missed = view.get_component_rich_style("article--missed")
+        assert [c for c, _ in drawn] == [c for c, _ in plain]
+        assert all(s.underline and s.bold for _, s in drawn[6:10])  # bold underline, as article.tcss says
+        assert drawn[6][1] != plain[6][1] and drawn[0][1] == plain[0][1] and missed.bold
+        view.set_layer("article--current", [(0, 5)])  # the view's own and its base's classes
+        view.update_layer("article--missed", remove=[(6, 10)])
+        await pilot.pause()
+        assert cells(view, 0)[6][1] == plain[6][1]

@@ -111,3 +111,39 @@ async def test_a_resize_still_lays_the_screen_out(make_app):
         await pilot.resize_terminal(*SIZE)
         await pilot.pause(0.2)
         assert view.size.width == wide
+
+
+async def test_the_find_bar_is_mounted_by_the_first_slash_and_takes_the_keys_after_it(make_app):
+    from textual.widgets import Input
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        assert not app.screen.query(Input)  # not in the first frame
+        assert app.query_one("#find-slot").region.height == 0  # its place covers no cell
+        await pilot.press("slash", *"Qereman")  # typed at once: the keys land in the new bar
+        await pilot.pause(0.1)
+        bar = app.find_bar
+        assert bar.is_attached and bar.display and app.focused is bar and bar.value == "Qereman"
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        assert not bar.display and isinstance(app.focused, ArticleView)
+        assert app.query_one("#find-slot").region.height == 0
+        start = app.session.text.index("Qereman")
+        assert app.view.selection == (start, start + len("Qereman"))
+        await pilot.press("slash")  # the same bar again, empty
+        await pilot.pause(0.1)
+        assert app.focused is bar and bar.value == "" and len(app.screen.query(Input)) == 1
+
+
+async def test_the_screen_and_the_main_row_show_no_cell_of_their_own(make_app):
+    """They paint blank lines (Widget.BLANK): their widgets cover every cell."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for size in (SIZE, (100, 30), (60, 12)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause(0.2)
+            main = app.query_one("#main")
+            under = {app.screen.get_widget_at(x, y)[0] for x in range(size[0]) for y in range(size[1])}
+            assert app.screen not in under and main not in under, size
+            assert app.query_one(ArticleView) in under

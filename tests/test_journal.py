@@ -679,3 +679,30 @@ def test_scores_json_writes_apart_are_written_apart():
     pairs = [(None, Entity(f"T{i}", "PER", Span(((0, 1),), "x"), SUGGESTED, "rules", score)) for i, score in enumerate(scores)]
     for order in (pairs, pairs[::-1], pairs + pairs):
         assert _record(3, "apply", "s", order) == _line({"v": 3, "k": "apply", "l": "s", "p": encode_pairs(order)})
+
+
+def test_the_save_marker_is_on_disk_before_the_yaml_is_replaced(tmp_path, monkeypatch):
+    """A save writes the file in chunks, hashing them on the way; the marker with
+    that sha is in the journal before the new file takes the old one's place, and
+    the file's sha is the marker's."""
+    yaml_path = tmp_path / "a.yaml"
+    path = tmp_path / ".a.journal"
+    j = Journal(path)
+    s = _session(_base_set())
+    j.open(s.aset, base="")
+    j.attach(s)
+    s.add_entity("ORG", 44, 47)
+    seen = []
+    real = os.replace
+
+    def replace(src, dst):
+        if Path(dst) == yaml_path:
+            marks = [json.loads(x) for x in path.read_bytes().splitlines() if b'"saving"' in x]
+            seen.append((marks, file_sha(src), yaml_path.exists()))
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    sha = j.save(s.aset.copy(), s.version, yaml_path)
+    (marks, temp_sha, existed), = seen
+    assert marks == [{"saving": sha, "v": s.version}] and temp_sha == sha and not existed
+    assert file_sha(yaml_path) == sha and yaml_path.read_text(encoding="utf-8") == store.dumps(s.aset)

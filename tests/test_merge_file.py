@@ -197,3 +197,33 @@ def test_bad_input_leaves_ours_alone(tmp_path, capsys, names, path, named):
     assert err.count("\n") == 1 and named in err
     assert not path or ".merge_file_" not in err
     assert good.read_bytes() == before
+
+
+def test_two_labels_added_for_one_span_are_a_conflict():
+    """Both annotators tag the same new span with another label (and each its
+    own IDs): a disagreement to adjudicate, not two accepted entities on one span."""
+    base = base_set()
+    ours, theirs = base.copy(), base.copy()
+    o = add(ours, "fighters", "MISC", "alice")
+    add(theirs, "Monday", "DATE", "bob")  # the same new ID as ours' "fighters"
+    t = add(theirs, "fighters", "GPE", "bob")
+    theirs.events["E2"] = Event("E2", "Conflict.Attack", span("town"), (Argument("Target", t),), by="bob")
+    res = merge3(base, ours, theirs)
+    got = valid(res.aset)
+    assert res.conflicts == 1
+    at = [e for e in got.entities.values() if e.span.fragments == span("fighters").fragments]
+    assert sorted((e.label, e.status, e.attrs["merge"]["side"]) for e in at) == [
+        ("GPE", SUGGESTED, "theirs"), ("MISC", SUGGESTED, "ours")
+    ]
+    gpe = next(e for e in at if e.label == "GPE")
+    assert got.events["E2"].arguments == (Argument("Target", gpe.id),)  # theirs' link follows theirs' version
+    assert next(e for e in at if e.label == "MISC").id == o
+    assert [e.label for e in got.entities.values() if e.span.text == "Monday"] == ["DATE"]  # renumbered, kept
+    # the same label on both sides: once, no conflict
+    ours2, theirs2 = base.copy(), base.copy()
+    add(ours2, "fighters", "MISC", "alice")
+    add(theirs2, "Monday", "DATE", "bob")
+    add(theirs2, "fighters", "MISC", "bob")
+    res2 = merge3(base, ours2, theirs2)
+    assert res2.conflicts == 0
+    assert [e.label for e in valid(res2.aset).entities.values() if e.span.text == "fighters"] == ["MISC"]

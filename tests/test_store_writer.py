@@ -89,7 +89,7 @@ def test_dump_chunks_are_the_bytes_of_dumps(aset: AnnotationSet, lines):
     from unittest.mock import patch
 
     with patch.object(writer, "CHUNK_LINES", lines):
-        chunks = writer.dump_chunks(aset)
+        chunks = list(writer.dump_chunks(aset))  # (made as they are written: a generator)
     assert all(type(c) is bytes and c for c in chunks)
     assert b"".join(chunks) == writer.dumps(aset).encode("utf-8")
     assert b"".join(writer.dump_chunks(aset)) == writer.dumps(aset).encode("utf-8")

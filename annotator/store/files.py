@@ -15,7 +15,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO, Callable, Iterable, Iterator
 
 from ..errors import InputError
 from ..model import AnnotationSet, Document
@@ -106,32 +106,40 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def write_atomic(path: str | os.PathLike, data: str | bytes | list[bytes]) -> None:
+def write_atomic(
+    path: str | os.PathLike, data: str | bytes | Iterable[bytes], *, before_replace: Callable[[], None] | None = None
+) -> None:
     """Write a file so that it is either all old or all new, never half-written.
 
-    ``data``: the text (written as UTF-8), the bytes, or a list of byte chunks
-    written one after the other (``writer.dump_chunks``).
+    ``data``: the text (written as UTF-8), the bytes, or byte chunks (a list, or
+    made as they are written: ``writer.dump_chunks``) written one after the other.
 
     A temporary file in the same folder is written, flushed and fsynced, then
-    renamed over the target, then the folder is fsynced. On any failure the old
-    file is untouched, the temporary file removed, and the exception propagates.
-    The folder is created if missing; an existing file keeps its permissions.
+    ``before_replace()`` is called (the journal marks the save there: the file is
+    still the old one), then it is renamed over the target, then the folder is
+    fsynced. On any failure the old file is untouched, the temporary file removed,
+    and the exception propagates. The folder is created if missing; an existing
+    file keeps its permissions.
     """
     p = Path(path)
     folder = p.parent
     folder.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, list):
-        chunks = [bytes(chunk) for chunk in data]
+    if isinstance(data, str):
+        chunks: Iterable[bytes] = [data.encode("utf-8")]
+    elif isinstance(data, (bytes, bytearray, memoryview)):
+        chunks = [bytes(data)]
     else:
-        chunks = [data.encode("utf-8") if isinstance(data, str) else bytes(data)]
+        chunks = data
     tmp, fd = _temp_beside(p)
     try:
         try:
             for chunk in chunks:
-                _write_all(fd, chunk)
+                _write_all(fd, bytes(chunk))
             os.fsync(fd)
         finally:
             os.close(fd)
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, p)
     except BaseException:
         try:

@@ -9,7 +9,7 @@ string (``scalars.QUOTE_CACHE``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from ..model import ACCEPTED, NO_ATTRS, AnnotationSet, Attribution, Entity, Event, Ref, Span, id_number
 from ..pace import chunks
@@ -165,21 +165,29 @@ def dumps(aset: AnnotationSet) -> str:
 #: entities written between two ``pace.pause()`` (about 5 ms of a save)
 _LINES_PIECE = 5_000
 
-#: lines per chunk of ``dump_chunks`` (about 100 kB each)
+#: lines (or a few lines) per chunk of ``dump_chunks`` (about 100 kB each)
 CHUNK_LINES = 1000
 
 
-def dump_chunks(aset: AnnotationSet) -> list[bytes]:
-    """``dumps(aset).encode("utf-8")`` in chunks of about ``CHUNK_LINES`` lines, for a
-    save: joining and encoding the whole file at once (a 9 MB string, then 4.5 MB of
-    bytes, for 50,000 entities) costs more than the chunks do (13 of 18 ms)."""
-    pieces = _pieces(aset)
-    n = CHUNK_LINES
-    return ["".join(pieces[i : i + n]).encode("utf-8") for i in range(0, len(pieces), n)]
+def dump_chunks(aset: AnnotationSet) -> Iterator[bytes]:
+    """``dumps(aset).encode("utf-8")`` in chunks of about ``CHUNK_LINES`` lines, made
+    as they are written: a save never holds the whole file (the 10 MB article's
+    66 MB of YAML as a million strings took 160 MB more at each save). Joining and
+    encoding the whole file at once also costs more than the chunks do (13 of 18 ms
+    for 50,000 entities)."""
+    for part in _parts(aset):
+        if part:
+            yield "".join(part).encode("utf-8")
 
 
 def _pieces(aset: AnnotationSet) -> list[str]:
     """The text of ``dumps`` in order, a line (or a few) per string."""
+    return [piece for part in _parts(aset) for piece in part]
+
+
+def _parts(aset: AnnotationSet) -> Iterator[list[str]]:
+    """The text of ``dumps`` in order, a line (or a few) per string, in lists of
+    about ``CHUNK_LINES`` strings."""
     q = scalar
     doc = aset.document
     out = [f"format: {FORMAT}\n", "document:\n"]
@@ -193,7 +201,11 @@ def _pieces(aset: AnnotationSet) -> list[str]:
     if entities:
         out.append("entities:\n")
         for part in chunks(entities, _LINES_PIECE):  # (a save in a thread gives way between two: see pace)
-            out.extend(_entity_lines(part))
+            lines = _entity_lines(part)
+            for k in range(0, len(lines), CHUNK_LINES):
+                out.extend(lines[k : k + CHUNK_LINES])
+                yield out
+                out = []
     else:
         out.append("entities: []\n")
 
@@ -208,6 +220,9 @@ def _pieces(aset: AnnotationSet) -> list[str]:
             else:
                 out.append("  arguments: []\n")
             out.extend(_block_tail(ev))
+            if len(out) >= CHUNK_LINES:
+                yield out
+                out = []
     else:
         out.append("events: []\n")
 
@@ -227,6 +242,9 @@ def _pieces(aset: AnnotationSet) -> list[str]:
             if at.type is not None:
                 out.append(f"  type: {q(at.type)}\n")
             out.extend(_block_tail(at))
+            if len(out) >= CHUNK_LINES:
+                yield out
+                out = []
     else:
         out.append("attributions: []\n")
 
@@ -237,6 +255,9 @@ def _pieces(aset: AnnotationSet) -> list[str]:
             parts = [f"id: {q(r.id)}", f"type: {q(r.type)}", f"arg1: {q(r.arg1)}", f"arg2: {q(r.arg2)}"]
             parts.extend(_tail(r))
             out.append("- {" + ", ".join(parts) + "}\n")
+            if len(out) >= CHUNK_LINES:
+                yield out
+                out = []
     else:
         out.append("relations: []\n")
-    return out
+    yield out

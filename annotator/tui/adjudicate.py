@@ -34,7 +34,7 @@ from ..schema import Schema
 from ..session import ChangeReport, Session
 from ..workspace import Saver, Workspace
 from .footer import KeyFooter
-from .article_view import ArticleView
+from .article_view import ArticleView, LayeredArticleView
 from .keygate import KeyGateMixin
 from .keymap import RemapDisplayMixin
 from .saving import textual_saver
@@ -228,7 +228,7 @@ class AdjudicateScreen(Screen[int]):
         yield KeyFooter()
 
     def _make_view(self) -> ArticleView:
-        view = ArticleView(self.session.text, self.session.marks, slot_of=self.schema.slot, id="article")
+        view = LayeredArticleView(self.session.text, self.session.marks, slot_of=self.schema.slot, id="article")
         view.on_cursor = self._cursor_moved
         return view
 

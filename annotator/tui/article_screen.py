@@ -38,6 +38,11 @@ class QuietFocusScreen(Screen):
 
     focused = Reactive(None, repaint=False)
 
+    #: its widgets (the article and side panel, the status line, the footer) cover
+    #: every cell of it: blank lines, not a styled background line by line (~1 ms
+    #: of the first frame)
+    BLANK = True
+
     #: the article has the focus from the start. Textual's default gave it to the
     #: first focusable widget, the hidden find bar, and the app then moved it to
     #: the article: the find bar was styled four times over (each time with its

@@ -48,7 +48,7 @@ _MANY_ROWS = 300
 def _focus_styled(widget) -> bool:
     """Whether a rule of the app's stylesheet with :focus (or :blur) may apply to
     ``widget`` or to one of its component classes."""
-    names = widget._selector_names | set(widget.COMPONENT_CLASSES)
+    names = widget._selector_names | widget._get_component_classes()
     for rule in widget.app.stylesheet.rules:
         if not {"focus", "blur", "focus-within"}.isdisjoint(rule.pseudo_classes) and not names.isdisjoint(rule.selector_names):
             return True
@@ -80,14 +80,6 @@ class ArticleView(RowPainting, SteadyScrollbars, ScrollView, inherit_bindings=Fa
         "article--cursor",
         "article--selection",
         "article--match",
-        # Layers set with set_layers (the audit's adjudication view).
-        "article--agree",
-        "article--missed",
-        "article--spurious",
-        "article--wrong",
-        "article--partial",
-        "article--resolved",
-        "article--current",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -345,7 +337,7 @@ class ArticleView(RowPainting, SteadyScrollbars, ScrollView, inherit_bindings=Fa
         after (``article--missed``...), in the mapping's order; replaces the previous
         ones. Only the rows whose overlays changed are repainted."""
         for name in layers:
-            if name not in self.COMPONENT_CLASSES:
+            if name not in self._get_component_classes():
                 raise KeyError(f"No {name!r} key in COMPONENT_CLASSES")
         old = self._layers
         new = {name: _Ranges(ranges) for name, ranges in layers.items()}
@@ -362,7 +354,7 @@ class ArticleView(RowPainting, SteadyScrollbars, ScrollView, inherit_bindings=Fa
     def update_layer(self, name: str, remove: Iterable[RangeLike] = (), add: Iterable[RangeLike] = ()) -> None:
         """Take some ranges out of one overlay and put others in (a new overlay is
         painted last): costs the ranges given, not the overlay's size."""
-        if name not in self.COMPONENT_CLASSES:
+        if name not in self._get_component_classes():
             raise KeyError(f"No {name!r} key in COMPONENT_CLASSES")
         rs = self._layers.get(name)
         if rs is None:
@@ -383,7 +375,7 @@ class ArticleView(RowPainting, SteadyScrollbars, ScrollView, inherit_bindings=Fa
 
     def set_layer(self, name: str, ranges: Iterable[RangeLike]) -> None:
         """Replace one overlay (a new one is painted last); the others stay."""
-        if name not in self.COMPONENT_CLASSES:
+        if name not in self._get_component_classes():
             raise KeyError(f"No {name!r} key in COMPONENT_CLASSES")
         old = self._layers.get(name)
         new = self._layers[name] = _Ranges(ranges)
@@ -774,7 +766,7 @@ class ArticleView(RowPainting, SteadyScrollbars, ScrollView, inherit_bindings=Fa
 
     def _check_styles(self) -> None:
         self._style_check = False
-        sig = (self.rich_style, *(self.get_component_rich_style(n) for n in sorted(self.COMPONENT_CLASSES)))
+        sig = (self.rich_style, *(self.get_component_rich_style(n) for n in sorted(self._get_component_classes())))
         self._base_style = sig[0]
         if sig == self._painted_with:
             return
@@ -803,3 +795,34 @@ class ArticleView(RowPainting, SteadyScrollbars, ScrollView, inherit_bindings=Fa
 
 
 __all__ = ["ArticleView"]
+
+
+class LayeredArticleView(ArticleView):
+    """The article view with the layers ``set_layers`` paints (the audit's
+    adjudication view, tui.adjudicate): their component classes are here, not on
+    the annotator's view, whose first frame styled and checked each of them."""
+
+    # Their styles: here, not in styles/article.tcss, so that the annotator does not
+    # parse them before its first frame. Not scoped: as the stylesheet had them.
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    /* The audit's adjudication view (annotator audit GOLD PRED --view): gold entities
+       keep their label colour; each way the other side compares is drawn over them. */
+    /* .article--agree (both sides agree) adds nothing: the label colour alone. */
+    ArticleView > .article--missed { color: $text-error; text-style: bold underline; }
+    ArticleView > .article--spurious { background: $warning 25%; color: $text-warning; text-style: italic underline; }
+    ArticleView > .article--wrong { background: #d633ff 45%; color: auto 90%; text-style: bold; }
+    ArticleView > .article--partial { color: $text-primary; text-style: bold uu; }
+    ArticleView > .article--resolved { text-style: dim; }
+    ArticleView > .article--current { background: $primary 55%; color: auto 95%; }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article--agree",
+        "article--missed",
+        "article--spurious",
+        "article--wrong",
+        "article--partial",
+        "article--resolved",
+        "article--current",
+    }

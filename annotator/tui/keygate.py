@@ -21,10 +21,14 @@ after it wait, in order, until ``gate_release()``; keys before it go at once.
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections import deque
+from contextlib import contextmanager
 
 from textual import events
+
+from .. import pace
 
 #: give up waiting for the app to settle after this many loop turns (about a
 #: second of a busy loop) and dispatch anyway, rather than hold keys forever
@@ -34,6 +38,10 @@ MAX_TURNS = 2000
 #: at least, and until the app has handled it (at most ``GIVE_WAY_MAX`` a pause)
 GIVE_WAY = 0.01
 GIVE_WAY_MAX = 0.1
+
+#: the switch interval while work of ours runs in a thread (a load, a save): a key
+#: waits 0.25 ms for the interpreter, not 5
+SHARED_SWITCH_INTERVAL = 0.00025
 
 
 def _busy(pump) -> bool:
@@ -53,6 +61,38 @@ class KeyGateMixin:
 
     #: when the last key, paste or mouse event reached the app (``time.monotonic``)
     _input_at: float = 0.0
+
+    #: threads of ours sharing the interpreter now, and the switch interval before them
+    _sharing = 0
+    _switch_interval: float | None = None
+
+    def _share(self) -> None:
+        """One more thread shares the interpreter with the UI: hand it back to keys
+        after 0.25 ms instead of 5, and let the thread's pieces give way while a key
+        is handled (``pace``, ``gate_give_way``)."""
+        if self._sharing == 0:
+            self._switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(self._switch_interval, SHARED_SWITCH_INTERVAL))
+            pace.set_hook(self.gate_give_way)
+        self._sharing += 1
+
+    def _unshare(self) -> None:
+        self._sharing -= 1
+        if self._sharing == 0:
+            pace.set_hook(None)
+            if self._switch_interval is not None:
+                sys.setswitchinterval(self._switch_interval)
+                self._switch_interval = None
+
+    @contextmanager
+    def sharing_interpreter(self):
+        """For work of ours in a thread (a save): the UI keeps the interpreter for
+        its keys meanwhile, as while the first article loads."""
+        self._share()
+        try:
+            yield
+        finally:
+            self._unshare()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste, events.MouseEvent)):

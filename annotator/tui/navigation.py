@@ -103,8 +103,12 @@ class NavigationMixin:
             return
         self.view.move_to(mark.start)
 
-    def action_find(self) -> None:
+    async def action_find(self) -> None:
         bar = self.find_bar
+        if not bar.is_attached:
+            # into its slot (see AnnotatorApp.compose); the key gate (tui.keygate)
+            # holds the next key until it is mounted
+            await self.query_one("#find-slot").mount(bar)
         bar.display = True
         bar.value = ""
         self.screen.set_focus(bar)  # now, not after a callback: the next key goes to it

@@ -15,54 +15,17 @@ what it was (``_settle_loading``), quitting mid-load too.
 from __future__ import annotations
 
 import asyncio
-import sys
-from contextlib import contextmanager
 
 from textual import events
 
-from .. import pace
 from .article_view import ArticleView
-
-#: the switch interval while the load (and the layout after it) run in threads
-LOADING_SWITCH_INTERVAL = 0.00025
 
 
 class OpeningMixin:
     """Mixed into the app: the first article's loading (``self.opening``)."""
 
-    #: the switch interval before the load lowered it; None when it is not lowered
-    _switch_interval: float | None = None
-    #: threads of ours sharing the interpreter now (the load counts as one until settled)
-    _sharing = 0
+    #: the load shares the interpreter (``KeyGateMixin._share``) until it is settled
     _load_shares = False
-
-    def _share(self) -> None:
-        """One more thread shares the interpreter with the UI: hand it back to keys
-        after 0.25 ms instead of 5, and let the thread's pieces give way while a key
-        is handled (``pace``)."""
-        if self._sharing == 0:
-            self._switch_interval = sys.getswitchinterval()
-            sys.setswitchinterval(min(self._switch_interval, LOADING_SWITCH_INTERVAL))
-            pace.set_hook(self.gate_give_way)
-        self._sharing += 1
-
-    def _unshare(self) -> None:
-        self._sharing -= 1
-        if self._sharing == 0:
-            pace.set_hook(None)
-            if self._switch_interval is not None:
-                sys.setswitchinterval(self._switch_interval)
-                self._switch_interval = None
-
-    @contextmanager
-    def sharing_interpreter(self):
-        """For work of ours in a thread (a save of a big article): the UI keeps the
-        interpreter for its keys meanwhile, as while the first article loads."""
-        self._share()
-        try:
-            yield
-        finally:
-            self._unshare()
 
     @property
     def loading(self) -> bool:

@@ -22,7 +22,7 @@ def textual_saver(node: DOMNode, workspace: Workspace, on_state: Callable[[str],
     def run_off_thread(fn, done, failed) -> None:
         async def job() -> None:
             try:
-                with node.app.sharing_interpreter():  # keys keep the interpreter meanwhile
+                with node.app.sharing_interpreter():  # keys keep the interpreter meanwhile (KeyGateMixin)
                     result = await asyncio.to_thread(fn)
             except Exception as exc:  # noqa: BLE001 - any failure is reported, the work is kept
                 failed(exc)

@@ -271,6 +271,50 @@ class _FrozenBackground:
 class QuickModal(_FrozenBackground, ModalScreen):
     """A modal screen whose dimmed copy of the screen below is drawn once."""
 
+    # The boxes of the help screen and of the pickers and prompts: here rather than
+    # in styles/annotator.tcss, so that they are parsed when the first modal opens,
+    # not before the app's first frame. Not scoped: the rules name their screens
+    # and boxes as the app's stylesheet did.
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    HelpScreen, Picker {
+        align: center middle;
+    }
+
+    #help-box {
+        width: 90;
+        max-width: 95%;
+        height: 90%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 2;
+    }
+
+    #help-title, #picker-title {
+        text-style: bold;
+        color: $accent;
+    }
+
+    #picker-box {
+        width: 60;
+        height: auto;
+        max-height: 80%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+
+    #picker-list {
+        height: auto;
+        max-height: 20;
+    }
+
+    #picker-note {
+        display: none;
+        color: $warning;
+    }
+    """
+
 
 class HelpScreen(QuickModal):
     """Every key, built from the live bindings."""
