@@ -119,13 +119,20 @@ def test_two_ids_of_one_number_hold_it_until_both_go():
     assert s.next_id(Entity) == s.aset.next_id(Entity) == "T2"
 
 
-def test_the_numbers_are_counted_as_id_number_counts_them():
+def test_the_numbers_are_read_as_id_number_reads_them():
     import pytest
 
     from annotator.model import id_number
-    from annotator.session import _numbers
+    from annotator.session import _scan
 
-    for ids in (["T1", "T"], ["T1", "T٣"], ["T+5", "T1"], ["T 5"], ["T5_0"], ["TT"], ["T007", "T7"], [], ["T12", "T3"]):
-        assert list(_numbers(ids)) == list(map(id_number, ids)), ids
+    cases = {
+        ("T1", "T"): False, ("T1", "T٣"): False, ("T+5", "T1"): False, ("T 5",): False, ("T5_0",): False,
+        ("TT",): False, ("T007", "T7"): False, ("X7", "T1"): False, (): True, ("T12", "T3"): True, ("T0", "T9"): True,
+    }
+    for ids, plain in cases.items():
+        assert _scan(list(ids), "T") == (max(map(id_number, ids), default=0), plain), ids
     with pytest.raises(ValueError):  # as id_number itself
-        list(_numbers(["T²"]))
+        _scan(["T²"], "T")
+    many = [f"T{n}" for n in range(1, 50_001)]  # several parts of the scan
+    assert _scan(many, "T") == (50_000, True)
+    assert _scan(many + ["T050"], "T") == (50_000, False)
