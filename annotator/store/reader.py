@@ -56,17 +56,7 @@ def no_gc():
         yield
     finally:
         if was_enabled:
-            if gc.get_count()[0] >= FREEZE_AFTER:
-                # That many new objects (a big file's annotations, no cycles): out of
-                # the collector's sight, as the app's load does, or the first
-                # allocation after this walks them all (50,000 entities: 0.224 ->
-                # 0.20 s CPU a read). They are still freed when no longer used.
-                gc.freeze()
             gc.enable()
-
-
-#: objects made inside ``no_gc`` from which they are frozen when it ends
-FREEZE_AFTER = 100_000
 
 
 #: characters encoded per piece for the sha256 of a big file (see ``pace``)
