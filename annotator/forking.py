@@ -1,0 +1,142 @@
+"""A second core: ``fn()`` run in a forked process while this one goes on.
+
+``Forked`` is the one fork door of the package (agree, merge, audit's reads,
+and the store's read of a big file). The worker sees this process's memory as
+it was at the fork (nothing is sent to it) and sends its value back over a pipe.
+The process may run threads (the app's UI thread while the loading thread
+forks): the child only runs ``fn``, writes to the pipe and leaves by
+``os._exit`` (no interpreter shutdown, no flush of a stream another thread may
+have held, no ``pace`` hook, which waits for the UI thread the child does not have).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import sys
+from typing import Any, Callable
+
+#: May work go to a forked worker? None: when there are two cores or more and
+#: they are not all busy (the load average is below their number); True or
+#: False: always, never (tests, benchmarks).
+FORK: bool | None = None
+
+_LEN = struct.Struct("<Q")
+
+
+def spare_core(force: bool | None = None) -> bool:
+    """Is a second core free enough for a ``Forked`` worker (Linux only: fork)?
+    ``force``: True or False decide (as ``FORK`` does, which it overrides).
+
+    The 1-minute load average counts this command's own last runs (two
+    processes each, for a few seconds), so a machine that does nothing else
+    but run it again and again shows a load of 1 to 2; a worker on a busy
+    machine costs little (its share of the work, plus a tenth of a second)."""
+    if force is None:
+        force = FORK
+    if force is not None:
+        return force and hasattr(os, "fork")
+    if not sys.platform.startswith("linux"):
+        return False
+    from .store.many import _cores
+
+    cores = _cores()
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return cores >= 2
+    return cores >= 2 and load < cores
+
+
+class Forked:
+    """``fn()`` run in a forked process, which sees this process's memory as it is
+    now, while this one goes on; ``result()`` is its value, pickled back (keep it
+    small: counts, text, plain data, not the model); with ``raw``, ``fn`` returns
+    bytes, sent as they are.
+
+    Whatever goes wrong in the worker (an error, the worker killed, a value that
+    cannot be pickled), ``result()`` runs ``here()`` (``fn`` by default) in this
+    process instead: the same value or the same error as without a worker. The
+    worker is always reaped: by ``result()``, or ``cancel()``."""
+
+    def __init__(self, fn: Callable[[], Any], *, here: Callable[[], Any] | None = None, raw: bool = False):
+        self._here = here if here is not None else fn
+        self._raw = raw
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 1
+            try:
+                os.close(r)
+                from . import pace
+
+                pace.set_hook(None)
+                out = fn()
+                data = out if raw else pickle.dumps(out, pickle.HIGHEST_PROTOCOL)
+                if type(data) is not bytes:
+                    raise TypeError("raw: bytes expected")
+                view = memoryview(_LEN.pack(len(data)) + data)
+                while view:
+                    view = view[os.write(w, view) :]
+                code = 0
+            except BaseException:
+                pass
+            finally:
+                os._exit(code)
+        os.close(w)
+        self._pid: int | None = pid
+        self._fd = r
+
+    def _reap(self) -> int:
+        pid, self._pid = self._pid, None
+        if pid is None:
+            return -1
+        try:
+            os.close(self._fd)
+        except OSError:
+            pass
+        try:
+            return os.waitpid(pid, 0)[1]
+        except ChildProcessError:
+            return -1
+
+    def _received(self) -> bytes | None:
+        chunks = []
+        try:
+            while True:
+                got = os.read(self._fd, 1 << 20)
+                if not got:
+                    break
+                chunks.append(got)
+        except OSError:
+            return None
+        data = b"".join(chunks)
+        if len(data) < _LEN.size or _LEN.unpack_from(data)[0] != len(data) - _LEN.size:
+            return None
+        return data[_LEN.size :]
+
+    def result(self):
+        data = self._received() if self._pid is not None else None
+        status = self._reap()
+        if data is None or status != 0:
+            return self._here()
+        if self._raw:
+            return data
+        try:
+            return pickle.loads(data)
+        except Exception:
+            return self._here()
+
+    def cancel(self) -> None:
+        """Stop the worker (its value is not wanted) and reap it."""
+        if self._pid is not None:
+            try:
+                os.kill(self._pid, 9)
+            except OSError:
+                pass
+            self._reap()
+
+    def __del__(self):
+        if getattr(self, "_pid", None) is not None:
+            self.cancel()
