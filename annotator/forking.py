@@ -17,6 +17,8 @@ import struct
 import sys
 from typing import Any, Callable
 
+from . import pace
+
 #: May work go to a forked worker? None: when there are two cores or more and
 #: they are not all busy (the load average is below their number); True or
 #: False: always, never (tests, benchmarks).
@@ -69,8 +71,6 @@ class Forked:
             code = 1
             try:
                 os.close(r)
-                from . import pace
-
                 pace.set_hook(None)
                 out = fn()
                 data = out if raw else pickle.dumps(out, pickle.HIGHEST_PROTOCOL)

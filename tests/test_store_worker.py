@@ -121,9 +121,12 @@ def _entity_lines(yaml_text):
     return lines, [i for i, line in enumerate(lines) if line.startswith("- {id: ") and ", label: " in line]
 
 
+@pytest.mark.parametrize("worker", ["works", "dies"])
 @pytest.mark.parametrize("where", ["last entity", "first entity", "event id"])
-def test_a_problem_is_reported_as_without_a_worker(big, small_pieces, monkeypatch, where):
+def test_a_problem_is_reported_as_without_a_worker(big, small_pieces, monkeypatch, where, worker):
     d, _text, yaml_text = big
+    if worker == "dies":
+        monkeypatch.setattr(direct_bytes._BytesReader, "worker_entities", lambda self, *a: os._exit(3))
     lines, ents = _entity_lines(yaml_text)
     if where == "event id":  # an event's id that is an entity's of the worker's share
         ident = lines[ents[-1]].split(",")[0][len("- {id: "):]

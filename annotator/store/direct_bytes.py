@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import marshal
 import re
-from itertools import repeat
+from itertools import islice, repeat
 from typing import TYPE_CHECKING
 
 from ..forking import Forked, spare_core
@@ -273,8 +273,12 @@ class _BytesReader(_PiecedReader):
             blobs = marshal.loads(got) if got is not None else None
         except (TypeError, ValueError, EOFError):
             blobs = None
-        if blobs is None or len(blobs) != len(cuts):
-            self.run_pieces(cuts, aset, run)  # (``result`` gives None when the worker failed)
+        if blobs is None or len(blobs) != len(cuts):  # (``result`` gives None when the worker failed)
+            before = len(aset.entities)
+            self.run_pieces(cuts, aset, run)
+            # read after the other sections: an id of theirs an entity's was not seen then
+            if not self.ids.isdisjoint(islice(aset.entities, before, None)):
+                raise Decline
         else:
             del got
             ids = self.ids
