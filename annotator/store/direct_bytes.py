@@ -34,7 +34,7 @@ PIECE = 32 * 1024
 WORKER_PIECES = 64
 #: the share of the entities' pieces the worker reads: this process reads the
 #: rest, the other sections and makes the worker's entities from its columns
-WORKER_SHARE = 0.85
+WORKER_SHARE = 0.7
 
 #: the bytes that start no character of ``_FAST_BAD`` in UTF-8: tab, newline, the
 #: printable ASCII, and every non-ASCII byte but the lead bytes 0xC2 (C1 controls),
