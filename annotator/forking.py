@@ -55,14 +55,15 @@ class Forked:
     """``fn()`` run in a forked process, which sees this process's memory as it is
     now, while this one goes on; ``result()`` is its value, pickled back (keep it
     small: counts, text, plain data, not the model); with ``raw``, ``fn`` returns
-    bytes, sent as they are.
+    bytes, sent as they are (``result()``: a bytearray of them); ``nice``: the worker's niceness raised by that much
+    (the app's UI thread first when the cores are busy).
 
     Whatever goes wrong in the worker (an error, the worker killed, a value that
     cannot be pickled), ``result()`` runs ``here()`` (``fn`` by default) in this
     process instead: the same value or the same error as without a worker. The
     worker is always reaped: by ``result()``, or ``cancel()``."""
 
-    def __init__(self, fn: Callable[[], Any], *, here: Callable[[], Any] | None = None, raw: bool = False):
+    def __init__(self, fn: Callable[[], Any], *, here: Callable[[], Any] | None = None, raw: bool = False, nice: int = 0):
         self._here = here if here is not None else fn
         self._raw = raw
         r, w = os.pipe()
@@ -72,13 +73,16 @@ class Forked:
             try:
                 os.close(r)
                 pace.set_hook(None)
+                if nice:
+                    os.nice(nice)
                 out = fn()
                 data = out if raw else pickle.dumps(out, pickle.HIGHEST_PROTOCOL)
                 if type(data) is not bytes:
                     raise TypeError("raw: bytes expected")
-                view = memoryview(_LEN.pack(len(data)) + data)
-                while view:
-                    view = view[os.write(w, view) :]
+                for part in (_LEN.pack(len(data)), data):
+                    view = memoryview(part)
+                    while view:
+                        view = view[os.write(w, view) :]
                 code = 0
             except BaseException:
                 pass
@@ -101,20 +105,31 @@ class Forked:
         except ChildProcessError:
             return -1
 
-    def _received(self) -> bytes | None:
-        chunks = []
+    def _received(self) -> bytearray | None:
+        """What the worker sent, read into one buffer (no joined copy: a big
+        value is not held twice), or None when it sent less or more than it said."""
+        fd = self._fd
         try:
-            while True:
-                got = os.read(self._fd, 1 << 20)
+            head = b""
+            while len(head) < _LEN.size:
+                got = os.read(fd, _LEN.size - len(head))
                 if not got:
-                    break
-                chunks.append(got)
-        except OSError:
+                    return None
+                head += got
+            n = _LEN.unpack(head)[0]
+            buf = bytearray(n)
+            with memoryview(buf) as view:
+                pos = 0
+                while pos < n:
+                    k = os.readv(fd, [view[pos : pos + (1 << 20)]])
+                    if not k:
+                        return None
+                    pos += k
+            if os.read(fd, 1):
+                return None
+        except (OSError, MemoryError):
             return None
-        data = b"".join(chunks)
-        if len(data) < _LEN.size or _LEN.unpack_from(data)[0] != len(data) - _LEN.size:
-            return None
-        return data[_LEN.size :]
+        return buf
 
     def result(self):
         data = self._received() if self._pid is not None else None

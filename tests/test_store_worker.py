@@ -148,3 +148,16 @@ def test_no_core_to_spare_no_worker(big, small_pieces, monkeypatch):
     started = []
     monkeypatch.setattr(direct_bytes, "Forked", lambda *a, **k: started.append(1))
     assert _read(d, yaml_text, monkeypatch, False).ok and started == []
+
+
+def test_no_worker_while_a_ui_shares_the_interpreter(big, small_pieces, results, monkeypatch):
+    from annotator import pace
+
+    d, _text, yaml_text = big
+    pace.set_hook(lambda: None)
+    try:
+        assert _read(d, yaml_text, monkeypatch, True).ok and results == []
+        monkeypatch.setattr(direct_bytes, "WORKER_BESIDE_UI", True)
+        assert _read(d, yaml_text, monkeypatch, True).ok and len(results) == 1 and results[0] is not None
+    finally:
+        pace.set_hook(None)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import marshal
 import re
+import struct
 from itertools import islice, repeat
 from typing import TYPE_CHECKING
 
 from ..forking import Forked, spare_core
 from ..model import NO_ATTRS, AnnotationSet
-from ..pace import pause
+from ..pace import pause, sharing
 from . import direct_reader as _dr
 from .direct_reader import Decline, DirectFile, _Reader
 from .fast_reader import _FAST_BAD
@@ -35,6 +36,14 @@ WORKER_PIECES = 64
 #: the share of the entities' pieces the worker reads: this process reads the
 #: rest, the other sections and makes the worker's entities from its columns
 WORKER_SHARE = 0.7
+#: a worker also while a thread shares the interpreter with the app's UI (the
+#: first article's load): off, as measured in the pseudo-terminal with keys pressed
+#: meanwhile (bench_loading.py, 2 busy cores): loaded 5.4 -> 4.3 s, process CPU
+#: 5.3 -> 4.2 s, but a key's p95 12 -> 26 ms (the UI's pages copied on write after
+#: the fork, a core less for the UI): past the 16 ms a key may wait
+WORKER_BESIDE_UI = False
+#: the worker yields its core to the app's process (and others) when the cores are busy
+WORKER_NICE = 10
 
 #: the bytes that start no character of ``_FAST_BAD`` in UTF-8: tab, newline, the
 #: printable ASCII, and every non-ASCII byte but the lead bytes 0xC2 (C1 controls),
@@ -199,11 +208,11 @@ class _BytesReader(_PiecedReader):
             cuts.append((a, b + 1))
             a = b + 1
         cuts.append((a, end))
-        if table == "entities" and len(cuts) >= WORKER_PIECES and spare_core():
+        if table == "entities" and len(cuts) >= WORKER_PIECES and (WORKER_BESIDE_UI or not sharing()) and spare_core():
             cut = len(cuts) - int(len(cuts) * WORKER_SHARE)
             cuts, theirs = cuts[:cut], cuts[cut:]
             article, schema = self._entity_args
-            self._worker = (Forked(lambda: self.worker_entities(theirs, article, schema), here=lambda: None, raw=True), theirs, run)
+            self._worker = (Forked(lambda: self.worker_entities(theirs, article, schema), here=lambda: None, raw=True, nice=WORKER_NICE), theirs, run)
         self.run_pieces(cuts, aset, run)
         return end
 
@@ -261,7 +270,8 @@ class _BytesReader(_PiecedReader):
             # attrs: None for none at all, else a list with None for NO_ATTRS
             cols.append(None if type(attrs) is repeat else [None if a is NO_ATTRS else a for a in attrs])
             out.append(marshal.dumps(cols))
-        return marshal.dumps(out)
+        # the count, each piece's length, the pieces: read back without a copy
+        return struct.pack(f"<{len(out) + 1}Q", len(out), *map(len, out)) + b"".join(out)
 
     def last_entities(self, aset: AnnotationSet) -> None:
         if self._worker is None:
@@ -269,10 +279,15 @@ class _BytesReader(_PiecedReader):
         worker, cuts, run = self._worker
         self._worker = None
         got = worker.result()  # None: the worker failed
-        try:
-            blobs = marshal.loads(got) if got is not None else None
-        except (TypeError, ValueError, EOFError):
-            blobs = None
+        blobs = None
+        if got is not None and len(got) >= 8 and struct.unpack_from("<Q", got)[0] == len(cuts):
+            sizes = struct.unpack_from(f"<{len(cuts)}Q", got, 8)
+            at = 8 * (len(cuts) + 1)
+            if at + sum(sizes) == len(got):
+                blobs = []
+                for size in sizes:
+                    blobs.append((at, at + size))
+                    at += size
         if blobs is None or len(blobs) != len(cuts):  # (``result`` gives None when the worker failed)
             before = len(aset.entities)
             self.run_pieces(cuts, aset, run)
@@ -280,10 +295,10 @@ class _BytesReader(_PiecedReader):
             if not self.ids.isdisjoint(islice(aset.entities, before, None)):
                 raise Decline
         else:
-            del got
             ids = self.ids
-            for blob in blobs:
-                cols = marshal.loads(blob)
+            view = memoryview(got)
+            for a, b in blobs:
+                cols = marshal.loads(view[a:b])
                 attrs = cols.pop()
                 for i in range(2, len(cols)):
                     if type(cols[i]) is tuple:
