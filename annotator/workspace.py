@@ -195,6 +195,7 @@ def _open(
     article_path: Path | None,
     exclusive: bool,
     locked: bool = True,
+    index: bool = True,
 ) -> Workspace:
     """The one order: lock, load, replay, session, notes.
 
@@ -248,7 +249,7 @@ def _open(
     notes.extend(got.notes)  # spans moved, spans lost (each time it opens)
     if held is not None and held.took_over is not None:  # the least news: last
         notes.append(f"took over the lock of a process that is gone (pid {held.took_over.get('pid', '?')})")
-    session = Session(aset, schema, yaml_path=yaml_path, article_path=article_path, user=user)
+    session = Session(aset, schema, yaml_path=yaml_path, article_path=article_path, user=user, index=index)
     ws = Workspace(session, lock=held, journal=journal, notes=notes, holder=None if writer else who)
     if not writer:
         session.read_only = True
@@ -270,6 +271,7 @@ def open_article(
     exclusive: bool = False,
     locked: bool = True,
     document: Document | None = None,
+    index: bool = True,
 ) -> Workspace:
     """Open an article for editing (read-only when another annotator has it).
 
@@ -278,7 +280,8 @@ def open_article(
     the file changed since. ``document``: the article as ``read_article``
     read it already (not read again). ``ValidationError`` / ``InputError``
     for a bad file (the lock is then not kept). ``locked=False``: no lock
-    (tests that open twice)."""
+    (tests that open twice). ``index=False``: the session's marks index is
+    built only when first asked for (a command with no view: see ``Session``)."""
     article = Path(article_path)
     yaml_path = store.annotation_path(article, annotations_dir)
 
@@ -288,7 +291,9 @@ def open_article(
         doc = document if document is not None else read_article(article)
         return store.read(yaml_path, article=doc, schema=schema, editing=True)
 
-    return _open(yaml_path, load, schema, user=user, article_path=article, exclusive=exclusive, locked=locked)
+    return _open(
+        yaml_path, load, schema, user=user, article_path=article, exclusive=exclusive, locked=locked, index=index
+    )
 
 
 def open_file(
