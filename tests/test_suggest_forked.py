@@ -1,4 +1,4 @@
-"""`annotator suggest` with its forked worker (names, then the file's YAML) writes
+"""`annotator suggest` with its forked workers (names, attributions, the file's YAML) write
 the same file, the same journal-less folder and the same lines as without one."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def _run(tmp: Path, fork: bool, monkeypatch, capsys) -> tuple[bytes, list[str], 
 def test_forked_worker_writes_what_one_process_writes(tmp_path, monkeypatch, capsys):
     alone = _run(tmp_path / "alone", False, monkeypatch, capsys)
     beside = _run(tmp_path / "beside", True, monkeypatch, capsys)
-    assert alone[3] == 0 and beside[3] == 2  # the names, then the YAML
+    assert alone[3] == 0 and beside[3] == 3  # the names, the attributions, the YAML
     assert beside[:3] == alone[:3]
     assert b"status: suggested" in alone[0] and "new suggestions" in alone[2]
 
@@ -61,4 +61,4 @@ def test_a_failing_worker_is_done_here(tmp_path, monkeypatch, capsys):
     # the worker dies at once: result() does the work in this process
     monkeypatch.setattr(forked, "_run_forked", lambda fn, send: send.close())
     beside = _run(tmp_path / "beside", True, monkeypatch, capsys)
-    assert beside[3] == 2 and beside[:3] == alone[:3]
+    assert beside[3] == 3 and beside[:3] == alone[:3]

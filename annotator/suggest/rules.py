@@ -182,12 +182,27 @@ class RulesSuggester:
         ids.skip("T", n)
         index = EntityIndex(ents)
 
+        # (b) attributions and (c) events read the entities and add only their own
+        # kind: a worker finds the attributions while this process finds the events.
+        said = None
+        if names is not None:
+            from ..forked import Forked
+
+            def attributions_only() -> list:
+                mine = Proposals()
+                attributions(schema, text, sents, cue_hits, index, mine, ids, know)
+                return mine.annotations
+
+            said = Forked(attributions_only)
         # (c) events
         events(schema, text, sents, trigger_hits, index, out, ids, phrase_hits)
         if progress:
             progress(0.75)
         # (b) attributions
-        attributions(schema, text, sents, cue_hits, index, out, ids, know)
+        if said is not None:
+            out.annotations.extend(said.result())
+        else:
+            attributions(schema, text, sents, cue_hits, index, out, ids, know)
         if progress:
             progress(0.95)
         return out
