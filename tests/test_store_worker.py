@@ -1,5 +1,5 @@
 """A big file's last entities read by a forked worker (``direct_bytes``,
-``forking.Forked``) give the set read in this process alone: the same tables in
+``forked.Forked``) give the set read in this process alone: the same tables in
 the same order, the same annotations; a worker that fails, or no core to spare,
 reads them here; a file with a problem lists the same problems."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator import forking
+from annotator import forked
 from annotator.schema import default_schema
 from annotator.store import direct_bytes, read, reader
 from annotator.store.writer import dumps
@@ -63,7 +63,7 @@ def small_pieces(monkeypatch):
 def results(monkeypatch):
     """What each ``Forked`` worker of the store sent back (None: it failed)."""
     got = []
-    real = forking.Forked.result
+    real = forked.Forked.result
 
     def result(self):
         value = real(self)
@@ -71,7 +71,7 @@ def results(monkeypatch):
         assert self._pid is None  # reaped
         return value
 
-    monkeypatch.setattr(forking.Forked, "result", result)
+    monkeypatch.setattr(forked.Forked, "result", result)
     return got
 
 
@@ -80,7 +80,7 @@ def _read(d, yaml_text, monkeypatch, fork):
 
     p = d / "a.yaml"
     p.write_text(yaml_text, encoding="utf-8")
-    monkeypatch.setattr(forking, "FORK", fork)
+    monkeypatch.setattr(forked, "FORK", fork)
     return read(p, article=read_article(d / "a.txt"), schema=default_schema(), editing=True)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -20,6 +19,7 @@ from ..audit.selection import SUFFIXES, annotation_files, check_same_article, pa
 from ..audit.selection import pick_suggester  # noqa: F401
 from ..audit.selection import names_list as _names
 from ..errors import InputError
+from ..forked import Forked, spare_core as _spare_core  # noqa: F401 (Forked: used by agree, merge)
 from . import defaults
 
 
@@ -138,13 +138,8 @@ FORK: bool | None = None
 
 
 def spare_core() -> bool:
-    """``forking.spare_core`` as ``FORK`` says (see ``annotator.forking``)."""
-    from ..forking import spare_core as spare
-
-    return spare(FORK)
-
-
-from ..forking import Forked  # noqa: E402,F401 (the fork door, shared with the store)
+    """Is a second core free enough for a ``Forked`` worker? (``annotator.forked``; ``FORK`` above.)"""
+    return _spare_core(FORK)
 
 
 def got(loaded):

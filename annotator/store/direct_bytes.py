@@ -13,7 +13,7 @@ import struct
 from itertools import islice, repeat
 from typing import TYPE_CHECKING
 
-from ..forking import Forked, spare_core
+from ..forked import Forked, spare_core
 from ..model import NO_ATTRS, AnnotationSet
 from ..pace import pause, sharing
 from . import direct_reader as _dr
@@ -31,7 +31,7 @@ PIECE = 32 * 1024
 
 #: a big file's entities read beside the rest by a forked worker from this many
 #: pieces on (about 2 MB, 20,000 entities: the fork and the worker's start cost
-#: some 20 ms), when there is a core to spare (``forking.spare_core``)
+#: some 20 ms), when there is a core to spare (``forked.spare_core``)
 WORKER_PIECES = 64
 #: the share of the entities' pieces the worker reads: this process reads the
 #: rest, the other sections and makes the worker's entities from its columns
@@ -235,7 +235,7 @@ class _BytesReader(_PiecedReader):
 
     # -- the last entities, read beside the rest by a forked worker ---------------
     # A big file's entities are most of its cost (500,000 lines: 2 s of 3.5).
-    # With a core to spare, a worker (``forking.Forked``) reads the last
+    # With a core to spare, a worker (``forked.Forked``) reads the last
     # ``WORKER_SHARE`` of their pieces into plain columns (``entity_columns``:
     # every token read and checked as here) and sends them back by ``marshal``,
     # while this process reads the other pieces, the events, attributions and

@@ -1,7 +1,7 @@
-"""A second core: ``fn()`` run in a forked process while this one goes on.
+"""A second core: ``Forked`` runs a function in a forked process beside this one.
 
-``Forked`` is the one fork door of the package (agree, merge, audit's reads,
-and the store's read of a big file). The worker sees this process's memory as
+``Forked`` is the one fork door of the package (audit, agree, merge, suggest,
+and the store's read of a big file outside the app's load). The worker sees this process's memory as
 it was at the fork (nothing is sent to it) and sends its value back over a pipe.
 The process may run threads (the app's UI thread while the loading thread
 forks): the child only runs ``fn``, writes to the pipe and leaves by
