@@ -75,15 +75,9 @@ class Forked:
                 pace.set_hook(None)
                 if nice:
                     os.nice(nice)
-                out = fn()
-                data = out if raw else pickle.dumps(out, pickle.HIGHEST_PROTOCOL)
-                if type(data) is not bytes:
-                    raise TypeError("raw: bytes expected")
-                for part in (_LEN.pack(len(data)), data):
-                    view = memoryview(part)
-                    while view:
-                        view = view[os.write(w, view) :]
-                code = 0
+                pipe = _Pipe(w, raw)
+                _run_forked(fn, pipe)
+                code = 0 if pipe.sent else 1
             except BaseException:
                 pass
             finally:
@@ -155,3 +149,36 @@ class Forked:
     def __del__(self):
         if getattr(self, "_pid", None) is not None:
             self.cancel()
+
+
+class _Pipe:
+    """The worker's end: ``send`` a value (pickled, or bytes as they are), once."""
+
+    def __init__(self, fd: int, raw: bool):
+        self.fd, self.raw, self.sent = fd, raw, False
+
+    def send(self, value) -> None:
+        data = value if self.raw else pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        if type(data) is not bytes:
+            raise TypeError("raw: bytes expected")
+        for part in (_LEN.pack(len(data)), data):
+            view = memoryview(part)
+            while view:
+                view = view[os.write(self.fd, view) :]
+        self.sent = True
+
+    def close(self) -> None:
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+
+
+def _run_forked(fn, send: _Pipe) -> None:
+    """In the worker: ``fn()`` sent back; nothing when it fails (or its value cannot
+    be pickled): then the parent runs it again and reports what goes wrong."""
+    try:
+        send.send(fn())
+    except BaseException:
+        pass
+    send.close()
