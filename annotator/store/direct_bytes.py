@@ -30,9 +30,11 @@ if TYPE_CHECKING:
 PIECE = 32 * 1024
 
 #: a big file's entities read beside the rest by a forked worker from this many
-#: pieces on (about 2 MB, 20,000 entities: the fork and the worker's start cost
-#: some 20 ms), when there is a core to spare (``forked.spare_core``)
-WORKER_PIECES = 64
+#: pieces on (16 MB, 100,000 entities or so: the fork and the worker's start cost
+#: some 20 ms, and this process may wait for a worker slowed by a busy machine;
+#: the 4.6 MB file of 50,000 entities read 0.22 s wall alone, 0.29 s beside one),
+#: when there is a core to spare (``forked.spare_core``)
+WORKER_PIECES = 512
 #: the share of the entities' pieces the worker reads: this process reads the
 #: rest, the other sections and makes the worker's entities from its columns
 WORKER_SHARE = 0.7
@@ -42,8 +44,9 @@ WORKER_SHARE = 0.7
 #: 5.3 -> 4.2 s, but a key's p95 12 -> 26 ms (the UI's pages copied on write after
 #: the fork, a core less for the UI): past the 16 ms a key may wait
 WORKER_BESIDE_UI = False
-#: the worker yields its core to the app's process (and others) when the cores are busy
-WORKER_NICE = 10
+#: the worker's niceness (0: outside the app nobody waits for keys, and a worker
+#: slowed down is waited for)
+WORKER_NICE = 0
 
 #: the bytes that start no character of ``_FAST_BAD`` in UTF-8: tab, newline, the
 #: printable ASCII, and every non-ASCII byte but the lead bytes 0xC2 (C1 controls),
