@@ -41,7 +41,7 @@ WORKER_SHARE = 0.7
 #: a worker also while a thread shares the interpreter with the app's UI (the
 #: first article's load): off, as measured in the pseudo-terminal with keys pressed
 #: meanwhile (bench_loading.py, 2 busy cores): loaded 5.4 -> 4.3 s, process CPU
-#: 5.3 -> 4.2 s, but a key's p95 12 -> 26 ms (the UI's pages copied on write after
+#: 5.3 -> 4.2 s, but a key's p95 12 -> 26 ms (likely: the UI's pages copied on write after
 #: the fork, a core less for the UI): past the 16 ms a key may wait
 WORKER_BESIDE_UI = False
 #: the worker's niceness (0: outside the app nobody waits for keys, and a worker
