@@ -197,7 +197,7 @@ class _BytesReader(_PiecedReader):
             raise Decline
         return start, end + 1
 
-    _worker: tuple | None = None  # (Forked, its cuts, the article, the schema): see ``entities``
+    _worker: tuple | None = None  # (the Forked, its cuts, the run of a piece): see ``pieces``
 
     def pieces(self, pos: int, key: str, next_key: str | None, sep: str, aset: AnnotationSet, table: str, run) -> int:
         raw = self.text
