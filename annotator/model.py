@@ -33,7 +33,7 @@ Fragments = tuple[tuple[int, int], ...]
 
 _set = object.__setattr__
 #: the default of a field made by a factory (``dict()`` per object)
-_FACTORY: Any = type("_Factory", (), {"__repr__": lambda self: "<factory>"})()
+FACTORY: Any = type("_Factory", (), {"__repr__": lambda self: "<factory>"})()
 
 
 class _Frozen:
@@ -444,12 +444,12 @@ class AnnotationSet:
     attributions: dict[str, Attribution] = field(default_factory=dict)
     relations: dict[str, Relation] = field(default_factory=dict)
 
-    def __init__(self, document, entities=_FACTORY, events=_FACTORY, attributions=_FACTORY, relations=_FACTORY):
+    def __init__(self, document, entities=FACTORY, events=FACTORY, attributions=FACTORY, relations=FACTORY):
         self.document = document
-        self.entities = dict() if entities is _FACTORY else entities
-        self.events = dict() if events is _FACTORY else events
-        self.attributions = dict() if attributions is _FACTORY else attributions
-        self.relations = dict() if relations is _FACTORY else relations
+        self.entities = dict() if entities is FACTORY else entities
+        self.events = dict() if events is FACTORY else events
+        self.attributions = dict() if attributions is FACTORY else attributions
+        self.relations = dict() if relations is FACTORY else relations
 
     def __repr__(self):
         return f"{self.__class__.__qualname__}(document={self.document!r}, entities={self.entities!r}, events={self.events!r}, attributions={self.attributions!r}, relations={self.relations!r})"

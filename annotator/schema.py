@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .model import _FACTORY, _Frozen, _set
+from .model import FACTORY, _Frozen, _set
 
 ENTITY_KEYS = "123456789"
 
@@ -135,13 +135,13 @@ class Schema(_Frozen):
     #: attributes annotations may carry (Realis, Polarity, a Wikidata link, ...)
     attributes: tuple[AttributeSpec, ...] = ()
 
-    def __init__(self, entities, events=(), attribution_types=('direct', 'indirect', 'mixed'), attribution_cues=(), relation_types=(), label_map=_FACTORY, name='custom', attributes=()):
+    def __init__(self, entities, events=(), attribution_types=('direct', 'indirect', 'mixed'), attribution_cues=(), relation_types=(), label_map=FACTORY, name='custom', attributes=()):
         _set(self, 'entities', entities)
         _set(self, 'events', events)
         _set(self, 'attribution_types', attribution_types)
         _set(self, 'attribution_cues', attribution_cues)
         _set(self, 'relation_types', relation_types)
-        _set(self, 'label_map', dict() if label_map is _FACTORY else label_map)
+        _set(self, 'label_map', dict() if label_map is FACTORY else label_map)
         _set(self, 'name', name)
         _set(self, 'attributes', attributes)
 
