@@ -41,7 +41,7 @@ from .model import FACTORY
 LOCAL_NAME = "annotator.toml"
 KNOWN = ("annotator", "annotations", "keymap", "schema", "theme")
 _STRINGS = ("annotator", "annotations", "schema", "theme")
-_AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
+_AT_LINE = r"\s*\(at line (\d+), column (\d+)\)"  # compiled on a bad file only
 
 
 def user_config_path(env: dict | None = None) -> Path:
@@ -135,7 +135,7 @@ def parse(text: str, source: Path) -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
-        m = _AT_LINE.search(msg)
+        m = re.search(_AT_LINE, msg)
         if m:
             raise InputError(f"{source}:{m.group(1)}", f"TOML syntax: {msg[: m.start()]} (column {m.group(2)})") from None
         raise InputError(str(source), f"TOML syntax: {msg}") from None
