@@ -604,19 +604,22 @@ class Journal:
             self.base = new_base
             self._rewrite()
 
-    def save(self, snapshot: AnnotationSet, version: int, yaml_path: str | os.PathLike) -> str:
+    def save(
+        self, snapshot: AnnotationSet, version: int, yaml_path: str | os.PathLike, *, data: bytes | None = None
+    ) -> str:
         """Write the snapshot of ``version`` to the YAML file and fold the journal into it.
 
-        Returns the sha256 of the bytes written. Exceptions (OSError) propagate:
-        the YAML is then the old or the new one, and the journal still replays
-        onto either.
+        ``data``: the snapshot's YAML, when made already (``store.dump_chunks``
+        joined, by a worker). Returns the sha256 of the bytes written. Exceptions
+        (OSError) propagate: the YAML is then the old or the new one, and the
+        journal still replays onto either.
         """
         from .store import dump_chunks, write_atomic
 
         digest = hashlib.sha256()
 
         def hashed():  # the file's bytes, made as they are written (see dump_chunks)
-            for chunk in dump_chunks(snapshot):
+            for chunk in dump_chunks(snapshot) if data is None else (data,):
                 digest.update(chunk)
                 yield chunk
 

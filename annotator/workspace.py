@@ -105,13 +105,14 @@ class Workspace:
             self.on_journal_error(exc)
 
     # -- saving -----------------------------------------------------------------
-    def write(self, version: int, snapshot: AnnotationSet) -> int:
+    def write(self, version: int, snapshot: AnnotationSet, *, data: bytes | None = None) -> int:
         """Write the snapshot of ``version`` (any thread); returns ``version``.
 
         An older snapshot never overwrites a newer one. With a journal, the save
         is marked in it and folded (``Journal.save``). A set with nothing in it
         creates no file (an existing one is written: the user deleted the
-        last annotation). OSError propagates: the old file is then intact."""
+        last annotation). OSError propagates: the old file is then intact.
+        ``data``: the snapshot's YAML (``store.dump_chunks`` joined), when made already."""
         if self.read_only:
             raise PermissionError(f"{self.yaml_path}: open read-only (held by {self.holder}), not saved")
         with self._write_lock:
@@ -122,7 +123,9 @@ class Workspace:
                 if journal is not None and journal.base == "":
                     journal.folded("", keep_after=version)  # nothing to keep: the journal may go
             elif journal is not None:
-                journal.save(snapshot, version, self.yaml_path)
+                journal.save(snapshot, version, self.yaml_path, data=data)
+            elif data is not None:
+                store.write_atomic(self.yaml_path, data)
             else:
                 store.save(snapshot, self.yaml_path)
             self.written_version = version
@@ -137,13 +140,18 @@ class Workspace:
         # Opened with annotations but no file (a new article pre-tagged): write it.
         return bool(self.session.aset) and not self.yaml_path.exists()
 
-    def save(self) -> bool:
+    def save(self, prepared: tuple[int, Callable[[], bytes]] | None = None) -> bool:
         """Save now on the calling thread if needed. True when something was written.
-        OSError propagates (nothing is lost: the session and the journal hold it)."""
+        OSError propagates (nothing is lost: the session and the journal hold it).
+
+        ``prepared``: (version, made): ``made()`` is the YAML of the session's set
+        at that version (made beside: see `annotator suggest`); used when the
+        session is at that version, else the set is written as it is."""
         if not self.needs_save():
             return False
         version, snapshot = self.session.snapshot()
-        self.write(version, snapshot)
+        data = prepared[1]() if prepared is not None and prepared[0] == version else None
+        self.write(version, snapshot, data=data)
         self.session.mark_saved(version)
         return True
 
@@ -195,6 +203,7 @@ def _open(
     article_path: Path | None,
     exclusive: bool,
     locked: bool = True,
+    index: bool = True,
 ) -> Workspace:
     """The one order: lock, load, replay, session, notes.
 
@@ -248,7 +257,7 @@ def _open(
     notes.extend(got.notes)  # spans moved, spans lost (each time it opens)
     if held is not None and held.took_over is not None:  # the least news: last
         notes.append(f"took over the lock of a process that is gone (pid {held.took_over.get('pid', '?')})")
-    session = Session(aset, schema, yaml_path=yaml_path, article_path=article_path, user=user)
+    session = Session(aset, schema, yaml_path=yaml_path, article_path=article_path, user=user, index=index)
     ws = Workspace(session, lock=held, journal=journal, notes=notes, holder=None if writer else who)
     if not writer:
         session.read_only = True
@@ -270,6 +279,7 @@ def open_article(
     exclusive: bool = False,
     locked: bool = True,
     document: Document | None = None,
+    index: bool = True,
 ) -> Workspace:
     """Open an article for editing (read-only when another annotator has it).
 
@@ -278,7 +288,8 @@ def open_article(
     the file changed since. ``document``: the article as ``read_article``
     read it already (not read again). ``ValidationError`` / ``InputError``
     for a bad file (the lock is then not kept). ``locked=False``: no lock
-    (tests that open twice)."""
+    (tests that open twice). ``index=False``: the session's marks index is
+    built only when first asked for (a command with no view: see ``Session``)."""
     article = Path(article_path)
     yaml_path = store.annotation_path(article, annotations_dir)
 
@@ -288,7 +299,9 @@ def open_article(
         doc = document if document is not None else read_article(article)
         return store.read(yaml_path, article=doc, schema=schema, editing=True)
 
-    return _open(yaml_path, load, schema, user=user, article_path=article, exclusive=exclusive, locked=locked)
+    return _open(
+        yaml_path, load, schema, user=user, article_path=article, exclusive=exclusive, locked=locked, index=index
+    )
 
 
 def open_file(

@@ -303,7 +303,7 @@ out = {"imports": T() - t0}
 article, annotations = sys.argv[1], sys.argv[2]
 gc.disable()
 t = T(); schema = default_schema(); sugg = get_suggester("rules", schema, annotations, []); out["start"] = T() - t
-t = T(); ws = workspace.open_article(article, annotations, schema, user=sugg.name); out["open (read, index)"] = T() - t
+t = T(); ws = workspace.open_article(article, annotations, schema, user=sugg.name, index=False); out["open (read, index)"] = T() - t
 t = T(); props = sugg.propose(ws.session.aset.copy()); out["propose"] = T() - t
 t = T(); new = merge(ws.session.aset, props, sugg.name); out["merge"] = T() - t
 t = T()

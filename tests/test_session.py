@@ -254,3 +254,29 @@ def test_many_added_at_once_as_one_at_a_time(monkeypatch):
         runs.append((states, reports))
     assert runs[0] == runs[1]
     assert len(runs[0][1]) == 4  # reject, add, undo, redo
+
+
+def test_session_without_index_builds_it_when_asked():
+    """``index=False`` (`annotator suggest`): changes, undo and redo touch no
+    marks index; asked for later, the index is the one an indexed session has."""
+    import annotator.session as session_mod
+
+    text = TEXT * 20
+    anns = _many(text, 3 * session_mod._MANY)
+    sessions = []
+    for index in (True, False):
+        aset = AnnotationSet(Document(text))
+        aset.entities["T0"] = Entity("T0", "ORG", Span.of(text, 40, 43), by="alice")
+        s = Session(aset, default_schema(), user="alice", index=index)
+        s.set_status("T0", REJECTED)
+        s.add_many("suggest", anns)
+        s.undo()
+        s.redo()
+        assert (s._marks is None) is not index
+        s.add_entity("PER", 3, 16)  # (looks for the same entity: the index is built)
+        sessions.append(s)
+    indexed, lazy = sessions
+    assert {a.id: a for a in lazy.aset.all()} == {a.id: a for a in indexed.aset.all()}
+    assert lazy.marks.overlapping(0, len(text)) == indexed.marks.overlapping(0, len(text))
+    assert [lazy.marks_at(p) for p in range(0, len(text), 7)] == [indexed.marks_at(p) for p in range(0, len(text), 7)]
+    assert len(lazy.marks) == len(indexed.marks)

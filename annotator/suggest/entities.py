@@ -51,13 +51,33 @@ _OPENERS = " \t\"(“‘'["
 _DEMONYM_SHAPE = re.compile(r"[A-Z][a-z]+(?:ian|ians|ese)")
 
 
-def name_candidates(text: str, sents: Sentences, relative_dates: list | None = None) -> Iterable[Candidate]:
+def name_candidates(
+    text: str, sents: Sentences, relative_dates: list | None = None, parts: NameParts | None = None
+) -> Iterable[Candidate]:
     """Capitalised runs with a guessed label and a score.
 
     A run's splitting and trimming depend on its words alone, so they are
     worked out once per distinct run (``_run_parts``); the label still looks
     at each place's context. ``relative_dates``: what ``RELATIVE_DATES.find``
-    returns, when the caller's ``find_many`` looked for them already."""
+    returns, when the caller's ``find_many`` looked for them already.
+    ``parts``: what ``name_parts(text, sents)`` returns, when worked out
+    already (by a worker beside the caller)."""
+    shapes, names = parts if parts is not None else name_parts(text, sents)
+    yield from shapes
+    if relative_dates is None:
+        relative_dates = RELATIVE_DATES.find(text)
+    for s, e, _ in relative_dates:
+        yield s, e, "DATE", 0.4, "relative-date"
+    yield from names
+
+
+#: (datelines and years, the names made consistent): see ``name_parts``
+NameParts = tuple[list[Candidate], list[Candidate]]
+
+
+def name_parts(text: str, sents: Sentences) -> NameParts:
+    """What ``name_candidates`` yields but the relative dates: the datelines and
+    years (yielded first), and the capitalised names (last), one label per name."""
     starts = set(sents.starts)
     cands: list[Candidate] = []
     add = cands.append
@@ -83,15 +103,9 @@ def name_candidates(text: str, sents: Sentences, relative_dates: list | None = N
             got = _one_name(text, s + a, s + b, run[a:b], first and at_start, titled)
             if got is not None:
                 add(got)
-    for m in _DATELINE.finditer(text):
-        yield m.start(1), m.end(1), "GPE", 0.5, "dateline"
-    for m in _YEAR.finditer(text):
-        yield m.start(), m.end(), "DATE", 0.45, "year"
-    if relative_dates is None:
-        relative_dates = RELATIVE_DATES.find(text)
-    for s, e, _ in relative_dates:
-        yield s, e, "DATE", 0.4, "relative-date"
-    yield from _consistent(text, cands)
+    shapes: list[Candidate] = [(m.start(1), m.end(1), "GPE", 0.5, "dateline") for m in _DATELINE.finditer(text)]
+    shapes.extend((m.start(), m.end(), "DATE", 0.45, "year") for m in _YEAR.finditer(text))
+    return shapes, _consistent(text, cands)
 
 
 @lru_cache(maxsize=65536)

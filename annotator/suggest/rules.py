@@ -32,7 +32,7 @@ from . import lexicon as lx
 from .attributions import attributions, cue_matcher
 from .base import LocalIds, Progress, Proposals, gc_paused, new_entity, new_span
 from .context import Ent, EntityIndex
-from .entities import GROUP_HEADS, RELATIVE_DATES, groups, name_candidates
+from .entities import GROUP_HEADS, RELATIVE_DATES, groups, name_candidates, name_parts
 from .events import events, phrase_matchers, trigger_matcher
 from .learned import FolderFacts, Knowledge
 from .learned import learn_from as learn_from_folders
@@ -41,12 +41,19 @@ from .phrases import PhraseMatcher, Taken, find_many
 # Scores: how much each rule is trusted (shown to the user, usable for bulk accept).
 SCORE_GAZETTEER = 0.9
 SCORE_GAZETTEER_MIXED = 0.7  # the text was accepted with several labels
+#: an article this long (characters) or longer has its names found by a worker when
+#: ``beside`` (shorter: the fork costs more than it saves)
+BESIDE_MIN = 100_000
 
 
 class RulesSuggester:
     """The built-in suggester (see the module docstring)."""
 
     name = "rules"
+    #: May ``propose`` give part of its work to a forked worker (``annotator.forked``)?
+    #: Only a command sets it (``annotator suggest``, when a core is spare): the app
+    #: proposes in a thread, and a process with threads is not forked.
+    beside = False
 
     def __init__(
         self,
@@ -89,12 +96,19 @@ class RulesSuggester:
     @gc_paused
     def propose(self, aset: AnnotationSet, *, progress: Progress | None = None) -> Proposals:
         text = aset.document.text
+        sents = split_sentences(text)
+        # The capitalised names depend on the text alone: a worker finds them while
+        # this process learns and finds the phrases (each ~0.25 s of a 1 MB article).
+        names = None
+        if self.beside and len(text) >= BESIDE_MIN:
+            from ..forked import Forked
+
+            names = Forked(lambda: name_parts(text, sents))
         know = self.knowledge_for(aset)
         out = Proposals(notes=list(self.notes))
         ids = LocalIds()
         if progress:
             progress(0.1)
-        sents = split_sentences(text)
         schema = self.schema
         known_labels = set(schema.entity_names)
 
@@ -131,7 +145,8 @@ class RulesSuggester:
 
         # (d) capitalised names
         learned_texts = know.entities
-        for s, e, label, score, rule in name_candidates(text, sents, relative_dates):
+        parts = names.result() if names is not None else None
+        for s, e, label, score, rule in name_candidates(text, sents, relative_dates, parts):
             if not taken.free(s, e):
                 continue
             if (text[s:e], label) in know.rejected and text[s:e] not in learned_texts:
@@ -167,12 +182,27 @@ class RulesSuggester:
         ids.skip("T", n)
         index = EntityIndex(ents)
 
+        # (b) attributions and (c) events read the entities and add only their own
+        # kind: a worker finds the attributions while this process finds the events.
+        said = None
+        if names is not None:
+            from ..forked import Forked
+
+            def attributions_only() -> list:
+                mine = Proposals()
+                attributions(schema, text, sents, cue_hits, index, mine, ids, know)
+                return mine.annotations
+
+            said = Forked(attributions_only)
         # (c) events
         events(schema, text, sents, trigger_hits, index, out, ids, phrase_hits)
         if progress:
             progress(0.75)
         # (b) attributions
-        attributions(schema, text, sents, cue_hits, index, out, ids, know)
+        if said is not None:
+            out.annotations.extend(said.result())
+        else:
+            attributions(schema, text, sents, cue_hits, index, out, ids, know)
         if progress:
             progress(0.95)
         return out
