@@ -118,8 +118,8 @@ class Span(_FrozenSlots):
     text: str
 
     def __init__(self, fragments, text):
-        _set(self, 'fragments', fragments)
-        _set(self, 'text', text)
+        _set(self, "fragments", fragments)
+        _set(self, "text", text)
 
     def __repr__(self):
         return f"{self.__class__.__qualname__}(fragments={self.fragments!r}, text={self.text!r})"
@@ -167,7 +167,7 @@ class Ref(_FrozenSlots):
     ref: str
 
     def __init__(self, ref):
-        _set(self, 'ref', ref)
+        _set(self, "ref", ref)
 
     def __repr__(self):
         return f"{self.__class__.__qualname__}(ref={self.ref!r})"
@@ -196,14 +196,14 @@ class Entity(_FrozenSlots):
     attrs: Mapping[str, object] = NO_ATTRS
 
     def __init__(self, id, label, span, status=ACCEPTED, by=None, score=None, suggested_by=None, attrs=NO_ATTRS):
-        _set(self, 'id', id)
-        _set(self, 'label', label)
-        _set(self, 'span', span)
-        _set(self, 'status', status)
-        _set(self, 'by', by)
-        _set(self, 'score', score)
-        _set(self, 'suggested_by', suggested_by)
-        _set(self, 'attrs', attrs)
+        _set(self, "id", id)
+        _set(self, "label", label)
+        _set(self, "span", span)
+        _set(self, "status", status)
+        _set(self, "by", by)
+        _set(self, "score", score)
+        _set(self, "suggested_by", suggested_by)
+        _set(self, "attrs", attrs)
 
     def __repr__(self):
         return f"{self.__class__.__qualname__}(id={self.id!r}, label={self.label!r}, span={self.span!r}, status={self.status!r}, by={self.by!r}, score={self.score!r}, suggested_by={self.suggested_by!r}, attrs={self.attrs!r})"
@@ -241,8 +241,8 @@ class Argument(_FrozenSlots):
     ref: str
 
     def __init__(self, role, ref):
-        _set(self, 'role', role)
-        _set(self, 'ref', ref)
+        _set(self, "role", role)
+        _set(self, "ref", ref)
 
     def __repr__(self):
         return f"{self.__class__.__qualname__}(role={self.role!r}, ref={self.ref!r})"
@@ -271,15 +271,15 @@ class Event(_FrozenSlots):
     attrs: Mapping[str, object] = NO_ATTRS
 
     def __init__(self, id, type, trigger, arguments=(), status=ACCEPTED, by=None, score=None, suggested_by=None, attrs=NO_ATTRS):
-        _set(self, 'id', id)
-        _set(self, 'type', type)
-        _set(self, 'trigger', trigger)
-        _set(self, 'arguments', arguments)
-        _set(self, 'status', status)
-        _set(self, 'by', by)
-        _set(self, 'score', score)
-        _set(self, 'suggested_by', suggested_by)
-        _set(self, 'attrs', attrs)
+        _set(self, "id", id)
+        _set(self, "type", type)
+        _set(self, "trigger", trigger)
+        _set(self, "arguments", arguments)
+        _set(self, "status", status)
+        _set(self, "by", by)
+        _set(self, "score", score)
+        _set(self, "suggested_by", suggested_by)
+        _set(self, "attrs", attrs)
 
     def __repr__(self):
         return f"{self.__class__.__qualname__}(id={self.id!r}, type={self.type!r}, trigger={self.trigger!r}, arguments={self.arguments!r}, status={self.status!r}, by={self.by!r}, score={self.score!r}, suggested_by={self.suggested_by!r}, attrs={self.attrs!r})"
@@ -317,16 +317,16 @@ class Attribution(_FrozenSlots):
     attrs: Mapping[str, object] = NO_ATTRS
 
     def __init__(self, id, source=None, cue=None, content=None, type=None, status=ACCEPTED, by=None, score=None, suggested_by=None, attrs=NO_ATTRS):
-        _set(self, 'id', id)
-        _set(self, 'source', source)
-        _set(self, 'cue', cue)
-        _set(self, 'content', content)
-        _set(self, 'type', type)
-        _set(self, 'status', status)
-        _set(self, 'by', by)
-        _set(self, 'score', score)
-        _set(self, 'suggested_by', suggested_by)
-        _set(self, 'attrs', attrs)
+        _set(self, "id", id)
+        _set(self, "source", source)
+        _set(self, "cue", cue)
+        _set(self, "content", content)
+        _set(self, "type", type)
+        _set(self, "status", status)
+        _set(self, "by", by)
+        _set(self, "score", score)
+        _set(self, "suggested_by", suggested_by)
+        _set(self, "attrs", attrs)
 
     def __repr__(self):
         return f"{self.__class__.__qualname__}(id={self.id!r}, source={self.source!r}, cue={self.cue!r}, content={self.content!r}, type={self.type!r}, status={self.status!r}, by={self.by!r}, score={self.score!r}, suggested_by={self.suggested_by!r}, attrs={self.attrs!r})"
@@ -371,15 +371,15 @@ class Relation(_FrozenSlots):
     attrs: Mapping[str, object] = NO_ATTRS
 
     def __init__(self, id, type, arg1, arg2, status=ACCEPTED, by=None, score=None, suggested_by=None, attrs=NO_ATTRS):
-        _set(self, 'id', id)
-        _set(self, 'type', type)
-        _set(self, 'arg1', arg1)
-        _set(self, 'arg2', arg2)
-        _set(self, 'status', status)
-        _set(self, 'by', by)
-        _set(self, 'score', score)
-        _set(self, 'suggested_by', suggested_by)
-        _set(self, 'attrs', attrs)
+        _set(self, "id", id)
+        _set(self, "type", type)
+        _set(self, "arg1", arg1)
+        _set(self, "arg2", arg2)
+        _set(self, "status", status)
+        _set(self, "by", by)
+        _set(self, "score", score)
+        _set(self, "suggested_by", suggested_by)
+        _set(self, "attrs", attrs)
 
     def __repr__(self):
         return f"{self.__class__.__qualname__}(id={self.id!r}, type={self.type!r}, arg1={self.arg1!r}, arg2={self.arg2!r}, status={self.status!r}, by={self.by!r}, score={self.score!r}, suggested_by={self.suggested_by!r}, attrs={self.attrs!r})"

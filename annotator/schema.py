@@ -26,10 +26,10 @@ class EntityLabel(_Frozen):
     key: str | None = None
     description: str = ""
 
-    def __init__(self, name, key=None, description=''):
-        _set(self, 'name', name)
-        _set(self, 'key', key)
-        _set(self, 'description', description)
+    def __init__(self, name, key=None, description=""):
+        _set(self, "name", name)
+        _set(self, "key", key)
+        _set(self, "description", description)
 
     def __repr__(self):
         return f"{self.__class__.__qualname__}(name={self.name!r}, key={self.key!r}, description={self.description!r})"
@@ -52,11 +52,11 @@ class EventType(_Frozen):
     triggers: tuple[str, ...] = ()  # trigger words a rules suggester may use
     description: str = ""
 
-    def __init__(self, name, roles, triggers=(), description=''):
-        _set(self, 'name', name)
-        _set(self, 'roles', roles)
-        _set(self, 'triggers', triggers)
-        _set(self, 'description', description)
+    def __init__(self, name, roles, triggers=(), description=""):
+        _set(self, "name", name)
+        _set(self, "roles", roles)
+        _set(self, "triggers", triggers)
+        _set(self, "description", description)
 
     def __repr__(self):
         return f"{self.__class__.__qualname__}(name={self.name!r}, roles={self.roles!r}, triggers={self.triggers!r}, description={self.description!r})"
@@ -94,13 +94,13 @@ class AttributeSpec(_Frozen):
     pattern: str | None = None
     description: str = ""
 
-    def __init__(self, name, kind='text', values=(), on=(), pattern=None, description=''):
-        _set(self, 'name', name)
-        _set(self, 'kind', kind)
-        _set(self, 'values', values)
-        _set(self, 'on', on)
-        _set(self, 'pattern', pattern)
-        _set(self, 'description', description)
+    def __init__(self, name, kind="text", values=(), on=(), pattern=None, description=""):
+        _set(self, "name", name)
+        _set(self, "kind", kind)
+        _set(self, "values", values)
+        _set(self, "on", on)
+        _set(self, "pattern", pattern)
+        _set(self, "description", description)
 
     def __repr__(self):
         return f"{self.__class__.__qualname__}(name={self.name!r}, kind={self.kind!r}, values={self.values!r}, on={self.on!r}, pattern={self.pattern!r}, description={self.description!r})"
@@ -135,15 +135,15 @@ class Schema(_Frozen):
     #: attributes annotations may carry (Realis, Polarity, a Wikidata link, ...)
     attributes: tuple[AttributeSpec, ...] = ()
 
-    def __init__(self, entities, events=(), attribution_types=('direct', 'indirect', 'mixed'), attribution_cues=(), relation_types=(), label_map=FACTORY, name='custom', attributes=()):
-        _set(self, 'entities', entities)
-        _set(self, 'events', events)
-        _set(self, 'attribution_types', attribution_types)
-        _set(self, 'attribution_cues', attribution_cues)
-        _set(self, 'relation_types', relation_types)
-        _set(self, 'label_map', dict() if label_map is FACTORY else label_map)
-        _set(self, 'name', name)
-        _set(self, 'attributes', attributes)
+    def __init__(self, entities, events=(), attribution_types=("direct", "indirect", "mixed"), attribution_cues=(), relation_types=(), label_map=FACTORY, name="custom", attributes=()):
+        _set(self, "entities", entities)
+        _set(self, "events", events)
+        _set(self, "attribution_types", attribution_types)
+        _set(self, "attribution_cues", attribution_cues)
+        _set(self, "relation_types", relation_types)
+        _set(self, "label_map", dict() if label_map is FACTORY else label_map)
+        _set(self, "name", name)
+        _set(self, "attributes", attributes)
 
     def __repr__(self):
         return f"{self.__class__.__qualname__}(entities={self.entities!r}, events={self.events!r}, attribution_types={self.attribution_types!r}, attribution_cues={self.attribution_cues!r}, relation_types={self.relation_types!r}, label_map={self.label_map!r}, name={self.name!r}, attributes={self.attributes!r})"

@@ -144,7 +144,7 @@ class Step:
     #: a message for the status line (e.g. which links a delete removed)
     note: str = ""
 
-    def __init__(self, label, pairs, note=''):
+    def __init__(self, label, pairs, note=""):
         self.label = label
         self.pairs = pairs
         self.note = note

@@ -31,7 +31,7 @@ class Row:
     description: str = ""
     action: str = ""
 
-    def __init__(self, context, id, keys=FACTORY, description='', action=''):
+    def __init__(self, context, id, keys=FACTORY, description="", action=""):
         self.context = context
         self.id = id
         self.keys = list() if keys is FACTORY else keys
