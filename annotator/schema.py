@@ -13,23 +13,61 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .model import FACTORY, _Frozen, _set
 
 ENTITY_KEYS = "123456789"
 
 
-@dataclass(frozen=True)
-class EntityLabel:
+@dataclass(init=False, repr=False, eq=False)
+class EntityLabel(_Frozen):
+    """An entity label, the key that tags it, what it is for."""
+
     name: str
     key: str | None = None
     description: str = ""
 
+    def __init__(self, name, key=None, description=""):
+        _set(self, "name", name)
+        _set(self, "key", key)
+        _set(self, "description", description)
 
-@dataclass(frozen=True)
-class EventType:
+    def __repr__(self):
+        return f"{self.__class__.__qualname__}(name={self.name!r}, key={self.key!r}, description={self.description!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.name, self.key, self.description) == (other.name, other.key, other.description)
+        return NotImplemented
+
+    def __hash__(self):
+        return hash((self.name, self.key, self.description))
+
+
+@dataclass(init=False, repr=False, eq=False)
+class EventType(_Frozen):
+    """An event type: its roles, the trigger words a rules suggester may use."""
+
     name: str
     roles: tuple[str, ...]
     triggers: tuple[str, ...] = ()  # trigger words a rules suggester may use
     description: str = ""
+
+    def __init__(self, name, roles, triggers=(), description=""):
+        _set(self, "name", name)
+        _set(self, "roles", roles)
+        _set(self, "triggers", triggers)
+        _set(self, "description", description)
+
+    def __repr__(self):
+        return f"{self.__class__.__qualname__}(name={self.name!r}, roles={self.roles!r}, triggers={self.triggers!r}, description={self.description!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.name, self.roles, self.triggers, self.description) == (other.name, other.roles, other.triggers, other.description)
+        return NotImplemented
+
+    def __hash__(self):
+        return hash((self.name, self.roles, self.triggers, self.description))
 
 
 #: what an attribute's ``on`` may name besides labels and types
@@ -38,8 +76,8 @@ KINDS = {"entity": "entity", "entities": "entity", "event": "event", "events": "
 ATTRIBUTE_KINDS = ("choice", "flag", "text", "link")
 
 
-@dataclass(frozen=True)
-class AttributeSpec:
+@dataclass(init=False, repr=False, eq=False)
+class AttributeSpec(_Frozen):
     """An attribute the schema lets annotations carry (see ``annotator.attributes``).
 
     ``kind`` is ``choice`` (one of ``values``), ``flag`` (on or off), ``text``
@@ -56,14 +94,36 @@ class AttributeSpec:
     pattern: str | None = None
     description: str = ""
 
+    def __init__(self, name, kind="text", values=(), on=(), pattern=None, description=""):
+        _set(self, "name", name)
+        _set(self, "kind", kind)
+        _set(self, "values", values)
+        _set(self, "on", on)
+        _set(self, "pattern", pattern)
+        _set(self, "description", description)
+
+    def __repr__(self):
+        return f"{self.__class__.__qualname__}(name={self.name!r}, kind={self.kind!r}, values={self.values!r}, on={self.on!r}, pattern={self.pattern!r}, description={self.description!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.name, self.kind, self.values, self.on, self.pattern, self.description) == (other.name, other.kind, other.values, other.on, other.pattern, other.description)
+        return NotImplemented
+
+    def __hash__(self):
+        return hash((self.name, self.kind, self.values, self.on, self.pattern, self.description))
+
     def applies(self, kind: str, label: str | None) -> bool:
         if not self.on:
             return True
         return any(KINDS.get(o) == kind or o == label for o in self.on)
 
 
-@dataclass(frozen=True)
-class Schema:
+@dataclass(init=False, repr=False, eq=False)
+class Schema(_Frozen):
+    """What can be annotated: entity labels, event types, attribution types, ...
+    (frozen dataclasses whose methods are written out, as in ``annotator.model``)."""
+
     entities: tuple[EntityLabel, ...]
     events: tuple[EventType, ...] = ()
     attribution_types: tuple[str, ...] = ("direct", "indirect", "mixed")
@@ -74,6 +134,27 @@ class Schema:
     name: str = "custom"
     #: attributes annotations may carry (Realis, Polarity, a Wikidata link, ...)
     attributes: tuple[AttributeSpec, ...] = ()
+
+    def __init__(self, entities, events=(), attribution_types=("direct", "indirect", "mixed"), attribution_cues=(), relation_types=(), label_map=FACTORY, name="custom", attributes=()):
+        _set(self, "entities", entities)
+        _set(self, "events", events)
+        _set(self, "attribution_types", attribution_types)
+        _set(self, "attribution_cues", attribution_cues)
+        _set(self, "relation_types", relation_types)
+        _set(self, "label_map", dict() if label_map is FACTORY else label_map)
+        _set(self, "name", name)
+        _set(self, "attributes", attributes)
+
+    def __repr__(self):
+        return f"{self.__class__.__qualname__}(entities={self.entities!r}, events={self.events!r}, attribution_types={self.attribution_types!r}, attribution_cues={self.attribution_cues!r}, relation_types={self.relation_types!r}, label_map={self.label_map!r}, name={self.name!r}, attributes={self.attributes!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.entities, self.events, self.attribution_types, self.attribution_cues, self.relation_types, self.label_map, self.name, self.attributes) == (other.entities, other.events, other.attribution_types, other.attribution_cues, other.relation_types, other.label_map, other.name, other.attributes)
+        return NotImplemented
+
+    def __hash__(self):
+        return hash((self.entities, self.events, self.attribution_types, self.attribution_cues, self.relation_types, self.label_map, self.name, self.attributes))
 
     # -- lookups --------------------------------------------------------------
     @property

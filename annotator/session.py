@@ -23,6 +23,7 @@ from typing import Callable, Iterable, Sequence
 from .marks import Mark, MarkIndex
 from .pace import chunks, pause
 from .model import (
+    FACTORY,
     ACCEPTED,
     REJECTED,
     SUGGESTED,
@@ -134,7 +135,7 @@ class ReadOnlyError(Exception):
     """A change was asked of a session opened read-only (another process holds the article)."""
 
 
-@dataclass
+@dataclass(init=False, repr=False, eq=False)  # the methods below: see annotator.model
 class Step:
     """One undoable step: what it was called and the objects it swapped."""
 
@@ -143,11 +144,26 @@ class Step:
     #: a message for the status line (e.g. which links a delete removed)
     note: str = ""
 
+    def __init__(self, label, pairs, note=""):
+        self.label = label
+        self.pairs = pairs
+        self.note = note
+
+    def __repr__(self):
+        return f"{self.__class__.__qualname__}(label={self.label!r}, pairs={self.pairs!r}, note={self.note!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.label, self.pairs, self.note) == (other.label, other.pairs, other.note)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as dataclass(eq=True) leaves it
+
     def inverse(self) -> "Step":
         return Step(self.label, [(after, before) for before, after in reversed(self.pairs)], self.note)
 
 
-@dataclass
+@dataclass(init=False, repr=False, eq=False)  # the methods below: see annotator.model
 class ChangeReport:
     """What the app needs to repaint and say after a step."""
 
@@ -156,6 +172,23 @@ class ChangeReport:
     ids: set[str] = field(default_factory=set)
     undo: bool = False
     redo: bool = False
+
+    def __init__(self, step, ranges=FACTORY, ids=FACTORY, undo=False, redo=False):
+        self.step = step
+        self.ranges = list() if ranges is FACTORY else ranges
+        self.ids = set() if ids is FACTORY else ids
+        self.undo = undo
+        self.redo = redo
+
+    def __repr__(self):
+        return f"{self.__class__.__qualname__}(step={self.step!r}, ranges={self.ranges!r}, ids={self.ids!r}, undo={self.undo!r}, redo={self.redo!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.step, self.ranges, self.ids, self.undo, self.redo) == (other.step, other.ranges, other.ids, other.undo, other.redo)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as dataclass(eq=True) leaves it
 
 
 class Session:

@@ -36,11 +36,12 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .model import FACTORY
 
 LOCAL_NAME = "annotator.toml"
 KNOWN = ("annotator", "annotations", "keymap", "schema", "theme")
 _STRINGS = ("annotator", "annotations", "schema", "theme")
-_AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
+_AT_LINE = r"\s*\(at line (\d+), column (\d+)\)"  # compiled on a bad file only
 
 
 def user_config_path(env: dict | None = None) -> Path:
@@ -54,8 +55,10 @@ def local_config_path(cwd: str | os.PathLike | None = None) -> Path:
     return Path(cwd or ".") / LOCAL_NAME
 
 
-@dataclass
+@dataclass(init=False, repr=False, eq=False)  # the methods below: see annotator.model
 class Settings:
+    """The settings read from the config files (the user's, then the folder's)."""
+
     keymap: dict[str, str] = field(default_factory=dict)
     theme: str | None = None
     annotator: str | None = None
@@ -65,6 +68,25 @@ class Settings:
     files: list[Path] = field(default_factory=list)
     #: "theme", "keymap.find", ... -> the file whose value won
     origin: dict[str, Path] = field(default_factory=dict)
+
+    def __init__(self, keymap=FACTORY, theme=None, annotator=None, schema=None, annotations=None, files=FACTORY, origin=FACTORY):
+        self.keymap = dict() if keymap is FACTORY else keymap
+        self.theme = theme
+        self.annotator = annotator
+        self.schema = schema
+        self.annotations = annotations
+        self.files = list() if files is FACTORY else files
+        self.origin = dict() if origin is FACTORY else origin
+
+    def __repr__(self):
+        return f"{self.__class__.__qualname__}(keymap={self.keymap!r}, theme={self.theme!r}, annotator={self.annotator!r}, schema={self.schema!r}, annotations={self.annotations!r}, files={self.files!r}, origin={self.origin!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.keymap, self.theme, self.annotator, self.schema, self.annotations, self.files, self.origin) == (other.keymap, other.theme, other.annotator, other.schema, other.annotations, other.files, other.origin)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as dataclass(eq=True) leaves it
 
     def line_of(self, key: str) -> str:
         """``file:line`` of a setting (``keymap.find``), for error messages."""
@@ -113,7 +135,7 @@ def parse(text: str, source: Path) -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
-        m = _AT_LINE.search(msg)
+        m = re.search(_AT_LINE, msg)
         if m:
             raise InputError(f"{source}:{m.group(1)}", f"TOML syntax: {msg[: m.start()]} (column {m.group(2)})") from None
         raise InputError(str(source), f"TOML syntax: {msg}") from None

@@ -254,7 +254,6 @@ ABBREVIATIONS = (
 
 _ABBREV_SET = frozenset(a + "." for a in ABBREVIATIONS)
 _NUMBER_ABBREVS = frozenset(("No.", "Nos.", "Vol.", "Fig."))  # abbreviations only before a number
-_INITIALS = re.compile(r"(?:[A-Za-z]\.)+\Z")
 
 
 _CJK = "\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303c\u3041-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
@@ -422,7 +421,14 @@ def tokenize_in_parts(text: str, end: int | None = None, *, part: int = 1 << 18)
 # Sentences
 # ---------------------------------------------------------------------------
 
-_SENT_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*(?=\s)")
+
+
+@lru_cache(maxsize=1)
+def _sentence_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a sentence's end, a word of initials): compiled when sentences are first
+    split, not at import (the first frame splits none)."""
+    return re.compile(r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*(?=\s)"), re.compile(r"(?:[A-Za-z]\.)+\Z")
+
 _OPENERS = frozenset("\"'\u201c\u2018\u00ab([")
 
 
@@ -449,7 +455,7 @@ def _ends_abbreviation(text: str, line_start: int, dot: int, nxt: str) -> bool:
     word = text[ws : dot + 1].lstrip("\"'\u201c\u2018([")
     if word in _NUMBER_ABBREVS:
         return nxt.isdigit()
-    return word in _ABBREV_SET or bool(_INITIALS.match(word))
+    return word in _ABBREV_SET or bool(_sentence_patterns()[1].match(word))
 
 
 def split_sentences(text: str) -> Sentences:
@@ -462,6 +468,7 @@ def split_sentences(text: str) -> Sentences:
     whitespace around it (``\r`` of CRLF included). Abbreviations (Mr., U.S.) do
     not end one.
     """
+    sent_end = _sentence_patterns()[0].finditer
     starts = array("i")
     ends = array("i")
     n = len(text)
@@ -474,7 +481,7 @@ def split_sentences(text: str) -> Sentences:
         while s < line_end and text[s].isspace():
             s += 1
         if s < line_end:
-            for m in _SENT_END.finditer(text, s, line_end):
+            for m in sent_end(text, s, line_end):
                 k = m.end()
                 while k < line_end and text[k].isspace():
                     k += 1

@@ -18,7 +18,7 @@ REMOVE_ARGUMENT = "(remove this argument)"
 CLAUSE_MARKS = frozenset({",", ";", ":", "—", "–", "(", ")", "“", "”", '"'})
 
 
-@dataclass
+@dataclass(init=False, repr=False, eq=False)  # the methods below: see annotator.model
 class AttributionDraft:
     """An attribution being made (or one part of one being edited)."""
 
@@ -26,6 +26,22 @@ class AttributionDraft:
     source: Ref | Span | None = None
     cue: Span | None = None
     editing: str | None = None  # the attribution ID when editing a part
+
+    def __init__(self, step, source=None, cue=None, editing=None):
+        self.step = step
+        self.source = source
+        self.cue = cue
+        self.editing = editing
+
+    def __repr__(self):
+        return f"{self.__class__.__qualname__}(step={self.step!r}, source={self.source!r}, cue={self.cue!r}, editing={self.editing!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.step, self.source, self.cue, self.editing) == (other.step, other.source, other.cue, other.editing)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as dataclass(eq=True) leaves it
 
 
 def guess_attribution_type(content: Span | None) -> str | None:

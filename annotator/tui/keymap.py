@@ -17,16 +17,36 @@ from textual.binding import Binding, BindingsMap
 from textual.keys import key_to_character
 
 from ..errors import InputError
+from ..model import FACTORY
 from ..settings import Settings
 
 
-@dataclass
+@dataclass(init=False, repr=False, eq=False)  # the methods below: see annotator.model
 class Row:
+    """One line of the key list: a context, a binding id, its keys, what it does."""
+
     context: str
     id: str
     keys: list[str] = field(default_factory=list)
     description: str = ""
     action: str = ""
+
+    def __init__(self, context, id, keys=FACTORY, description="", action=""):
+        self.context = context
+        self.id = id
+        self.keys = list() if keys is FACTORY else keys
+        self.description = description
+        self.action = action
+
+    def __repr__(self):
+        return f"{self.__class__.__qualname__}(context={self.context!r}, id={self.id!r}, keys={self.keys!r}, description={self.description!r}, action={self.action!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.context, self.id, self.keys, self.description, self.action) == (other.context, other.id, other.keys, other.description, other.action)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as dataclass(eq=True) leaves it
 
 
 class RemapDisplayMixin:
