@@ -33,6 +33,11 @@ def pause() -> None:
             pass
 
 
+def sharing() -> bool:
+    """Does a thread share the interpreter with a UI now (a hook is set)?"""
+    return _hook is not None
+
+
 def set_hook(hook: Callable[[], None] | None) -> None:
     """Set (or, with None, remove) what ``pause`` calls."""
     global _hook

@@ -7,11 +7,15 @@ gives for the whole file at once.
 
 from __future__ import annotations
 
+import marshal
 import re
+import struct
+from itertools import islice, repeat
 from typing import TYPE_CHECKING
 
-from ..model import AnnotationSet
-from ..pace import pause
+from ..forked import Forked, spare_core
+from ..model import NO_ATTRS, AnnotationSet
+from ..pace import pause, sharing
 from . import direct_reader as _dr
 from .direct_reader import Decline, DirectFile, _Reader
 from .fast_reader import _FAST_BAD
@@ -24,6 +28,25 @@ if TYPE_CHECKING:
 #: key waits for the rest of a piece at most (between two the thread gives way,
 #: see ``pace``); 32 KiB cost the load no more CPU than 64 KiB, 16 KiB 7 % more
 PIECE = 32 * 1024
+
+#: a big file's entities read beside the rest by a forked worker from this many
+#: pieces on (16 MB, 100,000 entities or so: the fork and the worker's start cost
+#: some 20 ms, and this process may wait for a worker slowed by a busy machine;
+#: the 4.6 MB file of 50,000 entities read 0.22 s wall alone, 0.29 s beside one),
+#: when there is a core to spare (``forked.spare_core``)
+WORKER_PIECES = 512
+#: the share of the entities' pieces the worker reads: this process reads the
+#: rest, the other sections and makes the worker's entities from its columns
+WORKER_SHARE = 0.7
+#: a worker also while a thread shares the interpreter with the app's UI (the
+#: first article's load): off, as measured in the pseudo-terminal with keys pressed
+#: meanwhile (bench_loading.py, 2 busy cores): loaded 5.4 -> 4.3 s, process CPU
+#: 5.3 -> 4.2 s, but a key's p95 12 -> 26 ms (likely: the UI's pages copied on write after
+#: the fork, a core less for the UI): past the 16 ms a key may wait
+WORKER_BESIDE_UI = False
+#: the worker's niceness (0: outside the app nobody waits for keys, and a worker
+#: slowed down is waited for)
+WORKER_NICE = 0
 
 #: the bytes that start no character of ``_FAST_BAD`` in UTF-8: tab, newline, the
 #: printable ASCII, and every non-ASCII byte but the lead bytes 0xC2 (C1 controls),
@@ -132,6 +155,7 @@ class _PiecedReader(_Reader):
 
     def entities(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
         read = super().entities
+        self._entity_args = (article, schema)  # (for a worker: see _BytesReader)
         return self.pieces(pos, "entities", "events", "\n", aset, "entities", lambda s: read(pos, s, article, schema))
 
     def events(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
@@ -173,6 +197,8 @@ class _BytesReader(_PiecedReader):
             raise Decline
         return start, end + 1
 
+    _worker: tuple | None = None  # (the Forked, its cuts, the run of a piece): see ``pieces``
+
     def pieces(self, pos: int, key: str, next_key: str | None, sep: str, aset: AnnotationSet, table: str, run) -> int:
         raw = self.text
         start, end = self.section(pos, key, next_key)
@@ -185,6 +211,16 @@ class _BytesReader(_PiecedReader):
             cuts.append((a, b + 1))
             a = b + 1
         cuts.append((a, end))
+        if table == "entities" and len(cuts) >= WORKER_PIECES and (WORKER_BESIDE_UI or not sharing()) and spare_core():
+            cut = len(cuts) - int(len(cuts) * WORKER_SHARE)
+            cuts, theirs = cuts[:cut], cuts[cut:]
+            article, schema = self._entity_args
+            self._worker = (Forked(lambda: self.worker_entities(theirs, article, schema), here=lambda: None, raw=True, nice=WORKER_NICE), theirs, run)
+        self.run_pieces(cuts, aset, run)
+        return end
+
+    def run_pieces(self, cuts: list[tuple[int, int]], aset: AnnotationSet, run) -> None:
+        raw = self.text
         for a, b in cuts:
             chunk = raw[a:b]
             try:
@@ -199,7 +235,94 @@ class _BytesReader(_PiecedReader):
             finally:
                 self.text, self._piece = raw, None
             pause()
-        return end
+
+    # -- the last entities, read beside the rest by a forked worker ---------------
+    # A big file's entities are most of its cost (500,000 lines: 2 s of 3.5).
+    # With a core to spare, a worker (``forked.Forked``) reads the last
+    # ``WORKER_SHARE`` of their pieces into plain columns (``entity_columns``:
+    # every token read and checked as here) and sends them back by ``marshal``,
+    # while this process reads the other pieces, the events, attributions and
+    # relations; then the worker's columns are made into entities, after the
+    # others (the table in the file's order). A piece the worker declines, or a
+    # worker that fails, is read here instead: the same set or the same Decline.
+
+    def worker_entities(self, cuts: list[tuple[int, int]], article: str | None, schema) -> bytes:
+        """In the worker: the columns of each piece, marshalled (``Decline``: none)."""
+        raw = self.text
+        label = self.label_of(schema)
+        out = []
+        for a, b in cuts:
+            chunk = raw[a:b]
+            if bad_bytes(chunk):
+                raise Decline
+            self.text = chunk.decode("utf-8")
+            try:
+                rows = self.lines(_dr._ENTITY_LINE, 0, len(self.text))
+            finally:
+                self.text = raw
+            if not rows:
+                raise Decline  # (a piece is never empty)
+            cols = self.entity_columns(rows, article, label)
+            *cols, attrs = cols
+            for i in range(2, len(cols)):  # (a column of one value: a tuple of it)
+                col = cols[i]
+                if type(col) is repeat:
+                    cols[i] = (next(col),)
+                elif type(col) is not list:
+                    cols[i] = list(col)
+            # attrs: None for none at all, else a list with None for NO_ATTRS
+            cols.append(None if type(attrs) is repeat else [None if a is NO_ATTRS else a for a in attrs])
+            out.append(marshal.dumps(cols))
+        # the count, each piece's length, the pieces: read back without a copy
+        return struct.pack(f"<{len(out) + 1}Q", len(out), *map(len, out)) + b"".join(out)
+
+    def last_entities(self, aset: AnnotationSet) -> None:
+        if self._worker is None:
+            return
+        worker, cuts, run = self._worker
+        self._worker = None
+        got = worker.result()  # None: the worker failed
+        blobs = None
+        if got is not None and len(got) >= 8 and struct.unpack_from("<Q", got)[0] == len(cuts):
+            sizes = struct.unpack_from(f"<{len(cuts)}Q", got, 8)
+            at = 8 * (len(cuts) + 1)
+            if at + sum(sizes) == len(got):
+                blobs = []
+                for size in sizes:
+                    blobs.append((at, at + size))
+                    at += size
+        if blobs is None or len(blobs) != len(cuts):  # (``result`` gives None when the worker failed)
+            before = len(aset.entities)
+            self.run_pieces(cuts, aset, run)
+            # read after the other sections: an id of theirs an entity's was not seen then
+            if not self.ids.isdisjoint(islice(aset.entities, before, None)):
+                raise Decline
+        else:
+            ids = self.ids
+            view = memoryview(got)
+            for a, b in blobs:
+                cols = marshal.loads(view[a:b])
+                attrs = cols.pop()
+                for i in range(2, len(cols)):
+                    if type(cols[i]) is tuple:
+                        cols[i] = repeat(cols[i][0])
+                cols.append(repeat(NO_ATTRS) if attrs is None else [NO_ATTRS if a is None else a for a in attrs])
+                if not ids.isdisjoint(cols[1]):  # an entity's id an event's, attribution's or relation's
+                    raise Decline
+                self.put_entities(aset, cols)
+                pause()
+        pause()
+
+    def cancel_worker(self) -> None:
+        if self._worker is not None:
+            self._worker[0].cancel()
+            self._worker = None
+
+    def build(self, article, article_sha, schema) -> AnnotationSet:
+        try:
+            return super().build(article, article_sha, schema)
+        finally:
+            self.cancel_worker()  # (after a Decline, when the worker's entities were not taken)
 
 
 class DirectBytes(DirectFile):

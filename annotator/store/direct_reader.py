@@ -343,8 +343,9 @@ class _Reader:
             attrs,
         ]
 
-    def spans(self, starts, stops, frs, texts, article: str | None) -> list[Span]:
-        """The spans of the columns of ``_SPAN``'s groups, checked against the article."""
+    def span_columns(self, starts, stops, frs, texts, article: str | None) -> tuple[list, list]:
+        """The fragments and texts of the spans of the columns of ``_SPAN``'s groups,
+        checked against the article (``spans`` makes them)."""
         n = len(texts)
         texts = list(self.tokens(texts, self.text_value))
         multi: list[int] = [i for i, f in enumerate(frs) if f] if any(frs) else []
@@ -369,7 +370,12 @@ class _Reader:
         fr_col = list(zip(zip(s_col, e_col)))  # ((s, e),) each
         for i in multi:
             fr_col[i] = frags[i]
-        return _make_span(n, fr_col, texts)
+        return fr_col, texts
+
+    def spans(self, starts, stops, frs, texts, article: str | None) -> list[Span]:
+        """The spans of the columns of ``_SPAN``'s groups, checked against the article."""
+        fr_col, texts = self.span_columns(starts, stops, frs, texts, article)
+        return _make_span(len(texts), fr_col, texts)
 
     def some_spans(self, n: int, starts, stops, frs, texts, article: str | None) -> list[Span | None]:
         """As ``spans`` for a part that may be absent (None where it is)."""
@@ -542,6 +548,7 @@ class _Reader:
         pos = self.relations(pos, aset, schema)
         if pos != len(self.text):
             raise Decline
+        self.last_entities(aset)
         refs, known, step = self.refs, aset.entities.keys(), REFS_PIECE
         for a in range(0, len(refs), step):  # (in one pass, 110,000 refs held the interpreter 70 ms: see pace)
             missing = set(refs[a : a + step]) - self.ids
@@ -549,6 +556,9 @@ class _Reader:
                 raise Decline
             pause()
         return aset
+
+    def last_entities(self, aset: AnnotationSet) -> None:
+        """The entities read beside the rest (a worker's: see ``direct_bytes``), into the set."""
 
     def section(self, pos: int, key: str, next_key: str | None) -> tuple[int, int]:
         """(start, end) of the items of ``key:`` (empty for ``key: []``), up to ``next_key:``."""
@@ -595,6 +605,14 @@ class _Reader:
         rows = self.lines(_ENTITY_LINE, start, end)
         if not rows:
             return end
+        label = self.label_of(schema)
+        if len(rows) <= SMALL:
+            self.entity_rows(rows, aset.entities, article, label)
+            return end
+        self.put_entities(aset, self.entity_columns(rows, article, label))
+        return end
+
+    def label_of(self, schema: Schema | None) -> Callable[[str], str]:
         names = frozenset(schema.entity_names) if schema is not None else None
 
         def label(t: str) -> str:
@@ -603,23 +621,29 @@ class _Reader:
                 raise Decline
             return v
 
-        if len(rows) <= SMALL:
-            self.entity_rows(rows, aset.entities, article, label)
-            return end
+        return label
+
+    def entity_columns(self, rows: list[tuple], article: str | None, label: Callable[[str], str]) -> list:
+        """The columns of ``_make_entity`` for the rows of ``_ENTITY_LINE``, checked
+        (the spans as fragments and texts: ``put_entities`` makes them)."""
         ids, labels, starts, stops, frs, texts, statuses, bys, scores, sbys, attrss = zip(*rows)
         del rows
-        n = len(ids)
         ids = self.tokens(ids, self.string)
-        made = _make_entity(
-            n, ids, self.each(labels, label), self.spans(starts, stops, frs, texts, article),
+        return [
+            len(ids), ids, self.each(labels, label), *self.span_columns(starts, stops, frs, texts, article),
             *self.tails(statuses, bys, scores, sbys, attrss),
-        )
+        ]
+
+    @staticmethod
+    def put_entities(aset: AnnotationSet, cols: list) -> None:
+        """The entities of ``entity_columns`` made, into the set's table."""
+        n, ids, labels, fr_col, texts, *tails = cols
+        made = _make_entity(n, ids, labels, _make_span(n, fr_col, texts), *tails)
         table = aset.entities
         before = len(table)  # (a big section's pieces go into one table: see direct_bytes)
         table.update(zip(ids, made))
         if len(table) != before + n:  # an id twice
             raise Decline
-        return end
 
     def events(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
         start, end = self.section(pos, "events", "attributions")
