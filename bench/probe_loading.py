@@ -37,7 +37,7 @@ from annotator import workspace as W
 from annotator.articles import read_article
 from annotator.schema import default_schema
 from annotator.tui.app import _prepare
-from annotator.tui.opening import LOADING_SWITCH_INTERVAL
+from annotator.tui.keygate import SHARED_SWITCH_INTERVAL as LOADING_SWITCH_INTERVAL  # the interval the app shares at
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen import ensure  # noqa: E402
