@@ -64,7 +64,6 @@ spans are kept in the report as rows, made into ``Moved`` objects when
 
 from __future__ import annotations
 
-import gc
 from operator import attrgetter
 from dataclasses import dataclass, field, fields
 from typing import Callable
@@ -82,6 +81,7 @@ from .model import (
     Span,
 )
 from .reanchor_place import _Piece, newline_change, place
+from .collector import paused
 from .lost_marks import LOST, is_lost, lost_parts  # the one rule of lost marks
 
 __all__ = ["reanchor", "reattach", "Report", "Moved", "Lost", "lost_parts", "lost_of", "lost_in", "is_lost", "LOST"]
@@ -267,13 +267,8 @@ def reanchor(
     """
     # Many small objects and no cycles: the cyclic collector would only walk
     # them (40% of the time on a 1 MB article with 60,000 annotations).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():
         return _reanchor(aset, new, old_length)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 #: a piece's sort key is ``(start << 32) - end``: ints, cheap to make, to hash and to

@@ -1,4 +1,4 @@
-"""What a read leaves to the cyclic garbage collector (``store.reader.no_gc``)."""
+"""What a read leaves to the cyclic garbage collector (``annotator.collector.paused``, the store's ``no_gc``)."""
 
 from __future__ import annotations
 

@@ -9,13 +9,12 @@ re-anchoring report and the notes for the user.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
+from ..collector import paused
 from ..errors import InputError, Problem, ValidationError
 from ..lost_marks import LOST
 from ..model import AnnotationSet, Document
@@ -43,29 +42,8 @@ def parse(text: str, source: str, strict: bool = False) -> tuple[Tree | None, Pr
         return slow_parse(text, source, strict)
 
 
-@contextlib.contextmanager
-def no_gc():
-    """Pause the cyclic garbage collector while building many small objects.
-
-    Reading 50,000 entities allocates hundreds of thousands of objects and no
-    cycles; the collector would otherwise walk the growing heap again and again.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            if not gc.get_freeze_count():
-                # What was made goes to the oldest generation without a walk (two
-                # list splices): enabled alone, the collector's next pass would walk
-                # every new object to find no cycle (27 ms after 50,000 entities).
-                # A cycle among them is freed by the next full collection. Only when
-                # nothing is frozen: the app freezes what it loaded (and must keep it
-                # frozen), and unfreeze() would hand it all back.
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
+#: the collector paused while a file is read (many small objects, no cycles)
+no_gc = paused
 
 
 #: characters encoded per piece for the sha256 of a big file (see ``pace``)

@@ -31,11 +31,10 @@ used as an argument.
 
 from __future__ import annotations
 
-import functools
-import gc
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Protocol, runtime_checkable
 
+from ..collector import paused_calls
 from ..model import (
     ACCEPTED,
     REJECTED,
@@ -88,25 +87,9 @@ class Suggester(Protocol):
         ...
 
 
-def gc_paused(fn):
-    """Run ``fn`` with the cyclic garbage collector paused.
-
-    A 1 MB article makes some 200,000 small objects (spans, proposals, index
-    entries) and no reference cycles; the collector would walk the growing heap
-    again and again for nothing (a quarter of the time of ``rules`` on 1 MB).
-    Reference counting still frees everything; the collector resumes after."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        was = gc.isenabled()
-        gc.disable()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            if was:
-                gc.enable()
-
-    return wrapper
+#: ``fn`` run with the cyclic collector paused: a 1 MB article makes some 200,000
+#: small objects and no cycles (a quarter of the time of ``rules`` on 1 MB).
+gc_paused = paused_calls
 
 
 class LocalIds:
