@@ -36,6 +36,7 @@ from typing import Callable
 from . import lock as locking
 from . import store
 from .articles import read_article
+from .collector import freeze as _freeze
 from .errors import InputError, short_error
 from .journal import Journal
 from .model import AnnotationSet, Document
@@ -396,7 +397,7 @@ class Opening:
         except BaseException as exc:  # the app reports it (a bad file: exit 2, one line)
             self.error = exc
         finally:
-            gc.freeze()
+            _freeze()
             gc.enable()
             self.finished = True
             if self._done is not None:

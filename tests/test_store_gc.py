@@ -22,10 +22,13 @@ def _file(n: int = 300) -> tuple[str, str]:
 
 
 @pytest.fixture
-def collector():
+def collector(monkeypatch):
     """The collector on, nothing frozen (as in a command or a test), restored after."""
+    from annotator import collector as C
+
     was, frozen = gc.isenabled(), gc.get_freeze_count()
     gc.unfreeze()
+    monkeypatch.setattr(C, "frozen", False)
     gc.enable()
     yield
     if frozen:
@@ -47,8 +50,10 @@ def test_what_a_read_made_is_in_the_oldest_generation_and_nothing_stays_frozen(c
 
 def test_what_was_frozen_before_a_read_stays_frozen(collector):
     data, text = _file()
+    from annotator.collector import freeze
+
     keep = [[] for _ in range(50)]  # stands for what the app loaded and froze
-    gc.freeze()
+    freeze()
     frozen = gc.get_freeze_count()
     assert frozen > 0
     store.read("a.yaml", text=data, article=text).checked()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import gc
 
+from ..collector import freeze as _freeze
+
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -83,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         # The app holds the set; the file's text and what the read made to check
         # it (a few MB for a big article) must not stay alive while it runs.
         del first
-        gc.freeze()
+        _freeze()
     finally:
         gc.enable()
     result = app.run()
