@@ -10,7 +10,9 @@ re-anchoring report and the notes for the user.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -20,16 +22,48 @@ from ..lost_marks import LOST
 from ..model import AnnotationSet, Document
 from ..pace import pause
 from ..schema import Schema
-from .direct_bytes import DirectBytes
-from .direct_reader import Decline, DirectFile, worth_compiling
 from .fast_reader import fast_parse
 from .files import new_set, read_yaml_bytes, relative_path, yaml_files, yaml_text
-from .tree import NotOurs, Tree
+from .tree import COMPILE_COST, NotOurs, Tree
 from .validate import Checker, LostSpan, check, show
 from .writer import FORMAT
 
 if TYPE_CHECKING:
     from ..reanchor import Lost, Report
+
+#: the direct readers' names, imported from their modules when first used (PEP 562):
+#: a small file opened first goes the general way (see ``worth_compiling``), and
+#: importing them (their code, their patterns) was ~3 ms of the app's first frame
+_LAZY = {"DirectBytes": "direct_bytes", "DirectFile": "direct_reader", "Decline": "direct_reader"}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __package__), name)
+    globals()[name] = value
+    return value
+
+
+_DIRECT_READER = f"{__package__}.direct_reader"
+#: characters of small files read the general way before ``direct_reader`` was imported
+_spared = 0
+
+
+def worth_compiling(size: int) -> bool:
+    """``direct_reader.worth_compiling``. While that module is not imported (its
+    patterns are then not compiled), the small files are counted here, and it is
+    imported only when they come to ``COMPILE_COST``; it then goes on from this
+    count: the same answers."""
+    global _spared
+    dr = sys.modules.get(_DIRECT_READER)
+    if dr is None:
+        if _spared + size < COMPILE_COST:
+            _spared += size
+            return False
+        dr = importlib.import_module(_DIRECT_READER)  # (it starts from the count made here)
+    return dr.worth_compiling(size)
 
 
 def parse(text: str, source: str, strict: bool = False) -> tuple[Tree | None, Problem | None]:
@@ -212,8 +246,10 @@ def _direct(
     problem at all; None: read it the general way (which lists the problems)."""
     if not worth_compiling(len(text)):
         return None  # a small file before the patterns are compiled: the general way is cheaper
+    this = sys.modules[__name__]  # (its names are imported when first used: see __getattr__)
+    declined = this.Decline
     try:
-        found = DirectBytes(text, where) if isinstance(text, bytes) else DirectFile(text, where)
+        found = this.DirectBytes(text, where) if isinstance(text, bytes) else this.DirectFile(text, where)
         if doc is None and from_disk:
             if found.path is None:
                 return None
@@ -225,7 +261,7 @@ def _direct(
         if doc is None:
             return found.build(None, None, schema)
         return found.build(doc.text, doc.sha256, schema)
-    except Decline:
+    except declined:
         return None
 
 
