@@ -147,3 +147,44 @@ async def test_the_screen_and_the_main_row_show_no_cell_of_their_own(make_app):
             under = {app.screen.get_widget_at(x, y)[0] for x in range(size[0]) for y in range(size[1])}
             assert app.screen not in under and main not in under, size
             assert app.query_one(ArticleView) in under
+
+
+async def test_the_lists_label_colours_are_those_of_the_rules_they_replace(make_app, tmp_path):
+    """Slots 1-9 of the annotation list are not component classes (Textual styled
+    each before the first frame): their styles are what the CSS rules they replace,
+    ``color: #hex`` on a component class, give, on every theme."""
+    from annotator.tui.widgets import AnnotationList
+
+    colours = AnnotationList.SLOT_COLOURS
+    assert len(colours) == 9
+
+    class OldColours(AnnotationList):
+        COMPONENT_CLASSES = {f"old--slot-{i}" for i in range(1, 10)}
+        DEFAULT_CSS = "\n".join(f"OldColours > .old--slot-{i} {{ color: {c}; }}" for i, c in enumerate(colours, 1))
+
+    seed_gold_in(tmp_path)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        ours = app.annotation_list
+        old = OldColours(ours.aset, ours.schema)
+        await app.query_one("#side").mount(old)
+        themes = sorted(app.available_themes)
+        assert len(themes) > 10
+        for theme in themes:
+            app.theme = theme
+            await pilot.pause(0.05)
+            ours._check_styles()
+            assert ours._slot_styles[1:] == [old.get_component_rich_style(f"old--slot-{i}") for i in range(1, 10)], theme
+            assert ours._slot_styles[0] == ours.get_component_rich_style("annotation-list--slot-0")
+
+
+def test_the_lists_label_colours_are_the_articles_hues():
+    import re
+
+    from annotator.resources import data_dir
+    from annotator.tui.widgets import AnnotationList
+
+    css = (data_dir("styles") / "article.tcss").read_text(encoding="utf-8")
+    hues = dict(re.findall(r"\.article--slot-(\d) \{ background: (#[0-9a-f]{6}) 40%", css))
+    assert [hues[str(i)] for i in range(1, 10)] == list(AnnotationList.SLOT_COLOURS)
