@@ -180,11 +180,40 @@ async def test_the_lists_label_colours_are_those_of_the_rules_they_replace(make_
 
 
 def test_the_lists_label_colours_are_the_articles_hues():
-    import re
-
-    from annotator.resources import data_dir
+    from annotator.tui.article_paint import SLOT_HUES
     from annotator.tui.widgets import AnnotationList
 
-    css = (data_dir("styles") / "article.tcss").read_text(encoding="utf-8")
-    hues = dict(re.findall(r"\.article--slot-(\d) \{ background: (#[0-9a-f]{6}) 40%", css))
-    assert [hues[str(i)] for i in range(1, 10)] == list(AnnotationList.SLOT_COLOURS)
+    assert AnnotationList.SLOT_COLOURS is SLOT_HUES
+    assert SLOT_HUES == ("#f4a261", "#4cc9f0", "#80ed99", "#c77dff", "#ffd166", "#ef476f", "#06d6a0", "#adb5bd", "#ff8fab")
+
+
+async def test_the_articles_slot_colours_are_those_of_the_rules_they_replace(make_app, tmp_path):
+    """The article's label colour slots 1-9 are not component classes either: the
+    style of an entity of each, and the hue a suggestion's ink starts from, are
+    what the rules they replace, ``background: HUE 40%; color: auto 90%`` on a
+    component class, give, on every theme."""
+    from annotator.tui.article_paint import SLOT_HUES
+
+    class OldSlots(ArticleView):
+        COMPONENT_CLASSES = {f"old--slot-{i}" for i in range(1, 10)}
+        DEFAULT_CSS = "\n".join(
+            f"OldSlots > .old--slot-{i} {{ background: {c} 40%; color: auto 90%; }}" for i, c in enumerate(SLOT_HUES, 1)
+        )
+
+    seed_gold_in(tmp_path)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        ours = app.view
+        old = OldSlots(app.session.text, app.session.marks, slot_of=app.schema.slot, id="old-view")
+        await app.query_one("#main").mount(old, before="#side")
+        await pilot.pause(0.05)
+        for theme in sorted(app.available_themes):
+            app.theme = theme
+            await pilot.pause(0.05)
+            ours._check_styles()
+            for i in range(1, 10):
+                name = f"old--slot-{i}"
+                old._component_cache.clear()
+                assert ours._slot_component(i) == old._component(name), (theme, i)  # (the old code's way)
+                assert ours._slot_hue(i) == old.get_component_styles(name).background, (theme, i)

@@ -36,7 +36,7 @@ from textual.strip import Strip
 from ..marks import MarkIndex
 from ..text import Layout, TextIndex, Tokens
 from .article_layout import ArticleLayout
-from .article_paint import SLOTS, RowPainting
+from .article_paint import RowPainting
 from .steady import SteadyScrollbars
 from .article_ranges import Range, RangeLike, Ranges as _Ranges, difference as _difference, span as _span
 
@@ -69,7 +69,7 @@ class ArticleView(RowPainting, SteadyScrollbars, ScrollView, inherit_bindings=Fa
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        *(f"article--slot-{n}" for n in range(1, SLOTS + 1)),
+        # (the label colour slots 1-9: article_paint.SLOT_HUES, not component classes)
         "article--entity",  # an entity whose label has no colour slot
         "article--suggested",
         "article--trigger",
@@ -766,7 +766,11 @@ class ArticleView(RowPainting, SteadyScrollbars, ScrollView, inherit_bindings=Fa
 
     def _check_styles(self) -> None:
         self._style_check = False
-        sig = (self.rich_style, *(self.get_component_rich_style(n) for n in sorted(self._get_component_classes())))
+        sig = (
+            self.rich_style,
+            self.background_colors,  # (the slots' colours are blended over it: article_paint.slot_style)
+            *(self.get_component_rich_style(n) for n in sorted(self._get_component_classes())),
+        )
         self._base_style = sig[0]
         if sig == self._painted_with:
             return

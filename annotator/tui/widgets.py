@@ -19,6 +19,7 @@ from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input, Static
+from .article_paint import SLOT_HUES
 from .steady import SteadyScrollbars
 from textual.content import Content
 
@@ -303,13 +304,11 @@ class AnnotationList(SteadyScrollbars, ScrollView, can_focus=False):
         "annotation-list--slot-0",  # a label with no colour slot (the theme's text colour)
     }
 
-    #: the label colours of slots 1-9 (the hues of styles/article.tcss): each is the
+    #: the label colours of slots 1-9 (the article's hues, ``article_paint.SLOT_HUES``): each is the
     #: list's own style with that colour, as a rule ``color: #hex`` on a component
     #: class gave (tests/test_first_frame.py); not component classes, which Textual
     #: styled one by one before the first frame (~2 ms with their rules' parsing)
-    SLOT_COLOURS: ClassVar[tuple[str, ...]] = (
-        "#f4a261", "#4cc9f0", "#80ed99", "#c77dff", "#ffd166", "#ef476f", "#06d6a0", "#adb5bd", "#ff8fab",
-    )
+    SLOT_COLOURS: ClassVar[tuple[str, ...]] = SLOT_HUES
 
     class Picked(Message):
         """A row was clicked."""
