@@ -217,3 +217,40 @@ async def test_the_articles_slot_colours_are_those_of_the_rules_they_replace(mak
                 old._component_cache.clear()
                 assert ours._slot_component(i) == old._component(name), (theme, i)  # (the old code's way)
                 assert ours._slot_hue(i) == old.get_component_styles(name).background, (theme, i)
+
+
+async def test_the_scrollbars_lines_are_textuals(make_app, tmp_path):
+    """The article's and the list's vertical scrollbars style each different line
+    once (tui.steady.RepeatingScrollBar): their lines are those Textual's ScrollBar
+    renders, wherever the thumb is, hovered or grabbed, on a dark and a light theme."""
+    from textual.geometry import Offset, Region
+    from textual.scrollbar import ScrollBar
+
+    from annotator.tui.steady import RepeatingScrollBar
+
+    seed_gold_in(tmp_path)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        checked = 0
+        for theme in ("textual-dark", "textual-light"):
+            app.theme = theme
+            await pilot.pause(0.05)
+            for widget in (app.view, app.annotation_list):
+                bar = widget.vertical_scrollbar
+                assert type(bar) is RepeatingScrollBar and bar.display
+                full = Region(0, 0, bar.outer_size.width, bar.outer_size.height)
+                for y in (0, 3, 10, 10_000):
+                    widget.scroll_to(y=y, animate=False, immediate=True)
+                    await pilot.pause(0.02)
+                    for state in ("plain", "hover", "grabbed"):
+                        bar.mouse_over = state == "hover"
+                        bar.grabbed = Offset(0, 0) if state == "grabbed" else None
+                        for crop in (full, Region(0, 2, full.width, 7), Region(1, 0, 1, full.height)):
+                            bar.refresh()
+                            ours = bar.render_lines(crop)
+                            bar.refresh()
+                            assert ours == ScrollBar.render_lines(bar, crop), (theme, widget.id, y, state, crop)
+                            checked += 1
+                    bar.mouse_over, bar.grabbed = False, None
+        assert checked == 2 * 2 * 4 * 3 * 3
