@@ -43,9 +43,8 @@ from ..model import (
 from ..pace import pause
 from ..schema import Schema
 from .fast_reader import _NUMERIC_FIRST, _SPECIAL_WORDS, _FastReader, _unescape
-from .tree import COMPILE_COST, NotOurs
+from .tree import COMPILE_COST, FORMAT, NotOurs
 from .validate import bad_attr
-from .writer import FORMAT
 
 
 class Decline(Exception):

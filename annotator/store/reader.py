@@ -24,9 +24,8 @@ from ..pace import pause
 from ..schema import Schema
 from .fast_reader import fast_parse
 from .files import new_set, read_yaml_bytes, relative_path, yaml_files, yaml_text
-from .tree import COMPILE_COST, NotOurs, Tree
+from .tree import COMPILE_COST, FORMAT, NotOurs, Tree
 from .validate import Checker, LostSpan, check, show
-from .writer import FORMAT
 
 if TYPE_CHECKING:
     from ..reanchor import Lost, Report
