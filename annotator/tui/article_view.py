@@ -801,32 +801,11 @@ class ArticleView(RowPainting, SteadyScrollbars, ScrollView, inherit_bindings=Fa
 __all__ = ["ArticleView"]
 
 
-class LayeredArticleView(ArticleView):
-    """The article view with the layers ``set_layers`` paints (the audit's
-    adjudication view, tui.adjudicate): their component classes are here, not on
-    the annotator's view, whose first frame styled and checked each of them."""
+def __getattr__(name: str):
+    # ``LayeredArticleView`` (the audit's view) lives in tui.article_layers: the
+    # annotator's first frame does not make its class (PEP 562)
+    if name == "LayeredArticleView":
+        from .article_layers import LayeredArticleView
 
-    # Their styles: here, not in styles/article.tcss, so that the annotator does not
-    # parse them before its first frame. Not scoped: as the stylesheet had them.
-    SCOPED_CSS = False
-    DEFAULT_CSS = """
-    /* The audit's adjudication view (annotator audit GOLD PRED --view): gold entities
-       keep their label colour; each way the other side compares is drawn over them. */
-    /* .article--agree (both sides agree) adds nothing: the label colour alone. */
-    ArticleView > .article--missed { color: $text-error; text-style: bold underline; }
-    ArticleView > .article--spurious { background: $warning 25%; color: $text-warning; text-style: italic underline; }
-    ArticleView > .article--wrong { background: #d633ff 45%; color: auto 90%; text-style: bold; }
-    ArticleView > .article--partial { color: $text-primary; text-style: bold uu; }
-    ArticleView > .article--resolved { text-style: dim; }
-    ArticleView > .article--current { background: $primary 55%; color: auto 95%; }
-    """
-
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "article--agree",
-        "article--missed",
-        "article--spurious",
-        "article--wrong",
-        "article--partial",
-        "article--resolved",
-        "article--current",
-    }
+        return LayeredArticleView
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
