@@ -56,7 +56,7 @@ lists each as a problem.
 
 With the old article at hand a diff would be exact; it is not stored (only
 its sha256), hence the above. On a 1 MB article with 66,000 spans a
-re-anchoring takes about 0.3-0.4 s of CPU (bench/bench_reanchor.py; one chain
+re-anchoring takes about 0.3 s of CPU (bench/bench_reanchor.py; one chain
 over the whole article, as before the anchors, took 1.2-1.6 s). The moved
 spans are kept in the report as rows, made into ``Moved`` objects when
 ``Report.moved`` is asked for.
