@@ -21,8 +21,9 @@ from . import pace
 
 #: May work go to a forked worker? None: when there are two cores or more and
 #: they are not all busy (the load average is below their number); True or
-#: False: always, never (tests, benchmarks).
-FORK: bool | None = None
+#: False: always, never (tests, benchmarks; the environment's ``ANNOTATOR_FORK``,
+#: 1 or 0, sets it for a command: a benchmark on a machine busy with others).
+FORK: bool | None = {"1": True, "0": False}.get(os.environ.get("ANNOTATOR_FORK", ""))
 
 _LEN = struct.Struct("<Q")
 
