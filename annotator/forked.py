@@ -11,6 +11,7 @@ have held, no ``pace`` hook, which waits for the UI thread the child does not ha
 
 from __future__ import annotations
 
+import mmap
 import os
 import pickle
 import struct
@@ -26,6 +27,8 @@ from . import pace
 FORK: bool | None = {"1": True, "0": False}.get(os.environ.get("ANNOTATOR_FORK", ""))
 
 _LEN = struct.Struct("<Q")
+#: a value of this many bytes or more is received into an anonymous mapping (``_received``)
+BIG = 1 << 20
 
 
 def spare_core(force: bool | None = None) -> bool:
@@ -56,7 +59,7 @@ class Forked:
     """``fn()`` run in a forked process, which sees this process's memory as it is
     now, while this one goes on; ``result()`` is its value, pickled back (keep it
     small: counts, text, plain data, not the model); with ``raw``, ``fn`` returns
-    bytes, sent as they are (``result()``: a bytearray of them); ``nice``: the worker's niceness raised by that much
+    bytes, sent as they are (``result()``: a buffer of them, see ``_received``); ``nice``: the worker's niceness raised by that much
     (the app's UI thread first when the cores are busy).
 
     Whatever goes wrong in the worker (an error, the worker killed, a value that
@@ -100,9 +103,10 @@ class Forked:
         except ChildProcessError:
             return -1
 
-    def _received(self) -> bytearray | None:
+    def _received(self) -> bytearray | mmap.mmap | None:
         """What the worker sent, read into one buffer (no joined copy: a big
-        value is not held twice), or None when it sent less or more than it said."""
+        value is not held twice; a bytearray, or an anonymous ``mmap`` from ``BIG``
+        bytes on), or None when it sent less or more than it said."""
         fd = self._fd
         try:
             head = b""
@@ -112,7 +116,10 @@ class Forked:
                     return None
                 head += got
             n = _LEN.unpack(head)[0]
-            buf = bytearray(n)
+            # a big value into an anonymous mapping: its pages zeroed by the kernel as
+            # they are read into, while the interpreter is free (a bytearray of 40 MB
+            # is zeroed at once, holding it 15 ms: a key waits for that)
+            buf = mmap.mmap(-1, n) if n >= BIG else bytearray(n)
             with memoryview(buf) as view:
                 pos = 0
                 while pos < n:

@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 #: the fork before the app costs a few milliseconds, the worker's start a few tens)
 AHEAD_FROM = 2 << 20
 
+#: the worker's niceness: on cores busy with other work, the app's UI first (the
+#: keys pressed while it loads); on a core of its own it runs as fast anyway
+AHEAD_NICE = 10
+
 _pending: dict[str, "Ahead"] = {}
 
 
@@ -44,7 +48,9 @@ class Ahead:
 
     def __init__(self, path: Path, document: Document, schema: Schema | None):
         self.path, self.document, self.schema = path, document, schema
-        self.worker: Forked | None = Forked(lambda: _read(path, document.text, schema), here=lambda: None, raw=True)
+        self.worker: Forked | None = Forked(
+            lambda: _read(path, document.text, schema), here=lambda: None, raw=True, nice=AHEAD_NICE
+        )
 
     def take(self, document: Document | None, schema: Schema | None) -> Forked | None:
         """The worker, for a read of the same article and schema (else it is
