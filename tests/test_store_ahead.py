@@ -14,11 +14,14 @@ from annotator.articles import read_article
 from annotator.schema import default_schema
 from annotator.store import ahead, direct_bytes, read
 from tests.test_store_direct import same
-from tests.test_store_worker import _entity_lines, big, results, small_pieces  # noqa: F401 (fixtures)
+from tests import test_store_worker as _worker
+
+# the worker tests' file, pieces and the values the store's workers sent back
+big, small_pieces, results, _entity_lines = _worker.big, _worker.small_pieces, _worker.results, _worker._entity_lines
 
 
 @pytest.fixture
-def ahead_on(small_pieces, monkeypatch):  # noqa: F811
+def ahead_on(small_pieces, monkeypatch):
     monkeypatch.setattr(ahead, "AHEAD_FROM", 0)
     monkeypatch.setattr(forked, "FORK", True)
     monkeypatch.setattr(direct_bytes, "WORKER_PIECES", 1 << 30)  # (the read's own worker: never)
@@ -35,7 +38,7 @@ def _reaped(pid: int) -> bool:
     return False
 
 
-def _files(big):  # noqa: F811
+def _files(big):
     d, _text, yaml_text = big
     p = d / "a.yaml"
     p.write_text(yaml_text, encoding="utf-8")
@@ -50,7 +53,7 @@ def _here(p, doc, schema, monkeypatch):
         monkeypatch.setattr(forked, "FORK", True)
 
 
-def test_read_ahead_gives_the_set_read_here(big, ahead_on, results, monkeypatch):  # noqa: F811
+def test_read_ahead_gives_the_set_read_here(big, ahead_on, results, monkeypatch):
     p, doc, schema = _files(big)
     here = _here(p, doc, schema, monkeypatch)
     assert results == [] and here.ok
@@ -66,7 +69,7 @@ def test_read_ahead_gives_the_set_read_here(big, ahead_on, results, monkeypatch)
     a.cancel()  # (taken: nothing left to do)
 
 
-def test_a_worker_that_dies_is_read_here(big, ahead_on, results, monkeypatch):  # noqa: F811
+def test_a_worker_that_dies_is_read_here(big, ahead_on, results, monkeypatch):
     p, doc, schema = _files(big)
     here = _here(p, doc, schema, monkeypatch)
     parent = os.getpid()
@@ -83,7 +86,7 @@ def test_a_worker_that_dies_is_read_here(big, ahead_on, results, monkeypatch):  
 
 
 @pytest.mark.parametrize("change", ["another label", "a problem"])
-def test_a_file_changed_after_the_fork_is_read_as_it_is_now(big, ahead_on, results, monkeypatch, tmp_path, change):  # noqa: F811
+def test_a_file_changed_after_the_fork_is_read_as_it_is_now(big, ahead_on, results, monkeypatch, tmp_path, change):
     p, doc, schema = _files(big)
     then = tmp_path / "then.yaml"
     shutil.copyfile(p, then)  # the worker reads the file as it was at the fork
@@ -109,7 +112,7 @@ def test_a_file_changed_after_the_fork_is_read_as_it_is_now(big, ahead_on, resul
         assert here.problems and list(map(str, got.problems)) == list(map(str, here.problems))
 
 
-def test_a_problem_in_the_workers_share_is_reported_as_without_it(big, ahead_on, monkeypatch):  # noqa: F811
+def test_a_problem_in_the_workers_share_is_reported_as_without_it(big, ahead_on, monkeypatch):
     p, doc, schema = _files(big)
     lines, ents = _entity_lines(p.read_text(encoding="utf-8"))
     lines[ents[-1]] = lines[ents[-1]].replace("label: ", "label: NOPE", 1)
@@ -121,7 +124,7 @@ def test_a_problem_in_the_workers_share_is_reported_as_without_it(big, ahead_on,
 
 
 @pytest.mark.parametrize("other", ["article", "schema"])
-def test_another_article_or_schema_is_read_here(big, ahead_on, results, monkeypatch, other):  # noqa: F811
+def test_another_article_or_schema_is_read_here(big, ahead_on, results, monkeypatch, other):
     p, doc, schema = _files(big)
     a = ahead.start(p, doc, schema)
     pid = a.worker._pid
@@ -132,7 +135,7 @@ def test_another_article_or_schema_is_read_here(big, ahead_on, results, monkeypa
     assert got.ok and same(_here(p, doc, schema, monkeypatch).aset, got.aset)
 
 
-def test_a_worker_nobody_takes_is_reaped(big, ahead_on):  # noqa: F811
+def test_a_worker_nobody_takes_is_reaped(big, ahead_on):
     p, doc, schema = _files(big)
     a = ahead.start(p, doc, schema)
     pid = a.worker._pid
@@ -141,7 +144,7 @@ def test_a_worker_nobody_takes_is_reaped(big, ahead_on):  # noqa: F811
     a.cancel()  # idempotent
 
 
-def test_no_worker_for_a_small_file_or_no_core_to_spare(big, ahead_on, monkeypatch):  # noqa: F811
+def test_no_worker_for_a_small_file_or_no_core_to_spare(big, ahead_on, monkeypatch):
     p, doc, schema = _files(big)
     monkeypatch.setattr(ahead, "AHEAD_FROM", p.stat().st_size + 1)
     assert ahead.start(p, doc, schema) is None
@@ -151,7 +154,7 @@ def test_no_worker_for_a_small_file_or_no_core_to_spare(big, ahead_on, monkeypat
 
 
 @pytest.mark.parametrize("loads", [True, False])
-def test_the_cli_reads_ahead_and_reaps_the_worker(big, ahead_on, results, monkeypatch, tmp_path, loads):  # noqa: F811
+def test_the_cli_reads_ahead_and_reaps_the_worker(big, ahead_on, results, monkeypatch, tmp_path, loads):
     """``annotate`` forks the worker before the app, which takes it (its load) or
     quits before: reaped either way."""
     from annotator.cli import main
