@@ -14,6 +14,7 @@ from __future__ import annotations
 import mmap
 import os
 import pickle
+import select
 import struct
 import sys
 from typing import Any, Callable
@@ -132,6 +133,16 @@ class Forked:
         except (OSError, MemoryError):
             return None
         return buf
+
+    def ready(self) -> bool:
+        """Has the worker sent its value (or ended)? ``result()`` then waits no more
+        than for the pipe to be read."""
+        if self._pid is None:
+            return True
+        try:
+            return bool(select.select([self._fd], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True
 
     def result(self):
         data = self._received() if self._pid is not None else None

@@ -25,6 +25,7 @@ def ahead_on(small_pieces, monkeypatch):
     monkeypatch.setattr(ahead, "AHEAD_FROM", 0)
     monkeypatch.setattr(forked, "FORK", True)
     monkeypatch.setattr(direct_bytes, "WORKER_PIECES", 1 << 30)  # (the read's own worker: never)
+    monkeypatch.setattr(direct_bytes, "AHEAD_STEAL", False)  # (wait for it: see the test of stealing)
     yield
     for a in list(ahead._pending.values()):
         a.cancel()
@@ -112,10 +113,19 @@ def test_a_file_changed_after_the_fork_is_read_as_it_is_now(big, ahead_on, resul
         assert here.problems and list(map(str, got.problems)) == list(map(str, here.problems))
 
 
-def test_a_problem_in_the_workers_share_is_reported_as_without_it(big, ahead_on, monkeypatch):
+@pytest.mark.parametrize("steal", [False, True])
+@pytest.mark.parametrize("where", ["label", "event id"])
+def test_a_problem_in_the_workers_share_is_reported_as_without_it(big, ahead_on, monkeypatch, where, steal):
     p, doc, schema = _files(big)
+    monkeypatch.setattr(direct_bytes, "AHEAD_STEAL", steal)
     lines, ents = _entity_lines(p.read_text(encoding="utf-8"))
-    lines[ents[-1]] = lines[ents[-1]].replace("label: ", "label: NOPE", 1)
+    if where == "label":
+        lines[ents[-1]] = lines[ents[-1]].replace("label: ", "label: NOPE", 1)
+    else:  # an event's id that is an entity's of the worker's share
+        ident = lines[ents[-1]].split(",")[0][len("- {id: "):]
+        at = lines.index("events:") + 1
+        assert lines[at].startswith("- id: ")
+        lines[at] = "- id: " + ident
     p.write_text("\n".join(lines), encoding="utf-8")
     here = _here(p, doc, schema, monkeypatch)
     ahead.start(p, doc, schema)
@@ -198,3 +208,52 @@ def test_the_cli_reads_ahead_and_reaps_the_worker(big, ahead_on, results, monkey
     else:
         assert results == []
     assert _reaped(pids[0])
+
+
+def _wait_ready(worker):
+    import time
+
+    deadline = time.monotonic() + 60
+    while not worker.ready() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("slow", ["all read here", "some read here", "none read here"])
+def test_a_slow_worker_s_pieces_are_read_here_meanwhile(big, ahead_on, results, monkeypatch, slow):
+    """AHEAD_STEAL: while the worker is not done, the reader reads its pieces, from the first."""
+    import time
+
+    from annotator import forked as forked_module
+
+    p, doc, schema = _files(big)
+    here = _here(p, doc, schema, monkeypatch)
+    monkeypatch.setattr(direct_bytes, "AHEAD_STEAL", True)
+    if slow == "all read here":
+        real = ahead._read
+
+        def slow_read(*args):
+            time.sleep(30)  # (killed before: its value is not wanted)
+            return real(*args)
+
+        monkeypatch.setattr(ahead, "_read", slow_read)
+    a = ahead.start(p, doc, schema)
+    pid = a.worker._pid
+    if slow != "all read here":
+        _wait_ready(a.worker)
+    if slow == "some read here":  # the first two pieces read here, then its columns of the rest
+        real_ready, asked = forked_module.Forked.ready, []
+
+        def ready(self):
+            asked.append(1)
+            return len(asked) > 2 and real_ready(self)
+
+        monkeypatch.setattr(forked_module.Forked, "ready", ready)
+    started = time.monotonic()
+    got = read(p, article=doc, schema=schema, editing=True)
+    assert _reaped(pid) and time.monotonic() - started < 20
+    if slow == "all read here":
+        assert results == []  # never waited for
+    else:
+        assert len(results) == 1 and results[0] is not None
+    assert got.ok and same(here.aset, got.aset)
+    assert list(got.aset.entities) == list(here.aset.entities)

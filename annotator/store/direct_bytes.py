@@ -307,6 +307,20 @@ class _BytesReader(_PiecedReader):
             return
         worker, cuts, run = self._worker
         self._worker = None
+        before = len(aset.entities)
+        done = 0
+        if worker is self._ahead_of and AHEAD_STEAL:
+            # never wait for a worker slowed down by busy cores: its pieces are read
+            # here, from the first, until its value is there (then its columns of
+            # the rest are taken); when all are read here, it is not wanted
+            while done < len(cuts) and not worker.ready():
+                self.run_pieces(cuts[done : done + 1], aset, run)
+                done += 1
+            if done == len(cuts):
+                worker.cancel()
+                if not self.ids.isdisjoint(islice(aset.entities, before, None)):
+                    raise Decline  # (as below)
+                return
         got = worker.result()  # None: the worker failed
         blobs = None
         base = 0
@@ -324,15 +338,16 @@ class _BytesReader(_PiecedReader):
                     blobs.append((at, at + size))
                     at += size
         if blobs is None or len(blobs) != len(cuts):  # (``result`` gives None when the worker failed)
-            before = len(aset.entities)
-            self.run_pieces(cuts, aset, run)
+            self.run_pieces(cuts[done:], aset, run)
             # read after the other sections: an id of theirs an entity's was not seen then
             if not self.ids.isdisjoint(islice(aset.entities, before, None)):
                 raise Decline
         else:
             ids = self.ids
+            if done and not ids.isdisjoint(islice(aset.entities, before, None)):
+                raise Decline  # (the pieces read here: as above)
             view = memoryview(got)
-            for a, b in blobs:
+            for a, b in blobs[done:]:
                 cols = marshal.loads(view[a:b])
                 attrs = cols.pop()
                 for i in range(2, len(cols)):
@@ -361,10 +376,12 @@ class _BytesReader(_PiecedReader):
 
 
 #: the share of the entities' pieces a worker forked before the app reads
-#: (``store.ahead``): this process reads the first of them while it waits (the
-#: worker, started 0.2 s earlier, reads 2 s of the 10 MB file; the app's own
-#: reading of the other sections, 1.3 s)
-AHEAD_SHARE = 0.8
+#: (``store.ahead``): all (while it is not done, this process reads them from the
+#: first, see ``AHEAD_STEAL``: it never waits for a worker slowed down)
+AHEAD_SHARE = 1.0
+#: while that worker is not done, its pieces are read here meanwhile, from the
+#: first; its columns of the rest are taken once it is (off: wait for it)
+AHEAD_STEAL = True
 
 
 def ahead_cut(cuts: list) -> int:
