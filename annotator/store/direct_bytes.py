@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..forked import Forked, spare_core
 from ..model import NO_ATTRS, AnnotationSet
-from ..pace import pause, sharing
+from ..pace import chunks, pause, sharing
 from . import direct_reader as _dr
 from .direct_reader import Decline, DirectFile, _Reader
 from .fast_reader import _FAST_BAD
@@ -318,7 +318,7 @@ class _BytesReader(_PiecedReader):
                 done += 1
             if done == len(cuts):
                 worker.cancel()
-                if not self.ids.isdisjoint(islice(aset.entities, before, None)):
+                if not self.disjoint_since(aset, before):
                     raise Decline  # (as below)
                 return
         got = worker.result()  # None: the worker failed
@@ -340,11 +340,11 @@ class _BytesReader(_PiecedReader):
         if blobs is None or len(blobs) != len(cuts):  # (``result`` gives None when the worker failed)
             self.run_pieces(cuts[done:], aset, run)
             # read after the other sections: an id of theirs an entity's was not seen then
-            if not self.ids.isdisjoint(islice(aset.entities, before, None)):
+            if not self.disjoint_since(aset, before):
                 raise Decline
         else:
             ids = self.ids
-            if done and not ids.isdisjoint(islice(aset.entities, before, None)):
+            if done and not self.disjoint_since(aset, before):
                 raise Decline  # (the pieces read here: as above)
             view = memoryview(got)
             for a, b in blobs[done:]:
@@ -359,6 +359,16 @@ class _BytesReader(_PiecedReader):
                 self.put_entities(aset, cols)
                 pause()
         pause()
+
+    def disjoint_since(self, aset: AnnotationSet, before: int) -> bool:
+        """No entity of the table from ``before`` on has the id of an event, attribution
+        or relation (read after them): ``CHUNK`` ids a C-level call, a pause between
+        two (500,000 at once held the interpreter 30 ms)."""
+        ids = self.ids
+        for part in chunks(islice(aset.entities, before, None)):
+            if not ids.isdisjoint(part):
+                return False
+        return True
 
     def cancel_worker(self) -> None:
         if self._worker is not None:
