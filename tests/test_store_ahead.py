@@ -257,3 +257,17 @@ def test_a_slow_worker_s_pieces_are_read_here_meanwhile(big, ahead_on, results, 
         assert len(results) == 1 and results[0] is not None
     assert got.ok and same(here.aset, got.aset)
     assert list(got.aset.entities) == list(here.aset.entities)
+
+
+@pytest.mark.parametrize("idle", [0, 1])
+def test_no_worker_unless_a_core_is_idle(big, ahead_on, monkeypatch, idle):
+    from annotator.store import many
+
+    p, doc, schema = _files(big)
+    monkeypatch.setattr(forked, "FORK", None)
+    monkeypatch.setattr(ahead, "spare_core", lambda force=None: True)
+    monkeypatch.setattr(many, "_idle_cores", lambda: idle)
+    a = ahead.start(p, doc, schema)
+    assert (a is not None) == (idle == 1)
+    if a is not None:
+        a.cancel()

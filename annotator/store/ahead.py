@@ -79,15 +79,31 @@ def _read(path: Path, article: str, schema: Schema | None) -> bytes:
     return ahead_entities(path, article, schema)
 
 
+def _core_free(force: bool | None) -> bool:
+    """A core idle for the worker: stricter than ``forked.spare_core`` (a load
+    average below the number of cores), since the worker runs beside the app's UI
+    (on cores busy with other work it took from the keys pressed while loading);
+    ``force`` (or ``forked.FORK``, ``ANNOTATOR_FORK``) decides as there."""
+    from .. import forked
+
+    if force is None:
+        force = forked.FORK
+    if force is not None:
+        return spare_core(force)
+    from .many import _idle_cores
+
+    return spare_core() and _idle_cores() >= 1
+
+
 def start(yaml_path: str | os.PathLike, document: Document, schema: Schema | None, force: bool | None = None) -> Ahead | None:
     """Fork a worker reading ``yaml_path``'s entities ahead, when the file is big
-    and a core is free (``forked.spare_core``; ``force`` as there); None otherwise."""
+    and a core is idle (``_core_free``); None otherwise."""
     path = Path(yaml_path)
     try:
         size = path.stat().st_size
     except OSError:
         return None
-    if size < AHEAD_FROM or not spare_core(force):
+    if size < AHEAD_FROM or not _core_free(force):
         return None
     old = _pending.pop(_key(path), None)
     if old is not None:
