@@ -56,9 +56,19 @@ def _counts(aset: AnnotationSet) -> tuple[Counter[str], Counter[str]]:
     chunk at a time with a ``pause`` between two (one call over them all held
     the interpreter 35 ms while the app loads them in a thread); the entities'
     statuses are read once for both counts."""
+    from . import columns
+
     statuses: Counter[str] = Counter()
     labels: Counter[str] = Counter()
+    cols = columns.of(aset.entities)  # the entities just read from columns: those counted
+    if cols is not None:
+        for piece in cols.chunks():
+            statuses.update(piece.statuses)
+            labels.update(compress(piece.labels, map(eq, piece.statuses, repeat(ACCEPTED))))
+        pause()
     for table in (aset.entities, aset.events, aset.attributions, aset.relations):
+        if cols is not None and table is aset.entities:
+            continue
         for chunk in chunks(table.values(), _COUNT_CHUNK):  # (not one list of the table first)
             sts = list(map(_STATUS, chunk))
             statuses.update(sts)

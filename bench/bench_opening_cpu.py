@@ -20,8 +20,17 @@ r = store.read(d / "annotations/bench-article.yaml", article=read_article(d / "b
 aset = r.aset
 gc.disable()
 out = {}
+try:  # (a checkout whose steps read the reader's columns: the arrays made of them, once a read)
+    from annotator import columns
+    noted = columns._noted[:]
+except ImportError:
+    columns = None
 for _ in range(3):
+    if columns is not None:
+        columns._noted[:] = noted  # each run as the app's one: the arrays made again
     t0 = time.process_time(); m = MarkIndex.build(aset)
+    if columns is not None:
+        columns._noted[:] = noted
     t1 = time.process_time(); s = Session(aset, schema)
     t2 = time.process_time(); rows = AnnotationList.rows_of(aset)
     t3 = time.process_time(); for_session(s)

@@ -40,6 +40,7 @@ from ..model import (
     slot_maker,
     slots_settable,
 )
+from .. import columns
 from ..pace import pause
 from ..schema import Schema
 from .fast_reader import _NUMERIC_FIRST, _SPECIAL_WORDS, _FastReader, _unescape
@@ -447,6 +448,7 @@ class _Reader:
         special, words = _SPECIAL_FIRST, _SPECIAL_WORDS
         alen = -1 if article is None else len(article)
         before = len(table)  # (a big section's pieces go into one table: see direct_bytes)
+        news: list = []
         for eid, lab, start, stop, frs, text, status, by, score, sby, attrs in rows:
             if eid[0] in special or eid in words:
                 eid = string(eid)
@@ -466,9 +468,11 @@ class _Reader:
                 tail = tails.get((status, by, score, sby))
                 if tail is None:
                     tail = tail_of(tails, status, by, score, sby, attrs)
-            table[eid] = _new_entity(eid, v, span, *tail)
+            table[eid] = made = _new_entity(eid, v, span, *tail)
+            news.append(made)
         if len(table) != before + len(rows):  # an id twice
             raise Decline
+        columns.note_objects(table, news, first=not before)  # (as put_entities does)
 
     def event_rows(self, rows: list[tuple], table: dict, article: str | None, event_type, schema: Schema | None) -> None:
         types: dict[str, str] = {}
@@ -642,6 +646,8 @@ class _Reader:
         table.update(zip(ids, made))
         if len(table) != before + n:  # an id twice
             raise Decline
+        # the marks index, the counts and the list's rows read these, not the objects
+        columns.note(table, made, ids, labels, fr_col, tails[0], tails[4], first=not before)
 
     def events(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
         start, end = self.section(pos, "events", "attributions")

@@ -848,8 +848,11 @@ def _prepare(ws: Workspace):
     from ..referrers import for_session
     from ..suggest import precision
 
+    from .. import columns
+
     for_session(ws.session)
     rows = AnnotationList.rows_of(ws.session.aset)
+    columns.forget()  # (the reader's columns: the index, the counts and the rows are made)
     return rows, rows.lost_ids(), precision.decisions([ws.session.aset])
 
 

@@ -228,7 +228,22 @@ class Rows:
             es.append(e)
             idss.append(ids)
 
+        from .. import columns
+
+        cols = columns.of(aset.entities)  # the entities just read from columns: those read, not the objects
+        if cols is not None:
+            for piece in cols.chunks():  # (no lost span among them: see columns.of)
+                s, e = piece.starts, piece.ends
+                if piece.counts is not None:  # the first start and the last end of each
+                    last = np.cumsum(piece.counts) - 1
+                    s, e = s[last - piece.counts + 1], e[last]
+                ss.append(s)
+                es.append(e)
+                idss.append(piece.ids)
+            pause()
         for table, part in ((aset.entities, "span"), (aset.events, "trigger")):
+            if cols is not None and table is aset.entities:
+                continue
             get = attrgetter(part + ".fragments")
             for chunk in _chunks(table.values()):
                 frags = list(map(get, chunk))

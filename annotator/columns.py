@@ -1,0 +1,166 @@
+"""The entities of the set read last, as the reader's columns.
+
+The direct readers make a big table's entities from columns (all the ids, all
+the labels, all the fragments, ...: ``store.direct_reader.put_entities``).
+Right after, the app's opening reads the same values back from the objects
+three times (the marks index, the counts, the list's rows): for 500,000
+entities, an attribute walk over objects spread in memory each time (about
+0.5 s in all). The reader notes its columns here (``note``); those steps take
+them (``of``) when they describe the table exactly: the same number of entities
+and, in order, the very objects made from them (entities are frozen, so
+their values are the columns'). Anything else (another set, a table changed
+since, rows read one at a time) gets None, and the step reads the objects.
+
+One set is noted at a time (the last read), and ``forget`` lets go of it.
+"""
+
+from __future__ import annotations
+
+from itertools import chain, compress, islice, repeat
+from operator import is_, is_not, itemgetter
+from typing import Iterator, NamedTuple
+
+from .lost_marks import LOST
+from .pace import CHUNK, pause
+
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
+
+#: [id of the entities table, its columns: objects, ids, labels, fragments, statuses, attrs]
+_noted: list = [None, None, None]  # (and the arrays made of them: see ``_arrays``)
+
+
+class Piece(NamedTuple):
+    """Up to ``CHUNK`` entities: their columns (lists), their fragments' starts
+    and ends (int64 arrays) and the number of fragments of each (an array, or
+    None when each has one)."""
+
+    objs: list
+    ids: list
+    labels: list
+    statuses: list
+    starts: object
+    ends: object
+    counts: object
+
+
+def note(table: dict, made: list, ids, labels, fr_col, statuses, attrs, first: bool) -> None:
+    """The reader made ``made`` (just added to ``table``; ``first``: as its first
+    entities) from these columns (lists, or ``repeat``s of one value)."""
+    n = len(made)
+    if first or _noted[0] != id(table) or _noted[1] is None:
+        _noted[0], _noted[1] = id(table), ([], [], [], [], [], [])
+    _noted[2] = None
+    objs, id_col, label_col, frag_col, status_col, attrs_col = _noted[1]
+    objs += made
+    id_col += ids
+    label_col += _list(labels, n)
+    frag_col += fr_col
+    status_col += _list(statuses, n)
+    attrs_col += _list(attrs, n)
+
+
+def note_objects(table: dict, made: list, first: bool) -> None:
+    """As ``note``, for a few entities made one at a time (their columns read from them)."""
+    note(
+        table, made, [a.id for a in made], [a.label for a in made], [a.span.fragments for a in made],
+        [a.status for a in made], [a.attrs for a in made], first,
+    )
+
+
+def _list(col, n: int):
+    return [next(col)] * n if type(col) is repeat else col
+
+
+def forget() -> None:
+    """Let go of the columns noted (the app has made what it needed of them)."""
+    _noted[0], _noted[1], _noted[2] = None, None, None
+
+
+def of(table: dict) -> "Columns | None":
+    """The columns of ``table`` if they were noted and describe it exactly (checked
+    a ``CHUNK`` at a time, with a ``pause`` between two), else None; None too when
+    a span of theirs is marked lost (painted and listed apart: read from the objects)."""
+    if _noted[0] != id(table) or _noted[1] is None:
+        return None
+    cols = _noted[1]
+    made = cols[0]
+    if len(made) != len(table) or not all(map(len_is, cols, repeat(len(made)))):
+        return None
+    values = iter(table.values())
+    for a in range(0, len(made), CHUNK):
+        part = made[a : a + CHUNK]
+        if not all(map(is_, part, islice(values, len(part)))):
+            return None
+        pause()
+    if _noted[2] is None:
+        _noted[2] = _arrays(cols)
+    if _noted[2] is False:
+        return None
+    return Columns(cols, _noted[2])
+
+
+def len_is(col, n: int) -> bool:
+    return len(col) == n
+
+
+def _has_lost(attrs) -> bool:
+    return bool(attrs) and bool(attrs.get(LOST))
+
+
+def _arrays(cols: tuple):
+    """The columns' numbers as numpy arrays (``Columns``), or False when a span is lost."""
+    import numpy as np
+
+    from .model import NO_ATTRS
+
+    objs, ids, labels, frags, statuses, attrs = cols
+    fs: list = []
+    fe: list = []
+    counts: list = []
+    for a in range(0, len(objs), CHUNK):
+        b = a + CHUNK
+        at = attrs[a:b]
+        if any(map(_has_lost, compress(at, map(is_not, at, repeat(NO_ATTRS))))):
+            return False
+        part = frags[a:b]
+        pairs = list(chain.from_iterable(part))
+        n, m = len(pairs), len(part)
+        fs.append(np.fromiter(map(_FIRST, pairs), np.int64, n))
+        fe.append(np.fromiter(map(_SECOND, pairs), np.int64, n))
+        counts.append(None if n == m else np.fromiter(map(len, part), np.intp, m))
+        pause()
+    return _Arrays(fs, fe, counts)
+
+
+class _Arrays(NamedTuple):
+    """Per ``CHUNK`` of entities: their fragments' starts and ends (int64 arrays),
+    and the number of fragments of each (None: one each)."""
+
+    fs: list
+    fe: list
+    counts: list
+
+
+class Columns:
+    """The columns of a table, checked (``of``)."""
+
+    def __init__(self, cols: tuple, arrays: _Arrays) -> None:
+        self._cols = cols
+        self._arrays = arrays
+
+    def chunks(self) -> Iterator[Piece]:
+        """The entities in the table's order, ``CHUNK`` at a time (a ``pause`` between two)."""
+        objs, ids, labels, frags, statuses, attrs = self._cols
+        ar = self._arrays
+        for i, a in enumerate(range(0, len(objs), CHUNK)):
+            if a:
+                pause()
+            b = a + CHUNK
+            yield Piece(objs[a:b], ids[a:b], labels[a:b], statuses[a:b], ar.fs[i], ar.fe[i], ar.counts[i])
+
+    def statuses(self) -> list:
+        return self._cols[4]
+
+    def labels(self) -> list:
+        return self._cols[2]

@@ -1,0 +1,108 @@
+"""The entities' columns noted by the direct readers (``annotator.columns``): the
+marks index, the counts and the list's rows made from them are those made from
+the objects, and a table that is not exactly the one read gets no columns."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from annotator import columns, store
+from annotator.marks import MarkIndex
+from annotator.model import NO_ATTRS, SUGGESTED, Entity, Span
+from annotator.schema import default_schema
+from annotator.session import Session, _counts
+from annotator.store.direct_reader import direct_read
+from annotator.tui.widgets import Rows
+
+
+def _bench_set(n_entities=3000, events=300, attributions=300, relations=30, seed=5):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from gen import make_annotations, make_article
+
+    text = make_article(80_000, seed)
+    return make_annotations(text, n_entities, seed, n_events=events, n_attributions=attributions, n_relations=relations)
+
+
+def _without_columns(make, aset):
+    saved = columns._noted[:]
+    columns.forget()
+    try:
+        return make(aset)
+    finally:
+        columns._noted[:] = saved
+
+
+def _same_index(a: MarkIndex, b: MarkIndex) -> None:
+    for x, y in zip((a._s, a._e, a._k, a._st), (b._s, b._e, b._k, b._st)):
+        assert np.array_equal(x, y)
+    assert len(a._a) == len(b._a) and all(p is q for p, q in zip(a._a, b._a))
+    assert a._long == b._long and a._by_id == b._by_id
+
+
+def _same_everything(aset) -> None:
+    assert columns.of(aset.entities) is not None
+    _same_index(MarkIndex.build(aset), _without_columns(MarkIndex.build, aset))
+    rows, old = Rows.of(aset), _without_columns(Rows.of, aset)
+    assert rows.keys() == old.keys()
+    assert _counts(aset) == _without_columns(_counts, aset)
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    # several chunks (and a last short one) out of a few thousand entities
+    monkeypatch.setattr(columns, "CHUNK", 700)
+
+
+def test_a_set_read_by_columns_gives_the_index_rows_and_counts_of_its_objects(small_chunks):
+    aset = _bench_set()
+    assert any(len(e.span.fragments) > 1 for e in aset.entities.values())  # spans of many fragments
+    assert any(e.attrs is not NO_ATTRS for e in aset.entities.values())
+    got = direct_read(store.dumps(aset), "t", aset.document.text, None, default_schema())
+    assert got.same_annotations(aset)
+    _same_everything(got)
+
+
+def test_a_file_read_in_pieces_gives_the_same(tmp_path, small_chunks):
+    aset = _bench_set(n_entities=6000, seed=8)
+    path = tmp_path / "a.yaml"
+    path.write_text(store.dumps(aset), encoding="utf-8")
+    got = store.read(path, article=aset.document, schema=default_schema(), editing=True).aset
+    assert got.same_annotations(aset)
+    _same_everything(got)
+
+
+def test_a_changed_table_gets_no_columns():
+    aset = direct_read(store.dumps(_bench_set()), "t", None, None, None)
+    assert columns.of(aset.entities) is not None
+    session = Session(aset, default_schema())
+    first = next(iter(aset.entities.values()))
+    session.apply("status", [(first, replace(first, status=SUGGESTED))])  # same ids, same count
+    assert columns.of(aset.entities) is None
+    # the steps read the objects again: the same as with no columns noted at all
+    assert Rows.of(aset).keys() == _without_columns(Rows.of, aset).keys()
+    assert _counts(aset) == _without_columns(_counts, aset)
+
+
+def test_another_table_or_forgotten_columns_get_none():
+    aset = direct_read(store.dumps(_bench_set()), "t", None, None, None)
+    assert columns.of(dict(aset.entities)) is None  # the same objects, another table
+    columns.forget()
+    assert columns.of(aset.entities) is None
+
+
+def test_a_lost_span_among_the_entities_gets_no_columns():
+    table: dict = {}
+    ents = [Entity(f"T{i}", "PER", Span(((i, i + 1),), "x")) for i in range(5)]
+    ents[3] = replace(ents[3], attrs={"lost": True})
+    table.update((e.id, e) for e in ents)
+    columns.note_objects(table, ents, first=True)
+    assert columns.of(table) is None
+    ents[3] = replace(ents[3], attrs={"note": "n"})
+    table[ents[3].id] = ents[3]
+    columns.note_objects(table, ents, first=True)
+    assert columns.of(table) is not None
