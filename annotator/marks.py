@@ -196,12 +196,16 @@ class MarkIndex:
         else:
             by_id[m.ann_id] = [had, m]
 
+    #: (``build``) look the entities' columns up
+    LOOK = object()
+
     @classmethod
-    def build(cls, aset: AnnotationSet, small: int | None = None) -> "MarkIndex":
+    def build(cls, aset: AnnotationSet, small: int | None = None, entity_columns=LOOK) -> "MarkIndex":
         """The index of a set's marks: in arrays, or for a set of at most
         ``small`` annotations with marks (default ``SMALL``) in the sorted list
         of loose marks, which needs no numpy (its import was 80 ms of the first
-        frame of a small article: more than building the list)."""
+        frame of a small article: more than building the list). ``entity_columns``:
+        the entities' columns (``columns.of``; None for none), looked up by default."""
         size = len(aset.entities) + len(aset.events) + len(aset.attributions)
         if size <= (SMALL if small is None else small):
             index = cls(chain.from_iterable(map(marks_of, chain(
@@ -210,10 +214,12 @@ class MarkIndex:
             return index
         index = cls()
         index._aset = aset
-        from . import columns
+        cols = entity_columns
+        if cols is MarkIndex.LOOK:
+            from . import columns
 
-        # the entities just read from columns: their marks made from those, not the objects
-        cols = columns.of(aset.entities)
+            # the entities just read from columns: their marks made from those, not the objects
+            cols = columns.of(aset.entities)
         arrays = index._arrays(
             (aset.entities.values(), aset.events.values(), aset.attributions.values()), entity_columns=cols
         )
@@ -258,7 +264,7 @@ class MarkIndex:
         slow: list[Annotation] = []  # lost spans: see marks_of
         for group, code in zip(groups, (0, 1, -1)):
             if code == 0 and entity_columns is not None:
-                for piece in entity_columns.chunks():  # (their fragments' numbers read once: see columns)
+                for piece in entity_columns.chunks("objs", "statuses"):  # (their fragments' numbers read once: see columns)
                     m = len(piece.objs)
                     st = np.fromiter(map(_SCODES.__getitem__, piece.statuses), np.uint8, m)
                     own = np.fromiter(piece.objs, object, m)

@@ -45,24 +45,28 @@ from .schema import Schema
 Pair = tuple[Annotation | None, Annotation | None]
 _STATUS = attrgetter("status")
 _LABEL = attrgetter("label")
+#: (``_counts``, ``MarkIndex.build``) look the entities' columns up
+LOOK = MarkIndex.LOOK
 #: annotations counted per C-level call (``_counts``): a thread gives way between two
 _COUNT_CHUNK = 20_000
 
 
-def _counts(aset: AnnotationSet) -> tuple[Counter[str], Counter[str]]:
+def _counts(aset: AnnotationSet, cols=LOOK) -> tuple[Counter[str], Counter[str]]:
     """The set's annotations by status, and its accepted entities by label.
 
     Counted in C (a loop of ``_count`` over 600,000 annotations took 0.5 s), a
     chunk at a time with a ``pause`` between two (one call over them all held
     the interpreter 35 ms while the app loads them in a thread); the entities'
-    statuses are read once for both counts."""
+    statuses are read once for both counts. ``cols``: the entities' columns
+    (``columns.of``, None for none), looked up by default."""
     from . import columns
 
     statuses: Counter[str] = Counter()
     labels: Counter[str] = Counter()
-    cols = columns.of(aset.entities)  # the entities just read from columns: those counted
+    if cols is LOOK:
+        cols = columns.of(aset.entities)  # the entities just read from columns: those counted
     if cols is not None:
-        for piece in cols.chunks():
+        for piece in cols.chunks("labels", "statuses"):
             statuses.update(piece.statuses)
             labels.update(compress(piece.labels, map(eq, piece.statuses, repeat(ACCEPTED))))
         pause()
@@ -221,7 +225,11 @@ class Session:
         #: suggest`) built from the set when first asked for, and until then the
         #: change reports carry no ranges (nothing is painted). Building it (and
         #: numpy's import) was 0.13 s of the command on a 1 MB article.
-        self._marks: MarkIndex | None = MarkIndex.build(aset) if index else None
+        from . import columns
+
+        # the entities' columns, if the set was just read from them: checked once for both
+        cols = columns.of(aset.entities)
+        self._marks: MarkIndex | None = MarkIndex.build(aset, entity_columns=cols) if index else None
         self._undo: list[Step] = []
         self._redo: list[Step] = []
         #: bumped on every change; the saver compares it with ``saved_version``
@@ -231,7 +239,7 @@ class Session:
         #: another process holds the article's lock: every change raises ReadOnlyError
         self.read_only = False
         # Counts kept up to date by _swap, so the status line costs O(1) per key.
-        self._statuses, self._labels = _counts(aset)
+        self._statuses, self._labels = _counts(aset, cols)
         #: kind -> the ID numbers in use in its table: see next_id
         self._ids: dict[type, _IdNumbers] = {}
 

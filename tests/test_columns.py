@@ -95,7 +95,8 @@ def test_another_table_or_forgotten_columns_get_none():
     assert columns.of(aset.entities) is None
 
 
-def test_a_lost_span_among_the_entities_gets_no_columns():
+def test_a_lost_span_among_the_entities_gets_no_columns(monkeypatch):
+    monkeypatch.setattr(columns, "SMALL", 2)
     table: dict = {}
     ents = [Entity(f"T{i}", "PER", Span(((i, i + 1),), "x")) for i in range(5)]
     ents[3] = replace(ents[3], attrs={"lost": True})
@@ -106,3 +107,8 @@ def test_a_lost_span_among_the_entities_gets_no_columns():
     table[ents[3].id] = ents[3]
     columns.note_objects(table, ents, first=True)
     assert columns.of(table) is not None
+
+
+def test_a_small_table_gets_no_columns():
+    aset = direct_read(store.dumps(_bench_set(n_entities=1500)), "t", None, None, None)
+    assert len(aset.entities) <= columns.SMALL and columns.of(aset.entities) is None
