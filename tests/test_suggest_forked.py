@@ -22,7 +22,7 @@ SEED = ROOT / "seeds" / "sdf-captures-deir-el-zor.txt"
 def _run(tmp: Path, fork: bool, monkeypatch, capsys) -> tuple[bytes, list[str], str, int]:
     monkeypatch.setattr(suggest_cmd, "FORK", fork)
     monkeypatch.setattr(rules, "BESIDE_MIN", 0)  # the seed is short: the worker anyway
-    monkeypatch.setattr(suggest_cmd, "BESIDE_MIN", 1)
+    monkeypatch.setattr(suggest_cmd, "YAML_BESIDE_MIN", 1)
     started = []
     real = forked.Forked
 

@@ -14,7 +14,7 @@ MAX_PROBLEMS = 20  # per file; the rest are counted
 #: None: when a core is spare; True or False: always, never (tests, benchmarks).
 FORK: bool | None = None
 #: suggestions this many or more have their file's YAML made by the worker too
-BESIDE_MIN = 5_000
+YAML_BESIDE_MIN = 5_000
 
 
 def register(sub) -> None:
@@ -133,7 +133,7 @@ def _suggest_one(article, annotations_dir, schema, suggester, seen_notes) -> Non
                 print(f"annotator: note: {note}", file=sys.stderr)
         new = merge(ws.session.aset, proposals, suggester.name)
         prepared = None
-        if len(new) >= BESIDE_MIN and getattr(suggester, "beside", False):
+        if len(new) >= YAML_BESIDE_MIN and getattr(suggester, "beside", False):
             prepared = _yaml_beside(ws, new)
         if new:
             ws.session.add_many(f"{len(new)} suggestions from {suggester.name}", new)
