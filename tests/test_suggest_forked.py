@@ -26,9 +26,9 @@ def _run(tmp: Path, fork: bool, monkeypatch, capsys) -> tuple[bytes, list[str], 
     started = []
     real = forked.Forked
 
-    def counted(fn):
+    def counted(fn, **kw):
         started.append(fn)
-        return real(fn)
+        return real(fn, **kw)
 
     monkeypatch.setattr(forked, "Forked", counted)
     (tmp / "articles").mkdir(parents=True)
