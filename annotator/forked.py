@@ -11,8 +11,10 @@ have held, no ``pace`` hook, which waits for the UI thread the child does not ha
 
 from __future__ import annotations
 
+import mmap
 import os
 import pickle
+import select
 import struct
 import sys
 from typing import Any, Callable
@@ -21,10 +23,13 @@ from . import pace
 
 #: May work go to a forked worker? None: when there are two cores or more and
 #: they are not all busy (the load average is below their number); True or
-#: False: always, never (tests, benchmarks).
-FORK: bool | None = None
+#: False: always, never (tests, benchmarks; the environment's ``ANNOTATOR_FORK``,
+#: 1 or 0, sets it for a command: a benchmark on a machine busy with others).
+FORK: bool | None = {"1": True, "0": False}.get(os.environ.get("ANNOTATOR_FORK", ""))
 
 _LEN = struct.Struct("<Q")
+#: a value of this many bytes or more is received into an anonymous mapping (``_received``)
+BIG = 1 << 20
 
 
 def spare_core(force: bool | None = None) -> bool:
@@ -55,7 +60,7 @@ class Forked:
     """``fn()`` run in a forked process, which sees this process's memory as it is
     now, while this one goes on; ``result()`` is its value, pickled back (keep it
     small: counts, text, plain data, not the model); with ``raw``, ``fn`` returns
-    bytes, sent as they are (``result()``: a bytearray of them); ``nice``: the worker's niceness raised by that much
+    bytes, sent as they are (``result()``: a buffer of them, see ``_received``); ``nice``: the worker's niceness raised by that much
     (the app's UI thread first when the cores are busy).
 
     Whatever goes wrong in the worker (an error, the worker killed, a value that
@@ -99,9 +104,10 @@ class Forked:
         except ChildProcessError:
             return -1
 
-    def _received(self) -> bytearray | None:
+    def _received(self) -> bytearray | mmap.mmap | None:
         """What the worker sent, read into one buffer (no joined copy: a big
-        value is not held twice), or None when it sent less or more than it said."""
+        value is not held twice; a bytearray, or an anonymous ``mmap`` from ``BIG``
+        bytes on), or None when it sent less or more than it said."""
         fd = self._fd
         try:
             head = b""
@@ -111,7 +117,10 @@ class Forked:
                     return None
                 head += got
             n = _LEN.unpack(head)[0]
-            buf = bytearray(n)
+            # a big value into an anonymous mapping: its pages zeroed by the kernel as
+            # they are read into, while the interpreter is free (a bytearray of 40 MB
+            # is zeroed at once, holding it 15 ms: a key waits for that)
+            buf = mmap.mmap(-1, n) if n >= BIG else bytearray(n)
             with memoryview(buf) as view:
                 pos = 0
                 while pos < n:
@@ -124,6 +133,16 @@ class Forked:
         except (OSError, MemoryError):
             return None
         return buf
+
+    def ready(self) -> bool:
+        """Has the worker sent its value (or ended)? ``result()`` then waits no more
+        than for the pipe to be read."""
+        if self._pid is None:
+            return True
+        try:
+            return bool(select.select([self._fd], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True
 
     def result(self):
         data = self._received() if self._pid is not None else None

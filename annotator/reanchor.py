@@ -56,7 +56,7 @@ lists each as a problem.
 
 With the old article at hand a diff would be exact; it is not stored (only
 its sha256), hence the above. On a 1 MB article with 66,000 spans a
-re-anchoring takes about 0.3-0.4 s of CPU (bench/bench_reanchor.py; one chain
+re-anchoring takes about 0.3 s of CPU (bench/bench_reanchor.py; one chain
 over the whole article, as before the anchors, took 1.2-1.6 s). The moved
 spans are kept in the report as rows, made into ``Moved`` objects when
 ``Report.moved`` is asked for.
@@ -80,7 +80,7 @@ from .model import (
     Fragments,
     Span,
 )
-from .reanchor_place import _Piece, newline_change, place
+from .reanchor_place import _Piece, implied_old, new_piece, newline_change, place
 from .collector import paused
 from .lost_marks import LOST, is_lost, lost_parts  # the one rule of lost marks
 
@@ -294,12 +294,29 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
     first = by_key.get
     keep = by_key.setdefault
     no_attrs = NO_ATTRS
+    # As each piece is made, with its text at hand (a later pass over the pieces
+    # would fetch every text again): is its text empty (left out), is it of a
+    # span lost earlier, and is it at its offsets in the old text a line-ending
+    # change implies (``newline_change`` counts those).
+    implied = implied_old(text)
+    at_old = implied[1].startswith if implied is not None else None
+    matches = empty = lost_before = 0
+
+    def counted(piece: _Piece) -> _Piece:
+        nonlocal matches, empty, lost_before
+        if not piece.text:
+            empty += 1
+        elif piece.earlier:
+            lost_before += 1
+        elif at_old is not None:
+            matches += at_old(piece.text, piece.s)
+        return piece
 
     def piece_of(s: int, e: int, t: str, earlier: bool) -> _Piece:
         key = (s, e, t, earlier)
         piece = table.get(key)
         if piece is None:
-            piece = table[key] = _Piece(s, e, t, earlier)
+            piece = table[key] = counted(new_piece(s, e, t, earlier))
         return piece
 
     def one_piece(s: int, e: int, t: str, earlier: bool) -> _Piece:
@@ -307,7 +324,7 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
         key = (s << 32) - e
         piece = first(key)
         if piece is None:
-            piece = by_key[key] = _Piece(s, e, t, earlier)
+            piece = by_key[key] = counted(new_piece(s, e, t, earlier))
         elif piece.text != t or piece.earlier != earlier:
             piece = piece_of(s, e, t, earlier)
         return piece
@@ -326,17 +343,24 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
     for kind, part in ((aset.entities, "span"), (aset.events, "trigger")):
         plan: list = []
         add_piece = plan.append
-        for ann in kind.values():
-            span = ann.span if part == "span" else ann.trigger  # type: ignore[union-attr]
+        anns = kind.values()
+        for ann, span in zip(anns, map(attrgetter(part), anns)):
             attrs = ann.attrs
             earlier = attrs is not no_attrs and bool(attrs) and bool(attrs.get(LOST))
             frs = span.fragments
             if len(frs) == 1:
                 s, e = frs[0]
                 t = span.text
-                fresh = _Piece(s, e, t, earlier)  # (mostly the first at its offsets: one look-up)
+                fresh = new_piece(s, e, t, earlier)  # (mostly the first at its offsets: one look-up)
                 piece = keep((s << 32) - e, fresh)
-                if piece is not fresh and (piece.text != t or piece.earlier != earlier):
+                if piece is fresh:  # (counted, inline)
+                    if not t:
+                        empty += 1
+                    elif earlier:
+                        lost_before += 1
+                    elif at_old is not None:
+                        matches += at_old(t, s)
+                elif piece.text != t or piece.earlier != earlier:
                     piece = piece_of(s, e, t, earlier)
                 add_piece(piece)
             else:
@@ -359,7 +383,7 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
                 key = (s << 32) - e
                 piece = first(key)
                 if piece is None:
-                    piece = by_key[key] = _Piece(s, e, t, earlier)
+                    piece = by_key[key] = counted(new_piece(s, e, t, earlier))
                 elif piece.text != t or piece.earlier != earlier:
                     piece = piece_of(s, e, t, earlier)
                 parts.append((part, span, [piece]))
@@ -373,10 +397,12 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
         rows += [((p.s << 32) - p.e, p.text, 1, i, p) for i, p in enumerate(table.values())]
         rows.sort()
         pieces = [row[4] for row in rows if row[1]]
-    else:
+    elif empty:
         pieces = [p for p in map(by_key.__getitem__, sorted(by_key)) if p.text]
+    else:
+        pieces = list(map(by_key.__getitem__, sorted(by_key)))
 
-    _place_all(pieces, text, old_length, report)
+    _place_all(pieces, text, old_length, report, implied, matches if at_old is not None else None, lost_before > 0)
 
     moved = report.rows
     add, make = moved.append, _span
@@ -385,9 +411,9 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
         (aset.entities, "span", plans[0], out.entities),
         (aset.events, "trigger", plans[1], out.events),
     ):
-        with_span = _with(Entity, "span") if part == "span" else _with(Event, "trigger")
-        for ann, p in zip(kind.values(), plan):
-            span = ann.span if part == "span" else ann.trigger  # type: ignore[union-attr]
+        move = _mover(Entity, "span") if part == "span" else _mover(Event, "trigger")
+        anns = kind.values()
+        for ann, span, p in zip(anns, map(attrgetter(part), anns), plan):
             # (placed, one fragment, and no lost mark to keep or take off: what
             # ``_settle`` would do, inline)
             if type(p) is _Piece and p.ns >= 0 and ((attrs := ann.attrs) is no_attrs or not attrs or LOST not in attrs):
@@ -409,11 +435,12 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
                     how = "similar"
                 frs = ((ns, ne),)
                 ann_id = ann.id
-                table_out[ann_id] = with_span(ann, make(frs, new_text))
+                table_out[ann_id] = move(ann, frs, new_text)
                 add((ann_id, part, span.fragments, frs, old_text, new_text, how))
                 continue
             table_out[ann.id] = _settle(ann, [(part, span, [p] if type(p) is _Piece else p)], text, report)
     table_out = out.attributions
+    with_parts = _keeping(Attribution, ("source", "cue", "content"))
     for ann, parts in others:
         # Every part one placed piece and no lost mark to keep or take off: what
         # ``_settle`` would do, inline (this runs once per attribution).
@@ -423,7 +450,7 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
                 if mine is None or len(mine) != 1 or mine[0].ns < 0:
                     break
             else:
-                changes: dict | None = None
+                changes: list | None = None
                 for part, span, (p,) in parts:
                     ns, ne = p.ns, p.ne
                     old_text = span.text
@@ -440,18 +467,10 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
                         how = "similar"
                     frs = ((ns, ne),)
                     if changes is None:
-                        changes = {}
-                    changes[part] = make(frs, new_text)
+                        changes = [ann.source, ann.cue, ann.content]
+                    changes[_PART_INDEX[part]] = make(frs, new_text)
                     add((ann.id, part, span.fragments, frs, old_text, new_text, how))
-                if changes is None:
-                    table_out[ann.id] = ann
-                else:
-                    get = changes.get
-                    table_out[ann.id] = _attribution(
-                        id=ann.id, source=get("source", ann.source), cue=get("cue", ann.cue),
-                        content=get("content", ann.content), type=ann.type, status=ann.status, by=ann.by,
-                        score=ann.score, suggested_by=ann.suggested_by, attrs=attrs,
-                    )
+                table_out[ann.id] = ann if changes is None else with_parts(ann, *changes)
                 continue
         table_out[ann.id] = _settle(ann, parts, text, report)
     report.unchanged += unchanged
@@ -461,10 +480,18 @@ def _reanchor(aset: AnnotationSet, new: str | Document, old_length: int | None) 
     return out, report
 
 
-def _place_all(pieces: list[_Piece], text: str, old_length: int | None, report: Report) -> None:
-    """Place the pieces in the new text, through a line-ending change when that places more."""
-    plain = [p for p in pieces if not p.earlier] if any(map(_earlier, pieces)) else pieces
-    change = newline_change(plain, text)
+def _place_all(
+    pieces: list[_Piece], text: str, old_length: int | None, report: Report,
+    implied: tuple[str, str] | None | bool = True, matches: int | None = None, lost_before: bool | None = None,
+) -> None:
+    """Place the pieces in the new text, through a line-ending change when that places more.
+
+    ``implied``, ``matches``: see ``newline_change``; ``lost_before``: are any of
+    the pieces of spans lost earlier (None: not known)."""
+    if lost_before is None:
+        lost_before = any(map(_earlier, pieces))
+    plain = [p for p in pieces if not p.earlier] if lost_before else pieces
+    change = newline_change(plain, text, implied, matches)
     trial: list[_Piece] = []
     if change is not None:
         # A line-ending change explains more pieces in place than the text as it
@@ -582,7 +609,61 @@ def _with(cls: type, name: str) -> Callable:
     return got
 
 
+def _mover(cls: type, name: str) -> Callable:
+    """``f(ann, fragments, text)``: a copy of ``ann`` with its span field ``name`` set
+    to ``Span(fragments, text)``, both made in one call (once per moved span)."""
+    got = _MOVE.get((cls, name))
+    if got is not None:
+        return got
+    if not (_fast(cls) and _fast(Span)):
+        with_span = _with(cls, name)
+
+        def got(ann, frs, text):
+            return with_span(ann, _span(frs, text))
+
+    else:
+        names = [f.name for f in fields(cls)]
+        env = {"_new_": object.__new__, "_cls_": cls, "_Span_": Span,
+               "_set_frs_": Span.__dict__["fragments"].__set__, "_set_text_": Span.__dict__["text"].__set__,
+               **{f"_set_{n}": cls.__dict__[n].__set__ for n in names}}
+        lines = ["def move(_ann_, _frs_, _text_):", "    _span_ = _new_(_Span_)", "    _set_frs_(_span_, _frs_)",
+                 "    _set_text_(_span_, _text_)", "    _o_ = _new_(_cls_)"]
+        lines += [f"    _set_{n}(_o_, {'_span_' if n == name else '_ann_.' + n})" for n in names]
+        exec("\n".join([*lines, "    return _o_"]), env)
+        got = env["move"]
+    _MOVE[(cls, name)] = got
+    return got
+
+
+_MOVE: dict[tuple[type, str], Callable] = {}
+_PART_INDEX = {"source": 0, "cue": 1, "content": 2}
+
+
+def _keeping(cls: type, names: tuple[str, ...]) -> Callable:
+    """``f(ann, *values)``: a copy of ``ann`` with the fields ``names`` set to ``values``
+    (positional: keyword arguments cost more than the copy; once per moved attribution)."""
+    got = _KEEP.get((cls, names))
+    if got is not None:
+        return got
+    args = [f"_v{i}_" for i in range(len(names))]
+    if not _fast(cls):
+
+        def got(ann, *values):
+            return _replace(ann, dict(zip(names, values)))
+
+    else:
+        given = dict(zip(names, args))
+        every = [f.name for f in fields(cls)]
+        env = {"_new_": object.__new__, "_cls_": cls, **{f"_set_{n}": cls.__dict__[n].__set__ for n in every}}
+        lines = [f"def keeping(_ann_, {', '.join(args)}):", "    _o_ = _new_(_cls_)"]
+        lines += [f"    _set_{n}(_o_, {given.get(n, '_ann_.' + n)})" for n in every]
+        exec("\n".join([*lines, "    return _o_"]), env)
+        got = env["keeping"]
+    _KEEP[(cls, names)] = got
+    return got
+
+
+_KEEP: dict[tuple[type, tuple[str, ...]], Callable] = {}
 _span = _maker(Span)
-_attribution = _maker(Attribution)
 _earlier = attrgetter("earlier")
 _moved = _maker(Moved)

@@ -68,12 +68,26 @@ class _Piece:
     def mapped(self, fn: Callable[[int], int]) -> "_Piece":
         """A fresh copy with old offsets mapped through ``fn`` (earlier-lost ones as they are)."""
         if self.earlier:
-            return _Piece(self.s, self.e, self.text, True)
-        return _Piece(fn(self.s), fn(self.e), self.text, False)
+            return new_piece(self.s, self.e, self.text, True)
+        return new_piece(fn(self.s), fn(self.e), self.text, False)
 
     @property
     def shift(self) -> int:
         return self.ns - self.s
+
+
+def new_piece(s: int, e: int, text: str, earlier: bool, _new=object.__new__, _cls=_Piece) -> _Piece:
+    """``_Piece(s, e, text, earlier)`` without the class call (its slots set here,
+    as ``__init__`` sets them): a third less time, and there is one per span."""
+    p = _new(_cls)
+    p.s = s
+    p.e = e
+    p.text = text
+    p.earlier = earlier
+    p.ns = -1
+    p.ne = -1
+    p.how = "exact"
+    return p
 
 
 _start = attrgetter("s")
@@ -570,20 +584,35 @@ class _Placer:
         return True
 
 
-def newline_change(pieces: list[_Piece], new: str) -> tuple[str, Callable[[int], int]] | None:
+def implied_old(new: str) -> tuple[str, str] | None:
+    """The line-ending change to try on ``new`` and the old text it implies (every
+    line ending of the new text changed back): ``(name, old text)``, or None."""
+    if "\n" in new and "\r" not in new:
+        return "crlf->lf", new.replace("\n", "\r\n")
+    if "\r\n" in new:
+        return "lf->crlf", new.replace("\r\n", "\n")
+    return None
+
+
+def newline_change(
+    pieces: list[_Piece], new: str, implied: tuple[str, str] | None | bool = True, matches: int | None = None
+) -> tuple[str, Callable[[int], int]] | None:
     """Recognise a line-ending change; (name, old offset -> new offset) or None.
 
     It is recognised when the old text it implies (every line ending of the new
     text changed back) has many more pieces at their very offsets than the new
-    text: ``max(1, n // 10)`` more of the n pieces."""
-    if "\n" in new and "\r" not in new:
-        name, old = "crlf->lf", new.replace("\n", "\r\n")
-    elif "\r\n" in new:
-        name, old = "lf->crlf", new.replace("\r\n", "\n")
-    else:
+    text: ``max(1, n // 10)`` more of the n pieces. ``implied``: what
+    ``implied_old(new)`` gave, when known; ``matches``: how many of the pieces
+    that old text has at their offsets, when counted already (``reanchor``
+    counts them as it makes the pieces, each one's text at hand)."""
+    if implied is True:
+        implied = implied_old(new)
+    if not implied:
         return None
+    name, old = implied  # type: ignore[misc]
     need = max(1, len(pieces) // 10)
-    matches = sum(map(old.startswith, map(_text, pieces), map(_start, pieces)))
+    if matches is None:
+        matches = sum(map(old.startswith, map(_text, pieces), map(_start, pieces)))
     # (the pieces in place in the new text are counted only when it can matter)
     if matches < need or matches < sum(map(new.startswith, map(_text, pieces), map(_start, pieces))) + need:
         return None

@@ -386,6 +386,7 @@ class Opening:
         # are made, then out of the collector's sight (see commands.annotate).
         gc.disable()
         try:
+            _while_read_ahead(store.annotation_path(self.article_path, self.annotations_dir))
             ws = open_article(
                 self.article_path,
                 self.annotations_dir,
@@ -415,6 +416,18 @@ class Opening:
         if self._thread is not None:
             self._thread.join()
         return self.workspace
+
+
+def _while_read_ahead(yaml_path: Path) -> None:
+    """A worker reads the file's entities ahead (``store.ahead``): this thread will
+    wait for it, so what the set's index needs first is imported now (numpy: a
+    third of a second)."""
+    from .store import ahead
+
+    if ahead.pending(yaml_path):
+        import importlib
+
+        importlib.import_module("numpy")
 
 
 def _sha(path: Path) -> str:

@@ -62,6 +62,8 @@ def main() -> None:
     ap.add_argument("--tick", type=float, default=2.0, help="ms of each wait (default 2)")
     ap.add_argument("--over", type=float, default=4.0, help="ms late that counts as a hold (default 4)")
     ap.add_argument("--top", type=int, default=25)
+    ap.add_argument("--ahead", action="store_true",
+                    help="the entities read ahead by a worker forked first, as annotate does (store.ahead)")
     args = ap.parse_args()
 
     src = ensure(10_000_000, 500_000, 50_000, 50_000)[0].parent  # generated once into bench/out/
@@ -69,7 +71,12 @@ def main() -> None:
     shutil.copytree(src / "annotations", tmp / "annotations")
     art = src / "bench-article.txt"
     doc = read_article(art)
-    op = W.Opening(art, tmp / "annotations", default_schema(), doc, user="probe", locked=False, then=_prepare)
+    schema = default_schema()
+    if args.ahead:
+        from annotator.store import ahead
+
+        ahead.start(tmp / "annotations" / "bench-article.yaml", doc, schema, force=True)
+    op = W.Opening(art, tmp / "annotations", schema, doc, user="probe", locked=False, then=_prepare)
     state = {"busy": False}
 
     def give_way() -> None:

@@ -147,3 +147,110 @@ async def test_the_screen_and_the_main_row_show_no_cell_of_their_own(make_app):
             under = {app.screen.get_widget_at(x, y)[0] for x in range(size[0]) for y in range(size[1])}
             assert app.screen not in under and main not in under, size
             assert app.query_one(ArticleView) in under
+
+
+async def test_the_lists_label_colours_are_those_of_the_rules_they_replace(make_app, tmp_path):
+    """Slots 1-9 of the annotation list are not component classes (Textual styled
+    each before the first frame): their styles are what the CSS rules they replace,
+    ``color: #hex`` on a component class, give, on every theme."""
+    from annotator.tui.widgets import AnnotationList
+
+    colours = AnnotationList.SLOT_COLOURS
+    assert len(colours) == 9
+
+    class OldColours(AnnotationList):
+        COMPONENT_CLASSES = {f"old--slot-{i}" for i in range(1, 10)}
+        DEFAULT_CSS = "\n".join(f"OldColours > .old--slot-{i} {{ color: {c}; }}" for i, c in enumerate(colours, 1))
+
+    seed_gold_in(tmp_path)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        ours = app.annotation_list
+        old = OldColours(ours.aset, ours.schema)
+        await app.query_one("#side").mount(old)
+        themes = sorted(app.available_themes)
+        assert len(themes) > 10
+        for theme in themes:
+            app.theme = theme
+            await pilot.pause(0.05)
+            ours._check_styles()
+            assert ours._slot_styles[1:] == [old.get_component_rich_style(f"old--slot-{i}") for i in range(1, 10)], theme
+            assert ours._slot_styles[0] == ours.get_component_rich_style("annotation-list--slot-0")
+
+
+def test_the_lists_label_colours_are_the_articles_hues():
+    from annotator.tui.article_paint import SLOT_HUES
+    from annotator.tui.widgets import AnnotationList
+
+    assert AnnotationList.SLOT_COLOURS is SLOT_HUES
+    assert SLOT_HUES == ("#f4a261", "#4cc9f0", "#80ed99", "#c77dff", "#ffd166", "#ef476f", "#06d6a0", "#adb5bd", "#ff8fab")
+
+
+async def test_the_articles_slot_colours_are_those_of_the_rules_they_replace(make_app, tmp_path):
+    """The article's label colour slots 1-9 are not component classes either: the
+    style of an entity of each, and the hue a suggestion's ink starts from, are
+    what the rules they replace, ``background: HUE 40%; color: auto 90%`` on a
+    component class, give, on every theme."""
+    from annotator.tui.article_paint import SLOT_HUES
+
+    class OldSlots(ArticleView):
+        COMPONENT_CLASSES = {f"old--slot-{i}" for i in range(1, 10)}
+        DEFAULT_CSS = "\n".join(
+            f"OldSlots > .old--slot-{i} {{ background: {c} 40%; color: auto 90%; }}" for i, c in enumerate(SLOT_HUES, 1)
+        )
+
+    seed_gold_in(tmp_path)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        ours = app.view
+        old = OldSlots(app.session.text, app.session.marks, slot_of=app.schema.slot, id="old-view")
+        await app.query_one("#main").mount(old, before="#side")
+        await pilot.pause(0.05)
+        for theme in sorted(app.available_themes):
+            app.theme = theme
+            await pilot.pause(0.05)
+            ours._check_styles()
+            for i in range(1, 10):
+                name = f"old--slot-{i}"
+                old._component_cache.clear()
+                assert ours._slot_component(i) == old._component(name), (theme, i)  # (the old code's way)
+                assert ours._slot_hue(i) == old.get_component_styles(name).background, (theme, i)
+
+
+async def test_the_scrollbars_lines_are_textuals(make_app, tmp_path):
+    """The article's and the list's vertical scrollbars style each different line
+    once (tui.steady.RepeatingScrollBar): their lines are those Textual's ScrollBar
+    renders, wherever the thumb is, hovered or grabbed, on a dark and a light theme."""
+    from textual.geometry import Offset, Region
+    from textual.scrollbar import ScrollBar
+
+    from annotator.tui.steady import RepeatingScrollBar
+
+    seed_gold_in(tmp_path)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        checked = 0
+        for theme in ("textual-dark", "textual-light"):
+            app.theme = theme
+            await pilot.pause(0.05)
+            for widget in (app.view, app.annotation_list):
+                bar = widget.vertical_scrollbar
+                assert type(bar) is RepeatingScrollBar and bar.display
+                full = Region(0, 0, bar.outer_size.width, bar.outer_size.height)
+                for y in (0, 3, 10, 10_000):
+                    widget.scroll_to(y=y, animate=False, immediate=True)
+                    await pilot.pause(0.02)
+                    for state in ("plain", "hover", "grabbed"):
+                        bar.mouse_over = state == "hover"
+                        bar.grabbed = Offset(0, 0) if state == "grabbed" else None
+                        for crop in (full, Region(0, 2, full.width, 7), Region(1, 0, 1, full.height)):
+                            bar.refresh()
+                            ours = bar.render_lines(crop)
+                            bar.refresh()
+                            assert ours == ScrollBar.render_lines(bar, crop), (theme, widget.id, y, state, crop)
+                            checked += 1
+                    bar.mouse_over, bar.grabbed = False, None
+        assert checked == 2 * 2 * 4 * 3 * 3

@@ -541,3 +541,56 @@ def test_attrs_and_lost_marks_on_every_kind_give_the_reference_results(seed):
             got = reanchor(aset, new, old_length=old_length)
         same(got, old_reanchor(aset, new, old_length=old_length))
         same(reanchor(aset, new, old_length=old_length), old_reanchor(aset, new, old_length=old_length))
+
+
+@given(st.integers(0, 2**32), st.sampled_from([0.0, 0.3, 1.0]))
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_the_counts_made_with_the_pieces_are_those_of_a_pass_over_them(seed, crlf):
+    """``reanchor`` counts, as it makes each piece, the pieces the old text implied by
+    a line-ending change has at their offsets, the empty ones and those of spans lost
+    earlier: the same as a pass over the pieces (``newline_change`` counting them
+    itself) gives, with spans sharing offsets, lost marks and empty texts."""
+    rng = random.Random(seed)
+    text = news(rng, rng.randint(2, 40), crlf=crlf)
+    aset = annotate(rng, text)
+    aset = _marked(rng, _sharing(rng, aset) if rng.random() < 0.5 else aset)
+    # spans whose text is empty (left out of the pieces), at their own offsets or
+    # at those of another span, an entity's or an attribution's cue
+    for ent in rng.sample(list(aset.entities.values()), min(2, len(aset.entities))):
+        if rng.random() < 0.5:
+            s, e = ent.span.fragments[-1]
+            frs = ent.span.fragments if rng.random() < 0.5 else ((e, e + 1),)
+            aset.entities["Z" + ent.id] = Entity("Z" + ent.id, "X", Span(frs, ""))
+    for att in rng.sample(list(aset.attributions.values()), min(1, len(aset.attributions))):
+        if rng.random() < 0.5 and att.cue is not None:
+            s, e = att.cue.fragments[0]
+            aset.attributions[att.id] = Attribution(att.id, att.source, Span(((s, e + 1),), ""), att.content)
+    taken = []
+    real = reanchoring._place_all
+
+    def spy(pieces, new, old_length, report, implied, matches, lost_before):
+        taken.append((list(pieces), new, implied, matches, lost_before))
+        return real(pieces, new, old_length, report, implied, matches, lost_before)
+
+    news_ = [text, text.replace("\r\n", "\n"), text.replace("\n", "\r\n"), "Now. " + text.replace("\r\n", "\n"),
+             "Now.\r\n" + text, text[: len(text) // 2] + text[len(text) // 2 + 7 :]]
+    with patch.object(reanchoring, "_place_all", spy):
+        for new in news_:
+            if new:
+                reanchor(aset, new, old_length=len(text))
+    assert len(taken) == sum(1 for new in news_ if new)
+    for pieces, new, implied, matches, lost_before in taken:
+        assert all(p.text for p in pieces)
+        assert lost_before == any(p.earlier for p in pieces)
+        assert implied == placing.implied_old(new)
+        plain = [p for p in pieces if not p.earlier]
+        if implied is None:
+            assert matches is None
+        else:
+            assert matches == sum(implied[1].startswith(p.text, p.s) for p in plain)
+        given_ = placing.newline_change(plain, new, implied, matches)
+        counted = placing.newline_change(plain, new)
+        assert (given_ is None) == (counted is None)
+        if counted is not None:
+            assert given_[0] == counted[0]
+            assert [given_[1](p.s) for p in plain] == [counted[1](p.s) for p in plain]

@@ -3,6 +3,7 @@ gold annotations (the app's start) reads them without it. The tables copied from
 PyYAML (the built-in schema as data, the escapes, which plain scalars are surely
 strings) are checked against PyYAML itself."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -40,6 +41,41 @@ def _resolved(tok: str) -> str:
 def test_a_plain_scalar_after_a_dot_is_a_string_as_pyyaml_says(tok):
     if PLAIN_R.fullmatch(tok) and not _maybe_not_str(tok):
         assert _resolved(tok) == STR_TAG
+
+
+#: characters on both sides of each class boundary of PLAIN_R, the wide ones of
+#: ``scalars._EXC`` among them, and the indicators
+_PLAIN_CHARS = (
+    "ab -?:,[]{}#&*!|>'\"%@`\t\n\r\x00\x1f\x7f\x85\x9f\xa0é’—ل\u2027\u2028\u2029\u202a"
+    "\ud7ff\ud800\udbff\udc00\udfff\ue000\ufefe\ufeff\ufffd\ufffe\uffff\U00010000\U0001f600"
+)
+
+
+@given(st.text(alphabet=_PLAIN_CHARS, max_size=12))
+def test_the_readers_plain_pattern_is_plain_r_on_the_text_they_take(text):
+    """The readers' pattern (``PLAIN_R_CHECKED``, without the wide characters of
+    ``_EXC`` in its classes) matches as ``PLAIN_R`` does, at every position, on
+    any text the fast reader's check lets through; and that check stops every
+    text holding one of those characters."""
+    from annotator.store import scalars
+
+    wide = {c for c in _PLAIN_CHARS if c in "\u2028\u2029\ufeff\ufffe\uffff" or "\ud800" <= c <= "\udfff"}
+    if set(text) & wide:
+        assert fast_reader._FAST_BAD.search(text)
+        return
+    for i in range(len(text) + 1):
+        a, b = PLAIN_R.match(text, i), scalars.PLAIN_R_CHECKED.match(text, i)
+        assert (a and a.span()) == (b and b.span())
+    assert bool(PLAIN_R.fullmatch(text)) == bool(scalars.PLAIN_R_CHECKED.fullmatch(text))
+
+
+def test_the_fast_reader_checks_for_every_wide_character_plain_r_leaves_out():
+    from annotator.store import scalars
+
+    assert scalars._EXC == scalars._EXC_LATIN1 + scalars._EXC_WIDE
+    wide = re.compile(f"[{scalars._EXC_WIDE}]")
+    assert all(fast_reader._FAST_BAD.match(chr(c)) for c in range(0x100, 0x10000) if wide.match(chr(c)))
+    assert fast_reader.PLAIN_R is scalars.PLAIN_R_CHECKED
 
 
 def test_dot_words():

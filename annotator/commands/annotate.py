@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+from pathlib import Path
 
 from ..collector import freeze as _freeze
 
@@ -52,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
     # a second on a key). So: no collection while loading, then what was loaded is
     # frozen out of the collector's sight (reference counting still frees it).
     gc.disable()
+    ahead = None
     try:
         yaml_path = store.annotation_path(articles[0], annotations_dir)
         document = read_article(articles[0])
@@ -60,8 +62,14 @@ def run(args: argparse.Namespace) -> int:
             first = store.read(yaml_path, article=document, schema=schema, editing=True)
             first.checked()  # a bad file: one line on stderr, before the terminal is taken over
             document = None
-        # else: the app paints the text at once and reads the file in a thread
-        # (a bad file is then reported the same way, after the app has closed)
+        else:
+            # the app paints the text at once and reads the file in a thread (a bad
+            # file is then reported the same way, after the app has closed); a
+            # worker forked now, before Textual is imported, reads its entities
+            # meanwhile (store.ahead: reaped below)
+            from ..store import ahead as read_ahead
+
+            ahead = read_ahead.start(yaml_path, document, schema)
         suggester = None
         if args.suggest:
             from ..suggest import get_suggester
@@ -86,9 +94,17 @@ def run(args: argparse.Namespace) -> int:
         # it (a few MB for a big article) must not stay alive while it runs.
         del first
         _freeze()
+    except BaseException:
+        if ahead is not None:
+            ahead.cancel()
+        raise
     finally:
         gc.enable()
-    result = app.run()
+    try:
+        result = app.run()
+    finally:
+        if ahead is not None:
+            ahead.cancel()  # (taken by the load, and reaped, unless it never came to it)
     if app.load_error is not None:
         raise app.load_error  # InputError: one line on stderr, exit 2 (cli.main)
     return int(result or 0)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..forked import Forked, spare_core
 from ..model import NO_ATTRS, AnnotationSet
-from ..pace import pause, sharing
+from ..pace import chunks, pause, sharing
 from . import direct_reader as _dr
 from .direct_reader import Decline, DirectFile, _Reader
 from .fast_reader import _FAST_BAD
@@ -199,18 +199,44 @@ class _BytesReader(_PiecedReader):
 
     _worker: tuple | None = None  # (the Forked, its cuts, the run of a piece): see ``pieces``
 
-    def pieces(self, pos: int, key: str, next_key: str | None, sep: str, aset: AnnotationSet, table: str, run) -> int:
-        raw = self.text
-        start, end = self.section(pos, key, next_key)
+    #: the entities' columns read ahead by a worker forked before the app started
+    #: (``store.ahead``): a ``Forked`` whose value is ``ahead_entities``'
+    ahead: Forked | None = None
+    _ahead_of: Forked | None = None
+    #: sha256 of the file's bytes (``ahead_entities`` sends the one it read first)
+    sha_of_bytes: bytes = b""
+
+    def cut(self, start: int, end: int, sep: str) -> list[tuple[int, int]]:
+        """The pieces of ``start:end``: ``PIECE`` bytes or so each, cut after ``sep``."""
+        raw, s = self.text, sep.encode()
         cuts = []
         a = start
         while end - a > PIECE:
-            b = raw.find(sep.encode(), a + PIECE, end)
+            b = raw.find(s, a + PIECE, end)
             if b < 0:
                 break
             cuts.append((a, b + 1))
             a = b + 1
         cuts.append((a, end))
+        return cuts
+
+    def entity_cuts(self) -> list[tuple[int, int]]:
+        """The entities' pieces (the first section, after the header)."""
+        start, end = self.section(self.body, "entities", "events")
+        return self.cut(start, end, "\n")
+
+    def pieces(self, pos: int, key: str, next_key: str | None, sep: str, aset: AnnotationSet, table: str, run) -> int:
+        start, end = self.section(pos, key, next_key)
+        cuts = self.cut(start, end, sep)
+        if table == "entities" and self.ahead is not None:
+            # the last pieces read ahead (the worker's value checked against these
+            # bytes by ``last_entities``; it failed: they are read here then)
+            ahead, self.ahead = self.ahead, None
+            cut = ahead_cut(cuts)
+            self._worker = (ahead, cuts[cut:], run)
+            self._ahead_of = ahead
+            self.run_pieces(cuts[:cut], aset, run)
+            return end
         if table == "entities" and len(cuts) >= WORKER_PIECES and (WORKER_BESIDE_UI or not sharing()) and spare_core():
             cut = len(cuts) - int(len(cuts) * WORKER_SHARE)
             cuts, theirs = cuts[:cut], cuts[cut:]
@@ -281,26 +307,47 @@ class _BytesReader(_PiecedReader):
             return
         worker, cuts, run = self._worker
         self._worker = None
+        before = len(aset.entities)
+        done = 0
+        if worker is self._ahead_of and AHEAD_STEAL:
+            # never wait for a worker slowed down by busy cores: its pieces are read
+            # here, from the first, until its value is there (then its columns of
+            # the rest are taken); when all are read here, it is not wanted
+            while done < len(cuts) and not worker.ready():
+                self.run_pieces(cuts[done : done + 1], aset, run)
+                done += 1
+            if done == len(cuts):
+                worker.cancel()
+                if not self.disjoint_since(aset, before):
+                    raise Decline  # (as below)
+                return
         got = worker.result()  # None: the worker failed
         blobs = None
-        if got is not None and len(got) >= 8 and struct.unpack_from("<Q", got)[0] == len(cuts):
-            sizes = struct.unpack_from(f"<{len(cuts)}Q", got, 8)
-            at = 8 * (len(cuts) + 1)
+        base = 0
+        if got is not None and worker is self._ahead_of:
+            # read ahead from the file as it was then: its bytes' sha256 first
+            base = len(self.sha_of_bytes)
+            if got[:base] != self.sha_of_bytes:
+                got = None  # the file changed since: read here
+        if got is not None and len(got) >= base + 8 and struct.unpack_from("<Q", got, base)[0] == len(cuts):
+            sizes = struct.unpack_from(f"<{len(cuts)}Q", got, base + 8)
+            at = base + 8 * (len(cuts) + 1)
             if at + sum(sizes) == len(got):
                 blobs = []
                 for size in sizes:
                     blobs.append((at, at + size))
                     at += size
         if blobs is None or len(blobs) != len(cuts):  # (``result`` gives None when the worker failed)
-            before = len(aset.entities)
-            self.run_pieces(cuts, aset, run)
+            self.run_pieces(cuts[done:], aset, run)
             # read after the other sections: an id of theirs an entity's was not seen then
-            if not self.ids.isdisjoint(islice(aset.entities, before, None)):
+            if not self.disjoint_since(aset, before):
                 raise Decline
         else:
             ids = self.ids
+            if done and not self.disjoint_since(aset, before):
+                raise Decline  # (the pieces read here: as above)
             view = memoryview(got)
-            for a, b in blobs:
+            for a, b in blobs[done:]:
                 cols = marshal.loads(view[a:b])
                 attrs = cols.pop()
                 for i in range(2, len(cols)):
@@ -313,16 +360,62 @@ class _BytesReader(_PiecedReader):
                 pause()
         pause()
 
+    def disjoint_since(self, aset: AnnotationSet, before: int) -> bool:
+        """No entity of the table from ``before`` on has the id of an event, attribution
+        or relation (read after them): ``CHUNK`` ids a C-level call, a pause between
+        two (500,000 at once held the interpreter 30 ms)."""
+        ids = self.ids
+        for part in chunks(islice(aset.entities, before, None)):
+            if not ids.isdisjoint(part):
+                return False
+        return True
+
     def cancel_worker(self) -> None:
         if self._worker is not None:
             self._worker[0].cancel()
             self._worker = None
+        if self.ahead is not None:  # (declined before the entities)
+            self.ahead.cancel()
+            self.ahead = None
 
     def build(self, article, article_sha, schema) -> AnnotationSet:
         try:
             return super().build(article, article_sha, schema)
         finally:
             self.cancel_worker()  # (after a Decline, when the worker's entities were not taken)
+
+
+#: the share of the entities' pieces a worker forked before the app reads
+#: (``store.ahead``): all (while it is not done, this process reads them from the
+#: first, see ``AHEAD_STEAL``: it never waits for a worker slowed down)
+AHEAD_SHARE = 1.0
+#: while that worker is not done, its pieces are read here meanwhile, from the
+#: first; its columns of the rest are taken once it is (off: wait for it)
+AHEAD_STEAL = True
+
+
+def ahead_cut(cuts: list) -> int:
+    """Where the pieces read ahead start (the same in the worker and here)."""
+    return len(cuts) - int(len(cuts) * AHEAD_SHARE)
+
+
+def ahead_entities(path, article: str | None, schema: Schema | None) -> bytes:
+    """In a worker forked before the app (``store.ahead``): the annotation file at
+    ``path`` read, and its entities' columns as ``worker_entities`` gives them,
+    after the sha256 of the bytes read (the reader that takes them checks that its
+    bytes are the same). Anything else (a small file, no entities, a ``Decline``,
+    an error): raises, and the worker sends nothing (the file is read there)."""
+    import hashlib
+    from pathlib import Path
+
+    from .files import read_yaml_bytes
+
+    raw = read_yaml_bytes(Path(path))
+    found = DirectBytes(raw, str(path))
+    r = found._reader
+    cuts = r.entity_cuts()
+    blob = r.worker_entities(cuts[ahead_cut(cuts) :], article, schema)
+    return hashlib.sha256(raw).digest() + blob
 
 
 class DirectBytes(DirectFile):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+import sys
 from collections import deque
 from itertools import islice, repeat
 from operator import itemgetter, lt
@@ -42,9 +43,8 @@ from ..model import (
 from ..pace import pause
 from ..schema import Schema
 from .fast_reader import _NUMERIC_FIRST, _SPECIAL_WORDS, _FastReader, _unescape
-from .tree import NotOurs
+from .tree import COMPILE_COST, FORMAT, NotOurs
 from .validate import bad_attr
-from .writer import FORMAT
 
 
 class Decline(Exception):
@@ -124,11 +124,9 @@ _SPECIAL_FIRST_RE = _LazyPattern("_SPECIAL_FIRST_RE", "[" + re.escape("".join(so
 
 #: refs checked per C-level pass (``build``: a thread gives way between two)
 REFS_PIECE = 4096
-#: compiling the patterns (40-60 ms) costs what reading this many characters of
-#: files the general way costs more than reading them here
-COMPILE_COST = 500_000
 #: characters of small files read the general way while the patterns are not compiled
-_spared = 0
+#: (from those ``reader.worth_compiling`` counted before this module was imported)
+_spared: int = getattr(sys.modules.get(f"{__package__}.reader"), "_spared", 0)
 
 
 def worth_compiling(size: int) -> bool:

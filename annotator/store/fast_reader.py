@@ -14,7 +14,8 @@ import re
 from types import GeneratorType
 from typing import Any
 
-from .scalars import DECIMAL, INT_TAG, PLAIN_R, STR_TAG, pyyaml
+from .scalars import DECIMAL, INT_TAG, STR_TAG, pyyaml
+from .scalars import PLAIN_R_CHECKED as PLAIN_R  # (the text is checked first: see _FastReader)
 from .tree import NotOurs, Tree
 
 #: Raw characters that send a file to the fallback (YAML non-printables, NEL,

@@ -19,7 +19,6 @@ from typing import IO, Callable, Iterable, Iterator
 
 from ..errors import InputError
 from ..model import AnnotationSet, Document
-from .writer import dump_chunks
 
 
 def annotation_path(article_path: str | os.PathLike, annotations_dir: str | os.PathLike) -> Path:
@@ -152,6 +151,8 @@ def write_atomic(
 
 def save(aset: AnnotationSet, yaml_path: str | os.PathLike) -> None:
     """Write the set's canonical YAML atomically (folder created if missing)."""
+    from .writer import dump_chunks  # (the writer: imported on the first save, not before the first frame)
+
     write_atomic(yaml_path, dump_chunks(aset))
 
 

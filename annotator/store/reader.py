@@ -10,7 +10,9 @@ re-anchoring report and the notes for the user.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -20,16 +22,49 @@ from ..lost_marks import LOST
 from ..model import AnnotationSet, Document
 from ..pace import pause
 from ..schema import Schema
-from .direct_bytes import DirectBytes
-from .direct_reader import Decline, DirectFile, worth_compiling
+from . import ahead as _ahead
 from .fast_reader import fast_parse
 from .files import new_set, read_yaml_bytes, relative_path, yaml_files, yaml_text
-from .tree import NotOurs, Tree
+from .tree import COMPILE_COST, FORMAT, NotOurs, Tree
 from .validate import Checker, LostSpan, check, show
-from .writer import FORMAT
 
 if TYPE_CHECKING:
+    from ..forked import Forked
     from ..reanchor import Lost, Report
+
+#: the direct readers' names, imported from their modules when first used (PEP 562):
+#: a small file opened first goes the general way (see ``worth_compiling``), and
+#: importing them (their code, their patterns) was ~3 ms of the app's first frame
+_LAZY = {"DirectBytes": "direct_bytes", "DirectFile": "direct_reader", "Decline": "direct_reader"}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __package__), name)
+    globals()[name] = value
+    return value
+
+
+_DIRECT_READER = f"{__package__}.direct_reader"
+#: characters of small files read the general way before ``direct_reader`` was imported
+_spared = 0
+
+
+def worth_compiling(size: int) -> bool:
+    """``direct_reader.worth_compiling``. While that module is not imported (its
+    patterns are then not compiled), the small files are counted here, and it is
+    imported only when they come to ``COMPILE_COST``; it then goes on from this
+    count: the same answers."""
+    global _spared
+    dr = sys.modules.get(_DIRECT_READER)
+    if dr is None:
+        if _spared + size < COMPILE_COST:
+            _spared += size
+            return False
+        dr = importlib.import_module(_DIRECT_READER)  # (it starts from the count made here)
+    return dr.worth_compiling(size)
 
 
 def parse(text: str, source: str, strict: bool = False) -> tuple[Tree | None, Problem | None]:
@@ -206,14 +241,25 @@ def _direct_result(result: Read, direct: AnnotationSet, p: Path | None, doc: Doc
 
 
 def _direct(
-    text: str | bytes, where: str, p: Path | None, doc: Document | None, from_disk: bool, schema: Schema | None, cache: dict | None
+    text: str | bytes, where: str, p: Path | None, doc: Document | None, from_disk: bool, schema: Schema | None, cache: dict | None,
+    ahead: Forked | None = None, digest: bytes = b"",
 ) -> AnnotationSet | None:
     """The set by the direct reader, when the file is in the writer's layout and has no
-    problem at all; None: read it the general way (which lists the problems)."""
+    problem at all; None: read it the general way (which lists the problems).
+    ``ahead``: a worker reading the file's entities (``store.ahead``), reaped here;
+    ``digest``: the sha256 of the bytes ``text``, checked against the worker's."""
     if not worth_compiling(len(text)):
+        if ahead is not None:
+            ahead.cancel()
         return None  # a small file before the patterns are compiled: the general way is cheaper
+    this = sys.modules[__name__]  # (its names are imported when first used: see __getattr__)
+    declined = this.Decline
     try:
-        found = DirectBytes(text, where) if isinstance(text, bytes) else DirectFile(text, where)
+        if isinstance(text, bytes):
+            found = this.DirectBytes(text, where)
+            found._reader.ahead, found._reader.sha_of_bytes = ahead, digest
+        else:
+            found = this.DirectFile(text, where)
         if doc is None and from_disk:
             if found.path is None:
                 return None
@@ -225,8 +271,11 @@ def _direct(
         if doc is None:
             return found.build(None, None, schema)
         return found.build(doc.text, doc.sha256, schema)
-    except Decline:
+    except declined:
         return None
+    finally:
+        if ahead is not None:  # (its value taken by the build, or not wanted: reaped)
+            ahead.cancel()
 
 
 def _find_article(tree: Tree, p: Path, where: str, cache: dict | None = None) -> tuple[Document | None, list[Problem]]:
@@ -308,21 +357,27 @@ def read(
         if editing and not p.exists():
             assert doc is not None
             return Read(new_set(doc, p), [], path=p)
+        ahead = _ahead.take(p, doc, schema) if _ahead._pending else None  # (read ahead: see store.ahead)
         try:
             raw = read_yaml_bytes(p)
             if len(raw) > BYTES_FROM:
                 # a big file is read from its bytes, a piece at a time (see DirectBytes)
+                digest = hashlib.sha256(raw).digest()  # the bytes decoded: the text's UTF-8
                 with no_gc():
-                    direct = _direct(raw, where, p, doc, from_disk, schema, article_cache)
+                    direct = _direct(raw, where, p, doc, from_disk, schema, article_cache, ahead, digest)
+                ahead = None  # (taken by the reader, which reaps it)
                 if direct is not None:
                     result = Read(direct, [], path=p)
-                    result._sha256 = hashlib.sha256(raw).hexdigest()  # the bytes decoded: the text's UTF-8
+                    result._sha256 = digest.hex()
                     return _direct_result(result, direct, p, doc, editing)
                 declined = True  # (the text would be declined too)
             text = yaml_text(raw, where)
             del raw
         except InputError as err:
             return Read(None, [Problem(where, None, err.problem)], path=p)
+        finally:
+            if ahead is not None:  # (not read by the direct reader: not wanted)
+                ahead.cancel()
     assert text is not None
     if not declined:
         with no_gc():

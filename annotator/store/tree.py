@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+#: the format of our files (``format: annotator/1``): here, so that the readers have
+#: it without importing the writer (``writer.FORMAT`` is this)
+FORMAT = "annotator/1"
+
+#: compiling the direct reader's patterns (40-60 ms) costs what reading this many
+#: characters of files the general way costs more than reading them directly
+#: (``direct_reader.worth_compiling``; here, so that ``reader`` has it without
+#: importing the direct reader)
+COMPILE_COST = 500_000
+
 
 class Tree:
     """Plain data as ``yaml.safe_load`` gives it, plus where each part came from.

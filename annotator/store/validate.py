@@ -27,7 +27,7 @@ from ..model import (
 )
 from ..schema import Schema
 from .tree import Tree
-from .writer import FORMAT
+from .tree import FORMAT
 
 _TOP_KEYS = ("format", "document", "entities", "events", "attributions", "relations")
 _DOC_KEYS = {"path", "sha256", "length"}

@@ -14,8 +14,7 @@ from typing import Any, Iterator
 from ..model import ACCEPTED, NO_ATTRS, AnnotationSet, Attribution, Entity, Event, Ref, Span, id_number
 from ..pace import chunks
 from .scalars import QUOTE_CACHE, flow, number, scalar
-
-FORMAT = "annotator/1"
+from .tree import FORMAT  # (the readers take it from there: ``store.FORMAT`` is this)
 
 
 def _span_flow(span: Span) -> str:

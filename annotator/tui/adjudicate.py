@@ -34,7 +34,8 @@ from ..schema import Schema
 from ..session import ChangeReport, Session
 from ..workspace import Saver, Workspace
 from .footer import KeyFooter
-from .article_view import ArticleView, LayeredArticleView
+from .article_layers import LayeredArticleView
+from .article_view import ArticleView
 from .keygate import KeyGateMixin
 from .keymap import RemapDisplayMixin
 from .saving import textual_saver

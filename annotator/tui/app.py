@@ -17,6 +17,8 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.worker import Worker, WorkerState
 
 from .. import store
@@ -62,6 +64,28 @@ class _Covered(Horizontal):
     saves ~1 ms of the first frame."""
 
     BLANK = True
+
+
+class _Side(Vertical):
+    """The side panel: a border on its left, its children over the rest of it.
+    With no border above or below, no padding and no title, each of its lines is
+    the same (the border's cell, then cells its children cover): one is rendered
+    and repeated (Textual styled and bordered each of its 38 lines, ~1.5 ms of
+    the first frame)."""
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        styles = self.styles
+        if (
+            crop.height <= 1
+            or styles.border_top[0] not in ("", "none")
+            or styles.border_bottom[0] not in ("", "none")
+            or styles.padding.top
+            or styles.padding.bottom
+            or self._border_title is not None
+            or self._border_subtitle is not None
+        ):
+            return super().render_lines(crop)
+        return super().render_lines(Region(crop.x, crop.y, crop.width, 1)) * crop.height
 
 
 class AnnotatorApp(
@@ -230,7 +254,7 @@ class AnnotatorApp(
         yield Vertical(id="find-slot")
         with _Covered(id="main"):
             yield self._make_view()
-            with Vertical(id="side"):
+            with _Side(id="side"):
                 yield DetailPanel(id="details", markup=False)
                 yield AnnotationList(self.session.aset, self.schema, id="annotation-list")
         yield StatusLine(id="status", markup=False)

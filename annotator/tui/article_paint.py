@@ -20,6 +20,13 @@ from ..marks import CONTENT, CUE, ENTITY, SOURCE, TRIGGER
 from ..model import REJECTED, SUGGESTED
 
 SLOTS = 9
+#: the hue of each label colour slot, 1-9: the article's entities take it as a
+#: translucent background (``SLOT_ALPHA``) with the text colour that contrasts with
+#: the blend at ``SLOT_TEXT_ALPHA`` (the rule ``background: HUE 40%; color: auto
+#: 90%``, see ``slot_style``); the side list takes it as its labels' colour
+SLOT_HUES = ("#f4a261", "#4cc9f0", "#80ed99", "#c77dff", "#ffd166", "#ef476f", "#06d6a0", "#adb5bd", "#ff8fab")
+SLOT_ALPHA = 0.4
+SLOT_TEXT_ALPHA = 0.9
 
 #: Zero-width and control characters never sent to the terminal (bidi controls
 #: included: a terminal that honours them would move text off its cells).
@@ -31,8 +38,52 @@ _INVISIBLE = frozenset(
 )
 
 
+def slot_style(node, background: Color, auto_alpha: float) -> Style:
+    """What Textual's ``get_component_rich_style`` gives for a component class of
+    ``node`` whose one rule is ``background: <background>; color: auto <alpha>``:
+    ``DOMNode.rich_style`` (Textual 8.2.8's) of ``node``, then the component's own
+    step (its background over the node's, the text colour that contrasts with
+    it). Made here, not by nine component classes, which Textual styled one by one
+    before the first frame (tests/test_first_frame.py: the same on every theme)."""
+    bg = Color(0, 0, 0, 0)
+    color = Color(255, 255, 255, 0)
+    style = Style()
+    opacity = 1.0
+    for n in reversed(node.ancestors_with_self):
+        styles = n.styles
+        has_rule = styles.has_rule
+        opacity *= styles.opacity
+        if has_rule("background"):
+            text_bg = bg + styles.background.tint(styles.background_tint)
+            bg += styles.background.tint(styles.background_tint).multiply_alpha(opacity)
+        else:
+            text_bg = bg
+        if has_rule("color"):
+            color = styles.color
+        style += styles.text_style
+        if has_rule("auto_color") and styles.auto_color:
+            color = text_bg.get_contrast_text(color.a)
+    text_bg = bg + background
+    bg += background.multiply_alpha(opacity)
+    color = text_bg.get_contrast_text(auto_alpha)
+    return style + Style.from_color((bg + color).rich_color if (bg.a or color.a) else None, bg.rich_color if bg.a else None)
+
+
 class RowPainting:
     """The painting half of ``ArticleView`` (see the module's docstring)."""
+
+    def _slot_hue(self, slot: int) -> Color:
+        return Color.parse(SLOT_HUES[slot - 1]).with_alpha(SLOT_ALPHA)
+
+    def _slot_component(self, slot: int) -> Style:
+        """The colours of an entity of a label of colour slot 1-9 (what ``_component``
+        gives for a component class with the rule of ``SLOT_HUES``)."""
+        name = f"slot-{slot}"
+        style = self._component_cache.get(name)
+        if style is None:
+            full = slot_style(self, self._slot_hue(slot), SLOT_TEXT_ALPHA)
+            style = self._component_cache[name] = Style(color=full.color, bgcolor=full.bgcolor)
+        return style
 
     def _component(self, name: str) -> Style:
         """A component class's own style: only what its CSS rule sets."""
@@ -51,8 +102,7 @@ class RowPainting:
         until it stands out from the background (a pale hue on a light theme)."""
         style = self._ink_cache.get(slot)
         if style is None:
-            name = f"article--slot-{slot}" if 1 <= slot <= SLOTS else "article--entity"
-            colour = self.get_component_styles(name).background
+            colour = self._slot_hue(slot) if 1 <= slot <= SLOTS else self.get_component_styles("article--entity").background
             base = self._base_style
             if colour.a == 0 or base.color is None or base.bgcolor is None:
                 style = Style()
@@ -85,7 +135,7 @@ class RowPainting:
         if content:
             style += c("article--content")
         if bg_slot >= 0:
-            style += c(f"article--slot-{bg_slot}" if 1 <= bg_slot <= SLOTS else "article--entity")
+            style += self._slot_component(bg_slot) if 1 <= bg_slot <= SLOTS else c("article--entity")
         if outer:
             style += Style(underline=True)
         if sugg_slot >= 0:

@@ -36,7 +36,7 @@ from textual.strip import Strip
 from ..marks import MarkIndex
 from ..text import Layout, TextIndex, Tokens
 from .article_layout import ArticleLayout
-from .article_paint import SLOTS, RowPainting
+from .article_paint import RowPainting
 from .steady import SteadyScrollbars
 from .article_ranges import Range, RangeLike, Ranges as _Ranges, difference as _difference, span as _span
 
@@ -69,7 +69,7 @@ class ArticleView(RowPainting, SteadyScrollbars, ScrollView, inherit_bindings=Fa
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        *(f"article--slot-{n}" for n in range(1, SLOTS + 1)),
+        # (the label colour slots 1-9: article_paint.SLOT_HUES, not component classes)
         "article--entity",  # an entity whose label has no colour slot
         "article--suggested",
         "article--trigger",
@@ -766,7 +766,11 @@ class ArticleView(RowPainting, SteadyScrollbars, ScrollView, inherit_bindings=Fa
 
     def _check_styles(self) -> None:
         self._style_check = False
-        sig = (self.rich_style, *(self.get_component_rich_style(n) for n in sorted(self._get_component_classes())))
+        sig = (
+            self.rich_style,
+            self.background_colors,  # (the slots' colours are blended over it: article_paint.slot_style)
+            *(self.get_component_rich_style(n) for n in sorted(self._get_component_classes())),
+        )
         self._base_style = sig[0]
         if sig == self._painted_with:
             return
@@ -797,32 +801,11 @@ class ArticleView(RowPainting, SteadyScrollbars, ScrollView, inherit_bindings=Fa
 __all__ = ["ArticleView"]
 
 
-class LayeredArticleView(ArticleView):
-    """The article view with the layers ``set_layers`` paints (the audit's
-    adjudication view, tui.adjudicate): their component classes are here, not on
-    the annotator's view, whose first frame styled and checked each of them."""
+def __getattr__(name: str):
+    # ``LayeredArticleView`` (the audit's view) lives in tui.article_layers: the
+    # annotator's first frame does not make its class (PEP 562)
+    if name == "LayeredArticleView":
+        from .article_layers import LayeredArticleView
 
-    # Their styles: here, not in styles/article.tcss, so that the annotator does not
-    # parse them before its first frame. Not scoped: as the stylesheet had them.
-    SCOPED_CSS = False
-    DEFAULT_CSS = """
-    /* The audit's adjudication view (annotator audit GOLD PRED --view): gold entities
-       keep their label colour; each way the other side compares is drawn over them. */
-    /* .article--agree (both sides agree) adds nothing: the label colour alone. */
-    ArticleView > .article--missed { color: $text-error; text-style: bold underline; }
-    ArticleView > .article--spurious { background: $warning 25%; color: $text-warning; text-style: italic underline; }
-    ArticleView > .article--wrong { background: #d633ff 45%; color: auto 90%; text-style: bold; }
-    ArticleView > .article--partial { color: $text-primary; text-style: bold uu; }
-    ArticleView > .article--resolved { text-style: dim; }
-    ArticleView > .article--current { background: $primary 55%; color: auto 95%; }
-    """
-
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "article--agree",
-        "article--missed",
-        "article--spurious",
-        "article--wrong",
-        "article--partial",
-        "article--resolved",
-        "article--current",
-    }
+        return LayeredArticleView
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

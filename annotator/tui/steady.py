@@ -1,9 +1,51 @@
-"""A ScrollView that sets up its scrollbars only when a size changed."""
+"""A ScrollView that sets up its scrollbars only when a size changed, and whose
+vertical scrollbar renders each different line once."""
 
 from __future__ import annotations
 
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
+from textual.strip import Strip
+
+
+class RepeatingScrollBar(ScrollBar):
+    """A scrollbar whose lines are few different ones (the track above the thumb,
+    the thumb, its ends, the track below): each is styled once and repeated.
+    Textual styled each of the 38 lines of a bar one by one, in the first frame.
+
+    What Textual's styling makes of a line depends only on the line's content
+    when there is no border, outline or padding above or below (nor a title):
+    otherwise every line is rendered as Textual does."""
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        styles = self.styles
+        if (
+            crop.height <= 1
+            or any(edge[0] not in ("", "none") for edge in (styles.border_top, styles.border_bottom))
+            or any(edge[0] not in ("", "none") for edge in (styles.outline_top, styles.outline_bottom))
+            or styles.padding.top
+            or styles.padding.bottom
+            or self._border_title is not None
+            or self._border_subtitle is not None
+        ):
+            return super().render_lines(crop)
+        if self._dirty_regions:
+            self._render_content()  # (what Widget.render_line does first)
+        lines = self._render_cache.lines
+        done: list[tuple[Strip | None, Strip]] = []
+        out: list[Strip] = []
+        render = super().render_lines
+        for y in crop.line_range:
+            line = lines[y] if 0 <= y < len(lines) else None
+            for content, strip in done:
+                if content == line:
+                    break
+            else:
+                strip = render(Region(crop.x, y, crop.width, 1))[0]
+                done.append((line, strip))
+            out.append(strip)
+        return out
 
 
 class SteadyScrollbars:
@@ -17,6 +59,18 @@ class SteadyScrollbars:
     size, the container's size or the document's size changed."""
 
     _sized: tuple | None = None
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Widget.vertical_scrollbar, a ``RepeatingScrollBar``."""
+        if self._vertical_scrollbar is not None:
+            return self._vertical_scrollbar
+        self._vertical_scrollbar = bar = RepeatingScrollBar(
+            vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+        )
+        bar.display = False
+        self.app._start_widget(self, bar)
+        return bar
 
     def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
         key = (size, container_size, self.virtual_size)

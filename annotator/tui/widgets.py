@@ -12,12 +12,14 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
 from textual.cache import LRUCache
+from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input, Static
+from .article_paint import SLOT_HUES
 from .steady import SteadyScrollbars
 from textual.content import Content
 
@@ -299,8 +301,14 @@ class AnnotationList(SteadyScrollbars, ScrollView, can_focus=False):
         "annotation-list--rejected",
         "annotation-list--id",
         "annotation-list--lost",
-        *(f"annotation-list--slot-{i}" for i in range(10)),
+        "annotation-list--slot-0",  # a label with no colour slot (the theme's text colour)
     }
+
+    #: the label colours of slots 1-9 (the article's hues, ``article_paint.SLOT_HUES``): each is the
+    #: list's own style with that colour, as a rule ``color: #hex`` on a component
+    #: class gave (tests/test_first_frame.py); not component classes, which Textual
+    #: styled one by one before the first frame (~2 ms with their rules' parsing)
+    SLOT_COLOURS: ClassVar[tuple[str, ...]] = SLOT_HUES
 
     class Picked(Message):
         """A row was clicked."""
@@ -319,6 +327,8 @@ class AnnotationList(SteadyScrollbars, ScrollView, can_focus=False):
         self._style_check = True
         self._painted_with: tuple | None = None
         self._base_style = Style()
+        #: the label's style of each slot, 0-9 (see ``_check_styles``)
+        self._slot_styles: list[Style] = []
         self.reload()
 
     _key = staticmethod(row_key)
@@ -414,10 +424,14 @@ class AnnotationList(SteadyScrollbars, ScrollView, can_focus=False):
     def _check_styles(self) -> None:
         self._style_check = False
         sig = (self.rich_style, *(self.get_component_rich_style(n) for n in sorted(self.COMPONENT_CLASSES)))
-        self._base_style = sig[0]  # (rich_style walks the ancestors: once per check, not per row)
+        base = self._base_style = sig[0]  # (rich_style walks the ancestors: once per check, not per row)
         if sig != self._painted_with:
             self._painted_with = sig
             self._cache.clear()
+            self._slot_styles = [
+                self.get_component_rich_style("annotation-list--slot-0"),
+                *(base + Style(color=Color.parse(hex_).rich_color) for hex_ in self.SLOT_COLOURS),
+            ]
 
     def render_line(self, y: int) -> Strip:
         if self._style_check:
@@ -438,7 +452,7 @@ class AnnotationList(SteadyScrollbars, ScrollView, can_focus=False):
         label, text = describe(ann)
         slot = self.schema.slot(label) if isinstance(ann, Entity) else 0
         id_style = self.get_component_rich_style("annotation-list--id")
-        label_style = self.get_component_rich_style(f"annotation-list--slot-{slot}")
+        label_style = self._slot_styles[slot]
         text_style = base
         if ann.status == SUGGESTED:
             text_style = self.get_component_rich_style("annotation-list--suggested")
