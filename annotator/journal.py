@@ -366,8 +366,38 @@ def _record(version: int, kind: str, label: str, pairs: Sequence[Pair]) -> bytes
     """``_line({"v": version, "k": kind, "l": label, "p": encode_pairs(pairs)})``, faster."""
     if type(version) is not int or type(kind) is not str or type(label) is not str:
         return _line({"v": version, "k": kind, "l": label, "p": encode_pairs(pairs)})
-    body = ",".join([f"[{_jann(b)},{_jann(a)}]" for b, a in pairs])
+    body = ",".join(_pair_lines(pairs))
     return f'{{"v":{version},"k":{_quote(kind)},"l":{_quote(label)},"p":[{body}]}}\n'.encode("utf-8")
+
+
+def _pair_lines(pairs: Sequence[Pair]) -> list[str]:
+    """``f"[{_jann(b)},{_jann(a)}]"`` of each pair; an entity added with one
+    fragment of ints (a worker's suggestions: 31,000 of 42,000 on 1 MB) written
+    inline, the rest by ``_jann``."""
+    quote, tail_of = _quote, _jtail
+    out = []
+    append = out.append
+    for b, a in pairs:
+        if b is None and type(a) is Entity:
+            span = a.span
+            if type(span) is Span:
+                frags = span.fragments
+                if len(frags) == 1:
+                    ((s, e),) = frags
+                    i, label, text = a.id, a.label, span.text
+                    if type(s) is int and type(e) is int and type(i) is str and type(label) is str and type(text) is str:
+                        try:
+                            tail = tail_of(a)
+                        except _Ordinary:
+                            pass
+                        else:
+                            append(
+                                f'[null,{{"k":"T","id":{quote(i)},"label":{quote(label)},'
+                                f'"span":{{"f":[[{s},{e}]],"t":{quote(text)}}}{tail}]'
+                            )
+                            continue
+        append(f"[{_jann(b)},{_jann(a)}]")
+    return out
 
 
 def _read_lines(raw: bytes) -> tuple[list[dict], bool]:

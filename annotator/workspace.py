@@ -168,6 +168,9 @@ class Workspace:
         self.closed = True
         if self.journal is not None:
             self.journal.close()
+            # (its error callback is a method of this workspace: a cycle that kept a closed
+            # article's whole set alive until a full collection; 0.1 s at a command's exit on 1 MB)
+            self.journal.on_error = None
         if self.lock is not None:
             self.lock.release()
 

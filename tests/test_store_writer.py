@@ -112,3 +112,44 @@ def test_save_and_write_atomic_of_chunks_write_the_bytes_of_dumps(tmp_path):
     store.write_atomic(path, [b"a", b"", b"bc"])
     assert path.read_bytes() == b"abc"
     assert [p.name for p in path.parent.iterdir()] == ["a.yaml"]  # no temporary file left
+
+
+def _checked_scalar(s: str) -> str:
+    """``scalar`` without its cache and its shortcut for ids: the plain rules alone."""
+    from annotator.store import scalars
+
+    return s if s and scalars._plain_ok(s) else '"' + scalars._writer()[2].sub(scalars._escape_char, s) + '"'
+
+
+def test_ids_written_by_the_shortcut_are_what_the_plain_rules_write():
+    """An ASCII letter then ASCII digits is written plain without the checks; the
+    checks say the same for every letter and 1 to 3 digits (leading zeros too),
+    and PyYAML reads each back as the string; other digits and letters still go
+    through the checks (the shortcut would be wrong for them or is not taken)."""
+    import string
+
+    import yaml
+
+    from annotator.store import scalars
+
+    letters = string.ascii_letters
+    digits = [str(n) for n in range(1000)] + ["0" + str(n) for n in range(100)] + ["00", "000", "123456789"]
+    for a in letters:
+        for d in digits:
+            s = a + d
+            scalars.QUOTE_CACHE.pop(s, None)
+            assert scalar(s) == s == _checked_scalar(s)
+            assert yaml.safe_load(s) == s
+    for s in ["T", "T1.5", "T²", "T١", "É1", "1T", "T 1", "T-1", "y", "n", "e5", "12", "012", "-1", "+1", ".5"]:
+        scalars.QUOTE_CACHE.pop(s, None)
+        assert scalar(s) == _checked_scalar(s)
+        assert yaml.safe_load(scalar(s)) == s
+
+
+@SETTINGS
+@given(strings)
+def test_scalar_is_the_plain_rules(s: str):
+    from annotator.store import scalars
+
+    scalars.QUOTE_CACHE.pop(s, None)
+    assert scalar(s) == _checked_scalar(s)

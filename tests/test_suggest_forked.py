@@ -22,13 +22,13 @@ SEED = ROOT / "seeds" / "sdf-captures-deir-el-zor.txt"
 def _run(tmp: Path, fork: bool, monkeypatch, capsys) -> tuple[bytes, list[str], str, int]:
     monkeypatch.setattr(suggest_cmd, "FORK", fork)
     monkeypatch.setattr(rules, "BESIDE_MIN", 0)  # the seed is short: the worker anyway
-    monkeypatch.setattr(suggest_cmd, "BESIDE_MIN", 1)
+    monkeypatch.setattr(suggest_cmd, "YAML_BESIDE_MIN", 1)
     started = []
     real = forked.Forked
 
-    def counted(fn):
+    def counted(fn, **kw):
         started.append(fn)
-        return real(fn)
+        return real(fn, **kw)
 
     monkeypatch.setattr(forked, "Forked", counted)
     (tmp / "articles").mkdir(parents=True)
@@ -62,3 +62,31 @@ def test_a_failing_worker_is_done_here(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(forked, "_run_forked", lambda fn, send: send.close())
     beside = _run(tmp_path / "beside", True, monkeypatch, capsys)
     assert beside[3] == 3 and beside[:3] == alone[:3]
+
+
+def test_attributions_packed_for_the_way_back_are_the_same():
+    """What the attributions worker sends (plain tuples, pickled) unpacks to equal
+    attributions: every kind of source (an entity's ref, a span, none), types,
+    scores and rules; anything else is sent as the objects themselves."""
+    import pickle
+
+    from annotator.model import NO_ATTRS, Attribution, Ref
+    from annotator.schema import default_schema
+    from annotator.suggest.rules import RulesSuggester, packed_attributions, unpacked_attributions
+
+    doc = read_article(SEED)
+    aset = store.new_set(doc, store.annotation_path(SEED, ROOT / "annotations"))
+    said = [a for a in RulesSuggester(default_schema(), ROOT / "annotations").propose(aset).annotations
+            if type(a) is Attribution]
+    text = doc.text
+    odd = [
+        Attribution("~A90", None, Span.of(text, 0, 3), None, None, by="x", score=None),
+        Attribution("~A91", Span(((0, 3), (5, 9)), "By O Qere"), None, Span.of(text, 4, 9), "direct", attrs={"k": [1]}),
+    ]
+    assert {type(a.source) for a in said} >= {Ref}
+    for anns in (said, said + odd, []):
+        back = unpacked_attributions(pickle.loads(pickle.dumps(packed_attributions(anns))))
+        assert back == anns and [type(b) for b in back] == [type(a) for a in anns]
+        assert all(b.attrs is NO_ATTRS for a, b in zip(anns, back) if a.attrs is NO_ATTRS)
+    other = said + [Entity("~T1", "PER", Span.of(text, 0, 3))]
+    assert packed_attributions(other) is other and unpacked_attributions(other) is other

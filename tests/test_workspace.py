@@ -55,6 +55,28 @@ def test_open_change_save_close(tmp_path):
     ws.close()  # twice is fine
 
 
+def test_a_closed_workspace_is_freed_without_the_cyclic_collector(tmp_path):
+    """Closed and let go, a workspace and its session go at once (reference counting):
+    no cycle (the journal's error callback, a method of the workspace) keeps the
+    article's set alive until the next full collection (a command's exit)."""
+    import gc
+    import weakref
+
+    ws = workspace.open_article(article(tmp_path), tmp_path / "annotations", default_schema(), user="alice")
+    ws.session.add_entity("PER", 3, 16)
+    ws.save()
+    ws.close()
+    gone = weakref.ref(ws)
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        del ws
+        assert gone() is None
+    finally:
+        if was:
+            gc.enable()
+
+
 def test_an_article_tagged_then_untagged_gets_no_file(tmp_path):
     art = article(tmp_path)
     ws = workspace.open_article(art, tmp_path / "annotations", default_schema())

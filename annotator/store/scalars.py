@@ -150,7 +150,10 @@ def scalar(s: str) -> str:
     if out is None:
         if type(s) is not str:
             raise TypeError(f"expected a string, got {type(s).__name__}: {s!r}")
-        out = s if s and _plain_ok(s) else '"' + _writer()[2].sub(_escape_char, s) + '"'
+        if s[1:].isdigit() and s.isascii() and s[0].isalpha():
+            out = s  # an id (T12, E7): plain, as _plain_ok says, without its checks
+        else:
+            out = s if s and _plain_ok(s) else '"' + _writer()[2].sub(_escape_char, s) + '"'
         if len(QUOTE_CACHE) > 400_000:
             QUOTE_CACHE.clear()
         QUOTE_CACHE[s] = out
