@@ -26,8 +26,9 @@ from .pace import CHUNK, pause
 _FIRST = itemgetter(0)
 _SECOND = itemgetter(1)
 
-#: [id of the entities table, its columns: objects, ids, labels, fragments, statuses, attrs]
-_noted: list = [None, None, None]  # (and the arrays made of them: see ``_arrays``)
+#: [id of the entities table, its columns (objects, ids, labels, fragments,
+#: statuses), the arrays made of them (``_arrays``), is a span of theirs lost?]
+_noted: list = [None, None, None, False]
 
 
 class Piece(NamedTuple):
@@ -47,17 +48,22 @@ class Piece(NamedTuple):
 def note(table: dict, made: list, ids, labels, fr_col, statuses, attrs, first: bool) -> None:
     """The reader made ``made`` (just added to ``table``; ``first``: as its first
     entities) from these columns (lists, or ``repeat``s of one value)."""
+    from .model import NO_ATTRS
+
     n = len(made)
     if first or _noted[0] != id(table) or _noted[1] is None:
-        _noted[0], _noted[1] = id(table), ([], [], [], [], [], [])
+        _noted[0], _noted[1], _noted[3] = id(table), ([], [], [], [], []), False
     _noted[2] = None
-    objs, id_col, label_col, frag_col, status_col, attrs_col = _noted[1]
+    objs, id_col, label_col, frag_col, status_col = _noted[1]
     objs += made
     id_col += ids
     label_col += _list(labels, n)
     frag_col += fr_col
     status_col += _list(statuses, n)
-    attrs_col += _list(attrs, n)
+    if type(attrs) is repeat:
+        attrs = (next(attrs),)
+    if any(map(_has_lost, compress(attrs, map(is_not, attrs, repeat(NO_ATTRS))))):
+        _noted[3] = True  # (never from the direct readers' columns: they decline a lost span)
 
 
 def note_objects(table: dict, made: list, first: bool) -> None:
@@ -74,7 +80,7 @@ def _list(col, n: int):
 
 def forget() -> None:
     """Let go of the columns noted (the app has made what it needed of them)."""
-    _noted[0], _noted[1], _noted[2] = None, None, None
+    _noted[0], _noted[1], _noted[2], _noted[3] = None, None, None, False
 
 
 #: a table of at most this many entities is read from its objects (as the marks
@@ -87,7 +93,7 @@ def of(table: dict) -> "Columns | None":
     a ``CHUNK`` at a time, with a ``pause`` between two), else None; None too when
     a span of theirs is marked lost (painted and listed apart: read from the
     objects), and for a small table (``SMALL``)."""
-    if _noted[0] != id(table) or _noted[1] is None or len(table) <= SMALL:
+    if _noted[0] != id(table) or _noted[1] is None or _noted[3] or len(table) <= SMALL:
         return None
     cols = _noted[1]
     made = cols[0]
@@ -101,8 +107,6 @@ def of(table: dict) -> "Columns | None":
         pause()
     if _noted[2] is None:
         _noted[2] = _arrays(cols)
-    if _noted[2] is False:
-        return None
     return Columns(cols, _noted[2])
 
 
@@ -114,22 +118,16 @@ def _has_lost(attrs) -> bool:
     return bool(attrs) and bool(attrs.get(LOST))
 
 
-def _arrays(cols: tuple):
-    """The columns' numbers as numpy arrays (``Columns``), or False when a span is lost."""
+def _arrays(cols: tuple) -> "_Arrays":
+    """The columns' numbers as numpy arrays (``Columns``), a ``CHUNK`` at a time."""
     import numpy as np
 
-    from .model import NO_ATTRS
-
-    objs, ids, labels, frags, statuses, attrs = cols
+    objs, ids, labels, frags, statuses = cols
     fs: list = []
     fe: list = []
     counts: list = []
     for a in range(0, len(objs), CHUNK):
-        b = a + CHUNK
-        at = attrs[a:b]
-        if any(map(_has_lost, compress(at, map(is_not, at, repeat(NO_ATTRS))))):
-            return False
-        part = frags[a:b]
+        part = frags[a : a + CHUNK]
         pairs = list(chain.from_iterable(part))
         n, m = len(pairs), len(part)
         fs.append(np.fromiter(map(_FIRST, pairs), np.int64, n))
@@ -160,7 +158,7 @@ class Columns:
         """The entities in the table's order, ``CHUNK`` at a time (a ``pause`` between
         two); of the columns ``objs``, ``ids``, ``labels`` and ``statuses``, only those
         ``wanted`` are cut (the others are None: a slice of each of 500,000 is 3 ms)."""
-        objs, ids, labels, frags, statuses, attrs = self._cols
+        objs, ids, labels, frags, statuses = self._cols
         cut = [name in wanted for name in ("objs", "ids", "labels", "statuses")]
         ar = self._arrays
         size = ar.size
