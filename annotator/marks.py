@@ -264,7 +264,7 @@ class MarkIndex:
         slow: list[Annotation] = []  # lost spans: see marks_of
         for group, code in zip(groups, (0, 1, -1)):
             if code == 0 and entity_columns is not None:
-                for piece in entity_columns.chunks("objs", "statuses"):  # (their fragments' numbers read once: see columns)
+                for piece in entity_columns.chunks("objs", "statuses", "numbers"):  # (their fragments' numbers read once: see columns)
                     m = len(piece.objs)
                     st = np.fromiter(map(_SCODES.__getitem__, piece.statuses), np.uint8, m)
                     own = np.fromiter(piece.objs, object, m)

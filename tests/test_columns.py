@@ -112,3 +112,22 @@ def test_a_lost_span_among_the_entities_gets_no_columns(monkeypatch):
 def test_a_small_table_gets_no_columns():
     aset = direct_read(store.dumps(_bench_set(n_entities=1500)), "t", None, None, None)
     assert len(aset.entities) <= columns.SMALL and columns.of(aset.entities) is None
+
+
+def test_counting_from_columns_needs_no_numpy():
+    # a session with no index (`annotator suggest`) counts from the columns
+    # without the arrays, whose numpy import it does without
+    import subprocess
+
+    bench = str(Path(__file__).resolve().parent.parent / "bench")
+    code = (
+        f"import sys; sys.path.insert(0, {bench!r}); from gen import make_annotations, make_article; "
+        "from annotator import columns, store; from annotator.store.direct_reader import direct_read; "
+        "from annotator.session import Session; from annotator.schema import default_schema; "
+        "text = make_article(80_000, 5); made = make_annotations(text, 3000, 5); "
+        "aset = direct_read(store.dumps(made), 't', text, None, default_schema()); "
+        "assert columns.of(aset.entities) is not None; s = Session(aset, default_schema(), index=False); "
+        "print('numpy' in sys.modules, sum(s.status_counts().values()) == len(aset))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.split() == ["False", "True"], out.stderr

@@ -232,7 +232,7 @@ class Rows:
 
         cols = columns.of(aset.entities)  # the entities just read from columns: those read, not the objects
         if cols is not None:
-            for piece in cols.chunks("ids"):  # (no lost span among them: see columns.of)
+            for piece in cols.chunks("ids", "numbers"):  # (no lost span among them: see columns.of)
                 s, e = piece.starts, piece.ends
                 if piece.counts is not None:  # the first start and the last end of each
                     last = np.cumsum(piece.counts) - 1
