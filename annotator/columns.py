@@ -11,7 +11,9 @@ and, in order, the very objects made from them (entities are frozen, so
 their values are the columns'). Anything else (another set, a table changed
 since, rows read one at a time) gets None, and the step reads the objects.
 
-One set is noted at a time (the last read), and ``forget`` lets go of it.
+Nothing is noted unless asked for (``want``: the app's opening asks, before it
+reads its first article); one set is noted at a time (the last read), and
+``forget`` lets go of it and of the wish (the opening, once its steps are done).
 """
 
 from __future__ import annotations
@@ -45,9 +47,20 @@ class Piece(NamedTuple):
     counts: object
 
 
+#: are the columns of the next set read wanted (``want``)?
+_wanted = [False]
+
+
+def want() -> None:
+    """Note the columns of the sets read from now on (until ``forget``)."""
+    _wanted[0] = True
+
+
 def note(table: dict, made: list, ids, labels, fr_col, statuses, attrs, first: bool) -> None:
     """The reader made ``made`` (just added to ``table``; ``first``: as its first
     entities) from these columns (lists, or ``repeat``s of one value)."""
+    if not _wanted[0]:
+        return
     from .model import NO_ATTRS
 
     n = len(made)
@@ -68,6 +81,8 @@ def note(table: dict, made: list, ids, labels, fr_col, statuses, attrs, first: b
 
 def note_objects(table: dict, made: list, first: bool) -> None:
     """As ``note``, for a few entities made one at a time (their columns read from them)."""
+    if not _wanted[0]:
+        return
     note(
         table, made, [a.id for a in made], [a.label for a in made], [a.span.fragments for a in made],
         [a.status for a in made], [a.attrs for a in made], first,
@@ -79,8 +94,10 @@ def _list(col, n: int):
 
 
 def forget() -> None:
-    """Let go of the columns noted (the app has made what it needed of them)."""
+    """Let go of the columns noted (the app has made what it needed of them), and
+    note no more."""
     _noted[0], _noted[1], _noted[2], _noted[3] = None, None, None, False
+    _wanted[0] = False
 
 
 #: a table of at most this many entities is read from its objects (as the marks

@@ -385,6 +385,10 @@ class Opening:
         # Hundreds of thousands of objects, no cycles: no collection while they
         # are made, then out of the collector's sight (see commands.annotate).
         gc.disable()
+        from . import columns
+
+        # the index, the counts and the list's rows made from the reader's columns
+        columns.want()
         try:
             _while_read_ahead(store.annotation_path(self.article_path, self.annotations_dir))
             ws = open_article(
@@ -401,6 +405,7 @@ class Opening:
         except BaseException as exc:  # the app reports it (a bad file: exit 2, one line)
             self.error = exc
         finally:
+            columns.forget()  # (what they were wanted for is made: see ``then``)
             _freeze()
             gc.enable()
             self.finished = True

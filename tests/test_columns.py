@@ -28,6 +28,13 @@ def _bench_set(n_entities=3000, events=300, attributions=300, relations=30, seed
     return make_annotations(text, n_entities, seed, n_events=events, n_attributions=attributions, n_relations=relations)
 
 
+@pytest.fixture(autouse=True)
+def wanted():
+    columns.want()  # as the app's opening asks
+    yield
+    columns.forget()
+
+
 def _without_columns(make, aset):
     saved = columns._noted[:]
     columns.forget()
@@ -35,6 +42,7 @@ def _without_columns(make, aset):
         return make(aset)
     finally:
         columns._noted[:] = saved
+        columns.want()
 
 
 def _same_index(a: MarkIndex, b: MarkIndex) -> None:
@@ -95,6 +103,12 @@ def test_another_table_or_forgotten_columns_get_none():
     assert columns.of(aset.entities) is None
 
 
+def test_nothing_is_noted_unless_wanted():
+    columns.forget()
+    aset = direct_read(store.dumps(_bench_set()), "t", None, None, None)
+    assert columns.of(aset.entities) is None and columns._noted[1] is None
+
+
 def test_a_lost_span_among_the_entities_gets_no_columns(monkeypatch):
     monkeypatch.setattr(columns, "SMALL", 2)
     table: dict = {}
@@ -124,7 +138,7 @@ def test_counting_from_columns_needs_no_numpy():
         f"import sys; sys.path.insert(0, {bench!r}); from gen import make_annotations, make_article; "
         "from annotator import columns, store; from annotator.store.direct_reader import direct_read; "
         "from annotator.session import Session; from annotator.schema import default_schema; "
-        "text = make_article(80_000, 5); made = make_annotations(text, 3000, 5); "
+        "columns.want(); text = make_article(80_000, 5); made = make_annotations(text, 3000, 5); "
         "aset = direct_read(store.dumps(made), 't', text, None, default_schema()); "
         "assert columns.of(aset.entities) is not None; s = Session(aset, default_schema(), index=False); "
         "print('numpy' in sys.modules, sum(s.status_counts().values()) == len(aset))"
