@@ -311,7 +311,7 @@ class MarkIndex:
         s, e, k, st = (np.concatenate(x) for x in (ss, es, ks, sts))
         a = joined(anns, len(s))  # objects: in pieces (see pace)
         drop(anns)
-        del ss, es, ks, sts, anns
+        ss = es = ks = sts = anns = None  # (let go of them: not by del, as the functions above name them)
         keep = e > s
         long = keep & (e - s > LONG)
         if long.any():
