@@ -36,6 +36,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from ..errors import ValidationError
+from ..lazy import names_from
 
 #: each public name and the module of this package that has it
 _WHERE = {
@@ -63,15 +64,13 @@ _MODULES = {
 }
 
 
+_name = names_from(globals(), _WHERE)
+
+
 def __getattr__(name: str):
     if name in _MODULES:
         return importlib.import_module(f".{name}", __name__)  # (the import binds the name here)
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+    return _name(name)
 
 
 def __dir__() -> list[str]:

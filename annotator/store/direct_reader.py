@@ -41,6 +41,7 @@ from ..model import (
     slots_settable,
 )
 from .. import columns
+from ..lazy import names_from
 from ..pace import pause
 from ..schema import Schema
 from .fast_reader import _NUMERIC_FIRST, _SPECIAL_WORDS, _FastReader, _unescape
@@ -811,12 +812,4 @@ def direct_read(text: str, source: str, article: str | None, article_sha: str | 
 
 #: the bytes / piece-by-piece reader's names, importable from here as before
 #: (``annotator.store.direct_bytes``, which imports this module)
-_IN_BYTES = {"PIECE", "DirectBytes", "_PiecedReader", "_BytesReader", "_bad_char"}
-
-
-def __getattr__(name: str):
-    if name in _IN_BYTES:
-        from . import direct_bytes
-
-        return getattr(direct_bytes, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = names_from(globals(), dict.fromkeys(("PIECE", "DirectBytes", "_PiecedReader", "_BytesReader", "_bad_char"), "direct_bytes"))

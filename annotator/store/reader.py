@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from ..collector import paused
 from ..errors import InputError, Problem, ValidationError
+from ..lazy import names_from
 from ..lost_marks import LOST
 from ..model import AnnotationSet, Document
 from ..pace import pause
@@ -38,13 +39,7 @@ if TYPE_CHECKING:
 _LAZY = {"DirectBytes": "direct_bytes", "DirectFile": "direct_reader", "Decline": "direct_reader"}
 
 
-def __getattr__(name: str):
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __package__), name)
-    globals()[name] = value
-    return value
+__getattr__ = names_from(globals(), _LAZY)
 
 
 _DIRECT_READER = f"{__package__}.direct_reader"

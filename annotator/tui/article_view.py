@@ -33,6 +33,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..lazy import names_from
 from ..marks import MarkIndex
 from ..text import Layout, TextIndex, Tokens
 from .article_layout import ArticleLayout
@@ -801,11 +802,6 @@ class ArticleView(RowPainting, SteadyScrollbars, ScrollView, inherit_bindings=Fa
 __all__ = ["ArticleView"]
 
 
-def __getattr__(name: str):
-    # ``LayeredArticleView`` (the audit's view) lives in tui.article_layers: the
-    # annotator's first frame does not make its class (PEP 562)
-    if name == "LayeredArticleView":
-        from .article_layers import LayeredArticleView
-
-        return LayeredArticleView
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# ``LayeredArticleView`` (the audit's view) lives in tui.article_layers: the
+# annotator's first frame does not make its class
+__getattr__ = names_from(globals(), {"LayeredArticleView": "article_layers"})

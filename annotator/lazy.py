@@ -1,0 +1,24 @@
+"""Names of a module imported from its package's other modules when first used
+(PEP 562): what start-up does not need is not imported before the first frame."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Callable
+
+
+def names_from(module: dict, where: dict[str, str]) -> Callable[[str], Any]:
+    """A ``__getattr__`` for the module whose ``globals()`` is ``module``: each
+    name of ``where`` taken from the module of the same package that ``where``
+    gives (``{"DirectFile": "direct_reader"}``), imported on first use and then
+    kept in ``module`` (the next look-up finds it there)."""
+    package, name_of = module["__package__"], module["__name__"]
+
+    def __getattr__(name: str) -> Any:
+        source = where.get(name)
+        if source is None:
+            raise AttributeError(f"module {name_of!r} has no attribute {name!r}")
+        value = module[name] = getattr(importlib.import_module(f".{source}", package), name)
+        return value
+
+    return __getattr__
