@@ -229,13 +229,11 @@ class _BytesReader(_PiecedReader):
         start, end = self.section(pos, key, next_key)
         cuts = self.cut(start, end, sep)
         if table == "entities" and self.ahead is not None:
-            # the last pieces read ahead (the worker's value checked against these
+            # all the pieces read ahead (the worker's value checked against these
             # bytes by ``last_entities``; it failed: they are read here then)
             ahead, self.ahead = self.ahead, None
-            cut = ahead_cut(cuts)
-            self._worker = (ahead, cuts[cut:], run)
+            self._worker = (ahead, cuts, run)
             self._ahead_of = ahead
-            self.run_pieces(cuts[:cut], aset, run)
             return end
         if table == "entities" and len(cuts) >= WORKER_PIECES and (WORKER_BESIDE_UI or not sharing()) and spare_core():
             cut = len(cuts) - int(len(cuts) * WORKER_SHARE)
@@ -385,18 +383,10 @@ class _BytesReader(_PiecedReader):
             self.cancel_worker()  # (after a Decline, when the worker's entities were not taken)
 
 
-#: the share of the entities' pieces a worker forked before the app reads
-#: (``store.ahead``): all (while it is not done, this process reads them from the
-#: first, see ``AHEAD_STEAL``: it never waits for a worker slowed down)
-AHEAD_SHARE = 1.0
-#: while that worker is not done, its pieces are read here meanwhile, from the
+#: A worker forked before the app (``store.ahead``) reads all the entities' pieces;
+#: while it is not done, its pieces are read here meanwhile, from the
 #: first; its columns of the rest are taken once it is (off: wait for it)
 AHEAD_STEAL = True
-
-
-def ahead_cut(cuts: list) -> int:
-    """Where the pieces read ahead start (the same in the worker and here)."""
-    return len(cuts) - int(len(cuts) * AHEAD_SHARE)
 
 
 def ahead_entities(path, article: str | None, schema: Schema | None) -> bytes:
@@ -413,8 +403,7 @@ def ahead_entities(path, article: str | None, schema: Schema | None) -> bytes:
     raw = read_yaml_bytes(Path(path))
     found = DirectBytes(raw, str(path))
     r = found._reader
-    cuts = r.entity_cuts()
-    blob = r.worker_entities(cuts[ahead_cut(cuts) :], article, schema)
+    blob = r.worker_entities(r.entity_cuts(), article, schema)
     return hashlib.sha256(raw).digest() + blob
 
 
