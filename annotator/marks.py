@@ -245,37 +245,38 @@ class MarkIndex:
             # (fromiter: a tenth of the time of ``a[:] = owners``, which looks into each for a sequence)
             anns.append(np.fromiter(owners, object, n))
 
-        def spans(owners: list, frags: list, code: int, statuses: list | None = None) -> None:
+        def owned(owners: list, statuses, starts, ends, counts, code: int) -> None:
+            # the marks of ``owners`` (their ``statuses``), whose fragments start and
+            # end at ``starts`` and ``ends`` (arrays), ``counts`` fragments each
+            # (an array; None: one each)
+            m = len(owners)
+            st = np.fromiter(map(_SCODES.__getitem__, statuses), np.uint8, m)
+            own = np.fromiter(owners, object, m)
+            if counts is not None:  # spans of many fragments: their owner once a fragment
+                # (by numpy: a ``repeat`` an owner was 0.12 s for 500,000 entities)
+                at = np.repeat(np.arange(m), counts)
+                st, own = st[at], own[at]
+            ss.append(starts)
+            es.append(ends)
+            ks.append(np.full(len(starts), code, np.uint8))
+            sts.append(st)
+            anns.append(own)
+
+        def spans(owners: list, frags: list, code: int) -> None:
             # a chunk's marks in a few C-level passes (no bytecode per mark)
             pairs = list(chain.from_iterable(frags))
             n, m = len(pairs), len(owners)
-            st = np.fromiter(map(_SCODES.__getitem__, map(_STATUS_OF, owners) if statuses is None else statuses), np.uint8, m)
-            own = np.fromiter(owners, object, m)
-            if n != m:  # spans of many fragments: their owner once a fragment
-                # (by numpy: a ``repeat`` an owner was 0.12 s for 500,000 entities)
-                at = np.repeat(np.arange(m), np.fromiter(map(len, frags), np.intp, m))
-                st, own = st[at], own[at]
-            ss.append(np.fromiter(map(_FIRST, pairs), np.int64, n))
-            es.append(np.fromiter(map(_SECOND, pairs), np.int64, n))
-            ks.append(np.full(n, code, np.uint8))
-            sts.append(st)
-            anns.append(own)
+            owned(
+                owners, map(_STATUS_OF, owners),
+                np.fromiter(map(_FIRST, pairs), np.int64, n), np.fromiter(map(_SECOND, pairs), np.int64, n),
+                None if n == m else np.fromiter(map(len, frags), np.intp, m), code,
+            )
 
         slow: list[Annotation] = []  # lost spans: see marks_of
         for group, code in zip(groups, (0, 1, -1)):
             if code == 0 and entity_columns is not None:
                 for piece in entity_columns.chunks("objs", "statuses", "numbers"):  # (their fragments' numbers read once: see columns)
-                    m = len(piece.objs)
-                    st = np.fromiter(map(_SCODES.__getitem__, piece.statuses), np.uint8, m)
-                    own = np.fromiter(piece.objs, object, m)
-                    if piece.counts is not None:
-                        at = np.repeat(np.arange(m), piece.counts)
-                        st, own = st[at], own[at]
-                    ss.append(piece.starts)
-                    es.append(piece.ends)
-                    ks.append(np.zeros(len(piece.starts), np.uint8))
-                    sts.append(st)
-                    anns.append(own)
+                    owned(piece.objs, piece.statuses, piece.starts, piece.ends, piece.counts, 0)
                 pause()
                 continue
             for chunk in chunks(group, _CHUNK):  # (never the whole table as one list first: see pace)
