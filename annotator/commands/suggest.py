@@ -92,8 +92,6 @@ def run(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
-
-
 def _suggest_one(article, annotations_dir, schema, suggester, seen_notes) -> None:
     """Suggest on one article, through its workspace (lock, journal, atomic save);
     user errors are printed, then re-raised. An article open in the app is
