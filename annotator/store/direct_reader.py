@@ -301,12 +301,16 @@ class _Reader:
     def new_ids(self, col: Sequence[str]) -> Sequence[str]:
         """The ids of events, attributions or relations: strings, new, none an entity's."""
         col = self.tokens(col, self.string)
+        self.check_new(col)
+        return col
+
+    def check_new(self, col: Sequence[str]) -> None:
+        """The ids (tokens read) new: none seen before in this column or another, none an entity's."""
         ids = self.ids
         before = len(ids)
         ids.update(col)
         if len(ids) != before + len(col) or not self.entities_table.keys().isdisjoint(col):
             raise Decline
-        return col
 
     def status(self, t: str | None) -> str:
         if not t:
@@ -379,14 +383,30 @@ class _Reader:
 
     def some_spans(self, n: int, starts, stops, frs, texts, article: str | None) -> list[Span | None]:
         """As ``spans`` for a part that may be absent (None where it is)."""
+        return self.made_spans(n, self.some_span_columns(n, starts, stops, frs, texts, article))
+
+    def some_span_columns(self, n: int, starts, stops, frs, texts, article: str | None) -> list | None:
+        """``some_spans``' spans as columns: None (none there), or [where they are
+        (None: everywhere), their fragments, their texts] (``made_spans`` makes them)."""
         at = [i for i, t in enumerate(texts) if t is not None]
         if len(at) == n:
-            return self.spans(starts, stops, frs, texts, article)
+            return [None, *self.span_columns(starts, stops, frs, texts, article)]
+        if not at:
+            return None
+        return [at, *self.span_columns([starts[i] for i in at], [stops[i] for i in at], [frs[i] for i in at], [texts[i] for i in at], article)]
+
+    @staticmethod
+    def made_spans(n: int, cols: list | None) -> list[Span | None]:
+        """The spans of ``some_span_columns``, None where there is none."""
+        if cols is None:
+            return [None] * n
+        at, fr_col, texts = cols
+        got = _make_span(len(texts), fr_col, texts)
+        if at is None:
+            return got
         out: list[Span | None] = [None] * n
-        if at:
-            got = self.spans([starts[i] for i in at], [stops[i] for i in at], [frs[i] for i in at], [texts[i] for i in at], article)
-            for i, s in zip(at, got):
-                out[i] = s
+        for i, s in zip(at, got):
+            out[i] = s
         return out
 
     def attrs(self, s: str) -> dict:
@@ -665,12 +685,18 @@ class _Reader:
         if len(rows) <= SMALL:
             self.event_rows(rows, aset.events, article, event_type, schema)
             return end
+        self.put_events(aset, self.event_columns(rows, article, event_type, schema))
+        return end
+
+    def event_columns(self, rows: list[tuple], article: str | None, event_type: Callable[[str], str], schema: Schema | None) -> list:
+        """The events' columns for the rows of ``_EVENT``, checked but for their ids'
+        being new and their refs' being there (``put_events`` checks those, and makes
+        them): plain data (a read-ahead worker sends them, see ``direct_bytes``)."""
         g = list(zip(*rows))
         del rows
-        n = len(g[0])
-        ids = self.new_ids(g[0])
+        ids = self.tokens(g[0], self.string)
         types = self.values(g[1], event_type)
-        triggers = self.spans(g[2], g[3], g[4], g[5], article)
+        fr_col, texts = self.span_columns(g[2], g[3], g[4], g[5], article)
         counts: list[int] = []
         pairs: list[tuple[str, str]] = []
         for a in g[6]:
@@ -680,23 +706,32 @@ class _Reader:
                 found = _ARGS.findall(a)
                 counts.append(len(found))
                 pairs.extend(found)
+        roles: Sequence[str] = ()
+        refs: Sequence[str] = ()
         if pairs:
             role_toks, ref_toks = zip(*pairs)
             roles = self.values(role_toks, self.string)
             refs = self.tokens(ref_toks, self.string)
-            self.refs.extend(refs)
             if schema is not None:
                 arg_types = [t for t, c in zip(types, counts) for _ in range(c)]
                 for etype, role in set(zip(arg_types, roles)):
                     if not schema.has_role(etype, role):
                         raise Decline
+        return [len(ids), ids, types, fr_col, texts, counts, roles, refs, *self.tails(*g[7:12])]
+
+    def put_events(self, aset: AnnotationSet, cols: list) -> None:
+        """The events of ``event_columns`` made, into the set's table (their ids new, none an entity's)."""
+        n, ids, types, fr_col, texts, counts, roles, refs, *tails = cols
+        self.check_new(ids)
+        triggers = _make_span(n, fr_col, texts)
+        if refs:
+            self.refs.extend(refs)
             it = iter(_make_argument(len(roles), roles, refs))
             arguments: Iterable[tuple] = [tuple(islice(it, c)) if c else () for c in counts]
         else:
             arguments = repeat(())
-        made = _make_event(n, ids, types, triggers, arguments, *self.tails(*g[7:12]))
+        made = _make_event(n, ids, types, triggers, arguments, *tails)
         aset.events.update(zip(ids, made))
-        return end
 
     def attributions(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
         start, end = self.section(pos, "attributions", "relations")
@@ -716,24 +751,37 @@ class _Reader:
         if len(rows) <= SMALL:
             self.attribution_rows(rows, aset.attributions, article, atype)
             return end
+        self.put_attributions(aset, self.attribution_columns(rows, article, atype))
+        return end
+
+    def attribution_columns(self, rows: list[tuple], article: str | None, atype: Callable[[str | None], str | None]) -> list:
+        """The attributions' columns for the rows of ``_ATTRIBUTION``, checked as
+        ``event_columns``'; a span column that may be absent: ``some_span_columns``'."""
         g = list(zip(*rows))
         del rows
         n = len(g[0])
-        ids = self.new_ids(g[0])
-        sources = self.some_spans(n, g[2], g[3], g[4], g[5], article)
+        ids = self.tokens(g[0], self.string)
+        sources = self.some_span_columns(n, g[2], g[3], g[4], g[5], article)
+        ref_at: list[int] = []
+        refs: Sequence[str] = ()
         if any(r is not None for r in g[1]):
-            at = [i for i, r in enumerate(g[1]) if r is not None]
-            refs = self.tokens([g[1][i] for i in at], self.string)
-            self.refs.extend(refs)
-            for i, ref in zip(at, _make_ref(len(refs), refs)):
-                sources[i] = ref
+            ref_at = [i for i, r in enumerate(g[1]) if r is not None]
+            refs = self.tokens([g[1][i] for i in ref_at], self.string)
+        cues = self.some_span_columns(n, g[6], g[7], g[8], g[9], article)
+        contents = self.some_span_columns(n, g[10], g[11], g[12], g[13], article)
+        return [n, ids, sources, ref_at, refs, cues, contents, self.each(g[14], atype), *self.tails(*g[15:20])]
 
-        made = _make_attribution(
-            n, ids, sources, self.some_spans(n, g[6], g[7], g[8], g[9], article),
-            self.some_spans(n, g[10], g[11], g[12], g[13], article), self.each(g[14], atype), *self.tails(*g[15:20]),
-        )
+    def put_attributions(self, aset: AnnotationSet, cols: list) -> None:
+        """The attributions of ``attribution_columns`` made, into the set's table (as ``put_events``)."""
+        n, ids, sources, ref_at, refs, cues, contents, *rest = cols
+        self.check_new(ids)
+        source_col = self.made_spans(n, sources)
+        if refs:
+            self.refs.extend(refs)
+            for i, ref in zip(ref_at, _make_ref(len(refs), refs)):
+                source_col[i] = ref
+        made = _make_attribution(n, ids, source_col, self.made_spans(n, cues), self.made_spans(n, contents), *rest)
         aset.attributions.update(zip(ids, made))
-        return end
 
     def relations(self, pos: int, aset: AnnotationSet, schema: Schema | None) -> int:
         start, end = self.section(pos, "relations", None)
