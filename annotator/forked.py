@@ -17,6 +17,7 @@ import pickle
 import select
 import struct
 import sys
+import time
 from typing import Any, Callable
 
 from . import pace
@@ -201,3 +202,164 @@ def _run_forked(fn, send: _Pipe) -> None:
     except BaseException:
         pass
     send.close()
+
+
+_MSG = struct.Struct("<QQQ")  # a streamed part's tag, offset, length
+#: bytes at the start of a ``Streamed`` mapping: the first tag the parent still wants
+#: (``skip``), the first it no longer wants from the end (``stop_at``), the last sent
+_HEAD = 64
+_F_SETPIPE_SZ = 1031
+
+
+class Full(Exception):
+    """A ``Streamed`` worker's mapping has no room for another part."""
+
+
+class Streamed:
+    """``fn(out)`` run in a forked process (as ``Forked``), which sends its value as
+    parts, each as soon as it is made: ``out.send(tag, data)`` (bytes; tags
+    increasing) puts the bytes into an anonymous mapping shared with this
+    process (``capacity`` bytes, its pages only used as written) and their place
+    through a pipe; ``next(timeout)`` is the next part, as a view of the mapping.
+
+    This process tells the worker which parts it no longer wants (it made them
+    itself): those before a tag (``skip``), those from a tag on (``stop_at``); the
+    worker asks ``out.skipped()`` and ``out.limit()``.
+    Nothing it sends is trusted for more than it says: a worker that fails or
+    dies just sends no more parts (``next`` gives ``END``), and the parts not
+    sent are this process's to make. Always reaped: by ``cancel()``."""
+
+    END = object()  # the worker sends no more parts
+    WAIT = object()  # no part within the timeout
+
+    def __init__(self, fn: Callable[["_StreamOut"], Any], *, capacity: int, nice: int = 0):
+        self._buf = mmap.mmap(-1, _HEAD + capacity)  # (MAP_SHARED: the worker's writes seen here)
+        _LEN.pack_into(self._buf, 8, (1 << 64) - 1)  # (``stop_at``: none yet)
+        r, w = os.pipe()
+        try:
+            import fcntl
+
+            fcntl.fcntl(w, _F_SETPIPE_SZ, 1 << 20)  # (room for some 40,000 parts' places)
+        except (ImportError, OSError):
+            pass
+        self.started = time.perf_counter()
+        pid = os.fork()
+        if pid == 0:  # the worker
+            try:
+                os.close(r)
+                pace.set_hook(None)
+                if nice:
+                    os.nice(nice)
+                fn(_StreamOut(self._buf, w))
+            except BaseException:
+                pass
+            finally:
+                os._exit(0)
+        os.close(w)
+        self._pid: int | None = pid
+        self._fd = r
+        self._head = b""
+        self.ended = False
+
+    def next(self, timeout: float | None = None):
+        """The next part, as (tag, a memoryview of its bytes); ``WAIT`` when none
+        came within ``timeout`` seconds (None: wait for it); ``END`` when the worker
+        sends no more (it ended, failed, or was cancelled)."""
+        if self.ended or self._pid is None:
+            self.ended = True
+            return self.END
+        fd = self._fd
+        try:
+            while len(self._head) < _MSG.size:
+                if timeout is not None and not select.select([fd], [], [], timeout)[0]:
+                    return self.WAIT
+                got = os.read(fd, _MSG.size - len(self._head))
+                if not got:
+                    self.ended = True
+                    return self.END
+                self._head += got
+        except (OSError, ValueError):
+            self.ended = True
+            return self.END
+        tag, at, n = _MSG.unpack(self._head)
+        self._head = b""
+        if at < _HEAD or at + n > len(self._buf):
+            self.ended = True
+            return self.END
+        return tag, memoryview(self._buf)[at : at + n]
+
+    def skip(self, tag: int) -> None:
+        """The worker need not make the parts before ``tag`` (this process made them)."""
+        if self._pid is not None:
+            _LEN.pack_into(self._buf, 0, tag)
+
+    def stop_at(self, tag: int) -> None:
+        """The worker need not make the parts from ``tag`` on (this process makes them)."""
+        if self._pid is not None:
+            _LEN.pack_into(self._buf, 8, tag)
+
+    def ready(self) -> bool:
+        """Has the worker sent a part not taken yet (or ended)?"""
+        if self._pid is None or len(self._head):
+            return True
+        try:
+            return bool(select.select([self._fd], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True
+
+    def cancel(self) -> None:
+        """Stop the worker (no more parts wanted), reap it, free the mapping (once
+        no view of it is left: the parts taken are made by then)."""
+        self.ended = True
+        pid, self._pid = self._pid, None
+        if pid is None:
+            return
+        try:
+            os.kill(pid, 9)
+        except OSError:
+            pass
+        try:
+            os.close(self._fd)
+        except OSError:
+            pass
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+        try:
+            self._buf.close()
+        except BufferError:  # (a view still held: freed with the last of them)
+            pass
+
+    def __del__(self):
+        if getattr(self, "_pid", None) is not None:
+            self.cancel()
+
+
+class _StreamOut:
+    """A ``Streamed`` worker's end."""
+
+    def __init__(self, buf: mmap.mmap, fd: int):
+        self.buf, self.fd, self.at = buf, fd, _HEAD
+
+    def limit(self) -> int:
+        """The first tag the parent no longer wants, from the end (see ``Streamed.stop_at``)."""
+        return _LEN.unpack_from(self.buf, 8)[0]
+
+    def skipped(self) -> int:
+        """The first tag the parent still wants (see ``Streamed.skip``)."""
+        return _LEN.unpack_from(self.buf, 0)[0]
+
+    def send(self, tag: int, data: bytes) -> None:
+        """Part ``tag``, its bytes into the mapping, its place through the pipe
+        (``Full``: no room; the parent makes the rest)."""
+        n = len(data)
+        at = self.at
+        if at + n > len(self.buf):
+            raise Full
+        self.buf[at : at + n] = data
+        self.at = at + n
+        view = memoryview(_MSG.pack(tag, at, n))
+        while view:
+            view = view[os.write(self.fd, view) :]
+        _LEN.pack_into(self.buf, 16, tag)  # (the last part sent: for a look from outside)

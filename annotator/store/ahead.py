@@ -1,19 +1,22 @@
-"""A big annotation file's entities read ahead, by a worker forked before the app starts.
+"""A big annotation file read ahead, by a worker forked before the app starts.
 
 ``annotator annotate`` on an article whose annotation file is big paints the
 article first and loads the file in a thread that shares the interpreter with
 the UI. Before it imports Textual (the process small, one thread: a fork costs
 a millisecond and copies nothing worth speaking of on write), it forks a worker
-(``forked.Forked``) that reads the file and its entities into plain columns
-(``direct_bytes.ahead_entities``: every token read and checked as in this
-process) while this process starts the app and paints. The loading thread's
-``store.read`` then ``take``s it: the reader reads the other sections itself,
-then makes the entities from the worker's columns, once it has checked that
-the worker read the very bytes it reads (their sha256). A worker that failed,
-a file changed since (other bytes), another article or schema: the entities
-are read in this process, with the same set or the same problems as without a
-worker. Whoever ``start``s one reaps it (``cancel`` in a ``finally``); a worker
-nobody took is killed and reaped then.
+(``forked.Streamed``) that reads the file's entities, events and attributions
+into plain columns a piece at a time (``direct_bytes.ahead_read``: every token
+read and checked as in this process), each piece's sent as soon as it is read,
+while this process starts the app and paints. The loading thread's
+``store.read`` then ``take``s it: once it has checked that the worker read the
+very bytes it reads (their sha256), the reader makes each piece's objects from
+the worker's columns, in the file's order, while the worker reads the next
+ones; a piece the worker did not send (it is not there yet, the worker failed
+or declined it) is read in this process. A worker that failed, a file changed
+since (other bytes), another article or schema: the file is read in this
+process, with the same set or the same problems as without a worker. Whoever
+``start``s one reaps it (``cancel`` in a ``finally``); a worker nobody took is
+killed and reaped then.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..forked import Forked, spare_core
+from ..forked import Streamed, spare_core
 
 if TYPE_CHECKING:
     from ..model import Document
@@ -31,6 +34,11 @@ if TYPE_CHECKING:
 #: a file of at least this many bytes is read ahead (2 MiB: 20,000 entities or so;
 #: the fork before the app costs a few milliseconds, the worker's start a few tens)
 AHEAD_FROM = 2 << 20
+
+#: the room for the worker's columns, in the file's sizes (a shared mapping, its pages
+#: used as they are written: the 66 MB file's columns take 0.6 of it); a worker out of
+#: room sends no more (the rest is read here)
+AHEAD_ROOM = 3
 
 #: the worker's niceness: on cores busy with other work, the app's UI first (the
 #: keys pressed while it loads); on a core of its own it runs as fast anyway
@@ -44,15 +52,15 @@ def _key(path: str | os.PathLike) -> str:
 
 
 class Ahead:
-    """A worker reading ``path``'s entities for ``document``'s text and ``schema``."""
+    """A worker reading ``path`` for ``document``'s text and ``schema``."""
 
     def __init__(self, path: Path, document: Document, schema: Schema | None):
         self.path, self.document, self.schema = path, document, schema
-        self.worker: Forked | None = Forked(
-            lambda: _read(path, document.text, schema), here=lambda: None, raw=True, nice=AHEAD_NICE
+        self.worker: Streamed | None = Streamed(
+            lambda out: _read(out, path, document.text, schema), capacity=AHEAD_ROOM * path.stat().st_size + (1 << 20), nice=AHEAD_NICE
         )
 
-    def take(self, document: Document | None, schema: Schema | None) -> Forked | None:
+    def take(self, document: Document | None, schema: Schema | None) -> Streamed | None:
         """The worker, for a read of the same article and schema (else it is
         cancelled, and None); once only."""
         worker, self.worker = self.worker, None
@@ -72,11 +80,11 @@ class Ahead:
             worker.cancel()
 
 
-def _read(path: Path, article: str, schema: Schema | None) -> bytes:
+def _read(out, path: Path, article: str, schema: Schema | None) -> None:
     """In the worker (its imports there: not before the app's first paint)."""
-    from .direct_bytes import ahead_entities
+    from .direct_bytes import ahead_read
 
-    return ahead_entities(path, article, schema)
+    ahead_read(out, path, article, schema)
 
 
 def _core_free(force: bool | None) -> bool:
@@ -96,7 +104,7 @@ def _core_free(force: bool | None) -> bool:
 
 
 def start(yaml_path: str | os.PathLike, document: Document, schema: Schema | None, force: bool | None = None) -> Ahead | None:
-    """Fork a worker reading ``yaml_path``'s entities ahead, when the file is big
+    """Fork a worker reading ``yaml_path`` ahead, when the file is big
     and a core is idle (``_core_free``); None otherwise."""
     path = Path(yaml_path)
     try:
@@ -117,7 +125,7 @@ def pending(yaml_path: str | os.PathLike) -> bool:
     return bool(_pending) and _key(yaml_path) in _pending
 
 
-def take(yaml_path: str | os.PathLike, document: Document | None, schema: Schema | None) -> Forked | None:
+def take(yaml_path: str | os.PathLike, document: Document | None, schema: Schema | None) -> Streamed | None:
     """The worker started for ``yaml_path`` (see ``Ahead.take``), or None."""
     if not _pending:
         return None

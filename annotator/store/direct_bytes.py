@@ -11,9 +11,10 @@ import marshal
 import re
 import struct
 from itertools import islice, repeat
+from time import perf_counter
 from typing import TYPE_CHECKING
 
-from ..forked import Forked, spare_core
+from ..forked import Forked, Streamed, spare_core
 from ..model import NO_ATTRS, AnnotationSet
 from ..pace import chunks, pause, sharing
 from . import direct_reader as _dr
@@ -199,12 +200,17 @@ class _BytesReader(_PiecedReader):
 
     _worker: tuple | None = None  # (the Forked, its cuts, the run of a piece): see ``pieces``
 
-    #: the entities' columns read ahead by a worker forked before the app started
-    #: (``store.ahead``): a ``Forked`` whose value is ``ahead_entities``'
-    ahead: Forked | None = None
-    _ahead_of: Forked | None = None
-    #: sha256 of the file's bytes (``ahead_entities`` sends the one it read first)
+    #: the pieces' columns read ahead by a worker forked before the app started
+    #: (``store.ahead``): a ``Streamed`` sending ``ahead_read``'s parts
+    ahead: Streamed | None = None
+    #: sha256 of the file's bytes (``ahead_read`` sends the one it read first)
     sha_of_bytes: bytes = b""
+    _tag = 0  # the next piece's tag (``ahead_read``'s: the pieces of its sections in order, from 1)
+    _held: tuple | None = None  # a part sent for a later piece than the one asked for
+    _from_worker = True  # was the last piece the worker's? (then its next one is waited for)
+    _limit = 1 << 62  # the first piece whose columns were read here from the end (``steal_back``)
+    _plan: list = []  # the pieces not read from the end yet (``ahead_plan``)
+    _worker_at = 0  # the last piece the worker sent
 
     def cut(self, start: int, end: int, sep: str) -> list[tuple[int, int]]:
         """The pieces of ``start:end``: ``PIECE`` bytes or so each, cut after ``sep``."""
@@ -228,12 +234,8 @@ class _BytesReader(_PiecedReader):
     def pieces(self, pos: int, key: str, next_key: str | None, sep: str, aset: AnnotationSet, table: str, run) -> int:
         start, end = self.section(pos, key, next_key)
         cuts = self.cut(start, end, sep)
-        if table == "entities" and self.ahead is not None:
-            # all the pieces read ahead (the worker's value checked against these
-            # bytes by ``last_entities``; it failed: they are read here then)
-            ahead, self.ahead = self.ahead, None
-            self._worker = (ahead, cuts, run)
-            self._ahead_of = ahead
+        if self.ahead is not None and table in AHEAD_SECTIONS:
+            self.take_ahead(table, cuts, aset, run)
             return end
         if table == "entities" and len(cuts) >= WORKER_PIECES and (WORKER_BESIDE_UI or not sharing()) and spare_core():
             cut = len(cuts) - int(len(cuts) * WORKER_SHARE)
@@ -306,46 +308,25 @@ class _BytesReader(_PiecedReader):
         worker, cuts, run = self._worker
         self._worker = None
         before = len(aset.entities)
-        done = 0
-        if worker is self._ahead_of and AHEAD_STEAL:
-            # never wait for a worker slowed down by busy cores: its pieces are read
-            # here, from the first, until its value is there (then its columns of
-            # the rest are taken); when all are read here, it is not wanted
-            while done < len(cuts) and not worker.ready():
-                self.run_pieces(cuts[done : done + 1], aset, run)
-                done += 1
-            if done == len(cuts):
-                worker.cancel()
-                if not self.disjoint_since(aset, before):
-                    raise Decline  # (as below)
-                return
         got = worker.result()  # None: the worker failed
         blobs = None
-        base = 0
-        if got is not None and worker is self._ahead_of:
-            # read ahead from the file as it was then: its bytes' sha256 first
-            base = len(self.sha_of_bytes)
-            if got[:base] != self.sha_of_bytes:
-                got = None  # the file changed since: read here
-        if got is not None and len(got) >= base + 8 and struct.unpack_from("<Q", got, base)[0] == len(cuts):
-            sizes = struct.unpack_from(f"<{len(cuts)}Q", got, base + 8)
-            at = base + 8 * (len(cuts) + 1)
+        if got is not None and len(got) >= 8 and struct.unpack_from("<Q", got)[0] == len(cuts):
+            sizes = struct.unpack_from(f"<{len(cuts)}Q", got, 8)
+            at = 8 * (len(cuts) + 1)
             if at + sum(sizes) == len(got):
                 blobs = []
                 for size in sizes:
                     blobs.append((at, at + size))
                     at += size
         if blobs is None or len(blobs) != len(cuts):  # (``result`` gives None when the worker failed)
-            self.run_pieces(cuts[done:], aset, run)
+            self.run_pieces(cuts, aset, run)
             # read after the other sections: an id of theirs an entity's was not seen then
             if not self.disjoint_since(aset, before):
                 raise Decline
         else:
             ids = self.ids
-            if done and not self.disjoint_since(aset, before):
-                raise Decline  # (the pieces read here: as above)
             view = memoryview(got)
-            for a, b in blobs[done:]:
+            for a, b in blobs:
                 cols = marshal.loads(view[a:b])
                 attrs = cols.pop()
                 for i in range(2, len(cols)):
@@ -357,6 +338,176 @@ class _BytesReader(_PiecedReader):
                 self.put_entities(aset, cols)
                 pause()
         pause()
+
+    # -- the pieces read ahead by a worker forked before the app -----------------
+    # ``ahead_read`` (in that worker) sends the columns of each piece of the
+    # entities, events and attributions (``piece_columns``) as it reads them,
+    # after the sha256 of the bytes it read; here each piece is made from its
+    # columns, in the file's order, into the set's tables (the ids checked new,
+    # the refs noted: ``put_entities``, ``put_events``, ``put_attributions``, as
+    # when read here). While the worker's next piece is not there, this thread
+    # reads the columns of the last pieces itself (from the end: the worker
+    # stops before them), made when their turn comes: the two meet in the
+    # middle, neither waits. A piece without columns (small or empty: read the
+    # rows' way; declined; the worker failed or lags behind) is read here when
+    # its turn comes, by the code that reads it without a worker: the same set,
+    # or the same Decline.
+
+    def piece_columns(self, key: str, a: int, b: int, how: tuple) -> list | None:
+        """The columns of the piece ``a:b`` of section ``key`` (None: read it the rows'
+        way, ``SMALL`` items or fewer); raises as reading it does. ``how``: ``_how``'s."""
+        raw = self.text
+        chunk = raw[a:b]
+        if bad_bytes(chunk):
+            raise Decline
+        self.text = text = chunk.decode("utf-8")
+        article, schema, label, event_type, atype = how
+        try:
+            if key == "entities":
+                rows = self.lines(_dr._ENTITY_LINE, 0, len(text))
+                return self.entity_columns(rows, article, label) if len(rows) > _dr.SMALL else None
+            if key == "events":
+                rows = self.blocks(_dr._EVENT, 0, len(text))
+                return self.event_columns(rows, article, event_type, schema) if len(rows) > _dr.SMALL else None
+            rows = self.blocks(_dr._ATTRIBUTION, 0, len(text))
+            return self.attribution_columns(rows, article, atype) if len(rows) > _dr.SMALL else None
+        finally:
+            self.text = raw
+
+    def how(self, article: str | None, schema: Schema | None) -> tuple:
+        return article, schema, self.label_of(schema), self.event_type_of(schema), self.atype_of(schema)
+
+    def ahead_plan(self) -> list[tuple[int, str, tuple[int, int]]]:
+        """(tag, section, cut) of every piece of the entities, events and attributions,
+        as ``ahead_read`` tags them (from 1); the sections found (a section not there:
+        the reader finds it when it comes to it, the worker stops there)."""
+        plan = []
+        pos, tag = self.body, 1
+        for key, next_key, sep in AHEAD_CUTS:
+            try:
+                start, pos = self.section(pos, key, next_key)
+            except Decline:
+                break
+            for cut in self.cut(start, pos, sep):
+                plan.append((tag, key, cut))
+                tag += 1
+        return plan
+
+    def take_ahead(self, table: str, cuts: list[tuple[int, int]], aset: AnnotationSet, run) -> None:
+        s = self.ahead
+        assert s is not None
+        if self._tag == 0:  # the first section: the worker read these very bytes?
+            got = s.next(AHEAD_SHA_WAIT)
+            if type(got) is not tuple or got[0] != 0 or got[1] != self.sha_of_bytes:
+                self.cancel_worker()  # (another file's, or none yet: all read here)
+                self.run_pieces(cuts, aset, run)
+                return
+            self._tag = 1
+            self._plan = self.ahead_plan()
+            self._how = self.how(*self._entity_args)
+            self._back = {}
+            self._pieces = len(self._plan)
+            self._times = [0.0, 0, 0.0, 0]  # wall seconds and count: the pieces made, read from the end
+        put = getattr(self, f"put_{table}")
+        for cut in cuts:
+            tag = self._tag
+            self._tag = tag + 1
+            if tag >= self._limit:  # its columns read here from the end
+                cols = self._back.pop(tag)
+            else:
+                view = self.ahead_part(tag)
+                cols = _decode(view) if view is not None else None
+                if view is not None:
+                    view.release()
+            if cols is None:
+                self.run_pieces([cut], aset, run)
+                continue
+            t0 = perf_counter()
+            put(aset, cols)
+            times = self._times
+            times[0] += perf_counter() - t0
+            times[1] += 1
+            pause()
+        if table == AHEAD_SECTIONS[-1]:
+            self.cancel_worker()  # (all its pieces taken)
+
+    def steal_back(self, tag: int) -> bool:
+        """Read the columns of the last piece not read yet, if after ``tag`` (the worker
+        stops before it); None for them when it is not read that way (read at its turn)."""
+        plan = self._plan
+        if not plan or plan[-1][0] <= tag:
+            return False
+        # (only while the worker is behind: then both end at the same time)
+        if AHEAD_BACK is not None:
+            if not AHEAD_BACK:
+                return False
+        elif not self.behind(tag):
+            return False
+        s = self.ahead
+        assert s is not None
+        back, key, (a, b) = plan.pop()
+        self._limit = back
+        s.stop_at(back)
+        t0 = perf_counter()
+        try:
+            self._back[back] = self.piece_columns(key, a, b, self._how)
+        except Exception:  # (read at its turn: the same error then, if it comes to it)
+            self._back[back] = None
+        self._times[2] += perf_counter() - t0
+        self._times[3] += 1
+        pause()
+        return True
+
+    def behind(self, tag: int) -> bool:
+        """Will the worker's share left take longer than this thread's (each piece
+        made, from ``tag`` on, and one more read)? (Then one more is read here.)"""
+        made, n_made, read, n_read = self._times
+        per_made = made / n_made if n_made else 0.0006
+        per_read = read / n_read if n_read else 0.0015
+        s, at = self.ahead, self._worker_at
+        assert s is not None
+        per_worker = (perf_counter() - s.started) / max(at, 1)
+        return (self._limit - at - 1) * per_worker > (self._pieces - tag + 1) * per_made + per_read
+
+    def ahead_part(self, tag: int) -> memoryview | None:
+        """The worker's columns of piece ``tag``, or None: read it here (the worker
+        is told to go past it when it lags behind)."""
+        s = self.ahead
+        if s is None:
+            return None
+        held = self._held
+        if held is not None:
+            if held[0] > tag:
+                s.skip(tag + 1)
+                return None
+            self._held = None
+            if held[0] == tag:
+                return held[1] if len(held[1]) else None
+        while True:
+            got = s.next(0)
+            if got is s.WAIT:
+                if self.steal_back(tag):
+                    continue
+                got = s.next(AHEAD_WAIT if self._from_worker else 0)
+            if got is s.END:
+                return None
+            if got is s.WAIT:
+                self._from_worker = False
+                s.skip(tag + 1)  # (read here: the worker goes on after it)
+                return None
+            t, view = got
+            self._worker_at = t
+            if t < tag:  # (read here meanwhile)
+                view.release()
+                continue
+            if t > tag:  # (the worker went past: those before it are read here)
+                self._held = got
+                s.skip(tag + 1)
+                return None
+            self._from_worker = True
+            if not len(view):  # (the worker leaves this one to be read here)
+                return None
+            return view
 
     def disjoint_since(self, aset: AnnotationSet, before: int) -> bool:
         """No entity of the table from ``before`` on has the id of an event, attribution
@@ -372,7 +523,10 @@ class _BytesReader(_PiecedReader):
         if self._worker is not None:
             self._worker[0].cancel()
             self._worker = None
-        if self.ahead is not None:  # (declined before the entities)
+        if self._held is not None:
+            self._held[1].release()
+            self._held = None
+        if self.ahead is not None:  # (done, or declined)
             self.ahead.cancel()
             self.ahead = None
 
@@ -383,28 +537,79 @@ class _BytesReader(_PiecedReader):
             self.cancel_worker()  # (after a Decline, when the worker's entities were not taken)
 
 
-#: A worker forked before the app (``store.ahead``) reads all the entities' pieces;
-#: while it is not done, its pieces are read here meanwhile, from the
-#: first; its columns of the rest are taken once it is (off: wait for it)
-AHEAD_STEAL = True
+#: the sections whose pieces a worker forked before the app reads ahead (``ahead_read``)
+AHEAD_SECTIONS = ("entities", "events", "attributions")
+#: (section, next section, where its pieces are cut) of those
+AHEAD_CUTS = (("entities", "events", "\n"), ("events", "attributions", "\n- id: "), ("attributions", "relations", "\n- id: "))
+#: seconds the reader waits for the worker's next piece when it sent the last
+#: one (some four pieces' time); when none came, the pieces are read here until
+#: the worker's are there again, without waiting (a worker slowed by busy cores)
+AHEAD_WAIT = 0.005
+#: seconds the reader waits for the worker's first part (the sha256 of the bytes it read)
+AHEAD_SHA_WAIT = 0.5
+#: the pieces' columns read here from the end while the worker's next piece is not
+#: there: None, while the worker is behind (``behind``); True: always; False: never
+AHEAD_BACK: bool | None = None
+#: pieces a worker lagging behind the reader skips past the reader's (so that they
+#: do not read the same piece: the reader reads these meanwhile)
+AHEAD_JUMP = 8
 
 
-def ahead_entities(path, article: str | None, schema: Schema | None) -> bytes:
+def _encode(cols: list) -> bytes:
+    """A piece's columns (``entity_columns``, ``event_columns``, ``attribution_columns``)
+    as plain data, marshalled: a ``repeat`` as a tuple of its value, another tuple
+    as a list; the last column (attrs) None when all are NO_ATTRS, else None for each."""
+    *cols, attrs = cols
+    out: list = []
+    for col in cols:
+        t = type(col)
+        out.append((next(col),) if t is repeat else list(col) if t is tuple else col)
+    out.append(None if type(attrs) is repeat else [None if a is NO_ATTRS else a for a in attrs])
+    return marshal.dumps(out)
+
+
+def _decode(view: memoryview) -> list:
+    """``_encode``'s columns again."""
+    cols = marshal.loads(view)
+    attrs = cols.pop()
+    for i, col in enumerate(cols):
+        if type(col) is tuple:
+            cols[i] = repeat(col[0])
+    cols.append(repeat(NO_ATTRS) if attrs is None else [NO_ATTRS if a is None else a for a in attrs])
+    return cols
+
+
+def ahead_read(out, path, article: str | None, schema: Schema | None) -> None:
     """In a worker forked before the app (``store.ahead``): the annotation file at
-    ``path`` read, and its entities' columns as ``worker_entities`` gives them,
-    after the sha256 of the bytes read (the reader that takes them checks that its
-    bytes are the same). Anything else (a small file, no entities, a ``Decline``,
-    an error): raises, and the worker sends nothing (the file is read there)."""
+    ``path`` read, and sent through ``out`` (a ``forked.Streamed`` part each):
+    the sha256 of its bytes (tag 0), then the columns of each piece of its
+    entities, events and attributions (tags from 1, the pieces ``take_ahead``
+    cuts), each read and checked as ``run_pieces`` reads it, but for what needs
+    the other sections (the ids new, the refs there: the reader checks those).
+    A piece read the rows' way here (``SMALL`` items or fewer) or empty: no
+    columns (the reader reads it). The first piece it declines (or anything else
+    going wrong) ends it: the reader reads the rest, and finds the same."""
     import hashlib
     from pathlib import Path
 
     from .files import read_yaml_bytes
 
     raw = read_yaml_bytes(Path(path))
-    found = DirectBytes(raw, str(path))
-    r = found._reader
-    blob = r.worker_entities(r.entity_cuts(), article, schema)
-    return hashlib.sha256(raw).digest() + blob
+    out.send(0, hashlib.sha256(raw).digest())
+    r = DirectBytes(raw, str(path))._reader
+    how = r.how(article, schema)
+    resume = 1
+    for tag, key, (a, b) in r.ahead_plan():
+        if tag >= out.limit():  # the reader reads it, and those after it
+            return
+        if tag < resume:
+            continue
+        skipped = out.skipped()
+        if tag < skipped:  # the reader read it (and the next ones, likely): go past it
+            resume = skipped + AHEAD_JUMP
+            continue
+        cols = r.piece_columns(key, a, b, how)  # (it raises: the reader reads it, and finds it)
+        out.send(tag, b"" if cols is None else _encode(cols))
 
 
 class DirectBytes(DirectFile):

@@ -675,18 +675,34 @@ class _Reader:
         rows = self.blocks(_EVENT, start, end)
         if not rows:
             return end
+        event_type = self.event_type_of(schema)
+        if len(rows) <= SMALL:
+            self.event_rows(rows, aset.events, article, event_type, schema)
+            return end
+        self.put_events(aset, self.event_columns(rows, article, event_type, schema))
+        return end
 
+    def event_type_of(self, schema: Schema | None) -> Callable[[str], str]:
         def event_type(t: str) -> str:
             v = self.string(t)
             if schema is not None and not schema.has_event(v):
                 raise Decline
             return v
 
-        if len(rows) <= SMALL:
-            self.event_rows(rows, aset.events, article, event_type, schema)
-            return end
-        self.put_events(aset, self.event_columns(rows, article, event_type, schema))
-        return end
+        return event_type
+
+    def atype_of(self, schema: Schema | None) -> Callable[[str | None], str | None]:
+        types = schema.attribution_types if schema is not None else None
+
+        def atype(t: str | None) -> str | None:
+            if t is None:
+                return None
+            v = self.string(t)
+            if types is not None and v not in types:
+                raise Decline
+            return v
+
+        return atype
 
     def event_columns(self, rows: list[tuple], article: str | None, event_type: Callable[[str], str], schema: Schema | None) -> list:
         """The events' columns for the rows of ``_EVENT``, checked but for their ids'
@@ -738,16 +754,7 @@ class _Reader:
         rows = self.blocks(_ATTRIBUTION, start, end)
         if not rows:
             return end
-        types = schema.attribution_types if schema is not None else None
-
-        def atype(t: str | None) -> str | None:
-            if t is None:
-                return None
-            v = self.string(t)
-            if types is not None and v not in types:
-                raise Decline
-            return v
-
+        atype = self.atype_of(schema)
         if len(rows) <= SMALL:
             self.attribution_rows(rows, aset.attributions, article, atype)
             return end

@@ -30,7 +30,7 @@ from .tree import COMPILE_COST, FORMAT, NotOurs, Tree
 from .validate import Checker, LostSpan, check, show
 
 if TYPE_CHECKING:
-    from ..forked import Forked
+    from ..forked import Streamed
     from ..reanchor import Lost, Report
 
 #: the direct readers' names, imported from their modules when first used (PEP 562):
@@ -237,7 +237,7 @@ def _direct_result(result: Read, direct: AnnotationSet, p: Path | None, doc: Doc
 
 def _direct(
     text: str | bytes, where: str, p: Path | None, doc: Document | None, from_disk: bool, schema: Schema | None, cache: dict | None,
-    ahead: Forked | None = None, digest: bytes = b"",
+    ahead: Streamed | None = None, digest: bytes = b"",
 ) -> AnnotationSet | None:
     """The set by the direct reader, when the file is in the writer's layout and has no
     problem at all; None: read it the general way (which lists the problems).
