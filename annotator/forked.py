@@ -209,6 +209,8 @@ _MSG = struct.Struct("<QQQ")  # a streamed part's tag, offset, length
 #: (``skip``), the first it no longer wants from the end (``stop_at``), the last sent
 _HEAD = 64
 _F_SETPIPE_SZ = 1031
+#: a ``Streamed`` mapping's pages the parts taken were in are freed this many bytes at a time
+FREE_FROM = 1 << 20
 
 
 class Full(Exception):
@@ -260,6 +262,8 @@ class Streamed:
         self._fd = r
         self._head = b""
         self.ended = False
+        self._taken = 0  # the end of the last part given
+        self._freed = mmap.PAGESIZE  # the mapping's pages freed up to here (the head's page kept)
 
     def next(self, timeout: float | None = None):
         """The next part, as (tag, a memoryview of its bytes); ``WAIT`` when none
@@ -269,6 +273,7 @@ class Streamed:
             self.ended = True
             return self.END
         fd = self._fd
+        self._free()
         try:
             while len(self._head) < _MSG.size:
                 if timeout is not None and not select.select([fd], [], [], timeout)[0]:
@@ -286,7 +291,20 @@ class Streamed:
         if at < _HEAD or at + n > len(self._buf):
             self.ended = True
             return self.END
+        self._taken = at + n
         return tag, memoryview(self._buf)[at : at + n]
+
+    def _free(self) -> None:
+        """The mapping's pages before the last part given (done with by the time the
+        next is asked for) freed, a MiB or more at a time: the parts taken do not
+        stay in memory (both processes')."""
+        end = self._taken & ~(mmap.PAGESIZE - 1)
+        if end - self._freed >= FREE_FROM:
+            try:
+                self._buf.madvise(mmap.MADV_REMOVE, self._freed, end - self._freed)
+            except (AttributeError, OSError, ValueError):
+                pass
+            self._freed = end
 
     def skip(self, tag: int) -> None:
         """The worker need not make the parts before ``tag`` (this process made them)."""

@@ -421,3 +421,20 @@ def test_the_cli_reports_a_bad_token_read_ahead_in_one_line(big, ahead_on, resul
     assert len(results) == 1 and results[0][0] > 0  # (with a worker: its pieces before the bad one taken)
     assert lines_of[0] == lines_of[1]
     assert (folder / "a.yaml").read_bytes() == before and not ahead._pending
+
+
+def test_the_reader_is_freed_without_the_collector(big, ahead_on, results, monkeypatch):
+    """The app loads with the collector off, then freezes what is left: a read ahead
+    leaves no cycle holding the reader (its bytes, its ids) behind."""
+    import gc
+
+    p, doc, schema = _files(big)
+    ahead.start(p, doc, schema)
+    gc.collect()
+    gc.disable()
+    try:
+        got = read(p, article=doc, schema=schema, editing=True)
+        left = [o for o in gc.get_objects() if isinstance(o, direct_bytes._BytesReader)]
+    finally:
+        gc.enable()
+    assert got.ok and results[0][0] > 0 and left == []

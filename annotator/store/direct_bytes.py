@@ -526,6 +526,8 @@ class _BytesReader(_PiecedReader):
         if self._held is not None:
             self._held[1].release()
             self._held = None
+        # (``_how``'s checks hold this reader: no cycle left for a collector that is off)
+        self._how = self._plan = self._back = None  # type: ignore[assignment]
         if self.ahead is not None:  # (done, or declined)
             self.ahead.cancel()
             self.ahead = None
