@@ -35,9 +35,9 @@ if TYPE_CHECKING:
 #: the fork before the app costs a few milliseconds, the worker's start a few tens)
 AHEAD_FROM = 2 << 20
 
-#: the room for the worker's columns, in the file's sizes (a shared mapping, its pages
-#: used as they are written: the 66 MB file's columns take 0.6 of it); a worker out of
-#: room sends no more (the rest is read here)
+#: the room for the worker's columns, in the file's sizes (a shared mapping: its pages
+#: used as they are written, freed once taken; the 66 MB file's columns are 35 MB);
+#: a worker out of room sends no more (the rest is read here)
 AHEAD_ROOM = 3
 
 #: the worker's niceness: on cores busy with other work, the app's UI first (the
@@ -54,11 +54,10 @@ def _key(path: str | os.PathLike) -> str:
 class Ahead:
     """A worker reading ``path`` for ``document``'s text and ``schema``."""
 
-    def __init__(self, path: Path, document: Document, schema: Schema | None):
+    def __init__(self, path: Path, document: Document, schema: Schema | None, size: int):
         self.path, self.document, self.schema = path, document, schema
-        self.worker: Streamed | None = Streamed(
-            lambda out: _read(out, path, document.text, schema), capacity=AHEAD_ROOM * path.stat().st_size + (1 << 20), nice=AHEAD_NICE
-        )
+        room = AHEAD_ROOM * size + (1 << 20)
+        self.worker: Streamed | None = Streamed(lambda out: _read(out, path, document.text, schema), capacity=room, nice=AHEAD_NICE)
 
     def take(self, document: Document | None, schema: Schema | None) -> Streamed | None:
         """The worker, for a read of the same article and schema (else it is
@@ -116,7 +115,7 @@ def start(yaml_path: str | os.PathLike, document: Document, schema: Schema | Non
     old = _pending.pop(_key(path), None)
     if old is not None:
         old.cancel()
-    ahead = _pending[_key(path)] = Ahead(path, document, schema)
+    ahead = _pending[_key(path)] = Ahead(path, document, schema, size)
     return ahead
 
 

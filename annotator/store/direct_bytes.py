@@ -226,11 +226,6 @@ class _BytesReader(_PiecedReader):
         cuts.append((a, end))
         return cuts
 
-    def entity_cuts(self) -> list[tuple[int, int]]:
-        """The entities' pieces (the first section, after the header)."""
-        start, end = self.section(self.body, "entities", "events")
-        return self.cut(start, end, "\n")
-
     def pieces(self, pos: int, key: str, next_key: str | None, sep: str, aset: AnnotationSet, table: str, run) -> int:
         start, end = self.section(pos, key, next_key)
         cuts = self.cut(start, end, sep)
@@ -398,7 +393,10 @@ class _BytesReader(_PiecedReader):
         assert s is not None
         if self._tag == 0:  # the first section: the worker read these very bytes?
             got = s.next(AHEAD_SHA_WAIT)
-            if type(got) is not tuple or got[0] != 0 or got[1] != self.sha_of_bytes:
+            same = type(got) is tuple and got[0] == 0 and got[1] == self.sha_of_bytes
+            if type(got) is tuple:
+                got[1].release()
+            if not same:
                 self.cancel_worker()  # (another file's, or none yet: all read here)
                 self.run_pieces(cuts, aset, run)
                 return
@@ -413,7 +411,7 @@ class _BytesReader(_PiecedReader):
             tag = self._tag
             self._tag = tag + 1
             if tag >= self._limit:  # its columns read here from the end
-                cols = self._back.pop(tag)
+                cols = self._back.pop(tag, None)
             else:
                 view = self.ahead_part(tag)
                 cols = _decode(view) if view is not None else None
