@@ -245,7 +245,14 @@ class Streamed:
         except (ImportError, OSError):
             pass
         self.started = time.perf_counter()
-        pid = os.fork()
+        self._pid: int | None = None
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            self._buf.close()
+            raise
         if pid == 0:  # the worker
             try:
                 os.close(r)

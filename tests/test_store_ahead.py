@@ -438,3 +438,17 @@ def test_the_reader_is_freed_without_the_collector(big, ahead_on, results, monke
     finally:
         gc.enable()
     assert got.ok and results[0][0] > 0 and left == []
+
+
+def test_no_fork_no_worker(big, ahead_on, monkeypatch):
+    """A fork that fails (or no room for the shared mapping): no worker, the file
+    read in the app."""
+    p, doc, schema = _files(big)
+
+    def no_fork():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert ahead.start(p, doc, schema) is None and not ahead._pending
+    monkeypatch.undo()
+    assert read(p, article=doc, schema=schema, editing=True).ok

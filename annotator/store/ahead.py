@@ -115,7 +115,11 @@ def start(yaml_path: str | os.PathLike, document: Document, schema: Schema | Non
     old = _pending.pop(_key(path), None)
     if old is not None:
         old.cancel()
-    ahead = _pending[_key(path)] = Ahead(path, document, schema, size)
+    try:
+        ahead = Ahead(path, document, schema, size)
+    except OSError:  # (no fork, no room for the mapping: read in the app)
+        return None
+    _pending[_key(path)] = ahead
     return ahead
 
 
