@@ -99,11 +99,14 @@ def _same_read(got, here):
     assert got.sha256 == here.sha256 and got.notes == here.notes
 
 
+@pytest.mark.parametrize("small", [1, 128])
 @pytest.mark.parametrize("back", [False, True])
-def test_read_ahead_gives_the_set_read_here(big, ahead_on, results, monkeypatch, back):
+def test_read_ahead_gives_the_set_read_here(big, ahead_on, results, monkeypatch, back, small):
     """Every piece of the entities, events and attributions made from the worker's
     columns (or, ``back``, the last ones' read here from the end while the worker's
-    next one is not there): the set read here, its tables in the same order."""
+    next one is not there): the set read here, its tables in the same order.
+    ``small``: pieces of up to 128 items are read the rows' way (here)."""
+    monkeypatch.setattr(direct_reader, "SMALL", small)
     p, doc, schema = _files(big)
     here = _here(p, doc, schema, monkeypatch)
     assert results == [] and here.ok
@@ -118,7 +121,9 @@ def test_read_ahead_gives_the_set_read_here(big, ahead_on, results, monkeypatch,
     got = read(p, article=doc, schema=schema, editing=True)
     assert len(results) == 1 and results[0][2] == pid
     made, stolen, _pid = results[0]
-    if back:  # (each piece the worker's or read from the end; the small ones: read here)
+    if small == 128:  # (every piece a few items: the worker sends no columns, nor are they read from the end)
+        assert made == 0
+    elif back:  # (each piece the worker's or read from the end; the small ones: read here)
         assert stolen > 0 and made + stolen <= sum(n.values())
     else:
         assert stolen == 0 and made >= sum(n.values()) - 3  # (the last of each section may be small)
