@@ -7,6 +7,8 @@ The process may run threads (the app's UI thread while the loading thread
 forks): the child only runs ``fn``, writes to the pipe and leaves by
 ``os._exit`` (no interpreter shutdown, no flush of a stream another thread may
 have held, no ``pace`` hook, which waits for the UI thread the child does not have).
+``Streamed`` is its other door, for a worker whose value comes in parts, each
+taken as soon as it is sent (the read ahead of a big file, ``store.ahead``).
 """
 
 from __future__ import annotations
