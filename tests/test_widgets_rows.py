@@ -161,3 +161,27 @@ def changes_follow(aset, data):
             assert lst.row_of(ann.id) == old.row_of(ann.id) == plain.row_of(ann.id)
     lst.reload()
     assert lst.keys() == old._keys
+
+
+def test_a_column_is_copied_a_chunk_at_a_time_with_a_pause_between_two(monkeypatch):
+    import threading
+    from array import array
+
+    import numpy as np
+
+    from annotator import pace
+
+    monkeypatch.setattr(widgets, "_CHUNK", 4)
+    for n in (0, 1, 3, 4, 5, 11):
+        values = np.arange(n, dtype=np.int64) * 7 - 3
+        pauses = []
+        got = []
+        pace.set_hook(lambda: pauses.append(1))
+        try:
+            t = threading.Thread(target=lambda: got.append(widgets._column(values)))
+            t.start()
+            t.join()
+        finally:
+            pace.set_hook(None)
+        assert got[0] == array("q", values.tolist())
+        assert len(pauses) == max(0, -(-n // 4) - 1)
