@@ -81,7 +81,7 @@ _SECOND = itemgetter(1)
 _FRAGMENTS = attrgetter("fragments")
 #: annotations taken per C-level pass while the rows are made (in the loading
 #: thread: between two passes the UI thread can take the interpreter)
-_CHUNK = 20_000
+_CHUNK = 5_000
 #: a set of at most this many annotations: rows sorted in Python (numpy, whose
 #: import costs a first frame 80 ms, is for big sets); a change of more rows than
 #: ``_BULK`` at once makes the columns again in one pass instead of row by row
