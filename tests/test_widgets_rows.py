@@ -89,11 +89,16 @@ class sizes:
 
 
 @settings(max_examples=300, deadline=None)
-@given(sets(), st.sampled_from([0, 2000]))
-def test_rows_of_a_set_are_the_old_rows(aset, small):
+@given(sets(), st.sampled_from([0, 2000]), st.sampled_from([3, widgets._CHUNK]))
+def test_rows_of_a_set_are_the_old_rows(aset, small, chunk):
     keys, key_of = old_rows_of(aset)
-    with sizes(small, widgets._BULK):
-        rows = Rows.of(aset)
+    was = widgets._CHUNK
+    widgets._CHUNK = chunk  # (3: every table and column cut into several chunks)
+    try:
+        with sizes(small, widgets._BULK):
+            rows = Rows.of(aset)
+    finally:
+        widgets._CHUNK = was
     assert rows.keys() == keys
     assert [rows.key(i) for i in range(len(rows))] == keys
     assert rows.lost_ids() == {k[2] for k in keys if k[0] == -1}

@@ -96,8 +96,8 @@ def row_key(ann: Annotation) -> tuple[int, int, str]:
     return (position(ann), getattr(ann, "end", 0) if not isinstance(ann, Relation) else 0, ann.id)
 
 
-def _chunks(items, size: int = _CHUNK):
-    return chunks(items, size)  # (never the whole table as one list first: see pace)
+def _chunks(items, size: int | None = None):
+    return chunks(items, _CHUNK if size is None else size)  # (never the whole table as one list first: see pace)
 
 
 class Rows:
