@@ -134,8 +134,6 @@ def main() -> None:
     done = threading.Event()
     c0, t0 = time.process_time(), time.perf_counter()
     op.start(done.set)
-    if args.calls:
-        threading.setprofile(None)  # (the loading thread has its hook: none for threads started later)
     loader = op._thread
     assert loader is not None and loader.ident is not None
     clock = time.pthread_getcpuclockid(loader.ident)
@@ -193,6 +191,7 @@ def main() -> None:
             state["busy"] = False
             next_key = time.perf_counter() + random.uniform(0.02, 0.04)
     ws = op.wait()
+    threading.setprofile(None)  # (--calls: set until the loading thread is done, which reads it as it starts)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     sys.setswitchinterval(old)
     pace.set_hook(None)
