@@ -53,13 +53,13 @@ article, the journal replayed, the session, the saves.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import threading
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from .digest import sha256
 from .model import (
     ACCEPTED,
     Annotation,
@@ -100,7 +100,7 @@ def journal_path(yaml_path: str | os.PathLike) -> Path:
 def file_sha(path: str | os.PathLike) -> str:
     """sha256 of a file's bytes; ``""`` when there is no such file."""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return sha256(Path(path).read_bytes()).hexdigest()
     except FileNotFoundError:
         return ""
 
@@ -644,6 +644,8 @@ class Journal:
         (OSError) propagate: the YAML is then the old or the new one, and the
         journal still replays onto either.
         """
+        import hashlib
+
         from .store import dump_chunks, write_atomic
 
         digest = hashlib.sha256()

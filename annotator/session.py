@@ -59,12 +59,12 @@ def _counts(aset: AnnotationSet, cols=LOOK) -> tuple[Counter[str], Counter[str]]
     the interpreter 35 ms while the app loads them in a thread); the entities'
     statuses are read once for both counts. ``cols``: the entities' columns
     (``columns.of``, None for none), looked up by default."""
-    from . import columns
+    from .lazy import noted_columns
 
     statuses: Counter[str] = Counter()
     labels: Counter[str] = Counter()
     if cols is LOOK:
-        cols = columns.of(aset.entities)  # the entities just read from columns: those counted
+        cols = noted_columns(aset.entities)  # the entities just read from columns: those counted
     if cols is not None:
         for piece in cols.chunks("labels", "statuses"):
             statuses.update(piece.statuses)
@@ -225,10 +225,10 @@ class Session:
         #: suggest`) built from the set when first asked for, and until then the
         #: change reports carry no ranges (nothing is painted). Building it (and
         #: numpy's import) was 0.13 s of the command on a 1 MB article.
-        from . import columns
+        from .lazy import noted_columns
 
         # the entities' columns, if the set was just read from them: checked once for both
-        cols = columns.of(aset.entities)
+        cols = noted_columns(aset.entities)
         self._marks: MarkIndex | None = MarkIndex.build(aset, entity_columns=cols) if index else None
         self._undo: list[Step] = []
         self._redo: list[Step] = []

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import gc
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..collector import freeze as _freeze
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def register(sub) -> None:
