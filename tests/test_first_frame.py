@@ -55,6 +55,44 @@ def test_the_first_frame_imports_no_modal_screen_nor_the_precision_counts(tmp_pa
     assert "annotator.suggest.precision" in seen["later"]  # ...but counted
 
 
+_COLLECTOR = """
+import gc, json, sys
+import textual.app
+seen = {}
+display = textual.app.App._display
+
+def first_display(self, screen, renderable):
+    if renderable is not None and "first" not in seen:
+        seen["first"] = gc.isenabled()
+    return display(self, screen, renderable)
+
+textual.app.App._display = first_display
+
+async def after(pilot):
+    await pilot.pause(0.3)
+    seen["later"] = gc.isenabled()
+    pilot.app.exit()
+
+run = textual.app.App.run
+textual.app.App.run = lambda self, **kw: run(self, headless=True, size=(120, 40), auto_pilot=after)
+sys.argv = ["annotator"]
+from annotator.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+seen["after"] = gc.isenabled()
+print(json.dumps(seen))
+"""
+
+
+def test_no_cyclic_collection_until_the_first_frame_and_on_after_it(tmp_path):
+    """``annotate`` turns the collector off from its first line (Textual's import
+    among what follows) and the app turns it on once its first frame is out."""
+    seen = run_seed_startup(tmp_path, _COLLECTOR)
+    assert seen == {"first": False, "later": True, "after": True}
+
+
 def _frames(app, monkeypatch) -> list:
     """The frames painted on the app's own screen (the compositor's updates)."""
     from textual import _compositor

@@ -280,7 +280,14 @@ class AnnotatorApp(
     def annotation_list(self) -> AnnotationList:
         return self.query_one("#annotation-list", AnnotationList)
 
+    #: the collector is off until the first frame (commands.annotate): on again after it
+    collect_after_first_frame = False
+
     def on_mount(self) -> None:
+        if self.collect_after_first_frame:
+            from ..collector import resume
+
+            self.call_after_refresh(resume)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.view.focus()
         self.refresh_side()
