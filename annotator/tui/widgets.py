@@ -20,7 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input, Static
 from .article_paint import SLOT_HUES
-from .steady import SteadyScrollbars
+from .steady import PlainLines, SteadyScrollbars
 from textual.content import Content
 
 from ..model import (
@@ -303,7 +303,7 @@ def _column(values) -> array:
     return out
 
 
-class AnnotationList(SteadyScrollbars, ScrollView, can_focus=False):
+class AnnotationList(PlainLines, SteadyScrollbars, ScrollView, can_focus=False):
     """Every annotation of the article, by position, one row each (Line API).
 
     Rows are rendered on demand, so 50,000 annotations cost nothing until seen;
