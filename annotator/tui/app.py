@@ -11,7 +11,7 @@ import os
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from .. import store
@@ -40,7 +41,10 @@ from .lost import LostMixin
 from .navigation import NavigationMixin
 from .opening import OpeningMixin
 from .saving import textual_saver
-from .widgets import AnnotationList, DetailPanel, FindBar, StatusLine
+from .widgets import AnnotationList, DetailPanel, FindCancelled, StatusLine
+
+if TYPE_CHECKING:
+    from .inputs import FindBar
 
 __all__ = ["AnnotatorApp", "AUTOSAVE_DELAY", "default_user"]
 
@@ -309,6 +313,8 @@ class AnnotatorApp(
     def find_bar(self) -> FindBar:
         """The find prompt (hidden until `/`; mounted by the first ``action_find``)."""
         if self._find_bar is None:
+            from .inputs import FindBar
+
             bar = FindBar(placeholder="find (enter: select the match, esc: cancel)", id="find")
             bar.display = False
             self._find_bar = bar
@@ -462,11 +468,11 @@ class AnnotatorApp(
             self._goto_suggestion(True, after=where)
 
     # -- the find bar's messages (``@on`` needs the App's class: a plain mixin's are not seen) --
-    @on(FindBar.Submitted, "#find")
-    def _find_submitted(self, message: FindBar.Submitted) -> None:
+    @on(Input.Submitted, "#find")  # (FindBar's: the find prompt, tui.inputs)
+    def _find_submitted(self, message: Input.Submitted) -> None:
         self.find_submitted(message.value)
 
-    @on(FindBar.Cancelled)
+    @on(FindCancelled)
     def _find_cancelled(self) -> None:
         self._close_find()
 
