@@ -12,7 +12,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.cache import LRUCache
 from textual.color import Color
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -447,11 +447,22 @@ class AnnotationList(PlainLines, SteadyScrollbars, ScrollView, can_focus=False):
                 *(base + Style(color=Color.parse(hex_).rich_color) for hex_ in self.SLOT_COLOURS),
             ]
 
+    #: the rows' width while a frame is rendered (``render_lines``): asked once, not
+    #: per row (the scrollbar's gutter is worked out from the styles each time)
+    _row_width: int | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._row_width = self.scrollable_content_region.width
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._row_width = None
+
     def render_line(self, y: int) -> Strip:
         if self._style_check:
             self._check_styles()
         row = self.scroll_offset.y + y
-        width = self.scrollable_content_region.width
+        width = self._row_width if self._row_width is not None else self.scrollable_content_region.width
         base = self._base_style
         if row >= len(self._rows) or width <= 0:
             return Strip.blank(width, base)
