@@ -134,7 +134,7 @@ _FIRST = itemgetter(0)
 _SECOND = itemgetter(1)
 #: annotations taken from a table per C-level call while building: between two,
 #: the UI thread can take the interpreter (a key waits for one chunk at most)
-_CHUNK = 20_000
+_CHUNK = 5_000
 
 
 def _label(ann, code: int) -> str:

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from annotator import columns, store
+from annotator.pace import drop as pace_drop
 from annotator.marks import MarkIndex
 from annotator.model import NO_ATTRS, SUGGESTED, Entity, Span
 from annotator.schema import default_schema
@@ -145,3 +146,26 @@ def test_counting_from_columns_needs_no_numpy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.split() == ["False", "True"], out.stderr
+
+
+def test_forget_empties_the_columns_a_chunk_at_a_time_when_nobody_else_holds_them(monkeypatch):
+    aset = direct_read(store.dumps(_bench_set()), "t", None, None, None)
+    noted = columns._noted[1]
+    assert noted is not None and all(len(col) == len(aset.entities) for col in noted)
+    dropped = []
+    monkeypatch.setattr(columns, "drop", lambda col: (dropped.append(col), pace_drop(col)))
+    del noted
+    columns.forget()
+    assert len(dropped) == 5 and all(col == [] for col in dropped)  # (pace.drop: a pause between two chunks)
+    assert columns._noted[1] is None and columns.of(aset.entities) is None
+    assert len(aset.entities) == 3000  # the set itself untouched
+
+
+def test_forget_leaves_columns_still_in_use_whole():
+    aset = direct_read(store.dumps(_bench_set()), "t", None, None, None)
+    cols = columns.of(aset.entities)
+    assert cols is not None
+    columns.forget()
+    assert columns.of(aset.entities) is None
+    ids = [i for piece in cols.chunks("ids") for i in piece.ids]
+    assert ids == list(aset.entities)  # what a step still holds is not emptied under it

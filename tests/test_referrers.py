@@ -60,3 +60,30 @@ def test_index_matches_a_scan(steps):
             assert len(got) == len(want)
             kinds = [type(x).__name__ for x in got]  # events, then attributions, then relations
             assert kinds == sorted(kinds, key=["Event", "Attribution", "Relation"].index)
+
+
+def test_an_index_made_in_a_thread_gives_way_between_pieces_and_matches_a_scan(monkeypatch):
+    import threading
+
+    from annotator import pace, referrers
+
+    aset = base()
+    ids = list(aset.entities)
+    for i in range(10):
+        a, b = ids[i % 8], ids[(i + 3) % 8]
+        aset.events[f"E{i}"] = Event(f"E{i}", "Attack", Span.of(TEXT, 23, 26), (Argument("Agent", a), Argument("Target", b)))
+        aset.attributions[f"A{i}"] = Attribution(f"A{i}", Ref(b), None, None, "SAY")
+        aset.relations[f"R{i}"] = Relation(f"R{i}", "related", a, b)
+    monkeypatch.setattr(referrers, "PIECE", 3)
+    pauses = []
+    made = []
+    pace.set_hook(lambda: pauses.append(1))
+    try:
+        t = threading.Thread(target=lambda: made.append(ReferrerIndex(aset)))
+        t.start()
+        t.join()
+    finally:
+        pace.set_hook(None)
+    assert len(pauses) >= 9  # (3 pieces of 10 per table: a pause between two)
+    for i in ids:
+        assert made[0].of(i) == aset.referrers(i)

@@ -89,11 +89,16 @@ class sizes:
 
 
 @settings(max_examples=300, deadline=None)
-@given(sets(), st.sampled_from([0, 2000]))
-def test_rows_of_a_set_are_the_old_rows(aset, small):
+@given(sets(), st.sampled_from([0, 2000]), st.sampled_from([3, widgets._CHUNK]))
+def test_rows_of_a_set_are_the_old_rows(aset, small, chunk):
     keys, key_of = old_rows_of(aset)
-    with sizes(small, widgets._BULK):
-        rows = Rows.of(aset)
+    was = widgets._CHUNK
+    widgets._CHUNK = chunk  # (3: every table and column cut into several chunks)
+    try:
+        with sizes(small, widgets._BULK):
+            rows = Rows.of(aset)
+    finally:
+        widgets._CHUNK = was
     assert rows.keys() == keys
     assert [rows.key(i) for i in range(len(rows))] == keys
     assert rows.lost_ids() == {k[2] for k in keys if k[0] == -1}
@@ -161,3 +166,27 @@ def changes_follow(aset, data):
             assert lst.row_of(ann.id) == old.row_of(ann.id) == plain.row_of(ann.id)
     lst.reload()
     assert lst.keys() == old._keys
+
+
+def test_a_column_is_copied_a_chunk_at_a_time_with_a_pause_between_two(monkeypatch):
+    import threading
+    from array import array
+
+    import numpy as np
+
+    from annotator import pace
+
+    monkeypatch.setattr(widgets, "_CHUNK", 4)
+    for n in (0, 1, 3, 4, 5, 11):
+        values = np.arange(n, dtype=np.int64) * 7 - 3
+        pauses = []
+        got = []
+        pace.set_hook(lambda: pauses.append(1))
+        try:
+            t = threading.Thread(target=lambda: got.append(widgets._column(values)))
+            t.start()
+            t.join()
+        finally:
+            pace.set_hook(None)
+        assert got[0] == array("q", values.tolist())
+        assert len(pauses) == max(0, -(-n // 4) - 1)

@@ -80,7 +80,7 @@ _SECOND = itemgetter(1)
 _FRAGMENTS = attrgetter("fragments")
 #: annotations taken per C-level pass while the rows are made (in the loading
 #: thread: between two passes the UI thread can take the interpreter)
-_CHUNK = 20_000
+_CHUNK = 5_000
 #: a set of at most this many annotations: rows sorted in Python (numpy, whose
 #: import costs a first frame 80 ms, is for big sets); a change of more rows than
 #: ``_BULK`` at once makes the columns again in one pass instead of row by row
@@ -95,8 +95,8 @@ def row_key(ann: Annotation) -> tuple[int, int, str]:
     return (position(ann), getattr(ann, "end", 0) if not isinstance(ann, Relation) else 0, ann.id)
 
 
-def _chunks(items, size: int = _CHUNK):
-    return chunks(items, size)  # (never the whole table as one list first: see pace)
+def _chunks(items, size: int | None = None):
+    return chunks(items, _CHUNK if size is None else size)  # (never the whole table as one list first: see pace)
 
 
 class Rows:
@@ -296,9 +296,14 @@ class Rows:
 
 
 def _column(values) -> array:
-    """An int64 numpy array as an ``array('q')`` (one copy of its bytes)."""
+    """An int64 numpy array as an ``array('q')`` (one copy of its bytes), ``_CHUNK``
+    numbers a C-level call with a ``pause()`` between two (the 600,000 of a big
+    article at once: two copies of 4.8 MB into new memory, 5-7 ms held)."""
     out = array("q")
-    out.frombytes(values.tobytes())
+    for a in range(0, len(values), _CHUNK):
+        if a:
+            pause()
+        out.frombytes(values[a : a + _CHUNK].tobytes())
     return out
 
 
