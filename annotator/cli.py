@@ -63,58 +63,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-#: the options of ``annotate`` that take a value (``commands.annotate.register``;
-#: a test checks these are all of them)
-ANNOTATE_OPTIONS = ("--annotations", "--schema", "--annotator", "--theme", "--suggest")
-
-
-def plain_annotate(argv: list[str]):
-    """The arguments of ``annotate ...`` as its parser reads them, for the plain
-    forms only: paths in one run, and each option spelled out in full with its
-    value as the next word (not starting with ``-``). Anything else (``-h``,
-    ``--annotations=DIR``, an abbreviation, ``--``, a stray word, a mistake)
-    gives None, and argparse reads it. The app's command is the one run most,
-    and by people waiting for its first screen: argparse's import and the
-    parser's making were ~3 ms of it (tests/test_cli_plain.py compares the two)."""
-    if argv[:1] != ["annotate"]:
-        return None
-    values = dict.fromkeys(ANNOTATE_OPTIONS)
-    paths: list[str] = []
-    run = 0  # the paths: 0 none yet, 1 being read, 2 read (an option came after them)
-    i, n = 1, len(argv)
-    while i < n:
-        word = argv[i]
-        if word.startswith("-"):
-            if word not in values or i + 1 >= n or argv[i + 1].startswith("-"):
-                return None
-            values[word] = argv[i + 1]
-            i += 2
-            if run == 1:
-                run = 2
-        else:
-            if run == 2:
-                return None
-            run = 1
-            paths.append(word)
-            i += 1
-    from types import SimpleNamespace
-
-    from .commands.annotate import run as annotate
-
-    return SimpleNamespace(
-        command="annotate", paths=paths, **{k[2:]: v for k, v in values.items()}, func=annotate
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # `annotator [PATH ...]` is `annotator annotate [PATH ...]`.
     if not argv or argv[0] not in KNOWN:
         argv = ["annotate", *argv]
-    args = plain_annotate(argv)
-    if args is None:
-        parser = build_parser(only=argv[0] if argv[0] not in ("-h", "--help", "--version") else None)
-        args = parser.parse_args(argv)
+    parser = build_parser(only=argv[0] if argv[0] not in ("-h", "--help", "--version") else None)
+    args = parser.parse_args(argv)
     try:
         status = args.func(args)
     except InputError as err:

