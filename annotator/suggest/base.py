@@ -181,7 +181,6 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
     numbers = _Numbers(aset)
     new: list[Annotation] = []
     resolved: dict[str, str | None] = {}  # local id -> final id (None: dropped)
-    local_spans: dict[str, Span] = {}  # local entity id -> its span (for sources)
     # One pass sorts the proposals by kind (in their order): entities are merged
     # first, so that events and attributions can refer to them.
     p_entities: list[Entity] = []
@@ -223,16 +222,22 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
             mine.setdefault(e.fragments, e)
 
     busy = {e.fragments for e in aset.entities.values()}  # every span any blocker can be on
+    # the new entity on each span: at most one (it is ``mine`` there, blocking any other),
+    # and ``same_label``'s with its label (no entity of the set has that span and label)
+    added: dict[Fragments, Entity] = {}
     n = numbers.next["T"]
     make = new_entity
     add_new = new.append
     for p in p_entities:
         span = p.span
         pid = p.id
-        local_spans[pid] = span
         frags = span.fragments
-        if frags in busy:
-            blockers = [b for b in (same_label.get((frags, p.label)), decided.get(frags), mine.get(frags)) if b]
+        if frags in busy or frags in added:
+            ent = added.get(frags)
+            same = same_label.get((frags, p.label))
+            if same is None and ent is not None and ent.label == p.label:
+                same = ent
+            blockers = [b for b in (same, decided.get(frags), mine.get(frags) or ent) if b]
             if blockers:
                 usable = [b for b in blockers if b.status != REJECTED]
                 resolved[pid] = usable[0].id if usable else None
@@ -242,13 +247,10 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
         if w is None:
             w = rule_by[rule] = by_rule(by, rule)
         eid = f"T{n}"
-        ent = make(eid, p.label, span, SUGGESTED, w, p.score, None, p.attrs)
         n += 1
         resolved[pid] = eid
-        same_label[(frags, ent.label)] = ent
-        mine[frags] = ent
-        busy.add(frags)
-        add_new(ent)
+        add_new(make(eid, p.label, span, SUGGESTED, w, p.score, None, p.attrs))
+        added[frags] = new[-1]
     numbers.next["T"] = n
 
     def ref(r: str) -> str | None:
@@ -296,6 +298,7 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
     numbers.next["E"] = n
 
     # Attributions ----------------------------------------------------------------
+    local_spans: dict[str, Span] | None = None  # (made when first needed: a source that went)
     at_keys: set[tuple[str, Fragments]] = set()
     for at in aset.attributions.values():
         k = _attribution_key(at)
@@ -313,6 +316,8 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
                 source = source if r == source.ref else Ref(r)
             else:
                 # The entity was rejected (or never proposed): keep the words, not the link.
+                if local_spans is None:
+                    local_spans = {e.id: e.span for e in p_entities}  # local entity id -> its span
                 source = local_spans.get(source.ref)
         at = Attribution(
             numbers.take("A"), source, p.cue, p.content, p.type, SUGGESTED, who(p.by), p.score, None, p.attrs
