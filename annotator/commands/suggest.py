@@ -42,7 +42,8 @@ def register(sub) -> None:
         help="with --with rules: also learn names, triggers, cues and sources from the gold in DIR "
         "(annotation files, or a MODEL_DIR from `annotator train`); repeatable",
     )
-    p.set_defaults(func=run)
+    # (everything is written and closed when run() returns: see cli.quick_exit)
+    p.set_defaults(func=run, quick_exit=True)
 
 
 def _count(new) -> str:
@@ -77,6 +78,9 @@ def run(args: argparse.Namespace) -> int:
 
     failed = False
     seen_notes: set[str] = set()
+    # the last article's objects, not freed one by one when the process leaves at once
+    # after run() (cli.quick_exit); each article's go when the next one is done
+    kept: list | None = [] if getattr(args, "quick_exit", False) else None
     made_folder = not annotations_dir.exists()  # the lock creates it; remove it if nothing is written
 
     for article in articles:
@@ -84,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
             # one article's work (read, suggest, journal, save): a million small objects,
             # no cycles; the collector walked them again and again (0.3 s of 1 MB)
             with paused():
-                _suggest_one(article, annotations_dir, schema, suggester, seen_notes)
+                _suggest_one(article, annotations_dir, schema, suggester, seen_notes, kept)
         except (ValidationError, InputError, OSError):
             failed = True
     if made_folder and annotations_dir.is_dir() and not any(annotations_dir.iterdir()):
@@ -92,11 +96,12 @@ def run(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
-def _suggest_one(article, annotations_dir, schema, suggester, seen_notes) -> None:
+def _suggest_one(article, annotations_dir, schema, suggester, seen_notes, kept: list | None = None) -> None:
     """Suggest on one article, through its workspace (lock, journal, atomic save);
     user errors are printed, then re-raised. An article open in the app is
     left alone: its autosave would overwrite what we write (and we its unsaved
-    work)."""
+    work). ``kept``: a list given takes the article's objects (the set, the
+    proposals), left for the process's exit to drop."""
     from .. import workspace
     from ..errors import InputError, ValidationError
     from ..suggest import merge
@@ -130,6 +135,8 @@ def _suggest_one(article, annotations_dir, schema, suggester, seen_notes) -> Non
                 seen_notes.add(note)
                 print(f"annotator: note: {note}", file=sys.stderr)
         new = merge(ws.session.aset, proposals, suggester.name)
+        if kept is not None:
+            kept[:] = (ws, proposals, new)
         prepared = None
         if len(new) >= YAML_BESIDE_MIN and getattr(suggester, "beside", False):
             prepared = _yaml_beside(ws, new)
