@@ -172,7 +172,8 @@ def _yaml_beside(ws, new):
             aset.table(type(ann))[ann.id] = ann
         return b"".join(store.dump_chunks(aset))
 
-    worker = Forked(made, here=lambda: b"".join(store.dump_chunks(session.aset)))
+    # (raw: the bytes as they are, not pickled there and unpickled here: two copies of 6 MB)
+    worker = Forked(made, here=lambda: b"".join(store.dump_chunks(session.aset)), raw=True)
     return session.version + 1, worker.result
 
 
