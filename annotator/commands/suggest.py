@@ -13,7 +13,7 @@ MAX_PROBLEMS = 20  # per file; the rest are counted
 #: May the suggester give part of its work to a forked worker (``annotator.forked``)?
 #: None: when a core is spare; True or False: always, never (tests, benchmarks).
 FORK: bool | None = None
-#: suggestions this many or more have their file's YAML made by the worker too
+#: new entities this many or more have their file's YAML made by a worker too
 YAML_BESIDE_MIN = 5_000
 
 
@@ -104,7 +104,7 @@ def _suggest_one(article, annotations_dir, schema, suggester, seen_notes, kept: 
     proposals), left for the process's exit to drop."""
     from .. import workspace
     from ..errors import InputError, ValidationError
-    from ..suggest import merge
+    from ..suggest.base import Merging, merged
 
     try:
         # (no marks index: nothing is painted; it and numpy's import were 0.13 s of 1 MB)
@@ -134,12 +134,15 @@ def _suggest_one(article, annotations_dir, schema, suggester, seen_notes, kept: 
             if note not in seen_notes:
                 seen_notes.add(note)
                 print(f"annotator: note: {note}", file=sys.stderr)
-        new = merge(ws.session.aset, proposals, suggester.name)
+        steps = Merging(ws.session.aset, proposals, suggester.name)
+        prepared = None
+        if getattr(suggester, "beside", False):
+            next(steps)  # the entities merged: the worker finishes the merge as this process does
+            if len(steps.new) >= YAML_BESIDE_MIN:
+                prepared = _yaml_beside(ws, steps)
+        new = merged(steps)
         if kept is not None:
             kept[:] = (ws, proposals, new)
-        prepared = None
-        if len(new) >= YAML_BESIDE_MIN and getattr(suggester, "beside", False):
-            prepared = _yaml_beside(ws, new)
         if new:
             ws.session.add_many(f"{len(new)} suggestions from {suggester.name}", new)
         try:
@@ -155,20 +158,23 @@ def _suggest_one(article, annotations_dir, schema, suggester, seen_notes, kept: 
         ws.close(save=False)  # saved above; on a failure the journal keeps the work
 
 
-def _yaml_beside(ws, new):
-    """The YAML of the set with ``new`` added, made by a forked worker while this
-    process adds them (their journal record): ``Workspace.save``'s ``prepared``,
-    for the version ``add_many`` makes. (0.24 s of 42,000 suggestions on 1 MB.)
-    The worker adds them to its own copy of the set (the fork's); done here
-    instead (the worker failed), the session's set holds them already."""
+def _yaml_beside(ws, steps):
+    """The YAML of the set with the new suggestions added, made by a forked worker
+    while this process finishes the merge and adds them (their journal record):
+    ``Workspace.save``'s ``prepared``, for the version ``add_many`` makes. (0.24 s
+    of 42,000 suggestions on 1 MB.) ``steps``: the ``Merging``, its entities
+    merged: the worker finishes its own copy (the fork's), then adds what it
+    gives to its copy of the set; done here instead (the worker failed), the
+    session's set holds them already."""
     from .. import store
     from ..forked import Forked
+    from ..suggest.base import merged
 
     session = ws.session
     aset = session.aset
 
     def made() -> bytes:  # in the worker: the set as it was at the fork, before add_many
-        for ann in new:
+        for ann in merged(steps):
             aset.table(type(ann))[ann.id] = ann
         return b"".join(store.dump_chunks(aset))
 

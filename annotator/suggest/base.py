@@ -32,7 +32,7 @@ used as an argument.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Protocol, runtime_checkable
+from typing import Callable, Iterable, Iterator, Protocol, runtime_checkable
 
 from ..collector import paused_calls
 from ..model import (
@@ -177,9 +177,38 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
 
     ``aset`` is not changed. See the module docstring for what counts as new.
     """
+    return merged(Merging(aset, proposals, by))
+
+
+def merged(steps) -> list[Annotation]:
+    """What ``Merging`` gives, its steps run to the end: ``merge``'s list."""
+    for _ in steps:
+        pass
+    return steps.new
+
+
+class Merging:
+    """``merge`` a step at a time: iterating it merges the entities (the first
+    step: ``new`` holds the new entities then), then the rest; ``new`` is the
+    whole of ``merge``'s list once done. (`annotator suggest` forks its YAML
+    worker between the two: each process finishes the merge on its own.)"""
+
+    def __init__(self, aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: str):
+        self.new: list[Annotation] = []
+        self._steps = _merge_steps(aset, proposals, by, self.new)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self._steps)
+
+
+def _merge_steps(
+    aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: str, new: list[Annotation]
+) -> Iterator[None]:
     anns = proposals.annotations if isinstance(proposals, Proposals) else list(proposals)
     numbers = _Numbers(aset)
-    new: list[Annotation] = []
     resolved: dict[str, str | None] = {}  # local id -> final id (None: dropped)
     # One pass sorts the proposals by kind (in their order): entities are merged
     # first, so that events and attributions can refer to them.
@@ -252,6 +281,7 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
         add_new(make(eid, p.label, span, SUGGESTED, w, p.score, None, p.attrs))
         added[frags] = new[-1]
     numbers.next["T"] = n
+    yield  # the entities merged
 
     def ref(r: str) -> str | None:
         if r in resolved:
@@ -336,7 +366,6 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
         rel = Relation(numbers.take("R"), p.type, a1, a2, SUGGESTED, who(p.by), p.score, None, p.attrs)
         rel_keys.add((rel.type, a1, a2))
         add_new(rel)
-    return new
 
 
 def _rank(e: Entity) -> int:
