@@ -93,6 +93,12 @@ def test_dump_chunks_are_the_bytes_of_dumps(aset: AnnotationSet, lines):
     assert all(type(c) is bytes and c for c in chunks)
     assert b"".join(chunks) == writer.dumps(aset).encode("utf-8")
     assert b"".join(writer.dump_chunks(aset)) == writer.dumps(aset).encode("utf-8")
+    # the head (document, entities, events) then the tail (attributions, relations): the file
+    with patch.object(writer, "CHUNK_LINES", lines):
+        head = b"".join(writer.dump_chunks(aset, "head"))
+        tail = b"".join(writer.dump_chunks(aset, "tail"))
+    assert head + tail == writer.dumps(aset).encode("utf-8")
+    assert tail.startswith((b"attributions:", b"attributions: []\n"))
 
 
 def test_save_and_write_atomic_of_chunks_write_the_bytes_of_dumps(tmp_path):

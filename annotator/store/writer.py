@@ -227,15 +227,19 @@ _LINES_PIECE = 5_000
 CHUNK_LINES = 1000
 
 
-def dump_chunks(aset: AnnotationSet) -> Iterator[bytes]:
+def dump_chunks(aset: AnnotationSet, part: str = "all") -> Iterator[bytes]:
     """``dumps(aset).encode("utf-8")`` in chunks of about ``CHUNK_LINES`` lines, made
     as they are written: a save never holds the whole file (the 10 MB article's
     66 MB of YAML as a million strings took 160 MB more at each save). Joining and
     encoding the whole file at once also costs more than the chunks do (13 of 18 ms
-    for 50,000 entities)."""
-    for part in _parts(aset):
-        if part:
-            yield "".join(part).encode("utf-8")
+    for 50,000 entities).
+
+    ``part``: "head" (the document, entities and events) or "tail" (the
+    attributions and relations): the head's bytes then the tail's are the whole
+    file's (two processes may make one each: see `annotator suggest`)."""
+    for lines in _parts(aset, part):
+        if lines:
+            yield "".join(lines).encode("utf-8")
 
 
 def _pieces(aset: AnnotationSet) -> list[str]:
@@ -243,9 +247,8 @@ def _pieces(aset: AnnotationSet) -> list[str]:
     return [piece for part in _parts(aset) for piece in part]
 
 
-def _parts(aset: AnnotationSet) -> Iterator[list[str]]:
-    """The text of ``dumps`` in order, a line (or a few) per string, in lists of
-    about ``CHUNK_LINES`` strings."""
+def _head_parts(aset: AnnotationSet):
+    """``_parts`` of the document, entities and events; returns the lines not yielded yet."""
     q = scalar
     doc = aset.document
     out = [f"format: {FORMAT}\n", "document:\n"]
@@ -254,7 +257,6 @@ def _parts(aset: AnnotationSet) -> Iterator[list[str]]:
     if doc.sha256 is not None:
         out.append(f"  sha256: {q(doc.sha256)}\n")
     out.append(f"  length: {len(doc.text)}\n")
-
     entities = _sorted_entities(aset.entities)
     if entities:
         out.append("entities:\n")
@@ -277,7 +279,20 @@ def _parts(aset: AnnotationSet) -> Iterator[list[str]]:
             out = []
     else:
         out.append("events: []\n")
+    return out
 
+
+def _parts(aset: AnnotationSet, part: str = "all") -> Iterator[list[str]]:
+    """The text of ``dumps`` in order, a line (or a few) per string, in lists of
+    about ``CHUNK_LINES`` strings; ``part``: see ``dump_chunks``."""
+    q = scalar
+    if part != "tail":
+        out = yield from _head_parts(aset)
+        if part == "head":
+            yield out
+            return
+    else:
+        out = []
     attributions = sorted(aset.attributions.values(), key=lambda a: _attribution_key(a, aset.entities))
     if attributions:
         out.append("attributions:\n")
