@@ -37,3 +37,25 @@ def test_merge_then_adjudicate_in_a_real_terminal(two, tmp_path):  # noqa: F811
     assert reuters == sorted([ACCEPTED, REJECTED])
     statuses = [x.status for x in gold.all() if isinstance(x.attrs.get("merge"), dict) and "annotators" in x.attrs["merge"]]
     assert statuses.count(SUGGESTED) == 4 and statuses.count(REJECTED) == 2
+
+
+def test_sigterm_while_adjudicating_saves_the_decisions(two, tmp_path):  # noqa: F811
+    """`kill` (or a closed terminal) saves the decisions made, as q does, and lets go of the locks."""
+    import os
+    import signal
+
+    a, b = two
+    assert main(["merge", str(a), str(b), "-o", str(tmp_path / "gold")]) == 0
+    term = Terminal([annotator_command(), "audit", "gold", "--view", "--annotator", "e2e"], cwd=tmp_path)
+    try:
+        term.wait_for("candidates 7")
+        term.type("y")  # accept the first Reuters: the other one is rejected
+        term.wait_for("candidates 5")
+        os.kill(term.proc.pid, signal.SIGTERM)
+        assert term.wait_exit() == 128 + signal.SIGTERM
+    finally:
+        if term.proc.isalive():
+            term.proc.terminate(force=True)
+    gold = store.read(tmp_path / "gold" / GOLD.name).checked()
+    assert sorted(e.status for e in gold.entities.values() if e.start == 33) == sorted([ACCEPTED, REJECTED])
+    assert not [p.name for p in (tmp_path / "gold").iterdir() if p.name.startswith(".")]  # no lock, no journal

@@ -8,7 +8,7 @@ import shutil
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator.model import Attribution, Event, Ref, Relation, Span
+from annotator.model import Attribution, Ref, Relation, Span
 from annotator.schema import default_schema
 from annotator.tui.app import AnnotatorApp
 

@@ -123,3 +123,51 @@ def test_event_and_attribution_by_keys_in_a_real_terminal(seed_copy, tmp_path):
     assert ents[at["source"]["ref"]]["text"] == "Mazlum Abdi"
     assert at["cue"]["text"] == "told reporters"
     assert at["content"]["text"].startswith("his forces had") and at["content"]["text"].endswith("Aleppo city.")
+
+
+def _tag_hasakeh(term: Terminal) -> None:
+    term.wait_for("HASAKEH")
+    term.type("/")
+    term.type("HASAKEH")
+    term.type("\r")
+    term.type("3")  # GPE
+    term.wait_for("unsaved")
+
+
+def test_sigterm_saves_lets_go_of_the_lock_and_exits_143(seed_copy, tmp_path):
+    """`kill`: the tag made a moment ago is in the file (not only the journal),
+    the lock is gone, and the status is a shell's for SIGTERM."""
+    import signal
+
+    term = Terminal([annotator_command(), str(seed_copy), "--annotations", "ann", "--annotator", "e2e"], cwd=tmp_path)
+    try:
+        _tag_hasakeh(term)
+        os.kill(term.proc.pid, signal.SIGTERM)
+        assert term.wait_exit() == 128 + signal.SIGTERM
+    finally:
+        if term.proc.isalive():
+            term.proc.terminate(force=True)
+    data = yaml.safe_load((tmp_path / "ann" / f"{seed_copy.stem}.yaml").read_text(encoding="utf-8"))
+    assert [(e["label"], e["text"]) for e in data["entities"]] == [("GPE", "HASAKEH")]
+    assert sorted(p.name for p in (tmp_path / "ann").iterdir()) == [f"{seed_copy.stem}.yaml"]  # no lock, no journal
+
+
+def test_a_closed_terminal_saves_and_lets_go_of_the_lock(seed_copy, tmp_path):
+    """The terminal window closed (or ssh dropped): SIGHUP, handled as SIGTERM."""
+    import signal
+
+    term = Terminal([annotator_command(), str(seed_copy), "--annotations", "ann", "--annotator", "e2e"], cwd=tmp_path)
+    try:
+        _tag_hasakeh(term)
+        term.proc.fileobj.close()  # the terminal's side gone: the kernel hangs up its session
+        end = time.monotonic() + 15
+        while term.proc.isalive() and time.monotonic() < end:
+            time.sleep(0.05)
+        assert not term.proc.isalive(), "the app did not end"
+        assert term.proc.exitstatus == 128 + signal.SIGHUP
+    finally:
+        if term.proc.isalive():
+            term.proc.kill(signal.SIGKILL)
+    data = yaml.safe_load((tmp_path / "ann" / f"{seed_copy.stem}.yaml").read_text(encoding="utf-8"))
+    assert [(e["label"], e["text"]) for e in data["entities"]] == [("GPE", "HASAKEH")]
+    assert sorted(p.name for p in (tmp_path / "ann").iterdir()) == [f"{seed_copy.stem}.yaml"]

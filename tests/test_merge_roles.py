@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from annotator import store
 from annotator.cli import main
 from annotator.consensus import merge_sets
-from annotator.model import SUGGESTED, AnnotationSet, Argument, Document, Entity, Event, Span
+from annotator.model import SUGGESTED, AnnotationSet, Argument, Document, Entity, Event
 from annotator.schema import default_schema
 
 from .test_merge import TEXT, annotator_set, span, write_folders

@@ -4,7 +4,6 @@ failed save keeps everything in memory and the old file intact."""
 import errno
 import os
 import signal
-import time
 
 import pytest
 import yaml

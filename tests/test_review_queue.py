@@ -1,7 +1,6 @@
 """The review queue's core: rows grouped by label and text, filters, orders, and
 group decisions across the folder with one undo that restores every file."""
 
-from pathlib import Path
 
 import pytest
 

@@ -3,11 +3,9 @@
 The keys are posted to the app all at once, as a terminal delivers a clump of
 keystrokes, and the result is compared with the same keys pressed one by one."""
 
-import unicodedata
 
 from textual import events
 
-from annotator.store import save
 
 SIZE = (120, 36)
 

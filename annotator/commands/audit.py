@@ -15,9 +15,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from ..audit.selection import SUFFIXES, annotation_files, check_same_article, pair_paths  # noqa: F401 (used by agree)
+from ..audit.selection import annotation_files, check_same_article, pair_paths  # noqa: F401 (used by agree)
 from ..audit.selection import pick_suggester  # noqa: F401
-from ..audit.selection import names_list as _names
 from ..errors import InputError
 from ..forked import Forked, spare_core as _spare_core  # noqa: F401 (Forked: used by agree, merge)
 from . import defaults

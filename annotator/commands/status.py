@@ -122,7 +122,7 @@ def print_tables(stats, ann_dir: Path | None) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ..corpus import COLUMNS, DONE_RULE
+    from ..corpus import DONE_RULE
 
     console = Console(highlight=False)
     width = console.width

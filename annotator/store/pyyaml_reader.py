@@ -58,7 +58,6 @@ def _slow_parse_with(text: str, loader_cls: type) -> Tree:
                 continue
             if t in (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent) and ev.anchor is not None:
                 raise _Refused(ln, f"anchors (&{ev.anchor}) are not used in annotator files")
-            is_key_node = False
             if t is yaml.ScalarEvent:
                 tag = ev.tag
                 if tag is None or tag == "!":

@@ -39,6 +39,7 @@ from .article_view import ArticleView
 from .keygate import KeyGateMixin
 from .keymap import RemapDisplayMixin
 from .saving import textual_saver
+from .terminated import exit_status, quit_on
 from .screens import HelpScreen
 from .widgets import StatusLine, short
 
@@ -558,14 +559,22 @@ class AdjudicateScreen(Screen[int]):
         if self.save_now():
             self.say(f"saved {self.session.yaml_path}")
 
-    def action_quit(self) -> None:
+    def save_all(self) -> bool:
+        """Save every article's gold file on the UI thread, the current one first
+        (q; SIGTERM and SIGHUP: ``tui.terminated``); False, and the status line
+        says why, at the first that fails."""
         if not self.save_now():
             self.say("not saved: fix the problem, or press ctrl+q to quit without saving")
-            return
+            return False
         for saver in self.savers:
             if not saver.save_now():
                 self.say(f"not saved: {saver.error}; fix the problem, or press ctrl+q to quit without saving")
-                return
+                return False
+        return True
+
+    def action_quit(self) -> None:
+        if not self.save_all():
+            return
         self._let_go()
         if len(self.app.screen_stack) > 1 and self.app.screen is self:
             self.dismiss(0)
@@ -620,7 +629,22 @@ class AdjudicateApp(KeyGateMixin, RemapDisplayMixin, App[int]):
     def get_default_screen(self) -> Screen:
         return AdjudicateScreen(self.articles, self.schema, notes=self.notes, workspaces=self.workspaces)
 
+    def on_mount(self) -> None:
+        self._unhandle_signals = quit_on(self._terminated)
+
+    def _terminated(self, signum: int) -> None:
+        """SIGTERM or SIGHUP (``tui.terminated``): every gold file saved as on q,
+        then exit 128 + the signal's number; one whose save fails keeps its
+        decisions in its journal."""
+        self.adjudication.save_all()
+        self.close_workspaces(save=False)  # (saved: each lets go of its lock)
+        self.exit(exit_status(signum), return_code=exit_status(signum))
+
+    #: undoes on_mount's ``quit_on`` (nothing before it)
+    _unhandle_signals = staticmethod(lambda: None)
+
     def on_unmount(self) -> None:
+        self._unhandle_signals()
         self.close_workspaces(save=False)
 
     def close_workspaces(self, *, save: bool) -> None:

@@ -39,6 +39,7 @@ from .keymap import RemapDisplayMixin
 from .lost import LostMixin
 from .navigation import NavigationMixin
 from .opening import OpeningMixin
+from .terminated import exit_status, quit_on
 from .saving import textual_saver
 from .widgets import AnnotationList, DetailPanel, FindBar, StatusLine
 
@@ -282,6 +283,7 @@ class AnnotatorApp(
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._unhandle_signals = quit_on(self._terminated)
         self.view.focus()
         self.refresh_side()
         if self.opening is not None:
@@ -294,6 +296,9 @@ class AnnotatorApp(
             self.start_suggesting()
             # the rules' precision is counted after the first frame (it shows no count)
             self.call_after_refresh(self.start_estimating)
+
+    #: undoes on_mount's ``quit_on`` (nothing before it)
+    _unhandle_signals = staticmethod(lambda: None)
 
     #: the find prompt, made when first asked for, mounted on the first `/`
     _find_bar: FindBar | None = None
@@ -702,6 +707,7 @@ class AnnotatorApp(
 
     def on_unmount(self) -> None:
         """Closing without a save (ctrl+q): the journal keeps the unsaved work."""
+        self._unhandle_signals()
         self.saver.stop()
         self.workspace.close(save=False)
         self._let_go_of_opening()  # quit while loading: what the thread opened
@@ -724,6 +730,20 @@ class AnnotatorApp(
             self.exit(0)
         else:
             self.say("not saved: fix the problem, or press ctrl+q to quit without saving")
+
+    def _terminated(self, signum: int) -> None:
+        """SIGTERM or SIGHUP (``tui.terminated``): saved as on q, an adjudication
+        open over the article too, on this thread even for a big article (nobody
+        is left to press keys meanwhile); exit 128 + the signal's number. A save
+        that fails leaves the work in the journal, for the next open."""
+        for screen in self.screen_stack:
+            save_all = getattr(screen, "save_all", None)
+            if save_all is not None:
+                save_all()
+        if self.opening is None and self.save_now():
+            self.saver.stop()
+            self.workspace.close()
+        self.exit(exit_status(signum), return_code=exit_status(signum))
 
     def _saved_then_quit(self, what: str) -> None:
         """Listener of the saver while quitting a big article (see action_quit_app)."""

@@ -300,7 +300,6 @@ class _QuickCommandList(CommandList):
         if strips is not None:
             self._option_render_cache[cache_key] = strips
             return strips
-        rich_style = style.rich_style
         strips = []
         for key, content in parts:
             part_key = (key, style, padding, width)
