@@ -17,10 +17,9 @@ from itertools import compress, repeat
 from operator import attrgetter, eq, itemgetter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from .collector import paused
-from .marks import Mark, MarkIndex
 from .pace import chunks, pause
 from .model import (
     FACTORY,
@@ -42,11 +41,15 @@ from .model import (
 )
 from .schema import Schema
 
+if TYPE_CHECKING:
+    from .marks import Mark, MarkIndex
+
 Pair = tuple[Annotation | None, Annotation | None]
 _STATUS = attrgetter("status")
 _LABEL = attrgetter("label")
-#: (``_counts``, ``MarkIndex.build``) look the entities' columns up
-LOOK = MarkIndex.LOOK
+#: (``_counts``) look the entities' columns up (the marks index is imported when
+#: first built: a command with no view, `annotator suggest`, has none)
+LOOK = object()
 #: annotations counted per C-level call (``_counts``): a thread gives way between two
 _COUNT_CHUNK = 20_000
 
@@ -229,7 +232,11 @@ class Session:
 
         # the entities' columns, if the set was just read from them: checked once for both
         cols = noted_columns(aset.entities)
-        self._marks: MarkIndex | None = MarkIndex.build(aset, entity_columns=cols) if index else None
+        self._marks: MarkIndex | None = None
+        if index:
+            from .marks import MarkIndex
+
+            self._marks = MarkIndex.build(aset, entity_columns=cols)
         self._undo: list[Step] = []
         self._redo: list[Step] = []
         #: bumped on every change; the saver compares it with ``saved_version``
@@ -246,6 +253,8 @@ class Session:
     @property
     def marks(self) -> MarkIndex:
         if self._marks is None:
+            from .marks import MarkIndex
+
             self._marks = MarkIndex.build(self.aset)
         return self._marks
 
