@@ -7,10 +7,10 @@ article is opened (``read_article``).
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
+from .digest import sha256
 from .errors import InputError
 from .model import Document
 from .resources import data_dir
@@ -145,7 +145,7 @@ def read_article(path: str | os.PathLike) -> Document:
     non-UTF-8 file, or an empty one.
     """
     raw, text = _read_text(Path(path))
-    return Document(text, str(path), hashlib.sha256(raw).hexdigest())
+    return Document(text, str(path), sha256(raw).hexdigest())
 
 
 def article_problem(path: str | os.PathLike) -> str | None:

@@ -6,11 +6,13 @@ returning an exit status).
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import sys
+from typing import TYPE_CHECKING
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    import argparse
 
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMANDS = [
@@ -37,6 +39,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser of every subcommand, or of ``only`` that one (``main`` builds
     just the one it runs: importing every command module, the audit's among them,
     was a tenth of the app's startup)."""
+    import argparse
+    import importlib
+
     parser = argparse.ArgumentParser(
         prog="annotator",
         description="Annotate news articles from the keyboard. With no command: annotate.",
@@ -44,6 +49,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     from . import __version__
 
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    parser.set_defaults(quick_exit=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         if only is not None and name.rstrip("_").replace("_", "-") != only:
@@ -59,12 +65,16 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    whole_process = argv is None  # the command line's: nothing runs after main()
     argv = list(sys.argv[1:] if argv is None else argv)
     # `annotator [PATH ...]` is `annotator annotate [PATH ...]`.
     if not argv or argv[0] not in KNOWN:
         argv = ["annotate", *argv]
     parser = build_parser(only=argv[0] if argv[0] not in ("-h", "--help", "--version") else None)
     args = parser.parse_args(argv)
+    # a command that only writes files may leave at once (``quick_exit``): not when
+    # main() is called in a process that goes on (tests, scripts: ``argv`` given)
+    args.quick_exit = args.quick_exit and whole_process
     try:
         status = args.func(args)
     except InputError as err:
@@ -72,7 +82,26 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    return int(status or 0)
+    status = int(status or 0)
+    if args.quick_exit:
+        quick_exit(status)
+    return status
+
+
+def quick_exit(status: int) -> None:
+    """Leave the process now, with ``status``, once stdout and stderr are flushed:
+    no interpreter shutdown, which frees every object one by one (a command that
+    suggested on 1 MB holds a million of them: 0.02 s) and runs no ``atexit``
+    hook (the package registers none; a command opts in with ``quick_exit``
+    only when everything it writes is written and closed)."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(status)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,18 @@ def freeze() -> None:
     gc.freeze()
 
 
+def resume() -> None:
+    """The collector on again, if it is off (``commands.annotate`` turns it off
+    from its first line to the app's first frame): what was made meanwhile is
+    handed to its oldest generation unwalked (unless ``freeze`` was called: then
+    it is left in the young ones, as ``paused`` does)."""
+    if not gc.isenabled():
+        if not frozen:
+            gc.freeze()
+            gc.unfreeze()
+        gc.enable()
+
+
 @contextlib.contextmanager
 def paused():
     """No cyclic collection inside the block (nested blocks: the outer one resumes)."""

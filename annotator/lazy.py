@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any, Callable
 
 
@@ -22,3 +23,11 @@ def names_from(module: dict, where: dict[str, str]) -> Callable[[str], Any]:
         return value
 
     return __getattr__
+
+
+def noted_columns(table: dict):
+    """``columns.of(table)``, None without importing ``annotator.columns`` when it
+    is not imported yet: then no reader has noted columns (``columns.want`` comes
+    first), and a small article opened first never imports it."""
+    columns = sys.modules.get("annotator.columns")
+    return None if columns is None else columns.of(table)

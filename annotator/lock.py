@@ -20,10 +20,8 @@ else holds it: open the article read-only and say who, with ``holder()``).
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
-import secrets
 import socket
 import time
 from pathlib import Path
@@ -48,9 +46,16 @@ def _hostname() -> str:
 
 
 def _user() -> str:
+    # what getpass.getuser() does, without importing getpass (and termios)
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        user = os.environ.get(name)
+        if user:
+            return user
     try:
-        return getpass.getuser()
-    except Exception:  # no name for this uid (containers)
+        import pwd
+
+        return pwd.getpwuid(os.getuid())[0]
+    except Exception:  # no name for this uid (containers), no pwd (Windows)
         return os.environ.get("USER") or "unknown"
 
 
@@ -65,6 +70,12 @@ def _proc_start(pid: int) -> str | None:
     rest = stat[stat.rfind(")") + 2 :].split()
     # rest[0] is field 3 (state); field 22 (starttime) is rest[19].
     return rest[19] if len(rest) > 19 else None
+
+
+def _token(nbytes: int) -> str:
+    """``secrets.token_hex(nbytes)`` (which is this), without importing secrets
+    (and hmac, hashlib: ~2 ms of the app's start)."""
+    return os.urandom(nbytes).hex()
 
 
 _SELF: dict = {}
@@ -83,7 +94,7 @@ def _record() -> dict:
         "host": _SELF["host"],
         "user": _SELF["user"],
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "token": secrets.token_hex(8),
+        "token": _token(8),
     }
     if "proc_start" in _SELF:
         rec["proc_start"] = _SELF["proc_start"]
@@ -196,7 +207,7 @@ def _create(path: Path, record: dict, durable: bool = True) -> bool:
 
 def _take_over(path: Path, stale_raw: bytes | None) -> bool:
     """Move the stale lock out of the way, if it is still the one judged stale."""
-    aside = path.with_name(f"{path.name}.stale.{os.getpid()}.{secrets.token_hex(4)}")
+    aside = path.with_name(f"{path.name}.stale.{os.getpid()}.{_token(4)}")
     try:
         os.rename(path, aside)
     except FileNotFoundError:

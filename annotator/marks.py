@@ -216,10 +216,10 @@ class MarkIndex:
         index._aset = aset
         cols = entity_columns
         if cols is MarkIndex.LOOK:
-            from . import columns
+            from .lazy import noted_columns
 
             # the entities just read from columns: their marks made from those, not the objects
-            cols = columns.of(aset.entities)
+            cols = noted_columns(aset.entities)
         arrays = index._arrays(
             (aset.entities.values(), aset.events.values(), aset.attributions.values()), entity_columns=cols
         )

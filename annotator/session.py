@@ -17,10 +17,9 @@ from itertools import compress, repeat
 from operator import attrgetter, eq, itemgetter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from .collector import paused
-from .marks import Mark, MarkIndex
 from .pace import chunks, pause
 from .model import (
     FACTORY,
@@ -42,11 +41,15 @@ from .model import (
 )
 from .schema import Schema
 
+if TYPE_CHECKING:
+    from .marks import Mark, MarkIndex
+
 Pair = tuple[Annotation | None, Annotation | None]
 _STATUS = attrgetter("status")
 _LABEL = attrgetter("label")
-#: (``_counts``, ``MarkIndex.build``) look the entities' columns up
-LOOK = MarkIndex.LOOK
+#: (``_counts``) look the entities' columns up (the marks index is imported when
+#: first built: a command with no view, `annotator suggest`, has none)
+LOOK = object()
 #: annotations counted per C-level call (``_counts``): a thread gives way between two
 _COUNT_CHUNK = 20_000
 
@@ -59,12 +62,12 @@ def _counts(aset: AnnotationSet, cols=LOOK) -> tuple[Counter[str], Counter[str]]
     the interpreter 35 ms while the app loads them in a thread); the entities'
     statuses are read once for both counts. ``cols``: the entities' columns
     (``columns.of``, None for none), looked up by default."""
-    from . import columns
+    from .lazy import noted_columns
 
     statuses: Counter[str] = Counter()
     labels: Counter[str] = Counter()
     if cols is LOOK:
-        cols = columns.of(aset.entities)  # the entities just read from columns: those counted
+        cols = noted_columns(aset.entities)  # the entities just read from columns: those counted
     if cols is not None:
         for piece in cols.chunks("labels", "statuses"):
             statuses.update(piece.statuses)
@@ -225,11 +228,15 @@ class Session:
         #: suggest`) built from the set when first asked for, and until then the
         #: change reports carry no ranges (nothing is painted). Building it (and
         #: numpy's import) was 0.13 s of the command on a 1 MB article.
-        from . import columns
+        from .lazy import noted_columns
 
         # the entities' columns, if the set was just read from them: checked once for both
-        cols = columns.of(aset.entities)
-        self._marks: MarkIndex | None = MarkIndex.build(aset, entity_columns=cols) if index else None
+        cols = noted_columns(aset.entities)
+        self._marks: MarkIndex | None = None
+        if index:
+            from .marks import MarkIndex
+
+            self._marks = MarkIndex.build(aset, entity_columns=cols)
         self._undo: list[Step] = []
         self._redo: list[Step] = []
         #: bumped on every change; the saver compares it with ``saved_version``
@@ -246,6 +253,8 @@ class Session:
     @property
     def marks(self) -> MarkIndex:
         if self._marks is None:
+            from .marks import MarkIndex
+
             self._marks = MarkIndex.build(self.aset)
         return self._marks
 

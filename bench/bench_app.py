@@ -1,7 +1,7 @@
 """Startup, per-key repaint time and peak memory of the app in a real terminal.
 
     python bench/bench_app.py [--runs 5] [--huge]
-    python bench/bench_app.py --seed-only [--runs 9]
+    python bench/bench_app.py --seed-only [--runs 9] [--before EXE]
 
 Drives the installed ``annotator`` (and a bare Textual app, the anchor, in the same
 run) with bench/pty_driver.py in a 120x40 pseudo-terminal, on the seed article with
@@ -11,7 +11,9 @@ then editing keys: tag, relabel, delete, undo, redo);
 entities, 50,000 events and 50,000 attributions. Prints medians over the runs and
 the targets; asserts nothing. ``--seed-only`` measures only the first paint of the
 seed and of the anchor (no keys, no 1 MB article), alternating the two programs run
-by run so that a busy spell of the machine weighs on both.
+by run so that a busy spell of the machine weighs on both; ``--before EXE`` runs
+another ``annotator`` (an older checkout's) in turn with them, for before and after
+in the same run. Its CPU figures are read in nanoseconds (``cpu_exact_s``).
 """
 
 from __future__ import annotations
@@ -64,12 +66,12 @@ def med(runs: list[dict], key: str) -> float | None:
 
 
 def run_article(article: Path, yaml_path: Path, ready: str, runs: int, keys=KEYS, repeat: int = 3,
-                limit: float = 120.0) -> list[dict]:
+                limit: float = 120.0, exe: str | None = None) -> list[dict]:
     out = []
     for _ in range(runs):
         ann = fresh_copy(yaml_path)
         try:
-            res = probe([annotator_exe(), article, "--annotations", ann, "--annotator", "bench"], ready,
+            res = probe([exe or annotator_exe(), article, "--annotations", ann, "--annotator", "bench"], ready,
                         list(keys) * repeat, limit=limit, loaded=LOADED)
         finally:
             shutil.rmtree(ann, ignore_errors=True)
@@ -156,18 +158,30 @@ def figures(runs: int = 5, huge: bool = False) -> list[tuple]:
     return rows
 
 
-def seed_only(runs: int = 9) -> list[tuple]:
-    """Rows for the first paint of the seed alone, the anchor run alternately with it."""
+def seed_only(runs: int = 9, before: str | None = None) -> list[tuple]:
+    """Rows for the first paint of the seed alone, the anchor run alternately with it
+    (and ``before``, another ``annotator``, in turn with both)."""
     run_article(SEED, SEED_GOLD, "Qereman", 1, keys=[], repeat=0)  # warm-up: bytecode caches
-    anchor, seed = [], []
+    if before:
+        run_article(SEED, SEED_GOLD, "Qereman", 1, keys=[], repeat=0, exe=before)
+    anchor, seed, old = [], [], []
     for _ in range(runs):
         anchor += bare(1)
+        if before:
+            old += run_article(SEED, SEED_GOLD, "Qereman", 1, keys=[], repeat=0, exe=before)
         seed += run_article(SEED, SEED_GOLD, "Qereman", 1, keys=[], repeat=0)
-    return [
+    rows = [
         ("first paint, seed (s)", med(seed, "startup_s"), med(anchor, "startup_s"), "bare Textual app", "<= 1.2x"),
-        ("CPU to first paint, seed (s)", med(seed, "startup_cpu_s"), med(anchor, "startup_cpu_s"),
+        ("CPU to first paint, seed (s)", med(seed, "startup_cpu_exact_s"), med(anchor, "startup_cpu_exact_s"),
          "bare Textual app", ""),
     ]
+    if before:
+        rows += [
+            ("first paint, seed, --before (s)", med(old, "startup_s"), med(anchor, "startup_s"), "bare Textual app", ""),
+            ("CPU to first paint, seed, --before (s)", med(old, "startup_cpu_exact_s"),
+             med(anchor, "startup_cpu_exact_s"), "bare Textual app", ""),
+        ]
+    return rows
 
 
 def main() -> None:
@@ -176,10 +190,11 @@ def main() -> None:
     ap.add_argument("--huge", action="store_true", help="also the 10 MB article (slow to generate once)")
     ap.add_argument("--seed-only", action="store_true",
                     help="only the first paint of the seed and of the anchor, alternately")
+    ap.add_argument("--before", metavar="EXE", help="with --seed-only: another annotator, in turn with them")
     args = ap.parse_args()
     from run_all import print_table
 
-    print_table(seed_only(args.runs) if args.seed_only else figures(args.runs, args.huge))
+    print_table(seed_only(args.runs, args.before) if args.seed_only else figures(args.runs, args.huge))
 
 
 if __name__ == "__main__":

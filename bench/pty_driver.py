@@ -190,6 +190,23 @@ class Term:
         except (OSError, ValueError, IndexError):
             return None
 
+    def cpu_exact_s(self) -> float | None:
+        """The time the program's threads have run on a CPU so far, in seconds, from
+        the kernel's per-thread counters in nanoseconds (Linux ``schedstat``): the
+        same time as ``cpu_s`` without its clock ticks of 10 ms."""
+        try:
+            tasks = os.listdir(f"/proc/{self.proc.pid}/task")
+        except OSError:
+            return None
+        ns = 0
+        for tid in tasks:
+            try:
+                with open(f"/proc/{self.proc.pid}/task/{tid}/schedstat") as f:
+                    ns += int(f.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue
+        return ns / 1e9
+
     def peak_rss_mb(self) -> float | None:
         """Peak resident memory of the program so far (Linux), in MiB."""
         try:
@@ -227,6 +244,7 @@ def probe(
     with Term(list(map(str, cmd)), cols, rows, cwd=cwd) as term:
         res["startup_s"] = term.wait_for(ready, limit)
         res["startup_cpu_s"] = term.cpu_s()
+        res["startup_cpu_exact_s"] = term.cpu_exact_s()
         if res["startup_s"] is None:
             res["error"] = "the ready text never appeared"
             res["screen"] = term.text()

@@ -24,6 +24,7 @@ display = textual.app.App._display
 def first_display(self, screen, renderable):
     if renderable is not None and not seen:
         seen["modules"] = sorted(m for m in sys.modules if m.startswith("annotator."))
+        seen["stdlib"] = sorted(m for m in ("hashlib", "secrets", "getpass") if m in sys.modules)
         seen["screen"] = [type(w).__name__ for w in screen.walk_children()]
     return display(self, screen, renderable)
 
@@ -53,6 +54,48 @@ def test_the_first_frame_imports_no_modal_screen_nor_the_precision_counts(tmp_pa
     assert "annotator.tui.screens" not in first  # help, pickers: imported when one opens
     assert not {m for m in first if m.startswith("annotator.suggest")}  # counted after the first frame
     assert "annotator.suggest.precision" in seen["later"]  # ...but counted
+    # the seed's SHA-256 without hashlib, the lock's token and user without
+    # secrets and getpass (digest, lock)
+    assert seen["stdlib"] == []
+    assert not {"annotator.tui.inputs", "annotator.columns", "annotator.store.ahead"} & first
+
+
+_COLLECTOR = """
+import gc, json, sys
+import textual.app
+seen = {}
+display = textual.app.App._display
+
+def first_display(self, screen, renderable):
+    if renderable is not None and "first" not in seen:
+        seen["first"] = gc.isenabled()
+    return display(self, screen, renderable)
+
+textual.app.App._display = first_display
+
+async def after(pilot):
+    await pilot.pause(0.3)
+    seen["later"] = gc.isenabled()
+    pilot.app.exit()
+
+run = textual.app.App.run
+textual.app.App.run = lambda self, **kw: run(self, headless=True, size=(120, 40), auto_pilot=after)
+sys.argv = ["annotator"]
+from annotator.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+seen["after"] = gc.isenabled()
+print(json.dumps(seen))
+"""
+
+
+def test_no_cyclic_collection_until_the_first_frame_and_on_after_it(tmp_path):
+    """``annotate`` turns the collector off from its first line (Textual's import
+    among what follows) and the app turns it on once its first frame is out."""
+    seen = run_seed_startup(tmp_path, _COLLECTOR)
+    assert seen == {"first": False, "later": True, "after": True}
 
 
 def _frames(app, monkeypatch) -> list:

@@ -93,6 +93,12 @@ def test_dump_chunks_are_the_bytes_of_dumps(aset: AnnotationSet, lines):
     assert all(type(c) is bytes and c for c in chunks)
     assert b"".join(chunks) == writer.dumps(aset).encode("utf-8")
     assert b"".join(writer.dump_chunks(aset)) == writer.dumps(aset).encode("utf-8")
+    # the head (document, entities, events) then the tail (attributions, relations): the file
+    with patch.object(writer, "CHUNK_LINES", lines):
+        head = b"".join(writer.dump_chunks(aset, "head"))
+        tail = b"".join(writer.dump_chunks(aset, "tail"))
+    assert head + tail == writer.dumps(aset).encode("utf-8")
+    assert tail.startswith((b"attributions:", b"attributions: []\n"))
 
 
 def test_save_and_write_atomic_of_chunks_write_the_bytes_of_dumps(tmp_path):
@@ -153,3 +159,50 @@ def test_scalar_is_the_plain_rules(s: str):
 
     scalars.QUOTE_CACHE.pop(s, None)
     assert scalar(s) == _checked_scalar(s)
+
+
+def _reference_event_block(ev) -> str:
+    """An event's block as the plain rules write it (the writer's loop before ``_event_blocks``)."""
+    out = f"- id: {scalar(ev.id)}\n  type: {scalar(ev.type)}\n  trigger: {writer._span_flow(ev.trigger)}\n"
+    if ev.arguments:
+        out += "  arguments:\n" + "".join(f"  - {{role: {scalar(a.role)}, ref: {scalar(a.ref)}}}\n" for a in ev.arguments)
+    else:
+        out += "  arguments: []\n"
+    return out + "".join(writer._block_tail(ev))
+
+
+@st.composite
+def event_lists(draw) -> list:
+    """Events with one or several fragments, arguments or none, every status, odd scores, attrs."""
+    from annotator.model import Argument, Event
+
+    out = []
+    for k in range(draw(st.integers(0, 12))):
+        s = draw(st.integers(0, 5))
+        frs = ((s, s + draw(st.integers(1, 3))),)
+        if draw(st.booleans()):
+            frs += ((frs[0][1] + 1, frs[0][1] + 1 + draw(st.integers(1, 3))),)
+        args = tuple(Argument(draw(strings.filter(bool)), draw(strings.filter(bool))) for _ in range(draw(st.integers(0, 3))))
+        out.append(Event(
+            draw(st.sampled_from([f"E{k}", f"E0{k}", f"x{k}", f"{k}"])),
+            draw(strings.filter(bool)),
+            Span(frs, draw(strings)),
+            args,
+            draw(st.sampled_from(STATUSES)),
+            draw(st.none() | strings),
+            draw(scores),
+            draw(st.none() | strings),
+            draw(st.just(NO_ATTRS) | attrs_st),
+        ))
+    return out
+
+
+@SETTINGS
+@given(event_lists())
+def test_event_blocks_are_the_plain_rules(events):
+    """``_event_blocks`` (one string an event, tails from a cache of equal ones) writes
+    what ``_span_flow``, ``scalar`` and ``_block_tail`` write, twice over (the
+    second time from the cache: 0, -0.0 and False, 1 and 1.0 apart)."""
+    want = [_reference_event_block(ev) for ev in events]
+    assert writer._event_blocks(events) == want
+    assert writer._event_blocks(events) == want

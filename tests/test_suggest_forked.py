@@ -90,3 +90,27 @@ def test_attributions_packed_for_the_way_back_are_the_same():
         assert all(b.attrs is NO_ATTRS for a, b in zip(anns, back) if a.attrs is NO_ATTRS)
     other = said + [Entity("~T1", "PER", Span.of(text, 0, 3))]
     assert packed_attributions(other) is other and unpacked_attributions(other) is other
+
+
+def test_merging_a_step_at_a_time_is_merge():
+    """The YAML worker is forked between the entities' step and the rest of the
+    merge: the first step holds the new entities, and finishing it gives merge's very
+    list (an accepted entity in the set, proposals on it)."""
+    from annotator.model import Event
+    from annotator.schema import default_schema
+    from annotator.suggest.base import Merging, merge, merged
+    from annotator.suggest.rules import RulesSuggester
+
+    doc = read_article(SEED)
+    aset = store.new_set(doc, store.annotation_path(SEED, ROOT / "annotations"))
+    s = doc.text.index("Omar Abu Layla")
+    aset.entities["T1"] = Entity("T1", "PER", Span.of(doc.text, s, s + 14), ACCEPTED, "alice")
+    props = RulesSuggester(default_schema(), None).propose(aset)
+    want = merge(aset, props, "rules")
+    steps = Merging(aset, props, "rules")
+    next(steps)
+    first = list(steps.new)
+    assert first and all(type(a) is Entity for a in first)
+    assert first == [a for a in want if type(a) is Entity]
+    assert any(type(a) is Event for a in want)
+    assert merged(steps) == want

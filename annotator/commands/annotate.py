@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import gc
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..collector import freeze as _freeze
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def register(sub) -> None:
@@ -30,6 +33,20 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # No cyclic collection from here to the app's first frame (the app turns it
+    # on again then: AnnotatorApp.collect_after_first_frame). The imports (Textual's
+    # among them: the settings' keymap is checked against its bindings), the read
+    # and the first screen make hundreds of thousands of objects and no garbage:
+    # the collector walked them some hundred times for nothing, ~10 ms of the
+    # first frame. Loading a big article is the same, only more so (see below).
+    gc.disable()
+    try:
+        return _run(args)
+    finally:
+        gc.enable()  # (on already, unless the app never painted)
+
+
+def _run(args: argparse.Namespace) -> int:
     # Load everything that can fail before the terminal is taken over, so a bad
     # input gives one line on stderr and exit 2.
     from .. import store
@@ -50,9 +67,9 @@ def run(args: argparse.Namespace) -> int:
     # Loading a big article makes hundreds of thousands of objects and no cycles:
     # the cyclic collector would walk them again and again (a third of the load),
     # and later, every full collection would walk them all (a pause of a tenth of
-    # a second on a key). So: no collection while loading, then what was loaded is
-    # frozen out of the collector's sight (reference counting still frees it).
-    gc.disable()
+    # a second on a key). So: no collection while loading (none since the first
+    # line, see run), then what was loaded is frozen out of the collector's sight
+    # (reference counting still frees it).
     ahead = None
     try:
         yaml_path = store.annotation_path(articles[0], annotations_dir)
@@ -98,8 +115,7 @@ def run(args: argparse.Namespace) -> int:
         if ahead is not None:
             ahead.cancel()
         raise
-    finally:
-        gc.enable()
+    app.collect_after_first_frame = True
     try:
         result = app.run()
     finally:

@@ -8,10 +8,13 @@ line naming file:line (``settings.load`` raises ``InputError``).
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..settings import Settings, load
+
+if TYPE_CHECKING:
+    import argparse
 
 SCHEMA_HELP = "label schema (default: settings, else the built-in news schema)"
 ANNOTATIONS_HELP = "where YAML goes (default: settings, else ./annotations)"

@@ -13,7 +13,7 @@ MAX_PROBLEMS = 20  # per file; the rest are counted
 #: May the suggester give part of its work to a forked worker (``annotator.forked``)?
 #: None: when a core is spare; True or False: always, never (tests, benchmarks).
 FORK: bool | None = None
-#: suggestions this many or more have their file's YAML made by the worker too
+#: new entities this many or more have their file's YAML made by a worker too
 YAML_BESIDE_MIN = 5_000
 
 
@@ -42,7 +42,8 @@ def register(sub) -> None:
         help="with --with rules: also learn names, triggers, cues and sources from the gold in DIR "
         "(annotation files, or a MODEL_DIR from `annotator train`); repeatable",
     )
-    p.set_defaults(func=run)
+    # (everything is written and closed when run() returns: see cli.quick_exit)
+    p.set_defaults(func=run, quick_exit=True)
 
 
 def _count(new) -> str:
@@ -77,6 +78,9 @@ def run(args: argparse.Namespace) -> int:
 
     failed = False
     seen_notes: set[str] = set()
+    # the last article's objects, not freed one by one when the process leaves at once
+    # after run() (cli.quick_exit); each article's go when the next one is done
+    kept: list | None = [] if getattr(args, "quick_exit", False) else None
     made_folder = not annotations_dir.exists()  # the lock creates it; remove it if nothing is written
 
     for article in articles:
@@ -84,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
             # one article's work (read, suggest, journal, save): a million small objects,
             # no cycles; the collector walked them again and again (0.3 s of 1 MB)
             with paused():
-                _suggest_one(article, annotations_dir, schema, suggester, seen_notes)
+                _suggest_one(article, annotations_dir, schema, suggester, seen_notes, kept)
         except (ValidationError, InputError, OSError):
             failed = True
     if made_folder and annotations_dir.is_dir() and not any(annotations_dir.iterdir()):
@@ -92,14 +96,15 @@ def run(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
-def _suggest_one(article, annotations_dir, schema, suggester, seen_notes) -> None:
+def _suggest_one(article, annotations_dir, schema, suggester, seen_notes, kept: list | None = None) -> None:
     """Suggest on one article, through its workspace (lock, journal, atomic save);
     user errors are printed, then re-raised. An article open in the app is
     left alone: its autosave would overwrite what we write (and we its unsaved
-    work)."""
+    work). ``kept``: a list given takes the article's objects (the set, the
+    proposals), left for the process's exit to drop."""
     from .. import workspace
     from ..errors import InputError, ValidationError
-    from ..suggest import merge
+    from ..suggest.base import Merging, merged
 
     try:
         # (no marks index: nothing is painted; it and numpy's import were 0.13 s of 1 MB)
@@ -129,10 +134,15 @@ def _suggest_one(article, annotations_dir, schema, suggester, seen_notes) -> Non
             if note not in seen_notes:
                 seen_notes.add(note)
                 print(f"annotator: note: {note}", file=sys.stderr)
-        new = merge(ws.session.aset, proposals, suggester.name)
+        steps = Merging(ws.session.aset, proposals, suggester.name)
         prepared = None
-        if len(new) >= YAML_BESIDE_MIN and getattr(suggester, "beside", False):
-            prepared = _yaml_beside(ws, new)
+        if getattr(suggester, "beside", False):
+            next(steps)  # the entities merged: the worker finishes the merge as this process does
+            if len(steps.new) >= YAML_BESIDE_MIN:
+                prepared = _yaml_beside(ws, steps, proposals)
+        new = merged(steps)
+        if kept is not None:
+            kept[:] = (ws, proposals, new)
         if new:
             ws.session.add_many(f"{len(new)} suggestions from {suggester.name}", new)
         try:
@@ -148,25 +158,43 @@ def _suggest_one(article, annotations_dir, schema, suggester, seen_notes) -> Non
         ws.close(save=False)  # saved above; on a failure the journal keeps the work
 
 
-def _yaml_beside(ws, new):
-    """The YAML of the set with ``new`` added, made by a forked worker while this
-    process adds them (their journal record): ``Workspace.save``'s ``prepared``,
-    for the version ``add_many`` makes. (0.24 s of 42,000 suggestions on 1 MB.)
-    The worker adds them to its own copy of the set (the fork's); done here
-    instead (the worker failed), the session's set holds them already."""
+def _yaml_beside(ws, steps, proposals):
+    """The YAML of the set with the new suggestions added, its head (document,
+    entities, events) made by a forked worker while this process finishes the
+    merge and adds them (their journal record), then writes the attributions:
+    ``Workspace.save``'s ``prepared``, for the version ``add_many`` makes. (0.24 s
+    of 42,000 suggestions on 1 MB.) ``steps``: the ``Merging``, its entities
+    merged: the worker finishes its own copy (the fork's), then adds what it
+    gives to its copy of the set; done here instead (the worker failed), the
+    session's set holds them already."""
     from .. import store
     from ..forked import Forked
+    from ..model import Attribution
+    from ..suggest.base import merged
 
     session = ws.session
     aset = session.aset
+    # the attributions written here when they are few (a tenth of the file's
+    # annotations or less): the worker has the most of the work (it merges, adds,
+    # writes the entities and events), this process less (it adds, journals)
+    said = len(aset.attributions) + sum(1 for p in proposals.annotations if type(p) is Attribution)
+    part = "head" if said * 10 <= len(aset) + len(proposals.annotations) else "all"
 
     def made() -> bytes:  # in the worker: the set as it was at the fork, before add_many
-        for ann in new:
+        for ann in merged(steps):
             aset.table(type(ann))[ann.id] = ann
-        return b"".join(store.dump_chunks(aset))
+        return b"".join(store.dump_chunks(aset, part))
 
-    worker = Forked(made, here=lambda: b"".join(store.dump_chunks(session.aset)))
-    return session.version + 1, worker.result
+    # (raw: the bytes as they are, not pickled there and unpickled here: two copies of 6 MB)
+    worker = Forked(made, here=lambda: b"".join(store.dump_chunks(session.aset, part)), raw=True)
+    if part == "all":
+        return session.version + 1, worker.result
+
+    def whole() -> bytes:  # the tail made here, then the worker's head waited for
+        tail = b"".join(store.dump_chunks(session.aset, "tail"))
+        return b"".join((worker.result(), tail))
+
+    return session.version + 1, whole
 
 
 def _problems(err, article) -> None:

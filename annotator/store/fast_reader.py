@@ -23,12 +23,32 @@ from .tree import NotOurs, Tree
 _FAST_BAD = re.compile(
     "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ufeff\\ufffe\\uffff\\r]"
 )
+
+
+class _Lazy:
+    """A pattern of this module compiled when first used: on the first attribute
+    asked (``.match``, ``.sub``), the module's name is bound to the compiled
+    pattern itself. For the patterns of what the writer does not write (quotes,
+    escapes, comments): a file of its own, such as the seed's gold, needs none,
+    and compiling them was ~0.4 ms of the app's first frame."""
+
+    __slots__ = ("name", "source")
+
+    def __init__(self, name: str, source: str):
+        self.name, self.source = name, source
+
+    def __getattr__(self, attr: str):
+        compiled = globals()[self.name] = re.compile(self.source)
+        return getattr(compiled, attr)
+
+
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,900}):(?: +|$)")
-_DQ = re.compile(r'"((?:[^"\\]|\\.)*)"')
-_SQ = re.compile(r"'((?:[^']|'')*)'")
+_DQ = _Lazy("_DQ", r'"((?:[^"\\]|\\.)*)"')
+_SQ = _Lazy("_SQ", r"'((?:[^']|'')*)'")
 _SPACES = re.compile(r" *")
-_COMMENT_REST = re.compile(r"(?: +#.*)?")
-_YAML_ESC = re.compile(r"\\(?:(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})|(.))")
+_COMMENT_REST = _Lazy("_COMMENT_REST", r"(?: +#.*)?")
+_YAML_ESC = _Lazy("_YAML_ESC", r"\\(?:(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})|(.))")
+
 #: PyYAML's ``Scanner.ESCAPE_REPLACEMENTS`` (a test checks it is the same), so that
 #: the readers need not import PyYAML
 _ESC_REPL = {

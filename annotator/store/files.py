@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import sys
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator
@@ -87,7 +86,7 @@ def _temp_beside(p: Path) -> tuple[Path, int]:
         mode = os.stat(p).st_mode & 0o7777
     except OSError:
         mode = None
-    tmp = p.parent / f".{p.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    tmp = p.parent / f".{p.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666 if mode is None else mode)
     if mode is not None and hasattr(os, "fchmod"):
         try:

@@ -9,7 +9,6 @@ re-anchoring report and the notes for the user.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import os
 import sys
@@ -17,13 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..collector import paused
+from ..digest import sha256
 from ..errors import InputError, Problem, ValidationError
 from ..lazy import names_from
 from ..lost_marks import LOST
 from ..model import AnnotationSet, Document
 from ..pace import pause
 from ..schema import Schema
-from . import ahead as _ahead
 from .fast_reader import fast_parse
 from .files import new_set, read_yaml_bytes, relative_path, yaml_files, yaml_text
 from .tree import COMPILE_COST, FORMAT, NotOurs, Tree
@@ -83,7 +82,7 @@ _SHA_PIECE = 1 << 20
 def _sha256(text: str) -> str:
     """sha256 of ``text`` in UTF-8 (surrogates passed), a piece at a time: the
     UTF-8 of a string is the UTF-8 of its pieces end to end."""
-    h = hashlib.sha256()
+    h = sha256(big=len(text) >= _SHA_PIECE // 4)
     for a in range(0, len(text), _SHA_PIECE):
         h.update(text[a : a + _SHA_PIECE].encode("utf-8", "surrogatepass"))
         pause()
@@ -205,7 +204,7 @@ def _lost_line(lost: list[LostSpan]) -> str:
 def _as_document(article: Document | str) -> Document:
     if isinstance(article, Document):
         return article
-    return Document(article, None, hashlib.sha256(article.encode("utf-8", "surrogatepass")).hexdigest())
+    return Document(article, None, sha256(article.encode("utf-8", "surrogatepass")).hexdigest())
 
 
 def _article_at(p: Path, rel: str, cache: dict | None) -> Document:
@@ -352,12 +351,15 @@ def read(
         if editing and not p.exists():
             assert doc is not None
             return Read(new_set(doc, p), [], path=p)
-        ahead = _ahead.take(p, doc, schema) if _ahead._pending else None  # (read ahead: see store.ahead)
+        # (read ahead: see store.ahead; not imported, nothing was started: a small
+        # file opened first is read before the app, and imports none of it)
+        _ahead = sys.modules.get(f"{__package__}.ahead")
+        ahead = _ahead.take(p, doc, schema) if _ahead is not None and _ahead._pending else None
         try:
             raw = read_yaml_bytes(p)
             if len(raw) > BYTES_FROM:
                 # a big file is read from its bytes, a piece at a time (see DirectBytes)
-                digest = hashlib.sha256(raw).digest()  # the bytes decoded: the text's UTF-8
+                digest = sha256(raw, big=True).digest()  # the bytes decoded: the text's UTF-8
                 with no_gc():
                     direct = _direct(raw, where, p, doc, from_disk, schema, article_cache, ahead, digest)
                 ahead = None  # (taken by the reader, which reaps it)

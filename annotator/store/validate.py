@@ -6,10 +6,10 @@ One checker for both readers' output: each problem is a ``Problem``
 
 from __future__ import annotations
 
-import hashlib
 import math
 from typing import Any
 
+from ..digest import sha256
 from ..errors import Problem
 from ..model import (
     ACCEPTED,
@@ -581,7 +581,7 @@ def check(
     if isinstance(article, Document):
         text, sha = article.text, article.sha256
     elif article is not None:
-        text, sha = article, hashlib.sha256(article.encode("utf-8", "surrogatepass")).hexdigest()
+        text, sha = article, sha256(article.encode("utf-8", "surrogatepass")).hexdigest()
     else:
         text, sha = None, None
     checker = Checker(tree, source, text, sha, schema)

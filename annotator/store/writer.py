@@ -156,6 +156,65 @@ def _block_tail(ann: Any) -> list[str]:
     return [f"  {part}\n" for part in _tail(ann)]
 
 
+#: ``_block_tail`` joined, of annotations without attrs, by (status, by,
+#: suggested_by, the score's type, score): a suggester's events share a few
+#: (not a zero score: 0, -0.0 and False are equal keys written apart)
+_BLOCK_TAILS: dict = {}
+_BLOCK_TAILS_MAX = 4096
+
+
+def _block_tail_text(ann: Any) -> str:
+    """``"".join(_block_tail(ann))``, from ``_BLOCK_TAILS`` when it can."""
+    if ann.attrs:
+        return "".join(_block_tail(ann))
+    score = ann.score
+    key = (ann.status, ann.by, ann.suggested_by, type(score), score)
+    try:
+        got = _BLOCK_TAILS.get(key)
+    except TypeError:  # (something unhashable)
+        return "".join(_block_tail(ann))
+    if got is None:
+        got = "".join(_block_tail(ann))
+        if score != 0:
+            if len(_BLOCK_TAILS) >= _BLOCK_TAILS_MAX:
+                _BLOCK_TAILS.clear()
+            _BLOCK_TAILS[key] = got
+    return got
+
+
+def _event_blocks(events: list[Event]) -> list[str]:
+    """The events' blocks, one string each, the same text as ``_span_flow``,
+    ``scalar`` and ``_block_tail`` make (the hot loop of a suggester's save:
+    8,000 events of 1 MB)."""
+    cached = QUOTE_CACHE.get
+    q = scalar
+    tail_text = _block_tail_text
+    out = []
+    append = out.append
+    for ev in events:
+        trigger = ev.trigger
+        fr = trigger.fragments
+        i, typ, t = ev.id, ev.type, trigger.text
+        i = cached(i) or q(i)
+        typ = cached(typ) or q(typ)
+        t = cached(t) or q(t)
+        if len(fr) == 1:
+            ((s, u),) = fr
+            head = f"- id: {i}\n  type: {typ}\n  trigger: {{start: {s}, end: {u}, text: {t}}}\n"
+        else:
+            frs = ", ".join(f"[{s}, {u}]" for s, u in fr)
+            head = f"- id: {i}\n  type: {typ}\n  trigger: {{fragments: [{frs}], text: {t}}}\n"
+        args = ev.arguments
+        if args:
+            head += "  arguments:\n" + "".join(
+                [f"  - {{role: {cached(a.role) or q(a.role)}, ref: {cached(a.ref) or q(a.ref)}}}\n" for a in args]
+            )
+        else:
+            head += "  arguments: []\n"
+        append(head + tail_text(ev))
+    return out
+
+
 def dumps(aset: AnnotationSet) -> str:
     """The canonical format-1 YAML of a set: deterministic, sorted by position."""
     return "".join(_pieces(aset))
@@ -168,15 +227,19 @@ _LINES_PIECE = 5_000
 CHUNK_LINES = 1000
 
 
-def dump_chunks(aset: AnnotationSet) -> Iterator[bytes]:
+def dump_chunks(aset: AnnotationSet, part: str = "all") -> Iterator[bytes]:
     """``dumps(aset).encode("utf-8")`` in chunks of about ``CHUNK_LINES`` lines, made
     as they are written: a save never holds the whole file (the 10 MB article's
     66 MB of YAML as a million strings took 160 MB more at each save). Joining and
     encoding the whole file at once also costs more than the chunks do (13 of 18 ms
-    for 50,000 entities)."""
-    for part in _parts(aset):
-        if part:
-            yield "".join(part).encode("utf-8")
+    for 50,000 entities).
+
+    ``part``: "head" (the document, entities and events) or "tail" (the
+    attributions and relations): the head's bytes then the tail's are the whole
+    file's (two processes may make one each: see `annotator suggest`)."""
+    for lines in _parts(aset, part):
+        if lines:
+            yield "".join(lines).encode("utf-8")
 
 
 def _pieces(aset: AnnotationSet) -> list[str]:
@@ -184,9 +247,8 @@ def _pieces(aset: AnnotationSet) -> list[str]:
     return [piece for part in _parts(aset) for piece in part]
 
 
-def _parts(aset: AnnotationSet) -> Iterator[list[str]]:
-    """The text of ``dumps`` in order, a line (or a few) per string, in lists of
-    about ``CHUNK_LINES`` strings."""
+def _head_parts(aset: AnnotationSet):
+    """``_parts`` of the document, entities and events; returns the lines not yielded yet."""
     q = scalar
     doc = aset.document
     out = [f"format: {FORMAT}\n", "document:\n"]
@@ -195,7 +257,6 @@ def _parts(aset: AnnotationSet) -> Iterator[list[str]]:
     if doc.sha256 is not None:
         out.append(f"  sha256: {q(doc.sha256)}\n")
     out.append(f"  length: {len(doc.text)}\n")
-
     entities = _sorted_entities(aset.entities)
     if entities:
         out.append("entities:\n")
@@ -211,20 +272,27 @@ def _parts(aset: AnnotationSet) -> Iterator[list[str]]:
     events = sorted(aset.events.values(), key=_event_key)
     if events:
         out.append("events:\n")
-        for ev in events:
-            out.append(f"- id: {q(ev.id)}\n  type: {q(ev.type)}\n  trigger: {_span_flow(ev.trigger)}\n")
-            if ev.arguments:
-                out.append("  arguments:\n")
-                out.extend(f"  - {{role: {q(a.role)}, ref: {q(a.ref)}}}\n" for a in ev.arguments)
-            else:
-                out.append("  arguments: []\n")
-            out.extend(_block_tail(ev))
-            if len(out) >= CHUNK_LINES:
-                yield out
-                out = []
+        step = max(1, CHUNK_LINES // 8)  # events a chunk: about CHUNK_LINES lines
+        for k in range(0, len(events), step):
+            out.extend(_event_blocks(events[k : k + step]))
+            yield out
+            out = []
     else:
         out.append("events: []\n")
+    return out
 
+
+def _parts(aset: AnnotationSet, part: str = "all") -> Iterator[list[str]]:
+    """The text of ``dumps`` in order, a line (or a few) per string, in lists of
+    about ``CHUNK_LINES`` strings; ``part``: see ``dump_chunks``."""
+    q = scalar
+    if part != "tail":
+        out = yield from _head_parts(aset)
+        if part == "head":
+            yield out
+            return
+    else:
+        out = []
     attributions = sorted(aset.attributions.values(), key=lambda a: _attribution_key(a, aset.entities))
     if attributions:
         out.append("attributions:\n")
@@ -240,7 +308,7 @@ def _parts(aset: AnnotationSet) -> Iterator[list[str]]:
                 out.append(f"  content: {_span_flow(at.content)}\n")
             if at.type is not None:
                 out.append(f"  type: {q(at.type)}\n")
-            out.extend(_block_tail(at))
+            out.append(_block_tail_text(at))
             if len(out) >= CHUNK_LINES:
                 yield out
                 out = []

@@ -32,7 +32,7 @@ used as an argument.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Protocol, runtime_checkable
+from typing import Callable, Iterable, Iterator, Protocol, runtime_checkable
 
 from ..collector import paused_calls
 from ..model import (
@@ -177,11 +177,39 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
 
     ``aset`` is not changed. See the module docstring for what counts as new.
     """
+    return merged(Merging(aset, proposals, by))
+
+
+def merged(steps) -> list[Annotation]:
+    """What ``Merging`` gives, its steps run to the end: ``merge``'s list."""
+    for _ in steps:
+        pass
+    return steps.new
+
+
+class Merging:
+    """``merge`` a step at a time: iterating it merges the entities (the first
+    step: ``new`` holds the new entities then), then the rest; ``new`` is the
+    whole of ``merge``'s list once done. (`annotator suggest` forks its YAML
+    worker between the two: each process finishes the merge on its own.)"""
+
+    def __init__(self, aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: str):
+        self.new: list[Annotation] = []
+        self._steps = _merge_steps(aset, proposals, by, self.new)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self._steps)
+
+
+def _merge_steps(
+    aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: str, new: list[Annotation]
+) -> Iterator[None]:
     anns = proposals.annotations if isinstance(proposals, Proposals) else list(proposals)
     numbers = _Numbers(aset)
-    new: list[Annotation] = []
     resolved: dict[str, str | None] = {}  # local id -> final id (None: dropped)
-    local_spans: dict[str, Span] = {}  # local entity id -> its span (for sources)
     # One pass sorts the proposals by kind (in their order): entities are merged
     # first, so that events and attributions can refer to them.
     p_entities: list[Entity] = []
@@ -223,16 +251,22 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
             mine.setdefault(e.fragments, e)
 
     busy = {e.fragments for e in aset.entities.values()}  # every span any blocker can be on
+    # the new entity on each span: at most one (it is ``mine`` there, blocking any other),
+    # and ``same_label``'s with its label (no entity of the set has that span and label)
+    added: dict[Fragments, Entity] = {}
     n = numbers.next["T"]
     make = new_entity
     add_new = new.append
     for p in p_entities:
         span = p.span
         pid = p.id
-        local_spans[pid] = span
         frags = span.fragments
-        if frags in busy:
-            blockers = [b for b in (same_label.get((frags, p.label)), decided.get(frags), mine.get(frags)) if b]
+        if frags in busy or frags in added:
+            ent = added.get(frags)
+            same = same_label.get((frags, p.label))
+            if same is None and ent is not None and ent.label == p.label:
+                same = ent
+            blockers = [b for b in (same, decided.get(frags), mine.get(frags) or ent) if b]
             if blockers:
                 usable = [b for b in blockers if b.status != REJECTED]
                 resolved[pid] = usable[0].id if usable else None
@@ -242,14 +276,12 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
         if w is None:
             w = rule_by[rule] = by_rule(by, rule)
         eid = f"T{n}"
-        ent = make(eid, p.label, span, SUGGESTED, w, p.score, None, p.attrs)
         n += 1
         resolved[pid] = eid
-        same_label[(frags, ent.label)] = ent
-        mine[frags] = ent
-        busy.add(frags)
-        add_new(ent)
+        add_new(make(eid, p.label, span, SUGGESTED, w, p.score, None, p.attrs))
+        added[frags] = new[-1]
     numbers.next["T"] = n
+    yield  # the entities merged
 
     def ref(r: str) -> str | None:
         if r in resolved:
@@ -296,6 +328,7 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
     numbers.next["E"] = n
 
     # Attributions ----------------------------------------------------------------
+    local_spans: dict[str, Span] | None = None  # (made when first needed: a source that went)
     at_keys: set[tuple[str, Fragments]] = set()
     for at in aset.attributions.values():
         k = _attribution_key(at)
@@ -313,6 +346,8 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
                 source = source if r == source.ref else Ref(r)
             else:
                 # The entity was rejected (or never proposed): keep the words, not the link.
+                if local_spans is None:
+                    local_spans = {e.id: e.span for e in p_entities}  # local entity id -> its span
                 source = local_spans.get(source.ref)
         at = Attribution(
             numbers.take("A"), source, p.cue, p.content, p.type, SUGGESTED, who(p.by), p.score, None, p.attrs
@@ -331,7 +366,6 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
         rel = Relation(numbers.take("R"), p.type, a1, a2, SUGGESTED, who(p.by), p.score, None, p.attrs)
         rel_keys.add((rel.type, a1, a2))
         add_new(rel)
-    return new
 
 
 def _rank(e: Entity) -> int:

@@ -54,6 +54,8 @@ class RulesSuggester:
     #: Only a command sets it (``annotator suggest``, when a core is spare): the app
     #: proposes in a thread, and a process with threads is not forked.
     beside = False
+    #: with ``beside``: the last ``propose``'s working objects (see there)
+    _kept: tuple = ()
 
     def __init__(
         self,
@@ -205,6 +207,11 @@ class RulesSuggester:
             attributions(schema, text, sents, cue_hits, index, out, ids, know)
         if progress:
             progress(0.95)
+        if names is not None:
+            # (a command's: its working objects, some 200,000, freed with the next
+            # article's or not at all when the command leaves at once, not on its path)
+            self._kept = (sents, know, accepted, found, taken, ents, existing, index, gaz_hits,
+                          trigger_hits, cue_hits, relative_dates, group_heads, phrase_hits)
         return out
 
 

@@ -11,7 +11,7 @@ import os
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from .. import store
@@ -41,7 +42,10 @@ from .navigation import NavigationMixin
 from .opening import OpeningMixin
 from .terminated import exit_status, quit_on
 from .saving import textual_saver
-from .widgets import AnnotationList, DetailPanel, FindBar, StatusLine
+from .widgets import AnnotationList, DetailPanel, FindCancelled, StatusLine
+
+if TYPE_CHECKING:
+    from .inputs import FindBar
 
 __all__ = ["AnnotatorApp", "AUTOSAVE_DELAY", "default_user"]
 
@@ -281,7 +285,14 @@ class AnnotatorApp(
     def annotation_list(self) -> AnnotationList:
         return self.query_one("#annotation-list", AnnotationList)
 
+    #: the collector is off until the first frame (commands.annotate): on again after it
+    collect_after_first_frame = False
+
     def on_mount(self) -> None:
+        if self.collect_after_first_frame:
+            from ..collector import resume
+
+            self.call_after_refresh(resume)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._unhandle_signals = quit_on(self._terminated)
         self.view.focus()
@@ -307,6 +318,8 @@ class AnnotatorApp(
     def find_bar(self) -> FindBar:
         """The find prompt (hidden until `/`; mounted by the first ``action_find``)."""
         if self._find_bar is None:
+            from .inputs import FindBar
+
             bar = FindBar(placeholder="find (enter: select the match, esc: cancel)", id="find")
             bar.display = False
             self._find_bar = bar
@@ -460,11 +473,11 @@ class AnnotatorApp(
             self._goto_suggestion(True, after=where)
 
     # -- the find bar's messages (``@on`` needs the App's class: a plain mixin's are not seen) --
-    @on(FindBar.Submitted, "#find")
-    def _find_submitted(self, message: FindBar.Submitted) -> None:
+    @on(Input.Submitted, "#find")  # (FindBar's: the find prompt, tui.inputs)
+    def _find_submitted(self, message: Input.Submitted) -> None:
         self.find_submitted(message.value)
 
-    @on(FindBar.Cancelled)
+    @on(FindCancelled)
     def _find_cancelled(self) -> None:
         self._close_find()
 

@@ -38,7 +38,7 @@ from ..marks import MarkIndex
 from ..text import Layout, TextIndex, Tokens
 from .article_layout import ArticleLayout
 from .article_paint import RowPainting
-from .steady import SteadyScrollbars
+from .steady import PlainLines, SteadyScrollbars
 from .article_ranges import Range, RangeLike, Ranges as _Ranges, difference as _difference, span as _span
 
 #: More rows than this changed at once: drop the whole strip cache instead.
@@ -56,7 +56,7 @@ def _focus_styled(widget) -> bool:
     return False
 
 
-class ArticleView(RowPainting, SteadyScrollbars, ScrollView, inherit_bindings=False):
+class ArticleView(RowPainting, PlainLines, SteadyScrollbars, ScrollView, inherit_bindings=False):
     """The article, its marks, a token cursor and a selection."""
 
     ALLOW_SELECT = False  # our own drag-to-select, not Textual's text selection

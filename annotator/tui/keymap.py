@@ -68,7 +68,7 @@ def contexts() -> dict[str, list[type]]:
     from .corpus_table import CorpusTable
     from .review_queue import ReviewQueueScreen
     from .screens import AskNumber, AskText, AskValue, HelpScreen, Picker
-    from .widgets import FindBar
+    from .inputs import FindBar
 
     found = {
         "article": [ArticleView, AnnotatorApp],

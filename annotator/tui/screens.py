@@ -16,7 +16,7 @@ from textual.strip import Strip
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from .widgets import LineInput
+from .inputs import LineInput
 
 HELP_INTRO = """\
 Move with the arrows or h j k l; v starts a selection (moves, finds and the

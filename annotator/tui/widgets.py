@@ -10,17 +10,15 @@ from typing import TYPE_CHECKING, ClassVar, Iterable
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.color import Color
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Input, Static
+from textual.widgets import Static
 from .article_paint import SLOT_HUES
-from .steady import SteadyScrollbars
+from .steady import PlainLines, SteadyScrollbars
 from textual.content import Content
 
 from ..model import (
@@ -37,6 +35,7 @@ from ..model import (
     Span,
 )
 from ..pace import chunks, drop, joined, pause
+from ..lazy import names_from
 from ..lost_marks import lost_of, lost_parts
 from ..referrers import for_session
 from ..schema import Schema
@@ -308,7 +307,7 @@ def _column(values) -> array:
     return out
 
 
-class AnnotationList(SteadyScrollbars, ScrollView, can_focus=False):
+class AnnotationList(PlainLines, SteadyScrollbars, ScrollView, can_focus=False):
     """Every annotation of the article, by position, one row each (Line API).
 
     Rows are rendered on demand, so 50,000 annotations cost nothing until seen;
@@ -453,11 +452,22 @@ class AnnotationList(SteadyScrollbars, ScrollView, can_focus=False):
                 *(base + Style(color=Color.parse(hex_).rich_color) for hex_ in self.SLOT_COLOURS),
             ]
 
+    #: the rows' width while a frame is rendered (``render_lines``): asked once, not
+    #: per row (the scrollbar's gutter is worked out from the styles each time)
+    _row_width: int | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._row_width = self.scrollable_content_region.width
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._row_width = None
+
     def render_line(self, y: int) -> Strip:
         if self._style_check:
             self._check_styles()
         row = self.scroll_offset.y + y
-        width = self.scrollable_content_region.width
+        width = self._row_width if self._row_width is not None else self.scrollable_content_region.width
         base = self._base_style
         if row >= len(self._rows) or width <= 0:
             return Strip.blank(width, base)
@@ -653,26 +663,10 @@ def fit_status(head: str, counts: str, state: str, message: str, width: int) -> 
     return head + counts + state + message
 
 
-class LineInput(Input):
-    """An Input whose typing repaints only itself.
-
-    Textual's Input sets its ``virtual_size`` (a layout reactive) on every change
-    of its value, so each keystroke lays out the whole screen again and repaints
-    every widget under the input (the article, the side panel): 27 ms a key
-    instead of 3. Its size never depends on its value (it is never ``width:
-    auto`` here), so the layout is not needed: the virtual size still follows the
-    value (horizontal scrolling of long text keeps working), without a layout."""
-
-    virtual_size = Reactive(Size(0, 0), layout=False)
+class FindCancelled(Message):
+    """The find prompt (``inputs.FindBar``) was cancelled (escape)."""
 
 
-class FindBar(LineInput):
-    """The `/` prompt. Enter finds; escape cancels."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="find.cancel")]
-
-    class Cancelled(Message):
-        pass
-
-    def action_cancel(self) -> None:
-        self.post_message(self.Cancelled())
+# The inputs (the find prompt, the pickers' lines) live in tui.inputs: the
+# first frame shows none, and making their classes (Input's) was ~0.7 ms of it
+__getattr__ = names_from(globals(), {"LineInput": "inputs", "FindBar": "inputs"})
