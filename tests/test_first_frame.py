@@ -130,6 +130,24 @@ async def test_the_first_screen_is_painted_once(make_app, monkeypatch, tmp_path)
         assert len(frames) > 1  # a key still paints
 
 
+async def test_the_paint_timer_runs_before_the_first_key_and_paints_nothing_of_its_own(make_app, monkeypatch, tmp_path):
+    """Textual's screen paints a change at its timer's tick, and the first period of
+    that timer begins when it is first resumed: started after the first frame
+    (keygate.start_paint_timer), the user's first key no longer waits for it."""
+    from textual.timer import Timer
+
+    resumed = []
+    resume = Timer.resume
+    monkeypatch.setattr(Timer, "resume", lambda self: (resumed.append(self), resume(self))[1])
+    seed_gold_in(tmp_path)
+    app = make_app()
+    frames = _frames(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        assert app.screen._update_timer in resumed  # before any key
+        assert frames == ["LayoutUpdate"]  # its tick found nothing to paint
+
+
 async def test_notifications_still_show_after_the_quiet_first_frame(make_app):
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:

@@ -36,7 +36,7 @@ from ..workspace import Saver, Workspace
 from .footer import KeyFooter
 from .article_layers import LayeredArticleView
 from .article_view import ArticleView
-from .keygate import KeyGateMixin
+from .keygate import KeyGateMixin, start_paint_timer
 from .keymap import RemapDisplayMixin
 from .saving import textual_saver
 from .terminated import exit_status, quit_on
@@ -631,6 +631,7 @@ class AdjudicateApp(KeyGateMixin, RemapDisplayMixin, App[int]):
 
     def on_mount(self) -> None:
         self._unhandle_signals = quit_on(self._terminated)
+        self.call_after_refresh(start_paint_timer, self.screen)  # (the first key's repaint)
 
     def _terminated(self, signum: int) -> None:
         """SIGTERM or SIGHUP (``tui.terminated``): every gold file saved as on q,

@@ -35,7 +35,7 @@ from .attributes import AttributesMixin
 from .estimates import EstimatesMixin
 from .flows import FlowsMixin
 from .footer import KeyFooter
-from .keygate import KeyGateMixin
+from .keygate import KeyGateMixin, start_paint_timer
 from .keymap import RemapDisplayMixin
 from .lost import LostMixin
 from .navigation import NavigationMixin
@@ -295,6 +295,7 @@ class AnnotatorApp(
             self.call_after_refresh(resume)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._unhandle_signals = quit_on(self._terminated)
+        self.call_after_refresh(start_paint_timer, self.screen)  # (the first key's repaint)
         self.view.focus()
         self.refresh_side()
         if self.opening is not None:

@@ -44,6 +44,19 @@ GIVE_WAY_MAX = 0.1
 SHARED_SWITCH_INTERVAL = 0.00025
 
 
+def start_paint_timer(screen) -> None:
+    """Start the timer ``screen`` paints from, once its first frame is out (the
+    apps' ``on_mount``, through ``call_after_refresh``). Textual's screen paints
+    a change at the tick of a timer (every 1/60 s) that waits, paused, while
+    nothing changes, and ticks at once when resumed; but the first period
+    begins at the first resume, and the first frame is painted by the layout,
+    not by the timer. So the user's first key waited a whole period for its
+    repaint: 24 ms against 6 ms for the next ones, in a real terminal. Started
+    here, that first period runs out while nobody waits (its tick finds
+    nothing to paint; ``screens`` does the same for a modal screen)."""
+    screen._update_timer.resume()
+
+
 def _busy(pump) -> bool:
     queue = pump._message_queue
     unfinished = getattr(queue, "_unfinished_tasks", None)
