@@ -16,10 +16,15 @@ pytest.importorskip("pyte")
 from .test_e2e_pty import Terminal, annotator_command  # noqa: E402
 
 
-def test_merge_then_adjudicate_in_a_real_terminal(two, tmp_path):  # noqa: F811
-    a, b = two
+def _adjudicating(folders, tmp_path) -> Terminal:
+    """`annotator audit gold --view` in a terminal, on the merge of the two folders."""
+    a, b = folders
     assert main(["merge", str(a), str(b), "-o", str(tmp_path / "gold")]) == 0
-    term = Terminal([annotator_command(), "audit", "gold", "--view", "--annotator", "e2e"], cwd=tmp_path)
+    return Terminal([annotator_command(), "audit", "gold", "--view", "--annotator", "e2e"], cwd=tmp_path)
+
+
+def test_merge_then_adjudicate_in_a_real_terminal(two, tmp_path):  # noqa: F811
+    term = _adjudicating(two, tmp_path)
     try:
         term.wait_for("ENTITY CANDIDATE")
         term.wait_for("candidates 7")
@@ -44,9 +49,7 @@ def test_sigterm_while_adjudicating_saves_the_decisions(two, tmp_path):  # noqa:
     import os
     import signal
 
-    a, b = two
-    assert main(["merge", str(a), str(b), "-o", str(tmp_path / "gold")]) == 0
-    term = Terminal([annotator_command(), "audit", "gold", "--view", "--annotator", "e2e"], cwd=tmp_path)
+    term = _adjudicating(two, tmp_path)
     try:
         term.wait_for("candidates 7")
         term.type("y")  # accept the first Reuters: the other one is rejected
