@@ -672,11 +672,9 @@ class Journal:
         (OSError) propagate: the YAML is then the old or the new one, and the
         journal still replays onto either.
         """
-        import hashlib
-
         from .store import dump_chunks, write_atomic
 
-        digest = hashlib.sha256()
+        digest = sha256(big=True)
 
         def hashed():  # the file's bytes, made as they are written (see dump_chunks)
             for chunk in dump_chunks(snapshot) if data is None else (data,):

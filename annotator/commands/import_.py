@@ -15,12 +15,12 @@ summary says "imported N of M", and the exit status is 2 when any was refused
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import sys
 from pathlib import Path
 from typing import Iterator
 
+from ..digest import sha256
 from ..errors import InputError
 from . import defaults
 from .defaults import ANNOTATIONS_HELP
@@ -181,7 +181,7 @@ class _Import:
                 self.existing.append(yaml_path)
                 return False
             data = _write_text(text_path, imp.aset.document.text, self.force)
-            doc = Document(imp.aset.document.text, str(text_path), hashlib.sha256(data).hexdigest())
+            doc = Document(imp.aset.document.text, str(text_path), sha256(data).hexdigest())
         aset = store.new_set(doc, yaml_path)
         aset.entities = imp.aset.entities
         aset.events = imp.aset.events

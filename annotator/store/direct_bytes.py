@@ -589,13 +589,13 @@ def ahead_read(out, path, article: str | None, schema: Schema | None) -> None:
     A piece read the rows' way here (``SMALL`` items or fewer) or empty: no
     columns (the reader reads it). The first piece it declines (or anything else
     going wrong) ends it: the reader reads the rest, and finds the same."""
-    import hashlib
     from pathlib import Path
 
+    from ..digest import sha256
     from .files import read_yaml_bytes
 
     raw = read_yaml_bytes(Path(path))
-    out.send(0, hashlib.sha256(raw).digest())
+    out.send(0, sha256(raw, big=True).digest())  # (as store.read hashes the bytes it reads)
     r = DirectBytes(raw, str(path))._reader
     how = r.how(article, schema)
     resume = 1
