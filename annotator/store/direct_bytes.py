@@ -283,17 +283,7 @@ class _BytesReader(_PiecedReader):
                 self.text = raw
             if not rows:
                 raise Decline  # (a piece is never empty)
-            cols = self.entity_columns(rows, article, label)
-            *cols, attrs = cols
-            for i in range(2, len(cols)):  # (a column of one value: a tuple of it)
-                col = cols[i]
-                if type(col) is repeat:
-                    cols[i] = (next(col),)
-                elif type(col) is not list:
-                    cols[i] = list(col)
-            # attrs: None for none at all, else a list with None for NO_ATTRS
-            cols.append(None if type(attrs) is repeat else [None if a is NO_ATTRS else a for a in attrs])
-            out.append(marshal.dumps(cols))
+            out.append(_encode(self.entity_columns(rows, article, label)))
         # the count, each piece's length, the pieces: read back without a copy
         return struct.pack(f"<{len(out) + 1}Q", len(out), *map(len, out)) + b"".join(out)
 
@@ -322,12 +312,7 @@ class _BytesReader(_PiecedReader):
             ids = self.ids
             view = memoryview(got)
             for a, b in blobs:
-                cols = marshal.loads(view[a:b])
-                attrs = cols.pop()
-                for i in range(2, len(cols)):
-                    if type(cols[i]) is tuple:
-                        cols[i] = repeat(cols[i][0])
-                cols.append(repeat(NO_ATTRS) if attrs is None else [NO_ATTRS if a is None else a for a in attrs])
+                cols = _decode(view[a:b])
                 if not ids.isdisjoint(cols[1]):  # an entity's id an event's, attribution's or relation's
                     raise Decline
                 self.put_entities(aset, cols)
