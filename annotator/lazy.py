@@ -25,9 +25,17 @@ def names_from(module: dict, where: dict[str, str]) -> Callable[[str], Any]:
     return __getattr__
 
 
-def noted_columns(table: dict):
+#: (``noted_columns``'s ``given``, the default of the steps that take the entities'
+#: columns: the marks index, the session's counts) look them up
+LOOK = object()
+
+
+def noted_columns(table: dict, given=LOOK):
     """``columns.of(table)``, None without importing ``annotator.columns`` when it
     is not imported yet: then no reader has noted columns (``columns.want`` comes
-    first), and a small article opened first never imports it."""
+    first), and a small article opened first never imports it. ``given``: the
+    columns a caller looked up already (None: none), returned as they are."""
+    if given is not LOOK:
+        return given
     columns = sys.modules.get("annotator.columns")
     return None if columns is None else columns.of(table)

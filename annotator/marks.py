@@ -28,6 +28,7 @@ from .model import (
     Relation,
     Span,
 )
+from .lazy import LOOK, noted_columns
 from .pace import chunks, drop, joined, pause, take
 
 # ``lost_marks``, not ``reanchor`` (with its search machinery: a fifth of the
@@ -196,9 +197,6 @@ class MarkIndex:
         else:
             by_id[m.ann_id] = [had, m]
 
-    #: (``build``) look the entities' columns up
-    LOOK = object()
-
     @classmethod
     def build(cls, aset: AnnotationSet, small: int | None = None, entity_columns=LOOK) -> "MarkIndex":
         """The index of a set's marks: in arrays, or for a set of at most
@@ -214,12 +212,8 @@ class MarkIndex:
             return index
         index = cls()
         index._aset = aset
-        cols = entity_columns
-        if cols is MarkIndex.LOOK:
-            from .lazy import noted_columns
-
-            # the entities just read from columns: their marks made from those, not the objects
-            cols = noted_columns(aset.entities)
+        # the entities just read from columns: their marks made from those, not the objects
+        cols = noted_columns(aset.entities, entity_columns)
         arrays = index._arrays(
             (aset.entities.values(), aset.events.values(), aset.attributions.values()), entity_columns=cols
         )

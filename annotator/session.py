@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from .collector import paused
+from .lazy import LOOK, noted_columns
 from .pace import chunks, pause
 from .model import (
     FACTORY,
@@ -47,9 +48,6 @@ if TYPE_CHECKING:
 Pair = tuple[Annotation | None, Annotation | None]
 _STATUS = attrgetter("status")
 _LABEL = attrgetter("label")
-#: (``_counts``) look the entities' columns up (the marks index is imported when
-#: first built: a command with no view, `annotator suggest`, has none)
-LOOK = object()
 #: annotations counted per C-level call (``_counts``): a thread gives way between two
 _COUNT_CHUNK = 20_000
 
@@ -62,12 +60,9 @@ def _counts(aset: AnnotationSet, cols=LOOK) -> tuple[Counter[str], Counter[str]]
     the interpreter 35 ms while the app loads them in a thread); the entities'
     statuses are read once for both counts. ``cols``: the entities' columns
     (``columns.of``, None for none), looked up by default."""
-    from .lazy import noted_columns
-
     statuses: Counter[str] = Counter()
     labels: Counter[str] = Counter()
-    if cols is LOOK:
-        cols = noted_columns(aset.entities)  # the entities just read from columns: those counted
+    cols = noted_columns(aset.entities, cols)  # the entities just read from columns: those counted
     if cols is not None:
         for piece in cols.chunks("labels", "statuses"):
             statuses.update(piece.statuses)
@@ -228,8 +223,6 @@ class Session:
         #: suggest`) built from the set when first asked for, and until then the
         #: change reports carry no ranges (nothing is painted). Building it (and
         #: numpy's import) was 0.13 s of the command on a 1 MB article.
-        from .lazy import noted_columns
-
         # the entities' columns, if the set was just read from them: checked once for both
         cols = noted_columns(aset.entities)
         self._marks: MarkIndex | None = None

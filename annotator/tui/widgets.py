@@ -35,7 +35,7 @@ from ..model import (
     Span,
 )
 from ..pace import chunks, drop, joined, pause
-from ..lazy import names_from
+from ..lazy import names_from, noted_columns
 from ..lost_marks import lost_of, lost_parts
 from ..referrers import for_session
 from ..schema import Schema
@@ -227,9 +227,7 @@ class Rows:
             es.append(e)
             idss.append(ids)
 
-        from .. import columns
-
-        cols = columns.of(aset.entities)  # the entities just read from columns: those read, not the objects
+        cols = noted_columns(aset.entities)  # the entities just read from columns: those read, not the objects
         if cols is not None:
             for piece in cols.chunks("ids", "numbers"):  # (no lost span among them: see columns.of)
                 s, e = piece.starts, piece.ends
