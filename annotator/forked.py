@@ -137,16 +137,6 @@ class Forked:
             return None
         return buf
 
-    def ready(self) -> bool:
-        """Has the worker sent its value (or ended)? ``result()`` then waits no more
-        than for the pipe to be read."""
-        if self._pid is None:
-            return True
-        try:
-            return bool(select.select([self._fd], [], [], 0)[0])
-        except (OSError, ValueError):
-            return True
-
     def result(self):
         data = self._received() if self._pid is not None else None
         status = self._reap()
@@ -324,15 +314,6 @@ class Streamed:
         """The worker need not make the parts from ``tag`` on (this process makes them)."""
         if self._pid is not None:
             _LEN.pack_into(self._buf, 8, tag)
-
-    def ready(self) -> bool:
-        """Has the worker sent a part not taken yet (or ended)?"""
-        if self._pid is None or len(self._head):
-            return True
-        try:
-            return bool(select.select([self._fd], [], [], 0)[0])
-        except (OSError, ValueError):
-            return True
 
     def cancel(self) -> None:
         """Stop the worker (no more parts wanted), reap it, free the mapping (once

@@ -349,7 +349,7 @@ class _Reader:
 
     def span_columns(self, starts, stops, frs, texts, article: str | None) -> tuple[list, list]:
         """The fragments and texts of the spans of the columns of ``_SPAN``'s groups,
-        checked against the article (``spans`` makes them)."""
+        checked against the article (``_make_span`` makes them)."""
         n = len(texts)
         texts = list(self.tokens(texts, self.text_value))
         multi: list[int] = [i for i, f in enumerate(frs) if f] if any(frs) else []
@@ -376,18 +376,10 @@ class _Reader:
             fr_col[i] = frags[i]
         return fr_col, texts
 
-    def spans(self, starts, stops, frs, texts, article: str | None) -> list[Span]:
-        """The spans of the columns of ``_SPAN``'s groups, checked against the article."""
-        fr_col, texts = self.span_columns(starts, stops, frs, texts, article)
-        return _make_span(len(texts), fr_col, texts)
-
-    def some_spans(self, n: int, starts, stops, frs, texts, article: str | None) -> list[Span | None]:
-        """As ``spans`` for a part that may be absent (None where it is)."""
-        return self.made_spans(n, self.some_span_columns(n, starts, stops, frs, texts, article))
-
     def some_span_columns(self, n: int, starts, stops, frs, texts, article: str | None) -> list | None:
-        """``some_spans``' spans as columns: None (none there), or [where they are
-        (None: everywhere), their fragments, their texts] (``made_spans`` makes them)."""
+        """The spans of a part that may be absent, as columns: None (none there), or
+        [where they are (None: everywhere), their fragments, their texts]
+        (``made_spans`` makes them, None where there is none)."""
         at = [i for i, t in enumerate(texts) if t is not None]
         if len(at) == n:
             return [None, *self.span_columns(starts, stops, frs, texts, article)]
@@ -449,7 +441,7 @@ class _Reader:
         return got
 
     def span_of(self, start, stop, frs, text: str, article: str | None) -> Span:
-        """One span of ``_SPAN``'s groups, checked against the article, as ``spans`` does."""
+        """One span of ``_SPAN``'s groups, checked against the article, as ``span_columns`` does."""
         if text[0] in _SPECIAL_FIRST or text in _SPECIAL_WORDS:
             text = self.text_value(text)
         if frs:
