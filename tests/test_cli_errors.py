@@ -118,3 +118,36 @@ def test_a_100_mb_article_is_refused_at_once(tmp_path, capsys):
     line = one_line(err)
     assert "huge.txt" in line and "MiB" in line
     assert not (tmp_path / "ann").exists()
+
+
+@pytest.mark.parametrize("argv", [["keys"], ["status", "seeds"], ["validate", "annotations"]])
+def test_a_reader_that_leaves_early_gets_no_traceback(argv):
+    """``annotator keys | head -1``: the pipe's reader is gone before the command
+    writes; the command stops quietly with status 1 (as Rich's tables do), and
+    nothing is printed at exit either."""
+    import os
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    read, write = os.pipe()
+    os.close(read)  # the reader left before the first write
+    try:
+        out = subprocess.run(
+            [sys.executable, "-m", "annotator", *argv], stdout=write, stderr=subprocess.PIPE,
+            cwd=root, text=True, timeout=60,
+        )
+    finally:
+        os.close(write)
+    assert out.stderr == "" and out.returncode == 1
+
+
+def test_a_broken_pipe_that_is_not_stdout_is_not_swallowed(monkeypatch, capsys):
+    """Only the output's reader leaving is quiet: a worker's pipe breaking is an error."""
+    import annotator.commands.keys as keys
+
+    def broken(args):
+        raise BrokenPipeError(32, "a worker's pipe")
+
+    monkeypatch.setattr(keys, "run", broken)
+    with pytest.raises(BrokenPipeError):
+        main(["keys"])
