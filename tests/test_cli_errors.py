@@ -151,3 +151,22 @@ def test_a_broken_pipe_that_is_not_stdout_is_not_swallowed(monkeypatch, capsys):
     monkeypatch.setattr(keys, "run", broken)
     with pytest.raises(BrokenPipeError):
         main(["keys"])
+
+
+def test_export_to_stdout_gives_the_file_s_bytes(tmp_path):
+    """``export -o -``: the same bytes as ``-o FILE`` on stdout, the command's own
+    lines on stderr; brat (a folder of files) cannot go to stdout: one line, status 2."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    cmd = [sys.executable, "-m", "annotator", "export", "--to", "conll", str(root / "annotations")]
+    to_file = subprocess.run([*cmd, "-o", str(tmp_path / "gold.conll")], capture_output=True, timeout=60)
+    to_stdout = subprocess.run([*cmd, "-o", "-"], capture_output=True, timeout=60, cwd=tmp_path)
+    assert to_file.returncode == to_stdout.returncode == 0
+    assert to_stdout.stdout == (tmp_path / "gold.conll").read_bytes() != b""
+    assert b"exported 1 articles to stdout" in to_stdout.stderr
+    brat = subprocess.run(
+        [sys.executable, "-m", "annotator", "export", "--to", "brat", str(root / "annotations"), "-o", "-"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert brat.returncode == 2 and one_line(brat.stderr) == "annotator: -o -: brat output is a folder of files, not stdout"
