@@ -325,3 +325,56 @@ def test_years_in_the_seed_and_a_generated_article_are_found_as_before():
 
     for text in (SEED, make_article(200_000, seed=3)):
         assert [m.span() for m in en._YEAR.finditer(text)] == [m.span() for m in _OLD_YEAR.finditer(text)]
+
+
+def test_merge_as_before_whoever_made_the_pending_suggestions():
+    """The merge asks once per ``by`` value whether a pending suggestion is its
+    suggester's (``is_from``): the same as asking for each, whatever they hold."""
+    from dataclasses import replace
+
+    from annotator.model import AnnotationSet, Entity, Event
+    from annotator.suggest.base import merge
+    from annotator.suggest.rules import RulesSuggester
+
+    from ._ref_merge import ref_merge
+
+    sugg = RulesSuggester(default_schema(), None)
+    empty = AnnotationSet(_seed_doc())
+    props = sugg.propose(empty)
+    first = merge(empty, props, "rules")
+    bys = ["rules", "rules:gazetteer", "rulesx:gazetteer", None, "spacy:rules", "spacy:en:ner", "alice", "rules:"]
+    held = AnnotationSet(empty.document)
+    for i, a in enumerate(first):  # (another label or type: a proposal there is new unless one of "mine" blocks it)
+        other = {"label": "MISC"} if isinstance(a, Entity) else {"type": "X.Y"} if isinstance(a, Event) else {}
+        held.table(type(a))[a.id] = replace(a, by=bys[i % len(bys)], **other)
+    assert len({a.by for a in held.entities.values()}) == len(bys)
+    for name in ("rules", "spacy:en", "alice"):
+        p = sugg.propose(held)
+        got = merge(held, p, name)
+        assert got == ref_merge(held, p, name)
+    p = sugg.propose(held)
+    assert 0 < len(merge(held, p, "rules")) < len(merge(held, p, "alice"))  # (some blocked, some not)
+
+
+def _seed_doc():
+    from annotator.articles import read_article
+
+    return read_article(ROOT / "seeds" / "sdf-captures-deir-el-zor.txt")
+
+
+def test_existing_entities_as_before():
+    from annotator.model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Document, Entity, Span
+    from annotator.suggest.context import Ent
+    from annotator.suggest.rules import existing_entities
+
+    text = "Abu Layla went to Deir el-Zor and Raqqa."
+    aset = AnnotationSet(Document(text))
+    spans = [((0, 9),), ((18, 22), (23, 29)), ((34, 39),), ((18, 29),), ((0, 3),)]
+    for i, (frags, status) in enumerate(zip(spans, (ACCEPTED, ACCEPTED, REJECTED, SUGGESTED, SUGGESTED))):
+        aset.entities[f"T{i + 1}"] = Entity(f"T{i + 1}", "GPE", Span(frags, "x"), status, "rules")
+    ref = [
+        Ent(e.start, e.end, e.label, e.id)
+        for e in aset.entities.values()
+        if not e.span.discontinuous and e.status != REJECTED
+    ]
+    assert existing_entities(aset) == ref == [Ent(0, 9, "GPE", "T1"), Ent(18, 29, "GPE", "T4"), Ent(0, 3, "GPE", "T5")]

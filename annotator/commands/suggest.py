@@ -54,11 +54,14 @@ def register(sub) -> None:
 
 
 def _count(new) -> str:
+    from collections import Counter
+
     from ..model import Attribution, Entity, Event, Relation
 
+    kinds = Counter(map(type, new))  # (one pass, not one a kind)
     parts = []
     for kind, word in ((Entity, "entit"), (Event, "event"), (Attribution, "attribution"), (Relation, "relation")):
-        n = sum(1 for a in new if type(a) is kind)
+        n = kinds[kind]
         if n:
             noun = (word + ("y" if n == 1 else "ies")) if word == "entit" else word + ("" if n == 1 else "s")
             parts.append(f"{n} {noun}")

@@ -227,6 +227,15 @@ def _merge_steps(
         elif t is Relation or isinstance(p, Relation):
             p_relations.append(p)
     rule_by: dict[str | None, str] = {}  # a proposal's rule -> the suggestion's by
+    # is_from(x, by) of each ``by`` the set's suggestions hold: a few values among
+    # tens of thousands of suggestions (on a second run, 40,000 calls: 0.03 s)
+    from_me: dict[str | None, bool] = {}
+
+    def mine_by(x: str | None) -> bool:
+        got = from_me.get(x)
+        if got is None:
+            got = from_me[x] = is_from(x, by)
+        return got
 
     def who(rule: str | None) -> str:
         w = rule_by.get(rule)
@@ -247,7 +256,7 @@ def _merge_steps(
             old = decided.get(e.fragments)
             if old is None or (old.status == REJECTED and e.status == ACCEPTED):
                 decided[e.fragments] = e
-        elif is_from(e.by, by):
+        elif mine_by(e.by):
             mine.setdefault(e.fragments, e)
 
     busy = {e.fragments for e in aset.entities.values()}  # every span any blocker can be on
@@ -301,7 +310,7 @@ def _merge_steps(
         ev_same.add((ev.trigger.fragments, ev.type))
         if ev.status != SUGGESTED:
             ev_decided.add(ev.trigger.fragments)
-        elif is_from(ev.by, by):
+        elif mine_by(ev.by):
             ev_mine.add(ev.trigger.fragments)
     n = numbers.next["E"]
     make = new_event

