@@ -186,6 +186,10 @@ _make_event = _maker(Event, "id type trigger arguments status by score suggested
 _make_attribution = _maker(Attribution, "id source cue content type status by score suggested_by attrs")
 _make_relation = _maker(Relation, "id type arg1 arg2 status by score suggested_by attrs")
 
+#: the number of ``_Reader.entity_columns``' columns (a piece read ahead adds its
+#: fragments' ``columns.Numbers``: see ``direct_bytes.piece_columns``)
+ENTITY_COLUMNS = 10
+
 #: A section of at most this many items is read row by row (``_Reader.*_rows``):
 #: a column costs a few calls whatever its length, which a file of 50 annotations
 #: (an annotator's article) pays more for than for its rows.
@@ -651,8 +655,10 @@ class _Reader:
 
     @staticmethod
     def put_entities(aset: AnnotationSet, cols: list) -> None:
-        """The entities of ``entity_columns`` made, into the set's table."""
-        n, ids, labels, fr_col, texts, *tails = cols
+        """The entities of ``entity_columns`` made, into the set's table (``cols``
+        may end with their fragments' ``columns.Numbers``: noted with them)."""
+        numbers = cols[ENTITY_COLUMNS] if len(cols) > ENTITY_COLUMNS else None
+        n, ids, labels, fr_col, texts, *tails = cols[:ENTITY_COLUMNS]
         made = _make_entity(n, ids, labels, _make_span(n, fr_col, texts), *tails)
         table = aset.entities
         before = len(table)  # (a big section's pieces go into one table: see direct_bytes)
@@ -660,7 +666,7 @@ class _Reader:
         if len(table) != before + n:  # an id twice
             raise Decline
         # the marks index, the counts and the list's rows read these, not the objects
-        columns.note(table, made, ids, labels, fr_col, tails[0], tails[4], first=not before)
+        columns.note(table, made, ids, labels, fr_col, tails[0], tails[4], first=not before, numbers=numbers)
 
     def events(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
         start, end = self.section(pos, "events", "attributions")
