@@ -78,6 +78,33 @@ def want() -> None:
     _wanted[0] = True
 
 
+def numbers_from(s_col: list, e_col: list, multi: list, frags: dict) -> Numbers:
+    """The ``Numbers`` of a piece's entities from the reader's columns: the start and
+    end of each (lists of ints), the places of those of many fragments (``multi``,
+    in order) and their fragments (``frags``: by place; their first start and last
+    end in ``s_col`` and ``e_col``)."""
+    if not multi:
+        return Numbers(array("q", s_col).tobytes(), array("q", e_col).tobytes(), None)
+    starts, ends, counts = array("q"), array("q"), array("q", [1]) * len(s_col)
+    prev = 0
+    for i in multi:
+        fr = frags[i]
+        starts.extend(s_col[prev:i])
+        ends.extend(e_col[prev:i])
+        starts.extend([f[0] for f in fr])
+        ends.extend([f[1] for f in fr])
+        counts[i] = len(fr)
+        prev = i + 1
+    starts.extend(s_col[prev:])
+    ends.extend(e_col[prev:])
+    return Numbers(starts.tobytes(), ends.tobytes(), counts.tobytes())
+
+
+def wanted() -> bool:
+    """Are the columns of the sets read wanted (``want``)?"""
+    return _wanted[0]
+
+
 def note(table: dict, made: list, ids, labels, fr_col, statuses, attrs, first: bool, numbers: Numbers | None = None) -> None:
     """The reader made ``made`` (just added to ``table``; ``first``: as its first
     entities) from these columns (lists, or ``repeat``s of one value); ``numbers``:

@@ -15,7 +15,7 @@ from itertools import islice, repeat
 from time import perf_counter
 from typing import TYPE_CHECKING
 
-from ..columns import Numbers, numbers_of
+from ..columns import Numbers
 from ..forked import Forked, Streamed, spare_core
 from ..model import NO_ATTRS, AnnotationSet
 from ..pace import chunks, pause, sharing
@@ -349,9 +349,7 @@ class _BytesReader(_PiecedReader):
                 rows = self.lines(_dr._ENTITY_LINE, 0, len(text))
                 if len(rows) <= _dr.SMALL:
                     return None
-                cols = self.entity_columns(rows, article, label)
-                cols.append(numbers_of(cols[3]))  # (the numbers of the marks index and the rows: see columns)
-                return cols
+                return self.entity_columns(rows, article, label, numbers=True)  # (the marks index's and rows': see columns)
             if key == "events":
                 rows = self.blocks(_dr._EVENT, 0, len(text))
                 return self.event_columns(rows, article, event_type, schema) if len(rows) > _dr.SMALL else None

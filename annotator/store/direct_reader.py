@@ -351,9 +351,10 @@ class _Reader:
             attrs,
         ]
 
-    def span_columns(self, starts, stops, frs, texts, article: str | None) -> tuple[list, list]:
+    def span_columns(self, starts, stops, frs, texts, article: str | None, numbers: list | None = None) -> tuple[list, list]:
         """The fragments and texts of the spans of the columns of ``_SPAN``'s groups,
-        checked against the article (``_make_span`` makes them)."""
+        checked against the article (``_make_span`` makes them); ``numbers``: a list
+        to append their ``columns.Numbers`` to."""
         n = len(texts)
         texts = list(self.tokens(texts, self.text_value))
         multi: list[int] = [i for i, f in enumerate(frs) if f] if any(frs) else []
@@ -378,6 +379,8 @@ class _Reader:
         fr_col = list(zip(zip(s_col, e_col)))  # ((s, e),) each
         for i in multi:
             fr_col[i] = frags[i]
+        if numbers is not None:
+            numbers.append(columns.numbers_from(s_col, e_col, multi, frags))
         return fr_col, texts
 
     def some_span_columns(self, n: int, starts, stops, frs, texts, article: str | None) -> list | None:
@@ -628,7 +631,7 @@ class _Reader:
         if len(rows) <= SMALL:
             self.entity_rows(rows, aset.entities, article, label)
             return end
-        self.put_entities(aset, self.entity_columns(rows, article, label))
+        self.put_entities(aset, self.entity_columns(rows, article, label, columns.wanted()))  # (numbers: see columns)
         return end
 
     def label_of(self, schema: Schema | None) -> Callable[[str], str]:
@@ -642,16 +645,21 @@ class _Reader:
 
         return label
 
-    def entity_columns(self, rows: list[tuple], article: str | None, label: Callable[[str], str]) -> list:
+    def entity_columns(self, rows: list[tuple], article: str | None, label: Callable[[str], str], numbers: bool = False) -> list:
         """The columns of ``_make_entity`` for the rows of ``_ENTITY_LINE``, checked
-        (the spans as fragments and texts: ``put_entities`` makes them)."""
+        (the spans as fragments and texts: ``put_entities`` makes them); with
+        ``numbers``, then their fragments' ``columns.Numbers``."""
         ids, labels, starts, stops, frs, texts, statuses, bys, scores, sbys, attrss = zip(*rows)
         del rows
         ids = self.tokens(ids, self.string)
-        return [
-            len(ids), ids, self.each(labels, label), *self.span_columns(starts, stops, frs, texts, article),
+        nums: list | None = [] if numbers else None
+        cols = [
+            len(ids), ids, self.each(labels, label), *self.span_columns(starts, stops, frs, texts, article, nums),
             *self.tails(statuses, bys, scores, sbys, attrss),
         ]
+        if nums:
+            cols.append(nums[0])
+        return cols
 
     @staticmethod
     def put_entities(aset: AnnotationSet, cols: list) -> None:
