@@ -77,15 +77,47 @@ def main(argv: list[str] | None = None) -> int:
     args.quick_exit = args.quick_exit and whole_process
     try:
         status = args.func(args)
+        if whole_process:
+            sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
     except InputError as err:
         print(f"annotator: {err.message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        if not stdout_gone():
+            raise  # another pipe (a worker's): not the reader of the output leaving
+        return PIPE_GONE
     status = int(status or 0)
     if args.quick_exit:
         quick_exit(status)
     return status
+
+
+#: the status of a command whose reader left (``annotator keys | head``): 1, as
+#: Python's documentation does and Rich (the tables of ``status``, ``audit``) does
+PIPE_GONE = 1
+
+
+def stdout_gone() -> bool:
+    """Has the reader of stdout closed its end (a pipe to ``head``)? If so, stdout
+    now writes to /dev/null, so that what is still buffered is not flushed at exit
+    into the closed pipe (a second error, printed as a traceback)."""
+    import os
+    import select
+
+    try:
+        fd = sys.stdout.fileno()
+        poll = select.poll()
+        poll.register(fd, select.POLLOUT)
+        gone = any(ev & select.POLLERR for _, ev in poll.poll(0))
+    except (AttributeError, OSError, ValueError):
+        return False
+    if gone:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+    return gone
 
 
 def quick_exit(status: int) -> None:

@@ -118,3 +118,55 @@ def test_a_100_mb_article_is_refused_at_once(tmp_path, capsys):
     line = one_line(err)
     assert "huge.txt" in line and "MiB" in line
     assert not (tmp_path / "ann").exists()
+
+
+@pytest.mark.parametrize("argv", [["keys"], ["status", "seeds"], ["validate", "annotations"]])
+def test_a_reader_that_leaves_early_gets_no_traceback(argv):
+    """``annotator keys | head -1``: the pipe's reader is gone before the command
+    writes; the command stops quietly with status 1 (as Rich's tables do), and
+    nothing is printed at exit either."""
+    import os
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    read, write = os.pipe()
+    os.close(read)  # the reader left before the first write
+    try:
+        out = subprocess.run(
+            [sys.executable, "-m", "annotator", *argv], stdout=write, stderr=subprocess.PIPE,
+            cwd=root, text=True, timeout=60,
+        )
+    finally:
+        os.close(write)
+    assert out.stderr == "" and out.returncode == 1
+
+
+def test_a_broken_pipe_that_is_not_stdout_is_not_swallowed(monkeypatch, capsys):
+    """Only the output's reader leaving is quiet: a worker's pipe breaking is an error."""
+    import annotator.commands.keys as keys
+
+    def broken(args):
+        raise BrokenPipeError(32, "a worker's pipe")
+
+    monkeypatch.setattr(keys, "run", broken)
+    with pytest.raises(BrokenPipeError):
+        main(["keys"])
+
+
+def test_export_to_stdout_gives_the_file_s_bytes(tmp_path):
+    """``export -o -``: the same bytes as ``-o FILE`` on stdout, the command's own
+    lines on stderr; brat (a folder of files) cannot go to stdout: one line, status 2."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    cmd = [sys.executable, "-m", "annotator", "export", "--to", "conll", str(root / "annotations")]
+    to_file = subprocess.run([*cmd, "-o", str(tmp_path / "gold.conll")], capture_output=True, timeout=60)
+    to_stdout = subprocess.run([*cmd, "-o", "-"], capture_output=True, timeout=60, cwd=tmp_path)
+    assert to_file.returncode == to_stdout.returncode == 0
+    assert to_stdout.stdout == (tmp_path / "gold.conll").read_bytes() != b""
+    assert b"exported 1 articles to stdout" in to_stdout.stderr
+    brat = subprocess.run(
+        [sys.executable, "-m", "annotator", "export", "--to", "brat", str(root / "annotations"), "-o", "-"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert brat.returncode == 2 and one_line(brat.stderr) == "annotator: -o -: brat output is a folder of files, not stdout"

@@ -706,3 +706,51 @@ def test_the_save_marker_is_on_disk_before_the_yaml_is_replaced(tmp_path, monkey
     (marks, temp_sha, existed), = seen
     assert marks == [{"saving": sha, "v": s.version}] and temp_sha == sha and not existed
     assert file_sha(yaml_path) == sha and yaml_path.read_text(encoding="utf-8") == store.dumps(s.aset)
+
+
+def test_held_steps_are_written_only_when_the_save_fails(tmp_path, monkeypatch):
+    """``hold``: the steps' records wait; a save that works drops them (its file
+    holds them; a step made after its snapshot is written then), one that fails
+    writes them first, and so does ``close``: the journal replays to the same set."""
+    from annotator import store as store_mod
+
+    yaml_path = tmp_path / "a.yaml"
+    path = tmp_path / ".a.journal"
+
+    def records() -> list[dict]:
+        return [json.loads(x) for x in path.read_bytes().splitlines()[1:]]
+
+    j = Journal(path)
+    s = _session(_base_set())
+    j.open(s.aset, base="")
+    j.attach(s)
+    j.hold()
+    s.add_entity("ORG", 44, 47)
+    assert records() == []
+    v, snap = s.snapshot()
+    s.add_entity("GPE", 0, 2)  # after the snapshot: not in the file the save writes
+    sha = j.save(snap, v, yaml_path)
+    assert [r["v"] for r in records()] == [v + 1] and j.base == sha
+    # a failed save: the old file stays, the held step is in the journal
+    j.hold()
+    s.add_entity("PER", 30, 35)
+    real = store_mod.write_atomic
+
+    def full(p, data, **kw):
+        if Path(p) == yaml_path:
+            raise OSError(28, "No space left on device")
+        return real(p, data, **kw)
+
+    monkeypatch.setattr(store_mod, "write_atomic", full)
+    v, snap = s.snapshot()
+    with pytest.raises(OSError):
+        j.save(snap, v, yaml_path)
+    monkeypatch.setattr(store_mod, "write_atomic", real)
+    assert [r["v"] for r in records()] == [v - 1, v]
+    j.hold()
+    s.add_entity("PER", 36, 40)  # held, then the journal closes: written
+    j.close()
+    assert [r["v"] for r in records()] == [v - 1, v, v + 1]
+    again = store.read(yaml_path, text=yaml_path.read_text(encoding="utf-8")).aset
+    assert Journal(path).open(again, base=file_sha(yaml_path)) == 3
+    assert again.entities == s.aset.entities

@@ -215,3 +215,50 @@ def test_read_only_folder(tmp_path):
     finally:
         os.chmod(folder, 0o700)
     assert leftovers(folder) == []
+
+
+def test_a_symlinked_file_is_written_through_its_link(tmp_path):
+    """A file that is a symbolic link (a shared file linked into a folder): the file
+    it names gets the new bytes, atomically beside itself, and the link stays."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    real = shared / "a.yaml"
+    real.write_text("old\n")
+    link = tmp_path / "a.yaml"
+    link.symlink_to(real)
+    store.write_atomic(link, "ours\n")  # our own files (annotation YAML)
+    assert link.is_symlink() and real.read_text() == "ours\n"
+    store.write_text_atomic(link, "theirs\n")  # files the user names (export -o)
+    assert link.is_symlink() and real.read_text() == "theirs\n"
+    assert sorted(p.name for p in shared.iterdir()) == ["a.yaml"]  # no temporary file left
+
+
+def test_a_pipe_or_device_is_written_in_place(tmp_path):
+    """``-o /dev/stdout`` or ``-o >(gzip > x.gz)`` names a pipe or a device: it is
+    written into, never replaced by a file (as root, a rename would replace /dev/stdout)."""
+    import threading
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    try:
+        with store.atomic_output(fifo) as fh:
+            fh.write("line one\nline two\n")
+        reader.join(10)
+        assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+        assert got == [b"line one\nline two\n"]
+    finally:
+        if reader.is_alive() and stat.S_ISFIFO(os.stat(fifo).st_mode):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # lets a waiting reader go
+
+
+def test_dash_is_stdout(capfdbinary, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # (a file named "-" would land here)
+    with store.atomic_output("-") as fh:
+        fh.write("caf\u00e9\n")
+    with store.atomic_output("-", binary=True) as fh:
+        fh.write(b"\x00\x01")
+    assert capfdbinary.readouterr().out == "caf\u00e9\n".encode() + b"\x00\x01"
+    assert list(tmp_path.iterdir()) == []

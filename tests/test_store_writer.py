@@ -97,7 +97,11 @@ def test_dump_chunks_are_the_bytes_of_dumps(aset: AnnotationSet, lines):
     with patch.object(writer, "CHUNK_LINES", lines):
         head = b"".join(writer.dump_chunks(aset, "head"))
         tail = b"".join(writer.dump_chunks(aset, "tail"))
+        front = b"".join(writer.dump_chunks(aset, "entities"))
+        back = b"".join(writer.dump_chunks(aset, "after entities"))
     assert head + tail == writer.dumps(aset).encode("utf-8")
+    # the document and entities, then the rest (events, attributions, relations): the file too
+    assert front + back == writer.dumps(aset).encode("utf-8") and head.startswith(front)
     assert tail.startswith((b"attributions:", b"attributions: []\n"))
 
 

@@ -27,7 +27,7 @@ def register(sub) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="annotation .yaml files or folders of them")
     p.add_argument(
         "-o", "--output", dest="out", required=True, metavar="OUT",
-        help="output file (brat: a folder; spacy: a file, or a folder for shards of 1,000 articles)",
+        help="output file, - for stdout (brat: a folder; spacy: a file, or a folder for shards of 1,000 articles)",
     )
     p.add_argument(
         "--status",
@@ -100,9 +100,13 @@ def run(args: argparse.Namespace) -> int:
     schema = defaults.schema(args)
     files, skipped = find_files(args.paths)
     out = Path(args.out)
+    to_stdout = args.out == "-"  # the file's bytes on stdout; this command's own lines on stderr
     if args.out.endswith(("/", os.sep)) and getattr(fmt, "OUT_MAY_BE_DIR", False):
         out.mkdir(parents=True, exist_ok=True)
-    if fmt.OUT_IS_DIR:
+    if to_stdout:
+        if fmt.OUT_IS_DIR:
+            raise InputError("-o -", f"{key} output is a folder of files, not stdout")
+    elif fmt.OUT_IS_DIR:
         if out.exists() and not out.is_dir():
             raise InputError(str(out), f"{key} output must be a folder")
     else:
@@ -136,5 +140,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"annotator: {line}", file=sys.stderr)
     if skipped:
         print(f"annotator: passed over {skipped} .yaml files that are not annotation files", file=sys.stderr)
-    print(f"exported {report.documents} articles to {out} ({clock.rate(report.documents)})")
+    where = "stdout" if to_stdout else out
+    print(f"exported {report.documents} articles to {where} ({clock.rate(report.documents)})",
+          file=sys.stderr if to_stdout else sys.stdout)
     return 0

@@ -119,7 +119,7 @@ def write_atomic(
     and the exception propagates. The folder is created if missing; an existing
     file keeps its permissions.
     """
-    p = Path(path)
+    p = _followed(Path(path))
     folder = p.parent
     folder.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
@@ -184,9 +184,16 @@ def atomic_output(
     disk, for a batch that syncs once at the end. An existing file keeps its
     permissions.
     """
+    if str(path) == "-":  # the command line's name for stdout
+        yield from _into_stdout(binary)
+        return
     p = Path(path)
     if p.is_dir():
         raise InputError(str(p), "is a folder, not a file")
+    if _not_a_file(p):
+        yield from _into_existing(p, binary)
+        return
+    p = _followed(p)
     folder = p.parent
     fh: IO | None = None
     try:
@@ -213,6 +220,55 @@ def atomic_output(
         raise
     if fsync:
         _fsync_dir(folder)
+
+
+def _followed(p: Path) -> Path:
+    """The file a symbolic link names (written beside it and renamed over it, so
+    the link stays a link), or ``p`` itself."""
+    return Path(os.path.realpath(p)) if p.is_symlink() else p
+
+
+def _not_a_file(p: Path) -> bool:
+    """Does ``p`` name something that is there and is not a file: a terminal, a
+    pipe, a device (``-o /dev/stdout``, ``-o >(gzip > x.gz)``)? It is written in
+    place: a rename would put a file where it was."""
+    import stat
+
+    try:
+        mode = os.stat(p).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _into_existing(p: Path, binary: bool) -> Iterator[IO]:
+    try:
+        fh = open(p, "wb") if binary else open(p, "w", encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise _cannot_write(p, exc) from None
+    try:
+        with fh:
+            yield fh
+    except OSError as exc:
+        raise _cannot_write(p, exc) from None
+
+
+def _into_stdout(binary: bool) -> Iterator[IO]:
+    """stdout, as bytes, or as UTF-8 text with ``\n`` line ends whatever the locale
+    (the same bytes as the file would hold)."""
+    import io
+
+    sys.stdout.flush()
+    if binary:
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    fh = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+    try:
+        yield fh
+        fh.flush()
+    finally:
+        fh.detach()  # stdout's buffer stays open for the command's own lines
 
 
 def write_text_atomic(path: str | os.PathLike, data: str | bytes, *, make_folder: bool = False, fsync: bool = True) -> None:

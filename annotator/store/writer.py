@@ -236,7 +236,8 @@ def dump_chunks(aset: AnnotationSet, part: str = "all") -> Iterator[bytes]:
 
     ``part``: "head" (the document, entities and events) or "tail" (the
     attributions and relations): the head's bytes then the tail's are the whole
-    file's (two processes may make one each: see `annotator suggest`)."""
+    file's (two processes may make one each: see `annotator suggest`); so are
+    "entities" (the document and entities) then "after entities" (the rest)."""
     for lines in _parts(aset, part):
         if lines:
             yield "".join(lines).encode("utf-8")
@@ -249,6 +250,12 @@ def _pieces(aset: AnnotationSet) -> list[str]:
 
 def _head_parts(aset: AnnotationSet):
     """``_parts`` of the document, entities and events; returns the lines not yielded yet."""
+    out = yield from _entity_parts(aset)
+    return (yield from _event_parts(aset, out))
+
+
+def _entity_parts(aset: AnnotationSet):
+    """``_parts`` of the document and entities; returns the lines not yielded yet."""
     q = scalar
     doc = aset.document
     out = [f"format: {FORMAT}\n", "document:\n"]
@@ -268,7 +275,11 @@ def _head_parts(aset: AnnotationSet):
                 out = []
     else:
         out.append("entities: []\n")
+    return out
 
+
+def _event_parts(aset: AnnotationSet, out: list[str]):
+    """``_parts`` of the events, after ``out`` (lines not yielded yet); returns those not yielded yet."""
     events = sorted(aset.events.values(), key=_event_key)
     if events:
         out.append("events:\n")
@@ -286,7 +297,12 @@ def _parts(aset: AnnotationSet, part: str = "all") -> Iterator[list[str]]:
     """The text of ``dumps`` in order, a line (or a few) per string, in lists of
     about ``CHUNK_LINES`` strings; ``part``: see ``dump_chunks``."""
     q = scalar
-    if part != "tail":
+    if part == "entities":
+        yield (yield from _entity_parts(aset))
+        return
+    if part == "after entities":
+        out = yield from _event_parts(aset, [])
+    elif part != "tail":
         out = yield from _head_parts(aset)
         if part == "head":
             yield out

@@ -56,6 +56,8 @@ class RulesSuggester:
     beside = False
     #: with ``beside``: the last ``propose``'s working objects (see there)
     _kept: tuple = ()
+    #: ``ahead``'s (text, its sentences, the worker finding its names), for ``propose``
+    _ahead: tuple | None = None
 
     def __init__(
         self,
@@ -95,17 +97,42 @@ class RulesSuggester:
         return len(self._folder.others(sha256))
 
     # -- proposing ---------------------------------------------------------------
-    @gc_paused
-    def propose(self, aset: AnnotationSet, *, progress: Progress | None = None) -> Proposals:
-        text = aset.document.text
-        sents = split_sentences(text)
-        # The capitalised names depend on the text alone: a worker finds them while
-        # this process learns and finds the phrases (each ~0.25 s of a 1 MB article).
-        names = None
+    def ahead(self, text: str) -> None:
+        """With ``beside``, on a long text: start what depends on the article's text
+        alone (its sentences, its names' worker) before its annotation file is read
+        (a command: the worker forked from a smaller process, and finding the names
+        while this one reads the file, learns and finds the phrases); the next
+        ``propose`` on the same text takes it. ``drop_ahead`` when none follows."""
+        self.drop_ahead()
         if self.beside and len(text) >= BESIDE_MIN:
             from ..forked import Forked
 
-            names = Forked(lambda: name_parts(text, sents))
+            sents = split_sentences(text)
+            self._ahead = (text, sents, Forked(lambda: name_parts(text, sents)))
+
+    def drop_ahead(self) -> None:
+        """Stop the worker ``ahead`` started, if no ``propose`` took it."""
+        got, self._ahead = self._ahead, None
+        if got is not None:
+            got[2].cancel()
+
+    @gc_paused
+    def propose(self, aset: AnnotationSet, *, progress: Progress | None = None) -> Proposals:
+        text = aset.document.text
+        got, self._ahead = self._ahead, None
+        if got is not None and (got[0] is text or got[0] == text):
+            sents, names = got[1], got[2]
+        else:
+            if got is not None:
+                got[2].cancel()
+            sents = split_sentences(text)
+            # The capitalised names depend on the text alone: a worker finds them while
+            # this process learns and finds the phrases (each ~0.25 s of a 1 MB article).
+            names = None
+            if self.beside and len(text) >= BESIDE_MIN:
+                from ..forked import Forked
+
+                names = Forked(lambda: name_parts(text, sents))
         know = self.knowledge_for(aset)
         out = Proposals(notes=list(self.notes))
         ids = LocalIds()
