@@ -47,12 +47,16 @@ class Numbers(NamedTuple):
     counts: bytes | None
 
 
-def numbers_of(fr_col: list) -> Numbers:
+def numbers_of(fr_col: list) -> Numbers | None:
     """The ``Numbers`` of the fragments of a piece's entities (``fr_col``: a tuple of
-    (start, end) pairs each)."""
+    (start, end) pairs each); None for a number past int64 (no article to check it
+    against: the arrays are made from the fragments, as without ``Numbers``)."""
     pairs = list(chain.from_iterable(fr_col))
-    counts = None if len(pairs) == len(fr_col) else array("q", map(len, fr_col)).tobytes()
-    return Numbers(array("q", map(_FIRST, pairs)).tobytes(), array("q", map(_SECOND, pairs)).tobytes(), counts)
+    try:
+        counts = None if len(pairs) == len(fr_col) else array("q", map(len, fr_col)).tobytes()
+        return Numbers(array("q", map(_FIRST, pairs)).tobytes(), array("q", map(_SECOND, pairs)).tobytes(), counts)
+    except OverflowError:
+        return None
 
 
 class Piece(NamedTuple):
@@ -78,11 +82,18 @@ def want() -> None:
     _wanted[0] = True
 
 
-def numbers_from(s_col: list, e_col: list, multi: list, frags: dict) -> Numbers:
+def numbers_from(s_col: list, e_col: list, multi: list, frags: dict) -> Numbers | None:
     """The ``Numbers`` of a piece's entities from the reader's columns: the start and
     end of each (lists of ints), the places of those of many fragments (``multi``,
     in order) and their fragments (``frags``: by place; their first start and last
-    end in ``s_col`` and ``e_col``)."""
+    end in ``s_col`` and ``e_col``); None for a number past int64 (``numbers_of``)."""
+    try:
+        return _numbers_from(s_col, e_col, multi, frags)
+    except OverflowError:
+        return None
+
+
+def _numbers_from(s_col: list, e_col: list, multi: list, frags: dict) -> Numbers:
     if not multi:
         return Numbers(array("q", s_col).tobytes(), array("q", e_col).tobytes(), None)
     starts, ends, counts = array("q"), array("q"), array("q", [1]) * len(s_col)
@@ -118,7 +129,12 @@ def note(table: dict, made: list, ids, labels, fr_col, statuses, attrs, first: b
         _noted[0], _noted[1], _noted[3], _noted[4] = id(table), ([], [], [], [], []), False, []
     _noted[2] = None
     if _noted[4] is not None:  # (the fragments' numbers made now, while the set is read, not after)
-        _noted[4].append((n, numbers if numbers is not None else numbers_of(fr_col)))
+        if numbers is None:
+            numbers = numbers_of(fr_col)
+        if numbers is None:
+            _noted[4] = None  # (a number past int64: the arrays made from the fragments)
+        else:
+            _noted[4].append((n, numbers))
     objs, id_col, label_col, frag_col, status_col = _noted[1]
     objs += made
     id_col += ids

@@ -215,3 +215,21 @@ def test_a_set_read_in_pieces_notes_its_numbers_and_gives_the_same(tmp_path, sma
     assert given is not None and len(given) > 3 and sum(n for n, _ in given) == len(got.entities)
     _same_everything(got)
     assert columns._noted[2] is not None and columns._noted[4] is None  # (made into the arrays once)
+
+
+@pytest.mark.parametrize("n", [5, 300])
+def test_a_number_past_int64_is_read_as_without_columns(n):
+    """With no article to check them against, a start or end past int64 reads as
+    it does without columns (no ``Numbers`` for it: the arrays from the fragments)."""
+    ents = [Entity(f"T{i}", "PER", Span(((10 * i, 10 * i + 3),), "abc")) for i in range(n)]
+    ents[n // 2] = Entity("Tbig", "PER", Span(((1 << 70, (1 << 70) + 3),), "abc"))
+    from annotator.model import AnnotationSet, Document
+
+    aset = AnnotationSet(Document("", None, None))
+    aset.entities.update((e.id, e) for e in ents)
+    text = store.dumps(aset)
+    got = direct_read(text, "t", None, None, None)
+    assert got.same_annotations(aset)
+    columns.forget()
+    assert direct_read(text, "t", None, None, None).same_annotations(got)
+    columns.want()

@@ -657,7 +657,7 @@ class _Reader:
             len(ids), ids, self.each(labels, label), *self.span_columns(starts, stops, frs, texts, article, nums),
             *self.tails(statuses, bys, scores, sbys, attrss),
         ]
-        if nums:
+        if nums and nums[0] is not None:  # (None: a number past int64, see columns.numbers_of)
             cols.append(nums[0])
         return cols
 
