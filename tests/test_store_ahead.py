@@ -508,24 +508,3 @@ def test_the_columns_sent_carry_the_numbers_and_not_the_fragments_of_one_each(bi
         n = cols[0]
         assert [list(islice(c, n)) for c in back[1:3]] == [list(islice(c, n)) for c in cols[1:3]]
     assert seen == {True, False}  # (pieces of both kinds in the file)
-
-
-def test_the_pieces_read_from_the_end_are_not_counted_in_this_threads_share():
-    """``behind``: the worker's share left against this thread's makes of the
-    worker's pieces only (those read here from the end are made after the
-    worker's last anyway)."""
-    import time
-    from types import SimpleNamespace
-
-    r = direct_bytes._BytesReader.__new__(direct_bytes._BytesReader)
-    r._pieces, r._limit, r._worker_at = 200, 100, 60
-    r.ahead = SimpleNamespace(started=time.perf_counter() - 0.060)  # (1 ms a piece the worker sent)
-    # the worker's 39 pieces left (39 ms at its pace) against this thread's
-    # 50 of the worker's pieces to make (25) and a read (1.5): one more read here
-    r._times = [0.0005 * 10, 10, 0.0015, 1]
-    assert r.behind(50)
-    # with the 100 read from the end counted too (77 ms), it would not have been
-    # behind; nor is it once this thread has more of the worker's pieces to make
-    # than the worker has left to read
-    r._worker_at = 95
-    assert not r.behind(50)

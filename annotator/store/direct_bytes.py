@@ -399,25 +399,22 @@ class _BytesReader(_PiecedReader):
         for cut in cuts:
             tag = self._tag
             self._tag = tag + 1
-            # (a piece's time to be made: its decode, its objects and the pause after, where
-            # the UI runs; not the wait for the worker nor the pieces read meanwhile: see ``behind``)
             if tag >= self._limit:  # its columns read here from the end
-                t0 = perf_counter()
                 cols = self._back.pop(tag, None)
             else:
                 view = self.ahead_part(tag)
-                t0 = perf_counter()
                 cols = _decode(view) if view is not None else None
                 if view is not None:
                     view.release()
             if cols is None:
                 self.run_pieces([cut], aset, run)
                 continue
+            t0 = perf_counter()
             put(aset, cols)
-            pause()
             times = self._times
             times[0] += perf_counter() - t0
             times[1] += 1
+            pause()
         if table == AHEAD_SECTIONS[-1]:
             self.cancel_worker()  # (all its pieces taken)
 
@@ -449,18 +446,15 @@ class _BytesReader(_PiecedReader):
         return True
 
     def behind(self, tag: int) -> bool:
-        """Will the worker's share left take longer than this thread's (each of its
-        pieces made, from ``tag`` on, and one more read)? (Then one more is read here.)
-        The pieces read here from the end are made after the worker's last, whoever
-        ends first: one more of them ends the load sooner while the worker would
-        still be reading when this thread has made the worker's others."""
+        """Will the worker's share left take longer than this thread's (each piece
+        made, from ``tag`` on, and one more read)? (Then one more is read here.)"""
         made, n_made, read, n_read = self._times
-        per_made = made / n_made if n_made else 0.0008
+        per_made = made / n_made if n_made else 0.0006
         per_read = read / n_read if n_read else 0.0015
         s, at = self.ahead, self._worker_at
         assert s is not None
         per_worker = (perf_counter() - s.started) / max(at, 1)
-        return (self._limit - at - 1) * per_worker > (self._limit - tag) * per_made + per_read
+        return (self._limit - at - 1) * per_worker > (self._pieces - tag + 1) * per_made + per_read
 
     def ahead_part(self, tag: int) -> memoryview | None:
         """The worker's columns of piece ``tag``, or None: read it here (the worker
