@@ -19,6 +19,7 @@ reads its first article); one set is noted at a time (the last read), and
 from __future__ import annotations
 
 import sys
+from array import array
 from itertools import chain, compress, islice, repeat
 from operator import is_, is_not, itemgetter
 from typing import Iterator, NamedTuple
@@ -30,8 +31,32 @@ _FIRST = itemgetter(0)
 _SECOND = itemgetter(1)
 
 #: [id of the entities table, its columns (objects, ids, labels, fragments,
-#: statuses), the arrays made of them (``_arrays``), is a span of theirs lost?]
-_noted: list = [None, None, None, False]
+#: statuses), the arrays made of them (``_arrays``), is a span of theirs lost?,
+#: the fragments' numbers of each part noted (``Numbers``; None: a part had none)]
+_noted: list = [None, None, None, False, None]
+
+
+class Numbers(NamedTuple):
+    """A piece's fragments as ``_arrays`` wants them, made by whoever read the piece
+    (``numbers_of``: in a read-ahead worker, which has no numpy): the bytes of the
+    int64 arrays of their starts and of their ends, and of the number of fragments
+    of each entity (None: one each)."""
+
+    starts: bytes
+    ends: bytes
+    counts: bytes | None
+
+
+def numbers_of(fr_col: list) -> Numbers | None:
+    """The ``Numbers`` of the fragments of a piece's entities (``fr_col``: a tuple of
+    (start, end) pairs each); None for a number past int64 (no article to check it
+    against: the arrays are made from the fragments, as without ``Numbers``)."""
+    pairs = list(chain.from_iterable(fr_col))
+    try:
+        counts = None if len(pairs) == len(fr_col) else array("q", map(len, fr_col)).tobytes()
+        return Numbers(array("q", map(_FIRST, pairs)).tobytes(), array("q", map(_SECOND, pairs)).tobytes(), counts)
+    except OverflowError:
+        return None
 
 
 class Piece(NamedTuple):
@@ -57,17 +82,59 @@ def want() -> None:
     _wanted[0] = True
 
 
-def note(table: dict, made: list, ids, labels, fr_col, statuses, attrs, first: bool) -> None:
+def numbers_from(s_col: list, e_col: list, multi: list, frags: dict) -> Numbers | None:
+    """The ``Numbers`` of a piece's entities from the reader's columns: the start and
+    end of each (lists of ints), the places of those of many fragments (``multi``,
+    in order) and their fragments (``frags``: by place; their first start and last
+    end in ``s_col`` and ``e_col``); None for a number past int64 (``numbers_of``)."""
+    try:
+        return _numbers_from(s_col, e_col, multi, frags)
+    except OverflowError:
+        return None
+
+
+def _numbers_from(s_col: list, e_col: list, multi: list, frags: dict) -> Numbers:
+    if not multi:
+        return Numbers(array("q", s_col).tobytes(), array("q", e_col).tobytes(), None)
+    starts, ends, counts = array("q"), array("q"), array("q", [1]) * len(s_col)
+    prev = 0
+    for i in multi:
+        fr = frags[i]
+        starts.extend(s_col[prev:i])
+        ends.extend(e_col[prev:i])
+        starts.extend([f[0] for f in fr])
+        ends.extend([f[1] for f in fr])
+        counts[i] = len(fr)
+        prev = i + 1
+    starts.extend(s_col[prev:])
+    ends.extend(e_col[prev:])
+    return Numbers(starts.tobytes(), ends.tobytes(), counts.tobytes())
+
+
+def wanted() -> bool:
+    """Are the columns of the sets read wanted (``want``)?"""
+    return _wanted[0]
+
+
+def note(table: dict, made: list, ids, labels, fr_col, statuses, attrs, first: bool, numbers: Numbers | None = None) -> None:
     """The reader made ``made`` (just added to ``table``; ``first``: as its first
-    entities) from these columns (lists, or ``repeat``s of one value)."""
+    entities) from these columns (lists, or ``repeat``s of one value); ``numbers``:
+    their fragments' (``numbers_of``), if the reader has them (else made here)."""
     if not _wanted[0]:
         return
     from .model import NO_ATTRS
 
     n = len(made)
     if first or _noted[0] != id(table) or _noted[1] is None:
-        _noted[0], _noted[1], _noted[3] = id(table), ([], [], [], [], []), False
+        _noted[0], _noted[1], _noted[3], _noted[4] = id(table), ([], [], [], [], []), False, []
     _noted[2] = None
+    if _noted[4] is not None:  # (the fragments' numbers made now, while the set is read, not after)
+        if numbers is None:
+            numbers = numbers_of(fr_col)
+        if numbers is None:
+            _noted[4] = None  # (a number past int64: the arrays made from the fragments)
+        else:
+            _noted[4].append((n, numbers))
     objs, id_col, label_col, frag_col, status_col = _noted[1]
     objs += made
     id_col += ids
@@ -100,7 +167,7 @@ def forget() -> None:
     ``pause`` between two (``pace.drop``): letting go of the five lists of 500,000
     at once held the interpreter 10-13 ms, one decref an entity, id or span."""
     cols = _noted[1]
-    _noted[0], _noted[1], _noted[2], _noted[3] = None, None, None, False
+    _noted[0], _noted[1], _noted[2], _noted[3], _noted[4] = None, None, None, False, None
     _wanted[0] = False
     # (held elsewhere too, as a ``Columns`` still in use: let go of as before)
     if cols is not None and sys.getrefcount(cols) <= 2:  # (``cols`` and the call's own)
@@ -141,10 +208,14 @@ def _has_lost(attrs) -> bool:
     return bool(attrs) and bool(attrs.get(LOST))
 
 
-def _arrays(cols: tuple) -> "_Arrays":
-    """The columns' numbers as numpy arrays (``Columns``), a ``CHUNK`` at a time."""
+def _arrays(cols: tuple, given: list | None = None) -> "_Arrays":
+    """The columns' numbers as numpy arrays (``Columns``), a ``CHUNK`` at a time;
+    from the ``Numbers`` the reader gave (``given``: (entities, numbers) of each
+    part, in order) when it gave them for all, else from the fragments."""
     import numpy as np
 
+    if given is not None:
+        return _given_arrays(given)
     objs, ids, labels, frags, statuses = cols
     fs: list = []
     fe: list = []
@@ -157,17 +228,48 @@ def _arrays(cols: tuple) -> "_Arrays":
         fe.append(np.fromiter(map(_SECOND, pairs), np.int64, n))
         counts.append(None if n == m else np.fromiter(map(len, part), np.intp, m))
         pause()
-    return _Arrays(fs, fe, counts, CHUNK)
+    return _Arrays(fs, fe, counts, [*range(0, len(objs), CHUNK), len(objs)])
+
+
+def _given_arrays(given: list) -> "_Arrays":
+    """``_arrays`` of the parts' ``Numbers``: the parts of about ``CHUNK`` entities
+    joined into one chunk (a copy of their bytes, no Python object a number)."""
+    import numpy as np
+
+    fs: list = []
+    fe: list = []
+    counts: list = []
+    bounds = [0]
+    i = 0
+    while i < len(given):
+        # the parts from the ``i``-th, up to about ``CHUNK`` entities (one at least)
+        j, m = i + 1, given[i][0]
+        while j < len(given) and m + given[j][0] <= CHUNK:
+            m += given[j][0]
+            j += 1
+        group, i = given[i:j], j
+        bounds.append(bounds[-1] + m)
+        fs.append(np.concatenate([np.frombuffer(x.starts, np.int64) for _, x in group]))
+        fe.append(np.concatenate([np.frombuffer(x.ends, np.int64) for _, x in group]))
+        if all(x.counts is None for _, x in group):
+            counts.append(None)
+        else:
+            counts.append(np.concatenate([
+                np.ones(n, np.intp) if x.counts is None else np.frombuffer(x.counts, np.int64).astype(np.intp, copy=False)
+                for n, x in group
+            ]))
+        pause()
+    return _Arrays(fs, fe, counts, bounds)
 
 
 class _Arrays(NamedTuple):
-    """Per ``CHUNK`` of entities: their fragments' starts and ends (int64 arrays),
-    and the number of fragments of each (None: one each)."""
+    """Per chunk of entities (about ``CHUNK``): their fragments' starts and ends
+    (int64 arrays), and the number of fragments of each (None: one each)."""
 
     fs: list
     fe: list
     counts: list
-    size: int  # (entities a chunk)
+    bounds: list  # (where each chunk starts, and the end of the last)
 
 
 class Columns:
@@ -184,19 +286,20 @@ class Columns:
         objs, ids, labels, frags, statuses = self._cols
         cut = [name in wanted for name in ("objs", "ids", "labels", "statuses")]
         ar = None
-        size = CHUNK
+        bounds = [*range(0, len(objs), CHUNK), len(objs)]
         if "numbers" in wanted:
             if _noted[1] is not self._cols:  # (another set read since: made for this one alone)
                 ar = _arrays(self._cols)
             else:
                 if _noted[2] is None:
-                    _noted[2] = _arrays(self._cols)
+                    _noted[2] = _arrays(self._cols, _noted[4])
+                    _noted[4] = None  # (in the arrays now)
                 ar = _noted[2]
-            size = ar.size
-        for i, a in enumerate(range(0, len(objs), size)):
-            if a:
+            bounds = ar.bounds
+        for i in range(len(bounds) - 1):
+            if i:
                 pause()
-            b = a + size
+            a, b = bounds[i], bounds[i + 1]
             got = [col[a:b] if want else None for col, want in zip((objs, ids, labels, statuses), cut)]
             if ar is None:
                 yield Piece(*got, None, None, None)

@@ -169,3 +169,67 @@ def test_forget_leaves_columns_still_in_use_whole():
     assert columns.of(aset.entities) is None
     ids = [i for piece in cols.chunks("ids") for i in piece.ids]
     assert ids == list(aset.entities)  # what a step still holds is not emptied under it
+
+
+def _fragments_of(n: int) -> list:
+    """``n`` entities' fragments, one each but for every seventh (three)."""
+    return [((10 * i, 10 * i + 3), (10 * i + 4, 10 * i + 5), (10 * i + 7, 10 * i + 9)) if i % 7 == 3 else ((10 * i, 10 * i + 5),) for i in range(n)]
+
+
+@pytest.mark.parametrize("sizes", [[5, 300, 1, 699, 700, 41], [2500], [1] * 9])
+def test_the_numbers_a_reader_gives_are_the_arrays_of_the_fragments(small_chunks, sizes):
+    """``numbers_of`` each part's fragments (as a read-ahead worker sends them),
+    joined into chunks of about ``CHUNK``: the starts, ends and counts made from
+    the fragments themselves, in the same order."""
+    frags = _fragments_of(sum(sizes))
+    cols = ([None] * len(frags), [], [], frags, [])
+    given, at = [], 0
+    for n in sizes:
+        part = frags[at : at + n]
+        numbers = columns.numbers_of(part)
+        assert (numbers.counts is None) == all(len(f) == 1 for f in part)
+        given.append((n, numbers))
+        at += n
+    got, want = columns._arrays(cols, given), columns._arrays(cols)
+    assert got.bounds[0] == 0 and got.bounds[-1] == len(frags) and len(got.fs) == len(got.bounds) - 1
+    for a, b in zip(got.bounds, got.bounds[1:]):  # about a chunk each (a part is never cut)
+        assert b - a <= max(columns.CHUNK, max(sizes))
+    for name in ("fs", "fe"):
+        assert np.array_equal(np.concatenate(getattr(got, name)), np.concatenate(getattr(want, name)))
+
+    def counts(ar):
+        return np.concatenate([np.ones(b - a, np.intp) if c is None else c for a, b, c in zip(ar.bounds, ar.bounds[1:], ar.counts)])
+
+    assert np.array_equal(counts(got), counts(want)) and counts(got).dtype == np.intp
+
+
+def test_a_set_read_in_pieces_notes_its_numbers_and_gives_the_same(tmp_path, small_chunks, monkeypatch):
+    from annotator.store import direct_bytes
+
+    monkeypatch.setattr(direct_bytes, "PIECE", 2000)  # (many pieces, a note each)
+    aset = _bench_set(n_entities=6000, seed=9)
+    path = tmp_path / "a.yaml"
+    path.write_text(store.dumps(aset), encoding="utf-8")
+    got = store.read(path, article=aset.document, schema=default_schema(), editing=True).aset
+    given = columns._noted[4]
+    assert given is not None and len(given) > 3 and sum(n for n, _ in given) == len(got.entities)
+    _same_everything(got)
+    assert columns._noted[2] is not None and columns._noted[4] is None  # (made into the arrays once)
+
+
+@pytest.mark.parametrize("n", [5, 300])
+def test_a_number_past_int64_is_read_as_without_columns(n):
+    """With no article to check them against, a start or end past int64 reads as
+    it does without columns (no ``Numbers`` for it: the arrays from the fragments)."""
+    ents = [Entity(f"T{i}", "PER", Span(((10 * i, 10 * i + 3),), "abc")) for i in range(n)]
+    ents[n // 2] = Entity("Tbig", "PER", Span(((1 << 70, (1 << 70) + 3),), "abc"))
+    from annotator.model import AnnotationSet, Document
+
+    aset = AnnotationSet(Document("", None, None))
+    aset.entities.update((e.id, e) for e in ents)
+    text = store.dumps(aset)
+    got = direct_read(text, "t", None, None, None)
+    assert got.same_annotations(aset)
+    columns.forget()
+    assert direct_read(text, "t", None, None, None).same_annotations(got)
+    columns.want()

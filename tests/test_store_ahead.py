@@ -457,3 +457,54 @@ def test_no_fork_no_worker(big, ahead_on, monkeypatch):
     assert ahead.start(p, doc, schema) is None and not ahead._pending
     monkeypatch.undo()
     assert read(p, article=doc, schema=schema, editing=True).ok
+
+
+@pytest.mark.parametrize("back", [False, True])
+def test_read_ahead_gives_the_numbers_of_the_index_and_rows(big, ahead_on, monkeypatch, back):
+    """The pieces read ahead (or from the end) carry their fragments' numbers
+    (``columns.Numbers``): the marks index, the rows and the counts made from the
+    columns are those made from the objects."""
+    from annotator import columns
+    from tests.test_columns import _same_everything
+
+    monkeypatch.setattr(direct_bytes, "AHEAD_BACK", back)
+    monkeypatch.setattr(columns, "SMALL", 10)
+    p, doc, schema = _files(big)
+    columns.want()
+    try:
+        ahead.start(p, doc, schema)
+        got = read(p, article=doc, schema=schema, editing=True)
+        assert got.ok and columns._noted[4] is not None
+        assert sum(n for n, _ in columns._noted[4]) == len(got.aset.entities)
+        _same_everything(got.aset)
+    finally:
+        columns.forget()
+
+
+def test_the_columns_sent_carry_the_numbers_and_not_the_fragments_of_one_each(big, small_pieces, monkeypatch):
+    import marshal
+    from itertools import islice
+
+    from annotator.columns import Numbers, numbers_of
+
+    monkeypatch.setattr(direct_reader, "SMALL", 1)  # (a piece of a few entities: columns, as a big one's)
+    p, doc, schema = _files(big)
+    r = direct_bytes.DirectBytes(p.read_bytes(), str(p))._reader
+    how = r.how(doc.text, schema)
+    seen = set()
+    for _tag, key, (a, b) in r.ahead_plan():
+        if key != "entities":
+            continue
+        cols = r.piece_columns(key, a, b, how)
+        if cols is None:
+            continue
+        assert type(cols[-1]) is Numbers and cols[-1] == numbers_of(cols[3])
+        one_each = cols[-1].counts is None
+        seen.add(one_each)
+        blob = direct_bytes._encode(cols)
+        assert (marshal.loads(blob)[3] is None) == one_each  # (made again from the numbers)
+        back = direct_bytes._decode(memoryview(blob))
+        assert back[3] == list(cols[3]) and back[-1] == cols[-1] and len(back) == len(cols)
+        n = cols[0]
+        assert [list(islice(c, n)) for c in back[1:3]] == [list(islice(c, n)) for c in cols[1:3]]
+    assert seen == {True, False}  # (pieces of both kinds in the file)

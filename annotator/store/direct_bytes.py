@@ -10,10 +10,12 @@ from __future__ import annotations
 import marshal
 import re
 import struct
+from array import array
 from itertools import islice, repeat
 from time import perf_counter
 from typing import TYPE_CHECKING
 
+from ..columns import Numbers
 from ..forked import Forked, Streamed, spare_core
 from ..model import NO_ATTRS, AnnotationSet
 from ..pace import chunks, pause, sharing
@@ -345,7 +347,9 @@ class _BytesReader(_PiecedReader):
         try:
             if key == "entities":
                 rows = self.lines(_dr._ENTITY_LINE, 0, len(text))
-                return self.entity_columns(rows, article, label) if len(rows) > _dr.SMALL else None
+                if len(rows) <= _dr.SMALL:
+                    return None
+                return self.entity_columns(rows, article, label, numbers=True)  # (the marks index's and rows': see columns)
             if key == "events":
                 rows = self.blocks(_dr._EVENT, 0, len(text))
                 return self.event_columns(rows, article, event_type, schema) if len(rows) > _dr.SMALL else None
@@ -543,24 +547,42 @@ AHEAD_JUMP = 8
 def _encode(cols: list) -> bytes:
     """A piece's columns (``entity_columns``, ``event_columns``, ``attribution_columns``)
     as plain data, marshalled: a ``repeat`` as a tuple of its value, another tuple
-    as a list; the last column (attrs) None when all are NO_ATTRS, else None for each."""
+    as a list; the column of attrs None when all are NO_ATTRS, else None for each;
+    then the entities' ``Numbers`` (as a tuple; None when the columns end with their
+    attrs), and then their fragments are not sent when each has one (made again
+    from the numbers: ``_decode``)."""
+    numbers = None
+    if type(cols[-1]) is Numbers:
+        numbers = tuple(cols[-1])
+        cols = cols[:-1]
     *cols, attrs = cols
     out: list = []
     for col in cols:
         t = type(col)
         out.append((next(col),) if t is repeat else list(col) if t is tuple else col)
+    if numbers is not None and numbers[2] is None:
+        out[3] = None  # (the fragments: one each, their numbers in ``numbers``)
     out.append(None if type(attrs) is repeat else [None if a is NO_ATTRS else a for a in attrs])
+    out.append(numbers)
     return marshal.dumps(out)
 
 
 def _decode(view: memoryview) -> list:
     """``_encode``'s columns again."""
     cols = marshal.loads(view)
+    numbers = cols.pop()
     attrs = cols.pop()
     for i, col in enumerate(cols):
         if type(col) is tuple:
             cols[i] = repeat(col[0])
+    if numbers is not None and cols[3] is None:  # one fragment each: ((start, end),)
+        starts, ends = array("q"), array("q")
+        starts.frombytes(numbers[0])
+        ends.frombytes(numbers[1])
+        cols[3] = list(zip(zip(starts.tolist(), ends.tolist())))
     cols.append(repeat(NO_ATTRS) if attrs is None else [NO_ATTRS if a is None else a for a in attrs])
+    if numbers is not None:
+        cols.append(Numbers(*numbers))
     return cols
 
 

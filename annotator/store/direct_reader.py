@@ -186,6 +186,10 @@ _make_event = _maker(Event, "id type trigger arguments status by score suggested
 _make_attribution = _maker(Attribution, "id source cue content type status by score suggested_by attrs")
 _make_relation = _maker(Relation, "id type arg1 arg2 status by score suggested_by attrs")
 
+#: the number of ``_Reader.entity_columns``' columns (a piece read ahead adds its
+#: fragments' ``columns.Numbers``: see ``direct_bytes.piece_columns``)
+ENTITY_COLUMNS = 10
+
 #: A section of at most this many items is read row by row (``_Reader.*_rows``):
 #: a column costs a few calls whatever its length, which a file of 50 annotations
 #: (an annotator's article) pays more for than for its rows.
@@ -347,9 +351,10 @@ class _Reader:
             attrs,
         ]
 
-    def span_columns(self, starts, stops, frs, texts, article: str | None) -> tuple[list, list]:
+    def span_columns(self, starts, stops, frs, texts, article: str | None, numbers: list | None = None) -> tuple[list, list]:
         """The fragments and texts of the spans of the columns of ``_SPAN``'s groups,
-        checked against the article (``_make_span`` makes them)."""
+        checked against the article (``_make_span`` makes them); ``numbers``: a list
+        to append their ``columns.Numbers`` to."""
         n = len(texts)
         texts = list(self.tokens(texts, self.text_value))
         multi: list[int] = [i for i, f in enumerate(frs) if f] if any(frs) else []
@@ -374,6 +379,8 @@ class _Reader:
         fr_col = list(zip(zip(s_col, e_col)))  # ((s, e),) each
         for i in multi:
             fr_col[i] = frags[i]
+        if numbers is not None:
+            numbers.append(columns.numbers_from(s_col, e_col, multi, frags))
         return fr_col, texts
 
     def some_span_columns(self, n: int, starts, stops, frs, texts, article: str | None) -> list | None:
@@ -624,7 +631,7 @@ class _Reader:
         if len(rows) <= SMALL:
             self.entity_rows(rows, aset.entities, article, label)
             return end
-        self.put_entities(aset, self.entity_columns(rows, article, label))
+        self.put_entities(aset, self.entity_columns(rows, article, label, columns.wanted()))  # (numbers: see columns)
         return end
 
     def label_of(self, schema: Schema | None) -> Callable[[str], str]:
@@ -638,21 +645,28 @@ class _Reader:
 
         return label
 
-    def entity_columns(self, rows: list[tuple], article: str | None, label: Callable[[str], str]) -> list:
+    def entity_columns(self, rows: list[tuple], article: str | None, label: Callable[[str], str], numbers: bool = False) -> list:
         """The columns of ``_make_entity`` for the rows of ``_ENTITY_LINE``, checked
-        (the spans as fragments and texts: ``put_entities`` makes them)."""
+        (the spans as fragments and texts: ``put_entities`` makes them); with
+        ``numbers``, then their fragments' ``columns.Numbers``."""
         ids, labels, starts, stops, frs, texts, statuses, bys, scores, sbys, attrss = zip(*rows)
         del rows
         ids = self.tokens(ids, self.string)
-        return [
-            len(ids), ids, self.each(labels, label), *self.span_columns(starts, stops, frs, texts, article),
+        nums: list | None = [] if numbers else None
+        cols = [
+            len(ids), ids, self.each(labels, label), *self.span_columns(starts, stops, frs, texts, article, nums),
             *self.tails(statuses, bys, scores, sbys, attrss),
         ]
+        if nums and nums[0] is not None:  # (None: a number past int64, see columns.numbers_of)
+            cols.append(nums[0])
+        return cols
 
     @staticmethod
     def put_entities(aset: AnnotationSet, cols: list) -> None:
-        """The entities of ``entity_columns`` made, into the set's table."""
-        n, ids, labels, fr_col, texts, *tails = cols
+        """The entities of ``entity_columns`` made, into the set's table (``cols``
+        may end with their fragments' ``columns.Numbers``: noted with them)."""
+        numbers = cols[ENTITY_COLUMNS] if len(cols) > ENTITY_COLUMNS else None
+        n, ids, labels, fr_col, texts, *tails = cols[:ENTITY_COLUMNS]
         made = _make_entity(n, ids, labels, _make_span(n, fr_col, texts), *tails)
         table = aset.entities
         before = len(table)  # (a big section's pieces go into one table: see direct_bytes)
@@ -660,7 +674,7 @@ class _Reader:
         if len(table) != before + n:  # an id twice
             raise Decline
         # the marks index, the counts and the list's rows read these, not the objects
-        columns.note(table, made, ids, labels, fr_col, tails[0], tails[4], first=not before)
+        columns.note(table, made, ids, labels, fr_col, tails[0], tails[4], first=not before, numbers=numbers)
 
     def events(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
         start, end = self.section(pos, "events", "attributions")
