@@ -104,11 +104,9 @@ class RulesSuggester:
         while this one reads the file, learns and finds the phrases); the next
         ``propose`` on the same text takes it. ``drop_ahead`` when none follows."""
         self.drop_ahead()
-        if self.beside and len(text) >= BESIDE_MIN:
-            from ..forked import Forked
-
-            sents = split_sentences(text)
-            self._ahead = (text, sents, Forked(lambda: name_parts(text, sents)))
+        got = self._text_work(text)
+        if got[2] is not None:  # (nothing goes beside: propose does it all)
+            self._ahead = got
 
     def drop_ahead(self) -> None:
         """Stop the worker ``ahead`` started, if no ``propose`` took it."""
@@ -116,23 +114,28 @@ class RulesSuggester:
         if got is not None:
             got[2].cancel()
 
+    def _text_work(self, text: str) -> tuple:
+        """(``text``, its sentences, the worker finding its names: with ``beside``, on
+        a long text; else None). The capitalised names depend on the text alone: a
+        worker finds them while this process learns and finds the phrases (each
+        ~0.25 s of a 1 MB article)."""
+        sents = split_sentences(text)
+        names = None
+        if self.beside and len(text) >= BESIDE_MIN:
+            from ..forked import Forked
+
+            names = Forked(lambda: name_parts(text, sents))
+        return text, sents, names
+
     @gc_paused
     def propose(self, aset: AnnotationSet, *, progress: Progress | None = None) -> Proposals:
         text = aset.document.text
-        got, self._ahead = self._ahead, None
-        if got is not None and (got[0] is text or got[0] == text):
-            sents, names = got[1], got[2]
-        else:
-            if got is not None:
-                got[2].cancel()
-            sents = split_sentences(text)
-            # The capitalised names depend on the text alone: a worker finds them while
-            # this process learns and finds the phrases (each ~0.25 s of a 1 MB article).
-            names = None
-            if self.beside and len(text) >= BESIDE_MIN:
-                from ..forked import Forked
-
-                names = Forked(lambda: name_parts(text, sents))
+        got = self._ahead
+        if got is None or not (got[0] is text or got[0] == text):
+            self.drop_ahead()  # (another text's, if any)
+            got = self._text_work(text)
+        self._ahead = None
+        _, sents, names = got
         know = self.knowledge_for(aset)
         out = Proposals(notes=list(self.notes))
         ids = LocalIds()
