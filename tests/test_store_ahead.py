@@ -7,6 +7,8 @@ or not)."""
 
 import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -341,6 +343,70 @@ def test_the_cli_reads_ahead_and_reaps_the_worker(big, ahead_on, results, monkey
     else:
         assert results == []
     assert _reaped(pids[0])
+
+
+_FORKED_BEFORE_TEXTUAL = """
+import os, sys
+from annotator.commands import annotate
+from annotator.store import ahead
+annotate.READ_BEFORE = 0
+ahead._core_free = lambda force: True
+
+def start(*args, **kw):
+    print("textual" in sys.modules, flush=True)
+    os._exit(0)
+
+ahead.start = start
+from annotator.cli import main
+main(sys.argv[1:])
+"""
+
+
+def test_the_worker_is_forked_before_textual_is_imported(big, tmp_path):
+    """The settings' keymap is checked against Textual's bindings (importing
+    Textual: a fifth of a second): ``annotate`` forks the worker before, so
+    that it reads meanwhile."""
+    p, _doc, _schema = _files(big)
+    folder = tmp_path / "ann"
+    folder.mkdir()
+    shutil.copyfile(p, folder / "a.yaml")
+    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "config"))
+    got = subprocess.run([sys.executable, "-c", _FORKED_BEFORE_TEXTUAL, str(p.parent / "a.txt"), "--annotations", str(folder)],
+                         capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+    assert (got.stdout.strip(), got.returncode) == ("False", 0), got.stderr
+
+
+def test_a_bad_keymap_checked_after_the_fork_reaps_the_worker(big, ahead_on, monkeypatch, tmp_path, capsys):
+    """A bad settings file found once the worker is forked: one line, exit 2,
+    the worker reaped, the annotation file untouched."""
+    from annotator.cli import main
+    from annotator.commands import annotate
+
+    p, _doc, _schema = _files(big)
+    folder = tmp_path / "ann"
+    folder.mkdir()
+    shutil.copyfile(p, folder / "a.yaml")
+    before = (folder / "a.yaml").read_bytes()
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "annotator.toml").write_text('[keymap]\nfindd = "f"\n', encoding="utf-8")
+    started = []
+    real_start = ahead.start
+
+    def start(*args, **kw):
+        a = real_start(*args, **kw)
+        started.append((a, a.worker._pid))
+        return a
+
+    monkeypatch.setattr(ahead, "start", start)
+    monkeypatch.setattr(annotate, "READ_BEFORE", 0)
+    capsys.readouterr()
+    assert main([str(p.parent / "a.txt"), "--annotations", str(folder)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "unknown binding id 'findd'" in lines[0]
+    assert len(started) == 1 and started[0][0].worker is None and not ahead._pending
+    assert _reaped(started[0][1])
+    assert (folder / "a.yaml").read_bytes() == before
 
 
 @pytest.mark.parametrize("slow", ["all read here", "some read here"])

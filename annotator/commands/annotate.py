@@ -50,20 +50,20 @@ def _run(args: argparse.Namespace) -> int:
     # Load everything that can fail before the terminal is taken over, so a bad
     # input gives one line on stderr and exit 2.
     from .. import store
-    from ..articles import articles_of_annotation_files, bundled_seed, find_articles, read_article
-    from . import defaults
-    from .keys import load_checked
+    from ..errors import InputError
+    from ..settings import load
+    from .keys import checked
 
-    settings, keymap, theme = load_checked(theme=getattr(args, "theme", None))
+    # the settings' keymap and theme are checked once a big file's worker is forked
+    # (below): the check imports Textual, a fifth of a second the worker reads meanwhile
+    settings = load()
     args._settings = settings
-    schema = defaults.schema(args)
-    paths, folder = articles_of_annotation_files(args.paths or [], getattr(args, "annotations", None))
-    articles = find_articles(paths) if paths else [bundled_seed()]
-    annotations_dir = folder if folder is not None else defaults.annotations_dir(args)
-    if annotations_dir.exists() and not annotations_dir.is_dir():
-        from ..errors import InputError
-
-        raise InputError(str(annotations_dir), "is not a folder (--annotations)")
+    theme = getattr(args, "theme", None)
+    try:
+        schema, articles, annotations_dir, yaml_path, document = _found(args, store)
+    except InputError:
+        checked(settings, theme)  # (a bad settings file is the one line: it is read first)
+        raise
     # Loading a big article makes hundreds of thousands of objects and no cycles:
     # the cyclic collector would walk them again and again (a third of the load),
     # and later, every full collection would walk them all (a pause of a tenth of
@@ -72,14 +72,9 @@ def _run(args: argparse.Namespace) -> int:
     # (reference counting still frees it).
     ahead = None
     try:
-        yaml_path = store.annotation_path(articles[0], annotations_dir)
-        document = read_article(articles[0])
         first = None
-        if _size(yaml_path) <= READ_BEFORE:
-            first = store.read(yaml_path, article=document, schema=schema, editing=True)
-            first.checked()  # a bad file: one line on stderr, before the terminal is taken over
-            document = None
-        else:
+        big = _size(yaml_path) > READ_BEFORE
+        if big:
             # the app paints the text at once and reads the file in a thread (a bad
             # file is then reported the same way, after the app has closed); a
             # worker forked now, before Textual is imported, reads its entities
@@ -87,6 +82,11 @@ def _run(args: argparse.Namespace) -> int:
             from ..store import ahead as read_ahead
 
             ahead = read_ahead.start(yaml_path, document, schema)
+        keymap, theme = checked(settings, theme)
+        if not big:
+            first = store.read(yaml_path, article=document, schema=schema, editing=True)
+            first.checked()  # a bad file: one line on stderr, before the terminal is taken over
+            document = None
         suggester = None
         if args.suggest:
             from ..suggest import get_suggester
@@ -124,6 +124,23 @@ def _run(args: argparse.Namespace) -> int:
     if app.load_error is not None:
         raise app.load_error  # InputError: one line on stderr, exit 2 (cli.main)
     return int(result or 0)
+
+
+def _found(args: argparse.Namespace, store):
+    """(schema, articles, annotations folder, the first's annotation file, its
+    document): what ``annotate`` opens; raises InputError as each is looked for."""
+    from ..articles import articles_of_annotation_files, bundled_seed, find_articles, read_article
+    from . import defaults
+
+    schema = defaults.schema(args)
+    paths, folder = articles_of_annotation_files(args.paths or [], getattr(args, "annotations", None))
+    articles = find_articles(paths) if paths else [bundled_seed()]
+    annotations_dir = folder if folder is not None else defaults.annotations_dir(args)
+    if annotations_dir.exists() and not annotations_dir.is_dir():
+        from ..errors import InputError
+
+        raise InputError(str(annotations_dir), "is not a folder (--annotations)")
+    return schema, articles, annotations_dir, store.annotation_path(articles[0], annotations_dir), read_article(articles[0])
 
 
 #: annotation files up to this size are read (and checked) before the terminal is

@@ -27,11 +27,18 @@ def load_checked(theme: str | None = None):
 
     One InputError (file:line) for a bad file, an unknown binding id, a key
     clash or a theme Textual does not have."""
-    from ..errors import InputError
     from ..settings import load
-    from ..tui.keymap import check
 
     settings = load()
+    return (settings, *checked(settings, theme))
+
+
+def checked(settings, theme: str | None = None):
+    """(keymap, theme) of ``settings``, checked as ``load_checked`` says (this
+    imports Textual: its bindings and themes)."""
+    from ..errors import InputError
+    from ..tui.keymap import check
+
     keymap = check(settings)
     chosen = theme or settings.theme
     if chosen:
@@ -40,7 +47,7 @@ def load_checked(theme: str | None = None):
         if chosen not in BUILTIN_THEMES:
             where = settings.line_of("theme") if not theme else "--theme"
             raise InputError(where, f"unknown theme {chosen!r} (themes: {', '.join(sorted(BUILTIN_THEMES))})")
-    return settings, keymap, chosen
+    return keymap, chosen
 
 
 def run(args: argparse.Namespace) -> int:
