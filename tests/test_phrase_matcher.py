@@ -159,3 +159,38 @@ def test_a_plain_text_casefolds_to_the_same_words_at_the_same_places(text):
     else:
         assert any(len(c.casefold()) != 1 or _word(c.casefold()) != _word(c) or c.lower().casefold() != c.casefold()
                    for c in text)
+
+
+def ref_longest_first(matches):
+    """``longest_first`` as it was: every cluster sorted, longest first, and each match
+    kept when it overlaps none kept before."""
+    if not matches:
+        return []
+    ordered = sorted(matches, key=lambda m: (m[0], m[1]))
+    chosen, cluster, end = [], [], -1
+
+    def resolve(cluster):
+        kept = []
+        for m in sorted(cluster, key=lambda m: (m[0] - m[1], m[0])):
+            if all(m[1] <= k[0] or k[1] <= m[0] for k in kept):
+                kept.append(m)
+        kept.sort(key=lambda m: (m[0], m[1]))
+        return kept
+
+    for m in ordered:
+        if m[0] >= end and cluster:
+            chosen.extend(resolve(cluster))
+            cluster = []
+        cluster.append(m)
+        if m[1] > end:
+            end = m[1]
+    chosen.extend(resolve(cluster))
+    return chosen
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 6)), max_size=30))
+def test_longest_first_is_what_it_was(spans):
+    """Clusters of two inline: the same as before, with equal spans and empty ones too."""
+    matches = [(s, s + n, i) for i, (s, n) in enumerate(spans)]
+    assert longest_first(matches) == ref_longest_first(matches)

@@ -9,6 +9,7 @@ log factor) so a 1 MB article stays well under a second.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from typing import Generic, Iterable, TypeVar
 
 WORD = re.compile(r"\w+")
@@ -268,22 +269,56 @@ def longest_first(matches: list[tuple[int, int, T]]) -> list[tuple[int, int, T]]
 
     Matches that overlap nothing are kept as they are; only each cluster of
     overlapping ones is resolved (longest first), which is the same as resolving
-    all at once since a choice never reaches outside its cluster."""
+    all at once since a choice never reaches outside its cluster. (A cluster of
+    two, the most of them, inline: 128,000 gazetteer hits on 1 MB.)"""
     if not matches:
         return []
-    ordered = sorted(matches, key=lambda m: (m[0], m[1]))
+    ordered = sorted(matches, key=_START_END)
     chosen: list[tuple[int, int, T]] = []
-    cluster: list[tuple[int, int, T]] = []
+    add = chosen.append
+    first = None  # the cluster's first match; ``more``: all of them, when more than one
+    more: list | None = None
     end = -1
     for m in ordered:
-        if m[0] >= end and cluster:
-            chosen.extend(_resolve(cluster))
-            cluster = []
-        cluster.append(m)
+        if m[0] >= end and first is not None:
+            if more is None:
+                add(first)
+            else:
+                _flush(more, chosen)
+                more = None
+            first = m
+        elif first is None:
+            first = m
+        elif more is None:
+            more = [first, m]
+        else:
+            more.append(m)
         if m[1] > end:
             end = m[1]
-    chosen.extend(_resolve(cluster))
+    if more is None:
+        add(first)
+    else:
+        _flush(more, chosen)
     return chosen
+
+
+_START_END = itemgetter(0, 1)
+
+
+def _flush(cluster: list, chosen: list) -> None:
+    """``chosen.extend(_resolve(cluster))``, two matches without the sorts."""
+    if len(cluster) != 2:
+        chosen.extend(_resolve(cluster))
+        return
+    a, b = cluster
+    if (b[0] - b[1], b[0]) < (a[0] - a[1], a[0]):
+        w, o = b, a
+    else:
+        w, o = a, b  # (equal keys: the sort is stable)
+    if o[1] <= w[0] or w[1] <= o[0]:
+        chosen.extend(cluster)  # both kept, and in (start, end) order already
+    else:
+        chosen.append(w)
 
 
 def _resolve(cluster: list[tuple[int, int, T]]) -> list[tuple[int, int, T]]:
