@@ -129,30 +129,37 @@ class PhraseMatcher(Generic[T]):
             self._words = words
         return self._words
 
-    def match_words(self, text: str, folded_text: str, p: int, i: int, ends: list[int], entry) -> tuple[int, T] | None:
+    def match_words(self, text: str, folded_text: str, p: int, i: int, ends: list[int], entry) -> tuple | None:
         """``match_at`` in a plain text (``plain_text``; ``folded_text``: its casefold),
         at its ``i``-th word (which starts at ``p``; ``ends``: where its words end),
         trying only where a phrase can end there (``_by_words``; ``entry``: the
-        first word's)."""
+        first word's): the hit ``(p, end, payload)``, or None."""
         trie, exact, folded, gaps, _ = entry
         if gaps:
-            return self._match_gaps(text, folded_text, p, i, ends, entry)
+            hit = self._match_gaps(text, folded_text, p, i, ends, entry)
+            return None if hit is None else (p, *hit)
         # the words of the text, as far as the trie goes: where phrases end
-        at = []
-        if "" in trie:
-            at.append(ends[i])
-        node = trie
-        nw = len(ends)
         j = i + 1
-        while j < nw:
-            node = node.get(folded_text[ends[j - 1]:ends[j]])
-            if node is None:
-                break
-            if "" in node:
-                at.append(ends[j])
-            j += 1
+        nw = len(ends)
+        node = trie.get(folded_text[ends[i]:ends[j]]) if j < nw else None
+        if node is None:  # (the most: no phrase goes on past the word)
+            if "" not in trie:
+                return None
+            at = (ends[i],)
+        else:
+            at = [ends[i]] if "" in trie else []
+            while True:
+                if "" in node:
+                    at.append(ends[j])
+                j += 1
+                if j >= nw:
+                    break
+                node = node.get(folded_text[ends[j - 1]:ends[j]])
+                if node is None:
+                    break
+            at.reverse()  # the longest first
         fold = self.fold
-        for end in reversed(at):  # the longest first
+        for end in at:
             # (a word's end: the boundary holds; the folded text holds the casefold)
             seg = text[p:end]
             v = exact.get(seg, _NONE)
@@ -163,7 +170,7 @@ class PhraseMatcher(Generic[T]):
                 elif seg[0].isupper():
                     v = exact.get(seg[0].lower() + seg[1:], _NONE)
             if v is not _NONE:
-                return end, v
+                return p, end, v
         return None
 
     def _match_gaps(self, text: str, folded_text: str, p: int, i: int, ends: list[int], entry) -> tuple[int, T] | None:
@@ -224,9 +231,14 @@ def find_many(text: str, matchers: list, *, resolve: bool = True) -> list[list[t
             if entries is None:
                 continue
             for k, match, arg, words in entries:
-                hit = match(text, folded, p, i, ends, arg) if words else match(text, p, arg)
-                if hit is not None:
-                    found[k].append((p, hit[0], hit[1]))
+                if words:
+                    hit = match(text, folded, p, i, ends, arg)
+                    if hit is not None:
+                        found[k].append(hit)
+                else:
+                    hit = match(text, p, arg)
+                    if hit is not None:
+                        found[k].append((p, hit[0], hit[1]))
     else:
         for w in WORD.finditer(text):
             entries = get(w.group().casefold())
