@@ -194,3 +194,39 @@ def test_longest_first_is_what_it_was(spans):
     """Clusters of two inline: the same as before, with equal spans and empty ones too."""
     matches = [(s, s + n, i) for i, (s, n) in enumerate(spans)]
     assert longest_first(matches) == ref_longest_first(matches)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cases(WORDS), st.lists(st.integers(0, 200), max_size=3))
+def test_find_many_by_parts_is_find_many(case, ats):
+    """The hits of consecutive parts of a text (cut where no word crosses), one
+    after the other, are the whole text's (what ``find_many_beside`` joins)."""
+    from annotator.suggest.entities import GROUP_HEADS, RELATIVE_DATES
+    from annotator.suggest.phrases import word_cut
+
+    text, phrases = case
+    text = text + " last week in a year, the forces"
+    matchers = [PhraseMatcher(phrases), PhraseMatcher(phrases, fold=True), RELATIVE_DATES, GROUP_HEADS]
+    whole = find_many(text, matchers, resolve=False)
+    cuts = sorted({c for c in (word_cut(text, min(a, len(text))) for a in ats) if c is not None})
+    joined = [[] for _ in matchers]
+    for lo, hi in zip([0, *cuts], [*cuts, None]):
+        for mine, got in zip(joined, find_many(text, matchers, resolve=False, part=(lo, hi))):
+            mine.extend(got)
+    assert joined == whole
+    for c in cuts:
+        assert not (text[c - 1].isalnum() or text[c - 1] == "_")
+
+
+def test_find_many_beside_is_find_many():
+    """The worker's part of the words and this process's: the same hits as one pass."""
+    from annotator.suggest import phrases as ph
+
+    words = ["Deir", "ez-Zor", "the", "forces", "of", "Raqqa", "said", "DEIR", "EZ-ZOR", "x_y", "U.S.", "1"]
+    text = " ".join(words[(k * 7 + k // 3) % len(words)] for k in range(40_000))
+    phrases = [("Deir ez-Zor", 1), ("the forces", 2), ("forces of Raqqa", 3), ("U.S.", 4), ("Raqqa", 5), ("said", 6)]
+    for t in (text, text + " Straße"):  # plain, and not
+        matchers = [PhraseMatcher(phrases), PhraseMatcher(phrases, fold=True)]
+        alone = find_many(t, matchers)
+        assert len(t) >= ph.BESIDE_MIN and alone[0]
+        assert ph.find_many_beside(t, matchers) == alone

@@ -9,6 +9,7 @@ log factor) so a 1 MB article stays well under a second.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from operator import itemgetter
 from typing import Generic, Iterable, TypeVar
 
@@ -202,14 +203,22 @@ class PhraseMatcher(Generic[T]):
         return longest_first(self.find_all(text))
 
 
-def find_many(text: str, matchers: list, *, resolve: bool = True) -> list[list[tuple[int, int, object]]]:
+def find_many(
+    text: str, matchers: list, *, resolve: bool = True, part: tuple[int, int | None] = (0, None)
+) -> list[list[tuple[int, int, object]]]:
     """``[m.find(text) for m in matchers]`` in one pass over the text's words.
 
     A matcher is a ``PhraseMatcher`` or a ``RegexAtWords``: an ``_index`` of
     casefolded first words, ``match_at(text, p, buckets)`` and ``resolve(text, hits)``.
     In a plain text (``plain_text``: nearly all) a ``PhraseMatcher`` is asked with
     ``match_words`` instead: the same answer, without trying every length of the
-    phrases under the word (50,000 names learned: 3 s of a 1 MB article)."""
+    phrases under the word (50,000 names learned: 3 s of a 1 MB article).
+
+    ``part``: only the words that start in ``text[lo:hi]`` (``hi`` None: to the
+    end), where no word crosses ``lo`` or ``hi`` (see ``word_cut``); with
+    ``resolve`` False, the hits of consecutive parts, one after the other, are
+    those of the whole text (a hit depends on its word and the text after it)."""
+    lo, hi = part
     plain = plain_text(text)
     merged: dict[str, list[tuple[int, object, object]]] = {}
     for k, m in enumerate(matchers):
@@ -224,8 +233,10 @@ def find_many(text: str, matchers: list, *, resolve: bool = True) -> list[list[t
     if plain:
         # the casefolded text has the same words at the same places (``plain_text``)
         folded = text.casefold()
-        spans = [w.span() for w in WORD.finditer(folded)]
+        spans = [w.span() for w in WORD.finditer(folded, lo)]  # (the words after ``hi`` too: phrases go on)
         ends = [e for _, e in spans]
+        if hi is not None:
+            spans = spans[: bisect_left(ends, hi + 1)]
         for i, (p, e) in enumerate(spans):
             entries = get(folded[p:e])
             if entries is None:
@@ -240,7 +251,7 @@ def find_many(text: str, matchers: list, *, resolve: bool = True) -> list[list[t
                     if hit is not None:
                         found[k].append((p, hit[0], hit[1]))
     else:
-        for w in WORD.finditer(text):
+        for w in WORD.finditer(text, lo) if hi is None else WORD.finditer(text, lo, hi):
             entries = get(w.group().casefold())
             if entries is None:
                 continue
@@ -250,6 +261,46 @@ def find_many(text: str, matchers: list, *, resolve: bool = True) -> list[list[t
                 if hit is not None:
                     found[k].append((p, hit[0], hit[1]))
     return [m.resolve(text, f) for m, f in zip(matchers, found)] if resolve else found
+
+
+#: a text this long or longer has its second part's words looked up by a worker, when
+#: asked (``find_many_beside``): shorter, the fork costs more than it saves
+BESIDE_MIN = 100_000
+#: the share of the text's words the worker looks up (it starts later: the fork,
+#: and its hits are pickled back)
+BESIDE_SHARE = 0.45
+
+
+def find_many_beside(text: str, matchers: list) -> list[list[tuple[int, int, object]]]:
+    """``find_many(text, matchers)``, the words of the text's last part
+    (``BESIDE_SHARE``) looked up by a forked worker (``forked.Forked``) while this
+    process looks up the rest: the same hits, then resolved here. Only where a
+    process may fork (a command, not the app's threads): the caller decides."""
+    if len(text) < BESIDE_MIN:
+        return find_many(text, matchers)
+    from ..forked import Forked
+
+    cut = word_cut(text, int(len(text) * (1 - BESIDE_SHARE)))
+    if cut is None:
+        return find_many(text, matchers)
+    for m in matchers:
+        if isinstance(m, PhraseMatcher) and plain_text(text):
+            m._by_words()  # (made before the fork: both processes use it)
+    worker = Forked(lambda: find_many(text, matchers, resolve=False, part=(cut, None)))
+    found = find_many(text, matchers, resolve=False, part=(0, cut))
+    for mine, theirs in zip(found, worker.result()):
+        mine.extend(theirs)
+    return [m.resolve(text, f) for m, f in zip(matchers, found)]
+
+
+_NOT_WORD = re.compile(r"\W")
+
+
+def word_cut(text: str, at: int) -> int | None:
+    """A place at ``at`` or after it that no word (``\\w+``) crosses: just after
+    a character that is not a word's. None: none after ``at``."""
+    m = _NOT_WORD.search(text, at)
+    return None if m is None else m.end()
 
 
 def _plain_char(c: str) -> bool:
