@@ -36,7 +36,7 @@ from .entities import GROUP_HEADS, RELATIVE_DATES, groups, name_candidates, name
 from .events import events, phrase_matchers, trigger_matcher
 from .learned import FolderFacts, Knowledge
 from .learned import learn_from as learn_from_folders
-from .phrases import PhraseMatcher, Taken, find_many
+from .phrases import PhraseMatcher, Taken, find_many, find_many_beside
 
 # Scores: how much each rule is trusted (shown to the user, usable for bulk accept).
 SCORE_GAZETTEER = 0.9
@@ -161,7 +161,10 @@ class RulesSuggester:
             score = SCORE_GAZETTEER if n == sum(votes.values()) else SCORE_GAZETTEER_MIXED
             gaz_entries.append((surface, (label, score)))
         phrases = phrase_matchers(schema, text)
-        gaz_hits, trigger_hits, cue_hits, relative_dates, group_heads, *phrase_hits = find_many(
+        # (beside, on a long text: a worker looks up the words of the text's end)
+        gaz_hits, trigger_hits, cue_hits, relative_dates, group_heads, *phrase_hits = (
+            find_many_beside if names is not None else find_many
+        )(
             text,
             [
                 PhraseMatcher(gaz_entries), trigger_matcher(schema, know), cue_matcher(schema, know),
