@@ -233,3 +233,32 @@ def test_a_number_past_int64_is_read_as_without_columns(n):
     columns.forget()
     assert direct_read(text, "t", None, None, None).same_annotations(got)
     columns.want()
+
+
+def test_the_session_hands_the_rows_the_columns_it_checked_once_while_the_set_is_unchanged(small_chunks, monkeypatch):
+    aset = _bench_set()
+    got = direct_read(store.dumps(aset), "t", aset.document.text, None, default_schema())
+    session = Session(got, default_schema())
+    checks = []
+    real_of = columns.of
+    monkeypatch.setattr(columns, "of", lambda table: checks.append(table) or real_of(table))
+    cols = session.take_entity_columns()
+    assert isinstance(cols, columns.Columns)
+    rows = Rows.of(got, cols)
+    assert checks == []  # (not checked again)
+    assert rows.keys() == _without_columns(Rows.of, got).keys()
+    from annotator.lazy import LOOK
+
+    assert session.take_entity_columns() is LOOK  # (once: the session holds them no more)
+
+
+def test_after_a_change_the_session_hands_no_columns(small_chunks):
+    aset = _bench_set()
+    got = direct_read(store.dumps(aset), "t", aset.document.text, None, default_schema())
+    session = Session(got, default_schema())
+    ent = next(iter(got.entities.values()))
+    session.apply("status", [(ent, replace(ent, status=SUGGESTED))])
+    from annotator.lazy import LOOK
+
+    assert session.take_entity_columns() is LOOK
+    assert Rows.of(got, LOOK).keys() == _without_columns(Rows.of, got).keys()
