@@ -64,7 +64,10 @@ def _counts(aset: AnnotationSet, cols=LOOK) -> tuple[Counter[str], Counter[str]]
     labels: Counter[str] = Counter()
     cols = noted_columns(aset.entities, cols)  # the entities just read from columns: those counted
     if cols is not None:
-        for piece in cols.chunks("labels", "statuses"):
+        for piece in cols.chunks("labels", "statuses", "codes"):
+            if piece.codes is not None:  # (the marks index made their codes: counted by numpy)
+                _count_codes(statuses, labels, piece)
+                continue
             statuses.update(piece.statuses)
             labels.update(compress(piece.labels, map(eq, piece.statuses, repeat(ACCEPTED))))
         pause()
@@ -78,6 +81,24 @@ def _counts(aset: AnnotationSet, cols=LOOK) -> tuple[Counter[str], Counter[str]]
                 labels.update(map(_LABEL, compress(chunk, map(eq, sts, repeat(ACCEPTED)))))
             pause()
     return statuses, labels
+def _count_codes(statuses: Counter, labels: Counter, piece) -> None:
+    """``_counts``' counts of a piece of the entities' columns, from its statuses' codes
+    (``marks``' codes: 255 for a status of its own, counted from the column)."""
+    import numpy as np
+
+    from .marks import _OTHER, _STATUS as CODED
+
+    codes = piece.codes
+    by_code = np.bincount(codes, minlength=256).tolist()
+    for c, status in enumerate(CODED):
+        if by_code[c]:
+            statuses[status] += by_code[c]
+    if by_code[_OTHER]:
+        statuses.update(compress(piece.statuses, (codes == _OTHER).tolist()))
+    if by_code[0]:  # (code 0: accepted)
+        labels.update(compress(piece.labels, (codes == 0).tolist()))
+
+
 _ID = attrgetter("id")
 #: a step adding at least this many annotations (and nothing else) merges their
 #: marks into the index at once (``MarkIndex.add_many``); fewer go one by one
