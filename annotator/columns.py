@@ -32,8 +32,9 @@ _SECOND = itemgetter(1)
 
 #: [id of the entities table, its columns (objects, ids, labels, fragments,
 #: statuses), the arrays made of them (``_arrays``), is a span of theirs lost?,
-#: the fragments' numbers of each part noted (``Numbers``; None: a part had none)]
-_noted: list = [None, None, None, False, None]
+#: the fragments' numbers of each part noted (``Numbers``; None: a part had none),
+#: the statuses' codes (``Columns.chunks``: the chunks' bounds and a uint8 array each)]
+_noted: list = [None, None, None, False, None, None]
 
 
 class Numbers(NamedTuple):
@@ -71,6 +72,7 @@ class Piece(NamedTuple):
     starts: object
     ends: object
     counts: object
+    codes: object = None  # (the statuses' codes: see ``Columns.chunks``)
 
 
 #: are the columns of the next set read wanted (``want``)?
@@ -127,7 +129,7 @@ def note(table: dict, made: list, ids, labels, fr_col, statuses, attrs, first: b
     n = len(made)
     if first or _noted[0] != id(table) or _noted[1] is None:
         _noted[0], _noted[1], _noted[3], _noted[4] = id(table), ([], [], [], [], []), False, []
-    _noted[2] = None
+    _noted[2] = _noted[5] = None
     if _noted[4] is not None:  # (the fragments' numbers made now, while the set is read, not after)
         if numbers is None:
             numbers = numbers_of(fr_col)
@@ -167,7 +169,7 @@ def forget() -> None:
     ``pause`` between two (``pace.drop``): letting go of the five lists of 500,000
     at once held the interpreter 10-13 ms, one decref an entity, id or span."""
     cols = _noted[1]
-    _noted[0], _noted[1], _noted[2], _noted[3], _noted[4] = None, None, None, False, None
+    _noted[0], _noted[1], _noted[2], _noted[3], _noted[4], _noted[5] = None, None, None, False, None, None
     _wanted[0] = False
     # (held elsewhere too, as a ``Columns`` still in use: let go of as before)
     if cols is not None and sys.getrefcount(cols) <= 2:  # (``cols`` and the call's own)
@@ -278,15 +280,23 @@ class Columns:
     def __init__(self, cols: tuple) -> None:
         self._cols = cols
 
-    def chunks(self, *wanted: str) -> Iterator[Piece]:
+    def chunks(self, *wanted: str, code_of=None) -> Iterator[Piece]:
         """The entities in the table's order, ``CHUNK`` at a time (a ``pause`` between
         two); of the columns ``objs``, ``ids``, ``labels`` and ``statuses``, only those
         ``wanted`` are cut (the others are None: a slice of each of 500,000 is 3 ms),
-        and the fragments' numbers only with ``numbers`` (made once: numpy, 0.1 s)."""
+        and the fragments' numbers only with ``numbers`` (made once: numpy, 0.1 s).
+        With ``codes``, each piece's statuses as a uint8 array of their codes
+        (``code_of[status]``): made with ``code_of`` given (the marks index), once for
+        the set (kept with the columns); without it, those made already, or None
+        (the session's counts read them, as numpy is imported then: ``np.bincount``)."""
         objs, ids, labels, frags, statuses = self._cols
         cut = [name in wanted for name in ("objs", "ids", "labels", "statuses")]
         ar = None
         bounds = [*range(0, len(objs), CHUNK), len(objs)]
+        codes = None
+        mine = _noted[1] is self._cols  # (not another set read since)
+        if "codes" in wanted and mine and _noted[5] is not None and "numbers" not in wanted:
+            bounds = _noted[5][0]  # (the pieces of the codes made)
         if "numbers" in wanted:
             if _noted[1] is not self._cols:  # (another set read since: made for this one alone)
                 ar = _arrays(self._cols)
@@ -296,12 +306,33 @@ class Columns:
                     _noted[4] = None  # (in the arrays now)
                 ar = _noted[2]
             bounds = ar.bounds
+        if "codes" in wanted:
+            if mine and _noted[5] is not None and _noted[5][0] == bounds:
+                codes = _noted[5][1]
+            elif code_of is not None:
+                codes = _codes(statuses, bounds, code_of)
+                if mine:
+                    _noted[5] = (bounds, codes)
         for i in range(len(bounds) - 1):
             if i:
                 pause()
             a, b = bounds[i], bounds[i + 1]
             got = [col[a:b] if want else None for col, want in zip((objs, ids, labels, statuses), cut)]
+            code = None if codes is None else codes[i]
             if ar is None:
-                yield Piece(*got, None, None, None)
+                yield Piece(*got, None, None, None, code)
             else:
-                yield Piece(*got, ar.fs[i], ar.fe[i], ar.counts[i])
+                yield Piece(*got, ar.fs[i], ar.fe[i], ar.counts[i], code)
+
+
+def _codes(statuses: list, bounds: list, code_of) -> list:
+    """The codes (``code_of[status]``) of the statuses of each chunk (``bounds``), uint8
+    arrays, a ``pause`` between two."""
+    import numpy as np
+
+    out = []
+    for i in range(len(bounds) - 1):
+        a, b = bounds[i], bounds[i + 1]
+        out.append(np.fromiter(map(code_of.__getitem__, statuses[a:b]), np.uint8, b - a))
+        pause()
+    return out

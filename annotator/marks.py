@@ -239,12 +239,12 @@ class MarkIndex:
             # (fromiter: a tenth of the time of ``a[:] = owners``, which looks into each for a sequence)
             anns.append(np.fromiter(owners, object, n))
 
-        def owned(owners: list, statuses, starts, ends, counts, code: int) -> None:
-            # the marks of ``owners`` (their ``statuses``), whose fragments start and
-            # end at ``starts`` and ``ends`` (arrays), ``counts`` fragments each
-            # (an array; None: one each)
+        def owned(owners: list, statuses, starts, ends, counts, code: int, codes=None) -> None:
+            # the marks of ``owners`` (their ``statuses``; ``codes``: their codes, if
+            # made), whose fragments start and end at ``starts`` and ``ends`` (arrays),
+            # ``counts`` fragments each (an array; None: one each)
             m = len(owners)
-            st = np.fromiter(map(_SCODES.__getitem__, statuses), np.uint8, m)
+            st = np.fromiter(map(_SCODES.__getitem__, statuses), np.uint8, m) if codes is None else codes
             own = np.fromiter(owners, object, m)
             if counts is not None:  # spans of many fragments: their owner once a fragment
                 # (by numpy: a ``repeat`` an owner was 0.12 s for 500,000 entities)
@@ -269,8 +269,10 @@ class MarkIndex:
         slow: list[Annotation] = []  # lost spans: see marks_of
         for group, code in zip(groups, (0, 1, -1)):
             if code == 0 and entity_columns is not None:
-                for piece in entity_columns.chunks("objs", "statuses", "numbers"):  # (their fragments' numbers read once: see columns)
-                    owned(piece.objs, piece.statuses, piece.starts, piece.ends, piece.counts, 0)
+                # (their fragments' numbers read once: see columns; their statuses' codes
+                # made once, for the session's counts too)
+                for piece in entity_columns.chunks("objs", "numbers", "codes", code_of=_SCODES):
+                    owned(piece.objs, None, piece.starts, piece.ends, piece.counts, 0, piece.codes)
                 pause()
                 continue
             for chunk in chunks(group, _CHUNK):  # (never the whole table as one list first: see pace)

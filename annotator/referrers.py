@@ -9,21 +9,28 @@ change touched (the session's change report), so a lookup costs a dict get.
 
 from __future__ import annotations
 
-from itertools import compress, repeat
-from operator import attrgetter
+from itertools import chain, compress, repeat
+from operator import attrgetter, is_not
 from typing import Iterable
 
 from .model import Annotation, AnnotationSet, Attribution, Event, Ref, Relation
-from .pace import chunks
+from .pace import CHUNK, chunks, pause
 
 #: annotations indexed between two ``pause``s (``pace.chunks``): a thread making
 #: the index (the app's opening) gives way to the UI every few milliseconds
 #: (the whole index of 50,000 events and 50,000 attributions: 0.1 s of Python)
 PIECE = 2048
 
+#: no referrer (``of``)
+EMPTY: set[str] = set()
+
 _ORDER = {Event: 0, Attribution: 1, Relation: 2}
 _REF = attrgetter("ref")
 _SOURCE = attrgetter("source")
+_ID = attrgetter("id")
+_ARGUMENTS = attrgetter("arguments")
+_ARG1 = attrgetter("arg1")
+_ARG2 = attrgetter("arg2")
 
 
 def _targets(ann: Annotation) -> tuple[str, ...]:
@@ -46,48 +53,90 @@ class ReferrerIndex:
 
     def __init__(self, aset: AnnotationSet) -> None:
         self.aset = aset
-        self._in: dict[str, set[str]] = {}
-        self._out: dict[str, tuple[str, ...]] = {}
+        #: target id -> the id of the one annotation linking to it, or a set of
+        #: the ids of several (a set a target was 0.03 s of making for 70,000)
+        self._in: dict[str, str | set[str]] = {}
+        #: id -> the annotation linked (its version indexed: its targets, ``_targets``,
+        #: are those to unlink; a tuple of them made for each was 0.035 s more)
+        self._out: dict[str, Annotation] = {}
         self._pending: set[str] = set()
-        # as ``_link`` of each (events, attributions, relations), by table: the
-        # tests of ``_targets`` made once per table, not per annotation (0.10 s
-        # for 50,000 events and 50,000 attributions while the app loads them)
-        put = self._put
+        # as ``_link`` of each (events, attributions, relations), by table, in
+        # C-level passes a piece at a time: no Python-level call a link (a call a
+        # link was 0.11 s for 50,000 events and 50,000 attributions while the app
+        # loads them): the links' targets and the ids linking, in step
+        out = self._out
+        targets: list[str] = []
+        owners: list[str] = []
         for evs in chunks(aset.events.values(), PIECE):
-            for ev in evs:
-                if ev.arguments:
-                    put(ev.id, tuple(dict.fromkeys(map(_REF, ev.arguments))))
+            args = list(map(_ARGUMENTS, evs))
+            has = list(map(bool, args))
+            if not all(has):
+                evs = list(compress(evs, has))
+                args = list(compress(args, has))
+            ids = list(map(_ID, evs))
+            out.update(zip(ids, evs))
+            targets += map(_REF, chain.from_iterable(args))
+            owners += chain.from_iterable(map(repeat, ids, map(len, args)))
         for atts in chunks(aset.attributions.values(), PIECE):
-            for at in compress(atts, map(isinstance, map(_SOURCE, atts), repeat(Ref))):
-                put(at.id, (at.source.ref,))
+            has = list(map(isinstance, map(_SOURCE, atts), repeat(Ref)))
+            atts = list(compress(atts, has))
+            ids = list(map(_ID, atts))
+            out.update(zip(ids, atts))
+            targets += map(_REF, map(_SOURCE, atts))
+            owners += ids
         for rels in chunks(aset.relations.values(), PIECE):
-            for rel in rels:
-                put(rel.id, tuple(dict.fromkeys((rel.arg1, rel.arg2))))
-
-    def _put(self, ann_id: str, targets: tuple[str, ...]) -> None:
-        self._out[ann_id] = targets
+            ids = list(map(_ID, rels))
+            out.update(zip(ids, rels))
+            targets += chain.from_iterable(zip(map(_ARG1, rels), map(_ARG2, rels)))
+            owners += chain.from_iterable(zip(ids, ids))
+        pause()
+        # each target's first owner in, in one C-level pass a piece: ``setdefault``
+        # gives back the owner there already, another than this one for a target
+        # linked before (one pass over the strings: each a cache miss, 600,000
+        # objects spread in memory; the test is of identity, no string read)
         into = self._in
-        for t in targets:
-            refs = into.get(t)
-            if refs is None:
-                into[t] = {ann_id}
-            else:
-                refs.add(ann_id)
+        for a in range(0, len(targets), CHUNK):  # (a piece at a time, a ``pause`` between two)
+            part, ids = targets[a : a + CHUNK], owners[a : a + CHUNK]
+            had = list(map(into.setdefault, part, ids))
+            again = list(map(is_not, had, ids))
+            if any(again):
+                for t, ann_id in compress(zip(part, ids), again):
+                    had = into[t]
+                    if type(had) is set:
+                        had.add(ann_id)
+                    elif had != ann_id:  # (a target linked twice by one annotation: its id alone)
+                        into[t] = {had, ann_id}
+            pause()
 
     def _link(self, ann: Annotation) -> None:
         targets = _targets(ann)
         if targets:
-            self._out[ann.id] = targets
+            self._out[ann.id] = ann
+            into = self._in
             for t in targets:
-                self._in.setdefault(t, set()).add(ann.id)
+                had = into.get(t)
+                if had is None:
+                    into[t] = ann.id
+                elif type(had) is set:
+                    had.add(ann.id)
+                elif had != ann.id:
+                    into[t] = {had, ann.id}
 
     def _unlink(self, ann_id: str) -> None:
-        for t in self._out.pop(ann_id, ()):
-            refs = self._in.get(t)
-            if refs is not None:
-                refs.discard(ann_id)
-                if not refs:
-                    del self._in[t]
+        ann = self._out.pop(ann_id, None)
+        if ann is None:
+            return
+        into = self._in
+        for t in _targets(ann):
+            had = into.get(t)
+            if had is None:
+                continue
+            if type(had) is set:
+                had.discard(ann_id)
+                if not had:
+                    del into[t]
+            elif had == ann_id:
+                del into[t]
 
     def changed(self, ids: Iterable[str]) -> None:
         """These annotations changed (added, edited or deleted): applied at the next lookup."""
@@ -104,7 +153,8 @@ class ReferrerIndex:
     def of(self, ann_id: str) -> list[Annotation]:
         if self._pending:
             self._apply()
-        found = [a for a in (self.aset.get(i) for i in self._in.get(ann_id, ())) if a is not None]
+        had = self._in.get(ann_id, EMPTY)
+        found = [a for a in map(self.aset.get, had if type(had) is set else (had,)) if a is not None]
         found.sort(key=lambda a: (_ORDER.get(type(a), 3), _id_key(a.id)))
         return found
 

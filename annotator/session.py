@@ -64,7 +64,10 @@ def _counts(aset: AnnotationSet, cols=LOOK) -> tuple[Counter[str], Counter[str]]
     labels: Counter[str] = Counter()
     cols = noted_columns(aset.entities, cols)  # the entities just read from columns: those counted
     if cols is not None:
-        for piece in cols.chunks("labels", "statuses"):
+        for piece in cols.chunks("labels", "statuses", "codes"):
+            if piece.codes is not None:  # (the marks index made their codes: counted by numpy)
+                _count_codes(statuses, labels, piece)
+                continue
             statuses.update(piece.statuses)
             labels.update(compress(piece.labels, map(eq, piece.statuses, repeat(ACCEPTED))))
         pause()
@@ -78,6 +81,24 @@ def _counts(aset: AnnotationSet, cols=LOOK) -> tuple[Counter[str], Counter[str]]
                 labels.update(map(_LABEL, compress(chunk, map(eq, sts, repeat(ACCEPTED)))))
             pause()
     return statuses, labels
+def _count_codes(statuses: Counter, labels: Counter, piece) -> None:
+    """``_counts``' counts of a piece of the entities' columns, from its statuses' codes
+    (``marks``' codes: 255 for a status of its own, counted from the column)."""
+    import numpy as np
+
+    from .marks import _OTHER, _STATUS as CODED
+
+    codes = piece.codes
+    by_code = np.bincount(codes, minlength=256).tolist()
+    for c, status in enumerate(CODED):
+        if by_code[c]:
+            statuses[status] += by_code[c]
+    if by_code[_OTHER]:
+        statuses.update(compress(piece.statuses, (codes == _OTHER).tolist()))
+    if by_code[0]:  # (code 0: accepted)
+        labels.update(compress(piece.labels, (codes == 0).tolist()))
+
+
 _ID = attrgetter("id")
 #: a step adding at least this many annotations (and nothing else) merges their
 #: marks into the index at once (``MarkIndex.add_many``); fewer go one by one
@@ -240,8 +261,26 @@ class Session:
         self.read_only = False
         # Counts kept up to date by _swap, so the status line costs O(1) per key.
         self._statuses, self._labels = _counts(aset, cols)
+        # (for the list's rows, made next by the app's opening: ``entity_columns``)
+        self._columns_at: tuple | None = None if cols is None else (cols, self.version, aset.entities, len(aset.entities))
         #: kind -> the ID numbers in use in its table: see next_id
         self._ids: dict[type, _IdNumbers] = {}
+
+    def take_entity_columns(self):
+        """The entities' columns (``columns.of``) as checked when the session was made,
+        while the set is as it was then (no step, no ``mark_unsaved``: the same table
+        and size); else ``LOOK`` (looked up again, and checked, by whoever asks).
+        Once: the session lets go of them (the reader's lists, 20 MB for 500,000
+        entities, are emptied by ``columns.forget`` when nobody holds them). The
+        list's rows, made right after by the app's opening, need no second check
+        (0.02 s)."""
+        at, self._columns_at = self._columns_at, None
+        if at is None:
+            return LOOK
+        cols, version, table, size = at
+        if version == self.version and self.aset.entities is table and len(table) == size:
+            return cols
+        return LOOK
 
     @property
     def marks(self) -> MarkIndex:

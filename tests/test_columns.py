@@ -233,3 +233,64 @@ def test_a_number_past_int64_is_read_as_without_columns(n):
     columns.forget()
     assert direct_read(text, "t", None, None, None).same_annotations(got)
     columns.want()
+
+
+def test_the_session_hands_the_rows_the_columns_it_checked_once_while_the_set_is_unchanged(small_chunks, monkeypatch):
+    aset = _bench_set()
+    got = direct_read(store.dumps(aset), "t", aset.document.text, None, default_schema())
+    session = Session(got, default_schema())
+    checks = []
+    real_of = columns.of
+    monkeypatch.setattr(columns, "of", lambda table: checks.append(table) or real_of(table))
+    cols = session.take_entity_columns()
+    assert isinstance(cols, columns.Columns)
+    rows = Rows.of(got, cols)
+    assert checks == []  # (not checked again)
+    assert rows.keys() == _without_columns(Rows.of, got).keys()
+    from annotator.lazy import LOOK
+
+    assert session.take_entity_columns() is LOOK  # (once: the session holds them no more)
+
+
+def test_after_a_change_the_session_hands_no_columns(small_chunks):
+    aset = _bench_set()
+    got = direct_read(store.dumps(aset), "t", aset.document.text, None, default_schema())
+    session = Session(got, default_schema())
+    ent = next(iter(got.entities.values()))
+    session.apply("status", [(ent, replace(ent, status=SUGGESTED))])
+    from annotator.lazy import LOOK
+
+    assert session.take_entity_columns() is LOOK
+    assert Rows.of(got, LOOK).keys() == _without_columns(Rows.of, got).keys()
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["PER", "ORG", "LOC"]), st.sampled_from(["accepted", "suggested", "rejected", "odd"])), max_size=60))
+def test_counts_from_the_statuses_codes_are_those_from_the_columns(rows):
+    from collections import Counter
+    from itertools import compress
+
+    from annotator.marks import _SCODES
+    from annotator.session import _count_codes
+
+    labels = [label for label, _ in rows]
+    statuses = [status for _, status in rows]
+    codes = np.fromiter(map(_SCODES.__getitem__, statuses), np.uint8, len(statuses))
+    got_st, got_lab = Counter(), Counter()
+    _count_codes(got_st, got_lab, columns.Piece(None, None, labels, statuses, None, None, None, codes))
+    assert got_st == Counter(statuses)
+    assert got_lab == Counter(compress(labels, [s == "accepted" for s in statuses]))
+    assert all(type(v) is int for v in [*got_st.values(), *got_lab.values()])
+
+
+def test_the_session_counts_a_read_set_from_the_codes_the_index_made(small_chunks):
+    aset = _bench_set(seed=11)
+    got = direct_read(store.dumps(aset), "t", aset.document.text, None, default_schema())
+    session = Session(got, default_schema())
+    assert columns._noted[5] is not None  # (the codes made by the index, read by the counts)
+    assert (session._statuses, session._labels) == _without_columns(_counts, got)
+    assert (session._statuses, session._labels) == _counts(aset, None)

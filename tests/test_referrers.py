@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.model import Argument, AnnotationSet, Attribution, Document, Entity, Event, Ref, Relation, Span
-from annotator.referrers import ReferrerIndex
+from annotator.referrers import ReferrerIndex, _targets
 from annotator.session import Session
 from annotator.schema import default_schema
 
@@ -60,6 +60,7 @@ def test_index_matches_a_scan(steps):
             assert len(got) == len(want)
             kinds = [type(x).__name__ for x in got]  # events, then attributions, then relations
             assert kinds == sorted(kinds, key=["Event", "Attribution", "Relation"].index)
+        assert _links_of(index) == _plain_links(session.aset)  # (nothing left behind by a change)
 
 
 def test_an_index_made_in_a_thread_gives_way_between_pieces_and_matches_a_scan(monkeypatch):
@@ -87,3 +88,52 @@ def test_an_index_made_in_a_thread_gives_way_between_pieces_and_matches_a_scan(m
     assert len(pauses) >= 9  # (3 pieces of 10 per table: a pause between two)
     for i in ids:
         assert made[0].of(i) == aset.referrers(i)
+
+
+def _plain_links(aset: AnnotationSet) -> dict[str, set[str]]:
+    """target id -> the ids linking to it, from each annotation's targets (the plain object path)."""
+    links: dict[str, set[str]] = {}
+    for table in (aset.events, aset.attributions, aset.relations):
+        for ann in table.values():
+            for t in _targets(ann):
+                links.setdefault(t, set()).add(ann.id)
+    return links
+
+
+def _links_of(index: ReferrerIndex) -> dict[str, set[str]]:
+    return {t: set(had) if type(had) is set else {had} for t, had in index._in.items()}
+
+
+ref_ids = st.sampled_from([f"T{i}" for i in range(1, 9)] + ["E1", "A2", "T99"])
+sources = st.one_of(st.none(), ref_ids.map(Ref), st.just(Span.of(TEXT, 0, 5)))
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.lists(st.tuples(st.sampled_from(["Attacker", "Target"]), ref_ids), max_size=4), max_size=12),
+    st.lists(sources, max_size=12),
+    st.lists(st.tuples(ref_ids, ref_ids), max_size=8),
+    st.integers(1, 5),
+)
+def test_an_index_made_by_tables_equals_one_made_link_by_link(events, attributions, relations, piece):
+    import annotator.referrers as referrers
+
+    aset = base()
+    for i, args in enumerate(events):
+        aset.events[f"E{i + 1}"] = Event(f"E{i + 1}", "Conflict.Attack", Span.of(TEXT, 100, 105), tuple(Argument(r, t) for r, t in args))
+    for i, source in enumerate(attributions):
+        aset.attributions[f"A{i + 1}"] = Attribution(f"A{i + 1}", source, Span.of(TEXT, 14, 18))
+    for i, (a, b) in enumerate(relations):
+        aset.relations[f"R{i + 1}"] = Relation(f"R{i + 1}", "member_of", a, b)
+    old, referrers.PIECE = referrers.PIECE, piece  # (tables cut into pieces of a few)
+    try:
+        index = ReferrerIndex(aset)
+    finally:
+        referrers.PIECE = old
+    assert _links_of(index) == _plain_links(aset)
+    # the annotations linked, each the version indexed (their links are those to undo)
+    linked = [a for t in (aset.events, aset.attributions, aset.relations) for a in t.values() if _targets(a)]
+    assert list(index._out.items()) == [(a.id, a) for a in linked]
+    assert all(index._out[a.id] is a for a in linked)
+    for i in [f"T{i}" for i in range(1, 9)] + ["E1", "A2", "T99"]:
+        assert index.of(i) == aset.referrers(i)

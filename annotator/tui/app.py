@@ -885,7 +885,8 @@ def _prepare(ws: Workspace):
     from .. import columns
 
     for_session(ws.session)
-    rows = AnnotationList.rows_of(ws.session.aset)
+    # (the entities' columns as the session checked them, if the set is as it was then)
+    rows = AnnotationList.rows_of(ws.session.aset, ws.session.take_entity_columns())
     columns.forget()  # (the reader's columns: the index, the counts and the rows are made)
     return rows, rows.lost_ids(), precision.decisions([ws.session.aset])
 

@@ -35,7 +35,7 @@ from ..model import (
     Span,
 )
 from ..pace import chunks, drop, joined, pause
-from ..lazy import names_from, noted_columns
+from ..lazy import LOOK, names_from, noted_columns
 from ..lost_marks import lost_of, lost_parts
 from ..referrers import for_session
 from ..schema import Schema
@@ -201,9 +201,11 @@ class Rows:
             self.s, self.e, self.ids = s2, e2, ids2
 
     @classmethod
-    def of(cls, aset: AnnotationSet) -> "Rows":
+    def of(cls, aset: AnnotationSet, entity_columns=LOOK) -> "Rows":
         """The rows of a set; a big one made in C-level passes a chunk at a time and
-        sorted by numpy (which lets go of the interpreter while it sorts)."""
+        sorted by numpy (which lets go of the interpreter while it sorts).
+        ``entity_columns``: the entities' columns (``columns.of``; None for none),
+        looked up by default."""
         if len(aset) <= _SMALL:
             return cls.from_keys(sorted(map(row_key, aset.all())))
         import numpy as np
@@ -227,7 +229,7 @@ class Rows:
             es.append(e)
             idss.append(ids)
 
-        cols = noted_columns(aset.entities)  # the entities just read from columns: those read, not the objects
+        cols = noted_columns(aset.entities, entity_columns)  # the entities just read from columns: those read, not the objects
         if cols is not None:
             for piece in cols.chunks("ids", "numbers"):  # (no lost span among them: see columns.of)
                 s, e = piece.starts, piece.ends
@@ -351,9 +353,10 @@ class AnnotationList(PlainLines, SteadyScrollbars, ScrollView, can_focus=False):
     _key = staticmethod(row_key)
 
     @classmethod
-    def rows_of(cls, aset: AnnotationSet) -> Rows:
-        """The list's rows for a set (pure: may run in a thread, see ``reload``)."""
-        return Rows.of(aset)
+    def rows_of(cls, aset: AnnotationSet, entity_columns=LOOK) -> Rows:
+        """The list's rows for a set (pure: may run in a thread, see ``reload``);
+        ``entity_columns``: as ``Rows.of``'s."""
+        return Rows.of(aset, entity_columns)
 
     def reload(self, rows: Rows | None = None) -> None:
         """Rebuild the rows from ``aset`` (or take ``rows_of(aset)`` made already)."""
