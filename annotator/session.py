@@ -81,6 +81,8 @@ def _counts(aset: AnnotationSet, cols=LOOK) -> tuple[Counter[str], Counter[str]]
                 labels.update(map(_LABEL, compress(chunk, map(eq, sts, repeat(ACCEPTED)))))
             pause()
     return statuses, labels
+
+
 def _count_codes(statuses: Counter, labels: Counter, piece) -> None:
     """``_counts``' counts of a piece of the entities' columns, from its statuses' codes
     (``marks``' codes: 255 for a status of its own, counted from the column)."""
