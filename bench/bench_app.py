@@ -2,6 +2,7 @@
 
     python bench/bench_app.py [--runs 5] [--huge]
     python bench/bench_app.py --seed-only [--runs 9] [--before EXE]
+    python bench/bench_app.py --huge-only [--runs 5] [--before EXE]
 
 Drives the installed ``annotator`` (and a bare Textual app, the anchor, in the same
 run) with bench/pty_driver.py in a 120x40 pseudo-terminal, on the seed article with
@@ -14,6 +15,8 @@ seed and of the anchor (no keys, no 1 MB article), alternating the two programs 
 by run so that a busy spell of the machine weighs on both; ``--before EXE`` runs
 another ``annotator`` (an older checkout's) in turn with them, for before and after
 in the same run. Its CPU figures are read in nanoseconds (``cpu_exact_s``).
+``--huge-only`` does the same for the 10 MB article's first paint and load (no
+keys pressed), run by run with the anchor and ``--before``.
 """
 
 from __future__ import annotations
@@ -184,17 +187,50 @@ def seed_only(runs: int = 9, before: str | None = None) -> list[tuple]:
     return rows
 
 
+def huge_only(runs: int = 5, before: str | None = None) -> list[tuple]:
+    """Rows for the 10 MB article's first paint and load alone (no keys), the anchor
+    and ``before`` (another ``annotator``) run in turn with it, run by run: on a
+    machine whose speed drifts, the ratio of the two in the same minutes."""
+    art, ann = ensure(10_000_000, 500_000, 50_000, 50_000)
+    yaml_path, word = ann / "bench-article.yaml", first_word(art)
+    anchor, ours, old = [], [], []
+    for _ in range(runs):
+        anchor += bare(1)
+        if before:
+            old += run_article(art, yaml_path, word, 1, keys=[], repeat=0, limit=300, exe=before)
+        ours += run_article(art, yaml_path, word, 1, keys=[], repeat=0, limit=300)
+    b = med(anchor, "startup_s")
+    rows = [
+        ("first paint, 10 MB / 500k entities (s)", med(ours, "startup_s"), b, "bare Textual app", "< 2 s"),
+        ("annotations loaded, 10 MB (s)", med(ours, "loaded_s"), b, "bare Textual app", "< 3 s"),
+    ]
+    if before:
+        rows += [
+            ("first paint, 10 MB, --before (s)", med(old, "startup_s"), b, "bare Textual app", ""),
+            ("annotations loaded, 10 MB, --before (s)", med(old, "loaded_s"), b, "bare Textual app", ""),
+        ]
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--huge", action="store_true", help="also the 10 MB article (slow to generate once)")
     ap.add_argument("--seed-only", action="store_true",
                     help="only the first paint of the seed and of the anchor, alternately")
-    ap.add_argument("--before", metavar="EXE", help="with --seed-only: another annotator, in turn with them")
+    ap.add_argument("--huge-only", action="store_true",
+                    help="only the 10 MB article's first paint and load (no keys), the anchor in turn with it")
+    ap.add_argument("--before", metavar="EXE",
+                    help="with --seed-only or --huge-only: another annotator, in turn with them")
     args = ap.parse_args()
     from run_all import print_table
 
-    print_table(seed_only(args.runs, args.before) if args.seed_only else figures(args.runs, args.huge))
+    if args.seed_only:
+        print_table(seed_only(args.runs, args.before))
+    elif args.huge_only:
+        print_table(huge_only(args.runs, args.before))
+    else:
+        print_table(figures(args.runs, args.huge))
 
 
 if __name__ == "__main__":
