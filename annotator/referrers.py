@@ -48,6 +48,18 @@ def _id_key(ann_id: str) -> tuple:
     return (int(digits) if digits.isdigit() else 0, ann_id)
 
 
+def _add(into: dict, target: str, ann_id: str) -> None:
+    """``ann_id`` among the referrers of ``target`` in ``into`` (``ReferrerIndex._in``:
+    one referrer as its id, several as a set)."""
+    had = into.get(target)
+    if had is None:
+        into[target] = ann_id
+    elif type(had) is set:
+        had.add(ann_id)
+    elif had != ann_id:  # (a target linked twice by one annotation: its id alone)
+        into[target] = {had, ann_id}
+
+
 class ReferrerIndex:
     """``of(id)`` == ``aset.referrers(id)`` (events, then attributions, then relations)."""
 
@@ -101,11 +113,7 @@ class ReferrerIndex:
             again = list(map(is_not, had, ids))
             if any(again):
                 for t, ann_id in compress(zip(part, ids), again):
-                    had = into[t]
-                    if type(had) is set:
-                        had.add(ann_id)
-                    elif had != ann_id:  # (a target linked twice by one annotation: its id alone)
-                        into[t] = {had, ann_id}
+                    _add(into, t, ann_id)
             pause()
 
     def _link(self, ann: Annotation) -> None:
@@ -114,13 +122,7 @@ class ReferrerIndex:
             self._out[ann.id] = ann
             into = self._in
             for t in targets:
-                had = into.get(t)
-                if had is None:
-                    into[t] = ann.id
-                elif type(had) is set:
-                    had.add(ann.id)
-                elif had != ann.id:
-                    into[t] = {had, ann.id}
+                _add(into, t, ann.id)
 
     def _unlink(self, ann_id: str) -> None:
         ann = self._out.pop(ann_id, None)

@@ -60,7 +60,7 @@ def _run(args: argparse.Namespace) -> int:
     args._settings = settings
     theme = getattr(args, "theme", None)
     try:
-        schema, articles, annotations_dir, yaml_path, document = _found(args, store)
+        schema, articles, annotations_dir, yaml_path, document = _found(args)
     except InputError:
         checked(settings, theme)  # (a bad settings file is the one line: it is read first)
         raise
@@ -126,10 +126,12 @@ def _run(args: argparse.Namespace) -> int:
     return int(result or 0)
 
 
-def _found(args: argparse.Namespace, store):
+def _found(args: argparse.Namespace):
     """(schema, articles, annotations folder, the first's annotation file, its
     document): what ``annotate`` opens; raises InputError as each is looked for."""
+    from .. import store
     from ..articles import articles_of_annotation_files, bundled_seed, find_articles, read_article
+    from ..errors import InputError
     from . import defaults
 
     schema = defaults.schema(args)
@@ -137,8 +139,6 @@ def _found(args: argparse.Namespace, store):
     articles = find_articles(paths) if paths else [bundled_seed()]
     annotations_dir = folder if folder is not None else defaults.annotations_dir(args)
     if annotations_dir.exists() and not annotations_dir.is_dir():
-        from ..errors import InputError
-
         raise InputError(str(annotations_dir), "is not a folder (--annotations)")
     return schema, articles, annotations_dir, store.annotation_path(articles[0], annotations_dir), read_article(articles[0])
 

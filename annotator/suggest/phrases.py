@@ -283,9 +283,10 @@ def find_many_beside(text: str, matchers: list) -> list[list[tuple[int, int, obj
     cut = word_cut(text, int(len(text) * (1 - BESIDE_SHARE)))
     if cut is None:
         return find_many(text, matchers)
-    for m in matchers:
-        if isinstance(m, PhraseMatcher) and plain_text(text):
-            m._by_words()  # (made before the fork: both processes use it)
+    if plain_text(text):
+        for m in matchers:
+            if isinstance(m, PhraseMatcher):
+                m._by_words()  # (made before the fork: both processes use it)
     worker = Forked(lambda: find_many(text, matchers, resolve=False, part=(cut, None)))
     found = find_many(text, matchers, resolve=False, part=(0, cut))
     for mine, theirs in zip(found, worker.result()):
