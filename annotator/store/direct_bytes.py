@@ -335,9 +335,11 @@ class _BytesReader(_PiecedReader):
     # its turn comes, by the code that reads it without a worker: the same set,
     # or the same Decline.
 
-    def piece_columns(self, key: str, a: int, b: int, how: tuple) -> list | None:
+    def piece_columns(self, key: str, a: int, b: int, how: tuple, sent: bool = False) -> list | None:
         """The columns of the piece ``a:b`` of section ``key`` (None: read it the rows'
-        way, ``SMALL`` items or fewer); raises as reading it does. ``how``: ``_how``'s."""
+        way, ``SMALL`` items or fewer); raises as reading it does. ``how``: ``_how``'s.
+        ``sent``: for ``_encode`` (the entities' fragments left to their numbers, as
+        it sends them: see ``span_columns``)."""
         raw = self.text
         chunk = raw[a:b]
         if bad_bytes(chunk):
@@ -349,7 +351,7 @@ class _BytesReader(_PiecedReader):
                 rows = self.lines(_dr._ENTITY_LINE, 0, len(text))
                 if len(rows) <= _dr.SMALL:
                     return None
-                return self.entity_columns(rows, article, label, numbers=True)  # (the marks index's and rows': see columns)
+                return self.entity_columns(rows, article, label, numbers=True, sent=sent)  # (the marks index's and rows': see columns)
             if key == "events":
                 rows = self.blocks(_dr._EVENT, 0, len(text))
                 return self.event_columns(rows, article, event_type, schema) if len(rows) > _dr.SMALL else None
@@ -615,7 +617,7 @@ def ahead_read(out, path, article: str | None, schema: Schema | None) -> None:
         if tag < skipped:  # the reader read it (and the next ones, likely): go past it
             resume = skipped + AHEAD_JUMP
             continue
-        cols = r.piece_columns(key, a, b, how)  # (it raises: the reader reads it, and finds it)
+        cols = r.piece_columns(key, a, b, how, sent=True)  # (it raises: the reader reads it, and finds it)
         out.send(tag, b"" if cols is None else _encode(cols))
 
 
