@@ -75,6 +75,140 @@ class Piece(NamedTuple):
     codes: object = None  # (the statuses' codes: see ``Columns.chunks``)
 
 
+#: the ``Numbers`` of no fragment (a part of attributions none of a piece's has)
+NO_NUMBERS = Numbers(b"", b"", None)
+
+
+class PartNumbers(NamedTuple):
+    """The ``Numbers`` of a piece's attributions' spans (source, cue, content; None
+    for a part none of them has, or with a number past int64), read with the piece."""
+
+    source: Numbers | None
+    cue: Numbers | None
+    content: Numbers | None
+
+
+#: the spans of the events and of the attributions read last (``note_spans``):
+#: id of the table -> [the objects made, in order (a list a piece), their marks'
+#: parts a piece (``note_spans``' ``parts``), all their numbers there?, their ``Spans``]
+_spans: dict[int, list] = {}
+
+
+def note_spans(table: dict, made: list, parts: tuple, first: bool) -> None:
+    """The reader made ``made`` (events or attributions, just added to ``table``;
+    ``first``: as its first) with the spans ``parts``: (kind code of ``marks``,
+    where (None: each of them has it; else the places of those that have one),
+    their ``Numbers``) of each span of theirs (an event's trigger; an attribution's
+    source, cue and content), numbers None when the reader has none (then the
+    table is read from its objects)."""
+    if not _wanted[0]:
+        return
+    noted = _spans.get(id(table))
+    if first or noted is None:
+        noted = _spans[id(table)] = [[], [], True, None]
+    noted[3] = None  # (``Spans`` made of them: again with this piece)
+    noted[0].append(made)
+    noted[1].append(parts)
+    if not all(numbers is not None for _, _, numbers in parts):
+        noted[2] = False
+
+
+def note_span_objects(table: dict, made: list, first: bool) -> None:
+    """As ``note_spans``, for a few events or attributions made one at a time (their
+    spans' numbers read from them)."""
+    if not _wanted[0] or not made:
+        return
+    from .model import Event, Span
+
+    if type(made[0]) is Event:
+        parts: tuple = ((1, None, numbers_of([e.trigger.fragments for e in made])),)
+    else:
+        got = []
+        for code, name in ((2, "source"), (3, "cue"), (4, "content")):
+            values = [getattr(a, name) for a in made]
+            at = [i for i, v in enumerate(values) if type(v) is Span]
+            if at:
+                got.append((code, None if len(at) == len(made) else at, numbers_of([values[i].fragments for i in at])))
+        parts = tuple(got)
+    note_spans(table, made, parts, first)
+
+
+def spans_of(table: dict) -> "Spans | None":
+    """The events or attributions ``table`` as the reader noted them (``note_spans``),
+    if that describes it exactly (the very objects, in order, checked in C-level
+    passes) with every span's numbers; else None (then it is read from its objects)."""
+    noted = _spans.get(id(table))
+    if noted is None or not noted[2] or len(table) <= SMALL:
+        return None
+    made = noted[0]
+    if sum(map(len, made)) != len(table):
+        return None
+    values = iter(table.values())
+    for part in made:
+        if not all(map(is_, part, islice(values, len(part)))):
+            return None
+    pause()
+    if noted[3] is None:
+        noted[3] = Spans(made, noted[1])
+    return noted[3]
+
+
+class Spans:
+    """The spans of a table of events or attributions read from columns (``spans_of``):
+    its objects in order, and of each kind of span (the events' triggers; the
+    attributions' sources, cues and contents), which of them have one and their
+    fragments' numbers, cut into the same chunks as from the objects (``cut``)."""
+
+    def __init__(self, made: list, parts: list) -> None:
+        import numpy as np
+
+        self.objs: list = list(chain.from_iterable(made))
+        offsets = [0]
+        for piece in made:
+            offsets.append(offsets[-1] + len(piece))
+        #: code -> [(the places of those that have it, from the table's start), starts, ends, counts]
+        by_code: dict[int, list] = {}
+        for piece_at, piece, spans in zip(offsets, made, parts):
+            for code, at, x in spans:
+                got = by_code.setdefault(code, [[], [], [], []])
+                n = len(piece) if at is None else len(at)
+                got[0].append(np.arange(piece_at, piece_at + n) if at is None else np.asarray(at, np.intp) + piece_at)
+                got[1].append(np.frombuffer(x.starts, np.int64))
+                got[2].append(np.frombuffer(x.ends, np.int64))
+                got[3].append(np.ones(n, np.intp) if x.counts is None else np.frombuffer(x.counts, np.int64).astype(np.intp))
+        #: (code, places (None: each one), starts, ends, counts (None: one fragment each), where each one's fragments start)
+        self.parts: list = []
+        for code in sorted(by_code):
+            at, starts, ends, counts = (np.concatenate(c) if c else np.zeros(0, np.intp) for c in by_code[code])
+            ones = bool((counts == 1).all())
+            bounds = None if ones else np.concatenate(([0], np.cumsum(counts)))
+            self.parts.append((code, None if len(at) == len(self.objs) else at, starts, ends, None if ones else counts, bounds))
+
+    def __len__(self) -> int:
+        return len(self.objs)
+
+    def cut(self, a: int, b: int) -> tuple[list, list]:
+        """The objects ``a:b``, and of each kind of span of theirs in order: (its code,
+        the places in ``a:b`` of those that have one (None: each), those objects, their
+        fragments' starts and ends (int64 arrays), the fragments of each (None: one))."""
+        import numpy as np
+
+        objs = self.objs[a:b]
+        out = []
+        for code, at, starts, ends, counts, bounds in self.parts:
+            if at is None:
+                i, j, where, owners = a, min(b, len(self.objs)), None, objs
+            else:
+                i, j = np.searchsorted(at, (a, b)).tolist()
+                if i == j:
+                    continue
+                where = at[i:j] - a
+                owners = list(map(objs.__getitem__, where.tolist()))
+            f0, f1 = (i, j) if bounds is None else (int(bounds[i]), int(bounds[j]))
+            out.append((code, where, owners, starts[f0:f1], ends[f0:f1], None if counts is None else counts[i:j]))
+        return objs, out
+
+
 #: are the columns of the next set read wanted (``want``)?
 _wanted = [False]
 
@@ -171,6 +305,7 @@ def forget() -> None:
     cols = _noted[1]
     _noted[0], _noted[1], _noted[2], _noted[3], _noted[4], _noted[5] = None, None, None, False, None, None
     _wanted[0] = False
+    _spans.clear()
     # (held elsewhere too, as a ``Columns`` still in use: let go of as before)
     if cols is not None and sys.getrefcount(cols) <= 2:  # (``cols`` and the call's own)
         for col in cols:

@@ -39,3 +39,10 @@ def noted_columns(table: dict, given=LOOK):
         return given
     columns = sys.modules.get("annotator.columns")
     return None if columns is None else columns.of(table)
+
+
+def noted_spans(table: dict):
+    """``columns.spans_of(table)`` (the events' or attributions' spans as the reader
+    noted them), None without importing ``annotator.columns`` (as ``noted_columns``)."""
+    columns = sys.modules.get("annotator.columns")
+    return None if columns is None else columns.spans_of(table)

@@ -28,7 +28,7 @@ from .model import (
     Relation,
     Span,
 )
-from .lazy import LOOK, noted_columns
+from .lazy import LOOK, noted_columns, noted_spans
 from .pace import chunks, drop, joined, pause, take
 
 # ``lost_marks``, not ``reanchor`` (with its search machinery: a fifth of the
@@ -214,17 +214,21 @@ class MarkIndex:
         index._aset = aset
         # the entities just read from columns: their marks made from those, not the objects
         cols = noted_columns(aset.entities, entity_columns)
+        # (and the events' and attributions' spans: their numbers as read, not the objects')
+        spans = (noted_spans(aset.events), noted_spans(aset.attributions))
         arrays = index._arrays(
-            (aset.entities.values(), aset.events.values(), aset.attributions.values()), entity_columns=cols
+            (aset.entities.values(), aset.events.values(), aset.attributions.values()), entity_columns=cols, span_columns=spans
         )
         index._s, index._e, index._k, index._st, index._a = arrays
         return index
 
-    def _arrays(self, groups, entity_columns=None) -> tuple[np.ndarray, ...]:
+    def _arrays(self, groups, entity_columns=None, span_columns=(None, None)) -> tuple[np.ndarray, ...]:
         """The marks of ``groups`` (entities, events, attributions) as the five
         arrays (start, end, kind code, status code, annotation), sorted by start;
         the long ones go to ``_long`` instead (linked). ``entity_columns``: the
-        columns of the entities (``columns.of``), read instead of the objects."""
+        columns of the entities (``columns.of``), read instead of the objects;
+        ``span_columns``: the events' and attributions' (``columns.spans_of``, or None),
+        the same chunks as from their objects."""
         ss: list[np.ndarray] = []
         es: list[np.ndarray] = []
         ks: list[np.ndarray] = []
@@ -274,6 +278,13 @@ class MarkIndex:
                 for piece in entity_columns.chunks("objs", "numbers", "codes", code_of=_SCODES):
                     owned(piece.objs, None, piece.starts, piece.ends, piece.counts, 0, piece.codes)
                 pause()
+                continue
+            noted = span_columns[0] if code == 1 else span_columns[1] if code == -1 else None
+            if noted is not None:  # (no lost span among them: the direct readers decline one)
+                for a in range(0, len(noted), _CHUNK):
+                    for pcode, _, owners, starts, ends, counts in noted.cut(a, a + _CHUNK)[1]:
+                        owned(owners, map(_STATUS_OF, owners), starts, ends, counts, pcode)
+                    pause()
                 continue
             for chunk in chunks(group, _CHUNK):  # (never the whole table as one list first: see pace)
                 # (compared in C: a Python-level test per annotation costs as much as the rest)

@@ -15,7 +15,7 @@ from itertools import islice, repeat
 from time import perf_counter
 from typing import TYPE_CHECKING
 
-from ..columns import Numbers
+from ..columns import Numbers, PartNumbers
 from ..forked import Forked, Streamed, spare_core
 from ..model import NO_ATTRS, AnnotationSet
 from ..pace import chunks, pause, sharing
@@ -354,9 +354,9 @@ class _BytesReader(_PiecedReader):
                 return self.entity_columns(rows, article, label, numbers=True, sent=sent)  # (the marks index's and rows': see columns)
             if key == "events":
                 rows = self.blocks(_dr._EVENT, 0, len(text))
-                return self.event_columns(rows, article, event_type, schema) if len(rows) > _dr.SMALL else None
+                return self.event_columns(rows, article, event_type, schema, True, sent) if len(rows) > _dr.SMALL else None
             rows = self.blocks(_dr._ATTRIBUTION, 0, len(text))
-            return self.attribution_columns(rows, article, atype) if len(rows) > _dr.SMALL else None
+            return self.attribution_columns(rows, article, atype, True) if len(rows) > _dr.SMALL else None
         finally:
             self.text = raw
 
@@ -550,19 +550,23 @@ def _encode(cols: list) -> bytes:
     """A piece's columns (``entity_columns``, ``event_columns``, ``attribution_columns``)
     as plain data, marshalled: a ``repeat`` as a tuple of its value, another tuple
     as a list; the column of attrs None when all are NO_ATTRS, else None for each;
-    then the entities' ``Numbers`` (as a tuple; None when the columns end with their
-    attrs), and then their fragments are not sent when each has one (made again
-    from the numbers: ``_decode``)."""
-    numbers = None
+    then the entities' or events' ``Numbers`` (as a tuple; None when the columns end
+    with their attrs), and then their fragments are not sent when each has one (made
+    again from the numbers: ``_decode``), or the attributions' ``PartNumbers`` (as a
+    list of three such tuples)."""
+    numbers: tuple | list | None = None
     if type(cols[-1]) is Numbers:
         numbers = tuple(cols[-1])
+        cols = cols[:-1]
+    elif type(cols[-1]) is PartNumbers:  # (an attribution's: a list of three, each a tuple or None)
+        numbers = [None if x is None else tuple(x) for x in cols[-1]]
         cols = cols[:-1]
     *cols, attrs = cols
     out: list = []
     for col in cols:
         t = type(col)
         out.append((next(col),) if t is repeat else list(col) if t is tuple else col)
-    if numbers is not None and numbers[2] is None:
+    if type(numbers) is tuple and numbers[2] is None:
         out[3] = None  # (the fragments: one each, their numbers in ``numbers``)
     out.append(None if type(attrs) is repeat else [None if a is NO_ATTRS else a for a in attrs])
     out.append(numbers)
@@ -577,6 +581,10 @@ def _decode(view: memoryview) -> list:
     for i, col in enumerate(cols):
         if type(col) is tuple:
             cols[i] = repeat(col[0])
+    parts = None
+    if type(numbers) is list:
+        parts = PartNumbers(*(None if x is None else Numbers(*x) for x in numbers))
+        numbers = None
     if numbers is not None and cols[3] is None:  # one fragment each: ((start, end),)
         starts, ends = array("q"), array("q")
         starts.frombytes(numbers[0])
@@ -585,6 +593,8 @@ def _decode(view: memoryview) -> list:
     cols.append(repeat(NO_ATTRS) if attrs is None else [NO_ATTRS if a is None else a for a in attrs])
     if numbers is not None:
         cols.append(Numbers(*numbers))
+    elif parts is not None:
+        cols.append(parts)
     return cols
 
 

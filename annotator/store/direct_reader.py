@@ -189,6 +189,8 @@ _make_relation = _maker(Relation, "id type arg1 arg2 status by score suggested_b
 #: the number of ``_Reader.entity_columns``' columns (a piece read ahead adds its
 #: fragments' ``columns.Numbers``: see ``direct_bytes.piece_columns``)
 ENTITY_COLUMNS = 10
+#: the same of ``event_columns`` and ``attribution_columns`` (then their spans' numbers)
+EVENT_COLUMNS = ATTRIBUTION_COLUMNS = 13
 
 #: A section of at most this many items is read row by row (``_Reader.*_rows``):
 #: a column costs a few calls whatever its length, which a file of 50 annotations
@@ -389,16 +391,23 @@ class _Reader:
             fr_col[i] = frags[i]
         return fr_col, texts
 
-    def some_span_columns(self, n: int, starts, stops, frs, texts, article: str | None) -> list | None:
+    def some_span_columns(self, n: int, starts, stops, frs, texts, article: str | None, numbers: list | None = None) -> list | None:
         """The spans of a part that may be absent, as columns: None (none there), or
         [where they are (None: everywhere), their fragments, their texts]
-        (``made_spans`` makes them, None where there is none)."""
+        (``made_spans`` makes them, None where there is none). ``numbers``: a list to
+        append their ``columns.Numbers`` to (empty ones when none is there)."""
         at = [i for i, t in enumerate(texts) if t is not None]
         if len(at) == n:
-            return [None, *self.span_columns(starts, stops, frs, texts, article)]
+            return [None, *self.span_columns(starts, stops, frs, texts, article, numbers)]
         if not at:
+            if numbers is not None:
+                numbers.append(columns.NO_NUMBERS)
             return None
-        return [at, *self.span_columns([starts[i] for i in at], [stops[i] for i in at], [frs[i] for i in at], [texts[i] for i in at], article)]
+        return [
+            at, *self.span_columns(
+                [starts[i] for i in at], [stops[i] for i in at], [frs[i] for i in at], [texts[i] for i in at], article, numbers
+            ),
+        ]
 
     @staticmethod
     def made_spans(n: int, cols: list | None) -> list[Span | None]:
@@ -505,6 +514,8 @@ class _Reader:
         roles: dict[str, str] = {}
         tails: dict = {}
         string, span_of, tail_of, new_id, refs = self.string, self.span_of, self.tail_of, self.new_id, self.refs
+        first = not table
+        news: list = []
         for g in rows:
             eid = new_id(g[0])
             etype = types.get(g[1])
@@ -525,12 +536,16 @@ class _Reader:
                     refs.append(ref)
                     args.append(_new_argument(role, ref))
                 arguments = tuple(args)
-            table[eid] = _new_event(eid, etype, trigger, arguments, *tail_of(tails, *g[7:12]))
+            table[eid] = made = _new_event(eid, etype, trigger, arguments, *tail_of(tails, *g[7:12]))
+            news.append(made)
+        columns.note_span_objects(table, news, first)  # (as put_events does)
 
     def attribution_rows(self, rows: list[tuple], table: dict, article: str | None, atype) -> None:
         types: dict = {}
         tails: dict = {}
         string, span_of, tail_of, new_id, refs = self.string, self.span_of, self.tail_of, self.new_id, self.refs
+        first = not table
+        news: list = []
         for g in rows:
             aid = new_id(g[0])
             source: Ref | Span | None = None
@@ -546,7 +561,9 @@ class _Reader:
             content = span_of(g[10], g[11], g[12], g[13], article) if g[13] is not None else None
             t = g[14]
             kind = types[t] if t in types else types.setdefault(t, atype(t))
-            table[aid] = _new_attribution(aid, source, cue, content, kind, *tail_of(tails, *g[15:20]))
+            table[aid] = made = _new_attribution(aid, source, cue, content, kind, *tail_of(tails, *g[15:20]))
+            news.append(made)
+        columns.note_span_objects(table, news, first)  # (as put_attributions does)
 
     def relation_rows(self, rows: list[tuple], table: dict, rtype: Callable[[str], str]) -> None:
         types: dict[str, str] = {}
@@ -694,7 +711,7 @@ class _Reader:
         if len(rows) <= SMALL:
             self.event_rows(rows, aset.events, article, event_type, schema)
             return end
-        self.put_events(aset, self.event_columns(rows, article, event_type, schema))
+        self.put_events(aset, self.event_columns(rows, article, event_type, schema, columns.wanted()))  # (numbers: see columns)
         return end
 
     def event_type_of(self, schema: Schema | None) -> Callable[[str], str]:
@@ -719,15 +736,21 @@ class _Reader:
 
         return atype
 
-    def event_columns(self, rows: list[tuple], article: str | None, event_type: Callable[[str], str], schema: Schema | None) -> list:
+    def event_columns(
+        self, rows: list[tuple], article: str | None, event_type: Callable[[str], str], schema: Schema | None,
+        numbers: bool = False, sent: bool = False,
+    ) -> list:
         """The events' columns for the rows of ``_EVENT``, checked but for their ids'
         being new and their refs' being there (``put_events`` checks those, and makes
-        them): plain data (a read-ahead worker sends them, see ``direct_bytes``)."""
+        them): plain data (a read-ahead worker sends them, see ``direct_bytes``).
+        With ``numbers``, then their triggers' ``columns.Numbers``; ``sent``: see
+        ``span_columns``."""
         g = list(zip(*rows))
         del rows
         ids = self.tokens(g[0], self.string)
         types = self.values(g[1], event_type)
-        fr_col, texts = self.span_columns(g[2], g[3], g[4], g[5], article)
+        nums: list | None = [] if numbers else None
+        fr_col, texts = self.span_columns(g[2], g[3], g[4], g[5], article, nums, sent)
         counts: list[int] = []
         pairs: list[tuple[str, str]] = []
         for a in g[6]:
@@ -748,21 +771,41 @@ class _Reader:
                 for etype, role in set(zip(arg_types, roles)):
                     if not schema.has_role(etype, role):
                         raise Decline
-        return [len(ids), ids, types, fr_col, texts, counts, roles, refs, *self.tails(*g[7:12])]
+        cols = [len(ids), ids, types, fr_col, texts, counts, roles, refs, *self.tails(*g[7:12])]
+        if nums and nums[0] is not None:  # (None: a number past int64)
+            cols.append(nums[0])
+        return cols
+
+    def take_refs(self, refs: Sequence[str]) -> None:
+        """The refs of a piece of events or attributions, to be checked (``build``):
+        those to an entity read already are checked now, while the set is read (the
+        entities come first: a piece's refs are looked up in C, the set of them made
+        once), the others at the end (``self.refs``: an event's, an attribution's or
+        a relation's id, or none)."""
+        if self.entities_table:
+            self.refs.extend(set(refs).difference(self.entities_table))  # (a set's difference with a dict: its keys, hashed once)
+        else:
+            self.refs.extend(refs)
 
     def put_events(self, aset: AnnotationSet, cols: list) -> None:
-        """The events of ``event_columns`` made, into the set's table (their ids new, none an entity's)."""
-        n, ids, types, fr_col, texts, counts, roles, refs, *tails = cols
+        """The events of ``event_columns`` made, into the set's table (their ids new,
+        none an entity's); ``cols`` may end with their triggers' ``columns.Numbers``
+        (noted with them: ``columns.note_spans``)."""
+        numbers = cols[EVENT_COLUMNS] if len(cols) > EVENT_COLUMNS else None
+        n, ids, types, fr_col, texts, counts, roles, refs, *tails = cols[:EVENT_COLUMNS]
+        first = not aset.events
         self.check_new(ids)
         triggers = _make_span(n, fr_col, texts)
         if refs:
-            self.refs.extend(refs)
+            self.take_refs(refs)
             it = iter(_make_argument(len(roles), roles, refs))
             arguments: Iterable[tuple] = [tuple(islice(it, c)) if c else () for c in counts]
         else:
             arguments = repeat(())
         made = _make_event(n, ids, types, triggers, arguments, *tails)
         aset.events.update(zip(ids, made))
+        # (the marks index and the list's rows read these, not the objects)
+        columns.note_spans(aset.events, made, ((1, None, numbers),), first)
 
     def attributions(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
         start, end = self.section(pos, "attributions", "relations")
@@ -773,37 +816,50 @@ class _Reader:
         if len(rows) <= SMALL:
             self.attribution_rows(rows, aset.attributions, article, atype)
             return end
-        self.put_attributions(aset, self.attribution_columns(rows, article, atype))
+        self.put_attributions(aset, self.attribution_columns(rows, article, atype, columns.wanted()))  # (numbers: see columns)
         return end
 
-    def attribution_columns(self, rows: list[tuple], article: str | None, atype: Callable[[str | None], str | None]) -> list:
+    def attribution_columns(
+        self, rows: list[tuple], article: str | None, atype: Callable[[str | None], str | None], numbers: bool = False
+    ) -> list:
         """The attributions' columns for the rows of ``_ATTRIBUTION``, checked as
-        ``event_columns``'; a span column that may be absent: ``some_span_columns``'."""
+        ``event_columns``'; a span column that may be absent: ``some_span_columns``'.
+        With ``numbers``, then their spans' ``columns.PartNumbers``."""
         g = list(zip(*rows))
         del rows
         n = len(g[0])
         ids = self.tokens(g[0], self.string)
-        sources = self.some_span_columns(n, g[2], g[3], g[4], g[5], article)
+        nums: list | None = [] if numbers else None
+        sources = self.some_span_columns(n, g[2], g[3], g[4], g[5], article, nums)
         ref_at: list[int] = []
         refs: Sequence[str] = ()
         if any(r is not None for r in g[1]):
             ref_at = [i for i, r in enumerate(g[1]) if r is not None]
             refs = self.tokens([g[1][i] for i in ref_at], self.string)
-        cues = self.some_span_columns(n, g[6], g[7], g[8], g[9], article)
-        contents = self.some_span_columns(n, g[10], g[11], g[12], g[13], article)
-        return [n, ids, sources, ref_at, refs, cues, contents, self.each(g[14], atype), *self.tails(*g[15:20])]
+        cues = self.some_span_columns(n, g[6], g[7], g[8], g[9], article, nums)
+        contents = self.some_span_columns(n, g[10], g[11], g[12], g[13], article, nums)
+        cols = [n, ids, sources, ref_at, refs, cues, contents, self.each(g[14], atype), *self.tails(*g[15:20])]
+        if nums and None not in nums:  # (None: a number past int64)
+            cols.append(columns.PartNumbers(*nums))
+        return cols
 
     def put_attributions(self, aset: AnnotationSet, cols: list) -> None:
-        """The attributions of ``attribution_columns`` made, into the set's table (as ``put_events``)."""
-        n, ids, sources, ref_at, refs, cues, contents, *rest = cols
+        """The attributions of ``attribution_columns`` made, into the set's table (as
+        ``put_events``; ``cols`` may end with their spans' ``columns.PartNumbers``)."""
+        numbers = cols[ATTRIBUTION_COLUMNS] if len(cols) > ATTRIBUTION_COLUMNS else (None, None, None)
+        n, ids, sources, ref_at, refs, cues, contents, *rest = cols[:ATTRIBUTION_COLUMNS]
+        first = not aset.attributions
         self.check_new(ids)
         source_col = self.made_spans(n, sources)
         if refs:
-            self.refs.extend(refs)
+            self.take_refs(refs)
             for i, ref in zip(ref_at, _make_ref(len(refs), refs)):
                 source_col[i] = ref
         made = _make_attribution(n, ids, source_col, self.made_spans(n, cues), self.made_spans(n, contents), *rest)
         aset.attributions.update(zip(ids, made))
+        # (as put_events; a part none of them has: no marks)
+        parts = tuple((code, part[0], x) for code, part, x in zip((2, 3, 4), (sources, cues, contents), numbers) if part is not None)
+        columns.note_spans(aset.attributions, made, parts, first)
 
     def relations(self, pos: int, aset: AnnotationSet, schema: Schema | None) -> int:
         start, end = self.section(pos, "relations", None)

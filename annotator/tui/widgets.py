@@ -35,7 +35,7 @@ from ..model import (
     Span,
 )
 from ..pace import chunks, drop, joined, pause
-from ..lazy import LOOK, names_from, noted_columns
+from ..lazy import LOOK, names_from, noted_columns, noted_spans
 from ..lost_marks import lost_of, lost_parts
 from ..referrers import for_session
 from ..schema import Schema
@@ -240,15 +240,40 @@ class Rows:
                 es.append(e)
                 idss.append(piece.ids)
             pause()
+        spans = {id(t): noted_spans(t) for t in (aset.events, aset.attributions)}  # (their numbers as read: see columns)
+        for noted in spans.values():
+            if noted is None:
+                continue
+            # the first start and the last end of each one's own spans (0, 0 without any;
+            # no lost span among them: the direct readers decline one)
+            for a in range(0, len(noted), _CHUNK):
+                objs, parts = noted.cut(a, a + _CHUNK)
+                n = len(objs)
+                lo = np.full(n, np.iinfo(np.int64).max, np.int64)
+                hi = np.full(n, np.iinfo(np.int64).min, np.int64)
+                for _, where, _, starts, ends, counts in parts:
+                    if counts is not None:
+                        last = np.cumsum(counts) - 1
+                        starts, ends = starts[last - counts + 1], ends[last]
+                    at = slice(None) if where is None else where
+                    lo[at] = np.minimum(lo[at], starts)
+                    hi[at] = np.maximum(hi[at], ends)
+                none = hi < lo
+                lo[none] = 0
+                hi[none] = 0
+                ss.append(lo)
+                es.append(hi)
+                idss.append(list(map(_ID, objs)))
+                pause()
         for table, part in ((aset.entities, "span"), (aset.events, "trigger")):
-            if cols is not None and table is aset.entities:
+            if cols is not None and table is aset.entities or spans.get(id(table)) is not None:
                 continue
             get = attrgetter(part + ".fragments")
             for chunk in _chunks(table.values()):
                 frags = list(map(get, chunk))
                 put(chunk, map(_FIRST, map(_FIRST, frags)), map(_SECOND, map(_LAST, frags)))
                 pause()
-        for chunk in _chunks(aset.attributions.values()):
+        for chunk in _chunks(aset.attributions.values()) if spans[id(aset.attributions)] is None else ():
             n = len(chunk)
             # the first start and the last end of its own spans (0, 0 without any)
             lo = np.full(n, np.iinfo(np.int64).max, np.int64)
