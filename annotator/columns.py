@@ -90,25 +90,29 @@ class PartNumbers(NamedTuple):
 
 #: the spans of the events and of the attributions read last (``note_spans``):
 #: id of the table -> [the objects made, in order (a list a piece), their marks'
-#: parts a piece (``note_spans``' ``parts``), all their numbers there?, their ``Spans``]
+#: parts a piece (``note_spans``' ``parts``), all their numbers there?, their ``Spans``,
+#: their links a piece (``note_spans``' ``links``)]
 _spans: dict[int, list] = {}
 
 
-def note_spans(table: dict, made: list, parts: tuple, first: bool) -> None:
+def note_spans(table: dict, made: list, parts: tuple, first: bool, links: tuple) -> None:
     """The reader made ``made`` (events or attributions, just added to ``table``;
     ``first``: as its first) with the spans ``parts``: (kind code of ``marks``,
     where (None: each of them has it; else the places of those that have one),
     their ``Numbers``) of each span of theirs (an event's trigger; an attribution's
     source, cue and content), numbers None when the reader has none (then the
-    table is read from its objects)."""
+    table is read from its objects); ``links``: the ids they link to (an event's
+    arguments', an attribution's source's) and the id of each one linking, in
+    step, in order (``links_of``: the referrers' index)."""
     if not _wanted[0]:
         return
     noted = _spans.get(id(table))
     if first or noted is None:
-        noted = _spans[id(table)] = [[], [], True, None]
+        noted = _spans[id(table)] = [[], [], True, None, []]
     noted[3] = None  # (``Spans`` made of them: again with this piece)
     noted[0].append(made)
     noted[1].append(parts)
+    noted[4].append(links)
     if not all(numbers is not None for _, _, numbers in parts):
         noted[2] = False
 
@@ -118,11 +122,14 @@ def note_span_objects(table: dict, made: list, first: bool) -> None:
     spans' numbers read from them)."""
     if not _wanted[0] or not made:
         return
-    from .model import Event, Span
+    from .model import Event, Ref, Span
 
     if type(made[0]) is Event:
         parts: tuple = ((1, None, numbers_of([e.trigger.fragments for e in made])),)
+        links = ([a.ref for e in made for a in e.arguments], [e.id for e in made for _ in e.arguments])
     else:
+        linking = [a for a in made if type(a.source) is Ref]
+        links = ([a.source.ref for a in linking], [a.id for a in linking])
         got = []
         for code, name in ((2, "source"), (3, "cue"), (4, "content")):
             values = [getattr(a, name) for a in made]
@@ -130,15 +137,36 @@ def note_span_objects(table: dict, made: list, first: bool) -> None:
             if at:
                 got.append((code, None if len(at) == len(made) else at, numbers_of([values[i].fragments for i in at])))
         parts = tuple(got)
-    note_spans(table, made, parts, first)
+    note_spans(table, made, parts, first, links)
 
 
 def spans_of(table: dict) -> "Spans | None":
     """The events or attributions ``table`` as the reader noted them (``note_spans``),
     if that describes it exactly (the very objects, in order, checked in C-level
     passes) with every span's numbers; else None (then it is read from its objects)."""
+    noted = _noted_exactly(table)
+    if noted is None or not noted[2]:
+        return None
+    if noted[3] is None:
+        noted[3] = Spans(noted[0], noted[1])
+    return noted[3]
+
+
+def links_of(table: dict) -> tuple[list, list] | None:
+    """The links of the events or attributions ``table`` as the reader noted them
+    (``note_spans``' ``links``: the ids linked to and the ids linking, in step, in
+    the table's order), if that describes it exactly; else None."""
+    noted = _noted_exactly(table)
+    if noted is None:
+        return None
+    return list(chain.from_iterable(t for t, _ in noted[4])), list(chain.from_iterable(o for _, o in noted[4]))
+
+
+def _noted_exactly(table: dict) -> list | None:
+    """``_spans``' entry of ``table`` if its objects are the table's, in order (checked
+    in C-level passes); None for a small table (read from its objects)."""
     noted = _spans.get(id(table))
-    if noted is None or not noted[2] or len(table) <= SMALL:
+    if noted is None or len(table) <= SMALL:
         return None
     made = noted[0]
     if sum(map(len, made)) != len(table):
@@ -148,9 +176,7 @@ def spans_of(table: dict) -> "Spans | None":
         if not all(map(is_, part, islice(values, len(part)))):
             return None
     pause()
-    if noted[3] is None:
-        noted[3] = Spans(made, noted[1])
-    return noted[3]
+    return noted
 
 
 class Spans:

@@ -46,3 +46,10 @@ def noted_spans(table: dict):
     noted them), None without importing ``annotator.columns`` (as ``noted_columns``)."""
     columns = sys.modules.get("annotator.columns")
     return None if columns is None else columns.spans_of(table)
+
+
+def noted_links(table: dict):
+    """``columns.links_of(table)`` (the events' or attributions' links as the reader
+    noted them), None without importing ``annotator.columns`` (as ``noted_columns``)."""
+    columns = sys.modules.get("annotator.columns")
+    return None if columns is None else columns.links_of(table)

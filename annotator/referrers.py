@@ -14,6 +14,7 @@ from operator import attrgetter, is_not
 from typing import Iterable
 
 from .model import Annotation, AnnotationSet, Attribution, Event, Ref, Relation
+from .lazy import noted_links
 from .pace import CHUNK, chunks, pause
 
 #: annotations indexed between two ``pause``s (``pace.chunks``): a thread making
@@ -68,34 +69,45 @@ class ReferrerIndex:
         #: target id -> the id of the one annotation linking to it, or a set of
         #: the ids of several (a set a target was 0.03 s of making for 70,000)
         self._in: dict[str, str | set[str]] = {}
-        #: id -> the annotation linked (its version indexed: its targets, ``_targets``,
-        #: are those to unlink; a tuple of them made for each was 0.035 s more)
+        #: id -> the annotation linked since the index was made (its version indexed:
+        #: its targets, ``_targets``, are those to unlink; a tuple of them made for
+        #: each was 0.035 s more), and the relations
         self._out: dict[str, Annotation] = {}
+        #: the events and the attributions as indexed: copies of their tables (a C-level
+        #: copy, not 100,000 entries put one by one into ``_out``); one leaves its copy
+        #: when it is unlinked (each is its version indexed until then)
+        self._base = (aset.events.copy(), aset.attributions.copy())
         self._pending: set[str] = set()
         # as ``_link`` of each (events, attributions, relations), by table, in
         # C-level passes a piece at a time: no Python-level call a link (a call a
         # link was 0.11 s for 50,000 events and 50,000 attributions while the app
-        # loads them): the links' targets and the ids linking, in step
+        # loads them): the links' targets and the ids linking, in step; those of
+        # a table just read, as the reader noted them (``columns.links_of``)
         out = self._out
         targets: list[str] = []
         owners: list[str] = []
-        for evs in chunks(aset.events.values(), PIECE):
+        noted = noted_links(aset.events)
+        if noted is not None:
+            targets += noted[0]
+            owners += noted[1]
+        for evs in chunks(aset.events.values(), PIECE) if noted is None else ():
             args = list(map(_ARGUMENTS, evs))
             has = list(map(bool, args))
             if not all(has):
                 evs = list(compress(evs, has))
                 args = list(compress(args, has))
             ids = list(map(_ID, evs))
-            out.update(zip(ids, evs))
             targets += map(_REF, chain.from_iterable(args))
             owners += chain.from_iterable(map(repeat, ids, map(len, args)))
-        for atts in chunks(aset.attributions.values(), PIECE):
+        noted = noted_links(aset.attributions)
+        if noted is not None:
+            targets += noted[0]
+            owners += noted[1]
+        for atts in chunks(aset.attributions.values(), PIECE) if noted is None else ():
             has = list(map(isinstance, map(_SOURCE, atts), repeat(Ref)))
             atts = list(compress(atts, has))
-            ids = list(map(_ID, atts))
-            out.update(zip(ids, atts))
             targets += map(_REF, map(_SOURCE, atts))
-            owners += ids
+            owners += map(_ID, atts)
         for rels in chunks(aset.relations.values(), PIECE):
             ids = list(map(_ID, rels))
             out.update(zip(ids, rels))
@@ -127,7 +139,12 @@ class ReferrerIndex:
     def _unlink(self, ann_id: str) -> None:
         ann = self._out.pop(ann_id, None)
         if ann is None:
-            return
+            for base in self._base:
+                ann = base.pop(ann_id, None)
+                if ann is not None:
+                    break
+            else:
+                return
         into = self._in
         for t in _targets(ann):
             had = into.get(t)

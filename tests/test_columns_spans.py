@@ -15,6 +15,7 @@ import pytest
 
 from annotator import columns, forked, store
 from annotator.marks import MarkIndex
+from annotator.referrers import ReferrerIndex
 from annotator.model import AnnotationSet, Attribution, Document, Event, Ref, Span
 from annotator.schema import default_schema
 from annotator.session import Session
@@ -83,6 +84,13 @@ def _same(aset: AnnotationSet) -> None:
     assert len(a._a) == len(b._a) and all(p is q for p, q in zip(a._a, b._a))
     assert a._long == b._long
     assert Rows.of(aset).keys() == Rows.of(plain).keys()
+    # the referrers' index from the links noted: that of the objects
+    assert columns.links_of(aset.events) is not None and columns.links_of(aset.attributions) is not None
+    assert columns.links_of(plain.events) is None
+    x, y = ReferrerIndex(aset), ReferrerIndex(plain)
+    assert x._in == y._in and x._in
+    targets = {t for t in x._in}
+    assert all(x.of(t) == y.of(t) and set(x.of(t)) == set(aset.referrers(t)) for t in sorted(targets)[:50])
 
 
 @pytest.fixture

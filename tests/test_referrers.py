@@ -131,9 +131,13 @@ def test_an_index_made_by_tables_equals_one_made_link_by_link(events, attributio
     finally:
         referrers.PIECE = old
     assert _links_of(index) == _plain_links(aset)
-    # the annotations linked, each the version indexed (their links are those to undo)
+    # the annotations linked, each the version indexed (their links are those to undo):
+    # the relations in ``_out``, the events and attributions in the copies of their tables
     linked = [a for t in (aset.events, aset.attributions, aset.relations) for a in t.values() if _targets(a)]
-    assert list(index._out.items()) == [(a.id, a) for a in linked]
-    assert all(index._out[a.id] is a for a in linked)
+    assert list(index._out.items()) == [(a.id, a) for a in aset.relations.values()]
+    assert index._base == (aset.events, aset.attributions)
+    assert index._base[0] is not aset.events and index._base[1] is not aset.attributions
+    indexed = {**index._base[0], **index._base[1], **index._out}
+    assert all(indexed[a.id] is a for a in linked)
     for i in [f"T{i}" for i in range(1, 9)] + ["E1", "A2", "T99"]:
         assert index.of(i) == aset.referrers(i)

@@ -20,7 +20,7 @@ import math
 import re
 import sys
 from collections import deque
-from itertools import islice, repeat
+from itertools import chain, islice, repeat
 from operator import itemgetter, lt
 from typing import Any, Callable, Iterable, Sequence
 
@@ -805,7 +805,9 @@ class _Reader:
         made = _make_event(n, ids, types, triggers, arguments, *tails)
         aset.events.update(zip(ids, made))
         # (the marks index and the list's rows read these, not the objects)
-        columns.note_spans(aset.events, made, ((1, None, numbers),), first)
+        if columns.wanted():  # (and their links, for the referrers' index)
+            owners = list(chain.from_iterable(map(repeat, ids, counts))) if refs else []
+            columns.note_spans(aset.events, made, ((1, None, numbers),), first, (refs, owners))
 
     def attributions(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
         start, end = self.section(pos, "attributions", "relations")
@@ -859,7 +861,8 @@ class _Reader:
         aset.attributions.update(zip(ids, made))
         # (as put_events; a part none of them has: no marks)
         parts = tuple((code, part[0], x) for code, part, x in zip((2, 3, 4), (sources, cues, contents), numbers) if part is not None)
-        columns.note_spans(aset.attributions, made, parts, first)
+        if columns.wanted():
+            columns.note_spans(aset.attributions, made, parts, first, (refs, list(map(ids.__getitem__, ref_at))))
 
     def relations(self, pos: int, aset: AnnotationSet, schema: Schema | None) -> int:
         start, end = self.section(pos, "relations", None)
