@@ -170,3 +170,44 @@ def test_export_to_stdout_gives_the_file_s_bytes(tmp_path):
         capture_output=True, text=True, timeout=60,
     )
     assert brat.returncode == 2 and one_line(brat.stderr) == "annotator: -o -: brat output is a folder of files, not stdout"
+
+
+@pytest.mark.parametrize(
+    "name, content, words",
+    [
+        ("broken.yaml", b"{{{not yaml\n", "broken YAML"),
+        ("binary.yaml", b"\x00\x01\x02\xff binary", "not UTF-8"),
+        ("latin1.yaml", "caf\u00e9: 1\n".encode("latin-1"), "UTF-8"),
+        ("empty.yaml", b"", "format: annotator/1"),
+    ],
+)
+def test_export_of_a_folder_names_a_yaml_file_it_cannot_read(tmp_path, capsys, name, content, words):
+    """A .yaml in the folder that is not YAML at all is named with its problem (as when
+    given by name), not passed over as "not an annotation file": exit 2, no output,
+    the files untouched. Valid YAML that is not ours (a schema) is still passed over."""
+    _, good = setup(tmp_path)
+    bad = tmp_path / "annotations" / name
+    bad.write_bytes(content)
+    before = {p: p.read_bytes() for p in (good, bad)}
+    out = tmp_path / "out.jsonl"
+    code, err = run(capsys, "export", "--to", "jsonl", str(tmp_path / "annotations"), "-o", str(out))
+    line = one_line(err)
+    assert code == 2 and name in line and words in line, line
+    assert not out.exists()
+    assert {p: p.read_bytes() for p in before} == before
+    # alone in its folder: named too, not "no annotation files found"
+    good.unlink()
+    code, err = run(capsys, "export", "--to", "jsonl", str(tmp_path / "annotations"), "-o", str(out))
+    line = one_line(err)
+    assert code == 2 and name in line and "no annotation files" not in line, line
+
+
+def test_export_of_a_folder_passes_over_other_yaml_and_says_so(tmp_path, capsys):
+    _, good = setup(tmp_path)
+    (tmp_path / "annotations" / "schema.yaml").write_text("entities:\n  - PER\n  - ORG\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    code = main(["export", "--to", "jsonl", str(tmp_path / "annotations"), "-o", str(out)])
+    got = capsys.readouterr()
+    assert code == 0 and out.exists()
+    assert "passed over 1 .yaml files that are not annotation files" in got.err
+    assert "exported 1 articles" in got.out

@@ -40,13 +40,26 @@ def register(sub) -> None:
 
 
 def _is_annotation_file(path: Path) -> bool:
-    """Our files start with ``format: annotator/1``; skip other YAML (schemas)."""
+    """Our files start with ``format: annotator/1``; other YAML (a schema) is passed
+    over. A file that is not YAML at all (empty, binary, not UTF-8, broken) is taken
+    too, so that reading it names it and its problem (as for a file given by name)."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(4096)
+            if b"annotator/1" in head:
+                return True
+            data = head + fh.read()
     except OSError:
         return True  # let loading report it
-    return b"annotator/1" in head
+    if not data.strip() or b"\x00" in data:
+        return True
+    try:
+        import yaml
+
+        yaml.safe_load(data.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        return True
+    return False
 
 
 def walk(root: Path, suffixes: tuple[str, ...]) -> list[tuple[str, str]]:
