@@ -1,4 +1,4 @@
-"""The entities of the set read last, as the reader's columns.
+"""The annotations of the set read last, as the reader's columns.
 
 The direct readers make a big table's entities from columns (all the ids, all
 the labels, all the fragments, ...: ``store.direct_reader.put_entities``).
@@ -14,6 +14,14 @@ since, rows read one at a time) gets None, and the step reads the objects.
 Nothing is noted unless asked for (``want``: the app's opening asks, before it
 reads its first article); one set is noted at a time (the last read), and
 ``forget`` lets go of it and of the wish (the opening, once its steps are done).
+
+Events and attributions are noted the same way, for the same steps, by what those
+steps need of them (``note_spans``; ``note_span_objects`` for a few made one at a
+time): the numbers of their spans (an event's trigger; an attribution's source,
+cue and content), which the marks index and the list's rows take (``spans_of``),
+and the ids they link to with the id of each one linking, which the referrers'
+index takes (``links_of``). Each describes its table only while it holds the very
+objects noted, in order; else the step reads the objects.
 """
 
 from __future__ import annotations
