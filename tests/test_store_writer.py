@@ -102,6 +102,14 @@ def test_dump_chunks_are_the_bytes_of_dumps(aset: AnnotationSet, lines):
     assert head + tail == writer.dumps(aset).encode("utf-8")
     # the document and entities, then the rest (events, attributions, relations): the file too
     assert front + back == writer.dumps(aset).encode("utf-8") and head.startswith(front)
+    # and so with the entities cut anywhere: the first ones, then the others and the rest
+    n = len(aset.entities)
+    for cut in {0, n // 3, n - 1, n, n + 2} - {-1}:
+        with patch.object(writer, "CHUNK_LINES", lines):
+            first = b"".join(writer.dump_chunks(aset, "entities", cut))
+            others = b"".join(writer.dump_chunks(aset, "after entities", cut))
+        assert first + others == writer.dumps(aset).encode("utf-8"), cut
+        assert front.startswith(first) and first.count(b"\n- {id: ") == min(cut, n)
     assert tail.startswith((b"attributions:", b"attributions: []\n"))
 
 

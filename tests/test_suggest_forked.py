@@ -58,9 +58,11 @@ def test_forked_worker_writes_what_one_process_writes(tmp_path, monkeypatch, cap
 
 
 @pytest.mark.skipif(not forked.spare_core(True), reason="no fork here")
-@pytest.mark.parametrize("entities_alone", [0.0, 2.0])  # the YAML worker writes the entities / and the events
-def test_a_failing_worker_is_done_here(tmp_path, monkeypatch, capsys, entities_alone):
+# the YAML worker writes the entities (all, the first 70%, none but the header) / and the events
+@pytest.mark.parametrize("entities_alone, entities_here", [(0.0, 0.0), (0.0, 0.3), (0.0, 1.0), (2.0, 0.3)])
+def test_a_failing_worker_is_done_here(tmp_path, monkeypatch, capsys, entities_alone, entities_here):
     monkeypatch.setattr(suggest_cmd, "ENTITIES_ALONE", entities_alone)
+    monkeypatch.setattr(suggest_cmd, "ENTITIES_HERE", entities_here)
     alone = _run(tmp_path / "alone", False, monkeypatch, capsys)
     beside = _run(tmp_path / "beside", True, monkeypatch, capsys)
     assert beside[3] == 3 and beside[:3] == alone[:3]

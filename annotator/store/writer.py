@@ -227,7 +227,7 @@ _LINES_PIECE = 5_000
 CHUNK_LINES = 1000
 
 
-def dump_chunks(aset: AnnotationSet, part: str = "all") -> Iterator[bytes]:
+def dump_chunks(aset: AnnotationSet, part: str = "all", cut: int | None = None) -> Iterator[bytes]:
     """``dumps(aset).encode("utf-8")`` in chunks of about ``CHUNK_LINES`` lines, made
     as they are written: a save never holds the whole file (the 10 MB article's
     66 MB of YAML as a million strings took 160 MB more at each save). Joining and
@@ -237,8 +237,10 @@ def dump_chunks(aset: AnnotationSet, part: str = "all") -> Iterator[bytes]:
     ``part``: "head" (the document, entities and events) or "tail" (the
     attributions and relations): the head's bytes then the tail's are the whole
     file's (two processes may make one each: see `annotator suggest`); so are
-    "entities" (the document and entities) then "after entities" (the rest)."""
-    for lines in _parts(aset, part):
+    "entities" (the document and entities) then "after entities" (the rest).
+    ``cut``: with those two, the first ``cut`` entities (in file order) are the
+    first part's, the others the second's."""
+    for lines in _parts(aset, part, cut):
         if lines:
             yield "".join(lines).encode("utf-8")
 
@@ -254,8 +256,9 @@ def _head_parts(aset: AnnotationSet):
     return (yield from _event_parts(aset, out))
 
 
-def _entity_parts(aset: AnnotationSet):
-    """``_parts`` of the document and entities; returns the lines not yielded yet."""
+def _entity_parts(aset: AnnotationSet, cut: int | None = None):
+    """``_parts`` of the document and entities (the first ``cut`` of them: all when
+    None); returns the lines not yielded yet."""
     q = scalar
     doc = aset.document
     out = [f"format: {FORMAT}\n", "document:\n"]
@@ -267,14 +270,19 @@ def _entity_parts(aset: AnnotationSet):
     entities = _sorted_entities(aset.entities)
     if entities:
         out.append("entities:\n")
-        for part in chunks(entities, _LINES_PIECE):  # (a save in a thread gives way between two: see pace)
-            lines = _entity_lines(part)
-            for k in range(0, len(lines), CHUNK_LINES):
-                out.extend(lines[k : k + CHUNK_LINES])
-                yield out
-                out = []
-    else:
-        out.append("entities: []\n")
+        return (yield from _entity_line_parts(entities if cut is None else entities[:cut], out))
+    out.append("entities: []\n")
+    return out
+
+
+def _entity_line_parts(entities: list[Entity], out: list[str]):
+    """``_parts`` of these entities' lines, after ``out``; returns the lines not yielded yet."""
+    for part in chunks(entities, _LINES_PIECE):  # (a save in a thread gives way between two: see pace)
+        lines = _entity_lines(part)
+        for k in range(0, len(lines), CHUNK_LINES):
+            out.extend(lines[k : k + CHUNK_LINES])
+            yield out
+            out = []
     return out
 
 
@@ -293,15 +301,18 @@ def _event_parts(aset: AnnotationSet, out: list[str]):
     return out
 
 
-def _parts(aset: AnnotationSet, part: str = "all") -> Iterator[list[str]]:
+def _parts(aset: AnnotationSet, part: str = "all", cut: int | None = None) -> Iterator[list[str]]:
     """The text of ``dumps`` in order, a line (or a few) per string, in lists of
-    about ``CHUNK_LINES`` strings; ``part``: see ``dump_chunks``."""
+    about ``CHUNK_LINES`` strings; ``part``, ``cut``: see ``dump_chunks``."""
     q = scalar
     if part == "entities":
-        yield (yield from _entity_parts(aset))
+        yield (yield from _entity_parts(aset, cut))
         return
     if part == "after entities":
-        out = yield from _event_parts(aset, [])
+        out = []
+        if cut is not None:
+            out = yield from _entity_line_parts(_sorted_entities(aset.entities)[cut:], out)
+        out = yield from _event_parts(aset, out)
     elif part != "tail":
         out = yield from _head_parts(aset)
         if part == "head":
