@@ -230,3 +230,47 @@ def test_find_many_beside_is_find_many():
         alone = find_many(t, matchers)
         assert len(t) >= ph.BESIDE_MIN and alone[0]
         assert ph.find_many_beside(t, matchers) == alone
+
+
+@settings(max_examples=200, deadline=None)
+@given(cases(WORDS), st.floats(0.05, 0.95), st.integers(1, 6), st.booleans())
+def test_find_many_beside_resolves_each_part_as_one_pass_does(case, share, last, plain):
+    """A worker resolves its part's clusters of hits that start past the reach of
+    this part's hits, this process its own but the last, then the clusters
+    between: the same matches as resolved in one pass, wherever the text is cut
+    (hits across the cut, clusters of many, texts plain or not)."""
+    from unittest.mock import patch
+
+    from annotator import forked
+    from annotator.suggest import phrases as ph
+    from annotator.suggest.entities import GROUP_HEADS, RELATIVE_DATES
+
+    if not forked.spare_core(True):
+        return
+    text, phrases = case
+    text = (text if plain or not plain_text(text) else text + " Straße") + " last week in a year, the forces"
+    matchers = [PhraseMatcher(phrases), PhraseMatcher(phrases, fold=True), RELATIVE_DATES, GROUP_HEADS]
+    alone = find_many(text, matchers)
+    with patch.object(ph, "BESIDE_MIN", 0), patch.object(ph, "BESIDE_SHARE", share), patch.object(ph, "LAST_HITS", last):
+        assert ph.find_many_beside(text, matchers) == alone
+
+
+def test_a_hit_across_the_cut_is_resolved_with_the_workers_hits():
+    """This part's "the forces" goes on past the cut, into the worker's "forces of
+    Raqqa", which is longer: the one kept, as in one pass (the worker resolves only
+    what starts past the reach of this part's longest phrase)."""
+    from unittest.mock import patch
+
+    from annotator import forked
+    from annotator.suggest import phrases as ph
+
+    if not forked.spare_core(True):
+        return
+    text = "x " * 300 + "the forces of Raqqa said " + "y " * 300
+    at = text.index("the forces") + 3  # the cut: just after "the "
+    matchers = [PhraseMatcher([("the forces", 1), ("forces of Raqqa", 2), ("said", 3)])]
+    alone = find_many(text, matchers)
+    assert [x[2] for x in alone[0]] == [2, 3]
+    with patch.object(ph, "BESIDE_MIN", 0), patch.object(ph, "BESIDE_SHARE", 1 - (at + 0.5) / len(text)):
+        assert ph.word_cut(text, int(len(text) * (1 - ph.BESIDE_SHARE))) == at + 1
+        assert ph.find_many_beside(text, matchers) == alone

@@ -274,8 +274,15 @@ BESIDE_SHARE = 0.45
 def find_many_beside(text: str, matchers: list) -> list[list[tuple[int, int, object]]]:
     """``find_many(text, matchers)``, the words of the text's last part
     (``BESIDE_SHARE``) looked up by a forked worker (``forked.Forked``) while this
-    process looks up the rest: the same hits, then resolved here. Only where a
-    process may fork (a command, not the app's threads): the caller decides."""
+    process looks up the rest: the same hits. Only where a process may fork (a
+    command, not the app's threads): the caller decides.
+
+    A ``PhraseMatcher``'s hits are resolved where they are found (``longest_first``
+    resolves each cluster of overlapping hits on its own): the worker resolves its
+    clusters that start ``reach`` (its longest phrase) past the cut or later,
+    which no hit of this part reaches, and sends the others as they are; this
+    process resolves its own but the last clusters, then those with the
+    worker's first ones. The other matchers' hits are all resolved here."""
     if len(text) < BESIDE_MIN:
         return find_many(text, matchers)
     from ..forked import Forked
@@ -283,15 +290,82 @@ def find_many_beside(text: str, matchers: list) -> list[list[tuple[int, int, obj
     cut = word_cut(text, int(len(text) * (1 - BESIDE_SHARE)))
     if cut is None:
         return find_many(text, matchers)
-    if plain_text(text):
-        for m in matchers:
-            if isinstance(m, PhraseMatcher):
+    plain = plain_text(text)
+    reach = []
+    for m in matchers:
+        if type(m) is PhraseMatcher:
+            if plain:
                 m._by_words()  # (made before the fork: both processes use it)
-    worker = Forked(lambda: find_many(text, matchers, resolve=False, part=(cut, None)))
+            reach.append(max((b[0] for buckets in m._index.values() for b in buckets), default=0))
+        else:
+            reach.append(None)
+
+    def theirs() -> list:
+        found = find_many(text, matchers, resolve=False, part=(cut, None))
+        out = []
+        for m, hits, r in zip(matchers, found, reach):
+            if r is None:
+                out.append((hits, None))
+            else:
+                k = _cluster_from(hits, cut + r)
+                out.append((hits[:k], m.resolve(text, hits[k:])))
+        return out
+
+    worker = Forked(theirs)
     found = find_many(text, matchers, resolve=False, part=(0, cut))
-    for mine, theirs in zip(found, worker.result()):
-        mine.extend(theirs)
-    return [m.resolve(text, f) for m, f in zip(matchers, found)]
+    first = []
+    for m, hits, r in zip(matchers, found, reach):
+        if r is None:
+            first.append(None)
+        else:  # (the clusters before ``j``: no hit of the worker's part is in them)
+            j = _last_clusters(hits)
+            first.append(m.resolve(text, hits[:j]))
+            del hits[:j]
+    out = []
+    for m, mine, done, (early, late) in zip(matchers, found, first, worker.result()):
+        mine.extend(early)
+        if done is None:
+            out.append(m.resolve(text, mine))
+        else:
+            done.extend(m.resolve(text, mine))
+            done.extend(late)
+            out.append(done)
+    return out
+
+
+def _cluster_from(hits: list[tuple], bound: int) -> int:
+    """The index of the first of ``hits`` (by start) that starts a cluster (it overlaps
+    none of the hits before it) at ``bound`` or after; ``len(hits)``: none does."""
+    end = -1
+    for i, h in enumerate(hits):
+        if h[0] >= bound and h[0] >= end:
+            return i
+        if h[1] > end:
+            end = h[1]
+    return len(hits)
+
+
+#: the last hits of this process's part looked at for a cluster's start (``_last_clusters``)
+LAST_HITS = 64
+
+
+def _last_clusters(hits: list[tuple]) -> int:
+    """An index of ``hits`` (by start) where a cluster starts, among the last
+    ``LAST_HITS`` hits (0 when none does there): the hits before it overlap none after."""
+    i = max(0, len(hits) - LAST_HITS)
+    if i == 0:
+        return 0
+    end = max(map(_END, hits[:i]))
+    for k in range(i, len(hits)):
+        h = hits[k]
+        if h[0] >= end:
+            return k
+        if h[1] > end:
+            end = h[1]
+    return 0
+
+
+_END = itemgetter(1)
 
 
 _NOT_WORD = re.compile(r"\W")
