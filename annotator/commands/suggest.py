@@ -20,11 +20,20 @@ LEFT: list = []
 #: the worker writes the entities alone (not the events) when they are this share
 #: of the set's annotations and the proposals or more (see ``_yaml_beside``)
 ENTITIES_ALONE = 2 / 3
-#: the share of the entities (the last, in file order) written here when the worker
-#: writes the entities alone: it starts at once, this process once it has finished the
-#: merge and added the suggestions (the whole command on 1 MB with its own 50,000
-#: entities: 3.32 -> 2.90 s, medians of 8 in turn on a slow machine, at 0.3)
-ENTITIES_HERE = 0.3
+#: when the worker writes the entities alone, this process writes their last part
+#: too (in file order) if the worker would take the longer: it starts at once, this
+#: process when it has merged and added the rest (cost: one a suggestion added, a
+#: few an event's or an attribution's block, ``BLOCK_COST``) and writes their YAML;
+#: the worker writes a line ``WORKER_SLOWER`` times slower (each page of the set it
+#: reads is copied on the first write of either process). On 1 MB with its own
+#: 50,000 entities (92,000 entities written, 3,600 events and attributions, 46,000
+#: new) this process writes about a third: the whole command 3.32 -> 2.90 s, medians
+#: of 8 in turn on a slow machine; on 1 MB with an empty set, nothing (it ends last)
+ENTITIES_HERE_MAX = 0.5
+BLOCK_COST = 3
+WORKER_SLOWER = 1.5
+#: that share of the entities, when set (tests); None: worked out as above
+ENTITIES_HERE: float | None = None
 #: new entities this many or more have their file's YAML made by a worker too
 YAML_BESIDE_MIN = 5_000
 
@@ -223,7 +232,7 @@ def _yaml_beside(ws, steps, proposals):
     # writes the entities and events), this process less (it adds); and the events
     # too when the entities are twice as many as the rest or more (``ENTITIES_ALONE``): the worker then
     # only writes the entities (merged before the fork), their first part, while this
-    # process merges the rest, adds, and writes the last entities (``ENTITIES_HERE``),
+    # process merges the rest, adds, and writes the last entities (``WORKER_SLOWER``),
     # the events and attributions (on 1 MB: 0.11 s in the worker, 0.15 s here; the
     # worker's merge and events were 0.17 s)
     said = len(aset.attributions) + sum(1 for p in proposals.annotations if type(p) is Attribution)
@@ -232,12 +241,17 @@ def _yaml_beside(ws, steps, proposals):
     if part == "head" and len(aset.entities) + len(steps.new) >= ENTITIES_ALONE * total:
         part = "entities"
     rest = {"head": "tail", "entities": "after entities"}.get(part)
-    # the worker writing the entities alone: the last ``ENTITIES_HERE`` of them are
-    # written here, after the rest (the entities of both sets: the same in file order)
+    # the worker writing the entities alone: their last part written here, after the
+    # rest, when the worker would end last (the entities of both sets: the same in file order)
     cut = None
     if part == "entities":
         n = len(aset.entities) + len(steps.new)
-        cut = n - int(n * ENTITIES_HERE)
+        rest_here = total - len(aset) + BLOCK_COST * (total - n)
+        here = min(ENTITIES_HERE_MAX, (WORKER_SLOWER * n - rest_here) / ((1 + WORKER_SLOWER) * n)) if n else 0
+        if ENTITIES_HERE is not None:
+            here = ENTITIES_HERE
+        if here > 0:
+            cut = n - int(n * here)
 
     def made() -> bytes:  # in the worker: the set as it was at the fork, before add_many
         if part == "entities":
