@@ -378,3 +378,35 @@ def test_existing_entities_as_before():
         if not e.span.discontinuous and e.status != REJECTED
     ]
     assert existing_entities(aset) == ref == [Ent(0, 9, "GPE", "T1"), Ent(18, 29, "GPE", "T4"), Ent(0, 3, "GPE", "T5")]
+
+
+def ref_is_noise(phrase: str) -> bool:
+    words = [w for w in phrase.casefold().replace("-", " ").split() if any(c.isalpha() for c in w)]
+    return not words or all(w.strip(".,;:'\"’()") in lx.FUNCTION_WORDS for w in words)
+
+
+_NOISE_WORDS = ["the", "The", "OF", "of-the", "he", "Deir", "ez-Zor", "1", "2020", "x", "’s", "(the", "the,", "é", "İ", "ﬁ"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_NOISE_WORDS), st.sampled_from([" ", "-", "  ", "\t", ".", ""])), max_size=5))
+def test_is_noise_is_the_reference(parts):
+    """The first word with a letter that is no function word answers: the same as
+    looking at every word first (function words, digits, punctuation, hyphens)."""
+    phrase = "".join(w + sep for w, sep in parts)
+    assert lx.is_noise(phrase) == ref_is_noise(phrase)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["PER", "ORG", "GPE", "LOC"]), st.integers(1, 3)), min_size=1, max_size=5))
+def test_the_most_common_label_is_counters(votes):
+    """The gazetteer's label of a learned name: ``max`` of its votes (or its one
+    label), the same as ``Counter.most_common(1)``, the first of equal counts."""
+    from collections import Counter
+
+    from annotator.suggest import rules
+
+    c = Counter()
+    for label, n in votes:
+        c[label] += n
+    assert rules.most_common(c) == c.most_common(1)[0]

@@ -115,8 +115,12 @@ FUNCTION_WORDS = frozenset(
 
 def is_noise(phrase: str) -> bool:
     """A learned phrase made only of function words, digits and punctuation ("the", "of the")."""
-    words = [w for w in phrase.casefold().replace("-", " ").split() if any(c.isalpha() for c in w)]
-    return not words or all(w.strip(".,;:'\"’()") in FUNCTION_WORDS for w in words)
+    # (the first word with a letter that is no function word answers: 10,000 learned
+    # names of 1 MB asked, each word looked at before)
+    for w in phrase.casefold().replace("-", " ").split():
+        if w.strip(".,;:'\"’()") not in FUNCTION_WORDS and any(c.isalpha() for c in w):
+            return False
+    return True
 
 #: multi-word trigger phrases (regular expressions) for event types a schema may have
 TRIGGER_PHRASES = {
