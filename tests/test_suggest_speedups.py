@@ -410,3 +410,29 @@ def test_the_most_common_label_is_counters(votes):
     for label, n in votes:
         c[label] += n
     assert rules.most_common(c) == c.most_common(1)[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Raqqa", "raqqa", "SDF", "he"]), st.sampled_from(["GPE", "ORG", "PER"]),
+                          st.sampled_from(["accepted", "rejected", "suggested"]), st.booleans()), max_size=12))
+def test_learn_set_learns_each_contiguous_entity(rows):
+    """``learn_set``'s inline loop: what ``learn_entity`` of each contiguous entity
+    learns (accepted names voted in their order, rejected pairs), discontinuous
+    ones left out."""
+    from annotator.model import AnnotationSet, Document, Entity, Span
+    from annotator.suggest.learned import Knowledge
+
+    text = "Raqqa raqqa SDF he " * 2
+    aset = AnnotationSet(Document(text))
+    for n, (word, label, status, split) in enumerate(rows):
+        s = text.index(word + " ")
+        span = Span(((s, s + 2), (s + 3, s + len(word))), word[:2] + " " + word[3:]) if split and len(word) > 3 else Span.of(text, s, s + len(word))
+        aset.entities[f"T{n}"] = Entity(f"T{n}", label, span, status, "alice")
+    got, want = Knowledge(), Knowledge()
+    got.learn_set(aset)
+    for e in aset.entities.values():
+        if not e.span.discontinuous:
+            want.learn_entity(e.text, e.label, e.status)
+    assert got.entities == want.entities and list(got.entities) == list(want.entities)
+    assert {t: list(v.items()) for t, v in got.entities.items()} == {t: list(v.items()) for t, v in want.entities.items()}
+    assert got.rejected == want.rejected

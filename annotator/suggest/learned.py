@@ -46,9 +46,21 @@ class Knowledge:
         self.triggers.setdefault(text.casefold(), Counter())[type_] += 1
 
     def learn_set(self, aset: AnnotationSet) -> None:
+        # ``learn_entity`` of each contiguous entity, inline (an article's own 50,000
+        # entities are learned on every suggest: 131 -> 75 ms, medians of 21 in one process on a busy machine)
+        names, rejected = self.entities, self.rejected
         for e in aset.entities.values():
-            if not e.span.discontinuous:
-                self.learn_entity(e.text, e.label, e.status)
+            span = e.span
+            if len(span.fragments) > 1:
+                continue
+            status = e.status
+            if status == ACCEPTED:
+                votes = names.get(span.text)
+                if votes is None:
+                    votes = names[span.text] = Counter()
+                votes[e.label] += 1
+            elif status == REJECTED:
+                rejected.add((span.text, e.label))
         for ev in aset.events.values():
             if ev.status == ACCEPTED and not ev.trigger.discontinuous:
                 self.learn_trigger(ev.trigger.text, ev.type)
