@@ -4,6 +4,7 @@
     python bench/bench_suggest.py --quality       # precision / recall only
     python bench/bench_suggest.py --speed         # timing only
     python bench/bench_suggest.py --speed --command --runs 7   # only the whole `annotator suggest` command
+    python bench/bench_suggest.py --speed --command --before ../old   # and an older checkout's, in turn
     python bench/bench_suggest.py --quality --show   # also list every miss and false alarm
 
 Quality: `rules` runs on the seed with an empty annotation set; its gazetteer
@@ -321,13 +322,18 @@ print(json.dumps(out))
 """
 
 
-def _phases(article: Path, annotations: Path, env: dict) -> dict[str, float]:
+def _phases(article: Path, annotations: Path, env: dict, cwd: Path) -> dict[str, float]:
     res = subprocess.run(
-        [sys.executable, "-c", _PHASES, str(article), str(annotations)], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", _PHASES, str(article), str(annotations)], env=env, cwd=cwd, capture_output=True,
+        text=True, check=True,
     )
     import json
 
     return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+#: another checkout's root (``--before``): its `annotator suggest` run in turn with this one's
+BEFORE: Path | None = None
 
 
 def _command(big: Path, ann_dir: Path, tmp: Path, runs: int, own: bool = False) -> None:
@@ -336,15 +342,22 @@ def _command(big: Path, ann_dir: Path, tmp: Path, runs: int, own: bool = False) 
     the suggestions, the second finds nothing new. Median wall and CPU (user + system
     of the child) of ``runs``; the YAML of every first run must be the same bytes.
     ``own``: the article's own file in ``ann_dir`` is copied too (else left out), and
-    the article is put beside the folder, where the file's document path says."""
+    the article is put beside the folder, where the file's document path says.
+
+    With ``BEFORE``: that checkout's command too, on its own fresh copy, the two in
+    turn (which goes first swapped each run), and the ratio of each pair. Every
+    command runs from the copy's folder, not the current one, so that its
+    ``PYTHONPATH`` says whose code it runs (``python -m`` puts the current folder
+    first: run from a checkout's root, both would be that checkout's)."""
     import shutil
     import statistics
 
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    figures: dict[str, list[tuple[float, float]]] = {"first run (writes)": [], "second run (nothing new)": []}
+    trees = [("this", ROOT)] + ([("before", BEFORE)] if BEFORE is not None else [])
+    attempts = ("first run (writes)", "second run (nothing new)")
+    figures = {(who, a): [] for who, _ in trees for a in attempts}  # (wall, CPU) of each run
     anchor: list[tuple[float, float]] = []  # a bare interpreter's start, in the same runs
     steps: dict[str, list[dict[str, float]]] = {}
-    lines: dict[str, str] = {}
+    lines: dict[tuple[str, str], str] = {}
     written: set[bytes] = set()
     for i in range(runs):
         run = tmp / f"run{i}"
@@ -353,36 +366,48 @@ def _command(big: Path, ann_dir: Path, tmp: Path, runs: int, own: bool = False) 
         shutil.copyfile(big, article)
         annotations = run / "annotations"
         ignore = shutil.ignore_patterns(f".{big.stem}.*", *(() if own else (big.stem + ".yaml",)))
-        shutil.copytree(ann_dir, annotations, ignore=ignore)
         cmd = [sys.executable, "-m", "annotator", "suggest", str(article), "--with", "rules", "--annotations", str(annotations)]
         r0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], env=env, check=True)
+        subprocess.run([sys.executable, "-c", "pass"], env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=run, check=True)
         r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         anchor.append((time.perf_counter() - t0, (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)))
-        for attempt, got in figures.items():
-            r0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
-            res = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-            dt = time.perf_counter() - t0
-            r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-            got.append((dt, (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)))
-            line = (res.stdout.strip() or res.stderr.strip()).splitlines()[-1]
-            line = line.replace(str(article), big.name).replace(str(annotations), "annotations")[:100]
-            lines[attempt] = f"exit {res.returncode}: {line}"
-            if attempt.startswith("first"):
-                written.add(store.annotation_path(article, annotations).read_bytes())
-        # the same two runs step by step, on another fresh copy
+        for who, tree in trees if i % 2 == 0 else trees[::-1]:
+            env = dict(os.environ, PYTHONPATH=str(tree))
+            shutil.rmtree(annotations, ignore_errors=True)
+            shutil.copytree(ann_dir, annotations, ignore=ignore)
+            for attempt in attempts:
+                r0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+                res = subprocess.run(cmd, env=env, cwd=run, capture_output=True, text=True, check=False)
+                dt = time.perf_counter() - t0
+                r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                figures[who, attempt].append((dt, (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)))
+                line = (res.stdout.strip() or res.stderr.strip()).splitlines()[-1]
+                line = line.replace(str(article), big.name).replace(str(annotations), "annotations")[:100]
+                lines[who, attempt] = f"exit {res.returncode}: {line}"
+                if attempt.startswith("first"):
+                    written.add(store.annotation_path(article, annotations).read_bytes())
+        # this checkout's two runs step by step, on another fresh copy
         shutil.rmtree(annotations)
         shutil.copytree(ann_dir, annotations, ignore=ignore)
-        for attempt in figures:
-            steps.setdefault(attempt, []).append(_phases(article, annotations, env))
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        for attempt in attempts:
+            steps.setdefault(attempt, []).append(_phases(article, annotations, env, run))
         shutil.rmtree(run)
-    for attempt, got in figures.items():
-        wall = statistics.median(w for w, _ in got)
-        cpu = statistics.median(c for _, c in got)
-        print(
-            f"   `annotator suggest` {attempt}, median of {runs} (fresh copy each): {wall:.2f} s wall "
-            f"({cpu:.2f} s CPU), {lines[attempt]}"
-        )
+    for attempt in attempts:
+        for who, _ in trees:
+            got = figures[who, attempt]
+            wall = statistics.median(w for w, _ in got)
+            cpu = statistics.median(c for _, c in got)
+            whose = "" if BEFORE is None else f" [{who}]"
+            print(
+                f"   `annotator suggest` {attempt}{whose}, median of {runs} (fresh copy each): {wall:.2f} s wall "
+                f"({cpu:.2f} s CPU), {lines[who, attempt]}"
+            )
+        if BEFORE is not None:
+            ratios = [a[0] / b[0] for a, b in zip(figures["this", attempt], figures["before", attempt])]
+            cpus = [a[1] / b[1] for a, b in zip(figures["this", attempt], figures["before", attempt])]
+            print(f"     this / before, run by run: wall {statistics.median(ratios):.3f}x (median; "
+                  f"{min(ratios):.2f}-{max(ratios):.2f}), CPU {statistics.median(cpus):.3f}x")
     for attempt, got in steps.items():
         parts = ", ".join(f"{k} {statistics.median(g[k] for g in got):.2f}" for k in got[0] if k != "total")
         print(f"     step by step, CPU s (median): {parts}; total {statistics.median(g['total'] for g in got):.2f}"
@@ -552,7 +577,17 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5, help="runs of the whole command (median; default 5)")
     ap.add_argument("--command", action="store_true", help="with --speed: only the whole command's figures")
     ap.add_argument("--annotations", default=str(ROOT / "annotations"), help="annotations folder (holds the gold)")
+    ap.add_argument(
+        "--before", metavar="CHECKOUT",
+        help="with --speed --command: another checkout's root (an older release), its command run in turn with this one's",
+    )
     args = ap.parse_args()
+    if args.before:
+        global BEFORE
+        BEFORE = Path(args.before).resolve()
+        if not (BEFORE / "annotator" / "__init__.py").is_file():
+            print(f"bench_suggest.py: {args.before}: not a checkout of annotator", file=sys.stderr)
+            return 2
     both = not args.quality and not args.speed
     if args.quality or both:
         quality(Path(args.annotations), args.show)
