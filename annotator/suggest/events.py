@@ -13,7 +13,7 @@ from ..text import Sentences
 from . import lexicon as lx
 from .base import LocalIds, Proposals, new_event, new_span
 from .context import Ent, EntityIndex, clause_end, first_role, preposition_before, prev_word, trim
-from .learned import Knowledge
+from .learned import Knowledge, most_common
 from .phrases import PhraseMatcher, RegexAtWords, find_many, longest_first
 
 SCORE_TRIGGER_LEARNED = 0.8
@@ -29,7 +29,7 @@ def trigger_matcher(schema: Schema, know: Knowledge) -> PhraseMatcher:
         for t in et.triggers:
             phrases[t.casefold()] = (et.name, SCORE_TRIGGER_SCHEMA, "trigger-schema")
     for t, votes in know.triggers.items():
-        type_, _ = votes.most_common(1)[0]
+        type_, _ = most_common(votes)
         if schema.has_event(type_) and len(t) > 1 and not lx.is_noise(t):
             phrases[t] = (type_, SCORE_TRIGGER_LEARNED, "trigger-learned")
     return PhraseMatcher(phrases.items(), fold=True)

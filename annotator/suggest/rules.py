@@ -22,7 +22,6 @@ same key the user would have pressed anyway.
 
 from __future__ import annotations
 
-from operator import itemgetter
 from pathlib import Path
 from typing import Iterable
 
@@ -35,7 +34,7 @@ from .base import LocalIds, Progress, Proposals, gc_paused, new_entity, new_span
 from .context import Ent, EntityIndex
 from .entities import GROUP_HEADS, RELATIVE_DATES, groups, name_candidates, name_parts
 from .events import events, phrase_matchers, trigger_matcher
-from .learned import FolderFacts, Knowledge
+from .learned import FolderFacts, Knowledge, most_common
 from .learned import learn_from as learn_from_folders
 from .phrases import PhraseMatcher, Taken, find_many, find_many_beside
 
@@ -45,14 +44,6 @@ SCORE_GAZETTEER_MIXED = 0.7  # the text was accepted with several labels
 #: an article this long (characters) or longer has its names found by a worker when
 #: ``beside`` (shorter: the fork costs more than it saves)
 BESIDE_MIN = 100_000
-_COUNT = itemgetter(1)
-
-
-def most_common(votes: dict[str, int]) -> tuple[str, int]:
-    """``Counter.most_common(1)[0]``, which is ``max()`` of the items (the first of
-    equal counts), without its call to ``heapq`` (10,000 learned names on 1 MB,
-    one label each the most often)."""
-    return next(iter(votes.items())) if len(votes) == 1 else max(votes.items(), key=_COUNT)
 
 
 class RulesSuggester:
