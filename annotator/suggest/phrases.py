@@ -46,6 +46,8 @@ class PhraseMatcher(Generic[T]):
             key: sorted(((n, ex, fo) for n, (ex, fo) in by_len.items()), key=lambda b: -b[0])
             for key, by_len in tmp.items()
         }
+        #: the longest phrase's length: no match is longer (buckets: longest first)
+        self.longest = max((buckets[0][0] for buckets in self._index.values()), default=0)
         self._words: dict | None = None  # (made when first needed: ``_by_words``)
 
     def __bool__(self) -> bool:
@@ -296,7 +298,7 @@ def find_many_beside(text: str, matchers: list) -> list[list[tuple[int, int, obj
         if type(m) is PhraseMatcher:
             if plain:
                 m._by_words()  # (made before the fork: both processes use it)
-            reach.append(max((b[0] for buckets in m._index.values() for b in buckets), default=0))
+            reach.append(m.longest)
         else:
             reach.append(None)
 
@@ -307,7 +309,7 @@ def find_many_beside(text: str, matchers: list) -> list[list[tuple[int, int, obj
             if r is None:
                 out.append((hits, None))
             else:
-                k = _cluster_from(hits, cut + r)
+                k = _cluster_at(hits, cut + r)
                 out.append((hits[:k], m.resolve(text, hits[k:])))
         return out
 
@@ -317,8 +319,9 @@ def find_many_beside(text: str, matchers: list) -> list[list[tuple[int, int, obj
     for m, hits, r in zip(matchers, found, reach):
         if r is None:
             first.append(None)
-        else:  # (the clusters before ``j``: no hit of the worker's part is in them)
-            j = _last_clusters(hits)
+        else:  # (the clusters before ``j``, one among the last hits: no hit of the worker's part is in them)
+            j = _cluster_at(hits, 0, max(0, len(hits) - LAST_HITS))
+            j = 0 if j == len(hits) else j
             first.append(m.resolve(text, hits[:j]))
             del hits[:j]
     out = []
@@ -333,36 +336,22 @@ def find_many_beside(text: str, matchers: list) -> list[list[tuple[int, int, obj
     return out
 
 
-def _cluster_from(hits: list[tuple], bound: int) -> int:
-    """The index of the first of ``hits`` (by start) that starts a cluster (it overlaps
-    none of the hits before it) at ``bound`` or after; ``len(hits)``: none does."""
-    end = -1
-    for i, h in enumerate(hits):
+def _cluster_at(hits: list[tuple], bound: int, i: int = 0) -> int:
+    """The index of the first of ``hits[i:]`` (``hits`` by start) that starts a
+    cluster (it overlaps none of the hits before it) at ``bound`` or after;
+    ``len(hits)``: none does."""
+    end = max(map(_END, hits[:i]), default=-1)
+    for k in range(i, len(hits)):
+        h = hits[k]
         if h[0] >= bound and h[0] >= end:
-            return i
+            return k
         if h[1] > end:
             end = h[1]
     return len(hits)
 
 
-#: the last hits of this process's part looked at for a cluster's start (``_last_clusters``)
+#: the last hits of this process's part in which a cluster's start is looked for
 LAST_HITS = 64
-
-
-def _last_clusters(hits: list[tuple]) -> int:
-    """An index of ``hits`` (by start) where a cluster starts, among the last
-    ``LAST_HITS`` hits (0 when none does there): the hits before it overlap none after."""
-    i = max(0, len(hits) - LAST_HITS)
-    if i == 0:
-        return 0
-    end = max(map(_END, hits[:i]))
-    for k in range(i, len(hits)):
-        h = hits[k]
-        if h[0] >= end:
-            return k
-        if h[1] > end:
-            end = h[1]
-    return 0
 
 
 _END = itemgetter(1)
