@@ -329,13 +329,14 @@ def test_small_files_go_the_general_way_until_compiling_the_patterns_pays(tmp_pa
     and the small files read the general way before it reach ``COMPILE_COST``
     characters; from then on it takes every file. The sets are the same either way."""
     from annotator.store import direct_reader as dr
+    from annotator.store import direct_tokens as dt
 
     aset = _bench_set(30, 5, 5, 2)
     y = tmp_path / "a.yaml"
     s = store.new_set(aset.document, y)
     s.entities, s.events, s.attributions, s.relations = aset.entities, aset.events, aset.attributions, aset.relations
     text = store.dumps(s)
-    monkeypatch.setattr(dr, "_HEADER", dr._LazyPattern("_HEADER", dr._HEADER.pattern))  # not compiled yet
+    monkeypatch.setattr(dt, "_HEADER", dt._LazyPattern("_HEADER", dt._HEADER.pattern))  # not compiled yet
     monkeypatch.setattr(dr, "_spared", 0)
     monkeypatch.setattr(dr, "COMPILE_COST", 2 * len(text) + 1)
     used = []
@@ -343,7 +344,7 @@ def test_small_files_go_the_general_way_until_compiling_the_patterns_pays(tmp_pa
     monkeypatch.setattr(reader, "DirectFile", lambda *a: used.append(1) or real(*a))
     reads = [store.read(y, text=text, article=aset.document) for _ in range(4)]
     assert used == [1, 1]  # the first two the general way, the third compiles, the fourth too
-    assert type(dr._HEADER) is not dr._LazyPattern
+    assert type(dt._HEADER) is not dt._LazyPattern
     assert all(same(r.checked(), reads[0].checked()) for r in reads)
 
 

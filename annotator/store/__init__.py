@@ -14,6 +14,8 @@ One module per job:
 * ``reader``: ``read``, the one way in for the app, the CLI and the workspace;
 * ``direct_reader``: files in the writer's own layout straight to the model
   (``read`` tries it first; anything else goes the general way);
+* ``direct_tokens``: the patterns of that layout, and its tokens and spans read
+  and checked as the fast reader and ``validate`` would;
 * ``direct_bytes``: the same for a big file, a piece at a time (its bytes decoded
   piece by piece), giving way to the UI between pieces;
 * ``many``: ``read_sets``, many files at once (in a process pool when there
@@ -59,7 +61,7 @@ _WHERE = {
 
 #: the modules of this package (``store.files`` works as when this file imported it)
 _MODULES = {
-    "direct_bytes", "direct_reader", "fast_reader", "files", "many", "plain", "pyyaml_reader", "reader", "scalars", "tree",
+    "direct_bytes", "direct_reader", "direct_tokens", "fast_reader", "files", "many", "plain", "pyyaml_reader", "reader", "scalars", "tree",
     "validate", "writer",
 }
 

@@ -1,7 +1,7 @@
 """The direct reader for a big file: a section read a piece at a time
 (``_PiecedReader``), or the file's bytes decoded a piece at a time (``DirectBytes``),
 so that a thread reading it gives way to the UI between pieces (``annotator.pace``).
-The tokens, checks and objects are ``direct_reader``'s; the set is the one it
+The tokens and their checks are ``direct_tokens``', the objects ``direct_reader``'s; the set is the one it
 gives for the whole file at once.
 """
 
@@ -20,6 +20,7 @@ from ..forked import Forked, Streamed, spare_core
 from ..model import NO_ATTRS, AnnotationSet
 from ..pace import chunks, pause, sharing
 from . import direct_reader as _dr
+from . import direct_tokens as _dt
 from .direct_reader import Decline, DirectFile, _Reader
 from .fast_reader import _FAST_BAD
 
@@ -280,7 +281,7 @@ class _BytesReader(_PiecedReader):
                 raise Decline
             self.text = chunk.decode("utf-8")
             try:
-                rows = self.lines(_dr._ENTITY_LINE, 0, len(self.text))
+                rows = self.lines(_dt._ENTITY_LINE, 0, len(self.text))
             finally:
                 self.text = raw
             if not rows:
@@ -348,14 +349,14 @@ class _BytesReader(_PiecedReader):
         article, schema, label, event_type, atype = how
         try:
             if key == "entities":
-                rows = self.lines(_dr._ENTITY_LINE, 0, len(text))
+                rows = self.lines(_dt._ENTITY_LINE, 0, len(text))
                 if len(rows) <= _dr.SMALL:
                     return None
                 return self.entity_columns(rows, article, label, numbers=True, sent=sent)  # (the marks index's and rows': see columns)
             if key == "events":
-                rows = self.blocks(_dr._EVENT, 0, len(text))
+                rows = self.blocks(_dt._EVENT, 0, len(text))
                 return self.event_columns(rows, article, event_type, schema, True, sent) if len(rows) > _dr.SMALL else None
-            rows = self.blocks(_dr._ATTRIBUTION, 0, len(text))
+            rows = self.blocks(_dt._ATTRIBUTION, 0, len(text))
             return self.attribution_columns(rows, article, atype, True) if len(rows) > _dr.SMALL else None
         finally:
             self.text = raw
@@ -644,7 +645,7 @@ class DirectBytes(DirectFile):
             head = raw[: cut + 1].decode("utf-8")
         except UnicodeDecodeError:
             raise Decline from None
-        m = _dr._HEADER.match(head)
+        m = _dt._HEADER.match(head)
         if m is None or m.end() != len(head) or _FAST_BAD.search(head):
             raise Decline
         r = _BytesReader(raw, source)  # type: ignore[arg-type]

@@ -11,23 +11,20 @@ writer's form, such as a hand edit or a comment; a problem to report; a span
 that does not match the article, as when the article changed) raises
 ``Decline``, and the file goes the general way, which gives the same set and
 lists the problems. So the result, when there is one, is the general reader's.
+
+The patterns of the layout and the reading of its tokens and spans are
+``direct_tokens``'; here are the sections, read into the annotations: a column
+at a time for a big section, a row at a time for a small one.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import math
 import re
 import sys
-from collections import deque
 from itertools import chain, islice, repeat
-from operator import itemgetter, lt
-from typing import Any, Callable, Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from ..model import (
-    ACCEPTED,
-    NO_ATTRS,
-    STATUSES,
     AnnotationSet,
     Argument,
     Attribution,
@@ -38,91 +35,16 @@ from ..model import (
     Relation,
     Span,
     slot_maker,
-    slots_settable,
 )
 from .. import columns
 from ..lazy import names_from
 from ..pace import pause
 from ..schema import Schema
-from .fast_reader import _NUMERIC_FIRST, _SPECIAL_WORDS, _FastReader, _unescape
-from .tree import COMPILE_COST, FORMAT, NotOurs
-from .validate import bad_attr
+from . import direct_tokens as _dt
+from .direct_tokens import _SPECIAL_FIRST, Decline, _maker, _make_span, _new_span, _Tokens
+from .fast_reader import _SPECIAL_WORDS
+from .tree import COMPILE_COST, NotOurs
 
-
-class Decline(Exception):
-    """Not the writer's layout, or something to report: read the file the general way."""
-
-
-class _LazyPattern:
-    """A pattern of this module, compiled when it is first used: on the first
-    attribute asked (``.findall``, ``.match``...), the module's name is bound to
-    the compiled pattern itself, so later uses cost nothing more. (Compiled at
-    import, the patterns took 65-70 ms of the app's start, before its first
-    frame, also when the file is read later in a thread.)"""
-
-    __slots__ = ("name", "source", "flags")
-
-    def __init__(self, name: str, source: str, flags: int = 0):
-        self.name, self.source, self.flags = name, source, flags
-
-    def __getattr__(self, attr: str):
-        compiled = re.compile(self.source, self.flags)
-        globals()[self.name] = compiled
-        return getattr(compiled, attr)
-
-
-# A token: a plain scalar or a double-quoted one. The plain pattern is a part of
-# ``scalars.PLAIN_R`` (what the fast reader takes as a plain token, read as
-# itself up to the next ``,`` or ``}``) without look-aheads: after the first
-# character, any but space, ``:`` and the flow indicators; a ``:`` followed by
-# one of those; spaces followed by one of those but ``#``. So it never ends in a
-# space or a ``:``, never holds ``: ``, `` #``, `` :`` or ``::``.
-_EXC = "\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ufeff\\ufffe\\uffff"
-_FIRST = f"[^ {_EXC}\\-?:,\\[\\]{{}}#&*!|>'\"%@`]"
-_MID = f"[^ {_EXC}:?,\\[\\]{{}}]"
-_AFTER_SP = f"[^ {_EXC}:?,\\[\\]{{}}#]"
-_PLAIN = f"{_FIRST}{_MID}*+(?:(?::{_MID}| +{_AFTER_SP}){_MID}*+)*+"
-_LV = f'({_PLAIN}|"(?:[^"\\\\\n]|\\\\.)*+")'  # (never across a line: YAML would fold it)
-_INT = "(0|[1-9][0-9]*)"
-_N = "(?:0|[1-9][0-9]*)"
-_FRAGS = f"\\[((?:\\[{_N}, {_N}\\], )*\\[{_N}, {_N}\\])\\]"
-_POS = f"(?:start: {_INT}, end: {_INT}|fragments: {_FRAGS})"
-_NUM = "([-+.0-9a-z]+)"
-_TAIL = f"(?:, status: {_LV})?(?:, by: {_LV})?(?:, score: {_NUM})?(?:, suggested_by: {_LV})?(?:, attrs: (\\{{.*\\}}))?"
-#: ``- {id, label, start, end | fragments, text, status?, by?, score?, suggested_by?, attrs?}``
-_ENTITY = f"- \\{{id: {_LV}, label: {_LV}, {_POS}, text: {_LV}{_TAIL}\\}}\n"
-#: ``- {id, type, arg1, arg2, status?, by?, score?, suggested_by?, attrs?}``
-_RELATION = f"- \\{{id: {_LV}, type: {_LV}, arg1: {_LV}, arg2: {_LV}{_TAIL}\\}}\n"
-#: A span written ``{start, end, text}`` or ``{fragments, text}`` (4 groups).
-_SPAN = f"\\{{{_POS}, text: {_LV}\\}}"
-#: The block lines after an event's or attribution's own (5 groups).
-_BLOCK_TAIL = (
-    f"(?:  status: {_LV}\n)?(?:  by: {_LV}\n)?(?:  score: {_NUM}\n)?(?:  suggested_by: {_LV}\n)?(?:  attrs: (\\{{.*\\}})\n)?"
-)
-_ARGS = _LazyPattern("_ARGS", f"  - \\{{role: {_LV}, ref: {_LV}\\}}\n")
-_LV_NC = "(?:" + _LV[1:]
-_ARG = f"  - \\{{role: {_LV_NC}, ref: {_LV_NC}\\}}\n"
-#: An event's block: id, type, trigger (4), arguments (the lines), tail (5).
-_EVENT = _LazyPattern(
-    "_EVENT",
-    f"- id: {_LV}\n  type: {_LV}\n  trigger: {_SPAN}\n  arguments:(?: \\[\\]\n|\n((?:{_ARG})+)){_BLOCK_TAIL}"
-)
-#: An attribution's block: id, source ref or span (1 + 4), cue (4), content (4), type, tail (5).
-_ATTRIBUTION = _LazyPattern(
-    "_ATTRIBUTION",
-    f"- id: {_LV}\n(?:  source: (?:\\{{ref: {_LV}\\}}|{_SPAN})\n)?(?:  cue: {_SPAN}\n)?(?:  content: {_SPAN}\n)?"
-    f"(?:  type: {_LV}\n)?{_BLOCK_TAIL}"
-)
-_HEADER = _LazyPattern("_HEADER", f"format: {re.escape(FORMAT)}\ndocument:\n(?:  path: {_LV}\n)?(?:  sha256: {_LV}\n)?  length: {_INT}\n")
-#: First characters of a token that may not read as itself.
-_SPECIAL_FIRST = _NUMERIC_FIRST | {'"'}
-_DIGITS = _LazyPattern("_DIGITS", "[0-9]+")
-#: The entity and relation patterns for ``findall`` over a section: each match
-#: starts at a line's start and takes the whole line (no pattern crosses one).
-_ENTITY_LINE = _LazyPattern("_ENTITY_LINE", "^" + _ENTITY, re.MULTILINE)
-_RELATION_LINE = _LazyPattern("_RELATION_LINE", "^" + _RELATION, re.MULTILINE)
-_FIRST_CHAR = itemgetter(0)
-_SPECIAL_FIRST_RE = _LazyPattern("_SPECIAL_FIRST_RE", "[" + re.escape("".join(sorted(_SPECIAL_FIRST))) + "]")
 
 #: refs checked per C-level pass (``build``: a thread gives way between two)
 REFS_PIECE = 4096
@@ -139,46 +61,12 @@ def worth_compiling(size: int) -> bool:
     here with the compile) go the general way, and many small ones or a big one
     get the patterns compiled, at most twice what was best in hindsight."""
     global _spared
-    if type(_HEADER) is not _LazyPattern:
+    if type(_dt._HEADER) is not _dt._LazyPattern:
         return True
     _spared += size
     return _spared >= COMPILE_COST
 
 
-def _maker(cls: type, names: str) -> Callable[..., list]:
-    """``make(n, *columns)``: n objects of the frozen dataclass ``cls``, the i-th
-    with the i-th value of each column (one column per field, in ``names``' order).
-
-    This is what ``cls(*values)`` gives, made a column at a time: ``object.__new__``
-    and each slot set for all objects by ``map`` (twice as fast as the generated
-    ``__init__``, which sets each field through ``object.__setattr__``). Only when
-    the class is what it was written for: a slotted dataclass with exactly these
-    fields and the generated ``__init__`` (no ``__post_init__``); otherwise the
-    objects are made by calling the class with the fields by name.
-    """
-    want = tuple(names.split())
-    fast = slots_settable(cls) and tuple(f.name for f in dataclasses.fields(cls)) == want
-    if not fast:
-
-        def by_name(n: int, *cols: Iterable[Any]) -> list:
-            return [cls(**dict(zip(want, values))) for values in islice(zip(*cols), n)]
-
-        return by_name
-    new = object.__new__
-    setters = [cls.__dict__[name].__set__ for name in want]
-
-    def make(n: int, *cols: Iterable[Any]) -> list:
-        if len(cols) != len(setters):
-            raise TypeError(f"{cls.__name__}: {len(cols)} columns for {len(setters)} fields")
-        objs = list(map(new, repeat(cls, n)))
-        for setter, col in zip(setters, cols):
-            deque(map(setter, objs, col), 0)
-        return objs
-
-    return make
-
-
-_make_span = _maker(Span, "fragments text")
 _make_ref = _maker(Ref, "ref")
 _make_argument = _maker(Argument, "role ref")
 _make_entity = _maker(Entity, "id label span status by score suggested_by attrs")
@@ -196,7 +84,6 @@ EVENT_COLUMNS = ATTRIBUTION_COLUMNS = 13
 #: a column costs a few calls whatever its length, which a file of 50 annotations
 #: (an annotator's article) pays more for than for its rows.
 SMALL = 128
-_new_span = slot_maker(Span)
 _new_ref = slot_maker(Ref)
 _new_argument = slot_maker(Argument)
 _new_entity = slot_maker(Entity)
@@ -205,276 +92,13 @@ _new_attribution = slot_maker(Attribution)
 _new_relation = slot_maker(Relation)
 
 
-def _copy(value: Any) -> Any:
-    """A copy of parsed data: new dicts and lists, the same scalars (immutable)."""
-    t = type(value)
-    if t is dict:
-        return {k: _copy(v) for k, v in value.items()}
-    if t is list:
-        return [_copy(v) for v in value]
-    return value
-
-
-class _Reader:
-    def __init__(self, text: str, source: str):
-        self.text = text
-        self.source = source
-        self.fast = _FastReader("")  # its scalar resolver and flow parser (for attrs)
-        self.ids: set[str] = set()
-        self.refs: list[str] = []
-        self.entities_table: dict = {}
-        self.attrs_of: dict[str, dict] = {}
-        self.scores: dict[str, float | None] = {}  # score token -> value (see ``tails``)
-
-    # -- tokens ---------------------------------------------------------------
-    def conv(self, t: str) -> Any:
-        """A token of ``_LV``: double-quoted, or plain."""
-        c0 = t[0]
-        if c0 == '"':
-            return _unescape(t[1:-1])
-        if c0 in _NUMERIC_FIRST or t in _SPECIAL_WORDS:
-            return self.fast.plain(t)
-        return t
-
-    def string(self, t: str) -> str:
-        """A token that must read as a non-empty string."""
-        v = self.conv(t)
-        if type(v) is not str or not v:
-            raise Decline
-        return v
-
-    def text_value(self, t: str) -> str:
-        """A token that must read as a string (a span's text: may be empty)."""
-        v = self.conv(t)
-        if type(v) is not str:
-            raise Decline
-        return v
-
-    def fragments(self, frs: str) -> tuple:
-        """The fragments of ``fragments: [...]``: in order, not overlapping, none empty."""
-        nums = [int(x) for x in _DIGITS.findall(frs)]
-        out = tuple(zip(nums[::2], nums[1::2]))
-        prev = 0
-        for s, e in out:
-            if s < prev or e <= s:
-                raise Decline
-            prev = e
-        return out
-
-    # -- columns --------------------------------------------------------------
-    # The file is read a column at a time (all the ids, all the labels, ...):
-    # a token that reads as itself (nearly all of them) is taken as it is, a
-    # token that repeats (labels, by, status) is read once, and the checks and
-    # the objects are made over whole columns, not in a Python loop per line.
-
-    def tokens(self, col: Sequence[str], value: Callable[[str], str]) -> Sequence[str]:
-        """The tokens of a column, those that may not read as themselves read by ``value``."""
-        firsts = "".join(map(_FIRST_CHAR, col))  # found by a regex, not a loop per token
-        at = [m.start() for m in _SPECIAL_FIRST_RE.finditer(firsts)]
-        if not _SPECIAL_WORDS.isdisjoint(col):
-            at = sorted(set(at).union(i for i, t in enumerate(col) if t in _SPECIAL_WORDS))
-        if not at:
-            return col
-        out = list(col)
-        for i in at:
-            t = out[i]
-            # a quoted token without an escape is its body, as ``value`` reads it
-            # (a string: ``string``'s too when not empty), without its three calls
-            if t[0] == '"' and len(t) > 2 and "\\" not in t:
-                out[i] = t[1:-1]
-            else:
-                out[i] = value(t)
-        return out
-
-    @staticmethod
-    def values(col: Sequence[Any], value: Callable[[Any], Any]) -> list[Any]:
-        """``value`` of each token of a column, called once per distinct token."""
-        of = {t: value(t) for t in set(col)}
-        return list(map(of.__getitem__, col))
-
-    @staticmethod
-    def each(col: Sequence[Any], value: Callable[[Any], Any], memo: dict | None = None) -> Iterable[Any]:
-        """As ``values``, but a ``repeat`` when the column has one token (for ``_make`` only).
-        ``memo``: the values of tokens read before (in an earlier piece), kept there."""
-        if memo is None:
-            of = {t: value(t) for t in set(col)}
-        else:
-            of = {t: memo[t] if t in memo else memo.setdefault(t, value(t)) for t in set(col)}
-        if len(of) == 1:
-            return repeat(next(iter(of.values())))
-        return list(map(of.__getitem__, col))
-
-    def new_ids(self, col: Sequence[str]) -> Sequence[str]:
-        """The ids of events, attributions or relations: strings, new, none an entity's."""
-        col = self.tokens(col, self.string)
-        self.check_new(col)
-        return col
-
-    def check_new(self, col: Sequence[str]) -> None:
-        """The ids (tokens read) new: none seen before in this column or another, none an entity's."""
-        ids = self.ids
-        before = len(ids)
-        ids.update(col)
-        if len(ids) != before + len(col) or not self.entities_table.keys().isdisjoint(col):
-            raise Decline
-
-    def status(self, t: str | None) -> str:
-        if not t:
-            return ACCEPTED
-        v = self.conv(t)
-        if type(v) is not str or v not in STATUSES:
-            raise Decline
-        return v
-
-    def who(self, t: str | None) -> str | None:
-        """by or suggested_by."""
-        if not t:
-            return None
-        return self.text_value(t)
-
-    def score(self, t: str | None) -> float | None:
-        if not t:
-            return None
-        v = self.fast.plain(t)
-        if type(v) not in (int, float) or not math.isfinite(v):
-            raise Decline
-        return float(v)
-
-    def tails(self, statuses, bys, scores, sbys, attrss) -> list[Iterable[Any]]:
-        """status, by, score, suggested_by and attrs columns, checked as ``Checker.common`` does."""
-        each = self.each
-        if any(attrss):
-            attrs: Iterable[Any] = [self.attrs(a) if a else NO_ATTRS for a in attrss]
-        else:
-            attrs = repeat(NO_ATTRS)
-        # (a big section's pieces share the scores: a hundred distinct ones a piece, a thousand in all)
-        return [
-            each(statuses, self.status), each(bys, self.who), each(scores, self.score, self.scores), each(sbys, self.who),
-            attrs,
-        ]
-
-    def span_columns(
-        self, starts, stops, frs, texts, article: str | None, numbers: list | None = None, sent: bool = False
-    ) -> tuple[list | None, list]:
-        """The fragments and texts of the spans of the columns of ``_SPAN``'s groups,
-        checked against the article (``_make_span`` makes them); ``numbers``: a list
-        to append their ``columns.Numbers`` to. ``sent`` (a read-ahead worker's piece,
-        sent as ``direct_bytes._encode`` writes it): no fragments (None) when the
-        numbers stand for them (one fragment each), as the reader makes them again."""
-        n = len(texts)
-        texts = list(self.tokens(texts, self.text_value))
-        multi: list[int] = [i for i, f in enumerate(frs) if f] if any(frs) else []
-        frags: dict[int, tuple] = {}
-        if multi:
-            starts, stops = list(starts), list(stops)
-            for i in multi:
-                fr = frags[i] = self.fragments(frs[i])
-                starts[i], stops[i] = fr[0][0], fr[-1][1]
-        s_col = list(map(int, starts))
-        e_col = list(map(int, stops))
-        if not all(map(lt, s_col, e_col)):
-            raise Decline
-        if article is not None and n:
-            if max(e_col) > len(article):
-                raise Decline
-            got = list(map(article.__getitem__, map(slice, s_col, e_col)))
-            for i in multi:
-                got[i] = " ".join(article[s:e] for s, e in frags[i])
-            if got != texts:
-                raise Decline
-        if numbers is not None:
-            numbers.append(columns.numbers_from(s_col, e_col, multi, frags))
-            if sent and not multi and numbers[-1] is not None:
-                return None, texts  # (500,000 pairs of tuples not made: 0.065 s of the worker's 2.4)
-        fr_col = list(zip(zip(s_col, e_col)))  # ((s, e),) each
-        for i in multi:
-            fr_col[i] = frags[i]
-        return fr_col, texts
-
-    def some_span_columns(self, n: int, starts, stops, frs, texts, article: str | None, numbers: list | None = None) -> list | None:
-        """The spans of a part that may be absent, as columns: None (none there), or
-        [where they are (None: everywhere), their fragments, their texts]
-        (``made_spans`` makes them, None where there is none). ``numbers``: a list to
-        append their ``columns.Numbers`` to (empty ones when none is there)."""
-        at = [i for i, t in enumerate(texts) if t is not None]
-        if len(at) == n:
-            return [None, *self.span_columns(starts, stops, frs, texts, article, numbers)]
-        if not at:
-            if numbers is not None:
-                numbers.append(columns.NO_NUMBERS)
-            return None
-        return [
-            at, *self.span_columns(
-                [starts[i] for i in at], [stops[i] for i in at], [frs[i] for i in at], [texts[i] for i in at], article, numbers
-            ),
-        ]
-
-    @staticmethod
-    def made_spans(n: int, cols: list | None) -> list[Span | None]:
-        """The spans of ``some_span_columns``, None where there is none."""
-        if cols is None:
-            return [None] * n
-        at, fr_col, texts = cols
-        got = _make_span(len(texts), fr_col, texts)
-        if at is None:
-            return got
-        out: list[Span | None] = [None] * n
-        for i, s in zip(at, got):
-            out[i] = s
-        return out
-
-    def attrs(self, s: str) -> dict:
-        """``attrs: {...}`` read by the fast reader's flow parser; the same text
-        (they repeat: merge's, a suggester's) is parsed once and copied."""
-        known = self.attrs_of.get(s)
-        if known is not None:
-            return _copy(known)
-        fast = self.fast
-        value, end = fast.value(s, 0, 1, 0)
-        if end != len(s) or type(value) is not dict or fast.tree.dups or "lost" in value:
-            raise Decline
-        if bad_attr(value, 0) is not None:
-            raise Decline
-        self.attrs_of[s] = _copy(value)
-        return value
+class _Reader(_Tokens):
+    """A file in the writer's layout read section by section into an ``AnnotationSet``."""
 
     # -- rows ---------------------------------------------------------------
     # A small section (``SMALL`` items or fewer) is read a row at a time: the
     # same tokens, checks and objects as the columns give, without a column's
     # fixed cost (a few calls each, ten columns a section).
-
-    def new_id(self, t: str) -> str:
-        """As ``new_ids``, for one token."""
-        v = self.string(t) if t[0] in _SPECIAL_FIRST or t in _SPECIAL_WORDS else t
-        if v in self.ids or v in self.entities_table:
-            raise Decline
-        self.ids.add(v)
-        return v
-
-    def tail_of(self, memo: dict, status, by, score, sby, attrs) -> tuple:
-        """status, by, score, suggested_by and attrs of a row, as ``tails`` reads them
-        (the same tokens, nearly every row's, read once: ``memo``)."""
-        if attrs:
-            return (self.status(status), self.who(by), self.score(score), self.who(sby), self.attrs(attrs))
-        key = (status, by, score, sby)
-        got = memo.get(key)
-        if got is None:
-            got = memo[key] = (self.status(status), self.who(by), self.score(score), self.who(sby), NO_ATTRS)
-        return got
-
-    def span_of(self, start, stop, frs, text: str, article: str | None) -> Span:
-        """One span of ``_SPAN``'s groups, checked against the article, as ``span_columns`` does."""
-        if text[0] in _SPECIAL_FIRST or text in _SPECIAL_WORDS:
-            text = self.text_value(text)
-        if frs:
-            fr = self.fragments(frs)
-            if article is not None and (fr[-1][1] > len(article) or " ".join(article[s:e] for s, e in fr) != text):
-                raise Decline
-            return _new_span(fr, text)
-        s, e = int(start), int(stop)
-        if not s < e or (article is not None and (e > len(article) or article[s:e] != text)):
-            raise Decline
-        return _new_span(((s, e),), text)
 
     def entity_rows(self, rows: list[tuple], table: dict, article: str | None, label: Callable[[str], str]) -> None:
         labels: dict[str, str] = {}
@@ -525,7 +149,7 @@ class _Reader:
             arguments: tuple = ()
             if g[6] is not None:
                 args = []
-                for role_tok, ref in _ARGS.findall(g[6]):
+                for role_tok, ref in _dt._ARGS.findall(g[6]):
                     role = roles.get(role_tok)
                     if role is None:
                         role = roles[role_tok] = string(role_tok)
@@ -647,7 +271,7 @@ class _Reader:
 
     def entities(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
         start, end = self.section(pos, "entities", "events")
-        rows = self.lines(_ENTITY_LINE, start, end)
+        rows = self.lines(_dt._ENTITY_LINE, start, end)
         if not rows:
             return end
         label = self.label_of(schema)
@@ -671,7 +295,7 @@ class _Reader:
     def entity_columns(
         self, rows: list[tuple], article: str | None, label: Callable[[str], str], numbers: bool = False, sent: bool = False
     ) -> list:
-        """The columns of ``_make_entity`` for the rows of ``_ENTITY_LINE``, checked
+        """The columns of ``_make_entity`` for the rows of ``direct_tokens._ENTITY_LINE``, checked
         (the spans as fragments and texts: ``put_entities`` makes them); with
         ``numbers``, then their fragments' ``columns.Numbers``; ``sent``: see
         ``span_columns``."""
@@ -704,7 +328,7 @@ class _Reader:
 
     def events(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
         start, end = self.section(pos, "events", "attributions")
-        rows = self.blocks(_EVENT, start, end)
+        rows = self.blocks(_dt._EVENT, start, end)
         if not rows:
             return end
         event_type = self.event_type_of(schema)
@@ -740,7 +364,7 @@ class _Reader:
         self, rows: list[tuple], article: str | None, event_type: Callable[[str], str], schema: Schema | None,
         numbers: bool = False, sent: bool = False,
     ) -> list:
-        """The events' columns for the rows of ``_EVENT``, checked but for their ids'
+        """The events' columns for the rows of ``direct_tokens._EVENT``, checked but for their ids'
         being new and their refs' being there (``put_events`` checks those, and makes
         them): plain data (a read-ahead worker sends them, see ``direct_bytes``).
         With ``numbers``, then their triggers' ``columns.Numbers``; ``sent``: see
@@ -757,7 +381,7 @@ class _Reader:
             if a is None:
                 counts.append(0)
             else:
-                found = _ARGS.findall(a)
+                found = _dt._ARGS.findall(a)
                 counts.append(len(found))
                 pairs.extend(found)
         roles: Sequence[str] = ()
@@ -811,7 +435,7 @@ class _Reader:
 
     def attributions(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
         start, end = self.section(pos, "attributions", "relations")
-        rows = self.blocks(_ATTRIBUTION, start, end)
+        rows = self.blocks(_dt._ATTRIBUTION, start, end)
         if not rows:
             return end
         atype = self.atype_of(schema)
@@ -824,7 +448,7 @@ class _Reader:
     def attribution_columns(
         self, rows: list[tuple], article: str | None, atype: Callable[[str | None], str | None], numbers: bool = False
     ) -> list:
-        """The attributions' columns for the rows of ``_ATTRIBUTION``, checked as
+        """The attributions' columns for the rows of ``direct_tokens._ATTRIBUTION``, checked as
         ``event_columns``'; a span column that may be absent: ``some_span_columns``'.
         With ``numbers``, then their spans' ``columns.PartNumbers``."""
         g = list(zip(*rows))
@@ -866,7 +490,7 @@ class _Reader:
 
     def relations(self, pos: int, aset: AnnotationSet, schema: Schema | None) -> int:
         start, end = self.section(pos, "relations", None)
-        rows = self.lines(_RELATION_LINE, start, end)
+        rows = self.lines(_dt._RELATION_LINE, start, end)
         if not rows:
             return end
         allowed = schema.relation_types if schema is not None else ()
@@ -894,7 +518,7 @@ class _Reader:
 
 
 def take_header(r: _Reader, m: re.Match) -> None:
-    """The document's path and sha256 from a ``_HEADER`` match onto the reader
+    """The document's path and sha256 from a ``direct_tokens._HEADER`` match onto the reader
     (text or bytes); Decline when either is not a value this reader takes."""
     path, sha, _length = m.groups()
     try:
@@ -916,7 +540,7 @@ class DirectFile:
     def __init__(self, text: str, source: str):
         from .direct_bytes import _PiecedReader, _bad_char
 
-        m = _HEADER.match(text)
+        m = _dt._HEADER.match(text)
         if m is None or _bad_char(text):
             raise Decline
         r = _PiecedReader(text, source)
