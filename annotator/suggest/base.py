@@ -247,19 +247,22 @@ def _merge_steps(
     same_label: dict[tuple[Fragments, str], Entity] = {}
     decided: dict[Fragments, Entity] = {}  # accepted first, else rejected
     mine: dict[Fragments, Entity] = {}  # pending suggestions of this suggester
-    for e in aset.entities.values():
-        key = (e.fragments, e.label)
+    busy: set[Fragments] = set()  # every span any blocker can be on
+    busy_add = busy.add
+    for e in aset.entities.values():  # (one pass, each span's fragments looked up once)
+        frags = e.span.fragments
+        busy_add(frags)
+        key = (frags, e.label)
         old = same_label.get(key)
         if old is None or _rank(e) < _rank(old):
             same_label[key] = e
         if e.status != SUGGESTED:
-            old = decided.get(e.fragments)
+            old = decided.get(frags)
             if old is None or (old.status == REJECTED and e.status == ACCEPTED):
-                decided[e.fragments] = e
+                decided[frags] = e
         elif mine_by(e.by):
-            mine.setdefault(e.fragments, e)
+            mine.setdefault(frags, e)
 
-    busy = {e.fragments for e in aset.entities.values()}  # every span any blocker can be on
     # the new entity on each span: at most one (it is ``mine`` there, blocking any other),
     # and ``same_label``'s with its label (no entity of the set has that span and label)
     added: dict[Fragments, Entity] = {}
