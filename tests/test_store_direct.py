@@ -399,3 +399,64 @@ def test_quoted_tokens_in_a_column_read_as_the_general_way_reads_them():
     for bad in ('""', '"T1"', "T1"):  # no id, and an id twice (quoted or not)
         assert _both_ways(text_of(lines[:5] + [(bad, s, s + 3, '"001"')] + lines[5:]), art, None) is None
     assert _both_ways(text_of(lines[:5] + [("T998", s, s + 3, '""')] + lines[5:]), art, None) is None  # text not the span's
+
+
+_TOKEN_CHARS = st.sampled_from([*"aZ09 -:,#\"\\'{}[]?&*!|>%@`\t", "\u00e9", "\u4e2d", "\u00a0"])
+#: a token: of letters and digits with now and then a space, a colon, a wide or a
+#: Latin-1 character (most of them read as plain tokens), of any of these
+#: characters, or quoted
+_TOKENS = st.one_of(
+    st.text(st.sampled_from([*"abXZ09.-" * 4, "\u00e9", "\u4e2d", "\x85", "\u2028", "\ufeff", " ", ":"]), min_size=1, max_size=8),
+    st.text(_TOKEN_CHARS, min_size=1, max_size=8),
+    st.text(_TOKEN_CHARS, max_size=6).map(lambda s: '"' + s + '"'),
+)
+
+
+def _with_wide(pattern: re.Pattern) -> re.Pattern:
+    """The pattern as it was before its classes left out the wide characters."""
+    from annotator.store import scalars
+
+    return re.compile(pattern.pattern.replace(scalars._EXC_LATIN1, scalars._EXC), pattern.flags)
+
+
+@given(st.lists(_TOKENS, min_size=4, max_size=4))
+def test_the_direct_patterns_match_as_with_the_wide_characters_on_the_text_they_take(tokens):
+    """The direct reader's patterns leave the wide characters of ``scalars._EXC``
+    out of their classes: on any text ``_FAST_BAD`` lets through (every text they
+    run on), they match as the patterns with them do, group for group; and that
+    check stops every text holding one of them."""
+    from annotator.store import direct_tokens as dt, fast_reader, scalars
+
+    i, lab, text, by = tokens
+    lines = (
+        f"- {{id: {i}, label: {lab}, start: 0, end: 3, text: {text}, by: {by}}}\n"
+        f"- {{id: {i}, type: {lab}, arg1: {text}, arg2: {by}}}\n"
+        f"- id: {i}\n  type: {lab}\n  trigger: {{start: 1, end: 2, text: {text}}}\n  arguments:\n  - {{role: {by}, ref: {i}}}\n"
+        f"- id: {i}\n  source: {{ref: {lab}}}\n  cue: {{start: 1, end: 2, text: {text}}}\n  type: {by}\n"
+    )
+    wide = re.compile(f"[{scalars._EXC_WIDE}]")
+    if wide.search(lines):
+        assert fast_reader._FAST_BAD.search(lines)
+        return
+    for name in ("_ENTITY_LINE", "_RELATION_LINE", "_EVENT", "_ATTRIBUTION", "_ARGS"):
+        pattern = getattr(dt, name)  # (compiled on first use)
+        ours = re.compile(pattern.pattern, pattern.flags)
+        before = _with_wide(ours)
+        assert ours.pattern != before.pattern
+        assert [(m.span(), m.groups()) for m in ours.finditer(lines)] == [(m.span(), m.groups()) for m in before.finditer(lines)], name
+
+
+def test_a_file_with_a_wide_character_goes_the_general_way():
+    """A line separator or a BOM inside a token: the direct reader declines the
+    file (its patterns do not look for those), which the general reader reads."""
+    aset = _bench_set(30, 5, 5, 2)
+    text = store.dumps(aset)
+    for c in ("\u2028", "\ufeff", "\x85"):
+        bad = text.replace("by: ", f"by: x{c}", 1)
+        assert bad != text
+        with pytest.raises(Decline):
+            direct_read(bad, "f", None, None, None)
+        from annotator.store.direct_bytes import DirectBytes
+
+        with pytest.raises(Decline):
+            DirectBytes(bad.encode(), "f").build(None, None, None)
