@@ -449,6 +449,8 @@ def test_the_direct_patterns_match_as_with_the_wide_characters_on_the_text_they_
 def test_a_file_with_a_wide_character_goes_the_general_way():
     """A line separator or a BOM inside a token: the direct reader declines the
     file (its patterns do not look for those), which the general reader reads."""
+    from annotator.store.direct_bytes import DirectBytes
+
     aset = _bench_set(30, 5, 5, 2)
     text = store.dumps(aset)
     for c in ("\u2028", "\ufeff", "\x85"):
@@ -456,7 +458,5 @@ def test_a_file_with_a_wide_character_goes_the_general_way():
         assert bad != text
         with pytest.raises(Decline):
             direct_read(bad, "f", None, None, None)
-        from annotator.store.direct_bytes import DirectBytes
-
         with pytest.raises(Decline):
             DirectBytes(bad.encode(), "f").build(None, None, None)

@@ -32,7 +32,6 @@ def most_common(votes: dict[str, int]) -> tuple[str, int]:
     return next(iter(votes.items())) if len(votes) == 1 else max(votes.items(), key=_COUNT)
 
 
-
 @dataclass
 class Knowledge:
     """Facts learned from annotation files: surface text -> label / event type votes,
