@@ -57,8 +57,8 @@ def worth_compiling(size: int) -> bool:
     """Should a file of ``size`` characters be read here? Always once the patterns
     are compiled; before that, only when it and the small files read the general
     way before it come to ``COMPILE_COST``: so the first small files of a process
-    (the one the app opens before its first frame: 6 ms the general way, 36 ms
-    here with the compile) go the general way, and many small ones or a big one
+    (the one the app opens before its first frame, the seed's: 3-5 ms the general
+    way, 21-23 ms here with the compile, on a slow machine) go the general way, and many small ones or a big one
     get the patterns compiled, at most twice what was best in hindsight."""
     global _spared
     if type(_dt._HEADER) is not _dt._LazyPattern:

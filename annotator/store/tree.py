@@ -8,11 +8,13 @@ from typing import Any
 #: it without importing the writer (``writer.FORMAT`` is this)
 FORMAT = "annotator/1"
 
-#: compiling the direct reader's patterns (40-60 ms) costs what reading this many
-#: characters of files the general way costs more than reading them directly
+#: compiling the direct reader's patterns costs what reading this many characters
+#: of files the general way costs more than reading them directly
 #: (``direct_reader.worth_compiling``; here, so that ``reader`` has it without
-#: importing the direct reader)
-COMPILE_COST = 500_000
+#: importing the direct reader). ``bench/bench_compile_cost.py``, three runs on a
+#: slow machine: 19-21 ms of compile, 105,000-191,000 characters (500,000 before
+#: the patterns' classes left out the wide characters, when they took 62 ms)
+COMPILE_COST = 150_000
 
 
 class Tree:
