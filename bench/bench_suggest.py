@@ -5,6 +5,7 @@
     python bench/bench_suggest.py --speed         # timing only
     python bench/bench_suggest.py --speed --command --runs 7   # only the whole `annotator suggest` command
     python bench/bench_suggest.py --speed --command --before ../old   # and an older checkout's, in turn
+    python bench/bench_suggest.py --speed --command --own   # only the 1 MB article with its own 50,000 entities
     python bench/bench_suggest.py --quality --show   # also list every miss and false alarm
 
 Quality: `rules` runs on the seed with an empty annotation set; its gazetteer
@@ -419,7 +420,7 @@ def _command(big: Path, ann_dir: Path, tmp: Path, runs: int, own: bool = False) 
         print(f"   !! the first runs wrote {len(written)} different files")
 
 
-def speed(runs: int = 5, command_only: bool = False) -> None:
+def speed(runs: int = 5, command_only: bool = False, own_only: bool = False) -> None:
     from gen import make_article
 
     schema = default_schema()
@@ -443,7 +444,7 @@ def speed(runs: int = 5, command_only: bool = False) -> None:
             ("bench/gen.py 1 MB article", make_article(1_000_000, seed=1)),
             ("the seed repeated to 1 MB", _repeat(SEED.read_text(encoding="utf-8"), 1_000_000)),
         ]
-        for title, text in cases:
+        for title, text in cases if not own_only else ():
             big = articles / "big.txt"
             big.write_text(text, encoding="utf-8", newline="")
             doc = read_article(big)
@@ -576,6 +577,10 @@ def main() -> int:
     ap.add_argument("--show", action="store_true", help="list misses and false alarms")
     ap.add_argument("--runs", type=int, default=5, help="runs of the whole command (median; default 5)")
     ap.add_argument("--command", action="store_true", help="with --speed: only the whole command's figures")
+    ap.add_argument(
+        "--own", action="store_true",
+        help="with --speed --command: only the case of the article with its own 50,000 entities",
+    )
     ap.add_argument("--annotations", default=str(ROOT / "annotations"), help="annotations folder (holds the gold)")
     ap.add_argument(
         "--before", metavar="CHECKOUT",
@@ -593,7 +598,7 @@ def main() -> int:
         quality(Path(args.annotations), args.show)
         halves(Path(args.annotations), args.show)
     if args.speed or both:
-        speed(args.runs, args.command)
+        speed(args.runs, args.command or args.own, args.own)
     return 0
 
 
