@@ -110,6 +110,11 @@ def merge3(base: AnnotationSet, ours: AnnotationSet, theirs: AnnotationSet) -> T
     out = AnnotationSet(ours.document)
     used: dict[type, set[str]] = {k: set(base.table(k)) | set(ours.table(k)) | set(theirs.table(k)) for k in KINDS}
     t_map: dict[str, str] = {}  # theirs' ID -> the result's
+    # theirs' new IDs (not in base) -> the result's: what theirs' references mean in
+    # ours' IDs when the two sides are compared (both sides' next free ID is the same
+    # one: theirs' T3 is not ours' T3). Base IDs stand for the same annotation on
+    # both sides, changed or not, so they are compared as they are.
+    t_new: dict[str, str] = {}
     from_theirs: set[str] = set()  # result IDs whose annotation came from theirs (its refs need t_map)
     conflicts = renumbered = 0
 
@@ -130,7 +135,7 @@ def merge3(base: AnnotationSet, ours: AnnotationSet, theirs: AnnotationSet) -> T
         b_tab, o_tab, t_tab = base.table(kind), ours.table(kind), theirs.table(kind)
         for ann_id, b in b_tab.items():
             o, t = o_tab.get(ann_id), t_tab.get(ann_id)
-            if o == t:
+            if o == (t if t is None else _remap(t, t_new)):
                 if o is not None:
                     put(o, False)
             elif o == b:
@@ -158,18 +163,19 @@ def merge3(base: AnnotationSet, ours: AnnotationSet, theirs: AnnotationSet) -> T
         for ann_id, t in t_tab.items():
             if ann_id in b_tab:
                 continue
-            twin = new_ours.get(loose_key(t))
+            seen = _remap(t, t_new)  # (compared in ours' IDs; put as it is: its refs follow below)
+            twin = new_ours.get(loose_key(seen))
             if twin is None or twin.id in twinned:  # the same place, another label or type
-                twin = next((o for o in at_place.get(place_key(t), ()) if o.id not in twinned), None)
+                twin = next((o for o in at_place.get(place_key(seen), ()) if o.id not in twinned), None)
             if twin is not None:
                 twinned.add(twin.id)
-                t_map[ann_id] = twin.id
-                if _same(twin, replace(t, id=twin.id)):
+                t_map[ann_id] = t_new[ann_id] = twin.id
+                if _same(twin, replace(seen, id=twin.id)):
                     continue
                 conflicts += 1
                 put(_mark(twin, "ours"), False)
                 new_id = fresh(kind)
-                t_map[ann_id] = new_id
+                t_map[ann_id] = t_new[ann_id] = new_id
                 put(replace(_mark(t, "theirs"), id=new_id), True)
                 continue
             if ann_id in o_tab or ann_id in out.table(kind):
@@ -177,7 +183,7 @@ def merge3(base: AnnotationSet, ours: AnnotationSet, theirs: AnnotationSet) -> T
                 renumbered += 1
             else:
                 new_id = ann_id
-            t_map[ann_id] = new_id
+            t_map[ann_id] = t_new[ann_id] = new_id
             put(replace(t, id=new_id), True)
 
     # Theirs' references follow theirs' renumbering.

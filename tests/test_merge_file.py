@@ -74,6 +74,69 @@ def test_new_ids_that_clash_are_renumbered_with_their_references():
     assert got.relations["R1"].arg1 == "T6"
 
 
+def test_new_links_are_compared_in_ours_ids_not_by_their_clashing_ids():
+    """Both sides' next free ID is the same one: theirs' T4 is another entity than
+    ours' T4, so a relation (or an argument) to "T4" on each side is not the same
+    link. Compared once theirs' IDs are ours', both relations are kept; a twin
+    entity added under another ID still makes theirs' link the same as ours'."""
+    base = base_set()
+    ours, theirs = base.copy(), base.copy()
+    assert add(ours, "Monday", "DATE", "bob") == "T4"
+    assert add(theirs, "town", "LOC", "carol") == "T4"
+    ours.relations["R1"] = Relation("R1", "near", "T4", "T3", by="bob")
+    theirs.relations["R1"] = Relation("R1", "near", "T4", "T3", by="carol")
+    assert add(ours, "fighters", "MISC", "bob") == "T5"
+    assert add(theirs, "fighters", "MISC", "carol") == "T5"
+    ours.relations["R2"] = Relation("R2", "part", "T5", "T2", by="bob")
+    theirs.relations["R2"] = Relation("R2", "part", "T5", "T2", by="carol")
+    res = merge3(base, ours, theirs)
+    got = valid(res.aset)
+    assert res.conflicts == 0
+    texts = {e.text: i for i, e in got.entities.items()}
+    links = sorted((got.entities[r.arg1].text, r.type, got.entities[r.arg2].text) for r in got.relations.values())
+    assert links == [("Monday", "near", "Hasakeh"), ("fighters", "part", "SDF"), ("town", "near", "Hasakeh")]
+    assert texts["town"] not in ("T4", "T5")
+
+
+def test_a_twin_under_another_id_makes_theirs_link_the_same():
+    base = base_set()
+    ours, theirs = base.copy(), base.copy()
+    assert add(ours, "fighters", "MISC", "bob") == "T4"
+    assert add(theirs, "town", "LOC", "carol") == "T4"
+    assert add(theirs, "fighters", "MISC", "carol") == "T5"
+    ours.relations["R1"] = Relation("R1", "part", "T4", "T2", by="bob")
+    theirs.relations["R1"] = Relation("R1", "part", "T5", "T2", by="carol")
+    res = merge3(base, ours, theirs)
+    got = valid(res.aset)
+    assert res.conflicts == 0 and list(got.relations) == ["R1"]
+    assert got.entities[got.relations["R1"].arg1].text == "fighters"
+    assert sorted(e.text for e in got.entities.values() if e.text in ("fighters", "town")) == ["fighters", "town"]
+
+
+def test_an_argument_to_each_sides_new_entity_is_a_disagreement_not_one_argument():
+    base = base_set()
+    ours, theirs = base.copy(), base.copy()
+    assert add(ours, "Monday", "DATE", "bob") == "T4"
+    assert add(theirs, "town", "LOC", "carol") == "T4"
+    ours.events["E1"] = replace(ours.events["E1"], arguments=(Argument("Agent", "T2"), Argument("Time", "T4")))
+    theirs.events["E1"] = replace(theirs.events["E1"], arguments=(Argument("Agent", "T2"), Argument("Time", "T4")))
+    ours.events["E2"] = Event("E2", "Contact.Meet", span("said"), (Argument("Time", "T4"),), by="bob")
+    theirs.events["E2"] = Event("E2", "Contact.Meet", span("said"), (Argument("Time", "T4"),), by="carol")
+    res = merge3(base, ours, theirs)
+    got = valid(res.aset)
+    assert res.conflicts == 2  # E1 changed both ways (the same IDs, not the same entity), E2 new on both
+    said = sorted(
+        (ev.attrs["merge"]["side"], [got.entities[a.ref].text for a in ev.arguments])
+        for ev in got.events.values() if ev.trigger.text == "said"
+    )
+    assert said == [("ours", ["Monday"]), ("theirs", ["town"])]
+    captured = sorted(
+        (ev.attrs["merge"]["side"], [(a.role, got.entities[a.ref].text) for a in ev.arguments])
+        for ev in got.events.values() if ev.trigger.text == "captured"
+    )
+    assert captured == [("ours", [("Agent", "SDF"), ("Time", "Monday")]), ("theirs", [("Agent", "SDF"), ("Time", "town")])]
+
+
 def test_two_changes_to_one_annotation_keep_both_sides():
     base = base_set()
     ours, theirs = base.copy(), base.copy()
