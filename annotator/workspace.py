@@ -43,12 +43,33 @@ from .model import AnnotationSet, Document
 from .schema import Schema
 from .session import Session
 
-__all__ = ["Workspace", "Saver", "Opening", "open_article", "open_file", "switch", "write_new", "AUTOSAVE_DELAY", "RETRY_DELAY"]
+__all__ = [
+    "Workspace", "Saver", "Opening", "ChangedOnDisk", "open_article", "open_file", "switch", "write_new",
+    "AUTOSAVE_DELAY", "RETRY_DELAY", "WATCH_DELAY",
+]
 
 #: seconds after the last change before the autosave writes (well within the promised second)
 AUTOSAVE_DELAY = 0.5
 #: seconds before a failed save is tried again
 RETRY_DELAY = 5.0
+#: seconds between two looks at the annotation file on disk (a ``git pull`` while it is open)
+WATCH_DELAY = 2.0
+
+
+class ChangedOnDisk(OSError):
+    """The annotation file changed on disk since this workspace read or wrote it
+    (a ``git pull``, another tool): it is not overwritten; ``take_disk_changes``
+    merges what changed there into the session first."""
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What says a file changed without reading it: its mtime, size and inode
+    (an atomic write, ours or git's, makes a new inode); None when there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 class Workspace:
@@ -67,8 +88,15 @@ class Workspace:
         journal: Journal | None,
         notes: list[str],
         holder: str | None = None,
+        base: AnnotationSet | None = None,
+        stamp: tuple[int, int, int] | None = None,
     ):
         self.session = session
+        #: the set the file held when this workspace last read or wrote it, and the
+        #: file's ``_stamp`` then: the base of a three-way merge with what is on
+        #: disk now, if another writer (git) changed it meanwhile
+        self._base = base if base is not None else session.aset.copy()
+        self._stamp = stamp if stamp is not None else _stamp(session.yaml_path) if session.yaml_path else None
         self.lock = lock
         self.journal = journal
         self.notes = notes
@@ -119,6 +147,8 @@ class Workspace:
         with self._write_lock:
             if version <= self.written_version:
                 return version
+            if self._changed():
+                raise ChangedOnDisk(f"{self.yaml_path.name} changed on disk since it was read: not overwritten")
             journal = self.journal
             if not snapshot and not self.yaml_path.exists():
                 if journal is not None and journal.base == "":
@@ -130,7 +160,62 @@ class Workspace:
             else:
                 store.save(snapshot, self.yaml_path)
             self.written_version = version
+            self._base, self._stamp = snapshot, _stamp(self.yaml_path)
         return version
+
+    # -- another writer -----------------------------------------------------------
+    def _changed(self) -> bool:
+        now = _stamp(self.yaml_path)
+        # (a file gone from disk is not a change to merge: the next save writes it again)
+        return now is not None and now != self._stamp
+
+    def changed_on_disk(self) -> bool:
+        """Has another writer (``git pull``, an editor) changed the annotation file
+        since this workspace read or wrote it? One ``stat``; nothing is read."""
+        return not self.read_only and not self.closed and self._changed()
+
+    def take_disk_changes(self) -> str | None:
+        """Merge what another writer changed in the file into the session, as one
+        undoable step through ``Session.apply``: a three-way merge (``three_way.merge3``)
+        of the set as this workspace last read or wrote it, the session's set (with
+        its unsaved changes) and the file's, as ``annotator merge-file`` merges for
+        git; where both changed one annotation, both versions are kept as
+        suggestions to review. Returns what to tell the user, or None when the file
+        did not change. A file that cannot be read raises ``ChangedOnDisk`` with its
+        first problem: nothing is merged or written until it is mended (the
+        session and the journal keep the work)."""
+        from .errors import ValidationError
+        from .three_way import KINDS, merge3
+
+        stamp = _stamp(self.yaml_path)
+        if self.read_only or stamp is None or stamp == self._stamp:
+            return None
+        session = self.session
+        try:
+            theirs = store.read(
+                self.yaml_path, article=session.aset.document, schema=session.schema, editing=True
+            ).checked()
+        except (ValidationError, InputError) as err:
+            first = err.problems[0] if isinstance(err, ValidationError) and err.problems else err
+            raise ChangedOnDisk(
+                f"{self.yaml_path.name} changed on disk and cannot be read ({first}): not saved until it is mended; "
+                "your work is kept"
+            ) from err
+        merged = merge3(self._base, session.aset, theirs)
+        pairs = []
+        for kind in KINDS:
+            mine, after = session.aset.table(kind), merged.aset.table(kind)
+            pairs.extend((b, after.get(i)) for i, b in mine.items() if after.get(i) != b)
+            pairs.extend((None, a) for i, a in after.items() if i not in mine)
+        if pairs:
+            session.apply(f"changes on disk to {self.yaml_path.name}", pairs)
+        self._base, self._stamp = theirs, stamp
+        if all(merged.aset.table(kind) == theirs.table(kind) for kind in KINDS):
+            session.mark_saved(session.version)  # the file holds it all: nothing to write
+        what = f"{self.yaml_path.name} changed on disk: took {len(pairs)} change{'s' * (len(pairs) != 1)}"
+        if merged.conflicts:
+            what += f"; {merged.conflicts} changed here too, both kept as suggestions to review"
+        return what
 
     def needs_save(self) -> bool:
         """Is there something the file does not hold yet?"""
@@ -148,6 +233,8 @@ class Workspace:
         ``prepared``: (version, made): ``made()`` is the YAML of the session's set
         at that version (made beside: see `annotator suggest`); used when the
         session is at that version, else the set is written as it is."""
+        if self.changed_on_disk():
+            self.take_disk_changes()  # (ChangedOnDisk when it cannot be read: nothing written)
         if not self.needs_save():
             return False
         version, snapshot = self.session.snapshot()
@@ -225,6 +312,7 @@ def _open(
             who = _holder(yaml_path) if lock_error is None else f"nobody (cannot lock: {short_error(lock_error)})"
             if exclusive:
                 raise InputError(str(yaml_path), f"is open in the app by {who}: quit it first")
+    stamp = _stamp(yaml_path)  # (before the read: a change meanwhile is seen as one, and merged)
     try:
         got = load()
         aset = got.checked()
@@ -232,6 +320,7 @@ def _open(
         if held is not None:
             held.release()
         raise
+    base = aset.copy()  # the file's set, before the journal's unsaved changes
     reanchored, yaml_sha = got.report, got.sha256
     writer = held is not None or not locked
     journal: Journal | None = Journal.for_yaml(yaml_path)
@@ -262,7 +351,7 @@ def _open(
     if held is not None and held.took_over is not None:  # the least news: last
         notes.append(f"took over the lock of a process that is gone (pid {held.took_over.get('pid', '?')})")
     session = Session(aset, schema, yaml_path=yaml_path, article_path=article_path, user=user, index=index)
-    ws = Workspace(session, lock=held, journal=journal, notes=notes, holder=None if writer else who)
+    ws = Workspace(session, lock=held, journal=journal, notes=notes, holder=None if writer else who, base=base, stamp=stamp)
     if not writer:
         session.read_only = True
     else:
@@ -572,6 +661,10 @@ class Saver:
         self.error: str | None = None
         self.listeners: list[Callable[[str], None]] = []
         self.stopped = False
+        #: what the last ``"took"`` took from the file on disk, for the status line
+        self.note: str | None = None
+        self._watch = None
+        self._watch_delay: float | None = None
 
     def _schedule(self, delay: float) -> None:
         self._cancel()
@@ -596,7 +689,11 @@ class Saver:
     def _fire(self) -> None:
         self._timer = None
         ws = self.workspace
-        if self.stopped or ws.closed or not ws.needs_save():
+        if self.stopped or ws.closed:
+            return
+        if not self.saving and ws.changed_on_disk() and not self._take():
+            return
+        if not ws.needs_save():
             return
         if self.saving:
             self._schedule(self.delay)  # one save at a time: try again after it
@@ -613,9 +710,48 @@ class Saver:
 
     def _failed(self, exc: BaseException) -> None:
         self.saving = False
+        if isinstance(exc, ChangedOnDisk):
+            if self._take():  # (else it said why, and tries again later)
+                self._schedule(self.delay)  # merged: the save again, with what the file had
+            return
         self.error = short_error(exc) if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
         self._tell("failed")
         self._schedule(self.retry)
+
+    def _take(self) -> bool:
+        """``Workspace.take_disk_changes`` (the calling thread: the app's). False when
+        the file cannot be read: said as a failed save, and tried again later."""
+        try:
+            self.note = self.workspace.take_disk_changes()
+        except Exception as exc:  # noqa: BLE001 - ChangedOnDisk, or any failure: said, the work kept
+            self.error = str(exc) if isinstance(exc, ChangedOnDisk) else f"{type(exc).__name__}: {exc}"
+            self._tell("failed")
+            self._schedule(self.retry)
+            return False
+        if self.note is not None:
+            self._tell("took")
+        return True
+
+    @property
+    def watching(self) -> bool:
+        return self._watch_delay is not None and not self.stopped
+
+    def watch(self, delay: float | None = None) -> None:
+        """Look at the file on disk every ``delay`` seconds (``WATCH_DELAY``), and take
+        what another writer changed there (``git pull`` while the article is open) at
+        once, not at the next save: the user sees it, and edits what is there now."""
+        self._watch_delay = delay = WATCH_DELAY if delay is None else delay
+        self._watch = self._set_timer(delay, self._look)
+
+    def _look(self) -> None:
+        self._watch = None
+        if self.stopped or self.workspace.closed:
+            return
+        if not self.saving and self._timer is None and self.workspace.changed_on_disk():
+            if self._take() and self.workspace.needs_save():
+                self.changed()
+        if self._watch_delay is not None and not self.stopped:
+            self._watch = self._set_timer(self._watch_delay, self._look)
 
     def _tell(self, what: str) -> None:
         for listener in list(self.listeners):
@@ -647,4 +783,7 @@ class Saver:
     def stop(self) -> None:
         """No more autosaves (the workspace is closing)."""
         self._cancel()
+        if self._watch is not None:
+            self._watch.stop()  # type: ignore[attr-defined]
+            self._watch = None
         self.stopped = True

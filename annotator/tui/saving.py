@@ -3,7 +3,7 @@ driven by a Textual timer, each save written in a worker thread.
 
 The saving logic (debounce, one save at a time, retry after a failure) is the
 core's; this only gives it Textual's clock and threads, and tells the user when
-a save fails.
+a save fails, or when what another writer changed in the file was taken.
 """
 
 from __future__ import annotations
@@ -34,6 +34,11 @@ def textual_saver(node: DOMNode, workspace: Workspace, on_state: Callable[[str],
     saver = Saver(workspace, set_timer=lambda delay, cb: node.set_timer(delay, cb), run_off_thread=run_off_thread)
 
     def tell(what: str) -> None:
+        if what == "took" and saver.note:
+            try:
+                node.app.notify(saver.note, markup=False)
+            except Exception:  # noqa: BLE001 - no app running any more (closing)
+                pass
         if what == "failed" and saver.error:
             try:
                 node.app.notify(
@@ -45,4 +50,17 @@ def textual_saver(node: DOMNode, workspace: Workspace, on_state: Callable[[str],
             on_state(what)
 
     saver.listeners.append(tell)
+    try:
+        running = node.app.is_running
+    except Exception:  # noqa: BLE001 - (no app yet: the app's own, made before it runs)
+        running = False
+    if running:  # (else the app starts it when mounted: ``watch_disk``; its timers need it running)
+        watch_disk(saver)
     return saver
+
+
+def watch_disk(saver: Saver) -> None:
+    """The saver looks at its file on disk every few seconds (another writer's
+    changes to it: a ``git pull`` while the article is open), once."""
+    if not saver.workspace.read_only and not saver.watching:
+        saver.watch()
