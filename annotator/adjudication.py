@@ -68,17 +68,14 @@ from .audit.disagreements import (
     proposers,
 )
 from . import adjudication_changes as changes
+from .adjudication_changes import redirect_links
 from .marks import MarkIndex
 from .model import (
     ACCEPTED,
     REJECTED,
     SUGGESTED,
     AnnotationSet,
-    Attribution,
     Entity,
-    Event,
-    Ref,
-    Relation,
     id_number,
 )
 from .session import Pair, Session
@@ -622,23 +619,6 @@ class Adjudication:
             if any(sp is not None and sp.covers(offset) for sp in (d.gold_span, d.pred_span)):
                 return d
         return None
-
-
-def redirect_links(aset: AnnotationSet, old: str, new: str) -> list[Pair]:
-    """Pairs moving every link to ``old`` onto ``new``."""
-    pairs: list[Pair] = []
-    for other in aset.referrers(old):
-        if isinstance(other, Event):
-            args = tuple(replace(a, ref=new) if a.ref == old else a for a in other.arguments)
-            pairs.append((other, replace(other, arguments=args)))
-        elif isinstance(other, Attribution):
-            pairs.append((other, replace(other, source=Ref(new))))
-        elif isinstance(other, Relation):
-            pairs.append((
-                other,
-                replace(other, arg1=new if other.arg1 == old else other.arg1, arg2=new if other.arg2 == old else other.arg2),
-            ))
-    return pairs
 
 
 __all__ = ["Adjudication", "Decision", "Delta", "LAYERS", "redirect_links", "OPEN_KINDS", "KIND_NAMES", "key_of", "name_of", "order_of"]

@@ -228,6 +228,20 @@ def rivals(aset: AnnotationSet, ann) -> list:
     return [x for x in table if x.id != ann.id and x.status == SUGGESTED and is_candidate(x) and _place(x) == place]
 
 
+def redirect_links(aset: AnnotationSet, old: str, new: str) -> list[Pair]:
+    """Pairs moving every link to ``old`` onto ``new``."""
+    return [(other, _relinked(other, {old}, new)) for other in aset.referrers(old)]
+
+
+def _relinked(other, olds: set[str], new: str):
+    """``other`` (an event, attribution or relation) with its links to any of ``olds`` on ``new``."""
+    if isinstance(other, Event):
+        return replace(other, arguments=tuple(replace(a, ref=new) if a.ref in olds else a for a in other.arguments))
+    if isinstance(other, Attribution):
+        return replace(other, source=Ref(new))
+    return replace(other, arg1=new if other.arg1 in olds else other.arg1, arg2=new if other.arg2 in olds else other.arg2)
+
+
 def accept_candidate(aset: AnnotationSet, ann_id: str, user: str) -> tuple[str, list[Pair]]:
     """Accept a candidate, the suggested annotations it refers to, and reject
     its rivals (``rivals``), in one step."""
@@ -242,6 +256,15 @@ def accept_candidate(aset: AnnotationSet, ann_id: str, user: str) -> tuple[str, 
             brought.append(part.id)
     beaten = rivals(aset, ann)
     pairs += [(x, with_status(x, REJECTED, user)) for x in beaten]
+    # what linked to a rival (an agreed relation to the entity the two sides
+    # labelled differently) links to the version accepted now, not to a rejected one
+    olds = {x.id for x in beaten if type(x) is type(ann)}
+    done = {b.id for b, _ in pairs}
+    for old in sorted(olds):
+        for other in aset.referrers(old):
+            if other.id not in done:
+                done.add(other.id)
+                pairs.append((other, _relinked(other, olds, ann_id)))
     label = f"accepted {ann_id}"
     if brought:
         label += f" with {', '.join(brought)}"
@@ -262,5 +285,5 @@ def candidate_is_open(aset: AnnotationSet, d: Disagreement) -> bool:
 
 
 __all__ = [
-    "accept_candidate", "accept_suggestion", "candidate_is_open", "reject_candidate", "rivals", "take_other_attribution", "take_other_event",
+    "redirect_links", "accept_candidate", "accept_suggestion", "candidate_is_open", "reject_candidate", "rivals", "take_other_attribution", "take_other_event",
 ]

@@ -341,3 +341,29 @@ def test_merged_option_errors(tmp_path, capsys):
     assert "--merged: goes with --view" in capsys.readouterr().err
     assert main(["audit", str(folders[0]), str(folders[1]), "--view", "--merged"]) == 2
     assert "leave out PRED" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("take", ["theirs", "ours"])
+def test_links_to_a_conflict_pair_follow_the_side_taken(take):
+    """Both sides kept a link (an event's argument, an attribution's source) to one
+    entity they labelled otherwise: whichever version is accepted, the links are on
+    it, none on the rejected one; one undo step puts them back."""
+    base = gold_set()
+    linked = next(e for e in base.entities.values() if len(base.referrers(e.id)) >= 1)
+    ours, theirs = gold_set(), gold_set()
+    ours.entities[linked.id] = replace(linked, label="MISC", by="ann1")
+    theirs.entities[linked.id] = replace(linked, label="NORP", by="ann2")
+    result = merge3(base, ours, theirs).aset
+    before = {a.id: a for a in result.referrers(linked.id)}
+    adj = Adjudication("seed", Session(result, default_schema(), user="carol"), result, merged=True)
+    chosen = next(d for d in adj.open if result.entities[d.pred_id].attrs["merge"]["side"] == take)
+    adj.take_other(chosen)
+    s = adj.session.aset
+    rejected = {e.id for e in s.entities.values() if e.status == REJECTED}
+    assert rejected and chosen.pred_id not in rejected
+    for gone in rejected:
+        assert [a.id for a in s.referrers(gone) if a.status == ACCEPTED] == []
+    assert {a.id for a in s.referrers(chosen.pred_id)} == set(before)
+    assert len(adj.session._undo) == 1
+    adj.undo()
+    assert {a.id: a for a in s.referrers(linked.id)} == before
