@@ -81,7 +81,7 @@ def _token(nbytes: int) -> str:
 _SELF: dict = {}
 
 
-def _record() -> dict:
+def _record(annotator: str | None = None) -> dict:
     pid = os.getpid()
     if _SELF.get("pid") != pid:  # who we are does not change (but a fork is another process)
         _SELF.clear()
@@ -98,6 +98,8 @@ def _record() -> dict:
     }
     if "proc_start" in _SELF:
         rec["proc_start"] = _SELF["proc_start"]
+    if annotator:
+        rec["annotator"] = annotator  # (--annotator: on a shared account, the user says nothing)
     return rec
 
 
@@ -237,8 +239,9 @@ def _take_over(path: Path, stale_raw: bytes | None) -> bool:
     return False
 
 
-def acquire(yaml_path: str | os.PathLike, *, durable: bool = True) -> Lock | None:
+def acquire(yaml_path: str | os.PathLike, *, durable: bool = True, annotator: str | None = None) -> Lock | None:
     """Take the article's lock; None when a live process holds it.
+    ``annotator``: who annotates (``--annotator``), named to whoever finds it held.
 
     The annotations folder is created if missing (the lock lives there).
     ``durable=False``: the record is not fsynced (a lock held for one quick
@@ -246,7 +249,7 @@ def acquire(yaml_path: str | os.PathLike, *, durable: bool = True) -> Lock | Non
     """
     path = lock_path(yaml_path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    record = _record()
+    record = _record(annotator)
     took_over = None
     for _ in range(_ATTEMPTS):
         if _create(path, record, durable):
@@ -284,6 +287,9 @@ def holder(yaml_path: str | os.PathLike) -> str:
         return f"an unreadable lock {path}" if path.exists() else "nobody"
     who = rec.get("user") or "someone"
     where = f"pid {rec['pid']} on {rec['host']}"
+    annotator = rec.get("annotator")
+    if isinstance(annotator, str) and annotator and annotator != who:  # (``--annotator``: who it is)
+        who, where = annotator, (f"user {who}, " if rec.get("user") else "") + where
     since = f", since {rec['started']}" if rec.get("started") else ""
     if rec["host"] != _hostname():
         return f"{who} ({where}{since}; if that process is gone, remove {path})"

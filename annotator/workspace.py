@@ -305,7 +305,7 @@ def _open(
     lock_error: OSError | None = None
     if locked:
         try:
-            held = locking.acquire(yaml_path)
+            held = locking.acquire(yaml_path, annotator=user)
         except OSError as exc:  # cannot even create the folder or the lock file
             lock_error = exc
         if held is None:

@@ -148,3 +148,25 @@ def test_racing_processes_one_wins(tmp_path):
         for p in procs:
             p.communicate(timeout=30)
     assert sorted(outs) == ["got", "none", "none", "none"], outs
+
+
+def test_the_holder_is_named_by_the_annotator_not_only_the_account(tmp_path):
+    """On a shared account (or under `serve`) the OS user says nothing: the lock
+    names the annotator (``--annotator``), and the workspace's read-only note too."""
+    from annotator import workspace
+    from annotator.schema import default_schema
+
+    art = tmp_path / "a.txt"
+    art.write_text("Orhan Qereman said so.\n", encoding="utf-8")
+    first = workspace.open_article(art, tmp_path / "ann", default_schema(), user="alice")
+    yaml_path = first.yaml_path
+    assert lock.read_record(lock.lock_path(yaml_path))["annotator"] == "alice"
+    who = lock.holder(yaml_path)
+    assert who.startswith("alice (user ") and f"pid {os.getpid()}" in who
+    second = workspace.open_article(art, tmp_path / "ann", default_schema(), user="bob")
+    assert second.read_only and "open in another annotator (alice (user" in second.notes[0]
+    second.close()
+    first.close()
+    plain = lock.acquire(yaml_path)  # (no annotator named: the account, as before)
+    assert "annotator" not in lock.read_record(lock.lock_path(yaml_path)) and not lock.holder(yaml_path).startswith("alice")
+    plain.release()
