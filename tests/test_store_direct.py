@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from annotator import store
@@ -419,6 +419,7 @@ def _with_wide(pattern: re.Pattern) -> re.Pattern:
     return re.compile(pattern.pattern.replace(scalars._EXC_LATIN1, scalars._EXC), pattern.flags)
 
 
+@settings(deadline=None)  # (its first example compiles the wide patterns: 60 ms, 1 s on a loaded machine)
 @given(st.lists(_TOKENS, min_size=4, max_size=4))
 def test_the_direct_patterns_match_as_with_the_wide_characters_on_the_text_they_take(tokens):
     """The direct reader's patterns leave the wide characters of ``scalars._EXC``
