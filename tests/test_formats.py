@@ -107,6 +107,85 @@ def test_tokens_cover_the_text_and_every_span_boundary(aset):
     assert starts <= tok_starts and ends <= tok_ends
 
 
+#: pieces of scripts whose words carry combining marks, joiners and emoji sequences
+MARKED_PIECES = st.sampled_from(
+    list("ab\u0915\u0930\u093e\u094d\u0947\u0645\u064f\u0651\u0301\u20e3\ufe0f\u200c\u200d .,!'-")
+    + ["\U0001f1e8", "\U0001f1ed", "\U0001f468", "\U0001f3fd", "\U000e0067", "\U000e007f", "\U000110b1", "\n", "1"]
+)
+
+
+def _is_mark(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.category(ch)[0] == "M"
+
+
+@SETTINGS
+@given(st.lists(st.one_of(MARKED_PIECES, TEXT_CHARS), max_size=60).map("".join))
+def test_no_token_starts_on_a_combining_mark(text):
+    """A mark belongs to the character before it: a token starts on one only at
+    the start of the text or after whitespace (a mark with no base)."""
+    toks = tokenize(text)
+    assert "".join(text[t.start : t.end] + (" " if t.ws else "") for t in toks) == text
+    for t in toks:
+        assert t.start < t.end
+        if 0 < t.start < len(text) and _is_mark(text[t.start]):
+            assert text[t.start - 1].isspace(), (text, t)
+
+
+@pytest.mark.parametrize(
+    "text,words",
+    [
+        ("\u0928\u0930\u0947\u0928\u094d\u0926\u094d\u0930 \u092e\u094b\u0926\u0940 \u0928\u0947", ["\u0928\u0930\u0947\u0928\u094d\u0926\u094d\u0930", "\u092e\u094b\u0926\u0940", "\u0928\u0947"]),
+        ("\u0642\u0627\u0644 \u0645\u064f\u062d\u064e\u0645\u0651\u064e\u062f.", ["\u0642\u0627\u0644", "\u0645\u064f\u062d\u064e\u0645\u0651\u064e\u062f", "."]),
+        ("Rene\u0301 said", ["Rene\u0301", "said"]),
+        ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", ["\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"]),  # ZWNJ inside a Persian word
+        ("Swiss \U0001f1e8\U0001f1ed\U0001f1e9\U0001f1ea!", ["Swiss", "\U0001f1e8\U0001f1ed", "\U0001f1e9\U0001f1ea", "!"]),
+        ("a \U0001f468\u200d\U0001f469\u200d\U0001f467 \U0001f44d\U0001f3fd \u2764\ufe0f 1\ufe0f\u20e3", ["a", "\U0001f468\u200d\U0001f469\u200d\U0001f467", "\U0001f44d\U0001f3fd", "\u2764\ufe0f", "1\ufe0f\u20e3"]),
+    ],
+)
+def test_words_keep_their_marks_and_emoji_sequences_stay_whole(text, words):
+    toks = tokenize(text)
+    assert [text[t.start : t.end] for t in toks if not text[t.start].isspace()] == words
+
+
+def test_brat_to_conll_and_back_keeps_the_entity_texts(tmp_path):
+    """brat -> annotator -> CoNLL -> annotator: the same entities, word for word,
+    in Devanagari, Arabic with harakat, a decomposed accent and flags."""
+    text = (
+        "\u092a\u094d\u0930\u0927\u093e\u0928\u092e\u0902\u0924\u094d\u0930\u0940 "
+        "\u0928\u0930\u0947\u0928\u094d\u0926\u094d\u0930 \u092e\u094b\u0926\u0940 \u0928\u0947 "
+        "\u0926\u093f\u0932\u094d\u0932\u0940 \u092e\u0947\u0902 \u0915\u0939\u093e\u0964\n"
+        "\u0642\u0627\u0644 \u0645\u064f\u062d\u064e\u0645\u0651\u064e\u062f \u0641\u064a "
+        "\u0627\u0644\u0642\u0627\u0647\u0631\u0629.\n"
+        "Cafe\u0301 Rene\u0301 opened in Bern \U0001f1e8\U0001f1ed.\n"
+    )
+    names = [
+        ("PER", "\u0928\u0930\u0947\u0928\u094d\u0926\u094d\u0930 \u092e\u094b\u0926\u0940"),
+        ("GPE", "\u0926\u093f\u0932\u094d\u0932\u0940"),
+        ("PER", "\u0645\u064f\u062d\u064e\u0645\u0651\u064e\u062f"),
+        ("GPE", "\u0627\u0644\u0642\u0627\u0647\u0631\u0629"),
+        ("PER", "Rene\u0301"),
+        ("GPE", "Bern \U0001f1e8\U0001f1ed"),
+    ]
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "multi.txt").write_text(text, encoding="utf-8")
+    lines = []
+    for i, (label, name) in enumerate(names, 1):
+        a = text.index(name)
+        lines.append(f"T{i}\t{label} {a} {a + len(name)}\t{name}\n")
+    (src / "multi.ann").write_text("".join(lines), encoding="utf-8")
+    a1, a2, out = tmp_path / "a1", tmp_path / "a2", tmp_path / "x.conll"
+    assert main(["import", "--from", "brat", str(src / "multi.ann"), "--annotations", str(a1)]) == 0
+    assert main(["export", "--to", "conll", str(a1), "-o", str(out)]) == 0
+    assert main(["import", "--from", "conll", str(out), "--annotations", str(a2), "--texts", str(tmp_path / "t2")]) == 0
+    (y,) = a2.glob("*.yaml")
+    back = store.read(y).checked()
+    assert [(e.label, e.text) for e in sorted(back.entities.values(), key=lambda e: e.start)] == names
+    assert "".join(back.document.text.split()) == "".join(text.split())  # no character lost or cut off its word
+
+
 @given(st.text(TEXT_CHARS, max_size=40), st.data())
 def test_utf16_offsets_agree_with_javascript_counting(text, data):
     u = Utf16(text)
