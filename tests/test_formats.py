@@ -372,6 +372,28 @@ def test_conll_reads_iob1_and_bioes(tmp_path):
     assert [(e.label, e.text) for e in imp.aset.entities.values()] == [("ORG", "EU"), ("MISC", "German"), ("LOC", "New York"), ("ADJ", "big")]
 
 
+def test_conll_reads_io_tags_as_runs_of_one_label(tmp_path, capsys):
+    """IO tagging (a bare label per token) is common: a run of one label is one entity."""
+    src = tmp_path / "io.conll"
+    src.write_text("Tim PER\nCook PER\nvisited O\nParis LOC\nNice LOC\n\nAnn PER\nLee B-PER\nsaid _\n", encoding="utf-8")
+    ann = tmp_path / "ann"
+    assert main(["import", "--from", "conll", str(src), "--annotations", str(ann), "--texts", str(tmp_path / "t")]) == 0
+    (y,) = ann.glob("*.yaml")
+    got = [(e.label, e.text) for e in sorted(store.read(y).checked().entities.values(), key=lambda e: e.start)]
+    assert got == [("PER", "Tim Cook"), ("LOC", "Paris Nice"), ("PER", "Ann"), ("PER", "Lee")]
+
+
+@pytest.mark.parametrize("tag", ["B", "I-", "e_"])
+def test_conll_a_tag_with_no_label_refuses_its_document_with_its_line(tag, tmp_path, capsys):
+    src = tmp_path / "x.conll"
+    src.write_text(f"-DOCSTART- -X- O O\n\nRebels B-ORG\n\n-DOCSTART- -X- O O\n\nMook O\nsaid {tag}\n", encoding="utf-8")
+    ann = tmp_path / "ann"
+    assert main(["import", "--from", "conll", str(src), "--annotations", str(ann), "--texts", str(tmp_path / "t")]) == 2
+    cap = capsys.readouterr()
+    assert cap.err.startswith(f"annotator: {src}:8: tag {tag!r} has no label") and cap.err.count("\n") == 1
+    assert "imported 1 of 2 articles" in cap.out
+
+
 # -- doccano --------------------------------------------------------------------------------
 
 

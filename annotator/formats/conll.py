@@ -4,8 +4,10 @@ each document. Entities only, and not overlapping: what IOB2 cannot hold is
 counted in the one-line report.
 
 Reading accepts any number of columns (the token first, the tag last) and IOB1,
-IOB2, BIOES/BILOU tags. The text is rebuilt as tokens joined by one space,
-sentences by a line break.
+IOB2, BIOES/BILOU tags, and IO tags (a bare label, ``Paris LOC``: a run of one
+label is one entity). ``O`` and ``_`` (an empty column) are outside; a prefix
+with no label (``B-``, or ``B`` alone) refuses its document. The text is rebuilt
+as tokens joined by one space, sentences by a line break.
 """
 
 from __future__ import annotations
@@ -92,13 +94,25 @@ def write(items: Iterable[Named], out: Path, report: Report, status: str = "acce
 # -- reading ------------------------------------------------------------------
 
 
+_PREFIXES = "BIESLU"
+
+
 def _split_tag(tag: str) -> tuple[str, str]:
-    if tag == "O" or len(tag) < 2 or tag[1] not in "-_":
+    """(prefix, label) of a tag; a bare label is IO tagging, read as ``I-``
+    (which goes on with an open entity of its label, or begins one).
+    ValueError for a tag that names no label."""
+    if tag in ("O", "_"):
         return "O", ""
-    return tag[0].upper(), tag[2:]
+    if len(tag) >= 2 and tag[1] in "-_" and tag[0].upper() in _PREFIXES:
+        if len(tag) == 2:
+            raise ValueError(f"tag {tag!r} has no label after its prefix")
+        return tag[0].upper(), tag[2:]
+    if tag.upper() in _PREFIXES:
+        raise ValueError(f"tag {tag!r} has no label (expected O, B-LABEL, I-LABEL, ... or LABEL alone for IO tags)")
+    return "I", tag
 
 
-def _build(name: str, sents: list[list[tuple[str, str]]], where: str) -> AnnotationSet:
+def _build(name: str, sents: list[list[tuple[str, str, str]]], where: str) -> AnnotationSet:
     parts: list[str] = []
     spans: list[tuple[int, int, str]] = []
     pos = 0
@@ -108,14 +122,13 @@ def _build(name: str, sents: list[list[tuple[str, str]]], where: str) -> Annotat
             pos += 1
         open_: tuple[int, str] | None = None
         last_end = pos
-        for ti, (tok, tag) in enumerate(sent):
+        for ti, (tok, prefix, label) in enumerate(sent):
             if ti:
                 parts.append(" ")
                 pos += 1
             start = pos
             parts.append(tok)
             pos += len(tok)
-            prefix, label = _split_tag(tag)
             begins = prefix in ("B", "S", "U") or (prefix in ("I", "E", "L") and (open_ is None or open_[1] != label))
             if open_ is not None and (prefix == "O" or begins):
                 spans.append((open_[0], last_end, open_[1]))
@@ -147,8 +160,8 @@ def read(path: Path, report: Report, **_kw) -> Iterator[Imported | Refused]:
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
     n = 0
-    sents: list[list[tuple[str, str]]] = []
-    cur: list[tuple[str, str]] = []
+    sents: list[list[tuple[str, str, str]]] = []
+    cur: list[tuple[str, str, str]] = []
     started = False
     bad: Refused | None = None
 
@@ -185,7 +198,13 @@ def read(path: Path, report: Report, **_kw) -> Iterator[Imported | Refused]:
                     bad = Refused(f"{path}:{no}", f"expected a token and a tag, not {line[:40]!r}")
                     cur = []
                     continue
-                cur.append((cols[0], cols[-1]))
+                try:
+                    prefix, label = _split_tag(cols[-1])
+                except ValueError as exc:
+                    bad = Refused(f"{path}:{no}", str(exc))
+                    cur = []
+                    continue
+                cur.append((cols[0], prefix, label))
         except UnicodeDecodeError as exc:
             raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from None
     if cur:
