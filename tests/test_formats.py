@@ -306,6 +306,60 @@ def test_jsonl_round_trip_keeps_status_as_prodigy_answers(aset):
     assert answers.count("reject") == sum(e.status == REJECTED for e in aset.entities.values())
 
 
+def _import_jsonl(tmp_path: Path, tasks: list[dict], capsys) -> tuple[int, list[AnnotationSet], str, str]:
+    src = tmp_path / "tasks.jsonl"
+    src.write_text("".join(json.dumps(t) + "\n" for t in tasks), encoding="utf-8")
+    ann = tmp_path / "ann"
+    code = main(["import", "--from", "jsonl", str(src), "--annotations", str(ann), "--texts", str(tmp_path / "t")])
+    cap = capsys.readouterr()
+    return code, [store.read(y).checked() for y in sorted(ann.glob("*.yaml"))], cap.out, cap.err
+
+
+def _berlin(h, answer, label, start=0, end=6, **kw) -> dict:
+    task = {"text": "Berlin is big", "spans": [{"start": start, "end": end, "label": label}], "answer": answer, **kw}
+    if h is not None:
+        task["_input_hash"] = h
+    return task
+
+
+@pytest.mark.parametrize("h", [1, None])
+def test_jsonl_answers_on_one_input_are_one_article_wherever_they_are(h, tmp_path, capsys):
+    """Two ner.teach answers on "Berlin is big", apart in the file: one article
+    (by ``_input_hash``, else by the same text)."""
+    tasks = [
+        {"text": "Apple hired Tim Cook", "spans": [{"start": 0, "end": 5, "label": "ORG"}], "answer": "accept"},
+        _berlin(h, "reject", "GPE", _task_hash=2),
+        _berlin(h, "accept", "LOC", _task_hash=3),
+        {"text": "Rome rocks", "spans": [{"start": 0, "end": 4, "label": "GPE"}], "answer": "accept"},
+        _berlin(h, "reject", "MISC", 10, 13, _task_hash=9),
+    ]
+    code, sets, out, _ = _import_jsonl(tmp_path, tasks, capsys)
+    assert code == 0 and "imported 3 of 3 articles" in out
+    (berlin,) = [a for a in sets if a.document.text == "Berlin is big"]
+    assert ents_of(berlin, with_status=True) == {("GPE", 0, 6, REJECTED), ("LOC", 0, 6, ACCEPTED), ("MISC", 10, 13, REJECTED)}
+    assert sorted(a.document.text for a in sets) == ["Apple hired Tim Cook", "Berlin is big", "Rome rocks"]
+
+
+def test_jsonl_ignored_tasks_make_no_article_unless_an_answer_on_their_input_is_kept(tmp_path, capsys):
+    tasks = [
+        {"text": "Ignored text", "spans": [], "answer": "ignore"},
+        _berlin(7, "ignore", "GPE"),
+        {"text": "Rome rocks", "spans": [{"start": 0, "end": 4, "label": "GPE"}], "answer": "accept"},
+        _berlin(7, "accept", "LOC"),
+    ]
+    code, sets, out, err = _import_jsonl(tmp_path, tasks, capsys)
+    assert code == 0 and "imported 2 of 2 articles" in out
+    assert sorted(a.document.text for a in sets) == ["Berlin is big", "Rome rocks"]
+    assert "left out 2 ignored tasks" in err
+
+
+def test_jsonl_one_input_hash_on_two_texts_refuses_that_article(tmp_path, capsys):
+    tasks = [_berlin(5, "accept", "GPE"), {"text": "Rome rocks", "_input_hash": 5, "spans": [], "answer": "accept"}]
+    code, sets, out, err = _import_jsonl(tmp_path, tasks, capsys)
+    assert code == 2 and sets == []
+    assert f"{tmp_path / 'tasks.jsonl'}:2: _input_hash 5 is on another text at {tmp_path / 'tasks.jsonl'}:1" in err
+
+
 # -- CoNLL + seqeval -----------------------------------------------------------------------
 
 

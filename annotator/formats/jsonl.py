@@ -7,10 +7,16 @@ with ``answer: accept``; suggestions in a task with no answer (a pre-highlighted
 task, as Prodigy shows a model's suggestions); each rejected entity in its own
 task with ``answer: reject`` (Prodigy's binary tasks). Tokens are split at every
 span boundary, so every span is a whole number of tokens.
+
+Reading makes one article of all the tasks on one input, wherever they are in
+the file: the same ``_input_hash`` (Prodigy's), else the same text (and
+``meta.name``). An ``ignore`` answer carries nothing: an input with only those
+is no article.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -142,18 +148,21 @@ def _int(v, where: str, what: str) -> int:
 
 
 class _Builder:
-    """Collects the tasks of one document (consecutive lines with the same text)."""
+    """Collects the tasks of one document (one input: see :func:`_input_key`)."""
 
-    def __init__(self, name: str, text: str):
+    def __init__(self, name: str, text: str, where: str):
         self.name = name
         self.aset = AnnotationSet(Document(text))
+        self.where = where  # its first task
         self.ids = Ids()
         self.index: dict[tuple, str] = {}
         self.refused: Refused | None = None
+        self.kept = False  # a task not ignored
 
     def done(self, path: Path) -> Iterator[Imported]:
-        """The document, unless it was refused (which was said when it happened)."""
-        if self.refused is None:
+        """The document, unless it was refused (which was said when it happened)
+        or all its tasks were ignored."""
+        if self.refused is None and self.kept:
             yield Imported(self.name, self.aset, source=str(path))
 
     def entity(self, start: int, end: int, label: str, status: str, where: str) -> str:
@@ -181,39 +190,72 @@ def _span_offsets(sp: dict, tokens, where: str) -> tuple[int, int]:
     raise InputError(where, "a span needs start and end")
 
 
+def _name(rec: dict) -> str | None:
+    meta = rec.get("meta")
+    name = meta.get("name") if isinstance(meta, dict) else None
+    return None if name is None else str(name)
+
+
+def _input_key(rec: dict) -> tuple | None:
+    """Which input a task is on: its ``_input_hash``, else its text (a digest,
+    so that the first pass holds no texts), with its name; None without a text."""
+    text = rec.get("text")
+    if not isinstance(text, str):
+        return None
+    h = rec.get("_input_hash")
+    if isinstance(h, (int, str)) and not isinstance(h, bool):
+        return (_name(rec), "hash", h)
+    return (_name(rec), "text", hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+
+
+def _last_lines(path: Path) -> dict[tuple, int]:
+    """The line of each input's last task (a first pass over the file)."""
+    last: dict[tuple, int] = {}
+    for no, rec in iter_json_lines(path):
+        if not isinstance(rec, Refused):
+            key = _input_key(rec)
+            if key is not None:
+                last[key] = no
+    return last
+
+
 def read(path: Path, report: Report, **_kw) -> Iterator[Imported | Refused]:
-    """Documents of consecutive tasks with the same text (and name). A bad task
-    refuses its document (one :class:`Refused`); the next document goes on."""
+    """One document per input (``_input_hash``, else text and name), its tasks
+    anywhere in the file; documents are named in the order they first appear.
+    A bad task refuses its document (one :class:`Refused`); the others go on.
+
+    A first pass finds each input's last task, so a document is held only from
+    its first task to its last, not the whole file to its end."""
     path = Path(path)
-    cur: _Builder | None = None
-    key = None
+    last = _last_lines(path)
+    open_: dict[tuple, _Builder] = {}
     n = 0
     for no, rec in iter_json_lines(path):
         if isinstance(rec, Refused):
             yield rec
             continue
         where = f"{path}:{no}"
-        text = rec.get("text")
-        if not isinstance(text, str):
+        key = _input_key(rec)
+        if key is None:
             yield Refused(where, "a task needs a 'text' string")
             continue
-        meta = rec.get("meta") if isinstance(rec.get("meta"), dict) else {}
-        name = meta.get("name")
-        rkey = (name, text)
-        if cur is None or rkey != key:
-            if cur is not None:
-                yield from cur.done(path)
+        cur = open_.get(key)
+        if cur is None:
             n += 1
-            cur = _Builder(str(name) if name is not None else f"{path.stem}-{n}", text)
-            key = rkey
-        if cur.refused is not None:
-            continue  # the rest of a refused document
-        try:
-            _task(cur, rec, where, report)
-        except InputError as err:
-            cur.refused = Refused.of(err)
-            yield cur.refused
-    if cur is not None:
+            name = key[0]
+            cur = open_[key] = _Builder(name if name is not None else f"{path.stem}-{n}", rec["text"], where)
+        if cur.refused is None:
+            try:
+                if rec["text"] != cur.aset.document.text:
+                    raise InputError(where, f"_input_hash {key[2]!r} is on another text at {cur.where}")
+                _task(cur, rec, where, report)
+            except InputError as err:
+                cur.refused = Refused.of(err)
+                yield cur.refused
+        if last.get(key) == no:
+            del open_[key]
+            yield from cur.done(path)
+    for cur in open_.values():  # only if the file changed between the two passes
         yield from cur.done(path)
 
 
@@ -226,6 +268,7 @@ def _task(cur: _Builder, rec: dict, where: str, report: Report) -> None:
     status = {"accept": ACCEPTED, "reject": REJECTED, None: SUGGESTED}.get(answer)
     if status is None:
         raise InputError(where, f"answer must be accept, reject or ignore, not {answer!r}")
+    cur.kept = True
     spans = rec.get("spans") or []
     if not isinstance(spans, list):
         raise InputError(where, "'spans' must be a list")
