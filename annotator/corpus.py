@@ -597,13 +597,16 @@ def scan(
     return CorpusStats(rows, tuple(label_order))
 
 
-def scan_files(yaml_files: Iterable[Path], label_order: Sequence[str] = ()) -> CorpusStats:
-    """Stats of annotation files given directly (a folder of YAML, no articles listed)."""
+def scan_files(
+    yaml_files: Iterable[Path], label_order: Sequence[str] = (), *, row_names: Sequence[str] | None = None
+) -> CorpusStats:
+    """Stats of annotation files given directly (a folder of YAML, no articles listed).
+    ``row_names``: each row's name (a file's path under its folder); by default the file stem."""
     rows = []
     listed: dict[Path, set[str]] = {}
     for i, path in enumerate(yaml_files):
         path = Path(path)
-        row = ArticleStats(name=path.stem, index=i)
+        row = ArticleStats(name=path.stem if row_names is None else row_names[i], index=i)
         read_file_stats(row, path, label_order)
         names = listed.get(path.parent)
         if names is None:

@@ -1,7 +1,7 @@
 """Which annotations count (gold, predicted, a suggester's output) and which files pair up.
 
 Files: ``annotation_files(path)`` (a folder's or a file's annotation files by
-article name), ``pair_paths(gold, pred)`` (two sides, paired by name, with notes
+article: the path under the folder), ``pair_paths(gold, pred)`` (two sides, paired by article, with notes
 on the rest), ``group_by_article(paths)`` (N annotators' folders, with notes on
 the articles some lack), ``check_same_article`` (both sides annotate one text).
 Errors are ``InputError`` (one line naming the file).
@@ -56,21 +56,18 @@ def suggesters(asets: Iterable[AnnotationSet]) -> list[str]:
 # ---------------------------------------------------------------------------
 # Which files pair up
 # ---------------------------------------------------------------------------
-SUFFIXES = (".yaml", ".yml")
-
-
 def annotation_files(path: Path) -> dict[str, Path]:
-    """The annotation files a path names, by article name (file stem)."""
+    """The annotation files a path names, by article: a folder's as
+    ``store.files.annotation_files_in`` finds them (subfolders too), each by its
+    path under the folder without the suffix (``corpora/x/y``; in a flat folder,
+    the file stem); a file by its stem."""
+    from ..store.files import annotation_files_in
+
     if path.is_dir():
-        try:
-            files = sorted(
-                p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file() and not p.name.startswith(".")
-            )
-        except OSError as exc:
-            raise InputError(str(path), f"cannot list folder: {exc.strerror or exc}") from None
-        if not files:
-            raise InputError(str(path), "no .yaml annotation files in this folder")
-        return {p.stem: p for p in files}
+        found, _skipped = annotation_files_in(path)
+        if not found:
+            raise InputError(str(path), "no .yaml annotation files in this folder or its subfolders")
+        return {key: Path(q) for q, key in found}
     if path.is_file():
         return {path.stem: path}
     raise InputError(str(path), "no such file or folder")

@@ -1,7 +1,8 @@
 """`annotator agree DIR_A DIR_B [...]`: agreement between annotators on the same articles.
 
 Each path is one annotator's annotation folder (or a single file); articles are
-paired by file name. Every layer (entities, event triggers and arguments,
+paired by their path in the folder (``store.files.annotation_files_in``:
+subfolders too). Every layer (entities, event triggers and arguments,
 attributions, relations) over the articles all of them annotated: pairwise F1
 (strict and by overlap), Cohen's kappa per pair, Fleiss' kappa and Krippendorff's
 alpha over all, per label and per article, with bootstrap intervals over articles
@@ -38,7 +39,7 @@ def register(sub) -> None:
             "Pairwise F1 (strict and overlapping) as a matrix, Cohen's kappa per pair, Fleiss' kappa and "
             "Krippendorff's alpha over all annotators (token level, 'no annotation' a category), per label and "
             "per article, with 95%% bootstrap intervals over articles. Only accepted annotations count; "
-            "articles are paired by file name."
+            "articles are paired by their path in the folder (subfolders included)."
         ),
     )
     p.add_argument("paths", nargs="+", metavar="DIR", help="one annotation folder (or file) per annotator; two or more")

@@ -1,6 +1,7 @@
 """`annotator audit GOLD [PRED]`: score an extractor's output against gold.
 
-GOLD and PRED are annotation files or folders of them, paired by file name (stem).
+GOLD and PRED are annotation files or folders of them (subfolders too), paired by
+their path in the folder (``audit.selection.annotation_files``).
 Given one path only, its accepted annotations are compared with the suggestions of
 one suggester (``--by``, or the only one there is). What counts on each side is set
 out in ``annotator.audit``. ``--view`` opens the articles that have disagreements in
@@ -37,7 +38,7 @@ def register(sub) -> None:
         ),
     )
     p.add_argument("gold", metavar="GOLD", help="gold annotation file (.yaml) or folder of them")
-    p.add_argument("pred", metavar="PRED", nargs="?", help="predicted annotation file or folder, paired with GOLD by file name")
+    p.add_argument("pred", metavar="PRED", nargs="?", help="predicted annotation file or folder, paired with GOLD by the path in the folder")
     p.add_argument("--by", metavar="SUGGESTER", help="score only this suggester's suggestions (e.g. rules, spacy:en_core_web_sm)")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print JSON (stable keys) instead of tables")

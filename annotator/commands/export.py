@@ -39,60 +39,20 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def _is_annotation_file(path: Path) -> bool:
-    """Our files start with ``format: annotator/1``; other YAML (a schema) is passed
-    over. A file that is not YAML at all (empty, binary, not UTF-8, broken) is taken
-    too, so that reading it names it and its problem (as for a file given by name)."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096)
-            if b"annotator/1" in head:
-                return True
-            data = head + fh.read()
-    except OSError:
-        return True  # let loading report it
-    if not data.strip() or b"\x00" in data:
-        return True
-    try:
-        import yaml
-
-        yaml.safe_load(data.decode("utf-8"))
-    except (UnicodeDecodeError, yaml.YAMLError, RecursionError):
-        return True
-    return False
-
-
-def walk(root: Path, suffixes: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(path, path relative to root, '/'-separated) of matching files, sorted,
-    hidden files and folders skipped."""
-    found: list[tuple[str, str]] = []
-    base = str(root)
-    for folder, dirs, files in os.walk(base):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        rel_folder = os.path.relpath(folder, base)
-        for name in files:
-            if name.startswith(".") or not name.endswith(suffixes):
-                continue
-            rel = name if rel_folder == "." else f"{rel_folder}/{name}".replace(os.sep, "/")
-            found.append((os.path.join(folder, name), rel))
-    found.sort(key=lambda pair: pair[1])
-    return found
-
-
-def find_files(raw: list[str]) -> tuple[list[tuple[Path, str]], int]:
+def find_files(raw: list[str]) -> tuple[list[tuple[str, str]], int]:
     """(annotation file, its path under the folder given, without suffix) from
-    PATHs (folders searched recursively), and how many other .yaml files were
-    passed over."""
+    PATHs (folders searched as ``store.files.annotation_files_in`` does), and how
+    many other .yaml files were passed over."""
+    from ..store.files import annotation_files_in
+
     out: list[tuple[str, str]] = []  # plain strings: 10,000 Path objects weigh ~10 MiB
     skipped = 0
     for item in raw:
         p = Path(item)
         if p.is_dir():
-            for q, rel in walk(p, (".yaml", ".yml")):
-                if _is_annotation_file(Path(q)):
-                    out.append((q, rel.rsplit(".", 1)[0]))
-                else:
-                    skipped += 1
+            found, passed = annotation_files_in(p)
+            out.extend(found)
+            skipped += passed
         elif p.is_file():
             out.append((str(p), p.stem))
         else:

@@ -45,7 +45,7 @@ def register(sub) -> None:
 def _sources(raw: list[str], suffixes: tuple[str, ...], state: "_Import") -> list[tuple[str, Path | None]]:
     """(file, root folder it was found under) for each SRC (strings: cheap in bulk).
     A SRC that is not there is refused with one line; the others go on."""
-    from .export import walk
+    from ..store.files import walk
 
     out: list[tuple[str, Path | None]] = []
     for item in raw:

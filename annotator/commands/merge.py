@@ -1,6 +1,7 @@
 """`annotator merge DIR... -o GOLD_DIR`: N annotators' folders -> one gold folder.
 
-Articles are paired by file name (``audit.selection``); each is merged by
+Articles are paired by their path in the folder (``audit.selection``; subfolders
+too, mirrored in GOLD_DIR); each is merged by
 ``annotator.consensus``: what enough annotators agree on is accepted, the rest is
 kept as suggestions for adjudication (``annotator audit --view GOLD_DIR --by NAME``
 walks one annotator's candidates). A bad input file refuses its article (one
@@ -26,7 +27,7 @@ def register(sub) -> None:
         help="merge N annotators' folders into a new gold (majority), the rest left to adjudicate",
         description=(
             "Merge the annotation folders of several annotators into a new gold folder, article by article "
-            "(paired by file name). An annotation at least --min-share of the article's annotators made "
+            "(paired by their path in the folder, subfolders included). An annotation at least --min-share of the article's annotators made "
             "(default: more than half) is accepted; every other one is kept as a suggestion (status: suggested, "
             "by: its annotator, attrs: {merge: {agree, of, annotators}}) for the adjudication view. Events, "
             "attributions and relations bring the entities they refer to. Only accepted annotations count."
@@ -93,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
     outcome = dict(zip(work, prepared))
     refused = merged_n = accepted = candidates = 0
     staged_results = []  # (target, article, (accepted, candidates)): staged, to be placed
+    made: set[Path] = set()  # the folders made for the gold files
     with Staged() as staged, no_gc():  # many small objects, no cycles
         for article in articles:
             target = targets[article]
@@ -106,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
                 refused += 1
                 continue
             data, n_accepted, n_candidates = got
-            _write(staged, data, target)
+            _write(staged, data, target, made)
             staged_results.append((target, article, (n_accepted, n_candidates)))
         for result in _place_all(staged, staged_results):
             if result is None:
@@ -189,13 +191,17 @@ def _text(aset) -> bytes:
     return dumps(aset).encode("utf-8")
 
 
-def _write(staged, data: bytes, target: Path) -> None:
-    """The gold file's bytes, staged beside ``target`` (not yet flushed, not yet in place)."""
-    if not staged:
+def _write(staged, data: bytes, target: Path, made: set[Path]) -> None:
+    """The gold file's bytes, staged beside ``target`` (not yet flushed, not yet in place).
+    ``made``: the folders made so far (articles of nested folders go to the same
+    subfolders of GOLD_DIR)."""
+    folder = target.parent
+    if folder not in made:
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise InputError(str(target.parent), f"cannot make the folder: {exc.strerror or exc}") from None
+            raise InputError(str(folder), f"cannot make the folder: {exc.strerror or exc}") from None
+        made.add(folder)
     staged.add(target, data)
 
 

@@ -54,8 +54,11 @@ def collect(paths: list[str], annotations: str, label_order) -> "tuple":
     """(CorpusStats, where the YAML files were looked for) for the command's PATHs."""
     from ..corpus import CorpusStats, scan, scan_files
 
+    from ..store.files import annotation_files_in
+
     articles: list[Path] = []
     yaml_files: list[Path] = []
+    yaml_names: list[str] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
@@ -64,15 +67,20 @@ def collect(paths: list[str], annotations: str, label_order) -> "tuple":
             except OSError as exc:
                 raise InputError(str(p), f"cannot list folder: {exc.strerror or exc}") from None
             txt = [p / n for n in names if n.endswith(".txt") and (p / n).is_file()]
-            yml = [p / n for n in names if n.endswith((".yaml", ".yml")) and (p / n).is_file()]
             if txt:
                 articles.extend(txt)
-            elif yml:
-                yaml_files.extend(yml)
-            else:
-                raise InputError(str(p), "no .txt articles and no .yaml annotation files in this folder")
+                continue
+            found, _skipped = annotation_files_in(p)  # (subfolders too: import mirrors the source tree)
+            if not found:
+                raise InputError(str(p), "no .txt articles and no .yaml annotation files in this folder or its subfolders")
+            yaml_files.extend(Path(q) for q, _ in found)
+            yaml_names.extend(key for _, key in found)
         elif p.is_file():
-            (yaml_files if p.suffix in (".yaml", ".yml") else articles).append(p)
+            if p.suffix in (".yaml", ".yml"):
+                yaml_files.append(p)
+                yaml_names.append(p.stem)
+            else:
+                articles.append(p)
         else:
             raise InputError(str(p), "no such file or folder")
     ann_dir = Path(annotations)
@@ -82,7 +90,7 @@ def collect(paths: list[str], annotations: str, label_order) -> "tuple":
     if articles:
         rows.extend(scan(articles, ann_dir, label_order).articles)
     if yaml_files:
-        rows.extend(scan_files(yaml_files, label_order).articles)
+        rows.extend(scan_files(yaml_files, label_order, row_names=yaml_names).articles)
     for i, row in enumerate(rows):
         row.index = i
     return CorpusStats(rows, tuple(label_order)), (ann_dir if articles else None)

@@ -1,0 +1,110 @@
+"""Annotation folders with subfolders (``annotator import`` mirrors the source tree):
+every command that takes one finds its files the same way (``store.files.annotation_files_in``),
+pairs them by their path under the folder, and leaves hidden files and other YAML alone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotator import store
+from annotator.articles import read_article
+from annotator.cli import main
+from annotator.model import Entity, Span
+
+TEXTS = {
+    "corpora/x/y": "Acme Corp hired John Smith in Paris.\n",
+    "corpora/z/y": "Paris is far from Lyon.\n",  # the same file name in another subfolder
+}
+SCHEMA = "entities: [{name: Person}, {name: Organization}, {name: GPE}]\nevents: []\n"
+
+
+def write_tree(root: Path, folder: str, words: dict[str, list[tuple[str, str]]]) -> Path:
+    """``root/folder/<key>.yaml`` for each article key, with the entities ``(label, word)``."""
+    for key, text in TEXTS.items():
+        article = root / "texts" / f"{key}.txt"
+        article.parent.mkdir(parents=True, exist_ok=True)
+        article.write_text(text, encoding="utf-8")
+        doc = read_article(article)
+        yaml_path = root / folder / f"{key}.yaml"
+        aset = store.new_set(doc, yaml_path)
+        for k, (label, word) in enumerate(words[key], 1):
+            s = text.index(word)
+            aset.entities[f"T{k}"] = Entity(f"T{k}", label, Span.of(text, s, s + len(word)), by=folder)
+        store.save(aset, yaml_path)
+    out = root / folder
+    # Not annotation files: a journal, a git folder holding a copy, a schema import wrote.
+    (out / "corpora" / "x" / ".y.journal").write_text('{"journal": "annotator/1"}\n', encoding="utf-8")
+    (out / ".git" / "old").mkdir(parents=True)
+    (out / ".git" / "old" / "y.yaml").write_text("format: annotator/1\nentities: [broken\n", encoding="utf-8")
+    (out / "corpora" / ".hidden.yaml").write_text("format: annotator/1\nentities: [broken\n", encoding="utf-8")
+    (out / "schemas").mkdir()
+    (out / "schemas" / "news.yaml").write_text(SCHEMA, encoding="utf-8")
+    return out
+
+
+@pytest.fixture
+def two(tmp_path: Path) -> tuple[Path, Path, Path]:
+    a = write_tree(tmp_path, "ann1", {
+        "corpora/x/y": [("Organization", "Acme Corp"), ("Person", "John Smith")],
+        "corpora/z/y": [("GPE", "Paris"), ("GPE", "Lyon")],
+    })
+    b = write_tree(tmp_path, "ann2", {
+        "corpora/x/y": [("Organization", "Acme Corp")],
+        "corpora/z/y": [("GPE", "Paris"), ("GPE", "Lyon")],
+    })
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(SCHEMA, encoding="utf-8")
+    return a, b, schema
+
+
+def test_audit_pairs_nested_files_by_their_path(two, capsys):
+    a, b, schema = two
+    assert main(["audit", str(a), str(b), "--json", "--schema", str(schema)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["articles"] == ["corpora/x/y", "corpora/z/y"]
+    strict = data["entities"]["micro"]["strict"]
+    assert (strict["correct"], strict["missed"], strict["spurious"]) == (3, 1, 0)
+    assert data["notes"] == []
+
+
+def test_agree_reads_nested_folders(two, capsys):
+    a, b, schema = two
+    assert main(["agree", str(a), str(b), "--json", "--resamples", "0", "--schema", str(schema)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["articles"] == 2 and data["notes"] == []
+    assert sorted(data["documents"]) == ["corpora/x/y", "corpora/z/y"]
+
+
+def test_status_reads_nested_folders(two, capsys):
+    a, _b, schema = two
+    assert main(["status", str(a), "--json", "--schema", str(schema)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [r["name"] for r in data["rows"]] == ["corpora/x/y", "corpora/z/y"]
+    assert data["done"] == 2 and data["errors"] == 0
+
+
+def test_validate_reads_nested_folders(two, capsys):
+    a, _b, schema = two
+    assert main(["validate", str(a), "--schema", str(schema)]) == 0
+    assert capsys.readouterr().out.strip() == "ok: 2 files, 4 annotations"
+
+
+def test_merge_mirrors_the_tree(two, tmp_path, capsys):
+    a, b, schema = two
+    gold = tmp_path / "gold"
+    assert main(["merge", str(a), str(b), "-o", str(gold), "--schema", str(schema)]) == 0
+    assert sorted(p.relative_to(gold).as_posix() for p in gold.rglob("*.yaml")) == ["corpora/x/y.yaml", "corpora/z/y.yaml"]
+    assert main(["validate", str(gold), "--schema", str(schema)]) == 0
+
+
+def test_the_finder_skips_hidden_files_and_other_yaml(two):
+    from annotator.store.files import annotation_files_in
+
+    a, _b, _schema = two
+    found, skipped = annotation_files_in(a)
+    assert [key for _, key in found] == ["corpora/x/y", "corpora/z/y"]
+    assert skipped == 1  # schemas/news.yaml
+    assert [p.relative_to(a).as_posix() for p in store.yaml_files([a])] == ["corpora/x/y.yaml", "corpora/z/y.yaml"]
