@@ -3,7 +3,8 @@
 Files: ``annotation_files(path)`` (a folder's or a file's annotation files by
 article: the path under the folder), ``pair_paths(gold, pred)`` (two sides, paired by article, with notes
 on the rest), ``group_by_article(paths)`` (N annotators' folders, with notes on
-the articles some lack), ``check_same_article`` (both sides annotate one text).
+the articles some lack), ``article_sets`` (an article's sets read side by side, or
+why it is left out: the batch rule), ``check_same_article`` (both sides annotate one text).
 Errors are ``InputError`` (one line naming the file).
 """
 
@@ -96,6 +97,37 @@ def pair_paths(gold: Path, pred: Path, gold_arg: str = "GOLD", pred_arg: str = "
         if only:
             notes.append(f"{len(only)} article(s) only in {pred_arg} ({pred}), not scored: {names_list(only)}")
     return [(n, g_files[n], p_files[n]) for n in common], notes
+
+
+def article_sets(
+    article: str, files: dict[str, dict[str, Path]], loaded: dict
+) -> tuple[dict[str, AnnotationSet], list[str]]:
+    """One article's sets, side by side, and why it cannot be used, by the batch rule.
+
+    ``files``: side (an annotator's folder, GOLD, PRED) -> article -> file;
+    ``loaded``: (side, article) -> the set or the ``InputError`` reading it raised
+    (``store.read_sets``). The lines: one for each file of the article that cannot
+    be read, one for each that does not annotate the same text as its first file.
+    With any line, the sets are ``{}`` (the caller reports the lines and leaves
+    the article out; the others go on)."""
+    sets: dict[str, AnnotationSet] = {}
+    problems: list[str] = []
+    first: tuple[Path, AnnotationSet] | None = None
+    for side, by_article in files.items():
+        path = by_article.get(article)
+        if path is None:
+            continue
+        got = loaded[(side, article)]
+        if isinstance(got, InputError):
+            problems.append(got.message)
+            continue
+        if first is None:
+            first = (path, got)
+        elif got.document.text != first[1].document.text:
+            problems.append(f"{path}: not annotating the same text as {first[0]}")
+            continue
+        sets[side] = got
+    return ({} if problems else sets), problems
 
 
 def check_same_article(name: str, a, b, b_path: Path) -> None:

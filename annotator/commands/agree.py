@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 
 from ..errors import InputError
-from .audit import check_same_article, emit, got, load_many, load_schema_arg
+from .audit import emit, left_out_note, load_articles, load_schema_arg
 from . import defaults
 
 #: Rows of the per-article table shown in the terminal (``--json``/``--markdown``: all).
@@ -83,24 +83,18 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--resamples", f"takes 0 or more, not {args.resamples}")
     schema = load_schema_arg(defaults.schema_file(args))
     files, notes = group_by_article(args.paths)
-    everywhere = set.intersection(*(set(f) for f in files.values()))
     anywhere = set.union(*(set(f) for f in files.values()))
     # Load what at least two annotators share.
     needed = {n for n in anywhere if sum(n in f for f in files.values()) >= 2}
     if not needed:
         raise InputError(args.paths[1], f"no annotation file with the same name as in {args.paths[0]}")
-    wanted = [(p, n, path) for p, f in files.items() for n, path in f.items() if n in needed]
-    loaded = iter(load_many([path for _, _, path in wanted], schema))
-    sets: dict = {p: {} for p in files}
-    for p, n, _path in wanted:
-        sets[p][n] = got(next(loaded))
-    reference: dict = {}
-    for p, by_name in sets.items():
-        for n, aset in by_name.items():
-            if n in reference:
-                check_same_article(n, reference[n], aset, files[p][n])
-            else:
-                reference[n] = aset
+    # A file that cannot be used is one line on stderr and its article is left out (the batch rule).
+    sets, left_out = load_articles({p: {n: path for n, path in f.items() if n in needed} for p, f in files.items()}, schema)
+    if left_out:
+        notes.append(left_out_note(left_out))
+        if not any(sets.values()):
+            return 2
+    everywhere = set.intersection(*(set(f) for f in sets.values()))
 
     tokens: dict = {}  # each article tokenized once for both
     shared = {p: {n: s[n] for n in everywhere} for p, s in sets.items()}
@@ -135,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     data["bootstrap"] = whole["bootstrap"]
     data["layers"] = whole["layers"]
     emit(args, data, tables(args.paths, results, panel, full=args.markdown), notes)
-    return 0
+    return 2 if left_out else 0
 
 
 def _n(x, digits: int = 3) -> str:

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from ..audit.selection import annotation_files, check_same_article, pair_paths  # noqa: F401 (used by agree)
+from ..audit.selection import annotation_files, pair_paths
 from ..audit.selection import pick_suggester  # noqa: F401
 from ..errors import InputError
 from ..forked import Forked, spare_core as _spare_core  # noqa: F401 (Forked: used by agree, merge)
@@ -87,7 +87,8 @@ WORKER_SHARE = 0.43
 
 
 def load_many(paths, schema=None, *, workers: int | None = None) -> list:
-    """``store.read_sets``: each file's set, or its ``InputError`` (``got`` raises it).
+    """``store.read_sets``: each file's set, or its ``InputError`` (``load_articles``
+    reports it by the batch rule).
     ``workers``: as ``read_sets`` takes it (1: in this process only). By default,
     with many files and a core to spare (``spare_core``), a forked worker reads
     ``WORKER_SHARE`` of them (whole articles: the files of one article together)
@@ -108,6 +109,40 @@ def load_many(paths, schema=None, *, workers: int | None = None) -> list:
             sets = store.read_sets(paths, schema, workers=workers)
         _freeze()
     return sets
+
+
+def load_articles(files: dict[str, dict[str, Path]], schema=None) -> tuple[dict[str, dict[str, object]], list[str]]:
+    """Every file of ``files`` (side -> article -> file) read (``load_many``), by the
+    batch rule, as merge reads its articles (``audit.selection.article_sets``):
+    each file that cannot be read, or does not annotate the same text as its
+    article's first file, is one line on stderr naming it and the problem, and its
+    article is left out of every side; the others go on.
+
+    The sets (side -> article -> set) of the articles kept, in the order given,
+    and the names of those left out (the caller says how many, and exits 2)."""
+    from ..audit.selection import article_sets
+
+    wanted = [(side, article) for side, by_article in files.items() for article in by_article]
+    loaded = dict(zip(wanted, load_many([files[side][article] for side, article in wanted], schema)))
+    sets: dict[str, dict[str, object]] = {side: {} for side in files}
+    left_out: list[str] = []
+    for article in dict.fromkeys(article for _, article in wanted):
+        by_side, problems = article_sets(article, files, loaded)
+        for line in problems:
+            print(f"annotator: {line}", file=sys.stderr)
+        if problems:
+            left_out.append(article)
+            continue
+        for side, aset in by_side.items():
+            sets[side][article] = aset
+    return sets, left_out
+
+
+def left_out_note(left_out: list[str]) -> str:
+    from ..audit.selection import names_list
+
+    n = len(left_out)
+    return f"{n} article{'s' if n != 1 else ''} left out (a file of {'theirs' if n != 1 else 'its'} could not be used, see above): {names_list(left_out)}"
 
 
 def _load_beside_worker(paths: list, schema) -> list:
@@ -139,13 +174,6 @@ FORK: bool | None = None
 def spare_core() -> bool:
     """Is a second core free enough for a ``Forked`` worker? (``annotator.forked``; ``FORK`` above.)"""
     return _spare_core(FORK)
-
-
-def got(loaded):
-    """A set from ``load_many``; its error raised, as ``load`` would have."""
-    if isinstance(loaded, InputError):
-        raise loaded
-    return loaded
 
 
 # ---------------------------------------------------------------------------
@@ -332,22 +360,28 @@ def run(args: argparse.Namespace) -> int:
     notes: list[str] = []
     by = args.by
     if args.pred is None:
-        files = annotation_files(gold)
-        names = list(files)
-        sets = [got(x) for x in load_many([files[n] for n in names], schema)]
+        loaded, left_out = load_articles({"GOLD": annotation_files(gold)}, schema)
+        names = list(loaded["GOLD"])
+        sets = list(loaded["GOLD"].values())
+        if left_out:
+            notes.append(left_out_note(left_out))
+        if not sets:
+            return 2
         by = pick_suggester(gold, sets, by, notes)
         pairs = [(s, s) for s in sets]
         pred_label = None
     else:
         pred = Path(args.pred)
         paired, notes = pair_paths(gold, pred)
-        names = [n for n, _, _ in paired]
-        pairs = []
-        loaded = iter(load_many([x for _, g_path, p_path in paired for x in (g_path, p_path)], schema))
-        for name, g_path, p_path in paired:
-            g_set, p_set = got(next(loaded)), got(next(loaded))
-            check_same_article(name, g_set, p_set, p_path)
-            pairs.append((g_set, p_set))
+        loaded, left_out = load_articles(
+            {"GOLD": {n: g_path for n, g_path, _ in paired}, "PRED": {n: p_path for n, _, p_path in paired}}, schema
+        )
+        names = [n for n, _, _ in paired if n in loaded["GOLD"]]
+        pairs = [(loaded["GOLD"][n], loaded["PRED"][n]) for n in names]
+        if left_out:
+            notes.append(left_out_note(left_out))
+        if not pairs:
+            return 2
         if by is not None:
             found = suggesters(p for _, p in pairs)
             if by not in found:
@@ -364,5 +398,5 @@ def run(args: argparse.Namespace) -> int:
         f1 = report.entities.overall["strict"].f1
         if f1 < args.fail_under:
             print(f"annotator: strict micro F1 {f1:.4f} is below --fail-under {args.fail_under:g}", file=sys.stderr)
-            return 1
-    return 0
+            return 2 if left_out else 1
+    return 2 if left_out else 0

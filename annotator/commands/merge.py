@@ -103,8 +103,9 @@ def run(args: argparse.Namespace) -> int:
                 refused += 1
                 continue
             got = outcome[article]
-            if isinstance(got, str):  # why it was refused
-                print(f"annotator: {got}; {article} not merged", file=sys.stderr)
+            if isinstance(got, (str, list)):  # why it was refused: a line, or one for each bad file
+                for line in [got] if isinstance(got, str) else got:
+                    print(f"annotator: {line}; {article} not merged", file=sys.stderr)
                 refused += 1
                 continue
             data, n_accepted, n_candidates = got
@@ -132,7 +133,8 @@ FORK_MIN_ARTICLES = 100
 
 def _prepare(share, files, names, targets, schema, min_share, check_schema, workers) -> list:
     """Each article of ``share`` read, merged and checked: the gold file's bytes with the
-    counts of accepted and of candidates, or (a str) why the article is refused."""
+    counts of accepted and of candidates, or why the article is refused (a str, or
+    a list of lines: one for each of its files that cannot be used)."""
     from ..store.reader import no_gc
 
     wanted = [(p, a) for a in share for p, f in files.items() if a in f]
@@ -146,22 +148,13 @@ def _prepare_one(article, files, names, loaded, target: Path, min_share, check_s
     from ..consensus import merge_sets
     from ..model import Document
 
-    sets = {}
-    first_path = None
-    try:
-        for p, f in files.items():
-            if article not in f:
-                continue
-            aset = loaded[(p, article)]
-            if isinstance(aset, InputError):
-                raise aset
-            if sets and aset.document.text != next(iter(sets.values())).document.text:
-                raise InputError(str(f[article]), f"not annotating the same text as {first_path}")
-            if first_path is None:
-                first_path = f[article]
-            sets[names[p]] = aset
-    except InputError as err:
-        return err.message
+    from ..audit.selection import article_sets
+
+    by_side, problems = article_sets(article, files, loaded)
+    if problems:
+        return problems
+    sets = {names[p]: aset for p, aset in by_side.items()}
+    first_path = next(f[article] for f in files.values() if article in f)
     base = next(iter(sets.values()))
     article_file = _article_path(first_path, base)
     doc = Document(base.document.text, article_file, base.document.sha256)

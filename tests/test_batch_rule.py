@@ -1,0 +1,105 @@
+"""The batch rule for folders of annotation files: a bad file is one line naming it
+and the problem, its article is left out (and the output says how many), the rest
+is scored, and the exit status is 2 at the end."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from annotator.cli import main
+
+TEXT = "Acme Corp hired John Smith in Paris.\n"
+SCHEMA = "entities: [{name: Person}, {name: Organization}, {name: GPE}]\nevents: []\n"
+
+
+def annotation(name: str, by: str, entities: str) -> str:
+    sha = hashlib.sha256(TEXT.encode()).hexdigest()
+    return (
+        f"format: annotator/1\ndocument: {{path: ../articles/{name}.txt, sha256: {sha}, length: {len(TEXT)}}}\n"
+        f"entities:\n{entities}events: []\nattributions: []\nrelations: []\n"
+    )
+
+
+BOTH = (
+    "- {id: T1, label: Organization, start: 0, end: 9, text: Acme Corp, by: %s}\n"
+    "- {id: T2, label: Person, start: 16, end: 26, text: John Smith, by: %s}\n"
+)
+
+
+@pytest.fixture
+def folders(tmp_path: Path) -> Path:
+    """art1..art4 in a/ and b/; b/art2 is broken YAML, a/art3 names an article that is not there."""
+    (tmp_path / "articles").mkdir()
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+    for n in range(1, 5):
+        (tmp_path / "articles" / f"art{n}.txt").write_text(TEXT, encoding="utf-8")
+        for d in ("a", "b"):
+            (tmp_path / d / f"art{n}.yaml").write_text(annotation(f"art{n}", d, BOTH % (d, d)), encoding="utf-8")
+    (tmp_path / "b" / "art2.yaml").write_text("format: annotator/1\nentities:\n- {id: T1, label: Person, start: 0\n", encoding="utf-8")
+    (tmp_path / "a" / "art3.yaml").write_text(annotation("gone", "a", BOTH % ("a", "a")), encoding="utf-8")
+    (tmp_path / "schema.yaml").write_text(SCHEMA, encoding="utf-8")
+    return tmp_path
+
+
+def check_two_lines(err: str, root: Path) -> None:
+    lines = err.strip().splitlines()
+    assert len(lines) == 2, err
+    assert lines[0].startswith(f"annotator: {root / 'b' / 'art2.yaml'}:") and "broken YAML" in lines[0]
+    assert lines[1].startswith(f"annotator: {root / 'a' / 'art3.yaml'}:") and "no such article file" in lines[1]
+    assert "Traceback" not in err
+
+
+def test_agree_names_every_bad_file_and_scores_the_rest(folders, capsys):
+    root = folders
+    code = main(["agree", str(root / "a"), str(root / "b"), "--json", "--resamples", "0", "--schema", str(root / "schema.yaml")])
+    out, err = capsys.readouterr()
+    assert code == 2
+    check_two_lines(err, root)
+    data = json.loads(out)
+    assert data["articles"] == 2 and sorted(data["documents"]) == ["art1", "art4"]
+    assert any(n.startswith("2 articles left out") and "art2, art3" in n for n in data["notes"])
+    assert data["pairs"][0]["f1"]["strict"] == 1.0
+
+
+def test_audit_names_every_bad_file_and_scores_the_rest(folders, capsys):
+    root = folders
+    code = main(["audit", str(root / "a"), str(root / "b"), "--json", "--schema", str(root / "schema.yaml")])
+    out, err = capsys.readouterr()
+    assert code == 2
+    check_two_lines(err, root)
+    data = json.loads(out)
+    assert data["articles"] == ["art1", "art4"]
+    assert data["entities"]["micro"]["strict"]["correct"] == 4
+    assert any(n.startswith("2 articles left out") and "art2, art3" in n for n in data["notes"])
+
+
+def test_audit_of_gold_alone_goes_on_past_a_bad_file(folders, capsys):
+    root = folders
+    code = main(["audit", str(root / "b"), "--by", "rules", "--json", "--schema", str(root / "schema.yaml")])
+    out, err = capsys.readouterr()
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and str(root / "b" / "art2.yaml") in lines[0]
+    assert json.loads(out)["articles"] == ["art1", "art3", "art4"]
+
+
+def test_audit_fail_under_with_a_bad_file_is_still_2(folders, capsys):
+    root = folders
+    code = main(["audit", str(root / "a"), str(root / "b"), "--fail-under", "0.5", "--schema", str(root / "schema.yaml")])
+    assert code == 2
+    assert "left out" in capsys.readouterr().out
+
+
+def test_merge_names_every_bad_file(folders, capsys):
+    root = folders
+    code = main(["merge", str(root / "a"), str(root / "b"), "-o", str(root / "gold"), "--schema", str(root / "schema.yaml")])
+    out, err = capsys.readouterr()
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 2 and lines[0].endswith("; art2 not merged") and lines[1].endswith("; art3 not merged")
+    assert "merged 2 of 4 articles" in out
