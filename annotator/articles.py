@@ -149,15 +149,22 @@ def read_article(path: str | os.PathLike) -> Document:
 
 
 def article_problem(path: str | os.PathLike) -> str | None:
-    """Why ``read_article`` would refuse this file (its one line), or None when it opens.
+    """Why ``read_article`` would refuse this file (its one line), or None when it opens."""
+    err, _sha = article_check(path)
+    return None if err is None else err.message
 
-    What ``annotator status`` and the corpus screen show for an article that
-    cannot be opened, by the same rule as opening it (without hashing it)."""
+
+def article_check(path: str | os.PathLike) -> tuple[InputError | None, str | None]:
+    """(why ``read_article`` would refuse this file, None) or (None, its sha256).
+
+    What ``annotator status`` and the corpus screen know of an article: whether
+    it opens, by the same rule as opening it, and whether it is the text its
+    annotation file was saved against (the sha256 the file records)."""
     try:
-        _read_text(Path(path))
+        raw, _text = _read_text(Path(path))
     except InputError as err:
-        return err.message
-    return None
+        return err, None
+    return None, sha256(raw).hexdigest()
 
 
 def _read_text(p: Path) -> tuple[bytes, str]:

@@ -2,11 +2,16 @@
 
 Used by the corpus screen of the app and by ``annotator status``; no Textual.
 
-Each annotation file is read with the store's fast reader and checked without
-its article (the span checks need the article and cost a read and a hash of
-every text; ``annotator validate`` does those): a folder of 10,000 articles
-takes about a second. A file that cannot be read is reported on its own row
-(``error``) and the rest goes on.
+Each annotation file is counted from its lines (or read with the store's
+reader when it is not in the writer's shape) and its article is looked at as
+opening it would: an article that is missing or cannot be opened is the row's
+``error``; one whose sha256 is not the one the file was saved against (it
+changed) has the file read as the app opens it (``store.read(...,
+editing=True)``: its spans re-found), and the spans not found again count as
+lost. An unchanged article costs a read and a hash, not the span checks
+(``annotator validate`` does those). A file that cannot be read is reported on
+its own row (``error``) and the rest goes on. ``read_file_stats`` is the one
+door for an article's row, for ``annotator status`` and the corpus view.
 
 **Done** means: at least one accepted annotation, no pending suggestion and no
 lost span (a span whose text was not found again after the article changed).
@@ -23,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .articles import article_problem
+from .articles import article_check
 from .model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet
 
 #: the rule, in one line, for help texts and the command's --help
@@ -321,7 +326,8 @@ _SECTIONS = {"entities:": "entities", "events:": "events", "attributions:": "att
 def count_lines(text: str) -> dict | None:
     """Counts of a file in the store's own shape, or None (then read it the slow way).
 
-    ``{kind: accepted count, "pending", "rejected", "lost", "by", "labels", "event_types"}``."""
+    ``{kind: accepted count, "pending", "rejected", "lost", "by", "labels", "event_types",
+    "document"}`` (``document``: the ``path`` and ``sha256`` the file records, or None)."""
     lines = text.split("\n")
     if len(lines) < 6 or lines[0] != "format: annotator/1" or lines[1] != "document:":
         return None
@@ -350,8 +356,14 @@ def count_lines(text: str) -> dict | None:
                 types[it["type"]] += 1
 
     i = 2
+    document: dict[str, str | None] = {"path": None, "sha256": None}
     while i < len(lines) and lines[i].startswith("  "):
-        i += 1  # the document block: path, sha256, length
+        key, sep, value = lines[i][2:].partition(": ")  # the document block: path, sha256, length
+        if key in document and sep:
+            if value[:1] in ('"', "'"):
+                return None  # a quoted path: the reader's way
+            document[key] = value
+        i += 1
     for line in lines[i:]:
         if not line:
             continue
@@ -419,7 +431,7 @@ def count_lines(text: str) -> dict | None:
         close(section, item)
     return {
         **counts, "pending": pending, "rejected": rejected, "lost": lost,
-        "by": by, "labels": labels, "event_types": types,
+        "by": by, "labels": labels, "event_types": types, "document": document,
     }
 
 
@@ -433,8 +445,23 @@ def fill_from_counts(row: ArticleStats, counts: dict, label_order: Sequence[str]
     return row
 
 
-def read_file_stats(row: ArticleStats, yaml_path: Path, label_order: Sequence[str] = ()) -> ArticleStats:
-    """Fill ``row`` from one annotation file; a bad file sets ``row.error`` (one line)."""
+def read_file_stats(
+    row: ArticleStats,
+    yaml_path: Path,
+    label_order: Sequence[str] = (),
+    *,
+    article: tuple[Path, str | None] | None = None,
+    check: Callable[[Path], tuple] = article_check,
+) -> ArticleStats:
+    """Fill ``row`` from one annotation file and its article; a bad file, or an
+    article that is missing or cannot be opened, sets ``row.error`` (one line).
+
+    ``article``: (its path, its sha256) when the caller has looked at it (``scan``:
+    the .txt the app opens the file with); otherwise the article the file names
+    (``document.path``, relative to the file) is looked at with ``check``
+    (``articles.article_check``, or a cache's). When the article is not the text
+    the file was saved against, the file is read as the app opens it and the
+    spans not found again are counted lost (``state``: review)."""
     from . import store
     from .errors import InputError
 
@@ -450,20 +477,55 @@ def read_file_stats(row: ArticleStats, yaml_path: Path, label_order: Sequence[st
         row.error = f"{yaml_path}: is not UTF-8 text (bad byte at byte {exc.start})"
         return row
     counts = count_lines(text)
+    aset = None
+    if counts is not None:
+        recorded_path, recorded_sha = counts["document"]["path"], counts["document"]["sha256"]
+    else:
+        try:
+            got = store.read(yaml_path, text=text)
+            aset, probs = got.aset, got.problems
+        except InputError as err:  # pragma: no cover - problems() reports, but be safe
+            row.error = err.message
+            return row
+        if probs:
+            more = f" (and {len(probs) - 1} more problems)" if len(probs) > 1 else ""
+            row.error = f"{probs[0]}{more}"
+            return row
+        assert aset is not None
+        recorded_path, recorded_sha = aset.document.path, aset.document.sha256
+    if article is None and recorded_path is not None:
+        where = Path(recorded_path) if os.path.isabs(recorded_path) else yaml_path.parent / recorded_path
+        err, now = check(where)
+        if err is not None:  # as validate says it
+            row.error = f"{yaml_path}: article {recorded_path} (relative to this file): {err.problem}"
+            return row
+        article = (where, now)
+    if article is not None and recorded_sha is not None and article[1] is not None and article[1] != recorded_sha:
+        return _reopened(row, yaml_path, article[0], label_order)
     if counts is not None:
         return fill_from_counts(row, counts, label_order)
-    try:
-        got = store.read(yaml_path, text=text)
-        aset, probs = got.aset, got.problems
-    except InputError as err:  # pragma: no cover - problems() reports, but be safe
-        row.error = err.message
-        return row
-    if probs:
-        more = f" (and {len(probs) - 1} more problems)" if len(probs) > 1 else ""
-        row.error = f"{probs[0]}{more}"
-        return row
     assert aset is not None
     return fill_from_set(row, aset, label_order)
+
+
+def _reopened(row: ArticleStats, yaml_path: Path, article: Path, label_order: Sequence[str]) -> ArticleStats:
+    """The row of a file whose article changed: the file read as the app opens it
+    (its spans re-found in the article as it is now; those not found marked lost)."""
+    from . import store
+    from .articles import read_article
+    from .errors import InputError
+
+    try:
+        got = store.read(yaml_path, article=read_article(article), editing=True)
+    except InputError as err:
+        row.error = err.message
+        return row
+    if got.aset is None or got.problems:
+        probs = got.problems
+        more = f" (and {len(probs) - 1} more problems)" if len(probs) > 1 else ""
+        row.error = f"{probs[0]}{more}" if probs else f"{yaml_path}: cannot read the file"
+        return row
+    return fill_from_set(row, got.aset, label_order)
 
 
 def journal_has_records(path: Path) -> bool:
@@ -523,36 +585,39 @@ class ScanCache:
     (the corpus view's ``ctrl+l``)."""
 
     def __init__(self) -> None:
-        #: article path -> (stamp, why it cannot be opened or None)
-        self.articles: dict[str, tuple[tuple[int, int], str | None]] = {}
-        #: (annotation file path, label order) -> (stamp, the row read from it)
-        self.files: dict[tuple[str, tuple[str, ...]], tuple[tuple[int, int], ArticleStats]] = {}
+        #: article path -> (stamp, (why it cannot be opened or None, its sha256 or None))
+        self.articles: dict[str, tuple[tuple[int, int], tuple]] = {}
+        #: (annotation file path, label order) -> (stamp, the article's sha256, the row read from it)
+        self.files: dict[tuple[str, tuple[str, ...]], tuple[tuple[int, int], str | None, ArticleStats]] = {}
 
-    def article_problem(self, article: Path) -> str | None:
+    def article_check(self, article: Path) -> tuple:
+        """``articles.article_check``, kept while the article is unchanged."""
         stamp = _stamp(article)
         if stamp is None:
-            return article_problem(article)
+            return article_check(article)
         hit = self.articles.get(str(article))
         if hit is not None and hit[0] == stamp:
             return hit[1]
-        problem = article_problem(article)
-        self.articles[str(article)] = (stamp, problem)
-        return problem
+        found = article_check(article)
+        self.articles[str(article)] = (stamp, found)
+        return found
 
     def read_file_stats(
-        self, row: ArticleStats, yaml_path: Path, stamp: tuple[int, int], label_order: Sequence[str]
+        self, row: ArticleStats, yaml_path: Path, stamp: tuple[int, int], label_order: Sequence[str],
+        article: tuple[Path, str | None],
     ) -> ArticleStats:
-        """``read_file_stats`` into ``row``, or the counts of the last read of an unchanged file."""
+        """``read_file_stats`` into ``row``, or the counts of the last read of an
+        unchanged file (against the same article)."""
         import copy
 
         key = (str(yaml_path), tuple(label_order))
         hit = self.files.get(key)
-        if hit is not None and hit[0] == stamp:
-            got = copy.copy(hit[1])
+        if hit is not None and hit[0] == stamp and hit[1] == article[1]:
+            got = copy.copy(hit[2])
             got.name, got.index, got.article = row.name, row.index, row.article
             return got
-        read_file_stats(row, yaml_path, label_order)
-        self.files[key] = (stamp, copy.copy(row))
+        read_file_stats(row, yaml_path, label_order, article=article)
+        self.files[key] = (stamp, article[1], copy.copy(row))
         return row
 
 
@@ -568,13 +633,14 @@ def scan(
 
     One listing of the folder tells which articles have a file, a journal with
     unsaved records, or a lock. Each article is read once to tell whether it can
-    be opened (``articles.article_problem``: a binary, non-UTF-8 or empty file is
-    the row's ``error``, and its annotation file is not read). With ``cache``,
+    be opened and whether it is the text its file was saved against
+    (``articles.article_check``: a binary, non-UTF-8 or empty file is the row's
+    ``error``, and its annotation file is not read; see ``read_file_stats``). With ``cache``,
     files unchanged since its last scan are not read again. ``progress(n)`` is
     called every 500 articles."""
     folder = Path(annotations_dir)
     seen = _stamps_in(folder)
-    check = cache.article_problem if cache is not None else article_problem
+    check = cache.article_check if cache is not None else article_check
     rows = []
     for i, article in enumerate(articles):
         if progress is not None and i and i % 500 == 0:
@@ -582,12 +648,13 @@ def scan(
         stem = Path(article).stem
         row = ArticleStats(name=stem, index=i, article=str(article))
         yaml_name = f"{stem}.yaml"
-        row.error = check(Path(article))
+        err, sha = check(Path(article))
+        row.error = None if err is None else err.message
         if yaml_name in seen and row.error is None:
             if cache is not None:
-                row = cache.read_file_stats(row, folder / yaml_name, seen[yaml_name], label_order)
+                row = cache.read_file_stats(row, folder / yaml_name, seen[yaml_name], label_order, (Path(article), sha))
             else:
-                read_file_stats(row, folder / yaml_name, label_order)
+                read_file_stats(row, folder / yaml_name, label_order, article=(Path(article), sha))
         elif yaml_name in seen:
             row.yaml = str(folder / yaml_name)
         journal = f".{stem}.journal"

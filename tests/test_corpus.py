@@ -309,9 +309,9 @@ def test_a_scan_with_a_cache_reads_only_what_changed_and_counts_the_same(tmp_pat
     first = corpus.scan(articles, ann, ORDER)
     plain = first.to_dict()
     read, checked = [], []
-    real_read, real_check = corpus.read_file_stats, corpus.article_problem
-    monkeypatch.setattr(corpus, "read_file_stats", lambda row, path, order=(): read.append(path.name) or real_read(row, path, order))
-    monkeypatch.setattr(corpus, "article_problem", lambda p: checked.append(p.name) or real_check(p))
+    real_read, real_check = corpus.read_file_stats, corpus.article_check
+    monkeypatch.setattr(corpus, "read_file_stats", lambda row, path, order=(), **kw: read.append(path.name) or real_read(row, path, order, **kw))
+    monkeypatch.setattr(corpus, "article_check", lambda p: checked.append(p.name) or real_check(p))
     cache = corpus.ScanCache()
     assert corpus.scan(articles, ann, ORDER, cache=cache).to_dict() == plain
     assert sorted(read) == ["b-review.yaml", "c-lost.yaml", "e-bad.yaml", "sdf-captures-deir-el-zor.yaml"]
@@ -328,3 +328,56 @@ def test_a_scan_with_a_cache_reads_only_what_changed_and_counts_the_same(tmp_pat
     assert rows["b-review"].accepted == first.articles[0].accepted + 1
     assert rows["d-new"].error and "d-new.txt" in rows["d-new"].error
 
+
+
+def changed_and_missing(tmp_path):
+    """ann/a.yaml saved against an article edited since ('Acme Corp' is gone from it),
+    ann/b.yaml whose article was never there, ann/c.yaml done (its article as saved)."""
+    from annotator.articles import read_article
+
+    arts, ann = tmp_path / "articles", tmp_path / "ann"
+    arts.mkdir(), ann.mkdir()
+    for name in ("a", "b", "c"):
+        (arts / f"{name}.txt").write_text("Acme Corp hired John Smith in Paris.\n", encoding="utf-8")
+        doc = read_article(arts / f"{name}.txt")
+        aset = store.new_set(doc, ann / f"{name}.yaml")
+        aset.entities["T1"] = Entity("T1", "ORG", Span.of(doc.text, 0, 9), by="bob")
+        aset.entities["T2"] = Entity("T2", "PER", Span.of(doc.text, 16, 26), by="bob")
+        store.save(aset, ann / f"{name}.yaml")
+    (arts / "a.txt").write_text("Initech hired John Smith in Paris.\n", encoding="utf-8")
+    (arts / "b.txt").unlink()
+    return arts, ann
+
+
+def test_status_looks_at_each_article_as_opening_it_would(tmp_path, capsys):
+    arts, ann = changed_and_missing(tmp_path)
+    code = main(["status", str(ann), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 2  # the missing article
+    rows = {r["name"]: r for r in json.loads(out)["rows"]}
+    # T1 'Acme Corp' is lost; T2 'John Smith', 2 characters back, is re-found as the app does
+    assert rows["a"]["state"] == "review" and rows["a"]["lost"] == 1 and rows["a"]["entities"] == 2
+    assert rows["b"]["state"] == "error" and "no such article file" in rows["b"]["error"]
+    assert rows["b"]["error"].startswith(str(ann / "b.yaml") + ": article ../articles/b.txt")
+    assert rows["c"]["state"] == "done"
+    assert err.splitlines() == [f"annotator: {rows['b']['error']}"]
+    (arts / "b.txt").write_text("Acme Corp hired John Smith in Paris.\n", encoding="utf-8")
+    assert main(["status", str(ann), "--json", "--fail-under", "1"]) == 1  # a.yaml: lost, not done
+    data = json.loads(capsys.readouterr().out)
+    assert data["states"] == {"done": 2, "review": 1, "started": 0, "new": 0, "error": 0}
+
+
+def test_status_of_articles_and_the_corpus_view_agree_on_a_changed_article(tmp_path, capsys):
+    from annotator.articles import read_article
+
+    arts, ann = changed_and_missing(tmp_path)
+    (arts / "b.txt").write_text("Acme Corp hired John Smith in Paris.\n", encoding="utf-8")
+    # the app's corpus view counts the open article from its session: the same as the scan
+    got = store.read(ann / "a.yaml", article=read_article(arts / "a.txt"), editing=True)
+    live = corpus.fill_from_set(corpus.ArticleStats("a", 0), got.aset, ORDER)
+    for cache in (None, corpus.ScanCache()):
+        row = corpus.scan(sorted(arts.iterdir()), ann, ORDER, cache=cache).articles[0]
+        assert (row.state, row.lost, row.entities) == (live.state, live.lost, live.entities) == ("review", 1, 2)
+    assert main(["status", str(arts), "--annotations", str(ann), "--json", "--fail-under", "0.9"]) == 1
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert [r["state"] for r in rows] == ["review", "done", "done"]

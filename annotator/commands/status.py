@@ -26,8 +26,9 @@ def register(sub) -> None:
             "What each article holds (accepted entities, events, attributions, relations), what is left "
             "(pending suggestions, lost spans), who annotated it and whether everything is saved, with "
             f"the folder's progress and its label counts. {DONE_RULE[0].upper()}{DONE_RULE[1:]}. "
-            "Exit status 2 when a file cannot be read (it is reported on its row and on stderr; "
-            "the rest is still counted)."
+            "An article changed since its file was saved is counted as opening it would: its spans re-found, "
+            "those not found lost. Exit status 2 when a file cannot be read or its article is missing or cannot "
+            "be opened (it is reported on its row and on stderr; the rest is still counted)."
         ),
     )
     p.add_argument(
