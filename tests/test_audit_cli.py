@@ -83,7 +83,7 @@ def run_json(capsys, *argv) -> tuple[int, dict]:
 def test_two_folders_paired_by_name(project, capsys):
     code, data = run_json(capsys, str(project / "gold"), str(project / "pred"))
     assert code == 0
-    assert data["articles"] == ["baghdad", "deir"]
+    assert data["articles"] == ["baghdad", "deir", "extra"]  # extra: gold only, scored against nothing (it has no gold)
     assert list(data) == ["gold", "pred", "articles", "by", "entities", "events", "attributions", "review", "calibration", "notes"]
     strict = data["entities"]["micro"]["strict"]
     # gold 6; predicted 6: Baghdad, Orhan Qereman, Deir el-Zor correct; cameraman wrong label,
@@ -180,14 +180,14 @@ def test_markdown_and_rich_output(project, capsys):
     gold, pred = str(project / "gold"), str(project / "pred")
     assert main(["audit", gold, pred, "--markdown"]) == 0
     md = capsys.readouterr().out
-    assert "### Entities (2 articles)" in md
+    assert "### Entities (3 articles)" in md
     assert "| scheme | COR | INC | PAR | MIS | SPU | P | R | F1 |" in md
     assert "| strict micro | 3 | 2 | 0 | 1 | 1 | 0.5000 | 0.5000 | 0.5000 |" in md
     assert "### Review decisions" in md
     assert "> note:" in md
     assert main(["audit", gold, pred]) == 0
     out = capsys.readouterr().out
-    assert "Entities (2 articles)" in out and "strict micro" in out and "0.5000" in out
+    assert "Entities (3 articles)" in out and "strict micro" in out and "0.5000" in out
     assert "Entities per label" in out
 
 

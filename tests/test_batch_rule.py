@@ -103,3 +103,20 @@ def test_merge_names_every_bad_file(folders, capsys):
     lines = err.strip().splitlines()
     assert len(lines) == 2 and lines[0].endswith("; art2 not merged") and lines[1].endswith("; art3 not merged")
     assert "merged 2 of 4 articles" in out
+
+
+def test_audit_counts_a_gold_article_without_prediction_as_missed(folders, capsys):
+    root = folders
+    for n in (2, 3):  # a sound gold folder: art1..art4
+        (root / "a" / f"art{n}.yaml").write_text(annotation(f"art{n}", "a", BOTH % ("a", "a")), encoding="utf-8")
+    (root / "b" / "art2.yaml").unlink()
+    (root / "b" / "art3.yaml").unlink()
+    code = main(["audit", str(root / "a"), str(root / "b"), "--json", "--schema", str(root / "schema.yaml")])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert data["articles"] == ["art1", "art2", "art3", "art4"]
+    strict = data["entities"]["micro"]["strict"]
+    assert (strict["correct"], strict["missed"], strict["spurious"]) == (4, 4, 0)
+    assert strict["recall"] == 0.5 and strict["precision"] == 1.0
+    note = next(n for n in data["notes"] if "only in GOLD" in n)
+    assert note.startswith("2 article(s) only in GOLD") and "count as missed" in note and "art2, art3" in note

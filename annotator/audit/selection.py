@@ -79,8 +79,13 @@ def names_list(names: Sequence[str], limit: int = 5) -> str:
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
-def pair_paths(gold: Path, pred: Path, gold_arg: str = "GOLD", pred_arg: str = "PRED"):
-    """[(article name, gold file, pred file)] and notes on what could not be paired."""
+def pair_paths(gold: Path, pred: Path, gold_arg: str = "GOLD", pred_arg: str = "PRED", *, gold_only: bool = False):
+    """[(article name, gold file, pred file)] and notes on what could not be paired.
+
+    ``gold_only`` (scoring): two folders' gold articles with no pred file are in the
+    list too, their pred file None: an extractor that produced nothing for an
+    article missed all of it (the note says so). Otherwise (adjudication) they are
+    left out with a note."""
     g_files = annotation_files(gold)
     p_files = annotation_files(pred)
     if gold.is_file() and pred.is_file():
@@ -91,12 +96,18 @@ def pair_paths(gold: Path, pred: Path, gold_arg: str = "GOLD", pred_arg: str = "
     notes = []
     if gold.is_dir() and pred.is_dir():  # a single file picks its partner: the rest is no surprise
         only = sorted(set(g_files) - set(p_files))
-        if only:
+        if only and gold_only:
+            notes.append(
+                f"{len(only)} article(s) only in {gold_arg} ({gold}), no prediction: "
+                f"their gold annotations count as missed: {names_list(only)}"
+            )
+            common = sorted(g_files)
+        elif only:
             notes.append(f"{len(only)} article(s) only in {gold_arg} ({gold}), not scored: {names_list(only)}")
         only = sorted(set(p_files) - set(g_files))
         if only:
             notes.append(f"{len(only)} article(s) only in {pred_arg} ({pred}), not scored: {names_list(only)}")
-    return [(n, g_files[n], p_files[n]) for n in common], notes
+    return [(n, g_files[n], p_files.get(n)) for n in common], notes
 
 
 def article_sets(

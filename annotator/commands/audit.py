@@ -1,7 +1,10 @@
 """`annotator audit GOLD [PRED]`: score an extractor's output against gold.
 
 GOLD and PRED are annotation files or folders of them (subfolders too), paired by
-their path in the folder (``audit.selection.annotation_files``).
+their path in the folder (``audit.selection.annotation_files``). A gold article
+with no pred file is scored against nothing (its gold annotations missed: an
+extractor that produced nothing for it missed all of it); a pred file with no gold
+is not scored (a note names both).
 Given one path only, its accepted annotations are compared with the suggestions of
 one suggester (``--by``, or the only one there is). What counts on each side is set
 out in ``annotator.audit``. ``--view`` opens the articles that have disagreements in
@@ -34,7 +37,8 @@ def register(sub) -> None:
             "(source, cue, content), and review decisions per suggester. Gold is the accepted "
             "annotations of GOLD; predicted is the accepted or suggested annotations of PRED "
             "(with --by: everything that suggester suggested, rejected included). With GOLD only: "
-            "its accepted annotations against one suggester's suggestions."
+            "its accepted annotations against one suggester's suggestions. A gold article with no PRED file counts "
+            "its gold annotations as missed."
         ),
     )
     p.add_argument("gold", metavar="GOLD", help="gold annotation file (.yaml) or folder of them")
@@ -160,6 +164,13 @@ def _load_beside_worker(paths: list, schema) -> list:
     for i, packed in zip(theirs, worker.result()):
         out[i] = many._unpack(packed)
     return out
+
+
+def _nothing(g_set):
+    """No prediction for the gold set's article."""
+    from ..model import AnnotationSet
+
+    return AnnotationSet(g_set.document)
 
 
 # ---------------------------------------------------------------------------
@@ -372,12 +383,17 @@ def run(args: argparse.Namespace) -> int:
         pred_label = None
     else:
         pred = Path(args.pred)
-        paired, notes = pair_paths(gold, pred)
+        # A gold article with no pred file is scored against nothing: all of it missed.
+        paired, notes = pair_paths(gold, pred, gold_only=True)
         loaded, left_out = load_articles(
-            {"GOLD": {n: g_path for n, g_path, _ in paired}, "PRED": {n: p_path for n, _, p_path in paired}}, schema
+            {
+                "GOLD": {n: g_path for n, g_path, _ in paired},
+                "PRED": {n: p_path for n, _, p_path in paired if p_path is not None},
+            },
+            schema,
         )
         names = [n for n, _, _ in paired if n in loaded["GOLD"]]
-        pairs = [(loaded["GOLD"][n], loaded["PRED"][n]) for n in names]
+        pairs = [(loaded["GOLD"][n], loaded["PRED"][n] if n in loaded["PRED"] else _nothing(loaded["GOLD"][n])) for n in names]
         if left_out:
             notes.append(left_out_note(left_out))
         if not pairs:
