@@ -146,7 +146,8 @@ def left_out_note(left_out: list[str]) -> str:
     from ..audit.selection import names_list
 
     n = len(left_out)
-    return f"{n} article{'s' if n != 1 else ''} left out (a file of {'theirs' if n != 1 else 'its'} could not be used, see above): {names_list(left_out)}"
+    their = "their" if n != 1 else "its"
+    return f"{n} article{'s' if n != 1 else ''} left out ({their} files could not all be used, see above): {names_list(left_out)}"
 
 
 def _load_beside_worker(paths: list, schema) -> list:
