@@ -129,13 +129,15 @@ def test_merge_reports_a_bad_file_and_merges_the_rest(tmp_path, capsys, pool_mod
     assert sorted(p.name for p in gold.glob("*.yaml")) == [f"a{i:02d}.yaml" for i in range(12) if i != 7]
 
 
-def test_agree_stops_at_a_bad_file_with_its_one_line(tmp_path, capsys, pool_mode):
+def test_agree_names_each_bad_file_in_one_line_and_scores_the_rest(tmp_path, capsys, pool_mode):
     dirs = make_folders(tmp_path)
     spoil(Path(dirs[2]) / "a02.yaml")
     spoil(Path(dirs[2]) / "a09.yaml")
     assert main(["agree", *dirs, "--json", "--resamples", "0"]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "a02.yaml" in err[0]
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert len(err) == 2 and "a02.yaml" in err[0] and "a09.yaml" in err[1]
+    assert '"articles": 10' in captured.out and "2 articles left out" in captured.out
 
 
 def test_agree_and_audit_read_folders_the_same_with_the_pool(tmp_path, capsys, pool_mode):
