@@ -590,6 +590,11 @@ class ScanCache:
         #: (annotation file path, label order) -> (stamp, the article's sha256, the row read from it)
         self.files: dict[tuple[str, tuple[str, ...]], tuple[tuple[int, int], str | None, ArticleStats]] = {}
 
+    def clear(self) -> None:
+        """Forget everything read (the next scan reads every file)."""
+        self.articles.clear()
+        self.files.clear()
+
     def article_check(self, article: Path) -> tuple:
         """``articles.article_check``, kept while the article is unchanged."""
         stamp = _stamp(article)
