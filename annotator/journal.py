@@ -505,7 +505,14 @@ class Journal:
         self.base = base
         with self._lock:
             self._records = recovered
-            self._rewrite()
+            try:
+                self._rewrite()
+            except OSError:
+                # not kept (a full disk): its file stays as it was, what it held is in ``aset``
+                if self._fd is not None:
+                    os.close(self._fd)
+                    self._fd = None
+                raise
         return self.recovered
 
     def replay(self, aset: AnnotationSet, *, base: str | None = None, yaml_path: str | os.PathLike | None = None) -> int:

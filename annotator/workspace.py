@@ -106,6 +106,9 @@ class Workspace:
         #: called (any thread) when the journal cannot be written; the app says so
         self.on_journal_error: Callable[[OSError], None] | None = None
         self._write_lock = threading.Lock()
+        #: the file of a journal replayed but not kept (a full disk): the next save
+        #: holds what it recovered, then it goes (else the next open sets it aside)
+        self._stale_journal: Path | None = None
         #: the newest version on disk (saves may run in threads)
         self.written_version = -1
         if journal is not None:
@@ -161,6 +164,10 @@ class Workspace:
                 store.save(snapshot, self.yaml_path)
             self.written_version = version
             self._base, self._stamp = snapshot, _stamp(self.yaml_path)
+            if self._stale_journal is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(self._stale_journal)
+                self._stale_journal = None
         return version
 
     # -- another writer -----------------------------------------------------------
@@ -202,11 +209,7 @@ class Workspace:
                 "your work is kept"
             ) from err
         merged = merge3(self._base, session.aset, theirs)
-        pairs = []
-        for kind in KINDS:
-            mine, after = session.aset.table(kind), merged.aset.table(kind)
-            pairs.extend((b, after.get(i)) for i, b in mine.items() if after.get(i) != b)
-            pairs.extend((None, a) for i, a in after.items() if i not in mine)
+        pairs = _differences(session.aset, merged.aset)
         if pairs:
             session.apply(f"changes on disk to {self.yaml_path.name}", pairs)
         self._base, self._stamp = theirs, stamp
@@ -277,6 +280,19 @@ class Workspace:
 # ---------------------------------------------------------------------------
 
 
+def _differences(now: AnnotationSet, after: AnnotationSet) -> list:
+    """The (before, after) pairs that make ``now``'s annotations ``after``'s: one
+    step for ``Session.apply``."""
+    from .three_way import KINDS
+
+    pairs = []
+    for kind in KINDS:
+        mine, theirs = now.table(kind), after.table(kind)
+        pairs.extend((b, theirs.get(i)) for i, b in mine.items() if theirs.get(i) is not b and theirs.get(i) != b)
+        pairs.extend((None, a) for i, a in theirs.items() if i not in mine)
+    return pairs
+
+
 def _holder(yaml_path: Path) -> str:
     who = locking.holder(yaml_path)
     rec = locking.read_record(locking.lock_path(yaml_path))
@@ -325,6 +341,9 @@ def _open(
     writer = held is not None or not locked
     journal: Journal | None = Journal.for_yaml(yaml_path)
     assert journal is not None
+    #: the journal replayed onto ``aset``, kept or not; the file of one that could not be kept
+    replayed: Journal | None = journal if writer else None
+    stale: Path | None = None
     if not writer:
         journal.replay(aset, base=yaml_sha)  # the holder's unsaved changes, shown too
         if journal.recovered:
@@ -334,30 +353,40 @@ def _open(
     else:
         try:
             journal.open(aset, base=yaml_sha)
-        except OSError as exc:
+        except OSError as exc:  # (a full disk): what it replayed is in the set, its file as it was
             notes.append(f"cannot keep a journal ({short_error(exc)}): changes are only autosaved")
-            journal = None
-    if journal is not None:
-        if journal.recovered:
-            notes.append(f"recovered {journal.recovered} unsaved changes from the journal")
-        if journal.discarded_path is not None:
+            replayed, journal = journal, None
+            if replayed.recovered:
+                stale = replayed.path  # its records are in the set: it goes once a save holds them
+    if replayed is not None:
+        if replayed.recovered:
+            notes.append(f"recovered {replayed.recovered} unsaved changes from the journal")
+        if replayed.discarded_path is not None:
             notes.append(
-                f"an old journal did not match {yaml_path.name} ({journal.discarded}): "
-                f"its changes were set aside in {journal.discarded_path}"
+                f"an old journal did not match {yaml_path.name} ({replayed.discarded}): "
+                f"its changes were set aside in {replayed.discarded_path}"
             )
-        if journal.reanchored is not None:
-            notes.append("recovered changes: " + journal.reanchored.summary())
+        if replayed.reanchored is not None:
+            notes.append("recovered changes: " + replayed.reanchored.summary())
     notes.extend(got.notes)  # spans moved, spans lost (each time it opens)
     if held is not None and held.took_over is not None:  # the least news: last
         notes.append(f"took over the lock of a process that is gone (pid {held.took_over.get('pid', '?')})")
-    session = Session(aset, schema, yaml_path=yaml_path, article_path=article_path, user=user, index=index)
+    # What the journal recovered is one step of the session, made on the file's set
+    # (undoable; the file does not hold it: the session is dirty, the next save writes it).
+    recovered = _differences(base, aset) if writer and replayed is not None and replayed.recovered else []
+    start = base.copy() if recovered else aset
+    session = Session(start, schema, yaml_path=yaml_path, article_path=article_path, user=user, index=index)
     ws = Workspace(session, lock=held, journal=journal, notes=notes, holder=None if writer else who, base=base, stamp=stamp)
+    ws._stale_journal = stale
     if not writer:
         session.read_only = True
     else:
+        if recovered:
+            # (before the journal hears of it: its rewritten file holds it already, as one record)
+            session.apply(f"recovered {replayed.recovered} unsaved changes", recovered)
         if journal is not None:
             journal.attach(session)  # every change is on disk before the next key
-        if (journal is not None and journal.recovered) or reanchored is not None:
+        if reanchored is not None:
             session.mark_unsaved()  # the file does not hold this yet: the next save writes it
     return ws
 
@@ -679,6 +708,13 @@ class Saver:
     def changed(self) -> None:
         """A change was made: save a moment after the last one."""
         self._schedule(self.delay)
+
+    def opened(self) -> None:
+        """The workspace was just opened: what its session holds and the file does
+        not (changes recovered from the journal, spans re-anchored to a changed
+        article) is saved a moment later, as after any change."""
+        if not self.workspace.read_only and self.workspace.session.dirty:
+            self.changed()
 
     def failed_elsewhere(self, message: str) -> None:
         """Something outside the save failed (the journal): show it, save soon."""

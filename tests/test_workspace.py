@@ -369,3 +369,106 @@ async def test_the_app_shows_the_notes_of_the_workspace(seed_with_gold, tmp_path
         await pilot.press("q")
     holder.close()
     assert not locking.lock_path(ann / GOLD.name).exists()
+
+
+# ---------------------------------------------------------------------------
+# Changes recovered from the journal: saved soon, undoable (a kill -9, a full disk)
+# ---------------------------------------------------------------------------
+def crashed(ws: workspace.Workspace) -> None:
+    """The process that had ``ws`` open died (kill -9): its lock is stale, its journal left."""
+    if ws.journal is not None:
+        ws.journal.detach()
+    os.unlink(locking.lock_path(ws.yaml_path))
+
+
+def test_changes_recovered_from_the_journal_are_autosaved_and_undoable(tmp_path):
+    art = article(tmp_path)
+    ann = tmp_path / "annotations"
+    ws = workspace.open_article(art, ann, default_schema())
+    ws.session.add_entity("PER", 3, 16)
+    ws.save()
+    ws.session.add_entity("GPE", 17, 24)  # journaled, not saved
+    crashed(ws)
+    again = workspace.open_article(art, ann, default_schema())
+    assert any("recovered 1 unsaved changes" in n for n in again.notes), again.notes
+    assert again.dirty and again.session.can_undo
+    # A second crash before anything is saved recovers the same, once.
+    crashed(again)
+    again = workspace.open_article(art, ann, default_schema())
+    assert sorted(e.text for e in again.session.aset.entities.values()) == ["HASAKEH", "Orhan Qereman"]
+    clock = FakeClock()
+    saver = workspace.Saver(again, set_timer=clock.set_timer, run_off_thread=clock.run_off_thread)
+    saver.opened()  # (the app: once it runs)
+    assert clock.fire() == [workspace.AUTOSAVE_DELAY]
+    clock.finish()
+    assert not again.dirty
+    assert "HASAKEH" in {e.text for e in store.read(again.yaml_path).checked().entities.values()}
+    assert again.session.undo() is not None  # the recovered changes: one step
+    assert [e.text for e in again.session.aset.entities.values()] == ["Orhan Qereman"]
+    again.session.redo()
+    saver.stop()
+    again.close()
+    assert not journal_path(again.yaml_path).exists()
+
+
+def test_a_full_disk_at_reopening_leaves_the_recovered_changes_unsaved_until_space_is_back(tmp_path, monkeypatch):
+    """The journal cannot be rewritten (ENOSPC): what it recovered is not on disk
+    but in the session, dirty (not "saved"), and written once there is room."""
+    import errno
+
+    art = article(tmp_path)
+    ann = tmp_path / "annotations"
+    ws = workspace.open_article(art, ann, default_schema())
+    ws.session.add_entity("PER", 3, 16)
+    ws.save()
+    ws.session.add_entity("GPE", 17, 24)
+    crashed(ws)
+    real_write = os.write
+
+    def full(fd, data):
+        if not os.readlink(f"/proc/self/fd/{fd}").endswith(".lock"):  # (the lock's few bytes fit)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", full)
+    again = workspace.open_article(art, ann, default_schema())
+    assert again.journal is None and any("cannot keep a journal" in n for n in again.notes), again.notes
+    assert any("recovered 1 unsaved changes" in n for n in again.notes), again.notes
+    assert again.dirty and again.needs_save(), "not on disk: not 'saved'"
+    clock = FakeClock()
+    saver = workspace.Saver(again, set_timer=clock.set_timer, run_off_thread=clock.run_off_thread)
+    saver.opened()
+    clock.fire()
+    clock.finish()
+    assert saver.error and "No space left" in saver.error and again.dirty
+    monkeypatch.undo()  # space is back
+    assert clock.fire() == [workspace.RETRY_DELAY]
+    clock.finish()
+    assert saver.error is None and not again.dirty
+    assert "HASAKEH" in {e.text for e in store.read(again.yaml_path).checked().entities.values()}
+    assert not journal_path(again.yaml_path).exists(), "the old journal is folded in: nothing set aside next time"
+    saver.stop()
+    again.close()
+    last = workspace.open_article(art, ann, default_schema())
+    assert last.notes == [] and len(last.session.aset.entities) == 2
+    last.close()
+
+
+async def test_the_app_saves_changes_recovered_from_the_journal_soon_and_undoes_them(make_app, seed_copy, tmp_path):
+    ann = tmp_path / "annotations"
+    ws = workspace.open_article(seed_copy, ann, default_schema())
+    start = ws.session.text.index("Syria")
+    ws.session.add_entity("GPE", start, start + 5)  # journaled, never saved: then kill -9
+    crashed(ws)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert "recovered 1 unsaved changes" in app._status_text
+        await pilot.pause(workspace.AUTOSAVE_DELAY + 0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "[saved]" in app._status_text and not app.session.dirty
+        assert "Syria" in {e.text for e in store.read(app.session.yaml_path).checked().entities.values()}
+        await pilot.press("u")
+        assert "Syria" not in {e.text for e in app.session.aset.entities.values()}
+        await pilot.press("q")
+    assert "Syria" not in {e.text for e in store.read(ann / (seed_copy.stem + ".yaml")).checked().entities.values()}

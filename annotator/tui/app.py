@@ -41,7 +41,7 @@ from .lost import LostMixin
 from .navigation import NavigationMixin
 from .opening import OpeningMixin
 from .terminated import exit_status, quit_on
-from .saving import textual_saver, watch_disk
+from .saving import start_saver, textual_saver
 from .widgets import AnnotationList, DetailPanel, FindCancelled, StatusLine
 
 if TYPE_CHECKING:
@@ -298,7 +298,7 @@ class AnnotatorApp(
         self.call_after_refresh(start_paint_timer, self.screen)  # (the first key's repaint)
         self.view.focus()
         self.refresh_side()
-        watch_disk(self.saver)  # (made before the app ran: no timer then)
+        start_saver(self.saver)  # (made before the app ran: no timer then)
         if self.opening is not None:
             self.refresh_status()
             # The text is painted first; the annotations load after that frame.

@@ -54,13 +54,16 @@ def textual_saver(node: DOMNode, workspace: Workspace, on_state: Callable[[str],
         running = node.app.is_running
     except Exception:  # noqa: BLE001 - (no app yet: the app's own, made before it runs)
         running = False
-    if running:  # (else the app starts it when mounted: ``watch_disk``; its timers need it running)
-        watch_disk(saver)
+    if running:  # (else the app starts it when mounted: ``start_saver``; its timers need it running)
+        start_saver(saver)
     return saver
 
 
-def watch_disk(saver: Saver) -> None:
-    """The saver looks at its file on disk every few seconds (another writer's
-    changes to it: a ``git pull`` while the article is open), once."""
+def start_saver(saver: Saver) -> None:
+    """The saver's first timers, once the app runs: what the article just opened
+    holds and its file does not (recovered from the journal) is saved soon
+    (``Saver.opened``), and the saver looks at its file on disk every few seconds
+    (another writer's changes to it: a ``git pull`` while the article is open), once."""
     if not saver.workspace.read_only and not saver.watching:
+        saver.opened()
         saver.watch()
