@@ -44,7 +44,7 @@ from .schema import Schema
 from .session import Session
 
 __all__ = [
-    "Workspace", "Saver", "Opening", "ChangedOnDisk", "open_article", "open_file", "switch", "write_new",
+    "Workspace", "Saver", "Opening", "ChangedOnDisk", "History", "open_article", "open_file", "switch", "write_new",
     "AUTOSAVE_DELAY", "RETRY_DELAY", "WATCH_DELAY",
 ]
 
@@ -70,6 +70,28 @@ def _stamp(path: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+class History:
+    """The undo and redo of an article left by ``switch``, for when this process
+    opens it again (``open_article(..., history=)``). The lock is let go
+    meanwhile (another annotator may take the article): the steps are taken
+    back only when the file is as it was left (its sha, read while the lock was
+    still held) over the same article text, with no journal replayed; otherwise
+    they are dropped, and the opening says so."""
+
+    __slots__ = ("sha", "article", "undo", "redo")
+
+    def __init__(self, sha: str, article: str | None, undo: list, redo: list):
+        #: the file's sha256 when it was left ("" for no file)
+        self.sha = sha
+        #: the article's sha256 then
+        self.article = article
+        self.undo = undo
+        self.redo = redo
+
+    def __repr__(self) -> str:
+        return f"History({len(self.undo)} undo, {len(self.redo)} redo, sha={self.sha[:12]!r})"
 
 
 class Workspace:
@@ -103,6 +125,11 @@ class Workspace:
         #: who holds the lock when this one is read-only
         self.holder = holder
         self.closed = False
+        #: after ``close(keep_history=True)``: its undo and redo (see ``History``)
+        self.history: History | None = None
+        #: ``open_article(..., history=)``: True when its steps were taken back,
+        #: False when they were dropped (the file changed), None when not tried (read-only)
+        self.resumed: bool | None = None
         #: called (any thread) when the journal cannot be written; the app says so
         self.on_journal_error: Callable[[OSError], None] | None = None
         self._write_lock = threading.Lock()
@@ -247,15 +274,26 @@ class Workspace:
         return True
 
     # -- closing ------------------------------------------------------------------
-    def close(self, *, save: bool = True) -> None:
+    def close(self, *, save: bool = True, keep_history: bool = False) -> None:
         """Save (unless ``save=False``: then the journal keeps the unsaved work for
         the next open), stop journaling (the file goes once folded) and let go of
-        the lock. Idempotent. A failed save raises OSError and leaves it open."""
+        the lock. Idempotent. A failed save raises OSError and leaves it open.
+        ``keep_history``: ``history`` keeps the undo and redo, with the file's sha
+        read before the lock goes (``switch``)."""
         if self.closed:
             return
         if save:
             self.save()
         self.closed = True
+        if keep_history and not self.read_only:
+            from .journal import file_sha
+
+            try:
+                sha = file_sha(self.yaml_path)
+            except OSError:
+                sha = None
+            if sha is not None:
+                self.history = History(sha, self.session.aset.document.sha256, *self.session.steps())
         if self.journal is not None:
             self.journal.close()
             # (its error callback is a method of this workspace: a cycle that kept a closed
@@ -311,11 +349,13 @@ def _open(
     exclusive: bool,
     locked: bool = True,
     index: bool = True,
+    history: History | None = None,
 ) -> Workspace:
     """The one order: lock, load, replay, session, notes.
 
     ``load()`` reads the file (``store.read``); its problems raise here.
-    ``exclusive``: raise InputError instead of opening read-only."""
+    ``exclusive``: raise InputError instead of opening read-only.
+    ``history``: the steps of this article when it was left (``History``)."""
     notes: list[str] = []
     held: locking.Lock | None = None
     lock_error: OSError | None = None
@@ -388,6 +428,15 @@ def _open(
             journal.attach(session)  # every change is on disk before the next key
         if reanchored is not None:
             session.mark_unsaved()  # the file does not hold this yet: the next save writes it
+        if history is not None:
+            ws.resumed = (
+                history.sha == yaml_sha and history.article == aset.document.sha256
+                and not recovered and reanchored is None
+            )
+            if ws.resumed:
+                session.carry(history.undo, history.redo)
+            elif history.undo or history.redo:
+                notes.append(f"undo history dropped: {yaml_path.name} changed since you left it")
     return ws
 
 
@@ -402,6 +451,7 @@ def open_article(
     locked: bool = True,
     document: Document | None = None,
     index: bool = True,
+    history: History | None = None,
 ) -> Workspace:
     """Open an article for editing (read-only when another annotator has it).
 
@@ -411,7 +461,9 @@ def open_article(
     read it already (not read again). ``ValidationError`` / ``InputError``
     for a bad file (the lock is then not kept). ``locked=False``: no lock
     (tests that open twice). ``index=False``: the session's marks index is
-    built only when first asked for (a command with no view: see ``Session``)."""
+    built only when first asked for (a command with no view: see ``Session``).
+    ``history``: its undo and redo when this process left it (``History``):
+    taken back when its file is as it was left (``Workspace.resumed``)."""
     article = Path(article_path)
     yaml_path = store.annotation_path(article, annotations_dir)
 
@@ -422,7 +474,8 @@ def open_article(
         return store.read(yaml_path, article=doc, schema=schema, editing=True)
 
     return _open(
-        yaml_path, load, schema, user=user, article_path=article, exclusive=exclusive, locked=locked, index=index
+        yaml_path, load, schema, user=user, article_path=article, exclusive=exclusive, locked=locked, index=index,
+        history=history,
     )
 
 
@@ -575,14 +628,16 @@ def switch(
     opened (InputError) ``old`` stays open, its lock and journal untouched.
     The same file (two articles of one name, or a reload): ``old`` lets go
     first, or the new one would find its own lock and open read-only.
-    OSError from the save propagates with ``old`` still open."""
+    OSError from the save propagates with ``old`` still open. ``old.history``
+    keeps its undo and redo, for when it is opened again (``History``); ``kw``
+    go to ``open_article`` (``history=``: the new one's, when it was left before)."""
     yaml_path = store.annotation_path(article_path, annotations_dir)
     old.save()
     if _same(yaml_path, old.yaml_path):
-        old.close()
+        old.close(keep_history=True)
         return open_article(article_path, annotations_dir, schema, **kw)
     new = open_article(article_path, annotations_dir, schema, **kw)
-    old.close()
+    old.close(keep_history=True)
     return new
 
 

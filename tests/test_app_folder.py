@@ -41,3 +41,24 @@ def test_listing_is_lazy_and_sorted(tmp_path):
     (folder / "notes.md").write_text("x")
     found = find_articles([str(folder)])
     assert [p.name for p in found] == [f"art{i:03}.txt" for i in range(5)]
+
+
+async def test_an_article_left_and_opened_again_keeps_its_undo_and_its_cursor(make_app, tmp_path):
+    folder = tmp_path / "many"
+    write_articles(folder, 3)
+    app = make_app(find_articles([str(folder)]))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("greater_than_sign")
+        await pilot.press("slash", *"Qereman", "enter", "1", "slash", *"Hasakeh", "enter", "3")
+        where = app.view.cursor
+        assert where > 0
+        await pilot.press("less_than_sign", "greater_than_sign")
+        assert app.index == 1 and app.view.cursor == where
+        await pilot.press("u")
+        assert "nothing to undo" not in app._status_text
+        assert [e.text for e in app.session.aset.entities.values()] == ["Qereman"]
+        await pilot.press("u", "ctrl+r")
+        assert [e.text for e in app.session.aset.entities.values()] == ["Qereman"]
+        await pilot.press("q")
+    second = yaml.safe_load((tmp_path / "annotations" / "art001.yaml").read_text())
+    assert [e["text"] for e in second["entities"]] == ["Qereman"]

@@ -472,3 +472,32 @@ async def test_the_app_saves_changes_recovered_from_the_journal_soon_and_undoes_
         assert "Syria" not in {e.text for e in app.session.aset.entities.values()}
         await pilot.press("q")
     assert "Syria" not in {e.text for e in store.read(ann / (seed_copy.stem + ".yaml")).checked().entities.values()}
+
+
+# ---------------------------------------------------------------------------
+# An article left and opened again keeps its undo and redo
+# ---------------------------------------------------------------------------
+def test_switching_back_keeps_the_undo_history_while_the_file_is_as_it_was_left(tmp_path):
+    a, b = article(tmp_path, "a"), article(tmp_path, "b")
+    ann = tmp_path / "annotations"
+    ws = workspace.open_article(a, ann, default_schema())
+    ws.session.add_entity("PER", 3, 16)
+    ws.session.add_entity("GPE", 17, 24)
+    ws.session.undo()  # one to redo
+    other = workspace.switch(ws, b, ann, default_schema())
+    assert ws.history is not None and not locking.lock_path(ws.yaml_path).exists()  # let go meanwhile
+    back = workspace.switch(other, a, ann, default_schema(), history=ws.history)
+    assert back.resumed and back.notes == []
+    assert back.session.redo() is not None and back.session.undo() is not None
+    assert back.session.undo() is not None  # the tag of T1, made before the switches
+    assert back.session.aset.entities == {} and not back.session.can_undo
+    back.session.redo()
+    left = workspace.switch(back, b, ann, default_schema())
+    # Another writer changes a.yaml meanwhile: those steps no longer fit it.
+    aset = store.read(ann / "a.yaml").checked()
+    aset.entities["T9"] = Entity("T9", "ORG", Span.of(TEXT, 46, 49))
+    store.save(aset, ann / "a.yaml")
+    again = workspace.switch(left, a, ann, default_schema(), history=back.history)
+    assert again.resumed is False and not again.session.can_undo
+    assert any("undo history dropped" in n for n in again.notes), again.notes
+    again.close()

@@ -162,6 +162,9 @@ class AnnotatorApp(
         self.schema = schema
         self.user = user
         self.index = 0
+        #: the articles left (by index): their undo and redo (``workspace.History``)
+        #: and cursor, taken back when they are opened again
+        self._left: dict[int, tuple[workspaces.History, int]] = {}
         self.last_query: str = ""
         #: the selection the last find made (n/N replace it; a v-selection is extended)
         self._found: tuple[int, int] | None = None
@@ -193,13 +196,16 @@ class AnnotatorApp(
         self.message = "; ".join(self.workspace.notes)
 
     # -- articles -----------------------------------------------------------------
-    def _open(self, index: int, first: store.Read | AnnotationSet | None = None) -> Workspace:
+    def _open(
+        self, index: int, first: store.Read | AnnotationSet | None = None, history: workspaces.History | None = None
+    ) -> Workspace:
         """Open an article through the workspace (lock, load, re-anchor, journal)."""
         article = self.articles[index]
         if isinstance(first, AnnotationSet):  # a set made in memory, for a new file
             first = store.Read(first, [], path=store.annotation_path(article, self.annotations_dir))
         ws = workspaces.open_article(
-            article, self.annotations_dir, self.schema, user=self.user, opened=first, locked=self.lock_files
+            article, self.annotations_dir, self.schema, user=self.user, opened=first, locked=self.lock_files,
+            history=history,
         )
         self._attach(ws)
         return ws
@@ -513,15 +519,20 @@ class AnnotatorApp(
             self.say("not saved: fix the problem before moving to another article")
             return
         old, old_saver = self.workspace, self.saver
+        cursor = self.view.cursor
+        back = self._left.get(index)  # (its undo and redo, and cursor, when it was left before)
         try:
             ws = workspaces.switch(
-                old, self.articles[index], self.annotations_dir, self.schema, user=self.user, locked=self.lock_files
+                old, self.articles[index], self.annotations_dir, self.schema, user=self.user, locked=self.lock_files,
+                history=back[0] if back else None,
             )
         except InputError as err:
             if old.closed:  # the same file: reopen it
-                self.workspace = self._open(self.index)
+                self.workspace = self._open(self.index, history=old.history)
                 self.session = self.workspace.session
                 self.saver = self._saver_for(self.workspace)
+                await self._show_session()
+                self.view.move_to(cursor)
             self.say(err.message)
             self.notify(err.message, severity="error", markup=False)
             return
@@ -531,12 +542,18 @@ class AnnotatorApp(
         old_saver.stop()
         if self._on_session_change in old.session.listeners:
             old.session.listeners.remove(self._on_session_change)
+        if old.history is not None:
+            self._left[self.index] = (old.history, cursor)
+        if ws.resumed is not None:  # taken back or dropped (read-only: kept for the next time)
+            self._left.pop(index, None)
         self._attach(ws)
         self.index = index
         self.workspace = ws
         self.session = ws.session
         self.saver = self._saver_for(ws)
         await self._show_session()
+        if back is not None and back[0].article == ws.session.aset.document.sha256:
+            self.view.move_to(back[1])  # where it was left (the same text)
         self._show_notes(ws)
         self.refresh_status()
         self.start_suggesting()
