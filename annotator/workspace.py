@@ -45,7 +45,7 @@ from .session import Session
 
 __all__ = [
     "Workspace", "Saver", "Opening", "ChangedOnDisk", "History", "open_article", "open_file", "switch", "write_new",
-    "AUTOSAVE_DELAY", "RETRY_DELAY", "WATCH_DELAY",
+    "save_error", "AUTOSAVE_DELAY", "RETRY_DELAY", "WATCH_DELAY",
 ]
 
 #: seconds after the last change before the autosave writes (well within the promised second)
@@ -715,6 +715,23 @@ def _write_replace(path: Path, data: bytes) -> None:
 # ---------------------------------------------------------------------------
 
 
+def save_error(exc: BaseException, yaml_path: Path) -> tuple[str, str]:
+    """A failed save as (a line naming the user's file, a few words for the status
+    line): ``("Permission denied: a.yaml", "Permission denied")``. The file an
+    OSError names is often the temporary one written beside the YAML
+    (``.a.yaml.1091.5041d69f.tmp``): the user's file is named instead."""
+    if isinstance(exc, ChangedOnDisk):
+        what = str(exc)
+        return what, "changed on disk, cannot be read" if "cannot be read" in what else "changed on disk"
+    if isinstance(exc, OSError):
+        reason = exc.strerror or type(exc).__name__
+        named = os.path.basename(os.fspath(exc.filename)) if exc.filename else ""
+        if not named or named == yaml_path.name or named.startswith(f".{yaml_path.name}."):
+            named = yaml_path.name
+        return f"{reason}: {named}", reason
+    return f"{type(exc).__name__}: {exc}", type(exc).__name__
+
+
 class Saver:
     """Debounced autosave of one workspace, retried after a failure.
 
@@ -741,8 +758,13 @@ class Saver:
         self.retry = retry
         self._timer = None
         self.saving = False
-        #: the last failure, for the status line; None once a save succeeds
+        #: the last failure, in a line naming the user's file (not a temporary
+        #: one); None once a save succeeds
         self.error: str | None = None
+        #: the same in a few words, for the status line ("Permission denied")
+        self.reason: str | None = None
+        #: the failure is not the save's (``failed_elsewhere``: the journal), told by whoever had it
+        self.elsewhere = False
         self.listeners: list[Callable[[str], None]] = []
         self.stopped = False
         #: what the last ``"took"`` took from the file on disk, for the status line
@@ -771,9 +793,9 @@ class Saver:
         if not self.workspace.read_only and self.workspace.session.dirty:
             self.changed()
 
-    def failed_elsewhere(self, message: str) -> None:
+    def failed_elsewhere(self, message: str, reason: str | None = None) -> None:
         """Something outside the save failed (the journal): show it, save soon."""
-        self.error = message
+        self.error, self.reason, self.elsewhere = message, reason or message, True
         self._tell("failed")
         self._schedule(self.delay)
 
@@ -795,7 +817,7 @@ class Saver:
 
     def _done(self, version: int) -> None:
         self.saving = False
-        self.error = None
+        self.error = self.reason = None
         self.workspace.session.mark_saved(version)
         self._tell("saved")
 
@@ -805,7 +827,8 @@ class Saver:
             if self._take():  # (else it said why, and tries again later)
                 self._schedule(self.delay)  # merged: the save again, with what the file had
             return
-        self.error = short_error(exc) if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
+        self.error, self.reason = save_error(exc, self.workspace.yaml_path)
+        self.elsewhere = False
         self._tell("failed")
         self._schedule(self.retry)
 
@@ -815,7 +838,8 @@ class Saver:
         try:
             self.note = self.workspace.take_disk_changes()
         except Exception as exc:  # noqa: BLE001 - ChangedOnDisk, or any failure: said, the work kept
-            self.error = str(exc) if isinstance(exc, ChangedOnDisk) else f"{type(exc).__name__}: {exc}"
+            self.error, self.reason = save_error(exc, self.workspace.yaml_path)
+            self.elsewhere = False
             self._tell("failed")
             self._schedule(self.retry)
             return False
@@ -866,7 +890,7 @@ class Saver:
         except OSError as exc:
             self._failed(exc)
             return False
-        self.error = None
+        self.error = self.reason = None
         if wrote:
             self._tell("saved")
         return True

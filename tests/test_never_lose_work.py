@@ -187,3 +187,47 @@ async def test_suggest_command_leaves_an_article_open_in_the_app_alone(make_app)
         assert "open in the app" in out.stderr
         assert app.session.yaml_path.read_bytes() == before
         await pilot.press("q")
+
+
+@pytest.mark.parametrize("failure", ["read-only folder", "disk full"])
+async def test_a_failing_save_is_told_once_in_a_short_line_and_q_says_how_to_quit(make_app, monkeypatch, failure):
+    """Each retry failed alike: a new toast every 5 s over the status line's end, the
+    temporary file's path on it, the q message (and ctrl+q) pushed out of sight,
+    and "your work is kept" even when the journal could not be written."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"Syria", "enter", "3", "ctrl+s")
+        name = app.session.yaml_path.name
+        if failure == "read-only folder":
+            def refused(src, dst, *a, **k):  # (as a rename in a folder made read-only: the temporary file named)
+                raise PermissionError(errno.EPERM, "Operation not permitted", str(src))
+
+            monkeypatch.setattr(os, "replace", refused)
+        else:
+            def full(fd, data):  # the YAML and the journal alike
+                raise OSError(errno.ENOSPC, "No space left on device", os.readlink(f"/proc/self/fd/{fd}"))
+
+            monkeypatch.setattr(os, "write", full)
+        await pilot.press("slash", *"Iraq", "enter", "3")
+        for _ in range(3):  # the autosave, then retries
+            await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        told = [n.message for n in app._notifications if n.message.startswith("Could not save")]
+        assert len(told) == 1, told
+        assert name in told[0] and ".tmp" not in told[0]
+        if failure == "read-only folder":
+            assert "kept in the journal" in told[0]
+        else:
+            assert "only in memory" in told[0] and "kept in the journal" not in told[0]
+            journal = [n.message for n in app._notifications if n.message.startswith("Could not write the journal")]
+            assert len(journal) == 1 and "/" not in journal[0], journal
+        reason = "Operation not permitted" if failure == "read-only folder" else "No space left on device"
+        assert f"[NOT SAVED ({reason})]" in app._status_text and ".tmp" not in app._status_text
+        await pilot.press("q")
+        shown = app.query_one("#status")._fitted
+        assert "ctrl+q" in shown, shown
+        assert app.is_running
+        monkeypatch.undo()
+        await pilot.press("q")
+    assert "Iraq" in {e.text for e in store.read(app.session.yaml_path).checked().entities.values()}

@@ -501,3 +501,15 @@ def test_switching_back_keeps_the_undo_history_while_the_file_is_as_it_was_left(
     assert again.resumed is False and not again.session.can_undo
     assert any("undo history dropped" in n for n in again.notes), again.notes
     again.close()
+
+
+def test_a_failed_save_names_the_users_file_not_the_temporary_one(tmp_path):
+    yaml_path = tmp_path / "a.yaml"
+    tmp = tmp_path / ".a.yaml.1091.5041d69f.tmp"
+    assert workspace.save_error(PermissionError(1, "Operation not permitted", str(tmp)), yaml_path) == (
+        "Operation not permitted: a.yaml", "Operation not permitted"
+    )
+    assert workspace.save_error(OSError(28, "No space left on device"), yaml_path)[0] == "No space left on device: a.yaml"
+    assert workspace.save_error(IsADirectoryError(21, "Is a directory", str(tmp_path)), yaml_path)[0] == (
+        f"Is a directory: {tmp_path.name}"
+    )

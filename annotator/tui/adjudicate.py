@@ -38,7 +38,7 @@ from .article_layers import LayeredArticleView
 from .article_view import ArticleView
 from .keygate import KeyGateMixin, start_paint_timer
 from .keymap import RemapDisplayMixin
-from .saving import textual_saver
+from .saving import QUIT_HINT, textual_saver
 from .terminated import exit_status, quit_on
 from .screens import HelpScreen
 from .widgets import StatusLine, short
@@ -367,7 +367,7 @@ class AdjudicateScreen(Screen[int]):
             left = " · ".join([*(f"{KIND_NAMES[k]} {counts[k]}" for k in kinds), *others])
         settled = adj.settled_count()
         if self.save_error:
-            saved = f"NOT SAVED ({self.save_error})"
+            saved = f"NOT SAVED ({self.saver.reason or self.save_error})"
         else:
             saved = "unsaved" if self.session.dirty else "saved"
         where = f"{self.index + 1}/{len(self.articles)} " if len(self.articles) > 1 else ""
@@ -564,11 +564,11 @@ class AdjudicateScreen(Screen[int]):
         (q; SIGTERM and SIGHUP: ``tui.terminated``); False, and the status line
         says why, at the first that fails."""
         if not self.save_now():
-            self.say("not saved: fix the problem, or press ctrl+q to quit without saving")
+            self.say(QUIT_HINT)
             return False
         for saver in self.savers:
             if not saver.save_now():
-                self.say(f"not saved: {saver.error}; fix the problem, or press ctrl+q to quit without saving")
+                self.say(f"{saver.workspace.yaml_path.name}: {QUIT_HINT}")
                 return False
         return True
 

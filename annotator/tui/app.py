@@ -41,7 +41,7 @@ from .lost import LostMixin
 from .navigation import NavigationMixin
 from .opening import OpeningMixin
 from .terminated import exit_status, quit_on
-from .saving import start_saver, textual_saver
+from .saving import QUIT_HINT, start_saver, textual_saver
 from .widgets import AnnotationList, DetailPanel, FindCancelled, StatusLine
 
 if TYPE_CHECKING:
@@ -218,6 +218,8 @@ class AnnotatorApp(
         return textual_saver(self, ws, on_state=self._save_state)
 
     def _save_state(self, what: str) -> None:
+        if what == "saved":
+            self._journal_told = None
         if self.message.startswith("saving ") and self.message.endswith("…"):
             self.message = ("saved " if what == "saved" else "not saved: ") + self.message[7:-1]
         if self.is_running:
@@ -235,12 +237,19 @@ class AnnotatorApp(
     def save_error(self) -> str | None:
         return self.saver.error
 
+    #: the journal's failure last told in a notification (each key that fails alike says nothing more)
+    _journal_told: str | None = None
+
     def _journal_failed(self, exc: OSError) -> None:
-        msg = short_error(exc)
+        msg, reason = workspaces.save_error(exc, self.workspace.yaml_path)
 
         def tell() -> None:
-            self.notify(f"Could not write the journal: {msg}. Saving the YAML instead.", severity="error", markup=False)
-            self.saver.failed_elsewhere(f"journal: {msg}")
+            if msg != self._journal_told:
+                self._journal_told = msg
+                self.notify(
+                    f"Could not write the journal: {msg}. Saving the YAML instead.", severity="error", markup=False
+                )
+            self.saver.failed_elsewhere(f"journal: {msg}", f"journal: {reason}")
 
         try:
             tell()
@@ -382,7 +391,7 @@ class AnnotatorApp(
         elif s.read_only:
             saved = "READ-ONLY"
         elif self.save_error:
-            saved = f"NOT SAVED ({self.save_error})"
+            saved = f"NOT SAVED ({self.saver.reason or self.save_error})"
         else:
             saved = "unsaved" if s.dirty else "saved"
         where = f"{self.index + 1}/{len(self.articles)} " if len(self.articles) > 1 else ""
@@ -761,7 +770,7 @@ class AnnotatorApp(
             self.workspace.close()
             self.exit(0)
         else:
-            self.say("not saved: fix the problem, or press ctrl+q to quit without saving")
+            self.say(QUIT_HINT)
 
     def _terminated(self, signum: int) -> None:
         """SIGTERM or SIGHUP (``tui.terminated``): saved as on q, an adjudication
@@ -782,7 +791,7 @@ class AnnotatorApp(
         if what == "failed":
             self._quit_after_save = False
             self.saver.listeners.remove(self._saved_then_quit)
-            self.say(f"not saved ({self.saver.error}): fix the problem, or press ctrl+q to quit without saving")
+            self.say(QUIT_HINT)
         elif self.workspace.needs_save():
             self.saver.save_soon()  # a change made while it was written: write that too
         else:

@@ -32,6 +32,9 @@ def textual_saver(node: DOMNode, workspace: Workspace, on_state: Callable[[str],
         node.run_worker(job, group="save", exit_on_error=False)
 
     saver = Saver(workspace, set_timer=lambda delay, cb: node.set_timer(delay, cb), run_off_thread=run_off_thread)
+    #: the failure last told in a notification: each retry that fails alike says nothing
+    #: more (a toast every 5 s covered the status line's end, and the message there)
+    told: list[str | None] = [None]
 
     def tell(what: str) -> None:
         if what == "took" and saver.note:
@@ -39,11 +42,12 @@ def textual_saver(node: DOMNode, workspace: Workspace, on_state: Callable[[str],
                 node.app.notify(saver.note, markup=False)
             except Exception:  # noqa: BLE001 - no app running any more (closing)
                 pass
-        if what == "failed" and saver.error:
+        if what == "saved":
+            told[0] = None
+        if what == "failed" and saver.error and not saver.elsewhere and saver.error != told[0]:
+            told[0] = saver.error
             try:
-                node.app.notify(
-                    f"Could not save: {saver.error}. Your work is kept; retrying.", severity="error", markup=False
-                )
+                node.app.notify(f"Could not save: {saver.error}. {kept(workspace)}", severity="error", markup=False)
             except Exception:  # noqa: BLE001 - no app running any more (closing)
                 pass
         if on_state is not None:
@@ -57,6 +61,20 @@ def textual_saver(node: DOMNode, workspace: Workspace, on_state: Callable[[str],
     if running:  # (else the app starts it when mounted: ``start_saver``; its timers need it running)
         start_saver(saver)
     return saver
+
+
+#: what q says when the save before quitting failed: the way out first (the status
+#: line cuts a message at its end, and its state says NOT SAVED and why already)
+QUIT_HINT = "ctrl+q quits without saving; q again once the problem is fixed"
+
+
+def kept(workspace: Workspace) -> str:
+    """Where the unsaved work is while saves fail: in the journal when it is
+    written, else only in this process's memory (ctrl+q would lose it)."""
+    journal = workspace.journal
+    if journal is not None and journal.error is None:
+        return "Your work is kept in the journal; retrying."
+    return "Your work is only in memory (no journal): do not quit; retrying."
 
 
 def start_saver(saver: Saver) -> None:
