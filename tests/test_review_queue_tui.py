@@ -85,3 +85,41 @@ async def test_queue_filter_sort_accept_group_across_folder_and_undo(tmp_path):
         await pilot.press("tab")
         assert app.current_annotation().status == SUGGESTED
         await pilot.press("q")
+
+
+async def test_queue_rows_stay_visible_and_keys_work_while_the_folder_is_read(tmp_path, monkeypatch):
+    """The folder's other articles are read in a thread; meanwhile the screen shows the open
+    article's rows and takes keys. (Its progress flag was once named ``loading``: Textual's own
+    reactive, which covered the whole screen with a loading indicator until the read ended.)"""
+    import threading
+
+    from textual.widgets import LoadingIndicator
+
+    from annotator import review_queue as rq_core
+
+    articles, ann = folder(tmp_path)
+    go = threading.Event()
+    real = rq_core.read_folder
+
+    def slow(*args, **kwargs):
+        go.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rq_core, "read_folder", slow)
+    app = AnnotatorApp(articles, annotations_dir=ann, schema=default_schema(), user="tester")
+    async with app.run_test(size=(140, 36)) as pilot:
+        await pilot.press("S")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewQueueScreen)
+        assert screen.reading
+        assert not screen.loading and not list(screen.query(LoadingIndicator))
+        assert "reading the folder" in str(screen.query_one("#queue-status").render())
+        assert screen.shown  # the open article's rows, at once
+        await pilot.press("s")
+        assert screen.how == "score"
+        go.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not screen.reading and not list(screen.query(LoadingIndicator))
+        assert sum(r.count for r in screen.shown if r.text == "Reuters") == 3

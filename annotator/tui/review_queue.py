@@ -63,7 +63,7 @@ class ReviewQueueScreen(Screen[tuple[Path, int] | None]):
         self.estimates: dict[str, precision.Estimate] = {}
         self.shown: list[rq.Row] = []
         self.steps: list[rq.FolderStep] = []
-        self.loading = True
+        self.reading = True
         self.progress = ""
         self.message = ""
 
@@ -96,7 +96,7 @@ class ReviewQueueScreen(Screen[tuple[Path, int] | None]):
         self.app.call_from_thread(self._read, articles, got, counts)
 
     def _progress(self, done: int, total: int) -> None:
-        self.loading = done < total
+        self.reading = done < total
         self.progress = f"reading the folder: {done}/{total}"
         self._status()
 
@@ -104,7 +104,7 @@ class ReviewQueueScreen(Screen[tuple[Path, int] | None]):
         for a in articles:
             self.sets.pop(a, None)
         self.sets.update(got)
-        self.loading = False
+        self.reading = False
         self.host.count_files(counts, replace_live=True)  # the app's estimates, then ours
         self._estimate()
         self.refill()
@@ -156,7 +156,7 @@ class ReviewQueueScreen(Screen[tuple[Path, int] | None]):
             parts.append(f"by={self.suggester}")
         if self.low is not None:
             parts.append(f"score>={self.low:.1f}")
-        if self.loading and self.folder:
+        if self.reading and self.folder:
             parts.append(self.progress or "reading the folder…")
         if self.message:
             parts.append(self.message)
@@ -176,7 +176,7 @@ class ReviewQueueScreen(Screen[tuple[Path, int] | None]):
     def _after(self, step: rq.FolderStep, lines: list[str]) -> None:
         others = [a for a in step.articles if a != self.current]
         self.message = "; ".join(lines)
-        if self.loading:  # the first reading was cut short by this one: read them all
+        if self.reading:  # the first reading was cut short by this one: read them all
             others = [Path(a) for a in self.host.articles if Path(a) != self.current]
         for article, pairs in step.changes:  # shown at once; the worker reads the files again
             aset = self.sets.get(article)
