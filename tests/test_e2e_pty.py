@@ -13,6 +13,8 @@ import yaml
 ptyprocess = pytest.importorskip("ptyprocess")
 pyte = pytest.importorskip("pyte")
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def annotator_command() -> str:
     exe = Path(sys.executable).parent / "annotator"
@@ -26,6 +28,9 @@ class Terminal:
     def __init__(self, argv, cwd, cols=120, rows=36):
         env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(cols), LINES=str(rows))
         env.pop("TEXTUAL", None)
+        # the checkout these tests come from, whatever the installed command was installed from
+        # (a second worktree of the repository shares the first one's editable install)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
         self.proc = ptyprocess.PtyProcess.spawn(argv, cwd=str(cwd), dimensions=(rows, cols), env=env)
         self.screen = pyte.Screen(cols, rows)
         self.stream = pyte.ByteStream(self.screen)
