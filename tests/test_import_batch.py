@@ -252,3 +252,40 @@ def test_an_empty_or_blank_source_is_refused_with_one_line_the_others_imported(f
     assert f"annotator: {blank}: holds no document: nothing to import (not imported)" in err
     assert "imported 1 of 3 articles" in out
     assert len(_written(tmp_path)[0]) == 1
+
+
+def test_what_a_reader_makes_goes_through_the_store_s_checks_before_anything_is_written(tmp_path, capsys):
+    """Import has one door: the store's validation (``store.plain``) looks at each
+    document as its annotation file would read back, before its text or YAML is
+    written. A zero-width span (doccano), an empty label, a NaN score (a Label
+    Studio prediction file written by Python's ``json.dump``): each was written as
+    a file ``validate`` then refused; now one line names the line of the source,
+    nothing of that document is written, and the rest goes in."""
+    src = _jsonl(
+        tmp_path / "doccano.jsonl",
+        [
+            {"id": 1, "text": "Rebels took Raqqa.", "label": [[12, 17, "GPE"]], "Comments": []},
+            {"id": 2, "text": "Mook said so.", "label": [[0, 4, "PER"], [5, 5, "ORG"]], "Comments": []},
+            {"id": 3, "text": "The town fell.", "label": [[4, 8, ""]], "Comments": []},
+        ],
+    )
+    code, err, out = _run("doccano-label", [src], tmp_path, capsys)
+    assert code == 2
+    assert err == [
+        f"annotator: {src}:2: it would make an invalid annotation file: T2: end 5 must be after start 5 (not imported)",
+        f"annotator: {src}:3: it would make an invalid annotation file: T1: label must be a non-empty string, not '' (not imported)",
+    ]
+    assert "imported 1 of 3 articles" in out
+    assert _written(tmp_path) == (["doccano-1"], ["doccano-1"])  # no text left behind for 2 and 3
+
+    ls = tmp_path / "predictions.json"
+    ls.write_text(
+        '[{"id": 7, "data": {"text": "Rebels took Raqqa."}, "predictions": [{"model_version": "ner-v2", "result": '
+        '[{"id": "p1", "from_name": "label", "to_name": "text", "type": "labels", "score": NaN, '
+        '"value": {"start": 12, "end": 17, "text": "Raqqa", "labels": ["GPE"]}}]}]}]\n',
+        encoding="utf-8",
+    )
+    code, err, out = _run("labelstudio", [ls], tmp_path, capsys)
+    assert code == 2
+    assert err == [f"annotator: {ls}:1: it would make an invalid annotation file: T1: score must be a finite number, not nan (not imported)"]
+    assert not (tmp_path / "ann" / "7.yaml").exists() and not (tmp_path / "texts" / "7.txt").exists()

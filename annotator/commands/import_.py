@@ -64,22 +64,33 @@ def _sources(raw: list[str], suffixes: tuple[str, ...], state: "_Import") -> lis
     return out
 
 
-def _write_text(path: Path, text: str, force: bool) -> bytes:
-    data = text.encode("utf-8")
+def _write_text(path: Path, data: bytes, force: bool) -> None:
     if path.exists():
         try:
             same = path.read_bytes() == data
         except OSError:
             same = False
         if same:
-            return data
+            return
         if not force:
             raise InputError(str(path), "a different article of this name is already there (use --force to replace it)")
     from ..store import write_text_atomic
 
     # All or nothing, without an fsync per file: a bulk import syncs once at the end.
     write_text_atomic(path, data, make_folder=True, fsync=False)
-    return data
+
+
+def check(aset, where: str) -> None:
+    """The one door of import: what a format reader made is checked by the
+    store's own validation (``store.plain.problems``: the checks reading the
+    file back would make) before anything of it is written. The first problem
+    refuses the document (InputError naming ``where``, the source's file:line)."""
+    from ..store.plain import problems
+
+    found = problems(aset, where, aset.document)
+    if found:
+        more = f" (and {len(found) - 1} more problems)" if len(found) > 1 else ""
+        raise InputError(where, f"it would make an invalid annotation file: {found[0].message}{more}")
 
 
 def write_annotation_file(yaml_path: Path, aset) -> None:
@@ -153,11 +164,13 @@ class _Import:
     def document(self, imp, src: Path, root: Path | None) -> bool:
         """One document to its annotation file (and its text, when the source
         holds it); True when written. An InputError refuses it before anything
-        of it is written."""
+        of it is written: what a reader made is checked as the store checks a
+        file (``check``) before the text or the YAML is written."""
         from .. import store
         from ..formats.common import safe_name
         from ..model import Document
 
+        data = None
         if imp.text_path is not None:
             # brat: the article stays where it is; mirror subfolders.
             sub = src.parent.relative_to(root) if root is not None else Path()
@@ -168,8 +181,6 @@ class _Import:
             if yaml_path.exists() and not self.force:
                 self.existing.append(yaml_path)
                 return False
-            if imp.schema is not None:
-                _write_schema(imp.schema, self.ann_dir, self.schemas)
         else:
             if not imp.aset.document.text.strip():
                 self.empty += 1
@@ -180,13 +191,18 @@ class _Import:
             if yaml_path.exists() and not self.force:
                 self.existing.append(yaml_path)
                 return False
-            data = _write_text(text_path, imp.aset.document.text, self.force)
+            data = imp.aset.document.text.encode("utf-8")
             doc = Document(imp.aset.document.text, str(text_path), sha256(data).hexdigest())
         aset = store.new_set(doc, yaml_path)
         aset.entities = imp.aset.entities
         aset.events = imp.aset.events
         aset.attributions = imp.aset.attributions
         aset.relations = imp.aset.relations
+        check(aset, imp.where or imp.source or str(src))
+        if data is not None:
+            _write_text(text_path, data, self.force)
+        elif imp.schema is not None:
+            _write_schema(imp.schema, self.ann_dir, self.schemas)
         write_annotation_file(yaml_path, aset)
         self.imported += 1
         return True

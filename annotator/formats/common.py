@@ -40,7 +40,8 @@ class Imported:
     """One document read from a foreign file.
 
     ``text_path`` is where the article already lives on disk (brat's .txt); when
-    it is None the importer writes the text out itself.
+    it is None the importer writes the text out itself. ``where`` names the
+    document in its source (``file:line``, or the file) for a refusal.
     """
 
     name: str
@@ -48,6 +49,7 @@ class Imported:
     text_path: Path | None = None
     schema: Schema | None = None
     source: str = ""
+    where: str = ""
 
 
 @dataclass

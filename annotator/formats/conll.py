@@ -164,13 +164,14 @@ def read(path: Path, report: Report, **_kw) -> Iterator[Imported | Refused]:
     cur: list[tuple[str, str, str]] = []
     started = False
     bad: Refused | None = None
+    first = 1  # the line the document starts on
 
     def flush():
         nonlocal n
         n += 1
         if bad is not None:
             return bad
-        return Imported(f"{path.stem}-{n}", _build(f"{path.stem}-{n}", sents, str(path)), source=str(path))
+        return Imported(f"{path.stem}-{n}", _build(f"{path.stem}-{n}", sents, str(path)), source=str(path), where=f"{path}:{first}")
 
     with fh:
         try:
@@ -186,6 +187,7 @@ def read(path: Path, report: Report, **_kw) -> Iterator[Imported | Refused]:
                     sents = []
                     bad = None
                     started = True
+                    first = no
                     continue
                 if bad is not None:
                     continue  # the rest of a refused document

@@ -130,4 +130,4 @@ def _document(path: Path, n: int, no: int, rec: dict, report: Report) -> Importe
     name = rec.get("name")
     if name is None and isinstance(rec.get("meta"), dict):
         name = rec["meta"].get("name")
-    return Imported(str(name) if name is not None else f"{path.stem}-{n}", aset, source=str(path))
+    return Imported(str(name) if name is not None else f"{path.stem}-{n}", aset, source=str(path), where=where)

@@ -163,7 +163,7 @@ class _Builder:
         """The document, unless it was refused (which was said when it happened)
         or all its tasks were ignored."""
         if self.refused is None and self.kept:
-            yield Imported(self.name, self.aset, source=str(path))
+            yield Imported(self.name, self.aset, source=str(path), where=self.where)
 
     def entity(self, start: int, end: int, label: str, status: str, where: str) -> str:
         text = self.aset.document.text

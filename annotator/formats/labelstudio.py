@@ -255,4 +255,4 @@ def _document(path: Path, n: int, no: int, t: dict, report: Report) -> Imported:
         results(pred.get("result"), SUGGESTED, str(mv) if mv not in (None, "", "suggestions") else None, pred.get("score"))
     meta = t.get("meta") if isinstance(t.get("meta"), dict) else {}
     name = meta.get("name") or t.get("id")
-    return Imported(str(name) if name is not None else f"{path.stem}-{n}", aset, source=str(path))
+    return Imported(str(name) if name is not None else f"{path.stem}-{n}", aset, source=str(path), where=where)

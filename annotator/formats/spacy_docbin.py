@@ -133,4 +133,4 @@ def read(path: Path, report: Report, **_kw) -> Iterator[Imported]:
                 add(sp.start_char, sp.end_char, sp.label_, st)
         for sp in doc.ents:
             add(sp.start_char, sp.end_char, sp.label_, ACCEPTED)
-        yield Imported(str(name) if name is not None else f"{path.stem}-{n}", aset, source=str(path))
+        yield Imported(str(name) if name is not None else f"{path.stem}-{n}", aset, source=str(path), where=f"{path}: document {n}")
