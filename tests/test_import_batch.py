@@ -289,3 +289,113 @@ def test_what_a_reader_makes_goes_through_the_store_s_checks_before_anything_is_
     assert code == 2
     assert err == [f"annotator: {ls}:1: it would make an invalid annotation file: T1: score must be a finite number, not nan (not imported)"]
     assert not (tmp_path / "ann" / "7.yaml").exists() and not (tmp_path / "texts" / "7.txt").exists()
+
+
+def _ls_task(task_id: int, text: str, results: list, predictions: list | None = None) -> dict:
+    """A task as Label Studio's JSON export writes it (the fields it always has)."""
+    return {
+        "id": task_id,
+        "annotations": [{
+            "id": 100 + task_id, "completed_by": 1, "result": results, "was_cancelled": False,
+            "ground_truth": False, "created_at": "2024-05-02T09:14:31.102Z", "updated_at": "2024-05-02T09:14:31.102Z",
+            "lead_time": 12.5, "prediction": {}, "result_count": 0, "task": task_id, "project": 3, "parent_prediction": None,
+        }],
+        "file_upload": "news.json", "drafts": [], "predictions": predictions or [],
+        "data": {"text": text}, "meta": {}, "created_at": "2024-05-02T09:10:02.000Z",
+        "updated_at": "2024-05-02T09:14:31.150Z", "inner_id": task_id, "total_annotations": 1,
+        "cancelled_annotations": 0, "total_predictions": len(predictions or []),
+    }
+
+
+def _region(rid: str, **value) -> dict:
+    return {"value": value, "id": rid, "from_name": "label", "to_name": "text", "type": "labels", "origin": "manual"}
+
+
+def test_label_studio_a_span_whose_text_is_not_the_article_s_there_is_refused(tmp_path, capsys):
+    """A result says its text; when the article reads otherwise at its offsets (here
+    a tool wrote code points where Label Studio counts UTF-16: one emoji earlier,
+    every offset after it is one short), the task is refused with one line naming
+    the task, the offsets and both texts: it used to go in one character off."""
+    text = "Protesters \U0001F525 burned tyres in Raqqa."
+    tasks = [
+        _ls_task(1, "Rebels took Raqqa.", [_region("a1", start=12, end=17, text="Raqqa", labels=["GPE"])]),
+        _ls_task(2, text, [_region("b1", start=30, end=35, text="Raqqa", labels=["GPE"])]),  # right: UTF-16
+        _ls_task(3, text, [_region("c1", start=29, end=34, text="Raqqa", labels=["GPE"])]),  # code points
+    ]
+    src = tmp_path / "project-3-at-2024-05-02.json"
+    src.write_text(json.dumps(tasks, indent=2), encoding="utf-8")
+    code, err, out = _run("labelstudio", [src], tmp_path, capsys)
+    assert code == 2
+    line3 = 1 + json.dumps(tasks, indent=2)[: json.dumps(tasks, indent=2).index('"id": 3,')].count("\n")
+    assert err == [
+        f"annotator: {src}:{line3 - 1}: task 3: result 'c1' at 29-34 says 'Raqqa', but the text there reads ' Raqq' (not imported)"
+    ]
+    assert "imported 2 of 3 articles" in out
+    two = store.read(tmp_path / "ann" / "2.yaml").checked()
+    assert [(e.start, e.end, e.text) for e in two.entities.values()] == [(29, 34, "Raqqa")]
+
+
+@pytest.mark.parametrize(
+    "result, problem",
+    [
+        ({"id": "r1", "from_name": "label", "to_name": "text", "type": "labels"},
+         "task 1: result 'r1' has no 'value' (an object with start, end, text and labels)"),
+        (_region("r1", start=12, text="Raqqa", labels=["GPE"]), "task 1: result 'r1' has no end in its value"),
+        (_region("r1", text="Raqqa", labels=["GPE"]), "task 1: result 'r1' has no start and no end in its value"),
+        (_region("r1", start=12, end=17, text="Raqqa", labels="GPE"),
+         "task 1: result 'r1': 'labels' must be a list of label names, as [\"PER\"], not 'GPE'"),
+        (_region("r1", start=12, end=17, text="Raqqa", labels=[]),
+         "task 1: result 'r1': 'labels' must be a list of label names, as [\"PER\"], not []"),
+    ],
+)
+def test_label_studio_a_result_of_the_wrong_shape_is_one_line(result, problem, tmp_path, capsys):
+    """A span result with no value, no start or end, or its labels as a string (once
+    read letter by letter: three entities G, P and E) refuses its task with one line;
+    the next task goes in."""
+    tasks = [
+        _ls_task(1, "Rebels took Raqqa.", [result]),
+        _ls_task(2, "Mook said so.", [_region("m", start=0, end=4, text="Mook", labels=["PER"])]),
+    ]
+    src = tmp_path / "ls.json"
+    src.write_text("[\n" + ",\n".join(json.dumps(t) for t in tasks) + "\n]\n", encoding="utf-8")
+    code, err, out = _run("labelstudio", [src], tmp_path, capsys)
+    assert code == 2
+    assert err == [f"annotator: {src}:2: {problem} (not imported)"]
+    assert "imported 1 of 2 articles" in out
+    assert _written(tmp_path)[0] == ["2"]
+
+
+def test_label_studio_results_that_are_not_spans_are_still_left_out_and_counted(tmp_path, capsys):
+    task = _ls_task(1, "Rebels took Raqqa.", [
+        _region("a", start=12, end=17, text="Raqqa", labels=["GPE"]),
+        {"value": {"choices": ["Conflict"]}, "id": "c", "from_name": "topic", "to_name": "text", "type": "choices", "origin": "manual"},
+    ])
+    src = tmp_path / "ls.json"
+    src.write_text(json.dumps([task]), encoding="utf-8")
+    code, err, out = _run("labelstudio", [src], tmp_path, capsys)
+    assert code == 0 and err == ["annotator: labelstudio: left out 1 choices result"]
+    assert [e.label for e in store.read(tmp_path / "ann" / "1.yaml").checked().entities.values()] == ["GPE"]
+
+
+def test_prodigy_a_span_whose_text_is_not_the_article_s_there_is_refused(tmp_path, capsys):
+    """ner.correct writes each span's text; a span whose offsets point elsewhere (the
+    text edited after the task was made) refuses its article with one line: line
+    number, offsets, both texts."""
+    tok = lambda text: [  # noqa: E731 - Prodigy's token dicts
+        {"text": m.group(), "start": m.start(), "end": m.end(), "id": i, "ws": text[m.end():m.end() + 1] == " "}
+        for i, m in enumerate(__import__("re").finditer(r"\w+|[^\w\s]", text))
+    ]
+    good = "Rebels took Raqqa."
+    bad = "Kurdish-led rebels took Raqqa."
+    src = _jsonl(tmp_path / "ner_news.jsonl", [
+        {"text": good, "_input_hash": 11, "_task_hash": 21, "tokens": tok(good),
+         "spans": [{"start": 12, "end": 17, "text": "Raqqa", "token_start": 2, "token_end": 2, "label": "GPE"}],
+         "_view_id": "ner_manual", "answer": "accept", "_timestamp": 1714641271},
+        {"text": bad, "_input_hash": 12, "_task_hash": 22, "tokens": tok(bad),
+         "spans": [{"start": 12, "end": 17, "text": "Raqqa", "token_start": 2, "token_end": 2, "label": "GPE"}],
+         "_view_id": "ner_manual", "answer": "accept", "_timestamp": 1714641299},
+    ])
+    code, err, out = _run("prodigy", [src], tmp_path, capsys)
+    assert code == 2
+    assert err == [f"annotator: {src}:2: span 12-17 says 'Raqqa', but the text there reads 'rebel' (not imported)"]
+    assert "imported 1 of 2 articles" in out

@@ -24,6 +24,7 @@ from typing import Iterable, Iterator
 from ..errors import InputError
 from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Document, Entity, Relation, Span
 from ..store.files import atomic_output
+from ..store.validate import show
 from .common import (
     Ids,
     Imported,
@@ -165,10 +166,15 @@ class _Builder:
         if self.refused is None and self.kept:
             yield Imported(self.name, self.aset, source=str(path), where=self.where)
 
-    def entity(self, start: int, end: int, label: str, status: str, where: str) -> str:
+    def entity(self, start: int, end: int, label: str, status: str, where: str, said=None) -> str:
+        """The entity at start-end; ``said`` is the span's own ``text``, when it
+        has one: a span whose text is not the article's there is refused, never
+        imported at the wrong place."""
         text = self.aset.document.text
         if not 0 <= start <= end <= len(text):
             raise InputError(where, f"span {start}-{end} is outside the text ({len(text)} characters)")
+        if said is not None and said != text[start:end]:
+            raise InputError(where, f"span {start}-{end} says {show(said)}, but the text there reads {show(text[start:end])}")
         key = (start, end, label, status)
         got = self.index.get(key)
         if got is not None:
@@ -277,7 +283,7 @@ def _task(cur: _Builder, rec: dict, where: str, report: Report) -> None:
         if not isinstance(sp, dict) or not isinstance(sp.get("label"), str):
             raise InputError(where, "each span needs a 'label'")
         s, e = _span_offsets(sp, tokens, where)
-        cur.entity(s, e, sp["label"], status, where)
+        cur.entity(s, e, sp["label"], status, where, sp.get("text"))
     for rel in rec.get("relations") or []:
         if not isinstance(rel, dict):
             raise InputError(where, "each relation must be an object")

@@ -17,6 +17,7 @@ from ..errors import InputError
 from ..model import ACCEPTED, SUGGESTED, AnnotationSet, Document, Entity, Relation, Span
 from .common import Ids, Imported, Named, Refused, Report, Utf16, contiguous_entities, leave_unsupported, select
 from ..store.files import atomic_output
+from ..store.validate import show
 
 SOURCE_SUFFIXES = (".json", ".jsonl")
 OUT_IS_DIR = False
@@ -175,7 +176,7 @@ def _document(path: Path, n: int, no: int, t: dict, report: Report) -> Imported:
     ids = Ids()
     taken: set[str] = set()
     for result in t.get("annotations") or []:
-        for item in result.get("result") or []:
+        for item in (result.get("result") if isinstance(result, dict) else None) or []:
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 taken.add(item["id"])
     seen: dict[tuple, str] = {}
@@ -183,24 +184,41 @@ def _document(path: Path, n: int, no: int, t: dict, report: Report) -> Imported:
     def results(res_list, status: str, by: str | None, default_score) -> None:
         local: dict[str, str] = {}
         pending = []
-        for item in res_list or []:
+        if res_list is not None and not isinstance(res_list, list):
+            raise InputError(where, f"task {n}: 'result' must be a list of results, not {show(res_list)}")
+        for k, item in enumerate(res_list or [], 1):
             if not isinstance(item, dict):
                 raise InputError(where, "each result must be an object")
             if item.get("type") == "relation":
                 pending.append(item)
                 continue
-            value = item.get("value") or {}
-            if "start" not in value or "end" not in value or not value.get("labels"):
-                report.leave(f"{item.get('type', 'unknown')} results")
+            what = f"task {n}: result {item['id']!r}" if "id" in item else f"task {n}: result {k}"
+            value = item.get("value")
+            if not isinstance(value, dict):
+                raise InputError(where, f"{what} has no 'value' (an object with start, end, text and labels)")
+            kind = item.get("type")
+            if kind != "labels" and (kind is not None or not {"start", "end", "labels"} & value.keys()):
+                report.leave(f"{kind or 'unknown'} results")  # choices, textarea, rating, HTML spans
                 continue
-            s, e = value["start"], value["end"]
-            if type(s) is not int or type(e) is not int or not 0 <= s <= e:
-                raise InputError(where, f"bad offsets {s!r}-{e!r}")
-            s, e = u16.to_code_points(s), u16.to_code_points(e)
+            missing = [key for key in ("start", "end") if key not in value]
+            if missing:
+                raise InputError(where, f"{what} has no {' and no '.join(missing)} in its value")
+            labels = value.get("labels")
+            if not isinstance(labels, list) or not labels or not all(isinstance(x, str) and x for x in labels):
+                raise InputError(where, f"{what}: 'labels' must be a list of label names, as [\"PER\"], not {show(labels)}")
+            s0, e0 = value["start"], value["end"]
+            if type(s0) is not int or type(e0) is not int or not 0 <= s0 <= e0:
+                raise InputError(where, f"bad offsets {s0!r}-{e0!r}")
+            s, e = u16.to_code_points(s0), u16.to_code_points(e0)
             if e > len(text):
                 raise InputError(where, f"offsets beyond the text ({len(text)} characters)")
+            said = value.get("text")
+            if said is not None and said != text[s:e]:
+                raise InputError(
+                    where, f"{what} at {s0}-{e0} says {show(said)}, but the text there reads {show(text[s:e])}"
+                )
             score = item.get("score", default_score)
-            for label in value["labels"]:
+            for label in labels:
                 key = (s, e, str(label), status, by)
                 if key in seen:
                     local[str(item.get("id"))] = seen[key]
@@ -237,6 +255,8 @@ def _document(path: Path, n: int, no: int, t: dict, report: Report) -> Imported:
             if item.get("direction") == "left":
                 a, b = b, a
             labels = item.get("labels") or ["relation"]
+            if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
+                raise InputError(where, f"task {n}: a relation's 'labels' must be a list of label names, not {show(labels)}")
             for label in labels:
                 rel_id = ids.next("R")
                 aset.relations[rel_id] = Relation(rel_id, str(label), a, b, status=status, by=by if status == SUGGESTED else None)
