@@ -399,3 +399,47 @@ def test_prodigy_a_span_whose_text_is_not_the_article_s_there_is_refused(tmp_pat
     assert code == 2
     assert err == [f"annotator: {src}:2: span 12-17 says 'Raqqa', but the text there reads 'rebel' (not imported)"]
     assert "imported 1 of 2 articles" in out
+
+
+def _prodigy_tokens(text: str) -> list[dict]:
+    import re
+
+    return [
+        {"text": m.group(), "start": m.start(), "end": m.end(), "id": i, "ws": text[m.end():m.end() + 1] == " "}
+        for i, m in enumerate(re.finditer(r"\w+|[^\w\s]", text))
+    ]
+
+
+def test_prodigy_spans_and_relation_ends_with_no_label_are_left_out_with_a_line(tmp_path, capsys):
+    """Prodigy's rel.manual keeps spans with ``"label": null`` (tokens merged into
+    one unit) and links plain tokens (a ``child_span`` with a null label). The span
+    used to refuse the whole article and the link made an entity labelled "None".
+    Neither is an entity: each is left out with a line naming where and what, and
+    the article's other annotations go in (refusing them would lose the labelled
+    work for something Prodigy itself writes). An end with no label that is a
+    labelled span of the same task links that entity."""
+    text = "Mazloum Abdi said the SDF took Raqqa."
+    span = lambda s, e, ts, te, label: {"start": s, "end": e, "token_start": ts, "token_end": te, "label": label}  # noqa: E731
+    task = {
+        "text": text, "_input_hash": -51830447, "_task_hash": 1205542183, "tokens": _prodigy_tokens(text),
+        "spans": [span(0, 12, 0, 1, "PER"), span(22, 25, 4, 4, "ORG"), span(31, 36, 6, 6, None)],
+        "relations": [
+            {"head": 1, "child": 2, "head_span": span(0, 12, 0, 1, "PER"), "child_span": span(13, 17, 2, 2, None),
+             "color": "#c5bdf4", "label": "SPEAKER"},
+            {"head": 4, "child": 6, "head_span": span(22, 25, 4, 4, None), "child_span": span(31, 36, 6, 6, "GPE"),
+             "color": "#ffd882", "label": "CAPTURED"},
+        ],
+        "answer": "accept", "_timestamp": 1714641271, "_view_id": "relations",
+    }
+    src = _jsonl(tmp_path / "rel_news.jsonl", [task])
+    code, err, out = _run("prodigy", [src], tmp_path, capsys)
+    assert code == 0 and "imported 1 of 1 articles" in out
+    assert err == [
+        f"annotator: {src}:1: left out span 31-36 'Raqqa': it has no label (an entity needs one)",
+        f"annotator: {src}:1: left out relation 'SPEAKER': its child_span 13-17 'said' has no label (a relation joins two entities)",
+    ]
+    (yaml_path,) = (tmp_path / "ann").glob("*.yaml")
+    aset = store.read(yaml_path).checked()
+    assert sorted((e.label, e.text) for e in aset.entities.values()) == [("GPE", "Raqqa"), ("ORG", "SDF"), ("PER", "Mazloum Abdi")]
+    (rel,) = aset.relations.values()
+    assert (rel.type, aset.entities[rel.arg1].text, aset.entities[rel.arg2].text) == ("CAPTURED", "SDF", "Raqqa")

@@ -279,11 +279,20 @@ def _task(cur: _Builder, rec: dict, where: str, report: Report) -> None:
     if not isinstance(spans, list):
         raise InputError(where, "'spans' must be a list")
     tokens = rec.get("tokens")
+    text = cur.aset.document.text
+    labelled: dict[tuple[int, int], str] = {}  # this task's entities by offsets
     for sp in spans:
-        if not isinstance(sp, dict) or not isinstance(sp.get("label"), str):
-            raise InputError(where, "each span needs a 'label'")
+        if not isinstance(sp, dict):
+            raise InputError(where, "each span must be an object")
         s, e = _span_offsets(sp, tokens, where)
-        cur.entity(s, e, sp["label"], status, where, sp.get("text"))
+        label = sp.get("label")
+        if label is None:
+            # Prodigy keeps spans with no label (tokens merged in rel.manual): no entity.
+            report.warn(where, f"left out span {s}-{e} {show(text[s:e])}: it has no label (an entity needs one)")
+            continue
+        if not isinstance(label, str) or not label:
+            raise InputError(where, f"span {s}-{e}: label must be a label name, not {show(label)}")
+        labelled.setdefault((s, e), cur.entity(s, e, label, status, where, sp.get("text")))
     for rel in rec.get("relations") or []:
         if not isinstance(rel, dict):
             raise InputError(where, "each relation must be an object")
@@ -291,7 +300,26 @@ def _task(cur: _Builder, rec: dict, where: str, report: Report) -> None:
         if not isinstance(hs, dict) or not isinstance(cs, dict):
             report.leave("relations without head_span and child_span")
             continue
-        a = cur.entity(*_span_offsets(hs, tokens, where), str(hs.get("label", "")), status, where)
-        b = cur.entity(*_span_offsets(cs, tokens, where), str(cs.get("label", "")), status, where)
+        rel_label = rel.get("label")
+        if not isinstance(rel_label, str) or not rel_label:
+            raise InputError(where, f"a relation's label must be a label name, not {show(rel_label)}")
+        ends = []
+        for which, sp in (("head_span", hs), ("child_span", cs)):
+            s, e = _span_offsets(sp, tokens, where)
+            label = sp.get("label")
+            if label is None:
+                # Prodigy links plain tokens too; an entity of this task at the same place stands in.
+                stand_in = labelled.get((s, e))
+                if stand_in is None:
+                    report.warn(where, f"left out relation {rel_label!r}: its {which} {s}-{e} {show(text[s:e])} has no label "
+                                "(a relation joins two entities)")
+                    break
+                ends.append(stand_in)
+                continue
+            if not isinstance(label, str) or not label:
+                raise InputError(where, f"{which} {s}-{e}: label must be a label name, not {show(label)}")
+            ends.append(cur.entity(s, e, label, status, where, sp.get("text")))
+        if len(ends) < 2:
+            continue
         rel_id = cur.ids.next("R")
-        cur.aset.relations[rel_id] = Relation(rel_id, str(rel.get("label", "")), a, b, status=status)
+        cur.aset.relations[rel_id] = Relation(rel_id, rel_label, ends[0], ends[1], status=status)
