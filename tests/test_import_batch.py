@@ -443,3 +443,39 @@ def test_prodigy_spans_and_relation_ends_with_no_label_are_left_out_with_a_line(
     assert sorted((e.label, e.text) for e in aset.entities.values()) == [("GPE", "Raqqa"), ("ORG", "SDF"), ("PER", "Mazloum Abdi")]
     (rel,) = aset.relations.values()
     assert (rel.type, aset.entities[rel.arg1].text, aset.entities[rel.arg2].text) == ("CAPTURED", "SDF", "Raqqa")
+
+
+def test_label_studio_an_empty_document_is_refused_as_brat_and_the_store_refuse_it(tmp_path, capsys):
+    """A task whose text is "" (or blank) was passed over, counted only in a
+    summary ("left out 1 empty document", "imported 0 of 0" for a file of those,
+    exit 0), while brat's empty .txt was refused and export refuses an empty
+    article: now it is refused the same way, with one line naming the task, counted
+    in M, exit 2, and nothing written for it."""
+    tasks = [
+        _ls_task(1, "", []),
+        _ls_task(2, "Rebels took Raqqa.", [_region("a", start=12, end=17, text="Raqqa", labels=["GPE"])]),
+        _ls_task(3, " \n", [], predictions=[{"id": 9, "model_version": "ner-v2", "score": 0.5, "result": []}]),
+    ]
+    src = tmp_path / "ls.json"
+    src.write_text("[\n" + ",\n".join(json.dumps(t) for t in tasks) + "\n]\n", encoding="utf-8")
+    code, err, out = _run("labelstudio", [src], tmp_path, capsys)
+    assert code == 2
+    assert err == [
+        f"annotator: {src}:2: the article is empty: its text is empty or blank (not imported)",
+        f"annotator: {src}:4: the article is empty: its text is empty or blank (not imported)",
+    ]
+    assert "imported 1 of 3 articles" in out
+    assert _written(tmp_path) == (["2"], ["2"])
+    # the way back: an annotation file of an empty article is refused by export, nothing written
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "e.txt").write_text("", encoding="utf-8")
+    (tmp_path / "ann" / "e.yaml").write_text(
+        "format: annotator/1\ndocument:\n  path: ../seeds/e.txt\n"
+        "  sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n  length: 0\n"
+        "entities: []\nevents: []\nattributions: []\nrelations: []\n", encoding="utf-8")
+    out_file = tmp_path / "back.json"
+    assert main(["export", "--to", "labelstudio", str(tmp_path / "ann"), "-o", str(out_file)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"annotator: {tmp_path / 'ann' / 'e.yaml'}:3: article ../seeds/e.txt (relative to this file): the article is empty"
+    ]
+    assert not out_file.exists()

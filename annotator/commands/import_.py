@@ -146,7 +146,6 @@ class _Import:
         self.schemas: dict[str, Path] = {}
         self.imported = 0
         self.refused = 0
-        self.empty = 0
         self.existing: list[Path] = []
 
     @property
@@ -183,9 +182,9 @@ class _Import:
                 return False
         else:
             if not imp.aset.document.text.strip():
-                self.empty += 1
-                return False
-            name = self.names.take(safe_name(imp.name, f"{src.stem}-{self.total + self.empty + 1}"))
+                # as brat's empty .txt, and as the store refuses an empty article (annotate, export)
+                raise InputError(imp.where or str(src), "the article is empty: its text is empty or blank")
+            name = self.names.take(safe_name(imp.name, f"{src.stem}-{self.total + 1}"))
             yaml_path = self.ann_dir / f"{name}.yaml"
             text_path = self.texts_dir / f"{name}.txt"
             if yaml_path.exists() and not self.force:
@@ -210,8 +209,6 @@ class _Import:
     def summary(self, report, clock) -> int:
         if self.imported and hasattr(os, "sync"):
             os.sync()  # one flush for the whole import instead of one per file
-        if self.empty:
-            report.leave("empty documents", self.empty)
         line = report.line()
         if line:
             print(f"annotator: {line}", file=sys.stderr)
