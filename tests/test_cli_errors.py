@@ -3,6 +3,7 @@
 import hashlib
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -211,3 +212,25 @@ def test_export_of_a_folder_passes_over_other_yaml_and_says_so(tmp_path, capsys)
     assert code == 0 and out.exists()
     assert "passed over 1 .yaml files that are not annotation files" in got.err
     assert "exported 1 articles" in got.out
+
+
+def test_export_of_an_article_says_it_is_not_an_annotation_file_and_names_the_one_to_give(tmp_path, capsys, monkeypatch):
+    """`export` given the .txt article (the path a user just passed to `annotate`)
+    said "broken YAML: mapping values are not allowed here" for a text with a colon
+    in it: now one line says it is not an annotation file and names the one to
+    give (found under the annotations folder), exit 2, nothing written."""
+    monkeypatch.chdir(tmp_path)
+    art, y = setup(tmp_path, text="Abdi said: the SDF took Raqqa.\nA source added: it fell.\n",
+                   entities="- {id: T1, label: PER, start: 0, end: 4, text: Abdi}")
+    before = {p: p.read_bytes() for p in (art, y)}
+    code, err = run(capsys, "export", "--to", "jsonl", "seeds/a.txt", "-o", "out.jsonl")
+    assert code == 2
+    assert one_line(err) == f"annotator: seeds/a.txt: is not an annotation file: export its annotation file, {Path('annotations', 'a.yaml')}"
+    other = tmp_path / "notes.txt"
+    other.write_text("Checked: yes\n- pending\n", encoding="utf-8")  # no annotation file of that name
+    code, err = run(capsys, "export", "--to", "conll", str(other), "-o", "out.conll")
+    line = one_line(err)
+    assert code == 2 and line.startswith(f"annotator: {other}: is not an annotation file (.yaml): give the annotation file")
+    assert "broken YAML" not in line
+    assert not (tmp_path / "out.jsonl").exists() and not (tmp_path / "out.conll").exists()
+    assert {p: p.read_bytes() for p in before} == before

@@ -62,6 +62,27 @@ def find_files(raw: list[str]) -> tuple[list[tuple[str, str]], int]:
     return out, skipped
 
 
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def _not_ours(path: Path, err: InputError, ann_dir: Path) -> InputError:
+    """What to say when a file given to export cannot be read: a .txt article (or
+    any file that is not YAML) is not "broken YAML" but not an annotation file,
+    and the annotation file to give instead is named when it is there."""
+    if path.suffix.lower() in YAML_SUFFIXES or err.problem.startswith("cannot read"):
+        return err
+    from ..store.files import annotation_path
+
+    yaml_path = annotation_path(path, ann_dir)
+    if yaml_path.is_file():
+        return InputError(str(path), f"is not an annotation file: export its annotation file, {yaml_path}")
+    return InputError(
+        str(path),
+        f"is not an annotation file (.yaml): give the annotation file of the article "
+        f"(annotate writes it to {ann_dir / (path.stem + '.yaml')}, or under its --annotations folder)",
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from .. import formats, store
     from ..formats.common import Names, Report, safe_name
@@ -95,7 +116,10 @@ def run(args: argparse.Namespace) -> int:
 
         def items() -> Iterator[tuple[str, object]]:
             for path, rel in files:
-                aset = store.read(Path(path)).checked()
+                try:
+                    aset = store.read(Path(path)).checked()
+                except InputError as err:
+                    raise _not_ours(Path(path), err, defaults.annotations_dir(args)) from None
                 if fmt.OUT_IS_DIR:  # brat: keep the folders, so names stay as they were
                     parts = [safe_name(x, "article") for x in rel.split("/")]
                     name = names.take("/".join(parts))
