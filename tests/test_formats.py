@@ -468,6 +468,45 @@ def test_doccano_round_trip_both_forms(aset):
             assert report.line() == f"doccano: left out {len(aset.relations)} relation" + ("s" if len(aset.relations) > 1 else "")
 
 
+def _with_suggesters(aset: AnnotationSet) -> set:
+    return {(e.label, e.start, e.end, e.status, e.by, e.score) for e in aset.entities.values()}
+
+
+@SETTINGS
+@given(entity_sets(statuses=(ACCEPTED, SUGGESTED, REJECTED), relations=True, scores=True))
+def test_doccano_status_all_and_back_keeps_suggestions_suggested(aset):
+    """``--status all`` then import: a suggestion came back as accepted gold (doccano
+    has no status); the relation form now marks it (status, by, score on its
+    entity or relation), so it returns a suggestion of the same suggester and
+    score. Rejected ones are left out and counted, as before."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        (imp,), report, _ = export_import(doccano, aset, Path(d), name="x.jsonl", status="all")
+    carried = {e for e in _with_suggesters(aset) if e[3] != REJECTED}
+    assert _with_suggesters(imp.aset) == carried
+    assert rels_of(imp.aset) == {r for r in rels_of(aset) if r[-1] != REJECTED}
+    rejected = sum(x.status == REJECTED for x in [*aset.entities.values(), *aset.relations.values()])
+    assert (report.line() or "").startswith(f"doccano: left out {rejected} rejected") == bool(rejected)
+    assert report.warnings == []
+
+
+def test_doccano_label_form_says_its_suggestions_read_back_as_accepted(tmp_path, capsys):
+    """The label form has no place for a status: ``--status all`` writes suggestions
+    as plain labels and the export says, in one line, that they will read back as
+    accepted (and which form keeps them)."""
+    aset = AnnotationSet(Document("Rebels took Raqqa and Tabqa."))
+    aset.entities["T1"] = Entity("T1", "ORG", Span.of(aset.document.text, 0, 6))
+    aset.entities["T2"] = Entity("T2", "GPE", Span.of(aset.document.text, 12, 17), status=SUGGESTED, by="rules", score=0.8)
+    y = _write_yaml(tmp_path, aset)
+    out = tmp_path / "d.jsonl"
+    assert main(["export", "--to", "doccano-label", "--status", "all", str(y), "-o", str(out)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["annotator: doccano-label: 1 suggestion written as plain labels: [start, end, label] has no status, "
+                   "so they read back as accepted (--to doccano keeps them suggestions)"]
+    assert json.loads(out.read_text(encoding="utf-8"))["label"] == [[0, 6, "ORG"], [12, 17, "GPE"]]
+
+
 def test_doccano_reads_files_doccano_writes(tmp_path):
     p = tmp_path / "d.jsonl"
     p.write_text(

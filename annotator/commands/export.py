@@ -135,6 +135,8 @@ def run(args: argparse.Namespace) -> int:
     line = report.line()
     if line:
         print(f"annotator: {line}", file=sys.stderr)
+    for note in report.take_warnings():  # what was carried, but not as it was
+        print(f"annotator: {note}", file=sys.stderr)
     if skipped:
         print(f"annotator: passed over {skipped} .yaml files that are not annotation files", file=sys.stderr)
     where = "stdout" if to_stdout else out

@@ -7,16 +7,23 @@
 ``--to doccano`` writes the relation form (it holds everything doccano can);
 ``--to doccano-label`` the label form. Reading takes either, line by line.
 Offsets are code points, as doccano counts them.
+
+doccano has no suggestions. With ``--status all`` the relation form marks each
+suggested entity and relation with our own keys (``status: suggested``, ``by``,
+``score``; doccano ignores them), so that importing the file back gives
+suggestions, not gold; the label form (``[start, end, label]``) has no place for
+them: its suggestions read back as accepted, and the export says so.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..errors import InputError
-from ..model import ACCEPTED, AnnotationSet, Document, Entity, Relation, Span, id_number
+from ..model import ACCEPTED, SUGGESTED, AnnotationSet, Document, Entity, Relation, Span, id_number
 from .common import Ids, Imported, Named, Refused, Report, contiguous_entities, leave_unsupported, select
 from .jsonl import iter_json_lines
 from ..store.files import atomic_output
@@ -25,11 +32,13 @@ SOURCE_SUFFIXES = (".jsonl", ".json")
 OUT_IS_DIR = False
 
 
-def record(n: int, name: str, aset: AnnotationSet, report: Report, status: str, form: str = "entities") -> dict:
+def record(n: int, name: str, aset: AnnotationSet, report: Report, status: str, form: str = "entities", counts: Counter | None = None) -> dict:
     sel = select(aset, status, report, keep_rejected=False)
     leave_unsupported(sel, report, relations=form == "label")
     ents = contiguous_entities(sel, report)
     if form == "label":
+        if counts is not None:
+            counts["plain suggestions"] += sum(e.status == SUGGESTED for e in ents)
         return {"id": n, "text": sel.document.text, "label": [[e.start, e.end, e.label] for e in ents], "name": name}
     num: dict[str, int] = {}
     used: set[int] = set()
@@ -43,7 +52,7 @@ def record(n: int, name: str, aset: AnnotationSet, report: Report, status: str, 
         if e.id not in num:
             nxt += 1
             num[e.id] = nxt
-    entities = [{"id": num[e.id], "label": e.label, "start_offset": e.start, "end_offset": e.end} for e in ents]
+    entities = [_status({"id": num[e.id], "label": e.label, "start_offset": e.start, "end_offset": e.end}, e) for e in ents]
     relations = []
     for i, rel in enumerate(sel.relations.values(), 1):
         a, b = num.get(rel.arg1), num.get(rel.arg2)
@@ -51,17 +60,34 @@ def record(n: int, name: str, aset: AnnotationSet, report: Report, status: str, 
             report.leave("relations not between two exported entities")
             continue
         k = id_number(rel.id)
-        relations.append({"id": k if k > 0 else i, "from_id": a, "to_id": b, "type": rel.type})
+        relations.append(_status({"id": k if k > 0 else i, "from_id": a, "to_id": b, "type": rel.type}, rel))
     return {"id": n, "text": sel.document.text, "entities": entities, "relations": relations, "name": name}
+
+
+def _status(d: dict, ann) -> dict:
+    """A suggestion's status, suggester and score on its doccano object (doccano
+    itself has no suggestions: without them it would read back as gold)."""
+    if ann.status == SUGGESTED:
+        d["status"] = SUGGESTED
+        if ann.by is not None:
+            d["by"] = ann.by
+        if ann.score is not None:
+            d["score"] = ann.score
+    return d
 
 
 def write(items: Iterable[Named], out: Path, report: Report, status: str = "accepted", *, fmt_name: str = "doccano", **_kw) -> None:
     form = "label" if fmt_name == "doccano-label" else "entities"
+    counts: Counter = Counter()
     with atomic_output(out) as fh:  # all or nothing; an OS error is one line
         for n, (name, aset) in enumerate(items, 1):
-            fh.write(json.dumps(record(n, name, aset, report, status, form), ensure_ascii=False))
+            fh.write(json.dumps(record(n, name, aset, report, status, form, counts), ensure_ascii=False))
             fh.write("\n")
             report.documents += 1
+    plain = counts["plain suggestions"]
+    if plain:
+        report.warn(fmt_name, f"{plain} suggestion{'s' * (plain != 1)} written as plain labels: [start, end, label] has no status, so "
+                    "they read back as accepted (--to doccano keeps them suggestions)")
 
 
 def _offsets(s, e, text: str, where: str) -> tuple[int, int]:
@@ -83,6 +109,18 @@ def read(path: Path, report: Report, **_kw) -> Iterator[Imported | Refused]:
             yield Refused.of(err)
 
 
+def _status_of(d: dict, where: str) -> dict:
+    """Status, by and score as ``--to doccano --status all`` writes them (absent:
+    accepted, as doccano's own labels are)."""
+    st = d.get("status", ACCEPTED)
+    if st not in (ACCEPTED, SUGGESTED):
+        raise InputError(where, f"status must be accepted or suggested, not {st!r}")
+    if st == ACCEPTED:
+        return {"status": ACCEPTED}
+    score = d.get("score")  # checked, with by, at import's door (store.plain)
+    return {"status": SUGGESTED, "by": d.get("by"), "score": float(score) if type(score) is int else score}
+
+
 def _document(path: Path, n: int, no: int, rec: dict, report: Report) -> Imported:
     where = f"{path}:{no}"
     text = rec.get("text", rec.get("data"))
@@ -100,7 +138,7 @@ def _document(path: Path, n: int, no: int, rec: dict, report: Report) -> Importe
             s, e = _offsets(ent.get("start_offset"), ent.get("end_offset"), text, where)
             ent_id = f"T{ent['id']}" if keep_nums else ids.next("T")
             ids.see(ent_id)
-            aset.entities[ent_id] = Entity(ent_id, ent["label"], Span(((s, e),), text[s:e]), status=ACCEPTED)
+            aset.entities[ent_id] = Entity(ent_id, ent["label"], Span(((s, e),), text[s:e]), **_status_of(ent, where))
             by_num[ent.get("id")] = ent_id
         for rel in rec.get("relations") or []:
             if not isinstance(rel, dict):
@@ -113,7 +151,7 @@ def _document(path: Path, n: int, no: int, rec: dict, report: Report) -> Importe
             k = rel.get("id")
             rel_id = f"R{k}" if type(k) is int and k > 0 and f"R{k}" not in aset.relations else ids.next("R")
             ids.see(rel_id)
-            aset.relations[rel_id] = Relation(rel_id, str(rel.get("type", "")), a, b)
+            aset.relations[rel_id] = Relation(rel_id, str(rel.get("type", "")), a, b, **_status_of(rel, where))
     else:
         labels = rec.get("label", rec.get("labels")) or []
         if not isinstance(labels, list):
