@@ -268,6 +268,36 @@ def test_docbin_round_trip(aset):
     assert report.line() is None
 
 
+@SETTINGS
+@given(entity_sets(statuses=(ACCEPTED, SUGGESTED, REJECTED), scores=True))
+def test_docbin_and_jsonl_keep_who_suggested_and_the_score(aset):
+    """A suggestion's ``by`` and ``score`` were dropped by both exports (audit's
+    per-suggester scores and calibration had nothing to go on after a round trip):
+    the DocBin keeps them in ``doc.user_data``, the JSONL in each span's ``meta``,
+    and each import reads them back."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        (imp,), _, _ = export_import(spacy_docbin, aset, Path(d), name="x.spacy")
+        assert _with_suggesters(imp.aset) == _with_suggesters(aset)
+        (imp,), _, out = export_import(jsonl, aset, Path(d), name="x.jsonl")
+        assert _with_suggesters(imp.aset) == _with_suggesters(aset)
+        for line in out.read_text(encoding="utf-8").splitlines():
+            for sp in json.loads(line)["spans"]:
+                assert set(sp) <= {"start", "end", "label", "token_start", "token_end", "meta"}
+
+
+def test_jsonl_span_meta_is_read_from_a_prodigy_file(tmp_path, capsys):
+    text = "Rebels took Raqqa."
+    task = {"text": text, "_input_hash": 3, "_task_hash": 4, "spans": [
+        {"start": 12, "end": 17, "token_start": 2, "token_end": 2, "label": "GPE", "meta": {"by": "spacy:en_core_web_sm", "score": 0.91}},
+    ], "meta": {"name": "raqqa"}}
+    code, sets, _, err = _import_jsonl(tmp_path, [task], capsys)
+    (aset,) = sets
+    (ent,) = aset.entities.values()
+    assert code == 0 and (ent.status, ent.by, ent.score) == (SUGGESTED, "spacy:en_core_web_sm", 0.91)
+
+
 def test_without_spacy_one_line_says_how_to_get_it(tmp_path, monkeypatch, capsys):
     real_import = builtins.__import__
 

@@ -6,7 +6,8 @@ Status travels as Prodigy does it: the document's accepted entities in one task
 with ``answer: accept``; suggestions in a task with no answer (a pre-highlighted
 task, as Prodigy shows a model's suggestions); each rejected entity in its own
 task with ``answer: reject`` (Prodigy's binary tasks). Tokens are split at every
-span boundary, so every span is a whole number of tokens.
+span boundary, so every span is a whole number of tokens. A span's ``by`` and
+``score`` ride in its ``meta`` (``{"by": "rules", "score": 0.8}``), read back.
 
 Reading makes one article of all the tasks on one input, wherever they are in
 the file: the same ``_input_hash`` (Prodigy's), else the same text (and
@@ -47,7 +48,11 @@ ANSWER_OF = {ACCEPTED: "accept", REJECTED: "reject"}
 
 def _span(ent: Entity, idx: TokenIndex) -> dict:
     ts, te = idx.span(ent.start, ent.end)
-    return {"start": ent.start, "end": ent.end, "label": ent.label, "token_start": ts, "token_end": te}
+    out = {"start": ent.start, "end": ent.end, "label": ent.label, "token_start": ts, "token_end": te}
+    meta = {k: v for k, v in (("by", ent.by), ("score", ent.score)) if v is not None}
+    if meta:
+        out["meta"] = meta  # who suggested it, how sure (Prodigy and spaCy ignore it)
+    return out
 
 
 def records(name: str, aset: AnnotationSet, report: Report, status: str) -> list[dict]:
@@ -166,7 +171,7 @@ class _Builder:
         if self.refused is None and self.kept:
             yield Imported(self.name, self.aset, source=str(path), where=self.where)
 
-    def entity(self, start: int, end: int, label: str, status: str, where: str, said=None) -> str:
+    def entity(self, start: int, end: int, label: str, status: str, where: str, said=None, meta=None) -> str:
         """The entity at start-end; ``said`` is the span's own ``text``, when it
         has one: a span whose text is not the article's there is refused, never
         imported at the wrong place."""
@@ -180,7 +185,12 @@ class _Builder:
         if got is not None:
             return got
         ent_id = self.ids.next("T")
-        self.aset.entities[ent_id] = Entity(ent_id, label, Span(((start, end),), text[start:end]), status=status)
+        info = meta if isinstance(meta, dict) else {}
+        score = info.get("score")  # by and score are checked at import's door (store.plain)
+        self.aset.entities[ent_id] = Entity(
+            ent_id, label, Span(((start, end),), text[start:end]), status=status,
+            by=info.get("by"), score=float(score) if type(score) is int else score,
+        )
         self.index[key] = ent_id
         return ent_id
 
@@ -292,7 +302,7 @@ def _task(cur: _Builder, rec: dict, where: str, report: Report) -> None:
             continue
         if not isinstance(label, str) or not label:
             raise InputError(where, f"span {s}-{e}: label must be a label name, not {show(label)}")
-        labelled.setdefault((s, e), cur.entity(s, e, label, status, where, sp.get("text")))
+        labelled.setdefault((s, e), cur.entity(s, e, label, status, where, sp.get("text"), sp.get("meta")))
     for rel in rec.get("relations") or []:
         if not isinstance(rel, dict):
             raise InputError(where, "each relation must be an object")
@@ -318,7 +328,7 @@ def _task(cur: _Builder, rec: dict, where: str, report: Report) -> None:
                 continue
             if not isinstance(label, str) or not label:
                 raise InputError(where, f"{which} {s}-{e}: label must be a label name, not {show(label)}")
-            ends.append(cur.entity(s, e, label, status, where, sp.get("text")))
+            ends.append(cur.entity(s, e, label, status, where, sp.get("text"), sp.get("meta")))
         if len(ends) < 2:
             continue
         rel_id = cur.ids.next("R")

@@ -4,7 +4,9 @@ Entities go to the span group ``sc`` (spancat's default key), where they may
 overlap; ``doc.ents`` holds the largest non-overlapping subset, for the NER
 component. With ``--status all`` suggestions go to the group ``suggested`` and
 rejected suggestions to ``rejected``. The document's name rides in
-``doc.user_data["annotator"]``. ``-o FOLDER/`` writes shards of 1,000 documents
+``doc.user_data["annotator"]``, and so do the ``by`` and ``score`` of the spans
+that have them (``"by": {group: [[start_char, end_char, label, by, score]]}``:
+a spaCy span holds no attributes of its own without an extension). ``-o FOLDER/`` writes shards of 1,000 documents
 (``part-0001.spacy``, ...), so a large export keeps memory flat.
 
 spaCy is an optional extra, imported only here and only when used.
@@ -62,14 +64,17 @@ def to_doc(name: str, aset: AnnotationSet, report: Report, status: str, vocab):
     idx = TokenIndex(tokens)
     doc = Doc(vocab, words=[text[t.start : t.end] for t in tokens], spaces=[t.ws for t in tokens])
     groups: dict[str, list] = {}
+    who: dict[str, list] = {}  # group -> [start_char, end_char, label, by, score]: spaCy spans hold no such attrs
     for ent in ents:
         ts, te = idx.span(ent.start, ent.end)
         groups.setdefault(GROUP_OF[ent.status], []).append(SpacySpan(doc, ts, te + 1, label=ent.label))
+        if ent.by is not None or ent.score is not None:
+            who.setdefault(GROUP_OF[ent.status], []).append([ent.start, ent.end, ent.label, ent.by, ent.score])
     for key, spans in groups.items():
         doc.spans[key] = spans
     kept, _ = non_overlapping([e for e in ents if e.status == ACCEPTED])
     doc.ents = [SpacySpan(doc, *_exclusive(idx.span(e.start, e.end)), label=e.label) for e in kept]
-    doc.user_data[USER_KEY] = {"name": name}
+    doc.user_data[USER_KEY] = {"name": name, "by": who} if who else {"name": name}
     return doc
 
 
@@ -104,6 +109,18 @@ def write(items: Iterable[Named], out: Path, report: Report, status: str = "acce
         db.to_disk(out / f"part-{part + 1:04d}.spacy")
 
 
+def _who(info) -> dict:
+    """(group, start_char, end_char, label) -> (by, score), as ``to_doc`` keeps them."""
+    out = {}
+    groups = info.get("by") if isinstance(info, dict) else None
+    for group, rows in (groups.items() if isinstance(groups, dict) else ()):
+        for row in rows if isinstance(rows, (list, tuple)) else ():  # msgpack gives tuples back
+            if isinstance(row, (list, tuple)) and len(row) == 5:
+                s, e, label, by, score = row
+                out[(group, s, e, label)] = (by, float(score) if type(score) is int else score)
+    return out
+
+
 def read(path: Path, report: Report, **_kw) -> Iterator[Imported]:
     _, DocBin, _, Vocab = _spacy("--from spacy")
     path = Path(path)
@@ -114,23 +131,25 @@ def read(path: Path, report: Report, **_kw) -> Iterator[Imported]:
     for n, doc in enumerate(db.get_docs(Vocab()), 1):
         info = doc.user_data.get(USER_KEY) if isinstance(doc.user_data, dict) else None
         name = info.get("name") if isinstance(info, dict) else None
+        who = _who(info)
         text = doc.text
         aset = AnnotationSet(Document(text))
         ids = Ids()
         seen: set[tuple] = set()
 
-        def add(start: int, end: int, label: str, st: str) -> None:
+        def add(start: int, end: int, label: str, st: str, by_score=(None, None)) -> None:
             key = (start, end, label, st)
             if key in seen:
                 return
             seen.add(key)
             ent_id = ids.next("T")
-            aset.entities[ent_id] = Entity(ent_id, label, Span(((start, end),), text[start:end]), status=st)
+            by, score = by_score
+            aset.entities[ent_id] = Entity(ent_id, label, Span(((start, end),), text[start:end]), status=st, by=by, score=score)
 
         for key in doc.spans:
             st = STATUS_OF.get(key, ACCEPTED)
             for sp in doc.spans[key]:
-                add(sp.start_char, sp.end_char, sp.label_, st)
+                add(sp.start_char, sp.end_char, sp.label_, st, who.get((key, sp.start_char, sp.end_char, sp.label_), (None, None)))
         for sp in doc.ents:
             add(sp.start_char, sp.end_char, sp.label_, ACCEPTED)
         yield Imported(str(name) if name is not None else f"{path.stem}-{n}", aset, source=str(path), where=f"{path}: document {n}")
