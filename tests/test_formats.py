@@ -141,6 +141,7 @@ def test_no_token_starts_on_a_combining_mark(text):
         ("Rene\u0301 said", ["Rene\u0301", "said"]),
         ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", ["\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"]),  # ZWNJ inside a Persian word
         ("Swiss \U0001f1e8\U0001f1ed\U0001f1e9\U0001f1ea!", ["Swiss", "\U0001f1e8\U0001f1ed", "\U0001f1e9\U0001f1ea", "!"]),
+        ("\U0001f1e8\U0001f1e8\u093e x", ["\U0001f1e8\U0001f1e8\u093e", "x"]),  # a mark after a flag is the flag's (hypothesis found it)
         ("a \U0001f468\u200d\U0001f469\u200d\U0001f467 \U0001f44d\U0001f3fd \u2764\ufe0f 1\ufe0f\u20e3", ["a", "\U0001f468\u200d\U0001f469\u200d\U0001f467", "\U0001f44d\U0001f3fd", "\u2764\ufe0f", "1\ufe0f\u20e3"]),
     ],
 )

@@ -237,7 +237,7 @@ def _piece_re() -> re.Pattern[str]:
     marks = _ranges([cp for cp in cps if category(chr(cp))[0] == "M"])
     ext = f"{marks}\u200c\U0001F3FB-\U0001F3FF\U000E0020-\U000E007F"
     word = rf"\w[\w{marks}\u200c\u200d]*"
-    symbol = rf"[\U0001F1E6-\U0001F1FF]{{2}}|[^\w\s][{ext}]*(?:\u200d[^\w\s][{ext}]*)*"
+    symbol = rf"[\U0001F1E6-\U0001F1FF]{{2}}[{ext}]*|[^\w\s][{ext}]*(?:\u200d[^\w\s][{ext}]*)*"
     return re.compile(rf"{word}|{symbol}|\s+")
 
 
