@@ -8,8 +8,8 @@ labels for one span are a disagreement). For each annotation:
   a deletion included;
 * changed differently on both sides (or changed on one and deleted on the
   other): both versions are kept for adjudication, as ``annotator merge`` keeps
-  candidates: ``status: suggested``, ``by`` whoever made that version (or the side's
-  name), ``attrs: {merge: {agree: 1, of: 2, side: ours|theirs}}``. Ours keeps the
+  candidates: ``status: suggested``, ``by`` whoever made that version (absent if
+  it had none: never the side's name), ``attrs: {merge: {agree: 1, of: 2, side: ours|theirs}}``. Ours keeps the
   ID; theirs takes the next free one;
 * new on one side: added; new on both with the same span and label: once (both
   kept, as above, when they differ otherwise); new on both at the same span with
@@ -94,7 +94,9 @@ def _mark(ann: Annotation, side: str) -> Annotation:
     info: dict = {"agree": 1, "of": 2, "side": side}
     if ann.status != SUGGESTED and ann.status != "accepted":
         info["status"] = ann.status  # e.g. this side had rejected it
-    return replace(ann, status=SUGGESTED, by=ann.by or side, attrs={**dict(ann.attrs), MERGE_ATTR: info})
+    # ``by`` stays what that side had (none if none): the side is told by attrs.merge.side,
+    # never by a made-up annotator name.
+    return replace(ann, status=SUGGESTED, attrs={**dict(ann.attrs), MERGE_ATTR: info})
 
 
 @dataclass(slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -150,6 +151,22 @@ def test_two_changes_to_one_annotation_keep_both_sides():
     assert got.entities["T2"].label == "NORP" and got.events["E1"].arguments[0].ref == "T2"
 
 
+def test_a_conflict_keeps_each_sides_by_and_invents_none():
+    base = base_set()
+    for e in list(base.entities.values()):
+        base.entities[e.id] = replace(e, by=None)  # e.g. a hand-written or imported file
+    ours, theirs = base.copy(), base.copy()
+    relabel(ours, "T2", "NORP", None)
+    relabel(theirs, "T2", "GPE", None)
+    del ours.entities["T1"]
+    theirs.events["E2"] = Event("E2", "Contact.Meet", span("said"), (Argument("Participant", "T1"),))
+    res = merge3(base, ours, theirs)
+    got = valid(res.aset)
+    marked = sorted((e.label, e.by, e.attrs["merge"]["side"]) for e in got.entities.values() if "merge" in e.attrs)
+    assert marked == [("GPE", None, "theirs"), ("NORP", None, "ours"), ("PER", None, "theirs")]
+    assert "by:" not in store.dumps(got).split("events:")[0]
+
+
 def test_a_deleted_annotation_still_used_comes_back_marked():
     base = base_set()
     ours, theirs = base.copy(), base.copy()
@@ -164,8 +181,13 @@ def test_a_deleted_annotation_still_used_comes_back_marked():
 # ---------------------------------------------------------------------------
 # Through git
 # ---------------------------------------------------------------------------
+ROOT = Path(__file__).resolve().parents[1]
+
+
 def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=check)
+    # the driver git runs imports this checkout (not another worktree's editable install)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")])))
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=check, env=env)
 
 
 @pytest.fixture
@@ -238,6 +260,20 @@ def test_git_merge_with_a_conflicting_change_keeps_both_sides(repo):
     assert main(["validate", str(path_of(repo))]) == 0
     git(repo, "add", "annotations/capture.yaml")
     git(repo, "commit", "-q", "--no-edit")
+
+
+def test_git_merge_of_annotations_without_by_names_nobody(repo):
+    unnamed = lambda x: [x.entities.__setitem__(i, replace(e, by=None)) for i, e in list(x.entities.items())]  # noqa: E731
+    branch(repo, "bob", lambda x: (relabel(x, "T2", "NORP", "bob"), unnamed(x)))
+    git(repo, "checkout", "-q", "main")
+    branch(repo, "carol", lambda x: (relabel(x, "T2", "GPE", "carol"), unnamed(x)))
+    git(repo, "checkout", "-q", "bob")
+    res = git(repo, "merge", "--no-edit", "carol", check=False)
+    assert res.returncode != 0
+    text = path_of(repo).read_text(encoding="utf-8")
+    assert "by: ours" not in text and "by: theirs" not in text
+    got = store.read(path_of(repo)).checked()
+    assert sorted((e.label, e.by) for e in got.entities.values() if e.text == "SDF") == [("GPE", None), ("NORP", None)]
 
 
 @pytest.mark.parametrize(
