@@ -32,7 +32,10 @@ from .articles import article_check
 from .model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet
 
 #: the rule, in one line, for help texts and the command's --help
-DONE_RULE = "done: at least one accepted annotation, no pending suggestion, no lost span"
+DONE_RULE = (
+    "done: at least one accepted annotation, no pending suggestion, no lost span, "
+    "no accepted link to a rejected entity"
+)
 
 #: the columns of a row, in order: (key, title); the screen and the table share them
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -72,6 +75,10 @@ class ArticleStats:
     rejected: int = 0
     #: annotations with a span marked lost (``attrs: {lost: ...}``)
     lost: int = 0
+    #: accepted links (event arguments, attribution sources, relation ends) to a
+    #: rejected entity (``AnnotationSet.links_to_rejected``: a merge or a hand edit
+    #: left them; ``annotator validate`` says where)
+    rejected_links: int = 0
     #: accepted annotations per ``by`` (who made or accepted them), most first
     by: dict[str, int] = field(default_factory=dict)
     #: accepted entities per label, accepted events per type
@@ -90,7 +97,9 @@ class ArticleStats:
 
     @property
     def done(self) -> bool:
-        return self.error is None and self.accepted > 0 and not self.pending and not self.lost
+        return (
+            self.error is None and self.accepted > 0 and not self.pending and not self.lost and not self.rejected_links
+        )
 
     @property
     def state(self) -> str:
@@ -99,7 +108,7 @@ class ArticleStats:
             return "error"
         if self.done:
             return "done"
-        if self.pending or self.lost:
+        if self.pending or self.lost or self.rejected_links:
             return "review"
         if self.yaml is not None and (self.accepted or self.rejected):
             return "started"
@@ -144,6 +153,7 @@ class ArticleStats:
             "pending": self.pending,
             "rejected": self.rejected,
             "lost": self.lost,
+            "rejected_links": self.rejected_links,
             "by": dict(self.by),
             "labels": dict(self.labels),
             "event_types": dict(self.event_types),
@@ -197,7 +207,7 @@ class CorpusStats:
         return self._totals("by")
 
     def sums(self) -> dict[str, int]:
-        keys = ("entities", "events", "attributions", "relations", "pending", "rejected", "lost")
+        keys = ("entities", "events", "attributions", "relations", "pending", "rejected", "lost", "rejected_links")
         return {k: sum(getattr(a, k) for a in self.articles) for k in keys}
 
     def states(self) -> dict[str, int]:
@@ -270,6 +280,7 @@ def fill_from_set(row: ArticleStats, aset: AnnotationSet, label_order: Sequence[
     row.entities, row.events = kinds["entities"], kinds["events"]
     row.attributions, row.relations = kinds["attributions"], kinds["relations"]
     row.pending, row.rejected, row.lost = pending, rejected, lost
+    row.rejected_links = len(aset.links_to_rejected())
     row.by = _ordered(by)
     row.labels = _ordered(labels, label_order)
     row.event_types = _ordered(types)
@@ -297,9 +308,14 @@ _TAIL = (
 )
 _SPAN_POS = r"(?:start: \d+, end: \d+|fragments: \[\[\d+, \d+\](?:, \[\d+, \d+\])*\])"
 _ENTITY_LINE = re.compile(
-    rf"- \{{id: {_NAME}, label: (?P<label>{_NAME}), {_SPAN_POS}, text: (?:{_QUOTED}|{_PLAIN}|){_TAIL}\}}"
+    rf"- \{{id: (?P<id>{_NAME}), label: (?P<label>{_NAME}), {_SPAN_POS}, text: (?:{_QUOTED}|{_PLAIN}|){_TAIL}\}}"
 )
-_RELATION_LINE = re.compile(rf"- \{{id: {_NAME}, type: {_NAME}, arg1: {_NAME}, arg2: {_NAME}{_TAIL}\}}")
+_RELATION_LINE = re.compile(
+    rf"- \{{id: (?P<id>{_NAME}), type: {_NAME}, arg1: (?P<arg1>{_NAME}), arg2: (?P<arg2>{_NAME}){_TAIL}\}}"
+)
+#: the links of an event's or attribution's block: an argument, a source that is an ID
+_ARG_LINE = re.compile(rf"  - \{{role: {_NAME}, ref: (?P<ref>{_NAME})\}}")
+_SOURCE_REF_LINE = re.compile(rf"  source: \{{ref: (?P<ref>{_NAME})\}}")
 _BLOCK_SKIP = (
     "  trigger: {", "  arguments:", "  - {role: ", "  source: {", "  cue: {", "  content: {",
     "  score: ", "  suggested_by: ",
@@ -336,8 +352,10 @@ def count_lines(text: str) -> dict | None:
     by: Counter[str] = Counter()
     labels: Counter[str] = Counter()
     types: Counter[str] = Counter()
+    rejected_ids: set[str] = set()
+    links: list[str] = []  # what accepted annotations link to (one per link)
     section = None
-    item: dict | None = None  # the event or attribution being read: status, by, type, lost
+    item: dict | None = None  # the event or attribution being read: status, by, type, lost, id, refs
 
     def close(kind: str, it: dict) -> None:
         nonlocal pending, rejected, lost
@@ -348,8 +366,10 @@ def count_lines(text: str) -> dict | None:
             pending += 1
         elif status == "rejected":
             rejected += 1
+            rejected_ids.add(it["id"])
         else:
             counts[kind] += 1
+            links.extend(it["refs"])
             if it["by"] is not None:
                 by[it["by"]] += 1
             if kind == "events" and it["type"] is not None:
@@ -393,8 +413,11 @@ def count_lines(text: str) -> dict | None:
                 pending += 1
             elif status == "rejected":
                 rejected += 1
+                rejected_ids.add(m.group("id"))
             else:
                 counts[section] += 1
+                if section == "relations":
+                    links.extend((m.group("arg1"), m.group("arg2")))
                 who = m.group("by")
                 if who is not None:
                     by[who] += 1
@@ -406,7 +429,7 @@ def count_lines(text: str) -> dict | None:
         if line.startswith("- id: "):
             if item is not None:
                 close(section, item)
-            item = {"status": None, "by": None, "type": None, "lost": False}
+            item = {"status": None, "by": None, "type": None, "lost": False, "id": line[6:], "refs": []}
             continue
         if item is None:
             return None
@@ -425,12 +448,18 @@ def count_lines(text: str) -> dict | None:
             if flag is None:
                 return None
             item["lost"] = flag
+        elif line.startswith(("  - {role: ", "  source: {ref: ")):
+            m = (_ARG_LINE if line[2] == "-" else _SOURCE_REF_LINE).fullmatch(line)
+            if m is None:
+                return None
+            item["refs"].append(m.group("ref"))
         elif not line.startswith(_BLOCK_SKIP):
             return None
     if item is not None:
         close(section, item)
     return {
         **counts, "pending": pending, "rejected": rejected, "lost": lost,
+        "rejected_links": sum(1 for ref in links if ref in rejected_ids),
         "by": by, "labels": labels, "event_types": types, "document": document,
     }
 
@@ -439,6 +468,7 @@ def fill_from_counts(row: ArticleStats, counts: dict, label_order: Sequence[str]
     row.entities, row.events = counts["entities"], counts["events"]
     row.attributions, row.relations = counts["attributions"], counts["relations"]
     row.pending, row.rejected, row.lost = counts["pending"], counts["rejected"], counts["lost"]
+    row.rejected_links = counts["rejected_links"]
     row.by = _ordered(counts["by"])
     row.labels = _ordered(counts["labels"], label_order)
     row.event_types = _ordered(counts["event_types"])

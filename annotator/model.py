@@ -514,6 +514,27 @@ class AnnotationSet:
                 found.append(rel)
         return found
 
+    def links_to_rejected(self) -> list[tuple[Annotation, str, str]]:
+        """Accepted links that point at a rejected annotation: ``(the linking annotation,
+        which link, the rejected ID)``, in file order. A merge (one side rejected the
+        entity, the other linked to it) or a hand edit leaves them; the gold would
+        then hold an event argument, a source or a relation whose entity is not gold."""
+        def rejected(ref: str) -> bool:
+            ann = self.get(ref)
+            return ann is not None and ann.status == REJECTED
+
+        found: list[tuple[Annotation, str, str]] = []
+        for ev in self.events.values():
+            if ev.status == ACCEPTED:
+                found.extend((ev, f"argument {a.role}", a.ref) for a in ev.arguments if rejected(a.ref))
+        for at in self.attributions.values():
+            if at.status == ACCEPTED and isinstance(at.source, Ref) and rejected(at.source.ref):
+                found.append((at, "source", at.source.ref))
+        for rel in self.relations.values():
+            if rel.status == ACCEPTED:
+                found.extend((rel, key, ref) for key, ref in (("arg1", rel.arg1), ("arg2", rel.arg2)) if rejected(ref))
+        return found
+
     def copy(self) -> "AnnotationSet":
         return AnnotationSet(
             Document(self.document.text, self.document.path, self.document.sha256),

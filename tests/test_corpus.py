@@ -139,11 +139,44 @@ def test_status_json_has_stable_keys_and_reports_the_bad_file(tmp_path, capsys):
     row = data["rows"][0]
     assert list(row) == [
         "name", "article", "annotations", "state", "done", "entities", "events", "attributions",
-        "relations", "pending", "rejected", "lost", "by", "labels", "event_types", "unsaved", "locked", "error",
+        "relations", "pending", "rejected", "lost", "rejected_links", "by", "labels", "event_types", "unsaved",
+        "locked", "error",
     ]
     assert [r["state"] for r in data["rows"]] == ["review", "review", "new", "error", "done"]
     lines = err.strip().splitlines()
     assert len(lines) == 1 and re.match(rf"annotator: {re.escape(str(ann / 'e-bad.yaml'))}:\d+: ", lines[0])
+
+
+def test_status_counts_accepted_links_to_rejected_entities_and_the_article_is_not_done(tmp_path, capsys):
+    from annotator.model import Argument, Attribution, Ref, Relation
+
+    arts, ann = make_folder(tmp_path)
+    (ann / "e-bad.yaml").unlink()
+    text = (arts / "b-review.txt").read_text(encoding="utf-8")
+    aset = AnnotationSet(Document(text, "../articles/b-review.txt"))
+    aset.entities["T1"] = Entity("T1", "PER", Span.of(text, 0, 12), by="alice")
+    aset.entities["T3"] = Entity("T3", "GPE", Span.of(text, 54, 60), status=REJECTED, by="bob")  # a merge took bob's rejection
+    aset.events["E1"] = Event("E1", "Conflict.Withdraw", Span.of(text, 40, 47), (Argument("Origin", "T3"),), by="alice")
+    aset.attributions["A1"] = Attribution("A1", Ref("T3"), Span.of(text, 13, 17), None, by="alice")
+    aset.relations["R1"] = Relation("R1", "near", "T1", "T3", by="alice")
+    aset.relations["R2"] = Relation("R2", "near", "T3", "T1", status=SUGGESTED, by="rules")  # a suggestion: not counted
+    for name in ("b-review", "f-hand"):  # the store's own lines (counted from them) and a hand edit (read)
+        store.save(aset, ann / f"{name}.yaml")
+    hand = (ann / "f-hand.yaml").read_text(encoding="utf-8").replace("role: Origin", 'role: "Origin"')
+    (ann / "f-hand.yaml").write_text("# edited\n" + hand, encoding="utf-8")
+    assert corpus.count_lines((ann / "b-review.yaml").read_text(encoding="utf-8")) is not None
+    assert corpus.count_lines("# edited\n" + hand) is None
+    code = main(["status", str(ann), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0
+    rows = {r["name"]: r for r in data["rows"]}
+    for name in ("b-review", "f-hand"):
+        assert rows[name]["rejected_links"] == 3 and rows[name]["state"] == "review" and not rows[name]["done"]
+    assert rows["sdf-captures-deir-el-zor"]["rejected_links"] == 0
+    assert data["totals"]["rejected_links"] == 6
+    main(["status", str(ann)])
+    out = capsys.readouterr().out
+    assert "accepted links to rejected entities in b-review (3), f-hand (3)" in " ".join(out.split())
 
 
 def test_status_of_a_folder_of_annotation_files(tmp_path, capsys):
@@ -229,7 +262,10 @@ def annotation_sets(draw):
     return aset
 
 
-FIELDS = ("entities", "events", "attributions", "relations", "pending", "rejected", "lost", "by", "labels", "event_types")
+FIELDS = (
+    "entities", "events", "attributions", "relations", "pending", "rejected", "lost", "rejected_links", "by", "labels",
+    "event_types",
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -46,6 +46,34 @@ def test_every_problem_on_stderr_and_nothing_changed(tmp_path, capsys):
     assert yaml_path.read_text() == text
 
 
+def test_an_accepted_link_to_a_rejected_entity_is_a_problem_at_its_line(tmp_path, capsys):
+    from annotator.model import REJECTED, SUGGESTED, Attribution, Ref, Relation
+
+    _, yaml_path = make_files(tmp_path)
+    aset = store.read(yaml_path).checked()
+    aset.entities["T2"] = Entity("T2", "GPE", Span.of(ART, 19, 26), status=REJECTED, by="bob")  # after a merge
+    aset.attributions["A1"] = Attribution("A1", Ref("T2"), Span.of(ART, 14, 18), None, by="alice")
+    aset.relations["R1"] = Relation("R1", "near", "T1", "T2", by="alice")
+    aset.relations["R2"] = Relation("R2", "near", "T2", "T1", status=SUGGESTED, by="rules")  # a suggestion may
+    store.save(aset, yaml_path)
+    lines = yaml_path.read_text().splitlines()
+    at = lambda s: next(i for i, line in enumerate(lines, 1) if s in line)  # noqa: E731
+    assert main(["validate", str(yaml_path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [
+        f"{yaml_path}:{at('role: Place')}: E1: argument Place refers to T2, a rejected entity, but E1 is accepted: "
+        "accept T2 or drop the link",
+        f"{yaml_path}:{at('source: {ref: T2}')}: A1: source refers to T2, a rejected entity, but A1 is accepted: "
+        "accept T2 or drop the link",
+        f"{yaml_path}:{at('id: R1')}: R1: arg2 refers to T2, a rejected entity, but R1 is accepted: "
+        "accept T2 or drop the link",
+    ]
+    assert [str(p) for p in store.validate_paths([yaml_path])] == err.splitlines()
+    # the file still opens (the app must let the user mend it)
+    assert store.read(yaml_path).checked().entities["T2"].status == REJECTED
+
+
 def test_schema_option(tmp_path, capsys):
     _, yaml_path = make_files(tmp_path)
     schema = tmp_path / "schema.yaml"

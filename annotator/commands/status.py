@@ -24,7 +24,7 @@ def register(sub) -> None:
         help="per-article progress of a folder (table or --json)",
         description=(
             "What each article holds (accepted entities, events, attributions, relations), what is left "
-            "(pending suggestions, lost spans), who annotated it and whether everything is saved, with "
+            "(pending suggestions, lost spans, accepted links to rejected entities), who annotated it and whether everything is saved, with "
             f"the folder's progress and its label counts. {DONE_RULE[0].upper()}{DONE_RULE[1:]}. "
             "An article changed since its file was saved is counted as opening it would: its spans re-found, "
             "those not found lost. Exit status 2 when a file cannot be read or its article is missing or cannot "
@@ -172,6 +172,13 @@ def print_tables(stats, ann_dir: Path | None) -> None:
     bars("entities per label (accepted)", stats.labels)
     bars("events per type (accepted)", stats.event_types)
     bars("accepted annotations per annotator", stats.by)
+    flagged = [r for r in stats.articles if r.rejected_links and r.error is None]
+    if flagged:
+        names = ", ".join(f"{r.name} ({r.rejected_links})" for r in flagged)
+        console.print(Text(
+            f"inconsistent: accepted links to rejected entities in {names}; `annotator validate` says where",
+            style="yellow",
+        ))
     if ann_dir is not None and not any(r.yaml for r in stats.articles):
         console.print(Text(f"note: no annotation file in {ann_dir} for these articles (see --annotations)"))
 

@@ -13,7 +13,8 @@ def register(sub) -> None:
         help="check annotation files and report every problem (changes nothing)",
         description=(
             "Check annotation files (format annotator/1) against their articles and the schema. "
-            "Every problem is printed as FILE:LINE: what is wrong. Exit status 2 if any."
+            "Every problem is printed as FILE:LINE: what is wrong, an accepted link (event argument, "
+            "attribution source, relation) to a rejected entity included. Exit status 2 if any."
         ),
     )
     p.add_argument("files", nargs="+", metavar="FILE.yaml", help="annotation files (or folders of them)")
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     n_annotations = 0
     for path in paths:
         got = store.read(path, schema=schema, strict=True)
-        aset, found = got.aset, got.problems
+        aset, found = got.aset, got.problems + store.rejected_link_problems(got)
         for problem in found:
             print(problem, file=sys.stderr)
         n_problems += len(found)

@@ -52,6 +52,7 @@ _WHERE = {
     "read_sets": "many",
     "Read": "reader",
     "read": "reader",
+    "rejected_link_problems": "reader",
     "validate_paths": "reader",
     "FORMAT": "writer",
     "dumps": "writer",
@@ -90,7 +91,7 @@ if TYPE_CHECKING:
         yaml_files,
     )
     from .many import read_sets
-    from .reader import Read, read, validate_paths
+    from .reader import Read, read, rejected_link_problems, validate_paths
     from .writer import FORMAT, dump_chunks, dumps
 
 __all__ = [
@@ -104,6 +105,7 @@ __all__ = [
     "new_set",
     "read",
     "read_sets",
+    "rejected_link_problems",
     "save",
     "validate_paths",
     "write_atomic",

@@ -20,7 +20,7 @@ from ..digest import sha256
 from ..errors import InputError, Problem, ValidationError
 from ..lazy import names_from
 from ..lost_marks import LOST
-from ..model import AnnotationSet, Document
+from ..model import AnnotationSet, Document, Entity
 from ..pace import pause
 from ..schema import Schema
 from .fast_reader import fast_parse
@@ -434,9 +434,70 @@ def _editing_notes(result: Read) -> None:
         )
 
 
+def rejected_link_problems(got: Read) -> list[Problem]:
+    """A problem (``file:line: what``) for each accepted link of a file read without
+    problems that points at a rejected annotation (``AnnotationSet.links_to_rejected``).
+
+    Not a reading problem (the app opens such a file, a merge may make one): what
+    ``annotator validate`` reports, at the line of the link (the file is parsed
+    again for its lines only when there is one)."""
+    if got.aset is None or got.problems:
+        return []
+    found = got.aset.links_to_rejected()
+    if not found:
+        return []
+    where = str(got.path) if got.path is not None else "<string>"
+    lines = _link_lines(got)
+    out = []
+    for ann, what, ref in found:
+        line = lines.get((ann.id, what), lines.get((ann.id, None)))
+        kind = "entity" if isinstance(got.aset.get(ref), Entity) else "annotation"
+        what = f"{ann.id}: {what} refers to {ref}, a rejected {kind}, but {ann.id} is accepted: accept {ref} or drop the link"
+        out.append(Problem(where, line, what))
+    return out
+
+
+def _link_lines(got: Read) -> dict[tuple[str, str | None], int | None]:
+    """(ID, link) -> its line, and (ID, None) -> the annotation's line, as the file has them."""
+    text = got._text
+    if text is None and got.path is not None:
+        try:
+            text = yaml_text(read_yaml_bytes(got.path), str(got.path))
+        except InputError:
+            return {}
+    if text is None:
+        return {}
+    tree, _problem = parse(text, str(got.path or "<string>"))
+    data = tree.data if tree is not None else None
+    if not isinstance(data, dict):
+        return {}
+    out: dict[tuple[str, str | None], int | None] = {}
+    for section in ("events", "attributions", "relations"):
+        items = data.get(section)
+        for item in items if isinstance(items, list) else ():
+            if not isinstance(item, dict) or type(item.get("id")) is not str:
+                continue
+            aid, line = item["id"], tree.line(item, None)
+            out[(aid, None)] = line
+            if section == "events" and isinstance(item.get("arguments"), list):
+                aline = tree.key_line(item, "arguments", line)
+                for arg in item["arguments"]:
+                    if isinstance(arg, dict):
+                        out.setdefault((aid, f"argument {arg.get('role')}"), tree.line(arg, aline))
+            elif section == "attributions":
+                out[(aid, "source")] = tree.key_line(item, "source", line)
+            elif section == "relations":
+                for key in ("arg1", "arg2"):
+                    out[(aid, key)] = tree.key_line(item, key, line)
+    return out
+
+
 def validate_paths(paths: Iterable[str | os.PathLike], schema: Schema | None = None) -> list[Problem]:
-    """Every problem in the given files (folders: their .yaml files); changes nothing."""
+    """Every problem in the given files (folders: their .yaml files), accepted links
+    to rejected annotations included; changes nothing."""
     found: list[Problem] = []
     for p in yaml_files(paths):
-        found.extend(read(p, schema=schema, strict=True).problems)
+        got = read(p, schema=schema, strict=True)
+        found.extend(got.problems)
+        found.extend(rejected_link_problems(got))
     return found
