@@ -663,10 +663,16 @@ def for_session(session: Session, pred: str | Path | None, *, by: str | None = N
 
 
 def plan_files(
-    gold: Path, pred: Path | None, *, by: str | None, schema, merged: bool | None = None
+    gold: Path, pred: Path | None, *, by: str | None, schema, merged: bool | None = None,
+    problems: list[str] | None = None,
 ) -> tuple[list[tuple], list[str], str | None]:
     """The (name, gold file, pred file or None, merged) to adjudicate, notes, and
-    the suggester: ``audit GOLD [PRED] --view``. Loads every file (errors first).
+    the suggester: ``audit GOLD [PRED] --view``. Loads every file first.
+
+    The batch rule, as audit and agree read their articles
+    (``audit.selection.article_sets``): a file that cannot be read, or a pred file
+    not over its gold file's text, is one line added to ``problems`` (the file and
+    its problem) and its article is left out; the others go on.
 
     With GOLD only, a merged gold (one with merge candidates, or ``merged``
     True) opens on its candidates (``by``: only that annotator's); otherwise on
@@ -674,15 +680,32 @@ def plan_files(
     from . import store
     from .audit import suggesters
     from .errors import InputError
-    from .audit.selection import annotation_files, check_same_article, names_list as names, pair_paths, pick_suggester
+    from .audit.selection import annotation_files, article_sets, names_list as names, pair_paths, pick_suggester
 
     notes: list[str] = []
     sides = []
+    if problems is None:
+        problems = []
     if pred is not None and merged:
         raise InputError("--merged", "adjudicates the candidates of GOLD itself: leave out PRED")
+
+    def usable(files: dict[str, dict[str, Path]]) -> dict[str, dict[str, AnnotationSet]]:
+        """side -> article -> set, of the articles whose files can all be used."""
+        wanted = [(side, n) for side, by_article in files.items() for n in by_article]
+        loaded = dict(zip(wanted, store.read_sets([files[side][n] for side, n in wanted], schema)))
+        out: dict[str, dict[str, AnnotationSet]] = {side: {} for side in files}
+        for n in dict.fromkeys(n for _, n in wanted):
+            by_side, lines = article_sets(n, files, loaded)
+            problems.extend(lines)
+            for side, aset in by_side.items():
+                out[side][n] = aset
+        return out
+
     if pred is None:
         files = annotation_files(gold)
-        sets = {n: store.read(path, schema=schema).checked() for n, path in files.items()}
+        sets = usable({"GOLD": files})["GOLD"]
+        if not sets:
+            return [], notes, by
         with_candidates = {n for n, aset in sets.items() if has_candidates(aset)}
         if merged or (merged is None and with_candidates):
             left = sorted(set(sets) - with_candidates)
@@ -701,15 +724,19 @@ def plan_files(
         for name, g_path, p_path in paired:
             if g_path.resolve() == p_path.resolve():
                 raise InputError(str(p_path), "is the GOLD file itself: give GOLD only, with --by, to adjudicate its suggestions")
-            g_set, p_set = store.read(g_path, schema=schema).checked(), store.read(p_path, schema=schema).checked()
-            check_same_article(name, g_set, p_set, p_path)
-            sides.append((name, g_path, p_path, False))
+        kept = usable({"GOLD": {n: g for n, g, _ in paired}, "PRED": {n: p for n, _, p in paired}})["GOLD"]
+        sides = [(name, g_path, p_path, False) for name, g_path, p_path in paired if name in kept]
     return sides, notes, by
 
 
-def open_files(gold: Path, pred: Path | None, *, by: str | None, schema, user: str, merged: bool | None = None):
+def open_files(
+    gold: Path, pred: Path | None, *, by: str | None, schema, user: str, merged: bool | None = None,
+    problems: list[str] | None = None,
+):
     """``audit GOLD [PRED] --view``: each gold file with open disagreements, open
     for writing in a workspace (InputError when an annotator has one open).
+    A file that cannot be used is a line in ``problems`` and its article is left
+    out (``plan_files``: the batch rule).
 
     Returns (adjudications, their workspaces, notes); the caller closes the
     workspaces. Nothing to adjudicate: ([], [], notes) with a note saying so."""
@@ -717,7 +744,7 @@ def open_files(gold: Path, pred: Path | None, *, by: str | None, schema, user: s
     from .schema import default_schema
     from .workspace import open_file
 
-    sides, notes, by = plan_files(gold, pred, by=by, schema=schema, merged=merged)
+    sides, notes, by = plan_files(gold, pred, by=by, schema=schema, merged=merged, problems=problems)
     schema = schema or default_schema()
     articles: list[Adjudication] = []
     opened = []

@@ -120,3 +120,56 @@ def test_audit_counts_a_gold_article_without_prediction_as_missed(folders, capsy
     assert strict["recall"] == 0.5 and strict["precision"] == 1.0
     note = next(n for n in data["notes"] if "only in GOLD" in n)
     assert note.startswith("2 article(s) only in GOLD") and "count as missed" in note and "art2, art3" in note
+
+
+def test_export_names_every_bad_file_and_exports_the_rest(folders, capsys):
+    root = folders
+    for d, n in (("b", 2), ("a", 3)):  # one folder with both bad files: art2 broken, art3's article gone
+        (root / "c").mkdir(exist_ok=True)
+        (root / "c" / f"art{n}.yaml").write_bytes((root / d / f"art{n}.yaml").read_bytes())
+    for n in (1, 4):
+        (root / "c" / f"art{n}.yaml").write_bytes((root / "a" / f"art{n}.yaml").read_bytes())
+    out = root / "out.jsonl"
+    code = main(["export", "--to", "jsonl", str(root / "c"), "-o", str(out)])
+    stdout, err = capsys.readouterr()
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 2, err
+    assert lines[0].startswith(f"annotator: {root / 'c' / 'art2.yaml'}:") and "broken YAML" in lines[0]
+    assert lines[1].startswith(f"annotator: {root / 'c' / 'art3.yaml'}:") and "no such article file" in lines[1]
+    assert "Traceback" not in err
+    assert f"exported 2 articles to {out}, 2 files left out (see above)" in stdout
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_audit_view_names_every_bad_file_and_opens_the_rest(folders, capsys):
+    from annotator.cli import build_parser
+    from annotator.commands.audit import run_view, view_app
+
+    root = folders
+    schema = str(root / "schema.yaml")
+    # nothing disagrees in the usable articles: nothing opens, the bad files still make it 2
+    args = build_parser().parse_args(["audit", str(root / "a"), str(root / "b"), "--view", "--schema", schema])
+    assert run_view(args) == 2
+    out, err = capsys.readouterr()
+    check_two_lines(err, root)
+    assert "nothing to adjudicate" in out
+    # art4 disagrees: it opens; art2 and art3 are left out, one line each
+    (root / "b" / "art4.yaml").write_text(
+        annotation("art4", "b", "- {id: T1, label: Person, start: 0, end: 9, text: Acme Corp, by: b}\n"), encoding="utf-8"
+    )
+    left_out: list[str] = []
+    args = build_parser().parse_args(["audit", str(root / "a"), str(root / "b"), "--view", "--schema", schema, "--annotator", "c"])
+    app = view_app(args, left_out)
+    try:
+        assert app is not None and [adj.name for adj in app.articles] == ["art4"]
+        assert len(left_out) == 2
+        check_two_lines(capsys.readouterr().err, root)
+        assert any("2 files left out" in n for n in app.notes)
+    finally:
+        app.close_workspaces(save=False)
+    # GOLD only: a broken gold file is left out too
+    left_out = []
+    args = build_parser().parse_args(["audit", str(root / "b"), "--view", "--by", "rules", "--schema", schema])
+    view_app(args, left_out)
+    assert len(left_out) == 1 and str(root / "b" / "art2.yaml") in left_out[0]

@@ -95,17 +95,43 @@ def test_export_refused_by_the_folder_keeps_the_old_file(gold, tmp_path, capsys,
     assert target.read_text() == "old\n" and _leftovers(folder) == []
 
 
-def test_export_failing_midway_leaves_the_old_file_and_no_temporary(gold, tmp_path, capsys):
-    """The second file is broken: the export stops with its line, and the
-    output file is still the one from before (not half an export)."""
+def test_export_failing_midway_leaves_the_old_file_and_no_temporary(gold, tmp_path, capsys, monkeypatch):
+    """Reading stops at the second file (an error that is not a bad file's): the
+    export stops with its line, and the output file is still the one from before
+    (not half an export)."""
+    from annotator import store
+    from annotator.errors import InputError
+
+    second = gold.parent / "zz-second.yaml"
+    second.write_text(gold.read_text())
+    read_sets = store.read_sets
+
+    def failing(paths, *a, **kw):
+        if str(paths[0]) == str(second):
+            raise InputError(str(second), "cannot read: Input/output error")
+        return read_sets(paths, *a, **kw)
+
+    monkeypatch.setattr(store, "read_sets", failing)
+    out = tmp_path / "out.conll"
+    out.write_text("before\n")
+    assert main(["export", "--to", "conll", str(gold.parent), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{second}:" in err and "Traceback" not in err
+    assert out.read_text() == "before\n" and _leftovers(tmp_path) == []
+
+
+def test_export_leaves_out_a_broken_file_and_writes_the_rest(gold, tmp_path, capsys):
+    """The batch rule: the broken file is one line, the others are exported, exit 2."""
     broken = gold.parent / "zz-broken.yaml"
     broken.write_text(gold.read_text().replace("label: PER", "label: 7", 1))
     out = tmp_path / "out.conll"
     out.write_text("before\n")
     assert main(["export", "--to", "conll", str(gold.parent), "-o", str(out)]) == 2
-    err = capsys.readouterr().err
-    assert f"{broken}:" in err and "Traceback" not in err
-    assert out.read_text() == "before\n" and _leftovers(tmp_path) == []
+    captured = capsys.readouterr()
+    line = captured.err.strip().splitlines()[0]  # (then the line of what conll cannot carry)
+    assert line.startswith(f"annotator: {broken}:") and "label" in line
+    assert "exported 1 articles" in captured.out and "1 file left out" in captured.out
+    assert out.read_text() != "before\n" and "Orhan" in out.read_text() and _leftovers(tmp_path) == []
 
 
 def test_write_text_atomic_replaces_whole_and_keeps_the_mode(tmp_path):

@@ -309,21 +309,29 @@ def emit(args: argparse.Namespace, data: dict, tables, notes: Sequence[str]) -> 
 # ---------------------------------------------------------------------------
 # The command
 # ---------------------------------------------------------------------------
-def view_app(args: argparse.Namespace):
+def view_app(args: argparse.Namespace, left_out: list[str] | None = None):
     """The adjudication app for ``--view`` (not run), or None when nothing disagrees.
 
     Everything that can fail is loaded here, before the terminal is taken over;
-    the gold files are open (locked) in workspaces that the app closes."""
+    the gold files are open (locked) in workspaces that the app closes. A file
+    that cannot be used is one line on stderr and its article is left out (the
+    batch rule); ``left_out`` gets those lines (the caller exits 2)."""
     from ..adjudication import open_files
 
     if args.json or args.markdown or args.fail_under is not None:
         raise InputError("--view", "opens the app: leave out --json, --markdown and --fail-under")
     merged = True if getattr(args, "merged", False) else None
     schema = load_schema_arg(defaults.schema_file(args))
+    problems: list[str] = [] if left_out is None else left_out
     articles, workspaces, notes = open_files(
         Path(args.gold), Path(args.pred) if args.pred is not None else None,
-        by=args.by, schema=schema, user=args.annotator or _default_user(), merged=merged,
+        by=args.by, schema=schema, user=args.annotator or _default_user(), merged=merged, problems=problems,
     )
+    for line in problems:
+        print(f"annotator: {line}", file=sys.stderr)
+    if problems:
+        n = len(problems)
+        notes.append(f"{n} file{'s' if n != 1 else ''} left out (could not be used: see the lines printed before the app)")
     if not articles:
         print(f"annotator: {notes[0]}")
         for note in notes[1:]:
@@ -345,17 +353,23 @@ def run_view(args: argparse.Namespace) -> int:
     from .keys import load_checked
 
     _settings, keymap, theme = load_checked()  # the user's keys and theme, checked first
-    app = view_app(args)  # one writer per gold file: a file open in the app is refused
+    left_out: list[str] = []
+    app = view_app(args, left_out)  # one writer per gold file: a file open in the app is refused
     if app is None:
-        return 0
+        return 2 if left_out else 0
     if keymap:
         app.set_keymap(keymap)
     if theme:
         app.theme = theme
     try:
-        return int(app.run() or 0)
+        code = int(app.run() or 0)
     finally:
         app.close_workspaces(save=False)  # saved on q; ctrl+q leaves the journals
+    if left_out:
+        n = len(left_out)
+        print(f"annotator: {n} file{'s' if n != 1 else ''} left out (could not be used, see above)", file=sys.stderr)
+        return 2
+    return code
 
 
 def run(args: argparse.Namespace) -> int:

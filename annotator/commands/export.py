@@ -1,6 +1,10 @@
 """`annotator export --to FORMAT PATH... -o OUT`: our YAML -> a format that
 training and scoring tools read. Articles stream one at a time; whatever the
 format cannot carry is counted in one line on stderr.
+
+The batch rule, as audit and agree apply it: a file that cannot be read is one
+line on stderr (the file and its problem) and is left out; the others are
+exported, and the exit status is then 2.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from itertools import chain
 from typing import Iterator
 
 from ..errors import InputError
@@ -111,15 +116,19 @@ def run(args: argparse.Namespace) -> int:
     report = Report(key)
     names = Names()
     clock = Clock()
+    left_out: list[str] = []
 
     with bar(f"exporting {key}", len(files)) as progress:
 
         def items() -> Iterator[tuple[str, object]]:
             for path, rel in files:
-                try:
-                    aset = store.read(Path(path)).checked()
-                except InputError as err:
-                    raise _not_ours(Path(path), err, defaults.annotations_dir(args)) from None
+                (aset,) = store.read_sets([path], workers=1)  # the set, or why it cannot be read
+                if isinstance(aset, InputError):
+                    err = _not_ours(Path(path), aset, defaults.annotations_dir(args))
+                    print(f"annotator: {err.message}", file=sys.stderr)
+                    left_out.append(path)
+                    progress.advance()
+                    continue
                 if fmt.OUT_IS_DIR:  # brat: keep the folders, so names stay as they were
                     parts = [safe_name(x, "article") for x in rel.split("/")]
                     name = names.take("/".join(parts))
@@ -128,8 +137,11 @@ def run(args: argparse.Namespace) -> int:
                 yield name, aset
                 progress.advance()
 
+        stream = items()
+        first = next(stream, None)  # nothing could be read: the output is left as it was
         try:
-            fmt.write(items(), out, report, args.status, schema=schema, fmt_name=key)
+            if first is not None:
+                fmt.write(chain([first], stream), out, report, args.status, schema=schema, fmt_name=key)
         except OSError as exc:  # a format writing a folder of files (brat, spaCy shards)
             raise InputError(str(exc.filename or out), f"cannot write: {exc.strerror or exc}") from None
     line = report.line()
@@ -140,6 +152,10 @@ def run(args: argparse.Namespace) -> int:
     if skipped:
         print(f"annotator: passed over {skipped} .yaml files that are not annotation files", file=sys.stderr)
     where = "stdout" if to_stdout else out
-    print(f"exported {report.documents} articles to {where} ({clock.rate(report.documents)})",
+    if first is None:
+        where = f"{where} (nothing written)"
+    n = len(left_out)
+    bad = f", {n} file{'s' if n != 1 else ''} left out (see above)" if n else ""
+    print(f"exported {report.documents} articles to {where}{bad} ({clock.rate(report.documents)})",
           file=sys.stderr if to_stdout else sys.stdout)
-    return 0
+    return 2 if left_out else 0
