@@ -369,7 +369,7 @@ class Adjudication:
                 p_ann = self.pred_annotation(d)
                 source = self.by or (p_ann.by or suggester_of(p_ann) if p_ann is not None else None)
                 take = changes.take_other_event if d.layer == EVENT else changes.take_other_attribution
-                label, pairs = take(s.aset, self.pred, d, self.user, source)
+                label, pairs = take(s.aset, self.pred, d, self.user, source, s.next_id)
             report = s.apply(label, pairs)
         elif d.kind == MISSED:
             assert g is not None
@@ -387,7 +387,7 @@ class Adjudication:
         elif d.kind == SPURIOUS:
             assert p is not None
             new = Entity(
-                s.aset.next_id(Entity),
+                s.next_id(Entity),
                 p.label,
                 p.span,
                 by=self.user,

@@ -43,11 +43,11 @@ from .session import Pair
 class _Bringer:
     """Gold IDs for the other side's entities: an equal gold entity's, or a new one's."""
 
-    def __init__(self, gold: AnnotationSet, pred: AnnotationSet, user: str, source: str | None):
+    def __init__(self, gold: AnnotationSet, pred: AnnotationSet, user: str, source: str | None, next_id=None):
         self.gold, self.pred, self.user, self.source = gold, pred, user, source
         self.pairs: list[Pair] = []
         self.added: list[str] = []
-        self._next = max((id_number(i) for i in gold.entities), default=0) + 1
+        self._next = id_number((next_id or gold.next_id)(Entity))
         self._by_key = {
             (e.label, e.span.fragments): e.id for e in gold.entities.values() if e.status == ACCEPTED
         }
@@ -98,17 +98,21 @@ def _delete(gold: AnnotationSet, ann) -> list[Pair]:
     return pairs
 
 
-def take_other_event(gold: AnnotationSet, pred: AnnotationSet, d: Disagreement, user: str, source: str | None) -> tuple[str, list[Pair]]:
+def take_other_event(
+    gold: AnnotationSet, pred: AnnotationSet, d: Disagreement, user: str, source: str | None, next_id=None
+) -> tuple[str, list[Pair]]:
+    """``next_id``: the session's (``Session.next_id``: never an ID it had), else the gold set's."""
+    next_id = next_id or gold.next_id
     g = gold.events.get(d.gold_id) if d.gold_id else None
     p = pred.events.get(d.pred_id) if d.pred_id else None
     if d.kind == MISSED:
         assert g is not None
         return f"deleted event {g.id}", _delete(gold, g)
-    b = _Bringer(gold, pred, user, source)
+    b = _Bringer(gold, pred, user, source, next_id)
     if d.kind == SPURIOUS:
         assert p is not None
         new = Event(
-            gold.next_id(Event), p.type, p.trigger, b.args(p.arguments),
+            next_id(Event), p.type, p.trigger, b.args(p.arguments),
             by=user, score=p.score, suggested_by=source, attrs=dict(p.attrs),
         )
         return f"added event {new.id} {p.type} from the other side{b.note()}", [*b.pairs, (None, new)]
@@ -126,17 +130,21 @@ def take_other_event(gold: AnnotationSet, pred: AnnotationSet, d: Disagreement, 
     raise ValueError(f"not an event disagreement: {d.kind}")
 
 
-def take_other_attribution(gold: AnnotationSet, pred: AnnotationSet, d: Disagreement, user: str, source: str | None) -> tuple[str, list[Pair]]:
+def take_other_attribution(
+    gold: AnnotationSet, pred: AnnotationSet, d: Disagreement, user: str, source: str | None, next_id=None
+) -> tuple[str, list[Pair]]:
+    """``next_id``: as for ``take_other_event``."""
+    next_id = next_id or gold.next_id
     g = gold.attributions.get(d.gold_id) if d.gold_id else None
     p = pred.attributions.get(d.pred_id) if d.pred_id else None
     if d.kind == MISSED:
         assert g is not None
         return f"deleted attribution {g.id}", _delete(gold, g)
-    b = _Bringer(gold, pred, user, source)
+    b = _Bringer(gold, pred, user, source, next_id)
     if d.kind == SPURIOUS:
         assert p is not None
         new = replace(
-            p, id=gold.next_id(Attribution), source=b.source_of(p), status=ACCEPTED,
+            p, id=next_id(Attribution), source=b.source_of(p), status=ACCEPTED,
             by=user, suggested_by=source, attrs=dict(p.attrs),
         )
         return f"added attribution {new.id} from the other side{b.note()}", [*b.pairs, (None, new)]

@@ -1,7 +1,9 @@
 """The session's new IDs (``Session.next_id``, kept up to date by its swaps
-instead of reading every ID at each new annotation) are always those of
-``AnnotationSet.next_id``, which reads them all: through tags, deletes, undo,
-redo, batches, and changes made to the set behind the session's back."""
+instead of reading every ID at each new annotation): one more than the highest
+ID number the session has known, in use (``AnnotationSet.next_id``, which reads
+them all) or gone (deleted, undone, taken out behind its back): through tags,
+deletes, undo, redo, batches, and changes made to the set behind the session's
+back. An ID once there is never given again: a teammate's copy may still use it."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -28,15 +30,19 @@ ops = st.lists(
 )
 
 
-def check(s: Session) -> None:
-    for kind in (Entity, Event):
-        assert s.next_id(kind) == s.aset.next_id(kind)
+def check(s: Session, seen: dict) -> None:
+    """``seen``: kind -> the highest ID number in the set after any step so far."""
+    for kind, prefix in ((Entity, "T"), (Event, "E")):
+        in_use = int(s.aset.next_id(kind)[1:]) - 1
+        seen[kind] = max(seen.get(kind, 0), in_use)
+        assert s.next_id(kind) == f"{prefix}{seen[kind] + 1}"
 
 
 @settings(max_examples=150, deadline=None)
 @given(ops)
 def test_new_ids_are_one_more_than_the_highest_in_use(steps):
     s = Session(AnnotationSet(Document(TEXT)), default_schema(), user="zed")
+    seen: dict = {}
     for op in steps:
         kind = op[0]
         if kind == "tag":
@@ -68,7 +74,7 @@ def test_new_ids_are_one_more_than_the_highest_in_use(steps):
         elif kind == "drop_behind" and s.aset.entities:
             top = max(s.aset.entities, key=lambda i: int(i[1:]))
             del s.aset.entities[top]
-        check(s)
+        check(s, seen)
 
 
 def test_a_new_set_in_the_session_is_read_again():
@@ -100,10 +106,10 @@ def test_a_tag_reads_only_its_own_id(monkeypatch):
     assert s.next_id(Entity) == "T2011"
     assert len(calls) <= 3 * 10
     calls.clear()
-    s.undo()  # the highest goes: the next below is found without reading every ID
-    assert s.next_id(Entity) == "T2010"
+    s.undo()  # the highest goes (found without reading every ID), and is not given again
+    assert s.next_id(Entity) == "T2011" and s.aset.next_id(Entity) == "T2010"
     s.add_entity("ORG", 5 * 2009, 5 * 2009 + 4)
-    assert s.next_id(Entity) == "T2011"
+    assert s.next_id(Entity) == "T2012"
     assert len(calls) <= 6
 
 
@@ -116,7 +122,31 @@ def test_two_ids_of_one_number_hold_it_until_both_go():
     s.delete("T7")
     assert s.next_id(Entity) == s.aset.next_id(Entity) == "T8"  # T07 still holds 7
     s.delete("T07")
-    assert s.next_id(Entity) == s.aset.next_id(Entity) == "T2"
+    assert s.aset.next_id(Entity) == "T2" and s.next_id(Entity) == "T8"  # 7 was there: never again
+
+
+def test_a_deleted_id_is_never_given_again():
+    """T3 deleted (the highest of the file as loaded): the next new entity is T4, not
+    T3 again, which a teammate's copy of the file still has and refers to."""
+    aset = AnnotationSet(Document(TEXT))
+    for n in (1, 2, 3):
+        aset.entities[f"T{n}"] = Entity(f"T{n}", "PER", Span.of(TEXT, *WORDS[n]))
+    s = Session(aset, default_schema(), user="zed")
+    s.delete("T3")  # before any new ID was asked for
+    assert s.add_entity("ORG", *WORDS[10]).id == "T4"
+    s.undo()  # the new T4 goes too
+    assert s.add_entity("ORG", *WORDS[11]).id == "T5"
+    # of the file as loaded, even when the set is put in again behind the session's back
+    loaded = AnnotationSet(Document(TEXT))
+    loaded.entities["T9"] = Entity("T9", "PER", Span.of(TEXT, *WORDS[9]))
+    s2 = Session(loaded, default_schema(), user="zed")
+    assert s2.next_id(Entity) == "T10"
+    del loaded.entities["T9"]
+    assert s2.next_id(Entity) == "T10"
+    # the carried history's IDs (an article left and opened again) count as known
+    s3 = Session(AnnotationSet(Document(TEXT)), default_schema(), user="zed")
+    s3.carry(s.steps()[0], s.steps()[1])
+    assert s3.next_id(Entity) == "T6"
 
 
 def test_the_numbers_are_read_as_id_number_reads_them():
