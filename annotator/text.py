@@ -279,6 +279,7 @@ def _token_pattern(full: bool) -> str:
         \s*+(?:
             (?=[A-Za-z]{{1,6}}\.)(?:
                 (?:[A-Za-z]\.){{2,}}(?!\w)                  # U.S.  U.N.  e.g.
+              | (?:[A-Za-z]\.)++[A-Za-z](?![\w.])            # U.S.A  U.S (no last period)
               | (?:{abbrevs})\.                              # Mr.  Gen.  Inc.
             )
           | \d+(?:[.,:/]\d+)+{w1}*+                          # 3.5  1,000  10:30  2.5bn

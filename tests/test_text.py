@@ -37,6 +37,22 @@ def toks(text: str) -> list[str]:
 # -- tokens ---------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("extra", ["", " \u65e5"])  # the plain pattern, and the full one (CJK in the text)
+def test_a_word_snaps_to_initialisms_and_contractions_whole(extra):
+    """The cursor's token (what a digit labels, what a span snaps to): U.S. is one
+    token, with its periods, or without the last one; a contraction is one word
+    (don't, can\u2019t: the span users expect, not spaCy's do + n't); a possessive
+    's is its own token, as in spaCy and the PTB."""
+    text = "The U.S. and U.S.A, or the U.S, don't; can\u2019t (U.S.) U.S.-backed Syria's" + extra
+    got = toks(text)
+    assert got[:17] == [
+        "The", "U.S.", "and", "U.S.A", ",", "or", "the", "U.S", ",", "don't", ";", "can\u2019t",
+        "(", "U.S.", ")", "U.S.", "-",
+    ]
+    assert got[17:20] == ["backed", "Syria", "'s"]
+    assert [text[s:e] for s, e in T.tokenize_in_parts(text + "\n", part=8)] == got
+
+
 def test_tokens_of_a_news_sentence():
     text = "HASAKEH, Syria (Reuters) -A U.S.-backed alliance led by Syria\u2019s Kurds didn't say."
     assert toks(text) == [
