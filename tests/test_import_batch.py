@@ -478,4 +478,5 @@ def test_label_studio_an_empty_document_is_refused_as_brat_and_the_store_refuse_
     assert capsys.readouterr().err.splitlines() == [
         f"annotator: {tmp_path / 'ann' / 'e.yaml'}:3: article ../seeds/e.txt (relative to this file): the article is empty"
     ]
-    assert not out_file.exists()
+    # (the batch rule: the empty one skipped, the good one exported)
+    assert [t["data"]["text"] for t in json.loads(out_file.read_text(encoding="utf-8"))] == [tasks[1]["data"]["text"]]
