@@ -304,7 +304,8 @@ _QUOTED = r'"(?:[^"\\]|\\.)*"'
 _NAME = r'[^,"\[\]{}\s][^,\[\]{}]*?'  # label, type, by: plain only (quoted: the slow path)
 _TAIL = (
     rf"(?:, status: (?P<status>suggested|rejected|accepted))?(?:, by: (?P<by>{_NAME}))?"
-    rf"(?:, score: [^,\[\]{{}}]+)?(?:, suggested_by: {_NAME})?(?:, attrs: (?P<attrs>\{{.*\}}))?"
+    rf"(?:, score: [^,\[\]{{}}]+)?(?:, suggested_by: {_NAME})?(?:, suggested_label: {_NAME})?"
+    rf"(?:, attrs: (?P<attrs>\{{.*\}}))?"
 )
 _SPAN_POS = r"(?:start: \d+, end: \d+|fragments: \[\[\d+, \d+\](?:, \[\d+, \d+\])*\])"
 _ENTITY_LINE = re.compile(
@@ -318,7 +319,7 @@ _ARG_LINE = re.compile(rf"  - \{{role: {_NAME}, ref: (?P<ref>{_NAME})\}}")
 _SOURCE_REF_LINE = re.compile(rf"  source: \{{ref: (?P<ref>{_NAME})\}}")
 _BLOCK_SKIP = (
     "  trigger: {", "  arguments:", "  - {role: ", "  source: {", "  cue: {", "  content: {",
-    "  score: ", "  suggested_by: ",
+    "  score: ", "  suggested_by: ", "  suggested_label: ",
 )
 _BLOCK_NAME = re.compile(_NAME)
 _LOST = re.compile(r"(?:\{|, )lost: (?!(?:false|null|~|0|\"\"|\[\]|\{\})[,}])")

@@ -129,6 +129,7 @@ def _untail(d: dict) -> dict:
         "score": d.get("score"),
         "suggested_by": d.get("suggested_by"),
         "attrs": d.get("attrs") or {},
+        "suggested_label": d.get("suggested_label"),
     }
 
 
@@ -277,7 +278,7 @@ def _jspan(span) -> str:
     return f'{{"f":{f},"t":{_js(span.text)}}}'
 
 
-#: the tails of annotations without attrs, by (status, by, suggested_by, score's type, score):
+#: the tails of annotations without attrs, by (status, by, suggested_by, suggested_label, score's type, score):
 #: a worker's suggestions share a few (cleared when it grows past _TAILS_MAX)
 _TAILS: dict = {}
 _TAILS_MAX = 4096
@@ -288,7 +289,7 @@ def _jtail(ann) -> str:
         return _jtail_of(ann)
     score = ann.score
     # (equal scores json writes alike, but for 0 / -0.0 / False and 1 / 1.0 / True: hence the type, and no zero)
-    key = (ann.status, ann.by, ann.suggested_by, type(score), score)
+    key = (ann.status, ann.by, ann.suggested_by, ann.suggested_label, type(score), score)
     try:
         got = _TAILS.get(key)
     except TypeError:  # something unhashable: the ordinary way
@@ -313,6 +314,8 @@ def _jtail_of(ann) -> str:
         out += ',"score":' + _jn(ann.score)
     if ann.suggested_by is not None:
         out += ',"suggested_by":' + _js(ann.suggested_by)
+    if ann.suggested_label is not None:
+        out += ',"suggested_label":' + _js(ann.suggested_label)
     if ann.attrs:
         out += ',"attrs":' + _dumps(dict(ann.attrs))
     return out + "}"

@@ -18,7 +18,7 @@ cache.
 from __future__ import annotations
 
 from collections import abc
-from dataclasses import FrozenInstanceError, dataclass, field, fields, is_dataclass, replace
+from dataclasses import MISSING, FrozenInstanceError, dataclass, field, fields, is_dataclass, replace
 from types import MemberDescriptorType
 from typing import Any, Callable, Iterable, Iterator, Mapping, Union
 
@@ -194,8 +194,11 @@ class Entity(_FrozenSlots):
     suggested_by: str | None = None
     # Extra facts carried from other formats (brat attributes, notes, normalizations).
     attrs: Mapping[str, object] = NO_ATTRS
+    #: the label (an event's or attribution's type) its suggester gave it, when a
+    #: person changed it since (None: unchanged, or not a suggestion)
+    suggested_label: str | None = None
 
-    def __init__(self, id, label, span, status=ACCEPTED, by=None, score=None, suggested_by=None, attrs=NO_ATTRS):
+    def __init__(self, id, label, span, status=ACCEPTED, by=None, score=None, suggested_by=None, attrs=NO_ATTRS, suggested_label=None):
         _set(self, "id", id)
         _set(self, "label", label)
         _set(self, "span", span)
@@ -204,13 +207,14 @@ class Entity(_FrozenSlots):
         _set(self, "score", score)
         _set(self, "suggested_by", suggested_by)
         _set(self, "attrs", attrs)
+        _set(self, "suggested_label", suggested_label)
 
     def __repr__(self):
-        return f"{self.__class__.__qualname__}(id={self.id!r}, label={self.label!r}, span={self.span!r}, status={self.status!r}, by={self.by!r}, score={self.score!r}, suggested_by={self.suggested_by!r}, attrs={self.attrs!r})"
+        return f"{self.__class__.__qualname__}(id={self.id!r}, label={self.label!r}, span={self.span!r}, status={self.status!r}, by={self.by!r}, score={self.score!r}, suggested_by={self.suggested_by!r}, attrs={self.attrs!r}, suggested_label={self.suggested_label!r})"
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
-            return (self.id, self.label, self.span, self.status, self.by, self.score, self.suggested_by, self.attrs) == (other.id, other.label, other.span, other.status, other.by, other.score, other.suggested_by, other.attrs)
+            return (self.id, self.label, self.span, self.status, self.by, self.score, self.suggested_by, self.attrs, self.suggested_label) == (other.id, other.label, other.span, other.status, other.by, other.score, other.suggested_by, other.attrs, other.suggested_label)
         return NotImplemented
 
     @property
@@ -269,8 +273,11 @@ class Event(_FrozenSlots):
     score: float | None = None
     suggested_by: str | None = None
     attrs: Mapping[str, object] = NO_ATTRS
+    #: the label (an event's or attribution's type) its suggester gave it, when a
+    #: person changed it since (None: unchanged, or not a suggestion)
+    suggested_label: str | None = None
 
-    def __init__(self, id, type, trigger, arguments=(), status=ACCEPTED, by=None, score=None, suggested_by=None, attrs=NO_ATTRS):
+    def __init__(self, id, type, trigger, arguments=(), status=ACCEPTED, by=None, score=None, suggested_by=None, attrs=NO_ATTRS, suggested_label=None):
         _set(self, "id", id)
         _set(self, "type", type)
         _set(self, "trigger", trigger)
@@ -280,13 +287,14 @@ class Event(_FrozenSlots):
         _set(self, "score", score)
         _set(self, "suggested_by", suggested_by)
         _set(self, "attrs", attrs)
+        _set(self, "suggested_label", suggested_label)
 
     def __repr__(self):
-        return f"{self.__class__.__qualname__}(id={self.id!r}, type={self.type!r}, trigger={self.trigger!r}, arguments={self.arguments!r}, status={self.status!r}, by={self.by!r}, score={self.score!r}, suggested_by={self.suggested_by!r}, attrs={self.attrs!r})"
+        return f"{self.__class__.__qualname__}(id={self.id!r}, type={self.type!r}, trigger={self.trigger!r}, arguments={self.arguments!r}, status={self.status!r}, by={self.by!r}, score={self.score!r}, suggested_by={self.suggested_by!r}, attrs={self.attrs!r}, suggested_label={self.suggested_label!r})"
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
-            return (self.id, self.type, self.trigger, self.arguments, self.status, self.by, self.score, self.suggested_by, self.attrs) == (other.id, other.type, other.trigger, other.arguments, other.status, other.by, other.score, other.suggested_by, other.attrs)
+            return (self.id, self.type, self.trigger, self.arguments, self.status, self.by, self.score, self.suggested_by, self.attrs, self.suggested_label) == (other.id, other.type, other.trigger, other.arguments, other.status, other.by, other.score, other.suggested_by, other.attrs, other.suggested_label)
         return NotImplemented
 
     @property
@@ -315,8 +323,11 @@ class Attribution(_FrozenSlots):
     score: float | None = None
     suggested_by: str | None = None
     attrs: Mapping[str, object] = NO_ATTRS
+    #: the label (an event's or attribution's type) its suggester gave it, when a
+    #: person changed it since (None: unchanged, or not a suggestion)
+    suggested_label: str | None = None
 
-    def __init__(self, id, source=None, cue=None, content=None, type=None, status=ACCEPTED, by=None, score=None, suggested_by=None, attrs=NO_ATTRS):
+    def __init__(self, id, source=None, cue=None, content=None, type=None, status=ACCEPTED, by=None, score=None, suggested_by=None, attrs=NO_ATTRS, suggested_label=None):
         _set(self, "id", id)
         _set(self, "source", source)
         _set(self, "cue", cue)
@@ -327,13 +338,14 @@ class Attribution(_FrozenSlots):
         _set(self, "score", score)
         _set(self, "suggested_by", suggested_by)
         _set(self, "attrs", attrs)
+        _set(self, "suggested_label", suggested_label)
 
     def __repr__(self):
-        return f"{self.__class__.__qualname__}(id={self.id!r}, source={self.source!r}, cue={self.cue!r}, content={self.content!r}, type={self.type!r}, status={self.status!r}, by={self.by!r}, score={self.score!r}, suggested_by={self.suggested_by!r}, attrs={self.attrs!r})"
+        return f"{self.__class__.__qualname__}(id={self.id!r}, source={self.source!r}, cue={self.cue!r}, content={self.content!r}, type={self.type!r}, status={self.status!r}, by={self.by!r}, score={self.score!r}, suggested_by={self.suggested_by!r}, attrs={self.attrs!r}, suggested_label={self.suggested_label!r})"
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
-            return (self.id, self.source, self.cue, self.content, self.type, self.status, self.by, self.score, self.suggested_by, self.attrs) == (other.id, other.source, other.cue, other.content, other.type, other.status, other.by, other.score, other.suggested_by, other.attrs)
+            return (self.id, self.source, self.cue, self.content, self.type, self.status, self.by, self.score, self.suggested_by, self.attrs, self.suggested_label) == (other.id, other.source, other.cue, other.content, other.type, other.status, other.by, other.score, other.suggested_by, other.attrs, other.suggested_label)
         return NotImplemented
 
     def spans(self) -> Iterator[Span]:
@@ -369,8 +381,11 @@ class Relation(_FrozenSlots):
     score: float | None = None
     suggested_by: str | None = None
     attrs: Mapping[str, object] = NO_ATTRS
+    #: the label (an event's or attribution's type) its suggester gave it, when a
+    #: person changed it since (None: unchanged, or not a suggestion)
+    suggested_label: str | None = None
 
-    def __init__(self, id, type, arg1, arg2, status=ACCEPTED, by=None, score=None, suggested_by=None, attrs=NO_ATTRS):
+    def __init__(self, id, type, arg1, arg2, status=ACCEPTED, by=None, score=None, suggested_by=None, attrs=NO_ATTRS, suggested_label=None):
         _set(self, "id", id)
         _set(self, "type", type)
         _set(self, "arg1", arg1)
@@ -380,13 +395,14 @@ class Relation(_FrozenSlots):
         _set(self, "score", score)
         _set(self, "suggested_by", suggested_by)
         _set(self, "attrs", attrs)
+        _set(self, "suggested_label", suggested_label)
 
     def __repr__(self):
-        return f"{self.__class__.__qualname__}(id={self.id!r}, type={self.type!r}, arg1={self.arg1!r}, arg2={self.arg2!r}, status={self.status!r}, by={self.by!r}, score={self.score!r}, suggested_by={self.suggested_by!r}, attrs={self.attrs!r})"
+        return f"{self.__class__.__qualname__}(id={self.id!r}, type={self.type!r}, arg1={self.arg1!r}, arg2={self.arg2!r}, status={self.status!r}, by={self.by!r}, score={self.score!r}, suggested_by={self.suggested_by!r}, attrs={self.attrs!r}, suggested_label={self.suggested_label!r})"
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
-            return (self.id, self.type, self.arg1, self.arg2, self.status, self.by, self.score, self.suggested_by, self.attrs) == (other.id, other.type, other.arg1, other.arg2, other.status, other.by, other.score, other.suggested_by, other.attrs)
+            return (self.id, self.type, self.arg1, self.arg2, self.status, self.by, self.score, self.suggested_by, self.attrs, self.suggested_label) == (other.id, other.type, other.arg1, other.arg2, other.status, other.by, other.score, other.suggested_by, other.attrs, other.suggested_label)
         return NotImplemented
 
     def __hash__(self) -> int:
@@ -555,7 +571,7 @@ class AnnotationSet:
 
 def plain_tail(ann: Annotation, out: dict, attrs: Callable[[Any], Any] | None = dict) -> dict:
     """``out`` with the fields every kind has after its own (status, by, score,
-    suggested_by, attrs), those that are not their default, as a file writes them;
+    suggested_by, suggested_label, attrs), those that are not their default, as a file writes them;
     ``attrs`` makes their plain value (None: left for the caller)."""
     if ann.status != ACCEPTED:
         out["status"] = ann.status
@@ -565,6 +581,8 @@ def plain_tail(ann: Annotation, out: dict, attrs: Callable[[Any], Any] | None = 
         out["score"] = ann.score
     if ann.suggested_by is not None:
         out["suggested_by"] = ann.suggested_by
+    if ann.suggested_label is not None:
+        out["suggested_label"] = ann.suggested_label
     if ann.attrs and attrs is not None:
         out["attrs"] = attrs(ann.attrs)
     return out
@@ -575,6 +593,26 @@ def with_status(ann: Annotation, status: str, by: str | None = None) -> Annotati
     if ann.status == SUGGESTED and status != SUGGESTED:
         return replace(ann, status=status, by=by or ann.by, suggested_by=ann.suggested_by or ann.by)
     return replace(ann, status=status)
+
+
+def label_field(ann: Annotation) -> str:
+    """The name of the field ``suggested_label`` keeps: an entity's label, the others' type."""
+    return "label" if isinstance(ann, Entity) else "type"
+
+
+def with_label(ann: Annotation, label: str | None, **changes: Any) -> Annotation:
+    """A copy with a new label (an entity's; the others' type) and ``changes``. A
+    suggester's annotation (still suggested, or decided: ``suggested_by``) keeps
+    the label it was suggested with in ``suggested_label``, so that an audit of
+    the suggester scores what it proposed; set back to it, the field goes."""
+    name = label_field(ann)
+    old = getattr(ann, name)
+    original = ann.suggested_label
+    if original is None and old != label and (ann.status == SUGGESTED or ann.suggested_by is not None):
+        original = old
+    if original == label:
+        original = None
+    return replace(ann, **{name: label}, suggested_label=original, **changes)
 
 
 def kind_of(ann: Annotation) -> type:
@@ -596,21 +634,39 @@ def slots_settable(cls: type) -> bool:
     )
 
 
-def slot_maker(cls: type, *, keep: str | None = None) -> Callable:
+def slot_maker(cls: type, *, keep: str | None = None, order: str | None = None) -> Callable:
     """A fast constructor for a frozen dataclass with slots: its fields set straight
     into their slots, without ``__init__``'s per-field ``object.__setattr__``.
+    The trailing fields with a default may be left out, as with ``cls(...)``.
 
     With ``keep``: ``f(ann, value)``, a copy of ``ann`` with that field set to
     ``value`` (e.g. the re-anchored span of a moved entity). Only for classes
-    without ``__post_init__`` (there is nothing their ``__init__`` checks)."""
+    without ``__post_init__`` (there is nothing their ``__init__`` checks).
+
+    ``order``: every field's name, in the order the constructor takes them all
+    (a reader's, in its file's order)."""
     names = tuple(f.name for f in fields(cls))
+    if order is not None:
+        wanted = tuple(order.split())
+        if sorted(wanted) != sorted(names):
+            raise TypeError(f"{cls.__name__}: {order!r} is not its fields")
+        if not slots_settable(cls):
+            return lambda *values: cls(**dict(zip(wanted, values)))
+        names = wanted
     if not slots_settable(cls):
         if keep is None:
             return cls
         return lambda ann, value: replace(ann, **{keep: value})
     env = {"_new_": object.__new__, "_cls_": cls, **{f"_set_{n}": cls.__dict__[n].__set__ for n in names}}
     if keep is None:
-        head = f"def make({', '.join(names)}):"
+        params = list(names)
+        if order is None:
+            flds = fields(cls)
+            for k, f in enumerate(flds):
+                if all(g.default is not MISSING for g in flds[k:]):
+                    env[f"_default_{f.name}"] = f.default
+                    params[k] = f"{f.name}=_default_{f.name}"
+        head = f"def make({', '.join(params)}):"
         body = [f"    _set_{n}(_o_, {n})" for n in names]
     else:
         head = "def make(_ann_, _value_):"

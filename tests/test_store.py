@@ -85,6 +85,8 @@ def common(draw) -> dict:
         "score": draw(st.none() | st.floats(allow_nan=False, allow_infinity=False)),
         "suggested_by": draw(st.none() | strings),
         "attrs": draw(attrs_st),
+        # (a relabelled suggestion's original label; None on most)
+        "suggested_label": draw(st.none() | st.none() | nonempty),
     }
 
 

@@ -243,20 +243,20 @@ def test_objects_made_a_column_at_a_time_equal_those_of_the_constructor():
     from annotator.store import direct_reader as dr
 
     sp = [Span(((1, 3),), "ab"), Span(((0, 1), (4, 6)), "a cd")]
-    want = [Entity("T1", "PER", sp[0]), Entity("T2", "ORG", sp[1], "suggested", "bob", 0.5, "rules", {"k": 1})]
+    want = [Entity("T1", "PER", sp[0]), Entity("T2", "ORG", sp[1], "suggested", "bob", 0.5, "rules", {"k": 1}, "LOC")]
     got = dr._make_entity(2, ["T1", "T2"], ["PER", "ORG"], sp, ["accepted", "suggested"], [None, "bob"], [None, 0.5],
-                          [None, "rules"], [NO_ATTRS, {"k": 1}])
+                          [None, "rules"], [None, "LOC"], [NO_ATTRS, {"k": 1}])
     assert got == want and all(type(g) is Entity for g in got) and hash(got[0]) == hash(want[0])
     assert dr._make_span(2, [s.fragments for s in sp], [s.text for s in sp]) == sp
     assert dr._make_ref(1, ["T1"]) == [Ref("T1")]
     args = dr._make_argument(1, ["Agent"], ["T1"])
     assert args == [Argument("Agent", "T1")]
     assert dr._make_event(1, ["E1"], ["Life.Die"], [sp[0]], [tuple(args)], ["accepted"], ["a"], [None], [None],
-                          [NO_ATTRS]) == [Event("E1", "Life.Die", sp[0], tuple(args), by="a")]
+                          [None], [NO_ATTRS]) == [Event("E1", "Life.Die", sp[0], tuple(args), by="a")]
     assert dr._make_attribution(1, ["A1"], [Ref("T1")], [sp[0]], [None], ["direct"], ["accepted"], [None], [None], [None],
-                                [NO_ATTRS]) == [Attribution("A1", Ref("T1"), sp[0], None, "direct")]
+                                [None], [NO_ATTRS]) == [Attribution("A1", Ref("T1"), sp[0], None, "direct")]
     assert dr._make_relation(1, ["R1"], ["r"], ["T1"], ["T2"], ["accepted"], [None], [None], [None],
-                             [NO_ATTRS]) == [Relation("R1", "r", "T1", "T2")]
+                             [None], [NO_ATTRS]) == [Relation("R1", "r", "T1", "T2")]
     with pytest.raises(AttributeError):
         got[0].label = "X"  # still frozen
 
@@ -461,3 +461,71 @@ def test_a_file_with_a_wide_character_goes_the_general_way():
             direct_read(bad, "f", None, None, None)
         with pytest.raises(Decline):
             DirectBytes(bad.encode(), "f").build(None, None, None)
+
+
+# -- suggested_label: a relabelled suggestion's original label ---------------------------
+
+
+def _relabelled_set() -> AnnotationSet:
+    from annotator.model import Attribution, Event, Ref
+
+    text = "Orhan Qereman said HASAKEH fell."
+    aset = AnnotationSet(Document(text, "../seeds/a.txt", None))
+    aset.entities["T1"] = Entity("T1", "PER", Span.of(text, 0, 13), by="alice")
+    aset.entities["T2"] = Entity("T2", "GPE", Span.of(text, 19, 26), by="alice", suggested_by="rules", suggested_label="ORG")
+    aset.entities["T3"] = Entity("T3", "LOC", Span.of(text, 27, 31), status="suggested", by="rules", suggested_label="MISC")
+    aset.events["E1"] = Event("E1", "Conflict.Capture", Span.of(text, 27, 31), by="alice", suggested_by="rules",
+                              suggested_label="Conflict.Attack")
+    aset.attributions["A1"] = Attribution("A1", Ref("T1"), Span.of(text, 14, 18), Span.of(text, 19, 31), "indirect",
+                                          by="alice", suggested_by="rules", suggested_label="direct")
+    return aset
+
+
+def test_suggested_label_is_written_after_suggested_by_and_read_back_by_every_reader(tmp_path):
+    aset = _relabelled_set()
+    text = store.dumps(aset)
+    assert ("- {id: T2, label: GPE, start: 19, end: 26, text: HASAKEH, by: alice, suggested_by: rules, "
+            "suggested_label: ORG}\n") in text
+    assert "- {id: T3, label: LOC, start: 27, end: 31, text: fell, status: suggested, by: rules, suggested_label: MISC}\n" in text
+    assert "  suggested_by: rules\n  suggested_label: Conflict.Attack\n" in text
+    assert "  type: indirect\n  by: alice\n  suggested_by: rules\n  suggested_label: direct\n" in text
+    assert "suggested_label" not in text.split("T1")[1].split("\n")[0]  # (not written where nothing changed)
+    article = aset.document.text
+    got = direct(text, article, None)
+    assert got is not None, "the writer's output must take the direct path"
+    assert same(got, aset) and got.entities["T2"].suggested_label == "ORG"
+    assert _both_ways(text, article, None) is not None
+    ref, problems = general(text, article, None)
+    assert not problems and same(ref, aset)
+    from annotator.store.pyyaml_reader import slow_parse
+
+    tree, _problem = slow_parse(text, "t", True)
+    checker, by_pyyaml = check(tree, "t", article, None)  # PyYAML's way
+    assert not checker.problems and by_pyyaml.same_annotations(aset)
+    path = tmp_path / "a.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert store.read(path, article=article).checked().same_annotations(aset)
+    assert store.dumps(got) == text
+    from annotator.store.many import _pack, _unpack  # (read in a worker process: sent back as tuples)
+
+    assert same(_unpack(_pack(got)), aset)
+
+
+def test_a_file_without_suggested_label_reads_as_before():
+    aset = _relabelled_set()
+    for table in (aset.entities, aset.events, aset.attributions):
+        for k, ann in table.items():
+            table[k] = dataclasses.replace(ann, suggested_label=None)
+    text = store.dumps(aset)
+    assert "suggested_label" not in text
+    got = direct(text, aset.document.text, None)
+    assert got is not None and same(got, aset)
+    assert all(ann.suggested_label is None for ann in got.all())
+
+
+@pytest.mark.parametrize("value", ['""', "1", "[ORG]"])
+def test_a_bad_suggested_label_is_a_problem(value):
+    text = store.dumps(_relabelled_set()).replace("suggested_label: ORG", f"suggested_label: {value}")
+    assert direct(text, _relabelled_set().document.text, None) is None
+    _aset, problems = general(text, _relabelled_set().document.text, None)
+    assert any("T2: suggested_label must be a non-empty string" in p.message for p in problems)

@@ -69,16 +69,21 @@ def worth_compiling(size: int) -> bool:
 
 _make_ref = _maker(Ref, "ref")
 _make_argument = _maker(Argument, "role ref")
-_make_entity = _maker(Entity, "id label span status by score suggested_by attrs")
-_make_event = _maker(Event, "id type trigger arguments status by score suggested_by attrs")
-_make_attribution = _maker(Attribution, "id source cue content type status by score suggested_by attrs")
-_make_relation = _maker(Relation, "id type arg1 arg2 status by score suggested_by attrs")
+#: each kind's fields in the file's order (the tail's: status, by, score, suggested_by, suggested_label, attrs)
+_ENTITY_FIELDS = "id label span status by score suggested_by suggested_label attrs"
+_EVENT_FIELDS = "id type trigger arguments status by score suggested_by suggested_label attrs"
+_ATTRIBUTION_FIELDS = "id source cue content type status by score suggested_by suggested_label attrs"
+_RELATION_FIELDS = "id type arg1 arg2 status by score suggested_by suggested_label attrs"
+_make_entity = _maker(Entity, _ENTITY_FIELDS)
+_make_event = _maker(Event, _EVENT_FIELDS)
+_make_attribution = _maker(Attribution, _ATTRIBUTION_FIELDS)
+_make_relation = _maker(Relation, _RELATION_FIELDS)
 
 #: the number of ``_Reader.entity_columns``' columns (a piece read ahead adds its
 #: fragments' ``columns.Numbers``: see ``direct_bytes.piece_columns``)
-ENTITY_COLUMNS = 10
+ENTITY_COLUMNS = 11
 #: the same of ``event_columns`` and ``attribution_columns`` (then their spans' numbers)
-EVENT_COLUMNS = ATTRIBUTION_COLUMNS = 13
+EVENT_COLUMNS = ATTRIBUTION_COLUMNS = 14
 
 #: A section of at most this many items is read row by row (``_Reader.*_rows``):
 #: a column costs a few calls whatever its length, which a file of 50 annotations
@@ -86,10 +91,10 @@ EVENT_COLUMNS = ATTRIBUTION_COLUMNS = 13
 SMALL = 128
 _new_ref = slot_maker(Ref)
 _new_argument = slot_maker(Argument)
-_new_entity = slot_maker(Entity)
-_new_event = slot_maker(Event)
-_new_attribution = slot_maker(Attribution)
-_new_relation = slot_maker(Relation)
+_new_entity = slot_maker(Entity, order=_ENTITY_FIELDS)
+_new_event = slot_maker(Event, order=_EVENT_FIELDS)
+_new_attribution = slot_maker(Attribution, order=_ATTRIBUTION_FIELDS)
+_new_relation = slot_maker(Relation, order=_RELATION_FIELDS)
 
 
 class _Reader(_Tokens):
@@ -108,7 +113,7 @@ class _Reader(_Tokens):
         alen = -1 if article is None else len(article)
         before = len(table)  # (a big section's pieces go into one table: see direct_bytes)
         news: list = []
-        for eid, lab, start, stop, frs, text, status, by, score, sby, attrs in rows:
+        for eid, lab, start, stop, frs, text, status, by, score, sby, slab, attrs in rows:
             if eid[0] in special or eid in words:
                 eid = string(eid)
             v = labels.get(lab)
@@ -122,11 +127,11 @@ class _Reader(_Tokens):
                     raise Decline
                 span = _new_span(((s, e),), text)
             if attrs:
-                tail = tail_of(tails, status, by, score, sby, attrs)
+                tail = tail_of(tails, status, by, score, sby, slab, attrs)
             else:
-                tail = tails.get((status, by, score, sby))
+                tail = tails.get((status, by, score, sby, slab))
                 if tail is None:
-                    tail = tail_of(tails, status, by, score, sby, attrs)
+                    tail = tail_of(tails, status, by, score, sby, slab, attrs)
             table[eid] = made = _new_entity(eid, v, span, *tail)
             news.append(made)
         if len(table) != before + len(rows):  # an id twice
@@ -160,7 +165,7 @@ class _Reader(_Tokens):
                     refs.append(ref)
                     args.append(_new_argument(role, ref))
                 arguments = tuple(args)
-            table[eid] = made = _new_event(eid, etype, trigger, arguments, *tail_of(tails, *g[7:12]))
+            table[eid] = made = _new_event(eid, etype, trigger, arguments, *tail_of(tails, *g[7:13]))
             news.append(made)
         columns.note_span_objects(table, news, first)  # (as put_events does)
 
@@ -185,7 +190,7 @@ class _Reader(_Tokens):
             content = span_of(g[10], g[11], g[12], g[13], article) if g[13] is not None else None
             t = g[14]
             kind = types[t] if t in types else types.setdefault(t, atype(t))
-            table[aid] = made = _new_attribution(aid, source, cue, content, kind, *tail_of(tails, *g[15:20]))
+            table[aid] = made = _new_attribution(aid, source, cue, content, kind, *tail_of(tails, *g[15:21]))
             news.append(made)
         columns.note_span_objects(table, news, first)  # (as put_attributions does)
 
@@ -193,7 +198,7 @@ class _Reader(_Tokens):
         types: dict[str, str] = {}
         tails: dict = {}
         string, tail_of, new_id, refs = self.string, self.tail_of, self.new_id, self.refs
-        for rid, rt, a1, a2, status, by, score, sby, attrs in rows:
+        for rid, rt, a1, a2, status, by, score, sby, slab, attrs in rows:
             rid = new_id(rid)
             v = types.get(rt)
             if v is None:
@@ -204,7 +209,7 @@ class _Reader(_Tokens):
                 a2 = string(a2)
             refs.append(a1)
             refs.append(a2)
-            table[rid] = _new_relation(rid, v, a1, a2, *tail_of(tails, status, by, score, sby, attrs))
+            table[rid] = _new_relation(rid, v, a1, a2, *tail_of(tails, status, by, score, sby, slab, attrs))
 
     # -- the whole file -------------------------------------------------------
     def build(self, article: str | None, article_sha: str | None, schema: Schema | None) -> AnnotationSet:
@@ -299,13 +304,13 @@ class _Reader(_Tokens):
         (the spans as fragments and texts: ``put_entities`` makes them); with
         ``numbers``, then their fragments' ``columns.Numbers``; ``sent``: see
         ``span_columns``."""
-        ids, labels, starts, stops, frs, texts, statuses, bys, scores, sbys, attrss = zip(*rows)
+        ids, labels, starts, stops, frs, texts, statuses, bys, scores, sbys, slabs, attrss = zip(*rows)
         del rows
         ids = self.tokens(ids, self.string)
         nums: list | None = [] if numbers else None
         cols = [
             len(ids), ids, self.each(labels, label), *self.span_columns(starts, stops, frs, texts, article, nums, sent),
-            *self.tails(statuses, bys, scores, sbys, attrss),
+            *self.tails(statuses, bys, scores, sbys, slabs, attrss),
         ]
         if nums and nums[0] is not None:  # (None: a number past int64, see columns.numbers_of)
             cols.append(nums[0])
@@ -324,7 +329,7 @@ class _Reader(_Tokens):
         if len(table) != before + n:  # an id twice
             raise Decline
         # the marks index, the counts and the list's rows read these, not the objects
-        columns.note(table, made, ids, labels, fr_col, tails[0], tails[4], first=not before, numbers=numbers)
+        columns.note(table, made, ids, labels, fr_col, tails[0], tails[5], first=not before, numbers=numbers)
 
     def events(self, pos: int, aset: AnnotationSet, article: str | None, schema: Schema | None) -> int:
         start, end = self.section(pos, "events", "attributions")
@@ -395,7 +400,7 @@ class _Reader(_Tokens):
                 for etype, role in set(zip(arg_types, roles)):
                     if not schema.has_role(etype, role):
                         raise Decline
-        cols = [len(ids), ids, types, fr_col, texts, counts, roles, refs, *self.tails(*g[7:12])]
+        cols = [len(ids), ids, types, fr_col, texts, counts, roles, refs, *self.tails(*g[7:13])]
         if nums and nums[0] is not None:  # (None: a number past int64)
             cols.append(nums[0])
         return cols
@@ -464,7 +469,7 @@ class _Reader(_Tokens):
             refs = self.tokens([g[1][i] for i in ref_at], self.string)
         cues = self.some_span_columns(n, g[6], g[7], g[8], g[9], article, nums)
         contents = self.some_span_columns(n, g[10], g[11], g[12], g[13], article, nums)
-        cols = [n, ids, sources, ref_at, refs, cues, contents, self.each(g[14], atype), *self.tails(*g[15:20])]
+        cols = [n, ids, sources, ref_at, refs, cues, contents, self.each(g[14], atype), *self.tails(*g[15:21])]
         if nums and None not in nums:  # (None: a number past int64)
             cols.append(columns.PartNumbers(*nums))
         return cols
@@ -504,7 +509,7 @@ class _Reader(_Tokens):
         if len(rows) <= SMALL:
             self.relation_rows(rows, aset.relations, rtype)
             return end
-        ids, rtypes, arg1s, arg2s, statuses, bys, scores, sbys, attrss = zip(*rows)
+        ids, rtypes, arg1s, arg2s, statuses, bys, scores, sbys, slabs, attrss = zip(*rows)
         n = len(ids)
         ids = self.new_ids(ids)
         arg1s = self.tokens(arg1s, self.string)
@@ -512,7 +517,7 @@ class _Reader(_Tokens):
         for a1, a2 in zip(arg1s, arg2s):
             self.refs.append(a1)
             self.refs.append(a2)
-        made = _make_relation(n, ids, self.each(rtypes, rtype), arg1s, arg2s, *self.tails(statuses, bys, scores, sbys, attrss))
+        made = _make_relation(n, ids, self.each(rtypes, rtype), arg1s, arg2s, *self.tails(statuses, bys, scores, sbys, slabs, attrss))
         aset.relations.update(zip(ids, made))
         return end
 

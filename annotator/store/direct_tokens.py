@@ -81,26 +81,30 @@ _N = "(?:0|[1-9][0-9]*)"
 _FRAGS = f"\\[((?:\\[{_N}, {_N}\\], )*\\[{_N}, {_N}\\])\\]"
 _POS = f"(?:start: {_INT}, end: {_INT}|fragments: {_FRAGS})"
 _NUM = "([-+.0-9a-z]+)"
-_TAIL = f"(?:, status: {_LV})?(?:, by: {_LV})?(?:, score: {_NUM})?(?:, suggested_by: {_LV})?(?:, attrs: (\\{{.*\\}}))?"
-#: ``- {id, label, start, end | fragments, text, status?, by?, score?, suggested_by?, attrs?}``
+_TAIL = (
+    f"(?:, status: {_LV})?(?:, by: {_LV})?(?:, score: {_NUM})?(?:, suggested_by: {_LV})?(?:, suggested_label: {_LV})?"
+    f"(?:, attrs: (\\{{.*\\}}))?"
+)
+#: ``- {id, label, start, end | fragments, text, status?, by?, score?, suggested_by?, suggested_label?, attrs?}``
 _ENTITY = f"- \\{{id: {_LV}, label: {_LV}, {_POS}, text: {_LV}{_TAIL}\\}}\n"
-#: ``- {id, type, arg1, arg2, status?, by?, score?, suggested_by?, attrs?}``
+#: ``- {id, type, arg1, arg2, status?, by?, score?, suggested_by?, suggested_label?, attrs?}``
 _RELATION = f"- \\{{id: {_LV}, type: {_LV}, arg1: {_LV}, arg2: {_LV}{_TAIL}\\}}\n"
 #: A span written ``{start, end, text}`` or ``{fragments, text}`` (4 groups).
 _SPAN = f"\\{{{_POS}, text: {_LV}\\}}"
-#: The block lines after an event's or attribution's own (5 groups).
+#: The block lines after an event's or attribution's own (6 groups).
 _BLOCK_TAIL = (
-    f"(?:  status: {_LV}\n)?(?:  by: {_LV}\n)?(?:  score: {_NUM}\n)?(?:  suggested_by: {_LV}\n)?(?:  attrs: (\\{{.*\\}})\n)?"
+    f"(?:  status: {_LV}\n)?(?:  by: {_LV}\n)?(?:  score: {_NUM}\n)?(?:  suggested_by: {_LV}\n)?(?:  suggested_label: {_LV}\n)?"
+    f"(?:  attrs: (\\{{.*\\}})\n)?"
 )
 _ARGS = _LazyPattern("_ARGS", f"  - \\{{role: {_LV}, ref: {_LV}\\}}\n")
 _LV_NC = "(?:" + _LV[1:]
 _ARG = f"  - \\{{role: {_LV_NC}, ref: {_LV_NC}\\}}\n"
-#: An event's block: id, type, trigger (4), arguments (the lines), tail (5).
+#: An event's block: id, type, trigger (4), arguments (the lines), tail (6).
 _EVENT = _LazyPattern(
     "_EVENT",
     f"- id: {_LV}\n  type: {_LV}\n  trigger: {_SPAN}\n  arguments:(?: \\[\\]\n|\n((?:{_ARG})+)){_BLOCK_TAIL}"
 )
-#: An attribution's block: id, source ref or span (1 + 4), cue (4), content (4), type, tail (5).
+#: An attribution's block: id, source ref or span (1 + 4), cue (4), content (4), type, tail (6).
 _ATTRIBUTION = _LazyPattern(
     "_ATTRIBUTION",
     f"- id: {_LV}\n(?:  source: (?:\\{{ref: {_LV}\\}}|{_SPAN})\n)?(?:  cue: {_SPAN}\n)?(?:  content: {_SPAN}\n)?"
@@ -120,7 +124,8 @@ _SPECIAL_FIRST_RE = _LazyPattern("_SPECIAL_FIRST_RE", "[" + re.escape("".join(so
 
 def _maker(cls: type, names: str) -> Callable[..., list]:
     """``make(n, *columns)``: n objects of the frozen dataclass ``cls``, the i-th
-    with the i-th value of each column (one column per field, in ``names``' order).
+    with the i-th value of each column (one column per field, in ``names``' order:
+    every field, in any order).
 
     This is what ``cls(*values)`` gives, made a column at a time: ``object.__new__``
     and each slot set for all objects by ``map`` (twice as fast as the generated
@@ -130,7 +135,7 @@ def _maker(cls: type, names: str) -> Callable[..., list]:
     objects are made by calling the class with the fields by name.
     """
     want = tuple(names.split())
-    fast = slots_settable(cls) and tuple(f.name for f in dataclasses.fields(cls)) == want
+    fast = slots_settable(cls) and sorted(f.name for f in dataclasses.fields(cls)) == sorted(want)
     if not fast:
 
         def by_name(n: int, *cols: Iterable[Any]) -> list:
@@ -285,6 +290,15 @@ class _Tokens:
             return None
         return self.text_value(t)
 
+    def label_value(self, t: str | None) -> str | None:
+        """suggested_label: a non-empty string, or none."""
+        if not t:
+            return None
+        v = self.text_value(t)
+        if not v:
+            raise Decline
+        return v
+
     def score(self, t: str | None) -> float | None:
         if not t:
             return None
@@ -293,8 +307,9 @@ class _Tokens:
             raise Decline
         return float(v)
 
-    def tails(self, statuses, bys, scores, sbys, attrss) -> list[Iterable[Any]]:
-        """status, by, score, suggested_by and attrs columns, checked as ``Checker.common`` does."""
+    def tails(self, statuses, bys, scores, sbys, slabels, attrss) -> list[Iterable[Any]]:
+        """status, by, score, suggested_by, suggested_label and attrs columns, checked as
+        ``Checker.common`` does."""
         each = self.each
         if any(attrss):
             attrs: Iterable[Any] = [self.attrs(a) if a else NO_ATTRS for a in attrss]
@@ -303,7 +318,7 @@ class _Tokens:
         # (a big section's pieces share the scores: a hundred distinct ones a piece, a thousand in all)
         return [
             each(statuses, self.status), each(bys, self.who), each(scores, self.score, self.scores), each(sbys, self.who),
-            attrs,
+            each(slabels, self.label_value), attrs,
         ]
 
     def span_columns(
@@ -402,15 +417,17 @@ class _Tokens:
         self.ids.add(v)
         return v
 
-    def tail_of(self, memo: dict, status, by, score, sby, attrs) -> tuple:
-        """status, by, score, suggested_by and attrs of a row, as ``tails`` reads them
-        (the same tokens, nearly every row's, read once: ``memo``)."""
+    def tail_of(self, memo: dict, status, by, score, sby, slabel, attrs) -> tuple:
+        """status, by, score, suggested_by, suggested_label and attrs of a row, as
+        ``tails`` reads them (the same tokens, nearly every row's, read once: ``memo``)."""
         if attrs:
-            return (self.status(status), self.who(by), self.score(score), self.who(sby), self.attrs(attrs))
-        key = (status, by, score, sby)
+            return (self.status(status), self.who(by), self.score(score), self.who(sby), self.label_value(slabel), self.attrs(attrs))
+        key = (status, by, score, sby, slabel)
         got = memo.get(key)
         if got is None:
-            got = memo[key] = (self.status(status), self.who(by), self.score(score), self.who(sby), NO_ATTRS)
+            got = memo[key] = (
+                self.status(status), self.who(by), self.score(score), self.who(sby), self.label_value(slabel), NO_ATTRS,
+            )
         return got
 
     def span_of(self, start, stop, frs, text: str, article: str | None) -> Span:

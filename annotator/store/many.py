@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..errors import InputError, Problem, ValidationError
-from ..model import AnnotationSet, Argument, Attribution, Document, Entity, Event, Ref, Relation, Span
+from ..model import NO_ATTRS, AnnotationSet, Argument, Attribution, Document, Entity, Event, Ref, Relation, Span
 from ..schema import Schema
 
 #: Fewer files than this are read in this process (a pool costs a few tenths of a second to start).
@@ -132,21 +132,21 @@ def _pack(got: AnnotationSet | InputError) -> tuple:
         return ("e", got.where, got.problem, got.line)
     d = got.document
     ents = [
-        (e.id, e.label, e.span.fragments, e.span.text, e.status, e.by, e.score, e.suggested_by, e.attrs or None)
+        (e.id, e.label, e.span.fragments, e.span.text, e.status, e.by, e.score, e.suggested_by, e.attrs or None, e.suggested_label)
         for e in got.entities.values()
     ]
     evs = [
         (v.id, v.type, v.trigger.fragments, v.trigger.text, tuple((a.role, a.ref) for a in v.arguments),
-         v.status, v.by, v.score, v.suggested_by, v.attrs or None)
+         v.status, v.by, v.score, v.suggested_by, v.attrs or None, v.suggested_label)
         for v in got.events.values()
     ]
     ats = [
         (a.id, a.source.ref if isinstance(a.source, Ref) else None, _sp(a.source) if isinstance(a.source, Span) else None,
-         _sp(a.cue), _sp(a.content), a.type, a.status, a.by, a.score, a.suggested_by, a.attrs or None)
+         _sp(a.cue), _sp(a.content), a.type, a.status, a.by, a.score, a.suggested_by, a.attrs or None, a.suggested_label)
         for a in got.attributions.values()
     ]
     rels = [
-        (r.id, r.type, r.arg1, r.arg2, r.status, r.by, r.score, r.suggested_by, r.attrs or None)
+        (r.id, r.type, r.arg1, r.arg2, r.status, r.by, r.score, r.suggested_by, r.attrs or None, r.suggested_label)
         for r in got.relations.values()
     ]
     return ("s", d.text, d.path, d.sha256, ents, evs, ats, rels)
@@ -165,30 +165,18 @@ def _unpack(packed: tuple) -> AnnotationSet | InputError:
     _, text, path, sha, ents, evs, ats, rels = packed
     aset = AnnotationSet(Document(text, path, sha))
     table: dict = aset.entities
-    for eid, label, frs, t, status, by, score, sby, attrs in ents:
-        span = Span(frs, t)
-        if attrs is None:
-            table[eid] = Entity(eid, label, span, status, by, score, sby)
-        else:
-            table[eid] = Entity(eid, label, span, status, by, score, sby, attrs)
+    for eid, label, frs, t, status, by, score, sby, attrs, slab in ents:
+        table[eid] = Entity(eid, label, Span(frs, t), status, by, score, sby, NO_ATTRS if attrs is None else attrs, slab)
     table = aset.events
-    for eid, etype, frs, t, args, status, by, score, sby, attrs in evs:
+    for eid, etype, frs, t, args, status, by, score, sby, attrs, slab in evs:
         arguments = tuple(Argument(role, ref) for role, ref in args)
-        if attrs is None:
-            table[eid] = Event(eid, etype, Span(frs, t), arguments, status, by, score, sby)
-        else:
-            table[eid] = Event(eid, etype, Span(frs, t), arguments, status, by, score, sby, attrs)
+        table[eid] = Event(eid, etype, Span(frs, t), arguments, status, by, score, sby, NO_ATTRS if attrs is None else attrs, slab)
     table = aset.attributions
-    for aid, ref, src, cue, content, atype, status, by, score, sby, attrs in ats:
+    for aid, ref, src, cue, content, atype, status, by, score, sby, attrs, slab in ats:
         source = Ref(ref) if ref is not None else _span(src)
-        if attrs is None:
-            table[aid] = Attribution(aid, source, _span(cue), _span(content), atype, status, by, score, sby)
-        else:
-            table[aid] = Attribution(aid, source, _span(cue), _span(content), atype, status, by, score, sby, attrs)
+        attrs = NO_ATTRS if attrs is None else attrs
+        table[aid] = Attribution(aid, source, _span(cue), _span(content), atype, status, by, score, sby, attrs, slab)
     table = aset.relations
-    for rid, rtype, a1, a2, status, by, score, sby, attrs in rels:
-        if attrs is None:
-            table[rid] = Relation(rid, rtype, a1, a2, status, by, score, sby)
-        else:
-            table[rid] = Relation(rid, rtype, a1, a2, status, by, score, sby, attrs)
+    for rid, rtype, a1, a2, status, by, score, sby, attrs, slab in rels:
+        table[rid] = Relation(rid, rtype, a1, a2, status, by, score, sby, NO_ATTRS if attrs is None else attrs, slab)
     return aset

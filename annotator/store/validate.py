@@ -31,7 +31,7 @@ from .tree import FORMAT
 
 _TOP_KEYS = ("format", "document", "entities", "events", "attributions", "relations")
 _DOC_KEYS = {"path", "sha256", "length"}
-_COMMON = {"status", "by", "score", "suggested_by", "attrs"}
+_COMMON = {"status", "by", "score", "suggested_by", "suggested_label", "attrs"}
 _ENTITY_KEYS = {"id", "label", "start", "end", "fragments", "text"} | _COMMON
 _EVENT_KEYS = {"id", "type", "trigger", "arguments"} | _COMMON
 _ATTRIBUTION_KEYS = {"id", "source", "cue", "content", "type"} | _COMMON
@@ -164,7 +164,7 @@ class Checker:
         return v
 
     def common(self, d: dict, who: str, line: int | None) -> dict | None:
-        """status, by, score, suggested_by, attrs -> keyword arguments (None if bad)."""
+        """status, by, score, suggested_by, suggested_label, attrs -> keyword arguments (None if bad)."""
         ok = True
         kw: dict[str, Any] = {}
         status = d.get("status", ACCEPTED)
@@ -181,6 +181,12 @@ class Checker:
                 self.add(self.tree.key_line(d, key, line), f"{who}: {key} must be a string, not {show(v)}")
                 ok = False
             kw[key] = v
+        v = d.get("suggested_label")
+        if v is not None and (type(v) is not str or not v):
+            what = f"{who}: suggested_label must be a non-empty string, not {show(v)}"
+            self.add(self.tree.key_line(d, "suggested_label", line), what)
+            ok = False
+        kw["suggested_label"] = v
         score = d.get("score")
         if score is not None:
             if type(score) not in (int, float) or not math.isfinite(score):

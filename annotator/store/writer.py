@@ -27,7 +27,7 @@ def _span_flow(span: Span) -> str:
 
 
 def _tail(ann: Any) -> list[str]:
-    """status, by, score, suggested_by, attrs as ``key: value`` parts."""
+    """status, by, score, suggested_by, suggested_label, attrs as ``key: value`` parts."""
     parts = []
     if ann.status != ACCEPTED:
         parts.append("status: " + scalar(ann.status))
@@ -37,6 +37,8 @@ def _tail(ann: Any) -> list[str]:
         parts.append("score: " + number(ann.score))
     if ann.suggested_by is not None:
         parts.append("suggested_by: " + scalar(ann.suggested_by))
+    if ann.suggested_label is not None:
+        parts.append("suggested_label: " + scalar(ann.suggested_label))
     if ann.attrs:
         parts.append("attrs: " + _attrs_flow(ann.attrs))
     return parts
@@ -61,7 +63,7 @@ def _attrs_flow(attrs: Any) -> str:
 def _entity_lines(entities: list[Entity]) -> list[str]:
     """The entities' lines (one per entity), built inline (the hot loop of a save): one
     f-string per line, the tokens from the quote cache (ids and texts of a set saved
-    before are in it), and the tail (status, by, score, suggested_by, attrs, as
+    before are in it), and the tail (status, by, score, suggested_by, suggested_label, attrs, as
     ``_tail`` writes them) from small caches of its parts."""
     cached = QUOTE_CACHE.get
     q = scalar
@@ -106,6 +108,8 @@ def _entity_lines(entities: list[Entity]) -> list[str]:
             if part is None:
                 part = suggested_part[suggested_by] = ", suggested_by: " + q(suggested_by)
             tail += part
+        if e.suggested_label is not None:  # (a relabelled suggestion: a few)
+            tail += ", suggested_label: " + q(e.suggested_label)
         attrs = e.attrs
         if attrs is not no_attrs and attrs:
             tail += ", attrs: " + _attrs_flow(attrs)
@@ -178,7 +182,7 @@ def _block_tail(ann: Any) -> list[str]:
 
 
 #: ``_block_tail`` joined, of annotations without attrs, by (status, by,
-#: suggested_by, the score's type, score): a suggester's events share a few
+#: suggested_by, suggested_label, the score's type, score): a suggester's events share a few
 #: (not a zero score: 0, -0.0 and False are equal keys written apart)
 _BLOCK_TAILS: dict = {}
 _BLOCK_TAILS_MAX = 4096
@@ -189,7 +193,7 @@ def _block_tail_text(ann: Any) -> str:
     if ann.attrs:
         return "".join(_block_tail(ann))
     score = ann.score
-    key = (ann.status, ann.by, ann.suggested_by, type(score), score)
+    key = (ann.status, ann.by, ann.suggested_by, ann.suggested_label, type(score), score)
     try:
         got = _BLOCK_TAILS.get(key)
     except TypeError:  # (something unhashable)
