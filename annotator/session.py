@@ -38,6 +38,7 @@ from .model import (
     PREFIX,
     Span,
     id_number,
+    with_label,
     with_status,
 )
 from .schema import Schema
@@ -556,7 +557,7 @@ class Session:
 
     def relabel(self, ann_id: str, label: str) -> None:
         ent = self.aset.entities[ann_id]
-        new = replace(ent, label=label)
+        new = with_label(ent, label)  # (a suggestion keeps the label it was suggested with)
         if ent.status == SUGGESTED:
             new = with_status(new, ACCEPTED, self.user)
         elif ent.label != label:
@@ -625,7 +626,7 @@ class Session:
         known = self.schema.has_event(event_type)
         kept = tuple(a for a in ev.arguments if not known or self.schema.has_role(event_type, a.role))
         dropped = [a for a in ev.arguments if a not in kept]
-        self.apply(f"retype {ev_id}", [(ev, replace(ev, type=event_type, arguments=kept))])
+        self.apply(f"retype {ev_id}", [(ev, with_label(ev, event_type, arguments=kept))])
         return dropped
 
     def set_argument(self, ev_id: str, role: str, ref: str) -> None:
@@ -664,7 +665,11 @@ class Session:
 
     def update_attribution(self, at_id: str, **parts) -> None:
         at = self.aset.attributions[at_id]
-        self.apply(f"edit {at_id}", [(at, replace(at, **parts))])
+        if "type" in parts:  # (a suggested attribution keeps the type it was suggested with)
+            new = with_label(at, parts.pop("type"), **parts)
+        else:
+            new = replace(at, **parts)
+        self.apply(f"edit {at_id}", [(at, new)])
 
     def add_relation(self, rel_type: str, arg1: str, arg2: str) -> Relation:
         rel = Relation(self.next_id(Relation), rel_type, arg1, arg2, by=self.user)

@@ -280,3 +280,68 @@ def test_session_without_index_builds_it_when_asked():
     assert lazy.marks.overlapping(0, len(text)) == indexed.marks.overlapping(0, len(text))
     assert [lazy.marks_at(p) for p in range(0, len(text), 7)] == [indexed.marks_at(p) for p in range(0, len(text), 7)]
     assert len(lazy.marks) == len(indexed.marks)
+
+
+# -- a relabelled suggestion keeps the label it was suggested with ----------------------
+
+
+def _with_suggestions() -> Session:
+    from annotator.model import Attribution, Event
+
+    aset = AnnotationSet(Document(TEXT))
+    aset.entities["T1"] = Entity("T1", "ORG", Span.of(TEXT, 17, 24), status=SUGGESTED, by="rules", score=0.7)
+    aset.events["E1"] = Event("E1", "Conflict.Attack", Span.of(TEXT, 52, 60), status=SUGGESTED, by="rules")
+    aset.attributions["A1"] = Attribution("A1", None, Span.of(TEXT, 79, 83), Span.of(TEXT, 44, 72), "direct",
+                                          status=SUGGESTED, by="rules")
+    return Session(aset, default_schema(), user="alice")
+
+
+def test_relabelling_a_suggestion_accepts_it_and_keeps_its_suggested_label_until_undone():
+    s = _with_suggestions()
+    s.relabel("T1", "GPE")  # a digit on a suggestion: relabel and accept
+    ent = s.aset.entities["T1"]
+    assert (ent.label, ent.status, ent.by, ent.suggested_by, ent.suggested_label) == ("GPE", ACCEPTED, "alice", "rules", "ORG")
+    s.relabel("T1", "LOC")  # relabelled again: the suggester's label stays the one kept
+    assert s.aset.entities["T1"].suggested_label == "ORG"
+    s.relabel("T1", "ORG")  # back to the suggester's label: nothing to keep
+    assert s.aset.entities["T1"].suggested_label is None
+    s.undo()
+    s.undo()
+    assert s.aset.entities["T1"].suggested_label == "ORG"
+    s.undo()
+    ent = s.aset.entities["T1"]
+    assert (ent.label, ent.status, ent.by, ent.suggested_by, ent.suggested_label) == ("ORG", SUGGESTED, "rules", None, None)
+    s.redo()
+    assert s.aset.entities["T1"].suggested_label == "ORG"
+
+
+def test_accepting_a_suggestion_then_relabelling_it_keeps_its_suggested_label():
+    s = _with_suggestions()
+    s.set_status("T1", ACCEPTED)  # y
+    assert s.aset.entities["T1"].suggested_label is None  # accepted as suggested
+    s.relabel("T1", "GPE")
+    assert s.aset.entities["T1"].suggested_label == "ORG"
+    s.undo()
+    assert s.aset.entities["T1"].suggested_label is None and s.aset.entities["T1"].label == "ORG"
+
+
+def test_a_persons_own_entity_relabelled_has_no_suggested_label():
+    s = make()
+    ent = s.add_entity("ORG", 17, 24)
+    s.relabel(ent.id, "GPE")
+    assert s.aset.entities[ent.id].suggested_label is None
+
+
+def test_retyping_a_suggested_event_or_attribution_keeps_its_suggested_type_until_undone():
+    s = _with_suggestions()
+    s.set_event_type("E1", "Conflict.Capture")
+    s.set_status("E1", ACCEPTED)
+    ev = s.aset.events["E1"]
+    assert (ev.type, ev.status, ev.suggested_by, ev.suggested_label) == ("Conflict.Capture", ACCEPTED, "rules", "Conflict.Attack")
+    s.update_attribution("A1", type="indirect")
+    assert s.aset.attributions["A1"].suggested_label == "direct"
+    s.undo()
+    assert s.aset.attributions["A1"].suggested_label is None and s.aset.attributions["A1"].type == "direct"
+    s.undo()
+    s.undo()
+    assert s.aset.events["E1"].suggested_label is None and s.aset.events["E1"].type == "Conflict.Attack"
