@@ -275,3 +275,42 @@ def test_unreviewed_folder_says_gold_is_empty(project, capsys):
     assert data["entities"]["micro"]["strict"]["spurious"] == 1
     assert any("no accepted annotations" in n for n in data["notes"])
     assert data["review"]["rules"]["pending"] == 1
+
+
+def test_by_a_suggester_scores_a_relabelled_suggestion_with_the_label_it_suggested(project, capsys):
+    """GOLD alone, --by rules: the user accepted rules' ORG on Deir el-Zor as GPE
+    (suggested_label: ORG) and its Conflict.Attack on captured as Conflict.Capture:
+    rules proposed the wrong label and type, and gets no credit for the corrected ones."""
+    text = TEXT_B
+    path = write_annotations(project, "relabelled", "deir", [
+        ("T1", "PER", "Orhan Qereman", "accepted", "alice", "rules"),  # accepted as suggested
+        ("T2", "ORG", "SDF", "accepted", "alice"),  # the user's own: rules missed it
+        ("T3", "DATE", "Monday", REJECTED, "alice", "rules"),  # spurious
+    ])
+    aset = store.read(path).checked()
+    s = text.index("Deir el-Zor")
+    aset.entities["T4"] = Entity("T4", "GPE", Span.of(text, s, s + 11), by="alice", suggested_by="rules", suggested_label="ORG")
+    s = text.index("captured")
+    aset.events["E1"] = Event("E1", "Conflict.Capture", Span.of(text, s, s + 8), by="alice", suggested_by="rules",
+                              suggested_label="Conflict.Attack")
+    store.save(aset, path)
+    assert "suggested_label: ORG}" in path.read_text(encoding="utf-8")
+    code, data = run_json(capsys, str(path), "--by", "rules")
+    assert code == 0 and data["by"] == "rules"
+    ents = data["entities"]
+    strict = ents["micro"]["strict"]
+    # Orhan Qereman correct; Deir el-Zor ORG for GPE incorrect; SDF missed; Monday spurious
+    assert (strict["correct"], strict["incorrect"], strict["partial"], strict["missed"], strict["spurious"]) == (1, 1, 0, 1, 1)
+    assert (strict["possible"], strict["actual"]) == (3, 3)
+    exact = ents["micro"]["exact"]  # the boundaries were right
+    assert (exact["correct"], exact["incorrect"]) == (2, 0)
+    by_label = {lab: (v["strict"]["correct"], v["strict"]["missed"], v["strict"]["spurious"]) for lab, v in ents["labels"].items()}
+    # per label (as nervaluate counts them): gold GPE missed, rules' ORG spurious (and SDF missed)
+    assert by_label == {"DATE": (0, 0, 1), "GPE": (0, 1, 0), "ORG": (0, 1, 1), "PER": (1, 0, 0)}
+    events = data["events"]
+    assert events["trigger_identification"]["correct"] == 1
+    assert (events["trigger_classification"]["correct"], events["trigger_classification"]["predicted"]) == (0, 1)
+    assert data["review"]["rules"]["accepted"] == 3  # T1, T4 and E1: a relabelled suggestion is still accepted
+    # the same file audited without --by: its accepted gold against itself, all correct
+    code, data = run_json(capsys, str(path), str(path))
+    assert data["entities"]["micro"]["strict"]["correct"] == 3 and data["events"]["trigger_classification"]["correct"] == 1

@@ -387,3 +387,33 @@ def test_to_dict_has_stable_keys(scheme):
         "correct", "incorrect", "partial", "missed", "spurious", "possible", "actual", "precision", "recall", "f1",
     ]
     assert list(s["macro"][scheme]) == ["precision", "recall", "f1"]
+
+
+def test_by_suggester_scores_a_relabelled_suggestion_with_its_suggested_label_as_nervaluate_does():
+    """One file as gold and as the suggester's output: an accepted suggestion the
+    user relabelled (ORG -> GPE) is the suggester's ORG, a wrong label; nervaluate,
+    given the suggester's own labels, counts the same."""
+    aset = AnnotationSet(Document(TEXT))
+    aset.entities["T1"] = Entity("T1", "PER", Span.of(TEXT, 0, 5), by="ann", suggested_by="rules")
+    aset.entities["T2"] = Entity("T2", "GPE", Span.of(TEXT, 10, 15), by="ann", suggested_by="rules", suggested_label="ORG")
+    aset.entities["T3"] = Entity("T3", "LOC", Span.of(TEXT, 20, 25), status=REJECTED, by="ann", suggested_by="rules",
+                                 suggested_label="PER")  # relabelled, then rejected: still rules' PER
+    aset.entities["T4"] = Entity("T4", "LOC", Span.of(TEXT, 30, 35), by="ann")
+    ours = score_entities([(aset, aset)], by="rules")
+    strict = ours.overall["strict"]
+    assert (strict.correct, strict.incorrect, strict.partial, strict.missed, strict.spurious) == (1, 1, 0, 1, 1)
+    assert ours.overall["exact"].correct == 2
+    true = [[{"label": "PER", "start": 0, "end": 4}, {"label": "GPE", "start": 10, "end": 14}, {"label": "LOC", "start": 30, "end": 34}]]
+    pred = [[{"label": "PER", "start": 0, "end": 4}, {"label": "ORG", "start": 10, "end": 14}, {"label": "PER", "start": 20, "end": 24}]]
+    assert_same(ours, Evaluator(true, pred, tags=[*LABELS, "GPE"], loader="dict").evaluate())
+    # without --by, the file's final labels count (the relabelled one as GPE)
+    assert score_entities([(aset, aset)]).overall["strict"].correct == 3
+
+
+def test_disagreements_by_suggester_show_a_relabelled_suggestion_as_a_wrong_label():
+    from annotator.audit import WRONG_LABEL, disagreements
+
+    aset = AnnotationSet(Document(TEXT))
+    aset.entities["T1"] = Entity("T1", "GPE", Span.of(TEXT, 10, 15), by="ann", suggested_by="rules", suggested_label="ORG")
+    (d,) = disagreements(aset, aset, by="rules")
+    assert (d.kind, d.gold_label, d.pred_label) == (WRONG_LABEL, "GPE", "ORG")

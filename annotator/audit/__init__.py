@@ -6,9 +6,11 @@ What counts
 * Predicted, by default: the *accepted or suggested* annotations of the predicted
   file (rejected ones were thrown out by a reviewer). With ``by=NAME``: every
   annotation suggested by that suggester, whatever became of it (accepted,
-  relabelled, rejected or pending): that is the extractor's whole output. An
-  annotation's suggester is its ``suggested_by``, or its ``by`` while it is still
-  suggested or rejected.
+  relabelled, rejected or pending): that is the extractor's whole output, each
+  with the label (an event's type) it was suggested with: a suggestion a person
+  relabelled keeps its own in ``suggested_label`` and counts as that prediction
+  (a wrong label), not the corrected one. An annotation's suggester is its
+  ``suggested_by``, or its ``by`` while it is still suggested or rejected.
 
 Entities: the four schemes of MUC / SemEval-2013 task 9.1, computed exactly as
 nervaluate 1.2.1 computes them for one document (same greedy matching, in the same

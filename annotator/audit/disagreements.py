@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..model import AnnotationSet, Span
-from .selection import is_gold, predicted_filter
+from .selection import is_gold, predicted_as, predicted_filter
 
 MATCH, MISSED, SPURIOUS, WRONG_LABEL, PARTIAL = "match", "missed", "spurious", "wrong_label", "partial"
 #: an event argument role whose fillers differ; an attribution part that differs; a merge candidate
@@ -69,7 +69,8 @@ def disagreements(gold: AnnotationSet, pred: AnnotationSet, by: str | None = Non
     """
     golds = sorted((e for e in gold.entities.values() if is_gold(e)), key=lambda e: (e.start, e.end))
     keep = predicted_filter(by)
-    preds = sorted((e for e in pred.entities.values() if keep(e)), key=lambda e: (e.start, e.end))
+    as_pred = predicted_as(keep)  # (a relabelled suggestion: as it was suggested)
+    preds = sorted((as_pred(e) for e in pred.entities.values() if keep(e)), key=lambda e: (e.start, e.end))
     g_used = [False] * len(golds)
     p_used = [False] * len(preds)
     out: list[Disagreement] = []
@@ -186,8 +187,9 @@ def event_disagreements(gold: AnnotationSet, pred: AnnotationSet, by: str | None
     disagreement, drawn on the fillers."""
     text = gold.document.text
     keep = predicted_filter(by)
+    as_pred = predicted_as(keep)  # (a relabelled suggestion: as it was suggested)
     golds = sorted((e for e in gold.events.values() if is_gold(e)), key=lambda e: (e.start, e.end, e.id))
-    preds = sorted((e for e in pred.events.values() if keep(e)), key=lambda e: (e.start, e.end, e.id))
+    preds = sorted((as_pred(e) for e in pred.events.values() if keep(e)), key=lambda e: (e.start, e.end, e.id))
     out: list[Disagreement] = []
     for kind, g, p in _pair_by_span(golds, preds, lambda e: e.trigger, lambda e: e.type):
         out.append(Disagreement(
@@ -263,8 +265,9 @@ def attribution_disagreements(gold: AnnotationSet, pred: AnnotationSet, by: str 
     part of a pair that differs (source, cue, content, type) is one ``PART``
     disagreement; an unpaired attribution is missed or spurious as a whole."""
     keep = predicted_filter(by)
+    as_pred = predicted_as(keep)  # (a relabelled suggestion: as it was suggested)
     golds = sorted((a for a in gold.attributions.values() if is_gold(a)), key=lambda a: (a.start, a.end, a.id))
-    preds = sorted((a for a in pred.attributions.values() if keep(a)), key=lambda a: (a.start, a.end, a.id))
+    preds = sorted((as_pred(a) for a in pred.attributions.values() if keep(a)), key=lambda a: (a.start, a.end, a.id))
     mains = {id(a): a.content or a.cue or attribution_span(gold, a) for a in golds}
     mains.update({id(a): a.content or a.cue or attribution_span(pred, a) for a in preds})
     golds = [a for a in golds if mains[id(a)] is not None]

@@ -9,7 +9,7 @@ from typing import Callable, Iterable, Sequence
 
 from ..model import ACCEPTED, REJECTED, Annotation, AnnotationSet
 from .measures import PRF, f1_of, np_mean
-from .selection import _not_rejected, is_gold, predicted_filter
+from .selection import SuggesterOutput, _not_rejected, is_gold, predicted_filter
 
 #: Scheme names, in report order; nervaluate calls "type" ``ent_type``.
 SCHEMES = ("strict", "exact", "partial", "type")
@@ -135,6 +135,8 @@ def entity_items(aset: AnnotationSet, keep: Callable[[Annotation], bool]) -> lis
         out = [(f[0][0], f[-1][1], e.label, f) for e in ents if e.status == ACCEPTED for f in (e.span.fragments,)]
     elif keep is _not_rejected:
         out = [(f[0][0], f[-1][1], e.label, f) for e in ents if e.status != REJECTED for f in (e.span.fragments,)]
+    elif isinstance(keep, SuggesterOutput):  # a relabelled suggestion counts with the label it was suggested with
+        out = [(f[0][0], f[-1][1], e.suggested_label or e.label, f) for e in ents if keep(e) for f in (e.span.fragments,)]
     else:
         out = [(f[0][0], f[-1][1], e.label, f) for e in ents if keep(e) for f in (e.span.fragments,)]
     out.sort()

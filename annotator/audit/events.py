@@ -8,7 +8,7 @@ from typing import Callable, Iterable
 
 from ..model import Annotation, AnnotationSet, Entity, Event
 from .measures import Tally, _multiset_tally
-from .selection import is_gold, predicted_filter
+from .selection import is_gold, predicted_as, predicted_filter
 
 EVENT_MEASURES = (
     "trigger_identification",
@@ -50,9 +50,11 @@ def _event_keys(aset: AnnotationSet, keep: Callable[[Annotation], bool]):
     trig_cls: Counter = Counter()
     arg_id: Counter = Counter()
     arg_cls: Counter = Counter()
+    counted = predicted_as(keep)  # (a retyped suggestion: the type it was suggested with)
     for ev in aset.events.values():
         if not keep(ev):
             continue
+        ev = counted(ev)
         frags = ev.trigger.fragments
         trig_id[frags] += 1
         trig_cls[(frags, ev.type)] += 1

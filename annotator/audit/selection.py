@@ -10,11 +10,12 @@ Errors are ``InputError`` (one line naming the file).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from ..errors import InputError
-from ..model import ACCEPTED, REJECTED, Annotation, AnnotationSet
+from ..model import ACCEPTED, REJECTED, Annotation, AnnotationSet, label_field
 
 
 def suggester_of(ann: Annotation) -> str | None:
@@ -30,13 +31,48 @@ def is_gold(ann: Annotation) -> bool:
     return ann.status == ACCEPTED
 
 
+class SuggesterOutput:
+    """``predicted_filter(by)``: is an annotation one of ``by``'s suggestions? What
+    they count as is what the suggester proposed (``as_suggested``), not what a
+    person relabelled it to."""
+
+    __slots__ = ("by", "_is_from")
+
+    def __init__(self, by: str):
+        from ..suggest.base import is_from  # `--by rules` is every rule of it: rules:gazetteer, ...
+
+        self.by = by
+        self._is_from = is_from
+
+    def __call__(self, ann: Annotation) -> bool:
+        return self._is_from(suggester_of(ann), self.by)
+
+
 def predicted_filter(by: str | None = None) -> Callable[[Annotation], bool]:
-    """What counts as predicted: accepted or suggested; with ``by``, all of that suggester's output."""
+    """What counts as predicted: accepted or suggested; with ``by``, all of that
+    suggester's output (a ``SuggesterOutput``)."""
     if by is None:
         return _not_rejected
-    from ..suggest.base import is_from  # `--by rules` is every rule of it: rules:gazetteer, ...
+    return SuggesterOutput(by)
 
-    return lambda ann: is_from(suggester_of(ann), by)
+
+def as_suggested(ann):
+    """The annotation as its suggester proposed it: the label (an event's or
+    attribution's type) it was suggested with, if a person changed it since."""
+    original = ann.suggested_label
+    if original is None:
+        return ann
+    return replace(ann, **{label_field(ann): original})
+
+
+def predicted_as(keep: Callable[[Annotation], bool]) -> Callable:
+    """How a predicted annotation counts under ``keep``: as its suggester proposed
+    it for a suggester's output (``as_suggested``), else as it is."""
+    return as_suggested if isinstance(keep, SuggesterOutput) else _itself
+
+
+def _itself(ann):
+    return ann
 
 
 def _not_rejected(ann: Annotation) -> bool:
