@@ -731,3 +731,65 @@ def test_spacy_export_to_a_folder_writes_shards_spacy_reads(tmp_path):
     assert [d.user_data["annotator"]["name"] for d in docs] == [n for n, _ in sets]
     back = [imp for p in sorted(out.glob("*.spacy")) for imp in spacy_docbin.read(p, Report("spacy"))]
     assert all(ents_of(imp.aset) == ents_of(sets[0][1]) - {("PER", 0, 3)} for imp in back)
+
+
+# -- a relabelled suggestion's suggested_label stays ours -------------------------------
+
+
+def _relabelled_file(tmp_path: Path) -> Path:
+    """An article whose gold holds suggestions relabelled by a person (suggested_label:
+    NORP, Life.Die, mixed) and one left pending, saved as our YAML."""
+    text = "Orhan Qereman said the SDF captured Deir el-Zor."
+    article = tmp_path / "seeds" / "deir.txt"
+    article.parent.mkdir(parents=True)
+    article.write_text(text, encoding="utf-8")
+    path = tmp_path / "annotations" / "deir.yaml"
+    aset = store.new_set(read_article(article), path)
+    at = text.index
+    aset.entities["T1"] = Entity("T1", "PER", Span.of(text, 0, 13), by="alice", suggested_by="rules")
+    aset.entities["T2"] = Entity("T2", "ORG", Span.of(text, at("SDF"), at("SDF") + 3), by="alice",
+                                 suggested_by="rules", suggested_label="NORP")
+    aset.entities["T3"] = Entity("T3", "GPE", Span.of(text, at("Deir"), at("Deir") + 11), status=SUGGESTED, by="rules",
+                                 score=0.5, suggested_label="NORP")
+    aset.events["E1"] = Event("E1", "Conflict.Capture", Span.of(text, at("captured"), at("captured") + 8),
+                              (Argument("Agent", "T2"), Argument("Place", "T3")), by="alice", suggested_by="rules",
+                              suggested_label="Life.Die")
+    aset.attributions["A1"] = Attribution("A1", None, Span.of(text, 14, 18), Span.of(text, 19, 48), "indirect",
+                                          by="alice", suggested_by="rules", suggested_label="mixed")
+    path.parent.mkdir(parents=True)
+    store.save(aset, path)
+    assert path.read_text(encoding="utf-8").count("suggested_label: ") == 4
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["brat", "jsonl", "spacy", "conll", "doccano", "doccano-label", "labelstudio"])
+@pytest.mark.parametrize("status", ["accepted", "all"])
+def test_suggested_label_is_not_exported(fmt, status, tmp_path, capsys):
+    """The label a suggester gave is for audits: no export carries it (no brat
+    attribute or note, no training label, no meta), and what is read back has none."""
+    if fmt == "spacy":
+        pytest.importorskip("spacy")
+    path = _relabelled_file(tmp_path)
+    out = tmp_path / ("out" if fmt == "brat" else f"out.{fmt}")
+    assert main(["export", "--to", fmt, str(path), "-o", str(out), "--status", status]) == 0
+    capsys.readouterr()
+    files = sorted(out.rglob("*")) if out.is_dir() else [out]
+    # (brat's annotation.conf lists every label and type of the schema: not the annotations)
+    written = "".join(f.read_text(encoding="utf-8") for f in files if f.is_file() and f.suffix not in (".spacy", ".conf"))
+    if fmt == "spacy":
+        import spacy
+        from spacy.tokens import DocBin
+
+        (doc,) = DocBin().from_disk(out).get_docs(spacy.blank("en").vocab)
+        written = json.dumps(doc.user_data, default=str) + " ".join(
+            s.label_ for group in doc.spans.values() for s in group) + " ".join(e.label_ for e in doc.ents)
+    assert "PER" in written  # (the export wrote the labels)
+    for leak in ("suggested_label", "NORP", "Life.Die", "mixed"):
+        assert leak not in written, (fmt, leak)
+    mod = get(fmt)
+    for got in (got for source in (sorted(out.rglob("*.ann")) if fmt == "brat" else [out])
+                for got in mod.read(source, Report("read"))):
+        aset = getattr(got, "aset", None)
+        if aset is not None:
+            assert all(ann.suggested_label is None for ann in aset.all())
+            assert not any("suggested_label" in json.dumps(dict(ann.attrs), default=str) for ann in aset.all())
