@@ -61,10 +61,11 @@ async def test_digit_relabels_and_accepts_and_u_undoes_the_decision(make_app, tm
         await pilot.press(key)
         done = app.session.aset.entities[ent.id]
         assert (done.label, done.status, done.suggested_by) == (new_label, ACCEPTED, ent.by)
+        assert done.suggested_label == ent.label  # what the suggester said, for audit --by
         assert app.view.cursor != ent.start  # went on to the next suggestion
         await pilot.press("u")
         back = app.session.aset.entities[ent.id]
-        assert (back.label, back.status) == (ent.label, SUGGESTED)
+        assert (back.label, back.status, back.suggested_label) == (ent.label, SUGGESTED, None)
 
 
 async def test_accept_all_of_a_label_from_the_palette_is_one_undo_step(make_app, tmp_path):
