@@ -122,3 +122,31 @@ async def test_an_article_that_cannot_be_opened_is_an_error_row_until_it_is_fixe
         await pilot.pause()
         rows = {r.name: r for r in screen.shown}
         assert rows["f-binary"].state == "new" and rows["f-binary"].error is None
+
+
+async def test_a_narrow_terminal_hides_the_side_panel_and_scrolls_to_the_cursor_column(tmp_path):
+    """At 60 columns the table showed three columns and the side panel the rest of the
+    width; l walked into columns off screen and s sorted by one nobody could see."""
+    app = make(tmp_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        screen = await open_corpus(pilot, app)
+        assert not screen.query_one("#corpus-side").display
+        table = screen.query_one(CorpusTable)
+        last = len(table.columns) - 1
+        header = lambda: "".join(seg.text for seg in table.render_line(0))  # noqa: E731
+        for col in range(1, last + 1):
+            await pilot.press("l")
+            assert table.cursor_col == col
+            title = table.columns[col][1]
+            assert title in header(), (col, title, header())
+            assert header().startswith(" " + table.columns[0][1])  # the article's column stays
+        await pilot.press("s")
+        assert table.columns[last][1].rstrip(" ▲▼") in header()
+        for _ in range(last):
+            await pilot.press("h")
+        assert table.cursor_col == 0 and table.columns[1][1] in header()
+    wide = AnnotatorApp(app.articles, annotations_dir=app.annotations_dir, schema=default_schema(), user="carol",
+                        lock_files=False)
+    async with wide.run_test(size=(130, 36)) as pilot:
+        screen = await open_corpus(pilot, wide)
+        assert screen.query_one("#corpus-side").display

@@ -31,6 +31,8 @@ from .corpus_table import CorpusTable
 
 #: what the view's scans read: on ``ctrl+l`` or a second visit only changed files are read again
 _CACHE = corpus.ScanCache()
+#: below this many columns the side panel (the label bars, the done rule) is hidden: the table needs them
+SIDE_MIN_WIDTH = 90
 
 
 class CorpusScreen(Screen[int | None]):
@@ -81,7 +83,17 @@ class CorpusScreen(Screen[int | None]):
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(CorpusTable))
+        self._fit_side(self.app.size.width)
         self.reload()
+
+    def on_resize(self, event) -> None:
+        self._fit_side(event.size.width)
+
+    def _fit_side(self, width: int) -> None:
+        side = self.query_one("#corpus-side")
+        wanted = width >= SIDE_MIN_WIDTH
+        if side.display != wanted:
+            side.display = wanted
 
     # -- data ------------------------------------------------------------------
     def reload(self) -> None:

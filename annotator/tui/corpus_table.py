@@ -172,16 +172,23 @@ class CorpusTable(ScrollView, can_focus=True):
         return self._strip(cells, style, styles, width)
 
     def _strip(self, cells: list[str], line_style: Style, styles: list[Style], width: int) -> Strip:
-        segments = []
+        """The line: the first column (the article) stays in place, the others scroll sideways."""
+        pieces = []
         for c, text in enumerate(cells):
             key = self.columns[c][0]
             right = key in corpus.NUMERIC
-            segments.append(Segment(" " * PAD, line_style))
-            segments.append(Segment(_fit(text, self.widths[c], right), styles[c]))
-            segments.append(Segment(" " * PAD, line_style))
-        strip = Strip(segments)
+            pieces.append([
+                Segment(" " * PAD, line_style),
+                Segment(_fit(text, self.widths[c], right), styles[c]),
+                Segment(" " * PAD, line_style),
+            ])
+        frozen = Strip(pieces[0]) if pieces else Strip([])
+        rest = Strip([seg for piece in pieces[1:] for seg in piece])
         x = self.scroll_offset.x
-        return strip.crop_extend(x, x + width, line_style)
+        fixed = frozen.cell_length
+        if fixed >= width:
+            return frozen.crop_extend(0, width, line_style)
+        return Strip.join([frozen, rest.crop_extend(x, x + width - fixed, line_style)])
 
     # -- moving ----------------------------------------------------------------------
     def _show_cursor(self) -> None:
@@ -191,6 +198,25 @@ class CorpusTable(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor_row, animate=False)
         elif self.cursor_row >= top + height:
             self.scroll_to(y=self.cursor_row - height + 1, animate=False)
+        self._show_column()
+
+    def _show_column(self) -> None:
+        """Scroll sideways so that the cursor's column is on screen (a narrow terminal)."""
+        if not self.widths:
+            return
+        col = min(self.cursor_col, len(self.widths) - 1)
+        if col == 0:  # the article's column does not scroll
+            return
+        fixed = self.widths[0] + 2 * PAD
+        left = sum(self.widths[1:col]) + 2 * PAD * (col - 1)
+        right = left + self.widths[col] + 2 * PAD
+        width = max(1, (self.scrollable_content_region.width or self.size.width) - fixed)
+        x = self.scroll_offset.x
+        if left < x:
+            self.scroll_to(x=left, animate=False)
+        elif right > x + width:  # to a column's start: no column cut on the left
+            starts = [sum(self.widths[1:c]) + 2 * PAD * (c - 1) for c in range(1, col + 1)]
+            self.scroll_to(x=next((s for s in starts if right - s <= width), left), animate=False)
 
     def move_to(self, row: int | None = None, col: int | None = None) -> None:
         if row is not None:
