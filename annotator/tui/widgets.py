@@ -638,12 +638,12 @@ def details(
 class StatusLine(Static):
     """Article, counts per label, review counts, and whether the work is saved.
 
-    ``show(head, counts, state, message)`` fits the line to the widget's width:
-    when it is too wide, the counts are cut first (to no less than
-    ``MIN_COUNTS`` cells), then the message, each with an ellipsis; the head
-    (the article) and the state (lost spans, saved or not) are never cut. A big
-    article's counts alone fill 120 columns, which hid "[unsaved]" and every
-    message."""
+    ``show(head, counts, state, message)`` fits the line to the widget's width
+    (``fit_status``): what matters most, the state (lost spans, saved or not)
+    and the latest message, stays whole as long as the width allows; the
+    counts and the article's name give way first. A big article's counts alone
+    fill 120 columns, and on 60 or 80 columns the name and the counts pushed
+    "[saved]" and every message off the line's end."""
 
     _parts: tuple[str, str, str, str] | None = None
     #: the line as last fitted (a resize to the width it was fitted to repaints nothing)
@@ -665,28 +665,51 @@ class StatusLine(Static):
             self._fit()
 
 
-#: the status line's counts are not cut shorter than this (cells) to make room for a message
+#: the counts are cut to no less than this (cells) before the article's name is cut
 MIN_COUNTS = 24
+#: the head (the article's name) is cut to no less than this (cells) before the counts go
+MIN_HEAD = 16
+
+
+def _cut(part: str, cells: int) -> str:
+    """``part`` in at most ``cells`` cells: its end cut off, with an ellipsis
+    (its trailing blanks, the gap to the next part, kept); nothing when too
+    little would be left to read."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(part) <= cells:
+        return part
+    body = part.rstrip(" ")
+    gap = part[len(body):]
+    room = cells - cell_len(gap) - 1
+    if room < 2 or not body.strip():
+        return ""
+    return set_cell_size(body, room).rstrip(" ") + "…" + gap
 
 
 def fit_status(head: str, counts: str, state: str, message: str, width: int) -> str:
     """The status line in ``width`` cells (see StatusLine); unchanged when it fits
-    or when the width is not known yet (0)."""
-    from rich.cells import cell_len, set_cell_size
+    or when the width is not known yet (0).
 
-    line = head + counts + state + message
-    over = cell_len(line) - width
+    What gives way, in order, each only as far as the line is still too wide:
+    the counts (to MIN_COUNTS cells), the head (to MIN_HEAD), the counts (all of
+    them), the head (all of it), then the message, and the state last."""
+    from rich.cells import cell_len
+
+    parts = [head, counts, state, message]
+    over = cell_len("".join(parts)) - width
     if width <= 0 or over <= 0:
-        return line
-    have = cell_len(counts)
-    keep = max(min(have, MIN_COUNTS), have - over - 1)
-    if keep < have:
-        over -= have - keep - 1
-        counts = set_cell_size(counts, keep) + "…"
-    if over > 0 and message:
-        room = cell_len(message) - over - 1
-        message = set_cell_size(message, room) + "…" if room > 0 else ""
-    return head + counts + state + message
+        return "".join(parts)
+    # (part, the fewest cells it keeps at this step)
+    for i, floor in ((1, MIN_COUNTS), (0, MIN_HEAD), (1, 0), (0, 0), (3, 0), (2, 0)):
+        have = cell_len(parts[i])
+        keep = max(min(have, floor), have - over)
+        if keep < have:
+            parts[i] = _cut(parts[i], keep)
+            over -= have - cell_len(parts[i])
+        if over <= 0:
+            break
+    return "".join(parts)
 
 
 class FindCancelled(Message):
