@@ -686,6 +686,43 @@ class AnnotatorApp(
             return False
         return True
 
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        """An editing key on a read-only article is told, once for each press: why
+        (who holds the article), on the status line and in a brief toast; nothing
+        changes. check_action turned it off, and Textual dropped it in silence."""
+        target, name, params = self._parse_action(
+            action, self if default_namespace is None else default_namespace, namespaces
+        )
+        if target is self and name in _TOLD_READ_ONLY and self._refused_read_only():
+            self.tell_read_only()
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
+
+    def _refused_read_only(self) -> bool:
+        return (
+            len(self.screen_stack) == 1 and self.opening is None
+            and getattr(self, "session", None) is not None and self.session.read_only
+        )
+
+    #: when the last read-only toast was shown (``time.monotonic``): one on screen at a time
+    _read_only_toast_at = float("-inf")
+
+    def tell_read_only(self) -> None:
+        """Say that the article is read-only, and why."""
+        who = self.workspace.holder or ""
+        if who.startswith("nobody (") and who.endswith(")"):
+            why = brief = who[len("nobody ("):-1]  # (cannot lock: the reason)
+        elif who and who != "nobody":
+            # the status line names the holder; the toast says where (pid, host, since)
+            why, brief = f"{who} has it open", f"{who.split(' (')[0]} has it open"
+        else:
+            why = brief = "opened read-only"
+        self.say(f"read-only, nothing changed: {brief}")
+        now = time.monotonic()
+        if now - self._read_only_toast_at >= READ_ONLY_TOAST:
+            self._read_only_toast_at = now
+            self.notify(f"read-only, nothing changed: {why}", severity="warning", timeout=READ_ONLY_TOAST, markup=False)
+
     # -- suggestions from a suggester, in the background ------------------------------------
     def start_suggesting(self) -> None:
         if self.suggester is None:
@@ -916,6 +953,14 @@ _CHANGES = {
     "label", "delete", "undo", "redo", "accept", "event", "role", "attribution", "attribution_type",
     "confirm", "relation", "delete_relation", "save", "attributes",
 }
+
+
+#: the changes a read-only article tells it refuses (enter confirms a step of a
+#: change that could not start)
+_TOLD_READ_ONLY = _CHANGES - {"confirm"}
+
+#: how long the toast saying an article is read-only stays (seconds)
+READ_ONLY_TOAST = 3.0
 
 
 #: ctrl+s saves an article with more marks than this off the UI thread
