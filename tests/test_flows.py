@@ -206,7 +206,9 @@ async def test_part_jumps_walk_an_event(make_app):
         await find(pilot, "Iraq")
         await pilot.press("escape", "r", *list("place"), "enter")
         await pilot.pause()
-        await pilot.press("g", "full_stop")
+        await pilot.press("g", "full_stop")  # off the event: the active event's walk, from its first part
+        assert app.view.cursor == text.index("captured")
+        await pilot.press("full_stop")
         assert app.view.cursor == text.index("Iraq")
         await pilot.press("full_stop")
         assert app.view.cursor == text.index("captured")

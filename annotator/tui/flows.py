@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
-from ..model import ACCEPTED, Attribution, Entity, Event, Ref, Span
+from ..marks import CONTENT, CUE, SOURCE, TRIGGER
+from ..model import ACCEPTED, REJECTED, Attribution, Entity, Event, Ref, Span
 
 REMOVE_ARGUMENT = "(remove this argument)"
 CLAUSE_MARKS = frozenset({",", ";", ":", "—", "–", "(", ")", "“", "”", '"'})
@@ -79,7 +80,6 @@ class FlowsMixin:
     active_event: str | None = None
     relation_from: str | None = None
     draft: AttributionDraft | None = None
-    _part_index: int = 0
 
     # -- events ------------------------------------------------------------------------
     def action_event(self) -> None:
@@ -132,7 +132,7 @@ class FlowsMixin:
 
     def set_active_event(self, ev_id: str | None) -> None:
         self.active_event = ev_id
-        self._part_index = 0
+        self._walk = None
         self.refresh_side()
         self.refresh_status()
 
@@ -421,37 +421,75 @@ class FlowsMixin:
             marks.extend(session.marks.of(ann.source.ref))
         return marks
 
-    def parts(self, ann) -> list[int]:
-        """Offsets to jump through: the annotation, then each linked part."""
+    def parts(self, ann) -> list[tuple[str, int, int]]:
+        """The parts the part keys walk, in order, as (name, start, end): an
+        event's trigger, then its arguments (named by role); an attribution's
+        source, cue and content. Lost parts (not on the article) are left out."""
+        from ..lost_marks import lost_of
+
         session = self.session
-        out: list[int] = []
+        lost = {x.part for x in lost_of(ann)}
+        out: list[tuple[str, int, int]] = []
         if isinstance(ann, Event):
-            out.append(ann.trigger.start)
+            if "trigger" not in lost:
+                out.append(("trigger", ann.trigger.start, ann.trigger.end))
             for arg in ann.arguments:
                 ref = session.get(arg.ref)
-                if isinstance(ref, (Entity, Event)):
-                    out.append(ref.start)
+                if isinstance(ref, (Entity, Event)) and not any(x.part in ("span", "trigger") for x in lost_of(ref)):
+                    out.append((arg.role, ref.start, ref.end))
         elif isinstance(ann, Attribution):
-            if isinstance(ann.source, Ref):
-                ref = session.get(ann.source.ref)
-                if ref is not None:
-                    out.append(ref.start)
-            out.extend(p.start for p in ann.spans())
+            for name, part in (("source", ann.source), ("cue", ann.cue), ("content", ann.content)):
+                if isinstance(part, Ref):
+                    ref = session.get(part.ref)
+                    if isinstance(ref, (Entity, Event)) and not lost_of(ref):
+                        out.append((name, ref.start, ref.end))
+                elif part is not None and name not in lost:
+                    out.append((name, part.start, part.end))
         return out
 
+    #: the part walk in progress: (event or attribution ID, part index, the
+    #: cursor it left); the next `.` or `,` from that cursor walks on
+    _walk: tuple[str, int, int] | None = None
+
     def _focus_structure(self):
-        """The event or attribution the part keys walk: the active event, else the one here."""
+        """The event or attribution the part keys walk: the one being walked (the
+        cursor is where the last part key left it); else the one whose trigger,
+        cue or source is under the cursor; else one the entity here is a part of
+        (the active event first, then an attribution it is the source of); else
+        the attribution whose content this is; else the active event.
+
+        The active event came first, and an entity's first link: on an
+        attribution (its cue, its source entity) the keys walked an event, and a
+        walk jumped to whatever the part it landed on belonged to."""
         session = self.session
-        if self.active_event and self.active_event in session.aset.events:
-            return session.aset.events[self.active_event]
-        here = session.annotation_at(self.view.cursor, (Event, Attribution))
-        if here is not None:
-            return here
+        cursor = self.view.cursor
+        walk = self._walk
+        if walk is not None and walk[2] == cursor:
+            ann = session.get(walk[0])
+            if isinstance(ann, (Event, Attribution)):
+                return ann
+        here = sorted(session.marks.at(cursor), key=lambda m: m.status == REJECTED)
+        for mark in here:
+            if mark.kind in (TRIGGER, CUE, SOURCE):
+                ann = session.get(mark.ann_id)
+                if isinstance(ann, (Event, Attribution)):
+                    return ann
         ent = self.current_entity()
         if ent is not None:
-            for other in session.aset.referrers(ent.id):
-                if isinstance(other, (Event, Attribution)):
-                    return other
+            linked = [o for o in session.aset.referrers(ent.id) if isinstance(o, (Event, Attribution))]
+            if linked:
+                return (
+                    next((o for o in linked if o.id == self.active_event), None)
+                    or next((o for o in linked if isinstance(o, Attribution)), None)
+                    or linked[0]
+                )
+        for mark in here:
+            if mark.kind == CONTENT:
+                ann = session.get(mark.ann_id)
+                if isinstance(ann, Attribution):
+                    return ann
+        if self.active_event and self.active_event in session.aset.events:
+            return session.aset.events[self.active_event]
         return None
 
     def _jump_part(self, delta: int) -> None:
@@ -459,11 +497,22 @@ class FlowsMixin:
         if ann is None:
             self.say("no event or attribution here")
             return
-        offsets = self.parts(ann)
-        if not offsets:
+        parts = self.parts(ann)
+        if not parts:
+            self.say(f"{ann.id}: no part of it is on the article")
             return
-        self._part_index = (self._part_index + delta) % len(offsets)
-        self.view.move_to(offsets[self._part_index])
+        cursor = self.view.cursor
+        walk = self._walk
+        if walk is not None and walk[0] == ann.id and walk[2] == cursor and walk[1] < len(parts):
+            i = walk[1]
+        else:  # from the part the cursor is on (the smallest), else from before the first
+            on = [(e - s, k) for k, (_n, s, e) in enumerate(parts) if s <= cursor < e]
+            i = min(on)[1] if on else (-1 if delta > 0 else len(parts))
+        i = (i + delta) % len(parts)
+        name, start, _end = parts[i]
+        self.view.move_to(start)
+        self._walk = (ann.id, i, self.view.cursor)
+        self.say(f"{ann.id} {name} ({i + 1} of {len(parts)})")
 
     def action_next_part(self) -> None:
         self._jump_part(1)
