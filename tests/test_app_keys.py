@@ -70,6 +70,38 @@ async def test_select_with_v_and_shift_arrows(make_app):
         assert app.view.selection is None
 
 
+async def test_shift_arrows_extend_a_found_selection_from_its_ends(make_app):
+    """A find's match is anchored at its last token, the cursor on its first:
+    shift+right shrank "Orhan Qereman" to "Qereman" instead of extending it."""
+    app = make_app()
+    text = app.session.text
+    hasakeh = text.index("HASAKEH")
+    async with app.run_test(size=SIZE) as pilot:
+        await find(pilot, "Orhan Qereman")
+        await pilot.press("shift+right")
+        assert app.view.selection == (3, hasakeh + 7)  # "Orhan Qereman\nHASAKEH"
+        await pilot.press("shift+left")
+        assert app.view.selection == (3, 16)
+        await pilot.press("escape", "g")
+        await find(pilot, "Orhan Qereman")
+        await pilot.press("shift+left")
+        assert app.view.selection == (0, 16)  # "By Orhan Qereman"
+        await pilot.press("escape", "g")
+        await find(pilot, "Qere")  # a part of a word: the extension takes whole tokens
+        await pilot.press("shift+right")
+        assert app.view.selection == (9, hasakeh + 7)
+        await pilot.press("escape")
+        await find(pilot, "Two security")  # a motion that extends goes on from the match's end too
+        start = text.index("Two security")
+        await pilot.press("right_parenthesis")
+        sel = app.view.selection
+        assert sel[0] == start and text[sel[0]:sel[1]].endswith("in a week.")
+        await pilot.press("escape", "g")
+        await find(pilot, "Orhan Qereman")
+        await pilot.press("shift+right", "1")
+        assert app.session.aset.entities["T1"].text == "Orhan Qereman\nHASAKEH"
+
+
 async def test_delete_and_jump_between_annotations(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

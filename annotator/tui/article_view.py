@@ -389,7 +389,13 @@ class ArticleView(RowPainting, PlainLines, SteadyScrollbars, ScrollView, inherit
         old_sel = self.selection
         old_cur = self.cursor_token
         if extend:
-            if self._anchor_i is None:
+            if self._exact is not None and self._anchor_i is not None and self._cursor_i is not None:
+                # a selection set by select() (a find): extended from its far end,
+                # the side the cursor goes to (it was anchored at its last token,
+                # the cursor on its first: shift+right shrank a match to its last word)
+                first, last = sorted((self._anchor_i, self._cursor_i))
+                self._anchor_i = last if i < first else first
+            elif self._anchor_i is None:
                 self._anchor_i = self._cursor_i if self._cursor_i is not None else i
         else:
             self._anchor_i = None
@@ -606,9 +612,13 @@ class ArticleView(RowPainting, PlainLines, SteadyScrollbars, ScrollView, inherit
     def _step(self, delta: int, extend: bool) -> None:
         if self._cursor_i is None:
             return
-        if delta > 0 and self._cursor_i + delta >= len(self._tokens) - 1:
+        base = self._cursor_i
+        if extend and self._exact is not None and self._anchor_i is not None:
+            # from the end of a found selection the step goes to (see _set_cursor)
+            base = max(base, self._anchor_i) if delta > 0 else min(base, self._anchor_i)
+        if delta > 0 and base + delta >= len(self._tokens) - 1:
             self._need(len(self._text))
-        i = max(0, min(self._cursor_i + delta, len(self._tokens) - 1))
+        i = max(0, min(base + delta, len(self._tokens) - 1))
         if i != self._cursor_i or extend != self._extending or self._exact is not None:
             self._set_cursor(i, extend=extend)
 
