@@ -145,6 +145,28 @@ def test_save_theme_is_atomic_and_keeps_the_rest(env):
     assert user.read_text(encoding="utf-8") == 'theme = "nord"\n'
 
 
+async def test_the_painted_footer_shows_the_users_keys_in_the_places_of_the_defaults(make_app):
+    """Textual's set_keymap puts a remapped binding at the end of its node's
+    bindings: the user's keys went after Quit, off the footer's end, and the
+    footer showed only the keys left at their defaults."""
+    from annotator.tui.footer import KeyFooter
+
+    async def painted(app, size):
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            return app.query_one(KeyFooter).render_line(0).text
+
+    for size in ((80, 24), (120, 30)):
+        default = await painted(make_app(), size)
+        mine = await painted(make_app(keymap={"find": "f", "delete": "d", "undo": "z", "label_1": "p"}), size)
+        assert " / Find " in default and " x Delete " in default and " u Undo " in default
+        assert " f Find " in mine and " d Delete " in mine and " z Undo " in mine and " p Label 1-9 " in mine
+        assert "/ Find" not in mine and "u Undo" not in mine
+        # the same keys in the same places, only their names changed
+        names = {"f": "/", "d": "x", "z": "u", "p": "1-9"}
+        assert [names.get(word, word) for word in mine.split()] == default.split()
+
+
 async def test_remap_shows_in_footer_help_and_palette_and_works(make_app):
     from annotator.tui.footer import KeyFooter
     from annotator.tui.screens import HelpScreen

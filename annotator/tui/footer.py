@@ -18,6 +18,30 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 
+#: per class of node: its bindings' places in its declaration (by id, else action)
+_DECLARED: dict[type, dict[tuple[str, str], int]] = {}
+
+
+def declared_rank(cls: type, binding) -> int:
+    """Where ``binding`` is declared among ``cls``'s bindings. The footer keeps
+    that order: a binding the user's keymap remaps (``App.set_keymap``) is
+    taken out of the node's bindings and put back at their end, so the keys
+    the user chose went last, off the footer's end, and only the defaults
+    were left to see."""
+    places = _DECLARED.get(cls)
+    if places is None:
+        places = {}
+        merged = getattr(cls, "_merge_bindings", None)
+        for _key, b in merged() if merged is not None else ():
+            places.setdefault(_name(b), len(places))
+        _DECLARED[cls] = places
+    return places.get(_name(binding), len(places))
+
+
+def _name(binding) -> tuple[str, str]:
+    return ("id", binding.id) if binding.id else ("action", binding.action)
+
+
 class KeyFooter(Widget, can_focus=False):
     """The shown bindings of the focused widget's chain, as `key description` pairs."""
 
@@ -70,17 +94,21 @@ class KeyFooter(Widget, can_focus=False):
         """The shown bindings of ``screen`` as ``items``; did they change?"""
         self._unread = False
         app = self.app
-        items: list[tuple[str, str, str, bool]] = []
+        ranked: list[tuple[tuple[int, int], tuple[str, str, str, bool]]] = []
         seen: set[str] = set()
+        nodes: dict[int, int] = {}
         palette = None
-        for _node, binding, enabled, _tooltip in screen.active_bindings.values():
+        for node, binding, enabled, _tooltip in screen.active_bindings.values():
             if binding.key == app.COMMAND_PALETTE_BINDING and app.ENABLE_COMMAND_PALETTE:
                 palette = (binding.key, app.get_key_display(binding), binding.description, enabled)
                 continue
             if not binding.show or not binding.description or binding.action in seen:
                 continue
             seen.add(binding.action)
-            items.append((binding.key, app.get_key_display(binding), binding.description, enabled))
+            rank = (nodes.setdefault(id(node), len(nodes)), declared_rank(type(node), binding))
+            ranked.append((rank, (binding.key, app.get_key_display(binding), binding.description, enabled)))
+        ranked.sort(key=lambda pair: pair[0])
+        items = [item for _rank, item in ranked]
         if palette is not None:
             items.append(palette)
         if items == self.items:
