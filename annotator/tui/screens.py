@@ -36,7 +36,8 @@ press a. Select the cue ("said", "told Reuters") and press enter, then select th
 content and press enter: v then ) selects to the end of the sentence, } to the end
 of a clause, and /text enter extends the selection to a match. The type (direct,
 indirect, mixed) is guessed from quotes; t changes it. a on an attribution edits
-its source, cue or content. esc drops the selection, then cancels the step.
+its source, cue or content; . and , walk its source, cue and content. esc drops
+the selection, then cancels the step.
 
 Relations: R on one entity, R on another, pick or type the relation type.
 D on an entity deletes one of its relations.
