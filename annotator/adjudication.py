@@ -50,6 +50,7 @@ from .audit import (
     predicted_filter,
     suggester_of,
 )
+from .audit.selection import selects
 from .audit.disagreements import (
     _KIND_ORDER,
     ARGUMENT,
@@ -289,7 +290,15 @@ class Adjudication:
 
     def source_of(self, p: Entity) -> str | None:
         """Who the other side's entity came from: recorded as ``suggested_by``."""
-        return self.by or p.by or suggester_of(p)
+        return self._by_of(p) or p.by or suggester_of(p)
+
+    def _by_of(self, p) -> str | None:
+        """With ``by``: the suggester it selects that made ``p`` (``rules:word-list``
+        under ``--by rules``: the rule is kept), else ``by``; None without ``by``."""
+        if self.by is None:
+            return None
+        made = suggester_of(p) if p is not None else None
+        return made if made and selects(self.by, made) else self.by
 
     def describe_take_other(self, d: Disagreement) -> str:
         """What taking the other side would do, for the side panel."""
@@ -360,14 +369,14 @@ class Adjudication:
                 p_ann = self.pred_annotation(d)
                 assert p_ann is not None
                 g_ann = self.gold_annotation(d)
-                label, pairs = changes.accept_suggestion(s.aset, p_ann, self.user, self.by)
+                label, pairs = changes.accept_suggestion(s.aset, p_ann, self.user, self._by_of(p_ann))
                 if g_ann is not None and g_ann.id != p_ann.id:  # the suggestion replaces this gold one, links and all
                     label += f" over {g_ann.id}"
                     pairs.append((g_ann, None))
                     pairs.extend(redirect_links(s.aset, g_ann.id, p_ann.id))
             else:
                 p_ann = self.pred_annotation(d)
-                source = self.by or (p_ann.by or suggester_of(p_ann) if p_ann is not None else None)
+                source = self._by_of(p_ann) or (p_ann.by or suggester_of(p_ann) if p_ann is not None else None)
                 take = changes.take_other_event if d.layer == EVENT else changes.take_other_attribution
                 label, pairs = take(s.aset, self.pred, d, self.user, source, s.next_id)
             report = s.apply(label, pairs)
@@ -714,7 +723,7 @@ def plan_files(
             return [(n, files[n], None, True) for n in files if n in with_candidates], notes, by
         by = pick_suggester(gold, sets.values(), by, notes)
         # An article that suggester never ran on has nothing to compare with.
-        ran = {n for n, aset in sets.items() if by in suggesters([aset])}
+        ran = {n for n, aset in sets.items() if any(selects(by, x) for x in suggesters([aset]))}
         if len(ran) < len(sets):
             not_run = sorted(set(sets) - ran)
             notes.append(f"{len(not_run)} article(s) with nothing suggested by {by!r}, not opened: {names(not_run)}")

@@ -564,3 +564,22 @@ async def test_view_refuses_a_gold_file_open_in_the_app(make_app, tmp_path):
         with pytest.raises(InputError, match="open in the app"):
             run_view(args)
         await pilot.press("q")
+
+
+def test_by_a_family_records_the_rule_that_suggested_what_is_taken(tmp_path):
+    """--view --by rules: taking rules:word-list's suggestion keeps that rule in
+    suggested_by (its decisions are counted per rule), not the family name."""
+    write_article(tmp_path, "baghdad", TEXT)
+    path = write_set(tmp_path, "gold", "baghdad", [
+        ("T1", "GPE", "Baghdad", ACCEPTED, "alice", "rules:word-list"),  # a match with itself
+        ("T2", "NORP", "American", SUGGESTED, "rules:word-list"),  # spurious
+        ("T3", "DATE", "Monday", SUGGESTED, "rules:date-word"),  # spurious
+    ])
+    session = Session(store.read(path).checked(), default_schema(), user="carol")
+    adj = Adjudication("baghdad", session, session.aset, by="rules")
+    assert [(d.kind, d.pred_id) for d in adj.open] == [(SPURIOUS, "T2"), (SPURIOUS, "T3")]
+    adj.take_other(adj.open[0])
+    adj.take_gold(adj.open[0])
+    got = {e.id: (e.status, e.by, e.suggested_by) for e in session.aset.entities.values()}
+    assert got["T2"] == (ACCEPTED, "carol", "rules:word-list")
+    assert got["T3"] == (REJECTED, "carol", "rules:date-word")

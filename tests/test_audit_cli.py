@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -314,3 +315,31 @@ def test_by_a_suggester_scores_a_relabelled_suggestion_with_the_label_it_suggest
     # the same file audited without --by: its accepted gold against itself, all correct
     code, data = run_json(capsys, str(path), str(path))
     assert data["entities"]["micro"]["strict"]["correct"] == 3 and data["events"]["trigger_classification"]["correct"] == 1
+
+
+def test_by_a_family_prefix_selects_every_rule_of_it_everywhere(project, capsys):
+    """--by rules is rules:name-shape and rules:word-list together: in the scores, the
+    review decisions, the calibration, and no note says it suggested nothing."""
+    path = write_annotations(project, "rules", "deir", [
+        ("T1", "PER", "Orhan Qereman", "accepted", "alice", "rules:name-shape"),
+        ("T2", "ORG", "SDF", REJECTED, "alice", "rules:word-list"),
+        ("T3", "GPE", "Deir el-Zor", "accepted", "alice", "rules:word-list"),
+        ("T4", "DATE", "Monday", REJECTED, "alice", "rulesx"),  # not of the family
+    ])
+    aset = store.read(path).checked()
+    for k, score in (("T1", 0.5), ("T2", 0.6), ("T3", 0.6), ("T4", 0.9)):
+        aset.entities[k] = replace(aset.entities[k], score=score)
+    store.save(aset, path)
+    code, data = run_json(capsys, str(path), "--by", "rules")
+    assert code == 0 and data["notes"] == []
+    strict = data["entities"]["micro"]["strict"]
+    assert (strict["correct"], strict["spurious"]) == (2, 1)
+    assert list(data["review"]) == ["rules:name-shape", "rules:word-list"]
+    assert data["review"]["rules:word-list"] == {"accepted": 1, "rejected": 1, "pending": 0, "precision": 0.5}
+    assert list(data["calibration"]) == ["rules:name-shape", "rules:word-list"]
+    assert data["calibration"]["rules:word-list"]["decided"] == 2
+    # a PRED folder: the same rule for its note
+    code, data = run_json(capsys, str(project / "gold"), str(project / "rules"), "--by", "rules")
+    assert not any("nothing in PRED" in n for n in data["notes"])
+    code, data = run_json(capsys, str(path), "--by", "rule")  # a prefix of a name is no family
+    assert any("nothing here was suggested by 'rule'" in n for n in data["notes"])

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet
-from .selection import suggester_of
+from .selection import selects, suggester_of
 
 
 @dataclass(slots=True)
@@ -34,12 +34,13 @@ class ReviewTally:
 
 
 def review_counts(asets: Iterable[AnnotationSet], by: str | None = None) -> dict[str, ReviewTally]:
-    """Per suggester, its suggestions accepted, rejected and still pending (every kind of annotation)."""
+    """Per suggester, its suggestions accepted, rejected and still pending (every kind
+    of annotation); with ``by``, the suggesters it selects (``selection.selects``)."""
     out: dict[str, ReviewTally] = {}
     for aset in asets:
         for ann in aset.all():
             name = suggester_of(ann)
-            if not name or (by is not None and name != by):
+            if not name or (by is not None and not selects(by, name)):
                 continue
             t = out.get(name)
             if t is None:
@@ -115,14 +116,15 @@ class Calibration:
 
 
 def calibration(asets: Iterable[AnnotationSet], by: str | None = None, bins: int = CALIBRATION_BINS) -> dict[str, Calibration]:
-    """Per suggester: its accepted and rejected suggestions that carry a ``score``, by score bin."""
+    """Per suggester: its accepted and rejected suggestions that carry a ``score``, by
+    score bin; with ``by``, the suggesters it selects (``selection.selects``)."""
     out: dict[str, Calibration] = {}
     for aset in asets:
         for ann in aset.all():
             if ann.score is None or ann.status not in (ACCEPTED, REJECTED):
                 continue
             name = suggester_of(ann)
-            if not name or (by is not None and name != by):
+            if not name or (by is not None and not selects(by, name)):
                 continue
             cal = out.get(name)
             if cal is None:

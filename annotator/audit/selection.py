@@ -27,6 +27,16 @@ def suggester_of(ann: Annotation) -> str | None:
     return None
 
 
+def selects(by: str | None, suggester: str | None) -> bool:
+    """Does the name given with ``--by`` select this suggester? Its own name, or the
+    family it belongs to: ``rules`` selects ``rules:word-list``, ``rules:date-word``
+    (``suggest.base.is_from``). The one rule for every use of ``--by`` (scores,
+    review decisions, calibration, the notes, ``--view``)."""
+    from ..suggest.base import is_from
+
+    return by is not None and is_from(suggester, by)
+
+
 def is_gold(ann: Annotation) -> bool:
     return ann.status == ACCEPTED
 
@@ -36,16 +46,13 @@ class SuggesterOutput:
     they count as is what the suggester proposed (``as_suggested``), not what a
     person relabelled it to."""
 
-    __slots__ = ("by", "_is_from")
+    __slots__ = ("by",)
 
     def __init__(self, by: str):
-        from ..suggest.base import is_from  # `--by rules` is every rule of it: rules:gazetteer, ...
-
-        self.by = by
-        self._is_from = is_from
+        self.by = by  # `--by rules` is every rule of it: rules:gazetteer, ... (``selects``)
 
     def __call__(self, ann: Annotation) -> bool:
-        return self._is_from(suggester_of(ann), self.by)
+        return selects(self.by, suggester_of(ann))
 
 
 def predicted_filter(by: str | None = None) -> Callable[[Annotation], bool]:
@@ -192,7 +199,7 @@ def pick_suggester(gold: Path, sets: Iterable[AnnotationSet], by: str | None, no
         if len(found) > 1:
             raise InputError(str(gold), f"suggestions from {len(found)} suggesters ({', '.join(found)}): choose one with --by")
         return found[0]
-    if by not in found:
+    if not any(selects(by, name) for name in found):
         notes.append(f"nothing here was suggested by {by!r}" + (f" (suggesters: {', '.join(found)})" if found else ""))
     return by
 

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from ..audit.selection import annotation_files, pair_paths
+from ..audit.selection import annotation_files, pair_paths, selects
 from ..audit.selection import pick_suggester  # noqa: F401
 from ..errors import InputError
 from ..forked import Forked, spare_core as _spare_core  # noqa: F401 (Forked: used by agree, merge)
@@ -415,7 +415,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
         if by is not None:
             found = suggesters(p for _, p in pairs)
-            if by not in found:
+            if not any(selects(by, name) for name in found):
                 notes.append(f"nothing in PRED was suggested by {by!r}" + (f" (suggesters: {', '.join(found)})" if found else ""))
         pred_label = str(pred)
 
