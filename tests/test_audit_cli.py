@@ -85,7 +85,7 @@ def test_two_folders_paired_by_name(project, capsys):
     code, data = run_json(capsys, str(project / "gold"), str(project / "pred"))
     assert code == 0
     assert data["articles"] == ["baghdad", "deir", "extra"]  # extra: gold only, scored against nothing (it has no gold)
-    assert list(data) == ["gold", "pred", "articles", "by", "entities", "events", "attributions", "review", "calibration", "notes"]
+    assert list(data) == ["gold", "pred", "articles", "by", "pending_left_out", "entities", "events", "attributions", "review", "calibration", "notes"]
     strict = data["entities"]["micro"]["strict"]
     # gold 6; predicted 6: Baghdad, Orhan Qereman, Deir el-Zor correct; cameraman wrong label,
     # Palestine partial (incorrect in strict), Monday spurious; SDF missed.
@@ -107,6 +107,7 @@ def test_by_suggester_includes_its_rejected_suggestions(project, capsys):
     assert strict["actual"] == 5
     assert (strict["correct"], strict["spurious"]) == (2, 1)
     assert data["by"] == "rules"
+    assert data["pending_left_out"] is None  # PRED's suggestions are its output, pending or not
 
 
 def test_by_unknown_suggester_is_a_note(project, capsys):
@@ -144,9 +145,12 @@ def test_one_folder_against_its_suggestions(project, tmp_path, capsys):
     assert code == 0
     assert data["by"] == "rules" and data["pred"] is None
     strict = data["entities"]["micro"]["strict"]
-    # gold: Orhan Qereman, SDF; rules: Orhan Qereman (accepted), Monday (rejected), Deir el-Zor (pending)
-    assert (strict["correct"], strict["missed"], strict["spurious"]) == (1, 1, 2)
+    # gold: Orhan Qereman, SDF; rules: Orhan Qereman (accepted), Monday (rejected), Deir el-Zor
+    # (pending: not judged yet, so not scored, and a note says so)
+    assert (strict["correct"], strict["missed"], strict["spurious"]) == (1, 1, 1)
     assert data["review"]["rules"] == {"accepted": 1, "rejected": 1, "pending": 1, "precision": 0.5}
+    assert data["pending_left_out"] == 1
+    assert "1 pending suggestion of 'rules' left out of the scores (not accepted or rejected yet)" in data["notes"]
 
 
 def test_one_folder_with_two_suggesters_needs_by(project, capsys):
@@ -158,7 +162,7 @@ def test_one_folder_with_two_suggesters_needs_by(project, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--by" in err and "rules" in err and "spacy:en" in err
     code, data = run_json(capsys, str(project / "mixed"), "--by", "spacy:en")
-    assert code == 0 and data["entities"]["micro"]["strict"]["actual"] == 1
+    assert code == 0 and data["pending_left_out"] == 1  # spacy:en's one (pending: not scored)
 
 
 def test_one_folder_without_suggestions_is_an_error(project, capsys):
@@ -273,7 +277,8 @@ def test_unreviewed_folder_says_gold_is_empty(project, capsys):
     write_annotations(project, "fresh", "deir", [("T1", "PER", "Orhan Qereman", SUGGESTED, "rules")])
     code, data = run_json(capsys, str(project / "fresh"))
     assert code == 0
-    assert data["entities"]["micro"]["strict"]["spurious"] == 1
+    assert data["entities"]["micro"]["strict"]["spurious"] == 0  # pending: not judged yet
+    assert data["pending_left_out"] == 1
     assert any("no accepted annotations" in n for n in data["notes"])
     assert data["review"]["rules"]["pending"] == 1
 
@@ -343,3 +348,24 @@ def test_by_a_family_prefix_selects_every_rule_of_it_everywhere(project, capsys)
     assert not any("nothing in PRED" in n for n in data["notes"])
     code, data = run_json(capsys, str(path), "--by", "rule")  # a prefix of a name is no family
     assert any("nothing here was suggested by 'rule'" in n for n in data["notes"])
+
+
+def test_gold_alone_leaves_pending_suggestions_out_of_the_scores(project, capsys):
+    """Half-way through a review: 1 suggestion accepted, 3 pending. The pending ones
+    are not judged yet: precision is over the decided one, not 1 / 4."""
+    write_annotations(project, "midway", "deir", [
+        ("T1", "PER", "Orhan Qereman", "accepted", "alice", "rules:word-list"),
+        ("T2", "ORG", "SDF", SUGGESTED, "rules:word-list"),
+        ("T3", "GPE", "Deir el-Zor", SUGGESTED, "rules:word-list"),
+        ("T4", "DATE", "Monday", SUGGESTED, "rules:word-list"),
+        ("T5", "DATE", "said", SUGGESTED, "spacy:en"),  # another suggester's: not counted
+    ])
+    code, data = run_json(capsys, str(project / "midway"), "--by", "rules")
+    assert code == 0
+    strict = data["entities"]["micro"]["strict"]
+    assert (strict["correct"], strict["spurious"], strict["actual"]) == (1, 0, 1)
+    assert strict["precision"] == 1.0
+    assert data["pending_left_out"] == 3
+    assert "3 pending suggestions of 'rules' left out of the scores (not accepted or rejected yet)" in data["notes"]
+    assert main(["audit", str(project / "midway"), "--by", "rules"]) == 0
+    assert "note: 3 pending suggestions of 'rules' left out" in capsys.readouterr().out

@@ -195,7 +195,7 @@ def test_report_to_dict_is_json_with_stable_keys():
     g = gold_attributions()
     r = audit([(g, g)], names=["kobani"], notes=["a note"])
     d = r.to_dict()
-    assert list(d) == ["articles", "by", "entities", "events", "attributions", "review", "calibration", "notes"]
+    assert list(d) == ["articles", "by", "pending_left_out", "entities", "events", "attributions", "review", "calibration", "notes"]
     assert d["articles"] == ["kobani"] and d["notes"] == ["a note"]
     assert d["attributions"]["cue"]["strict"]["f1"] == 1.0
     assert json.loads(json.dumps(d)) == d

@@ -10,7 +10,10 @@ What counts
   with the label (an event's type) it was suggested with: a suggestion a person
   relabelled keeps its own in ``suggested_label`` and counts as that prediction
   (a wrong label), not the corrected one. An annotation's suggester is its
-  ``suggested_by``, or its ``by`` while it is still suggested or rejected.
+  ``suggested_by``, or its ``by`` while it is still suggested or rejected. A file
+  audited against its own suggestions (``audit(..., decided_only=True)``, ``audit
+  GOLD --by``): only those accepted or rejected; a pending one is not judged yet
+  and is left out (``AuditReport.pending_left_out`` counts them).
 
 Entities: the four schemes of MUC / SemEval-2013 task 9.1, computed exactly as
 nervaluate 1.2.1 computes them for one document (same greedy matching, in the same

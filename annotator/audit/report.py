@@ -10,7 +10,7 @@ from .attributions import AttributionScores, score_attributions
 from .entities import EntityScores, score_entities
 from .events import EventScores, score_events
 from .review import Calibration, ReviewTally, calibration, review_counts
-from .selection import predicted_filter
+from .selection import SuggesterOutput, predicted_filter
 
 
 @dataclass(slots=True)
@@ -23,11 +23,14 @@ class AuditReport:
     by: str | None = None
     calibration: dict[str, Calibration] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: with ``decided_only``: how many of ``by``'s pending suggestions were left out (else None)
+    pending_left_out: int | None = None
 
     def to_dict(self) -> dict:
         return {
             "articles": list(self.articles),
             "by": self.by,
+            "pending_left_out": self.pending_left_out,
             "entities": self.entities.to_dict(),
             "events": self.events.to_dict(),
             "attributions": self.attributions.to_dict(),
@@ -42,10 +45,26 @@ def audit(
     by: str | None = None,
     names: Sequence[str] | None = None,
     notes: Sequence[str] = (),
+    decided_only: bool = False,
 ) -> AuditReport:
-    """Score every layer over (gold, predicted) pairs; review decisions come from the gold sets."""
+    """Score every layer over (gold, predicted) pairs; review decisions come from the gold sets.
+
+    ``decided_only`` (with ``by``; a file against its own suggestions): ``by``'s
+    pending suggestions are not judged yet, so they are left out of the scores
+    rather than counted spurious; a note says how many (``pending_left_out``)."""
     pairs = list(pairs)
-    keep = predicted_filter(by)
+    keep = predicted_filter(by, decided_only)
+    notes = list(notes)
+    left_out = None
+    if decided_only and isinstance(keep, SuggesterOutput):
+        left_out = sum(
+            1 for _, p in pairs for table in (p.entities, p.events, p.attributions) for ann in table.values() if keep.pending(ann)
+        )
+        if left_out:
+            notes.append(
+                f"{left_out} pending suggestion{'s' if left_out != 1 else ''} of {by!r} left out of the scores "
+                "(not accepted or rejected yet)"
+            )
     return AuditReport(
         articles=list(names) if names is not None else [str(i + 1) for i in range(len(pairs))],
         entities=score_entities(pairs, pred_keep=keep),
@@ -54,5 +73,6 @@ def audit(
         review=review_counts((g for g, _ in pairs), by),
         by=by,
         calibration=calibration((g for g, _ in pairs), by),
-        notes=list(notes),
+        notes=notes,
+        pending_left_out=left_out,
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from ..errors import InputError
-from ..model import ACCEPTED, REJECTED, Annotation, AnnotationSet, label_field
+from ..model import ACCEPTED, REJECTED, SUGGESTED, Annotation, AnnotationSet, label_field
 
 
 def suggester_of(ann: Annotation) -> str | None:
@@ -44,23 +44,32 @@ def is_gold(ann: Annotation) -> bool:
 class SuggesterOutput:
     """``predicted_filter(by)``: is an annotation one of ``by``'s suggestions? What
     they count as is what the suggester proposed (``as_suggested``), not what a
-    person relabelled it to."""
+    person relabelled it to. ``decided_only`` (a file audited against its own
+    suggestions): only those accepted or rejected; a pending one is not judged yet."""
 
-    __slots__ = ("by",)
+    __slots__ = ("by", "decided_only")
 
-    def __init__(self, by: str):
+    def __init__(self, by: str, decided_only: bool = False):
         self.by = by  # `--by rules` is every rule of it: rules:gazetteer, ... (``selects``)
+        self.decided_only = decided_only  # leave out what is still pending (GOLD alone)
 
     def __call__(self, ann: Annotation) -> bool:
+        if self.decided_only and ann.status == SUGGESTED:
+            return False
         return selects(self.by, suggester_of(ann))
 
+    def pending(self, ann: Annotation) -> bool:
+        """One of ``by``'s suggestions nobody has accepted or rejected yet."""
+        return ann.status == SUGGESTED and selects(self.by, suggester_of(ann))
 
-def predicted_filter(by: str | None = None) -> Callable[[Annotation], bool]:
+
+def predicted_filter(by: str | None = None, decided_only: bool = False) -> Callable[[Annotation], bool]:
     """What counts as predicted: accepted or suggested; with ``by``, all of that
-    suggester's output (a ``SuggesterOutput``)."""
+    suggester's output (a ``SuggesterOutput``), or with ``decided_only`` what of it
+    was accepted or rejected."""
     if by is None:
         return _not_rejected
-    return SuggesterOutput(by)
+    return SuggesterOutput(by, decided_only)
 
 
 def as_suggested(ann):

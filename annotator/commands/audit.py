@@ -6,7 +6,8 @@ with no pred file is scored against nothing (its gold annotations missed: an
 extractor that produced nothing for it missed all of it); a pred file with no gold
 is not scored (a note names both).
 Given one path only, its accepted annotations are compared with the suggestions of
-one suggester (``--by``, or the only one there is). What counts on each side is set
+one suggester (``--by``, or the only one there is) that were decided: its pending
+ones are not judged yet, left out of the scores with a note. What counts on each side is set
 out in ``annotator.audit``. ``--view`` opens the articles that have disagreements in
 the adjudication view (``annotator.tui.adjudicate``) instead of printing scores.
 """
@@ -37,7 +38,8 @@ def register(sub) -> None:
             "(source, cue, content), and review decisions per suggester. Gold is the accepted "
             "annotations of GOLD; predicted is the accepted or suggested annotations of PRED "
             "(with --by: everything that suggester suggested, rejected included). With GOLD only: "
-            "its accepted annotations against one suggester's suggestions. A gold article with no PRED file counts "
+            "its accepted annotations against one suggester's accepted and rejected suggestions (pending ones "
+            "are not judged yet: left out of the scores, a note says how many). A gold article with no PRED file counts "
             "its gold annotations as missed."
         ),
     )
@@ -419,7 +421,8 @@ def run(args: argparse.Namespace) -> int:
                 notes.append(f"nothing in PRED was suggested by {by!r}" + (f" (suggesters: {', '.join(found)})" if found else ""))
         pred_label = str(pred)
 
-    report = audit(pairs, by=by, names=names, notes=notes)
+    # GOLD alone: a suggestion still pending is not judged yet, so not scored (a note counts them).
+    report = audit(pairs, by=by, names=names, notes=notes, decided_only=args.pred is None)
     if not any(is_gold(ann) for g, _ in pairs for ann in g.all()):
         report.notes.append("GOLD has no accepted annotations: every prediction counts as spurious")
     data = {"gold": str(gold), "pred": pred_label, **report.to_dict()}
