@@ -223,12 +223,13 @@ def span(word: str) -> Span:
     return Span.of(TEXT, s, s + len(word))
 
 
-def annotator(capture_type="Conflict.Capture", agent="T2", cue="said", content="SDF fighters captured the town", rel="located"):
+def annotator(capture_type="Conflict.Capture", agent="T2", cue="said", content="SDF fighters captured the town", rel="located",
+              attribution_type=None):
     x = AnnotationSet(Document(TEXT))
     for k, (lab, w) in enumerate([("PER", "Orhan Qereman"), ("ORG", "SDF"), ("GPE", "Hasakeh"), ("LOC", "town")]):
         x.entities[f"T{k + 1}"] = Entity(f"T{k + 1}", lab, span(w))
     x.events["E1"] = Event("E1", capture_type, span("captured"), (Argument("Agent", agent), Argument("Place", "T4")))
-    x.attributions["A1"] = Attribution("A1", Ref("T1"), span(cue), span(content))
+    x.attributions["A1"] = Attribution("A1", Ref("T1"), span(cue), span(content), attribution_type)
     x.relations["R1"] = Relation("R1", rel, "T4", "T3")
     return x
 
@@ -265,6 +266,26 @@ def test_every_layer_is_reported():
     assert rel["labels"]["all"]["f1_strict"]["value"][0][1] == 1.0
     assert rel["labels"]["all"]["f1_strict"]["value"][0][2] == 0.0
     assert rep["bootstrap"] == {"resamples": 50, "seed": 0, "confidence": 0.95}
+
+
+def test_a_whole_attribution_matches_only_with_the_same_type():
+    """The same source, cue and content, direct for a and indirect for b: the parts
+    agree, the whole attribution (the layer's F1) does not, strictly or by overlap,
+    as audit scores it and --view and merge see it."""
+    sets = {
+        "a": {"doc": annotator(attribution_type="direct")},
+        "b": {"doc": annotator(attribution_type="indirect")},
+        "c": {"doc": annotator(attribution_type="direct", content="SDF fighters captured the town near Hasakeh")},
+    }
+    att = agreement_panel(sets, resamples=0).to_dict()["layers"]["attributions"]["labels"]
+    for part in ("source", "cue"):
+        assert att[part]["f1_strict"]["value"][0][1] == 1.0
+    for row in ("attribution", "all"):
+        assert att[row]["f1_strict"]["value"][0][1] == 0.0
+        assert att[row]["f1_overlap"]["value"][0][1] == 0.0
+        assert att[row]["f1_overlap"]["value"][0][2] == 1.0  # same type, overlapping content
+        assert att[row]["f1_strict"]["value"][0][2] == 0.0
+    assert att["source"]["fleiss"]["value"] == 1.0  # the tokens are the parts' as before
 
 
 def test_relation_units_against_the_references():

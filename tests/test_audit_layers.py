@@ -59,9 +59,9 @@ def test_attribution_parts_strict_and_overlap():
     g = gold_attributions()
     p = new()
     # A source given as a plain span equals the gold's entity source with the same span.
-    p.attributions["A1"] = Attribution("A1", sp("Orhan Qereman"), sp("said"), sp("Kobani is calm"), status=SUGGESTED, by="rules")
+    p.attributions["A1"] = Attribution("A1", sp("Orhan Qereman"), sp("said"), sp("Kobani is calm"), "indirect", status=SUGGESTED, by="rules")
     # Overlapping source and content, same cue.
-    p.attributions["A2"] = Attribution("A2", sp("spokesman"), sp("told"), sp("We hold the town"), status=SUGGESTED, by="rules")
+    p.attributions["A2"] = Attribution("A2", sp("spokesman"), sp("told"), sp("We hold the town"), "direct", status=SUGGESTED, by="rules")
     s = score_attributions([(g, p)])
     parts = s.parts
     assert (parts["source"]["strict"].correct, parts["source"]["overlap"].correct) == (1, 2)
@@ -79,11 +79,24 @@ def test_whole_attribution_needs_every_part():
     g = gold_attributions()
     p = new()
     p.attributions["A1"] = Attribution("A1", None, sp("said"), sp("Kobani is calm now"))  # no source
-    p.attributions["A2"] = Attribution("A2", sp("a spokesman"), sp("told"), sp("We hold the town,"))
+    p.attributions["A2"] = Attribution("A2", sp("a spokesman"), sp("told"), sp("We hold the town,"), "direct")
     s = score_attributions([(g, p)]).parts
     assert s["attribution"]["strict"].correct == 1
     assert s["attribution"]["overlap"].correct == 1
     assert (s["source"]["strict"].predicted, s["source"]["strict"].gold) == (1, 2)
+
+
+def test_whole_attribution_needs_the_same_type():
+    """The same source, cue and content with another type is another attribution
+    (as agree and --view see it); each part still matches."""
+    g = gold_attributions()
+    p = new()
+    p.attributions["A1"] = Attribution("A1", sp("Orhan Qereman"), sp("said"), sp("Kobani is calm now"), "direct")
+    p.attributions["A2"] = Attribution("A2", sp("a spokesman"), sp("told"), sp("We hold the town,"), "direct")
+    s = score_attributions([(g, p)]).parts
+    assert (s["attribution"]["strict"].correct, s["attribution"]["overlap"].correct) == (1, 1)
+    for part in ("source", "cue", "content"):
+        assert s[part]["strict"].correct == 2
 
 
 def test_overlap_matching_is_one_to_one():

@@ -38,7 +38,8 @@ argument's, classified when its role matches too. Matching is one to one (multis
 
 Attributions: source, cue and content, each matched one to one, strictly (same
 fragments) and by overlap (any shared character); "attribution" counts whole
-attributions whose three parts all match (an absent part matches an absent part).
+attributions whose three parts all match (an absent part matches an absent part)
+and whose type (direct, indirect, mixed) is the same.
 A source given as an entity reference is scored by that entity's span.
 
 Agreement: pairwise entity F1 (A as reference) and Cohen's kappa over tokens (the

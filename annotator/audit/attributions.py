@@ -1,4 +1,7 @@
-"""Attribution scores: source, cue, content and the whole, strict and by overlap."""
+"""Attribution scores: source, cue, content and the whole, strict and by overlap.
+
+The whole attribution matches only with the same type (direct, indirect, mixed),
+as ``agree`` compares whole attributions and ``--view`` shows a type that differs."""
 
 from __future__ import annotations
 
@@ -51,9 +54,10 @@ def _attribution_rows(aset: AnnotationSet, keep: Callable[[Annotation], bool]) -
                     _source_fragments(aset, at),
                     at.cue.fragments if at.cue else None,
                     at.content.fragments if at.content else None,
+                    at.type,
                 )
             )
-    rows.sort(key=lambda r: tuple((f[0][0], f[-1][1]) if f else (-1, -1) for f in r))
+    rows.sort(key=lambda r: tuple((f[0][0], f[-1][1]) if f else (-1, -1) for f in r[:3]))
     return rows
 
 
@@ -78,7 +82,10 @@ def _greedy_overlap(gold: list, pred: list, same: Callable[[object, object], boo
 
 
 def _rows_overlap(g: tuple, p: tuple) -> bool:
-    for a, b in zip(g, p):
+    """The three parts overlap (an absent one matching an absent one) and the type is the same."""
+    if g[3] != p[3]:
+        return False
+    for a, b in zip(g[:3], p[:3]):
         if (a is None) != (b is None):
             return False
         if a is not None and not _frags_overlap(a, b):

@@ -20,8 +20,9 @@ The layers:
   labelled with the role.
 * ``attributions``: the source, cue and content spans (labels ``source``, ``cue``,
   ``content``; a source given as an entity is that entity's span) and the whole
-  attribution (label ``attribution``, its three parts together), whose F1 is the
-  layer's overall one.
+  attribution (label ``attribution``, its three parts together and its type, the
+  item's anchor: two attributions match, strictly or by overlap, only with the same
+  type, as ``audit`` scores them), whose F1 is the layer's overall one.
 * ``relations``: (type, arg1 span, arg2 span). Tokens do not suit links: the
   coefficients count *linked pairs* instead, every (arg1 span, arg2 span) pair
   that any annotator linked, each annotator's category being the type they gave
@@ -119,7 +120,7 @@ def items(aset: AnnotationSet, layer: str) -> list[Item]:
             for label, f in zip(ATTRIBUTION_LABELS, parts):
                 if f is not None:
                     out.append((label, None, (f,), (f[0][0], f[-1][1])))
-            out.append((WHOLE_ATTRIBUTION, None, parts, _pos(parts)))
+            out.append((WHOLE_ATTRIBUTION, at.type, parts, _pos(parts)))  # the type: as an anchor, always compared
     elif layer == "relations":
         out = []
         span_of = _Spans(aset)

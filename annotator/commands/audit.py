@@ -35,7 +35,7 @@ def register(sub) -> None:
         description=(
             "Score predicted annotations against gold: entities (strict, exact, partial and type, "
             "as nervaluate counts them), events (ACE trigger and argument measures), attributions "
-            "(source, cue, content), and review decisions per suggester. Gold is the accepted "
+            "(source, cue, content; the whole attribution with its type), and review decisions per suggester. Gold is the accepted "
             "annotations of GOLD; predicted is the accepted or suggested annotations of PRED "
             "(with --by: everything that suggester suggested, rejected included). With GOLD only: "
             "its accepted annotations against one suggester's accepted and rejected suggestions (pending ones "
