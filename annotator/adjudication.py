@@ -250,8 +250,11 @@ class Adjudication:
         return self._kinds[MATCH]
 
     def settled_count(self) -> int:
-        """Disagreements decided (not matches, not open)."""
-        return len(self.all) - self._kinds[MATCH] - len(self.open)
+        """Disagreements decided: those still listed and not open (kept gold, or a
+        candidate decided along with another), and those a decision made go away
+        (taking the other side turns a disagreement into a match, or removes it)."""
+        gone = sum(1 for key in {dec.key for dec in self._done} if key not in self._by_key)
+        return len(self.all) - self._kinds[MATCH] - len(self.open) + gone
 
     def position(self, d: Disagreement) -> int | None:
         """Index of an open disagreement in ``open`` (None if it is not open)."""

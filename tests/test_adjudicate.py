@@ -189,6 +189,26 @@ async def test_taking_the_other_side_for_each_kind(files):
     assert pred.read_bytes() == pred_bytes
 
 
+async def test_the_status_line_counts_taking_the_other_side_as_settled(files):
+    """Four "take other" decisions are four settled, as four "keep gold" are; undo takes one back."""
+    gold, pred = files
+    app = make_app(gold, pred)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = screen_of(app)
+
+        def status() -> str:
+            return str(screen.query_one("#status").content)
+
+        assert "(1 match, 0 settled)" in status()
+        await pilot.press("b", "b", "b", "b")
+        assert screen.adj.open == []
+        assert "4 settled)" in status()
+        await pilot.press("u")
+        assert "3 settled)" in status()
+        await pilot.press("1")  # keep gold on the one undone
+        assert "4 settled)" in status()
+
+
 async def test_keeping_gold_changes_nothing_and_settles(files):
     gold, pred = files
     before = gold.read_bytes()
