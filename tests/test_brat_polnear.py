@@ -181,6 +181,7 @@ def test_every_article_refused_is_one_line_and_exit_2(tmp_path, capsys):
         (src / f"d{i}.txt").write_text("abc def", encoding="utf-8")
         (src / f"d{i}.ann").write_text(ann, encoding="utf-8")
     (src / "d9.ann").write_text("T1\tX 0 3\tabc\n", encoding="utf-8")  # no article beside it
+    (src / "annotation.conf").write_text("[entities]\nX\n", encoding="utf-8")  # X is a known label
     ann_dir = tmp_path / "ann"
     assert main(["import", "--from", "brat", str(src), "--annotations", str(ann_dir)]) == 2
     cap = capsys.readouterr()

@@ -467,3 +467,73 @@ def test_a_corpus_with_numbered_roles_merges_with_them(tmp_path, capsys):
     roles = {g.role for ev in store.read(gold / "PMID-8934542.yaml").checked().events.values() for g in ev.arguments}
     assert "Site2" in roles and "Theme" in roles
     assert "merged 4 of 4 articles" in capsys.readouterr().out
+
+
+# -- which schema a brat import checks against: brat's annotation.conf rule ----------------
+
+NCBI = FIXTURES / "example-data/corpora/NCBI-disease"
+
+
+def _sub_collection(tmp_path: Path) -> Path:
+    """NCBI-disease with its annotation.conf one folder up, as brat allows."""
+    import shutil
+
+    coll = tmp_path / "coll"
+    (coll / "sub").mkdir(parents=True)
+    shutil.copy(NCBI / "annotation.conf", coll / "annotation.conf")
+    for name in ("PMID-23402", "PMID-7795652"):
+        for ext in (".txt", ".ann"):
+            shutil.copy(NCBI / f"{name}{ext}", coll / "sub" / f"{name}{ext}")
+    return coll
+
+
+def test_a_sub_collection_takes_its_parents_annotation_conf(tmp_path, capsys):
+    coll = _sub_collection(tmp_path)
+    ann = tmp_path / "ann"
+    assert main(["import", "--from", "brat", str(coll / "sub"), "--annotations", str(ann)]) == 0
+    out = capsys.readouterr().out
+    schema = ann / "schemas" / "coll.yaml"
+    assert f"--schema {schema}" in out and "imported 2 of 2" in out
+    # What import wrote is what validate (and the app) take with that schema.
+    assert main(["validate", str(ann), "--schema", str(schema)]) == 0
+
+
+def test_a_label_its_annotation_conf_does_not_declare_is_refused_naming_both(tmp_path, capsys):
+    coll = _sub_collection(tmp_path)
+    conf = coll / "annotation.conf"
+    conf.write_text(conf.read_text().replace("\nDisease\n", "\nIllness\n"))
+    ann = tmp_path / "ann"
+    assert main(["import", "--from", "brat", str(coll / "sub"), "--annotations", str(ann)]) == 2
+    cap = capsys.readouterr()
+    lines = cap.err.splitlines()
+    assert len(lines) == 2 and all(line.endswith("(not imported)") for line in lines)
+    assert all(f"label 'Disease' is not in the schema (Illness), read from {conf.resolve()}" in line for line in lines)
+    assert "imported 0 of 2" in cap.out
+    assert not list(ann.rglob("*.yaml"))  # neither the files nor a schema nobody needs
+
+
+def test_with_no_annotation_conf_the_schema_it_will_be_opened_with_decides(tmp_path, capsys):
+    src = tmp_path / "bare"
+    src.mkdir()
+    (src / "a.txt").write_text("Abdi met p53 today.\n", encoding="utf-8")
+    (src / "a.ann").write_text("T1\tPerson 0 4\tAbdi\nT2\tProtein 9 12\tp53\n", encoding="utf-8")
+    (src / "b.txt").write_text("Abdi met p53 today.\n", encoding="utf-8")
+    (src / "b.ann").write_text("T1\tPER 0 4\tAbdi\n", encoding="utf-8")
+    ann = tmp_path / "ann"
+    # The built-in schema: the document it cannot open is refused, one line naming the label.
+    assert main(["import", "--from", "brat", str(src), "--annotations", str(ann)]) == 2
+    cap = capsys.readouterr()
+    assert cap.err.splitlines() == [
+        f"annotator: {src / 'a.ann'}: it would make an invalid annotation file: T1: label 'Person' is not in the schema "
+        "(PER, ORG, GPE, LOC, FAC, NORP, DATE, MISC), the built-in news schema: give --schema FILE, or an "
+        "annotation.conf that declares it (and 1 more problems) (not imported)"
+    ]
+    assert "imported 1 of 2" in cap.out
+    assert sorted(p.name for p in ann.glob("*.yaml")) == ["b.yaml"]
+    assert main(["validate", str(ann)]) == 0
+    # --schema: the one the user will open them with.
+    schema = tmp_path / "bio.yaml"
+    schema.write_text("entities: [Person, Protein]\n", encoding="utf-8")
+    ann2 = tmp_path / "ann2"
+    assert main(["import", "--from", "brat", str(src / "a.ann"), "--annotations", str(ann2), "--schema", str(schema)]) == 0
+    assert main(["validate", str(ann2), "--schema", str(schema)]) == 0

@@ -194,6 +194,7 @@ def test_brat_files_that_are_not_utf8_are_refused_one_line_each(tmp_path, capsys
     (src / "b.ann").write_bytes(b"T1\tX 0 2\tok\n\xff\n")
     (src / "c.txt").write_text("ok text", encoding="utf-8")
     (src / "c.ann").write_text("T1\tX 0 2\tok\n", encoding="utf-8")
+    (src / "annotation.conf").write_text("[entities]\nX\n", encoding="utf-8")  # X is a known label
     code, err, out = _run("brat", [src], tmp_path, capsys)
     assert code == 2
     assert err[0].startswith(f"annotator: {src / 'a.txt'}: is not UTF-8 text")

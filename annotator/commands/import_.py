@@ -25,6 +25,13 @@ from ..errors import InputError
 from . import defaults
 from .defaults import ANNOTATIONS_HELP
 
+#: what a brat import checks against where it finds no annotation.conf
+_SCHEMA_HELP = (
+    "the schema the articles will be opened with: each document is checked against it "
+    "(default for brat: the nearest annotation.conf in the folder or its parents, "
+    "else settings, else the built-in news schema)"
+)
+
 
 def register(sub) -> None:
     from ..formats import FORMATS
@@ -38,6 +45,7 @@ def register(sub) -> None:
     p.add_argument("sources", nargs="+", metavar="SRC", help="files or folders to read")
     p.add_argument("--annotations", metavar="DIR", help=ANNOTATIONS_HELP)
     p.add_argument("--texts", metavar="DIR", default="seeds", help="where article texts go when the source holds them (default ./seeds)")
+    p.add_argument("--schema", metavar="FILE", help=_SCHEMA_HELP)
     p.add_argument("--force", action="store_true", help="replace annotation files (and texts) that already exist")
     p.set_defaults(func=run)
 
@@ -80,17 +88,20 @@ def _write_text(path: Path, data: bytes, force: bool) -> None:
     write_text_atomic(path, data, make_folder=True, fsync=False)
 
 
-def check(aset, where: str) -> None:
+def check(aset, where: str, schema=None, whose: str = "") -> None:
     """The one door of import: what a format reader made is checked by the
     store's own validation (``store.plain.problems``: the checks reading the
-    file back would make) before anything of it is written. The first problem
-    refuses the document (InputError naming ``where``, the source's file:line)."""
+    file back would make), against ``schema`` when given (the one the file
+    will be opened with, ``whose`` saying which), before anything of it is
+    written. The first problem refuses the document (InputError naming
+    ``where``, the source's file:line)."""
     from ..store.plain import problems
 
-    found = problems(aset, where, aset.document)
+    found = problems(aset, where, aset.document, schema)
     if found:
         more = f" (and {len(found) - 1} more problems)" if len(found) > 1 else ""
-        raise InputError(where, f"it would make an invalid annotation file: {found[0].message}{more}")
+        which = f", {whose}" if whose and "not in the schema" in found[0].message else ""
+        raise InputError(where, f"it would make an invalid annotation file: {found[0].message}{which}{more}")
 
 
 def write_annotation_file(yaml_path: Path, aset) -> None:
@@ -139,7 +150,10 @@ class _Import:
         from ..formats.common import Names
 
         self.key = key
+        self.args = args
         self.force = args.force
+        self._schemas: dict[str, tuple] = {}  # a conf's schema data (as JSON) -> (Schema, whose)
+        self._default: tuple | None = None
         self.ann_dir = defaults.annotations_dir(args)
         self.texts_dir = Path(args.texts)
         self.names = Names()
@@ -151,6 +165,29 @@ class _Import:
     @property
     def total(self) -> int:
         return self.imported + self.refused + len(self.existing)
+
+    def schema_for(self, imp) -> tuple:
+        """(the schema a brat document will be opened with, what to call it):
+        ``--schema``; else its annotation.conf's (written under DIR/schemas/);
+        else the settings' or the built-in one. Other formats: (None, "")."""
+        if imp.text_path is None and not getattr(self.args, "schema", None):
+            return None, ""
+        if imp.schema is not None and not getattr(self.args, "schema", None):
+            import json
+
+            from ..schema import schema_from_data
+
+            key = json.dumps(imp.schema, sort_keys=True)
+            got = self._schemas.get(key)
+            if got is None:
+                conf = imp.schema_source or "annotation.conf"
+                got = self._schemas[key] = (schema_from_data(imp.schema, conf), f"read from {conf}")
+            return got
+        if self._default is None:
+            path = defaults.schema_file(self.args)
+            whose = f"read from {path}" if path else "the built-in news schema: give --schema FILE, or an annotation.conf that declares it"
+            self._default = (defaults.schema(self.args), whose)
+        return self._default
 
     def refuse(self, message: str) -> None:
         self.refused += 1
@@ -197,10 +234,11 @@ class _Import:
         aset.events = imp.aset.events
         aset.attributions = imp.aset.attributions
         aset.relations = imp.aset.relations
-        check(aset, imp.where or imp.source or str(src))
+        schema, whose = self.schema_for(imp)
+        check(aset, imp.where or imp.source or str(src), schema, whose)
         if data is not None:
             _write_text(text_path, data, self.force)
-        elif imp.schema is not None:
+        elif imp.schema is not None and not getattr(self.args, "schema", None):
             _write_schema(imp.schema, self.ann_dir, self.schemas)
         write_annotation_file(yaml_path, aset)
         self.imported += 1

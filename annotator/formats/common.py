@@ -42,6 +42,7 @@ class Imported:
     ``text_path`` is where the article already lives on disk (brat's .txt); when
     it is None the importer writes the text out itself. ``where`` names the
     document in its source (``file:line``, or the file) for a refusal.
+    ``schema`` is the schema data the source declares (brat's annotation.conf).
     """
 
     name: str
@@ -50,6 +51,8 @@ class Imported:
     schema: Schema | None = None
     source: str = ""
     where: str = ""
+    #: the file ``schema`` was read from (brat: its annotation.conf)
+    schema_source: str = ""
 
 
 @dataclass

@@ -207,17 +207,17 @@ def _read_tools_conf(path: Path, conf: Conf) -> None:
                 conf.normalizations.append(name)
 
 
-def find_conf(ann_path: Path, root: Path | None) -> Path | None:
-    """brat's rule: the nearest annotation.conf in the folder or its parents
-    (not above ``root`` when given)."""
+def find_conf(ann_path: Path, root: Path | None = None) -> Path | None:
+    """brat's rule: the nearest annotation.conf in the folder or its parents, up
+    to the filesystem root (brat's command-line tools search the whole tree; its
+    server stops at its own base folder). ``root``, the folder an import was
+    given, does not stop the search: a sub-collection takes its parent's conf."""
+    del root  # kept for callers; brat looks above the collection too
     folder = ann_path.parent.resolve()
-    stop = root.resolve() if root is not None else None
     while True:
         cand = folder / "annotation.conf"
         if cand.is_file():
             return cand
-        if stop is not None and (folder == stop or stop not in folder.parents):
-            return None
         if folder.parent == folder:
             return None
         folder = folder.parent

@@ -85,7 +85,8 @@ def read(path: Path, report: Report, *, root: Path | None = None, conf_cache: di
     except OSError as exc:
         raise InputError(str(ann_path), f"cannot read: {exc.strerror or exc}") from None
     aset = parse_ann(raw, doc, str(ann_path), conf, report)
-    yield Imported(ann_path.stem, aset, txt_path, conf.schema_data() if conf else None, str(ann_path))
+    yield Imported(ann_path.stem, aset, txt_path, conf.schema_data() if conf else None, str(ann_path),
+                   schema_source=str(conf_path) if conf else "")
 
 
 def parse_ann(raw: str, doc: Document, where: str, conf: Conf | None, report: Report) -> AnnotationSet:
