@@ -1,7 +1,7 @@
-"""The articles to annotate: finding them (files or folders of .txt, listed
-lazily) and reading one.
+"""The articles to annotate: finding them (files or folders of .txt, with their
+subfolders, listed lazily) and reading one.
 
-A folder of 10,000 articles costs one ``os.scandir``; nothing is read until an
+A folder of 10,000 articles costs one walk of its tree; nothing is read until an
 article is opened (``read_article``).
 """
 
@@ -109,24 +109,44 @@ def _broken(p: Path, exc: Exception, head: str) -> InputError:
 
 
 def find_articles(paths: list[str]) -> list[Path]:
-    """Expand PATH arguments into article files, in order; folders sorted by name."""
+    """Expand PATH arguments into article files, in order: the one door by which
+    every command finds articles. A folder gives its ``.txt`` files and those of
+    its subfolders (a brat collection, as ``annotator import`` mirrors it),
+    sorted by their path in it; hidden files and folders are skipped. An article
+    in a subfolder is paired with the annotation file of the same path under the
+    annotations folder (``src/TDT/w078.txt`` -> ``annotations/TDT/w078.yaml``)."""
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            try:
-                names = sorted(
-                    e.name for e in os.scandir(p) if e.name.endswith(".txt") and not e.name.startswith(".") and e.is_file()
-                )
-            except OSError as exc:
-                raise InputError(str(p), f"cannot list folder: {exc.strerror or exc}") from None
-            if not names:
-                raise InputError(str(p), "no .txt articles in this folder")
-            out.extend(p / n for n in names)
+            found = articles_in(p)
+            if not found:
+                raise InputError(str(p), "no .txt articles in this folder or its subfolders")
+            out.extend(found)
         elif p.exists():
             out.append(p)
         else:
             raise InputError(str(p), "no such file or folder")
+    return out
+
+
+def articles_in(folder: str | os.PathLike) -> list[Path]:
+    """The ``.txt`` articles of a folder and its subfolders (see ``find_articles``);
+    InputError when it cannot be listed."""
+    from .store.files import remember_article_key, walk
+
+    p = Path(folder)
+    try:
+        os.scandir(p).close()  # os.walk says nothing of a folder it cannot list
+    except OSError as exc:
+        raise InputError(str(p), f"cannot list folder: {exc.strerror or exc}") from None
+    out: list[Path] = []
+    for q, rel in walk(p, (".txt",)):
+        if not os.path.isfile(q):
+            continue
+        if "/" in rel:
+            remember_article_key(q, rel[: -len(".txt")])
+        out.append(Path(q))
     return out
 
 

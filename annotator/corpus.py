@@ -674,15 +674,22 @@ def scan(
     ``error``, and its annotation file is not read; see ``read_file_stats``). With ``cache``,
     files unchanged since its last scan are not read again. ``progress(n)`` is
     called every 500 articles."""
-    folder = Path(annotations_dir)
-    seen = _stamps_in(folder)
+    from .store.files import article_key
+
+    top = Path(annotations_dir)
+    listed: dict[str, dict[str, tuple[int, int]]] = {}  # one listing per folder of annotation files
     check = cache.article_check if cache is not None else article_check
     rows = []
     for i, article in enumerate(articles):
         if progress is not None and i and i % 500 == 0:
             progress(i)
-        stem = Path(article).stem
-        row = ArticleStats(name=stem, index=i, article=str(article))
+        key = article_key(article)  # 'TDT/w078' for an article found in a subfolder
+        sub, _, stem = key.rpartition("/")
+        folder = top / sub if sub else top
+        seen = listed.get(sub)
+        if seen is None:
+            seen = listed[sub] = _stamps_in(folder)
+        row = ArticleStats(name=key, index=i, article=str(article))
         yaml_name = f"{stem}.yaml"
         err, sha = check(Path(article))
         row.error = None if err is None else err.message

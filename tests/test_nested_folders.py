@@ -108,3 +108,66 @@ def test_the_finder_skips_hidden_files_and_other_yaml(two):
     assert [key for _, key in found] == ["corpora/x/y", "corpora/z/y"]
     assert skipped == 1  # schemas/news.yaml
     assert [p.relative_to(a).as_posix() for p in store.yaml_files([a])] == ["corpora/x/y.yaml", "corpora/z/y.yaml"]
+
+
+# -- a folder of ARTICLES with subfolders (a brat collection): found, paired as import mirrors it --
+
+BRAT = Path(__file__).resolve().parent / "fixtures" / "brat" / "example-data" / "corpora"
+
+
+@pytest.fixture
+def brat_tree(tmp_path, capsys):
+    """TDT and NCBI-disease (real brat data) under src/, imported into ann/."""
+    import shutil
+
+    src = tmp_path / "src"
+    for name in ("TDT", "NCBI-disease"):
+        shutil.copytree(BRAT / name, src / name)
+    ann = tmp_path / "ann"
+    assert main(["import", "--from", "brat", str(src), "--annotations", str(ann)]) == 0
+    capsys.readouterr()
+    return src, ann
+
+
+def test_the_article_finder_takes_subfolders_and_pairs_them_as_import_wrote(brat_tree):
+    from annotator.articles import find_articles
+
+    src, ann = brat_tree
+    found = find_articles([str(src)])
+    assert [p.relative_to(src).as_posix() for p in found] == [
+        "NCBI-disease/PMID-10556298.txt", "NCBI-disease/PMID-23402.txt", "NCBI-disease/PMID-7795652.txt",
+        "TDT/w078.txt", "TDT/wn071.txt",
+    ]
+    assert [store.annotation_path(p, ann) for p in found] == [ann / f"{p.relative_to(src).with_suffix('.yaml')}" for p in found]
+    assert all(store.annotation_path(p, ann).is_file() for p in found)
+
+
+def test_status_of_a_collection_tree_reads_the_yaml_import_wrote(brat_tree, capsys):
+    src, ann = brat_tree
+    assert main(["status", str(src), "--annotations", str(ann), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    rows = {r["name"]: r for r in data["rows"]}
+    assert sorted(rows) == ["NCBI-disease/PMID-10556298", "NCBI-disease/PMID-23402", "NCBI-disease/PMID-7795652", "TDT/w078", "TDT/wn071"]
+    assert rows["TDT/w078"]["entities"] == 158
+    assert all(r["state"] == "done" and r["article"] and r["annotations"].endswith(f"{n}.yaml") for n, r in rows.items())
+
+
+def test_the_app_opens_a_collection_tree_with_its_annotation_files(brat_tree):
+    import argparse
+
+    from annotator.commands.annotate import _found
+
+    src, ann = brat_tree
+    args = argparse.Namespace(paths=[str(src)], annotations=str(ann), schema=str(ann / "schemas" / "NCBI-disease.yaml"))
+    _schema, articles, folder, first_yaml, _doc = _found(args)
+    assert len(articles) == 5 and folder == ann
+    assert first_yaml == ann / "NCBI-disease" / "PMID-10556298.yaml" and first_yaml.is_file()
+
+
+def test_a_folder_with_no_articles_anywhere_says_so(tmp_path):
+    from annotator.articles import find_articles
+    from annotator.errors import InputError
+
+    (tmp_path / "empty" / "sub").mkdir(parents=True)
+    with pytest.raises(InputError, match="no .txt articles in this folder or its subfolders"):
+        find_articles([str(tmp_path / "empty")])

@@ -18,7 +18,7 @@ def register(sub) -> None:
         help="open articles to annotate (the default command)",
         description="Open .txt articles (or folders of them) to annotate from the keyboard.",
     )
-    p.add_argument("paths", nargs="*", metavar="PATH", help=".txt files or folders (default: the bundled seed article); an annotation file "
+    p.add_argument("paths", nargs="*", metavar="PATH", help=".txt files or folders (subfolders too; default: the bundled seed article); an annotation file "
                    "(annotations/x.yaml) opens the article it annotates, with its folder as --annotations")
     p.add_argument("--annotations", metavar="DIR", help="where YAML goes (default: settings, else ./annotations)")
     p.add_argument("--schema", metavar="FILE", help="label schema (default: settings, else the built-in news schema)")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -33,7 +32,7 @@ def register(sub) -> None:
     )
     p.add_argument(
         "paths", nargs="+", metavar="PATH",
-        help="articles (.txt) or folders of them, or annotation files (.yaml) or folders of them",
+        help="articles (.txt) or folders of them (subfolders too), or annotation files (.yaml) or folders of them",
     )
     p.add_argument(
         "--annotations", metavar="DIR",
@@ -55,6 +54,7 @@ def collect(paths: list[str], annotations: str, label_order) -> "tuple":
     """(CorpusStats, where the YAML files were looked for) for the command's PATHs."""
     from ..corpus import CorpusStats, scan, scan_files
 
+    from ..articles import articles_in
     from ..store.files import annotation_files_in
 
     articles: list[Path] = []
@@ -63,11 +63,7 @@ def collect(paths: list[str], annotations: str, label_order) -> "tuple":
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            try:
-                names = sorted(n for n in (e.name for e in os.scandir(p)) if not n.startswith("."))
-            except OSError as exc:
-                raise InputError(str(p), f"cannot list folder: {exc.strerror or exc}") from None
-            txt = [p / n for n in names if n.endswith(".txt") and (p / n).is_file()]
+            txt = articles_in(p)  # (the one door: subfolders too, paired as import mirrors them)
             if txt:
                 articles.extend(txt)
                 continue

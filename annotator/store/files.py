@@ -20,9 +20,33 @@ from ..errors import InputError
 from ..model import AnnotationSet, Document
 
 
+#: article (absolute path) -> its key, its path under the folder it was found in
+#: without ``.txt`` ('TDT/w078'), for the articles ``articles.find_articles``
+#: found in a subfolder of a folder given: their annotation files mirror that
+#: tree (``<annotations>/TDT/w078.yaml``), as ``annotator import`` writes them
+_ARTICLE_KEYS: dict[str, str] = {}
+
+
+def remember_article_key(article_path: str | os.PathLike, key: str) -> None:
+    """``key`` (``TDT/w078``) is where ``article_path``'s annotation file is under
+    the annotations folder (``articles.find_articles``, the one door, says so)."""
+    _ARTICLE_KEYS[os.path.abspath(article_path)] = key
+
+
+def article_key(article_path: str | os.PathLike) -> str:
+    """The article's path under the folder it was found in, without ``.txt``
+    (``TDT/w078``); its stem for an article given by name or at the top of a folder."""
+    if _ARTICLE_KEYS:
+        got = _ARTICLE_KEYS.get(os.path.abspath(article_path))
+        if got is not None:
+            return got
+    return Path(article_path).stem
+
+
 def annotation_path(article_path: str | os.PathLike, annotations_dir: str | os.PathLike) -> Path:
-    """``<annotations_dir>/<article stem>.yaml``."""
-    return Path(annotations_dir) / f"{Path(article_path).stem}.yaml"
+    """``<annotations_dir>/<article key>.yaml``: the stem, or for an article found
+    in a subfolder its path there (``<annotations_dir>/TDT/w078.yaml``)."""
+    return Path(annotations_dir) / f"{article_key(article_path)}.yaml"
 
 
 def relative_path(article_path: str | os.PathLike, yaml_path: str | os.PathLike) -> str:
