@@ -171,3 +171,26 @@ def test_a_folder_with_no_articles_anywhere_says_so(tmp_path):
     (tmp_path / "empty" / "sub").mkdir(parents=True)
     with pytest.raises(InputError, match="no .txt articles in this folder or its subfolders"):
         find_articles([str(tmp_path / "empty")])
+
+
+def test_status_cuts_long_names_in_the_middle_so_rows_stay_apart(tmp_path, capsys, monkeypatch):
+    import shutil
+
+    from annotator.commands.status import cut_middle
+
+    src = tmp_path / "src"
+    shutil.copytree(BRAT / "BioNLP-ST_2011", src / "corpora" / "BioNLP-ST_2011")
+    ann = tmp_path / "ann"
+    assert main(["import", "--from", "brat", str(src), "--annotations", str(ann)]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("COLUMNS", "80")  # a pipe, or an 80-column terminal
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    assert main(["status", str(ann)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    rows = [line for line in lines if line.rstrip().endswith(("done", "review", "started", "new", "error"))]
+    names = [line.split()[0] for line in rows]
+    assert len(rows) == 13 and len(set(names)) == 13, names
+    assert "corpor…/PMID-12729016" in names  # its file name kept whole
+    assert cut_middle("corpora/BioNLP-ST_2011/BioNLP-ST_2011_EPI/PMID-12729016", 40) == "corpora/BioNL…-ST_2011_EPI/PMID-12729016"
+    assert cut_middle("TDT/w078", 21) == "TDT/w078"

@@ -179,6 +179,22 @@ def print_tables(stats, ann_dir: Path | None) -> None:
         console.print(Text(f"note: no annotation file in {ann_dir} for these articles (see --annotations)"))
 
 
+def cut_middle(name: str, width: int) -> str:
+    """``name`` in ``width`` cells, cut in the middle with an ellipsis so that its
+    end stays (``corpora/Bio…EPI/PMID-12729016``): the rows of one collection
+    differ in their file names, not in the folders they start with. The file
+    name is kept whole where it fits, and a third of the rest is the start."""
+    if len(name) <= width:
+        return name
+    if width <= 1:
+        return "…"[:width]
+    room = width - 1
+    last = name.rsplit("/", 1)[-1]
+    tail = max(room - room // 3, min(len(last), room))
+    head = room - tail
+    return name[:head] + "…" + name[len(name) - tail:]
+
+
 #: columns left out, in this order, when even the short titles do not fit
 DROP_ORDER = ("relations", "saved", "by", "lost", "attributions", "events")
 #: an article name gets at least this many cells before columns are shortened
@@ -226,8 +242,9 @@ def articles_table(stats, width: int):
             width=widths[key],
             overflow="ellipsis",
         )
+    names = [cut_middle(n, widths["name"]) for n in cells["name"]]
     for i, row in enumerate(stats.articles):
         style = "red" if row.error else ("green" if row.done else None)
-        table.add_row(*(Text(cells[key][i]) for key in columns), style=style)
+        table.add_row(*(Text(names[i] if key == "name" else cells[key][i]) for key in columns), style=style)
     left_out = [long[k] for k, _ in COLUMNS if k not in columns]
     return table, left_out
