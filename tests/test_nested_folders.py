@@ -193,4 +193,9 @@ def test_status_cuts_long_names_in_the_middle_so_rows_stay_apart(tmp_path, capsy
     assert len(rows) == 13 and len(set(names)) == 13, names
     assert "corpor…/PMID-12729016" in names  # its file name kept whole
     assert cut_middle("corpora/BioNLP-ST_2011/BioNLP-ST_2011_EPI/PMID-12729016", 40) == "corpora/BioNL…-ST_2011_EPI/PMID-12729016"
+    # a file name longer than the column: cut in its own middle, so PMC2565068-02-Results-07
+    # and PMC2682197-02-Results-07 stay apart
+    assert cut_middle("corpora/x/PMC2565068-02-Results-07", 21) == "PMC2565068…Results-07"
+    assert cut_middle("sdf-captures-deir-el-zor", 21) == "sdf-captur…eir-el-zor"
     assert cut_middle("TDT/w078", 21) == "TDT/w078"
+

@@ -181,18 +181,24 @@ def print_tables(stats, ann_dir: Path | None) -> None:
 
 def cut_middle(name: str, width: int) -> str:
     """``name`` in ``width`` cells, cut in the middle with an ellipsis so that its
-    end stays (``corpora/Bio…EPI/PMID-12729016``): the rows of one collection
-    differ in their file names, not in the folders they start with. The file
-    name is kept whole where it fits, and a third of the rest is the start."""
+    end stays: the rows of one collection differ in their file names, not in the
+    folders they start with. A path keeps its file name whole where it fits
+    (``corpor…/PMID-12729016``); a file name that does not fit is cut in its own
+    middle (``PMC2565068…Results-07``), as is a name with no folder."""
     if len(name) <= width:
         return name
     if width <= 1:
         return "…"[:width]
     room = width - 1
-    last = name.rsplit("/", 1)[-1]
-    tail = max(room - room // 3, min(len(last), room))
-    head = room - tail
-    return name[:head] + "…" + name[len(name) - tail:]
+    folder, _, last = name.rpartition("/")
+    if folder and len(last) < room:
+        tail = min(room, max(len(last) + 1, room - room // 3))
+        return name[: room - tail] + "…" + name[len(name) - tail:]
+    body = last if folder else name
+    if len(body) <= width:
+        return body
+    head = (room + 1) // 2
+    return body[:head] + "…" + body[len(body) - (room - head):]
 
 
 #: columns left out, in this order, when even the short titles do not fit
