@@ -527,6 +527,8 @@ def read_file_stats(
     if article is None and recorded_path is not None:
         where = Path(recorded_path) if os.path.isabs(recorded_path) else yaml_path.parent / recorded_path
         err, now = check(where)
+        if not row.article and os.path.exists(where):
+            row.article = os.path.normpath(where)  # the article the file names (status --json: "article")
         if err is not None:  # as validate says it
             row.error = f"{yaml_path}: article {recorded_path} (relative to this file): {err.problem}"
             return row

@@ -199,3 +199,18 @@ def test_status_cuts_long_names_in_the_middle_so_rows_stay_apart(tmp_path, capsy
     assert cut_middle("sdf-captures-deir-el-zor", 21) == "sdf-captur…eir-el-zor"
     assert cut_middle("TDT/w078", 21) == "TDT/w078"
 
+
+def test_status_json_of_a_folder_of_annotation_files_names_each_article(tmp_path, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("Abdi met p53.\n", encoding="utf-8")
+    (src / "a.ann").write_text("", encoding="utf-8")  # an article nobody annotated yet
+    (src / "b.txt").write_text("Abdi met p53.\n", encoding="utf-8")
+    (src / "b.ann").write_text("T1\tPER 0 4\tAbdi\n", encoding="utf-8")
+    ann = tmp_path / "ann"
+    assert main(["import", "--from", "brat", str(src), "--annotations", str(ann)]) == 0
+    capsys.readouterr()
+    assert main(["status", str(ann), "--json"]) == 0
+    rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)["rows"]}
+    assert {n: Path(r["article"]).resolve() for n, r in rows.items()} == {"a": (src / "a.txt").resolve(), "b": (src / "b.txt").resolve()}
+    assert rows["a"]["error"] is None
