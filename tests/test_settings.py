@@ -97,6 +97,33 @@ def test_bad_settings_exit_2_with_one_line(env, capsys, text, words):
         assert words in lines[0]
 
 
+@pytest.mark.parametrize(
+    "keys, words",
+    [
+        ("Ctrl+Z", "undo: unknown key 'Ctrl+Z' (did you mean ctrl+z?)"),
+        ("z,ctrl+fooo", "undo: unknown key 'ctrl+fooo'; key names look like"),
+        ("shift+ctrl+up", "(did you mean ctrl+shift+up?)"),
+        ("shift+a", "(did you mean A?)"),
+        ("esc", "(did you mean escape?)"),
+    ],
+)
+def test_a_key_textual_never_sends_is_one_line(env, capsys, keys, words):
+    work, _ = env
+    write(work / "annotator.toml", f'# mine\n[keymap]\nundo = "{keys}"\n')
+    status, out, errs = run_cli(["keys"], capsys)
+    assert status == 2
+    lines = errs.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("annotator: annotator.toml:3: keymap: "), lines
+    assert words in lines[0]
+
+
+def test_keys_as_textual_names_them_are_accepted(env, capsys):
+    work, _ = env
+    write(work / "annotator.toml", '[keymap]\nundo = "ctrl+z,Z,exclamation_mark,ctrl+shift+up,f5,tilde,alt+left"\n')
+    status, out, errs = run_cli(["keys"], capsys)
+    assert status == 0, errs
+
+
 def test_swapping_two_keys_is_no_clash(env, capsys):
     work, _ = env
     write(work / "annotator.toml", '[keymap]\nfind_next = "N"\nfind_prev = "n"\n')

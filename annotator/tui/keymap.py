@@ -10,11 +10,13 @@ that gives one key two meanings in one context.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from textual.app import App
 from textual.binding import Binding, BindingsMap
-from textual.keys import key_to_character
+from textual.keys import KEY_TO_UNICODE_NAME, REPLACED_KEYS, Keys, _character_to_key, key_to_character
 
 from ..errors import InputError
 from ..model import FACTORY
@@ -132,6 +134,79 @@ def rows(keymap: dict[str, str] | None = None) -> list[Row]:
     return result
 
 
+#: modifiers as Textual names them in a key event, in the (sorted) order it joins them
+MODIFIERS = ("alt", "ctrl", "hyper", "meta", "shift", "super")
+KEY_NAMES_LOOK_LIKE = "key names look like a, A, /, enter, escape, space, f1, pageup, ctrl+f, shift+tab, alt+left"
+
+
+@lru_cache(1)
+def _key_names() -> frozenset[str]:
+    """Names (without modifiers) Textual gives a key that is not one character."""
+    names = {k.value.rpartition("+")[2] for k in Keys}
+    try:  # the kitty keyboard protocol's keys (a private module: its absence is no error)
+        from textual._keyboard_protocol import FUNCTIONAL_KEYS
+
+        names.update(FUNCTIONAL_KEYS.values())
+    except ImportError:  # pragma: no cover - another Textual
+        pass
+    names.update(REPLACED_KEYS, KEY_TO_UNICODE_NAME, ("space", "enter", "tab", "escape"))
+    return frozenset(n for n in names if len(n) > 1 and re.fullmatch(r"[a-z0-9_]+", n))
+
+
+def is_key(key: str) -> bool:
+    """Whether Textual can ever send ``key``: a character, or its name for a key
+    (``enter``, ``question_mark``), after modifiers in its order (``ctrl+shift+up``)."""
+    if len(key) == 1:
+        return key.isprintable()
+    *mods, base = key.split("+")
+    if not base or any(m not in MODIFIERS for m in mods) or mods != sorted(set(mods)):
+        return False
+    if len(base) == 1:  # a character with modifiers: Textual sends it lowercase (ctrl+z),
+        # and shift on a character is the character itself (A, !)
+        return base.isprintable() and not base.isupper() and mods != ["shift"]
+    if base in _key_names():
+        return True
+    char = key_to_character(base)  # a character's name as Textual spells it (full_stop)
+    return char is not None and _character_to_key(char) == base
+
+
+def key_suggestion(key: str) -> str | None:
+    """A key Textual has, close to one it does not (``Ctrl+Z`` -> ``ctrl+z``)."""
+    lower = key.lower()
+    if lower != key and is_key(lower):
+        return lower
+    *mods, base = lower.split("+")
+    fixed = []
+    for m in mods:
+        m = {"control": "ctrl", "option": "alt", "cmd": "super", "command": "super", "win": "super"}.get(m, m)
+        close = [m] if m in MODIFIERS else difflib.get_close_matches(m, MODIFIERS, n=1)
+        if not close:
+            return None
+        fixed.append(close[0])
+    mods = sorted(set(fixed))
+    if mods == ["shift"] and len(key.rpartition("+")[2]) == 1:
+        return key.rpartition("+")[2].upper()
+    bases = [base] if (base in _key_names() or len(base) == 1) else difflib.get_close_matches(base, sorted(_key_names()), n=1)
+    for b in bases:
+        guess = "+".join([*mods, b])
+        if guess != key and is_key(guess):
+            return guess
+    return None
+
+
+def check_keys(settings: Settings) -> None:
+    """InputError for a key name Textual never sends (``Ctrl+Z``, ``ctrl+fooo``)."""
+    for binding_id, keys in settings.keymap.items():
+        for key in (k.strip() for k in keys.split(",")):
+            if key and not is_key(key):
+                close = key_suggestion(key)
+                hint = f" (did you mean {close}?)" if close else ""
+                raise InputError(
+                    settings.line_of(f"keymap.{binding_id}"),
+                    f"keymap: {binding_id}: unknown key {key!r}{hint}; {KEY_NAMES_LOOK_LIKE}",
+                )
+
+
 def known_ids() -> set[str]:
     return {row.id for row in rows()}
 
@@ -147,6 +222,7 @@ def check(settings: Settings) -> dict[str, str]:
             close = difflib.get_close_matches(binding_id, sorted(known), n=3)
             hint = f" (did you mean {', '.join(close)}?)" if close else " (`annotator keys` lists them)"
             raise InputError(settings.line_of(f"keymap.{binding_id}"), f"keymap: unknown binding id {binding_id!r}{hint}")
+    check_keys(settings)
     normal = normalise(keymap)
     for context, classes in contexts().items():
         by_key: dict[str, list[Binding]] = {}
