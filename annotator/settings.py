@@ -116,11 +116,9 @@ def find_line(text: str, name: str, table: str | None = None) -> int | None:
         if not m:
             continue
         found = next(g for g in m.groups() if g is not None)
-        if table is None and current is None and found == name:
-            return i
-        if table is not None and (
-            (current == table and found == name) or (current is None and found == f"{table}.{name}")
-        ):
+        # a dotted id (keymap.corpus.sort) may be split between a [table] header
+        # and the key: [keymap.corpus] sort = ..., [keymap] corpus.sort = ...
+        if (f"{current}.{found}" if current else found) == (f"{table}.{name}" if table else name):
             return i
     return None
 
@@ -154,12 +152,25 @@ def parse(text: str, source: Path) -> dict[str, Any]:
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict):
         raise InputError(where("keymap"), f"keymap must be a table ([keymap]), not {_kind(keymap)}")
+    # TOML reads a dotted id (corpus.sort = "o", or [keymap.corpus]) as a table
+    # in a table: it means the id as `annotator keys` prints it
+    keymap = data["keymap"] = _dotted(keymap) if keymap else keymap
     for binding_id, keys in keymap.items():
         if not isinstance(keys, str):
             raise InputError(where(binding_id, "keymap"), f"keymap.{binding_id} must be a string of keys such as \"f\" or \"ctrl+f,f3\", not {_kind(keys)}")
         if not [k for k in keys.split(",") if k.strip()]:
             raise InputError(where(binding_id, "keymap"), f"keymap.{binding_id} has no key")
     return data
+
+
+def _dotted(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in table.items():
+        if isinstance(value, dict) and value:
+            out.update(_dotted(value, f"{prefix}{name}."))
+        else:
+            out[f"{prefix}{name}"] = value
+    return out
 
 
 def _kind(value: Any) -> str:

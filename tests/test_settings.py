@@ -124,6 +124,30 @@ def test_keys_as_textual_names_them_are_accepted(env, capsys):
     assert status == 0, errs
 
 
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ('# my keys\n[keymap]\nfind = "f"\ncorpus.sort = "o"\n', 4),
+        ('[keymap]\nfind = "f"\n\n[keymap.corpus]\nsort = "o"\n', 5),
+        ('[keymap]\n"corpus.sort" = "o"\n', 2),
+        ('keymap.corpus.sort = "o"\n', 1),
+    ],
+)
+def test_a_dotted_binding_id_as_toml_writes_it(env, capsys, text, line):
+    work, _ = env
+    write(work / "annotator.toml", text)
+    s = settings.load()
+    assert s.keymap["corpus.sort"] == "o"
+    assert s.line_of("keymap.corpus.sort") == f"annotator.toml:{line}"
+    status, out, errs = run_cli(["keys", "--json"], capsys)
+    assert status == 0, errs
+    assert {r["id"]: r for r in json.loads(out)}["corpus.sort"]["keys"] == ["o"]
+    write(work / "annotator.toml", text.replace('= "o"', '= 3'))
+    with pytest.raises(InputError) as err:
+        settings.load()
+    assert err.value.message.startswith(f"annotator.toml:{line}: keymap.corpus.sort must be a string")
+
+
 def test_swapping_two_keys_is_no_clash(env, capsys):
     work, _ = env
     write(work / "annotator.toml", '[keymap]\nfind_next = "N"\nfind_prev = "n"\n')
