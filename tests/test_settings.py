@@ -148,6 +148,24 @@ def test_a_dotted_binding_id_as_toml_writes_it(env, capsys, text, line):
     assert err.value.message.startswith(f"annotator.toml:{line}: keymap.corpus.sort must be a string")
 
 
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ('[keymap]\nundo = "z,ctrl+p"\n', "'ctrl+p' is bound to both undo and the command palette; give undo another key"),
+        ('[keymap]\nundo = "ctrl+c"\n', "'ctrl+c' is bound to both undo and Textual's own ctrl+c"),
+        ('[keymap]\nundo = "ctrl+q"\n', "'ctrl+q' is bound to both undo and Textual's own quit"),
+        ('[keymap]\n"corpus.sort" = "ctrl+p"\n', "'ctrl+p' is bound to both corpus.sort and the command palette"),
+    ],
+)
+def test_a_remap_onto_the_apps_own_keys_is_a_clash(env, capsys, text, words):
+    work, _ = env
+    write(work / "annotator.toml", text)
+    status, out, errs = run_cli(["keys"], capsys)
+    assert status == 2
+    lines = errs.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("annotator: annotator.toml:2: keymap: ") and words in lines[0], lines
+
+
 def test_swapping_two_keys_is_no_clash(env, capsys):
     work, _ = env
     write(work / "annotator.toml", '[keymap]\nfind_next = "N"\nfind_prev = "n"\n')

@@ -207,6 +207,38 @@ def check_keys(settings: Settings) -> None:
                 )
 
 
+#: what the bindings without an id do, in a clash message
+_UNNAMED = {
+    "command_palette": "the command palette",
+    "quit": "Textual's own quit",
+    "help_quit": "Textual's own ctrl+c (copy, or how to quit)",
+    "copy": "copy",
+    "screen.copy_text": "copy",
+    "app.focus_next": "the next field",
+    "app.focus_previous": "the previous field",
+}
+
+
+def _name(binding: Binding) -> str:
+    """A binding's id, else what it does (a key of Textual's own has no id)."""
+    if binding.id is not None:
+        return binding.id
+    action = binding.action
+    return _UNNAMED.get(action) or f"Textual's own {action.replace('_', ' ')}"
+
+
+def app_keys() -> list[tuple[str, Binding]]:
+    """The app's own keys without an id, live on every screen: quit (ctrl+q),
+    ctrl+c and the command palette (ctrl+p)."""
+    from .app import AnnotatorApp
+
+    found = [(key, b) for key, b in AnnotatorApp._merge_bindings() if b.id is None]
+    if AnnotatorApp.ENABLE_COMMAND_PALETTE:
+        for key in AnnotatorApp.COMMAND_PALETTE_BINDING.split(","):
+            found.append((key.strip(), Binding(key.strip(), "command_palette", "palette", show=False)))
+    return found
+
+
 def known_ids() -> set[str]:
     return {row.id for row in rows()}
 
@@ -224,6 +256,7 @@ def check(settings: Settings) -> dict[str, str]:
             raise InputError(settings.line_of(f"keymap.{binding_id}"), f"keymap: unknown binding id {binding_id!r}{hint}")
     check_keys(settings)
     normal = normalise(keymap)
+    everywhere = app_keys()
     for context, classes in contexts().items():
         by_key: dict[str, list[Binding]] = {}
         for bindings in _maps(classes, normal):
@@ -231,21 +264,23 @@ def check(settings: Settings) -> dict[str, str]:
                 if binding.id is not None:
                     by_key.setdefault(key, []).append(binding)
         # A binding the keymap leaves alone keeps its keys: Textual drops it
-        # silently when a remapped binding of the same node takes one of them.
-        for cls in classes:
-            for key, binding in cls._merge_bindings():
-                if binding.id is not None and binding.id not in normal:
-                    bound = by_key.setdefault(key, [])
-                    if all(b.id != binding.id for b in bound):
-                        bound.append(binding)
+        # silently when a remapped binding of the same node takes one of them;
+        # so does one without an id (a prompt's cursor keys, a screen's tab),
+        # and the app's own keys (ctrl+q, ctrl+c, ctrl+p) are live everywhere.
+        kept = [(key, b) for cls in classes for key, b in cls._merge_bindings() if b.id not in normal]
+        for key, binding in kept + everywhere:
+            bound = by_key.setdefault(key, [])
+            if all(_name(b) != _name(binding) for b in bound):
+                bound.append(binding)
         for key, bound in by_key.items():
-            ids = list(dict.fromkeys(b.id for b in bound))
-            remapped = [i for i in ids if i in normal]
-            if len(ids) > 1 and remapped:
+            names = list(dict.fromkeys(_name(b) for b in bound))
+            remapped = [b.id for b in bound if b.id in normal]
+            if len(names) > 1 and remapped:
                 mine = remapped[0]
-                other = next(i for i in ids if i != mine)
+                other = next(n for n in names if n != mine)
+                hint = f"give {mine} another key" if other not in known else "give one of them another key"
                 raise InputError(
                     settings.line_of(f"keymap.{mine}"),
-                    f"keymap: {display(key)!r} is bound to both {mine} and {other}; give one of them another key",
+                    f"keymap: {display(key)!r} is bound to both {mine} and {other}; {hint}",
                 )
     return normal
