@@ -292,6 +292,21 @@ async def test_theme_switched_from_the_palette_is_remembered(make_app, env):
     assert settings.load().theme == "solarized-light"
 
 
+async def test_a_remembered_theme_the_project_overrides_says_so(make_app, env):
+    work, user = env
+    write(work / "annotator.toml", 'theme = "gruvbox"\n')
+    app = make_app(theme="gruvbox", remember_theme=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.theme = "dracula"  # what the palette's "Theme" command does
+        await pilot.pause()
+        assert app.message == f"theme dracula (remembered in {user}, but annotator.toml sets gruvbox for this project)"
+        app.theme = "gruvbox"  # the project's own: nothing to say
+        await pilot.pause()
+        assert app.message == f"theme gruvbox (remembered in {user})"
+    assert 'theme = "gruvbox"' in user.read_text(encoding="utf-8")
+
+
 def test_command_line_wins_over_the_file(env, capsys, monkeypatch, seed_copy):
     from annotator.tui.app import AnnotatorApp
 

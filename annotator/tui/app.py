@@ -932,7 +932,7 @@ class AnnotatorApp(
         except (OSError, InputError) as exc:
             self.notify(f"Theme not remembered: {getattr(exc, 'message', None) or short_error(exc)}", severity="warning", markup=False)
             return
-        self.say(f"theme {theme.name} (remembered in {path})")
+        self.say(f"theme {theme.name} (remembered in {path}{_overridden(theme.name, path)})")
 
     def get_system_commands(self, screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -986,3 +986,18 @@ def _prepare(ws: Workspace):
 
 def default_user() -> str:
     return os.environ.get("USER") or os.environ.get("USERNAME") or "annotator"
+
+
+def _overridden(theme: str, saved) -> str:
+    """``, but annotator.toml sets gruvbox for this project`` when the
+    project's settings set another theme: it wins at the next start."""
+    from ..settings import load
+
+    try:
+        now = load()
+    except InputError:  # the files changed meanwhile: the next start says what is wrong
+        return ""
+    winner = now.origin.get("theme")
+    if winner is None or now.theme == theme or winner.resolve() == saved.resolve():
+        return ""
+    return f", but {winner} sets {now.theme} for this project"
