@@ -236,6 +236,33 @@ async def test_the_painted_footer_shows_the_users_keys_in_the_places_of_the_defa
         assert [names.get(word, word) for word in mine.split()] == default.split()
 
 
+def test_save_theme_writes_through_a_link_and_keeps_the_mode(env, tmp_path):
+    _, user = env
+    dotfiles = tmp_path / "dotfiles" / "config.toml"
+    write(dotfiles, 'annotator = "maria"\n')
+    dotfiles.chmod(0o644)
+    user.parent.mkdir(parents=True)
+    user.symlink_to(dotfiles)
+    assert settings.save_theme("nord") == user
+    assert user.is_symlink() and user.resolve() == dotfiles
+    assert dotfiles.read_text(encoding="utf-8") == 'theme = "nord"\nannotator = "maria"\n'
+    assert oct(dotfiles.stat().st_mode & 0o777) == oct(0o644)
+    assert sorted(p.name for p in dotfiles.parent.iterdir()) == ["config.toml"]  # no temporary left
+    dotfiles.chmod(0o640)
+    settings.save_theme("gruvbox")
+    assert oct(dotfiles.stat().st_mode & 0o777) == oct(0o640)
+
+
+def test_a_new_settings_file_has_the_usual_mode(env):
+    _, user = env
+    old = os.umask(0o022)
+    try:
+        settings.save_theme("nord")
+    finally:
+        os.umask(old)
+    assert oct(user.stat().st_mode & 0o777) == oct(0o644)
+
+
 async def test_remap_shows_in_footer_help_and_palette_and_works(make_app):
     from annotator.tui.footer import KeyFooter
     from annotator.tui.screens import HelpScreen
