@@ -166,6 +166,19 @@ def test_a_remap_onto_the_apps_own_keys_is_a_clash(env, capsys, text, words):
     assert len(lines) == 1 and lines[0].startswith("annotator: annotator.toml:2: keymap: ") and words in lines[0], lines
 
 
+@pytest.mark.parametrize("user_id, local_id", [("find", "label_1"), ("label_1", "find")])
+def test_a_clash_between_the_two_files_is_blamed_on_the_one_read_last(env, capsys, user_id, local_id):
+    work, user = env
+    write(user, f'[keymap]\n{user_id} = "f"\n')
+    write(work / "annotator.toml", f'# the team\'s\n[keymap]\n{local_id} = "f"\n')
+    status, out, errs = run_cli(["keys"], capsys)
+    assert status == 2
+    assert errs.strip().splitlines() == [
+        f"annotator: annotator.toml:3: keymap: 'f' is bound to both {local_id} and {user_id}"
+        f" ({user_id} = \"f\" in {user}:2); give one of them another key"
+    ]
+
+
 def test_swapping_two_keys_is_no_clash(env, capsys):
     work, _ = env
     write(work / "annotator.toml", '[keymap]\nfind_next = "N"\nfind_prev = "n"\n')

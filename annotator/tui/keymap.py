@@ -20,7 +20,7 @@ from textual.keys import KEY_TO_UNICODE_NAME, REPLACED_KEYS, Keys, _character_to
 
 from ..errors import InputError
 from ..model import FACTORY
-from ..settings import Settings
+from ..settings import Settings, _toml_string
 
 
 @dataclass(init=False, repr=False, eq=False)  # the methods below: see annotator.model
@@ -239,6 +239,12 @@ def app_keys() -> list[tuple[str, Binding]]:
     return found
 
 
+def _file_rank(settings: Settings, binding_id: str) -> int:
+    """Which settings file set ``binding_id``: 0 the first read (the user's), ..."""
+    path = settings.origin.get(f"keymap.{binding_id}")
+    return settings.files.index(path) if path in settings.files else -1
+
+
 def known_ids() -> set[str]:
     return {row.id for row in rows()}
 
@@ -276,11 +282,15 @@ def check(settings: Settings) -> dict[str, str]:
             names = list(dict.fromkeys(_name(b) for b in bound))
             remapped = [b.id for b in bound if b.id in normal]
             if len(names) > 1 and remapped:
-                mine = remapped[0]
+                # the file read last made the clash (the user's own is fine alone)
+                mine = max(remapped, key=lambda i: _file_rank(settings, i))
                 other = next(n for n in names if n != mine)
                 hint = f"give {mine} another key" if other not in known else "give one of them another key"
+                there = ""
+                if other in normal and settings.origin.get(f"keymap.{other}") != settings.origin.get(f"keymap.{mine}"):
+                    there = f" ({other} = {_toml_string(settings.keymap[other])} in {settings.line_of(f'keymap.{other}')})"
                 raise InputError(
                     settings.line_of(f"keymap.{mine}"),
-                    f"keymap: {display(key)!r} is bound to both {mine} and {other}; {hint}",
+                    f"keymap: {display(key)!r} is bound to both {mine} and {other}{there}; {hint}",
                 )
     return normal
