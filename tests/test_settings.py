@@ -308,6 +308,22 @@ async def test_remap_shows_in_footer_help_and_palette_and_works(make_app):
         assert helps["Find"] == "key: f" and helps["Label as PER"].startswith("key: p")
 
 
+async def test_the_help_prose_teaches_the_keys_of_the_keymap(make_app):
+    from annotator.tui.screens import HelpScreen
+
+    app = make_app(keymap={"undo": "z", "event": "E", "find": "f", "cancel": "ctrl+g", "label_1": "p", "article.next_token": "w"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        intro = str(app.screen.query_one("#help-intro").content)
+        for taught in ("z undoes, ctrl+r redoes", "press E, type", "E again changes", "ftext enter",
+                       "ctrl+g drops the selection", "left/h, down/j, up/k, w (left, down, up, right)",
+                       "A label's key (listed below) tags", "a label's key relabels", "z undoes the"):
+            assert taught in intro, taught
+        for stale in ("u undoes", "press e,", "/text", "esc drops", "h j k l", "A digit"):
+            assert stale not in intro, stale
+
+
 async def test_theme_from_settings_and_remembered_when_changed(make_app, env):
     _, user = env
     app = make_app(theme="nord", remember_theme=True)

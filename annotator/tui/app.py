@@ -869,9 +869,18 @@ class AnnotatorApp(
         self.push_screen(Picker(title, choices, hints, allow_new=allow_new), then)
 
     def action_help(self) -> None:
-        from .screens import HelpScreen  # imported when first asked (startup)
+        from .screens import HelpScreen, help_intro  # imported when first asked (startup)
 
-        self.push_screen(HelpScreen(self.key_table()))
+        self.push_screen(HelpScreen(self.key_table(), help_intro(self.keys_by_id())))
+
+    def keys_by_id(self) -> dict[str, list[str]]:
+        """Binding id -> the keys (Textual's names) that reach it now, in order."""
+        screen = self.screen_stack[0] if self.screen_stack else self.screen
+        keys: dict[str, list[str]] = {}
+        for key, active in screen.active_bindings.items():
+            if active.binding.id is not None:
+                keys.setdefault(active.binding.id, []).append(key)
+        return keys
 
     def action_command_palette(self) -> None:
         """Textual's palette, drawn and typed into as cheaply as our own modals."""

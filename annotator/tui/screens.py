@@ -18,40 +18,78 @@ from textual.widgets.option_list import Option
 
 from .inputs import LineInput
 
+#: the help screen's prose; ``{id}`` is that binding's first key in this keymap
+#: (``{undo}``: u, or what the settings made of it); ``{moves}``, ``{extend}``,
+#: ``{digit}`` and ``{a_digit}`` are written by ``help_intro``
 HELP_INTRO = """\
-Move with the arrows or h j k l; v starts a selection (moves, finds and the
-sentence/clause keys ( ) { } then extend it), shift+arrows extend by a token.
-A digit tags the selection (or the token under the cursor) with that label; on an
-entity with no selection it relabels it. x deletes; u undoes, ctrl+r redoes.
+Move with {moves}; {article.select} starts a selection (moves, finds and the
+sentence/clause keys {sentence_start} {sentence_end} {clause_start} {clause_end} then extend it), {extend} extend by a token.
+{digit} tags the selection (or the token under the cursor) with that label; on an
+entity with no selection it relabels it. {delete} deletes; {undo} undoes, {redo} redoes.
 
-Events: select the trigger ("captured"), press e, type to filter the event types,
-enter. The event is now active. Put the cursor on an entity and press r to pick the
-role it plays (r on a selection that is not an entity asks its label first, then
-the role). r on an argument changes its role or removes it. e on a trigger makes
-that event active; e again changes its type; x on the trigger deletes the event.
-. and , walk the trigger and its arguments.
+Events: select the trigger ("captured"), press {event}, type to filter the event types,
+enter. The event is now active. Put the cursor on an entity and press {role} to pick the
+role it plays ({role} on a selection that is not an entity asks its label first, then
+the role). {role} on an argument changes its role or removes it. {event} on a trigger makes
+that event active; {event} again changes its type; {delete} on the trigger deletes the event.
+{next_part} and {prev_part} walk the trigger and its arguments.
 
 Attributions: select the source (or stand on an entity such as Mazlum Abdi) and
-press a. Select the cue ("said", "told Reuters") and press enter, then select the
-content and press enter: v then ) selects to the end of the sentence, } to the end
-of a clause, and /text enter extends the selection to a match. The type (direct,
-indirect, mixed) is guessed from quotes; t changes it. a on an attribution edits
-its source, cue or content; . and , walk its source, cue and content. esc drops
+press {attribution}. Select the cue ("said", "told Reuters") and press {confirm}, then select the
+content and press {confirm}: {article.select} then {sentence_end} selects to the end of the sentence, {clause_end} to the end
+of a clause, and {find}text enter extends the selection to a match. The type (direct,
+indirect, mixed) is guessed from quotes; {attribution_type} changes it. {attribution} on an attribution edits
+its source, cue or content; {next_part} and {prev_part} walk its source, cue and content. {cancel} drops
 the selection, then cancels the step.
 
-Relations: R on one entity, R on another, pick or type the relation type.
-D on an entity deletes one of its relations.
+Relations: {relation} on one entity, {relation} on another, pick or type the relation type.
+{delete_relation} on an entity deletes one of its relations.
 
-Attributes: i on an annotation lists its attributes (Realis, Polarity, a
+Attributes: {attributes} on an annotation lists its attributes (Realis, Polarity, a
 Wikidata link, ...) and its note: pick one, then its value; empty clears.
 
-Suggestions: tab / shift+tab go to the next / previous pending suggestion; y
-accepts it and goes on, x rejects it, a digit relabels and accepts; u undoes the
+Suggestions: {next_suggestion} / {prev_suggestion} go to the next / previous pending suggestion; {accept}
+accepts it and goes on, {delete} rejects it, {a_digit} relabels and accepts; {undo} undoes the
 decision. The palette accepts every pending suggestion of a label above a score.
 
-Everything is saved automatically within a second; ctrl+s saves now; q saves and
+Everything is saved automatically within a second; {save} saves now; {quit} saves and
 quits. ctrl+p opens the command palette: every action is there.
 """
+
+_MOVES = ("article.prev_token", "article.line_down", "article.line_up", "article.next_token")
+_PROSE_NAMES = {"escape": "esc"}
+
+
+def help_intro(keys: dict[str, list[str]]) -> str:
+    """``HELP_INTRO`` with the keys of this keymap. ``keys``: binding id -> the
+    keys (Textual's names) that reach it now, first the one to teach."""
+    import re
+
+    from .keymap import display
+
+    def first(binding_id: str) -> str:
+        got = keys.get(binding_id)
+        if not got:
+            return f"({binding_id}: no key)"
+        return _PROSE_NAMES.get(got[0], display(got[0]))
+
+    if [keys.get(i) for i in _MOVES] == [["left", "h"], ["down", "j"], ["up", "k"], ["right", "l"]]:
+        moves = "the arrows or h j k l"
+    else:
+        moves = ", ".join("/".join(display(k) for k in keys.get(i) or []) or first(i) for i in _MOVES)
+        moves += " (left, down, up, right)"
+    if [keys.get("article.extend_prev"), keys.get("article.extend_next")] == [["shift+left"], ["shift+right"]]:
+        extend = "shift+arrows"
+    else:
+        extend = f"{first('article.extend_prev')}/{first('article.extend_next')}"
+    digits = all(keys.get(f"label_{d}", [None])[0] == str(d) for d in range(1, 10))
+    words = {
+        "moves": moves,
+        "extend": extend,
+        "digit": "A digit" if digits else "A label's key (listed below)",
+        "a_digit": "a digit" if digits else "a label's key",
+    }
+    return re.sub(r"\{([a-z0-9_.]+)\}", lambda m: words.get(m.group(1)) or first(m.group(1)), HELP_INTRO)
 
 
 def _tinter(color):
@@ -322,16 +360,18 @@ class HelpScreen(QuickModal):
 
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
 
-    def __init__(self, rows: list[tuple[str, str]]) -> None:
+    def __init__(self, rows: list[tuple[str, str]], intro: str) -> None:
         super().__init__()
         self.rows = rows
+        #: the prose, with the keys of this keymap (``help_intro``)
+        self.intro = intro
 
     def compose(self) -> ComposeResult:
         width = max((len(k) for k, _ in self.rows), default=4) + 2
         table = "\n".join(f"{k:<{width}}{d}" for k, d in self.rows)
         with VerticalScroll(id="help-box"):
             yield Static(Content("Keys of annotator   (esc closes)"), id="help-title")
-            yield Static(Content(HELP_INTRO))
+            yield Static(Content(self.intro), id="help-intro")
             yield Static(Content(table), id="help-keys")
 
     def action_dismiss(self) -> None:
