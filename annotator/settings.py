@@ -88,6 +88,14 @@ class Settings:
 
     __hash__ = None  # type: ignore[assignment]  # mutable, as dataclass(eq=True) leaves it
 
+    def schema_file(self) -> Path | None:
+        """The ``schema`` setting, an InputError naming the settings file and
+        line that set it when there is no such file."""
+        path = self.schema
+        if path is not None and not path.exists():
+            raise InputError(self.line_of("schema"), f"schema: no such schema file {path}")
+        return path
+
     def line_of(self, key: str) -> str:
         """``file:line`` of a setting (``keymap.find``), for error messages."""
         path = self.origin.get(key)

@@ -179,6 +179,18 @@ def test_a_clash_between_the_two_files_is_blamed_on_the_one_read_last(env, capsy
     ]
 
 
+def test_a_missing_schema_names_the_settings_line_that_set_it(env, capsys, seed_copy):
+    work, user = env
+    write(user, '# mine\nschema = "schemas/news.yaml"\n')
+    missing = user.parent / "schemas" / "news.yaml"  # relative to the file it is in
+    for argv in (["keys"], ["annotate", str(seed_copy)], ["validate", str(seed_copy)], ["status", str(seed_copy)]):
+        status, out, errs = run_cli(argv, capsys)
+        assert status == 2, argv
+        assert errs.strip().splitlines() == [f"annotator: {user}:2: schema: no such schema file {missing}"], argv
+    status, out, errs = run_cli(["status", str(seed_copy), "--schema", "nope.yaml"], capsys)
+    assert errs.strip() == "annotator: nope.yaml: no such schema file"  # an option names itself
+
+
 def test_swapping_two_keys_is_no_clash(env, capsys):
     work, _ = env
     write(work / "annotator.toml", '[keymap]\nfind_next = "N"\nfind_prev = "n"\n')

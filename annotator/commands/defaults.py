@@ -34,7 +34,7 @@ def schema_file(args: argparse.Namespace) -> Path | None:
     given = getattr(args, "schema", None)
     if given:
         return Path(given)
-    return settings_of(args).schema
+    return settings_of(args).schema_file()
 
 
 def schema(args: argparse.Namespace):

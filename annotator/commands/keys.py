@@ -55,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
     from ..tui.keymap import display, rows
 
     settings, keymap, _theme = load_checked()
-    schema = load_schema(settings.schema) if settings.schema else default_schema()
+    schema_file = settings.schema_file()
+    schema = load_schema(schema_file) if schema_file else default_schema()
     table = rows(keymap)
     for row in table:
         if row.id.startswith("label_"):
