@@ -368,7 +368,7 @@ async def test_a_remembered_theme_the_project_overrides_says_so(make_app, env):
         await pilot.pause()
         app.theme = "dracula"  # what the palette's "Theme" command does
         await pilot.pause()
-        assert app.message == f"theme dracula (remembered in {user}, but annotator.toml sets gruvbox for this project)"
+        assert app.message == f"theme dracula remembered, but annotator.toml sets gruvbox for this project (in {user})"
         app.theme = "gruvbox"  # the project's own: nothing to say
         await pilot.pause()
         assert app.message == f"theme gruvbox (remembered in {user})"

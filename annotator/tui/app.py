@@ -941,7 +941,9 @@ class AnnotatorApp(
         except (OSError, InputError) as exc:
             self.notify(f"Theme not remembered: {getattr(exc, 'message', None) or short_error(exc)}", severity="warning", markup=False)
             return
-        self.say(f"theme {theme.name} (remembered in {path}{_overridden(theme.name, path)})")
+        # (the project's theme first: a long path is cut at the status line's end)
+        over = _overridden(theme.name, path)
+        self.say(f"theme {theme.name} remembered{over} (in {path})" if over else f"theme {theme.name} (remembered in {path})")
 
     def get_system_commands(self, screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
