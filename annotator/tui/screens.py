@@ -39,8 +39,8 @@ press {attribution}. Select the cue ("said", "told Reuters") and press {confirm}
 content and press {confirm}: {article.select} then {sentence_end} selects to the end of the sentence, {clause_end} to the end
 of a clause, and {find}text enter extends the selection to a match. The type (direct,
 indirect, mixed) is guessed from quotes; {attribution_type} changes it. {attribution} on an attribution edits
-its source, cue or content; {next_part} and {prev_part} walk its source, cue and content. {cancel} drops
-the selection, then cancels the step.
+its source, cue or content; {next_part} and {prev_part} walk its source, cue and content.
+{cancel} drops the selection, then cancels the step.
 
 Relations: {relation} on one entity, {relation} on another, pick or type the relation type.
 {delete_relation} on an entity deletes one of its relations.
