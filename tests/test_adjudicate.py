@@ -411,8 +411,20 @@ async def test_help_lists_the_keys(files):
         lines = [line.split() for line in text.splitlines()]
         for keys in (["n", "]"], ["N", "["], ["1", "a"], ["2", "b"], ["^s"]):  # as the footer shows them
             assert any(line[: len(keys)] == keys for line in lines), keys
+        intro = str(app.screen.query_one("#help-intro").content)
+        assert "n / ] goes to the next open disagreement" in intro and "1 / a keeps gold" in intro
         await pilot.press("escape")
         assert isinstance(app.screen, AdjudicateScreen)
+
+
+async def test_help_teaches_the_keys_of_the_keymap(files):
+    app = make_app(*files)
+    app.set_keymap({"adjudicate.next": "j", "adjudicate.gold": "g", "adjudicate.undo": "z"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        intro = str(app.screen.query_one("#help-intro").content)
+        assert "j goes to the next open disagreement" in intro and "g keeps gold" in intro and "z undoes" in intro
+        assert "n / ]" not in intro and "1 / a" not in intro
 
 
 # ---------------------------------------------------------------------------
@@ -603,3 +615,19 @@ def test_by_a_family_records_the_rule_that_suggested_what_is_taken(tmp_path):
     got = {e.id: (e.status, e.by, e.suggested_by) for e in session.aset.entities.values()}
     assert got["T2"] == (ACCEPTED, "carol", "rules:word-list")
     assert got["T3"] == (REJECTED, "carol", "rules:date-word")
+
+
+async def test_a_narrow_terminal_hides_the_side_panel(files):
+    """At 60 columns the side panel left the article a quarter of the width."""
+    gold, pred = files
+    for size, shown in (((60, 24), False), ((120, 36), True)):
+        app = make_app(gold, pred)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            screen = screen_of(app)
+            assert screen.query_one("#side").display is shown
+            view = screen.query_one("#article")
+            assert view.size.width >= (size[0] - 2 if not shown else size[0] // 2)
+            await pilot.resize_terminal(*((120, 36) if not shown else (60, 24)))
+            await pilot.pause()
+            assert screen.query_one("#side").display is not shown

@@ -11,6 +11,7 @@ text (it is on its own text, or on a similar one reported as such, or lost).
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 from contextlib import contextmanager
@@ -506,7 +507,7 @@ def _marked(rng: random.Random, aset: AnnotationSet) -> AnnotationSet:
         for ann in rng.sample(list(table.values()), min(len(table), 8)):
             attrs = rng.choice(choices)
             if attrs is not None:
-                table[ann.id] = type(ann)(*[getattr(ann, f) for f in ann.__dataclass_fields__ if f != "attrs"], attrs=attrs)
+                table[ann.id] = dataclasses.replace(ann, attrs=attrs)
     for att in list(aset.attributions.values()):
         attrs = rng.choice(choices + [{"lost": ["cue"]}, {"lost": ["source", "content"]}, {"lost": []}])
         if attrs is not None:

@@ -40,7 +40,8 @@ from .keygate import KeyGateMixin, start_paint_timer
 from .keymap import RemapDisplayMixin
 from .saving import QUIT_HINT, textual_saver
 from .terminated import exit_status, quit_on
-from .screens import HelpScreen
+from .screens import HelpScreen, help_intro
+from .side import SIDE_MIN_WIDTH, SideBySide
 from .widgets import StatusLine, short
 
 #: Component class of each kind of comparison (the stylesheet gives the looks).
@@ -63,13 +64,13 @@ Gold and the other side in one article. Gold entities keep their label colour;
 where the other side disagrees: missed (gold only) red underlined, spurious (other
 side only) yellow italic, wrong label (same span) magenta, partial (overlapping
 spans) double underlined; settled ones are dimmed.
-n / ] goes to the next open disagreement, N / [ to the previous one. At each:
-1 or a keeps gold, 2 or b takes the other side into gold. u undoes a decision.
+{adjudicate.next*} goes to the next open disagreement, {adjudicate.prev*} to the previous one. At each:
+{adjudicate.gold*} keeps gold, {adjudicate.other*} takes the other side into gold. {adjudicate.undo} undoes a decision.
 Events (trigger, type, each argument) and attributions (source, cue, content,
 type) come in reading order with the entities; taking the other side of one
 brings the entities it refers to.
-On a merged gold, each candidate in turn: y accepts it, x rejects it.
-Only the gold file is written (automatically, and on ctrl+s and q).
+On a merged gold, each candidate in turn: {adjudicate.accept} accepts it, {adjudicate.reject} rejects it.
+Only the gold file is written (automatically, and on {adjudicate.save} and {adjudicate.quit}).
 """
 
 LEGEND = """\
@@ -129,14 +130,14 @@ def _candidate_lines(aset, ann_id: str | None) -> list[str]:
 
 
 class AdjudicationHelp(HelpScreen):
-    """Every key of the adjudication view."""
+    """Every key of the adjudication view; its prose with the keys of this keymap."""
 
     def compose(self) -> ComposeResult:
         width = max((len(k) for k, _ in self.rows), default=4) + 2
         table = "\n".join(f"{k:<{width}}{d}" for k, d in self.rows)
         with VerticalScroll(id="help-box"):
             yield Static(Content("Keys of the adjudication view   (esc closes)"), id="help-title")
-            yield Static(Content(HELP_INTRO))
+            yield Static(Content(self.intro), id="help-intro")
             yield Static(Content(table), id="help-keys")
 
 
@@ -221,9 +222,10 @@ class AdjudicateScreen(Screen[int]):
         return self.saver.error
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="main"):
+        with SideBySide(id="main"):
             yield self._make_view()
-            with Vertical(id="side"):
+            with Vertical(id="side") as side:
+                side.display = self.app.size.width >= SIDE_MIN_WIDTH
                 yield Static(id="adj-details", markup=False)
                 yield Static(Content(MERGED_LEGEND if self.adj.merged else LEGEND), id="adj-legend")
         yield StatusLine(id="status", markup=False)
@@ -605,7 +607,15 @@ class AdjudicateScreen(Screen[int]):
         return [(" ".join(ks), first[name].description or first[name].action) for name, ks in keys.items()]
 
     def action_help(self) -> None:
-        self.app.push_screen(AdjudicationHelp(self.key_table()))
+        keys: dict[str, list[str]] = {}  # every binding of the view, as the keymap made them
+        mine = self._bindings.copy()
+        if self.app._keymap:
+            mine.apply_keymap(self.app._keymap)
+        for key, bindings in mine.key_to_bindings.items():
+            for b in bindings:
+                if b.id is not None:
+                    keys.setdefault(b.id, []).append(key)
+        self.app.push_screen(AdjudicationHelp(self.key_table(), help_intro(keys, HELP_INTRO)))
 
 
 class AdjudicateApp(KeyGateMixin, RemapDisplayMixin, App[int]):

@@ -35,6 +35,7 @@ from .attributes import AttributesMixin
 from .estimates import EstimatesMixin
 from .flows import FlowsMixin
 from .footer import KeyFooter
+from .side import SIDE_MIN_WIDTH, SideBySide
 from .keygate import KeyGateMixin, start_paint_timer
 from .keymap import RemapDisplayMixin
 from .lost import LostMixin
@@ -63,32 +64,12 @@ def _actions_provider():
     return ActionsProvider
 
 
-#: below this many columns the side panel is hidden: the article keeps the width
-SIDE_MIN_WIDTH = 70
-
-
-class _Covered(Horizontal):
-    """The article and the side panel side by side. Its children cover every cell
-    of it: it paints blank lines without styling each one (Widget.BLANK), which
-    saves ~1 ms of the first frame.
-
-    On a terminal narrower than SIDE_MIN_WIDTH the side panel is hidden: at 60
-    columns it left the article 16 (its width shrinks with the terminal's
-    above that, styles/annotator.tcss)."""
+class _Covered(SideBySide):
+    """The article and the side panel side by side (hidden on a narrow terminal:
+    ``tui.side``). Its children cover every cell of it: it paints blank lines
+    without styling each one (Widget.BLANK), which saves ~1 ms of the first frame."""
 
     BLANK = True
-
-    def on_resize(self, event) -> None:
-        side_shown(self, event.size.width)
-
-
-def side_shown(main, width: int) -> None:
-    """Show the side panel (``#side`` in ``main``) only when ``width`` leaves the
-    article room beside it."""
-    for side in main.query("#side"):
-        wide = width >= SIDE_MIN_WIDTH
-        if side.display != wide:
-            side.display = wide
 
 
 class _Side(Vertical):

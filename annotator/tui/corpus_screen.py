@@ -27,12 +27,13 @@ from textual.worker import Worker, WorkerState
 from .. import corpus
 from ..resources import data_dir
 from .footer import KeyFooter
+from .side import SideBySide
 from .corpus_table import CorpusTable
 
 #: what the view's scans read: on ``ctrl+l`` or a second visit only changed files are read again
 _CACHE = corpus.ScanCache()
 #: below this many columns the side panel (the label bars, the done rule) is hidden: the table needs them
-SIDE_MIN_WIDTH = 90
+CORPUS_SIDE_MIN_WIDTH = 90
 
 
 class CorpusScreen(Screen[int | None]):
@@ -70,9 +71,10 @@ class CorpusScreen(Screen[int | None]):
             yield Static(Content("Corpus"), id="corpus-title")
             yield ProgressBar(total=1, show_eta=False, id="corpus-progress")
             yield Static(Content("reading…"), id="corpus-done")
-        with Horizontal(id="corpus-main"):
+        with SideBySide(id="corpus-main", side="#corpus-side", minimum=CORPUS_SIDE_MIN_WIDTH):
             yield CorpusTable(id="corpus-table")
-            with VerticalScroll(id="corpus-side"):
+            with VerticalScroll(id="corpus-side") as side:
+                side.display = self.app.size.width >= CORPUS_SIDE_MIN_WIDTH
                 yield Static(id="corpus-bars")
                 yield Static(Content(corpus.DONE_RULE), id="corpus-rule")
         yield Static(Content(""), id="corpus-state", markup=False)
@@ -83,17 +85,7 @@ class CorpusScreen(Screen[int | None]):
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(CorpusTable))
-        self._fit_side(self.app.size.width)
         self.reload()
-
-    def on_resize(self, event) -> None:
-        self._fit_side(event.size.width)
-
-    def _fit_side(self, width: int) -> None:
-        side = self.query_one("#corpus-side")
-        wanted = width >= SIDE_MIN_WIDTH
-        if side.display != wanted:
-            side.display = wanted
 
     # -- data ------------------------------------------------------------------
     def reload(self) -> None:

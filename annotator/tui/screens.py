@@ -60,9 +60,10 @@ _MOVES = ("article.prev_token", "article.line_down", "article.line_up", "article
 _PROSE_NAMES = {"escape": "esc"}
 
 
-def help_intro(keys: dict[str, list[str]]) -> str:
-    """``HELP_INTRO`` with the keys of this keymap. ``keys``: binding id -> the
-    keys (Textual's names) that reach it now, first the one to teach."""
+def help_intro(keys: dict[str, list[str]], template: str | None = None) -> str:
+    """``template`` (``HELP_INTRO``) with the keys of this keymap. ``keys``: binding
+    id -> the keys (Textual's names) that reach it now, first the one to teach;
+    ``{id}`` is that first key, ``{id*}`` all of them (``n / ]``)."""
     import re
 
     from .keymap import display
@@ -89,7 +90,19 @@ def help_intro(keys: dict[str, list[str]]) -> str:
         "digit": "A digit" if digits else "A label's key (listed below)",
         "a_digit": "a digit" if digits else "a label's key",
     }
-    return re.sub(r"\{([a-z0-9_.]+)\}", lambda m: words.get(m.group(1)) or first(m.group(1)), HELP_INTRO)
+    def every(binding_id: str) -> str:
+        got = keys.get(binding_id)
+        if not got:
+            return first(binding_id)
+        return " / ".join(_PROSE_NAMES.get(k, display(k)) for k in got)
+
+    def fill(m) -> str:
+        name = m.group(1)
+        if name.endswith("*"):
+            return every(name[:-1])
+        return words.get(name) or first(name)
+
+    return re.sub(r"\{([a-z0-9_.]+\*?)\}", fill, HELP_INTRO if template is None else template)
 
 
 def _tinter(color):
