@@ -214,3 +214,23 @@ def test_status_json_of_a_folder_of_annotation_files_names_each_article(tmp_path
     rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)["rows"]}
     assert {n: Path(r["article"]).resolve() for n, r in rows.items()} == {"a": (src / "a.txt").resolve(), "b": (src / "b.txt").resolve()}
     assert rows["a"]["error"] is None
+
+
+def test_a_project_folder_gives_its_articles_not_those_of_its_tools(tmp_path):
+    """`annotator .` in a project: its virtual environment's site-packages holds
+    hundreds of LICENSE.txt files, node_modules and __pycache__ others."""
+    from annotator.articles import find_articles
+
+    (tmp_path / "articles" / "week1").mkdir(parents=True)
+    (tmp_path / "articles" / "week1" / "a.txt").write_text("Rebels took Raqqa.\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("to do\n", encoding="utf-8")
+    venv = tmp_path / "venv"
+    (venv / "lib" / "python3.11" / "site-packages" / "pkg").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n", encoding="utf-8")
+    (venv / "lib" / "python3.11" / "site-packages" / "pkg" / "LICENSE.txt").write_text("MIT\n", encoding="utf-8")
+    (venv / "README.txt").write_text("x\n", encoding="utf-8")
+    for tool in ("node_modules/left-pad", "__pycache__", "env/lib/site-packages/x"):
+        (tmp_path / tool).mkdir(parents=True)
+        (tmp_path / tool / "LICENSE.txt").write_text("MIT\n", encoding="utf-8")
+    assert [p.relative_to(tmp_path).as_posix() for p in find_articles([str(tmp_path)])] == [
+        "articles/week1/a.txt", "notes.txt"]

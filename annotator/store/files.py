@@ -402,15 +402,27 @@ class Staged:
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
+#: folders of tools, never of articles: a virtual environment's site-packages alone
+#: holds hundreds of LICENSE.txt files, which ``annotator .`` in a project would list
+_TOOL_FOLDERS = frozenset({"__pycache__", "node_modules", "site-packages", "dist-packages"})
+
+
+def _skipped(parent: str, name: str) -> bool:
+    """A hidden folder, a tool's (``_TOOL_FOLDERS``) or a virtual environment (``pyvenv.cfg``)."""
+    if name.startswith(".") or name in _TOOL_FOLDERS:
+        return True
+    return os.path.exists(os.path.join(parent, name, "pyvenv.cfg"))
+
+
 def walk(root: str | os.PathLike, suffixes: tuple[str, ...]) -> list[tuple[str, str]]:
     """(path, path relative to root, '/'-separated) of the files under ``root``
     (its subfolders too) whose names end with one of ``suffixes``, sorted by the
-    relative path. Hidden files and folders (journals, locks, ``.git``) are
-    skipped. Plain strings: 10,000 Path objects weigh ~10 MiB."""
+    relative path. Hidden files and folders (journals, locks, ``.git``), virtual
+    environments and tools' folders (``node_modules``) are skipped. Plain strings: 10,000 Path objects weigh ~10 MiB."""
     found: list[tuple[str, str]] = []
     base = str(root)
     for folder, dirs, files in os.walk(base):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        dirs[:] = [d for d in dirs if not _skipped(folder, d)]
         rel_folder = os.path.relpath(folder, base)
         for name in files:
             if name.startswith(".") or not name.endswith(suffixes):
