@@ -433,6 +433,47 @@ def _attributes(value: Any, source: str) -> tuple[AttributeSpec, ...]:
     return tuple(out)
 
 
+def schema_data(schema: Schema) -> dict:
+    """``schema`` as the data of a schema file (``schema_from_data`` reads it back as
+    an equal schema): to write a schema made from another one (``annotator import``)."""
+    data: dict = {"name": schema.name, "entities": []}
+    for e in schema.entities:
+        item: dict = {"name": e.name}
+        if e.key:
+            item["key"] = e.key
+        if e.description:
+            item["description"] = e.description
+        data["entities"].append(item)
+    events = []
+    for t in schema.events:
+        item = {"name": t.name, "roles": list(t.roles)}
+        if t.triggers:
+            item["triggers"] = list(t.triggers)
+        if t.description:
+            item["description"] = t.description
+        events.append(item)
+    data["events"] = events
+    data["attribution"] = {"types": list(schema.attribution_types), "cues": list(schema.attribution_cues)}
+    data["relations"] = list(schema.relation_types)
+    attributes = []
+    for a in schema.attributes:
+        item = {"name": a.name}
+        if a.on:
+            item["for"] = list(a.on)
+        if a.kind == "choice":
+            item["values"] = list(a.values)
+        elif a.kind in ("flag", "link"):
+            item[a.kind] = True
+        if a.pattern is not None:
+            item["pattern"] = a.pattern
+        if a.description:
+            item["description"] = a.description
+        attributes.append(item)
+    data["attributes"] = attributes
+    data["label_map"] = dict(schema.label_map)
+    return data
+
+
 _DEFAULT: Schema | None = None
 
 

@@ -481,3 +481,55 @@ def test_label_studio_an_empty_document_is_refused_as_brat_and_the_store_refuse_
     ]
     # (the batch rule: the empty one skipped, the good one exported)
     assert [t["data"]["text"] for t in json.loads(out_file.read_text(encoding="utf-8"))] == [tasks[1]["data"]["text"]]
+
+
+def test_labels_the_schema_lacks_make_a_schema_the_files_open_with(tmp_path, capsys):
+    """spaCy's labels (PERSON, WORK_OF_ART) in a JSONL file: import wrote files that
+    validate and the app then refused ("label 'PERSON' is not in the schema"). Now
+    the built-in schema with those labels added is written beside them, and named."""
+    from annotator.schema import default_schema, load_schema
+
+    src = _jsonl(tmp_path / "ner.jsonl", [
+        {"text": "Alice met Bob in Paris.", "spans": [{"start": 0, "end": 5, "label": "PERSON"},
+                                                   {"start": 17, "end": 22, "label": "GPE"}]},
+        {"text": "Bob read Ulysses.", "spans": [{"start": 9, "end": 16, "label": "WORK_OF_ART"},
+                                             {"start": 0, "end": 3, "label": "PERSON"}]},
+    ])
+    code, err, out = _run("jsonl", [src], tmp_path, capsys)
+    assert code == 0 and err == []
+    written = tmp_path / "ann" / "schemas" / "jsonl.yaml"
+    assert f"labels: PERSON, WORK_OF_ART; a schema with them written to {written}" in out
+    schema = load_schema(written)
+    base = default_schema()
+    assert list(schema.entity_names) == [*base.entity_names, "PERSON", "WORK_OF_ART"]
+    assert schema.events == base.events and schema.attributes == base.attributes
+    files = sorted((tmp_path / "ann").glob("*.yaml"))
+    assert len(files) == 2
+    assert main(["validate", *map(str, files), "--schema", str(written)]) == 0
+    capsys.readouterr()
+    # the same import again (--force): the same schema file, not a second one
+    assert main(["import", "--from", "jsonl", str(src), "--annotations", str(tmp_path / "ann"),
+                 "--texts", str(tmp_path / "texts"), "--force"]) == 0
+    capsys.readouterr()
+    assert sorted(p.name for p in (tmp_path / "ann" / "schemas").iterdir()) == ["jsonl.yaml"]
+    # labels the schema has: no schema written
+    other = tmp_path / "known"
+    other.mkdir()
+    src2 = _jsonl(other / "k.jsonl", [{"text": "Bob left Paris.", "spans": [{"start": 9, "end": 14, "label": "GPE"}]}])
+    code, err, out = _run("jsonl", [src2], other, capsys)
+    assert code == 0 and "a schema with them" not in out and not (other / "ann" / "schemas").exists()
+
+
+def test_a_schema_written_from_a_schema_reads_back_the_same():
+    from annotator.schema import default_schema, schema_data, schema_from_data
+
+    custom = schema_from_data({
+        "name": "x", "entities": [{"name": "A", "key": "3", "description": "a, b"}, "B"],
+        "events": [{"name": "E", "roles": ["R"], "triggers": ["took"], "description": "d"}],
+        "attribution": {"types": ["direct"], "cues": ["said"]}, "relations": ["R1"],
+        "attributes": [{"name": "Realis", "for": ["E"], "values": ["actual", "other"]}, {"name": "Neg", "flag": True},
+                       {"name": "Wikidata", "link": True, "pattern": "Q[0-9]+"}, {"name": "Note", "description": "n"}],
+        "label_map": {"PERSON": "A"},
+    })
+    for schema in (default_schema(), custom):
+        assert schema_from_data(schema_data(schema)) == schema

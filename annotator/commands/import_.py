@@ -154,6 +154,10 @@ class _Import:
         self.force = args.force
         self._schemas: dict[str, tuple] = {}  # a conf's schema data (as JSON) -> (Schema, whose)
         self._default: tuple | None = None
+        #: the default schema with the labels it lacks added (``derived_for``) and its data
+        self._derived: tuple | None = None
+        self._derived_data: dict | None = None
+        self.added: dict[str, list[str]] = {}  # what the derived schema added, by kind
         self.ann_dir = defaults.annotations_dir(args)
         self.texts_dir = Path(args.texts)
         self.names = Names()
@@ -167,11 +171,12 @@ class _Import:
         return self.imported + self.refused + len(self.existing)
 
     def schema_for(self, imp) -> tuple:
-        """(the schema a brat document will be opened with, what to call it):
-        ``--schema``; else its annotation.conf's (written under DIR/schemas/);
-        else the settings' or the built-in one. Other formats: (None, "")."""
+        """(the schema a document will be opened with, what to call it):
+        ``--schema``; else a brat document's annotation.conf's (written under
+        DIR/schemas/), else the settings' or the built-in one; another format's
+        document without ``--schema``: ``derived_for``."""
         if imp.text_path is None and not getattr(self.args, "schema", None):
-            return None, ""
+            return self.derived_for(imp)
         if imp.schema is not None and not getattr(self.args, "schema", None):
             import json
 
@@ -188,6 +193,61 @@ class _Import:
             whose = f"read from {path}" if path else "the built-in news schema: give --schema FILE, or an annotation.conf that declares it"
             self._default = (defaults.schema(self.args), whose)
         return self._default
+
+    def derived_for(self, imp) -> tuple:
+        """A document of a format that declares no labels (Label Studio, doccano,
+        Prodigy, JSONL, spaCy, CoNLL), without ``--schema``: the settings' or the
+        built-in schema, with the labels, event types, roles, relation and
+        attribution types of the documents read so far that it lacks added
+        (written under DIR/schemas/ at the end, as a brat conf's is), so that what
+        is written is what the articles open with (``--schema`` that file)."""
+        from ..schema import schema_data, schema_from_data
+
+        if self._default is None:
+            path = defaults.schema_file(self.args)
+            self._default = (defaults.schema(self.args), f"read from {path}" if path else "the built-in news schema")
+        schema, whose = self._derived or self._default
+        aset = imp.aset
+        new_labels = [e.label for e in aset.entities.values() if not schema.has_entity(e.label)]
+        new_roles = [(ev.type, a.role) for ev in aset.events.values() for a in ev.arguments]
+        new_roles = [(t, r) for t, r in new_roles if not schema.has_role(t, r)]
+        new_types = [ev.type for ev in aset.events.values() if not schema.has_event(ev.type)]
+        new_rels = [r.type for r in aset.relations.values() if r.type not in schema.relation_types]
+        new_atts = [a.type for a in aset.attributions.values() if a.type and a.type not in schema.attribution_types]
+        def named(x) -> bool:  # (an empty or odd name is the store's check to refuse, with its line)
+            return isinstance(x, str) and bool(x.strip())
+
+        new_labels = [x for x in new_labels if named(x)]
+        new_types = [x for x in new_types if named(x)]
+        new_roles = [(t, r) for t, r in new_roles if named(t) and named(r)]
+        new_rels = [x for x in new_rels if named(x)]
+        new_atts = [x for x in new_atts if named(x)]
+        if not (new_labels or new_roles or new_types or new_rels or new_atts):
+            return schema, whose
+        data = schema_data(schema)
+        base = self._default[0]
+        data["name"] = f"{base.name}+{self.key}"
+        for label in dict.fromkeys(new_labels):
+            data["entities"].append({"name": label})
+            self.added.setdefault("labels", []).append(label)
+        events = {e["name"]: e for e in data["events"]}
+        for t in dict.fromkeys(new_types):
+            events[t] = {"name": t, "roles": []}
+            data["events"].append(events[t])
+            self.added.setdefault("event types", []).append(t)
+        for t, r in dict.fromkeys(new_roles):
+            if r not in events[t]["roles"]:
+                events[t]["roles"].append(r)
+                self.added.setdefault("roles", []).append(f"{t}.{r}")
+        for r in dict.fromkeys(new_rels):
+            data["relations"].append(r)
+            self.added.setdefault("relation types", []).append(r)
+        for a in dict.fromkeys(new_atts):
+            data["attribution"]["types"].append(a)
+            self.added.setdefault("attribution types", []).append(a)
+        self._derived = (schema_from_data(data, f"<{self.key} labels>"), f"{whose}, with the labels of the {self.key} source")
+        self._derived_data = data
+        return self._derived
 
     def refuse(self, message: str) -> None:
         self.refused += 1
@@ -256,6 +316,12 @@ class _Import:
             print(f"annotator: {first}: already exists{also} (use --force to replace {'them' if more else 'it'})", file=sys.stderr)
         for path in self.schemas.values():
             print(f"schema from annotation.conf written to {path} (open the articles with --schema {path})")
+        if self._derived_data is not None and self.imported:
+            path = _write_derived(self._derived_data, self.ann_dir, self.key)
+            base = self._default[1] if self._default else "the built-in news schema"
+            what = "; ".join(f"{kind}: {', '.join(names[:8])}{', …' if len(names) > 8 else ''}" for kind, names in self.added.items())
+            print(f"not in {base.removeprefix('read from ')}: {what}; a schema with them written to {path} "
+                  f"(open the articles with --schema {path})")
         print(f"imported {self.imported} of {self.total} articles from {self.key} into {self.ann_dir}{os.sep} ({clock.rate(self.imported)})")
         return 2 if self.refused or self.existing else 0
 
@@ -314,3 +380,19 @@ def _write_schema(data: dict, ann_dir: Path, done: dict[str, Path]) -> None:
         path = ann_dir / "schemas" / f"{title}-{n}.yaml"
     write_text_atomic(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True), make_folder=True)
     done[key] = path
+
+
+def _write_derived(data: dict, ann_dir: Path, key: str) -> Path:
+    """The derived schema (``_Import.derived_for``) as DIR/schemas/FORMAT.yaml (a
+    free name when another file is there)."""
+    import yaml
+
+    from ..store.files import write_text_atomic
+
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    path, n = ann_dir / "schemas" / f"{key}.yaml", 1
+    while path.exists() and path.read_text(encoding="utf-8", errors="replace") != text:
+        n += 1
+        path = ann_dir / "schemas" / f"{key}-{n}.yaml"
+    write_text_atomic(path, text, make_folder=True)
+    return path
