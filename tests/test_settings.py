@@ -254,11 +254,16 @@ async def test_the_painted_footer_shows_the_users_keys_in_the_places_of_the_defa
         default = await painted(make_app(), size)
         mine = await painted(make_app(keymap={"find": "f", "delete": "d", "undo": "z", "label_1": "p"}), size)
         assert " / Find " in default and " x Delete " in default and " u Undo " in default
-        assert " f Find " in mine and " d Delete " in mine and " z Undo " in mine and " p Label 1-9 " in mine
+        assert " f Find " in mine and " d Delete " in mine and " z Undo " in mine and " p 2-9 Label 1-9 " in mine
         assert "/ Find" not in mine and "u Undo" not in mine
         # the same keys in the same places, only their names changed
-        names = {"f": "/", "d": "x", "z": "u", "p": "1-9"}
-        assert [names.get(word, word) for word in mine.split()] == default.split()
+        names = {"f": "/", "d": "x", "z": "u"}
+        assert [names.get(word, word) for word in mine.replace("p 2-9", "1-9").split()] == default.split()
+    # the nine label keys on the footer's one entry: each label's own (it said p for all nine)
+    letters = dict(zip((f"label_{d}" for d in range(1, 10)), "qwertyuio"))
+    assert " q w e r t y u i o Label 1-9 " in await painted(make_app(keymap=letters), (160, 30))
+    some = await painted(make_app(keymap={"label_5": "g"}), (160, 30))
+    assert " 1-4 g 6-9 Label 1-9 " in some
 
 
 def test_save_theme_writes_through_a_link_and_keeps_the_mode(env, tmp_path):

@@ -56,9 +56,34 @@ class RemapDisplayMixin:
     palette), not the display text it was declared with (``1-9``, ``n/]``)."""
 
     def get_key_display(self, binding: Binding) -> str:
+        if binding.id == "label_1" and any(f"label_{d}" in self._keymap for d in range(1, 10)):
+            return self._label_keys_display()
         if binding.key_display and binding.id and binding.id in self._keymap:
             binding = replace(binding, key_display=None)
         return super().get_key_display(binding)
+
+    def _label_keys_display(self) -> str:
+        """The nine label keys as the footer's one entry shows them ("1-9" by default):
+        each label's first key, a run of consecutive digits written as one (p 2-9)."""
+        keys = []
+        for d in range(1, 10):
+            given = self._keymap.get(f"label_{d}")
+            first = given.split(",")[0].strip() if given else str(d)
+            keys.append(super().get_key_display(Binding(first, "", "")))
+        out: list[str] = []
+        run: list[str] = []
+        for k in keys + [""]:
+            if run and k.isdigit() and len(k) == 1 and int(k) == int(run[-1]) + 1:
+                run.append(k)
+                continue
+            if run:
+                out.append(run[0] if len(run) == 1 else f"{run[0]}-{run[-1]}")
+                run = []
+            if k.isdigit() and len(k) == 1:
+                run = [k]
+            elif k:
+                out.append(k)
+        return " ".join(out)
 
 
 def contexts() -> dict[str, list[type]]:
