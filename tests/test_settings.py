@@ -302,7 +302,7 @@ async def test_remap_shows_in_footer_help_and_palette_and_works(make_app):
         await pilot.pause()
         footer = {desc: shown for _key, shown, desc, _on in app.query_one(KeyFooter).items}
         assert footer["Find"] == "f" and footer["Undo"] == "z"
-        assert footer["Label 1-9"] == "p"
+        assert footer["Label 1-9"] == "p 2-9"
         await pilot.press("slash")  # the old key does nothing now
         assert not app.find_bar.display
         await pilot.press("f", *"Iraq", "enter", "p")

@@ -56,7 +56,7 @@ class RemapDisplayMixin:
     palette), not the display text it was declared with (``1-9``, ``n/]``)."""
 
     def get_key_display(self, binding: Binding) -> str:
-        if binding.id == "label_1" and any(f"label_{d}" in self._keymap for d in range(1, 10)):
+        if binding.id == "label_1" and binding.key_display and any(f"label_{d}" in self._keymap for d in range(1, 10)):
             return self._label_keys_display()
         if binding.key_display and binding.id and binding.id in self._keymap:
             binding = replace(binding, key_display=None)
