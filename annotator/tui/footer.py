@@ -98,6 +98,7 @@ class KeyFooter(Widget, can_focus=False):
         seen: set[str] = set()
         nodes: dict[int, int] = {}
         palette = None
+        shown = getattr(app, "footer_key_display", app.get_key_display)
         for node, binding, enabled, _tooltip in screen.active_bindings.values():
             if binding.key == app.COMMAND_PALETTE_BINDING and app.ENABLE_COMMAND_PALETTE:
                 palette = (binding.key, app.get_key_display(binding), binding.description, enabled)
@@ -106,7 +107,7 @@ class KeyFooter(Widget, can_focus=False):
                 continue
             seen.add(binding.action)
             rank = (nodes.setdefault(id(node), len(nodes)), declared_rank(type(node), binding))
-            ranked.append((rank, (binding.key, app.get_key_display(binding), binding.description, enabled)))
+            ranked.append((rank, (binding.key, shown(binding), binding.description, enabled)))
         ranked.sort(key=lambda pair: pair[0])
         items = [item for _rank, item in ranked]
         if palette is not None:

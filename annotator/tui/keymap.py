@@ -55,9 +55,14 @@ class RemapDisplayMixin:
     """Mixed into an App: a remapped binding shows its new key (footer, help,
     palette), not the display text it was declared with (``1-9``, ``n/]``)."""
 
-    def get_key_display(self, binding: Binding) -> str:
-        if binding.id == "label_1" and binding.key_display and any(f"label_{d}" in self._keymap for d in range(1, 10)):
+    def footer_key_display(self, binding: Binding) -> str:
+        """The key as the footer shows it: its entry for the nine labels (``label_1``'s)
+        gives each label's key once one is remapped (``p 2-9``)."""
+        if binding.id == "label_1" and any(f"label_{d}" in self._keymap for d in range(1, 10)):
             return self._label_keys_display()
+        return self.get_key_display(binding)
+
+    def get_key_display(self, binding: Binding) -> str:
         if binding.key_display and binding.id and binding.id in self._keymap:
             binding = replace(binding, key_display=None)
         return super().get_key_display(binding)
