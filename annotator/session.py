@@ -464,6 +464,11 @@ class Session:
             return None
         if self.read_only:
             raise ReadOnlyError(f"read-only: not applied: {label}")
+        pairs, dropped = self._unlink_rejected(pairs)
+        if dropped:
+            note = f"{note or label}; {dropped}"
+            if not pairs:
+                return None
         report = self._swap(pairs)
         step = Step(label, pairs, note)
         report.step = step
@@ -471,6 +476,49 @@ class Session:
         self._redo.clear()
         self._notify(report)
         return report
+
+    def _unlink_rejected(self, pairs: list[Pair]) -> tuple[list[Pair], str]:
+        """``pairs`` without a link from an accepted event, attribution or relation
+        to an annotation that is rejected once they are applied (``validate``
+        refuses such a file: the reviewer rejected the entity, so the gold holds no
+        link to it), and what was left out, for the status line. An event loses
+        that argument, an attribution its source; a relation, which is nothing
+        without both ends, is left as it was (not accepted, not added)."""
+        if not any(a is not None and a.status == ACCEPTED and not isinstance(a, Entity) for _, a in pairs):
+            return pairs, ""
+        after = {b.id: None for b, _ in pairs if b is not None}
+        after.update((a.id, a) for _, a in pairs if a is not None)
+        get = self.aset.get
+
+        def rejected(ref: str) -> bool:
+            ann = after[ref] if ref in after else get(ref)
+            return ann is not None and ann.status == REJECTED
+
+        out: list[Pair] = []
+        notes: list[str] = []
+        for b, a in pairs:
+            if a is None or a.status != ACCEPTED or isinstance(a, Entity):
+                out.append((b, a))
+            elif isinstance(a, Event):
+                gone = [x for x in a.arguments if rejected(x.ref)]
+                if gone:
+                    a = replace(a, arguments=tuple(x for x in a.arguments if x not in gone))
+                    notes.extend(f"dropped {a.id}'s {x.role} {x.ref} (rejected)" for x in gone)
+                out.append((b, a))
+            elif isinstance(a, Attribution):
+                if isinstance(a.source, Ref) and rejected(a.source.ref):
+                    notes.append(f"dropped {a.id}'s source {a.source.ref} (rejected)")
+                    a = replace(a, source=None)
+                out.append((b, a))
+            elif isinstance(a, Relation) and (rejected(a.arg1) or rejected(a.arg2)):
+                refs = " and ".join(r for r in dict.fromkeys((a.arg1, a.arg2)) if rejected(r))
+                notes.append(f"{a.id} not accepted ({refs} rejected)")
+            else:
+                out.append((b, a))
+        if not notes:
+            return pairs, ""
+        out = [(b, a) for b, a in out if b is not a and (b is None or a is None or b != a)]
+        return out, "; ".join(notes)
 
     def undo(self) -> ChangeReport | None:
         if not self._undo:
@@ -570,13 +618,30 @@ class Session:
         if ann is None:
             return None
         pairs: list[Pair] = [(ann, with_status(ann, status, self.user))]
+        notes: list[str] = []
         if status == ACCEPTED:
             for ref in self._part_refs(ann):
                 part = self.aset.get(ref)
                 if part is not None and part.status == SUGGESTED:
                     pairs.append((part, with_status(part, ACCEPTED, self.user)))
+        elif status == REJECTED and ann.status != REJECTED:
+            # what accepted links to it loses that link (an accepted event, source or
+            # relation to a rejected entity is not gold: validate refuses the file)
+            for other in self.aset.referrers(ann_id):
+                if other.status != ACCEPTED:
+                    continue
+                if isinstance(other, Event):
+                    pairs.append((other, replace(other, arguments=tuple(a for a in other.arguments if a.ref != ann_id))))
+                    notes.append(f"argument of {other.id}")
+                elif isinstance(other, Attribution):
+                    pairs.append((other, replace(other, source=None)))
+                    notes.append(f"source of {other.id}")
+                elif isinstance(other, Relation):
+                    pairs.append((other, with_status(other, REJECTED, self.user)))
+                    notes.append(f"relation {other.id}, rejected too")
         verb = "accept" if status == ACCEPTED else "reject" if status == REJECTED else status
-        return self.apply(f"{verb} {ann_id}", pairs)
+        note = f"rejected {ann_id}; removed its link as {', '.join(notes)}" if notes else ""
+        return self.apply(f"{verb} {ann_id}", pairs, note)
 
     def _part_refs(self, ann: Annotation) -> list[str]:
         if isinstance(ann, Event):
