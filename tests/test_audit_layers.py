@@ -99,6 +99,22 @@ def test_whole_attribution_needs_the_same_type():
         assert s[part]["strict"].correct == 2
 
 
+def test_a_retyped_attribution_counts_with_the_type_it_was_suggested_with():
+    """Suggested indirect, retyped direct by a person: the suggester proposed
+    indirect, so under --by its whole attribution is wrong (as a retyped event)."""
+    from annotator.model import ACCEPTED, with_label
+
+    a = new()
+    sug = Attribution("A1", sp("a spokesman"), sp("told"), sp("We hold the town,"), "indirect", status=SUGGESTED, by="rules")
+    a.attributions["A1"] = with_label(with_status(sug, ACCEPTED, "me"), "direct")
+    assert a.attributions["A1"].suggested_label == "indirect"
+    s = score_attributions([(a, a)], by="rules").parts
+    assert (s["attribution"]["strict"].correct, s["attribution"]["overlap"].correct) == (0, 0)
+    assert s["content"]["strict"].correct == 1
+    # without --by, the file is scored as it is (its type now)
+    assert score_attributions([(a, a)]).parts["attribution"]["strict"].correct == 1
+
+
 def test_overlap_matching_is_one_to_one():
     g = new()
     g.attributions["A1"] = Attribution("A1", None, sp("said"), None)

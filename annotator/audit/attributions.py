@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 from ..model import Annotation, AnnotationSet, Attribution, Ref, Span
 from .events import _ref_fragments
 from .measures import Tally, _multiset_tally
-from .selection import is_gold, predicted_filter
+from .selection import is_gold, predicted_as, predicted_filter
 
 ATTRIBUTION_PARTS = ("source", "cue", "content", "attribution")
 MATCH_MODES = ("strict", "overlap")
@@ -47,8 +47,10 @@ def _source_fragments(aset: AnnotationSet, at: Attribution):
 
 def _attribution_rows(aset: AnnotationSet, keep: Callable[[Annotation], bool]) -> list[tuple]:
     rows = []
+    counted = predicted_as(keep)  # (a retyped suggestion: the type it was suggested with)
     for at in aset.attributions.values():
         if keep(at):
+            at = counted(at)
             rows.append(
                 (
                     _source_fragments(aset, at),
