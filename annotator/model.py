@@ -595,6 +595,18 @@ def with_status(ann: Annotation, status: str, by: str | None = None) -> Annotati
     return replace(ann, status=status)
 
 
+def decision_of(status: str | None, suggested_label: object = None) -> str | None:
+    """What a decided suggestion says about its suggester: ``ACCEPTED`` when a person
+    accepted it as suggested, ``REJECTED`` when they rejected it or changed its
+    label (``suggested_label``: the suggester was wrong about the label), None
+    while pending. Review decisions, calibration and rule precision count this."""
+    if status is None or status == ACCEPTED:
+        return ACCEPTED if suggested_label is None else REJECTED
+    if status == REJECTED:
+        return REJECTED
+    return None
+
+
 def label_field(ann: Annotation) -> str:
     """The name of the field ``suggested_label`` keeps: an entity's label, the others' type."""
     return "label" if isinstance(ann, Entity) else "type"

@@ -96,7 +96,7 @@ def test_two_folders_paired_by_name(project, capsys):
     assert partial["precision"] == 4.5 / 6
     assert any("extra" in n and "only in GOLD" in n for n in data["notes"])
     # review decisions come from the gold files
-    assert data["review"] == {"rules": {"accepted": 1, "rejected": 1, "pending": 0, "precision": 0.5}}
+    assert data["review"] == {"rules": {"accepted": 1, "rejected": 1, "pending": 0, "relabelled": 0, "precision": 0.5}}
 
 
 def test_by_suggester_includes_its_rejected_suggestions(project, capsys):
@@ -148,7 +148,7 @@ def test_one_folder_against_its_suggestions(project, tmp_path, capsys):
     # gold: Orhan Qereman, SDF; rules: Orhan Qereman (accepted), Monday (rejected), Deir el-Zor
     # (pending: not judged yet, so not scored, and a note says so)
     assert (strict["correct"], strict["missed"], strict["spurious"]) == (1, 1, 1)
-    assert data["review"]["rules"] == {"accepted": 1, "rejected": 1, "pending": 1, "precision": 0.5}
+    assert data["review"]["rules"] == {"accepted": 1, "rejected": 1, "pending": 1, "relabelled": 0, "precision": 0.5}
     assert data["pending_left_out"] == 1
     assert "1 pending suggestion of 'rules' left out of the scores (not accepted or rejected yet)" in data["notes"]
 
@@ -316,7 +316,9 @@ def test_by_a_suggester_scores_a_relabelled_suggestion_with_the_label_it_suggest
     events = data["events"]
     assert events["trigger_identification"]["correct"] == 1
     assert (events["trigger_classification"]["correct"], events["trigger_classification"]["predicted"]) == (0, 1)
-    assert data["review"]["rules"]["accepted"] == 3  # T1, T4 and E1: a relabelled suggestion is still accepted
+    # T1 accepted as suggested; T4 and E1 relabelled (rules was wrong about them) count as rejected, with T3
+    review = data["review"]["rules"]
+    assert (review["accepted"], review["rejected"], review["relabelled"]) == (1, 3, 2)
     # the same file audited without --by: its accepted gold against itself, all correct
     code, data = run_json(capsys, str(path), str(path))
     assert data["entities"]["micro"]["strict"]["correct"] == 3 and data["events"]["trigger_classification"]["correct"] == 1
@@ -340,7 +342,7 @@ def test_by_a_family_prefix_selects_every_rule_of_it_everywhere(project, capsys)
     strict = data["entities"]["micro"]["strict"]
     assert (strict["correct"], strict["spurious"]) == (2, 1)
     assert list(data["review"]) == ["rules:name-shape", "rules:word-list"]
-    assert data["review"]["rules:word-list"] == {"accepted": 1, "rejected": 1, "pending": 0, "precision": 0.5}
+    assert data["review"]["rules:word-list"] == {"accepted": 1, "rejected": 1, "pending": 0, "relabelled": 0, "precision": 0.5}
     assert list(data["calibration"]) == ["rules:name-shape", "rules:word-list"]
     assert data["calibration"]["rules:word-list"]["decided"] == 2
     # a PRED folder: the same rule for its note

@@ -5,15 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet
+from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, decision_of
 from .selection import selects, suggester_of
 
 
 @dataclass(slots=True)
 class ReviewTally:
     accepted: int = 0
+    #: rejected, and accepted with another label (``relabelled``: the suggester was wrong)
     rejected: int = 0
     pending: int = 0
+    #: of ``rejected``, those accepted after a relabel or retype (``suggested_label``)
+    relabelled: int = 0
 
     @property
     def decided(self) -> int:
@@ -21,7 +24,8 @@ class ReviewTally:
 
     @property
     def precision(self) -> float | None:
-        """accepted / (accepted + rejected); None before any decision."""
+        """accepted / (accepted + rejected): a relabelled suggestion counts as
+        rejected; None before any decision."""
         return self.accepted / self.decided if self.decided else None
 
     def to_dict(self) -> dict:
@@ -29,6 +33,7 @@ class ReviewTally:
             "accepted": self.accepted,
             "rejected": self.rejected,
             "pending": self.pending,
+            "relabelled": self.relabelled,
             "precision": self.precision,
         }
 
@@ -45,12 +50,16 @@ def review_counts(asets: Iterable[AnnotationSet], by: str | None = None) -> dict
             t = out.get(name)
             if t is None:
                 t = out[name] = ReviewTally()
-            if ann.status == ACCEPTED:
-                t.accepted += 1
-            elif ann.status == REJECTED:
-                t.rejected += 1
-            elif ann.status == SUGGESTED:
+            if ann.status == SUGGESTED:
                 t.pending += 1
+                continue
+            decided = decision_of(ann.status, ann.suggested_label)
+            if decided == ACCEPTED:
+                t.accepted += 1
+            elif decided == REJECTED:
+                t.rejected += 1
+                if ann.status == ACCEPTED:
+                    t.relabelled += 1
     return dict(sorted(out.items()))
 
 
@@ -132,6 +141,6 @@ def calibration(asets: Iterable[AnnotationSet], by: str | None = None, bins: int
             b = cal.bins[min(bins - 1, max(0, int(ann.score * bins)))]
             b.decided += 1
             b.score_sum += ann.score
-            if ann.status == ACCEPTED:
+            if decision_of(ann.status, ann.suggested_label) == ACCEPTED:  # (relabelled: not accepted)
                 b.accepted += 1
     return dict(sorted(out.items()))

@@ -236,7 +236,8 @@ def report_tables(report) -> list[tuple[str, list[str], list[list[str]]]]:
                              num(t.recall), num(t.f1)])
         tables.append(("Attributions", ["part", "match", "correct", "pred", "gold", "P", "R", "F1"], rows))
     if report.review:
-        rows = [[name, str(t.accepted), str(t.rejected), str(t.pending), num(t.precision)]
+        rows = [[name, str(t.accepted), f"{t.rejected} ({t.relabelled} relabelled)" if t.relabelled else str(t.rejected),
+                 str(t.pending), num(t.precision)]
                 for name, t in report.review.items()]
         tables.append(("Review decisions (gold files)", ["suggester", "accepted", "rejected", "pending", "precision"], rows))
     if report.calibration:

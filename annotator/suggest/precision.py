@@ -45,7 +45,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Hashable, Iterable, Sequence, TypeVar
 
-from ..model import ACCEPTED, REJECTED, SUGGESTED, Annotation, AnnotationSet
+from ..model import ACCEPTED, SUGGESTED, Annotation, AnnotationSet, decision_of
 
 A = TypeVar("A")
 
@@ -105,11 +105,10 @@ def decisions(asets: Iterable[AnnotationSet], key: Callable[[Annotation], str | 
             k = key(ann)
             if k is None:
                 continue
-            c = counts.setdefault(k, [0, 0])
-            if ann.status == ACCEPTED:
-                c[0] += 1
-            elif ann.status == REJECTED:
-                c[1] += 1
+            decided = decision_of(ann.status, ann.suggested_label)  # (a relabel: rejected)
+            if decided is None:
+                continue
+            counts.setdefault(k, [0, 0])[decided != ACCEPTED] += 1
     return counts
 
 
@@ -149,15 +148,15 @@ def posterior(key: str, accepted: int, rejected: int, *, prior=PRIOR, level: flo
 
 
 def contribution(ann: Annotation | None) -> tuple[str, int] | None:
-    """What one annotation adds to ``decisions``: ``(rule, 0)`` for an accepted
-    suggestion, ``(rule, 1)`` for a rejected one, None for anything else."""
+    """What one annotation adds to ``decisions``: ``(rule, 0)`` for a suggestion
+    accepted as suggested, ``(rule, 1)`` for a rejected or relabelled one
+    (``model.decision_of``), None for anything else."""
     if ann is None or ann.status == SUGGESTED or not ann.suggested_by:
         return None
-    if ann.status == ACCEPTED:
-        return ann.suggested_by, 0
-    if ann.status == REJECTED:
-        return ann.suggested_by, 1
-    return None
+    decided = decision_of(ann.status, ann.suggested_label)  # (accepted relabelled: rejected)
+    if decided is None:
+        return None
+    return ann.suggested_by, int(decided != ACCEPTED)
 
 
 class Tally:
@@ -267,11 +266,9 @@ def decisions_in_file(yaml_path: str | Path) -> dict[str, list[int]] | None:
             rule = item.get("suggested_by")
             if not rule or not isinstance(rule, str):
                 continue
-            status = item.get("status")
-            if status is None or status == ACCEPTED:
-                counts.setdefault(rule, [0, 0])[0] += 1
-            elif status == REJECTED:
-                counts.setdefault(rule, [0, 0])[1] += 1
+            decided = decision_of(item.get("status"), item.get("suggested_label"))
+            if decided is not None:
+                counts.setdefault(rule, [0, 0])[decided != ACCEPTED] += 1
     return counts
 
 
