@@ -181,6 +181,17 @@ def test_fail_under(project, capsys):
     assert "between 0 and 1" in capsys.readouterr().err
 
 
+def test_fail_under_prints_enough_digits_to_be_true():
+    """The exact F1 is compared: the message shows as many digits as it takes
+    ("0.6667 is below 0.66667" read false for F1 = 2/3)."""
+    from annotator.commands.audit import below
+
+    assert below(0.5, 0.6) == "0.5000"
+    assert below(2 / 3, 0.66667) == "0.666667"
+    assert below(2 / 3, 0.6667) == "0.66667"
+    assert float(below(0.7999999999, 0.8)) < 0.8
+
+
 def test_markdown_and_rich_output(project, capsys):
     gold, pred = str(project / "gold"), str(project / "pred")
     assert main(["audit", gold, pred, "--markdown"]) == 0

@@ -312,6 +312,16 @@ def emit(args: argparse.Namespace, data: dict, tables, notes: Sequence[str]) -> 
 # ---------------------------------------------------------------------------
 # The command
 # ---------------------------------------------------------------------------
+def below(f1: float, threshold: float) -> str:
+    """``f1`` (below ``threshold``) with 4 decimals, or as many more as it takes to
+    read below the threshold (0.6667 is not below 0.66667; 0.666667 is)."""
+    for digits in range(4, 18):
+        shown = f"{f1:.{digits}f}"
+        if float(shown) < threshold:
+            return shown
+    return repr(f1)
+
+
 def view_app(args: argparse.Namespace, left_out: list[str] | None = None):
     """The adjudication app for ``--view`` (not run), or None when nothing disagrees.
 
@@ -432,6 +442,6 @@ def run(args: argparse.Namespace) -> int:
     if args.fail_under is not None:
         f1 = report.entities.overall["strict"].f1
         if f1 < args.fail_under:
-            print(f"annotator: strict micro F1 {f1:.4f} is below --fail-under {args.fail_under:g}", file=sys.stderr)
+            print(f"annotator: strict micro F1 {below(f1, args.fail_under)} is below --fail-under {args.fail_under!r}", file=sys.stderr)
             return 2 if left_out else 1
     return 2 if left_out else 0
