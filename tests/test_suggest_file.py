@@ -174,6 +174,31 @@ def test_prodigy_jsonl_maps_labels_and_keeps_scores(tmp_path, article):
     assert {e.by for e in new} == {"file:pred.jsonl"}
 
 
+def test_spacy_doc_to_json_ents_and_span_groups(tmp_path, article):
+    """What spaCy itself writes (``Doc.to_json()``): entities under "ents", span
+    groups as "spans": {"sc": [...]}; a span in both is suggested once."""
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import Span as SpacySpan
+
+    nlp = spacy.blank("en")
+    doc = nlp(TEXT)
+    doc.ents = [SpacySpan(doc, 0, 2, "PERSON"), SpacySpan(doc, 6, 7, "GPE")]
+    jl = tmp_path / "ents.jsonl"
+    jl.write_text(json.dumps(doc.to_json()) + "\n", encoding="utf-8")
+    got = {(e.label, e.text) for e in suggest(f"file:{jl}", set_for(article, tmp_path))}
+    assert got == {("PER", "Mazlum Abdi"), ("GPE", "Raqqa")}
+    doc.spans["sc"] = [SpacySpan(doc, 0, 2, "PERSON"), SpacySpan(doc, 4, 5, "ORG")]
+    sc = tmp_path / "sc.jsonl"
+    sc.write_text(json.dumps(doc.to_json()) + "\n", encoding="utf-8")
+    assert isinstance(json.loads(sc.read_text())["spans"], dict)
+    new = suggest(f"file:{sc}", set_for(article, tmp_path))
+    assert sorted((e.label, e.text) for e in new) == [("GPE", "Raqqa"), ("ORG", "SDF"), ("PER", "Mazlum Abdi")]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"text": TEXT, "spans": {"sc": [{"start": 1, "end": 11, "label": "PER", "text": "Mazlum Abdi"}]}}) + "\n")
+    with pytest.raises(ValidationError, match=r"bad.jsonl:1: spans.sc\[0\]: text 'Mazlum Abdi' does not match"):
+        suggest(f"file:{bad}", set_for(article, tmp_path))
+
+
 def test_jsonl_text_mismatch_is_reported_not_guessed(tmp_path, article):
     jl = tmp_path / "one.jsonl"
     jl.write_text(json.dumps({"text": TEXT.replace("\n", "\r\n"), "spans": [{"start": 0, "end": 11, "label": "PER"}]}) + "\n")

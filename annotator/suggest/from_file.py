@@ -1,8 +1,9 @@
 """The `file:PATH` suggester: another extractor's output as suggestions.
 
 Reads annotation YAML in our format, brat standoff (``.ann``), or spaCy/Prodigy
-JSONL (``text`` plus ``spans`` of ``start``/``end``/``label``; ``entities`` as
-``[start, end, label]`` triples also works). PATH may be one file or a folder
+JSONL (``text`` plus ``spans`` of ``start``/``end``/``label``; spaCy's own
+``Doc.to_json()``, with ``ents`` and ``spans`` as span groups ``{"sc": [...]}``;
+``entities`` as ``[start, end, label]`` triples also works). PATH may be one file or a folder
 holding ``<article stem>.yaml|.yml|.ann|.jsonl|.json``.
 
 Offsets must match the article: each span's text (when the file gives one) is
@@ -345,18 +346,11 @@ class _Reader:
         for n, rec in mine:
             if str(rec.get("answer", "accept")) in ("reject", "ignore"):
                 continue
-            spans = rec.get("spans")
+            spans = self._record_spans(n, rec)
             if spans is None:
-                spans = [
-                    {"start": item[0], "end": item[1], "label": item[2]}
-                    for item in rec.get("entities") or rec.get("label") or ()
-                    if isinstance(item, (list, tuple)) and len(item) >= 3
-                ]
-            if not isinstance(spans, list):
-                self.problem(n, "'spans' must be a list")
                 continue
-            for k, sp in enumerate(spans):
-                who = f"spans[{k}]"
+            seen: set[tuple[int, int, str]] = set()
+            for who, sp in spans:
                 if not isinstance(sp, dict):
                     self.problem(n, f"{who}: must be an object with start, end, label")
                     continue
@@ -368,6 +362,9 @@ class _Reader:
                 span = self.span([(s, e)], given if isinstance(given, str) else None, n, who)
                 if span is None:
                     continue
+                if (s, e, label) in seen:  # (spaCy's Doc.to_json: the same span in ents and a span group)
+                    continue
+                seen.add((s, e, label))
                 mapped = self.label(label)
                 if mapped is None:
                     continue
@@ -378,3 +375,35 @@ class _Reader:
                     )
                 score = float(score) if isinstance(score, (int, float)) and not isinstance(score, bool) else None
                 self.out.add(Entity(self.ids("T"), mapped, span, score=score))
+
+    def _record_spans(self, n: int, rec: dict) -> list[tuple[str, object]] | None:
+        """A record's spans, each with where it is (for messages): Prodigy's
+        ``spans`` list; spaCy's ``Doc.to_json()``: ``ents`` and ``spans`` as a
+        dict of span groups (``{"sc": [...]}``); else ``entities`` (or ``label``)
+        as ``[start, end, label]`` triples. None (with a problem) for a bad shape."""
+        out: list[tuple[str, object]] = []
+        spans = rec.get("spans")
+        if isinstance(spans, dict):
+            for group, items in spans.items():
+                if not isinstance(items, list):
+                    self.problem(n, f"spans.{group}: a span group must be a list")
+                    return None
+                out += [(f"spans.{group}[{k}]", sp) for k, sp in enumerate(items)]
+        elif isinstance(spans, list):
+            out += [(f"spans[{k}]", sp) for k, sp in enumerate(spans)]
+        elif spans is not None:
+            self.problem(n, "'spans' must be a list (or spaCy's span groups: an object of lists)")
+            return None
+        ents = rec.get("ents")
+        if ents is not None:
+            if not isinstance(ents, list):
+                self.problem(n, "'ents' must be a list")
+                return None
+            out += [(f"ents[{k}]", sp) for k, sp in enumerate(ents)]
+        if spans is None and ents is None:
+            out += [
+                (f"entities[{k}]", {"start": item[0], "end": item[1], "label": item[2]})
+                for k, item in enumerate(rec.get("entities") or rec.get("label") or ())
+                if isinstance(item, (list, tuple)) and len(item) >= 3
+            ]
+        return out
