@@ -363,6 +363,27 @@ def test_by_a_family_prefix_selects_every_rule_of_it_everywhere(project, capsys)
     assert any("nothing here was suggested by 'rule'" in n for n in data["notes"])
 
 
+def test_gold_alone_without_by_when_one_suggester_ran_with_several_rules(project, capsys):
+    """Only rules ran (rules:name-shape, rules:word-list): --by is not needed; two
+    suggesters (rules and spacy:en's parts) still need it."""
+    path = write_annotations(project, "onefamily", "deir", [
+        ("T1", "PER", "Orhan Qereman", "accepted", "alice", "rules:name-shape"),
+        ("T2", "ORG", "SDF", REJECTED, "alice", "rules:word-list"),
+        ("T3", "GPE", "Deir el-Zor", "accepted", "alice", "rules"),
+    ])
+    code, data = run_json(capsys, str(path))
+    assert code == 0 and data["by"] == "rules"
+    strict = data["entities"]["micro"]["strict"]
+    assert (strict["correct"], strict["spurious"]) == (2, 1)
+    path = write_annotations(project, "twofamilies", "deir", [
+        ("T1", "PER", "Orhan Qereman", "accepted", "alice", "rules:name-shape"),
+        ("T2", "ORG", "SDF", REJECTED, "alice", "spacy:en:ner"),
+        ("T3", "GPE", "Deir el-Zor", "accepted", "alice", "spacy:en"),
+    ])
+    assert main(["audit", str(path)]) == 2
+    assert "suggestions from 2 suggesters (rules, spacy:en): choose one with --by" in capsys.readouterr().err
+
+
 def test_gold_alone_leaves_pending_suggestions_out_of_the_scores(project, capsys):
     """Half-way through a review: 1 suggestion accepted, 3 pending. The pending ones
     are not judged yet: precision is over the decided one, not 1 / 4."""

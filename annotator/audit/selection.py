@@ -201,13 +201,19 @@ def check_same_article(name: str, a, b, b_path: Path) -> None:
 def pick_suggester(gold: Path, sets: Iterable[AnnotationSet], by: str | None, notes: list[str]) -> str:
     """With GOLD only: the suggester to compare with (``by``, or the only one
     there is); a note when ``by`` suggested nothing here."""
+    from ..suggest.base import split_by
+
     found = suggesters(sets)
     if by is None:
         if not found:
             raise InputError(str(gold), "no suggestions to audit here: give PRED too, or suggest first")
-        if len(found) > 1:
-            raise InputError(str(gold), f"suggestions from {len(found)} suggesters ({', '.join(found)}): choose one with --by")
-        return found[0]
+        # one suggester is one family: rules:word-list and rules:date-word are rules' (``selects``)
+        families = sorted({split_by(name)[0] or name for name in found})
+        if len(families) > 1:
+            raise InputError(
+                str(gold), f"suggestions from {len(families)} suggesters ({', '.join(families)}): choose one with --by"
+            )
+        return families[0]
     if not any(selects(by, name) for name in found):
         notes.append(f"nothing here was suggested by {by!r}" + (f" (suggesters: {', '.join(found)})" if found else ""))
     return by
