@@ -26,7 +26,7 @@ NOTE = "#AnnotatorNotes"
 LINKS = "N:Reference"
 #: attrs the app keeps for itself (not shown as attributes)
 INTERNAL_PREFIXES = ("brat:",)
-INTERNAL = {"lost"}
+INTERNAL = {"lost", "also_suggested_by"}  # (suggest.base.ALSO_BY: other suggesters that predicted it too)
 
 
 def kind_of(ann: Annotation) -> tuple[str, str | None]:

@@ -41,26 +41,36 @@ class ReviewTally:
 def review_counts(asets: Iterable[AnnotationSet], by: str | None = None) -> dict[str, ReviewTally]:
     """Per suggester, its suggestions accepted, rejected and still pending (every kind
     of annotation); with ``by``, the suggesters it selects (``selection.selects``)."""
+    from ..suggest.base import also_suggested_by
+
     out: dict[str, ReviewTally] = {}
     for aset in asets:
         for ann in aset.all():
-            name = suggester_of(ann)
-            if not name or (by is not None and not selects(by, name)):
-                continue
-            t = out.get(name)
-            if t is None:
-                t = out[name] = ReviewTally()
-            if ann.status == SUGGESTED:
-                t.pending += 1
-                continue
-            decided = decision_of(ann.status, ann.suggested_label)
-            if decided == ACCEPTED:
-                t.accepted += 1
-            elif decided == REJECTED:
-                t.rejected += 1
-                if ann.status == ACCEPTED:
-                    t.relabelled += 1
+            names = [suggester_of(ann), *(also_suggested_by(ann) if ann.attrs else ())]
+            for name in names:
+                if name:
+                    _count(out, name, ann, by)
     return dict(sorted(out.items()))
+
+
+def _count(out: dict[str, ReviewTally], name: str, ann, by: str | None) -> None:
+    """``review_counts``' count of one suggester's decision on ``ann`` (``name``
+    made it, or predicted it too: ``suggest.base.ALSO_BY``)."""
+    if by is not None and not selects(by, name):
+        return
+    t = out.get(name)
+    if t is None:
+        t = out[name] = ReviewTally()
+    if ann.status == SUGGESTED:
+        t.pending += 1
+        return
+    decided = decision_of(ann.status, ann.suggested_label)
+    if decided == ACCEPTED:
+        t.accepted += 1
+    elif decided == REJECTED:
+        t.rejected += 1
+        if ann.status == ACCEPTED:
+            t.relabelled += 1
 
 
 # ---------------------------------------------------------------------------

@@ -56,11 +56,18 @@ class SuggesterOutput:
     def __call__(self, ann: Annotation) -> bool:
         if self.decided_only and ann.status == SUGGESTED:
             return False
-        return selects(self.by, suggester_of(ann))
+        return selects(self.by, suggester_of(ann)) or (bool(ann.attrs) and self.also(ann))
+
+    def also(self, ann: Annotation) -> bool:
+        """``by`` predicted it too, with the label it was suggested with, after
+        another suggester (``suggest.base.ALSO_BY``)."""
+        from ..suggest.base import also_suggested_by
+
+        return any(selects(self.by, x) for x in also_suggested_by(ann))
 
     def pending(self, ann: Annotation) -> bool:
         """One of ``by``'s suggestions nobody has accepted or rejected yet."""
-        return ann.status == SUGGESTED and selects(self.by, suggester_of(ann))
+        return ann.status == SUGGESTED and (selects(self.by, suggester_of(ann)) or (bool(ann.attrs) and self.also(ann)))
 
 
 def predicted_filter(by: str | None = None, decided_only: bool = False) -> Callable[[Annotation], bool]:
@@ -97,12 +104,16 @@ def _not_rejected(ann: Annotation) -> bool:
 
 def suggesters(asets: Iterable[AnnotationSet]) -> list[str]:
     """Every suggester named in these sets, sorted."""
+    from ..suggest.base import also_suggested_by
+
     found: set[str] = set()
     for aset in asets:
         for ann in aset.all():
             name = suggester_of(ann)
             if name:
                 found.add(name)
+            if ann.attrs:
+                found.update(also_suggested_by(ann))
     return sorted(found)
 
 

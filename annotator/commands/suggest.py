@@ -189,24 +189,31 @@ def _suggest_read(article, annotations_dir, schema, suggester, seen_notes, kept,
         prepared = None
         if getattr(suggester, "beside", False):
             next(steps)  # the entities merged: the worker finishes the merge as this process does
-            if len(steps.new) >= YAML_BESIDE_MIN:
+            if len(steps.new) >= YAML_BESIDE_MIN and not steps.also:  # (the worker writes the set as it was)
                 prepared = _yaml_beside(ws, steps, proposals)
         new = merged(steps)
         if kept is not None:
             kept[1:] = (ws, proposals, new, steps, prepared)
-        if new:
+        if new or steps.also:
             if ws.journal is not None:
                 ws.journal.hold()  # (their record written only if the save below fails)
-            ws.session.add_many(f"{len(new)} suggestions from {suggester.name}", new)
+            if steps.also:  # one step: the new ones, and the suggester on what it predicted too
+                with paused():
+                    ws.session.apply(f"{len(new)} suggestions from {suggester.name}",
+                                     [*steps.also, *((None, a) for a in new)])
+            else:
+                ws.session.add_many(f"{len(new)} suggestions from {suggester.name}", new)
         try:
             ws.save(prepared)
         except OSError as exc:
             print(f"annotator: {ws.yaml_path}: not saved: {exc.strerror or exc}", file=sys.stderr)
             raise
+        also = (f"; {len(steps.also)} already there recorded as predicted by {suggester.name} too (also_suggested_by)"
+                if steps.also else "")
         if not new:
-            print(f"{article}: nothing new from {suggester.name}")
+            print(f"{article}: nothing new from {suggester.name}{also}")
         else:
-            print(f"{article}: {len(new)} new suggestions ({_count(new)}) from {suggester.name} -> {ws.yaml_path}")
+            print(f"{article}: {len(new)} new suggestions ({_count(new)}) from {suggester.name}{also} -> {ws.yaml_path}")
     finally:
         ws.close(save=False)  # saved above; on a failure the journal keeps the work
 

@@ -23,6 +23,12 @@ Which proposals are new (idempotence; doccano #1951):
   (the content's when there is no cue).
 - A relation is not proposed when one with the same type and arguments exists.
 
+A proposal that is not proposed because an entity of *another* suggester (or a
+person) already has the same fragments and label is not lost: the suggester is
+recorded in that entity's ``attrs["also_suggested_by"]`` (a list of ``by``
+values), so ``audit --by`` counts the prediction for both suggesters (``Merging.also``:
+the pairs that record it; the only change ``merge`` makes to what the set has).
+
 References of a skipped proposal are resolved to what blocked it when that is
 an entity a person kept (accepted) or a pending suggestion, so a new suggested
 event can use an accepted entity as its argument; a rejected entity is never
@@ -175,9 +181,30 @@ def merge(aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: 
     """The new suggestions among ``proposals``: fresh IDs, status suggested, ``by``
     (``by:RULE`` when a proposal names its rule in its own ``by``).
 
-    ``aset`` is not changed. See the module docstring for what counts as new.
+    ``aset`` is not changed. See the module docstring for what counts as new
+    (``Merging.also``: what this leaves out, existing entities the suggester
+    predicted too).
     """
     return merged(Merging(aset, proposals, by))
+
+
+#: ``attrs`` key of the other suggesters that predicted an entity too (``by`` values)
+ALSO_BY = "also_suggested_by"
+
+
+def also_suggested_by(ann: Annotation) -> list[str]:
+    """The suggesters recorded as having predicted ``ann`` too (``ALSO_BY``)."""
+    got = ann.attrs.get(ALSO_BY) if ann.attrs else None
+    return [x for x in got if isinstance(x, str)] if isinstance(got, list) else []
+
+
+def with_also_by(ann: Annotation, who: str) -> Annotation:
+    """``ann`` recording that ``who`` predicted it too."""
+    from dataclasses import replace
+
+    attrs = dict(ann.attrs)
+    attrs[ALSO_BY] = [*also_suggested_by(ann), who]
+    return replace(ann, attrs=attrs)
 
 
 def merged(steps) -> list[Annotation]:
@@ -195,7 +222,10 @@ class Merging:
 
     def __init__(self, aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: str):
         self.new: list[Annotation] = []
-        self._steps = _merge_steps(aset, proposals, by, self.new)
+        #: (existing entity, it with the suggester in ``ALSO_BY``): what the suggester
+        #: predicted that another suggester (or a person) has already, with that label
+        self.also: list[tuple[Annotation, Annotation]] = []
+        self._steps = _merge_steps(aset, proposals, by, self.new, self.also)
 
     def __iter__(self):
         return self
@@ -205,7 +235,11 @@ class Merging:
 
 
 def _merge_steps(
-    aset: AnnotationSet, proposals: Proposals | Iterable[Annotation], by: str, new: list[Annotation]
+    aset: AnnotationSet,
+    proposals: Proposals | Iterable[Annotation],
+    by: str,
+    new: list[Annotation],
+    also: list[tuple[Annotation, Annotation]] | None = None,
 ) -> Iterator[None]:
     anns = proposals.annotations if isinstance(proposals, Proposals) else list(proposals)
     numbers = _Numbers(aset)
@@ -263,6 +297,18 @@ def _merge_steps(
         elif mine_by(e.by):
             mine.setdefault(frags, e)
 
+    recorded: dict[str, Annotation] = {}  # existing id -> it with ALSO_BY as recorded so far
+
+    def _also(same: Entity, w: str) -> None:
+        """Record that this suggester predicted ``same`` too, unless it made it or
+        ``same`` was relabelled (the label it has is then not the one scored)."""
+        if same.suggested_label is not None or mine_by(same.suggested_by or same.by if same.status == SUGGESTED or same.suggested_by else None):
+            return
+        now = recorded.get(same.id, same)
+        if any(is_from(x, by) for x in also_suggested_by(now)):
+            return
+        recorded[same.id] = with_also_by(now, w)
+
     # the new entity on each span: at most one (it is ``mine`` there, blocking any other),
     # and ``same_label``'s with its label (no entity of the set has that span and label)
     added: dict[Fragments, Entity] = {}
@@ -280,6 +326,8 @@ def _merge_steps(
                 same = ent
             blockers = [b for b in (same, decided.get(frags), mine.get(frags) or ent) if b]
             if blockers:
+                if same is not None and same is not ent and also is not None:
+                    _also(same, who(p.by))
                 usable = [b for b in blockers if b.status != REJECTED]
                 resolved[pid] = usable[0].id if usable else None
                 continue
@@ -293,6 +341,8 @@ def _merge_steps(
         add_new(make(eid, p.label, span, SUGGESTED, w, p.score, None, p.attrs))
         added[frags] = new[-1]
     numbers.next["T"] = n
+    if also is not None:
+        also.extend((aset.entities[k], v) for k, v in recorded.items())
     yield  # the entities merged
 
     def ref(r: str) -> str | None:
@@ -426,6 +476,9 @@ __all__ = [
     "Suggester",
     "LocalIds",
     "merge",
+    "ALSO_BY",
+    "also_suggested_by",
+    "with_also_by",
     "new_entity",
     "new_event",
     "new_span",

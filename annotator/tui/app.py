@@ -725,14 +725,18 @@ class AnnotatorApp(
         return session, proposals
 
     def _suggestions_ready(self, session: Session, proposals) -> None:
-        from ..suggest import merge
+        from ..suggest.base import Merging, merged
 
         if session is not self.session:
             return  # the user moved to another article meanwhile
         # Merge against the set as it is now: the user may have tagged meanwhile.
-        new = merge(session.aset, proposals, self.suggester.name)
+        steps = Merging(session.aset, proposals, self.suggester.name)
+        new = merged(steps)
         notes = "; ".join(getattr(proposals, "notes", []) or [])
-        if new:
+        if steps.also:  # what another suggester has already: recorded as this one's too, in the same step
+            notes = "; ".join(x for x in (notes, f"{len(steps.also)} already suggested, recorded as {self.suggester.name}'s too") if x)
+            session.apply(f"{len(new)} suggestions from {self.suggester.name}", [*steps.also, *((None, a) for a in new)])
+        elif new:
             session.add_many(f"{len(new)} suggestions from {self.suggester.name}", new)
         pending = session.status_counts()[SUGGESTED]
         self.say(
