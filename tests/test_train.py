@@ -157,3 +157,22 @@ def test_learn_from_is_for_the_rules(tmp_path):
 
     with pytest.raises(InputError, match="--learn-from: is for --with rules"):
         get_suggester("file:x.yaml", default_schema(), None, learn_from=[tmp_path])
+
+
+def test_train_on_an_imported_corpus_without_its_schema_says_to_give_it(tmp_path, capsys, monkeypatch):
+    """A brat corpus just imported (labels the default schema lacks): train without
+    --schema names the skipped files' reason and the schema import wrote."""
+    pytest.importorskip("spacy")
+    monkeypatch.chdir(tmp_path)
+    brat = tmp_path / "brat"
+    brat.mkdir()
+    (brat / "d1.txt").write_text("Patients with cystic fibrosis and asthma.\n")
+    (brat / "d1.ann").write_text("T1\tDisease 14 29\tcystic fibrosis\nT2\tDisease 34 40\tasthma\n")
+    (brat / "annotation.conf").write_text("[entities]\nDisease\n[relations]\n[events]\n[attributes]\n")
+    assert main(["import", "--from", "brat", "brat", "--annotations", "ann"]) == 0
+    capsys.readouterr()
+    assert main(["train", "ann", "-o", "model", "--steps", "1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "1 of 1 skipped for labels the schema lacks" in err[0] and "'Disease'" in err[0]
+    assert "--schema ann/schemas/brat.yaml" in err[0]

@@ -69,16 +69,32 @@ def gold_sets(folders: Iterable[str | Path], schema) -> tuple[list[AnnotationSet
 
     sets: list[AnnotationSet] = []
     notes: list[str] = []
+    unknown: list[str] = []  # of each file skipped for labels or types the schema lacks: the first
+    schemas: list[Path] = []  # the schemas an import wrote beside them (DIR/schemas/*.yaml)
     for folder in folders:
         folder = Path(folder)
         if not folder.is_dir():
             raise InputError(str(folder), "is not a folder of annotation files")
+        schemas += sorted((folder / "schemas").glob("*.yaml"))
         for path in sorted(folder.glob("*.yaml")):
             try:
                 sets.append(store.read(path, schema=schema).checked())
             except Exception as exc:  # noqa: BLE001 - one bad file is reported and skipped
                 msg = str(getattr(exc, "message", "") or exc).strip().splitlines()
                 notes.append(f"{path}: skipped: {msg[0] if msg else type(exc).__name__}")
+                lacks = [p for p in getattr(exc, "problems", None) or [] if "is not in the schema" in p.message]
+                if lacks:
+                    unknown.append(f"{lacks[0].path}:{lacks[0].line}: {lacks[0].message}")
+    if not sets and unknown:
+        hint = f"--schema {schemas[0]} (the schema import wrote)" if len(schemas) == 1 else "--schema FILE (the schema import wrote under DIR/schemas/)"
+        if len(schemas) > 1:
+            hint += f": {', '.join(map(str, schemas))}"
+        where = " ".join(str(f) for f in folders)
+        raise InputError(
+            where,
+            f"no annotation files to learn from: {len(unknown)} of {len(notes)} skipped for labels the schema "
+            f"lacks (first: {unknown[0]}); give the schema they use with {hint}",
+        )
     return sets, notes
 
 
