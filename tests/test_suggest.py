@@ -281,6 +281,20 @@ def test_attribution_guesses_source_cue_and_content():
     assert said.source.text == "two army sources" and said.content.text == "Residents fled"
 
 
+def test_an_attribution_source_does_not_start_with_a_list_marker():
+    """ "1) Officials said", "- The ministry said", brat's tokenised "1 ) Wikinews said":
+    the marker is no part of the source; an initial ("A. Smith") is kept."""
+    text = (
+        "Key points:\n1) Officials said that the border was closed.\n- The ministry said that talks would resume.\n"
+        "1 ) Wikinews said that it rained.\n(b) Officials said that it rained.\nA. Smith said that it was over.\n"
+    )
+    new = suggest_into(AnnotationSet(doc_of(text)), RulesSuggester(default_schema()))
+    by_id = {a.id: a for a in new}
+    sources = [by_id[a.source.ref].text if isinstance(a.source, Ref) else a.source.text
+               for a in new if isinstance(a, Attribution) and a.source is not None]
+    assert sources == ["Officials", "The ministry", "Wikinews", "Officials", "A. Smith"]
+
+
 def test_schema_words_alone_give_useful_suggestions_on_the_seed():
     doc = read_article(SEED)
     aset = AnnotationSet(doc)

@@ -24,6 +24,9 @@ SCORE_CUE = 0.7
 SCORE_CUE_WEAK = 0.5
 
 _DATELINE_PREFIX = re.compile(r"[A-Z][A-Z .'\u2019-]*(?:, [A-Z][\w .]*)? *\([^)\n]{1,30}\) *[-\u2013\u2014]+ *")
+#: a list item's marker opening the sentence: "1) ", "2. ", "(a) ", "- ", "• ", brat's tokenised "1 ) "
+#: (a letter only with a parenthesis: "A. Smith said" keeps its initial)
+_LIST_MARKER = re.compile(r"(?:\(?\d{1,3} ?[.)]|\(?[A-Za-z] ?\)|[-*+\u2022\u2013\u2014\u2023\u25aa\u25cf])[ \t]+")
 _LEAD = re.compile(r"[\"“‘(]*(?:(?:But|And|However|Meanwhile),?\s+)?")
 _ARTICLE = re.compile(r"(?:the|a|an)\s+")
 _ADVERBIALS_AFTER_CUE = re.compile(r"\s*(?:on \w+\s+|in a statement\s+|earlier\s+|later\s+|also\s+)*")
@@ -88,8 +91,12 @@ def attributions(
 
 
 def _np_before(text: str, index: EntityIndex, ss: int, cs: int) -> Ref | Span | None:
-    """The source of a cue such as "said": who is saying it, right before the cue."""
+    """The source of a cue such as "said": who is saying it, right before the cue
+    (not the list marker opening the sentence: "1) Officials said")."""
     a, b = trim(text, ss, cs, " \t")
+    marker = _LIST_MARKER.match(text, a, b)
+    if marker:
+        a = marker.end()
     # "sources said on Friday", "he also said": step over adverbs and auxiliaries.
     while True:
         m = prev_word(text, a, b)
@@ -221,9 +228,9 @@ def _content_before(text: str, ss: int, b: int) -> tuple[tuple[int, int], bool] 
     while b < len(text) and text[b] in lx.QUOTES_CLOSE:
         b += 1  # '"We will fight," he said': the quote closes after the comma
     a, b = trim(text, ss, b, " \t,")
-    m = _DATELINE_PREFIX.match(text, a, b)
+    m = _DATELINE_PREFIX.match(text, a, b) or _LIST_MARKER.match(text, a, b)
     if m:
-        a = m.end()  # "KYIV, Ukraine (Reuters) - "
+        a = m.end()  # "KYIV, Ukraine (Reuters) - ", "1) "
     quoted = False
     if a < b and text[a] in lx.QUOTES_OPEN:
         close = b
