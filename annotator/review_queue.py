@@ -68,6 +68,9 @@ class Item:
     index: int  # the article's place in the folder (for sorting by position)
     ann: Annotation
     context: str
+    #: where it is in the article (a relation: from its first end to its last)
+    start: int = 0
+    end: int = 0
 
     @property
     def rule(self) -> str:
@@ -116,9 +119,32 @@ class Row:
 def pending(article: Path, aset: AnnotationSet, index: int = 0) -> list[Item]:
     """The pending suggestions of one article, in article order."""
     text = aset.document.text
-    out = [Item(article, index, a, context_of(text, a.start, a.end)) for a in aset.all() if a.status == SUGGESTED]
-    out.sort(key=lambda i: (i.ann.start, i.ann.end, i.ann.id))
+    out = []
+    for a in aset.all():
+        if a.status == SUGGESTED:
+            start, end = place_of(aset, a)
+            out.append(Item(article, index, a, context_of(text, start, end), start, end))
+    out.sort(key=lambda i: (i.start, i.end, i.ann.id))
     return out
+
+
+def place_of(aset: AnnotationSet, ann: Annotation) -> tuple[int, int]:
+    """(start, end) of a suggestion; a relation has none of its own: from the start
+    of its first end to the end of its last (0, 0 when neither is there)."""
+    if not isinstance(ann, Relation):
+        return ann.start, ann.end
+    ends = [x for x in (_find(aset, ann.arg1), _find(aset, ann.arg2)) if x is not None]
+    if not ends:
+        return 0, 0
+    return min(x.start for x in ends), max(x.end for x in ends)
+
+
+def _find(aset: AnnotationSet, ident: str):
+    for table in (aset.entities, aset.events, aset.attributions):
+        got = table.get(ident)
+        if got is not None:
+            return got
+    return None
 
 
 def rows(items: Iterable[Item], estimates: dict[str, Estimate] | None = None, *, folder: bool = True) -> list[Row]:
@@ -169,7 +195,7 @@ def order(rows_: Sequence[Row], how: str = "position", estimates: dict[str, Esti
     estimates = estimates or {}
 
     def pos(r: Row):
-        return (r.first.index, r.first.ann.start, r.first.ann.id)
+        return (r.first.index, r.first.start, r.first.ann.id)
 
     if how == "position":
         return sorted(rows_, key=pos)

@@ -148,3 +148,22 @@ def test_the_side_panel_shows_the_rule_precision_beside_a_pending_suggestion():
     shown = details(aset, sug, estimates=est)
     assert f"rule precision {est['rules:gazetteer'].describe()}" in shown
     assert "rule precision" not in details(aset, sug)  # nothing estimated yet: nothing shown
+
+
+def test_a_pending_relation_is_a_row_placed_at_its_ends(tmp_path):
+    """A suggested relation (a relation extractor's, or brat's imported as suggestions)
+    made the queue fail: it read the relation's start, which a relation has not."""
+    from pathlib import Path
+
+    from annotator.model import Document, Entity, Relation, Span
+
+    text = "The SDF captured Raqqa on Monday."
+    aset = store.new_set(Document(text, "a.txt", None), Path("a.yaml"))
+    aset.entities["T1"] = Entity("T1", "ORG", Span(((4, 7),), "SDF"))
+    aset.entities["T2"] = Entity("T2", "GPE", Span(((17, 22),), "Raqqa"), SUGGESTED, "x", 0.5, "rules:x")
+    aset.relations["R1"] = Relation("R1", "CAPTURED", "T1", "T2", SUGGESTED, "re", 0.7, "model:re")
+    items = rq.pending(Path("a.txt"), aset)
+    assert [(i.ann.id, i.start, i.end) for i in items] == [("R1", 4, 22), ("T2", 17, 22)]
+    assert items[0].context.startswith("The [SDF captured Raqqa]")
+    rows = rq.rows(items)
+    assert [(r.label, r.count) for r in rq.order(rows, "position", {})] == [("CAPTURED", 1), ("GPE", 1)]

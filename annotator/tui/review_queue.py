@@ -226,7 +226,7 @@ class ReviewQueueScreen(Screen[tuple[Path, int] | None]):
         here = [i for i in row.items if i.article == self.current]
         if here:
             it = here[0]
-        self.dismiss((it.article, it.ann.start))
+        self.dismiss((it.article, it.start))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()  # enter on a row (the table's own binding)
