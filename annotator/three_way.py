@@ -17,7 +17,10 @@ labels for one span are a disagreement). For each annotation:
   already uses is renumbered, and theirs' references follow it.
 
 An annotation left referring to one the other side deleted brings it back, marked
-the same way. The result always has unique IDs and resolvable references.
+the same way; so does an accepted link to one the other side rejected (the
+rejected version comes back as a candidate, ``attrs.merge.status: rejected``).
+The result always has unique IDs and resolvable references, and no accepted
+link to a rejected annotation.
 """
 
 from __future__ import annotations
@@ -218,6 +221,17 @@ def merge3(base: AnnotationSet, ours: AnnotationSet, theirs: AnnotationSet) -> T
             del out.relations[ann.id]
         elif missing:
             out.table(type(ann))[ann.id] = _drop_refs(ann, set(missing))
+    # An accepted link to an annotation one side rejected (one rejected the suggested
+    # T2, the other made it an argument of an accepted event): neither the rejection
+    # nor the link is taken silently (the file would not validate). The rejected
+    # annotation comes back as a candidate, marked with the side that rejected it
+    # (attrs.merge.status: rejected): accepting it keeps the link, rejecting it drops it.
+    for ref in dict.fromkeys(ref for _ann, _what, ref in out.links_to_rejected()):
+        back = out.get(ref)
+        assert back is not None
+        side = "theirs" if ref in from_theirs else "ours"
+        conflicts += 1
+        put(_mark(back, side), side == "theirs")
     return ThreeWay(out, conflicts, renumbered)
 
 

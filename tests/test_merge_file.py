@@ -326,3 +326,47 @@ def test_two_labels_added_for_one_span_are_a_conflict():
     res2 = merge3(base, ours2, theirs2)
     assert res2.conflicts == 0
     assert [e.label for e in valid(res2.aset).entities.values() if e.span.text == "fighters"] == ["MISC"]
+
+
+def test_an_accepted_link_to_an_entity_the_other_side_rejected_is_a_conflict(tmp_path, capsys):
+    """Ours rejected a suggested entity, theirs made it an argument of an accepted
+    event: not a clean merge into a file that fails validate (E1 accepted ->
+    argument to a rejected entity), but the entity back as a candidate."""
+    base = base_set()
+    base.entities["T4"] = Entity("T4", "DATE", span("Monday"), status=SUGGESTED, by="rules")
+    ours, theirs = base.copy(), base.copy()
+    ours.entities["T4"] = replace(base.entities["T4"], status="rejected", by="bob", suggested_by="rules")
+    theirs.events["E1"] = replace(base.events["E1"], arguments=(Argument("Agent", "T2"), Argument("Time", "T4")), by="carol")
+    res = merge3(base, ours, theirs)
+    got = valid(res.aset)
+    assert res.conflicts == 1 and got.links_to_rejected() == []
+    t4 = got.entities["T4"]
+    assert t4.status == SUGGESTED and t4.attrs["merge"] == {"agree": 1, "of": 2, "side": "ours", "status": "rejected"}
+    assert Argument("Time", "T4") in got.events["E1"].arguments
+    # through the command: exit 1 (to adjudicate), and the file validates
+    for name, x in (("base", base), ("ours", ours), ("theirs", theirs)):
+        x.document = Document(TEXT, "capture.txt", "0" * 64)
+        (tmp_path / f"{name}.yaml").write_text(store.dumps(x), encoding="utf-8")
+    b, o, t = (str(tmp_path / f"{n}.yaml") for n in ("base", "ours", "theirs"))
+    assert main(["merge-file", b, o, t]) == 1
+    merged = store.read(o, text=(tmp_path / "ours.yaml").read_text(encoding="utf-8"))
+    assert store.rejected_link_problems(merged) == [] and merged.checked().entities["T4"].status == SUGGESTED
+
+
+def test_an_input_with_an_accepted_link_to_a_rejected_entity_is_refused(tmp_path, capsys):
+    """merge-file checks as strictly as validate: a side that already fails it is
+    refused (exit 2, OURS untouched, one line naming the file)."""
+    x = base_set()
+    x.document = Document(TEXT, "capture.txt", "0" * 64)
+    good, bad = tmp_path / ".merge_file_a1", tmp_path / ".merge_file_b2"
+    good.write_text(store.dumps(x), encoding="utf-8")
+    x.entities["T2"] = replace(x.entities["T2"], status="rejected")  # E1 (accepted) has T2 as its Agent
+    bad.write_text(store.dumps(x), encoding="utf-8")
+    before = good.read_bytes()
+    assert main(["merge-file", str(good), str(good), str(bad), "annotations/capture.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "annotations/capture.yaml (theirs)" in err and "rejected entity" in err
+    assert good.read_bytes() == before
+    assert main(["merge-file", str(good), str(bad), str(good)]) == 2  # ours itself
+    assert str(bad) in capsys.readouterr().err
+

@@ -7,8 +7,11 @@ called ``.merge_file_XXXXXX``). Annotations merge
 one by one (``annotator.three_way``): exit 0 on a clean merge; exit 1 when some
 annotation was changed differently on both sides (both versions are then in OURS,
 marked for adjudication, and git reports the file as conflicted until it is
-added); exit 2, OURS untouched, when a file cannot be read or the article itself
-differs between the sides. Never conflict markers.
+added); exit 2, OURS untouched, when a file cannot be read, does not validate (as
+``annotator validate`` checks it: an accepted link to a rejected annotation
+included) or the article itself differs between the sides. Never conflict markers.
+An accepted link of one side to an annotation the other side rejected is a
+conflict too: the annotation is kept as a candidate (exit 1).
 
 The files git hands over are temporary copies away from the article, so they are
 read without it: their spans are checked against each other, not the text.
@@ -34,8 +37,9 @@ def register(sub) -> None:
             "Three-way merge of an annotation file, for git (merge.annotator.driver = "
             "\"annotator merge-file %%O %%A %%B %%P\"). Changes to different annotations merge cleanly; two changes "
             "to the same annotation keep both versions, marked for adjudication (status: suggested, "
-            "attrs: {merge: ...}); the result always validates. Exit 0: clean; 1: annotations left to "
-            "adjudicate; 2: bad input (OURS untouched)."
+            "attrs: {merge: ...}), and so does an accepted link to an annotation the other side rejected; "
+            "the result always validates. Exit 0: clean; 1: annotations left to "
+            "adjudicate; 2: bad input, a side that does not validate included (OURS untouched)."
         ),
     )
     p.add_argument("base", metavar="BASE", help="the common ancestor's version (%%O)")
@@ -62,9 +66,22 @@ def read_version(path: Path):
         raise InputError(str(path), f"is not UTF-8 text (bad byte at byte {exc.start})") from None
     if not text.strip():  # git's empty base when both sides added the file
         return None
-    aset = store.read(path, text=text).checked()
+    aset = _checked(store.read(path, text=text, strict=True))
     m = _LENGTH.search(text)
     aset.document.text = "\0" * (int(m.group(1)) if m else 0)
+    return aset
+
+
+def _checked(got):
+    """The set of a file read, refused as ``annotator validate`` would refuse it
+    (an accepted link to a rejected annotation included): one line naming the file."""
+    from .. import store
+    from ..errors import ValidationError
+
+    aset = got.checked()
+    problems = store.rejected_link_problems(got)
+    if problems:
+        raise ValidationError(problems)
     return aset
 
 
@@ -95,7 +112,7 @@ def _merge(args: argparse.Namespace) -> int:
         base = AnnotationSet(ours.document)
     result = merge3(base, ours, theirs)
     text = store.dumps(result.aset)
-    store.read(ours_p, text=text).checked()  # the result validates (or the user's file stays as it was)
+    _checked(store.read(ours_p, text=text, strict=True))  # the result validates (or the user's file stays as it was)
     store.write_text_atomic(ours_p, text)  # all or nothing; an OS error is one line
     if result.conflicts:
         print(
