@@ -6,6 +6,8 @@ labels for one span are a disagreement). For each annotation:
 
 * changed on one side only (or the same way on both): that change is taken,
   a deletion included;
+* deleted on one side and rejected on the other, or rejected on both: the
+  rejection is taken (ours' if both), cleanly: neither side has it in the gold;
 * changed differently on both sides (or changed on one and deleted on the
   other): both versions are kept for adjudication, as ``annotator merge`` keeps
   candidates: ``status: suggested``, ``by`` whoever made that version (absent if
@@ -29,6 +31,7 @@ from dataclasses import dataclass, replace
 
 from .model import (
     PREFIX,
+    REJECTED,
     SUGGESTED,
     Annotation,
     AnnotationSet,
@@ -149,6 +152,12 @@ def merge3(base: AnnotationSet, ours: AnnotationSet, theirs: AnnotationSet) -> T
             elif t == b:
                 if o is not None:
                     put(o, False)
+            elif _removed(o) and _removed(t):
+                # deleted on one side and rejected on the other (or rejected on both):
+                # both removed it from the gold; the rejection is kept (ours' if both),
+                # the record that a suggestion was turned down (a suggester learns from it)
+                kept = o if o is not None else t
+                put(kept, kept is t)
             else:  # changed differently on both sides
                 conflicts += 1
                 if o is not None:
@@ -203,6 +212,8 @@ def merge3(base: AnnotationSet, ours: AnnotationSet, theirs: AnnotationSet) -> T
     while changed:
         changed = False
         for ann in list(out.all()):
+            if ann.status == REJECTED:  # not in the gold: its links go (below), nothing comes back for it
+                continue
             for ref in _refs(ann):
                 if out.get(ref) is not None:
                     continue
@@ -233,6 +244,11 @@ def merge3(base: AnnotationSet, ours: AnnotationSet, theirs: AnnotationSet) -> T
         conflicts += 1
         put(_mark(back, side), side == "theirs")
     return ThreeWay(out, conflicts, renumbered)
+
+
+def _removed(ann: Annotation | None) -> bool:
+    """Not in the gold on that side: deleted, or rejected."""
+    return ann is None or ann.status == REJECTED
 
 
 def _same(a: Annotation, b: Annotation) -> bool:

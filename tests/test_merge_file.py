@@ -370,3 +370,37 @@ def test_an_input_with_an_accepted_link_to_a_rejected_entity_is_refused(tmp_path
     assert main(["merge-file", str(good), str(bad), str(good)]) == 2  # ours itself
     assert str(bad) in capsys.readouterr().err
 
+
+@pytest.mark.parametrize("rejecter", ["ours", "theirs", "both"])
+def test_deleted_on_one_side_and_rejected_on_the_other_merges_cleanly(rejecter):
+    """Both sides removed the suggestion from the gold: no conflict, and no pending
+    suggestion back; the rejection is kept (a suggester's record)."""
+    base = base_set()
+    base.entities["T4"] = Entity("T4", "DATE", span("Monday"), status=SUGGESTED, by="rules")
+    ours, theirs = base.copy(), base.copy()
+    rejected = lambda who: replace(base.entities["T4"], status="rejected", by=who, suggested_by="rules")  # noqa: E731
+    if rejecter == "ours":
+        ours.entities["T4"] = rejected("bob")
+        del theirs.entities["T4"]
+    elif rejecter == "theirs":
+        del ours.entities["T4"]
+        theirs.entities["T4"] = rejected("carol")
+    else:  # each rejected it (another name): the same decision
+        ours.entities["T4"], theirs.entities["T4"] = rejected("bob"), rejected("carol")
+    res = merge3(base, ours, theirs)
+    got = valid(res.aset)
+    assert res.conflicts == 0
+    t4 = got.entities["T4"]
+    assert t4.status == "rejected" and "merge" not in t4.attrs
+    assert t4.by == ("carol" if rejecter == "theirs" else "bob")
+
+
+def test_a_rejected_event_does_not_bring_back_what_the_other_side_deleted():
+    base = base_set()
+    ours, theirs = base.copy(), base.copy()
+    del ours.events["E1"], ours.entities["T2"]  # ours deleted the event and its Agent
+    theirs.events["E1"] = replace(base.events["E1"], status="rejected", by="carol")
+    res = merge3(base, ours, theirs)
+    got = valid(res.aset)
+    assert res.conflicts == 0 and "T2" not in got.entities
+    assert got.events["E1"].status == "rejected" and got.events["E1"].arguments == ()
