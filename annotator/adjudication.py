@@ -78,6 +78,7 @@ from .model import (
     AnnotationSet,
     Entity,
     id_number,
+    with_status,
 )
 from .session import Pair, Session
 
@@ -289,6 +290,8 @@ class Adjudication:
             out += f"; {info['agree']} of {info['of']} agree"
         if "side" in info:
             out += f"; {info['side']} side of a conflict"
+            if info.get("status"):  # that side had it so (merge-file: rejected, and the other linked to it)
+                out += f", {info['status']} there"
         return out.lstrip("; ")
 
     def source_of(self, p: Entity) -> str | None:
@@ -344,13 +347,13 @@ class Adjudication:
             return None
         self._begin()
         if d.kind == CANDIDATE:
-            label, pairs = changes.reject_candidate(self.session.aset, d.pred_id, self.user)  # type: ignore[arg-type]
-            report = self.session.apply(label, pairs)
+            label, report = self._apply(*changes.reject_candidate(self.session.aset, d.pred_id, self.user))  # type: ignore[arg-type]
             return self._record(Decision(key_of(d), order_of(d), "gold", label, int(report is not None)), [report])
         p = self.pred_annotation(d) if self.same else None
         if p is not None and p.status == SUGGESTED:  # one file: keeping gold rejects the suggestion
-            report = self.session.set_status(p.id, REJECTED)
-            decision = Decision(key_of(d), order_of(d), "gold", f"kept gold: rejected {p.id}", int(report is not None))
+            label, report = self._apply(f"reject {p.id}", [(p, with_status(p, REJECTED, self.user))])
+            label = "kept gold: rejected" + label.removeprefix("reject")
+            decision = Decision(key_of(d), order_of(d), "gold", label, int(report is not None))
             return self._record(decision, [report])
         self.settled.add(key_of(d))
         self._resettle(d)
@@ -382,7 +385,7 @@ class Adjudication:
                 source = self._by_of(p_ann) or (p_ann.by or suggester_of(p_ann) if p_ann is not None else None)
                 take = changes.take_other_event if d.layer == EVENT else changes.take_other_attribution
                 label, pairs = take(s.aset, self.pred, d, self.user, source, s.next_id)
-            report = s.apply(label, pairs)
+            label, report = self._apply(label, pairs)
         elif d.kind == MISSED:
             assert g is not None
             report = s.delete(g.id)
@@ -395,7 +398,7 @@ class Adjudication:
                 pairs.append((g, None))
                 pairs.extend(redirect_links(s.aset, g.id, p.id))
             label = f"took {p.id} ({p.label})" + (f" over {g.id}" if g is not None else "")
-            report = s.apply(label, pairs)
+            label, report = self._apply(label, pairs)
         elif d.kind == SPURIOUS:
             assert p is not None
             new = Entity(
@@ -415,6 +418,13 @@ class Adjudication:
             label = f"relabelled {g.id} as {p.label}" if d.kind == WRONG_LABEL else f"{g.id} took the other span"
             report = s.apply(label, [(g, new)])
         return self._record(Decision(key_of(d), order_of(d), "other", label, int(report is not None)), [report])
+
+    def _apply(self, label: str, pairs: list[Pair]):
+        """Apply one decision as one session step, with the links it leaves to a
+        rejected annotation dropped (``changes.unlink_rejected``: the gold always
+        validates); ``(label, report)``, the label naming what was dropped."""
+        label, pairs = changes.unlink_rejected(self.session.aset, label, pairs)
+        return label, self.session.apply(label, pairs)
 
     def _record(self, decision: Decision, reports: list) -> Decision:
         self._done.append(decision)

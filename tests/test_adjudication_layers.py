@@ -367,3 +367,84 @@ def test_links_to_a_conflict_pair_follow_the_side_taken(take):
     assert len(adj.session._undo) == 1
     adj.undo()
     assert {a.id: a for a in s.referrers(linked.id)} == before
+
+
+MEET = "Alice Smith met Bob Jones in Paris on Monday.\n"
+
+
+def meet_span(word: str) -> Span:
+    s = MEET.index(word)
+    return Span.of(MEET, s, s + len(word))
+
+
+def meet_set(*place) -> "AnnotationSet":
+    from annotator.model import AnnotationSet
+
+    x = AnnotationSet(Document(MEET))
+    x.entities["T1"] = Entity("T1", "PER", meet_span("Alice Smith"), by="x")
+    x.entities["T3"] = Entity("T3", "GPE", meet_span("Paris"), by="x")
+    x.events["E1"] = Event("E1", "Contact.Meet", meet_span("met"), (Argument("Participant", "T1"), *place), by="x")
+    return x
+
+
+def validates(aset) -> bool:
+    got = store.read("gold.yaml", text=store.dumps(aset), article=MEET, schema=default_schema())
+    return not got.problems and not store.rejected_link_problems(got)
+
+
+def test_rejecting_a_candidate_an_accepted_event_uses_drops_the_argument_in_the_same_step():
+    """merge-file: ours gave E1 Paris (T3) as Place, theirs deleted T3: T3 is a
+    candidate. Rejecting it dropped nothing: E1 (accepted) kept an argument to a
+    rejected entity, and the file failed validate after "all settled"."""
+    base, ours, theirs = meet_set(), meet_set(Argument("Place", "T3")), meet_set()
+    del theirs.entities["T3"]
+    result = merge3(base, ours, theirs).aset
+    adj = Adjudication("meet", Session(result, default_schema(), user="adj"), result, merged=True)
+    (d,) = adj.open
+    assert d.pred_id == "T3"
+    decision = adj.take_gold(d)
+    s = adj.session.aset
+    assert s.entities["T3"].status == REJECTED
+    assert s.events["E1"].status == ACCEPTED and s.events["E1"].arguments == (Argument("Participant", "T1"),)
+    assert "E1's Place argument" in decision.label and "T3 rejected" in decision.label
+    assert adj.open == [] and validates(s)
+    assert len(adj.session._undo) == 1  # one step: u brings both back
+    adj.undo()
+    assert s.entities["T3"].status == SUGGESTED and Argument("Place", "T3") in s.events["E1"].arguments
+
+
+def test_accepting_an_event_candidate_whose_argument_was_rejected_drops_that_argument():
+    """Two versions of E1 (a merge-file conflict), theirs with Paris as Place; Paris
+    rejected first, then theirs' E1 accepted: the link to the rejected entity went
+    into the gold."""
+    base = meet_set()
+    base.entities["T3"] = replace(base.entities["T3"], status=SUGGESTED, by="rules")
+    ours, theirs = base.copy(), base.copy()
+    ours.events["E1"] = replace(base.events["E1"], type="Contact.Meet", arguments=(), by="bob")
+    theirs.events["E1"] = replace(base.events["E1"], arguments=(*base.events["E1"].arguments, Argument("Place", "T3")), by="carol")
+    result = merge3(base, ours, theirs).aset
+    result.entities["T3"] = replace(result.entities["T3"], status=REJECTED, by="adj")  # decided before
+    adj = Adjudication("meet", Session(result, default_schema(), user="adj"), result, merged=True)
+    d = next(d for d in adj.open if d.layer == EVENT and "Place" in str(result.events[d.pred_id].arguments))
+    decision = adj.take_other(d)
+    s = adj.session.aset
+    ev = s.events[d.pred_id]
+    assert ev.status == ACCEPTED and all(a.ref != "T3" for a in ev.arguments)
+    assert s.entities["T3"].status == REJECTED  # the earlier decision stands
+    assert f"{ev.id}'s Place argument" in decision.label and validates(s)
+    adj.undo()
+    assert s.events[d.pred_id].status == SUGGESTED and Argument("Place", "T3") in s.events[d.pred_id].arguments
+
+
+def test_a_conflict_of_a_rejected_entity_says_which_side_rejected_it():
+    base = meet_set()
+    base.entities["T3"] = replace(base.entities["T3"], status=SUGGESTED, by="rules")
+    ours, theirs = base.copy(), base.copy()
+    ours.entities["T3"] = replace(base.entities["T3"], status=REJECTED, by="bob")
+    theirs.events["E1"] = replace(base.events["E1"], arguments=(*base.events["E1"].arguments, Argument("Place", "T3")))
+    result = merge3(base, ours, theirs).aset
+    adj = Adjudication("meet", Session(result, default_schema(), user="adj"), result, merged=True)
+    (d,) = adj.open
+    assert "ours side of a conflict, rejected there" in adj.who(d)
+    adj.take_gold(d)  # rejected after all: the argument theirs added goes with it
+    assert adj.session.aset.events["E1"].arguments == (Argument("Participant", "T1"),) and validates(adj.session.aset)
