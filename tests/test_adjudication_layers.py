@@ -448,3 +448,18 @@ def test_a_conflict_of_a_rejected_entity_says_which_side_rejected_it():
     assert "ours side of a conflict, rejected there" in adj.who(d)
     adj.take_gold(d)  # rejected after all: the argument theirs added goes with it
     assert adj.session.aset.events["E1"].arguments == (Argument("Participant", "T1"),) and validates(adj.session.aset)
+
+
+def test_keeping_gold_over_a_suggested_entity_an_accepted_event_uses_drops_the_argument():
+    """One file, --by rules: keeping gold rejects the suggestion; an accepted event
+    that had it as an argument loses that argument in the same step."""
+    x = meet_set(Argument("Place", "T3"))
+    x.entities["T3"] = replace(x.entities["T3"], status=SUGGESTED, by="rules")
+    adj = Adjudication("meet", Session(x, default_schema(), user="adj"), x, by="rules")
+    d = next(d for d in adj.open if d.pred_id == "T3")
+    decision = adj.take_gold(d)
+    s = adj.session.aset
+    assert s.entities["T3"].status == REJECTED and s.events["E1"].arguments == (Argument("Participant", "T1"),)
+    assert decision.label == "kept gold: rejected T3; dropped E1's Place argument: T3 rejected" and validates(s)
+    adj.undo()
+    assert Argument("Place", "T3") in s.events["E1"].arguments
