@@ -404,3 +404,24 @@ def test_a_rejected_event_does_not_bring_back_what_the_other_side_deleted():
     got = valid(res.aset)
     assert res.conflicts == 0 and "T2" not in got.entities
     assert got.events["E1"].status == "rejected" and got.events["E1"].arguments == ()
+
+
+def test_git_merge_of_a_rejection_against_a_new_link_stops_for_adjudication(repo):
+    """Through git: bob rejected the suggested Monday, carol made it E1's Time. Git
+    used to commit a clean merge that validate refused."""
+    git(repo, "checkout", "-q", "main")
+    x = store.read(path_of(repo)).checked()
+    x.entities["T4"] = Entity("T4", "DATE", span("Monday"), status=SUGGESTED, by="rules")
+    save(repo, x)
+    git(repo, "commit", "-q", "-am", "suggestion")
+    reject = lambda x: x.entities.__setitem__("T4", replace(x.entities["T4"], status="rejected", by="bob"))  # noqa: E731
+    branch(repo, "bob", reject)
+    git(repo, "checkout", "-q", "main")
+    link = lambda x: x.events.__setitem__("E1", replace(x.events["E1"], arguments=(*x.events["E1"].arguments, Argument("Time", "T4"))))  # noqa: E731
+    branch(repo, "carol", link)
+    git(repo, "checkout", "-q", "bob")
+    res = git(repo, "merge", "--no-edit", "carol", check=False)
+    assert res.returncode != 0, res.stdout + res.stderr  # not committed: T4 to adjudicate
+    assert main(["validate", str(path_of(repo))]) == 0
+    got = store.read(path_of(repo)).checked()
+    assert got.entities["T4"].status == SUGGESTED and got.entities["T4"].attrs["merge"]["status"] == "rejected"
