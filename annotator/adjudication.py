@@ -420,11 +420,12 @@ class Adjudication:
         return self._record(Decision(key_of(d), order_of(d), "other", label, int(report is not None)), [report])
 
     def _apply(self, label: str, pairs: list[Pair]):
-        """Apply one decision as one session step, with the links it leaves to a
-        rejected annotation dropped (``changes.unlink_rejected``: the gold always
-        validates); ``(label, report)``, the label naming what was dropped."""
-        label, pairs = changes.unlink_rejected(self.session.aset, label, pairs)
-        return label, self.session.apply(label, pairs)
+        """Apply one decision as one session step; ``(label, report)``. The links it
+        would leave to a rejected annotation are dropped by ``Session.apply`` (the one
+        door: the gold always validates), which names them in the report."""
+        report = self.session.apply(label, pairs)
+        note = report.step.note if report is not None and report.step is not None else ""
+        return (note or label), report
 
     def _record(self, decision: Decision, reports: list) -> Decision:
         self._done.append(decision)

@@ -287,63 +287,6 @@ def reject_candidate(aset: AnnotationSet, ann_id: str, user: str) -> tuple[str, 
     return f"rejected {ann_id}", [(ann, with_status(ann, REJECTED, user))]
 
 
-def unlink_rejected(aset: AnnotationSet, label: str, pairs: list[Pair]) -> tuple[str, list[Pair]]:
-    """One decision's ``(label, pairs)``, completed so that after it no accepted link
-    points at a rejected annotation (``AnnotationSet.links_to_rejected``: what
-    ``annotator validate`` refuses). A decision on an annotation stands, and its links
-    follow it: rejecting an entity an accepted event still has as an argument (or an
-    accepted attribution as its source) drops that argument (the source); accepting
-    an event (an attribution) whose argument (source) was rejected before accepts it
-    without that link; an accepted relation to a rejected end is deleted. The label
-    names each dropped link; it is all the same step (one undo restores it)."""
-    after: dict[str, object] = {}  # ID -> its version after the pairs (None: removed)
-    for b, a in pairs:
-        if b is not None:
-            after[b.id] = None
-        if a is not None:
-            after[a.id] = a
-
-    def now(ann_id: str):
-        return after[ann_id] if ann_id in after else aset.get(ann_id)
-
-    def rejected(ann_id: str) -> bool:
-        x = now(ann_id)
-        return x is not None and x.status == REJECTED
-
-    linkers = [i for i, a in after.items() if a is not None]
-    for i, a in list(after.items()):
-        if a is not None and a.status == REJECTED:
-            linkers += [other.id for other in aset.referrers(i)]
-    out = list(pairs)
-    notes: list[str] = []
-    refs: list[str] = []
-    for i in dict.fromkeys(linkers):
-        cur = now(i)
-        if cur is None or cur.status != ACCEPTED:
-            continue
-        bad = [r for r in _refs(cur) if rejected(r)]
-        if not bad:
-            continue
-        refs += [r for r in bad if r not in refs]
-        if isinstance(cur, Event):
-            fixed = replace(cur, arguments=tuple(a for a in cur.arguments if a.ref not in bad))
-            notes += [f"{cur.id}'s {a.role} argument" for a in cur.arguments if a.ref in bad]
-        elif isinstance(cur, Attribution):
-            fixed = replace(cur, source=None)
-            notes.append(f"{cur.id}'s source")
-        else:
-            fixed = None
-            notes.append(f"relation {cur.id}")
-        at = next((k for k in range(len(out) - 1, -1, -1) if out[k][1] is cur), None)
-        if at is None:
-            out.append((cur, fixed))
-        else:
-            out[at] = (out[at][0], fixed)
-    if notes:
-        label += f"; dropped {', '.join(notes)}: {', '.join(refs)} rejected"
-    return label, out
-
-
 def candidate_is_open(aset: AnnotationSet, d: Disagreement) -> bool:
     ann = aset.get(d.pred_id) if d.kind == CANDIDATE and d.pred_id else None
     return ann is not None and ann.status == SUGGESTED
@@ -351,5 +294,4 @@ def candidate_is_open(aset: AnnotationSet, d: Disagreement) -> bool:
 
 __all__ = [
     "redirect_links", "accept_candidate", "accept_suggestion", "candidate_is_open", "reject_candidate", "rivals", "take_other_attribution", "take_other_event",
-    "unlink_rejected",
 ]

@@ -484,11 +484,19 @@ class Session:
         link to it), and what was left out, for the status line. An event loses
         that argument, an attribution its source; a relation, which is nothing
         without both ends, is left as it was (not accepted, not added)."""
-        if not any(a is not None and a.status == ACCEPTED and not isinstance(a, Entity) for _, a in pairs):
+        newly = [a.id for b, a in pairs if a is not None and a.status == REJECTED and (b is None or b.status != REJECTED)]
+        if not newly and not any(a is not None and a.status == ACCEPTED and not isinstance(a, Entity) for _, a in pairs):
             return pairs, ""
         after = {b.id: None for b, _ in pairs if b is not None}
         after.update((a.id, a) for _, a in pairs if a is not None)
         get = self.aset.get
+        if newly:  # what links to an annotation now rejected: that link goes too (in this step)
+            pairs = list(pairs)
+            for ref in newly:
+                for other in self.aset.referrers(ref):
+                    if other.id not in after and other.status == ACCEPTED:
+                        pairs.append((other, other))
+                        after[other.id] = other
 
         def rejected(ref: str) -> bool:
             ann = after[ref] if ref in after else get(ref)
@@ -512,7 +520,11 @@ class Session:
                 out.append((b, a))
             elif isinstance(a, Relation) and (rejected(a.arg1) or rejected(a.arg2)):
                 refs = " and ".join(r for r in dict.fromkeys((a.arg1, a.arg2)) if rejected(r))
-                notes.append(f"{a.id} not accepted ({refs} rejected)")
+                if b is not None and b.status == ACCEPTED:  # it was gold: rejected with its end
+                    out.append((b, with_status(a, REJECTED, self.user)))
+                    notes.append(f"rejected {a.id} too ({refs} rejected)")
+                else:  # being accepted now: left as it was
+                    notes.append(f"{a.id} not accepted ({refs} rejected)")
             else:
                 out.append((b, a))
         if not notes:
@@ -618,30 +630,14 @@ class Session:
         if ann is None:
             return None
         pairs: list[Pair] = [(ann, with_status(ann, status, self.user))]
-        notes: list[str] = []
         if status == ACCEPTED:
             for ref in self._part_refs(ann):
                 part = self.aset.get(ref)
                 if part is not None and part.status == SUGGESTED:
                     pairs.append((part, with_status(part, ACCEPTED, self.user)))
-        elif status == REJECTED and ann.status != REJECTED:
-            # what accepted links to it loses that link (an accepted event, source or
-            # relation to a rejected entity is not gold: validate refuses the file)
-            for other in self.aset.referrers(ann_id):
-                if other.status != ACCEPTED:
-                    continue
-                if isinstance(other, Event):
-                    pairs.append((other, replace(other, arguments=tuple(a for a in other.arguments if a.ref != ann_id))))
-                    notes.append(f"argument of {other.id}")
-                elif isinstance(other, Attribution):
-                    pairs.append((other, replace(other, source=None)))
-                    notes.append(f"source of {other.id}")
-                elif isinstance(other, Relation):
-                    pairs.append((other, with_status(other, REJECTED, self.user)))
-                    notes.append(f"relation {other.id}, rejected too")
+        # (rejecting it: what accepted links to it loses that link, in apply)
         verb = "accept" if status == ACCEPTED else "reject" if status == REJECTED else status
-        note = f"rejected {ann_id}; removed its link as {', '.join(notes)}" if notes else ""
-        return self.apply(f"{verb} {ann_id}", pairs, note)
+        return self.apply(f"{verb} {ann_id}", pairs)
 
     def _part_refs(self, ann: Annotation) -> list[str]:
         if isinstance(ann, Event):

@@ -406,7 +406,7 @@ def test_rejecting_a_candidate_an_accepted_event_uses_drops_the_argument_in_the_
     s = adj.session.aset
     assert s.entities["T3"].status == REJECTED
     assert s.events["E1"].status == ACCEPTED and s.events["E1"].arguments == (Argument("Participant", "T1"),)
-    assert "E1's Place argument" in decision.label and "T3 rejected" in decision.label
+    assert "dropped E1's Place T3 (rejected)" in decision.label
     assert adj.open == [] and validates(s)
     assert len(adj.session._undo) == 1  # one step: u brings both back
     adj.undo()
@@ -431,7 +431,7 @@ def test_accepting_an_event_candidate_whose_argument_was_rejected_drops_that_arg
     ev = s.events[d.pred_id]
     assert ev.status == ACCEPTED and all(a.ref != "T3" for a in ev.arguments)
     assert s.entities["T3"].status == REJECTED  # the earlier decision stands
-    assert f"{ev.id}'s Place argument" in decision.label and validates(s)
+    assert f"dropped {ev.id}'s Place" in decision.label and validates(s)
     adj.undo()
     assert s.events[d.pred_id].status == SUGGESTED and Argument("Place", "T3") in s.events[d.pred_id].arguments
 
@@ -460,6 +460,6 @@ def test_keeping_gold_over_a_suggested_entity_an_accepted_event_uses_drops_the_a
     decision = adj.take_gold(d)
     s = adj.session.aset
     assert s.entities["T3"].status == REJECTED and s.events["E1"].arguments == (Argument("Participant", "T1"),)
-    assert decision.label == "kept gold: rejected T3; dropped E1's Place argument: T3 rejected" and validates(s)
+    assert decision.label == "kept gold: rejected T3; dropped E1's Place T3 (rejected)" and validates(s)
     adj.undo()
     assert Argument("Place", "T3") in s.events["E1"].arguments
