@@ -23,9 +23,16 @@ Replaying (``Journal.open``), given the YAML's current sha:
   after = None deletes);
 * a save marker matches (the process died after the YAML was replaced and
   before the journal was reset): only the records newer than that snapshot;
-* nothing matches (the YAML was saved after the journal, so it is folded in
-  already, or it was edited by hand): the journal is discarded (moved aside
-  to ``.<stem>.journal.discarded`` if it held records).
+* nothing matches (another writer changed the YAML meanwhile: a ``git pull``,
+  a hand edit): the records are replayed on the file they were made on, kept
+  beside the journal as ``.<stem>.journal.base`` (a copy of the base's bytes,
+  written when the journal starts on a base: at its opening and at each save,
+  without fsync; its sha is checked before it is used), and the result is
+  merged with the file as it is now (``three_way.merge3``, as the workspace
+  merges a ``git pull`` into an open session); when that copy is missing or
+  is not the base, the records are NOT applied: the journal is moved aside to
+  ``.<stem>.journal.discarded`` (with its base copy, if any), and
+  ``discarded`` says so.
 
 A torn last line (killed mid-write) is ignored, and so is everything after a
 line that cannot be read. After the replay the journal is rewritten
@@ -83,6 +90,7 @@ __all__ = [
     "decode_pairs",
     "apply_pairs",
     "file_sha",
+    "base_copy_path",
     "JOURNAL_FORMAT",
 ]
 
@@ -95,6 +103,12 @@ def journal_path(yaml_path: str | os.PathLike) -> Path:
     """``<folder>/.<stem>.journal`` for ``<folder>/<stem>.yaml``."""
     p = Path(yaml_path)
     return p.parent / f".{p.stem}.journal"
+
+
+def base_copy_path(journal: str | os.PathLike) -> Path:
+    """``.<stem>.journal.base``: a copy of the bytes of the YAML the journal's records apply on top of."""
+    p = Path(journal)
+    return p.with_name(p.name + ".base")
 
 
 def file_sha(path: str | os.PathLike) -> str:
@@ -475,6 +489,13 @@ class Journal:
         self.discarded_path: Path | None = None
         self.torn = False
         self.conflicts = 0
+        #: the records were made on an older file (another writer changed it since)
+        #: and were merged with the file as it is (three-way, their base kept beside)
+        self.merged = False
+        #: of those merged, the annotations changed on both sides (both kept as suggestions)
+        self.merge_conflicts = 0
+        #: the YAML file this journal is for (``open`` copies it as the base)
+        self._yaml: Path | None = None
         #: the re-anchoring of recovered spans when the article changed since the crash
         self.reanchored = None
         #: the last write error (the app shows it); None while all is well
@@ -498,6 +519,7 @@ class Journal:
         ``aset`` (the session indexes the set when it is made).
         """
         base = self._base(base, yaml_path)
+        self._yaml = Path(yaml_path) if yaml_path is not None else self._default_yaml()
         recovered = self._load(aset, base, keep=False)
         self._header = {
             "journal": JOURNAL_FORMAT,
@@ -516,6 +538,7 @@ class Journal:
                     os.close(self._fd)
                     self._fd = None
                 raise
+        self._keep_base(base)
         return self.recovered
 
     def replay(self, aset: AnnotationSet, *, base: str | None = None, yaml_path: str | os.PathLike | None = None) -> int:
@@ -528,8 +551,71 @@ class Journal:
         if base is not None:
             return base
         if yaml_path is None:
-            yaml_path = self.path.parent / (self.path.name[1:].rsplit(".", 1)[0] + ".yaml")
+            yaml_path = self._default_yaml()
         return file_sha(yaml_path)
+
+    def _default_yaml(self) -> Path:
+        return self.path.parent / (self.path.name[1:].rsplit(".", 1)[0] + ".yaml")
+
+    # -- the base's copy ---------------------------------------------------------
+    #
+    # What lets the records be merged with a file another writer changed: the
+    # bytes they apply on top of. Written when the journal starts on a base (its
+    # opening: a copy of the file; a save: the bytes just written, in the save's
+    # thread), not fsynced (a copy lost with the page cache is only a merge not
+    # made: its sha is checked before use). On a 3.1 MB annotation file (42,000
+    # entities on a 1 MB article) the copy is 1-4 ms at the opening and 3-5 ms
+    # at a save (in its thread), beside the save's own atomic write (11 ms).
+
+    def _keep_base(self, base: str, data: Iterable[bytes] | None = None) -> None:
+        """Copy the base (the YAML file, or ``data``: its bytes) beside the journal;
+        none for no file (base ""). Errors are ignored: without a copy, a journal the
+        file no longer matches is set aside instead of merged."""
+        copy = base_copy_path(self.path)
+        try:
+            if not base:
+                with _quiet():
+                    os.unlink(copy)
+                return
+            tmp = copy.with_name(copy.name + ".tmp")
+            if data is None:
+                if self._yaml is None:
+                    return
+                import shutil
+
+                shutil.copyfile(self._yaml, tmp)
+            else:
+                with open(tmp, "wb") as out:
+                    for chunk in data:
+                        out.write(chunk)
+            os.replace(tmp, copy)
+        except OSError:
+            with _quiet():
+                os.unlink(copy)  # (an older base's copy would only be refused by its sha)
+
+    def _base_set(self, header: dict, aset: AnnotationSet) -> AnnotationSet | None:
+        """The annotations the records were made on, from the base's copy; None when
+        it is not kept (or is not that base)."""
+        base = header.get("base")
+        if base == "":
+            return AnnotationSet(aset.document)
+        if not isinstance(base, str):
+            return None
+        try:
+            raw = base_copy_path(self.path).read_bytes()
+        except OSError:
+            return None
+        if sha256(raw).hexdigest() != base:
+            return None
+        from . import store
+
+        try:
+            got = store.read(self._yaml or self._default_yaml(), text=raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, OSError):
+            return None
+        if got.aset is None or got.problems:
+            return None
+        return got.aset
 
     def _load(self, aset: AnnotationSet, base: str, keep: bool) -> list[tuple[int, bytes]]:
         self.recovered = 0
@@ -557,18 +643,34 @@ class Journal:
             for rec in body:
                 if rec.get("saving") == base and isinstance(rec.get("v"), int):
                     after_version = rec["v"]
+        theirs: AnnotationSet | None = None  # the file as it is, to merge with (another writer changed it)
+        base_set: AnnotationSet | None = None
+        if after_version is None and any("p" in rec for rec in body):
+            base_set = self._base_set(header, aset)
+            if base_set is not None:
+                after_version, theirs = -1, aset.copy()
         if after_version is None:
-            self.discarded = "the annotation file was saved after it (already folded in)"
-            if not keep and any("p" in rec for rec in body):
-                # Changed by something else (a hand edit?): keep the records aside.
+            if not any("p" in rec for rec in body):
+                self.discarded = "nothing in it"
+                return []
+            self.discarded = (
+                "the annotation file was changed since by another writer (a git pull, a hand edit) and the file "
+                "its changes were made on is not kept: they were NOT applied"
+            )
+            if not keep:
+                # keep the records aside (with their base's copy, if any), for whoever can apply them
                 aside = self.path.with_name(self.path.name + ".discarded")
                 try:
                     os.replace(self.path, aside)
-                    self.discarded += f"; kept as {aside.name}"
                     self.discarded_path = aside
                 except OSError:
                     pass
+                else:
+                    with _quiet():
+                        os.replace(base_copy_path(self.path), base_copy_path(aside))
             return []
+        # the records go onto the file's set, or onto their own base's when merged
+        target = base_set.copy() if base_set is not None else aset
         before = {}
         steps = 0
         for rec in body:
@@ -583,7 +685,7 @@ class Journal:
                 ann = a if a is not None else b
                 if ann is not None and ann.id not in before:
                     before[ann.id] = aset.get(ann.id)
-            self.conflicts += apply_pairs(aset, pairs)
+            self.conflicts += apply_pairs(target, pairs)
             steps += 1
         self.recovered = steps
         if not steps:
@@ -594,10 +696,29 @@ class Journal:
             # the old one. Re-find them (spans that still match are not touched).
             from .reanchor import reanchor
 
-            fixed, report = reanchor(aset, aset.document.text, old_length=header.get("length"))
-            aset.entities, aset.events = fixed.entities, fixed.events
-            aset.attributions, aset.relations = fixed.attributions, fixed.relations
+            fixed, report = reanchor(target, aset.document.text, old_length=header.get("length"))
+            target.entities, target.events = fixed.entities, fixed.events
+            target.attributions, target.relations = fixed.attributions, fixed.relations
             self.reanchored = report
+            if base_set is not None:
+                fixed, _ = reanchor(base_set, aset.document.text, old_length=header.get("length"))
+                base_set = fixed
+        if base_set is not None and theirs is not None:
+            # Another writer changed the file since: what the records made of their
+            # base, merged with the file as it is (both changed one annotation: both kept).
+            from .three_way import KINDS, merge3
+
+            target.document = aset.document
+            merged = merge3(base_set, target, theirs)
+            aset.entities, aset.events = merged.aset.entities, merged.aset.events
+            aset.attributions, aset.relations = merged.aset.attributions, merged.aset.relations
+            self.merged, self.merge_conflicts = True, merged.conflicts
+            self.conflicts = 0  # (made on their own base: none)
+            before = {}
+            for kind in KINDS:
+                old, new = theirs.table(kind), aset.table(kind)
+                for ann_id in old.keys() | new.keys():
+                    before[ann_id] = old.get(ann_id)
         # One record holding what the replay changed, so that a second crash
         # before the next save recovers the same state.
         pairs: list[Pair] = []
@@ -696,6 +817,8 @@ class Journal:
             self._header = dict(self._header, base=new_base)
             self.base = new_base
             self._rewrite()
+        if not new_base:
+            self._keep_base("")
 
     def save(
         self, snapshot: AnnotationSet, version: int, yaml_path: str | os.PathLike, *, data: bytes | None = None
@@ -710,10 +833,12 @@ class Journal:
         from .store import dump_chunks, write_atomic
 
         digest = sha256(big=True)
+        written: list[bytes] = []  # (kept for the base's copy)
 
         def hashed():  # the file's bytes, made as they are written (see dump_chunks)
             for chunk in dump_chunks(snapshot) if data is None else (data,):
                 digest.update(chunk)
+                written.append(chunk)
                 yield chunk
 
         def mark() -> None:  # written and synced, not yet in place: the record first
@@ -725,6 +850,8 @@ class Journal:
             self.write_held()  # (the old YAML stays: the held steps are not in it)
             raise
         sha = digest.hexdigest()
+        self._keep_base(sha, written)  # (before the journal names it as its base)
+        del written[:]
         with self._lock:
             held, self._held = self._held, None
         try:
@@ -776,16 +903,21 @@ class Journal:
                 os.close(self._fd)
                 self._fd = None
             if not self._records:
-                try:
-                    os.unlink(self.path)
-                except OSError:
-                    pass
+                for path in (self.path, base_copy_path(self.path)):
+                    with _quiet():
+                        os.unlink(path)
 
     def __enter__(self) -> "Journal":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _quiet():
+    import contextlib
+
+    return contextlib.suppress(OSError)
 
 
 def _sync(fd: int) -> None:

@@ -400,11 +400,16 @@ def _open(
                 stale = replayed.path  # its records are in the set: it goes once a save holds them
     if replayed is not None:
         if replayed.recovered:
-            notes.append(f"recovered {replayed.recovered} unsaved changes from the journal")
+            what = f"recovered {replayed.recovered} unsaved changes from the journal"
+            if replayed.merged:
+                what += f", merged with the changes made to {yaml_path.name} since by another writer"
+                if replayed.merge_conflicts:
+                    what += f"; {replayed.merge_conflicts} changed there too, both kept as suggestions to review"
+            notes.append(what)
         if replayed.discarded_path is not None:
             notes.append(
-                f"an old journal did not match {yaml_path.name} ({replayed.discarded}): "
-                f"its changes were set aside in {replayed.discarded_path}"
+                f"unsaved changes NOT applied: {yaml_path.name} was changed by another writer since they were "
+                f"made, and the file they were made on is not kept; they are kept in {replayed.discarded_path}"
             )
         if replayed.reanchored is not None:
             notes.append("recovered changes: " + replayed.reanchored.summary())

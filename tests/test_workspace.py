@@ -110,20 +110,51 @@ def test_a_second_opener_is_read_only_and_told_who_holds_it(tmp_path):
 from annotator.errors import InputError as InputErrorType  # noqa: E402
 
 
-def test_a_journal_that_does_not_match_is_set_aside_and_said_where(tmp_path):
+def test_a_journal_another_writer_overtook_is_merged_with_the_changed_file(tmp_path):
+    """Killed with a tag only in the journal, then a ``git pull`` (or a hand edit)
+    changes the file: the journal's steps are replayed on the file they were made
+    on (its copy beside the journal) and merged with the file as it is now."""
     art = article(tmp_path)
     ann = tmp_path / "annotations"
     ws = workspace.open_article(art, ann, default_schema())
     ws.session.add_entity("PER", 3, 16)
     ws.save()
     ws.session.add_entity("GPE", 17, 24)  # journaled, not saved; then the process dies
-    os.unlink(locking.lock_path(ws.yaml_path))
-    # The file is edited by hand meanwhile: the journal no longer applies to it.
+    crashed(ws)
+    # a teammate's tag arrives, written in place (the base's copy is not a link to it)
+    text = ws.yaml_path.read_text(encoding="utf-8")
+    line = "- {id: T2, label: ORG, start: 33, end: 40, text: Reuters, by: bob}\n"
+    with open(ws.yaml_path, "r+", encoding="utf-8") as f:
+        f.write(text.replace("entities:\n", "entities:\n" + line, 1))
+    again = workspace.open_article(art, ann, default_schema())
+    got = {(e.label, e.text, e.by) for e in again.session.aset.entities.values()}
+    assert got == {("PER", "Orhan Qereman", "annotator"), ("GPE", "HASAKEH", "annotator"), ("ORG", "Reuters", "bob")}
+    assert any("recovered 1 unsaved changes" in n and "merged" in n for n in again.notes), again.notes
+    assert not any("already folded in" in n or "set aside" in n for n in again.notes), again.notes
+    again.close()
+    saved = {e.text for e in store.read(again.yaml_path).checked().entities.values()}
+    assert saved == {"Orhan Qereman", "HASAKEH", "Reuters"}
+    aside = journal_path(ws.yaml_path).with_name(journal_path(ws.yaml_path).name + ".discarded")
+    assert not aside.exists() and not journal_path(ws.yaml_path).exists()
+    assert not ws.yaml_path.with_name(".a.journal.base").exists(), "the base's copy goes with the journal"
+
+
+def test_a_journal_whose_base_is_not_kept_is_set_aside_and_said_not_applied(tmp_path):
+    art = article(tmp_path)
+    ann = tmp_path / "annotations"
+    ws = workspace.open_article(art, ann, default_schema())
+    ws.session.add_entity("PER", 3, 16)
+    ws.save()
+    ws.session.add_entity("GPE", 17, 24)  # journaled, not saved; then the process dies
+    crashed(ws)
+    os.unlink(ws.yaml_path.with_name(".a.journal.base"))  # (an older version's journal: no copy)
     ws.yaml_path.write_text(ws.yaml_path.read_text() + "\n", encoding="utf-8")
     again = workspace.open_article(art, ann, default_schema())
     aside = journal_path(ws.yaml_path).with_name(journal_path(ws.yaml_path).name + ".discarded")
     assert aside.exists()
-    assert any("set aside" in n and str(aside) in n for n in again.notes), again.notes
+    assert any("NOT applied" in n and str(aside) in n for n in again.notes), again.notes
+    assert not any("folded in" in n for n in again.notes), again.notes
+    assert {e.text for e in again.session.aset.entities.values()} == {"Orhan Qereman"}
     again.close()
 
 
