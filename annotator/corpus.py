@@ -577,7 +577,7 @@ def lock_held(path: Path) -> bool:
     from .lock import is_stale, read_record
 
     rec = read_record(path)
-    return rec is not None and not is_stale(rec)
+    return rec is not None and not is_stale(rec, path)
 
 
 def _names_in(folder: Path) -> set[str]:

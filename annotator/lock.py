@@ -5,13 +5,19 @@ time (and, on Linux, the kernel's start time of that process, so a pid reused
 by another program is not mistaken for the holder). It is created with
 ``O_CREAT | O_EXCL``: of two processes racing for it, exactly one wins.
 
-A lock is stale when its record is unreadable, or its host is this host and
-its process is gone (``os.kill(pid, 0)`` says no such process, or the pid now
-belongs to a process started at another time). A stale lock is taken over
+The record also holds the lock file's inode and (real) path, taken when it is
+created: a lock file that is not the one its record was written into (copied,
+committed to git and checked out in a clone, on this machine or another) holds
+nobody, and is stale.
+
+A lock is stale when its record is unreadable, or it is such a copy, or its
+host is this host and its process is gone (``os.kill(pid, 0)`` says no such
+process, the process is a zombie, or the pid now belongs to a process started
+at another time). A stale lock is taken over
 atomically: it is renamed to a private name (only one process can rename that
 file), checked to be the very record judged stale, removed, and the ``O_EXCL``
-creation is tried again. A lock held on another host is never judged stale
-(we cannot see its processes): ``holder()`` names the host and the file to
+creation is tried again. A lock held on another host (in its own
+file: a shared folder) is never judged stale (we cannot see its processes): ``holder()`` names the host and the file to
 remove by hand.
 
 No Textual here. ``acquire(yaml_path)`` returns a ``Lock`` or ``None`` (someone
@@ -26,7 +32,7 @@ import socket
 import time
 from pathlib import Path
 
-__all__ = ["Lock", "acquire", "holder", "lock_path", "read_record", "is_stale"]
+__all__ = ["Lock", "acquire", "holder", "lock_path", "read_record", "is_stale", "copied"]
 
 #: How many times a stale lock is taken over before giving up (others racing).
 _ATTEMPTS = 5
@@ -59,17 +65,28 @@ def _user() -> str:
         return os.environ.get("USER") or "unknown"
 
 
-def _proc_start(pid: int) -> str | None:
-    """The kernel's start time of ``pid`` (clock ticks since boot), Linux only."""
+def _proc_stat(pid: int) -> list[str] | None:
+    """The fields of ``/proc/PID/stat`` from the third (state) on, Linux only."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
             stat = f.read().decode("ascii", "replace")
     except OSError:
         return None
     # The command name (field 2) is in parentheses and may hold spaces.
-    rest = stat[stat.rfind(")") + 2 :].split()
+    return stat[stat.rfind(")") + 2 :].split()
+
+
+def _proc_start(pid: int) -> str | None:
+    """The kernel's start time of ``pid`` (clock ticks since boot), Linux only."""
+    rest = _proc_stat(pid)
     # rest[0] is field 3 (state); field 22 (starttime) is rest[19].
-    return rest[19] if len(rest) > 19 else None
+    return rest[19] if rest is not None and len(rest) > 19 else None
+
+
+def _zombie(pid: int) -> bool:
+    """Has ``pid`` exited, not yet reaped by its parent (state Z, or X: dead)?"""
+    rest = _proc_stat(pid)
+    return bool(rest) and rest[0] in ("Z", "X")
 
 
 def _token(nbytes: int) -> str:
@@ -135,14 +152,31 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def is_stale(rec: dict | None) -> bool:
-    """True when the record names no live holder (see the module docstring)."""
+def copied(rec: dict, path: str | os.PathLike) -> bool:
+    """Is the lock file at ``path`` not the one ``rec`` was written into (its inode,
+    or on this host its real path, differs): a copy, committed and cloned?"""
+    ino = rec.get("ino")
+    if type(ino) is int:
+        try:
+            if os.stat(path).st_ino != ino:
+                return True
+        except OSError:
+            return False
+    where = rec.get("path")
+    return isinstance(where, str) and rec.get("host") == _hostname() and where != os.path.realpath(path)
+
+
+def is_stale(rec: dict | None, path: str | os.PathLike | None = None) -> bool:
+    """True when the record names no live holder (see the module docstring);
+    ``path``: the lock file it was read from (a copy of a lock is stale)."""
     if rec is None:
+        return True
+    if path is not None and copied(rec, path):
         return True
     if rec["host"] != _hostname():
         return False
     pid = rec["pid"]
-    if not _alive(pid):
+    if not _alive(pid) or _zombie(pid):
         return True
     want = rec.get("proc_start")
     if want is not None:
@@ -193,6 +227,9 @@ def _create(path: Path, record: dict, durable: bool = True) -> bool:
     except FileExistsError:
         return False
     try:
+        # the file the record is in: a copy of it (git) is then known for one
+        record["ino"] = os.fstat(fd).st_ino
+        record["path"] = os.path.realpath(path)
         os.write(fd, (json.dumps(record, sort_keys=True) + "\n").encode("utf-8"))
         if durable:
             os.fsync(fd)
@@ -261,13 +298,14 @@ def acquire(yaml_path: str | os.PathLike, *, durable: bool = True, annotator: st
         except OSError:
             raw = None
         rec = _parse(raw) if raw is not None else None
-        if rec is not None and not is_stale(rec):
+        if rec is not None and not is_stale(rec, path):
             return None
         if raw is not None and rec is None and _young(path):
             return None  # being written right now by its creator: not stale yet
+        gone = (dict(rec, copied=True) if copied(rec, path) else rec) if rec else {"unreadable": True}
         if not _take_over(path, raw):
             return None
-        took_over = rec or {"unreadable": True}
+        took_over = gone
     return None
 
 

@@ -415,7 +415,14 @@ def _open(
             notes.append("recovered changes: " + replayed.reanchored.summary())
     notes.extend(got.notes)  # spans moved, spans lost (each time it opens)
     if held is not None and held.took_over is not None:  # the least news: last
-        notes.append(f"took over the lock of a process that is gone (pid {held.took_over.get('pid', '?')})")
+        gone = held.took_over
+        if gone.get("copied"):
+            notes.append(
+                f"took over a lock copied from elsewhere (committed to git? see the README's Git setup): it named "
+                f"{gone.get('annotator') or gone.get('user') or 'someone'} (pid {gone.get('pid', '?')} on {gone.get('host', '?')})"
+            )
+        else:
+            notes.append(f"took over the lock of a process that is gone (pid {gone.get('pid', '?')})")
     # What the journal recovered is one step of the session, made on the file's set
     # (undoable; the file does not hold it: the session is dirty, the next save writes it).
     recovered = _differences(base, aset) if writer and replayed is not None and replayed.recovered else []

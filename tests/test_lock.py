@@ -170,3 +170,61 @@ def test_the_holder_is_named_by_the_annotator_not_only_the_account(tmp_path):
     plain = lock.acquire(yaml_path)  # (no annotator named: the account, as before)
     assert "annotator" not in lock.read_record(lock.lock_path(yaml_path)) and not lock.holder(yaml_path).startswith("alice")
     plain.release()
+
+
+def test_a_lock_committed_and_cloned_holds_nobody(tmp_path):
+    """alice's lock went into git; bob's clone (this host, her app still running)
+    has a copy of it: not the file its record was written into, so it is stale."""
+    alice = tmp_path / "alice" / "annotations" / "a.yaml"
+    held = lock.acquire(alice, annotator="alice")  # a live holder: this very process
+    bob = tmp_path / "bob" / "annotations" / "a.yaml"
+    bob.parent.mkdir(parents=True)
+    lock.lock_path(bob).write_bytes(lock.lock_path(alice).read_bytes())  # (what a clone checks out)
+    assert not lock.is_stale(lock.read_record(lock.lock_path(alice)), lock.lock_path(alice))
+    assert lock.is_stale(lock.read_record(lock.lock_path(bob)), lock.lock_path(bob))
+    mine = lock.acquire(bob, annotator="bob")
+    assert mine is not None and mine.took_over["copied"] and mine.took_over["annotator"] == "alice"
+    assert lock.acquire(alice) is None, "alice's own lock still holds"
+    mine.release()
+    held.release()
+
+
+def test_a_copy_of_another_hosts_lock_holds_nobody(tmp_path):
+    yaml_path = tmp_path / "a.yaml"
+    path = lock.lock_path(yaml_path)
+    path.write_text("")
+    ino = os.stat(path).st_ino
+    rec = {"pid": 1, "host": "elsewhere.example", "user": "carol", "started": "t", "token": "w"}
+    path.write_text(json.dumps(dict(rec, ino=ino, path="/home/carol/annotations/.a.lock")))
+    assert lock.acquire(yaml_path) is None, "its own file (a shared folder): held on that host"
+    path.unlink()
+    path.write_text(json.dumps(dict(rec, ino=ino + 1, path="/home/carol/annotations/.a.lock")))  # a checkout
+    held = lock.acquire(yaml_path)
+    assert held is not None and held.took_over["copied"]
+    held.release()
+
+
+def test_a_zombie_holds_no_lock(tmp_path):
+    """Exited, not yet reaped by its parent (state Z): dead."""
+    import time
+
+    yaml_path = tmp_path / "a.yaml"
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        for _ in range(200):
+            stat = lock._proc_stat(proc.pid)
+            if stat is None:
+                pytest.skip("no /proc here")
+            if stat[0] == "Z":
+                break
+            time.sleep(0.02)
+        rec = {"pid": proc.pid, "host": lock._hostname(), "user": "ghost", "started": "t", "token": "z"}
+        pst = lock._proc_start(proc.pid)
+        if pst is not None:
+            rec["proc_start"] = pst
+        lock.lock_path(yaml_path).write_text(json.dumps(rec))
+        held = lock.acquire(yaml_path)
+        assert held is not None and held.took_over["pid"] == proc.pid
+        held.release()
+    finally:
+        proc.wait()
