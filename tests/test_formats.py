@@ -648,6 +648,35 @@ def test_each_format_says_in_one_line_what_it_left_out(tmp_path):
     assert r.line() == "jsonl: left out 1 suggested annotation (--status all includes them), 1 event, 1 attribution, 1 discontinuous entity"
 
 
+def _with_notes_and_links() -> AnnotationSet:
+    text = "Citibank moved money to Switzerland."
+    aset = AnnotationSet(Document(text))
+    aset.entities["T1"] = Entity("T1", "ORG", Span.of(text, 0, 8), attrs={"#AnnotatorNotes": "a bank"})
+    aset.entities["T2"] = Entity(
+        "T2", "GPE", Span.of(text, 24, 35), attrs={"N:Reference": [["Wikidata:Q39", "Switzerland"]], "Realis": "actual"}
+    )
+    return aset
+
+
+@pytest.mark.parametrize(
+    "fmt, write, out",
+    [
+        ("conll", conll.write, "x.conll"),
+        ("labelstudio", labelstudio.write, "x.json"),
+        ("jsonl", jsonl.write, "x.jsonl"),
+        ("doccano", doccano.write, "x.jsonl"),
+        ("spacy", spacy_docbin.write, "x.spacy"),
+    ],
+)
+def test_notes_links_and_attributes_left_out_are_counted(tmp_path, fmt, write, out):
+    """A format with no place for them says so (brat keeps them), never drops them silently."""
+    if fmt == "spacy":
+        pytest.importorskip("spacy")
+    r = Report(fmt)
+    write([("d", _with_notes_and_links())], tmp_path / out, r, "accepted")
+    assert r.line() == f"{fmt}: left out 1 note, 1 link, 1 attribute (brat keeps them)"
+
+
 def _write_yaml(tmp_path: Path, aset: AnnotationSet, name: str = "doc") -> Path:
     art = tmp_path / "seeds" / f"{name}.txt"
     art.parent.mkdir(exist_ok=True)

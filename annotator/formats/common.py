@@ -88,6 +88,9 @@ _PLURALS = {
     "labels": "label",
     "equivalences": "equivalence",
     "notes": "note",
+    "links": "link",
+    "attributes": "attribute",
+    "notes": "note",
 }
 
 
@@ -118,6 +121,9 @@ class Report:
         if not self.left:
             return None
         parts = [f"{n} {_number(what, n)}" for what, n in self.left.items()]
+        kept = [i for i, what in enumerate(self.left) if what in _BRAT_KEEPS]
+        if kept:
+            parts[kept[-1]] += " (brat keeps them)"
         return f"{self.fmt}: left out " + ", ".join(parts)
 
 
@@ -188,6 +194,30 @@ def leave_unsupported(aset: AnnotationSet, report: Report, *, events=True, attri
         report.leave("attributions", len(aset.attributions))
     if relations:
         report.leave("relations", len(aset.relations))
+
+
+def leave_attrs(anns: Iterable, report: Report) -> None:
+    """Count the notes, links and attributes of the annotations a format carries
+    without them (brat keeps them): ``#AnnotatorNotes``, ``N:...`` entries (a
+    Wikidata link), any other attribute (``Realis``, ``merge``...)."""
+    from ..attributes import INTERNAL, INTERNAL_PREFIXES, NOTE
+
+    notes = links = attributes = 0
+    for ann in anns:
+        for key, value in (ann.attrs or {}).items():
+            if key == NOTE:
+                notes += 1
+            elif isinstance(key, str) and key.startswith("N:"):
+                links += len(value) if isinstance(value, list) else 1
+            elif key not in INTERNAL and not (isinstance(key, str) and key.startswith(INTERNAL_PREFIXES)):
+                attributes += 1
+    report.leave("notes", notes)
+    report.leave("links", links)
+    report.leave("attributes", attributes)
+
+
+#: what ``leave_attrs`` counts: the summary says once, after the last, that brat keeps them
+_BRAT_KEEPS = ("notes", "links", "attributes")
 
 
 def contiguous_entities(aset: AnnotationSet, report: Report) -> list[Entity]:

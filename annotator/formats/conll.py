@@ -27,6 +27,7 @@ from .common import (
     Refused,
     Report,
     contiguous_entities,
+    leave_attrs,
     leave_unsupported,
     non_overlapping,
     select,
@@ -46,6 +47,7 @@ def sentences(name: str, aset: AnnotationSet, report: Report, status: str) -> li
     ents = contiguous_entities(sel, report)
     kept, left = non_overlapping(ents)
     report.leave("overlapping entities", len(left))
+    leave_attrs(kept, report)
     text = sel.document.text
     bad = [e for e in kept if any(c.isspace() for c in e.label) or not e.label]
     if bad:

@@ -17,6 +17,8 @@ them: its suggestions read back as accepted, and the export says so.
 
 from __future__ import annotations
 
+from itertools import chain
+
 import json
 from collections import Counter
 from pathlib import Path
@@ -24,7 +26,7 @@ from typing import Iterable, Iterator
 
 from ..errors import InputError
 from ..model import ACCEPTED, SUGGESTED, AnnotationSet, Document, Entity, Relation, Span, id_number
-from .common import Ids, Imported, Named, Refused, Report, contiguous_entities, leave_unsupported, select
+from .common import Ids, Imported, Named, Refused, Report, contiguous_entities, leave_attrs, leave_unsupported, select
 from .jsonl import iter_json_lines
 from ..store.files import atomic_output
 
@@ -36,6 +38,7 @@ def record(n: int, name: str, aset: AnnotationSet, report: Report, status: str, 
     sel = select(aset, status, report, keep_rejected=False)
     leave_unsupported(sel, report, relations=form == "label")
     ents = contiguous_entities(sel, report)
+    leave_attrs(ents if form == "label" else chain(ents, sel.relations.values()), report)
     if form == "label":
         if counts is not None:
             counts["plain suggestions"] += sum(e.status == SUGGESTED for e in ents)

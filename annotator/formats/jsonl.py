@@ -17,6 +17,8 @@ is no article.
 
 from __future__ import annotations
 
+from itertools import chain
+
 import hashlib
 import json
 from pathlib import Path
@@ -34,6 +36,7 @@ from .common import (
     Report,
     TokenIndex,
     contiguous_entities,
+    leave_attrs,
     leave_unsupported,
     select,
     span_bounds,
@@ -60,6 +63,7 @@ def records(name: str, aset: AnnotationSet, report: Report, status: str) -> list
     sel = select(aset, status, report, keep_rejected=True)
     leave_unsupported(sel, report, relations=False)
     ents = contiguous_entities(sel, report)
+    leave_attrs(chain(ents, sel.relations.values()), report)
     text = sel.document.text
     starts, ends = span_bounds(ents)
     tokens = tokenize(text, starts, ends)

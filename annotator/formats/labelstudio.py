@@ -9,13 +9,15 @@ The export is one JSON array written task by task; the reader walks an array
 
 from __future__ import annotations
 
+from itertools import chain
+
 import json
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..errors import InputError
 from ..model import ACCEPTED, SUGGESTED, AnnotationSet, Document, Entity, Relation, Span
-from .common import Ids, Imported, Named, Refused, Report, Utf16, contiguous_entities, leave_unsupported, select
+from .common import Ids, Imported, Named, Refused, Report, Utf16, contiguous_entities, leave_attrs, leave_unsupported, select
 from ..store.files import atomic_output
 from ..store.validate import show
 
@@ -29,6 +31,7 @@ def task(n: int, name: str, aset: AnnotationSet, report: Report, status: str) ->
     sel = select(aset, status, report, keep_rejected=False)
     leave_unsupported(sel, report, relations=False)
     ents = contiguous_entities(sel, report)
+    leave_attrs(chain(ents, sel.relations.values()), report)
     text = sel.document.text
     u16 = Utf16(text)
 

@@ -27,6 +27,7 @@ from .common import (
     Report,
     TokenIndex,
     contiguous_entities,
+    leave_attrs,
     leave_unsupported,
     non_overlapping,
     select,
@@ -58,6 +59,7 @@ def to_doc(name: str, aset: AnnotationSet, report: Report, status: str, vocab):
     sel = select(aset, status, report, keep_rejected=True)
     leave_unsupported(sel, report)
     ents = contiguous_entities(sel, report)
+    leave_attrs(ents, report)
     text = sel.document.text
     starts, ends = span_bounds(ents)
     tokens = tokenize(text, starts, ends)
