@@ -105,6 +105,12 @@ def journal_path(yaml_path: str | os.PathLike) -> Path:
     return p.parent / f".{p.stem}.journal"
 
 
+#: an annotation file this big (the 10 MB article's is 66 MB) keeps its base as a
+#: hard link, not a copy: the copy cost 30-100 ms at each opening and each save, and
+#: the save held the file's bytes twice (its peak memory) to write it
+BASE_LINK_SIZE = 8 * 2**20
+
+
 def base_copy_path(journal: str | os.PathLike) -> Path:
     """``.<stem>.journal.base``: a copy of the bytes of the YAML the journal's records apply on top of."""
     p = Path(journal)
@@ -569,8 +575,11 @@ class Journal:
 
     def _keep_base(self, base: str, data: Iterable[bytes] | None = None) -> None:
         """Copy the base (the YAML file, or ``data``: its bytes) beside the journal;
-        none for no file (base ""). Errors are ignored: without a copy, a journal the
-        file no longer matches is set aside instead of merged."""
+        none for no file (base ""). A file of ``BASE_LINK_SIZE`` or more is not
+        copied but linked (a hard link: the saves replace the file, they do not
+        write into it; one written into in place by another program no longer
+        matches its sha, and is then not used). Errors are ignored: without a copy,
+        a journal the file no longer matches is set aside instead of merged."""
         copy = base_copy_path(self.path)
         try:
             if not base:
@@ -583,7 +592,15 @@ class Journal:
                     return
                 import shutil
 
-                shutil.copyfile(self._yaml, tmp)
+                with _quiet():
+                    os.unlink(tmp)
+                if os.path.getsize(self._yaml) >= BASE_LINK_SIZE:
+                    try:
+                        os.link(self._yaml, tmp)
+                    except OSError:  # (a file system without hard links)
+                        shutil.copyfile(self._yaml, tmp)
+                else:
+                    shutil.copyfile(self._yaml, tmp)
             else:
                 with open(tmp, "wb") as out:
                     for chunk in data:
@@ -833,12 +850,18 @@ class Journal:
         from .store import dump_chunks, write_atomic
 
         digest = sha256(big=True)
-        written: list[bytes] = []  # (kept for the base's copy)
+        written: list[bytes] = []  # (kept for the base's copy, while the file is small)
+        size = 0
 
         def hashed():  # the file's bytes, made as they are written (see dump_chunks)
+            nonlocal size, written
             for chunk in dump_chunks(snapshot) if data is None else (data,):
                 digest.update(chunk)
-                written.append(chunk)
+                size += len(chunk)
+                if written is not None:
+                    written.append(chunk)
+                    if size >= BASE_LINK_SIZE:  # a big file's base is a link to it: not held twice
+                        written = None
                 yield chunk
 
         def mark() -> None:  # written and synced, not yet in place: the record first
@@ -851,7 +874,7 @@ class Journal:
             raise
         sha = digest.hexdigest()
         self._keep_base(sha, written)  # (before the journal names it as its base)
-        del written[:]
+        written = None
         with self._lock:
             held, self._held = self._held, None
         try:

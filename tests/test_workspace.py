@@ -139,6 +139,34 @@ def test_a_journal_another_writer_overtook_is_merged_with_the_changed_file(tmp_p
     assert not ws.yaml_path.with_name(".a.journal.base").exists(), "the base's copy goes with the journal"
 
 
+def test_a_big_file_s_base_is_a_link_and_still_merges_a_pull(tmp_path, monkeypatch):
+    """A big annotation file (the 10 MB article's is 66 MB) keeps its base as a hard
+    link, not a copy: copying it cost 30-100 ms at each opening and each save, and
+    the save held its bytes twice. A pull replaces the file (as git does): merged."""
+    from annotator import journal as journal_mod
+
+    monkeypatch.setattr(journal_mod, "BASE_LINK_SIZE", 1)
+    art = article(tmp_path)
+    ann = tmp_path / "annotations"
+    ws = workspace.open_article(art, ann, default_schema())
+    ws.session.add_entity("PER", 3, 16)
+    ws.save()
+    base = ws.yaml_path.with_name(".a.journal.base")
+    assert base.stat().st_ino == ws.yaml_path.stat().st_ino  # the saved file itself
+    ws.session.add_entity("GPE", 17, 24)  # journaled, not saved; then the process dies
+    crashed(ws)
+    text = ws.yaml_path.read_text(encoding="utf-8")
+    line = "- {id: T2, label: ORG, start: 33, end: 40, text: Reuters, by: bob}\n"
+    pulled = ws.yaml_path.with_name("pulled.tmp")
+    pulled.write_text(text.replace("entities:\n", "entities:\n" + line, 1), encoding="utf-8")
+    os.replace(pulled, ws.yaml_path)  # a new file in its place, as git checkout writes it
+    again = workspace.open_article(art, ann, default_schema())
+    got = {(e.label, e.text) for e in again.session.aset.entities.values()}
+    assert got == {("PER", "Orhan Qereman"), ("GPE", "HASAKEH"), ("ORG", "Reuters")}
+    assert any("merged" in n for n in again.notes), again.notes
+    again.close()
+
+
 def test_a_journal_whose_base_is_not_kept_is_set_aside_and_said_not_applied(tmp_path):
     art = article(tmp_path)
     ann = tmp_path / "annotations"
