@@ -102,6 +102,68 @@ async def test_shift_arrows_extend_a_found_selection_from_its_ends(make_app):
         assert app.session.aset.entities["T1"].text == "Orhan Qereman\nHASAKEH"
 
 
+async def test_a_plain_move_after_a_find_drops_the_match_and_the_next_find_selects_its_own(make_app):
+    """The tester's case: after a find, g (or right, pagedown) made the match an
+    extending selection anchored at its last token; the next find extended it and
+    the digit tagged 300 characters ("Forces (SDF), had taken ... fighters")."""
+    app = make_app()
+    text = app.session.text
+    second = text.index("Iran-backed Iraqi fighters")
+    async with app.run_test(size=SIZE) as pilot:
+        for move in ("g", "right", "pagedown", "left", "down", "G", "end"):
+            await pilot.press("g")
+            await find(pilot, "Syrian Democratic Forces")
+            await pilot.press(move)
+            assert app.view.selection is None, move  # only the cursor moved
+            assert not app.view.extending
+        await pilot.press("g")
+        await find(pilot, "Syrian Democratic Forces")
+        await pilot.press("g")
+        await find(pilot, "Iran-backed Iraqi fighters")
+        assert app.view.selection == (second, second + 26)
+        await pilot.press("2", "q")
+    assert [(e["start"], e["end"], e["text"]) for e in yaml_of(app)["entities"]] == [
+        (second, second + 26, "Iran-backed Iraqi fighters")]
+
+
+async def test_a_find_after_a_find_selects_the_new_match(make_app):
+    app = make_app()
+    text = app.session.text
+    async with app.run_test(size=SIZE) as pilot:
+        await find(pilot, "Syrian Democratic Forces")
+        await find(pilot, "Deir el-Zor")
+        s, e = app.view.selection
+        assert text[s:e] == "Deir el-Zor"
+        await pilot.press("n")  # n replaces it with the next match
+        s2, e2 = app.view.selection
+        assert s2 > s and text[s2:e2] == "Deir el-Zor"
+
+
+async def test_a_find_extends_a_v_selection_or_an_extended_match(make_app):
+    """Kept: with a v-selection (or a match grown by shift+arrows), a find extends
+    it to the match's end (README: "/text enter extends the selection")."""
+    app = make_app()
+    text = app.session.text
+    orhan = text.index("Orhan")
+    hasakeh = text.index("HASAKEH")
+    async with app.run_test(size=SIZE) as pilot:
+        await find(pilot, "Orhan")
+        await pilot.press("escape", "v")
+        assert app.view.extending
+        await find(pilot, "HASAKEH")
+        assert app.view.selection == (orhan, hasakeh + 7)
+        await pilot.press("right")  # moves go on extending a v-selection
+        assert app.view.selection[0] == orhan and app.view.selection[1] > hasakeh + 7
+        await pilot.press("escape", "g")
+        await find(pilot, "Orhan")
+        await pilot.press("shift+right")  # an explicit extension of a match
+        assert app.view.selection == (orhan, orhan + len("Orhan Qereman"))
+        await find(pilot, "HASAKEH")
+        assert app.view.selection == (orhan, hasakeh + 7)
+        await pilot.press("1")
+        assert app.session.aset.entities["T1"].text == "Orhan Qereman\nHASAKEH"
+
+
 async def test_delete_and_jump_between_annotations(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

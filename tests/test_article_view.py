@@ -220,6 +220,10 @@ async def test_select_a_range_then_extend():
         assert sel_text(view) == "Zo" and word(view) == "Zor"
         await pilot.press("shift+right")  # a move goes back to whole tokens
         assert sel_text(view) == "Zor city"
+        view.select(text.index("el-"), text.index(" city"))
+        assert not view.extending
+        await pilot.press("l")  # a plain move drops a match: it is not a v-selection
+        assert view.selection is None and word(view) == "-"  # from the cursor: the first token
 
 
 async def test_bindings_have_ids_and_can_be_remapped():

@@ -167,8 +167,6 @@ class AnnotatorApp(
         #: and cursor, taken back when they are opened again
         self._left: dict[int, tuple[workspaces.History, int]] = {}
         self.last_query: str = ""
-        #: the selection the last find made (n/N replace it; a v-selection is extended)
-        self._found: tuple[int, int] | None = None
         self.message = ""
         self.started = time.perf_counter()
         self._side_key: tuple | None = None

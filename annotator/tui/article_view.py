@@ -594,8 +594,17 @@ class ArticleView(RowPainting, PlainLines, SteadyScrollbars, ScrollView, inherit
     # Actions (key bindings)
     # ------------------------------------------------------------------
     @property
-    def _extending(self) -> bool:
-        return self._anchor_i is not None
+    def extending(self) -> bool:
+        """Whether plain moves extend the selection: one started with ``v`` (or
+        dragged, or grown by an explicit extension: shift+arrows, ``)``, ``}``).
+
+        A find's match (``select``) is a selection but not an extending one: a
+        plain move after a find drops it, as in brat or INCEpTION (anchored at the
+        match's last token, ``g`` after a find selected from the article's start to
+        the match, and the next find extended that instead of selecting its match)."""
+        return self._anchor_i is not None and self._exact is None
+
+    _extending = extending
 
     def action_cursor_next(self) -> None:
         self._step(+1, self._extending)

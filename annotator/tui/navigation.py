@@ -153,12 +153,13 @@ class NavigationMixin:
             self.say(f"not found: {query}")
             return
         view = self.view
-        if view.selection is not None and view.selection != self._found:
-            # A find while selecting (v) extends the selection to the match's end.
+        if view.extending:
+            # A find while selecting (v, or a match grown by shift+arrows, ``)``,
+            # ``}``) extends the selection to the match's end; otherwise the match
+            # becomes the selection (a previous match's is replaced).
             view.move_to(i + len(needle) - 1, extend=True)
         else:
             view.select(i, i + len(needle))
-            self._found = view.selection
         self.say(f"found {query!r}" + (" (wrapped)" if wrapped else ""))
 
     def action_find_next(self) -> None:
