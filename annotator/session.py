@@ -456,6 +456,19 @@ class Session:
         self.version += 1
         return report
 
+    def mine(self, ann: Annotation) -> Annotation:
+        """``ann`` as changed by this session's annotator: ``by`` names who made it
+        or last changed it (a relabel, a retype, an argument, a part, attributes,
+        a decision). A suggestion still pending keeps its suggester as ``by``."""
+        if ann.status == SUGGESTED or ann.by == self.user:
+            return ann
+        return replace(ann, by=self.user)
+
+    def edit(self, label: str, pairs: Iterable[Pair], note: str = "") -> ChangeReport | None:
+        """``apply`` a change the annotator made: every annotation it changes
+        (not the ones it adds or removes) is recorded as theirs (``mine``)."""
+        return self.apply(label, [(b, a if b is None or a is None or a == b else self.mine(a)) for b, a in pairs], note)
+
     def apply(self, label: str, pairs: Iterable[Pair], note: str = "") -> ChangeReport | None:
         """Apply one step and record it for undo. Empty steps are not recorded."""
         # (an annotation added or removed differs: not compared, 42,000 times for a worker's suggestions)
@@ -620,9 +633,7 @@ class Session:
         new = with_label(ent, label)  # (a suggestion keeps the label it was suggested with)
         if ent.status == SUGGESTED:
             new = with_status(new, ACCEPTED, self.user)
-        elif ent.label != label:
-            new = replace(new, by=self.user)
-        self.apply(f"relabel {ann_id} as {label}", [(ent, new)])
+        self.edit(f"relabel {ann_id} as {label}", [(ent, new)])
 
     def set_status(self, ann_id: str, status: str) -> ChangeReport | None:
         """Accept or reject a suggestion (its suggested parts follow it)."""
@@ -637,7 +648,7 @@ class Session:
                     pairs.append((part, with_status(part, ACCEPTED, self.user)))
         # (rejecting it: what accepted links to it loses that link, in apply)
         verb = "accept" if status == ACCEPTED else "reject" if status == REJECTED else status
-        return self.apply(f"{verb} {ann_id}", pairs)
+        return self.edit(f"{verb} {ann_id}", pairs)
 
     def _part_refs(self, ann: Annotation) -> list[str]:
         if isinstance(ann, Event):
@@ -671,7 +682,7 @@ class Session:
                 pairs.append((other, None))
                 notes.append(f"relation {other.id}")
         note = f"deleted {ann_id}" + (f"; removed its link as {', '.join(notes)}" if notes else "")
-        return self.apply(f"delete {ann_id}", pairs, note)
+        return self.edit(f"delete {ann_id}", pairs, note)
 
     # -- events, attributions, relations -----------------------------------------
     def add_event(self, event_type: str, start: int, end: int) -> Event:
@@ -687,14 +698,14 @@ class Session:
         known = self.schema.has_event(event_type)
         kept = tuple(a for a in ev.arguments if not known or self.schema.has_role(event_type, a.role))
         dropped = [a for a in ev.arguments if a not in kept]
-        self.apply(f"retype {ev_id}", [(ev, with_label(ev, event_type, arguments=kept))])
+        self.edit(f"retype {ev_id}", [(ev, with_label(ev, event_type, arguments=kept))])
         return dropped
 
     def set_argument(self, ev_id: str, role: str, ref: str) -> None:
         """Make ``ref`` play ``role`` in the event (replacing its earlier role)."""
         ev = self.aset.events[ev_id]
         args = tuple(a for a in ev.arguments if a.ref != ref) + (Argument(role, ref),)
-        self.apply(f"{role} of {ev_id}", [(ev, replace(ev, arguments=args))])
+        self.edit(f"{role} of {ev_id}", [(ev, replace(ev, arguments=args))])
 
     def add_argument_entity(self, ev_id: str, role: str, label: str, start: int, end: int) -> Entity:
         """Tag a new entity and make it an argument of the event, as one undo step."""
@@ -705,13 +716,13 @@ class Session:
             return existing
         ent = Entity(self.next_id(Entity), label, self.span(start, end), by=self.user)
         args = ev.arguments + (Argument(role, ent.id),)
-        self.apply(f"{label} as {role} of {ev_id}", [(None, ent), (ev, replace(ev, arguments=args))])
+        self.edit(f"{label} as {role} of {ev_id}", [(None, ent), (ev, replace(ev, arguments=args))])
         return ent
 
     def remove_argument(self, ev_id: str, ref: str) -> None:
         ev = self.aset.events[ev_id]
         args = tuple(a for a in ev.arguments if a.ref != ref)
-        self.apply(f"unlink {ref} from {ev_id}", [(ev, replace(ev, arguments=args))])
+        self.edit(f"unlink {ref} from {ev_id}", [(ev, replace(ev, arguments=args))])
 
     def add_attribution(
         self,
@@ -730,7 +741,7 @@ class Session:
             new = with_label(at, parts.pop("type"), **parts)
         else:
             new = replace(at, **parts)
-        self.apply(f"edit {at_id}", [(at, new)])
+        self.edit(f"edit {at_id}", [(at, new)])
 
     def add_relation(self, rel_type: str, arg1: str, arg2: str) -> Relation:
         rel = Relation(self.next_id(Relation), rel_type, arg1, arg2, by=self.user)
@@ -742,7 +753,7 @@ class Session:
         ann = self.aset.get(ann_id)
         if ann is None:
             return None
-        return self.apply(label, [(ann, replace(ann, attrs=attrs))])
+        return self.edit(label, [(ann, replace(ann, attrs=attrs))])
 
     def add_many(self, label: str, anns: Iterable[Annotation]) -> ChangeReport | None:
         """Add several annotations as one undo step (suggestions from a worker).

@@ -345,3 +345,56 @@ def test_retyping_a_suggested_event_or_attribution_keeps_its_suggested_type_unti
     s.undo()
     s.undo()
     assert s.aset.events["E1"].suggested_label is None and s.aset.events["E1"].type == "Conflict.Attack"
+
+
+# -- `by` is who made an annotation or last changed it ------------------------------
+
+
+def test_every_change_records_who_made_it_as_a_relabel_does():
+    """Relabelling set `by` to the annotator; retyping an attribution or an event,
+    adding or removing an event's argument, editing attributes kept the creator's
+    name, so a merge-file conflict said "proposed by alice" on bob's version."""
+    from annotator.model import Argument, Attribution, Event
+
+    aset = AnnotationSet(Document(TEXT))
+    aset.entities["T1"] = Entity("T1", "PER", Span.of(TEXT, 3, 16), by="alice")
+    aset.entities["T2"] = Entity("T2", "ORG", Span.of(TEXT, 57, 60), by="alice")
+    aset.entities["T3"] = Entity("T3", "GPE", Span.of(TEXT, 26, 31), by="alice")
+    aset.events["E1"] = Event("E1", "Conflict.Capture", Span.of(TEXT, 61, 69), by="alice",
+                              arguments=(Argument("Agent", "T2"),))
+    aset.attributions["A1"] = Attribution("A1", Ref("T1"), Span.of(TEXT, 79, 83), Span.of(TEXT, 44, 72),
+                                          "direct", by="alice")
+    aset.entities["T9"] = Entity("T9", "ORG", Span.of(TEXT, 34, 41), status=SUGGESTED, by="rules")
+    s = Session(aset, default_schema(), user="bob")
+    changes = [
+        (lambda: s.relabel("T3", "LOC"), "T3"),
+        (lambda: s.update_attribution("A1", type="indirect"), "A1"),
+        (lambda: s.set_argument("E1", "Place", "T3"), "E1"),
+    ]
+    for change, ann_id in changes:
+        change()
+        assert s.get(ann_id).by == "bob", ann_id
+        s.undo()
+        assert s.get(ann_id).by == "alice", ann_id  # undo gives the name back
+        s.redo()
+    s.undo()
+    s.remove_argument("E1", "T2")
+    assert s.aset.events["E1"].by == "bob"
+    s.undo()
+    s.set_event_type("E1", "Conflict.Attack")
+    assert s.aset.events["E1"].by == "bob"
+    s.undo()
+    s.set_attrs("T1", {"note": "checked"}, "note T1")
+    assert s.aset.entities["T1"].by == "bob"
+    s.delete("T1")  # the attribution loses its source: bob changed it
+    assert s.aset.attributions["A1"].source is None and s.aset.attributions["A1"].by == "bob"
+    s.undo()
+    assert s.aset.attributions["A1"].by == "bob"  # (its retype, redone above)
+    s.relabel("T2", "ORG")  # no change: nothing recorded
+    assert s.aset.entities["T2"].by == "alice"
+    # a pending suggestion keeps its suggester as `by` (its precision counts it)...
+    s.set_attrs("T9", {"note": "maybe"}, "note T9")
+    assert s.aset.entities["T9"].by == "rules"
+    s.set_status("T9", REJECTED)  # ...until decided
+    t9 = s.aset.entities["T9"]
+    assert (t9.by, t9.suggested_by) == ("bob", "rules")

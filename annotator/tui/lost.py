@@ -170,12 +170,12 @@ class LostMixin:
             from ..adjudication import redirect_links  # the audit's modules: not at startup
 
             pairs = [(ann, None), *redirect_links(session.aset, ann.id, same.id)]
-            session.apply(f"re-attach {ann.id} to {words!r}: it is {same.id}", pairs)
+            session.edit(f"re-attach {ann.id} to {words!r}: it is {same.id}", pairs)
             done = f"{ann.id} is {same.id} ({same.label} {words!r}): merged into it"
         else:
             from ..reanchor import reattach  # (imported when a span is re-attached)
 
-            session.apply(f"re-attach {_name(x)} to {words!r}", [(ann, reattach(ann, x.part, session.span(start, end)))])
+            session.edit(f"re-attach {_name(x)} to {words!r}", [(ann, reattach(ann, x.part, session.span(start, end)))])
             done = f"re-attached {_name(x)} to {words!r}"
         self._lost_pick = None
         self.view.clear_selection()
