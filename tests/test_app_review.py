@@ -87,3 +87,50 @@ async def test_accept_all_of_a_label_from_the_palette_is_one_undo_step(make_app,
         assert all(e.status == ACCEPTED for e in after)
         await pilot.press("u")
         assert all(app.session.aset.entities[e.id].status == SUGGESTED for e in gpe)
+
+
+MERGED = """format: annotator/1
+document:
+  path: ../a.txt
+  sha256: {sha}
+  length: {length}
+entities:
+- {{id: T1, label: PER, start: 0, end: 11, text: Alice Smith, by: x}}
+- {{id: T2, label: GPE, start: 29, end: 34, text: Paris, status: suggested, by: bob, attrs: {{merge: {{agree: 1, of: 2, side: ours}}}}}}
+- {{id: T3, label: LOC, start: 29, end: 34, text: Paris, status: suggested, by: alice, attrs: {{merge: {{agree: 1, of: 2, side: theirs}}}}}}
+events: []
+attributions: []
+relations: []
+"""
+
+
+async def test_y_on_one_side_of_a_merge_conflict_rejects_the_other_in_one_step(tmp_path):
+    """y accepted T2 and left T3 (the other side) pending: tab, y accepted it too,
+    two labels for one span. Now as `audit --view`: accept T2, reject T3."""
+    import hashlib
+
+    from annotator.tui.app import AnnotatorApp
+
+    text = "Alice Smith met Bob Jones in Paris on Monday.\n"
+    article = tmp_path / "a.txt"
+    article.write_text(text, encoding="utf-8")
+    ann = tmp_path / "ann"
+    ann.mkdir()
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    (ann / "a.yaml").write_text(MERGED.format(sha=sha, length=len(text)), encoding="utf-8")
+    app = AnnotatorApp([article], annotations_dir=ann, schema=default_schema(), user="carol")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("tab")
+        assert app.current_annotation().id == "T2"
+        await pilot.press("y")
+        ents = app.session.aset.entities
+        assert (ents["T2"].status, ents["T3"].status) == (ACCEPTED, REJECTED)
+        assert (ents["T2"].by, ents["T2"].suggested_by) == ("carol", "bob")
+        assert app.message.startswith("accepted T2; rejected T3")
+        await pilot.press("tab", "y")  # nothing else pending: the other side stays rejected
+        assert app.session.aset.entities["T3"].status == REJECTED
+        await pilot.press("u")  # one step
+        ents = app.session.aset.entities
+        assert (ents["T2"].status, ents["T3"].status) == (SUGGESTED, SUGGESTED)
+        await pilot.press("q")

@@ -167,3 +167,26 @@ def test_a_pending_relation_is_a_row_placed_at_its_ends(tmp_path):
     assert items[0].context.startswith("The [SDF captured Raqqa]")
     rows = rq.rows(items)
     assert [(r.label, r.count) for r in rq.order(rows, "position", {})] == [("CAPTURED", 1), ("GPE", 1)]
+
+
+def test_the_side_panel_shows_no_rule_precision_for_a_teammates_name():
+    """A merge-file conflict leaves both versions pending with their annotators'
+    names as `by`: "rule precision ... n=1" for bob was no rule's."""
+    from annotator.model import AnnotationSet, Document, Entity, Span
+    from annotator.suggest.precision import posterior
+    from annotator.tui.widgets import details
+
+    text = "Reuters said so."
+    merged = {"merge": {"agree": 1, "of": 2, "side": "ours"}}
+    sug = Entity("T1", "ORG", Span.of(text, 0, 7), status=SUGGESTED, by="bob", attrs=merged)
+    aset = AnnotationSet(Document(text))
+    aset.entities[sug.id] = sug
+    est = {"bob": posterior("bob", 1, 0), "rules": posterior("rules", 3, 1)}
+    assert "rule precision" not in details(aset, sug, estimates=est)
+    legacy = Entity("T2", "ORG", Span.of(text, 0, 7), status=SUGGESTED, by="rules")  # a plain `by: rules`
+    aset.entities[legacy.id] = legacy
+    assert f"rule precision {est['rules'].describe()}" in details(aset, legacy, estimates=est)
+    from annotator.suggest.precision import is_suggester
+
+    assert [is_suggester(n) for n in ("rules", "rules:gazetteer", "spacy:news:ner", "file:gold.jsonl", "bob", "", None)] == [
+        True, True, True, True, False, False, False]

@@ -92,6 +92,22 @@ def rule_of(ann: Annotation) -> str | None:
     return None
 
 
+#: the suggesters' families (``suggest.get_suggester``): ``rules``, ``spacy:NAME``, ``file:PATH``
+SUGGESTER_FAMILIES = ("rules", "spacy", "file")
+
+
+def is_suggester(name: str | None) -> bool:
+    """Whether ``name`` (a ``by``) names a rule or a model rather than a person: a
+    suggester family, alone (``rules``: files written before rules were named) or
+    with what it names after a colon (``rules:gazetteer``, ``spacy:news:ner``,
+    ``file:gold.jsonl``). A merge's candidate is pending with its annotator's name
+    as ``by``: a person, whose "precision" is no rule's."""
+    if not name:
+        return False
+    family, colon, _ = name.partition(":")
+    return family in SUGGESTER_FAMILIES or bool(colon)
+
+
 def decisions(asets: Iterable[AnnotationSet], key: Callable[[Annotation], str | None] = rule_of) -> dict[str, list[int]]:
     """``{key: [accepted, rejected]}`` over every decided suggestion of the sets."""
     counts: dict[str, list[int]] = {}
@@ -403,6 +419,8 @@ def beta_ppf(q: float, a: float, b: float) -> float:
 __all__ = [
     "Estimate",
     "rule_of",
+    "is_suggester",
+    "SUGGESTER_FAMILIES",
     "decisions",
     "estimate",
     "posterior",

@@ -81,6 +81,17 @@ class NavigationMixin:
             self.say("no suggestion under the cursor")
             return
         where = self._position_of(ann)
+        info = ann.attrs.get("merge") if ann.attrs else None
+        if isinstance(info, dict) and ("side" in info or "annotators" in info):
+            # one side of a merge conflict (or one annotator's version): accepted,
+            # its alternatives rejected, in one step, as `audit --view` does
+            from ..adjudication_changes import accept_candidate  # (the audit's: not at startup)
+
+            label, pairs = accept_candidate(self.session.aset, ann.id, self.user)
+            self.session.edit(label, pairs)
+            self._goto_suggestion(True, after=where)
+            self.say(label + ("; no pending suggestions: review done" if self._review is None else ""))
+            return
         self.session.set_status(ann.id, ACCEPTED)
         self._goto_suggestion(True, after=where)
 

@@ -615,9 +615,10 @@ def details(
             status += f" score {ann.score:g}"
         lines.append(status)
         if estimates and ann.status == SUGGESTED:
-            from ..suggest.precision import rule_of
+            from ..suggest.precision import is_suggester, rule_of
 
-            est = estimates.get(rule_of(ann) or "")
+            rule = rule_of(ann)
+            est = estimates.get(rule) if is_suggester(rule) else None  # (not a teammate's name)
             if est is not None:
                 lines.append(f"rule precision {est.describe()}")
         lines += attribute_lines(ann, schema)  # attributes, links, note (i edits them)
