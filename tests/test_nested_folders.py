@@ -234,3 +234,26 @@ def test_a_project_folder_gives_its_articles_not_those_of_its_tools(tmp_path):
         (tmp_path / tool / "LICENSE.txt").write_text("MIT\n", encoding="utf-8")
     assert [p.relative_to(tmp_path).as_posix() for p in find_articles([str(tmp_path)])] == [
         "articles/week1/a.txt", "notes.txt"]
+
+
+def test_an_article_given_by_name_finds_the_file_import_mirrored_and_the_schema_to_give(brat_tree, capsys):
+    """`annotator src/TDT/w078.txt --annotations ann` opened ann/w078.yaml, new and
+    empty, beside the ann/TDT/w078.yaml that import wrote; and without --schema the
+    file's labels are not the built-in schema's: the line names the schema to give."""
+    from annotator.store.files import pair_given_article
+
+    src, ann = brat_tree
+    article = src / "TDT" / "w078.txt"
+    pair_given_article(article, ann)
+    assert store.annotation_path(article, ann) == ann / "TDT" / "w078.yaml"
+    assert main(["annotate", str(article), "--annotations", str(ann)]) == 2
+    err = capsys.readouterr().err
+    schema = ann / "schemas" / "TDT.yaml"
+    assert f"{ann / 'TDT' / 'w078.yaml'}:" in err and "is not in the schema" in err
+    assert f"(the schema {schema} declares it: give --schema {schema})" in err
+    # another article of that name elsewhere is not taken for it
+    other = src.parent / "elsewhere" / "w078.txt"
+    other.parent.mkdir()
+    other.write_text(article.read_text(encoding="utf-8"), encoding="utf-8")
+    pair_given_article(other, ann)
+    assert store.annotation_path(other, ann) == ann / "w078.yaml"

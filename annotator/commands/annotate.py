@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,7 @@ def _run(args: argparse.Namespace) -> int:
     from .. import store
     from ..errors import InputError
     from ..settings import load
+    from . import defaults
     from .keys import checked
 
     # the settings' keymap and theme are checked once a big file's worker is forked
@@ -85,7 +87,10 @@ def _run(args: argparse.Namespace) -> int:
         keymap, theme = checked(settings, theme)
         if not big:
             first = store.read(yaml_path, article=document, schema=schema, editing=True)
-            first.checked()  # a bad file: one line on stderr, before the terminal is taken over
+            try:
+                first.checked()  # a bad file: one line on stderr, before the terminal is taken over
+            except InputError as err:
+                raise defaults.with_schema_hint(err, args, annotations_dir) from None
             document = None
         suggester = None
         if args.suggest:
@@ -121,8 +126,8 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         if ahead is not None:
             ahead.cancel()  # (taken by the load, and reaped, unless it never came to it)
-    if app.load_error is not None:
-        raise app.load_error  # InputError: one line on stderr, exit 2 (cli.main)
+    if app.load_error is not None:  # InputError: one line on stderr, exit 2 (cli.main)
+        raise defaults.with_schema_hint(app.load_error, args, annotations_dir)
     return int(result or 0)
 
 
@@ -140,6 +145,9 @@ def _found(args: argparse.Namespace):
     annotations_dir = folder if folder is not None else defaults.annotations_dir(args)
     if annotations_dir.exists() and not annotations_dir.is_dir():
         raise InputError(str(annotations_dir), "is not a folder (--annotations)")
+    for p in paths:  # an article given by name, imported in a collection's subfolder
+        if os.path.isfile(p):
+            store.files.pair_given_article(p, annotations_dir)
     return schema, articles, annotations_dir, store.annotation_path(articles[0], annotations_dir), read_article(articles[0])
 
 

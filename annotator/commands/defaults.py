@@ -51,3 +51,31 @@ def annotations_dir(args: argparse.Namespace) -> Path:
     if given:
         return Path(given)
     return Path(settings_of(args).annotations or "annotations")
+
+
+def with_schema_hint(err, args: argparse.Namespace, annotations_dir: Path):
+    """``err`` (an InputError), with a hint when it is a label (type, role) the
+    schema lacks and no ``--schema`` was given, but a schema that ``annotator import``
+    wrote under the annotations folder (``schemas/``) declares it: the one to give."""
+    import re
+
+    from ..errors import InputError
+
+    if getattr(args, "schema", None) or not isinstance(err, InputError):
+        return err
+    m = re.search(r"'([^']+)' is not in the schema", err.problem)
+    folder = Path(annotations_dir) / "schemas"
+    if m is None or not folder.is_dir():
+        return err
+    from ..schema import load_schema
+
+    name = m.group(1)
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            schema = load_schema(path)
+        except InputError:
+            continue
+        if schema.has_entity(name) or schema.has_event(name) or name in schema.relation_types:
+            hint = f" (the schema {path} declares it: give --schema {path})"
+            return InputError(err.where, err.problem + hint, err.line)
+    return err

@@ -43,6 +43,46 @@ def article_key(article_path: str | os.PathLike) -> str:
     return Path(article_path).stem
 
 
+def pair_given_article(article_path: str | os.PathLike, annotations_dir: str | os.PathLike) -> None:
+    """An article given by name (not found in a folder given) whose annotation file
+    is not ``<annotations>/<stem>.yaml`` but in a subfolder of it, where ``import``
+    mirrors a collection (``ann/TDT/w078.yaml`` for ``src/TDT/w078.txt``): that one is
+    its file, when it is the only ``<stem>.yaml`` there whose ``document.path`` is
+    this article (else the article keeps ``<annotations>/<stem>.yaml``)."""
+    if annotation_path(article_path, annotations_dir).exists() or not os.path.isdir(annotations_dir):
+        return
+    name = Path(article_path).stem + ".yaml"
+    target = os.path.realpath(article_path)
+    found = []
+    for path, rel in walk(annotations_dir, (name,)):
+        if "/" in rel and os.path.basename(path) == name:
+            given = _document_path(path)
+            if given and os.path.realpath(os.path.join(os.path.dirname(path), given)) == target:
+                found.append(rel[: -len(".yaml")])
+    if len(found) == 1:
+        remember_article_key(article_path, found[0])
+
+
+def _document_path(yaml_path: str) -> str | None:
+    """``document.path`` from the head of an annotation file (None if not there)."""
+    try:
+        with open(yaml_path, "rb") as fh:
+            head = fh.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return None
+    lines = head.splitlines()
+    for i, line in enumerate(lines[:-1]):
+        if line == "document:" and lines[i + 1].startswith("  path: "):
+            import yaml
+
+            try:
+                value = yaml.safe_load(lines[i + 1][len("  path: "):])
+            except yaml.YAMLError:
+                return None
+            return value if isinstance(value, str) else None
+    return None
+
+
 def annotation_path(article_path: str | os.PathLike, annotations_dir: str | os.PathLike) -> Path:
     """``<annotations_dir>/<article key>.yaml``: the stem, or for an article found
     in a subfolder its path there (``<annotations_dir>/TDT/w078.yaml``)."""
