@@ -249,7 +249,7 @@ def test_git_merge_with_a_conflicting_change_keeps_both_sides(repo):
     git(repo, "checkout", "-q", "bob")
     res = git(repo, "merge", "--no-edit", "carol", check=False)
     assert res.returncode != 0  # git stops: annotations to adjudicate
-    assert "annotations/capture.yaml: 1 annotation(s) changed on both sides" in res.stdout + res.stderr
+    assert "annotations/capture.yaml: 1 annotation(s) to adjudicate, kept as suggestions" in res.stdout + res.stderr
     assert ".merge_file_" not in res.stdout + res.stderr  # the work tree's path, not git's copy
     text = path_of(repo).read_text(encoding="utf-8")
     assert "<<<<<<<" not in text and "=======" not in text

@@ -116,8 +116,9 @@ def _merge(args: argparse.Namespace) -> int:
     store.write_text_atomic(ours_p, text)  # all or nothing; an OS error is one line
     if result.conflicts:
         print(
-            f"annotator: {args.path or ours_p}: {result.conflicts} annotation(s) changed on both sides: both versions kept "
-            f"as suggestions (attrs merge.side) for adjudication",
+            f"annotator: {args.path or ours_p}: {result.conflicts} annotation(s) to adjudicate, kept as suggestions "
+            f"(attrs merge.side): changed on both sides (both versions kept), or rejected on one side and linked to "
+            f"on the other (back as a candidate)",
             file=sys.stderr,
         )
         return 1
