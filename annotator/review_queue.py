@@ -133,18 +133,10 @@ def place_of(aset: AnnotationSet, ann: Annotation) -> tuple[int, int]:
     of its first end to the end of its last (0, 0 when neither is there)."""
     if not isinstance(ann, Relation):
         return ann.start, ann.end
-    ends = [x for x in (_find(aset, ann.arg1), _find(aset, ann.arg2)) if x is not None]
+    ends = [x for x in map(aset.get, (ann.arg1, ann.arg2)) if x is not None and not isinstance(x, Relation)]
     if not ends:
         return 0, 0
     return min(x.start for x in ends), max(x.end for x in ends)
-
-
-def _find(aset: AnnotationSet, ident: str):
-    for table in (aset.entities, aset.events, aset.attributions):
-        got = table.get(ident)
-        if got is not None:
-            return got
-    return None
 
 
 def rows(items: Iterable[Item], estimates: dict[str, Estimate] | None = None, *, folder: bool = True) -> list[Row]:
