@@ -35,6 +35,8 @@ from .model import (
     Ref,
     Relation,
     id_number,
+    label_field,
+    with_label,
     with_status,
 )
 from .session import Pair
@@ -250,12 +252,15 @@ def _relinked(other, olds: set[str], new: str):
     return replace(other, arg1=new if other.arg1 in olds else other.arg1, arg2=new if other.arg2 in olds else other.arg2)
 
 
-def accept_candidate(aset: AnnotationSet, ann_id: str, user: str) -> tuple[str, list[Pair]]:
+def accept_candidate(aset: AnnotationSet, ann_id: str, user: str, as_label: str | None = None) -> tuple[str, list[Pair]]:
     """Accept a candidate, the suggested annotations it refers to, and reject
-    its rivals (``rivals``), in one step."""
+    its rivals (``rivals``), in one step; with ``as_label``, the candidate relabelled
+    (an entity's label, another annotation's type) as it is accepted."""
     ann = aset.get(ann_id)
     assert ann is not None and is_candidate(ann)
-    pairs: list[Pair] = [(ann, with_status(ann, ACCEPTED, user))]
+    relabelled = as_label is not None and as_label != getattr(ann, label_field(ann))
+    new = with_label(ann, as_label) if relabelled else ann
+    pairs: list[Pair] = [(ann, with_status(new, ACCEPTED, user))]
     brought = []
     for ref in _refs(ann):
         part = aset.get(ref)
@@ -273,7 +278,7 @@ def accept_candidate(aset: AnnotationSet, ann_id: str, user: str) -> tuple[str, 
             if other.id not in done:
                 done.add(other.id)
                 pairs.append((other, _relinked(other, olds, ann_id)))
-    label = f"accepted {ann_id}"
+    label = f"accepted {ann_id}" + (f" as {getattr(new, label_field(new))}" if relabelled else "")
     if brought:
         label += f" with {', '.join(brought)}"
     if beaten:

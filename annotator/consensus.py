@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
 from .model import (
+    MERGE_ATTR,
     ACCEPTED,
     SUGGESTED,
     Annotation,
@@ -45,7 +46,6 @@ from .model import (
 )
 
 MERGE_BY = "merge"
-MERGE_ATTR = "merge"
 _KIND_ORDER = {Entity: 0, Event: 1, Attribution: 2, Relation: 3}
 
 

@@ -627,6 +627,23 @@ def with_label(ann: Annotation, label: str | None, **changes: Any) -> Annotation
     return replace(ann, **{name: label}, suggested_label=original, **changes)
 
 
+#: the ``attrs`` key a merge (``annotator merge``, ``merge-file``) leaves its facts in
+MERGE_ATTR = "merge"
+
+
+def merge_info(ann) -> dict | None:
+    """``attrs.merge`` of a merged annotation, or None."""
+    info = ann.attrs.get(MERGE_ATTR) if ann.attrs else None
+    return info if isinstance(info, dict) else None
+
+
+def is_candidate(ann) -> bool:
+    """Left by a merge for adjudication: ``annotators`` (annotator merge) or
+    ``side`` (merge-file) in ``attrs.merge``. Stays one once decided."""
+    info = merge_info(ann)
+    return info is not None and ("annotators" in info or "side" in info)
+
+
 def kind_of(ann: Annotation) -> type:
     return type(ann)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .model import ACCEPTED, REJECTED, SUGGESTED, Annotation, AnnotationSet, Attribution, Entity, Event, Relation, with_status
+from .model import ACCEPTED, REJECTED, SUGGESTED, Annotation, AnnotationSet, Attribution, Entity, Event, Relation, is_candidate, with_status
 from .suggest import precision
 from .suggest.precision import Estimate
 
@@ -275,6 +275,15 @@ def decide(row: Row, status: str, open_session: Opener) -> FolderStep:
                 if ann is None or ann.status != SUGGESTED or ann.id in seen:
                     continue
                 seen.add(ann.id)
+                if status == ACCEPTED and is_candidate(ann):
+                    # one side of a merge conflict: the other side rejected with it, as y does
+                    from .adjudication_changes import accept_candidate
+
+                    for b, a in accept_candidate(session.aset, ann.id, session.user)[1]:
+                        if b.id == ann.id or b.id not in seen:
+                            seen.add(b.id)
+                            pairs.append((b, a))
+                    continue
                 pairs.append((ann, with_status(ann, status, session.user)))
                 if status == ACCEPTED:
                     for ref in session._part_refs(ann):

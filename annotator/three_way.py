@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .model import (
+    MERGE_ATTR,
     PREFIX,
     REJECTED,
     SUGGESTED,
@@ -44,7 +45,6 @@ from .model import (
     id_number,
 )
 
-MERGE_ATTR = "merge"
 KINDS = (Entity, Event, Attribution, Relation)
 
 

@@ -134,3 +134,36 @@ async def test_y_on_one_side_of_a_merge_conflict_rejects_the_other_in_one_step(t
         ents = app.session.aset.entities
         assert (ents["T2"].status, ents["T3"].status) == (SUGGESTED, SUGGESTED)
         await pilot.press("q")
+
+
+async def test_a_label_key_on_one_side_of_a_merge_conflict_relabels_it_and_rejects_the_other(tmp_path):
+    """A digit on T2 (one side) relabelled and accepted it and left T3 (the other
+    side) pending, so the span could end with two accepted labels. Now the digit
+    is y with a new label: T2 relabelled and accepted, T3 rejected, one step."""
+    import hashlib
+
+    from annotator.tui.app import AnnotatorApp
+
+    schema = default_schema()
+    key = next(k for k in "123456789" if schema.label_for_key(k) == "LOC")
+    text = "Alice Smith met Bob Jones in Paris on Monday.\n"
+    article = tmp_path / "a.txt"
+    article.write_text(text, encoding="utf-8")
+    ann = tmp_path / "ann"
+    ann.mkdir()
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    (ann / "a.yaml").write_text(MERGED.format(sha=sha, length=len(text)), encoding="utf-8")
+    app = AnnotatorApp([article], annotations_dir=ann, schema=schema, user="carol")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("tab")
+        assert app.current_annotation().id == "T2"
+        await pilot.press(key)
+        ents = app.session.aset.entities
+        assert (ents["T2"].label, ents["T2"].status, ents["T3"].status) == ("LOC", ACCEPTED, REJECTED)
+        assert (ents["T2"].suggested_label, ents["T2"].by) == ("GPE", "carol")
+        assert app.message.startswith("accepted T2 as LOC; rejected T3")
+        await pilot.press("u")  # one step
+        ents = app.session.aset.entities
+        assert (ents["T2"].label, ents["T2"].status, ents["T3"].status) == ("GPE", SUGGESTED, SUGGESTED)
+        await pilot.press("q")

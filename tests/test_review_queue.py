@@ -190,3 +190,39 @@ def test_the_side_panel_shows_no_rule_precision_for_a_teammates_name():
 
     assert [is_suggester(n) for n in ("rules", "rules:gazetteer", "spacy:news:ner", "file:gold.jsonl", "bob", "", None)] == [
         True, True, True, True, False, False, False]
+
+
+def test_accepting_a_row_of_merge_conflict_sides_rejects_the_other_sides(tmp_path):
+    """The queue accepted bob's side of each conflict and left alice's pending,
+    so the next row accepted a second label for the same spans. Now a side is
+    accepted as y accepts it in the app: the other side rejected in the same step."""
+    from annotator.model import Document, Entity, Span
+
+    text = "Alice met Bob in Paris.\n"
+    arts = tmp_path / "arts"
+    arts.mkdir()
+    ann = tmp_path / "ann"
+    schema = default_schema()
+    articles = []
+    for i in range(2):
+        article = arts / f"a{i}.txt"
+        article.write_text(text, encoding="utf-8")
+        articles.append(article)
+        aset = store.new_set(Document(text, str(article), None), store.annotation_path(article, ann))
+        for n, (label, side, by) in enumerate((("GPE", "ours", "bob"), ("LOC", "theirs", "alice")), 1):
+            aset.entities[f"T{n}"] = Entity(f"T{n}", label, Span.of(text, 17, 22), SUGGESTED, by,
+                                            attrs={"merge": {"agree": 1, "of": 2, "side": side}})
+        store.save(aset, store.annotation_path(article, ann))
+    sets = rq.read_folder(articles, ann, schema)
+    row = next(r for r in rq.rows(items_of(sets)) if (r.label, r.text) == ("GPE", "Paris"))
+    assert row.count == 2
+    opener = rq.folder_opener(None, None, ann, schema, user="carol")
+    step = rq.decide(row, ACCEPTED, opener)
+    assert step.changed == 2 and not step.skipped
+    for article in articles:
+        got = store.read(store.annotation_path(article, ann), schema=schema).checked().entities
+        assert (got["T1"].status, got["T2"].status) == (ACCEPTED, REJECTED)
+    assert step.undo(opener) == []
+    for article in articles:
+        got = store.read(store.annotation_path(article, ann), schema=schema).checked().entities
+        assert (got["T1"].status, got["T2"].status) == (SUGGESTED, SUGGESTED)

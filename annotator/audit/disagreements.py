@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from ..model import AnnotationSet, Span
+from ..model import AnnotationSet, Span, is_candidate, merge_info
 from .selection import is_gold, predicted_as, predicted_filter
 
 MATCH, MISSED, SPURIOUS, WRONG_LABEL, PARTIAL = "match", "missed", "spurious", "wrong_label", "partial"
@@ -301,22 +301,6 @@ def attribution_disagreements(gold: AnnotationSet, pred: AnnotationSet, by: str 
 # ---------------------------------------------------------------------------
 # Candidates of a merged gold (annotator merge, merge-file)
 # ---------------------------------------------------------------------------
-
-MERGE_ATTR = "merge"
-
-
-def merge_info(ann) -> dict | None:
-    """``attrs.merge`` of a merged annotation, or None."""
-    info = ann.attrs.get(MERGE_ATTR) if ann.attrs else None
-    return info if isinstance(info, dict) else None
-
-
-def is_candidate(ann) -> bool:
-    """Left by a merge for adjudication: ``annotators`` (annotator merge) or
-    ``side`` (merge-file) in ``attrs.merge``. Stays one once decided."""
-    info = merge_info(ann)
-    return info is not None and ("annotators" in info or "side" in info)
-
 
 def proposers(ann) -> list[str]:
     """Who proposed a candidate."""

@@ -26,7 +26,7 @@ from .. import store
 from .. import workspace as workspaces
 from ..errors import InputError, short_error
 from ..resources import data_dir
-from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Document, Entity
+from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Document, Entity, is_candidate
 from ..schema import Schema
 from ..session import ChangeReport, Session
 from ..workspace import AUTOSAVE_DELAY, Saver, Workspace
@@ -463,6 +463,10 @@ class AnnotatorApp(
         view = self.view
         ent = self.entity_in_focus()
         if ent is not None:
+            if ent.status == SUGGESTED and is_candidate(ent):  # one side of a merge conflict
+                view.clear_selection()
+                self.accept_merge_version(ent, label)
+                return
             if ent.label != label or ent.status == SUGGESTED:
                 self.session.relabel(ent.id, label)
             else:

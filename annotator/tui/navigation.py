@@ -10,7 +10,7 @@ and handed to ``find_submitted`` and ``_close_find`` here.
 
 from __future__ import annotations
 
-from ..model import ACCEPTED, SUGGESTED, Entity
+from ..model import ACCEPTED, SUGGESTED, Entity, is_candidate
 
 
 class NavigationMixin:
@@ -81,19 +81,23 @@ class NavigationMixin:
             self.say("no suggestion under the cursor")
             return
         where = self._position_of(ann)
-        info = ann.attrs.get("merge") if ann.attrs else None
-        if isinstance(info, dict) and ("side" in info or "annotators" in info):
-            # one side of a merge conflict (or one annotator's version): accepted,
-            # its alternatives rejected, in one step, as `audit --view` does
-            from ..adjudication_changes import accept_candidate  # (the audit's: not at startup)
-
-            label, pairs = accept_candidate(self.session.aset, ann.id, self.user)
-            self.session.edit(label, pairs)
-            self._goto_suggestion(True, after=where)
-            self.say(label + ("; no pending suggestions: review done" if self._review is None else ""))
+        if is_candidate(ann):
+            self.accept_merge_version(ann)
             return
         self.session.set_status(ann.id, ACCEPTED)
         self._goto_suggestion(True, after=where)
+
+    def accept_merge_version(self, ann, as_label: str | None = None) -> None:
+        """One side of a merge conflict (or one annotator's version, of `annotator
+        merge`) accepted, relabelled first with ``as_label`` (a label key), its
+        alternatives rejected, in one step, as `audit --view` does; on to the next."""
+        from ..adjudication_changes import accept_candidate  # (the audit's: not at startup)
+
+        where = self._position_of(ann)
+        label, pairs = accept_candidate(self.session.aset, ann.id, self.user, as_label)
+        self.session.edit(label, pairs)
+        self._goto_suggestion(True, after=where)
+        self.say(label + ("; no pending suggestions: review done" if self._review is None else ""))
 
     def _advance_if_reviewing(self, ent: Entity, where=None) -> None:
         if ent.status == SUGGESTED:
