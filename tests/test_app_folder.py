@@ -62,3 +62,56 @@ async def test_an_article_left_and_opened_again_keeps_its_undo_and_its_cursor(ma
         await pilot.press("q")
     second = yaml.safe_load((tmp_path / "annotations" / "art001.yaml").read_text())
     assert [e["text"] for e in second["entities"]] == ["Qereman"]
+
+
+async def test_next_article_passes_over_one_that_cannot_be_opened(make_app, tmp_path):
+    """> onto a broken file said why and stayed: the articles after it could not be
+    reached with the keys. Now the broken one is told and passed over, both ways."""
+    folder = tmp_path / "many"
+    write_articles(folder, 4)
+    ann = tmp_path / "annotations"
+    ann.mkdir()
+    (ann / "art001.yaml").write_text("format: annotator/1\nentities: [\n", encoding="utf-8")
+    (ann / "art002.yaml").write_bytes(b"\x00\x01binary")
+    before = {p.name: p.read_bytes() for p in ann.iterdir()}
+    app = make_app(find_articles([str(folder)]))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("greater_than_sign")
+        assert app.index == 3
+        assert app.message.startswith("skipped 2 articles that cannot be opened: ")
+        assert str(ann / "art001.yaml") in app.message
+        await pilot.press("greater_than_sign")
+        assert (app.index, app.message) == (3, "no more articles that way")
+        await pilot.press("less_than_sign")
+        assert app.index == 0 and "skipped 2 articles" in app.message
+        await pilot.press("q")
+    assert {p.name: p.read_bytes() for p in ann.iterdir() if p.name in before} == before  # left as they were
+
+
+async def test_when_no_article_that_way_opens_the_key_says_so_and_stays(make_app, tmp_path):
+    folder = tmp_path / "many"
+    write_articles(folder, 3)
+    ann = tmp_path / "annotations"
+    ann.mkdir()
+    for n in (1, 2):
+        (ann / f"art00{n}.yaml").write_text("format: annotator/1\nentities: [\n", encoding="utf-8")
+    app = make_app(find_articles([str(folder)]))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("slash", *"Abdi", "enter", "1", "greater_than_sign")
+        assert app.index == 0
+        assert app.message.startswith(f"no article that way can be opened (2 tried): {ann / 'art001.yaml'}")
+        assert [e.text for e in app.session.aset.entities.values()] == ["Abdi"]  # still this one, unharmed
+        await pilot.press("q")
+
+
+async def test_the_app_opens_on_the_article_it_is_given_and_tells_those_skipped(make_app, tmp_path):
+    folder = tmp_path / "many"
+    write_articles(folder, 3)
+    app = make_app(find_articles([str(folder)]), start=2, skipped=["a.yaml:3: broken", "b.yaml:1: broken"])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert app.index == 2 and app.articles[app.index].name == "art002.txt"
+        assert app.message == "skipped 2 articles that cannot be opened: a.yaml:3: broken (and 1 more)"
+        await pilot.press("slash", *"Abdi", "enter", "1", "q")
+    assert (tmp_path / "annotations" / "art002.yaml").is_file()
+    assert not (tmp_path / "annotations" / "art000.yaml").exists()

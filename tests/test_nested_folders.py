@@ -257,3 +257,28 @@ def test_an_article_given_by_name_finds_the_file_import_mirrored_and_the_schema_
     other.write_text(article.read_text(encoding="utf-8"), encoding="utf-8")
     pair_given_article(other, ann)
     assert store.annotation_path(other, ann) == ann / "w078.yaml"
+
+
+def test_a_folder_opens_on_its_first_article_the_schema_fits_and_names_those_skipped(brat_tree):
+    """`annotator src --schema ann/schemas/TDT.yaml` stopped at NCBI's first article
+    (its labels are not TDT's): exit 2, no app. Now the app opens on TDT/w078 and
+    tells the three skipped; when no article fits, the first one's line, exit 2."""
+    import argparse
+
+    import pytest
+
+    from annotator.commands.annotate import _first_openable, _found
+    from annotator.errors import InputError
+
+    src, ann = brat_tree
+    args = argparse.Namespace(paths=[str(src)], annotations=str(ann), schema=str(ann / "schemas" / "TDT.yaml"))
+    schema, articles, folder, _yaml, _doc = _found(args)
+    index, got, skipped = _first_openable(articles, folder, schema, args)
+    assert articles[index].relative_to(src).as_posix() == "TDT/w078.txt"
+    assert len(got.checked().entities) == 158
+    assert [line.split(":")[0] for line in skipped] == [
+        str(ann / "NCBI-disease" / f"{n}.yaml") for n in ("PMID-10556298", "PMID-23402", "PMID-7795652")]
+    assert all("label 'Disease' is not in the schema" in line for line in skipped)
+    with pytest.raises(InputError) as caught:
+        _first_openable(articles[:3], folder, schema, args)
+    assert caught.value.message == skipped[0]

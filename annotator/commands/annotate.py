@@ -73,9 +73,19 @@ def _run(args: argparse.Namespace) -> int:
     # line, see run), then what was loaded is frozen out of the collector's sight
     # (reference counting still frees it).
     ahead = None
+    start, skipped = 0, []
     try:
         first = None
-        big = _size(yaml_path) > READ_BEFORE
+        if document is None:
+            # a folder: an article that cannot be opened (broken file, labels the
+            # schema lacks, not text) is told in the app and skipped, as > skips it
+            start, first, skipped = _first_openable(articles, annotations_dir, schema, args)
+            yaml_path = store.annotation_path(articles[start], annotations_dir)
+            if first is None:  # (big: read in a thread, as below)
+                from ..articles import read_article
+
+                document = read_article(articles[start])
+        big = first is None and _size(yaml_path) > READ_BEFORE
         if big:
             # the app paints the text at once and reads the file in a thread (a bad
             # file is then reported the same way, after the app has closed); a
@@ -85,7 +95,7 @@ def _run(args: argparse.Namespace) -> int:
 
             ahead = read_ahead.start(yaml_path, document, schema)
         keymap, theme = checked(settings, theme)
-        if not big:
+        if not big and first is None:
             first = store.read(yaml_path, article=document, schema=schema, editing=True)
             try:
                 first.checked()  # a bad file: one line on stderr, before the terminal is taken over
@@ -111,6 +121,8 @@ def _run(args: argparse.Namespace) -> int:
             keymap=keymap,
             theme=theme,
             remember_theme=True,
+            start=start,
+            skipped=skipped,
         )
         # The app holds the set; the file's text and what the read made to check
         # it (a few MB for a big article) must not stay alive while it runs.
@@ -131,6 +143,35 @@ def _run(args: argparse.Namespace) -> int:
     return int(result or 0)
 
 
+def _first_openable(articles: list[Path], annotations_dir: Path, schema, args: argparse.Namespace):
+    """(index, its read file or None when it is big, the lines of those skipped
+    before it): the first article of a folder whose file reads and checks (one
+    bigger than ``READ_BEFORE`` is taken as it is: the app reads it in a thread).
+    None can be opened: the first one's error (InputError)."""
+    from .. import store
+    from ..articles import read_article
+    from ..errors import InputError
+    from . import defaults
+
+    skipped: list[str] = []
+    first_error = None
+    for index, article in enumerate(articles):
+        yaml_path = store.annotation_path(article, annotations_dir)
+        try:
+            document = read_article(article)
+            if _size(yaml_path) > READ_BEFORE:
+                return index, None, skipped
+            got = store.read(yaml_path, article=document, schema=schema, editing=True)
+            got.checked()
+            return index, got, skipped
+        except InputError as err:
+            err = defaults.with_schema_hint(err, args, annotations_dir)
+            first_error = first_error or err
+            skipped.append(err.message)
+    assert first_error is not None
+    raise first_error
+
+
 def _found(args: argparse.Namespace):
     """(schema, articles, annotations folder, the first's annotation file, its
     document): what ``annotate`` opens; raises InputError as each is looked for."""
@@ -148,7 +189,9 @@ def _found(args: argparse.Namespace):
     for p in paths:  # an article given by name, imported in a collection's subfolder
         if os.path.isfile(p):
             store.files.pair_given_article(p, annotations_dir)
-    return schema, articles, annotations_dir, store.annotation_path(articles[0], annotations_dir), read_article(articles[0])
+    # (a folder's first article that can be opened is found later: _first_openable)
+    document = read_article(articles[0]) if len(articles) == 1 else None
+    return schema, articles, annotations_dir, store.annotation_path(articles[0], annotations_dir), document
 
 
 #: annotation files up to this size are read (and checked) before the terminal is

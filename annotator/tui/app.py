@@ -145,6 +145,8 @@ class AnnotatorApp(
         keymap: dict[str, str] | None = None,
         theme: str | None = None,
         remember_theme: bool = False,
+        start: int = 0,
+        skipped: list[str] | tuple[str, ...] = (),
     ) -> None:
         super().__init__()
         # The user's settings (annotator.settings): keys, theme (see tui.keymap).
@@ -162,7 +164,10 @@ class AnnotatorApp(
         self.annotations_dir = annotations_dir
         self.schema = schema
         self.user = user
-        self.index = 0
+        #: the open article's index in ``articles`` (``start``: the first that could
+        #: be opened; those before it, ``skipped``: one line each, told on the first frame)
+        self.index = start
+        self.skipped_at_start = list(skipped)
         #: the articles left (by index): their undo and redo (``workspace.History``)
         #: and cursor, taken back when they are opened again
         self._left: dict[int, tuple[workspaces.History, int]] = {}
@@ -181,11 +186,11 @@ class AnnotatorApp(
         #: the open article (lock, journal, saves): see annotator.workspace
         if document is not None and first is None:
             self.opening = workspaces.Opening(
-                articles[0], annotations_dir, schema, document, user=user, locked=lock_files, then=_prepare
+                articles[start], annotations_dir, schema, document, user=user, locked=lock_files, then=_prepare
             )
             self.workspace = self.opening.placeholder()
         else:
-            self.workspace = self._open(0, first)
+            self.workspace = self._open(start, first)
         self.session: Session = self.workspace.session
         self.saver: Saver = self._saver_for(self.workspace)
         #: the adjudication screen is on top, changing this session: repaint on return
@@ -231,6 +236,19 @@ class AnnotatorApp(
         self.refresh_status()
         for note in ws.notes:
             self.notify(note, severity="warning", markup=False, timeout=8)
+
+    def _tell_skipped(self, lines: list[str]) -> None:
+        """Articles of the folder passed over because they cannot be opened: how
+        many on the status line, each one's problem in a notification."""
+        if not lines:
+            return
+        n = len(lines)
+        told = f"skipped {n} article{'s' if n > 1 else ''} that cannot be opened: {lines[0]}" + (
+            f" (and {n - 1} more)" if n > 1 else "")
+        self.message = "; ".join(filter(None, (self.message, told)))
+        self.refresh_status()
+        for line in lines[:3]:
+            self.notify(line, title="skipped", severity="error", markup=False, timeout=10)
 
     @property
     def save_error(self) -> str | None:
@@ -320,6 +338,7 @@ class AnnotatorApp(
             self.call_after_refresh(self._start_opening)
         else:
             self._show_notes(self.workspace)
+        self._tell_skipped(self.skipped_at_start)
         if self.opening is None:
             self.start_suggesting()
             # the rules' precision is counted after the first frame (it shows no count)
@@ -520,9 +539,11 @@ class AnnotatorApp(
             self.refresh_side()
 
     # -- articles ------------------------------------------------------------------------------
-    async def _switch(self, index: int) -> None:
+    async def _switch(self, index: int, step: int = 0) -> None:
         """Save this article, open another: its lock first, then this one lets go
-        (``workspace.switch`` keeps the order that loses no lock or journal)."""
+        (``workspace.switch`` keeps the order that loses no lock or journal).
+        ``step`` (> and <: 1 or -1): an article that cannot be opened is told and
+        passed over, the next one that way opened instead."""
         if not 0 <= index < len(self.articles):
             self.say("no more articles that way")
             return
@@ -533,25 +554,34 @@ class AnnotatorApp(
             return
         old, old_saver = self.workspace, self.saver
         cursor = self.view.cursor
-        back = self._left.get(index)  # (its undo and redo, and cursor, when it was left before)
-        try:
-            ws = workspaces.switch(
-                old, self.articles[index], self.annotations_dir, self.schema, user=self.user, locked=self.lock_files,
-                history=back[0] if back else None,
-            )
-        except InputError as err:
-            if old.closed:  # the same file: reopen it
-                self.workspace = self._open(self.index, history=old.history)
-                self.session = self.workspace.session
-                self.saver = self._saver_for(self.workspace)
-                await self._show_session()
-                self.view.move_to(cursor)
-            self.say(err.message)
-            self.notify(err.message, severity="error", markup=False)
-            return
-        except OSError as exc:
-            self.say(f"not saved: {short_error(exc)}")
-            return
+        skipped: list[str] = []
+        while True:
+            back = self._left.get(index)  # (its undo and redo, and cursor, when it was left before)
+            try:
+                ws = workspaces.switch(
+                    old, self.articles[index], self.annotations_dir, self.schema, user=self.user,
+                    locked=self.lock_files, history=back[0] if back else None,
+                )
+                break
+            except InputError as err:
+                if old.closed:  # the same file: reopen it
+                    self.workspace = self._open(self.index, history=old.history)
+                    self.session = self.workspace.session
+                    self.saver = self._saver_for(self.workspace)
+                    await self._show_session()
+                    self.view.move_to(cursor)
+                    old, old_saver = self.workspace, self.saver
+                skipped.append(err.message)
+                index += step
+                if step and 0 <= index < len(self.articles) and index != self.index:
+                    continue
+                self.notify(err.message, severity="error", markup=False)
+                self.say(err.message if len(skipped) == 1 else
+                         f"no article that way can be opened ({len(skipped)} tried): {skipped[0]}")
+                return
+            except OSError as exc:
+                self.say(f"not saved: {short_error(exc)}")
+                return
         old_saver.stop()
         if self._on_session_change in old.session.listeners:
             old.session.listeners.remove(self._on_session_change)
@@ -568,6 +598,7 @@ class AnnotatorApp(
         if back is not None and back[0].article == ws.session.aset.document.sha256:
             self.view.move_to(back[1])  # where it was left (the same text)
         self._show_notes(ws)
+        self._tell_skipped(skipped)
         self.refresh_status()
         self.start_suggesting()
         self.estimates_opened()
@@ -593,10 +624,10 @@ class AnnotatorApp(
         self.refresh_status()
 
     async def action_next_article(self) -> None:
-        await self._switch(self.index + 1)
+        await self._switch(self.index + 1, 1)
 
     async def action_prev_article(self) -> None:
-        await self._switch(self.index - 1)
+        await self._switch(self.index - 1, -1)
 
     def action_corpus(self) -> None:
         """The corpus view: every article of the folder; enter there opens one."""
