@@ -533,3 +533,28 @@ def test_a_schema_written_from_a_schema_reads_back_the_same():
     })
     for schema in (default_schema(), custom):
         assert schema_from_data(schema_data(schema)) == schema
+
+
+def test_a_schema_written_by_import_is_kept_when_a_new_import_brings_another(tmp_path, capsys):
+    """The brat conf's schema was written over DIR/schemas/NAME.yaml at every import
+    (the user's edits to it lost), while the derived one took a free name: one
+    writer now. The same schema again: the same file; another: NAME-2.yaml."""
+    src = tmp_path / "col"
+    src.mkdir()
+    (src / "a.txt").write_text("Alice met Bob.\n", encoding="utf-8")
+    (src / "a.ann").write_text("T1\tPerson 0 5\tAlice\n", encoding="utf-8")
+    (src / "annotation.conf").write_text("[entities]\nPerson\n[relations]\n[events]\n[attributes]\n", encoding="utf-8")
+    ann = tmp_path / "ann"
+    assert main(["import", "--from", "brat", str(src), "--annotations", str(ann)]) == 0
+    first = ann / "schemas" / "col.yaml"
+    assert f"written to {first} " in capsys.readouterr().out
+    assert main(["import", "--from", "brat", str(src), "--annotations", str(ann), "--force"]) == 0
+    assert f"written to {first} " in capsys.readouterr().out  # the same schema: the same file
+    edited = first.read_text(encoding="utf-8") + "# mine\n"
+    first.write_text(edited, encoding="utf-8")
+    (src / "annotation.conf").write_text("[entities]\nPerson\nPlace\n[relations]\n[events]\n[attributes]\n", encoding="utf-8")
+    assert main(["import", "--from", "brat", str(src), "--annotations", str(ann), "--force"]) == 0
+    second = ann / "schemas" / "col-2.yaml"
+    assert f"written to {second} " in capsys.readouterr().out
+    assert first.read_text(encoding="utf-8") == edited
+    assert "Place" in second.read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..digest import sha256
 from ..errors import InputError
@@ -317,7 +317,7 @@ class _Import:
         for path in self.schemas.values():
             print(f"schema from annotation.conf written to {path} (open the articles with --schema {path})")
         if self._derived_data is not None and self.imported:
-            path = _write_derived(self._derived_data, self.ann_dir, self.key)
+            path = write_schema_file(self._derived_data, self.ann_dir, self.key)
             base = self._default[1] if self._default else "the built-in news schema"
             what = "; ".join(f"{kind}: {', '.join(names[:8])}{', …' if len(names) > 8 else ''}" for kind, names in self.added.items())
             print(f"not in {base.removeprefix('read from ')}: {what}; a schema with them written to {path} "
@@ -361,38 +361,31 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_schema(data: dict, ann_dir: Path, done: dict[str, Path]) -> None:
-    """Each annotation.conf once, as a schema file under DIR/schemas/."""
-    import yaml
-
-    from ..formats.common import safe_name
-    from ..store.files import write_text_atomic
-
+    """Each annotation.conf once, as a schema file under DIR/schemas/ (named after
+    its collection, ``write_schema_file``)."""
     import json
 
+    from ..formats.common import safe_name
+
     key = json.dumps(data, sort_keys=True)
-    if key in done:
-        return
-    title = safe_name(str(data.get("name") or "brat"), "brat")
-    path = ann_dir / "schemas" / f"{title}.yaml"
-    n = 1
-    while path in done.values():
-        n += 1
-        path = ann_dir / "schemas" / f"{title}-{n}.yaml"
-    write_text_atomic(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True), make_folder=True)
-    done[key] = path
+    if key not in done:
+        done[key] = write_schema_file(data, ann_dir, safe_name(str(data.get("name") or "brat"), "brat"), done.values())
 
 
-def _write_derived(data: dict, ann_dir: Path, key: str) -> Path:
-    """The derived schema (``_Import.derived_for``) as DIR/schemas/FORMAT.yaml (a
-    free name when another file is there)."""
+def write_schema_file(data: dict, ann_dir: Path, name: str, taken: Iterable[Path] = ()) -> Path:
+    """The one writer of an import's schemas: ``data`` as DIR/schemas/NAME.yaml, or
+    NAME-2.yaml, ... when that name is ``taken`` (by another schema of this import)
+    or holds another schema already (the user's, or an earlier import's: kept); a
+    file that holds this very schema is written again."""
     import yaml
 
     from ..store.files import write_text_atomic
 
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-    path, n = ann_dir / "schemas" / f"{key}.yaml", 1
-    while path.exists() and path.read_text(encoding="utf-8", errors="replace") != text:
+    taken = set(taken)
+    path, n = ann_dir / "schemas" / f"{name}.yaml", 1
+    while path in taken or (path.exists() and path.read_text(encoding="utf-8", errors="replace") != text):
         n += 1
-        path = ann_dir / "schemas" / f"{key}-{n}.yaml"
+        path = ann_dir / "schemas" / f"{name}-{n}.yaml"
     write_text_atomic(path, text, make_folder=True)
     return path
