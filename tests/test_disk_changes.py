@@ -7,7 +7,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from annotator import store, workspace
+from annotator import autosave, store, workspace
 from annotator.model import SUGGESTED, Entity, Span
 from annotator.schema import default_schema
 
@@ -121,7 +121,7 @@ def test_a_file_broken_on_disk_is_not_overwritten_and_the_work_is_kept(tmp_path)
 def test_the_autosave_takes_a_change_on_disk_and_says_so(tmp_path):
     ws = opened(tmp_path, ("PER", 3, 16))
     clock = FakeClock()
-    saver = workspace.Saver(ws, set_timer=clock.set_timer, run_off_thread=clock.run_off_thread)
+    saver = autosave.Saver(ws, set_timer=clock.set_timer, run_off_thread=clock.run_off_thread)
     heard: list[str] = []
     saver.listeners.append(heard.append)
     saver.watch(1.0)
@@ -137,7 +137,7 @@ def test_the_autosave_takes_a_change_on_disk_and_says_so(tmp_path):
     pulled(ws, lambda x: x.entities.__setitem__("T8", Entity("T8", "LOC", Span.of(TEXT, 61, 72), by="carol")))
     clock.finish()  # the write refused (ChangedOnDisk): taken, saved again soon
     assert heard[-1] == "took" and ws.session.dirty
-    assert workspace.AUTOSAVE_DELAY in clock.fire()
+    assert autosave.AUTOSAVE_DELAY in clock.fire()
     clock.finish()
     assert heard[-1] == "saved" and not ws.session.dirty
     assert {e.text for e in store.read(ws.yaml_path).checked().entities.values()} == {
@@ -151,7 +151,7 @@ def test_the_autosave_takes_a_change_on_disk_and_says_so(tmp_path):
 async def test_the_app_shows_a_pull_made_while_it_is_open_and_keeps_both(tmp_path, monkeypatch):
     from annotator.tui.app import AnnotatorApp
 
-    monkeypatch.setattr(workspace, "WATCH_DELAY", 0.1)
+    monkeypatch.setattr(autosave, "WATCH_DELAY", 0.1)
     opened(tmp_path, ("PER", 3, 16)).close()
     art = tmp_path / "seeds" / "a.txt"
     app = AnnotatorApp([art], annotations_dir=tmp_path / "annotations", schema=default_schema(), user="alice")

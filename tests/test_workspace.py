@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from annotator import lock as locking
-from annotator import store, workspace
+from annotator import autosave, store, workspace
 from annotator.articles import read_article
 from annotator.journal import journal_path
 from annotator.model import Entity, Span
@@ -294,13 +294,13 @@ def test_saver_debounces_saves_in_the_background_and_retries_after_a_failure(tmp
     art = article(tmp_path)
     ws = workspace.open_article(art, tmp_path / "annotations", default_schema())
     clock = FakeClock()
-    saver = workspace.Saver(ws, set_timer=clock.set_timer, run_off_thread=clock.run_off_thread)
+    saver = autosave.Saver(ws, set_timer=clock.set_timer, run_off_thread=clock.run_off_thread)
     heard = []
     saver.listeners.append(heard.append)
     ws.session.add_entity("PER", 3, 16)
     saver.changed()
     saver.changed()  # a second change restarts the delay: one timer runs
-    assert clock.fire() == [workspace.AUTOSAVE_DELAY]
+    assert clock.fire() == [autosave.AUTOSAVE_DELAY]
     assert len(clock.jobs) == 1
     clock.finish()
     assert heard == ["saved"] and not ws.session.dirty and ws.yaml_path.exists()
@@ -316,7 +316,7 @@ def test_saver_debounces_saves_in_the_background_and_retries_after_a_failure(tmp
     clock.fire()
     clock.finish()
     assert heard[-1] == "failed" and "Permission denied" in saver.error
-    assert ws.session.dirty and [t[0] for t in clock.timers] == [workspace.RETRY_DELAY]
+    assert ws.session.dirty and [t[0] for t in clock.timers] == [autosave.RETRY_DELAY]
     monkeypatch.setattr(os, "replace", real_replace)
     clock.fire()  # the retry
     clock.finish()
@@ -456,9 +456,9 @@ def test_changes_recovered_from_the_journal_are_autosaved_and_undoable(tmp_path)
     again = workspace.open_article(art, ann, default_schema())
     assert sorted(e.text for e in again.session.aset.entities.values()) == ["HASAKEH", "Orhan Qereman"]
     clock = FakeClock()
-    saver = workspace.Saver(again, set_timer=clock.set_timer, run_off_thread=clock.run_off_thread)
+    saver = autosave.Saver(again, set_timer=clock.set_timer, run_off_thread=clock.run_off_thread)
     saver.opened()  # (the app: once it runs)
-    assert clock.fire() == [workspace.AUTOSAVE_DELAY]
+    assert clock.fire() == [autosave.AUTOSAVE_DELAY]
     clock.finish()
     assert not again.dirty
     assert "HASAKEH" in {e.text for e in store.read(again.yaml_path).checked().entities.values()}
@@ -495,13 +495,13 @@ def test_a_full_disk_at_reopening_leaves_the_recovered_changes_unsaved_until_spa
     assert any("recovered 1 unsaved changes" in n for n in again.notes), again.notes
     assert again.dirty and again.needs_save(), "not on disk: not 'saved'"
     clock = FakeClock()
-    saver = workspace.Saver(again, set_timer=clock.set_timer, run_off_thread=clock.run_off_thread)
+    saver = autosave.Saver(again, set_timer=clock.set_timer, run_off_thread=clock.run_off_thread)
     saver.opened()
     clock.fire()
     clock.finish()
     assert saver.error and "No space left" in saver.error and again.dirty
     monkeypatch.undo()  # space is back
-    assert clock.fire() == [workspace.RETRY_DELAY]
+    assert clock.fire() == [autosave.RETRY_DELAY]
     clock.finish()
     assert saver.error is None and not again.dirty
     assert "HASAKEH" in {e.text for e in store.read(again.yaml_path).checked().entities.values()}
@@ -522,7 +522,7 @@ async def test_the_app_saves_changes_recovered_from_the_journal_soon_and_undoes_
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         assert "recovered 1 unsaved changes" in app._status_text
-        await pilot.pause(workspace.AUTOSAVE_DELAY + 0.3)
+        await pilot.pause(autosave.AUTOSAVE_DELAY + 0.3)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "[saved]" in app._status_text and not app.session.dirty
@@ -565,10 +565,10 @@ def test_switching_back_keeps_the_undo_history_while_the_file_is_as_it_was_left(
 def test_a_failed_save_names_the_users_file_not_the_temporary_one(tmp_path):
     yaml_path = tmp_path / "a.yaml"
     tmp = tmp_path / ".a.yaml.1091.5041d69f.tmp"
-    assert workspace.save_error(PermissionError(1, "Operation not permitted", str(tmp)), yaml_path) == (
+    assert autosave.save_error(PermissionError(1, "Operation not permitted", str(tmp)), yaml_path) == (
         "Operation not permitted: a.yaml", "Operation not permitted"
     )
-    assert workspace.save_error(OSError(28, "No space left on device"), yaml_path)[0] == "No space left on device: a.yaml"
-    assert workspace.save_error(IsADirectoryError(21, "Is a directory", str(tmp_path)), yaml_path)[0] == (
+    assert autosave.save_error(OSError(28, "No space left on device"), yaml_path)[0] == "No space left on device: a.yaml"
+    assert autosave.save_error(IsADirectoryError(21, "Is a directory", str(tmp_path)), yaml_path)[0] == (
         f"Is a directory: {tmp_path.name}"
     )

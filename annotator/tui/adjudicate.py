@@ -32,7 +32,8 @@ from ..model import SUGGESTED, Span
 from ..resources import data_dir
 from ..schema import Schema
 from ..session import ChangeReport, Session
-from ..workspace import Saver, Workspace
+from ..autosave import Saver
+from ..workspace import Workspace
 from .footer import KeyFooter
 from .article_layers import LayeredArticleView
 from .article_view import ArticleView

@@ -28,7 +28,8 @@ from ..resources import data_dir
 from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Document, Entity, is_candidate
 from ..schema import Schema
 from ..session import ChangeReport, Session
-from ..workspace import AUTOSAVE_DELAY, Saver, Workspace
+from ..autosave import AUTOSAVE_DELAY, Saver, save_error
+from ..workspace import Workspace
 from .article_view import ArticleView
 from .attributes import AttributesMixin
 from .estimates import EstimatesMixin
@@ -258,7 +259,7 @@ class AnnotatorApp(
     _journal_told: str | None = None
 
     def _journal_failed(self, exc: OSError) -> None:
-        msg, reason = workspaces.save_error(exc, self.workspace.yaml_path)
+        msg, reason = save_error(exc, self.workspace.yaml_path)
 
         def tell() -> None:
             if msg != self._journal_told:
@@ -790,7 +791,7 @@ class AnnotatorApp(
         self.say(f"accepted {len(pairs)} {label} suggestions scored {min_score:g} or more" if pairs else f"no pending {label} suggestions scored {min_score:g} or more")
         return len(pairs)
 
-    # -- saving (annotator.workspace.Saver; this only keeps the status line) ----------------
+    # -- saving (annotator.autosave.Saver; this only keeps the status line) ----------------
     def schedule_save(self) -> None:
         self.saver.changed()
 

@@ -1,4 +1,4 @@
-"""The autosave of the app and of the adjudication screen: ``workspace.Saver``
+"""The autosave of the app and of the adjudication screen: ``autosave.Saver``
 driven by a Textual timer, each save written in a worker thread.
 
 The saving logic (debounce, one save at a time, retry after a failure) is the
@@ -13,7 +13,8 @@ from typing import Callable
 
 from textual.dom import DOMNode
 
-from ..workspace import Saver, Workspace
+from ..autosave import Saver
+from ..workspace import Workspace
 
 
 def textual_saver(node: DOMNode, workspace: Workspace, on_state: Callable[[str], None] | None = None) -> Saver:
