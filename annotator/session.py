@@ -744,6 +744,9 @@ class Session:
         self.edit(f"edit {at_id}", [(at, new)])
 
     def add_relation(self, rel_type: str, arg1: str, arg2: str) -> Relation:
+        declared = self.schema.relation_types if self.schema is not None else ()
+        if declared and rel_type not in declared:  # (the file would not open again)
+            raise ValueError(f"relation type {rel_type!r} is not in the schema ({', '.join(declared)})")
         rel = Relation(self.next_id(Relation), rel_type, arg1, arg2, by=self.user)
         self.apply(f"relation {rel_type}", [(None, rel)])
         return rel

@@ -63,3 +63,57 @@ async def test_discontinuous_span_is_painted_and_deletable(make_app):
         view.move_to(b)
         await pilot.press("x")
         assert app.session.aset.entities == {}
+
+
+async def test_a_schema_that_declares_its_relation_types_is_offered_only_those(make_app, tmp_path):
+    """The picker took a new type typed in even when the schema declares its types:
+    the file was saved with it, and then neither validate nor the app would open it."""
+    from annotator import store
+    from annotator.schema import default_schema
+
+    schema = default_schema()
+    schema = type(schema)(schema.entities, schema.events, relation_types=("allied_with", "member_of"))
+    app = make_app(schema=schema)
+    async with app.run_test(size=SIZE) as pilot:
+        await find(pilot, "Mazlum Abdi")
+        await pilot.press("1")
+        await find(pilot, "SDF head")
+        await pilot.press("escape", "2", "g")
+        await find(pilot, "Mazlum")
+        await pilot.press("escape", "R")
+        await find(pilot, "SDF head")
+        await pilot.press("escape", "R")
+        assert isinstance(app.screen, Picker) and not app.screen.allow_new
+        await pilot.press(*"enemy_of", "enter")  # no such choice: nothing made
+        await pilot.pause()
+        assert app.session.aset.relations == {}
+        assert isinstance(app.screen, Picker)  # (still open: no choice matches)
+        await pilot.press("escape", "g")  # cancelled; again
+        await find(pilot, "Mazlum")
+        await pilot.press("escape", "R")
+        await find(pilot, "SDF head")
+        await pilot.press("escape", "R", *"member", "enter")
+        await pilot.pause()
+        assert [r.type for r in app.session.aset.relations.values()] == ["member_of"]
+        await pilot.press("q")
+    path = store.annotation_path(app.articles[0], app.annotations_dir)
+    assert store.read(path, schema=schema).checked().relations["R1"].type == "member_of"
+
+
+def test_the_session_refuses_a_relation_type_its_schema_lacks(tmp_path):
+    import pytest
+
+    from annotator.model import AnnotationSet, Document
+    from annotator.schema import default_schema
+    from annotator.session import Session
+
+    base = default_schema()
+    schema = type(base)(base.entities, base.events, relation_types=("member_of",))
+    text = "Abdi of the SDF."
+    aset = AnnotationSet(Document(text))
+    aset.entities["T1"] = Entity("T1", "PER", Span.of(text, 0, 4))
+    aset.entities["T2"] = Entity("T2", "ORG", Span.of(text, 12, 15))
+    s = Session(aset, schema)
+    with pytest.raises(ValueError, match="'enemy_of' is not in the schema"):
+        s.add_relation("enemy_of", "T1", "T2")
+    assert s.add_relation("member_of", "T1", "T2").type == "member_of"

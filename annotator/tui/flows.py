@@ -313,8 +313,11 @@ class FlowsMixin:
         if first == ent.id:
             self.say("pick another entity for the relation's second argument")
             return
+        declared = self.schema.relation_types
         used = {r.type for r in self.session.aset.relations.values()}
-        choices = sorted(set(self.schema.relation_types) | used) or ["related"]
+        # a schema that declares its relation types takes no other (the file would not
+        # open again); one that declares none takes any, a new one typed in the picker
+        choices = list(declared) if declared else sorted(used) or ["related"]
 
         def picked(rel_type: str | None) -> None:
             self.relation_from = None
@@ -325,7 +328,8 @@ class FlowsMixin:
             self.say(f"{rel.id}: {first} {rel_type} {ent.id}")
             self.refresh_side()
 
-        self.pick(f"Relation type, {first} → {ent.id} (type a new one and enter)", choices, allow_new=True, then=picked)
+        title = f"Relation type, {first} → {ent.id}" + ("" if declared else " (type a new one and enter)")
+        self.pick(title, choices, allow_new=not declared, then=picked)
 
     def action_delete_relation(self) -> None:
         """D on an entity: pick one of its relations to delete."""
