@@ -502,3 +502,26 @@ def test_agree_merge_audit_read_with_the_settings_schema(env, capsys, seed_copy)
     for argv in (["agree", "a", "b", "--json"], ["audit", "a", "b"]):
         status, errs = run(argv)
         assert status == 2 and "WEAPON" in errs, (argv, errs)
+
+
+async def test_a_printable_key_mapped_onto_a_priority_binding_still_types_into_inputs(make_app):
+    """next_suggestion = "tab,s" (a priority binding): every s typed into the find
+    bar or a picker's filter went to the binding ("sources" was found as "ource"),
+    since Textual drops the keys an input takes before it applies the keymap."""
+    from annotator.tui.screens import Picker
+
+    app = make_app(keymap={"next_suggestion": "tab,s"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"sources")
+        assert app.find_bar.value == "sources"
+        await pilot.press("enter")
+        assert app.view.selection is not None
+        s, e = app.view.selection
+        assert app.session.text[s:e] == "sources"
+        await pilot.press("1", "e")  # the event picker's filter
+        assert isinstance(app.screen, Picker)
+        await pilot.press(*"ss")
+        assert app.screen.query_one("Input").value == "ss"
+        await pilot.press("escape", "escape", "s")  # on the article, s is next_suggestion still
+        assert "no pending suggestions" in app.message
+        await pilot.press("q")

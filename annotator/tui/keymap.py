@@ -62,6 +62,21 @@ class RemapDisplayMixin:
             return self._label_keys_display()
         return self.get_key_display(binding)
 
+    async def _check_bindings(self, key: str, priority: bool = False) -> bool:
+        """A printable key typed into an input (the find bar, a picker's filter) is
+        the input's, even when the keymap put it on a priority binding of the app
+        (``next_suggestion = "tab,s"``): Textual leaves out the keys an input takes
+        before it applies the keymap (``Screen._binding_chain``), so the remapped
+        key reached the binding and never the input ("sources" was found as
+        "ource"). A key no input takes goes on as before."""
+        if priority and self._keymap:
+            focused = self.screen.focused
+            if focused is not None and any(
+                node.check_consume_key(key, key_to_character(key)) for node in focused.ancestors_with_self
+            ):
+                return False
+        return await super()._check_bindings(key, priority)
+
     def get_key_display(self, binding: Binding) -> str:
         if binding.key_display and binding.id and binding.id in self._keymap:
             binding = replace(binding, key_display=None)
