@@ -503,3 +503,43 @@ def test_learned_facts_are_reread_when_a_file_changes(tmp_path):
     gold_file(tmp_path, "other.txt", OTHER, [("Hasakeh", "GPE"), ("Mazlum Abdi", "PER")])
     again = RulesSuggester(default_schema(), ann_dir).knowledge_for(aset)
     assert set(again.entities) == {"Hasakeh", "Mazlum Abdi"}
+
+
+def _renamed_schema(mapped: bool, every: bool = False):
+    """The news schema with its entity labels renamed (PER -> PERSON, ...), its
+    events as they are, and (``mapped``) a label_map from the rules' labels."""
+    from annotator.schema import schema_data
+
+    data = schema_data(default_schema())
+    names = {"PER": "PERSON", "ORG": "GROUP", "GPE": "PLACE", "LOC": "AREA", "DATE": "WHEN"}
+    if every:
+        names.update(FAC="BUILDING", NORP="PEOPLE", MISC="OTHER")
+    data["entities"] = [dict(e, name=names.get(e["name"], e["name"])) for e in data["entities"]]
+    data["label_map"] = names if mapped else {}
+    return schema_from_data(data, "mine.yaml"), names
+
+
+def test_rules_suggest_a_schema_s_own_labels_through_its_label_map():
+    """A schema with its own labels (PERSON, GROUP, PLACE, ...) and a label_map from
+    the news labels: rules suggested no entity at all, and said nothing. Now each
+    rule's label is mapped, and events and attributions still find their entities."""
+    text = read_article(SEED).text
+    news = RulesSuggester(default_schema()).propose(AnnotationSet(doc_of(text)))
+    mine, names = _renamed_schema(True)
+    got = RulesSuggester(mine).propose(AnnotationSet(doc_of(text)))
+    def entities(p):
+        return sorted((a.start, a.end, a.label) for a in p.annotations if isinstance(a, Entity))
+    assert entities(got) == sorted((s, e, names.get(label, label)) for s, e, label in entities(news))
+    assert len(entities(got)) > 50
+    def kinds(p):
+        return sorted(type(a).__name__ for a in p.annotations if not isinstance(a, Entity))
+    assert kinds(got) == kinds(news)
+    assert not [n for n in got.notes if "none of the rules' labels" in n]
+
+
+def test_rules_say_why_no_name_is_suggested_when_no_label_maps():
+    text = read_article(SEED).text
+    mine, _ = _renamed_schema(False, every=True)
+    got = RulesSuggester(mine).propose(AnnotationSet(doc_of(text)))
+    assert not [a for a in got.annotations if isinstance(a, Entity)]
+    assert any("the schema has none of the rules' labels (PER, ORG" in n for n in got.notes)

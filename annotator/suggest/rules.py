@@ -46,6 +46,44 @@ SCORE_GAZETTEER_MIXED = 0.7  # the text was accepted with several labels
 BESIDE_MIN = 100_000
 
 
+#: the labels the rules think in (the built-in news schema's); a schema with other
+#: labels maps them with its ``label_map`` (``PER: PERSON``), as for a model's
+RULE_LABELS = ("PER", "ORG", "GPE", "LOC", "FAC", "NORP", "DATE", "MISC")
+
+
+class Labels:
+    """The rules' labels <-> a schema's: ``out`` (a rule's label as the schema has
+    it: itself, or what ``label_map`` maps it to; None when neither is in the
+    schema) and ``inward`` (a schema's label as the rules read it, for the
+    entities events and attributions look at: itself, or the first rule label
+    mapped to it)."""
+
+    def __init__(self, schema: Schema):
+        known = set(schema.entity_names)
+        self.out: dict[str, str | None] = {}
+        inward: dict[str, str] = {}
+        for label in RULE_LABELS:
+            mapped = label if label in known else schema.label_map.get(label)
+            self.out[label] = mapped if mapped in known else None
+            if mapped in known and mapped not in RULE_LABELS:
+                inward.setdefault(mapped, label)
+        self.inward = inward
+        #: the schema shares no label with the rules and maps none to its own
+        self.none = not any(self.out.values())
+
+    def to_schema(self, label: str) -> str | None:
+        return self.out.get(label, label)
+
+    def to_rules(self, label: str) -> str:
+        return self.inward.get(label, label)
+
+    def note(self) -> str | None:
+        if not self.none:
+            return None
+        return ("rules: the schema has none of the rules' labels (" + ", ".join(RULE_LABELS) + ") and its label_map "
+                "maps none of them to its own: names are suggested only from the gazetteer (accepted entities)")
+
+
 class RulesSuggester:
     """The built-in suggester (see the module docstring)."""
 
@@ -143,6 +181,10 @@ class RulesSuggester:
             progress(0.1)
         schema = self.schema
         known_labels = set(schema.entity_names)
+        labels = Labels(schema)
+        if labels.note():
+            out.notes.append(labels.note())
+        to_schema = labels.to_schema
 
         # Spans a person decided: rule entities must not cut across accepted ones.
         accepted = Taken(
@@ -184,9 +226,10 @@ class RulesSuggester:
         for s, e, label, score, rule in name_candidates(text, sents, relative_dates, parts):
             if not taken.free(s, e):
                 continue
-            if (text[s:e], label) in know.rejected and text[s:e] not in learned_texts:
+            label = to_schema(label)
+            if label is None:
                 continue
-            if label not in known_labels:
+            if (text[s:e], label) in know.rejected and text[s:e] not in learned_texts:
                 continue
             taken.add(s, e)
             found.append((s, e, label, score, rule))
@@ -194,10 +237,11 @@ class RulesSuggester:
             progress(0.5)
 
         # Nominal groups ("Syrian government forces"): names may nest inside them.
-        if "ORG" in known_labels:
-            found.extend(groups(text, found, group_heads))
+        org = to_schema("ORG")
+        if org is not None:
+            found.extend(g if org == "ORG" else (*g[:2], org, *g[3:]) for g in groups(text, found, group_heads))
 
-        ents = existing_entities(aset)
+        ents = existing_entities(aset, labels)
         existing = {(x.start, x.end, x.label) for x in ents}
         existing.update((e.start, e.end, e.label) for e in aset.entities.values() if e.status == REJECTED)
         found.sort()
@@ -213,7 +257,7 @@ class RulesSuggester:
             n += 1
             local = f"~T{n}"
             add(make(local, label, span(((s, e),), text[s:e]), SUGGESTED, rule, score, None, NO_ATTRS))
-            keep(Ent(s, e, label, local))
+            keep(Ent(s, e, labels.to_rules(label), local))
         ids.skip("T", n)
         index = EntityIndex(ents)
 
@@ -294,9 +338,17 @@ def unpacked_attributions(got: list | tuple) -> list:
     ]
 
 
-def existing_entities(aset: AnnotationSet) -> list[Ent]:
-    """The set's contiguous entities a person has not rejected, for the index."""
+def existing_entities(aset: AnnotationSet, labels: Labels | None = None) -> list[Ent]:
+    """The set's contiguous entities a person has not rejected, for the index
+    (their labels as the rules read them, with ``labels``: ``Labels.to_rules``)."""
     # (the span's fragments read once: its properties were 0.02 s of a second run on 1 MB)
+    inward = labels.inward if labels is not None else {}
+    if inward:
+        return [
+            Ent(frags[0][0], frags[-1][1], inward.get(e.label, e.label), e.id)
+            for e in aset.entities.values()
+            if len(frags := e.span.fragments) <= 1 and e.status != REJECTED
+        ]
     return [
         Ent(frags[0][0], frags[-1][1], e.label, e.id)
         for e in aset.entities.values()
@@ -311,7 +363,10 @@ def structures(
     """Events and attributions over given entities (a model's), with what ``know`` taught."""
     text = aset.document.text
     sents = sents or split_sentences(text)
-    ents = existing_entities(aset) + [Ent(e.start, e.end, e.label, e.id) for e in proposed if not e.span.discontinuous]
+    labels = Labels(schema)
+    ents = existing_entities(aset, labels) + [
+        Ent(e.start, e.end, labels.to_rules(e.label), e.id) for e in proposed if not e.span.discontinuous
+    ]
     index = EntityIndex(ents)
     phrases = phrase_matchers(schema, text)
     trigger_hits, cue_hits, *phrase_hits = find_many(
@@ -321,4 +376,4 @@ def structures(
     attributions(schema, text, sents, cue_hits, index, out, ids, know)
 
 
-__all__ = ["RulesSuggester", "Knowledge", "FolderFacts", "structures", "existing_entities"]
+__all__ = ["RulesSuggester", "Knowledge", "FolderFacts", "Labels", "RULE_LABELS", "structures", "existing_entities"]
