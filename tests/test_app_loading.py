@@ -219,6 +219,22 @@ async def test_q_on_a_big_article_saves_off_the_ui_thread_says_so_then_quits(mak
     assert len(store.read(path).checked().entities) == 3
 
 
+async def test_ctrl_q_on_a_big_article_saves_before_it_quits(make_app, seed_copy, tmp_path, monkeypatch):
+    """ctrl+q (listed as Quit beside q) quit a big article without waiting for its
+    save off the UI thread: the YAML lacked the last change, only the journal had
+    it. Now it writes the file, on this thread, then quits."""
+    from annotator.tui import app as app_module
+
+    monkeypatch.setattr(app_module, "SAVE_IN_BACKGROUND", 0)
+    path, _text = gold(seed_copy, tmp_path / "annotations")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l", "l", "2", "ctrl+q")
+        await pilot.pause()
+    assert not app.is_running
+    assert len(store.read(path).checked().entities) == 2
+
+
 async def test_lost_spans_of_a_file_read_in_the_thread(tmp_path):
     """Re-anchoring in the thread: the lost spans are counted and listed as when
     the file is read before the app starts."""

@@ -849,6 +849,16 @@ class AnnotatorApp(
         else:
             self.say(QUIT_HINT)
 
+    async def action_quit(self) -> None:
+        """ctrl+q (Textual's quit, the way out when saves fail): the article saved
+        first when it can be, on this thread even for a big one (as on a signal),
+        then quit; a save that fails leaves the work in the journal. A big article's
+        save ran off the UI thread and ctrl+q did not wait for it: the YAML lacked
+        the last changes (an export or a commit made next missed them)."""
+        if self.opening is None and not self.session.read_only and not self.saver.error:
+            self.save_now()
+        await super().action_quit()
+
     def _terminated(self, signum: int) -> None:
         """SIGTERM or SIGHUP (``tui.terminated``): saved as on q, an adjudication
         open over the article too, on this thread even for a big article (nobody
