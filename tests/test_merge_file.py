@@ -15,6 +15,7 @@ from annotator import store
 from annotator.articles import read_article
 from annotator.cli import main
 from annotator.model import SUGGESTED, AnnotationSet, Argument, Document, Entity, Event, Relation, Span
+from annotator.schema import load_schema
 from annotator.three_way import merge3
 
 TEXT = "Orhan Qereman said SDF fighters captured the town near Hasakeh on Monday .\n"
@@ -185,6 +186,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """git run in ``repo`` (a folder of the work tree, or its top)."""
     # the driver git runs imports this checkout (not another worktree's editable install)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")])))
     return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=check, env=env)
@@ -425,3 +427,146 @@ def test_git_merge_of_a_rejection_against_a_new_link_stops_for_adjudication(repo
     assert main(["validate", str(path_of(repo))]) == 0
     got = store.read(path_of(repo)).checked()
     assert got.entities["T4"].status == SUGGESTED and got.entities["T4"].attrs["merge"]["status"] == "rejected"
+
+
+# ---------------------------------------------------------------------------
+# The schema: each side and the result are checked as `annotator validate` checks them
+# ---------------------------------------------------------------------------
+def person_schema(path: Path) -> Path:
+    """The news schema plus PERSON (spaCy's name for PER), a team's own schema."""
+    from annotator.schema import DEFAULT_SCHEMA_YAML
+
+    marker = "- {name: MISC, key: '8', description: anything else named}\n"
+    assert marker in DEFAULT_SCHEMA_YAML
+    path.write_text(DEFAULT_SCHEMA_YAML.replace(marker, marker + "- {name: PERSON, key: '9'}\n"), encoding="utf-8")
+    return path
+
+
+def outside_the_schema(how: str) -> AnnotationSet:
+    """The base with one thing `validate` refuses under the news schema: an entity
+    label it lacks, or an event retyped that kept a role its new type lacks."""
+    x = base_set()
+    if how == "label":
+        relabel(x, "T1", "PERSON", "bob")
+    else:
+        x.events["E1"] = replace(x.events["E1"], type="Conflict.Attack", by="bob")  # keeps its Agent
+    return x
+
+
+def write_versions(folder: Path, **sets: AnnotationSet) -> dict[str, Path]:
+    """Each set as an annotation file of the article ``folder/capture.txt`` (written too)."""
+    (folder / "capture.txt").write_text(TEXT, encoding="utf-8")
+    doc = read_article(folder / "capture.txt")
+    paths = {}
+    for name, x in sets.items():
+        paths[name] = folder / f"{name}.yaml"
+        out = store.new_set(doc, paths[name])
+        out.entities, out.events, out.attributions, out.relations = x.entities, x.events, x.attributions, x.relations
+        paths[name].write_text(store.dumps(out), encoding="utf-8")
+    return paths
+
+
+def first_validate_problem(path: Path, capsys, *schema: str) -> str:
+    """What `annotator validate` says first about ``path`` (it must refuse it)."""
+    assert main(["validate", str(path), *schema]) == 2
+    line = capsys.readouterr().err.splitlines()[0]
+    return line.split(": ", 1)[1]  # without FILE:LINE
+
+
+@pytest.mark.parametrize("how, problem", [
+    ("label", "T1: label 'PERSON' is not in the schema"),
+    ("role", "E1: role 'Agent' is not a role of Conflict.Attack"),
+])
+@pytest.mark.parametrize("side", ["theirs", "ours"])
+def test_a_side_that_validate_refuses_for_the_schema_is_refused(tmp_path, capsys, monkeypatch, side, how, problem):
+    """A label the schema lacks, or a role the event's type lacks: validate refuses
+    the file, so merge-file does too (exit 2, one line naming the side's file and
+    its first problem, OURS untouched). It used to merge it (exit 0, a clean merge
+    for git) into a file that validate and the app then refused."""
+    monkeypatch.chdir(tmp_path)
+    good = base_set()
+    relabel(good, "T3", "LOC", "carol")  # a change of the other side's, to merge
+    bad = outside_the_schema(how)
+    paths = write_versions(tmp_path, base=base_set(), ours=bad if side == "ours" else good,
+                           theirs=bad if side == "theirs" else good)
+    said = first_validate_problem(paths[side], capsys)
+    assert said.startswith(problem)
+    before = paths["ours"].read_bytes()
+    argv = ["merge-file", str(paths["base"]), str(paths["ours"]), str(paths["theirs"])]
+    assert main([*argv, "annotations/capture.yaml"]) == 2
+    err = capsys.readouterr().err
+    named = "annotations/capture.yaml (theirs):" if side == "theirs" else "annotations/capture.yaml:"
+    assert err.count("\n") == 1 and err.startswith(f"annotator: {named}") and said in err, err
+    assert paths["ours"].read_bytes() == before
+    assert main(argv) == 2  # without %P: git's copy is named
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{paths[side]}:" in err and said in err
+    assert paths["ours"].read_bytes() == before
+
+
+def test_merge_file_checks_with_the_schema_validate_uses(tmp_path, capsys, monkeypatch):
+    """The settings' schema (annotator.toml where the driver runs: git runs it at the
+    top of the work tree), else --schema, as for validate: a label of the team's
+    schema merges; a label of the news schema the team's lacks does not."""
+    monkeypatch.chdir(tmp_path)
+    person_schema(tmp_path / "team.yaml")
+    theirs = outside_the_schema("label")  # PERSON
+    paths = write_versions(tmp_path, base=base_set(), ours=base_set(), theirs=theirs)
+    argv = ["merge-file", str(paths["base"]), str(paths["ours"]), str(paths["theirs"]), "annotations/capture.yaml"]
+    assert main(argv) == 2
+    capsys.readouterr()
+    assert main([*argv, "--schema", "team.yaml"]) == 0, capsys.readouterr().err
+    assert main(["validate", str(paths["ours"]), "--schema", "team.yaml"]) == 0
+    assert store.read(paths["ours"]).checked().entities["T1"].label == "PERSON"
+    # the same through the settings
+    paths = write_versions(tmp_path, base=base_set(), ours=base_set(), theirs=theirs)
+    (tmp_path / "annotator.toml").write_text('schema = "team.yaml"\n', encoding="utf-8")
+    assert main(argv) == 0, capsys.readouterr().err
+    assert main(["validate", str(paths["ours"])]) == 0
+    # a schema without PER: ours (PER) is refused as validate refuses it
+    (tmp_path / "team.yaml").write_text(
+        person_schema(tmp_path / "team.yaml").read_text(encoding="utf-8")
+        .replace("- {name: PER, key: '1', description: person}\n", ""), encoding="utf-8")
+    paths = write_versions(tmp_path, base=base_set(), ours=base_set(), theirs=theirs)
+    before = paths["ours"].read_bytes()
+    said = first_validate_problem(paths["ours"], capsys)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "annotations/capture.yaml:" in err and said in err and "'PER'" in err
+    assert paths["ours"].read_bytes() == before
+
+
+def test_a_label_a_schema_of_import_declares_names_the_schema_to_give(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "annotations" / "schemas").mkdir(parents=True)
+    declares = person_schema(tmp_path / "annotations" / "schemas" / "team.yaml").relative_to(tmp_path)
+    paths = write_versions(tmp_path, base=base_set(), ours=base_set(), theirs=outside_the_schema("label"))
+    argv = ["merge-file", str(paths["base"]), str(paths["ours"]), str(paths["theirs"]), "annotations/capture.yaml"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"(the schema {declares} declares it: give --schema {declares})" in err
+
+
+def test_git_merge_refuses_a_side_outside_the_schema_and_reads_the_top_settings(repo):
+    """Through git, the driver configured as the README says: bob's tool wrote
+    PERSON, a label the news schema lacks; carol's pull used to be a clean merge
+    into a file validate refused. It stops, carol's file as it was; with the
+    team's schema in annotator.toml at the top of the work tree the same merge is
+    clean, even run from a subfolder (git runs the driver at the top)."""
+    branch(repo, "bob", lambda x: relabel(x, "T1", "PERSON", "bob"))
+    git(repo, "checkout", "-q", "main")
+    branch(repo, "carol", lambda x: relabel(x, "T3", "LOC", "carol"))
+    before = path_of(repo).read_bytes()
+    res = git(repo, "merge", "--no-edit", "bob", check=False)
+    assert res.returncode != 0, res.stdout + res.stderr
+    out = res.stdout + res.stderr
+    assert "annotator: annotations/capture.yaml (theirs):" in out and "T1: label 'PERSON' is not in the schema" in out
+    assert path_of(repo).read_bytes() == before  # carol's, untouched
+    assert main(["validate", str(path_of(repo))]) == 0
+    git(repo, "merge", "--abort")
+    person_schema(repo / "team.yaml")
+    (repo / "annotator.toml").write_text('schema = "team.yaml"\n', encoding="utf-8")
+    res = git(repo / "seeds", "merge", "-q", "--no-edit", "bob", check=False)
+    assert res.returncode == 0, res.stdout + res.stderr
+    got = store.read(path_of(repo), schema=load_schema(repo / "team.yaml")).checked()
+    assert (got.entities["T1"].label, got.entities["T3"].label) == ("PERSON", "LOC")

@@ -8,13 +8,21 @@ one by one (``annotator.three_way``): exit 0 on a clean merge; exit 1 when some
 annotation was changed differently on both sides (both versions are then in OURS,
 marked for adjudication, and git reports the file as conflicted until it is
 added); exit 2, OURS untouched, when a file cannot be read, does not validate (as
-``annotator validate`` checks it: an accepted link to a rejected annotation
-included) or the article itself differs between the sides. Never conflict markers.
+``annotator validate`` checks it: against the schema validate uses, an accepted
+link to a rejected annotation included) or the article itself differs between
+the sides. Never conflict markers.
 An accepted link of one side to an annotation the other side rejected is a
 conflict too: the annotation is kept as a candidate (exit 1).
 
 The files git hands over are temporary copies away from the article, so they are
 read without it: their spans are checked against each other, not the text.
+
+The schema is the one ``annotator validate`` would use: ``--schema``, else the
+settings' ``schema`` (git runs the driver at the top of the work tree, so a
+project's ``annotator.toml`` there is read), else the built-in one. Both sides
+and the result are checked against it; the base is not (a side's annotations are
+what the result is made of, and a base written before the schema changed is no
+reason to refuse a merge).
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
+from .defaults import SCHEMA_HELP
 
 _LENGTH = re.compile(r"^  length: (\d+)\s*$", re.M)
 
@@ -49,11 +58,13 @@ def register(sub) -> None:
         "path", metavar="PATH", nargs="?", default=None,
         help="the file's path in the work tree (%%P), named in messages instead of git's temporary copies",
     )
+    p.add_argument("--schema", metavar="FILE", help=SCHEMA_HELP + "; both sides and the result are checked against it")
     p.set_defaults(func=run)
 
 
-def read_version(path: Path):
-    """A version of the file, read without its article (the text is a placeholder of the recorded length)."""
+def read_version(path: Path, schema=None):
+    """A version of the file, read without its article (the text is a placeholder of the recorded length),
+    checked against ``schema`` (its labels, types and roles) when one is given."""
     from .. import store
 
     try:
@@ -66,7 +77,7 @@ def read_version(path: Path):
         raise InputError(str(path), f"is not UTF-8 text (bad byte at byte {exc.start})") from None
     if not text.strip():  # git's empty base when both sides added the file
         return None
-    aset = _checked(store.read(path, text=text, strict=True))
+    aset = _checked(store.read(path, text=text, schema=schema, strict=True))
     m = _LENGTH.search(text)
     aset.document.text = "\0" * (int(m.group(1)) if m else 0)
     return aset
@@ -86,23 +97,27 @@ def _checked(got):
 
 
 def run(args: argparse.Namespace) -> int:
+    from . import defaults
+
+    schema = defaults.schema(args)  # a bad settings file or schema: its own line
     try:
-        return _merge(args)
+        return _merge(args, schema)
     except InputError as exc:
+        exc = defaults.with_schema_hint(exc, args, defaults.annotations_dir(args))
         if args.path is None:
-            raise
+            raise exc from None
         names = {args.base: f"{args.path} (base)", args.ours: args.path, args.theirs: f"{args.path} (theirs)"}
         raise InputError(names.get(exc.where, exc.where), exc.problem, exc.line) from None
 
 
-def _merge(args: argparse.Namespace) -> int:
+def _merge(args: argparse.Namespace, schema) -> int:
     from .. import store
     from ..model import AnnotationSet
     from ..three_way import merge3
 
     base_p, ours_p, theirs_p = Path(args.base), Path(args.ours), Path(args.theirs)
-    ours = read_version(ours_p)
-    theirs = read_version(theirs_p)
+    ours = read_version(ours_p, schema)
+    theirs = read_version(theirs_p, schema)
     if ours is None or theirs is None:
         raise InputError(str(ours_p if ours is None else theirs_p), "is empty: not an annotation file")
     base = read_version(base_p) if base_p.exists() else None
@@ -112,7 +127,7 @@ def _merge(args: argparse.Namespace) -> int:
         base = AnnotationSet(ours.document)
     result = merge3(base, ours, theirs)
     text = store.dumps(result.aset)
-    _checked(store.read(ours_p, text=text, strict=True))  # the result validates (or the user's file stays as it was)
+    _checked(store.read(ours_p, text=text, schema=schema, strict=True))  # the result validates (or the user's file stays as it was)
     store.write_text_atomic(ours_p, text)  # all or nothing; an OS error is one line
     if result.conflicts:
         print(
