@@ -547,26 +547,45 @@ def test_a_label_a_schema_of_import_declares_names_the_schema_to_give(tmp_path, 
     assert err.count("\n") == 1 and f"(the schema {declares} declares it: give --schema {declares})" in err
 
 
-def test_git_merge_refuses_a_side_outside_the_schema_and_reads_the_top_settings(repo):
-    """Through git, the driver configured as the README says: bob's tool wrote
-    PERSON, a label the news schema lacks; carol's pull used to be a clean merge
-    into a file validate refused. It stops, carol's file as it was; with the
-    team's schema in annotator.toml at the top of the work tree the same merge is
-    clean, even run from a subfolder (git runs the driver at the top)."""
-    branch(repo, "bob", lambda x: relabel(x, "T1", "PERSON", "bob"))
-    git(repo, "checkout", "-q", "main")
-    branch(repo, "carol", lambda x: relabel(x, "T3", "LOC", "carol"))
-    before = path_of(repo).read_bytes()
-    res = git(repo, "merge", "--no-edit", "bob", check=False)
+def test_git_pull_refuses_a_side_outside_the_schema_and_reads_the_top_settings(repo, tmp_path):
+    """Through git, a bare repository and two clones, the driver configured as the
+    README says: bob's tool wrote PERSON, a label the news schema lacks, and he
+    pushed; carol's pull used to be a clean merge into a file validate refused. It
+    stops, carol's file as it was; with the team's schema in annotator.toml at the
+    top of her work tree the same merge is clean, even pulled from a subfolder
+    (git runs the driver at the top)."""
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "clone", "-q", "--bare", str(repo), str(origin))
+    clones = {}
+    for who in ("bob", "carol"):
+        clones[who] = tmp_path / who
+        git(tmp_path, "clone", "-q", str(origin), who)
+        git(clones[who], "config", "user.email", f"{who}@example.org")
+        git(clones[who], "config", "user.name", who)
+        git(clones[who], "config", "merge.annotator.driver", f"{sys.executable} -m annotator merge-file %O %A %B %P")
+        git(clones[who], "config", "pull.rebase", "false")
+
+    def commit(who: str, change) -> None:
+        x = store.read(path_of(clones[who])).checked()
+        change(x)
+        save(clones[who], x)
+        git(clones[who], "commit", "-q", "-am", who)
+
+    commit("bob", lambda x: relabel(x, "T1", "PERSON", "bob"))
+    git(clones["bob"], "push", "-q", "origin", "HEAD")
+    carol = clones["carol"]
+    commit("carol", lambda x: relabel(x, "T3", "LOC", "carol"))
+    before = path_of(carol).read_bytes()
+    res = git(carol, "pull", "--no-edit", "origin", "main", check=False)
     assert res.returncode != 0, res.stdout + res.stderr
     out = res.stdout + res.stderr
     assert "annotator: annotations/capture.yaml (theirs):" in out and "T1: label 'PERSON' is not in the schema" in out
-    assert path_of(repo).read_bytes() == before  # carol's, untouched
-    assert main(["validate", str(path_of(repo))]) == 0
-    git(repo, "merge", "--abort")
-    person_schema(repo / "team.yaml")
-    (repo / "annotator.toml").write_text('schema = "team.yaml"\n', encoding="utf-8")
-    res = git(repo / "seeds", "merge", "-q", "--no-edit", "bob", check=False)
+    assert path_of(carol).read_bytes() == before  # carol's, untouched
+    assert main(["validate", str(path_of(carol))]) == 0
+    git(carol, "merge", "--abort")
+    person_schema(carol / "team.yaml")
+    (carol / "annotator.toml").write_text('schema = "team.yaml"\n', encoding="utf-8")
+    res = git(carol / "seeds", "pull", "-q", "--no-edit", "origin", "main", check=False)
     assert res.returncode == 0, res.stdout + res.stderr
-    got = store.read(path_of(repo), schema=load_schema(repo / "team.yaml")).checked()
+    got = store.read(path_of(carol), schema=load_schema(carol / "team.yaml")).checked()
     assert (got.entities["T1"].label, got.entities["T3"].label) == ("PERSON", "LOC")
