@@ -569,6 +569,33 @@ class AnnotationSet:
         )
 
 
+def ref_span(aset: AnnotationSet, ref: str) -> Span | None:
+    """The characters an annotation referred to stands for: an entity's span, an
+    event's trigger; None for another kind, or an ID not in ``aset``."""
+    target = aset.get(ref)
+    if isinstance(target, Entity):
+        return target.span
+    if isinstance(target, Event):
+        return target.trigger
+    return None
+
+
+def source_span(aset: AnnotationSet, at: Attribution) -> Span | None:
+    """An attribution's source as characters: its own span, or the span of the
+    entity it refers to (``ref_span``); None when it has none.
+
+    This is what makes two sources the same one, wherever attributions are
+    compared: ``audit`` and ``agree`` score a source given as an entity reference
+    by that entity's span, and ``merge`` and ``merge-file`` take a span and a
+    reference to an entity on that span for the same source."""
+    src = at.source
+    if isinstance(src, Span):
+        return src
+    if isinstance(src, Ref):
+        return ref_span(aset, src.ref)
+    return None
+
+
 def plain_tail(ann: Annotation, out: dict, attrs: Callable[[Any], Any] | None = dict) -> dict:
     """``out`` with the fields every kind has after its own (status, by, score,
     suggested_by, suggested_label, attrs), those that are not their default, as a file writes them;

@@ -9,8 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from ..model import Annotation, AnnotationSet, Attribution, Ref, Span
-from .events import _ref_fragments
+from ..model import Annotation, AnnotationSet, Attribution, source_span
 from .measures import Tally, _multiset_tally
 from .selection import is_gold, predicted_as, predicted_filter
 
@@ -37,12 +36,10 @@ def _frags_overlap(a: tuple, b: tuple) -> bool:
 
 
 def _source_fragments(aset: AnnotationSet, at: Attribution):
-    src = at.source
-    if isinstance(src, Ref):
-        return _ref_fragments(aset, src.ref)
-    if isinstance(src, Span):
-        return src.fragments
-    return None
+    """The source's characters (``model.source_span``: a span, or the entity's it
+    refers to), as ``agree`` and ``merge`` compare sources too."""
+    src = source_span(aset, at)
+    return src.fragments if src is not None else None
 
 
 def _attribution_rows(aset: AnnotationSet, keep: Callable[[Annotation], bool]) -> list[tuple]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from ..model import AnnotationSet, Span, is_candidate, merge_info
+from ..model import AnnotationSet, Span, is_candidate, merge_info, source_span
 from .selection import is_gold, predicted_as, predicted_filter
 
 MATCH, MISSED, SPURIOUS, WRONG_LABEL, PARTIAL = "match", "missed", "spurious", "wrong_label", "partial"
@@ -219,17 +219,6 @@ def event_disagreements(gold: AnnotationSet, pred: AnnotationSet, by: str | None
 
 
 ATTRIBUTION_PARTS = ("source", "cue", "content", "type")
-
-
-def source_span(aset: AnnotationSet, at) -> Span | None:
-    """An attribution's source as characters: its entity's span, or its own."""
-    src = at.source
-    if isinstance(src, Span):
-        return src
-    if src is not None:
-        e = aset.entities.get(src.ref)
-        return e.span if e is not None else None
-    return None
 
 
 def _part_value(aset: AnnotationSet, at, part: str):

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from ..model import Annotation, AnnotationSet, Entity, Event
+from ..model import Annotation, AnnotationSet, ref_span
 from .measures import Tally, _multiset_tally
 from .selection import is_gold, predicted_as, predicted_filter
 
@@ -37,12 +37,8 @@ class EventScores:
 
 
 def _ref_fragments(aset: AnnotationSet, ref: str):
-    target = aset.get(ref)
-    if isinstance(target, Entity):
-        return target.span.fragments
-    if isinstance(target, Event):
-        return target.trigger.fragments
-    return None
+    span = ref_span(aset, ref)
+    return span.fragments if span is not None else None
 
 
 def _event_keys(aset: AnnotationSet, keep: Callable[[Annotation], bool]):

@@ -34,7 +34,7 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import Iterable
 
-from ..model import ACCEPTED, AnnotationSet, Attribution, Entity, Event, Ref, Span
+from ..model import ACCEPTED, AnnotationSet, Attribution, Entity, Event, source_span
 
 LAYERS = ("entities", "triggers", "arguments", "attributions", "relations")
 #: The label of a token (or linked pair) that no annotation covers.
@@ -58,14 +58,6 @@ def _ref_span(aset: AnnotationSet, ref: str) -> Fragments | None:
     if isinstance(target, Attribution):
         spans = list(target.spans())
         return spans[0].fragments if spans else None
-    return None
-
-
-def _source(aset: AnnotationSet, at: Attribution) -> Fragments | None:
-    if isinstance(at.source, Ref):
-        return _ref_span(aset, at.source.ref)
-    if isinstance(at.source, Span):
-        return at.source.fragments
     return None
 
 
@@ -112,10 +104,9 @@ def items(aset: AnnotationSet, layer: str) -> list[Item]:
                     out.append((arg.role, anchor, (f,), (f[0][0], f[-1][1])))
     elif layer == "attributions":
         out = []
-        span_of = _Spans(aset)
         for at in _accepted(aset.attributions):
-            src = at.source
-            source = span_of(src.ref) if isinstance(src, Ref) else src.fragments if isinstance(src, Span) else None
+            src = source_span(aset, at)  # as audit scores it, and merge groups it
+            source = src.fragments if src is not None else None
             parts = (source, at.cue.fragments if at.cue else None, at.content.fragments if at.content else None)
             for label, f in zip(ATTRIBUTION_LABELS, parts):
                 if f is not None:

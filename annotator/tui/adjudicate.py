@@ -104,8 +104,7 @@ def _side_lines(side: str, span: Span | None, label: str | None, ident: str | No
 def _candidate_lines(aset, ann_id: str | None) -> list[str]:
     """A candidate in a few lines: what it is, and its parts (an event's
     arguments, an attribution's source, cue, content)."""
-    from ..audit.disagreements import source_span
-    from ..model import Attribution, Entity, Event, Relation
+    from ..model import Attribution, Entity, Event, Relation, source_span
 
     ann = aset.get(ann_id) if ann_id else None
     if isinstance(ann, Entity):
