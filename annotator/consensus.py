@@ -3,8 +3,15 @@
 Only accepted annotations count. Two annotators agree on an annotation when it is
 the same annotation: an entity's label and fragments; an event's type, trigger and
 arguments (role and the filler, itself compared the same way); an attribution's
-source (an entity, compared as above, or a span), cue, content and type; a
-relation's type and its two ends. IDs do not matter.
+source, cue, content and type, the source by its characters (``model.source_span``:
+a span, or the span of the entity it refers to, as ``audit`` and ``agree`` score
+it); a relation's type and its two ends. IDs do not matter.
+
+A merged attribution's source is a reference to an entity of the gold (accepted)
+when one of the annotators who made it gave its source so; else, when the
+attribution is accepted, the span (an entity that is only a candidate may be
+rejected, and the source they agreed on would go with it); else (a candidate) as
+its first annotator gave it.
 
 What at least ``min_share`` of the annotators who annotated the article agree on
 (default: more than half of them) is accepted, ``by: merge``. Everything else is
@@ -41,8 +48,8 @@ from .model import (
     Event,
     Ref,
     Relation,
-    Span,
     slot_maker,
+    source_span,
 )
 
 MERGE_BY = "merge"
@@ -79,8 +86,8 @@ class _Keys:
             args = tuple(sorted((a.role, self.of_id(a.ref)) for a in ann.arguments))
             return ("E", ann.type, ann.trigger.fragments, args)
         if isinstance(ann, Attribution):
-            src = ann.source
-            skey = ("ref", self.of_id(src.ref)) if isinstance(src, Ref) else ("span", src.fragments) if isinstance(src, Span) else None
+            src = source_span(self.aset, ann)  # a span and an entity on it: the same source
+            skey = ("span", src.fragments) if src is not None else ("ref", self.of_id(ann.source.ref)) if isinstance(ann.source, Ref) else None
             return (
                 "A",
                 skey,
@@ -101,6 +108,7 @@ class _Group:
     owner: str
     agree: list[str] = field(default_factory=list)  # annotators who accepted it
     split_from: tuple | None = None  # arguments taken off that group's event (never accepted)
+    refs: list | None = None  # an attribution's: (keys, ID) of each source its annotators gave as a reference
 
 
 @dataclass(slots=True)
@@ -168,6 +176,10 @@ def _merge(sets, document, min_share, schema) -> Merged:
                     g = groups[key] = _Group(key, ann, keys, name)
                 if name not in g.agree:
                     g.agree.append(name)
+                if type(ann) is Attribution and type(ann.source) is Ref:
+                    if g.refs is None:
+                        g.refs = []
+                    g.refs.append((keys, ann.source.ref))
                 for ref in _refs(ann):  # what it refers to comes along
                     target = entities.get(ref)
                     if target is not None:  # an entity refers to nothing: noted alone
@@ -185,8 +197,11 @@ def _merge(sets, document, min_share, schema) -> Merged:
     # IDs: by kind, in position order, accepted before candidates at the same place
     # (then by the key's repr: computed only where the rest ties).
     ranked = []
+    accepted_keys = set()
     for g in groups.values():
         ok = g.split_from is None and accepted_share(len(g.agree), of, min_share)
+        if ok:
+            accepted_keys.add(g.key)
         first = g.first
         kind = type(first)
         if kind is Entity:
@@ -223,6 +238,7 @@ def _merge(sets, document, min_share, schema) -> Merged:
             ACCEPTED if ok else SUGGESTED,
             MERGE_BY if ok else (g.agree[0] if g.agree else g.owner),
             attrs,
+            _merged_source(g, ok, accepted_keys, groups, new_id) if type(g.first) is Attribution else None,
         )
         tables[type(ann)][ann.id] = ann
         if ok:
@@ -230,6 +246,22 @@ def _merge(sets, document, min_share, schema) -> Merged:
         else:
             candidates += 1
     return Merged(out, accepted, candidates, of)
+
+
+def _merged_source(g: _Group, ok: bool, accepted_keys: set, groups: dict, new_id: Mapping[tuple, str]):
+    """The source of a merged attribution (see the module), or None: as its first
+    annotator gave it. The group's annotators may have given one source as a
+    span or as a reference to an entity on it (one key, ``_Keys.of``)."""
+    best = None
+    for keys, ref in g.refs or ():
+        k = keys.of_id(ref)
+        if k in accepted_keys and (best is None or len(groups[k].agree) > len(groups[best].agree)):
+            best = k
+    if best is not None:
+        return _new_ref(new_id[best])
+    if ok and isinstance(g.first.source, Ref):
+        return source_span(g.keys.aset, g.first)  # (None, a reference to no entity: as it was)
+    return None
 
 
 def _rank(item: tuple) -> tuple:
@@ -332,9 +364,10 @@ def _sorted_with_ties(ranked: list) -> list:
 
 
 def _merged(ann: Annotation, keys: _Keys, new_id: Mapping[tuple, str], ann_id: str, status: str, by: str,
-            attrs: dict) -> Annotation:
+            attrs: dict, source=None) -> Annotation:
     """The merged copy of ``ann``: its new ID, status, ``by`` and attrs, no score or
-    suggester, its references naming the merged set's IDs."""
+    suggester, its references naming the merged set's IDs; an attribution's
+    ``source`` when given (``_merged_source``)."""
 
     def ref(old: str) -> str:
         return new_id[keys.of_id(old)]
@@ -345,7 +378,8 @@ def _merged(ann: Annotation, keys: _Keys, new_id: Mapping[tuple, str], ann_id: s
         args = tuple(_new_argument(a.role, ref(a.ref)) for a in ann.arguments)
         return _new_event(ann_id, ann.type, ann.trigger, args, status, by, None, None, attrs)
     if isinstance(ann, Attribution):
-        source = _new_ref(ref(ann.source.ref)) if isinstance(ann.source, Ref) else ann.source
+        if source is None:
+            source = _new_ref(ref(ann.source.ref)) if isinstance(ann.source, Ref) else ann.source
         return _new_attribution(ann_id, source, ann.cue, ann.content, ann.type, status, by, None, None, attrs)
     if isinstance(ann, Relation):
         return _new_relation(ann_id, ann.type, ref(ann.arg1), ref(ann.arg2), status, by, None, None, attrs)

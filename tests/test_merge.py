@@ -166,3 +166,99 @@ def test_bad_usage(tmp_path, capsys, argv, needle):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and needle in err
+
+
+# ---------------------------------------------------------------------------
+# An attribution's source: a span, or a reference to an entity on that span
+# ---------------------------------------------------------------------------
+def with_source(x: AnnotationSet, source) -> AnnotationSet:
+    x.attributions["A1"] = Attribution("A1", source, span("said"), span("SDF fighters captured the town"), type="indirect",
+                                       by=x.attributions["A1"].by)
+    return x
+
+
+def without_entity(x: AnnotationSet, word: str) -> AnnotationSet:
+    """``x`` without its entity on ``word`` (nothing else may refer to it)."""
+    (eid,) = [i for i, e in x.entities.items() if e.text == word]
+    del x.entities[eid]
+    return x
+
+
+def attributions_agree(a: AnnotationSet, b: AnnotationSet) -> bool:
+    """Whole-attribution strict F1 is 1.0 for audit and for agree."""
+    from annotator.audit import score_attributions
+    from annotator.audit.layers import WHOLE_ATTRIBUTION, items
+
+    audit = score_attributions([(a, b)]).parts["attribution"]["strict"]
+    whole = [[i[:3] for i in items(x, "attributions") if i[0] == WHOLE_ATTRIBUTION] for x in (a, b)]
+    return audit.f1 == 1.0 and whole[0] == whole[1] != []
+
+
+def test_a_source_given_as_a_span_and_as_the_entity_on_it_is_one_attribution():
+    """Annotator a gave the source as a span, b as the PER entity on that span:
+    audit and agree score the two as the same attribution (whole F1 1.0), and so
+    does merge: one attribution, accepted (agree 2 of 2), not two candidates left
+    to adjudicate. Its source is the entity when the entity is in the gold
+    (accepted: both tagged it), else the span (b's entity is only a candidate)."""
+    for a_has_the_entity in (True, False):
+        a = with_source(annotator_set("a"), span("Orhan Qereman"))
+        if not a_has_the_entity:
+            a = without_entity(a, "Orhan Qereman")
+        b = annotator_set("b")  # source: {ref: its PER "Orhan Qereman"}
+        assert isinstance(b.attributions["A1"].source, Ref)
+        assert attributions_agree(a, b) and attributions_agree(b, a)
+        for sets in ({"a": a, "b": b}, {"b": b, "a": a}):  # whoever comes first
+            gold = merge_sets(sets, Document(TEXT), schema=default_schema()).aset
+            (at,) = gold.attributions.values()
+            assert (at.status, at.by, at.attrs["merge"]) == ("accepted", "merge", {"agree": 2, "of": 2})
+            (per,) = [e for e in gold.entities.values() if e.text == "Orhan Qereman"]
+            if a_has_the_entity:
+                assert per.status == "accepted" and at.source == Ref(per.id)
+            else:
+                assert per.status == SUGGESTED and at.source == span("Orhan Qereman")
+            store.read("merged.yaml", text=store.dumps(gold), article=TEXT, schema=default_schema()).checked()
+
+
+def test_a_source_given_as_entities_of_two_labels_on_one_span_is_one_source():
+    """Sources are compared by their characters, as audit and agree score them:
+    b's PER and c's ORG on one span are the same source (the entity layer has the
+    disagreement); neither entity is in the gold, so the source is the span."""
+    a = with_source(without_entity(annotator_set("a"), "Orhan Qereman"), span("Orhan Qereman"))
+    b = annotator_set("b")
+    c = annotator_set("c", labels={"Orhan Qereman": "ORG"})
+    assert attributions_agree(b, c)
+    m = merge_sets({"a": a, "b": b, "c": c}, Document(TEXT), schema=default_schema())
+    (at,) = m.aset.attributions.values()
+    assert (at.status, at.attrs["merge"]["agree"], at.source) == ("accepted", 3, span("Orhan Qereman"))
+    assert sorted((e.label, e.status) for e in m.aset.entities.values() if e.text == "Orhan Qereman") == [
+        ("ORG", SUGGESTED), ("PER", SUGGESTED)]
+    # two of them gave the PER: it is accepted, and it is the source
+    c = annotator_set("c")
+    m = merge_sets({"a": a, "b": b, "c": c}, Document(TEXT), schema=default_schema())
+    (at,) = m.aset.attributions.values()
+    assert m.aset.entities[at.source.ref].label == "PER" and m.aset.entities[at.source.ref].status == "accepted"
+
+
+def test_a_candidate_attribution_keeps_its_source_entity():
+    """An attribution one annotator of three made stays a candidate as it was
+    made: its source the entity that annotator gave (a candidate too), which
+    accepting it in the adjudication view accepts with it."""
+    sets = {f"ann{k}": without_entity(annotator_set(f"ann{k}"), "Orhan Qereman") for k in (1, 2)}
+    for x in sets.values():
+        del x.attributions["A1"]
+    sets["ann3"] = annotator_set("ann3")
+    gold = merge_sets(sets, Document(TEXT), schema=default_schema()).aset
+    (at,) = gold.attributions.values()
+    assert at.status == SUGGESTED and isinstance(at.source, Ref)
+    assert (gold.entities[at.source.ref].text, gold.entities[at.source.ref].status) == ("Orhan Qereman", SUGGESTED)
+
+
+def test_merge_command_accepts_an_attribution_whose_source_one_gave_as_an_entity(tmp_path, capsys):
+    a = with_source(without_entity(annotator_set("a"), "Orhan Qereman"), span("Orhan Qereman"))
+    dirs = write_folders(tmp_path, {"a": a, "b": annotator_set("b")})
+    assert main(["merge", *dirs, "-o", str(tmp_path / "gold")]) == 0
+    assert "1 left to adjudicate" in capsys.readouterr().out  # b's PER entity, not the attribution
+    assert main(["validate", str(tmp_path / "gold")]) == 0
+    gold = store.read(tmp_path / "gold" / "capture.yaml").checked()
+    (at,) = gold.attributions.values()
+    assert at.status == "accepted" and at.attrs["merge"] == {"agree": 2, "of": 2} and at.source == span("Orhan Qereman")
