@@ -18,6 +18,15 @@ labels for one span are a disagreement). For each annotation:
   another label (an event's trigger with another type): both kept, as above. A new ID of theirs that ours
   already uses is renumbered, and theirs' references follow it.
 
+An attribution's source is one source whether it is given as a span or as a
+reference to an entity on that span (``model.source_span``, as ``merge``, ``agree``
+and ``audit`` take it): two versions that differ only so are the same change (new
+on both sides, or changed on both), not a conflict, and the result refers to the
+entity when it is accepted in the result, else has the span; a side that only
+gave the source the other way does not make the other side's change a conflict:
+that change is taken, with the first side's way of giving the source when the
+other kept the source's characters.
+
 An annotation left referring to one the other side deleted brings it back, marked
 the same way; so does an accepted link to one the other side rejected (the
 rejected version comes back as a candidate, ``attrs.merge.status: rejected``).
@@ -30,6 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .model import (
+    ACCEPTED,
     MERGE_ATTR,
     PREFIX,
     REJECTED,
@@ -42,7 +52,9 @@ from .model import (
     Event,
     Ref,
     Relation,
+    Span,
     id_number,
+    source_span,
 )
 
 KINDS = (Entity, Event, Attribution, Relation)
@@ -158,6 +170,8 @@ def merge3(base: AnnotationSet, ours: AnnotationSet, theirs: AnnotationSet) -> T
                 # the record that a suggestion was turned down (a suggester learns from it)
                 kept = o if o is not None else t
                 put(kept, kept is t)
+            elif kind is Attribution and (took := _source_given_otherwise(b, o, t, (base, ours, theirs), out, t_map, t_new)):
+                put(*took)
             else:  # changed differently on both sides
                 conflicts += 1
                 if o is not None:
@@ -185,6 +199,9 @@ def merge3(base: AnnotationSet, ours: AnnotationSet, theirs: AnnotationSet) -> T
                 twinned.add(twin.id)
                 t_map[ann_id] = t_new[ann_id] = twin.id
                 if _same(twin, replace(seen, id=twin.id)):
+                    continue
+                if kind is Attribution and _same(_says(ours, twin), replace(_says(theirs, t), id=twin.id)):
+                    put(_preferred_source(twin, t, ours, out, t_map), False)  # one source, given two ways
                     continue
                 conflicts += 1
                 put(_mark(twin, "ours"), False)
@@ -254,6 +271,52 @@ def _removed(ann: Annotation | None) -> bool:
 def _same(a: Annotation, b: Annotation) -> bool:
     """The same annotation, whoever is named as having made it."""
     return replace(a, by=None) == replace(b, by=None)
+
+
+def _says(aset: AnnotationSet, ann: Annotation) -> Annotation:
+    """``ann`` as it is compared: an attribution's source as its characters
+    (``model.source_span``), so that a span and a reference to an entity on it
+    are one source."""
+    if type(ann) is Attribution and type(ann.source) is Ref:
+        span = source_span(aset, ann)
+        if span is not None:
+            return replace(ann, source=span)
+    return ann
+
+
+def _source_given_otherwise(b, o, t, sets, out: AnnotationSet, t_map: dict, t_new: dict):
+    """An attribution changed on both sides, where the two versions, or one side's
+    change, differ only in how the source is given (a span, or a reference to an
+    entity on it): what to put, ``(annotation, from theirs)``; None (a conflict) else."""
+    if o is None or t is None:
+        return None
+    base, ours, theirs = sets
+    o_says, t_says, b_says = _says(ours, o), _remap(_says(theirs, t), t_new), _says(base, b)
+    if o_says == t_says:  # the same change, the source given two ways
+        return _preferred_source(o, t, ours, out, t_map), False
+    if o_says == b_says:  # ours only gave the source another way: theirs' change
+        return (replace(t, source=o.source), False) if t_says.source == o_says.source else (t, True)
+    if t_says == b_says:  # theirs only did
+        return (replace(o, source=t.source), True) if o_says.source == t_says.source else (o, False)
+    return None
+
+
+def _preferred_source(o: Attribution, t: Attribution, ours: AnnotationSet, out: AnnotationSet, t_map: dict) -> Attribution:
+    """Ours' version of an attribution whose source theirs gave another way (the
+    same characters), the source being a reference to an entity accepted in the
+    result (ours', else theirs', in the result's IDs), else the span."""
+    for x, ids in ((o, None), (t, t_map)):
+        if isinstance(x.source, Ref):
+            ref = x.source.ref if ids is None else ids.get(x.source.ref, x.source.ref)
+            target = out.get(ref)
+            if target is not None and target.status == ACCEPTED:
+                return o if x is o else replace(o, source=Ref(ref))
+    if isinstance(o.source, Span):
+        return o
+    if isinstance(t.source, Span):
+        return replace(o, source=t.source)
+    span = source_span(ours, o)
+    return o if span is None else replace(o, source=span)
 
 
 def _drop_refs(ann: Annotation, missing: set[str]) -> Annotation:

@@ -14,7 +14,7 @@ import pytest
 from annotator import store
 from annotator.articles import read_article
 from annotator.cli import main
-from annotator.model import SUGGESTED, AnnotationSet, Argument, Document, Entity, Event, Relation, Span
+from annotator.model import SUGGESTED, AnnotationSet, Argument, Attribution, Document, Entity, Event, Ref, Relation, Span
 from annotator.schema import load_schema
 from annotator.three_way import merge3
 
@@ -589,3 +589,108 @@ def test_git_pull_refuses_a_side_outside_the_schema_and_reads_the_top_settings(r
     assert res.returncode == 0, res.stdout + res.stderr
     got = store.read(path_of(carol), schema=load_schema(carol / "team.yaml")).checked()
     assert (got.entities["T1"].label, got.entities["T3"].label) == ("PERSON", "LOC")
+
+
+# ---------------------------------------------------------------------------
+# An attribution's source: a span, or a reference to an entity on that span (one source)
+# ---------------------------------------------------------------------------
+def said_by(x: AnnotationSet, source, ann_id: str = "A1", type_: str = "indirect") -> AnnotationSet:
+    x.attributions[ann_id] = Attribution(ann_id, source, span("said"), span("SDF fighters captured the town"), type=type_,
+                                         by="alice")
+    return x
+
+
+def test_a_source_given_as_a_span_on_one_side_and_as_the_entity_on_the_other():
+    """As merge, agree and audit take it (model.source_span), a span and a reference
+    to an entity on that span are one source: two versions of an attribution that
+    differ only so are not a conflict. The result refers to the entity when it is
+    accepted in the result, else it has the span."""
+    base = base_set()
+    # new on both sides: ours gave the span, theirs the entity (T1, accepted)
+    ours, theirs = said_by(base.copy(), span("Orhan Qereman")), said_by(base.copy(), Ref("T1"))
+    res = merge3(base, ours, theirs)
+    got = valid(res.aset)
+    assert res.conflicts == 0 and list(got.attributions) == ["A1"] and got.attributions["A1"].source == Ref("T1")
+    res = merge3(base, theirs, ours)  # the other way round
+    assert res.conflicts == 0 and valid(res.aset).attributions["A1"].source == Ref("T1")
+    # changed on both sides from the span: ours to the entity, theirs to its own new PER on the span
+    # with another label (a conflict of the entities: neither is accepted, so the span)
+    base = said_by(without_t1(base_set()), span("Orhan Qereman"))
+    ours, theirs = base.copy(), base.copy()
+    o = add(ours, "Orhan Qereman", "PER", "bob")
+    t = add(theirs, "Orhan Qereman", "NORP", "carol")
+    ours.attributions["A1"] = replace(base.attributions["A1"], source=Ref(o))
+    theirs.attributions["A1"] = replace(base.attributions["A1"], source=Ref(t))
+    res = merge3(base, ours, theirs)
+    got = valid(res.aset)
+    assert res.conflicts == 1  # the entity, not the attribution
+    assert list(got.attributions) == ["A1"] and got.attributions["A1"].source == span("Orhan Qereman")
+    assert sorted(e.label for e in got.entities.values() if e.text == "Orhan Qereman") == ["NORP", "PER"]
+
+
+def without_t1(x: AnnotationSet) -> AnnotationSet:
+    del x.entities["T1"]
+    return x
+
+
+def test_one_side_gives_the_source_as_the_entity_the_other_changes_the_attribution():
+    """Ours only gave A1's source another way (the PER it tagged on that span),
+    theirs changed its type: not a conflict, theirs' change is taken and ours'
+    entity stays the source (theirs kept the source's characters). Had theirs
+    changed the source, theirs' is taken whole."""
+    base = said_by(without_t1(base_set()), span("Orhan Qereman"))
+    ours, theirs = base.copy(), base.copy()
+    o = add(ours, "Orhan Qereman", "PER", "bob")
+    ours.attributions["A1"] = replace(base.attributions["A1"], source=Ref(o))
+    theirs.attributions["A1"] = replace(base.attributions["A1"], type="direct")
+    for a, b, mine in ((ours, theirs, o), (theirs, ours, None)):  # and the other way round
+        res = merge3(base, a, b)
+        got = valid(res.aset)
+        assert res.conflicts == 0 and list(got.attributions) == ["A1"]
+        at = got.attributions["A1"]
+        assert at.type == "direct" and got.entities[at.source.ref].text == "Orhan Qereman"
+        assert mine is None or at.source == Ref(mine)
+    theirs.attributions["A1"] = replace(base.attributions["A1"], type="direct", source=span("SDF"))
+    res = merge3(base, ours, theirs)
+    got = valid(res.aset)
+    assert res.conflicts == 0 and got.attributions["A1"].source == span("SDF") and got.attributions["A1"].type == "direct"
+    # the entity deleted on one side, the source given as its span there: the other side's type change is taken,
+    # with the span, and the entity is not brought back
+    base = said_by(base_set(), Ref("T1"))
+    ours, theirs = base.copy(), base.copy()
+    del ours.entities["T1"]
+    ours.attributions["A1"] = replace(base.attributions["A1"], source=span("Orhan Qereman"))
+    theirs.attributions["A1"] = replace(base.attributions["A1"], type="direct")
+    res = merge3(base, ours, theirs)
+    got = valid(res.aset)
+    assert res.conflicts == 0 and "T1" not in got.entities
+    assert (got.attributions["A1"].source, got.attributions["A1"].type) == (span("Orhan Qereman"), "direct")
+    # a change of one side only is taken as it is, either way
+    res = merge3(base, ours, base.copy())
+    assert res.conflicts == 0 and valid(res.aset).attributions["A1"].source == span("Orhan Qereman")
+    res = merge3(ours, base.copy(), ours)
+    assert res.conflicts == 0 and valid(res.aset).attributions["A1"].source == Ref("T1")
+
+
+def test_git_merge_of_a_source_given_as_the_entity_on_its_span(repo):
+    """Through git: bob tagged A1's source as a PER and made it the source; carol
+    changed A1's type. A clean merge, as merge and agree see one source."""
+    git(repo, "checkout", "-q", "main")
+    x = store.read(path_of(repo)).checked()
+    said_by(without_t1(x), span("Orhan Qereman"))
+    save(repo, x)
+    git(repo, "commit", "-q", "-am", "attribution")
+
+    def tag(x):
+        t = add(x, "Orhan Qereman", "PER", "bob")
+        x.attributions["A1"] = replace(x.attributions["A1"], source=Ref(t))
+
+    branch(repo, "bob", tag)
+    git(repo, "checkout", "-q", "main")
+    branch(repo, "carol", lambda x: x.attributions.__setitem__("A1", replace(x.attributions["A1"], type="direct")))
+    res = git(repo, "merge", "--no-edit", "bob", check=False)
+    assert res.returncode == 0, res.stdout + res.stderr
+    got = store.read(path_of(repo)).checked()
+    at = got.attributions["A1"]
+    assert at.type == "direct" and got.entities[at.source.ref].label == "PER"
+    assert main(["validate", str(path_of(repo))]) == 0
