@@ -525,3 +525,28 @@ async def test_a_printable_key_mapped_onto_a_priority_binding_still_types_into_i
         await pilot.press("escape", "escape", "s")  # on the article, s is next_suggestion still
         assert "no pending suggestions" in app.message
         await pilot.press("q")
+
+
+@pytest.mark.parametrize("first, second", [("label_1", "label_2"), ("label_2", "label_1"),
+                                           ("next_suggestion", "review_queue")])
+def test_a_clash_inside_one_file_is_blamed_on_its_later_line(env, capsys, first, second):
+    """Two ids on one key in one file: the line blamed was the alphabetically first
+    id's, even when that line only restated its default and the next made the clash."""
+    work, _ = env
+    write(work / "annotator.toml", f'[keymap]\n{first} = "1,s"\n{second} = "1,s"\n')
+    status, out, errs = run_cli(["keys"], capsys)
+    assert status == 2
+    lines = errs.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("annotator: annotator.toml:3: keymap: ") and second in lines[0], lines
+
+
+@pytest.mark.parametrize("key, arrives", [("ctrl+i", "tab"), ("ctrl+m", "enter")])
+def test_a_key_a_terminal_sends_as_another_is_refused(env, capsys, key, arrives):
+    """find = "ctrl+i" was taken without a word: a terminal sends ctrl+i as tab, so
+    the key never reached find, or tab (next suggestion) changed meaning."""
+    work, _ = env
+    write(work / "annotator.toml", f'[keymap]\nfind = "f,{key}"\n')
+    status, out, errs = run_cli(["keys"], capsys)
+    assert status == 2
+    assert errs.strip().splitlines() == [
+        f"annotator: annotator.toml:2: keymap: find: '{key}' reaches the app as {arrives} (a terminal sends them alike): give another key"]

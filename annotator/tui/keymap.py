@@ -239,10 +239,21 @@ def key_suggestion(key: str) -> str | None:
     return None
 
 
+#: keys a terminal sends as another key: the name Textual gives what arrives
+SAME_IN_A_TERMINAL = {"ctrl+i": "tab", "ctrl+m": "enter", "ctrl+left_square_bracket": "escape"}
+
+
 def check_keys(settings: Settings) -> None:
-    """InputError for a key name Textual never sends (``Ctrl+Z``, ``ctrl+fooo``)."""
+    """InputError for a key name Textual never sends (``Ctrl+Z``, ``ctrl+fooo``,
+    and ``ctrl+i``, which a terminal sends as tab)."""
     for binding_id, keys in settings.keymap.items():
         for key in (k.strip() for k in keys.split(",")):
+            if key in SAME_IN_A_TERMINAL:
+                raise InputError(
+                    settings.line_of(f"keymap.{binding_id}"),
+                    f"keymap: {binding_id}: {key!r} reaches the app as {SAME_IN_A_TERMINAL[key]} "
+                    f"(a terminal sends them alike): give another key",
+                )
             if key and not is_key(key):
                 close = key_suggestion(key)
                 hint = f" (did you mean {close}?)" if close else ""
@@ -284,10 +295,13 @@ def app_keys() -> list[tuple[str, Binding]]:
     return found
 
 
-def _file_rank(settings: Settings, binding_id: str) -> int:
-    """Which settings file set ``binding_id``: 0 the first read (the user's), ..."""
+def _file_rank(settings: Settings, binding_id: str) -> tuple[int, int]:
+    """Which settings file set ``binding_id`` (0 the first read, the user's, ...),
+    and on which line: the later of two lines of one file makes a clash."""
     path = settings.origin.get(f"keymap.{binding_id}")
-    return settings.files.index(path) if path in settings.files else -1
+    rank = settings.files.index(path) if path in settings.files else -1
+    where = settings.line_of(f"keymap.{binding_id}").rpartition(":")[2]
+    return rank, int(where) if where.isdigit() else 0
 
 
 def known_ids() -> set[str]:
