@@ -463,3 +463,21 @@ def test_keeping_gold_over_a_suggested_entity_an_accepted_event_uses_drops_the_a
     assert decision.label == "kept gold: rejected T3; dropped E1's Place T3 (rejected)" and validates(s)
     adj.undo()
     assert Argument("Place", "T3") in s.events["E1"].arguments
+
+
+def test_a_source_given_as_a_span_or_as_the_entity_on_it_is_no_disagreement():
+    """A5's source, "He", given as a span in gold and as a reference to an entity
+    on that span on the other side: audit scores them the same source, merge takes
+    them for one, but `audit --view` listed a "source" disagreement to settle."""
+
+    gold, pred = gold_set(), gold_set()
+    he = gold.attributions["A5"].source
+    assert isinstance(he, Span)
+    pred.entities["T990"] = Entity("T990", "PER", he, by="bob")
+    pred.attributions["A5"] = replace(pred.attributions["A5"], source=Ref("T990"))
+    found = [(d.kind, d.part) for d in attribution_disagreements(gold, pred) if d.gold_id == "A5" and d.kind != MATCH]
+    assert found == []
+    # another span is still one
+    pred.attributions["A5"] = replace(pred.attributions["A5"], source=span_of(pred, "said"))
+    found = [(d.kind, d.part) for d in attribution_disagreements(gold, pred) if d.gold_id == "A5" and d.kind != MATCH]
+    assert found == [(PART, "source")]

@@ -223,12 +223,11 @@ ATTRIBUTION_PARTS = ("source", "cue", "content", "type")
 
 def _part_value(aset: AnnotationSet, at, part: str):
     if part == "source":
-        src = at.source
-        if src is None:
-            return None
-        if isinstance(src, Span):
-            return ("span", src.fragments)
-        return ("entity", _entity_key(aset, src.ref))
+        # (a span and an entity on that span are one source, as audit scores them
+        # and merge takes them: ``source_span``; the entity's label is the entity
+        # layer's disagreement, not this one's)
+        sp = source_span(aset, at)
+        return sp.fragments if sp is not None else None
     if part == "type":
         return at.type
     sp = getattr(at, part)
