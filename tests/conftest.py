@@ -24,6 +24,8 @@ def run_seed_startup(tmp_path: Path, script: str) -> dict:
     process, in ``tmp_path`` with its own settings; what it printed."""
     seed_gold_in(tmp_path)
     env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "xdg"), HOME=str(tmp_path))
+    # (no terminal here: the app runs headless, as the script makes it)
+    script = "import annotator.commands.annotate as _a\n_a.terminal_problem = lambda: None\n" + script
     out = subprocess.run(
         [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
     )
@@ -55,6 +57,14 @@ def make_app(seed_copy, tmp_path):
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _as_in_a_terminal(monkeypatch):
+    """`annotate` refuses to run without a terminal (commands.annotate.terminal_problem);
+    a test's stdin is none: tests that run the command (with a fake app, or the
+    app under Pilot) run it as in one. tests/test_cli_errors.py checks the refusal."""
+    monkeypatch.setattr("annotator.commands.annotate.terminal_problem", lambda: None)
 
 
 @pytest.fixture(autouse=True)

@@ -235,3 +235,25 @@ def test_export_of_an_article_says_it_is_not_an_annotation_file_and_names_the_on
     assert "broken YAML" not in line
     assert not (tmp_path / "out.jsonl").exists() and not (tmp_path / "out.conll").exists()
     assert {p: p.read_bytes() for p in before} == before
+
+
+def test_without_a_terminal_annotate_says_so_and_takes_no_lock(tmp_path):
+    """`annotator x.txt </dev/null` (a script, cron, ssh without -t) ran a headless
+    app at 90 % of a core, printing nothing and holding the article's lock, so the
+    real session opened it read-only. Now one line and exit 2, no lock taken."""
+    import os
+    import shutil
+
+    article = tmp_path / "a.txt"
+    shutil.copyfile(Path(__file__).resolve().parent.parent / "seeds" / "sdf-captures-deir-el-zor.txt", article)
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_DRIVER"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    done = subprocess.run(
+        [sys.executable, "-m", "annotator", str(article), "--annotations", str(tmp_path / "ann")],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, env=env,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "annotator: annotate: stdin is not a terminal: the app needs one (over ssh: ssh -t; "
+        "in a browser: annotator serve; in a script: validate, status, export)"]
+    assert not (tmp_path / "ann").exists() or not list((tmp_path / "ann").glob(".*lock*"))
