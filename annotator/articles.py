@@ -195,23 +195,35 @@ def _read_text(p: Path) -> tuple[bytes, str]:
     if p.is_dir():
         raise InputError(where, "is a folder, not an article (.txt file)")
     size = p.stat().st_size
-    if size > MAX_ARTICLE_BYTES:
-        raise InputError(
-            where,
-            f"is {size / 2**20:.0f} MiB; articles up to {MAX_ARTICLE_BYTES // 2**20} MiB can be opened (split it)",
-        )
+    if size > MAX_ARTICLE_BYTES:  # before reading it
+        raise InputError(where, _too_big(size))
     try:
         raw = p.read_bytes()
     except OSError as exc:
         raise InputError(where, f"cannot read the article: {exc.strerror or exc}") from None
+    return raw, text_of(raw, where)
+
+
+def _too_big(size: int) -> str:
+    return f"is {size / 2**20:.0f} MiB; articles up to {MAX_ARTICLE_BYTES // 2**20} MiB can be opened (split it)"
+
+
+def text_of(raw: bytes, where: str, subject: str = "") -> str:
+    """The text an article of these bytes reads as (a leading BOM dropped), by the
+    rules of opening one: ``InputError(where, ...)`` when it cannot be one (too
+    big, binary, not UTF-8, empty). The one door for those rules: an article read
+    from disk, and a text ``annotator import`` is about to write (``subject``
+    names it in the line: "its text ")."""
+    if len(raw) > MAX_ARTICLE_BYTES:
+        raise InputError(where, subject + _too_big(len(raw)))
     if b"\x00" in raw:
-        raise InputError(where, "is a binary file (it contains NUL bytes), not a text article")
+        raise InputError(where, f"{subject}is a binary file (it contains NUL bytes), not a text article")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(where, f"is not UTF-8 text (bad byte 0x{raw[exc.start]:02x} at byte {exc.start})") from None
+        raise InputError(where, f"{subject}is not UTF-8 text (bad byte 0x{raw[exc.start]:02x} at byte {exc.start})") from None
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
         raise InputError(where, "the article is empty")
-    return raw, text
+    return text

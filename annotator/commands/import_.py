@@ -88,6 +88,66 @@ def _write_text(path: Path, data: bytes, force: bool) -> None:
     write_text_atomic(path, data, make_folder=True, fsync=False)
 
 
+def article_bytes(text: str, where: str) -> tuple[bytes, str, bool]:
+    """(the bytes to write as the article of ``text``, the text they read back
+    as, whether a leading BOM was left out). The text is checked as the store
+    reads an article (``articles.text_of``, the one door: too big, NUL, empty),
+    so that what is checked and written is what opens; a leading BOM, which the
+    store does not keep, is left out here (``_without_bom`` moves the spans).
+    InputError naming ``where`` for a text that cannot be an article, or that
+    holds half of a UTF-16 surrogate pair (not UTF-8 text at all)."""
+    from ..articles import text_of
+
+    bom = text.startswith("\ufeff")
+    if bom:
+        text = text[1:]
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        ch = text[exc.start]
+        raise InputError(
+            where, f"its text holds U+{ord(ch):04X} at character {exc.start + bom}, half of a UTF-16 surrogate pair "
+            "(a string cut in the middle of a character), which is not text: it cannot be an article"
+        ) from None
+    read = text_of(data, where, subject="its text ")
+    assert read == text, "an article reads back as the text it was written from"
+    return data, text, bom
+
+
+def _without_bom(aset, text: str, where: str):
+    """``aset`` (on ``"\ufeff" + text``) with each span one character earlier, as
+    on ``text``; a span that covers only the BOM refuses the document."""
+    from dataclasses import replace
+
+    from ..model import AnnotationSet, Span, fragments_text
+
+    old = "\ufeff" + text
+
+    def moved(span, what: str) -> Span:
+        frags = tuple((max(s - 1, 0), e - 1) for s, e in span.fragments if e - 1 > max(s - 1, 0))
+        if not frags:
+            raise InputError(where, f"{what} at {span.start}-{span.end} covers only the byte-order mark (U+FEFF) "
+                             "the text begins with, which an article does not keep")
+        if span.text == fragments_text(old, span.fragments):  # else the check says where it does not match
+            return Span(frags, fragments_text(text, frags))
+        return Span(frags, span.text)
+
+    out = AnnotationSet(aset.document)
+    out.entities = {k: replace(e, span=moved(e.span, f"the {e.label} span")) for k, e in aset.entities.items()}
+    out.events = {k: replace(ev, trigger=moved(ev.trigger, f"the trigger of {ev.type}")) for k, ev in aset.events.items()}
+    attributions = {}
+    for k, at in aset.attributions.items():
+        parts = {}
+        for part in ("source", "cue", "content"):
+            span = getattr(at, part)
+            if isinstance(span, Span):
+                parts[part] = moved(span, f"the {part} of an attribution")
+        attributions[k] = replace(at, **parts) if parts else at
+    out.attributions = attributions
+    out.relations = aset.relations
+    return out
+
+
 def check(aset, where: str, schema=None, whose: str = "") -> None:
     """The one door of import: what a format reader made is checked by the
     store's own validation (``store.plain.problems``: the checks reading the
@@ -165,6 +225,8 @@ class _Import:
         self.imported = 0
         self.refused = 0
         self.existing: list[Path] = []
+        #: where each text imported began with a BOM (left out, its spans moved)
+        self.boms: list[str] = []
 
     @property
     def total(self) -> int:
@@ -287,8 +349,11 @@ class _Import:
             if yaml_path.exists() and not self.force:
                 self.existing.append(yaml_path)
                 return False
-            data = imp.aset.document.text.encode("utf-8")
-            doc = Document(imp.aset.document.text, str(text_path), sha256(data).hexdigest())
+            where = imp.where or imp.source or str(src)
+            data, text, bom = article_bytes(imp.aset.document.text, where)
+            if bom:
+                imp.aset = _without_bom(imp.aset, text, where)
+            doc = Document(text, str(text_path), sha256(data).hexdigest())
         aset = store.new_set(doc, yaml_path)
         aset.entities = imp.aset.entities
         aset.events = imp.aset.events
@@ -302,6 +367,8 @@ class _Import:
             _write_schema(imp.schema, self.ann_dir, self.schemas)
         write_annotation_file(yaml_path, aset)
         self.imported += 1
+        if data is not None and bom:
+            self.boms.append(where)
         return True
 
     def summary(self, report, clock) -> int:
@@ -310,6 +377,12 @@ class _Import:
         line = report.line()
         if line:
             print(f"annotator: {line}", file=sys.stderr)
+        if self.boms:
+            n = len(self.boms)
+            texts = f"{n} texts" if n > 1 else "its text"
+            print(f"annotator: {self.boms[0]}: the byte-order mark (U+FEFF) {texts} began with is left out, as an article "
+                  f"is read without it, and {'their' if n > 1 else 'its'} spans are one character earlier"
+                  f"{' (this is the first)' if n > 1 else ''}", file=sys.stderr)
         if self.existing:
             first, more = self.existing[0], len(self.existing) - 1
             also = f", and so do {more} more" if more else ""
