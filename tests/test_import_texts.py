@@ -141,3 +141,95 @@ def test_a_span_on_the_bom_alone_refuses_its_document(tmp_path, capsys):
     ]
     assert "imported 1 of 2 articles" in out and _written(tmp_path) == ["ok"]
     assert not (tmp_path / "texts" / "bom.txt").exists()
+
+
+def _ls_project(path: Path, text: str, start: int, end: int) -> Path:
+    task = {"id": 1, "data": {"text": text},
+            "annotations": [{"result": [{"type": "labels", "value": {"start": start, "end": end, "labels": ["GPE"]}}]}]}
+    path.write_text(json.dumps([task]), encoding="utf-8")
+    return path
+
+
+def _import(capsys, *argv: str) -> tuple[int, list[str], str]:
+    code = main(["import", "--from", "labelstudio", *argv])
+    cap = capsys.readouterr()
+    return code, cap.err.splitlines(), cap.out
+
+
+def test_another_article_of_the_same_name_is_never_written_over_this_one_takes_a_free_name(tmp_path, capsys, monkeypatch):
+    """Label Studio numbers the tasks of every project from 1: project B into its
+    own folder was refused ("seeds/1.txt: a different article of this name is
+    already there (use --force to replace it)"), and with --force, as told,
+    project A's text was written over (annA/1.yaml then annotated project B's
+    text, its spans lost). Now B's article takes a name of its own, 1-2, for its
+    text and its annotation file, and a line says so; A's files stay as they are,
+    with --force too."""
+    monkeypatch.chdir(tmp_path)
+    a = _ls_project(tmp_path / "projA.json", "Ali in Damascus.", 7, 15)
+    b = _ls_project(tmp_path / "projB.json", "Bob went to Aleppo yesterday.", 12, 18)
+    assert _import(capsys, str(a), "--annotations", "annA")[0] == 0
+    mine = {p: p.read_bytes() for p in (Path("seeds/1.txt"), Path("annA/1.yaml"))}
+    code, err, out = _import(capsys, str(b), "--annotations", "annB")
+    assert code == 0
+    assert err == [f"annotator: {b}:1: seeds/1.txt is another article, so this one is seeds/1-2.txt, annotated by "
+                   "annB/1-2.yaml (--texts DIR keeps an import's texts apart)"]
+    assert "imported 1 of 1 articles" in out
+    assert {p: p.read_bytes() for p in mine} == mine
+    assert sorted(p.name for p in Path("annB").glob("*.yaml")) == ["1-2.yaml"]
+    got = store.read(Path("annB/1-2.yaml")).checked()
+    assert got.document.path == "../seeds/1-2.txt" and [e.text for e in got.entities.values()] == ["Aleppo"]
+    kept = store.read(Path("annA/1.yaml")).checked()
+    assert [e.text for e in kept.entities.values()] == ["Damascus"] and not any(e.attrs for e in kept.entities.values())
+    # the same again: its own files are there (exit 2, --force replaces them), A's untouched
+    assert _import(capsys, str(b), "--annotations", "annB")[0] == 2
+    code, err, out = _import(capsys, str(b), "--annotations", "annB", "--force")
+    assert code == 0 and "imported 1 of 1 articles" in out
+    assert {p: p.read_bytes() for p in mine} == mine
+    assert sorted(p.name for p in Path("seeds").iterdir()) == ["1-2.txt", "1.txt"]
+    assert sorted(p.name for p in Path("annB").glob("*.yaml")) == ["1-2.yaml"]
+    # the article is opened from its own annotation file, and by its text with the folder
+    assert main(["validate", "annB/1-2.yaml", "annA/1.yaml"]) == 0
+    # project A again into another folder: the same text, so the same article (no copy)
+    capsys.readouterr()
+    code, err, out = _import(capsys, str(a), "--annotations", "annC")
+    assert code == 0 and err == [] and Path("annC/1.yaml").exists()
+    assert sorted(p.name for p in Path("seeds").iterdir()) == ["1-2.txt", "1.txt"]
+
+
+def test_force_replaces_the_earlier_import_of_the_same_source_and_its_text(tmp_path, capsys):
+    """What --force is for: the source changed, the article and its annotation file
+    that an import into this folder wrote are replaced (without it: exit 2, both
+    kept)."""
+    src = tmp_path / "proj.json"
+    ann, texts = tmp_path / "ann", tmp_path / "texts"
+    _ls_project(src, "Ali in Damascus.", 7, 15)
+    assert _import(capsys, str(src), "--annotations", str(ann), "--texts", str(texts))[0] == 0
+    _ls_project(src, "Ali stayed in Damascus.", 14, 22)
+    before = {p: p.read_bytes() for p in (texts / "1.txt", ann / "1.yaml")}
+    code, err, out = _import(capsys, str(src), "--annotations", str(ann), "--texts", str(texts))
+    assert code == 2 and err == [f"annotator: {ann / '1.yaml'}: already exists (use --force to replace it)"]
+    assert {p: p.read_bytes() for p in before} == before
+    code, err, out = _import(capsys, str(src), "--annotations", str(ann), "--texts", str(texts), "--force")
+    assert code == 0 and err == []
+    assert (texts / "1.txt").read_text(encoding="utf-8") == "Ali stayed in Damascus."
+    assert sorted(p.name for p in texts.iterdir()) == ["1.txt"]
+    got = store.read(ann / "1.yaml").checked()
+    assert [(e.start, e.text) for e in got.entities.values()] == [(14, "Damascus")]
+
+
+def test_force_never_writes_over_an_article_its_annotation_file_does_not_annotate(tmp_path, capsys):
+    """--force replaces DIR/1.yaml; --texts t2 holds another 1.txt, which that file
+    does not annotate (it annotates t1/1.txt): refused with one line, and every
+    file stays as it was."""
+    src = _ls_project(tmp_path / "proj.json", "Ali in Damascus.", 7, 15)
+    ann = tmp_path / "ann"
+    assert _import(capsys, str(src), "--annotations", str(ann), "--texts", str(tmp_path / "t1"))[0] == 0
+    (tmp_path / "t2").mkdir()
+    (tmp_path / "t2" / "1.txt").write_text("Someone else's article.", encoding="utf-8")
+    before = _files(tmp_path)
+    code, err, out = _import(capsys, str(src), "--annotations", str(ann), "--texts", str(tmp_path / "t2"), "--force")
+    assert code == 2
+    assert err == [f"annotator: {tmp_path / 't2' / '1.txt'}: is another article than the one {ann / '1.yaml'} "
+                   "annotates, and is not written over: give --texts DIR for this import's texts (not imported)"]
+    assert "imported 0 of 1 articles" in out
+    assert _files(tmp_path) == before

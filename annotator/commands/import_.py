@@ -46,7 +46,7 @@ def register(sub) -> None:
     p.add_argument("--annotations", metavar="DIR", help=ANNOTATIONS_HELP)
     p.add_argument("--texts", metavar="DIR", default="seeds", help="where article texts go when the source holds them (default ./seeds)")
     p.add_argument("--schema", metavar="FILE", help=_SCHEMA_HELP)
-    p.add_argument("--force", action="store_true", help="replace annotation files (and texts) that already exist")
+    p.add_argument("--force", action="store_true", help="replace annotation files that already exist (and the texts they annotate)")
     p.set_defaults(func=run)
 
 
@@ -72,16 +72,37 @@ def _sources(raw: list[str], suffixes: tuple[str, ...], state: "_Import") -> lis
     return out
 
 
-def _write_text(path: Path, data: bytes, force: bool) -> None:
-    if path.exists():
-        try:
-            same = path.read_bytes() == data
-        except OSError:
-            same = False
-        if same:
-            return
-        if not force:
-            raise InputError(str(path), "a different article of this name is already there (use --force to replace it)")
+def _holds(path: Path, data: bytes) -> bool | None:
+    """Does the file at ``path`` hold ``data``: None when there is no file there."""
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return False  # something is there: not ours to write over
+
+
+def _annotates(yaml_path: Path, text_path: Path) -> bool:
+    """Is ``text_path`` the article the annotation file ``yaml_path`` names."""
+    from ..articles import _annotated_article
+
+    try:
+        return os.path.samefile(_annotated_article(yaml_path), text_path)
+    except (InputError, OSError):
+        return False
+
+
+def _write_text(path: Path, data: bytes, replace: bool) -> None:
+    """The article text of an imported document. Another article that is there
+    is written over only when ``replace`` (the text of the annotation file that
+    ``--force`` replaces: ``_Import.place``)."""
+    same = _holds(path, data)
+    if same:
+        return
+    if same is False and not replace:
+        raise InputError(str(path), "another article of this name is already there")
     from ..store import write_text_atomic
 
     # All or nothing, without an fsync per file: a bulk import syncs once at the end.
@@ -225,6 +246,9 @@ class _Import:
         self.imported = 0
         self.refused = 0
         self.existing: list[Path] = []
+        #: (where, the other article whose name it had, its text, its annotation file) of each
+        #: document that took a free name
+        self.renamed: list[tuple[str, Path, Path, Path]] = []
         #: where each text imported began with a BOM (left out, its spans moved)
         self.boms: list[str] = []
 
@@ -311,6 +335,41 @@ class _Import:
         self._derived_data = data
         return self._derived
 
+    def place(self, base: str, data: bytes) -> tuple[Path, Path, bool, Path | None] | None:
+        """(annotation file, article text, whether that text is written over, the
+        other article whose name it passed over or None) for a document whose text
+        is ``data``; None when its annotation file is there already (without
+        ``--force``: counted in ``existing``).
+
+        A name is this document's when DIR/NAME.yaml is there (an earlier import
+        into this folder: ``--force`` replaces it, and the text it annotates), or
+        when --texts DIR/NAME.txt is not there or holds this very text. Another
+        article of that name (which another folder's annotation file may annotate:
+        Label Studio numbers the tasks of every project from 1) is never written
+        over: the document takes the next free name, NAME-2 (both its text and
+        its annotation file, which are paired by name), and a line says so."""
+        skipped: list[Path] = []
+
+        def free(name: str) -> bool:
+            text_path = self.texts_dir / f"{name}.txt"
+            if (self.ann_dir / f"{name}.yaml").exists() or _holds(text_path, data) is not False:
+                return True
+            skipped.append(text_path)
+            return False
+
+        name = self.names.take_free(base, free)
+        yaml_path, text_path = self.ann_dir / f"{name}.yaml", self.texts_dir / f"{name}.txt"
+        replace = False
+        if yaml_path.exists():
+            if not self.force:
+                self.existing.append(yaml_path)
+                return None
+            replace = _holds(text_path, data) is False
+            if replace and not _annotates(yaml_path, text_path):
+                raise InputError(str(text_path), f"is another article than the one {yaml_path} annotates, "
+                                 "and is not written over: give --texts DIR for this import's texts")
+        return yaml_path, text_path, replace, (skipped[0] if skipped else None)
+
     def refuse(self, message: str) -> None:
         self.refused += 1
         print(f"annotator: {message} (not imported)", file=sys.stderr)
@@ -343,14 +402,12 @@ class _Import:
             if not imp.aset.document.text.strip():
                 # as brat's empty .txt, and as the store refuses an empty article (annotate, export)
                 raise InputError(imp.where or str(src), "the article is empty: its text is empty or blank")
-            name = self.names.take(safe_name(imp.name, f"{src.stem}-{self.total + 1}"))
-            yaml_path = self.ann_dir / f"{name}.yaml"
-            text_path = self.texts_dir / f"{name}.txt"
-            if yaml_path.exists() and not self.force:
-                self.existing.append(yaml_path)
-                return False
             where = imp.where or imp.source or str(src)
             data, text, bom = article_bytes(imp.aset.document.text, where)
+            placed = self.place(safe_name(imp.name, f"{src.stem}-{self.total + 1}"), data)
+            if placed is None:
+                return False
+            yaml_path, text_path, replace_text, other = placed
             if bom:
                 imp.aset = _without_bom(imp.aset, text, where)
             doc = Document(text, str(text_path), sha256(data).hexdigest())
@@ -362,13 +419,15 @@ class _Import:
         schema, whose = self.schema_for(imp)
         check(aset, imp.where or imp.source or str(src), schema, whose)
         if data is not None:
-            _write_text(text_path, data, self.force)
+            _write_text(text_path, data, replace_text)
         elif imp.schema is not None and not getattr(self.args, "schema", None):
             _write_schema(imp.schema, self.ann_dir, self.schemas)
         write_annotation_file(yaml_path, aset)
         self.imported += 1
         if data is not None and bom:
             self.boms.append(where)
+        if data is not None and other is not None:
+            self.renamed.append((where, other, text_path, yaml_path))
         return True
 
     def summary(self, report, clock) -> int:
@@ -377,6 +436,12 @@ class _Import:
         line = report.line()
         if line:
             print(f"annotator: {line}", file=sys.stderr)
+        if self.renamed:
+            where, other, text_path, yaml_path = self.renamed[0]
+            more = len(self.renamed) - 1
+            also = f"; {more} more took a name of their own so" if more else ""
+            print(f"annotator: {where}: {other} is another article, so this one is {text_path}, annotated by "
+                  f"{yaml_path}{also} (--texts DIR keeps an import's texts apart)", file=sys.stderr)
         if self.boms:
             n = len(self.boms)
             texts = f"{n} texts" if n > 1 else "its text"

@@ -390,6 +390,18 @@ class Names:
         self.used.add(name.casefold())
         return name
 
+    def take_free(self, name: str, free) -> str:
+        """As ``take``, passing over a name for which ``free(name)`` is false
+        (something on disk has it): the first of NAME, NAME-2, ... that is
+        neither used in this run nor refused."""
+        base = name
+        n = 1
+        while name.casefold() in self.used or not free(name):
+            n += 1
+            name = f"{base}-{n}"
+        self.used.add(name.casefold())
+        return name
+
 
 def new_set(text: str) -> AnnotationSet:
     return AnnotationSet(Document(text))
