@@ -169,6 +169,60 @@ def _without_bom(aset, text: str, where: str):
     return out
 
 
+def _shown(name: str) -> str:
+    """A name in a line: quoted, a line break or a control character escaped."""
+    return repr(name)
+
+
+def _tidy_names(aset, where: str, tidied: list) -> None:
+    """The labels, event types, roles, relation and attribution types of ``aset``
+    (a reader's, changed in place) without spaces or line breaks around them
+    (``"GPE\\n"`` is ``GPE``), each so taken added to ``tidied`` as (where,
+    kind, name as given, as taken). A name that holds a line break, a control
+    character or half a surrogate pair inside refuses the document (InputError
+    naming ``where``): a name is one line, in the schema and in every line said.
+    What is not a string is left to the store's check."""
+    import unicodedata
+    from dataclasses import replace
+
+    def tidy(name, kind: str):
+        if not isinstance(name, str):
+            return name
+        clean = name.strip()
+        for ch in clean:
+            cat = unicodedata.category(ch)
+            if cat in ("Cc", "Cs", "Zl", "Zp"):
+                what = ("a line break" if ch in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+                        else "half of a UTF-16 surrogate pair" if cat == "Cs" else "a control character")
+                raise InputError(where, f"{kind} {_shown(name)} holds {what} (U+{ord(ch):04X}): a {kind} is one line of text")
+        if clean != name and clean:
+            tidied.append((where, kind, name, clean))
+            return clean
+        return name
+
+    for k, e in aset.entities.items():
+        label = tidy(e.label, "label")
+        if label is not e.label:
+            aset.entities[k] = replace(e, label=label)
+    for k, ev in aset.events.items():
+        t = tidy(ev.type, "event type")
+        args = []
+        for a in ev.arguments:
+            role = tidy(a.role, "role")
+            args.append(a if role is a.role else replace(a, role=role))
+        args = tuple(args)
+        if t is not ev.type or any(x is not y for x, y in zip(args, ev.arguments)):
+            aset.events[k] = replace(ev, type=t, arguments=args)
+    for k, r in aset.relations.items():
+        t = tidy(r.type, "relation type")
+        if t is not r.type:
+            aset.relations[k] = replace(r, type=t)
+    for k, at in aset.attributions.items():
+        t = tidy(at.type, "attribution type") if at.type is not None else None
+        if t is not at.type:
+            aset.attributions[k] = replace(at, type=t)
+
+
 def check(aset, where: str, schema=None, whose: str = "") -> None:
     """The one door of import: what a format reader made is checked by the
     store's own validation (``store.plain.problems``: the checks reading the
@@ -239,6 +293,14 @@ class _Import:
         self._derived: tuple | None = None
         self._derived_data: dict | None = None
         self.added: dict[str, list[str]] = {}  # what the derived schema added, by kind
+        #: (derived schema, its data, what it adds) for the document being imported:
+        #: taken (``_adopt``) once that document is written, so that only the labels
+        #: of documents imported make the schema
+        self._pending: tuple | None = None
+        #: (where, kind, name as given, as taken) of each name taken without the
+        #: spaces around it (``_tidy_names``), of the documents imported; and of the one at hand
+        self.tidied: list[tuple[str, str, str, str]] = []
+        self._tidied_now: list[tuple[str, str, str, str]] = []
         self.ann_dir = defaults.annotations_dir(args)
         self.texts_dir = Path(args.texts)
         self.names = Names()
@@ -311,29 +373,43 @@ class _Import:
         if not (new_labels or new_roles or new_types or new_rels or new_atts):
             return schema, whose
         data = schema_data(schema)
-        base = self._default[0]
+        base, base_whose = self._default
         data["name"] = f"{base.name}+{self.key}"
+        added: dict[str, list[str]] = {}
         for label in dict.fromkeys(new_labels):
             data["entities"].append({"name": label})
-            self.added.setdefault("labels", []).append(label)
+            added.setdefault("labels", []).append(label)
         events = {e["name"]: e for e in data["events"]}
         for t in dict.fromkeys(new_types):
             events[t] = {"name": t, "roles": []}
             data["events"].append(events[t])
-            self.added.setdefault("event types", []).append(t)
+            added.setdefault("event types", []).append(t)
         for t, r in dict.fromkeys(new_roles):
             if r not in events[t]["roles"]:
                 events[t]["roles"].append(r)
-                self.added.setdefault("roles", []).append(f"{t}.{r}")
+                added.setdefault("roles", []).append(f"{t}.{r}")
         for r in dict.fromkeys(new_rels):
             data["relations"].append(r)
-            self.added.setdefault("relation types", []).append(r)
+            added.setdefault("relation types", []).append(r)
         for a in dict.fromkeys(new_atts):
             data["attribution"]["types"].append(a)
-            self.added.setdefault("attribution types", []).append(a)
-        self._derived = (schema_from_data(data, f"<{self.key} labels>"), f"{whose}, with the labels of the {self.key} source")
-        self._derived_data = data
-        return self._derived
+            added.setdefault("attribution types", []).append(a)
+        derived = (schema_from_data(data, f"<{self.key} labels>"), f"{base_whose}, with the labels of the {self.key} source")
+        self._pending = (derived, data, added)
+        return derived
+
+    def _adopt(self) -> None:
+        """The document checked against ``derived_for``'s schema is written: its
+        labels go into the schema written at the end, and into the summary; and
+        the names ``_tidy_names`` took without their spaces into its lines."""
+        self.tidied.extend(self._tidied_now)
+        self._tidied_now = []
+        if self._pending is None:
+            return
+        self._derived, self._derived_data, added = self._pending
+        self._pending = None
+        for kind, names in added.items():
+            self.added.setdefault(kind, []).extend(names)
 
     def place(self, base: str, data: bytes) -> tuple[Path, Path, bool, Path | None] | None:
         """(annotation file, article text, whether that text is written over, the
@@ -416,6 +492,8 @@ class _Import:
         aset.events = imp.aset.events
         aset.attributions = imp.aset.attributions
         aset.relations = imp.aset.relations
+        self._pending, self._tidied_now = None, []
+        _tidy_names(imp.aset, imp.where or imp.source or str(src), self._tidied_now)
         schema, whose = self.schema_for(imp)
         check(aset, imp.where or imp.source or str(src), schema, whose)
         if data is not None:
@@ -424,6 +502,7 @@ class _Import:
             _write_schema(imp.schema, self.ann_dir, self.schemas)
         write_annotation_file(yaml_path, aset)
         self.imported += 1
+        self._adopt()
         if data is not None and bom:
             self.boms.append(where)
         if data is not None and other is not None:
@@ -436,6 +515,12 @@ class _Import:
         line = report.line()
         if line:
             print(f"annotator: {line}", file=sys.stderr)
+        seen: set[tuple[str, str]] = set()
+        for where, kind, raw, clean in self.tidied:
+            if (kind, raw) not in seen:
+                seen.add((kind, raw))
+                print(f"annotator: {where}: {kind} {_shown(raw)} is taken as {_shown(clean)} (the spaces and line "
+                      "breaks around it left out)", file=sys.stderr)
         if self.renamed:
             where, other, text_path, yaml_path = self.renamed[0]
             more = len(self.renamed) - 1
