@@ -84,3 +84,17 @@ def test_a_label_is_taken_without_the_spaces_and_line_breaks_around_it(tmp_path,
     a = store.read(tmp_path / "ann" / "a.yaml").checked()
     assert sorted(e.label for e in a.entities.values()) == ["GPE", "NEWPER"]
 
+
+def test_export_and_validate_of_a_folder_import_wrote_say_nothing_of_its_schemas(tmp_path, capsys):
+    """Every export of a folder import wrote said "passed over 1 .yaml files that
+    are not annotation files": the schemas/ import itself put there."""
+    src = _jsonl(tmp_path / "ner.jsonl", [{"text": "Alice met Bob.", "spans": [{"start": 0, "end": 5, "label": "PERSON"}]}])
+    code, err, out = _run("jsonl", src, tmp_path, capsys)
+    assert code == 0 and (tmp_path / "ann" / "schemas" / "jsonl.yaml").exists()
+    schema = str(tmp_path / "ann" / "schemas" / "jsonl.yaml")
+    assert main(["export", "--to", "conll", str(tmp_path / "ann"), "-o", str(tmp_path / "x.conll"), "--schema", schema]) == 0
+    assert "passed over" not in capsys.readouterr().err
+    # another YAML that is not ours, beside the files: still said
+    (tmp_path / "ann" / "notes.yaml").write_text("entities:\n  - PER\n", encoding="utf-8")
+    assert main(["export", "--to", "conll", str(tmp_path / "ann"), "-o", str(tmp_path / "x.conll"), "--schema", schema]) == 0
+    assert "passed over 1 .yaml files that are not annotation files" in capsys.readouterr().err

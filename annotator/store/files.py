@@ -504,7 +504,9 @@ def annotation_files_in(folder: str | os.PathLike) -> tuple[list[tuple[str, str]
     files and folders skipped, other YAML (a schema) passed over. Each file comes
     with its key, its path under the folder without the suffix ('/'-separated:
     ``corpora/x/y``), by which the files of two folders pair up; and the count of
-    the YAML files passed over. Plain strings, as ``walk`` gives them.
+    the YAML files passed over, not counting those of the folder's own
+    ``schemas/`` (where ``annotator import`` writes them: no news to say). Plain
+    strings, as ``walk`` gives them.
     ``InputError`` when the folder cannot be listed."""
     p = Path(folder)
     try:
@@ -516,7 +518,7 @@ def annotation_files_in(folder: str | os.PathLike) -> tuple[list[tuple[str, str]
     for q, rel in walk(p, YAML_SUFFIXES):
         if is_annotation_file(q):
             out.append((q, rel.rsplit(".", 1)[0]))
-        else:
+        elif not rel.startswith("schemas/"):
             skipped += 1
     return out, skipped
 
