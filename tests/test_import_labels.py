@@ -85,7 +85,7 @@ def test_a_label_is_taken_without_the_spaces_and_line_breaks_around_it(tmp_path,
     assert sorted(e.label for e in a.entities.values()) == ["GPE", "NEWPER"]
 
 
-def test_export_and_validate_of_a_folder_import_wrote_say_nothing_of_its_schemas(tmp_path, capsys):
+def test_export_of_a_folder_import_wrote_says_nothing_of_its_schemas(tmp_path, capsys):
     """Every export of a folder import wrote said "passed over 1 .yaml files that
     are not annotation files": the schemas/ import itself put there."""
     src = _jsonl(tmp_path / "ner.jsonl", [{"text": "Alice met Bob.", "spans": [{"start": 0, "end": 5, "label": "PERSON"}]}])

@@ -487,13 +487,13 @@ class _Import:
             if bom:
                 imp.aset = _without_bom(imp.aset, text, where)
             doc = Document(text, str(text_path), sha256(data).hexdigest())
+        self._pending, self._tidied_now = None, []
+        _tidy_names(imp.aset, imp.where or imp.source or str(src), self._tidied_now)
         aset = store.new_set(doc, yaml_path)
         aset.entities = imp.aset.entities
         aset.events = imp.aset.events
         aset.attributions = imp.aset.attributions
         aset.relations = imp.aset.relations
-        self._pending, self._tidied_now = None, []
-        _tidy_names(imp.aset, imp.where or imp.source or str(src), self._tidied_now)
         schema, whose = self.schema_for(imp)
         check(aset, imp.where or imp.source or str(src), schema, whose)
         if data is not None:
