@@ -106,8 +106,11 @@ def test_the_finder_skips_hidden_files_and_other_yaml(two):
     a, _b, _schema = two
     found, skipped = annotation_files_in(a)
     assert [key for _, key in found] == ["corpora/x/y", "corpora/z/y"]
-    assert skipped == 1  # schemas/news.yaml
+    assert skipped == 0  # schemas/news.yaml: passed over, and not counted (import writes them there)
     assert [p.relative_to(a).as_posix() for p in store.yaml_files([a])] == ["corpora/x/y.yaml", "corpora/z/y.yaml"]
+    (a / "corpora" / "notes.yaml").write_text("entities: [PER]\n", encoding="utf-8")  # other YAML elsewhere: counted
+    found, skipped = annotation_files_in(a)
+    assert [key for _, key in found] == ["corpora/x/y", "corpora/z/y"] and skipped == 1
 
 
 # -- a folder of ARTICLES with subfolders (a brat collection): found, paired as import mirrors it --
