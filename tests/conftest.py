@@ -25,7 +25,7 @@ def run_seed_startup(tmp_path: Path, script: str) -> dict:
     seed_gold_in(tmp_path)
     env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "xdg"), HOME=str(tmp_path))
     # (no terminal here: the app runs headless, as the script makes it)
-    script = "import annotator.commands.annotate as _a\n_a.terminal_problem = lambda: None\n" + script
+    script = "import annotator.commands.defaults as _d\n_d.terminal_problem = lambda: None\n" + script
     out = subprocess.run(
         [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
     )
@@ -61,10 +61,10 @@ def make_app(seed_copy, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _as_in_a_terminal(monkeypatch):
-    """`annotate` refuses to run without a terminal (commands.annotate.terminal_problem);
+    """`annotate` and `audit --view` refuse to run without a terminal (commands.defaults.terminal_problem);
     a test's stdin is none: tests that run the command (with a fake app, or the
     app under Pilot) run it as in one. tests/test_cli_errors.py checks the refusal."""
-    monkeypatch.setattr("annotator.commands.annotate.terminal_problem", lambda: None)
+    monkeypatch.setattr("annotator.commands.defaults.terminal_problem", lambda: None)
 
 
 @pytest.fixture(autouse=True)

@@ -631,3 +631,20 @@ async def test_a_narrow_terminal_hides_the_side_panel(files):
             await pilot.resize_terminal(*((120, 36) if not shown else (60, 24)))
             await pilot.pause()
             assert screen.query_one("#side").display is not shown
+
+
+async def test_the_view_records_the_settings_annotator_not_the_login(one_file, monkeypatch, tmp_path):
+    """`annotator = "hana"` in the settings: `annotate` recorded hana, `audit --view`
+    recorded $USER (a shared login's name, or `annotator` with no USER)."""
+    config = tmp_path / "xdg" / "annotator" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('annotator = "hana"\n', encoding="utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("USER", "shared-login")
+    app = view_app(parse(str(one_file), "--view", "--by", "rules"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b")  # the suggestion T3 is taken into gold
+        adj = screen_of(app).adj
+        assert adj.user == "hana"
+        assert adj.session.aset.entities["T3"].by == "hana"
+        await pilot.press("q")

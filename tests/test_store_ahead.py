@@ -350,7 +350,8 @@ import os, sys
 from annotator.commands import annotate
 from annotator.store import ahead
 annotate.READ_BEFORE = 0
-annotate.terminal_problem = lambda: None  # (no terminal here)
+from annotator.commands import defaults
+defaults.terminal_problem = lambda: None  # (no terminal here)
 ahead._core_free = lambda force: True
 
 def start(*args, **kw):

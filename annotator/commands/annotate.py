@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,7 +66,7 @@ def _run(args: argparse.Namespace) -> int:
     except InputError:
         checked(settings, theme)  # (a bad settings file is the one line: it is read first)
         raise
-    no_terminal = terminal_problem()
+    no_terminal = defaults.terminal_problem()
     if no_terminal:  # (before the lock: a headless app held it, spinning, for ever)
         raise InputError("annotate", no_terminal)
     # Loading a big article makes hundreds of thousands of objects and no cycles:
@@ -112,13 +111,13 @@ def _run(args: argparse.Namespace) -> int:
 
             suggester = get_suggester(args.suggest, schema, annotations_dir)
 
-        from ..tui.app import AnnotatorApp, default_user
+        from ..tui.app import AnnotatorApp
 
         app = AnnotatorApp(
             articles,
             annotations_dir=annotations_dir,
             schema=schema,
-            user=args.annotator or settings.annotator or default_user(),
+            user=defaults.user(args),
             first=first,
             document=document,
             suggester=suggester,
@@ -145,21 +144,6 @@ def _run(args: argparse.Namespace) -> int:
     if app.load_error is not None:  # InputError: one line on stderr, exit 2 (cli.main)
         raise defaults.with_schema_hint(app.load_error, args, annotations_dir)
     return int(result or 0)
-
-
-def terminal_problem() -> str | None:
-    """Why the app cannot run here, or None: it needs a terminal on stdin and
-    stdout, unless Textual is given a driver of its own (``annotator serve`` runs it
-    in a browser through ``TEXTUAL_DRIVER``). Without one (a script, cron, ``ssh``
-    without ``-t``) Textual ran headless, at 90 % of a core, holding the article's
-    lock, so the user's real session opened it read-only."""
-    if os.environ.get("TEXTUAL_DRIVER"):
-        return None
-    if sys.stdin.isatty() and sys.stdout.isatty():
-        return None
-    which = "stdin" if not sys.stdin.isatty() else "stdout"
-    return (f"{which} is not a terminal: the app needs one (over ssh: ssh -t; in a browser: annotator serve; "
-            "in a script: validate, status, export)")
 
 
 def _first_openable(articles: list[Path], annotations_dir: Path, schema, args: argparse.Namespace):

@@ -57,7 +57,7 @@ def register(sub) -> None:
         help="open the articles with disagreements in the app and adjudicate them: each disagreement in turn, "
         "keep gold or take the other side into the GOLD file (undoable; PRED is never written)",
     )
-    p.add_argument("--annotator", metavar="NAME", help="with --view: recorded as `by` on what you take into gold (default: $USER)")
+    p.add_argument("--annotator", metavar="NAME", help="with --view: recorded as `by` on what you take into gold (default: settings, else $USER)")
     p.add_argument(
         "--merged",
         action="store_true",
@@ -338,7 +338,7 @@ def view_app(args: argparse.Namespace, left_out: list[str] | None = None):
     problems: list[str] = [] if left_out is None else left_out
     articles, workspaces, notes = open_files(
         Path(args.gold), Path(args.pred) if args.pred is not None else None,
-        by=args.by, schema=schema, user=args.annotator or _default_user(), merged=merged, problems=problems,
+        by=args.by, schema=schema, user=defaults.user(args), merged=merged, problems=problems,
     )
     for line in problems:
         print(f"annotator: {line}", file=sys.stderr)
@@ -356,16 +356,13 @@ def view_app(args: argparse.Namespace, left_out: list[str] | None = None):
     return AdjudicateApp(articles, schema or default_schema(), workspaces=workspaces, notes=notes)
 
 
-def _default_user() -> str:
-    import os
-
-    return os.environ.get("USER") or os.environ.get("USERNAME") or "annotator"
-
-
 def run_view(args: argparse.Namespace) -> int:
     from .keys import load_checked
 
     _settings, keymap, theme = load_checked()  # the user's keys and theme, checked first
+    no_terminal = defaults.terminal_problem()
+    if no_terminal:  # (before any gold file's lock is taken)
+        raise InputError("audit --view", no_terminal)
     left_out: list[str] = []
     app = view_app(args, left_out)  # one writer per gold file: a file open in the app is refused
     if app is None:

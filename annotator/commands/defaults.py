@@ -8,6 +8,8 @@ line naming file:line (``settings.load`` raises ``InputError``).
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,3 +81,28 @@ def with_schema_hint(err, args: argparse.Namespace, annotations_dir: Path):
             hint = f" (the schema {path} declares it: give --schema {path})"
             return InputError(err.where, err.problem + hint, err.line)
     return err
+
+
+def user(args: argparse.Namespace) -> str:
+    """``--annotator``, else the settings' ``annotator``, else $USER (``annotator``
+    when there is none): the name every command that changes annotations records
+    as ``by`` (the app, ``audit --view``)."""
+    return (
+        getattr(args, "annotator", None) or settings_of(args).annotator
+        or os.environ.get("USER") or os.environ.get("USERNAME") or "annotator"
+    )
+
+
+def terminal_problem() -> str | None:
+    """Why the app cannot run here, or None: it needs a terminal on stdin and
+    stdout, unless Textual is given a driver of its own (``annotator serve`` runs it
+    in a browser through ``TEXTUAL_DRIVER``). Without one (a script, cron, ``ssh``
+    without ``-t``) Textual ran headless, at 90 % of a core, holding the article's
+    lock, so the user's real session opened it read-only."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return None
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return None
+    which = "stdin" if not sys.stdin.isatty() else "stdout"
+    return (f"{which} is not a terminal: the app needs one (over ssh: ssh -t; in a browser: annotator serve; "
+            "in a script: validate, status, export)")

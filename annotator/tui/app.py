@@ -7,7 +7,6 @@ snapshot, at most a second after a change.
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,7 +48,7 @@ from .widgets import AnnotationList, DetailPanel, FindCancelled, StatusLine
 if TYPE_CHECKING:
     from .inputs import FindBar
 
-__all__ = ["AnnotatorApp", "AUTOSAVE_DELAY", "default_user"]
+__all__ = ["AnnotatorApp", "AUTOSAVE_DELAY"]
 
 
 def styles_path() -> list[Path]:
@@ -932,7 +931,3 @@ def _prepare(ws: Workspace):
     rows = AnnotationList.rows_of(ws.session.aset, ws.session.take_entity_columns())
     columns.forget()  # (the reader's columns: the index, the counts and the rows are made)
     return rows, rows.lost_ids(), precision.decisions([ws.session.aset])
-
-
-def default_user() -> str:
-    return os.environ.get("USER") or os.environ.get("USERNAME") or "annotator"
