@@ -544,7 +544,8 @@ def test_a_label_a_schema_of_import_declares_names_the_schema_to_give(tmp_path, 
     argv = ["merge-file", str(paths["base"]), str(paths["ours"]), str(paths["theirs"]), "annotations/capture.yaml"]
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and f"(the schema {declares} declares it: give --schema {declares})" in err
+    assert err.count("\n") == 1 and (f'(the schema {declares} declares it: set schema = "{declares}" in the annotator.toml '
+                                    f'at the top of the work tree, or give --schema {declares})') in err
 
 
 def test_git_pull_refuses_a_side_outside_the_schema_and_reads_the_top_settings(repo, tmp_path):

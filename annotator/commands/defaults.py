@@ -55,7 +55,7 @@ def annotations_dir(args: argparse.Namespace) -> Path:
     return Path(settings_of(args).annotations or "annotations")
 
 
-def with_schema_hint(err, args: argparse.Namespace, annotations_dir: Path):
+def with_schema_hint(err, args: argparse.Namespace, annotations_dir: Path, how: str = "give --schema {path}"):
     """``err`` (an InputError), with a hint when it is a label (type, role) the
     schema lacks and no ``--schema`` was given, but a schema that ``annotator import``
     wrote under the annotations folder (``schemas/``) declares it: the one to give."""
@@ -78,7 +78,7 @@ def with_schema_hint(err, args: argparse.Namespace, annotations_dir: Path):
         except InputError:
             continue
         if schema.has_entity(name) or schema.has_event(name) or name in schema.relation_types:
-            hint = f" (the schema {path} declares it: give --schema {path})"
+            hint = f" (the schema {path} declares it: {how.format(path=path)})"
             return InputError(err.where, err.problem + hint, err.line)
     return err
 

@@ -103,7 +103,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         return _merge(args, schema)
     except InputError as exc:
-        exc = defaults.with_schema_hint(exc, args, defaults.annotations_dir(args))
+        # (git runs the driver: the project's settings are where its schema goes)
+        exc = defaults.with_schema_hint(
+            exc, args, defaults.annotations_dir(args),
+            'set schema = "{path}" in the annotator.toml at the top of the work tree, or give --schema {path}',
+        )
         if args.path is None:
             raise exc from None
         names = {args.base: f"{args.path} (base)", args.ours: args.path, args.theirs: f"{args.path} (theirs)"}
