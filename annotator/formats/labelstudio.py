@@ -4,7 +4,8 @@ a ``score`` per result). Offsets are UTF-16 code units, as Label Studio (a
 JavaScript app) counts them: an emoji is two.
 
 The export is one JSON array written task by task; the reader walks an array
-(or JSON lines, or one task) object by object, so neither holds all tasks.
+(or JSON lines, or one task) object by object, so neither holds all tasks. In
+JSON lines each line is a task: a broken one is refused alone.
 """
 
 from __future__ import annotations
@@ -87,7 +88,9 @@ def write(items: Iterable[Named], out: Path, report: Report, status: str = "acce
 
 def iter_tasks(path: Path, chunk: int = 1 << 16) -> Iterator[tuple[int, dict | Refused]]:
     """(line, task) from a JSON array, JSON lines or a single object, streamed;
-    a value that is not an object is a :class:`Refused`, and reading goes on."""
+    a value that is not an object is a :class:`Refused`, and reading goes on.
+    In JSON lines a line that is not JSON is a :class:`Refused` too and the next
+    line goes on; a broken array or multi-line object ends the file (InputError)."""
     dec = json.JSONDecoder()
     try:
         fh = open(path, encoding="utf-8-sig", newline="")
@@ -130,6 +133,7 @@ def iter_tasks(path: Path, chunk: int = 1 << 16) -> Iterator[tuple[int, dict | R
         if buf[0] == "[":
             in_array = True
             buf = buf[1:]
+        lines = False  # JSON lines: a task per line, so a broken line is refused alone
         while True:
             skip("," if in_array else "")
             if not buf:
@@ -138,16 +142,55 @@ def iter_tasks(path: Path, chunk: int = 1 << 16) -> Iterator[tuple[int, dict | R
                 return
             if in_array and buf[0] == "]":
                 return
-            while True:
+            obj = end = None
+            if not in_array:
+                while "\n" not in buf and more():
+                    pass
+                nl = buf.find("\n")
+                try:
+                    obj, end = dec.raw_decode(buf if nl < 0 else buf[:nl])
+                    lines = True
+                except ValueError as exc:
+                    if lines:  # this line alone is refused; the next one goes on
+                        yield line, Refused(f"{path}:{line}", f"not JSON: {exc.msg}")
+                        line, buf = line + (nl >= 0), buf[nl + 1 :] if nl >= 0 else ""
+                        continue
+                    first_error = exc
+            while end is None:  # a value over several lines (an array's task, a pretty-printed object)
                 try:
                     obj, end = dec.raw_decode(buf)
-                    break
                 except ValueError as exc:
                     if not more():
-                        raise InputError(f"{path}:{line + buf.count(chr(10), 0, exc.pos)}", f"not JSON: {exc.msg}") from None
+                        at = line + buf.count(chr(10), 0, exc.pos)
+                        if not in_array and (at == line or _task_line(buf, dec)):  # JSON lines, this one refused alone
+                            yield line, Refused(f"{path}:{line}", f"not JSON: {first_error.msg}")
+                            lines = True
+                            nl = buf.find("\n")
+                            line, buf = line + (nl >= 0), buf[nl + 1 :] if nl >= 0 else ""
+                            break
+                        raise InputError(f"{path}:{at}", f"not JSON: {exc.msg}") from None
+            if end is None:
+                continue
             yield line, obj if isinstance(obj, dict) else Refused(f"{path}:{line}", "each task must be a JSON object")
             line += buf.count("\n", 0, end)
             buf = buf[end:]
+
+
+def _task_line(buf: str, dec: json.JSONDecoder) -> bool:
+    """Is the first non-blank line after ``buf``'s first one a whole JSON object
+    on its own (so the file is JSON lines, not one object over many lines)?"""
+    i = buf.find("\n")
+    while i >= 0:
+        j = buf.find("\n", i + 1)
+        line = buf[i + 1 : j if j >= 0 else len(buf)].strip()
+        i = j
+        if line:
+            try:
+                obj, end = dec.raw_decode(line)
+            except ValueError:
+                return False
+            return end == len(line) and isinstance(obj, dict)
+    return False
 
 
 def read(path: Path, report: Report, **_kw) -> Iterator[Imported | Refused]:
