@@ -83,6 +83,7 @@ _PLURALS = {
     "arguments": "argument",
     "sources": "source",
     "tasks": "task",
+    "inputs": "input",
     "results": "result",
     "documents": "document",
     "labels": "label",
@@ -103,6 +104,9 @@ class Report:
     documents: int = 0
     #: "file:line: what was left out and why", one per line of the source
     warnings: list[str] = field(default_factory=list)
+    #: documents that held several annotators' annotations, merged (``several``):
+    #: noun (plural) -> [documents, accepted, candidates]
+    merged: dict[str, list[int]] = field(default_factory=dict)
 
     def leave(self, what: str, n: int = 1) -> None:
         """Count ``n`` things left out; ``what`` is a plural noun phrase."""
@@ -117,14 +121,28 @@ class Report:
         out, self.warnings = self.warnings, []
         return out
 
+    def several(self, noun: str, accepted: int, candidates: int) -> None:
+        """One document (a ``noun``: tasks, inputs) whose several annotators'
+        annotations were merged (``merge_annotators``), counted for the line."""
+        got = self.merged.setdefault(noun, [0, 0, 0])
+        got[0] += 1
+        got[1] += accepted
+        got[2] += candidates
+
     def line(self) -> str | None:
-        if not self.left:
-            return None
-        parts = [f"{n} {_number(what, n)}" for what, n in self.left.items()]
-        kept = [i for i, what in enumerate(self.left) if what in _BRAT_KEEPS]
-        if kept:
-            parts[kept[-1]] += " (brat keeps them)"
-        return f"{self.fmt}: left out " + ", ".join(parts)
+        said = []
+        if self.left:
+            parts = [f"{n} {_number(what, n)}" for what, n in self.left.items()]
+            kept = [i for i, what in enumerate(self.left) if what in _BRAT_KEEPS]
+            if kept:
+                parts[kept[-1]] += " (brat keeps them)"
+            said.append("left out " + ", ".join(parts))
+        for noun, (n, accepted, candidates) in self.merged.items():
+            said.append(
+                f"{n} {_number(noun, n)} had several annotators' annotations, merged as `annotator merge` merges: "
+                f"{accepted} accepted, {candidates} left to adjudicate (`annotator audit DIR --view`)"
+            )
+        return f"{self.fmt}: " + "; ".join(said) if said else None
 
 
 def _number(what: str, n: int) -> str:
@@ -425,6 +443,19 @@ class Ids:
         return f"{prefix}{self.highest[prefix]}"
 
 
+def merge_annotators(sets: dict[str, AnnotationSet], document: Document, report: Report, noun: str) -> AnnotationSet:
+    """Several annotators' annotations of one document (annotator name -> their
+    set) as ``annotator merge`` merges their folders (``consensus.merge_sets``):
+    what more than half of them made is accepted (``by: merge``), the rest kept
+    as candidates (``status: suggested``, ``by`` the annotator, ``attrs.merge``)
+    for the adjudication view; counted in ``report`` (one ``noun``)."""
+    from ..consensus import merge_sets
+
+    got = merge_sets(sets, document)
+    report.several(noun, got.accepted, got.candidates)
+    return got.aset
+
+
 def add_entity(aset: AnnotationSet, ids: Ids, label: str, start: int, end: int, status: str = ACCEPTED, **kw) -> Entity:
     """Add a contiguous entity with the next free T ID."""
     ent_id = kw.pop("ann_id", None) or ids.next("T")
@@ -453,4 +484,5 @@ __all__ = [
     "new_set",
     "Ids",
     "add_entity",
+    "merge_annotators",
 ]

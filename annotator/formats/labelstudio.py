@@ -3,6 +3,14 @@ suggestions as ``predictions`` (one per suggester, ``model_version`` = its name,
 a ``score`` per result). Offsets are UTF-16 code units, as Label Studio (a
 JavaScript app) counts them: an emoji is two.
 
+Reading: a task's annotation is accepted, ``by`` its ``completed_by``; several
+people's annotations of one task are merged as ``annotator merge`` merges (what
+more than half made accepted, the rest candidates to adjudicate), unless one is
+the ``ground_truth``; a prediction an annotation came from (its kept regions
+copied into it, ``origin: prediction``) is decided by it: a kept region is that
+annotation (``suggested_by`` the model), one left out rejected. Results on
+another ``<Text>`` field than the task's text (``to_name``) are left out.
+
 The export is one JSON array written task by task; the reader walks an array
 (or JSON lines, or one task) object by object, so neither holds all tasks. In
 JSON lines each line is a task: a broken one is refused alone.
@@ -10,6 +18,7 @@ JSON lines each line is a task: a broken one is refused alone.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import chain
 
 import json
@@ -17,8 +26,21 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..errors import InputError
-from ..model import ACCEPTED, SUGGESTED, AnnotationSet, Document, Entity, Relation, Span
-from .common import Ids, Imported, Named, Refused, Report, Utf16, contiguous_entities, leave_attrs, leave_unsupported, select
+from ..consensus import MERGE_BY
+from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Document, Entity, Relation, Span
+from .common import (
+    Ids,
+    Imported,
+    Named,
+    Refused,
+    Report,
+    Utf16,
+    contiguous_entities,
+    leave_attrs,
+    leave_unsupported,
+    merge_annotators,
+    select,
+)
 from ..store.files import atomic_output
 from ..store.validate import show
 
@@ -206,37 +228,120 @@ def read(path: Path, report: Report, **_kw) -> Iterator[Imported | Refused]:
             yield Refused.of(err)
 
 
+def _objects(t: dict, keys: tuple[str, ...], n: int, where: str, what: str) -> list[dict]:
+    """The task's list of annotations (or predictions): one InputError when it
+    is not a list of objects."""
+    got, key = None, keys[0]
+    for key in keys:
+        got = t.get(key)
+        if got:
+            break
+    if not got:
+        return []
+    if not isinstance(got, list):
+        raise InputError(where, f"task {n}: {key!r} must be a list of {what}s, not {show(got)}")
+    for item in got:
+        if not isinstance(item, dict):
+            raise InputError(where, f"each {what} must be an object")
+    return got
+
+
+def _result_list(obj: dict) -> list:
+    res = obj.get("result")
+    return res if isinstance(res, list) else []
+
+
+def _text_field(data: dict, parts: list[dict], where: str) -> str:
+    """The key of ``data`` the text is in: ``text``; else its only string; else the
+    only string field the span results name as their ``to_name``."""
+    if isinstance(data.get("text"), str):
+        return "text"
+    strs = [k for k, v in data.items() if isinstance(v, str)]
+    if len(strs) != 1:
+        named = {r.get("to_name") for p in parts for r in _result_list(p) if isinstance(r, dict) and r.get("type") == "labels"}
+        strs = [k for k in strs if k in named]
+    if len(strs) != 1:
+        raise InputError(where, "a task needs its text in data.text")
+    return strs[0]
+
+
+class _Region:
+    """A span result, checked: its ID (None without one), code-point offsets, labels, score."""
+
+    __slots__ = ("rid", "start", "end", "labels", "score")
+
+    def __init__(self, rid, start, end, labels, score):
+        self.rid, self.start, self.end, self.labels, self.score = rid, start, end, labels, score
+
+
+class _Results:
+    """One annotation's (or prediction's) results, checked: span regions, relation
+    items, every result ID (relations name them), and which IDs came from a
+    prediction (``origin: prediction``, Label Studio's mark on a kept one)."""
+
+    def __init__(self):
+        self.regions: list[_Region] = []
+        self.links: list[dict] = []
+        self.ids: set[str] = set()
+        self.from_prediction: set[str] = set()
+
+
+def _annotator(ann: dict) -> str | None:
+    """Who made an annotation (``completed_by``: a user object, as Label Studio's
+    export writes it, or a user ID): the email, else the name, else ``user ID``."""
+    cb = ann.get("completed_by")
+    if isinstance(cb, dict):
+        for key in ("email", "username"):
+            if isinstance(cb.get(key), str) and cb[key].strip():
+                return cb[key].strip()
+        name = " ".join(x.strip() for x in (cb.get("first_name"), cb.get("last_name")) if isinstance(x, str) and x.strip())
+        if name:
+            return name
+        cb = cb.get("id")
+    if isinstance(cb, str) and cb.strip():
+        return cb.strip()
+    if type(cb) is int:
+        return f"user {cb}"
+    return None
+
+
 def _document(path: Path, n: int, no: int, t: dict, report: Report) -> Imported:
+    """One task. Its annotation is accepted, ``by`` its ``completed_by``; several
+    (more than one person's, none the ``ground_truth``) are merged as ``annotator
+    merge`` merges (the agreed accepted, the rest candidates); a ``ground_truth``
+    one is taken alone. Predictions are suggestions, except where an annotation
+    came from them (Label Studio copies a kept prediction's regions into it with
+    ``origin: prediction``): a kept region is that annotation (accepted,
+    ``suggested_by`` the model), one left out of it rejected."""
     where = f"{path}:{no}"
     data = t.get("data")
     if not isinstance(data, dict):
         raise InputError(where, "a task needs 'data'")
-    text = data.get("text")
-    if not isinstance(text, str):
-        strs = [v for v in data.values() if isinstance(v, str)]
-        if len(strs) != 1:
-            raise InputError(where, "a task needs its text in data.text")
-        text = strs[0]
+    anns = _objects(t, ("annotations", "completions"), n, where, "annotation")
+    preds = _objects(t, ("predictions",), n, where, "prediction")
+    field = _text_field(data, anns + preds, where)
+    text = data[field]
     u16 = Utf16(text)
-    aset = AnnotationSet(Document(text))
-    ids = Ids()
-    taken: set[str] = set()
-    for result in t.get("annotations") or []:
-        for item in (result.get("result") if isinstance(result, dict) else None) or []:
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                taken.add(item["id"])
-    seen: dict[tuple, str] = {}
+    document = Document(text)
 
-    def results(res_list, status: str, by: str | None, default_score) -> None:
-        local: dict[str, str] = {}
-        pending = []
+    def parse(res_list) -> _Results:
+        out = _Results()
         if res_list is not None and not isinstance(res_list, list):
             raise InputError(where, f"task {n}: 'result' must be a list of results, not {show(res_list)}")
         for k, item in enumerate(res_list or [], 1):
             if not isinstance(item, dict):
                 raise InputError(where, "each result must be an object")
+            rid = str(item["id"]) if "id" in item else None
+            if rid is not None:
+                out.ids.add(rid)
+                if str(item.get("origin", "")).startswith("prediction"):
+                    out.from_prediction.add(rid)
             if item.get("type") == "relation":
-                pending.append(item)
+                out.links.append(item)
+                continue
+            to = item.get("to_name")
+            if isinstance(to, str) and to != field and to in data:
+                report.leave(f"results on data.{to} (the text is data.{field})")  # a title's regions
                 continue
             what = f"task {n}: result {item['id']!r}" if "id" in item else f"task {n}: result {k}"
             value = item.get("value")
@@ -263,15 +368,137 @@ def _document(path: Path, n: int, no: int, t: dict, report: Report) -> Imported:
                 raise InputError(
                     where, f"{what} at {s0}-{e0} says {show(said)}, but the text there reads {show(text[s:e])}"
                 )
-            score = item.get("score", default_score)
-            for label in labels:
-                key = (s, e, str(label), status, by)
+            out.regions.append(_Region(rid, s, e, tuple(dict.fromkeys(labels)), item.get("score")))
+        return out
+
+    def relation_labels(item: dict) -> list[str]:
+        labels = item.get("labels") or ["relation"]
+        if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
+            raise InputError(where, f"task {n}: a relation's 'labels' must be a list of label names, not {show(labels)}")
+        return labels
+
+    def ends(item: dict, local: dict[str, str], res: _Results) -> tuple[str, str] | None:
+        a, b = local.get(str(item.get("from_id"))), local.get(str(item.get("to_id")))
+        if a is None or b is None:
+            missing = [str(item.get(k)) for k in ("from_id", "to_id") if str(item.get(k)) not in res.ids]
+            if missing:
+                report.warn(where, f"left out a relation: it refers to result {missing[0]!r}, which is not in this task")
+            else:
+                report.leave("relations to results that are not entities")
+            return None
+        return (b, a) if item.get("direction") == "left" else (a, b)
+
+    # -- the annotations: one person's accepted; several merged ------------------------
+    live: list[tuple[dict, _Results]] = []
+    for ann in anns:
+        if ann.get("was_cancelled"):
+            report.leave("cancelled annotations")
+            continue
+        live.append((ann, parse(ann.get("result"))))
+    preds_parsed = [(pred, parse(pred.get("result"))) for pred in preds]
+    truth = [x for x in live if x[0].get("ground_truth") is True]
+    if truth and len(truth) < len(live):
+        report.leave("annotations beside a ground_truth one", len(live) - len(truth))
+        live = truth
+    taken = set().union(*(res.ids for _, res in live))  # their IDs are theirs: a prediction takes another
+    names: list[str | None] = []
+    for k, (ann, _) in enumerate(live, 1):
+        name = _annotator(ann)
+        if len(live) > 1:
+            name = name or (f"annotation {ann['id']}" if isinstance(ann.get("id"), (int, str)) else f"annotation {k}")
+            while name in names:
+                name = f"{name} #{k}"
+        names.append(name)
+
+    def annotation_set(res: _Results, by: str | None, keep_ids: bool) -> tuple[AnnotationSet, Ids]:
+        aset = AnnotationSet(document)
+        ids = Ids()
+        local: dict[str, str] = {}
+        seen: dict[tuple, str] = {}
+        for r in res.regions:
+            for label in r.labels:
+                key = (r.start, r.end, label)
                 if key in seen:
-                    local[str(item.get("id"))] = seen[key]
+                    local.setdefault(str(r.rid), seen[key])
                     continue
-                rid = item.get("id")
-                ours = isinstance(rid, str) and rid[:1] == "T" and rid[1:].isdigit()
-                if ours and rid not in aset.entities and (status == ACCEPTED or rid not in taken):
+                rid = r.rid
+                if keep_ids and rid and rid[:1] == "T" and rid[1:].isdigit() and rid not in aset.entities:
+                    ent_id = rid  # our own export: keep the ID
+                else:
+                    ent_id = ids.next("T")
+                    while ent_id in aset.entities or (keep_ids and ent_id in taken):
+                        ent_id = ids.next("T")
+                ids.see(ent_id)
+                aset.entities[ent_id] = Entity(ent_id, label, Span(((r.start, r.end),), text[r.start : r.end]), by=by)
+                seen[key] = ent_id
+                local.setdefault(str(r.rid), ent_id)
+        for item in res.links:
+            got = ends(item, local, res)
+            if got is None:
+                continue
+            for label in relation_labels(item):
+                rel_id = ids.next("R")
+                aset.relations[rel_id] = Relation(rel_id, label, got[0], got[1], by=by)
+        return aset, ids
+
+    if len(live) == 1:
+        aset, ids = annotation_set(live[0][1], names[0], keep_ids=True)
+    elif live:
+        sets = {name: annotation_set(res, None, keep_ids=False)[0] for name, (_, res) in zip(names, live)}
+        aset = merge_annotators(sets, document, report, "tasks")
+        ids = Ids()
+        for ann_id in chain(aset.entities, aset.relations):
+            ids.see(ann_id)
+    else:
+        aset, ids = AnnotationSet(document), Ids()
+
+    # -- the predictions: suggestions, or decided by the annotation made from them -----
+    at: dict[tuple, str] = {(e.start, e.end, e.label): e.id for e in aset.entities.values()}
+    kept: dict[str, str] = {}  # a region ID of the annotations -> its entity (the first of its labels)
+    for (_, res) in live:
+        for r in res.regions:
+            if r.rid is not None and r.rid not in kept:
+                got = at.get((r.start, r.end, r.labels[0]))
+                if got is not None:
+                    kept[r.rid] = got
+    linked_rels = {(r.type, r.arg1, r.arg2) for r in aset.relations.values()}
+    seen: dict[tuple, str] = {}
+    for pred, res in preds_parsed:
+        mv = pred.get("model_version")
+        model = str(mv) if mv not in (None, "", "suggestions") else None
+        default_score = pred.get("score")
+        pred_id = pred.get("id")
+        # the annotators who started from this prediction: what they left out, they rejected
+        reviewers = [
+            name for name, (ann, ares) in zip(names, live)
+            if (pred_id is not None and (ann.get("parent_prediction") == pred_id
+                                         or (isinstance(ann.get("prediction"), dict) and ann["prediction"].get("id") == pred_id)))
+            or ares.from_prediction & res.ids
+        ]
+        status = REJECTED if reviewers else SUGGESTED
+        by = reviewers[0] if reviewers else model
+        local: dict[str, str] = {}
+        for r in res.regions:
+            score = r.score if r.score is not None else default_score
+            score = float(score) if isinstance(score, (int, float)) and not isinstance(score, bool) else None
+            for label in r.labels:
+                same = at.get((r.start, r.end, label)) or (kept.get(r.rid) if r.rid is not None else None)
+                if same is not None:  # in an annotation: it is that one, its suggester recorded
+                    ent = aset.entities[same]
+                    if ent.status == ACCEPTED and ent.suggested_by is None and model is not None and ent.by != MERGE_BY:
+                        aset.entities[same] = replace(
+                            ent, suggested_by=model, score=ent.score if ent.score is not None else score,
+                            suggested_label=label if label != ent.label else None,
+                        )
+                    local.setdefault(str(r.rid), same)
+                    continue
+                key = (r.start, r.end, label, status, by, model)
+                if key in seen:
+                    local.setdefault(str(r.rid), seen[key])
+                    continue
+                rid = r.rid
+                ours = rid is not None and rid[:1] == "T" and rid[1:].isdigit()
+                if ours and rid not in aset.entities and rid not in taken:
                     ent_id = rid  # our own export: keep the ID
                 else:
                     ent_id = ids.next("T")
@@ -279,46 +506,22 @@ def _document(path: Path, n: int, no: int, t: dict, report: Report) -> Imported:
                         ent_id = ids.next("T")
                 ids.see(ent_id)
                 aset.entities[ent_id] = Entity(
-                    ent_id,
-                    str(label),
-                    Span(((s, e),), text[s:e]),
-                    status=status,
-                    by=by,
-                    score=float(score) if isinstance(score, (int, float)) and status == SUGGESTED else None,
+                    ent_id, label, Span(((r.start, r.end),), text[r.start : r.end]), status=status, by=by, score=score,
+                    suggested_by=model if status == REJECTED else None,
                 )
                 seen[key] = ent_id
-                local.setdefault(str(item.get("id")), ent_id)
-        every_id = {str(item.get("id")) for item in res_list or [] if isinstance(item, dict)}
-        for item in pending:
-            a, b = local.get(str(item.get("from_id"))), local.get(str(item.get("to_id")))
-            if a is None or b is None:
-                missing = [str(item.get(k)) for k in ("from_id", "to_id") if str(item.get(k)) not in every_id]
-                if missing:
-                    report.warn(where, f"left out a relation: it refers to result {missing[0]!r}, which is not in this task")
-                else:
-                    report.leave("relations to results that are not entities")
+                local.setdefault(str(r.rid), ent_id)
+        for item in res.links:
+            got = ends(item, local, res)
+            if got is None:
                 continue
-            if item.get("direction") == "left":
-                a, b = b, a
-            labels = item.get("labels") or ["relation"]
-            if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
-                raise InputError(where, f"task {n}: a relation's 'labels' must be a list of label names, not {show(labels)}")
-            for label in labels:
+            for label in relation_labels(item):
+                if (label, *got) in linked_rels:
+                    continue  # kept in the annotation
                 rel_id = ids.next("R")
-                aset.relations[rel_id] = Relation(rel_id, str(label), a, b, status=status, by=by if status == SUGGESTED else None)
-
-    for ann in t.get("annotations") or t.get("completions") or []:
-        if not isinstance(ann, dict):
-            raise InputError(where, "each annotation must be an object")
-        if ann.get("was_cancelled"):
-            report.leave("cancelled annotations")
-            continue
-        results(ann.get("result"), ACCEPTED, None, None)
-    for pred in t.get("predictions") or []:
-        if not isinstance(pred, dict):
-            raise InputError(where, "each prediction must be an object")
-        mv = pred.get("model_version")
-        results(pred.get("result"), SUGGESTED, str(mv) if mv not in (None, "", "suggestions") else None, pred.get("score"))
+                aset.relations[rel_id] = Relation(
+                    rel_id, label, got[0], got[1], status=status, by=by, suggested_by=model if status == REJECTED else None
+                )
     meta = t.get("meta") if isinstance(t.get("meta"), dict) else {}
     name = meta.get("name") or t.get("id")
     return Imported(str(name) if name is not None else f"{path.stem}-{n}", aset, source=str(path), where=where)
