@@ -273,3 +273,31 @@ def test_values_of_the_wrong_type_are_one_line_each_not_a_traceback(tmp_path, ca
     for i, (line, (_, problem)) in enumerate(zip(err, bad), 1):
         assert line.startswith(f"annotator: {src}:{i}: {problem}") and line.endswith("(not imported)")
     assert _written(tmp_path) == ["9"]
+
+
+# -- export ----------------------------------------------------------------------------------
+
+
+def test_an_article_with_nothing_accepted_is_an_unlabeled_task_with_its_predictions(tmp_path, capsys):
+    """An empty annotation was written for it, which Label Studio counts as labeled
+    (``is_labeled = annotations >= overlap``): the task showed as done and its
+    pre-annotations were never reviewed. Now it has predictions only; an article
+    with something accepted has its annotation. Both read back as they were."""
+    from annotator.formats import labelstudio
+    from annotator.formats.common import Report
+    from annotator.model import SUGGESTED, AnnotationSet, Document, Entity, Span
+
+    pending = AnnotationSet(Document(TEXT))
+    pending.entities["T1"] = Entity("T1", "GPE", Span.of(TEXT, 23, 31), status=SUGGESTED, by="rules", score=0.8)
+    done = AnnotationSet(Document(TEXT))
+    done.entities["T1"] = Entity("T1", "GPE", Span.of(TEXT, 23, 31))
+    out = tmp_path / "ls.json"
+    labelstudio.write([("pending", pending), ("done", done)], out, Report("labelstudio"), "all")
+    first, second = json.loads(out.read_text(encoding="utf-8"))
+    assert "annotations" not in first
+    assert [p["model_version"] for p in first["predictions"]] == ["rules"]
+    assert [a["result"][0]["value"]["labels"] for a in second["annotations"]] == [["GPE"]]
+    assert "predictions" not in second
+    back = {imp.name: imp.aset for imp in labelstudio.read(out, Report("ls"))}
+    assert _ents(back["pending"]) == [("GPE", "Damascus", "suggested", "rules", None, None, 0.8)]
+    assert _ents(back["done"]) == [("GPE", "Damascus", "accepted", None, None, None, None)]

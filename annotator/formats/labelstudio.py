@@ -10,6 +10,8 @@ the ``ground_truth``; a prediction an annotation came from (its kept regions
 copied into it, ``origin: prediction``) is decided by it: a kept region is that
 annotation (``suggested_by`` the model), one left out rejected. Results on
 another ``<Text>`` field than the task's text (``to_name``) are left out.
+Writing: an annotation only where something is accepted, so that an article
+not reviewed yet is an unlabeled task with its suggestions as predictions.
 
 The export is one JSON array written task by task; the reader walks an array
 (or JSON lines, or one task) object by object, so neither holds all tasks. In
@@ -87,7 +89,8 @@ def task(n: int, name: str, aset: AnnotationSet, report: Report, status: str) ->
         else:
             preds[a.by].append(item)  # with the suggestions of its head entity
     out: dict = {"id": n, "data": {"text": text}, "meta": {"name": name}}
-    out["annotations"] = [{"result": accepted, "was_cancelled": False, "ground_truth": False}]
+    if accepted:  # Label Studio counts a task with an annotation, even an empty one, as labeled
+        out["annotations"] = [{"result": accepted, "was_cancelled": False, "ground_truth": False}]
     if preds:
         out["predictions"] = [
             {"model_version": by or "suggestions", "result": res} for by, res in preds.items()
