@@ -12,15 +12,19 @@ span boundary, so every span is a whole number of tokens. A span's ``by`` and
 Reading makes one article of all the tasks on one input, wherever they are in
 the file: the same ``_input_hash`` (Prodigy's), else the same text (and
 ``meta.name``). An ``ignore`` answer carries nothing: an input with only those
-is no article.
+is no article. A named session's answers (``_annotator_id``, else
+``_session_id``) are ``by`` it; several annotators' on one input are merged as
+``annotator merge`` merges (``common.merge_annotators``).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import chain
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -38,6 +42,7 @@ from .common import (
     contiguous_entities,
     leave_attrs,
     leave_unsupported,
+    merge_annotators,
     select,
     span_bounds,
     tokenize,
@@ -160,7 +165,7 @@ def _int(v, where: str, what: str) -> int:
 class _Builder:
     """Collects the tasks of one document (one input: see :func:`_input_key`)."""
 
-    def __init__(self, name: str, text: str, where: str):
+    def __init__(self, name: str, text: str, where: str, who: str | None = None):
         self.name = name
         self.aset = AnnotationSet(Document(text))
         self.where = where  # its first task
@@ -168,12 +173,47 @@ class _Builder:
         self.index: dict[tuple, str] = {}
         self.refused: Refused | None = None
         self.kept = False  # a task not ignored
+        #: the annotator of these tasks (``_annotator_id``, else ``_session_id``): their ``by``
+        self.who = who
+        #: each annotator's tasks on this input, apart (the tasks of none are this one's)
+        self.parts: dict[str, _Builder] = {}
 
-    def done(self, path: Path) -> Iterator[Imported]:
+    def part(self, rec: dict) -> "_Builder":
+        """Where a task goes: the builder of its annotator (this one when it names none)."""
+        who = _who(rec)
+        if who is None:
+            return self
+        got = self.parts.get(who)
+        if got is None:
+            got = self.parts[who] = _Builder(self.name, self.aset.document.text, self.where, who)
+        return got
+
+    def done(self, path: Path, report: Report) -> Iterator[Imported]:
         """The document, unless it was refused (which was said when it happened)
-        or all its tasks were ignored."""
-        if self.refused is None and self.kept:
-            yield Imported(self.name, self.aset, source=str(path), where=self.where)
+        or all its tasks were ignored. One annotator's answers are theirs (``by``);
+        several annotators' are merged as ``annotator merge`` merges (what more
+        than half of them accepted is accepted, the rest candidates to adjudicate;
+        what they rejected and nobody accepted, rejected)."""
+        if self.refused is not None:
+            return
+        named = {who: p for who, p in self.parts.items() if p.kept}
+        for p in named.values():
+            for rel_id, rel in p.aset.relations.items():
+                if rel.by is None and rel.status != SUGGESTED:
+                    p.aset.relations[rel_id] = replace(rel, by=p.who)
+        if not named:
+            if self.kept:
+                yield Imported(self.name, self.aset, source=str(path), where=self.where)
+            return
+        if len(named) == 1:
+            base = next(iter(named.values())).aset
+        else:
+            base = merge_annotators({who: p.aset for who, p in named.items()}, self.aset.document, report, "inputs")
+            for p in named.values():  # what they rejected (or left as suggestions) that the merge does not hold
+                _fold(base, p.aset, loose=True)
+        if self.kept:
+            _fold(base, self.aset)
+        yield Imported(self.name, base, source=str(path), where=self.where)
 
     def entity(self, start: int, end: int, label: str, status: str, where: str, said=None, meta=None) -> str:
         """The entity at start-end; ``said`` is the span's own ``text``, when it
@@ -193,10 +233,59 @@ class _Builder:
         score = info.get("score")  # by and score are checked at import's door (store.plain)
         self.aset.entities[ent_id] = Entity(
             ent_id, label, Span(((start, end),), text[start:end]), status=status,
-            by=info.get("by"), score=float(score) if type(score) is int else score,
+            by=info.get("by") or (self.who if status != SUGGESTED else None),
+            score=float(score) if type(score) is int else score,
         )
         self.index[key] = ent_id
         return ent_id
+
+
+#: a session Prodigy named itself (no ``?session=NAME``): its start time, or ``default``
+_UNNAMED_SESSION = re.compile(r"(?:^|-)(?:\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}|default)$")
+
+
+def _who(rec: dict) -> str | None:
+    """The annotator of a Prodigy task: db-out's ``_annotator_id``, else its
+    ``_session_id``, when the session is named (``?session=alice``:
+    ``news-alice``); None for a session Prodigy named by its start time, which
+    says nothing of who (one person's sessions of two days are one annotator)."""
+    for key in ("_annotator_id", "_session_id"):
+        v = rec.get(key)
+        if isinstance(v, str) and v.strip():
+            v = v.strip()
+            return None if _UNNAMED_SESSION.search(v) else v
+    return None
+
+
+def _fold(dst: AnnotationSet, src: AnnotationSet, loose: bool = False) -> None:
+    """``src``'s entities and relations into ``dst`` (not accepted ones only, when
+    ``loose``), with IDs ``dst`` has free. One ``dst`` has already (the same label
+    and span, and status unless ``loose``) is that one, not a second."""
+    ids = Ids()
+    for ann_id in chain(dst.entities, dst.relations):
+        ids.see(ann_id)
+
+    def ent_key(e: Entity) -> tuple:
+        return (e.label, e.span.fragments) + (() if loose else (e.status,))
+
+    have = {ent_key(e): e.id for e in dst.entities.values()}
+    new_id: dict[str, str] = {}
+    for e in src.entities.values():
+        got = have.get(ent_key(e))
+        if got is None and not (loose and e.status == ACCEPTED):
+            got = have[ent_key(e)] = ids.next("T")
+            dst.entities[got] = replace(e, id=got)
+        if got is not None:
+            new_id[e.id] = got
+    rels = {(r.type, r.arg1, r.arg2) + (() if loose else (r.status,)) for r in dst.relations.values()}
+    for r in src.relations.values():
+        a, b = new_id.get(r.arg1), new_id.get(r.arg2)
+        key = (r.type, a, b) + (() if loose else (r.status,))
+        if a is None or b is None or key in rels or (loose and r.status == ACCEPTED):
+            continue
+        rels.add(key)
+        rel_id = ids.next("R")
+        dst.relations[rel_id] = replace(r, id=rel_id, arg1=a, arg2=b)
 
 
 def _span_offsets(sp: dict, tokens, where: str) -> tuple[int, int]:
@@ -268,15 +357,15 @@ def read(path: Path, report: Report, **_kw) -> Iterator[Imported | Refused]:
             try:
                 if rec["text"] != cur.aset.document.text:
                     raise InputError(where, f"_input_hash {key[2]!r} is on another text at {cur.where}")
-                _task(cur, rec, where, report)
+                _task(cur.part(rec), rec, where, report)
             except InputError as err:
                 cur.refused = Refused.of(err)
                 yield cur.refused
         if last.get(key) == no:
             del open_[key]
-            yield from cur.done(path)
+            yield from cur.done(path, report)
     for cur in open_.values():  # only if the file changed between the two passes
-        yield from cur.done(path)
+        yield from cur.done(path, report)
 
 
 def _task(cur: _Builder, rec: dict, where: str, report: Report) -> None:
@@ -285,7 +374,7 @@ def _task(cur: _Builder, rec: dict, where: str, report: Report) -> None:
     if answer == "ignore":
         report.leave("ignored tasks")
         return
-    status = {"accept": ACCEPTED, "reject": REJECTED, None: SUGGESTED}.get(answer)
+    status = {"accept": ACCEPTED, "reject": REJECTED, None: SUGGESTED}.get(answer) if answer is None or type(answer) is str else None
     if status is None:
         raise InputError(where, f"answer must be accept, reject or ignore, not {answer!r}")
     cur.kept = True
@@ -307,7 +396,10 @@ def _task(cur: _Builder, rec: dict, where: str, report: Report) -> None:
         if not isinstance(label, str) or not label:
             raise InputError(where, f"span {s}-{e}: label must be a label name, not {show(label)}")
         labelled.setdefault((s, e), cur.entity(s, e, label, status, where, sp.get("text"), sp.get("meta")))
-    for rel in rec.get("relations") or []:
+    rels = rec.get("relations") or []
+    if not isinstance(rels, list):
+        raise InputError(where, f"'relations' must be a list, not {show(rels)}")
+    for rel in rels:
         if not isinstance(rel, dict):
             raise InputError(where, "each relation must be an object")
         hs, cs = rel.get("head_span"), rel.get("child_span")
