@@ -89,8 +89,9 @@ def task(n: int, name: str, aset: AnnotationSet, report: Report, status: str) ->
         else:
             preds[a.by].append(item)  # with the suggestions of its head entity
     out: dict = {"id": n, "data": {"text": text}, "meta": {"name": name}}
-    if accepted:  # Label Studio counts a task with an annotation, even an empty one, as labeled
-        out["annotations"] = [{"result": accepted, "was_cancelled": False, "ground_truth": False}]
+    # Label Studio counts a task with an annotation, even an empty one, as labeled; an
+    # unlabeled task has none (its own export writes [] for one)
+    out["annotations"] = [{"result": accepted, "was_cancelled": False, "ground_truth": False}] if accepted else []
     if preds:
         out["predictions"] = [
             {"model_version": by or "suggestions", "result": res} for by, res in preds.items()
