@@ -267,3 +267,40 @@ async def test_the_lists_rows_are_what_stylescache_draws(make_app):
             assert [list(s) for s in mine] == [list(s) for s in theirs], key
             assert [s.cell_length for s in mine] == [s.cell_length for s in theirs], key
             assert plain and all(plain), key
+
+
+def palette_help(app) -> dict[str, str]:
+    """Each command the open palette has, with its help line (the keys)."""
+    return {c.name: c.help for c in app.screen._all}
+
+
+async def test_the_open_palette_shows_the_keys_of_the_keymap_as_the_footer_does(make_app):
+    """Opened, the palette is a modal screen on top, under which the app turns its
+    own keys off; it listed their declared keys then ("key: u,ctrl+z", "key: slash")."""
+    app = make_app(keymap={"find": "f", "undo": "z,ctrl+z", "attribution": "w", "label_1": "p", "delete": "X"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, QuickPalette)
+        helps = palette_help(app)
+        assert helps["Find"] == "key: f"
+        assert helps["Undo"] == "key: z ^z"
+        assert helps["Attribution"] == "key: w"
+        assert helps["Delete"] == "key: X"
+        assert helps["Redo"] == "key: ^r ^y"  # not remapped: as the footer shows it
+        assert helps["Label as PER"].startswith("key: p ")
+        assert helps["Next token"] == "key: → l"
+
+
+async def test_the_open_palette_shows_the_default_keys_without_a_keymap(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        helps = palette_help(app)
+        assert helps["Find"] == "key: /"
+        assert helps["Undo"] == "key: u ^z"
+        assert helps["Attribution"] == "key: a"
+        assert helps["Delete"] == "key: x del"
+        assert helps["Label as PER"].startswith("key: 1 ")
+        assert helps["Sentence end"] == "key: )"

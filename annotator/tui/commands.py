@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from functools import partial
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from .keymap import keys_for
 
 
 class ActionsProvider(Provider):
@@ -17,8 +20,17 @@ class ActionsProvider(Provider):
             return
         from .article_view import ArticleView
 
-        # The keys as they are now (the user's keymap applied), by binding id.
+        # The keys as they are now (the user's keymap applied), by binding id, as
+        # the footer shows them: the help's list (``live_bindings``), read under
+        # the palette as before it opened.
         live = {b.id or f"action:{b.action}": keys for b, keys in app.live_bindings()} if hasattr(app, "live_bindings") else {}
+
+        def shown_keys(binding) -> str:
+            keys = live.get(binding.id or f"action:{binding.action}")
+            if not keys and binding.id is not None:  # (on no screen on show)
+                keys = [app.get_key_display(Binding(k, "")) for k in keys_for(app, binding.id)]
+            return " ".join(keys) if keys else app.get_key_display(binding)
+
         seen = set()
         for binding in [*ArticleView.BINDINGS, *app.BINDINGS]:
             if isinstance(binding, tuple):
@@ -30,9 +42,7 @@ class ActionsProvider(Provider):
                 continue
             seen.add(name)
             target = app if binding in app.BINDINGS else None
-            keys = live.get(binding.id or f"action:{binding.action}")
-            shown = " ".join(keys) if keys else (binding.key_display or binding.key)
-            yield name, f"key: {shown}", partial(self._run, binding.action, target)
+            yield name, f"key: {shown_keys(binding)}", partial(self._run, binding.action, target)
         for lab in app.schema.entities:
             yield (
                 f"Label as {lab.name}",

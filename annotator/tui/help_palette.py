@@ -15,6 +15,7 @@ from textual.binding import Binding
 
 from ..errors import InputError, short_error
 from .article_view import ArticleView
+from .keymap import screen_bindings
 
 
 class HelpPaletteMixin:
@@ -35,13 +36,9 @@ class HelpPaletteMixin:
         self.push_screen(HelpScreen(self.key_table(), help_intro(self.keys_by_id())))
 
     def keys_by_id(self) -> dict[str, list[str]]:
-        """Binding id -> the keys (Textual's names) that reach it now, in order."""
-        screen = self.screen_stack[0] if self.screen_stack else self.screen
-        keys: dict[str, list[str]] = {}
-        for key, active in screen.active_bindings.items():
-            if active.binding.id is not None:
-                keys.setdefault(active.binding.id, []).append(key)
-        return keys
+        """Binding id -> the keys (Textual's names) that reach it now, in order
+        (``keymap.live_keys``: the one source of the help, the palette and the hints)."""
+        return self.keys_now()
 
     def action_command_palette(self) -> None:
         """Textual's palette, drawn and typed into as cheaply as our own modals."""
@@ -66,8 +63,9 @@ class HelpPaletteMixin:
         screen = self.screen_stack[0] if self.screen_stack else self.screen
         keys: dict[str, list[str]] = {}
         first: dict[str, Binding] = {}
-        for key, active in screen.active_bindings.items():
-            b = active.binding
+        # (whether or not enabled now: the palette is a modal screen on top, and
+        # the app's keys are off under it, yet the palette lists them)
+        for key, b in screen_bindings(screen).items():
             name = b.id or f"action:{b.action}"
             first.setdefault(name, b)
             keys.setdefault(name, []).append(self.get_key_display(replace(b, key_display=None)))

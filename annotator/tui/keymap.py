@@ -77,6 +77,16 @@ class RemapDisplayMixin:
                 return False
         return await super()._check_bindings(key, priority)
 
+    def keys_now(self) -> dict[str, list[str]]:
+        """Binding id -> the keys (Textual's names) that reach it now (``live_keys``):
+        what the help, the palette and the hints name."""
+        return live_keys(self)
+
+    def key_for(self, binding_id: str, owner: type | None = None, *, typing: bool = False) -> str:
+        """The first key that reaches ``binding_id`` now, as a hint names it
+        (``self.key_for("attribution")`` is ``a``, or the user's key for it)."""
+        return key_for(self, binding_id, owner, typing=typing)
+
     def get_key_display(self, binding: Binding) -> str:
         if binding.key_display and binding.id and binding.id in self._keymap:
             binding = replace(binding, key_display=None)
@@ -148,6 +158,105 @@ def display(key: str) -> str:
     """A key as a keymap may spell it: the character itself, else Textual's name."""
     char = "/" if key == "slash" else key_to_character(key)
     return char if char is not None and char.isprintable() and not char.isspace() else key
+
+
+#: how the app's prose (the help's text, the status line's hints, a prompt's
+#: placeholder) names a key otherwise written as a keymap spells it
+_PROSE_NAMES = {"escape": "esc"}
+
+
+def prose(key: str) -> str:
+    """A key (Textual's name) as the app's prose names it: ``/``, ``esc``, ``enter``, ``ctrl+z``."""
+    return _PROSE_NAMES.get(key, display(key))
+
+
+def screen_bindings(screen) -> dict[str, Binding]:
+    """Key -> the binding it reaches on ``screen`` now (the user's keymap applied),
+    as Textual's ``Screen.active_bindings`` finds them (from the focused widget up,
+    stopping at a modal screen; a priority binding wins) but whether or not the
+    action is enabled now: the app turns its own keys off while a modal screen
+    (the palette) is on top, and the changes on a read-only article, and those
+    keys still are the binding's. Nor are the keys an input would take left out
+    (the find bar focused): a hint names a key of the article, not of the prompt."""
+    app = screen.app
+    focused = screen.focused
+    if focused is not None and focused.loading:
+        focused = None
+    nodes = [screen, app] if focused is None else list(focused.ancestors_with_self)
+    keymap = app._keymap
+    found: dict[str, Binding] = {}
+    for node in nodes:
+        bindings = node._bindings
+        if keymap:
+            bindings = bindings.copy()
+            bindings.apply_keymap(keymap)
+        for key, binding in bindings:
+            there = found.get(key)
+            if there is None or (binding.priority and not there.priority):
+                found[key] = binding
+        if node.is_modal:
+            break
+    return found
+
+
+def ids_to_keys(bindings: dict[str, Binding]) -> dict[str, list[str]]:
+    """Binding id -> its keys, in order, of a ``screen_bindings`` map."""
+    keys: dict[str, list[str]] = {}
+    for key, binding in bindings.items():
+        if binding.id is not None:
+            keys.setdefault(binding.id, []).append(key)
+    return keys
+
+
+def live_keys(app) -> dict[str, list[str]]:
+    """Binding id -> the keys (Textual's names) that reach it now, in order, on
+    every screen of the app (the article's first, then those on top of it)."""
+    keys: dict[str, list[str]] = {}
+    for screen in app.screen_stack:
+        for binding_id, got in ids_to_keys(screen_bindings(screen)).items():
+            keys.setdefault(binding_id, got)
+    return keys
+
+
+@lru_cache(8)
+def _declared_keys(keymap: tuple[tuple[str, str], ...]) -> dict[str, list[str]]:
+    return {row.id: row.keys for row in rows(dict(keymap))}
+
+
+def keys_for(app, binding_id: str, owner: type | None = None, *, typing: bool = False) -> list[str]:
+    """The keys (Textual's names) that reach the binding ``binding_id`` now, in
+    order: as the app's screens bind them (``live_keys``); for a binding of no
+    screen on show (a prompt yet to open), as ``owner`` (its class) declares it,
+    the keymap applied; else as ``annotator keys`` lists it. ``typing``: only the
+    keys an input leaves to the bindings (a printable key is typed into it)."""
+    keys = live_keys(app).get(binding_id)
+    if keys is None and owner is not None:
+        bindings = owner._merge_bindings().copy()
+        if app._keymap:
+            bindings.apply_keymap(app._keymap)
+        keys = [key for key, b in bindings if b.id == binding_id] or None
+    if keys is None:
+        keys = _declared_keys(tuple(sorted(app._keymap.items()))).get(binding_id, [])
+    if typing:
+        keys = [k for k in keys if not ((c := key_to_character(k)) is not None and c.isprintable())]
+    return keys
+
+
+def key_for(app, binding_id: str, owner: type | None = None, *, typing: bool = False) -> str:
+    """The first key that reaches ``binding_id`` now, as a hint names it (``prose``):
+    what the status line's hints and a prompt's placeholder say to press."""
+    keys = keys_for(app, binding_id, owner, typing=typing)
+    return prose(keys[0]) if keys else f"({binding_id}: no key)"
+
+
+def extend_keys(keys: dict[str, list[str]]) -> str:
+    """The keys that extend a selection by a token, as the prose says them:
+    ``shift+arrows`` (the default), else each one's first (``H/L``)."""
+    prev, next_ = keys.get("article.extend_prev"), keys.get("article.extend_next")
+    if [prev, next_] == [["shift+left"], ["shift+right"]]:
+        return "shift+arrows"
+    return "/".join(prose(k[0]) if k else f"({i}: no key)" for i, k in
+                    (("article.extend_prev", prev), ("article.extend_next", next_)))
 
 
 def rows(keymap: dict[str, str] | None = None) -> list[Row]:
