@@ -87,6 +87,13 @@ class RemapDisplayMixin:
         (``self.key_for("attribution")`` is ``a``, or the user's key for it)."""
         return key_for(self, binding_id, owner, typing=typing)
 
+    def label_key(self, digit: str | None) -> str:
+        """The key that tags with the schema's label on ``digit`` (``label_1`` ..
+        ``label_9``), as a hint names it: the digit itself, or the user's key."""
+        if digit is not None and len(digit) == 1 and digit in "123456789":
+            return self.key_for(f"label_{digit}")
+        return digit or ""
+
     def get_key_display(self, binding: Binding) -> str:
         if binding.key_display and binding.id and binding.id in self._keymap:
             binding = replace(binding, key_display=None)
@@ -228,7 +235,8 @@ def keys_for(app, binding_id: str, owner: type | None = None, *, typing: bool = 
     order: as the app's screens bind them (``live_keys``); for a binding of no
     screen on show (a prompt yet to open), as ``owner`` (its class) declares it,
     the keymap applied; else as ``annotator keys`` lists it. ``typing``: only the
-    keys an input leaves to the bindings (a printable key is typed into it)."""
+    keys an input leaves to the bindings of its screen (a printable key is typed
+    into it, ctrl+x cuts its text)."""
     keys = live_keys(app).get(binding_id)
     if keys is None and owner is not None:
         bindings = owner._merge_bindings().copy()
@@ -238,8 +246,17 @@ def keys_for(app, binding_id: str, owner: type | None = None, *, typing: bool = 
     if keys is None:
         keys = _declared_keys(tuple(sorted(app._keymap.items()))).get(binding_id, [])
     if typing:
-        keys = [k for k in keys if not ((c := key_to_character(k)) is not None and c.isprintable())]
+        taken = _input_keys()
+        keys = [k for k in keys if k not in taken and not ((c := key_to_character(k)) is not None and c.isprintable())]
     return keys
+
+
+@lru_cache(1)
+def _input_keys() -> frozenset[str]:
+    """The keys an input binds itself (its editing keys: ctrl+x, home, ...)."""
+    from textual.widgets import Input
+
+    return frozenset(key for key, _ in Input._merge_bindings())
 
 
 def key_for(app, binding_id: str, owner: type | None = None, *, typing: bool = False) -> str:

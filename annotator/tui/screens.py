@@ -17,6 +17,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .inputs import LineInput
+from .keymap import display, extend_keys, key_for, prose
 
 #: the help screen's prose; ``{id}`` is that binding's first key in this keymap
 #: (``{undo}``: u, or what the settings made of it); ``{moves}``, ``{extend}``,
@@ -57,7 +58,6 @@ quits. ctrl+p opens the command palette: every action is there.
 """
 
 _MOVES = ("article.prev_token", "article.line_down", "article.line_up", "article.next_token")
-_PROSE_NAMES = {"escape": "esc"}
 
 
 def help_intro(keys: dict[str, list[str]], template: str | None = None) -> str:
@@ -66,23 +66,18 @@ def help_intro(keys: dict[str, list[str]], template: str | None = None) -> str:
     ``{id}`` is that first key, ``{id*}`` all of them (``n / ]``)."""
     import re
 
-    from .keymap import display
-
     def first(binding_id: str) -> str:
         got = keys.get(binding_id)
         if not got:
             return f"({binding_id}: no key)"
-        return _PROSE_NAMES.get(got[0], display(got[0]))
+        return prose(got[0])
 
     if [keys.get(i) for i in _MOVES] == [["left", "h"], ["down", "j"], ["up", "k"], ["right", "l"]]:
         moves = "the arrows or h j k l"
     else:
         moves = ", ".join("/".join(display(k) for k in keys.get(i) or []) or first(i) for i in _MOVES)
         moves += " (left, down, up, right)"
-    if [keys.get("article.extend_prev"), keys.get("article.extend_next")] == [["shift+left"], ["shift+right"]]:
-        extend = "shift+arrows"
-    else:
-        extend = f"{first('article.extend_prev')}/{first('article.extend_next')}"
+    extend = extend_keys(keys)
     digits = all(keys.get(f"label_{d}", [None])[0] == str(d) for d in range(1, 10))
     words = {
         "moves": moves,
@@ -94,7 +89,7 @@ def help_intro(keys: dict[str, list[str]], template: str | None = None) -> str:
         got = keys.get(binding_id)
         if not got:
             return first(binding_id)
-        return " / ".join(_PROSE_NAMES.get(k, display(k)) for k in got)
+        return " / ".join(prose(k) for k in got)
 
     def fill(m) -> str:
         name = m.group(1)
@@ -383,9 +378,13 @@ class HelpScreen(QuickModal):
         width = max((len(k) for k, _ in self.rows), default=4) + 2
         table = "\n".join(f"{k:<{width}}{d}" for k, d in self.rows)
         with VerticalScroll(id="help-box"):
-            yield Static(Content("Keys of annotator   (esc closes)"), id="help-title")
+            yield Static(Content(f"Keys of annotator   ({self.close_key()} closes)"), id="help-title")
             yield Static(Content(self.intro), id="help-intro")
             yield Static(Content(table), id="help-keys")
+
+    def close_key(self) -> str:
+        """The key that closes the help (``esc``), as the keymap has it."""
+        return key_for(self.app, "help.close", HelpScreen)
 
     def action_dismiss(self) -> None:
         self.dismiss(None)
@@ -467,7 +466,7 @@ class Picker(QuickModal):
     def compose(self) -> ComposeResult:
         with Box(id="picker-box"):
             yield Static(Content(self.title_text), id="picker-title")
-            field = _FilterInput(placeholder="type to filter, enter picks, esc cancels", id="picker-input")
+            field = _FilterInput(placeholder=f"type to filter, enter picks, {self.cancel_key()} cancels", id="picker-input")
             field.on_value = self._filter
             yield field
             options = self._options("")
@@ -521,11 +520,16 @@ class Picker(QuickModal):
         elif self.allow_new and event.value.strip():
             self.dismiss(event.value.strip())
         else:
-            self._note(f"no choice matches {event.value!r}: backspace and type again, esc cancels")
+            self._note(f"no choice matches {event.value!r}: backspace and type again, {self.cancel_key()} cancels")
             self.app.bell()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+    def cancel_key(self) -> str:
+        """The key that cancels the picker (``esc``), as the keymap has it; one
+        typed into the filter (a printable one) does not."""
+        return key_for(self.app, "picker.cancel", Picker, typing=True)
 
     def action_move(self, delta: int) -> None:
         lst = self.query_one(OptionList)
