@@ -39,7 +39,7 @@ from .article_layers import LayeredArticleView
 from .article_view import ArticleView
 from .keygate import KeyGateMixin, start_paint_timer
 from .keymap import RemapDisplayMixin
-from .saving import QUIT_HINT, textual_saver
+from .saving import quit_hint, textual_saver
 from .terminated import exit_status, quit_on
 from .screens import HelpScreen, help_intro
 from .side import SIDE_MIN_WIDTH, SideBySide
@@ -566,11 +566,11 @@ class AdjudicateScreen(Screen[int]):
         (q; SIGTERM and SIGHUP: ``tui.terminated``); False, and the status line
         says why, at the first that fails."""
         if not self.save_now():
-            self.say(QUIT_HINT)
+            self.say(quit_hint())
             return False
         for saver in self.savers:
             if not saver.save_now():
-                self.say(f"{saver.workspace.yaml_path.name}: {QUIT_HINT}")
+                self.say(f"{saver.workspace.yaml_path.name}: {quit_hint()}")
                 return False
         return True
 

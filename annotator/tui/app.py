@@ -42,7 +42,7 @@ from .lost import LostMixin
 from .navigation import NavigationMixin
 from .opening import OpeningMixin
 from .terminated import exit_status, quit_on
-from .saving import QUIT_HINT, start_saver, textual_saver
+from .saving import quit_hint, start_saver, textual_saver
 from .widgets import AnnotationList, DetailPanel, FindCancelled, StatusLine
 
 if TYPE_CHECKING:
@@ -356,7 +356,8 @@ class AnnotatorApp(
         if self._find_bar is None:
             from .inputs import FindBar
 
-            bar = FindBar(placeholder="find (enter: select the match, esc: cancel)", id="find")
+            cancel = self.key_for("find.cancel", FindBar, typing=True)
+            bar = FindBar(placeholder=f"find (enter: select the match, {cancel}: cancel)", id="find")
             bar.display = False
             self._find_bar = bar
         return self._find_bar
@@ -477,7 +478,7 @@ class AnnotatorApp(
     def action_label(self, digit: int) -> None:
         label = self.schema.label_for_key(str(digit))
         if label is None:
-            self.say(f"no label on key {digit}")
+            self.say(f"no label on key {self.label_key(str(digit))}")
             return
         view = self.view
         ent = self.entity_in_focus()
@@ -773,7 +774,7 @@ class AnnotatorApp(
             session.add_many(f"{len(new)} suggestions from {self.suggester.name}", new)
         pending = session.status_counts()[SUGGESTED]
         self.say(
-            f"{len(new)} new suggestions from {self.suggester.name}; {pending} pending: tab goes to the next"
+            f"{len(new)} new suggestions from {self.suggester.name}; {pending} pending: {self.key_for('next_suggestion')} goes to the next"
             + (f" ({notes})" if notes else "")
         )
 
@@ -846,7 +847,7 @@ class AnnotatorApp(
             self.workspace.close()
             self.exit(0)
         else:
-            self.say(QUIT_HINT)
+            self.say(quit_hint(self.key_for("quit")))
 
     async def action_quit(self) -> None:
         """ctrl+q (Textual's quit, the way out when saves fail): the article saved
@@ -877,7 +878,7 @@ class AnnotatorApp(
         if what == "failed":
             self._quit_after_save = False
             self.saver.listeners.remove(self._saved_then_quit)
-            self.say(QUIT_HINT)
+            self.say(quit_hint(self.key_for("quit")))
         elif self.workspace.needs_save():
             self.saver.save_soon()  # a change made while it was written: write that too
         else:

@@ -27,7 +27,7 @@ class AttributesMixin:
     def action_attributes(self) -> None:
         ann = self.current_annotation()
         if ann is None:
-            self.say("no annotation under the cursor: i works on an entity, a trigger or an attribution")
+            self.say(f"no annotation under the cursor: {self.key_for('attributes')} works on an entity, a trigger or an attribution")
             return
         self.edit_attributes(ann.id)
 
@@ -108,8 +108,9 @@ class AttributesMixin:
         from .screens import AskValue
 
         hint = f"e.g. {spec.pattern}" if spec.pattern else spec.description
+        cancel = self.key_for("ask.cancel", AskValue, typing=True)
         self.push_screen(
-            AskValue(f"{spec.name} of {ann_id} (enter takes it, empty clears, esc cancels)", current or "", lambda v: problem(spec, v), hint),
+            AskValue(f"{spec.name} of {ann_id} (enter takes it, empty clears, {cancel} cancels)", current or "", lambda v: problem(spec, v), hint),
             typed,
         )
 
@@ -125,4 +126,5 @@ class AttributesMixin:
 
         from .screens import AskValue
 
-        self.push_screen(AskValue(f"Note on {ann_id} (enter takes it, empty removes it, esc cancels)", note_of(ann), None, "free text"), typed)
+        cancel = self.key_for("ask.cancel", AskValue, typing=True)
+        self.push_screen(AskValue(f"Note on {ann_id} (enter takes it, empty removes it, {cancel} cancels)", note_of(ann), None, "free text"), typed)

@@ -14,6 +14,7 @@ from textual.binding import Binding
 
 from ..marks import CONTENT, CUE, SOURCE, TRIGGER
 from ..model import ACCEPTED, REJECTED, Attribution, Entity, Event, Ref, Span
+from .keymap import extend_keys
 
 REMOVE_ARGUMENT = "(remove this argument)"
 CLAUSE_MARKS = frozenset({",", ";", ":", "—", "–", "(", ")", "“", "”", '"'})
@@ -95,7 +96,7 @@ class FlowsMixin:
                 view.clear_selection()
                 if ann.id != self.active_event:
                     self.set_active_event(ann.id)
-                    self.say(f"{ann.id} ({ann.type}) is active: r adds arguments; e again changes its type")
+                    self.say(f"{ann.id} ({ann.type}) is active: {self.key_for('role')} adds arguments; {self.key_for('event')} again changes its type")
                 else:
                     self._pick_event_type(lambda t: self._retype(ann.id, t), f"New type for {ann.id}")
                 return
@@ -108,7 +109,7 @@ class FlowsMixin:
             ev = session.add_event(event_type, start, end)
             view.clear_selection()
             self.set_active_event(ev.id)
-            self.say(f"{ev.id} {event_type} is active: on an entity, r picks its role")
+            self.say(f"{ev.id} {event_type} is active: on an entity, {self.key_for('role')} picks its role")
 
         self._pick_event_type(make, f"Event type for {session.text[start:end]!r}")
 
@@ -128,7 +129,7 @@ class FlowsMixin:
         dropped = self.session.set_event_type(ev_id, event_type)
         if dropped:
             gone = ", ".join(f"{a.role} {a.ref}" for a in dropped)
-            self.say(f"{ev_id} is now {event_type}; not roles of that type, taken off: {gone} (u brings them back)")
+            self.say(f"{ev_id} is now {event_type}; not roles of that type, taken off: {gone} ({self.key_for('undo')} brings them back)")
 
     def set_active_event(self, ev_id: str | None) -> None:
         self.active_event = ev_id
@@ -141,7 +142,8 @@ class FlowsMixin:
         ev_id = self.active_event
         if ev_id is None or ev_id not in session.aset.events:
             self.active_event = None
-            self.say("no active event: select a trigger and press e (or e on a trigger)")
+            event = self.key_for("event")
+            self.say(f"no active event: select a trigger and press {event} (or {event} on a trigger)")
             return
         ev = session.aset.events[ev_id]
         roles = list(self.schema.roles(ev.type)) or ["Arg"]
@@ -173,7 +175,7 @@ class FlowsMixin:
             self.say("put the cursor on an entity, or select the argument")
             return
         labels = list(self.schema.entity_names)
-        hints = {lab.name: f"key {lab.key}  {lab.description}" for lab in self.schema.entities}
+        hints = {lab.name: f"key {self.label_key(lab.key)}  {lab.description}" for lab in self.schema.entities}
         span_text = session.text[start:end]
 
         def got_label(label: str | None) -> None:
@@ -199,7 +201,7 @@ class FlowsMixin:
         session = self.session
         view = self.view
         if self.draft is not None:
-            self.say("finish the attribution step with enter, or esc to cancel")
+            self.say(f"finish the attribution step with {self.key_for('confirm')}, or {self.key_for('cancel')} to cancel")
             return
         if view.selection is None:
             at = session.annotation_at(view.cursor, (Attribution,))
@@ -217,7 +219,11 @@ class FlowsMixin:
             what = repr(source.text) if source else "no source"
         view.clear_selection()
         self.draft = AttributionDraft("cue", source=source)
-        self.say(f"attribution from {what}: select the cue (v, shift+arrows), enter; esc cancels")
+        keys = self.keys_now()
+        self.say(
+            f"attribution from {what}: select the cue ({self.key_for('article.select')}, {extend_keys(keys)}), "
+            f"{self.key_for('confirm')}; {self.key_for('cancel')} cancels"
+        )
 
     def _edit_attribution(self, at: Attribution) -> None:
         def picked(part: str | None) -> None:
@@ -227,7 +233,7 @@ class FlowsMixin:
                 self.action_attribution_type()
             else:
                 self.draft = AttributionDraft(f"edit:{part}", editing=at.id)
-                self.say(f"select the new {part} of {at.id}, enter; esc cancels")
+                self.say(f"select the new {part} of {at.id}, {self.key_for('confirm')}; {self.key_for('cancel')} cancels")
 
         self.pick(f"Edit which part of {at.id}?", ["source", "cue", "content", "type"], then=picked)
 
@@ -239,13 +245,17 @@ class FlowsMixin:
         view = self.view
         start, end = view.target
         if start >= end:
-            self.say("select something first (esc cancels)")
+            self.say(f"select something first ({self.key_for('cancel')} cancels)")
             return
         if draft.step == "cue":
             draft.cue = session.span(start, end)
             draft.step = "content"
             view.clear_selection()
-            self.say(f"cue {draft.cue.text!r}: now select the content ( ) by sentence, {{ }} by clause, / extends), enter")
+            k = self.key_for
+            self.say(
+                f"cue {draft.cue.text!r}: now select the content ({k('sentence_start')} {k('sentence_end')} by sentence, "
+                f"{k('clause_start')} {k('clause_end')} by clause, {k('find')} extends), {k('confirm')}"
+            )
             return
         if draft.step == "content":
             content = session.span(start, end)
@@ -253,7 +263,7 @@ class FlowsMixin:
             self.draft = None
             view.clear_selection()
             view.move_to(at.cue.start if at.cue else content.start)
-            self.say(f"{at.id} made ({at.type}); t changes its type, a on it edits a part")
+            self.say(f"{at.id} made ({at.type}); {self.key_for('attribution_type')} changes its type, {self.key_for('attribution')} on it edits a part")
             self.refresh_side()
             return
         part = draft.step.split(":", 1)[1]
@@ -303,11 +313,11 @@ class FlowsMixin:
         """R on an entity starts a relation; R on another picks its type and makes it."""
         ent = self.entity_in_focus()
         if ent is None:
-            self.say("put the cursor on an entity (R there starts a relation)")
+            self.say(f"put the cursor on an entity ({self.key_for('relation')} there starts a relation)")
             return
         if self.relation_from is None or self.relation_from not in self.session.aset.entities:
             self.relation_from = ent.id
-            self.say(f"relation from {ent.id} {ent.text!r}: R on the other entity (esc cancels)")
+            self.say(f"relation from {ent.id} {ent.text!r}: {self.key_for('relation')} on the other entity ({self.key_for('cancel')} cancels)")
             return
         first = self.relation_from
         if first == ent.id:

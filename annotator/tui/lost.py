@@ -142,7 +142,8 @@ class LostMixin:
         self._side_key = None
         self.refresh_side()
         self.say(
-            f"lost {i + 1}/{len(spans)}: {_name(x)} {x.text!r}: select its text and press L to re-attach it, x deletes it"
+            f"lost {i + 1}/{len(spans)}: {_name(x)} {x.text!r}: select its text and press {self.key_for('reattach_lost')} "
+            f"to re-attach it, {self.key_for('delete')} deletes it"
         )
 
     def _lost_for_selection(self, spans: list[Lost], sel: tuple[int, int]) -> Lost | None:

@@ -143,7 +143,7 @@ class NavigationMixin:
     def _find(self, *, forward: bool, from_offset: int) -> None:
         query = self.last_query
         if not query:
-            self.say("nothing to find: press / first")
+            self.say(f"nothing to find: press {self.key_for('find')} first")
             return
         text = self.session.text
         # Smart case: a query with capitals is matched exactly.
@@ -194,6 +194,6 @@ class NavigationMixin:
         view = self.view
         if view.selection is not None:
             view.clear_selection()
-            self.say("selection cancelled" + ("; esc again cancels the attribution" if self.draft else ""))
+            self.say("selection cancelled" + (f"; {self.key_for('cancel')} again cancels the attribution" if self.draft else ""))
             return
         self.cancel_flow()

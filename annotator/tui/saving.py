@@ -64,9 +64,11 @@ def textual_saver(node: DOMNode, workspace: Workspace, on_state: Callable[[str],
     return saver
 
 
-#: what q says when the save before quitting failed: the way out first (the status
-#: line cuts a message at its end, and its state says NOT SAVED and why already)
-QUIT_HINT = "ctrl+q quits without saving; q again once the problem is fixed"
+def quit_hint(quit_key: str = "q") -> str:
+    """What q (``quit_key``: the keymap's) says when the save before quitting failed:
+    the way out first (the status line cuts a message at its end, and its state
+    says NOT SAVED and why already). ctrl+q is Textual's own quit: no keymap moves it."""
+    return f"ctrl+q quits without saving; {quit_key} again once the problem is fixed"
 
 
 def kept(workspace: Workspace) -> str:

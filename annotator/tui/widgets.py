@@ -551,11 +551,15 @@ class DetailPanel(Static):
         index = for_session(session) if ann is not None else None
         text = details(
             session.aset, ann, active_event, getattr(session, "schema", None), index.of if index is not None else None,
-            estimates=getattr(self.app, "rule_estimates", None),
+            estimates=getattr(self.app, "rule_estimates", None), keys=getattr(self.app, "key_for", None),
         )
         if text != self._shown:
             self._shown = text
             self.update(Content(text), layout=False)
+
+
+#: the keys the side panel's hints name, without a keymap
+_DEFAULT_KEYS = {"reattach_lost": "L", "delete": "x"}
 
 
 def _span_text(part) -> str:
@@ -571,9 +575,11 @@ def details(
     schema: Schema | None = None,
     referrers=None,
     estimates=None,
+    keys=None,
 ) -> str:
     """The side panel's text. ``referrers``: a faster ``aset.referrers`` (a ReferrerIndex's ``of``);
-    ``estimates``: each rule's precision (``suggest.precision``), shown beside a suggestion."""
+    ``estimates``: each rule's precision (``suggest.precision``), shown beside a suggestion;
+    ``keys``: binding id -> the key its hints name (the app's ``key_for``; else the default keys)."""
     from ..attributes import lines as attribute_lines
 
     lines: list[str] = []
@@ -606,7 +612,8 @@ def details(
         for x in lost_of(ann):
             part = "" if x.part == "span" else f" {x.part}"
             lines.append(f"LOST{part} {x.text!r}: not found in the changed article, not shown on it")
-        lines.append("select its text and press L to re-attach it; x deletes it")
+        key = keys or _DEFAULT_KEYS.__getitem__
+        lines.append(f"select its text and press {key('reattach_lost')} to re-attach it; {key('delete')} deletes it")
     if ann is not None:
         status = ann.status + (f" by {ann.by}" if ann.by else "")
         if ann.suggested_by and ann.suggested_by != ann.by:
