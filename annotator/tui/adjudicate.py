@@ -38,7 +38,7 @@ from .footer import KeyFooter
 from .article_layers import LayeredArticleView
 from .article_view import ArticleView
 from .keygate import KeyGateMixin, start_paint_timer
-from .keymap import RemapDisplayMixin
+from .keymap import RemapDisplayMixin, key_for, keys_for, prose
 from .saving import quit_hint, textual_saver
 from .terminated import exit_status, quit_on
 from .screens import HelpScreen, help_intro
@@ -81,11 +81,12 @@ wrong     other label: magenta
 partial   overlapping: double underline
 settled   dimmed"""
 
+#: ``{accept}``, ``{reject}``: the keys of this keymap (``legend``)
 MERGED_LEGEND = """\
 candidate  left by the merge: yellow, italic
 decided    dimmed
-y accepts (its entities too, its
-  alternatives are rejected); x rejects"""
+{accept} accepts (its entities too, its
+  alternatives are rejected); {reject} rejects"""
 
 
 def styles_path() -> list:
@@ -136,7 +137,7 @@ class AdjudicationHelp(HelpScreen):
         width = max((len(k) for k, _ in self.rows), default=4) + 2
         table = "\n".join(f"{k:<{width}}{d}" for k, d in self.rows)
         with VerticalScroll(id="help-box"):
-            yield Static(Content("Keys of the adjudication view   (esc closes)"), id="help-title")
+            yield Static(Content(f"Keys of the adjudication view   ({self.close_key()} closes)"), id="help-title")
             yield Static(Content(self.intro), id="help-intro")
             yield Static(Content(table), id="help-keys")
 
@@ -227,7 +228,7 @@ class AdjudicateScreen(Screen[int]):
             with Vertical(id="side") as side:
                 side.display = self.app.size.width >= SIDE_MIN_WIDTH
                 yield Static(id="adj-details", markup=False)
-                yield Static(Content(MERGED_LEGEND if self.adj.merged else LEGEND), id="adj-legend")
+                yield Static(Content(self.legend()), id="adj-legend")
         yield StatusLine(id="status", markup=False)
         yield KeyFooter()
 
@@ -245,7 +246,7 @@ class AdjudicateScreen(Screen[int]):
         self._show_article()
 
     def _show_article(self) -> None:
-        self.query_one("#adj-legend", Static).update(Content(MERGED_LEGEND if self.adj.merged else LEGEND))
+        self.query_one("#adj-legend", Static).update(Content(self.legend()))
         self.refresh_bindings()
         first = self.adj.next_open(None)
         if first is not None:
@@ -315,8 +316,9 @@ class AdjudicateScreen(Screen[int]):
         if d is None:
             text = (
                 f"{adj.name}: nothing left to decide here.\n"
-                + ("> next article, < previous; " if len(self.articles) > 1 else "")
-                + "u undoes; q saves and quits."
+                + (f"{self.key('adjudicate.next_article')} next article, {self.key('adjudicate.prev_article')} previous; "
+                   if len(self.articles) > 1 else "")
+                + f"{self.key('adjudicate.undo')} undoes; {self.key('adjudicate.quit')} saves and quits."
             )
         else:
             is_open = adj.is_open(d)
@@ -341,16 +343,18 @@ class AdjudicateScreen(Screen[int]):
                 lines.append(" " * 7 + ", ".join(x for x in (f"by {src}" if src else "", p.status) if x))
             lines.append("")
             if is_open and d.kind == CANDIDATE:
-                lines += ["y/2  " + adj.describe_take_other(d), "x/1  reject " + str(d.pred_id)]
+                take = f"{self.key('adjudicate.accept')}/{self.key('adjudicate.other')}"
+                reject = f"{self.key('adjudicate.reject')}/{self.key('adjudicate.gold')}"
+                lines += [f"{take}  " + adj.describe_take_other(d), f"{reject}  reject " + str(d.pred_id)]
             elif is_open:
                 rejects = adj.same and p is not None and p.status == SUGGESTED
                 lines += [
-                    "1/a  keep gold" + (f" (reject {p.id})" if rejects else ""),  # type: ignore[union-attr]
-                    "2/b  take the other side:",
+                    f"{self.keys_shown('adjudicate.gold')}  keep gold" + (f" (reject {p.id})" if rejects else ""),  # type: ignore[union-attr]
+                    f"{self.keys_shown('adjudicate.other')}  take the other side:",
                     "     " + adj.describe_take_other(d),
                 ]
             else:
-                lines.append("decided; u undoes")
+                lines.append(f"decided; {self.key('adjudicate.undo')} undoes")
             text = "\n".join(lines)
         if text != self._details_text:
             self._details_text = text
@@ -380,6 +384,20 @@ class AdjudicateScreen(Screen[int]):
         if line != self._status_text:
             self._status_text = line
             self.query_one("#status", StatusLine).update(line, layout=False)
+
+    def legend(self) -> str:
+        """The legend under the side panel (a merged gold's names its keys)."""
+        if not self.adj.merged:
+            return LEGEND
+        return MERGED_LEGEND.format(accept=self.key("adjudicate.accept"), reject=self.key("adjudicate.reject"))
+
+    def key(self, binding_id: str) -> str:
+        """The first key of ``binding_id`` now (the keymap's), as a hint names it."""
+        return key_for(self.app, binding_id, AdjudicateScreen)
+
+    def keys_shown(self, binding_id: str) -> str:
+        """Every key of ``binding_id`` now, as the side panel lists them (``1/a``)."""
+        return "/".join(prose(k) for k in keys_for(self.app, binding_id, AdjudicateScreen)) or self.key(binding_id)
 
     def say(self, message: str) -> None:
         self.message = message
@@ -433,7 +451,7 @@ class AdjudicateScreen(Screen[int]):
     def _move(self, forward: bool) -> None:
         adj = self.adj
         if not adj.open:
-            self.say("no open disagreement here" + ("; > goes to the next article" if len(self.articles) > 1 else ""))
+            self.say("no open disagreement here" + (f"; {self.key('adjudicate.next_article')} goes to the next article" if len(self.articles) > 1 else ""))
             return
         d = adj.next_open(self._from(), forward)
         assert d is not None
@@ -451,7 +469,7 @@ class AdjudicateScreen(Screen[int]):
         adj = self.adj
         d = self.current
         if d is None or not adj.is_open(d):
-            self.say("no open disagreement selected: n goes to the next")
+            self.say(f"no open disagreement selected: {self.key('adjudicate.next')} goes to the next")
             return
         decision = adj.take_other(d) if take_other else adj.take_gold(d)
         if decision is None:
@@ -459,7 +477,7 @@ class AdjudicateScreen(Screen[int]):
         nxt = adj.next_open(decision.order)
         if nxt is None:
             self.set_current(None)
-            self.say(decision.label + ": all settled in this article" + (" (> next article)" if len(self.articles) > 1 else ""))
+            self.say(decision.label + ": all settled in this article" + (f" ({self.key('adjudicate.next_article')} next article)" if len(self.articles) > 1 else ""))
         else:
             self.goto(nxt)
             self.say(decision.label)
@@ -566,11 +584,11 @@ class AdjudicateScreen(Screen[int]):
         (q; SIGTERM and SIGHUP: ``tui.terminated``); False, and the status line
         says why, at the first that fails."""
         if not self.save_now():
-            self.say(quit_hint())
+            self.say(quit_hint(self.key("adjudicate.quit")))
             return False
         for saver in self.savers:
             if not saver.save_now():
-                self.say(f"{saver.workspace.yaml_path.name}: {quit_hint()}")
+                self.say(f"{saver.workspace.yaml_path.name}: {quit_hint(self.key('adjudicate.quit'))}")
                 return False
         return True
 

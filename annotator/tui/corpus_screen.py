@@ -27,6 +27,7 @@ from textual.worker import Worker, WorkerState
 from .. import corpus
 from ..resources import data_dir
 from .footer import KeyFooter
+from .keymap import key_for
 from .side import SideBySide
 from .corpus_table import CorpusTable
 
@@ -250,7 +251,9 @@ class CorpusScreen(Screen[int | None]):
         title = dict(corpus.COLUMNS)[key]
         bar = self.query_one("#corpus-filter", Input)
         hint = ">0, =3, <=2, !=0" if key in corpus.NUMERIC else "text, !text (without), =text (exactly)"
-        bar.placeholder = f"filter {title}: {hint}; empty clears; esc cancels"
+        # (the prompt takes a printable key: C, of "escape,C", is typed into it)
+        cancel = key_for(self.app, "corpus.close", CorpusScreen, typing=True)
+        bar.placeholder = f"filter {title}: {hint}; empty clears; {cancel} cancels"
         bar.value = self.filters.get(key, "")
         bar.display = True
         self.set_focus(bar)  # now, not after a refresh: keys typed ahead go into the prompt
