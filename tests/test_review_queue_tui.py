@@ -123,3 +123,24 @@ async def test_queue_rows_stay_visible_and_keys_work_while_the_folder_is_read(tm
         await pilot.pause()
         assert not screen.reading and not list(screen.query(LoadingIndicator))
         assert sum(r.count for r in screen.shown if r.text == "Reuters") == 3
+
+
+async def test_plus_and_minus_raise_and_lower_the_minimum_score(tmp_path):
+    """"Min score +" was bound to plus_sign, a name Textual never sends (it sends
+    "plus" for +): the key did nothing. The keymap check now refuses such a name."""
+    from annotator.tui.keymap import is_key, key_suggestion
+
+    articles, ann = folder(tmp_path, 1)
+    app = AnnotatorApp(articles, annotations_dir=ann, schema=default_schema(), user="tester")
+    async with app.run_test(size=(140, 36)) as pilot:
+        await pilot.press("S")
+        screen = app.screen
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.low is None
+        await pilot.press("plus", "plus")
+        assert screen.low == 0.2 and all(r.score is None or r.score >= 0.2 for r in screen.shown)
+        await pilot.press("minus")
+        assert screen.low == 0.1
+        await pilot.press("escape", "q")
+    assert (is_key("plus_sign"), is_key("plus"), key_suggestion("plus_sign")) == (False, True, "plus")

@@ -321,6 +321,9 @@ def _key_names() -> frozenset[str]:
     except ImportError:  # pragma: no cover - another Textual
         pass
     names.update(REPLACED_KEYS, KEY_TO_UNICODE_NAME, ("space", "enter", "tab", "escape"))
+    # (a character's Unicode name that Textual replaces by a shorter one: it sends
+    # "plus" for +, never "plus_sign"; a binding on "plus_sign" never fired)
+    names.difference_update(REPLACED_KEYS.values())
     return frozenset(n for n in names if len(n) > 1 and re.fullmatch(r"[a-z0-9_]+", n))
 
 
@@ -357,7 +360,11 @@ def key_suggestion(key: str) -> str | None:
     mods = sorted(set(fixed))
     if mods == ["shift"] and len(key.rpartition("+")[2]) == 1:
         return key.rpartition("+")[2].upper()
-    bases = [base] if (base in _key_names() or len(base) == 1) else difflib.get_close_matches(base, sorted(_key_names()), n=1)
+    sent = {v: k for k, v in REPLACED_KEYS.items()}  # ("plus_sign": Textual sends "plus")
+    if base in sent:
+        bases = [sent[base]]
+    else:
+        bases = [base] if (base in _key_names() or len(base) == 1) else difflib.get_close_matches(base, sorted(_key_names()), n=1)
     for b in bases:
         guess = "+".join([*mods, b])
         if guess != key and is_key(guess):

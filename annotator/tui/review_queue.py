@@ -40,7 +40,7 @@ class ReviewQueueScreen(Screen[tuple[Path, int] | None]):
         Binding("f", "scope", "Article/folder", id="queue.scope"),
         Binding("l", "label", "Filter label", id="queue.label"),
         Binding("g", "suggester", "Filter suggester", id="queue.suggester"),
-        Binding("plus_sign", "score(1)", "Min score +", id="queue.score_up"),
+        Binding("plus", "score(1)", "Min score +", id="queue.score_up"),
         Binding("minus", "score(-1)", "Min score -", id="queue.score_down"),
         Binding("F", "clear", "Clear filters", id="queue.clear"),
     ]
