@@ -550,3 +550,20 @@ def test_a_key_a_terminal_sends_as_another_is_refused(env, capsys, key, arrives)
     assert status == 2
     assert errs.strip().splitlines() == [
         f"annotator: annotator.toml:2: keymap: find: '{key}' reaches the app as {arrives} (a terminal sends them alike): give another key"]
+
+
+@pytest.mark.parametrize("line, words", [
+    ('picker.cancel = "q"', "picker.cancel: 'q' is typed into the prompt, so it would never reach picker.cancel"),
+    ('ask.cancel = "ctrl+x"', "ask.cancel: 'ctrl+x' is the prompt's own editing key, so it would never reach ask.cancel"),
+])
+def test_a_prompt_s_key_its_text_field_takes_first_is_refused(env, capsys, line, words):
+    """picker.cancel = "q" was taken: q went into the filter, and the picker could
+    no longer be cancelled with any key."""
+    work, _ = env
+    write(work / "annotator.toml", f"[keymap]\n{line}\n")
+    status, out, errs = run_cli(["keys"], capsys)
+    assert status == 2
+    lines = errs.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("annotator: annotator.toml:2: keymap: ") and words in lines[0], lines
+    write(work / "annotator.toml", '[keymap]\npicker.cancel = "escape,ctrl+g"\nask.cancel = "ctrl+g"\n')
+    assert run_cli(["keys"], capsys)[0] == 0

@@ -485,4 +485,35 @@ def check(settings: Settings) -> dict[str, str]:
                     settings.line_of(f"keymap.{mine}"),
                     f"keymap: {display(key)!r} is bound to both {mine} and {other}{there}; {hint}",
                 )
+    _check_prompt_keys(settings, normal)
     return normal
+
+
+#: the contexts where a text field has the focus (what is typed goes into it)
+PROMPTS = ("find", "picker", "ask")
+#: a text field's keys a prompt's own binding may still take (it moves or submits)
+_PROMPT_MAY_TAKE = {"enter", "up", "down", "pageup", "pagedown", "ctrl+pageup", "ctrl+pagedown", "escape", "tab"}
+
+
+def _check_prompt_keys(settings: Settings, normal: dict[str, str]) -> None:
+    """InputError for a prompt's binding remapped to a key its text field takes
+    first: a character (typed into the filter: ``picker.cancel = "q"``), or one of
+    the field's editing keys (``ctrl+x`` cuts): it would never fire."""
+    from textual.widgets import Input
+
+    editing = {key for key, _ in Input._merge_bindings()} - _PROMPT_MAY_TAKE
+    found = contexts()
+    for context in PROMPTS:
+        for bindings in _maps(found[context], normal):
+            for key, binding in bindings:
+                if binding.id not in normal:
+                    continue
+                char = key_to_character(key)
+                typed = char is not None and char.isprintable()
+                if typed or (key in editing and not binding.priority):
+                    why = "is typed into the prompt" if typed else "is the prompt's own editing key"
+                    raise InputError(
+                        settings.line_of(f"keymap.{binding.id}"),
+                        f"keymap: {binding.id}: {display(key)!r} {why}, so it would never reach {binding.id}; "
+                        "give a key with ctrl, alt or a function key",
+                    )
