@@ -16,8 +16,9 @@ The layers:
 * ``entities``: an entity's span and label.
 * ``triggers``: an event's trigger span and its type.
 * ``arguments``: (role, filler span), anchored on the trigger span: scored only on
-  the triggers both annotators marked (same span); marks are the filler spans,
-  labelled with the role.
+  the triggers both annotators marked (same span): a pair's F1 and Cohen's kappa on
+  the triggers the two of them marked, Fleiss' kappa and Krippendorff's alpha on
+  those all of them marked; marks are the filler spans, labelled with the role.
 * ``attributions``: the source, cue and content spans (labels ``source``, ``cue``,
   ``content``; a source given as an entity is that entity's span) and the whole
   attribution (label ``attribution``, its three parts together and its type, the

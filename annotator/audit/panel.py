@@ -175,11 +175,34 @@ def _panel(sets, resamples, seed, layers, tokens) -> PanelAgreement:
         else:
             if grid is None:
                 grid = TokenGrid([sets[names[0]][doc].document.text for doc in docs], tokens)
-            codes, cover = grid.paint_distinct(dist, label_index, WHOLE_ATTRIBUTION)
+            codes, cover, pair_paint = _paint(grid, dist, label_index)
             offsets = grid.offsets
-        sums = unit_sums(codes, cover, offsets, len(token_labels) + 1)
+        sums = unit_sums(codes, cover, offsets, len(token_labels) + 1, pair_paint)
         out[layer] = _layer_result(layer, names, docs, boot, f1, f1_labels, token_labels, sums)
     return PanelAgreement(names, docs, out, boot.resamples, seed)
+
+
+def _paint(grid: TokenGrid, dist, label_index: dict):
+    """A layer's marks on the tokens: (codes, cover) for Fleiss and Krippendorff, and per
+    pair the (codes, cover) of its two annotators for Cohen, or None when those are rows
+    of the first.
+
+    An anchored layer (arguments) is scored on the anchors (triggers) that are shared, as
+    its F1 is (``matching.pair_counts``): a pair's Cohen counts the items on the anchors
+    both of them have, Fleiss and Krippendorff those on the anchors all of them have."""
+    R = dist.counts.shape[1]
+    everyone = (1 << R) - 1
+    if dist.anchor_masks and dist.anchor_masks[0] is not None and (dist.masks != everyone).any():
+        shared = dist.masks == everyone
+        codes, cover = grid.paint_distinct(dist, label_index, WHOLE_ATTRIBUTION, dist.counts * shared[:, None])
+        pair_paint = []
+        for a, b in combinations(range(R), 2):
+            bits = (1 << a) | (1 << b)
+            theirs = (dist.masks & bits) == bits
+            pair_paint.append(grid.paint_distinct(dist, label_index, WHOLE_ATTRIBUTION, dist.counts[:, [a, b]] * theirs[:, None]))
+        return codes, cover, pair_paint
+    codes, cover = grid.paint_distinct(dist, label_index, WHOLE_ATTRIBUTION)
+    return codes, cover, None
 
 
 def _layer_result(layer, names, docs, boot, f1, f1_labels, token_labels, u: UnitSums) -> LayerAgreement:
@@ -212,15 +235,12 @@ def _layer_result(layer, names, docs, boot, f1, f1_labels, token_labels, u: Unit
         low, high = boot.interval(fn(resampled))
         return value, low, high
 
-    pa = [a for a, _ in pairs]
-    pb = [b for _, b in pairs]
-
     def f1_of(k: int, col: int):
         return lambda s: co.f1(s["f1"][..., k, col], s["f1"][..., k, 2], s["f1"][..., k, 3])
 
     def cohen_all(s):
         m = s["margins"]
-        return co.cohen_from_margins(s["units"][..., :1], s["agree"], m[..., pa, :], m[..., pb, :])
+        return co.cohen_from_margins(s["units"][..., :1], s["agree"], m[..., 0, :], m[..., 1, :])
 
     def fleiss_all(s):
         return co.fleiss(s["units"][..., 0], R, s["n"], s["q"])

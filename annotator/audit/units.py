@@ -7,8 +7,8 @@ labels (a yes/no per label). The sums per article are what ``coefficients`` need
 * ``units`` (D,), ``n`` and ``q`` (D, V): ratings of each category, and the sum
   over units of the squared count of annotators giving it (Fleiss, Krippendorff);
 * ``lab`` (D, L, 3): per label the same, yes/no: n_L, q_L, q_notL;
-* ``margins`` (D, R, V): each annotator's category counts; ``agree`` (D, P):
-  units a pair gives the same category (Cohen, from the margins);
+* ``margins`` (D, P, 2, V): each pair's two annotators' category counts; ``agree``
+  (D, P): units a pair gives the same category (Cohen, from the margins);
 * ``binary`` (D, P, L, 3): per pair and label, units both / only the first / only
   the second annotator gave the label.
 """
@@ -44,8 +44,20 @@ def _per_doc(doc_of: np.ndarray, D: int, values: np.ndarray) -> np.ndarray:
     return np.bincount(idx, weights=values.reshape(-1).astype(float), minlength=D * K).reshape(D, K)
 
 
-def unit_sums(codes: np.ndarray, cover: np.ndarray, offsets: np.ndarray, n_categories: int) -> UnitSums:
-    """``codes`` (R, U) categories, ``cover`` (R, U, L) labels carried."""
+def _margins(doc_act: np.ndarray, D: int, V: int, codes_act: np.ndarray, idle: np.ndarray) -> np.ndarray:
+    """One annotator's category counts per article (D, V): those of the active units, and
+    the idle ones' in category 0."""
+    m = np.bincount(doc_act * V + codes_act, minlength=D * V).reshape(D, V).astype(float)
+    m[:, 0] += idle
+    return m
+
+
+def unit_sums(codes: np.ndarray, cover: np.ndarray, offsets: np.ndarray, n_categories: int,
+              pair_paint: Sequence[tuple[np.ndarray, np.ndarray]] | None = None) -> UnitSums:
+    """``codes`` (R, U) categories, ``cover`` (R, U, L) labels carried: what Fleiss and
+    Krippendorff count. ``pair_paint``: per pair (``combinations``), the two annotators'
+    codes (2, U) and cover (2, U, L) that the pair's Cohen counts, when they are not
+    rows of ``codes`` and ``cover`` (an anchored layer: each pair's own shared anchors)."""
     R, U = codes.shape
     V = n_categories
     L = cover.shape[2]
@@ -53,35 +65,45 @@ def unit_sums(codes: np.ndarray, cover: np.ndarray, offsets: np.ndarray, n_categ
     pairs = list(combinations(range(R), 2))
     units = np.diff(offsets)
     doc_of = np.repeat(np.arange(D), units)
-    margins = np.stack(
-        [np.bincount(doc_of * V + codes[a], minlength=D * V).reshape(D, V) for a in range(R)], axis=1
-    ).astype(float) if R else np.zeros((D, 0, V))
-    n = margins.sum(axis=1)
     # Only units someone gave a category (or a label) differ from "all say O": the rest
     # add R^2 to the O column of q.
     active = np.flatnonzero((codes != 0).any(axis=0) | cover.any(axis=(0, 2)))
     doc_act = doc_of[active]
+    idle = units - np.bincount(doc_act, minlength=D)
+    per_rater = [_margins(doc_act, D, V, codes[a, active], idle) for a in range(R)]
+    n = sum(per_rater) if R else np.zeros((D, V))
     counts = np.zeros((len(active), V), dtype=np.int64)
     rows = np.arange(len(active))
     for a in range(R):
         counts[rows, codes[a, active]] += 1
     q = _per_doc(doc_act, D, counts * counts)
-    idle = units - np.bincount(doc_act, minlength=D)
     q[:, 0] += idle * R * R
     cov = cover[:, active, :]  # (R, A, L)
     c = cov.sum(axis=0, dtype=np.int64)
     lab = np.stack([_per_doc(doc_act, D, c), _per_doc(doc_act, D, c * c), _per_doc(doc_act, D, (R - c) ** 2)], axis=-1)
     lab[:, :, 2] += (idle * R * R)[:, None]
-    carried = [_per_doc(doc_act, D, cov[a]) for a in range(R)]
+    margins = np.zeros((D, len(pairs), 2, V))
     agree = np.zeros((D, len(pairs)))
     binary = np.zeros((D, len(pairs), L, 3))
+    carried = [_per_doc(doc_act, D, cov[a]) for a in range(R)] if pair_paint is None else []
     for p, (a, b) in enumerate(pairs):
-        differ = codes[a, active] != codes[b, active]
-        agree[:, p] = units - np.bincount(doc_act, weights=differ.astype(float), minlength=D)
-        both = _per_doc(doc_act, D, cov[a] & cov[b])
+        if pair_paint is None:
+            d_act, two, cov2 = doc_act, codes[[a, b]][:, active], cov[[a, b]]
+            margins[:, p, 0], margins[:, p, 1] = per_rater[a], per_rater[b]
+            c_a, c_b = carried[a], carried[b]
+        else:
+            pc, pv = pair_paint[p]
+            act = np.flatnonzero((pc != 0).any(axis=0) | pv.any(axis=(0, 2)))
+            d_act = doc_of[act]
+            two, cov2 = pc[:, act], pv[:, act, :]
+            left = units - np.bincount(d_act, minlength=D)
+            margins[:, p, 0], margins[:, p, 1] = (_margins(d_act, D, V, two[k], left) for k in (0, 1))
+            c_a, c_b = _per_doc(d_act, D, cov2[0]), _per_doc(d_act, D, cov2[1])
+        agree[:, p] = units - np.bincount(d_act, weights=(two[0] != two[1]).astype(float), minlength=D)
+        both = _per_doc(d_act, D, cov2[0] & cov2[1])
         binary[:, p, :, 0] = both
-        binary[:, p, :, 1] = carried[a] - both
-        binary[:, p, :, 2] = carried[b] - both
+        binary[:, p, :, 1] = c_a - both
+        binary[:, p, :, 2] = c_b - both
     return UnitSums(units.astype(float), n, q, lab, margins, agree, binary)
 
 
@@ -164,15 +186,17 @@ class TokenGrid:
             ], axis=1)[np.argsort(who, kind="stable")]
         return self._paint(flat.reshape(-1), range(n_labels))
 
-    def paint_distinct(self, dist, label_index: dict, skip: str | None = None):
+    def paint_distinct(self, dist, label_index: dict, skip: str | None = None, counts: np.ndarray | None = None):
         """``paint_items`` of every annotator at once, from a layer's distinct items
         (``matching.Distinct``): codes (R, U) and cover (R, U, L).
 
         Each distinct item is laid on the tokens once; an annotator's marks are the
         items they have. A token's category is the label of the first of them (in
         position order, then label) covering it, as ``paint_items`` finds it: marks
-        that tie on both have the same label."""
-        counts = dist.counts
+        that tie on both have the same label. ``counts`` (U, R'): who has each item,
+        in place of ``dist.counts`` (some annotators only, or only some of their items)."""
+        if counts is None:
+            counts = dist.counts
         R = counts.shape[1]
         U = self.size
         L = len(label_index)
