@@ -19,6 +19,7 @@ from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import fleiss_kappa
 
 from annotator.audit import score_entities
+from annotator.audit import coefficients as co
 from annotator.audit.coefficients import Bootstrap
 from annotator.audit.panel import ALL, agreement_panel
 from annotator.model import (
@@ -74,6 +75,14 @@ def ref_cohen(y1, y2):
 
 
 def close(ours, ref):
+    """The same float (None where the reference is undefined)."""
+    if ref is None:
+        return ours is None
+    return ours is not None and ours == ref
+
+
+def near(ours, ref):
+    """F1: 2 m / (|A| + |B|) here, 2 P R / (P + R) in the audit: the same to 1e-12."""
     if ref is None:
         return ours is None
     return ours is not None and ours == pytest.approx(ref, abs=1e-12)
@@ -171,7 +180,7 @@ def test_entity_coefficients_equal_the_references(panel):
             ref = score_entities(pairs).overall["strict"]
             flat = all(not_nested(per[x]) for _n, per in docs for x in (a, b))
             if flat and ref.possible + ref.actual:
-                assert close(overall.f1_strict.value[a][b], ref.f1)
+                assert near(overall.f1_strict.value[a][b], ref.f1)
     labels = {lab for _n, per in docs for ents in per for _a, _b, lab in ents}
     for lab in labels:
         rows_l = [[carries(n, per[r], lab)[t] for r in range(raters)] for n, per in docs for t in range(n)]
@@ -356,3 +365,51 @@ def test_row_means_without_nans_at_once_are_those_row_by_row():
             a = rng.random((int(rng.integers(0, 30)), n)) * rng.choice([1, 1e-3, 1e6])
             a[rng.random(a.shape) < rng.choice([0, 0.1, 0.5, 1])] = np.nan
             assert _nanmeans(a) == [_nanmean(r) for r in a]
+
+
+# ---------------------------------------------------------------------------
+# ``exact`` on its own: random ratings, any number of annotators
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("chunk", [3, 4096])
+def test_exact_values_are_the_references_floats(monkeypatch, chunk):
+    """Fleiss and alpha of all units and of each article, and Cohen of each pair, equal
+    the references with ``==``: 2 to 7 annotators (R - 1 a power of two or not), units
+    nobody annotated among the others, articles long and short; ``chunk``: the
+    coincidences summed a few units at a time (with what came before) or at once."""
+    from annotator.audit import exact as ex
+
+    monkeypatch.setattr(ex, "CHUNK", chunk)
+    rng = np.random.default_rng(7)
+    names = ["O", "DATE", "GPE", "ORG", "PER", "LOC", "NORP", "FAC", "MISC", "LAW"]
+    for _ in range(60):
+        R = int(rng.integers(2, 8))
+        V = int(rng.integers(2, len(names) + 1))
+        sizes = rng.integers(0, 40, size=int(rng.integers(1, 40)))
+        sizes[rng.integers(0, len(sizes))] += int(rng.integers(0, 300))  # one long article
+        offsets = np.concatenate([[0], np.cumsum(sizes)])
+        U = int(offsets[-1])
+        codes = rng.integers(0, V, size=(R, U)) * (rng.random((R, U)) < rng.random())
+        if U:
+            codes[:, rng.random(U) < 0.3] = 0  # units nobody annotated
+        cats = sorted(names[:V])
+        rank = np.array([cats.index(n) for n in names[:V]])
+        active = np.flatnonzero((codes != 0).any(axis=0))
+        counts = np.zeros((len(active), V), dtype=np.int64)
+        for a in range(R):
+            counts[np.arange(len(active)), rank[codes[a, active]]] += 1
+        r = ex.Ratings(R, int(rank[0]), active, counts, offsets)
+        rows = [[names[c] for c in codes[:, t]] for t in range(U)]
+        (fleiss, per_fleiss), (alpha, per_alpha) = ex.fleiss_both(r), ex.alpha_both(r)
+        assert close(co.number(fleiss), ref_fleiss(rows) if U else None)
+        assert close(co.number(alpha), ref_alpha(rows) if U else None)
+        assert fleiss == ex.fleiss(r) or fleiss != fleiss
+        assert alpha == ex.alpha(r) or alpha != alpha
+        for d in range(len(sizes)):
+            doc_rows = rows[offsets[d] : offsets[d + 1]]
+            assert close(co.number(per_fleiss[d]), ref_fleiss(doc_rows) if doc_rows else None), d
+            assert close(co.number(per_alpha[d]), ref_alpha(doc_rows) if doc_rows else None), d
+        if U:
+            a, b = rng.choice(R, size=2, replace=False)
+            conf = np.zeros((V, V), dtype=np.int64)
+            np.add.at(conf, (rank[codes[a]], rank[codes[b]]), 1)
+            assert close(co.number(ex.cohen(conf)), ref_cohen([r_[a] for r_ in rows], [r_[b] for r_ in rows]))

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import krippendorff
 import numpy as np
-import pytest
 import yaml
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
@@ -66,21 +65,47 @@ def entities_perturbed(d: dict, seed: int) -> dict:
     return dict(d, entities=out)
 
 
-def write(root: Path, sets: dict[str, dict]) -> list[str]:
+def attributions_perturbed(d: dict) -> dict:
+    """A3 missed, A2's content shorter, A5's source the pronoun and its cue, A7 direct."""
+    text = SEED.read_text(encoding="utf-8")
+
+    def spanned(start: int, end: int) -> dict:
+        return {"start": start, "end": end, "text": text[start:end]}
+
+    out = []
+    for at in d["attributions"]:
+        if at["id"] == "A3":
+            continue
+        if at["id"] == "A2":
+            at = dict(at, content=spanned(at["content"]["start"], at["content"]["end"] - 20))
+        if at["id"] == "A5":
+            at = dict(at, source=spanned(at["source"]["start"], at["cue"]["end"]))
+        if at["id"] == "A7":
+            at = dict(at, type="direct")
+        out.append(at)
+    return dict(d, attributions=out)
+
+
+def write(root: Path, sets: dict[str, dict], articles: tuple[str, ...] = (NAME,)) -> list[str]:
+    """Each annotator's folder; ``articles``: the seed under these names (its copies are other articles)."""
     (root / "seeds").mkdir(exist_ok=True)
-    shutil.copy(SEED, root / "seeds" / SEED.name)
     dirs = []
     for who, d in sets.items():
         (root / who).mkdir()
-        (root / who / GOLD.name).write_text(
-            yaml.safe_dump(d, allow_unicode=True, sort_keys=False, width=10000), encoding="utf-8"
-        )
         dirs.append(str(root / who))
+    for k, article in enumerate(articles):
+        shutil.copy(SEED, root / "seeds" / f"{article}.txt")
+        for who, d in sets.items():
+            d = d[k] if isinstance(d, list) else d
+            d = dict(d, document=dict(d["document"], path=f"../seeds/{article}.txt"))
+            (root / who / f"{article}.yaml").write_text(
+                yaml.safe_dump(d, allow_unicode=True, sort_keys=False, width=10000), encoding="utf-8"
+            )
     return dirs
 
 
-def agree(root: Path, sets: dict[str, dict], capsys) -> dict:
-    dirs = write(root, sets)
+def agree(root: Path, sets: dict[str, dict], capsys, articles: tuple[str, ...] = (NAME,)) -> dict:
+    dirs = write(root, sets, articles)
     assert main(["agree", *dirs, "--json", "--resamples", "0"]) == 0
     return json.loads(capsys.readouterr().out)
 
@@ -114,6 +139,21 @@ def carry(marks: list[tuple[int, int, str]], label: str) -> list[bool]:
 
 def entity_marks(d: dict) -> list[tuple[int, int, str]]:
     return [(e["start"], e["end"], e["label"]) for e in d["entities"]]
+
+
+def trigger_marks(d: dict) -> list[tuple[int, int, str]]:
+    return [(e["trigger"]["start"], e["trigger"]["end"], e["type"]) for e in d["events"]]
+
+
+def attribution_marks(d: dict) -> list[tuple[int, int, str]]:
+    """Source (an entity's span when it refers to one), cue and content."""
+    ent = {e["id"]: e for e in d["entities"]}
+    out = []
+    for at in d["attributions"]:
+        src = ent[at["source"]["ref"]] if "ref" in at["source"] else at["source"]
+        out += [(src["start"], src["end"], "source"), (at["cue"]["start"], at["cue"]["end"], "cue"),
+                (at["content"]["start"], at["content"]["end"], "content")]
+    return out
 
 
 def triggers(d: dict) -> set[tuple[int, int]]:
@@ -171,9 +211,10 @@ def ref_alpha(rows):
 
 
 def same(ours, ref) -> bool:
+    """The very float the reference gives (None where it is undefined)."""
     if ref is None:
         return ours is None
-    return ours is not None and ours == pytest.approx(ref, abs=1e-12)
+    return ours is not None and ours == ref
 
 
 def check_layer(layer: dict, marks_all: list, marks_pair: dict) -> int:
@@ -250,3 +291,80 @@ def test_three_annotators_arguments_against_the_references(tmp_path, capsys):
         both = triggers(ds[a]) & triggers(ds[b])
         ia, ib = Counter(argument_items(ds[a], both)), Counter(argument_items(ds[b], both))
         assert f1[a][b] == 2 * sum((ia & ib).values()) / (sum(ia.values()) + sum(ib.values()))
+
+
+# ---------------------------------------------------------------------------
+# Every coefficient is the reference's very float
+# ---------------------------------------------------------------------------
+def plain(marks_of, ds: list[dict]) -> tuple[list, dict]:
+    """A layer without anchors: every annotator's marks, and each pair's."""
+    marks = [marks_of(d) for d in ds]
+    return marks, {(a, b): (marks[a], marks[b]) for a in range(len(ds)) for b in range(a + 1, len(ds))}
+
+
+def test_two_annotators_equal_the_references(tmp_path, capsys):
+    """The gold and a copy with entities missed and relabelled, events and attributions changed."""
+    g = gold()
+    other = attributions_perturbed(with_arguments(without_events(entities_perturbed(g, 5), "E3"), "E1", lambda a: a[:2]))
+    ds = [g, other]
+    data = agree(tmp_path, {"a": g, "b": other}, capsys)
+    layers = data["layers"]
+    checked = check_layer(layers["entities"], *plain(entity_marks, ds))
+    checked += check_layer(layers["triggers"], *plain(trigger_marks, ds))
+    checked += check_layer(layers["attributions"], *plain(attribution_marks, ds))
+    shared = triggers(g) & triggers(other)
+    marks = [argument_marks(d, shared) for d in ds]
+    checked += check_layer(layers["arguments"], marks, {(0, 1): tuple(marks)})
+    assert checked > 50
+    assert layers["entities"]["labels"]["all"]["cohen"]["value"][0][1] < 1.0
+
+
+def test_three_annotators_equal_the_references(tmp_path, capsys):
+    sets = three_annotators()
+    sets["carol"] = attributions_perturbed(sets["carol"])
+    ds = list(sets.values())
+    layers = agree(tmp_path, sets, capsys)["layers"]
+    checked = check_layer(layers["entities"], *plain(entity_marks, ds))
+    checked += check_layer(layers["triggers"], *plain(trigger_marks, ds))
+    checked += check_layer(layers["attributions"], *plain(attribution_marks, ds))
+    assert checked > 50
+
+
+def test_each_article_alone_equals_the_references(tmp_path, capsys):
+    """Two articles (the seed under two names), annotated differently: the coefficients over
+    both are the references' on the tokens of both, in order; each article's are its own."""
+    g = gold()
+    first = [g, entities_perturbed(g, 5), entities_perturbed(g, 6)]
+    second = [entities_perturbed(g, 7), g, entities_perturbed(g, 8)]
+    sets = {who: [first[k], second[k]] for k, who in enumerate(("ann1", "ann2", "ann3"))}
+    data = agree(tmp_path, sets, capsys, articles=("first", "second"))
+    layer = data["layers"]["entities"]
+    rows = [label_tokens(entity_marks(first[k])) + label_tokens(entity_marks(second[k])) for k in range(3)]
+    all_ = layer["labels"]["all"]
+    assert same(all_["fleiss"]["value"], ref_fleiss(rows))
+    assert same(all_["alpha"]["value"], ref_alpha(rows))
+    assert same(all_["cohen"]["value"][0][2], ref_cohen(rows[0], rows[2]))
+    for lab in ("GPE", "ORG", "NORP"):
+        rows_l = [carry(entity_marks(first[k]), lab) + carry(entity_marks(second[k]), lab) for k in range(3)]
+        assert same(layer["labels"][lab]["fleiss"]["value"], ref_fleiss(rows_l)), lab
+        assert same(layer["labels"][lab]["alpha"]["value"], ref_alpha(rows_l)), lab
+        assert same(layer["labels"][lab]["cohen"]["value"][1][2], ref_cohen(rows_l[1], rows_l[2])), lab
+    for article, ds in (("first", first), ("second", second)):
+        rows = [label_tokens(entity_marks(d)) for d in ds]
+        assert same(layer["documents"][article]["fleiss"], ref_fleiss(rows)), article
+        assert same(layer["documents"][article]["alpha"], ref_alpha(rows)), article
+
+
+def test_a_pair_has_one_kappa(tmp_path, capsys):
+    """``pairs`` and ``layers.entities`` give a pair's Cohen's kappa from one computation:
+    the same float, overall and per label, and scikit-learn's."""
+    sets = three_annotators()
+    ds = list(sets.values())
+    data = agree(tmp_path, sets, capsys)
+    layer = data["layers"]["entities"]["labels"]
+    for p, (a, b) in enumerate(((0, 1), (0, 2), (1, 2))):
+        pair = data["pairs"][p]
+        assert pair["kappa"] == layer["all"]["cohen"]["value"][a][b]
+        assert pair["kappa"] == ref_cohen(label_tokens(entity_marks(ds[a])), label_tokens(entity_marks(ds[b])))
+        for lab, v in pair["labels"].items():
+            assert v["kappa"] == layer[lab]["cohen"]["value"][a][b], (p, lab)

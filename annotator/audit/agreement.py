@@ -10,7 +10,6 @@ from typing import Mapping, Sequence
 
 from ..model import AnnotationSet
 from .entities import EntityScores, Item, entity_items, score_items
-from .measures import np_sum
 from .selection import is_gold
 
 #: The token label of a token no entity covers, in the all-labels kappa.
@@ -26,27 +25,23 @@ def token_bounds(text: str) -> tuple[Sequence[int], Sequence[int]]:
 
 
 def cohen_kappa(confusion: Mapping[tuple[object, object], int]) -> float | None:
-    """Cohen's kappa of a confusion table {(label_a, label_b): count}, computed as
-    scikit-learn does (same operations, same order); None where it is undefined."""
+    """Cohen's kappa of a confusion table {(label_a, label_b): count}: scikit-learn's
+    ``cohen_kappa_score``, to the last bit (``exact.cohen``, which ``agree``'s layers
+    use too); None where it is undefined."""
+    from .exact import cohen
+
     cells = {k: v for k, v in confusion.items() if v}
-    # Only the labels that occur, as scikit-learn's confusion_matrix sees them.
+    # Only the labels that occur, in order, as scikit-learn's confusion_matrix sees them.
     classes = sorted({a for a, _ in cells} | {b for _, b in cells})
     index = {c: k for k, c in enumerate(classes)}
     n = len(classes)
     conf = [[0] * n for _ in range(n)]
     for (a, b), count in cells.items():
         conf[index[a]][index[b]] += count
-    sum0 = [float(sum(conf[i][j] for i in range(n))) for j in range(n)]  # column sums
-    sum1 = [float(sum(row)) for row in conf]  # row sums
-    total = sum(sum0)
-    if total == 0:
+    if not n:
         return None
-    observed = float(sum(conf[i][j] for i in range(n) for j in range(n) if i != j))
-    expected = [((sum0[i] * sum1[j]) / total) if i != j else 0.0 for i in range(n) for j in range(n)]
-    denominator = np_sum(expected)
-    if denominator == 0:
-        return None
-    return 1 - observed / denominator
+    k = cohen(conf)
+    return None if k != k else k
 
 
 @dataclass(slots=True)

@@ -1,9 +1,11 @@
 """Agreement coefficients from sums over documents, and bootstrap intervals.
 
 Every coefficient here is computed from counts that add up over documents, so
-that a bootstrap resample of documents is a weighted sum (one matrix product)
-and the point estimate is the same formula on the plain sums. The formulas are
-the references' own, rearranged (checked against them to 1e-12 in the tests):
+that a bootstrap resample of documents is a weighted sum (one matrix product).
+The formulas are the references' own, rearranged: the same numbers to about
+1e-15, not the same floats. They give the resamples' values, for the intervals;
+the values reported are ``exact``'s, the references' very floats (a resample that
+draws every article once is the corpus itself, and is given that value):
 
 * Cohen's kappa (scikit-learn's ``cohen_kappa_score``): from a confusion table,
   ``1 - off-diagonal / expected off-diagonal``.
@@ -93,6 +95,8 @@ class Bootstrap:
             self.weights = rng.multinomial(documents, np.full(documents, 1.0 / documents), size=self.resamples).astype(float)
         else:
             self.weights = np.zeros((0, documents))
+        #: The resamples that draw every article once: the corpus itself (with one article, all of them).
+        self.itself = np.flatnonzero((self.weights == 1).all(axis=1))
 
     def sums(self, per_document: np.ndarray) -> np.ndarray:
         """Per-document counts ``(D, ...)`` summed in each resample: ``(B, ...)``."""

@@ -13,7 +13,9 @@ Over the articles every annotator annotated, for each layer (``layers``):
   (seeded: the same input and seed give the same intervals).
 
 Counts are summed per article first (``coefficients``), which is what makes a
-thousand resamples one matrix product each.
+thousand resamples one matrix product each. The coefficients' values themselves
+are computed from the units as the reference implementations do (``exact``):
+scikit-learn's, statsmodels' and the ``krippendorff`` package's very floats.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import numpy as np
 
 from ..model import AnnotationSet
 from . import coefficients as co
+from . import exact as ex
 from .layers import LAYERS, NO_ANNOTATION, OVERALL_LABEL, WHOLE_ATTRIBUTION, anchors, items, links
 from .matching import distinct_items, pair_counts
 from .units import TokenGrid, UnitSums, link_units, unit_sums
@@ -178,7 +181,7 @@ def _panel(sets, resamples, seed, layers, tokens) -> PanelAgreement:
             codes, cover, pair_paint = _paint(grid, dist, label_index)
             offsets = grid.offsets
         sums = unit_sums(codes, cover, offsets, len(token_labels) + 1, pair_paint)
-        out[layer] = _layer_result(layer, names, docs, boot, f1, f1_labels, token_labels, sums)
+        out[layer] = _layer_result(layer, names, docs, boot, f1, f1_labels, token_labels, sums, offsets)
     return PanelAgreement(names, docs, out, boot.resamples, seed)
 
 
@@ -205,7 +208,31 @@ def _paint(grid: TokenGrid, dist, label_index: dict):
     return codes, cover, None
 
 
-def _layer_result(layer, names, docs, boot, f1, f1_labels, token_labels, u: UnitSums) -> LayerAgreement:
+def _values(u: UnitSums, offsets: np.ndarray, raters: int, token_labels: list[str]) -> dict:
+    """The coefficients' values, the reference implementations' very floats (``exact``),
+    over the categories by name: ``cohen`` (P,) and ``cohen_label`` (P, L) per pair,
+    ``fleiss``, ``alpha``, their ``_label`` (L,) and ``_doc`` (D,)."""
+    names = [NO_ANNOTATION, *token_labels]
+    order = sorted(range(len(names)), key=names.__getitem__)  # the categories by name: their codes
+    base = order.index(0)
+    r = ex.Ratings(raters, base, u.active, u.counts[:, order], offsets)
+    units = r.units
+    out = {"cohen": np.array([ex.cohen(c[np.ix_(order, order)]) for c in u.confusion])}
+    out["fleiss"], out["fleiss_doc"] = ex.fleiss_both(r)
+    out["alpha"], out["alpha_doc"] = ex.alpha_both(r)
+    per_pair = u.binary.sum(axis=0).astype(np.int64)  # (P, L, 3) whole numbers: exact
+    L = len(token_labels)
+    out["cohen_label"] = np.array([
+        [ex.cohen([[units - both - a_only - b_only, b_only], [a_only, both]]) for both, a_only, b_only in per_pair[p].tolist()]
+        for p in range(len(per_pair))
+    ]).reshape(len(per_pair), L)
+    yes_no = [ex.yes_no(u.carried[:, k], u.active, raters, offsets) for k in range(L)]
+    out["fleiss_label"] = np.array([ex.fleiss(x) for x in yes_no])
+    out["alpha_label"] = np.array([ex.alpha(x) for x in yes_no])
+    return out
+
+
+def _layer_result(layer, names, docs, boot, f1, f1_labels, token_labels, u: UnitSums, offsets) -> LayerAgreement:
     R = len(names)
     pairs = list(combinations(range(R), 2))
     D = len(docs)
@@ -226,13 +253,18 @@ def _layer_result(layer, names, docs, boot, f1, f1_labels, token_labels, u: Unit
     else:
         resampled = None
 
-    def both(fn):
-        """fn(sums) on the whole and on each resample: value, low, high."""
-        value = fn(whole)
+    def both(fn, value=None):
+        """value, low, high: ``value`` (a coefficient's, from ``_values``) or fn(sums) on the
+        whole (F1), and the interval of fn on each resample."""
+        if value is None:
+            value = fn(whole)
         if resampled is None:
             nan = np.full(np.shape(value), np.nan)
             return value, nan, nan
-        low, high = boot.interval(fn(resampled))
+        values = fn(resampled)
+        if len(boot.itself):  # the corpus itself (one article: every resample) has its value
+            values[boot.itself] = value
+        low, high = boot.interval(values)
         return value, low, high
 
     def f1_of(k: int, col: int):
@@ -271,14 +303,15 @@ def _layer_result(layer, names, docs, boot, f1, f1_labels, token_labels, u: Unit
         return fn
 
     has_units = whole["units"][0] > 0
+    values = _values(u, offsets, R, token_labels) if has_units else {}
     N = len(names)
     labels: dict[str, LabelAgreement] = {
         ALL: LabelAgreement(
             _matrix(N, pairs, *both(f1_of(0, 0))),
             _matrix(N, pairs, *both(f1_of(0, 1))),
-            _matrix(N, pairs, *both(cohen_all)) if has_units else None,
-            _estimate(*both(fleiss_all)) if has_units else None,
-            _estimate(*both(alpha_all)) if has_units else None,
+            _matrix(N, pairs, *both(cohen_all, values["cohen"])) if has_units else None,
+            _estimate(*both(fleiss_all, values["fleiss"])) if has_units else None,
+            _estimate(*both(alpha_all, values["alpha"])) if has_units else None,
         )
     }
     f1_index = {lab: k + 1 for k, lab in enumerate(f1_labels)}
@@ -289,13 +322,13 @@ def _layer_result(layer, names, docs, boot, f1, f1_labels, token_labels, u: Unit
             entry.f1_overlap = _matrix(N, pairs, *both(f1_of(f1_index[lab], 1)))
         if lab in token_labels and has_units:
             k = token_labels.index(lab)
-            entry.cohen = _matrix(N, pairs, *both(cohen_label(k)))
-            entry.fleiss = _estimate(*both(fleiss_label(k)))
-            entry.alpha = _estimate(*both(alpha_label(k)))
+            entry.cohen = _matrix(N, pairs, *both(cohen_label(k), values["cohen_label"][:, k]))
+            entry.fleiss = _estimate(*both(fleiss_label(k), values["fleiss_label"][k]))
+            entry.alpha = _estimate(*both(alpha_label(k), values["alpha_label"][k]))
         labels[lab] = entry
     # Per article: its own coefficients and mean pairwise F1.
-    fl = fleiss_all(parts)
-    al = alpha_all(parts)
+    fl = values.get("fleiss_doc")
+    al = values.get("alpha_doc")
     with np.errstate(all="ignore"):
         strict = _nanmeans(co.f1(f1[:, :, 0, 0], f1[:, :, 0, 2], f1[:, :, 0, 3]))
         overlap = _nanmeans(co.f1(f1[:, :, 0, 1], f1[:, :, 0, 2], f1[:, :, 0, 3]))

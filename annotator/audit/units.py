@@ -2,7 +2,8 @@
 
 All articles' units are laid end to end (``offsets[d]`` is article d's first);
 each annotator gives every unit a category (0: no annotation) and carries a set of
-labels (a yes/no per label). The sums per article are what ``coefficients`` needs:
+labels (a yes/no per label). The sums per article are what ``coefficients`` needs
+for the bootstrap intervals (the values themselves are ``exact``'s, from the units):
 
 * ``units`` (D,), ``n`` and ``q`` (D, V): ratings of each category, and the sum
   over units of the squared count of annotators giving it (Fleiss, Krippendorff);
@@ -33,6 +34,13 @@ class UnitSums:
     margins: np.ndarray
     agree: np.ndarray
     binary: np.ndarray
+    # Over all articles, for the values themselves (``exact``): the units someone annotated
+    # (ascending), how many annotators gave each a category (A, V) and carry each label
+    # (A, L); each pair's confusion table (P, V, V), rows the first annotator's category.
+    active: np.ndarray
+    counts: np.ndarray
+    carried: np.ndarray
+    confusion: np.ndarray
 
 
 def _per_doc(doc_of: np.ndarray, D: int, values: np.ndarray) -> np.ndarray:
@@ -82,6 +90,7 @@ def unit_sums(codes: np.ndarray, cover: np.ndarray, offsets: np.ndarray, n_categ
     c = cov.sum(axis=0, dtype=np.int64)
     lab = np.stack([_per_doc(doc_act, D, c), _per_doc(doc_act, D, c * c), _per_doc(doc_act, D, (R - c) ** 2)], axis=-1)
     lab[:, :, 2] += (idle * R * R)[:, None]
+    confusion = np.zeros((len(pairs), V, V), dtype=np.int64)
     margins = np.zeros((D, len(pairs), 2, V))
     agree = np.zeros((D, len(pairs)))
     binary = np.zeros((D, len(pairs), L, 3))
@@ -100,11 +109,13 @@ def unit_sums(codes: np.ndarray, cover: np.ndarray, offsets: np.ndarray, n_categ
             margins[:, p, 0], margins[:, p, 1] = (_margins(d_act, D, V, two[k], left) for k in (0, 1))
             c_a, c_b = _per_doc(d_act, D, cov2[0]), _per_doc(d_act, D, cov2[1])
         agree[:, p] = units - np.bincount(d_act, weights=(two[0] != two[1]).astype(float), minlength=D)
+        confusion[p] = np.bincount(two[0] * V + two[1], minlength=V * V).reshape(V, V)
+        confusion[p, 0, 0] += U - len(d_act)
         both = _per_doc(d_act, D, cov2[0] & cov2[1])
         binary[:, p, :, 0] = both
         binary[:, p, :, 1] = c_a - both
         binary[:, p, :, 2] = c_b - both
-    return UnitSums(units.astype(float), n, q, lab, margins, agree, binary)
+    return UnitSums(units.astype(float), n, q, lab, margins, agree, binary, active, counts, c, confusion)
 
 
 class TokenGrid:
