@@ -479,6 +479,55 @@ def test_conll_a_tag_with_no_label_refuses_its_document_with_its_line(tag, tmp_p
     assert "imported 1 of 2 articles" in cap.out
 
 
+def test_conll_comment_lines_are_no_tokens(tmp_path, capsys):
+    """MultiCoNER's ``# id ... domain=en`` and CoNLL-U's ``# text = ...`` lines are
+    comments; ``# O`` and ``#hashtag O`` (WNUT) are tokens."""
+    src = tmp_path / "en_dev.conll"
+    src.write_text(
+        "# id 3b5b7f1a domain=en\nrobert _ _ B-PER\nfrost _ _ I-PER\nwrote _ _ O\nin _ _ O\nboston _ _ B-LOC\n\n"
+        "# text = the nile\n# sent_id = 2\nthe _ _ O\nnile _ _ B-LOC\n\n"
+        "#begin document (a); part 000\nprice _ _ O\n# _ _ O\n#nile _ _ B-LOC\n",
+        encoding="utf-8",
+    )
+    (imp,) = conll.read(src, Report("conll"))
+    assert imp.aset.document.text == "robert frost wrote in boston\nthe nile\nprice # #nile"
+    assert [(e.label, e.text) for e in imp.aset.entities.values()] == [("PER", "robert frost"), ("LOC", "boston"), ("LOC", "nile"),
+                                                                        ("LOC", "#nile")]
+
+
+@pytest.mark.parametrize("tag", ["data.", '"GPE"]]}', "1996", "domain=en", "B-PER,"])
+def test_conll_a_last_column_that_is_no_tag_refuses_its_document(tag, tmp_path):
+    src = tmp_path / "x.conll"
+    src.write_text(f"Ali B-PER\nsaid {tag}\n", encoding="utf-8")
+    (bad,) = conll.read(src, Report("conll"))
+    assert bad.message == f"{src}:2: not CoNLL: {tag!r} is not a tag (expected O, B-LABEL, I-LABEL, ... or LABEL alone for IO tags)"
+
+
+def test_conll_import_of_a_folder_refuses_its_readme_and_a_json_line_and_goes_on(tmp_path, capsys):
+    """``.txt`` is a CoNLL suffix, so a dataset folder's README.txt is read too:
+    prose (lines of other lengths, last words that are no tags) and a JSON line
+    are refused, one line each naming the file, and train.txt is imported."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "train.txt").write_text("EU B-ORG\nrejects O\n\nPeter B-PER\nBlackburn I-PER\n", encoding="utf-8")
+    (data / "README.txt").write_text(
+        "CoNLL-2003 shared task data\n\nThis folder holds the English training data.\nSee the paper for details.\n", encoding="utf-8"
+    )
+    (data / "doccano.txt").write_text('{"text": "Ali in Damascus.", "label": [[7, 15, "GPE"]]}\n', encoding="utf-8")
+    ann = tmp_path / "ann"
+    assert main(["import", "--from", "conll", str(data), "--annotations", str(ann), "--texts", str(tmp_path / "t")]) == 2
+    cap = capsys.readouterr()
+    assert cap.err.splitlines() == [
+        f"annotator: {data / 'README.txt'}:3: not CoNLL: this line has 7 columns, line 1 has 4 "
+        "(a token and its tag per line, the tag last) (not imported)",
+        f"annotator: {data / 'doccano.txt'}:1: not CoNLL: '\"GPE\"]]}}' is not a tag "
+        "(expected O, B-LABEL, I-LABEL, ... or LABEL alone for IO tags) (not imported)",
+    ]
+    assert "imported 1 of 3 articles" in cap.out
+    assert [y.name for y in ann.glob("*.yaml")] == ["train-1.yaml"]
+    assert not (ann / "schemas").exists() or "data" not in (ann / "schemas" / "conll.yaml").read_text(encoding="utf-8")
+
+
 # -- doccano --------------------------------------------------------------------------------
 
 

@@ -3,16 +3,21 @@ sentences, ``-DOCSTART- -X- O O`` (the line spaCy's converter looks for) before
 each document. Entities only, and not overlapping: what IOB2 cannot hold is
 counted in the one-line report.
 
-Reading accepts any number of columns (the token first, the tag last) and IOB1,
-IOB2, BIOES/BILOU tags, and IO tags (a bare label, ``Paris LOC``: a run of one
-label is one entity). ``O`` and ``_`` (an empty column) are outside; a prefix
-with no label (``B-``, or ``B`` alone) refuses its document. The text is rebuilt
-as tokens joined by one space, sentences by a line break.
-"""
+Reading accepts any number of columns (the token first, the tag last, as many
+on each line as on the file's first) and IOB1, IOB2, BIOES/BILOU tags, and IO
+tags (a bare label, ``Paris LOC``: a run of one label is one entity). ``O`` and
+``_`` (an empty column) are outside; a prefix with no label (``B-``, or ``B``
+alone) refuses its document, and so does a line that is not a token and a tag
+(its columns not the file's, or its last no tag: ``data.``, ``"GPE"]]}``, a
+README's prose or a JSON line). A ``#`` line that is no token line is a comment
+(CoNLL-U's ``# text = ...``, MultiCoNER's ``# id ... domain=en``); ``# O`` is
+a token. The text is rebuilt as tokens joined by one space, sentences by a
+line break."""
 
 from __future__ import annotations
 
 import bisect
+import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -98,20 +103,53 @@ def write(items: Iterable[Named], out: Path, report: Report, status: str = "acce
 
 _PREFIXES = "BIESLU"
 
+#: a label: word characters, with ``. : / + & ' -`` inside (``WORK_OF_ART``,
+#: ``PER.NOM``, Few-NERD's ``person-artist/author``); it ends in a letter or digit
+_LABEL = r"[^\W_](?:[\w.:/+&'-]*[^\W_])?"
+#: a tag: ``O``, ``_``, a prefix and a label (``B-PER``, ``e_LOC``), or a label
+#: alone (IO tags), which starts with a letter (``PER``, not ``1996`` or ``data.``)
+_TAG_RE = re.compile(rf"O|_|[{_PREFIXES}{_PREFIXES.lower()}][-_](?:{_LABEL})?|[^\W\d_](?:[\w.:/+&'-]*[^\W_])?")
+#: a CoNLL-U style comment, ``# key = value`` (``# text = ...``, ``# sent_id = 3``,
+#: MultiCoNER's ``# id 3b5b... domain=en``)
+_KEY_VALUE = re.compile(r"#\s*[^\W\d][\w. -]*=")
+_NOT_A_TAG = "(expected O, B-LABEL, I-LABEL, ... or LABEL alone for IO tags)"
+
+
+def _is_tag(tag: str) -> bool:
+    """Does ``tag`` look like a tag? (What ``_split_tag`` takes, and a bare
+    prefix, which it refuses with its own line.)"""
+    return _TAG_RE.fullmatch(tag) is not None
+
 
 def _split_tag(tag: str) -> tuple[str, str]:
     """(prefix, label) of a tag; a bare label is IO tagging, read as ``I-``
     (which goes on with an open entity of its label, or begins one).
-    ValueError for a tag that names no label."""
+    ValueError for a tag that names no label, or that does not look like a tag
+    (``data.``, ``"GPE"]]}``: a line of prose or JSON)."""
     if tag in ("O", "_"):
         return "O", ""
     if len(tag) >= 2 and tag[1] in "-_" and tag[0].upper() in _PREFIXES:
         if len(tag) == 2:
             raise ValueError(f"tag {tag!r} has no label after its prefix")
+        if not _is_tag(tag):
+            raise ValueError(f"not CoNLL: {tag!r} is not a tag {_NOT_A_TAG}")
         return tag[0].upper(), tag[2:]
     if tag.upper() in _PREFIXES:
-        raise ValueError(f"tag {tag!r} has no label (expected O, B-LABEL, I-LABEL, ... or LABEL alone for IO tags)")
+        raise ValueError(f"tag {tag!r} has no label {_NOT_A_TAG}")
+    if not _is_tag(tag):
+        raise ValueError(f"not CoNLL: {tag!r} is not a tag {_NOT_A_TAG}")
     return "I", tag
+
+
+def _is_comment(line: str, cols: list[str], width: int | None) -> bool:
+    """A ``#`` line that is no token line: ``# key = value`` (CoNLL-U, MultiCoNER),
+    or one whose columns are not the file's or whose last is no tag
+    (``#begin document ...``). ``# O`` and ``#hashtag O`` are tokens."""
+    if not line.startswith("#"):
+        return False
+    if _KEY_VALUE.match(line):
+        return True
+    return len(cols) < 2 or (width is not None and len(cols) != width) or not _is_tag(cols[-1])
 
 
 def _build(name: str, sents: list[list[tuple[str, str, str]]], where: str) -> AnnotationSet:
@@ -152,65 +190,84 @@ def _build(name: str, sents: list[list[tuple[str, str, str]]], where: str) -> An
     return aset
 
 
-def read(path: Path, report: Report, **_kw) -> Iterator[Imported | Refused]:
-    """Documents between ``-DOCSTART-`` lines (the whole file when there are
-    none). A bad line refuses its document (one :class:`Refused`); reading goes
-    on at the next ``-DOCSTART-``."""
-    path = Path(path)
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, line without its line break); a file that cannot be read
+    is one InputError."""
     try:
         fh = open(path, encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    with fh:
+        try:
+            for no, line in enumerate(fh, 1):
+                yield no, line.rstrip("\r\n")
+        except UnicodeDecodeError as exc:
+            raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from None
+
+
+def read(path: Path, report: Report, **_kw) -> Iterator[Imported | Refused]:
+    """Documents between ``-DOCSTART-`` lines (the whole file when there are
+    none). A bad line refuses its document (one
+    :class:`Refused`); reading goes on at the next ``-DOCSTART-``. ``#`` lines
+    that are no token lines are comments."""
+    path = Path(path)
     n = 0
     sents: list[list[tuple[str, str, str]]] = []
     cur: list[tuple[str, str, str]] = []
     started = False
     bad: Refused | None = None
     first = 1  # the line the document starts on
+    width: int | None = None  # columns of a token line: the file's first one's
+    width_line = 0
 
     def flush():
         nonlocal n
         n += 1
         if bad is not None:
             return bad
-        return Imported(f"{path.stem}-{n}", _build(f"{path.stem}-{n}", sents, str(path)), source=str(path), where=f"{path}:{first}")
+        name = f"{path.stem}-{n}"
+        return Imported(name, _build(name, sents, str(path)), source=str(path), where=f"{path}:{first}")
 
-    with fh:
+    for no, line in _lines(path):
+        cols = line.split()
+        if cols and cols[0] == "-DOCSTART-":
+            if cur:
+                sents.append(cur)
+                cur = []
+            if started or sents or bad:
+                yield flush()
+            sents = []
+            bad = None
+            started = True
+            first = no
+            continue
+        if bad is not None:
+            continue  # the rest of a refused document
+        if not cols:
+            if cur:
+                sents.append(cur)
+                cur = []
+            continue
+        if _is_comment(line, cols, width):
+            continue
+        if len(cols) < 2:
+            bad = Refused(f"{path}:{no}", f"expected a token and a tag, not {line[:40]!r}")
+            cur = []
+            continue
+        if width is None:
+            width, width_line = len(cols), no
+        elif len(cols) != width:
+            bad = Refused(f"{path}:{no}", f"not CoNLL: this line has {len(cols)} columns, line {width_line} has {width} "
+                          "(a token and its tag per line, the tag last)")
+            cur = []
+            continue
         try:
-            for no, line in enumerate(fh, 1):
-                line = line.rstrip("\r\n")
-                cols = line.split()
-                if cols and cols[0] == "-DOCSTART-":
-                    if cur:
-                        sents.append(cur)
-                        cur = []
-                    if started or sents or bad:
-                        yield flush()
-                    sents = []
-                    bad = None
-                    started = True
-                    first = no
-                    continue
-                if bad is not None:
-                    continue  # the rest of a refused document
-                if not cols:
-                    if cur:
-                        sents.append(cur)
-                        cur = []
-                    continue
-                if len(cols) < 2:
-                    bad = Refused(f"{path}:{no}", f"expected a token and a tag, not {line[:40]!r}")
-                    cur = []
-                    continue
-                try:
-                    prefix, label = _split_tag(cols[-1])
-                except ValueError as exc:
-                    bad = Refused(f"{path}:{no}", str(exc))
-                    cur = []
-                    continue
-                cur.append((cols[0], prefix, label))
-        except UnicodeDecodeError as exc:
-            raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from None
+            prefix, label = _split_tag(cols[-1])
+        except ValueError as exc:
+            bad = Refused(f"{path}:{no}", str(exc))
+            cur = []
+            continue
+        cur.append((cols[0], prefix, label))
     if cur:
         sents.append(cur)
     if started or sents or bad:
