@@ -17,7 +17,7 @@ from annotator import store
 from annotator.articles import read_article
 from annotator.cli import main
 from annotator.formats import conll, doccano, get, jsonl, labelstudio, spacy_docbin
-from annotator.formats.common import Report, Utf16, non_overlapping, tokenize
+from annotator.formats.common import Report, Utf16, export_tokens, is_spaced, non_overlapping, tokenize
 from annotator.model import (
     ACCEPTED,
     REJECTED,
@@ -429,7 +429,7 @@ def _conll_view(aset: AnnotationSet) -> list[tuple[str, str]]:
     kept, _ = non_overlapping([e for e in aset.entities.values()])
     starts = {e.start for e in kept}
     ends = {e.end for e in kept}
-    toks = [t for t in tokenize(text, starts, ends) if not text[t.start].isspace()]
+    toks = [t for t in export_tokens(text, starts, ends) if not text[t.start].isspace()]
     out = []
     for e in kept:
         words = [text[t.start : t.end] for t in toks if e.start <= t.start and t.end <= e.end]
@@ -526,6 +526,156 @@ def test_conll_import_of_a_folder_refuses_its_readme_and_a_json_line_and_goes_on
     assert "imported 1 of 3 articles" in cap.out
     assert [y.name for y in ann.glob("*.yaml")] == ["train-1.yaml"]
     assert not (ann / "schemas").exists() or "data" not in (ann / "schemas" / "conll.yaml").read_text(encoding="utf-8")
+
+
+#: a CoNLL-2003 file with tokens a tokenizer would split (a date, U.S., n't, 's, Inc., 1,000)
+CONLL_2003 = (
+    "-DOCSTART- -X- O O\n\nBRUSSELS NNP I-NP B-LOC\n1996-08-22 CD I-NP O\n\n"
+    "The DT I-NP O\nU.S. NNP I-NP B-GPE\ndoes VBZ I-VP O\nn't RB I-ADVP O\nagree VB I-VP O\n. . O O\n\n"
+    "Acme NNP I-NP B-ORG\nInc. NNP I-NP I-ORG\n's POS B-NP O\nshares NNS I-NP O\nrose VBD I-VP O\n1,000 CD I-NP O\n"
+    "( ( O O\nAP NNP I-NP B-ORG\n) ) O O\n. . O O\n\n"
+)
+
+
+def _conll_sentences(path: Path) -> list[list[tuple[str, str]]]:
+    """(token, tag) sentences of a CoNLL file, -DOCSTART- lines left out."""
+    sents, cur = [], []
+    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+        cols = line.split()
+        if cols and cols[0] == "-DOCSTART-":
+            continue
+        if not cols:
+            if cur:
+                sents.append(cur)
+            cur = []
+            continue
+        cur.append((cols[0], cols[-1]))
+    return sents
+
+
+def test_conll_import_then_export_gives_the_same_tokens_and_seqeval_lines_up(tmp_path, capsys):
+    """The text is the tokens joined by spaces (``is_spaced``), and export
+    tokenises at those spaces: the same tokens, sentences and tags come back, in
+    the order of the file (12 documents: ``orig-01`` ... ``orig-12``, not
+    ``orig-1``, ``orig-10``, ``orig-11``, ``orig-2``...), so seqeval scores one
+    against the other."""
+    from seqeval.metrics import classification_report, f1_score
+
+    docs = [CONLL_2003.replace("BRUSSELS", f"BRUSSELS{i}") for i in range(12)]
+    orig, back, ann = tmp_path / "orig.conll", tmp_path / "back.conll", tmp_path / "ann"
+    orig.write_text("".join(docs), encoding="utf-8")
+    assert main(["import", "--from", "conll", str(orig), "--annotations", str(ann), "--texts", str(tmp_path / "t")]) == 0
+    assert sorted(y.name for y in ann.glob("*.yaml"))[:3] == ["orig-01.yaml", "orig-02.yaml", "orig-03.yaml"]
+    assert main(["export", "--to", "conll", str(ann), "-o", str(back)]) == 0
+    a, b = _conll_sentences(orig), _conll_sentences(back)
+    assert [[tok for tok, _ in s] for s in b] == [[tok for tok, _ in s] for s in a]
+    y_true = [[tag for _, tag in s] for s in a]
+    y_pred = [[tag for _, tag in s] for s in b]
+    assert f1_score(y_true, y_pred) == 1.0
+    assert "GPE" in classification_report(y_true, y_pred)
+
+
+def test_conll_article_annotated_afterwards_keeps_its_tokens(tmp_path):
+    """An article imported from CoNLL and then annotated (as in the app): its
+    tokens stay those of the file, and a new entity inside a token splits that
+    token there, and nowhere else."""
+    src, ann, back = tmp_path / "orig.conll", tmp_path / "ann", tmp_path / "back.conll"
+    src.write_text(CONLL_2003, encoding="utf-8")
+    assert main(["import", "--from", "conll", str(src), "--annotations", str(ann), "--texts", str(tmp_path / "t")]) == 0
+    (y,) = ann.glob("*.yaml")
+    aset = store.read(y).checked()
+    text = aset.document.text
+    for i, word in ((10, "agree"), (11, "1996")):  # a whole token; the start of 1996-08-22
+        a = text.index(word)
+        aset.entities[f"T{i}"] = Entity(f"T{i}", "DATE" if word == "1996" else "EVENT", Span.of(text, a, a + len(word)), by="alice")
+    store.save(aset, y)
+    assert main(["export", "--to", "conll", str(ann), "-o", str(back)]) == 0
+    toks = [tok for s in _conll_sentences(back) for tok in s]
+    want = [(tok, tag) for s in _conll_sentences(src) for tok, tag in s]
+    i = want.index(("1996-08-22", "O"))
+    want[i : i + 1] = [("1996", "B-DATE"), ("-08-22", "O")]
+    want[want.index(("agree", "O"))] = ("agree", "B-EVENT")
+    assert toks == want
+
+
+def test_prose_keeps_its_tokens_with_acronyms_whole():
+    """A prose article (sentence punctuation glued to its words) is tokenised as
+    before, ``U.N.`` one token; a text rebuilt from tokens is not."""
+    prose = "The U.N. said on Monday, in Geneva, that Mr. Ali left Damascus."
+    assert not is_spaced(prose)
+    assert [prose[t.start : t.end] for t in export_tokens(prose) if not prose[t.start].isspace()] == [
+        "The", "U.N.", "said", "on", "Monday", ",", "in", "Geneva", ",", "that", "Mr", ".", "Ali", "left", "Damascus", ".",
+    ]
+    spaced = "Mr. Ali of Acme Inc. said , in Geneva , that the U.S. does n't agree ."
+    assert is_spaced(spaced)
+    assert [spaced[t.start : t.end] for t in export_tokens(spaced) if not spaced[t.start].isspace()] == spaced.split()
+
+
+def test_conll_tokens_reach_spacy_and_jsonl_as_they_were_and_a_docbin_keeps_its_acronym(tmp_path):
+    """The token-based exports share the tokens: an article imported from CoNLL
+    goes to a DocBin and to Prodigy JSONL with the file's tokens; a DocBin that
+    spaCy tokenised (``U.N.``, ``Geneva ,``) comes back from import -> export
+    with its own."""
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+    from spacy.tokens import Span as SpacySpan
+
+    src, ann = tmp_path / "orig.conll", tmp_path / "ann"
+    src.write_text(CONLL_2003, encoding="utf-8")
+    assert main(["import", "--from", "conll", str(src), "--annotations", str(ann), "--texts", str(tmp_path / "t")]) == 0
+    want = [tok for s in _conll_sentences(src) for tok, _ in s]
+    assert main(["export", "--to", "spacy", str(ann), "-o", str(tmp_path / "c.spacy")]) == 0
+    assert main(["export", "--to", "jsonl", str(ann), "-o", str(tmp_path / "c.jsonl")]) == 0
+    nlp = spacy.blank("en")
+    (doc,) = DocBin().from_disk(tmp_path / "c.spacy").get_docs(nlp.vocab)
+    assert [t.text for t in doc if not t.is_space] == want
+    (task,) = [json.loads(line) for line in (tmp_path / "c.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [t["text"] for t in task["tokens"] if t["text"].strip()] == want
+
+    doc = nlp("The U.N. met in Geneva, said Ali.")
+    doc.ents = [SpacySpan(doc, 1, 2, "ORG"), SpacySpan(doc, 4, 5, "GPE")]
+    db = DocBin(store_user_data=True)
+    db.add(doc)
+    db.to_disk(tmp_path / "in.spacy")
+    ann2 = tmp_path / "ann2"
+    assert main(["import", "--from", "spacy", str(tmp_path / "in.spacy"), "--annotations", str(ann2), "--texts", str(tmp_path / "t2")]) == 0
+    assert main(["export", "--to", "spacy", str(ann2), "-o", str(tmp_path / "back.spacy")]) == 0
+    (back,) = DocBin().from_disk(tmp_path / "back.spacy").get_docs(nlp.vocab)
+    assert [t.text for t in back] == [t.text for t in doc]
+    assert [(e.text, e.label_) for e in back.ents] == [("U.N.", "ORG"), ("Geneva", "GPE")]
+
+
+@SETTINGS
+@given(entity_sets())
+def test_our_conll_of_prose_comes_back_from_import_and_export_token_for_token(aset):
+    """Prose to CoNLL, imported, exported again: the same tokens and tags (the
+    second export reads the tokens at the spaces the import put between them).
+    (A text already spaced comes back as its file: the tests above.)"""
+    import tempfile
+
+    from hypothesis import assume
+
+    aset.document.text += " It fell."  # prose: a glued full stop
+    assume(not is_spaced(aset.document.text))
+    with tempfile.TemporaryDirectory() as d:
+        one, two = Path(d) / "1.conll", Path(d) / "2.conll"
+        conll.write([("a", aset)], one, Report("conll"), "accepted")
+        (imp,) = conll.read(one, Report("conll"))
+        conll.write([("a", imp.aset)], two, Report("conll"), "accepted")
+        assert _conll_sentences(two) == _conll_sentences(one)
+
+
+@SETTINGS
+@given(entity_sets())
+def test_export_tokens_cover_the_text_and_every_span_boundary(aset):
+    text = aset.document.text
+    starts = {e.start for e in aset.entities.values()}
+    ends = {e.end for e in aset.entities.values()}
+    for spaced in (True, False):
+        toks = export_tokens(text, starts, ends, spaced)
+        assert "".join(text[t.start : t.end] + (" " if t.ws else "") for t in toks) == text
+        assert starts <= {t.start for t in toks} and ends <= {t.end for t in toks}
+        assert all(not text[t.start].isspace() or text[t.start : t.end].isspace() for t in toks)
 
 
 # -- doccano --------------------------------------------------------------------------------

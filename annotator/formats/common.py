@@ -30,7 +30,7 @@ from ..model import (
     Span,
 )
 from ..schema import Schema
-from ..text import _ranges
+from ..text import ABBREVIATIONS, _ranges
 
 Named = tuple[str, AnnotationSet]
 
@@ -271,9 +271,11 @@ def non_overlapping(entities: list[Entity]) -> tuple[list[Entity], list[Entity]]
 
 # -- tokens ---------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _piece_re() -> re.Pattern[str]:
+@lru_cache(maxsize=2)
+def _piece_re(acronyms: bool = False) -> re.Pattern[str]:
     """Words, symbols, whitespace runs; a word keeps its marks, as in spaCy.
+    With ``acronyms``, letters each followed by a period are one piece
+    (``U.S.``, ``U.N.``, ``e.g.``), as spaCy and the app's tokens keep them.
 
     ``re`` has no ``\\p{M}``, so the combining marks come from ``unicodedata``
     (the BMP, plane 1 and the variation selectors of plane 14: every mark there
@@ -283,13 +285,19 @@ def _piece_re() -> re.Pattern[str]:
     variation selectors, skin tones, tag characters, an emoji ZWJ sequence), or
     a pair of regional indicators (a flag).
     """
-    category = unicodedata.category
-    cps = chain(range(0x300, 0x20000), range(0xE0100, 0xE01F0))
-    marks = _ranges([cp for cp in cps if category(chr(cp))[0] == "M"])
+    marks = _marks()
     ext = f"{marks}\u200c\U0001F3FB-\U0001F3FF\U000E0020-\U000E007F"
     word = rf"\w[\w{marks}\u200c\u200d]*"
     symbol = rf"[\U0001F1E6-\U0001F1FF]{{2}}[{ext}]*|[^\w\s][{ext}]*(?:\u200d[^\w\s][{ext}]*)*"
-    return re.compile(rf"{word}|{symbol}|\s+")
+    acronym = r"(?:[A-Za-z]\.){2,}(?!\w)|" if acronyms else ""
+    return re.compile(rf"{acronym}{word}|{symbol}|\s+")
+
+
+@lru_cache(maxsize=1)
+def _marks() -> str:
+    category = unicodedata.category
+    cps = chain(range(0x300, 0x20000), range(0xE0100, 0xE01F0))
+    return _ranges([cp for cp in cps if category(chr(cp))[0] == "M"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,9 +307,10 @@ class Token:
     ws: bool  # followed by one space that belongs to it (spaCy's whitespace_)
 
 
-def tokenize(text: str, starts: Iterable[int] = (), ends: Iterable[int] = ()) -> list[Token]:
+def tokenize(text: str, starts: Iterable[int] = (), ends: Iterable[int] = (), *, pieces: re.Pattern[str] | None = None) -> list[Token]:
     """spaCy-shaped tokens: words (with their combining marks), punctuation
-    marks and symbols (an emoji sequence or a flag is one), whitespace runs.
+    marks and symbols (an emoji sequence or a flag is one), whitespace runs
+    (or the ``pieces`` given, which must cover the text, whitespace runs apart).
     Offsets are code points.
 
     Every span start and end given is a token boundary, so each span is a whole
@@ -313,7 +322,7 @@ def tokenize(text: str, starts: Iterable[int] = (), ends: Iterable[int] = ()) ->
     ends = set(ends)
     cuts = sorted(starts | ends)
     raw: list[tuple[int, int]] = []
-    for m in _piece_re().finditer(text):
+    for m in (pieces or _piece_re()).finditer(text):
         s, e = m.span()
         i = bisect.bisect_right(cuts, s)
         while i < len(cuts) and cuts[i] < e:
@@ -332,6 +341,45 @@ def tokenize(text: str, starts: Iterable[int] = (), ends: Iterable[int] = ()) ->
                     continue
         tokens.append(Token(s, e, False))
     return tokens
+
+
+_SPACED = re.compile(r"\S+|\s+")
+#: sentence punctuation standing alone between spaces (``agree .``), as a text
+#: rebuilt from tokens has it
+_STANDALONE = re.compile(r"(?<!\S)[.,;:!?]+(?!\S)")
+#: ... and glued to the end of a word (``agree.``, ``said,``), as prose has it
+_GLUED = re.compile(r"(?<!\S)(\S*?[^\W_])([.,;:!?]+)[)\]\"'\u201d\u2019\u00bb]*(?!\S)")
+_ABBREVS = frozenset(ABBREVIATIONS)
+_ACRONYM_END = re.compile(r"(?:^|[^\w.])(?:[A-Za-z]\.)*[A-Za-z]\Z")
+
+
+def is_spaced(text: str) -> bool:
+    """Are the text's spaces its token boundaries? As in a text an import
+    rebuilt from tokens (CoNLL: the tokens joined by one space): its sentence
+    punctuation (``. , ; : ! ?``) stands alone between spaces at least as often
+    as it is glued to the end of a word (``U.S.``, ``Mr.`` and ``Inc.`` are no
+    glued period), which prose does all the time. A text with neither counts as spaced."""
+    alone = len(_STANDALONE.findall(text))
+    glued = 0
+    for m in _GLUED.finditer(text):
+        if m.group(2) == "." and (_ACRONYM_END.search(m.group(1)) or m.group(1).rsplit(".", 1)[-1].lstrip("\"'([\u201c\u2018") in _ABBREVS):
+            continue  # U.S., Mr., Inc.: an abbreviation keeps its period
+        glued += 1
+        if glued > alone:
+            return False
+    return True
+
+
+def export_tokens(text: str, starts: Iterable[int] = (), ends: Iterable[int] = (), spaced: bool | None = None) -> list[Token]:
+    """The tokens the token-based exports (CoNLL, JSONL, spaCy) write: in a
+    spaced text (``is_spaced``: one that an import rebuilt from tokens) the
+    runs between spaces, so that the tokens an import read come back out as
+    they were (``1996-08-22``, ``U.S.``, ``n't``); in prose ``tokenize``'s, an
+    acronym one token (``U.N.``). Either way every span start and end given is
+    a token boundary (an entity marked in the app inside a token splits it)."""
+    if spaced is None:
+        spaced = is_spaced(text)
+    return tokenize(text, starts, ends, pieces=_SPACED if spaced else _piece_re(True))
 
 
 def span_bounds(entities: Iterable[Entity]) -> tuple[set[int], set[int]]:
@@ -476,6 +524,8 @@ __all__ = [
     "non_overlapping",
     "Token",
     "tokenize",
+    "is_spaced",
+    "export_tokens",
     "span_bounds",
     "TokenIndex",
     "Utf16",

@@ -12,7 +12,7 @@ alone) refuses its document, and so does a line that is not a token and a tag
 README's prose or a JSON line). A ``#`` line that is no token line is a comment
 (CoNLL-U's ``# text = ...``, MultiCoNER's ``# id ... domain=en``); ``# O`` is
 a token. The text is rebuilt as tokens joined by one space, sentences by a
-line break."""
+line break; export writes such a text's tokens back as they were (``common.export_tokens``)."""
 
 from __future__ import annotations
 
@@ -32,12 +32,13 @@ from .common import (
     Refused,
     Report,
     contiguous_entities,
+    export_tokens,
+    is_spaced,
     leave_attrs,
     leave_unsupported,
     non_overlapping,
     select,
     span_bounds,
-    tokenize,
 )
 
 SOURCE_SUFFIXES = (".conll", ".iob", ".iob2", ".bio", ".tsv", ".txt")
@@ -59,7 +60,8 @@ def sentences(name: str, aset: AnnotationSet, report: Report, status: str) -> li
         report.leave("entities whose label has spaces", len(bad))
         kept = [e for e in kept if e not in bad]
     starts, ends = span_bounds(kept)
-    tokens = [t for t in tokenize(text, starts, ends) if not text[t.start].isspace()]
+    spaced = is_spaced(text)
+    tokens = [t for t in export_tokens(text, starts, ends, spaced) if not text[t.start].isspace()]
     tags = ["O"] * len(tokens)
     tok_starts = [t.start for t in tokens]
     for ent in kept:
@@ -71,7 +73,10 @@ def sentences(name: str, aset: AnnotationSet, report: Report, status: str) -> li
         tags[i] = f"B-{ent.label}"
         for k in range(i + 1, j):
             tags[k] = f"I-{ent.label}"
-    sent_starts = list(split_sentences(text).starts)
+    if spaced:  # a text rebuilt from tokens: one sentence a line, as the import made it
+        sent_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    else:
+        sent_starts = list(split_sentences(text).starts)
     out: list[list[tuple[str, str]]] = []
     cur: list[tuple[str, str]] = []
     for k, tok in enumerate(tokens):
@@ -205,12 +210,28 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
             raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from None
 
 
+def _digits(path: Path) -> int:
+    """Digits of the file's last document number (a first pass counts its
+    ``-DOCSTART-`` lines), so that the documents are named ``train-001``, ...,
+    ``train-946``: in the order of the file, as export writes a folder back."""
+    n, before = 0, False  # -DOCSTART- lines; a line before the first (a document of its own)
+    for _, line in _lines(path):
+        cols = line.split(None, 1)
+        if cols and cols[0] == "-DOCSTART-":
+            n += 1
+        elif cols and not n:
+            before = True
+    return len(str(max(n + before, 1)))
+
+
 def read(path: Path, report: Report, **_kw) -> Iterator[Imported | Refused]:
     """Documents between ``-DOCSTART-`` lines (the whole file when there are
-    none). A bad line refuses its document (one
+    none), named after the file and numbered with as many digits as the last
+    number has (``train-001``). A bad line refuses its document (one
     :class:`Refused`); reading goes on at the next ``-DOCSTART-``. ``#`` lines
     that are no token lines are comments."""
     path = Path(path)
+    digits = _digits(path)
     n = 0
     sents: list[list[tuple[str, str, str]]] = []
     cur: list[tuple[str, str, str]] = []
@@ -225,7 +246,7 @@ def read(path: Path, report: Report, **_kw) -> Iterator[Imported | Refused]:
         n += 1
         if bad is not None:
             return bad
-        name = f"{path.stem}-{n}"
+        name = f"{path.stem}-{n:0{digits}d}"
         return Imported(name, _build(name, sents, str(path)), source=str(path), where=f"{path}:{first}")
 
     for no, line in _lines(path):

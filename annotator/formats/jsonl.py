@@ -40,12 +40,12 @@ from .common import (
     Report,
     TokenIndex,
     contiguous_entities,
+    export_tokens,
     leave_attrs,
     leave_unsupported,
     merge_annotators,
     select,
     span_bounds,
-    tokenize,
 )
 
 SOURCE_SUFFIXES = (".jsonl", ".json")
@@ -71,7 +71,7 @@ def records(name: str, aset: AnnotationSet, report: Report, status: str) -> list
     leave_attrs(chain(ents, sel.relations.values()), report)
     text = sel.document.text
     starts, ends = span_bounds(ents)
-    tokens = tokenize(text, starts, ends)
+    tokens = export_tokens(text, starts, ends)
     idx = TokenIndex(tokens)
     tok_dicts = [
         {"text": text[t.start : t.end], "start": t.start, "end": t.end, "id": i, "ws": t.ws} for i, t in enumerate(tokens)

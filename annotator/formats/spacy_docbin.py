@@ -27,12 +27,12 @@ from .common import (
     Report,
     TokenIndex,
     contiguous_entities,
+    export_tokens,
     leave_attrs,
     leave_unsupported,
     non_overlapping,
     select,
     span_bounds,
-    tokenize,
 )
 
 SOURCE_SUFFIXES = (".spacy",)
@@ -62,7 +62,7 @@ def to_doc(name: str, aset: AnnotationSet, report: Report, status: str, vocab):
     leave_attrs(ents, report)
     text = sel.document.text
     starts, ends = span_bounds(ents)
-    tokens = tokenize(text, starts, ends)
+    tokens = export_tokens(text, starts, ends)
     idx = TokenIndex(tokens)
     doc = Doc(vocab, words=[text[t.start : t.end] for t in tokens], spaces=[t.ws for t in tokens])
     groups: dict[str, list] = {}
