@@ -759,6 +759,57 @@ def test_doccano_reads_files_doccano_writes(tmp_path):
     assert (rel.type, b.aset.entities[rel.arg1].text, b.aset.entities[rel.arg2].text) == ("founded", "Larry Page", "Google")
 
 
+def test_doccano_values_of_the_wrong_type_refuse_their_line_and_the_rest_goes_in(tmp_path, capsys):
+    """``"relations": true``, an entity ``"id": [1]``, a relation ``"to_id": {...}``:
+    one line each naming file:line (no traceback), exit 2, the good line imported."""
+    ent = {"id": 1, "label": "PER", "start_offset": 0, "end_offset": 3}
+    lines = [
+        {"text": "Ali in Damascus.", "entities": [ent], "relations": True},
+        {"text": "Ali in Damascus.", "entities": [dict(ent, id=[1])], "relations": []},
+        {"text": "Ali in Damascus.", "entities": [ent], "relations": [{"id": 1, "from_id": 1, "to_id": {"x": 2}, "type": "r"}]},
+        {"text": "Ali in Damascus.", "entities": [ent, dict(ent, id=2, start_offset=7, end_offset=15, label="GPE")],
+         "relations": [{"id": 1, "from_id": True, "to_id": 2, "type": "in"}]},
+        {"text": "Bob in Aleppo.", "entities": [ent], "relations": []},
+    ]
+    src = tmp_path / "dc.jsonl"
+    src.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    ann = tmp_path / "ann"
+    assert main(["import", "--from", "doccano", str(src), "--annotations", str(ann), "--texts", str(tmp_path / "t")]) == 2
+    cap = capsys.readouterr()
+    assert cap.err.splitlines() == [
+        f"annotator: {src}:1: 'relations' must be a list of relations, not True (not imported)",
+        f"annotator: {src}:2: an entity's 'id' must be a number or a string, not [1] (not imported)",
+        f"annotator: {src}:3: relation 1: 'to_id' must be an entity's id, not {{'x': 2}} (not imported)",
+        f"annotator: {src}:4: relation 1: 'from_id' must be an entity's id, not True (not imported)",
+    ]
+    assert "imported 1 of 5 articles" in cap.out
+
+
+def test_doccano_says_a_prodigy_or_spacy_line_is_the_other_format(tmp_path, capsys):
+    """A Prodigy task, a Doc.to_json() line or a spaCy training line given to
+    --from doccano would import with no entities: each is refused with a line
+    pointing at --from jsonl; a plain doccano line goes in."""
+    lines = [
+        {"text": "Ali in Damascus.", "spans": [{"start": 0, "end": 3, "label": "PER"}], "answer": "accept"},
+        {"text": "Ali in Damascus.", "ents": [{"start": 0, "end": 3, "label": "PER"}], "tokens": []},
+        {"text": "Ali in Damascus.", "entities": [[0, 3, "PER"]]},
+        {"text": "Ali in Damascus.", "label": [[0, 3, "PER"]]},
+    ]
+    src = tmp_path / "mixed.jsonl"
+    src.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    assert main(["import", "--from", "doccano", str(src), "--annotations", str(tmp_path / "a"), "--texts", str(tmp_path / "t")]) == 2
+    cap = capsys.readouterr()
+    assert cap.err.splitlines() == [
+        f"annotator: {src}:1: not a doccano line: it has Prodigy's 'spans' and no doccano 'label' or 'entities' "
+        "(import it with --from jsonl) (not imported)",
+        f"annotator: {src}:2: not a doccano line: it has spaCy's Doc.to_json() 'ents' and no doccano 'label' or 'entities' "
+        "(import it with --from jsonl) (not imported)",
+        f"annotator: {src}:3: not a doccano line: its 'entities' are [start, end, label] triples, as spaCy's training lines "
+        "have them (import it with --from jsonl) (not imported)",
+    ]
+    assert "imported 1 of 4 articles" in cap.out
+
+
 # -- Label Studio ------------------------------------------------------------------------------
 
 

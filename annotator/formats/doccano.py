@@ -29,6 +29,7 @@ from ..model import ACCEPTED, SUGGESTED, AnnotationSet, Document, Entity, Relati
 from .common import Ids, Imported, Named, Refused, Report, contiguous_entities, leave_attrs, leave_unsupported, select
 from .jsonl import iter_json_lines
 from ..store.files import atomic_output
+from ..store.validate import show
 
 SOURCE_SUFFIXES = (".jsonl", ".json")
 OUT_IS_DIR = False
@@ -124,15 +125,43 @@ def _status_of(d: dict, where: str) -> dict:
     return {"status": SUGGESTED, "by": d.get("by"), "score": float(score) if type(score) is int else score}
 
 
+def _key(v) -> bool:
+    """Is ``v`` an ID doccano gives (a number or a string)?"""
+    return type(v) in (int, str)
+
+
+def _other_format(rec: dict) -> str | None:
+    """What to say of a line in another format's shape, that would import with
+    no entities: Prodigy's ``spans``, spaCy's ``ents`` or ``[start, end, label]``
+    ``entities`` (``--from jsonl`` reads them)."""
+    if "label" in rec or "labels" in rec:
+        return None
+    ents = rec.get("entities")
+    if isinstance(ents, list) and ents and all(isinstance(e, list) for e in ents):
+        return "its 'entities' are [start, end, label] triples, as spaCy's training lines have them"
+    if isinstance(ents, list) or ents is not None:
+        return None
+    for key, whose in (("spans", "Prodigy's"), ("ents", "spaCy's Doc.to_json()")):
+        if rec.get(key):
+            return f"it has {whose} {key!r} and no doccano 'label' or 'entities'"
+    return None
+
+
 def _document(path: Path, n: int, no: int, rec: dict, report: Report) -> Imported:
     where = f"{path}:{no}"
     text = rec.get("text", rec.get("data"))
     if not isinstance(text, str):
         raise InputError(where, "a doccano line needs a 'text' string")
+    other = _other_format(rec)
+    if other is not None:
+        raise InputError(where, f"not a doccano line: {other} (import it with --from jsonl)")
     aset = AnnotationSet(Document(text))
     ids = Ids()
     if isinstance(rec.get("entities"), list):
         by_num: dict[object, str] = {}
+        for ent in rec["entities"]:
+            if isinstance(ent, dict) and ent.get("id") is not None and not _key(ent["id"]):
+                raise InputError(where, f"an entity's 'id' must be a number or a string, not {show(ent['id'])}")
         nums = [e.get("id") for e in rec["entities"] if isinstance(e, dict)]
         keep_nums = len(set(map(str, nums))) == len(nums) and all(type(k) is int and k > 0 for k in nums)
         for ent in rec["entities"]:
@@ -142,11 +171,18 @@ def _document(path: Path, n: int, no: int, rec: dict, report: Report) -> Importe
             ent_id = f"T{ent['id']}" if keep_nums else ids.next("T")
             ids.see(ent_id)
             aset.entities[ent_id] = Entity(ent_id, ent["label"], Span(((s, e),), text[s:e]), **_status_of(ent, where))
-            by_num[ent.get("id")] = ent_id
-        for rel in rec.get("relations") or []:
+            if ent.get("id") is not None:
+                by_num[ent["id"]] = ent_id
+        relations = rec.get("relations")
+        if relations is not None and not isinstance(relations, list):
+            raise InputError(where, f"'relations' must be a list of relations, not {show(relations)}")
+        for rel in relations or []:
             if not isinstance(rel, dict):
                 raise InputError(where, "each relation must be an object")
-            a, b = by_num.get(rel.get("from_id")), by_num.get(rel.get("to_id"))
+            for end in ("from_id", "to_id"):
+                if not _key(rel.get(end)):
+                    raise InputError(where, f"relation {show(rel.get('id'))}: {end!r} must be an entity's id, not {show(rel.get(end))}")
+            a, b = by_num.get(rel["from_id"]), by_num.get(rel["to_id"])
             if a is None or b is None:
                 missing = rel.get("from_id") if a is None else rel.get("to_id")
                 report.warn(where, f"left out relation {rel.get('id')!r}: it refers to entity {missing!r}, which is not in this line")
