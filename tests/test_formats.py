@@ -394,6 +394,83 @@ def test_jsonl_one_input_hash_on_two_texts_refuses_that_article(tmp_path, capsys
 # -- CoNLL + seqeval -----------------------------------------------------------------------
 
 
+def _import(fmt: str, src: Path, tmp_path: Path, capsys, ann: str = "ann") -> tuple[int, list[str], str, dict]:
+    """(exit status, stderr lines, stdout, {article name: its entities as
+    (label, text, status)}) of one ``import --from FMT SRC``."""
+    rc = main(["import", "--from", fmt, str(src), "--annotations", str(tmp_path / ann), "--texts", str(tmp_path / f"{ann}-txt")])
+    cap = capsys.readouterr()
+    got = {
+        y.stem: sorted((e.label, e.text, e.status) for e in store.read(y).checked().entities.values())
+        for y in sorted((tmp_path / ann).glob("*.yaml"))
+    }
+    return rc, cap.err.splitlines(), cap.out, got
+
+
+def test_jsonl_reads_spacy_doc_to_json_and_training_lines_as_suggest_does(tmp_path, capsys):
+    """spaCy's Doc.to_json() (``ents``; ``spans`` as span groups ``{"sc": [...]}``)
+    and spaCy's training lines (``entities`` as [start, end, label]) are read by
+    the one reader ``suggest --with file:`` uses, as ``--from spacy`` reads a
+    DocBin: accepted, the ``suggested`` group suggested; a span in ``ents`` and
+    ``sc`` is one entity, and an unlabelled span group (a span finder's
+    candidates) is left out with one counted line."""
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import Span as SpacySpan
+
+    from annotator.schema import default_schema
+    from annotator.suggest import get_suggester, suggest_into
+
+    nlp = spacy.blank("en")
+    doc = nlp("Ali met María in Damascus.")
+    doc.ents = [SpacySpan(doc, 0, 1, "PERSON"), SpacySpan(doc, 4, 5, "GPE")]
+    doc.spans["sc"] = [SpacySpan(doc, 0, 1, "PERSON"), SpacySpan(doc, 2, 3, "PERSON")]
+    doc.spans["suggested"] = [SpacySpan(doc, 4, 5, "LOC")]
+    doc.spans["candidates"] = [SpacySpan(doc, 0, 2), SpacySpan(doc, 2, 4)]
+    src = tmp_path / "docs.jsonl"
+    src.write_text(
+        json.dumps(doc.to_json(), ensure_ascii=False) + "\n"
+        + json.dumps({"text": "Bob left Aleppo.", "entities": [[0, 3, "PER"], [9, 15, "GPE"]]}) + "\n",
+        encoding="utf-8",
+    )
+    rc, err, out, got = _import("jsonl", src, tmp_path, capsys)
+    assert rc == 0 and "imported 2 of 2 articles" in out
+    assert err == ["annotator: jsonl: left out 2 unlabelled spans in span groups (an entity needs a label)"]
+    assert got == {
+        "docs-1": [("GPE", "Damascus", ACCEPTED), ("LOC", "Damascus", SUGGESTED), ("PERSON", "Ali", ACCEPTED), ("PERSON", "María", ACCEPTED)],
+        "docs-2": [("GPE", "Aleppo", ACCEPTED), ("PER", "Bob", ACCEPTED)],
+    }
+    # suggest --with file: reads the same spans of the same lines
+    arts = tmp_path / "arts"
+    arts.mkdir()
+    for name, text in (("docs-1", doc.text), ("docs-2", "Bob left Aleppo.")):
+        (arts / f"{name}.txt").write_text(text, encoding="utf-8")
+        art = read_article(arts / f"{name}.txt")
+        new = suggest_into(store.new_set(art, tmp_path / "s" / f"{name}.yaml"), get_suggester(f"file:{src}", default_schema(), None))
+        assert {e.text for e in new} == {t for _, t, _ in got[name]}  # (one suggestion a span)
+
+
+def test_jsonl_says_a_doccano_line_is_one_and_a_bad_span_group_is_no_list(tmp_path, capsys):
+    src = tmp_path / "mixed.jsonl"
+    src.write_text(
+        json.dumps({"text": "Ali in Damascus.", "label": [[0, 3, "PER"]]}) + "\n"
+        + json.dumps({"text": "Bob in Aleppo.", "entities": [{"id": 1, "label": "PER", "start_offset": 0, "end_offset": 3}]}) + "\n"
+        + json.dumps({"text": "Cem in Homs.", "spans": {"sc": {"start": 0}}}) + "\n"
+        + json.dumps({"text": "Dan in Idlib.", "entities": [[0, 3]]}) + "\n"
+        + json.dumps({"text": "Eve in Hama.", "label": "POSITIVE", "answer": "accept"}) + "\n",
+        encoding="utf-8",
+    )
+    rc, err, out, got = _import("jsonl", src, tmp_path, capsys)
+    assert rc == 2 and "imported 1 of 5 articles" in out
+    assert err == [
+        f"annotator: {src}:1: not a Prodigy or spaCy line: it has doccano's 'label' as [start, end, label] "
+        "(import it with --from doccano) (not imported)",
+        f"annotator: {src}:2: not a Prodigy or spaCy line: its 'entities' have doccano's 'start_offset' and 'end_offset' "
+        "(import it with --from doccano) (not imported)",
+        f"annotator: {src}:3: spans.sc: a span group must be a list (not imported)",
+        f"annotator: {src}:4: entities[0]: expected [start, end, label], not [0, 3] (not imported)",
+    ]
+    assert got == {"mixed-5": []}  # a Prodigy textcat task: no spans
+
+
 def test_seqeval_scores_our_conll_against_itself_at_one(tmp_path):
     from seqeval.metrics import classification_report, f1_score
     from seqeval.metrics.sequence_labeling import get_entities

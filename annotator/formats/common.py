@@ -92,6 +92,7 @@ _PLURALS = {
     "links": "link",
     "attributes": "attribute",
     "notes": "note",
+    "spans": "span",
 }
 
 

@@ -15,6 +15,13 @@ the file: the same ``_input_hash`` (Prodigy's), else the same text (and
 is no article. A named session's answers (``_annotator_id``, else
 ``_session_id``) are ``by`` it; several annotators' on one input are merged as
 ``annotator merge`` merges (``common.merge_annotators``).
+spaCy's own lines are read too (``record_spans``, the reader
+``suggest --with file:`` shares): ``Doc.to_json()``'s ``ents`` and ``spans`` as
+span groups (``{"sc": [...]}``), and training lines' ``entities`` as ``[start,
+end, label]``, as ``--from spacy`` reads a DocBin: accepted (the ``suggested``
+and ``rejected`` groups as such), an unlabelled span left out and counted. A
+doccano line (``label`` triples, ``start_offset``) is refused, pointing at
+``--from doccano``.
 """
 
 from __future__ import annotations
@@ -288,6 +295,68 @@ def _fold(dst: AnnotationSet, src: AnnotationSet, loose: bool = False) -> None:
         dst.relations[rel_id] = replace(r, id=rel_id, arg1=a, arg2=b)
 
 
+#: what an unlabelled span of a span group is counted as (left out)
+UNLABELLED = "unlabelled spans in span groups (an entity needs a label)"
+#: a span group's status, as ``--to spacy`` writes them and ``--from spacy`` reads them
+STATUS_OF_GROUP = {"sc": ACCEPTED, "suggested": SUGGESTED, "rejected": REJECTED}
+
+
+def record_spans(rec: dict, *, doccano_label: bool = False) -> list[tuple[str, str | None, object]]:
+    """The spans of one JSON record, each as (where it is in the record, for
+    messages; its group; the span, a dict when well formed): Prodigy's ``spans``
+    list (group None); spaCy's ``Doc.to_json()``, ``ents`` (group ``"ents"``) and
+    ``spans`` as a dict of span groups (``{"sc": [...]}``, the group's name);
+    else ``entities`` as ``[start, end, label]`` triples, spaCy's training
+    lines (group ``"entities"``), and with ``doccano_label`` doccano's ``label``
+    triples too. The one reader of these shapes, for ``import --from jsonl``
+    and ``suggest --with file:``. ValueError for a shape that is none of them."""
+    out: list[tuple[str, str | None, object]] = []
+    spans = rec.get("spans")
+    if isinstance(spans, dict):
+        for group, items in spans.items():
+            if not isinstance(items, list):
+                raise ValueError(f"spans.{group}: a span group must be a list")
+            out += [(f"spans.{group}[{k}]", str(group), sp) for k, sp in enumerate(items)]
+    elif isinstance(spans, list):
+        out += [(f"spans[{k}]", None, sp) for k, sp in enumerate(spans)]
+    elif spans is not None:
+        raise ValueError("'spans' must be a list (or spaCy's span groups: an object of lists)")
+    ents = rec.get("ents")
+    if ents is not None:
+        if not isinstance(ents, list):
+            raise ValueError("'ents' must be a list")
+        out += [(f"ents[{k}]", "ents", sp) for k, sp in enumerate(ents)]
+    if spans is None and ents is None:
+        key = "entities" if rec.get("entities") is not None or not doccano_label else "label"
+        items = rec.get(key)
+        if items is not None and not isinstance(items, list):
+            raise ValueError(f"{key!r} must be a list of [start, end, label]")
+        for k, item in enumerate(items or ()):
+            if isinstance(item, str) and key == "label":
+                continue  # doccano's text-classification label: no span
+            if isinstance(item, (list, tuple)):
+                if len(item) < 3:
+                    raise ValueError(f"{key}[{k}]: expected [start, end, label], not {show(item)}")
+                item = {"start": item[0], "end": item[1], "label": item[2]}
+            out.append((f"{key}[{k}]", "entities", item))
+    return out
+
+
+def _doccano_shape(rec: dict) -> str | None:
+    """What to say of a doccano line given as Prodigy/spaCy JSONL, which would
+    import with no entities: its ``label`` triples, or its ``entities`` with
+    ``start_offset``."""
+    if rec.get("spans") is not None or rec.get("ents") is not None:
+        return None
+    label = rec.get("label")
+    if isinstance(label, list) and label and all(isinstance(x, list) for x in label):
+        return "it has doccano's 'label' as [start, end, label]"
+    ents = rec.get("entities")
+    if isinstance(ents, list) and any(isinstance(x, dict) and "start_offset" in x for x in ents):
+        return "its 'entities' have doccano's 'start_offset' and 'end_offset'"
+    return None
+
+
 def _span_offsets(sp: dict, tokens, where: str) -> tuple[int, int]:
     if "start" in sp and "end" in sp:
         return _int(sp["start"], where, "start"), _int(sp["end"], where, "end")
@@ -378,24 +447,37 @@ def _task(cur: _Builder, rec: dict, where: str, report: Report) -> None:
     if status is None:
         raise InputError(where, f"answer must be accept, reject or ignore, not {answer!r}")
     cur.kept = True
-    spans = rec.get("spans") or []
-    if not isinstance(spans, list):
-        raise InputError(where, "'spans' must be a list")
+    other = _doccano_shape(rec)
+    if other is not None:
+        raise InputError(where, f"not a Prodigy or spaCy line: {other} (import it with --from doccano)")
+    try:
+        spans = record_spans(rec)
+    except ValueError as exc:
+        raise InputError(where, str(exc)) from None
     tokens = rec.get("tokens")
     text = cur.aset.document.text
     labelled: dict[tuple[int, int], str] = {}  # this task's entities by offsets
-    for sp in spans:
+    unlabelled = 0
+    for _at, group, sp in spans:
         if not isinstance(sp, dict):
             raise InputError(where, "each span must be an object")
         s, e = _span_offsets(sp, tokens, where)
         label = sp.get("label")
-        if label is None:
+        st = status
+        if group is not None:  # spaCy's shapes: what --from spacy makes of a DocBin
+            if label is None or label == "":
+                unlabelled += 1  # a span group's span with no label (a span finder's candidates): no entity
+                continue
+            if answer is None:
+                st = STATUS_OF_GROUP.get(group, ACCEPTED)
+        elif label is None:
             # Prodigy keeps spans with no label (tokens merged in rel.manual): no entity.
             report.warn(where, f"left out span {s}-{e} {show(text[s:e])}: it has no label (an entity needs one)")
             continue
         if not isinstance(label, str) or not label:
             raise InputError(where, f"span {s}-{e}: label must be a label name, not {show(label)}")
-        labelled.setdefault((s, e), cur.entity(s, e, label, status, where, sp.get("text"), sp.get("meta")))
+        labelled.setdefault((s, e), cur.entity(s, e, label, st, where, sp.get("text"), sp.get("meta")))
+    report.leave(UNLABELLED, unlabelled)
     rels = rec.get("relations") or []
     if not isinstance(rels, list):
         raise InputError(where, f"'relations' must be a list, not {show(rels)}")

@@ -377,33 +377,14 @@ class _Reader:
                 self.out.add(Entity(self.ids("T"), mapped, span, score=score))
 
     def _record_spans(self, n: int, rec: dict) -> list[tuple[str, object]] | None:
-        """A record's spans, each with where it is (for messages): Prodigy's
-        ``spans`` list; spaCy's ``Doc.to_json()``: ``ents`` and ``spans`` as a
-        dict of span groups (``{"sc": [...]}``); else ``entities`` (or ``label``)
-        as ``[start, end, label]`` triples. None (with a problem) for a bad shape."""
-        out: list[tuple[str, object]] = []
-        spans = rec.get("spans")
-        if isinstance(spans, dict):
-            for group, items in spans.items():
-                if not isinstance(items, list):
-                    self.problem(n, f"spans.{group}: a span group must be a list")
-                    return None
-                out += [(f"spans.{group}[{k}]", sp) for k, sp in enumerate(items)]
-        elif isinstance(spans, list):
-            out += [(f"spans[{k}]", sp) for k, sp in enumerate(spans)]
-        elif spans is not None:
-            self.problem(n, "'spans' must be a list (or spaCy's span groups: an object of lists)")
+        """A record's spans, each with where it is (for messages), as
+        ``formats.jsonl.record_spans`` reads them for ``import --from jsonl``
+        (Prodigy's ``spans``; spaCy's ``ents`` and span groups; ``entities``
+        or doccano's ``label`` as triples). None (with a problem) for a bad shape."""
+        from ..formats.jsonl import record_spans
+
+        try:
+            return [(who, sp) for who, _group, sp in record_spans(rec, doccano_label=True)]
+        except ValueError as exc:
+            self.problem(n, str(exc))
             return None
-        ents = rec.get("ents")
-        if ents is not None:
-            if not isinstance(ents, list):
-                self.problem(n, "'ents' must be a list")
-                return None
-            out += [(f"ents[{k}]", sp) for k, sp in enumerate(ents)]
-        if spans is None and ents is None:
-            out += [
-                (f"entities[{k}]", {"start": item[0], "end": item[1], "label": item[2]})
-                for k, item in enumerate(rec.get("entities") or rec.get("label") or ())
-                if isinstance(item, (list, tuple)) and len(item) >= 3
-            ]
-        return out
