@@ -471,6 +471,38 @@ def test_jsonl_says_a_doccano_line_is_one_and_a_bad_span_group_is_no_list(tmp_pa
     assert got == {"mixed-5": []}  # a Prodigy textcat task: no spans
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "doccano"])
+def test_a_json_array_given_as_json_lines_is_read_as_an_array(fmt, tmp_path, capsys):
+    """A pretty-printed tasks.json (a JSON array) is read as one, as --from
+    labelstudio reads it, where it gave one "not JSON" line per line of the file."""
+    if fmt == "jsonl":
+        tasks = [{"text": f"Ali number {i} in Damascus.", "spans": [{"start": 0, "end": 3, "label": "PER"}], "answer": "accept"}
+                 for i in range(200)]
+    else:
+        tasks = [{"text": f"Ali number {i} in Damascus.", "label": [[0, 3, "PER"]]} for i in range(200)]
+    tasks[7] = [1, 2]
+    src = tmp_path / "tasks.json"
+    src.write_text(json.dumps(tasks, indent=2), encoding="utf-8")
+    rc, err, out, got = _import(fmt, src, tmp_path, capsys)
+    assert rc == 2 and "imported 199 of 200 articles" in out
+    line = src.read_text(encoding="utf-8").splitlines().index("  [") + 1
+    assert err == [f"annotator: {src}:{line}: each task must be a JSON object (not imported)"]
+    assert len(got) == 199 and all(v == [("PER", "Ali", ACCEPTED)] for v in got.values())
+
+
+def test_a_line_that_is_not_json_says_where_json_stopped(tmp_path, capsys):
+    src = tmp_path / "a.jsonl"
+    src.write_text('{"text": "Doc A.", "label": []}\n{"text": "Doc B., "label": []}\n{"text": "Doc\tC."}\n', encoding="utf-8")
+    rc, err, _, _ = _import("doccano", src, tmp_path, capsys)
+    assert rc == 2 and err == [
+        f"annotator: {src}:2: not JSON: Expecting ',' delimiter (column 20) (not imported)",
+        f"annotator: {src}:3: not JSON: Invalid control character at column 14 (not imported)",
+    ]
+    src.write_text('{"text": "Broken', encoding="utf-8")
+    rc, err, _, _ = _import("jsonl", src, tmp_path, capsys)
+    assert err == [f"annotator: {src}:1: not JSON: Unterminated string starting at column 10 (not imported)"]
+
+
 def test_seqeval_scores_our_conll_against_itself_at_one(tmp_path):
     from seqeval.metrics import classification_report, f1_score
     from seqeval.metrics.sequence_labeling import get_entities

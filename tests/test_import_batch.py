@@ -47,7 +47,7 @@ def test_jsonl_a_bad_task_and_a_bad_line_are_refused_the_rest_imported(tmp_path,
     assert code == 2
     assert err == [
         f"annotator: {src}:2: span 0-40 is outside the text (13 characters) (not imported)",
-        f"annotator: {src}:4: not JSON: Expecting property name enclosed in double quotes (not imported)",
+        f"annotator: {src}:4: not JSON: Expecting property name enclosed in double quotes (column 2) (not imported)",
     ]
     assert "imported 2 of 4 articles from jsonl" in out
     assert _written(tmp_path) == (["one", "three"], ["one", "three"])  # nothing of "two"

@@ -137,10 +137,42 @@ def write(items: Iterable[Named], out: Path, report: Report, status: str = "acce
 # -- reading ------------------------------------------------------------------
 
 
+def json_problem(exc: ValueError) -> str:
+    """json's message with the column it names (``Unterminated string starting
+    at column 19``; ``Expecting value (column 1)``): ``exc.msg`` alone ends in
+    a dangling "at"."""
+    msg, col = getattr(exc, "msg", None), getattr(exc, "colno", None)
+    if msg is None or col is None:
+        return str(exc)
+    return f"{msg} column {col}" if msg.endswith(" at") else f"{msg} (column {col})"
+
+
+def _is_array(path: Path) -> bool:
+    """Does the file hold a JSON array (its first non-blank character ``[``)?"""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            while True:
+                chunk = fh.read(1 << 12)
+                if not chunk:
+                    return False
+                chunk = chunk.lstrip()
+                if chunk:
+                    return chunk[0] == "["
+    except (OSError, UnicodeDecodeError):
+        return False  # (said when the file is read)
+
+
 def iter_json_lines(path: Path) -> Iterator[tuple[int, dict | Refused]]:
     """(line number, object) per non-blank line; a line that is not a JSON
-    object is a :class:`Refused` and the reading goes on. A file that cannot be
-    read at all is one InputError."""
+    object is a :class:`Refused` and the reading goes on. A file that holds a
+    JSON array (a pretty-printed ``tasks.json``) is read as one, as ``--from
+    labelstudio`` reads it: each element an object, at the line it starts on.
+    A file that cannot be read at all is one InputError."""
+    if _is_array(path):
+        from .labelstudio import iter_tasks
+
+        yield from iter_tasks(path)
+        return
     try:
         fh = open(path, encoding="utf-8-sig", newline="")
     except OSError as exc:
@@ -153,7 +185,7 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, dict | Refused]]:
                 try:
                     obj = json.loads(line)
                 except ValueError as exc:
-                    yield no, Refused(f"{path}:{no}", f"not JSON: {exc.msg}")
+                    yield no, Refused(f"{path}:{no}", f"not JSON: {json_problem(exc)}")
                     continue
                 if not isinstance(obj, dict):
                     yield no, Refused(f"{path}:{no}", "each line must be a JSON object")
