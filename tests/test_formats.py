@@ -266,7 +266,10 @@ def test_docbin_round_trip(aset):
     (imp,) = back
     assert imp.aset.document.text == aset.document.text
     assert ents_of(imp.aset, True) == ents_of(aset, True)
-    assert report.line() is None
+    # nothing lost; only doc.ents lacks the overlapping accepted ones (the sc group has them), and says so
+    left = len(non_overlapping([e for e in aset.entities.values() if e.status == ACCEPTED])[1])
+    assert report.line() == (None if not left else f"spacy_docbin: left out {left} overlapping entit{'y' if left == 1 else 'ies'} "
+                             "from doc.ents (kept in the sc span group)")
 
 
 @SETTINGS
@@ -1102,6 +1105,53 @@ def test_unknown_format_and_unreadable_input_are_one_line_exit_2(tmp_path, capsy
 
 def test_registry_names_and_aliases():
     assert get("Prodigy") is jsonl and get("label-studio") is labelstudio and get("conll") is conll
+
+
+def test_spacy_export_counts_the_overlapping_entities_left_out_of_doc_ents(tmp_path, capsys):
+    """doc.ents (what spaCy's ner trains on) cannot overlap: the entities it
+    lacks are in the sc group, and the summary says how many, as --to conll does."""
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    text = "Fighters of the Syrian Democratic Forces entered Raqqa.\n"
+    src = tmp_path / "d.jsonl"
+    src.write_text(json.dumps({"text": text, "label": [[16, 40, "ORG"], [16, 22, "NORP"], [49, 54, "GPE"]], "name": "a"}) + "\n")
+    assert main(["import", "--from", "doccano", str(src), "--annotations", str(tmp_path / "ann"), "--texts", str(tmp_path / "t")]) == 0
+    capsys.readouterr()
+    out = tmp_path / "out.spacy"
+    assert main(["export", "--to", "spacy", str(tmp_path / "ann"), "-o", str(out)]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "annotator: spacy: left out 1 overlapping entity from doc.ents (kept in the sc span group)"
+    ]
+    (doc,) = DocBin().from_disk(out).get_docs(spacy.blank("en").vocab)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Syrian Democratic Forces", "ORG"), ("Raqqa", "GPE")]
+    assert len(doc.spans["sc"]) == 3
+
+
+def test_spacy_import_leaves_an_unlabelled_span_group_out_and_counts_it(tmp_path, capsys):
+    """spaCy allows spans with no label (a span finder's candidates, noun
+    chunks): they are no entities, left out with one counted line, and the
+    documents' ents are imported (each document was refused over them)."""
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+    from spacy.tokens import Span as SpacySpan
+
+    nlp = spacy.blank("en")
+    db = DocBin()
+    for t in ("Ali met María in Damascus.", "Bob went to Aleppo."):
+        d = nlp(t)
+        d.ents = [SpacySpan(d, 0, 1, "PER"), SpacySpan(d, len(d) - 2, len(d) - 1, "GPE")]
+        d.spans["candidates"] = [SpacySpan(d, 0, 2)]
+        db.add(d)
+    src = tmp_path / "corpus.spacy"
+    db.to_disk(src)
+    rc, err, out, got = _import("spacy", src, tmp_path, capsys)
+    assert rc == 0 and "imported 2 of 2 articles" in out
+    assert err == ["annotator: spacy: left out 2 unlabelled spans in span groups (an entity needs a label)"]
+    assert got == {
+        "corpus-1": [("GPE", "Damascus", ACCEPTED), ("PER", "Ali", ACCEPTED)],
+        "corpus-2": [("GPE", "Aleppo", ACCEPTED), ("PER", "Bob", ACCEPTED)],
+    }
 
 
 def test_spacy_export_to_a_folder_writes_shards_spacy_reads(tmp_path):

@@ -2,7 +2,9 @@
 
 Entities go to the span group ``sc`` (spancat's default key), where they may
 overlap; ``doc.ents`` holds the largest non-overlapping subset, for the NER
-component. With ``--status all`` suggestions go to the group ``suggested`` and
+component (the summary counts the entities it leaves out). Reading takes every
+span group (``suggested`` and ``rejected`` as such, any other accepted) and
+``doc.ents``; a span with no label is no entity (left out, counted). With ``--status all`` suggestions go to the group ``suggested`` and
 rejected suggestions to ``rejected``. The document's name rides in
 ``doc.user_data["annotator"]``, and so do the ``by`` and ``score`` of the spans
 that have them (``"by": {group: [[start_char, end_char, label, by, score]]}``:
@@ -20,6 +22,7 @@ from typing import Iterable, Iterator
 from ..errors import InputError
 from ..model import ACCEPTED, REJECTED, SUGGESTED, AnnotationSet, Document, Entity, Span
 from ..store.files import write_text_atomic
+from .jsonl import UNLABELLED
 from .common import (
     Ids,
     Imported,
@@ -74,7 +77,8 @@ def to_doc(name: str, aset: AnnotationSet, report: Report, status: str, vocab):
             who.setdefault(GROUP_OF[ent.status], []).append([ent.start, ent.end, ent.label, ent.by, ent.score])
     for key, spans in groups.items():
         doc.spans[key] = spans
-    kept, _ = non_overlapping([e for e in ents if e.status == ACCEPTED])
+    kept, left = non_overlapping([e for e in ents if e.status == ACCEPTED])
+    report.leave("overlapping entities from doc.ents (kept in the sc span group)", len(left))
     doc.ents = [SpacySpan(doc, *_exclusive(idx.span(e.start, e.end)), label=e.label) for e in kept]
     doc.user_data[USER_KEY] = {"name": name, "by": who} if who else {"name": name}
     return doc
@@ -148,10 +152,15 @@ def read(path: Path, report: Report, **_kw) -> Iterator[Imported]:
             by, score = by_score
             aset.entities[ent_id] = Entity(ent_id, label, Span(((start, end),), text[start:end]), status=st, by=by, score=score)
 
+        unlabelled = 0
         for key in doc.spans:
             st = STATUS_OF.get(key, ACCEPTED)
             for sp in doc.spans[key]:
+                if not sp.label_:  # spaCy allows spans with no label (a span finder's candidates): no entity
+                    unlabelled += 1
+                    continue
                 add(sp.start_char, sp.end_char, sp.label_, st, who.get((key, sp.start_char, sp.end_char, sp.label_), (None, None)))
         for sp in doc.ents:
             add(sp.start_char, sp.end_char, sp.label_, ACCEPTED)
+        report.leave(UNLABELLED, unlabelled)
         yield Imported(str(name) if name is not None else f"{path.stem}-{n}", aset, source=str(path), where=f"{path}: document {n}")
