@@ -515,6 +515,7 @@ def add_entity(aset: AnnotationSet, ids: Ids, label: str, start: int, end: int, 
 
 
 __all__ = [
+    "json_problem",
     "Imported",
     "Refused",
     "Report",
@@ -537,3 +538,13 @@ __all__ = [
     "add_entity",
     "merge_annotators",
 ]
+
+
+def json_problem(exc: ValueError) -> str:
+    """json's message with the column it names (``Unterminated string starting
+    at column 19``; ``Expecting value (column 1)``): ``exc.msg`` alone ends in
+    a dangling "at"."""
+    msg, col = getattr(exc, "msg", None), getattr(exc, "colno", None)
+    if msg is None or col is None:
+        return str(exc)
+    return f"{msg} column {col}" if msg.endswith(" at") else f"{msg} (column {col})"

@@ -48,6 +48,7 @@ from .common import (
     TokenIndex,
     contiguous_entities,
     export_tokens,
+    json_problem,
     leave_attrs,
     leave_unsupported,
     merge_annotators,
@@ -135,16 +136,6 @@ def write(items: Iterable[Named], out: Path, report: Report, status: str = "acce
 
 
 # -- reading ------------------------------------------------------------------
-
-
-def json_problem(exc: ValueError) -> str:
-    """json's message with the column it names (``Unterminated string starting
-    at column 19``; ``Expecting value (column 1)``): ``exc.msg`` alone ends in
-    a dangling "at"."""
-    msg, col = getattr(exc, "msg", None), getattr(exc, "colno", None)
-    if msg is None or col is None:
-        return str(exc)
-    return f"{msg} column {col}" if msg.endswith(" at") else f"{msg} (column {col})"
 
 
 def _is_array(path: Path) -> bool:

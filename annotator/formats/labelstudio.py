@@ -38,6 +38,7 @@ from .common import (
     Report,
     Utf16,
     contiguous_entities,
+    json_problem,
     leave_attrs,
     leave_unsupported,
     merge_annotators,
@@ -178,7 +179,7 @@ def iter_tasks(path: Path, chunk: int = 1 << 16) -> Iterator[tuple[int, dict | R
                     lines = True
                 except ValueError as exc:
                     if lines:  # this line alone is refused; the next one goes on
-                        yield line, Refused(f"{path}:{line}", f"not JSON: {exc.msg}")
+                        yield line, Refused(f"{path}:{line}", f"not JSON: {json_problem(exc)}")
                         line, buf = line + (nl >= 0), buf[nl + 1 :] if nl >= 0 else ""
                         continue
                     first_error = exc
@@ -189,12 +190,12 @@ def iter_tasks(path: Path, chunk: int = 1 << 16) -> Iterator[tuple[int, dict | R
                     if not more():
                         at = line + buf.count(chr(10), 0, exc.pos)
                         if not in_array and (at == line or _task_line(buf, dec)):  # JSON lines, this one refused alone
-                            yield line, Refused(f"{path}:{line}", f"not JSON: {first_error.msg}")
+                            yield line, Refused(f"{path}:{line}", f"not JSON: {json_problem(first_error)}")
                             lines = True
                             nl = buf.find("\n")
                             line, buf = line + (nl >= 0), buf[nl + 1 :] if nl >= 0 else ""
                             break
-                        raise InputError(f"{path}:{at}", f"not JSON: {exc.msg}") from None
+                        raise InputError(f"{path}:{at}", f"not JSON: {json_problem(exc)}") from None
             if end is None:
                 continue
             yield line, obj if isinstance(obj, dict) else Refused(f"{path}:{line}", "each task must be a JSON object")
