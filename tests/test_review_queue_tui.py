@@ -144,3 +144,28 @@ async def test_plus_and_minus_raise_and_lower_the_minimum_score(tmp_path):
         assert screen.low == 0.1
         await pilot.press("escape", "q")
     assert (is_key("plus_sign"), is_key("plus"), key_suggestion("plus_sign")) == (False, True, "plus")
+
+
+async def test_at_120_columns_the_context_shows_the_suggestion_in_its_words(tmp_path):
+    """The context came last and got what the other columns left: "By Orhan" at
+    120 columns. It comes after the text now, with the rest of the line."""
+    from annotator.tui.review_queue import COLUMNS, fitted
+
+    articles, ann = folder(tmp_path, 1)
+    app = AnnotatorApp(articles, annotations_dir=ann, schema=default_schema(), user="tester")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("S")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("DataTable")
+        assert [str(c.label) for c in table.ordered_columns] == list(COLUMNS)
+        row = next(i for i, r in enumerate(app.screen.shown) if r.text == "Reuters")
+        context = str(table.get_row_at(row)[COLUMNS.index("context")])
+        assert "[Reuters]" in context and len(context) >= 30
+        widths = sum(c.get_render_width(table) for c in table.ordered_columns[: COLUMNS.index("context") + 1])
+        assert widths <= 120
+        await pilot.press("escape", "q")
+    long = [["1", "attribution:indirect", "x" * 60, "w " * 80, "0.5", "rules:trigger-schema-long", "0.33 [0.01-0.84] n=1"]]
+    (cells,) = fitted(long, 120)
+    assert cells[1] == "attribution:indirect"[:17] + "…" and len(cells[2]) == 28 and cells[2].endswith("…")
+    assert 40 <= len(cells[3]) and cells[3].endswith("…")

@@ -29,6 +29,36 @@ from ..suggest import precision
 SCORE_STEP = 0.1
 
 
+#: the columns, the context (what a reviewer reads to decide) right after the text
+COLUMNS = ("n", "label", "text", "context", "score", "by", "precision")
+#: the widest a column other than the context may be (its cells are cut with …)
+COLUMN_MOST = {1: 18, 2: 28, 5: 22, 6: 20}
+#: the context's width at least (the columns after it scroll sideways on a narrow screen)
+CONTEXT_LEAST = 40
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def fitted(rows: list[list[str]], width: int) -> list[list[str]]:
+    """The rows' cells (in ``COLUMNS`` order) fitted to a table ``width`` cells
+    wide: the label, text, rule and precision cut at their most (``COLUMN_MOST``),
+    and the context given the rest of the line (at least ``CONTEXT_LEAST``), cut
+    from the end. It came last and took what the others left: at 120 columns a
+    reviewer saw "By Orhan" of it."""
+    if not rows:
+        return rows
+    ctx = COLUMNS.index("context")
+    out = [[_cut(c, COLUMN_MOST[k]) if k in COLUMN_MOST else c for k, c in enumerate(cells)] for cells in rows]
+    others = [max(len(COLUMNS[k]), *(len(cells[k]) for cells in out)) for k in range(len(COLUMNS)) if k != ctx]
+    # (each column has a cell of padding either side; the scrollbar takes 2)
+    room = max(CONTEXT_LEAST, width - sum(w + 2 for w in others) - 2 - 2)
+    for cells in out:
+        cells[ctx] = _cut(cells[ctx], room)
+    return out
+
+
 class ReviewQueueScreen(Screen[tuple[Path, int] | None]):
     BINDINGS = [
         Binding("escape,S", "close", "Back", id="queue.close"),
@@ -71,7 +101,7 @@ class ReviewQueueScreen(Screen[tuple[Path, int] | None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="queue-status", markup=False)
         table = DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns("n", "label", "text", "by", "score", "precision", "context")
+        table.add_columns(*COLUMNS)
         yield table
         yield KeyFooter()
 
@@ -136,13 +166,19 @@ class ReviewQueueScreen(Screen[tuple[Path, int] | None]):
         rows = rq.select(self.all_rows(), label=self.label, suggester=self.suggester, low=self.low)
         self.shown = rq.order(rows, self.how, self.estimates)
         table.clear()
+        rows_cells = []
         for r in self.shown:
             score = "" if r.score is None else f"{r.score:.2f}"
-            cells = (str(r.count), r.label, r.text, r.rule, score, r.precision_text(), r.first.context)
+            rows_cells.append([str(r.count), r.label, r.text, r.first.context, score, r.rule, r.precision_text()])
+        for cells in fitted(rows_cells, self.size.width or self.app.size.width):
             table.add_row(*(Text(c) for c in cells))  # plain text: [brackets] are not markup
         if self.shown:
             table.move_cursor(row=min(max(at, 0), len(self.shown) - 1))
         self._status()
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self.refill()
 
     def _status(self) -> None:
         parts = [
