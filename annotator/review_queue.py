@@ -220,6 +220,8 @@ class FolderStep:
     label: str
     changes: list[tuple[Path, list]] = field(default_factory=list)
     changed: int = 0
+    #: the other sides of merge conflicts rejected with the sides accepted
+    rivals: int = 0
     skipped: list[str] = field(default_factory=list)
 
     @property
@@ -293,7 +295,10 @@ def decide(row: Row, status: str, open_session: Opener) -> FolderStep:
                             pairs.append((part, with_status(part, ACCEPTED, session.user)))
             if pairs and session.apply(f"{step.label} ({len(pairs)} here)", pairs) is not None:
                 step.changes.append((article, pairs))
-                step.changed += sum(1 for b, _ in pairs if b.id in {i.ann.id for i in its})
+                mine = {i.ann.id for i in its}
+                step.changed += sum(1 for b, a in pairs if b.id in mine and a is not None and a.status == status)
+                step.rivals += sum(1 for b, a in pairs if a is not None and a.status == REJECTED != status
+                                   and b.status == SUGGESTED and is_candidate(b))
         finally:
             done()
     return step

@@ -218,7 +218,7 @@ def test_accepting_a_row_of_merge_conflict_sides_rejects_the_other_sides(tmp_pat
     assert row.count == 2
     opener = rq.folder_opener(None, None, ann, schema, user="carol")
     step = rq.decide(row, ACCEPTED, opener)
-    assert step.changed == 2 and not step.skipped
+    assert (step.changed, step.rivals) == (2, 2) and not step.skipped
     for article in articles:
         got = store.read(store.annotation_path(article, ann), schema=schema).checked().entities
         assert (got["T1"].status, got["T2"].status) == (ACCEPTED, REJECTED)

@@ -243,7 +243,8 @@ class ReviewQueueScreen(Screen[tuple[Path, int] | None]):
         if step.changes:
             self.steps.append(step)
         verb = "accepted" if status == ACCEPTED else "rejected"
-        self._after(step, [f"{verb} {step.changed}: {row.label} {row.text!r}", *step.skipped])
+        rivals = f"; rejected {step.rivals} other side{'s' if step.rivals != 1 else ''} of merge conflicts" if step.rivals else ""
+        self._after(step, [f"{verb} {step.changed}: {row.label} {row.text!r}{rivals}", *step.skipped])
 
     def action_undo(self) -> None:
         if not self.steps:
