@@ -484,6 +484,23 @@ class Journal:
         if not new_base:
             self._keep_base("")
 
+    def rebased(self, new_base: str, keep_after: int) -> None:
+        """The YAML, written by another writer (a ``git pull`` taken into the
+        session), now holds the session's state at version ``keep_after``, as
+        after a save of ours: the journal restarts on that file (sha ``new_base``),
+        keeping the records made after it, and the file is copied as its base.
+
+        Without it, the journal kept the step that took the pull, on a base the
+        file no longer was: left behind by a close (nothing to save), a later
+        open replayed it onto whatever the file had become (a teammate's
+        deletion pulled since was undone). The journal names its new base before
+        the copy is made: a crash in between leaves a journal with no records
+        past that base (nothing to replay). A file changed again meanwhile is
+        copied too, and its sha then refuses the copy (``_base_set``)."""
+        self.folded(new_base, keep_after=keep_after)
+        if new_base:
+            self._keep_base(new_base)
+
     def save(
         self, snapshot: AnnotationSet, version: int, yaml_path: str | os.PathLike, *, data: bytes | None = None
     ) -> str:

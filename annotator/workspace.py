@@ -218,9 +218,8 @@ class Workspace:
             return None
         session = self.session
         try:
-            theirs = store.read(
-                self.yaml_path, article=session.aset.document, schema=session.schema, editing=True
-            ).checked()
+            got = store.read(self.yaml_path, article=session.aset.document, schema=session.schema, editing=True)
+            theirs = got.checked()
         except (ValidationError, InputError) as err:
             first = err.problems[0] if isinstance(err, ValidationError) and err.problems else err
             raise ChangedOnDisk(
@@ -232,12 +231,43 @@ class Workspace:
         if pairs:
             session.apply(f"changes on disk to {self.yaml_path.name}", pairs)
         self._base, self._stamp = theirs, stamp
-        if all(merged.aset.table(kind) == theirs.table(kind) for kind in KINDS):
+        if all(merged.aset.table(kind) == theirs.table(kind) for kind in KINDS) and self._holds_it_all(got):
             session.mark_saved(session.version)  # the file holds it all: nothing to write
         what = f"{self.yaml_path.name} changed on disk: took {len(pairs)} change{'s' * (len(pairs) != 1)}"
         if merged.conflicts:
             what += f"; {merged.conflicts} changed here too, both kept as suggestions to review"
         return what
+
+    def _holds_it_all(self, got: store.Read) -> bool:
+        """The file another writer wrote (``got``, as read) holds the session's
+        state: as after a save of ours, the journal restarts on it (its records
+        folded, the file copied as its base; ``Journal.rebased``). Without that,
+        the journal kept the step that took the file, on the file it replaced:
+        closed with nothing to save (``>``, ``q``), it was left behind, and the
+        next open replayed it onto what the file had become since (a teammate's
+        deletion pulled meanwhile was undone, said as 'recovered 1 unsaved
+        changes'). False when the journal cannot be rewritten (a full disk):
+        the session stays unsaved, and the next save writes the file and folds
+        the journal as any save does. Called with the merge equal to the file."""
+        journal = self.journal
+        if journal is None or got.report is not None:
+            # (no journal to fold; or spans re-anchored to a changed article, which
+            # the file does not hold: as before, not written now, the journal kept)
+            return True
+        if not got.sha256:
+            return False
+        with self._write_lock:
+            version = self.session.version
+            try:
+                journal.rebased(got.sha256, keep_after=version)
+            except OSError:
+                return False
+            self.written_version = max(self.written_version, version)
+            if self._stale_journal is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(self._stale_journal)
+                self._stale_journal = None
+        return True
 
     def needs_save(self) -> bool:
         """Is there something the file does not hold yet?"""

@@ -168,3 +168,106 @@ async def test_the_app_shows_a_pull_made_while_it_is_open_and_keeps_both(tmp_pat
         await pilot.press("q")
     on_disk = store.read(tmp_path / "annotations" / "a.yaml").checked()
     assert {e.text for e in on_disk.entities.values()} == {"Orhan Qereman", "SDF", "HASAKEH"}
+
+
+# ---------------------------------------------------------------------------
+# A pull taken while nothing is unsaved: the journal is folded, not left behind
+# ---------------------------------------------------------------------------
+def pulled_file(yaml_path: Path, change) -> None:
+    """``pulled`` for an article not open here (another writer's new file in its place)."""
+    theirs = store.read(yaml_path).checked()
+    change(theirs)
+    tmp = yaml_path.with_name(".pull.tmp")
+    tmp.write_bytes(store.dumps(theirs).encode("utf-8"))
+    os.replace(tmp, yaml_path)
+
+
+def journal_files(ws: workspace.Workspace) -> list[str]:
+    return sorted(p.name for p in ws.yaml_path.parent.iterdir() if p.name.startswith(f".{ws.yaml_path.stem}.journal"))
+
+
+def test_a_pull_taken_with_nothing_unsaved_folds_the_journal_onto_the_pulled_file(tmp_path):
+    """The merge of a pull was a journaled step, then marked saved with the journal
+    still on the old file: the journal held an 'apply' of the pull, on a base the
+    file no longer was. Now the journal restarts on the pulled file at once."""
+    from annotator.journal import base_copy_path, file_sha
+
+    ws = opened(tmp_path, ("PER", 3, 16))
+    pulled(ws, lambda x: x.entities.__setitem__("T9", entity("ORG", 48, 51)))
+    assert "took 1 change" in ws.take_disk_changes()
+    assert not ws.session.dirty and ws.journal.pending == 0
+    sha = file_sha(ws.yaml_path)
+    assert ws.journal.base == sha
+    header = ws.journal.path.read_text(encoding="utf-8").splitlines()
+    assert len(header) == 1 and sha in header[0]  # (the header only, on the pulled file)
+    assert file_sha(base_copy_path(ws.journal.path)) == sha
+    ws.close()
+    assert journal_files(ws) == []  # folded: removed, as after a save
+
+
+def test_a_teammates_deletion_pulled_while_the_article_was_left_is_not_undone(tmp_path):
+    """05: a pull adds bob's T9 ([saved]); > to another article; a second pull
+    deletes T9; < back: the stale journal of the first pull was replayed and put
+    T9 back, saying 'recovered 1 unsaved changes'."""
+    ws = opened(tmp_path, ("PER", 3, 16))
+    yaml_path = ws.yaml_path
+    ws.session.add_entity("GPE", 17, 24)  # alice's, saved before the pull
+    assert ws.save()
+    pulled(ws, lambda x: x.entities.__setitem__("T9", entity("ORG", 48, 51, by="bob")))
+    assert "took 1 change" in ws.take_disk_changes() and not ws.session.dirty
+    other = article(tmp_path, "b", text="Carlos Ruiz lives in Lima.\n")
+    schema = ws.session.schema
+    b = workspace.switch(ws, other, tmp_path / "annotations", schema, user="alice")
+    assert journal_files(ws) == []  # left with everything saved: nothing behind
+    pulled_file(yaml_path, lambda x: x.entities.pop("T9"))  # bob deleted it
+    back = workspace.switch(b, tmp_path / "seeds" / "a.txt", tmp_path / "annotations", schema, user="alice",
+                            history=ws.history)
+    assert not any("recovered" in n for n in back.notes), back.notes
+    assert "T9" not in back.session.aset.entities and not back.session.dirty
+    assert not back.save()
+    assert {e.text for e in store.read(yaml_path).checked().entities.values()} == {"Orhan Qereman", "HASAKEH"}
+    back.close()
+    assert "T9" not in store.read(yaml_path).checked().entities
+
+
+def test_the_autosave_watch_folds_the_journal_of_a_pull_before_a_switch(tmp_path):
+    """The same through the app's path: the saver's watch takes the pull."""
+    ws = opened(tmp_path, ("PER", 3, 16))
+    clock = FakeClock()
+    saver = autosave.Saver(ws, set_timer=clock.set_timer, run_off_thread=clock.run_off_thread)
+    saver.watch(1.0)
+    ws.session.add_entity("GPE", 17, 24)
+    saver.changed()
+    clock.fire()
+    clock.finish()
+    assert not ws.session.dirty
+    pulled(ws, lambda x: x.entities.__setitem__("T9", entity("ORG", 48, 51, by="bob")))
+    clock.fire()
+    assert "took 1 change" in saver.note and not ws.session.dirty
+    assert ws.journal.pending == 0
+    assert not ws.save()  # nothing to write: the file holds it
+    saver.stop()
+    b = workspace.switch(ws, article(tmp_path, "b", text="Lima.\n"), tmp_path / "annotations", ws.session.schema,
+                         user="alice")
+    assert journal_files(ws) == []
+    b.close()
+
+
+def test_a_pull_taken_over_unsaved_work_keeps_it_in_the_journal_until_saved(tmp_path):
+    """With alice's change not saved yet, the file does not hold it all: the journal
+    keeps it (a crash then recovers it, merged with the pull); the save folds it."""
+    ws = opened(tmp_path, ("PER", 3, 16))
+    ws.session.add_entity("GPE", 17, 24)
+    pulled(ws, lambda x: x.entities.__setitem__("T9", entity("ORG", 48, 51, by="bob")))
+    ws.take_disk_changes()
+    assert ws.session.dirty and ws.journal.pending
+    ws.close(save=False)  # (as a crash: the journal keeps it)
+    again = workspace.open_article(tmp_path / "seeds" / "a.txt", tmp_path / "annotations", default_schema(),
+                                   user="alice")
+    assert any("recovered" in n for n in again.notes)
+    assert labels(again.session.aset) == [
+        ("HASAKEH", "GPE", "accepted"), ("Orhan Qereman", "PER", "accepted"), ("SDF", "ORG", "accepted"),
+    ]
+    assert again.save()
+    again.close()
+    assert journal_files(again) == []
