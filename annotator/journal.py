@@ -391,6 +391,11 @@ class Journal:
             if now != old:
                 pairs.append((old, now))
         if not pairs:
+            # The file holds all the records made (saved already, or another writer's
+            # file has them; steps that cancel out): nothing is recovered, nor said so.
+            self.recovered, self.conflicts = 0, 0
+            self.merged, self.merge_conflicts = False, 0
+            self.reanchored = None
             return []
         rec = {"v": 0, "k": "recovered", "l": f"{steps} steps recovered", "p": encode_pairs(pairs)}
         return [(0, _line(rec))]

@@ -139,6 +139,47 @@ def test_a_journal_another_writer_overtook_is_merged_with_the_changed_file(tmp_p
     assert not ws.yaml_path.with_name(".a.journal.base").exists(), "the base's copy goes with the journal"
 
 
+def test_a_journal_whose_changes_the_file_holds_already_recovers_nothing(tmp_path):
+    """A journal left with records another writer's file holds already (a pull of
+    the very same tag; an older version's journal of a pull taken into the
+    session): replayed and merged, nothing differs from the file. It said
+    'recovered 1 unsaved changes' for changes that were saved."""
+    art = article(tmp_path)
+    ann = tmp_path / "annotations"
+    ws = workspace.open_article(art, ann, default_schema())
+    ws.session.add_entity("PER", 3, 16)
+    ws.save()
+    ws.session.add_entity("GPE", 17, 24)  # journaled, not saved; then the process dies
+    crashed(ws)
+    store.save(ws.session.aset, ws.yaml_path)  # another writer's file with that very tag
+    assert ws.journal.path.exists()
+    again = workspace.open_article(art, ann, default_schema())
+    assert not any("recovered" in n for n in again.notes), again.notes
+    assert {e.text for e in again.session.aset.entities.values()} == {"Orhan Qereman", "HASAKEH"}
+    assert not again.session.dirty and not again.session.can_undo
+    again.close()
+    assert not again.journal.path.exists()
+
+
+def test_a_journal_of_steps_that_cancel_out_recovers_nothing(tmp_path):
+    """A tag and its undo, journaled and not saved (the process dies): replayed on
+    the same file they change nothing, and nothing is said recovered."""
+    art = article(tmp_path)
+    ann = tmp_path / "annotations"
+    ws = workspace.open_article(art, ann, default_schema())
+    ws.session.add_entity("PER", 3, 16)
+    ws.save()
+    ws.session.add_entity("GPE", 17, 24)
+    ws.session.undo()
+    crashed(ws)
+    assert ws.journal.pending == 2
+    again = workspace.open_article(art, ann, default_schema())
+    assert not any("recovered" in n for n in again.notes), again.notes
+    assert not again.session.dirty and not again.session.can_undo
+    again.close()
+    assert not again.journal.path.exists()
+
+
 def test_a_big_file_s_base_is_a_link_and_still_merges_a_pull(tmp_path, monkeypatch):
     """A big annotation file (the 10 MB article's is 66 MB) keeps its base as a hard
     link, not a copy: copying it cost 30-100 ms at each opening and each save, and
