@@ -1,5 +1,6 @@
 """A folder of articles: open lazily, move between them with keys."""
 
+import pytest
 import yaml
 
 from annotator.articles import find_articles
@@ -115,3 +116,84 @@ async def test_the_app_opens_on_the_article_it_is_given_and_tells_those_skipped(
         await pilot.press("slash", *"Abdi", "enter", "1", "q")
     assert (tmp_path / "annotations" / "art002.yaml").is_file()
     assert not (tmp_path / "annotations" / "art000.yaml").exists()
+
+
+# ---------------------------------------------------------------------------
+# A pull into the open article, then away and back (REPORT 05)
+# ---------------------------------------------------------------------------
+PULL_A = "Maria Lopez met Juan Perez in Madrid.\n"
+
+
+def _pull(yaml_path, change):
+    """A ``git pull``: another writer's new file put in place of the annotation file."""
+    import os
+
+    from annotator import store
+
+    theirs = store.read(yaml_path).checked()
+    change(theirs)
+    tmp = yaml_path.with_name(".pull.tmp")
+    tmp.write_bytes(store.dumps(theirs).encode("utf-8"))
+    os.replace(tmp, yaml_path)
+
+
+async def _until(pilot, done, what):
+    for _ in range(100):
+        if done():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"never: {what}")
+
+
+async def _go(app, pilot, how, index):
+    """Move to article ``index``: with < and >, the corpus view, or a review-queue jump."""
+    if how == "keys":
+        await pilot.press("greater_than_sign" if index > app.index else "less_than_sign")
+    elif how == "corpus":
+        await pilot.press("C")
+        await pilot.pause()
+        app.screen.dismiss(index)
+    else:
+        await pilot.press("S")
+        await pilot.pause()
+        app.screen.dismiss((app.articles[index], 0))
+    await _until(pilot, lambda: app.index == index and len(app.screen_stack) == 1, f"article {index} open")
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("how", ["keys", "corpus", "queue"])
+async def test_a_pull_merged_and_saved_leaves_no_journal_and_a_later_deletion_is_kept(make_app, tmp_path, monkeypatch,
+                                                                                      how):
+    """05: a pull adds bob's entity to the open a.txt ([saved]); moving to b.txt left
+    a.txt's journal (an 'apply' of that pull) behind; a second pull deleted the
+    entity; coming back replayed the journal: the entity was back, and 'recovered 1
+    unsaved changes from the journal' said so. Now nothing is left behind."""
+    from annotator import autosave, store
+    from annotator.model import Entity, Span
+
+    monkeypatch.setattr(autosave, "WATCH_DELAY", 0.1)
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "a.txt").write_text(PULL_A, encoding="utf-8")
+    (folder / "b.txt").write_text("Carlos Ruiz lives in Lima.\n", encoding="utf-8")
+    ann = tmp_path / "annotations"
+    a_yaml = ann / "a.yaml"
+    app = make_app(find_articles([str(folder)]))
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await pilot.press("slash", *"Maria Lopez", "enter", "1")
+        await _until(pilot, lambda: a_yaml.exists() and not app.session.dirty, "a.txt saved")
+        bob = Entity("T2", "PER", Span.of(PULL_A, 16, 26), by="bob")
+        _pull(a_yaml, lambda x: x.entities.__setitem__("T2", bob))
+        await _until(pilot, lambda: "T2" in app.session.aset.entities, "the pull taken")
+        assert not app.session.dirty
+        await _go(app, pilot, how, 1)
+        assert sorted(p.name for p in ann.iterdir() if p.name.startswith(".a.")) == []  # journal folded
+        _pull(a_yaml, lambda x: x.entities.pop("T2"))  # bob deleted it
+        await _go(app, pilot, how, 0)
+        notes = [str(n.message) for n in app._notifications] + [app.message]
+        assert not any("recovered" in n for n in notes), notes
+        assert [e.text for e in app.session.aset.entities.values()] == ["Maria Lopez"]
+        assert not app.session.dirty
+        await pilot.press("q")
+    assert [e.text for e in store.read(a_yaml).checked().entities.values()] == ["Maria Lopez"]
+    assert not (ann / ".a.journal").exists() and not (ann / ".a.journal.base").exists()
