@@ -16,7 +16,12 @@ labels for one span are a disagreement). For each annotation:
 * new on one side: added; new on both with the same span and label: once (both
   kept, as above, when they differ otherwise); new on both at the same span with
   another label (an event's trigger with another type): both kept, as above. A new ID of theirs that ours
-  already uses is renumbered, and theirs' references follow it.
+  already uses is renumbered, and theirs' references follow it;
+* new on both as one suggestion (each side ran the suggester: the same place,
+  label as suggested and suggester, ``_decided``), pending on one side as it was
+  suggested and decided on the other (accepted, rejected, relabelled): the
+  decision, cleanly, as if the base had held the pending one. Two decisions
+  that differ are changes on both sides, kept as above.
 
 An attribution's source is one source whether it is given as a span or as a
 reference to an entity on that span (``model.source_span``, as ``merge``, ``agree``
@@ -54,6 +59,7 @@ from .model import (
     Relation,
     Span,
     id_number,
+    label_field,
     source_span,
 )
 
@@ -195,10 +201,20 @@ def merge3(base: AnnotationSet, ours: AnnotationSet, theirs: AnnotationSet) -> T
             twin = new_ours.get(loose_key(seen))
             if twin is None or twin.id in twinned:  # the same place, another label or type
                 twin = next((o for o in at_place.get(place_key(seen), ()) if o.id not in twinned), None)
+            if twin is not None and not _same(twin, replace(seen, id=twin.id)) and _decided(twin, seen) is None:
+                # the same suggestion at that place, decided on one side (relabelled, say), before another there
+                twin = next((o for o in at_place.get(place_key(seen), ()) if o.id not in twinned and _decided(o, seen)), twin)
             if twin is not None:
                 twinned.add(twin.id)
                 t_map[ann_id] = t_new[ann_id] = twin.id
                 if _same(twin, replace(seen, id=twin.id)):
+                    continue
+                decided = _decided(twin, seen)
+                if decided is not None:
+                    # one suggestion both sides got (each ran the suggester), pending on one
+                    # and decided on the other: the decision, as if the base had it pending
+                    if decided is seen:
+                        put(replace(t, id=twin.id), True)
                     continue
                 if kind is Attribution and _same(_says(ours, twin), replace(_says(theirs, t), id=twin.id)):
                     put(_preferred_source(twin, t, ours, out, t_map), False)  # one source, given two ways
@@ -271,6 +287,36 @@ def _removed(ann: Annotation | None) -> bool:
 def _same(a: Annotation, b: Annotation) -> bool:
     """The same annotation, whoever is named as having made it."""
     return replace(a, by=None) == replace(b, by=None)
+
+
+def _suggestion(ann: Annotation) -> tuple | None:
+    """The suggestion an annotation is, or was before a person decided it: its
+    place (``place_key``), the label (an event's or attribution's type) it was
+    suggested with, and its suggester; None when no suggester is named."""
+    suggester = ann.by if ann.status == SUGGESTED else ann.suggested_by
+    if suggester is None:
+        return None
+    label = ann.suggested_label if ann.suggested_label is not None else getattr(ann, label_field(ann))
+    return (place_key(ann), label, suggester)
+
+
+def _decided(o: Annotation, t: Annotation) -> Annotation | None:
+    """Of two annotations new on both sides (``t`` in ours' IDs), the one that
+    decided the suggestion the other still has pending, as its suggester made it
+    (``status: suggested``, its label unchanged): accepted, rejected, relabelled
+    (and accepted), its links changed too maybe. Both sides ran the suggester, so
+    the base lacks it; the pending one is what the base would have had, and the
+    decision is the one side's change. None when neither is so (two decisions,
+    two pending ones that differ, another suggestion)."""
+    for pending, decided in ((o, t), (t, o)):
+        if pending.status != SUGGESTED or pending.suggested_label is not None:
+            continue
+        if decided.status == SUGGESTED and decided.suggested_label is None:
+            continue  # pending on both sides: not a decision
+        key = _suggestion(pending)
+        if key is not None and key == _suggestion(decided):
+            return decided
+    return None
 
 
 def _says(aset: AnnotationSet, ann: Annotation) -> Annotation:

@@ -14,7 +14,8 @@ import pytest
 from annotator import store
 from annotator.articles import read_article
 from annotator.cli import main
-from annotator.model import SUGGESTED, AnnotationSet, Argument, Attribution, Document, Entity, Event, Ref, Relation, Span
+from annotator.adjudication_changes import accept_suggestion
+from annotator.model import ACCEPTED, SUGGESTED, AnnotationSet, Argument, Attribution, Document, Entity, Event, Ref, Relation, Span, with_label, with_status
 from annotator.schema import load_schema
 from annotator.three_way import merge3
 
@@ -695,3 +696,216 @@ def test_git_merge_of_a_source_given_as_the_entity_on_its_span(repo):
     at = got.attributions["A1"]
     assert at.type == "direct" and got.entities[at.source.ref].label == "PER"
     assert main(["validate", str(path_of(repo))]) == 0
+
+
+# ---------------------------------------------------------------------------
+# A suggestion both sides got (each annotator ran `suggest` in their clone)
+# ---------------------------------------------------------------------------
+def suggest(x: AnnotationSet) -> AnnotationSet:
+    """``x`` with what ``annotator suggest --with rules`` adds on TEXT, numbered
+    from ``x``'s next free IDs (as the suggester numbers them in each clone)."""
+    ids = {}
+    for word, label, rule, score in [("Orhan Qereman", "PER", "name-shape", 0.3), ("SDF", "ORG", "acronym", 0.35),
+                                     ("Hasakeh", "GPE", "place-before", 0.35), ("Monday", "DATE", "date-word", 0.5)]:
+        ids[word] = new = x.next_id(Entity)
+        x.entities[new] = Entity(new, label, span(word), status=SUGGESTED, by=f"rules:{rule}", score=score)
+    args = (Argument("Agent", ids["SDF"]), Argument("Place", ids["Hasakeh"]), Argument("Time", ids["Monday"]))
+    e = x.next_id(Event)
+    x.events[e] = Event(e, "Conflict.Capture", span("captured"), args, status=SUGGESTED, by="rules:trigger-schema", score=0.6)
+    a = x.next_id(Attribution)
+    x.attributions[a] = Attribution(a, Ref(ids["Orhan Qereman"]), span("said"), span("SDF fighters captured the town near Hasakeh on Monday"),
+                                    type="indirect", status=SUGGESTED, by="rules:content-after", score=0.7)
+    return x
+
+
+def by_text(x: AnnotationSet, word: str) -> str:
+    return next(i for i, e in x.entities.items() if e.text == word)
+
+
+def dumped(x: AnnotationSet) -> str:
+    return store.dumps(valid(x))
+
+
+def decide(x: AnnotationSet, how: str, user: str) -> AnnotationSet:
+    """``x`` with ``user``'s decision on the suggested Hasakeh: accepted, rejected, or relabelled and accepted."""
+    t = by_text(x, "Hasakeh")
+    if how == "relabelled":
+        x.entities[t] = with_status(with_label(x.entities[t], "LOC"), ACCEPTED, by=user)
+    else:
+        x.entities[t] = with_status(x.entities[t], how, by=user)
+    return x
+
+
+@pytest.mark.parametrize("decider", ["ours", "theirs"])
+@pytest.mark.parametrize("how", ["accepted", "rejected", "relabelled"])
+def test_a_suggestion_both_sides_got_decided_on_one_merges_as_if_the_base_had_it(how, decider):
+    """Both annotators ran the suggester in their clone (the base has none of its
+    suggestions; ours' IDs are one further on, bob tagged the town first), and one
+    decided a suggestion the other left pending: one annotation, with the decision,
+    as when the suggestion was committed before the clones (the pending one in the
+    base, the decision a change of one side). Used to be a conflict."""
+    base = AnnotationSet(Document(TEXT))
+    ours = base.copy()
+    add(ours, "town", "LOC", "bob")
+    ours, theirs = suggest(ours), suggest(base.copy())
+    assert by_text(ours, "Hasakeh") == "T4" and by_text(theirs, "Hasakeh") == "T3"
+    held = ours.copy()  # the same suggestions, committed before the clones
+    if decider == "ours":
+        decide(ours, how, "bob")
+    else:
+        decide(theirs, how, "carol")
+    res = merge3(base, ours, theirs)
+    assert res.conflicts == 0
+    got = valid(res.aset)
+    hasakeh = [e for e in got.entities.values() if e.text == "Hasakeh"]
+    assert len(hasakeh) == 1 and hasakeh[0].id == "T4"
+    assert (hasakeh[0].status, hasakeh[0].label, hasakeh[0].suggested_by) == (
+        "rejected" if how == "rejected" else "accepted", "LOC" if how == "relabelled" else "GPE", "rules:place-before")
+    assert hasakeh[0].by == ("bob" if decider == "ours" else "carol")
+    assert hasakeh[0].suggested_label == ("GPE" if how == "relabelled" else None)
+    # the same as with the suggestions in the base
+    decided = held.copy()
+    decide(decided, how, "bob" if decider == "ours" else "carol")
+    sides = (decided, held) if decider == "ours" else (held, decided)
+    assert merge3(held, *sides).conflicts == 0
+    assert dumped(res.aset) == dumped(merge3(held, *sides).aset)
+    # and either way round
+    res = merge3(base, theirs, ours)
+    assert res.conflicts == 0
+    assert [(e.status, e.label) for e in valid(res.aset).entities.values() if e.text == "Hasakeh"] == [
+        (hasakeh[0].status, hasakeh[0].label)]
+
+
+def test_a_suggested_event_accepted_with_its_arguments_on_one_side_pending_on_the_other():
+    """Theirs accepted the suggested event with the suggested entities it refers to
+    (as the app does), ours the suggested attribution with its source; the rest is
+    pending on both sides, under other IDs: a clean merge, every reference in ours'
+    IDs, as with the suggestions in the base."""
+    base = AnnotationSet(Document(TEXT))
+    ours = base.copy()
+    add(ours, "town", "LOC", "bob")
+    ours, theirs = suggest(ours), suggest(base.copy())
+    held = ours.copy()
+
+    def accept(x: AnnotationSet, ann, user: str) -> None:
+        for _old, new in accept_suggestion(x, ann, user, None)[1]:
+            x.table(type(new))[new.id] = new
+
+    accept(theirs, theirs.events["E1"], "carol")
+    accept(ours, ours.attributions["A1"], "bob")
+    res = merge3(base, ours, theirs)
+    assert res.conflicts == 0
+    got = valid(res.aset)
+    assert len(got.entities) == 5 and list(got.events) == ["E1"] and list(got.attributions) == ["A1"]
+    event = got.events["E1"]
+    assert (event.status, event.by, event.suggested_by) == ("accepted", "carol", "rules:trigger-schema")
+    assert [(a.role, got.entities[a.ref].text, got.entities[a.ref].status) for a in event.arguments] == [
+        ("Agent", "SDF", "accepted"), ("Place", "Hasakeh", "accepted"), ("Time", "Monday", "accepted")]
+    assert [a.ref for a in event.arguments] == ["T3", "T4", "T5"]  # ours' IDs
+    at = got.attributions["A1"]
+    assert (at.status, at.by, at.source) == ("accepted", "bob", Ref("T2"))
+    assert (got.entities["T2"].text, got.entities["T2"].status) == ("Orhan Qereman", "accepted")
+    # as with the suggestions in the base
+    o, t = held.copy(), held.copy()
+    accept(t, t.events["E1"], "carol")
+    accept(o, o.attributions["A1"], "bob")
+    assert dumped(res.aset) == dumped(merge3(held, o, t).aset)
+
+
+def test_the_same_pending_suggestions_on_both_sides_under_other_ids_merge_to_one():
+    """Both sides' suggestions, pending, ours' one ID further on: each once, pending,
+    in ours' IDs; theirs' own new entity is renumbered, and its relation follows
+    both the renumbering and the twins."""
+    base = AnnotationSet(Document(TEXT))
+    ours = base.copy()
+    add(ours, "town", "LOC", "bob")
+    ours, theirs = suggest(ours), suggest(base.copy())
+    fighters = add(theirs, "fighters", "MISC", "carol")
+    assert fighters == "T5" and by_text(ours, "Monday") == "T5"
+    theirs.relations["R1"] = Relation("R1", "near", fighters, by_text(theirs, "Hasakeh"), by="carol")
+    res = merge3(base, ours, theirs)
+    assert res.conflicts == 0 and res.renumbered == 1
+    got = valid(res.aset)
+    assert {i: (e.text, e.status) for i, e in got.entities.items()} == {
+        "T1": ("town", "accepted"), "T2": ("Orhan Qereman", "suggested"), "T3": ("SDF", "suggested"),
+        "T4": ("Hasakeh", "suggested"), "T5": ("Monday", "suggested"), "T6": ("fighters", "accepted"),
+    }
+    assert got.events["E1"] == ours.events["E1"] and got.attributions["A1"] == ours.attributions["A1"]
+    assert (got.relations["R1"].arg1, got.relations["R1"].arg2) == ("T6", "T4")
+
+
+def test_git_pull_of_a_suggestion_each_clone_got_and_one_accepted(tmp_path):
+    """Through git, as the README sets it up (a bare repository, two clones, the
+    driver and the ignored app files): each annotator runs `annotator suggest --with
+    rules` in their clone; alice accepts the suggested event with its entities and
+    rejects a suggestion, bob tags the town first (his IDs are one further on),
+    accepts the attribution and leaves the rest pending. Bob's pull of alice's work
+    is a clean merge, each suggestion once, with whichever decision was made."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    team = tmp_path / "team"
+    (team / "seeds").mkdir(parents=True)
+    (team / "seeds" / "capture.txt").write_text(TEXT, encoding="utf-8")
+    git(team, "init", "-q", "-b", "main")
+    git(team, "config", "user.email", "t@example.org")
+    git(team, "config", "user.name", "Tester")
+    (team / ".gitattributes").write_text("annotations/*.yaml merge=annotator\n", encoding="utf-8")
+    (team / ".gitignore").write_text("annotations/.*\n", encoding="utf-8")
+    git(team, "add", "-A")
+    git(team, "commit", "-q", "-m", "the articles")
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "clone", "-q", "--bare", str(team), str(origin))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")])))
+    clones = {}
+    for who in ("alice", "bob"):
+        clones[who] = clone = tmp_path / who
+        git(tmp_path, "clone", "-q", str(origin), who)
+        git(clone, "config", "user.email", f"{who}@example.org")
+        git(clone, "config", "user.name", who)
+        git(clone, "config", "merge.annotator.driver", f"{sys.executable} -m annotator merge-file %O %A %B %P")
+        git(clone, "config", "pull.rebase", "false")
+        if who == "bob":
+            x = store.new_set(read_article(clone / "seeds" / "capture.txt"), path_of(clone))
+            add(x, "town", "LOC", "bob")
+            save(clone, x)
+        done = subprocess.run([sys.executable, "-m", "annotator", "suggest", "seeds/capture.txt", "--with", "rules",
+                               "--annotations", "annotations"], cwd=clone, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    def commit(who: str, change) -> AnnotationSet:
+        x = store.read(path_of(clones[who])).checked()
+        change(x)
+        save(clones[who], x)
+        git(clones[who], "add", "-A")
+        git(clones[who], "commit", "-q", "-m", who)
+        return x
+
+    def accept(x: AnnotationSet, ann, user: str) -> None:
+        for _old, new in accept_suggestion(x, ann, user, None)[1]:
+            x.table(type(new))[new.id] = new
+
+    def alice(x: AnnotationSet) -> None:
+        (event,) = x.events.values()
+        accept(x, event, "alice")
+
+    def bob(x: AnnotationSet) -> None:
+        (at,) = x.attributions.values()
+        accept(x, at, "bob")
+
+    a, b = commit("alice", alice), commit("bob", bob)
+    assert by_text(a, "Hasakeh") != by_text(b, "Hasakeh")
+    git(clones["alice"], "push", "-q", "origin", "HEAD")
+    res = git(clones["bob"], "pull", "--no-edit", "origin", "main", check=False)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert git(clones["bob"], "status", "--porcelain").stdout == ""  # committed
+    assert main(["validate", str(path_of(clones["bob"]))]) == 0
+    got = store.read(path_of(clones["bob"])).checked()
+    assert not any("merge" in ann.attrs for ann in got.all())
+    assert sorted((e.text, e.status, e.by) for e in got.entities.values()) == [
+        ("Hasakeh", "accepted", "alice"), ("Monday", "accepted", "alice"), ("Orhan Qereman", "accepted", "bob"),
+        ("SDF", "accepted", "alice"), ("town", "accepted", "bob")]
+    (event,) = got.events.values()
+    assert (event.status, event.by, event.suggested_by) == ("accepted", "alice", "rules:trigger-schema")
+    assert sorted(got.entities[arg.ref].text for arg in event.arguments) == ["Hasakeh", "Monday", "SDF"]
+    (at,) = got.attributions.values()
+    assert (at.status, at.by, got.entities[at.source.ref].text) == ("accepted", "bob", "Orhan Qereman")
