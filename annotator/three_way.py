@@ -222,7 +222,13 @@ def merge3(base: AnnotationSet, ours: AnnotationSet, theirs: AnnotationSet) -> T
                 conflicts += 1
                 put(_mark(twin, "ours"), False)
                 new_id = fresh(kind)
-                t_map[ann_id] = t_new[ann_id] = new_id
+                # theirs' version takes a new ID, and theirs' annotations put in the result
+                # refer to it (t_map). Compared, theirs' links to it are links to ours'
+                # version (t_new) when the two are one suggestion both sides got, decided
+                # two ways: as with a suggestion in the base, one annotation both refer to
+                t_map[ann_id] = new_id
+                if _suggestion(twin) is None or _suggestion(twin) != _suggestion(seen):
+                    t_new[ann_id] = new_id
                 put(replace(_mark(t, "theirs"), id=new_id), True)
                 continue
             if ann_id in o_tab or ann_id in out.table(kind):

@@ -812,6 +812,33 @@ def test_a_suggested_event_accepted_with_its_arguments_on_one_side_pending_on_th
     assert dumped(res.aset) == dumped(merge3(held, o, t).aset)
 
 
+def test_two_decisions_on_a_suggestion_both_sides_got_are_a_conflict():
+    """Accepted on one side and rejected on the other, or relabelled two ways: both
+    versions kept for adjudication, as today. The suggested event that refers to it,
+    pending on both sides, is one event (referring to ours' version), as with the
+    suggestions in the base: not a second conflict."""
+    base = AnnotationSet(Document(TEXT))
+    for ours_how, theirs_how in (("accepted", "rejected"), ("rejected", "relabelled"), ("relabelled", "other label")):
+        ours = base.copy()
+        add(ours, "town", "LOC", "bob")
+        ours, theirs = suggest(ours), suggest(base.copy())
+        held = ours.copy()
+        o, t = held.copy(), held.copy()
+        for x, how, user in ((ours, ours_how, "bob"), (theirs, theirs_how, "carol"), (o, ours_how, "bob"), (t, theirs_how, "carol")):
+            if how == "other label":
+                h = by_text(x, "Hasakeh")
+                x.entities[h] = with_status(with_label(x.entities[h], "FAC"), ACCEPTED, by=user)
+            else:
+                decide(x, how, user)
+        res = merge3(base, ours, theirs)
+        assert res.conflicts == 1, (ours_how, theirs_how)
+        got = valid(res.aset)
+        sides = sorted((e.by, e.attrs["merge"]["side"]) for e in got.entities.values() if e.text == "Hasakeh")
+        assert sides == [("bob", "ours"), ("carol", "theirs")]
+        assert list(got.events) == ["E1"] and got.events["E1"] == ours.events["E1"]  # Place: T4, ours' version
+        assert dumped(res.aset) == dumped(merge3(held, o, t).aset)
+
+
 def test_the_same_pending_suggestions_on_both_sides_under_other_ids_merge_to_one():
     """Both sides' suggestions, pending, ours' one ID further on: each once, pending,
     in ours' IDs; theirs' own new entity is renumbered, and its relation follows
