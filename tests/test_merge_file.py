@@ -936,3 +936,20 @@ def test_git_pull_of_a_suggestion_each_clone_got_and_one_accepted(tmp_path):
     assert sorted(got.entities[arg.ref].text for arg in event.arguments) == ["Hasakeh", "Monday", "SDF"]
     (at,) = got.attributions.values()
     assert (at.status, at.by, got.entities[at.source.ref].text) == ("accepted", "bob", "Orhan Qereman")
+
+
+def test_a_relabelled_suggestion_finds_its_pending_twin_beside_another_suggesters():
+    """Two suggesters put GPE and LOC on Hasakeh, on both sides; theirs relabelled
+    the rules' GPE to LOC and accepted it. The rules' pending GPE is its twin (the
+    same suggestion), not the other suggester's LOC, which both left pending."""
+    base = AnnotationSet(Document(TEXT))
+    ours, theirs = suggest(base.copy()), suggest(base.copy())
+    for x in (ours, theirs):
+        new = x.next_id(Entity)
+        x.entities[new] = Entity(new, "LOC", span("Hasakeh"), status=SUGGESTED, by="spacy:en", score=0.8)
+    decide(theirs, "relabelled", "carol")
+    res = merge3(base, ours, theirs)
+    assert res.conflicts == 0
+    got = valid(res.aset)
+    assert sorted((e.label, e.status, e.by, e.suggested_by) for e in got.entities.values() if e.text == "Hasakeh") == [
+        ("LOC", "accepted", "carol", "rules:place-before"), ("LOC", "suggested", "spacy:en", None)]
