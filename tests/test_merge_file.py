@@ -876,8 +876,9 @@ def test_git_pull_of_a_suggestion_each_clone_got_and_one_accepted(tmp_path):
     git(team, "init", "-q", "-b", "main")
     git(team, "config", "user.email", "t@example.org")
     git(team, "config", "user.name", "Tester")
-    (team / ".gitattributes").write_text("annotations/*.yaml merge=annotator\n", encoding="utf-8")
-    (team / ".gitignore").write_text("annotations/.*\n", encoding="utf-8")
+    (team / ".gitattributes").write_text("annotations/**/*.yaml merge=annotator\nannotations/schemas/*.yaml merge=text\n",
+                                         encoding="utf-8")
+    (team / ".gitignore").write_text("annotations/**/.*\n", encoding="utf-8")
     git(team, "add", "-A")
     git(team, "commit", "-q", "-m", "the articles")
     origin = tmp_path / "origin.git"
