@@ -29,16 +29,19 @@ SENTENCES = [
 NAMES = {"Zorblat Quenx": "PER", "Plimtown": "GPE", "Varnok Guild": "ORG"}
 
 
-def _gold_folder(tmp_path: Path) -> Path:
-    """Two articles of made-up names (so nothing was known before), annotated."""
-    texts = tmp_path / "texts"
-    texts.mkdir()
+def _gold_folder(tmp_path: Path, sub: str = "") -> Path:
+    """Two articles of made-up names (so nothing was known before), annotated; with
+    ``sub``, in that subfolder of the texts and of the gold, as ``import`` writes a
+    collection (``gold/news/a0.yaml`` for ``texts/news/a0.txt``)."""
+    texts = tmp_path / "texts" / sub
+    texts.mkdir(parents=True)
     gold = tmp_path / "gold"
     for k in range(2):
         article = texts / f"a{k}.txt"
         text = "\n".join(SENTENCES[k:] + SENTENCES[:k]) + "\n"
         article.write_text(text, encoding="utf-8")
-        aset = store.new_set(read_article(article), store.annotation_path(article, gold))
+        yaml_path = gold / sub / f"a{k}.yaml"
+        aset = store.new_set(read_article(article), yaml_path)
         n = 0
         for name, label in NAMES.items():
             start = text.find(name)
@@ -53,7 +56,7 @@ def _gold_folder(tmp_path: Path) -> Path:
             "A1", Span.of(text, src, src + 17), Span.of(text, cue, cue + 8), Span.of(text, content, content + 16),
             type="indirect", by="alice",
         )
-        store.save(aset, store.annotation_path(article, gold))
+        store.save(aset, yaml_path)
     return gold
 
 
@@ -176,3 +179,65 @@ def test_train_on_an_imported_corpus_without_its_schema_says_to_give_it(tmp_path
     assert len(err) == 1
     assert "1 of 1 skipped for labels the schema lacks" in err[0] and "'Disease'" in err[0]
     assert "--schema ann/schemas/brat.yaml" in err[0]
+
+
+def _nested_gold(tmp_path: Path) -> Path:
+    """The gold in ``gold/news/`` beside the schema import writes (``gold/schemas/``),
+    a journal and a hidden broken copy: what ``import`` and the app leave there."""
+    gold = _gold_folder(tmp_path, "news")
+    (gold / "schemas").mkdir()
+    (gold / "schemas" / "news.yaml").write_text("entities: [{name: PER}, {name: ORG}, {name: GPE}]\nevents: []\n")
+    (gold / "news" / ".a0.journal").write_text('{"journal": "annotator/1"}\n')
+    (gold / "news" / ".old.yaml").write_text("format: annotator/1\nentities: [broken\n")
+    return gold
+
+
+def test_the_rules_learn_from_gold_in_subfolders(tmp_path):
+    """``--learn-from DIR`` and the annotations folder are read with their subfolders,
+    as every folder of annotation files is (it was one level only: nothing learned)."""
+    gold = _nested_gold(tmp_path)
+    text = "Zorblat Quenx spoke.\nYesterday in the square the village elder insisted that the road was closed.\n"
+    learned = _suggest("rules", text, learn_from=[gold])
+    assert [(a.cue.text, a.source.text) for a in learned if isinstance(a, Attribution)] == [("insisted", "the village elder")]
+    assert ("Zorblat Quenx", "PER") in {(e.text, e.label) for e in learned if isinstance(e, Entity)}
+    # The same gold as the annotations folder of a new article.
+    aset = AnnotationSet(Document(text, None, "f" * 64))
+    sugg = get_suggester("rules", default_schema(), gold)
+    got = merge(aset, sugg.propose(aset), sugg.name)
+    assert sugg.learned_files("f" * 64) == 2 and not sugg.notes
+    assert ("Zorblat Quenx", "PER", "rules:gazetteer") in {(e.text, e.label, e.by) for e in got if isinstance(e, Entity)}
+
+
+def test_gold_sets_read_subfolders_and_leave_out_schemas_and_hidden_files(tmp_path):
+    from annotator.suggest.training import gold_sets
+
+    gold = _nested_gold(tmp_path)
+    sets, notes = gold_sets([gold], default_schema())
+    assert sorted(Path(s.document.path).name for s in sets) == ["a0.txt", "a1.txt"] and notes == []
+
+
+def test_train_reads_the_subfolders_import_wrote(tmp_path, capsys):
+    pytest.importorskip("spacy")
+    gold = _nested_gold(tmp_path)
+    assert main(["train", str(gold), "-o", str(tmp_path / "model"), "--steps", "1"]) == 0
+    assert "trained on 2 article(s)" in capsys.readouterr().out
+
+
+def test_train_of_a_subfolder_names_the_schema_import_wrote_above_it(tmp_path, capsys, monkeypatch):
+    """``train ann/news`` of an import into ``ann/``: its schema is ``ann/schemas/``,
+    one level up, and the one line names it."""
+    pytest.importorskip("spacy")
+    monkeypatch.chdir(tmp_path)
+    brat = tmp_path / "brat" / "news"
+    brat.mkdir(parents=True)
+    (brat / "d1.txt").write_text("Patients with cystic fibrosis and asthma.\n")
+    (brat / "d1.ann").write_text("T1\tDisease 14 29\tcystic fibrosis\nT2\tDisease 34 40\tasthma\n")
+    (brat / "annotation.conf").write_text("[entities]\nDisease\n[relations]\n[events]\n[attributes]\n")
+    assert main(["import", "--from", "brat", "brat", "--annotations", "ann"]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "ann" / "news" / "d1.yaml").is_file()
+    for folder in ("ann", "ann/news"):
+        assert main(["train", folder, "-o", "model", "--steps", "1"]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith(f"annotator: {folder}: no annotation files to learn from: 1 of 1 skipped")
+        assert "--schema ann/schemas/" in err[0], err[0]

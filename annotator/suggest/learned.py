@@ -217,13 +217,21 @@ def peek_sha256(path: Path) -> str | None:
 
 class FolderFacts:
     """What the annotation files of a folder teach, each file read once and only
-    when needed: the article's own file is recognised by its sha256 and not read."""
+    when needed: the article's own file is recognised by its sha256 and not read.
+    The files are those every command finds (``store.files.annotation_files_in``:
+    subfolders too, as ``annotator import`` writes them; hidden files and other
+    YAML, such as ``schemas/``, left out)."""
 
     def __init__(self, folder: Path | None):
-        self.paths = sorted(Path(folder).glob("*.yaml")) if folder is not None and Path(folder).is_dir() else []
+        self.notes: list[str] = []
+        self.paths: list[Path] = []
+        if folder is not None and Path(folder).is_dir():
+            try:
+                self.paths = _annotation_files(Path(folder))
+            except InputError as exc:  # a folder that cannot be listed: nothing learned, and said
+                self.notes.append(f"{exc.where}: not learned from: {exc.problem}")
         self._peeked = {p: peek_sha256(p) for p in self.paths}
         self._facts: dict[Path, _FileFacts | None] = {}
-        self.notes: list[str] = []
 
     def others(self, sha256: str | None) -> list[_FileFacts]:
         """Facts of every file not about the article with ``sha256``."""
@@ -242,6 +250,12 @@ class FolderFacts:
             if f is not None and not (sha256 is not None and f.sha256 == sha256):
                 out.append(f)
         return out
+
+
+def _annotation_files(folder: Path) -> list[Path]:
+    from ..store.files import annotation_files_in
+
+    return [Path(q) for q, _key in annotation_files_in(folder)[0]]
 
 
 def learn_from(folders) -> tuple[Knowledge, list[str]]:

@@ -18,6 +18,7 @@ spaCy is an optional extra: ``require_spacy`` raises the one-line InputError.
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -63,20 +64,21 @@ class TrainReport:
 
 
 def gold_sets(folders: Iterable[str | Path], schema) -> tuple[list[AnnotationSet], list[str]]:
-    """The annotation sets of every ``*.yaml`` in ``folders`` with their articles;
-    a file that cannot be read is a note, not the end."""
+    """The annotation sets of the annotation files of ``folders`` with their articles,
+    found as every command finds them (``store.files.annotation_files_in``: subfolders
+    too, as ``annotator import`` writes them; hidden files and other YAML, such as
+    ``schemas/``, left out); a file that cannot be read is a note, not the end."""
     from .. import store
+    from ..store.files import annotation_files_in
 
     sets: list[AnnotationSet] = []
     notes: list[str] = []
     unknown: list[str] = []  # of each file skipped for labels or types the schema lacks: the first
-    schemas: list[Path] = []  # the schemas an import wrote beside them (DIR/schemas/*.yaml)
+    folders = [Path(f) for f in folders]
     for folder in folders:
-        folder = Path(folder)
         if not folder.is_dir():
             raise InputError(str(folder), "is not a folder of annotation files")
-        schemas += sorted((folder / "schemas").glob("*.yaml"))
-        for path in sorted(folder.glob("*.yaml")):
+        for path in (Path(q) for q, _key in annotation_files_in(folder)[0]):
             try:
                 sets.append(store.read(path, schema=schema).checked())
             except Exception as exc:  # noqa: BLE001 - one bad file is reported and skipped
@@ -86,6 +88,8 @@ def gold_sets(folders: Iterable[str | Path], schema) -> tuple[list[AnnotationSet
                 if lacks:
                     unknown.append(f"{lacks[0].path}:{lacks[0].line}: {lacks[0].message}")
     if not sets and unknown:
+        label = re.search(r"'([^']+)' is not in the schema", unknown[0])
+        schemas = [p for f in folders for p in _import_schemas(f, label.group(1) if label else None)]
         hint = f"--schema {schemas[0]} (the schema import wrote)" if len(schemas) == 1 else "--schema FILE (the schema import wrote under DIR/schemas/)"
         if len(schemas) > 1:
             hint += f": {', '.join(map(str, schemas))}"
@@ -96,6 +100,34 @@ def gold_sets(folders: Iterable[str | Path], schema) -> tuple[list[AnnotationSet
             f"lacks (first: {unknown[0]}); give the schema they use with {hint}",
         )
     return sets, notes
+
+
+def _import_schemas(folder: Path, label: str | None) -> list[Path]:
+    """The schemas ``annotator import`` wrote for the files of ``folder``: those of
+    its ``schemas/`` (``DIR/schemas/*.yaml``); when none there declares ``label``, those
+    of the nearest folder above it whose ``schemas/`` does (``train annotations/news``
+    of an import into ``annotations/``: ``annotations/schemas/news.yaml``)."""
+    from ..schema import load_schema
+
+    def declaring(where: Path) -> list[Path]:
+        out = []
+        for path in sorted((where / "schemas").glob("*.yaml")):
+            try:
+                got = load_schema(path)
+            except InputError:
+                continue
+            if label is None or got.has_entity(label) or got.has_event(label) or label in got.relation_types:
+                out.append(path)
+        return out
+
+    own = sorted((folder / "schemas").glob("*.yaml"))
+    if label is None:
+        return own
+    for where in (folder, *folder.parents):
+        found = declaring(where)
+        if found:
+            return found
+    return own
 
 
 def paragraphs(text: str, size: int = 400) -> Iterable[tuple[int, int]]:
