@@ -285,3 +285,19 @@ def test_a_folder_opens_on_its_first_article_the_schema_fits_and_names_those_ski
     with pytest.raises(InputError) as caught:
         _first_openable(articles[:3], folder, schema, args)
     assert caught.value.message == skipped[0]
+
+
+def test_file_suggester_takes_the_file_at_the_articles_path_in_the_folder(tmp_path, capsys, monkeypatch):
+    """``--with file:DIR`` of a tree: ``src/news/a.txt`` takes ``DIR/news/a.ann``, and
+    ``src/sport/a.txt`` (the same file name) ``DIR/sport/a.ann``, not each other's."""
+    monkeypatch.chdir(tmp_path)
+    for sub, (word, label) in {"news": ("Maria Lopez", "PER"), "sport": ("Madrid", "GPE")}.items():
+        (tmp_path / "src" / sub).mkdir(parents=True)
+        (tmp_path / "src" / sub / "a.txt").write_text("Maria Lopez met Juan Perez in Madrid.\n", encoding="utf-8")
+        (tmp_path / "pred" / sub).mkdir(parents=True)
+        s = "Maria Lopez met Juan Perez in Madrid.\n".index(word)
+        (tmp_path / "pred" / sub / "a.ann").write_text(f"T1\t{label} {s} {s + len(word)}\t{word}\n", encoding="utf-8")
+    assert main(["suggest", "src", "--with", "file:pred", "--annotations", "ann"]) == 0
+    capsys.readouterr()
+    got = {sub: [(e.text, e.label) for e in store.read(tmp_path / "ann" / sub / "a.yaml").aset.entities.values()] for sub in ("news", "sport")}
+    assert got == {"news": [("Maria Lopez", "PER")], "sport": [("Madrid", "GPE")]}

@@ -19,7 +19,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..errors import InputError, Problem, ValidationError
 from ..model import (
@@ -56,13 +56,22 @@ class FileSuggester:
     def _file_for(self, doc: Document) -> Path | None:
         if self.path.is_file():
             return self.path
-        stem = Path(doc.path).stem if doc.path else None
-        if stem is None:
+        if not doc.path:
             return None
-        for suffix in SUFFIXES:
-            p = self.path / f"{stem}{suffix}"
-            if p.is_file():
-                return p
+        # An article in a subfolder (``src/news/x.txt``) takes the file at the same path
+        # in the folder (``DIR/news/x.ann``), as an annotations folder mirrors the tree;
+        # ``document.path`` is relative to its annotation file, so its tails are tried,
+        # the longest first, down to the stem (``DIR/x.ann``).
+        parts = PurePosixPath(Path(doc.path).as_posix()).with_suffix("").parts
+        if ".." in parts:
+            parts = parts[len(parts) - parts[::-1].index(".."):]
+        for i in range(len(parts)):
+            if parts[i] in ("/", "."):
+                continue
+            for suffix in SUFFIXES:
+                p = self.path.joinpath(*parts[i:]).with_name(parts[-1] + suffix)
+                if p.is_file():
+                    return p
         return None
 
     def propose(self, aset: AnnotationSet, *, progress: Progress | None = None) -> Proposals:
