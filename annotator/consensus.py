@@ -33,7 +33,7 @@ Not kept again when an event of such a type at that trigger already has it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from .model import (
     MERGE_ATTR,
@@ -395,9 +395,113 @@ _new_attribution = slot_maker(Attribution)
 _new_relation = slot_maker(Relation)
 
 
-def names_of(paths: Sequence[str]) -> list[str]:
-    """Annotator names for folders: their last part, or the whole path when two share it."""
+def names_of(paths: Sequence[str], files: Mapping[str, Iterable] | None = None) -> list[str]:
+    """The annotators' names for their folders (``merge``'s ``by`` and
+    ``attrs.merge.annotators``, ``agree``'s labels): the person a folder's files
+    record (``files``: each path's annotation files, or their sets: ``people``),
+    else the shortest end of its path that tells it apart from the others
+    (``folder_names``: ``alice/annotations`` and ``bob/annotations`` are ``alice``
+    and ``bob``). Two folders that record the same person are named by their folders."""
+    named = [people(files[p]) if files is not None and p in files else None for p in paths]
+    folders = folder_names(paths)
+    out = [n if n is not None and named.count(n) == 1 else f for n, f in zip(named, folders)]
+    if len(set(out)) < len(out):  # a folder named as another's person: the paths as given
+        out = [o if out.count(o) == 1 else str(p) for o, p in zip(out, paths)]
+    return out
+
+
+def people(files: Iterable) -> str | None:
+    """The person who made most of the accepted annotations of ``files`` (annotation
+    files, or sets read from them; of many files, ``SAMPLE_FILES`` spread over them),
+    when one did (more than half of those that name a person: a rule, a model or
+    ``merge`` names none), else None. A file that cannot be read is passed over
+    (reading it for its annotations says what is wrong)."""
+    from collections import Counter
+
+    from .model import is_suggester
+
+    votes: Counter = Counter()
+    for item in _spread(list(files), SAMPLE_FILES):
+        votes.update(item_bys(item) if not hasattr(item, "entities") else _set_bys(item))
+    votes = Counter({by: n for by, n in votes.items() if by and by != MERGE_BY and not is_suggester(by)})
+    if not votes:
+        return None
+    (name, n), = votes.most_common(1)
+    return name if 2 * n > sum(votes.values()) else None
+
+
+#: files of a folder read for its annotator's name (``people``), spread over it: a
+#: name, not a count, and merge reads every file again for its annotations
+SAMPLE_FILES = 25
+
+
+def _spread(items: list, n: int) -> list:
+    """``n`` of ``items`` spread evenly over them (the first and the last among them), or all."""
+    if len(items) <= n:
+        return items
+    return [items[round(i * (len(items) - 1) / (n - 1))] for i in range(n)]
+
+
+def _set_bys(aset) -> Iterable[str | None]:
+    for table in (aset.entities, aset.events, aset.attributions, aset.relations):
+        for ann in table.values():
+            if ann.status == ACCEPTED:
+                yield ann.by
+
+
+def item_bys(path) -> list[str | None]:
+    """The ``by`` of each accepted annotation of an annotation file, from its parsed
+    text alone (no article read, nothing checked); [] when it cannot be read."""
     from pathlib import Path
 
-    short = [Path(p).name or p for p in paths]
-    return [s if short.count(s) == 1 else p for s, p in zip(short, paths)]
+    from .errors import InputError
+    from .store.files import read_yaml_text
+    from .store.reader import parse
+
+    try:
+        tree, problem = parse(read_yaml_text(Path(path)), str(path))
+    except (InputError, OSError, ValueError, RecursionError):
+        return []
+    data = getattr(tree, "data", None)
+    if problem is not None or not isinstance(data, dict):
+        return []
+    out = []
+    for section in ("entities", "events", "attributions", "relations"):
+        items = data.get(section)
+        for item in items if isinstance(items, list) else ():
+            if isinstance(item, dict) and item.get("status", ACCEPTED) == ACCEPTED:
+                by = item.get("by")
+                out.append(by if isinstance(by, str) else None)
+    return out
+
+
+def folder_names(paths: Sequence[str]) -> list[str]:
+    """The shortest end of each folder's path that tells it apart from the others,
+    once the end they all share is left out (``../A/annotations``, ``../B/annotations``:
+    ``A``, ``B``; ``gold``, ``pred``: themselves); the path as given for a folder
+    given twice (the same folder by two paths)."""
+    from pathlib import Path
+
+    def parts_of(p: str) -> tuple[str, ...]:
+        try:
+            full = Path(p).resolve()
+        except (OSError, RuntimeError):
+            full = Path(p).absolute()
+        return tuple(x for x in full.parts if x not in ("/", full.anchor)) or (str(p),)
+
+    parts = [parts_of(p) for p in paths]
+    shared = 0  # the end they all share
+    while len(paths) > 1 and all(len(x) > shared + 1 for x in parts) and len({x[len(x) - shared - 1] for x in parts}) == 1:
+        shared += 1
+    ends = [x[: len(x) - shared] for x in parts]
+    out = []
+    for i, mine in enumerate(ends):
+        others = [e for j, e in enumerate(ends) if j != i]
+        if mine in others:
+            out.append(str(paths[i]))
+            continue
+        k = 1
+        while k < len(mine) and any(e[-k:] == mine[-k:] for e in others):
+            k += 1
+        out.append("/".join(mine[-k:]))
+    return out

@@ -622,6 +622,22 @@ def with_status(ann: Annotation, status: str, by: str | None = None) -> Annotati
     return replace(ann, status=status)
 
 
+#: the suggesters' families (``suggest.get_suggester``): ``rules``, ``spacy:NAME``, ``file:PATH``
+SUGGESTER_FAMILIES = ("rules", "spacy", "file")
+
+
+def is_suggester(name: str | None) -> bool:
+    """Whether ``name`` (a ``by``) names a rule or a model rather than a person: a
+    suggester family, alone (``rules``: files written before rules were named) or
+    with what it names after a colon (``rules:gazetteer``, ``spacy:news:ner``,
+    ``file:gold.jsonl``). A merge's candidate is pending with its annotator's name
+    as ``by``: a person, whose "precision" is no rule's."""
+    if not name:
+        return False
+    family, colon, _ = name.partition(":")
+    return family in SUGGESTER_FAMILIES or bool(colon)
+
+
 def decision_of(status: str | None, suggested_label: object = None) -> str | None:
     """What a decided suggestion says about its suggester: ``ACCEPTED`` when a person
     accepted it as suggested, ``REJECTED`` when they rejected it or changed its

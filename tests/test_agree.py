@@ -230,7 +230,8 @@ def test_agree_json(annotators, capsys):
     dirs = [str(annotators / n) for n in ("alice", "bob", "carol")]
     assert main(["agree", *dirs, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert list(data) == ["annotators", "articles", "pairs", "notes", "documents", "bootstrap", "layers"]
+    assert list(data) == ["annotators", "names", "articles", "pairs", "notes", "documents", "bootstrap", "layers"]
+    assert data["names"] == ["alice", "bob", "carol"]
     assert [(p["a"], p["b"]) for p in data["pairs"]] == [(dirs[0], dirs[1]), (dirs[0], dirs[2]), (dirs[1], dirs[2])]
     ab = data["pairs"][0]
     assert ab["articles"] == ["one"]

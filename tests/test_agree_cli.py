@@ -193,3 +193,28 @@ def test_bad_input_one_line_exit_2(tmp_path, capsys):
     assert main(["agree", *dirs]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "talks.yaml" in err
+
+
+def test_annotators_are_named_as_their_files_record_them(tmp_path, capsys):
+    """The git layout (every clone's ``annotations/``): the tables name each
+    annotator by the ``by`` their files record, as merge does, beside the folder;
+    ``--json`` keeps the folders in ``annotators`` and adds ``names``."""
+    import shutil
+
+    dirs = write_attributions(tmp_path)
+    clones = []
+    for d, who in zip(dirs[:2], ("alice", "bob")):
+        target = tmp_path / who / "annotations"
+        target.parent.mkdir()
+        text = (Path(d) / "talks.yaml").read_text(encoding="utf-8").replace(f"by: {Path(d).name}", f"by: {who}")
+        shutil.rmtree(d)
+        target.mkdir()
+        (target / "talks.yaml").write_text(text.replace("../seeds/", "../../seeds/"), encoding="utf-8")
+        clones.append(str(target))
+    assert main(["agree", *clones, "--json", "--resamples", "0"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["annotators"] == clones and data["names"] == ["alice", "bob"]
+    assert main(["agree", *clones, "--markdown", "--resamples", "0"]) == 0
+    out = capsys.readouterr().out
+    assert f"| 1 | alice | {clones[0]} |" in out and f"| 2 | bob | {clones[1]} |" in out
+    assert "### alice vs bob: entities (1 article" in out

@@ -262,3 +262,63 @@ def test_merge_command_accepts_an_attribution_whose_source_one_gave_as_an_entity
     gold = store.read(tmp_path / "gold" / "capture.yaml").checked()
     (at,) = gold.attributions.values()
     assert at.status == "accepted" and at.attrs["merge"] == {"agree": 2, "of": 2} and at.source == span("Orhan Qereman")
+
+
+def _by_none(aset):
+    """The same work with no ``by`` (an imported corpus records none)."""
+    from dataclasses import replace
+
+    out = AnnotationSet(aset.document)
+    for table, mine in zip(
+        (aset.entities, aset.events, aset.attributions, aset.relations), (out.entities, out.events, out.attributions, out.relations)
+    ):
+        mine.update({k: replace(a, by=None) for k, a in table.items()})
+    return out
+
+
+def test_each_candidate_is_by_the_annotator_the_files_record_not_the_folder(tmp_path, capsys):
+    """The git layout: every clone's folder is ``annotations/``. The candidates are
+    ``by`` the person the files record (``by: carol``), not ``carol/annotations``."""
+    sets = {f"{who}/annotations": annotator_set(who) for who in ("alice", "bob")}
+    sets["carol/annotations"] = annotator_set("carol", labels={"Hasakeh": "LOC"})
+    dirs = write_folders(tmp_path, sets)
+    assert main(["merge", *dirs, "-o", str(tmp_path / "gold")]) == 0
+    gold = store.read(tmp_path / "gold" / "capture.yaml").checked()
+    cand = [e for e in gold.entities.values() if e.status == SUGGESTED]
+    assert [(e.text, e.by, e.attrs["merge"]["annotators"]) for e in cand] == [("Hasakeh", "carol", ["carol"])]
+    # Files that record nobody (an import): the shortest end of the folder that tells them apart.
+    sets = {name: _by_none(aset) for name, aset in sets.items()}
+    dirs = write_folders(tmp_path / "imported", sets)
+    assert main(["merge", *dirs, "-o", str(tmp_path / "gold2")]) == 0
+    gold = store.read(tmp_path / "gold2" / "capture.yaml").checked()
+    assert [(e.by, e.attrs["merge"]["annotators"]) for e in gold.entities.values() if e.status == SUGGESTED] == [("carol", ["carol"])]
+    capsys.readouterr()
+
+
+def test_annotator_names_from_the_files_else_the_folders(tmp_path):
+    from annotator.consensus import folder_names, names_of, people
+
+    assert folder_names(["alice/annotations", "bob/annotations"]) == ["alice", "bob"]
+    assert folder_names(["../A/annotations", "../B/annotations"]) == ["A", "B"]
+    assert folder_names(["gold", "pred"]) == ["gold", "pred"]
+    assert folder_names(["x/a/ann", "y/a/ann"]) == ["x", "y"]
+    assert folder_names(["x/ann", "y/a/ann"]) == ["x", "a"]
+
+    def aset(*bys, status="accepted"):
+        x = AnnotationSet(Document(TEXT))
+        for k, by in enumerate(bys):
+            x.entities[f"T{k}"] = Entity(f"T{k}", "PER", span("Orhan Qereman"), status=status, by=by)
+        return x
+
+    # a person's accepted annotations outnumber the rest; rules, models and merge name nobody
+    assert people([aset("alice", "alice", "bob", "merge", "rules:gazetteer"), aset(status="suggested", *["rules"] * 9)]) == "alice"
+    assert people([aset("alice", "bob")]) is None  # no one made most
+    assert people([aset("merge", "spacy:news:ner")]) is None
+    # from the files themselves, as merge reads them (parsed, no article needed)
+    path = tmp_path / "a.yaml"
+    store.save(aset("dana", "dana", "eve"), path)
+    assert people([path]) == "dana"
+    # two folders recording the same person: their folders tell them apart
+    assert names_of(["p/annotations", "q/annotations"], {"p/annotations": [aset("dana")], "q/annotations": [aset("dana")]}) == ["p", "q"]
+    # a folder named as another's person: the paths as given
+    assert names_of(["dana", "x/ann"], {"dana": [aset()], "x/ann": [aset("dana")]}) == ["dana", "x/ann"]

@@ -75,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
     from ..audit.layers import LAYERS
     from ..audit.panel import agreement_panel
     from ..audit.selection import group_by_article
+    from ..consensus import names_of
     from .audit import Forked, spare_core
 
     if len(args.paths) < 2:
@@ -118,8 +119,11 @@ def run(args: argparse.Namespace) -> int:
         panel = agreement_panel(shared, args.resamples, args.seed, here, tokens)
         done = {**panel.layers, **worker.result()}
         panel.layers = {layer: done[layer] for layer in LAYERS}
+    # each annotator by the name their files record (``by``), else by their folder (as merge names them)
+    names = names_of(args.paths, {p: list(s.values()) for p, s in sets.items()})
     data = {
         "annotators": list(args.paths),
+        "names": names,
         "articles": len(everywhere),
         "pairs": [r.to_dict() for r in results],
         "notes": notes,
@@ -128,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
     data["documents"] = whole["articles"]
     data["bootstrap"] = whole["bootstrap"]
     data["layers"] = whole["layers"]
-    emit(args, data, tables(args.paths, results, panel, full=args.markdown), notes)
+    emit(args, data, tables(args.paths, results, panel, full=args.markdown, names=names), notes)
     return 2 if left_out else 0
 
 
@@ -142,15 +146,20 @@ def _ci(est) -> str:
     return f"[{est.low:.2f}, {est.high:.2f}]"
 
 
-def tables(paths, results, panel, full: bool = False):
-    """(title, header, rows) tables: annotators, the legacy entity table of a single pair,
+def tables(paths, results, panel, full: bool = False, names=None):
+    """(title, header, rows) tables: annotators (``names``, as ``consensus.names_of``
+    gives them, with their folders), the legacy entity table of a single pair,
     then per layer a summary by label and the pairwise matrix, then the articles."""
     out = []
     layers = {k: v for k, v in panel.layers.items() if not v.empty}
     n_art = len(panel.articles)
-    rows = [[str(k + 1), p, *(str(v.annotations[k]) for v in layers.values())] for k, p in enumerate(paths)]
+    names = list(paths) if names is None else list(names)
+    folder = [] if names == list(paths) else ["folder"]
+    rows = [[str(k + 1), n, *([p] if folder else []), *(str(v.annotations[k]) for v in layers.values())]
+            for k, (n, p) in enumerate(zip(names, paths))]
     out.append((f"Annotators ({n_art} article{'s' if n_art != 1 else ''} annotated by all)",
-                ["#", "annotator", *layers], rows))
+                ["#", "annotator", *folder, *layers], rows))
+    name_of = dict(zip(paths, names))
     if len(results) == 1:
         r = results[0]
         d = r.to_dict()
@@ -158,7 +167,7 @@ def tables(paths, results, panel, full: bool = False):
         for lab, v in d["labels"].items():
             rows.append([lab, _n(v["strict_f1"], 4), _n(v["partial_f1"], 4), _n(v["kappa"], 4)])
         n = len(r.articles)
-        title = f"{r.a} vs {r.b}: entities ({n} article{'s' if n != 1 else ''}, {r.tokens} tokens; first as reference)"
+        title = f"{name_of.get(r.a, r.a)} vs {name_of.get(r.b, r.b)}: entities ({n} article{'s' if n != 1 else ''}, {r.tokens} tokens; first as reference)"
         out.append((title, ["label", "strict F1", "partial F1", "kappa"], rows))
     for name, layer in layers.items():
         rows = []

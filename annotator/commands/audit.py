@@ -265,7 +265,7 @@ def print_rich(tables, notes: Sequence[str]) -> None:
     for title, header, rows in tables:
         table = Table()
         for k, h in enumerate(header):
-            table.add_column(h, justify="left" if k == 0 or h in ("part", "match", "annotator", "article") else "right")
+            table.add_column(h, justify="left" if k == 0 or h in ("part", "match", "annotator", "article", "folder") else "right")
         for row in rows:
             table.add_row(*row)
         built.append((title, table))
@@ -291,7 +291,7 @@ def markdown(tables, notes: Sequence[str]) -> str:
     for title, header, rows in tables:
         out.append(f"### {title}\n")
         out.append("| " + " | ".join(header) + " |")
-        out.append("|" + "|".join("---" if k == 0 or h in ("part", "match") else "---:" for k, h in enumerate(header)) + "|")
+        out.append("|" + "|".join("---" if k == 0 or h in ("part", "match", "folder") else "---:" for k, h in enumerate(header)) + "|")
         for row in rows:
             out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
         out.append("")

@@ -72,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
     if all(Path(p).is_file() for p in args.paths):  # one file each: the first one's name
         stem = Path(args.paths[0]).stem
         files = {p: {stem: f["article"]} for p, f in files.items()}
-    names = dict(zip(args.paths, names_of(args.paths)))
+    # each annotator by the name their files record (``by``), else by their folder
+    names = dict(zip(args.paths, names_of(args.paths, {p: f.values() for p, f in files.items()})))
     articles = sorted(set().union(*(set(f) for f in files.values())))
     targets = {article: out_dir / f"{article}.yaml" for article in articles}
     kept = {article for article in articles if targets[article].exists() and not args.force}

@@ -45,7 +45,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Hashable, Iterable, Sequence, TypeVar
 
-from ..model import ACCEPTED, SUGGESTED, Annotation, AnnotationSet, decision_of
+from ..model import ACCEPTED, SUGGESTED, SUGGESTER_FAMILIES, Annotation, AnnotationSet, decision_of, is_suggester
 
 A = TypeVar("A")
 
@@ -90,22 +90,6 @@ def rule_of(ann: Annotation) -> str | None:
     if ann.status == SUGGESTED:
         return ann.by
     return None
-
-
-#: the suggesters' families (``suggest.get_suggester``): ``rules``, ``spacy:NAME``, ``file:PATH``
-SUGGESTER_FAMILIES = ("rules", "spacy", "file")
-
-
-def is_suggester(name: str | None) -> bool:
-    """Whether ``name`` (a ``by``) names a rule or a model rather than a person: a
-    suggester family, alone (``rules``: files written before rules were named) or
-    with what it names after a colon (``rules:gazetteer``, ``spacy:news:ner``,
-    ``file:gold.jsonl``). A merge's candidate is pending with its annotator's name
-    as ``by``: a person, whose "precision" is no rule's."""
-    if not name:
-        return False
-    family, colon, _ = name.partition(":")
-    return family in SUGGESTER_FAMILIES or bool(colon)
 
 
 def decisions(asets: Iterable[AnnotationSet], key: Callable[[Annotation], str | None] = rule_of) -> dict[str, list[int]]:
