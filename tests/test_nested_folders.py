@@ -197,8 +197,10 @@ def test_status_cuts_long_names_in_the_middle_so_rows_stay_apart(tmp_path, capsy
     assert "corpor…/PMID-12729016" in names  # its file name kept whole
     assert cut_middle("corpora/BioNLP-ST_2011/BioNLP-ST_2011_EPI/PMID-12729016", 40) == "corpora/BioNL…-ST_2011_EPI/PMID-12729016"
     # a file name longer than the column: cut in its own middle, so PMC2565068-02-Results-07
-    # and PMC2682197-02-Results-07 stay apart
-    assert cut_middle("corpora/x/PMC2565068-02-Results-07", 21) == "PMC2565068…Results-07"
+    # and PMC2682197-02-Results-07 stay apart, after the …/ that says the folder was cut
+    assert cut_middle("corpora/x/PMC2565068-02-Results-07", 21) == "…/PMC256506…esults-07"
+    assert cut_middle("news/000-introduction", 18) == "…/000-introduction"
+    assert cut_middle("news/000-introduction", 16) == "…/000-int…uction"
     assert cut_middle("sdf-captures-deir-el-zor", 21) == "sdf-captur…eir-el-zor"
     assert cut_middle("TDT/w078", 21) == "TDT/w078"
 
@@ -301,3 +303,29 @@ def test_file_suggester_takes_the_file_at_the_articles_path_in_the_folder(tmp_pa
     capsys.readouterr()
     got = {sub: [(e.text, e.label) for e in store.read(tmp_path / "ann" / sub / "a.yaml").aset.entities.values()] for sub in ("news", "sport")}
     assert got == {"news": [("Maria Lopez", "PER")], "sport": [("Madrid", "GPE")]}
+
+
+def test_status_keeps_apart_articles_of_the_same_name_in_two_subfolders(tmp_path, capsys, monkeypatch):
+    """``news/000-introduction`` and ``sport/000-introduction`` in a narrow name column
+    (a wide ``by``): cut where they differ, not both ``000-introduction``."""
+    from annotator.commands.status import cut_names
+
+    text = "Maria Lopez met Juan Perez in Madrid.\n"
+    for sub in ("news", "sport"):
+        article = tmp_path / "src" / sub / "000-introduction.txt"
+        article.parent.mkdir(parents=True)
+        article.write_text(text, encoding="utf-8")
+        yaml_path = tmp_path / "g" / sub / "000-introduction.yaml"
+        aset = store.new_set(read_article(article), yaml_path)
+        aset.entities["T1"] = Entity("T1", "PER", Span.of(text, 0, 11), by="merge")
+        aset.entities["T2"] = Entity("T2", "PER", Span.of(text, 16, 26), by="annotator")
+        store.save(aset, yaml_path)
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    assert main(["status", str(tmp_path / "g")]) == 0
+    rows = [line.split()[0] for line in capsys.readouterr().out.splitlines() if line.rstrip().endswith("done")]
+    assert len(rows) == 2 and len(set(rows)) == 2, rows
+    assert rows[0].startswith("news/") and rows[1].startswith("sport/") and all("…" in r for r in rows)
+    assert cut_names(["news/000-introduction", "sport/000-introduction", "news/060-relation_annotation"], 16) == [
+        "news/000…duction", "sport/00…duction", "…/060-rel…tation",
+    ]

@@ -183,8 +183,9 @@ def cut_middle(name: str, width: int) -> str:
     """``name`` in ``width`` cells, cut in the middle with an ellipsis so that its
     end stays: the rows of one collection differ in their file names, not in the
     folders they start with. A path keeps its file name whole where it fits
-    (``corpor…/PMID-12729016``); a file name that does not fit is cut in its own
-    middle (``PMC2565068…Results-07``), as is a name with no folder."""
+    (``corpor…/PMID-12729016``, ``…/000-introduction``); a file name that does not
+    fit is cut in its own middle, after the ``…/`` that says its folder was cut
+    (``…/PMC25650…esults-07``); a name with no folder is cut in its middle."""
     if len(name) <= width:
         return name
     if width <= 1:
@@ -194,11 +195,42 @@ def cut_middle(name: str, width: int) -> str:
     if folder and len(last) < room:
         tail = min(room, max(len(last) + 1, room - room // 3))
         return name[: room - tail] + "…" + name[len(name) - tail:]
+    if folder and width >= 5:  # "…/" and a file name of 3 cells at least
+        return "…/" + cut_middle(last, width - 2)
     body = last if folder else name
-    if len(body) <= width:
-        return body
     head = (room + 1) // 2
     return body[:head] + "…" + body[len(body) - (room - head):]
+
+
+def _cut_at(name: str, width: int, head: int) -> str:
+    return name if len(name) <= width else name[:head] + "…" + name[len(name) - (width - 1 - head):]
+
+
+def cut_names(names: list[str], width: int) -> list[str]:
+    """Each name ``cut_middle`` cut to ``width``; names that would then read the same
+    though they differ (``news/000-introduction``, ``sport/000-introduction``: both
+    ``…/000-introduction``) are cut in the middle of the whole path instead, where
+    they differ (``news/000…oduction``, ``sport/00…oduction``), the cut nearest the
+    middle that tells them apart."""
+    out = [cut_middle(n, width) for n in names]
+    groups: dict[str, set[str]] = {}
+    for full, cut in zip(names, out):
+        groups.setdefault(cut, set()).add(full)
+    if width < 3 or all(len(g) == 1 for g in groups.values()):
+        return out
+    room = width - 1
+    heads = sorted(range(1, room), key=lambda h: (abs(h - (room + 1) // 2), -h))
+    better: dict[str, str] = {}
+    for fulls in groups.values():
+        if len(fulls) < 2:
+            continue
+        for h in heads:
+            tried = {_cut_at(f, width, h) for f in fulls}
+            if len(tried) == len(fulls):
+                better.update((f, _cut_at(f, width, h)) for f in fulls)
+                break
+    out = [better.get(full, cut) for full, cut in zip(names, out)]
+    return out
 
 
 #: columns left out, in this order, when even the short titles do not fit
@@ -248,7 +280,7 @@ def articles_table(stats, width: int):
             width=widths[key],
             overflow="ellipsis",
         )
-    names = [cut_middle(n, widths["name"]) for n in cells["name"]]
+    names = cut_names(cells["name"], widths["name"])
     for i, row in enumerate(stats.articles):
         style = "red" if row.error else ("green" if row.done else None)
         table.add_row(*(Text(names[i] if key == "name" else cells[key][i]) for key in columns), style=style)
