@@ -158,3 +158,26 @@ async def test_a_large_folder_is_counted_in_another_process(tmp_path, monkeypatc
         assert {k: [e.accepted, e.rejected] for k, e in app.rule_estimates.items()} == expected
         assert "estimating" not in app._status_text
         await pilot.press("q")
+
+
+async def test_an_article_opened_alone_counts_every_file_of_the_annotations_folder(tmp_path):
+    """README: "When a folder (or an article) opens, the app counts the decisions of
+    every annotation file of the folder": one article opened by name counts the other
+    files of --annotations too (subfolders included), in the background; it counted
+    its own only ("no decisions yet")."""
+    import shutil
+
+    articles, ann = folder(tmp_path)
+    expected = counted(articles, ann)
+    # one of them moved into a subfolder of the annotations folder (as import mirrors a tree)
+    (ann / "old").mkdir()
+    shutil.move(store.annotation_path(articles[2], ann), ann / "old" / "a2.yaml")
+    text = (ann / "old" / "a2.yaml").read_text(encoding="utf-8")
+    (ann / "old" / "a2.yaml").write_text(text.replace("path: ../arts/", "path: ../../arts/"), encoding="utf-8")
+    app = AnnotatorApp(articles[:1], annotations_dir=ann, schema=default_schema(), user="tester")
+    async with app.run_test(size=(140, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert {k: [e.accepted, e.rejected] for k, e in app.rule_estimates.items()} == expected
+        assert "estimating" not in app._status_text
+        await pilot.press("q")

@@ -1,9 +1,10 @@
 """Each rule's precision for the open folder, counted in the background and kept fresh.
 
 When the app opens, the open article is counted from its session and a thread
-worker counts the decisions in every other annotation file of the folder
-(``precision.decisions_in_file``: the YAML alone, not the article), with its
-progress on the status line. A large folder is counted in another process (the
+worker counts the decisions in every other annotation file of the annotations
+folder (the other articles' and the rest of the folder's, ``other_files``: an
+article opened alone counts them too; ``precision.decisions_in_file``: the YAML
+alone, not the article), with its progress on the status line. A large folder is counted in another process (the
 thread only waits for its chunks), so the parsing never holds the interpreter
 lock a key needs: keys keep their speed meanwhile. Each step of the open
 session then moves the counts of that article only (``Tally.change``: the
@@ -56,6 +57,23 @@ def _counter() -> subprocess.Popen:
     )
 
 
+def other_files(annotations_dir: Path, opened) -> list[Path]:
+    """The annotation files of ``annotations_dir`` (``store.files.annotation_files_in``:
+    subfolders too) that are not those of the ``opened`` articles: the rest of the
+    folder, whose decisions count too (an article opened alone: all but its own)."""
+    from ..errors import InputError
+    from ..store.files import annotation_files_in
+
+    if not annotations_dir.is_dir():
+        return []
+    mine = {os.path.abspath(store.annotation_path(a, annotations_dir)) for a in opened}
+    try:
+        found, _skipped = annotation_files_in(annotations_dir)
+    except InputError:  # cannot be listed: the articles' own files are counted
+        return []
+    return [Path(q) for q, _key in found if os.path.abspath(q) not in mine]
+
+
 class EstimatesMixin:
     """For ``AnnotatorApp``: ``start_estimating()`` on mount, ``estimates_opened()``
     after moving to another article, ``decisions_changed(report)`` on every step."""
@@ -83,10 +101,12 @@ class EstimatesMixin:
         self._live = set()
         self.estimates_opened(counts)
         others = [Path(a) for a in self.articles if Path(a) != self._article_key()]
-        if others:
-            self._estimating = f"estimating precision 0/{len(others)}"
-            self.refresh_status()
-            self._count_folder(others, Path(self.annotations_dir))
+        folder = Path(self.annotations_dir)
+        if others or folder.is_dir():  # (the folder's other files too: an article opened alone)
+            if others:
+                self._estimating = f"estimating precision 0/{len(others)}"
+                self.refresh_status()
+            self._count_folder(others, folder, [Path(a) for a in self.articles])
 
     def estimates_opened(self, counts: dict | None = None) -> None:
         """The open article (just opened, or moved to) is counted from its session
@@ -144,18 +164,27 @@ class EstimatesMixin:
                 changed()
 
     @work(thread=True, group="estimates", exclusive=True, exit_on_error=False)
-    def _count_folder(self, articles: list[Path], annotations_dir: Path) -> None:
+    def _count_folder(self, articles: list[Path], annotations_dir: Path, opened: list[Path] = ()) -> None:
+        """The decisions of ``articles``' annotation files and of every other annotation
+        file of ``annotations_dir`` (``opened``: the articles the app has, whose files
+        are theirs), each counted under its article, or its own path for the others."""
         from ..suggest import precision
 
         worker = get_current_worker()
         counts: dict[Path, dict | None] = {}
         last = time.monotonic()
+        files = {article: store.annotation_path(article, annotations_dir) for article in articles}
+        extra = other_files(annotations_dir, opened)
+        files.update((p, p) for p in extra)
+        articles = list(files)
         total = len(articles)
+        if extra:
+            self._from_worker(self._count_progress, 0, total)
         if total <= IN_THREAD:
             for n, article in enumerate(articles, 1):
                 if worker.is_cancelled:
                     return
-                counts[article] = precision.decisions_in_file(store.annotation_path(article, annotations_dir))
+                counts[article] = precision.decisions_in_file(files[article])
                 time.sleep(0)  # let the app's thread take the interpreter lock between files
                 now = time.monotonic()
                 if now - last >= PROGRESS_EVERY:
@@ -168,7 +197,7 @@ class EstimatesMixin:
                     if worker.is_cancelled:
                         return
                     chunk = articles[i : i + CHUNK]
-                    paths = [str(store.annotation_path(a, annotations_dir)) for a in chunk]
+                    paths = [str(files[a]) for a in chunk]
                     got = None
                     try:
                         proc.stdin.write(json.dumps(paths) + "\n")
