@@ -89,7 +89,7 @@ def test_attributions_are_the_whole_of_their_work(tmp_path, capsys):
     # tables: the attribution layer is shown, the empty ones are not
     assert main(["agree", *dirs, "--markdown"]) == 0
     out = capsys.readouterr().out
-    assert "### Attributions: 30 tokens (F1, Cohen: mean of pairs)" in out
+    assert "### Attributions: 30 tokens (F1: matched one to one; F1, Cohen: mean of pairs)" in out
     assert "### Entities" not in out
     assert "| content |" in out
 
@@ -117,7 +117,7 @@ def test_tables_on_a_pipe_fit_80_columns_and_titles_are_whole(tmp_path):
     assert all(len(line) <= 80 for line in lines), max(lines, key=len)
     for title in (
         "Annotators (1 article annotated by all)",
-        "Attributions: 30 tokens (F1, Cohen: mean of pairs)",
+        "Attributions: 30 tokens (F1: matched one to one; F1, Cohen: mean of pairs)",
         "Attributions: strict F1 above the diagonal, Cohen's kappa below",
         "Articles by Krippendorff's alpha, lowest first",
     ):

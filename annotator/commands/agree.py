@@ -167,7 +167,7 @@ def tables(paths, results, panel, full: bool = False, names=None):
         for lab, v in d["labels"].items():
             rows.append([lab, _n(v["strict_f1"], 4), _n(v["partial_f1"], 4), _n(v["kappa"], 4)])
         n = len(r.articles)
-        title = f"{name_of.get(r.a, r.a)} vs {name_of.get(r.b, r.b)}: entities ({n} article{'s' if n != 1 else ''}, {r.tokens} tokens; first as reference)"
+        title = f"{name_of.get(r.a, r.a)} vs {name_of.get(r.b, r.b)}: entities ({n} article{'s' if n != 1 else ''}, {r.tokens} tokens; first as reference; F1 as nervaluate scores it: a second label on one span is spurious)"
         out.append((title, ["label", "strict F1", "partial F1", "kappa"], rows))
     for name, layer in layers.items():
         rows = []
@@ -181,7 +181,7 @@ def tables(paths, results, panel, full: bool = False, names=None):
                 _n(v.alpha.value if v.alpha else None),
                 _ci(v.alpha),
             ])
-        title = f"{LAYER_TITLES[name]}: {layer.units} {layer.unit}s (F1, Cohen: mean of pairs)"
+        title = f"{LAYER_TITLES[name]}: {layer.units} {layer.unit}s (F1: matched one to one; F1, Cohen: mean of pairs)"
         out.append((title, ["label", "F1", "F1 overlap", "Cohen", "Fleiss", "alpha", "alpha 95% CI"], rows))
         overall = layer.labels["all"]
         N = len(paths)
