@@ -21,7 +21,10 @@ labels for one span are a disagreement). For each annotation:
   label as suggested and suggester, ``_decided``), pending on one side as it was
   suggested and decided on the other (accepted, rejected, relabelled): the
   decision, cleanly, as if the base had held the pending one. Two decisions
-  that differ are changes on both sides, kept as above.
+  that differ are changes on both sides, kept as above. An entity tagged by hand
+  on one side where the other has the same span and label pending as a
+  suggestion is that suggestion accepted by the one who tagged it (``by`` them,
+  ``suggested_by`` the suggester), as tagging it in the app would be.
 
 An attribution's source is one source whether it is given as a span or as a
 reference to an entity on that span (``model.source_span``, as ``merge``, ``agree``
@@ -59,6 +62,7 @@ from .model import (
     Relation,
     Span,
     id_number,
+    is_candidate,
     label_field,
     source_span,
 )
@@ -216,6 +220,15 @@ def merge3(base: AnnotationSet, ours: AnnotationSet, theirs: AnnotationSet) -> T
                     if decided is seen:
                         put(replace(t, id=twin.id), True)
                     continue
+                hand = _tagged_by_hand(twin, seen)
+                if hand is not None:
+                    # a suggestion pending on one side, the same entity tagged by hand on the
+                    # other: the suggestion accepted by that annotator, as tagging it in the app does
+                    if hand is seen:
+                        put(replace(t, id=twin.id, suggested_by=twin.by, score=twin.score), True)
+                    else:
+                        put(replace(twin, suggested_by=seen.by, score=seen.score), False)
+                    continue
                 if kind is Attribution and _same(_says(ours, twin), replace(_says(theirs, t), id=twin.id)):
                     put(_preferred_source(twin, t, ours, out, t_map), False)  # one source, given two ways
                     continue
@@ -322,6 +335,22 @@ def _decided(o: Annotation, t: Annotation) -> Annotation | None:
         key = _suggestion(pending)
         if key is not None and key == _suggestion(decided):
             return decided
+    return None
+
+
+def _tagged_by_hand(o: Annotation, t: Annotation) -> Annotation | None:
+    """Of two entities new on both sides with one span and label (``t`` in ours'
+    IDs), the one a person tagged by hand (accepted, no suggester) when the other is
+    a suggestion still pending as it was made (not a merge's candidate): tagging a
+    pending suggestion's span with its label in the app accepts that suggestion,
+    so the merge does the same. None otherwise."""
+    if not (isinstance(o, Entity) and isinstance(t, Entity)) or loose_key(o) != loose_key(t):
+        return None
+    for pending, hand in ((o, t), (t, o)):
+        if (pending.status == SUGGESTED and pending.by and pending.suggested_label is None
+                and not is_candidate(pending)
+                and hand.status == ACCEPTED and hand.suggested_by is None and hand.suggested_label is None):
+            return hand
     return None
 
 

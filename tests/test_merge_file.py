@@ -954,3 +954,26 @@ def test_a_relabelled_suggestion_finds_its_pending_twin_beside_another_suggester
     got = valid(res.aset)
     assert sorted((e.label, e.status, e.by, e.suggested_by) for e in got.entities.values() if e.text == "Hasakeh") == [
         ("LOC", "accepted", "carol", "rules:place-before"), ("LOC", "suggested", "spacy:en", None)]
+
+
+@pytest.mark.parametrize("tagger", ["ours", "theirs"])
+def test_an_entity_tagged_by_hand_where_the_other_side_has_it_pending_is_that_suggestion_accepted(tagger):
+    """Carol ran the suggester and left Hasakeh GPE pending; bob, who did not, tagged
+    Hasakeh GPE by hand. Both versions were kept as a conflict to adjudicate. Tagging
+    a pending suggestion's span with its label in the app accepts it: so does the
+    merge (by bob, suggested_by the rule). Another label stays a conflict."""
+    base = AnnotationSet(Document(TEXT))
+    hand, suggested = base.copy(), suggest(base.copy())
+    add(hand, "Hasakeh", "GPE", "bob")
+    sides = (hand, suggested) if tagger == "ours" else (suggested, hand)
+    res = merge3(base, *sides)
+    assert res.conflicts == 0
+    got = [e for e in valid(res.aset).entities.values() if e.text == "Hasakeh"]
+    assert [(e.status, e.label, e.by, e.suggested_by, e.score) for e in got] == [
+        ("accepted", "GPE", "bob", "rules:place-before", 0.35)]
+    # the suggestion's event still refers to it
+    (ev,) = valid(res.aset).events.values()
+    assert {a.role: res.aset.entities[a.ref].text for a in ev.arguments}["Place"] == "Hasakeh"
+    other = base.copy()
+    add(other, "Hasakeh", "LOC", "bob")
+    assert merge3(base, other, suggest(base.copy())).conflicts == 1
