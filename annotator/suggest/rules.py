@@ -343,6 +343,8 @@ def existing_entities(aset: AnnotationSet, labels: Labels | None = None) -> list
     (their labels as the rules read them, with ``labels``: ``Labels.to_rules``)."""
     # (the span's fragments read once: its properties were 0.02 s of a second run on 1 MB)
     inward = labels.inward if labels is not None else {}
+    # (two comprehensions, not one with inward.get: the news schema maps nothing, and
+    # a lookup per entity was 20-30 ms more on the 50,000 of gen.ensure(1_000_000, 50_000))
     if inward:
         return [
             Ent(frags[0][0], frags[-1][1], inward.get(e.label, e.label), e.id)
